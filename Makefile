@@ -1,0 +1,36 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is a helper.
+BUILD_DIR ?= build
+JOBS ?= $(shell nproc)
+PORT ?= 8080
+DATA_DIR ?= $(CURDIR)/var/demo
+
+.PHONY: all deps build run test unit integration fault bench clean format
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(BUILD_DIR)/build.ninja: CMakeLists.txt
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: deps $(BUILD_DIR)/build.ninja
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	$(BUILD_DIR)/pupitre serve --data-dir $(DATA_DIR) --demo --listen 127.0.0.1:$(PORT)
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure --timeout 600 -j $(JOBS)
+
+unit integration fault: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -L $@ -j $(JOBS)
+
+bench: build
+	bash bench/run.sh $(BUILD_DIR)
+
+clean:
+	rm -rf $(BUILD_DIR)
+
+format:
+	find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i

@@ -1,0 +1,85 @@
+#pragma once
+// Result<T>: the value of an operation that can fail in an expected way (bad input, I/O, a
+// conflict). One error taxonomy for the whole program; src/api maps it to HTTP in one place.
+
+#include <cassert>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace pupitre {
+
+// What kind of failure happened. The HTTP mapping lives in api/errors.cc.
+enum class ErrorCode {
+  kBadRequest,       // malformed input (400)
+  kUnauthenticated,  // no or bad credentials (401)
+  kForbidden,        // authenticated but not allowed (403)
+  kNotFound,         // no such thing, or not visible to the caller (404)
+  kConflict,         // state does not allow it (409)
+  kTooLarge,         // body over the route's limit (413)
+  kInvalid,          // well-formed but fails validation (422)
+  kDeadlinePassed,   // the attempt's time is over (409 with its own code)
+  kUnavailable,      // temporarily cannot serve (503)
+  kInternal,         // a bug or a broken store (500)
+};
+
+// One validation problem tied to a place in the input (1-based line; 0 when unknown).
+struct Problem {
+  int line = 0;
+  std::string message;
+};
+
+struct Error {
+  ErrorCode code = ErrorCode::kInternal;
+  std::string message;
+  std::vector<Problem> problems;  // filled by importers: every problem found, not just the first
+
+  static Error BadRequest(std::string m) { return {ErrorCode::kBadRequest, std::move(m), {}}; }
+  static Error Unauthenticated(std::string m) {
+    return {ErrorCode::kUnauthenticated, std::move(m), {}};
+  }
+  static Error Forbidden(std::string m) { return {ErrorCode::kForbidden, std::move(m), {}}; }
+  static Error NotFound(std::string m) { return {ErrorCode::kNotFound, std::move(m), {}}; }
+  static Error Conflict(std::string m) { return {ErrorCode::kConflict, std::move(m), {}}; }
+  static Error Invalid(std::string m, std::vector<Problem> p = {}) {
+    return {ErrorCode::kInvalid, std::move(m), std::move(p)};
+  }
+  static Error DeadlinePassed(std::string m) {
+    return {ErrorCode::kDeadlinePassed, std::move(m), {}};
+  }
+  static Error Unavailable(std::string m) { return {ErrorCode::kUnavailable, std::move(m), {}}; }
+  static Error Internal(std::string m) { return {ErrorCode::kInternal, std::move(m), {}}; }
+};
+
+// Holds either a T or an Error. Accessing the wrong side is a bug and asserts.
+template <typename T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}          // NOLINT: implicit by design
+  Result(Error error) : v_(std::move(error)) {}      // NOLINT: implicit by design
+
+  bool ok() const { return v_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+
+  T& value() & { assert(ok()); return std::get<0>(v_); }
+  const T& value() const& { assert(ok()); return std::get<0>(v_); }
+  T&& value() && { assert(ok()); return std::get<0>(std::move(v_)); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+
+  const Error& error() const { assert(!ok()); return std::get<1>(v_); }
+  Error&& take_error() { assert(!ok()); return std::get<1>(std::move(v_)); }
+
+ private:
+  std::variant<T, Error> v_;
+};
+
+// Result of an operation that returns nothing but can fail.
+struct Ok {};
+using Status = Result<Ok>;
+inline Status OkStatus() { return Ok{}; }
+
+}  // namespace pupitre

@@ -1,0 +1,139 @@
+#pragma once
+// Exams as the domain sees them: the paper (questions and their keys), the rules of an attempt
+// (deadline, idempotent saves) and grading. Nothing here knows HTTP or SQL; everything is pure
+// and thread-compatible (callers synchronise access to a mutable AttemptState).
+
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/result.h"
+
+namespace pupitre::exam {
+
+enum class QuestionType { kSingle, kMultiple, kTrueFalse, kNumeric, kShortText, kEssay };
+
+// "single", "multiple", "truefalse", "numeric", "short", "essay".
+std::string_view QuestionTypeName(QuestionType t);
+std::optional<QuestionType> ParseQuestionType(std::string_view name);
+
+struct Question {
+  std::string id;      // unique within the exam; [A-Za-z0-9_-]{1,64}
+  QuestionType type = QuestionType::kSingle;
+  std::string text;
+  double points = 1.0;  // > 0
+  std::vector<std::string> options;  // kSingle / kMultiple: >= 2 options
+
+  // The key. Never leaves the server except in a teacher's export.
+  std::vector<int> correct_options;   // kSingle: exactly one; kMultiple: one or more (sorted)
+  bool correct_bool = false;          // kTrueFalse
+  double numeric_answer = 0.0;        // kNumeric
+  double numeric_tolerance = 0.0;     // kNumeric: |given - answer| <= tolerance is right
+  std::vector<std::string> accepted;  // kShortText: accepted answers, already normalised
+
+  int line = 0;  // where the question starts in its source file (1-based), for messages
+};
+
+// An exam as written by a teacher. Times are Unix milliseconds.
+struct ExamSpec {
+  std::string id;         // [a-z0-9-]{1,64}
+  std::string title;
+  std::string course_id;  // may be empty
+  int64_t opens_ms = 0;   // window opens
+  int64_t closes_ms = 0;  // window closes (> opens_ms)
+  int64_t duration_ms = 0;  // > 0
+  bool shuffle_questions = false;
+  bool shuffle_options = false;
+  bool one_per_page = false;  // display hint for the exam page
+  std::vector<Question> questions;  // >= 1
+
+  const Question* FindQuestion(std::string_view question_id) const;
+  double MaxPoints() const;
+};
+
+// Parses the native TOML exam format (documented in docs/exam-format.md).
+// On failure the Error is kInvalid and lists every problem found with its 1-based line.
+Result<ExamSpec> ParseExamToml(std::string_view toml_text);
+
+// The published paper as JSON text: exam metadata and questions with their options, never any
+// key. Rendered once at publish time and served from memory.
+std::string RenderPaperJson(const ExamSpec& spec);
+
+// The per-attempt presentation order, stable for a given seed.
+struct AttemptOrder {
+  std::vector<int> questions;             // indices into spec.questions
+  std::vector<std::vector<int>> options;  // per question (spec order): option indices in display order
+};
+AttemptOrder MakeOrder(const ExamSpec& spec, uint64_t seed);
+
+// Normalises a short-text answer for comparison: trims, collapses inner white space, folds
+// ASCII case, and drops trailing '.', '!' and '?'.
+std::string NormaliseText(std::string_view s);
+
+// Checks that `answer` has the JSON shape of an answer to `q`:
+// kSingle: an integer option index; kMultiple: an array of distinct option indices;
+// kTrueFalse: a bool; kNumeric: a number; kShortText / kEssay: a string (<= 20,000 bytes).
+// null means "no answer" and is valid for every type.
+Status ValidateAnswer(const Question& q, const boost::json::value& answer);
+
+// Points earned by a valid `answer`. Essays return nullopt: a teacher grades them.
+// Multiple choice earns points * max(0, (right picks - wrong picks) / number of right options).
+std::optional<double> GradeAnswer(const Question& q, const boost::json::value& answer);
+
+// The deadline of an attempt started at `start`: its own start plus the duration plus any extra
+// time, never later than the window's close.
+TimePoint ComputeDeadline(const ExamSpec& spec, TimePoint start, Millis extra_time);
+
+enum class AttemptStatus { kInProgress, kSubmitted };
+
+struct SavedAnswer {
+  int64_t seq = 0;         // client's sequence number: higher wins
+  std::string value_json;  // the answer as compact JSON text
+  int64_t saved_at_ms = 0;
+};
+
+// An attempt's state as held in memory and mirrored in the store.
+struct AttemptState {
+  int64_t id = 0;
+  std::string exam_id;
+  int64_t user_id = 0;
+  uint64_t seed = 0;
+  int64_t started_ms = 0;
+  int64_t deadline_ms = 0;
+  AttemptStatus status = AttemptStatus::kInProgress;
+  int64_t submitted_ms = 0;
+  bool auto_submitted = false;
+  std::map<std::string, SavedAnswer> answers;  // by question id
+  std::map<std::string, double> manual_points;  // teacher's grades of essays, by question id
+};
+
+enum class SaveOutcome {
+  kApplied,  // newer than what was held: stored
+  kStale,    // same or older sequence number: a replay; nothing changes, still a success
+};
+
+// Applies a save to `state`. Fails with kDeadlinePassed when `now` is past the deadline plus
+// `grace`, kConflict when the attempt is submitted, kNotFound for an unknown question,
+// kInvalid for a malformed answer.
+Result<SaveOutcome> ApplySave(AttemptState& state, const ExamSpec& spec,
+                              std::string_view question_id, int64_t seq,
+                              const boost::json::value& answer, TimePoint now, Millis grace);
+
+struct Score {
+  double auto_points = 0;     // from automatically graded questions
+  double manual_points = 0;   // from essays graded so far
+  double max_points = 0;
+  int ungraded_essays = 0;    // essays with an answer and no grade yet
+  double total() const { return auto_points + manual_points; }
+};
+
+// Grades an attempt from its answers and any manual grades.
+Score GradeAttempt(const AttemptState& state, const ExamSpec& spec);
+
+}  // namespace pupitre::exam
