@@ -1,0 +1,665 @@
+#include "api/api.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/json.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <chrono>
+
+#include "api/errors.h"
+#include "api/web_assets.h"
+
+namespace pupitre::api {
+
+namespace asio = boost::asio;
+namespace bhttp = boost::beast::http;
+namespace json = boost::json;
+using bhttp::verb;
+
+constexpr std::string_view kCookieName = "pupitre_session";
+
+struct Context {
+  http::Request req;
+  http::RequestInfo info;
+  http::Responder responder;
+  std::vector<std::string> params;
+  std::optional<auth::Principal> who;
+  bool by_cookie = false;
+  std::string route;
+  Metrics* metrics = nullptr;
+  std::chrono::steady_clock::time_point start;
+
+  Context(http::Request&& r, const http::RequestInfo& i, http::Responder resp)
+      : req(std::move(r)), info(i), responder(std::move(resp)) {}
+
+  void Send(http::Response&& res) {
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    metrics->http_latency.At(fmt::format("route=\"{}\"", route)).Observe(seconds);
+    metrics->http_requests
+        .At(fmt::format("route=\"{}\",method=\"{}\",status=\"{}\"", route,
+                        std::string_view(bhttp::to_string(req.method())), res.result_int()))
+        .fetch_add(1, std::memory_order_relaxed);
+    responder.Send(std::move(res));
+  }
+  void Json(unsigned status, const json::value& v) {
+    Send(http::MakeJsonResponse(req, status, json::serialize(v)));
+  }
+  void Fail(const Error& e) { Send(http::MakeJsonResponse(req, HttpStatusOf(e.code), ErrorBody(e))); }
+  // Runs `f` on the connection's event loop: completions from the writer thread come back here
+  // so that the writer only commits.
+  template <typename F>
+  void Later(F&& f) {
+    asio::post(responder.executor(), std::forward<F>(f));
+  }
+  const std::string& param(size_t i) const { return params.at(i); }
+  exam::Caller caller() const {
+    return exam::Caller{who->user_id, who->role != auth::Role::kStudent};
+  }
+};
+
+namespace {
+
+std::vector<std::string> Split(std::string_view path) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    out.emplace_back(path.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+std::string_view PathOf(std::string_view target) {
+  size_t q = target.find('?');
+  return q == std::string_view::npos ? target : target.substr(0, q);
+}
+
+std::optional<int64_t> ParseId(std::string_view s) {
+  int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || v <= 0) return std::nullopt;
+  return v;
+}
+
+std::string CookieValue(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    size_t semi = header.find(';');
+    std::string_view part = header.substr(0, semi);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    if (part.size() > name.size() && part.substr(0, name.size()) == name &&
+        part[name.size()] == '=') {
+      return std::string(part.substr(name.size() + 1));
+    }
+    if (semi == std::string_view::npos) break;
+    header.remove_prefix(semi + 1);
+  }
+  return {};
+}
+
+// Parses a JSON object body, or fails with a message for the client.
+Result<json::object> ParseObject(const std::string& body) {
+  json::error_code ec;
+  json::parse_options opt;
+  opt.max_depth = 16;
+  json::value v = json::parse(body, ec, {}, opt);
+  if (ec) return Error::BadRequest("the body is not valid JSON: " + ec.message());
+  if (!v.is_object()) return Error::BadRequest("the body must be a JSON object");
+  return std::move(v.as_object());
+}
+
+Result<std::string> GetString(const json::object& o, std::string_view key) {
+  auto* v = o.if_contains(key);
+  if (!v || !v->is_string()) return Error::BadRequest(fmt::format("'{}' must be a string", key));
+  return std::string(v->as_string());
+}
+
+Result<int64_t> GetInt(const json::object& o, std::string_view key) {
+  auto* v = o.if_contains(key);
+  if (!v || !(v->is_int64() || v->is_uint64())) {
+    return Error::BadRequest(fmt::format("'{}' must be an integer", key));
+  }
+  if (v->is_uint64()) {
+    if (v->as_uint64() > static_cast<uint64_t>(INT64_MAX)) {
+      return Error::BadRequest(fmt::format("'{}' is too large", key));
+    }
+    return static_cast<int64_t>(v->as_uint64());
+  }
+  return v->as_int64();
+}
+
+json::object UserJson(const auth::Principal& p) {
+  return {{"id", p.user_id},
+          {"login", p.login},
+          {"name", p.display_name},
+          {"role", auth::RoleName(p.role)}};
+}
+
+json::object ExamJson(const exam::ExamEntry& e) {
+  const auto& s = *e.spec;
+  return {{"id", s.id},
+          {"title", s.title},
+          {"course", s.course_id},
+          {"opens_ms", s.opens_ms},
+          {"closes_ms", s.closes_ms},
+          {"duration_ms", s.duration_ms},
+          {"question_count", s.questions.size()},
+          {"max_points", s.MaxPoints()},
+          {"published", e.record.published},
+          {"results_released", e.record.results_released}};
+}
+
+const char* StatusName(exam::AttemptStatus s) {
+  return s == exam::AttemptStatus::kSubmitted ? "submitted" : "in_progress";
+}
+
+json::object ScoreJson(const exam::AttemptView& v) {
+  exam::Score score = exam::GradeAttempt(v.state, *v.spec);
+  json::object per_question;
+  for (const auto& q : v.spec->questions) {
+    auto it = v.state.answers.find(q.id);
+    json::value points = nullptr;
+    if (q.type == exam::QuestionType::kEssay) {
+      auto m = v.state.manual_points.find(q.id);
+      if (m != v.state.manual_points.end()) points = m->second;
+    } else if (it != v.state.answers.end()) {
+      json::error_code ec;
+      json::value answer = json::parse(it->second.value_json, ec);
+      if (!ec) points = exam::GradeAnswer(q, answer).value_or(0.0);
+    } else {
+      points = 0.0;
+    }
+    per_question[q.id] = points;
+  }
+  return {{"points", score.total()},
+          {"max_points", score.max_points},
+          {"ungraded_essays", score.ungraded_essays},
+          {"questions", std::move(per_question)}};
+}
+
+json::object AttemptJson(const exam::AttemptView& v, bool is_teacher, int64_t now_ms) {
+  const auto& a = v.state;
+  json::object o{{"id", a.id},
+                 {"exam_id", a.exam_id},
+                 {"user_id", a.user_id},
+                 {"status", StatusName(a.status)},
+                 {"started_ms", a.started_ms},
+                 {"deadline_ms", a.deadline_ms},
+                 {"server_now_ms", now_ms},
+                 {"submitted_ms", a.submitted_ms},
+                 {"auto_submitted", a.auto_submitted}};
+  if (v.spec) {
+    json::array qs;
+    json::object opts;
+    for (size_t i = 0; i < v.order.questions.size(); ++i) {
+      const auto& q = v.spec->questions[v.order.questions[i]];
+      qs.push_back(json::value(q.id));
+    }
+    for (size_t i = 0; i < v.spec->questions.size() && i < v.order.options.size(); ++i) {
+      if (v.order.options[i].empty()) continue;
+      json::array perm;
+      for (int k : v.order.options[i]) perm.push_back(k);
+      opts[v.spec->questions[i].id] = std::move(perm);
+    }
+    o["order"] = json::object{{"questions", std::move(qs)}, {"options", std::move(opts)}};
+  }
+  json::object answers;
+  for (const auto& [qid, s] : a.answers) {
+    json::error_code ec;
+    json::value value = json::parse(s.value_json, ec);
+    answers[qid] = json::object{{"seq", s.seq}, {"value", value}, {"saved_at_ms", s.saved_at_ms}};
+  }
+  o["answers"] = std::move(answers);
+  bool show = v.spec && a.status == exam::AttemptStatus::kSubmitted &&
+              (is_teacher || v.results_released);
+  o["results_released"] = v.results_released;
+  if (show) o["result"] = ScoreJson(v);
+  return o;
+}
+
+std::string CsvField(std::string_view s) {
+  bool quote = s.find_first_of(",\"\n\r") != std::string_view::npos ||
+               (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@'));
+  if (!quote) return std::string(s);
+  std::string out = "\"";
+  if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) out += '\'';
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exams,
+         Metrics& metrics, asio::thread_pool& workers, const Clock& clock)
+    : config_(config),
+      accounts_(accounts),
+      exams_(exams),
+      metrics_(metrics),
+      workers_(workers),
+      clock_(clock) {
+  auto add = [this](verb m, std::string_view path, std::string name, Access a, Fn fn,
+                    bool large = false) {
+    routes_.push_back(Route{m, Split(path), std::move(name), a, large, fn});
+  };
+  add(verb::get, "/healthz", "healthz", Access::kPublic, &Api::Healthz);
+  add(verb::get, "/readyz", "readyz", Access::kPublic, &Api::Readyz);
+  add(verb::get, "/metrics", "metrics", Access::kPublic, &Api::MetricsText);
+  add(verb::get, "/", "home", Access::kPublic, &Api::Home);
+  add(verb::post, "/api/login", "login", Access::kPublic, &Api::Login);
+  add(verb::post, "/api/logout", "logout", Access::kUser, &Api::Logout);
+  add(verb::get, "/api/me", "me", Access::kUser, &Api::Me);
+  add(verb::get, "/api/courses", "courses", Access::kUser, &Api::Courses);
+  add(verb::get, "/api/exams", "exams", Access::kUser, &Api::ListExams);
+  add(verb::post, "/api/exams", "exam_import", Access::kTeacher, &Api::ImportExam, true);
+  add(verb::get, "/api/exams/*", "exam", Access::kUser, &Api::GetExam);
+  add(verb::post, "/api/exams/*/publish", "exam_publish", Access::kTeacher, &Api::Publish);
+  add(verb::put, "/api/exams/*/extra-time", "exam_extra_time", Access::kTeacher, &Api::ExtraTime);
+  add(verb::post, "/api/exams/*/release", "exam_release", Access::kTeacher, &Api::Release);
+  add(verb::get, "/api/exams/*/live", "exam_live", Access::kTeacher, &Api::Live);
+  add(verb::get, "/api/exams/*/attempts", "exam_attempts", Access::kTeacher, &Api::ExamAttempts);
+  add(verb::get, "/api/exams/*/results.csv", "exam_results", Access::kTeacher, &Api::ResultsCsv);
+  add(verb::get, "/api/exams/*/paper", "paper", Access::kUser, &Api::Paper);
+  add(verb::post, "/api/exams/*/start", "start", Access::kStudent, &Api::Start);
+  add(verb::get, "/api/attempts/*", "attempt", Access::kUser, &Api::GetAttempt);
+  add(verb::put, "/api/attempts/*/answers/*", "save", Access::kStudent, &Api::SaveAnswer);
+  add(verb::post, "/api/attempts/*/submit", "submit", Access::kStudent, &Api::Submit);
+  add(verb::put, "/api/attempts/*/grades/*", "grade", Access::kTeacher, &Api::Grade);
+}
+
+const Api::Route* Api::Match(verb method, std::string_view path, std::vector<std::string>* params,
+                             bool* path_matched) const {
+  std::vector<std::string> segs = Split(path);
+  *path_matched = false;
+  for (const Route& r : routes_) {
+    if (r.segments.size() != segs.size()) continue;
+    bool ok = true;
+    std::vector<std::string> captured;
+    for (size_t i = 0; i < segs.size() && ok; ++i) {
+      if (r.segments[i] == "*") {
+        captured.push_back(segs[i]);
+      } else {
+        ok = r.segments[i] == segs[i];
+      }
+    }
+    if (!ok) continue;
+    *path_matched = true;
+    if (r.method != method && !(method == verb::head && r.method == verb::get)) continue;
+    *params = std::move(captured);
+    return &r;
+  }
+  return nullptr;
+}
+
+uint64_t Api::BodyLimit(const http::RequestHeader& header) const {
+  std::vector<std::string> params;
+  bool path_matched;
+  const Route* r = Match(header.method(), PathOf(header.target()), &params, &path_matched);
+  if (r && r->large_body) return static_cast<uint64_t>(config_.server.max_import_bytes);
+  return static_cast<uint64_t>(config_.server.max_body_bytes);
+}
+
+void Api::Handle(http::Request&& req, const http::RequestInfo& info, http::Responder responder) {
+  auto c = std::make_shared<Context>(std::move(req), info, std::move(responder));
+  c->metrics = &metrics_;
+  c->start = std::chrono::steady_clock::now();
+  bool path_matched = false;
+  const Route* r = Match(c->req.method(), PathOf(c->req.target()), &c->params, &path_matched);
+  if (!r) {
+    c->route = "unmatched";
+    if (path_matched) {
+      return c->Send(http::MakeJsonResponse(
+          c->req, 405,
+          ErrorBody({ErrorCode::kBadRequest, "this method is not allowed on this path", {}})));
+    }
+    return c->Fail(Error::NotFound(fmt::format("no route for {}", PathOf(c->req.target()))));
+  }
+  c->route = r->name;
+  if (r->access != Access::kPublic) {
+    std::string token;
+    auto auth = c->req[bhttp::field::authorization];
+    if (auth.size() > 7 && auth.substr(0, 7) == "Bearer ") {
+      token = std::string(auth.substr(7));
+    } else {
+      token = CookieValue(c->req[bhttp::field::cookie], kCookieName);
+      c->by_cookie = !token.empty();
+    }
+    c->who = accounts_.Authenticate(token);
+    if (!c->who) return c->Fail(Error::Unauthenticated("log in first"));
+    bool safe = c->req.method() == verb::get || c->req.method() == verb::head;
+    if (c->by_cookie && !safe &&
+        !auth::ConstantTimeEquals(c->req["X-CSRF-Token"], c->who->csrf_token)) {
+      return c->Fail(Error::Forbidden("missing or wrong X-CSRF-Token header"));
+    }
+    if (r->access == Access::kTeacher && c->who->role == auth::Role::kStudent) {
+      return c->Fail(Error::Forbidden("this is for teachers"));
+    }
+    if (r->access == Access::kStudent && c->who->role != auth::Role::kStudent) {
+      return c->Fail(Error::Forbidden("this is for students"));
+    }
+  }
+  (this->*(r->fn))(c);
+}
+
+// ---------------------------------------------------------------- operations
+
+void Api::Healthz(const std::shared_ptr<Context>& c) { c->Json(200, {{"status", "ok"}}); }
+
+void Api::Readyz(const std::shared_ptr<Context>& c) {
+  if (!ready_) return c->Fail(Error::Unavailable("not ready"));
+  c->Json(200, {{"status", "ready"}});
+}
+
+void Api::MetricsText(const std::shared_ptr<Context>& c) {
+  http::Response res{bhttp::status::ok, c->req.version()};
+  res.set(bhttp::field::content_type, "text/plain; version=0.0.4");
+  res.set(bhttp::field::cache_control, "no-store");
+  res.keep_alive(c->req.keep_alive());
+  res.body() = metrics_.Render();
+  c->Send(std::move(res));
+}
+
+void Api::Home(const std::shared_ptr<Context>& c) {
+  http::Response res{bhttp::status::ok, c->req.version()};
+  res.set(bhttp::field::content_type, "text/html; charset=utf-8");
+  res.set(bhttp::field::cache_control, "no-cache");
+  res.set("Content-Security-Policy",
+          "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' "
+          "'unsafe-inline'; frame-ancestors 'none'");
+  res.set("X-Content-Type-Options", "nosniff");
+  res.keep_alive(c->req.keep_alive());
+  res.body() = std::string(kIndexHtml);
+  c->Send(std::move(res));
+}
+
+// ---------------------------------------------------------------- accounts
+
+void Api::Login(const std::shared_ptr<Context>& c) {
+  auto body = ParseObject(c->req.body());
+  if (!body.ok()) return c->Fail(body.error());
+  auto login = GetString(*body, "login");
+  auto password = GetString(*body, "password");
+  if (!login.ok()) return c->Fail(login.error());
+  if (!password.ok()) return c->Fail(password.error());
+  if (login->size() > 256 || password->size() > 1024) {
+    return c->Fail(Error::BadRequest("login or password too long"));
+  }
+  asio::post(workers_, [this, c, login = *login, password = *password] {
+    accounts_.Login(login, password, [c](Result<auth::NewSession> r) {
+      c->Later([c, r = std::move(r)] {
+        if (!r.ok()) return c->Fail(r.error());
+        const auto& s = *r;
+        auto res = http::MakeJsonResponse(
+            c->req, 200,
+            json::serialize(json::object{{"token", s.token},
+                                         {"csrf_token", s.principal.csrf_token},
+                                         {"expires_ms", s.expires_ms},
+                                         {"user", UserJson(s.principal)}}));
+        res.set(bhttp::field::set_cookie,
+                fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}", kCookieName,
+                            s.token, 12 * 3600));
+        c->Send(std::move(res));
+      });
+    });
+  });
+}
+
+void Api::Logout(const std::shared_ptr<Context>& c) {
+  accounts_.Logout(c->who->token_hash, [c](Status s) {
+    c->Later([c, s] {
+      if (!s.ok()) return c->Fail(s.error());
+      auto res = http::MakeJsonResponse(c->req, 200, R"({"status":"logged_out"})");
+      res.set(bhttp::field::set_cookie,
+              fmt::format("{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0", kCookieName));
+      c->Send(std::move(res));
+    });
+  });
+}
+
+void Api::Me(const std::shared_ptr<Context>& c) {
+  c->Json(200, {{"user", UserJson(*c->who)}, {"csrf_token", c->who->csrf_token},
+                {"server_now_ms", ToUnixMs(clock_.Now())}});
+}
+
+void Api::Courses(const std::shared_ptr<Context>& c) {
+  json::array out;
+  for (const auto& course : exams_.CoursesOf(c->caller())) {
+    out.push_back(json::object{{"id", course.id}, {"title", course.title},
+                               {"description", course.description}});
+  }
+  c->Json(200, {{"courses", std::move(out)}});
+}
+
+// ---------------------------------------------------------------- exams
+
+void Api::ListExams(const std::shared_ptr<Context>& c) {
+  json::array out;
+  for (const auto& e : exams_.ExamsFor(c->caller())) {
+    json::object o = ExamJson(*e);
+    json::value attempt = nullptr;
+    if (auto id = exams_.AttemptIdOf(e->spec->id, c->who->user_id)) {
+      auto v = exams_.GetAttempt(c->caller(), *id);
+      if (v.ok()) {
+        attempt = json::object{{"id", v->state.id},
+                               {"status", StatusName(v->state.status)},
+                               {"deadline_ms", v->state.deadline_ms}};
+      }
+    }
+    o["attempt"] = std::move(attempt);
+    out.push_back(std::move(o));
+  }
+  c->Json(200, {{"exams", std::move(out)}, {"server_now_ms", ToUnixMs(clock_.Now())}});
+}
+
+void Api::ImportExam(const std::shared_ptr<Context>& c) {
+  exams_.Import(c->caller(), c->req.body(), [c](Result<std::shared_ptr<const exam::ExamEntry>> r) {
+    c->Later([c, r = std::move(r)] {
+      if (!r.ok()) return c->Fail(r.error());
+      c->Json(201, {{"exam", ExamJson(**r)}});
+    });
+  });
+}
+
+void Api::GetExam(const std::shared_ptr<Context>& c) {
+  auto e = exams_.GetExam(c->caller(), c->param(0));
+  if (!e.ok()) return c->Fail(e.error());
+  json::object o = ExamJson(**e);
+  o["extra_time_ms"] = exams_.ExtraTimeOf(c->param(0), c->who->user_id).count();
+  if (auto id = exams_.AttemptIdOf(c->param(0), c->who->user_id)) o["attempt_id"] = *id;
+  c->Json(200, {{"exam", std::move(o)}, {"server_now_ms", ToUnixMs(clock_.Now())}});
+}
+
+void Api::Publish(const std::shared_ptr<Context>& c) {
+  exams_.Publish(c->caller(), c->param(0), [c](Result<std::shared_ptr<const exam::ExamEntry>> r) {
+    c->Later([c, r = std::move(r)] {
+      if (!r.ok()) return c->Fail(r.error());
+      c->Json(200, {{"exam", ExamJson(**r)}});
+    });
+  });
+}
+
+void Api::ExtraTime(const std::shared_ptr<Context>& c) {
+  auto body = ParseObject(c->req.body());
+  if (!body.ok()) return c->Fail(body.error());
+  auto login = GetString(*body, "login");
+  auto minutes = GetInt(*body, "minutes");
+  if (!login.ok()) return c->Fail(login.error());
+  if (!minutes.ok()) return c->Fail(minutes.error());
+  auto user = accounts_.FindByLogin(*login);
+  if (!user) return c->Fail(Error::NotFound(fmt::format("no user '{}'", *login)));
+  exams_.SetExtraTime(c->caller(), c->param(0), user->id, std::chrono::minutes(*minutes),
+                      [c, m = *minutes](Status s) {
+                        c->Later([c, s, m] {
+                          if (!s.ok()) return c->Fail(s.error());
+                          c->Json(200, {{"extra_time_minutes", m}});
+                        });
+                      });
+}
+
+void Api::Release(const std::shared_ptr<Context>& c) {
+  exams_.ReleaseResults(c->caller(), c->param(0), [c](Status s) {
+    c->Later([c, s] {
+      if (!s.ok()) return c->Fail(s.error());
+      c->Json(200, {{"results_released", true}});
+    });
+  });
+}
+
+void Api::Live(const std::shared_ptr<Context>& c) {
+  auto live = exams_.Live(c->caller(), c->param(0));
+  if (!live.ok()) return c->Fail(live.error());
+  c->Json(200, {{"enrolled", live->enrolled},
+                {"started", live->started},
+                {"in_progress", live->in_progress},
+                {"submitted", live->submitted},
+                {"saves_last_minute", live->saves_last_minute}});
+}
+
+void Api::ExamAttempts(const std::shared_ptr<Context>& c) {
+  auto all = exams_.AttemptsOf(c->caller(), c->param(0));
+  if (!all.ok()) return c->Fail(all.error());
+  int64_t now = ToUnixMs(clock_.Now());
+  json::array out;
+  for (const auto& v : *all) {
+    json::object o = AttemptJson(v, true, now);
+    if (auto u = accounts_.FindById(v.state.user_id)) o["login"] = u->login;
+    out.push_back(std::move(o));
+  }
+  c->Json(200, {{"attempts", std::move(out)}});
+}
+
+void Api::ResultsCsv(const std::shared_ptr<Context>& c) {
+  auto e = exams_.GetExam(c->caller(), c->param(0));
+  if (!e.ok()) return c->Fail(e.error());
+  auto all = exams_.AttemptsOf(c->caller(), c->param(0));
+  if (!all.ok()) return c->Fail(all.error());
+  const auto& spec = *(*e)->spec;
+  std::string csv = "login,name,attempt_id,status,started_ms,submitted_ms,auto_submitted,points,"
+                    "max_points,ungraded_essays";
+  for (const auto& q : spec.questions) csv += "," + CsvField("points_" + q.id);
+  for (const auto& q : spec.questions) csv += "," + CsvField("answer_" + q.id);
+  csv += "\n";
+  for (const auto& v : *all) {
+    auto u = accounts_.FindById(v.state.user_id);
+    exam::Score score = exam::GradeAttempt(v.state, spec);
+    json::object per = ScoreJson(v)["questions"].as_object();
+    csv += fmt::format("{},{},{},{},{},{},{},{},{},{}", CsvField(u ? u->login : ""),
+                       CsvField(u ? u->display_name : ""), v.state.id,
+                       StatusName(v.state.status), v.state.started_ms, v.state.submitted_ms,
+                       v.state.auto_submitted ? 1 : 0, score.total(), score.max_points,
+                       score.ungraded_essays);
+    for (const auto& q : spec.questions) {
+      const json::value& p = per[q.id];
+      csv += ",";
+      if (!p.is_null()) csv += json::serialize(p);
+    }
+    for (const auto& q : spec.questions) {
+      auto it = v.state.answers.find(q.id);
+      csv += ",";
+      if (it != v.state.answers.end()) csv += CsvField(it->second.value_json);
+    }
+    csv += "\n";
+  }
+  http::Response res{bhttp::status::ok, c->req.version()};
+  res.set(bhttp::field::content_type, "text/csv; charset=utf-8");
+  res.set(bhttp::field::content_disposition,
+          fmt::format("attachment; filename=\"{}-results.csv\"", spec.id));
+  res.set(bhttp::field::cache_control, "no-store");
+  res.keep_alive(c->req.keep_alive());
+  res.body() = std::move(csv);
+  c->Send(std::move(res));
+}
+
+void Api::Paper(const std::shared_ptr<Context>& c) {
+  auto e = exams_.PaperFor(c->caller(), c->param(0));
+  if (!e.ok()) return c->Fail(e.error());
+  const auto& entry = **e;
+  if (c->req[bhttp::field::if_none_match] == entry.etag) {
+    http::Response res{bhttp::status::not_modified, c->req.version()};
+    res.set(bhttp::field::etag, entry.etag);
+    res.set(bhttp::field::cache_control, "private, no-cache");
+    res.keep_alive(c->req.keep_alive());
+    return c->Send(std::move(res));
+  }
+  http::Response res{bhttp::status::ok, c->req.version()};
+  res.set(bhttp::field::content_type, "application/json");
+  res.set(bhttp::field::etag, entry.etag);
+  res.set(bhttp::field::cache_control, "private, no-cache");
+  res.keep_alive(c->req.keep_alive());
+  res.body() = *entry.paper_json;
+  c->Send(std::move(res));
+}
+
+// ---------------------------------------------------------------- attempts
+
+void Api::Start(const std::shared_ptr<Context>& c) {
+  exams_.Start(c->caller(), c->param(0), [this, c](Result<exam::AttemptView> r) {
+    c->Later([this, c, r = std::move(r)] {
+      if (!r.ok()) return c->Fail(r.error());
+      c->Json(200, {{"attempt", AttemptJson(*r, false, ToUnixMs(clock_.Now()))}});
+    });
+  });
+}
+
+void Api::GetAttempt(const std::shared_ptr<Context>& c) {
+  auto id = ParseId(c->param(0));
+  if (!id) return c->Fail(Error::NotFound("no such attempt"));
+  auto v = exams_.GetAttempt(c->caller(), *id);
+  if (!v.ok()) return c->Fail(v.error());
+  c->Json(200, {{"attempt", AttemptJson(*v, c->caller().is_teacher, ToUnixMs(clock_.Now()))}});
+}
+
+void Api::SaveAnswer(const std::shared_ptr<Context>& c) {
+  auto id = ParseId(c->param(0));
+  if (!id) return c->Fail(Error::NotFound("no such attempt"));
+  auto body = ParseObject(c->req.body());
+  if (!body.ok()) return c->Fail(body.error());
+  auto seq = GetInt(*body, "seq");
+  if (!seq.ok()) return c->Fail(seq.error());
+  const json::value* value = body->if_contains("value");
+  if (!value) return c->Fail(Error::BadRequest("'value' is required (null clears the answer)"));
+  exams_.Save(c->caller(), *id, c->param(1), *seq, *value, [c](Result<exam::SaveAck> r) {
+    c->Later([c, r = std::move(r)] {
+      if (!r.ok()) return c->Fail(r.error());
+      c->Json(200, {{"saved_seq", r->seq}, {"applied", r->applied}});
+    });
+  });
+}
+
+void Api::Submit(const std::shared_ptr<Context>& c) {
+  auto id = ParseId(c->param(0));
+  if (!id) return c->Fail(Error::NotFound("no such attempt"));
+  exams_.Submit(c->caller(), *id, [this, c](Result<exam::AttemptView> r) {
+    c->Later([this, c, r = std::move(r)] {
+      if (!r.ok()) return c->Fail(r.error());
+      c->Json(200, {{"attempt", AttemptJson(*r, false, ToUnixMs(clock_.Now()))}});
+    });
+  });
+}
+
+void Api::Grade(const std::shared_ptr<Context>& c) {
+  auto id = ParseId(c->param(0));
+  if (!id) return c->Fail(Error::NotFound("no such attempt"));
+  auto body = ParseObject(c->req.body());
+  if (!body.ok()) return c->Fail(body.error());
+  auto* points = body->if_contains("points");
+  if (!points || !points->is_number()) return c->Fail(Error::BadRequest("'points' must be a number"));
+  exams_.GradeEssay(c->caller(), *id, c->param(1), points->to_number<double>(), [c](Status s) {
+    c->Later([c, s] {
+      if (!s.ok()) return c->Fail(s.error());
+      c->Json(200, {{"graded", true}});
+    });
+  });
+}
+
+}  // namespace pupitre::api

@@ -1,0 +1,84 @@
+#pragma once
+// The JSON API: routes, authentication and CSRF checks, and the translation between HTTP and
+// the domain services. No SQL and no business rules here. Documented in docs/api.md.
+
+#include <boost/asio/thread_pool.hpp>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "auth/accounts.h"
+#include "common/metrics.h"
+#include "config/config.h"
+#include "exam/exam_service.h"
+#include "http/server.h"
+
+namespace pupitre::api {
+
+struct Context;
+
+class Api {
+ public:
+  // REQUIRES: every argument outlives the Api. `workers` runs slow work (password hashing).
+  Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exams,
+      Metrics& metrics, boost::asio::thread_pool& workers, const Clock& clock);
+
+  // The server's handler and per-route body limit.
+  void Handle(http::Request&& req, const http::RequestInfo& info, http::Responder responder);
+  uint64_t BodyLimit(const http::RequestHeader& header) const;
+
+  // /readyz answers 503 until set, and again once shutdown begins.
+  void SetReady(bool ready) { ready_ = ready; }
+
+ private:
+  enum class Access { kPublic, kUser, kTeacher, kStudent };
+  using Fn = void (Api::*)(const std::shared_ptr<Context>&);
+  struct Route {
+    boost::beast::http::verb method;
+    std::vector<std::string> segments;  // "*" matches one segment, captured in order
+    std::string name;                   // the metrics label
+    Access access;
+    bool large_body;
+    Fn fn;
+  };
+  const Route* Match(boost::beast::http::verb method, std::string_view path,
+                     std::vector<std::string>* params, bool* path_matched) const;
+
+  void Healthz(const std::shared_ptr<Context>& c);
+  void Readyz(const std::shared_ptr<Context>& c);
+  void MetricsText(const std::shared_ptr<Context>& c);
+  void Home(const std::shared_ptr<Context>& c);
+  void Login(const std::shared_ptr<Context>& c);
+  void Logout(const std::shared_ptr<Context>& c);
+  void Me(const std::shared_ptr<Context>& c);
+  void Courses(const std::shared_ptr<Context>& c);
+  void ListExams(const std::shared_ptr<Context>& c);
+  void ImportExam(const std::shared_ptr<Context>& c);
+  void GetExam(const std::shared_ptr<Context>& c);
+  void Publish(const std::shared_ptr<Context>& c);
+  void ExtraTime(const std::shared_ptr<Context>& c);
+  void Release(const std::shared_ptr<Context>& c);
+  void Live(const std::shared_ptr<Context>& c);
+  void ExamAttempts(const std::shared_ptr<Context>& c);
+  void ResultsCsv(const std::shared_ptr<Context>& c);
+  void Paper(const std::shared_ptr<Context>& c);
+  void Start(const std::shared_ptr<Context>& c);
+  void GetAttempt(const std::shared_ptr<Context>& c);
+  void SaveAnswer(const std::shared_ptr<Context>& c);
+  void Submit(const std::shared_ptr<Context>& c);
+  void Grade(const std::shared_ptr<Context>& c);
+
+  const Config& config_;
+  auth::Accounts& accounts_;
+  exam::ExamService& exams_;
+  Metrics& metrics_;
+  boost::asio::thread_pool& workers_;
+  const Clock& clock_;
+  std::vector<Route> routes_;
+  std::atomic<bool> ready_{false};
+};
+
+}  // namespace pupitre::api

@@ -1,0 +1,53 @@
+#include "api/errors.h"
+
+#include <boost/json.hpp>
+
+namespace pupitre::api {
+
+unsigned HttpStatusOf(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kBadRequest: return 400;
+    case ErrorCode::kUnauthenticated: return 401;
+    case ErrorCode::kForbidden: return 403;
+    case ErrorCode::kNotFound: return 404;
+    case ErrorCode::kConflict: return 409;
+    case ErrorCode::kTooLarge: return 413;
+    case ErrorCode::kInvalid: return 422;
+    case ErrorCode::kDeadlinePassed: return 409;
+    case ErrorCode::kUnavailable: return 503;
+    case ErrorCode::kInternal: return 500;
+  }
+  return 500;
+}
+
+const char* CodeNameOf(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kBadRequest: return "bad_request";
+    case ErrorCode::kUnauthenticated: return "unauthenticated";
+    case ErrorCode::kForbidden: return "forbidden";
+    case ErrorCode::kNotFound: return "not_found";
+    case ErrorCode::kConflict: return "conflict";
+    case ErrorCode::kTooLarge: return "too_large";
+    case ErrorCode::kInvalid: return "invalid";
+    case ErrorCode::kDeadlinePassed: return "deadline_passed";
+    case ErrorCode::kUnavailable: return "unavailable";
+    case ErrorCode::kInternal: return "internal";
+  }
+  return "internal";
+}
+
+std::string ErrorBody(const Error& error) {
+  boost::json::object e;
+  e["code"] = CodeNameOf(error.code);
+  e["message"] = error.message;
+  if (!error.problems.empty()) {
+    boost::json::array problems;
+    for (const auto& p : error.problems) {
+      problems.push_back(boost::json::object{{"line", p.line}, {"message", p.message}});
+    }
+    e["problems"] = std::move(problems);
+  }
+  return boost::json::serialize(boost::json::object{{"error", std::move(e)}});
+}
+
+}  // namespace pupitre::api

@@ -1,0 +1,171 @@
+#include "app/app.h"
+
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <future>
+#include <regex>
+#include <thread>
+
+#include "api/web_assets.h"
+
+namespace pupitre {
+
+namespace {
+int Cores() { return std::max(1u, std::thread::hardware_concurrency()); }
+}  // namespace
+
+Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock& clock) {
+  if (auto s = auth::InitCrypto(); !s.ok()) return s.take_error();
+  std::unique_ptr<Node> n(new Node(config, clock));
+  auto backend = store::OpenSqlite(config.store.data_dir);
+  if (!backend.ok()) return backend.take_error();
+  n->backend_ = std::move(*backend);
+  auto snapshot = n->backend_->LoadAll();
+  if (!snapshot.ok()) return snapshot.take_error();
+  n->writer_ = std::make_unique<store::Writer>(*n->backend_, n->metrics_,
+                                               static_cast<size_t>(config.store.max_batch),
+                                               static_cast<size_t>(config.store.queue_capacity));
+  int workers = config.server.worker_threads > 0 ? config.server.worker_threads : Cores();
+  n->workers_ = std::make_unique<boost::asio::thread_pool>(workers);
+  n->accounts_ = std::make_unique<auth::Accounts>(
+      *n->writer_, *n->backend_, clock,
+      auth::HashCost{config.auth.argon2_iterations, config.auth.argon2_memory_kib},
+      config.auth.session_ttl_minutes * 60'000, n->metrics_);
+  n->accounts_->Load(*snapshot);
+  n->exams_ = std::make_unique<exam::ExamService>(*n->writer_, clock,
+                                                  Millis(config.exam.save_grace_ms), n->metrics_);
+  for (const auto& w : n->exams_->Load(*snapshot)) spdlog::warn("{}", w);
+  spdlog::info("store loaded: {} users, {} exams, {} attempts", snapshot->users.size(),
+               snapshot->exams.size(), snapshot->attempts.size());
+  return n;
+}
+
+Node::~Node() { Close(); }
+
+void Node::Close() {
+  if (workers_) workers_->join();
+  if (writer_) writer_->Stop();
+}
+
+Status Node::SeedDemo() {
+  if (accounts_->user_count() > 0) return OkStatus();
+  spdlog::info("seeding the demo dataset (one teacher, one admin, 2,000 students)");
+  auto teacher = accounts_->CreateUsers({{"teacher", "Demo Teacher", auth::Role::kTeacher,
+                                          "teacher-demo"},
+                                         {"admin", "Demo Operator", auth::Role::kAdmin,
+                                          "admin-demo"}});
+  if (!teacher.ok()) return teacher.take_error();
+  // Every demo student shares one password, so one hash serves them all.
+  auto hash = auth::HashPassword("student-demo", accounts_->cost());
+  if (!hash.ok()) return hash.take_error();
+  std::vector<store::UserRecord> students;
+  for (int i = 1; i <= 2000; ++i) {
+    std::string login = fmt::format("student{:04d}", i);
+    students.push_back({0, login, fmt::format("Student {:04d}", i), "student", *hash});
+  }
+  auto created = accounts_->CreateHashedUsers(std::move(students));
+  if (!created.ok()) return created.take_error();
+  if (auto s = exams_->PutCourse({"demo-course", "Demo course",
+                                  "A course to try Pupitre: one exam, open now."});
+      !s.ok()) {
+    return s;
+  }
+  std::vector<int64_t> ids;
+  for (const auto& u : *created) ids.push_back(u.id);
+  if (auto s = exams_->Enrol("demo-course", ids); !s.ok()) return s;
+
+  // The demo exam opens an hour ago and closes in a week, whatever its file says.
+  auto now = std::chrono::system_clock::now();
+  auto stamp = [](std::chrono::system_clock::time_point t) {
+    return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", std::chrono::floor<std::chrono::seconds>(t));
+  };
+  std::string toml(api::kDemoExamToml);
+  toml = std::regex_replace(toml, std::regex("(^|\n)opens *=[^\n]*"),
+                            "$1opens = " + stamp(now - std::chrono::hours(1)));
+  toml = std::regex_replace(toml, std::regex("(^|\n)closes *=[^\n]*"),
+                            "$1closes = " + stamp(now + std::chrono::hours(24 * 7)));
+  exam::Caller teacher_caller{(*teacher)[0].id, true};
+  std::promise<Status> done;
+  exams_->Import(teacher_caller, toml, [&](Result<std::shared_ptr<const exam::ExamEntry>> r) {
+    if (!r.ok()) return done.set_value(r.error());
+    exams_->Publish(teacher_caller, (*r)->spec->id,
+                    [&](Result<std::shared_ptr<const exam::ExamEntry>> p) {
+                      done.set_value(p.ok() ? OkStatus() : Status(p.error()));
+                    });
+  });
+  return done.get_future().get();
+}
+
+int Serve(const Config& config, bool demo) {
+  SystemClock clock;
+  auto node = Node::Open(config, clock);
+  if (!node.ok()) {
+    spdlog::error("cannot open the store: {}", node.error().message);
+    return 1;
+  }
+  Node& n = **node;
+  if (demo) {
+    if (auto s = n.SeedDemo(); !s.ok()) {
+      spdlog::error("cannot seed the demo dataset: {}", s.error().message);
+      return 1;
+    }
+  }
+
+  api::Api api(config, n.accounts(), n.exams(), n.metrics(), n.workers(), clock);
+  http::ServerOptions opts;
+  const std::string& listen = config.server.listen;
+  size_t colon = listen.rfind(':');
+  opts.host = listen.substr(0, colon);
+  if (opts.host.size() > 2 && opts.host.front() == '[') opts.host = opts.host.substr(1, opts.host.size() - 2);
+  opts.port = static_cast<uint16_t>(std::stoi(listen.substr(colon + 1)));
+  opts.threads = config.server.threads > 0 ? config.server.threads : Cores();
+  opts.max_header_bytes = static_cast<uint32_t>(config.server.max_header_bytes);
+  opts.read_timeout_ms = config.server.read_timeout_ms;
+  opts.idle_timeout_ms = config.server.idle_timeout_ms;
+  opts.write_timeout_ms = config.server.write_timeout_ms;
+  opts.max_connections = config.server.max_connections;
+  http::Server server(
+      opts,
+      [&api](http::Request&& r, const http::RequestInfo& i, http::Responder resp) {
+        api.Handle(std::move(r), i, std::move(resp));
+      },
+      [&api](const http::RequestHeader& h) { return api.BodyLimit(h); }, n.metrics());
+  if (auto s = server.Start(); !s.ok()) {
+    spdlog::error("{}", s.error().message);
+    return 1;
+  }
+  api.SetReady(true);
+  // The one line scripts and tests read to find the port.
+  std::printf("pupitre: listening on http://%s:%u\n", opts.host.c_str(), server.port());
+  std::fflush(stdout);
+
+  boost::asio::io_context control;
+  boost::asio::signal_set signals(control, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code&, int sig) {
+    spdlog::info("signal {}: shutting down", sig);
+    control.stop();
+  });
+  boost::asio::steady_timer sweep(control);
+  std::function<void()> arm = [&] {
+    sweep.expires_after(std::chrono::milliseconds(config.exam.autosubmit_interval_ms));
+    sweep.async_wait([&](const boost::system::error_code& ec) {
+      if (ec) return;
+      if (int k = n.exams().AutoSubmitDue(); k > 0) spdlog::info("auto-submitted {} attempts", k);
+      arm();
+    });
+  };
+  arm();
+  control.run();
+
+  api.SetReady(false);
+  server.Stop(config.server.shutdown_grace_ms);
+  n.Close();
+  spdlog::info("stopped cleanly");
+  return 0;
+}
+
+}  // namespace pupitre

@@ -1,0 +1,57 @@
+#pragma once
+// The wiring of one Pupitre node: store, writer, services, API and HTTP server, started and
+// stopped in the right order. `main` builds one; tests may too.
+
+#include <boost/asio/thread_pool.hpp>
+
+#include <memory>
+
+#include "api/api.h"
+#include "auth/accounts.h"
+#include "common/clock.h"
+#include "common/metrics.h"
+#include "config/config.h"
+#include "exam/exam_service.h"
+#include "http/server.h"
+#include "store/writer.h"
+
+namespace pupitre {
+
+// The store and the services on top of it, without the HTTP server: what the CLI needs.
+class Node {
+ public:
+  // Opens the store in config.store.data_dir and loads it into memory.
+  static Result<std::unique_ptr<Node>> Open(const Config& config, const Clock& clock);
+  ~Node();
+
+  const Config& config() const { return config_; }
+  auth::Accounts& accounts() { return *accounts_; }
+  exam::ExamService& exams() { return *exams_; }
+  Metrics& metrics() { return metrics_; }
+  store::Writer& writer() { return *writer_; }
+  boost::asio::thread_pool& workers() { return *workers_; }
+
+  // Fills an empty store with the demo dataset (see docs/demo.md). Does nothing if the store
+  // already has users.
+  Status SeedDemo();
+
+  // Commits what is queued and stops the writer and workers. Idempotent.
+  void Close();
+
+ private:
+  Node(const Config& config, const Clock& clock) : config_(config), clock_(clock) {}
+
+  Config config_;
+  const Clock& clock_;
+  Metrics metrics_;
+  std::unique_ptr<store::Backend> backend_;
+  std::unique_ptr<store::Writer> writer_;
+  std::unique_ptr<boost::asio::thread_pool> workers_;
+  std::unique_ptr<auth::Accounts> accounts_;
+  std::unique_ptr<exam::ExamService> exams_;
+};
+
+// Runs `pupitre serve` until SIGINT or SIGTERM. Returns the process exit code.
+int Serve(const Config& config, bool demo);
+
+}  // namespace pupitre

@@ -1,0 +1,204 @@
+#include "auth/accounts.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <mutex>
+#include <set>
+
+namespace pupitre::auth {
+
+std::optional<Role> ParseRole(std::string_view s) {
+  if (s == "student") return Role::kStudent;
+  if (s == "teacher") return Role::kTeacher;
+  if (s == "admin") return Role::kAdmin;
+  return std::nullopt;
+}
+
+std::string_view RoleName(Role r) {
+  switch (r) {
+    case Role::kStudent: return "student";
+    case Role::kTeacher: return "teacher";
+    case Role::kAdmin: return "admin";
+  }
+  return "student";
+}
+
+Status ValidateNewUser(const NewUser& u) {
+  if (u.login.empty() || u.login.size() > 64) return Error::Invalid("login: 1 to 64 characters");
+  for (char c : u.login) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-' || c == '@';
+    if (!ok) return Error::Invalid("login: only letters, digits and . _ - @");
+  }
+  if (u.display_name.size() > 200) return Error::Invalid("name: at most 200 characters");
+  if (u.password.size() < 8) return Error::Invalid("password: at least 8 characters");
+  if (u.password.size() > 1024) return Error::Invalid("password: at most 1024 characters");
+  return OkStatus();
+}
+
+Accounts::Accounts(store::Writer& writer, store::Backend& backend, const Clock& clock,
+                   HashCost cost, int64_t session_ttl_ms, Metrics& metrics)
+    : writer_(writer),
+      backend_(backend),
+      clock_(clock),
+      cost_(cost),
+      session_ttl_ms_(session_ttl_ms),
+      metrics_(metrics) {
+  auto h = HashPassword(RandomHex(16), cost_);
+  if (h.ok()) dummy_hash_ = *h;
+}
+
+void Accounts::Load(const store::Snapshot& snapshot) {
+  std::unique_lock lock(mu_);
+  for (const auto& u : snapshot.users) {
+    users_[u.id] = u;
+    by_login_[u.login] = u.id;
+    next_user_id_ = std::max(next_user_id_, u.id + 1);
+  }
+  int64_t now = ToUnixMs(clock_.Now());
+  for (const auto& s : snapshot.sessions) {
+    if (s.expires_ms > now) sessions_[s.token_hash] = s;
+  }
+}
+
+void Accounts::Insert(const store::UserRecord& u) {
+  users_[u.id] = u;
+  by_login_[u.login] = u.id;
+  next_user_id_ = std::max(next_user_id_, u.id + 1);
+}
+
+std::optional<store::UserRecord> Accounts::LookupLogin(const std::string& login) {
+  {
+    std::shared_lock lock(mu_);
+    auto it = by_login_.find(login);
+    if (it != by_login_.end()) return users_.at(it->second);
+  }
+  // Accounts added by `pupitre admin` while the server runs are only in the store.
+  auto found = backend_.FindUserByLogin(login);
+  if (!found.ok() || !*found) return std::nullopt;
+  std::unique_lock lock(mu_);
+  Insert(**found);
+  return **found;
+}
+
+void Accounts::Login(const std::string& login, const std::string& password,
+                     std::function<void(Result<NewSession>)> done) {
+  auto user = LookupLogin(login);
+  bool ok = user ? VerifyPassword(password, user->password_hash)
+                 : (VerifyPassword(password, dummy_hash_), false);
+  if (!ok) {
+    metrics_.logins_failed.fetch_add(1, std::memory_order_relaxed);
+    return done(Error::Unauthenticated("wrong login or password"));
+  }
+  NewSession ns;
+  ns.token = RandomHex(32);
+  ns.expires_ms = ToUnixMs(clock_.Now()) + session_ttl_ms_;
+  ns.principal = Principal{user->id, user->login, user->display_name,
+                           ParseRole(user->role).value_or(Role::kStudent), HashToken(ns.token),
+                           RandomHex(16)};
+  store::SessionRecord rec{ns.principal.token_hash, user->id, ns.principal.csrf_token,
+                           ns.expires_ms};
+  {
+    std::unique_lock lock(mu_);
+    sessions_[rec.token_hash] = rec;
+  }
+  Status s = writer_.Submit(store::op::PutSession{rec},
+                            [this, ns = std::move(ns), done](const Status& st) mutable {
+                              if (!st.ok()) return done(st.error());
+                              metrics_.logins_ok.fetch_add(1, std::memory_order_relaxed);
+                              done(std::move(ns));
+                            });
+  if (!s.ok()) {
+    std::unique_lock lock(mu_);
+    sessions_.erase(rec.token_hash);
+    done(s.error());
+  }
+}
+
+std::optional<Principal> Accounts::Authenticate(std::string_view token) const {
+  if (token.size() != 64) return std::nullopt;
+  std::string hash = HashToken(token);
+  std::shared_lock lock(mu_);
+  auto it = sessions_.find(hash);
+  if (it == sessions_.end() || it->second.expires_ms <= ToUnixMs(clock_.Now())) {
+    return std::nullopt;
+  }
+  auto u = users_.find(it->second.user_id);
+  if (u == users_.end()) return std::nullopt;
+  return Principal{u->second.id, u->second.login, u->second.display_name,
+                   ParseRole(u->second.role).value_or(Role::kStudent), hash,
+                   it->second.csrf_token};
+}
+
+void Accounts::Logout(const std::string& token_hash, std::function<void(Status)> done) {
+  {
+    std::unique_lock lock(mu_);
+    sessions_.erase(token_hash);
+  }
+  Status s = writer_.Submit(store::op::DeleteSession{token_hash},
+                            [done](const Status& st) { done(st); });
+  if (!s.ok()) done(s);
+}
+
+Result<std::vector<store::UserRecord>> Accounts::CreateUsers(const std::vector<NewUser>& users) {
+  std::vector<store::UserRecord> records;
+  records.reserve(users.size());
+  for (const auto& u : users) {
+    if (auto s = ValidateNewUser(u); !s.ok()) {
+      return Error::Invalid(fmt::format("{}: {}", u.login, s.error().message));
+    }
+    auto hash = HashPassword(u.password, cost_);
+    if (!hash.ok()) return hash.take_error();
+    records.push_back({0, u.login, u.display_name.empty() ? u.login : u.display_name,
+                       std::string(RoleName(u.role)), *hash});
+  }
+  return CreateHashedUsers(std::move(records));
+}
+
+Result<std::vector<store::UserRecord>> Accounts::CreateHashedUsers(
+    std::vector<store::UserRecord> users) {
+  std::vector<store::WriteOp> ops;
+  {
+    std::unique_lock lock(mu_);
+    std::set<std::string> seen;
+    for (const auto& u : users) {
+      if (by_login_.count(u.login) || !seen.insert(u.login).second) {
+        return Error::Conflict(fmt::format("login '{}' is already taken", u.login));
+      }
+      if (auto found = backend_.FindUserByLogin(u.login); found.ok() && *found) {
+        return Error::Conflict(fmt::format("login '{}' is already taken", u.login));
+      }
+    }
+    for (auto& u : users) {
+      u.id = next_user_id_++;
+      ops.push_back(store::op::PutUser{u});
+    }
+  }
+  Status s = writer_.WriteNow(std::move(ops));
+  if (!s.ok()) return s.take_error();
+  std::unique_lock lock(mu_);
+  for (const auto& u : users) Insert(u);
+  return users;
+}
+
+std::optional<store::UserRecord> Accounts::FindById(int64_t id) const {
+  std::shared_lock lock(mu_);
+  auto it = users_.find(id);
+  if (it == users_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<store::UserRecord> Accounts::FindByLogin(const std::string& login) const {
+  std::shared_lock lock(mu_);
+  auto it = by_login_.find(login);
+  if (it == by_login_.end()) return std::nullopt;
+  return users_.at(it->second);
+}
+
+size_t Accounts::user_count() const {
+  std::shared_lock lock(mu_);
+  return users_.size();
+}
+
+}  // namespace pupitre::auth

@@ -1,0 +1,100 @@
+#pragma once
+// Accounts and sessions: held in memory, written through to the store.
+// Thread-safe: every public method may be called from any thread.
+
+#include <functional>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "auth/crypto.h"
+#include "common/clock.h"
+#include "common/metrics.h"
+#include "store/writer.h"
+
+namespace pupitre::auth {
+
+enum class Role { kStudent, kTeacher, kAdmin };
+std::optional<Role> ParseRole(std::string_view s);
+std::string_view RoleName(Role r);
+
+// Who is calling, as found from a session.
+struct Principal {
+  int64_t user_id = 0;
+  std::string login;
+  std::string display_name;
+  Role role = Role::kStudent;
+  std::string token_hash;
+  std::string csrf_token;
+};
+
+struct NewSession {
+  std::string token;  // give it to the client once; only its hash is kept
+  int64_t expires_ms = 0;
+  Principal principal;
+};
+
+struct NewUser {
+  std::string login;
+  std::string display_name;
+  Role role = Role::kStudent;
+  std::string password;
+};
+
+// Checks a new user's fields; the message names the field.
+Status ValidateNewUser(const NewUser& u);
+
+class Accounts {
+ public:
+  // REQUIRES: every argument outlives the Accounts.
+  Accounts(store::Writer& writer, store::Backend& backend, const Clock& clock, HashCost cost,
+           int64_t session_ttl_ms, Metrics& metrics);
+
+  // Fills memory from the store's snapshot. REQUIRES: called once, before serving.
+  void Load(const store::Snapshot& snapshot);
+
+  // Checks the password and opens a session; `done` runs once the session is durable.
+  // Slow (argon2id): call from a worker thread.
+  void Login(const std::string& login, const std::string& password,
+             std::function<void(Result<NewSession>)> done);
+
+  // The principal of a live session token, or nothing. Fast; never touches the store.
+  std::optional<Principal> Authenticate(std::string_view token) const;
+
+  // Ends a session; `done` runs once that is durable.
+  void Logout(const std::string& token_hash, std::function<void(Status)> done);
+
+  // Creates users (hashing their passwords: slow) in one transaction: all or none.
+  // Fails with kConflict naming the first login already taken.
+  Result<std::vector<store::UserRecord>> CreateUsers(const std::vector<NewUser>& users);
+  // Creates users whose password hashes are already computed (demo data, bulk imports).
+  Result<std::vector<store::UserRecord>> CreateHashedUsers(std::vector<store::UserRecord> users);
+
+  std::optional<store::UserRecord> FindById(int64_t id) const;
+  std::optional<store::UserRecord> FindByLogin(const std::string& login) const;
+  size_t user_count() const;
+
+  const HashCost& cost() const { return cost_; }
+
+ private:
+  std::optional<store::UserRecord> LookupLogin(const std::string& login);
+  void Insert(const store::UserRecord& u);
+
+  store::Writer& writer_;
+  store::Backend& backend_;
+  const Clock& clock_;
+  const HashCost cost_;
+  const int64_t session_ttl_ms_;
+  Metrics& metrics_;
+  std::string dummy_hash_;  // verified against for unknown logins, to keep timing even
+
+  mutable std::shared_mutex mu_;
+  int64_t next_user_id_ = 1;
+  std::unordered_map<int64_t, store::UserRecord> users_;
+  std::unordered_map<std::string, int64_t> by_login_;
+  std::unordered_map<std::string, store::SessionRecord> sessions_;  // by token hash
+};
+
+}  // namespace pupitre::auth

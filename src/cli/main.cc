@@ -1,0 +1,123 @@
+// pupitre: one program, several subcommands. `serve` runs the platform; `admin` manages accounts
+// directly in the store of a data directory.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "app/app.h"
+#include "cli/students_csv.h"
+#include "common/clock.h"
+#include "config/config.h"
+
+namespace {
+
+using pupitre::Config;
+
+// Loads the config file (if any) and applies the command-line overrides.
+bool LoadConfig(const std::string& path, const std::string& data_dir, const std::string& listen,
+                Config& out) {
+  if (!path.empty()) {
+    auto c = pupitre::LoadConfigFile(path);
+    if (!c.ok()) {
+      std::cerr << "pupitre: bad config: " << c.error().message << "\n";
+      return false;
+    }
+    out = *c;
+  }
+  if (!data_dir.empty()) out.store.data_dir = data_dir;
+  if (!listen.empty()) out.server.listen = listen;
+  return true;
+}
+
+void PrintProblems(const pupitre::Error& e, const std::string& file) {
+  std::cerr << "pupitre: " << e.message << "\n";
+  for (const auto& p : e.problems) std::cerr << file << ":" << p.line << ": " << p.message << "\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Pupitre: remote learning and online exams that hold the 9 a.m. rush"};
+  app.require_subcommand(1);
+  std::string config_path, data_dir, listen;
+
+  auto* serve = app.add_subcommand("serve", "Run the platform");
+  bool demo = false;
+  serve->add_option("--config", config_path, "TOML configuration file")->check(CLI::ExistingFile);
+  serve->add_option("--data-dir", data_dir, "Where the store lives (overrides store.data_dir)");
+  serve->add_option("--listen", listen, "host:port (overrides server.listen)");
+  serve->add_flag("--demo", demo, "Seed the demo dataset into an empty store");
+
+  auto* admin = app.add_subcommand("admin", "Manage accounts in a data directory");
+  admin->require_subcommand(1);
+  admin->add_option("--config", config_path, "TOML configuration file")->check(CLI::ExistingFile);
+  admin->add_option("--data-dir", data_dir, "Where the store lives");
+  auto* user = admin->add_subcommand("user", "Accounts");
+  user->require_subcommand(1);
+  auto* add = user->add_subcommand("add", "Add one account");
+  std::string login, name, role = "student", password;
+  add->add_option("--login", login, "Login")->required();
+  add->add_option("--name", name, "Display name");
+  add->add_option("--role", role, "student, teacher or admin")->check(CLI::IsMember({"student", "teacher", "admin"}));
+  add->add_option("--password", password, "Password (at least 8 characters)")->required();
+  auto* import = user->add_subcommand("import", "Add accounts from a CSV file, all or none");
+  std::string csv_path, course;
+  import->add_option("file", csv_path, "CSV with header login,name,password[,role]")
+      ->required()->check(CLI::ExistingFile);
+  import->add_option("--course", course, "Also enrol every imported account in this course");
+
+  CLI11_PARSE(app, argc, argv);
+
+  Config config;
+  if (!LoadConfig(config_path, data_dir, listen, config)) return 2;
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+
+  if (*serve) return pupitre::Serve(config, demo);
+
+  pupitre::SystemClock clock;
+  auto node = pupitre::Node::Open(config, clock);
+  if (!node.ok()) {
+    std::cerr << "pupitre: cannot open the store: " << node.error().message << "\n";
+    return 1;
+  }
+  auto& accounts = (*node)->accounts();
+  if (*add) {
+    auto r = accounts.CreateUsers(
+        {{login, name.empty() ? login : name, *pupitre::auth::ParseRole(role), password}});
+    if (!r.ok()) {
+      std::cerr << "pupitre: " << r.error().message << "\n";
+      return 1;
+    }
+    std::cout << "added " << role << " '" << login << "' (id " << (*r)[0].id << ")\n";
+    return 0;
+  }
+  if (*import) {
+    std::ifstream in(csv_path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto users = pupitre::cli::ParseUsersCsv(ss.str());
+    if (!users.ok()) {
+      PrintProblems(users.error(), csv_path);
+      return 1;
+    }
+    auto r = accounts.CreateUsers(*users);
+    if (!r.ok()) {
+      std::cerr << "pupitre: " << r.error().message << "; nothing was imported\n";
+      return 1;
+    }
+    if (!course.empty()) {
+      std::vector<int64_t> ids;
+      for (const auto& u : *r) ids.push_back(u.id);
+      if (auto s = (*node)->exams().Enrol(course, ids); !s.ok()) {
+        std::cerr << "pupitre: accounts added but enrolment failed: " << s.error().message << "\n";
+        return 1;
+      }
+    }
+    std::cout << "imported " << r->size() << " account(s) from " << csv_path << "\n";
+    return 0;
+  }
+  return 0;
+}

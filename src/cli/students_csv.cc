@@ -1,0 +1,98 @@
+#include "cli/students_csv.h"
+
+#include <fmt/format.h>
+
+#include <set>
+
+namespace pupitre::cli {
+namespace {
+
+// Splits one CSV record (RFC 4180 quoting, no embedded newlines).
+Result<std::vector<std::string>> SplitRecord(std::string_view line) {
+  std::vector<std::string> fields(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        fields.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        fields.back() += c;
+      }
+    } else if (c == '"' && fields.back().empty()) {
+      quoted = true;
+    } else if (c == ',') {
+      fields.emplace_back();
+    } else {
+      fields.back() += c;
+    }
+  }
+  if (quoted) return Error::Invalid("unterminated quoted field");
+  return fields;
+}
+
+}  // namespace
+
+Result<std::vector<auth::NewUser>> ParseUsersCsv(std::string_view text) {
+  std::vector<auth::NewUser> users;
+  std::vector<Problem> problems;
+  std::set<std::string> seen;
+  int line_no = 0;
+  bool header_seen = false;
+  while (!text.empty()) {
+    size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) continue;
+    auto fields = SplitRecord(line);
+    if (!fields.ok()) {
+      problems.push_back({line_no, fields.error().message});
+      continue;
+    }
+    if (!header_seen) {
+      header_seen = true;
+      if (fields->size() < 3 || (*fields)[0] != "login" || (*fields)[1] != "name" ||
+          (*fields)[2] != "password") {
+        problems.push_back({line_no, "the first line must be the header login,name,password[,role]"});
+        break;
+      }
+      continue;
+    }
+    if (fields->size() < 3 || fields->size() > 4) {
+      problems.push_back({line_no, fmt::format("expected 3 or 4 fields, found {}", fields->size())});
+      continue;
+    }
+    auth::NewUser u{(*fields)[0], (*fields)[1], auth::Role::kStudent, (*fields)[2]};
+    if (fields->size() == 4 && !(*fields)[3].empty()) {
+      auto role = auth::ParseRole((*fields)[3]);
+      if (!role) {
+        problems.push_back({line_no, fmt::format("role '{}' is not student, teacher or admin",
+                                                 (*fields)[3])});
+        continue;
+      }
+      u.role = *role;
+    }
+    if (auto s = auth::ValidateNewUser(u); !s.ok()) {
+      problems.push_back({line_no, s.error().message});
+      continue;
+    }
+    if (!seen.insert(u.login).second) {
+      problems.push_back({line_no, fmt::format("login '{}' appears twice", u.login)});
+      continue;
+    }
+    users.push_back(std::move(u));
+  }
+  if (!header_seen) problems.push_back({1, "the file is empty"});
+  if (!problems.empty()) {
+    return Error::Invalid(fmt::format("{} problem(s); nothing was imported", problems.size()),
+                          std::move(problems));
+  }
+  return users;
+}
+
+}  // namespace pupitre::cli

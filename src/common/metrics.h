@@ -1,0 +1,84 @@
+#pragma once
+// Process metrics in Prometheus text format. Updates are lock-free on the hot path (atomics);
+// labelled families take a mutex only the first time a label set is seen.
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace pupitre {
+
+// A histogram with fixed upper bounds. Thread-safe.
+class Histogram {
+ public:
+  explicit Histogram(std::vector<double> bounds);
+  void Observe(double v);
+  // Appends the Prometheus lines for `name` with extra `labels` (e.g. `route="x"`, may be empty).
+  void Render(std::string& out, const std::string& name, const std::string& labels) const;
+  uint64_t count() const { return count_.load(std::memory_order_relaxed); }
+  double sum() const;
+  // An estimate of quantile q in [0,1] from the bucket counts (upper bound of its bucket).
+  double Quantile(double q) const;
+
+ private:
+  std::vector<double> bounds_;
+  std::unique_ptr<std::atomic<uint64_t>[]> buckets_;  // bounds_.size() + 1 (the +Inf bucket)
+  std::atomic<uint64_t> count_{0};
+  std::atomic<uint64_t> sum_micro_{0};  // sum * 1e6, to stay lock-free
+};
+
+// Seconds buckets from 100 µs to 10 s.
+std::vector<double> LatencyBuckets();
+
+// A family of counters or histograms keyed by a label string. Thread-safe; entries live as long
+// as the family, so references returned stay valid.
+class LabeledCounters {
+ public:
+  std::atomic<uint64_t>& At(const std::string& labels);
+  void Render(std::string& out, const std::string& name, const std::string& help) const;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, std::unique_ptr<std::atomic<uint64_t>>> counters_;
+};
+
+class LabeledHistograms {
+ public:
+  explicit LabeledHistograms(std::vector<double> bounds) : bounds_(std::move(bounds)) {}
+  Histogram& At(const std::string& labels);
+  void Render(std::string& out, const std::string& name, const std::string& help) const;
+
+ private:
+  std::vector<double> bounds_;
+  mutable std::mutex mu_;
+  std::map<std::string, std::unique_ptr<Histogram>> histograms_;
+};
+
+// Every metric the process exports. One instance, created in main and passed by reference.
+struct Metrics {
+  LabeledCounters http_requests;           // route, method, status
+  LabeledHistograms http_latency{LatencyBuckets()};  // route
+  std::atomic<int64_t> open_connections{0};
+  std::atomic<uint64_t> connections_rejected{0};
+  std::atomic<int64_t> attempts_in_progress{0};
+  std::atomic<int64_t> writer_queue_depth{0};
+  std::atomic<uint64_t> writer_rejected{0};
+  std::atomic<uint64_t> writer_failures{0};
+  Histogram writer_batch_size{{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096}};
+  Histogram writer_commit_seconds{LatencyBuckets()};
+  std::atomic<uint64_t> answers_saved{0};
+  std::atomic<uint64_t> attempts_submitted{0};
+  std::atomic<uint64_t> logins_ok{0};
+  std::atomic<uint64_t> logins_failed{0};
+
+  // The whole exposition text.
+  std::string Render() const;
+};
+
+}  // namespace pupitre

@@ -1,0 +1,137 @@
+#include "config/config.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace pupitre {
+namespace {
+
+// Reads one table's keys into fields; remembers the first problem.
+class TableReader {
+ public:
+  TableReader(const toml::table* table, std::string name, std::string& problem)
+      : table_(table), name_(std::move(name)), problem_(problem) {}
+
+  void Int(std::string_view key, int64_t& out, int64_t min, int64_t max) {
+    const toml::node* n = Find(key);
+    if (!n) return;
+    auto v = n->value<int64_t>();
+    if (!n->is_integer() || !v) return Fail(key, "must be an integer");
+    if (*v < min || *v > max) return Fail(key, fmt::format("must be between {} and {}", min, max));
+    out = *v;
+  }
+  void Int(std::string_view key, int& out, int min, int max) {
+    int64_t v = out;
+    Int(key, v, min, max);
+    out = static_cast<int>(v);
+  }
+  void String(std::string_view key, std::string& out) {
+    const toml::node* n = Find(key);
+    if (!n) return;
+    if (!n->is_string()) return Fail(key, "must be a string");
+    out = *n->value<std::string>();
+  }
+  // Keys present in the table that no reader asked for.
+  void RejectUnknown(std::initializer_list<std::string_view> known) {
+    if (!table_ || !problem_.empty()) return;
+    for (const auto& [k, v] : *table_) {
+      bool ok = false;
+      for (auto kk : known) ok = ok || kk == k.str();
+      if (!ok) return Fail(k.str(), "unknown key");
+    }
+  }
+
+ private:
+  const toml::node* Find(std::string_view key) {
+    if (!table_ || !problem_.empty()) return nullptr;
+    return table_->get(key);
+  }
+  void Fail(std::string_view key, std::string_view why) {
+    if (problem_.empty()) problem_ = fmt::format("{}.{}: {}", name_, key, why);
+  }
+  const toml::table* table_;
+  std::string name_;
+  std::string& problem_;
+};
+
+const toml::table* Section(const toml::table& root, std::string_view name, std::string& problem) {
+  const toml::node* n = root.get(name);
+  if (!n) return nullptr;
+  if (!n->is_table()) {
+    if (problem.empty()) problem = fmt::format("{}: must be a table", name);
+    return nullptr;
+  }
+  return n->as_table();
+}
+
+}  // namespace
+
+Result<Config> ParseConfig(std::string_view toml_text) {
+  toml::table root;
+  try {
+    root = toml::parse(toml_text);
+  } catch (const toml::parse_error& e) {
+    return Error::Invalid(fmt::format("line {}: {}", e.source().begin.line, e.description()));
+  }
+  Config c;
+  std::string problem;
+  for (const auto& [k, v] : root) {
+    std::string_view key = k.str();
+    if (key != "server" && key != "store" && key != "auth" && key != "exam") {
+      return Error::Invalid(fmt::format("{}: unknown section", key));
+    }
+  }
+  TableReader server(Section(root, "server", problem), "server", problem);
+  server.String("listen", c.server.listen);
+  server.Int("threads", c.server.threads, 0, 256);
+  server.Int("worker_threads", c.server.worker_threads, 0, 256);
+  server.Int("max_header_bytes", c.server.max_header_bytes, 1024, 1 << 20);
+  server.Int("max_body_bytes", c.server.max_body_bytes, 1024, 64 << 20);
+  server.Int("max_import_bytes", c.server.max_import_bytes, 1024, 256 << 20);
+  server.Int("read_timeout_ms", c.server.read_timeout_ms, 100, 3'600'000);
+  server.Int("idle_timeout_ms", c.server.idle_timeout_ms, 100, 3'600'000);
+  server.Int("write_timeout_ms", c.server.write_timeout_ms, 100, 3'600'000);
+  server.Int("max_connections", c.server.max_connections, 1, 10'000'000);
+  server.Int("shutdown_grace_ms", c.server.shutdown_grace_ms, 0, 600'000);
+  server.RejectUnknown({"listen", "threads", "worker_threads", "max_header_bytes", "max_body_bytes",
+                        "max_import_bytes", "read_timeout_ms", "idle_timeout_ms",
+                        "write_timeout_ms", "max_connections", "shutdown_grace_ms"});
+
+  TableReader store(Section(root, "store", problem), "store", problem);
+  store.String("data_dir", c.store.data_dir);
+  store.Int("max_batch", c.store.max_batch, 1, 1'000'000);
+  store.Int("queue_capacity", c.store.queue_capacity, 1, 100'000'000);
+  store.RejectUnknown({"data_dir", "max_batch", "queue_capacity"});
+
+  TableReader auth(Section(root, "auth", problem), "auth", problem);
+  auth.Int("argon2_iterations", c.auth.argon2_iterations, 1, 100);
+  auth.Int("argon2_memory_kib", c.auth.argon2_memory_kib, 8, 4 * 1024 * 1024);
+  auth.Int("session_ttl_minutes", c.auth.session_ttl_minutes, 1, 60 * 24 * 365);
+  auth.RejectUnknown({"argon2_iterations", "argon2_memory_kib", "session_ttl_minutes"});
+
+  TableReader exam(Section(root, "exam", problem), "exam", problem);
+  exam.Int("save_grace_ms", c.exam.save_grace_ms, 0, 600'000);
+  exam.Int("autosubmit_interval_ms", c.exam.autosubmit_interval_ms, 10, 600'000);
+  exam.RejectUnknown({"save_grace_ms", "autosubmit_interval_ms"});
+
+  if (problem.empty() && c.server.listen.rfind(':') == std::string::npos) {
+    problem = "server.listen: must be host:port";
+  }
+  if (!problem.empty()) return Error::Invalid(problem);
+  return c;
+}
+
+Result<Config> LoadConfigFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Error::Invalid(fmt::format("{}: cannot be read", path));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto r = ParseConfig(ss.str());
+  if (!r.ok()) return Error::Invalid(fmt::format("{}: {}", path, r.error().message));
+  return r;
+}
+
+}  // namespace pupitre

@@ -1,0 +1,206 @@
+// The rules of an exam that do not depend on any file format: names, deadlines, presentation
+// order, idempotent saves and the grading of a whole attempt.
+
+#include "exam/exam.h"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cassert>
+#include <numeric>
+#include <system_error>
+#include <utility>
+
+namespace pupitre::exam {
+namespace {
+
+constexpr std::array<std::pair<QuestionType, std::string_view>, 6> kTypeNames = {{
+    {QuestionType::kSingle, "single"},
+    {QuestionType::kMultiple, "multiple"},
+    {QuestionType::kTrueFalse, "truefalse"},
+    {QuestionType::kNumeric, "numeric"},
+    {QuestionType::kShortText, "short"},
+    {QuestionType::kEssay, "essay"},
+}};
+
+bool IsAsciiSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool HasOptions(QuestionType t) {
+  return t == QuestionType::kSingle || t == QuestionType::kMultiple;
+}
+
+// SplitMix64 (Steele, Lea & Flood): tiny, fast and fully specified, so an attempt's order is
+// the same on every platform and standard library, unlike std::shuffle.
+class SplitMix64 {
+ public:
+  explicit SplitMix64(uint64_t seed) : state_(seed) {}
+
+  uint64_t Next() {
+    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+
+  // Uniform in [0, bound) without modulo bias. REQUIRES: bound > 0.
+  uint64_t Below(uint64_t bound) {
+    assert(bound > 0);
+    const uint64_t threshold = (0 - bound) % bound;  // 2^64 mod bound
+    for (;;) {
+      const uint64_t r = Next();
+      if (r >= threshold) return r % bound;
+    }
+  }
+
+ private:
+  uint64_t state_;
+};
+
+std::vector<int> Identity(size_t n) {
+  std::vector<int> v(n);
+  std::iota(v.begin(), v.end(), 0);
+  return v;
+}
+
+void FisherYates(std::vector<int>& v, SplitMix64& rng) {
+  for (size_t i = v.size(); i > 1; --i) {
+    const size_t j = static_cast<size_t>(rng.Below(i));
+    std::swap(v[i - 1], v[j]);
+  }
+}
+
+bool IsBlank(std::string_view s) { return std::all_of(s.begin(), s.end(), IsAsciiSpace); }
+
+}  // namespace
+
+std::string_view QuestionTypeName(QuestionType t) {
+  for (const auto& [type, name] : kTypeNames) {
+    if (type == t) return name;
+  }
+  assert(false && "unknown QuestionType");
+  return "unknown";
+}
+
+std::optional<QuestionType> ParseQuestionType(std::string_view name) {
+  for (const auto& [type, type_name] : kTypeNames) {
+    if (type_name == name) return type;
+  }
+  return std::nullopt;
+}
+
+const Question* ExamSpec::FindQuestion(std::string_view question_id) const {
+  for (const Question& q : questions) {
+    if (q.id == question_id) return &q;
+  }
+  return nullptr;
+}
+
+double ExamSpec::MaxPoints() const {
+  double total = 0;
+  for (const Question& q : questions) total += q.points;
+  return total;
+}
+
+TimePoint ComputeDeadline(const ExamSpec& spec, TimePoint start, Millis extra_time) {
+  const TimePoint own = start + Millis(spec.duration_ms) + extra_time;
+  return std::min(own, FromUnixMs(spec.closes_ms));
+}
+
+std::string NormaliseText(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  bool pending_space = false;
+  for (char c : s) {
+    if (IsAsciiSpace(c)) {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out.push_back(' ');
+    pending_space = false;
+    out.push_back(AsciiLower(c));
+  }
+  // "Paris ." and "Paris?!" both mean "paris".
+  while (!out.empty() &&
+         (out.back() == '.' || out.back() == '!' || out.back() == '?' || out.back() == ' ')) {
+    out.pop_back();
+  }
+  return out;
+}
+
+AttemptOrder MakeOrder(const ExamSpec& spec, uint64_t seed) {
+  AttemptOrder order;
+  order.questions = Identity(spec.questions.size());
+  if (spec.shuffle_questions) {
+    SplitMix64 rng(seed);
+    FisherYates(order.questions, rng);
+  }
+  // Options draw from their own stream so that turning question shuffling on or off does not
+  // change the options' order.
+  SplitMix64 option_rng(seed ^ 0x6A09E667F3BCC909ULL);
+  order.options.reserve(spec.questions.size());
+  for (const Question& q : spec.questions) {
+    std::vector<int> options = Identity(HasOptions(q.type) ? q.options.size() : 0);
+    if (spec.shuffle_options) FisherYates(options, option_rng);
+    order.options.push_back(std::move(options));
+  }
+  return order;
+}
+
+Result<SaveOutcome> ApplySave(AttemptState& state, const ExamSpec& spec,
+                              std::string_view question_id, int64_t seq,
+                              const boost::json::value& answer, TimePoint now, Millis grace) {
+  if (state.status == AttemptStatus::kSubmitted) {
+    return Error::Conflict("the attempt has been submitted");
+  }
+  if (now > FromUnixMs(state.deadline_ms) + grace) {
+    return Error::DeadlinePassed("the attempt's time is over");
+  }
+  const Question* q = spec.FindQuestion(question_id);
+  if (q == nullptr) {
+    return Error::NotFound("no question \"" + std::string(question_id) + "\" in this exam");
+  }
+  if (Status valid = ValidateAnswer(*q, answer); !valid.ok()) return valid.take_error();
+  if (seq < 1) return Error::Invalid("seq must be at least 1");
+
+  auto it = state.answers.find(q->id);
+  if (it != state.answers.end() && seq <= it->second.seq) return SaveOutcome::kStale;
+
+  SavedAnswer& saved = state.answers[q->id];
+  saved.seq = seq;
+  saved.value_json = boost::json::serialize(answer);
+  saved.saved_at_ms = ToUnixMs(now);
+  return SaveOutcome::kApplied;
+}
+
+Score GradeAttempt(const AttemptState& state, const ExamSpec& spec) {
+  Score score;
+  score.max_points = spec.MaxPoints();
+  for (const Question& q : spec.questions) {
+    boost::json::value answer;  // null: not answered
+    if (auto it = state.answers.find(q.id); it != state.answers.end()) {
+      std::error_code ec;
+      boost::json::value parsed = boost::json::parse(it->second.value_json, ec);
+      // Saves are validated before they are stored; a value that no longer parses or fits
+      // (a damaged store) earns nothing rather than failing the whole grade.
+      if (!ec && ValidateAnswer(q, parsed).ok()) answer = std::move(parsed);
+    }
+    if (q.type == QuestionType::kEssay) {
+      if (auto m = state.manual_points.find(q.id); m != state.manual_points.end()) {
+        score.manual_points += m->second;
+      } else if (answer.is_string() && !IsBlank(answer.get_string())) {
+        ++score.ungraded_essays;
+      }
+      continue;
+    }
+    score.auto_points += GradeAnswer(q, answer).value_or(0.0);
+  }
+  return score;
+}
+
+}  // namespace pupitre::exam

@@ -1,0 +1,616 @@
+#include "exam/exam_service.h"
+
+#include <boost/json/serialize.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace pupitre::exam {
+namespace {
+
+uint64_t NextSeed(uint64_t& state) {
+  // splitmix64: seeds only need to differ between attempts, not to be secret.
+  uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+Error NoSuchExam(const std::string& id) {
+  return Error::NotFound(fmt::format("no exam '{}'", id));
+}
+
+Error NoSuchAttempt(int64_t id) {
+  return Error::NotFound(fmt::format("no attempt {}", id));
+}
+
+std::shared_ptr<const ExamEntry> BuildEntry(std::shared_ptr<const ExamSpec> spec,
+                                            store::ExamRecord rec) {
+  auto e = std::make_shared<ExamEntry>();
+  e->spec = std::move(spec);
+  e->record = std::move(rec);
+  if (e->record.published) {
+    e->paper_json = std::make_shared<const std::string>(RenderPaperJson(*e->spec));
+    e->etag = fmt::format("\"{}-{}\"", e->record.id, e->record.published_ms);
+  }
+  return e;
+}
+
+}  // namespace
+
+ExamService::ExamService(store::Writer& writer, const Clock& clock, Millis save_grace,
+                         Metrics& metrics)
+    : writer_(writer), clock_(clock), save_grace_(save_grace), metrics_(metrics) {}
+
+std::vector<std::string> ExamService::Load(const store::Snapshot& snapshot) {
+  std::vector<std::string> warnings;
+  std::unique_lock lock(exams_mu_);
+  for (const auto& c : snapshot.courses) courses_[c.id] = c;
+  for (const auto& e : snapshot.enrolments) enrolled_[e.course_id].push_back(e.user_id);
+  for (auto& [course, users] : enrolled_) std::sort(users.begin(), users.end());
+  for (const auto& rec : snapshot.exams) {
+    auto spec = ParseExamToml(rec.source_toml);
+    if (!spec.ok()) {
+      warnings.push_back(fmt::format("exam '{}' skipped: {}", rec.id, spec.error().message));
+      continue;
+    }
+    exams_[rec.id] = BuildEntry(std::make_shared<const ExamSpec>(std::move(*spec)), rec);
+  }
+  for (const auto& x : snapshot.extra_times) extra_ms_[{x.exam_id, x.user_id}] = x.extra_ms;
+  int64_t in_progress = 0;
+  for (const auto& a : snapshot.attempts) {
+    by_user_[{a.exam_id, a.user_id}] = a.id;
+    next_attempt_id_ = std::max(next_attempt_id_, a.id + 1);
+    if (a.status == AttemptStatus::kInProgress) ++in_progress;
+    ShardOf(a.id).attempts[a.id] = a;
+  }
+  metrics_.attempts_in_progress.store(in_progress);
+  return warnings;
+}
+
+// ---------------------------------------------------------------- courses
+
+Status ExamService::PutCourse(const store::CourseRecord& course) {
+  if (auto s = writer_.WriteNow({store::op::PutCourse{course}}); !s.ok()) return s;
+  std::unique_lock lock(exams_mu_);
+  courses_[course.id] = course;
+  return OkStatus();
+}
+
+Status ExamService::Enrol(const std::string& course_id, const std::vector<int64_t>& user_ids) {
+  std::vector<store::WriteOp> ops;
+  for (int64_t u : user_ids) ops.push_back(store::op::PutEnrolment{{course_id, u}});
+  if (auto s = writer_.WriteNow(std::move(ops)); !s.ok()) return s;
+  std::unique_lock lock(exams_mu_);
+  auto& v = enrolled_[course_id];
+  v.insert(v.end(), user_ids.begin(), user_ids.end());
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  return OkStatus();
+}
+
+bool ExamService::IsEnrolled(const std::string& course_id, int64_t user_id) const {
+  std::shared_lock lock(exams_mu_);
+  auto it = enrolled_.find(course_id);
+  return it != enrolled_.end() && std::binary_search(it->second.begin(), it->second.end(), user_id);
+}
+
+std::vector<store::CourseRecord> ExamService::CoursesOf(const Caller& caller) const {
+  std::shared_lock lock(exams_mu_);
+  std::vector<store::CourseRecord> out;
+  for (const auto& [id, c] : courses_) {
+    auto it = enrolled_.find(id);
+    bool in = it != enrolled_.end() &&
+              std::binary_search(it->second.begin(), it->second.end(), caller.user_id);
+    if (caller.is_teacher || in) out.push_back(c);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- exams
+
+std::shared_ptr<const ExamEntry> ExamService::FindExam(const std::string& exam_id) const {
+  std::shared_lock lock(exams_mu_);
+  auto it = exams_.find(exam_id);
+  return it == exams_.end() ? nullptr : it->second;
+}
+
+bool ExamService::CanTake(const ExamEntry& e, int64_t user_id) const {
+  if (!e.record.published) return false;
+  if (e.spec->course_id.empty()) return true;
+  return IsEnrolled(e.spec->course_id, user_id);
+}
+
+void ExamService::Import(const Caller& caller, const std::string& toml,
+                         std::function<void(Result<std::shared_ptr<const ExamEntry>>)> done) {
+  if (!caller.is_teacher) return done(Error::Forbidden("only teachers import exams"));
+  auto parsed = ParseExamToml(toml);
+  if (!parsed.ok()) return done(parsed.take_error());
+  auto spec = std::make_shared<const ExamSpec>(std::move(*parsed));
+  store::ExamRecord rec{spec->id, toml, caller.user_id, false, 0, false};
+  std::shared_ptr<const ExamEntry> entry;
+  {
+    std::unique_lock lock(exams_mu_);
+    auto it = exams_.find(spec->id);
+    if (it != exams_.end() && it->second->record.published) {
+      return done(Error::Conflict(
+          fmt::format("exam '{}' is published: its paper is frozen", spec->id)));
+    }
+    if (!spec->course_id.empty() && !courses_.count(spec->course_id)) {
+      return done(Error::Invalid(fmt::format("no course '{}'", spec->course_id)));
+    }
+    entry = BuildEntry(spec, rec);
+    exams_[spec->id] = entry;
+  }
+  Status s = writer_.Submit(store::op::PutExam{rec}, [done, entry](const Status& st) {
+    if (!st.ok()) return done(st.error());
+    done(entry);
+  });
+  if (!s.ok()) done(s.error());
+}
+
+void ExamService::Publish(const Caller& caller, const std::string& exam_id,
+                          std::function<void(Result<std::shared_ptr<const ExamEntry>>)> done) {
+  if (!caller.is_teacher) return done(Error::Forbidden("only teachers publish exams"));
+  std::shared_ptr<const ExamEntry> entry;
+  {
+    std::unique_lock lock(exams_mu_);
+    auto it = exams_.find(exam_id);
+    if (it == exams_.end()) return done(NoSuchExam(exam_id));
+    if (it->second->record.published) {
+      entry = it->second;
+    } else {
+      store::ExamRecord rec = it->second->record;
+      rec.published = true;
+      rec.published_ms = ToUnixMs(clock_.Now());
+      entry = BuildEntry(it->second->spec, rec);
+      it->second = entry;
+    }
+  }
+  Status s = writer_.Submit(store::op::PutExam{entry->record}, [done, entry](const Status& st) {
+    if (!st.ok()) return done(st.error());
+    done(entry);
+  });
+  if (!s.ok()) done(s.error());
+}
+
+void ExamService::SetExtraTime(const Caller& caller, const std::string& exam_id, int64_t user_id,
+                               Millis extra, std::function<void(Status)> done) {
+  if (!caller.is_teacher) return done(Error::Forbidden("only teachers set extra time"));
+  if (extra.count() < 0 || extra > std::chrono::hours(24)) {
+    return done(Error::Invalid("extra time must be between 0 and 24 hours"));
+  }
+  {
+    std::unique_lock lock(exams_mu_);
+    if (!exams_.count(exam_id)) return done(NoSuchExam(exam_id));
+    if (by_user_.count({exam_id, user_id})) {
+      return done(Error::Conflict("this student has already started: extra time applies at start"));
+    }
+    extra_ms_[{exam_id, user_id}] = extra.count();
+  }
+  Status s = writer_.Submit(store::op::PutExtraTime{{exam_id, user_id, extra.count()}},
+                            [done](const Status& st) { done(st); });
+  if (!s.ok()) done(s);
+}
+
+void ExamService::ReleaseResults(const Caller& caller, const std::string& exam_id,
+                                 std::function<void(Status)> done) {
+  if (!caller.is_teacher) return done(Error::Forbidden("only teachers release results"));
+  std::shared_ptr<const ExamEntry> entry;
+  {
+    std::unique_lock lock(exams_mu_);
+    auto it = exams_.find(exam_id);
+    if (it == exams_.end()) return done(NoSuchExam(exam_id));
+    if (!it->second->record.published) return done(Error::Conflict("the exam is not published"));
+    store::ExamRecord rec = it->second->record;
+    rec.results_released = true;
+    auto e = std::make_shared<ExamEntry>(*it->second);
+    e->record = rec;
+    entry = e;
+    it->second = entry;
+  }
+  Status s = writer_.Submit(store::op::PutExam{entry->record},
+                            [done](const Status& st) { done(st); });
+  if (!s.ok()) done(s);
+}
+
+Millis ExamService::ExtraTimeOf(const std::string& exam_id, int64_t user_id) const {
+  std::shared_lock lock(exams_mu_);
+  auto it = extra_ms_.find({exam_id, user_id});
+  return Millis(it == extra_ms_.end() ? 0 : it->second);
+}
+
+std::vector<std::shared_ptr<const ExamEntry>> ExamService::ExamsFor(const Caller& caller) const {
+  std::vector<std::shared_ptr<const ExamEntry>> all;
+  {
+    std::shared_lock lock(exams_mu_);
+    for (const auto& [id, e] : exams_) all.push_back(e);
+  }
+  if (caller.is_teacher) return all;
+  std::vector<std::shared_ptr<const ExamEntry>> out;
+  for (auto& e : all) {
+    if (CanTake(*e, caller.user_id)) out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Result<std::shared_ptr<const ExamEntry>> ExamService::GetExam(const Caller& caller,
+                                                              const std::string& exam_id) const {
+  auto e = FindExam(exam_id);
+  if (!e || (!caller.is_teacher && !CanTake(*e, caller.user_id))) return NoSuchExam(exam_id);
+  return e;
+}
+
+Result<std::shared_ptr<const ExamEntry>> ExamService::PaperFor(const Caller& caller,
+                                                               const std::string& exam_id) const {
+  auto e = FindExam(exam_id);
+  if (!e || (!caller.is_teacher && !CanTake(*e, caller.user_id))) return NoSuchExam(exam_id);
+  if (!e->record.published) return Error::Conflict("the exam is not published");
+  if (!caller.is_teacher && !AttemptIdOf(exam_id, caller.user_id)) {
+    return Error::Forbidden("start the exam to see its paper");
+  }
+  return e;
+}
+
+std::optional<int64_t> ExamService::AttemptIdOf(const std::string& exam_id,
+                                                int64_t user_id) const {
+  std::shared_lock lock(exams_mu_);
+  auto it = by_user_.find({exam_id, user_id});
+  if (it == by_user_.end()) return std::nullopt;
+  return it->second;
+}
+
+// ---------------------------------------------------------------- attempts
+
+AttemptView ExamService::MakeView(const AttemptState& a) const {
+  AttemptView v;
+  v.state = a;
+  auto e = FindExam(a.exam_id);
+  if (e) {
+    v.spec = e->spec;
+    v.order = MakeOrder(*e->spec, a.seed);
+    v.results_released = e->record.results_released;
+  }
+  return v;
+}
+
+void ExamService::AfterCommit(std::function<void(Status)> done) {
+  Status s = writer_.Submit(store::op::Barrier{}, [done](const Status& st) { done(st); });
+  if (!s.ok()) done(s);
+}
+
+void ExamService::Start(const Caller& caller, const std::string& exam_id,
+                        std::function<void(Result<AttemptView>)> done) {
+  auto e = FindExam(exam_id);
+  if (!e || !CanTake(*e, caller.user_id)) return done(NoSuchExam(exam_id));
+  const TimePoint now = clock_.Now();
+  const int64_t now_ms = ToUnixMs(now);
+  AttemptState a;
+  bool existing = false;
+  {
+    std::unique_lock lock(exams_mu_);
+    auto it = by_user_.find({exam_id, caller.user_id});
+    if (it != by_user_.end()) {
+      existing = true;
+      a.id = it->second;
+    } else {
+      if (now_ms < e->spec->opens_ms) {
+        return done(Error::Conflict("the exam has not opened yet"));
+      }
+      if (now_ms >= e->spec->closes_ms) return done(Error::Conflict("the exam window has closed"));
+      auto x = extra_ms_.find({exam_id, caller.user_id});
+      Millis extra(x == extra_ms_.end() ? 0 : x->second);
+      a.id = next_attempt_id_++;
+      a.exam_id = exam_id;
+      a.user_id = caller.user_id;
+      uint64_t seed_state = static_cast<uint64_t>(now_ms) ^ (static_cast<uint64_t>(a.id) << 20);
+      a.seed = NextSeed(seed_state);
+      a.started_ms = now_ms;
+      a.deadline_ms = ToUnixMs(ComputeDeadline(*e->spec, now, extra));
+      by_user_[{exam_id, caller.user_id}] = a.id;
+      Shard& sh = ShardOf(a.id);
+      std::lock_guard sl(sh.mu);
+      sh.attempts[a.id] = a;
+    }
+  }
+  if (existing) {
+    // The first start may still be in the writer's queue: answer once it is durable.
+    return AfterCommit([this, id = a.id, done](const Status& st) {
+      if (!st.ok()) return done(st.error());
+      AttemptState copy;
+      {
+        Shard& sh = ShardOf(id);
+        std::lock_guard sl(sh.mu);
+        copy = sh.attempts.at(id);
+      }
+      done(MakeView(copy));
+    });
+  }
+  metrics_.attempts_in_progress.fetch_add(1);
+  auto undo = [this, a] {
+    std::unique_lock lock(exams_mu_);
+    by_user_.erase({a.exam_id, a.user_id});
+    Shard& sh = ShardOf(a.id);
+    std::lock_guard sl(sh.mu);
+    sh.attempts.erase(a.id);
+    metrics_.attempts_in_progress.fetch_sub(1);
+  };
+  Status s = writer_.Submit(
+      store::op::CreateAttempt{a.id, a.exam_id, a.user_id, a.seed, a.started_ms, a.deadline_ms},
+      [this, a, done, undo](const Status& st) {
+        if (!st.ok()) {
+          undo();
+          return done(st.error());
+        }
+        done(MakeView(a));
+      });
+  if (!s.ok()) {
+    undo();
+    done(s.error());
+  }
+}
+
+Result<AttemptView> ExamService::GetAttempt(const Caller& caller, int64_t attempt_id) const {
+  const Shard& sh = ShardOf(attempt_id);
+  AttemptState copy;
+  {
+    std::lock_guard sl(sh.mu);
+    auto it = sh.attempts.find(attempt_id);
+    // Someone else's attempt is reported as missing, not forbidden: ids are not to be probed.
+    if (it == sh.attempts.end() || (!caller.is_teacher && it->second.user_id != caller.user_id)) {
+      return NoSuchAttempt(attempt_id);
+    }
+    copy = it->second;
+  }
+  return MakeView(copy);
+}
+
+void ExamService::CountSave() {
+  int64_t sec = ToUnixMs(clock_.Now()) / 1000;
+  std::lock_guard lock(saves_mu_);
+  size_t i = static_cast<size_t>(sec % 60);
+  if (saves_second_of_[i] != sec) {
+    saves_second_of_[i] = sec;
+    saves_per_second_[i] = 0;
+  }
+  ++saves_per_second_[i];
+}
+
+void ExamService::Save(const Caller& caller, int64_t attempt_id, const std::string& question_id,
+                       int64_t seq, const boost::json::value& answer,
+                       std::function<void(Result<SaveAck>)> done) {
+  // Lock order: exams_mu_ before any shard's mutex, so the exam is looked up unlocked.
+  std::string exam_id;
+  {
+    const Shard& sh = ShardOf(attempt_id);
+    std::lock_guard sl(sh.mu);
+    auto it = sh.attempts.find(attempt_id);
+    if (it == sh.attempts.end() || it->second.user_id != caller.user_id) {
+      return done(NoSuchAttempt(attempt_id));
+    }
+    exam_id = it->second.exam_id;
+  }
+  auto e = FindExam(exam_id);
+  if (!e) return done(NoSuchAttempt(attempt_id));
+
+  Shard& sh = ShardOf(attempt_id);
+  std::optional<SavedAnswer> previous;
+  SaveOutcome outcome;
+  SavedAnswer saved;
+  {
+    std::lock_guard sl(sh.mu);
+    AttemptState& a = sh.attempts.at(attempt_id);
+    auto prev = a.answers.find(question_id);
+    if (prev != a.answers.end()) previous = prev->second;
+    auto r = ApplySave(a, *e->spec, question_id, seq, answer, clock_.Now(), save_grace_);
+    if (!r.ok()) return done(r.take_error());
+    outcome = *r;
+    saved = a.answers.at(question_id);
+  }
+  if (outcome == SaveOutcome::kStale) {
+    // A replay: what it carries (or newer) is held; answer once that is durable.
+    return AfterCommit([done, held = saved.seq](const Status& st) {
+      if (!st.ok()) return done(st.error());
+      done(SaveAck{held, false});
+    });
+  }
+  // Puts back the previous answer if this one could not be made durable, so that a retry
+  // with the same sequence number is applied again rather than taken for a replay.
+  auto undo = [this, attempt_id, question_id, seq, previous] {
+    Shard& s = ShardOf(attempt_id);
+    std::lock_guard sl(s.mu);
+    AttemptState& a = s.attempts.at(attempt_id);
+    auto it = a.answers.find(question_id);
+    if (it == a.answers.end() || it->second.seq != seq) return;
+    if (previous) it->second = *previous; else a.answers.erase(it);
+  };
+  Status s = writer_.Submit(
+      store::op::SaveAnswer{attempt_id, question_id, seq, saved.value_json, saved.saved_at_ms},
+      [this, done, seq, undo](const Status& st) {
+        if (!st.ok()) {
+          undo();
+          return done(st.error());
+        }
+        metrics_.answers_saved.fetch_add(1, std::memory_order_relaxed);
+        CountSave();
+        done(SaveAck{seq, true});
+      });
+  if (!s.ok()) {
+    undo();
+    done(s.error());
+  }
+}
+
+void ExamService::Submit(const Caller& caller, int64_t attempt_id,
+                         std::function<void(Result<AttemptView>)> done) {
+  Shard& sh = ShardOf(attempt_id);
+  AttemptState snapshot;
+  bool already = false;
+  {
+    std::lock_guard sl(sh.mu);
+    auto it = sh.attempts.find(attempt_id);
+    if (it == sh.attempts.end() || it->second.user_id != caller.user_id) {
+      return done(NoSuchAttempt(attempt_id));
+    }
+    AttemptState& a = it->second;
+    if (a.status == AttemptStatus::kSubmitted) {
+      already = true;
+    } else {
+      a.status = AttemptStatus::kSubmitted;
+      a.submitted_ms = ToUnixMs(clock_.Now());
+      a.auto_submitted = false;
+    }
+    snapshot = a;
+  }
+  if (already) {
+    return AfterCommit([this, snapshot, done](const Status& st) {
+      if (!st.ok()) return done(st.error());
+      done(MakeView(snapshot));
+    });
+  }
+  metrics_.attempts_in_progress.fetch_sub(1);
+  auto undo = [this, attempt_id] {
+    Shard& s = ShardOf(attempt_id);
+    std::lock_guard sl(s.mu);
+    s.attempts.at(attempt_id).status = AttemptStatus::kInProgress;
+    metrics_.attempts_in_progress.fetch_add(1);
+  };
+  Status s = writer_.Submit(
+      store::op::SubmitAttempt{attempt_id, snapshot.submitted_ms, false},
+      [this, snapshot, done, undo](const Status& st) {
+        if (!st.ok()) {
+          undo();
+          return done(st.error());
+        }
+        metrics_.attempts_submitted.fetch_add(1, std::memory_order_relaxed);
+        done(MakeView(snapshot));
+      });
+  if (!s.ok()) {
+    undo();
+    done(s.error());
+  }
+}
+
+int ExamService::AutoSubmitDue() {
+  const int64_t now_ms = ToUnixMs(clock_.Now());
+  int count = 0;
+  for (Shard& sh : shards_) {
+    std::lock_guard sl(sh.mu);
+    for (auto& [id, a] : sh.attempts) {
+      if (a.status != AttemptStatus::kInProgress || now_ms <= a.deadline_ms + save_grace_.count()) {
+        continue;
+      }
+      store::op::SubmitAttempt op{id, a.deadline_ms, true};
+      Status s = writer_.Submit(op, [this](const Status& st) {
+        if (st.ok()) metrics_.attempts_submitted.fetch_add(1, std::memory_order_relaxed);
+      });
+      if (!s.ok()) continue;  // the queue is full: the next sweep tries again
+      a.status = AttemptStatus::kSubmitted;
+      a.submitted_ms = a.deadline_ms;
+      a.auto_submitted = true;
+      metrics_.attempts_in_progress.fetch_sub(1);
+      ++count;
+    }
+  }
+  return count;
+}
+
+// ---------------------------------------------------------------- teachers' views
+
+void ExamService::GradeEssay(const Caller& caller, int64_t attempt_id,
+                             const std::string& question_id, double points,
+                             std::function<void(Status)> done) {
+  if (!caller.is_teacher) return done(Error::Forbidden("only teachers grade"));
+  std::string exam_id;
+  Shard& sh = ShardOf(attempt_id);
+  {
+    std::lock_guard sl(sh.mu);
+    auto it = sh.attempts.find(attempt_id);
+    if (it == sh.attempts.end()) return done(NoSuchAttempt(attempt_id));
+    exam_id = it->second.exam_id;
+  }
+  auto e = FindExam(exam_id);
+  {
+    std::lock_guard sl(sh.mu);
+    auto it = sh.attempts.find(attempt_id);
+    const Question* q = e ? e->spec->FindQuestion(question_id) : nullptr;
+    if (!q) return done(Error::NotFound(fmt::format("no question '{}'", question_id)));
+    if (q->type != QuestionType::kEssay) {
+      return done(Error::Conflict("only essays are graded by hand"));
+    }
+    if (!(points >= 0 && points <= q->points)) {
+      return done(Error::Invalid(fmt::format("points must be between 0 and {}", q->points)));
+    }
+    if (it->second.status != AttemptStatus::kSubmitted) {
+      return done(Error::Conflict("the attempt is not submitted yet"));
+    }
+    it->second.manual_points[question_id] = points;
+  }
+  Status s = writer_.Submit(store::op::SetManualGrade{attempt_id, question_id, points},
+                            [done](const Status& st) { done(st); });
+  if (!s.ok()) done(s);
+}
+
+Result<LiveCounts> ExamService::Live(const Caller& caller, const std::string& exam_id) const {
+  if (!caller.is_teacher) return Error::Forbidden("only teachers watch exams");
+  auto e = FindExam(exam_id);
+  if (!e) return NoSuchExam(exam_id);
+  LiveCounts c;
+  std::vector<int64_t> ids;
+  {
+    std::shared_lock lock(exams_mu_);
+    if (!e->spec->course_id.empty()) {
+      auto it = enrolled_.find(e->spec->course_id);
+      if (it != enrolled_.end()) c.enrolled = static_cast<int64_t>(it->second.size());
+    }
+    for (auto it = by_user_.lower_bound({exam_id, INT64_MIN});
+         it != by_user_.end() && it->first.first == exam_id; ++it) {
+      ids.push_back(it->second);
+    }
+  }
+  for (int64_t id : ids) {
+    const Shard& sh = ShardOf(id);
+    std::lock_guard sl(sh.mu);
+    auto it = sh.attempts.find(id);
+    if (it == sh.attempts.end()) continue;
+    ++c.started;
+    if (it->second.status == AttemptStatus::kSubmitted) ++c.submitted; else ++c.in_progress;
+  }
+  int64_t now_s = ToUnixMs(clock_.Now()) / 1000;
+  std::lock_guard lock(saves_mu_);
+  for (size_t i = 0; i < 60; ++i) {
+    if (now_s - saves_second_of_[i] < 60) c.saves_last_minute += saves_per_second_[i];
+  }
+  return c;
+}
+
+Result<std::vector<AttemptView>> ExamService::AttemptsOf(const Caller& caller,
+                                                        const std::string& exam_id) const {
+  if (!caller.is_teacher) return Error::Forbidden("only teachers see every attempt");
+  if (!FindExam(exam_id)) return NoSuchExam(exam_id);
+  std::vector<int64_t> ids;
+  {
+    std::shared_lock lock(exams_mu_);
+    for (auto it = by_user_.lower_bound({exam_id, INT64_MIN});
+         it != by_user_.end() && it->first.first == exam_id; ++it) {
+      ids.push_back(it->second);
+    }
+  }
+  std::sort(ids.begin(), ids.end());
+  std::vector<AttemptView> out;
+  for (int64_t id : ids) {
+    AttemptState copy;
+    {
+      const Shard& sh = ShardOf(id);
+      std::lock_guard sl(sh.mu);
+      auto it = sh.attempts.find(id);
+      if (it == sh.attempts.end()) continue;
+      copy = it->second;
+    }
+    out.push_back(MakeView(copy));
+  }
+  return out;
+}
+
+}  // namespace pupitre::exam

@@ -1,0 +1,151 @@
+#pragma once
+// The exam service: courses, exams, attempts and their answers, held in memory and written
+// through the group-commit writer. Callbacks (`done`) run once the change is durable, on the
+// writer's thread, or at once on the caller's thread when the request is refused.
+// Thread-safe: every public method may be called from any thread.
+
+#include <array>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/metrics.h"
+#include "exam/exam.h"
+#include "store/writer.h"
+
+namespace pupitre::exam {
+
+// A published (or draft) exam as served. Immutable once built; replaced as a whole on change.
+struct ExamEntry {
+  std::shared_ptr<const ExamSpec> spec;
+  store::ExamRecord record;
+  std::shared_ptr<const std::string> paper_json;  // set once published
+  std::string etag;                                // of paper_json
+};
+
+struct Caller {
+  int64_t user_id = 0;
+  bool is_teacher = false;  // teachers and admins
+};
+
+// An attempt with what is needed to present it.
+struct AttemptView {
+  AttemptState state;
+  std::shared_ptr<const ExamSpec> spec;
+  AttemptOrder order;
+  bool results_released = false;
+};
+
+struct LiveCounts {
+  int64_t enrolled = 0;
+  int64_t started = 0;
+  int64_t in_progress = 0;
+  int64_t submitted = 0;
+  int64_t saves_last_minute = 0;
+};
+
+struct SaveAck {
+  int64_t seq = 0;  // the sequence number now held for the question
+  bool applied = false;
+};
+
+class ExamService {
+ public:
+  // REQUIRES: every argument outlives the service.
+  ExamService(store::Writer& writer, const Clock& clock, Millis save_grace, Metrics& metrics);
+
+  // Fills memory from the store. Exams whose stored file no longer parses are skipped and named
+  // in the returned list of warnings. REQUIRES: called once, before serving.
+  std::vector<std::string> Load(const store::Snapshot& snapshot);
+
+  // --- courses
+  Status PutCourse(const store::CourseRecord& course);  // waits for durability
+  Status Enrol(const std::string& course_id, const std::vector<int64_t>& user_ids);  // waits
+  std::vector<store::CourseRecord> CoursesOf(const Caller& caller) const;
+  bool IsEnrolled(const std::string& course_id, int64_t user_id) const;
+
+  // --- exams (teachers)
+  // Imports or replaces a draft exam from its TOML file. A published exam cannot be replaced.
+  void Import(const Caller& caller, const std::string& toml,
+              std::function<void(Result<std::shared_ptr<const ExamEntry>>)> done);
+  void Publish(const Caller& caller, const std::string& exam_id,
+               std::function<void(Result<std::shared_ptr<const ExamEntry>>)> done);
+  void SetExtraTime(const Caller& caller, const std::string& exam_id, int64_t user_id,
+                    Millis extra, std::function<void(Status)> done);
+  void ReleaseResults(const Caller& caller, const std::string& exam_id,
+                      std::function<void(Status)> done);
+  void GradeEssay(const Caller& caller, int64_t attempt_id, const std::string& question_id,
+                  double points, std::function<void(Status)> done);
+  Result<LiveCounts> Live(const Caller& caller, const std::string& exam_id) const;
+  // Every attempt of an exam (teachers), ordered by attempt id.
+  Result<std::vector<AttemptView>> AttemptsOf(const Caller& caller,
+                                              const std::string& exam_id) const;
+
+  // --- exams (everyone)
+  // The exams a caller can see: students those of their courses, published; teachers all.
+  std::vector<std::shared_ptr<const ExamEntry>> ExamsFor(const Caller& caller) const;
+  Result<std::shared_ptr<const ExamEntry>> GetExam(const Caller& caller,
+                                                   const std::string& exam_id) const;
+  // The published paper, for a teacher or a student who has started the exam.
+  Result<std::shared_ptr<const ExamEntry>> PaperFor(const Caller& caller,
+                                                    const std::string& exam_id) const;
+  // The caller's own attempt at an exam, if any.
+  std::optional<int64_t> AttemptIdOf(const std::string& exam_id, int64_t user_id) const;
+  Millis ExtraTimeOf(const std::string& exam_id, int64_t user_id) const;
+
+  // --- attempts (students)
+  // Starts the caller's attempt, or returns the one already started (idempotent).
+  void Start(const Caller& caller, const std::string& exam_id,
+             std::function<void(Result<AttemptView>)> done);
+  Result<AttemptView> GetAttempt(const Caller& caller, int64_t attempt_id) const;
+  void Save(const Caller& caller, int64_t attempt_id, const std::string& question_id,
+            int64_t seq, const boost::json::value& answer,
+            std::function<void(Result<SaveAck>)> done);
+  void Submit(const Caller& caller, int64_t attempt_id,
+              std::function<void(Result<AttemptView>)> done);
+
+  // Submits every attempt whose deadline plus grace has passed. Returns how many.
+  int AutoSubmitDue();
+
+ private:
+  static constexpr size_t kShards = 64;
+  struct Shard {
+    mutable std::mutex mu;
+    std::unordered_map<int64_t, AttemptState> attempts;
+  };
+  Shard& ShardOf(int64_t attempt_id) { return shards_[attempt_id % kShards]; }
+  const Shard& ShardOf(int64_t attempt_id) const { return shards_[attempt_id % kShards]; }
+  std::shared_ptr<const ExamEntry> FindExam(const std::string& exam_id) const;
+  bool CanTake(const ExamEntry& e, int64_t user_id) const;
+  AttemptView MakeView(const AttemptState& a) const;
+  // Calls `done` once everything queued so far is durable.
+  void AfterCommit(std::function<void(Status)> done);
+  void CountSave();
+
+  store::Writer& writer_;
+  const Clock& clock_;
+  const Millis save_grace_;
+  Metrics& metrics_;
+
+  mutable std::shared_mutex exams_mu_;  // exams_, extra_, courses_, enrolments_, by_user_
+  std::map<std::string, std::shared_ptr<const ExamEntry>> exams_;
+  std::map<std::pair<std::string, int64_t>, int64_t> extra_ms_;
+  std::map<std::string, store::CourseRecord> courses_;
+  std::map<std::string, std::vector<int64_t>> enrolled_;  // course -> sorted users
+  std::map<std::pair<std::string, int64_t>, int64_t> by_user_;  // (exam, user) -> attempt
+  int64_t next_attempt_id_ = 1;
+
+  std::array<Shard, kShards> shards_;
+
+  mutable std::mutex saves_mu_;
+  std::array<int64_t, 60> saves_per_second_{};  // ring by Unix second, for the live view
+  std::array<int64_t, 60> saves_second_of_{};
+};
+
+}  // namespace pupitre::exam

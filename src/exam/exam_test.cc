@@ -1,0 +1,370 @@
+#include "exam/exam.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <numeric>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace pupitre::exam {
+namespace {
+
+using std::chrono::minutes;
+
+constexpr int64_t kOpensMs = 1'795'420'800'000;  // 2026-11-23T08:00:00Z
+constexpr int64_t kMinute = 60'000;
+
+boost::json::value Json(const char* text) { return boost::json::parse(text); }
+
+Question MakeQuestion(std::string id, QuestionType type, double points = 1) {
+  Question q;
+  q.id = std::move(id);
+  q.type = type;
+  q.text = "Text of " + q.id;
+  q.points = points;
+  return q;
+}
+
+// A four-hour window, an hour each, one question of every type.
+ExamSpec MakeSpec() {
+  ExamSpec spec;
+  spec.id = "demo";
+  spec.title = "Demo";
+  spec.course_id = "course";
+  spec.opens_ms = kOpensMs;
+  spec.closes_ms = kOpensMs + 240 * kMinute;
+  spec.duration_ms = 60 * kMinute;
+
+  Question single = MakeQuestion("single", QuestionType::kSingle, 2);
+  single.options = {"Lyon", "Paris", "Nice"};
+  single.correct_options = {1};
+  Question multiple = MakeQuestion("multiple", QuestionType::kMultiple, 2);
+  multiple.options = {"2", "3", "4", "5"};
+  multiple.correct_options = {0, 1, 3};
+  Question tf = MakeQuestion("tf", QuestionType::kTrueFalse);
+  tf.correct_bool = true;
+  Question numeric = MakeQuestion("numeric", QuestionType::kNumeric);
+  numeric.numeric_answer = 3.14;
+  numeric.numeric_tolerance = 0.01;
+  Question text = MakeQuestion("short", QuestionType::kShortText);
+  text.accepted = {"secret-word"};
+  Question essay = MakeQuestion("essay", QuestionType::kEssay, 5);
+  spec.questions = {single, multiple, tf, numeric, text, essay};
+  return spec;
+}
+
+ExamSpec MakeShuffledSpec(int question_count) {
+  ExamSpec spec = MakeSpec();
+  spec.questions.clear();
+  for (int i = 0; i < question_count; ++i) {
+    Question q = MakeQuestion("q" + std::to_string(i), QuestionType::kSingle);
+    q.options = {"a", "b", "c", "d", "e"};
+    q.correct_options = {0};
+    spec.questions.push_back(q);
+  }
+  spec.questions.push_back(MakeQuestion("tf", QuestionType::kTrueFalse));
+  spec.shuffle_questions = true;
+  spec.shuffle_options = true;
+  return spec;
+}
+
+bool IsPermutation(const std::vector<int>& v, size_t n) {
+  std::vector<int> sorted = v;
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<int> identity(n);
+  std::iota(identity.begin(), identity.end(), 0);
+  return sorted == identity;
+}
+
+TEST(QuestionTypeTest, NamesRoundTrip) {
+  for (QuestionType t : {QuestionType::kSingle, QuestionType::kMultiple, QuestionType::kTrueFalse,
+                         QuestionType::kNumeric, QuestionType::kShortText, QuestionType::kEssay}) {
+    EXPECT_EQ(ParseQuestionType(QuestionTypeName(t)), t) << QuestionTypeName(t);
+  }
+  EXPECT_EQ(QuestionTypeName(QuestionType::kShortText), "short");
+  EXPECT_EQ(QuestionTypeName(QuestionType::kTrueFalse), "truefalse");
+  EXPECT_EQ(ParseQuestionType("Single"), std::nullopt) << "names are case-sensitive";
+  EXPECT_EQ(ParseQuestionType("mcq"), std::nullopt);
+}
+
+TEST(ExamSpecTest, FindQuestionAndMaxPoints) {
+  const ExamSpec spec = MakeSpec();
+  ASSERT_NE(spec.FindQuestion("numeric"), nullptr);
+  EXPECT_EQ(spec.FindQuestion("numeric")->type, QuestionType::kNumeric);
+  EXPECT_EQ(spec.FindQuestion("nope"), nullptr);
+  EXPECT_DOUBLE_EQ(spec.MaxPoints(), 2 + 2 + 1 + 1 + 1 + 5);
+}
+
+TEST(ComputeDeadlineTest, StartPlusDurationPlusExtraCappedByClose) {
+  const ExamSpec spec = MakeSpec();  // window 08:00-12:00, 60 minutes
+  const TimePoint opens = FromUnixMs(kOpensMs);
+  EXPECT_EQ(ComputeDeadline(spec, opens, Millis(0)), opens + minutes(60));
+  EXPECT_EQ(ComputeDeadline(spec, opens + minutes(30), minutes(15)), opens + minutes(105))
+      << "extra time is added to the attempt's own duration";
+  EXPECT_EQ(ComputeDeadline(spec, opens + minutes(200), Millis(0)), opens + minutes(240))
+      << "a late start ends when the window closes";
+  EXPECT_EQ(ComputeDeadline(spec, opens + minutes(170), minutes(30)), opens + minutes(240))
+      << "extra time does not reach past the window either";
+  EXPECT_EQ(ComputeDeadline(spec, opens + minutes(180), Millis(0)), opens + minutes(240))
+      << "exactly at the close";
+}
+
+TEST(NormaliseTextTest, TrimsCollapsesFoldsAndDropsFinalPunctuation) {
+  EXPECT_EQ(NormaliseText("  Hello   World  "), "hello world");
+  EXPECT_EQ(NormaliseText("\tNew\nYork\r\n"), "new york");
+  EXPECT_EQ(NormaliseText("Paris."), "paris");
+  EXPECT_EQ(NormaliseText("Paris?!..."), "paris");
+  EXPECT_EQ(NormaliseText("Paris ."), "paris") << "space before the final punctuation";
+  EXPECT_EQ(NormaliseText("St. Louis"), "st. louis") << "inner punctuation stays";
+  EXPECT_EQ(NormaliseText("ÉCOLE"), "École") << "bytes >= 0x80 are left alone";
+  EXPECT_EQ(NormaliseText("   "), "");
+  EXPECT_EQ(NormaliseText("?!"), "");
+  EXPECT_EQ(NormaliseText(""), "");
+}
+
+TEST(MakeOrderTest, IdentityWhenShufflingIsOff) {
+  const ExamSpec spec = MakeSpec();
+  const AttemptOrder order = MakeOrder(spec, 12345);
+  EXPECT_EQ(order.questions, (std::vector<int>{0, 1, 2, 3, 4, 5}));
+  ASSERT_EQ(order.options.size(), spec.questions.size());
+  EXPECT_EQ(order.options[0], (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(order.options[1], (std::vector<int>{0, 1, 2, 3}));
+  for (size_t i = 2; i < spec.questions.size(); ++i) {
+    EXPECT_TRUE(order.options[i].empty()) << "question " << i << " has no options";
+  }
+}
+
+TEST(MakeOrderTest, SameSeedSameOrderAndAlwaysAPermutation) {
+  const ExamSpec spec = MakeShuffledSpec(10);
+  for (uint64_t seed : {0ULL, 1ULL, 42ULL, 0xFFFFFFFFFFFFFFFFULL}) {
+    const AttemptOrder a = MakeOrder(spec, seed);
+    const AttemptOrder b = MakeOrder(spec, seed);
+    EXPECT_EQ(a.questions, b.questions) << "seed " << seed;
+    EXPECT_EQ(a.options, b.options) << "seed " << seed;
+    EXPECT_TRUE(IsPermutation(a.questions, spec.questions.size())) << "seed " << seed;
+    ASSERT_EQ(a.options.size(), spec.questions.size());
+    for (size_t i = 0; i < 10; ++i) {
+      EXPECT_TRUE(IsPermutation(a.options[i], 5)) << "seed " << seed << " question " << i;
+    }
+    EXPECT_TRUE(a.options[10].empty()) << "true/false has no options to order";
+  }
+}
+
+TEST(MakeOrderTest, DifferentSeedsGiveDifferentOrders) {
+  const ExamSpec spec = MakeShuffledSpec(10);
+  std::set<std::vector<int>> question_orders;
+  std::set<std::vector<int>> first_option_orders;
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    const AttemptOrder order = MakeOrder(spec, seed);
+    question_orders.insert(order.questions);
+    first_option_orders.insert(order.options[0]);
+  }
+  // 11! orders: twenty seeds colliding more than once would mean the seed is ignored.
+  EXPECT_GE(question_orders.size(), 19u);
+  EXPECT_GT(first_option_orders.size(), 5u) << "options are shuffled too";
+  EXPECT_NE(MakeOrder(spec, 1).questions, MakeOrder(spec, 2).questions);
+}
+
+TEST(MakeOrderTest, OptionsOnlyShuffleKeepsQuestionOrder) {
+  ExamSpec spec = MakeShuffledSpec(10);
+  spec.shuffle_questions = false;
+  const AttemptOrder order = MakeOrder(spec, 7);
+  std::vector<int> identity(spec.questions.size());
+  std::iota(identity.begin(), identity.end(), 0);
+  EXPECT_EQ(order.questions, identity);
+  EXPECT_EQ(order.options, MakeOrder(MakeShuffledSpec(10), 7).options)
+      << "the options' order does not depend on question shuffling";
+}
+
+class ApplySaveTest : public ::testing::Test {
+ protected:
+  ApplySaveTest() {
+    state_.exam_id = spec_.id;
+    state_.started_ms = kOpensMs;
+    state_.deadline_ms = kOpensMs + 60 * kMinute;
+  }
+
+  Result<SaveOutcome> Save(std::string_view question, int64_t seq, const char* answer,
+                           int64_t at_ms = kOpensMs + kMinute) {
+    return ApplySave(state_, spec_, question, seq, Json(answer), FromUnixMs(at_ms), kGrace);
+  }
+
+  static constexpr Millis kGrace = Millis(5'000);
+  ExamSpec spec_ = MakeSpec();
+  AttemptState state_;
+};
+
+TEST_F(ApplySaveTest, StoresCompactJsonSeqAndTime) {
+  Result<SaveOutcome> r = Save("multiple", 1, "[ 0,  3 ]", kOpensMs + 2 * kMinute);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(*r, SaveOutcome::kApplied);
+  const SavedAnswer& saved = state_.answers.at("multiple");
+  EXPECT_EQ(saved.value_json, "[0,3]");
+  EXPECT_EQ(saved.seq, 1);
+  EXPECT_EQ(saved.saved_at_ms, kOpensMs + 2 * kMinute);
+}
+
+TEST_F(ApplySaveTest, ReplayIsStaleAndChangesNothing) {
+  ASSERT_EQ(*Save("single", 3, "1"), SaveOutcome::kApplied);
+  Result<SaveOutcome> replay = Save("single", 3, "2", kOpensMs + 5 * kMinute);
+  ASSERT_TRUE(replay.ok()) << "a replay is still a success";
+  EXPECT_EQ(*replay, SaveOutcome::kStale);
+  EXPECT_EQ(state_.answers.at("single").value_json, "1");
+  EXPECT_EQ(state_.answers.at("single").saved_at_ms, kOpensMs + kMinute);
+}
+
+TEST_F(ApplySaveTest, OutOfOrderSaveDoesNotOverwriteNewer) {
+  ASSERT_EQ(*Save("short", 3, "\"third\""), SaveOutcome::kApplied);
+  EXPECT_EQ(*Save("short", 2, "\"second\""), SaveOutcome::kStale);
+  EXPECT_EQ(state_.answers.at("short").seq, 3);
+  EXPECT_EQ(state_.answers.at("short").value_json, "\"third\"");
+  EXPECT_EQ(*Save("short", 4, "null"), SaveOutcome::kApplied) << "clearing is a save too";
+  EXPECT_EQ(state_.answers.at("short").value_json, "null");
+}
+
+TEST_F(ApplySaveTest, SequenceNumbersArePerQuestion) {
+  ASSERT_EQ(*Save("single", 5, "0"), SaveOutcome::kApplied);
+  EXPECT_EQ(*Save("tf", 1, "true"), SaveOutcome::kApplied);
+}
+
+TEST_F(ApplySaveTest, GraceAfterDeadline) {
+  const int64_t deadline = state_.deadline_ms;
+  EXPECT_TRUE(Save("tf", 1, "true", deadline).ok());
+  EXPECT_TRUE(Save("tf", 2, "true", deadline + 5'000).ok()) << "last moment of grace";
+  Result<SaveOutcome> late = Save("tf", 3, "false", deadline + 5'001);
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.error().code, ErrorCode::kDeadlinePassed);
+  EXPECT_EQ(state_.answers.at("tf").seq, 2);
+}
+
+TEST_F(ApplySaveTest, SubmittedAttemptRejectsSaves) {
+  state_.status = AttemptStatus::kSubmitted;
+  Result<SaveOutcome> r = Save("tf", 1, "true", state_.deadline_ms + kMinute);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kConflict) << "submission is checked before the deadline";
+  EXPECT_TRUE(state_.answers.empty());
+}
+
+TEST_F(ApplySaveTest, RejectsUnknownQuestionMalformedAnswerAndBadSeq) {
+  Result<SaveOutcome> unknown = Save("nope", 1, "1");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+
+  Result<SaveOutcome> malformed = Save("single", 1, "7");
+  ASSERT_FALSE(malformed.ok());
+  EXPECT_EQ(malformed.error().code, ErrorCode::kInvalid);
+
+  ASSERT_EQ(*Save("single", 2, "1"), SaveOutcome::kApplied);
+  Result<SaveOutcome> zero = Save("single", 0, "1");
+  ASSERT_FALSE(zero.ok()) << "seq starts at 1";
+  EXPECT_EQ(zero.error().code, ErrorCode::kInvalid);
+  EXPECT_FALSE(Save("single", -1, "1").ok());
+  EXPECT_EQ(state_.answers.at("single").seq, 2);
+  EXPECT_EQ(state_.answers.size(), 1u);
+}
+
+TEST(GradeAttemptTest, AddsAutoAndManualPointsAndCountsUngradedEssays) {
+  const ExamSpec spec = MakeSpec();
+  AttemptState state;
+  state.answers["single"] = {1, "1", 0};            // right: 2
+  state.answers["multiple"] = {1, "[0,1,2]", 0};    // (2 - 1) / 3 of 2
+  state.answers["tf"] = {1, "false", 0};            // wrong
+  state.answers["numeric"] = {1, "3.149", 0};       // within 0.01: 1
+  state.answers["short"] = {1, "\"Secret-Word.\"", 0};  // 1
+  state.answers["essay"] = {1, "\"My essay\"", 0};
+
+  Score score = GradeAttempt(state, spec);
+  EXPECT_DOUBLE_EQ(score.auto_points, 2 + 2.0 / 3 + 0 + 1 + 1);
+  EXPECT_EQ(score.manual_points, 0);
+  EXPECT_EQ(score.ungraded_essays, 1);
+  EXPECT_DOUBLE_EQ(score.max_points, 12);
+
+  state.manual_points["essay"] = 3.5;
+  score = GradeAttempt(state, spec);
+  EXPECT_EQ(score.manual_points, 3.5);
+  EXPECT_EQ(score.ungraded_essays, 0);
+  EXPECT_DOUBLE_EQ(score.total(), 2 + 2.0 / 3 + 1 + 1 + 3.5);
+}
+
+TEST(GradeAttemptTest, UnansweredAndBlankAnswersEarnNothingAndNeedNoGrading) {
+  const ExamSpec spec = MakeSpec();
+  AttemptState state;
+  Score score = GradeAttempt(state, spec);
+  EXPECT_EQ(score.total(), 0);
+  EXPECT_EQ(score.ungraded_essays, 0);
+  EXPECT_DOUBLE_EQ(score.max_points, 12);
+
+  state.answers["essay"] = {1, "null", 0};
+  EXPECT_EQ(GradeAttempt(state, spec).ungraded_essays, 0);
+  state.answers["essay"] = {2, "\"  \\n \"", 0};
+  EXPECT_EQ(GradeAttempt(state, spec).ungraded_essays, 0) << "a blank essay needs no grade";
+}
+
+TEST(GradeAttemptTest, DamagedStoredValueEarnsNothing) {
+  const ExamSpec spec = MakeSpec();
+  AttemptState state;
+  state.answers["single"] = {1, "{not json", 0};
+  state.answers["tf"] = {1, "\"true\"", 0};
+  EXPECT_EQ(GradeAttempt(state, spec).auto_points, 0);
+}
+
+TEST(RenderPaperJsonTest, HasMetadataAndQuestionsButNoKey) {
+  const ExamSpec spec = MakeSpec();
+  const std::string text = RenderPaperJson(spec);
+  const boost::json::value paper = boost::json::parse(text);
+
+  const boost::json::object& exam = paper.at("exam").as_object();
+  EXPECT_EQ(exam.at("id").as_string(), "demo");
+  EXPECT_EQ(exam.at("title").as_string(), "Demo");
+  EXPECT_EQ(exam.at("course").as_string(), "course");
+  EXPECT_EQ(exam.at("opens_ms").as_int64(), spec.opens_ms);
+  EXPECT_EQ(exam.at("closes_ms").as_int64(), spec.closes_ms);
+  EXPECT_EQ(exam.at("duration_ms").as_int64(), spec.duration_ms);
+  EXPECT_EQ(exam.at("one_per_page").as_bool(), false);
+  EXPECT_EQ(exam.at("question_count").as_int64(), 6);
+  EXPECT_EQ(exam.at("max_points").as_int64(), 12) << "whole points are integers";
+
+  const boost::json::array& questions = paper.at("questions").as_array();
+  ASSERT_EQ(questions.size(), spec.questions.size());
+  for (size_t i = 0; i < questions.size(); ++i) {
+    const boost::json::object& q = questions[i].as_object();
+    const Question& want = spec.questions[i];
+    EXPECT_EQ(q.at("id").as_string(), want.id) << "spec order";
+    EXPECT_EQ(q.at("type").as_string(), QuestionTypeName(want.type));
+    EXPECT_EQ(q.at("text").as_string(), want.text);
+    EXPECT_EQ(q.at("points").to_number<double>(), want.points);
+    const bool has_options = want.type == QuestionType::kSingle ||
+                             want.type == QuestionType::kMultiple;
+    EXPECT_EQ(q.contains("options"), has_options) << want.id;
+    for (const auto& [key, value] : q) {
+      EXPECT_TRUE(key == "id" || key == "type" || key == "text" || key == "points" ||
+                  key == "options")
+          << "unexpected field \"" << key << "\" in question " << want.id;
+    }
+  }
+  EXPECT_EQ(questions[0].at("options"), Json(R"(["Lyon", "Paris", "Nice"])"));
+
+  for (const char* leak : {"answer", "tolerance", "accepted", "correct", "secret-word", "3.14"}) {
+    EXPECT_EQ(text.find(leak), std::string::npos) << "the paper leaks \"" << leak << "\": " << text;
+  }
+}
+
+TEST(RenderPaperJsonTest, FractionalPointsAndEscaping) {
+  ExamSpec spec = MakeSpec();
+  spec.questions.resize(1);
+  spec.questions[0].points = 1.5;
+  spec.questions[0].text = "Say \"hi\"\n<b>";
+  const boost::json::value paper = boost::json::parse(RenderPaperJson(spec));
+  EXPECT_EQ(paper.at("questions").at(0).at("points").as_double(), 1.5);
+  EXPECT_EQ(paper.at("questions").at(0).at("text").as_string(), "Say \"hi\"\n<b>");
+  EXPECT_EQ(paper.at("exam").at("max_points").as_double(), 1.5);
+}
+
+}  // namespace
+}  // namespace pupitre::exam

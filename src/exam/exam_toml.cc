@@ -1,0 +1,540 @@
+// The native exam format: a TOML file with one [exam] table and one [[question]] table per
+// question (docs/exam-format.md). The importer reports every problem it finds, each with its
+// line, so that a teacher fixes a file in one pass.
+//
+// The Debian build of toml++ is compiled with exceptions (its symbols live in toml::v3::ex), so
+// toml::parse throws toml::parse_error; it is caught right here and nowhere else.
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "exam/exam.h"
+
+namespace pupitre::exam {
+namespace {
+
+using KeyList = std::span<const std::string_view>;
+
+constexpr std::string_view kTopLevelKeys[] = {"exam", "question"};
+constexpr std::string_view kExamKeys[] = {"id",     "title",  "course",
+                                          "opens",  "closes", "duration_minutes",
+                                          "shuffle_questions", "shuffle_options", "one_per_page"};
+constexpr std::string_view kQuestionKeys[] = {"id",      "type",   "text",     "points",
+                                              "options", "answer", "tolerance"};
+constexpr size_t kMaxIdLength = 64;
+// A year: far beyond any exam, and small enough that milliseconds never overflow.
+constexpr int64_t kMaxDurationMinutes = 366 * 24 * 60;
+constexpr std::string_view kDateTimeExample = "2026-11-23T08:00:00Z";
+
+int LineOf(const toml::node& n) { return static_cast<int>(n.source().begin.line); }
+
+std::string Quote(std::string_view s) {
+  std::string out = "\"";
+  out.append(s);
+  out.push_back('"');
+  return out;
+}
+
+bool Contains(KeyList keys, std::string_view key) {
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
+bool IsBlank(std::string_view s) {
+  return s.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos;
+}
+
+// [a-z0-9-]{1,64}
+bool IsExamId(std::string_view s) {
+  return !s.empty() && s.size() <= kMaxIdLength && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
+
+// [A-Za-z0-9_-]{1,64}
+bool IsQuestionId(std::string_view s) {
+  return !s.empty() && s.size() <= kMaxIdLength && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '_';
+  });
+}
+
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// " (did you mean "title"?)" when `key` is a likely typo of one of `known`: at most two edits
+// away, and fewer edits than either word has letters (so "x" does not suggest "id").
+std::string Suggestion(std::string_view key, KeyList known) {
+  for (std::string_view k : known) {
+    const size_t d = EditDistance(key, k);
+    if (d <= 2 && d < std::min(key.size(), k.size())) return " (did you mean " + Quote(k) + "?)";
+  }
+  return "";
+}
+
+std::string NodeKind(const toml::node& n) {
+  switch (n.type()) {
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a decimal number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
+    case toml::node_type::none:
+      break;
+  }
+  return "nothing";
+}
+
+// REQUIRES: a valid date (toml::parse checks it).
+int64_t DateTimeToUnixMs(const toml::date_time& dt) {
+  using namespace std::chrono;
+  const sys_days date =
+      year_month_day{year{dt.date.year}, month{dt.date.month}, day{dt.date.day}};
+  const int64_t offset_minutes = dt.offset ? dt.offset->minutes : 0;
+  return duration_cast<milliseconds>(date.time_since_epoch()).count() +
+         ((int64_t{dt.time.hour} * 60 + dt.time.minute - offset_minutes) * 60 + dt.time.second) *
+             1000 +
+         dt.time.nanosecond / 1'000'000;
+}
+
+// Collects the problems of one file while building its ExamSpec.
+class ExamParser {
+ public:
+  Result<ExamSpec> Parse(std::string_view text) {
+    toml::table root;
+    try {
+      root = toml::parse(text);
+    } catch (const toml::parse_error& e) {
+      const int line = std::max(1, static_cast<int>(e.source().begin.line));
+      problems_.push_back({line, "TOML syntax error: " + std::string(e.description())});
+      return Finish();
+    }
+
+    for (auto&& [key, node] : root) {
+      if (Contains(kTopLevelKeys, key.str())) continue;
+      std::string hint = Contains(kExamKeys, key.str()) || Contains(kQuestionKeys, key.str())
+                             ? " (keys belong under [exam] or [[question]])"
+                             : Suggestion(key.str(), kTopLevelKeys);
+      Add(node, "unknown top-level key " + Quote(key.str()) + hint);
+    }
+
+    if (const toml::node* exam = root.get("exam"); exam == nullptr) {
+      Add(1, "missing [exam] table");
+    } else if (!exam->is_table()) {
+      Add(*exam, "\"exam\" must be a table: write [exam] on a line of its own");
+    } else {
+      ParseExam(*exam->as_table());
+    }
+
+    if (const toml::node* questions = root.get("question"); questions == nullptr) {
+      Add(1, "no questions: add at least one [[question]] table");
+    } else if (!questions->is_array_of_tables()) {
+      Add(*questions, "\"question\" must be an array of tables: start each question with "
+                      "[[question]] (two brackets)");
+    } else {
+      const toml::array& array = *questions->as_array();
+      for (size_t i = 0; i < array.size(); ++i) ParseQuestion(*array[i].as_table(), i);
+      if (array.empty()) Add(*questions, "no questions: add at least one [[question]] table");
+    }
+    return Finish();
+  }
+
+ private:
+  void Add(int line, std::string message) { problems_.push_back({line, std::move(message)}); }
+  void Add(const toml::node& at, std::string message) { Add(LineOf(at), std::move(message)); }
+
+  Result<ExamSpec> Finish() {
+    if (problems_.empty()) return std::move(spec_);
+    std::stable_sort(problems_.begin(), problems_.end(),
+                     [](const Problem& a, const Problem& b) { return a.line < b.line; });
+    const std::string summary = "exam file has " + std::to_string(problems_.size()) + " problem(s)";
+    return Error::Invalid(summary, std::move(problems_));
+  }
+
+  void CheckKeys(const toml::table& t, KeyList known, const std::string& where) {
+    for (auto&& [key, node] : t) {
+      if (!Contains(known, key.str())) {
+        Add(node, where + ": unknown key " + Quote(key.str()) + Suggestion(key.str(), known));
+      }
+    }
+  }
+
+  // The node under `key`, or nullptr; a missing required key is reported at the table's line.
+  const toml::node* Get(const toml::table& t, std::string_view key, const std::string& where,
+                        bool required) {
+    const toml::node* n = t.get(key);
+    if (n == nullptr && required) Add(t, where + ": missing key " + Quote(key));
+    return n;
+  }
+
+  void WrongType(const toml::node& n, std::string_view key, const std::string& where,
+                 std::string_view expected) {
+    Add(n, where + ": " + Quote(key) + " must be " + std::string(expected) + ", not " +
+               NodeKind(n));
+  }
+
+  std::optional<std::string> GetString(const toml::table& t, std::string_view key,
+                                       const std::string& where, bool required) {
+    const toml::node* n = Get(t, key, where, required);
+    if (n == nullptr) return std::nullopt;
+    if (!n->is_string()) {
+      WrongType(*n, key, where, "a string in quotes");
+      return std::nullopt;
+    }
+    return n->as_string()->get();
+  }
+
+  // Non-blank text.
+  std::optional<std::string> GetText(const toml::table& t, std::string_view key,
+                                     const std::string& where) {
+    std::optional<std::string> s = GetString(t, key, where, /*required=*/true);
+    if (s && IsBlank(*s)) {
+      Add(*t.get(key), where + ": " + Quote(key) + " must not be empty");
+      return std::nullopt;
+    }
+    return s;
+  }
+
+  std::optional<bool> GetBool(const toml::table& t, std::string_view key,
+                              const std::string& where) {
+    const toml::node* n = Get(t, key, where, /*required=*/false);
+    if (n == nullptr) return std::nullopt;
+    if (!n->is_boolean()) {
+      WrongType(*n, key, where, "true or false (without quotes)");
+      return std::nullopt;
+    }
+    return n->as_boolean()->get();
+  }
+
+  // An integer or a finite decimal number.
+  std::optional<double> GetNumber(const toml::node& n, std::string_view key,
+                                  const std::string& where) {
+    if (n.is_integer()) return static_cast<double>(n.as_integer()->get());
+    if (n.is_floating_point()) {
+      const double x = n.as_floating_point()->get();
+      if (std::isfinite(x)) return x;
+      Add(n, where + ": " + Quote(key) + " must be a finite number, not " + std::to_string(x));
+      return std::nullopt;
+    }
+    WrongType(n, key, where, "a number");
+    return std::nullopt;
+  }
+
+  // A date-time with a UTC offset, as Unix milliseconds.
+  std::optional<int64_t> GetInstant(const toml::table& t, std::string_view key,
+                                    const std::string& where) {
+    const toml::node* n = Get(t, key, where, /*required=*/true);
+    if (n == nullptr) return std::nullopt;
+    const std::string prefix = where + ": " + Quote(key);
+    const std::string example = std::string(kDateTimeExample);
+    if (n->is_date_time()) {
+      const toml::date_time& dt = n->as_date_time()->get();
+      if (dt.offset) return DateTimeToUnixMs(dt);
+      Add(*n, prefix + " has no UTC offset: add one, e.g. " + example +
+                  " for UTC or 2026-11-23T09:00:00+01:00");
+    } else if (n->is_string()) {
+      Add(*n, prefix + " must be a date-time without quotes, e.g. " + example);
+    } else {
+      Add(*n, prefix + " must be a date-time with a UTC offset, e.g. " + example + ", not " +
+                  NodeKind(*n));
+    }
+    return std::nullopt;
+  }
+
+  void ParseExam(const toml::table& t) {
+    const std::string where = "exam";
+    CheckKeys(t, kExamKeys, where);
+
+    if (std::optional<std::string> id = GetString(t, "id", where, /*required=*/true)) {
+      if (IsExamId(*id)) {
+        spec_.id = std::move(*id);
+      } else {
+        Add(*t.get("id"), where + ": id " + Quote(*id) +
+                              " must be 1 to 64 characters from a-z, 0-9 and '-'");
+      }
+    }
+    if (std::optional<std::string> title = GetText(t, "title", where)) {
+      spec_.title = std::move(*title);
+    }
+    if (std::optional<std::string> course = GetString(t, "course", where, /*required=*/false)) {
+      if (IsExamId(*course)) {
+        spec_.course_id = std::move(*course);
+      } else {
+        Add(*t.get("course"), where + ": course " + Quote(*course) +
+                                  " must be 1 to 64 characters from a-z, 0-9 and '-'");
+      }
+    }
+
+    const std::optional<int64_t> opens = GetInstant(t, "opens", where);
+    const std::optional<int64_t> closes = GetInstant(t, "closes", where);
+    if (opens) spec_.opens_ms = *opens;
+    if (closes) spec_.closes_ms = *closes;
+    if (opens && closes && *closes <= *opens) {
+      Add(*t.get("closes"), where + ": \"closes\" must be later than \"opens\"");
+    }
+
+    if (const toml::node* n = Get(t, "duration_minutes", where, /*required=*/true)) {
+      if (!n->is_integer()) {
+        WrongType(*n, "duration_minutes", where, "a whole number of minutes");
+      } else if (const int64_t minutes = n->as_integer()->get();
+                 minutes <= 0 || minutes > kMaxDurationMinutes) {
+        Add(*n, where + ": \"duration_minutes\" must be between 1 and " +
+                    std::to_string(kMaxDurationMinutes) + ", not " + std::to_string(minutes));
+      } else {
+        spec_.duration_ms = minutes * 60'000;
+      }
+    }
+
+    spec_.shuffle_questions = GetBool(t, "shuffle_questions", where).value_or(false);
+    spec_.shuffle_options = GetBool(t, "shuffle_options", where).value_or(false);
+    spec_.one_per_page = GetBool(t, "one_per_page", where).value_or(false);
+  }
+
+  void ParseQuestion(const toml::table& t, size_t index) {
+    Question q;
+    q.line = LineOf(t);
+    std::string where = "question #" + std::to_string(index + 1);
+
+    // The id comes first: every later message names the question by it.
+    if (std::optional<std::string> id = GetString(t, "id", where, /*required=*/true)) {
+      if (!IsQuestionId(*id)) {
+        Add(*t.get("id"), where + ": id " + Quote(*id) +
+                              " must be 1 to 64 characters from A-Z, a-z, 0-9, '_' and '-'");
+      } else {
+        where = "question " + Quote(*id);
+        const int line = LineOf(*t.get("id"));
+        if (auto [it, inserted] = first_line_of_id_.emplace(*id, line); !inserted) {
+          Add(line, where + ": duplicate id (first used on line " + std::to_string(it->second) +
+                        ")");
+        }
+        q.id = std::move(*id);
+      }
+    }
+    CheckKeys(t, kQuestionKeys, where);
+
+    std::optional<QuestionType> type;
+    if (std::optional<std::string> name = GetString(t, "type", where, /*required=*/true)) {
+      type = ParseQuestionType(*name);
+      if (!type) {
+        Add(*t.get("type"), where + ": unknown type " + Quote(*name) +
+                                " (expected single, multiple, truefalse, numeric, short or essay)");
+      }
+    }
+    if (std::optional<std::string> text = GetText(t, "text", where)) q.text = std::move(*text);
+
+    if (const toml::node* n = t.get("points")) {
+      if (std::optional<double> points = GetNumber(*n, "points", where)) {
+        if (*points > 0) {
+          q.points = *points;
+        } else {
+          Add(*n, where + ": \"points\" must be greater than 0");
+        }
+      }
+    }
+
+    // Without a known type, the options and the key cannot be judged.
+    if (type) {
+      q.type = *type;
+      ParseOptions(t, q, where);
+      ParseKey(t, q, where);
+    }
+    spec_.questions.push_back(std::move(q));
+  }
+
+  void ParseOptions(const toml::table& t, Question& q, const std::string& where) {
+    const bool has_options = q.type == QuestionType::kSingle || q.type == QuestionType::kMultiple;
+    const toml::node* n = Get(t, "options", where, /*required=*/has_options);
+    if (n == nullptr) return;
+    if (!has_options) {
+      Add(*n, where + ": \"options\" is only for single and multiple questions");
+      return;
+    }
+    const toml::array* array = n->as_array();
+    if (array == nullptr) {
+      WrongType(*n, "options", where, "an array of strings");
+      return;
+    }
+    // The key is checked against this count even when some options are faulty.
+    q.options.resize(array->size());
+    for (size_t i = 0; i < array->size(); ++i) {
+      const toml::node& option = (*array)[i];
+      const std::string label = "option " + std::to_string(i);
+      if (!option.is_string()) {
+        Add(option, where + ": " + label + " must be a string in quotes, not " + NodeKind(option));
+        continue;
+      }
+      q.options[i] = option.as_string()->get();
+      if (IsBlank(q.options[i])) {
+        Add(option, where + ": " + label + " is empty");
+        continue;
+      }
+      for (size_t j = 0; j < i; ++j) {
+        if (q.options[j] == q.options[i]) {
+          Add(option, where + ": " + label + " repeats option " + std::to_string(j));
+          break;
+        }
+      }
+    }
+    if (array->size() < 2) {
+      Add(*n, where + ": \"options\" needs at least 2 options, has " +
+                  std::to_string(array->size()));
+    }
+  }
+
+  // A 0-based index into q.options; anything else is reported, except a range error when the
+  // options themselves are missing (already reported).
+  std::optional<int> GetIndex(const toml::node& n, const Question& q, const std::string& where) {
+    if (!n.is_integer()) {
+      Add(n, where + ": \"answer\" must be an option index (an integer, 0 for the first option), "
+                     "not " + NodeKind(n));
+      return std::nullopt;
+    }
+    if (q.options.empty()) return std::nullopt;
+    const int64_t index = n.as_integer()->get();
+    if (index < 0 || index >= static_cast<int64_t>(q.options.size())) {
+      Add(n, where + ": answer index " + std::to_string(index) + " is out of range (" +
+                 std::to_string(q.options.size()) + " options)");
+      return std::nullopt;
+    }
+    return static_cast<int>(index);
+  }
+
+  void ParseKey(const toml::table& t, Question& q, const std::string& where) {
+    const bool numeric = q.type == QuestionType::kNumeric;
+    if (const toml::node* n = t.get("tolerance")) {
+      if (!numeric) {
+        Add(*n, where + ": \"tolerance\" is only for numeric questions");
+      } else if (std::optional<double> tolerance = GetNumber(*n, "tolerance", where)) {
+        if (*tolerance >= 0) {
+          q.numeric_tolerance = *tolerance;
+        } else {
+          Add(*n, where + ": \"tolerance\" must not be negative");
+        }
+      }
+    }
+
+    const bool essay = q.type == QuestionType::kEssay;
+    const toml::node* n = Get(t, "answer", where, /*required=*/!essay);
+    if (n == nullptr) return;
+    switch (q.type) {
+      case QuestionType::kSingle:
+        if (n->is_array()) {
+          Add(*n, where + ": \"answer\" must be one option index; use type = \"multiple\" for "
+                          "several right options");
+        } else if (std::optional<int> index = GetIndex(*n, q, where)) {
+          q.correct_options = {*index};
+        }
+        break;
+      case QuestionType::kMultiple: {
+        const toml::array* array = n->as_array();
+        if (array == nullptr) {
+          WrongType(*n, "answer", where, "an array of option indices, e.g. [0, 2]");
+          break;
+        }
+        if (array->empty()) {
+          Add(*n, where + ": \"answer\" must list at least one right option");
+          break;
+        }
+        for (const toml::node& element : *array) {
+          std::optional<int> index = GetIndex(element, q, where);
+          if (!index) continue;
+          if (std::find(q.correct_options.begin(), q.correct_options.end(), *index) !=
+              q.correct_options.end()) {
+            Add(element, where + ": answer index " + std::to_string(*index) + " is listed twice");
+            continue;
+          }
+          q.correct_options.push_back(*index);
+        }
+        std::sort(q.correct_options.begin(), q.correct_options.end());
+        break;
+      }
+      case QuestionType::kTrueFalse:
+        if (n->is_boolean()) {
+          q.correct_bool = n->as_boolean()->get();
+        } else {
+          WrongType(*n, "answer", where, "true or false (without quotes)");
+        }
+        break;
+      case QuestionType::kNumeric:
+        if (std::optional<double> x = GetNumber(*n, "answer", where)) q.numeric_answer = *x;
+        break;
+      case QuestionType::kShortText:
+        ParseAccepted(*n, q, where);
+        break;
+      case QuestionType::kEssay:
+        Add(*n, where + ": essay questions have no \"answer\" (a teacher grades them)");
+        break;
+    }
+  }
+
+  // A string, or an array of strings, each kept in normalised form.
+  void ParseAccepted(const toml::node& n, Question& q, const std::string& where) {
+    auto accept = [&](const toml::node& element) {
+      if (!element.is_string()) {
+        WrongType(element, "answer", where, "a string or an array of strings");
+        return;
+      }
+      std::string normalised = NormaliseText(element.as_string()->get());
+      if (normalised.empty()) {
+        Add(element, where + ": an accepted answer is empty once normalised");
+        return;
+      }
+      if (std::find(q.accepted.begin(), q.accepted.end(), normalised) == q.accepted.end()) {
+        q.accepted.push_back(std::move(normalised));
+      }
+    };
+    if (const toml::array* array = n.as_array()) {
+      if (array->empty()) Add(n, where + ": \"answer\" must list at least one accepted answer");
+      for (const toml::node& element : *array) accept(element);
+    } else {
+      accept(n);
+    }
+  }
+
+  ExamSpec spec_;
+  std::vector<Problem> problems_;
+  std::map<std::string, int> first_line_of_id_;
+};
+
+}  // namespace
+
+Result<ExamSpec> ParseExamToml(std::string_view toml_text) {
+  return ExamParser().Parse(toml_text);
+}
+
+}  // namespace pupitre::exam

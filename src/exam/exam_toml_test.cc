@@ -1,0 +1,515 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "exam/exam.h"
+
+namespace pupitre::exam {
+namespace {
+
+// Every raw string below starts on line 1: the first line is the one holding R"(.
+constexpr const char* kValidExam = R"([exam]
+id = "geo-101-final"
+title = "Geography: final exam"
+course = "geo-101"
+opens = 2026-11-23T09:00:00+01:00
+closes = 2026-11-23T12:00:00Z
+duration_minutes = 90
+shuffle_questions = true
+shuffle_options = true
+one_per_page = true
+
+[[question]]
+id = "capital"
+type = "single"
+text = "Capital of France?"
+options = ["Lyon", "Paris", "Nice"]
+answer = 1
+
+[[question]]
+id = "primes"
+type = "multiple"
+text = "Which are prime?"
+points = 2.5
+options = ["2", "4", "5", "9"]
+answer = [2, 0]
+
+[[question]]
+id = "earth_round"
+type = "truefalse"
+text = "The Earth is round."
+answer = true
+
+[[question]]
+id = "pi"
+type = "numeric"
+text = "Pi to two decimals?"
+answer = 3.14
+tolerance = 0.005
+
+[[question]]
+id = "Q-5"
+type = "short"
+text = "Largest ocean?"
+answer = ["  The PACIFIC. ", "pacific", "Pacific Ocean"]
+
+[[question]]
+id = "essay"
+type = "essay"
+text = """
+Discuss plate tectonics."""
+points = 10
+)";
+
+// The header of a valid exam, 6 lines long, for tests about questions.
+constexpr const char* kHeader = R"([exam]
+id = "e"
+title = "T"
+opens = 2026-11-23T08:00:00Z
+closes = 2026-11-23T12:00:00Z
+duration_minutes = 60
+)";
+
+std::vector<Problem> Problems(const std::string& text) {
+  Result<ExamSpec> r = ParseExamToml(text);
+  if (r.ok()) return {};
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalid);
+  return r.error().problems;
+}
+
+std::string Describe(const std::vector<Problem>& problems) {
+  std::ostringstream out;
+  for (const Problem& p : problems) out << "\n  line " << p.line << ": " << p.message;
+  return out.str();
+}
+
+// True when a problem on `line` contains every one of `parts`.
+bool Has(const std::vector<Problem>& problems, int line, std::vector<std::string> parts) {
+  for (const Problem& p : problems) {
+    if (p.line != line) continue;
+    bool all = true;
+    for (const std::string& part : parts) all = all && p.message.find(part) != std::string::npos;
+    if (all) return true;
+  }
+  return false;
+}
+
+TEST(ParseExamTomlTest, ParsesEveryField) {
+  Result<ExamSpec> r = ParseExamToml(kValidExam);
+  ASSERT_TRUE(r.ok()) << r.error().message << Describe(r.error().problems);
+  const ExamSpec& spec = *r;
+  EXPECT_EQ(spec.id, "geo-101-final");
+  EXPECT_EQ(spec.title, "Geography: final exam");
+  EXPECT_EQ(spec.course_id, "geo-101");
+  EXPECT_EQ(spec.opens_ms, 1'795'420'800'000) << "09:00+01:00 is 08:00Z";
+  EXPECT_EQ(spec.closes_ms, 1'795'435'200'000);
+  EXPECT_EQ(spec.duration_ms, 90 * 60'000);
+  EXPECT_TRUE(spec.shuffle_questions);
+  EXPECT_TRUE(spec.shuffle_options);
+  EXPECT_TRUE(spec.one_per_page);
+  ASSERT_EQ(spec.questions.size(), 6u);
+
+  const Question& single = spec.questions[0];
+  EXPECT_EQ(single.id, "capital");
+  EXPECT_EQ(single.type, QuestionType::kSingle);
+  EXPECT_EQ(single.text, "Capital of France?");
+  EXPECT_EQ(single.points, 1) << "the default";
+  EXPECT_EQ(single.options, (std::vector<std::string>{"Lyon", "Paris", "Nice"}));
+  EXPECT_EQ(single.correct_options, (std::vector<int>{1}));
+  EXPECT_EQ(single.line, 12);
+
+  const Question& multiple = spec.questions[1];
+  EXPECT_EQ(multiple.type, QuestionType::kMultiple);
+  EXPECT_EQ(multiple.points, 2.5);
+  EXPECT_EQ(multiple.correct_options, (std::vector<int>{0, 2})) << "sorted";
+  EXPECT_EQ(multiple.line, 19);
+
+  EXPECT_EQ(spec.questions[2].type, QuestionType::kTrueFalse);
+  EXPECT_TRUE(spec.questions[2].correct_bool);
+
+  const Question& numeric = spec.questions[3];
+  EXPECT_EQ(numeric.type, QuestionType::kNumeric);
+  EXPECT_EQ(numeric.numeric_answer, 3.14);
+  EXPECT_EQ(numeric.numeric_tolerance, 0.005);
+
+  const Question& text = spec.questions[4];
+  EXPECT_EQ(text.id, "Q-5");
+  EXPECT_EQ(text.type, QuestionType::kShortText);
+  EXPECT_EQ(text.accepted, (std::vector<std::string>{"the pacific", "pacific", "pacific ocean"}))
+      << "normalised, without duplicates";
+
+  const Question& essay = spec.questions[5];
+  EXPECT_EQ(essay.type, QuestionType::kEssay);
+  EXPECT_EQ(essay.text, "Discuss plate tectonics.");
+  EXPECT_EQ(essay.points, 10);
+  EXPECT_DOUBLE_EQ(spec.MaxPoints(), 1 + 2.5 + 1 + 1 + 1 + 10);
+}
+
+TEST(ParseExamTomlTest, OptionalExamKeysDefault) {
+  Result<ExamSpec> r = ParseExamToml(std::string(kHeader) + R"(
+[[question]]
+id = "q1"
+type = "essay"
+text = "Why?"
+)");
+  ASSERT_TRUE(r.ok()) << Describe(r.error().problems);
+  EXPECT_EQ(r->course_id, "");
+  EXPECT_FALSE(r->shuffle_questions);
+  EXPECT_FALSE(r->shuffle_options);
+  EXPECT_FALSE(r->one_per_page);
+}
+
+// The example shipped for teachers must stay valid. It is found beside the sources; a build
+// whose sources moved skips rather than fails.
+TEST(ParseExamTomlTest, ShippedDemoExamIsValid) {
+  const std::filesystem::path path =
+      std::filesystem::path(__FILE__).parent_path() / "../../examples/demo-exam.toml";
+  std::ifstream in(path);
+  if (!in) GTEST_SKIP() << "cannot read " << path;
+  std::stringstream text;
+  text << in.rdbuf();
+  Result<ExamSpec> r = ParseExamToml(text.str());
+  ASSERT_TRUE(r.ok()) << Describe(r.error().problems);
+  EXPECT_EQ(r->id, "demo-exam");
+  EXPECT_EQ(r->course_id, "demo-course");
+  std::vector<bool> seen(6);
+  for (const Question& q : r->questions) seen[static_cast<int>(q.type)] = true;
+  EXPECT_EQ(seen, std::vector<bool>(6, true)) << "the demo uses every question type";
+}
+
+TEST(ParseExamTomlTest, SyntaxErrorIsOneProblemWithItsLine) {
+  Result<ExamSpec> r = ParseExamToml(R"([exam]
+id = "e"
+title = "unterminated
+duration_minutes = 60
+)");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalid);
+  EXPECT_EQ(r.error().message, "exam file has 1 problem(s)");
+  ASSERT_EQ(r.error().problems.size(), 1u) << Describe(r.error().problems);
+  EXPECT_EQ(r.error().problems[0].line, 3);
+  EXPECT_NE(r.error().problems[0].message.find("syntax"), std::string::npos);
+}
+
+TEST(ParseExamTomlTest, RedefinedTableIsASyntaxError) {
+  const std::vector<Problem> p = Problems(std::string(kHeader) + "[exam]\n");
+  ASSERT_EQ(p.size(), 1u) << Describe(p);
+  EXPECT_EQ(p[0].line, 7);
+}
+
+TEST(ParseExamTomlTest, MissingTitleIsReportedAtTheExamTable) {
+  const std::vector<Problem> p = Problems(R"(# An exam
+[exam]
+id = "e"
+opens = 2026-11-23T08:00:00Z
+closes = 2026-11-23T12:00:00Z
+duration_minutes = 60
+
+[[question]]
+id = "q1"
+type = "truefalse"
+text = "Yes?"
+answer = true
+)");
+  ASSERT_EQ(p.size(), 1u) << Describe(p);
+  EXPECT_TRUE(Has(p, 2, {"exam", "missing key \"title\""})) << Describe(p);
+}
+
+TEST(ParseExamTomlTest, BlankTitleAndBadIds) {
+  const std::vector<Problem> p = Problems(R"([exam]
+id = "Final Exam"
+title = "   "
+course = "GEO 101"
+opens = 2026-11-23T08:00:00Z
+closes = 2026-11-23T12:00:00Z
+duration_minutes = 60
+
+[[question]]
+id = "q 1"
+type = "truefalse"
+text = "Yes?"
+answer = true
+)");
+  EXPECT_EQ(p.size(), 4u) << Describe(p);
+  EXPECT_TRUE(Has(p, 2, {"id \"Final Exam\"", "a-z"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 3, {"\"title\" must not be empty"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 4, {"course \"GEO 101\""})) << Describe(p);
+  EXPECT_TRUE(Has(p, 10, {"question #1", "id \"q 1\""})) << Describe(p);
+}
+
+TEST(ParseExamTomlTest, UnknownTypeNamesIt) {
+  const std::vector<Problem> p = Problems(std::string(kHeader) + R"(
+[[question]]
+id = "q1"
+type = "mcq"
+text = "Pick"
+options = ["a", "b"]
+answer = 0
+)");
+  ASSERT_EQ(p.size(), 1u) << Describe(p);
+  EXPECT_TRUE(Has(p, 10, {"question \"q1\": unknown type \"mcq\"", "single"})) << Describe(p);
+}
+
+TEST(ParseExamTomlTest, AnswerIndexOutOfRange) {
+  const std::vector<Problem> p = Problems(std::string(kHeader) + R"(
+[[question]]
+id = "q3"
+type = "single"
+text = "Pick"
+options = ["a", "b", "c"]
+answer = 5
+
+[[question]]
+id = "q4"
+type = "multiple"
+text = "Pick some"
+options = ["a", "b", "c"]
+answer = [0,
+          3,
+          0]
+)");
+  ASSERT_EQ(p.size(), 3u) << Describe(p);
+  EXPECT_EQ(p[0].line, 13);
+  EXPECT_EQ(p[0].message, "question \"q3\": answer index 5 is out of range (3 options)");
+  EXPECT_TRUE(Has(p, 21, {"question \"q4\": answer index 3 is out of range (3 options)"}))
+      << Describe(p);
+  EXPECT_TRUE(Has(p, 22, {"question \"q4\": answer index 0 is listed twice"})) << Describe(p);
+}
+
+TEST(ParseExamTomlTest, DuplicateQuestionId) {
+  const std::vector<Problem> p = Problems(std::string(kHeader) + R"(
+[[question]]
+id = "q1"
+type = "truefalse"
+text = "One"
+answer = true
+
+[[question]]
+id = "q1"
+type = "truefalse"
+text = "Two"
+answer = false
+)");
+  ASSERT_EQ(p.size(), 1u) << Describe(p);
+  EXPECT_TRUE(Has(p, 15, {"question \"q1\": duplicate id (first used on line 9)"})) << Describe(p);
+}
+
+TEST(ParseExamTomlTest, UnknownKeysAreNamed) {
+  const std::vector<Problem> p = Problems(R"(title = "Top"
+[exam]
+id = "e"
+title = "T"
+opens = 2026-11-23T08:00:00Z
+closes = 2026-11-23T12:00:00Z
+duration_minutes = 60
+shufle_options = true
+
+[[question]]
+id = "q1"
+type = "truefalse"
+text = "Yes?"
+anwser = true
+colour = "red"
+)");
+  EXPECT_TRUE(Has(p, 1, {"unknown top-level key \"title\"", "[exam]"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 8, {"exam: unknown key \"shufle_options\"", "\"shuffle_options\"?"}))
+      << Describe(p);
+  EXPECT_TRUE(Has(p, 14, {"question \"q1\": unknown key \"anwser\"", "did you mean \"answer\""}))
+      << Describe(p);
+  EXPECT_TRUE(Has(p, 15, {"question \"q1\": unknown key \"colour\""})) << Describe(p);
+  EXPECT_TRUE(Has(p, 10, {"question \"q1\": missing key \"answer\""})) << Describe(p);
+  EXPECT_EQ(p.size(), 5u) << Describe(p);
+}
+
+TEST(ParseExamTomlTest, ClosesMustBeAfterOpens) {
+  const std::vector<Problem> p = Problems(R"([exam]
+id = "e"
+title = "T"
+opens = 2026-11-23T12:00:00Z
+closes = 2026-11-23T13:00:00+02:00
+duration_minutes = 60
+
+[[question]]
+id = "q1"
+type = "essay"
+text = "Why?"
+)");
+  ASSERT_EQ(p.size(), 1u) << Describe(p) << "\n(13:00+02:00 is 11:00Z, before 12:00Z)";
+  EXPECT_TRUE(Has(p, 5, {"\"closes\" must be later than \"opens\""})) << Describe(p);
+}
+
+TEST(ParseExamTomlTest, TimesNeedAnOffset) {
+  const std::vector<Problem> p = Problems(R"([exam]
+id = "e"
+title = "T"
+opens = 2026-11-23T08:00:00
+closes = "2026-11-23T12:00:00Z"
+duration_minutes = 1.5
+
+[[question]]
+id = "q1"
+type = "essay"
+text = "Why?"
+)");
+  ASSERT_EQ(p.size(), 3u) << Describe(p);
+  EXPECT_TRUE(Has(p, 4, {"\"opens\" has no UTC offset", "2026-11-23T08:00:00Z"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 5, {"\"closes\" must be a date-time without quotes"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 6, {"\"duration_minutes\" must be a whole number"})) << Describe(p);
+}
+
+TEST(ParseExamTomlTest, KeysMustFitTheQuestionType) {
+  const std::vector<Problem> p = Problems(std::string(kHeader) + R"(
+[[question]]
+id = "tf"
+type = "truefalse"
+text = "Yes?"
+options = ["yes", "no"]
+answer = "true"
+
+[[question]]
+id = "one"
+type = "single"
+text = "Pick"
+options = ["a", "b"]
+answer = [0]
+tolerance = 0.5
+
+[[question]]
+id = "essay"
+type = "essay"
+text = "Why?"
+answer = "Because."
+
+[[question]]
+id = "num"
+type = "numeric"
+text = "How many?"
+tolerance = -1
+points = 0
+)");
+  EXPECT_TRUE(Has(p, 12, {"question \"tf\": \"options\" is only for single and multiple"}))
+      << Describe(p);
+  EXPECT_TRUE(Has(p, 13, {"question \"tf\": \"answer\" must be true or false"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 20, {"question \"one\": \"answer\" must be one option index"}))
+      << Describe(p);
+  EXPECT_TRUE(Has(p, 21, {"question \"one\": \"tolerance\" is only for numeric"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 27, {"question \"essay\": essay questions have no \"answer\""}))
+      << Describe(p);
+  EXPECT_TRUE(Has(p, 29, {"question \"num\": missing key \"answer\""})) << Describe(p);
+  EXPECT_TRUE(Has(p, 33, {"question \"num\": \"tolerance\" must not be negative"}))
+      << Describe(p);
+  EXPECT_TRUE(Has(p, 34, {"question \"num\": \"points\" must be greater than 0"})) << Describe(p);
+  EXPECT_EQ(p.size(), 8u) << Describe(p);
+}
+
+TEST(ParseExamTomlTest, OptionsAreChecked) {
+  const std::vector<Problem> p = Problems(std::string(kHeader) + R"(
+[[question]]
+id = "few"
+type = "single"
+text = "Pick"
+options = ["only"]
+answer = 0
+
+[[question]]
+id = "bad"
+type = "multiple"
+text = "Pick"
+options = ["a", "", 3, "a"]
+answer = [0]
+
+[[question]]
+id = "none"
+type = "single"
+text = "Pick"
+answer = 0
+)");
+  EXPECT_TRUE(Has(p, 12, {"question \"few\": \"options\" needs at least 2 options, has 1"}))
+      << Describe(p);
+  EXPECT_TRUE(Has(p, 19, {"question \"bad\": option 1 is empty"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 19, {"question \"bad\": option 2 must be a string"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 19, {"question \"bad\": option 3 repeats option 0"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 22, {"question \"none\": missing key \"options\""})) << Describe(p);
+  EXPECT_EQ(p.size(), 5u) << Describe(p) << "\n(no range error without options to count)";
+}
+
+TEST(ParseExamTomlTest, ExamNeedsItsTableAndQuestions) {
+  std::vector<Problem> p = Problems("# nothing here\n");
+  EXPECT_TRUE(Has(p, 1, {"missing [exam] table"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 1, {"no questions"})) << Describe(p);
+  EXPECT_EQ(p.size(), 2u) << Describe(p);
+
+  p = Problems(std::string(kHeader) + R"(
+[question]
+id = "q1"
+)");
+  ASSERT_EQ(p.size(), 1u) << Describe(p);
+  EXPECT_TRUE(Has(p, 8, {"[[question]]"})) << Describe(p);
+}
+
+TEST(ParseExamTomlTest, ReportsEveryProblemTogetherInLineOrder) {
+  Result<ExamSpec> r = ParseExamToml(R"([exam]
+id = "e"
+opens = 2026-11-23T12:00:00Z
+closes = 2026-11-23T08:00:00Z
+duration_minutes = 0
+
+[[question]]
+id = "q1"
+type = "single"
+text = "Pick"
+options = ["a", "b", "c"]
+answer = 3
+
+[[question]]
+id = "q2"
+type = "choice"
+text = ""
+answer = 1
+extra = 1
+)");
+  ASSERT_FALSE(r.ok());
+  const std::vector<Problem>& p = r.error().problems;
+  EXPECT_EQ(r.error().message, "exam file has 7 problem(s)") << Describe(p);
+  ASSERT_EQ(p.size(), 7u) << Describe(p);
+  EXPECT_TRUE(Has(p, 1, {"missing key \"title\""})) << Describe(p);
+  EXPECT_TRUE(Has(p, 4, {"\"closes\" must be later"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 5, {"\"duration_minutes\" must be between 1 and"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 12, {"answer index 3 is out of range (3 options)"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 16, {"unknown type \"choice\""})) << Describe(p);
+  EXPECT_TRUE(Has(p, 17, {"\"text\" must not be empty"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 19, {"unknown key \"extra\""})) << Describe(p);
+  for (size_t i = 1; i < p.size(); ++i) {
+    EXPECT_LE(p[i - 1].line, p[i].line) << "problems are sorted by line" << Describe(p);
+  }
+}
+
+TEST(ParseExamTomlTest, ShortAnswerMustNormaliseToText) {
+  const std::vector<Problem> p = Problems(std::string(kHeader) + R"(
+[[question]]
+id = "s"
+type = "short"
+text = "Say it"
+answer = ["ok", " ?! ", 7]
+
+[[question]]
+id = "t"
+type = "short"
+text = "Say it"
+answer = []
+)");
+  EXPECT_TRUE(Has(p, 12, {"question \"s\": an accepted answer is empty once normalised"}))
+      << Describe(p);
+  EXPECT_TRUE(Has(p, 12, {"question \"s\": \"answer\" must be a string or an array of strings"}))
+      << Describe(p);
+  EXPECT_TRUE(Has(p, 18, {"question \"t\": \"answer\" must list at least one accepted answer"}))
+      << Describe(p);
+  EXPECT_EQ(p.size(), 3u) << Describe(p);
+}
+
+}  // namespace
+}  // namespace pupitre::exam

@@ -1,0 +1,151 @@
+// The shape of an answer and the points it earns, one question at a time.
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "exam/exam.h"
+
+namespace pupitre::exam {
+namespace {
+
+constexpr size_t kMaxTextAnswerBytes = 20'000;
+
+// An option index when `v` is an integer (of either JSON integer kind), whatever its range.
+std::optional<int64_t> AsInteger(const boost::json::value& v) {
+  if (v.is_int64()) return v.get_int64();
+  if (v.is_uint64()) {
+    const uint64_t u = v.get_uint64();
+    // Larger than any index; saturate so the range check rejects it.
+    return u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())
+               ? std::numeric_limits<int64_t>::max()
+               : static_cast<int64_t>(u);
+  }
+  return std::nullopt;
+}
+
+std::optional<double> AsNumber(const boost::json::value& v) {
+  if (v.is_int64()) return static_cast<double>(v.get_int64());
+  if (v.is_uint64()) return static_cast<double>(v.get_uint64());
+  if (v.is_double()) return v.get_double();
+  return std::nullopt;
+}
+
+Status CheckIndex(const Question& q, const boost::json::value& v) {
+  const std::optional<int64_t> index = AsInteger(v);
+  if (!index) return Error::Invalid("an option index must be an integer");
+  if (*index < 0 || *index >= static_cast<int64_t>(q.options.size())) {
+    return Error::Invalid("option index " + std::to_string(*index) + " is out of range (" +
+                          std::to_string(q.options.size()) + " options)");
+  }
+  return OkStatus();
+}
+
+Status CheckText(const boost::json::value& v) {
+  if (!v.is_string()) return Error::Invalid("the answer must be a string");
+  if (v.get_string().size() > kMaxTextAnswerBytes) {
+    return Error::Invalid("the answer is longer than " + std::to_string(kMaxTextAnswerBytes) +
+                          " bytes");
+  }
+  return OkStatus();
+}
+
+bool Contains(const std::vector<int>& v, int64_t x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+}  // namespace
+
+Status ValidateAnswer(const Question& q, const boost::json::value& answer) {
+  if (answer.is_null()) return OkStatus();
+  switch (q.type) {
+    case QuestionType::kSingle:
+      return CheckIndex(q, answer);
+    case QuestionType::kMultiple: {
+      if (!answer.is_array()) return Error::Invalid("the answer must be an array of option indices");
+      const boost::json::array& picks = answer.get_array();
+      for (size_t i = 0; i < picks.size(); ++i) {
+        if (Status s = CheckIndex(q, picks[i]); !s.ok()) return s;
+        for (size_t j = 0; j < i; ++j) {
+          if (*AsInteger(picks[j]) == *AsInteger(picks[i])) {
+            return Error::Invalid("option index " + std::to_string(*AsInteger(picks[i])) +
+                                  " is picked twice");
+          }
+        }
+      }
+      return OkStatus();
+    }
+    case QuestionType::kTrueFalse:
+      if (!answer.is_bool()) return Error::Invalid("the answer must be true or false");
+      return OkStatus();
+    case QuestionType::kNumeric: {
+      const std::optional<double> x = AsNumber(answer);
+      if (!x || !std::isfinite(*x)) return Error::Invalid("the answer must be a number");
+      return OkStatus();
+    }
+    case QuestionType::kShortText:
+    case QuestionType::kEssay:
+      return CheckText(answer);
+  }
+  assert(false && "unknown QuestionType");
+  return Error::Internal("unknown question type");
+}
+
+std::optional<double> GradeAnswer(const Question& q, const boost::json::value& answer) {
+  if (answer.is_null()) return 0.0;
+  // Answers are validated before they are stored; anything else earns nothing.
+  switch (q.type) {
+    case QuestionType::kSingle: {
+      assert(q.correct_options.size() == 1);
+      const std::optional<int64_t> index = AsInteger(answer);
+      const bool right = index && !q.correct_options.empty() && *index == q.correct_options[0];
+      return right ? q.points : 0.0;
+    }
+    case QuestionType::kMultiple: {
+      assert(!q.correct_options.empty());
+      if (!answer.is_array() || q.correct_options.empty()) return 0.0;
+      int right = 0;
+      int wrong = 0;
+      for (const boost::json::value& pick : answer.get_array()) {
+        const std::optional<int64_t> index = AsInteger(pick);
+        if (index && Contains(q.correct_options, *index)) {
+          ++right;
+        } else {
+          ++wrong;
+        }
+      }
+      const double fraction =
+          static_cast<double>(right - wrong) / static_cast<double>(q.correct_options.size());
+      return q.points * std::max(0.0, fraction);
+    }
+    case QuestionType::kTrueFalse:
+      return (answer.is_bool() && answer.get_bool() == q.correct_bool) ? q.points : 0.0;
+    case QuestionType::kNumeric: {
+      const std::optional<double> x = AsNumber(answer);
+      if (!x || !std::isfinite(*x)) return 0.0;
+      // A relative slack of 1e-9 absorbs binary rounding: 2.6 is within 0.1 of 2.5 even though
+      // the doubles differ by 0.10000000000000009.
+      const double slack =
+          1e-9 * std::max(std::fabs(q.numeric_answer), std::fabs(q.numeric_tolerance));
+      const bool right = std::fabs(*x - q.numeric_answer) <= q.numeric_tolerance + slack;
+      return right ? q.points : 0.0;
+    }
+    case QuestionType::kShortText: {
+      if (!answer.is_string()) return 0.0;
+      const std::string given = NormaliseText(answer.get_string());
+      const bool right = std::find(q.accepted.begin(), q.accepted.end(), given) != q.accepted.end();
+      return right ? q.points : 0.0;
+    }
+    case QuestionType::kEssay:
+      return std::nullopt;
+  }
+  assert(false && "unknown QuestionType");
+  return 0.0;
+}
+
+}  // namespace pupitre::exam

@@ -1,0 +1,194 @@
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+#include <optional>
+#include <string>
+
+#include "exam/exam.h"
+
+namespace pupitre::exam {
+namespace {
+
+boost::json::value Json(const char* text) { return boost::json::parse(text); }
+
+Question Single() {
+  Question q;
+  q.id = "s";
+  q.type = QuestionType::kSingle;
+  q.points = 2;
+  q.options = {"red", "green", "blue"};
+  q.correct_options = {1};
+  return q;
+}
+
+Question Multiple() {
+  Question q;
+  q.id = "m";
+  q.type = QuestionType::kMultiple;
+  q.points = 4;
+  q.options = {"a", "b", "c", "d", "e"};
+  q.correct_options = {0, 2};
+  return q;
+}
+
+Question TrueFalse() {
+  Question q;
+  q.id = "tf";
+  q.type = QuestionType::kTrueFalse;
+  q.correct_bool = true;
+  return q;
+}
+
+Question Numeric(double answer, double tolerance) {
+  Question q;
+  q.id = "n";
+  q.type = QuestionType::kNumeric;
+  q.points = 3;
+  q.numeric_answer = answer;
+  q.numeric_tolerance = tolerance;
+  return q;
+}
+
+Question Short() {
+  Question q;
+  q.id = "t";
+  q.type = QuestionType::kShortText;
+  q.accepted = {"paris", "ville lumière"};
+  return q;
+}
+
+Question Essay() {
+  Question q;
+  q.id = "e";
+  q.type = QuestionType::kEssay;
+  q.points = 5;
+  return q;
+}
+
+bool Valid(const Question& q, const char* answer) { return ValidateAnswer(q, Json(answer)).ok(); }
+
+double Grade(const Question& q, const char* answer) {
+  std::optional<double> points = GradeAnswer(q, Json(answer));
+  EXPECT_TRUE(points.has_value()) << "answer " << answer << " to " << q.id << " left ungraded";
+  return points.value_or(-1);
+}
+
+TEST(ValidateAnswerTest, NullIsValidForEveryType) {
+  for (const Question& q : {Single(), Multiple(), TrueFalse(), Numeric(1, 0), Short(), Essay()}) {
+    EXPECT_TRUE(Valid(q, "null")) << QuestionTypeName(q.type);
+  }
+}
+
+TEST(ValidateAnswerTest, Single) {
+  const Question q = Single();
+  EXPECT_TRUE(Valid(q, "0"));
+  EXPECT_TRUE(Valid(q, "2"));
+  EXPECT_FALSE(Valid(q, "3")) << "index past the last option";
+  EXPECT_FALSE(Valid(q, "-1"));
+  EXPECT_FALSE(Valid(q, "1.0")) << "an index is an integer";
+  EXPECT_FALSE(Valid(q, "\"1\""));
+  EXPECT_FALSE(Valid(q, "[1]"));
+  EXPECT_FALSE(Valid(q, "18446744073709551615")) << "a huge unsigned index";
+  const Status s = ValidateAnswer(q, Json("3"));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, ErrorCode::kInvalid);
+}
+
+TEST(ValidateAnswerTest, Multiple) {
+  const Question q = Multiple();
+  EXPECT_TRUE(Valid(q, "[]")) << "no pick is a valid (empty) answer";
+  EXPECT_TRUE(Valid(q, "[4, 0, 2]"));
+  EXPECT_FALSE(Valid(q, "[0, 0]")) << "duplicate picks";
+  EXPECT_FALSE(Valid(q, "[5]"));
+  EXPECT_FALSE(Valid(q, "[-1]"));
+  EXPECT_FALSE(Valid(q, "[\"a\"]"));
+  EXPECT_FALSE(Valid(q, "1"));
+}
+
+TEST(ValidateAnswerTest, TrueFalseNumericAndText) {
+  EXPECT_TRUE(Valid(TrueFalse(), "false"));
+  EXPECT_FALSE(Valid(TrueFalse(), "\"true\""));
+  EXPECT_FALSE(Valid(TrueFalse(), "1"));
+
+  EXPECT_TRUE(Valid(Numeric(1, 0), "-3"));
+  EXPECT_TRUE(Valid(Numeric(1, 0), "2.5e3"));
+  EXPECT_FALSE(Valid(Numeric(1, 0), "\"2.5\""));
+
+  EXPECT_TRUE(Valid(Short(), "\"Paris\""));
+  EXPECT_FALSE(Valid(Short(), "42"));
+  EXPECT_TRUE(Valid(Essay(), "\"\""));
+  EXPECT_FALSE(Valid(Essay(), "{}"));
+}
+
+TEST(ValidateAnswerTest, TextLimitIs20000Bytes) {
+  const boost::json::value at_limit(std::string(20'000, 'x'));
+  const boost::json::value over(std::string(20'001, 'x'));
+  EXPECT_TRUE(ValidateAnswer(Essay(), at_limit).ok());
+  EXPECT_FALSE(ValidateAnswer(Essay(), over).ok());
+  EXPECT_FALSE(ValidateAnswer(Short(), over).ok());
+}
+
+TEST(GradeAnswerTest, Single) {
+  EXPECT_EQ(Grade(Single(), "1"), 2);
+  EXPECT_EQ(Grade(Single(), "0"), 0);
+  EXPECT_EQ(Grade(Single(), "null"), 0);
+}
+
+TEST(GradeAnswerTest, MultipleGivesPartialCredit) {
+  const Question q = Multiple();  // right: 0 and 2, worth 4
+  EXPECT_EQ(Grade(q, "[0, 2]"), 4) << "all right picks";
+  EXPECT_EQ(Grade(q, "[2, 0]"), 4) << "order does not matter";
+  EXPECT_EQ(Grade(q, "[0]"), 2) << "half of the right picks";
+  EXPECT_EQ(Grade(q, "[0, 2, 3]"), 2) << "(2 right - 1 wrong) / 2 right options";
+  EXPECT_EQ(Grade(q, "[0, 3]"), 0) << "a wrong pick cancels a right one";
+  EXPECT_EQ(Grade(q, "[1, 3, 4]"), 0) << "never negative";
+  EXPECT_EQ(Grade(q, "[0, 1, 2, 3, 4]"), 0) << "ticking everything earns nothing";
+  EXPECT_EQ(Grade(q, "[]"), 0);
+}
+
+TEST(GradeAnswerTest, TrueFalse) {
+  EXPECT_EQ(Grade(TrueFalse(), "true"), 1);
+  EXPECT_EQ(Grade(TrueFalse(), "false"), 0);
+  Question no = TrueFalse();
+  no.correct_bool = false;
+  EXPECT_EQ(Grade(no, "false"), 1);
+}
+
+TEST(GradeAnswerTest, NumericWithinToleranceIncludingBoundaries) {
+  const Question q = Numeric(2.5, 0.1);
+  EXPECT_EQ(Grade(q, "2.5"), 3);
+  EXPECT_EQ(Grade(q, "2.6"), 3) << "upper boundary, despite 2.6 - 2.5 > 0.1 in binary";
+  EXPECT_EQ(Grade(q, "2.4"), 3) << "lower boundary";
+  EXPECT_EQ(Grade(q, "2.6000001"), 0) << "just over the tolerance";
+  EXPECT_EQ(Grade(q, "2.3999999"), 0);
+  EXPECT_EQ(Grade(q, "-2.5"), 0);
+}
+
+TEST(GradeAnswerTest, NumericExact) {
+  const Question q = Numeric(212, 0);
+  EXPECT_EQ(Grade(q, "212"), 3) << "an integer JSON answer";
+  EXPECT_EQ(Grade(q, "212.0"), 3);
+  EXPECT_EQ(Grade(q, "212.001"), 0);
+  EXPECT_EQ(Grade(Numeric(0.3, 0), "0.30000000000000004"), 3) << "0.1 + 0.2 is 0.3";
+  EXPECT_EQ(Grade(Numeric(6.6e-34, 0), "6.7e-34"), 0) << "the slack is relative, not absolute";
+}
+
+TEST(GradeAnswerTest, ShortTextIsNormalised) {
+  const Question q = Short();
+  EXPECT_EQ(Grade(q, "\"Paris\""), 1);
+  EXPECT_EQ(Grade(q, "\"  PARIS. \""), 1);
+  EXPECT_EQ(Grade(q, "\"Ville   Lumière!\""), 1) << "UTF-8 kept, space collapsed";
+  EXPECT_EQ(Grade(q, "\"Pari\""), 0);
+  EXPECT_EQ(Grade(q, "\"Paris, France\""), 0);
+  EXPECT_EQ(Grade(q, "\"\""), 0);
+}
+
+TEST(GradeAnswerTest, EssayIsLeftToATeacherUnlessBlank) {
+  EXPECT_EQ(GradeAnswer(Essay(), Json("\"A long answer.\"")), std::nullopt);
+  EXPECT_EQ(GradeAnswer(Essay(), Json("null")), std::optional<double>(0.0));
+}
+
+}  // namespace
+}  // namespace pupitre::exam

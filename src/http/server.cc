@@ -1,0 +1,305 @@
+#include "http/server.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+#include <spdlog/spdlog.h>
+
+#include <fmt/format.h>
+
+#include <cassert>
+#include <future>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <unordered_set>
+
+namespace pupitre::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+// Connection-level failures, in the API's one error shape.
+Response ProtocolError(unsigned status, std::string_view code, std::string_view message) {
+  Response res{static_cast<bhttp::status>(status), 11};
+  res.set(bhttp::field::content_type, "application/json");
+  res.set(bhttp::field::cache_control, "no-store");
+  boost::json::value v = {{"error", {{"code", code}, {"message", message}}}};
+  res.body() = boost::json::serialize(v);
+  res.keep_alive(false);
+  res.prepare_payload();
+  return res;
+}
+
+// Live connections of one server, so that Stop() can close the idle ones.
+class ConnectionSet {
+ public:
+  void Add(Connection* c) {
+    std::lock_guard l(mu_);
+    set_.insert(c);
+  }
+  void Remove(Connection* c) {
+    std::lock_guard l(mu_);
+    set_.erase(c);
+  }
+  template <typename F>
+  void ForEach(F&& f) {
+    std::lock_guard l(mu_);
+    for (Connection* c : set_) f(c);
+  }
+
+ private:
+  std::mutex mu_;
+  std::unordered_set<Connection*> set_;
+};
+
+}  // namespace
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(Server& server, tcp::socket socket, ConnectionSet& set)
+      : server_(server), stream_(std::move(socket)), buffer_(64 * 1024), set_(set) {
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    if (!ec) info_.remote_ip = ep.address().to_string();
+    server_.metrics_.open_connections.fetch_add(1, std::memory_order_relaxed);
+    set_.Add(this);
+  }
+  ~Connection() {
+    set_.Remove(this);
+    server_.metrics_.open_connections.fetch_sub(1, std::memory_order_relaxed);
+  }
+
+  void Start() { ReadHeader(); }
+
+  // Sends the response; runs on the connection's loop.
+  void Send(Response&& res) {
+    assert(!answered_);
+    answered_ = true;
+    keep_alive_ = res.keep_alive() && !server_.stopping_.load();
+    res.keep_alive(keep_alive_);
+    response_ = std::move(res);
+    response_.prepare_payload();
+    stream_.expires_after(std::chrono::milliseconds(server_.options_.write_timeout_ms));
+    bhttp::async_write(stream_, response_,
+                       [self = shared_from_this()](beast::error_code ec, size_t) {
+                         self->OnWrite(ec);
+                       });
+  }
+
+  // Closes the connection if it is waiting for a next request. Runs on the connection's loop.
+  void CloseIfIdle() {
+    if (idle_) {
+      beast::error_code ec;
+      stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+      stream_.close();
+    }
+  }
+
+  asio::any_io_executor executor() { return stream_.get_executor(); }
+
+ private:
+  void ReadHeader() {
+    if (server_.stopping_.load()) return Close();
+    idle_ = true;
+    answered_ = false;
+    parser_.emplace();
+    parser_->header_limit(server_.options_.max_header_bytes);
+    stream_.expires_after(std::chrono::milliseconds(server_.options_.idle_timeout_ms));
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = shared_from_this()](beast::error_code ec, size_t) {
+                               self->OnHeader(ec);
+                             });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    idle_ = false;
+    if (ec) return OnReadError(ec);
+    uint64_t limit = server_.body_limit_(parser_->get().base());
+    parser_->body_limit(limit);
+    auto length = parser_->content_length();
+    if (length && *length > limit) return OnReadError(bhttp::error::body_limit);
+    stream_.expires_after(std::chrono::milliseconds(server_.options_.read_timeout_ms));
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code ec, size_t) {
+                        self->OnBody(ec);
+                      });
+  }
+
+  void OnBody(beast::error_code ec) {
+    if (ec) return OnReadError(ec);
+    server_.in_flight_.fetch_add(1);
+    counted_in_flight_ = true;
+    server_.handler_(parser_->release(), info_, Responder(shared_from_this()));
+  }
+
+  void OnReadError(beast::error_code ec) {
+    if (ec == bhttp::error::body_limit) {
+      return Send(ProtocolError(413, "too_large", "the request body is larger than this route accepts"));
+    }
+    if (ec == bhttp::error::header_limit) {
+      return Send(ProtocolError(431, "header_too_large", "the request header is too large"));
+    }
+    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::eof || ec == asio::error::connection_reset ||
+        ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor) {
+      return Close();
+    }
+    if (ec.category() == bhttp::error::end_of_stream.category() ||
+        ec == bhttp::error::partial_message) {
+      return Send(ProtocolError(400, "bad_request", "malformed HTTP request: " + ec.message()));
+    }
+    Close();
+  }
+
+  void OnWrite(beast::error_code ec) {
+    if (counted_in_flight_) {
+      counted_in_flight_ = false;
+      server_.in_flight_.fetch_sub(1);
+    }
+    if (ec || !keep_alive_) return Close();
+    ReadHeader();
+  }
+
+  void Close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.close();
+  }
+
+  Server& server_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  ConnectionSet& set_;
+  RequestInfo info_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  Response response_;
+  bool idle_ = true;
+  bool keep_alive_ = true;
+  bool answered_ = false;
+  bool counted_in_flight_ = false;
+};
+
+void Responder::Send(Response&& response) const {
+  asio::post(conn_->executor(), [c = conn_, r = std::move(response)]() mutable {
+    c->Send(std::move(r));
+  });
+}
+
+asio::any_io_executor Responder::executor() const { return conn_->executor(); }
+
+namespace {
+ConnectionSet& Connections() {
+  static ConnectionSet set;  // one server per process; tests that run several still share safely
+  return set;
+}
+}  // namespace
+
+Server::Server(ServerOptions options, Handler handler, BodyLimit body_limit, Metrics& metrics)
+    : options_(std::move(options)),
+      handler_(std::move(handler)),
+      body_limit_(std::move(body_limit)),
+      metrics_(metrics) {
+  assert(options_.threads >= 1);
+  for (int i = 0; i < options_.threads; ++i) {
+    contexts_.push_back(std::make_unique<asio::io_context>(1));
+  }
+}
+
+Server::~Server() { Stop(0); }
+
+Status Server::Start() {
+  beast::error_code ec;
+  auto address = asio::ip::make_address(options_.host, ec);
+  if (ec) return Error::Invalid("server.listen: bad address '" + options_.host + "'");
+  tcp::endpoint ep(address, options_.port);
+  acceptor_ = std::make_unique<tcp::acceptor>(*contexts_[0]);
+  acceptor_->open(ep.protocol(), ec);
+  if (!ec) acceptor_->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_->bind(ep, ec);
+  if (!ec) acceptor_->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Error::Unavailable(
+        fmt::format("cannot listen on {}:{}: {}", options_.host, options_.port, ec.message()));
+  }
+  bound_port_ = acceptor_->local_endpoint().port();
+  Accept();
+  for (auto& ctx : contexts_) {
+    threads_.emplace_back([c = ctx.get()] {
+      auto guard = asio::make_work_guard(*c);
+      c->run();
+    });
+  }
+  return OkStatus();
+}
+
+void Server::Accept() {
+  asio::io_context& target = *contexts_[next_context_];
+  next_context_ = (next_context_ + 1) % contexts_.size();
+  acceptor_->async_accept(target, [this](beast::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor_->is_open()) return;
+    if (!ec) {
+      if (metrics_.open_connections.load(std::memory_order_relaxed) >= options_.max_connections) {
+        metrics_.connections_rejected.fetch_add(1, std::memory_order_relaxed);
+        beast::error_code ignored;
+        socket.close(ignored);
+      } else {
+        socket.set_option(tcp::no_delay(true), ec);
+        auto executor = socket.get_executor();
+        auto conn = std::make_shared<Connection>(*this, std::move(socket), Connections());
+        asio::post(executor, [conn] { conn->Start(); });
+      }
+    } else {
+      spdlog::warn("accept failed: {}", ec.message());
+    }
+    Accept();
+  });
+}
+
+void Server::Stop(int64_t grace_ms) {
+  if (stopped_.exchange(true)) return;
+  stopping_ = true;
+  if (acceptor_) {
+    std::promise<void> closed;
+    asio::post(*contexts_[0], [&] {
+      beast::error_code ec;
+      acceptor_->close(ec);
+      closed.set_value();
+    });
+    if (!threads_.empty()) closed.get_future().wait();
+  }
+  Connections().ForEach([](Connection* c) {
+    asio::post(c->executor(), [w = c->weak_from_this()] {
+      if (auto s = w.lock()) s->CloseIfIdle();
+    });
+  });
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(grace_ms);
+  while (in_flight_.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  for (auto& ctx : contexts_) ctx->stop();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+}
+
+Response MakeJsonResponse(const Request& req, unsigned status, std::string body) {
+  Response res{static_cast<bhttp::status>(status), req.version()};
+  res.set(bhttp::field::content_type, "application/json");
+  res.set(bhttp::field::cache_control, "no-store");
+  res.keep_alive(req.keep_alive());
+  res.body() = std::move(body);
+  return res;
+}
+
+}  // namespace pupitre::http

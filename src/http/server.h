@@ -1,0 +1,105 @@
+#pragma once
+// The HTTP/1.1 server: one event loop per core, one acceptor handing connections round-robin to
+// the loops, keep-alive, strict header/body limits and timeouts, graceful stop.
+// It knows sockets and HTTP only; what a request means is the Handler's business.
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/metrics.h"
+#include "common/result.h"
+
+namespace pupitre::http {
+
+using Request = boost::beast::http::request<boost::beast::http::string_body>;
+using RequestHeader = boost::beast::http::request_header<>;
+using Response = boost::beast::http::response<boost::beast::http::string_body>;
+
+class Connection;
+
+// Answers one request, exactly once, from any thread. Copyable; the connection stays alive until
+// the response is sent. Sending twice is a bug (asserted).
+class Responder {
+ public:
+  explicit Responder(std::shared_ptr<Connection> c) : conn_(std::move(c)) {}
+  void Send(Response&& response) const;
+  // The executor of the connection's event loop, for work that must run there.
+  boost::asio::any_io_executor executor() const;
+
+ private:
+  std::shared_ptr<Connection> conn_;
+};
+
+struct RequestInfo {
+  std::string remote_ip;
+};
+
+// Handles one complete request. Called on an event-loop thread; must not block it: long work
+// goes to a worker pool, and the Responder answers from there.
+using Handler = std::function<void(Request&& request, const RequestInfo& info, Responder)>;
+
+// The largest body accepted for a request, decided from its header (per-route limits).
+using BodyLimit = std::function<uint64_t(const RequestHeader& header)>;
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;  // 0: any free port (see Server::port())
+  int threads = 1;       // event loops
+  uint32_t max_header_bytes = 8 * 1024;
+  int64_t read_timeout_ms = 15'000;
+  int64_t idle_timeout_ms = 75'000;
+  int64_t write_timeout_ms = 15'000;
+  int64_t max_connections = 20'000;
+};
+
+class Server {
+ public:
+  // REQUIRES: `metrics` outlives the server.
+  Server(ServerOptions options, Handler handler, BodyLimit body_limit, Metrics& metrics);
+  ~Server();
+
+  // Binds and starts the event loops. Fails if the address cannot be bound.
+  Status Start();
+  // The bound port (useful with port 0). REQUIRES: Start() succeeded.
+  uint16_t port() const { return bound_port_; }
+  // Stops accepting, closes idle connections, waits up to `grace_ms` for requests in flight,
+  // then stops the loops and joins them. Thread-safe; idempotent.
+  void Stop(int64_t grace_ms);
+  // Requests being handled right now (read, not yet answered).
+  int64_t in_flight() const { return in_flight_.load(); }
+
+  // The first event loop, for timers owned by the application.
+  boost::asio::io_context& main_context() { return *contexts_[0]; }
+
+ private:
+  friend class Connection;
+  void Accept();
+
+  ServerOptions options_;
+  Handler handler_;
+  BodyLimit body_limit_;
+  Metrics& metrics_;
+  std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
+  std::vector<std::thread> threads_;
+  std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
+  size_t next_context_ = 0;
+  uint16_t bound_port_ = 0;
+  std::atomic<int64_t> in_flight_{0};
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> stopped_{false};
+};
+
+// A JSON response with the given status and body, keep-alive as the request asked.
+Response MakeJsonResponse(const Request& req, unsigned status, std::string body);
+
+}  // namespace pupitre::http

@@ -1,0 +1,93 @@
+#pragma once
+// What the store keeps. Plain structs shared by the domain and every store backend.
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "exam/exam.h"
+
+namespace pupitre::store {
+
+struct UserRecord {
+  int64_t id = 0;
+  std::string login;         // unique
+  std::string display_name;
+  std::string role;          // "student", "teacher" or "admin"
+  std::string password_hash;  // argon2id, libsodium's encoded string
+};
+
+struct SessionRecord {
+  std::string token_hash;  // hex of a keyed hash of the token; the token itself is never stored
+  int64_t user_id = 0;
+  std::string csrf_token;
+  int64_t expires_ms = 0;
+};
+
+struct CourseRecord {
+  std::string id;
+  std::string title;
+  std::string description;
+};
+
+struct EnrolmentRecord {
+  std::string course_id;
+  int64_t user_id = 0;
+};
+
+struct ExamRecord {
+  std::string id;
+  std::string source_toml;  // the teacher's file, parsed again at load
+  int64_t owner_id = 0;
+  bool published = false;
+  int64_t published_ms = 0;
+  bool results_released = false;
+};
+
+struct ExtraTimeRecord {
+  std::string exam_id;
+  int64_t user_id = 0;
+  int64_t extra_ms = 0;
+};
+
+// Everything, as loaded at start-up.
+struct Snapshot {
+  std::vector<UserRecord> users;
+  std::vector<SessionRecord> sessions;
+  std::vector<CourseRecord> courses;
+  std::vector<EnrolmentRecord> enrolments;
+  std::vector<ExamRecord> exams;
+  std::vector<ExtraTimeRecord> extra_times;
+  std::vector<exam::AttemptState> attempts;  // with their answers and manual grades
+};
+
+// The writes, one struct each. Every write is idempotent when replayed.
+namespace op {
+struct PutUser { UserRecord user; };
+struct PutSession { SessionRecord session; };
+struct DeleteSession { std::string token_hash; };
+struct PutCourse { CourseRecord course; };
+struct PutEnrolment { EnrolmentRecord enrolment; };
+struct PutExam { ExamRecord exam; };
+struct PutExtraTime { ExtraTimeRecord extra; };
+struct CreateAttempt {
+  int64_t id; std::string exam_id; int64_t user_id; uint64_t seed;
+  int64_t started_ms; int64_t deadline_ms;
+};
+// Keeps the newer of the stored and the given sequence number.
+struct SaveAnswer {
+  int64_t attempt_id; std::string question_id; int64_t seq; std::string value_json;
+  int64_t saved_at_ms;
+};
+struct SubmitAttempt { int64_t attempt_id; int64_t submitted_ms; bool auto_submitted; };
+struct SetManualGrade { int64_t attempt_id; std::string question_id; double points; };
+// Writes nothing: its completion tells that everything queued before it is committed.
+struct Barrier {};
+}  // namespace op
+
+using WriteOp = std::variant<op::PutUser, op::PutSession, op::DeleteSession, op::PutCourse,
+                             op::PutEnrolment, op::PutExam, op::PutExtraTime, op::CreateAttempt,
+                             op::SaveAnswer, op::SubmitAttempt, op::SetManualGrade, op::Barrier>;
+
+}  // namespace pupitre::store

@@ -1,0 +1,56 @@
+#pragma once
+// The group-commit writer: one thread that takes every write waiting, applies them in one
+// transaction, commits (fsync), and only then calls each write's completion. Batching gives
+// throughput; nothing is acknowledged before it is durable.
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "common/metrics.h"
+#include "store/store.h"
+
+namespace pupitre::store {
+
+class Writer {
+ public:
+  // Called once, on the writer thread, after the write committed (ok) or failed. Must be quick:
+  // post the real work elsewhere.
+  using Done = std::function<void(const Status&)>;
+
+  // REQUIRES: `backend` and `metrics` outlive the writer.
+  Writer(Backend& backend, Metrics& metrics, size_t max_batch, size_t queue_capacity);
+  ~Writer();  // Stop()s.
+
+  // Queues a write. Fails with kUnavailable, without calling `done`, when the queue is full or
+  // the writer is stopping. Thread-safe.
+  Status Submit(WriteOp op, Done done);
+
+  // Applies `ops` in one transaction and waits for it. For the CLI and start-up, not the hot path.
+  Status WriteNow(std::vector<WriteOp> ops);
+
+  // Commits everything queued, then stops the thread. Idempotent. Thread-safe.
+  void Stop();
+
+ private:
+  struct Item {
+    WriteOp op;
+    Done done;
+  };
+  void Run();
+  void Commit(std::vector<Item>& batch, std::vector<WriteOp>& ops);
+
+  Backend& backend_;
+  Metrics& metrics_;
+  const size_t max_batch_;
+  const size_t queue_capacity_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Item> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace pupitre::store
