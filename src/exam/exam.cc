@@ -3,11 +3,10 @@
 
 #include "exam/exam.h"
 
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
-
 #include <algorithm>
 #include <array>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <cassert>
 #include <numeric>
 #include <system_error>

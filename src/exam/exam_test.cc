@@ -2,10 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
-
-#include <algorithm>
 #include <chrono>
 #include <numeric>
 #include <set>
@@ -272,10 +271,10 @@ TEST_F(ApplySaveTest, RejectsUnknownQuestionMalformedAnswerAndBadSeq) {
 TEST(GradeAttemptTest, AddsAutoAndManualPointsAndCountsUngradedEssays) {
   const ExamSpec spec = MakeSpec();
   AttemptState state;
-  state.answers["single"] = {1, "1", 0};            // right: 2
-  state.answers["multiple"] = {1, "[0,1,2]", 0};    // (2 - 1) / 3 of 2
-  state.answers["tf"] = {1, "false", 0};            // wrong
-  state.answers["numeric"] = {1, "3.149", 0};       // within 0.01: 1
+  state.answers["single"] = {1, "1", 0};                // right: 2
+  state.answers["multiple"] = {1, "[0,1,2]", 0};        // (2 - 1) / 3 of 2
+  state.answers["tf"] = {1, "false", 0};                // wrong
+  state.answers["numeric"] = {1, "3.149", 0};           // within 0.01: 1
   state.answers["short"] = {1, "\"Secret-Word.\"", 0};  // 1
   state.answers["essay"] = {1, "\"My essay\"", 0};
 
@@ -339,8 +338,8 @@ TEST(RenderPaperJsonTest, HasMetadataAndQuestionsButNoKey) {
     EXPECT_EQ(q.at("type").as_string(), QuestionTypeName(want.type));
     EXPECT_EQ(q.at("text").as_string(), want.text);
     EXPECT_EQ(q.at("points").to_number<double>(), want.points);
-    const bool has_options = want.type == QuestionType::kSingle ||
-                             want.type == QuestionType::kMultiple;
+    const bool has_options =
+        want.type == QuestionType::kSingle || want.type == QuestionType::kMultiple;
     EXPECT_EQ(q.contains("options"), has_options) << want.id;
     for (const auto& [key, value] : q) {
       EXPECT_TRUE(key == "id" || key == "type" || key == "text" || key == "points" ||

@@ -27,9 +27,15 @@ namespace {
 using KeyList = std::span<const std::string_view>;
 
 constexpr std::string_view kTopLevelKeys[] = {"exam", "question"};
-constexpr std::string_view kExamKeys[] = {"id",     "title",  "course",
-                                          "opens",  "closes", "duration_minutes",
-                                          "shuffle_questions", "shuffle_options", "one_per_page"};
+constexpr std::string_view kExamKeys[] = {"id",
+                                          "title",
+                                          "course",
+                                          "opens",
+                                          "closes",
+                                          "duration_minutes",
+                                          "shuffle_questions",
+                                          "shuffle_options",
+                                          "one_per_page"};
 constexpr std::string_view kQuestionKeys[] = {"id",      "type",   "text",     "points",
                                               "options", "answer", "tolerance"};
 constexpr size_t kMaxIdLength = 64;
@@ -64,8 +70,8 @@ bool IsExamId(std::string_view s) {
 // [A-Za-z0-9_-]{1,64}
 bool IsQuestionId(std::string_view s) {
   return !s.empty() && s.size() <= kMaxIdLength && std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
   });
 }
 
@@ -123,8 +129,7 @@ std::string NodeKind(const toml::node& n) {
 // REQUIRES: a valid date (toml::parse checks it).
 int64_t DateTimeToUnixMs(const toml::date_time& dt) {
   using namespace std::chrono;
-  const sys_days date =
-      year_month_day{year{dt.date.year}, month{dt.date.month}, day{dt.date.day}};
+  const sys_days date = year_month_day{year{dt.date.year}, month{dt.date.month}, day{dt.date.day}};
   const int64_t offset_minutes = dt.offset ? dt.offset->minutes : 0;
   return duration_cast<milliseconds>(date.time_since_epoch()).count() +
          ((int64_t{dt.time.hour} * 60 + dt.time.minute - offset_minutes) * 60 + dt.time.second) *
@@ -164,8 +169,9 @@ class ExamParser {
     if (const toml::node* questions = root.get("question"); questions == nullptr) {
       Add(1, "no questions: add at least one [[question]] table");
     } else if (!questions->is_array_of_tables()) {
-      Add(*questions, "\"question\" must be an array of tables: start each question with "
-                      "[[question]] (two brackets)");
+      Add(*questions,
+          "\"question\" must be an array of tables: start each question with "
+          "[[question]] (two brackets)");
     } else {
       const toml::array& array = *questions->as_array();
       for (size_t i = 0; i < array.size(); ++i) ParseQuestion(*array[i].as_table(), i);
@@ -204,8 +210,8 @@ class ExamParser {
 
   void WrongType(const toml::node& n, std::string_view key, const std::string& where,
                  std::string_view expected) {
-    Add(n, where + ": " + Quote(key) + " must be " + std::string(expected) + ", not " +
-               NodeKind(n));
+    Add(n,
+        where + ": " + Quote(key) + " must be " + std::string(expected) + ", not " + NodeKind(n));
   }
 
   std::optional<std::string> GetString(const toml::table& t, std::string_view key,
@@ -284,8 +290,8 @@ class ExamParser {
       if (IsExamId(*id)) {
         spec_.id = std::move(*id);
       } else {
-        Add(*t.get("id"), where + ": id " + Quote(*id) +
-                              " must be 1 to 64 characters from a-z, 0-9 and '-'");
+        Add(*t.get("id"),
+            where + ": id " + Quote(*id) + " must be 1 to 64 characters from a-z, 0-9 and '-'");
       }
     }
     if (std::optional<std::string> title = GetText(t, "title", where)) {
@@ -339,8 +345,8 @@ class ExamParser {
         where = "question " + Quote(*id);
         const int line = LineOf(*t.get("id"));
         if (auto [it, inserted] = first_line_of_id_.emplace(*id, line); !inserted) {
-          Add(line, where + ": duplicate id (first used on line " + std::to_string(it->second) +
-                        ")");
+          Add(line,
+              where + ": duplicate id (first used on line " + std::to_string(it->second) + ")");
         }
         q.id = std::move(*id);
       }
@@ -411,8 +417,8 @@ class ExamParser {
       }
     }
     if (array->size() < 2) {
-      Add(*n, where + ": \"options\" needs at least 2 options, has " +
-                  std::to_string(array->size()));
+      Add(*n,
+          where + ": \"options\" needs at least 2 options, has " + std::to_string(array->size()));
     }
   }
 
@@ -420,8 +426,7 @@ class ExamParser {
   // options themselves are missing (already reported).
   std::optional<int> GetIndex(const toml::node& n, const Question& q, const std::string& where) {
     if (!n.is_integer()) {
-      Add(n, where + ": \"answer\" must be an option index (an integer, 0 for the first option), "
-                     "not " + NodeKind(n));
+      WrongType(n, "answer", where, "an option index (an integer, 0 for the first option)");
       return std::nullopt;
     }
     if (q.options.empty()) return std::nullopt;
@@ -454,8 +459,8 @@ class ExamParser {
     switch (q.type) {
       case QuestionType::kSingle:
         if (n->is_array()) {
-          Add(*n, where + ": \"answer\" must be one option index; use type = \"multiple\" for "
-                          "several right options");
+          const std::string hint = "; use type = \"multiple\" for several right options";
+          Add(*n, where + ": \"answer\" must be one option index" + hint);
         } else if (std::optional<int> index = GetIndex(*n, q, where)) {
           q.correct_options = {*index};
         }
@@ -533,8 +538,6 @@ class ExamParser {
 
 }  // namespace
 
-Result<ExamSpec> ParseExamToml(std::string_view toml_text) {
-  return ExamParser().Parse(toml_text);
-}
+Result<ExamSpec> ParseExamToml(std::string_view toml_text) { return ExamParser().Parse(toml_text); }
 
 }  // namespace pupitre::exam

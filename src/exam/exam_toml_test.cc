@@ -394,14 +394,12 @@ points = 0
   EXPECT_TRUE(Has(p, 12, {"question \"tf\": \"options\" is only for single and multiple"}))
       << Describe(p);
   EXPECT_TRUE(Has(p, 13, {"question \"tf\": \"answer\" must be true or false"})) << Describe(p);
-  EXPECT_TRUE(Has(p, 20, {"question \"one\": \"answer\" must be one option index"}))
-      << Describe(p);
+  EXPECT_TRUE(Has(p, 20, {"question \"one\": \"answer\" must be one option index"})) << Describe(p);
   EXPECT_TRUE(Has(p, 21, {"question \"one\": \"tolerance\" is only for numeric"})) << Describe(p);
   EXPECT_TRUE(Has(p, 27, {"question \"essay\": essay questions have no \"answer\""}))
       << Describe(p);
   EXPECT_TRUE(Has(p, 29, {"question \"num\": missing key \"answer\""})) << Describe(p);
-  EXPECT_TRUE(Has(p, 33, {"question \"num\": \"tolerance\" must not be negative"}))
-      << Describe(p);
+  EXPECT_TRUE(Has(p, 33, {"question \"num\": \"tolerance\" must not be negative"})) << Describe(p);
   EXPECT_TRUE(Has(p, 34, {"question \"num\": \"points\" must be greater than 0"})) << Describe(p);
   EXPECT_EQ(p.size(), 8u) << Describe(p);
 }

@@ -67,7 +67,9 @@ Status ValidateAnswer(const Question& q, const boost::json::value& answer) {
     case QuestionType::kSingle:
       return CheckIndex(q, answer);
     case QuestionType::kMultiple: {
-      if (!answer.is_array()) return Error::Invalid("the answer must be an array of option indices");
+      if (!answer.is_array()) {
+        return Error::Invalid("the answer must be an array of option indices");
+      }
       const boost::json::array& picks = answer.get_array();
       for (size_t i = 0; i < picks.size(); ++i) {
         if (Status s = CheckIndex(q, picks[i]); !s.ok()) return s;

@@ -4,9 +4,10 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
-
 #include <cmath>
 #include <cstdint>
+#include <string>
+#include <utility>
 
 #include "exam/exam.h"
 

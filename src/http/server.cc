@@ -156,8 +156,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
         ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor) {
       return Close();
     }
-    if (ec.category() == bhttp::error::end_of_stream.category() ||
-        ec == bhttp::error::partial_message) {
+    if (ec.category() == beast::error_code(bhttp::error::bad_target).category()) {
       return Send(ProtocolError(400, "bad_request", "malformed HTTP request: " + ec.message()));
     }
     Close();

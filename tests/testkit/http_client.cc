@@ -1,0 +1,114 @@
+#include "testkit/http_client.h"
+
+#include <sys/socket.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/json.hpp>
+
+#include <optional>
+
+namespace pupitre::testkit {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+boost::json::value HttpResult::json() const {
+  boost::json::error_code ec;
+  auto v = boost::json::parse(body, ec);
+  return ec ? boost::json::value(nullptr) : v;
+}
+
+std::string HttpResult::error_code() const {
+  auto v = json();
+  if (!v.is_object()) return "";
+  auto* e = v.as_object().if_contains("error");
+  if (!e || !e->is_object()) return "";
+  auto* c = e->as_object().if_contains("code");
+  return c && c->is_string() ? std::string(c->as_string()) : "";
+}
+
+struct HttpClient::Impl {
+  uint16_t port;
+  asio::io_context ioc;
+  std::optional<tcp::socket> socket;
+  beast::flat_buffer buffer;
+
+  bool Connect() {
+    socket.emplace(ioc);
+    beast::error_code ec;
+    socket->connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+    if (ec) {
+      socket.reset();
+      return false;
+    }
+    timeval tv{30, 0};  // no test request may hang forever
+    setsockopt(socket->native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(socket->native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    socket->set_option(tcp::no_delay(true));
+    buffer.clear();
+    return true;
+  }
+};
+
+HttpClient::HttpClient(uint16_t port) : impl_(std::make_unique<Impl>()) { impl_->port = port; }
+HttpClient::~HttpClient() = default;
+
+HttpResult HttpClient::Send(bhttp::verb method, const std::string& target, const std::string& body,
+                            const std::map<std::string, std::string>& headers) {
+  bhttp::request<bhttp::string_body> req{method, target, 11};
+  req.set(bhttp::field::host, "127.0.0.1");
+  req.keep_alive(true);
+  if (!token_.empty()) req.set(bhttp::field::authorization, "Bearer " + token_);
+  for (const auto& [k, v] : headers) req.set(k, v);
+  if (!body.empty() || method == bhttp::verb::post || method == bhttp::verb::put) {
+    req.body() = body;
+    if (req[bhttp::field::content_type].empty()) {
+      req.set(bhttp::field::content_type, "application/json");
+    }
+    req.prepare_payload();
+  }
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (!impl_->socket && !impl_->Connect()) return {};
+    beast::error_code ec;
+    bhttp::write(*impl_->socket, req, ec);
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.body_limit(64 * 1024 * 1024);
+    if (!ec) bhttp::read(*impl_->socket, impl_->buffer, parser, ec);
+    if (ec) {
+      impl_->socket.reset();
+      continue;  // a closed keep-alive connection: once more on a new one
+    }
+    auto res = parser.release();
+    HttpResult out;
+    out.status = static_cast<int>(res.result_int());
+    out.body = std::move(res.body());
+    for (const auto& f : res) {
+      std::string name(f.name_string());
+      for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      out.headers[name] = std::string(f.value());
+    }
+    if (!res.keep_alive()) impl_->socket.reset();
+    return out;
+  }
+  return {};
+}
+
+HttpResult HttpClient::Login(const std::string& login, const std::string& password) {
+  boost::json::object o{{"login", login}, {"password", password}};
+  HttpResult r = Post("/api/login", boost::json::serialize(o));
+  if (r.status == 200) {
+    auto v = r.json();
+    token_ = std::string(v.as_object().at("token").as_string());
+  }
+  return r;
+}
+
+}  // namespace pupitre::testkit

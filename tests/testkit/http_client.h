@@ -1,0 +1,51 @@
+#pragma once
+// Test support: a small blocking HTTP/1.1 client with keep-alive, for one thread.
+
+#include <boost/beast/http/fields.hpp>
+#include <boost/beast/http/verb.hpp>
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace pupitre::testkit {
+
+struct HttpResult {
+  int status = 0;  // 0: no response (connection failed or timed out)
+  std::string body;
+  std::map<std::string, std::string> headers;  // lower-case names
+  boost::json::value json() const;             // null when the body is not JSON
+  // The error code of a JSON error body, or "".
+  std::string error_code() const;
+};
+
+class HttpClient {
+ public:
+  explicit HttpClient(uint16_t port);
+  ~HttpClient();
+
+  // Sends one request; reconnects once if the kept-alive connection was closed.
+  HttpResult Send(boost::beast::http::verb method, const std::string& target,
+                  const std::string& body = "",
+                  const std::map<std::string, std::string>& headers = {});
+  HttpResult Get(const std::string& target) { return Send(boost::beast::http::verb::get, target); }
+  HttpResult Post(const std::string& target, const std::string& body = "{}") {
+    return Send(boost::beast::http::verb::post, target, body);
+  }
+  HttpResult Put(const std::string& target, const std::string& body) {
+    return Send(boost::beast::http::verb::put, target, body);
+  }
+
+  // Logs in and uses the bearer token from then on. Returns the login response.
+  HttpResult Login(const std::string& login, const std::string& password);
+  void set_token(std::string token) { token_ = std::move(token); }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::string token_;
+};
+
+}  // namespace pupitre::testkit
