@@ -62,7 +62,8 @@ TEST_F(CrashTest, EveryAcknowledgedSaveSurvivesSigkill) {
   auto all = teacher.Get("/api/exams/test-exam/attempts");
   ASSERT_EQ(all.status, 200);
   std::map<int64_t, boost::json::object> by_id;
-  for (const auto& a : all.json().at("attempts").as_array()) {
+  const boost::json::value body = all.json();
+  for (const auto& a : body.at("attempts").as_array()) {
     by_id[a.at("id").as_int64()] = a.at("answers").as_object();
   }
   int checked = 0;
@@ -81,6 +82,7 @@ TEST_F(CrashTest, EveryAcknowledgedSaveSurvivesSigkill) {
     }
   }
   EXPECT_GE(checked, kStudents) << "too few acknowledged saves to check";
+  RecordProperty("acknowledged_saves", acks.load());
 }
 
 }  // namespace

@@ -56,7 +56,7 @@ answer = true
 [[question]]
 id = "num"
 type = "numeric"
-text = "The answer"
+text = "The number"
 answer = 42
 tolerance = 0.5
 

@@ -1,0 +1,236 @@
+#include "config/config.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace pupitre {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+// The error message of a config that must fail to parse.
+std::string ErrorOf(std::string_view toml) {
+  auto r = ParseConfig(toml);
+  if (r.ok()) return "<parsed without error>";
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalid) << r.error().message;
+  return r.error().message;
+}
+
+// A fresh directory under /tmp, removed with everything in it at the end of the test.
+class TempDir {
+ public:
+  TempDir() {
+    char tmpl[] = "/tmp/pupitre-config-test-XXXXXX";
+    const char* p = mkdtemp(tmpl);
+    EXPECT_NE(p, nullptr) << "mkdtemp failed";
+    path_ = p ? p : "/tmp";
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+TEST(ConfigTest, EmptyTextGivesTheDefaults) {
+  auto r = ParseConfig("");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  const Config defaults;
+  EXPECT_EQ(r->server.listen, "127.0.0.1:8080");
+  EXPECT_EQ(r->server.threads, defaults.server.threads);
+  EXPECT_EQ(r->server.worker_threads, defaults.server.worker_threads);
+  EXPECT_EQ(r->server.max_header_bytes, 8 * 1024);
+  EXPECT_EQ(r->server.max_body_bytes, 64 * 1024);
+  EXPECT_EQ(r->server.max_import_bytes, 2 * 1024 * 1024);
+  EXPECT_EQ(r->server.read_timeout_ms, 15'000);
+  EXPECT_EQ(r->server.idle_timeout_ms, 75'000);
+  EXPECT_EQ(r->server.write_timeout_ms, 15'000);
+  EXPECT_EQ(r->server.max_connections, 20'000);
+  EXPECT_EQ(r->server.shutdown_grace_ms, 10'000);
+  EXPECT_EQ(r->store.data_dir, "var/data");
+  EXPECT_EQ(r->store.max_batch, 2048);
+  EXPECT_EQ(r->store.queue_capacity, 200'000);
+  EXPECT_EQ(r->auth.argon2_iterations, 2);
+  EXPECT_EQ(r->auth.argon2_memory_kib, 19 * 1024);
+  EXPECT_EQ(r->auth.session_ttl_minutes, 12 * 60);
+  EXPECT_EQ(r->exam.save_grace_ms, 10'000);
+  EXPECT_EQ(r->exam.autosubmit_interval_ms, 1'000);
+}
+
+TEST(ConfigTest, EmptySectionsAndCommentsKeepTheDefaults) {
+  auto r = ParseConfig("# nothing to change\n[server]\n[store]\n[auth]\n[exam]\n");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->server.listen, "127.0.0.1:8080");
+  EXPECT_EQ(r->store.max_batch, 2048);
+}
+
+TEST(ConfigTest, ServerSectionIsApplied) {
+  auto r = ParseConfig(R"toml(
+[server]
+listen = "0.0.0.0:0"
+threads = 3
+worker_threads = 5
+max_header_bytes = 4096
+max_body_bytes = 131072
+max_import_bytes = 1048576
+read_timeout_ms = 1000
+idle_timeout_ms = 2000
+write_timeout_ms = 3000
+max_connections = 42
+shutdown_grace_ms = 0
+)toml");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->server.listen, "0.0.0.0:0");
+  EXPECT_EQ(r->server.threads, 3);
+  EXPECT_EQ(r->server.worker_threads, 5);
+  EXPECT_EQ(r->server.max_header_bytes, 4096);
+  EXPECT_EQ(r->server.max_body_bytes, 131072);
+  EXPECT_EQ(r->server.max_import_bytes, 1048576);
+  EXPECT_EQ(r->server.read_timeout_ms, 1000);
+  EXPECT_EQ(r->server.idle_timeout_ms, 2000);
+  EXPECT_EQ(r->server.write_timeout_ms, 3000);
+  EXPECT_EQ(r->server.max_connections, 42);
+  EXPECT_EQ(r->server.shutdown_grace_ms, 0);
+  // The other sections keep their defaults.
+  EXPECT_EQ(r->store.data_dir, "var/data");
+  EXPECT_EQ(r->exam.save_grace_ms, 10'000);
+}
+
+TEST(ConfigTest, StoreAuthAndExamSectionsAreApplied) {
+  auto r = ParseConfig(R"toml(
+[store]
+data_dir = "/srv/pupitre"
+max_batch = 64
+queue_capacity = 1000
+
+[auth]
+argon2_iterations = 3
+argon2_memory_kib = 65536
+session_ttl_minutes = 90
+
+[exam]
+save_grace_ms = 2500
+autosubmit_interval_ms = 250
+)toml");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->store.data_dir, "/srv/pupitre");
+  EXPECT_EQ(r->store.max_batch, 64);
+  EXPECT_EQ(r->store.queue_capacity, 1000);
+  EXPECT_EQ(r->auth.argon2_iterations, 3);
+  EXPECT_EQ(r->auth.argon2_memory_kib, 65536);
+  EXPECT_EQ(r->auth.session_ttl_minutes, 90);
+  EXPECT_EQ(r->exam.save_grace_ms, 2500);
+  EXPECT_EQ(r->exam.autosubmit_interval_ms, 250);
+  EXPECT_EQ(r->server.listen, "127.0.0.1:8080");
+}
+
+TEST(ConfigTest, RangeBoundsAreInclusive) {
+  auto low = ParseConfig("[server]\nthreads = 0\n[store]\nmax_batch = 1\n");
+  ASSERT_TRUE(low.ok()) << low.error().message;
+  EXPECT_EQ(low->server.threads, 0);
+  EXPECT_EQ(low->store.max_batch, 1);
+  auto high = ParseConfig("[server]\nthreads = 256\n[store]\nmax_batch = 1000000\n");
+  ASSERT_TRUE(high.ok()) << high.error().message;
+  EXPECT_EQ(high->server.threads, 256);
+  EXPECT_EQ(high->store.max_batch, 1'000'000);
+}
+
+TEST(ConfigTest, UnknownSectionIsNamed) {
+  std::string m = ErrorOf("[database]\nurl = \"x\"\n");
+  EXPECT_THAT(m, HasSubstr("database")) << "the error must name the unknown section";
+  EXPECT_THAT(m, HasSubstr("unknown section"));
+}
+
+TEST(ConfigTest, UnknownTopLevelKeyIsRefused) {
+  EXPECT_THAT(ErrorOf("threads = 4\n"), HasSubstr("threads"));
+}
+
+TEST(ConfigTest, UnknownKeyIsNamedWithItsSection) {
+  EXPECT_THAT(ErrorOf("[server]\nthread = 4\n"), HasSubstr("server.thread: unknown key"));
+  EXPECT_THAT(ErrorOf("[store]\ndatadir = \"x\"\n"), HasSubstr("store.datadir"));
+  EXPECT_THAT(ErrorOf("[auth]\nsession_ttl = 5\n"), HasSubstr("auth.session_ttl"));
+  EXPECT_THAT(ErrorOf("[exam]\ngrace_ms = 5\n"), HasSubstr("exam.grace_ms"));
+}
+
+TEST(ConfigTest, WrongTypeIsNamed) {
+  std::string m = ErrorOf("[server]\nthreads = \"4\"\n");
+  EXPECT_THAT(m, HasSubstr("server.threads"));
+  EXPECT_THAT(m, HasSubstr("integer"));
+  EXPECT_THAT(ErrorOf("[server]\nthreads = 2.0\n"), HasSubstr("server.threads"));
+  EXPECT_THAT(ErrorOf("[store]\nmax_batch = true\n"), HasSubstr("store.max_batch"));
+  EXPECT_THAT(ErrorOf("[server]\nlisten = 8080\n"), HasSubstr("server.listen: must be a string"));
+  EXPECT_THAT(ErrorOf("[store]\ndata_dir = [\"a\"]\n"), HasSubstr("store.data_dir"));
+}
+
+TEST(ConfigTest, SectionThatIsNotATableIsNamed) {
+  EXPECT_THAT(ErrorOf("server = 5\n"), HasSubstr("server: must be a table"));
+}
+
+TEST(ConfigTest, OutOfRangeValueIsNamedWithTheRange) {
+  EXPECT_THAT(ErrorOf("[server]\nthreads = 257\n"),
+              HasSubstr("server.threads: must be between 0 and 256"));
+  EXPECT_THAT(ErrorOf("[server]\nthreads = -1\n"), HasSubstr("server.threads"));
+  // Far beyond an int: must not wrap around into the range.
+  EXPECT_THAT(ErrorOf("[server]\nthreads = 4294967297\n"), HasSubstr("server.threads"));
+  EXPECT_THAT(ErrorOf("[store]\nmax_batch = 0\n"), HasSubstr("store.max_batch"));
+  EXPECT_THAT(ErrorOf("[auth]\nargon2_memory_kib = 4\n"), HasSubstr("auth.argon2_memory_kib"));
+  EXPECT_THAT(ErrorOf("[exam]\nautosubmit_interval_ms = 5\n"),
+              HasSubstr("exam.autosubmit_interval_ms"));
+}
+
+TEST(ConfigTest, ListenWithoutPortIsRefused) {
+  EXPECT_THAT(ErrorOf("[server]\nlisten = \"localhost\"\n"), HasSubstr("server.listen"));
+}
+
+TEST(ConfigTest, SyntaxErrorNamesTheLine) {
+  std::string m = ErrorOf("[server]\nthreads = 4\nlisten = \n");
+  EXPECT_THAT(m, StartsWith("line 3")) << "the error must say where the syntax error is";
+}
+
+TEST(ConfigTest, LoadConfigFileReadsTheFile) {
+  TempDir dir;
+  const std::string path = dir.path() + "/pupitre.toml";
+  std::ofstream(path) << "[server]\nthreads = 7\n";
+  auto r = LoadConfigFile(path);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->server.threads, 7);
+}
+
+TEST(ConfigTest, LoadConfigFileOnAMissingFileNamesTheFile) {
+  TempDir dir;
+  const std::string path = dir.path() + "/absent.toml";
+  auto r = LoadConfigFile(path);
+  ASSERT_FALSE(r.ok()) << "a missing config file must not give the defaults";
+  EXPECT_THAT(r.error().message, HasSubstr(path));
+}
+
+TEST(ConfigTest, LoadConfigFileOnADirectoryFails) {
+  // A directory opens as a stream but reads nothing; it must not pass for an empty config.
+  TempDir dir;
+  auto r = LoadConfigFile(dir.path());
+  ASSERT_FALSE(r.ok()) << "a directory must not be taken for an empty config file";
+  EXPECT_THAT(r.error().message, HasSubstr(dir.path()));
+}
+
+TEST(ConfigTest, LoadConfigFileErrorNamesTheFileAndTheKey) {
+  TempDir dir;
+  const std::string path = dir.path() + "/bad.toml";
+  std::ofstream(path) << "[server]\nthreads = 1000\n";
+  auto r = LoadConfigFile(path);
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.error().message, HasSubstr(path));
+  EXPECT_THAT(r.error().message, HasSubstr("server.threads"));
+}
+
+}  // namespace
+}  // namespace pupitre
