@@ -27,8 +27,11 @@ TempDir::~TempDir() {
 }
 
 std::string PupitreBin() {
-  const char* bin = std::getenv("PUPITRE_BIN");
-  return bin ? bin : "build/pupitre";
+  if (const char* bin = std::getenv("PUPITRE_BIN")) return bin;
+  // Test and bench binaries are built next to pupitre.
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? "build/pupitre" : (self.parent_path() / "pupitre").string();
 }
 
 std::string FastTestConfig() {
