@@ -136,6 +136,14 @@ Result<int64_t> GetInt(const json::object& o, std::string_view key) {
   return v->as_int64();
 }
 
+// Whole numbers as integers: Boost.JSON would write 11.0 as 1.1E1.
+json::value Number(double d) {
+  if (d == static_cast<double>(static_cast<int64_t>(d)) && d > -1e15 && d < 1e15) {
+    return static_cast<int64_t>(d);
+  }
+  return d;
+}
+
 json::object UserJson(const auth::Principal& p) {
   return {{"id", p.user_id},
           {"login", p.login},
@@ -152,7 +160,7 @@ json::object ExamJson(const exam::ExamEntry& e) {
           {"closes_ms", s.closes_ms},
           {"duration_ms", s.duration_ms},
           {"question_count", s.questions.size()},
-          {"max_points", s.MaxPoints()},
+          {"max_points", Number(s.MaxPoints())},
           {"published", e.record.published},
           {"results_released", e.record.results_released}};
 }
@@ -169,18 +177,18 @@ json::object ScoreJson(const exam::AttemptView& v) {
     json::value points = nullptr;
     if (q.type == exam::QuestionType::kEssay) {
       auto m = v.state.manual_points.find(q.id);
-      if (m != v.state.manual_points.end()) points = m->second;
+      if (m != v.state.manual_points.end()) points = Number(m->second);
     } else if (it != v.state.answers.end()) {
       json::error_code ec;
       json::value answer = json::parse(it->second.value_json, ec);
-      if (!ec) points = exam::GradeAnswer(q, answer).value_or(0.0);
+      if (!ec) points = Number(exam::GradeAnswer(q, answer).value_or(0.0));
     } else {
-      points = 0.0;
+      points = 0;
     }
     per_question[q.id] = points;
   }
-  return {{"points", score.total()},
-          {"max_points", score.max_points},
+  return {{"points", Number(score.total())},
+          {"max_points", Number(score.max_points)},
           {"ungraded_essays", score.ungraded_essays},
           {"questions", std::move(per_question)}};
 }
@@ -394,9 +402,10 @@ void Api::Login(const std::shared_ptr<Context>& c) {
   if (login->size() > 256 || password->size() > 1024) {
     return c->Fail(Error::BadRequest("login or password too long"));
   }
-  asio::post(workers_, [this, c, login = *login, password = *password] {
-    accounts_.Login(login, password, [c](Result<auth::NewSession> r) {
-      c->Later([c, r = std::move(r)] {
+  const int64_t ttl_seconds = config_.auth.session_ttl_minutes * 60;
+  asio::post(workers_, [this, c, login = *login, password = *password, ttl_seconds] {
+    accounts_.Login(login, password, [c, ttl_seconds](Result<auth::NewSession> r) {
+      c->Later([c, r = std::move(r), ttl_seconds] {
         if (!r.ok()) return c->Fail(r.error());
         const auto& s = *r;
         auto res = http::MakeJsonResponse(
@@ -407,7 +416,7 @@ void Api::Login(const std::shared_ptr<Context>& c) {
                                          {"user", UserJson(s.principal)}}));
         res.set(bhttp::field::set_cookie,
                 fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}", kCookieName,
-                            s.token, 12 * 3600));
+                            s.token, ttl_seconds));
         c->Send(std::move(res));
       });
     });
