@@ -37,6 +37,8 @@ Result<std::vector<std::string>> SplitRecord(std::string_view line) {
 }  // namespace
 
 Result<std::vector<auth::NewUser>> ParseUsersCsv(std::string_view text) {
+  // Spreadsheets often save UTF-8 with a byte-order mark: it is not part of the header.
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   std::vector<auth::NewUser> users;
   std::vector<Problem> problems;
   std::set<std::string> seen;
@@ -89,8 +91,10 @@ Result<std::vector<auth::NewUser>> ParseUsersCsv(std::string_view text) {
   }
   if (!header_seen) problems.push_back({1, "the file is empty"});
   if (!problems.empty()) {
-    return Error::Invalid(fmt::format("{} problem(s); nothing was imported", problems.size()),
-                          std::move(problems));
+    // The message first: the order in which arguments are evaluated is unspecified, and the
+    // moved-from list would count 0.
+    std::string message = fmt::format("{} problem(s); nothing was imported", problems.size());
+    return Error::Invalid(std::move(message), std::move(problems));
   }
   return users;
 }

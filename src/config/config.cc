@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <toml++/toml.h>
@@ -125,6 +126,11 @@ Result<Config> ParseConfig(std::string_view toml_text) {
 }
 
 Result<Config> LoadConfigFile(const std::string& path) {
+  // A directory opens as a stream and reads as empty: it would pass for an empty config.
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return Error::Invalid(fmt::format("{}: is a directory, not a config file", path));
+  }
   std::ifstream in(path);
   if (!in) return Error::Invalid(fmt::format("{}: cannot be read", path));
   std::stringstream ss;

@@ -322,7 +322,12 @@ void ExamService::Start(const Caller& caller, const std::string& exam_id,
       {
         Shard& sh = ShardOf(id);
         std::lock_guard sl(sh.mu);
-        copy = sh.attempts.at(id);
+        auto it = sh.attempts.find(id);
+        // The first start's write failed and was undone: nothing to return.
+        if (it == sh.attempts.end()) {
+          return done(Error::Unavailable("the attempt could not be started; retry"));
+        }
+        copy = it->second;
       }
       done(MakeView(copy));
     });
@@ -473,7 +478,10 @@ void ExamService::Submit(const Caller& caller, int64_t attempt_id,
   auto undo = [this, attempt_id] {
     Shard& s = ShardOf(attempt_id);
     std::lock_guard sl(s.mu);
-    s.attempts.at(attempt_id).status = AttemptStatus::kInProgress;
+    AttemptState& a = s.attempts.at(attempt_id);
+    a.status = AttemptStatus::kInProgress;
+    a.submitted_ms = 0;
+    a.auto_submitted = false;
     metrics_.attempts_in_progress.fetch_add(1);
   };
   Status s = writer_.Submit(
@@ -534,6 +542,7 @@ void ExamService::GradeEssay(const Caller& caller, int64_t attempt_id,
   {
     std::lock_guard sl(sh.mu);
     auto it = sh.attempts.find(attempt_id);
+    if (it == sh.attempts.end()) return done(NoSuchAttempt(attempt_id));
     const Question* q = e ? e->spec->FindQuestion(question_id) : nullptr;
     if (!q) return done(Error::NotFound(fmt::format("no question '{}'", question_id)));
     if (q->type != QuestionType::kEssay) {

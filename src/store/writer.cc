@@ -32,24 +32,19 @@ Status Writer::Submit(WriteOp op, Done done) {
 
 Status Writer::WriteNow(std::vector<WriteOp> ops) {
   if (ops.empty()) return OkStatus();
-  // Queue all but the last with no completion; the last one's completion tells us the batch
-  // holding everything is committed (the queue is FIFO). A failure of any is reported.
+  // The ops form one group: taken into one batch whatever its size, and applied together again
+  // if that batch fails, so that they commit all or none. The last one's completion reports.
   auto result = std::make_shared<std::promise<Status>>();
-  auto failed = std::make_shared<std::atomic<bool>>(false);
-  auto first_error = std::make_shared<Error>();
   std::unique_lock lock(mu_);
   if (stopping_) return Error::Unavailable("the writer is stopped");
   // Bypasses the capacity check: the caller is the operator, and waits.
+  const size_t first = queue_.size();
   for (size_t i = 0; i < ops.size(); ++i) {
-    bool last = i + 1 == ops.size();
-    queue_.push_back(Item{std::move(ops[i]), [=](const Status& s) {
-                            if (!s.ok() && !failed->exchange(true)) *first_error = s.error();
-                            if (last) {
-                              result->set_value(failed->load() ? Status(*first_error)
-                                                               : OkStatus());
-                            }
-                          }});
+    Done done;
+    if (i + 1 == ops.size()) done = [result](const Status& s) { result->set_value(s); };
+    queue_.push_back(Item{std::move(ops[i]), std::move(done)});
   }
+  queue_[first].group = ops.size();
   lock.unlock();
   cv_.notify_one();
   return result->get_future().get();
@@ -58,10 +53,12 @@ Status Writer::WriteNow(std::vector<WriteOp> ops) {
 void Writer::Stop() {
   {
     std::lock_guard lock(mu_);
-    if (stopping_ && !thread_.joinable()) return;
     stopping_ = true;
   }
   cv_.notify_one();
+  // Two threads joining the same thread is undefined (it hangs with glibc): the second caller
+  // waits here for the first's join, which also means the queue is drained when it returns.
+  std::lock_guard join_lock(join_mu_);
   if (thread_.joinable()) thread_.join();
 }
 
@@ -76,8 +73,11 @@ void Writer::Run() {
       cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty() && stopping_) return;
       while (!queue_.empty() && batch.size() < max_batch_) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
+        // A group is taken whole, even past max_batch: it must be one transaction.
+        for (size_t n = queue_.front().group; n > 0; --n) {
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
       }
       metrics_.writer_queue_depth.store(static_cast<int64_t>(queue_.size()),
                                         std::memory_order_relaxed);
@@ -101,16 +101,21 @@ void Writer::Commit(std::vector<Item>& batch, std::vector<WriteOp>& ops) {
     }
     return;
   }
-  // One bad write must not fail its neighbours: apply each alone to find which fail.
+  // One bad write must not fail its neighbours: apply each alone (a group as one) to find
+  // which fail.
   spdlog::warn("group commit of {} writes failed ({}); retrying one by one", batch.size(),
                s.error().message);
-  for (size_t i = 0; i < batch.size(); ++i) {
-    Status one = backend_.ApplyBatch(std::span<const WriteOp>(&ops[i], 1));
+  for (size_t i = 0; i < batch.size();) {
+    const size_t n = batch[i].group;
+    Status one = backend_.ApplyBatch(std::span<const WriteOp>(&ops[i], n));
     if (!one.ok()) {
-      metrics_.writer_failures.fetch_add(1, std::memory_order_relaxed);
+      metrics_.writer_failures.fetch_add(n, std::memory_order_relaxed);
       spdlog::error("write failed: {}", one.error().message);
     }
-    if (batch[i].done) batch[i].done(one);
+    for (size_t k = i; k < i + n; ++k) {
+      if (batch[k].done) batch[k].done(one);
+    }
+    i += n;
   }
 }
 

@@ -38,6 +38,9 @@ class Writer {
   struct Item {
     WriteOp op;
     Done done;
+    // On the first item of a WriteNow: how many items, this one included, form one transaction
+    // (never split between batches, retried together). 1 for a lone write.
+    size_t group = 1;
   };
   void Run();
   void Commit(std::vector<Item>& batch, std::vector<WriteOp>& ops);
@@ -50,6 +53,7 @@ class Writer {
   std::condition_variable cv_;
   std::deque<Item> queue_;
   bool stopping_ = false;
+  std::mutex join_mu_;  // Stop()'s join: one caller joins, the others wait for it
   std::thread thread_;
 };
 

@@ -158,5 +158,12 @@ TEST(StudentsCsvTest, BadLoginIsReported) {
   EXPECT_THAT(MessageAt(r.error(), 2), HasSubstr("login"));
 }
 
+TEST(StudentsCsvTest, AByteOrderMarkBeforeTheHeaderIsIgnored) {
+  auto r = ParseUsersCsv("\xEF\xBB\xBFlogin,name,password\nana,Ana,correct-horse\n");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_EQ((*r)[0].login, "ana");
+}
+
 }  // namespace
 }  // namespace pupitre::cli
