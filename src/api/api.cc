@@ -1,5 +1,6 @@
 #include "api/api.h"
 
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -29,14 +30,20 @@ struct Context {
   bool by_cookie = false;
   std::string route;
   Metrics* metrics = nullptr;
+  guard::AdmissionController* guard = nullptr;  // set once admitted: Send releases the slot
   std::chrono::steady_clock::time_point start;
+  std::chrono::steady_clock::time_point admitted_at;
 
   Context(http::Request&& r, const http::RequestInfo& i, http::Responder resp)
       : req(std::move(r)), info(i), responder(std::move(resp)) {}
 
   void Send(http::Response&& res) {
-    double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const auto now = std::chrono::steady_clock::now();
+    if (guard) {
+      guard->Release(std::chrono::duration_cast<Millis>(now - admitted_at));
+      guard = nullptr;
+    }
+    double seconds = std::chrono::duration<double>(now - start).count();
     metrics->http_latency.At(fmt::format("route=\"{}\"", route)).Observe(seconds);
     metrics->http_requests
         .At(fmt::format("route=\"{}\",method=\"{}\",status=\"{}\"", route,
@@ -53,6 +60,11 @@ struct Context {
   template <typename F>
   void Later(F&& f) {
     asio::post(responder.executor(), std::forward<F>(f));
+  }
+  // Runs `f` on the connection's event loop: at once if already there.
+  template <typename F>
+  void Here(F&& f) {
+    asio::dispatch(responder.executor(), std::forward<F>(f));
   }
   const std::string& param(size_t i) const { return params.at(i); }
   exam::Caller caller() const {
@@ -249,40 +261,53 @@ std::string CsvField(std::string_view s) {
 }  // namespace
 
 Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exams,
-         Metrics& metrics, asio::thread_pool& workers, const Clock& clock)
+         guard::AdmissionController& guard, Metrics& metrics, asio::thread_pool& workers,
+         const Clock& clock)
     : config_(config),
       accounts_(accounts),
       exams_(exams),
+      guard_(guard),
       metrics_(metrics),
       workers_(workers),
       clock_(clock) {
-  auto add = [this](verb m, std::string_view path, std::string name, Access a, Fn fn,
-                    bool large = false) {
-    routes_.push_back(Route{m, Split(path), std::move(name), a, large, fn});
+  using A = Admission;
+  auto add = [this](verb m, std::string_view path, std::string name, Access a, Admission adm,
+                    Fn fn, bool large = false) {
+    routes_.push_back(Route{m, Split(path), std::move(name), a, adm, large, fn});
   };
-  add(verb::get, "/healthz", "healthz", Access::kPublic, &Api::Healthz);
-  add(verb::get, "/readyz", "readyz", Access::kPublic, &Api::Readyz);
-  add(verb::get, "/metrics", "metrics", Access::kPublic, &Api::MetricsText);
-  add(verb::get, "/", "home", Access::kPublic, &Api::Home);
-  add(verb::post, "/api/login", "login", Access::kPublic, &Api::Login);
-  add(verb::post, "/api/logout", "logout", Access::kUser, &Api::Logout);
-  add(verb::get, "/api/me", "me", Access::kUser, &Api::Me);
-  add(verb::get, "/api/courses", "courses", Access::kUser, &Api::Courses);
-  add(verb::get, "/api/exams", "exams", Access::kUser, &Api::ListExams);
-  add(verb::post, "/api/exams", "exam_import", Access::kTeacher, &Api::ImportExam, true);
-  add(verb::get, "/api/exams/*", "exam", Access::kUser, &Api::GetExam);
-  add(verb::post, "/api/exams/*/publish", "exam_publish", Access::kTeacher, &Api::Publish);
-  add(verb::put, "/api/exams/*/extra-time", "exam_extra_time", Access::kTeacher, &Api::ExtraTime);
-  add(verb::post, "/api/exams/*/release", "exam_release", Access::kTeacher, &Api::Release);
-  add(verb::get, "/api/exams/*/live", "exam_live", Access::kTeacher, &Api::Live);
-  add(verb::get, "/api/exams/*/attempts", "exam_attempts", Access::kTeacher, &Api::ExamAttempts);
-  add(verb::get, "/api/exams/*/results.csv", "exam_results", Access::kTeacher, &Api::ResultsCsv);
-  add(verb::get, "/api/exams/*/paper", "paper", Access::kUser, &Api::Paper);
-  add(verb::post, "/api/exams/*/start", "start", Access::kStudent, &Api::Start);
-  add(verb::get, "/api/attempts/*", "attempt", Access::kUser, &Api::GetAttempt);
-  add(verb::put, "/api/attempts/*/answers/*", "save", Access::kStudent, &Api::SaveAnswer);
-  add(verb::post, "/api/attempts/*/submit", "submit", Access::kStudent, &Api::Submit);
-  add(verb::put, "/api/attempts/*/grades/*", "grade", Access::kTeacher, &Api::Grade);
+  add(verb::get, "/healthz", "healthz", Access::kPublic, A::kExempt, &Api::Healthz);
+  add(verb::get, "/readyz", "readyz", Access::kPublic, A::kExempt, &Api::Readyz);
+  add(verb::get, "/metrics", "metrics", Access::kPublic, A::kExempt, &Api::MetricsText);
+  add(verb::get, "/", "home", Access::kPublic, A::kBackground, &Api::Home);
+  add(verb::post, "/api/login", "login", Access::kPublic, A::kLogin, &Api::Login);
+  add(verb::post, "/api/logout", "logout", Access::kUser, A::kInteractive, &Api::Logout);
+  add(verb::get, "/api/me", "me", Access::kUser, A::kInteractive, &Api::Me);
+  add(verb::get, "/api/courses", "courses", Access::kUser, A::kInteractive, &Api::Courses);
+  add(verb::get, "/api/exams", "exams", Access::kUser, A::kInteractive, &Api::ListExams);
+  add(verb::post, "/api/exams", "exam_import", Access::kTeacher, A::kInteractive,
+      &Api::ImportExam, true);
+  add(verb::get, "/api/exams/*", "exam", Access::kUser, A::kInteractive, &Api::GetExam);
+  add(verb::post, "/api/exams/*/publish", "exam_publish", Access::kTeacher, A::kInteractive,
+      &Api::Publish);
+  add(verb::put, "/api/exams/*/extra-time", "exam_extra_time", Access::kTeacher, A::kInteractive,
+      &Api::ExtraTime);
+  add(verb::post, "/api/exams/*/release", "exam_release", Access::kTeacher, A::kInteractive,
+      &Api::Release);
+  add(verb::get, "/api/exams/*/live", "exam_live", Access::kTeacher, A::kInteractive, &Api::Live);
+  add(verb::get, "/api/exams/*/attempts", "exam_attempts", Access::kTeacher, A::kInteractive,
+      &Api::ExamAttempts);
+  add(verb::get, "/api/exams/*/results.csv", "exam_results", Access::kTeacher, A::kInteractive,
+      &Api::ResultsCsv);
+  // The paper is what a student needs right after starting: it shares the start's class.
+  add(verb::get, "/api/exams/*/paper", "paper", Access::kUser, A::kExamStart, &Api::Paper);
+  add(verb::post, "/api/exams/*/start", "start", Access::kStudent, A::kExamStart, &Api::Start);
+  add(verb::get, "/api/attempts/*", "attempt", Access::kUser, A::kInteractive, &Api::GetAttempt);
+  add(verb::put, "/api/attempts/*/answers/*", "save", Access::kStudent, A::kCritical,
+      &Api::SaveAnswer);
+  add(verb::post, "/api/attempts/*/submit", "submit", Access::kStudent, A::kCritical,
+      &Api::Submit);
+  add(verb::put, "/api/attempts/*/grades/*", "grade", Access::kTeacher, A::kInteractive,
+      &Api::Grade);
 }
 
 const Api::Route* Api::Match(verb method, std::string_view path, std::vector<std::string>* params,
@@ -356,7 +381,52 @@ void Api::Handle(http::Request&& req, const http::RequestInfo& info, http::Respo
       return c->Fail(Error::Forbidden("this is for students"));
     }
   }
-  (this->*(r->fn))(c);
+  Dispatch(*r, c);
+}
+
+guard::Priority Api::Classify(const Route& r, const Context& c) const {
+  switch (r.admission) {
+    case Admission::kCritical: {
+      // Only the owner of an attempt in progress gets the class that is never refused:
+      // made-up attempt ids do not buy priority.
+      auto id = ParseId(c.params.at(0));
+      if (c.who && id && exams_.HasAttemptInProgress(c.who->user_id, *id)) {
+        return guard::Priority::kCritical;
+      }
+      return guard::Priority::kInteractive;
+    }
+    case Admission::kExamStart: return guard::Priority::kExamStart;
+    case Admission::kLogin: return guard::Priority::kLogin;
+    case Admission::kBackground: return guard::Priority::kBackground;
+    case Admission::kInteractive:
+    case Admission::kExempt: break;
+  }
+  return guard::Priority::kInteractive;
+}
+
+void Api::Dispatch(const Route& r, const std::shared_ptr<Context>& c) {
+  if (r.admission == Admission::kExempt) return (this->*(r.fn))(c);
+  Fn fn = r.fn;
+  guard_.Submit(
+      Classify(r, *c),
+      [this, c, fn] {
+        // May run on another connection's thread (a slot freed there): go back to ours.
+        c->Here([this, c, fn] {
+          c->guard = &guard_;
+          c->admitted_at = std::chrono::steady_clock::now();
+          (this->*fn)(c);
+        });
+      },
+      [c](Millis retry_after) {
+        c->Later([c, retry_after] {
+          auto res = http::MakeJsonResponse(
+              c->req, 503,
+              ErrorBody(Error::Unavailable("the server is busy; please retry shortly")));
+          const int64_t seconds = std::max<int64_t>(1, (retry_after.count() + 999) / 1000);
+          res.set(bhttp::field::retry_after, std::to_string(seconds));
+          c->Send(std::move(res));
+        });
+      });
 }
 
 // ---------------------------------------------------------------- operations
@@ -373,7 +443,40 @@ void Api::MetricsText(const std::shared_ptr<Context>& c) {
   res.set(bhttp::field::content_type, "text/plain; version=0.0.4");
   res.set(bhttp::field::cache_control, "no-store");
   res.keep_alive(c->req.keep_alive());
-  res.body() = metrics_.Render();
+  std::string body = metrics_.Render();
+  const guard::Stats g = guard_.stats();
+  body += fmt::format(
+      "# HELP pupitre_guard_limit Requests allowed in flight (adaptive).\n"
+      "# TYPE pupitre_guard_limit gauge\npupitre_guard_limit {}\n"
+      "# HELP pupitre_guard_in_flight Admitted requests not yet answered.\n"
+      "# TYPE pupitre_guard_in_flight gauge\npupitre_guard_in_flight {}\n"
+      "# HELP pupitre_guard_latency_ms Latency the limit adapts to: last window and long term.\n"
+      "# TYPE pupitre_guard_latency_ms gauge\n"
+      "pupitre_guard_latency_ms{{window=\"short\"}} {}\n"
+      "pupitre_guard_latency_ms{{window=\"long\"}} {}\n",
+      g.limit, g.in_flight, g.short_latency_ms, g.long_latency_ms);
+  body += "# HELP pupitre_guard_queued Requests waiting, by priority class.\n"
+          "# TYPE pupitre_guard_queued gauge\n";
+  for (size_t k = 0; k < guard::kPriorityCount; ++k) {
+    body += fmt::format("pupitre_guard_queued{{class=\"{}\"}} {}\n",
+                        guard::PriorityName(static_cast<guard::Priority>(k)), g.queued[k]);
+  }
+  body += "# HELP pupitre_guard_admitted_total Requests admitted, by class.\n"
+          "# TYPE pupitre_guard_admitted_total counter\n";
+  for (size_t k = 0; k < guard::kPriorityCount; ++k) {
+    body += fmt::format("pupitre_guard_admitted_total{{class=\"{}\"}} {}\n",
+                        guard::PriorityName(static_cast<guard::Priority>(k)), g.admitted[k]);
+  }
+  body += "# HELP pupitre_guard_rejected_total Requests refused (503), by class and reason.\n"
+          "# TYPE pupitre_guard_rejected_total counter\n";
+  for (size_t k = 0; k < guard::kPriorityCount; ++k) {
+    auto name = guard::PriorityName(static_cast<guard::Priority>(k));
+    body += fmt::format("pupitre_guard_rejected_total{{class=\"{}\",reason=\"queue_full\"}} {}\n",
+                        name, g.rejected_full[k]);
+    body += fmt::format("pupitre_guard_rejected_total{{class=\"{}\",reason=\"timeout\"}} {}\n",
+                        name, g.rejected_timeout[k]);
+  }
+  res.body() = std::move(body);
   c->Send(std::move(res));
 }
 

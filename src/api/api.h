@@ -14,6 +14,7 @@
 #include "common/metrics.h"
 #include "config/config.h"
 #include "exam/exam_service.h"
+#include "guard/admission.h"
 #include "http/server.h"
 
 namespace pupitre::api {
@@ -22,9 +23,11 @@ struct Context;
 
 class Api {
  public:
-  // REQUIRES: every argument outlives the Api. `workers` runs slow work (password hashing).
+  // REQUIRES: every argument outlives the Api. `workers` runs slow work (password hashing);
+  // `guard` decides which requests run now, wait or are refused.
   Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exams,
-      Metrics& metrics, boost::asio::thread_pool& workers, const Clock& clock);
+      guard::AdmissionController& guard, Metrics& metrics, boost::asio::thread_pool& workers,
+      const Clock& clock);
 
   // The server's handler and per-route body limit.
   void Handle(http::Request&& req, const http::RequestInfo& info, http::Responder responder);
@@ -35,15 +38,20 @@ class Api {
 
  private:
   enum class Access { kPublic, kUser, kTeacher, kStudent };
+  // How a route is admitted: never queued (health probes), or by the guard in a class.
+  enum class Admission { kExempt, kCritical, kExamStart, kInteractive, kLogin, kBackground };
   using Fn = void (Api::*)(const std::shared_ptr<Context>&);
   struct Route {
     boost::beast::http::verb method;
     std::vector<std::string> segments;  // "*" matches one segment, captured in order
     std::string name;                   // the metrics label
     Access access;
+    Admission admission;
     bool large_body;
     Fn fn;
   };
+  guard::Priority Classify(const Route& r, const Context& c) const;
+  void Dispatch(const Route& r, const std::shared_ptr<Context>& c);
   const Route* Match(boost::beast::http::verb method, std::string_view path,
                      std::vector<std::string>* params, bool* path_matched) const;
 
@@ -74,6 +82,7 @@ class Api {
   const Config& config_;
   auth::Accounts& accounts_;
   exam::ExamService& exams_;
+  guard::AdmissionController& guard_;
   Metrics& metrics_;
   boost::asio::thread_pool& workers_;
   const Clock& clock_;

@@ -116,7 +116,15 @@ int Serve(const Config& config, bool demo) {
     }
   }
 
-  api::Api api(config, n.accounts(), n.exams(), n.metrics(), n.workers(), clock);
+  guard::Options guard_options;
+  guard_options.initial_limit = config.guard.initial_limit;
+  guard_options.min_limit = config.guard.min_limit;
+  guard_options.max_limit = config.guard.max_limit;
+  guard_options.queue_capacity = config.guard.queue_capacity;
+  guard_options.queue_timeout = Millis(config.guard.queue_timeout_ms);
+  guard_options.tolerance = config.guard.tolerance;
+  guard::AdmissionController guard(guard_options, clock);
+  api::Api api(config, n.accounts(), n.exams(), guard, n.metrics(), n.workers(), clock);
   http::ServerOptions opts;
   const std::string& listen = config.server.listen;
   size_t colon = listen.rfind(':');
@@ -160,6 +168,17 @@ int Serve(const Config& config, bool demo) {
     });
   };
   arm();
+  // Waiters past the queue timeout are refused even when no traffic moves the queues.
+  boost::asio::steady_timer guard_sweep(control);
+  std::function<void()> arm_guard = [&] {
+    guard_sweep.expires_after(std::chrono::milliseconds(100));
+    guard_sweep.async_wait([&](const boost::system::error_code& ec) {
+      if (ec) return;
+      guard.Sweep();
+      arm_guard();
+    });
+  };
+  arm_guard();
   control.run();
 
   api.SetReady(false);

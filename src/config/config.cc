@@ -29,6 +29,14 @@ class TableReader {
     Int(key, v, min, max);
     out = static_cast<int>(v);
   }
+  void Double(std::string_view key, double& out, double min, double max) {
+    const toml::node* n = Find(key);
+    if (!n) return;
+    auto v = n->value<double>();
+    if (!(n->is_floating_point() || n->is_integer()) || !v) return Fail(key, "must be a number");
+    if (*v < min || *v > max) return Fail(key, fmt::format("must be between {} and {}", min, max));
+    out = *v;
+  }
   void String(std::string_view key, std::string& out) {
     const toml::node* n = Find(key);
     if (!n) return;
@@ -81,7 +89,7 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   std::string problem;
   for (const auto& [k, v] : root) {
     std::string_view key = k.str();
-    if (key != "server" && key != "store" && key != "auth" && key != "exam") {
+    if (key != "server" && key != "store" && key != "auth" && key != "exam" && key != "guard") {
       return Error::Invalid(fmt::format("{}: unknown section", key));
     }
   }
@@ -112,6 +120,20 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   auth.Int("argon2_memory_kib", c.auth.argon2_memory_kib, 8, 4 * 1024 * 1024);
   auth.Int("session_ttl_minutes", c.auth.session_ttl_minutes, 1, 60 * 24 * 365);
   auth.RejectUnknown({"argon2_iterations", "argon2_memory_kib", "session_ttl_minutes"});
+
+  TableReader guard(Section(root, "guard", problem), "guard", problem);
+  guard.Int("initial_limit", c.guard.initial_limit, 1, 1'000'000);
+  guard.Int("min_limit", c.guard.min_limit, 1, 1'000'000);
+  guard.Int("max_limit", c.guard.max_limit, 1, 1'000'000);
+  guard.Int("queue_capacity", c.guard.queue_capacity, 1, 10'000'000);
+  guard.Int("queue_timeout_ms", c.guard.queue_timeout_ms, 1, 600'000);
+  guard.Double("tolerance", c.guard.tolerance, 1.0, 100.0);
+  guard.RejectUnknown({"initial_limit", "min_limit", "max_limit", "queue_capacity",
+                       "queue_timeout_ms", "tolerance"});
+  if (problem.empty() && !(c.guard.min_limit <= c.guard.initial_limit &&
+                           c.guard.initial_limit <= c.guard.max_limit)) {
+    problem = "guard.initial_limit: must be between guard.min_limit and guard.max_limit";
+  }
 
   TableReader exam(Section(root, "exam", problem), "exam", problem);
   exam.Int("save_grace_ms", c.exam.save_grace_ms, 0, 600'000);

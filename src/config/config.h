@@ -38,6 +38,15 @@ struct Config {
     int64_t session_ttl_minutes = 12 * 60;  // [auth] session_ttl_minutes
   } auth;
 
+  struct Guard {
+    int64_t initial_limit = 64;    // [guard] initial_limit: requests in flight at start
+    int64_t min_limit = 8;         // [guard] min_limit
+    int64_t max_limit = 2048;      // [guard] max_limit
+    int64_t queue_capacity = 2048;  // [guard] queue_capacity: waiting requests per priority class
+    int64_t queue_timeout_ms = 3000;  // [guard] queue_timeout_ms: longer waits are refused (503)
+    double tolerance = 2.0;        // [guard] tolerance: latency growth accepted before shrinking
+  } guard;
+
   struct Exam {
     int64_t save_grace_ms = 10'000;  // [exam] save_grace_ms: saves in flight at the deadline
     int64_t autosubmit_interval_ms = 1'000;  // [exam] autosubmit_interval_ms: deadline sweep

@@ -371,6 +371,14 @@ Result<AttemptView> ExamService::GetAttempt(const Caller& caller, int64_t attemp
   return MakeView(copy);
 }
 
+bool ExamService::HasAttemptInProgress(int64_t user_id, int64_t attempt_id) const {
+  const Shard& sh = ShardOf(attempt_id);
+  std::lock_guard sl(sh.mu);
+  auto it = sh.attempts.find(attempt_id);
+  return it != sh.attempts.end() && it->second.user_id == user_id &&
+         it->second.status == AttemptStatus::kInProgress;
+}
+
 void ExamService::CountSave() {
   int64_t sec = ToUnixMs(clock_.Now()) / 1000;
   std::lock_guard lock(saves_mu_);

@@ -104,6 +104,8 @@ class ExamService {
   void Start(const Caller& caller, const std::string& exam_id,
              std::function<void(Result<AttemptView>)> done);
   Result<AttemptView> GetAttempt(const Caller& caller, int64_t attempt_id) const;
+  // True when `user_id` owns attempt `attempt_id` and it is in progress. Fast: one shard lock.
+  bool HasAttemptInProgress(int64_t user_id, int64_t attempt_id) const;
   void Save(const Caller& caller, int64_t attempt_id, const std::string& question_id,
             int64_t seq, const boost::json::value& answer,
             std::function<void(Result<SaveAck>)> done);

@@ -45,6 +45,8 @@ Status Writer::WriteNow(std::vector<WriteOp> ops) {
     queue_.push_back(Item{std::move(ops[i]), std::move(done)});
   }
   queue_[first].group = ops.size();
+  metrics_.writer_queue_depth.store(static_cast<int64_t>(queue_.size()),
+                                    std::memory_order_relaxed);
   lock.unlock();
   cv_.notify_one();
   return result->get_future().get();

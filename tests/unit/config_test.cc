@@ -188,6 +188,23 @@ TEST(ConfigTest, OutOfRangeValueIsNamedWithTheRange) {
               HasSubstr("exam.autosubmit_interval_ms"));
 }
 
+TEST(ConfigTest, GuardSectionIsAppliedAndChecked) {
+  auto r = ParseConfig(
+      "[guard]\ninitial_limit = 10\nmin_limit = 2\nmax_limit = 50\nqueue_capacity = 7\n"
+      "queue_timeout_ms = 250\ntolerance = 1.5\n");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->guard.initial_limit, 10);
+  EXPECT_EQ(r->guard.min_limit, 2);
+  EXPECT_EQ(r->guard.max_limit, 50);
+  EXPECT_EQ(r->guard.queue_capacity, 7);
+  EXPECT_EQ(r->guard.queue_timeout_ms, 250);
+  EXPECT_DOUBLE_EQ(r->guard.tolerance, 1.5);
+  EXPECT_THAT(ErrorOf("[guard]\ntolerance = 0.5\n"), HasSubstr("guard.tolerance"));
+  EXPECT_THAT(ErrorOf("[guard]\ntolerance = \"high\"\n"), HasSubstr("guard.tolerance"));
+  EXPECT_THAT(ErrorOf("[guard]\ninitial_limit = 5\nmin_limit = 6\n"),
+              HasSubstr("guard.initial_limit"));
+}
+
 TEST(ConfigTest, ListenWithoutPortIsRefused) {
   EXPECT_THAT(ErrorOf("[server]\nlisten = \"localhost\"\n"), HasSubstr("server.listen"));
 }

@@ -1,0 +1,163 @@
+#include "guard/admission.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+
+namespace pupitre::guard {
+
+std::string_view PriorityName(Priority p) {
+  switch (p) {
+    case Priority::kCritical: return "critical";
+    case Priority::kExamStart: return "exam_start";
+    case Priority::kStatus: return "status";
+    case Priority::kInteractive: return "interactive";
+    case Priority::kLogin: return "login";
+    case Priority::kBackground: return "background";
+  }
+  return "background";
+}
+
+AdmissionController::AdmissionController(const Options& options, const Clock& clock)
+    : options_(options), clock_(clock), limit_(static_cast<double>(options.initial_limit)) {
+  assert(options.min_limit >= 1 && options.min_limit <= options.initial_limit &&
+         options.initial_limit <= options.max_limit);
+  window_start_ = clock_.Now();
+}
+
+void AdmissionController::Actions::Do(Millis retry_after) {
+  for (auto& r : rejects) r(retry_after);
+  for (auto& r : runs) r();
+}
+
+void AdmissionController::Submit(Priority p, Run run, Reject reject) {
+  Actions actions;
+  Millis retry_after{0};
+  {
+    std::lock_guard lock(mu_);
+    const size_t k = static_cast<size_t>(p);
+    ExpireWaiting(actions);
+    bool has_room = in_flight_ < static_cast<int64_t>(limit_);
+    // Nobody more important may be waiting, or this request would overtake them.
+    bool more_important_waiting = false;
+    for (size_t i = 0; i < k; ++i) more_important_waiting |= !queues_[i].empty();
+    if (p == Priority::kCritical || (has_room && !more_important_waiting)) {
+      ++in_flight_;
+      ++counters_.admitted[k];
+      window_max_in_flight_ = std::max(window_max_in_flight_, in_flight_);
+      actions.runs.push_back(std::move(run));
+    } else {
+      if (static_cast<int64_t>(queues_[k].size()) >= options_.queue_capacity) {
+        // Each class has its own bounded room, so a flood of one class cannot take the room
+        // of another: the newcomer is refused.
+        ++counters_.rejected_full[k];
+        actions.rejects.push_back(std::move(reject));
+      } else {
+        queues_[k].push_back(Waiter{std::move(run), std::move(reject), clock_.Now()});
+      }
+    }
+    retry_after = RetryAfter();
+  }
+  actions.Do(retry_after);
+}
+
+void AdmissionController::Release(Millis latency) {
+  Actions actions;
+  Millis retry_after{0};
+  {
+    std::lock_guard lock(mu_);
+    assert(in_flight_ > 0);
+    --in_flight_;
+    Adapt(static_cast<double>(latency.count()));
+    ExpireWaiting(actions);
+    AdmitWaiting(actions);
+    retry_after = RetryAfter();
+  }
+  actions.Do(retry_after);
+}
+
+void AdmissionController::Sweep() {
+  Actions actions;
+  Millis retry_after{0};
+  {
+    std::lock_guard lock(mu_);
+    ExpireWaiting(actions);
+    AdmitWaiting(actions);
+    retry_after = RetryAfter();
+  }
+  actions.Do(retry_after);
+}
+
+void AdmissionController::AdmitWaiting(Actions& actions) {
+  for (size_t k = 0; k < kPriorityCount; ++k) {
+    while (!queues_[k].empty() && in_flight_ < static_cast<int64_t>(limit_)) {
+      ++in_flight_;
+      ++counters_.admitted[k];
+      window_max_in_flight_ = std::max(window_max_in_flight_, in_flight_);
+      actions.runs.push_back(std::move(queues_[k].front().run));
+      queues_[k].pop_front();
+    }
+  }
+}
+
+void AdmissionController::ExpireWaiting(Actions& actions) {
+  const TimePoint oldest_allowed = clock_.Now() - options_.queue_timeout;
+  for (size_t k = 0; k < kPriorityCount; ++k) {
+    auto& q = queues_[k];
+    while (!q.empty() && q.front().since < oldest_allowed) {
+      actions.rejects.push_back(std::move(q.front().reject));
+      q.pop_front();
+      ++counters_.rejected_timeout[k];
+    }
+  }
+}
+
+void AdmissionController::Adapt(double latency_ms) {
+  window_sum_ms_ += latency_ms;
+  ++window_count_;
+  const TimePoint now = clock_.Now();
+  if (now - window_start_ < options_.window) return;
+  const double sample = window_sum_ms_ / static_cast<double>(window_count_);
+  const bool saturated = window_max_in_flight_ * 2 >= static_cast<int64_t>(limit_);
+  window_sum_ms_ = 0;
+  window_count_ = 0;
+  window_start_ = now;
+  window_max_in_flight_ = in_flight_;
+  short_ms_ = sample;
+  // The long-term level follows slowly; it is pulled down faster when latency has dropped well
+  // below it, so that one bad spell does not leave it high for long.
+  long_ms_ = long_ms_ == 0 ? sample : long_ms_ * 0.99 + sample * 0.01;  // about 10 s
+  if (long_ms_ > 2 * sample) long_ms_ = long_ms_ * 0.9 + sample * 0.1;
+  // An idle server says nothing about its capacity: only adapt when the limit was used.
+  if (!saturated) return;
+  const double floor_ms = 0.05;  // sub-50 µs samples are noise
+  const double gradient =
+      std::clamp(options_.tolerance * std::max(long_ms_, floor_ms) / std::max(sample, floor_ms),
+                 0.5, 1.0);
+  const double target = limit_ * gradient + std::sqrt(limit_);
+  limit_ = std::clamp(limit_ * (1 - options_.smoothing) + target * options_.smoothing,
+                      static_cast<double>(options_.min_limit),
+                      static_cast<double>(options_.max_limit));
+}
+
+Millis AdmissionController::RetryAfter() const {
+  // Roughly how long the current queue needs to drain, at least one second.
+  int64_t waiting = 0;
+  for (const auto& q : queues_) waiting += static_cast<int64_t>(q.size());
+  double per_slot_ms = std::max(short_ms_, 1.0);
+  double ms = per_slot_ms * static_cast<double>(waiting) / std::max(limit_, 1.0);
+  return Millis(std::max<int64_t>(1000, static_cast<int64_t>(ms)));
+}
+
+Stats AdmissionController::stats() const {
+  std::lock_guard lock(mu_);
+  Stats s = counters_;
+  s.limit = static_cast<int64_t>(limit_);
+  s.in_flight = in_flight_;
+  s.long_latency_ms = long_ms_;
+  s.short_latency_ms = short_ms_;
+  for (size_t k = 0; k < kPriorityCount; ++k) s.queued[k] = static_cast<int64_t>(queues_[k].size());
+  return s;
+}
+
+}  // namespace pupitre::guard

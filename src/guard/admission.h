@@ -1,0 +1,117 @@
+#pragma once
+// Admission control: decides, for every request, whether it runs now, waits, or is refused.
+//
+// - Requests belong to priority classes (below). The critical class (saves and submits of an
+//   admitted attempt) is always admitted at once: it is never queued nor refused.
+// - The others run while fewer than `limit` requests are in flight. The limit adapts to the
+//   latency measured (a gradient method, see docs/overload.md): it grows while latency stays near
+//   its long-term level and shrinks when latency rises, i.e. when work starts to queue inside.
+// - Over the limit, a request waits in its class's bounded queue. A freed slot goes to the most
+//   important class first. A request that waited past the queue timeout, or that finds its
+//   class's queue full, is refused (503 with Retry-After). Each class has its own bounded
+//   queue, so a flood of one class never takes the room of another.
+//
+// Thread-safe. `run` and `reject` callbacks are called without the internal lock held, on the
+// thread that calls Submit, Release or Sweep: they should post real work to their own executor.
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string_view>
+
+#include "common/clock.h"
+
+namespace pupitre::guard {
+
+enum class Priority {
+  kCritical = 0,     // answer save and submit of an admitted attempt
+  kExamStart = 1,    // starting an exam
+  kStatus = 2,       // status and incident feed
+  kInteractive = 3,  // pages and API calls of logged-in users
+  kLogin = 4,        // logging in (argon2id: expensive)
+  kBackground = 5,   // anonymous and background
+};
+constexpr size_t kPriorityCount = 6;
+std::string_view PriorityName(Priority p);
+
+struct Options {
+  int64_t initial_limit = 64;   // requests in flight at start
+  int64_t min_limit = 8;        // the limit never goes below
+  int64_t max_limit = 2048;     // nor above
+  int64_t queue_capacity = 1024;  // waiting requests per class
+  Millis queue_timeout{3000};   // a request that waited longer is refused
+  Millis window{100};           // latency samples are averaged over this before adapting
+  double tolerance = 2.0;       // latency may grow to tolerance x its long-term level
+  double smoothing = 0.2;       // how fast the limit moves to its new value (0..1]
+};
+
+// Counters for /metrics. A snapshot; consistent with itself.
+struct Stats {
+  int64_t limit = 0;
+  int64_t in_flight = 0;
+  double long_latency_ms = 0;
+  double short_latency_ms = 0;
+  std::array<int64_t, kPriorityCount> queued{};
+  std::array<uint64_t, kPriorityCount> admitted{};
+  std::array<uint64_t, kPriorityCount> rejected_full{};
+  std::array<uint64_t, kPriorityCount> rejected_timeout{};
+};
+
+class AdmissionController {
+ public:
+  using Run = std::function<void()>;
+  // Called when the request is refused; `retry_after` is a hint for the client.
+  using Reject = std::function<void(Millis retry_after)>;
+
+  // REQUIRES: `clock` outlives the controller; options are valid (min <= initial <= max).
+  AdmissionController(const Options& options, const Clock& clock);
+
+  // Admits `run` now, queues it, or refuses it. Every admitted request must later be
+  // matched by exactly one Release().
+  void Submit(Priority p, Run run, Reject reject);
+
+  // Ends an admitted request that was in flight for `latency`; may admit waiting ones.
+  void Release(Millis latency);
+
+  // Refuses waiters that have waited past the queue timeout. Call periodically (e.g. every
+  // 100 ms): without it a waiter is only timed out when traffic moves the queues.
+  void Sweep();
+
+  Stats stats() const;
+
+ private:
+  struct Waiter {
+    Run run;
+    Reject reject;
+    TimePoint since;
+  };
+  // Collected under the lock, called after it is released.
+  struct Actions {
+    std::vector<Run> runs;
+    std::vector<Reject> rejects;
+    void Do(Millis retry_after);
+  };
+  void AdmitWaiting(Actions& actions);  // REQUIRES: mu_ held
+  void ExpireWaiting(Actions& actions);  // REQUIRES: mu_ held
+  void Adapt(double latency_ms);         // REQUIRES: mu_ held
+  Millis RetryAfter() const;             // REQUIRES: mu_ held
+
+  const Options options_;
+  const Clock& clock_;
+  mutable std::mutex mu_;
+  double limit_;
+  int64_t in_flight_ = 0;
+  std::array<std::deque<Waiter>, kPriorityCount> queues_;
+  // Latency tracking.
+  double long_ms_ = 0;   // exponential average over many windows
+  double short_ms_ = 0;  // the last window's mean
+  double window_sum_ms_ = 0;
+  int64_t window_count_ = 0;
+  int64_t window_max_in_flight_ = 0;
+  TimePoint window_start_;
+  Stats counters_;
+};
+
+}  // namespace pupitre::guard

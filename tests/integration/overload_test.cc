@@ -1,0 +1,99 @@
+// Overload as a designed state: while a flood of logins saturates the server, students already
+// taking the exam keep saving, and the flood is refused with 503 + Retry-After, not queued
+// without bound.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "testkit/exam_fixture.h"
+
+namespace pupitre::testkit {
+namespace {
+
+// Expensive password hashing on one worker thread, and a tiny admission limit and queues.
+std::string OverloadConfig() {
+  return "[server]\nlisten = \"127.0.0.1:0\"\nthreads = 2\nworker_threads = 1\n"
+         "[auth]\nargon2_iterations = 2\nargon2_memory_kib = 16384\n"
+         "[guard]\ninitial_limit = 2\nmin_limit = 1\nmax_limit = 4\nqueue_capacity = 4\n"
+         "queue_timeout_ms = 300\n";
+}
+
+TEST(OverloadTest, SavesOfAdmittedStudentsSucceedWhileALoginFloodIsShed) {
+  TempDir dir;
+  ChildServer server(dir.path(), OverloadConfig(), /*demo=*/true);
+  ASSERT_TRUE(server.Start()) << server.log();
+  HttpClient teacher(server.port());
+  ASSERT_EQ(teacher.Login("teacher", "teacher-demo").status, 200);
+  ASSERT_EQ(teacher.Post("/api/exams", TestExamToml()).status, 201);
+  ASSERT_EQ(teacher.Post("/api/exams/test-exam/publish").status, 200);
+
+  constexpr int kStudents = 6;
+  std::vector<std::unique_ptr<HttpClient>> students;
+  std::vector<int64_t> attempts;
+  for (int i = 1; i <= kStudents; ++i) {
+    auto c = std::make_unique<HttpClient>(server.port());
+    ASSERT_EQ(c->Login(StudentLogin(i), "student-demo").status, 200);
+    auto start = c->Post("/api/exams/test-exam/start");
+    ASSERT_EQ(start.status, 200) << start.body;
+    attempts.push_back(start.json().at("attempt").at("id").as_int64());
+    students.push_back(std::move(c));
+  }
+
+  // The flood: many clients logging in at once, each a bounded number of times.
+  constexpr int kFlooders = 24;
+  constexpr int kLoginsEach = 6;
+  std::atomic<int> shed{0}, logged_in{0}, other{0};
+  std::atomic<bool> retry_after_seen{false};
+  std::atomic<int> flooders_done{0};
+  std::vector<std::thread> flood;
+  for (int f = 0; f < kFlooders; ++f) {
+    flood.emplace_back([&, f] {
+      HttpClient c(server.port());
+      for (int k = 0; k < kLoginsEach; ++k) {
+        auto r = c.Login(StudentLogin(100 + f), "student-demo");
+        if (r.status == 503) {
+          ++shed;
+          if (!r.headers["retry-after"].empty()) retry_after_seen = true;
+        } else if (r.status == 200) {
+          ++logged_in;
+        } else {
+          ++other;
+        }
+      }
+      ++flooders_done;
+    });
+  }
+
+  // Meanwhile the students keep saving, until the flood is over (and at least 20 rounds).
+  std::atomic<int> save_failures{0}, saves{0};
+  std::vector<std::thread> savers;
+  for (int i = 0; i < kStudents; ++i) {
+    savers.emplace_back([&, i] {
+      for (int64_t seq = 1; seq <= 2000; ++seq) {
+        if (seq > 20 && flooders_done.load() == kFlooders) break;
+        auto r = students[i]->Put(
+            fmt::format("/api/attempts/{}/answers/num", attempts[i]),
+            fmt::format(R"({{"seq":{},"value":{}}})", seq, seq));
+        ++saves;
+        if (r.status != 200) ++save_failures;
+      }
+    });
+  }
+  for (auto& t : flood) t.join();
+  for (auto& t : savers) t.join();
+
+  EXPECT_EQ(save_failures.load(), 0) << "of " << saves.load() << " saves";
+  EXPECT_GT(shed.load(), 0) << "the flood was never refused: nothing shows the guard worked";
+  EXPECT_TRUE(retry_after_seen.load()) << "503 without Retry-After";
+  EXPECT_GT(logged_in.load(), 0) << "the guard refused every login";
+  EXPECT_EQ(other.load(), 0);
+
+  auto metrics = teacher.Get("/metrics").body;
+  EXPECT_NE(metrics.find("pupitre_guard_rejected_total{class=\"login\""), std::string::npos);
+  EXPECT_NE(metrics.find("pupitre_guard_admitted_total{class=\"critical\"}"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pupitre::testkit
