@@ -261,12 +261,13 @@ std::string CsvField(std::string_view s) {
 }  // namespace
 
 Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exams,
-         guard::AdmissionController& guard, Metrics& metrics, asio::thread_pool& workers,
-         const Clock& clock)
+         guard::AdmissionController& guard, guard::WaitingRooms& rooms, Metrics& metrics,
+         asio::thread_pool& workers, const Clock& clock)
     : config_(config),
       accounts_(accounts),
       exams_(exams),
       guard_(guard),
+      rooms_(rooms),
       metrics_(metrics),
       workers_(workers),
       clock_(clock) {
@@ -301,6 +302,14 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
   // The paper is what a student needs right after starting: it shares the start's class.
   add(verb::get, "/api/exams/*/paper", "paper", Access::kUser, A::kExamStart, &Api::Paper);
   add(verb::post, "/api/exams/*/start", "start", Access::kStudent, A::kExamStart, &Api::Start);
+  add(verb::get, "/api/exams/*/waiting-room", "waiting_room", Access::kStudent, A::kStatus,
+      &Api::WaitingRoomStatus);
+  add(verb::get, "/api/admin/exams/*/admission", "admission", Access::kAdmin, A::kInteractive,
+      &Api::GetAdmission);
+  add(verb::put, "/api/admin/exams/*/admission", "admission_set", Access::kAdmin,
+      A::kInteractive, &Api::SetAdmission);
+  add(verb::post, "/api/admin/exams/*/let-through", "let_through", Access::kAdmin,
+      A::kInteractive, &Api::LetThrough);
   add(verb::get, "/api/attempts/*", "attempt", Access::kUser, A::kInteractive, &Api::GetAttempt);
   add(verb::put, "/api/attempts/*/answers/*", "save", Access::kStudent, A::kCritical,
       &Api::SaveAnswer);
@@ -380,6 +389,9 @@ void Api::Handle(http::Request&& req, const http::RequestInfo& info, http::Respo
     if (r->access == Access::kStudent && c->who->role != auth::Role::kStudent) {
       return c->Fail(Error::Forbidden("this is for students"));
     }
+    if (r->access == Access::kAdmin && c->who->role != auth::Role::kAdmin) {
+      return c->Fail(Error::Forbidden("this is for operators"));
+    }
   }
   Dispatch(*r, c);
 }
@@ -396,6 +408,7 @@ guard::Priority Api::Classify(const Route& r, const Context& c) const {
       return guard::Priority::kInteractive;
     }
     case Admission::kExamStart: return guard::Priority::kExamStart;
+    case Admission::kStatus: return guard::Priority::kStatus;
     case Admission::kLogin: return guard::Priority::kLogin;
     case Admission::kBackground: return guard::Priority::kBackground;
     case Admission::kInteractive:
@@ -476,6 +489,15 @@ void Api::MetricsText(const std::shared_ptr<Context>& c) {
     body += fmt::format("pupitre_guard_rejected_total{{class=\"{}\",reason=\"timeout\"}} {}\n",
                         name, g.rejected_timeout[k]);
   }
+  const guard::RoomStatus rooms = rooms_.Totals();
+  body += fmt::format(
+      "# HELP pupitre_waiting_room_waiting Students waiting to start an exam.\n"
+      "# TYPE pupitre_waiting_room_waiting gauge\npupitre_waiting_room_waiting {}\n"
+      "# HELP pupitre_waiting_room_admitted Students admitted through waiting rooms.\n"
+      "# TYPE pupitre_waiting_room_admitted gauge\npupitre_waiting_room_admitted {}\n"
+      "# HELP pupitre_waiting_room_rate Admissions per second, summed over open rooms.\n"
+      "# TYPE pupitre_waiting_room_rate gauge\npupitre_waiting_room_rate {}\n",
+      rooms.waiting, rooms.admitted, rooms.rate);
   res.body() = std::move(body);
   c->Send(std::move(res));
 }
@@ -714,13 +736,118 @@ void Api::Paper(const std::shared_ptr<Context>& c) {
 
 // ---------------------------------------------------------------- attempts
 
+namespace {
+
+json::object PlaceJson(const guard::RoomEntry& e) {
+  json::object o{{"admitted", e.place.admitted},
+                 {"position", e.place.position},
+                 {"ticket_number", e.place.ticket},
+                 {"before_opening", e.place.before_opening},
+                 {"paused", !e.place.eta.has_value()}};
+  o["eta_ms"] = e.place.eta ? json::value(e.place.eta->count()) : json::value(nullptr);
+  if (!e.ticket.empty()) o["ticket"] = e.ticket;
+  // How soon to ask again: often near the front, rarely far back (no refresh storm).
+  int64_t poll = e.place.eta ? std::clamp<int64_t>(e.place.eta->count() / 4, 500, 10'000) : 5'000;
+  o["poll_after_ms"] = poll;
+  return o;
+}
+
+}  // namespace
+
 void Api::Start(const std::shared_ptr<Context>& c) {
-  exams_.Start(c->caller(), c->param(0), [this, c](Result<exam::AttemptView> r) {
+  const std::string& exam_id = c->param(0);
+  auto e = exams_.GetExam(c->caller(), exam_id);
+  if (!e.ok()) return c->Fail(e.error());
+  if (!(*e)->record.published) return c->Fail(Error::NotFound("no exam '" + exam_id + "'"));
+  // An attempt already started (by the student, or by their admission) is simply returned.
+  if (exams_.AttemptIdOf(exam_id, c->who->user_id)) return StartAttempt(c, exam_id);
+  if (ToUnixMs(clock_.Now()) >= (*e)->spec->closes_ms) {
+    return c->Fail(Error::Conflict("the exam window has closed"));
+  }
+  guard::RoomEntry entry =
+      rooms_.Arrive(exam_id, FromUnixMs((*e)->spec->opens_ms), c->who->user_id);
+  if (entry.place.admitted) return StartAttempt(c, exam_id);
+  c->Json(202, {{"waiting", PlaceJson(entry)}, {"server_now_ms", ToUnixMs(clock_.Now())}});
+}
+
+void Api::StartAttempt(const std::shared_ptr<Context>& c, const std::string& exam_id) {
+  exams_.Start(c->caller(), exam_id, [this, c](Result<exam::AttemptView> r) {
     c->Later([this, c, r = std::move(r)] {
       if (!r.ok()) return c->Fail(r.error());
       c->Json(200, {{"attempt", AttemptJson(*r, false, ToUnixMs(clock_.Now()))}});
     });
   });
+}
+
+void Api::WaitingRoomStatus(const std::shared_ptr<Context>& c) {
+  const std::string& exam_id = c->param(0);
+  // A ticket, when given, must be genuine and the caller's own.
+  auto ticket = c->req["X-Waiting-Ticket"];
+  if (!ticket.empty()) {
+    auto t = rooms_.Verify(std::string(ticket));
+    if (!t.ok()) return c->Fail(t.error());
+    if (t->user_id != c->who->user_id || t->exam_id != exam_id) {
+      return c->Fail(Error::Forbidden("this waiting-room ticket is not yours"));
+    }
+  }
+  json::object o;
+  if (auto id = exams_.AttemptIdOf(exam_id, c->who->user_id)) {
+    o["admitted"] = true;
+    o["attempt_id"] = *id;
+    return c->Json(200, {{"waiting", std::move(o)}, {"server_now_ms", ToUnixMs(clock_.Now())}});
+  }
+  auto entry = rooms_.Find(exam_id, c->who->user_id);
+  if (!entry) return c->Fail(Error::NotFound("you are not in this exam's waiting room"));
+  c->Json(200, {{"waiting", PlaceJson(*entry)}, {"server_now_ms", ToUnixMs(clock_.Now())}});
+}
+
+void Api::GetAdmission(const std::shared_ptr<Context>& c) {
+  auto st = rooms_.StatusOf(c->param(0));
+  if (!st) return c->Fail(Error::NotFound("nobody has arrived for this exam yet"));
+  c->Json(200, {{"paused", st->paused}, {"rate", st->rate}, {"max_rate", st->max_rate},
+                {"waiting", st->waiting}, {"admitted", st->admitted}});
+}
+
+void Api::SetAdmission(const std::shared_ptr<Context>& c) {
+  auto body = ParseObject(c->req.body());
+  if (!body.ok()) return c->Fail(body.error());
+  const std::string& exam_id = c->param(0);
+  if (auto* p = body->if_contains("paused")) {
+    if (!p->is_bool()) return c->Fail(Error::BadRequest("'paused' must be true or false"));
+    if (auto s = rooms_.SetPaused(exam_id, p->as_bool()); !s.ok()) return c->Fail(s.error());
+  }
+  if (auto* m = body->if_contains("max_rate")) {
+    if (!m->is_number() || m->to_number<double>() <= 0) {
+      return c->Fail(Error::BadRequest("'max_rate' must be a positive number"));
+    }
+    if (auto s = rooms_.SetMaxRate(exam_id, m->to_number<double>()); !s.ok()) {
+      return c->Fail(s.error());
+    }
+  }
+  GetAdmission(c);
+}
+
+void Api::LetThrough(const std::shared_ptr<Context>& c) {
+  auto body = ParseObject(c->req.body());
+  if (!body.ok()) return c->Fail(body.error());
+  auto login = GetString(*body, "login");
+  if (!login.ok()) return c->Fail(login.error());
+  auto user = accounts_.FindByLogin(*login);
+  if (!user) return c->Fail(Error::NotFound("no user '" + *login + "'"));
+  auto e = exams_.GetExam(c->caller(), c->param(0));
+  if (!e.ok()) return c->Fail(e.error());
+  if (auto s = rooms_.LetThrough(c->param(0), FromUnixMs((*e)->spec->opens_ms), user->id);
+      !s.ok()) {
+    return c->Fail(s.error());
+  }
+  // Their exam clock starts now, as for any admission.
+  exams_.Start(exam::Caller{user->id, false}, c->param(0),
+               [c](Result<exam::AttemptView> r) {
+                 c->Later([c, r = std::move(r)] {
+                   if (!r.ok()) return c->Fail(r.error());
+                   c->Json(200, {{"admitted", true}, {"attempt_id", r->state.id}});
+                 });
+               });
 }
 
 void Api::GetAttempt(const std::shared_ptr<Context>& c) {

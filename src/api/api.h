@@ -15,6 +15,7 @@
 #include "config/config.h"
 #include "exam/exam_service.h"
 #include "guard/admission.h"
+#include "guard/waiting_rooms.h"
 #include "http/server.h"
 
 namespace pupitre::api {
@@ -26,8 +27,8 @@ class Api {
   // REQUIRES: every argument outlives the Api. `workers` runs slow work (password hashing);
   // `guard` decides which requests run now, wait or are refused.
   Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exams,
-      guard::AdmissionController& guard, Metrics& metrics, boost::asio::thread_pool& workers,
-      const Clock& clock);
+      guard::AdmissionController& guard, guard::WaitingRooms& rooms, Metrics& metrics,
+      boost::asio::thread_pool& workers, const Clock& clock);
 
   // The server's handler and per-route body limit.
   void Handle(http::Request&& req, const http::RequestInfo& info, http::Responder responder);
@@ -37,9 +38,11 @@ class Api {
   void SetReady(bool ready) { ready_ = ready; }
 
  private:
-  enum class Access { kPublic, kUser, kTeacher, kStudent };
+  enum class Access { kPublic, kUser, kTeacher, kStudent, kAdmin };
   // How a route is admitted: never queued (health probes), or by the guard in a class.
-  enum class Admission { kExempt, kCritical, kExamStart, kInteractive, kLogin, kBackground };
+  enum class Admission {
+    kExempt, kCritical, kExamStart, kStatus, kInteractive, kLogin, kBackground
+  };
   using Fn = void (Api::*)(const std::shared_ptr<Context>&);
   struct Route {
     boost::beast::http::verb method;
@@ -74,6 +77,11 @@ class Api {
   void ResultsCsv(const std::shared_ptr<Context>& c);
   void Paper(const std::shared_ptr<Context>& c);
   void Start(const std::shared_ptr<Context>& c);
+  void WaitingRoomStatus(const std::shared_ptr<Context>& c);
+  void GetAdmission(const std::shared_ptr<Context>& c);
+  void SetAdmission(const std::shared_ptr<Context>& c);
+  void LetThrough(const std::shared_ptr<Context>& c);
+  void StartAttempt(const std::shared_ptr<Context>& c, const std::string& exam_id);
   void GetAttempt(const std::shared_ptr<Context>& c);
   void SaveAnswer(const std::shared_ptr<Context>& c);
   void Submit(const std::shared_ptr<Context>& c);
@@ -83,6 +91,7 @@ class Api {
   auth::Accounts& accounts_;
   exam::ExamService& exams_;
   guard::AdmissionController& guard_;
+  guard::WaitingRooms& rooms_;
   Metrics& metrics_;
   boost::asio::thread_pool& workers_;
   const Clock& clock_;

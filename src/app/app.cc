@@ -124,7 +124,12 @@ int Serve(const Config& config, bool demo) {
   guard_options.queue_timeout = Millis(config.guard.queue_timeout_ms);
   guard_options.tolerance = config.guard.tolerance;
   guard::AdmissionController guard(guard_options, clock);
-  api::Api api(config, n.accounts(), n.exams(), guard, n.metrics(), n.workers(), clock);
+  guard::WaitingRoomOptions room_options;
+  room_options.rate = config.waiting_room.initial_rate;
+  room_options.max_rate = config.waiting_room.max_rate;
+  room_options.min_rate = std::min(1.0, config.waiting_room.initial_rate);
+  guard::WaitingRooms rooms(room_options, clock, auth::RandomHex(32));
+  api::Api api(config, n.accounts(), n.exams(), guard, rooms, n.metrics(), n.workers(), clock);
   http::ServerOptions opts;
   const std::string& listen = config.server.listen;
   size_t colon = listen.rfind(':');
@@ -168,13 +173,39 @@ int Serve(const Config& config, bool demo) {
     });
   };
   arm();
-  // Waiters past the queue timeout are refused even when no traffic moves the queues.
+  // Every 100 ms: waiters past the queue timeout are refused even when no traffic moves the
+  // queues, and the waiting rooms admit at their rate.
   boost::asio::steady_timer guard_sweep(control);
+  uint64_t sweeps = 0;
+  uint64_t last_refused = 0;
   std::function<void()> arm_guard = [&] {
     guard_sweep.expires_after(std::chrono::milliseconds(100));
     guard_sweep.async_wait([&](const boost::system::error_code& ec) {
       if (ec) return;
       guard.Sweep();
+      // Admit waiting students: each one's exam clock starts now.
+      for (const auto& [exam_id, user_id] : rooms.Tick()) {
+        n.exams().Start(exam::Caller{user_id, false}, exam_id,
+                        [&rooms, exam_id = exam_id, user_id = user_id](
+                            Result<exam::AttemptView> r) {
+                          if (r.ok()) return;
+                          spdlog::warn("admitting user {} to {} failed: {}", user_id, exam_id,
+                                       r.error().message);
+                          rooms.Unadmit(exam_id, user_id);
+                        });
+      }
+      // Once a second, the admission rate follows what the platform absorbs.
+      if (++sweeps % 10 == 0) {
+        const guard::Stats g = guard.stats();
+        uint64_t refused = 0;
+        for (size_t k = 0; k < guard::kPriorityCount; ++k) {
+          refused += g.rejected_full[k] + g.rejected_timeout[k];
+        }
+        const bool overloaded = refused > last_refused ||
+                                g.short_latency_ms > config.guard.tolerance * g.long_latency_ms;
+        last_refused = refused;
+        rooms.Adapt(overloaded);
+      }
       arm_guard();
     });
   };

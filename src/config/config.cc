@@ -89,7 +89,8 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   std::string problem;
   for (const auto& [k, v] : root) {
     std::string_view key = k.str();
-    if (key != "server" && key != "store" && key != "auth" && key != "exam" && key != "guard") {
+    if (key != "server" && key != "store" && key != "auth" && key != "exam" && key != "guard" &&
+        key != "waiting_room") {
       return Error::Invalid(fmt::format("{}: unknown section", key));
     }
   }
@@ -133,6 +134,14 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   if (problem.empty() && !(c.guard.min_limit <= c.guard.initial_limit &&
                            c.guard.initial_limit <= c.guard.max_limit)) {
     problem = "guard.initial_limit: must be between guard.min_limit and guard.max_limit";
+  }
+
+  TableReader room(Section(root, "waiting_room", problem), "waiting_room", problem);
+  room.Double("initial_rate", c.waiting_room.initial_rate, 0.1, 1'000'000);
+  room.Double("max_rate", c.waiting_room.max_rate, 0.1, 1'000'000);
+  room.RejectUnknown({"initial_rate", "max_rate"});
+  if (problem.empty() && c.waiting_room.initial_rate > c.waiting_room.max_rate) {
+    problem = "waiting_room.initial_rate: must not exceed waiting_room.max_rate";
   }
 
   TableReader exam(Section(root, "exam", problem), "exam", problem);

@@ -47,6 +47,11 @@ struct Config {
     double tolerance = 2.0;        // [guard] tolerance: latency growth accepted before shrinking
   } guard;
 
+  struct WaitingRoom {
+    double initial_rate = 200;  // [waiting_room] initial_rate: exam starts admitted per second
+    double max_rate = 5000;     // [waiting_room] max_rate: the automatic rate never goes above
+  } waiting_room;
+
   struct Exam {
     int64_t save_grace_ms = 10'000;  // [exam] save_grace_ms: saves in flight at the deadline
     int64_t autosubmit_interval_ms = 1'000;  // [exam] autosubmit_interval_ms: deadline sweep

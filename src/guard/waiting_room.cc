@@ -1,0 +1,129 @@
+#include "guard/waiting_room.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+
+namespace pupitre::guard {
+
+WaitingRoom::WaitingRoom(WaitingRoomOptions options, TimePoint opens, Shuffle shuffle,
+                         TimePoint now)
+    : options_(options),
+      opens_(opens),
+      shuffle_(std::move(shuffle)),
+      doors_open_(now >= opens),
+      rate_(std::clamp(options.rate, options.min_rate, options.max_rate)),
+      max_rate_(options.max_rate),
+      tokens_(rate_),  // one second's worth may go at once
+      last_refill_(now) {}
+
+void WaitingRoom::OpenDoorsIfDue(TimePoint now) {
+  if (doors_open_ || now < opens_) return;
+  doors_open_ = true;
+  // Everyone who came early had the same chance: their order is drawn now.
+  shuffle_(before_opening_);
+  for (int64_t user : before_opening_) {
+    ticket_of_[user] = next_ticket_++;
+    queue_.push_back(user);
+  }
+  before_opening_.clear();
+  last_refill_ = now;
+  tokens_ = std::min(tokens_, rate_);
+}
+
+void WaitingRoom::Refill(TimePoint now) {
+  if (now <= last_refill_) return;
+  double seconds = std::chrono::duration<double>(now - last_refill_).count();
+  last_refill_ = now;
+  if (paused_ || !doors_open_) return;
+  tokens_ = std::min(rate_, tokens_ + seconds * rate_);  // burst: one second's worth
+}
+
+Place WaitingRoom::Arrive(int64_t user_id, TimePoint now) {
+  OpenDoorsIfDue(now);
+  Refill(now);
+  if (admitted_.count(user_id)) return Place{true, 0, 0, Millis(0), false};
+  if (auto it = ticket_of_.find(user_id); it != ticket_of_.end()) return PlaceOf(it->second);
+  if (!doors_open_) {
+    if (std::find(before_opening_.begin(), before_opening_.end(), user_id) ==
+        before_opening_.end()) {
+      before_opening_.push_back(user_id);
+    }
+    Place p;
+    p.before_opening = true;
+    p.position = static_cast<int64_t>(before_opening_.size());
+    p.eta = std::chrono::duration_cast<Millis>(opens_ - now);
+    return p;
+  }
+  if (queue_.empty() && !paused_ && tokens_ >= 1) {
+    tokens_ -= 1;
+    admitted_.insert(user_id);
+    return Place{true, 0, 0, Millis(0), false};
+  }
+  ticket_of_[user_id] = next_ticket_++;
+  queue_.push_back(user_id);
+  return PlaceOf(ticket_of_[user_id]);
+}
+
+std::optional<Place> WaitingRoom::Find(int64_t user_id, TimePoint now) const {
+  if (admitted_.count(user_id)) return Place{true, 0, 0, Millis(0), false};
+  if (auto it = ticket_of_.find(user_id); it != ticket_of_.end()) return PlaceOf(it->second);
+  auto it = std::find(before_opening_.begin(), before_opening_.end(), user_id);
+  if (it == before_opening_.end()) return std::nullopt;
+  Place p;
+  p.before_opening = true;
+  p.position = static_cast<int64_t>(it - before_opening_.begin()) + 1;
+  p.eta = std::chrono::duration_cast<Millis>(std::max(opens_ - now, TimePoint::duration(0)));
+  return p;
+}
+
+Place WaitingRoom::PlaceOf(int64_t ticket) const {
+  Place p;
+  p.ticket = ticket;
+  p.position = ticket - head_ticket_ + 1;
+  if (!paused_) {
+    // Those ahead go at `rate` per second, after the tokens already there.
+    double seconds = std::max(0.0, (static_cast<double>(p.position) - tokens_) / rate_);
+    p.eta = Millis(static_cast<int64_t>(std::ceil(seconds * 1000)));
+  }
+  return p;
+}
+
+std::vector<int64_t> WaitingRoom::Tick(TimePoint now) {
+  OpenDoorsIfDue(now);
+  Refill(now);
+  std::vector<int64_t> out;
+  while (!paused_ && !queue_.empty() && tokens_ >= 1) {
+    int64_t user = queue_.front();
+    queue_.pop_front();
+    ++head_ticket_;
+    ticket_of_.erase(user);
+    // A student let through by hand already went: their slot costs nothing.
+    if (admitted_.insert(user).second) {
+      tokens_ -= 1;
+      out.push_back(user);
+    }
+  }
+  return out;
+}
+
+void WaitingRoom::LetThrough(int64_t user_id) {
+  // Keeps the queue's numbering: the student's slot stays, and is skipped when reached.
+  admitted_.insert(user_id);
+  auto it = std::find(before_opening_.begin(), before_opening_.end(), user_id);
+  if (it != before_opening_.end()) before_opening_.erase(it);
+}
+
+void WaitingRoom::SetMaxRate(double max_rate) {
+  max_rate_ = std::clamp(max_rate, options_.min_rate, options_.max_rate);
+  rate_ = std::min(rate_, max_rate_);
+  tokens_ = std::min(tokens_, rate_);
+}
+
+void WaitingRoom::SetRate(double rate) { rate_ = std::clamp(rate, options_.min_rate, max_rate_); }
+
+int64_t WaitingRoom::waiting() const {
+  return static_cast<int64_t>(queue_.size() + before_opening_.size());
+}
+
+}  // namespace pupitre::guard

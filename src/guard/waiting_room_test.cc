@@ -1,0 +1,162 @@
+#include "guard/waiting_room.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "common/clock.h"
+#include "guard/waiting_rooms.h"
+
+namespace pupitre::guard {
+namespace {
+
+const TimePoint kOpens = FromUnixMs(1'800'000'000'000);
+
+// A shuffle that reverses: deterministic, and visibly not arrival order.
+void Reverse(std::vector<int64_t>& v) { std::reverse(v.begin(), v.end()); }
+
+WaitingRoom Room(double rate, TimePoint now) {
+  WaitingRoomOptions o;
+  o.rate = rate;
+  o.min_rate = 0.1;
+  o.max_rate = 1000;
+  return WaitingRoom(o, kOpens, Reverse, now);
+}
+
+TEST(WaitingRoomTest, AdmitsAtOnceWhileTheRateAllowsThenQueuesInArrivalOrder) {
+  TimePoint now = kOpens;
+  auto room = Room(5, now);
+  for (int64_t u = 1; u <= 5; ++u) EXPECT_TRUE(room.Arrive(u, now).admitted) << u;
+  Place p6 = room.Arrive(6, now);
+  Place p7 = room.Arrive(7, now);
+  EXPECT_FALSE(p6.admitted);
+  EXPECT_EQ(p6.position, 1);
+  EXPECT_EQ(p7.position, 2);
+  ASSERT_TRUE(p7.eta.has_value());
+  EXPECT_EQ(p7.eta->count(), 400) << "2 ahead at 5/s";
+}
+
+TEST(WaitingRoomTest, ArrivingAgainKeepsThePlace) {
+  TimePoint now = kOpens;
+  auto room = Room(1, now);
+  room.Arrive(1, now);  // admitted
+  room.Arrive(2, now);
+  room.Arrive(3, now);
+  Place again = room.Arrive(3, now);
+  EXPECT_EQ(again.position, 2);
+  EXPECT_EQ(room.waiting(), 2);
+}
+
+TEST(WaitingRoomTest, TicksAdmitInOrderAtTheRateAndPlacesOnlyGoDown) {
+  TimePoint now = kOpens;
+  auto room = Room(10, now);
+  for (int64_t u = 1; u <= 40; ++u) room.Arrive(u, now);  // 10 admitted, 30 queued
+  std::vector<int64_t> order;
+  int64_t last_position = room.Find(40, now)->position;
+  for (int i = 0; i < 40; ++i) {
+    now += Millis(100);
+    for (int64_t u : room.Tick(now)) order.push_back(u);
+    auto p = room.Find(40, now);
+    ASSERT_TRUE(p.has_value());
+    EXPECT_LE(p->position, last_position) << "a place went up";
+    last_position = p->position;
+  }
+  ASSERT_EQ(order.size(), 30u);
+  for (size_t i = 0; i < order.size(); ++i) EXPECT_EQ(order[i], static_cast<int64_t>(11 + i));
+  EXPECT_TRUE(room.Find(40, now)->admitted);
+}
+
+TEST(WaitingRoomTest, EarlyArrivalsAreDrawnInRandomOrderAtOpening) {
+  TimePoint now = kOpens - Millis(60'000);
+  auto room = Room(1, now);
+  for (int64_t u = 1; u <= 4; ++u) {
+    Place p = room.Arrive(u, now);
+    EXPECT_FALSE(p.admitted) << "admitted before the doors open";
+    EXPECT_TRUE(p.before_opening);
+  }
+  EXPECT_TRUE(room.Tick(now + Millis(30'000)).empty());
+  now = kOpens;
+  std::vector<int64_t> order;
+  for (int i = 0; i < 10; ++i) {
+    for (int64_t u : room.Tick(now)) order.push_back(u);
+    now += Millis(1000);
+  }
+  EXPECT_EQ(order, (std::vector<int64_t>{4, 3, 2, 1})) << "the drawn order was not used";
+  // Someone arriving after opening goes behind everyone drawn.
+}
+
+TEST(WaitingRoomTest, LateArrivalsQueueBehindTheDrawnOnes) {
+  TimePoint now = kOpens - Millis(1000);
+  auto room = Room(1, now);
+  room.Arrive(1, now);
+  room.Arrive(2, now);
+  now = kOpens;
+  Place late = room.Arrive(3, now);
+  EXPECT_FALSE(late.admitted);
+  EXPECT_EQ(late.position, 3);
+}
+
+TEST(WaitingRoomTest, PauseStopsAdmissionAndHidesTheEstimate) {
+  TimePoint now = kOpens;
+  auto room = Room(1, now);
+  room.Arrive(1, now);
+  room.Arrive(2, now);
+  room.SetPaused(true);
+  now += Millis(5000);
+  EXPECT_TRUE(room.Tick(now).empty());
+  EXPECT_FALSE(room.Find(2, now)->eta.has_value());
+  room.SetPaused(false);
+  now += Millis(1000);
+  EXPECT_EQ(room.Tick(now), (std::vector<int64_t>{2}));
+}
+
+TEST(WaitingRoomTest, LetThroughAdmitsAtOnceAndItsSlotCostsNothing) {
+  TimePoint now = kOpens;
+  auto room = Room(1, now);
+  room.Arrive(1, now);  // admitted
+  room.Arrive(2, now);
+  room.Arrive(3, now);
+  room.LetThrough(3);
+  EXPECT_TRUE(room.Find(3, now)->admitted);
+  now += Millis(1000);
+  EXPECT_EQ(room.Tick(now), (std::vector<int64_t>{2}));
+  now += Millis(1000);
+  EXPECT_TRUE(room.Tick(now).empty()) << "3 was admitted twice";
+}
+
+TEST(WaitingRoomTest, MaxRateCapsTheAutomaticRate) {
+  TimePoint now = kOpens;
+  auto room = Room(50, now);
+  room.SetMaxRate(5);
+  EXPECT_DOUBLE_EQ(room.rate(), 5);
+  room.SetRate(100);
+  EXPECT_DOUBLE_EQ(room.rate(), 5);
+}
+
+TEST(WaitingRoomsTest, TicketsAreSignedAndATamperedOneIsRefused) {
+  FakeClock clock(kOpens);
+  WaitingRoomOptions o;
+  o.rate = 1;
+  WaitingRooms rooms(o, clock, "0123456789abcdef0123456789abcdef");
+  rooms.Arrive("exam-a", kOpens, 1);
+  RoomEntry e = rooms.Arrive("exam-a", kOpens, 2);
+  ASSERT_FALSE(e.ticket.empty());
+  auto t = rooms.Verify(e.ticket);
+  ASSERT_TRUE(t.ok()) << t.error().message;
+  EXPECT_EQ(t->user_id, 2);
+  EXPECT_EQ(t->exam_id, "exam-a");
+  EXPECT_EQ(t->number, e.place.ticket);
+
+  std::string forged = e.ticket;
+  forged.replace(forged.find(".2."), 3, ".3.");  // someone else's place
+  EXPECT_FALSE(rooms.Verify(forged).ok());
+  std::string flipped = e.ticket;
+  flipped.back() = flipped.back() == '0' ? '1' : '0';
+  EXPECT_FALSE(rooms.Verify(flipped).ok());
+  EXPECT_FALSE(rooms.Verify("garbage").ok());
+  WaitingRooms other(o, clock, "another key, another server......");
+  EXPECT_FALSE(other.Verify(e.ticket).ok());
+}
+
+}  // namespace
+}  // namespace pupitre::guard

@@ -1,0 +1,172 @@
+#include "guard/waiting_rooms.h"
+
+#include <fmt/format.h>
+#include <sodium.h>
+
+#include <charconv>
+
+#include "auth/crypto.h"
+
+namespace pupitre::guard {
+namespace {
+
+void ShuffleWithSodium(std::vector<int64_t>& v) {
+  for (size_t i = v.size(); i > 1; --i) {
+    size_t j = randombytes_uniform(static_cast<uint32_t>(i));
+    std::swap(v[i - 1], v[j]);
+  }
+}
+
+std::string Hmac(const std::string& key, const std::string& payload) {
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256_state st;
+  crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(payload.data()),
+                                payload.size());
+  crypto_auth_hmacsha256_final(&st, mac);
+  char hex[sizeof mac * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
+  return std::string(hex);
+}
+
+bool ParseInt(std::string_view s, int64_t& out) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+}  // namespace
+
+WaitingRooms::WaitingRooms(WaitingRoomOptions options, const Clock& clock, std::string key)
+    : options_(options), clock_(clock), key_(std::move(key)) {}
+
+WaitingRoom& WaitingRooms::RoomFor(const std::string& exam_id, TimePoint opens) {
+  auto it = rooms_.find(exam_id);
+  if (it == rooms_.end()) {
+    it = rooms_.emplace(exam_id, WaitingRoom(options_, opens, ShuffleWithSodium, clock_.Now()))
+             .first;
+  }
+  return it->second;
+}
+
+std::string WaitingRooms::Sign(const Ticket& t) const {
+  std::string payload = fmt::format("v1.{}.{}.{}.{}", t.user_id, t.exam_id, t.number, t.issued_ms);
+  return payload + "." + Hmac(key_, payload);
+}
+
+Result<Ticket> WaitingRooms::Verify(const std::string& ticket) const {
+  const Error bad = Error::Forbidden("this waiting-room ticket is not valid");
+  size_t dot = ticket.rfind('.');
+  if (dot == std::string::npos || ticket.size() > 512) return bad;
+  std::string payload = ticket.substr(0, dot);
+  if (!auth::ConstantTimeEquals(ticket.substr(dot + 1), Hmac(key_, payload))) return bad;
+  // v1.USER.EXAM.NUMBER.ISSUED (exam ids hold no dots).
+  std::vector<std::string_view> parts;
+  std::string_view rest(payload);
+  while (true) {
+    size_t d = rest.find('.');
+    parts.push_back(rest.substr(0, d));
+    if (d == std::string_view::npos) break;
+    rest.remove_prefix(d + 1);
+  }
+  Ticket t;
+  if (parts.size() != 5 || parts[0] != "v1" || !ParseInt(parts[1], t.user_id) ||
+      !ParseInt(parts[3], t.number) || !ParseInt(parts[4], t.issued_ms)) {
+    return bad;
+  }
+  t.exam_id = std::string(parts[2]);
+  return t;
+}
+
+RoomEntry WaitingRooms::EntryFor(const std::string& exam_id, int64_t user_id,
+                                 const Place& p) const {
+  RoomEntry e{p, ""};
+  if (!p.admitted) {
+    e.ticket = Sign(Ticket{user_id, exam_id, p.ticket, ToUnixMs(clock_.Now())});
+  }
+  return e;
+}
+
+RoomEntry WaitingRooms::Arrive(const std::string& exam_id, TimePoint opens, int64_t user_id) {
+  std::lock_guard lock(mu_);
+  Place p = RoomFor(exam_id, opens).Arrive(user_id, clock_.Now());
+  return EntryFor(exam_id, user_id, p);
+}
+
+std::optional<RoomEntry> WaitingRooms::Find(const std::string& exam_id, int64_t user_id) const {
+  std::lock_guard lock(mu_);
+  auto it = rooms_.find(exam_id);
+  if (it == rooms_.end()) return std::nullopt;
+  auto p = it->second.Find(user_id, clock_.Now());
+  if (!p) return std::nullopt;
+  return EntryFor(exam_id, user_id, *p);
+}
+
+std::vector<std::pair<std::string, int64_t>> WaitingRooms::Tick() {
+  std::lock_guard lock(mu_);
+  std::vector<std::pair<std::string, int64_t>> out;
+  const TimePoint now = clock_.Now();
+  for (auto& [exam, room] : rooms_) {
+    for (int64_t user : room.Tick(now)) out.emplace_back(exam, user);
+  }
+  return out;
+}
+
+void WaitingRooms::Adapt(bool overloaded) {
+  std::lock_guard lock(mu_);
+  for (auto& [exam, room] : rooms_) {
+    if (overloaded) {
+      room.SetRate(room.rate() * 0.8);
+    } else if (room.waiting() > 0) {
+      room.SetRate(room.rate() + std::max(1.0, room.rate() * 0.1));
+    }
+  }
+}
+
+Status WaitingRooms::SetPaused(const std::string& exam_id, bool paused) {
+  std::lock_guard lock(mu_);
+  auto it = rooms_.find(exam_id);
+  if (it == rooms_.end()) return Error::NotFound("nobody has arrived for this exam yet");
+  it->second.SetPaused(paused);
+  return OkStatus();
+}
+
+Status WaitingRooms::SetMaxRate(const std::string& exam_id, double max_rate) {
+  std::lock_guard lock(mu_);
+  auto it = rooms_.find(exam_id);
+  if (it == rooms_.end()) return Error::NotFound("nobody has arrived for this exam yet");
+  it->second.SetMaxRate(max_rate);
+  return OkStatus();
+}
+
+Status WaitingRooms::LetThrough(const std::string& exam_id, TimePoint opens, int64_t user_id) {
+  std::lock_guard lock(mu_);
+  RoomFor(exam_id, opens).LetThrough(user_id);
+  return OkStatus();
+}
+
+void WaitingRooms::Unadmit(const std::string& exam_id, int64_t user_id) {
+  std::lock_guard lock(mu_);
+  auto it = rooms_.find(exam_id);
+  if (it != rooms_.end()) it->second.Unadmit(user_id);
+}
+
+std::optional<RoomStatus> WaitingRooms::StatusOf(const std::string& exam_id) const {
+  std::lock_guard lock(mu_);
+  auto it = rooms_.find(exam_id);
+  if (it == rooms_.end()) return std::nullopt;
+  const WaitingRoom& r = it->second;
+  return RoomStatus{r.paused(), r.rate(), r.max_rate(), r.waiting(), r.admitted_count()};
+}
+
+RoomStatus WaitingRooms::Totals() const {
+  std::lock_guard lock(mu_);
+  RoomStatus t;
+  for (const auto& [exam, r] : rooms_) {
+    t.waiting += r.waiting();
+    t.admitted += r.admitted_count();
+    t.rate += r.paused() ? 0 : r.rate();
+  }
+  return t;
+}
+
+}  // namespace pupitre::guard

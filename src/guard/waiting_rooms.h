@@ -1,0 +1,77 @@
+#pragma once
+// Every exam's waiting room, and the signed tickets that name a place in one.
+// Thread-safe: every public method may be called from any thread.
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "guard/waiting_room.h"
+
+namespace pupitre::guard {
+
+// What a ticket says. The signature (HMAC-SHA256) covers every field.
+struct Ticket {
+  int64_t user_id = 0;
+  std::string exam_id;
+  int64_t number = 0;  // the place in arrival order (0 before opening)
+  int64_t issued_ms = 0;
+};
+
+struct RoomEntry {
+  Place place;
+  std::string ticket;  // signed; empty once admitted
+};
+
+struct RoomStatus {
+  bool paused = false;
+  double rate = 0;
+  double max_rate = 0;
+  int64_t waiting = 0;
+  int64_t admitted = 0;
+};
+
+class WaitingRooms {
+ public:
+  // `key`: the HMAC key for tickets (32 random bytes, see auth::RandomHex). REQUIRES: `clock`
+  // outlives this.
+  WaitingRooms(WaitingRoomOptions options, const Clock& clock, std::string key);
+
+  // A student asks to start `exam_id`, whose doors open at `opens`.
+  RoomEntry Arrive(const std::string& exam_id, TimePoint opens, int64_t user_id);
+  // Where a student stands, if they arrived.
+  std::optional<RoomEntry> Find(const std::string& exam_id, int64_t user_id) const;
+
+  std::string Sign(const Ticket& t) const;
+  // The ticket's fields if its signature holds; kForbidden otherwise.
+  Result<Ticket> Verify(const std::string& ticket) const;
+
+  // Admits waiting students of every room as their rates allow: (exam, user) in order.
+  std::vector<std::pair<std::string, int64_t>> Tick();
+  // Moves every room's rate: down when the platform is overloaded, up otherwise.
+  void Adapt(bool overloaded);
+
+  // Operator's controls. kNotFound if nobody ever arrived for that exam.
+  Status SetPaused(const std::string& exam_id, bool paused);
+  Status SetMaxRate(const std::string& exam_id, double max_rate);
+  Status LetThrough(const std::string& exam_id, TimePoint opens, int64_t user_id);
+  void Unadmit(const std::string& exam_id, int64_t user_id);
+  std::optional<RoomStatus> StatusOf(const std::string& exam_id) const;
+  // Sum over rooms, for /metrics.
+  RoomStatus Totals() const;
+
+ private:
+  WaitingRoom& RoomFor(const std::string& exam_id, TimePoint opens);  // REQUIRES: mu_ held
+  RoomEntry EntryFor(const std::string& exam_id, int64_t user_id, const Place& p) const;
+
+  const WaitingRoomOptions options_;
+  const Clock& clock_;
+  const std::string key_;
+  mutable std::mutex mu_;
+  std::map<std::string, WaitingRoom> rooms_;
+};
+
+}  // namespace pupitre::guard
