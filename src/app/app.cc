@@ -127,7 +127,7 @@ int Serve(const Config& config, bool demo) {
   guard::WaitingRoomOptions room_options;
   room_options.rate = config.waiting_room.initial_rate;
   room_options.max_rate = config.waiting_room.max_rate;
-  room_options.min_rate = std::min(1.0, config.waiting_room.initial_rate);
+  room_options.min_rate = config.waiting_room.min_rate;
   guard::WaitingRooms rooms(room_options, clock, auth::RandomHex(32));
   api::Api api(config, n.accounts(), n.exams(), guard, rooms, n.metrics(), n.workers(), clock);
   http::ServerOptions opts;

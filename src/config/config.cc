@@ -138,10 +138,12 @@ Result<Config> ParseConfig(std::string_view toml_text) {
 
   TableReader room(Section(root, "waiting_room", problem), "waiting_room", problem);
   room.Double("initial_rate", c.waiting_room.initial_rate, 0.1, 1'000'000);
+  room.Double("min_rate", c.waiting_room.min_rate, 0.1, 1'000'000);
   room.Double("max_rate", c.waiting_room.max_rate, 0.1, 1'000'000);
-  room.RejectUnknown({"initial_rate", "max_rate"});
-  if (problem.empty() && c.waiting_room.initial_rate > c.waiting_room.max_rate) {
-    problem = "waiting_room.initial_rate: must not exceed waiting_room.max_rate";
+  room.RejectUnknown({"initial_rate", "min_rate", "max_rate"});
+  if (problem.empty() && !(c.waiting_room.min_rate <= c.waiting_room.initial_rate &&
+                           c.waiting_room.initial_rate <= c.waiting_room.max_rate)) {
+    problem = "waiting_room.initial_rate: must be between waiting_room.min_rate and max_rate";
   }
 
   TableReader exam(Section(root, "exam", problem), "exam", problem);

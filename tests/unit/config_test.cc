@@ -205,6 +205,17 @@ TEST(ConfigTest, GuardSectionIsAppliedAndChecked) {
               HasSubstr("guard.initial_limit"));
 }
 
+TEST(ConfigTest, WaitingRoomSectionIsAppliedAndChecked) {
+  auto r = ParseConfig("[waiting_room]\ninitial_rate = 5\nmin_rate = 2\nmax_rate = 9.5\n");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_DOUBLE_EQ(r->waiting_room.initial_rate, 5);
+  EXPECT_DOUBLE_EQ(r->waiting_room.min_rate, 2);
+  EXPECT_DOUBLE_EQ(r->waiting_room.max_rate, 9.5);
+  EXPECT_THAT(ErrorOf("[waiting_room]\ninitial_rate = 50\nmax_rate = 10\n"),
+              HasSubstr("waiting_room.initial_rate"));
+  EXPECT_THAT(ErrorOf("[waiting_room]\nrate = 5\n"), HasSubstr("waiting_room.rate: unknown key"));
+}
+
 TEST(ConfigTest, ListenWithoutPortIsRefused) {
   EXPECT_THAT(ErrorOf("[server]\nlisten = \"localhost\"\n"), HasSubstr("server.listen"));
 }

@@ -1,0 +1,260 @@
+// The waiting room over real HTTP: with admission set tiny, a crowd arriving together is
+// admitted in ticket order with no error, places only go down and the estimate is honest;
+// early arrivals are drawn at random at opening; tickets cannot be forged; the operator can
+// pause admission and let a student through.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "testkit/exam_fixture.h"
+
+namespace pupitre::testkit {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+std::string RoomConfig(double rate) {
+  // A fixed rate, so that the estimates can be judged against the real waits.
+  return FastTestConfig() +
+         fmt::format("[waiting_room]\ninitial_rate = {}\nmin_rate = {}\nmax_rate = {}\n", rate,
+                     rate, rate);
+}
+
+// Paces a polling loop (it synchronises nothing: every check is on a server response).
+void PollPause(std::chrono::milliseconds d) {
+  std::mutex m;
+  std::condition_variable cv;
+  std::unique_lock lock(m);
+  cv.wait_for(lock, d);
+}
+
+struct Student {
+  std::unique_ptr<HttpClient> client;
+  int index = 0;
+  SteadyClock::time_point arrived;
+  bool waited = false;
+  std::string ticket;
+  int64_t ticket_number = 0;
+  int64_t first_eta_ms = 0;
+  int64_t last_position = 0;
+  double waited_ms = 0;
+  int64_t attempt_id = 0;
+  int errors = 0;
+  int positions_up = 0;
+};
+
+class RoomTest : public ::testing::Test {
+ protected:
+  void Boot(double rate, std::chrono::seconds opens_in = -std::chrono::hours(1)) {
+    server_ = std::make_unique<ChildServer>(dir_.path(), RoomConfig(rate), /*demo=*/true);
+    ASSERT_TRUE(server_->Start()) << server_->log();
+    HttpClient teacher(server_->port());
+    ASSERT_EQ(teacher.Login("teacher", "teacher-demo").status, 200);
+    ASSERT_EQ(teacher.Post("/api/exams", TestExamToml("room-exam", opens_in)).status, 201);
+    ASSERT_EQ(teacher.Post("/api/exams/room-exam/publish").status, 200);
+  }
+
+  std::vector<Student> LogIn(int first, int count) {
+    std::vector<Student> out(count);
+    for (int i = 0; i < count; ++i) {
+      out[i].index = first + i;
+      out[i].client = std::make_unique<HttpClient>(server_->port());
+      EXPECT_EQ(out[i].client->Login(StudentLogin(first + i), "student-demo").status, 200);
+    }
+    return out;
+  }
+
+  static void Arrive(Student& s) {
+    s.arrived = SteadyClock::now();
+    auto r = s.client->Post("/api/exams/room-exam/start");
+    if (r.status == 200) {
+      s.attempt_id = r.json().at("attempt").at("id").as_int64();
+    } else if (r.status == 202) {
+      const auto body = r.json();
+      const auto& w = body.at("waiting");
+      s.waited = true;
+      s.ticket = std::string(w.at("ticket").as_string());
+      s.ticket_number = w.at("ticket_number").as_int64();
+      s.last_position = w.at("position").as_int64();
+      s.first_eta_ms = w.at("eta_ms").is_null() ? -1 : w.at("eta_ms").as_int64();
+    } else {
+      ++s.errors;
+    }
+  }
+
+  // Polls until admitted (or the deadline); true when admitted.
+  static bool PollOnce(Student& s) {
+    auto r = s.client->Send(boost::beast::http::verb::get, "/api/exams/room-exam/waiting-room",
+                            "", {{"X-Waiting-Ticket", s.ticket}});
+    if (r.status != 200) {
+      ++s.errors;
+      return false;
+    }
+    const auto body = r.json();
+    const auto& w = body.at("waiting");
+    if (w.at("admitted").as_bool()) {
+      if (w.as_object().contains("attempt_id")) {
+        s.attempt_id = w.at("attempt_id").as_int64();
+        s.waited_ms =
+            std::chrono::duration<double, std::milli>(SteadyClock::now() - s.arrived).count();
+        return true;
+      }
+      return false;  // admitted, the attempt is being created
+    }
+    int64_t pos = w.at("position").as_int64();
+    if (pos > s.last_position && !w.at("before_opening").as_bool()) ++s.positions_up;
+    s.last_position = pos;
+    return false;
+  }
+
+  // Every waiting student polls (paced) until admitted; bounded by `limit`.
+  static void WaitForAll(std::vector<Student>& students, int threads,
+                         std::chrono::seconds limit) {
+    const auto deadline = SteadyClock::now() + limit;
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) {
+      pool.emplace_back([&, t] {
+        std::vector<Student*> mine;
+        for (size_t i = t; i < students.size(); i += threads) {
+          if (students[i].attempt_id == 0) mine.push_back(&students[i]);
+        }
+        while (!mine.empty() && SteadyClock::now() < deadline) {
+          for (auto it = mine.begin(); it != mine.end();) {
+            it = PollOnce(**it) ? mine.erase(it) : it + 1;
+          }
+          PollPause(std::chrono::milliseconds(50));
+        }
+      });
+    }
+    for (auto& th : pool) th.join();
+  }
+
+  TempDir dir_;
+  std::unique_ptr<ChildServer> server_;
+};
+
+TEST_F(RoomTest, ACrowdOverTinyCapacityIsAdmittedInTicketOrderWithHonestEstimates) {
+  constexpr int kStudents = 300;
+  constexpr int kThreads = 10;
+  constexpr double kRate = 25;  // starts admitted per second
+  Boot(kRate);
+  auto students = LogIn(1, kStudents);
+  {
+    std::vector<std::thread> pool;
+    for (int t = 0; t < kThreads; ++t) {
+      pool.emplace_back([&, t] {
+        for (int i = t; i < kStudents; i += kThreads) Arrive(students[i]);
+      });
+    }
+    for (auto& th : pool) th.join();
+  }
+  int waiting = 0;
+  for (const auto& s : students) waiting += s.waited;
+  ASSERT_GT(waiting, kStudents / 2) << "the crowd was not queued: nothing is tested";
+
+  WaitForAll(students, kThreads, std::chrono::seconds(120));
+
+  std::vector<const Student*> queued;
+  for (const auto& s : students) {
+    EXPECT_EQ(s.errors, 0) << "student " << s.index << " got an error";
+    EXPECT_GT(s.attempt_id, 0) << "student " << s.index << " was never admitted";
+    EXPECT_EQ(s.positions_up, 0) << "student " << s.index << "'s place went up";
+    if (s.waited) queued.push_back(&s);
+  }
+  std::sort(queued.begin(), queued.end(),
+            [](auto* a, auto* b) { return a->ticket_number < b->ticket_number; });
+  for (size_t i = 1; i < queued.size(); ++i) {
+    EXPECT_LT(queued[i - 1]->attempt_id, queued[i]->attempt_id)
+        << "ticket " << queued[i]->ticket_number << " was admitted before ticket "
+        << queued[i - 1]->ticket_number;
+  }
+  int judged = 0, honest = 0;
+  for (const auto* s : queued) {
+    if (s->waited_ms < 2000) continue;  // short waits are dominated by polling granularity
+    ++judged;
+    if (std::abs(s->waited_ms - s->first_eta_ms) <= 0.5 * s->waited_ms) ++honest;
+  }
+  ASSERT_GT(judged, 100);
+  EXPECT_EQ(honest, judged) << "estimates off by more than 50% for " << judged - honest
+                            << " of " << judged << " students";
+}
+
+TEST_F(RoomTest, EarlyArrivalsAreDrawnAtRandomThenLateOnesQueueBehind) {
+  Boot(50, std::chrono::seconds(3));
+  constexpr int kEarly = 30;
+  auto early = LogIn(1, kEarly);
+  for (auto& s : early) {
+    Arrive(s);
+    ASSERT_TRUE(s.waited) << "admitted before the doors opened";
+  }
+  WaitForAll(early, 3, std::chrono::seconds(60));
+  std::vector<const Student*> order;
+  for (const auto& s : early) {
+    ASSERT_GT(s.attempt_id, 0);
+    order.push_back(&s);
+  }
+  std::sort(order.begin(), order.end(),
+            [](auto* a, auto* b) { return a->attempt_id < b->attempt_id; });
+  int in_arrival_order = 0;
+  for (size_t i = 0; i < order.size(); ++i) in_arrival_order += order[i]->index == int(i + 1);
+  EXPECT_LT(in_arrival_order, kEarly) << "admitted exactly in arrival order: no draw happened";
+
+  auto late = LogIn(100, 1);
+  Arrive(late[0]);
+  if (late[0].waited) {
+    EXPECT_GT(late[0].ticket_number, kEarly) << "a late arrival went ahead of early ones";
+    WaitForAll(late, 1, std::chrono::seconds(30));
+  }
+  EXPECT_GT(late[0].attempt_id, order.back()->attempt_id);
+}
+
+TEST_F(RoomTest, OperatorPausesAdmissionAndLetsAStudentThrough) {
+  Boot(1);
+  auto s = LogIn(1, 3);
+  for (auto& st : s) Arrive(st);
+  ASSERT_GT(s[0].attempt_id, 0) << "the first arrival fits in the rate";
+  ASSERT_TRUE(s[1].waited && s[2].waited);
+
+  HttpClient op(server_->port());
+  ASSERT_EQ(op.Login("admin", "admin-demo").status, 200);
+  auto paused = op.Put("/api/admin/exams/room-exam/admission", R"({"paused":true})");
+  ASSERT_EQ(paused.status, 200) << paused.body;
+  EXPECT_TRUE(paused.json().at("paused").as_bool());
+  EXPECT_EQ(paused.json().at("waiting").as_int64(), 2);
+
+  auto through = op.Post("/api/admin/exams/room-exam/let-through", R"({"login":"student0003"})");
+  ASSERT_EQ(through.status, 200) << through.body;
+  EXPECT_TRUE(PollOnce(s[2])) << "let through, yet still waiting";
+  EXPECT_FALSE(PollOnce(s[1]));
+  auto status = s[1].client->Send(boost::beast::http::verb::get,
+                                  "/api/exams/room-exam/waiting-room", "",
+                                  {{"X-Waiting-Ticket", s[1].ticket}});
+  EXPECT_TRUE(status.json().at("waiting").at("eta_ms").is_null()) << "an estimate while paused";
+  EXPECT_TRUE(status.json().at("waiting").at("paused").as_bool());
+
+  // A ticket altered to claim another place, or someone else's ticket, is refused.
+  std::string forged = s[1].ticket;
+  forged[forged.size() - 1] = forged.back() == 'a' ? 'b' : 'a';
+  auto bad = s[1].client->Send(boost::beast::http::verb::get,
+                               "/api/exams/room-exam/waiting-room", "",
+                               {{"X-Waiting-Ticket", forged}});
+  EXPECT_EQ(bad.status, 403);
+  auto not_mine = s[0].client->Send(boost::beast::http::verb::get,
+                                    "/api/exams/room-exam/waiting-room", "",
+                                    {{"X-Waiting-Ticket", s[1].ticket}});
+  EXPECT_EQ(not_mine.status, 403);
+
+  // A student cannot use the operator's controls.
+  EXPECT_EQ(s[1].client->Put("/api/admin/exams/room-exam/admission", R"({"paused":false})").status,
+            403);
+  ASSERT_EQ(op.Put("/api/admin/exams/room-exam/admission", R"({"paused":false})").status, 200);
+  WaitForAll(s, 1, std::chrono::seconds(30));
+  EXPECT_GT(s[1].attempt_id, 0) << "admission did not resume";
+}
+
+}  // namespace
+}  // namespace pupitre::testkit
