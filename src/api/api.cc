@@ -51,6 +51,19 @@ struct Context {
         .fetch_add(1, std::memory_order_relaxed);
     responder.Send(std::move(res));
   }
+  // Answers with an event stream; the guard's slot is released (a stream is not work).
+  std::shared_ptr<http::EventStream> OpenStream() {
+    if (guard) {
+      guard->Release(std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() -
+                                                        admitted_at));
+      guard = nullptr;
+    }
+    metrics->http_requests
+        .At(fmt::format("route=\"{}\",method=\"GET\",status=\"200\"", route))
+        .fetch_add(1, std::memory_order_relaxed);
+    http::Response header{bhttp::status::ok, req.version()};
+    return responder.OpenStream(std::move(header));
+  }
   void Json(unsigned status, const json::value& v) {
     Send(http::MakeJsonResponse(req, status, json::serialize(v)));
   }
@@ -261,13 +274,14 @@ std::string CsvField(std::string_view s) {
 }  // namespace
 
 Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exams,
-         guard::AdmissionController& guard, guard::WaitingRooms& rooms, Metrics& metrics,
-         asio::thread_pool& workers, const Clock& clock)
+         guard::AdmissionController& guard, guard::WaitingRooms& rooms, RoomFeed& feed,
+         Metrics& metrics, asio::thread_pool& workers, const Clock& clock)
     : config_(config),
       accounts_(accounts),
       exams_(exams),
       guard_(guard),
       rooms_(rooms),
+      feed_(feed),
       metrics_(metrics),
       workers_(workers),
       clock_(clock) {
@@ -304,6 +318,8 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
   add(verb::post, "/api/exams/*/start", "start", Access::kStudent, A::kExamStart, &Api::Start);
   add(verb::get, "/api/exams/*/waiting-room", "waiting_room", Access::kStudent, A::kStatus,
       &Api::WaitingRoomStatus);
+  add(verb::get, "/api/exams/*/waiting-room/events", "waiting_room_events", Access::kStudent,
+      A::kStatus, &Api::WaitingRoomEvents);
   add(verb::get, "/api/admin/exams/*/admission", "admission", Access::kAdmin, A::kInteractive,
       &Api::GetAdmission);
   add(verb::put, "/api/admin/exams/*/admission", "admission_set", Access::kAdmin,
@@ -738,18 +754,8 @@ void Api::Paper(const std::shared_ptr<Context>& c) {
 
 namespace {
 
-json::object PlaceJson(const guard::RoomEntry& e) {
-  json::object o{{"admitted", e.place.admitted},
-                 {"position", e.place.position},
-                 {"ticket_number", e.place.ticket},
-                 {"before_opening", e.place.before_opening},
-                 {"paused", !e.place.eta.has_value()}};
-  o["eta_ms"] = e.place.eta ? json::value(e.place.eta->count()) : json::value(nullptr);
-  if (!e.ticket.empty()) o["ticket"] = e.ticket;
-  // How soon to ask again: often near the front, rarely far back (no refresh storm).
-  int64_t poll = e.place.eta ? std::clamp<int64_t>(e.place.eta->count() / 4, 500, 10'000) : 5'000;
-  o["poll_after_ms"] = poll;
-  return o;
+json::value PlaceJson(const guard::RoomEntry& e, int64_t now_ms) {
+  return json::parse(PlaceJsonText(e, now_ms));
 }
 
 }  // namespace
@@ -767,7 +773,7 @@ void Api::Start(const std::shared_ptr<Context>& c) {
   guard::RoomEntry entry =
       rooms_.Arrive(exam_id, FromUnixMs((*e)->spec->opens_ms), c->who->user_id);
   if (entry.place.admitted) return StartAttempt(c, exam_id);
-  c->Json(202, {{"waiting", PlaceJson(entry)}, {"server_now_ms", ToUnixMs(clock_.Now())}});
+  c->Json(202, {{"waiting", PlaceJson(entry, ToUnixMs(clock_.Now()))}, {"server_now_ms", ToUnixMs(clock_.Now())}});
 }
 
 void Api::StartAttempt(const std::shared_ptr<Context>& c, const std::string& exam_id) {
@@ -798,7 +804,23 @@ void Api::WaitingRoomStatus(const std::shared_ptr<Context>& c) {
   }
   auto entry = rooms_.Find(exam_id, c->who->user_id);
   if (!entry) return c->Fail(Error::NotFound("you are not in this exam's waiting room"));
-  c->Json(200, {{"waiting", PlaceJson(*entry)}, {"server_now_ms", ToUnixMs(clock_.Now())}});
+  c->Json(200, {{"waiting", PlaceJson(*entry, ToUnixMs(clock_.Now()))}, {"server_now_ms", ToUnixMs(clock_.Now())}});
+}
+
+void Api::WaitingRoomEvents(const std::shared_ptr<Context>& c) {
+  const std::string& exam_id = c->param(0);
+  auto ticket = c->req["X-Waiting-Ticket"];
+  if (!ticket.empty()) {
+    auto t = rooms_.Verify(std::string(ticket));
+    if (!t.ok()) return c->Fail(t.error());
+    if (t->user_id != c->who->user_id || t->exam_id != exam_id) {
+      return c->Fail(Error::Forbidden("this waiting-room ticket is not yours"));
+    }
+  }
+  if (!exams_.AttemptIdOf(exam_id, c->who->user_id) && !rooms_.Find(exam_id, c->who->user_id)) {
+    return c->Fail(Error::NotFound("you are not in this exam's waiting room"));
+  }
+  feed_.Subscribe(exam_id, c->who->user_id, c->OpenStream());
 }
 
 void Api::GetAdmission(const std::shared_ptr<Context>& c) {

@@ -15,6 +15,7 @@
 #include "config/config.h"
 #include "exam/exam_service.h"
 #include "guard/admission.h"
+#include "api/room_feed.h"
 #include "guard/waiting_rooms.h"
 #include "http/server.h"
 
@@ -27,8 +28,8 @@ class Api {
   // REQUIRES: every argument outlives the Api. `workers` runs slow work (password hashing);
   // `guard` decides which requests run now, wait or are refused.
   Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exams,
-      guard::AdmissionController& guard, guard::WaitingRooms& rooms, Metrics& metrics,
-      boost::asio::thread_pool& workers, const Clock& clock);
+      guard::AdmissionController& guard, guard::WaitingRooms& rooms, RoomFeed& feed,
+      Metrics& metrics, boost::asio::thread_pool& workers, const Clock& clock);
 
   // The server's handler and per-route body limit.
   void Handle(http::Request&& req, const http::RequestInfo& info, http::Responder responder);
@@ -78,6 +79,7 @@ class Api {
   void Paper(const std::shared_ptr<Context>& c);
   void Start(const std::shared_ptr<Context>& c);
   void WaitingRoomStatus(const std::shared_ptr<Context>& c);
+  void WaitingRoomEvents(const std::shared_ptr<Context>& c);
   void GetAdmission(const std::shared_ptr<Context>& c);
   void SetAdmission(const std::shared_ptr<Context>& c);
   void LetThrough(const std::shared_ptr<Context>& c);
@@ -92,6 +94,7 @@ class Api {
   exam::ExamService& exams_;
   guard::AdmissionController& guard_;
   guard::WaitingRooms& rooms_;
+  RoomFeed& feed_;
   Metrics& metrics_;
   boost::asio::thread_pool& workers_;
   const Clock& clock_;

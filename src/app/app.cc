@@ -129,7 +129,9 @@ int Serve(const Config& config, bool demo) {
   room_options.max_rate = config.waiting_room.max_rate;
   room_options.min_rate = config.waiting_room.min_rate;
   guard::WaitingRooms rooms(room_options, clock, auth::RandomHex(32));
-  api::Api api(config, n.accounts(), n.exams(), guard, rooms, n.metrics(), n.workers(), clock);
+  api::RoomFeed feed(rooms, n.exams(), clock);
+  api::Api api(config, n.accounts(), n.exams(), guard, rooms, feed, n.metrics(), n.workers(),
+               clock);
   http::ServerOptions opts;
   const std::string& listen = config.server.listen;
   size_t colon = listen.rfind(':');
@@ -194,6 +196,7 @@ int Serve(const Config& config, bool demo) {
                           rooms.Unadmit(exam_id, user_id);
                         });
       }
+      feed.Publish();
       // Once a second, the admission rate follows what the platform absorbs.
       if (++sweeps % 10 == 0) {
         const guard::Stats g = guard.stats();

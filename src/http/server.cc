@@ -1,6 +1,8 @@
 #include "http/server.h"
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
@@ -19,6 +21,8 @@
 #include <condition_variable>
 #include <mutex>
 #include <optional>
+#include <deque>
+#include <sstream>
 #include <unordered_set>
 
 namespace pupitre::http {
@@ -68,6 +72,7 @@ class ConnectionSet {
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
+  friend class EventStream;
   Connection(Server& server, tcp::socket socket, ConnectionSet& set)
       : server_(server), stream_(std::move(socket)), buffer_(64 * 1024), set_(set) {
     beast::error_code ec;
@@ -98,8 +103,45 @@ class Connection : public std::enable_shared_from_this<Connection> {
                        });
   }
 
-  // Closes the connection if it is waiting for a next request. Runs on the connection's loop.
+  // Switches to an event stream: writes `header`, then whatever is pushed. On the loop.
+  void StartStream(Response&& header) {
+    assert(!answered_);
+    answered_ = true;
+    streaming_ = true;
+    header.keep_alive(false);
+    header.set(bhttp::field::content_type, "text/event-stream");
+    header.set(bhttp::field::cache_control, "no-store");
+    header.set("X-Accel-Buffering", "no");
+    std::ostringstream os;
+    os << header.base();
+    out_.push_back(os.str());
+    if (counted_in_flight_) {  // a stream is not a request in flight: shutdown need not wait
+      counted_in_flight_ = false;
+      server_.in_flight_.fetch_sub(1);
+    }
+    WriteNext();
+    // Anything the client sends, or its going away, ends the stream.
+    stream_.expires_never();
+    stream_.socket().async_read_some(
+        asio::buffer(drain_), [self = shared_from_this()](beast::error_code, size_t) {
+          self->Close();
+        });
+    Heartbeat();
+  }
+
+  // Queues one event on a stream. On the loop.
+  void PushEvent(std::string text) {
+    if (!streaming_ || closed_) return;
+    if (out_.size() >= EventStream::kMaxQueued) return Close();  // too slow: let it go
+    out_.push_back(std::move(text));
+    if (!writing_) WriteNext();
+  }
+
+  bool closed() const { return closed_.load(); }
+
+  // Closes the connection if it is waiting for a next request, or streams. On the loop.
   void CloseIfIdle() {
+    if (streaming_) return Close();
     if (idle_) {
       beast::error_code ec;
       stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
@@ -172,9 +214,36 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void Close() {
+    if (closed_.exchange(true)) return;
+    heartbeat_.cancel();
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     stream_.close();
+  }
+
+  void WriteNext() {
+    if (out_.empty() || closed_) {
+      writing_ = false;
+      return;
+    }
+    writing_ = true;
+    stream_.expires_after(std::chrono::milliseconds(server_.options_.write_timeout_ms));
+    asio::async_write(stream_, asio::buffer(out_.front()),
+                      [self = shared_from_this()](beast::error_code ec, size_t) {
+                        self->stream_.expires_never();
+                        if (ec) return self->Close();
+                        self->out_.pop_front();
+                        self->WriteNext();
+                      });
+  }
+
+  void Heartbeat() {
+    heartbeat_.expires_after(std::chrono::milliseconds(server_.options_.heartbeat_ms));
+    heartbeat_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || self->closed_) return;
+      self->PushEvent(": heartbeat\n\n");
+      self->Heartbeat();
+    });
   }
 
   Server& server_;
@@ -188,6 +257,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool keep_alive_ = true;
   bool answered_ = false;
   bool counted_in_flight_ = false;
+  // Event stream state.
+  bool streaming_ = false;
+  bool writing_ = false;
+  std::atomic<bool> closed_{false};  // read from other threads by EventStream::closed()
+  std::deque<std::string> out_;
+  char drain_[256];
+  asio::steady_timer heartbeat_{stream_.get_executor()};
 };
 
 void Responder::Send(Response&& response) const {
@@ -197,6 +273,30 @@ void Responder::Send(Response&& response) const {
 }
 
 asio::any_io_executor Responder::executor() const { return conn_->executor(); }
+
+std::shared_ptr<EventStream> Responder::OpenStream(Response&& header) const {
+  asio::post(conn_->executor(), [c = conn_, h = std::move(header)]() mutable {
+    c->StartStream(std::move(h));
+  });
+  return std::make_shared<EventStream>(conn_);
+}
+
+bool EventStream::Push(std::string_view event, std::string_view data) const {
+  auto c = conn_.lock();
+  if (!c) return false;
+  std::string text = fmt::format("event: {}\ndata: {}\n\n", event, data);
+  asio::post(c->executor(), [c, t = std::move(text)]() mutable { c->PushEvent(std::move(t)); });
+  return true;
+}
+
+bool EventStream::closed() const {
+  auto c = conn_.lock();
+  return !c || c->closed();
+}
+
+void EventStream::Close() const {
+  if (auto c = conn_.lock()) asio::post(c->executor(), [c] { c->Close(); });
+}
 
 namespace {
 ConnectionSet& Connections() {

@@ -29,10 +29,29 @@ class Connection;
 
 // Answers one request, exactly once, from any thread. Copyable; the connection stays alive until
 // the response is sent. Sending twice is a bug (asserted).
+// A server-sent events stream, opened on a request by Responder::OpenStream. Thread-safe.
+// Memory is bounded: a client that does not read falls behind by at most kMaxQueued events,
+// then its stream is closed. A comment line is sent every heartbeat so dead peers are found.
+class EventStream {
+ public:
+  static constexpr size_t kMaxQueued = 32;
+  explicit EventStream(std::weak_ptr<Connection> c) : conn_(std::move(c)) {}
+  // Queues one event: `event` names it, `data` is one line (no newline). False once closed.
+  bool Push(std::string_view event, std::string_view data) const;
+  // True once the client went away, was too slow, or Close() was called.
+  bool closed() const;
+  void Close() const;
+
+ private:
+  std::weak_ptr<Connection> conn_;
+};
+
 class Responder {
  public:
   explicit Responder(std::shared_ptr<Connection> c) : conn_(std::move(c)) {}
   void Send(Response&& response) const;
+  // Answers with `header` (its body is ignored) and keeps the connection open for events.
+  std::shared_ptr<EventStream> OpenStream(Response&& header) const;
   // The executor of the connection's event loop, for work that must run there.
   boost::asio::any_io_executor executor() const;
 
@@ -60,6 +79,7 @@ struct ServerOptions {
   int64_t idle_timeout_ms = 75'000;
   int64_t write_timeout_ms = 15'000;
   int64_t max_connections = 20'000;
+  int64_t heartbeat_ms = 15'000;  // event streams: a comment line this often
 };
 
 class Server {

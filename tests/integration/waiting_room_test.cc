@@ -256,5 +256,37 @@ TEST_F(RoomTest, OperatorPausesAdmissionAndLetsAStudentThrough) {
   EXPECT_GT(s[1].attempt_id, 0) << "admission did not resume";
 }
 
+TEST_F(RoomTest, TheWaitingPageIsToldItsPlaceByEventsUntilAdmitted) {
+  Boot(2);
+  auto s = LogIn(1, 6);
+  for (auto& st : s) Arrive(st);
+  Student& last = s.back();
+  ASSERT_TRUE(last.waited);
+  std::vector<int64_t> positions;
+  int64_t attempt = 0;
+  int status = last.client->ReadEvents(
+      "/api/exams/room-exam/waiting-room/events", {{"X-Waiting-Ticket", last.ticket}},
+      [&](const HttpClient::Event& e) {
+        const auto data = boost::json::parse(e.data);
+        if (e.name == "place") positions.push_back(data.at("position").as_int64());
+        if (e.name == "admitted") attempt = data.at("attempt_id").as_int64();
+        return true;  // until the server closes the stream
+      });
+  EXPECT_EQ(status, 200);
+  ASSERT_FALSE(positions.empty()) << "no place was pushed";
+  EXPECT_EQ(positions.front(), last.last_position) << "the first event is the current place";
+  EXPECT_TRUE(std::is_sorted(positions.rbegin(), positions.rend())) << "a place went up";
+  EXPECT_GT(attempt, 0) << "the stream ended without the admission";
+  EXPECT_TRUE(PollOnce(last));
+  EXPECT_EQ(last.attempt_id, attempt);
+
+  auto forged = last.ticket;
+  forged.back() = forged.back() == 'a' ? 'b' : 'a';
+  EXPECT_EQ(s[2].client->ReadEvents("/api/exams/room-exam/waiting-room/events",
+                                    {{"X-Waiting-Ticket", forged}},
+                                    [](const HttpClient::Event&) { return false; }),
+            403);
+}
+
 }  // namespace
 }  // namespace pupitre::testkit

@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 
 #include <boost/asio/connect.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -99,6 +100,58 @@ HttpResult HttpClient::Send(bhttp::verb method, const std::string& target, const
     return out;
   }
   return {};
+}
+
+int HttpClient::ReadEvents(const std::string& target,
+                           const std::map<std::string, std::string>& headers,
+                           const std::function<bool(const Event&)>& keep_going) {
+  asio::io_context ioc;
+  tcp::socket socket(ioc);
+  beast::error_code ec;
+  socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), impl_->port), ec);
+  if (ec) return 0;
+  timeval tv{60, 0};
+  setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::string req = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+  if (!token_.empty()) req += "Authorization: Bearer " + token_ + "\r\n";
+  for (const auto& [k, v] : headers) req += k + ": " + v + "\r\n";
+  req += "\r\n";
+  asio::write(socket, asio::buffer(req), ec);
+  if (ec) return 0;
+  std::string in;
+  int status = 0;
+  size_t body_at = std::string::npos;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  char buf[4096];
+  while (std::chrono::steady_clock::now() < deadline) {
+    size_t n = socket.read_some(asio::buffer(buf), ec);
+    if (ec) break;
+    in.append(buf, n);
+    if (body_at == std::string::npos) {
+      body_at = in.find("\r\n\r\n");
+      if (body_at == std::string::npos) continue;
+      status = std::stoi(in.substr(9, 3));
+      in.erase(0, body_at + 4);
+      if (status != 200) return status;
+    }
+    size_t end;
+    while ((end = in.find("\n\n")) != std::string::npos) {
+      std::string block = in.substr(0, end);
+      in.erase(0, end + 2);
+      Event e;
+      size_t pos = 0;
+      while (pos < block.size()) {
+        size_t nl = block.find('\n', pos);
+        std::string line = block.substr(pos, nl == std::string::npos ? nl : nl - pos);
+        pos = nl == std::string::npos ? block.size() : nl + 1;
+        if (line.rfind("event: ", 0) == 0) e.name = line.substr(7);
+        if (line.rfind("data: ", 0) == 0) e.data = line.substr(6);
+      }
+      if (e.name.empty()) continue;  // a heartbeat comment
+      if (!keep_going(e)) return status;
+    }
+  }
+  return status;
 }
 
 HttpResult HttpClient::Login(const std::string& login, const std::string& password) {

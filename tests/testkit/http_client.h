@@ -6,6 +6,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -37,6 +38,15 @@ class HttpClient {
   HttpResult Put(const std::string& target, const std::string& body) {
     return Send(boost::beast::http::verb::put, target, body);
   }
+
+  struct Event {
+    std::string name;
+    std::string data;
+  };
+  // Opens a server-sent events stream on a new connection and collects its events until the
+  // server closes it, `keep_going` returns false, or 60 s pass. Returns the status line's code.
+  int ReadEvents(const std::string& target, const std::map<std::string, std::string>& headers,
+                 const std::function<bool(const Event&)>& keep_going);
 
   // Logs in and uses the bearer token from then on. Returns the login response.
   HttpResult Login(const std::string& login, const std::string& password);

@@ -1,0 +1,54 @@
+#pragma once
+// Pushes waiting-room places to the students watching them over server-sent events, so that
+// the waiting page never needs reloading. Thread-safe.
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "exam/exam_service.h"
+#include "guard/waiting_rooms.h"
+#include "http/server.h"
+
+namespace pupitre::api {
+
+class RoomFeed {
+ public:
+  // REQUIRES: both outlive the feed.
+  RoomFeed(guard::WaitingRooms& rooms, exam::ExamService& exams, const Clock& clock)
+      : rooms_(rooms), exams_(exams), clock_(clock) {}
+
+  // Sends the student's place now, then on every change (at most once a second), and a last
+  // "admitted" event with the attempt id, after which the stream closes.
+  void Subscribe(const std::string& exam_id, int64_t user_id,
+                 std::shared_ptr<http::EventStream> stream);
+
+  // Sends what is due. Call every 100 ms or so.
+  void Publish();
+
+  size_t subscribers() const;
+
+ private:
+  struct Sub {
+    std::string exam_id;
+    int64_t user_id;
+    std::shared_ptr<http::EventStream> stream;
+    int64_t last_sent_ms = 0;
+    int64_t last_position = -1;
+  };
+  // Sends one update; false when the subscription is over.
+  bool SendUpdate(Sub& s, int64_t now_ms, bool force);
+
+  guard::WaitingRooms& rooms_;
+  exam::ExamService& exams_;
+  const Clock& clock_;
+  mutable std::mutex mu_;
+  std::vector<Sub> subs_;
+};
+
+// The JSON of a place, as sent by both the waiting-room route and the feed.
+std::string PlaceJsonText(const guard::RoomEntry& e, int64_t now_ms);
+
+}  // namespace pupitre::api
