@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <sys/resource.h>
+
 #include <cstdio>
 #include <future>
 #include <regex>
@@ -52,9 +54,9 @@ void Node::Close() {
   if (writer_) writer_->Stop();
 }
 
-Status Node::SeedDemo() {
+Status Node::SeedDemo(int student_count) {
   if (accounts_->user_count() > 0) return OkStatus();
-  spdlog::info("seeding the demo dataset (one teacher, one admin, 2,000 students)");
+  spdlog::info("seeding the demo dataset (one teacher, one admin, {} students)", student_count);
   auto teacher = accounts_->CreateUsers({{"teacher", "Demo Teacher", auth::Role::kTeacher,
                                           "teacher-demo"},
                                          {"admin", "Demo Operator", auth::Role::kAdmin,
@@ -64,7 +66,7 @@ Status Node::SeedDemo() {
   auto hash = auth::HashPassword("student-demo", accounts_->cost());
   if (!hash.ok()) return hash.take_error();
   std::vector<store::UserRecord> students;
-  for (int i = 1; i <= 2000; ++i) {
+  for (int i = 1; i <= student_count; ++i) {
     std::string login = fmt::format("student{:04d}", i);
     students.push_back({0, login, fmt::format("Student {:04d}", i), "student", *hash});
   }
@@ -101,7 +103,19 @@ Status Node::SeedDemo() {
   return done.get_future().get();
 }
 
-int Serve(const Config& config, bool demo) {
+namespace {
+// Each connection is a file descriptor: take every one the system allows this process.
+void RaiseFileLimit() {
+  rlimit r{};
+  if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+    r.rlim_cur = r.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &r);
+  }
+}
+}  // namespace
+
+int Serve(const Config& config, int demo_students) {
+  RaiseFileLimit();
   SystemClock clock;
   auto node = Node::Open(config, clock);
   if (!node.ok()) {
@@ -109,8 +123,8 @@ int Serve(const Config& config, bool demo) {
     return 1;
   }
   Node& n = **node;
-  if (demo) {
-    if (auto s = n.SeedDemo(); !s.ok()) {
+  if (demo_students > 0) {
+    if (auto s = n.SeedDemo(demo_students); !s.ok()) {
       spdlog::error("cannot seed the demo dataset: {}", s.error().message);
       return 1;
     }

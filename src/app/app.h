@@ -31,9 +31,9 @@ class Node {
   store::Writer& writer() { return *writer_; }
   boost::asio::thread_pool& workers() { return *workers_; }
 
-  // Fills an empty store with the demo dataset (see docs/demo.md). Does nothing if the store
-  // already has users.
-  Status SeedDemo();
+  // Fills an empty store with the demo dataset (README: one teacher, one admin, `students`
+  // students, one course, one published exam open now). Does nothing if the store has users.
+  Status SeedDemo(int students);
 
   // Commits what is queued and stops the writer and workers. Idempotent.
   void Close();
@@ -51,7 +51,8 @@ class Node {
   std::unique_ptr<exam::ExamService> exams_;
 };
 
-// Runs `pupitre serve` until SIGINT or SIGTERM. Returns the process exit code.
-int Serve(const Config& config, bool demo);
+// Runs `pupitre serve` until SIGINT or SIGTERM, after seeding the demo dataset with
+// `demo_students` students when that is not 0. Returns the process exit code.
+int Serve(const Config& config, int demo_students);
 
 }  // namespace pupitre

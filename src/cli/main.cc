@@ -49,7 +49,10 @@ int main(int argc, char** argv) {
   serve->add_option("--config", config_path, "TOML configuration file")->check(CLI::ExistingFile);
   serve->add_option("--data-dir", data_dir, "Where the store lives (overrides store.data_dir)");
   serve->add_option("--listen", listen, "host:port (overrides server.listen)");
+  int demo_students = 2000;
   serve->add_flag("--demo", demo, "Seed the demo dataset into an empty store");
+  serve->add_option("--demo-students", demo_students, "Students in the demo dataset")
+      ->check(CLI::Range(1, 1'000'000));
 
   auto* admin = app.add_subcommand("admin", "Manage accounts in a data directory");
   admin->require_subcommand(1);
@@ -75,7 +78,7 @@ int main(int argc, char** argv) {
   if (!LoadConfig(config_path, data_dir, listen, config)) return 2;
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
 
-  if (*serve) return pupitre::Serve(config, demo);
+  if (*serve) return pupitre::Serve(config, demo ? demo_students : 0);
 
   pupitre::SystemClock clock;
   auto node = pupitre::Node::Open(config, clock);

@@ -48,7 +48,7 @@ struct Config {
   } guard;
 
   struct WaitingRoom {
-    double initial_rate = 200;  // [waiting_room] initial_rate: exam starts admitted per second
+    double initial_rate = 500;  // [waiting_room] initial_rate: exam starts admitted per second
     double min_rate = 1;        // [waiting_room] min_rate: the automatic rate never goes below
     double max_rate = 5000;     // [waiting_room] max_rate: the automatic rate never goes above
   } waiting_room;

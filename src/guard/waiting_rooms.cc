@@ -114,10 +114,11 @@ std::vector<std::pair<std::string, int64_t>> WaitingRooms::Tick() {
 void WaitingRooms::Adapt(bool overloaded) {
   std::lock_guard lock(mu_);
   for (auto& [exam, room] : rooms_) {
+    // Multiplicative both ways: a morning's crowd builds in seconds, so must the rate.
     if (overloaded) {
-      room.SetRate(room.rate() * 0.8);
+      room.SetRate(room.rate() * 0.7);
     } else if (room.waiting() > 0) {
-      room.SetRate(room.rate() + std::max(1.0, room.rate() * 0.1));
+      room.SetRate(room.rate() + std::max(1.0, room.rate() * 0.5));
     }
   }
 }

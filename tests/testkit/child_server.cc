@@ -107,6 +107,7 @@ bool ChildServer::Start() {
   std::vector<std::string> args{"serve", "--config", config_path, "--data-dir",
                                 data_dir_ + "/store"};
   if (demo_) args.push_back("--demo");
+  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   auto argv = Argv(bin, args);
   std::string log_path = data_dir_ + "/server.log";
   pid_ = fork();

@@ -40,6 +40,11 @@ class ChildServer {
   ChildServer(std::string data_dir, std::string config_text, bool demo = false);
   ~ChildServer();  // SIGKILLs the child if it still runs
 
+  // Extra command-line arguments for `pupitre serve`. Call before Start().
+  void AddArgs(std::vector<std::string> args) { extra_args_ = std::move(args); }
+  // The child's process id (-1 when not running), e.g. to read its memory use.
+  pid_t pid() const { return pid_; }
+
   // Starts the child and waits (at most 60 s) until it prints its listening line.
   // Returns false (with the child's log in `log()`) if it did not come up.
   bool Start();
@@ -54,6 +59,7 @@ class ChildServer {
   std::string data_dir_;
   std::string config_text_;
   bool demo_;
+  std::vector<std::string> extra_args_;
   pid_t pid_ = -1;
   int stdout_fd_ = -1;
   uint16_t port_ = 0;

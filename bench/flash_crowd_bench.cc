@@ -1,0 +1,312 @@
+// The 9 a.m. flash crowd: N already logged-in students start one exam within T seconds
+// (open model: each arrives at its planned time whether or not the server keeps up; latency
+// is measured from that planned time). Each student starts, waits in the waiting room if told
+// to (following its server-sent events, as the page does), fetches the paper and saves one
+// answer. The baseline, in the same run, is the same arrival schedule of GET /healthz on new
+// connections: what the platform costs over bare HTTP.
+//
+// Usage: flash_crowd_bench [--students 10000] [--seconds 10] [--json FILE]
+#include <signal.h>
+#include <sys/resource.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "testkit/child_server.h"
+#include "testkit/http_client.h"
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using Steady = std::chrono::steady_clock;
+using asio::use_awaitable;
+using pupitre::testkit::ChildServer;
+using pupitre::testkit::HttpClient;
+
+namespace {
+
+double Ms(Steady::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+struct Samples {
+  std::vector<double> v;
+  double Pct(double p) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    return v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
+  }
+  double Max() { return v.empty() ? 0 : *std::max_element(v.begin(), v.end()); }
+};
+
+struct Results {
+  Samples start_ms;       // planned arrival -> first answer to POST start (200 or 202)
+  Samples taking_ms;      // planned arrival -> paper in hand (taking the exam)
+  Samples save_ms;        // one save's round trip
+  Samples healthz_ms;     // baseline
+  int immediate = 0;      // admitted at once
+  int queued = 0;         // given a place
+  int64_t peak_position = 0;
+  int errors = 0;
+  std::vector<std::string> error_samples;
+  void Error(std::string what) {
+    ++errors;
+    if (error_samples.size() < 5) error_samples.push_back(std::move(what));
+  }
+};
+
+asio::awaitable<bhttp::response<bhttp::string_body>> Call(beast::tcp_stream& s,
+                                                          beast::flat_buffer& buf, bhttp::verb m,
+                                                          std::string target,
+                                                          const std::string& token,
+                                                          std::string body = "") {
+  bhttp::request<bhttp::string_body> req{m, target, 11};
+  req.set(bhttp::field::host, "127.0.0.1");
+  if (!token.empty()) req.set(bhttp::field::authorization, "Bearer " + token);
+  if (!body.empty()) {
+    req.set(bhttp::field::content_type, "application/json");
+    req.body() = std::move(body);
+  }
+  req.prepare_payload();
+  s.expires_after(std::chrono::seconds(60));
+  co_await bhttp::async_write(s, req, use_awaitable);
+  bhttp::response<bhttp::string_body> res;
+  co_await bhttp::async_read(s, buf, res, use_awaitable);
+  co_return res;
+}
+
+asio::awaitable<void> Connect(beast::tcp_stream& s, uint16_t port) {
+  s.expires_after(std::chrono::seconds(30));
+  co_await s.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
+                           use_awaitable);
+}
+
+// Waits for the "admitted" event on the waiting room's stream; returns the attempt id.
+asio::awaitable<int64_t> AwaitAdmission(uint16_t port, const std::string& token,
+                                        Results& r) {
+  beast::tcp_stream s(co_await asio::this_coro::executor);
+  co_await Connect(s, port);
+  std::string req = "GET /api/exams/demo-exam/waiting-room/events HTTP/1.1\r\nHost: x\r\n"
+                    "Authorization: Bearer " + token + "\r\n\r\n";
+  co_await asio::async_write(s, asio::buffer(req), use_awaitable);
+  std::string in;
+  char chunk[2048];
+  for (;;) {
+    s.expires_after(std::chrono::seconds(120));
+    size_t n = co_await s.async_read_some(asio::buffer(chunk), use_awaitable);
+    in.append(chunk, n);
+    size_t at;
+    while ((at = in.find("\n\n")) != std::string::npos) {
+      std::string block = in.substr(0, at);
+      in.erase(0, at + 2);
+      size_t data = block.find("data: ");
+      if (data == std::string::npos) continue;
+      auto v = boost::json::parse(block.substr(data + 6));
+      if (block.find("event: admitted") != std::string::npos) {
+        co_return v.at("attempt_id").as_int64();
+      }
+      if (block.find("event: place") != std::string::npos) {
+        r.peak_position = std::max(r.peak_position, v.at("position").as_int64());
+      }
+    }
+  }
+}
+
+asio::awaitable<void> Student(uint16_t port, std::string token, Steady::time_point planned,
+                              Results& r) {
+  asio::steady_timer t(co_await asio::this_coro::executor);
+  t.expires_at(planned);
+  co_await t.async_wait(use_awaitable);
+  try {
+    beast::tcp_stream s(co_await asio::this_coro::executor);
+    beast::flat_buffer buf;
+    co_await Connect(s, port);
+    auto start = co_await Call(s, buf, bhttp::verb::post, "/api/exams/demo-exam/start", token);
+    r.start_ms.v.push_back(Ms(Steady::now() - planned));
+    int64_t attempt = 0;
+    if (start.result_int() == 200) {
+      ++r.immediate;
+      attempt = boost::json::parse(start.body()).at("attempt").at("id").as_int64();
+    } else if (start.result_int() == 202) {
+      ++r.queued;
+      auto w = boost::json::parse(start.body()).at("waiting");
+      r.peak_position = std::max(r.peak_position, w.at("position").as_int64());
+      attempt = co_await AwaitAdmission(port, token, r);
+    } else {
+      r.Error(fmt::format("start: {} {}", start.result_int(), start.body().substr(0, 120)));
+      co_return;
+    }
+    auto paper = co_await Call(s, buf, bhttp::verb::get, "/api/exams/demo-exam/paper", token);
+    if (paper.result_int() != 200) {
+      r.Error(fmt::format("paper: {}", paper.result_int()));
+      co_return;
+    }
+    r.taking_ms.v.push_back(Ms(Steady::now() - planned));
+    auto t0 = Steady::now();
+    auto save = co_await Call(s, buf, bhttp::verb::put,
+                              fmt::format("/api/attempts/{}/answers/great-wall", attempt), token,
+                              R"({"seq":1,"value":false})");
+    if (save.result_int() != 200) {
+      r.Error(fmt::format("save: {} {}", save.result_int(), save.body().substr(0, 120)));
+      co_return;
+    }
+    r.save_ms.v.push_back(Ms(Steady::now() - t0));
+  } catch (const std::exception& e) {
+    r.Error(std::string("exception: ") + e.what());
+  }
+}
+
+asio::awaitable<void> Healthz(uint16_t port, Steady::time_point planned, Results& r) {
+  asio::steady_timer t(co_await asio::this_coro::executor);
+  t.expires_at(planned);
+  co_await t.async_wait(use_awaitable);
+  try {
+    beast::tcp_stream s(co_await asio::this_coro::executor);
+    beast::flat_buffer buf;
+    co_await Connect(s, port);
+    auto res = co_await Call(s, buf, bhttp::verb::get, "/healthz", "");
+    if (res.result_int() == 200) r.healthz_ms.v.push_back(Ms(Steady::now() - planned));
+  } catch (const std::exception&) {
+  }
+}
+
+// Logs every student in, `parallel` at a time, over keep-alive connections.
+asio::awaitable<void> LogInRange(uint16_t port, int from, int to, int step,
+                                 std::vector<std::string>& tokens, int& failures) {
+  beast::tcp_stream s(co_await asio::this_coro::executor);
+  beast::flat_buffer buf;
+  co_await Connect(s, port);
+  for (int i = from; i < to; i += step) {
+    auto res = co_await Call(
+        s, buf, bhttp::verb::post, "/api/login", "",
+        fmt::format(R"({{"login":"student{:04d}","password":"student-demo"}})", i + 1));
+    if (res.result_int() != 200) {
+      ++failures;
+      continue;
+    }
+    tokens[i] = std::string(boost::json::parse(res.body()).at("token").as_string());
+  }
+}
+
+int64_t PeakRssKib(pid_t pid) {
+  std::ifstream in(fmt::format("/proc/{}/status", pid));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6));
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int students = 10000;
+  double seconds = 10;
+  std::string json_path;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string a = argv[i];
+    if (a == "--students") students = std::stoi(argv[i + 1]);
+    if (a == "--seconds") seconds = std::stod(argv[i + 1]);
+    if (a == "--json") json_path = argv[i + 1];
+  }
+  rlimit lim{};
+  getrlimit(RLIMIT_NOFILE, &lim);
+  lim.rlim_cur = lim.rlim_max;
+  setrlimit(RLIMIT_NOFILE, &lim);
+
+  pupitre::testkit::TempDir dir;
+  // Cheap password hashing: logins happen before the measured minute, as on the real morning.
+  ChildServer server(dir.path(),
+                     "[server]\nlisten = \"127.0.0.1:0\"\nmax_connections = 40000\n"
+                     "[auth]\nargon2_iterations = 1\nargon2_memory_kib = 64\n",
+                     /*demo=*/true);
+  server.AddArgs({"--demo-students", std::to_string(students)});
+  if (!server.Start()) {
+    std::cerr << "server did not start:\n" << server.log();
+    return 1;
+  }
+  const uint16_t port = server.port();
+
+  std::vector<std::string> tokens(students);
+  int login_failures = 0;
+  {
+    asio::io_context ioc(1);
+    const int parallel = 32;
+    for (int k = 0; k < parallel; ++k) {
+      asio::co_spawn(ioc, LogInRange(port, k, students, parallel, tokens, login_failures),
+                     asio::detached);
+    }
+    auto t0 = Steady::now();
+    ioc.run();
+    std::printf("logged in %d students in %.1f s (%d failures)\n", students,
+                Ms(Steady::now() - t0) / 1000, login_failures);
+  }
+  if (login_failures > 0) return 1;
+
+  auto schedule = [&](int i, Steady::time_point t0) {
+    return t0 + std::chrono::duration_cast<Steady::duration>(
+                    std::chrono::duration<double>(seconds * i / students));
+  };
+  Results r;
+  {
+    asio::io_context ioc(1);
+    auto t0 = Steady::now() + std::chrono::milliseconds(200);
+    for (int i = 0; i < students; ++i) asio::co_spawn(ioc, Healthz(port, schedule(i, t0), r), asio::detached);
+    ioc.run();
+  }
+  {
+    asio::io_context ioc(1);
+    auto t0 = Steady::now() + std::chrono::milliseconds(200);
+    for (int i = 0; i < students; ++i) {
+      asio::co_spawn(ioc, Student(port, tokens[i], schedule(i, t0), r), asio::detached);
+    }
+    ioc.run();
+  }
+  const int64_t rss_kib = PeakRssKib(server.pid());
+  const double base_p99 = r.healthz_ms.Pct(0.99);
+  std::printf("flash crowd: %d students starting within %.0f s\n", students, seconds);
+  std::printf("  errors: %d   admitted at once: %d   queued: %d   peak place in queue: %lld\n",
+              r.errors, r.immediate, r.queued, static_cast<long long>(r.peak_position));
+  std::printf("  %-34s %9s %9s %9s %14s\n", "from planned arrival", "p50 ms", "p99 ms", "max ms",
+              "p99 / healthz");
+  std::printf("  %-34s %9.1f %9.1f %9.1f %14s\n", "healthz (baseline, same schedule)",
+              r.healthz_ms.Pct(0.5), base_p99, r.healthz_ms.Max(), "1.00");
+  std::printf("  %-34s %9.1f %9.1f %9.1f %14.2f\n", "first answer to start (200/202)",
+              r.start_ms.Pct(0.5), r.start_ms.Pct(0.99), r.start_ms.Max(),
+              r.start_ms.Pct(0.99) / std::max(base_p99, 0.001));
+  std::printf("  %-34s %9.1f %9.1f %9.1f %14s\n", "taking the exam (paper in hand)",
+              r.taking_ms.Pct(0.5), r.taking_ms.Pct(0.99), r.taking_ms.Max(), "-");
+  std::printf("  %-34s %9.1f %9.1f %9.1f %14s\n", "one answer save (round trip)",
+              r.save_ms.Pct(0.5), r.save_ms.Pct(0.99), r.save_ms.Max(), "-");
+  std::printf("  server peak resident memory: %.0f MiB\n", rss_kib / 1024.0);
+  for (const auto& e : r.error_samples) std::printf("  error: %s\n", e.c_str());
+  const bool ok = r.errors == 0 && static_cast<int>(r.taking_ms.v.size()) == students &&
+                  r.taking_ms.Max() <= 30'000;
+  std::printf("  verdict: %s (0 errors, everyone taking the exam within 30 s)\n",
+              ok ? "PASS" : "FAIL");
+  if (!json_path.empty()) {
+    std::ofstream(json_path) << boost::json::serialize(boost::json::object{
+        {"students", students}, {"seconds", seconds}, {"errors", r.errors},
+        {"queued", r.queued}, {"peak_position", r.peak_position},
+        {"start_p99_ms", r.start_ms.Pct(0.99)}, {"taking_max_ms", r.taking_ms.Max()},
+        {"save_p99_ms", r.save_ms.Pct(0.99)}, {"peak_rss_kib", rss_kib}}) << "\n";
+  }
+  server.Stop(SIGTERM);
+  return ok ? 0 : 3;
+}
