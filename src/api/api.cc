@@ -606,6 +606,11 @@ void Api::ListExams(const std::shared_ptr<Context>& c) {
       }
     }
     o["attempt"] = std::move(attempt);
+    if (!c->caller().is_teacher) {
+      const RoomRef room = RoomOf(*e, c->who->user_id);
+      o["my_start_ms"] = ToUnixMs(room.opens);
+      if (room.wave.index >= 0) o["my_wave"] = room.wave.name;
+    }
     out.push_back(std::move(o));
   }
   c->Json(200, {{"exams", std::move(out)}, {"server_now_ms", ToUnixMs(clock_.Now())}});
@@ -626,6 +631,11 @@ void Api::GetExam(const std::shared_ptr<Context>& c) {
   json::object o = ExamJson(**e);
   o["extra_time_ms"] = exams_.ExtraTimeOf(c->param(0), c->who->user_id).count();
   if (auto id = exams_.AttemptIdOf(c->param(0), c->who->user_id)) o["attempt_id"] = *id;
+  if (!c->caller().is_teacher) {
+    const RoomRef room = RoomOf(**e, c->who->user_id);
+    o["my_start_ms"] = ToUnixMs(room.opens);
+    if (room.wave.index >= 0) o["my_wave"] = room.wave.name;
+  }
   c->Json(200, {{"exam", std::move(o)}, {"server_now_ms", ToUnixMs(clock_.Now())}});
 }
 
@@ -770,10 +780,20 @@ void Api::Start(const std::shared_ptr<Context>& c) {
   if (ToUnixMs(clock_.Now()) >= (*e)->spec->closes_ms) {
     return c->Fail(Error::Conflict("the exam window has closed"));
   }
-  guard::RoomEntry entry =
-      rooms_.Arrive(exam_id, FromUnixMs((*e)->spec->opens_ms), c->who->user_id);
+  const RoomRef room = RoomOf(**e, c->who->user_id);
+  guard::RoomEntry entry = rooms_.Arrive(room.key, room.opens, c->who->user_id);
   if (entry.place.admitted) return StartAttempt(c, exam_id);
-  c->Json(202, {{"waiting", PlaceJson(entry, ToUnixMs(clock_.Now()))}, {"server_now_ms", ToUnixMs(clock_.Now())}});
+  json::value place = PlaceJson(entry, ToUnixMs(clock_.Now()));
+  place.as_object()["starts_ms"] = ToUnixMs(room.opens);
+  if (room.wave.index >= 0) place.as_object()["wave"] = room.wave.name;
+  c->Json(202, {{"waiting", std::move(place)}, {"server_now_ms", ToUnixMs(clock_.Now())}});
+}
+
+Api::RoomRef Api::RoomOf(const exam::ExamEntry& e, int64_t user_id) const {
+  auto user = accounts_.FindById(user_id);
+  exam::WaveAssignment wave =
+      exams_.WaveOf(*e.spec, user_id, user ? user->login : "", user ? user->display_name : "");
+  return RoomRef{guard::RoomKey(e.spec->id, wave.index), FromUnixMs(wave.starts_ms), wave};
 }
 
 void Api::StartAttempt(const std::shared_ptr<Context>& c, const std::string& exam_id) {
@@ -787,12 +807,15 @@ void Api::StartAttempt(const std::shared_ptr<Context>& c, const std::string& exa
 
 void Api::WaitingRoomStatus(const std::shared_ptr<Context>& c) {
   const std::string& exam_id = c->param(0);
+  auto e = exams_.GetExam(c->caller(), exam_id);
+  if (!e.ok()) return c->Fail(e.error());
+  const RoomRef room = RoomOf(**e, c->who->user_id);
   // A ticket, when given, must be genuine and the caller's own.
   auto ticket = c->req["X-Waiting-Ticket"];
   if (!ticket.empty()) {
     auto t = rooms_.Verify(std::string(ticket));
     if (!t.ok()) return c->Fail(t.error());
-    if (t->user_id != c->who->user_id || t->exam_id != exam_id) {
+    if (t->user_id != c->who->user_id || t->exam_id != room.key) {
       return c->Fail(Error::Forbidden("this waiting-room ticket is not yours"));
     }
   }
@@ -802,25 +825,31 @@ void Api::WaitingRoomStatus(const std::shared_ptr<Context>& c) {
     o["attempt_id"] = *id;
     return c->Json(200, {{"waiting", std::move(o)}, {"server_now_ms", ToUnixMs(clock_.Now())}});
   }
-  auto entry = rooms_.Find(exam_id, c->who->user_id);
+  auto entry = rooms_.Find(room.key, c->who->user_id);
   if (!entry) return c->Fail(Error::NotFound("you are not in this exam's waiting room"));
-  c->Json(200, {{"waiting", PlaceJson(*entry, ToUnixMs(clock_.Now()))}, {"server_now_ms", ToUnixMs(clock_.Now())}});
+  json::value place = PlaceJson(*entry, ToUnixMs(clock_.Now()));
+  place.as_object()["starts_ms"] = ToUnixMs(room.opens);
+  if (room.wave.index >= 0) place.as_object()["wave"] = room.wave.name;
+  c->Json(200, {{"waiting", std::move(place)}, {"server_now_ms", ToUnixMs(clock_.Now())}});
 }
 
 void Api::WaitingRoomEvents(const std::shared_ptr<Context>& c) {
   const std::string& exam_id = c->param(0);
+  auto e = exams_.GetExam(c->caller(), exam_id);
+  if (!e.ok()) return c->Fail(e.error());
+  const RoomRef room = RoomOf(**e, c->who->user_id);
   auto ticket = c->req["X-Waiting-Ticket"];
   if (!ticket.empty()) {
     auto t = rooms_.Verify(std::string(ticket));
     if (!t.ok()) return c->Fail(t.error());
-    if (t->user_id != c->who->user_id || t->exam_id != exam_id) {
+    if (t->user_id != c->who->user_id || t->exam_id != room.key) {
       return c->Fail(Error::Forbidden("this waiting-room ticket is not yours"));
     }
   }
-  if (!exams_.AttemptIdOf(exam_id, c->who->user_id) && !rooms_.Find(exam_id, c->who->user_id)) {
+  if (!exams_.AttemptIdOf(exam_id, c->who->user_id) && !rooms_.Find(room.key, c->who->user_id)) {
     return c->Fail(Error::NotFound("you are not in this exam's waiting room"));
   }
-  feed_.Subscribe(exam_id, c->who->user_id, c->OpenStream());
+  feed_.Subscribe(room.key, c->who->user_id, c->OpenStream());
 }
 
 void Api::GetAdmission(const std::shared_ptr<Context>& c) {
@@ -858,8 +887,8 @@ void Api::LetThrough(const std::shared_ptr<Context>& c) {
   if (!user) return c->Fail(Error::NotFound("no user '" + *login + "'"));
   auto e = exams_.GetExam(c->caller(), c->param(0));
   if (!e.ok()) return c->Fail(e.error());
-  if (auto s = rooms_.LetThrough(c->param(0), FromUnixMs((*e)->spec->opens_ms), user->id);
-      !s.ok()) {
+  const RoomRef room = RoomOf(**e, user->id);
+  if (auto s = rooms_.LetThrough(room.key, room.opens, user->id); !s.ok()) {
     return c->Fail(s.error());
   }
   // Their exam clock starts now, as for any admission.

@@ -84,6 +84,13 @@ class Api {
   void SetAdmission(const std::shared_ptr<Context>& c);
   void LetThrough(const std::shared_ptr<Context>& c);
   void StartAttempt(const std::shared_ptr<Context>& c, const std::string& exam_id);
+  // The waiting room a student belongs to for an exam: their wave's, opening at its start.
+  struct RoomRef {
+    std::string key;
+    TimePoint opens;
+    exam::WaveAssignment wave;
+  };
+  RoomRef RoomOf(const exam::ExamEntry& e, int64_t user_id) const;
   void GetAttempt(const std::shared_ptr<Context>& c);
   void SaveAnswer(const std::shared_ptr<Context>& c);
   void Submit(const std::shared_ptr<Context>& c);

@@ -24,14 +24,14 @@ std::string PlaceJsonText(const guard::RoomEntry& e, int64_t now_ms) {
 
 bool RoomFeed::SendUpdate(Sub& s, int64_t now_ms, bool force) {
   if (s.stream->closed()) return false;
-  if (auto id = exams_.AttemptIdOf(s.exam_id, s.user_id)) {
+  if (auto id = exams_.AttemptIdOf(guard::ExamOfRoom(s.room_key), s.user_id)) {
     s.stream->Push("admitted", boost::json::serialize(boost::json::object{
                                    {"admitted", true}, {"attempt_id", *id},
                                    {"server_now_ms", now_ms}}));
     s.stream->Close();
     return false;
   }
-  auto entry = rooms_.Find(s.exam_id, s.user_id);
+  auto entry = rooms_.Find(s.room_key, s.user_id);
   if (!entry) {
     s.stream->Close();
     return false;
@@ -44,9 +44,9 @@ bool RoomFeed::SendUpdate(Sub& s, int64_t now_ms, bool force) {
   return s.stream->Push("place", PlaceJsonText(*entry, now_ms));
 }
 
-void RoomFeed::Subscribe(const std::string& exam_id, int64_t user_id,
+void RoomFeed::Subscribe(const std::string& room_key, int64_t user_id,
                          std::shared_ptr<http::EventStream> stream) {
-  Sub s{exam_id, user_id, std::move(stream)};
+  Sub s{room_key, user_id, std::move(stream)};
   const int64_t now_ms = ToUnixMs(clock_.Now());
   if (!SendUpdate(s, now_ms, /*force=*/true)) return;
   std::lock_guard lock(mu_);

@@ -22,7 +22,8 @@ class RoomFeed {
 
   // Sends the student's place now, then on every change (at most once a second), and a last
   // "admitted" event with the attempt id, after which the stream closes.
-  void Subscribe(const std::string& exam_id, int64_t user_id,
+  // `room_key`: the student's room (guard::RoomKey: the exam, or its wave).
+  void Subscribe(const std::string& room_key, int64_t user_id,
                  std::shared_ptr<http::EventStream> stream);
 
   // Sends what is due. Call every 100 ms or so.
@@ -32,7 +33,7 @@ class RoomFeed {
 
  private:
   struct Sub {
-    std::string exam_id;
+    std::string room_key;
     int64_t user_id;
     std::shared_ptr<http::EventStream> stream;
     int64_t last_sent_ms = 0;

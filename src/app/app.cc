@@ -200,14 +200,14 @@ int Serve(const Config& config, int demo_students) {
       if (ec) return;
       guard.Sweep();
       // Admit waiting students: each one's exam clock starts now.
-      for (const auto& [exam_id, user_id] : rooms.Tick()) {
-        n.exams().Start(exam::Caller{user_id, false}, exam_id,
-                        [&rooms, exam_id = exam_id, user_id = user_id](
+      for (const auto& [room_key, user_id] : rooms.Tick()) {
+        n.exams().Start(exam::Caller{user_id, false}, guard::ExamOfRoom(room_key),
+                        [&rooms, room_key = room_key, user_id = user_id](
                             Result<exam::AttemptView> r) {
                           if (r.ok()) return;
-                          spdlog::warn("admitting user {} to {} failed: {}", user_id, exam_id,
-                                       r.error().message);
-                          rooms.Unadmit(exam_id, user_id);
+                          spdlog::warn("admitting user {} from room {} failed: {}", user_id,
+                                       room_key, r.error().message);
+                          rooms.Unadmit(room_key, user_id);
                         });
       }
       feed.Publish();

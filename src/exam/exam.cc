@@ -8,6 +8,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <cassert>
+#include <cctype>
 #include <numeric>
 #include <system_error>
 #include <utility>
@@ -200,6 +201,38 @@ Score GradeAttempt(const AttemptState& state, const ExamSpec& spec) {
     score.auto_points += GradeAnswer(q, answer).value_or(0.0);
   }
   return score;
+}
+
+WaveAssignment WaveFor(const ExamSpec& spec, std::string_view login,
+                       std::string_view display_name, int64_t rank, int64_t enrolled) {
+  WaveAssignment out;
+  out.starts_ms = spec.opens_ms;
+  if (spec.auto_waves > 1 && enrolled > 0 && rank >= 0) {
+    const int64_t k = std::min<int64_t>(spec.auto_waves - 1, rank * spec.auto_waves / enrolled);
+    out.index = static_cast<int>(k);
+    out.name = "wave " + std::to_string(k + 1);
+    out.starts_ms = spec.opens_ms + k * spec.auto_wave_interval_ms;
+    return out;
+  }
+  // The family name's initial: the first letter of the last word of the name.
+  char initial = 0;
+  std::string_view name = display_name;
+  while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+  size_t space = name.rfind(' ');
+  std::string_view family = space == std::string_view::npos ? name : name.substr(space + 1);
+  if (!family.empty()) initial = static_cast<char>(std::toupper(static_cast<unsigned char>(family[0])));
+  for (size_t i = 0; i < spec.waves.size(); ++i) {
+    const Wave& w = spec.waves[i];
+    bool in = std::find(w.logins.begin(), w.logins.end(), login) != w.logins.end();
+    if (!in && w.first_letter) in = initial >= w.first_letter && initial <= w.last_letter;
+    if (in) {
+      out.index = static_cast<int>(i);
+      out.name = w.name;
+      out.starts_ms = spec.opens_ms + w.offset_ms;
+      return out;
+    }
+  }
+  return out;
 }
 
 }  // namespace pupitre::exam

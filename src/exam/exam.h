@@ -40,6 +40,18 @@ struct Question {
   int line = 0;  // where the question starts in its source file (1-based), for messages
 };
 
+// A group of students who start at their own time: the exam's opening plus `offset_ms`.
+// Students are chosen by login, or by the initial of their family name (the last word of their
+// name), or else by an automatic split of the course in enrolment order (ExamSpec::auto_waves).
+struct Wave {
+  std::string name;
+  int64_t offset_ms = 0;
+  std::vector<std::string> logins;  // exactly these students, or
+  char first_letter = 0;            // family names from first_letter to last_letter (A-Z)
+  char last_letter = 0;
+  int line = 0;
+};
+
 // An exam as written by a teacher. Times are Unix milliseconds.
 struct ExamSpec {
   std::string id;         // [a-z0-9-]{1,64}
@@ -52,10 +64,24 @@ struct ExamSpec {
   bool shuffle_options = false;
   bool one_per_page = false;  // display hint for the exam page
   std::vector<Question> questions;  // >= 1
+  std::vector<Wave> waves;          // listed waves; a student in none starts at the opening
+  int auto_waves = 0;               // > 1: split the course into this many equal waves instead
+  int64_t auto_wave_interval_ms = 0;  // between automatic waves' starts
 
   const Question* FindQuestion(std::string_view question_id) const;
   double MaxPoints() const;
 };
+
+// Which wave a student belongs to, and when they may start.
+struct WaveAssignment {
+  int index = -1;          // -1: no wave (they start at the opening)
+  std::string name;
+  int64_t starts_ms = 0;   // opens_ms + the wave's offset
+};
+// `rank` is the student's position (0-based) among `enrolled` students in enrolment order,
+// used by automatic waves.
+WaveAssignment WaveFor(const ExamSpec& spec, std::string_view login,
+                       std::string_view display_name, int64_t rank, int64_t enrolled);
 
 // Parses the native TOML exam format (documented in docs/exam-format.md).
 // On failure the Error is kInvalid and lists every problem found with its 1-based line.

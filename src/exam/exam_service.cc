@@ -96,6 +96,21 @@ bool ExamService::IsEnrolled(const std::string& course_id, int64_t user_id) cons
   return it != enrolled_.end() && std::binary_search(it->second.begin(), it->second.end(), user_id);
 }
 
+WaveAssignment ExamService::WaveOf(const ExamSpec& spec, int64_t user_id,
+                                   std::string_view login, std::string_view display_name) const {
+  int64_t rank = -1, enrolled = 0;
+  if (spec.auto_waves > 1) {
+    std::shared_lock lock(exams_mu_);
+    auto it = enrolled_.find(spec.course_id);
+    if (it != enrolled_.end()) {
+      enrolled = static_cast<int64_t>(it->second.size());
+      auto pos = std::lower_bound(it->second.begin(), it->second.end(), user_id);
+      if (pos != it->second.end() && *pos == user_id) rank = pos - it->second.begin();
+    }
+  }
+  return WaveFor(spec, login, display_name, rank, enrolled);
+}
+
 std::vector<store::CourseRecord> ExamService::CoursesOf(const Caller& caller) const {
   std::shared_lock lock(exams_mu_);
   std::vector<store::CourseRecord> out;

@@ -69,6 +69,9 @@ class ExamService {
   Status Enrol(const std::string& course_id, const std::vector<int64_t>& user_ids);  // waits
   std::vector<store::CourseRecord> CoursesOf(const Caller& caller) const;
   bool IsEnrolled(const std::string& course_id, int64_t user_id) const;
+  // The student's wave for an exam (see WaveFor), from their place in the course.
+  WaveAssignment WaveOf(const ExamSpec& spec, int64_t user_id, std::string_view login,
+                        std::string_view display_name) const;
 
   // --- exams (teachers)
   // Imports or replaces a draft exam from its TOML file. A published exam cannot be replaced.

@@ -8,6 +8,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -26,7 +27,8 @@ namespace {
 
 using KeyList = std::span<const std::string_view>;
 
-constexpr std::string_view kTopLevelKeys[] = {"exam", "question"};
+constexpr std::string_view kTopLevelKeys[] = {"exam", "question", "wave"};
+constexpr std::string_view kWaveKeys[] = {"name", "offset_minutes", "students", "letters"};
 constexpr std::string_view kExamKeys[] = {"id",
                                           "title",
                                           "course",
@@ -35,7 +37,9 @@ constexpr std::string_view kExamKeys[] = {"id",
                                           "duration_minutes",
                                           "shuffle_questions",
                                           "shuffle_options",
-                                          "one_per_page"};
+                                          "one_per_page",
+                                          "auto_waves",
+                                          "wave_interval_minutes"};
 constexpr std::string_view kQuestionKeys[] = {"id",      "type",   "text",     "points",
                                               "options", "answer", "tolerance"};
 constexpr size_t kMaxIdLength = 64;
@@ -176,6 +180,18 @@ class ExamParser {
       const toml::array& array = *questions->as_array();
       for (size_t i = 0; i < array.size(); ++i) ParseQuestion(*array[i].as_table(), i);
       if (array.empty()) Add(*questions, "no questions: add at least one [[question]] table");
+    }
+
+    if (const toml::node* waves = root.get("wave")) {
+      if (!waves->is_array_of_tables()) {
+        Add(*waves, "\"wave\" must be an array of tables: start each wave with [[wave]]");
+      } else {
+        const toml::array& array = *waves->as_array();
+        for (size_t i = 0; i < array.size(); ++i) ParseWave(*array[i].as_table(), i);
+        if (spec_.auto_waves > 1 && !array.empty()) {
+          Add(*waves, "use either [[wave]] tables or auto_waves in [exam], not both");
+        }
+      }
     }
     return Finish();
   }
@@ -329,6 +345,73 @@ class ExamParser {
     spec_.shuffle_questions = GetBool(t, "shuffle_questions", where).value_or(false);
     spec_.shuffle_options = GetBool(t, "shuffle_options", where).value_or(false);
     spec_.one_per_page = GetBool(t, "one_per_page", where).value_or(false);
+
+    if (const toml::node* n = Get(t, "auto_waves", where, /*required=*/false)) {
+      if (!n->is_integer() || n->as_integer()->get() < 1 || n->as_integer()->get() > 100) {
+        Add(*n, where + ": \"auto_waves\" must be a whole number from 1 to 100");
+      } else {
+        spec_.auto_waves = static_cast<int>(n->as_integer()->get());
+      }
+    }
+    if (const toml::node* n = Get(t, "wave_interval_minutes", where, /*required=*/false)) {
+      if (!n->is_integer() || n->as_integer()->get() < 0 ||
+          n->as_integer()->get() > kMaxDurationMinutes) {
+        Add(*n, where + ": \"wave_interval_minutes\" must be a whole number of minutes, 0 or more");
+      } else {
+        spec_.auto_wave_interval_ms = n->as_integer()->get() * 60'000;
+      }
+    } else if (spec_.auto_waves > 1) {
+      Add(t, where + ": auto_waves needs \"wave_interval_minutes\"");
+    }
+  }
+
+  void ParseWave(const toml::table& t, size_t index) {
+    Wave w;
+    w.line = LineOf(t);
+    std::string where = "wave #" + std::to_string(index + 1);
+    CheckKeys(t, kWaveKeys, where);
+    if (std::optional<std::string> name = GetText(t, "name", where)) {
+      w.name = *name;
+      where = "wave " + Quote(*name);
+    }
+    if (const toml::node* n = Get(t, "offset_minutes", where, /*required=*/true)) {
+      if (!n->is_integer() || n->as_integer()->get() < 0 ||
+          n->as_integer()->get() > kMaxDurationMinutes) {
+        Add(*n, where + ": \"offset_minutes\" must be a whole number of minutes, 0 or more");
+      } else {
+        w.offset_ms = n->as_integer()->get() * 60'000;
+      }
+    }
+    const toml::node* students = t.get("students");
+    const toml::node* letters = t.get("letters");
+    if ((students == nullptr) == (letters == nullptr)) {
+      Add(t, where + ": give either \"students\" (a list of logins) or \"letters\" (like \"A-L\")");
+    }
+    if (students) {
+      if (!students->is_array() || students->as_array()->empty()) {
+        Add(*students, where + ": \"students\" must be a non-empty list of logins");
+      } else {
+        for (const toml::node& s : *students->as_array()) {
+          if (!s.is_string()) {
+            Add(s, where + ": every student must be a login in quotes");
+          } else {
+            w.logins.push_back(s.as_string()->get());
+          }
+        }
+      }
+    }
+    if (letters) {
+      std::string v = letters->is_string() ? letters->as_string()->get() : "";
+      auto up = [](char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); };
+      if (v.size() == 3 && v[1] == '-' && std::isalpha(static_cast<unsigned char>(v[0])) &&
+          std::isalpha(static_cast<unsigned char>(v[2])) && up(v[0]) <= up(v[2])) {
+        w.first_letter = up(v[0]);
+        w.last_letter = up(v[2]);
+      } else {
+        Add(*letters, where + ": \"letters\" must be a range of initials like \"A-L\"");
+      }
+    }
+    spec_.waves.push_back(std::move(w));
   }
 
   void ParseQuestion(const toml::table& t, size_t index) {

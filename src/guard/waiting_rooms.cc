@@ -36,6 +36,25 @@ bool ParseInt(std::string_view s, int64_t& out) {
 
 }  // namespace
 
+std::string RoomKey(const std::string& exam_id, int wave) {
+  return wave < 0 ? exam_id : exam_id + "#" + std::to_string(wave);
+}
+
+std::string ExamOfRoom(const std::string& room_key) {
+  return room_key.substr(0, room_key.find('#'));
+}
+
+template <typename F>
+int WaitingRooms::ForExam(const std::string& exam_id, F&& f) {
+  int n = 0;
+  for (auto it = rooms_.lower_bound(exam_id);
+       it != rooms_.end() && ExamOfRoom(it->first) == exam_id; ++it) {
+    f(it->second);
+    ++n;
+  }
+  return n;
+}
+
 WaitingRooms::WaitingRooms(WaitingRoomOptions options, const Clock& clock, std::string key)
     : options_(options), clock_(clock), key_(std::move(key)) {}
 
@@ -125,17 +144,17 @@ void WaitingRooms::Adapt(bool overloaded) {
 
 Status WaitingRooms::SetPaused(const std::string& exam_id, bool paused) {
   std::lock_guard lock(mu_);
-  auto it = rooms_.find(exam_id);
-  if (it == rooms_.end()) return Error::NotFound("nobody has arrived for this exam yet");
-  it->second.SetPaused(paused);
+  if (ForExam(exam_id, [&](WaitingRoom& r) { r.SetPaused(paused); }) == 0) {
+    return Error::NotFound("nobody has arrived for this exam yet");
+  }
   return OkStatus();
 }
 
 Status WaitingRooms::SetMaxRate(const std::string& exam_id, double max_rate) {
   std::lock_guard lock(mu_);
-  auto it = rooms_.find(exam_id);
-  if (it == rooms_.end()) return Error::NotFound("nobody has arrived for this exam yet");
-  it->second.SetMaxRate(max_rate);
+  if (ForExam(exam_id, [&](WaitingRoom& r) { r.SetMaxRate(max_rate); }) == 0) {
+    return Error::NotFound("nobody has arrived for this exam yet");
+  }
   return OkStatus();
 }
 
@@ -153,10 +172,16 @@ void WaitingRooms::Unadmit(const std::string& exam_id, int64_t user_id) {
 
 std::optional<RoomStatus> WaitingRooms::StatusOf(const std::string& exam_id) const {
   std::lock_guard lock(mu_);
-  auto it = rooms_.find(exam_id);
-  if (it == rooms_.end()) return std::nullopt;
-  const WaitingRoom& r = it->second;
-  return RoomStatus{r.paused(), r.rate(), r.max_rate(), r.waiting(), r.admitted_count()};
+  RoomStatus t;
+  int n = const_cast<WaitingRooms*>(this)->ForExam(exam_id, [&](const WaitingRoom& r) {
+    t.paused = r.paused();
+    t.rate = std::max(t.rate, r.rate());
+    t.max_rate = std::max(t.max_rate, r.max_rate());
+    t.waiting += r.waiting();
+    t.admitted += r.admitted_count();
+  });
+  if (n == 0) return std::nullopt;
+  return t;
 }
 
 RoomStatus WaitingRooms::Totals() const {

@@ -1,5 +1,6 @@
 #pragma once
-// Every exam's waiting room, and the signed tickets that name a place in one.
+// Every exam's waiting rooms, and the signed tickets that name a place in one. An exam has one
+// room, or one per wave: rooms are named by a key, "EXAM" or "EXAM#WAVE" (see RoomKey).
 // Thread-safe: every public method may be called from any thread.
 
 #include <map>
@@ -34,6 +35,10 @@ struct RoomStatus {
   int64_t admitted = 0;
 };
 
+// The room of an exam's wave (`wave` < 0: the exam's only room); and the exam of a room.
+std::string RoomKey(const std::string& exam_id, int wave);
+std::string ExamOfRoom(const std::string& room_key);
+
 class WaitingRooms {
  public:
   // `key`: the HMAC key for tickets (32 random bytes, see auth::RandomHex). REQUIRES: `clock`
@@ -54,17 +59,21 @@ class WaitingRooms {
   // Moves every room's rate: down when the platform is overloaded, up otherwise.
   void Adapt(bool overloaded);
 
-  // Operator's controls. kNotFound if nobody ever arrived for that exam.
+  // Operator's controls, over every room of an exam (every wave). kNotFound if nobody ever
+  // arrived for that exam.
   Status SetPaused(const std::string& exam_id, bool paused);
   Status SetMaxRate(const std::string& exam_id, double max_rate);
-  Status LetThrough(const std::string& exam_id, TimePoint opens, int64_t user_id);
-  void Unadmit(const std::string& exam_id, int64_t user_id);
+  Status LetThrough(const std::string& room_key, TimePoint opens, int64_t user_id);
+  void Unadmit(const std::string& room_key, int64_t user_id);
   std::optional<RoomStatus> StatusOf(const std::string& exam_id) const;
   // Sum over rooms, for /metrics.
   RoomStatus Totals() const;
 
  private:
-  WaitingRoom& RoomFor(const std::string& exam_id, TimePoint opens);  // REQUIRES: mu_ held
+  WaitingRoom& RoomFor(const std::string& room_key, TimePoint opens);  // REQUIRES: mu_ held
+  // Calls f on every room of `exam_id`; returns how many. REQUIRES: mu_ held.
+  template <typename F>
+  int ForExam(const std::string& exam_id, F&& f);
   RoomEntry EntryFor(const std::string& exam_id, int64_t user_id, const Place& p) const;
 
   const WaitingRoomOptions options_;

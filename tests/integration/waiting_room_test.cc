@@ -288,5 +288,42 @@ TEST_F(RoomTest, TheWaitingPageIsToldItsPlaceByEventsUntilAdmitted) {
             403);
 }
 
+TEST_F(RoomTest, AStudentOfALaterWaveSeesTheirStartAndWaitsForIt) {
+  server_ = std::make_unique<ChildServer>(dir_.path(), RoomConfig(50), /*demo=*/true);
+  ASSERT_TRUE(server_->Start()) << server_->log();
+  HttpClient teacher(server_->port());
+  ASSERT_EQ(teacher.Login("teacher", "teacher-demo").status, 200);
+  // Opened an hour ago; the second wave starts 90 minutes after opening: in half an hour.
+  std::string toml = TestExamToml("room-exam") +
+                     "\n[[wave]]\nname = \"second\"\noffset_minutes = 90\n"
+                     "students = [\"student0002\"]\n";
+  auto imported = teacher.Post("/api/exams", toml);
+  ASSERT_EQ(imported.status, 201) << imported.body;
+  ASSERT_EQ(teacher.Post("/api/exams/room-exam/publish").status, 200);
+
+  auto s = LogIn(1, 2);
+  auto listing = s[1].client->Get("/api/exams");
+  ASSERT_EQ(listing.status, 200);
+  const auto body = listing.json();
+  boost::json::value exam;
+  for (const auto& x : body.at("exams").as_array()) {
+    if (x.at("id").as_string() == "room-exam") exam = x;
+  }
+  ASSERT_TRUE(exam.is_object()) << listing.body;
+  const int64_t opens = exam.at("opens_ms").as_int64();
+  EXPECT_EQ(exam.at("my_start_ms").as_int64(), opens + 90 * 60'000);
+  EXPECT_EQ(exam.at("my_wave").as_string(), "second");
+
+  Arrive(s[0]);
+  EXPECT_GT(s[0].attempt_id, 0) << "the first wave's student was not admitted";
+  auto early = s[1].client->Post("/api/exams/room-exam/start");
+  ASSERT_EQ(early.status, 202) << early.body;
+  const auto w = early.json().at("waiting");
+  EXPECT_TRUE(w.at("before_opening").as_bool());
+  EXPECT_EQ(w.at("starts_ms").as_int64(), opens + 90 * 60'000);
+  EXPECT_EQ(w.at("wave").as_string(), "second");
+  EXPECT_GT(w.at("eta_ms").as_int64(), 25 * 60'000) << "the estimate ignores the wave's start";
+}
+
 }  // namespace
 }  // namespace pupitre::testkit
