@@ -324,6 +324,8 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
       &Api::GetAdmission);
   add(verb::put, "/api/admin/exams/*/admission", "admission_set", Access::kAdmin,
       A::kInteractive, &Api::SetAdmission);
+  add(verb::put, "/api/admin/exams/*/window", "window", Access::kAdmin, A::kInteractive,
+      &Api::ExtendWindow);
   add(verb::post, "/api/admin/exams/*/let-through", "let_through", Access::kAdmin,
       A::kInteractive, &Api::LetThrough);
   add(verb::get, "/api/attempts/*", "attempt", Access::kUser, A::kInteractive, &Api::GetAttempt);
@@ -876,6 +878,24 @@ void Api::SetAdmission(const std::shared_ptr<Context>& c) {
     }
   }
   GetAdmission(c);
+}
+
+void Api::ExtendWindow(const std::shared_ptr<Context>& c) {
+  auto body = ParseObject(c->req.body());
+  if (!body.ok()) return c->Fail(body.error());
+  auto closes = GetInt(*body, "closes_ms");
+  if (!closes.ok()) return c->Fail(closes.error());
+  // Writes the new close and deadlines and waits for them: not on the event loop.
+  asio::post(workers_, [this, c, exam_id = c->param(0), closes = *closes] {
+    exams_.ExtendWindow(exam_id, closes, [this, c, exam_id](Result<int> r) {
+      c->Later([this, c, exam_id, r = std::move(r)] {
+        if (!r.ok()) return c->Fail(r.error());
+        auto e = exams_.GetExam(c->caller(), exam_id);
+        if (!e.ok()) return c->Fail(e.error());
+        c->Json(200, {{"exam", ExamJson(**e)}, {"attempts_extended", *r}});
+      });
+    });
+  });
 }
 
 void Api::LetThrough(const std::shared_ptr<Context>& c) {

@@ -83,6 +83,7 @@ class Api {
   void GetAdmission(const std::shared_ptr<Context>& c);
   void SetAdmission(const std::shared_ptr<Context>& c);
   void LetThrough(const std::shared_ptr<Context>& c);
+  void ExtendWindow(const std::shared_ptr<Context>& c);
   void StartAttempt(const std::shared_ptr<Context>& c, const std::string& exam_id);
   // The waiting room a student belongs to for an exam: their wave's, opening at its start.
   struct RoomRef {

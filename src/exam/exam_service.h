@@ -81,6 +81,11 @@ class ExamService {
                std::function<void(Result<std::shared_ptr<const ExamEntry>>)> done);
   void SetExtraTime(const Caller& caller, const std::string& exam_id, int64_t user_id,
                     Millis extra, std::function<void(Status)> done);
+  // Moves the exam's close later (operator's decision, e.g. after a long queue), and extends
+  // the deadlines of attempts in progress that the old close cut short. `done` gets how many
+  // attempts were extended. Blocks until durable: call from a worker thread.
+  void ExtendWindow(const std::string& exam_id, int64_t new_closes_ms,
+                    std::function<void(Result<int>)> done);
   void ReleaseResults(const Caller& caller, const std::string& exam_id,
                       std::function<void(Status)> done);
   void GradeEssay(const Caller& caller, int64_t attempt_id, const std::string& question_id,

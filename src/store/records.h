@@ -43,6 +43,7 @@ struct ExamRecord {
   bool published = false;
   int64_t published_ms = 0;
   bool results_released = false;
+  int64_t closes_override_ms = 0;  // the operator extended the window: its new close (0: none)
 };
 
 struct ExtraTimeRecord {
@@ -82,12 +83,15 @@ struct SaveAnswer {
 };
 struct SubmitAttempt { int64_t attempt_id; int64_t submitted_ms; bool auto_submitted; };
 struct SetManualGrade { int64_t attempt_id; std::string question_id; double points; };
+// Moves an attempt's deadline (the window was extended).
+struct SetDeadline { int64_t attempt_id; int64_t deadline_ms; };
 // Writes nothing: its completion tells that everything queued before it is committed.
 struct Barrier {};
 }  // namespace op
 
 using WriteOp = std::variant<op::PutUser, op::PutSession, op::DeleteSession, op::PutCourse,
                              op::PutEnrolment, op::PutExam, op::PutExtraTime, op::CreateAttempt,
-                             op::SaveAnswer, op::SubmitAttempt, op::SetManualGrade, op::Barrier>;
+                             op::SaveAnswer, op::SubmitAttempt, op::SetManualGrade,
+                             op::SetDeadline, op::Barrier>;
 
 }  // namespace pupitre::store

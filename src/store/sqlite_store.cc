@@ -43,11 +43,15 @@ CREATE TABLE manual_grades(
   attempt_id INTEGER NOT NULL, question_id TEXT NOT NULL, points REAL NOT NULL,
   PRIMARY KEY(attempt_id, question_id)) WITHOUT ROWID;
 )sql",
+    // 2: the operator can extend an exam's window.
+    R"sql(
+ALTER TABLE exams ADD COLUMN closes_override_ms INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 enum Stmt {
   kPutUser, kPutSession, kDeleteSession, kPutCourse, kPutEnrolment, kPutExam, kPutExtraTime,
-  kCreateAttempt, kSaveAnswer, kSubmitAttempt, kSetManualGrade, kStmtCount
+  kCreateAttempt, kSaveAnswer, kSubmitAttempt, kSetManualGrade, kSetDeadline, kStmtCount
 };
 
 const char* const kStmtSql[kStmtCount] = {
@@ -58,7 +62,7 @@ const char* const kStmtSql[kStmtCount] = {
     "INSERT OR REPLACE INTO courses(id, title, description) VALUES(?,?,?)",
     "INSERT OR IGNORE INTO enrolments(course_id, user_id) VALUES(?,?)",
     "INSERT OR REPLACE INTO exams(id, source_toml, owner_id, published, published_ms, "
-    "results_released) VALUES(?,?,?,?,?,?)",
+    "results_released, closes_override_ms) VALUES(?,?,?,?,?,?,?)",
     "INSERT OR REPLACE INTO extra_time(exam_id, user_id, extra_ms) VALUES(?,?,?)",
     "INSERT OR IGNORE INTO attempts(id, exam_id, user_id, seed, started_ms, deadline_ms) "
     "VALUES(?,?,?,?,?,?)",
@@ -69,6 +73,7 @@ const char* const kStmtSql[kStmtCount] = {
     "UPDATE attempts SET submitted=1, submitted_ms=?, auto_submitted=? "
     "WHERE id=? AND submitted=0",
     "INSERT OR REPLACE INTO manual_grades(attempt_id, question_id, points) VALUES(?,?,?)",
+    "UPDATE attempts SET deadline_ms=? WHERE id=?",
 };
 
 class SqliteBackend final : public Backend {
@@ -238,6 +243,7 @@ class SqliteBackend final : public Backend {
     Bind(st, 4, int64_t{o.exam.published});
     Bind(st, 5, o.exam.published_ms);
     Bind(st, 6, int64_t{o.exam.results_released});
+    Bind(st, 7, o.exam.closes_override_ms);
     return Step(st);
   }
   Status Apply(const op::PutExtraTime& o) {
@@ -278,6 +284,12 @@ class SqliteBackend final : public Backend {
     Bind(st, 1, o.attempt_id);
     Bind(st, 2, o.question_id);
     Bind(st, 3, o.points);
+    return Step(st);
+  }
+  Status Apply(const op::SetDeadline& o) {
+    auto* st = Begin(kSetDeadline);
+    Bind(st, 1, o.deadline_ms);
+    Bind(st, 2, o.attempt_id);
     return Step(st);
   }
   Status Apply(const op::Barrier&) { return OkStatus(); }
@@ -333,12 +345,12 @@ Result<Snapshot> SqliteBackend::LoadAll() {
   }
   if (st.ok()) {
     st = Query(
-        "SELECT id, source_toml, owner_id, published, published_ms, results_released FROM exams "
-        "ORDER BY id",
+        "SELECT id, source_toml, owner_id, published, published_ms, results_released, "
+        "closes_override_ms FROM exams ORDER BY id",
         [&](sqlite3_stmt* q) {
           s.exams.push_back({Text(q, 0), Text(q, 1), sqlite3_column_int64(q, 2),
                              sqlite3_column_int(q, 3) != 0, sqlite3_column_int64(q, 4),
-                             sqlite3_column_int(q, 5) != 0});
+                             sqlite3_column_int(q, 5) != 0, sqlite3_column_int64(q, 6)});
         });
   }
   if (st.ok()) {
@@ -387,6 +399,8 @@ Result<Snapshot> SqliteBackend::LoadAll() {
 }
 
 }  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(std::size(kMigrations)); }
 
 Result<std::unique_ptr<Backend>> OpenSqlite(const std::string& data_dir) {
   auto backend = std::make_unique<SqliteBackend>();

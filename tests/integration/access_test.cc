@@ -179,6 +179,10 @@ TEST_F(AccessTest, ImportErrorsNameTheirLinesAndKeepThePublishedExam) {
 
 TEST_F(AccessTest, HealthReadinessAndMetrics) {
   HttpClient c(server_->port());
+  auto home = c.Get("/");
+  ASSERT_EQ(home.status, 200);
+  EXPECT_EQ(home.headers["content-type"], "text/html; charset=utf-8");
+  EXPECT_NE(home.body.find("/api/login"), std::string::npos) << "the page cannot log in";
   EXPECT_EQ(c.Get("/healthz").status, 200);
   EXPECT_EQ(c.Get("/readyz").status, 200);
   auto m = c.Get("/metrics");

@@ -20,7 +20,8 @@ namespace pupitre::testkit {
 // An exam open from an hour ago (or `opens_in` from now) to a day from now, in the demo course. Its right answers:
 // single 1, multiple [0,2], truefalse true, numeric 42 (+-0.5), short "Paris", essay by hand.
 inline std::string TestExamToml(const std::string& id = "test-exam",
-                                std::chrono::seconds opens_in = -std::chrono::hours(1)) {
+                                std::chrono::seconds opens_in = -std::chrono::hours(1),
+                                std::chrono::seconds closes_in = std::chrono::hours(24)) {
   auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   return fmt::format(R"(
 [exam]
@@ -73,7 +74,7 @@ type = "essay"
 text = "Discuss"
 points = 3
 )",
-                     id, now + opens_in, now + std::chrono::hours(24));
+                     id, now + opens_in, now + closes_in);
 }
 
 // Right answers by question id, as JSON text.

@@ -261,7 +261,7 @@ TEST_F(SqliteStoreTest, ReopeningDoesNotRunMigrationsAgain) {
   sqlite3_stmt* st = nullptr;
   ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int(st, 0), 1);
+  EXPECT_EQ(sqlite3_column_int(st, 0), store::LatestSchemaVersion());
   sqlite3_finalize(st);
   sqlite3_close(db);
 }
