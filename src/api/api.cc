@@ -807,20 +807,27 @@ void Api::StartAttempt(const std::shared_ptr<Context>& c, const std::string& exa
   });
 }
 
-void Api::WaitingRoomStatus(const std::shared_ptr<Context>& c) {
-  const std::string& exam_id = c->param(0);
-  auto e = exams_.GetExam(c->caller(), exam_id);
-  if (!e.ok()) return c->Fail(e.error());
-  const RoomRef room = RoomOf(**e, c->who->user_id);
+Result<Api::RoomRef> Api::CallersRoom(const Context& c) const {
+  auto e = exams_.GetExam(c.caller(), c.param(0));
+  if (!e.ok()) return e.take_error();
+  RoomRef room = RoomOf(**e, c.who->user_id);
   // A ticket, when given, must be genuine and the caller's own.
-  auto ticket = c->req["X-Waiting-Ticket"];
+  auto ticket = c.req["X-Waiting-Ticket"];
   if (!ticket.empty()) {
     auto t = rooms_.Verify(std::string(ticket));
-    if (!t.ok()) return c->Fail(t.error());
-    if (t->user_id != c->who->user_id || t->exam_id != room.key) {
-      return c->Fail(Error::Forbidden("this waiting-room ticket is not yours"));
+    if (!t.ok()) return t.take_error();
+    if (t->user_id != c.who->user_id || t->exam_id != room.key) {
+      return Error::Forbidden("this waiting-room ticket is not yours");
     }
   }
+  return room;
+}
+
+void Api::WaitingRoomStatus(const std::shared_ptr<Context>& c) {
+  const std::string& exam_id = c->param(0);
+  auto found = CallersRoom(*c);
+  if (!found.ok()) return c->Fail(found.error());
+  const RoomRef& room = *found;
   json::object o;
   if (auto id = exams_.AttemptIdOf(exam_id, c->who->user_id)) {
     o["admitted"] = true;
@@ -837,17 +844,9 @@ void Api::WaitingRoomStatus(const std::shared_ptr<Context>& c) {
 
 void Api::WaitingRoomEvents(const std::shared_ptr<Context>& c) {
   const std::string& exam_id = c->param(0);
-  auto e = exams_.GetExam(c->caller(), exam_id);
-  if (!e.ok()) return c->Fail(e.error());
-  const RoomRef room = RoomOf(**e, c->who->user_id);
-  auto ticket = c->req["X-Waiting-Ticket"];
-  if (!ticket.empty()) {
-    auto t = rooms_.Verify(std::string(ticket));
-    if (!t.ok()) return c->Fail(t.error());
-    if (t->user_id != c->who->user_id || t->exam_id != room.key) {
-      return c->Fail(Error::Forbidden("this waiting-room ticket is not yours"));
-    }
-  }
+  auto found = CallersRoom(*c);
+  if (!found.ok()) return c->Fail(found.error());
+  const RoomRef& room = *found;
   if (!exams_.AttemptIdOf(exam_id, c->who->user_id) && !rooms_.Find(room.key, c->who->user_id)) {
     return c->Fail(Error::NotFound("you are not in this exam's waiting room"));
   }

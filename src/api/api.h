@@ -92,6 +92,8 @@ class Api {
     exam::WaveAssignment wave;
   };
   RoomRef RoomOf(const exam::ExamEntry& e, int64_t user_id) const;
+  // The caller's room for the exam of the route, checking any X-Waiting-Ticket they sent.
+  Result<RoomRef> CallersRoom(const Context& c) const;
   void GetAttempt(const std::shared_ptr<Context>& c);
   void SaveAnswer(const std::shared_ptr<Context>& c);
   void Submit(const std::shared_ptr<Context>& c);

@@ -1,4 +1,5 @@
 #include "config/config.h"
+#include "testkit/child_server.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -23,24 +24,7 @@ std::string ErrorOf(std::string_view toml) {
   return r.error().message;
 }
 
-// A fresh directory under /tmp, removed with everything in it at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/pupitre-config-test-XXXXXX";
-    const char* p = mkdtemp(tmpl);
-    EXPECT_NE(p, nullptr) << "mkdtemp failed";
-    path_ = p ? p : "/tmp";
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using testkit::TempDir;  // a fresh directory under /tmp, removed at the end
 
 TEST(ConfigTest, EmptyTextGivesTheDefaults) {
   auto r = ParseConfig("");

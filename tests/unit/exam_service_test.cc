@@ -16,6 +16,7 @@
 #include <string>
 
 #include "store/store.h"
+#include "testkit/child_server.h"
 
 namespace pupitre::exam {
 namespace {
@@ -78,24 +79,7 @@ T Await(const std::function<void(std::function<void(T)>)>& call) {
   return f.get();
 }
 
-// A fresh directory under /tmp, removed with everything in it at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/pupitre-exam-service-test-XXXXXX";
-    const char* p = mkdtemp(tmpl);
-    EXPECT_NE(p, nullptr) << "mkdtemp failed";
-    path_ = p ? p : "/tmp/pupitre-exam-service-test-failed";
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using testkit::TempDir;  // a fresh directory under /tmp, removed at the end
 
 // The real SQLite backend, with two switches for fault tests: fail every batch that creates an
 // attempt, and hold the next batch until released.

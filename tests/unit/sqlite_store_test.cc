@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "testkit/child_server.h"
 #include "store/store.h"
 
 namespace pupitre::store {
@@ -15,24 +16,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-// A fresh directory under /tmp, removed with everything in it at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/pupitre-sqlite-test-XXXXXX";
-    const char* p = mkdtemp(tmpl);
-    EXPECT_NE(p, nullptr) << "mkdtemp failed";
-    path_ = p ? p : "/tmp/pupitre-sqlite-test-failed";
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using testkit::TempDir;  // a fresh directory under /tmp, removed at the end
 
 class SqliteStoreTest : public ::testing::Test {
  protected:
