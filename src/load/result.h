@@ -1,0 +1,71 @@
+#pragma once
+// What one run of the simulator measured, and how it is written out: a JSON result for tools
+// and a self-contained HTML report (inline SVG plots, no script, no external file) for people.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "load/histogram.h"
+
+namespace pupitre::load {
+
+// The steps a simulated student goes through, as named in results and thresholds.
+// "login", "start", "paper", "save", "submit", "wait" (time in the waiting room).
+
+// One second of the run.
+struct SecondSample {
+  double t_s = 0;           // seconds since the run started (in real, not scenario, time)
+  int64_t active = 0;       // students logged in and not yet finished
+  int64_t arrivals = 0;     // students who arrived (first request) during this second
+  int64_t errors = 0;       // failed requests during this second
+  int64_t waiting = 0;      // students in a waiting room at the end of this second
+  // Latency of the requests completed during this second, by step: p50 and p99 in ms.
+  std::map<std::string, std::pair<double, double>> latency_ms;
+};
+
+// One threshold of the scenario, judged. `text` is as written, e.g. "save.p99 < 200ms".
+struct Judgement {
+  std::string text;
+  bool passed = false;
+  std::string observed;  // e.g. "save.p99 = 37.2 ms"
+};
+
+struct RunResult {
+  std::string scenario;  // the scenario's name
+  std::string target;    // the URL measured
+  double duration_s = 0;
+  double time_scale = 1;  // scenario seconds per real second
+  int64_t students = 0;
+  int64_t finished = 0;   // submitted their exam
+  std::map<std::string, LogHistogram> steps;    // latency by step (µs, from intended send)
+  std::map<std::string, int64_t> errors;        // failed requests by kind, e.g. "save: 503"
+  int64_t acknowledged_saves = 0;
+  int64_t peak_waiting = 0;
+  std::vector<SecondSample> timeline;
+  std::vector<Judgement> verdict;
+
+  bool passed() const {
+    for (const auto& j : verdict) {
+      if (!j.passed) return false;
+    }
+    return true;
+  }
+  int64_t total_errors() const {
+    int64_t n = 0;
+    for (const auto& [k, v] : errors) n += v;
+    return n;
+  }
+};
+
+// The result as JSON: every field above; histograms as count, min, mean, p50, p90, p99,
+// p99.9 and max in milliseconds.
+std::string ResultJson(const RunResult& r);
+
+// A self-contained HTML page: the verdict first (pass/fail per threshold), a table of step
+// latencies, then SVG plots over time of active students and arrivals, latency percentiles
+// (p50/p99 per step), errors, and waiting-room length. Escapes every text it shows.
+std::string ReportHtml(const RunResult& r);
+
+}  // namespace pupitre::load
