@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "app/app.h"
+#include "cli/load_command.h"
 #include "cli/students_csv.h"
 #include "common/clock.h"
 #include "config/config.h"
@@ -72,7 +73,31 @@ int main(int argc, char** argv) {
       ->required()->check(CLI::ExistingFile);
   import->add_option("--course", course, "Also enrol every imported account in this course");
 
+  auto* load = app.add_subcommand("load", "Replay an exam morning against a server and judge it");
+  std::string scenario_path, target_url = "http://127.0.0.1:8080", out_dir;
+  int source_addresses = 1;
+  bool quiet = false;
+  load->add_option("--scenario", scenario_path, "Scenario file (see scenarios/)")
+      ->check(CLI::ExistingFile);
+  load->add_option("--target", target_url, "http://HOST:PORT of the server");
+  load->add_option("--out", out_dir, "Directory for result.json, report.html and ledger.jsonl");
+  load->add_option("--source-addresses", source_addresses,
+                   "Connect from 127.0.0.1..N (more ephemeral ports)")
+      ->check(CLI::Range(1, 254));
+  load->add_flag("--quiet", quiet, "No live progress line");
+  auto* verify = load->add_subcommand("verify", "Check every acknowledged save against the server");
+  std::string ledger_path, exam_id = "demo-exam", teacher = "teacher", teacher_password;
+  verify->add_option("--ledger", ledger_path, "ledger.jsonl of a run")->required()
+      ->check(CLI::ExistingFile);
+  verify->add_option("--target", target_url, "http://HOST:PORT of the server");
+  verify->add_option("--exam", exam_id, "Exam id");
+  verify->add_option("--login", teacher, "A teacher's login");
+  verify->add_option("--password", teacher_password, "Their password")->required();
+
   CLI11_PARSE(app, argc, argv);
+  if (*load) return pupitre::cli::RunLoad(verify->parsed(), scenario_path, target_url, out_dir,
+                                          source_addresses, quiet, ledger_path, exam_id, teacher,
+                                          teacher_password);
 
   Config config;
   if (!LoadConfig(config_path, data_dir, listen, config)) return 2;

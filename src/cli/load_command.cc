@@ -1,0 +1,90 @@
+#include "cli/load_command.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "load/engine.h"
+#include "load/result.h"
+#include "load/scenario.h"
+
+namespace pupitre::cli {
+
+int RunLoad(bool verify, const std::string& scenario_path, const std::string& target_url,
+            const std::string& out_dir, int source_addresses, bool quiet,
+            const std::string& ledger_path, const std::string& exam_id,
+            const std::string& teacher, const std::string& teacher_password) {
+  auto target = load::ParseTarget(target_url);
+  if (!target.ok()) {
+    std::cerr << "pupitre load: " << target.error().message << "\n";
+    return 2;
+  }
+  if (verify) {
+    auto report = load::Verify(ledger_path, *target, exam_id, teacher, teacher_password);
+    if (!report.ok()) {
+      std::cerr << "pupitre load verify: " << report.error().message << "\n";
+      return 2;
+    }
+    for (const auto& p : report->problems) std::cout << p << "\n";
+    std::cout << fmt::format("{} acknowledged answers checked, {} missing or older\n",
+                             report->checked, report->problems.size());
+    return report->problems.empty() ? 0 : 1;
+  }
+  if (scenario_path.empty()) {
+    std::cerr << "pupitre load: --scenario is required\n";
+    return 2;
+  }
+  auto scenario = load::LoadScenarioFile(scenario_path);
+  if (!scenario.ok()) {
+    std::cerr << "pupitre load: " << scenario.error().message << "\n";
+    for (const auto& p : scenario.error().problems) {
+      std::cerr << scenario_path << ":" << p.line << ": " << p.message << "\n";
+    }
+    return 2;
+  }
+  load::EngineOptions options;
+  options.target = *target;
+  options.source_addresses = source_addresses;
+  options.progress = !quiet;
+  if (!out_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(out_dir, ec);
+    if (ec) {
+      std::cerr << "pupitre load: cannot create " << out_dir << ": " << ec.message() << "\n";
+      return 2;
+    }
+    options.ledger_path = out_dir + "/ledger.jsonl";
+  }
+  auto result = load::RunMorning(*scenario, options);
+  if (!result.ok()) {
+    std::cerr << "pupitre load: " << result.error().message << "\n";
+    return 2;
+  }
+  const load::RunResult& r = *result;
+  std::cout << fmt::format("scenario {}: {} students against {} in {:.1f} s\n", r.scenario,
+                           r.students, r.target, r.duration_s);
+  std::cout << fmt::format("  {:<8} {:>8} {:>10} {:>10} {:>10} {:>10}\n", "step", "count",
+                           "p50 ms", "p99 ms", "p99.9 ms", "max ms");
+  for (const auto& [step, h] : r.steps) {
+    std::cout << fmt::format("  {:<8} {:>8} {:>10.1f} {:>10.1f} {:>10.1f} {:>10.1f}\n", step,
+                             h.count(), h.Percentile(0.5) / 1000.0, h.Percentile(0.99) / 1000.0,
+                             h.Percentile(0.999) / 1000.0, h.max() / 1000.0);
+  }
+  std::cout << fmt::format("  finished {}/{}, acknowledged saves {}, peak waiting {}\n",
+                           r.finished, r.students, r.acknowledged_saves, r.peak_waiting);
+  for (const auto& [kind, n] : r.errors) std::cout << fmt::format("  error {}: {}\n", kind, n);
+  for (const auto& j : r.verdict) {
+    std::cout << fmt::format("  [{}] {} ({})\n", j.passed ? "pass" : "FAIL", j.text, j.observed);
+  }
+  std::cout << "verdict: " << (r.passed() ? "PASS" : "FAIL") << "\n";
+  if (!out_dir.empty()) {
+    std::ofstream(out_dir + "/result.json") << load::ResultJson(r) << "\n";
+    std::ofstream(out_dir + "/report.html") << load::ReportHtml(r);
+    std::cout << "wrote " << out_dir << "/result.json, report.html, ledger.jsonl\n";
+  }
+  return r.passed() ? 0 : 1;
+}
+
+}  // namespace pupitre::cli

@@ -1,0 +1,15 @@
+#pragma once
+// `pupitre load` and `pupitre load verify`: the command-line side of the simulator.
+
+#include <string>
+
+namespace pupitre::cli {
+
+// Runs a scenario (or, with `verify`, checks a ledger). Returns the process exit code:
+// 0 pass, 1 a threshold failed or an acknowledged save is missing, 2 bad input.
+int RunLoad(bool verify, const std::string& scenario_path, const std::string& target_url,
+            const std::string& out_dir, int source_addresses, bool quiet,
+            const std::string& ledger_path, const std::string& exam_id,
+            const std::string& teacher, const std::string& teacher_password);
+
+}  // namespace pupitre::cli

@@ -1,0 +1,471 @@
+#include "load/engine.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <random>
+#include <sstream>
+
+namespace pupitre::load {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace json = boost::json;
+using asio::use_awaitable;
+using tcp = asio::ip::tcp;
+using Steady = std::chrono::steady_clock;
+
+Result<Target> ParseTarget(const std::string& url) {
+  const std::string prefix = "http://";
+  if (url.rfind(prefix, 0) != 0) return Error::Invalid("target must start with http://");
+  std::string rest = url.substr(prefix.size());
+  while (!rest.empty() && rest.back() == '/') rest.pop_back();
+  size_t colon = rest.rfind(':');
+  Target t;
+  t.host = colon == std::string::npos ? rest : rest.substr(0, colon);
+  if (colon != std::string::npos) {
+    try {
+      int port = std::stoi(rest.substr(colon + 1));
+      if (port <= 0 || port > 65535) throw std::out_of_range("port");
+      t.port = static_cast<uint16_t>(port);
+    } catch (const std::exception&) {
+      return Error::Invalid("target has a bad port: " + url);
+    }
+  } else {
+    t.port = 80;
+  }
+  boost::system::error_code ec;
+  asio::ip::make_address(t.host, ec);
+  if (ec) return Error::Invalid("target host must be an IP address: " + t.host);
+  return t;
+}
+
+namespace {
+
+// Per-second figures, kept small: latency samples are capped per step and second.
+struct SecondBucket {
+  int64_t arrivals = 0;
+  int64_t errors = 0;
+  int64_t active = 0;
+  int64_t waiting = 0;
+  std::map<std::string, std::vector<float>> samples_ms;
+};
+constexpr size_t kSamplesPerSecond = 4000;
+
+class Run {
+ public:
+  Run(const Scenario& s, const EngineOptions& o)
+      : s_(s), o_(o), rng_(s.seed ^ 0x5eedULL), t0_(Steady::now() + std::chrono::milliseconds(100)) {
+    result_.scenario = s.name;
+    result_.target = fmt::format("http://{}:{}", o.target.host, o.target.port);
+    result_.time_scale = s.time_scale;
+    result_.students = s.students;
+  }
+
+  RunResult Go() {
+    auto plans = PlanMorning(s_);
+    remaining_ = static_cast<int64_t>(plans.size());
+    for (size_t i = 0; i < plans.size(); ++i) {
+      asio::co_spawn(ioc_, Student(plans[i], static_cast<int>(i)), asio::detached);
+    }
+    asio::co_spawn(ioc_, Ticker(), asio::detached);
+    ioc_.run();
+    result_.duration_s = Seconds(Steady::now());
+    for (size_t i = 0; i < seconds_.size(); ++i) {
+      SecondSample out;
+      out.t_s = static_cast<double>(i);
+      out.arrivals = seconds_[i].arrivals;
+      out.errors = seconds_[i].errors;
+      out.active = seconds_[i].active;
+      out.waiting = seconds_[i].waiting;
+      for (auto& [step, v] : seconds_[i].samples_ms) {
+        std::sort(v.begin(), v.end());
+        auto pct = [&](double q) { return v[std::min(v.size() - 1, static_cast<size_t>(q * v.size()))]; };
+        out.latency_ms[step] = {pct(0.5), pct(0.99)};
+      }
+      result_.timeline.push_back(std::move(out));
+    }
+    result_.verdict = Judge(s_.thresholds, result_);
+    return std::move(result_);
+  }
+
+  const std::vector<LedgerEntry>& ledger() const { return ledger_; }
+
+ private:
+  struct Conn {
+    explicit Conn(asio::any_io_executor ex) : stream(ex) {}
+    beast::tcp_stream stream;
+    beast::flat_buffer buffer;
+    bool open = false;
+  };
+  struct Reply {
+    int status = 0;  // 0: no answer (connection failed)
+    std::string body;
+  };
+
+  double Seconds(Steady::time_point t) const {
+    return std::chrono::duration<double>(t - t0_).count();
+  }
+  Steady::time_point At(double s) const {
+    return t0_ + std::chrono::duration_cast<Steady::duration>(std::chrono::duration<double>(s));
+  }
+  SecondBucket& Bucket(Steady::time_point t) {
+    size_t i = static_cast<size_t>(std::max(0.0, Seconds(t)));
+    if (seconds_.size() <= i) seconds_.resize(i + 1);
+    return seconds_[i];
+  }
+  void Error(Steady::time_point t, const std::string& kind) {
+    ++result_.errors[kind];
+    ++Bucket(t).errors;
+  }
+  void Latency(const std::string& step, Steady::time_point intended, Steady::time_point done) {
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(done - intended).count();
+    result_.steps[step].Record(us);
+    auto& v = Bucket(done).samples_ms[step];
+    if (v.size() < kSamplesPerSecond) v.push_back(static_cast<float>(us / 1000.0));
+  }
+
+  asio::awaitable<void> SleepUntil(Steady::time_point t) {
+    if (Steady::now() >= t) co_return;
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    timer.expires_at(t);
+    co_await timer.async_wait(use_awaitable);
+  }
+
+  asio::awaitable<bool> Connect(Conn& c) {
+    c.stream.close();
+    c.buffer.clear();
+    beast::error_code ec;
+    auto& sock = c.stream.socket();
+    tcp::endpoint to(asio::ip::make_address(o_.target.host), o_.target.port);
+    sock.open(tcp::v4(), ec);
+    if (!ec && o_.source_addresses > 1) {
+      // Spread connections over 127.0.0.1..N: each source address has its own ports.
+      auto from = asio::ip::make_address_v4(
+          fmt::format("127.0.0.{}", 1 + (next_source_++ % o_.source_addresses)));
+      sock.bind(tcp::endpoint(from, 0), ec);
+    }
+    if (ec) co_return false;
+    c.stream.expires_after(std::chrono::seconds(30));
+    co_await c.stream.async_connect(to, asio::redirect_error(use_awaitable, ec));
+    c.open = !ec;
+    co_return c.open;
+  }
+
+  // One request on the student's connection (reconnecting once if it was closed).
+  asio::awaitable<Reply> Call(Conn& c, bhttp::verb method, const std::string& target,
+                              const std::string& token, const std::string& body = "") {
+    bhttp::request<bhttp::string_body> req{method, target, 11};
+    req.set(bhttp::field::host, o_.target.host);
+    if (!token.empty()) req.set(bhttp::field::authorization, "Bearer " + token);
+    if (!body.empty()) {
+      req.set(bhttp::field::content_type, "application/json");
+      req.body() = body;
+    }
+    req.prepare_payload();
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      if (!c.open && !co_await Connect(c)) continue;
+      beast::error_code ec;
+      c.stream.expires_after(std::chrono::seconds(60));
+      co_await bhttp::async_write(c.stream, req, asio::redirect_error(use_awaitable, ec));
+      bhttp::response<bhttp::string_body> res;
+      if (!ec) co_await bhttp::async_read(c.stream, c.buffer, res, asio::redirect_error(use_awaitable, ec));
+      if (ec) {
+        c.open = false;
+        continue;
+      }
+      if (!res.keep_alive()) c.open = false;
+      co_return Reply{static_cast<int>(res.result_int()), std::move(res.body())};
+    }
+    co_return Reply{};
+  }
+
+  // Follows the waiting room's event stream until admitted; returns the attempt id (0: failed).
+  asio::awaitable<int64_t> AwaitAdmission(const std::string& token) {
+    Conn c(co_await asio::this_coro::executor);
+    if (!co_await Connect(c)) co_return 0;
+    std::string req = fmt::format(
+        "GET /api/exams/{}/waiting-room/events HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer "
+        "{}\r\n\r\n", s_.exam, o_.target.host, token);
+    beast::error_code ec;
+    co_await asio::async_write(c.stream, asio::buffer(req), asio::redirect_error(use_awaitable, ec));
+    std::string in;
+    char chunk[2048];
+    while (!ec) {
+      c.stream.expires_after(std::chrono::hours(6));
+      size_t n = co_await c.stream.async_read_some(asio::buffer(chunk),
+                                                   asio::redirect_error(use_awaitable, ec));
+      in.append(chunk, n);
+      size_t at;
+      while ((at = in.find("\n\n")) != std::string::npos) {
+        std::string block = in.substr(0, at);
+        in.erase(0, at + 2);
+        if (block.find("event: admitted") == std::string::npos) continue;
+        size_t data = block.find("data: ");
+        json::error_code jec;
+        auto v = json::parse(block.substr(data + 6), jec);
+        if (!jec) co_return v.at("attempt_id").as_int64();
+      }
+    }
+    co_return 0;
+  }
+
+  std::string AnswerFor(const json::object& q, int64_t seq) {
+    std::string type(q.at("type").as_string());
+    if (type == "single") {
+      auto n = static_cast<int64_t>(q.at("options").as_array().size());
+      return std::to_string(seq % n);
+    }
+    if (type == "multiple") return "[0]";
+    if (type == "truefalse") return seq % 2 ? "true" : "false";
+    if (type == "numeric") return std::to_string(seq);
+    if (type == "short") return fmt::format("\"answer {}\"", seq);
+    return fmt::format("\"An essay, draft {}: {}\"", seq, std::string(200, 'x'));
+  }
+
+  double Exp(double mean_real_s) {
+    std::exponential_distribution<double> d(1.0 / std::max(mean_real_s, 1e-6));
+    return d(rng_);
+  }
+
+  asio::awaitable<void> Student(StudentPlan plan, int index) {
+    auto ex = co_await asio::this_coro::executor;
+    Conn c(ex);
+    const std::string login = fmt::format(fmt::runtime(s_.login_format), plan.number);
+    auto finish = [&] {
+      --remaining_;
+      --active_;
+    };
+    // Log in.
+    auto intended = At(plan.login_at);
+    co_await SleepUntil(intended);
+    ++Bucket(intended).arrivals;
+    ++active_;
+    // (Built before the co_await: GCC 12 cannot keep an initializer list across one.)
+    json::object credentials;
+    credentials["login"] = login;
+    credentials["password"] = s_.password;
+    const std::string login_body = json::serialize(credentials);
+    Reply r = co_await Call(c, bhttp::verb::post, "/api/login", "", login_body);
+    if (r.status != 200) {
+      Error(Steady::now(), fmt::format("login: {}", r.status));
+      finish();
+      co_return;
+    }
+    Latency("login", intended, Steady::now());
+    const std::string token(json::parse(r.body).at("token").as_string());
+
+    // Start, through the waiting room if told to.
+    intended = At(plan.start_at);
+    co_await SleepUntil(intended);
+    r = co_await Call(c, bhttp::verb::post, fmt::format("/api/exams/{}/start", s_.exam), token);
+    int64_t attempt = 0;
+    if (r.status == 200) {
+      Latency("start", intended, Steady::now());
+      attempt = json::parse(r.body).at("attempt").at("id").as_int64();
+    } else if (r.status == 202) {
+      Latency("start", intended, Steady::now());
+      auto entered = Steady::now();
+      ++waiting_;
+      result_.peak_waiting = std::max(result_.peak_waiting, waiting_);
+      attempt = co_await AwaitAdmission(token);
+      --waiting_;
+      Latency("wait", entered, Steady::now());
+    }
+    if (attempt == 0) {
+      Error(Steady::now(), fmt::format("start: {}", r.status));
+      finish();
+      co_return;
+    }
+    auto t = Steady::now();
+    r = co_await Call(c, bhttp::verb::get, fmt::format("/api/exams/{}/paper", s_.exam), token);
+    if (r.status != 200) {
+      Error(Steady::now(), fmt::format("paper: {}", r.status));
+      finish();
+      co_return;
+    }
+    Latency("paper", t, Steady::now());
+    const json::value paper = json::parse(r.body);
+    const json::array& questions = paper.at("questions").as_array();
+
+    // Work: answers at exponential think times, essays autosaved meanwhile.
+    const auto submit_at = At(plan.submit_at);
+    const double think = s_.think_s / s_.time_scale;
+    const double autosave = s_.autosave_s / s_.time_scale;
+    auto next = Steady::now();
+    int64_t seq = 0;
+    bool reloaded = plan.reload_at < 0;
+    bool lost = plan.network_loss_at < 0;
+    std::vector<std::pair<Steady::time_point, std::pair<std::string, std::string>>> offline;
+    while (true) {
+      next += std::chrono::duration_cast<Steady::duration>(std::chrono::duration<double>(Exp(think)));
+      if (next >= submit_at) break;
+      const auto& q = questions[static_cast<size_t>(index + seq) % questions.size()].as_object();
+      const std::string qid(q.at("id").as_string());
+      // An essay is saved several times while it is typed.
+      int saves = 1;
+      if (std::string(q.at("type").as_string()) == "essay") {
+        saves = 1 + static_cast<int>(think / autosave);
+      }
+      for (int k = 0; k < saves; ++k) {
+        auto when = next + std::chrono::duration_cast<Steady::duration>(
+                               std::chrono::duration<double>(k * autosave));
+        if (when >= submit_at) break;
+        co_await SleepUntil(when);
+        if (!reloaded && Seconds(when) >= plan.reload_at) {
+          reloaded = true;
+          auto t0 = Steady::now();
+          Reply a = co_await Call(c, bhttp::verb::get, fmt::format("/api/attempts/{}", attempt), token);
+          Reply p = co_await Call(c, bhttp::verb::get, fmt::format("/api/exams/{}/paper", s_.exam), token);
+          if (a.status == 200 && p.status == 200) {
+            Latency("reload", t0, Steady::now());
+          } else {
+            Error(Steady::now(), fmt::format("reload: {}/{}", a.status, p.status));
+          }
+        }
+        ++seq;
+        const std::string target = fmt::format("/api/attempts/{}/answers/{}", attempt, qid);
+        const std::string value = AnswerFor(q, seq);
+        const std::string body = fmt::format(R"({{"seq":{},"value":{}}})", seq, value);
+        const double s_at = Seconds(when);
+        if (!lost && s_at >= plan.network_loss_at &&
+            s_at < plan.network_loss_at + plan.network_loss_for) {
+          // Offline: the page keeps the answer and sends it when the network is back.
+          offline.push_back({when, {target, body}});
+          continue;
+        }
+        if (!lost && !offline.empty()) {
+          lost = true;
+          for (auto& [w, tb] : offline) {
+            auto t0 = Steady::now();
+            Reply rr = co_await Call(c, bhttp::verb::put, tb.first, token, tb.second);
+            if (rr.status == 200) {
+              Latency("resend", t0, Steady::now());
+              Acked(attempt, tb.first, tb.second);
+            } else {
+              Error(Steady::now(), fmt::format("resend: {}", rr.status));
+            }
+          }
+          offline.clear();
+        }
+        Reply rs = co_await Call(c, bhttp::verb::put, target, token, body);
+        if (rs.status == 200) {
+          Latency("save", when, Steady::now());
+          Acked(attempt, target, body);
+        } else {
+          Error(Steady::now(), fmt::format("save: {}", rs.status));
+        }
+      }
+    }
+    co_await SleepUntil(submit_at);
+    // Back online before the end: what the page kept is sent before submitting.
+    for (auto& [w, tb] : offline) {
+      auto t0 = Steady::now();
+      Reply rr = co_await Call(c, bhttp::verb::put, tb.first, token, tb.second);
+      if (rr.status == 200) {
+        Latency("resend", t0, Steady::now());
+        Acked(attempt, tb.first, tb.second);
+      } else {
+        Error(Steady::now(), fmt::format("resend: {}", rr.status));
+      }
+    }
+    r = co_await Call(c, bhttp::verb::post, fmt::format("/api/attempts/{}/submit", attempt), token);
+    if (r.status == 200) {
+      Latency("submit", submit_at, Steady::now());
+      ++result_.finished;
+    } else {
+      Error(Steady::now(), fmt::format("submit: {}", r.status));
+    }
+    finish();
+  }
+
+  void Acked(int64_t attempt, const std::string& target, const std::string& body) {
+    ++result_.acknowledged_saves;
+    if (o_.ledger_path.empty()) return;
+    auto v = json::parse(body);
+    ledger_.push_back(LedgerEntry{attempt, target.substr(target.rfind('/') + 1),
+                                  v.at("seq").as_int64(), json::serialize(v.at("value"))});
+  }
+
+  asio::awaitable<void> Ticker() {
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    auto next = t0_;
+    int64_t last_saves = 0;
+    while (remaining_ > 0) {
+      next += std::chrono::seconds(1);
+      timer.expires_at(next);
+      co_await timer.async_wait(use_awaitable);
+      SecondBucket& b = Bucket(next - std::chrono::milliseconds(1));
+      b.active = active_;
+      b.waiting = waiting_;
+      if (o_.progress) {
+        auto it = result_.steps.find("save");
+        int64_t saves = it == result_.steps.end() ? 0 : it->second.count();
+        std::fprintf(stderr,
+                     "\r[%4.0fs] active %6lld  waiting %5lld  saves/s %6lld  save p99 %7.1f ms  "
+                     "errors %lld  finished %lld/%lld   ",
+                     Seconds(next), static_cast<long long>(active_),
+                     static_cast<long long>(waiting_), static_cast<long long>(saves - last_saves),
+                     it == result_.steps.end() ? 0.0 : it->second.Percentile(0.99) / 1000.0,
+                     static_cast<long long>(result_.total_errors()),
+                     static_cast<long long>(result_.finished),
+                     static_cast<long long>(result_.students));
+        last_saves = saves;
+      }
+    }
+    if (o_.progress) std::fprintf(stderr, "\n");
+  }
+
+  const Scenario& s_;
+  const EngineOptions& o_;
+  asio::io_context ioc_{1};
+  std::mt19937_64 rng_;
+  const Steady::time_point t0_;
+  RunResult result_;
+  std::vector<SecondBucket> seconds_;
+  std::vector<LedgerEntry> ledger_;
+  int64_t remaining_ = 0;
+  int64_t active_ = 0;
+  int64_t waiting_ = 0;
+  uint64_t next_source_ = 0;
+};
+
+}  // namespace
+
+Result<RunResult> RunMorning(const Scenario& scenario, const EngineOptions& options) {
+  if (!options.ledger_path.empty()) {
+    std::ofstream probe(options.ledger_path);
+    if (!probe) return Error::Invalid("cannot write the ledger at " + options.ledger_path);
+  }
+  Run run(scenario, options);
+  RunResult r = run.Go();
+  if (!options.ledger_path.empty()) {
+    std::ofstream out(options.ledger_path);
+    for (const auto& e : run.ledger()) {
+      out << json::serialize(json::object{{"attempt_id", e.attempt_id},
+                                          {"question_id", e.question_id},
+                                          {"seq", e.seq},
+                                          {"value", json::parse(e.value_json)}})
+          << "\n";
+    }
+  }
+  return r;
+}
+
+}  // namespace pupitre::load

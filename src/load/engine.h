@@ -1,0 +1,54 @@
+#pragma once
+// The exam-morning simulator's engine: plays a Scenario against a running Pupitre, one
+// coroutine per simulated student on one Asio event loop (no thread per user), open model
+// (every request has an intended send time fixed by the plan; latency is measured from it, so
+// a slow server cannot hide behind a slow client).
+
+#include <cstdint>
+#include <string>
+
+#include "common/result.h"
+#include "load/result.h"
+#include "load/scenario.h"
+
+namespace pupitre::load {
+
+struct Target {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;
+};
+
+// Parses "http://HOST:PORT" (an IP address; no TLS, no path).
+Result<Target> ParseTarget(const std::string& url);
+
+struct EngineOptions {
+  Target target;
+  // Connect from 127.0.0.1 .. 127.0.0.N in turn (loopback targets): N x 28k ephemeral ports.
+  int source_addresses = 1;
+  bool progress = true;     // a live line on stderr, once a second
+  std::string ledger_path;  // where to write every acknowledged save (JSON lines); "" = none
+};
+
+// Plays the whole morning and judges the scenario's thresholds. Fails only if the run could
+// not happen at all (bad target, cannot write the ledger); server errors are results.
+Result<RunResult> RunMorning(const Scenario& scenario, const EngineOptions& options);
+
+// One acknowledged save, as written in the ledger.
+struct LedgerEntry {
+  int64_t attempt_id = 0;
+  std::string question_id;
+  int64_t seq = 0;
+  std::string value_json;
+};
+
+struct VerifyReport {
+  int64_t checked = 0;                // ledger entries, latest per (attempt, question)
+  std::vector<std::string> problems;  // one line per missing or older answer
+};
+
+// Compares the ledger with what the server holds (the teacher's view of every attempt).
+Result<VerifyReport> Verify(const std::string& ledger_path, const Target& target,
+                            const std::string& exam_id, const std::string& login,
+                            const std::string& password);
+
+}  // namespace pupitre::load

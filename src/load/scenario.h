@@ -1,0 +1,76 @@
+#pragma once
+// A scenario: what an exam morning looks like, written in TOML (docs/load.md, scenarios/).
+// Times in a scenario are scenario time; `time_scale` replays them faster (10 = ten scenario
+// seconds per real second).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "load/result.h"
+
+namespace pupitre::load {
+
+// A threshold like "save.p99 < 200ms", "errors = 0" or "finished >= 100%".
+struct Threshold {
+  std::string text;    // as written
+  std::string metric;  // "save.p99", "start.max", "errors", "finished"...
+  std::string op;      // "<", "<=", "=", ">=", ">"
+  double value = 0;    // in ms for latencies, a count for errors, a fraction for finished
+};
+
+struct Scenario {
+  std::string name;
+  std::string exam = "demo-exam";
+  int64_t students = 100;
+  int64_t first_student = 1;
+  std::string login_format = "student{:04d}";  // fmt pattern, given the student's number
+  std::string password = "student-demo";
+  double time_scale = 1;
+
+  // Logins: spread uniformly over the `login_spread_s` before the exam start (0: everyone
+  // logs in at the start, a login storm).
+  double login_spread_s = 1800;
+  // Starts: spread uniformly over `start_spread_s` after the exam start.
+  double start_spread_s = 60;
+  double late_share = 0;   // this share arrives `late_s` later than planned
+  double late_s = 600;
+  double work_s = 3600;    // how long each student works before submitting
+  double think_s = 60;     // mean time between two answers (exponential)
+  double autosave_s = 30;  // an essay in progress is saved this often
+  double reload_share = 0;        // reload the page once, at a random moment
+  double network_loss_share = 0;  // lose the network once for `network_loss_s`
+  double network_loss_s = 60;
+  std::vector<Threshold> thresholds;
+  uint64_t seed = 1;  // the schedule is reproducible for a given seed
+};
+
+// Parses a scenario; every problem names its line.
+Result<Scenario> ParseScenario(std::string_view toml_text);
+Result<Scenario> LoadScenarioFile(const std::string& path);
+
+// Parses one threshold ("save.p99 < 200ms"); the error says what is wrong.
+Result<Threshold> ParseThreshold(std::string_view text);
+
+// Judges every threshold against a finished run.
+std::vector<Judgement> Judge(const std::vector<Threshold>& thresholds, const RunResult& r);
+
+// When each student does what, in real seconds from the run's start.
+struct StudentPlan {
+  int64_t number = 0;   // the login number
+  double login_at = 0;
+  double start_at = 0;
+  double submit_at = 0;
+  double reload_at = -1;        // < 0: never
+  double network_loss_at = -1;  // < 0: never
+  double network_loss_for = 0;
+};
+
+// The whole morning's schedule (open model: fixed in advance, whatever the server does).
+// Real times: scenario times divided by time_scale, shifted so the first event is at 0.
+std::vector<StudentPlan> PlanMorning(const Scenario& s);
+
+}  // namespace pupitre::load
