@@ -218,9 +218,19 @@ int Serve(const Config& config, int demo_students) {
         for (size_t k = 0; k < guard::kPriorityCount; ++k) {
           refused += g.rejected_full[k] + g.rejected_timeout[k];
         }
-        const bool overloaded = refused > last_refused ||
-                                g.short_latency_ms > config.guard.tolerance * g.long_latency_ms;
+        int64_t queued = 0;
+        for (int64_t q : g.queued) queued += q;
+        // Requests refused or waiting in the guard mean saturation. A latency ratio alone is
+        // noise while latencies are tiny, so it counts only past 20 ms.
+        const bool overloaded =
+            refused > last_refused || queued > 0 ||
+            (g.short_latency_ms > 20 &&
+             g.short_latency_ms > config.guard.tolerance * g.long_latency_ms);
         last_refused = refused;
+        if (overloaded) {
+          spdlog::info("admission slowed: refused {} queued {} latency {:.2f} ms (long {:.2f})",
+                       refused, queued, g.short_latency_ms, g.long_latency_ms);
+        }
         rooms.Adapt(overloaded);
       }
       arm_guard();

@@ -313,21 +313,29 @@ class Run {
     bool reloaded = plan.reload_at < 0;
     bool lost = plan.network_loss_at < 0;
     std::vector<std::pair<Steady::time_point, std::pair<std::string, std::string>>> offline;
-    while (true) {
-      next += std::chrono::duration_cast<Steady::duration>(std::chrono::duration<double>(Exp(think)));
-      if (next >= submit_at) break;
-      const auto& q = questions[static_cast<size_t>(index + seq) % questions.size()].as_object();
+    int answered = 0;
+    next += std::chrono::duration_cast<Steady::duration>(std::chrono::duration<double>(Exp(think)));
+    while (next < submit_at) {
+      // The student answers a question, then thinks until the next one; an essay is also
+      // autosaved while it is typed, until that next answer (planned times never overlap).
+      const double gap = Exp(think);
+      const auto this_answer = next;
+      next += std::chrono::duration_cast<Steady::duration>(std::chrono::duration<double>(gap));
+      const auto& q = questions[static_cast<size_t>(index + answered++) % questions.size()].as_object();
       const std::string qid(q.at("id").as_string());
-      // An essay is saved several times while it is typed.
       int saves = 1;
       if (std::string(q.at("type").as_string()) == "essay") {
-        saves = 1 + static_cast<int>(think / autosave);
+        saves = 1 + static_cast<int>(gap / autosave);
       }
       for (int k = 0; k < saves; ++k) {
-        auto when = next + std::chrono::duration_cast<Steady::duration>(
-                               std::chrono::duration<double>(k * autosave));
+        auto when = this_answer + std::chrono::duration_cast<Steady::duration>(
+                                      std::chrono::duration<double>(k * autosave));
         if (when >= submit_at) break;
         co_await SleepUntil(when);
+        // A save's latency counts from its planned time, unless this client was busy with its
+        // own extra work (a reload, resending what it kept offline) that a real browser would
+        // do alongside: then from the end of that work.
+        auto measured_from = when;
         if (!reloaded && Seconds(when) >= plan.reload_at) {
           reloaded = true;
           auto t0 = Steady::now();
@@ -338,6 +346,7 @@ class Run {
           } else {
             Error(Steady::now(), fmt::format("reload: {}/{}", a.status, p.status));
           }
+          measured_from = std::max(measured_from, Steady::now());
         }
         ++seq;
         const std::string target = fmt::format("/api/attempts/{}/answers/{}", attempt, qid);
@@ -363,10 +372,11 @@ class Run {
             }
           }
           offline.clear();
+          measured_from = std::max(measured_from, Steady::now());
         }
         Reply rs = co_await Call(c, bhttp::verb::put, target, token, body);
         if (rs.status == 200) {
-          Latency("save", when, Steady::now());
+          Latency("save", measured_from, Steady::now());
           Acked(attempt, target, body);
         } else {
           Error(Steady::now(), fmt::format("save: {}", rs.status));

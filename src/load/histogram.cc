@@ -18,8 +18,8 @@ namespace pupitre::load {
 namespace {
 
 constexpr int kSubBuckets = 1 << LogHistogram::kSubBits;  // 32
-constexpr int64_t kExactBelow = 2 * kSubBuckets;           // 64: values below map exactly
-constexpr int64_t kMaxMicros = 3'600'000'000;              // one hour: larger values clamp
+constexpr int64_t kExactBelow = 2 * kSubBuckets;          // 64: values below map exactly
+constexpr int64_t kMaxMicros = 3'600'000'000;             // one hour: larger values clamp
 
 int64_t Clamp(int64_t micros) { return std::clamp<int64_t>(micros, 0, kMaxMicros); }
 

@@ -40,9 +40,9 @@ boost::json::object SampleJson(const SecondSample& s) {
   for (const auto& [step, p] : s.latency_ms) {
     latency[step] = boost::json::object{{"p50", Num(p.first)}, {"p99", Num(p.second)}};
   }
-  return boost::json::object{{"t_s", Num(s.t_s)},           {"active", s.active},
-                             {"arrivals", s.arrivals},      {"errors", s.errors},
-                             {"waiting", s.waiting},        {"latency_ms", std::move(latency)}};
+  return boost::json::object{{"t_s", Num(s.t_s)},      {"active", s.active},
+                             {"arrivals", s.arrivals}, {"errors", s.errors},
+                             {"waiting", s.waiting},   {"latency_ms", std::move(latency)}};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -53,12 +53,23 @@ std::string Escape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -74,7 +85,7 @@ std::string FormatMs(double ms) {
 
 // Steps in the order a student goes through them, then any others alphabetically.
 std::vector<std::string> OrderSteps(const std::set<std::string>& names) {
-  static constexpr std::array<std::string_view, 6> kFlow = {"login", "start", "paper",
+  static constexpr std::array<std::string_view, 6> kFlow = {"login", "start",  "paper",
                                                             "save",  "submit", "wait"};
   std::vector<std::string> ordered;
   for (auto step : kFlow) {
@@ -96,8 +107,8 @@ struct Series {
 };
 
 struct Chart {
-  std::string title;   // shown above the chart and read out as its accessible name
-  std::string y_unit;  // written above the y axis, e.g. "ms"
+  std::string title;       // shown above the chart and read out as its accessible name
+  std::string y_unit;      // written above the y axis, e.g. "ms"
   std::vector<double> xs;  // seconds, increasing
   std::vector<Series> series;
 };
@@ -119,32 +130,31 @@ double NiceStep(double span, int target = 5) {
 
 // A tick label with as many decimals as the step needs: "0", "250", "0.5", "0.25".
 std::string TickLabel(double value, double step) {
-  const int decimals = step >= 1 ? 0 : std::clamp(static_cast<int>(std::ceil(-std::log10(step))), 0, 6);
+  const int decimals =
+      step >= 1 ? 0 : std::clamp(static_cast<int>(std::ceil(-std::log10(step))), 0, 6);
   return fmt::format("{:.{}f}", value, decimals);
 }
 
-// An axis range [lo, hi] with hi > lo, widened to whole steps when `round_out`.
+// An axis range [lo, hi], hi > lo, both whole multiples of a round step.
 struct Range {
   double lo, hi, step;
 };
 
-Range MakeRange(double lo, double hi, bool round_out) {
+Range MakeRange(double lo, double hi) {
   // An empty or flat range (no data, all-zero series) still needs a non-zero span.
   if (!(hi > lo)) hi = lo + 1;
   const double step = NiceStep(hi - lo);
-  if (round_out) {
-    lo = std::floor(lo / step) * step;
-    hi = std::ceil(hi / step) * step;
-  }
-  return {lo, hi, step};
+  return {std::floor(lo / step) * step, std::ceil(hi / step) * step, step};
 }
 
-// The ticks of `r`: multiples of its step within it.
+// The ticks of `r`: the multiples of its step from lo to hi.
 std::vector<double> Ticks(const Range& r) {
   std::vector<double> ticks;
-  const double first = std::ceil(r.lo / r.step - 1e-9);
   // Counting in whole steps, not adding, keeps "0.30000000000000004" out of the labels.
-  for (double i = first; i * r.step <= r.hi + r.step * 1e-9; ++i) ticks.push_back(i * r.step);
+  for (double i = std::round(r.lo / r.step); i * r.step <= r.hi + r.step * 1e-9; ++i) {
+    const double t = i * r.step;
+    ticks.push_back(t == 0 ? 0 : t);  // -0 * step would print as "-0"
+  }
   return ticks;
 }
 
@@ -167,13 +177,13 @@ std::string LineChart(const Chart& c) {
     x_max = std::max(x_max, x);
   }
   if (x_min > x_max) x_min = x_max = 0;  // no time at all: an empty timeline
-  const Range xr = MakeRange(x_min, x_max, /*round_out=*/false);
-  const Range yr = MakeRange(y_min, y_max, /*round_out=*/true);
+  const Range xr = MakeRange(x_min, x_max);
+  const Range yr = MakeRange(y_min, y_max);
   auto px = [&](double x) { return kLeft + (x - xr.lo) / (xr.hi - xr.lo) * kPlotW; };
   auto py = [&](double y) { return kTop + kPlotH - (y - yr.lo) / (yr.hi - yr.lo) * kPlotH; };
 
-  const double height =
-      std::max(kTop + kPlotH + kBottom, kTop + kLegendRow * static_cast<double>(c.series.size()) + 8);
+  const double height = std::max(kTop + kPlotH + kBottom,
+                                 kTop + kLegendRow * static_cast<double>(c.series.size()) + 8);
   std::string out;
   auto it = std::back_inserter(out);
   fmt::format_to(it,
@@ -183,17 +193,18 @@ std::string LineChart(const Chart& c) {
 
   // Grid and y ticks, then x ticks, then the axes over them.
   for (double t : Ticks(yr)) {
-    fmt::format_to(it,
-                   "<line class=\"grid\" x1=\"{0:.1f}\" x2=\"{1:.1f}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\"/>"
-                   "<text x=\"{3:.1f}\" y=\"{4:.1f}\" text-anchor=\"end\">{5}</text>\n",
-                   kLeft, kLeft + kPlotW, py(t), kLeft - 6, py(t) + 4, TickLabel(t, yr.step));
+    fmt::format_to(
+        it,
+        "<line class=\"grid\" x1=\"{0:.1f}\" x2=\"{1:.1f}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\"/>"
+        "<text x=\"{3:.1f}\" y=\"{4:.1f}\" text-anchor=\"end\">{5}</text>\n",
+        kLeft, kLeft + kPlotW, py(t), kLeft - 6, py(t) + 4, TickLabel(t, yr.step));
   }
   for (double t : Ticks(xr)) {
-    fmt::format_to(it,
-                   "<line class=\"axis\" x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1:.1f}\" y2=\"{2:.1f}\"/>"
-                   "<text x=\"{0:.1f}\" y=\"{3:.1f}\" text-anchor=\"middle\">{4}</text>\n",
-                   px(t), kTop + kPlotH, kTop + kPlotH + 5, kTop + kPlotH + 18,
-                   TickLabel(t, xr.step));
+    fmt::format_to(
+        it,
+        "<line class=\"axis\" x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1:.1f}\" y2=\"{2:.1f}\"/>"
+        "<text x=\"{0:.1f}\" y=\"{3:.1f}\" text-anchor=\"middle\">{4}</text>\n",
+        px(t), kTop + kPlotH, kTop + kPlotH + 5, kTop + kPlotH + 18, TickLabel(t, xr.step));
   }
   fmt::format_to(it,
                  "<polyline class=\"axis\" fill=\"none\" points=\"{0:.1f},{1:.1f} {0:.1f},{2:.1f} "
@@ -238,12 +249,12 @@ std::string LineChart(const Chart& c) {
   for (size_t i = 0; i < c.series.size(); ++i) {
     const auto& s = c.series[i];
     const double y = kTop + kLegendRow * static_cast<double>(i) + 4;
-    fmt::format_to(it,
-                   "<line x1=\"{0:.1f}\" x2=\"{1:.1f}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\" stroke=\"{3}\" "
-                   "stroke-width=\"2\"{4}/><text x=\"{5:.1f}\" y=\"{6:.1f}\">{7}</text>\n",
-                   kLegendX, kLegendX + 24, y, s.color,
-                   s.dashed ? " stroke-dasharray=\"6 3\"" : "", kLegendX + 30, y + 4,
-                   Escape(s.label));
+    fmt::format_to(
+        it,
+        "<line x1=\"{0:.1f}\" x2=\"{1:.1f}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\" stroke=\"{3}\" "
+        "stroke-width=\"2\"{4}/><text x=\"{5:.1f}\" y=\"{6:.1f}\">{7}</text>\n",
+        kLegendX, kLegendX + 24, y, s.color, s.dashed ? " stroke-dasharray=\"6 3\"" : "",
+        kLegendX + 30, y + 4, Escape(s.label));
   }
   out += "</svg>";
   return out;
@@ -311,16 +322,17 @@ void AppendVerdict(std::string& out, const RunResult& r) {
   }
   fmt::format_to(std::back_inserter(out),
                  "<p class=\"verdict {}\"><span aria-hidden=\"true\">{}</span> {}: {}</p>\n",
-                 r.passed() ? "pass" : "fail", r.passed() ? "✔" : "✘",
-                 r.passed() ? "PASS" : "FAIL", detail);
+                 r.passed() ? "pass" : "fail", r.passed() ? "✔" : "✘", r.passed() ? "PASS" : "FAIL",
+                 detail);
 
   out += "<h2>Thresholds</h2>\n";
   if (r.verdict.empty()) {
     out += "<p>The scenario sets no thresholds.</p>\n";
     return;
   }
-  out += "<table>\n<thead><tr><th>Threshold</th><th>Observed</th><th>Result</th></tr></thead>\n"
-         "<tbody>\n";
+  out +=
+      "<table>\n<thead><tr><th>Threshold</th><th>Observed</th><th>Result</th></tr></thead>\n"
+      "<tbody>\n";
   for (const auto& j : r.verdict) {
     fmt::format_to(std::back_inserter(out),
                    "<tr class=\"{0}\"><td>{1}</td><td>{2}</td><td class=\"{0}\">{3}</td></tr>\n",
@@ -336,10 +348,11 @@ void AppendLatencies(std::string& out, const RunResult& r) {
     out += "<p>No step was measured.</p>\n";
     return;
   }
-  out += "<table>\n<thead><tr><th>Step</th><th class=\"num\">Count</th>"
-         "<th class=\"num\">p50 (ms)</th><th class=\"num\">p90 (ms)</th>"
-         "<th class=\"num\">p99 (ms)</th><th class=\"num\">p99.9 (ms)</th>"
-         "<th class=\"num\">max (ms)</th></tr></thead>\n<tbody>\n";
+  out +=
+      "<table>\n<thead><tr><th>Step</th><th class=\"num\">Count</th>"
+      "<th class=\"num\">p50 (ms)</th><th class=\"num\">p90 (ms)</th>"
+      "<th class=\"num\">p99 (ms)</th><th class=\"num\">p99.9 (ms)</th>"
+      "<th class=\"num\">max (ms)</th></tr></thead>\n<tbody>\n";
   std::set<std::string> names;
   for (const auto& [name, h] : r.steps) names.insert(name);
   for (const auto& name : OrderSteps(names)) {

@@ -140,6 +140,7 @@ TEST(ReportHtmlTest, ShowsTheVerdictThresholdsTablesAndFourCharts) {
   EXPECT_EQ(html.find("src="), std::string::npos) << "no external resource";
   EXPECT_EQ(html.find("href="), std::string::npos) << "no external resource";
   EXPECT_NE(html.find("</html>"), std::string::npos);
+  EXPECT_EQ(html.find(">-0<"), std::string::npos) << "a zero tick reads 0, not -0";
 }
 
 TEST(ReportHtmlTest, AFailedRunSaysFailInWords) {

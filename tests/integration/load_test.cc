@@ -1,0 +1,72 @@
+// `pupitre load` against a real server: a short morning passes its thresholds, every
+// acknowledged save is found by `verify`, and a threshold it cannot meet fails the exit code.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "testkit/exam_fixture.h"
+
+namespace pupitre::testkit {
+namespace {
+
+std::string ShortMorning(const std::string& extra_threshold) {
+  return fmt::format(R"([scenario]
+name = "short-morning"
+exam = "demo-exam"
+students = 60
+time_scale = 20
+login_spread_minutes = 1
+start_spread_seconds = 20
+work_minutes = 1
+think_seconds = 10
+autosave_seconds = 5
+reload_share = 0.2
+network_loss_share = 0.1
+network_loss_seconds = 10
+thresholds = ["errors = 0", "finished >= 100%", "save.p99 < 5s"{}]
+)",
+                     extra_threshold);
+}
+
+TEST(LoadTest, AShortMorningPassesAndEveryAcknowledgedSaveIsThere) {
+  TempDir dir;
+  ChildServer server(dir.path(), FastTestConfig(), /*demo=*/true);
+  ASSERT_TRUE(server.Start()) << server.log();
+  const std::string target = fmt::format("http://127.0.0.1:{}", server.port());
+  std::ofstream(dir.path() + "/morning.toml") << ShortMorning("");
+  auto run = RunPupitre({"load", "--scenario", dir.path() + "/morning.toml", "--target", target,
+                         "--out", dir.path() + "/out", "--quiet"});
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("verdict: PASS"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("finished 60/60"), std::string::npos) << run.output;
+  for (const char* f : {"/out/result.json", "/out/report.html", "/out/ledger.jsonl"}) {
+    EXPECT_TRUE(std::ifstream(dir.path() + f).good()) << f << " was not written";
+  }
+  auto verify = RunPupitre({"load", "verify", "--ledger", dir.path() + "/out/ledger.jsonl",
+                            "--target", target, "--password", "teacher-demo"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.output;
+  EXPECT_NE(verify.output.find(", 0 missing or older"), std::string::npos) << verify.output;
+}
+
+TEST(LoadTest, AThresholdThatCannotBeMetFailsTheRun) {
+  TempDir dir;
+  ChildServer server(dir.path(), FastTestConfig(), /*demo=*/true);
+  ASSERT_TRUE(server.Start()) << server.log();
+  std::ofstream(dir.path() + "/morning.toml") << ShortMorning(", \"save.p50 < 0.001ms\"");
+  auto run = RunPupitre({"load", "--scenario", dir.path() + "/morning.toml", "--target",
+                         fmt::format("http://127.0.0.1:{}", server.port()), "--quiet"});
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_NE(run.output.find("[FAIL] save.p50 < 0.001ms"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("verdict: FAIL"), std::string::npos);
+}
+
+TEST(LoadTest, ABadScenarioNamesItsLine) {
+  TempDir dir;
+  std::ofstream(dir.path() + "/bad.toml") << "[scenario]\nname = \"x\"\nstudents = 0\n";
+  auto run = RunPupitre({"load", "--scenario", dir.path() + "/bad.toml"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.output.find("bad.toml:3:"), std::string::npos) << run.output;
+}
+
+}  // namespace
+}  // namespace pupitre::testkit
