@@ -87,4 +87,47 @@ int RunLoad(bool verify, const std::string& scenario_path, const std::string& ta
   return r.passed() ? 0 : 1;
 }
 
+int RunCapacity(const std::string& scenario_path, const std::string& target_url,
+                int source_addresses, const CapacityArgs& args) {
+  auto target = load::ParseTarget(target_url);
+  if (!target.ok()) {
+    std::cerr << "pupitre load capacity: " << target.error().message << "\n";
+    return 2;
+  }
+  auto scenario = load::LoadScenarioFile(scenario_path);
+  if (!scenario.ok()) {
+    std::cerr << "pupitre load capacity: " << scenario.error().message << "\n";
+    for (const auto& p : scenario.error().problems) {
+      std::cerr << scenario_path << ":" << p.line << ": " << p.message << "\n";
+    }
+    return 2;
+  }
+  load::EngineOptions engine;
+  engine.target = *target;
+  engine.source_addresses = source_addresses;
+  auto report = load::FindCapacity(*scenario, engine, args.options);
+  if (!report.ok()) {
+    std::cerr << "pupitre load capacity: " << report.error().message << "\n";
+    return 2;
+  }
+  std::cout << fmt::format("{:>10} {:>9} {:>13} {:>15} {:>14} {:>7}  {}\n", "starts/s",
+                           "students", "start p99 ms", "taking p99 ms", "taking max ms",
+                           "errors", "verdict");
+  for (const auto& st : report->steps) {
+    std::cout << fmt::format("{:>10.1f} {:>9} {:>13.1f} {:>15.1f} {:>14.1f} {:>7}  {}\n",
+                             st.rate, st.students, st.start_p99_ms, st.taking_p99_ms,
+                             st.taking_max_ms, st.errors,
+                             st.passed ? "pass" : "FAIL: " + st.failed);
+  }
+  if (report->max_rate <= 0) {
+    std::cout << "capacity: even the first step failed; lower --start-rate\n";
+    return 1;
+  }
+  std::cout << fmt::format(
+      "capacity: {:.1f} starts/s held; about {} students can start within {:.0f} s\n",
+      report->max_rate, report->max_cohort, args.options.within_s);
+  if (!report->wave_plan.empty()) std::cout << "wave plan: " << report->wave_plan << "\n";
+  return 0;
+}
+
 }  // namespace pupitre::cli

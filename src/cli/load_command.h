@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "load/capacity.h"
+
 namespace pupitre::cli {
 
 // Runs a scenario (or, with `verify`, checks a ledger). Returns the process exit code:
@@ -11,5 +13,14 @@ int RunLoad(bool verify, const std::string& scenario_path, const std::string& ta
             const std::string& out_dir, int source_addresses, bool quiet,
             const std::string& ledger_path, const std::string& exam_id,
             const std::string& teacher, const std::string& teacher_password);
+
+struct CapacityArgs {
+  load::CapacityOptions options;
+};
+
+// `pupitre load capacity`: prints each step, the capacity found and a wave plan. Returns 0 when
+// a capacity was found, 1 when even the first step failed, 2 on bad input.
+int RunCapacity(const std::string& scenario_path, const std::string& target_url,
+                int source_addresses, const CapacityArgs& args);
 
 }  // namespace pupitre::cli

@@ -94,7 +94,27 @@ int main(int argc, char** argv) {
   verify->add_option("--login", teacher, "A teacher's login");
   verify->add_option("--password", teacher_password, "Their password")->required();
 
+  auto* capacity = load->add_subcommand(
+      "capacity", "Raise the start rate step by step until a threshold breaks; plan waves");
+  pupitre::cli::CapacityArgs cap;
+  capacity->add_option("--scenario", scenario_path, "Scenario file (exam, logins, thresholds)")
+      ->required()->check(CLI::ExistingFile);
+  capacity->add_option("--target", target_url, "http://HOST:PORT of the server");
+  capacity->add_option("--start-rate", cap.options.start_rate, "Starts per second at first");
+  capacity->add_option("--factor", cap.options.factor, "Rate multiplier between steps");
+  capacity->add_option("--step-seconds", cap.options.step_s, "Length of each step's arrivals");
+  capacity->add_option("--within-seconds", cap.options.within_s,
+                       "Everyone must be taking the exam this soon after arriving");
+  capacity->add_option("--max-students", cap.options.max_students,
+                       "Students available on the server from first_student on");
+  capacity->add_option("--cohort", cap.options.cohort, "Propose waves for this many students");
+  capacity->add_option("--source-addresses", source_addresses, "Connect from 127.0.0.1..N")
+      ->check(CLI::Range(1, 254));
+
   CLI11_PARSE(app, argc, argv);
+  if (capacity->parsed()) {
+    return pupitre::cli::RunCapacity(scenario_path, target_url, source_addresses, cap);
+  }
   if (*load) return pupitre::cli::RunLoad(verify->parsed(), scenario_path, target_url, out_dir,
                                           source_addresses, quiet, ledger_path, exam_id, teacher,
                                           teacher_password);

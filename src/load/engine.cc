@@ -301,6 +301,8 @@ class Run {
       co_return;
     }
     Latency("paper", t, Steady::now());
+    // From the planned start to the paper in hand, waiting room included: "taking the exam".
+    Latency("taking", intended, Steady::now());
     const json::value paper = json::parse(r.body);
     const json::array& questions = paper.at("questions").as_array();
 

@@ -70,3 +70,34 @@ TEST(LoadTest, ABadScenarioNamesItsLine) {
 
 }  // namespace
 }  // namespace pupitre::testkit
+
+namespace pupitre::testkit {
+namespace {
+
+TEST(LoadCapacityTest, FindsTheAdmissionRateTheServerHoldsAndPlansWaves) {
+  TempDir dir;
+  // The server admits exactly 20 starts a second.
+  ChildServer server(dir.path(),
+                     FastTestConfig() + "[waiting_room]\ninitial_rate = 20\nmin_rate = 20\n"
+                                        "max_rate = 20\n",
+                     /*demo=*/true);
+  ASSERT_TRUE(server.Start()) << server.log();
+  std::ofstream(dir.path() + "/base.toml") << "[scenario]\nname = \"capacity\"\n"
+                                              "exam = \"demo-exam\"\n";
+  auto run = RunPupitre({"load", "capacity", "--scenario", dir.path() + "/base.toml", "--target",
+                         fmt::format("http://127.0.0.1:{}", server.port()), "--start-rate", "8",
+                         "--factor", "2", "--step-seconds", "4", "--within-seconds", "3",
+                         "--max-students", "2000", "--cohort", "1000"});
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  // 8 and 16 starts/s fit in 20/s; 64/s cannot (a backlog of minutes' worth of seconds).
+  EXPECT_NE(run.output.find("FAIL"), std::string::npos) << "no step broke:\n" << run.output;
+  const size_t at = run.output.rfind("capacity: ");  // the summary line, after the steps
+  ASSERT_NE(at, std::string::npos) << run.output;
+  const double rate = std::stod(run.output.substr(at + 10));
+  EXPECT_GE(rate, 16) << run.output;
+  EXPECT_LE(rate, 32) << run.output;
+  EXPECT_NE(run.output.find("wave plan: 1000 students: "), std::string::npos) << run.output;
+}
+
+}  // namespace
+}  // namespace pupitre::testkit
