@@ -10,7 +10,7 @@ packages=(
   libsodium-dev libsqlite3-dev sqlite3 libspdlog-dev libfmt-dev
   libcli11-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  curl
+  curl wrk nginx
 )
 
 missing=()

@@ -130,4 +130,33 @@ int RunCapacity(const std::string& scenario_path, const std::string& target_url,
   return 0;
 }
 
+int RunProbe(const std::string& target_url, ProbeArgs args) {
+  auto target = load::ParseTarget(target_url);
+  if (!target.ok()) {
+    std::cerr << "pupitre load probe: " << target.error().message << "\n";
+    return 2;
+  }
+  for (const auto& h : args.headers) {
+    size_t colon = h.find(':');
+    if (colon == std::string::npos) {
+      std::cerr << "pupitre load probe: a header is \"Name: value\", not \"" << h << "\"\n";
+      return 2;
+    }
+    std::string value = h.substr(colon + 1);
+    while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+    args.options.headers[h.substr(0, colon)] = value;
+  }
+  auto r = load::Probe(*target, args.options);
+  if (!r.ok()) {
+    std::cerr << "pupitre load probe: " << r.error().message << "\n";
+    return 2;
+  }
+  std::cout << fmt::format("Requests/sec: {:.2f}\nLatency mean ms: {:.3f}\nLatency p50 ms: {:.3f}\n"
+                           "Latency p99 ms: {:.3f}\nFailed: {}\n",
+                           r->rate(), r->latency.mean() / 1000.0,
+                           r->latency.Percentile(0.5) / 1000.0,
+                           r->latency.Percentile(0.99) / 1000.0, r->failed);
+  return r->failed == 0 ? 0 : 1;
+}
+
 }  // namespace pupitre::cli

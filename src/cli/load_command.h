@@ -3,7 +3,10 @@
 
 #include <string>
 
+#include <vector>
+
 #include "load/capacity.h"
+#include "load/probe.h"
 
 namespace pupitre::cli {
 
@@ -22,5 +25,13 @@ struct CapacityArgs {
 // a capacity was found, 1 when even the first step failed, 2 on bad input.
 int RunCapacity(const std::string& scenario_path, const std::string& target_url,
                 int source_addresses, const CapacityArgs& args);
+
+struct ProbeArgs {
+  load::ProbeOptions options;
+  std::vector<std::string> headers;  // "Name: value"
+};
+
+// `pupitre load probe`: prints requests/s and latency (mean, p50, p99) like wrk's summary.
+int RunProbe(const std::string& target_url, ProbeArgs args);
 
 }  // namespace pupitre::cli

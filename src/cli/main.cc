@@ -111,7 +111,17 @@ int main(int argc, char** argv) {
   capacity->add_option("--source-addresses", source_addresses, "Connect from 127.0.0.1..N")
       ->check(CLI::Range(1, 254));
 
+  auto* probe = load->add_subcommand("probe", "Closed-loop load on one route (to compare with wrk)");
+  pupitre::cli::ProbeArgs probe_args;
+  probe->add_option("--target", target_url, "http://HOST:PORT of the server");
+  probe->add_option("--path", probe_args.options.path, "The route, e.g. /healthz");
+  probe->add_option("--header", probe_args.headers, "\"Name: value\" (repeatable)");
+  probe->add_option("--connections", probe_args.options.connections, "Connections")
+      ->check(CLI::Range(1, 50'000));
+  probe->add_option("--seconds", probe_args.options.seconds, "Duration");
+
   CLI11_PARSE(app, argc, argv);
+  if (probe->parsed()) return pupitre::cli::RunProbe(target_url, probe_args);
   if (capacity->parsed()) {
     return pupitre::cli::RunCapacity(scenario_path, target_url, source_addresses, cap);
   }
