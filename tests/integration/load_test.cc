@@ -101,3 +101,27 @@ TEST(LoadCapacityTest, FindsTheAdmissionRateTheServerHoldsAndPlansWaves) {
 
 }  // namespace
 }  // namespace pupitre::testkit
+
+namespace pupitre::testkit {
+namespace {
+
+TEST(LoadProbeTest, ReportsThroughputAndLatencyOfOneRoute) {
+  TempDir dir;
+  ChildServer server(dir.path(), FastTestConfig());
+  ASSERT_TRUE(server.Start()) << server.log();
+  const std::string target = fmt::format("http://127.0.0.1:{}", server.port());
+  auto ok = RunPupitre({"load", "probe", "--target", target, "--path", "/healthz",
+                        "--connections", "4", "--seconds", "1"});
+  ASSERT_EQ(ok.exit_code, 0) << ok.output;
+  const size_t at = ok.output.find("Requests/sec: ");
+  ASSERT_NE(at, std::string::npos) << ok.output;
+  EXPECT_GT(std::stod(ok.output.substr(at + 14)), 100) << ok.output;
+  EXPECT_NE(ok.output.find("Failed: 0"), std::string::npos);
+  // A route that answers 401 is counted as failed, and the exit code says so.
+  auto refused = RunPupitre({"load", "probe", "--target", target, "--path", "/api/me",
+                             "--connections", "2", "--seconds", "0.3"});
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+}
+
+}  // namespace
+}  // namespace pupitre::testkit
