@@ -1,5 +1,7 @@
 #include "cli/load_command.h"
 
+#include <sys/resource.h>
+
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -11,6 +13,16 @@
 #include "load/scenario.h"
 
 namespace pupitre::cli {
+namespace {
+// Every simulated student holds a connection: take every descriptor the system allows.
+void RaiseFileLimit() {
+  rlimit r{};
+  if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+    r.rlim_cur = r.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &r);
+  }
+}
+}  // namespace
 
 int RunLoad(bool verify, const std::string& scenario_path, const std::string& target_url,
             const std::string& out_dir, int source_addresses, bool quiet,
@@ -44,6 +56,7 @@ int RunLoad(bool verify, const std::string& scenario_path, const std::string& ta
     }
     return 2;
   }
+  RaiseFileLimit();
   load::EngineOptions options;
   options.target = *target;
   options.source_addresses = source_addresses;
@@ -102,6 +115,7 @@ int RunCapacity(const std::string& scenario_path, const std::string& target_url,
     }
     return 2;
   }
+  RaiseFileLimit();
   load::EngineOptions engine;
   engine.target = *target;
   engine.source_addresses = source_addresses;
