@@ -184,6 +184,7 @@ json::object ExamJson(const exam::ExamEntry& e) {
           {"opens_ms", s.opens_ms},
           {"closes_ms", s.closes_ms},
           {"duration_ms", s.duration_ms},
+          {"one_per_page", s.one_per_page},
           {"question_count", s.questions.size()},
           {"max_points", Number(s.MaxPoints())},
           {"published", e.record.published},
@@ -284,7 +285,8 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
       feed_(feed),
       metrics_(metrics),
       workers_(workers),
-      clock_(clock) {
+      clock_(clock),
+      live_(exams, accounts, clock) {
   using A = Admission;
   auto add = [this](verb m, std::string_view path, std::string name, Access a, Admission adm,
                     Fn fn, bool large = false) {
@@ -293,7 +295,9 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
   add(verb::get, "/healthz", "healthz", Access::kPublic, A::kExempt, &Api::Healthz);
   add(verb::get, "/readyz", "readyz", Access::kPublic, A::kExempt, &Api::Readyz);
   add(verb::get, "/metrics", "metrics", Access::kPublic, A::kExempt, &Api::MetricsText);
-  add(verb::get, "/", "home", Access::kPublic, A::kBackground, &Api::Home);
+  // The pages are needed to wait and to take an exam: the status class, not the background.
+  add(verb::get, "/", "home", Access::kPublic, A::kStatus, &Api::Home);
+  add(verb::get, "/static/*", "static", Access::kPublic, A::kStatus, &Api::Static);
   add(verb::post, "/api/login", "login", Access::kPublic, A::kLogin, &Api::Login);
   add(verb::post, "/api/logout", "logout", Access::kUser, A::kInteractive, &Api::Logout);
   add(verb::get, "/api/me", "me", Access::kUser, A::kInteractive, &Api::Me);
@@ -304,6 +308,10 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
   add(verb::get, "/api/exams/*", "exam", Access::kUser, A::kInteractive, &Api::GetExam);
   add(verb::post, "/api/exams/*/publish", "exam_publish", Access::kTeacher, A::kInteractive,
       &Api::Publish);
+  add(verb::put, "/api/exams/*/settings", "exam_settings", Access::kTeacher, A::kInteractive,
+      &Api::Settings);
+  add(verb::get, "/api/exams/*/live/events", "exam_live_events", Access::kTeacher,
+      A::kInteractive, &Api::LiveEvents);
   add(verb::put, "/api/exams/*/extra-time", "exam_extra_time", Access::kTeacher, A::kInteractive,
       &Api::ExtraTime);
   add(verb::post, "/api/exams/*/release", "exam_release", Access::kTeacher, A::kInteractive,
@@ -521,15 +529,34 @@ void Api::MetricsText(const std::shared_ptr<Context>& c) {
 }
 
 void Api::Home(const std::shared_ptr<Context>& c) {
-  http::Response res{bhttp::status::ok, c->req.version()};
-  res.set(bhttp::field::content_type, "text/html; charset=utf-8");
-  res.set(bhttp::field::cache_control, "no-cache");
+  ServeFile(c, *files_.Find("index.html"), false);
+}
+
+void Api::Static(const std::shared_ptr<Context>& c) {
+  const StaticFile* f = c->param(0) == "index.html" ? nullptr : files_.Find(c->param(0));
+  if (!f) return c->Fail(Error::NotFound("no such file"));
+  // index.html asks for /static/FILE?v=VERSION: that URL never changes content.
+  std::string_view target = c->req.target();
+  bool versioned = target.size() > files_.version().size() &&
+                   target.substr(target.size() - files_.version().size()) == files_.version() &&
+                   target.find("?v=") != std::string_view::npos;
+  ServeFile(c, *f, versioned);
+}
+
+void Api::ServeFile(const std::shared_ptr<Context>& c, const StaticFile& f, bool immutable) {
+  const bool fresh = c->req[bhttp::field::if_none_match] == f.etag;
+  http::Response res{fresh ? bhttp::status::not_modified : bhttp::status::ok, c->req.version()};
+  res.set(bhttp::field::etag, f.etag);
+  res.set(bhttp::field::cache_control,
+          immutable ? "public, max-age=31536000, immutable" : "no-cache");
+  res.set(bhttp::field::content_type, f.content_type);
   res.set("Content-Security-Policy",
-          "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' "
-          "'unsafe-inline'; frame-ancestors 'none'");
+          "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; "
+          "form-action 'self'");
   res.set("X-Content-Type-Options", "nosniff");
+  res.set("Referrer-Policy", "same-origin");
   res.keep_alive(c->req.keep_alive());
-  res.body() = std::string(kIndexHtml);
+  if (!fresh && c->req.method() != verb::head) res.body() = f.body;
   c->Send(std::move(res));
 }
 
@@ -650,6 +677,38 @@ void Api::Publish(const std::shared_ptr<Context>& c) {
   });
 }
 
+void Api::Settings(const std::shared_ptr<Context>& c) {
+  auto body = ParseObject(c->req.body());
+  if (!body.ok()) return c->Fail(body.error());
+  exam::SettingsChange change;
+  for (auto [key, field] : {std::pair{"opens_ms", &change.opens_ms},
+                            std::pair{"closes_ms", &change.closes_ms}}) {
+    if (!body->contains(key)) continue;
+    auto v = GetInt(*body, key);
+    if (!v.ok()) return c->Fail(v.error());
+    *field = *v;
+  }
+  if (body->contains("duration_minutes")) {
+    auto v = GetInt(*body, "duration_minutes");
+    if (!v.ok()) return c->Fail(v.error());
+    if (*v < 1 || *v > 527040) {
+      return c->Fail(Error::Invalid("'duration_minutes' must be from 1 to 527040"));
+    }
+    change.duration_ms = *v * 60'000;
+  }
+  if (auto* v = body->if_contains("one_per_page")) {
+    if (!v->is_bool()) return c->Fail(Error::BadRequest("'one_per_page' must be true or false"));
+    change.one_per_page = v->as_bool();
+  }
+  exams_.UpdateSettings(c->caller(), c->param(0), change,
+                        [c](Result<std::shared_ptr<const exam::ExamEntry>> r) {
+                          c->Later([c, r = std::move(r)] {
+                            if (!r.ok()) return c->Fail(r.error());
+                            c->Json(200, {{"exam", ExamJson(**r)}});
+                          });
+                        });
+}
+
 void Api::ExtraTime(const std::shared_ptr<Context>& c) {
   auto body = ParseObject(c->req.body());
   if (!body.ok()) return c->Fail(body.error());
@@ -680,11 +739,13 @@ void Api::Release(const std::shared_ptr<Context>& c) {
 void Api::Live(const std::shared_ptr<Context>& c) {
   auto live = exams_.Live(c->caller(), c->param(0));
   if (!live.ok()) return c->Fail(live.error());
-  c->Json(200, {{"enrolled", live->enrolled},
-                {"started", live->started},
-                {"in_progress", live->in_progress},
-                {"submitted", live->submitted},
-                {"saves_last_minute", live->saves_last_minute}});
+  c->Send(http::MakeJsonResponse(c->req, 200, live_.LiveJson(c->caller(), c->param(0), 20)));
+}
+
+void Api::LiveEvents(const std::shared_ptr<Context>& c) {
+  auto live = exams_.Live(c->caller(), c->param(0));
+  if (!live.ok()) return c->Fail(live.error());
+  live_.Subscribe(c->param(0), c->caller(), c->OpenStream());
 }
 
 void Api::ExamAttempts(const std::shared_ptr<Context>& c) {

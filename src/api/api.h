@@ -15,7 +15,9 @@
 #include "config/config.h"
 #include "exam/exam_service.h"
 #include "guard/admission.h"
+#include "api/live_feed.h"
 #include "api/room_feed.h"
+#include "api/static_files.h"
 #include "guard/waiting_rooms.h"
 #include "http/server.h"
 
@@ -34,6 +36,9 @@ class Api {
   // The server's handler and per-route body limit.
   void Handle(http::Request&& req, const http::RequestInfo& info, http::Responder responder);
   uint64_t BodyLimit(const http::RequestHeader& header) const;
+
+  // Pushes what is due to the teachers' live views. Call every 100 ms or so.
+  void PublishLive() { live_.Publish(); }
 
   // /readyz answers 503 until set, and again once shutdown begins.
   void SetReady(bool ready) { ready_ = ready; }
@@ -63,6 +68,8 @@ class Api {
   void Readyz(const std::shared_ptr<Context>& c);
   void MetricsText(const std::shared_ptr<Context>& c);
   void Home(const std::shared_ptr<Context>& c);
+  void Static(const std::shared_ptr<Context>& c);
+  void ServeFile(const std::shared_ptr<Context>& c, const StaticFile& f, bool immutable);
   void Login(const std::shared_ptr<Context>& c);
   void Logout(const std::shared_ptr<Context>& c);
   void Me(const std::shared_ptr<Context>& c);
@@ -71,6 +78,8 @@ class Api {
   void ImportExam(const std::shared_ptr<Context>& c);
   void GetExam(const std::shared_ptr<Context>& c);
   void Publish(const std::shared_ptr<Context>& c);
+  void Settings(const std::shared_ptr<Context>& c);
+  void LiveEvents(const std::shared_ptr<Context>& c);
   void ExtraTime(const std::shared_ptr<Context>& c);
   void Release(const std::shared_ptr<Context>& c);
   void Live(const std::shared_ptr<Context>& c);
@@ -108,6 +117,8 @@ class Api {
   Metrics& metrics_;
   boost::asio::thread_pool& workers_;
   const Clock& clock_;
+  StaticFiles files_;
+  LiveFeed live_;
   std::vector<Route> routes_;
   std::atomic<bool> ready_{false};
 };

@@ -211,6 +211,7 @@ int Serve(const Config& config, int demo_students) {
                         });
       }
       feed.Publish();
+      api.PublishLive();
       // Once a second, the admission rate follows what the platform absorbs.
       if (++sweeps % 10 == 0) {
         const guard::Stats g = guard.stats();

@@ -87,6 +87,15 @@ WaveAssignment WaveFor(const ExamSpec& spec, std::string_view login,
 // On failure the Error is kInvalid and lists every problem found with its 1-based line.
 Result<ExamSpec> ParseExamToml(std::string_view toml_text);
 
+// A teacher's change of a draft's settings; unset fields are kept.
+struct SettingsChange {
+  std::optional<int64_t> opens_ms, closes_ms, duration_ms;
+  std::optional<bool> one_per_page;
+};
+// The exam file with its [exam] table changed (comments and layout are not kept), validated:
+// the result parses, or the Error lists what the change breaks.
+Result<std::string> RewriteExamSettings(std::string_view toml_text, const SettingsChange& change);
+
 // The published paper as JSON text: exam metadata and questions with their options, never any
 // key. Rendered once at publish time and served from memory.
 std::string RenderPaperJson(const ExamSpec& spec);

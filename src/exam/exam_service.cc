@@ -172,6 +172,36 @@ void ExamService::Import(const Caller& caller, const std::string& toml,
   if (!s.ok()) done(s.error());
 }
 
+void ExamService::UpdateSettings(
+    const Caller& caller, const std::string& exam_id, const SettingsChange& change,
+    std::function<void(Result<std::shared_ptr<const ExamEntry>>)> done) {
+  if (!caller.is_teacher) return done(Error::Forbidden("only teachers change exam settings"));
+  std::shared_ptr<const ExamEntry> entry;
+  {
+    std::unique_lock lock(exams_mu_);
+    auto it = exams_.find(exam_id);
+    if (it == exams_.end()) return done(NoSuchExam(exam_id));
+    if (it->second->record.published) {
+      return done(Error::Conflict(fmt::format(
+          "exam '{}' is published: its settings are frozen (an operator can extend the window)",
+          exam_id)));
+    }
+    auto text = RewriteExamSettings(it->second->record.source_toml, change);
+    if (!text.ok()) return done(text.take_error());
+    auto parsed = ParseExamToml(*text);
+    if (!parsed.ok()) return done(parsed.take_error());
+    store::ExamRecord rec = it->second->record;
+    rec.source_toml = std::move(*text);
+    entry = BuildEntry(std::make_shared<const ExamSpec>(std::move(*parsed)), rec);
+    it->second = entry;
+  }
+  Status s = writer_.Submit(store::op::PutExam{entry->record}, [done, entry](const Status& st) {
+    if (!st.ok()) return done(st.error());
+    done(entry);
+  });
+  if (!s.ok()) done(s.error());
+}
+
 void ExamService::Publish(const Caller& caller, const std::string& exam_id,
                           std::function<void(Result<std::shared_ptr<const ExamEntry>>)> done) {
   if (!caller.is_teacher) return done(Error::Forbidden("only teachers publish exams"));

@@ -77,6 +77,10 @@ class ExamService {
   // Imports or replaces a draft exam from its TOML file. A published exam cannot be replaced.
   void Import(const Caller& caller, const std::string& toml,
               std::function<void(Result<std::shared_ptr<const ExamEntry>>)> done);
+  // Changes a draft's window, duration or layout (a published exam's are frozen: 409).
+  void UpdateSettings(const Caller& caller, const std::string& exam_id,
+                      const SettingsChange& change,
+                      std::function<void(Result<std::shared_ptr<const ExamEntry>>)> done);
   void Publish(const Caller& caller, const std::string& exam_id,
                std::function<void(Result<std::shared_ptr<const ExamEntry>>)> done);
   void SetExtraTime(const Caller& caller, const std::string& exam_id, int64_t user_id,

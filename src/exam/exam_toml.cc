@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <sstream>
 #include <span>
 #include <string>
 #include <string_view>
@@ -622,5 +623,60 @@ class ExamParser {
 }  // namespace
 
 Result<ExamSpec> ParseExamToml(std::string_view toml_text) { return ExamParser().Parse(toml_text); }
+
+namespace {
+
+toml::date_time DateTimeOfUnixMs(int64_t ms) {
+  using namespace std::chrono;
+  const sys_seconds t{seconds{ms / 1000}};
+  const auto day = floor<days>(t);
+  const year_month_day ymd{day};
+  const hh_mm_ss hms{t - day};
+  return toml::date_time{
+      toml::date{static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                 static_cast<unsigned>(ymd.day())},
+      toml::time{static_cast<unsigned>(hms.hours().count()),
+                 static_cast<unsigned>(hms.minutes().count()),
+                 static_cast<unsigned>(hms.seconds().count())},
+      toml::time_offset{}};
+}
+
+}  // namespace
+
+Result<std::string> RewriteExamSettings(std::string_view toml_text, const SettingsChange& change) {
+  toml::table doc;
+  try {
+    doc = toml::parse(toml_text);
+  } catch (const toml::parse_error& e) {
+    return Error::Invalid(std::string("the stored exam file does not parse: ") +
+                          std::string(e.description()));
+  }
+  toml::table* exam = doc["exam"].as_table();
+  if (!exam) return Error::Invalid("the exam file has no [exam] table");
+  if (change.opens_ms) exam->insert_or_assign("opens", DateTimeOfUnixMs(*change.opens_ms));
+  if (change.closes_ms) exam->insert_or_assign("closes", DateTimeOfUnixMs(*change.closes_ms));
+  if (change.duration_ms) {
+    if (*change.duration_ms <= 0 || *change.duration_ms % 60'000 != 0) {
+      return Error::Invalid("the duration must be a whole, positive number of minutes");
+    }
+    exam->insert_or_assign("duration_minutes", *change.duration_ms / 60'000);
+  }
+  if (change.one_per_page) exam->insert_or_assign("one_per_page", *change.one_per_page);
+  std::ostringstream out;
+  out << doc;
+  std::string text = out.str();
+  auto parsed = ParseExamToml(text);
+  if (!parsed.ok()) {
+    // Line numbers of the rewritten file mean nothing to the teacher: keep the reasons only.
+    std::string reasons;
+    for (const auto& p : parsed.error().problems) {
+      if (!reasons.empty()) reasons += "; ";
+      auto colon = p.message.find(": ");
+      reasons += colon == std::string::npos ? p.message : p.message.substr(colon + 2);
+    }
+    return Error::Invalid(reasons.empty() ? parsed.error().message : reasons);
+  }
+  return text;
+}
 
 }  // namespace pupitre::exam

@@ -1,0 +1,62 @@
+#include "api/static_files.h"
+
+#include <fmt/format.h>
+
+#include <cstdint>
+
+#include "api/web_assets.h"
+
+namespace pupitre::api {
+namespace {
+
+uint64_t Fnv1a(std::string_view s, uint64_t h = 1469598103934665603ull) {
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+std::string ContentTypeOf(std::string_view name) {
+  auto ends = [&](std::string_view ext) {
+    return name.size() >= ext.size() && name.substr(name.size() - ext.size()) == ext;
+  };
+  if (ends(".html")) return "text/html; charset=utf-8";
+  if (ends(".css")) return "text/css; charset=utf-8";
+  if (ends(".js")) return "text/javascript; charset=utf-8";
+  if (ends(".svg")) return "image/svg+xml";
+  return "application/octet-stream";
+}
+
+void ReplaceAll(std::string& s, std::string_view from, std::string_view to) {
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
+    s.replace(at, from.size(), to);
+  }
+}
+
+}  // namespace
+
+StaticFiles::StaticFiles() {
+  uint64_t all = Fnv1a("pupitre");
+  for (const WebFile& f : kWebFiles) all = Fnv1a(f.body, Fnv1a(f.name, all));
+  version_ = fmt::format("{:012x}", all & 0xffffffffffffull);
+  for (const WebFile& f : kWebFiles) {
+    StaticFile out{std::string(f.body), ContentTypeOf(f.name), {}};
+    if (f.name == "index.html") ReplaceAll(out.body, "{{version}}", version_);
+    out.etag = fmt::format("\"{:016x}\"", Fnv1a(out.body));
+    files_.emplace(std::string(f.name), std::move(out));
+  }
+}
+
+const StaticFile* StaticFiles::Find(std::string_view name) const {
+  auto it = files_.find(std::string(name));
+  return it == files_.end() ? nullptr : &it->second;
+}
+
+size_t StaticFiles::total_bytes() const {
+  size_t n = 0;
+  for (const auto& [name, f] : files_) n += f.body.size();
+  return n;
+}
+
+}  // namespace pupitre::api

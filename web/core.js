@@ -1,0 +1,167 @@
+"use strict";
+// Shared by every page: translation, building the DOM, the API client, the server's clock and
+// the router. Pages register themselves with P.route(); main.js starts the router.
+const P = (window.P = {});
+
+// ------------------------------------------------------------------ language
+P.lang = localStorage.getItem("pupitre.lang") ||
+  ((navigator.language || "en").toLowerCase().startsWith("fr") ? "fr" : "en");
+P.t = (key, vars) => {
+  let s = STRINGS[P.lang][key] ?? STRINGS.en[key] ?? key;
+  if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
+  return s;
+};
+P.setLang = (lang) => {
+  P.lang = lang;
+  localStorage.setItem("pupitre.lang", lang);
+  P.refresh();
+};
+const locale = () => (P.lang === "fr" ? "fr-FR" : "en-GB");
+P.fmtTime = (ms) => new Date(ms).toLocaleString(locale(), { dateStyle: "medium", timeStyle: "short" });
+P.fmtClock = (ms) => new Date(ms).toLocaleTimeString(locale());
+P.fmtNumber = (x, digits = 0) =>
+  Number(x).toLocaleString(locale(), { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+// 3725000 -> "1:02:05"; 65000 -> "1:05".
+P.fmtDuration = (ms) => {
+  const s = Math.max(0, Math.ceil(ms / 1000));
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
+  const two = (n) => String(n).padStart(2, "0");
+  return h > 0 ? `${h}:${two(m)}:${two(sec)}` : `${m}:${two(sec)}`;
+};
+
+// ------------------------------------------------------------------ DOM
+// el("button", {class: "primary", onclick: f, text: "Go"}, child, ...): attributes, properties
+// (keys starting with "on" are listeners; "text" sets the text), then children.
+P.el = (tag, attrs, ...kids) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "text") e.textContent = v;
+    else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else if (k === "value" || k === "checked") e[k] = v;
+    else e.setAttribute(k, v === true ? "" : v);
+  }
+  for (const k of kids.flat()) if (k !== null && k !== undefined && k !== false) e.append(k);
+  return e;
+};
+let uid = 0;
+P.uid = (prefix) => `${prefix}-${++uid}`;
+// A labelled field: returns [label, control] wired together.
+P.field = (labelText, control) => {
+  if (!control.id) control.id = P.uid("f");
+  return P.el("div", { class: "field" }, P.el("label", { for: control.id, text: labelText }), control);
+};
+P.banner = (text, kind) => {
+  const b = document.getElementById("banner");
+  b.textContent = text || "";
+  b.className = text ? kind || "info" : "";
+};
+// An error shown where it happened, announced to screen readers.
+P.errorBox = () => P.el("div", { class: "error", role: "alert" });
+
+// ------------------------------------------------------------------ server time
+// The offset between the server's clock and this device's, from the last answer that carried
+// the server's time: countdowns use the server's time, never the laptop's.
+P.offsetMs = 0;
+P.serverNow = () => Date.now() + P.offsetMs;
+P.noteServerTime = (serverMs, sentAt, receivedAt) => {
+  if (typeof serverMs === "number") P.offsetMs = serverMs - (sentAt + receivedAt) / 2;
+};
+
+// ------------------------------------------------------------------ API
+class ApiError extends Error {
+  constructor(status, code, message, body) {
+    super(message);
+    this.status = status; // 0: the server could not be reached
+    this.code = code;
+    this.body = body;
+  }
+  get offline() { return this.status === 0 || this.status === 502 || this.status === 503 || this.status === 504; }
+}
+P.ApiError = ApiError;
+P.csrf = "";
+P.me = null;
+P.api = async (method, path, body, { raw = false } = {}) => {
+  const headers = {};
+  if (P.csrf) headers["X-CSRF-Token"] = P.csrf;
+  let payload;
+  if (body !== undefined) {
+    if (typeof body === "string") { payload = body; headers["Content-Type"] = "text/plain; charset=utf-8"; }
+    else { payload = JSON.stringify(body); headers["Content-Type"] = "application/json"; }
+  }
+  const sentAt = Date.now();
+  let r;
+  try {
+    r = await fetch(path, { method, headers, body: payload, credentials: "same-origin", cache: "no-store" });
+  } catch (e) {
+    throw new ApiError(0, "offline", P.t("err.offline"));
+  }
+  if (raw && r.ok) return r;
+  const data = await r.json().catch(() => ({}));
+  if (data && typeof data.server_now_ms === "number") P.noteServerTime(data.server_now_ms, sentAt, Date.now());
+  if (!r.ok) {
+    const err = (data && data.error) || {};
+    const e = new ApiError(r.status, err.code || "http_" + r.status, err.message || r.statusText, data);
+    e.retryAfterMs = (Number(r.headers.get("Retry-After")) || 0) * 1000;
+    if (r.status === 401 && path !== "/api/login" && path !== "/api/me") P.go("#/login");
+    throw e;
+  }
+  return data;
+};
+
+// ------------------------------------------------------------------ router
+// Routes are "#/name/:param"; a page is async (params) => void and calls P.show().
+const routes = [];
+let cleanups = [];
+P.route = (pattern, page) => routes.push({ parts: pattern.split("/"), page });
+// Work to undo when the page is left: timers, event streams.
+P.onLeave = (f) => cleanups.push(f);
+P.go = (hash) => {
+  if (location.hash === hash) P.refresh();
+  else location.hash = hash;
+};
+P.refresh = async () => {
+  for (const f of cleanups.splice(0)) try { f(); } catch (e) { /* leaving anyway */ }
+  document.documentElement.lang = P.lang;
+  P.renderChrome();
+  const parts = (location.hash || "#/").split("/");
+  for (const r of routes) {
+    if (r.parts.length !== parts.length) continue;
+    const params = [];
+    if (r.parts.every((p, i) => (p.startsWith(":") ? params.push(decodeURIComponent(parts[i])) : p === parts[i]))) {
+      try { await r.page(...params); } catch (e) { P.showError(e); }
+      return;
+    }
+  }
+  P.go(P.homeOf(P.me));
+};
+// Replaces the page: a title (the h1, focused so that screen readers announce the new page).
+P.show = (title, ...content) => {
+  const main = document.getElementById("main");
+  const h1 = P.el("h1", { text: title, tabindex: "-1" });
+  main.replaceChildren(h1, ...content.flat().filter((c) => c !== null && c !== undefined && c !== false));
+  document.title = `${title} · Pupitre`;
+  h1.focus({ preventScroll: false });
+};
+P.showError = (e) => {
+  if (e instanceof ApiError && e.status === 401) return;
+  P.show(P.t("err.title"), P.el("p", { class: "error", role: "alert", text: e.message }),
+    P.el("p", {}, P.el("a", { href: P.homeOf(P.me), text: P.t("nav.home") })));
+};
+P.homeOf = (me) => !me ? "#/login" : me.role === "student" ? "#/home" : me.role === "admin" ? "#/operator" : "#/teacher";
+P.renderChrome = () => {
+  const nav = document.getElementById("nav");
+  const links = [];
+  if (P.me && P.me.role === "student") links.push(["#/home", P.t("nav.home")]);
+  if (P.me && P.me.role !== "student") links.push(["#/teacher", P.t("nav.exams")]);
+  if (P.me && P.me.role === "admin") links.push(["#/operator", P.t("nav.operator")]);
+  nav.replaceChildren(...links.map(([href, text]) => P.el("a", { href, text })));
+  const sw = document.getElementById("lang-switch");
+  sw.textContent = P.lang === "fr" ? "English" : "Français";
+  sw.setAttribute("lang", P.lang === "fr" ? "en" : "fr");
+  sw.setAttribute("aria-label", P.t("lang.switch"));
+  const out = document.getElementById("logout");
+  out.hidden = !P.me;
+  out.textContent = P.me ? P.t("nav.logout", { name: P.me.name || P.me.login }) : "";
+  document.getElementById("skip-link").textContent = P.t("nav.skip");
+};

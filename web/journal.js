@@ -1,0 +1,111 @@
+"use strict";
+// The answer journal: every answer is written to this device (localStorage) as it is typed,
+// with its sequence number, before it is sent. Whatever the server has not acknowledged is sent
+// again, oldest first, until it is: after a network blink, a server restart or a page reload.
+// The server keeps the highest sequence number per question, so a resend is harmless.
+//
+// States reported to onState: "saved" (nothing waiting), "saving", "offline" (the last try
+// failed; answers are kept here and retried), "closed" (the server refuses saves: the attempt
+// is submitted or past its deadline; `reason` says why).
+class Journal {
+  constructor(attemptId, onState) {
+    this.attemptId = attemptId;
+    this.key = `pupitre.journal.${attemptId}`;
+    this.onState = onState || (() => {});
+    this.sending = false;
+    this.closed = null;
+    this.waiters = [];
+    this.retryMs = 500;
+    try {
+      const stored = JSON.parse(localStorage.getItem(this.key) || "{}");
+      this.entries = stored.entries || {};
+      this.order = stored.order || 0;
+    } catch (e) {
+      this.entries = {};
+      this.order = 0;
+    }
+  }
+
+  persist() {
+    localStorage.setItem(this.key, JSON.stringify({ entries: this.entries, order: this.order }));
+  }
+
+  // Takes the server's answers ({qid: {seq, value}}): a newer local answer wins and stays queued.
+  merge(serverAnswers) {
+    for (const [qid, s] of Object.entries(serverAnswers || {})) {
+      const mine = this.entries[qid];
+      if (!mine || mine.seq <= s.seq) this.entries[qid] = { seq: s.seq, value: s.value, acked: true, n: mine ? mine.n : 0 };
+    }
+    this.persist();
+  }
+
+  has(qid) { return qid in this.entries; }
+  value(qid) { return this.entries[qid] ? this.entries[qid].value : undefined; }
+  pendingCount() { return Object.values(this.entries).filter((e) => !e.acked).length; }
+
+  // A new answer for `qid`: kept here at once, then sent.
+  record(qid, value) {
+    const seq = (this.entries[qid] ? this.entries[qid].seq : 0) + 1;
+    this.entries[qid] = { seq, value, acked: false, n: ++this.order };
+    this.persist();
+    this.kick();
+  }
+
+  // Resolves once nothing is waiting; rejects if the server refuses saves.
+  flush() {
+    if (this.closed) return Promise.reject(this.closed);
+    if (this.pendingCount() === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ resolve, reject });
+      this.kick();
+    });
+  }
+
+  // Forgets the journal once the attempt is submitted and every answer acknowledged.
+  discard() { localStorage.removeItem(this.key); }
+
+  async kick() {
+    if (this.sending || this.closed || this.stopped) return;
+    this.sending = true;
+    try {
+      for (;;) {
+        const pending = Object.entries(this.entries).filter(([, e]) => !e.acked).sort((a, b) => a[1].n - b[1].n);
+        if (pending.length === 0) break;
+        const [qid, entry] = pending[0];
+        this.onState("saving");
+        try {
+          const r = await P.api("PUT", `/api/attempts/${this.attemptId}/answers/${encodeURIComponent(qid)}`,
+            { seq: entry.seq, value: entry.value });
+          const now = this.entries[qid];
+          if (now.seq <= r.saved_seq) now.acked = true;
+          this.persist();
+          this.retryMs = 500;
+        } catch (e) {
+          if (e instanceof P.ApiError && !e.offline && e.status !== 429) {
+            this.closed = e;
+            this.onState("closed", e);
+            for (const w of this.waiters.splice(0)) w.reject(e);
+            return;
+          }
+          // The network or the server blinked: keep everything here and try again.
+          this.onState("offline");
+          const wait = Math.max(this.retryMs, e.retryAfterMs || 0);
+          this.retryMs = Math.min(this.retryMs * 2, 4000);
+          await new Promise((r) => { this.retryTimer = setTimeout(r, wait * (0.75 + Math.random() * 0.5)); });
+          if (this.stopped) return;
+        }
+      }
+      this.onState("saved");
+      for (const w of this.waiters.splice(0)) w.resolve();
+    } finally {
+      this.sending = false;
+    }
+  }
+
+  // Stops retrying (the page is left). Nothing is lost: the journal stays on this device.
+  stop() {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+  }
+}
+window.Journal = Journal;

@@ -1,0 +1,321 @@
+"use strict";
+// Student pages: home (courses and exams), an exam's start page and waiting room, the exam page
+// itself (answers journaled on this device, countdown on the server's clock), and the result.
+(() => {
+  const { el, t } = P;
+
+  // ---------------------------------------------------------------- home
+  function examState(x, now) {
+    const a = x.attempt;
+    if (a && a.status === "in_progress") return { text: t("state.in_progress", { time: P.fmtClock(a.deadline_ms) }), href: `#/attempt/${a.id}`, action: t("action.continue") };
+    if (a && x.results_released) return { text: t("state.result"), href: `#/attempt/${a.id}`, action: t("action.see_result") };
+    if (a) return { text: t("state.submitted"), href: `#/attempt/${a.id}`, action: t("action.see") };
+    if (now >= x.closes_ms) return { text: t("state.closed") };
+    const starts = Math.max(x.opens_ms, x.my_start_ms || 0);
+    if (now < starts) return { text: t("state.not_open", { time: P.fmtTime(starts) }), href: `#/exam/${x.id}`, action: t("action.details") };
+    return { text: t("state.open"), href: `#/exam/${x.id}`, action: t("action.start") };
+  }
+
+  P.route("#/home", async () => {
+    const [courses, exams] = await Promise.all([P.api("GET", "/api/courses"), P.api("GET", "/api/exams")]);
+    const now = P.serverNow();
+    const courseList = courses.courses.length
+      ? el("ul", {}, courses.courses.map((c) => el("li", {}, el("strong", { text: c.title }), c.description ? ` · ${c.description}` : "")))
+      : el("p", { text: t("home.no_courses") });
+    const rows = exams.exams.map((x) => {
+      const s = examState(x, now);
+      return el("tr", {},
+        el("th", { scope: "row", text: x.title }),
+        el("td", { text: `${P.fmtTime(x.opens_ms)} – ${P.fmtTime(x.closes_ms)}` }),
+        el("td", { text: s.text }),
+        el("td", {}, s.href ? el("a", { href: s.href, class: "button", text: s.action, "aria-label": `${s.action}: ${x.title}` }) : ""));
+    });
+    const table = exams.exams.length
+      ? el("table", {}, el("caption", { class: "sr-only", text: t("home.exams") }),
+          el("thead", {}, el("tr", {}, ["home.exam", "home.window", "home.state", "home.action"].map((k) => el("th", { scope: "col", text: t(k) })))),
+          el("tbody", {}, rows))
+      : el("p", { text: t("home.no_exams") });
+    P.show(t("home.title", { name: P.me.name || P.me.login }),
+      el("section", { "aria-labelledby": "h-exams" }, el("h2", { id: "h-exams", text: t("home.exams") }), table),
+      el("section", { "aria-labelledby": "h-courses" }, el("h2", { id: "h-courses", text: t("home.courses") }), courseList));
+  });
+
+  // ---------------------------------------------------------------- start page and waiting room
+  P.route("#/exam/:id", async (examId) => {
+    const { exam } = await P.api("GET", `/api/exams/${encodeURIComponent(examId)}`);
+    if (exam.attempt_id) return P.go(`#/attempt/${exam.attempt_id}`);
+    const minutes = Math.round((exam.duration_ms + (exam.extra_time_ms || 0)) / 60000);
+    const err = P.errorBox();
+    const start = el("button", { class: "primary", type: "button", text: t("exam.start") });
+    const facts = el("ul", {},
+      el("li", { text: t("exam.window", { from: P.fmtTime(exam.opens_ms), to: P.fmtTime(exam.closes_ms) }) }),
+      el("li", { text: t("exam.duration", { minutes }) }),
+      exam.extra_time_ms ? el("li", { text: t("exam.extra", { minutes: Math.round(exam.extra_time_ms / 60000) }) }) : null,
+      el("li", { text: t("exam.questions", { count: exam.question_count, points: P.fmtNumber(exam.max_points, 2) }) }),
+      exam.my_wave ? el("li", { text: t("exam.wave", { wave: exam.my_wave, time: P.fmtTime(exam.my_start_ms) }) }) : null);
+    start.addEventListener("click", async () => {
+      start.disabled = true;
+      err.textContent = "";
+      try {
+        const r = await P.api("POST", `/api/exams/${encodeURIComponent(examId)}/start`);
+        if (r.attempt) return P.go(`#/attempt/${r.attempt.id}`);
+        waitingRoom(exam, r.waiting);
+      } catch (e) {
+        err.textContent = e.offline ? t("exam.busy") : e.message;
+        start.disabled = false;
+      }
+    });
+    P.show(exam.title, facts, el("p", { text: t("exam.clock_note") }), err, start);
+  });
+
+  function waitingRoom(exam, first) {
+    const place = el("p", { class: "big", "aria-live": "polite" });
+    const eta = el("p", { "aria-live": "polite" });
+    const note = el("p", { class: "muted", text: t("wait.note") });
+    let poll = null, stream = null;
+    const update = (w) => {
+      if (w.admitted) return P.go(`#/attempt/${w.attempt_id}`);
+      if (w.before_opening) place.textContent = t("wait.before_opening", { time: P.fmtClock(w.starts_ms || exam.opens_ms) });
+      else place.textContent = t("wait.position", { position: w.position });
+      if (w.paused) eta.textContent = t("wait.paused");
+      else if (typeof w.eta_ms === "number") eta.textContent = w.eta_ms < 60000 ? t("wait.eta_soon") : t("wait.eta", { minutes: Math.ceil(w.eta_ms / 60000) });
+      else eta.textContent = "";
+    };
+    const pollNow = async () => {
+      try {
+        const r = await P.api("GET", `/api/exams/${encodeURIComponent(exam.id)}/waiting-room`);
+        update(r.waiting);
+        poll = setTimeout(pollNow, r.waiting.poll_after_ms || 3000);
+      } catch (e) {
+        poll = setTimeout(pollNow, 3000);
+      }
+    };
+    stream = new EventSource(`/api/exams/${encodeURIComponent(exam.id)}/waiting-room/events`);
+    stream.addEventListener("place", (ev) => update(JSON.parse(ev.data)));
+    stream.addEventListener("admitted", (ev) => { stream.close(); update(JSON.parse(ev.data)); });
+    stream.onerror = () => { stream.close(); if (!poll) pollNow(); };
+    P.onLeave(() => { stream.close(); clearTimeout(poll); });
+    P.show(t("wait.title", { title: exam.title }), place, eta, note);
+    update(first);
+  }
+
+  // ---------------------------------------------------------------- the exam page
+  P.route("#/attempt/:id", async (attemptId) => {
+    const { attempt } = await P.api("GET", `/api/attempts/${attemptId}`);
+    if (attempt.status === "submitted") return submittedPage(attempt);
+    const paper = await P.api("GET", `/api/exams/${encodeURIComponent(attempt.exam_id)}/paper`);
+    examPage(attempt, paper);
+  });
+
+  function submittedPage(attempt, how) {
+    const parts = [];
+    if (how === "auto") parts.push(el("p", { class: "notice", role: "status", text: t("done.auto") }));
+    else if (how === "manual") parts.push(el("p", { class: "notice", role: "status", text: t("done.manual") }));
+    parts.push(el("p", { text: t("done.at", { time: P.fmtTime(attempt.submitted_ms) }) }));
+    if (attempt.auto_submitted && !how) parts.push(el("p", { text: t("done.was_auto") }));
+    if (attempt.result) {
+      const r = attempt.result;
+      parts.push(el("h2", { text: t("result.title") }),
+        el("p", { class: "big", id: "grade", text: t("result.points", { points: P.fmtNumber(r.points, 2), max: P.fmtNumber(r.max_points, 2) }) }));
+      if (r.ungraded_essays) parts.push(el("p", { text: t("result.ungraded", { count: r.ungraded_essays }) }));
+      parts.push(el("ol", {}, attempt.order.questions.map((qid) => {
+        const p = r.questions[qid];
+        return el("li", { text: p === null ? t("result.q_ungraded") : t("result.q_points", { points: P.fmtNumber(p, 2) }) });
+      })));
+    } else {
+      parts.push(el("p", { text: t("done.result_later") }));
+    }
+    parts.push(el("p", {}, el("a", { href: "#/home", text: t("nav.back_home") })));
+    P.show(t("done.title"), parts);
+  }
+
+  function examPage(attempt, paper) {
+    const questions = new Map(paper.questions.map((q) => [q.id, q]));
+    const order = attempt.order.questions.filter((qid) => questions.has(qid));
+    const flagsKey = `pupitre.flags.${attempt.id}`;
+    const flags = new Set(JSON.parse(localStorage.getItem(flagsKey) || "[]"));
+    const onePerPage = !!paper.exam.one_per_page;
+    let current = 0;
+    let finished = false;
+
+    // Status bar: countdown and save state.
+    const countdown = el("span", { class: "countdown", id: "countdown" });
+    const saveState = el("span", { class: "save", id: "save-state", role: "status", "aria-live": "polite" });
+    const alertLine = el("span", { class: "sr-only", "aria-live": "assertive" });
+    const bar = el("div", { class: "exambar" }, el("span", {}, t("exam.time_left"), " ", countdown), saveState, alertLine);
+
+    const journal = new Journal(attempt.id, (state, err) => {
+      saveState.className = `save ${state}`;
+      if (state === "saved") saveState.textContent = t("save.saved");
+      else if (state === "saving") saveState.textContent = t("save.saving");
+      else if (state === "offline") saveState.textContent = t("save.offline");
+      else if (state === "closed" && !finished) {
+        saveState.textContent = t("save.closed", { reason: err.message });
+        // The server has submitted the attempt (its deadline passed): show what it holds.
+        P.api("GET", `/api/attempts/${attempt.id}`).then((r) => {
+          if (r.attempt.status === "submitted") { finished = true; submittedPage(r.attempt, "auto"); }
+        }).catch(() => {});
+      }
+    });
+    journal.merge(attempt.answers);
+    P.onLeave(() => journal.stop());
+    if (journal.pendingCount()) journal.kick();
+    else { saveState.className = "save saved"; saveState.textContent = t("save.saved"); }
+
+    const answered = (qid) => {
+      const v = journal.value(qid);
+      return v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0) && v !== "";
+    };
+
+    // Question map.
+    const mapButtons = order.map((qid, i) => el("button", { type: "button", class: "qmap-item", onclick: () => goTo(i) }, String(i + 1)));
+    const refreshMap = () => mapButtons.forEach((b, i) => {
+      const qid = order[i];
+      const state = flags.has(qid) ? "flagged" : answered(qid) ? "answered" : "unanswered";
+      b.className = `qmap-item ${state}${onePerPage && i === current ? " current" : ""}`;
+      b.setAttribute("aria-label", t("map.item", { n: i + 1, state: t(`map.${state}`) }));
+      if (onePerPage && i === current) b.setAttribute("aria-current", "step"); else b.removeAttribute("aria-current");
+    });
+    const map = el("nav", { class: "qmap", "aria-label": t("map.title") }, el("h2", { class: "sr-only", text: t("map.title") }), mapButtons,
+      el("p", { class: "legend" }, el("span", { class: "dot answered" }), t("map.answered"), " ", el("span", { class: "dot flagged" }), t("map.flagged"), " ", el("span", { class: "dot unanswered" }), t("map.unanswered")));
+
+    const sections = order.map((qid, i) => questionBlock(questions.get(qid), i, attempt, journal, flags, () => {
+      localStorage.setItem(flagsKey, JSON.stringify([...flags]));
+      refreshMap();
+    }));
+    const prev = el("button", { type: "button", text: t("exam.prev"), onclick: () => goTo(current - 1) });
+    const next = el("button", { type: "button", text: t("exam.next"), onclick: () => goTo(current + 1) });
+    const pager = el("div", { class: "pager" }, prev, next);
+    function goTo(i) {
+      if (i < 0 || i >= order.length) return;
+      current = i;
+      if (onePerPage) {
+        sections.forEach((s, k) => (s.hidden = k !== i));
+        prev.disabled = i === 0;
+        next.disabled = i === order.length - 1;
+      }
+      refreshMap();
+      const target = sections[i].querySelector("input, textarea") || sections[i];
+      sections[i].scrollIntoView({ block: "start" });
+      target.focus({ preventScroll: true });
+    }
+
+    // Submit, with a confirmation step.
+    const submitErr = P.errorBox();
+    const confirmBox = el("div", { class: "confirm", hidden: true, role: "group", "aria-labelledby": "confirm-title" });
+    const submitBtn = el("button", { type: "button", class: "primary", id: "submit", text: t("exam.submit") });
+    submitBtn.addEventListener("click", () => {
+      const unanswered = order.filter((q) => !answered(q)).length;
+      const yes = el("button", { type: "button", class: "primary", id: "confirm-submit", text: t("confirm.yes") });
+      const no = el("button", { type: "button", text: t("confirm.no") });
+      confirmBox.replaceChildren(
+        el("h2", { id: "confirm-title", text: t("confirm.title") }),
+        el("p", { text: unanswered ? t("confirm.unanswered", { count: unanswered }) : t("confirm.all") }),
+        flags.size ? el("p", { text: t("confirm.flagged", { count: flags.size }) }) : null,
+        el("p", { text: t("confirm.final") }), yes, no);
+      confirmBox.hidden = false;
+      submitBtn.hidden = true;
+      no.addEventListener("click", () => { confirmBox.hidden = true; submitBtn.hidden = false; submitBtn.focus(); });
+      yes.addEventListener("click", () => { yes.disabled = true; no.disabled = true; finish("manual"); });
+      yes.focus();
+    });
+
+    async function finish(how) {
+      if (finished) return;
+      finished = true;
+      submitErr.textContent = how === "auto" ? t("exam.time_up") : t("exam.submitting");
+      // Everything typed goes first; the server takes saves in flight a little past the deadline.
+      try { await journal.flush(); } catch (e) { /* refused: the server holds what it holds */ }
+      for (let wait = 1000; ; wait = Math.min(wait * 2, 5000)) {
+        try {
+          const r = await P.api("POST", `/api/attempts/${attempt.id}/submit`);
+          journal.stop();
+          if (journal.pendingCount() === 0) journal.discard();
+          return submittedPage(r.attempt, how);
+        } catch (e) {
+          if (!e.offline) { submitErr.textContent = e.message; finished = false; return; }
+          submitErr.textContent = t("exam.submit_offline");
+          await new Promise((r) => setTimeout(r, wait));
+        }
+      }
+    }
+
+    // Countdown on the server's clock; automatic submission at the deadline.
+    let warned5 = false, warned1 = false;
+    const tick = () => {
+      const left = attempt.deadline_ms - P.serverNow();
+      countdown.textContent = P.fmtDuration(left);
+      countdown.classList.toggle("low", left < 5 * 60000);
+      if (!warned5 && left < 5 * 60000 && left > 60000) { warned5 = true; alertLine.textContent = t("exam.five_minutes"); }
+      if (!warned1 && left < 60000 && left > 0) { warned1 = true; alertLine.textContent = t("exam.one_minute"); }
+      if (left <= 0 && !finished) finish("auto");
+    };
+    const timer = setInterval(tick, 1000);
+    P.onLeave(() => clearInterval(timer));
+    tick();
+
+    const warnLeave = (ev) => { if (journal.pendingCount()) { ev.preventDefault(); ev.returnValue = ""; } };
+    window.addEventListener("beforeunload", warnLeave);
+    P.onLeave(() => window.removeEventListener("beforeunload", warnLeave));
+
+    P.show(paper.exam.title, bar, map, el("form", { class: "paper", onsubmit: (e) => e.preventDefault() }, sections),
+      onePerPage ? pager : null, el("div", { class: "submit-area" }, submitErr, submitBtn, confirmBox));
+    refreshMap();
+    if (onePerPage) { sections.forEach((s, k) => (s.hidden = k !== 0)); prev.disabled = true; next.disabled = order.length <= 1; }
+  }
+
+  // One question: its text, its control, and a flag. Every change goes to the journal.
+  function questionBlock(q, index, attempt, journal, flags, changed) {
+    const legendId = P.uid("q");
+    const fs = el("fieldset", { class: "question", id: `question-${q.id}`, "data-qid": q.id, "data-type": q.type });
+    fs.append(el("legend", { id: legendId }, el("span", { class: "qnum", text: t("q.number", { n: index + 1 }) }), " ", q.text,
+      " ", el("span", { class: "points", text: t("q.points", { points: P.fmtNumber(q.points, 2) }) })));
+    const current = journal.value(q.id);
+    const save = (value) => { journal.record(q.id, value); changed(); };
+    const name = `q-${q.id}`;
+    if (q.type === "single" || q.type === "multiple") {
+      const perm = (attempt.order.options && attempt.order.options[q.id]) || q.options.map((_, i) => i);
+      const multi = q.type === "multiple";
+      const boxes = [];
+      for (const k of perm) {
+        const input = el("input", { type: multi ? "checkbox" : "radio", name, value: String(k), id: P.uid("o"),
+          checked: multi ? Array.isArray(current) && current.includes(k) : current === k });
+        boxes.push(input);
+        input.addEventListener("change", () => {
+          save(multi ? boxes.filter((b) => b.checked).map((b) => Number(b.value)).sort((a, b) => a - b) : k);
+        });
+        fs.append(el("div", { class: "option" }, input, el("label", { for: input.id, text: q.options[k] })));
+      }
+      if (multi) fs.append(el("p", { class: "muted", text: t("q.select_all") }));
+    } else if (q.type === "truefalse") {
+      for (const [v, label] of [[true, t("q.true")], [false, t("q.false")]]) {
+        const input = el("input", { type: "radio", name, value: String(v), id: P.uid("o"), checked: current === v });
+        input.addEventListener("change", () => save(v));
+        fs.append(el("div", { class: "option" }, input, el("label", { for: input.id, text: label })));
+      }
+    } else if (q.type === "numeric") {
+      const hint = el("span", { class: "error", role: "alert" });
+      const input = el("input", { type: "text", inputmode: "decimal", autocomplete: "off", "aria-labelledby": legendId,
+        value: current === undefined || current === null ? "" : String(current).replace(".", P.lang === "fr" ? "," : ".") });
+      input.addEventListener("input", () => {
+        const raw = input.value.trim().replace(/\s/g, "").replace(",", ".");
+        if (raw === "") { hint.textContent = ""; return save(null); }
+        const x = Number(raw);
+        if (!Number.isFinite(x) || !/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(raw)) { hint.textContent = t("q.not_number"); return; }
+        hint.textContent = "";
+        save(x);
+      });
+      fs.append(input, hint);
+    } else {
+      const essay = q.type === "essay";
+      const input = el(essay ? "textarea" : "input", { type: essay ? undefined : "text", rows: essay ? "8" : undefined, autocomplete: "off",
+        spellcheck: essay ? "true" : "false", "aria-labelledby": legendId, value: typeof current === "string" ? current : "" });
+      input.addEventListener("input", () => save(input.value === "" ? null : input.value));
+      fs.append(input);
+    }
+    const flag = el("input", { type: "checkbox", id: P.uid("flag"), checked: flags.has(q.id) });
+    flag.addEventListener("change", () => { if (flag.checked) flags.add(q.id); else flags.delete(q.id); changed(); });
+    fs.append(el("div", { class: "flag" }, flag, el("label", { for: flag.id, text: t("q.flag") })));
+    return fs;
+  }
+})();

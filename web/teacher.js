@@ -1,0 +1,191 @@
+"use strict";
+// Teacher pages: the exams (upload with errors by line), one exam (settings, publish, extra
+// time, live view pushed by the server, attempts, release, results CSV) and essay grading.
+(() => {
+  const { el, t } = P;
+  const enc = encodeURIComponent;
+  // <input type="datetime-local"> works in the device's time zone.
+  const toLocalInput = (ms) => { const d = new Date(ms); d.setMinutes(d.getMinutes() - d.getTimezoneOffset()); return d.toISOString().slice(0, 16); };
+
+  P.route("#/teacher", async () => {
+    const { exams } = await P.api("GET", "/api/exams");
+    const list = exams.length
+      ? el("table", {}, el("thead", {}, el("tr", {}, ["home.exam", "home.window", "teacher.status"].map((k) => el("th", { scope: "col", text: t(k) })))),
+          el("tbody", {}, exams.map((x) => el("tr", {},
+            el("th", { scope: "row" }, el("a", { href: `#/teacher/exam/${enc(x.id)}`, text: x.title })),
+            el("td", { text: `${P.fmtTime(x.opens_ms)} – ${P.fmtTime(x.closes_ms)}` }),
+            el("td", { text: x.published ? (x.results_released ? t("teacher.released") : t("teacher.published")) : t("teacher.draft") })))))
+      : el("p", { text: t("teacher.no_exams") });
+    P.show(t("teacher.title"), list, uploadForm());
+  });
+
+  function uploadForm() {
+    const file = el("input", { type: "file", accept: ".toml,text/plain", id: "exam-file", required: true });
+    const problems = el("div", { id: "import-problems", role: "alert" });
+    const button = el("button", { class: "primary", type: "submit", text: t("upload.button") });
+    const form = el("form", { class: "card", "aria-labelledby": "h-upload" },
+      el("h2", { id: "h-upload", text: t("upload.title") }), el("p", { class: "muted", text: t("upload.help") }),
+      P.field(t("upload.file"), file), button, problems);
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      problems.replaceChildren();
+      if (!file.files.length) return problems.append(el("p", { class: "error", text: t("upload.choose") }));
+      button.disabled = true;
+      try {
+        const r = await P.api("POST", "/api/exams", await file.files[0].text());
+        P.go(`#/teacher/exam/${enc(r.exam.id)}`);
+      } catch (e) {
+        const list = (e.body && e.body.error && e.body.error.problems) || [];
+        problems.append(el("p", { class: "error", text: list.length ? t("upload.problems", { count: list.length }) : e.message }));
+        if (list.length) problems.append(el("ul", { class: "problems" }, list.map((p) => el("li", { text: p.line ? t("upload.line", { line: p.line, message: p.message }) : p.message }))));
+      } finally {
+        button.disabled = false;
+      }
+    });
+    return form;
+  }
+
+  P.route("#/teacher/exam/:id", async (examId) => {
+    const { exam } = await P.api("GET", `/api/exams/${enc(examId)}`);
+    const sections = [el("p", { text: `${exam.published ? (exam.results_released ? t("teacher.released") : t("teacher.published")) : t("teacher.draft")} · ${t("exam.questions", { count: exam.question_count, points: P.fmtNumber(exam.max_points, 2) })}` })];
+    sections.push(settingsForm(exam));
+    if (!exam.published) sections.push(publishBox(exam));
+    sections.push(extraTimeForm(exam));
+    if (exam.published) sections.push(liveSection(exam), attemptsSection(exam));
+    P.show(exam.title, sections);
+  });
+
+  function settingsForm(exam) {
+    const frozen = exam.published;
+    const opens = el("input", { type: "datetime-local", value: toLocalInput(exam.opens_ms), disabled: frozen, required: true });
+    const closes = el("input", { type: "datetime-local", value: toLocalInput(exam.closes_ms), disabled: frozen, required: true });
+    const duration = el("input", { type: "number", min: "1", step: "1", value: String(Math.round(exam.duration_ms / 60000)), disabled: frozen, required: true });
+    const perPage = el("input", { type: "checkbox", id: P.uid("opp"), checked: exam.one_per_page, disabled: frozen });
+    const msg = el("p", { role: "status" });
+    const form = el("form", { class: "card", "aria-labelledby": "h-settings" }, el("h2", { id: "h-settings", text: t("settings.title") }),
+      P.field(t("settings.opens"), opens), P.field(t("settings.closes"), closes), P.field(t("settings.duration"), duration),
+      el("div", { class: "option" }, perPage, el("label", { for: perPage.id, text: t("settings.one_per_page") })),
+      frozen ? el("p", { class: "muted", text: t("settings.frozen") }) : el("button", { type: "submit", text: t("settings.save") }), msg);
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      try {
+        await P.api("PUT", `/api/exams/${enc(exam.id)}/settings`, {
+          opens_ms: new Date(opens.value).getTime(), closes_ms: new Date(closes.value).getTime(),
+          duration_minutes: Number(duration.value), one_per_page: perPage.checked });
+        msg.className = "ok";
+        msg.textContent = t("settings.saved");
+      } catch (e) {
+        msg.className = "error";
+        msg.textContent = e.message;
+      }
+    });
+    return form;
+  }
+
+  function publishBox(exam) {
+    const msg = P.errorBox();
+    const button = el("button", { type: "button", class: "primary", id: "publish", text: t("publish.button") });
+    button.addEventListener("click", async () => {
+      if (!confirm(t("publish.confirm"))) return;
+      try { await P.api("POST", `/api/exams/${enc(exam.id)}/publish`); P.refresh(); } catch (e) { msg.textContent = e.message; }
+    });
+    return el("section", { class: "card" }, el("h2", { text: t("publish.title") }), el("p", { text: t("publish.help") }), button, msg);
+  }
+
+  function extraTimeForm(exam) {
+    const login = el("input", { type: "text", autocomplete: "off", required: true });
+    const minutes = el("input", { type: "number", min: "0", step: "1", value: "0", required: true });
+    const msg = el("p", { role: "status" });
+    const form = el("form", { class: "card", "aria-labelledby": "h-extra" }, el("h2", { id: "h-extra", text: t("extra.title") }),
+      el("p", { class: "muted", text: t("extra.help") }), P.field(t("extra.login"), login), P.field(t("extra.minutes"), minutes),
+      el("button", { type: "submit", text: t("extra.save") }), msg);
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      try {
+        await P.api("PUT", `/api/exams/${enc(exam.id)}/extra-time`, { login: login.value.trim(), minutes: Number(minutes.value) });
+        msg.className = "ok";
+        msg.textContent = t("extra.saved", { login: login.value.trim(), minutes: minutes.value });
+      } catch (e) {
+        msg.className = "error";
+        msg.textContent = e.message;
+      }
+    });
+    return form;
+  }
+
+  // Live figures pushed by the server (server-sent events); the attempts table follows.
+  function liveSection(exam) {
+    const figures = ["enrolled", "started", "in_progress", "submitted", "saves_last_minute"];
+    const values = Object.fromEntries(figures.map((k) => [k, el("dd", { id: `live-${k}`, text: "–" })]));
+    const latest = el("ul", { id: "latest-submissions" });
+    const state = el("p", { class: "muted", role: "status" });
+    let lastSubmitted = -1;
+    const stream = new EventSource(`/api/exams/${enc(exam.id)}/live/events`);
+    stream.addEventListener("live", (ev) => {
+      const live = JSON.parse(ev.data);
+      for (const k of figures) values[k].textContent = P.fmtNumber(live[k]);
+      latest.replaceChildren(...live.latest_submissions.map((s) =>
+        el("li", { text: t("live.submission", { name: s.name || s.login, login: s.login, time: P.fmtClock(s.submitted_ms) }) + (s.auto_submitted ? ` (${t("live.auto")})` : "") })));
+      state.textContent = t("live.updated", { time: P.fmtClock(Date.now()) });
+      if (live.submitted !== lastSubmitted) { lastSubmitted = live.submitted; document.dispatchEvent(new CustomEvent("pupitre:attempts-changed")); }
+    });
+    stream.onerror = () => { state.textContent = t("live.reconnecting"); };
+    P.onLeave(() => stream.close());
+    return el("section", { class: "card", "aria-labelledby": "h-live" }, el("h2", { id: "h-live", text: t("live.title") }),
+      el("dl", { class: "figures" }, figures.map((k) => el("div", {}, el("dt", { text: t(`live.${k}`) }), values[k]))),
+      el("h3", { text: t("live.latest") }), latest, state);
+  }
+
+  function attemptsSection(exam) {
+    const body = el("tbody");
+    const msg = P.errorBox();
+    const load = async () => {
+      try {
+        const { attempts } = await P.api("GET", `/api/exams/${enc(exam.id)}/attempts`);
+        body.replaceChildren(...attempts.map((a) => el("tr", {},
+          el("th", { scope: "row", text: a.login || String(a.user_id) }),
+          el("td", { text: a.status === "submitted" ? t("state.submitted") : t("state.in_progress", { time: P.fmtClock(a.deadline_ms) }) }),
+          el("td", { text: a.result ? `${P.fmtNumber(a.result.points, 2)} / ${P.fmtNumber(a.result.max_points, 2)}` : "–" }),
+          el("td", { text: a.result && a.result.ungraded_essays ? t("attempts.to_grade", { count: a.result.ungraded_essays }) : "" }),
+          el("td", {}, a.status === "submitted" ? el("a", { href: `#/teacher/grade/${enc(exam.id)}/${a.id}`, text: t("attempts.grade"), "aria-label": `${t("attempts.grade")}: ${a.login}` }) : ""))));
+      } catch (e) { msg.textContent = e.message; }
+    };
+    const onChange = () => load();
+    document.addEventListener("pupitre:attempts-changed", onChange);
+    P.onLeave(() => document.removeEventListener("pupitre:attempts-changed", onChange));
+    const release = el("button", { type: "button", id: "release", text: exam.results_released ? t("release.done") : t("release.button"), disabled: exam.results_released });
+    release.addEventListener("click", async () => {
+      if (!confirm(t("release.confirm"))) return;
+      try { await P.api("POST", `/api/exams/${enc(exam.id)}/release`); release.textContent = t("release.done"); release.disabled = true; } catch (e) { msg.textContent = e.message; }
+    });
+    load();
+    return el("section", { class: "card", "aria-labelledby": "h-attempts" }, el("h2", { id: "h-attempts", text: t("attempts.title") }),
+      el("table", {}, el("thead", {}, el("tr", {}, ["attempts.student", "home.state", "attempts.score", "attempts.essays", "home.action"].map((k) => el("th", { scope: "col", text: t(k) })))), body),
+      msg, el("p", {}, release, " ", el("a", { class: "button", href: `/api/exams/${enc(exam.id)}/results.csv`, download: `${exam.id}-results.csv`, text: t("attempts.csv") })));
+  }
+
+  P.route("#/teacher/grade/:exam/:attempt", async (examId, attemptId) => {
+    const [{ attempt }, paper] = await Promise.all([P.api("GET", `/api/attempts/${attemptId}`), P.api("GET", `/api/exams/${enc(examId)}/paper`)]);
+    const essays = paper.questions.filter((q) => q.type === "essay");
+    const blocks = essays.map((q) => {
+      const answer = attempt.answers[q.id];
+      const current = attempt.result ? attempt.result.questions[q.id] : null;
+      const points = el("input", { type: "number", min: "0", max: String(q.points), step: "0.25", value: current === null || current === undefined ? "" : String(current), required: true });
+      const msg = el("p", { role: "status" });
+      const form = el("form", { class: "card" }, el("h2", { text: q.text }),
+        el("blockquote", { class: "essay", text: answer && answer.value ? answer.value : t("grade.no_answer") }),
+        P.field(t("grade.points", { max: P.fmtNumber(q.points, 2) }), points), el("button", { type: "submit", text: t("grade.save") }), msg);
+      form.addEventListener("submit", async (ev) => {
+        ev.preventDefault();
+        try {
+          await P.api("PUT", `/api/attempts/${attemptId}/grades/${enc(q.id)}`, { points: Number(points.value) });
+          msg.className = "ok";
+          msg.textContent = t("grade.saved");
+        } catch (e) { msg.className = "error"; msg.textContent = e.message; }
+      });
+      return form;
+    });
+    P.show(t("grade.title", { id: attemptId }), essays.length ? blocks : el("p", { text: t("grade.none") }),
+      el("p", {}, el("a", { href: `#/teacher/exam/${enc(examId)}`, text: t("grade.back") })));
+  });
+})();
