@@ -1,0 +1,35 @@
+// Steps on Pupitre's pages shared by several browser tests.
+import assert from "node:assert/strict";
+
+// From the student's home, starts the demo exam; resolves with the attempt id once the exam
+// page shows.
+export async function startDemoExam(page, title = "General knowledge") {
+  await page.getByRole("heading", { name: /^Hello/ }).waitFor();
+  await page.getByRole("link", { name: new RegExp(`^Start: ${title}`) }).click();
+  await page.getByRole("button", { name: "Start the exam" }).click();
+  await page.locator("#countdown").waitFor();
+  const m = /#\/attempt\/(\d+)/.exec(page.url());
+  assert.ok(m, `on an attempt page: ${page.url()}`);
+  return Number(m[1]);
+}
+
+// Waits until the journal on the device holds `count` answers, all acknowledged by the server.
+export async function allSaved(page, attemptId, count, timeout = 20_000) {
+  await page.waitForFunction(([id, n]) => {
+    const j = JSON.parse(localStorage.getItem(`pupitre.journal.${id}`) || "{}");
+    const entries = Object.values(j.entries || {});
+    return entries.length >= n && entries.every((e) => e.acked);
+  }, [attemptId, count], { timeout });
+}
+
+// The controls of the page that a screen reader could not name.
+export async function controlsWithoutName(page) {
+  return page.evaluate(() => [...document.querySelectorAll("input, textarea, select, button, a[href]")]
+    .filter((e) => !e.hidden && e.offsetParent !== null)
+    .filter((e) => {
+      if (e.getAttribute("aria-label") || e.getAttribute("aria-labelledby")) return false;
+      if ((e.tagName === "BUTTON" || e.tagName === "A") && e.textContent.trim()) return false;
+      return !(e.labels && e.labels.length);
+    })
+    .map((e) => e.outerHTML.slice(0, 80)));
+}
