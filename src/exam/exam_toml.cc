@@ -626,9 +626,10 @@ Result<ExamSpec> ParseExamToml(std::string_view toml_text) { return ExamParser()
 
 namespace {
 
+// The instant in UTC, to the millisecond (the route takes milliseconds and must give them back).
 toml::date_time DateTimeOfUnixMs(int64_t ms) {
   using namespace std::chrono;
-  const sys_seconds t{seconds{ms / 1000}};
+  const sys_time<milliseconds> t{milliseconds{ms}};
   const auto day = floor<days>(t);
   const year_month_day ymd{day};
   const hh_mm_ss hms{t - day};
@@ -637,7 +638,8 @@ toml::date_time DateTimeOfUnixMs(int64_t ms) {
                  static_cast<unsigned>(ymd.day())},
       toml::time{static_cast<unsigned>(hms.hours().count()),
                  static_cast<unsigned>(hms.minutes().count()),
-                 static_cast<unsigned>(hms.seconds().count())},
+                 static_cast<unsigned>(hms.seconds().count()),
+                 static_cast<uint32_t>(hms.subseconds().count() * 1'000'000)},
       toml::time_offset{}};
 }
 

@@ -509,5 +509,134 @@ answer = []
   EXPECT_EQ(p.size(), 3u) << Describe(p);
 }
 
+// ---------------------------------------------------------------- RewriteExamSettings
+
+// kValidExam with a wave, so that a rewrite is seen to keep every table, not just [exam].
+std::string ExamWithWave() {
+  return std::string(kValidExam) +
+         "\n[[wave]]\nname = \"late\"\noffset_minutes = 30\nstudents = [\"alice\"]\n";
+}
+
+ExamSpec ParseOrDie(const std::string& text) {
+  Result<ExamSpec> r = ParseExamToml(text);
+  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message + Describe(r.error().problems))
+                      << "\nin:\n"
+                      << text;
+  return r.ok() ? *r : ExamSpec{};
+}
+
+TEST(RewriteExamSettingsTest, ChangedSettingsParseBackWithEverythingElseIntact) {
+  const ExamSpec before = ParseOrDie(ExamWithWave());
+  SettingsChange change;
+  change.opens_ms = 1'800'000'000'000;  // 2027-01-15T08:00:00Z
+  change.closes_ms = *change.opens_ms + 3 * 3'600'000;
+  change.duration_ms = 45 * 60'000;
+  change.one_per_page = false;
+
+  Result<std::string> text = RewriteExamSettings(ExamWithWave(), change);
+  ASSERT_TRUE(text.ok()) << text.error().message;
+  const ExamSpec after = ParseOrDie(*text);
+
+  EXPECT_EQ(after.opens_ms, *change.opens_ms);
+  EXPECT_EQ(after.closes_ms, *change.closes_ms);
+  EXPECT_EQ(after.duration_ms, 45 * 60'000);
+  EXPECT_FALSE(after.one_per_page) << "kValidExam had one_per_page = true";
+
+  EXPECT_EQ(after.id, before.id);
+  EXPECT_EQ(after.title, before.title);
+  EXPECT_EQ(after.course_id, before.course_id);
+  EXPECT_EQ(after.shuffle_questions, before.shuffle_questions);
+  EXPECT_EQ(after.shuffle_options, before.shuffle_options);
+  ASSERT_EQ(after.questions.size(), before.questions.size()) << *text;
+  for (size_t i = 0; i < before.questions.size(); ++i) {
+    const Question& a = after.questions[i];
+    const Question& b = before.questions[i];
+    SCOPED_TRACE("question " + b.id);
+    EXPECT_EQ(a.id, b.id);
+    EXPECT_EQ(a.type, b.type);
+    EXPECT_EQ(a.text, b.text);
+    EXPECT_EQ(a.points, b.points);
+    EXPECT_EQ(a.options, b.options);
+    EXPECT_EQ(a.correct_options, b.correct_options);
+    EXPECT_EQ(a.correct_bool, b.correct_bool);
+    EXPECT_EQ(a.numeric_answer, b.numeric_answer);
+    EXPECT_EQ(a.numeric_tolerance, b.numeric_tolerance);
+    EXPECT_EQ(a.accepted, b.accepted);
+  }
+  ASSERT_EQ(after.waves.size(), 1u) << *text;
+  EXPECT_EQ(after.waves[0].name, "late");
+  EXPECT_EQ(after.waves[0].offset_ms, 30 * 60'000);
+  EXPECT_EQ(after.waves[0].logins, std::vector<std::string>{"alice"});
+}
+
+TEST(RewriteExamSettingsTest, UnsetFieldsAreKept) {
+  const ExamSpec before = ParseOrDie(kValidExam);
+  SettingsChange only_duration;
+  only_duration.duration_ms = 120 * 60'000;
+  Result<std::string> text = RewriteExamSettings(kValidExam, only_duration);
+  ASSERT_TRUE(text.ok()) << text.error().message;
+  const ExamSpec after = ParseOrDie(*text);
+  EXPECT_EQ(after.duration_ms, 120 * 60'000);
+  EXPECT_EQ(after.opens_ms, before.opens_ms) << "opens was not part of the change";
+  EXPECT_EQ(after.closes_ms, before.closes_ms) << "closes was not part of the change";
+  EXPECT_TRUE(after.one_per_page) << "one_per_page was not part of the change";
+}
+
+// The route takes Unix milliseconds: whatever it is given comes back, to the millisecond,
+// on either side of 1970.
+TEST(RewriteExamSettingsTest, TimesKeepTheirMilliseconds) {
+  for (const int64_t opens : {int64_t{1'800'000'000'123}, int64_t{-1'500}}) {
+    SCOPED_TRACE("opens_ms = " + std::to_string(opens));
+    SettingsChange change;
+    change.opens_ms = opens;
+    change.closes_ms = opens + 7'200'999;
+    Result<std::string> text = RewriteExamSettings(kValidExam, change);
+    ASSERT_TRUE(text.ok()) << text.error().message;
+    const ExamSpec after = ParseOrDie(*text);
+    EXPECT_EQ(after.opens_ms, opens) << *text;
+    EXPECT_EQ(after.closes_ms, opens + 7'200'999) << *text;
+  }
+}
+
+TEST(RewriteExamSettingsTest, ClosesNotAfterOpensIsInvalidAndSaysSo) {
+  const ExamSpec before = ParseOrDie(kValidExam);
+  SettingsChange equal;
+  equal.opens_ms = 1'800'000'000'000;
+  equal.closes_ms = 1'800'000'000'000;
+  SettingsChange closes_before_old_opens;  // only closes: compared with the file's opens
+  closes_before_old_opens.closes_ms = before.opens_ms - 60'000;
+  for (const SettingsChange& change : {equal, closes_before_old_opens}) {
+    Result<std::string> r = RewriteExamSettings(kValidExam, change);
+    ASSERT_FALSE(r.ok()) << "accepted a window that closes before it opens:\n" << *r;
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalid);
+    EXPECT_NE(r.error().message.find("closes"), std::string::npos)
+        << "the message does not name \"closes\": " << r.error().message;
+  }
+}
+
+TEST(RewriteExamSettingsTest, DurationMustBeAWholePositiveNumberOfMinutes) {
+  const int64_t kYearAndAMinute = (366 * 24 * 60 + 1) * int64_t{60'000};
+  for (const int64_t ms :
+       {int64_t{90'000}, int64_t{1}, int64_t{0}, int64_t{-60'000}, kYearAndAMinute}) {
+    SettingsChange change;
+    change.duration_ms = ms;
+    Result<std::string> r = RewriteExamSettings(kValidExam, change);
+    ASSERT_FALSE(r.ok()) << "accepted a duration of " << ms << " ms:\n" << *r;
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalid) << ms << " ms";
+    EXPECT_NE(r.error().message.find("duration"), std::string::npos)
+        << ms << " ms: the message does not name the duration: " << r.error().message;
+  }
+}
+
+TEST(RewriteExamSettingsTest, AFileWithoutAnExamTableIsInvalid) {
+  SettingsChange change;
+  change.one_per_page = true;
+  for (const char* text : {"[[question]]\nid = \"q\"\n", "[exam\n"}) {
+    Result<std::string> r = RewriteExamSettings(text, change);
+    ASSERT_FALSE(r.ok()) << "rewrote: " << text;
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalid) << text;
+  }
+}
+
 }  // namespace
 }  // namespace pupitre::exam
