@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 PORT ?= 8080
 DATA_DIR ?= $(CURDIR)/var/demo
 
-.PHONY: all deps build run test unit integration fault bench clean format
+.PHONY: all deps build run test unit integration fault browser bench screenshots clean format
 
 all: build
 
@@ -23,7 +23,7 @@ run: build
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure --timeout 600 -j $(JOBS)
 
-unit integration fault: build
+unit integration fault browser: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -L $@ -j $(JOBS)
 
 bench: build
@@ -34,3 +34,7 @@ clean:
 
 format:
 	find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
+
+# Screenshots of the main pages for docs/ and the README (Chromium, a demo server of its own).
+screenshots: build
+	PUPITRE_BIN=$(BUILD_DIR)/pupitre node tests/browser/screenshots.mjs docs/screenshots

@@ -48,10 +48,9 @@
   P.route("#/teacher/exam/:id", async (examId) => {
     const { exam } = await P.api("GET", `/api/exams/${enc(examId)}`);
     const sections = [el("p", { text: `${exam.published ? (exam.results_released ? t("teacher.released") : t("teacher.published")) : t("teacher.draft")} · ${t("exam.questions", { count: exam.question_count, points: P.fmtNumber(exam.max_points, 2) })}` })];
-    sections.push(settingsForm(exam));
-    if (!exam.published) sections.push(publishBox(exam));
-    sections.push(extraTimeForm(exam));
-    if (exam.published) sections.push(liveSection(exam), attemptsSection(exam));
+    // Once published, what a teacher watches comes first; before, what they prepare.
+    if (exam.published) sections.push(liveSection(exam), attemptsSection(exam), extraTimeForm(exam), settingsForm(exam));
+    else sections.push(settingsForm(exam), publishBox(exam), extraTimeForm(exam));
     P.show(exam.title, sections);
   });
 

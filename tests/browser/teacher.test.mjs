@@ -1,0 +1,58 @@
+// A teacher uploads an exam with an error and sees its line, fixes it, publishes it, and
+// watches a student's submission appear live (pushed by the server, no reload).
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, launchBrowser, tempDir, apiClient, logIn, examToml, STUDENT_PASSWORD, TEACHER } from "./harness.mjs";
+import { controlsWithoutName } from "./pages.mjs";
+
+const dir = tempDir();
+let server, browser;
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  dir.remove();
+});
+
+test("upload with an error, fix, publish, watch a submission live", { timeout: 120_000 }, async () => {
+  server = await startServer({ dataDir: dir.path });
+  browser = await launchBrowser();
+  const page = await (await browser.newContext({ locale: "en-US" })).newPage();
+  page.on("dialog", (d) => d.accept());
+  await logIn(page, server.url, ...TEACHER);
+  await page.getByRole("heading", { name: "Exams" }).waitFor();
+
+  const good = examToml({ id: "live-exam" });
+  const broken = good.replace("answer = 1", "answer = 5");
+  const badLine = broken.split("\n").findIndex((l) => l === "answer = 5") + 1;
+  const upload = async (text) => {
+    await page.locator("#exam-file").setInputFiles({ name: "exam.toml", mimeType: "text/plain", buffer: Buffer.from(text) });
+    await page.getByRole("button", { name: "Upload" }).click();
+  };
+  await upload(broken);
+  const problems = page.locator("#import-problems");
+  await problems.getByText(`Line ${badLine}:`).waitFor();
+  assert.match(await problems.textContent(), /out of range/);
+  assert.equal((await apiClient(server.url, ...TEACHER).then((t) => t.call("GET", "/api/exams/live-exam"))).status, 404, "nothing was saved");
+
+  await upload(good);
+  await page.getByRole("heading", { name: "Browser test live-exam" }).waitFor();
+  assert.deepEqual(await controlsWithoutName(page), []);
+  await page.getByRole("button", { name: "Publish the exam" }).click();
+  await page.getByRole("heading", { name: "Live" }).waitFor();
+  await page.locator("#live-enrolled").filter({ hasText: "20" }).waitFor();
+  assert.equal(await page.locator("#live-submitted").textContent(), "0");
+
+  // A student takes the exam (through the API: the teacher's page is under test).
+  const student = await apiClient(server.url, "student0002", STUDENT_PASSWORD);
+  const started = await student.call("POST", "/api/exams/live-exam/start");
+  assert.equal(started.status, 200, JSON.stringify(started.data));
+  const id = started.data.attempt.id;
+  assert.equal((await student.call("PUT", `/api/attempts/${id}/answers/q1`, { seq: 1, value: 1 })).status, 200);
+  await page.locator("#live-started").filter({ hasText: "1" }).waitFor();
+  assert.equal((await student.call("POST", `/api/attempts/${id}/submit`)).status, 200);
+
+  await page.locator("#live-submitted").filter({ hasText: "1" }).waitFor({ timeout: 10_000 });
+  await page.locator("#latest-submissions").getByText("student0002").waitFor();
+  // The attempts table follows, with the automatic score.
+  await page.getByRole("row", { name: /student0002/ }).getByText("1 / 2").waitFor();
+});
