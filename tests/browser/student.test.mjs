@@ -18,7 +18,7 @@ after(async () => {
   dir?.remove();
 });
 
-test("a student answers every question type, reloads, submits and sees the grade", { timeout: 120_000 }, async () => {
+test("a student answers every question type, reloads, submits and sees the grade", { timeout: 120_000 }, async (t) => {
   const context = await browser.newContext({ locale: "en-US" });
   const page = await context.newPage();
   const errors = [];
@@ -57,6 +57,7 @@ test("a student answers every question type, reloads, submits and sees the grade
   }
   assert.ok(requests.length >= 5, `the page loaded its files (${requests.length} requests)`);
   assert.ok(bytes < 100 * 1024, `a cold exam page weighs ${bytes} bytes`);
+  t.diagnostic(`cold exam page: ${bytes} bytes over the wire in ${requests.length} requests`);
   await cold.close();
 
   // Reload mid-exam: every answer is still there.
