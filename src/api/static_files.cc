@@ -1,6 +1,7 @@
 #include "api/static_files.h"
 
 #include <fmt/format.h>
+#include <zlib.h>
 
 #include <cstdint>
 
@@ -28,6 +29,23 @@ std::string ContentTypeOf(std::string_view name) {
   return "application/octet-stream";
 }
 
+// gzip at the best level: the files are compressed once, at start-up.
+std::string Gzip(std::string_view in) {
+  z_stream z{};
+  if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
+    return {};
+  }
+  std::string out(deflateBound(&z, in.size()), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return rc == Z_STREAM_END ? out : std::string();
+}
+
 void ReplaceAll(std::string& s, std::string_view from, std::string_view to) {
   for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
     s.replace(at, from.size(), to);
@@ -44,6 +62,7 @@ StaticFiles::StaticFiles() {
     StaticFile out{std::string(f.body), ContentTypeOf(f.name), {}};
     if (f.name == "index.html") ReplaceAll(out.body, "{{version}}", version_);
     out.etag = fmt::format("\"{:016x}\"", Fnv1a(out.body));
+    out.gzip = Gzip(out.body);
     files_.emplace(std::string(f.name), std::move(out));
   }
 }

@@ -13,6 +13,7 @@ struct StaticFile {
   std::string body;
   std::string content_type;
   std::string etag;  // quoted, as sent
+  std::string gzip;  // the body compressed once at start-up, sent to clients that accept it
 };
 
 class StaticFiles {
