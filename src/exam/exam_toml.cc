@@ -8,14 +8,15 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <span>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -626,8 +627,14 @@ Result<ExamSpec> ParseExamToml(std::string_view toml_text) { return ExamParser()
 
 namespace {
 
+// The instants a TOML date-time can hold: years 0000 to 9999.
+constexpr int64_t kFirstInstantMs = -62'167'219'200'000;  // 0000-01-01T00:00:00Z
+constexpr int64_t kLastInstantMs = 253'402'300'799'999;   // 9999-12-31T23:59:59.999Z
+
 // The instant in UTC, to the millisecond (the route takes milliseconds and must give them back).
+// REQUIRES: kFirstInstantMs <= ms <= kLastInstantMs (beyond, the calendar wraps around).
 toml::date_time DateTimeOfUnixMs(int64_t ms) {
+  assert(ms >= kFirstInstantMs && ms <= kLastInstantMs);
   using namespace std::chrono;
   const sys_time<milliseconds> t{milliseconds{ms}};
   const auto day = floor<days>(t);
@@ -655,6 +662,12 @@ Result<std::string> RewriteExamSettings(std::string_view toml_text, const Settin
   }
   toml::table* exam = doc["exam"].as_table();
   if (!exam) return Error::Invalid("the exam file has no [exam] table");
+  for (const auto& [key, ms] :
+       {std::pair{"opens", change.opens_ms}, std::pair{"closes", change.closes_ms}}) {
+    if (ms && (*ms < kFirstInstantMs || *ms > kLastInstantMs)) {
+      return Error::Invalid(std::string("\"") + key + "\" must be from year 0000 to 9999");
+    }
+  }
   if (change.opens_ms) exam->insert_or_assign("opens", DateTimeOfUnixMs(*change.opens_ms));
   if (change.closes_ms) exam->insert_or_assign("closes", DateTimeOfUnixMs(*change.closes_ms));
   if (change.duration_ms) {

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -596,6 +597,33 @@ TEST(RewriteExamSettingsTest, TimesKeepTheirMilliseconds) {
     EXPECT_EQ(after.opens_ms, opens) << *text;
     EXPECT_EQ(after.closes_ms, opens + 7'200'999) << *text;
   }
+}
+
+// A TOML date-time holds years 0000 to 9999: an instant beyond is refused, never wrapped around
+// into another date.
+TEST(RewriteExamSettingsTest, InstantsBeyondYear9999AreRefused) {
+  constexpr int64_t kLast = 253'402'300'799'999;  // 9999-12-31T23:59:59.999Z
+  SettingsChange last;
+  last.closes_ms = kLast;
+  Result<std::string> text = RewriteExamSettings(kValidExam, last);
+  ASSERT_TRUE(text.ok()) << text.error().message;
+  EXPECT_EQ(ParseOrDie(*text).closes_ms, kLast);
+
+  for (const int64_t ms :
+       {kLast + 1, int64_t{1'000'000'000'000'000'000}, std::numeric_limits<int64_t>::max() / 2,
+        std::numeric_limits<int64_t>::max()}) {
+    SettingsChange change;
+    change.closes_ms = ms;
+    Result<std::string> r = RewriteExamSettings(kValidExam, change);
+    ASSERT_FALSE(r.ok()) << "closes_ms " << ms << " became " << ParseOrDie(*r).closes_ms;
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalid);
+    EXPECT_NE(r.error().message.find("closes"), std::string::npos) << r.error().message;
+  }
+  SettingsChange before_year_0;
+  before_year_0.opens_ms = std::numeric_limits<int64_t>::min();
+  Result<std::string> r = RewriteExamSettings(kValidExam, before_year_0);
+  ASSERT_FALSE(r.ok()) << *r;
+  EXPECT_NE(r.error().message.find("opens"), std::string::npos) << r.error().message;
 }
 
 TEST(RewriteExamSettingsTest, ClosesNotAfterOpensIsInvalidAndSaysSo) {
