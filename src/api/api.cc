@@ -536,10 +536,11 @@ void Api::Static(const std::shared_ptr<Context>& c) {
   const StaticFile* f = c->param(0) == "index.html" ? nullptr : files_.Find(c->param(0));
   if (!f) return c->Fail(Error::NotFound("no such file"));
   // index.html asks for /static/FILE?v=VERSION: that URL never changes content.
-  std::string_view target = c->req.target();
-  bool versioned = target.size() > files_.version().size() &&
-                   target.substr(target.size() - files_.version().size()) == files_.version() &&
-                   target.find("?v=") != std::string_view::npos;
+  // Any other query (an old version, or one that merely ends like this one) is revalidated.
+  const std::string_view target = c->req.target();
+  const size_t query = target.find('?');
+  const bool versioned =
+      query != std::string_view::npos && target.substr(query + 1) == "v=" + files_.version();
   ServeFile(c, *f, versioned);
 }
 
@@ -556,7 +557,13 @@ void Api::ServeFile(const std::shared_ptr<Context>& c, const StaticFile& f, bool
   res.set("X-Content-Type-Options", "nosniff");
   res.set("Referrer-Policy", "same-origin");
   res.keep_alive(c->req.keep_alive());
-  if (!fresh && c->req.method() != verb::head) res.body() = f.body;
+  res.set(bhttp::field::vary, "Accept-Encoding");
+  if (!fresh) {
+    const bool gzip = !f.gzip.empty() && c->req[bhttp::field::accept_encoding].find("gzip") !=
+                                             std::string_view::npos;
+    if (gzip) res.set(bhttp::field::content_encoding, "gzip");
+    if (c->req.method() != verb::head) res.body() = gzip ? f.gzip : f.body;
+  }
   c->Send(std::move(res));
 }
 
