@@ -2,6 +2,8 @@
 // shape, and nothing stored changes.
 #include <gtest/gtest.h>
 
+#include <regex>
+
 #include "testkit/exam_fixture.h"
 
 namespace pupitre::testkit {
@@ -182,7 +184,13 @@ TEST_F(AccessTest, HealthReadinessAndMetrics) {
   auto home = c.Get("/");
   ASSERT_EQ(home.status, 200);
   EXPECT_EQ(home.headers["content-type"], "text/html; charset=utf-8");
-  EXPECT_NE(home.body.find("/api/login"), std::string::npos) << "the page cannot log in";
+  // The page logs in through one of the scripts it loads (/static/NAME?v=VERSION).
+  std::string page_and_scripts = home.body;
+  static const std::regex kScript(R"re(src="(/static/[^"]+\.js\?v=[0-9a-f]+)")re");
+  for (std::sregex_iterator it(home.body.begin(), home.body.end(), kScript), end; it != end; ++it) {
+    page_and_scripts += c.Get((*it)[1]).body;
+  }
+  EXPECT_NE(page_and_scripts.find("/api/login"), std::string::npos) << "the page cannot log in";
   EXPECT_EQ(c.Get("/healthz").status, 200);
   EXPECT_EQ(c.Get("/readyz").status, 200);
   auto m = c.Get("/metrics");
