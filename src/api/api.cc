@@ -557,7 +557,13 @@ void Api::ServeFile(const std::shared_ptr<Context>& c, const StaticFile& f, bool
   res.set("X-Content-Type-Options", "nosniff");
   res.set("Referrer-Policy", "same-origin");
   res.keep_alive(c->req.keep_alive());
-  if (!fresh && c->req.method() != verb::head) res.body() = f.body;
+  res.set(bhttp::field::vary, "Accept-Encoding");
+  if (!fresh) {
+    const bool gzip = !f.gzip.empty() && c->req[bhttp::field::accept_encoding].find("gzip") !=
+                                             std::string_view::npos;
+    if (gzip) res.set(bhttp::field::content_encoding, "gzip");
+    if (c->req.method() != verb::head) res.body() = gzip ? f.gzip : f.body;
+  }
   c->Send(std::move(res));
 }
 

@@ -38,7 +38,7 @@ try {
   await teacher.getByRole("heading", { name: "Exams" }).waitFor();
   await teacher.goto(`${server.url}/#/teacher/exam/demo-exam`);
   await teacher.locator("#live-submitted").filter({ hasText: "12" }).waitFor();
-  await teacher.getByRole("heading", { name: "Live" }).scrollIntoViewIfNeeded();
+  await teacher.getByRole("heading", { name: "Live", exact: true }).scrollIntoViewIfNeeded();
   await teacher.screenshot({ path: join(out, "teacher-live.png") });
 
   const operator = await browser.newPage({ locale: "en-US", viewport: { width: 1100, height: 800 } });

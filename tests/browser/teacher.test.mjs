@@ -37,8 +37,22 @@ test("upload with an error, fix, publish, watch a submission live", { timeout: 1
   await upload(good);
   await page.getByRole("heading", { name: "Browser test live-exam" }).waitFor();
   assert.deepEqual(await controlsWithoutName(page), []);
+  // Settings of the draft: a longer duration, one question per page.
+  await page.getByLabel("Duration (minutes)").fill("45");
+  await page.getByLabel("One question per page").check();
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await page.getByText("Settings saved.").waitFor();
+  const saved = await apiClient(server.url, ...TEACHER).then((t) => t.call("GET", "/api/exams/live-exam"));
+  assert.equal(saved.data.exam.duration_ms, 45 * 60_000);
+  assert.equal(saved.data.exam.one_per_page, true);
+  // Extra time for one student.
+  await page.getByLabel("Student's login").fill("student0007");
+  await page.getByLabel("Extra minutes").fill("15");
+  await page.getByRole("button", { name: "Give extra time" }).click();
+  await page.getByText("student0007 has 15 extra minute(s).").waitFor();
+
   await page.getByRole("button", { name: "Publish the exam" }).click();
-  await page.getByRole("heading", { name: "Live" }).waitFor();
+  await page.getByRole("heading", { name: "Live", exact: true }).waitFor();
   await page.locator("#live-enrolled").filter({ hasText: "20" }).waitFor();
   assert.equal(await page.locator("#live-submitted").textContent(), "0");
 
@@ -55,4 +69,19 @@ test("upload with an error, fix, publish, watch a submission live", { timeout: 1
   await page.locator("#latest-submissions").getByText("student0002").waitFor();
   // The attempts table follows, with the automatic score.
   await page.getByRole("row", { name: /student0002/ }).getByText("1 / 2").waitFor();
+
+  // The student with extra time sees it, and the exam one question per page.
+  const other = await (await browser.newContext({ locale: "en-US" })).newPage();
+  await logIn(other, server.url, "student0007", STUDENT_PASSWORD);
+  await other.getByRole("link", { name: /^Start: Browser test live-exam/ }).click();
+  await other.getByText("Time allowed: 60 min").waitFor();
+  await other.getByText("Including 15 min of extra time").waitFor();
+  await other.getByRole("button", { name: "Start the exam" }).click();
+  await other.locator("#countdown").waitFor();
+  assert.ok(await other.locator("#question-q1").isVisible());
+  assert.ok(!(await other.locator("#question-q2").isVisible()), "one question at a time");
+  await other.getByRole("button", { name: "Next question" }).click();
+  assert.ok(await other.locator("#question-q2").isVisible());
+  assert.ok(!(await other.locator("#question-q1").isVisible()));
+  assert.equal(await other.locator(".qmap-item.current").textContent(), "2");
 });

@@ -2,6 +2,7 @@
 // layout) changed by its teacher and kept across a restart; the teacher's live view, with the
 // latest submissions, pushed as server-sent events; the embedded pages, with versioned caching.
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <chrono>
 #include <future>
@@ -378,6 +379,42 @@ TEST_F(WebTest, AMatchingEtagAnswers304WithNoBody) {
   auto stale = browser.Send(verb::get, "/", "", {{"If-None-Match", "\"0000000000000000\""}});
   EXPECT_EQ(stale.status, 200) << "another ETag must get the page";
   EXPECT_EQ(stale.body, home.body);
+}
+
+// Inflates a gzip body; empty when it is not valid gzip.
+std::string Gunzip(const std::string& in) {
+  z_stream z{};
+  if (inflateInit2(&z, 15 + 16) != Z_OK) return {};
+  std::string out(in.size() * 20 + 1024, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const int rc = inflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  inflateEnd(&z);
+  return rc == Z_STREAM_END ? out : std::string();
+}
+
+TEST_F(WebTest, FilesAreSentCompressedToBrowsersThatAcceptGzip) {
+  HttpClient browser(server_->port());
+  auto home = browser.Get("/");
+  ASSERT_EQ(home.status, 200);
+  EXPECT_TRUE(home.headers["content-encoding"].empty()) << "not asked for gzip";
+  auto zipped = browser.Send(verb::get, "/", "", {{"Accept-Encoding", "gzip, deflate, br"}});
+  ASSERT_EQ(zipped.status, 200);
+  EXPECT_EQ(zipped.headers["content-encoding"], "gzip");
+  EXPECT_EQ(zipped.headers["vary"], "Accept-Encoding");
+  EXPECT_EQ(zipped.headers["etag"], home.headers["etag"]);
+  EXPECT_EQ(Gunzip(zipped.body), home.body);
+  for (const auto& link : StaticLinks(home.body)) {
+    const std::string target = "/static/" + link.file + "?v=" + link.version;
+    auto plain = browser.Get(target);
+    auto z = browser.Send(verb::get, target, "", {{"Accept-Encoding", "gzip"}});
+    EXPECT_EQ(z.headers["content-encoding"], "gzip") << target;
+    EXPECT_LT(z.body.size(), plain.body.size()) << target;
+    EXPECT_EQ(Gunzip(z.body), plain.body) << target;
+  }
 }
 
 TEST_F(WebTest, OnlyTheWebFilesAreServed) {
