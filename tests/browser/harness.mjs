@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { before, after } from "node:test";
 import { chromium } from "playwright-core";
 
 const BIN = process.env.PUPITRE_BIN || new URL("../../build/pupitre", import.meta.url).pathname;
@@ -54,6 +55,23 @@ export async function launchBrowser() {
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
       "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
   });
+}
+
+// For a test file: one data directory, one server (started before the tests unless `lazy`) and
+// one browser, all removed after them. A test may replace `env.server` (a restart).
+export function withServerAndBrowser({ lazy = false, ...options } = {}) {
+  const env = { dir: tempDir() };
+  env.start = async (more = {}) => (env.server = await startServer({ dataDir: env.dir.path, ...options, ...more }));
+  before(async () => {
+    if (!lazy) await env.start();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+    env.dir.remove();
+  });
+  return env;
 }
 
 // A script's view of the API (bearer token), for set-up and for checking what the server holds.

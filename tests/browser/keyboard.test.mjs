@@ -1,16 +1,10 @@
 // The student flow with the keyboard only: log in, start, answer, submit. Focus is visible.
-import { test, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, tempDir, apiClient, STUDENT_PASSWORD, TEACHER } from "./harness.mjs";
+import { apiClient, STUDENT_PASSWORD, TEACHER, withServerAndBrowser } from "./harness.mjs";
 import { allSaved } from "./pages.mjs";
 
-const dir = tempDir();
-let server, browser;
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  dir.remove();
-});
+const env = withServerAndBrowser();
 
 // Presses Tab until the focused element matches `want` ({text} or {label}); fails after 60.
 async function tabTo(page, want) {
@@ -27,10 +21,8 @@ async function tabTo(page, want) {
 }
 
 test("a student takes an exam with the keyboard only", { timeout: 120_000 }, async () => {
-  server = await startServer({ dataDir: dir.path });
-  browser = await launchBrowser();
-  const page = await (await browser.newContext({ locale: "en-US" })).newPage();
-  await page.goto(server.url);
+  const page = await (await env.browser.newContext({ locale: "en-US" })).newPage();
+  await page.goto(env.server.url);
   await page.getByRole("heading", { name: "Log in" }).waitFor();
   // The login field has the focus from the start.
   await page.keyboard.type("student0003");
@@ -76,7 +68,7 @@ test("a student takes an exam with the keyboard only", { timeout: 120_000 }, asy
   await page.keyboard.press("Enter");
   await page.getByRole("heading", { name: "Exam submitted" }).waitFor();
 
-  const teacher = await apiClient(server.url, ...TEACHER);
+  const teacher = await apiClient(env.server.url, ...TEACHER);
   const { data } = await teacher.call("GET", `/api/attempts/${attemptId}`);
   assert.equal(data.attempt.status, "submitted");
   assert.equal(data.attempt.answers["capital-australia"].value, 2);

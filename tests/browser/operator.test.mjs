@@ -1,24 +1,14 @@
 // The operator's load page reads /metrics; the interface follows the browser's language and
 // switches on demand.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, tempDir, logIn } from "./harness.mjs";
+import { logIn, withServerAndBrowser } from "./harness.mjs";
 
-const dir = tempDir();
-let server, browser;
-before(async () => {
-  server = await startServer({ dataDir: dir.path });
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  dir.remove();
-});
+const env = withServerAndBrowser();
 
 test("the operator sees the load figures", { timeout: 60_000 }, async () => {
-  const page = await (await browser.newContext({ locale: "en-US" })).newPage();
-  await logIn(page, server.url, "admin", "admin-demo");
+  const page = await (await env.browser.newContext({ locale: "en-US" })).newPage();
+  await logIn(page, env.server.url, "admin", "admin-demo");
   await page.getByRole("heading", { name: "Load" }).waitFor();
   // Rates need two readings (2 s apart); the page makes requests of its own meanwhile.
   await page.waitForFunction(() => /^\d/.test(document.querySelector("#op-rps").textContent), null, { timeout: 15_000 });
@@ -29,8 +19,8 @@ test("the operator sees the load figures", { timeout: 60_000 }, async () => {
 });
 
 test("French from the browser's language, English at the switch", { timeout: 60_000 }, async () => {
-  const page = await (await browser.newContext({ locale: "fr-FR" })).newPage();
-  await page.goto(server.url);
+  const page = await (await env.browser.newContext({ locale: "fr-FR" })).newPage();
+  await page.goto(env.server.url);
   await page.getByRole("heading", { name: "Connexion" }).waitFor();
   assert.equal(await page.getAttribute("html", "lang"), "fr");
   await page.getByLabel("Identifiant").fill("student0006");

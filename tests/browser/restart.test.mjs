@@ -1,31 +1,24 @@
 // The server is killed (SIGKILL: a crash) and restarted while a student keeps answering: the
 // page says it is offline, keeps the answers on the device, and sends them once the server is
 // back; the submitted attempt holds every one of them.
-import { test, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, tempDir, apiClient, logIn, STUDENT_PASSWORD, TEACHER } from "./harness.mjs";
+import { apiClient, logIn, STUDENT_PASSWORD, TEACHER, withServerAndBrowser } from "./harness.mjs";
 import { allSaved, startDemoExam } from "./pages.mjs";
 
-const dir = tempDir();
-let server, browser;
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  dir.remove();
-});
+const env = withServerAndBrowser({ lazy: true });
 
 test("answers typed while the server is down are saved after its restart", { timeout: 120_000 }, async () => {
-  server = await startServer({ dataDir: dir.path });
-  browser = await launchBrowser();
-  const page = await (await browser.newContext({ locale: "en-US" })).newPage();
-  await logIn(page, server.url, "student0004", STUDENT_PASSWORD);
+  await env.start();
+  const page = await (await env.browser.newContext({ locale: "en-US" })).newPage();
+  await logIn(page, env.server.url, "student0004", STUDENT_PASSWORD);
   const attemptId = await startDemoExam(page);
   const q = (id) => page.locator(`#question-${id}`);
   await q("capital-australia").getByLabel("Canberra").check();
   await allSaved(page, attemptId, 1);
 
-  const port = server.port;
-  await server.stop("SIGKILL");
+  const port = env.server.port;
+  await env.server.stop("SIGKILL");
   await q("great-wall").getByLabel("False").check();
   await q("water-boiling").getByRole("textbox").fill("212");
   await q("printing-press").getByRole("textbox").fill("Typed while the server was down.");
@@ -33,14 +26,14 @@ test("answers typed while the server is down are saved after its restart", { tim
   const pending = await page.evaluate((id) => Object.values(JSON.parse(localStorage.getItem(`pupitre.journal.${id}`)).entries).filter((e) => !e.acked).length, attemptId);
   assert.equal(pending, 3, "three answers wait on the device");
 
-  server = await startServer({ dataDir: dir.path, port });
+  await env.start({ port });
   await allSaved(page, attemptId, 4, 30_000);
   await page.getByText("All answers saved").waitFor();
   await page.getByRole("button", { name: "Submit my exam" }).click();
   await page.getByRole("button", { name: "Yes, submit" }).click();
   await page.getByRole("heading", { name: "Exam submitted" }).waitFor();
 
-  const teacher = await apiClient(server.url, ...TEACHER);
+  const teacher = await apiClient(env.server.url, ...TEACHER);
   const { data } = await teacher.call("GET", `/api/attempts/${attemptId}`);
   assert.equal(data.attempt.status, "submitted");
   const a = data.attempt.answers;

@@ -1,29 +1,19 @@
 // A student takes the demo exam in Chromium: every question type, a reload mid-exam, the
 // submission, and the grade once released. Also: labels on every control, and the weight of a
 // cold exam page.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, tempDir, apiClient, logIn, STUDENT_PASSWORD, TEACHER } from "./harness.mjs";
+import { apiClient, logIn, STUDENT_PASSWORD, TEACHER, withServerAndBrowser } from "./harness.mjs";
 import { allSaved, startDemoExam, controlsWithoutName } from "./pages.mjs";
 
-let dir, server, browser;
-before(async () => {
-  dir = tempDir();
-  server = await startServer({ dataDir: dir.path });
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  dir?.remove();
-});
+const env = withServerAndBrowser();
 
 test("a student answers every question type, reloads, submits and sees the grade", { timeout: 120_000 }, async (t) => {
-  const context = await browser.newContext({ locale: "en-US" });
+  const context = await env.browser.newContext({ locale: "en-US" });
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
-  await logIn(page, server.url, "student0001", STUDENT_PASSWORD);
+  await logIn(page, env.server.url, "student0001", STUDENT_PASSWORD);
   const attemptId = await startDemoExam(page);
 
   const q = (id) => page.locator(`#question-${id}`);
@@ -43,11 +33,11 @@ test("a student answers every question type, reloads, submits and sees the grade
   assert.equal(await page.locator(".qmap-item.answered").count(), 8);
 
   // A cold page (empty cache) of the exam weighs less than 100 KB over the wire.
-  const cold = await browser.newContext({ locale: "en-US", storageState: await context.storageState() });
+  const cold = await env.browser.newContext({ locale: "en-US", storageState: await context.storageState() });
   const coldPage = await cold.newPage();
   const requests = [];
   coldPage.on("requestfinished", (r) => requests.push(r));
-  await coldPage.goto(`${server.url}/#/attempt/${attemptId}`);
+  await coldPage.goto(`${env.server.url}/#/attempt/${attemptId}`);
   await coldPage.locator("#countdown").waitFor();
   await coldPage.waitForLoadState("networkidle");
   let bytes = 0;
@@ -81,7 +71,7 @@ test("a student answers every question type, reloads, submits and sees the grade
   await page.getByText("Your result will appear here").waitFor();
 
   // The teacher grades the essay and releases the results; the student sees the grade.
-  const teacher = await apiClient(server.url, ...TEACHER);
+  const teacher = await apiClient(env.server.url, ...TEACHER);
   const { data } = await teacher.call("GET", "/api/exams/demo-exam/attempts");
   const mine = data.attempts.find((a) => a.id === attemptId);
   assert.equal(mine.status, "submitted");

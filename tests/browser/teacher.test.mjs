@@ -1,24 +1,16 @@
 // A teacher uploads an exam with an error and sees its line, fixes it, publishes it, and
 // watches a student's submission appear live (pushed by the server, no reload).
-import { test, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, tempDir, apiClient, logIn, examToml, STUDENT_PASSWORD, TEACHER } from "./harness.mjs";
+import { apiClient, logIn, examToml, STUDENT_PASSWORD, TEACHER, withServerAndBrowser } from "./harness.mjs";
 import { controlsWithoutName } from "./pages.mjs";
 
-const dir = tempDir();
-let server, browser;
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  dir.remove();
-});
+const env = withServerAndBrowser();
 
 test("upload with an error, fix, publish, watch a submission live", { timeout: 120_000 }, async () => {
-  server = await startServer({ dataDir: dir.path });
-  browser = await launchBrowser();
-  const page = await (await browser.newContext({ locale: "en-US" })).newPage();
+  const page = await (await env.browser.newContext({ locale: "en-US" })).newPage();
   page.on("dialog", (d) => d.accept());
-  await logIn(page, server.url, ...TEACHER);
+  await logIn(page, env.server.url, ...TEACHER);
   await page.getByRole("heading", { name: "Exams" }).waitFor();
 
   const good = examToml({ id: "live-exam" });
@@ -32,7 +24,7 @@ test("upload with an error, fix, publish, watch a submission live", { timeout: 1
   const problems = page.locator("#import-problems");
   await problems.getByText(`Line ${badLine}:`).waitFor();
   assert.match(await problems.textContent(), /out of range/);
-  assert.equal((await apiClient(server.url, ...TEACHER).then((t) => t.call("GET", "/api/exams/live-exam"))).status, 404, "nothing was saved");
+  assert.equal((await apiClient(env.server.url, ...TEACHER).then((t) => t.call("GET", "/api/exams/live-exam"))).status, 404, "nothing was saved");
 
   await upload(good);
   await page.getByRole("heading", { name: "Browser test live-exam" }).waitFor();
@@ -42,7 +34,7 @@ test("upload with an error, fix, publish, watch a submission live", { timeout: 1
   await page.getByLabel("One question per page").check();
   await page.getByRole("button", { name: "Save settings" }).click();
   await page.getByText("Settings saved.").waitFor();
-  const saved = await apiClient(server.url, ...TEACHER).then((t) => t.call("GET", "/api/exams/live-exam"));
+  const saved = await apiClient(env.server.url, ...TEACHER).then((t) => t.call("GET", "/api/exams/live-exam"));
   assert.equal(saved.data.exam.duration_ms, 45 * 60_000);
   assert.equal(saved.data.exam.one_per_page, true);
   // Extra time for one student.
@@ -57,7 +49,7 @@ test("upload with an error, fix, publish, watch a submission live", { timeout: 1
   assert.equal(await page.locator("#live-submitted").textContent(), "0");
 
   // A student takes the exam (through the API: the teacher's page is under test).
-  const student = await apiClient(server.url, "student0002", STUDENT_PASSWORD);
+  const student = await apiClient(env.server.url, "student0002", STUDENT_PASSWORD);
   const started = await student.call("POST", "/api/exams/live-exam/start");
   assert.equal(started.status, 200, JSON.stringify(started.data));
   const id = started.data.attempt.id;
@@ -71,8 +63,8 @@ test("upload with an error, fix, publish, watch a submission live", { timeout: 1
   await page.getByRole("row", { name: /student0002/ }).getByText("1 / 2").waitFor();
 
   // The student with extra time sees it, and the exam one question per page.
-  const other = await (await browser.newContext({ locale: "en-US" })).newPage();
-  await logIn(other, server.url, "student0007", STUDENT_PASSWORD);
+  const other = await (await env.browser.newContext({ locale: "en-US" })).newPage();
+  await logIn(other, env.server.url, "student0007", STUDENT_PASSWORD);
   await other.getByRole("link", { name: /^Start: Browser test live-exam/ }).click();
   await other.getByText("Time allowed: 60 min").waitFor();
   await other.getByText("Including 15 min of extra time").waitFor();
