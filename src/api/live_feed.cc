@@ -56,7 +56,10 @@ bool LiveFeed::Update(Sub& s, int64_t now_ms) {
 
 void LiveFeed::Subscribe(const std::string& exam_id, const exam::Caller& caller,
                          std::shared_ptr<http::EventStream> stream) {
-  Sub s{exam_id, caller, std::move(stream)};
+  Sub s;
+  s.exam_id = exam_id;
+  s.caller = caller;
+  s.stream = std::move(stream);
   if (!Update(s, ToUnixMs(clock_.Now()))) return;
   std::lock_guard lock(mu_);
   subs_.push_back(std::move(s));

@@ -59,7 +59,9 @@ StaticFiles::StaticFiles() {
   for (const WebFile& f : kWebFiles) all = Fnv1a(f.body, Fnv1a(f.name, all));
   version_ = fmt::format("{:012x}", all & 0xffffffffffffull);
   for (const WebFile& f : kWebFiles) {
-    StaticFile out{std::string(f.body), ContentTypeOf(f.name), {}};
+    StaticFile out;
+    out.body = std::string(f.body);
+    out.content_type = ContentTypeOf(f.name);
     if (f.name == "index.html") ReplaceAll(out.body, "{{version}}", version_);
     out.etag = fmt::format("\"{:016x}\"", Fnv1a(out.body));
     out.gzip = Gzip(out.body);

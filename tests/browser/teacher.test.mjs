@@ -13,7 +13,13 @@ test("upload with an error, fix, publish, watch a submission live", { timeout: 1
   await logIn(page, env.server.url, ...TEACHER);
   await page.getByRole("heading", { name: "Exams" }).waitFor();
 
-  const good = examToml({ id: "live-exam" });
+  const good = examToml({ id: "live-exam", extra: `
+[[question]]
+id = "q3"
+type = "essay"
+text = "Why do planets orbit the Sun?"
+points = 4
+` });
   const broken = good.replace("answer = 1", "answer = 5");
   const badLine = broken.split("\n").findIndex((l) => l === "answer = 5") + 1;
   const upload = async (text) => {
@@ -54,13 +60,38 @@ test("upload with an error, fix, publish, watch a submission live", { timeout: 1
   assert.equal(started.status, 200, JSON.stringify(started.data));
   const id = started.data.attempt.id;
   assert.equal((await student.call("PUT", `/api/attempts/${id}/answers/q1`, { seq: 1, value: 1 })).status, 200);
+  assert.equal((await student.call("PUT", `/api/attempts/${id}/answers/q3`, { seq: 1, value: "Gravity." })).status, 200);
   await page.locator("#live-started").filter({ hasText: "1" }).waitFor();
   assert.equal((await student.call("POST", `/api/attempts/${id}/submit`)).status, 200);
 
   await page.locator("#live-submitted").filter({ hasText: "1" }).waitFor({ timeout: 10_000 });
   await page.locator("#latest-submissions").getByText("student0002").waitFor();
   // The attempts table follows, with the automatic score.
-  await page.getByRole("row", { name: /student0002/ }).getByText("1 / 2").waitFor();
+  const row = page.getByRole("row", { name: /student0002/ });
+  await row.getByText("1 / 6").waitFor();
+  await row.getByText("1 to grade").waitFor();
+
+  // Grade the essay, release the results, download them.
+  await row.getByRole("link", { name: /^Grade/ }).click();
+  await page.getByText("Gravity.").waitFor();
+  await page.getByLabel("Points (0 to 4)").fill("3");
+  await page.getByRole("button", { name: "Save grade" }).click();
+  await page.getByText("Grade saved.").waitFor();
+  await page.getByRole("link", { name: "Back to the exam" }).click();
+  await page.getByRole("row", { name: /student0002/ }).getByText("4 / 6").waitFor();
+  await page.getByRole("button", { name: "Release results" }).click();
+  await page.getByRole("button", { name: "Results released" }).waitFor();
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download results (CSV)" }).click()]);
+  const csv = await new Promise((resolve, reject) => {
+    download.createReadStream().then((stream) => {
+      let text = "";
+      stream.on("data", (c) => (text += c));
+      stream.on("end", () => resolve(text));
+      stream.on("error", reject);
+    }, reject);
+  });
+  assert.match(csv.split("\n")[0], /^login,name,attempt_id/);
+  assert.match(csv, /student0002,.*,submitted,.*Gravity/);
 
   // The student with extra time sees it, and the exam one question per page.
   const other = await (await env.browser.newContext({ locale: "en-US" })).newPage();
