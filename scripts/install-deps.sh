@@ -38,10 +38,11 @@ export DEBIAN_FRONTEND=noninteractive
 fi
 
 # The browser tests' JavaScript packages (playwright-core), from the npm registry, pinned by
-# tests/browser/package-lock.json. Playwright drives Debian's Chromium: it downloads no browser.
-browser_dir="$(dirname "$0")/../tests/browser"
+# package-lock.json (at the top of the repository, so that tests/browser/ finds node_modules/).
+# Playwright drives Debian's Chromium: it downloads no browser.
+browser_dir="$(cd "$(dirname "$0")/.." && pwd)"
 if [ ! -d "$browser_dir/node_modules/playwright-core" ] ||
    [ "$browser_dir/package-lock.json" -nt "$browser_dir/node_modules/.package-lock.json" ]; then
-  echo "install-deps: npm ci in tests/browser"
+  echo "install-deps: npm ci (playwright-core for the browser tests)"
   (cd "$browser_dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
 fi
