@@ -744,9 +744,9 @@ void Api::Release(const std::shared_ptr<Context>& c) {
 }
 
 void Api::Live(const std::shared_ptr<Context>& c) {
-  auto live = exams_.Live(c->caller(), c->param(0));
-  if (!live.ok()) return c->Fail(live.error());
-  c->Send(http::MakeJsonResponse(c->req, 200, live_.LiveJson(c->caller(), c->param(0), 20)));
+  auto body = live_.LiveJson(c->caller(), c->param(0));
+  if (!body.ok()) return c->Fail(body.error());
+  c->Send(http::MakeJsonResponse(c->req, 200, *body));
 }
 
 void Api::LiveEvents(const std::shared_ptr<Context>& c) {

@@ -3,6 +3,8 @@
 // teachers watching it, over server-sent events: the live view never needs reloading.
 // Thread-safe.
 
+#include <boost/json/array.hpp>
+
 #include <memory>
 #include <mutex>
 #include <string>
@@ -28,9 +30,11 @@ class LiveFeed {
   // Sends what is due. Call every 100 ms or so.
   void Publish();
 
-  // The JSON of the live view: the counts and the latest submissions (at most `recent`).
-  std::string LiveJson(const exam::Caller& caller, const std::string& exam_id,
-                       size_t recent) const;
+  // The JSON of the live view: the counts and the latest submissions (at most kRecent), or
+  // the reason the caller may not see it.
+  Result<std::string> LiveJson(const exam::Caller& caller, const std::string& exam_id) const;
+
+  static constexpr size_t kRecent = 20;
 
  private:
   struct Sub {
@@ -40,8 +44,13 @@ class LiveFeed {
     int64_t checked_ms = 0;
     int64_t sent_ms = 0;
     std::string last;
+    boost::json::array latest;  // the latest submissions, computed when
+    int64_t latest_for = -1;    // the number submitted was this
   };
   bool Update(Sub& s, int64_t now_ms);  // false when the subscription is over
+  boost::json::array LatestSubmissions(const exam::Caller& caller,
+                                       const std::string& exam_id) const;
+  static std::string Compose(const exam::LiveCounts& live, const boost::json::array& latest);
 
   exam::ExamService& exams_;
   const auth::Accounts& accounts_;
