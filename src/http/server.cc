@@ -131,13 +131,20 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // Queues one event on a stream. On the loop.
   void PushEvent(std::string text) {
-    if (!streaming_ || closed_) return;
+    if (!streaming_ || closed_ || ending_) return;
     if (out_.size() >= EventStream::kMaxQueued) return Close();  // too slow: let it go
     out_.push_back(std::move(text));
     if (!writing_) WriteNext();
   }
 
   bool closed() const { return closed_.load(); }
+
+  // Ends a stream once every event queued so far is written (the last one is often the one
+  // that matters: "admitted"). On the loop.
+  void EndStream() {
+    ending_ = true;
+    if (!writing_) Close();
+  }
 
   // Closes the connection if it is waiting for a next request, or streams. On the loop.
   void CloseIfIdle() {
@@ -224,6 +231,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void WriteNext() {
     if (out_.empty() || closed_) {
       writing_ = false;
+      if (ending_) Close();
       return;
     }
     writing_ = true;
@@ -260,6 +268,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Event stream state.
   bool streaming_ = false;
   bool writing_ = false;
+  bool ending_ = false;  // EndStream() was called: close once out_ is written
   std::atomic<bool> closed_{false};  // read from other threads by EventStream::closed()
   std::deque<std::string> out_;
   char drain_[256];
@@ -295,7 +304,7 @@ bool EventStream::closed() const {
 }
 
 void EventStream::Close() const {
-  if (auto c = conn_.lock()) asio::post(c->executor(), [c] { c->Close(); });
+  if (auto c = conn_.lock()) asio::post(c->executor(), [c] { c->EndStream(); });
 }
 
 namespace {

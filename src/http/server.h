@@ -38,8 +38,9 @@ class EventStream {
   explicit EventStream(std::weak_ptr<Connection> c) : conn_(std::move(c)) {}
   // Queues one event: `event` names it, `data` is one line (no newline). False once closed.
   bool Push(std::string_view event, std::string_view data) const;
-  // True once the client went away, was too slow, or Close() was called.
+  // True once the client went away, was too slow, or the stream was closed.
   bool closed() const;
+  // Ends the stream after the events already pushed are written (none is lost).
   void Close() const;
 
  private:

@@ -196,22 +196,38 @@ class Run {
     co_return Reply{};
   }
 
-  // Follows the waiting room's event stream until admitted; returns the attempt id (0: failed).
-  asio::awaitable<int64_t> AwaitAdmission(const std::string& token) {
+  // Follows the waiting room's event stream until admitted. Returns the attempt id, or 0 and
+  // why in `failure` (the connection, the HTTP status, or the stream ending without admission).
+  asio::awaitable<int64_t> AwaitAdmission(const std::string& token, std::string& failure) {
     Conn c(co_await asio::this_coro::executor);
-    if (!co_await Connect(c)) co_return 0;
+    if (!co_await Connect(c)) {
+      failure = "wait: cannot connect";
+      co_return 0;
+    }
     std::string req = fmt::format(
         "GET /api/exams/{}/waiting-room/events HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer "
         "{}\r\n\r\n", s_.exam, o_.target.host, token);
     beast::error_code ec;
     co_await asio::async_write(c.stream, asio::buffer(req), asio::redirect_error(use_awaitable, ec));
     std::string in;
+    bool header_seen = false;
     char chunk[2048];
     while (!ec) {
       c.stream.expires_after(std::chrono::hours(6));
       size_t n = co_await c.stream.async_read_some(asio::buffer(chunk),
                                                    asio::redirect_error(use_awaitable, ec));
       in.append(chunk, n);
+      if (!header_seen) {
+        size_t end = in.find("\r\n\r\n");
+        if (end == std::string::npos) continue;
+        // "HTTP/1.1 200 OK": anything but 200 is the server refusing the stream.
+        if (in.compare(0, 13, "HTTP/1.1 200 ") != 0) {
+          failure = fmt::format("wait: {}", in.size() > 12 ? in.substr(9, 3) : "bad reply");
+          co_return 0;
+        }
+        header_seen = true;
+        in.erase(0, end + 4);
+      }
       size_t at;
       while ((at = in.find("\n\n")) != std::string::npos) {
         std::string block = in.substr(0, at);
@@ -223,6 +239,7 @@ class Run {
         if (!jec) co_return v.at("attempt_id").as_int64();
       }
     }
+    failure = header_seen ? "wait: stream ended before admission" : "wait: no reply";
     co_return 0;
   }
 
@@ -276,6 +293,7 @@ class Run {
     co_await SleepUntil(intended);
     r = co_await Call(c, bhttp::verb::post, fmt::format("/api/exams/{}/start", s_.exam), token);
     int64_t attempt = 0;
+    std::string failure;
     if (r.status == 200) {
       Latency("start", intended, Steady::now());
       attempt = json::parse(r.body).at("attempt").at("id").as_int64();
@@ -284,12 +302,12 @@ class Run {
       auto entered = Steady::now();
       ++waiting_;
       result_.peak_waiting = std::max(result_.peak_waiting, waiting_);
-      attempt = co_await AwaitAdmission(token);
+      attempt = co_await AwaitAdmission(token, failure);
       --waiting_;
       Latency("wait", entered, Steady::now());
     }
     if (attempt == 0) {
-      Error(Steady::now(), fmt::format("start: {}", r.status));
+      Error(Steady::now(), failure.empty() ? fmt::format("start: {}", r.status) : failure);
       finish();
       co_return;
     }
