@@ -492,8 +492,18 @@ void Api::MetricsText(const std::shared_ptr<Context>& c) {
       "# HELP pupitre_guard_latency_ms Latency the limit adapts to: last window and long term.\n"
       "# TYPE pupitre_guard_latency_ms gauge\n"
       "pupitre_guard_latency_ms{{window=\"short\"}} {}\n"
-      "pupitre_guard_latency_ms{{window=\"long\"}} {}\n",
-      g.limit, g.in_flight, g.short_latency_ms, g.long_latency_ms);
+      "pupitre_guard_latency_ms{{window=\"long\"}} {}\n"
+      "# HELP pupitre_guard_bounds The guard's configured bounds: limit range, queue sizes, queue "
+      "timeout.\n"
+      "# TYPE pupitre_guard_bounds gauge\n"
+      "pupitre_guard_bounds{{bound=\"min_limit\"}} {}\n"
+      "pupitre_guard_bounds{{bound=\"max_limit\"}} {}\n"
+      "pupitre_guard_bounds{{bound=\"queue_capacity_per_class\"}} {}\n"
+      "pupitre_guard_bounds{{bound=\"queue_capacity_total\"}} {}\n"
+      "pupitre_guard_bounds{{bound=\"queue_timeout_ms\"}} {}\n",
+      g.limit, g.in_flight, g.short_latency_ms, g.long_latency_ms, config_.guard.min_limit,
+      config_.guard.max_limit, config_.guard.queue_capacity, config_.guard.total_queue_capacity,
+      config_.guard.queue_timeout_ms);
   body += "# HELP pupitre_guard_queued Requests waiting, by priority class.\n"
           "# TYPE pupitre_guard_queued gauge\n";
   for (size_t k = 0; k < guard::kPriorityCount; ++k) {
@@ -514,6 +524,8 @@ void Api::MetricsText(const std::shared_ptr<Context>& c) {
                         name, g.rejected_full[k]);
     body += fmt::format("pupitre_guard_rejected_total{{class=\"{}\",reason=\"timeout\"}} {}\n",
                         name, g.rejected_timeout[k]);
+    body += fmt::format("pupitre_guard_rejected_total{{class=\"{}\",reason=\"shed\"}} {}\n",
+                        name, g.rejected_shed[k]);
   }
   const guard::RoomStatus rooms = rooms_.Totals();
   body += fmt::format(

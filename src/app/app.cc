@@ -135,6 +135,7 @@ int Serve(const Config& config, int demo_students) {
   guard_options.min_limit = config.guard.min_limit;
   guard_options.max_limit = config.guard.max_limit;
   guard_options.queue_capacity = config.guard.queue_capacity;
+  guard_options.total_queue_capacity = config.guard.total_queue_capacity;
   guard_options.queue_timeout = Millis(config.guard.queue_timeout_ms);
   guard_options.tolerance = config.guard.tolerance;
   guard::AdmissionController guard(guard_options, clock);
@@ -215,10 +216,7 @@ int Serve(const Config& config, int demo_students) {
       // Once a second, the admission rate follows what the platform absorbs.
       if (++sweeps % 10 == 0) {
         const guard::Stats g = guard.stats();
-        uint64_t refused = 0;
-        for (size_t k = 0; k < guard::kPriorityCount; ++k) {
-          refused += g.rejected_full[k] + g.rejected_timeout[k];
-        }
+        const uint64_t refused = g.rejected();
         int64_t queued = 0;
         for (int64_t q : g.queued) queued += q;
         // Requests refused or waiting in the guard mean saturation. A latency ratio alone is

@@ -127,10 +127,11 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   guard.Int("min_limit", c.guard.min_limit, 1, 1'000'000);
   guard.Int("max_limit", c.guard.max_limit, 1, 1'000'000);
   guard.Int("queue_capacity", c.guard.queue_capacity, 1, 10'000'000);
+  guard.Int("total_queue_capacity", c.guard.total_queue_capacity, 1, 60'000'000);
   guard.Int("queue_timeout_ms", c.guard.queue_timeout_ms, 1, 600'000);
   guard.Double("tolerance", c.guard.tolerance, 1.0, 100.0);
   guard.RejectUnknown({"initial_limit", "min_limit", "max_limit", "queue_capacity",
-                       "queue_timeout_ms", "tolerance"});
+                       "total_queue_capacity", "queue_timeout_ms", "tolerance"});
   if (problem.empty() && !(c.guard.min_limit <= c.guard.initial_limit &&
                            c.guard.initial_limit <= c.guard.max_limit)) {
     problem = "guard.initial_limit: must be between guard.min_limit and guard.max_limit";

@@ -43,6 +43,7 @@ struct Config {
     int64_t min_limit = 8;         // [guard] min_limit
     int64_t max_limit = 2048;      // [guard] max_limit
     int64_t queue_capacity = 2048;  // [guard] queue_capacity: waiting requests per priority class
+    int64_t total_queue_capacity = 8192;  // [guard] total_queue_capacity: over all classes
     int64_t queue_timeout_ms = 3000;  // [guard] queue_timeout_ms: longer waits are refused (503)
     double tolerance = 2.0;        // [guard] tolerance: latency growth accepted before shrinking
   } guard;

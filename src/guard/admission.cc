@@ -47,13 +47,16 @@ void AdmissionController::Submit(Priority p, Run run, Reject reject) {
       window_max_in_flight_ = std::max(window_max_in_flight_, in_flight_);
       actions.runs.push_back(std::move(run));
     } else {
-      if (static_cast<int64_t>(queues_[k].size()) >= options_.queue_capacity) {
-        // Each class has its own bounded room, so a flood of one class cannot take the room
-        // of another: the newcomer is refused.
+      // Each class has its own bounded room, so a flood of one class cannot take the room
+      // of another; when all rooms together are full, the least important waiter goes.
+      const bool class_full = static_cast<int64_t>(queues_[k].size()) >= options_.queue_capacity;
+      if (class_full ||
+          (queued_total_ >= options_.total_queue_capacity && !ShedBelow(k, actions))) {
         ++counters_.rejected_full[k];
         actions.rejects.push_back(std::move(reject));
       } else {
         queues_[k].push_back(Waiter{std::move(run), std::move(reject), clock_.Now()});
+        ++queued_total_;
       }
     }
     retry_after = RetryAfter();
@@ -96,8 +99,23 @@ void AdmissionController::AdmitWaiting(Actions& actions) {
       window_max_in_flight_ = std::max(window_max_in_flight_, in_flight_);
       actions.runs.push_back(std::move(queues_[k].front().run));
       queues_[k].pop_front();
+      --queued_total_;
     }
   }
+}
+
+bool AdmissionController::ShedBelow(size_t k, Actions& actions) {
+  for (size_t j = kPriorityCount - 1; j > k; --j) {
+    auto& q = queues_[j];
+    if (q.empty()) continue;
+    // The newest: the one that has waited least and will be soonest to try again.
+    actions.rejects.push_back(std::move(q.back().reject));
+    q.pop_back();
+    --queued_total_;
+    ++counters_.rejected_shed[j];
+    return true;
+  }
+  return false;
 }
 
 void AdmissionController::ExpireWaiting(Actions& actions) {
@@ -107,6 +125,7 @@ void AdmissionController::ExpireWaiting(Actions& actions) {
     while (!q.empty() && q.front().since < oldest_allowed) {
       actions.rejects.push_back(std::move(q.front().reject));
       q.pop_front();
+      --queued_total_;
       ++counters_.rejected_timeout[k];
     }
   }
@@ -147,6 +166,14 @@ Millis AdmissionController::RetryAfter() const {
   double per_slot_ms = std::max(short_ms_, 1.0);
   double ms = per_slot_ms * static_cast<double>(waiting) / std::max(limit_, 1.0);
   return Millis(std::max<int64_t>(1000, static_cast<int64_t>(ms)));
+}
+
+uint64_t Stats::rejected() const {
+  uint64_t n = 0;
+  for (size_t k = 0; k < kPriorityCount; ++k) {
+    n += rejected_full[k] + rejected_timeout[k] + rejected_shed[k];
+  }
+  return n;
 }
 
 Stats AdmissionController::stats() const {

@@ -10,6 +10,10 @@
 //   important class first. A request that waited past the queue timeout, or that finds its
 //   class's queue full, is refused (503 with Retry-After). Each class has its own bounded
 //   queue, so a flood of one class never takes the room of another.
+// - All queues together hold at most `total_queue_capacity` waiters (memory stays bounded).
+//   When that is reached, the lowest classes are refused first: a newcomer takes the place of
+//   the newest waiter of the least important class below its own ("shed"), and is refused
+//   itself only when nobody less important waits.
 //
 // Thread-safe. `run` and `reject` callbacks are called without the internal lock held, on the
 // thread that calls Submit, Release or Sweep: they should post real work to their own executor.
@@ -41,6 +45,7 @@ struct Options {
   int64_t min_limit = 8;        // the limit never goes below
   int64_t max_limit = 2048;     // nor above
   int64_t queue_capacity = 1024;  // waiting requests per class
+  int64_t total_queue_capacity = 4096;  // waiting requests over all classes
   Millis queue_timeout{3000};   // a request that waited longer is refused
   Millis window{100};           // latency samples are averaged over this before adapting
   double tolerance = 2.0;       // latency may grow to tolerance x its long-term level
@@ -57,6 +62,9 @@ struct Stats {
   std::array<uint64_t, kPriorityCount> admitted{};
   std::array<uint64_t, kPriorityCount> rejected_full{};
   std::array<uint64_t, kPriorityCount> rejected_timeout{};
+  std::array<uint64_t, kPriorityCount> rejected_shed{};  // made room for a more important one
+  // All refusals of every class: overload shows here first.
+  uint64_t rejected() const;
 };
 
 class AdmissionController {
@@ -94,6 +102,8 @@ class AdmissionController {
     void Do(Millis retry_after);
   };
   void AdmitWaiting(Actions& actions);  // REQUIRES: mu_ held
+  // Refuses the newest waiter of the least important class below `k`; false if none waits.
+  bool ShedBelow(size_t k, Actions& actions);  // REQUIRES: mu_ held
   void ExpireWaiting(Actions& actions);  // REQUIRES: mu_ held
   void Adapt(double latency_ms);         // REQUIRES: mu_ held
   Millis RetryAfter() const;             // REQUIRES: mu_ held
@@ -104,6 +114,7 @@ class AdmissionController {
   double limit_;
   int64_t in_flight_ = 0;
   std::array<std::deque<Waiter>, kPriorityCount> queues_;
+  int64_t queued_total_ = 0;
   // Latency tracking.
   double long_ms_ = 0;   // exponential average over many windows
   double short_ms_ = 0;  // the last window's mean

@@ -13,8 +13,9 @@ class AdmissionTest : public ::testing::Test {
  protected:
   AdmissionTest() : clock_(FromUnixMs(1'800'000'000'000)) {}
 
-  AdmissionController Make(int64_t limit, int64_t capacity = 4) {
+  AdmissionController Make(int64_t limit, int64_t capacity = 4, int64_t total = 1000) {
     Options o;
+    o.total_queue_capacity = total;
     o.initial_limit = limit;
     o.min_limit = 1;
     o.max_limit = 1000;
@@ -128,6 +129,52 @@ TEST_F(AdmissionTest, WaitingIsBoundedWhateverTheLoad) {
   int64_t queued = 0;
   for (auto q : a.stats().queued) queued += q;
   EXPECT_LE(queued, 8 * 5);
+  EXPECT_EQ(ran_.size() + rejected_.size() + static_cast<size_t>(queued), 10'000u);
+}
+
+TEST_F(AdmissionTest, WhenAllQueuesAreFullTheLeastImportantWaiterIsRefusedFirst) {
+  auto a = Make(/*limit=*/1, /*capacity=*/4, /*total=*/4);
+  Submit(a, Priority::kInteractive, "running");
+  Submit(a, Priority::kBackground, "bg1");
+  Submit(a, Priority::kBackground, "bg2");
+  Submit(a, Priority::kLogin, "login1");
+  Submit(a, Priority::kInteractive, "page1");  // the total is now full
+  EXPECT_TRUE(rejected_.empty());
+  // A start takes the place of the newest background waiter, then of the other one.
+  Submit(a, Priority::kExamStart, "start1");
+  EXPECT_EQ(rejected_, (std::vector<std::string>{"bg2"}));
+  Submit(a, Priority::kExamStart, "start2");
+  EXPECT_EQ(rejected_, (std::vector<std::string>{"bg2", "bg1"}));
+  // Then logins go before pages.
+  Submit(a, Priority::kStatus, "status");
+  EXPECT_EQ(rejected_.back(), "login1");
+  // A background newcomer finds nobody less important: it is refused itself.
+  Submit(a, Priority::kBackground, "bg3");
+  EXPECT_EQ(rejected_.back(), "bg3");
+  // And a page now pushes nobody out of a class above it: refused too.
+  Submit(a, Priority::kInteractive, "page2");
+  EXPECT_EQ(rejected_.back(), "page2");
+  const Stats st = a.stats();
+  EXPECT_EQ(st.rejected_shed[static_cast<size_t>(Priority::kBackground)], 2u);
+  EXPECT_EQ(st.rejected_shed[static_cast<size_t>(Priority::kLogin)], 1u);
+  EXPECT_EQ(st.rejected(), 5u);
+  int64_t queued = 0;
+  for (auto q : st.queued) queued += q;
+  EXPECT_EQ(queued, 4);
+  // Slots go in priority order to those who stayed.
+  for (int i = 0; i < 5; ++i) a.Release(Millis(1));
+  EXPECT_EQ(ran_, (std::vector<std::string>{"running", "start1", "start2", "status", "page1"}));
+}
+
+TEST_F(AdmissionTest, TheTotalBoundHoldsUnderAMixedFlood) {
+  auto a = Make(/*limit=*/2, /*capacity=*/100, /*total=*/50);
+  for (int i = 0; i < 10'000; ++i) Submit(a, static_cast<Priority>(1 + i % 5), "r");
+  const Stats st = a.stats();
+  int64_t queued = 0;
+  for (auto q : st.queued) queued += q;
+  EXPECT_EQ(queued, 50);
+  // Under a long mixed flood, the most important class ends up holding the room.
+  EXPECT_EQ(st.queued[static_cast<size_t>(Priority::kExamStart)], 50);
   EXPECT_EQ(ran_.size() + rejected_.size() + static_cast<size_t>(queued), 10'000u);
 }
 
