@@ -104,13 +104,14 @@ HttpResult HttpClient::Send(bhttp::verb method, const std::string& target, const
 
 int HttpClient::ReadEvents(const std::string& target,
                            const std::map<std::string, std::string>& headers,
-                           const std::function<bool(const Event&)>& keep_going) {
+                           const std::function<bool(const Event&)>& keep_going,
+                           std::chrono::seconds limit) {
   asio::io_context ioc;
   tcp::socket socket(ioc);
   beast::error_code ec;
   socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), impl_->port), ec);
   if (ec) return 0;
-  timeval tv{60, 0};
+  timeval tv{static_cast<time_t>(limit.count()), 0};
   setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   std::string req = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
   if (!token_.empty()) req += "Authorization: Bearer " + token_ + "\r\n";
@@ -121,7 +122,7 @@ int HttpClient::ReadEvents(const std::string& target,
   std::string in;
   int status = 0;
   size_t body_at = std::string::npos;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  const auto deadline = std::chrono::steady_clock::now() + limit;
   char buf[4096];
   while (std::chrono::steady_clock::now() < deadline) {
     size_t n = socket.read_some(asio::buffer(buf), ec);

@@ -5,6 +5,7 @@
 #include <boost/beast/http/verb.hpp>
 #include <boost/json/value.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -44,9 +45,11 @@ class HttpClient {
     std::string data;
   };
   // Opens a server-sent events stream on a new connection and collects its events until the
-  // server closes it, `keep_going` returns false, or 60 s pass. Returns the status line's code.
+  // server closes it, `keep_going` returns false, or `limit` passes. Returns the status line's
+  // code.
   int ReadEvents(const std::string& target, const std::map<std::string, std::string>& headers,
-                 const std::function<bool(const Event&)>& keep_going);
+                 const std::function<bool(const Event&)>& keep_going,
+                 std::chrono::seconds limit = std::chrono::seconds(60));
 
   // Logs in and uses the bearer token from then on. Returns the login response.
   HttpResult Login(const std::string& login, const std::string& password);
