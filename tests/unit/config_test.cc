@@ -95,7 +95,7 @@ TEST(ConfigTest, StoreAuthAndExamSectionsAreApplied) {
 [store]
 data_dir = "/srv/pupitre"
 max_batch = 64
-queue_capacity = 1000
+queue_capacity = 25000
 
 [auth]
 argon2_iterations = 3
@@ -109,7 +109,7 @@ autosubmit_interval_ms = 250
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->store.data_dir, "/srv/pupitre");
   EXPECT_EQ(r->store.max_batch, 64);
-  EXPECT_EQ(r->store.queue_capacity, 1000);
+  EXPECT_EQ(r->store.queue_capacity, 25000);
   EXPECT_EQ(r->auth.argon2_iterations, 3);
   EXPECT_EQ(r->auth.argon2_memory_kib, 65536);
   EXPECT_EQ(r->auth.session_ttl_minutes, 90);
@@ -198,6 +198,14 @@ TEST(ConfigTest, WaitingRoomSectionIsAppliedAndChecked) {
   EXPECT_THAT(ErrorOf("[waiting_room]\ninitial_rate = 50\nmax_rate = 10\n"),
               HasSubstr("waiting_room.initial_rate"));
   EXPECT_THAT(ErrorOf("[waiting_room]\nrate = 5\n"), HasSubstr("waiting_room.rate: unknown key"));
+}
+
+TEST(ConfigTest, AWriterQueueShorterThanTheConnectionCapIsRefused) {
+  // Otherwise a crowd of saves could find the queue full, and saves are never refused.
+  EXPECT_THAT(ErrorOf("[server]\nmax_connections = 5000\n[store]\nqueue_capacity = 4999\n"),
+              HasSubstr("store.queue_capacity: must be at least server.max_connections (5000)"));
+  auto ok = ParseConfig("[server]\nmax_connections = 5000\n[store]\nqueue_capacity = 5000\n");
+  EXPECT_TRUE(ok.ok());
 }
 
 TEST(ConfigTest, ListenWithoutPortIsRefused) {
