@@ -72,6 +72,7 @@
     const place = el("p", { class: "big", "aria-live": "polite" });
     const eta = el("p", { "aria-live": "polite" });
     const note = el("p", { class: "muted", text: t("wait.note") });
+    const lost = el("p", { class: "notice", role: "status" });
     let poll = null, stream = null;
     const update = (w) => {
       if (w.admitted) return P.go(`#/attempt/${w.attempt_id}`);
@@ -82,11 +83,22 @@
       else eta.textContent = "";
     };
     const pollNow = async () => {
+      const base = `/api/exams/${encodeURIComponent(exam.id)}`;
       try {
-        const r = await P.api("GET", `/api/exams/${encodeURIComponent(exam.id)}/waiting-room`);
+        let r;
+        try {
+          r = await P.api("GET", `${base}/waiting-room`);
+        } catch (e) {
+          // The room no longer knows this student (the server restarted): take a place again.
+          if (e.status !== 404) throw e;
+          r = await P.api("POST", `${base}/start`);
+          if (r.attempt) return P.go(`#/attempt/${r.attempt.id}`);
+        }
+        lost.textContent = "";
         update(r.waiting);
         poll = setTimeout(pollNow, r.waiting.poll_after_ms || 3000);
       } catch (e) {
+        if (e.offline) lost.textContent = t("wait.offline");
         poll = setTimeout(pollNow, 3000);
       }
     };
@@ -95,7 +107,7 @@
     stream.addEventListener("admitted", (ev) => { stream.close(); update(JSON.parse(ev.data)); });
     stream.onerror = () => { stream.close(); if (!poll) pollNow(); };
     P.onLeave(() => { stream.close(); clearTimeout(poll); });
-    P.show(t("wait.title", { title: exam.title }), place, eta, note);
+    P.show(t("wait.title", { title: exam.title }), place, eta, lost, note);
     update(first);
   }
 

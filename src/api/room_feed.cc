@@ -3,8 +3,11 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace pupitre::api {
+
+using guard::Place;
 
 std::string PlaceJsonText(const guard::RoomEntry& e, int64_t now_ms) {
   boost::json::object o{{"admitted", e.place.admitted},
@@ -36,11 +39,19 @@ bool RoomFeed::SendUpdate(Sub& s, int64_t now_ms, bool force) {
     s.stream->Close();
     return false;
   }
-  // Between changes, one update a second at most: thousands watch at once.
-  const bool changed = entry->place.position != s.last_position;
+  // One update a second at most, and only when something the page shows has changed:
+  // thousands watch at once.
+  const Place& p = entry->place;
+  const bool paused = !p.eta.has_value();
+  const int64_t eta_ms = p.eta ? p.eta->count() : -1;
+  const bool eta_moved =
+      !paused && std::abs(eta_ms - s.last_eta_ms) > std::max<int64_t>(1000, s.last_eta_ms / 5);
+  const bool changed = p.position != s.last_position || paused != s.last_paused || eta_moved;
   if (!force && (!changed || now_ms - s.last_sent_ms < 1000)) return true;
   s.last_sent_ms = now_ms;
-  s.last_position = entry->place.position;
+  s.last_position = p.position;
+  s.last_paused = paused;
+  s.last_eta_ms = eta_ms;
   return s.stream->Push("place", PlaceJsonText(*entry, now_ms));
 }
 

@@ -20,7 +20,8 @@ class RoomFeed {
   RoomFeed(guard::WaitingRooms& rooms, exam::ExamService& exams, const Clock& clock)
       : rooms_(rooms), exams_(exams), clock_(clock) {}
 
-  // Sends the student's place now, then on every change (at most once a second), and a last
+  // Sends the student's place now, then on every change of place, of paused state, or of the
+  // estimate by more than a fifth (at most once a second), and a last
   // "admitted" event with the attempt id, after which the stream closes.
   // `room_key`: the student's room (guard::RoomKey: the exam, or its wave).
   void Subscribe(const std::string& room_key, int64_t user_id,
@@ -38,6 +39,8 @@ class RoomFeed {
     std::shared_ptr<http::EventStream> stream;
     int64_t last_sent_ms = 0;
     int64_t last_position = -1;
+    bool last_paused = false;
+    int64_t last_eta_ms = -1;
   };
   // Sends one update; false when the subscription is over.
   bool SendUpdate(Sub& s, int64_t now_ms, bool force);

@@ -413,6 +413,31 @@ TEST_F(RoomTest, TheWaitingPageIsToldItsPlaceByEventsUntilAdmitted) {
             403);
 }
 
+TEST_F(RoomTest, APauseReachesTheWaitingPageByItsStream) {
+  Boot(0.1);  // the first admission in about 9 s
+  auto s = LogIn(1, 1);
+  Arrive(s[0]);
+  ASSERT_TRUE(s[0].waited);
+  HttpClient op(server_->port());
+  ASSERT_EQ(op.Login("admin", "admin-demo").status, 200);
+  std::vector<bool> paused_seen;
+  s[0].client->ReadEvents(
+      "/api/exams/room-exam/waiting-room/events", {{"X-Waiting-Ticket", s[0].ticket}},
+      [&](const HttpClient::Event& e) {
+        if (e.name != "place") return false;
+        const auto data = boost::json::parse(e.data);
+        paused_seen.push_back(data.at("paused").as_bool());
+        if (paused_seen.size() == 1) {
+          EXPECT_EQ(op.Put("/api/admin/exams/room-exam/admission", R"({"paused":true})").status,
+                    200);
+        }
+        return !paused_seen.back();
+      },
+      std::chrono::seconds(30));
+  // Same place, but the page must say admission is paused (and stop promising an estimate).
+  EXPECT_EQ(paused_seen, (std::vector<bool>{false, true}));
+}
+
 TEST_F(RoomTest, AStudentOfALaterWaveSeesTheirStartAndWaitsForIt) {
   server_ = std::make_unique<ChildServer>(dir_.path(), RoomConfig(50), /*demo=*/true);
   ASSERT_TRUE(server_->Start()) << server_->log();
