@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 PORT ?= 8080
 DATA_DIR ?= $(CURDIR)/var/demo
 
-.PHONY: all deps build run test unit integration fault browser bench screenshots clean format
+.PHONY: all deps build run test unit integration fault browser bench soak screenshots clean format
 
 all: build
 
@@ -28,6 +28,10 @@ unit integration fault browser: build
 
 bench: build
 	bash bench/run.sh $(BUILD_DIR)
+
+# The 15,000-student morning, then every acknowledged answer checked (about two minutes).
+soak: build
+	bash bench/soak.sh $(BUILD_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR)
