@@ -90,13 +90,93 @@
       previous = cur;
       state.textContent = t("op.updated", { time: P.fmtClock(now) });
     };
-    const timer = setInterval(read, 2000);
+    const rooms = waitingRooms();
+    const timer = setInterval(() => { read(); rooms.refresh(); }, 2000);
     P.onLeave(() => clearInterval(timer));
     P.show(t("op.title"), el("p", { class: "muted", text: t("op.help") }),
       el("dl", { class: "figures wide" }, keys.map((k) => el("div", {}, el("dt", { text: t(`op.${k}`) }), card(k)))),
       state,
+      rooms.section,
       el("h2", { text: t("op.history") }),
       el("table", {}, el("thead", {}, el("tr", {}, ["op.time", "op.rps", "op.p99", "op.connections", "op.attempts"].map((k) => el("th", { scope: "col", text: t(k) })))), history));
-    await read();
+    await Promise.all([read(), rooms.refresh()]);
   });
+
+  // The waiting rooms of every exam someone arrived for, and the operator's hands on them:
+  // pause and resume admission, cap its rate, let one student through at once. The table is
+  // refreshed every 2 s; the controls below it are not, so what is being typed stays.
+  function waitingRooms() {
+    const body = el("tbody");
+    const none = el("p", { class: "muted", text: t("op.rooms_none") });
+    const exam = el("select", { id: "op-room-exam" });
+    const maxRate = el("input", { id: "op-max-rate", type: "number", min: "0.1", step: "any", inputmode: "decimal" });
+    const login = el("input", { id: "op-let-login", type: "text", autocomplete: "off" });
+    const done = el("p", { role: "status" });
+    const err = P.errorBox();
+    const controls = el("div", { hidden: true },
+      el("p", {}, el("label", { for: "op-room-exam", text: t("op.exam") }), " ", exam));
+    const act = async (what, path, payload, message) => {
+      done.textContent = "";
+      err.textContent = "";
+      try {
+        const r = await P.api(what, path, payload);
+        done.textContent = message(r);
+        await refresh();
+      } catch (e) {
+        err.textContent = e.message;
+      }
+    };
+    const base = () => `/api/admin/exams/${encodeURIComponent(exam.value)}`;
+    const button = (key, onClick) => {
+      const b = el("button", { type: "button", text: t(key) });
+      b.addEventListener("click", onClick);
+      return b;
+    };
+    controls.append(
+      el("p", {},
+        button("op.pause", () => act("PUT", `${base()}/admission`, { paused: true }, () => t("op.done_paused", { exam: exam.value }))), " ",
+        button("op.resume", () => act("PUT", `${base()}/admission`, { paused: false }, () => t("op.done_resumed", { exam: exam.value })))),
+      el("p", {}, el("label", { for: "op-max-rate", text: t("op.max_rate") }), " ", maxRate, " ",
+        button("op.apply", () => {
+          const rate = Number(maxRate.value);
+          if (!(rate > 0)) { err.textContent = t("op.bad_rate"); return; }
+          act("PUT", `${base()}/admission`, { max_rate: rate }, (r) => t("op.done_rate", { rate: P.fmtNumber(r.max_rate, 1) }));
+        })),
+      el("p", {}, el("label", { for: "op-let-login", text: t("op.let_login") }), " ", login, " ",
+        button("op.let_through", () => {
+          const who = login.value.trim();
+          if (!who) { err.textContent = t("op.need_login"); return; }
+          act("POST", `${base()}/let-through`, { login: who }, (r) => t("op.done_let", { login: who, attempt: r.attempt_id }));
+        })),
+      err, done);
+    const table = el("table", { hidden: true },
+      el("thead", {}, el("tr", {}, ["op.exam", "op.room_waiting", "op.room_admitted", "op.room_rate", "op.room_state"].map((k) => el("th", { scope: "col", text: t(k) })))),
+      body);
+    async function refresh() {
+      let list;
+      try {
+        list = (await P.api("GET", "/api/admin/admission")).rooms;
+      } catch (e) {
+        return;  // the load figures above already say when the server is unreachable
+      }
+      body.replaceChildren(...list.map((r) => el("tr", { "data-exam": r.exam_id },
+        el("th", { scope: "row", text: r.title ? `${r.title} (${r.exam_id})` : r.exam_id }),
+        el("td", { text: P.fmtNumber(r.waiting) }),
+        el("td", { text: P.fmtNumber(r.admitted) }),
+        el("td", { text: `${P.fmtNumber(r.rate, 1)} /s (max ${P.fmtNumber(r.max_rate, 1)})` }),
+        el("td", { text: t(r.paused ? "op.state_paused" : "op.state_open") }))));
+      // The exam list changes rarely: rebuilt only then, keeping the selection.
+      const ids = list.map((r) => r.exam_id);
+      if ([...exam.options].map((o) => o.value).join() !== ids.join()) {
+        const keep = exam.value;
+        exam.replaceChildren(...ids.map((id) => el("option", { value: id, text: id })));
+        if (ids.includes(keep)) exam.value = keep;
+      }
+      table.hidden = controls.hidden = list.length === 0;
+      none.hidden = list.length > 0;
+    }
+    const section = el("section", { "aria-labelledby": "h-rooms" },
+      el("h2", { id: "h-rooms", text: t("op.rooms") }), none, table, controls);
+    return { section, refresh };
+  }
 })();

@@ -53,7 +53,7 @@
       exam.extra_time_ms ? el("li", { text: t("exam.extra", { minutes: Math.round(exam.extra_time_ms / 60000) }) }) : null,
       el("li", { text: t("exam.questions", { count: exam.question_count, points: P.fmtNumber(exam.max_points, 2) }) }),
       exam.my_wave ? el("li", { text: t("exam.wave", { wave: exam.my_wave, time: P.fmtTime(exam.my_start_ms) }) }) : null);
-    start.addEventListener("click", async () => {
+    const begin = async () => {
       start.disabled = true;
       err.textContent = "";
       try {
@@ -64,9 +64,14 @@
         err.textContent = e.offline ? t("exam.busy") : e.message;
         start.disabled = false;
       }
-    });
+    };
+    start.addEventListener("click", begin);
     P.show(exam.title, facts, el("p", { text: t("exam.clock_note") }), err, start);
+    // Reloaded while waiting: asking again keeps the place, so the waiting room comes back as it was.
+    if (sessionStorage.getItem(waitingKey(examId))) begin();
   });
+
+  const waitingKey = (examId) => `pupitre.waiting.${examId}`;
 
   function waitingRoom(exam, first) {
     const place = el("p", { class: "big", "aria-live": "polite" });
@@ -74,8 +79,12 @@
     const note = el("p", { class: "muted", text: t("wait.note") });
     const lost = el("p", { class: "notice", role: "status" });
     let poll = null, stream = null;
+    sessionStorage.setItem(waitingKey(exam.id), "1");
     const update = (w) => {
-      if (w.admitted) return P.go(`#/attempt/${w.attempt_id}`);
+      if (w.admitted) {
+        sessionStorage.removeItem(waitingKey(exam.id));
+        return P.go(`#/attempt/${w.attempt_id}`);
+      }
       if (w.before_opening) place.textContent = t("wait.before_opening", { time: P.fmtClock(w.starts_ms || exam.opens_ms) });
       else place.textContent = t("wait.position", { position: w.position });
       if (w.paused) eta.textContent = t("wait.paused");

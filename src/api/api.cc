@@ -328,14 +328,17 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
       &Api::WaitingRoomStatus);
   add(verb::get, "/api/exams/*/waiting-room/events", "waiting_room_events", Access::kStudent,
       A::kStatus, &Api::WaitingRoomEvents);
-  add(verb::get, "/api/admin/exams/*/admission", "admission", Access::kAdmin, A::kInteractive,
+  // The operator's controls of admission answer even under overload (status class).
+  add(verb::get, "/api/admin/admission", "admission_all", Access::kAdmin, A::kStatus,
+      &Api::ListAdmission);
+  add(verb::get, "/api/admin/exams/*/admission", "admission", Access::kAdmin, A::kStatus,
       &Api::GetAdmission);
-  add(verb::put, "/api/admin/exams/*/admission", "admission_set", Access::kAdmin,
-      A::kInteractive, &Api::SetAdmission);
+  add(verb::put, "/api/admin/exams/*/admission", "admission_set", Access::kAdmin, A::kStatus,
+      &Api::SetAdmission);
   add(verb::put, "/api/admin/exams/*/window", "window", Access::kAdmin, A::kInteractive,
       &Api::ExtendWindow);
-  add(verb::post, "/api/admin/exams/*/let-through", "let_through", Access::kAdmin,
-      A::kInteractive, &Api::LetThrough);
+  add(verb::post, "/api/admin/exams/*/let-through", "let_through", Access::kAdmin, A::kStatus,
+      &Api::LetThrough);
   add(verb::get, "/api/attempts/*", "attempt", Access::kUser, A::kInteractive, &Api::GetAttempt);
   add(verb::put, "/api/attempts/*/answers/*", "save", Access::kStudent, A::kCritical,
       &Api::SaveAnswer);
@@ -931,6 +934,20 @@ void Api::WaitingRoomEvents(const std::shared_ptr<Context>& c) {
     return c->Fail(Error::NotFound("you are not in this exam's waiting room"));
   }
   feed_.Subscribe(room.key, c->who->user_id, c->OpenStream());
+}
+
+void Api::ListAdmission(const std::shared_ptr<Context>& c) {
+  json::array rooms;
+  for (const std::string& exam_id : rooms_.ExamIds()) {
+    auto st = rooms_.StatusOf(exam_id);
+    if (!st) continue;
+    json::object o{{"exam_id", exam_id},      {"paused", st->paused},
+                   {"rate", st->rate},        {"max_rate", st->max_rate},
+                   {"waiting", st->waiting},  {"admitted", st->admitted}};
+    if (auto e = exams_.GetExam(c->caller(), exam_id); e.ok()) o["title"] = (*e)->spec->title;
+    rooms.push_back(std::move(o));
+  }
+  c->Json(200, {{"rooms", std::move(rooms)}});
 }
 
 void Api::GetAdmission(const std::shared_ptr<Context>& c) {

@@ -89,6 +89,7 @@ class Api {
   void Start(const std::shared_ptr<Context>& c);
   void WaitingRoomStatus(const std::shared_ptr<Context>& c);
   void WaitingRoomEvents(const std::shared_ptr<Context>& c);
+  void ListAdmission(const std::shared_ptr<Context>& c);
   void GetAdmission(const std::shared_ptr<Context>& c);
   void SetAdmission(const std::shared_ptr<Context>& c);
   void LetThrough(const std::shared_ptr<Context>& c);

@@ -184,6 +184,16 @@ std::optional<RoomStatus> WaitingRooms::StatusOf(const std::string& exam_id) con
   return t;
 }
 
+std::vector<std::string> WaitingRooms::ExamIds() const {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> out;
+  for (const auto& [key, room] : rooms_) {
+    std::string exam = ExamOfRoom(key);
+    if (out.empty() || out.back() != exam) out.push_back(std::move(exam));
+  }
+  return out;
+}
+
 RoomStatus WaitingRooms::Totals() const {
   std::lock_guard lock(mu_);
   RoomStatus t;

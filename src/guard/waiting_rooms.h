@@ -66,6 +66,8 @@ class WaitingRooms {
   Status LetThrough(const std::string& room_key, TimePoint opens, int64_t user_id);
   void Unadmit(const std::string& room_key, int64_t user_id);
   std::optional<RoomStatus> StatusOf(const std::string& exam_id) const;
+  // The exams that have a room (someone arrived), in id order.
+  std::vector<std::string> ExamIds() const;
   // Sum over rooms, for /metrics.
   RoomStatus Totals() const;
 

@@ -2,7 +2,7 @@
 // switches on demand.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { logIn, withServerAndBrowser } from "./harness.mjs";
+import { apiClient, logIn, STUDENT_PASSWORD, withServerAndBrowser } from "./harness.mjs";
 
 const env = withServerAndBrowser();
 
@@ -16,6 +16,46 @@ test("the operator sees the load figures", { timeout: 60_000 }, async () => {
   assert.match(await page.locator("#op-connections").textContent(), /^\d+$/);
   assert.ok(Number(await page.locator("#op-connections").textContent()) >= 1);
   assert.equal(await page.locator("#op-attempts").textContent(), "0");
+});
+
+test("the operator pauses a waiting room, caps its rate and lets a student through", { timeout: 60_000 }, async () => {
+  const page = await (await env.browser.newContext({ locale: "en-US" })).newPage();
+  await logIn(page, env.server.url, "admin", "admin-demo");
+  await page.getByRole("heading", { name: "Waiting rooms" }).waitFor();
+  await page.getByText("Nobody has asked to start an exam yet.").waitFor();
+
+  // A first student starts (admitted at once): the room appears within one refresh.
+  const first = await apiClient(env.server.url, "student0011", STUDENT_PASSWORD);
+  assert.equal((await first.call("POST", "/api/exams/demo-exam/start")).status, 200);
+  const row = page.locator('tr[data-exam="demo-exam"]');
+  await row.waitFor({ timeout: 10_000 });
+  await page.getByRole("button", { name: "Pause admission" }).click();
+  await page.getByText("Admission to demo-exam is paused").waitFor();
+  await row.getByText("Paused").waitFor();
+
+  // While paused, the next student waits; the operator lets them through by login.
+  const second = await apiClient(env.server.url, "student0012", STUDENT_PASSWORD);
+  const queued = await second.call("POST", "/api/exams/demo-exam/start");
+  assert.equal(queued.status, 202, JSON.stringify(queued.data));
+  await page.getByLabel("Let a student through now (login)").fill("student0012");
+  await page.getByRole("button", { name: "Let through" }).click();
+  await page.getByText(/^student0012 is admitted: attempt \d+/).waitFor();
+  const mine = await second.call("GET", "/api/exams/demo-exam/waiting-room");
+  assert.equal(mine.data.waiting.admitted, true, JSON.stringify(mine.data));
+
+  await page.getByLabel("Maximum admissions per second").fill("0");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await page.getByText("The maximum rate must be a number above 0.").waitFor();
+  await page.getByLabel("Maximum admissions per second").fill("12.5");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await page.getByText("Admission is now capped at 12.5 per second.").waitFor();
+  await page.getByRole("button", { name: "Resume admission" }).click();
+  await row.getByText("Open").waitFor();
+  const admin = await apiClient(env.server.url, "admin", "admin-demo");
+  const { data } = await admin.call("GET", "/api/admin/exams/demo-exam/admission");
+  assert.equal(data.paused, false);
+  assert.equal(data.max_rate, 12.5);
+  assert.equal(data.admitted, 2);
 });
 
 test("French from the browser's language, English at the switch", { timeout: 60_000 }, async () => {

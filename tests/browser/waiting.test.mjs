@@ -1,6 +1,6 @@
 // The waiting page through a server crash: a queued student's page says the connection is lost,
 // keeps trying, takes a place again in the restarted server's room (which forgot everyone), and
-// opens the exam when admitted, without the student touching anything.
+// opens the exam when admitted, without the student touching anything. A reload keeps the place.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { apiClient, logIn, STUDENT_PASSWORD, withServerAndBrowser } from "./harness.mjs";
@@ -23,6 +23,10 @@ test("a queued student gets in after the server restarts", { timeout: 120_000 },
   const admin = await apiClient(env.server.url, "admin", "admin-demo");
   const paused = await admin.call("PUT", "/api/admin/exams/demo-exam/admission", { paused: true });
   assert.equal(paused.status, 200, JSON.stringify(paused.data));
+  await page.getByText("Admissions are paused").waitFor();
+  // Reloading the page brings the waiting room back as it was, without clicking anything.
+  await page.reload();
+  await page.getByText("You are number 1 in the queue.").waitFor();
   await page.getByText("Admissions are paused").waitFor();
 
   const port = env.server.port;
