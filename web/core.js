@@ -81,8 +81,8 @@ class ApiError extends Error {
 P.ApiError = ApiError;
 P.csrf = "";
 P.me = null;
-P.api = async (method, path, body, { raw = false } = {}) => {
-  const headers = {};
+P.api = async (method, path, body, { raw = false, headers: extra = {} } = {}) => {
+  const headers = { ...extra };
   if (P.csrf) headers["X-CSRF-Token"] = P.csrf;
   let payload;
   if (body !== undefined) {

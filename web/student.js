@@ -57,7 +57,7 @@
       start.disabled = true;
       err.textContent = "";
       try {
-        const r = await P.api("POST", `/api/exams/${encodeURIComponent(examId)}/start`);
+        const r = await arrive(examId);
         if (r.attempt) return P.go(`#/attempt/${r.attempt.id}`);
         waitingRoom(exam, r.waiting);
       } catch (e) {
@@ -71,7 +71,27 @@
     if (sessionStorage.getItem(waitingKey(examId))) begin();
   });
 
+  // While waiting, the page keeps the signed ticket of its place: after a server restart, sending
+  // it back when asking again takes the same rank in the rebuilt queue.
   const waitingKey = (examId) => `pupitre.waiting.${examId}`;
+  const ticketHeader = (examId) => {
+    const ticket = sessionStorage.getItem(waitingKey(examId));
+    return ticket && ticket !== "1" ? { headers: { "X-Waiting-Ticket": ticket } } : {};
+  };
+
+  // Asks to start: 200 with the attempt, or 202 with a place (the same one if already queued).
+  const arrive = async (examId) => {
+    const path = `/api/exams/${encodeURIComponent(examId)}/start`;
+    const withTicket = ticketHeader(examId);
+    try {
+      return await P.api("POST", path, undefined, withTicket);
+    } catch (e) {
+      // A ticket this server cannot check (its key was replaced): ask without it.
+      if (e.status !== 403 || !withTicket.headers) throw e;
+      sessionStorage.setItem(waitingKey(examId), "1");
+      return P.api("POST", path);
+    }
+  };
 
   function waitingRoom(exam, first) {
     const place = el("p", { class: "big", "aria-live": "polite" });
@@ -79,13 +99,16 @@
     const note = el("p", { class: "muted", text: t("wait.note") });
     const lost = el("p", { class: "notice", role: "status" });
     let poll = null, stream = null;
-    sessionStorage.setItem(waitingKey(exam.id), "1");
+    if (!sessionStorage.getItem(waitingKey(exam.id))) sessionStorage.setItem(waitingKey(exam.id), "1");
     const update = (w) => {
       if (w.admitted) {
         sessionStorage.removeItem(waitingKey(exam.id));
         return P.go(`#/attempt/${w.attempt_id}`);
       }
-      if (w.before_opening) place.textContent = t("wait.before_opening", { time: P.fmtClock(w.starts_ms || exam.opens_ms) });
+      if (w.ticket) sessionStorage.setItem(waitingKey(exam.id), w.ticket);
+      const doors = w.starts_ms || exam.my_start_ms || exam.opens_ms;
+      if (w.before_opening && (w.restoring || doors <= P.serverNow())) place.textContent = t("wait.restoring");
+      else if (w.before_opening) place.textContent = t("wait.before_opening", { time: P.fmtClock(doors) });
       else place.textContent = t("wait.position", { position: w.position });
       if (w.paused) eta.textContent = t("wait.paused");
       else if (typeof w.eta_ms === "number") eta.textContent = w.eta_ms < 60000 ? t("wait.eta_soon") : t("wait.eta", { minutes: Math.ceil(w.eta_ms / 60000) });
@@ -100,7 +123,7 @@
         } catch (e) {
           // The room no longer knows this student (the server restarted): take a place again.
           if (e.status !== 404) throw e;
-          r = await P.api("POST", `${base}/start`);
+          r = await arrive(exam.id);
           if (r.attempt) return P.go(`#/attempt/${r.attempt.id}`);
         }
         lost.textContent = "";

@@ -866,10 +866,24 @@ void Api::Start(const std::shared_ptr<Context>& c) {
     return c->Fail(Error::Conflict("the exam window has closed"));
   }
   const RoomRef room = RoomOf(**e, c->who->user_id);
-  guard::RoomEntry entry = rooms_.Arrive(room.key, room.opens, c->who->user_id);
+  // A ticket from before a restart claims the place it names, so that the rebuilt queue keeps
+  // the old order. It must be genuine and the caller's own.
+  int64_t claim = 0;
+  if (auto header = c->req["X-Waiting-Ticket"]; !header.empty()) {
+    auto t = rooms_.Verify(std::string(header));
+    if (!t.ok()) return c->Fail(t.error());
+    if (t->user_id != c->who->user_id || t->exam_id != room.key) {
+      return c->Fail(Error::Forbidden("this waiting-room ticket is not yours"));
+    }
+    if (t->issued_ms < ToUnixMs(rooms_.started())) claim = t->number;
+  }
+  guard::RoomEntry entry = rooms_.Arrive(room.key, room.opens, c->who->user_id, claim);
   if (entry.place.admitted) return StartAttempt(c, exam_id);
-  json::value place = PlaceJson(entry, ToUnixMs(clock_.Now()));
+  const int64_t now_ms = ToUnixMs(clock_.Now());
+  json::value place = PlaceJson(entry, now_ms);
   place.as_object()["starts_ms"] = ToUnixMs(room.opens);
+  // Past the opening time yet not open: the queue is being rebuilt after a restart.
+  place.as_object()["restoring"] = entry.place.before_opening && now_ms >= ToUnixMs(room.opens);
   if (room.wave.index >= 0) place.as_object()["wave"] = room.wave.name;
   c->Json(202, {{"waiting", std::move(place)}, {"server_now_ms", ToUnixMs(clock_.Now())}});
 }
@@ -919,8 +933,10 @@ void Api::WaitingRoomStatus(const std::shared_ptr<Context>& c) {
   }
   auto entry = rooms_.Find(room.key, c->who->user_id);
   if (!entry) return c->Fail(Error::NotFound("you are not in this exam's waiting room"));
-  json::value place = PlaceJson(*entry, ToUnixMs(clock_.Now()));
+  const int64_t now_ms = ToUnixMs(clock_.Now());
+  json::value place = PlaceJson(*entry, now_ms);
   place.as_object()["starts_ms"] = ToUnixMs(room.opens);
+  place.as_object()["restoring"] = entry->place.before_opening && now_ms >= ToUnixMs(room.opens);
   if (room.wave.index >= 0) place.as_object()["wave"] = room.wave.name;
   c->Json(200, {{"waiting", std::move(place)}, {"server_now_ms", ToUnixMs(clock_.Now())}});
 }

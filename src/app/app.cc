@@ -6,9 +6,14 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <future>
 #include <regex>
 #include <thread>
@@ -112,6 +117,54 @@ void RaiseFileLimit() {
     setrlimit(RLIMIT_NOFILE, &r);
   }
 }
+
+// The waiting-room tickets' HMAC key, kept with the data (0600) so that tickets issued before a
+// restart can still be checked: they are how students take their place again.
+Result<std::string> LoadOrCreateTicketKey(const std::string& data_dir) {
+  const std::string path = data_dir + "/waiting-room.key";
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    const std::string key = auth::RandomHex(32);
+    const bool ok = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) &&
+                    ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok) return Error::Internal("cannot write " + path);
+    return key;
+  }
+  if (errno != EEXIST) return Error::Internal("cannot create " + path + ": " + std::strerror(errno));
+  std::ifstream in(path);
+  std::string key;
+  std::getline(in, key);
+  if (key.size() != 64 || key.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    return Error::Invalid(path + " is damaged: delete it and a new key is made at start-up " +
+                          "(waiting-room tickets issued before are then refused)");
+  }
+  return key;
+}
+
+// A file that exists while students wait in a room: found at start-up, it says that a queue was
+// lost with the previous process. Touched only when that changes.
+class QueueMarker {
+ public:
+  explicit QueueMarker(std::string path) : path_(std::move(path)) {
+    present_ = ::access(path_.c_str(), F_OK) == 0;
+  }
+  bool present() const { return present_; }
+  void Set(bool waiting) {
+    if (waiting == present_) return;
+    present_ = waiting;
+    if (waiting) {
+      int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+      if (fd >= 0) ::close(fd);
+    } else {
+      ::unlink(path_.c_str());
+    }
+  }
+
+ private:
+  std::string path_;
+  bool present_ = false;
+};
 }  // namespace
 
 int Serve(const Config& config, int demo_students) {
@@ -143,7 +196,23 @@ int Serve(const Config& config, int demo_students) {
   room_options.rate = config.waiting_room.initial_rate;
   room_options.max_rate = config.waiting_room.max_rate;
   room_options.min_rate = config.waiting_room.min_rate;
-  guard::WaitingRooms rooms(room_options, clock, auth::RandomHex(32));
+  auto ticket_key = LoadOrCreateTicketKey(config.store.data_dir);
+  if (!ticket_key.ok()) {
+    spdlog::error("{}", ticket_key.error().message);
+    return 1;
+  }
+  // Students were queued when this server last stopped (or crashed): hold the rooms' doors a
+  // moment, so that they come back and take their places in the old order.
+  QueueMarker queue_marker(config.store.data_dir + "/waiting-rooms.active");
+  const bool rebuild = queue_marker.present();
+  if (rebuild) {
+    spdlog::info("students were waiting when the server stopped: rooms open in {} ms, in the "
+                 "old order for those who come back with their ticket",
+                 config.waiting_room.restore_ms);
+  }
+  guard::WaitingRooms rooms(
+      room_options, clock, *ticket_key,
+      clock.Now() + Millis(rebuild ? config.waiting_room.restore_ms : 0));
   api::RoomFeed feed(rooms, n.exams(), clock);
   api::Api api(config, n.accounts(), n.exams(), guard, rooms, feed, n.metrics(), n.workers(),
                clock);
@@ -213,6 +282,7 @@ int Serve(const Config& config, int demo_students) {
       }
       feed.Publish();
       api.PublishLive();
+      queue_marker.Set(rooms.Totals().waiting > 0);
       // Once a second, the admission rate follows what the platform absorbs.
       if (++sweeps % 10 == 0) {
         const guard::Stats g = guard.stats();

@@ -141,7 +141,8 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   room.Double("initial_rate", c.waiting_room.initial_rate, 0.1, 1'000'000);
   room.Double("min_rate", c.waiting_room.min_rate, 0.1, 1'000'000);
   room.Double("max_rate", c.waiting_room.max_rate, 0.1, 1'000'000);
-  room.RejectUnknown({"initial_rate", "min_rate", "max_rate"});
+  room.Int("restore_ms", c.waiting_room.restore_ms, 0, 600'000);
+  room.RejectUnknown({"initial_rate", "min_rate", "max_rate", "restore_ms"});
   if (problem.empty() && !(c.waiting_room.min_rate <= c.waiting_room.initial_rate &&
                            c.waiting_room.initial_rate <= c.waiting_room.max_rate)) {
     problem = "waiting_room.initial_rate: must be between waiting_room.min_rate and max_rate";

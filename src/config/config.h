@@ -52,6 +52,8 @@ struct Config {
     double initial_rate = 500;  // [waiting_room] initial_rate: exam starts admitted per second
     double min_rate = 1;        // [waiting_room] min_rate: the automatic rate never goes below
     double max_rate = 5000;     // [waiting_room] max_rate: the automatic rate never goes above
+    int64_t restore_ms = 10'000;  // [waiting_room] restore_ms: after a start, rooms open this late
+                                  // so that those who held a place can take it again
   } waiting_room;
 
   struct Exam {

@@ -20,8 +20,16 @@ WaitingRoom::WaitingRoom(WaitingRoomOptions options, TimePoint opens, Shuffle sh
 void WaitingRoom::OpenDoorsIfDue(TimePoint now) {
   if (doors_open_ || now < opens_) return;
   doors_open_ = true;
-  // Everyone who came early had the same chance: their order is drawn now.
-  shuffle_(before_opening_);
+  // Those who held a place before a restart keep their order, ahead; everyone else who came
+  // early had the same chance: their order is drawn now.
+  auto claimed_end = std::stable_partition(before_opening_.begin(), before_opening_.end(),
+                                           [&](int64_t u) { return claims_.count(u) > 0; });
+  std::sort(before_opening_.begin(), claimed_end,
+            [&](int64_t a, int64_t b) { return claims_.at(a) < claims_.at(b); });
+  std::vector<int64_t> drawn(claimed_end, before_opening_.end());
+  shuffle_(drawn);
+  std::copy(drawn.begin(), drawn.end(), claimed_end);
+  claims_.clear();
   for (int64_t user : before_opening_) {
     ticket_of_[user] = next_ticket_++;
     queue_.push_back(user);
@@ -39,7 +47,7 @@ void WaitingRoom::Refill(TimePoint now) {
   tokens_ = std::min(rate_, tokens_ + seconds * rate_);  // burst: one second's worth
 }
 
-Place WaitingRoom::Arrive(int64_t user_id, TimePoint now) {
+Place WaitingRoom::Arrive(int64_t user_id, TimePoint now, int64_t claim) {
   OpenDoorsIfDue(now);
   Refill(now);
   if (admitted_.count(user_id)) return Place{true, 0, 0, Millis(0), false};
@@ -49,6 +57,7 @@ Place WaitingRoom::Arrive(int64_t user_id, TimePoint now) {
         before_opening_.end()) {
       before_opening_.push_back(user_id);
     }
+    if (claim > 0) claims_[user_id] = claim;
     Place p;
     p.before_opening = true;
     p.position = static_cast<int64_t>(before_opening_.size());

@@ -4,6 +4,8 @@
 // honest place and estimated wait.
 //
 // - Arrivals before the doors open are put in a random order at opening time, then FIFO.
+// - After a restart the queue is rebuilt: the doors open a little later (see WaitingRooms), and
+//   students who bring the place number of their ticket from before go first, in that order.
 // - A student who is already queued keeps their place on every new request (reload, reconnect).
 // - Admission paces itself with a token bucket at `rate` per second; the operator can pause it,
 //   cap the rate, and let a student through at once.
@@ -45,8 +47,10 @@ class WaitingRoom {
   WaitingRoom(WaitingRoomOptions options, TimePoint opens, Shuffle shuffle, TimePoint now);
 
   // A student asks to start. Admits at once when nobody waits and the rate allows; otherwise
-  // queues them (or finds them queued) and returns their place.
-  Place Arrive(int64_t user_id, TimePoint now);
+  // queues them (or finds them queued) and returns their place. `claim`: the place number a
+  // student held before a restart (from their signed ticket; 0: none); it only counts before
+  // the doors open, when the order is drawn.
+  Place Arrive(int64_t user_id, TimePoint now, int64_t claim = 0);
 
   // Where a queued or admitted student stands; nothing if unknown here.
   std::optional<Place> Find(int64_t user_id, TimePoint now) const;
@@ -87,6 +91,7 @@ class WaitingRoom {
   double tokens_;
   TimePoint last_refill_;
   std::vector<int64_t> before_opening_;  // user ids, in arrival order until shuffled
+  std::unordered_map<int64_t, int64_t> claims_;  // before opening: user -> place held before
   std::deque<int64_t> queue_;            // user ids in admission order
   int64_t next_ticket_ = 1;              // ticket of the next user appended to queue_
   int64_t head_ticket_ = 1;              // ticket of queue_.front()

@@ -133,11 +133,51 @@ TEST(WaitingRoomTest, MaxRateCapsTheAutomaticRate) {
   EXPECT_DOUBLE_EQ(room.rate(), 5);
 }
 
+TEST(WaitingRoomTest, AfterARestartThoseWhoHeldAPlaceComeFirstInTheirOldOrder) {
+  // The rebuilt room opens a little after the restart; meanwhile everyone is collected.
+  TimePoint now = kOpens;
+  WaitingRoomOptions o;
+  o.rate = 1;
+  o.min_rate = 0.1;
+  WaitingRoom room(o, kOpens + std::chrono::seconds(10), Reverse, now);
+  EXPECT_TRUE(room.Arrive(50, now).before_opening);         // new: no place before
+  EXPECT_TRUE(room.Arrive(30, now, /*claim=*/7).before_opening);
+  EXPECT_TRUE(room.Arrive(10, now, /*claim=*/2).before_opening);
+  EXPECT_TRUE(room.Arrive(60, now).before_opening);
+  EXPECT_TRUE(room.Arrive(20, now, /*claim=*/5).before_opening);
+  now += std::chrono::seconds(10);
+  // Claims in their order (2, 5, 7), then the others drawn (here: reversed).
+  std::vector<int64_t> order;
+  for (int i = 0; i < 20 && order.size() < 5; ++i) {
+    now += std::chrono::seconds(1);
+    for (int64_t u : room.Tick(now)) order.push_back(u);
+  }
+  EXPECT_EQ(order, (std::vector<int64_t>{10, 20, 30, 60, 50}));
+}
+
+TEST(WaitingRoomsTest, RoomsOpenedRightAfterARestartWaitForThoseComingBack) {
+  FakeClock clock(kOpens + std::chrono::hours(1));
+  WaitingRoomOptions o;
+  o.rate = 100;
+  WaitingRooms rooms(o, clock, "0123456789abcdef0123456789abcdef",
+                     clock.Now() + std::chrono::seconds(10));
+  // The exam opened an hour ago, yet nobody is admitted until the room is rebuilt.
+  RoomEntry e = rooms.Arrive("exam-a", kOpens, 1, /*claim=*/3);
+  EXPECT_FALSE(e.place.admitted);
+  EXPECT_TRUE(e.place.before_opening);
+  ASSERT_TRUE(e.place.eta.has_value());
+  EXPECT_EQ(e.place.eta->count(), 10'000);
+  clock.Advance(std::chrono::seconds(10));
+  EXPECT_EQ(rooms.Tick(), (std::vector<std::pair<std::string, int64_t>>{{"exam-a", 1}}));
+  // Later rooms are not held back.
+  EXPECT_TRUE(rooms.Arrive("exam-b", kOpens, 2).place.admitted);
+}
+
 TEST(WaitingRoomsTest, TicketsAreSignedAndATamperedOneIsRefused) {
   FakeClock clock(kOpens);
   WaitingRoomOptions o;
   o.rate = 1;
-  WaitingRooms rooms(o, clock, "0123456789abcdef0123456789abcdef");
+  WaitingRooms rooms(o, clock, "0123456789abcdef0123456789abcdef", kOpens);
   rooms.Arrive("exam-a", kOpens, 1);
   RoomEntry e = rooms.Arrive("exam-a", kOpens, 2);
   ASSERT_FALSE(e.ticket.empty());
@@ -154,7 +194,7 @@ TEST(WaitingRoomsTest, TicketsAreSignedAndATamperedOneIsRefused) {
   flipped.back() = flipped.back() == '0' ? '1' : '0';
   EXPECT_FALSE(rooms.Verify(flipped).ok());
   EXPECT_FALSE(rooms.Verify("garbage").ok());
-  WaitingRooms other(o, clock, "another key, another server......");
+  WaitingRooms other(o, clock, "another key, another server......", kOpens);
   EXPECT_FALSE(other.Verify(e.ticket).ok());
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "auth/crypto.h"
@@ -55,13 +56,20 @@ int WaitingRooms::ForExam(const std::string& exam_id, F&& f) {
   return n;
 }
 
-WaitingRooms::WaitingRooms(WaitingRoomOptions options, const Clock& clock, std::string key)
-    : options_(options), clock_(clock), key_(std::move(key)) {}
+WaitingRooms::WaitingRooms(WaitingRoomOptions options, const Clock& clock, std::string key,
+                           TimePoint restored_by)
+    : options_(options),
+      clock_(clock),
+      key_(std::move(key)),
+      started_(clock.Now()),
+      restored_by_(restored_by) {}
 
 WaitingRoom& WaitingRooms::RoomFor(const std::string& exam_id, TimePoint opens) {
   auto it = rooms_.find(exam_id);
   if (it == rooms_.end()) {
-    it = rooms_.emplace(exam_id, WaitingRoom(options_, opens, ShuffleWithSodium, clock_.Now()))
+    // Right after a restart, the doors wait for those who held a place to come back.
+    it = rooms_.emplace(exam_id, WaitingRoom(options_, std::max(opens, restored_by_),
+                                             ShuffleWithSodium, clock_.Now()))
              .first;
   }
   return it->second;
@@ -105,9 +113,10 @@ RoomEntry WaitingRooms::EntryFor(const std::string& exam_id, int64_t user_id,
   return e;
 }
 
-RoomEntry WaitingRooms::Arrive(const std::string& exam_id, TimePoint opens, int64_t user_id) {
+RoomEntry WaitingRooms::Arrive(const std::string& exam_id, TimePoint opens, int64_t user_id,
+                               int64_t claim) {
   std::lock_guard lock(mu_);
-  Place p = RoomFor(exam_id, opens).Arrive(user_id, clock_.Now());
+  Place p = RoomFor(exam_id, opens).Arrive(user_id, clock_.Now(), claim);
   return EntryFor(exam_id, user_id, p);
 }
 

@@ -41,12 +41,19 @@ std::string ExamOfRoom(const std::string& room_key);
 
 class WaitingRooms {
  public:
-  // `key`: the HMAC key for tickets (32 random bytes, see auth::RandomHex). REQUIRES: `clock`
+  // `key`: the HMAC key for tickets (kept with the data, so that tickets outlive a restart).
+  // `restored_by`: rooms do not open before then, so that students who held a place before a
+  // restart can come back and take it again in the same order (see Arrive). REQUIRES: `clock`
   // outlives this.
-  WaitingRooms(WaitingRoomOptions options, const Clock& clock, std::string key);
+  WaitingRooms(WaitingRoomOptions options, const Clock& clock, std::string key,
+               TimePoint restored_by);
 
-  // A student asks to start `exam_id`, whose doors open at `opens`.
-  RoomEntry Arrive(const std::string& exam_id, TimePoint opens, int64_t user_id);
+  // A student asks to start `exam_id`, whose doors open at `opens`. `claim`: the place number
+  // of a genuine ticket of theirs issued before this process started (0: none).
+  RoomEntry Arrive(const std::string& exam_id, TimePoint opens, int64_t user_id,
+                   int64_t claim = 0);
+  // When this process started: tickets issued before it are claims on a place (see Arrive).
+  TimePoint started() const { return started_; }
   // Where a student stands, if they arrived.
   std::optional<RoomEntry> Find(const std::string& exam_id, int64_t user_id) const;
 
@@ -81,6 +88,8 @@ class WaitingRooms {
   const WaitingRoomOptions options_;
   const Clock& clock_;
   const std::string key_;
+  const TimePoint started_;
+  const TimePoint restored_by_;
   mutable std::mutex mu_;
   std::map<std::string, WaitingRoom> rooms_;
 };

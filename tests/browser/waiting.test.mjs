@@ -1,5 +1,6 @@
 // The waiting page through a server crash: a queued student's page says the connection is lost,
-// keeps trying, takes a place again in the restarted server's room (which forgot everyone), and
+// keeps trying, takes its place again in the restarted server's room (rebuilt from the tickets
+// the pages bring back), and
 // opens the exam when admitted, without the student touching anything. A reload keeps the place.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -7,7 +8,8 @@ import { apiClient, logIn, STUDENT_PASSWORD, withServerAndBrowser } from "./harn
 
 // Before the crash, one admission every ten seconds (the first arrival waits about 9 s: time
 // enough to pause admission); after the restart, five a second.
-const rate = (r) => `[waiting_room]\ninitial_rate = ${r}\nmin_rate = ${r}\nmax_rate = ${r}`;
+// After the restart, the rooms wait 3 s for those who were queued to come back.
+const rate = (r) => `[waiting_room]\ninitial_rate = ${r}\nmin_rate = ${r}\nmax_rate = ${r}\nrestore_ms = 3000`;
 const env = withServerAndBrowser({ lazy: true, config: rate(0.1) });
 
 test("a queued student gets in after the server restarts", { timeout: 120_000 }, async () => {
@@ -35,7 +37,9 @@ test("a queued student gets in after the server restarts", { timeout: 120_000 },
   assert.match(page.url(), /#\/exam\/demo-exam$/, "still on the waiting page");
 
   await env.start({ port, config: rate(5) });
-  // The page finds the new room, takes a place, and is admitted at the room's rate.
+  // The page finds the new room, takes its place again with its ticket while the queue is
+  // rebuilt, and is admitted at the room's rate.
+  await page.getByText("The server has just restarted and is rebuilding the queue").waitFor({ timeout: 15_000 });
   await page.locator("#countdown").waitFor({ timeout: 20_000 });
   const m = /#\/attempt\/(\d+)/.exec(page.url());
   assert.ok(m, `on the exam page: ${page.url()}`);

@@ -4,9 +4,13 @@
 // pause admission and let a student through.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <condition_variable>
+#include <csignal>
 #include <cstdio>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -51,8 +55,10 @@ struct Student {
 
 class RoomTest : public ::testing::Test {
  protected:
-  void Boot(double rate, std::chrono::seconds opens_in = -std::chrono::hours(1)) {
-    server_ = std::make_unique<ChildServer>(dir_.path(), RoomConfig(rate), /*demo=*/true);
+  void Boot(double rate, std::chrono::seconds opens_in = -std::chrono::hours(1),
+            const std::string& more_room_config = "") {
+    server_ = std::make_unique<ChildServer>(dir_.path(), RoomConfig(rate) + more_room_config,
+                                            /*demo=*/true);
     ASSERT_TRUE(server_->Start()) << server_->log();
     HttpClient teacher(server_->port());
     ASSERT_EQ(teacher.Login("teacher", "teacher-demo").status, 200);
@@ -447,6 +453,66 @@ TEST_F(RoomTest, APauseReachesTheWaitingPageByItsStream) {
       std::chrono::seconds(30));
   // Same place, but the page must say admission is paused (and stop promising an estimate).
   EXPECT_EQ(paused_seen, (std::vector<bool>{false, true}));
+}
+
+TEST_F(RoomTest, AfterACrashTheQueueIsRebuiltInItsOldOrder) {
+  Boot(1, -std::chrono::hours(1), "restore_ms = 3000\n");
+  // One student gets in; then admission is paused and four queue behind, tickets 1 to 4.
+  auto s = LogIn(1, 6);
+  Arrive(s[0]);
+  ASSERT_GT(s[0].attempt_id, 0);
+  HttpClient op(server_->port());
+  ASSERT_EQ(op.Login("admin", "admin-demo").status, 200);
+  ASSERT_EQ(op.Put("/api/admin/exams/room-exam/admission", R"({"paused":true})").status, 200);
+  for (int i = 1; i <= 4; ++i) {
+    Arrive(s[i]);
+    ASSERT_TRUE(s[i].waited);
+    EXPECT_EQ(s[i].ticket_number, i);
+  }
+  // The server notes that students wait (checked every 100 ms), then dies.
+  const std::string marker = server_->data_dir() + "/store/waiting-rooms.active";
+  for (int i = 0; i < 100 && access(marker.c_str(), F_OK) != 0; ++i) {
+    PollPause(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(access(marker.c_str(), F_OK), 0) << "no note of the queue in the data directory";
+  server_->Stop(SIGKILL);
+  ASSERT_TRUE(server_->Start()) << server_->log();
+
+  // They come back in the reverse order, each with their ticket; a newcomer comes first.
+  auto back = [&](Student& st, const std::string& ticket) {
+    st.client = std::make_unique<HttpClient>(server_->port());
+    EXPECT_EQ(st.client->Login(StudentLogin(st.index), "student-demo").status, 200);
+    std::map<std::string, std::string> headers;
+    if (!ticket.empty()) headers["X-Waiting-Ticket"] = ticket;
+    return st.client->Send(boost::beast::http::verb::post, "/api/exams/room-exam/start", "{}",
+                           headers);
+  };
+  auto fresh = back(s[5], "");
+  ASSERT_EQ(fresh.status, 202) << fresh.body;
+  EXPECT_TRUE(fresh.json().at("waiting").at("restoring").as_bool());
+  // A ticket that is not the caller's is refused, and takes no place.
+  EXPECT_EQ(back(s[5], s[1].ticket).status, 403);
+  for (int i = 4; i >= 1; --i) {
+    auto r = back(s[i], s[i].ticket);
+    ASSERT_EQ(r.status, 202) << r.body;
+    EXPECT_TRUE(r.json().at("waiting").at("restoring").as_bool());
+    s[i].ticket = std::string(r.json().at("waiting").at("ticket").as_string());
+  }
+  s[5].ticket = std::string(fresh.json().at("waiting").at("ticket").as_string());
+  for (int i = 1; i <= 5; ++i) s[i].last_position = 1 << 20;  // before opening: no rank yet
+
+  std::vector<Student> waiting;
+  for (int i = 1; i <= 5; ++i) waiting.push_back(std::move(s[i]));
+  WaitForAll(waiting, 1, std::chrono::seconds(60));
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_GT(waiting[i].attempt_id, 0) << "student " << waiting[i].index << " never got in";
+    EXPECT_EQ(waiting[i].errors, 0);
+  }
+  // The old order first (tickets 1 to 4), then the newcomer.
+  for (int i = 1; i < 5; ++i) {
+    EXPECT_LT(waiting[i - 1].attempt_id, waiting[i].attempt_id)
+        << "student " << waiting[i].index << " got in before student " << waiting[i - 1].index;
+  }
 }
 
 TEST_F(RoomTest, AStudentOfALaterWaveSeesTheirStartAndWaitsForIt) {
