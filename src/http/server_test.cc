@@ -39,32 +39,31 @@ class StreamServer {
   std::unique_ptr<Server> server_;
 };
 
-TEST(EventStreamTest, ClosingRightAfterPushingStillDeliversEveryEvent) {
-  // 16 events of 256 KB cannot be written before the close is handled: the close must wait for
-  // them (it used to cut the stream, losing the last event, which is the one that says
-  // "admitted" in a waiting room).
-  StreamServer s(16, 256 * 1024);
-  testkit::HttpClient client(s.port());
+// Reads the stream at "/" until the server closes it; the names of its events, in order.
+std::vector<std::string> EventNames(uint16_t port) {
+  testkit::HttpClient client(port);
   std::vector<std::string> names;
   int status = client.ReadEvents("/", {}, [&](const testkit::HttpClient::Event& e) {
     names.push_back(e.name);
     return true;
   });
   EXPECT_EQ(status, 200);
+  return names;
+}
+
+TEST(EventStreamTest, ClosingRightAfterPushingStillDeliversEveryEvent) {
+  // 16 events of 256 KB cannot be written before the close is handled: the close must wait for
+  // them (it used to cut the stream, losing the last event, which is the one that says
+  // "admitted" in a waiting room).
+  StreamServer s(16, 256 * 1024);
+  const std::vector<std::string> names = EventNames(s.port());
   ASSERT_EQ(names.size(), 17u);
   EXPECT_EQ(names.back(), "last");
 }
 
 TEST(EventStreamTest, ClosingAStreamWithNothingQueuedEndsIt) {
   StreamServer s(0, 0);
-  testkit::HttpClient client(s.port());
-  std::vector<std::string> names;
-  int status = client.ReadEvents("/", {}, [&](const testkit::HttpClient::Event& e) {
-    names.push_back(e.name);
-    return true;
-  });
-  EXPECT_EQ(status, 200);
-  EXPECT_EQ(names, std::vector<std::string>{"last"});
+  EXPECT_EQ(EventNames(s.port()), std::vector<std::string>{"last"});
 }
 
 }  // namespace
