@@ -855,6 +855,9 @@ json::value PlaceJson(const guard::RoomEntry& e, int64_t now_ms) {
 
 }  // namespace
 
+// How old a ticket may be, at the restart, to claim its place back.
+constexpr int64_t kClaimMaxAgeMs = 3 * 3600'000;  // a morning: a paused queue sends no update
+
 void Api::Start(const std::shared_ptr<Context>& c) {
   const std::string& exam_id = c->param(0);
   auto e = exams_.GetExam(c->caller(), exam_id);
@@ -875,7 +878,12 @@ void Api::Start(const std::shared_ptr<Context>& c) {
     if (t->user_id != c->who->user_id || t->exam_id != room.key) {
       return c->Fail(Error::Forbidden("this waiting-room ticket is not yours"));
     }
-    if (t->issued_ms < ToUnixMs(rooms_.started())) claim = t->number;
+    // Pages renew their ticket with every update: one from before the restart, and recent, is
+    // a place that was lost with the previous process (an old one is no claim at all).
+    const int64_t started_ms = ToUnixMs(rooms_.started());
+    if (t->issued_ms < started_ms && t->issued_ms > started_ms - kClaimMaxAgeMs) {
+      claim = t->number;
+    }
   }
   guard::RoomEntry entry = rooms_.Arrive(room.key, room.opens, c->who->user_id, claim);
   if (entry.place.admitted) return StartAttempt(c, exam_id);
