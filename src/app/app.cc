@@ -286,20 +286,13 @@ int Serve(const Config& config, int demo_students) {
       // Once a second, the admission rate follows what the platform absorbs.
       if (++sweeps % 10 == 0) {
         const guard::Stats g = guard.stats();
-        const uint64_t refused = g.rejected();
-        int64_t queued = 0;
-        for (int64_t q : g.queued) queued += q;
-        // Requests refused or waiting in the guard mean saturation. A latency ratio alone is
-        // noise while latencies are tiny, so it counts only past 20 ms.
-        const bool overloaded =
-            refused > last_refused || queued > 0 ||
-            (g.short_latency_ms > 20 &&
-             g.short_latency_ms > config.guard.tolerance * g.long_latency_ms);
-        last_refused = refused;
+        const bool overloaded = guard::Saturated(g, last_refused, config.guard.tolerance);
         if (overloaded) {
-          spdlog::info("admission slowed: refused {} queued {} latency {:.2f} ms (long {:.2f})",
-                       refused, queued, g.short_latency_ms, g.long_latency_ms);
+          spdlog::info("admission slowed: refused {} since {} latency {:.2f} ms (long {:.2f})",
+                       g.rejected() - last_refused, g.rejected(), g.short_latency_ms,
+                       g.long_latency_ms);
         }
+        last_refused = g.rejected();
         rooms.Adapt(overloaded);
       }
       arm_guard();

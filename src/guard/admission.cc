@@ -176,6 +176,13 @@ uint64_t Stats::rejected() const {
   return n;
 }
 
+bool Saturated(const Stats& now, uint64_t refused_before, double tolerance) {
+  int64_t queued = 0;
+  for (int64_t q : now.queued) queued += q;
+  return now.rejected() > refused_before || queued > 0 ||
+         (now.short_latency_ms > 20 && now.short_latency_ms > tolerance * now.long_latency_ms);
+}
+
 Stats AdmissionController::stats() const {
   std::lock_guard lock(mu_);
   Stats s = counters_;

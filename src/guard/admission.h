@@ -67,6 +67,12 @@ struct Stats {
   uint64_t rejected() const;
 };
 
+// Whether the platform is saturated, judged from the guard's stats (read once a second):
+// anything refused since the last reading (`refused_before`), anything queued, or latency risen
+// past `tolerance` times its long-term level. The latency ratio counts only past 20 ms: below,
+// it is noise. The waiting rooms slow their admission when this holds (WaitingRooms::Adapt).
+bool Saturated(const Stats& now, uint64_t refused_before, double tolerance);
+
 class AdmissionController {
  public:
   using Run = std::function<void()>;

@@ -178,6 +178,25 @@ TEST_F(AdmissionTest, TheTotalBoundHoldsUnderAMixedFlood) {
   EXPECT_EQ(ran_.size() + rejected_.size() + static_cast<size_t>(queued), 10'000u);
 }
 
+TEST(SaturatedTest, RefusalsQueuesOrRisingLatencyMeanSaturation) {
+  Stats calm;
+  calm.short_latency_ms = 5;
+  calm.long_latency_ms = 1;  // 5x, but under 20 ms: noise
+  EXPECT_FALSE(Saturated(calm, 0, 2.0));
+  Stats refused = calm;
+  refused.rejected_timeout[static_cast<size_t>(Priority::kLogin)] = 3;
+  EXPECT_TRUE(Saturated(refused, 0, 2.0));
+  EXPECT_FALSE(Saturated(refused, 3, 2.0)) << "the same refusals as at the last reading";
+  Stats queued = calm;
+  queued.queued[static_cast<size_t>(Priority::kInteractive)] = 1;
+  EXPECT_TRUE(Saturated(queued, 0, 2.0));
+  Stats slow = calm;
+  slow.short_latency_ms = 45;
+  slow.long_latency_ms = 20;
+  EXPECT_TRUE(Saturated(slow, 0, 2.0));
+  EXPECT_FALSE(Saturated(slow, 0, 3.0)) << "within tolerance";
+}
+
 // Drives `windows` windows of full load at `latency_ms` each.
 void Load(AdmissionController& a, FakeClock& clock, int windows, int64_t latency_ms) {
   for (int w = 0; w < windows; ++w) {

@@ -173,6 +173,36 @@ TEST(WaitingRoomsTest, RoomsOpenedRightAfterARestartWaitForThoseComingBack) {
   EXPECT_TRUE(rooms.Arrive("exam-b", kOpens, 2).place.admitted);
 }
 
+TEST(WaitingRoomsTest, TheRateFallsUnderSaturationAndClimbsBackWhileStudentsWait) {
+  FakeClock clock(kOpens);
+  WaitingRoomOptions o;
+  o.rate = 100;
+  o.min_rate = 5;
+  o.max_rate = 400;
+  WaitingRooms rooms(o, clock, "0123456789abcdef0123456789abcdef", kOpens);
+  for (int64_t u = 1; u <= 500; ++u) rooms.Arrive("exam-a", kOpens, u);
+  auto rate = [&] { return rooms.StatusOf("exam-a")->rate; };
+  rooms.Adapt(/*overloaded=*/true);
+  EXPECT_DOUBLE_EQ(rate(), 70);
+  for (int i = 0; i < 20; ++i) rooms.Adapt(true);
+  EXPECT_DOUBLE_EQ(rate(), 5) << "never below the minimum";
+  rooms.Adapt(false);
+  EXPECT_DOUBLE_EQ(rate(), 7.5);
+  for (int i = 0; i < 20; ++i) rooms.Adapt(false);
+  EXPECT_DOUBLE_EQ(rate(), 400) << "never above the maximum";
+  // The operator's cap holds against the automatic climb.
+  ASSERT_TRUE(rooms.SetMaxRate("exam-a", 50).ok());
+  rooms.Adapt(false);
+  EXPECT_DOUBLE_EQ(rate(), 50);
+  // Nobody waiting: nothing to speed up.
+  clock.Advance(std::chrono::hours(1));
+  while (!rooms.Tick().empty()) clock.Advance(std::chrono::seconds(10));
+  ASSERT_EQ(rooms.StatusOf("exam-a")->waiting, 0);
+  ASSERT_TRUE(rooms.SetMaxRate("exam-a", 400).ok());
+  rooms.Adapt(false);
+  EXPECT_DOUBLE_EQ(rate(), 50);
+}
+
 TEST(WaitingRoomsTest, TicketsAreSignedAndATamperedOneIsRefused) {
   FakeClock clock(kOpens);
   WaitingRoomOptions o;
