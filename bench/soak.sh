@@ -47,6 +47,26 @@ rc=0
 "$build/pupitre" load --scenario "$scenario" --target "http://127.0.0.1:$port" --out "$out" --quiet || rc=$?
 "$build/pupitre" load verify --ledger "$out/ledger.jsonl" --target "http://127.0.0.1:$port" \
   --password teacher-demo || rc=$?
+# The server's own view of the same morning: its latency per route, from the request read to
+# the response handed to the socket (the simulator's figures add the time in kernel queues and in
+# its own event loop, on the same two cores).
+curl -s "http://127.0.0.1:$port/metrics" > "$out/metrics.txt" || true
+python3 - "$out/metrics.txt" <<'PY'
+import re, sys
+buckets = {}
+for line in open(sys.argv[1]):
+    m = re.match(r'pupitre_http_request_duration_seconds_bucket\{route="(\w+)",le="([^"]+)"\} (\d+)', line)
+    if m:
+        buckets.setdefault(m[1], []).append((float("inf") if m[2] == "+Inf" else float(m[2]), int(m[3])))
+print("server-side latency (upper bound of the bucket)")
+for route in ("login", "start", "paper", "save", "submit"):
+    b = sorted(buckets.get(route, []))
+    if not b or b[-1][1] == 0:
+        continue
+    total = b[-1][1]
+    q = lambda p: next(le for le, n in b if n >= p * total)
+    print(f"  {route:8} {total:8d} requests   p50 <= {q(0.5) * 1000:g} ms   p99 <= {q(0.99) * 1000:g} ms")
+PY
 rss=$(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$server/status" 2>/dev/null || echo "?")
 echo "server peak resident memory: ${rss} MiB"
 echo "report: $out/report.html"
