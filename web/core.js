@@ -113,6 +113,7 @@ P.api = async (method, path, body, { raw = false, headers: extra = {} } = {}) =>
 // Routes are "#/name/:param"; a page is async (params) => void and calls P.show().
 const routes = [];
 let cleanups = [];
+let retrying = false;  // the current page failed to load and is tried again
 P.route = (pattern, page) => routes.push({ parts: pattern.split("/"), page });
 // Work to undo when the page is left: timers, event streams.
 P.onLeave = (f) => cleanups.push(f);
@@ -129,7 +130,18 @@ P.refresh = async () => {
     if (r.parts.length !== parts.length) continue;
     const params = [];
     if (r.parts.every((p, i) => (p.startsWith(":") ? params.push(decodeURIComponent(parts[i])) : p === parts[i]))) {
-      try { await r.page(...params); } catch (e) { P.showError(e); }
+      try {
+        await r.page(...params);
+        if (retrying) P.banner("");
+        retrying = false;
+      } catch (e) {
+        if (!(e instanceof ApiError && e.offline)) return P.showError(e);
+        // Busy or unreachable: say so and load this page again by itself (never a dead end).
+        retrying = true;
+        P.banner(P.t("boot.retrying"), "warn");
+        const hash = location.hash;
+        setTimeout(() => { if (location.hash === hash) P.refresh(); }, Math.max(e.retryAfterMs || 0, 2000));
+      }
       return;
     }
   }

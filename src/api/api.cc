@@ -300,7 +300,8 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
   add(verb::get, "/static/*", "static", Access::kPublic, A::kStatus, &Api::Static);
   add(verb::post, "/api/login", "login", Access::kPublic, A::kLogin, &Api::Login);
   add(verb::post, "/api/logout", "logout", Access::kUser, A::kInteractive, &Api::Logout);
-  add(verb::get, "/api/me", "me", Access::kUser, A::kInteractive, &Api::Me);
+  // Every page starts by asking who is logged in: it answers under load (status class).
+  add(verb::get, "/api/me", "me", Access::kUser, A::kStatus, &Api::Me);
   add(verb::get, "/api/courses", "courses", Access::kUser, A::kInteractive, &Api::Courses);
   add(verb::get, "/api/exams", "exams", Access::kUser, A::kInteractive, &Api::ListExams);
   add(verb::post, "/api/exams", "exam_import", Access::kTeacher, A::kInteractive,
@@ -322,7 +323,7 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
   add(verb::get, "/api/exams/*/results.csv", "exam_results", Access::kTeacher, A::kInteractive,
       &Api::ResultsCsv);
   // The paper is what a student needs right after starting: it shares the start's class.
-  add(verb::get, "/api/exams/*/paper", "paper", Access::kUser, A::kExamStart, &Api::Paper);
+  add(verb::get, "/api/exams/*/paper", "paper", Access::kUser, A::kPaper, &Api::Paper);
   add(verb::post, "/api/exams/*/start", "start", Access::kStudent, A::kExamStart, &Api::Start);
   add(verb::get, "/api/exams/*/waiting-room", "waiting_room", Access::kStudent, A::kStatus,
       &Api::WaitingRoomStatus);
@@ -339,7 +340,8 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
       &Api::ExtendWindow);
   add(verb::post, "/api/admin/exams/*/let-through", "let_through", Access::kAdmin, A::kStatus,
       &Api::LetThrough);
-  add(verb::get, "/api/attempts/*", "attempt", Access::kUser, A::kInteractive, &Api::GetAttempt);
+  // An admitted student's exam page (attempt, paper) loads even under overload, like saves.
+  add(verb::get, "/api/attempts/*", "attempt", Access::kUser, A::kCritical, &Api::GetAttempt);
   add(verb::put, "/api/attempts/*/answers/*", "save", Access::kStudent, A::kCritical,
       &Api::SaveAnswer);
   add(verb::post, "/api/attempts/*/submit", "submit", Access::kStudent, A::kCritical,
@@ -435,6 +437,15 @@ guard::Priority Api::Classify(const Route& r, const Context& c) const {
         return guard::Priority::kCritical;
       }
       return guard::Priority::kInteractive;
+    }
+    case Admission::kPaper: {
+      if (c.who) {
+        auto id = exams_.AttemptIdOf(c.params.at(0), c.who->user_id);
+        if (id && exams_.HasAttemptInProgress(c.who->user_id, *id)) {
+          return guard::Priority::kCritical;
+        }
+      }
+      return guard::Priority::kExamStart;
     }
     case Admission::kExamStart: return guard::Priority::kExamStart;
     case Admission::kStatus: return guard::Priority::kStatus;

@@ -46,8 +46,11 @@ class Api {
  private:
   enum class Access { kPublic, kUser, kTeacher, kStudent, kAdmin };
   // How a route is admitted: never queued (health probes), or by the guard in a class.
+  // How a route is classified (see Classify): kCritical is for routes whose first parameter is
+  // an attempt id, kPaper for an exam's paper; both are critical only for the student whose
+  // attempt is in progress.
   enum class Admission {
-    kExempt, kCritical, kExamStart, kStatus, kInteractive, kLogin, kBackground
+    kExempt, kCritical, kPaper, kExamStart, kStatus, kInteractive, kLogin, kBackground
   };
   using Fn = void (Api::*)(const std::shared_ptr<Context>&);
   struct Route {

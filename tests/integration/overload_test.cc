@@ -1,6 +1,6 @@
 // Overload as a designed state: while a flood of logins saturates the server, students already
-// taking the exam keep saving, and the flood is refused with 503 + Retry-After, not queued
-// without bound.
+// taking the exam keep saving and can reload their exam page, and the flood is refused with
+// 503 + Retry-After, not queued without bound.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -67,7 +67,7 @@ TEST(OverloadTest, SavesOfAdmittedStudentsSucceedWhileALoginFloodIsShed) {
   }
 
   // Meanwhile the students keep saving, until the flood is over (and at least 20 rounds).
-  std::atomic<int> save_failures{0}, saves{0};
+  std::atomic<int> save_failures{0}, saves{0}, reloads{0}, reload_failures{0};
   std::vector<std::thread> savers;
   for (int i = 0; i < kStudents; ++i) {
     savers.emplace_back([&, i] {
@@ -78,6 +78,13 @@ TEST(OverloadTest, SavesOfAdmittedStudentsSucceedWhileALoginFloodIsShed) {
             fmt::format(R"({{"seq":{},"value":{}}})", seq, seq));
         ++saves;
         if (r.status != 200) ++save_failures;
+        // Now and then the exam page is reloaded: the attempt and the paper load too.
+        if (seq % 5 == 0) {
+          auto a = students[i]->Get(fmt::format("/api/attempts/{}", attempts[i]));
+          auto p = students[i]->Get("/api/exams/test-exam/paper");
+          ++reloads;
+          if (a.status != 200 || p.status != 200) ++reload_failures;
+        }
       }
     });
   }
@@ -85,6 +92,8 @@ TEST(OverloadTest, SavesOfAdmittedStudentsSucceedWhileALoginFloodIsShed) {
   for (auto& t : savers) t.join();
 
   EXPECT_EQ(save_failures.load(), 0) << "of " << saves.load() << " saves";
+  EXPECT_GT(reloads.load(), 0);
+  EXPECT_EQ(reload_failures.load(), 0) << "of " << reloads.load() << " exam page reloads";
   EXPECT_GT(shed.load(), 0) << "the flood was never refused: nothing shows the guard worked";
   EXPECT_TRUE(retry_after_seen.load()) << "503 without Retry-After";
   EXPECT_GT(logged_in.load(), 0) << "the guard refused every login";
@@ -93,6 +102,10 @@ TEST(OverloadTest, SavesOfAdmittedStudentsSucceedWhileALoginFloodIsShed) {
   auto metrics = teacher.Get("/metrics").body;
   EXPECT_NE(metrics.find("pupitre_guard_rejected_total{class=\"login\""), std::string::npos);
   EXPECT_NE(metrics.find("pupitre_guard_admitted_total{class=\"critical\"}"), std::string::npos);
+  // The guard's bounds are there next to their current values.
+  EXPECT_NE(metrics.find("pupitre_guard_bounds{bound=\"queue_capacity_per_class\"} 4"),
+            std::string::npos);
+  EXPECT_NE(metrics.find("pupitre_guard_bounds{bound=\"max_limit\"} 4"), std::string::npos);
 }
 
 }  // namespace
