@@ -29,6 +29,7 @@
 #include <iostream>
 #include <thread>
 
+#include "bench_kit.h"
 #include "testkit/child_server.h"
 #include "testkit/http_client.h"
 
@@ -40,6 +41,8 @@ using Steady = std::chrono::steady_clock;
 using asio::use_awaitable;
 using pupitre::testkit::ChildServer;
 using pupitre::testkit::HttpClient;
+using pupitre::bench::Call;
+using pupitre::bench::Connect;
 
 namespace {
 
@@ -70,32 +73,6 @@ struct Results {
     if (error_samples.size() < 5) error_samples.push_back(std::move(what));
   }
 };
-
-asio::awaitable<bhttp::response<bhttp::string_body>> Call(beast::tcp_stream& s,
-                                                          beast::flat_buffer& buf, bhttp::verb m,
-                                                          std::string target,
-                                                          const std::string& token,
-                                                          std::string body = "") {
-  bhttp::request<bhttp::string_body> req{m, target, 11};
-  req.set(bhttp::field::host, "127.0.0.1");
-  if (!token.empty()) req.set(bhttp::field::authorization, "Bearer " + token);
-  if (!body.empty()) {
-    req.set(bhttp::field::content_type, "application/json");
-    req.body() = std::move(body);
-  }
-  req.prepare_payload();
-  s.expires_after(std::chrono::seconds(60));
-  co_await bhttp::async_write(s, req, use_awaitable);
-  bhttp::response<bhttp::string_body> res;
-  co_await bhttp::async_read(s, buf, res, use_awaitable);
-  co_return res;
-}
-
-asio::awaitable<void> Connect(beast::tcp_stream& s, uint16_t port) {
-  s.expires_after(std::chrono::seconds(30));
-  co_await s.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
-                           use_awaitable);
-}
 
 // Waits for the "admitted" event on the waiting room's stream; returns the attempt id.
 asio::awaitable<int64_t> AwaitAdmission(uint16_t port, const std::string& token,
@@ -204,15 +181,6 @@ asio::awaitable<void> LogInRange(uint16_t port, int from, int to, int step,
   }
 }
 
-int64_t PeakRssKib(pid_t pid) {
-  std::ifstream in(fmt::format("/proc/{}/status", pid));
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6));
-  }
-  return 0;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -278,7 +246,7 @@ int main(int argc, char** argv) {
     }
     ioc.run();
   }
-  const int64_t rss_kib = PeakRssKib(server.pid());
+  const int64_t rss_kib = pupitre::bench::ProcStatusKib(server.pid(), "VmHWM");
   const double base_p99 = r.healthz_ms.Pct(0.99);
   std::printf("flash crowd: %d students starting within %.0f s\n", students, seconds);
   std::printf("  errors: %d   admitted at once: %d   queued: %d   peak place in queue: %lld\n",

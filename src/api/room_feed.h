@@ -41,9 +41,16 @@ class RoomFeed {
     int64_t last_position = -1;
     bool last_paused = false;
     int64_t last_eta_ms = -1;
+    uint64_t seen_version = 0;    // the room's version when last looked at
+    int64_t last_checked_ms = 0;
+    bool admitting = false;       // admitted, the attempt not created yet
+    bool held_back = false;       // a change not sent yet (at most one update a second)
   };
   // Sends one update; false when the subscription is over.
   bool SendUpdate(Sub& s, int64_t now_ms, bool force);
+  // Whether a subscriber needs looking at now: its room moved since, its admission is being
+  // completed, or it has not been looked at for a while. Idle rooms cost next to nothing.
+  static bool Due(const Sub& s, const std::map<std::string, uint64_t>& versions, int64_t now_ms);
 
   guard::WaitingRooms& rooms_;
   exam::ExamService& exams_;

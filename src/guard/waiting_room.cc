@@ -35,6 +35,7 @@ void WaitingRoom::OpenDoorsIfDue(TimePoint now) {
     queue_.push_back(user);
   }
   before_opening_.clear();
+  ++version_;
   last_refill_ = now;
   tokens_ = std::min(tokens_, rate_);
 }
@@ -112,6 +113,7 @@ std::vector<int64_t> WaitingRoom::Tick(TimePoint now) {
       tokens_ -= 1;
       out.push_back(user);
     }
+    ++version_;  // everyone behind moved up
   }
   return out;
 }
@@ -119,6 +121,7 @@ std::vector<int64_t> WaitingRoom::Tick(TimePoint now) {
 void WaitingRoom::LetThrough(int64_t user_id) {
   // Keeps the queue's numbering: the student's slot stays, and is skipped when reached.
   admitted_.insert(user_id);
+  ++version_;
   auto it = std::find(before_opening_.begin(), before_opening_.end(), user_id);
   if (it != before_opening_.end()) before_opening_.erase(it);
 }
@@ -127,9 +130,14 @@ void WaitingRoom::SetMaxRate(double max_rate) {
   max_rate_ = std::clamp(max_rate, options_.min_rate, options_.max_rate);
   rate_ = std::min(rate_, max_rate_);
   tokens_ = std::min(tokens_, rate_);
+  ++version_;
 }
 
-void WaitingRoom::SetRate(double rate) { rate_ = std::clamp(rate, options_.min_rate, max_rate_); }
+void WaitingRoom::SetRate(double rate) {
+  const double next = std::clamp(rate, options_.min_rate, max_rate_);
+  if (next != rate_) ++version_;  // every estimate changes
+  rate_ = next;
+}
 
 int64_t WaitingRoom::waiting() const {
   return static_cast<int64_t>(queue_.size() + before_opening_.size());

@@ -61,7 +61,10 @@ class WaitingRoom {
   // Admits a student at once, ahead of the queue (operator's let-through).
   void LetThrough(int64_t user_id);
 
-  void SetPaused(bool paused) { paused_ = paused; }
+  void SetPaused(bool paused) {
+    if (paused != paused_) ++version_;
+    paused_ = paused;
+  }
   bool paused() const { return paused_; }
   // Caps the rate (the operator's maximum); the automatic rate stays within it.
   void SetMaxRate(double max_rate);
@@ -71,10 +74,16 @@ class WaitingRoom {
   double rate() const { return rate_; }
 
   int64_t waiting() const;  // queued, not yet admitted (including before opening)
+  // Moves whenever a waiting student's place, estimate or state may have changed (admissions,
+  // opening, pause, rate): watchers need not look again while it stands still.
+  uint64_t version() const { return version_; }
   int64_t admitted_count() const { return static_cast<int64_t>(admitted_.size()); }
   bool IsAdmitted(int64_t user_id) const { return admitted_.count(user_id) > 0; }
   // Forgets an admission (its start failed): the student may arrive again.
-  void Unadmit(int64_t user_id) { admitted_.erase(user_id); }
+  void Unadmit(int64_t user_id) {
+    admitted_.erase(user_id);
+    ++version_;
+  }
 
  private:
   void OpenDoorsIfDue(TimePoint now);
@@ -93,6 +102,7 @@ class WaitingRoom {
   std::vector<int64_t> before_opening_;  // user ids, in arrival order until shuffled
   std::unordered_map<int64_t, int64_t> claims_;  // before opening: user -> place held before
   std::deque<int64_t> queue_;            // user ids in admission order
+  uint64_t version_ = 0;
   int64_t next_ticket_ = 1;              // ticket of the next user appended to queue_
   int64_t head_ticket_ = 1;              // ticket of queue_.front()
   std::unordered_map<int64_t, int64_t> ticket_of_;  // queued user -> ticket

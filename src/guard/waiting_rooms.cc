@@ -129,6 +129,21 @@ std::optional<RoomEntry> WaitingRooms::Find(const std::string& exam_id, int64_t 
   return EntryFor(exam_id, user_id, *p);
 }
 
+std::optional<Place> WaitingRooms::FindPlace(const std::string& room_key,
+                                             int64_t user_id) const {
+  std::lock_guard lock(mu_);
+  auto it = rooms_.find(room_key);
+  if (it == rooms_.end()) return std::nullopt;
+  return it->second.Find(user_id, clock_.Now());
+}
+
+std::map<std::string, uint64_t> WaitingRooms::Versions() const {
+  std::lock_guard lock(mu_);
+  std::map<std::string, uint64_t> out;
+  for (const auto& [key, room] : rooms_) out.emplace_hint(out.end(), key, room.version());
+  return out;
+}
+
 std::vector<std::pair<std::string, int64_t>> WaitingRooms::Tick() {
   std::lock_guard lock(mu_);
   std::vector<std::pair<std::string, int64_t>> out;

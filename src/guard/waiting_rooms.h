@@ -54,8 +54,14 @@ class WaitingRooms {
                    int64_t claim = 0);
   // When this process started: tickets issued before it are claims on a place (see Arrive).
   TimePoint started() const { return started_; }
-  // Where a student stands, if they arrived.
+  // Where a student stands, if they arrived (with a freshly signed ticket).
   std::optional<RoomEntry> Find(const std::string& exam_id, int64_t user_id) const;
+  // The same without the ticket (no signing: cheap enough to ask often).
+  std::optional<Place> FindPlace(const std::string& room_key, int64_t user_id) const;
+  // A signed entry for a place found with FindPlace.
+  RoomEntry EntryFor(const std::string& room_key, int64_t user_id, const Place& p) const;
+  // Every room's version (WaitingRoom::version), by room key.
+  std::map<std::string, uint64_t> Versions() const;
 
   std::string Sign(const Ticket& t) const;
   // The ticket's fields if its signature holds; kForbidden otherwise.
@@ -83,7 +89,6 @@ class WaitingRooms {
   // Calls f on every room of `exam_id`; returns how many. REQUIRES: mu_ held.
   template <typename F>
   int ForExam(const std::string& exam_id, F&& f);
-  RoomEntry EntryFor(const std::string& exam_id, int64_t user_id, const Place& p) const;
 
   const WaitingRoomOptions options_;
   const Clock& clock_;
