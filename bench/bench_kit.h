@@ -10,14 +10,17 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include <chrono>
 #include <cstdint>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace pupitre::bench {
 
@@ -48,6 +51,30 @@ inline asio::awaitable<void> Connect(beast::tcp_stream& s, uint16_t port) {
   s.expires_after(std::chrono::seconds(30));
   co_await s.async_connect(
       asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), asio::use_awaitable);
+}
+
+// Logs demo students in (student0001...; every `step`-th from `from` to `to`, 0-based) on one
+// keep-alive connection and keeps their tokens. `then`, if given, runs for each on the same
+// connection once logged in (e.g. asks to start an exam); false counts as a failure.
+using AfterLogIn = std::function<asio::awaitable<bool>(beast::tcp_stream&, beast::flat_buffer&,
+                                                      const std::string& token)>;
+inline asio::awaitable<void> LogInRange(uint16_t port, int from, int to, int step,
+                                        std::vector<std::string>& tokens, int& failures,
+                                        AfterLogIn then = {}) {
+  beast::tcp_stream s(co_await asio::this_coro::executor);
+  beast::flat_buffer buf;
+  co_await Connect(s, port);
+  for (int i = from; i < to; i += step) {
+    auto res = co_await Call(
+        s, buf, bhttp::verb::post, "/api/login", "",
+        fmt::format(R"({{"login":"student{:04d}","password":"student-demo"}})", i + 1));
+    if (res.result_int() != 200) {
+      ++failures;
+      continue;
+    }
+    tokens[i] = std::string(boost::json::parse(res.body()).at("token").as_string());
+    if (then && !co_await then(s, buf, tokens[i])) ++failures;
+  }
 }
 
 // A field of /proc/PID/status in KiB: "VmRSS" (now) or "VmHWM" (peak).

@@ -43,6 +43,7 @@ using pupitre::testkit::ChildServer;
 using pupitre::testkit::HttpClient;
 using pupitre::bench::Call;
 using pupitre::bench::Connect;
+using pupitre::bench::LogInRange;
 
 namespace {
 
@@ -160,24 +161,6 @@ asio::awaitable<void> Healthz(uint16_t port, Steady::time_point planned, Results
     auto res = co_await Call(s, buf, bhttp::verb::get, "/healthz", "");
     if (res.result_int() == 200) r.healthz_ms.v.push_back(Ms(Steady::now() - planned));
   } catch (const std::exception&) {
-  }
-}
-
-// Logs every student in, `parallel` at a time, over keep-alive connections.
-asio::awaitable<void> LogInRange(uint16_t port, int from, int to, int step,
-                                 std::vector<std::string>& tokens, int& failures) {
-  beast::tcp_stream s(co_await asio::this_coro::executor);
-  beast::flat_buffer buf;
-  co_await Connect(s, port);
-  for (int i = from; i < to; i += step) {
-    auto res = co_await Call(
-        s, buf, bhttp::verb::post, "/api/login", "",
-        fmt::format(R"({{"login":"student{:04d}","password":"student-demo"}})", i + 1));
-    if (res.result_int() != 200) {
-      ++failures;
-      continue;
-    }
-    tokens[i] = std::string(boost::json::parse(res.body()).at("token").as_string());
   }
 }
 

@@ -51,28 +51,6 @@ struct Figures {
   }
 };
 
-// Logs in students from..to (step) on one keep-alive connection; with `start`, each then asks to
-// start the demo exam and must be given a place (202).
-asio::awaitable<void> LogInAndQueue(uint16_t port, int from, int to, int step, bool start,
-                                    std::vector<std::string>& tokens, int& failures) {
-  beast::tcp_stream s(co_await asio::this_coro::executor);
-  beast::flat_buffer buf;
-  co_await Connect(s, port);
-  for (int i = from; i < to; i += step) {
-    auto res = co_await Call(
-        s, buf, bhttp::verb::post, "/api/login", "",
-        fmt::format(R"({{"login":"student{:04d}","password":"student-demo"}})", i + 1));
-    if (res.result_int() != 200) {
-      ++failures;
-      continue;
-    }
-    tokens[i] = std::string(boost::json::parse(res.body()).at("token").as_string());
-    if (!start) continue;
-    auto st = co_await Call(s, buf, bhttp::verb::post, "/api/exams/demo-exam/start", tokens[i]);
-    if (st.result_int() != 202) ++failures;
-  }
-}
-
 // Holds one connection open: a waiting room's event stream (reads its first place event) when
 // `token` is set, else a bare connection that sends nothing. Ends when the socket is closed.
 asio::awaitable<void> Hold(uint16_t port, std::string token,
@@ -193,7 +171,15 @@ int main(int argc, char** argv) {
   {
     asio::io_context ioc(1);
     for (int k = 0; k < 32; ++k) {
-      asio::co_spawn(ioc, LogInAndQueue(server.port(), k, streams, 32, true, tokens, queue_failures),
+      // Each asks to start once logged in, and must be given a place (202).
+      auto queue = [](beast::tcp_stream& s, beast::flat_buffer& buf,
+                      const std::string& token) -> asio::awaitable<bool> {
+        auto r = co_await Call(s, buf, bhttp::verb::post, "/api/exams/demo-exam/start", token);
+        co_return r.result_int() == 202;
+      };
+      asio::co_spawn(ioc,
+                     pupitre::bench::LogInRange(server.port(), k, streams, 32, tokens,
+                                                queue_failures, queue),
                      asio::detached);
     }
     ioc.run();
