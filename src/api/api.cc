@@ -548,8 +548,10 @@ void Api::MetricsText(const std::shared_ptr<Context>& c) {
       "# HELP pupitre_waiting_room_admitted Students admitted through waiting rooms.\n"
       "# TYPE pupitre_waiting_room_admitted gauge\npupitre_waiting_room_admitted {}\n"
       "# HELP pupitre_waiting_room_rate Admissions per second, summed over open rooms.\n"
-      "# TYPE pupitre_waiting_room_rate gauge\npupitre_waiting_room_rate {}\n",
-      rooms.waiting, rooms.admitted, rooms.rate);
+      "# TYPE pupitre_waiting_room_rate gauge\npupitre_waiting_room_rate {}\n"
+      "# HELP pupitre_sessions Live sessions (bounded per user; expired ones are forgotten).\n"
+      "# TYPE pupitre_sessions gauge\npupitre_sessions {}\n",
+      rooms.waiting, rooms.admitted, rooms.rate, accounts_.session_count());
   res.body() = std::move(body);
   c->Send(std::move(res));
 }

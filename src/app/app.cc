@@ -42,7 +42,8 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock& cloc
   n->accounts_ = std::make_unique<auth::Accounts>(
       *n->writer_, *n->backend_, clock,
       auth::HashCost{config.auth.argon2_iterations, config.auth.argon2_memory_kib},
-      config.auth.session_ttl_minutes * 60'000, n->metrics_);
+      config.auth.session_ttl_minutes * 60'000,
+      static_cast<int>(config.auth.max_sessions_per_user), n->metrics_);
   n->accounts_->Load(*snapshot);
   n->exams_ = std::make_unique<exam::ExamService>(*n->writer_, clock,
                                                   Millis(config.exam.save_grace_ms), n->metrics_);
@@ -259,6 +260,19 @@ int Serve(const Config& config, int demo_students) {
     });
   };
   arm();
+  // Every minute, expired sessions are forgotten (memory and store stay bounded).
+  boost::asio::steady_timer purge(control);
+  std::function<void()> arm_purge = [&] {
+    purge.expires_after(std::chrono::minutes(1));
+    purge.async_wait([&](const boost::system::error_code& ec) {
+      if (ec) return;
+      if (size_t k = n.accounts().PurgeExpired(); k > 0) {
+        spdlog::info("forgot {} expired sessions", k);
+      }
+      arm_purge();
+    });
+  };
+  arm_purge();
   // Every 100 ms: waiters past the queue timeout are refused even when no traffic moves the
   // queues, and the waiting rooms admit at their rate.
   boost::asio::steady_timer guard_sweep(control);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <mutex>
 #include <set>
 
@@ -38,12 +39,14 @@ Status ValidateNewUser(const NewUser& u) {
 }
 
 Accounts::Accounts(store::Writer& writer, store::Backend& backend, const Clock& clock,
-                   HashCost cost, int64_t session_ttl_ms, Metrics& metrics)
+                   HashCost cost, int64_t session_ttl_ms, int max_sessions_per_user,
+                   Metrics& metrics)
     : writer_(writer),
       backend_(backend),
       clock_(clock),
       cost_(cost),
       session_ttl_ms_(session_ttl_ms),
+      max_sessions_per_user_(static_cast<size_t>(std::max(1, max_sessions_per_user))),
       metrics_(metrics) {
   auto h = HashPassword(RandomHex(16), cost_);
   if (h.ok()) dummy_hash_ = *h;
@@ -56,10 +59,75 @@ void Accounts::Load(const store::Snapshot& snapshot) {
     by_login_[u.login] = u.id;
     next_user_id_ = std::max(next_user_id_, u.id + 1);
   }
-  int64_t now = ToUnixMs(clock_.Now());
+  const int64_t now = ToUnixMs(clock_.Now());
+  // Oldest first, so that each user keeps their newest sessions.
+  std::vector<const store::SessionRecord*> live;
+  std::vector<std::string> gone;
   for (const auto& s : snapshot.sessions) {
-    if (s.expires_ms > now) sessions_[s.token_hash] = s;
+    if (s.expires_ms > now) {
+      live.push_back(&s);
+    } else {
+      gone.push_back(s.token_hash);
+    }
   }
+  std::sort(live.begin(), live.end(),
+            [](auto* a, auto* b) { return a->expires_ms < b->expires_ms; });
+  for (const auto* s : live) {
+    for (auto& h : AddSession(*s)) gone.push_back(std::move(h));
+  }
+  lock.unlock();
+  EraseStored(gone);
+}
+
+std::vector<std::string> Accounts::AddSession(const store::SessionRecord& rec) {
+  sessions_[rec.token_hash] = rec;
+  auto& mine = user_sessions_[rec.user_id];
+  mine.push_back(rec.token_hash);
+  std::vector<std::string> pushed_out;
+  while (mine.size() > max_sessions_per_user_) {
+    pushed_out.push_back(mine.front());
+    sessions_.erase(mine.front());
+    mine.pop_front();
+  }
+  return pushed_out;
+}
+
+void Accounts::DropSession(const std::string& token_hash) {
+  auto it = sessions_.find(token_hash);
+  if (it == sessions_.end()) return;
+  auto mine = user_sessions_.find(it->second.user_id);
+  if (mine != user_sessions_.end()) {
+    auto& q = mine->second;
+    q.erase(std::remove(q.begin(), q.end(), token_hash), q.end());
+    if (q.empty()) user_sessions_.erase(mine);
+  }
+  sessions_.erase(it);
+}
+
+void Accounts::EraseStored(const std::vector<std::string>& token_hashes) {
+  for (const auto& h : token_hashes) {
+    // A refusal (queue full, stopping) leaves an ended session in the store; Load drops it.
+    (void)writer_.Submit(store::op::DeleteSession{h}, [](const Status&) {});
+  }
+}
+
+size_t Accounts::PurgeExpired() {
+  const int64_t now = ToUnixMs(clock_.Now());
+  std::vector<std::string> gone;
+  {
+    std::unique_lock lock(mu_);
+    for (const auto& [hash, rec] : sessions_) {
+      if (rec.expires_ms <= now) gone.push_back(hash);
+    }
+    for (const auto& h : gone) DropSession(h);
+  }
+  EraseStored(gone);
+  return gone.size();
+}
+
+size_t Accounts::session_count() const {
+  std::shared_lock lock(mu_);
+  return sessions_.size();
 }
 
 void Accounts::Insert(const store::UserRecord& u) {
@@ -99,10 +167,12 @@ void Accounts::Login(const std::string& login, const std::string& password,
                            RandomHex(16)};
   store::SessionRecord rec{ns.principal.token_hash, user->id, ns.principal.csrf_token,
                            ns.expires_ms};
+  std::vector<std::string> pushed_out;
   {
     std::unique_lock lock(mu_);
-    sessions_[rec.token_hash] = rec;
+    pushed_out = AddSession(rec);
   }
+  EraseStored(pushed_out);
   Status s = writer_.Submit(store::op::PutSession{rec},
                             [this, ns = std::move(ns), done](const Status& st) mutable {
                               if (!st.ok()) return done(st.error());
@@ -111,7 +181,7 @@ void Accounts::Login(const std::string& login, const std::string& password,
                             });
   if (!s.ok()) {
     std::unique_lock lock(mu_);
-    sessions_.erase(rec.token_hash);
+    DropSession(rec.token_hash);
     done(s.error());
   }
 }
@@ -134,7 +204,7 @@ std::optional<Principal> Accounts::Authenticate(std::string_view token) const {
 void Accounts::Logout(const std::string& token_hash, std::function<void(Status)> done) {
   {
     std::unique_lock lock(mu_);
-    sessions_.erase(token_hash);
+    DropSession(token_hash);
   }
   Status s = writer_.Submit(store::op::DeleteSession{token_hash},
                             [done](const Status& st) { done(st); });

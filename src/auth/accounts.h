@@ -2,6 +2,7 @@
 // Accounts and sessions: held in memory, written through to the store.
 // Thread-safe: every public method may be called from any thread.
 
+#include <deque>
 #include <functional>
 #include <optional>
 #include <shared_mutex>
@@ -49,11 +50,20 @@ Status ValidateNewUser(const NewUser& u);
 class Accounts {
  public:
   // REQUIRES: every argument outlives the Accounts.
+  // Sessions are bounded: each lasts `session_ttl_ms`, and a user holds at most
+  // `max_sessions_per_user` (a new login ends their oldest), so that logins, even a flood of
+  // good ones, cannot grow memory without bound.
   Accounts(store::Writer& writer, store::Backend& backend, const Clock& clock, HashCost cost,
-           int64_t session_ttl_ms, Metrics& metrics);
+           int64_t session_ttl_ms, int max_sessions_per_user, Metrics& metrics);
 
-  // Fills memory from the store's snapshot. REQUIRES: called once, before serving.
+  // Fills memory from the store's snapshot (live sessions only, the newest of each user, and
+  // erases the others from the store). REQUIRES: called once, before serving.
   void Load(const store::Snapshot& snapshot);
+
+  // Forgets the sessions past their expiry, in memory and in the store. Returns how many.
+  // Call now and then (the server does, every minute).
+  size_t PurgeExpired();
+  size_t session_count() const;
 
   // Checks the password and opens a session; `done` runs once the session is durable.
   // Slow (argon2id): call from a worker thread.
@@ -81,12 +91,19 @@ class Accounts {
  private:
   std::optional<store::UserRecord> LookupLogin(const std::string& login);
   void Insert(const store::UserRecord& u);
+  // Adds a session; returns the hashes of the sessions it pushed out. REQUIRES: mu_ held.
+  std::vector<std::string> AddSession(const store::SessionRecord& rec);
+  // Drops a session from memory. REQUIRES: mu_ held.
+  void DropSession(const std::string& token_hash);
+  // Erases sessions from the store (best effort: what remains is purged at the next start).
+  void EraseStored(const std::vector<std::string>& token_hashes);
 
   store::Writer& writer_;
   store::Backend& backend_;
   const Clock& clock_;
   const HashCost cost_;
   const int64_t session_ttl_ms_;
+  const size_t max_sessions_per_user_;
   Metrics& metrics_;
   std::string dummy_hash_;  // verified against for unknown logins, to keep timing even
 
@@ -95,6 +112,7 @@ class Accounts {
   std::unordered_map<int64_t, store::UserRecord> users_;
   std::unordered_map<std::string, int64_t> by_login_;
   std::unordered_map<std::string, store::SessionRecord> sessions_;  // by token hash
+  std::unordered_map<int64_t, std::deque<std::string>> user_sessions_;  // oldest first
 };
 
 }  // namespace pupitre::auth

@@ -120,7 +120,9 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   auth.Int("argon2_iterations", c.auth.argon2_iterations, 1, 100);
   auth.Int("argon2_memory_kib", c.auth.argon2_memory_kib, 8, 4 * 1024 * 1024);
   auth.Int("session_ttl_minutes", c.auth.session_ttl_minutes, 1, 60 * 24 * 365);
-  auth.RejectUnknown({"argon2_iterations", "argon2_memory_kib", "session_ttl_minutes"});
+  auth.Int("max_sessions_per_user", c.auth.max_sessions_per_user, 1, 1000);
+  auth.RejectUnknown({"argon2_iterations", "argon2_memory_kib", "session_ttl_minutes",
+                      "max_sessions_per_user"});
 
   TableReader guard(Section(root, "guard", problem), "guard", problem);
   guard.Int("initial_limit", c.guard.initial_limit, 1, 1'000'000);

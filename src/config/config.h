@@ -36,6 +36,7 @@ struct Config {
     int64_t argon2_iterations = 2;        // [auth] argon2_iterations (argon2id t)
     int64_t argon2_memory_kib = 19 * 1024;  // [auth] argon2_memory_kib (argon2id m; OWASP minimum)
     int64_t session_ttl_minutes = 12 * 60;  // [auth] session_ttl_minutes
+    int64_t max_sessions_per_user = 20;     // [auth] max_sessions_per_user: a new login ends the oldest
   } auth;
 
   struct Guard {

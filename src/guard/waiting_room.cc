@@ -35,6 +35,7 @@ void WaitingRoom::OpenDoorsIfDue(TimePoint now) {
     queue_.push_back(user);
   }
   before_opening_.clear();
+  early_index_.clear();
   ++version_;
   last_refill_ = now;
   tokens_ = std::min(tokens_, rate_);
@@ -54,14 +55,12 @@ Place WaitingRoom::Arrive(int64_t user_id, TimePoint now, int64_t claim) {
   if (admitted_.count(user_id)) return Place{true, 0, 0, Millis(0), false};
   if (auto it = ticket_of_.find(user_id); it != ticket_of_.end()) return PlaceOf(it->second);
   if (!doors_open_) {
-    if (std::find(before_opening_.begin(), before_opening_.end(), user_id) ==
-        before_opening_.end()) {
-      before_opening_.push_back(user_id);
-    }
+    auto [at, added] = early_index_.emplace(user_id, before_opening_.size());
+    if (added) before_opening_.push_back(user_id);
     if (claim > 0) claims_[user_id] = claim;
     Place p;
     p.before_opening = true;
-    p.position = static_cast<int64_t>(before_opening_.size());
+    p.position = static_cast<int64_t>(at->second) + 1;
     p.eta = std::chrono::duration_cast<Millis>(opens_ - now);
     return p;
   }
@@ -78,11 +77,11 @@ Place WaitingRoom::Arrive(int64_t user_id, TimePoint now, int64_t claim) {
 std::optional<Place> WaitingRoom::Find(int64_t user_id, TimePoint now) const {
   if (admitted_.count(user_id)) return Place{true, 0, 0, Millis(0), false};
   if (auto it = ticket_of_.find(user_id); it != ticket_of_.end()) return PlaceOf(it->second);
-  auto it = std::find(before_opening_.begin(), before_opening_.end(), user_id);
-  if (it == before_opening_.end()) return std::nullopt;
+  auto it = early_index_.find(user_id);
+  if (it == early_index_.end()) return std::nullopt;
   Place p;
   p.before_opening = true;
-  p.position = static_cast<int64_t>(it - before_opening_.begin()) + 1;
+  p.position = static_cast<int64_t>(it->second) + 1;
   p.eta = std::chrono::duration_cast<Millis>(std::max(opens_ - now, TimePoint::duration(0)));
   return p;
 }
@@ -122,8 +121,12 @@ void WaitingRoom::LetThrough(int64_t user_id) {
   // Keeps the queue's numbering: the student's slot stays, and is skipped when reached.
   admitted_.insert(user_id);
   ++version_;
-  auto it = std::find(before_opening_.begin(), before_opening_.end(), user_id);
-  if (it != before_opening_.end()) before_opening_.erase(it);
+  if (auto it = early_index_.find(user_id); it != early_index_.end()) {
+    // Rare (an operator's hand): the others' indexes are rebuilt.
+    before_opening_.erase(before_opening_.begin() + static_cast<std::ptrdiff_t>(it->second));
+    early_index_.clear();
+    for (size_t i = 0; i < before_opening_.size(); ++i) early_index_[before_opening_[i]] = i;
+  }
 }
 
 void WaitingRoom::SetMaxRate(double max_rate) {

@@ -100,6 +100,7 @@ class WaitingRoom {
   double tokens_;
   TimePoint last_refill_;
   std::vector<int64_t> before_opening_;  // user ids, in arrival order until shuffled
+  std::unordered_map<int64_t, size_t> early_index_;  // user -> index in before_opening_
   std::unordered_map<int64_t, int64_t> claims_;  // before opening: user -> place held before
   std::deque<int64_t> queue_;            // user ids in admission order
   uint64_t version_ = 0;

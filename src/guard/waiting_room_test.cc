@@ -133,6 +133,19 @@ TEST(WaitingRoomTest, MaxRateCapsTheAutomaticRate) {
   EXPECT_DOUBLE_EQ(room.rate(), 5);
 }
 
+TEST(WaitingRoomTest, AnEarlyArrivalAskingAgainKeepsItsOwnPlace) {
+  TimePoint now = kOpens - std::chrono::minutes(5);
+  auto room = Room(5, now);
+  EXPECT_EQ(room.Arrive(1, now).position, 1);
+  EXPECT_EQ(room.Arrive(2, now).position, 2);
+  EXPECT_EQ(room.Arrive(3, now).position, 3);
+  EXPECT_EQ(room.Arrive(1, now).position, 1) << "a reload is not a new arrival";
+  EXPECT_EQ(room.waiting(), 3);
+  room.LetThrough(2);
+  EXPECT_EQ(room.Find(3, now)->position, 2);
+  EXPECT_TRUE(room.Find(2, now)->admitted);
+}
+
 TEST(WaitingRoomTest, AfterARestartThoseWhoHeldAPlaceComeFirstInTheirOldOrder) {
   // The rebuilt room opens a little after the restart; meanwhile everyone is collected.
   TimePoint now = kOpens;

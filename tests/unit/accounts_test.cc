@@ -1,0 +1,120 @@
+// Sessions are bounded: a user holds at most N (a new login ends the oldest), expired ones are
+// forgotten in memory and in the store, and a restart keeps only what is live and within bounds.
+#include "auth/accounts.h"
+
+#include <gtest/gtest.h>
+
+#include <future>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/metrics.h"
+#include "store/store.h"
+#include "store/writer.h"
+#include "testkit/child_server.h"
+
+namespace pupitre::auth {
+namespace {
+
+constexpr int64_t kTtlMs = 60 * 60'000;
+
+class AccountsTest : public ::testing::Test {
+ protected:
+  AccountsTest() : clock_(FromUnixMs(1'800'000'000'000)) { Open(); }
+  ~AccountsTest() override { Close(); }
+
+  void Open(int max_sessions = 3) {
+    backend_ = store::OpenSqlite(dir_.path()).value();
+    writer_ = std::make_unique<store::Writer>(*backend_, metrics_, 64, 1000);
+    accounts_ = std::make_unique<Accounts>(*writer_, *backend_, clock_, HashCost{1, 64}, kTtlMs,
+                                           max_sessions, metrics_);
+    accounts_->Load(*backend_->LoadAll());
+  }
+  void Close() {
+    accounts_.reset();
+    if (writer_) writer_->Stop();
+    writer_.reset();
+    backend_.reset();
+  }
+  // Logs in and waits until the session is durable; the token.
+  std::string LogIn(const std::string& login) {
+    std::promise<Result<NewSession>> p;
+    accounts_->Login(login, "password-1", [&](Result<NewSession> r) { p.set_value(std::move(r)); });
+    auto f = p.get_future();
+    EXPECT_EQ(f.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+    auto r = f.get();
+    EXPECT_TRUE(r.ok()) << r.error().message;
+    return r.ok() ? r->token : "";
+  }
+
+  testkit::TempDir dir_;
+  FakeClock clock_;
+  Metrics metrics_;
+  std::unique_ptr<store::Backend> backend_;
+  std::unique_ptr<store::Writer> writer_;
+  std::unique_ptr<Accounts> accounts_;
+};
+
+TEST_F(AccountsTest, ANewLoginBeyondTheBoundEndsTheOldestSession) {
+  ASSERT_TRUE(accounts_->CreateUsers({{"ada", "Ada", Role::kStudent, "password-1"}}).ok());
+  std::vector<std::string> tokens;
+  for (int i = 0; i < 5; ++i) tokens.push_back(LogIn("ada"));
+  EXPECT_FALSE(accounts_->Authenticate(tokens[0]));
+  EXPECT_FALSE(accounts_->Authenticate(tokens[1]));
+  for (int i = 2; i < 5; ++i) EXPECT_TRUE(accounts_->Authenticate(tokens[i])) << i;
+  EXPECT_EQ(accounts_->session_count(), 3u);
+
+  // The store agrees: after a restart the same three are live, and only they.
+  Close();
+  Open();
+  EXPECT_FALSE(accounts_->Authenticate(tokens[0]));
+  EXPECT_FALSE(accounts_->Authenticate(tokens[1]));
+  for (int i = 2; i < 5; ++i) EXPECT_TRUE(accounts_->Authenticate(tokens[i])) << i;
+  EXPECT_EQ(backend_->LoadAll()->sessions.size(), 3u);
+}
+
+TEST_F(AccountsTest, ExpiredSessionsAreForgottenInMemoryAndInTheStore) {
+  ASSERT_TRUE(accounts_->CreateUsers({{"ada", "Ada", Role::kStudent, "password-1"},
+                                      {"bob", "Bob", Role::kStudent, "password-1"}})
+                  .ok());
+  std::string old_ada = LogIn("ada");
+  clock_.Advance(Millis(kTtlMs / 2));
+  std::string bob = LogIn("bob");
+  clock_.Advance(Millis(kTtlMs / 2));  // Ada's session has just expired
+  EXPECT_FALSE(accounts_->Authenticate(old_ada));
+  EXPECT_EQ(accounts_->PurgeExpired(), 1u);
+  EXPECT_EQ(accounts_->session_count(), 1u);
+  EXPECT_TRUE(accounts_->Authenticate(bob));
+  // A new login of Ada's is not pushed out by the forgotten one.
+  std::string ada = LogIn("ada");
+  EXPECT_TRUE(accounts_->Authenticate(ada));
+  Close();
+  auto stored = store::OpenSqlite(dir_.path()).value();
+  EXPECT_EQ(stored->LoadAll()->sessions.size(), 2u) << "the expired session is still stored";
+  stored.reset();
+  Open();
+  EXPECT_TRUE(accounts_->Authenticate(bob));
+  EXPECT_TRUE(accounts_->Authenticate(ada));
+}
+
+TEST_F(AccountsTest, ARestartWithATighterBoundKeepsTheNewestSessions) {
+  ASSERT_TRUE(accounts_->CreateUsers({{"ada", "Ada", Role::kStudent, "password-1"}}).ok());
+  std::vector<std::string> tokens;
+  for (int i = 0; i < 3; ++i) {
+    tokens.push_back(LogIn("ada"));
+    clock_.Advance(Millis(1000));
+  }
+  Close();
+  Open(/*max_sessions=*/1);
+  EXPECT_FALSE(accounts_->Authenticate(tokens[0]));
+  EXPECT_FALSE(accounts_->Authenticate(tokens[1]));
+  EXPECT_TRUE(accounts_->Authenticate(tokens[2]));
+  Close();
+  Open(/*max_sessions=*/3);
+  EXPECT_EQ(accounts_->session_count(), 1u) << "the others were erased from the store";
+}
+
+}  // namespace
+}  // namespace pupitre::auth
