@@ -101,10 +101,11 @@
     let poll = null, stream = null;
     if (!sessionStorage.getItem(waitingKey(exam.id))) sessionStorage.setItem(waitingKey(exam.id), "1");
     const update = (w) => {
-      if (w.admitted) {
+      if (w.admitted && w.attempt_id) {
         sessionStorage.removeItem(waitingKey(exam.id));
         return P.go(`#/attempt/${w.attempt_id}`);
       }
+      if (w.admitted) return;  // let in, the attempt is being created: the next answer has it
       if (w.ticket) sessionStorage.setItem(waitingKey(exam.id), w.ticket);
       const doors = w.starts_ms || exam.my_start_ms || exam.opens_ms;
       if (w.before_opening && (w.restoring || doors <= P.serverNow())) place.textContent = t("wait.restoring");

@@ -868,9 +868,6 @@ json::value PlaceJson(const guard::RoomEntry& e, int64_t now_ms) {
 
 }  // namespace
 
-// How old a ticket may be, at the restart, to claim its place back.
-constexpr int64_t kClaimMaxAgeMs = 3 * 3600'000;  // a morning: a paused queue sends no update
-
 void Api::Start(const std::shared_ptr<Context>& c) {
   const std::string& exam_id = c->param(0);
   auto e = exams_.GetExam(c->caller(), exam_id);
@@ -891,12 +888,7 @@ void Api::Start(const std::shared_ptr<Context>& c) {
     if (t->user_id != c->who->user_id || t->exam_id != room.key) {
       return c->Fail(Error::Forbidden("this waiting-room ticket is not yours"));
     }
-    // Pages renew their ticket with every update: one from before the restart, and recent, is
-    // a place that was lost with the previous process (an old one is no claim at all).
-    const int64_t started_ms = ToUnixMs(rooms_.started());
-    if (t->issued_ms < started_ms && t->issued_ms > started_ms - kClaimMaxAgeMs) {
-      claim = t->number;
-    }
+    if (rooms_.IsClaim(*t)) claim = t->number;
   }
   guard::RoomEntry entry = rooms_.Arrive(room.key, room.opens, c->who->user_id, claim);
   if (entry.place.admitted) return StartAttempt(c, exam_id);
@@ -954,6 +946,10 @@ void Api::WaitingRoomStatus(const std::shared_ptr<Context>& c) {
   }
   auto entry = rooms_.Find(room.key, c->who->user_id);
   if (!entry) return c->Fail(Error::NotFound("you are not in this exam's waiting room"));
+  // Admitted, the attempt being created: answered as a place at the front, until it exists.
+  if (entry->place.admitted) {
+    entry->place = guard::Place{false, entry->place.ticket, 1, Millis(0), false};
+  }
   const int64_t now_ms = ToUnixMs(clock_.Now());
   json::value place = PlaceJson(*entry, now_ms);
   place.as_object()["starts_ms"] = ToUnixMs(room.opens);
@@ -988,24 +984,31 @@ void Api::ListAdmission(const std::shared_ptr<Context>& c) {
 }
 
 void Api::GetAdmission(const std::shared_ptr<Context>& c) {
-  auto st = rooms_.StatusOf(c->param(0));
-  if (!st) return c->Fail(Error::NotFound("nobody has arrived for this exam yet"));
-  c->Json(200, {{"paused", st->paused}, {"rate", st->rate}, {"max_rate", st->max_rate},
-                {"waiting", st->waiting}, {"admitted", st->admitted}});
+  auto e = exams_.GetExam(c->caller(), c->param(0));
+  if (!e.ok()) return c->Fail(e.error());
+  // Nobody arrived and nothing set: what the first room will start with.
+  const guard::RoomStatus st = rooms_.StatusOf(c->param(0)).value_or(guard::RoomStatus{
+      false, config_.waiting_room.initial_rate, config_.waiting_room.max_rate, 0, 0});
+  c->Json(200, {{"paused", st.paused}, {"rate", st.rate}, {"max_rate", st.max_rate},
+                {"waiting", st.waiting}, {"admitted", st.admitted}});
 }
 
 void Api::SetAdmission(const std::shared_ptr<Context>& c) {
   auto body = ParseObject(c->req.body());
   if (!body.ok()) return c->Fail(body.error());
   const std::string& exam_id = c->param(0);
-  if (auto* p = body->if_contains("paused")) {
-    if (!p->is_bool()) return c->Fail(Error::BadRequest("'paused' must be true or false"));
+  if (auto e = exams_.GetExam(c->caller(), exam_id); !e.ok()) return c->Fail(e.error());
+  // Everything is checked before anything is applied.
+  const auto* p = body->if_contains("paused");
+  if (p && !p->is_bool()) return c->Fail(Error::BadRequest("'paused' must be true or false"));
+  const auto* m = body->if_contains("max_rate");
+  if (m && (!m->is_number() || m->to_number<double>() <= 0)) {
+    return c->Fail(Error::BadRequest("'max_rate' must be a positive number"));
+  }
+  if (p) {
     if (auto s = rooms_.SetPaused(exam_id, p->as_bool()); !s.ok()) return c->Fail(s.error());
   }
-  if (auto* m = body->if_contains("max_rate")) {
-    if (!m->is_number() || m->to_number<double>() <= 0) {
-      return c->Fail(Error::BadRequest("'max_rate' must be a positive number"));
-    }
+  if (m) {
     if (auto s = rooms_.SetMaxRate(exam_id, m->to_number<double>()); !s.ok()) {
       return c->Fail(s.error());
     }
@@ -1044,9 +1047,11 @@ void Api::LetThrough(const std::shared_ptr<Context>& c) {
   if (auto s = rooms_.LetThrough(room.key, room.opens, user->id); !s.ok()) {
     return c->Fail(s.error());
   }
-  // Their exam clock starts now, as for any admission.
+  // Their exam clock starts now, as for any admission. If it cannot (the exam is not open),
+  // the admission is undone: the student is as if they had not arrived, and may ask again.
   exams_.Start(exam::Caller{user->id, false}, c->param(0),
-               [c](Result<exam::AttemptView> r) {
+               [this, c, key = room.key, user_id = user->id](Result<exam::AttemptView> r) {
+                 if (!r.ok()) rooms_.Unadmit(key, user_id);
                  c->Later([c, r = std::move(r)] {
                    if (!r.ok()) return c->Fail(r.error());
                    c->Json(200, {{"admitted", true}, {"attempt_id", r->state.id}});

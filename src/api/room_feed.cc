@@ -39,7 +39,9 @@ bool RoomFeed::SendUpdate(Sub& s, int64_t now_ms, bool force) {
     s.stream->Close();
     return false;
   }
+  // Admitted, the attempt being created: nothing to say until it exists (then "admitted").
   s.admitting = place->admitted;
+  if (s.admitting) return true;
   // One update a second at most, and only when something the page shows has changed:
   // thousands watch at once.
   const Place& p = *place;

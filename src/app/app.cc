@@ -36,7 +36,9 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock& cloc
   if (!snapshot.ok()) return snapshot.take_error();
   n->writer_ = std::make_unique<store::Writer>(*n->backend_, n->metrics_,
                                                static_cast<size_t>(config.store.max_batch),
-                                               static_cast<size_t>(config.store.queue_capacity));
+                                               static_cast<size_t>(config.store.queue_capacity),
+                                               // a save per connection always fits
+                                               static_cast<size_t>(config.server.max_connections));
   int workers = config.server.worker_threads > 0 ? config.server.worker_threads : Cores();
   n->workers_ = std::make_unique<boost::asio::thread_pool>(workers);
   n->accounts_ = std::make_unique<auth::Accounts>(
@@ -123,16 +125,20 @@ void RaiseFileLimit() {
 // restart can still be checked: they are how students take their place again.
 Result<std::string> LoadOrCreateTicketKey(const std::string& data_dir) {
   const std::string path = data_dir + "/waiting-room.key";
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd >= 0) {
+  if (::access(path.c_str(), F_OK) != 0) {
+    // Written aside, then renamed: a crash never leaves a half-written key behind.
     const std::string key = auth::RandomHex(32);
+    const std::string tmp = path + ".tmp";
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return Error::Internal("cannot create " + tmp + ": " + std::strerror(errno));
     const bool ok = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) &&
                     ::fsync(fd) == 0;
     ::close(fd);
-    if (!ok) return Error::Internal("cannot write " + path);
+    if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+      return Error::Internal("cannot write " + path + ": " + std::strerror(errno));
+    }
     return key;
   }
-  if (errno != EEXIST) return Error::Internal("cannot create " + path + ": " + std::strerror(errno));
   std::ifstream in(path);
   std::string key;
   std::getline(in, key);
@@ -145,18 +151,24 @@ Result<std::string> LoadOrCreateTicketKey(const std::string& data_dir) {
 
 // A file that exists while students wait in a room: found at start-up, it says that a queue was
 // lost with the previous process. Touched only when that changes.
+// It holds the start time of the process that made it: tickets issued since then are the
+// places that were lost.
 class QueueMarker {
  public:
-  explicit QueueMarker(std::string path) : path_(std::move(path)) {
-    present_ = ::access(path_.c_str(), F_OK) == 0;
+  QueueMarker(std::string path, int64_t started_ms)
+      : path_(std::move(path)), started_ms_(started_ms) {
+    std::ifstream in(path_);
+    present_ = in.good();
+    if (present_ && !(in >> previous_start_ms_)) previous_start_ms_ = 0;
   }
   bool present() const { return present_; }
+  // When the process that left the marker started (0 if unknown).
+  int64_t previous_start_ms() const { return previous_start_ms_; }
   void Set(bool waiting) {
     if (waiting == present_) return;
     present_ = waiting;
     if (waiting) {
-      int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-      if (fd >= 0) ::close(fd);
+      std::ofstream(path_) << started_ms_ << "\n";
     } else {
       ::unlink(path_.c_str());
     }
@@ -164,7 +176,9 @@ class QueueMarker {
 
  private:
   std::string path_;
+  int64_t started_ms_;
   bool present_ = false;
+  int64_t previous_start_ms_ = 0;
 };
 }  // namespace
 
@@ -204,16 +218,25 @@ int Serve(const Config& config, int demo_students) {
   }
   // Students were queued when this server last stopped (or crashed): hold the rooms' doors a
   // moment, so that they come back and take their places in the old order.
-  QueueMarker queue_marker(config.store.data_dir + "/waiting-rooms.active");
+  const TimePoint started = clock.Now();
+  QueueMarker queue_marker(config.store.data_dir + "/waiting-rooms.active", ToUnixMs(started));
   const bool rebuild = queue_marker.present();
   if (rebuild) {
     spdlog::info("students were waiting when the server stopped: rooms open in {} ms, in the "
                  "old order for those who come back with their ticket",
                  config.waiting_room.restore_ms);
   }
-  guard::WaitingRooms rooms(
-      room_options, clock, *ticket_key,
-      clock.Now() + Millis(rebuild ? config.waiting_room.restore_ms : 0));
+  const TimePoint rooms_restored_by =
+      started + Millis(rebuild ? config.waiting_room.restore_ms : 0);
+  // Only tickets of the process that left the queue claim a place (none without a rebuild).
+  const TimePoint claims_from = rebuild ? FromUnixMs(queue_marker.previous_start_ms()) : started;
+  guard::WaitingRooms rooms(room_options, clock, *ticket_key, rooms_restored_by, claims_from);
+  // The operator's pauses and rate caps hold across restarts.
+  if (auto s = rooms.PersistControlsTo(config.store.data_dir + "/admission.json"); !s.ok()) {
+    spdlog::error("{} (delete it to start without the operator's admission settings)",
+                  s.error().message);
+    return 1;
+  }
   api::RoomFeed feed(rooms, n.exams(), clock);
   api::Api api(config, n.accounts(), n.exams(), guard, rooms, feed, n.metrics(), n.workers(),
                clock);
@@ -296,7 +319,9 @@ int Serve(const Config& config, int demo_students) {
       }
       feed.Publish();
       api.PublishLive();
-      queue_marker.Set(rooms.Totals().waiting > 0);
+      // Kept while a rebuild is under way too: a second crash before the students are back
+      // must rebuild again.
+      queue_marker.Set(rooms.Totals().waiting > 0 || clock.Now() < rooms_restored_by);
       // Once a second, the admission rate follows what the platform absorbs.
       if (++sweeps % 10 == 0) {
         const guard::Stats g = guard.stats();

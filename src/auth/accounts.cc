@@ -167,23 +167,28 @@ void Accounts::Login(const std::string& login, const std::string& password,
                            RandomHex(16)};
   store::SessionRecord rec{ns.principal.token_hash, user->id, ns.principal.csrf_token,
                            ns.expires_ms};
+  // The session is queued for the store and added in memory under one lock, and only once the
+  // writer took it are older ones pushed out: a refused login ends no session, and a session's
+  // erasure is always queued after its creation.
   std::vector<std::string> pushed_out;
+  Status s = OkStatus();
   {
     std::unique_lock lock(mu_);
-    pushed_out = AddSession(rec);
+    s = writer_.Submit(store::op::PutSession{rec},
+                       [this, hash = rec.token_hash, ns = std::move(ns), done](
+                           const Status& st) mutable {
+                         if (!st.ok()) {
+                           std::unique_lock lock(mu_);
+                           DropSession(hash);
+                           return done(st.error());
+                         }
+                         metrics_.logins_ok.fetch_add(1, std::memory_order_relaxed);
+                         done(std::move(ns));
+                       });
+    if (s.ok()) pushed_out = AddSession(rec);
   }
+  if (!s.ok()) return done(s.error());
   EraseStored(pushed_out);
-  Status s = writer_.Submit(store::op::PutSession{rec},
-                            [this, ns = std::move(ns), done](const Status& st) mutable {
-                              if (!st.ok()) return done(st.error());
-                              metrics_.logins_ok.fetch_add(1, std::memory_order_relaxed);
-                              done(std::move(ns));
-                            });
-  if (!s.ok()) {
-    std::unique_lock lock(mu_);
-    DropSession(rec.token_hash);
-    done(s.error());
-  }
 }
 
 std::optional<Principal> Accounts::Authenticate(std::string_view token) const {

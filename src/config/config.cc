@@ -158,14 +158,7 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   if (problem.empty() && c.server.listen.rfind(':') == std::string::npos) {
     problem = "server.listen: must be host:port";
   }
-  // Saves of admitted students are never refused: each connection has at most one request in
-  // flight, so a writer queue as long as the connection cap always has room for them.
-  if (problem.empty() && c.store.queue_capacity < c.server.max_connections) {
-    problem = fmt::format(
-        "store.queue_capacity: must be at least server.max_connections ({}), so that a save "
-        "from every connection fits in the writer's queue",
-        c.server.max_connections);
-  }
+
   if (!problem.empty()) return Error::Invalid(problem);
   return c;
 }

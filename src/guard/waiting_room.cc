@@ -57,7 +57,10 @@ Place WaitingRoom::Arrive(int64_t user_id, TimePoint now, int64_t claim) {
   if (!doors_open_) {
     auto [at, added] = early_index_.emplace(user_id, before_opening_.size());
     if (added) before_opening_.push_back(user_id);
-    if (claim > 0) claims_[user_id] = claim;
+    if (claim > 0) {
+      auto [c, added] = claims_.emplace(user_id, claim);
+      if (!added) c->second = std::min(c->second, claim);
+    }
     Place p;
     p.before_opening = true;
     p.position = static_cast<int64_t>(at->second) + 1;

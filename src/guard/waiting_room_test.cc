@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
 
 #include "common/clock.h"
 #include "guard/waiting_rooms.h"
+#include "testkit/child_server.h"
 
 namespace pupitre::guard {
 namespace {
@@ -173,7 +175,7 @@ TEST(WaitingRoomsTest, RoomsOpenedRightAfterARestartWaitForThoseComingBack) {
   WaitingRoomOptions o;
   o.rate = 100;
   WaitingRooms rooms(o, clock, "0123456789abcdef0123456789abcdef",
-                     clock.Now() + std::chrono::seconds(10));
+                     clock.Now() + std::chrono::seconds(10), kOpens);
   // The exam opened an hour ago, yet nobody is admitted until the room is rebuilt.
   RoomEntry e = rooms.Arrive("exam-a", kOpens, 1, /*claim=*/3);
   EXPECT_FALSE(e.place.admitted);
@@ -192,7 +194,7 @@ TEST(WaitingRoomsTest, TheRateFallsUnderSaturationAndClimbsBackWhileStudentsWait
   o.rate = 100;
   o.min_rate = 5;
   o.max_rate = 400;
-  WaitingRooms rooms(o, clock, "0123456789abcdef0123456789abcdef", kOpens);
+  WaitingRooms rooms(o, clock, "0123456789abcdef0123456789abcdef", kOpens, kOpens);
   for (int64_t u = 1; u <= 500; ++u) rooms.Arrive("exam-a", kOpens, u);
   auto rate = [&] { return rooms.StatusOf("exam-a")->rate; };
   rooms.Adapt(/*overloaded=*/true);
@@ -216,11 +218,77 @@ TEST(WaitingRoomsTest, TheRateFallsUnderSaturationAndClimbsBackWhileStudentsWait
   EXPECT_DOUBLE_EQ(rate(), 50);
 }
 
+TEST(WaitingRoomsTest, OnlyTicketsOfTheProcessThatLeftTheQueueClaimAPlace) {
+  // This process started at kOpens + 1 h; the one before at kOpens.
+  FakeClock clock(kOpens + std::chrono::hours(1));
+  WaitingRoomOptions o;
+  WaitingRooms rooms(o, clock, "0123456789abcdef0123456789abcdef", clock.Now(), kOpens);
+  const int64_t before = ToUnixMs(kOpens);
+  EXPECT_TRUE(rooms.IsClaim(Ticket{1, "exam-a", 7, before + 1000}));
+  EXPECT_FALSE(rooms.IsClaim(Ticket{1, "exam-a", 7, before - 1000})) << "an older process's";
+  EXPECT_FALSE(rooms.IsClaim(Ticket{1, "exam-a", 7, ToUnixMs(clock.Now())})) << "this one's";
+  EXPECT_FALSE(rooms.IsClaim(Ticket{1, "exam-a", 0, before + 1000})) << "no place: before opening";
+}
+
+TEST(WaitingRoomTest, OfTwoClaimsTheBetterPlaceCounts) {
+  TimePoint now = kOpens;
+  WaitingRoomOptions o;
+  o.rate = 1;
+  o.min_rate = 0.1;
+  WaitingRoom room(o, kOpens + std::chrono::seconds(1), Reverse, now);
+  room.Arrive(1, now, /*claim=*/4);
+  room.Arrive(2, now, /*claim=*/6);
+  room.Arrive(1, now, /*claim=*/9);  // a worse one later does not undo the first
+  now += std::chrono::seconds(3);
+  std::vector<int64_t> order;
+  for (int i = 0; i < 10 && order.size() < 2; ++i) {
+    now += std::chrono::seconds(1);
+    for (int64_t u : room.Tick(now)) order.push_back(u);
+  }
+  EXPECT_EQ(order, (std::vector<int64_t>{1, 2}));
+}
+
+TEST(WaitingRoomsTest, TheOperatorsControlsHoldBeforeAnyoneArrivesAndAcrossARestart) {
+  testkit::TempDir dir;
+  const std::string path = dir.path() + "/admission.json";
+  FakeClock clock(kOpens);
+  WaitingRoomOptions o;
+  o.rate = 100;
+  {
+    WaitingRooms rooms(o, clock, "0123456789abcdef0123456789abcdef", kOpens, kOpens);
+    ASSERT_TRUE(rooms.PersistControlsTo(path).ok());
+    ASSERT_TRUE(rooms.SetPaused("exam-a", true).ok());  // nobody has arrived yet
+    ASSERT_TRUE(rooms.SetMaxRate("exam-a", 7).ok());
+    EXPECT_TRUE(rooms.StatusOf("exam-a")->paused);
+    EXPECT_EQ(rooms.ExamIds(), std::vector<std::string>{"exam-a"});
+    RoomEntry e = rooms.Arrive("exam-a", kOpens, 1);
+    EXPECT_FALSE(e.place.admitted) << "admitted through a pause set before the room existed";
+    EXPECT_FALSE(e.place.eta.has_value());
+  }
+  // A new process takes the controls back: still paused, still capped.
+  WaitingRooms again(o, clock, "0123456789abcdef0123456789abcdef", kOpens, kOpens);
+  ASSERT_TRUE(again.PersistControlsTo(path).ok());
+  EXPECT_FALSE(again.Arrive("exam-a", kOpens, 1).place.admitted);
+  EXPECT_TRUE(again.StatusOf("exam-a")->paused);
+  EXPECT_DOUBLE_EQ(again.StatusOf("exam-a")->max_rate, 7);
+  EXPECT_TRUE(again.Arrive("exam-b", kOpens, 2).place.admitted) << "other exams are not held";
+  ASSERT_TRUE(again.SetPaused("exam-a", false).ok());
+  clock.Advance(std::chrono::seconds(1));
+  EXPECT_EQ(again.Tick().size(), 1u);
+
+  // A damaged file is said, not silently dropped.
+  std::ofstream(path) << "{\"exam-a\": 3}";
+  WaitingRooms damaged(o, clock, "0123456789abcdef0123456789abcdef", kOpens, kOpens);
+  auto s = damaged.PersistControlsTo(path);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("exam-a"), std::string::npos) << s.error().message;
+}
+
 TEST(WaitingRoomsTest, TicketsAreSignedAndATamperedOneIsRefused) {
   FakeClock clock(kOpens);
   WaitingRoomOptions o;
   o.rate = 1;
-  WaitingRooms rooms(o, clock, "0123456789abcdef0123456789abcdef", kOpens);
+  WaitingRooms rooms(o, clock, "0123456789abcdef0123456789abcdef", kOpens, kOpens);
   rooms.Arrive("exam-a", kOpens, 1);
   RoomEntry e = rooms.Arrive("exam-a", kOpens, 2);
   ASSERT_FALSE(e.ticket.empty());
@@ -237,7 +305,7 @@ TEST(WaitingRoomsTest, TicketsAreSignedAndATamperedOneIsRefused) {
   flipped.back() = flipped.back() == '0' ? '1' : '0';
   EXPECT_FALSE(rooms.Verify(flipped).ok());
   EXPECT_FALSE(rooms.Verify("garbage").ok());
-  WaitingRooms other(o, clock, "another key, another server......", kOpens);
+  WaitingRooms other(o, clock, "another key, another server......", kOpens, kOpens);
   EXPECT_FALSE(other.Verify(e.ticket).ok());
 }
 

@@ -1,10 +1,15 @@
 #include "guard/waiting_rooms.h"
 
+#include <boost/json.hpp>
 #include <fmt/format.h>
 #include <sodium.h>
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <set>
 
 #include "auth/crypto.h"
 
@@ -57,20 +62,29 @@ int WaitingRooms::ForExam(const std::string& exam_id, F&& f) {
 }
 
 WaitingRooms::WaitingRooms(WaitingRoomOptions options, const Clock& clock, std::string key,
-                           TimePoint restored_by)
+                           TimePoint restored_by, TimePoint claims_from)
     : options_(options),
       clock_(clock),
       key_(std::move(key)),
       started_(clock.Now()),
-      restored_by_(restored_by) {}
+      restored_by_(restored_by),
+      claims_from_(claims_from) {}
 
-WaitingRoom& WaitingRooms::RoomFor(const std::string& exam_id, TimePoint opens) {
-  auto it = rooms_.find(exam_id);
+bool WaitingRooms::IsClaim(const Ticket& t) const {
+  return t.number > 0 && t.issued_ms >= ToUnixMs(claims_from_) && t.issued_ms < ToUnixMs(started_);
+}
+
+WaitingRoom& WaitingRooms::RoomFor(const std::string& room_key, TimePoint opens) {
+  auto it = rooms_.find(room_key);
   if (it == rooms_.end()) {
     // Right after a restart, the doors wait for those who held a place to come back.
-    it = rooms_.emplace(exam_id, WaitingRoom(options_, std::max(opens, restored_by_),
-                                             ShuffleWithSodium, clock_.Now()))
+    it = rooms_.emplace(room_key, WaitingRoom(options_, std::max(opens, restored_by_),
+                                              ShuffleWithSodium, clock_.Now()))
              .first;
+    if (auto c = controls_.find(ExamOfRoom(room_key)); c != controls_.end()) {
+      it->second.SetPaused(c->second.paused);
+      if (c->second.max_rate > 0) it->second.SetMaxRate(c->second.max_rate);
+    }
   }
   return it->second;
 }
@@ -168,16 +182,59 @@ void WaitingRooms::Adapt(bool overloaded) {
 
 Status WaitingRooms::SetPaused(const std::string& exam_id, bool paused) {
   std::lock_guard lock(mu_);
-  if (ForExam(exam_id, [&](WaitingRoom& r) { r.SetPaused(paused); }) == 0) {
-    return Error::NotFound("nobody has arrived for this exam yet");
-  }
-  return OkStatus();
+  controls_[exam_id].paused = paused;
+  ForExam(exam_id, [&](WaitingRoom& r) { r.SetPaused(paused); });
+  return SaveControls();
 }
 
 Status WaitingRooms::SetMaxRate(const std::string& exam_id, double max_rate) {
   std::lock_guard lock(mu_);
-  if (ForExam(exam_id, [&](WaitingRoom& r) { r.SetMaxRate(max_rate); }) == 0) {
-    return Error::NotFound("nobody has arrived for this exam yet");
+  controls_[exam_id].max_rate =
+      std::clamp(max_rate, options_.min_rate, options_.max_rate);
+  ForExam(exam_id, [&](WaitingRoom& r) { r.SetMaxRate(max_rate); });
+  return SaveControls();
+}
+
+Status WaitingRooms::PersistControlsTo(std::string path) {
+  std::lock_guard lock(mu_);
+  controls_path_ = std::move(path);
+  std::ifstream in(controls_path_);
+  if (!in) return OkStatus();  // nothing set yet
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(text, ec);
+  if (ec || !v.is_object()) return Error::Invalid(controls_path_ + " is not a JSON object");
+  for (const auto& [exam, c] : v.as_object()) {
+    const auto* o = c.if_object();
+    const auto* paused = o ? o->if_contains("paused") : nullptr;
+    const auto* rate = o ? o->if_contains("max_rate") : nullptr;
+    if (!paused || !paused->is_bool() || !rate || !rate->is_number()) {
+      return Error::Invalid(fmt::format("{}: bad entry for exam '{}'", controls_path_,
+                                        std::string_view(exam)));
+    }
+    Control& control = controls_[std::string(exam)];
+    control.paused = paused->as_bool();
+    control.max_rate = rate->to_number<double>();
+  }
+  return OkStatus();
+}
+
+Status WaitingRooms::SaveControls() const {
+  if (controls_path_.empty()) return OkStatus();
+  boost::json::object all;
+  for (const auto& [exam, c] : controls_) {
+    all[exam] = boost::json::object{{"paused", c.paused}, {"max_rate", c.max_rate}};
+  }
+  // Written aside, then renamed: a crash leaves the old file or the new one, never half.
+  const std::string tmp = controls_path_ + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << boost::json::serialize(all) << "\n";
+    out.flush();
+    if (!out) return Error::Internal("cannot write " + tmp);
+  }
+  if (std::rename(tmp.c_str(), controls_path_.c_str()) != 0) {
+    return Error::Internal("cannot replace " + controls_path_);
   }
   return OkStatus();
 }
@@ -204,18 +261,22 @@ std::optional<RoomStatus> WaitingRooms::StatusOf(const std::string& exam_id) con
     t.waiting += r.waiting();
     t.admitted += r.admitted_count();
   });
-  if (n == 0) return std::nullopt;
+  if (n > 0) return t;
+  // No room yet, but the operator has set something: what the first room will start with.
+  auto c = controls_.find(exam_id);
+  if (c == controls_.end()) return std::nullopt;
+  t.paused = c->second.paused;
+  t.max_rate = c->second.max_rate > 0 ? c->second.max_rate : options_.max_rate;
+  t.rate = std::clamp(options_.rate, options_.min_rate, t.max_rate);
   return t;
 }
 
 std::vector<std::string> WaitingRooms::ExamIds() const {
   std::lock_guard lock(mu_);
-  std::vector<std::string> out;
-  for (const auto& [key, room] : rooms_) {
-    std::string exam = ExamOfRoom(key);
-    if (out.empty() || out.back() != exam) out.push_back(std::move(exam));
-  }
-  return out;
+  std::set<std::string> out;
+  for (const auto& [key, room] : rooms_) out.insert(ExamOfRoom(key));
+  for (const auto& [exam, c] : controls_) out.insert(exam);
+  return {out.begin(), out.end()};
 }
 
 RoomStatus WaitingRooms::Totals() const {

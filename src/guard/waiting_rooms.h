@@ -45,15 +45,17 @@ class WaitingRooms {
   // `restored_by`: rooms do not open before then, so that students who held a place before a
   // restart can come back and take it again in the same order (see Arrive). REQUIRES: `clock`
   // outlives this.
+  // Tickets issued from `claims_from` until this process started claim their place back.
   WaitingRooms(WaitingRoomOptions options, const Clock& clock, std::string key,
-               TimePoint restored_by);
+               TimePoint restored_by, TimePoint claims_from);
 
   // A student asks to start `exam_id`, whose doors open at `opens`. `claim`: the place number
   // of a genuine ticket of theirs issued before this process started (0: none).
   RoomEntry Arrive(const std::string& exam_id, TimePoint opens, int64_t user_id,
                    int64_t claim = 0);
-  // When this process started: tickets issued before it are claims on a place (see Arrive).
-  TimePoint started() const { return started_; }
+  // Whether a genuine ticket claims its place back (see Arrive): issued by the process that
+  // left the queue, before this one started.
+  bool IsClaim(const Ticket& t) const;
   // Where a student stands, if they arrived (with a freshly signed ticket).
   std::optional<RoomEntry> Find(const std::string& exam_id, int64_t user_id) const;
   // The same without the ticket (no signing: cheap enough to ask often).
@@ -72,10 +74,14 @@ class WaitingRooms {
   // Moves every room's rate: down when the platform is overloaded, up otherwise.
   void Adapt(bool overloaded);
 
-  // Operator's controls, over every room of an exam (every wave). kNotFound if nobody ever
-  // arrived for that exam.
+  // Operator's controls, over every room of an exam (every wave), and over the rooms it will
+  // have: they hold before anyone arrives, and across restarts once PersistControlsTo is set.
+  // The caller checks that the exam exists.
   Status SetPaused(const std::string& exam_id, bool paused);
   Status SetMaxRate(const std::string& exam_id, double max_rate);
+  // Keeps the operator's controls in `path` (JSON, replaced atomically on every change) and
+  // takes back those already there. A damaged file is an error (nothing is taken back).
+  Status PersistControlsTo(std::string path);
   Status LetThrough(const std::string& room_key, TimePoint opens, int64_t user_id);
   void Unadmit(const std::string& room_key, int64_t user_id);
   std::optional<RoomStatus> StatusOf(const std::string& exam_id) const;
@@ -86,6 +92,12 @@ class WaitingRooms {
 
  private:
   WaitingRoom& RoomFor(const std::string& room_key, TimePoint opens);  // REQUIRES: mu_ held
+  // The operator's settings of one exam, applied to each of its rooms when it is made.
+  struct Control {
+    bool paused = false;
+    double max_rate = 0;  // 0: none set
+  };
+  Status SaveControls() const;  // REQUIRES: mu_ held
   // Calls f on every room of `exam_id`; returns how many. REQUIRES: mu_ held.
   template <typename F>
   int ForExam(const std::string& exam_id, F&& f);
@@ -95,8 +107,11 @@ class WaitingRooms {
   const std::string key_;
   const TimePoint started_;
   const TimePoint restored_by_;
+  const TimePoint claims_from_;
   mutable std::mutex mu_;
   std::map<std::string, WaitingRoom> rooms_;
+  std::map<std::string, Control> controls_;  // by exam
+  std::string controls_path_;                // empty: not kept
 };
 
 }  // namespace pupitre::guard

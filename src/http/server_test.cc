@@ -61,7 +61,7 @@ TEST(EventStreamTest, ClosingRightAfterPushingStillDeliversEveryEvent) {
   EXPECT_EQ(names.back(), "last");
 }
 
-TEST(EventStreamTest, ClosingAStreamWithNothingQueuedEndsIt) {
+TEST(EventStreamTest, ClosingRightAfterOneSmallEventDeliversItAndEndsTheStream) {
   StreamServer s(0, 0);
   EXPECT_EQ(EventNames(s.port()), std::vector<std::string>{"last"});
 }

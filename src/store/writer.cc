@@ -7,18 +7,25 @@
 
 namespace pupitre::store {
 
-Writer::Writer(Backend& backend, Metrics& metrics, size_t max_batch, size_t queue_capacity)
-    : backend_(backend), metrics_(metrics), max_batch_(max_batch), queue_capacity_(queue_capacity) {
+Writer::Writer(Backend& backend, Metrics& metrics, size_t max_batch, size_t queue_capacity,
+               size_t critical_reserve)
+    : backend_(backend),
+      metrics_(metrics),
+      max_batch_(max_batch),
+      queue_capacity_(queue_capacity),
+      critical_reserve_(critical_reserve) {
   thread_ = std::thread([this] { Run(); });
 }
 
 Writer::~Writer() { Stop(); }
 
 Status Writer::Submit(WriteOp op, Done done) {
+  const bool critical =
+      std::holds_alternative<op::SaveAnswer>(op) || std::holds_alternative<op::SubmitAttempt>(op);
   {
     std::lock_guard lock(mu_);
     if (stopping_) return Error::Unavailable("the server is shutting down");
-    if (queue_.size() >= queue_capacity_) {
+    if (queue_.size() >= queue_capacity_ + (critical ? critical_reserve_ : 0)) {
       metrics_.writer_rejected.fetch_add(1, std::memory_order_relaxed);
       return Error::Unavailable("too many writes waiting; retry shortly");
     }

@@ -20,12 +20,15 @@ class Writer {
   // post the real work elsewhere.
   using Done = std::function<void(const Status&)>;
 
-  // REQUIRES: `backend` and `metrics` outlive the writer.
-  Writer(Backend& backend, Metrics& metrics, size_t max_batch, size_t queue_capacity);
+  // REQUIRES: `backend` and `metrics` outlive the writer. Answer saves and submits may use
+  // `critical_reserve` places beyond `queue_capacity`, that other writes cannot take: with a
+  // reserve of one per connection (each has at most one request in flight), they always fit.
+  Writer(Backend& backend, Metrics& metrics, size_t max_batch, size_t queue_capacity,
+         size_t critical_reserve = 0);
   ~Writer();  // Stop()s.
 
-  // Queues a write. Fails with kUnavailable, without calling `done`, when the queue is full or
-  // the writer is stopping. Thread-safe.
+  // Queues a write. Fails with kUnavailable, without calling `done`, when the queue is full
+  // (for this kind of write, see the reserve above) or the writer is stopping. Thread-safe.
   Status Submit(WriteOp op, Done done);
 
   // Applies `ops` in one transaction and waits for it. For the CLI and start-up, not the hot path.
@@ -49,6 +52,7 @@ class Writer {
   Metrics& metrics_;
   const size_t max_batch_;
   const size_t queue_capacity_;
+  const size_t critical_reserve_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Item> queue_;

@@ -37,6 +37,11 @@ test("a queued student gets in after the server restarts", { timeout: 120_000 },
   assert.match(page.url(), /#\/exam\/demo-exam$/, "still on the waiting page");
 
   await env.start({ port, config: rate(5) });
+  // The pause held across the crash; the operator lifts it.
+  const admin2 = await apiClient(env.server.url, "admin", "admin-demo");
+  const held = await admin2.call("GET", "/api/admin/exams/demo-exam/admission");
+  assert.equal(held.data.paused, true, "a crash lifted the operator's pause");
+  assert.equal((await admin2.call("PUT", "/api/admin/exams/demo-exam/admission", { paused: false })).status, 200);
   // The page finds the new room, takes its place again with its ticket while the queue is
   // rebuilt, and is admitted at the room's rate.
   await page.getByText("The server has just restarted and is rebuilding the queue").waitFor({ timeout: 15_000 });

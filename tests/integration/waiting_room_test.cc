@@ -477,6 +477,13 @@ TEST_F(RoomTest, AfterACrashTheQueueIsRebuiltInItsOldOrder) {
   ASSERT_EQ(access(marker.c_str(), F_OK), 0) << "no note of the queue in the data directory";
   server_->Stop(SIGKILL);
   ASSERT_TRUE(server_->Start()) << server_->log();
+  // The operator's pause held across the crash; they lift it now.
+  HttpClient op2(server_->port());
+  ASSERT_EQ(op2.Login("admin", "admin-demo").status, 200);
+  auto still = op2.Get("/api/admin/exams/room-exam/admission");
+  ASSERT_EQ(still.status, 200) << still.body;
+  EXPECT_TRUE(still.json().at("paused").as_bool()) << "a crash lifted the operator's pause";
+  ASSERT_EQ(op2.Put("/api/admin/exams/room-exam/admission", R"({"paused":false})").status, 200);
 
   // They come back in the reverse order, each with their ticket; a newcomer comes first.
   auto back = [&](Student& st, const std::string& ticket) {

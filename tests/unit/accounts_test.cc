@@ -87,7 +87,6 @@ TEST_F(AccountsTest, ExpiredSessionsAreForgottenInMemoryAndInTheStore) {
   EXPECT_EQ(accounts_->PurgeExpired(), 1u);
   EXPECT_EQ(accounts_->session_count(), 1u);
   EXPECT_TRUE(accounts_->Authenticate(bob));
-  // A new login of Ada's is not pushed out by the forgotten one.
   std::string ada = LogIn("ada");
   EXPECT_TRUE(accounts_->Authenticate(ada));
   Close();

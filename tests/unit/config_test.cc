@@ -200,14 +200,6 @@ TEST(ConfigTest, WaitingRoomSectionIsAppliedAndChecked) {
   EXPECT_THAT(ErrorOf("[waiting_room]\nrate = 5\n"), HasSubstr("waiting_room.rate: unknown key"));
 }
 
-TEST(ConfigTest, AWriterQueueShorterThanTheConnectionCapIsRefused) {
-  // Otherwise a crowd of saves could find the queue full, and saves are never refused.
-  EXPECT_THAT(ErrorOf("[server]\nmax_connections = 5000\n[store]\nqueue_capacity = 4999\n"),
-              HasSubstr("store.queue_capacity: must be at least server.max_connections (5000)"));
-  auto ok = ParseConfig("[server]\nmax_connections = 5000\n[store]\nqueue_capacity = 5000\n");
-  EXPECT_TRUE(ok.ok());
-}
-
 TEST(ConfigTest, ListenWithoutPortIsRefused) {
   EXPECT_THAT(ErrorOf("[server]\nlisten = \"localhost\"\n"), HasSubstr("server.listen"));
 }

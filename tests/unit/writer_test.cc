@@ -245,6 +245,27 @@ TEST(WriterTest, FullQueueIsRefusedWithoutCallingDone) {
   EXPECT_FALSE(backend.Committed(3));
 }
 
+TEST(WriterTest, SavesHaveAReserveThatOtherWritesCannotTake) {
+  FakeBackend backend;
+  backend.HoldFirstBatch();
+  Metrics metrics;
+  Completions done;
+  Writer writer(backend, metrics, 1000, /*queue_capacity=*/2, /*critical_reserve=*/2);
+  ASSERT_TRUE(writer.Submit(Op(0), done.For(0)).ok());
+  ASSERT_TRUE(backend.WaitEntered());
+  const WriteOp other = op::SetManualGrade{9, "q", 1.0};
+  ASSERT_TRUE(writer.Submit(other, [](const Status&) {}).ok());
+  ASSERT_TRUE(writer.Submit(other, [](const Status&) {}).ok());
+  EXPECT_FALSE(writer.Submit(other, [](const Status&) {}).ok()) << "past the capacity";
+  // Saves still fit, in the reserve, and only there.
+  EXPECT_TRUE(writer.Submit(Op(1), done.For(1)).ok());
+  EXPECT_TRUE(writer.Submit(Op(2), done.For(2)).ok());
+  EXPECT_FALSE(writer.Submit(Op(3), done.For(3)).ok()) << "past the reserve";
+  backend.Release();
+  writer.Stop();
+  EXPECT_EQ(done.order(), (std::vector<int64_t>{0, 1, 2}));
+}
+
 TEST(WriterTest, StopDrainsQueuedWritesAndRefusesNewOnes) {
   FakeBackend backend;
   backend.HoldFirstBatch();
