@@ -31,11 +31,18 @@ struct Context {
   std::string route;
   Metrics* metrics = nullptr;
   guard::AdmissionController* guard = nullptr;  // set once admitted: Send releases the slot
+  std::atomic<int32_t>* critical = nullptr;     // the user's count, while admitted as critical
   std::chrono::steady_clock::time_point start;
   std::chrono::steady_clock::time_point admitted_at;
 
   Context(http::Request&& r, const http::RequestInfo& i, http::Responder resp)
       : req(std::move(r)), info(i), responder(std::move(resp)) {}
+  ~Context() { EndCritical(); }
+
+  void EndCritical() {
+    if (critical) critical->fetch_sub(1, std::memory_order_relaxed);
+    critical = nullptr;
+  }
 
   void Send(http::Response&& res) {
     const auto now = std::chrono::steady_clock::now();
@@ -43,6 +50,7 @@ struct Context {
       guard->Release(std::chrono::duration_cast<Millis>(now - admitted_at));
       guard = nullptr;
     }
+    EndCritical();
     double seconds = std::chrono::duration<double>(now - start).count();
     metrics->http_latency.At(fmt::format("route=\"{}\"", route)).Observe(seconds);
     metrics->http_requests
@@ -286,7 +294,8 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
       metrics_(metrics),
       workers_(workers),
       clock_(clock),
-      live_(exams, accounts, clock) {
+      live_(exams, accounts, clock),
+      critical_in_flight_(new std::atomic<int32_t>[kCriticalStripes]()) {
   using A = Admission;
   auto add = [this](verb m, std::string_view path, std::string name, Access a, Admission adm,
                     Fn fn, bool large = false) {
@@ -460,8 +469,19 @@ guard::Priority Api::Classify(const Route& r, const Context& c) const {
 void Api::Dispatch(const Route& r, const std::shared_ptr<Context>& c) {
   if (r.admission == Admission::kExempt) return (this->*(r.fn))(c);
   Fn fn = r.fn;
+  guard::Priority priority = Classify(r, *c);
+  if (priority == guard::Priority::kCritical) {
+    std::atomic<int32_t>& mine = CriticalSlot(c->who->user_id);
+    if (mine.fetch_add(1, std::memory_order_relaxed) >= kCriticalPerUser) {
+      mine.fetch_sub(1, std::memory_order_relaxed);
+      metrics_.critical_downgraded.fetch_add(1, std::memory_order_relaxed);
+      priority = guard::Priority::kInteractive;
+    } else {
+      c->critical = &mine;
+    }
+  }
   guard_.Submit(
-      Classify(r, *c),
+      priority,
       [this, c, fn] {
         // May run on another connection's thread (a slot freed there): go back to ours.
         c->Here([this, c, fn] {

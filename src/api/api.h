@@ -116,6 +116,15 @@ class Api {
   auth::Accounts& accounts_;
   exam::ExamService& exams_;
   guard::AdmissionController& guard_;
+  // Critical requests in flight per user (striped by user id): a page has one or two; past
+  // kCriticalPerUser, a user's requests lose the critical class (they are queued and may be
+  // refused like any other), so a script flooding its own attempt cannot bypass the guard.
+  static constexpr int32_t kCriticalPerUser = 8;
+  static constexpr size_t kCriticalStripes = 1 << 16;
+  std::unique_ptr<std::atomic<int32_t>[]> critical_in_flight_;
+  std::atomic<int32_t>& CriticalSlot(int64_t user_id) const {
+    return critical_in_flight_[static_cast<uint64_t>(user_id) % kCriticalStripes];
+  }
   guard::WaitingRooms& rooms_;
   RoomFeed& feed_;
   Metrics& metrics_;

@@ -118,6 +118,10 @@ std::string Metrics::Render() const {
          attempts_submitted);
   Scalar(out, "pupitre_logins_total", "counter", "Successful logins.", logins_ok);
   Scalar(out, "pupitre_login_failures_total", "counter", "Refused logins.", logins_failed);
+  Scalar(out, "pupitre_guard_critical_downgraded_total", "counter",
+         "Saves and exam-page reads not given the critical class: their user had too many in "
+         "flight.",
+         critical_downgraded);
   return out;
 }
 

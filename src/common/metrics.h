@@ -76,6 +76,8 @@ struct Metrics {
   std::atomic<uint64_t> attempts_submitted{0};
   std::atomic<uint64_t> logins_ok{0};
   std::atomic<uint64_t> logins_failed{0};
+  // Requests that would have been critical but whose user already had many in flight.
+  std::atomic<uint64_t> critical_downgraded{0};
 
   // The whole exposition text.
   std::string Render() const;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdio>
 #include <thread>
 #include <vector>
 
@@ -106,6 +107,81 @@ TEST(OverloadTest, SavesOfAdmittedStudentsSucceedWhileALoginFloodIsShed) {
   EXPECT_NE(metrics.find("pupitre_guard_bounds{bound=\"queue_capacity_per_class\"} 4"),
             std::string::npos);
   EXPECT_NE(metrics.find("pupitre_guard_bounds{bound=\"max_limit\"} 4"), std::string::npos);
+}
+
+TEST(OverloadTest, AStudentFloodingTheirOwnAttemptLosesPriorityOthersDoNot) {
+  TempDir dir;
+  ChildServer server(dir.path(), OverloadConfig(), /*demo=*/true);
+  ASSERT_TRUE(server.Start()) << server.log();
+  HttpClient teacher(server.port());
+  ASSERT_EQ(teacher.Login("teacher", "teacher-demo").status, 200);
+  ASSERT_EQ(teacher.Post("/api/exams", TestExamToml()).status, 201);
+  ASSERT_EQ(teacher.Post("/api/exams/test-exam/publish").status, 200);
+  auto begin = [&](int i, int64_t& attempt) {
+    auto c = std::make_unique<HttpClient>(server.port());
+    EXPECT_EQ(c->Login(StudentLogin(i), "student-demo").status, 200);
+    auto start = c->Post("/api/exams/test-exam/start");
+    EXPECT_EQ(start.status, 200) << start.body;
+    attempt = start.status == 200 ? start.json().at("attempt").at("id").as_int64() : 0;
+    return c;
+  };
+  // The flooder: one student, 24 connections sharing their token, saving as fast as they can.
+  int64_t flooder_attempt = 0;
+  auto flooder = begin(1, flooder_attempt);
+  const std::string token(flooder->Login(StudentLogin(1), "student-demo").json().at("token").as_string());
+  ASSERT_GT(flooder_attempt, 0);
+  constexpr int kStudents = 4;
+  std::vector<std::unique_ptr<HttpClient>> students;
+  std::vector<int64_t> attempts(kStudents);
+  for (int i = 0; i < kStudents; ++i) students.push_back(begin(2 + i, attempts[i]));
+
+  std::atomic<int> flood_refused{0}, flood_ok{0}, flood_other{0};
+  std::atomic<int> flooders_done{0};
+  constexpr int kFloodThreads = 24;
+  std::vector<std::thread> threads;
+  for (int f = 0; f < kFloodThreads; ++f) {
+    threads.emplace_back([&, f] {
+      HttpClient c(server.port());
+      c.set_token(token);
+      for (int k = 1; k <= 60; ++k) {
+        auto r = c.Put(fmt::format("/api/attempts/{}/answers/num", flooder_attempt),
+                       fmt::format(R"({{"seq":{},"value":{}}})", f * 1000 + k, k));
+        if (r.status == 200) {
+          ++flood_ok;
+        } else if (r.status == 503) {
+          ++flood_refused;
+        } else {
+          ++flood_other;
+        }
+      }
+      ++flooders_done;
+    });
+  }
+  std::atomic<int> saves{0}, save_failures{0};
+  for (int i = 0; i < kStudents; ++i) {
+    threads.emplace_back([&, i] {
+      for (int64_t seq = 1; seq <= 2000; ++seq) {
+        if (seq > 20 && flooders_done.load() == kFloodThreads) break;
+        auto r = students[i]->Put(fmt::format("/api/attempts/{}/answers/num", attempts[i]),
+                                  fmt::format(R"({{"seq":{},"value":{}}})", seq, seq));
+        ++saves;
+        if (r.status != 200) ++save_failures;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+
+  EXPECT_EQ(save_failures.load(), 0) << "of " << saves.load() << " saves of other students";
+  EXPECT_EQ(flood_other.load(), 0);
+  EXPECT_GT(flood_ok.load(), 0) << "the flooder's page-like traffic should still pass";
+  auto metrics = teacher.Get("/metrics").body;
+  const std::string name = "\npupitre_guard_critical_downgraded_total ";
+  const size_t at = metrics.find(name);
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_GT(std::stoll(metrics.substr(at + name.size())), 0)
+      << "24 saves in flight from one student were all treated as critical";
+  std::printf("flooder: %d saved, %d refused; others: %d saves\n", flood_ok.load(),
+              flood_refused.load(), saves.load());
 }
 
 }  // namespace
