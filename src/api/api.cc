@@ -28,8 +28,7 @@ struct Context {
   std::vector<std::string> params;
   std::optional<auth::Principal> who;
   bool by_cookie = false;
-  std::string route;
-  Metrics* metrics = nullptr;
+  RouteStats* stats = nullptr;  // the route's metrics
   guard::AdmissionController* guard = nullptr;  // set once admitted: Send releases the slot
   std::atomic<int32_t>* critical = nullptr;     // the user's count, while admitted as critical
   std::chrono::steady_clock::time_point start;
@@ -51,12 +50,7 @@ struct Context {
       guard = nullptr;
     }
     EndCritical();
-    double seconds = std::chrono::duration<double>(now - start).count();
-    metrics->http_latency.At(fmt::format("route=\"{}\"", route)).Observe(seconds);
-    metrics->http_requests
-        .At(fmt::format("route=\"{}\",method=\"{}\",status=\"{}\"", route,
-                        std::string_view(bhttp::to_string(req.method())), res.result_int()))
-        .fetch_add(1, std::memory_order_relaxed);
+    stats->Record(res.result_int(), std::chrono::duration<double>(now - start).count());
     responder.Send(std::move(res));
   }
   // Answers with an event stream; the guard's slot is released (a stream is not work).
@@ -66,9 +60,8 @@ struct Context {
                                                         admitted_at));
       guard = nullptr;
     }
-    metrics->http_requests
-        .At(fmt::format("route=\"{}\",method=\"GET\",status=\"200\"", route))
-        .fetch_add(1, std::memory_order_relaxed);
+    stats->Record(200, std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+                           .count());
     http::Response header{bhttp::status::ok, req.version()};
     return responder.OpenStream(std::move(header));
   }
@@ -295,11 +288,13 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
       workers_(workers),
       clock_(clock),
       live_(exams, accounts, clock),
+      unmatched_(std::make_unique<RouteStats>(metrics, "unmatched", "any")),
       critical_in_flight_(new std::atomic<int32_t>[kCriticalStripes]()) {
   using A = Admission;
   auto add = [this](verb m, std::string_view path, std::string name, Access a, Admission adm,
                     Fn fn, bool large = false) {
-    routes_.push_back(Route{m, Split(path), std::move(name), a, adm, large, fn});
+    auto stats = std::make_shared<RouteStats>(metrics_, name, std::string(bhttp::to_string(m)));
+    routes_.push_back(Route{m, Split(path), std::move(name), a, adm, large, fn, std::move(stats)});
   };
   add(verb::get, "/healthz", "healthz", Access::kPublic, A::kExempt, &Api::Healthz);
   add(verb::get, "/readyz", "readyz", Access::kPublic, A::kExempt, &Api::Readyz);
@@ -393,12 +388,11 @@ uint64_t Api::BodyLimit(const http::RequestHeader& header) const {
 
 void Api::Handle(http::Request&& req, const http::RequestInfo& info, http::Responder responder) {
   auto c = std::make_shared<Context>(std::move(req), info, std::move(responder));
-  c->metrics = &metrics_;
   c->start = std::chrono::steady_clock::now();
   bool path_matched = false;
   const Route* r = Match(c->req.method(), PathOf(c->req.target()), &c->params, &path_matched);
   if (!r) {
-    c->route = "unmatched";
+    c->stats = unmatched_.get();
     if (path_matched) {
       return c->Send(http::MakeJsonResponse(
           c->req, 405,
@@ -406,7 +400,7 @@ void Api::Handle(http::Request&& req, const http::RequestInfo& info, http::Respo
     }
     return c->Fail(Error::NotFound(fmt::format("no route for {}", PathOf(c->req.target()))));
   }
-  c->route = r->name;
+  c->stats = r->stats.get();
   if (r->access != Access::kPublic) {
     std::string token;
     auto auth = c->req[bhttp::field::authorization];

@@ -61,6 +61,7 @@ class Api {
     Admission admission;
     bool large_body;
     Fn fn;
+    std::shared_ptr<RouteStats> stats;  // its request counters and latency
   };
   guard::Priority Classify(const Route& r, const Context& c) const;
   void Dispatch(const Route& r, const std::shared_ptr<Context>& c);
@@ -116,6 +117,15 @@ class Api {
   auth::Accounts& accounts_;
   exam::ExamService& exams_;
   guard::AdmissionController& guard_;
+  guard::WaitingRooms& rooms_;
+  RoomFeed& feed_;
+  Metrics& metrics_;
+  boost::asio::thread_pool& workers_;
+  const Clock& clock_;
+  StaticFiles files_;
+  LiveFeed live_;
+  // Requests that match no route (404, 405), counted together whatever their method.
+  std::unique_ptr<RouteStats> unmatched_;
   // Critical requests in flight per user (striped by user id): a page has one or two; past
   // kCriticalPerUser, a user's requests lose the critical class (they are queued and may be
   // refused like any other), so a script flooding its own attempt cannot bypass the guard.
@@ -125,13 +135,6 @@ class Api {
   std::atomic<int32_t>& CriticalSlot(int64_t user_id) const {
     return critical_in_flight_[static_cast<uint64_t>(user_id) % kCriticalStripes];
   }
-  guard::WaitingRooms& rooms_;
-  RoomFeed& feed_;
-  Metrics& metrics_;
-  boost::asio::thread_pool& workers_;
-  const Clock& clock_;
-  StaticFiles files_;
-  LiveFeed live_;
   std::vector<Route> routes_;
   std::atomic<bool> ready_{false};
 };

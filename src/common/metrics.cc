@@ -67,6 +67,26 @@ void LabeledCounters::Render(std::string& out, const std::string& name,
   }
 }
 
+RouteStats::RouteStats(Metrics& metrics, std::string route, std::string method)
+    : metrics_(metrics),
+      route_(std::move(route)),
+      method_(std::move(method)),
+      latency_(metrics.http_latency.At(fmt::format("route=\"{}\"", route_))) {}
+
+void RouteStats::Record(unsigned status, double seconds) {
+  latency_.Observe(seconds);
+  if (status < 100 || status >= 600) status = 500;
+  auto& slot = by_status_[status - 100];
+  std::atomic<uint64_t>* counter = slot.load(std::memory_order_acquire);
+  if (!counter) {
+    // Two threads may both look it up: they find the same counter.
+    counter = &metrics_.http_requests.At(
+        fmt::format("route=\"{}\",method=\"{}\",status=\"{}\"", route_, method_, status));
+    slot.store(counter, std::memory_order_release);
+  }
+  counter->fetch_add(1, std::memory_order_relaxed);
+}
+
 Histogram& LabeledHistograms::At(const std::string& labels) {
   std::lock_guard lock(mu_);
   auto& slot = histograms_[labels];

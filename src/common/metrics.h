@@ -1,7 +1,9 @@
 #pragma once
-// Process metrics in Prometheus text format. Updates are lock-free on the hot path (atomics);
-// labelled families take a mutex only the first time a label set is seen.
+// Process metrics in Prometheus text format. Updates are lock-free on the hot path (atomics):
+// labelled families take a mutex on every lookup, so requests record through RouteStats, whose
+// handles are looked up once per route and status.
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <deque>
@@ -58,6 +60,25 @@ class LabeledHistograms {
   std::vector<double> bounds_;
   mutable std::mutex mu_;
   std::map<std::string, std::unique_ptr<Histogram>> histograms_;
+};
+
+struct Metrics;
+
+// One route's request counters (by status) and latency, resolved once: recording takes no
+// lock and allocates nothing after the first request of each status. Thread-safe.
+class RouteStats {
+ public:
+  // REQUIRES: `metrics` outlives this.
+  RouteStats(Metrics& metrics, std::string route, std::string method);
+  void Record(unsigned status, double seconds);
+
+ private:
+  Metrics& metrics_;
+  const std::string route_;
+  const std::string method_;
+  Histogram& latency_;
+  // Counter of each status (100..599), looked up in the family the first time it is seen.
+  std::array<std::atomic<std::atomic<uint64_t>*>, 500> by_status_{};
 };
 
 // Every metric the process exports. One instance, created in main and passed by reference.
