@@ -398,6 +398,25 @@ TEST_F(RoomTest, OperatorPausesAdmissionAndLetsAStudentThrough) {
   EXPECT_GT(s[1].attempt_id, 0) << "admission did not resume";
 }
 
+TEST_F(RoomTest, ALetThroughThatCannotStartTheExamLeavesTheStudentFreeToComeBack) {
+  Boot(50, std::chrono::hours(1));  // the exam opens in an hour
+  auto s = LogIn(1, 1);
+  Arrive(s[0]);
+  ASSERT_TRUE(s[0].waited);
+  HttpClient op(server_->port());
+  ASSERT_EQ(op.Login("admin", "admin-demo").status, 200);
+  auto through = op.Post("/api/admin/exams/room-exam/let-through", R"({"login":"student0001"})");
+  EXPECT_EQ(through.status, 409) << through.body;
+  EXPECT_NE(through.error_code(), "") << "a refusal says why";
+  // Not left "admitted" without an attempt: they are simply not in the room any more...
+  auto status = s[0].client->Get("/api/exams/room-exam/waiting-room");
+  EXPECT_EQ(status.status, 404) << status.body;
+  // ...and asking again puts them back before the doors, as anyone.
+  auto again = s[0].client->Post("/api/exams/room-exam/start");
+  ASSERT_EQ(again.status, 202) << again.body;
+  EXPECT_TRUE(again.json().at("waiting").at("before_opening").as_bool());
+}
+
 TEST_F(RoomTest, TheWaitingPageIsToldItsPlaceByEventsUntilAdmitted) {
   Boot(2);
   auto s = LogIn(1, 6);
