@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Part of `make bench`: cross-checks the simulator's client against wrk on one route, compares
 # serving the published paper with nginx serving the same bytes as a static file, and runs the
-# flash-crowd and long-exam-autosave scenarios with the simulator. Prints figures and ratios.
+# flash-crowd, flash-crowd-10k and long-exam-autosave scenarios with the simulator. Prints figures and ratios.
 # Usage: bench/compare.sh BUILD_DIR OUT_FILE
 set -euo pipefail
 build=$1
@@ -11,12 +11,14 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-# Starts a fresh demo server on a free loopback port; sets $port.
+# Starts a fresh demo server on a free loopback port, with $2 demo students (default 2000);
+# sets $port.
 start_server() {
   local dir=$work/server-$1
   mkdir -p "$dir"
-  printf '[server]\nlisten = "127.0.0.1:0"\n[auth]\nargon2_iterations = 1\nargon2_memory_kib = 64\n' > "$dir/c.toml"
-  "$build/pupitre" serve --config "$dir/c.toml" --data-dir "$dir/data" --demo > "$dir/out" 2> "$dir/log" &
+  printf '[server]\nlisten = "127.0.0.1:0"\nmax_connections = 40000\n[auth]\nargon2_iterations = 1\nargon2_memory_kib = 64\n' > "$dir/c.toml"
+  "$build/pupitre" serve --config "$dir/c.toml" --data-dir "$dir/data" --demo \
+    --demo-students "${2:-2000}" > "$dir/out" 2> "$dir/log" &
   pids+=($!)
   for _ in $(seq 200); do grep -q listening "$dir/out" 2>/dev/null && break; sleep 0.1; done
   port=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$dir/out")
@@ -82,8 +84,8 @@ printf '  paper of %s bytes: nginx %10.0f req/s   pupitre %10.0f req/s   ratio %
 kill "$nginx_pid"
 } | tee -a "$out"
 
-for scenario in flash-crowd long-exam-autosave; do
-  start_server "$scenario"
+for scenario in flash-crowd flash-crowd-10k long-exam-autosave; do
+  start_server "$scenario" "$(sed -n 's/^students *= *\([0-9]*\).*/\1/p' "scenarios/$scenario.toml")"
   echo | tee -a "$out"
   echo "== scenario $scenario (pupitre load --scenario scenarios/$scenario.toml)" | tee -a "$out"
   "$build/pupitre" load --scenario "scenarios/$scenario.toml" --target "http://127.0.0.1:$port" --quiet | tee -a "$out" || true
