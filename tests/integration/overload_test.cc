@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <memory>
 #include <cstdio>
 #include <thread>
 #include <vector>
@@ -21,14 +22,26 @@ std::string OverloadConfig() {
          "queue_timeout_ms = 300\n";
 }
 
-TEST(OverloadTest, SavesOfAdmittedStudentsSucceedWhileALoginFloodIsShed) {
+// A server with the overload configuration and the test exam published.
+struct OverloadedServer {
   TempDir dir;
-  ChildServer server(dir.path(), OverloadConfig(), /*demo=*/true);
-  ASSERT_TRUE(server.Start()) << server.log();
-  HttpClient teacher(server.port());
-  ASSERT_EQ(teacher.Login("teacher", "teacher-demo").status, 200);
-  ASSERT_EQ(teacher.Post("/api/exams", TestExamToml()).status, 201);
-  ASSERT_EQ(teacher.Post("/api/exams/test-exam/publish").status, 200);
+  std::unique_ptr<ChildServer> server;
+  std::unique_ptr<HttpClient> teacher;
+  void Start() {
+    server = std::make_unique<ChildServer>(dir.path(), OverloadConfig(), /*demo=*/true);
+    ASSERT_TRUE(server->Start()) << server->log();
+    teacher = std::make_unique<HttpClient>(server->port());
+    ASSERT_EQ(teacher->Login("teacher", "teacher-demo").status, 200);
+    ASSERT_EQ(teacher->Post("/api/exams", TestExamToml()).status, 201);
+    ASSERT_EQ(teacher->Post("/api/exams/test-exam/publish").status, 200);
+  }
+};
+
+TEST(OverloadTest, SavesOfAdmittedStudentsSucceedWhileALoginFloodIsShed) {
+  OverloadedServer o;
+  ASSERT_NO_FATAL_FAILURE(o.Start());
+  ChildServer& server = *o.server;
+  HttpClient& teacher = *o.teacher;
 
   constexpr int kStudents = 6;
   std::vector<std::unique_ptr<HttpClient>> students;
@@ -110,13 +123,10 @@ TEST(OverloadTest, SavesOfAdmittedStudentsSucceedWhileALoginFloodIsShed) {
 }
 
 TEST(OverloadTest, AStudentFloodingTheirOwnAttemptLosesPriorityOthersDoNot) {
-  TempDir dir;
-  ChildServer server(dir.path(), OverloadConfig(), /*demo=*/true);
-  ASSERT_TRUE(server.Start()) << server.log();
-  HttpClient teacher(server.port());
-  ASSERT_EQ(teacher.Login("teacher", "teacher-demo").status, 200);
-  ASSERT_EQ(teacher.Post("/api/exams", TestExamToml()).status, 201);
-  ASSERT_EQ(teacher.Post("/api/exams/test-exam/publish").status, 200);
+  OverloadedServer o;
+  ASSERT_NO_FATAL_FAILURE(o.Start());
+  ChildServer& server = *o.server;
+  HttpClient& teacher = *o.teacher;
   auto begin = [&](int i, int64_t& attempt) {
     auto c = std::make_unique<HttpClient>(server.port());
     EXPECT_EQ(c->Login(StudentLogin(i), "student-demo").status, 200);
