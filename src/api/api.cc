@@ -895,24 +895,36 @@ void Api::Start(const std::shared_ptr<Context>& c) {
   const RoomRef room = RoomOf(**e, c->who->user_id);
   // A ticket from before a restart claims the place it names, so that the rebuilt queue keeps
   // the old order. It must be genuine and the caller's own.
-  int64_t claim = 0;
-  if (auto header = c->req["X-Waiting-Ticket"]; !header.empty()) {
-    auto t = rooms_.Verify(std::string(header));
-    if (!t.ok()) return c->Fail(t.error());
-    if (t->user_id != c->who->user_id || t->exam_id != room.key) {
-      return c->Fail(Error::Forbidden("this waiting-room ticket is not yours"));
-    }
-    if (rooms_.IsClaim(*t)) claim = t->number;
-  }
+  auto ticket = CallersTicket(*c, room);
+  if (!ticket.ok()) return c->Fail(ticket.error());
+  const int64_t claim = *ticket && rooms_.IsClaim(**ticket) ? (*ticket)->number : 0;
   guard::RoomEntry entry = rooms_.Arrive(room.key, room.opens, c->who->user_id, claim);
   if (entry.place.admitted) return StartAttempt(c, exam_id);
+  c->Json(202, {{"waiting", RoomPlaceJson(entry, room)},
+                {"server_now_ms", ToUnixMs(clock_.Now())}});
+}
+
+json::value Api::RoomPlaceJson(const guard::RoomEntry& entry, const RoomRef& room) const {
   const int64_t now_ms = ToUnixMs(clock_.Now());
   json::value place = PlaceJson(entry, now_ms);
   place.as_object()["starts_ms"] = ToUnixMs(room.opens);
   // Past the opening time yet not open: the queue is being rebuilt after a restart.
   place.as_object()["restoring"] = entry.place.before_opening && now_ms >= ToUnixMs(room.opens);
   if (room.wave.index >= 0) place.as_object()["wave"] = room.wave.name;
-  c->Json(202, {{"waiting", std::move(place)}, {"server_now_ms", ToUnixMs(clock_.Now())}});
+  return place;
+}
+
+Result<std::optional<guard::Ticket>> Api::CallersTicket(const Context& c,
+                                                        const RoomRef& room) const {
+  // A ticket, when given, must be genuine and the caller's own, for this room.
+  auto header = c.req["X-Waiting-Ticket"];
+  if (header.empty()) return std::optional<guard::Ticket>();
+  auto t = rooms_.Verify(std::string(header));
+  if (!t.ok()) return t.take_error();
+  if (t->user_id != c.who->user_id || t->exam_id != room.key) {
+    return Error::Forbidden("this waiting-room ticket is not yours");
+  }
+  return std::optional<guard::Ticket>(std::move(*t));
 }
 
 Api::RoomRef Api::RoomOf(const exam::ExamEntry& e, int64_t user_id) const {
@@ -935,15 +947,7 @@ Result<Api::RoomRef> Api::CallersRoom(const Context& c) const {
   auto e = exams_.GetExam(c.caller(), c.param(0));
   if (!e.ok()) return e.take_error();
   RoomRef room = RoomOf(**e, c.who->user_id);
-  // A ticket, when given, must be genuine and the caller's own.
-  auto ticket = c.req["X-Waiting-Ticket"];
-  if (!ticket.empty()) {
-    auto t = rooms_.Verify(std::string(ticket));
-    if (!t.ok()) return t.take_error();
-    if (t->user_id != c.who->user_id || t->exam_id != room.key) {
-      return Error::Forbidden("this waiting-room ticket is not yours");
-    }
-  }
+  if (auto t = CallersTicket(c, room); !t.ok()) return t.take_error();
   return room;
 }
 
@@ -964,12 +968,8 @@ void Api::WaitingRoomStatus(const std::shared_ptr<Context>& c) {
   if (entry->place.admitted) {
     entry->place = guard::Place{false, entry->place.ticket, 1, Millis(0), false};
   }
-  const int64_t now_ms = ToUnixMs(clock_.Now());
-  json::value place = PlaceJson(*entry, now_ms);
-  place.as_object()["starts_ms"] = ToUnixMs(room.opens);
-  place.as_object()["restoring"] = entry->place.before_opening && now_ms >= ToUnixMs(room.opens);
-  if (room.wave.index >= 0) place.as_object()["wave"] = room.wave.name;
-  c->Json(200, {{"waiting", std::move(place)}, {"server_now_ms", ToUnixMs(clock_.Now())}});
+  c->Json(200, {{"waiting", RoomPlaceJson(*entry, room)},
+                {"server_now_ms", ToUnixMs(clock_.Now())}});
 }
 
 void Api::WaitingRoomEvents(const std::shared_ptr<Context>& c) {

@@ -3,10 +3,12 @@
 // the domain services. No SQL and no business rules here. Documented in docs/api.md.
 
 #include <boost/asio/thread_pool.hpp>
+#include <boost/json/value.hpp>
 
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -108,6 +110,10 @@ class Api {
   RoomRef RoomOf(const exam::ExamEntry& e, int64_t user_id) const;
   // The caller's room for the exam of the route, checking any X-Waiting-Ticket they sent.
   Result<RoomRef> CallersRoom(const Context& c) const;
+  // The ticket sent in X-Waiting-Ticket, if any; kForbidden if forged or not the caller's.
+  Result<std::optional<guard::Ticket>> CallersTicket(const Context& c, const RoomRef& room) const;
+  // A place as the waiting page reads it: with the room's opening, wave, and "restoring".
+  boost::json::value RoomPlaceJson(const guard::RoomEntry& entry, const RoomRef& room) const;
   void GetAttempt(const std::shared_ptr<Context>& c);
   void SaveAnswer(const std::shared_ptr<Context>& c);
   void Submit(const std::shared_ptr<Context>& c);

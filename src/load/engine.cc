@@ -332,7 +332,7 @@ class Run {
     int64_t seq = 0;
     bool reloaded = plan.reload_at < 0;
     bool lost = plan.network_loss_at < 0;
-    std::vector<std::pair<Steady::time_point, std::pair<std::string, std::string>>> offline;
+    std::vector<std::pair<std::string, std::string>> offline;  // (target, body) kept by the page
     int answered = 0;
     next += std::chrono::duration_cast<Steady::duration>(std::chrono::duration<double>(Exp(think)));
     while (next < submit_at) {
@@ -376,22 +376,12 @@ class Run {
         if (!lost && s_at >= plan.network_loss_at &&
             s_at < plan.network_loss_at + plan.network_loss_for) {
           // Offline: the page keeps the answer and sends it when the network is back.
-          offline.push_back({when, {target, body}});
+          offline.emplace_back(target, body);
           continue;
         }
         if (!lost && !offline.empty()) {
           lost = true;
-          for (auto& [w, tb] : offline) {
-            auto t0 = Steady::now();
-            Reply rr = co_await Call(c, bhttp::verb::put, tb.first, token, tb.second);
-            if (rr.status == 200) {
-              Latency("resend", t0, Steady::now());
-              Acked(attempt, tb.first, tb.second);
-            } else {
-              Error(Steady::now(), fmt::format("resend: {}", rr.status));
-            }
-          }
-          offline.clear();
+          co_await ResendKept(c, token, attempt, offline);
           measured_from = std::max(measured_from, Steady::now());
         }
         Reply rs = co_await Call(c, bhttp::verb::put, target, token, body);
@@ -405,16 +395,7 @@ class Run {
     }
     co_await SleepUntil(submit_at);
     // Back online before the end: what the page kept is sent before submitting.
-    for (auto& [w, tb] : offline) {
-      auto t0 = Steady::now();
-      Reply rr = co_await Call(c, bhttp::verb::put, tb.first, token, tb.second);
-      if (rr.status == 200) {
-        Latency("resend", t0, Steady::now());
-        Acked(attempt, tb.first, tb.second);
-      } else {
-        Error(Steady::now(), fmt::format("resend: {}", rr.status));
-      }
-    }
+    co_await ResendKept(c, token, attempt, offline);
     r = co_await Call(c, bhttp::verb::post, fmt::format("/api/attempts/{}/submit", attempt), token);
     if (r.status == 200) {
       Latency("submit", submit_at, Steady::now());
@@ -423,6 +404,22 @@ class Run {
       Error(Steady::now(), fmt::format("submit: {}", r.status));
     }
     finish();
+  }
+
+  // Sends what the page kept while offline, oldest first (as its journal does), and forgets it.
+  asio::awaitable<void> ResendKept(Conn& c, const std::string& token, int64_t attempt,
+                                   std::vector<std::pair<std::string, std::string>>& kept) {
+    for (const auto& [target, body] : kept) {
+      auto t0 = Steady::now();
+      Reply rr = co_await Call(c, bhttp::verb::put, target, token, body);
+      if (rr.status == 200) {
+        Latency("resend", t0, Steady::now());
+        Acked(attempt, target, body);
+      } else {
+        Error(Steady::now(), fmt::format("resend: {}", rr.status));
+      }
+    }
+    kept.clear();
   }
 
   void Acked(int64_t attempt, const std::string& target, const std::string& body) {
