@@ -14,6 +14,7 @@ unsigned HttpStatusOf(ErrorCode code) {
     case ErrorCode::kTooLarge: return 413;
     case ErrorCode::kInvalid: return 422;
     case ErrorCode::kDeadlinePassed: return 409;
+    case ErrorCode::kRateLimited: return 429;
     case ErrorCode::kUnavailable: return 503;
     case ErrorCode::kInternal: return 500;
   }
@@ -30,6 +31,7 @@ const char* CodeNameOf(ErrorCode code) {
     case ErrorCode::kTooLarge: return "too_large";
     case ErrorCode::kInvalid: return "invalid";
     case ErrorCode::kDeadlinePassed: return "deadline_passed";
+    case ErrorCode::kRateLimited: return "rate_limited";
     case ErrorCode::kUnavailable: return "unavailable";
     case ErrorCode::kInternal: return "internal";
   }

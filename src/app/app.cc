@@ -1,7 +1,6 @@
 #include "app/app.h"
 
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -19,6 +18,8 @@
 #include <thread>
 
 #include "api/web_assets.h"
+#include "common/scheduler.h"
+#include "room/admissions.h"
 
 namespace pupitre {
 
@@ -237,9 +238,10 @@ int Serve(const Config& config, int demo_students) {
                   s.error().message);
     return 1;
   }
+  room::Admissions admissions(rooms, n.exams(), n.accounts(), clock);
   api::RoomFeed feed(rooms, n.exams(), clock);
-  api::Api api(config, n.accounts(), n.exams(), guard, rooms, feed, n.metrics(), n.workers(),
-               clock);
+  api::Api api(config, n.accounts(), n.exams(), guard, admissions, feed, n.metrics(),
+               n.workers(), clock);
   http::ServerOptions opts;
   const std::string& listen = config.server.listen;
   size_t colon = listen.rfind(':');
@@ -257,7 +259,7 @@ int Serve(const Config& config, int demo_students) {
       [&api](http::Request&& r, const http::RequestInfo& i, http::Responder resp) {
         api.Handle(std::move(r), i, std::move(resp));
       },
-      [&api](const http::RequestHeader& h) { return api.BodyLimit(h); }, n.metrics());
+      [&api](const http::RequestHeader& h) { return api.OnHeader(h); }, n.metrics());
   if (auto s = server.Start(); !s.ok()) {
     spdlog::error("{}", s.error().message);
     return 1;
@@ -273,72 +275,42 @@ int Serve(const Config& config, int demo_students) {
     spdlog::info("signal {}: shutting down", sig);
     control.stop();
   });
-  boost::asio::steady_timer sweep(control);
-  std::function<void()> arm = [&] {
-    sweep.expires_after(std::chrono::milliseconds(config.exam.autosubmit_interval_ms));
-    sweep.async_wait([&](const boost::system::error_code& ec) {
-      if (ec) return;
-      if (int k = n.exams().AutoSubmitDue(); k > 0) spdlog::info("auto-submitted {} attempts", k);
-      arm();
-    });
-  };
-  arm();
-  // Every minute, expired sessions are forgotten (memory and store stay bounded).
-  boost::asio::steady_timer purge(control);
-  std::function<void()> arm_purge = [&] {
-    purge.expires_after(std::chrono::minutes(1));
-    purge.async_wait([&](const boost::system::error_code& ec) {
-      if (ec) return;
-      if (size_t k = n.accounts().PurgeExpired(); k > 0) {
-        spdlog::info("forgot {} expired sessions", k);
-      }
-      arm_purge();
-    });
-  };
-  arm_purge();
-  // Every 100 ms: waiters past the queue timeout are refused even when no traffic moves the
-  // queues, and the waiting rooms admit at their rate.
-  boost::asio::steady_timer guard_sweep(control);
-  uint64_t sweeps = 0;
+  Scheduler every(control);
+  every.Every("autosubmit", Millis(config.exam.autosubmit_interval_ms), [&] {
+    if (int k = n.exams().AutoSubmitDue(); k > 0) spdlog::info("auto-submitted {} attempts", k);
+  });
+  // Expired sessions are forgotten (memory and store stay bounded).
+  every.Every("session_purge", std::chrono::minutes(1), [&] {
+    if (size_t k = n.accounts().PurgeExpired(); k > 0) {
+      spdlog::info("forgot {} expired sessions", k);
+    }
+  });
+  // Waiters past the queue timeout are refused even when no traffic moves the queues; the
+  // waiting rooms admit at their rate; the feeds push what changed.
+  every.Every("admission", Millis(100), [&] {
+    guard.Sweep();
+    admissions.AdmitDue();
+    feed.Publish();
+    api.PublishLive();
+    // Kept while a rebuild is under way too: a second crash before the students are back
+    // must rebuild again.
+    queue_marker.Set(rooms.Totals().waiting > 0 || clock.Now() < rooms_restored_by);
+  });
+  // The admission rate follows what the platform absorbs.
   uint64_t last_refused = 0;
-  std::function<void()> arm_guard = [&] {
-    guard_sweep.expires_after(std::chrono::milliseconds(100));
-    guard_sweep.async_wait([&](const boost::system::error_code& ec) {
-      if (ec) return;
-      guard.Sweep();
-      // Admit waiting students: each one's exam clock starts now.
-      for (const auto& [room_key, user_id] : rooms.Tick()) {
-        n.exams().Start(exam::Caller{user_id, false}, guard::ExamOfRoom(room_key),
-                        [&rooms, room_key = room_key, user_id = user_id](
-                            Result<exam::AttemptView> r) {
-                          if (r.ok()) return;
-                          spdlog::warn("admitting user {} from room {} failed: {}", user_id,
-                                       room_key, r.error().message);
-                          rooms.Unadmit(room_key, user_id);
-                        });
-      }
-      feed.Publish();
-      api.PublishLive();
-      // Kept while a rebuild is under way too: a second crash before the students are back
-      // must rebuild again.
-      queue_marker.Set(rooms.Totals().waiting > 0 || clock.Now() < rooms_restored_by);
-      // Once a second, the admission rate follows what the platform absorbs.
-      if (++sweeps % 10 == 0) {
-        const guard::Stats g = guard.stats();
-        const bool overloaded = guard::Saturated(g, last_refused, config.guard.tolerance);
-        if (overloaded) {
-          spdlog::info("admission slowed: refused {} since {} latency {:.2f} ms (long {:.2f})",
-                       g.rejected() - last_refused, g.rejected(), g.short_latency_ms,
-                       g.long_latency_ms);
-        }
-        last_refused = g.rejected();
-        rooms.Adapt(overloaded);
-      }
-      arm_guard();
-    });
-  };
-  arm_guard();
+  every.Every("admission_rate", std::chrono::seconds(1), [&] {
+    const guard::Stats g = guard.stats();
+    const bool overloaded = guard::Saturated(g, last_refused, config.guard.tolerance);
+    if (overloaded) {
+      spdlog::info("admission slowed: refused {} since {} latency {:.2f} ms (long {:.2f})",
+                   g.rejected() - last_refused, g.rejected(), g.short_latency_ms,
+                   g.long_latency_ms);
+    }
+    last_refused = g.rejected();
+    rooms.Adapt(overloaded);
+  });
   control.run();
+  every.Stop();
 
   api.SetReady(false);
   server.Stop(config.server.shutdown_grace_ms);

@@ -20,6 +20,7 @@ enum class ErrorCode {
   kTooLarge,         // body over the route's limit (413)
   kInvalid,          // well-formed but fails validation (422)
   kDeadlinePassed,   // the attempt's time is over (409 with its own code)
+  kRateLimited,      // too many requests from this client (429, with Retry-After)
   kUnavailable,      // temporarily cannot serve (503)
   kInternal,         // a bug or a broken store (500)
 };
@@ -48,6 +49,7 @@ struct Error {
   static Error DeadlinePassed(std::string m) {
     return {ErrorCode::kDeadlinePassed, std::move(m), {}};
   }
+  static Error RateLimited(std::string m) { return {ErrorCode::kRateLimited, std::move(m), {}}; }
   static Error Unavailable(std::string m) { return {ErrorCode::kUnavailable, std::move(m), {}}; }
   static Error Internal(std::string m) { return {ErrorCode::kInternal, std::move(m), {}}; }
 };

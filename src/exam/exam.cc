@@ -203,6 +203,27 @@ Score GradeAttempt(const AttemptState& state, const ExamSpec& spec) {
   return score;
 }
 
+std::vector<std::optional<double>> PointsPerQuestion(const AttemptState& state,
+                                                     const ExamSpec& spec) {
+  std::vector<std::optional<double>> out;
+  out.reserve(spec.questions.size());
+  for (const Question& q : spec.questions) {
+    auto it = state.answers.find(q.id);
+    if (q.type == QuestionType::kEssay) {
+      auto m = state.manual_points.find(q.id);
+      out.push_back(m == state.manual_points.end() ? std::nullopt
+                                                    : std::optional<double>(m->second));
+    } else if (it != state.answers.end()) {
+      std::error_code ec;
+      boost::json::value answer = boost::json::parse(it->second.value_json, ec);
+      out.push_back(ec ? std::nullopt : std::optional<double>(GradeAnswer(q, answer).value_or(0.0)));
+    } else {
+      out.push_back(0.0);
+    }
+  }
+  return out;
+}
+
 WaveAssignment WaveFor(const ExamSpec& spec, std::string_view login,
                        std::string_view display_name, int64_t rank, int64_t enrolled) {
   WaveAssignment out;

@@ -171,4 +171,9 @@ struct Score {
 // Grades an attempt from its answers and any manual grades.
 Score GradeAttempt(const AttemptState& state, const ExamSpec& spec);
 
+// Each question's points, in the spec's order: an unanswered question 0, an essay its manual
+// grade (nothing until graded).
+std::vector<std::optional<double>> PointsPerQuestion(const AttemptState& state,
+                                                     const ExamSpec& spec);
+
 }  // namespace pupitre::exam

@@ -70,7 +70,7 @@ class ConnectionSet {
 
 }  // namespace
 
-class Connection : public std::enable_shared_from_this<Connection> {
+class Connection final : public ResponseSink, public std::enable_shared_from_this<Connection> {
  public:
   friend class EventStream;
   Connection(Server& server, tcp::socket socket, ConnectionSet& set)
@@ -156,7 +156,20 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
   }
 
-  asio::any_io_executor executor() { return stream_.get_executor(); }
+  asio::any_io_executor executor() override { return stream_.get_executor(); }
+
+  // ResponseSink: from any thread, onto the loop.
+  void SendResponse(Response&& response) override {
+    asio::post(executor(), [c = shared_from_this(), r = std::move(response)]() mutable {
+      c->Send(std::move(r));
+    });
+  }
+  std::shared_ptr<EventStream> OpenEventStream(Response&& header) override {
+    asio::post(executor(), [c = shared_from_this(), h = std::move(header)]() mutable {
+      c->StartStream(std::move(h));
+    });
+    return std::make_shared<EventStream>(weak_from_this());
+  }
 
  private:
   void ReadHeader() {
@@ -175,7 +188,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void OnHeader(beast::error_code ec) {
     idle_ = false;
     if (ec) return OnReadError(ec);
-    uint64_t limit = server_.body_limit_(parser_->get().base());
+    const HeaderDecision decision = server_.on_header_(parser_->get().base());
+    const uint64_t limit = decision.body_limit;
+    info_.route = decision.route;
     parser_->body_limit(limit);
     auto length = parser_->content_length();
     if (length && *length > limit) return OnReadError(bhttp::error::body_limit);
@@ -275,20 +290,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
   asio::steady_timer heartbeat_{stream_.get_executor()};
 };
 
-void Responder::Send(Response&& response) const {
-  asio::post(conn_->executor(), [c = conn_, r = std::move(response)]() mutable {
-    c->Send(std::move(r));
-  });
-}
-
-asio::any_io_executor Responder::executor() const { return conn_->executor(); }
-
-std::shared_ptr<EventStream> Responder::OpenStream(Response&& header) const {
-  asio::post(conn_->executor(), [c = conn_, h = std::move(header)]() mutable {
-    c->StartStream(std::move(h));
-  });
-  return std::make_shared<EventStream>(conn_);
-}
 
 bool EventStream::Push(std::string_view event, std::string_view data) const {
   auto c = conn_.lock();
@@ -314,10 +315,10 @@ ConnectionSet& Connections() {
 }
 }  // namespace
 
-Server::Server(ServerOptions options, Handler handler, BodyLimit body_limit, Metrics& metrics)
+Server::Server(ServerOptions options, Handler handler, HeaderHook on_header, Metrics& metrics)
     : options_(std::move(options)),
       handler_(std::move(handler)),
-      body_limit_(std::move(body_limit)),
+      on_header_(std::move(on_header)),
       metrics_(metrics) {
   assert(options_.threads >= 1);
   for (int i = 0; i < options_.threads; ++i) {

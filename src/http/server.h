@@ -47,29 +47,51 @@ class EventStream {
   std::weak_ptr<Connection> conn_;
 };
 
+// Where a request's answer goes: its connection, or a test's recorder. Thread-safe.
+class ResponseSink {
+ public:
+  virtual ~ResponseSink() = default;
+  // Sends the response (from any thread; it is written on the connection's loop).
+  virtual void SendResponse(Response&& response) = 0;
+  // Answers with `header` (its body is ignored) and keeps the connection open for events.
+  virtual std::shared_ptr<EventStream> OpenEventStream(Response&& header) = 0;
+  // The executor of the connection's event loop, for work that must run there.
+  virtual boost::asio::any_io_executor executor() = 0;
+};
+
 class Responder {
  public:
-  explicit Responder(std::shared_ptr<Connection> c) : conn_(std::move(c)) {}
-  void Send(Response&& response) const;
+  explicit Responder(std::shared_ptr<ResponseSink> sink) : sink_(std::move(sink)) {}
+  void Send(Response&& response) const { sink_->SendResponse(std::move(response)); }
   // Answers with `header` (its body is ignored) and keeps the connection open for events.
-  std::shared_ptr<EventStream> OpenStream(Response&& header) const;
+  std::shared_ptr<EventStream> OpenStream(Response&& header) const {
+    return sink_->OpenEventStream(std::move(header));
+  }
   // The executor of the connection's event loop, for work that must run there.
-  boost::asio::any_io_executor executor() const;
+  boost::asio::any_io_executor executor() const { return sink_->executor(); }
 
  private:
-  std::shared_ptr<Connection> conn_;
+  std::shared_ptr<ResponseSink> sink_;
 };
 
 struct RequestInfo {
-  std::string remote_ip;
+  std::string remote_ip;  // the socket's peer (a proxy's, when behind one)
+  // What the application's HeaderHook chose for this request (its route), or -1. Opaque here.
+  int32_t route = -1;
 };
 
 // Handles one complete request. Called on an event-loop thread; must not block it: long work
 // goes to a worker pool, and the Responder answers from there.
 using Handler = std::function<void(Request&& request, const RequestInfo& info, Responder)>;
 
-// The largest body accepted for a request, decided from its header (per-route limits).
-using BodyLimit = std::function<uint64_t(const RequestHeader& header)>;
+// What the application decides from a request's header, before its body is read: the largest
+// body it accepts (per-route limits) and an opaque tag handed back in RequestInfo::route, so
+// that a request is routed once.
+struct HeaderDecision {
+  uint64_t body_limit = 0;
+  int32_t route = -1;
+};
+using HeaderHook = std::function<HeaderDecision(const RequestHeader& header)>;
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
@@ -86,7 +108,7 @@ struct ServerOptions {
 class Server {
  public:
   // REQUIRES: `metrics` outlives the server.
-  Server(ServerOptions options, Handler handler, BodyLimit body_limit, Metrics& metrics);
+  Server(ServerOptions options, Handler handler, HeaderHook on_header, Metrics& metrics);
   ~Server();
 
   // Binds and starts the event loops. Fails if the address cannot be bound.
@@ -108,7 +130,7 @@ class Server {
 
   ServerOptions options_;
   Handler handler_;
-  BodyLimit body_limit_;
+  HeaderHook on_header_;
   Metrics& metrics_;
   std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
   std::vector<std::thread> threads_;

@@ -28,7 +28,7 @@ class StreamServer {
           stream->Push("last", "done");
           stream->Close();
         },
-        [](const RequestHeader&) { return uint64_t{1024}; }, metrics_);
+        [](const RequestHeader&) { return HeaderDecision{1024, -1}; }, metrics_);
     EXPECT_TRUE(server_->Start().ok());
   }
   ~StreamServer() { server_->Stop(1000); }

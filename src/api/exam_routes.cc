@@ -1,0 +1,221 @@
+// Exams: the lists and pages of students and teachers, the teachers' imports, settings,
+// publication, extra time, live view, attempts, results and the paper.
+
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "api/json_io.h"
+#include "api/services.h"
+#include "api/views.h"
+#include "exam/results_csv.h"
+
+namespace pupitre::api {
+
+namespace bhttp = boost::beast::http;
+namespace json = boost::json;
+using bhttp::verb;
+
+namespace {
+
+// A student's own start (their wave's) on an exam's JSON.
+void AddMyStart(Services& s, const ContextPtr& c, const exam::ExamEntry& e, json::object& o) {
+  if (c->caller().is_teacher) return;
+  const room::RoomRef room = s.admissions.RoomOf(e, c->who->user_id);
+  o["my_start_ms"] = ToUnixMs(room.opens);
+  if (room.wave.index >= 0) o["my_wave"] = room.wave.name;
+}
+
+// Answers with the exam once `done` is called with it (from the writer's thread).
+std::function<void(Result<std::shared_ptr<const exam::ExamEntry>>)> AnswerExam(
+    const ContextPtr& c, unsigned status = 200) {
+  return [c, status](Result<std::shared_ptr<const exam::ExamEntry>> r) {
+    c->Later([c, r = std::move(r), status] {
+      if (!r.ok()) return c->Fail(r.error());
+      c->Json(status, {{"exam", ExamJson(**r)}});
+    });
+  };
+}
+
+void ListExams(Services& s, const ContextPtr& c) {
+  json::array out;
+  for (const auto& e : s.exams.ExamsFor(c->caller())) {
+    json::object o = ExamJson(*e);
+    json::value attempt = nullptr;
+    if (auto id = s.exams.AttemptIdOf(e->spec->id, c->who->user_id)) {
+      auto v = s.exams.GetAttempt(c->caller(), *id);
+      if (v.ok()) {
+        attempt = json::object{{"id", v->state.id},
+                               {"status", StatusName(v->state.status)},
+                               {"deadline_ms", v->state.deadline_ms}};
+      }
+    }
+    o["attempt"] = std::move(attempt);
+    AddMyStart(s, c, *e, o);
+    out.push_back(std::move(o));
+  }
+  c->Json(200, {{"exams", std::move(out)}, {"server_now_ms", ToUnixMs(s.clock.Now())}});
+}
+
+void ImportExam(Services& s, const ContextPtr& c) {
+  s.exams.Import(c->caller(), c->req.body(), AnswerExam(c, 201));
+}
+
+void GetExam(Services& s, const ContextPtr& c) {
+  auto e = s.exams.GetExam(c->caller(), c->param(0));
+  if (!e.ok()) return c->Fail(e.error());
+  json::object o = ExamJson(**e);
+  o["extra_time_ms"] = s.exams.ExtraTimeOf(c->param(0), c->who->user_id).count();
+  if (auto id = s.exams.AttemptIdOf(c->param(0), c->who->user_id)) o["attempt_id"] = *id;
+  AddMyStart(s, c, **e, o);
+  c->Json(200, {{"exam", std::move(o)}, {"server_now_ms", ToUnixMs(s.clock.Now())}});
+}
+
+void Publish(Services& s, const ContextPtr& c) {
+  s.exams.Publish(c->caller(), c->param(0), AnswerExam(c));
+}
+
+void Settings(Services& s, const ContextPtr& c) {
+  auto body = ParseObject(c->req.body());
+  if (!body.ok()) return c->Fail(body.error());
+  exam::SettingsChange change;
+  for (auto [key, field] : {std::pair{"opens_ms", &change.opens_ms},
+                            std::pair{"closes_ms", &change.closes_ms}}) {
+    if (!body->contains(key)) continue;
+    auto v = GetInt(*body, key);
+    if (!v.ok()) return c->Fail(v.error());
+    *field = *v;
+  }
+  if (body->contains("duration_minutes")) {
+    auto v = GetInt(*body, "duration_minutes");
+    if (!v.ok()) return c->Fail(v.error());
+    if (*v < 1 || *v > 527040) {
+      return c->Fail(Error::Invalid("'duration_minutes' must be from 1 to 527040"));
+    }
+    change.duration_ms = *v * 60'000;
+  }
+  if (auto* v = body->if_contains("one_per_page")) {
+    if (!v->is_bool()) return c->Fail(Error::BadRequest("'one_per_page' must be true or false"));
+    change.one_per_page = v->as_bool();
+  }
+  s.exams.UpdateSettings(c->caller(), c->param(0), change, AnswerExam(c));
+}
+
+void ExtraTime(Services& s, const ContextPtr& c) {
+  auto body = ParseObject(c->req.body());
+  if (!body.ok()) return c->Fail(body.error());
+  auto login = GetString(*body, "login");
+  auto minutes = GetInt(*body, "minutes");
+  if (!login.ok()) return c->Fail(login.error());
+  if (!minutes.ok()) return c->Fail(minutes.error());
+  auto user = s.accounts.FindByLogin(*login);
+  if (!user) return c->Fail(Error::NotFound(fmt::format("no user '{}'", *login)));
+  s.exams.SetExtraTime(c->caller(), c->param(0), user->id, std::chrono::minutes(*minutes),
+                       [c, m = *minutes](Status st) {
+                         c->Later([c, st, m] {
+                           if (!st.ok()) return c->Fail(st.error());
+                           c->Json(200, {{"extra_time_minutes", m}});
+                         });
+                       });
+}
+
+void Release(Services& s, const ContextPtr& c) {
+  s.exams.ReleaseResults(c->caller(), c->param(0), [c](Status st) {
+    c->Later([c, st] {
+      if (!st.ok()) return c->Fail(st.error());
+      c->Json(200, {{"results_released", true}});
+    });
+  });
+}
+
+void Live(Services& s, const ContextPtr& c) {
+  auto body = s.live_feed.LiveJson(c->caller(), c->param(0));
+  if (!body.ok()) return c->Fail(body.error());
+  c->Send(http::MakeJsonResponse(c->req, 200, *body));
+}
+
+void LiveEvents(Services& s, const ContextPtr& c) {
+  auto live = s.exams.Live(c->caller(), c->param(0));
+  if (!live.ok()) return c->Fail(live.error());
+  s.live_feed.Subscribe(c->param(0), c->caller(), c->OpenStream());
+}
+
+void ExamAttempts(Services& s, const ContextPtr& c) {
+  auto all = s.exams.AttemptsOf(c->caller(), c->param(0));
+  if (!all.ok()) return c->Fail(all.error());
+  const int64_t now = ToUnixMs(s.clock.Now());
+  json::array out;
+  for (const auto& v : *all) {
+    json::object o = AttemptJson(v, true, now);
+    if (auto u = s.accounts.FindById(v.state.user_id)) o["login"] = u->login;
+    out.push_back(std::move(o));
+  }
+  c->Json(200, {{"attempts", std::move(out)}});
+}
+
+void ResultsCsv(Services& s, const ContextPtr& c) {
+  auto e = s.exams.GetExam(c->caller(), c->param(0));
+  if (!e.ok()) return c->Fail(e.error());
+  auto all = s.exams.AttemptsOf(c->caller(), c->param(0));
+  if (!all.ok()) return c->Fail(all.error());
+  const auto& spec = *(*e)->spec;
+  http::Response res{bhttp::status::ok, c->req.version()};
+  res.set(bhttp::field::content_type, "text/csv; charset=utf-8");
+  res.set(bhttp::field::content_disposition,
+          fmt::format("attachment; filename=\"{}-results.csv\"", spec.id));
+  res.set(bhttp::field::cache_control, "no-store");
+  res.keep_alive(c->req.keep_alive());
+  res.body() = exam::ResultsCsv(spec, *all, [&s](int64_t user_id) {
+    std::optional<exam::Person> p;
+    if (auto u = s.accounts.FindById(user_id)) p = exam::Person{u->login, u->display_name};
+    return p;
+  });
+  c->Send(std::move(res));
+}
+
+void Paper(Services& s, const ContextPtr& c) {
+  auto e = s.exams.PaperFor(c->caller(), c->param(0));
+  if (!e.ok()) return c->Fail(e.error());
+  const auto& entry = **e;
+  const bool fresh = c->req[bhttp::field::if_none_match] == entry.etag;
+  http::Response res{fresh ? bhttp::status::not_modified : bhttp::status::ok, c->req.version()};
+  if (!fresh) res.set(bhttp::field::content_type, "application/json");
+  res.set(bhttp::field::etag, entry.etag);
+  res.set(bhttp::field::cache_control, "private, no-cache");
+  res.keep_alive(c->req.keep_alive());
+  if (!fresh) res.body() = *entry.paper_json;
+  c->Send(std::move(res));
+}
+
+}  // namespace
+
+void RegisterExamRoutes(Router& router, Services& s) {
+  using A = Admission;
+  router.Add({verb::get, "/api/exams", "exams", Access::kUser, A::kInteractive,
+              Bind(s, ListExams)});
+  router.Add({verb::post, "/api/exams", "exam_import", Access::kTeacher, A::kInteractive,
+              Bind(s, ImportExam), Body::kUpload});
+  router.Add({verb::get, "/api/exams/*", "exam", Access::kUser, A::kInteractive,
+              Bind(s, GetExam)});
+  router.Add({verb::post, "/api/exams/*/publish", "exam_publish", Access::kTeacher,
+              A::kInteractive, Bind(s, Publish)});
+  router.Add({verb::put, "/api/exams/*/settings", "exam_settings", Access::kTeacher,
+              A::kInteractive, Bind(s, Settings)});
+  router.Add({verb::get, "/api/exams/*/live/events", "exam_live_events", Access::kTeacher,
+              A::kInteractive, Bind(s, LiveEvents)});
+  router.Add({verb::put, "/api/exams/*/extra-time", "exam_extra_time", Access::kTeacher,
+              A::kInteractive, Bind(s, ExtraTime)});
+  router.Add({verb::post, "/api/exams/*/release", "exam_release", Access::kTeacher,
+              A::kInteractive, Bind(s, Release)});
+  router.Add({verb::get, "/api/exams/*/live", "exam_live", Access::kTeacher, A::kInteractive,
+              Bind(s, Live)});
+  router.Add({verb::get, "/api/exams/*/attempts", "exam_attempts", Access::kTeacher,
+              A::kInteractive, Bind(s, ExamAttempts)});
+  router.Add({verb::get, "/api/exams/*/results.csv", "exam_results", Access::kTeacher,
+              A::kInteractive, Bind(s, ResultsCsv)});
+  // The paper is what a student needs right after starting: it shares the start's class.
+  router.Add({verb::get, "/api/exams/*/paper", "paper", Access::kUser, A::kPaper,
+              Bind(s, Paper)});
+}
+
+}  // namespace pupitre::api

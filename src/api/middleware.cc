@@ -1,0 +1,154 @@
+#include "api/middleware.h"
+
+#include <boost/beast/http/field.hpp>
+
+#include <charconv>
+
+#include "api/errors.h"
+#include "api/json_io.h"
+
+namespace pupitre::api {
+
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+std::string_view CookieValue(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    size_t semi = header.find(';');
+    std::string_view part = header.substr(0, semi);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    if (part.size() > name.size() && part.substr(0, name.size()) == name &&
+        part[name.size()] == '=') {
+      return part.substr(name.size() + 1);
+    }
+    if (semi == std::string_view::npos) break;
+    header.remove_prefix(semi + 1);
+  }
+  return {};
+}
+
+}  // namespace
+
+Middleware::Middleware(auth::Accounts& accounts, exam::ExamService& exams,
+                       guard::AdmissionController& guard, Metrics& metrics,
+                       const ClientAddress& address, RateLimiter& limiter)
+    : accounts_(accounts),
+      exams_(exams),
+      guard_(guard),
+      metrics_(metrics),
+      address_(address),
+      limiter_(limiter),
+      critical_in_flight_(new std::atomic<int32_t>[kCriticalStripes]()) {}
+
+void Middleware::Run(const Route& route, const ContextPtr& c) {
+  c->client_ip = address_.Of(c->req, c->info);                       // 1
+  if (route.access != Access::kPublic && !Authenticate(route, *c)) return;  // 2-4
+  if (route.admission == Admission::kExempt) return route.fn(c);
+  if (auto wait = limiter_.Check(*c, route)) {                           // 5
+    auto res = http::MakeJsonResponse(
+        c->req, 429, ErrorBody(Error::RateLimited("too many requests; slow down")));
+    res.set(bhttp::field::retry_after,
+            std::to_string(std::max<int64_t>(1, (wait->count() + 999) / 1000)));
+    return c->Send(std::move(res));
+  }
+  Admit(route, c);                                                       // 6
+}
+
+bool Middleware::Authenticate(const Route& route, Context& c) const {
+  std::string_view token;
+  auto authorization = c.req[bhttp::field::authorization];
+  if (authorization.size() > 7 && authorization.substr(0, 7) == "Bearer ") {
+    token = authorization.substr(7);
+  } else {
+    token = CookieValue(c.req[bhttp::field::cookie], kSessionCookie);
+    c.by_cookie = !token.empty();
+  }
+  c.who = accounts_.Authenticate(std::string(token));
+  if (!c.who) {
+    c.Fail(Error::Unauthenticated("log in first"));
+    return false;
+  }
+  const bool safe = c.req.method() == bhttp::verb::get || c.req.method() == bhttp::verb::head;
+  if (c.by_cookie && !safe &&
+      !auth::ConstantTimeEquals(c.req["X-CSRF-Token"], c.who->csrf_token)) {
+    c.Fail(Error::Forbidden("missing or wrong X-CSRF-Token header"));
+    return false;
+  }
+  const auth::Role role = c.who->role;
+  const char* refusal = nullptr;
+  if (route.access == Access::kTeacher && role == auth::Role::kStudent) {
+    refusal = "this is for teachers";
+  } else if (route.access == Access::kStudent && role != auth::Role::kStudent) {
+    refusal = "this is for students";
+  } else if (route.access == Access::kAdmin && role != auth::Role::kAdmin) {
+    refusal = "this is for operators";
+  }
+  if (refusal) {
+    c.Fail(Error::Forbidden(refusal));
+    return false;
+  }
+  return true;
+}
+
+guard::Priority Middleware::Classify(const Route& route, const Context& c) const {
+  switch (route.admission) {
+    case Admission::kCritical: {
+      // Only the owner of an attempt in progress gets the class that is never refused:
+      // made-up attempt ids do not buy priority.
+      auto id = ParseId(c.param(0));
+      if (c.who && id && exams_.HasAttemptInProgress(c.who->user_id, *id)) {
+        return guard::Priority::kCritical;
+      }
+      return guard::Priority::kInteractive;
+    }
+    case Admission::kPaper: {
+      if (c.who) {
+        auto id = exams_.AttemptIdOf(c.param(0), c.who->user_id);
+        if (id && exams_.HasAttemptInProgress(c.who->user_id, *id)) {
+          return guard::Priority::kCritical;
+        }
+      }
+      return guard::Priority::kExamStart;
+    }
+    case Admission::kExamStart: return guard::Priority::kExamStart;
+    case Admission::kStatus: return guard::Priority::kStatus;
+    case Admission::kLogin: return guard::Priority::kLogin;
+    case Admission::kBackground: return guard::Priority::kBackground;
+    case Admission::kInteractive:
+    case Admission::kExempt: break;
+  }
+  return guard::Priority::kInteractive;
+}
+
+void Middleware::Admit(const Route& route, const ContextPtr& c) {
+  guard::Priority priority = Classify(route, *c);
+  if (priority == guard::Priority::kCritical) {
+    std::atomic<int32_t>& mine = CriticalSlot(c->who->user_id);
+    if (mine.fetch_add(1, std::memory_order_relaxed) >= kCriticalPerUser) {
+      mine.fetch_sub(1, std::memory_order_relaxed);
+      metrics_.critical_downgraded.fetch_add(1, std::memory_order_relaxed);
+      priority = guard::Priority::kInteractive;
+    } else {
+      c->critical = &mine;
+    }
+  }
+  const RouteFn* fn = &route.fn;  // routes live as long as the router
+  guard_.Submit(
+      priority,
+      [this, c, fn] {
+        // May run on another connection's thread (a slot freed there): go back to ours.
+        c->Here([this, c, fn] {
+          c->guard = &guard_;
+          c->admitted_at = c->clock.Monotonic();
+          (*fn)(c);
+        });
+      },
+      [c](Millis retry_after) {
+        c->Later([c, retry_after] {
+          c->Unavailable(retry_after, "the server is busy; please retry shortly");
+        });
+      });
+}
+
+}  // namespace pupitre::api

@@ -1,0 +1,93 @@
+#pragma once
+// What every request goes through between the router and its handler, in this fixed order
+// (Middleware::Run):
+//
+//   1. client address   who is on the other end (the peer; a trusted proxy's client: seam)
+//   2. authenticate     the session from `Authorization: Bearer` or the cookie (401)
+//   3. CSRF             a cookie-authenticated state change must carry X-CSRF-Token (403)
+//   4. access rule      the route's Access against the user's role (403)
+//   5. rate limits      per address / account (seam: RateLimiter; 429 with Retry-After)
+//   6. guard admission  the route's priority class; run now, queue, or refuse (503)
+//
+// Public routes skip 2 to 4. Exempt routes (health probes, metrics) skip 5 and 6.
+// Thread: Run is called on the request's event loop; the handler runs there too.
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "api/context.h"
+#include "api/router.h"
+#include "auth/accounts.h"
+#include "common/metrics.h"
+#include "exam/exam_service.h"
+#include "guard/admission.h"
+
+namespace pupitre::api {
+
+// Step 1: the address a request comes from, as rate limits and logs see it.
+class ClientAddress {
+ public:
+  virtual ~ClientAddress() = default;
+  virtual std::string Of(const http::Request& req, const http::RequestInfo& info) const = 0;
+};
+
+// The socket's peer. (Behind a proxy, a resolver that trusts PROXY v2 or X-Forwarded-For from
+// configured addresses only takes this place.)
+class PeerAddress final : public ClientAddress {
+ public:
+  std::string Of(const http::Request&, const http::RequestInfo& info) const override {
+    return info.remote_ip;
+  }
+};
+
+// Step 5: whether a request may go on now. Thread-safe.
+class RateLimiter {
+ public:
+  virtual ~RateLimiter() = default;
+  // Nothing if the request may go on; otherwise how long the client should wait.
+  virtual std::optional<Millis> Check(const Context& c, const Route& route) = 0;
+};
+
+// Lets everything through.
+class NoRateLimit final : public RateLimiter {
+ public:
+  std::optional<Millis> Check(const Context&, const Route&) override { return std::nullopt; }
+};
+
+class Middleware {
+ public:
+  // REQUIRES: every argument outlives this.
+  Middleware(auth::Accounts& accounts, exam::ExamService& exams,
+             guard::AdmissionController& guard, Metrics& metrics, const ClientAddress& address,
+             RateLimiter& limiter);
+
+  // Runs the steps above for `route`, then its handler; or answers the request itself.
+  void Run(const Route& route, const ContextPtr& c);
+
+  // Step 6's decision: the guard class of a request.
+  guard::Priority Classify(const Route& route, const Context& c) const;
+
+ private:
+  bool Authenticate(const Route& route, Context& c) const;  // steps 2-4; false once answered
+  void Admit(const Route& route, const ContextPtr& c);       // step 6
+
+  auth::Accounts& accounts_;
+  exam::ExamService& exams_;
+  guard::AdmissionController& guard_;
+  Metrics& metrics_;
+  const ClientAddress& address_;
+  RateLimiter& limiter_;
+  // Critical requests in flight per user (striped by user id): a page has one or two; past
+  // kCriticalPerUser, a user's requests lose the critical class (they are queued and may be
+  // refused like any other), so a script flooding its own attempt cannot bypass the guard.
+  static constexpr int32_t kCriticalPerUser = 8;
+  static constexpr size_t kCriticalStripes = 1 << 16;
+  std::unique_ptr<std::atomic<int32_t>[]> critical_in_flight_;
+  std::atomic<int32_t>& CriticalSlot(int64_t user_id) const {
+    return critical_in_flight_[static_cast<uint64_t>(user_id) % kCriticalStripes];
+  }
+};
+
+}  // namespace pupitre::api

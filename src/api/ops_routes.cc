@@ -1,0 +1,99 @@
+// Operations: liveness, readiness and the Prometheus metrics. Exempt from the guard: they
+// answer even when everything else is refused.
+
+#include <boost/beast/http.hpp>
+#include <fmt/format.h>
+
+#include "api/services.h"
+
+namespace pupitre::api {
+
+namespace bhttp = boost::beast::http;
+using bhttp::verb;
+
+namespace {
+
+// The guard's and the waiting rooms' figures, appended to the process metrics.
+std::string GuardMetricsText(const Services& s) {
+  const guard::Stats g = s.guard.stats();
+  const auto& o = s.config.guard;
+  std::string body = fmt::format(
+      "# HELP pupitre_guard_limit Requests allowed in flight (adaptive).\n"
+      "# TYPE pupitre_guard_limit gauge\npupitre_guard_limit {}\n"
+      "# HELP pupitre_guard_in_flight Admitted requests not yet answered.\n"
+      "# TYPE pupitre_guard_in_flight gauge\npupitre_guard_in_flight {}\n"
+      "# HELP pupitre_guard_latency_ms Latency the limit adapts to: last window and long term.\n"
+      "# TYPE pupitre_guard_latency_ms gauge\n"
+      "pupitre_guard_latency_ms{{window=\"short\"}} {}\n"
+      "pupitre_guard_latency_ms{{window=\"long\"}} {}\n"
+      "# HELP pupitre_guard_bounds The guard's configured bounds: limit range, queue sizes, queue "
+      "timeout.\n"
+      "# TYPE pupitre_guard_bounds gauge\n"
+      "pupitre_guard_bounds{{bound=\"min_limit\"}} {}\n"
+      "pupitre_guard_bounds{{bound=\"max_limit\"}} {}\n"
+      "pupitre_guard_bounds{{bound=\"queue_capacity_per_class\"}} {}\n"
+      "pupitre_guard_bounds{{bound=\"queue_capacity_total\"}} {}\n"
+      "pupitre_guard_bounds{{bound=\"queue_timeout_ms\"}} {}\n",
+      g.limit, g.in_flight, g.short_latency_ms, g.long_latency_ms, o.min_limit, o.max_limit,
+      o.queue_capacity, o.total_queue_capacity, o.queue_timeout_ms);
+  auto per_class = [&](std::string_view metric, std::string_view labels, const auto& values) {
+    for (size_t k = 0; k < guard::kPriorityCount; ++k) {
+      body += fmt::format("{}{{class=\"{}\"{}}} {}\n", metric,
+                          guard::PriorityName(static_cast<guard::Priority>(k)), labels,
+                          values[k]);
+    }
+  };
+  body += "# HELP pupitre_guard_queued Requests waiting, by priority class.\n"
+          "# TYPE pupitre_guard_queued gauge\n";
+  per_class("pupitre_guard_queued", "", g.queued);
+  body += "# HELP pupitre_guard_admitted_total Requests admitted, by class.\n"
+          "# TYPE pupitre_guard_admitted_total counter\n";
+  per_class("pupitre_guard_admitted_total", "", g.admitted);
+  body += "# HELP pupitre_guard_rejected_total Requests refused (503), by class and reason.\n"
+          "# TYPE pupitre_guard_rejected_total counter\n";
+  for (size_t k = 0; k < guard::kPriorityCount; ++k) {
+    auto name = guard::PriorityName(static_cast<guard::Priority>(k));
+    body += fmt::format("pupitre_guard_rejected_total{{class=\"{}\",reason=\"queue_full\"}} {}\n",
+                        name, g.rejected_full[k]);
+    body += fmt::format("pupitre_guard_rejected_total{{class=\"{}\",reason=\"timeout\"}} {}\n",
+                        name, g.rejected_timeout[k]);
+    body += fmt::format("pupitre_guard_rejected_total{{class=\"{}\",reason=\"shed\"}} {}\n",
+                        name, g.rejected_shed[k]);
+  }
+  const guard::RoomStatus rooms = s.admissions.rooms().Totals();
+  body += fmt::format(
+      "# HELP pupitre_waiting_room_waiting Students waiting to start an exam.\n"
+      "# TYPE pupitre_waiting_room_waiting gauge\npupitre_waiting_room_waiting {}\n"
+      "# HELP pupitre_waiting_room_admitted Students admitted through waiting rooms.\n"
+      "# TYPE pupitre_waiting_room_admitted gauge\npupitre_waiting_room_admitted {}\n"
+      "# HELP pupitre_waiting_room_rate Admissions per second, summed over open rooms.\n"
+      "# TYPE pupitre_waiting_room_rate gauge\npupitre_waiting_room_rate {}\n"
+      "# HELP pupitre_sessions Live sessions (bounded per user; expired ones are forgotten).\n"
+      "# TYPE pupitre_sessions gauge\npupitre_sessions {}\n",
+      rooms.waiting, rooms.admitted, rooms.rate, s.accounts.session_count());
+  return body;
+}
+
+}  // namespace
+
+void RegisterOpsRoutes(Router& router, Services& s) {
+  using A = Admission;
+  router.Add({verb::get, "/healthz", "healthz", Access::kPublic, A::kExempt,
+              [](const ContextPtr& c) { c->Json(200, {{"status", "ok"}}); }});
+  router.Add({verb::get, "/readyz", "readyz", Access::kPublic, A::kExempt,
+              [&s](const ContextPtr& c) {
+                if (!s.ready.load()) return c->Fail(Error::Unavailable("not ready"));
+                c->Json(200, {{"status", "ready"}});
+              }});
+  router.Add({verb::get, "/metrics", "metrics", Access::kPublic, A::kExempt,
+              [&s](const ContextPtr& c) {
+                http::Response res{bhttp::status::ok, c->req.version()};
+                res.set(bhttp::field::content_type, "text/plain; version=0.0.4");
+                res.set(bhttp::field::cache_control, "no-store");
+                res.keep_alive(c->req.keep_alive());
+                res.body() = s.metrics.Render() + GuardMetricsText(s);
+                c->Send(std::move(res));
+              }});
+}
+
+}  // namespace pupitre::api

@@ -1,0 +1,179 @@
+// Starting an exam through its waiting room, the waiting page's place and event stream, and
+// the operator's admission controls (pause, rate cap, let-through, window). The rules live in
+// room::Admissions; this file only translates.
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+
+#include "api/json_io.h"
+#include "api/services.h"
+#include "api/views.h"
+
+namespace pupitre::api {
+
+namespace bhttp = boost::beast::http;
+namespace json = boost::json;
+using bhttp::verb;
+
+namespace {
+
+// A place as the waiting page reads it: with the room's opening, wave, and "restoring".
+json::value RoomPlaceJson(Services& s, const guard::RoomEntry& entry, const room::RoomRef& room) {
+  const int64_t now_ms = ToUnixMs(s.clock.Now());
+  json::value place = json::parse(PlaceJsonText(entry, now_ms));
+  place.as_object()["starts_ms"] = ToUnixMs(room.opens);
+  // Past the opening time yet not open: the queue is being rebuilt after a restart.
+  place.as_object()["restoring"] = entry.place.before_opening && now_ms >= ToUnixMs(room.opens);
+  if (room.wave.index >= 0) place.as_object()["wave"] = room.wave.name;
+  return place;
+}
+
+void StartAttempt(Services& s, const ContextPtr& c) {
+  s.exams.Start(c->caller(), c->param(0), [&s, c](Result<exam::AttemptView> r) {
+    c->Later([&s, c, r = std::move(r)] {
+      if (!r.ok()) return c->Fail(r.error());
+      c->Json(200, {{"attempt", AttemptJson(*r, false, ToUnixMs(s.clock.Now()))}});
+    });
+  });
+}
+
+void Start(Services& s, const ContextPtr& c) {
+  auto arrival = s.admissions.Arrive(c->caller(), c->param(0), c->waiting_ticket());
+  if (!arrival.ok()) return c->Fail(arrival.error());
+  if (arrival->admitted) return StartAttempt(s, c);
+  c->Json(202, {{"waiting", RoomPlaceJson(s, arrival->entry, arrival->room)},
+                {"server_now_ms", ToUnixMs(s.clock.Now())}});
+}
+
+void WaitingRoomStatus(Services& s, const ContextPtr& c) {
+  auto st = s.admissions.StandingOf(c->caller(), c->param(0), c->waiting_ticket());
+  if (!st.ok()) return c->Fail(st.error());
+  if (st->attempt_id) {
+    json::object o{{"admitted", true}, {"attempt_id", *st->attempt_id}};
+    return c->Json(200, {{"waiting", std::move(o)}, {"server_now_ms", ToUnixMs(s.clock.Now())}});
+  }
+  if (!st->entry) return c->Fail(Error::NotFound("you are not in this exam's waiting room"));
+  guard::RoomEntry entry = *st->entry;
+  // Admitted, the attempt being created: answered as a place at the front, until it exists.
+  if (entry.place.admitted) entry.place = guard::Place{false, entry.place.ticket, 1, Millis(0), false};
+  c->Json(200, {{"waiting", RoomPlaceJson(s, entry, st->room)},
+                {"server_now_ms", ToUnixMs(s.clock.Now())}});
+}
+
+void WaitingRoomEvents(Services& s, const ContextPtr& c) {
+  auto st = s.admissions.StandingOf(c->caller(), c->param(0), c->waiting_ticket());
+  if (!st.ok()) return c->Fail(st.error());
+  if (!st->attempt_id && !st->entry) {
+    return c->Fail(Error::NotFound("you are not in this exam's waiting room"));
+  }
+  s.room_feed.Subscribe(st->room.key, c->who->user_id, c->OpenStream());
+}
+
+void ListAdmission(Services& s, const ContextPtr& c) {
+  json::array rooms;
+  for (const std::string& exam_id : s.admissions.rooms().ExamIds()) {
+    auto st = s.admissions.rooms().StatusOf(exam_id);
+    if (!st) continue;
+    json::object o{{"exam_id", exam_id},     {"paused", st->paused},
+                   {"rate", st->rate},       {"max_rate", st->max_rate},
+                   {"waiting", st->waiting}, {"admitted", st->admitted}};
+    if (auto e = s.exams.GetExam(c->caller(), exam_id); e.ok()) o["title"] = (*e)->spec->title;
+    rooms.push_back(std::move(o));
+  }
+  c->Json(200, {{"rooms", std::move(rooms)}});
+}
+
+void GetAdmission(Services& s, const ContextPtr& c) {
+  auto e = s.exams.GetExam(c->caller(), c->param(0));
+  if (!e.ok()) return c->Fail(e.error());
+  // Nobody arrived and nothing set: what the first room will start with.
+  const guard::RoomStatus st = s.admissions.rooms().StatusOf(c->param(0)).value_or(
+      guard::RoomStatus{false, s.config.waiting_room.initial_rate,
+                        s.config.waiting_room.max_rate, 0, 0});
+  c->Json(200, {{"paused", st.paused}, {"rate", st.rate}, {"max_rate", st.max_rate},
+                {"waiting", st.waiting}, {"admitted", st.admitted}});
+}
+
+void SetAdmission(Services& s, const ContextPtr& c) {
+  auto body = ParseObject(c->req.body());
+  if (!body.ok()) return c->Fail(body.error());
+  const std::string& exam_id = c->param(0);
+  if (auto e = s.exams.GetExam(c->caller(), exam_id); !e.ok()) return c->Fail(e.error());
+  // Everything is checked before anything is applied.
+  const auto* p = body->if_contains("paused");
+  if (p && !p->is_bool()) return c->Fail(Error::BadRequest("'paused' must be true or false"));
+  const auto* m = body->if_contains("max_rate");
+  if (m && (!m->is_number() || m->to_number<double>() <= 0)) {
+    return c->Fail(Error::BadRequest("'max_rate' must be a positive number"));
+  }
+  if (p) {
+    if (auto st = s.admissions.rooms().SetPaused(exam_id, p->as_bool()); !st.ok()) {
+      return c->Fail(st.error());
+    }
+  }
+  if (m) {
+    if (auto st = s.admissions.rooms().SetMaxRate(exam_id, m->to_number<double>()); !st.ok()) {
+      return c->Fail(st.error());
+    }
+  }
+  GetAdmission(s, c);
+}
+
+void ExtendWindow(Services& s, const ContextPtr& c) {
+  auto body = ParseObject(c->req.body());
+  if (!body.ok()) return c->Fail(body.error());
+  auto closes = GetInt(*body, "closes_ms");
+  if (!closes.ok()) return c->Fail(closes.error());
+  // Writes the new close and deadlines and waits for them: not on the event loop.
+  boost::asio::post(s.workers, [&s, c, closes = *closes] {
+    s.exams.ExtendWindow(c->param(0), closes, [&s, c](Result<int> r) {
+      c->Later([&s, c, r = std::move(r)] {
+        if (!r.ok()) return c->Fail(r.error());
+        auto e = s.exams.GetExam(c->caller(), c->param(0));
+        if (!e.ok()) return c->Fail(e.error());
+        c->Json(200, {{"exam", ExamJson(**e)}, {"attempts_extended", *r}});
+      });
+    });
+  });
+}
+
+void LetThrough(Services& s, const ContextPtr& c) {
+  auto body = ParseObject(c->req.body());
+  if (!body.ok()) return c->Fail(body.error());
+  auto login = GetString(*body, "login");
+  if (!login.ok()) return c->Fail(login.error());
+  auto user = s.accounts.FindByLogin(*login);
+  if (!user) return c->Fail(Error::NotFound("no user '" + *login + "'"));
+  s.admissions.LetThrough(c->caller(), c->param(0), user->id, [c](Result<exam::AttemptView> r) {
+    c->Later([c, r = std::move(r)] {
+      if (!r.ok()) return c->Fail(r.error());
+      c->Json(200, {{"admitted", true}, {"attempt_id", r->state.id}});
+    });
+  });
+}
+
+}  // namespace
+
+void RegisterRoomRoutes(Router& router, Services& s) {
+  using A = Admission;
+  router.Add({verb::post, "/api/exams/*/start", "start", Access::kStudent, A::kExamStart,
+              Bind(s, Start)});
+  router.Add({verb::get, "/api/exams/*/waiting-room", "waiting_room", Access::kStudent,
+              A::kStatus, Bind(s, WaitingRoomStatus)});
+  router.Add({verb::get, "/api/exams/*/waiting-room/events", "waiting_room_events",
+              Access::kStudent, A::kStatus, Bind(s, WaitingRoomEvents)});
+  // The operator's controls of admission answer even under overload (status class).
+  router.Add({verb::get, "/api/admin/admission", "admission_all", Access::kAdmin, A::kStatus,
+              Bind(s, ListAdmission)});
+  router.Add({verb::get, "/api/admin/exams/*/admission", "admission", Access::kAdmin,
+              A::kStatus, Bind(s, GetAdmission)});
+  router.Add({verb::put, "/api/admin/exams/*/admission", "admission_set", Access::kAdmin,
+              A::kStatus, Bind(s, SetAdmission)});
+  router.Add({verb::put, "/api/admin/exams/*/window", "window", Access::kAdmin,
+              A::kInteractive, Bind(s, ExtendWindow)});
+  router.Add({verb::post, "/api/admin/exams/*/let-through", "let_through", Access::kAdmin,
+              A::kStatus, Bind(s, LetThrough)});
+}
+
+}  // namespace pupitre::api

@@ -1,0 +1,52 @@
+#pragma once
+// What the route files reach: the domain services and the process's shared pieces. Built once
+// by Api; every route block receives it by reference.
+
+#include <boost/asio/thread_pool.hpp>
+
+#include <atomic>
+
+#include "api/live_feed.h"
+#include "api/room_feed.h"
+#include "api/router.h"
+#include "api/static_files.h"
+#include "auth/accounts.h"
+#include "common/clock.h"
+#include "common/metrics.h"
+#include "config/config.h"
+#include "exam/exam_service.h"
+#include "guard/admission.h"
+#include "room/admissions.h"
+
+namespace pupitre::api {
+
+struct Services {
+  const Config& config;
+  auth::Accounts& accounts;
+  exam::ExamService& exams;
+  guard::AdmissionController& guard;
+  room::Admissions& admissions;
+  RoomFeed& room_feed;
+  LiveFeed& live_feed;
+  const StaticFiles& files;
+  Metrics& metrics;
+  boost::asio::thread_pool& workers;  // blocking work: hashing, waits for durability
+  const Clock& clock;
+  const std::atomic<bool>& ready;     // /readyz
+};
+
+// A route's handler as the route files write it: a function of the services and the request.
+using RouteHandler = void (*)(Services& s, const ContextPtr& c);
+inline RouteFn Bind(Services& s, RouteHandler f) {
+  return [&s, f](const ContextPtr& c) { f(s, c); };
+}
+
+// The route blocks, one per domain (each in its own *_routes.cc file).
+void RegisterOpsRoutes(Router& router, Services& s);      // health, readiness, metrics
+void RegisterPageRoutes(Router& router, Services& s);     // the web interface's files
+void RegisterAccountRoutes(Router& router, Services& s);  // login, logout, me, courses
+void RegisterExamRoutes(Router& router, Services& s);     // exams: teachers' and students' views
+void RegisterRoomRoutes(Router& router, Services& s);     // starting, waiting rooms, admission
+void RegisterAttemptRoutes(Router& router, Services& s);  // an attempt: read, save, submit, grade
+
+}  // namespace pupitre::api

@@ -1,0 +1,66 @@
+#include "exam/results_csv.h"
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+#include <fmt/format.h>
+
+namespace pupitre::exam {
+
+namespace {
+
+const char* StatusText(AttemptStatus s) {
+  return s == AttemptStatus::kSubmitted ? "submitted" : "in_progress";
+}
+
+// As the API writes numbers: whole ones as integers.
+std::string PointsText(double d) {
+  if (d == static_cast<double>(static_cast<int64_t>(d)) && d > -1e15 && d < 1e15) {
+    return std::to_string(static_cast<int64_t>(d));
+  }
+  return boost::json::serialize(boost::json::value(d));
+}
+
+}  // namespace
+
+std::string CsvField(std::string_view s) {
+  const bool formula = !s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@');
+  const bool quote = formula || s.find_first_of(",\"\n\r") != std::string_view::npos;
+  if (!quote) return std::string(s);
+  std::string out = "\"";
+  if (formula) out += '\'';
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string ResultsCsv(const ExamSpec& spec, const std::vector<AttemptView>& attempts,
+                       const std::function<std::optional<Person>(int64_t user_id)>& person) {
+  std::string csv = "login,name,attempt_id,status,started_ms,submitted_ms,auto_submitted,points,"
+                    "max_points,ungraded_essays";
+  for (const auto& q : spec.questions) csv += "," + CsvField("points_" + q.id);
+  for (const auto& q : spec.questions) csv += "," + CsvField("answer_" + q.id);
+  csv += "\n";
+  for (const auto& v : attempts) {
+    const std::optional<Person> who = person(v.state.user_id);
+    const Score score = GradeAttempt(v.state, spec);
+    csv += fmt::format("{},{},{},{},{},{},{},{},{},{}", CsvField(who ? who->login : ""),
+                       CsvField(who ? who->name : ""), v.state.id, StatusText(v.state.status),
+                       v.state.started_ms, v.state.submitted_ms, v.state.auto_submitted ? 1 : 0,
+                       score.total(), score.max_points, score.ungraded_essays);
+    for (const std::optional<double>& p : PointsPerQuestion(v.state, spec)) {
+      csv += ",";
+      if (p) csv += PointsText(*p);
+    }
+    for (const auto& q : spec.questions) {
+      auto it = v.state.answers.find(q.id);
+      csv += ",";
+      if (it != v.state.answers.end()) csv += CsvField(it->second.value_json);
+    }
+    csv += "\n";
+  }
+  return csv;
+}
+
+}  // namespace pupitre::exam

@@ -1,0 +1,31 @@
+#pragma once
+// An exam's results as a spreadsheet: one row per attempt, with each question's points and
+// answer. Formulas are neutralised in every text cell (see CsvField).
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "exam/exam_service.h"
+
+namespace pupitre::exam {
+
+// Who took an attempt, as the spreadsheet names them.
+struct Person {
+  std::string login;
+  std::string name;
+};
+
+// The CSV text (header line, then one line per attempt, in the given order). `person` names a
+// user id (nothing: an unknown user, written with empty names).
+// REQUIRES: every attempt is of `spec`'s exam. Pure: no I/O, no clock.
+std::string ResultsCsv(const ExamSpec& spec, const std::vector<AttemptView>& attempts,
+                       const std::function<std::optional<Person>(int64_t user_id)>& person);
+
+// One CSV cell: quoted when needed; a leading = + - @ is made inert with a quote.
+std::string CsvField(std::string_view s);
+
+}  // namespace pupitre::exam
