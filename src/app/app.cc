@@ -20,6 +20,7 @@
 #include "api/web_assets.h"
 #include "common/scheduler.h"
 #include "room/admissions.h"
+#include "store/sqlite/sqlite_store.h"
 
 namespace pupitre {
 

@@ -66,11 +66,26 @@ std::vector<std::string> ExamService::Load(const store::Snapshot& snapshot) {
   }
   for (const auto& x : snapshot.extra_times) extra_ms_[{x.exam_id, x.user_id}] = x.extra_ms;
   int64_t in_progress = 0;
-  for (const auto& a : snapshot.attempts) {
-    by_user_[{a.exam_id, a.user_id}] = a.id;
-    next_attempt_id_ = std::max(next_attempt_id_, a.id + 1);
+  for (const store::AttemptRecord& r : snapshot.attempts) {
+    by_user_[{r.exam_id, r.user_id}] = r.id;
+    next_attempt_id_ = std::max(next_attempt_id_, r.id + 1);
+    AttemptState a;
+    a.id = r.id;
+    a.exam_id = r.exam_id;
+    a.user_id = r.user_id;
+    a.seed = r.seed;
+    a.started_ms = r.started_ms;
+    a.deadline_ms = r.deadline_ms;
+    a.status = r.status == store::AttemptStatus::kSubmitted ? AttemptStatus::kSubmitted
+                                                            : AttemptStatus::kInProgress;
+    a.submitted_ms = r.submitted_ms;
+    a.auto_submitted = r.auto_submitted;
+    for (const auto& [qid, ans] : r.answers) {
+      a.answers[qid] = SavedAnswer{ans.seq, ans.value_json, ans.saved_at_ms};
+    }
+    a.manual_points = r.manual_points;
     if (a.status == AttemptStatus::kInProgress) ++in_progress;
-    ShardOf(a.id).attempts[a.id] = a;
+    ShardOf(a.id).attempts[a.id] = std::move(a);
   }
   metrics_.attempts_in_progress.store(in_progress);
   return warnings;

@@ -1,12 +1,13 @@
 #pragma once
-// What the store keeps. Plain structs shared by the domain and every store backend.
+// What the store keeps: plain records, owned here and read by every backend. The domain turns
+// them into its own types when it loads (the store knows nothing of exams' rules).
 
 #include <cstdint>
 #include <string>
 #include <variant>
 #include <vector>
 
-#include "exam/exam.h"
+#include <map>
 
 namespace pupitre::store {
 
@@ -52,6 +53,29 @@ struct ExtraTimeRecord {
   int64_t extra_ms = 0;
 };
 
+enum class AttemptStatus { kInProgress, kSubmitted };
+
+struct AnswerRecord {
+  int64_t seq = 0;         // the client's sequence number: the higher wins
+  std::string value_json;  // the answer as compact JSON text
+  int64_t saved_at_ms = 0;
+};
+
+// An attempt with its answers and the teacher's grades of its essays.
+struct AttemptRecord {
+  int64_t id = 0;
+  std::string exam_id;
+  int64_t user_id = 0;
+  uint64_t seed = 0;
+  int64_t started_ms = 0;
+  int64_t deadline_ms = 0;
+  AttemptStatus status = AttemptStatus::kInProgress;
+  int64_t submitted_ms = 0;
+  bool auto_submitted = false;
+  std::map<std::string, AnswerRecord> answers;   // by question id
+  std::map<std::string, double> manual_points;   // by question id
+};
+
 // Everything, as loaded at start-up.
 struct Snapshot {
   std::vector<UserRecord> users;
@@ -60,7 +84,7 @@ struct Snapshot {
   std::vector<EnrolmentRecord> enrolments;
   std::vector<ExamRecord> exams;
   std::vector<ExtraTimeRecord> extra_times;
-  std::vector<exam::AttemptState> attempts;  // with their answers and manual grades
+  std::vector<AttemptRecord> attempts;
 };
 
 // The writes, one struct each. Every write is idempotent when replayed.

@@ -27,10 +27,4 @@ class Backend {
   virtual Result<std::optional<UserRecord>> FindUserByLogin(const std::string& login) = 0;
 };
 
-// How many schema migrations this program knows (PRAGMA user_version of an up-to-date store).
-int LatestSchemaVersion();
-
-// Opens (creating if needed) the SQLite store in `data_dir` and migrates its schema.
-Result<std::unique_ptr<Backend>> OpenSqlite(const std::string& data_dir);
-
 }  // namespace pupitre::store

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "testkit/child_server.h"
-#include "store/store.h"
+#include "store/sqlite/sqlite_store.h"
 
 namespace pupitre::store {
 namespace {
@@ -104,14 +104,14 @@ TEST_F(SqliteStoreTest, EveryOpTypeSurvivesAReopen) {
   EXPECT_EQ(s.extra_times[0].extra_ms, 600'000);
 
   ASSERT_EQ(s.attempts.size(), 1u);
-  const exam::AttemptState& a = s.attempts[0];
+  const store::AttemptRecord& a = s.attempts[0];
   EXPECT_EQ(a.id, 7);
   EXPECT_EQ(a.exam_id, "geo-final");
   EXPECT_EQ(a.user_id, 1);
   EXPECT_EQ(a.seed, kBigSeed);
   EXPECT_EQ(a.started_ms, 10'000);
   EXPECT_EQ(a.deadline_ms, 1'810'000);
-  EXPECT_EQ(a.status, exam::AttemptStatus::kSubmitted);
+  EXPECT_EQ(a.status, store::AttemptStatus::kSubmitted);
   EXPECT_EQ(a.submitted_ms, 20'000);
   EXPECT_FALSE(a.auto_submitted);
   ASSERT_EQ(a.answers.size(), 2u);
@@ -155,7 +155,7 @@ TEST_F(SqliteStoreTest, OlderSaveDoesNotOverwriteANewerOne) {
   auto s = b->LoadAll();
   ASSERT_TRUE(s.ok()) << s.error().message;
   ASSERT_EQ(s->attempts.size(), 1u);
-  const exam::SavedAnswer& held = s->attempts[0].answers.at("q");
+  const store::AnswerRecord& held = s->attempts[0].answers.at("q");
   EXPECT_EQ(held.seq, 5);
   EXPECT_EQ(held.value_json, "\"five\"") << "an older or equal seq must not overwrite";
   EXPECT_EQ(held.saved_at_ms, 500);
@@ -186,7 +186,7 @@ TEST_F(SqliteStoreTest, SecondSubmitKeepsTheFirstSubmissionTime) {
   auto s = b->LoadAll();
   ASSERT_TRUE(s.ok());
   ASSERT_EQ(s->attempts.size(), 1u);
-  EXPECT_EQ(s->attempts[0].status, exam::AttemptStatus::kSubmitted);
+  EXPECT_EQ(s->attempts[0].status, store::AttemptStatus::kSubmitted);
   EXPECT_EQ(s->attempts[0].submitted_ms, 50);
   EXPECT_FALSE(s->attempts[0].auto_submitted) << "the second submit must change nothing";
 }

@@ -11,7 +11,7 @@
 
 #include "common/clock.h"
 #include "common/metrics.h"
-#include "store/store.h"
+#include "store/sqlite/sqlite_store.h"
 #include "store/writer.h"
 #include "testkit/child_server.h"
 

@@ -15,7 +15,7 @@
 #include <mutex>
 #include <string>
 
-#include "store/store.h"
+#include "store/sqlite/sqlite_store.h"
 #include "testkit/child_server.h"
 
 namespace pupitre::exam {

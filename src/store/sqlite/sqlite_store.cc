@@ -7,7 +7,7 @@
 #include <map>
 #include <mutex>
 
-#include "store/store.h"
+#include "store/sqlite/sqlite_store.h"
 
 namespace pupitre::store {
 namespace {
@@ -363,15 +363,15 @@ Result<Snapshot> SqliteBackend::LoadAll() {
         "SELECT id, exam_id, user_id, seed, started_ms, deadline_ms, submitted, submitted_ms, "
         "auto_submitted FROM attempts ORDER BY id",
         [&](sqlite3_stmt* q) {
-          exam::AttemptState a;
+          AttemptRecord a;
           a.id = sqlite3_column_int64(q, 0);
           a.exam_id = Text(q, 1);
           a.user_id = sqlite3_column_int64(q, 2);
           a.seed = static_cast<uint64_t>(sqlite3_column_int64(q, 3));
           a.started_ms = sqlite3_column_int64(q, 4);
           a.deadline_ms = sqlite3_column_int64(q, 5);
-          a.status = sqlite3_column_int(q, 6) ? exam::AttemptStatus::kSubmitted
-                                              : exam::AttemptStatus::kInProgress;
+          a.status = sqlite3_column_int(q, 6) ? AttemptStatus::kSubmitted
+                                              : AttemptStatus::kInProgress;
           a.submitted_ms = sqlite3_column_int64(q, 7);
           a.auto_submitted = sqlite3_column_int(q, 8) != 0;
           attempt_index[a.id] = s.attempts.size();
@@ -383,7 +383,7 @@ Result<Snapshot> SqliteBackend::LoadAll() {
                [&](sqlite3_stmt* q) {
                  auto it = attempt_index.find(sqlite3_column_int64(q, 0));
                  if (it == attempt_index.end()) return;
-                 s.attempts[it->second].answers[Text(q, 1)] = exam::SavedAnswer{
+                 s.attempts[it->second].answers[Text(q, 1)] = AnswerRecord{
                      sqlite3_column_int64(q, 2), Text(q, 3), sqlite3_column_int64(q, 4)};
                });
   }
