@@ -1,10 +1,12 @@
 # The two commands a newcomer needs: `make run` and `make test`. Everything else is a helper.
 BUILD_DIR ?= build
+# The same program built by clang-14 with -Wthread-safety -Werror: the lock annotations checked.
+TSA_DIR ?= build-clang
 JOBS ?= $(shell nproc)
 PORT ?= 8080
 DATA_DIR ?= $(CURDIR)/var/demo
 
-.PHONY: all deps build run test unit integration fault browser bench soak screenshots clean format
+.PHONY: all deps build thread-safety run test unit integration fault browser bench soak screenshots clean format
 
 all: build
 
@@ -17,10 +19,17 @@ $(BUILD_DIR)/build.ninja: CMakeLists.txt
 build: deps $(BUILD_DIR)/build.ninja
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
+$(TSA_DIR)/build.ninja: CMakeLists.txt
+	cmake -S . -B $(TSA_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++-14 \
+	  -DPUPITRE_THREAD_SAFETY=ON
+
+thread-safety: deps $(TSA_DIR)/build.ninja
+	cmake --build $(TSA_DIR) -j $(JOBS) --target pupitre
+
 run: build
 	$(BUILD_DIR)/pupitre serve --data-dir $(DATA_DIR) --demo --listen 127.0.0.1:$(PORT)
 
-test: build
+test: build thread-safety
 	cd $(BUILD_DIR) && ctest --output-on-failure --timeout 600 -j $(JOBS)
 
 unit integration fault browser: build
@@ -34,7 +43,7 @@ soak: build
 	bash bench/soak.sh $(BUILD_DIR)
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(TSA_DIR)
 
 format:
 	find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i

@@ -30,7 +30,7 @@ int Cores() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock& clock) {
   if (auto s = auth::InitCrypto(); !s.ok()) return s.take_error();
-  std::unique_ptr<Node> n(new Node(config, clock));
+  std::unique_ptr<Node> n(new Node(config));
   auto backend = store::OpenSqlite(config.store.data_dir);
   if (!backend.ok()) return backend.take_error();
   n->backend_ = std::move(*backend);
@@ -200,19 +200,8 @@ int Serve(const Config& config, int demo_students) {
     }
   }
 
-  guard::Options guard_options;
-  guard_options.initial_limit = config.guard.initial_limit;
-  guard_options.min_limit = config.guard.min_limit;
-  guard_options.max_limit = config.guard.max_limit;
-  guard_options.queue_capacity = config.guard.queue_capacity;
-  guard_options.total_queue_capacity = config.guard.total_queue_capacity;
-  guard_options.queue_timeout = Millis(config.guard.queue_timeout_ms);
-  guard_options.tolerance = config.guard.tolerance;
-  guard::AdmissionController guard(guard_options, clock);
-  guard::WaitingRoomOptions room_options;
-  room_options.rate = config.waiting_room.initial_rate;
-  room_options.max_rate = config.waiting_room.max_rate;
-  room_options.min_rate = config.waiting_room.min_rate;
+  guard::AdmissionController guard(config.guard, clock);
+  guard::WaitingRoomOptions room_options = config.waiting_room;
   auto ticket_key = LoadOrCreateTicketKey(config.store.data_dir);
   if (!ticket_key.ok()) {
     spdlog::error("{}", ticket_key.error().message);
@@ -243,18 +232,7 @@ int Serve(const Config& config, int demo_students) {
   api::RoomFeed feed(rooms, n.exams(), clock);
   api::Api api(config, n.accounts(), n.exams(), guard, admissions, feed, n.metrics(),
                n.workers(), clock);
-  http::ServerOptions opts;
-  const std::string& listen = config.server.listen;
-  size_t colon = listen.rfind(':');
-  opts.host = listen.substr(0, colon);
-  if (opts.host.size() > 2 && opts.host.front() == '[') opts.host = opts.host.substr(1, opts.host.size() - 2);
-  opts.port = static_cast<uint16_t>(std::stoi(listen.substr(colon + 1)));
-  opts.threads = config.server.threads > 0 ? config.server.threads : Cores();
-  opts.max_header_bytes = static_cast<uint32_t>(config.server.max_header_bytes);
-  opts.read_timeout_ms = config.server.read_timeout_ms;
-  opts.idle_timeout_ms = config.server.idle_timeout_ms;
-  opts.write_timeout_ms = config.server.write_timeout_ms;
-  opts.max_connections = config.server.max_connections;
+  http::ServerOptions opts = config.server;  // host and port parsed from listen by the config
   http::Server server(
       opts,
       [&api](http::Request&& r, const http::RequestInfo& i, http::Responder resp) {

@@ -39,10 +39,9 @@ class Node {
   void Close();
 
  private:
-  Node(const Config& config, const Clock& clock) : config_(config), clock_(clock) {}
+  explicit Node(const Config& config) : config_(config) {}
 
   Config config_;
-  const Clock& clock_;
   Metrics metrics_;
   std::unique_ptr<store::Backend> backend_;
   std::unique_ptr<store::Writer> writer_;

@@ -53,7 +53,9 @@ Accounts::Accounts(store::Writer& writer, store::Backend& backend, const Clock& 
 }
 
 void Accounts::Load(const store::Snapshot& snapshot) {
-  std::unique_lock lock(mu_);
+  std::vector<std::string> gone;
+  {
+  WriterLock lock(mu_);
   for (const auto& u : snapshot.users) {
     users_[u.id] = u;
     by_login_[u.login] = u.id;
@@ -62,7 +64,6 @@ void Accounts::Load(const store::Snapshot& snapshot) {
   const int64_t now = ToUnixMs(clock_.Now());
   // Oldest first, so that each user keeps their newest sessions.
   std::vector<const store::SessionRecord*> live;
-  std::vector<std::string> gone;
   for (const auto& s : snapshot.sessions) {
     if (s.expires_ms > now) {
       live.push_back(&s);
@@ -75,7 +76,7 @@ void Accounts::Load(const store::Snapshot& snapshot) {
   for (const auto* s : live) {
     for (auto& h : AddSession(*s)) gone.push_back(std::move(h));
   }
-  lock.unlock();
+  }
   EraseStored(gone);
 }
 
@@ -115,7 +116,7 @@ size_t Accounts::PurgeExpired() {
   const int64_t now = ToUnixMs(clock_.Now());
   std::vector<std::string> gone;
   {
-    std::unique_lock lock(mu_);
+    WriterLock lock(mu_);
     for (const auto& [hash, rec] : sessions_) {
       if (rec.expires_ms <= now) gone.push_back(hash);
     }
@@ -126,7 +127,7 @@ size_t Accounts::PurgeExpired() {
 }
 
 size_t Accounts::session_count() const {
-  std::shared_lock lock(mu_);
+  ReaderLock lock(mu_);
   return sessions_.size();
 }
 
@@ -138,14 +139,14 @@ void Accounts::Insert(const store::UserRecord& u) {
 
 std::optional<store::UserRecord> Accounts::LookupLogin(const std::string& login) {
   {
-    std::shared_lock lock(mu_);
+    ReaderLock lock(mu_);
     auto it = by_login_.find(login);
     if (it != by_login_.end()) return users_.at(it->second);
   }
   // Accounts added by `pupitre admin` while the server runs are only in the store.
   auto found = backend_.FindUserByLogin(login);
   if (!found.ok() || !*found) return std::nullopt;
-  std::unique_lock lock(mu_);
+  WriterLock lock(mu_);
   Insert(**found);
   return **found;
 }
@@ -173,12 +174,12 @@ void Accounts::Login(const std::string& login, const std::string& password,
   std::vector<std::string> pushed_out;
   Status s = OkStatus();
   {
-    std::unique_lock lock(mu_);
+    WriterLock lock(mu_);
     s = writer_.Submit(store::op::PutSession{rec},
                        [this, hash = rec.token_hash, ns = std::move(ns), done](
                            const Status& st) mutable {
                          if (!st.ok()) {
-                           std::unique_lock lock(mu_);
+                           WriterLock lock(mu_);
                            DropSession(hash);
                            return done(st.error());
                          }
@@ -194,7 +195,7 @@ void Accounts::Login(const std::string& login, const std::string& password,
 std::optional<Principal> Accounts::Authenticate(std::string_view token) const {
   if (token.size() != 64) return std::nullopt;
   std::string hash = HashToken(token);
-  std::shared_lock lock(mu_);
+  ReaderLock lock(mu_);
   auto it = sessions_.find(hash);
   if (it == sessions_.end() || it->second.expires_ms <= ToUnixMs(clock_.Now())) {
     return std::nullopt;
@@ -208,7 +209,7 @@ std::optional<Principal> Accounts::Authenticate(std::string_view token) const {
 
 void Accounts::Logout(const std::string& token_hash, std::function<void(Status)> done) {
   {
-    std::unique_lock lock(mu_);
+    WriterLock lock(mu_);
     DropSession(token_hash);
   }
   Status s = writer_.Submit(store::op::DeleteSession{token_hash},
@@ -235,7 +236,7 @@ Result<std::vector<store::UserRecord>> Accounts::CreateHashedUsers(
     std::vector<store::UserRecord> users) {
   std::vector<store::WriteOp> ops;
   {
-    std::unique_lock lock(mu_);
+    WriterLock lock(mu_);
     std::set<std::string> seen;
     for (const auto& u : users) {
       if (by_login_.count(u.login) || !seen.insert(u.login).second) {
@@ -252,27 +253,27 @@ Result<std::vector<store::UserRecord>> Accounts::CreateHashedUsers(
   }
   Status s = writer_.WriteNow(std::move(ops));
   if (!s.ok()) return s.take_error();
-  std::unique_lock lock(mu_);
+  WriterLock lock(mu_);
   for (const auto& u : users) Insert(u);
   return users;
 }
 
 std::optional<store::UserRecord> Accounts::FindById(int64_t id) const {
-  std::shared_lock lock(mu_);
+  ReaderLock lock(mu_);
   auto it = users_.find(id);
   if (it == users_.end()) return std::nullopt;
   return it->second;
 }
 
 std::optional<store::UserRecord> Accounts::FindByLogin(const std::string& login) const {
-  std::shared_lock lock(mu_);
+  ReaderLock lock(mu_);
   auto it = by_login_.find(login);
   if (it == by_login_.end()) return std::nullopt;
   return users_.at(it->second);
 }
 
 size_t Accounts::user_count() const {
-  std::shared_lock lock(mu_);
+  ReaderLock lock(mu_);
   return users_.size();
 }
 

@@ -5,13 +5,13 @@
 #include <deque>
 #include <functional>
 #include <optional>
-#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "auth/crypto.h"
 #include "common/clock.h"
+#include "common/mutex.h"
 #include "common/metrics.h"
 #include "store/writer.h"
 
@@ -90,11 +90,11 @@ class Accounts {
 
  private:
   std::optional<store::UserRecord> LookupLogin(const std::string& login);
-  void Insert(const store::UserRecord& u);
-  // Adds a session; returns the hashes of the sessions it pushed out. REQUIRES: mu_ held.
-  std::vector<std::string> AddSession(const store::SessionRecord& rec);
-  // Drops a session from memory. REQUIRES: mu_ held.
-  void DropSession(const std::string& token_hash);
+  void Insert(const store::UserRecord& u) REQUIRES(mu_);
+  // Adds a session; returns the hashes of the sessions it pushed out.
+  std::vector<std::string> AddSession(const store::SessionRecord& rec) REQUIRES(mu_);
+  // Drops a session from memory.
+  void DropSession(const std::string& token_hash) REQUIRES(mu_);
   // Erases sessions from the store (best effort: what remains is purged at the next start).
   void EraseStored(const std::vector<std::string>& token_hashes);
 
@@ -107,12 +107,13 @@ class Accounts {
   Metrics& metrics_;
   std::string dummy_hash_;  // verified against for unknown logins, to keep timing even
 
-  mutable std::shared_mutex mu_;
-  int64_t next_user_id_ = 1;
-  std::unordered_map<int64_t, store::UserRecord> users_;
-  std::unordered_map<std::string, int64_t> by_login_;
-  std::unordered_map<std::string, store::SessionRecord> sessions_;  // by token hash
-  std::unordered_map<int64_t, std::deque<std::string>> user_sessions_;  // oldest first
+  mutable SharedMutex mu_;
+  int64_t next_user_id_ GUARDED_BY(mu_) = 1;
+  std::unordered_map<int64_t, store::UserRecord> users_ GUARDED_BY(mu_);
+  std::unordered_map<std::string, int64_t> by_login_ GUARDED_BY(mu_);
+  std::unordered_map<std::string, store::SessionRecord> sessions_ GUARDED_BY(mu_);  // by hash
+  std::unordered_map<int64_t, std::deque<std::string>> user_sessions_
+      GUARDED_BY(mu_);  // oldest first
 };
 
 }  // namespace pupitre::auth

@@ -29,7 +29,14 @@ bool LoadConfig(const std::string& path, const std::string& data_dir, const std:
     out = *c;
   }
   if (!data_dir.empty()) out.store.data_dir = data_dir;
-  if (!listen.empty()) out.server.listen = listen;
+  if (!listen.empty()) {
+    auto st = pupitre::ParseListen(listen, out.server.host, out.server.port);
+    if (!st.ok()) {
+      std::cerr << "pupitre: --listen: " << st.error().message << "\n";
+      return false;
+    }
+    out.server.listen = listen;
+  }
   return true;
 }
 

@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -77,6 +81,34 @@ const toml::table* Section(const toml::table& root, std::string_view name, std::
 }
 
 }  // namespace
+
+Status ParseListen(std::string_view listen, std::string& host, uint16_t& port) {
+  auto bad = [&](std::string_view why) {
+    return Error::Invalid(fmt::format("server.listen: {} (got \"{}\")", why, listen));
+  };
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string_view::npos) return bad("must be host:port");
+  std::string_view h = listen.substr(0, colon);
+  const std::string_view p = listen.substr(colon + 1);
+  const bool bracketed = h.size() >= 2 && h.front() == '[' && h.back() == ']';
+  if (bracketed) h = h.substr(1, h.size() - 2);
+  unsigned char buf[sizeof(in6_addr)];
+  const std::string hs(h);
+  const bool v4 = !bracketed && inet_pton(AF_INET, hs.c_str(), buf) == 1;
+  const bool v6 = bracketed && inet_pton(AF_INET6, hs.c_str(), buf) == 1;
+  if (!v4 && !v6) {
+    return bad(bracketed ? "the host must be an IPv6 address"
+                         : "the host must be an IP address (IPv6 in brackets: [::1]:8080)");
+  }
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), value);
+  if (p.empty() || ec != std::errc() || end != p.data() + p.size() || value > 65535) {
+    return bad("the port must be a number from 0 to 65535");
+  }
+  host = hs;
+  port = static_cast<uint16_t>(value);
+  return OkStatus();
+}
 
 Result<Config> ParseConfig(std::string_view toml_text) {
   toml::table root;
@@ -155,8 +187,10 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   exam.Int("autosubmit_interval_ms", c.exam.autosubmit_interval_ms, 10, 600'000);
   exam.RejectUnknown({"save_grace_ms", "autosubmit_interval_ms"});
 
-  if (problem.empty() && c.server.listen.rfind(':') == std::string::npos) {
-    problem = "server.listen: must be host:port";
+  if (problem.empty()) {
+    if (auto st = ParseListen(c.server.listen, c.server.host, c.server.port); !st.ok()) {
+      problem = st.error().message;
+    }
   }
 
   if (!problem.empty()) return Error::Invalid(problem);

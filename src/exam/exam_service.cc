@@ -52,7 +52,7 @@ ExamService::ExamService(store::Writer& writer, const Clock& clock, Millis save_
 
 std::vector<std::string> ExamService::Load(const store::Snapshot& snapshot) {
   std::vector<std::string> warnings;
-  std::unique_lock lock(exams_mu_);
+  WriterLock lock(exams_mu_);
   for (const auto& c : snapshot.courses) courses_[c.id] = c;
   for (const auto& e : snapshot.enrolments) enrolled_[e.course_id].push_back(e.user_id);
   for (auto& [course, users] : enrolled_) std::sort(users.begin(), users.end());
@@ -85,7 +85,11 @@ std::vector<std::string> ExamService::Load(const store::Snapshot& snapshot) {
     }
     a.manual_points = r.manual_points;
     if (a.status == AttemptStatus::kInProgress) ++in_progress;
-    ShardOf(a.id).attempts[a.id] = std::move(a);
+    auto e = exams_.find(a.exam_id);
+    std::shared_ptr<const ExamSpec> spec = e == exams_.end() ? nullptr : e->second->spec;
+    Shard& sh = ShardOf(a.id);
+    MutexLock sl(sh.mu);
+    sh.attempts[a.id] = Held{std::move(a), std::move(spec)};
   }
   metrics_.attempts_in_progress.store(in_progress);
   return warnings;
@@ -95,7 +99,7 @@ std::vector<std::string> ExamService::Load(const store::Snapshot& snapshot) {
 
 Status ExamService::PutCourse(const store::CourseRecord& course) {
   if (auto s = writer_.WriteNow({store::op::PutCourse{course}}); !s.ok()) return s;
-  std::unique_lock lock(exams_mu_);
+  WriterLock lock(exams_mu_);
   courses_[course.id] = course;
   return OkStatus();
 }
@@ -104,7 +108,7 @@ Status ExamService::Enrol(const std::string& course_id, const std::vector<int64_
   std::vector<store::WriteOp> ops;
   for (int64_t u : user_ids) ops.push_back(store::op::PutEnrolment{{course_id, u}});
   if (auto s = writer_.WriteNow(std::move(ops)); !s.ok()) return s;
-  std::unique_lock lock(exams_mu_);
+  WriterLock lock(exams_mu_);
   auto& v = enrolled_[course_id];
   v.insert(v.end(), user_ids.begin(), user_ids.end());
   std::sort(v.begin(), v.end());
@@ -113,7 +117,7 @@ Status ExamService::Enrol(const std::string& course_id, const std::vector<int64_
 }
 
 bool ExamService::IsEnrolled(const std::string& course_id, int64_t user_id) const {
-  std::shared_lock lock(exams_mu_);
+  ReaderLock lock(exams_mu_);
   auto it = enrolled_.find(course_id);
   return it != enrolled_.end() && std::binary_search(it->second.begin(), it->second.end(), user_id);
 }
@@ -122,7 +126,7 @@ WaveAssignment ExamService::WaveOf(const ExamSpec& spec, int64_t user_id,
                                    std::string_view login, std::string_view display_name) const {
   int64_t rank = -1, enrolled = 0;
   if (spec.auto_waves > 1) {
-    std::shared_lock lock(exams_mu_);
+    ReaderLock lock(exams_mu_);
     auto it = enrolled_.find(spec.course_id);
     if (it != enrolled_.end()) {
       enrolled = static_cast<int64_t>(it->second.size());
@@ -134,7 +138,7 @@ WaveAssignment ExamService::WaveOf(const ExamSpec& spec, int64_t user_id,
 }
 
 std::vector<store::CourseRecord> ExamService::CoursesOf(const Caller& caller) const {
-  std::shared_lock lock(exams_mu_);
+  ReaderLock lock(exams_mu_);
   std::vector<store::CourseRecord> out;
   for (const auto& [id, c] : courses_) {
     auto it = enrolled_.find(id);
@@ -148,7 +152,7 @@ std::vector<store::CourseRecord> ExamService::CoursesOf(const Caller& caller) co
 // ---------------------------------------------------------------- exams
 
 std::shared_ptr<const ExamEntry> ExamService::FindExam(const std::string& exam_id) const {
-  std::shared_lock lock(exams_mu_);
+  ReaderLock lock(exams_mu_);
   auto it = exams_.find(exam_id);
   return it == exams_.end() ? nullptr : it->second;
 }
@@ -168,7 +172,7 @@ void ExamService::Import(const Caller& caller, const std::string& toml,
   store::ExamRecord rec{spec->id, toml, caller.user_id, false, 0, false};
   std::shared_ptr<const ExamEntry> entry;
   {
-    std::unique_lock lock(exams_mu_);
+    WriterLock lock(exams_mu_);
     auto it = exams_.find(spec->id);
     if (it != exams_.end() && it->second->record.published) {
       return done(Error::Conflict(
@@ -193,7 +197,7 @@ void ExamService::UpdateSettings(
   if (!caller.is_teacher) return done(Error::Forbidden("only teachers change exam settings"));
   std::shared_ptr<const ExamEntry> entry;
   {
-    std::unique_lock lock(exams_mu_);
+    WriterLock lock(exams_mu_);
     auto it = exams_.find(exam_id);
     if (it == exams_.end()) return done(NoSuchExam(exam_id));
     if (it->second->record.published) {
@@ -222,7 +226,7 @@ void ExamService::Publish(const Caller& caller, const std::string& exam_id,
   if (!caller.is_teacher) return done(Error::Forbidden("only teachers publish exams"));
   std::shared_ptr<const ExamEntry> entry;
   {
-    std::unique_lock lock(exams_mu_);
+    WriterLock lock(exams_mu_);
     auto it = exams_.find(exam_id);
     if (it == exams_.end()) return done(NoSuchExam(exam_id));
     if (it->second->record.published) {
@@ -248,7 +252,7 @@ void ExamService::ExtendWindow(const std::string& exam_id, int64_t new_closes_ms
   std::vector<int64_t> ids;
   std::map<int64_t, int64_t> extra;  // user -> extra time
   {
-    std::unique_lock lock(exams_mu_);
+    WriterLock lock(exams_mu_);
     auto it = exams_.find(exam_id);
     if (it == exams_.end()) return done(NoSuchExam(exam_id));
     if (new_closes_ms <= it->second->spec->closes_ms) {
@@ -272,10 +276,10 @@ void ExamService::ExtendWindow(const std::string& exam_id, int64_t new_closes_ms
   std::vector<store::WriteOp> ops;
   for (int64_t id : ids) {
     Shard& sh = ShardOf(id);
-    std::lock_guard sl(sh.mu);
+    MutexLock sl(sh.mu);
     auto it = sh.attempts.find(id);
-    if (it == sh.attempts.end() || it->second.status != AttemptStatus::kInProgress) continue;
-    AttemptState& a = it->second;
+    if (it == sh.attempts.end() || it->second.a.status != AttemptStatus::kInProgress) continue;
+    AttemptState& a = it->second.a;
     auto x = extra.find(a.user_id);
     const int64_t owed = ToUnixMs(ComputeDeadline(*entry->spec, FromUnixMs(a.started_ms),
                                                   Millis(x == extra.end() ? 0 : x->second)));
@@ -299,7 +303,7 @@ void ExamService::SetExtraTime(const Caller& caller, const std::string& exam_id,
     return done(Error::Invalid("extra time must be between 0 and 24 hours"));
   }
   {
-    std::unique_lock lock(exams_mu_);
+    WriterLock lock(exams_mu_);
     if (!exams_.count(exam_id)) return done(NoSuchExam(exam_id));
     if (by_user_.count({exam_id, user_id})) {
       return done(Error::Conflict("this student has already started: extra time applies at start"));
@@ -316,7 +320,7 @@ void ExamService::ReleaseResults(const Caller& caller, const std::string& exam_i
   if (!caller.is_teacher) return done(Error::Forbidden("only teachers release results"));
   std::shared_ptr<const ExamEntry> entry;
   {
-    std::unique_lock lock(exams_mu_);
+    WriterLock lock(exams_mu_);
     auto it = exams_.find(exam_id);
     if (it == exams_.end()) return done(NoSuchExam(exam_id));
     if (!it->second->record.published) return done(Error::Conflict("the exam is not published"));
@@ -333,7 +337,7 @@ void ExamService::ReleaseResults(const Caller& caller, const std::string& exam_i
 }
 
 Millis ExamService::ExtraTimeOf(const std::string& exam_id, int64_t user_id) const {
-  std::shared_lock lock(exams_mu_);
+  ReaderLock lock(exams_mu_);
   auto it = extra_ms_.find({exam_id, user_id});
   return Millis(it == extra_ms_.end() ? 0 : it->second);
 }
@@ -341,7 +345,7 @@ Millis ExamService::ExtraTimeOf(const std::string& exam_id, int64_t user_id) con
 std::vector<std::shared_ptr<const ExamEntry>> ExamService::ExamsFor(const Caller& caller) const {
   std::vector<std::shared_ptr<const ExamEntry>> all;
   {
-    std::shared_lock lock(exams_mu_);
+    ReaderLock lock(exams_mu_);
     for (const auto& [id, e] : exams_) all.push_back(e);
   }
   if (caller.is_teacher) return all;
@@ -372,7 +376,7 @@ Result<std::shared_ptr<const ExamEntry>> ExamService::PaperFor(const Caller& cal
 
 std::optional<int64_t> ExamService::AttemptIdOf(const std::string& exam_id,
                                                 int64_t user_id) const {
-  std::shared_lock lock(exams_mu_);
+  ReaderLock lock(exams_mu_);
   auto it = by_user_.find({exam_id, user_id});
   if (it == by_user_.end()) return std::nullopt;
   return it->second;
@@ -397,6 +401,19 @@ void ExamService::AfterCommit(std::function<void(Status)> done) {
   if (!s.ok()) done(s);
 }
 
+void ExamService::WriteThrough(store::WriteOp op, std::function<void()> undo,
+                               std::function<void(Status)> done) {
+  auto failed = [undo, done](const Error& e) {
+    undo();
+    done(e);
+  };
+  Status s = writer_.Submit(std::move(op), [failed, done](const Status& st) {
+    if (!st.ok()) return failed(st.error());
+    done(st);
+  });
+  if (!s.ok()) failed(s.error());
+}
+
 void ExamService::Start(const Caller& caller, const std::string& exam_id,
                         std::function<void(Result<AttemptView>)> done) {
   auto e = FindExam(exam_id);
@@ -405,17 +422,18 @@ void ExamService::Start(const Caller& caller, const std::string& exam_id,
   const int64_t now_ms = ToUnixMs(now);
   AttemptState a;
   bool existing = false;
+  std::optional<Error> refused;  // answered once the lock is released: `done` may call back in
   {
-    std::unique_lock lock(exams_mu_);
+    WriterLock lock(exams_mu_);
     auto it = by_user_.find({exam_id, caller.user_id});
     if (it != by_user_.end()) {
       existing = true;
       a.id = it->second;
+    } else if (now_ms < e->spec->opens_ms) {
+      refused = Error::Conflict("the exam has not opened yet");
+    } else if (now_ms >= e->spec->closes_ms) {
+      refused = Error::Conflict("the exam window has closed");
     } else {
-      if (now_ms < e->spec->opens_ms) {
-        return done(Error::Conflict("the exam has not opened yet"));
-      }
-      if (now_ms >= e->spec->closes_ms) return done(Error::Conflict("the exam window has closed"));
       auto x = extra_ms_.find({exam_id, caller.user_id});
       Millis extra(x == extra_ms_.end() ? 0 : x->second);
       a.id = next_attempt_id_++;
@@ -427,78 +445,66 @@ void ExamService::Start(const Caller& caller, const std::string& exam_id,
       a.deadline_ms = ToUnixMs(ComputeDeadline(*e->spec, now, extra));
       by_user_[{exam_id, caller.user_id}] = a.id;
       Shard& sh = ShardOf(a.id);
-      std::lock_guard sl(sh.mu);
-      sh.attempts[a.id] = a;
+      MutexLock sl(sh.mu);
+      sh.attempts[a.id] = Held{a, e->spec};
     }
   }
+  if (refused) return done(std::move(*refused));
   if (existing) {
     // The first start may still be in the writer's queue: answer once it is durable.
     return AfterCommit([this, id = a.id, done](const Status& st) {
       if (!st.ok()) return done(st.error());
-      AttemptState copy;
-      {
-        Shard& sh = ShardOf(id);
-        std::lock_guard sl(sh.mu);
-        auto it = sh.attempts.find(id);
-        // The first start's write failed and was undone: nothing to return.
-        if (it == sh.attempts.end()) {
-          return done(Error::Unavailable("the attempt could not be started; retry"));
-        }
-        copy = it->second;
-      }
-      done(MakeView(copy));
+      auto copy = CopyOf(id);
+      // The first start's write failed and was undone: nothing to return.
+      if (!copy) return done(Error::Unavailable("the attempt could not be started; retry"));
+      done(MakeView(*copy));
     });
   }
   metrics_.attempts_in_progress.fetch_add(1);
   auto undo = [this, a] {
-    std::unique_lock lock(exams_mu_);
+    WriterLock lock(exams_mu_);
     by_user_.erase({a.exam_id, a.user_id});
     Shard& sh = ShardOf(a.id);
-    std::lock_guard sl(sh.mu);
+    MutexLock sl(sh.mu);
     sh.attempts.erase(a.id);
     metrics_.attempts_in_progress.fetch_sub(1);
   };
-  Status s = writer_.Submit(
+  WriteThrough(
       store::op::CreateAttempt{a.id, a.exam_id, a.user_id, a.seed, a.started_ms, a.deadline_ms},
-      [this, a, done, undo](const Status& st) {
-        if (!st.ok()) {
-          undo();
-          return done(st.error());
-        }
+      undo, [this, a, done](const Status& st) {
+        if (!st.ok()) return done(st.error());
         done(MakeView(a));
       });
-  if (!s.ok()) {
-    undo();
-    done(s.error());
-  }
+}
+
+std::optional<AttemptState> ExamService::CopyOf(int64_t attempt_id) const {
+  const Shard& sh = ShardOf(attempt_id);
+  MutexLock sl(sh.mu);
+  auto it = sh.attempts.find(attempt_id);
+  if (it == sh.attempts.end()) return std::nullopt;
+  return it->second.a;
 }
 
 Result<AttemptView> ExamService::GetAttempt(const Caller& caller, int64_t attempt_id) const {
-  const Shard& sh = ShardOf(attempt_id);
-  AttemptState copy;
-  {
-    std::lock_guard sl(sh.mu);
-    auto it = sh.attempts.find(attempt_id);
-    // Someone else's attempt is reported as missing, not forbidden: ids are not to be probed.
-    if (it == sh.attempts.end() || (!caller.is_teacher && it->second.user_id != caller.user_id)) {
-      return NoSuchAttempt(attempt_id);
-    }
-    copy = it->second;
+  auto copy = CopyOf(attempt_id);
+  // Someone else's attempt is reported as missing, not forbidden: ids are not to be probed.
+  if (!copy || (!caller.is_teacher && copy->user_id != caller.user_id)) {
+    return NoSuchAttempt(attempt_id);
   }
-  return MakeView(copy);
+  return MakeView(*copy);
 }
 
 bool ExamService::HasAttemptInProgress(int64_t user_id, int64_t attempt_id) const {
   const Shard& sh = ShardOf(attempt_id);
-  std::lock_guard sl(sh.mu);
+  MutexLock sl(sh.mu);
   auto it = sh.attempts.find(attempt_id);
-  return it != sh.attempts.end() && it->second.user_id == user_id &&
-         it->second.status == AttemptStatus::kInProgress;
+  return it != sh.attempts.end() && it->second.a.user_id == user_id &&
+         it->second.a.status == AttemptStatus::kInProgress;
 }
 
 void ExamService::CountSave() {
   int64_t sec = ToUnixMs(clock_.Now()) / 1000;
-  std::lock_guard lock(saves_mu_);
+  MutexLock lock(saves_mu_);
   size_t i = static_cast<size_t>(sec % 60);
   if (saves_second_of_[i] != sec) {
     saves_second_of_[i] = sec;
@@ -510,30 +516,23 @@ void ExamService::CountSave() {
 void ExamService::Save(const Caller& caller, int64_t attempt_id, const std::string& question_id,
                        int64_t seq, const boost::json::value& answer,
                        std::function<void(Result<SaveAck>)> done) {
-  // Lock order: exams_mu_ before any shard's mutex, so the exam is looked up unlocked.
-  std::string exam_id;
-  {
-    const Shard& sh = ShardOf(attempt_id);
-    std::lock_guard sl(sh.mu);
-    auto it = sh.attempts.find(attempt_id);
-    if (it == sh.attempts.end() || it->second.user_id != caller.user_id) {
-      return done(NoSuchAttempt(attempt_id));
-    }
-    exam_id = it->second.exam_id;
-  }
-  auto e = FindExam(exam_id);
-  if (!e) return done(NoSuchAttempt(attempt_id));
-
+  // One lookup and one apply, under the attempt's shard lock only: the attempt holds its
+  // exam's questions (a published paper never changes), so no exam lookup is needed.
   Shard& sh = ShardOf(attempt_id);
   std::optional<SavedAnswer> previous;
   SaveOutcome outcome;
   SavedAnswer saved;
   {
-    std::lock_guard sl(sh.mu);
-    AttemptState& a = sh.attempts.at(attempt_id);
+    MutexLock sl(sh.mu);
+    auto it = sh.attempts.find(attempt_id);
+    if (it == sh.attempts.end() || it->second.a.user_id != caller.user_id ||
+        !it->second.spec) {
+      return done(NoSuchAttempt(attempt_id));
+    }
+    AttemptState& a = it->second.a;
     auto prev = a.answers.find(question_id);
     if (prev != a.answers.end()) previous = prev->second;
-    auto r = ApplySave(a, *e->spec, question_id, seq, answer, clock_.Now(), save_grace_);
+    auto r = ApplySave(a, *it->second.spec, question_id, seq, answer, clock_.Now(), save_grace_);
     if (!r.ok()) return done(r.take_error());
     outcome = *r;
     saved = a.answers.at(question_id);
@@ -549,27 +548,20 @@ void ExamService::Save(const Caller& caller, int64_t attempt_id, const std::stri
   // with the same sequence number is applied again rather than taken for a replay.
   auto undo = [this, attempt_id, question_id, seq, previous] {
     Shard& s = ShardOf(attempt_id);
-    std::lock_guard sl(s.mu);
-    AttemptState& a = s.attempts.at(attempt_id);
+    MutexLock sl(s.mu);
+    AttemptState& a = s.attempts.at(attempt_id).a;
     auto it = a.answers.find(question_id);
     if (it == a.answers.end() || it->second.seq != seq) return;
     if (previous) it->second = *previous; else a.answers.erase(it);
   };
-  Status s = writer_.Submit(
+  WriteThrough(
       store::op::SaveAnswer{attempt_id, question_id, seq, saved.value_json, saved.saved_at_ms},
-      [this, done, seq, undo](const Status& st) {
-        if (!st.ok()) {
-          undo();
-          return done(st.error());
-        }
+      undo, [this, done, seq](const Status& st) {
+        if (!st.ok()) return done(st.error());
         metrics_.answers_saved.fetch_add(1, std::memory_order_relaxed);
         CountSave();
         done(SaveAck{seq, true});
       });
-  if (!s.ok()) {
-    undo();
-    done(s.error());
-  }
 }
 
 void ExamService::Submit(const Caller& caller, int64_t attempt_id,
@@ -578,12 +570,12 @@ void ExamService::Submit(const Caller& caller, int64_t attempt_id,
   AttemptState snapshot;
   bool already = false;
   {
-    std::lock_guard sl(sh.mu);
+    MutexLock sl(sh.mu);
     auto it = sh.attempts.find(attempt_id);
-    if (it == sh.attempts.end() || it->second.user_id != caller.user_id) {
+    if (it == sh.attempts.end() || it->second.a.user_id != caller.user_id) {
       return done(NoSuchAttempt(attempt_id));
     }
-    AttemptState& a = it->second;
+    AttemptState& a = it->second.a;
     if (a.status == AttemptStatus::kSubmitted) {
       already = true;
     } else {
@@ -602,35 +594,28 @@ void ExamService::Submit(const Caller& caller, int64_t attempt_id,
   metrics_.attempts_in_progress.fetch_sub(1);
   auto undo = [this, attempt_id] {
     Shard& s = ShardOf(attempt_id);
-    std::lock_guard sl(s.mu);
-    AttemptState& a = s.attempts.at(attempt_id);
+    MutexLock sl(s.mu);
+    AttemptState& a = s.attempts.at(attempt_id).a;
     a.status = AttemptStatus::kInProgress;
     a.submitted_ms = 0;
     a.auto_submitted = false;
     metrics_.attempts_in_progress.fetch_add(1);
   };
-  Status s = writer_.Submit(
-      store::op::SubmitAttempt{attempt_id, snapshot.submitted_ms, false},
-      [this, snapshot, done, undo](const Status& st) {
-        if (!st.ok()) {
-          undo();
-          return done(st.error());
-        }
-        metrics_.attempts_submitted.fetch_add(1, std::memory_order_relaxed);
-        done(MakeView(snapshot));
-      });
-  if (!s.ok()) {
-    undo();
-    done(s.error());
-  }
+  WriteThrough(store::op::SubmitAttempt{attempt_id, snapshot.submitted_ms, false}, undo,
+               [this, snapshot, done](const Status& st) {
+                 if (!st.ok()) return done(st.error());
+                 metrics_.attempts_submitted.fetch_add(1, std::memory_order_relaxed);
+                 done(MakeView(snapshot));
+               });
 }
 
 int ExamService::AutoSubmitDue() {
   const int64_t now_ms = ToUnixMs(clock_.Now());
   int count = 0;
   for (Shard& sh : shards_) {
-    std::lock_guard sl(sh.mu);
-    for (auto& [id, a] : sh.attempts) {
+    MutexLock sl(sh.mu);
+    for (auto& [id, held] : sh.attempts) {
+      AttemptState& a = held.a;
       if (a.status != AttemptStatus::kInProgress || now_ms <= a.deadline_ms + save_grace_.count()) {
         continue;
       }
@@ -655,20 +640,12 @@ void ExamService::GradeEssay(const Caller& caller, int64_t attempt_id,
                              const std::string& question_id, double points,
                              std::function<void(Status)> done) {
   if (!caller.is_teacher) return done(Error::Forbidden("only teachers grade"));
-  std::string exam_id;
   Shard& sh = ShardOf(attempt_id);
   {
-    std::lock_guard sl(sh.mu);
+    MutexLock sl(sh.mu);
     auto it = sh.attempts.find(attempt_id);
     if (it == sh.attempts.end()) return done(NoSuchAttempt(attempt_id));
-    exam_id = it->second.exam_id;
-  }
-  auto e = FindExam(exam_id);
-  {
-    std::lock_guard sl(sh.mu);
-    auto it = sh.attempts.find(attempt_id);
-    if (it == sh.attempts.end()) return done(NoSuchAttempt(attempt_id));
-    const Question* q = e ? e->spec->FindQuestion(question_id) : nullptr;
+    const Question* q = it->second.spec ? it->second.spec->FindQuestion(question_id) : nullptr;
     if (!q) return done(Error::NotFound(fmt::format("no question '{}'", question_id)));
     if (q->type != QuestionType::kEssay) {
       return done(Error::Conflict("only essays are graded by hand"));
@@ -676,10 +653,10 @@ void ExamService::GradeEssay(const Caller& caller, int64_t attempt_id,
     if (!(points >= 0 && points <= q->points)) {
       return done(Error::Invalid(fmt::format("points must be between 0 and {}", q->points)));
     }
-    if (it->second.status != AttemptStatus::kSubmitted) {
+    if (it->second.a.status != AttemptStatus::kSubmitted) {
       return done(Error::Conflict("the attempt is not submitted yet"));
     }
-    it->second.manual_points[question_id] = points;
+    it->second.a.manual_points[question_id] = points;
   }
   Status s = writer_.Submit(store::op::SetManualGrade{attempt_id, question_id, points},
                             [done](const Status& st) { done(st); });
@@ -693,7 +670,7 @@ Result<LiveCounts> ExamService::Live(const Caller& caller, const std::string& ex
   LiveCounts c;
   std::vector<int64_t> ids;
   {
-    std::shared_lock lock(exams_mu_);
+    ReaderLock lock(exams_mu_);
     if (!e->spec->course_id.empty()) {
       auto it = enrolled_.find(e->spec->course_id);
       if (it != enrolled_.end()) c.enrolled = static_cast<int64_t>(it->second.size());
@@ -705,14 +682,14 @@ Result<LiveCounts> ExamService::Live(const Caller& caller, const std::string& ex
   }
   for (int64_t id : ids) {
     const Shard& sh = ShardOf(id);
-    std::lock_guard sl(sh.mu);
+    MutexLock sl(sh.mu);
     auto it = sh.attempts.find(id);
     if (it == sh.attempts.end()) continue;
     ++c.started;
-    if (it->second.status == AttemptStatus::kSubmitted) ++c.submitted; else ++c.in_progress;
+    if (it->second.a.status == AttemptStatus::kSubmitted) ++c.submitted; else ++c.in_progress;
   }
   int64_t now_s = ToUnixMs(clock_.Now()) / 1000;
-  std::lock_guard lock(saves_mu_);
+  MutexLock lock(saves_mu_);
   for (size_t i = 0; i < 60; ++i) {
     if (now_s - saves_second_of_[i] < 60) c.saves_last_minute += saves_per_second_[i];
   }
@@ -725,7 +702,7 @@ Result<std::vector<AttemptView>> ExamService::AttemptsOf(const Caller& caller,
   if (!FindExam(exam_id)) return NoSuchExam(exam_id);
   std::vector<int64_t> ids;
   {
-    std::shared_lock lock(exams_mu_);
+    ReaderLock lock(exams_mu_);
     for (auto it = by_user_.lower_bound({exam_id, INT64_MIN});
          it != by_user_.end() && it->first.first == exam_id; ++it) {
       ids.push_back(it->second);
@@ -734,15 +711,7 @@ Result<std::vector<AttemptView>> ExamService::AttemptsOf(const Caller& caller,
   std::sort(ids.begin(), ids.end());
   std::vector<AttemptView> out;
   for (int64_t id : ids) {
-    AttemptState copy;
-    {
-      const Shard& sh = ShardOf(id);
-      std::lock_guard sl(sh.mu);
-      auto it = sh.attempts.find(id);
-      if (it == sh.attempts.end()) continue;
-      copy = it->second;
-    }
-    out.push_back(MakeView(copy));
+    if (auto copy = CopyOf(id)) out.push_back(MakeView(*copy));
   }
   return out;
 }

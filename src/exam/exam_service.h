@@ -1,20 +1,21 @@
 #pragma once
 // The exam service: courses, exams, attempts and their answers, held in memory and written
 // through the group-commit writer. Callbacks (`done`) run once the change is durable, on the
-// writer's thread, or at once on the caller's thread when the request is refused.
+// writer's thread, or at once on the caller's thread when the request is refused (possibly
+// with the service's locks held: a `done` must not call back into the service on that thread;
+// post the work elsewhere, as the API does).
 // Thread-safe: every public method may be called from any thread.
 
 #include <array>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
-#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "common/clock.h"
+#include "common/mutex.h"
 #include "common/metrics.h"
 #include "exam/exam.h"
 #include "store/writer.h"
@@ -129,17 +130,28 @@ class ExamService {
 
  private:
   static constexpr size_t kShards = 64;
+  // An attempt in memory, with its exam's spec as it was published (the questions never change
+  // once published), so that a save needs no exam lookup.
+  struct Held {
+    AttemptState a;
+    std::shared_ptr<const ExamSpec> spec;  // null: the exam no longer loads (its saves fail)
+  };
   struct Shard {
-    mutable std::mutex mu;
-    std::unordered_map<int64_t, AttemptState> attempts;
+    mutable Mutex mu;
+    std::unordered_map<int64_t, Held> attempts GUARDED_BY(mu);
   };
   Shard& ShardOf(int64_t attempt_id) { return shards_[attempt_id % kShards]; }
   const Shard& ShardOf(int64_t attempt_id) const { return shards_[attempt_id % kShards]; }
   std::shared_ptr<const ExamEntry> FindExam(const std::string& exam_id) const;
   bool CanTake(const ExamEntry& e, int64_t user_id) const;
   AttemptView MakeView(const AttemptState& a) const;
+  std::optional<AttemptState> CopyOf(int64_t attempt_id) const;
   // Calls `done` once everything queued so far is durable.
   void AfterCommit(std::function<void(Status)> done);
+  // The one shape of a change: memory was changed already; `op` makes it durable. `done` gets
+  // the commit's status; if the write is refused or fails, `undo` first puts memory back.
+  void WriteThrough(store::WriteOp op, std::function<void()> undo,
+                    std::function<void(Status)> done);
   void CountSave();
 
   store::Writer& writer_;
@@ -147,19 +159,23 @@ class ExamService {
   const Millis save_grace_;
   Metrics& metrics_;
 
-  mutable std::shared_mutex exams_mu_;  // exams_, extra_, courses_, enrolments_, by_user_
-  std::map<std::string, std::shared_ptr<const ExamEntry>> exams_;
-  std::map<std::pair<std::string, int64_t>, int64_t> extra_ms_;
-  std::map<std::string, store::CourseRecord> courses_;
-  std::map<std::string, std::vector<int64_t>> enrolled_;  // course -> sorted users
-  std::map<std::pair<std::string, int64_t>, int64_t> by_user_;  // (exam, user) -> attempt
-  int64_t next_attempt_id_ = 1;
+  // Lock order: exams_mu_ before any shard's mu, never the other way round.
+  mutable SharedMutex exams_mu_;
+  std::map<std::string, std::shared_ptr<const ExamEntry>> exams_ GUARDED_BY(exams_mu_);
+  std::map<std::pair<std::string, int64_t>, int64_t> extra_ms_ GUARDED_BY(exams_mu_);
+  std::map<std::string, store::CourseRecord> courses_ GUARDED_BY(exams_mu_);
+  // course -> sorted users
+  std::map<std::string, std::vector<int64_t>> enrolled_ GUARDED_BY(exams_mu_);
+  // (exam, user) -> attempt
+  std::map<std::pair<std::string, int64_t>, int64_t> by_user_ GUARDED_BY(exams_mu_);
+  int64_t next_attempt_id_ GUARDED_BY(exams_mu_) = 1;
 
   std::array<Shard, kShards> shards_;
 
-  mutable std::mutex saves_mu_;
-  std::array<int64_t, 60> saves_per_second_{};  // ring by Unix second, for the live view
-  std::array<int64_t, 60> saves_second_of_{};
+  mutable Mutex saves_mu_;
+  // ring by Unix second, for the live view
+  std::array<int64_t, 60> saves_per_second_ GUARDED_BY(saves_mu_){};
+  std::array<int64_t, 60> saves_second_of_ GUARDED_BY(saves_mu_){};
 };
 
 }  // namespace pupitre::exam

@@ -22,7 +22,7 @@ AdmissionController::AdmissionController(const Options& options, const Clock& cl
     : options_(options), clock_(clock), limit_(static_cast<double>(options.initial_limit)) {
   assert(options.min_limit >= 1 && options.min_limit <= options.initial_limit &&
          options.initial_limit <= options.max_limit);
-  window_start_ = clock_.Now();
+  window_start_ = clock_.Monotonic();
 }
 
 void AdmissionController::Actions::Do(Millis retry_after) {
@@ -34,7 +34,7 @@ void AdmissionController::Submit(Priority p, Run run, Reject reject) {
   Actions actions;
   Millis retry_after{0};
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     const size_t k = static_cast<size_t>(p);
     ExpireWaiting(actions);
     bool has_room = in_flight_ < static_cast<int64_t>(limit_);
@@ -55,7 +55,7 @@ void AdmissionController::Submit(Priority p, Run run, Reject reject) {
         ++counters_.rejected_full[k];
         actions.rejects.push_back(std::move(reject));
       } else {
-        queues_[k].push_back(Waiter{std::move(run), std::move(reject), clock_.Now()});
+        queues_[k].push_back(Waiter{std::move(run), std::move(reject), clock_.Monotonic()});
         ++queued_total_;
       }
     }
@@ -68,7 +68,7 @@ void AdmissionController::Release(Millis latency) {
   Actions actions;
   Millis retry_after{0};
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     assert(in_flight_ > 0);
     --in_flight_;
     Adapt(static_cast<double>(latency.count()));
@@ -83,7 +83,7 @@ void AdmissionController::Sweep() {
   Actions actions;
   Millis retry_after{0};
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     ExpireWaiting(actions);
     AdmitWaiting(actions);
     retry_after = RetryAfter();
@@ -119,7 +119,7 @@ bool AdmissionController::ShedBelow(size_t k, Actions& actions) {
 }
 
 void AdmissionController::ExpireWaiting(Actions& actions) {
-  const TimePoint oldest_allowed = clock_.Now() - options_.queue_timeout;
+  const MonoPoint oldest_allowed = clock_.Monotonic() - Millis(options_.queue_timeout_ms);
   for (size_t k = 0; k < kPriorityCount; ++k) {
     auto& q = queues_[k];
     while (!q.empty() && q.front().since < oldest_allowed) {
@@ -134,7 +134,7 @@ void AdmissionController::ExpireWaiting(Actions& actions) {
 void AdmissionController::Adapt(double latency_ms) {
   window_sum_ms_ += latency_ms;
   ++window_count_;
-  const TimePoint now = clock_.Now();
+  const MonoPoint now = clock_.Monotonic();
   if (now - window_start_ < options_.window) return;
   const double sample = window_sum_ms_ / static_cast<double>(window_count_);
   const bool saturated = window_max_in_flight_ * 2 >= static_cast<int64_t>(limit_);
@@ -184,7 +184,7 @@ bool Saturated(const Stats& now, uint64_t refused_before, double tolerance) {
 }
 
 Stats AdmissionController::stats() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   Stats s = counters_;
   s.limit = static_cast<int64_t>(limit_);
   s.in_flight = in_flight_;

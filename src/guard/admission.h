@@ -22,10 +22,10 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <string_view>
 
 #include "common/clock.h"
+#include "common/mutex.h"
 
 namespace pupitre::guard {
 
@@ -40,16 +40,19 @@ enum class Priority {
 constexpr size_t kPriorityCount = 6;
 std::string_view PriorityName(Priority p);
 
+// The guard's options: the [guard] section of the configuration (config/config.h composes this
+// struct; its defaults are written here only).
 struct Options {
-  int64_t initial_limit = 64;   // requests in flight at start
-  int64_t min_limit = 8;        // the limit never goes below
-  int64_t max_limit = 2048;     // nor above
-  int64_t queue_capacity = 1024;  // waiting requests per class
-  int64_t total_queue_capacity = 4096;  // waiting requests over all classes
-  Millis queue_timeout{3000};   // a request that waited longer is refused
-  Millis window{100};           // latency samples are averaged over this before adapting
-  double tolerance = 2.0;       // latency may grow to tolerance x its long-term level
-  double smoothing = 0.2;       // how fast the limit moves to its new value (0..1]
+  int64_t initial_limit = 64;    // [guard] initial_limit: requests in flight at start
+  int64_t min_limit = 8;         // [guard] min_limit: the limit never goes below
+  int64_t max_limit = 2048;      // [guard] max_limit: nor above
+  int64_t queue_capacity = 2048;  // [guard] queue_capacity: waiting requests per class
+  int64_t total_queue_capacity = 8192;  // [guard] total_queue_capacity: over all classes
+  int64_t queue_timeout_ms = 3000;  // [guard] queue_timeout_ms: longer waits are refused (503)
+  double tolerance = 2.0;  // [guard] tolerance: latency may grow to tolerance x its long-term level
+  // Not configurable:
+  Millis window{100};      // latency samples are averaged over this before adapting
+  double smoothing = 0.2;  // how fast the limit moves to its new value (0..1]
 };
 
 // Counters for /metrics. A snapshot; consistent with itself.
@@ -84,22 +87,22 @@ class AdmissionController {
 
   // Admits `run` now, queues it, or refuses it. Every admitted request must later be
   // matched by exactly one Release().
-  void Submit(Priority p, Run run, Reject reject);
+  void Submit(Priority p, Run run, Reject reject) EXCLUDES(mu_);
 
   // Ends an admitted request that was in flight for `latency`; may admit waiting ones.
-  void Release(Millis latency);
+  void Release(Millis latency) EXCLUDES(mu_);
 
   // Refuses waiters that have waited past the queue timeout. Call periodically (e.g. every
   // 100 ms): without it a waiter is only timed out when traffic moves the queues.
-  void Sweep();
+  void Sweep() EXCLUDES(mu_);
 
-  Stats stats() const;
+  Stats stats() const EXCLUDES(mu_);
 
  private:
   struct Waiter {
     Run run;
     Reject reject;
-    TimePoint since;
+    MonoPoint since;
   };
   // Collected under the lock, called after it is released.
   struct Actions {
@@ -107,28 +110,28 @@ class AdmissionController {
     std::vector<Reject> rejects;
     void Do(Millis retry_after);
   };
-  void AdmitWaiting(Actions& actions);  // REQUIRES: mu_ held
+  void AdmitWaiting(Actions& actions) REQUIRES(mu_);
   // Refuses the newest waiter of the least important class below `k`; false if none waits.
-  bool ShedBelow(size_t k, Actions& actions);  // REQUIRES: mu_ held
-  void ExpireWaiting(Actions& actions);  // REQUIRES: mu_ held
-  void Adapt(double latency_ms);         // REQUIRES: mu_ held
-  Millis RetryAfter() const;             // REQUIRES: mu_ held
+  bool ShedBelow(size_t k, Actions& actions) REQUIRES(mu_);
+  void ExpireWaiting(Actions& actions) REQUIRES(mu_);
+  void Adapt(double latency_ms) REQUIRES(mu_);
+  Millis RetryAfter() const REQUIRES(mu_);
 
   const Options options_;
   const Clock& clock_;
-  mutable std::mutex mu_;
-  double limit_;
-  int64_t in_flight_ = 0;
-  std::array<std::deque<Waiter>, kPriorityCount> queues_;
-  int64_t queued_total_ = 0;
+  mutable Mutex mu_;
+  double limit_ GUARDED_BY(mu_);
+  int64_t in_flight_ GUARDED_BY(mu_) = 0;
+  std::array<std::deque<Waiter>, kPriorityCount> queues_ GUARDED_BY(mu_);
+  int64_t queued_total_ GUARDED_BY(mu_) = 0;
   // Latency tracking.
-  double long_ms_ = 0;   // exponential average over many windows
-  double short_ms_ = 0;  // the last window's mean
-  double window_sum_ms_ = 0;
-  int64_t window_count_ = 0;
-  int64_t window_max_in_flight_ = 0;
-  TimePoint window_start_;
-  Stats counters_;
+  double long_ms_ GUARDED_BY(mu_) = 0;   // exponential average over many windows
+  double short_ms_ GUARDED_BY(mu_) = 0;  // the last window's mean
+  double window_sum_ms_ GUARDED_BY(mu_) = 0;
+  int64_t window_count_ GUARDED_BY(mu_) = 0;
+  int64_t window_max_in_flight_ GUARDED_BY(mu_) = 0;
+  MonoPoint window_start_ GUARDED_BY(mu_);
+  Stats counters_ GUARDED_BY(mu_);
 };
 
 }  // namespace pupitre::guard

@@ -20,7 +20,7 @@ class AdmissionTest : public ::testing::Test {
     o.min_limit = 1;
     o.max_limit = 1000;
     o.queue_capacity = capacity;
-    o.queue_timeout = Millis(1000);
+    o.queue_timeout_ms = 1000;
     return AdmissionController(o, clock_);
   }
 
@@ -213,7 +213,7 @@ TEST_F(AdmissionTest, TheLimitGrowsWhileLatencyHoldsAndShrinksWhenItRises) {
   o.min_limit = 4;
   o.max_limit = 500;
   o.queue_capacity = 100000;
-  o.queue_timeout = Millis(1'000'000);
+  o.queue_timeout_ms = 1'000'000;
   AdmissionController a(o, clock_);
   Load(a, clock_, 20, 10);
   const int64_t grown = a.stats().limit;

@@ -12,7 +12,7 @@ WaitingRoom::WaitingRoom(WaitingRoomOptions options, TimePoint opens, Shuffle sh
       opens_(opens),
       shuffle_(std::move(shuffle)),
       doors_open_(now >= opens),
-      rate_(std::clamp(options.rate, options.min_rate, options.max_rate)),
+      rate_(std::clamp(options.initial_rate, options.min_rate, options.max_rate)),
       max_rate_(options.max_rate),
       tokens_(rate_),  // one second's worth may go at once
       last_refill_(now) {}

@@ -25,10 +25,15 @@
 
 namespace pupitre::guard {
 
+// The waiting rooms' options: the [waiting_room] section of the configuration (config/config.h
+// composes this struct; its defaults are written here only).
 struct WaitingRoomOptions {
-  double rate = 100;       // admissions per second to start with
-  double min_rate = 1;     // the automatic rate never goes below
-  double max_rate = 2000;  // nor above (the operator may lower this cap)
+  double initial_rate = 500;  // [waiting_room] initial_rate: exam starts admitted per second
+  double min_rate = 1;        // [waiting_room] min_rate: the automatic rate never goes below
+  double max_rate = 5000;     // [waiting_room] max_rate: nor above (the operator may lower it)
+  int64_t restore_ms = 10'000;  // [waiting_room] restore_ms: after a start with students queued,
+                                // rooms open this late so that those who held a place can take
+                                // it again (see WaitingRooms)
 };
 
 // Where a student stands.

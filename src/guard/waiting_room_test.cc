@@ -19,7 +19,7 @@ void Reverse(std::vector<int64_t>& v) { std::reverse(v.begin(), v.end()); }
 
 WaitingRoom Room(double rate, TimePoint now) {
   WaitingRoomOptions o;
-  o.rate = rate;
+  o.initial_rate = rate;
   o.min_rate = 0.1;
   o.max_rate = 1000;
   return WaitingRoom(o, kOpens, Reverse, now);
@@ -152,7 +152,7 @@ TEST(WaitingRoomTest, AfterARestartThoseWhoHeldAPlaceComeFirstInTheirOldOrder) {
   // The rebuilt room opens a little after the restart; meanwhile everyone is collected.
   TimePoint now = kOpens;
   WaitingRoomOptions o;
-  o.rate = 1;
+  o.initial_rate = 1;
   o.min_rate = 0.1;
   WaitingRoom room(o, kOpens + std::chrono::seconds(10), Reverse, now);
   EXPECT_TRUE(room.Arrive(50, now).before_opening);         // new: no place before
@@ -173,7 +173,7 @@ TEST(WaitingRoomTest, AfterARestartThoseWhoHeldAPlaceComeFirstInTheirOldOrder) {
 TEST(WaitingRoomsTest, RoomsOpenedRightAfterARestartWaitForThoseComingBack) {
   FakeClock clock(kOpens + std::chrono::hours(1));
   WaitingRoomOptions o;
-  o.rate = 100;
+  o.initial_rate = 100;
   WaitingRooms rooms(o, clock, "0123456789abcdef0123456789abcdef",
                      clock.Now() + std::chrono::seconds(10), kOpens);
   // The exam opened an hour ago, yet nobody is admitted until the room is rebuilt.
@@ -191,7 +191,7 @@ TEST(WaitingRoomsTest, RoomsOpenedRightAfterARestartWaitForThoseComingBack) {
 TEST(WaitingRoomsTest, TheRateFallsUnderSaturationAndClimbsBackWhileStudentsWait) {
   FakeClock clock(kOpens);
   WaitingRoomOptions o;
-  o.rate = 100;
+  o.initial_rate = 100;
   o.min_rate = 5;
   o.max_rate = 400;
   WaitingRooms rooms(o, clock, "0123456789abcdef0123456789abcdef", kOpens, kOpens);
@@ -233,7 +233,7 @@ TEST(WaitingRoomsTest, OnlyTicketsOfTheProcessThatLeftTheQueueClaimAPlace) {
 TEST(WaitingRoomTest, OfTwoClaimsTheBetterPlaceCounts) {
   TimePoint now = kOpens;
   WaitingRoomOptions o;
-  o.rate = 1;
+  o.initial_rate = 1;
   o.min_rate = 0.1;
   WaitingRoom room(o, kOpens + std::chrono::seconds(1), Reverse, now);
   room.Arrive(1, now, /*claim=*/4);
@@ -253,7 +253,7 @@ TEST(WaitingRoomsTest, TheOperatorsControlsHoldBeforeAnyoneArrivesAndAcrossARest
   const std::string path = dir.path() + "/admission.json";
   FakeClock clock(kOpens);
   WaitingRoomOptions o;
-  o.rate = 100;
+  o.initial_rate = 100;
   {
     WaitingRooms rooms(o, clock, "0123456789abcdef0123456789abcdef", kOpens, kOpens);
     ASSERT_TRUE(rooms.PersistControlsTo(path).ok());
@@ -287,7 +287,7 @@ TEST(WaitingRoomsTest, TheOperatorsControlsHoldBeforeAnyoneArrivesAndAcrossARest
 TEST(WaitingRoomsTest, TicketsAreSignedAndATamperedOneIsRefused) {
   FakeClock clock(kOpens);
   WaitingRoomOptions o;
-  o.rate = 1;
+  o.initial_rate = 1;
   WaitingRooms rooms(o, clock, "0123456789abcdef0123456789abcdef", kOpens, kOpens);
   rooms.Arrive("exam-a", kOpens, 1);
   RoomEntry e = rooms.Arrive("exam-a", kOpens, 2);

@@ -132,13 +132,13 @@ RoomEntry WaitingRooms::EntryFor(const std::string& exam_id, int64_t user_id,
 
 RoomEntry WaitingRooms::Arrive(const std::string& exam_id, TimePoint opens, int64_t user_id,
                                int64_t claim) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   Place p = RoomFor(exam_id, opens).Arrive(user_id, clock_.Now(), claim);
   return EntryFor(exam_id, user_id, p);
 }
 
 std::optional<RoomEntry> WaitingRooms::Find(const std::string& exam_id, int64_t user_id) const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   auto it = rooms_.find(exam_id);
   if (it == rooms_.end()) return std::nullopt;
   auto p = it->second.Find(user_id, clock_.Now());
@@ -148,21 +148,21 @@ std::optional<RoomEntry> WaitingRooms::Find(const std::string& exam_id, int64_t 
 
 std::optional<Place> WaitingRooms::FindPlace(const std::string& room_key,
                                              int64_t user_id) const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   auto it = rooms_.find(room_key);
   if (it == rooms_.end()) return std::nullopt;
   return it->second.Find(user_id, clock_.Now());
 }
 
 std::map<std::string, uint64_t> WaitingRooms::Versions() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   std::map<std::string, uint64_t> out;
   for (const auto& [key, room] : rooms_) out.emplace_hint(out.end(), key, room.version());
   return out;
 }
 
 std::vector<std::pair<std::string, int64_t>> WaitingRooms::Tick() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   std::vector<std::pair<std::string, int64_t>> out;
   const TimePoint now = clock_.Now();
   for (auto& [exam, room] : rooms_) {
@@ -172,7 +172,7 @@ std::vector<std::pair<std::string, int64_t>> WaitingRooms::Tick() {
 }
 
 void WaitingRooms::Adapt(bool overloaded) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   for (auto& [exam, room] : rooms_) {
     // Multiplicative both ways: a morning's crowd builds in seconds, so must the rate.
     if (overloaded) {
@@ -184,14 +184,14 @@ void WaitingRooms::Adapt(bool overloaded) {
 }
 
 Status WaitingRooms::SetPaused(const std::string& exam_id, bool paused) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   controls_[exam_id].paused = paused;
   ForExam(exam_id, [&](WaitingRoom& r) { r.SetPaused(paused); });
   return SaveControls();
 }
 
 Status WaitingRooms::SetMaxRate(const std::string& exam_id, double max_rate) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   controls_[exam_id].max_rate =
       std::clamp(max_rate, options_.min_rate, options_.max_rate);
   ForExam(exam_id, [&](WaitingRoom& r) { r.SetMaxRate(max_rate); });
@@ -199,7 +199,7 @@ Status WaitingRooms::SetMaxRate(const std::string& exam_id, double max_rate) {
 }
 
 Status WaitingRooms::PersistControlsTo(std::string path) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   controls_path_ = std::move(path);
   std::ifstream in(controls_path_);
   if (!in) return OkStatus();  // nothing set yet
@@ -243,19 +243,19 @@ Status WaitingRooms::SaveControls() const {
 }
 
 Status WaitingRooms::LetThrough(const std::string& exam_id, TimePoint opens, int64_t user_id) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   RoomFor(exam_id, opens).LetThrough(user_id);
   return OkStatus();
 }
 
 void WaitingRooms::Unadmit(const std::string& exam_id, int64_t user_id) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   auto it = rooms_.find(exam_id);
   if (it != rooms_.end()) it->second.Unadmit(user_id);
 }
 
 std::optional<RoomStatus> WaitingRooms::StatusOf(const std::string& exam_id) const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   RoomStatus t;
   int n = const_cast<WaitingRooms*>(this)->ForExam(exam_id, [&](const WaitingRoom& r) {
     t.paused = r.paused();
@@ -270,12 +270,12 @@ std::optional<RoomStatus> WaitingRooms::StatusOf(const std::string& exam_id) con
   if (c == controls_.end()) return std::nullopt;
   t.paused = c->second.paused;
   t.max_rate = c->second.max_rate > 0 ? c->second.max_rate : options_.max_rate;
-  t.rate = std::clamp(options_.rate, options_.min_rate, t.max_rate);
+  t.rate = std::clamp(options_.initial_rate, options_.min_rate, t.max_rate);
   return t;
 }
 
 std::vector<std::string> WaitingRooms::ExamIds() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   std::set<std::string> out;
   for (const auto& [key, room] : rooms_) out.insert(ExamOfRoom(key));
   for (const auto& [exam, c] : controls_) out.insert(exam);
@@ -283,7 +283,7 @@ std::vector<std::string> WaitingRooms::ExamIds() const {
 }
 
 RoomStatus WaitingRooms::Totals() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   RoomStatus t;
   for (const auto& [exam, r] : rooms_) {
     t.waiting += r.waiting();

@@ -4,11 +4,11 @@
 // Thread-safe: every public method may be called from any thread.
 
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "common/mutex.h"
 #include "common/result.h"
 #include "guard/waiting_room.h"
 
@@ -91,16 +91,16 @@ class WaitingRooms {
   RoomStatus Totals() const;
 
  private:
-  WaitingRoom& RoomFor(const std::string& room_key, TimePoint opens);  // REQUIRES: mu_ held
+  WaitingRoom& RoomFor(const std::string& room_key, TimePoint opens) REQUIRES(mu_);
   // The operator's settings of one exam, applied to each of its rooms when it is made.
   struct Control {
     bool paused = false;
     double max_rate = 0;  // 0: none set
   };
-  Status SaveControls() const;  // REQUIRES: mu_ held
-  // Calls f on every room of `exam_id`; returns how many. REQUIRES: mu_ held.
+  Status SaveControls() const REQUIRES(mu_);
+  // Calls f on every room of `exam_id`; returns how many.
   template <typename F>
-  int ForExam(const std::string& exam_id, F&& f);
+  int ForExam(const std::string& exam_id, F&& f) REQUIRES(mu_);
 
   const WaitingRoomOptions options_;
   const Clock& clock_;
@@ -108,10 +108,10 @@ class WaitingRooms {
   const TimePoint started_;
   const TimePoint restored_by_;
   const TimePoint claims_from_;
-  mutable std::mutex mu_;
-  std::map<std::string, WaitingRoom> rooms_;
-  std::map<std::string, Control> controls_;  // by exam
-  std::string controls_path_;                // empty: not kept
+  mutable Mutex mu_;
+  std::map<std::string, WaitingRoom> rooms_ GUARDED_BY(mu_);
+  std::map<std::string, Control> controls_ GUARDED_BY(mu_);  // by exam
+  std::string controls_path_ GUARDED_BY(mu_);                // empty: not kept
 };
 
 }  // namespace pupitre::guard

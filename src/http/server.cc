@@ -177,7 +177,7 @@ class Connection final : public ResponseSink, public std::enable_shared_from_thi
     idle_ = true;
     answered_ = false;
     parser_.emplace();
-    parser_->header_limit(server_.options_.max_header_bytes);
+    parser_->header_limit(static_cast<uint32_t>(server_.options_.max_header_bytes));
     stream_.expires_after(std::chrono::milliseconds(server_.options_.idle_timeout_ms));
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              [self = shared_from_this()](beast::error_code ec, size_t) {
@@ -320,7 +320,9 @@ Server::Server(ServerOptions options, Handler handler, HeaderHook on_header, Met
       handler_(std::move(handler)),
       on_header_(std::move(on_header)),
       metrics_(metrics) {
-  assert(options_.threads >= 1);
+  if (options_.threads <= 0) {
+    options_.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  }
   for (int i = 0; i < options_.threads; ++i) {
     contexts_.push_back(std::make_unique<asio::io_context>(1));
   }

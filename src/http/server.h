@@ -93,16 +93,18 @@ struct HeaderDecision {
 };
 using HeaderHook = std::function<HeaderDecision(const RequestHeader& header)>;
 
+// The HTTP server's options: part of the [server] section of the configuration (config/config.h
+// composes this struct; its defaults are written here only).
 struct ServerOptions {
-  std::string host = "127.0.0.1";
-  uint16_t port = 8080;  // 0: any free port (see Server::port())
-  int threads = 1;       // event loops
-  uint32_t max_header_bytes = 8 * 1024;
-  int64_t read_timeout_ms = 15'000;
-  int64_t idle_timeout_ms = 75'000;
-  int64_t write_timeout_ms = 15'000;
-  int64_t max_connections = 20'000;
-  int64_t heartbeat_ms = 15'000;  // event streams: a comment line this often
+  std::string host = "127.0.0.1";  // from [server] listen = "host:port"
+  uint16_t port = 8080;            // 0: any free port (see Server::port())
+  int threads = 0;                 // [server] threads: event loops; 0 = one per core
+  int64_t max_header_bytes = 8 * 1024;  // [server] max_header_bytes
+  int64_t read_timeout_ms = 15'000;     // [server] read_timeout_ms: one request, header to body
+  int64_t idle_timeout_ms = 75'000;     // [server] idle_timeout_ms: keep-alive between requests
+  int64_t write_timeout_ms = 15'000;    // [server] write_timeout_ms
+  int64_t max_connections = 20'000;     // [server] max_connections: more are closed at accept
+  int64_t heartbeat_ms = 15'000;        // event streams: a comment line this often
 };
 
 class Server {

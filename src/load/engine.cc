@@ -94,9 +94,12 @@ class Run {
       out.errors = seconds_[i].errors;
       out.active = seconds_[i].active;
       out.waiting = seconds_[i].waiting;
-      for (auto& [step, v] : seconds_[i].samples_ms) {
+      for (auto& [step, samples] : seconds_[i].samples_ms) {
+        auto& v = samples;  // a lambda may not capture a structured binding (clang 14)
         std::sort(v.begin(), v.end());
-        auto pct = [&](double q) { return v[std::min(v.size() - 1, static_cast<size_t>(q * v.size()))]; };
+        auto pct = [&v](double q) {
+          return v[std::min(v.size() - 1, static_cast<size_t>(q * v.size()))];
+        };
         out.latency_ms[step] = {pct(0.5), pct(0.99)};
       }
       result_.timeline.push_back(std::move(out));

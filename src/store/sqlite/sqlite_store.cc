@@ -116,12 +116,12 @@ class SqliteBackend final : public Backend {
     for (const WriteOp& op : ops) {
       Status s = std::visit([this](const auto& o) { return Apply(o); }, op);
       if (!s.ok()) {
-        Exec("ROLLBACK");
+        (void)Exec("ROLLBACK");  // the error that matters is s
         return s;
       }
     }
     if (auto s = Exec("COMMIT"); !s.ok()) {
-      Exec("ROLLBACK");
+      (void)Exec("ROLLBACK");  // the error that matters is s
       return s;
     }
     return OkStatus();
@@ -173,7 +173,7 @@ class SqliteBackend final : public Backend {
       std::string sql = fmt::format("BEGIN; {} PRAGMA user_version = {}; COMMIT;",
                                     kMigrations[v], v + 1);
       if (auto s = Exec(sql.c_str()); !s.ok()) {
-        Exec("ROLLBACK");
+        (void)Exec("ROLLBACK");  // the error that matters is s
         return s;
       }
     }

@@ -1,0 +1,247 @@
+// An exam's results as a spreadsheet: the header names each question's points and answer
+// columns, each attempt is a row, numbers are written as numbers, and no cell can become a
+// formula or break the row apart.
+#include "exam/results_csv.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "exam/exam.h"
+
+namespace pupitre::exam {
+namespace {
+
+constexpr const char* kExamToml = R"toml(
+[exam]
+id = "geo-final"
+title = "Geography final"
+course = "geo-101"
+opens = 2026-11-23T08:00:00Z
+closes = 2026-11-23T12:00:00Z
+duration_minutes = 30
+
+[[question]]
+id = "capital"
+type = "single"
+text = "What is the capital of Australia?"
+options = ["Sydney", "Canberra", "Perth"]
+answer = 1
+
+[[question]]
+id = "rivers"
+type = "multiple"
+text = "Which are rivers?"
+options = ["Danube", "Alps", "Loire", "Sahara"]
+answer = [0, 2]
+
+[[question]]
+id = "height"
+type = "numeric"
+text = "How many metres below sea level is the Dead Sea shore (negative)?"
+answer = -430
+tolerance = 10
+
+[[question]]
+id = "explain"
+type = "essay"
+text = "Explain why."
+points = 3
+)toml";
+
+constexpr const char* kHeader =
+    "login,name,attempt_id,status,started_ms,submitted_ms,auto_submitted,points,max_points,"
+    "ungraded_essays,points_capital,points_rivers,points_height,points_explain,answer_capital,"
+    "answer_rivers,answer_height,answer_explain";
+
+// Reads CSV text back into rows of cells, undoing the quoting (RFC 4180).
+std::vector<std::vector<std::string>> ReadCsv(const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> row;
+  std::string cell;
+  bool quoted = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        cell += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        cell += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      row.push_back(std::move(cell));
+      cell.clear();
+    } else if (c == '\n') {
+      row.push_back(std::move(cell));
+      cell.clear();
+      rows.push_back(std::move(row));
+      row.clear();
+    } else {
+      cell += c;
+    }
+  }
+  EXPECT_FALSE(quoted) << "the CSV ends inside a quoted cell";
+  EXPECT_TRUE(cell.empty() && row.empty()) << "the CSV's last line has no newline";
+  return rows;
+}
+
+class ResultsCsvTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto spec = ParseExamToml(kExamToml);
+    ASSERT_TRUE(spec.ok()) << spec.error().message;
+    spec_ = std::make_shared<const ExamSpec>(std::move(*spec));
+  }
+
+  AttemptView Attempt(int64_t id, int64_t user, const std::map<std::string, std::string>& answers,
+                      const std::map<std::string, double>& grades = {}) const {
+    AttemptView v;
+    v.spec = spec_;
+    v.state.id = id;
+    v.state.exam_id = "geo-final";
+    v.state.user_id = user;
+    v.state.started_ms = 1'795'424'400'000;
+    v.state.deadline_ms = v.state.started_ms + 1'800'000;
+    int64_t seq = 1;
+    for (const auto& [q, json] : answers) {
+      v.state.answers[q] = SavedAnswer{seq++, json, v.state.started_ms + 1000};
+    }
+    v.state.manual_points = grades;
+    return v;
+  }
+
+  std::string Csv(const std::vector<AttemptView>& attempts) const {
+    return ResultsCsv(*spec_, attempts, [this](int64_t user) -> std::optional<Person> {
+      auto it = people_.find(user);
+      if (it == people_.end()) return std::nullopt;
+      return it->second;
+    });
+  }
+
+  // The cells of the only attempt's row, by column name.
+  std::map<std::string, std::string> RowOf(const AttemptView& v) const {
+    auto rows = ReadCsv(Csv({v}));
+    EXPECT_EQ(rows.size(), 2u);
+    std::map<std::string, std::string> out;
+    if (rows.size() != 2) return out;
+    EXPECT_EQ(rows[0].size(), rows[1].size()) << "the row and the header differ in width";
+    for (size_t i = 0; i < rows[0].size() && i < rows[1].size(); ++i) {
+      out[rows[0][i]] = rows[1][i];
+    }
+    return out;
+  }
+
+  std::shared_ptr<const ExamSpec> spec_;
+  std::map<int64_t, Person> people_{{1, {"alice", "Alice Martin"}}, {2, {"bob", "Bob Durand"}}};
+};
+
+TEST_F(ResultsCsvTest, TheHeaderListsPointsThenAnswerColumnsPerQuestionInOrder) {
+  EXPECT_EQ(Csv({}), std::string(kHeader) + "\n") << "no attempt: the header line alone";
+}
+
+TEST_F(ResultsCsvTest, EachAttemptIsARowWithTheLoginAndNameFromTheLookup) {
+  AttemptView alice = Attempt(11, 1, {{"capital", "1"}, {"rivers", "[0,2]"}});
+  alice.state.status = AttemptStatus::kSubmitted;
+  alice.state.submitted_ms = alice.state.started_ms + 600'000;
+  AttemptView stranger = Attempt(12, 99, {});
+  AttemptView bob = Attempt(13, 2, {{"capital", "0"}});
+  bob.state.status = AttemptStatus::kSubmitted;
+  bob.state.submitted_ms = bob.state.started_ms + 1'800'000;
+  bob.state.auto_submitted = true;
+
+  const std::string csv = Csv({alice, stranger, bob});
+  const std::string s = std::to_string(alice.state.started_ms);
+  EXPECT_EQ(csv, std::string(kHeader) + "\n" + "alice,Alice Martin,11,submitted," + s + "," +
+                     std::to_string(alice.state.submitted_ms) +
+                     ",0,2,6,0,1,1,0,,1,\"[0,2]\",,\n"
+                     ",,12,in_progress," +
+                     s +
+                     ",0,0,0,6,0,0,0,0,,,,,\n"
+                     "bob,Bob Durand,13,submitted," +
+                     s + "," + std::to_string(bob.state.submitted_ms) + ",1,0,6,0,0,0,0,,0,,,\n")
+      << "rows come in the given order; an unknown user has empty names";
+}
+
+TEST_F(ResultsCsvTest, WholePointsAreWrittenAsIntegersAndFractionalOnesAsJsonNumbers) {
+  // One right pick of two, no wrong one: half the point.
+  auto row = RowOf(Attempt(11, 1, {{"capital", "1"}, {"rivers", "[0]"}}, {{"explain", 2.5}}));
+  EXPECT_EQ(row["points_capital"], "1") << "a whole point written as a float";
+  EXPECT_EQ(row["points_height"], "0") << "an unanswered question earns 0";
+  for (const char* column : {"points_rivers", "points_explain", "points"}) {
+    std::error_code ec;
+    auto v = boost::json::parse(row[column], ec);
+    ASSERT_FALSE(ec) << column << " is not a JSON number: " << row[column];
+    ASSERT_TRUE(v.is_number()) << column << ": " << row[column];
+  }
+  EXPECT_DOUBLE_EQ(boost::json::parse(row["points_rivers"]).to_number<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(boost::json::parse(row["points_explain"]).to_number<double>(), 2.5);
+  EXPECT_DOUBLE_EQ(boost::json::parse(row["points"]).to_number<double>(), 4.0);
+  EXPECT_EQ(row["max_points"], "6");
+
+  auto whole_grade = RowOf(Attempt(12, 1, {{"explain", "\"Because.\""}}, {{"explain", 3.0}}));
+  EXPECT_EQ(whole_grade["points_explain"], "3") << "a whole grade written as a float";
+}
+
+TEST_F(ResultsCsvTest, AnUngradedEssaysPointsCellIsEmpty) {
+  auto ungraded = RowOf(Attempt(11, 1, {{"explain", "\"Because rivers flow.\""}}));
+  EXPECT_EQ(ungraded["points_explain"], "") << "an ungraded essay must not read as 0 points";
+  EXPECT_EQ(ungraded["ungraded_essays"], "1");
+  EXPECT_EQ(ungraded["answer_explain"], "\"Because rivers flow.\"");
+
+  auto graded = RowOf(Attempt(12, 1, {{"explain", "\"Because.\""}}, {{"explain", 0.0}}));
+  EXPECT_EQ(graded["points_explain"], "0") << "a zero grade is a grade";
+  EXPECT_EQ(graded["ungraded_essays"], "0");
+}
+
+TEST_F(ResultsCsvTest, FormulaLookingCellsAreQuotedWithALeadingApostrophe) {
+  EXPECT_EQ(CsvField("=1+1"), "\"'=1+1\"");
+  EXPECT_EQ(CsvField("+33 6 12"), "\"'+33 6 12\"");
+  EXPECT_EQ(CsvField("-2"), "\"'-2\"");
+  EXPECT_EQ(CsvField("@SUM(A1)"), "\"'@SUM(A1)\"");
+  EXPECT_EQ(CsvField("=HYPERLINK(\"http://x\",\"y\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+  EXPECT_EQ(CsvField("a=b"), "a=b") << "only a leading sign makes a formula";
+
+  people_[3] = Person{"@mallory", "=cmd|' /C calc'!A0"};
+  const std::string csv = Csv({Attempt(14, 3, {{"height", "-432"}})});
+  EXPECT_NE(csv.find("\n\"'@mallory\",\"'=cmd|' /C calc'!A0\",14,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",\"'-432\","), std::string::npos)
+      << "a negative numeric answer is made inert too: " << csv;
+  auto rows = ReadCsv(csv);
+  ASSERT_EQ(rows.size(), 2u);
+  for (const std::string& cell : rows[1]) {
+    EXPECT_TRUE(cell.empty() ||
+                (cell[0] != '=' && cell[0] != '+' && cell[0] != '-' && cell[0] != '@'))
+        << "a cell a spreadsheet would evaluate: " << cell;
+  }
+}
+
+TEST_F(ResultsCsvTest, CommasQuotesAndNewlinesAreQuotedAndDoubled) {
+  EXPECT_EQ(CsvField("plain"), "plain");
+  EXPECT_EQ(CsvField(""), "");
+  EXPECT_EQ(CsvField("Martin, Alice"), "\"Martin, Alice\"");
+  EXPECT_EQ(CsvField("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(CsvField("two\nlines"), "\"two\nlines\"");
+  EXPECT_EQ(CsvField("carriage\rreturn"), "\"carriage\rreturn\"");
+
+  people_[4] = Person{"o'hara", "O'Hara, \"Scarlett\"\nthe second"};
+  auto row =
+      RowOf(Attempt(15, 4, {{"rivers", "[0,2]"}, {"explain", "\"He said \\\"no\\\", twice\""}}));
+  EXPECT_EQ(row["login"], "o'hara");
+  EXPECT_EQ(row["name"], "O'Hara, \"Scarlett\"\nthe second") << "the name did not survive";
+  EXPECT_EQ(row["attempt_id"], "15") << "a comma or newline in a name shifted the columns";
+  EXPECT_EQ(row["answer_rivers"], "[0,2]");
+  EXPECT_EQ(row["answer_explain"], "\"He said \\\"no\\\", twice\"");
+}
+
+}  // namespace
+}  // namespace pupitre::exam
