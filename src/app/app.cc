@@ -11,6 +11,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <charconv>
 #include <cstring>
 #include <fstream>
 #include <future>
@@ -20,6 +21,7 @@
 #include "api/web_assets.h"
 #include "common/scheduler.h"
 #include "room/admissions.h"
+#include "store/settings.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace pupitre {
@@ -41,6 +43,7 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock& cloc
                                                static_cast<size_t>(config.store.queue_capacity),
                                                // a save per connection always fits
                                                static_cast<size_t>(config.server.max_connections));
+  n->settings_ = std::make_unique<store::StoredSettings>(*n->writer_, snapshot->settings);
   int workers = config.server.worker_threads > 0 ? config.server.worker_threads : Cores();
   n->workers_ = std::make_unique<boost::asio::thread_pool>(workers);
   n->accounts_ = std::make_unique<auth::Accounts>(
@@ -123,61 +126,67 @@ void RaiseFileLimit() {
   }
 }
 
-// The waiting-room tickets' HMAC key, kept with the data (0600) so that tickets issued before a
-// restart can still be checked: they are how students take their place again.
-Result<std::string> LoadOrCreateTicketKey(const std::string& data_dir) {
-  const std::string path = data_dir + "/waiting-room.key";
-  if (::access(path.c_str(), F_OK) != 0) {
-    // Written aside, then renamed: a crash never leaves a half-written key behind.
-    const std::string key = auth::RandomHex(32);
-    const std::string tmp = path + ".tmp";
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) return Error::Internal("cannot create " + tmp + ": " + std::strerror(errno));
-    const bool ok = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) &&
-                    ::fsync(fd) == 0;
-    ::close(fd);
-    if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-      return Error::Internal("cannot write " + path + ": " + std::strerror(errno));
-    }
-    return key;
-  }
+constexpr const char* kTicketKeySetting = "waiting_rooms.ticket_key";
+constexpr const char* kQueueMarkerSetting = "waiting_rooms.queue_marker";
+
+// Before they were kept in the store, these settings were files in the data directory: an
+// upgraded data directory's are taken into the store once (the files are then left alone).
+Status ImportOldSettingFile(SettingsStore& settings, const std::string& key,
+                            const std::string& path) {
+  if (settings.Get(key) || ::access(path.c_str(), F_OK) != 0) return OkStatus();
   std::ifstream in(path);
-  std::string key;
-  std::getline(in, key);
-  if (key.size() != 64 || key.find_first_not_of("0123456789abcdef") != std::string::npos) {
-    return Error::Invalid(path + " is damaged: delete it and a new key is made at start-up " +
-                          "(waiting-room tickets issued before are then refused)");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  spdlog::info("taking {} into the store (setting {})", path, key);
+  return settings.Put(key, text);
+}
+
+// The waiting-room tickets' HMAC key, kept in the store so that tickets issued before a restart
+// (or by another node) can still be checked: they are how students take their place again.
+Result<std::string> LoadOrCreateTicketKey(SettingsStore& settings) {
+  if (auto key = settings.Get(kTicketKeySetting)) {
+    if (key->size() != 64 || key->find_first_not_of("0123456789abcdef") != std::string::npos) {
+      return Error::Invalid(std::string("the setting ") + kTicketKeySetting +
+                            " is damaged: delete its row from the store's settings table and a "
+                            "new key is made at start-up (waiting-room tickets issued before "
+                            "are then refused)");
+    }
+    return *key;
   }
+  const std::string key = auth::RandomHex(32);
+  if (auto s = settings.Put(kTicketKeySetting, key); !s.ok()) return s.take_error();
   return key;
 }
 
-// A file that exists while students wait in a room: found at start-up, it says that a queue was
-// lost with the previous process. Touched only when that changes.
+// A note in the store that exists while students wait in a room: found at start-up, it says
+// that a queue was lost with the previous process. Written only when that changes.
 // It holds the start time of the process that made it: tickets issued since then are the
 // places that were lost.
 class QueueMarker {
  public:
-  QueueMarker(std::string path, int64_t started_ms)
-      : path_(std::move(path)), started_ms_(started_ms) {
-    std::ifstream in(path_);
-    present_ = in.good();
-    if (present_ && !(in >> previous_start_ms_)) previous_start_ms_ = 0;
+  QueueMarker(SettingsStore& settings, int64_t started_ms)
+      : settings_(settings), started_ms_(started_ms) {
+    if (auto v = settings_.Get(kQueueMarkerSetting)) {
+      present_ = true;
+      std::from_chars(v->data(), v->data() + v->size(), previous_start_ms_);
+    }
   }
   bool present() const { return present_; }
   // When the process that left the marker started (0 if unknown).
   int64_t previous_start_ms() const { return previous_start_ms_; }
   void Set(bool waiting) {
     if (waiting == present_) return;
-    present_ = waiting;
-    if (waiting) {
-      std::ofstream(path_) << started_ms_ << "\n";
+    Status s = waiting ? settings_.Put(kQueueMarkerSetting, std::to_string(started_ms_))
+                       : settings_.Erase(kQueueMarkerSetting);
+    if (s.ok()) {
+      present_ = waiting;
     } else {
-      ::unlink(path_.c_str());
+      spdlog::warn("cannot note the waiting-room queue in the store: {}", s.error().message);
     }
   }
 
  private:
-  std::string path_;
+  SettingsStore& settings_;
   int64_t started_ms_;
   bool present_ = false;
   int64_t previous_start_ms_ = 0;
@@ -202,7 +211,16 @@ int Serve(const Config& config, int demo_students) {
 
   guard::AdmissionController guard(config.guard, clock);
   guard::WaitingRoomOptions room_options = config.waiting_room;
-  auto ticket_key = LoadOrCreateTicketKey(config.store.data_dir);
+  const std::string& dir = config.store.data_dir;
+  for (auto [key, file] : {std::pair{kTicketKeySetting, "waiting-room.key"},
+                           std::pair{guard::WaitingRooms::kControlsSetting.data(), "admission.json"},
+                           std::pair{kQueueMarkerSetting, "waiting-rooms.active"}}) {
+    if (auto s = ImportOldSettingFile(n.settings(), key, dir + "/" + file); !s.ok()) {
+      spdlog::error("{}", s.error().message);
+      return 1;
+    }
+  }
+  auto ticket_key = LoadOrCreateTicketKey(n.settings());
   if (!ticket_key.ok()) {
     spdlog::error("{}", ticket_key.error().message);
     return 1;
@@ -210,7 +228,7 @@ int Serve(const Config& config, int demo_students) {
   // Students were queued when this server last stopped (or crashed): hold the rooms' doors a
   // moment, so that they come back and take their places in the old order.
   const TimePoint started = clock.Now();
-  QueueMarker queue_marker(config.store.data_dir + "/waiting-rooms.active", ToUnixMs(started));
+  QueueMarker queue_marker(n.settings(), ToUnixMs(started));
   const bool rebuild = queue_marker.present();
   if (rebuild) {
     spdlog::info("students were waiting when the server stopped: rooms open in {} ms, in the "
@@ -223,7 +241,7 @@ int Serve(const Config& config, int demo_students) {
   const TimePoint claims_from = rebuild ? FromUnixMs(queue_marker.previous_start_ms()) : started;
   guard::WaitingRooms rooms(room_options, clock, *ticket_key, rooms_restored_by, claims_from);
   // The operator's pauses and rate caps hold across restarts.
-  if (auto s = rooms.PersistControlsTo(config.store.data_dir + "/admission.json"); !s.ok()) {
+  if (auto s = rooms.PersistControlsTo(n.settings()); !s.ok()) {
     spdlog::error("{} (delete it to start without the operator's admission settings)",
                   s.error().message);
     return 1;

@@ -10,6 +10,7 @@
 #include "auth/accounts.h"
 #include "common/clock.h"
 #include "common/metrics.h"
+#include "common/settings.h"
 #include "config/config.h"
 #include "exam/exam_service.h"
 #include "http/server.h"
@@ -29,6 +30,7 @@ class Node {
   exam::ExamService& exams() { return *exams_; }
   Metrics& metrics() { return metrics_; }
   store::Writer& writer() { return *writer_; }
+  SettingsStore& settings() { return *settings_; }
   boost::asio::thread_pool& workers() { return *workers_; }
 
   // Fills an empty store with the demo dataset (README: one teacher, one admin, `students`
@@ -45,6 +47,7 @@ class Node {
   Metrics metrics_;
   std::unique_ptr<store::Backend> backend_;
   std::unique_ptr<store::Writer> writer_;
+  std::unique_ptr<SettingsStore> settings_;
   std::unique_ptr<boost::asio::thread_pool> workers_;
   std::unique_ptr<auth::Accounts> accounts_;
   std::unique_ptr<exam::ExamService> exams_;

@@ -17,6 +17,7 @@
 
 #include "store/sqlite/sqlite_store.h"
 #include "testkit/child_server.h"
+#include "testkit/controlled_backend.h"
 
 namespace pupitre::exam {
 namespace {
@@ -81,57 +82,15 @@ T Await(const std::function<void(std::function<void(T)>)>& call) {
 
 using testkit::TempDir;  // a fresh directory under /tmp, removed at the end
 
-// The real SQLite backend, with two switches for fault tests: fail every batch that creates an
-// attempt, and hold the next batch until released.
-class ControlledBackend final : public store::Backend {
- public:
-  explicit ControlledBackend(std::unique_ptr<store::Backend> inner) : inner_(std::move(inner)) {}
+using testkit::ControlledBackend;  // the real SQLite backend inside, with fault switches
 
-  Status ApplyBatch(std::span<const store::WriteOp> ops) override {
-    std::optional<std::shared_future<void>> hold;
-    bool fail = false;
-    {
-      std::lock_guard lock(mu_);
-      if (hold_next_) {
-        hold_next_ = false;
-        hold = release_.get_future().share();
-        entered_.set_value();
-      }
-      for (const auto& op : ops) {
-        fail = fail || (fail_create_attempts_ && std::holds_alternative<store::op::CreateAttempt>(op));
-      }
-    }
-    if (hold && hold->wait_for(kWait) != std::future_status::ready) {
-      ADD_FAILURE() << "the held batch was never released";
-    }
-    if (fail) return Error::Internal("disk full (injected)");
-    return inner_->ApplyBatch(ops);
-  }
-  Result<store::Snapshot> LoadAll() override { return inner_->LoadAll(); }
-  Result<std::optional<store::UserRecord>> FindUserByLogin(const std::string& login) override {
-    return inner_->FindUserByLogin(login);
-  }
-
-  void FailCreateAttempts(bool on) {
-    std::lock_guard lock(mu_);
-    fail_create_attempts_ = on;
-  }
-  // The next batch waits in ApplyBatch until Release(); returns a future ready once it does.
-  std::future<void> HoldNextBatch() {
-    std::lock_guard lock(mu_);
-    hold_next_ = true;
-    return entered_.get_future();
-  }
-  void Release() { release_.set_value(); }
-
- private:
-  std::unique_ptr<store::Backend> inner_;
-  std::mutex mu_;
-  bool fail_create_attempts_ = false;
-  bool hold_next_ = false;
-  std::promise<void> entered_;
-  std::promise<void> release_;
-};
+// Every batch that creates an attempt fails (disk full), or none.
+void FailCreateAttempts(ControlledBackend& backend, bool on) {
+  if (!on) return backend.FailWhen(nullptr);
+  backend.FailWhen([](const store::WriteOp& op) {
+    return std::holds_alternative<store::op::CreateAttempt>(op) ? "disk full (injected)" : "";
+  });
+}
 
 class ExamServiceTest : public ::testing::Test {
  protected:
@@ -617,7 +576,7 @@ TEST_F(ExamServiceTest, EverythingAcknowledgedSurvivesARestart) {
 // ------------------------------------------------------------------ failures of the store
 
 TEST_F(ExamServiceTest, FailedStartIsUndone) {
-  backend_->FailCreateAttempts(true);
+  FailCreateAttempts(*backend_, true);
   auto failed = Start(kAlice);
   ASSERT_FALSE(failed.ok()) << "a start that is not durable must not be acknowledged";
   EXPECT_FALSE(service_->AttemptIdOf(kExamId, kAlice.user_id).has_value());
@@ -626,14 +585,14 @@ TEST_F(ExamServiceTest, FailedStartIsUndone) {
   ASSERT_FALSE(paper.ok()) << "the paper was shown for a start that failed";
   EXPECT_EQ(paper.error().code, ErrorCode::kForbidden);
 
-  backend_->FailCreateAttempts(false);
+  FailCreateAttempts(*backend_, false);
   EXPECT_TRUE(Start(kAlice).ok()) << "a retry after the store recovered must work";
 }
 
 TEST_F(ExamServiceTest, RepeatedStartWhileTheFirstFailsGetsAnError) {
   // A double click: the second start arrives while the first is being committed, and that
   // commit fails. The second must get an error, not a crash or a phantom attempt.
-  backend_->FailCreateAttempts(true);
+  FailCreateAttempts(*backend_, true);
   auto entered = backend_->HoldNextBatch();
   auto first = std::make_shared<std::promise<Result<AttemptView>>>();
   service_->Start(kAlice, kExamId, [first](Result<AttemptView> r) { first->set_value(r); });
@@ -652,7 +611,7 @@ TEST_F(ExamServiceTest, RepeatedStartWhileTheFirstFailsGetsAnError) {
   EXPECT_FALSE(service_->AttemptIdOf(kExamId, kAlice.user_id).has_value());
   EXPECT_EQ(metrics_->attempts_in_progress.load(), 0);
 
-  backend_->FailCreateAttempts(false);
+  FailCreateAttempts(*backend_, false);
   EXPECT_TRUE(Start(kAlice).ok());
 }
 

@@ -8,6 +8,7 @@
 #include "common/clock.h"
 #include "guard/waiting_rooms.h"
 #include "testkit/child_server.h"
+#include "testkit/memory_settings.h"
 
 namespace pupitre::guard {
 namespace {
@@ -249,14 +250,13 @@ TEST(WaitingRoomTest, OfTwoClaimsTheBetterPlaceCounts) {
 }
 
 TEST(WaitingRoomsTest, TheOperatorsControlsHoldBeforeAnyoneArrivesAndAcrossARestart) {
-  testkit::TempDir dir;
-  const std::string path = dir.path() + "/admission.json";
+  testkit::MemorySettings settings;  // the store's settings table, in memory
   FakeClock clock(kOpens);
   WaitingRoomOptions o;
   o.initial_rate = 100;
   {
     WaitingRooms rooms(o, clock, "0123456789abcdef0123456789abcdef", kOpens, kOpens);
-    ASSERT_TRUE(rooms.PersistControlsTo(path).ok());
+    ASSERT_TRUE(rooms.PersistControlsTo(settings).ok());
     ASSERT_TRUE(rooms.SetPaused("exam-a", true).ok());  // nobody has arrived yet
     ASSERT_TRUE(rooms.SetMaxRate("exam-a", 7).ok());
     EXPECT_TRUE(rooms.StatusOf("exam-a")->paused);
@@ -267,7 +267,7 @@ TEST(WaitingRoomsTest, TheOperatorsControlsHoldBeforeAnyoneArrivesAndAcrossARest
   }
   // A new process takes the controls back: still paused, still capped.
   WaitingRooms again(o, clock, "0123456789abcdef0123456789abcdef", kOpens, kOpens);
-  ASSERT_TRUE(again.PersistControlsTo(path).ok());
+  ASSERT_TRUE(again.PersistControlsTo(settings).ok());
   EXPECT_FALSE(again.Arrive("exam-a", kOpens, 1).place.admitted);
   EXPECT_TRUE(again.StatusOf("exam-a")->paused);
   EXPECT_DOUBLE_EQ(again.StatusOf("exam-a")->max_rate, 7);
@@ -276,10 +276,10 @@ TEST(WaitingRoomsTest, TheOperatorsControlsHoldBeforeAnyoneArrivesAndAcrossARest
   clock.Advance(std::chrono::seconds(1));
   EXPECT_EQ(again.Tick().size(), 1u);
 
-  // A damaged file is said, not silently dropped.
-  std::ofstream(path) << "{\"exam-a\": 3}";
+  // A damaged value is said, not silently dropped.
+  ASSERT_TRUE(settings.Put(std::string(WaitingRooms::kControlsSetting), "{\"exam-a\": 3}").ok());
   WaitingRooms damaged(o, clock, "0123456789abcdef0123456789abcdef", kOpens, kOpens);
-  auto s = damaged.PersistControlsTo(path);
+  auto s = damaged.PersistControlsTo(settings);
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.error().message.find("exam-a"), std::string::npos) << s.error().message;
 }

@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
-#include <fstream>
 #include <iterator>
 #include <set>
 
@@ -184,36 +183,40 @@ void WaitingRooms::Adapt(bool overloaded) {
 }
 
 Status WaitingRooms::SetPaused(const std::string& exam_id, bool paused) {
-  MutexLock lock(mu_);
-  controls_[exam_id].paused = paused;
-  ForExam(exam_id, [&](WaitingRoom& r) { r.SetPaused(paused); });
+  {
+    MutexLock lock(mu_);
+    controls_[exam_id].paused = paused;
+    ForExam(exam_id, [&](WaitingRoom& r) { r.SetPaused(paused); });
+  }
   return SaveControls();
 }
 
 Status WaitingRooms::SetMaxRate(const std::string& exam_id, double max_rate) {
-  MutexLock lock(mu_);
-  controls_[exam_id].max_rate =
-      std::clamp(max_rate, options_.min_rate, options_.max_rate);
-  ForExam(exam_id, [&](WaitingRoom& r) { r.SetMaxRate(max_rate); });
+  {
+    MutexLock lock(mu_);
+    controls_[exam_id].max_rate =
+        std::clamp(max_rate, options_.min_rate, options_.max_rate);
+    ForExam(exam_id, [&](WaitingRoom& r) { r.SetMaxRate(max_rate); });
+  }
   return SaveControls();
 }
 
-Status WaitingRooms::PersistControlsTo(std::string path) {
+Status WaitingRooms::PersistControlsTo(SettingsStore& settings) {
   MutexLock lock(mu_);
-  controls_path_ = std::move(path);
-  std::ifstream in(controls_path_);
-  if (!in) return OkStatus();  // nothing set yet
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  settings_ = &settings;
+  const std::optional<std::string> text = settings.Get(std::string(kControlsSetting));
+  if (!text) return OkStatus();  // nothing set yet
+  const std::string where = fmt::format("the setting {}", kControlsSetting);
   boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(text, ec);
-  if (ec || !v.is_object()) return Error::Invalid(controls_path_ + " is not a JSON object");
+  boost::json::value v = boost::json::parse(*text, ec);
+  if (ec || !v.is_object()) return Error::Invalid(where + " is not a JSON object");
   for (const auto& [exam, c] : v.as_object()) {
     const auto* o = c.if_object();
     const auto* paused = o ? o->if_contains("paused") : nullptr;
     const auto* rate = o ? o->if_contains("max_rate") : nullptr;
     if (!paused || !paused->is_bool() || !rate || !rate->is_number()) {
-      return Error::Invalid(fmt::format("{}: bad entry for exam '{}'", controls_path_,
-                                        std::string_view(exam)));
+      return Error::Invalid(
+          fmt::format("{}: bad entry for exam '{}'", where, std::string_view(exam)));
     }
     Control& control = controls_[std::string(exam)];
     control.paused = paused->as_bool();
@@ -222,24 +225,21 @@ Status WaitingRooms::PersistControlsTo(std::string path) {
   return OkStatus();
 }
 
-Status WaitingRooms::SaveControls() const {
-  if (controls_path_.empty()) return OkStatus();
+Status WaitingRooms::SaveControls() {
+  // Written outside mu_: the write waits for the writer, whose completions may need mu_. One
+  // save at a time, each of the latest controls, so that the last write holds the last state.
+  MutexLock save(save_mu_);
+  SettingsStore* settings = nullptr;
   boost::json::object all;
-  for (const auto& [exam, c] : controls_) {
-    all[exam] = boost::json::object{{"paused", c.paused}, {"max_rate", c.max_rate}};
-  }
-  // Written aside, then renamed: a crash leaves the old file or the new one, never half.
-  const std::string tmp = controls_path_ + ".tmp";
   {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << boost::json::serialize(all) << "\n";
-    out.flush();
-    if (!out) return Error::Internal("cannot write " + tmp);
+    MutexLock lock(mu_);
+    settings = settings_;
+    for (const auto& [exam, c] : controls_) {
+      all[exam] = boost::json::object{{"paused", c.paused}, {"max_rate", c.max_rate}};
+    }
   }
-  if (std::rename(tmp.c_str(), controls_path_.c_str()) != 0) {
-    return Error::Internal("cannot replace " + controls_path_);
-  }
-  return OkStatus();
+  if (!settings) return OkStatus();
+  return settings->Put(std::string(kControlsSetting), boost::json::serialize(all));
 }
 
 Status WaitingRooms::LetThrough(const std::string& exam_id, TimePoint opens, int64_t user_id) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/mutex.h"
+#include "common/settings.h"
 #include "common/result.h"
 #include "guard/waiting_room.h"
 
@@ -75,13 +76,15 @@ class WaitingRooms {
   void Adapt(bool overloaded);
 
   // Operator's controls, over every room of an exam (every wave), and over the rooms it will
-  // have: they hold before anyone arrives, and across restarts once PersistControlsTo is set.
-  // The caller checks that the exam exists.
+  // have: they hold before anyone arrives, and across restarts once PersistControlsTo is set
+  // (then each change is durable when these return). The caller checks that the exam exists.
   Status SetPaused(const std::string& exam_id, bool paused);
   Status SetMaxRate(const std::string& exam_id, double max_rate);
-  // Keeps the operator's controls in `path` (JSON, replaced atomically on every change) and
-  // takes back those already there. A damaged file is an error (nothing is taken back).
-  Status PersistControlsTo(std::string path);
+  // Keeps the operator's controls in `settings` (JSON under kControlsSetting, replaced on every
+  // change) and takes back those already there. A damaged value is an error (nothing is taken
+  // back). REQUIRES: `settings` outlives this.
+  Status PersistControlsTo(SettingsStore& settings);
+  static constexpr std::string_view kControlsSetting = "waiting_rooms.controls";
   Status LetThrough(const std::string& room_key, TimePoint opens, int64_t user_id);
   void Unadmit(const std::string& room_key, int64_t user_id);
   std::optional<RoomStatus> StatusOf(const std::string& exam_id) const;
@@ -97,7 +100,7 @@ class WaitingRooms {
     bool paused = false;
     double max_rate = 0;  // 0: none set
   };
-  Status SaveControls() const REQUIRES(mu_);
+  Status SaveControls() EXCLUDES(mu_, save_mu_);
   // Calls f on every room of `exam_id`; returns how many.
   template <typename F>
   int ForExam(const std::string& exam_id, F&& f) REQUIRES(mu_);
@@ -111,7 +114,8 @@ class WaitingRooms {
   mutable Mutex mu_;
   std::map<std::string, WaitingRoom> rooms_ GUARDED_BY(mu_);
   std::map<std::string, Control> controls_ GUARDED_BY(mu_);  // by exam
-  std::string controls_path_ GUARDED_BY(mu_);                // empty: not kept
+  SettingsStore* settings_ GUARDED_BY(mu_) = nullptr;       // null: not kept
+  Mutex save_mu_ ACQUIRED_BEFORE(mu_);  // one save of the controls at a time
 };
 
 }  // namespace pupitre::guard

@@ -76,7 +76,7 @@ struct AttemptRecord {
   std::map<std::string, double> manual_points;   // by question id
 };
 
-// Everything, as loaded at start-up.
+// What is loaded: everything (at start-up), or what a scope names (see Backend::Load).
 struct Snapshot {
   std::vector<UserRecord> users;
   std::vector<SessionRecord> sessions;
@@ -85,6 +85,7 @@ struct Snapshot {
   std::vector<ExamRecord> exams;
   std::vector<ExtraTimeRecord> extra_times;
   std::vector<AttemptRecord> attempts;
+  std::map<std::string, std::string> settings;  // small named values (see op::PutSetting)
 };
 
 // The writes, one struct each. Every write is idempotent when replayed.
@@ -109,6 +110,11 @@ struct SubmitAttempt { int64_t attempt_id; int64_t submitted_ms; bool auto_submi
 struct SetManualGrade { int64_t attempt_id; std::string question_id; double points; };
 // Moves an attempt's deadline (the window was extended).
 struct SetDeadline { int64_t attempt_id; int64_t deadline_ms; };
+// A small named value the process keeps (the waiting rooms' ticket key, the operator's
+// admission controls, the note that students were queued): kept in the store, not in loose files,
+// so that it is backed up with the rest and shared by every node.
+struct PutSetting { std::string key; std::string value; };
+struct DeleteSetting { std::string key; };
 // Writes nothing: its completion tells that everything queued before it is committed.
 struct Barrier {};
 }  // namespace op
@@ -116,6 +122,6 @@ struct Barrier {};
 using WriteOp = std::variant<op::PutUser, op::PutSession, op::DeleteSession, op::PutCourse,
                              op::PutEnrolment, op::PutExam, op::PutExtraTime, op::CreateAttempt,
                              op::SaveAnswer, op::SubmitAttempt, op::SetManualGrade,
-                             op::SetDeadline, op::Barrier>;
+                             op::SetDeadline, op::PutSetting, op::DeleteSetting, op::Barrier>;
 
 }  // namespace pupitre::store

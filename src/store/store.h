@@ -1,6 +1,6 @@
 #pragma once
-// The durable store: one interface, one backend per database (SQLite now).
-// Reads happen at start-up (LoadAll) and on rare look-ups; every write goes through the
+// The durable store: one interface, one backend per database (SQLite now, PostgreSQL next).
+// Reads happen at start-up (Load) and on rare look-ups; every write goes through the
 // group-commit writer, which calls back only once the transaction holding it is durable.
 
 #include <functional>
@@ -8,23 +8,45 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "common/result.h"
 #include "store/records.h"
 
 namespace pupitre::store {
 
-// A backend applies a batch of writes in one durable transaction.
-// Thread: called from one writer thread at a time.
+// What a load reads. Everything (one node at start-up), or one exam: its record, its extra
+// times, its attempts with their answers and grades, and the courses and enrolments (all of
+// them: an exam's course is named in its file, which the store does not read). Users, sessions
+// and settings are not exam data: only a full load reads them.
+struct Scope {
+  std::string exam_id;  // empty: everything
+  static Scope All() { return {}; }
+  static Scope Exam(std::string id) { return {std::move(id)}; }
+  bool all() const { return exam_id.empty(); }
+};
+
+// A durable store. Every backend passes the conformance suite (store/backend_conformance.h).
+// Thread: ApplyBatch is called from one writer thread at a time; the look-ups (Load, Find*,
+// GetSetting, AllocateIds) may be called from any thread, concurrently with it.
 class Backend {
  public:
   virtual ~Backend() = default;
   // Applies every op in one transaction and commits it durably (fsync); all or nothing.
   virtual Status ApplyBatch(std::span<const WriteOp> ops) = 0;
-  // Reads the whole durable state. REQUIRES: no batch in progress.
-  virtual Result<Snapshot> LoadAll() = 0;
+  // Reads what `scope` names, as committed.
+  virtual Result<Snapshot> Load(const Scope& scope) = 0;
+  Result<Snapshot> LoadAll() { return Load(Scope::All()); }
   // Finds one user by login (for accounts added by the CLI while a server runs).
   virtual Result<std::optional<UserRecord>> FindUserByLogin(const std::string& login) = 0;
+  // Finds a session by the hash of its token (a session opened on another node).
+  virtual Result<std::optional<SessionRecord>> FindSession(const std::string& token_hash) = 0;
+  // One setting's value, as committed (nothing if unset).
+  virtual Result<std::optional<std::string>> GetSetting(const std::string& key) = 0;
+  // Reserves `count` consecutive ids of `kind` ("user", "attempt") that no other caller, on
+  // this process or another sharing the store, is ever given; returns the first. The first
+  // block of a kind starts after the largest id already stored. REQUIRES: count >= 1.
+  virtual Result<int64_t> AllocateIds(std::string_view kind, int64_t count) = 0;
 };
 
 }  // namespace pupitre::store

@@ -13,6 +13,8 @@
 #include <thread>
 #include <vector>
 
+#include "testkit/controlled_backend.h"
+
 namespace pupitre::store {
 namespace {
 
@@ -29,68 +31,45 @@ int64_t IdOf(const WriteOp& op) {
   return -1;
 }
 
-// A backend in memory. Every call is recorded; a batch holding a "bad" write fails as a whole
-// and commits nothing; the first call can be held until the test releases it.
-class FakeBackend final : public Backend {
+// The testkit's backend in memory, read in the ids of these tests' writes: a batch holding a
+// "bad" write fails as a whole and commits nothing; the first batch can be held until released.
+class FakeBackend {
  public:
-  Status ApplyBatch(std::span<const WriteOp> ops) override {
-    std::vector<int64_t> ids;
-    for (const WriteOp& op : ops) ids.push_back(IdOf(op));
-    bool hold = false;
-    {
+  FakeBackend() {
+    backend_.FailWhen([this](const WriteOp& op) {
       std::lock_guard lock(mu_);
-      hold = hold_first_ && calls_ == 0;
-      ++calls_;
-    }
-    if (hold) {
-      entered_.set_value();
-      if (release_future_.wait_for(kWait) != std::future_status::ready) {
-        ADD_FAILURE() << "the held batch was never released";
-      }
-    }
-    std::lock_guard lock(mu_);
-    batches_.push_back(ids);
-    for (int64_t id : ids) {
-      if (bad_.count(id)) return Error::Internal("write " + std::to_string(id) + " is bad");
-    }
-    // Last thing before returning: whatever runs after this saw ApplyBatch return.
-    committed_.insert(ids.begin(), ids.end());
-    return OkStatus();
+      const int64_t id = IdOf(op);
+      return bad_.count(id) ? "write " + std::to_string(id) + " is bad" : std::string();
+    });
   }
-  Result<Snapshot> LoadAll() override { return Snapshot{}; }
-  Result<std::optional<UserRecord>> FindUserByLogin(const std::string&) override {
-    return std::optional<UserRecord>();
-  }
+  operator Backend&() { return backend_; }  // NOLINT: used where a Backend is
 
   // REQUIRES: called before the first write.
-  void HoldFirstBatch() { hold_first_ = true; }
+  void HoldFirstBatch() { entered_ = backend_.HoldNextBatch(); }
   // Waits until the held first batch is inside ApplyBatch.
-  bool WaitEntered() { return entered_future_.wait_for(kWait) == std::future_status::ready; }
-  void Release() { release_.set_value(); }
+  bool WaitEntered() { return entered_.wait_for(kWait) == std::future_status::ready; }
+  void Release() { backend_.Release(); }
   void MarkBad(int64_t id) {
     std::lock_guard lock(mu_);
     bad_.insert(id);
   }
   bool Committed(int64_t id) const {
-    std::lock_guard lock(mu_);
-    return committed_.count(id) > 0;
+    return backend_.Committed([id](const WriteOp& op) { return IdOf(op) == id; });
   }
   std::vector<std::vector<int64_t>> batches() const {
-    std::lock_guard lock(mu_);
-    return batches_;
+    std::vector<std::vector<int64_t>> out;
+    for (const auto& batch : backend_.batches()) {
+      out.emplace_back();
+      for (const auto& op : batch) out.back().push_back(IdOf(op));
+    }
+    return out;
   }
 
  private:
+  testkit::ControlledBackend backend_;
   mutable std::mutex mu_;
-  int calls_ = 0;
-  bool hold_first_ = false;
-  std::promise<void> entered_;
-  std::future<void> entered_future_ = entered_.get_future();
-  std::promise<void> release_;
-  std::shared_future<void> release_future_ = release_.get_future().share();
   std::set<int64_t> bad_;
-  std::set<int64_t> committed_;
-  std::vector<std::vector<int64_t>> batches_;
+  std::future<void> entered_;
 };
 
 // What the completions saw, in the order they ran.

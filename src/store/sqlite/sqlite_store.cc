@@ -47,11 +47,18 @@ CREATE TABLE manual_grades(
     R"sql(
 ALTER TABLE exams ADD COLUMN closes_override_ms INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 3: small settings kept in the store (not in loose files); id blocks for several nodes.
+    R"sql(
+CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE id_blocks(kind TEXT PRIMARY KEY, next INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX attempts_by_exam ON attempts(exam_id);
+)sql",
 };
 
 enum Stmt {
   kPutUser, kPutSession, kDeleteSession, kPutCourse, kPutEnrolment, kPutExam, kPutExtraTime,
-  kCreateAttempt, kSaveAnswer, kSubmitAttempt, kSetManualGrade, kSetDeadline, kStmtCount
+  kCreateAttempt, kSaveAnswer, kSubmitAttempt, kSetManualGrade, kSetDeadline, kPutSetting,
+  kDeleteSetting, kStmtCount
 };
 
 const char* const kStmtSql[kStmtCount] = {
@@ -74,7 +81,16 @@ const char* const kStmtSql[kStmtCount] = {
     "WHERE id=? AND submitted=0",
     "INSERT OR REPLACE INTO manual_grades(attempt_id, question_id, points) VALUES(?,?,?)",
     "UPDATE attempts SET deadline_ms=? WHERE id=?",
+    "INSERT OR REPLACE INTO settings(key, value) VALUES(?,?)",
+    "DELETE FROM settings WHERE key = ?",
 };
+
+// The table whose largest id starts a kind's first block.
+const char* TableOfKind(std::string_view kind) {
+  if (kind == "user") return "users";
+  if (kind == "attempt") return "attempts";
+  return nullptr;
+}
 
 class SqliteBackend final : public Backend {
  public:
@@ -82,6 +98,7 @@ class SqliteBackend final : public Backend {
     for (sqlite3_stmt* s : stmts_) sqlite3_finalize(s);
     if (db_) sqlite3_close(db_);
     if (read_db_) sqlite3_close(read_db_);
+    if (alloc_db_) sqlite3_close(alloc_db_);
   }
 
   Status Open(const std::string& data_dir) {
@@ -108,6 +125,12 @@ class SqliteBackend final : public Backend {
       return Fail(read_db_, "open for reading");
     }
     sqlite3_busy_timeout(read_db_, 10'000);
+    // Id blocks are taken in transactions of their own, beside the writer's.
+    if (sqlite3_open_v2(path.c_str(), &alloc_db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                        nullptr) != SQLITE_OK) {
+      return Fail(alloc_db_, "open for id blocks");
+    }
+    sqlite3_busy_timeout(alloc_db_, 10'000);
     return OkStatus();
   }
 
@@ -127,21 +150,71 @@ class SqliteBackend final : public Backend {
     return OkStatus();
   }
 
-  Result<Snapshot> LoadAll() override;
+  Result<Snapshot> Load(const Scope& scope) override;
 
   Result<std::optional<UserRecord>> FindUserByLogin(const std::string& login) override {
-    std::lock_guard lock(read_mu_);
-    sqlite3_stmt* st = nullptr;
-    const char* sql =
-        "SELECT id, login, display_name, role, password_hash FROM users WHERE login = ?";
-    if (sqlite3_prepare_v2(read_db_, sql, -1, &st, nullptr) != SQLITE_OK) return Fail(read_db_, sql);
-    sqlite3_bind_text(st, 1, login.data(), static_cast<int>(login.size()), SQLITE_TRANSIENT);
     std::optional<UserRecord> out;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) out = ReadUser(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Fail(read_db_, sql);
+    std::lock_guard lock(read_mu_);
+    auto st = Query(read_db_,
+                    "SELECT id, login, display_name, role, password_hash FROM users WHERE login = ?",
+                    login, [&](sqlite3_stmt* q) { out = ReadUser(q); });
+    if (!st.ok()) return st.take_error();
     return out;
+  }
+
+  Result<std::optional<SessionRecord>> FindSession(const std::string& token_hash) override {
+    std::optional<SessionRecord> out;
+    std::lock_guard lock(read_mu_);
+    auto st = Query(read_db_,
+                    "SELECT token_hash, user_id, csrf_token, expires_ms FROM sessions "
+                    "WHERE token_hash = ?",
+                    token_hash, [&](sqlite3_stmt* q) { out = ReadSession(q); });
+    if (!st.ok()) return st.take_error();
+    return out;
+  }
+
+  Result<std::optional<std::string>> GetSetting(const std::string& key) override {
+    std::optional<std::string> out;
+    std::lock_guard lock(read_mu_);
+    auto st = Query(read_db_, "SELECT value FROM settings WHERE key = ?", key,
+                    [&](sqlite3_stmt* q) { out = Text(q, 0); });
+    if (!st.ok()) return st.take_error();
+    return out;
+  }
+
+  Result<int64_t> AllocateIds(std::string_view kind, int64_t count) override {
+    const char* table = TableOfKind(kind);
+    if (!table || count < 1) {
+      return Error::Internal(fmt::format("AllocateIds: bad kind '{}' or count {}", kind, count));
+    }
+    std::lock_guard lock(alloc_mu_);
+    auto exec = [&](const char* sql) {
+      return sqlite3_exec(alloc_db_, sql, nullptr, nullptr, nullptr) == SQLITE_OK
+                 ? OkStatus()
+                 : Status(Fail(alloc_db_, sql));
+    };
+    if (auto st = exec("BEGIN IMMEDIATE"); !st.ok()) return st.take_error();
+    const std::string kind_text(kind);
+    const std::string seed = fmt::format(
+        "INSERT OR IGNORE INTO id_blocks(kind, next) "
+        "SELECT ?, COALESCE(MAX(id), 0) + 1 FROM {}", table);
+    int64_t first = 0;
+    Status st = Query(alloc_db_, seed.c_str(), kind_text, [](sqlite3_stmt*) {});
+    if (st.ok()) {
+      st = Query(alloc_db_, "SELECT next FROM id_blocks WHERE kind = ?", kind_text,
+                 [&](sqlite3_stmt* q) { first = sqlite3_column_int64(q, 0); });
+    }
+    if (st.ok()) {
+      const std::string bump =
+          fmt::format("UPDATE id_blocks SET next = next + {} WHERE kind = ?", count);
+      st = Query(alloc_db_, bump.c_str(), kind_text, [](sqlite3_stmt*) {});
+    }
+    if (st.ok()) st = exec("COMMIT");
+    if (!st.ok()) {
+      (void)exec("ROLLBACK");  // the error that matters is st
+      return st.take_error();
+    }
+    return first;
   }
 
  private:
@@ -292,6 +365,17 @@ class SqliteBackend final : public Backend {
     Bind(st, 2, o.attempt_id);
     return Step(st);
   }
+  Status Apply(const op::PutSetting& o) {
+    auto* st = Begin(kPutSetting);
+    Bind(st, 1, o.key);
+    Bind(st, 2, o.value);
+    return Step(st);
+  }
+  Status Apply(const op::DeleteSetting& o) {
+    auto* st = Begin(kDeleteSetting);
+    Bind(st, 1, o.key);
+    return Step(st);
+  }
   Status Apply(const op::Barrier&) { return OkStatus(); }
 
   static std::string Text(sqlite3_stmt* st, int col) {
@@ -302,67 +386,93 @@ class SqliteBackend final : public Backend {
     return UserRecord{sqlite3_column_int64(st, 0), Text(st, 1), Text(st, 2), Text(st, 3),
                       Text(st, 4)};
   }
+  static SessionRecord ReadSession(sqlite3_stmt* st) {
+    return SessionRecord{Text(st, 0), sqlite3_column_int64(st, 1), Text(st, 2),
+                         sqlite3_column_int64(st, 3)};
+  }
 
-  // Runs `sql` and calls `row` for each result row.
+  // Runs `sql` on `db`, binding `param` to every "?" (none if empty), and calls `row` for each
+  // result row.
   template <typename F>
-  Status Query(const char* sql, F&& row) {
+  static Status Query(sqlite3* db, const char* sql, const std::string& param, F&& row) {
     sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db_, sql, -1, &st, nullptr) != SQLITE_OK) return Fail(db_, sql);
+    if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK) return Fail(db, sql);
+    for (int i = 1; i <= sqlite3_bind_parameter_count(st); ++i) {
+      sqlite3_bind_text(st, i, param.data(), static_cast<int>(param.size()), SQLITE_STATIC);
+    }
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) row(st);
     sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) return Fail(db_, sql);
+    if (rc != SQLITE_DONE) return Fail(db, sql);
     return OkStatus();
   }
 
   sqlite3* db_ = nullptr;
   sqlite3* read_db_ = nullptr;
   std::mutex read_mu_;
+  sqlite3* alloc_db_ = nullptr;
+  std::mutex alloc_mu_;
   sqlite3_stmt* stmts_[kStmtCount] = {};
 };
 
-Result<Snapshot> SqliteBackend::LoadAll() {
+Result<Snapshot> SqliteBackend::Load(const Scope& scope) {
   Snapshot s;
   std::map<int64_t, size_t> attempt_index;
-  Status st = Query("SELECT id, login, display_name, role, password_hash FROM users ORDER BY id",
-                    [&](sqlite3_stmt* q) { s.users.push_back(ReadUser(q)); });
-  if (st.ok()) {
-    st = Query("SELECT token_hash, user_id, csrf_token, expires_ms FROM sessions",
-               [&](sqlite3_stmt* q) {
-                 s.sessions.push_back({Text(q, 0), sqlite3_column_int64(q, 1), Text(q, 2),
-                                       sqlite3_column_int64(q, 3)});
-               });
+  const bool all = scope.all();
+  const std::string& exam = scope.exam_id;
+  std::lock_guard lock(read_mu_);
+  // One read transaction: every table as of the same commit.
+  if (sqlite3_exec(read_db_, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return Fail(read_db_, "BEGIN");
+  }
+  Status st = OkStatus();
+  if (all) {
+    st = Query(read_db_, "SELECT id, login, display_name, role, password_hash FROM users ORDER BY id",
+               "", [&](sqlite3_stmt* q) { s.users.push_back(ReadUser(q)); });
+    if (st.ok()) {
+      st = Query(read_db_, "SELECT token_hash, user_id, csrf_token, expires_ms FROM sessions", "",
+                 [&](sqlite3_stmt* q) { s.sessions.push_back(ReadSession(q)); });
+    }
+    if (st.ok()) {
+      st = Query(read_db_, "SELECT key, value FROM settings", "",
+                 [&](sqlite3_stmt* q) { s.settings[Text(q, 0)] = Text(q, 1); });
+    }
   }
   if (st.ok()) {
-    st = Query("SELECT id, title, description FROM courses ORDER BY id", [&](sqlite3_stmt* q) {
-      s.courses.push_back({Text(q, 0), Text(q, 1), Text(q, 2)});
-    });
+    // Courses and enrolments are read whole in any scope: which course an exam belongs to
+    // is in its file, which the store does not read.
+    st = Query(read_db_, "SELECT id, title, description FROM courses ORDER BY id", "",
+               [&](sqlite3_stmt* q) { s.courses.push_back({Text(q, 0), Text(q, 1), Text(q, 2)}); });
   }
   if (st.ok()) {
-    st = Query("SELECT course_id, user_id FROM enrolments", [&](sqlite3_stmt* q) {
+    st = Query(read_db_, "SELECT course_id, user_id FROM enrolments", "", [&](sqlite3_stmt* q) {
       s.enrolments.push_back({Text(q, 0), sqlite3_column_int64(q, 1)});
     });
   }
   if (st.ok()) {
-    st = Query(
-        "SELECT id, source_toml, owner_id, published, published_ms, results_released, "
-        "closes_override_ms FROM exams ORDER BY id",
-        [&](sqlite3_stmt* q) {
-          s.exams.push_back({Text(q, 0), Text(q, 1), sqlite3_column_int64(q, 2),
-                             sqlite3_column_int(q, 3) != 0, sqlite3_column_int64(q, 4),
-                             sqlite3_column_int(q, 5) != 0, sqlite3_column_int64(q, 6)});
-        });
+    st = Query(read_db_,
+               "SELECT id, source_toml, owner_id, published, published_ms, results_released, "
+               "closes_override_ms FROM exams WHERE ?1 = '' OR id = ?1 ORDER BY id",
+               exam, [&](sqlite3_stmt* q) {
+                 s.exams.push_back({Text(q, 0), Text(q, 1), sqlite3_column_int64(q, 2),
+                                    sqlite3_column_int(q, 3) != 0, sqlite3_column_int64(q, 4),
+                                    sqlite3_column_int(q, 5) != 0, sqlite3_column_int64(q, 6)});
+               });
   }
   if (st.ok()) {
-    st = Query("SELECT exam_id, user_id, extra_ms FROM extra_time", [&](sqlite3_stmt* q) {
-      s.extra_times.push_back({Text(q, 0), sqlite3_column_int64(q, 1), sqlite3_column_int64(q, 2)});
-    });
+    st = Query(read_db_,
+               "SELECT exam_id, user_id, extra_ms FROM extra_time WHERE ?1 = '' OR exam_id = ?1",
+               exam, [&](sqlite3_stmt* q) {
+                 s.extra_times.push_back(
+                     {Text(q, 0), sqlite3_column_int64(q, 1), sqlite3_column_int64(q, 2)});
+               });
   }
   if (st.ok()) {
     st = Query(
+        read_db_,
         "SELECT id, exam_id, user_id, seed, started_ms, deadline_ms, submitted, submitted_ms, "
-        "auto_submitted FROM attempts ORDER BY id",
-        [&](sqlite3_stmt* q) {
+        "auto_submitted FROM attempts WHERE ?1 = '' OR exam_id = ?1 ORDER BY id",
+        exam, [&](sqlite3_stmt* q) {
           AttemptRecord a;
           a.id = sqlite3_column_int64(q, 0);
           a.exam_id = Text(q, 1);
@@ -379,8 +489,10 @@ Result<Snapshot> SqliteBackend::LoadAll() {
         });
   }
   if (st.ok()) {
-    st = Query("SELECT attempt_id, question_id, seq, value_json, saved_at_ms FROM answers",
-               [&](sqlite3_stmt* q) {
+    st = Query(read_db_,
+               "SELECT attempt_id, question_id, seq, value_json, saved_at_ms FROM answers "
+               "WHERE ?1 = '' OR attempt_id IN (SELECT id FROM attempts WHERE exam_id = ?1)",
+               exam, [&](sqlite3_stmt* q) {
                  auto it = attempt_index.find(sqlite3_column_int64(q, 0));
                  if (it == attempt_index.end()) return;
                  s.attempts[it->second].answers[Text(q, 1)] = AnswerRecord{
@@ -388,12 +500,16 @@ Result<Snapshot> SqliteBackend::LoadAll() {
                });
   }
   if (st.ok()) {
-    st = Query("SELECT attempt_id, question_id, points FROM manual_grades", [&](sqlite3_stmt* q) {
-      auto it = attempt_index.find(sqlite3_column_int64(q, 0));
-      if (it == attempt_index.end()) return;
-      s.attempts[it->second].manual_points[Text(q, 1)] = sqlite3_column_double(q, 2);
-    });
+    st = Query(read_db_,
+               "SELECT attempt_id, question_id, points FROM manual_grades "
+               "WHERE ?1 = '' OR attempt_id IN (SELECT id FROM attempts WHERE exam_id = ?1)",
+               exam, [&](sqlite3_stmt* q) {
+                 auto it = attempt_index.find(sqlite3_column_int64(q, 0));
+                 if (it == attempt_index.end()) return;
+                 s.attempts[it->second].manual_points[Text(q, 1)] = sqlite3_column_double(q, 2);
+               });
   }
+  (void)sqlite3_exec(read_db_, "COMMIT", nullptr, nullptr, nullptr);  // a read: nothing to lose
   if (!st.ok()) return st.take_error();
   return s;
 }

@@ -1,0 +1,25 @@
+#pragma once
+// Small named values a process keeps durably: the waiting rooms' ticket key, the operator's
+// admission controls, the note that students were queued. They live in the store (backed up
+// with it, shared by every node), reached through this interface by layers below the store.
+
+#include <optional>
+#include <string>
+
+#include "common/result.h"
+
+namespace pupitre {
+
+class SettingsStore {
+ public:
+  virtual ~SettingsStore() = default;
+  // The value of `key`, if set. Thread-safe.
+  virtual std::optional<std::string> Get(const std::string& key) const = 0;
+  // Sets `key`; durable once this returns OK (it waits for the commit: not on a hot path).
+  // Thread-safe.
+  virtual Status Put(const std::string& key, const std::string& value) = 0;
+  // Unsets `key`, likewise.
+  virtual Status Erase(const std::string& key) = 0;
+};
+
+}  // namespace pupitre

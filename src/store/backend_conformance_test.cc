@@ -1,0 +1,187 @@
+// What every store backend must do, run over each backend (SQLite now; PostgreSQL joins the
+// list with the multi-node work): one suite, parameterised, so that the backends cannot drift.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "store/sqlite/sqlite_store.h"
+#include "store/store.h"
+#include "testkit/child_server.h"
+
+namespace pupitre::store {
+namespace {
+
+// Opens a backend on the store kept in `dir` (the same dir twice: the same store, e.g. two
+// nodes).
+struct BackendKind {
+  std::string name;
+  std::function<Result<std::unique_ptr<Backend>>(const std::string& dir)> open;
+};
+
+std::vector<BackendKind> Kinds() {
+  return {{"sqlite", [](const std::string& dir) { return OpenSqlite(dir); }}};
+}
+
+class BackendConformanceTest : public ::testing::TestWithParam<BackendKind> {
+ protected:
+  void SetUp() override { backend_ = Open(); }
+  std::unique_ptr<Backend> Open() {
+    auto b = GetParam().open(dir_.path());
+    EXPECT_TRUE(b.ok()) << (b.ok() ? "" : b.error().message);
+    return b.ok() ? std::move(*b) : nullptr;
+  }
+  Status Apply(std::vector<WriteOp> ops) { return backend_->ApplyBatch(ops); }
+
+  // Two exams, one attempt each, with an answer and a grade; a user, a session, a setting.
+  void Fill() {
+    ASSERT_TRUE(Apply({op::PutUser{{1, "ada", "Ada", "student", "hash"}},
+                       op::PutUser{{2, "bob", "Bob", "teacher", "hash"}},
+                       op::PutSession{{"h1", 1, "csrf", 9'000'000'000'000}},
+                       op::PutCourse{{"c1", "Course", ""}}, op::PutEnrolment{{"c1", 1}},
+                       op::PutExam{{"e1", "toml-1", 2, true, 10, false, 0}},
+                       op::PutExam{{"e2", "toml-2", 2, true, 10, false, 0}},
+                       op::PutExtraTime{{"e1", 1, 60'000}},
+                       op::CreateAttempt{10, "e1", 1, 77, 100, 200},
+                       op::CreateAttempt{11, "e2", 1, 78, 100, 200},
+                       op::SaveAnswer{10, "q", 1, "\"one\"", 101},
+                       op::SaveAnswer{11, "q", 1, "\"other\"", 101},
+                       op::SubmitAttempt{10, 150, false},
+                       op::SetManualGrade{10, "essay", 2.5},
+                       op::PutSetting{"k", "v"}})
+                    .ok());
+  }
+
+  testkit::TempDir dir_;
+  std::unique_ptr<Backend> backend_;
+};
+
+TEST_P(BackendConformanceTest, EveryKindOfWriteIsReadBackByAFullLoad) {
+  Fill();
+  auto s = backend_->LoadAll();
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  ASSERT_EQ(s->users.size(), 2u);
+  EXPECT_EQ(s->users[0].login, "ada");
+  ASSERT_EQ(s->sessions.size(), 1u);
+  EXPECT_EQ(s->sessions[0].csrf_token, "csrf");
+  ASSERT_EQ(s->courses.size(), 1u);
+  ASSERT_EQ(s->enrolments.size(), 1u);
+  ASSERT_EQ(s->exams.size(), 2u);
+  EXPECT_EQ(s->exams[0].source_toml, "toml-1");
+  ASSERT_EQ(s->extra_times.size(), 1u);
+  EXPECT_EQ(s->extra_times[0].extra_ms, 60'000);
+  ASSERT_EQ(s->attempts.size(), 2u);
+  const AttemptRecord& a = s->attempts[0];
+  EXPECT_EQ(a.id, 10);
+  EXPECT_EQ(a.seed, 77u);
+  EXPECT_EQ(a.status, AttemptStatus::kSubmitted);
+  EXPECT_EQ(a.submitted_ms, 150);
+  EXPECT_EQ(a.answers.at("q").value_json, "\"one\"");
+  EXPECT_DOUBLE_EQ(a.manual_points.at("essay"), 2.5);
+  EXPECT_EQ(s->settings.at("k"), "v");
+}
+
+TEST_P(BackendConformanceTest, ABatchIsAllOrNothing) {
+  Fill();
+  // The second user reuses id 1: the batch fails, and its first write is not kept either.
+  Status st = Apply({op::PutUser{{3, "cy", "Cy", "student", "hash"}},
+                     op::PutUser{{1, "dup", "Dup", "student", "hash"}}});
+  EXPECT_FALSE(st.ok()) << "a second user with id 1 was accepted";
+  auto s = backend_->LoadAll();
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->users.size(), 2u) << "half a failed batch was committed";
+}
+
+TEST_P(BackendConformanceTest, AnOlderSequenceNumberNeverOverwritesANewerAnswer) {
+  Fill();
+  ASSERT_TRUE(Apply({op::SaveAnswer{11, "q", 5, "\"five\"", 105}}).ok());
+  ASSERT_TRUE(Apply({op::SaveAnswer{11, "q", 3, "\"three\"", 106}}).ok());
+  auto s = backend_->Load(Scope::Exam("e2"));
+  ASSERT_TRUE(s.ok());
+  ASSERT_EQ(s->attempts.size(), 1u);
+  EXPECT_EQ(s->attempts[0].answers.at("q").seq, 5);
+  EXPECT_EQ(s->attempts[0].answers.at("q").value_json, "\"five\"");
+}
+
+TEST_P(BackendConformanceTest, ASecondSubmitChangesNothing) {
+  Fill();
+  ASSERT_TRUE(Apply({op::SubmitAttempt{10, 999, true}}).ok());
+  auto s = backend_->Load(Scope::Exam("e1"));
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->attempts[0].submitted_ms, 150);
+  EXPECT_FALSE(s->attempts[0].auto_submitted);
+}
+
+TEST_P(BackendConformanceTest, AnExamsScopeReadsThatExamAndItsAttemptsOnly) {
+  Fill();
+  auto s = backend_->Load(Scope::Exam("e2"));
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  ASSERT_EQ(s->exams.size(), 1u);
+  EXPECT_EQ(s->exams[0].id, "e2");
+  ASSERT_EQ(s->attempts.size(), 1u);
+  EXPECT_EQ(s->attempts[0].id, 11);
+  EXPECT_EQ(s->attempts[0].answers.at("q").value_json, "\"other\"");
+  EXPECT_TRUE(s->attempts[0].manual_points.empty()) << "another exam's grade came along";
+  EXPECT_TRUE(s->extra_times.empty()) << "another exam's extra time came along";
+  EXPECT_TRUE(s->users.empty() && s->sessions.empty() && s->settings.empty())
+      << "an exam's scope read accounts or settings";
+  EXPECT_EQ(s->enrolments.size(), 1u) << "the courses' enrolments are part of any scope";
+}
+
+TEST_P(BackendConformanceTest, SessionsUsersAndSettingsAreFoundOneByOne) {
+  Fill();
+  auto session = backend_->FindSession("h1");
+  ASSERT_TRUE(session.ok());
+  ASSERT_TRUE(session->has_value());
+  EXPECT_EQ((*session)->user_id, 1);
+  EXPECT_FALSE(backend_->FindSession("nope")->has_value());
+  auto user = backend_->FindUserByLogin("bob");
+  ASSERT_TRUE(user.ok() && user->has_value());
+  EXPECT_EQ((*user)->id, 2);
+  EXPECT_EQ(backend_->GetSetting("k")->value_or(""), "v");
+  ASSERT_TRUE(Apply({op::PutSetting{"k", "w"}}).ok());
+  EXPECT_EQ(backend_->GetSetting("k")->value_or(""), "w");
+  ASSERT_TRUE(Apply({op::DeleteSetting{"k"}, op::DeleteSession{"h1"}}).ok());
+  EXPECT_FALSE(backend_->GetSetting("k")->has_value());
+  EXPECT_FALSE(backend_->FindSession("h1")->has_value());
+}
+
+TEST_P(BackendConformanceTest, IdBlocksNeverOverlapEvenBetweenTwoProcesses) {
+  Fill();  // attempts 10 and 11 exist
+  auto other = Open();  // a second process on the same store
+  ASSERT_TRUE(other);
+  std::set<int64_t> seen;
+  for (int i = 0; i < 20; ++i) {
+    Backend& b = i % 2 ? *other : *backend_;
+    auto first = b.AllocateIds("attempt", 100);
+    ASSERT_TRUE(first.ok()) << first.error().message;
+    EXPECT_GT(*first, 11) << "a block began at or before an attempt already stored";
+    for (int64_t id = *first; id < *first + 100; ++id) {
+      EXPECT_TRUE(seen.insert(id).second) << "id " << id << " was given twice";
+    }
+  }
+  auto users = backend_->AllocateIds("user", 1);
+  ASSERT_TRUE(users.ok());
+  EXPECT_EQ(*users, 3) << "the first block of users starts after the largest user id";
+  EXPECT_FALSE(backend_->AllocateIds("nonsense", 1).ok());
+}
+
+TEST_P(BackendConformanceTest, WhatWasCommittedIsThereAfterReopening) {
+  Fill();
+  backend_.reset();
+  backend_ = Open();
+  auto s = backend_->LoadAll();
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->attempts.size(), 2u);
+  EXPECT_EQ(s->settings.at("k"), "v");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, BackendConformanceTest, ::testing::ValuesIn(Kinds()),
+                         [](const auto& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace pupitre::store

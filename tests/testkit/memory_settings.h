@@ -1,0 +1,36 @@
+#pragma once
+// Settings in memory (common/settings.h), for tests of what keeps them; as durable as the test.
+
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "common/settings.h"
+
+namespace pupitre::testkit {
+
+class MemorySettings final : public SettingsStore {
+ public:
+  std::optional<std::string> Get(const std::string& key) const override {
+    std::lock_guard lock(mu_);
+    auto it = values_.find(key);
+    if (it == values_.end()) return std::nullopt;
+    return it->second;
+  }
+  Status Put(const std::string& key, const std::string& value) override {
+    std::lock_guard lock(mu_);
+    values_[key] = value;
+    return OkStatus();
+  }
+  Status Erase(const std::string& key) override {
+    std::lock_guard lock(mu_);
+    values_.erase(key);
+    return OkStatus();
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, std::string> values_;
+};
+
+}  // namespace pupitre::testkit
