@@ -1,6 +1,7 @@
 // Exams: the lists and pages of students and teachers, the teachers' imports, settings,
 // publication, extra time, live view, attempts, results and the paper.
 
+#include <boost/asio/post.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -9,6 +10,7 @@
 #include "api/services.h"
 #include "api/views.h"
 #include "exam/results_csv.h"
+#include "import/toml/exam_toml.h"
 
 namespace pupitre::api {
 
@@ -58,7 +60,10 @@ void ListExams(Services& s, const ContextPtr& c) {
 }
 
 void ImportExam(Services& s, const ContextPtr& c) {
-  s.exams.Import(c->caller(), c->req.body(), AnswerExam(c, 201));
+  // Parsing a teacher's file is work: on the worker pool, never on an event loop.
+  boost::asio::post(s.workers, [&s, c] {
+    importers::ImportTomlExam(s.exams, c->caller(), c->req.body(), AnswerExam(c, 201));
+  });
 }
 
 void GetExam(Services& s, const ContextPtr& c) {

@@ -23,6 +23,7 @@
 #include "common/metrics.h"
 #include "exam/exam_service.h"
 #include "guard/admission.h"
+#include "import/toml/exam_toml.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/writer.h"
 #include "testkit/child_server.h"
@@ -132,7 +133,7 @@ class MiddlewareTest : public ::testing::Test {
     ASSERT_TRUE(exams_->Enrol("geo-101", {alice_id_, bob_id_}).ok());
     const exam::Caller teacher{teacher_id_, true};
     ASSERT_TRUE(Await<Result<std::shared_ptr<const exam::ExamEntry>>>([&](auto done) {
-                  exams_->Import(teacher, kExamToml, done);
+                  importers::ImportTomlExam(*exams_, teacher, kExamToml, done);
                 }).ok());
     ASSERT_TRUE(Await<Result<std::shared_ptr<const exam::ExamEntry>>>([&](auto done) {
                   exams_->Publish(teacher, kExamId, done);

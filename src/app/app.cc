@@ -20,6 +20,8 @@
 
 #include "api/web_assets.h"
 #include "common/scheduler.h"
+#include "exam/exam_json.h"
+#include "import/toml/exam_toml.h"
 #include "room/admissions.h"
 #include "store/settings.h"
 #include "store/sqlite/sqlite_store.h"
@@ -30,6 +32,22 @@ namespace {
 int Cores() { return std::max(1u, std::thread::hardware_concurrency()); }
 }  // namespace
 
+namespace {
+// Exams stored before the canonical form existed hold only the teacher's TOML: it is imported
+// once, into the snapshot, and the writes that keep the result are returned.
+std::vector<store::WriteOp> ImportStoredSources(store::Snapshot& snapshot) {
+  std::vector<store::WriteOp> out;
+  for (store::ExamRecord& rec : snapshot.exams) {
+    if (!rec.spec_json.empty() || rec.source_format != importers::kTomlFormat) continue;
+    auto spec = importers::ParseExamToml(rec.source);
+    if (!spec.ok()) continue;  // the exam service skips it and says why
+    rec.spec_json = exam::ToCanonicalJson(*spec);
+    out.push_back(store::op::PutExam{rec});
+  }
+  return out;
+}
+}  // namespace
+
 Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock& clock) {
   if (auto s = auth::InitCrypto(); !s.ok()) return s.take_error();
   std::unique_ptr<Node> n(new Node(config));
@@ -38,11 +56,16 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock& cloc
   n->backend_ = std::move(*backend);
   auto snapshot = n->backend_->LoadAll();
   if (!snapshot.ok()) return snapshot.take_error();
+  std::vector<store::WriteOp> upgraded = ImportStoredSources(*snapshot);
   n->writer_ = std::make_unique<store::Writer>(*n->backend_, n->metrics_,
                                                static_cast<size_t>(config.store.max_batch),
                                                static_cast<size_t>(config.store.queue_capacity),
                                                // a save per connection always fits
                                                static_cast<size_t>(config.server.max_connections));
+  if (!upgraded.empty()) {
+    spdlog::info("{} exams stored before their canonical form: imported once", upgraded.size());
+    if (auto s = n->writer_->WriteNow(std::move(upgraded)); !s.ok()) return s.take_error();
+  }
   n->settings_ = std::make_unique<store::StoredSettings>(*n->writer_, snapshot->settings);
   int workers = config.server.worker_threads > 0 ? config.server.worker_threads : Cores();
   n->workers_ = std::make_unique<boost::asio::thread_pool>(workers);
@@ -106,7 +129,8 @@ Status Node::SeedDemo(int student_count) {
                             "$1closes = " + stamp(now + std::chrono::hours(24 * 7)));
   exam::Caller teacher_caller{(*teacher)[0].id, true};
   std::promise<Status> done;
-  exams_->Import(teacher_caller, toml, [&](Result<std::shared_ptr<const exam::ExamEntry>> r) {
+  importers::ImportTomlExam(*exams_, teacher_caller, toml,
+                         [&](Result<std::shared_ptr<const exam::ExamEntry>> r) {
     if (!r.ok()) return done.set_value(r.error());
     exams_->Publish(teacher_caller, (*r)->spec->id,
                     [&](Result<std::shared_ptr<const exam::ExamEntry>> p) {

@@ -203,6 +203,35 @@ Score GradeAttempt(const AttemptState& state, const ExamSpec& spec) {
   return score;
 }
 
+Result<ExamSpec> ApplySettings(const ExamSpec& spec, const SettingsChange& change) {
+  // The instants a date-time of the exam formats can hold: years 0000 to 9999.
+  constexpr int64_t kFirstInstantMs = -62'167'219'200'000;  // 0000-01-01T00:00:00Z
+  constexpr int64_t kLastInstantMs = 253'402'300'799'999;   // 9999-12-31T23:59:59.999Z
+  constexpr int64_t kMaxDurationMs = int64_t{366} * 24 * 60 * 60'000;
+  for (const auto& [key, ms] :
+       {std::pair{"opens", change.opens_ms}, std::pair{"closes", change.closes_ms}}) {
+    if (ms && (*ms < kFirstInstantMs || *ms > kLastInstantMs)) {
+      return Error::Invalid(std::string("\"") + key + "\" must be from year 0000 to 9999");
+    }
+  }
+  ExamSpec out = spec;
+  if (change.opens_ms) out.opens_ms = *change.opens_ms;
+  if (change.closes_ms) out.closes_ms = *change.closes_ms;
+  if (change.duration_ms) {
+    if (*change.duration_ms <= 0 || *change.duration_ms % 60'000 != 0 ||
+        *change.duration_ms > kMaxDurationMs) {
+      return Error::Invalid(
+          "the duration must be a whole, positive number of minutes, at most 366 days");
+    }
+    out.duration_ms = *change.duration_ms;
+  }
+  if (change.one_per_page) out.one_per_page = *change.one_per_page;
+  if (out.closes_ms <= out.opens_ms) {
+    return Error::Invalid("\"closes\" must be later than \"opens\"");
+  }
+  return out;
+}
+
 std::vector<std::optional<double>> PointsPerQuestion(const AttemptState& state,
                                                      const ExamSpec& spec) {
   std::vector<std::optional<double>> out;

@@ -83,18 +83,15 @@ struct WaveAssignment {
 WaveAssignment WaveFor(const ExamSpec& spec, std::string_view login,
                        std::string_view display_name, int64_t rank, int64_t enrolled);
 
-// Parses the native TOML exam format (documented in docs/exam-format.md).
-// On failure the Error is kInvalid and lists every problem found with its 1-based line.
-Result<ExamSpec> ParseExamToml(std::string_view toml_text);
-
 // A teacher's change of a draft's settings; unset fields are kept.
 struct SettingsChange {
   std::optional<int64_t> opens_ms, closes_ms, duration_ms;
   std::optional<bool> one_per_page;
 };
-// The exam file with its [exam] table changed (comments and layout are not kept), validated:
-// the result parses, or the Error lists what the change breaks.
-Result<std::string> RewriteExamSettings(std::string_view toml_text, const SettingsChange& change);
+// The exam with the change applied, validated (instants from year 0000 to 9999, "closes" after
+// "opens", a duration of whole minutes from 1 to 366 days); the Error (kInvalid) names what the
+// change breaks. The teacher's file is not touched: the store keeps the model.
+Result<ExamSpec> ApplySettings(const ExamSpec& spec, const SettingsChange& change);
 
 // The published paper as JSON text: exam metadata and questions with their options, never any
 // key. Rendered once at publish time and served from memory.

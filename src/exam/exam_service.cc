@@ -1,5 +1,7 @@
 #include "exam/exam_service.h"
 
+#include "exam/exam_json.h"
+
 #include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -57,7 +59,9 @@ std::vector<std::string> ExamService::Load(const store::Snapshot& snapshot) {
   for (const auto& e : snapshot.enrolments) enrolled_[e.course_id].push_back(e.user_id);
   for (auto& [course, users] : enrolled_) std::sort(users.begin(), users.end());
   for (const auto& rec : snapshot.exams) {
-    auto spec = ParseExamToml(rec.source_toml);
+    auto spec = rec.spec_json.empty()
+                    ? Result<ExamSpec>(Error::Invalid("not in canonical form (import it again)"))
+                    : FromCanonicalJson(rec.spec_json);
     if (!spec.ok()) {
       warnings.push_back(fmt::format("exam '{}' skipped: {}", rec.id, spec.error().message));
       continue;
@@ -163,13 +167,13 @@ bool ExamService::CanTake(const ExamEntry& e, int64_t user_id) const {
   return IsEnrolled(e.spec->course_id, user_id);
 }
 
-void ExamService::Import(const Caller& caller, const std::string& toml,
+void ExamService::Import(const Caller& caller, ExamSpec imported, std::string source,
+                         std::string source_format,
                          std::function<void(Result<std::shared_ptr<const ExamEntry>>)> done) {
   if (!caller.is_teacher) return done(Error::Forbidden("only teachers import exams"));
-  auto parsed = ParseExamToml(toml);
-  if (!parsed.ok()) return done(parsed.take_error());
-  auto spec = std::make_shared<const ExamSpec>(std::move(*parsed));
-  store::ExamRecord rec{spec->id, toml, caller.user_id, false, 0, false};
+  auto spec = std::make_shared<const ExamSpec>(std::move(imported));
+  store::ExamRecord rec{spec->id, std::move(source), caller.user_id, false, 0, false, 0,
+                        std::move(source_format), ToCanonicalJson(*spec)};
   std::shared_ptr<const ExamEntry> entry;
   {
     WriterLock lock(exams_mu_);
@@ -205,13 +209,12 @@ void ExamService::UpdateSettings(
           "exam '{}' is published: its settings are frozen (an operator can extend the window)",
           exam_id)));
     }
-    auto text = RewriteExamSettings(it->second->record.source_toml, change);
-    if (!text.ok()) return done(text.take_error());
-    auto parsed = ParseExamToml(*text);
-    if (!parsed.ok()) return done(parsed.take_error());
+    // The model changes; the teacher's file stays as it was imported.
+    auto changed = ApplySettings(*it->second->spec, change);
+    if (!changed.ok()) return done(changed.take_error());
     store::ExamRecord rec = it->second->record;
-    rec.source_toml = std::move(*text);
-    entry = BuildEntry(std::make_shared<const ExamSpec>(std::move(*parsed)), rec);
+    rec.spec_json = ToCanonicalJson(*changed);
+    entry = BuildEntry(std::make_shared<const ExamSpec>(std::move(*changed)), rec);
     it->second = entry;
   }
   Status s = writer_.Submit(store::op::PutExam{entry->record}, [done, entry](const Status& st) {

@@ -75,8 +75,10 @@ class ExamService {
                         std::string_view display_name) const;
 
   // --- exams (teachers)
-  // Imports or replaces a draft exam from its TOML file. A published exam cannot be replaced.
-  void Import(const Caller& caller, const std::string& toml,
+  // Imports or replaces a draft exam, as an importer (src/import/) read it from `source`, a
+  // file of `source_format`; the store keeps the model's canonical form and the file as it
+  // came. A published exam cannot be replaced.
+  void Import(const Caller& caller, ExamSpec spec, std::string source, std::string source_format,
               std::function<void(Result<std::shared_ptr<const ExamEntry>>)> done);
   // Changes a draft's window, duration or layout (a published exam's are frozen: 409).
   void UpdateSettings(const Caller& caller, const std::string& exam_id,

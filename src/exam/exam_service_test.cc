@@ -16,6 +16,7 @@
 #include <string>
 
 #include "store/sqlite/sqlite_store.h"
+#include "import/toml/exam_toml.h"
 #include "testkit/child_server.h"
 #include "testkit/controlled_backend.h"
 
@@ -141,7 +142,7 @@ class ExamServiceTest : public ::testing::Test {
 
   Result<std::shared_ptr<const ExamEntry>> Import(const Caller& c, const std::string& toml) {
     return Await<Result<std::shared_ptr<const ExamEntry>>>(
-        [&](auto done) { service_->Import(c, toml, done); });
+        [&](auto done) { importers::ImportTomlExam(*service_, c, toml, done); });
   }
   Result<std::shared_ptr<const ExamEntry>> Publish(const Caller& c, const std::string& id) {
     return Await<Result<std::shared_ptr<const ExamEntry>>>(

@@ -12,9 +12,12 @@
 #include <vector>
 
 #include "exam/exam.h"
+#include "import/toml/exam_toml.h"
 
 namespace pupitre::exam {
 namespace {
+
+using importers::ParseExamToml;
 
 constexpr const char* kExamToml = R"toml(
 [exam]

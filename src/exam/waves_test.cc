@@ -4,9 +4,12 @@
 #include <string>
 
 #include "exam/exam.h"
+#include "import/toml/exam_toml.h"
 
 namespace pupitre::exam {
 namespace {
+
+using importers::ParseExamToml;
 
 std::string Exam(const std::string& extra_exam_keys, const std::string& waves) {
   return R"([exam]

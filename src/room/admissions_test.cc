@@ -11,6 +11,7 @@
 #include <string>
 
 #include "auth/accounts.h"
+#include "import/toml/exam_toml.h"
 #include "common/clock.h"
 #include "common/metrics.h"
 #include "exam/exam_service.h"
@@ -140,7 +141,7 @@ class AdmissionsTest : public ::testing::Test {
     ASSERT_TRUE(exams_->Enrol("geo-101", {alice_.user_id, bob_.user_id, carol_.user_id}).ok());
     for (const char* toml : {kExamToml, kLaterToml, kDraftToml}) {
       auto imported = Await<Result<std::shared_ptr<const exam::ExamEntry>>>(
-          [&](auto done) { exams_->Import(teacher_, toml, done); });
+          [&](auto done) { importers::ImportTomlExam(*exams_, teacher_, toml, done); });
       ASSERT_TRUE(imported.ok()) << imported.error().message;
     }
     for (const char* id : {kExamId, kLaterId}) {

@@ -43,7 +43,7 @@ class BackendConformanceTest : public ::testing::TestWithParam<BackendKind> {
                        op::PutUser{{2, "bob", "Bob", "teacher", "hash"}},
                        op::PutSession{{"h1", 1, "csrf", 9'000'000'000'000}},
                        op::PutCourse{{"c1", "Course", ""}}, op::PutEnrolment{{"c1", 1}},
-                       op::PutExam{{"e1", "toml-1", 2, true, 10, false, 0}},
+                       op::PutExam{{"e1", "toml-1", 2, true, 10, false, 0, "toml", "{}"}},
                        op::PutExam{{"e2", "toml-2", 2, true, 10, false, 0}},
                        op::PutExtraTime{{"e1", 1, 60'000}},
                        op::CreateAttempt{10, "e1", 1, 77, 100, 200},
@@ -71,7 +71,9 @@ TEST_P(BackendConformanceTest, EveryKindOfWriteIsReadBackByAFullLoad) {
   ASSERT_EQ(s->courses.size(), 1u);
   ASSERT_EQ(s->enrolments.size(), 1u);
   ASSERT_EQ(s->exams.size(), 2u);
-  EXPECT_EQ(s->exams[0].source_toml, "toml-1");
+  EXPECT_EQ(s->exams[0].source, "toml-1");
+  EXPECT_EQ(s->exams[0].source_format, "toml");
+  EXPECT_EQ(s->exams[0].spec_json, "{}");
   ASSERT_EQ(s->extra_times.size(), 1u);
   EXPECT_EQ(s->extra_times[0].extra_ms, 60'000);
   ASSERT_EQ(s->attempts.size(), 2u);

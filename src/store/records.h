@@ -39,12 +39,16 @@ struct EnrolmentRecord {
 
 struct ExamRecord {
   std::string id;
-  std::string source_toml;  // the teacher's file, parsed again at load
+  std::string source;  // the teacher's file as imported (never rewritten)
   int64_t owner_id = 0;
   bool published = false;
   int64_t published_ms = 0;
   bool results_released = false;
   int64_t closes_override_ms = 0;  // the operator extended the window: its new close (0: none)
+  std::string source_format = "toml";  // the format of `source`
+  // The exam's model in its canonical form (exam/exam_json.h): what is loaded. Empty in
+  // stores written before it existed: the wiring imports `source` once and fills it in.
+  std::string spec_json;
 };
 
 struct ExtraTimeRecord {

@@ -53,6 +53,11 @@ CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE id_blocks(kind TEXT PRIMARY KEY, next INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX attempts_by_exam ON attempts(exam_id);
 )sql",
+    // 4: an exam's canonical form (what is loaded) beside the teacher's file and its format.
+    R"sql(
+ALTER TABLE exams ADD COLUMN source_format TEXT NOT NULL DEFAULT 'toml';
+ALTER TABLE exams ADD COLUMN spec_json TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 enum Stmt {
@@ -69,7 +74,7 @@ const char* const kStmtSql[kStmtCount] = {
     "INSERT OR REPLACE INTO courses(id, title, description) VALUES(?,?,?)",
     "INSERT OR IGNORE INTO enrolments(course_id, user_id) VALUES(?,?)",
     "INSERT OR REPLACE INTO exams(id, source_toml, owner_id, published, published_ms, "
-    "results_released, closes_override_ms) VALUES(?,?,?,?,?,?,?)",
+    "results_released, closes_override_ms, source_format, spec_json) VALUES(?,?,?,?,?,?,?,?,?)",
     "INSERT OR REPLACE INTO extra_time(exam_id, user_id, extra_ms) VALUES(?,?,?)",
     "INSERT OR IGNORE INTO attempts(id, exam_id, user_id, seed, started_ms, deadline_ms) "
     "VALUES(?,?,?,?,?,?)",
@@ -311,12 +316,14 @@ class SqliteBackend final : public Backend {
   Status Apply(const op::PutExam& o) {
     auto* st = Begin(kPutExam);
     Bind(st, 1, o.exam.id);
-    Bind(st, 2, o.exam.source_toml);
+    Bind(st, 2, o.exam.source);
     Bind(st, 3, o.exam.owner_id);
     Bind(st, 4, int64_t{o.exam.published});
     Bind(st, 5, o.exam.published_ms);
     Bind(st, 6, int64_t{o.exam.results_released});
     Bind(st, 7, o.exam.closes_override_ms);
+    Bind(st, 8, o.exam.source_format);
+    Bind(st, 9, o.exam.spec_json);
     return Step(st);
   }
   Status Apply(const op::PutExtraTime& o) {
@@ -452,11 +459,13 @@ Result<Snapshot> SqliteBackend::Load(const Scope& scope) {
   if (st.ok()) {
     st = Query(read_db_,
                "SELECT id, source_toml, owner_id, published, published_ms, results_released, "
-               "closes_override_ms FROM exams WHERE ?1 = '' OR id = ?1 ORDER BY id",
+               "closes_override_ms, source_format, spec_json FROM exams "
+               "WHERE ?1 = '' OR id = ?1 ORDER BY id",
                exam, [&](sqlite3_stmt* q) {
                  s.exams.push_back({Text(q, 0), Text(q, 1), sqlite3_column_int64(q, 2),
                                     sqlite3_column_int(q, 3) != 0, sqlite3_column_int64(q, 4),
-                                    sqlite3_column_int(q, 5) != 0, sqlite3_column_int64(q, 6)});
+                                    sqlite3_column_int(q, 5) != 0, sqlite3_column_int64(q, 6),
+                                    Text(q, 7), Text(q, 8)});
                });
   }
   if (st.ok()) {

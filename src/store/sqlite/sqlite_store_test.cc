@@ -92,7 +92,7 @@ TEST_F(SqliteStoreTest, EveryOpTypeSurvivesAReopen) {
 
   ASSERT_EQ(s.exams.size(), 1u);
   EXPECT_EQ(s.exams[0].id, "geo-final");
-  EXPECT_EQ(s.exams[0].source_toml, "[exam]\nid = \"geo-final\"\n");
+  EXPECT_EQ(s.exams[0].source, "[exam]\nid = \"geo-final\"\n");
   EXPECT_EQ(s.exams[0].owner_id, 2);
   EXPECT_TRUE(s.exams[0].published);
   EXPECT_EQ(s.exams[0].published_ms, 555);
@@ -139,7 +139,7 @@ TEST_F(SqliteStoreTest, ReplacingWritesKeepTheLastValue) {
   ASSERT_EQ(s->extra_times.size(), 1u);
   EXPECT_EQ(s->extra_times[0].extra_ms, 9);
   ASSERT_EQ(s->exams.size(), 1u);
-  EXPECT_EQ(s->exams[0].source_toml, "new");
+  EXPECT_EQ(s->exams[0].source, "new");
   EXPECT_TRUE(s->exams[0].results_released);
   ASSERT_EQ(s->attempts.size(), 1u);
   EXPECT_DOUBLE_EQ(s->attempts[0].manual_points.at("q"), 0.5);

@@ -8,9 +8,12 @@
 #include <vector>
 
 #include "exam/exam.h"
+#include "import/toml/exam_toml.h"
 
 namespace pupitre::exam {
 namespace {
+
+using importers::ParseExamToml;
 
 // Every raw string below starts on line 1: the first line is the one holding R"(.
 constexpr const char* kValidExam = R"([exam]
@@ -168,7 +171,7 @@ text = "Why?"
 // whose sources moved skips rather than fails.
 TEST(ParseExamTomlTest, ShippedDemoExamIsValid) {
   const std::filesystem::path path =
-      std::filesystem::path(__FILE__).parent_path() / "../../examples/demo-exam.toml";
+      std::filesystem::path(__FILE__).parent_path() / "../../../examples/demo-exam.toml";
   std::ifstream in(path);
   if (!in) GTEST_SKIP() << "cannot read " << path;
   std::stringstream text;
@@ -510,9 +513,11 @@ answer = []
   EXPECT_EQ(p.size(), 3u) << Describe(p);
 }
 
-// ---------------------------------------------------------------- RewriteExamSettings
+// ---------------------------------------------------------------- settings changes
+// A draft's settings change as the server makes it: applied to the model the file was
+// imported into (the teacher's file itself is never rewritten).
 
-// kValidExam with a wave, so that a rewrite is seen to keep every table, not just [exam].
+// kValidExam with a wave, so that a change is seen to keep everything, not just the settings.
 std::string ExamWithWave() {
   return std::string(kValidExam) +
          "\n[[wave]]\nname = \"late\"\noffset_minutes = 30\nstudents = [\"alice\"]\n";
@@ -526,7 +531,20 @@ ExamSpec ParseOrDie(const std::string& text) {
   return r.ok() ? *r : ExamSpec{};
 }
 
-TEST(RewriteExamSettingsTest, ChangedSettingsParseBackWithEverythingElseIntact) {
+Result<ExamSpec> ChangeSettings(std::string_view toml, const SettingsChange& change) {
+  auto spec = ParseExamToml(toml);
+  if (!spec.ok()) return spec.take_error();
+  return ApplySettings(*spec, change);
+}
+
+std::string Describe(const Result<ExamSpec>& r) {
+  return r.ok() ? "opens_ms " + std::to_string(r->opens_ms) + ", closes_ms " +
+                      std::to_string(r->closes_ms) + ", duration_ms " +
+                      std::to_string(r->duration_ms)
+                : r.error().message;
+}
+
+TEST(ExamSettingsTest, ChangedSettingsParseBackWithEverythingElseIntact) {
   const ExamSpec before = ParseOrDie(ExamWithWave());
   SettingsChange change;
   change.opens_ms = 1'800'000'000'000;  // 2027-01-15T08:00:00Z
@@ -534,9 +552,9 @@ TEST(RewriteExamSettingsTest, ChangedSettingsParseBackWithEverythingElseIntact) 
   change.duration_ms = 45 * 60'000;
   change.one_per_page = false;
 
-  Result<std::string> text = RewriteExamSettings(ExamWithWave(), change);
+  Result<ExamSpec> text = ChangeSettings(ExamWithWave(), change);
   ASSERT_TRUE(text.ok()) << text.error().message;
-  const ExamSpec after = ParseOrDie(*text);
+  const ExamSpec after = *text;
 
   EXPECT_EQ(after.opens_ms, *change.opens_ms);
   EXPECT_EQ(after.closes_ms, *change.closes_ms);
@@ -548,7 +566,7 @@ TEST(RewriteExamSettingsTest, ChangedSettingsParseBackWithEverythingElseIntact) 
   EXPECT_EQ(after.course_id, before.course_id);
   EXPECT_EQ(after.shuffle_questions, before.shuffle_questions);
   EXPECT_EQ(after.shuffle_options, before.shuffle_options);
-  ASSERT_EQ(after.questions.size(), before.questions.size()) << *text;
+  ASSERT_EQ(after.questions.size(), before.questions.size()) << Describe(text);
   for (size_t i = 0; i < before.questions.size(); ++i) {
     const Question& a = after.questions[i];
     const Question& b = before.questions[i];
@@ -564,19 +582,19 @@ TEST(RewriteExamSettingsTest, ChangedSettingsParseBackWithEverythingElseIntact) 
     EXPECT_EQ(a.numeric_tolerance, b.numeric_tolerance);
     EXPECT_EQ(a.accepted, b.accepted);
   }
-  ASSERT_EQ(after.waves.size(), 1u) << *text;
+  ASSERT_EQ(after.waves.size(), 1u) << Describe(text);
   EXPECT_EQ(after.waves[0].name, "late");
   EXPECT_EQ(after.waves[0].offset_ms, 30 * 60'000);
   EXPECT_EQ(after.waves[0].logins, std::vector<std::string>{"alice"});
 }
 
-TEST(RewriteExamSettingsTest, UnsetFieldsAreKept) {
+TEST(ExamSettingsTest, UnsetFieldsAreKept) {
   const ExamSpec before = ParseOrDie(kValidExam);
   SettingsChange only_duration;
   only_duration.duration_ms = 120 * 60'000;
-  Result<std::string> text = RewriteExamSettings(kValidExam, only_duration);
+  Result<ExamSpec> text = ChangeSettings(kValidExam, only_duration);
   ASSERT_TRUE(text.ok()) << text.error().message;
-  const ExamSpec after = ParseOrDie(*text);
+  const ExamSpec after = *text;
   EXPECT_EQ(after.duration_ms, 120 * 60'000);
   EXPECT_EQ(after.opens_ms, before.opens_ms) << "opens was not part of the change";
   EXPECT_EQ(after.closes_ms, before.closes_ms) << "closes was not part of the change";
@@ -585,48 +603,48 @@ TEST(RewriteExamSettingsTest, UnsetFieldsAreKept) {
 
 // The route takes Unix milliseconds: whatever it is given comes back, to the millisecond,
 // on either side of 1970.
-TEST(RewriteExamSettingsTest, TimesKeepTheirMilliseconds) {
+TEST(ExamSettingsTest, TimesKeepTheirMilliseconds) {
   for (const int64_t opens : {int64_t{1'800'000'000'123}, int64_t{-1'500}}) {
     SCOPED_TRACE("opens_ms = " + std::to_string(opens));
     SettingsChange change;
     change.opens_ms = opens;
     change.closes_ms = opens + 7'200'999;
-    Result<std::string> text = RewriteExamSettings(kValidExam, change);
+    Result<ExamSpec> text = ChangeSettings(kValidExam, change);
     ASSERT_TRUE(text.ok()) << text.error().message;
-    const ExamSpec after = ParseOrDie(*text);
-    EXPECT_EQ(after.opens_ms, opens) << *text;
-    EXPECT_EQ(after.closes_ms, opens + 7'200'999) << *text;
+    const ExamSpec after = *text;
+    EXPECT_EQ(after.opens_ms, opens) << Describe(text);
+    EXPECT_EQ(after.closes_ms, opens + 7'200'999) << Describe(text);
   }
 }
 
 // A TOML date-time holds years 0000 to 9999: an instant beyond is refused, never wrapped around
 // into another date.
-TEST(RewriteExamSettingsTest, InstantsBeyondYear9999AreRefused) {
+TEST(ExamSettingsTest, InstantsBeyondYear9999AreRefused) {
   constexpr int64_t kLast = 253'402'300'799'999;  // 9999-12-31T23:59:59.999Z
   SettingsChange last;
   last.closes_ms = kLast;
-  Result<std::string> text = RewriteExamSettings(kValidExam, last);
+  Result<ExamSpec> text = ChangeSettings(kValidExam, last);
   ASSERT_TRUE(text.ok()) << text.error().message;
-  EXPECT_EQ(ParseOrDie(*text).closes_ms, kLast);
+  EXPECT_EQ(text->closes_ms, kLast);
 
   for (const int64_t ms :
        {kLast + 1, int64_t{1'000'000'000'000'000'000}, std::numeric_limits<int64_t>::max() / 2,
         std::numeric_limits<int64_t>::max()}) {
     SettingsChange change;
     change.closes_ms = ms;
-    Result<std::string> r = RewriteExamSettings(kValidExam, change);
-    ASSERT_FALSE(r.ok()) << "closes_ms " << ms << " became " << ParseOrDie(*r).closes_ms;
+    Result<ExamSpec> r = ChangeSettings(kValidExam, change);
+    ASSERT_FALSE(r.ok()) << "closes_ms " << ms << " became " << Describe(r);
     EXPECT_EQ(r.error().code, ErrorCode::kInvalid);
     EXPECT_NE(r.error().message.find("closes"), std::string::npos) << r.error().message;
   }
   SettingsChange before_year_0;
   before_year_0.opens_ms = std::numeric_limits<int64_t>::min();
-  Result<std::string> r = RewriteExamSettings(kValidExam, before_year_0);
-  ASSERT_FALSE(r.ok()) << *r;
+  Result<ExamSpec> r = ChangeSettings(kValidExam, before_year_0);
+  ASSERT_FALSE(r.ok()) << Describe(r);
   EXPECT_NE(r.error().message.find("opens"), std::string::npos) << r.error().message;
 }
 
-TEST(RewriteExamSettingsTest, ClosesNotAfterOpensIsInvalidAndSaysSo) {
+TEST(ExamSettingsTest, ClosesNotAfterOpensIsInvalidAndSaysSo) {
   const ExamSpec before = ParseOrDie(kValidExam);
   SettingsChange equal;
   equal.opens_ms = 1'800'000'000'000;
@@ -634,33 +652,33 @@ TEST(RewriteExamSettingsTest, ClosesNotAfterOpensIsInvalidAndSaysSo) {
   SettingsChange closes_before_old_opens;  // only closes: compared with the file's opens
   closes_before_old_opens.closes_ms = before.opens_ms - 60'000;
   for (const SettingsChange& change : {equal, closes_before_old_opens}) {
-    Result<std::string> r = RewriteExamSettings(kValidExam, change);
-    ASSERT_FALSE(r.ok()) << "accepted a window that closes before it opens:\n" << *r;
+    Result<ExamSpec> r = ChangeSettings(kValidExam, change);
+    ASSERT_FALSE(r.ok()) << "accepted a window that closes before it opens:\n" << Describe(r);
     EXPECT_EQ(r.error().code, ErrorCode::kInvalid);
     EXPECT_NE(r.error().message.find("closes"), std::string::npos)
         << "the message does not name \"closes\": " << r.error().message;
   }
 }
 
-TEST(RewriteExamSettingsTest, DurationMustBeAWholePositiveNumberOfMinutes) {
+TEST(ExamSettingsTest, DurationMustBeAWholePositiveNumberOfMinutes) {
   const int64_t kYearAndAMinute = (366 * 24 * 60 + 1) * int64_t{60'000};
   for (const int64_t ms :
        {int64_t{90'000}, int64_t{1}, int64_t{0}, int64_t{-60'000}, kYearAndAMinute}) {
     SettingsChange change;
     change.duration_ms = ms;
-    Result<std::string> r = RewriteExamSettings(kValidExam, change);
-    ASSERT_FALSE(r.ok()) << "accepted a duration of " << ms << " ms:\n" << *r;
+    Result<ExamSpec> r = ChangeSettings(kValidExam, change);
+    ASSERT_FALSE(r.ok()) << "accepted a duration of " << ms << " ms:\n" << Describe(r);
     EXPECT_EQ(r.error().code, ErrorCode::kInvalid) << ms << " ms";
     EXPECT_NE(r.error().message.find("duration"), std::string::npos)
         << ms << " ms: the message does not name the duration: " << r.error().message;
   }
 }
 
-TEST(RewriteExamSettingsTest, AFileWithoutAnExamTableIsInvalid) {
+TEST(ExamSettingsTest, AFileWithoutAnExamTableIsInvalid) {
   SettingsChange change;
   change.one_per_page = true;
   for (const char* text : {"[[question]]\nid = \"q\"\n", "[exam\n"}) {
-    Result<std::string> r = RewriteExamSettings(text, change);
+    Result<ExamSpec> r = ChangeSettings(text, change);
     ASSERT_FALSE(r.ok()) << "rewrote: " << text;
     EXPECT_EQ(r.error().code, ErrorCode::kInvalid) << text;
   }

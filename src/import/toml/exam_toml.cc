@@ -16,16 +16,17 @@
 #include <map>
 #include <optional>
 #include <span>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-#include "exam/exam.h"
+#include "import/toml/exam_toml.h"
 
-namespace pupitre::exam {
+namespace pupitre::importers {
 namespace {
+
+using namespace pupitre::exam;  // the model this importer fills
 
 using KeyList = std::span<const std::string_view>;
 
@@ -625,73 +626,13 @@ class ExamParser {
 
 Result<ExamSpec> ParseExamToml(std::string_view toml_text) { return ExamParser().Parse(toml_text); }
 
-namespace {
-
-// The instants a TOML date-time can hold: years 0000 to 9999.
-constexpr int64_t kFirstInstantMs = -62'167'219'200'000;  // 0000-01-01T00:00:00Z
-constexpr int64_t kLastInstantMs = 253'402'300'799'999;   // 9999-12-31T23:59:59.999Z
-
-// The instant in UTC, to the millisecond (the route takes milliseconds and must give them back).
-// REQUIRES: kFirstInstantMs <= ms <= kLastInstantMs (beyond, the calendar wraps around).
-toml::date_time DateTimeOfUnixMs(int64_t ms) {
-  assert(ms >= kFirstInstantMs && ms <= kLastInstantMs);
-  using namespace std::chrono;
-  const sys_time<milliseconds> t{milliseconds{ms}};
-  const auto day = floor<days>(t);
-  const year_month_day ymd{day};
-  const hh_mm_ss hms{t - day};
-  return toml::date_time{
-      toml::date{static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                 static_cast<unsigned>(ymd.day())},
-      toml::time{static_cast<unsigned>(hms.hours().count()),
-                 static_cast<unsigned>(hms.minutes().count()),
-                 static_cast<unsigned>(hms.seconds().count()),
-                 static_cast<uint32_t>(hms.subseconds().count() * 1'000'000)},
-      toml::time_offset{}};
+void ImportTomlExam(exam::ExamService& exams, const exam::Caller& caller, std::string_view text,
+                    std::function<void(Result<std::shared_ptr<const exam::ExamEntry>>)> done) {
+  auto spec = ParseExamToml(text);
+  if (!spec.ok()) return done(spec.take_error());
+  exams.Import(caller, std::move(*spec), std::string(text), std::string(kTomlFormat),
+               std::move(done));
 }
 
-}  // namespace
+}  // namespace pupitre::importers
 
-Result<std::string> RewriteExamSettings(std::string_view toml_text, const SettingsChange& change) {
-  toml::table doc;
-  try {
-    doc = toml::parse(toml_text);
-  } catch (const toml::parse_error& e) {
-    return Error::Invalid(std::string("the stored exam file does not parse: ") +
-                          std::string(e.description()));
-  }
-  toml::table* exam = doc["exam"].as_table();
-  if (!exam) return Error::Invalid("the exam file has no [exam] table");
-  for (const auto& [key, ms] :
-       {std::pair{"opens", change.opens_ms}, std::pair{"closes", change.closes_ms}}) {
-    if (ms && (*ms < kFirstInstantMs || *ms > kLastInstantMs)) {
-      return Error::Invalid(std::string("\"") + key + "\" must be from year 0000 to 9999");
-    }
-  }
-  if (change.opens_ms) exam->insert_or_assign("opens", DateTimeOfUnixMs(*change.opens_ms));
-  if (change.closes_ms) exam->insert_or_assign("closes", DateTimeOfUnixMs(*change.closes_ms));
-  if (change.duration_ms) {
-    if (*change.duration_ms <= 0 || *change.duration_ms % 60'000 != 0) {
-      return Error::Invalid("the duration must be a whole, positive number of minutes");
-    }
-    exam->insert_or_assign("duration_minutes", *change.duration_ms / 60'000);
-  }
-  if (change.one_per_page) exam->insert_or_assign("one_per_page", *change.one_per_page);
-  std::ostringstream out;
-  out << doc;
-  std::string text = out.str();
-  auto parsed = ParseExamToml(text);
-  if (!parsed.ok()) {
-    // Line numbers of the rewritten file mean nothing to the teacher: keep the reasons only.
-    std::string reasons;
-    for (const auto& p : parsed.error().problems) {
-      if (!reasons.empty()) reasons += "; ";
-      auto colon = p.message.find(": ");
-      reasons += colon == std::string::npos ? p.message : p.message.substr(colon + 2);
-    }
-    return Error::Invalid(reasons.empty() ? parsed.error().message : reasons);
-  }
-  return text;
-}
-
-}  // namespace pupitre::exam

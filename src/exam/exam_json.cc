@@ -1,0 +1,197 @@
+#include "exam/exam_json.h"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+namespace pupitre::exam {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr int64_t kVersion = 1;
+
+json::array Strings(const std::vector<std::string>& v) {
+  json::array a;
+  for (const auto& s : v) a.emplace_back(s);
+  return a;
+}
+
+// Reads members of one object, remembering the first problem (with the member's path).
+class Reader {
+ public:
+  Reader(const json::object& o, std::string where, std::string& problem)
+      : o_(o), where_(std::move(where)), problem_(problem) {}
+
+  std::string String(std::string_view k) {
+    const json::value* v = Get(k);
+    if (v && !v->is_string()) Fail(k, "a string");
+    return v && v->is_string() ? std::string(v->get_string()) : std::string();
+  }
+  int64_t Int(std::string_view k) {
+    const json::value* v = Get(k);
+    if (v && v->is_int64()) return v->get_int64();
+    if (v && v->is_uint64() && v->get_uint64() <= static_cast<uint64_t>(INT64_MAX)) {
+      return static_cast<int64_t>(v->get_uint64());
+    }
+    if (v) Fail(k, "an integer");
+    return 0;
+  }
+  double Number(std::string_view k) {
+    const json::value* v = Get(k);
+    if (v && v->is_number()) return v->to_number<double>();
+    if (v) Fail(k, "a number");
+    return 0;
+  }
+  bool Bool(std::string_view k) {
+    const json::value* v = Get(k);
+    if (v && !v->is_bool()) Fail(k, "true or false");
+    return v && v->is_bool() && v->get_bool();
+  }
+  const json::array* Array(std::string_view k) {
+    const json::value* v = Get(k);
+    if (v && !v->is_array()) Fail(k, "an array");
+    return v && v->is_array() ? &v->get_array() : nullptr;
+  }
+  std::vector<std::string> Strings(std::string_view k) {
+    std::vector<std::string> out;
+    if (const json::array* a = Array(k)) {
+      for (const auto& e : *a) {
+        if (!e.is_string()) return Fail(k, "an array of strings"), out;
+        out.emplace_back(e.get_string());
+      }
+    }
+    return out;
+  }
+
+ private:
+  const json::value* Get(std::string_view k) {
+    const json::value* v = o_.if_contains(k);
+    if (!v) Fail(k, "present");
+    return problem_.empty() ? v : nullptr;
+  }
+  void Fail(std::string_view k, std::string_view what) {
+    if (problem_.empty()) problem_ = fmt::format("{}.{} must be {}", where_, k, what);
+  }
+  const json::object& o_;
+  std::string where_;
+  std::string& problem_;
+};
+
+}  // namespace
+
+std::string ToCanonicalJson(const ExamSpec& spec) {
+  json::array questions;
+  for (const Question& q : spec.questions) {
+    json::array correct;
+    for (int i : q.correct_options) correct.emplace_back(i);
+    questions.emplace_back(json::object{{"id", q.id},
+                                        {"type", QuestionTypeName(q.type)},
+                                        {"text", q.text},
+                                        {"points", q.points},
+                                        {"options", Strings(q.options)},
+                                        {"correct_options", std::move(correct)},
+                                        {"correct_bool", q.correct_bool},
+                                        {"numeric_answer", q.numeric_answer},
+                                        {"numeric_tolerance", q.numeric_tolerance},
+                                        {"accepted", Strings(q.accepted)},
+                                        {"line", q.line}});
+  }
+  json::array waves;
+  for (const Wave& w : spec.waves) {
+    waves.emplace_back(json::object{{"name", w.name},
+                                    {"offset_ms", w.offset_ms},
+                                    {"logins", Strings(w.logins)},
+                                    {"first_letter", std::string(w.first_letter ? 1 : 0, w.first_letter)},
+                                    {"last_letter", std::string(w.last_letter ? 1 : 0, w.last_letter)},
+                                    {"line", w.line}});
+  }
+  return json::serialize(json::object{{"v", kVersion},
+                                      {"id", spec.id},
+                                      {"title", spec.title},
+                                      {"course_id", spec.course_id},
+                                      {"opens_ms", spec.opens_ms},
+                                      {"closes_ms", spec.closes_ms},
+                                      {"duration_ms", spec.duration_ms},
+                                      {"shuffle_questions", spec.shuffle_questions},
+                                      {"shuffle_options", spec.shuffle_options},
+                                      {"one_per_page", spec.one_per_page},
+                                      {"auto_waves", spec.auto_waves},
+                                      {"auto_wave_interval_ms", spec.auto_wave_interval_ms},
+                                      {"questions", std::move(questions)},
+                                      {"waves", std::move(waves)}});
+}
+
+Result<ExamSpec> FromCanonicalJson(std::string_view text) {
+  json::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_object()) return Error::Invalid("the stored exam is not a JSON object");
+  const json::object& o = v.get_object();
+  std::string problem;
+  Reader r(o, "exam", problem);
+  if (r.Int("v") != kVersion && problem.empty()) {
+    return Error::Invalid("the stored exam has a form this program does not know (v != 1)");
+  }
+  ExamSpec spec;
+  spec.id = r.String("id");
+  spec.title = r.String("title");
+  spec.course_id = r.String("course_id");
+  spec.opens_ms = r.Int("opens_ms");
+  spec.closes_ms = r.Int("closes_ms");
+  spec.duration_ms = r.Int("duration_ms");
+  spec.shuffle_questions = r.Bool("shuffle_questions");
+  spec.shuffle_options = r.Bool("shuffle_options");
+  spec.one_per_page = r.Bool("one_per_page");
+  spec.auto_waves = static_cast<int>(r.Int("auto_waves"));
+  spec.auto_wave_interval_ms = r.Int("auto_wave_interval_ms");
+  if (const json::array* qs = r.Array("questions")) {
+    for (size_t i = 0; i < qs->size() && problem.empty(); ++i) {
+      if (!(*qs)[i].is_object()) return Error::Invalid("a stored question is not an object");
+      Reader q((*qs)[i].get_object(), fmt::format("exam.questions[{}]", i), problem);
+      Question out;
+      out.id = q.String("id");
+      const std::string type = q.String("type");
+      auto t = ParseQuestionType(type);
+      if (!t && problem.empty()) problem = fmt::format("unknown question type '{}'", type);
+      if (t) out.type = *t;
+      out.text = q.String("text");
+      out.points = q.Number("points");
+      out.options = q.Strings("options");
+      if (const json::array* c = q.Array("correct_options")) {
+        for (const auto& e : *c) {
+          if (!e.is_int64()) return Error::Invalid("a stored correct option is not an integer");
+          out.correct_options.push_back(static_cast<int>(e.get_int64()));
+        }
+      }
+      out.correct_bool = q.Bool("correct_bool");
+      out.numeric_answer = q.Number("numeric_answer");
+      out.numeric_tolerance = q.Number("numeric_tolerance");
+      out.accepted = q.Strings("accepted");
+      out.line = static_cast<int>(q.Int("line"));
+      spec.questions.push_back(std::move(out));
+    }
+  }
+  if (const json::array* ws = r.Array("waves")) {
+    for (size_t i = 0; i < ws->size() && problem.empty(); ++i) {
+      if (!(*ws)[i].is_object()) return Error::Invalid("a stored wave is not an object");
+      Reader w((*ws)[i].get_object(), fmt::format("exam.waves[{}]", i), problem);
+      Wave out;
+      out.name = w.String("name");
+      out.offset_ms = w.Int("offset_ms");
+      out.logins = w.Strings("logins");
+      const std::string first = w.String("first_letter");
+      const std::string last = w.String("last_letter");
+      out.first_letter = first.empty() ? 0 : first[0];
+      out.last_letter = last.empty() ? 0 : last[0];
+      out.line = static_cast<int>(w.Int("line"));
+      spec.waves.push_back(std::move(out));
+    }
+  }
+  if (!problem.empty()) return Error::Invalid("the stored exam is damaged: " + problem);
+  if (spec.questions.empty() || spec.id.empty()) {
+    return Error::Invalid("the stored exam is damaged: no id or no question");
+  }
+  return spec;
+}
+
+}  // namespace pupitre::exam

@@ -1,0 +1,156 @@
+// The canonical form the store keeps: every field of the model comes back as it went in.
+#include "exam/exam_json.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "import/toml/exam_toml.h"
+
+namespace pupitre::exam {
+namespace {
+
+// One question of every type, waves by login and by letters, shuffling on.
+constexpr const char* kExam = R"toml(
+[exam]
+id = "every-kind"
+title = "Every kind of question: \"quoted\", é, 日本"
+course = "c-1"
+opens = 2026-11-23T08:00:00.250Z
+closes = 2026-11-23T12:00:00Z
+duration_minutes = 45
+shuffle_questions = true
+shuffle_options = true
+one_per_page = true
+
+[[wave]]
+name = "early"
+offset_minutes = 0
+students = ["ada", "bob"]
+
+[[wave]]
+name = "late"
+offset_minutes = 30
+letters = "M-Z"
+
+[[question]]
+id = "single"
+type = "single"
+text = "Pick B"
+points = 1.5
+options = ["A", "B", "C"]
+answer = 1
+
+[[question]]
+id = "multi"
+type = "multiple"
+text = "Pick A and C"
+options = ["A", "B", "C", "D"]
+answer = [0, 2]
+
+[[question]]
+id = "tf"
+type = "truefalse"
+text = "True?"
+answer = true
+
+[[question]]
+id = "num"
+type = "numeric"
+text = "Pi?"
+answer = 3.14159
+tolerance = 0.001
+
+[[question]]
+id = "short"
+type = "short"
+text = "Capital of France?"
+answer = ["Paris", "paris "]
+
+[[question]]
+id = "essay"
+type = "essay"
+text = "Explain."
+points = 4
+)toml";
+
+ExamSpec Imported() {
+  auto r = importers::ParseExamToml(kExam);
+  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+  return r.ok() ? *r : ExamSpec{};
+}
+
+TEST(ExamJsonTest, EveryFieldComesBackAsItWentIn) {
+  const ExamSpec a = Imported();
+  ASSERT_EQ(a.questions.size(), 6u);
+  auto back = FromCanonicalJson(ToCanonicalJson(a));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  const ExamSpec& b = *back;
+  EXPECT_EQ(b.id, a.id);
+  EXPECT_EQ(b.title, a.title);
+  EXPECT_EQ(b.course_id, a.course_id);
+  EXPECT_EQ(b.opens_ms, a.opens_ms);
+  EXPECT_EQ(b.closes_ms, a.closes_ms);
+  EXPECT_EQ(b.duration_ms, a.duration_ms);
+  EXPECT_EQ(b.shuffle_questions, a.shuffle_questions);
+  EXPECT_EQ(b.shuffle_options, a.shuffle_options);
+  EXPECT_EQ(b.one_per_page, a.one_per_page);
+  EXPECT_EQ(b.auto_waves, a.auto_waves);
+  EXPECT_EQ(b.auto_wave_interval_ms, a.auto_wave_interval_ms);
+  ASSERT_EQ(b.questions.size(), a.questions.size());
+  for (size_t i = 0; i < a.questions.size(); ++i) {
+    const Question& x = a.questions[i];
+    const Question& y = b.questions[i];
+    SCOPED_TRACE("question " + x.id);
+    EXPECT_EQ(y.id, x.id);
+    EXPECT_EQ(y.type, x.type);
+    EXPECT_EQ(y.text, x.text);
+    EXPECT_EQ(y.points, x.points);
+    EXPECT_EQ(y.options, x.options);
+    EXPECT_EQ(y.correct_options, x.correct_options);
+    EXPECT_EQ(y.correct_bool, x.correct_bool);
+    EXPECT_EQ(y.numeric_answer, x.numeric_answer) << "a double must survive exactly";
+    EXPECT_EQ(y.numeric_tolerance, x.numeric_tolerance);
+    EXPECT_EQ(y.accepted, x.accepted);
+    EXPECT_EQ(y.line, x.line);
+  }
+  ASSERT_EQ(b.waves.size(), 2u);
+  for (size_t i = 0; i < a.waves.size(); ++i) {
+    EXPECT_EQ(b.waves[i].name, a.waves[i].name);
+    EXPECT_EQ(b.waves[i].offset_ms, a.waves[i].offset_ms);
+    EXPECT_EQ(b.waves[i].logins, a.waves[i].logins);
+    EXPECT_EQ(b.waves[i].first_letter, a.waves[i].first_letter);
+    EXPECT_EQ(b.waves[i].last_letter, a.waves[i].last_letter);
+  }
+  EXPECT_EQ(b.waves[1].first_letter, 'M');
+  // The same model, the same text: the paper rendered from it is the same too.
+  EXPECT_EQ(ToCanonicalJson(b), ToCanonicalJson(a));
+  EXPECT_EQ(RenderPaperJson(b), RenderPaperJson(a));
+}
+
+TEST(ExamJsonTest, AnythingElseIsRefusedWithAReason) {
+  const std::string good = ToCanonicalJson(Imported());
+  for (const std::string& bad :
+       {std::string("not json"), std::string("[1,2]"), std::string("{}"),
+        std::string(R"({"v":2})"),
+        // A question's type this program does not know.
+        [&] {
+          std::string t = good;
+          t.replace(t.find("\"truefalse\""), 11, "\"dice\"");
+          return t;
+        }(),
+        // A number where a string belongs.
+        [&] {
+          std::string t = good;
+          t.replace(t.find("\"title\":\""), 9, "\"title\":7,\"x\":\"");
+          return t;
+        }()}) {
+    auto r = FromCanonicalJson(bad);
+    ASSERT_FALSE(r.ok()) << "accepted: " << bad.substr(0, 80);
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalid);
+    EXPECT_FALSE(r.error().message.empty());
+  }
+}
+
+}  // namespace
+}  // namespace pupitre::exam
