@@ -28,6 +28,7 @@
 #include "store/writer.h"
 #include "testkit/child_server.h"
 #include "testkit/recording_sink.h"
+#include "testkit/fake_clock.h"
 
 namespace pupitre::api {
 namespace {

@@ -26,8 +26,8 @@ json::object ExamJson(const exam::ExamEntry& e) {
           {"one_per_page", s.one_per_page},
           {"question_count", s.questions.size()},
           {"max_points", Number(s.MaxPoints())},
-          {"published", e.record.published},
-          {"results_released", e.record.results_released}};
+          {"published", e.state.published},
+          {"results_released", e.state.results_released}};
 }
 
 const char* StatusName(exam::AttemptStatus s) {

@@ -46,7 +46,7 @@ TEST(NodeTest, ExamsStoredBeforeTheCanonicalFormAreImportedOnceAtOpening) {
     auto e = (*node)->exams().GetExam(exam::Caller{1, true}, "old-exam");
     ASSERT_TRUE(e.ok()) << "the old exam was not loaded: " << e.error().message;
     EXPECT_EQ((*e)->spec->title, "Stored as TOML only");
-    EXPECT_TRUE((*e)->record.published) << "its state was lost on the way";
+    EXPECT_TRUE((*e)->state.published) << "its state was lost on the way";
   }
   auto backend = store::OpenSqlite(dir.path());
   ASSERT_TRUE(backend.ok());

@@ -217,7 +217,13 @@ void Accounts::Logout(const std::string& token_hash, std::function<void(Status)>
   if (!s.ok()) done(s);
 }
 
-Result<std::vector<store::UserRecord>> Accounts::CreateUsers(const std::vector<NewUser>& users) {
+namespace {
+User UserOf(const store::UserRecord& r) {
+  return User{r.id, r.login, r.display_name, ParseRole(r.role).value_or(Role::kStudent)};
+}
+}  // namespace
+
+Result<std::vector<User>> Accounts::CreateUsers(const std::vector<NewUser>& users) {
   std::vector<store::UserRecord> records;
   records.reserve(users.size());
   for (const auto& u : users) {
@@ -232,7 +238,7 @@ Result<std::vector<store::UserRecord>> Accounts::CreateUsers(const std::vector<N
   return CreateHashedUsers(std::move(records));
 }
 
-Result<std::vector<store::UserRecord>> Accounts::CreateHashedUsers(
+Result<std::vector<User>> Accounts::CreateHashedUsers(
     std::vector<store::UserRecord> users) {
   std::vector<store::WriteOp> ops;
   {
@@ -254,22 +260,26 @@ Result<std::vector<store::UserRecord>> Accounts::CreateHashedUsers(
   Status s = writer_.WriteNow(std::move(ops));
   if (!s.ok()) return s.take_error();
   WriterLock lock(mu_);
-  for (const auto& u : users) Insert(u);
-  return users;
+  std::vector<User> out;
+  for (const auto& u : users) {
+    Insert(u);
+    out.push_back(UserOf(u));
+  }
+  return out;
 }
 
-std::optional<store::UserRecord> Accounts::FindById(int64_t id) const {
+std::optional<User> Accounts::FindById(int64_t id) const {
   ReaderLock lock(mu_);
   auto it = users_.find(id);
   if (it == users_.end()) return std::nullopt;
-  return it->second;
+  return UserOf(it->second);
 }
 
-std::optional<store::UserRecord> Accounts::FindByLogin(const std::string& login) const {
+std::optional<User> Accounts::FindByLogin(const std::string& login) const {
   ReaderLock lock(mu_);
   auto it = by_login_.find(login);
   if (it == by_login_.end()) return std::nullopt;
-  return users_.at(it->second);
+  return UserOf(users_.at(it->second));
 }
 
 size_t Accounts::user_count() const {

@@ -21,6 +21,14 @@ enum class Role { kStudent, kTeacher, kAdmin };
 std::optional<Role> ParseRole(std::string_view s);
 std::string_view RoleName(Role r);
 
+// A user as the rest of the program sees them: never their password hash.
+struct User {
+  int64_t id = 0;
+  std::string login;
+  std::string display_name;
+  Role role = Role::kStudent;
+};
+
 // Who is calling, as found from a session.
 struct Principal {
   int64_t user_id = 0;
@@ -78,12 +86,12 @@ class Accounts {
 
   // Creates users (hashing their passwords: slow) in one transaction: all or none.
   // Fails with kConflict naming the first login already taken.
-  Result<std::vector<store::UserRecord>> CreateUsers(const std::vector<NewUser>& users);
+  Result<std::vector<User>> CreateUsers(const std::vector<NewUser>& users);
   // Creates users whose password hashes are already computed (demo data, bulk imports).
-  Result<std::vector<store::UserRecord>> CreateHashedUsers(std::vector<store::UserRecord> users);
+  Result<std::vector<User>> CreateHashedUsers(std::vector<store::UserRecord> users);
 
-  std::optional<store::UserRecord> FindById(int64_t id) const;
-  std::optional<store::UserRecord> FindByLogin(const std::string& login) const;
+  std::optional<User> FindById(int64_t id) const;
+  std::optional<User> FindByLogin(const std::string& login) const;
   size_t user_count() const;
 
   const HashCost& cost() const { return cost_; }

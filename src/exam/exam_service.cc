@@ -37,13 +37,26 @@ std::shared_ptr<const ExamEntry> BuildEntry(std::shared_ptr<const ExamSpec> spec
     spec = std::move(extended);
   }
   e->spec = std::move(spec);
-  e->record = std::move(rec);
-  if (e->record.published) {
+  e->state = ExamState{rec.owner_id, rec.published, rec.published_ms, rec.results_released,
+                       rec.closes_override_ms};
+  e->source = std::move(rec.source);
+  e->source_format = std::move(rec.source_format);
+  e->spec_json = std::move(rec.spec_json);
+  if (e->state.published) {
     e->paper_json = std::make_shared<const std::string>(RenderPaperJson(*e->spec));
-    e->etag = fmt::format("\"{}-{}-{}\"", e->record.id, e->record.published_ms,
+    e->etag = fmt::format("\"{}-{}-{}\"", e->spec->id, e->state.published_ms,
                           e->spec->closes_ms);
   }
   return e;
+}
+
+// What the store keeps of an exam.
+store::ExamRecord RecordOf(const ExamEntry& e) {
+  return store::ExamRecord{e.spec->id,          e.source,
+                           e.state.owner_id,    e.state.published,
+                           e.state.published_ms, e.state.results_released,
+                           e.state.closes_override_ms, e.source_format,
+                           e.spec_json};
 }
 
 }  // namespace
@@ -55,7 +68,7 @@ ExamService::ExamService(store::Writer& writer, const Clock& clock, Millis save_
 std::vector<std::string> ExamService::Load(const store::Snapshot& snapshot) {
   std::vector<std::string> warnings;
   WriterLock lock(exams_mu_);
-  for (const auto& c : snapshot.courses) courses_[c.id] = c;
+  for (const auto& c : snapshot.courses) courses_[c.id] = Course{c.id, c.title, c.description};
   for (const auto& e : snapshot.enrolments) enrolled_[e.course_id].push_back(e.user_id);
   for (auto& [course, users] : enrolled_) std::sort(users.begin(), users.end());
   for (const auto& rec : snapshot.exams) {
@@ -101,8 +114,9 @@ std::vector<std::string> ExamService::Load(const store::Snapshot& snapshot) {
 
 // ---------------------------------------------------------------- courses
 
-Status ExamService::PutCourse(const store::CourseRecord& course) {
-  if (auto s = writer_.WriteNow({store::op::PutCourse{course}}); !s.ok()) return s;
+Status ExamService::PutCourse(const Course& course) {
+  store::CourseRecord rec{course.id, course.title, course.description};
+  if (auto s = writer_.WriteNow({store::op::PutCourse{rec}}); !s.ok()) return s;
   WriterLock lock(exams_mu_);
   courses_[course.id] = course;
   return OkStatus();
@@ -141,9 +155,9 @@ WaveAssignment ExamService::WaveOf(const ExamSpec& spec, int64_t user_id,
   return WaveFor(spec, login, display_name, rank, enrolled);
 }
 
-std::vector<store::CourseRecord> ExamService::CoursesOf(const Caller& caller) const {
+std::vector<Course> ExamService::CoursesOf(const Caller& caller) const {
   ReaderLock lock(exams_mu_);
-  std::vector<store::CourseRecord> out;
+  std::vector<Course> out;
   for (const auto& [id, c] : courses_) {
     auto it = enrolled_.find(id);
     bool in = it != enrolled_.end() &&
@@ -162,7 +176,7 @@ std::shared_ptr<const ExamEntry> ExamService::FindExam(const std::string& exam_i
 }
 
 bool ExamService::CanTake(const ExamEntry& e, int64_t user_id) const {
-  if (!e.record.published) return false;
+  if (!e.state.published) return false;
   if (e.spec->course_id.empty()) return true;
   return IsEnrolled(e.spec->course_id, user_id);
 }
@@ -178,7 +192,7 @@ void ExamService::Import(const Caller& caller, ExamSpec imported, std::string so
   {
     WriterLock lock(exams_mu_);
     auto it = exams_.find(spec->id);
-    if (it != exams_.end() && it->second->record.published) {
+    if (it != exams_.end() && it->second->state.published) {
       return done(Error::Conflict(
           fmt::format("exam '{}' is published: its paper is frozen", spec->id)));
     }
@@ -204,7 +218,7 @@ void ExamService::UpdateSettings(
     WriterLock lock(exams_mu_);
     auto it = exams_.find(exam_id);
     if (it == exams_.end()) return done(NoSuchExam(exam_id));
-    if (it->second->record.published) {
+    if (it->second->state.published) {
       return done(Error::Conflict(fmt::format(
           "exam '{}' is published: its settings are frozen (an operator can extend the window)",
           exam_id)));
@@ -212,12 +226,12 @@ void ExamService::UpdateSettings(
     // The model changes; the teacher's file stays as it was imported.
     auto changed = ApplySettings(*it->second->spec, change);
     if (!changed.ok()) return done(changed.take_error());
-    store::ExamRecord rec = it->second->record;
+    store::ExamRecord rec = RecordOf(*it->second);
     rec.spec_json = ToCanonicalJson(*changed);
     entry = BuildEntry(std::make_shared<const ExamSpec>(std::move(*changed)), rec);
     it->second = entry;
   }
-  Status s = writer_.Submit(store::op::PutExam{entry->record}, [done, entry](const Status& st) {
+  Status s = writer_.Submit(store::op::PutExam{RecordOf(*entry)}, [done, entry](const Status& st) {
     if (!st.ok()) return done(st.error());
     done(entry);
   });
@@ -232,17 +246,17 @@ void ExamService::Publish(const Caller& caller, const std::string& exam_id,
     WriterLock lock(exams_mu_);
     auto it = exams_.find(exam_id);
     if (it == exams_.end()) return done(NoSuchExam(exam_id));
-    if (it->second->record.published) {
+    if (it->second->state.published) {
       entry = it->second;
     } else {
-      store::ExamRecord rec = it->second->record;
+      store::ExamRecord rec = RecordOf(*it->second);
       rec.published = true;
       rec.published_ms = ToUnixMs(clock_.Now());
       entry = BuildEntry(it->second->spec, rec);
       it->second = entry;
     }
   }
-  Status s = writer_.Submit(store::op::PutExam{entry->record}, [done, entry](const Status& st) {
+  Status s = writer_.Submit(store::op::PutExam{RecordOf(*entry)}, [done, entry](const Status& st) {
     if (!st.ok()) return done(st.error());
     done(entry);
   });
@@ -261,7 +275,7 @@ void ExamService::ExtendWindow(const std::string& exam_id, int64_t new_closes_ms
     if (new_closes_ms <= it->second->spec->closes_ms) {
       return done(Error::Invalid("the window can only be extended: give a later close"));
     }
-    store::ExamRecord rec = it->second->record;
+    store::ExamRecord rec = RecordOf(*it->second);
     rec.closes_override_ms = new_closes_ms;
     entry = BuildEntry(it->second->spec, rec);
     it->second = entry;
@@ -292,7 +306,7 @@ void ExamService::ExtendWindow(const std::string& exam_id, int64_t new_closes_ms
     }
   }
   const int extended = static_cast<int>(ops.size());
-  ops.push_back(store::op::PutExam{entry->record});
+  ops.push_back(store::op::PutExam{RecordOf(*entry)});
   // One group: the new close and the new deadlines commit together.
   Status s = writer_.WriteNow(std::move(ops));
   if (!s.ok()) return done(s.error());
@@ -326,15 +340,13 @@ void ExamService::ReleaseResults(const Caller& caller, const std::string& exam_i
     WriterLock lock(exams_mu_);
     auto it = exams_.find(exam_id);
     if (it == exams_.end()) return done(NoSuchExam(exam_id));
-    if (!it->second->record.published) return done(Error::Conflict("the exam is not published"));
-    store::ExamRecord rec = it->second->record;
-    rec.results_released = true;
+    if (!it->second->state.published) return done(Error::Conflict("the exam is not published"));
     auto e = std::make_shared<ExamEntry>(*it->second);
-    e->record = rec;
+    e->state.results_released = true;
     entry = e;
     it->second = entry;
   }
-  Status s = writer_.Submit(store::op::PutExam{entry->record},
+  Status s = writer_.Submit(store::op::PutExam{RecordOf(*entry)},
                             [done](const Status& st) { done(st); });
   if (!s.ok()) done(s);
 }
@@ -370,7 +382,7 @@ Result<std::shared_ptr<const ExamEntry>> ExamService::PaperFor(const Caller& cal
                                                                const std::string& exam_id) const {
   auto e = FindExam(exam_id);
   if (!e || (!caller.is_teacher && !CanTake(*e, caller.user_id))) return NoSuchExam(exam_id);
-  if (!e->record.published) return Error::Conflict("the exam is not published");
+  if (!e->state.published) return Error::Conflict("the exam is not published");
   if (!caller.is_teacher && !AttemptIdOf(exam_id, caller.user_id)) {
     return Error::Forbidden("start the exam to see its paper");
   }
@@ -394,7 +406,7 @@ AttemptView ExamService::MakeView(const AttemptState& a) const {
   if (e) {
     v.spec = e->spec;
     v.order = MakeOrder(*e->spec, a.seed);
-    v.results_released = e->record.results_released;
+    v.results_released = e->state.results_released;
   }
   return v;
 }

@@ -22,12 +22,32 @@
 
 namespace pupitre::exam {
 
+struct Course {
+  std::string id;
+  std::string title;
+  std::string description;
+};
+
+// Where an exam stands, beyond its paper.
+struct ExamState {
+  int64_t owner_id = 0;
+  bool published = false;
+  int64_t published_ms = 0;
+  bool results_released = false;
+  int64_t closes_override_ms = 0;  // the operator extended the window: its new close (0: not)
+};
+
 // A published (or draft) exam as served. Immutable once built; replaced as a whole on change.
 struct ExamEntry {
-  std::shared_ptr<const ExamSpec> spec;
-  store::ExamRecord record;
+  std::shared_ptr<const ExamSpec> spec;  // as served: its close extended, if it was
+  ExamState state;
   std::shared_ptr<const std::string> paper_json;  // set once published
   std::string etag;                                // of paper_json
+  // Where it came from, kept with it: the teacher's file and its format, and the model's
+  // canonical form as imported (exam/exam_json.h).
+  std::string source;
+  std::string source_format;
+  std::string spec_json;
 };
 
 struct Caller {
@@ -66,9 +86,9 @@ class ExamService {
   std::vector<std::string> Load(const store::Snapshot& snapshot);
 
   // --- courses
-  Status PutCourse(const store::CourseRecord& course);  // waits for durability
+  Status PutCourse(const Course& course);  // waits for durability
   Status Enrol(const std::string& course_id, const std::vector<int64_t>& user_ids);  // waits
-  std::vector<store::CourseRecord> CoursesOf(const Caller& caller) const;
+  std::vector<Course> CoursesOf(const Caller& caller) const;
   bool IsEnrolled(const std::string& course_id, int64_t user_id) const;
   // The student's wave for an exam (see WaveFor), from their place in the course.
   WaveAssignment WaveOf(const ExamSpec& spec, int64_t user_id, std::string_view login,
@@ -165,7 +185,7 @@ class ExamService {
   mutable SharedMutex exams_mu_;
   std::map<std::string, std::shared_ptr<const ExamEntry>> exams_ GUARDED_BY(exams_mu_);
   std::map<std::pair<std::string, int64_t>, int64_t> extra_ms_ GUARDED_BY(exams_mu_);
-  std::map<std::string, store::CourseRecord> courses_ GUARDED_BY(exams_mu_);
+  std::map<std::string, Course> courses_ GUARDED_BY(exams_mu_);
   // course -> sorted users
   std::map<std::string, std::vector<int64_t>> enrolled_ GUARDED_BY(exams_mu_);
   // (exam, user) -> attempt

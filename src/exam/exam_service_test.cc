@@ -19,6 +19,7 @@
 #include "import/toml/exam_toml.h"
 #include "testkit/child_server.h"
 #include "testkit/controlled_backend.h"
+#include "testkit/fake_clock.h"
 
 namespace pupitre::exam {
 namespace {

@@ -1,4 +1,5 @@
 #include "guard/admission.h"
+#include "testkit/fake_clock.h"
 
 #include <gtest/gtest.h>
 

@@ -9,6 +9,7 @@
 #include "guard/waiting_rooms.h"
 #include "testkit/child_server.h"
 #include "testkit/memory_settings.h"
+#include "testkit/fake_clock.h"
 
 namespace pupitre::guard {
 namespace {

@@ -31,7 +31,7 @@ Result<Arrival> Admissions::Arrive(const exam::Caller& student, const std::strin
                                    std::string_view ticket) {
   auto e = exams_.GetExam(student, exam_id);
   if (!e.ok()) return e.take_error();
-  if (!(*e)->record.published) return Error::NotFound("no exam '" + exam_id + "'");
+  if (!(*e)->state.published) return Error::NotFound("no exam '" + exam_id + "'");
   Arrival out;
   // An attempt already started (by the student, or by their admission) is simply returned.
   if (exams_.AttemptIdOf(exam_id, student.user_id)) {

@@ -19,6 +19,7 @@
 #include "store/sqlite/sqlite_store.h"
 #include "store/writer.h"
 #include "testkit/child_server.h"
+#include "testkit/fake_clock.h"
 
 namespace pupitre::room {
 namespace {
