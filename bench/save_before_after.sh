@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Durable saves before and after a change, in the same run: builds the server of BASE (a commit;
 # default: the last one before the reshape of issue 10) beside the current build, then runs
-# save_bench against each in turn, twice, and prints the current build's rate as a ratio of
-# BASE's at each concurrency (> 1.00: faster now). The machines are noisy: only a ratio measured
-# in one run means anything.
-#   bench/save_before_after.sh [build-dir]   (SAVE_BASE=REV, BENCH_SECONDS, BENCH_CONCURRENCY)
+# save_bench against each in turn, ROUNDS times (the order alternating, base-now then now-base,
+# so that a machine getting busier or quieter favours neither), and prints the current build's
+# rate as a ratio of BASE's at each concurrency (> 1.00: faster now). The machines are noisy:
+# only a ratio measured in one run means anything.
+#   bench/save_before_after.sh [build-dir]
+#   (SAVE_BASE=REV, ROUNDS=4, BENCH_SECONDS, BENCH_CONCURRENCY)
 set -euo pipefail
 build=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
 base=${SAVE_BASE:-ee1dd80}
 seconds=${BENCH_SECONDS:-5}
 levels=${BENCH_CONCURRENCY:-64,256,1024}
+rounds=${ROUNDS:-4}
 base_dir="$root/build-base"
 
 if [ ! -x "$base_dir/build/pupitre" ] || [ "$(cat "$base_dir/REV" 2>/dev/null)" != "$base" ]; then
@@ -24,8 +27,10 @@ fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-for round in 1 2; do
-  for side in base now; do
+for round in $(seq 1 "$rounds"); do
+  order="base now"
+  [ $((round % 2)) -eq 0 ] && order="now base"
+  for side in $order; do
     bin="$root/$build/pupitre"
     [ "$side" = base ] && bin="$base_dir/build/pupitre"
     PUPITRE_BIN="$bin" "$root/$build/save_bench" --seconds "$seconds" --concurrency "$levels" \
@@ -42,7 +47,8 @@ def load(side):
             rows.setdefault(r["concurrency"], []).append(r)
     return rows
 b, n = load("base"), load("now")
-print(f"saves/s, mean of 2 rounds each, base {base} vs now {now}")
+rounds = len(glob.glob(os.path.join(tmp, "base-*.json")))
+print(f"saves/s, mean of {rounds} rounds each (order alternating), base {base} vs now {now}")
 print(f"{'concurrency':>11} {'base save/s':>12} {'now save/s':>11} {'ratio':>6} {'base p99':>9} {'now p99':>8} {'errors':>7}")
 for level in sorted(b):
     bs = sum(r["save_rps"] for r in b[level]) / len(b[level])

@@ -29,6 +29,7 @@
 #include "testkit/child_server.h"
 #include "testkit/recording_sink.h"
 #include "testkit/fake_clock.h"
+#include "testkit/domain.h"
 
 namespace pupitre::api {
 namespace {
@@ -37,27 +38,11 @@ namespace bhttp = boost::beast::http;
 using bhttp::verb;
 using guard::Priority;
 
-constexpr auto kWait = std::chrono::seconds(10);  // a bound on every wait, never a sleep
 constexpr int64_t kOpensMs = 1'795'420'800'000;   // 2026-11-23T08:00:00Z
 constexpr int64_t kNowMs = kOpensMs + 3'600'000;  // the fake clock starts at 09:00
 constexpr const char* kPassword = "password-1";
 constexpr const char* kExamId = "geo-final";
-constexpr const char* kExamToml = R"toml(
-[exam]
-id = "geo-final"
-title = "Geography final"
-course = "geo-101"
-opens = 2026-11-23T08:00:00Z
-closes = 2026-11-23T12:00:00Z
-duration_minutes = 30
-
-[[question]]
-id = "capital"
-type = "single"
-text = "What is the capital of Australia?"
-options = ["Sydney", "Canberra", "Perth"]
-answer = 1
-)toml";
+const std::string kExamToml = testkit::GeoExamToml();  // open from 08:00 to 12:00
 
 // Step 5's seam, under the test's control: counts its calls, remembers whether the caller was
 // already authenticated, and refuses with `refuse` when set.
@@ -160,17 +145,9 @@ class MiddlewareTest : public ::testing::Test {
     accounts_.reset();
   }
 
-  // Calls `call` with a callback and waits (boundedly) for the value it is given.
   template <typename T>
   static T Await(const std::function<void(std::function<void(T)>)>& call) {
-    auto p = std::make_shared<std::promise<T>>();
-    auto f = p->get_future();
-    call([p](T v) { p->set_value(std::move(v)); });
-    if (f.wait_for(kWait) != std::future_status::ready) {
-      ADD_FAILURE() << "the callback never ran";
-      return T(Error::Internal("timed out"));
-    }
-    return f.get();
+    return testkit::Await<T>(call);
   }
 
   Session LogIn(const std::string& login) {

@@ -416,19 +416,6 @@ void ExamService::AfterCommit(std::function<void(Status)> done) {
   if (!s.ok()) done(s);
 }
 
-void ExamService::WriteThrough(store::WriteOp op, std::function<void()> undo,
-                               std::function<void(Status)> done) {
-  auto failed = [undo, done](const Error& e) {
-    undo();
-    done(e);
-  };
-  Status s = writer_.Submit(std::move(op), [failed, done](const Status& st) {
-    if (!st.ok()) return failed(st.error());
-    done(st);
-  });
-  if (!s.ok()) failed(s.error());
-}
-
 void ExamService::Start(const Caller& caller, const std::string& exam_id,
                         std::function<void(Result<AttemptView>)> done) {
   auto e = FindExam(exam_id);

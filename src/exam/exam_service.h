@@ -172,8 +172,18 @@ class ExamService {
   void AfterCommit(std::function<void(Status)> done);
   // The one shape of a change: memory was changed already; `op` makes it durable. `done` gets
   // the commit's status; if the write is refused or fails, `undo` first puts memory back.
-  void WriteThrough(store::WriteOp op, std::function<void()> undo,
-                    std::function<void(Status)> done);
+  // (A template, so that a save's callbacks are not copied from one std::function to another.)
+  template <typename Undo, typename Done>
+  void WriteThrough(store::WriteOp op, Undo undo, Done done) {
+    auto both = std::make_shared<std::pair<Undo, Done>>(std::move(undo), std::move(done));
+    Status s = writer_.Submit(std::move(op), [both](const Status& st) {
+      if (!st.ok()) both->first();
+      both->second(st);
+    });
+    if (s.ok()) return;  // refused at once: the writer will not call back
+    both->first();
+    both->second(s);
+  }
   void CountSave();
 
   store::Writer& writer_;

@@ -20,6 +20,7 @@
 #include "testkit/child_server.h"
 #include "testkit/controlled_backend.h"
 #include "testkit/fake_clock.h"
+#include "testkit/domain.h"
 
 namespace pupitre::exam {
 namespace {
@@ -69,18 +70,7 @@ const Caller kStranger{4, false};  // not enrolled in the course
 
 boost::json::value Json(const char* text) { return boost::json::parse(text); }
 
-// Calls `call` with a callback and waits (boundedly) for the callback's value.
-template <typename T>
-T Await(const std::function<void(std::function<void(T)>)>& call) {
-  auto p = std::make_shared<std::promise<T>>();
-  auto f = p->get_future();
-  call([p](T v) { p->set_value(std::move(v)); });
-  if (f.wait_for(kWait) != std::future_status::ready) {
-    ADD_FAILURE() << "the callback never ran";
-    return T(Error::Internal("timed out"));
-  }
-  return f.get();
-}
+using testkit::Await;  // waits (boundedly) for a callback's value
 
 using testkit::TempDir;  // a fresh directory under /tmp, removed at the end
 

@@ -20,6 +20,7 @@
 #include "store/writer.h"
 #include "testkit/child_server.h"
 #include "testkit/fake_clock.h"
+#include "testkit/domain.h"
 
 namespace pupitre::room {
 namespace {
@@ -27,7 +28,6 @@ namespace {
 using std::chrono::minutes;
 using std::chrono::seconds;
 
-constexpr auto kWait = seconds(10);  // a bound on every wait, never a sleep
 constexpr int64_t kMinute = 60'000;
 constexpr int64_t kOpensMs = 1'795'420'800'000;          // 2026-11-23T08:00:00Z
 constexpr int64_t kClosesMs = kOpensMs + 240 * kMinute;  // 2026-11-23T12:00:00Z
@@ -36,75 +36,17 @@ constexpr const char* kPassword = "password-1";
 constexpr const char* kTicketKey =
     "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
+using testkit::Await;
+
 constexpr const char* kExamId = "geo-final";
-// Open from 08:00 to 12:00.
-constexpr const char* kExamToml = R"toml(
-[exam]
-id = "geo-final"
-title = "Geography final"
-course = "geo-101"
-opens = 2026-11-23T08:00:00Z
-closes = 2026-11-23T12:00:00Z
-duration_minutes = 30
-
-[[question]]
-id = "capital"
-type = "single"
-text = "What is the capital of Australia?"
-options = ["Sydney", "Canberra", "Perth"]
-answer = 1
-)toml";
-
+const std::string kExamToml = testkit::GeoExamToml();  // open from 08:00 to 12:00
 // Published, but opening only at 14:00.
 constexpr const char* kLaterId = "geo-later";
-constexpr const char* kLaterToml = R"toml(
-[exam]
-id = "geo-later"
-title = "Geography, afternoon"
-course = "geo-101"
-opens = 2026-11-23T14:00:00Z
-closes = 2026-11-23T16:00:00Z
-duration_minutes = 30
-
-[[question]]
-id = "capital"
-type = "single"
-text = "What is the capital of Australia?"
-options = ["Sydney", "Canberra", "Perth"]
-answer = 1
-)toml";
-
+const std::string kLaterToml =
+    testkit::GeoExamToml(kLaterId, "Geography, afternoon", "14:00", "16:00");
 // Never published.
 constexpr const char* kDraftId = "geo-draft";
-constexpr const char* kDraftToml = R"toml(
-[exam]
-id = "geo-draft"
-title = "Geography, draft"
-course = "geo-101"
-opens = 2026-11-23T08:00:00Z
-closes = 2026-11-23T12:00:00Z
-duration_minutes = 30
-
-[[question]]
-id = "capital"
-type = "single"
-text = "What is the capital of Australia?"
-options = ["Sydney", "Canberra", "Perth"]
-answer = 1
-)toml";
-
-// Calls `call` with a callback and waits (boundedly) for the value it is given.
-template <typename T>
-T Await(const std::function<void(std::function<void(T)>)>& call) {
-  auto p = std::make_shared<std::promise<T>>();
-  auto f = p->get_future();
-  call([p](T v) { p->set_value(std::move(v)); });
-  if (f.wait_for(kWait) != std::future_status::ready) {
-    ADD_FAILURE() << "the callback never ran";
-    return T(Error::Internal("timed out"));
-  }
-  return f.get();
-}
+const std::string kDraftToml = testkit::GeoExamToml(kDraftId, "Geography, draft");
 
 class AdmissionsTest : public ::testing::Test {
  protected:
@@ -140,7 +82,7 @@ class AdmissionsTest : public ::testing::Test {
 
     ASSERT_TRUE(exams_->PutCourse({"geo-101", "Geography", ""}).ok());
     ASSERT_TRUE(exams_->Enrol("geo-101", {alice_.user_id, bob_.user_id, carol_.user_id}).ok());
-    for (const char* toml : {kExamToml, kLaterToml, kDraftToml}) {
+    for (const std::string& toml : {kExamToml, kLaterToml, kDraftToml}) {
       auto imported = Await<Result<std::shared_ptr<const exam::ExamEntry>>>(
           [&](auto done) { importers::ImportTomlExam(*exams_, teacher_, toml, done); });
       ASSERT_TRUE(imported.ok()) << imported.error().message;
