@@ -98,8 +98,7 @@ void GetAdmission(Services& s, const ContextPtr& c) {
 void SetAdmission(Services& s, const ContextPtr& c) {
   auto body = ParseObject(c->req.body());
   if (!body.ok()) return c->Fail(body.error());
-  const std::string& exam_id = c->param(0);
-  if (auto e = s.exams.GetExam(c->caller(), exam_id); !e.ok()) return c->Fail(e.error());
+  if (auto e = s.exams.GetExam(c->caller(), c->param(0)); !e.ok()) return c->Fail(e.error());
   // Everything is checked before anything is applied.
   const auto* p = body->if_contains("paused");
   if (p && !p->is_bool()) return c->Fail(Error::BadRequest("'paused' must be true or false"));
@@ -107,17 +106,21 @@ void SetAdmission(Services& s, const ContextPtr& c) {
   if (m && (!m->is_number() || m->to_number<double>() <= 0)) {
     return c->Fail(Error::BadRequest("'max_rate' must be a positive number"));
   }
-  if (p) {
-    if (auto st = s.admissions.rooms().SetPaused(exam_id, p->as_bool()); !st.ok()) {
-      return c->Fail(st.error());
-    }
-  }
-  if (m) {
-    if (auto st = s.admissions.rooms().SetMaxRate(exam_id, m->to_number<double>()); !st.ok()) {
-      return c->Fail(st.error());
-    }
-  }
-  GetAdmission(s, c);
+  std::optional<bool> paused;
+  std::optional<double> max_rate;
+  if (p) paused = p->as_bool();
+  if (m) max_rate = m->to_number<double>();
+  // Each change is durable before it is answered (it waits for a commit): on the worker pool,
+  // not on the event loop.
+  boost::asio::post(s.workers, [&s, c, paused, max_rate] {
+    Status st = OkStatus();
+    if (paused) st = s.admissions.rooms().SetPaused(c->param(0), *paused);
+    if (st.ok() && max_rate) st = s.admissions.rooms().SetMaxRate(c->param(0), *max_rate);
+    c->Later([&s, c, st] {
+      if (!st.ok()) return c->Fail(st.error());
+      GetAdmission(s, c);
+    });
+  });
 }
 
 void ExtendWindow(Services& s, const ContextPtr& c) {

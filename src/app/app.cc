@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <charconv>
@@ -40,7 +41,10 @@ std::vector<store::WriteOp> ImportStoredSources(store::Snapshot& snapshot) {
   for (store::ExamRecord& rec : snapshot.exams) {
     if (!rec.spec_json.empty() || rec.source_format != importers::kTomlFormat) continue;
     auto spec = importers::ParseExamToml(rec.source);
-    if (!spec.ok()) continue;  // the exam service skips it and says why
+    if (!spec.ok()) {  // left as it is: the exam service skips it
+      spdlog::warn("exam '{}' no longer imports: {}", rec.id, spec.error().message);
+      continue;
+    }
     rec.spec_json = exam::ToCanonicalJson(*spec);
     out.push_back(store::op::PutExam{rec});
   }
@@ -161,8 +165,15 @@ Status ImportOldSettingFile(SettingsStore& settings, const std::string& key,
   std::ifstream in(path);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  spdlog::info("taking {} into the store (setting {})", path, key);
-  return settings.Put(key, text);
+  spdlog::info("taking {} into the store (setting {}); the file is renamed {}.imported", path,
+               key, path);
+  if (auto s = settings.Put(key, text); !s.ok()) return s;
+  // Renamed once stored, so that it is never taken in again (a stale marker, or a damaged key
+  // whose setting the operator deleted, would come back at every start).
+  if (std::rename(path.c_str(), (path + ".imported").c_str()) != 0) {
+    return Error::Internal("cannot rename " + path + ": " + std::strerror(errno));
+  }
+  return OkStatus();
 }
 
 // The waiting-room tickets' HMAC key, kept in the store so that tickets issued before a restart
@@ -194,25 +205,38 @@ class QueueMarker {
       present_ = true;
       std::from_chars(v->data(), v->data() + v->size(), previous_start_ms_);
     }
+    wanted_ = present_.load();
   }
   bool present() const { return present_; }
   // When the process that left the marker started (0 if unknown).
   int64_t previous_start_ms() const { return previous_start_ms_; }
-  void Set(bool waiting) {
-    if (waiting == present_) return;
-    Status s = waiting ? settings_.Put(kQueueMarkerSetting, std::to_string(started_ms_))
-                       : settings_.Erase(kQueueMarkerSetting);
-    if (s.ok()) {
-      present_ = waiting;
-    } else {
-      spdlog::warn("cannot note the waiting-room queue in the store: {}", s.error().message);
-    }
+  // Asks for the note to be there or not. Cheap: the write (a commit) is done on `workers`, at
+  // most one at a time, never on the caller's loop; a failed write is tried again at the next
+  // call. Thread: one caller at a time (the scheduler's task).
+  void Want(bool waiting, boost::asio::thread_pool& workers) {
+    wanted_ = waiting;
+    if (waiting == present_ || writing_.exchange(true)) return;
+    boost::asio::post(workers, [this] {
+      const bool want = wanted_;
+      Status s = want ? settings_.Put(kQueueMarkerSetting, std::to_string(started_ms_))
+                      : settings_.Erase(kQueueMarkerSetting);
+      if (s.ok()) {
+        present_ = want;
+      } else if (warned_.exchange(true) == false) {  // once, not every 100 ms
+        spdlog::warn("cannot note the waiting-room queue in the store (will retry): {}",
+                     s.error().message);
+      }
+      writing_ = false;
+    });
   }
 
  private:
   SettingsStore& settings_;
-  int64_t started_ms_;
-  bool present_ = false;
+  const int64_t started_ms_;
+  std::atomic<bool> present_{false};
+  std::atomic<bool> wanted_{false};
+  std::atomic<bool> writing_{false};
+  std::atomic<bool> warned_{false};
   int64_t previous_start_ms_ = 0;
 };
 }  // namespace
@@ -315,7 +339,8 @@ int Serve(const Config& config, int demo_students) {
     api.PublishLive();
     // Kept while a rebuild is under way too: a second crash before the students are back
     // must rebuild again.
-    queue_marker.Set(rooms.Totals().waiting > 0 || clock.Now() < rooms_restored_by);
+    queue_marker.Want(rooms.Totals().waiting > 0 || clock.Now() < rooms_restored_by,
+                      n.workers());
   });
   // The admission rate follows what the platform absorbs.
   uint64_t last_refused = 0;

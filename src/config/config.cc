@@ -95,7 +95,9 @@ Status ParseListen(std::string_view listen, std::string& host, uint16_t& port) {
   unsigned char buf[sizeof(in6_addr)];
   const std::string hs(h);
   const bool v4 = !bracketed && inet_pton(AF_INET, hs.c_str(), buf) == 1;
-  const bool v6 = bracketed && inet_pton(AF_INET6, hs.c_str(), buf) == 1;
+  // IPv6 in brackets ("[::1]:8080"), or bare as it was always accepted ("::1:8080": the port
+  // is what follows the last colon).
+  const bool v6 = inet_pton(AF_INET6, hs.c_str(), buf) == 1;
   if (!v4 && !v6) {
     return bad(bracketed ? "the host must be an IPv6 address"
                          : "the host must be an IP address (IPv6 in brackets: [::1]:8080)");

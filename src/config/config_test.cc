@@ -253,12 +253,16 @@ TEST(ConfigTest, ListenIsSplitIntoHostAndPortAndEveryBadFormIsNamed) {
   ASSERT_TRUE(v6.ok()) << v6.error().message;
   EXPECT_EQ(v6->server.host, "::1");
   EXPECT_EQ(v6->server.port, 0);
+  // Bare IPv6, as it was always accepted: the port follows the last colon.
+  auto bare = ParseConfig("[server]\nlisten = \"::1:8080\"\n");
+  ASSERT_TRUE(bare.ok()) << bare.error().message;
+  EXPECT_EQ(bare->server.host, "::1");
   // The defaults are parsed too: host and port agree with the default listen.
   EXPECT_EQ(ParseConfig("")->server.port, 8080);
   // A port that std::stoi would throw on, or wrap, is refused with a message.
   for (const char* bad : {"127.0.0.1:", "127.0.0.1:http", "127.0.0.1:65536",
                           "127.0.0.1:99999999999999999999", "127.0.0.1:-1", "127.0.0.1:80x",
-                          "localhost:8080", "::1:8080", "[127.0.0.1]:80", "[::1]8080", ":8080"}) {
+                          "localhost:8080", "[127.0.0.1]:80", "[::1]8080", ":8080"}) {
     SCOPED_TRACE(bad);
     std::string m = ErrorOf(std::string("[server]\nlisten = \"") + bad + "\"\n");
     EXPECT_THAT(m, HasSubstr("server.listen"));

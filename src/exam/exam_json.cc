@@ -3,6 +3,9 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <charconv>
+#include <cmath>
+
 namespace pupitre::exam {
 
 namespace json = boost::json;
@@ -10,6 +13,14 @@ namespace json = boost::json;
 namespace {
 
 constexpr int64_t kVersion = 1;
+
+// Doubles are kept as the shortest text that reads back to the same value (std::to_chars), so
+// that a key or a point value survives the store exactly, whatever the JSON library's parser.
+json::value Exact(double d) {
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
+  return json::value(json::string_view(buf, ec == std::errc() ? end - buf : 0));
+}
 
 json::array Strings(const std::vector<std::string>& v) {
   json::array a;
@@ -39,8 +50,13 @@ class Reader {
   }
   double Number(std::string_view k) {
     const json::value* v = Get(k);
-    if (v && v->is_number()) return v->to_number<double>();
-    if (v) Fail(k, "a number");
+    if (v && v->is_string()) {
+      const json::string& t = v->get_string();
+      double d = 0;
+      auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), d);
+      if (ec == std::errc() && end == t.data() + t.size() && std::isfinite(d)) return d;
+    }
+    if (v) Fail(k, "a number written as text");
     return 0;
   }
   bool Bool(std::string_view k) {
@@ -88,12 +104,12 @@ std::string ToCanonicalJson(const ExamSpec& spec) {
     questions.emplace_back(json::object{{"id", q.id},
                                         {"type", QuestionTypeName(q.type)},
                                         {"text", q.text},
-                                        {"points", q.points},
+                                        {"points", Exact(q.points)},
                                         {"options", Strings(q.options)},
                                         {"correct_options", std::move(correct)},
                                         {"correct_bool", q.correct_bool},
-                                        {"numeric_answer", q.numeric_answer},
-                                        {"numeric_tolerance", q.numeric_tolerance},
+                                        {"numeric_answer", Exact(q.numeric_answer)},
+                                        {"numeric_tolerance", Exact(q.numeric_tolerance)},
                                         {"accepted", Strings(q.accepted)},
                                         {"line", q.line}});
   }

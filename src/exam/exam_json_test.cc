@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <string>
 
 #include "import/toml/exam_toml.h"
@@ -126,6 +127,21 @@ TEST(ExamJsonTest, EveryFieldComesBackAsItWentIn) {
   // The same model, the same text: the paper rendered from it is the same too.
   EXPECT_EQ(ToCanonicalJson(b), ToCanonicalJson(a));
   EXPECT_EQ(RenderPaperJson(b), RenderPaperJson(a));
+}
+
+TEST(ExamJsonTest, NumbersSurviveToTheLastBit) {
+  ExamSpec a = Imported();
+  for (const double d : {0.1 + 0.2, 1.0 / 3.0, 5e-324, 1.7976931348623157e308, 123456789.123456789,
+                         -0.0, 2.2250738585072014e-308}) {
+    a.questions[3].numeric_answer = d;
+    a.questions[3].numeric_tolerance = d / 7;
+    a.questions[0].points = d;
+    auto b = FromCanonicalJson(ToCanonicalJson(a));
+    ASSERT_TRUE(b.ok()) << b.error().message;
+    EXPECT_EQ(std::memcmp(&b->questions[3].numeric_answer, &d, sizeof d), 0) << d;
+    EXPECT_EQ(b->questions[3].numeric_tolerance, d / 7) << d;
+    EXPECT_EQ(b->questions[0].points, d) << d;
+  }
 }
 
 TEST(ExamJsonTest, AnythingElseIsRefusedWithAReason) {
