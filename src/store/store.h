@@ -45,7 +45,9 @@ class Backend {
   virtual Result<std::optional<std::string>> GetSetting(const std::string& key) = 0;
   // Reserves `count` consecutive ids of `kind` ("user", "attempt") that no other caller, on
   // this process or another sharing the store, is ever given; returns the first. The first
-  // block of a kind starts after the largest id already stored. REQUIRES: count >= 1.
+  // block of a kind starts after the largest id already stored. REQUIRES: count >= 1, and
+  // every process numbering that kind takes its ids from here (on one node the services still
+  // number in memory: they move to blocks before a second node shares the store).
   virtual Result<int64_t> AllocateIds(std::string_view kind, int64_t count) = 0;
 };
 
