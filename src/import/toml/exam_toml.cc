@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "import/toml/exam_toml.h"
+#include "import/toml/nesting.h"
 
 namespace pupitre::importers {
 namespace {
@@ -148,6 +149,11 @@ int64_t DateTimeToUnixMs(const toml::date_time& dt) {
 class ExamParser {
  public:
   Result<ExamSpec> Parse(std::string_view text) {
+    // toml++ recurses once per level of a dotted key or table header: bound it first.
+    if (auto deep = FindTooDeepNesting(text)) {
+      problems_.push_back(*deep);
+      return Finish();
+    }
     toml::table root;
     try {
       root = toml::parse(text);
