@@ -4,6 +4,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -178,6 +179,9 @@ class Connection final : public ResponseSink, public std::enable_shared_from_thi
     answered_ = false;
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(server_.options_.max_header_bytes));
+    // No body limit while the header is read: Beast would check its 1 MB default against the
+    // Content-Length before the route's own limit is known. OnHeader sets the route's.
+    parser_->body_limit(boost::none);
     stream_.expires_after(std::chrono::milliseconds(server_.options_.idle_timeout_ms));
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              [self = shared_from_this()](beast::error_code ec, size_t) {
@@ -188,6 +192,18 @@ class Connection final : public ResponseSink, public std::enable_shared_from_thi
   void OnHeader(beast::error_code ec) {
     idle_ = false;
     if (ec) return OnReadError(ec);
+    // Request smuggling: a body framed in any way but exactly "chunked", or framed twice, is
+    // refused and the connection closed (a proxy in front might read it otherwise).
+    const auto& header = parser_->get();
+    const auto te = header.find(bhttp::field::transfer_encoding);
+    if (te != header.end()) {
+      if (!beast::iequals(te->value(), "chunked") ||
+          header.count(bhttp::field::transfer_encoding) > 1 ||
+          header.count(bhttp::field::content_length) > 0) {
+        return Send(ProtocolError(400, "bad_request",
+                                  "Transfer-Encoding must be exactly \"chunked\", alone"));
+      }
+    }
     const HeaderDecision decision = server_.on_header_(parser_->get().base());
     const uint64_t limit = decision.body_limit;
     info_.route = decision.route;

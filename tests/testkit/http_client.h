@@ -54,6 +54,7 @@ class HttpClient {
   // Logs in and uses the bearer token from then on. Returns the login response.
   HttpResult Login(const std::string& login, const std::string& password);
   void set_token(std::string token) { token_ = std::move(token); }
+  const std::string& token() const { return token_; }
 
  private:
   struct Impl;
