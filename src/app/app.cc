@@ -299,6 +299,17 @@ int Serve(const Config& config, int demo_students) {
   api::Api api(config, n.accounts(), n.exams(), guard, admissions, feed, n.metrics(),
                n.workers(), clock);
   http::ServerOptions opts = config.server;  // host and port parsed from listen by the config
+  // Each connection is a descriptor: the cap stays below the open-file limit, with room kept
+  // for the store, the log, the event loops and the operator, so that accept() never runs out.
+  if (rlimit r{}; getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur != RLIM_INFINITY) {
+    const int64_t reserve = 64 + 8 * static_cast<int64_t>(Cores());
+    const int64_t fits = std::max<int64_t>(1, static_cast<int64_t>(r.rlim_cur) - reserve);
+    if (fits < opts.max_connections) {
+      spdlog::warn("server.max_connections {} is more than {} open files allow: capped at {}",
+                   opts.max_connections, r.rlim_cur, fits);
+      opts.max_connections = fits;
+    }
+  }
   http::Server server(
       opts,
       [&api](http::Request&& r, const http::RequestInfo& i, http::Responder resp) {

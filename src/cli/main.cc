@@ -1,6 +1,7 @@
 // pupitre: one program, several subcommands. `serve` runs the platform; `admin` manages accounts
 // directly in the store of a data directory.
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <fstream>
@@ -138,6 +139,9 @@ int main(int argc, char** argv) {
 
   Config config;
   if (!LoadConfig(config_path, data_dir, listen, config)) return 2;
+  // The log goes to stderr: stdout carries the one line scripts read ("listening on ..."), and
+  // a harness that stops reading stdout after it must never block the server's logging.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("pupitre"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
 
   if (*serve) return pupitre::Serve(config, demo ? demo_students : 0);

@@ -361,6 +361,7 @@ Status Server::Start() {
         fmt::format("cannot listen on {}:{}: {}", options_.host, options_.port, ec.message()));
   }
   bound_port_ = acceptor_->local_endpoint().port();
+  accept_backoff_ = std::make_unique<asio::steady_timer>(*contexts_[0]);
   Accept();
   for (auto& ctx : contexts_) {
     threads_.emplace_back([c = ctx.get()] {
@@ -388,7 +389,21 @@ void Server::Accept() {
         asio::post(executor, [conn] { conn->Start(); });
       }
     } else {
-      spdlog::warn("accept failed: {}", ec.message());
+      // Out of descriptors (EMFILE/ENFILE) or another failure: retrying at once would spin a
+      // core and flood the log. Back off a little, and say it once a second with a count.
+      ++accept_failures_;
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_accept_warning_ >= std::chrono::seconds(1)) {
+        spdlog::warn("accept failed {} times since the last warning ({}); backing off",
+                     accept_failures_, ec.message());
+        accept_failures_ = 0;
+        last_accept_warning_ = now;
+      }
+      accept_backoff_->expires_after(std::chrono::milliseconds(50));
+      accept_backoff_->async_wait([this](beast::error_code e) {
+        if (!e && acceptor_->is_open()) Accept();
+      });
+      return;
     }
     Accept();
   });
@@ -402,6 +417,7 @@ void Server::Stop(int64_t grace_ms) {
     asio::post(*contexts_[0], [&] {
       beast::error_code ec;
       acceptor_->close(ec);
+      if (accept_backoff_) accept_backoff_->cancel();
       closed.set_value();
     });
     if (!threads_.empty()) closed.get_future().wait();

@@ -5,10 +5,12 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -137,6 +139,10 @@ class Server {
   std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
   std::vector<std::thread> threads_;
   std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
+  // After a failed accept: a short pause, and one warning a second (on the first loop).
+  std::unique_ptr<boost::asio::steady_timer> accept_backoff_;
+  uint64_t accept_failures_ = 0;
+  std::chrono::steady_clock::time_point last_accept_warning_{};
   size_t next_context_ = 0;
   uint16_t bound_port_ = 0;
   std::atomic<int64_t> in_flight_{0};

@@ -11,6 +11,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "testkit/child_server.h"
 #include "testkit/http_client.h"
@@ -132,6 +134,54 @@ TEST_F(FramingTest, AnUploadIsHeldToItsRoutesLimitWhateverItsFraming) {
       server_->port(), "POST /api/exams HTTP/1.1\r\nHost: x\r\n" + auth +
                            "Transfer-Encoding: chunked\r\n\r\n300000\r\n");
   EXPECT_EQ(by_chunk.rfind("HTTP/1.1 413", 0), 0u) << by_chunk.substr(0, 300);
+}
+
+// How many lines of `log` hold `needle`.
+size_t CountLines(const std::string& log, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = log.find(needle); at != std::string::npos; at = log.find(needle, at + 1)) ++n;
+  return n;
+}
+
+TEST(ConnectionFloodTest, TheConnectionCapStaysBelowTheOpenFileLimitSoAcceptNeverSpins) {
+  TempDir dir;
+  ChildServer server(dir.path(), FastTestConfig(), /*demo=*/true);
+  server.LimitOpenFiles(256);  // max_connections stays at its default, 20,000
+  ASSERT_TRUE(server.Start()) << server.log();
+  EXPECT_NE(server.log().find("capped at"), std::string::npos) << "log:\n" << server.log();
+  // Far more connections than descriptors: the old server hit EMFILE and retried at once,
+  // pinning a core and writing a million log lines in seconds.
+  std::vector<int> held;
+  for (int i = 0; i < 600; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(server.port());
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+      ::close(fd);
+      break;  // the backlog is full: enough
+    }
+    held.push_back(fd);
+  }
+  ASSERT_GT(held.size(), 300u) << "could not even open the connections";
+  // A round trip on a held connection: the server is alive and answering while flooded.
+  const std::string probe = RawExchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  for (int fd : held) ::close(fd);
+  // Back to normal once the flood is gone (bounded wait, polled).
+  int status = 0;
+  for (int i = 0; i < 100 && status != 200; ++i) {
+    HttpClient c(server.port());
+    status = c.Get("/healthz").status;
+    if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(status, 200) << "the server did not recover:\n" << server.log().substr(0, 2000);
+  const std::string log = server.log();
+  EXPECT_LT(CountLines(log, "accept failed"), 10u)
+      << "accept() failures flood the log: " << log.size() << " bytes";
+  EXPECT_LT(log.size(), 100'000u) << "the log grew by " << log.size() << " bytes";
+  (void)probe;
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "testkit/child_server.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -112,6 +113,10 @@ bool ChildServer::Start() {
   std::string log_path = data_dir_ + "/server.log";
   pid_ = fork();
   if (pid_ == 0) {
+    if (max_open_files_ > 0) {
+      const rlimit r{static_cast<rlim_t>(max_open_files_), static_cast<rlim_t>(max_open_files_)};
+      setrlimit(RLIMIT_NOFILE, &r);
+    }
     dup2(fds[1], 1);
     int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     if (log >= 0) dup2(log, 2);

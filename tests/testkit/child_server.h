@@ -42,6 +42,9 @@ class ChildServer {
 
   // Extra command-line arguments for `pupitre serve`. Call before Start().
   void AddArgs(std::vector<std::string> args) { extra_args_ = std::move(args); }
+  // The child's limit of open files (soft and hard), as a smaller machine would set it; 0: the
+  // test's own. Call before Start().
+  void LimitOpenFiles(int n) { max_open_files_ = n; }
   // The child's process id (-1 when not running), e.g. to read its memory use.
   pid_t pid() const { return pid_; }
 
@@ -60,6 +63,7 @@ class ChildServer {
   std::string config_text_;
   bool demo_;
   std::vector<std::string> extra_args_;
+  int max_open_files_ = 0;
   pid_t pid_ = -1;
   int stdout_fd_ = -1;
   uint16_t port_ = 0;
