@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <cmath>
 
 namespace pupitre::api {
 
@@ -47,6 +48,7 @@ std::optional<int64_t> ParseId(std::string_view s) {
 }
 
 json::value Number(double d) {
+  if (!std::isfinite(d)) return nullptr;  // JSON has no Infinity or NaN
   if (d == static_cast<double>(static_cast<int64_t>(d)) && d > -1e15 && d < 1e15) {
     return static_cast<int64_t>(d);
   }

@@ -21,7 +21,8 @@ Result<std::string> GetString(const boost::json::object& o, std::string_view key
 Result<int64_t> GetInt(const boost::json::object& o, std::string_view key);
 // A positive decimal id (a path capture); nothing if it is not one.
 std::optional<int64_t> ParseId(std::string_view s);
-// Whole numbers as integers: Boost.JSON would write 11.0 as 1.1E1.
+// Whole numbers as integers: Boost.JSON would write 11.0 as 1.1E1. Never Infinity or NaN (not
+// JSON): those become null.
 boost::json::value Number(double d);
 
 }  // namespace pupitre::api

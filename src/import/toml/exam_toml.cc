@@ -49,6 +49,7 @@ constexpr std::string_view kQuestionKeys[] = {"id",      "type",   "text",     "
 constexpr size_t kMaxIdLength = 64;
 // A year: far beyond any exam, and small enough that milliseconds never overflow.
 constexpr int64_t kMaxDurationMinutes = 366 * 24 * 60;
+constexpr double kMaxPoints = 10'000;  // per question
 constexpr std::string_view kDateTimeExample = "2026-11-23T08:00:00Z";
 
 int LineOf(const toml::node& n) { return static_cast<int>(n.source().begin.line); }
@@ -457,10 +458,12 @@ class ExamParser {
 
     if (const toml::node* n = t.get("points")) {
       if (std::optional<double> points = GetNumber(*n, "points", where)) {
-        if (*points > 0) {
+        // Bounded, so that no sum of points can overflow to Infinity (which JSON cannot say).
+        if (*points > 0 && *points <= kMaxPoints) {
           q.points = *points;
         } else {
-          Add(*n, where + ": \"points\" must be greater than 0");
+          Add(*n, where + ": \"points\" must be greater than 0 and at most " +
+                      std::to_string(static_cast<int>(kMaxPoints)));
         }
       }
     }

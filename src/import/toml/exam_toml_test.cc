@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -511,6 +512,26 @@ answer = []
   EXPECT_TRUE(Has(p, 18, {"question \"t\": \"answer\" must list at least one accepted answer"}))
       << Describe(p);
   EXPECT_EQ(p.size(), 3u) << Describe(p);
+}
+
+TEST(ParseExamTomlTest, PointsAreBoundedSoThatNoTotalIsInfinite) {
+  // Two essays worth 1e308 each used to put "max_points": Infinity (not JSON) in exam lists.
+  for (const char* points : {"1e308", "10001", "0", "-1"}) {
+    SCOPED_TRACE(points);
+    const std::string bad = std::string(kValidExam) +
+                            "\n[[question]]\nid = \"huge\"\ntype = \"essay\"\ntext = \"?\"\npoints = " +
+                            points + "\n";
+    Result<ExamSpec> r = ParseExamToml(bad);
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(Describe(r.error().problems).find("\"points\" must be greater than 0 and at most"),
+              std::string::npos)
+        << Describe(r.error().problems);
+  }
+  const std::string fine = std::string(kValidExam) +
+                           "\n[[question]]\nid = \"big\"\ntype = \"essay\"\ntext = \"?\"\npoints = 10000\n";
+  Result<ExamSpec> r = ParseExamToml(fine);
+  ASSERT_TRUE(r.ok()) << Describe(r.error().problems);
+  EXPECT_TRUE(std::isfinite(r->MaxPoints()));
 }
 
 // ---------------------------------------------------------------- settings changes
