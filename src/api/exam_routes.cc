@@ -48,7 +48,7 @@ void ListExams(Services& s, const ContextPtr& c) {
       auto v = s.exams.GetAttempt(c->caller(), *id);
       if (v.ok()) {
         attempt = json::object{{"id", v->state.id},
-                               {"status", StatusName(v->state.status)},
+                               {"status", exam::AttemptStatusName(v->state.status)},
                                {"deadline_ms", v->state.deadline_ms}};
       }
     }

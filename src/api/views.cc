@@ -30,10 +30,6 @@ json::object ExamJson(const exam::ExamEntry& e) {
           {"results_released", e.state.results_released}};
 }
 
-const char* StatusName(exam::AttemptStatus s) {
-  return s == exam::AttemptStatus::kSubmitted ? "submitted" : "in_progress";
-}
-
 namespace {
 json::object ScoreJson(const exam::AttemptView& v) {
   exam::Score score = exam::GradeAttempt(v.state, *v.spec);
@@ -56,7 +52,7 @@ json::object AttemptJson(const exam::AttemptView& v, bool is_teacher, int64_t no
   json::object o{{"id", a.id},
                  {"exam_id", a.exam_id},
                  {"user_id", a.user_id},
-                 {"status", StatusName(a.status)},
+                 {"status", exam::AttemptStatusName(a.status)},
                  {"started_ms", a.started_ms},
                  {"deadline_ms", a.deadline_ms},
                  {"server_now_ms", now_ms},

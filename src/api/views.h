@@ -12,7 +12,6 @@ namespace pupitre::api {
 
 boost::json::object UserJson(const auth::Principal& p);
 boost::json::object ExamJson(const exam::ExamEntry& e);
-const char* StatusName(exam::AttemptStatus s);
 // The attempt as its student (or a teacher) reads it; the result only once it may be shown.
 boost::json::object AttemptJson(const exam::AttemptView& v, bool is_teacher, int64_t now_ms);
 

@@ -79,6 +79,10 @@ bool IsBlank(std::string_view s) { return std::all_of(s.begin(), s.end(), IsAsci
 
 }  // namespace
 
+const char* AttemptStatusName(AttemptStatus s) {
+  return s == AttemptStatus::kSubmitted ? "submitted" : "in_progress";
+}
+
 std::string_view QuestionTypeName(QuestionType t) {
   for (const auto& [type, name] : kTypeNames) {
     if (type == t) return name;

@@ -123,6 +123,8 @@ std::optional<double> GradeAnswer(const Question& q, const boost::json::value& a
 TimePoint ComputeDeadline(const ExamSpec& spec, TimePoint start, Millis extra_time);
 
 enum class AttemptStatus { kInProgress, kSubmitted };
+// "in_progress" or "submitted", as the API and the results CSV write it.
+const char* AttemptStatusName(AttemptStatus s);
 
 struct SavedAnswer {
   int64_t seq = 0;         // client's sequence number: higher wins

@@ -1,5 +1,9 @@
+// ExamService, its first half: loading, courses and exams (teachers' imports, settings,
+// publication, extra time, the window, results release, and everyone's views of exams).
+// Attempts are in attempts.cc. Refusals are answered once the locks are released.
 #include "exam/exam_service.h"
 
+#include "exam/exam_errors.h"
 #include "exam/exam_json.h"
 
 #include <boost/json/serialize.hpp>
@@ -10,22 +14,6 @@
 
 namespace pupitre::exam {
 namespace {
-
-uint64_t NextSeed(uint64_t& state) {
-  // splitmix64: seeds only need to differ between attempts, not to be secret.
-  uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
-Error NoSuchExam(const std::string& id) {
-  return Error::NotFound(fmt::format("no exam '{}'", id));
-}
-
-Error NoSuchAttempt(int64_t id) {
-  return Error::NotFound(fmt::format("no attempt {}", id));
-}
 
 std::shared_ptr<const ExamEntry> BuildEntry(std::shared_ptr<const ExamSpec> spec,
                                             store::ExamRecord rec) {
@@ -189,19 +177,21 @@ void ExamService::Import(const Caller& caller, ExamSpec imported, std::string so
   store::ExamRecord rec{spec->id, std::move(source), caller.user_id, false, 0, false, 0,
                         std::move(source_format), ToCanonicalJson(*spec)};
   std::shared_ptr<const ExamEntry> entry;
-  {
+  std::optional<Error> refused = [&]() -> std::optional<Error> {
     WriterLock lock(exams_mu_);
     auto it = exams_.find(spec->id);
     if (it != exams_.end() && it->second->state.published) {
-      return done(Error::Conflict(
-          fmt::format("exam '{}' is published: its paper is frozen", spec->id)));
+      return Error::Conflict(
+          fmt::format("exam '{}' is published: its paper is frozen", spec->id));
     }
     if (!spec->course_id.empty() && !courses_.count(spec->course_id)) {
-      return done(Error::Invalid(fmt::format("no course '{}'", spec->course_id)));
+      return Error::Invalid(fmt::format("no course '{}'", spec->course_id));
     }
     entry = BuildEntry(spec, rec);
     exams_[spec->id] = entry;
-  }
+    return std::nullopt;
+  }();
+  if (refused) return done(std::move(*refused));
   Status s = writer_.Submit(store::op::PutExam{rec}, [done, entry](const Status& st) {
     if (!st.ok()) return done(st.error());
     done(entry);
@@ -214,23 +204,25 @@ void ExamService::UpdateSettings(
     std::function<void(Result<std::shared_ptr<const ExamEntry>>)> done) {
   if (!caller.is_teacher) return done(Error::Forbidden("only teachers change exam settings"));
   std::shared_ptr<const ExamEntry> entry;
-  {
+  std::optional<Error> refused = [&]() -> std::optional<Error> {
     WriterLock lock(exams_mu_);
     auto it = exams_.find(exam_id);
-    if (it == exams_.end()) return done(NoSuchExam(exam_id));
+    if (it == exams_.end()) return NoSuchExam(exam_id);
     if (it->second->state.published) {
-      return done(Error::Conflict(fmt::format(
+      return Error::Conflict(fmt::format(
           "exam '{}' is published: its settings are frozen (an operator can extend the window)",
-          exam_id)));
+          exam_id));
     }
     // The model changes; the teacher's file stays as it was imported.
     auto changed = ApplySettings(*it->second->spec, change);
-    if (!changed.ok()) return done(changed.take_error());
+    if (!changed.ok()) return changed.take_error();
     store::ExamRecord rec = RecordOf(*it->second);
     rec.spec_json = ToCanonicalJson(*changed);
     entry = BuildEntry(std::make_shared<const ExamSpec>(std::move(*changed)), rec);
     it->second = entry;
-  }
+    return std::nullopt;
+  }();
+  if (refused) return done(std::move(*refused));
   Status s = writer_.Submit(store::op::PutExam{RecordOf(*entry)}, [done, entry](const Status& st) {
     if (!st.ok()) return done(st.error());
     done(entry);
@@ -242,10 +234,10 @@ void ExamService::Publish(const Caller& caller, const std::string& exam_id,
                           std::function<void(Result<std::shared_ptr<const ExamEntry>>)> done) {
   if (!caller.is_teacher) return done(Error::Forbidden("only teachers publish exams"));
   std::shared_ptr<const ExamEntry> entry;
-  {
+  std::optional<Error> refused = [&]() -> std::optional<Error> {
     WriterLock lock(exams_mu_);
     auto it = exams_.find(exam_id);
-    if (it == exams_.end()) return done(NoSuchExam(exam_id));
+    if (it == exams_.end()) return NoSuchExam(exam_id);
     if (it->second->state.published) {
       entry = it->second;
     } else {
@@ -255,7 +247,9 @@ void ExamService::Publish(const Caller& caller, const std::string& exam_id,
       entry = BuildEntry(it->second->spec, rec);
       it->second = entry;
     }
-  }
+    return std::nullopt;
+  }();
+  if (refused) return done(std::move(*refused));
   Status s = writer_.Submit(store::op::PutExam{RecordOf(*entry)}, [done, entry](const Status& st) {
     if (!st.ok()) return done(st.error());
     done(entry);
@@ -268,12 +262,12 @@ void ExamService::ExtendWindow(const std::string& exam_id, int64_t new_closes_ms
   std::shared_ptr<const ExamEntry> entry;
   std::vector<int64_t> ids;
   std::map<int64_t, int64_t> extra;  // user -> extra time
-  {
+  std::optional<Error> refused = [&]() -> std::optional<Error> {
     WriterLock lock(exams_mu_);
     auto it = exams_.find(exam_id);
-    if (it == exams_.end()) return done(NoSuchExam(exam_id));
+    if (it == exams_.end()) return NoSuchExam(exam_id);
     if (new_closes_ms <= it->second->spec->closes_ms) {
-      return done(Error::Invalid("the window can only be extended: give a later close"));
+      return Error::Invalid("the window can only be extended: give a later close");
     }
     store::ExamRecord rec = RecordOf(*it->second);
     rec.closes_override_ms = new_closes_ms;
@@ -288,7 +282,9 @@ void ExamService::ExtendWindow(const std::string& exam_id, int64_t new_closes_ms
          x != extra_ms_.end() && x->first.first == exam_id; ++x) {
       extra[x->first.second] = x->second;
     }
-  }
+    return std::nullopt;
+  }();
+  if (refused) return done(std::move(*refused));
   // Attempts whose deadline the old close cut short get what they are owed, up to the new close.
   std::vector<store::WriteOp> ops;
   for (int64_t id : ids) {
@@ -319,14 +315,16 @@ void ExamService::SetExtraTime(const Caller& caller, const std::string& exam_id,
   if (extra.count() < 0 || extra > std::chrono::hours(24)) {
     return done(Error::Invalid("extra time must be between 0 and 24 hours"));
   }
-  {
+  std::optional<Error> refused = [&]() -> std::optional<Error> {
     WriterLock lock(exams_mu_);
-    if (!exams_.count(exam_id)) return done(NoSuchExam(exam_id));
+    if (!exams_.count(exam_id)) return NoSuchExam(exam_id);
     if (by_user_.count({exam_id, user_id})) {
-      return done(Error::Conflict("this student has already started: extra time applies at start"));
+      return Error::Conflict("this student has already started: extra time applies at start");
     }
     extra_ms_[{exam_id, user_id}] = extra.count();
-  }
+    return std::nullopt;
+  }();
+  if (refused) return done(std::move(*refused));
   Status s = writer_.Submit(store::op::PutExtraTime{{exam_id, user_id, extra.count()}},
                             [done](const Status& st) { done(st); });
   if (!s.ok()) done(s);
@@ -336,16 +334,18 @@ void ExamService::ReleaseResults(const Caller& caller, const std::string& exam_i
                                  std::function<void(Status)> done) {
   if (!caller.is_teacher) return done(Error::Forbidden("only teachers release results"));
   std::shared_ptr<const ExamEntry> entry;
-  {
+  std::optional<Error> refused = [&]() -> std::optional<Error> {
     WriterLock lock(exams_mu_);
     auto it = exams_.find(exam_id);
-    if (it == exams_.end()) return done(NoSuchExam(exam_id));
-    if (!it->second->state.published) return done(Error::Conflict("the exam is not published"));
+    if (it == exams_.end()) return NoSuchExam(exam_id);
+    if (!it->second->state.published) return Error::Conflict("the exam is not published");
     auto e = std::make_shared<ExamEntry>(*it->second);
     e->state.results_released = true;
     entry = e;
     it->second = entry;
-  }
+    return std::nullopt;
+  }();
+  if (refused) return done(std::move(*refused));
   Status s = writer_.Submit(store::op::PutExam{RecordOf(*entry)},
                             [done](const Status& st) { done(st); });
   if (!s.ok()) done(s);
@@ -395,327 +395,6 @@ std::optional<int64_t> ExamService::AttemptIdOf(const std::string& exam_id,
   auto it = by_user_.find({exam_id, user_id});
   if (it == by_user_.end()) return std::nullopt;
   return it->second;
-}
-
-// ---------------------------------------------------------------- attempts
-
-AttemptView ExamService::MakeView(const AttemptState& a) const {
-  AttemptView v;
-  v.state = a;
-  auto e = FindExam(a.exam_id);
-  if (e) {
-    v.spec = e->spec;
-    v.order = MakeOrder(*e->spec, a.seed);
-    v.results_released = e->state.results_released;
-  }
-  return v;
-}
-
-void ExamService::AfterCommit(std::function<void(Status)> done) {
-  Status s = writer_.Submit(store::op::Barrier{}, [done](const Status& st) { done(st); });
-  if (!s.ok()) done(s);
-}
-
-void ExamService::Start(const Caller& caller, const std::string& exam_id,
-                        std::function<void(Result<AttemptView>)> done) {
-  auto e = FindExam(exam_id);
-  if (!e || !CanTake(*e, caller.user_id)) return done(NoSuchExam(exam_id));
-  const TimePoint now = clock_.Now();
-  const int64_t now_ms = ToUnixMs(now);
-  AttemptState a;
-  bool existing = false;
-  std::optional<Error> refused;  // answered once the lock is released: `done` may call back in
-  {
-    WriterLock lock(exams_mu_);
-    auto it = by_user_.find({exam_id, caller.user_id});
-    if (it != by_user_.end()) {
-      existing = true;
-      a.id = it->second;
-    } else if (now_ms < e->spec->opens_ms) {
-      refused = Error::Conflict("the exam has not opened yet");
-    } else if (now_ms >= e->spec->closes_ms) {
-      refused = Error::Conflict("the exam window has closed");
-    } else {
-      auto x = extra_ms_.find({exam_id, caller.user_id});
-      Millis extra(x == extra_ms_.end() ? 0 : x->second);
-      a.id = next_attempt_id_++;
-      a.exam_id = exam_id;
-      a.user_id = caller.user_id;
-      uint64_t seed_state = static_cast<uint64_t>(now_ms) ^ (static_cast<uint64_t>(a.id) << 20);
-      a.seed = NextSeed(seed_state);
-      a.started_ms = now_ms;
-      a.deadline_ms = ToUnixMs(ComputeDeadline(*e->spec, now, extra));
-      by_user_[{exam_id, caller.user_id}] = a.id;
-      Shard& sh = ShardOf(a.id);
-      MutexLock sl(sh.mu);
-      sh.attempts[a.id] = Held{a, e->spec};
-    }
-  }
-  if (refused) return done(std::move(*refused));
-  if (existing) {
-    // The first start may still be in the writer's queue: answer once it is durable.
-    return AfterCommit([this, id = a.id, done](const Status& st) {
-      if (!st.ok()) return done(st.error());
-      auto copy = CopyOf(id);
-      // The first start's write failed and was undone: nothing to return.
-      if (!copy) return done(Error::Unavailable("the attempt could not be started; retry"));
-      done(MakeView(*copy));
-    });
-  }
-  metrics_.attempts_in_progress.fetch_add(1);
-  auto undo = [this, a] {
-    WriterLock lock(exams_mu_);
-    by_user_.erase({a.exam_id, a.user_id});
-    Shard& sh = ShardOf(a.id);
-    MutexLock sl(sh.mu);
-    sh.attempts.erase(a.id);
-    metrics_.attempts_in_progress.fetch_sub(1);
-  };
-  WriteThrough(
-      store::op::CreateAttempt{a.id, a.exam_id, a.user_id, a.seed, a.started_ms, a.deadline_ms},
-      undo, [this, a, done](const Status& st) {
-        if (!st.ok()) return done(st.error());
-        done(MakeView(a));
-      });
-}
-
-std::optional<AttemptState> ExamService::CopyOf(int64_t attempt_id) const {
-  const Shard& sh = ShardOf(attempt_id);
-  MutexLock sl(sh.mu);
-  auto it = sh.attempts.find(attempt_id);
-  if (it == sh.attempts.end()) return std::nullopt;
-  return it->second.a;
-}
-
-Result<AttemptView> ExamService::GetAttempt(const Caller& caller, int64_t attempt_id) const {
-  auto copy = CopyOf(attempt_id);
-  // Someone else's attempt is reported as missing, not forbidden: ids are not to be probed.
-  if (!copy || (!caller.is_teacher && copy->user_id != caller.user_id)) {
-    return NoSuchAttempt(attempt_id);
-  }
-  return MakeView(*copy);
-}
-
-bool ExamService::HasAttemptInProgress(int64_t user_id, int64_t attempt_id) const {
-  const Shard& sh = ShardOf(attempt_id);
-  MutexLock sl(sh.mu);
-  auto it = sh.attempts.find(attempt_id);
-  return it != sh.attempts.end() && it->second.a.user_id == user_id &&
-         it->second.a.status == AttemptStatus::kInProgress;
-}
-
-void ExamService::CountSave() {
-  int64_t sec = ToUnixMs(clock_.Now()) / 1000;
-  MutexLock lock(saves_mu_);
-  size_t i = static_cast<size_t>(sec % 60);
-  if (saves_second_of_[i] != sec) {
-    saves_second_of_[i] = sec;
-    saves_per_second_[i] = 0;
-  }
-  ++saves_per_second_[i];
-}
-
-void ExamService::Save(const Caller& caller, int64_t attempt_id, const std::string& question_id,
-                       int64_t seq, const boost::json::value& answer,
-                       std::function<void(Result<SaveAck>)> done) {
-  // One lookup and one apply, under the attempt's shard lock only: the attempt holds its
-  // exam's questions (a published paper never changes), so no exam lookup is needed.
-  Shard& sh = ShardOf(attempt_id);
-  std::optional<SavedAnswer> previous;
-  SaveOutcome outcome;
-  SavedAnswer saved;
-  {
-    MutexLock sl(sh.mu);
-    auto it = sh.attempts.find(attempt_id);
-    if (it == sh.attempts.end() || it->second.a.user_id != caller.user_id ||
-        !it->second.spec) {
-      return done(NoSuchAttempt(attempt_id));
-    }
-    AttemptState& a = it->second.a;
-    auto prev = a.answers.find(question_id);
-    if (prev != a.answers.end()) previous = prev->second;
-    auto r = ApplySave(a, *it->second.spec, question_id, seq, answer, clock_.Now(), save_grace_);
-    if (!r.ok()) return done(r.take_error());
-    outcome = *r;
-    saved = a.answers.at(question_id);
-  }
-  if (outcome == SaveOutcome::kStale) {
-    // A replay: what it carries (or newer) is held; answer once that is durable.
-    return AfterCommit([done, held = saved.seq](const Status& st) {
-      if (!st.ok()) return done(st.error());
-      done(SaveAck{held, false});
-    });
-  }
-  // Puts back the previous answer if this one could not be made durable, so that a retry
-  // with the same sequence number is applied again rather than taken for a replay.
-  auto undo = [this, attempt_id, question_id, seq, previous] {
-    Shard& s = ShardOf(attempt_id);
-    MutexLock sl(s.mu);
-    AttemptState& a = s.attempts.at(attempt_id).a;
-    auto it = a.answers.find(question_id);
-    if (it == a.answers.end() || it->second.seq != seq) return;
-    if (previous) it->second = *previous; else a.answers.erase(it);
-  };
-  WriteThrough(
-      store::op::SaveAnswer{attempt_id, question_id, seq, saved.value_json, saved.saved_at_ms},
-      undo, [this, done, seq](const Status& st) {
-        if (!st.ok()) return done(st.error());
-        metrics_.answers_saved.fetch_add(1, std::memory_order_relaxed);
-        CountSave();
-        done(SaveAck{seq, true});
-      });
-}
-
-void ExamService::Submit(const Caller& caller, int64_t attempt_id,
-                         std::function<void(Result<AttemptView>)> done) {
-  Shard& sh = ShardOf(attempt_id);
-  AttemptState snapshot;
-  bool already = false;
-  {
-    MutexLock sl(sh.mu);
-    auto it = sh.attempts.find(attempt_id);
-    if (it == sh.attempts.end() || it->second.a.user_id != caller.user_id) {
-      return done(NoSuchAttempt(attempt_id));
-    }
-    AttemptState& a = it->second.a;
-    if (a.status == AttemptStatus::kSubmitted) {
-      already = true;
-    } else {
-      a.status = AttemptStatus::kSubmitted;
-      a.submitted_ms = ToUnixMs(clock_.Now());
-      a.auto_submitted = false;
-    }
-    snapshot = a;
-  }
-  if (already) {
-    return AfterCommit([this, snapshot, done](const Status& st) {
-      if (!st.ok()) return done(st.error());
-      done(MakeView(snapshot));
-    });
-  }
-  metrics_.attempts_in_progress.fetch_sub(1);
-  auto undo = [this, attempt_id] {
-    Shard& s = ShardOf(attempt_id);
-    MutexLock sl(s.mu);
-    AttemptState& a = s.attempts.at(attempt_id).a;
-    a.status = AttemptStatus::kInProgress;
-    a.submitted_ms = 0;
-    a.auto_submitted = false;
-    metrics_.attempts_in_progress.fetch_add(1);
-  };
-  WriteThrough(store::op::SubmitAttempt{attempt_id, snapshot.submitted_ms, false}, undo,
-               [this, snapshot, done](const Status& st) {
-                 if (!st.ok()) return done(st.error());
-                 metrics_.attempts_submitted.fetch_add(1, std::memory_order_relaxed);
-                 done(MakeView(snapshot));
-               });
-}
-
-int ExamService::AutoSubmitDue() {
-  const int64_t now_ms = ToUnixMs(clock_.Now());
-  int count = 0;
-  for (Shard& sh : shards_) {
-    MutexLock sl(sh.mu);
-    for (auto& [id, held] : sh.attempts) {
-      AttemptState& a = held.a;
-      if (a.status != AttemptStatus::kInProgress || now_ms <= a.deadline_ms + save_grace_.count()) {
-        continue;
-      }
-      store::op::SubmitAttempt op{id, a.deadline_ms, true};
-      Status s = writer_.Submit(op, [this](const Status& st) {
-        if (st.ok()) metrics_.attempts_submitted.fetch_add(1, std::memory_order_relaxed);
-      });
-      if (!s.ok()) continue;  // the queue is full: the next sweep tries again
-      a.status = AttemptStatus::kSubmitted;
-      a.submitted_ms = a.deadline_ms;
-      a.auto_submitted = true;
-      metrics_.attempts_in_progress.fetch_sub(1);
-      ++count;
-    }
-  }
-  return count;
-}
-
-// ---------------------------------------------------------------- teachers' views
-
-void ExamService::GradeEssay(const Caller& caller, int64_t attempt_id,
-                             const std::string& question_id, double points,
-                             std::function<void(Status)> done) {
-  if (!caller.is_teacher) return done(Error::Forbidden("only teachers grade"));
-  Shard& sh = ShardOf(attempt_id);
-  {
-    MutexLock sl(sh.mu);
-    auto it = sh.attempts.find(attempt_id);
-    if (it == sh.attempts.end()) return done(NoSuchAttempt(attempt_id));
-    const Question* q = it->second.spec ? it->second.spec->FindQuestion(question_id) : nullptr;
-    if (!q) return done(Error::NotFound(fmt::format("no question '{}'", question_id)));
-    if (q->type != QuestionType::kEssay) {
-      return done(Error::Conflict("only essays are graded by hand"));
-    }
-    if (!(points >= 0 && points <= q->points)) {
-      return done(Error::Invalid(fmt::format("points must be between 0 and {}", q->points)));
-    }
-    if (it->second.a.status != AttemptStatus::kSubmitted) {
-      return done(Error::Conflict("the attempt is not submitted yet"));
-    }
-    it->second.a.manual_points[question_id] = points;
-  }
-  Status s = writer_.Submit(store::op::SetManualGrade{attempt_id, question_id, points},
-                            [done](const Status& st) { done(st); });
-  if (!s.ok()) done(s);
-}
-
-Result<LiveCounts> ExamService::Live(const Caller& caller, const std::string& exam_id) const {
-  if (!caller.is_teacher) return Error::Forbidden("only teachers watch exams");
-  auto e = FindExam(exam_id);
-  if (!e) return NoSuchExam(exam_id);
-  LiveCounts c;
-  std::vector<int64_t> ids;
-  {
-    ReaderLock lock(exams_mu_);
-    if (!e->spec->course_id.empty()) {
-      auto it = enrolled_.find(e->spec->course_id);
-      if (it != enrolled_.end()) c.enrolled = static_cast<int64_t>(it->second.size());
-    }
-    for (auto it = by_user_.lower_bound({exam_id, INT64_MIN});
-         it != by_user_.end() && it->first.first == exam_id; ++it) {
-      ids.push_back(it->second);
-    }
-  }
-  for (int64_t id : ids) {
-    const Shard& sh = ShardOf(id);
-    MutexLock sl(sh.mu);
-    auto it = sh.attempts.find(id);
-    if (it == sh.attempts.end()) continue;
-    ++c.started;
-    if (it->second.a.status == AttemptStatus::kSubmitted) ++c.submitted; else ++c.in_progress;
-  }
-  int64_t now_s = ToUnixMs(clock_.Now()) / 1000;
-  MutexLock lock(saves_mu_);
-  for (size_t i = 0; i < 60; ++i) {
-    if (now_s - saves_second_of_[i] < 60) c.saves_last_minute += saves_per_second_[i];
-  }
-  return c;
-}
-
-Result<std::vector<AttemptView>> ExamService::AttemptsOf(const Caller& caller,
-                                                        const std::string& exam_id) const {
-  if (!caller.is_teacher) return Error::Forbidden("only teachers see every attempt");
-  if (!FindExam(exam_id)) return NoSuchExam(exam_id);
-  std::vector<int64_t> ids;
-  {
-    ReaderLock lock(exams_mu_);
-    for (auto it = by_user_.lower_bound({exam_id, INT64_MIN});
-         it != by_user_.end() && it->first.first == exam_id; ++it) {
-      ids.push_back(it->second);
-    }
-  }
-  std::sort(ids.begin(), ids.end());
-  std::vector<AttemptView> out;
-  for (int64_t id : ids) {
-    if (auto copy = CopyOf(id)) out.push_back(MakeView(*copy));
-  }
-  return out;
 }
 
 }  // namespace pupitre::exam

@@ -1,9 +1,8 @@
 #pragma once
 // The exam service: courses, exams, attempts and their answers, held in memory and written
 // through the group-commit writer. Callbacks (`done`) run once the change is durable, on the
-// writer's thread, or at once on the caller's thread when the request is refused (possibly
-// with the service's locks held: a `done` must not call back into the service on that thread;
-// post the work elsewhere, as the API does).
+// writer's thread, or at once on the caller's thread when the request is refused; never with
+// the service's locks held, so a `done` may call back into the service.
 // Thread-safe: every public method may be called from any thread.
 
 #include <array>

@@ -8,10 +8,6 @@ namespace pupitre::exam {
 
 namespace {
 
-const char* StatusText(AttemptStatus s) {
-  return s == AttemptStatus::kSubmitted ? "submitted" : "in_progress";
-}
-
 // As the API writes numbers: whole ones as integers.
 std::string PointsText(double d) {
   if (d == static_cast<double>(static_cast<int64_t>(d)) && d > -1e15 && d < 1e15) {
@@ -46,7 +42,7 @@ std::string ResultsCsv(const ExamSpec& spec, const std::vector<AttemptView>& att
     const std::optional<Person> who = person(v.state.user_id);
     const Score score = GradeAttempt(v.state, spec);
     csv += fmt::format("{},{},{},{},{},{},{},{},{},{}", CsvField(who ? who->login : ""),
-                       CsvField(who ? who->name : ""), v.state.id, StatusText(v.state.status),
+                       CsvField(who ? who->name : ""), v.state.id, AttemptStatusName(v.state.status),
                        v.state.started_ms, v.state.submitted_ms, v.state.auto_submitted ? 1 : 0,
                        score.total(), score.max_points, score.ungraded_essays);
     for (const std::optional<double>& p : PointsPerQuestion(v.state, spec)) {

@@ -3,7 +3,6 @@
 // early arrivals are drawn at random at opening; tickets cannot be forged; the operator can
 // pause admission and let a student through.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <unistd.h>
 
@@ -17,6 +16,7 @@
 #include <vector>
 
 #include "testkit/exam_fixture.h"
+#include "testkit/stored_settings.h"
 
 namespace pupitre::testkit {
 namespace {
@@ -31,22 +31,9 @@ std::string RoomConfig(double rate) {
 }
 
 // Paces a polling loop (it synchronises nothing: every check is on a server response).
-// Whether the store in `data_dir` holds the note that students wait (read beside the running
-// server, as WAL allows).
+// Whether the store in `data_dir` holds the note that students wait.
 bool QueueNoted(const std::string& data_dir) {
-  sqlite3* db = nullptr;
-  bool found = false;
-  const std::string path = data_dir + "/pupitre.db";
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db, "SELECT 1 FROM settings WHERE key = 'waiting_rooms.queue_marker'",
-                           -1, &st, nullptr) == SQLITE_OK) {
-      found = sqlite3_step(st) == SQLITE_ROW;
-    }
-    sqlite3_finalize(st);
-  }
-  sqlite3_close(db);
-  return found;
+  return StoredSetting(data_dir, "waiting_rooms.queue_marker").has_value();
 }
 
 void PollPause(std::chrono::milliseconds d) {

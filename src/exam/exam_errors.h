@@ -1,0 +1,21 @@
+#pragma once
+// The exam service's "not found" errors, worded once for both of its files (exam_service.cc,
+// attempts.cc). Internal to src/exam.
+
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <string>
+
+#include "common/result.h"
+
+namespace pupitre::exam {
+
+inline Error NoSuchExam(const std::string& id) {
+  return Error::NotFound(fmt::format("no exam '{}'", id));
+}
+
+// Someone else's attempt is reported like a missing one: ids are not to be probed.
+inline Error NoSuchAttempt(int64_t id) { return Error::NotFound(fmt::format("no attempt {}", id)); }
+
+}  // namespace pupitre::exam
