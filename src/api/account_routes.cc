@@ -17,6 +17,31 @@ using bhttp::verb;
 
 namespace {
 
+// Checks the password (on a worker, from the hashing queue) and answers.
+void RunLogin(Services& s, const ContextPtr& c, const std::string& login,
+              const std::string& password) {
+  const int64_t ttl_seconds = s.config.auth.session_ttl_minutes * 60;
+  s.accounts.Login(login, password, [&s, c, login, ttl_seconds](Result<auth::NewSession> r) {
+    if (!r.ok() && r.error().code == ErrorCode::kUnauthenticated) {
+      s.login_throttle.Failed(login, c->client_ip, s.clock.Monotonic());
+    }
+    c->Later([c, r = std::move(r), ttl_seconds] {
+      if (!r.ok()) return c->Fail(r.error());
+      const auto& session = *r;
+      auto res = http::MakeJsonResponse(
+          c->req, 200,
+          json::serialize(json::object{{"token", session.token},
+                                       {"csrf_token", session.principal.csrf_token},
+                                       {"expires_ms", session.expires_ms},
+                                       {"user", UserJson(session.principal)}}));
+      res.set(bhttp::field::set_cookie,
+              fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}",
+                          kSessionCookie, session.token, ttl_seconds));
+      c->Send(std::move(res));
+    });
+  });
+}
+
 void Login(Services& s, const ContextPtr& c) {
   auto body = ParseObject(c->req.body());
   if (!body.ok()) return c->Fail(body.error());
@@ -27,26 +52,33 @@ void Login(Services& s, const ContextPtr& c) {
   if (login->size() > 256 || password->size() > 1024) {
     return c->Fail(Error::BadRequest("login or password too long"));
   }
-  const int64_t ttl_seconds = s.config.auth.session_ttl_minutes * 60;
-  // Hashing takes tens of milliseconds: on the worker pool, never on an event loop.
-  boost::asio::post(s.workers, [&s, c, login = *login, password = *password, ttl_seconds] {
-    s.accounts.Login(login, password, [c, ttl_seconds](Result<auth::NewSession> r) {
-      c->Later([c, r = std::move(r), ttl_seconds] {
-        if (!r.ok()) return c->Fail(r.error());
-        const auto& session = *r;
-        auto res = http::MakeJsonResponse(
-            c->req, 200,
-            json::serialize(json::object{{"token", session.token},
-                                         {"csrf_token", session.principal.csrf_token},
-                                         {"expires_ms", session.expires_ms},
-                                         {"user", UserJson(session.principal)}}));
-        res.set(bhttp::field::set_cookie,
-                fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}",
-                            kSessionCookie, session.token, ttl_seconds));
-        c->Send(std::move(res));
+  // Too many failures for this account from this subnet, or from this address: refused
+  // before any hashing is spent on it.
+  const MonoPoint now = s.clock.Monotonic();
+  if (auto wait = s.login_throttle.Check(*login, c->client_ip, now)) {
+    s.metrics.logins_throttled.fetch_add(1, std::memory_order_relaxed);
+    return c->RateLimited(*wait, "too many failed logins; wait before trying again");
+  }
+  // Hashing takes tens of milliseconds: on the worker pool, through the bounded hashing queue,
+  // never on an event loop. Addresses that failed lately wait behind the others.
+  const size_t lane = s.login_throttle.Suspect(c->client_ip, now) ? 1 : 0;
+  c->LeaveGuard();
+  const bool queued = s.hashing.Submit(
+      lane, c->client_ip, [c] { return c->client_gone(); },
+      [&s, c, login = *login, password = *password](guard::WorkQueue::Outcome outcome) {
+        using Outcome = guard::WorkQueue::Outcome;
+        if (outcome != Outcome::kRun) {
+          // Expired: it waited too long. Gone: nobody reads the answer (it is sent anyway,
+          // so that the connection's bookkeeping ends).
+          return c->Later([c] {
+            c->Unavailable(Millis(2'000), "too many logins at once; please retry shortly");
+          });
+        }
+        RunLogin(s, c, login, password);
       });
-    });
-  });
+  if (!queued) {
+    c->Later([c] { c->Unavailable(Millis(2'000), "too many logins at once; please retry shortly"); });
+  }
 }
 
 void Logout(Services& s, const ContextPtr& c) {

@@ -2,17 +2,39 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <thread>
+
 #include "api/errors.h"
 
 namespace pupitre::api {
+
+namespace {
+
+guard::WorkQueueOptions HashingOptions(const Config& config) {
+  const auto& a = config.auth;
+  int threads = static_cast<int>(a.hashing_threads);
+  if (threads <= 0) {
+    threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  }
+  return {.concurrency = threads,
+          .capacity = static_cast<size_t>(a.login_queue_capacity),
+          .per_key = static_cast<size_t>(a.login_queue_per_address),
+          .timeout = Millis(a.login_queue_timeout_ms)};
+}
+
+}  // namespace
 
 Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exams,
          guard::AdmissionController& guard, room::Admissions& admissions, RoomFeed& feed,
          Metrics& metrics, boost::asio::thread_pool& workers, const Clock& clock)
     : config_(config),
       live_(exams, accounts, clock),
+      hashing_(HashingOptions(config), workers.get_executor(), clock),
+      login_throttle_(config.limits),
       services_{config, accounts, exams, guard, admissions, feed, live_, files_,
-                metrics, workers, clock, ready_},
+                metrics, workers, hashing_, login_throttle_, clock, ready_},
+      limiter_(config.limits),
       middleware_(accounts, exams, guard, metrics, address_, limiter_),
       router_(metrics) {
   RegisterOpsRoutes(router_, services_);

@@ -47,15 +47,18 @@ class Api {
   void SetReady(bool ready) { ready_ = ready; }
 
   const Router& router() const { return router_; }
+  const guard::WorkQueue& hashing() const { return hashing_; }
 
  private:
   const Config& config_;
   StaticFiles files_;
   LiveFeed live_;
   std::atomic<bool> ready_{false};
+  guard::WorkQueue hashing_;
+  guard::LoginThrottle login_throttle_;
   Services services_;
   PeerAddress address_;
-  NoRateLimit limiter_;
+  KeyedRateLimiter limiter_;
   Middleware middleware_;
   Router router_;
 };

@@ -39,11 +39,24 @@ void Context::Fail(const Error& e) {
   Send(http::MakeJsonResponse(req, HttpStatusOf(e.code), ErrorBody(e)));
 }
 
+namespace {
+void SetRetryAfter(http::Response& res, Millis retry_after) {
+  const int64_t seconds = std::max<int64_t>(1, (retry_after.count() + 999) / 1000);
+  res.set(bhttp::field::retry_after, std::to_string(seconds));
+}
+}  // namespace
+
 void Context::Unavailable(Millis retry_after, std::string_view message) {
   auto res =
       http::MakeJsonResponse(req, 503, ErrorBody(Error::Unavailable(std::string(message))));
-  const int64_t seconds = std::max<int64_t>(1, (retry_after.count() + 999) / 1000);
-  res.set(bhttp::field::retry_after, std::to_string(seconds));
+  SetRetryAfter(res, retry_after);
+  Send(std::move(res));
+}
+
+void Context::RateLimited(Millis retry_after, std::string_view message) {
+  auto res =
+      http::MakeJsonResponse(req, 429, ErrorBody(Error::RateLimited(std::string(message))));
+  SetRetryAfter(res, retry_after);
   Send(std::move(res));
 }
 

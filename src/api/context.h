@@ -58,6 +58,13 @@ struct Context {
   void Fail(const Error& e);
   // 503 with Retry-After in whole seconds (at least 1).
   void Unavailable(Millis retry_after, std::string_view message);
+  // 429 with Retry-After in whole seconds (at least 1).
+  void RateLimited(Millis retry_after, std::string_view message);
+  // Gives the guard's slot back before answering: the rest of this request's work is bounded
+  // by a queue of its own (hashing), and waiting there is not the guard's latency.
+  void LeaveGuard() { ReleaseGuard(clock.Monotonic()); }
+  // The client closed its connection: nobody will read the answer.
+  bool client_gone() const { return responder.client_gone(); }
 
   // Runs `f` on the connection's event loop: completions from the writer thread come back here
   // so that the writer only commits.

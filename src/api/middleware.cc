@@ -28,7 +28,32 @@ std::string_view CookieValue(std::string_view header, std::string_view name) {
   return {};
 }
 
+// The session token a request carries: a bearer token, or the session cookie.
+std::string_view TokenOf(const http::Request& req, bool& by_cookie) {
+  auto authorization = req[bhttp::field::authorization];
+  if (authorization.size() > 7 && authorization.substr(0, 7) == "Bearer ") {
+    by_cookie = false;
+    return authorization.substr(7);
+  }
+  auto token = CookieValue(req[bhttp::field::cookie], kSessionCookie);
+  by_cookie = !token.empty();
+  return token;
+}
+
 }  // namespace
+
+std::optional<Millis> KeyedRateLimiter::Check(const Context& c, const Route& route) {
+  switch (route.admission) {
+    case Admission::kLogin:
+    case Admission::kCritical:
+    case Admission::kPaper:
+    case Admission::kExempt: return std::nullopt;
+    default: break;
+  }
+  const MonoPoint now = c.clock.Monotonic();
+  if (!c.who) return limits_.Anonymous(c.client_ip, now);
+  return limits_.Account(c.who->user_id, now);
+}
 
 Middleware::Middleware(auth::Accounts& accounts, exam::ExamService& exams,
                        guard::AdmissionController& guard, Metrics& metrics,
@@ -43,28 +68,28 @@ Middleware::Middleware(auth::Accounts& accounts, exam::ExamService& exams,
 
 void Middleware::Run(const Route& route, const ContextPtr& c) {
   c->client_ip = address_.Of(c->req, c->info);                       // 1
-  if (route.access != Access::kPublic && !Authenticate(route, *c)) return;  // 2-4
+  if (route.access == Access::kPublic) {
+    if (route.admission == Admission::kExempt) return route.fn(c);
+    Identify(*c);
+  } else if (!Authenticate(route, *c)) {                                 // 2-4
+    return;
+  }
   if (route.admission == Admission::kExempt) return route.fn(c);
   if (auto wait = limiter_.Check(*c, route)) {                           // 5
-    auto res = http::MakeJsonResponse(
-        c->req, 429, ErrorBody(Error::RateLimited("too many requests; slow down")));
-    res.set(bhttp::field::retry_after,
-            std::to_string(std::max<int64_t>(1, (wait->count() + 999) / 1000)));
-    return c->Send(std::move(res));
+    metrics_.rate_limited.fetch_add(1, std::memory_order_relaxed);
+    return c->RateLimited(*wait, "too many requests; slow down");
   }
   Admit(route, c);                                                       // 6
 }
 
+void Middleware::Identify(Context& c) const {
+  const std::string_view token = TokenOf(c.req, c.by_cookie);
+  if (!token.empty()) c.who = accounts_.Authenticate(token);
+}
+
 bool Middleware::Authenticate(const Route& route, Context& c) const {
-  std::string_view token;
-  auto authorization = c.req[bhttp::field::authorization];
-  if (authorization.size() > 7 && authorization.substr(0, 7) == "Bearer ") {
-    token = authorization.substr(7);
-  } else {
-    token = CookieValue(c.req[bhttp::field::cookie], kSessionCookie);
-    c.by_cookie = !token.empty();
-  }
-  c.who = accounts_.Authenticate(std::string(token));
+  const std::string_view token = TokenOf(c.req, c.by_cookie);
+  c.who = accounts_.Authenticate(token);
   if (!c.who) {
     c.Fail(Error::Unauthenticated("log in first"));
     return false;
@@ -112,7 +137,9 @@ guard::Priority Middleware::Classify(const Route& route, const Context& c) const
       return guard::Priority::kExamStart;
     }
     case Admission::kExamStart: return guard::Priority::kExamStart;
-    case Admission::kStatus: return guard::Priority::kStatus;
+    case Admission::kStatus:
+      // The pages of someone not logged in: below everything logged-in users ask for.
+      return c.who ? guard::Priority::kStatus : guard::Priority::kBackground;
     case Admission::kLogin: return guard::Priority::kLogin;
     case Admission::kBackground: return guard::Priority::kBackground;
     case Admission::kInteractive:

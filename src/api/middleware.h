@@ -6,10 +6,13 @@
 //   2. authenticate     the session from `Authorization: Bearer` or the cookie (401)
 //   3. CSRF             a cookie-authenticated state change must carry X-CSRF-Token (403)
 //   4. access rule      the route's Access against the user's role (403)
-//   5. rate limits      per address / account (seam: RateLimiter; 429 with Retry-After)
+//   5. rate limits      per address / account (RateLimiter; 429 with Retry-After)
 //   6. guard admission  the route's priority class; run now, queue, or refuse (503)
 //
-// Public routes skip 2 to 4. Exempt routes (health probes, metrics) skip 5 and 6.
+// Public routes skip 2 to 4, but a live session they carry is still recognised (so that the
+// pages of a logged-in student are not counted as anonymous traffic). Exempt routes (health
+// probes, metrics) skip 5 and 6. Anonymous requests for pages go in the lowest guard class:
+// a flood of them waits behind everything a logged-in user asks for.
 // Thread: Run is called on the request's event loop; the handler runs there too.
 
 #include <atomic>
@@ -23,6 +26,7 @@
 #include "common/metrics.h"
 #include "exam/exam_service.h"
 #include "guard/admission.h"
+#include "guard/limits.h"
 
 namespace pupitre::api {
 
@@ -56,6 +60,18 @@ class NoRateLimit final : public RateLimiter {
   std::optional<Millis> Check(const Context&, const Route&) override { return std::nullopt; }
 };
 
+// The limits of guard/limits.h: anonymous requests per address and subnet, logged-in ones per
+// account. Not limited here: logins (the hashing queue and the failed-login throttle bound
+// them) and the saves and paper of an attempt in progress (bounded per user in flight).
+class KeyedRateLimiter final : public RateLimiter {
+ public:
+  explicit KeyedRateLimiter(guard::LimitOptions options) : limits_(options) {}
+  std::optional<Millis> Check(const Context& c, const Route& route) override;
+
+ private:
+  guard::RequestLimits limits_;
+};
+
 class Middleware {
  public:
   // REQUIRES: every argument outlives this.
@@ -71,6 +87,7 @@ class Middleware {
 
  private:
   bool Authenticate(const Route& route, Context& c) const;  // steps 2-4; false once answered
+  void Identify(Context& c) const;  // a public route: who, if a live session comes with it
   void Admit(const Route& route, const ContextPtr& c);       // step 6
 
   auth::Accounts& accounts_;

@@ -71,6 +71,21 @@ std::string GuardMetricsText(const Services& s) {
       "# HELP pupitre_sessions Live sessions (bounded per user; expired ones are forgotten).\n"
       "# TYPE pupitre_sessions gauge\npupitre_sessions {}\n",
       rooms.waiting, rooms.admitted, rooms.rate, s.accounts.session_count());
+  const guard::WorkQueue::Stats h = s.hashing.stats();
+  body += fmt::format(
+      "# HELP pupitre_login_queue_queued Logins waiting for a password check.\n"
+      "# TYPE pupitre_login_queue_queued gauge\npupitre_login_queue_queued {}\n"
+      "# HELP pupitre_login_queue_running Password checks running.\n"
+      "# TYPE pupitre_login_queue_running gauge\npupitre_login_queue_running {}\n"
+      "# HELP pupitre_login_queue_jobs_total Logins taken from the queue: checked, expired "
+      "(waited past auth.login_queue_timeout_ms), gone (the client had left), or refused (the "
+      "queue or the address's share was full).\n"
+      "# TYPE pupitre_login_queue_jobs_total counter\n"
+      "pupitre_login_queue_jobs_total{{outcome=\"checked\"}} {}\n"
+      "pupitre_login_queue_jobs_total{{outcome=\"expired\"}} {}\n"
+      "pupitre_login_queue_jobs_total{{outcome=\"gone\"}} {}\n"
+      "pupitre_login_queue_jobs_total{{outcome=\"refused\"}} {}\n",
+      h.queued, h.running, h.run, h.expired, h.gone, h.refused);
   return body;
 }
 

@@ -16,6 +16,8 @@
 #include "config/config.h"
 #include "exam/exam_service.h"
 #include "guard/admission.h"
+#include "guard/limits.h"
+#include "guard/work_queue.h"
 #include "room/admissions.h"
 
 namespace pupitre::api {
@@ -31,6 +33,8 @@ struct Services {
   const StaticFiles& files;
   Metrics& metrics;
   boost::asio::thread_pool& workers;  // blocking work: hashing, waits for durability
+  guard::WorkQueue& hashing;          // logins waiting for a password check (on `workers`)
+  guard::LoginThrottle& login_throttle;  // failed logins, per account and subnet, per address
   const Clock& clock;
   const std::atomic<bool>& ready;     // /readyz
 };

@@ -142,6 +142,13 @@ std::string Metrics::Render() const {
          "Saves and exam-page reads not given the critical class: their user had too many in "
          "flight.",
          critical_downgraded);
+  Scalar(out, "pupitre_rate_limited_total", "counter",
+         "Requests refused with 429 by a rate limit (per address, subnet or account).",
+         rate_limited);
+  Scalar(out, "pupitre_logins_throttled_total", "counter",
+         "Logins refused with 429 before hashing: too many failures from that account and "
+         "subnet, or from that address.",
+         logins_throttled);
   return out;
 }
 

@@ -99,6 +99,9 @@ struct Metrics {
   std::atomic<uint64_t> logins_failed{0};
   // Requests that would have been critical but whose user already had many in flight.
   std::atomic<uint64_t> critical_downgraded{0};
+  // Requests refused by a rate limit (429), and logins refused by the failed-login throttle.
+  std::atomic<uint64_t> rate_limited{0};
+  std::atomic<uint64_t> logins_throttled{0};
 
   // The whole exposition text.
   std::string Render() const;

@@ -124,7 +124,7 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   for (const auto& [k, v] : root) {
     std::string_view key = k.str();
     if (key != "server" && key != "store" && key != "auth" && key != "exam" && key != "guard" &&
-        key != "waiting_room") {
+        key != "waiting_room" && key != "limits") {
       return Error::Invalid(fmt::format("{}: unknown section", key));
     }
   }
@@ -155,8 +155,35 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   auth.Int("argon2_memory_kib", c.auth.argon2_memory_kib, 8, 4 * 1024 * 1024);
   auth.Int("session_ttl_minutes", c.auth.session_ttl_minutes, 1, 60 * 24 * 365);
   auth.Int("max_sessions_per_user", c.auth.max_sessions_per_user, 1, 1000);
+  auth.Int("hashing_threads", c.auth.hashing_threads, 0, 256);
+  auth.Int("login_queue_capacity", c.auth.login_queue_capacity, 1, 10'000'000);
+  auth.Int("login_queue_per_address", c.auth.login_queue_per_address, 1, 10'000'000);
+  auth.Int("login_queue_timeout_ms", c.auth.login_queue_timeout_ms, 100, 600'000);
   auth.RejectUnknown({"argon2_iterations", "argon2_memory_kib", "session_ttl_minutes",
-                      "max_sessions_per_user"});
+                      "max_sessions_per_user", "hashing_threads", "login_queue_capacity",
+                      "login_queue_per_address", "login_queue_timeout_ms"});
+
+  TableReader limits(Section(root, "limits", problem), "limits", problem);
+  auto rate = [&](std::string_view prefix, guard::Rate& r) {
+    limits.Double(std::string(prefix) + "_rate", r.rate, 0, 1e9);
+    limits.Double(std::string(prefix) + "_burst", r.burst, 1, 1e9);
+  };
+  rate("anonymous", c.limits.anonymous_per_address);
+  rate("anonymous_subnet", c.limits.anonymous_per_subnet);
+  rate("account", c.limits.per_account);
+  // Failures are easier to think of as "one every N seconds".
+  auto failures = [&](std::string_view prefix, guard::Rate& r) {
+    double interval = r.rate > 0 ? 1 / r.rate : 0;
+    limits.Double(std::string(prefix) + "_interval_s", interval, 0, 86'400);
+    r.rate = interval > 0 ? 1 / interval : 0;
+    limits.Double(std::string(prefix) + "_burst", r.burst, 1, 1e9);
+  };
+  failures("failed_login", c.limits.failed_per_account);
+  failures("failed_login_address", c.limits.failed_per_address);
+  limits.RejectUnknown({"anonymous_rate", "anonymous_burst", "anonymous_subnet_rate",
+                        "anonymous_subnet_burst", "account_rate", "account_burst",
+                        "failed_login_interval_s", "failed_login_burst",
+                        "failed_login_address_interval_s", "failed_login_address_burst"});
 
   TableReader guard(Section(root, "guard", problem), "guard", problem);
   guard.Int("initial_limit", c.guard.initial_limit, 1, 1'000'000);

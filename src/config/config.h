@@ -10,6 +10,7 @@
 
 #include "common/result.h"
 #include "guard/admission.h"
+#include "guard/limits.h"
 #include "guard/waiting_room.h"
 #include "http/server.h"
 
@@ -39,10 +40,16 @@ struct Config {
     int64_t argon2_memory_kib = 19 * 1024;  // [auth] argon2_memory_kib (argon2id m; OWASP minimum)
     int64_t session_ttl_minutes = 12 * 60;  // [auth] session_ttl_minutes
     int64_t max_sessions_per_user = 20;     // [auth] max_sessions_per_user: a new login ends the oldest
+    // The hashing queue (guard/work_queue.h): logins waiting for a password check.
+    int64_t hashing_threads = 0;           // [auth] hashing_threads: 0 = one per core
+    int64_t login_queue_capacity = 2048;   // [auth] login_queue_capacity: more get 503
+    int64_t login_queue_per_address = 64;  // [auth] login_queue_per_address: more get 503
+    int64_t login_queue_timeout_ms = 10'000;  // [auth] login_queue_timeout_ms: longer waits: 503
   } auth;
 
   guard::Options guard;                    // [guard]: see guard/admission.h
   guard::WaitingRoomOptions waiting_room;  // [waiting_room]: see guard/waiting_room.h
+  guard::LimitOptions limits;              // [limits]: see guard/limits.h
 
   struct Exam {
     int64_t save_grace_ms = 10'000;  // [exam] save_grace_ms: saves in flight at the deadline

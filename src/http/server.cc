@@ -16,7 +16,10 @@
 
 #include <fmt/format.h>
 
+#include <sys/socket.h>
+
 #include <cassert>
+#include <cerrno>
 #include <future>
 #include <chrono>
 #include <condition_variable>
@@ -221,8 +224,29 @@ class Connection final : public ResponseSink, public std::enable_shared_from_thi
     if (ec) return OnReadError(ec);
     server_.in_flight_.fetch_add(1);
     counted_in_flight_ = true;
+    ++request_number_;
     server_.handler_(parser_->release(), info_, Responder(shared_from_this()));
+    if (!answered_) WatchPeer();
   }
+
+  // While a request is handled nothing reads the socket: watch it, so that a client that closes
+  // its connection (a login it gave up on) is seen at once and its work can be dropped.
+  void WatchPeer() {
+    stream_.socket().async_wait(
+        tcp::socket::wait_read,
+        [self = shared_from_this(), n = request_number_](beast::error_code ec) {
+          if (ec || n != self->request_number_ || self->answered_) return;
+          char byte;
+          const ssize_t got = ::recv(self->stream_.socket().native_handle(), &byte, 1,
+                                     MSG_PEEK | MSG_DONTWAIT);
+          if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+            self->peer_gone_.store(true);
+          }
+          // got > 0: the client sent its next request already (pipelining); it is still there.
+        });
+  }
+
+  bool client_gone() const override { return peer_gone_.load(); }
 
   void OnReadError(beast::error_code ec) {
     if (ec == bhttp::error::body_limit) {
@@ -296,6 +320,8 @@ class Connection final : public ResponseSink, public std::enable_shared_from_thi
   bool keep_alive_ = true;
   bool answered_ = false;
   bool counted_in_flight_ = false;
+  uint64_t request_number_ = 0;           // which request a peer watch belongs to
+  std::atomic<bool> peer_gone_{false};    // the client closed while its request was handled
   // Event stream state.
   bool streaming_ = false;
   bool writing_ = false;

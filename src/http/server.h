@@ -59,6 +59,9 @@ class ResponseSink {
   virtual std::shared_ptr<EventStream> OpenEventStream(Response&& header) = 0;
   // The executor of the connection's event loop, for work that must run there.
   virtual boost::asio::any_io_executor executor() = 0;
+  // True once the client closed its connection while its request was being handled (nobody
+  // will read the answer: expensive work for it can be dropped). From any thread.
+  virtual bool client_gone() const { return false; }
 };
 
 class Responder {
@@ -71,6 +74,7 @@ class Responder {
   }
   // The executor of the connection's event loop, for work that must run there.
   boost::asio::any_io_executor executor() const { return sink_->executor(); }
+  bool client_gone() const { return sink_->client_gone(); }
 
  private:
   std::shared_ptr<ResponseSink> sink_;

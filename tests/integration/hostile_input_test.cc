@@ -15,6 +15,7 @@
 
 #include "testkit/child_server.h"
 #include "testkit/http_client.h"
+#include "testkit/raw_socket.h"
 
 namespace pupitre::testkit {
 namespace {
@@ -45,23 +46,6 @@ TEST(HostileInputTest, AnExamFileNestedFortyThousandDeepIsRefusedAndTheServerSta
 // Sends raw bytes on a fresh connection and returns everything the server answers until it
 // closes the connection, or until nothing more comes for 5 s (bounded).
 // A TCP connection to 127.0.0.1:`port` whose reads and writes give up after 5 s, or -1.
-int ConnectLoopback(uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return -1;
-  timeval tv{5, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 std::string RawExchange(uint16_t port, const std::string& bytes) {
   const int fd = ConnectLoopback(port);
   if (fd < 0) return "connect failed";

@@ -38,6 +38,7 @@ std::string HttpResult::error_code() const {
 
 struct HttpClient::Impl {
   uint16_t port;
+  std::string from;  // the source address ("": the system's choice)
   asio::io_context ioc;
   std::optional<tcp::socket> socket;
   beast::flat_buffer buffer;
@@ -45,7 +46,11 @@ struct HttpClient::Impl {
   bool Connect() {
     socket.emplace(ioc);
     beast::error_code ec;
-    socket->connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+    if (!from.empty()) {
+      socket->open(tcp::v4(), ec);
+      if (!ec) socket->bind(tcp::endpoint(asio::ip::make_address(from), 0), ec);
+    }
+    if (!ec) socket->connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
     if (ec) {
       socket.reset();
       return false;
@@ -59,7 +64,10 @@ struct HttpClient::Impl {
   }
 };
 
-HttpClient::HttpClient(uint16_t port) : impl_(std::make_unique<Impl>()) { impl_->port = port; }
+HttpClient::HttpClient(uint16_t port, std::string from) : impl_(std::make_unique<Impl>()) {
+  impl_->port = port;
+  impl_->from = std::move(from);
+}
 HttpClient::~HttpClient() = default;
 
 HttpResult HttpClient::Send(bhttp::verb method, const std::string& target, const std::string& body,

@@ -25,7 +25,9 @@ struct HttpResult {
 
 class HttpClient {
  public:
-  explicit HttpClient(uint16_t port);
+  // `from`: the loopback source address to connect from (127.0.0.2 ...), as another client
+  // machine would; "" for the system's choice.
+  explicit HttpClient(uint16_t port, std::string from = "");
   ~HttpClient();
 
   // Sends one request; reconnects once if the kept-alive connection was closed.

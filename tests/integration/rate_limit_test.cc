@@ -1,0 +1,156 @@
+// Rate limits and the login defences, against the real binary. Clients come from several
+// loopback addresses (127.0.0.2, 127.0.1.2, ...) as different machines would.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "testkit/child_server.h"
+#include "testkit/http_client.h"
+#include "testkit/metrics_text.h"
+#include "testkit/raw_socket.h"
+
+namespace pupitre::testkit {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string LoginBody(const std::string& login, const std::string& password) {
+  return R"({"login":")" + login + R"(","password":")" + password + R"("})";
+}
+
+double Metric(uint16_t port, const std::string& series) {
+  HttpClient ops(port);
+  return MetricValue(ops.Get("/metrics").body, series);
+}
+
+TEST(LoginThrottleTest, WrongPasswordsSlowDownThatAccountFromThatSubnetOnly) {
+  TempDir dir;
+  ChildServer server(dir.path(),
+                     FastTestConfig() + "[limits]\nfailed_login_burst = 3\n"
+                                        "failed_login_interval_s = 60\n",
+                     /*demo=*/true);
+  ASSERT_TRUE(server.Start()) << server.log();
+  HttpClient attacker(server.port(), "127.0.0.2");
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(attacker.Login("student0001", "wrong-password").status, 401) << i;
+  }
+  auto refused = attacker.Login("student0001", "wrong-password");
+  EXPECT_EQ(refused.status, 429) << refused.body;
+  EXPECT_EQ(refused.error_code(), "rate_limited");
+  ASSERT_TRUE(refused.headers.count("retry-after"));
+  EXPECT_GE(std::stoi(refused.headers["retry-after"]), 50);
+  // Even the right password waits from that subnet: it is not even checked.
+  EXPECT_EQ(HttpClient(server.port(), "127.0.0.3").Login("student0001", "student-demo").status,
+            429);
+  // The real student, on another network, is not locked out by the attacker.
+  EXPECT_EQ(HttpClient(server.port(), "127.0.1.2").Login("student0001", "student-demo").status,
+            200);
+  // Another account from the attacker's address is not this account's business.
+  EXPECT_EQ(attacker.Login("student0002", "student-demo").status, 200);
+  EXPECT_EQ(Metric(server.port(), "pupitre_logins_throttled_total"), 2);
+}
+
+TEST(LoginThrottleTest, SprayingManyAccountsFromOneAddressMeetsTheAddressLimit) {
+  TempDir dir;
+  ChildServer server(dir.path(),
+                     FastTestConfig() + "[limits]\nfailed_login_address_burst = 5\n"
+                                        "failed_login_address_interval_s = 60\n",
+                     /*demo=*/true);
+  ASSERT_TRUE(server.Start()) << server.log();
+  HttpClient sprayer(server.port(), "127.0.0.9");
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(sprayer.Login("student000" + std::to_string(i + 1), "password1").status, 401);
+  }
+  EXPECT_EQ(sprayer.Login("student0009", "password1").status, 429);
+  EXPECT_EQ(HttpClient(server.port(), "127.0.0.10").Login("student0009", "student-demo").status,
+            200)
+      << "a neighbour's address is not punished";
+}
+
+TEST(LoginQueueTest, LoginsWhoseClientLeftAreNeverHashed) {
+  TempDir dir;
+  // One hashing thread and a costly hash (about a quarter of a second here): logins queue.
+  ChildServer server(dir.path(),
+                     "[server]\nlisten = \"127.0.0.1:0\"\nthreads = 2\n"
+                     "[auth]\nargon2_iterations = 12\nargon2_memory_kib = 19456\n"
+                     "hashing_threads = 1\n",
+                     /*demo=*/false);
+  ASSERT_TRUE(server.Start()) << server.log();
+  // Twenty clients send a login and give up at once, from twenty addresses.
+  constexpr int kClients = 20;
+  std::vector<int> fds;
+  for (int i = 0; i < kClients; ++i) {
+    const int fd = ConnectLoopback(server.port(), "127.0.2." + std::to_string(i + 1));
+    ASSERT_GE(fd, 0);
+    const std::string body = LoginBody("nobody" + std::to_string(i), "a-wrong-password");
+    ASSERT_TRUE(SendAll(fd, "POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                            "application/json\r\nContent-Length: " +
+                                std::to_string(body.size()) + "\r\n\r\n" + body));
+    fds.push_back(fd);
+  }
+  for (int fd : fds) ::close(fd);
+  // Every one of them leaves the queue, most without being hashed.
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  double checked = 0, gone = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    HttpClient ops(server.port());
+    const std::string m = ops.Get("/metrics").body;
+    checked = MetricValue(m, R"(pupitre_login_queue_jobs_total{outcome="checked"})");
+    gone = MetricValue(m, R"(pupitre_login_queue_jobs_total{outcome="gone"})");
+    if (checked + gone >= kClients) break;
+  }
+  EXPECT_EQ(checked + gone, kClients) << "logins still queued after 60 s";
+  EXPECT_GE(gone, kClients - 4) << "logins were hashed for clients that had gone: " << checked;
+  // The queue is free again: a login that waits for its answer gets one.
+  HttpClient late(server.port());
+  EXPECT_EQ(late.Login("nobody", "a-wrong-password").status, 401);
+}
+
+TEST(RateLimitTest, AnonymousRequestsAreLimitedPerAddressAndLoggedInOnesPerAccount) {
+  TempDir dir;
+  ChildServer server(dir.path(),
+                     FastTestConfig() + "[limits]\nanonymous_rate = 0.01\nanonymous_burst = 5\n"
+                                        "anonymous_subnet_rate = 0.01\n"
+                                        "anonymous_subnet_burst = 8\n"
+                                        "account_rate = 0.01\naccount_burst = 6\n",
+                     /*demo=*/true);
+  ASSERT_TRUE(server.Start()) << server.log();
+  HttpClient a(server.port(), "127.0.3.1");
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(a.Get("/").status, 200) << i;
+  auto refused = a.Get("/");
+  EXPECT_EQ(refused.status, 429);
+  EXPECT_EQ(refused.error_code(), "rate_limited");
+  EXPECT_TRUE(refused.headers.count("retry-after"));
+  // Its neighbours share the subnet's budget (8): three more, then refused.
+  HttpClient b(server.port(), "127.0.3.2");
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(b.Get("/").status, 200) << i;
+  EXPECT_EQ(b.Get("/").status, 429);
+  // Another subnet is not affected; health and metrics never are.
+  EXPECT_EQ(HttpClient(server.port(), "127.0.4.1").Get("/").status, 200);
+  for (int i = 0; i < 20; ++i) ASSERT_EQ(a.Get("/healthz").status, 200);
+  // A logged-in student on the limited address is counted on their account, not the address;
+  // logging in is not an anonymous request either.
+  ASSERT_EQ(a.Login("student0001", "student-demo").status, 200);
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(a.Get("/api/me").status, 200) << i;
+  EXPECT_EQ(a.Get("/api/me").status, 429);
+  EXPECT_GE(Metric(server.port(), "pupitre_rate_limited_total"), 3);
+}
+
+TEST(RateLimitTest, AnonymousPagesWaitBehindEverythingLoggedIn) {
+  TempDir dir;
+  ChildServer server(dir.path(), FastTestConfig(), /*demo=*/true);
+  ASSERT_TRUE(server.Start()) << server.log();
+  HttpClient anonymous(server.port());
+  ASSERT_EQ(anonymous.Get("/").status, 200);
+  HttpClient student(server.port());
+  ASSERT_EQ(student.Login("student0001", "student-demo").status, 200);
+  ASSERT_EQ(student.Get("/").status, 200);
+  const std::string m = HttpClient(server.port()).Get("/metrics").body;
+  EXPECT_EQ(MetricValue(m, R"(pupitre_guard_admitted_total{class="background"})"), 1);
+  EXPECT_EQ(MetricValue(m, R"(pupitre_guard_admitted_total{class="status"})"), 1);
+}
+
+}  // namespace
+}  // namespace pupitre::testkit
