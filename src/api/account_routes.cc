@@ -27,6 +27,7 @@ void RunLogin(Services& s, const ContextPtr& c, const std::string& login,
     }
     c->Later([c, r = std::move(r), ttl_seconds] {
       if (!r.ok()) return c->Fail(r.error());
+      c->responder.MarkLoggedIn();
       const auto& session = *r;
       auto res = http::MakeJsonResponse(
           c->req, 200,

@@ -69,6 +69,11 @@ void Api::Handle(http::Request&& req, const http::RequestInfo& info, http::Respo
     return c->Fail(Error::NotFound(fmt::format("no route for {}", PathOf(c->req.target()))));
   }
   const Route& route = router_.route(m.route);
+  if (info.ops && route.admission != Admission::kExempt) {
+    // The operator's listener has room of its own: it serves the probes and metrics only.
+    c->stats = &router_.unmatched();
+    return c->Fail(Error::NotFound("the operator's listener serves /healthz, /readyz and /metrics only"));
+  }
   c->stats = route.stats.get();
   router_.Capture(m.route, c->req.target(), c->params);
   middleware_.Run(route, c);

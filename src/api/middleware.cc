@@ -85,6 +85,7 @@ void Middleware::Run(const Route& route, const ContextPtr& c) {
 void Middleware::Identify(Context& c) const {
   const std::string_view token = TokenOf(c.req, c.by_cookie);
   if (!token.empty()) c.who = accounts_.Authenticate(token);
+  if (c.who) c.responder.MarkLoggedIn();
 }
 
 bool Middleware::Authenticate(const Route& route, Context& c) const {
@@ -94,6 +95,7 @@ bool Middleware::Authenticate(const Route& route, Context& c) const {
     c.Fail(Error::Unauthenticated("log in first"));
     return false;
   }
+  c.responder.MarkLoggedIn();
   const bool safe = c.req.method() == bhttp::verb::get || c.req.method() == bhttp::verb::head;
   if (c.by_cookie && !safe &&
       !auth::ConstantTimeEquals(c.req["X-CSRF-Token"], c.who->csrf_token)) {

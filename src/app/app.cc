@@ -302,7 +302,8 @@ int Serve(const Config& config, int demo_students) {
   // Each connection is a descriptor: the cap stays below the open-file limit, with room kept
   // for the store, the log, the event loops and the operator, so that accept() never runs out.
   if (rlimit r{}; getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur != RLIM_INFINITY) {
-    const int64_t reserve = 64 + 8 * static_cast<int64_t>(Cores());
+    const int64_t reserve = 64 + 8 * static_cast<int64_t>(Cores()) +
+                            (opts.ops_host.empty() ? 0 : opts.max_ops_connections);
     const int64_t fits = std::max<int64_t>(1, static_cast<int64_t>(r.rlim_cur) - reserve);
     if (fits < opts.max_connections) {
       spdlog::warn("server.max_connections {} is more than {} open files allow: capped at {}",
@@ -324,6 +325,12 @@ int Serve(const Config& config, int demo_students) {
   // The one line scripts and tests read to find the port.
   std::printf("pupitre: listening on http://%s:%u\n", opts.host.c_str(), server.port());
   std::fflush(stdout);
+  if (server.ops_port() != 0) {
+    spdlog::info("operator listener (/healthz, /readyz, /metrics) on http://{}:{}",
+                 opts.ops_host.find(':') != std::string::npos ? "[" + opts.ops_host + "]"
+                                                              : opts.ops_host,
+                 server.ops_port());
+  }
 
   boost::asio::io_context control;
   boost::asio::signal_set signals(control, SIGINT, SIGTERM);

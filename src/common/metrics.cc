@@ -117,7 +117,17 @@ std::string Metrics::Render() const {
                       "Time from a complete request to its response being queued, by route.");
   Scalar(out, "pupitre_open_connections", "gauge", "Open client connections.", open_connections);
   Scalar(out, "pupitre_connections_rejected_total", "counter",
-         "Connections closed at accept because of server.max_connections.", connections_rejected);
+         "Connections closed at accept: server.max_connections reached and no connection "
+         "without a request to close instead.",
+         connections_rejected);
+  Scalar(out, "pupitre_connections_rejected_address_total", "counter",
+         "Connections closed at accept: their address or subnet held its cap "
+         "(server.max_connections_per_address, server.max_connections_per_subnet).",
+         connections_rejected_address);
+  Scalar(out, "pupitre_connections_evicted_total", "counter",
+         "Connections that had not sent a complete request, closed (oldest first) to make room "
+         "for a newcomer at server.max_connections.",
+         connections_evicted);
   Scalar(out, "pupitre_attempts_in_progress", "gauge", "Exam attempts started and not submitted.",
          attempts_in_progress);
   Scalar(out, "pupitre_writer_queue_depth", "gauge", "Writes waiting for the group-commit writer.",

@@ -86,7 +86,9 @@ struct Metrics {
   LabeledCounters http_requests;           // route, method, status
   LabeledHistograms http_latency{LatencyBuckets()};  // route
   std::atomic<int64_t> open_connections{0};
-  std::atomic<uint64_t> connections_rejected{0};
+  std::atomic<uint64_t> connections_rejected{0};          // the global cap, nothing to evict
+  std::atomic<uint64_t> connections_rejected_address{0};  // the address's or subnet's cap
+  std::atomic<uint64_t> connections_evicted{0};  // closed before a request, to make room
   std::atomic<int64_t> attempts_in_progress{0};
   std::atomic<int64_t> writer_queue_depth{0};
   std::atomic<uint64_t> writer_rejected{0};

@@ -135,14 +135,27 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   server.Int("max_header_bytes", c.server.max_header_bytes, 1024, 1 << 20);
   server.Int("max_body_bytes", c.server.max_body_bytes, 1024, 64 << 20);
   server.Int("max_import_bytes", c.server.max_import_bytes, 1024, 256 << 20);
+  server.String("ops_listen", c.server.ops_listen);
+  server.Int("first_byte_timeout_ms", c.server.first_byte_timeout_ms, 100, 3'600'000);
+  server.Int("header_timeout_ms", c.server.header_timeout_ms, 100, 3'600'000);
   server.Int("read_timeout_ms", c.server.read_timeout_ms, 100, 3'600'000);
+  server.Int("min_body_bytes_per_s", c.server.min_body_bytes_per_s, 0, 1'000'000'000);
   server.Int("idle_timeout_ms", c.server.idle_timeout_ms, 100, 3'600'000);
+  server.Int("anonymous_idle_timeout_ms", c.server.anonymous_idle_timeout_ms, 100, 3'600'000);
   server.Int("write_timeout_ms", c.server.write_timeout_ms, 100, 3'600'000);
+  server.Int("min_write_bytes_per_s", c.server.min_write_bytes_per_s, 0, 1'000'000'000);
   server.Int("max_connections", c.server.max_connections, 1, 10'000'000);
+  server.Int("max_connections_per_address", c.server.max_connections_per_address, 0, 10'000'000);
+  server.Int("max_connections_per_subnet", c.server.max_connections_per_subnet, 0, 10'000'000);
+  server.Int("max_ops_connections", c.server.max_ops_connections, 1, 10'000);
   server.Int("shutdown_grace_ms", c.server.shutdown_grace_ms, 0, 600'000);
-  server.RejectUnknown({"listen", "threads", "worker_threads", "max_header_bytes", "max_body_bytes",
-                        "max_import_bytes", "read_timeout_ms", "idle_timeout_ms",
-                        "write_timeout_ms", "max_connections", "shutdown_grace_ms"});
+  server.RejectUnknown({"listen", "ops_listen", "threads", "worker_threads", "max_header_bytes",
+                        "max_body_bytes", "max_import_bytes", "first_byte_timeout_ms",
+                        "header_timeout_ms", "read_timeout_ms", "min_body_bytes_per_s",
+                        "idle_timeout_ms", "anonymous_idle_timeout_ms", "write_timeout_ms",
+                        "min_write_bytes_per_s", "max_connections",
+                        "max_connections_per_address", "max_connections_per_subnet",
+                        "max_ops_connections", "shutdown_grace_ms"});
 
   TableReader store(Section(root, "store", problem), "store", problem);
   store.String("data_dir", c.store.data_dir);
@@ -219,6 +232,11 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   if (problem.empty()) {
     if (auto st = ParseListen(c.server.listen, c.server.host, c.server.port); !st.ok()) {
       problem = st.error().message;
+    } else if (!c.server.ops_listen.empty()) {
+      auto ops = ParseListen(c.server.ops_listen, c.server.ops_host, c.server.ops_port);
+      if (!ops.ok()) {
+        problem = "server.ops_listen" + ops.error().message.substr(ops.error().message.find(':'));
+      }
     }
   }
 

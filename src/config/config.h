@@ -23,6 +23,9 @@ struct Config {
     // [server] listen: "host:port" (IPv6 as "[::1]:8080"); port 0 = any free port. Parsed into
     // host and port, and validated, by ParseConfig.
     std::string listen = "127.0.0.1:8080";
+    // [server] ops_listen: "host:port" of the operator's listener (/healthz, /readyz, /metrics
+    // with room of their own); "" for none. Parsed into ops_host and ops_port.
+    std::string ops_listen;
     int worker_threads = 0;                 // [server] worker_threads: blocking work; 0 = cores
     int64_t max_body_bytes = 64 * 1024;     // [server] max_body_bytes: every route but imports
     int64_t max_import_bytes = 2 * 1024 * 1024;  // [server] max_import_bytes: exam/CSV uploads

@@ -18,6 +18,7 @@
 #include <unordered_map>
 
 #include "common/clock.h"
+#include "common/net.h"
 #include "common/mutex.h"
 
 namespace pupitre::guard {
@@ -64,9 +65,5 @@ class RateTable {
   size_t per_stripe_;
   mutable std::array<Stripe, kStripes> stripes_;
 };
-
-// The subnet an address belongs to, as rate limits group them: /24 for IPv4, /64 for IPv6.
-// An address that does not parse is its own subnet.
-std::string SubnetOf(std::string_view address);
 
 }  // namespace pupitre::guard

@@ -50,47 +50,42 @@ Response ProtocolError(unsigned status, std::string_view code, std::string_view 
   return res;
 }
 
-// Live connections of one server, so that Stop() can close the idle ones.
-class ConnectionSet {
- public:
-  void Add(Connection* c) {
-    std::lock_guard l(mu_);
-    set_.insert(c);
-  }
-  void Remove(Connection* c) {
-    std::lock_guard l(mu_);
-    set_.erase(c);
-  }
-  template <typename F>
-  void ForEach(F&& f) {
-    std::lock_guard l(mu_);
-    for (Connection* c : set_) f(c);
-  }
-
- private:
-  std::mutex mu_;
-  std::unordered_set<Connection*> set_;
-};
-
 }  // namespace
 
-class Connection final : public ResponseSink, public std::enable_shared_from_this<Connection> {
+class Connection final : public ResponseSink,
+                         public TableEntry,
+                         public std::enable_shared_from_this<Connection> {
  public:
   friend class EventStream;
-  Connection(Server& server, tcp::socket socket, ConnectionSet& set)
-      : server_(server), stream_(std::move(socket)), buffer_(64 * 1024), set_(set) {
+  Connection(Server& server, tcp::socket socket, std::shared_ptr<ConnectionTable> table,
+             bool ops)
+      : server_(server), stream_(std::move(socket)), buffer_(64 * 1024), table_(std::move(table)) {
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
-    if (!ec) info_.remote_ip = ep.address().to_string();
+    if (!ec) {
+      auto a = ep.address();
+      if (a.is_v6() && a.to_v6().is_v4_mapped()) {
+        a = asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
+      }
+      info_.remote_ip = a.to_string();
+    }
+    info_.ops = ops;
     server_.metrics_.open_connections.fetch_add(1, std::memory_order_relaxed);
-    set_.Add(this);
   }
   ~Connection() {
-    set_.Remove(this);
+    table_->Remove(*this);
     server_.metrics_.open_connections.fetch_sub(1, std::memory_order_relaxed);
   }
 
+  const std::string& remote_ip() const { return info_.remote_ip; }
+
   void Start() { ReadHeader(); }
+
+  // TableEntry: closed to make room for a newcomer.
+  void Evict() override {
+    server_.metrics_.connections_evicted.fetch_add(1, std::memory_order_relaxed);
+    asio::post(executor(), [self = shared_from_this()] { self->Close(); });
+  }
 
   // Sends the response; runs on the connection's loop.
   void Send(Response&& res) {
@@ -100,7 +95,9 @@ class Connection final : public ResponseSink, public std::enable_shared_from_thi
     res.keep_alive(keep_alive_);
     response_ = std::move(res);
     response_.prepare_payload();
-    stream_.expires_after(std::chrono::milliseconds(server_.options_.write_timeout_ms));
+    // A client that reads its answer slower than min_write_bytes_per_s is let go (slow read).
+    stream_.expires_after(WithRate(server_.options_.write_timeout_ms, response_.body().size(),
+                                   server_.options_.min_write_bytes_per_s));
     bhttp::async_write(stream_, response_,
                        [self = shared_from_this()](beast::error_code ec, size_t) {
                          self->OnWrite(ec);
@@ -150,6 +147,13 @@ class Connection final : public ResponseSink, public std::enable_shared_from_thi
     if (!writing_) Close();
   }
 
+  // Closes a connection that was never started (refused at accept).
+  void Abort() {
+    closed_ = true;
+    beast::error_code ec;
+    stream_.socket().close(ec);
+  }
+
   // Closes the connection if it is waiting for a next request, or streams. On the loop.
   void CloseIfIdle() {
     if (streaming_) return Close();
@@ -161,6 +165,7 @@ class Connection final : public ResponseSink, public std::enable_shared_from_thi
   }
 
   asio::any_io_executor executor() override { return stream_.get_executor(); }
+  void MarkLoggedIn() override { logged_in_.store(true, std::memory_order_relaxed); }
 
   // ResponseSink: from any thread, onto the loop.
   void SendResponse(Response&& response) override {
@@ -176,6 +181,16 @@ class Connection final : public ResponseSink, public std::enable_shared_from_thi
   }
 
  private:
+  // A timeout plus the time `bytes` take at `rate` bytes a second.
+  static std::chrono::milliseconds WithRate(int64_t base_ms, uint64_t bytes, int64_t rate) {
+    const uint64_t extra = rate > 0 ? bytes * 1000 / static_cast<uint64_t>(rate) : 0;
+    return std::chrono::milliseconds(base_ms + static_cast<int64_t>(std::min<uint64_t>(
+                                                   extra, 24ull * 3600 * 1000)));
+  }
+
+  // Waits for the next request's first byte: a new connection for first_byte_timeout_ms, a
+  // kept-alive one for the idle timeout (shorter for clients not logged in). Then the whole
+  // header must come within header_timeout_ms of that first byte.
   void ReadHeader() {
     if (server_.stopping_.load()) return Close();
     idle_ = true;
@@ -185,7 +200,24 @@ class Connection final : public ResponseSink, public std::enable_shared_from_thi
     // No body limit while the header is read: Beast would check its 1 MB default against the
     // Content-Length before the route's own limit is known. OnHeader sets the route's.
     parser_->body_limit(boost::none);
-    stream_.expires_after(std::chrono::milliseconds(server_.options_.idle_timeout_ms));
+    if (buffer_.size() > 0) return ReadRestOfHeader();  // pipelined: it is here already
+    const auto& o = server_.options_;
+    const int64_t wait_ms = request_number_ == 0 ? o.first_byte_timeout_ms
+                            : logged_in_.load(std::memory_order_relaxed)
+                                ? o.idle_timeout_ms
+                                : o.anonymous_idle_timeout_ms;
+    stream_.expires_after(std::chrono::milliseconds(wait_ms));
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              self->buffer_.commit(n);
+                              if (ec) return self->OnReadError(ec);
+                              self->ReadRestOfHeader();
+                            });
+  }
+
+  void ReadRestOfHeader() {
+    idle_ = false;
+    stream_.expires_after(std::chrono::milliseconds(server_.options_.header_timeout_ms));
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              [self = shared_from_this()](beast::error_code ec, size_t) {
                                self->OnHeader(ec);
@@ -193,7 +225,6 @@ class Connection final : public ResponseSink, public std::enable_shared_from_thi
   }
 
   void OnHeader(beast::error_code ec) {
-    idle_ = false;
     if (ec) return OnReadError(ec);
     // Request smuggling: a body framed in any way but exactly "chunked", or framed twice, is
     // refused and the connection closed (a proxy in front might read it otherwise).
@@ -213,7 +244,10 @@ class Connection final : public ResponseSink, public std::enable_shared_from_thi
     parser_->body_limit(limit);
     auto length = parser_->content_length();
     if (length && *length > limit) return OnReadError(bhttp::error::body_limit);
-    stream_.expires_after(std::chrono::milliseconds(server_.options_.read_timeout_ms));
+    // The body at min_body_bytes_per_s at least (slow POST); a chunked one is given the time
+    // of the route's whole limit.
+    stream_.expires_after(WithRate(server_.options_.read_timeout_ms, length ? *length : limit,
+                                   server_.options_.min_body_bytes_per_s));
     bhttp::async_read(stream_, buffer_, *parser_,
                       [self = shared_from_this()](beast::error_code ec, size_t) {
                         self->OnBody(ec);
@@ -224,7 +258,7 @@ class Connection final : public ResponseSink, public std::enable_shared_from_thi
     if (ec) return OnReadError(ec);
     server_.in_flight_.fetch_add(1);
     counted_in_flight_ = true;
-    ++request_number_;
+    if (request_number_++ == 0) table_->Active(*this);
     server_.handler_(parser_->release(), info_, Responder(shared_from_this()));
     if (!answered_) WatchPeer();
   }
@@ -312,7 +346,7 @@ class Connection final : public ResponseSink, public std::enable_shared_from_thi
   Server& server_;
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
-  ConnectionSet& set_;
+  std::shared_ptr<ConnectionTable> table_;
   RequestInfo info_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   Response response_;
@@ -322,6 +356,7 @@ class Connection final : public ResponseSink, public std::enable_shared_from_thi
   bool counted_in_flight_ = false;
   uint64_t request_number_ = 0;           // which request a peer watch belongs to
   std::atomic<bool> peer_gone_{false};    // the client closed while its request was handled
+  std::atomic<bool> logged_in_{false};    // MarkLoggedIn: kept idle longer
   // Event stream state.
   bool streaming_ = false;
   bool writing_ = false;
@@ -350,45 +385,50 @@ void EventStream::Close() const {
   if (auto c = conn_.lock()) asio::post(c->executor(), [c] { c->EndStream(); });
 }
 
-namespace {
-ConnectionSet& Connections() {
-  static ConnectionSet set;  // one server per process; tests that run several still share safely
-  return set;
-}
-}  // namespace
-
 Server::Server(ServerOptions options, Handler handler, HeaderHook on_header, Metrics& metrics)
     : options_(std::move(options)),
       handler_(std::move(handler)),
       on_header_(std::move(on_header)),
-      metrics_(metrics) {
+      metrics_(metrics),
+      table_(std::make_shared<ConnectionTable>(
+          ConnectionLimits{options_.max_connections, options_.max_connections_per_address,
+                           options_.max_connections_per_subnet, options_.max_ops_connections})) {
   if (options_.threads <= 0) {
     options_.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   }
   for (int i = 0; i < options_.threads; ++i) {
     contexts_.push_back(std::make_unique<asio::io_context>(1));
   }
+  ops_.ops = true;
 }
 
 Server::~Server() { Stop(0); }
 
-Status Server::Start() {
+Status Server::Listen(Listener& l, const std::string& host, uint16_t port, uint16_t& bound) {
   beast::error_code ec;
-  auto address = asio::ip::make_address(options_.host, ec);
-  if (ec) return Error::Invalid("server.listen: bad address '" + options_.host + "'");
-  tcp::endpoint ep(address, options_.port);
-  acceptor_ = std::make_unique<tcp::acceptor>(*contexts_[0]);
-  acceptor_->open(ep.protocol(), ec);
-  if (!ec) acceptor_->set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor_->bind(ep, ec);
-  if (!ec) acceptor_->listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    return Error::Unavailable(
-        fmt::format("cannot listen on {}:{}: {}", options_.host, options_.port, ec.message()));
+  auto address = asio::ip::make_address(host, ec);
+  if (ec) return Error::Invalid("bad listen address '" + host + "'");
+  tcp::endpoint ep(address, port);
+  l.acceptor = std::make_unique<tcp::acceptor>(*contexts_[0]);
+  l.acceptor->open(ep.protocol(), ec);
+  if (!ec) l.acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) l.acceptor->bind(ep, ec);
+  if (!ec) l.acceptor->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return Error::Unavailable(fmt::format("cannot listen on {}:{}: {}", host, port, ec.message()));
+  bound = l.acceptor->local_endpoint().port();
+  l.backoff = std::make_unique<asio::steady_timer>(*contexts_[0]);
+  return OkStatus();
+}
+
+Status Server::Start() {
+  if (auto s = Listen(public_, options_.host, options_.port, bound_port_); !s.ok()) return s;
+  if (!options_.ops_host.empty()) {
+    if (auto s = Listen(ops_, options_.ops_host, options_.ops_port, ops_bound_port_); !s.ok()) {
+      return s;
+    }
+    Accept(ops_);
   }
-  bound_port_ = acceptor_->local_endpoint().port();
-  accept_backoff_ = std::make_unique<asio::steady_timer>(*contexts_[0]);
-  Accept();
+  Accept(public_);
   for (auto& ctx : contexts_) {
     threads_.emplace_back([c = ctx.get()] {
       auto guard = asio::make_work_guard(*c);
@@ -398,57 +438,70 @@ Status Server::Start() {
   return OkStatus();
 }
 
-void Server::Accept() {
+void Server::Accept(Listener& l) {
   asio::io_context& target = *contexts_[next_context_];
   next_context_ = (next_context_ + 1) % contexts_.size();
-  acceptor_->async_accept(target, [this](beast::error_code ec, tcp::socket socket) {
-    if (ec == asio::error::operation_aborted || !acceptor_->is_open()) return;
+  l.acceptor->async_accept(target, [this, &l](beast::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !l.acceptor->is_open()) return;
     if (!ec) {
-      if (metrics_.open_connections.load(std::memory_order_relaxed) >= options_.max_connections) {
-        metrics_.connections_rejected.fetch_add(1, std::memory_order_relaxed);
-        beast::error_code ignored;
-        socket.close(ignored);
-      } else {
-        socket.set_option(tcp::no_delay(true), ec);
-        auto executor = socket.get_executor();
-        auto conn = std::make_shared<Connection>(*this, std::move(socket), Connections());
-        asio::post(executor, [conn] { conn->Start(); });
-      }
-    } else {
-      // Out of descriptors (EMFILE/ENFILE) or another failure: retrying at once would spin a
-      // core and flood the log. Back off a little, and say it once a second with a count.
-      ++accept_failures_;
-      const auto now = std::chrono::steady_clock::now();
-      if (now - last_accept_warning_ >= std::chrono::seconds(1)) {
-        spdlog::warn("accept failed {} times since the last warning ({}); backing off",
-                     accept_failures_, ec.message());
-        accept_failures_ = 0;
-        last_accept_warning_ = now;
-      }
-      accept_backoff_->expires_after(std::chrono::milliseconds(50));
-      accept_backoff_->async_wait([this](beast::error_code e) {
-        if (!e && acceptor_->is_open()) Accept();
-      });
-      return;
+      OnAccepted(l, std::move(socket));
+      return Accept(l);
     }
-    Accept();
+    // Out of descriptors (EMFILE/ENFILE) or another failure: retrying at once would spin a
+    // core and flood the log. Back off a little, and say it once a second with a count.
+    ++l.failures;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - l.last_warning >= std::chrono::seconds(1)) {
+      spdlog::warn("accept failed {} times since the last warning ({}); backing off", l.failures,
+                   ec.message());
+      l.failures = 0;
+      l.last_warning = now;
+    }
+    l.backoff->expires_after(std::chrono::milliseconds(50));
+    l.backoff->async_wait([this, &l](beast::error_code e) {
+      if (!e && l.acceptor->is_open()) Accept(l);
+    });
   });
+}
+
+void Server::OnAccepted(Listener& l, tcp::socket socket) {
+  beast::error_code ec;
+  socket.set_option(tcp::no_delay(true), ec);
+  auto executor = socket.get_executor();
+  auto conn = std::make_shared<Connection>(*this, std::move(socket), table_, l.ops);
+  bool evicted = false;
+  switch (table_->Add(conn, conn->remote_ip(), l.ops, evicted)) {
+    case ConnectionTable::Verdict::kAdmitted:
+      asio::post(executor, [conn] { conn->Start(); });
+      return;
+    case ConnectionTable::Verdict::kFull:
+      metrics_.connections_rejected.fetch_add(1, std::memory_order_relaxed);
+      break;
+    case ConnectionTable::Verdict::kAddressFull:
+    case ConnectionTable::Verdict::kSubnetFull:
+      metrics_.connections_rejected_address.fetch_add(1, std::memory_order_relaxed);
+      break;
+  }
+  conn->Abort();  // refused: closed now, on this thread (it never started)
 }
 
 void Server::Stop(int64_t grace_ms) {
   if (stopped_.exchange(true)) return;
   stopping_ = true;
-  if (acceptor_) {
+  if (public_.acceptor) {
     std::promise<void> closed;
     asio::post(*contexts_[0], [&] {
-      beast::error_code ec;
-      acceptor_->close(ec);
-      if (accept_backoff_) accept_backoff_->cancel();
+      for (Listener* l : {&public_, &ops_}) {
+        beast::error_code ec;
+        if (l->acceptor) l->acceptor->close(ec);
+        if (l->backoff) l->backoff->cancel();
+      }
       closed.set_value();
     });
     if (!threads_.empty()) closed.get_future().wait();
   }
-  Connections().ForEach([](Connection* c) {
+  table_->ForEach([](const std::shared_ptr<TableEntry>& e) {
+    auto c = std::static_pointer_cast<Connection>(e);
     asio::post(c->executor(), [w = c->weak_from_this()] {
       if (auto s = w.lock()) s->CloseIfIdle();
     });

@@ -20,6 +20,7 @@
 
 #include "common/metrics.h"
 #include "common/result.h"
+#include "http/connection_table.h"
 
 namespace pupitre::http {
 
@@ -62,6 +63,9 @@ class ResponseSink {
   // True once the client closed its connection while its request was being handled (nobody
   // will read the answer: expensive work for it can be dropped). From any thread.
   virtual bool client_gone() const { return false; }
+  // The client is logged in: its connection may stay idle for the full idle timeout, not the
+  // shorter one of anonymous clients. From any thread.
+  virtual void MarkLoggedIn() {}
 };
 
 class Responder {
@@ -75,6 +79,7 @@ class Responder {
   // The executor of the connection's event loop, for work that must run there.
   boost::asio::any_io_executor executor() const { return sink_->executor(); }
   bool client_gone() const { return sink_->client_gone(); }
+  void MarkLoggedIn() const { sink_->MarkLoggedIn(); }
 
  private:
   std::shared_ptr<ResponseSink> sink_;
@@ -84,6 +89,7 @@ struct RequestInfo {
   std::string remote_ip;  // the socket's peer (a proxy's, when behind one)
   // What the application's HeaderHook chose for this request (its route), or -1. Opaque here.
   int32_t route = -1;
+  bool ops = false;  // came in on the operator's listener (ServerOptions::ops_port)
 };
 
 // Handles one complete request. Called on an event-loop thread; must not block it: long work
@@ -106,10 +112,31 @@ struct ServerOptions {
   uint16_t port = 8080;            // 0: any free port (see Server::port())
   int threads = 0;                 // [server] threads: event loops; 0 = one per core
   int64_t max_header_bytes = 8 * 1024;  // [server] max_header_bytes
-  int64_t read_timeout_ms = 15'000;     // [server] read_timeout_ms: one request, header to body
-  int64_t idle_timeout_ms = 75'000;     // [server] idle_timeout_ms: keep-alive between requests
-  int64_t write_timeout_ms = 15'000;    // [server] write_timeout_ms
-  int64_t max_connections = 20'000;     // [server] max_connections: more are closed at accept
+  // Timeouts. A new connection must send its first byte within first_byte_timeout_ms; a
+  // header, once begun, must be complete within header_timeout_ms (slowloris); a body within
+  // read_timeout_ms plus its size at min_body_bytes_per_s (slow POST); a response must be read
+  // within write_timeout_ms plus its size at min_write_bytes_per_s (slow read). Between
+  // requests, a logged-in client's connection is kept idle_timeout_ms, anyone else's
+  // anonymous_idle_timeout_ms.
+  int64_t first_byte_timeout_ms = 10'000;      // [server] first_byte_timeout_ms
+  int64_t header_timeout_ms = 10'000;          // [server] header_timeout_ms
+  int64_t read_timeout_ms = 15'000;            // [server] read_timeout_ms
+  int64_t min_body_bytes_per_s = 16 * 1024;    // [server] min_body_bytes_per_s
+  int64_t write_timeout_ms = 15'000;           // [server] write_timeout_ms
+  int64_t min_write_bytes_per_s = 16 * 1024;   // [server] min_write_bytes_per_s
+  int64_t idle_timeout_ms = 75'000;            // [server] idle_timeout_ms
+  int64_t anonymous_idle_timeout_ms = 15'000;  // [server] anonymous_idle_timeout_ms
+  // Connection caps (connection_table.h). Past max_connections, the oldest connection that has
+  // not sent a complete request is closed to make room.
+  int64_t max_connections = 20'000;             // [server] max_connections
+  int64_t max_connections_per_address = 2'000;  // [server] max_connections_per_address; 0: none
+  int64_t max_connections_per_subnet = 8'000;   // [server] max_connections_per_subnet; 0: none
+  // The operator's listener: /healthz, /readyz and /metrics only, with room of its own, so
+  // that they answer whatever the public listener suffers. From [server] ops_listen
+  // ("host:port"); ops_port 0 with ops_host empty: none.
+  std::string ops_host;
+  uint16_t ops_port = 0;
+  int64_t max_ops_connections = 64;             // [server] max_ops_connections
   int64_t heartbeat_ms = 15'000;        // event streams: a comment line this often
 };
 
@@ -123,6 +150,8 @@ class Server {
   Status Start();
   // The bound port (useful with port 0). REQUIRES: Start() succeeded.
   uint16_t port() const { return bound_port_; }
+  // The operator listener's bound port, or 0 when there is none.
+  uint16_t ops_port() const { return ops_bound_port_; }
   // Stops accepting, closes idle connections, waits up to `grace_ms` for requests in flight,
   // then stops the loops and joins them. Thread-safe; idempotent.
   void Stop(int64_t grace_ms);
@@ -134,7 +163,17 @@ class Server {
 
  private:
   friend class Connection;
-  void Accept();
+  struct Listener {
+    std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor;
+    // After a failed accept: a short pause, and one warning a second (on the first loop).
+    std::unique_ptr<boost::asio::steady_timer> backoff;
+    uint64_t failures = 0;
+    std::chrono::steady_clock::time_point last_warning{};
+    bool ops = false;
+  };
+  Status Listen(Listener& l, const std::string& host, uint16_t port, uint16_t& bound);
+  void Accept(Listener& l);
+  void OnAccepted(Listener& l, boost::asio::ip::tcp::socket socket);
 
   ServerOptions options_;
   Handler handler_;
@@ -142,13 +181,12 @@ class Server {
   Metrics& metrics_;
   std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
   std::vector<std::thread> threads_;
-  std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
-  // After a failed accept: a short pause, and one warning a second (on the first loop).
-  std::unique_ptr<boost::asio::steady_timer> accept_backoff_;
-  uint64_t accept_failures_ = 0;
-  std::chrono::steady_clock::time_point last_accept_warning_{};
+  std::shared_ptr<ConnectionTable> table_;  // shared: a connection may outlive the server
+  Listener public_;
+  Listener ops_;
   size_t next_context_ = 0;
   uint16_t bound_port_ = 0;
+  uint16_t ops_bound_port_ = 0;
   std::atomic<int64_t> in_flight_{0};
   std::atomic<bool> stopping_{false};
   std::atomic<bool> stopped_{false};
