@@ -10,7 +10,7 @@ packages=(
   libsodium-dev libsqlite3-dev sqlite3 zlib1g-dev libspdlog-dev libfmt-dev
   libcli11-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  curl wrk nginx
+  curl wrk nginx haproxy slowhttptest libfuzzer-14-dev
   chromium
 )
 # Node.js and npm run the browser tests. A machine may already have them from elsewhere (a newer

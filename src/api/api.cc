@@ -34,6 +34,7 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
       login_throttle_(config.limits),
       services_{config, accounts, exams, guard, admissions, feed, live_, files_,
                 metrics, workers, hashing_, login_throttle_, clock, ready_},
+      address_(config.server.trusted_proxies),
       limiter_(config.limits),
       middleware_(accounts, exams, guard, metrics, address_, limiter_),
       router_(metrics) {

@@ -57,7 +57,7 @@ class Api {
   guard::WorkQueue hashing_;
   guard::LoginThrottle login_throttle_;
   Services services_;
-  PeerAddress address_;
+  ForwardedAddress address_;
   KeyedRateLimiter limiter_;
   Middleware middleware_;
   Router router_;

@@ -2,6 +2,8 @@
 
 #include <boost/beast/http/field.hpp>
 
+#include <boost/asio/ip/address.hpp>
+
 #include <charconv>
 
 #include "api/errors.h"
@@ -41,6 +43,25 @@ std::string_view TokenOf(const http::Request& req, bool& by_cookie) {
 }
 
 }  // namespace
+
+std::string ForwardedAddress::Of(const http::Request& req, const http::RequestInfo& info) const {
+  if (!info.trusted_peer) return info.remote_ip;
+  std::string_view header = req["X-Forwarded-For"];
+  std::string chosen = info.remote_ip;
+  while (!header.empty()) {
+    const size_t comma = header.rfind(',');
+    std::string_view item = comma == std::string_view::npos ? header : header.substr(comma + 1);
+    header = comma == std::string_view::npos ? std::string_view() : header.substr(0, comma);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    boost::system::error_code ec;
+    auto a = boost::asio::ip::make_address(item, ec);
+    if (ec) break;  // garbage: believe what came before it only
+    chosen = a.to_string();
+    if (!trusted_.Contains(chosen)) break;  // the first address no trusted proxy is
+  }
+  return chosen;
+}
 
 std::optional<Millis> KeyedRateLimiter::Check(const Context& c, const Route& route) {
   switch (route.admission) {

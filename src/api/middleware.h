@@ -24,6 +24,7 @@
 #include "api/router.h"
 #include "auth/accounts.h"
 #include "common/metrics.h"
+#include "common/net.h"
 #include "exam/exam_service.h"
 #include "guard/admission.h"
 #include "guard/limits.h"
@@ -37,13 +38,24 @@ class ClientAddress {
   virtual std::string Of(const http::Request& req, const http::RequestInfo& info) const = 0;
 };
 
-// The socket's peer. (Behind a proxy, a resolver that trusts PROXY v2 or X-Forwarded-For from
-// configured addresses only takes this place.)
+// The socket's peer (or the client a trusted proxy named by PROXY v2).
 class PeerAddress final : public ClientAddress {
  public:
   std::string Of(const http::Request&, const http::RequestInfo& info) const override {
     return info.remote_ip;
   }
+};
+
+// Behind proxies that say who the client is in X-Forwarded-For: from a trusted peer, the
+// rightmost address of the header that is not itself a trusted proxy (what the proxies
+// appended; anything left of it the client may have written). From anyone else, the peer.
+class ForwardedAddress final : public ClientAddress {
+ public:
+  explicit ForwardedAddress(const AddressSet& trusted) : trusted_(trusted) {}
+  std::string Of(const http::Request& req, const http::RequestInfo& info) const override;
+
+ private:
+  const AddressSet& trusted_;
 };
 
 // Step 5: whether a request may go on now. Thread-safe.

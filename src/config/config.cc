@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 #include <toml++/toml.h>
 
 namespace pupitre {
@@ -46,6 +47,23 @@ class TableReader {
     if (!n) return;
     if (!n->is_string()) return Fail(key, "must be a string");
     out = *n->value<std::string>();
+  }
+  void Bool(std::string_view key, bool& out) {
+    const toml::node* n = Find(key);
+    if (!n) return;
+    if (!n->is_boolean()) return Fail(key, "must be true or false");
+    out = *n->value<bool>();
+  }
+  void StringList(std::string_view key, std::vector<std::string>& out) {
+    const toml::node* n = Find(key);
+    if (!n) return;
+    const toml::array* a = n->as_array();
+    if (!a) return Fail(key, "must be a list of strings");
+    out.clear();
+    for (const auto& item : *a) {
+      if (!item.is_string()) return Fail(key, "must be a list of strings");
+      out.push_back(*item.value<std::string>());
+    }
   }
   // Keys present in the table that no reader asked for.
   void RejectUnknown(std::initializer_list<std::string_view> known) {
@@ -149,7 +167,18 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   server.Int("max_connections_per_subnet", c.server.max_connections_per_subnet, 0, 10'000'000);
   server.Int("max_ops_connections", c.server.max_ops_connections, 1, 10'000);
   server.Int("shutdown_grace_ms", c.server.shutdown_grace_ms, 0, 600'000);
-  server.RejectUnknown({"listen", "ops_listen", "threads", "worker_threads", "max_header_bytes",
+  std::vector<std::string> proxies;
+  server.StringList("trusted_proxies", proxies);
+  server.Bool("proxy_protocol", c.server.proxy_protocol);
+  if (problem.empty()) {
+    auto set = AddressSet::Parse(proxies);
+    if (!set.ok()) {
+      problem = "server.trusted_proxies: " + set.error().message;
+    } else {
+      c.server.trusted_proxies = std::move(*set);
+    }
+  }
+  server.RejectUnknown({"listen", "ops_listen", "trusted_proxies", "proxy_protocol", "threads", "worker_threads", "max_header_bytes",
                         "max_body_bytes", "max_import_bytes", "first_byte_timeout_ms",
                         "header_timeout_ms", "read_timeout_ms", "min_body_bytes_per_s",
                         "idle_timeout_ms", "anonymous_idle_timeout_ms", "write_timeout_ms",

@@ -68,12 +68,5 @@ TEST(RateTableTest, MemoryIsBoundedAndOnlyKeysThatOweNothingAreForgotten) {
   EXPECT_TRUE(u.Take("victim", r, At(0)));
 }
 
-TEST(SubnetTest, IsSlash24ForIPv4AndSlash64ForIPv6) {
-  EXPECT_EQ(SubnetOf("192.0.2.77"), "192.0.2.0/24");
-  EXPECT_EQ(SubnetOf("::ffff:192.0.2.77"), "192.0.2.0/24");
-  EXPECT_EQ(SubnetOf("2001:db8:1:2:3:4:5:6"), "2001:db8:1:2::/64");
-  EXPECT_EQ(SubnetOf("not an address"), "not an address");
-}
-
 }  // namespace
 }  // namespace pupitre::guard

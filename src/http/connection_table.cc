@@ -29,14 +29,16 @@ ConnectionTable::Verdict ConnectionTable::Add(const std::shared_ptr<TableEntry>&
       all_[&e] = entry;
       return Verdict::kAdmitted;
     }
-    std::string subnet = SubnetOf(address);
-    if (limits_.per_address > 0) {
+    // An empty address (a trusted proxy: many clients) is counted in the total only.
+    const bool by_address = !address.empty();
+    std::string subnet = by_address ? SubnetOf(address) : std::string();
+    if (by_address && limits_.per_address > 0) {
       auto it = by_address_.find(address);
       if (it != by_address_.end() && it->second >= limits_.per_address) {
         return Verdict::kAddressFull;
       }
     }
-    if (limits_.per_subnet > 0) {
+    if (by_address && limits_.per_subnet > 0) {
       auto it = by_subnet_.find(subnet);
       if (it != by_subnet_.end() && it->second >= limits_.per_subnet) {
         return Verdict::kSubnetFull;
@@ -48,8 +50,10 @@ ConnectionTable::Verdict ConnectionTable::Add(const std::shared_ptr<TableEntry>&
       evicted = true;
     }
     ++open_;
-    ++by_address_[address];
-    ++by_subnet_[subnet];
+    if (by_address) {
+      ++by_address_[address];
+      ++by_subnet_[subnet];
+    }
     e.address_ = address;
     e.subnet_ = std::move(subnet);
     e.counted_ = true;
@@ -85,8 +89,10 @@ void ConnectionTable::Uncount(TableEntry& e) {
     e.fresh_ = false;
   }
   --open_;
-  Decrement(by_address_, e.address_);
-  Decrement(by_subnet_, e.subnet_);
+  if (!e.address_.empty()) {
+    Decrement(by_address_, e.address_);
+    Decrement(by_subnet_, e.subnet_);
+  }
 }
 
 void ConnectionTable::Active(TableEntry& entry) {

@@ -53,7 +53,7 @@ class ConnectionTable {
 
   explicit ConnectionTable(ConnectionLimits limits) : limits_(limits) {}
 
-  // Counts `entry`, from `address`, if the caps allow it; when the global cap is reached, the
+  // Counts `entry`, from `address` ("": not capped per address), if the caps allow it; when the global cap is reached, the
   // oldest fresh connection is evicted to make room (`evicted` is set). Refused entries are
   // not counted, and Remove on them does nothing.
   Verdict Add(const std::shared_ptr<TableEntry>& entry, const std::string& address, bool ops,

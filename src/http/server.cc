@@ -1,6 +1,7 @@
 #include "http/server.h"
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/read.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -19,6 +20,7 @@
 #include <sys/socket.h>
 
 #include <cassert>
+#include <cstring>
 #include <cerrno>
 #include <future>
 #include <chrono>
@@ -79,7 +81,12 @@ class Connection final : public ResponseSink,
 
   const std::string& remote_ip() const { return info_.remote_ip; }
 
-  void Start() { ReadHeader(); }
+  void SetTrustedPeer(bool trusted) { info_.trusted_peer = trusted; }
+
+  void Start() {
+    if (info_.trusted_peer && server_.options_.proxy_protocol) return ReadProxyHeader();
+    ReadHeader();
+  }
 
   // TableEntry: closed to make room for a newcomer.
   void Evict() override {
@@ -181,6 +188,56 @@ class Connection final : public ResponseSink,
   }
 
  private:
+  // PROXY protocol v2 (HAProxy's send-proxy-v2): a 16-byte preamble, then the addresses. Read
+  // exactly, so that nothing of the HTTP request behind it is taken.
+  void ReadProxyHeader() {
+    proxy_.resize(16);
+    stream_.expires_after(std::chrono::milliseconds(server_.options_.header_timeout_ms));
+    asio::async_read(stream_, asio::buffer(proxy_),
+                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                       if (ec) return self->Close();
+                       static constexpr unsigned char kSignature[12] = {
+                           0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
+                       const auto& p = self->proxy_;
+                       if (std::memcmp(p.data(), kSignature, 12) != 0 || (p[12] >> 4) != 2) {
+                         spdlog::warn("{}: not a PROXY v2 header from a trusted proxy; closed",
+                                      self->info_.remote_ip);
+                         return self->Close();
+                       }
+                       const size_t length = (size_t{p[14]} << 8) | p[15];
+                       self->proxy_.resize(16 + length);
+                       asio::async_read(
+                           self->stream_, asio::buffer(self->proxy_.data() + 16, length),
+                           [self](beast::error_code e, size_t) {
+                             if (e) return self->Close();
+                             self->OnProxyHeader();
+                           });
+                     });
+  }
+
+  void OnProxyHeader() {
+    const auto& p = proxy_;
+    const unsigned command = p[12] & 0x0F;  // 0: LOCAL (the proxy's own health check)
+    const unsigned family = p[13];
+    const size_t length = p.size() - 16;
+    if (command == 1 && family == 0x11 && length >= 12) {  // TCP over IPv4
+      asio::ip::address_v4::bytes_type b;
+      std::memcpy(b.data(), p.data() + 16, 4);
+      info_.remote_ip = asio::ip::address_v4(b).to_string();
+    } else if (command == 1 && family == 0x21 && length >= 36) {  // TCP over IPv6
+      asio::ip::address_v6::bytes_type b;
+      std::memcpy(b.data(), p.data() + 16, 16);
+      auto a = asio::ip::address_v6(b);
+      info_.remote_ip = a.is_v4_mapped()
+                            ? asio::ip::make_address_v4(asio::ip::v4_mapped, a).to_string()
+                            : a.to_string();
+    }
+    info_.trusted_peer = false;  // the client is named: no header may rename it
+    proxy_.clear();
+    proxy_.shrink_to_fit();
+    ReadHeader();
+  }
+
   // A timeout plus the time `bytes` take at `rate` bytes a second.
   static std::chrono::milliseconds WithRate(int64_t base_ms, uint64_t bytes, int64_t rate) {
     const uint64_t extra = rate > 0 ? bytes * 1000 / static_cast<uint64_t>(rate) : 0;
@@ -364,6 +421,7 @@ class Connection final : public ResponseSink,
   std::atomic<bool> closed_{false};  // read from other threads by EventStream::closed()
   std::deque<std::string> out_;
   char drain_[256];
+  std::vector<unsigned char> proxy_;  // the PROXY v2 header while it is read
   asio::steady_timer heartbeat_{stream_.get_executor()};
 };
 
@@ -470,7 +528,9 @@ void Server::OnAccepted(Listener& l, tcp::socket socket) {
   auto executor = socket.get_executor();
   auto conn = std::make_shared<Connection>(*this, std::move(socket), table_, l.ops);
   bool evicted = false;
-  switch (table_->Add(conn, conn->remote_ip(), l.ops, evicted)) {
+  const bool via_proxy = options_.trusted_proxies.Contains(conn->remote_ip());
+  conn->SetTrustedPeer(via_proxy);
+  switch (table_->Add(conn, via_proxy ? std::string() : conn->remote_ip(), l.ops, evicted)) {
     case ConnectionTable::Verdict::kAdmitted:
       asio::post(executor, [conn] { conn->Start(); });
       return;

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "common/metrics.h"
+#include "common/net.h"
 #include "common/result.h"
 #include "http/connection_table.h"
 
@@ -86,10 +87,14 @@ class Responder {
 };
 
 struct RequestInfo {
-  std::string remote_ip;  // the socket's peer (a proxy's, when behind one)
+  // The socket's peer; behind a trusted proxy speaking PROXY v2, the client it names.
+  std::string remote_ip;
   // What the application's HeaderHook chose for this request (its route), or -1. Opaque here.
   int32_t route = -1;
   bool ops = false;  // came in on the operator's listener (ServerOptions::ops_port)
+  // The peer is a trusted proxy that did not name the client by PROXY v2: its
+  // X-Forwarded-For header may be believed (the application decides).
+  bool trusted_peer = false;
 };
 
 // Handles one complete request. Called on an event-loop thread; must not block it: long work
@@ -137,6 +142,12 @@ struct ServerOptions {
   std::string ops_host;
   uint16_t ops_port = 0;
   int64_t max_ops_connections = 64;             // [server] max_ops_connections
+  // Behind a proxy: the proxies whose word on the client's address is trusted
+  // ([server] trusted_proxies), and whether they send a PROXY protocol v2 header first
+  // ([server] proxy_protocol, HAProxy's send-proxy-v2). Connections from trusted proxies are
+  // not capped per address (the proxy is many clients).
+  AddressSet trusted_proxies;
+  bool proxy_protocol = false;
   int64_t heartbeat_ms = 15'000;        // event streams: a comment line this often
 };
 

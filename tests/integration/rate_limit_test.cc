@@ -7,9 +7,12 @@
 #include <vector>
 
 #include "testkit/child_server.h"
+#include "testkit/haproxy.h"
 #include "testkit/http_client.h"
 #include "testkit/metrics_text.h"
 #include "testkit/raw_socket.h"
+
+#include <boost/beast/http/verb.hpp>
 
 namespace pupitre::testkit {
 namespace {
@@ -150,6 +153,116 @@ TEST(RateLimitTest, AnonymousPagesWaitBehindEverythingLoggedIn) {
   const std::string m = HttpClient(server.port()).Get("/metrics").body;
   EXPECT_EQ(MetricValue(m, R"(pupitre_guard_admitted_total{class="background"})"), 1);
   EXPECT_EQ(MetricValue(m, R"(pupitre_guard_admitted_total{class="status"})"), 1);
+}
+
+}  // namespace
+}  // namespace pupitre::testkit
+
+namespace pupitre::testkit {
+namespace {
+
+// A PROXY protocol v2 header, as HAProxy's send-proxy-v2 writes it, naming `client` (IPv4).
+std::string ProxyV2(const std::string& client, uint16_t client_port) {
+  std::string h("\r\n\r\n\0\r\nQUIT\n", 12);
+  h += '\x21';  // version 2, PROXY
+  h += '\x11';  // TCP over IPv4
+  h += '\x00';
+  h += '\x0c';  // 12 bytes of addresses
+  in_addr src{}, dst{};
+  inet_pton(AF_INET, client.c_str(), &src);
+  inet_pton(AF_INET, "192.0.2.1", &dst);
+  h.append(reinterpret_cast<const char*>(&src), 4);
+  h.append(reinterpret_cast<const char*>(&dst), 4);
+  h += static_cast<char>(client_port >> 8);
+  h += static_cast<char>(client_port & 0xff);
+  h += '\x01';
+  h += '\xbb';
+  return h;
+}
+
+// One wrong-password login on a new connection from 127.0.0.1, with `preamble` before it.
+// Returns the status code ("" if the connection was closed without an answer).
+std::string WrongLogin(uint16_t port, const std::string& preamble, const std::string& from = "") {
+  const int fd = ConnectLoopback(port, from);
+  if (fd < 0) return "connect failed";
+  const std::string body = R"({"login":"student0001","password":"wrong-password"})";
+  SendAll(fd, preamble + "POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                         "application/json\r\nContent-Length: " +
+                  std::to_string(body.size()) + "\r\n\r\n" + body);
+  char buf[512];
+  const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+  ::close(fd);
+  return n >= 12 ? std::string(buf + 9, 3) : "";
+}
+
+TEST(BehindAProxyTest, PROXYv2FromATrustedProxyNamesTheClient) {
+  TempDir dir;
+  ChildServer server(dir.path(),
+                     "[server]\nlisten = \"127.0.0.1:0\"\nthreads = 2\n"
+                     "trusted_proxies = [\"127.0.0.1\"]\nproxy_protocol = true\n"
+                     "[auth]\nargon2_iterations = 1\nargon2_memory_kib = 64\n"
+                     "[limits]\nfailed_login_address_burst = 2\n"
+                     "failed_login_address_interval_s = 60\n",
+                     /*demo=*/true);
+  ASSERT_TRUE(server.Start()) << server.log();
+  // Two failures from the client the proxy names, then that client waits...
+  EXPECT_EQ(WrongLogin(server.port(), ProxyV2("198.51.100.7", 40000)), "401");
+  EXPECT_EQ(WrongLogin(server.port(), ProxyV2("198.51.100.7", 40001)), "401");
+  EXPECT_EQ(WrongLogin(server.port(), ProxyV2("198.51.100.7", 40002)), "429");
+  // ... but not another client behind the same proxy.
+  EXPECT_EQ(WrongLogin(server.port(), ProxyV2("203.0.113.9", 40003)), "401");
+  // A trusted peer that does not speak PROXY v2 is cut off, not believed.
+  EXPECT_EQ(WrongLogin(server.port(), ""), "");
+  // Anyone else speaks plain HTTP, and is known by their own address.
+  EXPECT_EQ(WrongLogin(server.port(), "", "127.0.0.2"), "401");
+}
+
+TEST(BehindAProxyTest, ARealHaproxyWithSendProxyV2GivesEachClientItsOwnLimits) {
+  TempDir dir;
+  ChildServer server(dir.path(),
+                     "[server]\nlisten = \"127.0.0.1:0\"\nthreads = 2\n"
+                     "trusted_proxies = [\"127.0.0.1\"]\nproxy_protocol = true\n"
+                     "[auth]\nargon2_iterations = 1\nargon2_memory_kib = 64\n"
+                     "[limits]\nfailed_login_address_burst = 2\n"
+                     "failed_login_address_interval_s = 60\n",
+                     /*demo=*/true);
+  ASSERT_TRUE(server.Start()) << server.log();
+  Haproxy proxy(dir.path(), server.port(), "send-proxy-v2");
+  ASSERT_TRUE(proxy.Start()) << "haproxy did not start (scripts/install-deps.sh installs it):\n"
+                             << proxy.log();
+  // Two machines behind the proxy: 127.0.0.2 fails twice and waits; 127.0.0.3 does not.
+  HttpClient a(proxy.port(), "127.0.0.2");
+  EXPECT_EQ(a.Login("student0001", "wrong-password").status, 401);
+  EXPECT_EQ(a.Login("student0001", "wrong-password").status, 401);
+  EXPECT_EQ(a.Login("student0001", "wrong-password").status, 429);
+  HttpClient b(proxy.port(), "127.0.0.3");
+  EXPECT_EQ(b.Login("student0001", "student-demo").status, 200) << "a neighbour was punished";
+  EXPECT_EQ(b.Get("/api/me").status, 200);
+}
+
+TEST(BehindAProxyTest, XForwardedForIsBelievedFromTrustedProxiesOnly) {
+  TempDir dir;
+  ChildServer server(dir.path(),
+                     "[server]\nlisten = \"127.0.0.1:0\"\nthreads = 2\n"
+                     "trusted_proxies = [\"127.0.0.1\"]\n"
+                     "[auth]\nargon2_iterations = 1\nargon2_memory_kib = 64\n"
+                     "[limits]\nanonymous_rate = 0.01\nanonymous_burst = 2\n",
+                     /*demo=*/true);
+  ASSERT_TRUE(server.Start()) << server.log();
+  using boost::beast::http::verb;
+  HttpClient proxy(server.port(), "127.0.0.1");
+  auto get = [&](HttpClient& c, const std::string& xff) {
+    return c.Send(verb::get, "/", "", {{"X-Forwarded-For", xff}}).status;
+  };
+  EXPECT_EQ(get(proxy, "198.51.100.7"), 200);
+  EXPECT_EQ(get(proxy, "198.51.100.7"), 200);
+  EXPECT_EQ(get(proxy, "198.51.100.7"), 429) << "the named client's budget";
+  EXPECT_EQ(get(proxy, "203.0.113.9"), 200) << "another client behind the proxy";
+  // A client writing the header itself changes nothing: it is not a trusted proxy.
+  HttpClient liar(server.port(), "127.0.0.2");
+  EXPECT_EQ(get(liar, "192.0.2.1"), 200);
+  EXPECT_EQ(get(liar, "192.0.2.2"), 200);
+  EXPECT_EQ(get(liar, "192.0.2.3"), 429);
 }
 
 }  // namespace

@@ -1,0 +1,31 @@
+#pragma once
+// Test support: a real HAProxy (Debian's haproxy, installed by scripts/install-deps.sh) in
+// front of a server under test, on loopback, with its configuration in a temporary directory.
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+
+namespace pupitre::testkit {
+
+class Haproxy {
+ public:
+  // `backend_lines`: the server line's options after its address, e.g. "send-proxy-v2".
+  Haproxy(std::string dir, uint16_t backend_port, std::string backend_options);
+  ~Haproxy();  // stops it
+  // Starts it and waits (at most 20 s) until its port accepts connections. False, with its
+  // output in log(), if it did not come up.
+  bool Start();
+  uint16_t port() const { return port_; }
+  std::string log() const;
+
+ private:
+  std::string dir_;
+  uint16_t backend_port_;
+  std::string backend_options_;
+  uint16_t port_ = 0;
+  pid_t pid_ = -1;
+};
+
+}  // namespace pupitre::testkit
