@@ -113,6 +113,10 @@ void ExtraTime(Services& s, const ContextPtr& c) {
   auto minutes = GetInt(*body, "minutes");
   if (!login.ok()) return c->Fail(login.error());
   if (!minutes.ok()) return c->Fail(minutes.error());
+  // Bounded before it becomes a duration: minutes x 60,000 must not overflow.
+  if (*minutes < 0 || *minutes > 24 * 60) {
+    return c->Fail(Error::Invalid("'minutes' must be from 0 to 1440 (24 hours)"));
+  }
   auto user = s.accounts.FindByLogin(*login);
   if (!user) return c->Fail(Error::NotFound(fmt::format("no user '{}'", *login)));
   s.exams.SetExtraTime(c->caller(), c->param(0), user->id, std::chrono::minutes(*minutes),

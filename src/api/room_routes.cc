@@ -128,6 +128,9 @@ void ExtendWindow(Services& s, const ContextPtr& c) {
   if (!body.ok()) return c->Fail(body.error());
   auto closes = GetInt(*body, "closes_ms");
   if (!closes.ok()) return c->Fail(closes.error());
+  if (!IsValidInstantMs(*closes)) {
+    return c->Fail(Error::Invalid("'closes_ms' must be an instant from year 1970 to 9999"));
+  }
   // Writes the new close and deadlines and waits for them: not on the event loop.
   boost::asio::post(s.workers, [&s, c, closes = *closes] {
     s.exams.ExtendWindow(c->param(0), closes, [&s, c](Result<int> r) {

@@ -208,14 +208,11 @@ Score GradeAttempt(const AttemptState& state, const ExamSpec& spec) {
 }
 
 Result<ExamSpec> ApplySettings(const ExamSpec& spec, const SettingsChange& change) {
-  // The instants a date-time of the exam formats can hold: years 0000 to 9999.
-  constexpr int64_t kFirstInstantMs = -62'167'219'200'000;  // 0000-01-01T00:00:00Z
-  constexpr int64_t kLastInstantMs = 253'402'300'799'999;   // 9999-12-31T23:59:59.999Z
   constexpr int64_t kMaxDurationMs = int64_t{366} * 24 * 60 * 60'000;
   for (const auto& [key, ms] :
        {std::pair{"opens", change.opens_ms}, std::pair{"closes", change.closes_ms}}) {
-    if (ms && (*ms < kFirstInstantMs || *ms > kLastInstantMs)) {
-      return Error::Invalid(std::string("\"") + key + "\" must be from year 0000 to 9999");
+    if (ms && !IsValidInstantMs(*ms)) {
+      return Error::Invalid(std::string("\"") + key + "\" must be from year 1970 to 9999");
     }
   }
   ExamSpec out = spec;

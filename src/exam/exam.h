@@ -88,7 +88,7 @@ struct SettingsChange {
   std::optional<int64_t> opens_ms, closes_ms, duration_ms;
   std::optional<bool> one_per_page;
 };
-// The exam with the change applied, validated (instants from year 0000 to 9999, "closes" after
+// The exam with the change applied, validated (instants from year 1970 to 9999, "closes" after
 // "opens", a duration of whole minutes from 1 to 366 days); the Error (kInvalid) names what the
 // change breaks. The teacher's file is not touched: the store keeps the model.
 Result<ExamSpec> ApplySettings(const ExamSpec& spec, const SettingsChange& change);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "testkit/child_server.h"
+#include "testkit/exam_fixture.h"
 #include "testkit/http_client.h"
 #include "testkit/raw_socket.h"
 
@@ -174,6 +175,62 @@ TEST(ConnectionFloodTest, TheConnectionCapStaysBelowTheOpenFileLimitSoAcceptNeve
   EXPECT_LT(CountLines(log, "accept failed"), 10u)
       << "accept() failures flood the log: " << log.size() << " bytes";
   EXPECT_LT(log.size(), 100'000u) << "the log grew by " << log.size() << " bytes";
+}
+
+}  // namespace
+}  // namespace pupitre::testkit
+
+namespace pupitre::testkit {
+namespace {
+
+// Replaces the first "closes = ..." line of an exam file.
+std::string WithCloses(std::string toml, const std::string& closes) {
+  const size_t at = toml.find("closes = ");
+  const size_t nl = toml.find('\n', at);
+  return toml.replace(at, nl - at, "closes = " + closes);
+}
+
+TEST(HostileNumbersTest, InstantsOutsideYears1970To9999AndHugeDurationsAre422) {
+  TempDir dir;
+  ChildServer server(dir.path(), FastTestConfig(), /*demo=*/true);
+  ASSERT_TRUE(server.Start()) << server.log();
+  HttpClient teacher(server.port());
+  ASSERT_EQ(teacher.Login("teacher", "teacher-demo").status, 200);
+  // 2300 is past what a nanosecond clock holds (2262): it once gave negative deadlines. It is
+  // accepted now (milliseconds hold it); year 10000 and 1969 are not dates Pupitre takes.
+  auto far = teacher.Post("/api/exams", WithCloses(TestExamToml("far-exam"), "2300-01-01T00:00:00Z"));
+  EXPECT_EQ(far.status, 201) << far.body.substr(0, 300);
+  auto before = teacher.Post("/api/exams", [] {
+    std::string t = TestExamToml("old-exam");
+    const size_t at = t.find("opens = ");
+    return t.replace(at, t.find('\n', at) - at, "opens = 1969-12-31T00:00:00Z");
+  }());
+  EXPECT_EQ(before.status, 422) << before.body.substr(0, 300);
+  EXPECT_NE(before.body.find("1970 to 9999"), std::string::npos) << before.body.substr(0, 300);
+  // Through the API: settings and the operator's window.
+  using boost::beast::http::verb;
+  auto settings = teacher.Put("/api/exams/far-exam/settings",
+                              R"({"closes_ms":9223372036854775807})");
+  EXPECT_EQ(settings.status, 422) << settings.body;
+  HttpClient op(server.port());
+  ASSERT_EQ(op.Login("admin", "admin-demo").status, 200);
+  auto window = op.Put("/api/admin/exams/far-exam/window", R"({"closes_ms":9223372036854775807})");
+  EXPECT_EQ(window.status, 422) << window.body;
+  EXPECT_NE(window.body.find("1970 to 9999"), std::string::npos) << window.body;
+  // Extra time in minutes that would overflow milliseconds (and wrap to 0).
+  auto extra = teacher.Put("/api/exams/far-exam/extra-time",
+                           R"({"login":"student0001","minutes":153722867280912930})");
+  EXPECT_EQ(extra.status, 422) << extra.body;
+  auto fine = teacher.Put("/api/exams/far-exam/extra-time",
+                          R"({"login":"student0001","minutes":30})");
+  EXPECT_EQ(fine.status, 200) << fine.body;
+  // A student of the far exam sees its close where the file put it.
+  ASSERT_EQ(teacher.Post("/api/exams/far-exam/publish").status, 200);
+  HttpClient student(server.port());
+  ASSERT_EQ(student.Login("student0002", "student-demo").status, 200);
+  auto exam = student.Get("/api/exams/far-exam");
+  ASSERT_EQ(exam.status, 200) << exam.body;
+  EXPECT_EQ(exam.json().at("exam").at("closes_ms").as_int64(), 10'413'792'000'000);
 }
 
 }  // namespace

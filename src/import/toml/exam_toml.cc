@@ -296,7 +296,12 @@ class ExamParser {
     const std::string example = std::string(kDateTimeExample);
     if (n->is_date_time()) {
       const toml::date_time& dt = n->as_date_time()->get();
-      if (dt.offset) return DateTimeToUnixMs(dt);
+      if (dt.offset) {
+        const int64_t ms = DateTimeToUnixMs(dt);
+        if (IsValidInstantMs(ms)) return ms;
+        Add(*n, prefix + " must be from year 1970 to 9999");
+        return std::nullopt;
+      }
       Add(*n, prefix + " has no UTC offset: add one, e.g. " + example +
                   " for UTC or 2026-11-23T09:00:00+01:00");
     } else if (n->is_string()) {
