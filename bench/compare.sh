@@ -44,7 +44,7 @@ printf '  wrk %10.0f req/s   pupitre load probe %10.0f req/s   ratio %s: %s\n' "
 
 echo
 echo "== the published paper: pupitre vs nginx serving the same bytes as a static file"
-token=$(curl -s -X POST "$target/api/login" -d '{"login":"student0001","password":"student-demo"}' | sed -n 's/.*"token":"\([0-9a-f]*\)".*/\1/p')
+token=$(curl -s -X POST "$target/api/login" -H 'Content-Type: application/json' -d '{"login":"student0001","password":"student-demo"}' | sed -n 's/.*"token":"\([0-9a-f]*\)".*/\1/p')
 curl -s -o /dev/null -X POST -H "Authorization: Bearer $token" "$target/api/exams/demo-exam/start"
 mkdir -p "$work/www"
 curl -s -H "Authorization: Bearer $token" "$target/api/exams/demo-exam/paper" > "$work/www/paper.json"

@@ -5,6 +5,8 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "api/json_io.h"
 #include "api/services.h"
 #include "api/views.h"
@@ -17,15 +19,44 @@ using bhttp::verb;
 
 namespace {
 
+// The session cookie's attributes: Secure when the configuration says the public side is TLS
+// ([server] secure_cookies), or a trusted proxy says this request came over https.
+std::string CookieAttributes(const Services& s, const ContextPtr& c) {
+  const bool secure = s.config.server.secure_cookies ||
+                      (c->info.trusted_peer && c->req["X-Forwarded-Proto"] == "https");
+  return secure ? "; Path=/; HttpOnly; Secure; SameSite=Strict" : "; Path=/; HttpOnly; SameSite=Strict";
+}
+
+// A login must be JSON (a form from another site can only send text/plain, urlencoded or
+// multipart without a preflight), and a browser's Origin, when sent, must be this server's:
+// no other site can log a student into an account of its choosing (login CSRF).
+std::optional<Error> RefuseCrossSiteLogin(const ContextPtr& c) {
+  const std::string_view type = c->req[bhttp::field::content_type];
+  const std::string_view media = type.substr(0, type.find(';'));
+  if (!boost::beast::iequals(media, "application/json")) {
+    return Error::BadRequest("a login is JSON: Content-Type must be application/json");
+  }
+  const std::string_view origin = c->req[bhttp::field::origin];
+  if (origin.empty()) return std::nullopt;  // not a browser's cross-site request
+  const size_t scheme = origin.find("://");
+  const std::string_view host = c->req[bhttp::field::host];
+  if (origin == "null" || scheme == std::string_view::npos || host.empty() ||
+      origin.substr(scheme + 3) != host) {
+    return Error::Forbidden("a login must come from this site's own pages");
+  }
+  return std::nullopt;
+}
+
 // Checks the password (on a worker, from the hashing queue) and answers.
 void RunLogin(Services& s, const ContextPtr& c, const std::string& login,
               const std::string& password) {
   const int64_t ttl_seconds = s.config.auth.session_ttl_minutes * 60;
   s.accounts.Login(login, password, [&s, c, login, ttl_seconds](Result<auth::NewSession> r) {
+    const std::string attributes = CookieAttributes(s, c);
     if (!r.ok() && r.error().code == ErrorCode::kUnauthenticated) {
       s.login_throttle.Failed(login, c->client_ip, s.clock.Monotonic());
     }
-    c->Later([c, r = std::move(r), ttl_seconds] {
+    c->Later([c, r = std::move(r), ttl_seconds, attributes] {
       if (!r.ok()) return c->Fail(r.error());
       c->responder.MarkLoggedIn();
       const auto& session = *r;
@@ -36,14 +67,15 @@ void RunLogin(Services& s, const ContextPtr& c, const std::string& login,
                                        {"expires_ms", session.expires_ms},
                                        {"user", UserJson(session.principal)}}));
       res.set(bhttp::field::set_cookie,
-              fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}",
-                          kSessionCookie, session.token, ttl_seconds));
+              fmt::format("{}={}{}; Max-Age={}", kSessionCookie, session.token, attributes,
+                          ttl_seconds));
       c->Send(std::move(res));
     });
   });
 }
 
 void Login(Services& s, const ContextPtr& c) {
+  if (auto refused = RefuseCrossSiteLogin(c)) return c->Fail(*refused);
   auto body = ParseObject(c->req.body());
   if (!body.ok()) return c->Fail(body.error());
   auto login = GetString(*body, "login");
@@ -83,12 +115,12 @@ void Login(Services& s, const ContextPtr& c) {
 }
 
 void Logout(Services& s, const ContextPtr& c) {
-  s.accounts.Logout(c->who->token_hash, [c](Status st) {
-    c->Later([c, st] {
+  s.accounts.Logout(c->who->token_hash, [c, attributes = CookieAttributes(s, c)](Status st) {
+    c->Later([c, st, attributes] {
       if (!st.ok()) return c->Fail(st.error());
       auto res = http::MakeJsonResponse(c->req, 200, R"({"status":"logged_out"})");
       res.set(bhttp::field::set_cookie,
-              fmt::format("{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0", kSessionCookie));
+              fmt::format("{}={}; Max-Age=0", kSessionCookie, attributes));
       c->Send(std::move(res));
     });
   });

@@ -170,6 +170,7 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   std::vector<std::string> proxies;
   server.StringList("trusted_proxies", proxies);
   server.Bool("proxy_protocol", c.server.proxy_protocol);
+  server.Bool("secure_cookies", c.server.secure_cookies);
   if (problem.empty()) {
     auto set = AddressSet::Parse(proxies);
     if (!set.ok()) {
@@ -178,7 +179,8 @@ Result<Config> ParseConfig(std::string_view toml_text) {
       c.server.trusted_proxies = std::move(*set);
     }
   }
-  server.RejectUnknown({"listen", "ops_listen", "trusted_proxies", "proxy_protocol", "threads", "worker_threads", "max_header_bytes",
+  server.RejectUnknown({"listen", "ops_listen", "trusted_proxies", "proxy_protocol",
+                        "secure_cookies", "threads", "worker_threads", "max_header_bytes",
                         "max_body_bytes", "max_import_bytes", "first_byte_timeout_ms",
                         "header_timeout_ms", "read_timeout_ms", "min_body_bytes_per_s",
                         "idle_timeout_ms", "anonymous_idle_timeout_ms", "write_timeout_ms",

@@ -30,6 +30,9 @@ struct Config {
     int64_t max_body_bytes = 64 * 1024;     // [server] max_body_bytes: every route but imports
     int64_t max_import_bytes = 2 * 1024 * 1024;  // [server] max_import_bytes: exam/CSV uploads
     int64_t shutdown_grace_ms = 10'000;     // [server] shutdown_grace_ms: in-flight work on SIGTERM
+    // [server] secure_cookies: the session cookie is marked Secure (served over TLS, or behind
+    // a TLS proxy). A trusted proxy's "X-Forwarded-Proto: https" marks it too.
+    bool secure_cookies = false;
   } server;
 
   struct Store {

@@ -267,3 +267,40 @@ TEST(BehindAProxyTest, XForwardedForIsBelievedFromTrustedProxiesOnly) {
 
 }  // namespace
 }  // namespace pupitre::testkit
+
+namespace pupitre::testkit {
+namespace {
+
+TEST(LoginCsrfTest, ALoginIsJsonFromThisSiteOnlyAndTheCookieIsSecureWhenConfigured) {
+  TempDir dir;
+  ChildServer server(dir.path(),
+                     "[server]\nlisten = \"127.0.0.1:0\"\nthreads = 2\nsecure_cookies = true\n"
+                     "[auth]\nargon2_iterations = 1\nargon2_memory_kib = 64\n",
+                     /*demo=*/true);
+  ASSERT_TRUE(server.Start()) << server.log();
+  using boost::beast::http::verb;
+  const std::string body = R"({"login":"student0001","password":"student-demo"})";
+  HttpClient c(server.port());
+  // What a form on another site can send without a preflight: refused, whatever its body.
+  for (const char* type : {"text/plain", "application/x-www-form-urlencoded",
+                           "multipart/form-data; boundary=x"}) {
+    auto r = c.Send(verb::post, "/api/login", body, {{"Content-Type", type}});
+    EXPECT_EQ(r.status, 400) << type << ": " << r.body;
+    EXPECT_EQ(r.headers.count("set-cookie"), 0u) << type;
+  }
+  // JSON from another origin (a page elsewhere using fetch with CORS) is refused too.
+  auto foreign = c.Send(verb::post, "/api/login", body,
+                        {{"Origin", "https://evil.example"}, {"Host", "127.0.0.1"}});
+  EXPECT_EQ(foreign.status, 403) << foreign.body;
+  // This site's own page: accepted, and the cookie is Secure.
+  const std::string self = "127.0.0.1:" + std::to_string(server.port());
+  auto ok = c.Send(verb::post, "/api/login", body,
+                   {{"Origin", "http://" + self}, {"Host", self},
+                    {"Content-Type", "application/json; charset=utf-8"}});
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_NE(ok.headers["set-cookie"].find("; Secure"), std::string::npos) << ok.headers["set-cookie"];
+  EXPECT_NE(ok.headers["set-cookie"].find("HttpOnly"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pupitre::testkit
