@@ -4,8 +4,11 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cctype>
 #include <mutex>
 #include <set>
+
+#include "common/text.h"
 
 namespace pupitre::auth {
 
@@ -25,6 +28,12 @@ std::string_view RoleName(Role r) {
   return "student";
 }
 
+std::string FoldLogin(std::string_view login) {
+  std::string out(login);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
 Status ValidateNewUser(const NewUser& u) {
   if (u.login.empty() || u.login.size() > 64) return Error::Invalid("login: 1 to 64 characters");
   for (char c : u.login) {
@@ -33,6 +42,8 @@ Status ValidateNewUser(const NewUser& u) {
     if (!ok) return Error::Invalid("login: only letters, digits and . _ - @");
   }
   if (u.display_name.size() > 200) return Error::Invalid("name: at most 200 characters");
+  if (FirstInvalidUtf8(u.display_name)) return Error::Invalid("name: not valid UTF-8");
+  if (HasControlCharacter(u.display_name)) return Error::Invalid("name: no control characters");
   if (u.password.size() < 8) return Error::Invalid("password: at least 8 characters");
   if (u.password.size() > 1024) return Error::Invalid("password: at most 1024 characters");
   return OkStatus();
@@ -57,9 +68,7 @@ void Accounts::Load(const store::Snapshot& snapshot) {
   {
   WriterLock lock(mu_);
   for (const auto& u : snapshot.users) {
-    users_[u.id] = u;
-    by_login_[u.login] = u.id;
-    next_user_id_ = std::max(next_user_id_, u.id + 1);
+    Insert(u);
   }
   const int64_t now = ToUnixMs(clock_.Now());
   // Oldest first, so that each user keeps their newest sessions.
@@ -134,6 +143,7 @@ size_t Accounts::session_count() const {
 void Accounts::Insert(const store::UserRecord& u) {
   users_[u.id] = u;
   by_login_[u.login] = u.id;
+  by_folded_login_.emplace(FoldLogin(u.login), u.id);
   next_user_id_ = std::max(next_user_id_, u.id + 1);
 }
 
@@ -245,7 +255,12 @@ Result<std::vector<User>> Accounts::CreateHashedUsers(
     WriterLock lock(mu_);
     std::set<std::string> seen;
     for (const auto& u : users) {
-      if (by_login_.count(u.login) || !seen.insert(u.login).second) {
+      const auto taken = by_folded_login_.find(FoldLogin(u.login));
+      if (taken != by_folded_login_.end()) {
+        return Error::Conflict(fmt::format("login '{}' is already taken (as '{}')", u.login,
+                                           users_.at(taken->second).login));
+      }
+      if (!seen.insert(FoldLogin(u.login)).second) {
         return Error::Conflict(fmt::format("login '{}' is already taken", u.login));
       }
       if (auto found = backend_.FindUserByLogin(u.login); found.ok() && *found) {

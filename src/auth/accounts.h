@@ -52,6 +52,9 @@ struct NewUser {
   std::string password;
 };
 
+// A login as accounts compare them: two logins differing only by case are the same account.
+std::string FoldLogin(std::string_view login);
+
 // Checks a new user's fields; the message names the field.
 Status ValidateNewUser(const NewUser& u);
 
@@ -119,6 +122,7 @@ class Accounts {
   int64_t next_user_id_ GUARDED_BY(mu_) = 1;
   std::unordered_map<int64_t, store::UserRecord> users_ GUARDED_BY(mu_);
   std::unordered_map<std::string, int64_t> by_login_ GUARDED_BY(mu_);
+  std::unordered_map<std::string, int64_t> by_folded_login_ GUARDED_BY(mu_);  // FoldLogin
   std::unordered_map<std::string, store::SessionRecord> sessions_ GUARDED_BY(mu_);  // by hash
   std::unordered_map<int64_t, std::deque<std::string>> user_sessions_
       GUARDED_BY(mu_);  // oldest first

@@ -165,11 +165,20 @@ int main(int argc, char** argv) {
   }
   if (*import) {
     std::ifstream in(csv_path);
+    if (!in) {
+      std::cerr << "pupitre: " << csv_path << ": cannot be read\n";
+      return 1;
+    }
     std::stringstream ss;
     ss << in.rdbuf();
     auto users = pupitre::cli::ParseUsersCsv(ss.str());
     if (!users.ok()) {
       PrintProblems(users.error(), csv_path);
+      return 1;
+    }
+    // Checked first, so that a mistyped course imports nothing.
+    if (!course.empty() && !(*node)->exams().HasCourse(course)) {
+      std::cerr << "pupitre: no course '" << course << "'; nothing was imported\n";
       return 1;
     }
     auto r = accounts.CreateUsers(*users);

@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
+
+#include "common/text.h"
 
 namespace pupitre::cli {
 namespace {
@@ -39,6 +42,12 @@ Result<std::vector<std::string>> SplitRecord(std::string_view line) {
 Result<std::vector<auth::NewUser>> ParseUsersCsv(std::string_view text) {
   // Spreadsheets often save UTF-8 with a byte-order mark: it is not part of the header.
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  if (auto bad = FirstInvalidUtf8(text)) {
+    // Said with its line: a file saved as Latin-1 or Windows-1252 shows here first.
+    const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + *bad, '\n'));
+    return Error::Invalid("the file is not valid UTF-8; nothing was imported",
+                          {{line, "not valid UTF-8 (save the file as UTF-8)"}});
+  }
   std::vector<auth::NewUser> users;
   std::vector<Problem> problems;
   std::set<std::string> seen;
@@ -69,6 +78,11 @@ Result<std::vector<auth::NewUser>> ParseUsersCsv(std::string_view text) {
       problems.push_back({line_no, fmt::format("expected 3 or 4 fields, found {}", fields->size())});
       continue;
     }
+    if (std::any_of(fields->begin(), fields->end(),
+                    [](const std::string& f) { return HasControlCharacter(f); })) {
+      problems.push_back({line_no, "a field holds a control character (a tab, an escape...)"});
+      continue;
+    }
     auth::NewUser u{(*fields)[0], (*fields)[1], auth::Role::kStudent, (*fields)[2]};
     if (fields->size() == 4 && !(*fields)[3].empty()) {
       auto role = auth::ParseRole((*fields)[3]);
@@ -83,8 +97,10 @@ Result<std::vector<auth::NewUser>> ParseUsersCsv(std::string_view text) {
       problems.push_back({line_no, s.error().message});
       continue;
     }
-    if (!seen.insert(u.login).second) {
-      problems.push_back({line_no, fmt::format("login '{}' appears twice", u.login)});
+    // Logins are one account whatever their case: "Anna" and "anna" would be two people
+    // nobody can tell apart.
+    if (!seen.insert(auth::FoldLogin(u.login)).second) {
+      problems.push_back({line_no, fmt::format("login '{}' appears twice (ignoring case)", u.login)});
       continue;
     }
     users.push_back(std::move(u));

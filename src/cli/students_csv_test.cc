@@ -167,3 +167,32 @@ TEST(StudentsCsvTest, AByteOrderMarkBeforeTheHeaderIsIgnored) {
 
 }  // namespace
 }  // namespace pupitre::cli
+
+namespace pupitre::cli {
+namespace {
+
+TEST(StudentsCsvHostileTest, InvalidUtf8ControlCharactersAndCaseTwinsAreRefusedWithTheirLine) {
+  auto latin1 = ParseUsersCsv("login,name,password\nanna,Ana\xEFs,a-long-password\n");
+  ASSERT_FALSE(latin1.ok());
+  ASSERT_EQ(latin1.error().problems.size(), 1u);
+  EXPECT_EQ(latin1.error().problems[0].line, 2);
+  EXPECT_NE(latin1.error().problems[0].message.find("UTF-8"), std::string::npos);
+
+  auto control = ParseUsersCsv("login,name,password\nbob,\"Bob\x1b[2J\",a-long-password\n");
+  ASSERT_FALSE(control.ok());
+  EXPECT_EQ(control.error().problems.at(0).line, 2);
+  EXPECT_NE(control.error().problems[0].message.find("control character"), std::string::npos);
+
+  auto twins = ParseUsersCsv(
+      "login,name,password\nAnna,Anna A,a-long-password\nanna,Anna B,a-long-password\n");
+  ASSERT_FALSE(twins.ok());
+  EXPECT_EQ(twins.error().problems.at(0).line, 3);
+  EXPECT_NE(twins.error().problems[0].message.find("ignoring case"), std::string::npos);
+
+  auto fine = ParseUsersCsv("login,name,password\nelo,Éloïse Dupré,a-long-password\n");
+  ASSERT_TRUE(fine.ok());
+  EXPECT_EQ(fine->at(0).display_name, "Éloïse Dupré");
+}
+
+}  // namespace
+}  // namespace pupitre::cli

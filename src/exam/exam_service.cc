@@ -110,7 +110,13 @@ Status ExamService::PutCourse(const Course& course) {
   return OkStatus();
 }
 
+bool ExamService::HasCourse(const std::string& course_id) const {
+  ReaderLock lock(exams_mu_);
+  return courses_.count(course_id) > 0;
+}
+
 Status ExamService::Enrol(const std::string& course_id, const std::vector<int64_t>& user_ids) {
+  if (!HasCourse(course_id)) return Error::NotFound(fmt::format("no course '{}'", course_id));
   std::vector<store::WriteOp> ops;
   for (int64_t u : user_ids) ops.push_back(store::op::PutEnrolment{{course_id, u}});
   if (auto s = writer_.WriteNow(std::move(ops)); !s.ok()) return s;

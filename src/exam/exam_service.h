@@ -86,6 +86,7 @@ class ExamService {
 
   // --- courses
   Status PutCourse(const Course& course);  // waits for durability
+  bool HasCourse(const std::string& course_id) const;
   Status Enrol(const std::string& course_id, const std::vector<int64_t>& user_ids);  // waits
   std::vector<Course> CoursesOf(const Caller& caller) const;
   bool IsEnrolled(const std::string& course_id, int64_t user_id) const;

@@ -18,9 +18,26 @@ std::string PointsText(double d) {
 
 }  // namespace
 
+namespace {
+
+// Whether a spreadsheet would read `s` as a formula (OWASP, CSV injection): it begins, perhaps
+// after spaces, with = + - @, a tab or a carriage return, or their full-width forms
+// (U+FF1D, U+FF0B, U+FF0D, U+FF20), which some spreadsheets fold to the ASCII ones.
+bool LooksLikeFormula(std::string_view s) {
+  const size_t first = s.find_first_not_of(' ');
+  if (first == std::string_view::npos) return false;
+  s.remove_prefix(first);
+  const char c = s[0];
+  if (c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r') return true;
+  return s.size() >= 3 && s.substr(0, 2) == "\xEF\xBC" &&
+         (s[2] == '\x9D' || s[2] == '\x8B' || s[2] == '\x8D' || s[2] == '\xA0');
+}
+
+}  // namespace
+
 std::string CsvField(std::string_view s) {
-  const bool formula = !s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@');
-  const bool quote = formula || s.find_first_of(",\"\n\r") != std::string_view::npos;
+  const bool formula = LooksLikeFormula(s);
+  const bool quote = formula || s.find_first_of(",;\"\n\r\t") != std::string_view::npos;
   if (!quote) return std::string(s);
   std::string out = "\"";
   if (formula) out += '\'';

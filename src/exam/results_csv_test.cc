@@ -213,6 +213,14 @@ TEST_F(ResultsCsvTest, FormulaLookingCellsAreQuotedWithALeadingApostrophe) {
   EXPECT_EQ(CsvField("=HYPERLINK(\"http://x\",\"y\")"),
             "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
   EXPECT_EQ(CsvField("a=b"), "a=b") << "only a leading sign makes a formula";
+  // OWASP's whole list: also a tab or carriage return first, leading spaces, full-width signs.
+  EXPECT_EQ(CsvField("\t=1"), "\"'\t=1\"");
+  EXPECT_EQ(CsvField("\rcmd"), "\"'\rcmd\"");
+  EXPECT_EQ(CsvField("  =1+1"), "\"'  =1+1\"");
+  EXPECT_EQ(CsvField("\xEF\xBC\x9D" "1+1"), "\"'\xEF\xBC\x9D" "1+1\"");  // U+FF1D
+  EXPECT_EQ(CsvField("\xEF\xBC\xA0" "SUM(A1)"), "\"'\xEF\xBC\xA0" "SUM(A1)\"");  // U+FF20
+  // A semicolon separates cells where the locale's lists use it (French spreadsheets).
+  EXPECT_EQ(CsvField("a;b"), "\"a;b\"");
 
   people_[3] = Person{"@mallory", "=cmd|' /C calc'!A0"};
   const std::string csv = Csv({Attempt(14, 3, {{"height", "-432"}})});

@@ -62,6 +62,33 @@ TEST(CliTest, CsvImportIsAllOrNothingAndNamesEveryBadLine) {
   EXPECT_EQ(c.Login("carla", "short").status, 401) << "a line of the failed import landed";
 }
 
+TEST(CliTest, CsvImportRefusesAnUnknownCourseAndLoginsThatDifferOnlyByCase) {
+  TempDir dir;
+  const std::string store = dir.path() + "/store";
+  std::ofstream(dir.path() + "/config.toml") << FastTestConfig();
+  const std::string config = dir.path() + "/config.toml";
+  std::ofstream(dir.path() + "/class.csv") << "login,name,password\n"
+                                              "Anna,Anna Lima,correct-horse\n";
+  auto typo = RunPupitre({"admin", "--config", config, "--data-dir", store, "user", "import",
+                          dir.path() + "/class.csv", "--course", "no-such-course"});
+  EXPECT_EQ(typo.exit_code, 1) << typo.output;
+  EXPECT_NE(typo.output.find("no course 'no-such-course'"), std::string::npos) << typo.output;
+  auto ok = RunPupitre({"admin", "--config", config, "--data-dir", store, "user", "import",
+                        dir.path() + "/class.csv"});
+  ASSERT_EQ(ok.exit_code, 0) << ok.output << "\n(the failed import above must have added nothing)";
+  // "anna" is the same account as "Anna".
+  std::ofstream(dir.path() + "/twin.csv") << "login,name,password\n"
+                                             "anna,Another Anna,correct-horse\n";
+  auto twin = RunPupitre({"admin", "--config", config, "--data-dir", store, "user", "import",
+                          dir.path() + "/twin.csv"});
+  EXPECT_EQ(twin.exit_code, 1) << twin.output;
+  EXPECT_NE(twin.output.find("already taken (as 'Anna')"), std::string::npos) << twin.output;
+  auto missing = RunPupitre({"admin", "--config", config, "--data-dir", store, "user", "import",
+                             dir.path() + "/no-such-file.csv"});
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.output.find("no-such-file.csv"), std::string::npos) << missing.output;
+}
+
 TEST(CliTest, AnAccountAddedWhileTheServerRunsCanLogIn) {
   TempDir dir;
   ChildServer server(dir.path(), FastTestConfig());

@@ -622,10 +622,13 @@ TEST(ExamSettingsTest, UnsetFieldsAreKept) {
   EXPECT_TRUE(after.one_per_page) << "one_per_page was not part of the change";
 }
 
-// The route takes Unix milliseconds: whatever it is given comes back, to the millisecond,
-// on either side of 1970.
+// The route takes Unix milliseconds: whatever it is given comes back, to the millisecond, from
+// 1970 on; before 1970 is refused (no exam is that old, and no clock sum may go negative).
 TEST(ExamSettingsTest, TimesKeepTheirMilliseconds) {
-  for (const int64_t opens : {int64_t{1'800'000'000'123}, int64_t{-1'500}}) {
+  SettingsChange before_1970;
+  before_1970.opens_ms = -1'500;
+  EXPECT_FALSE(ChangeSettings(kValidExam, before_1970).ok());
+  for (const int64_t opens : {int64_t{1'800'000'000'123}, int64_t{1'500}}) {
     SCOPED_TRACE("opens_ms = " + std::to_string(opens));
     SettingsChange change;
     change.opens_ms = opens;
@@ -638,7 +641,7 @@ TEST(ExamSettingsTest, TimesKeepTheirMilliseconds) {
   }
 }
 
-// A TOML date-time holds years 0000 to 9999: an instant beyond is refused, never wrapped around
+// Pupitre takes years 1970 to 9999: an instant beyond is refused, never wrapped around
 // into another date.
 TEST(ExamSettingsTest, InstantsBeyondYear9999AreRefused) {
   constexpr int64_t kLast = 253'402'300'799'999;  // 9999-12-31T23:59:59.999Z
