@@ -80,7 +80,8 @@ struct Context {
   const std::string& param(size_t i) const { return params.at(i); }
   // REQUIRES: `who` is set (a route that is not public).
   exam::Caller caller() const {
-    return exam::Caller{who->user_id, who->role != auth::Role::kStudent};
+    return exam::Caller{who->user_id, who->role != auth::Role::kStudent,
+                        who->role == auth::Role::kAdmin};
   }
   // The ticket a waiting page sends back (empty: none).
   std::string_view waiting_ticket() const { return req["X-Waiting-Ticket"]; }

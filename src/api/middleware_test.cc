@@ -117,6 +117,7 @@ class MiddlewareTest : public ::testing::Test {
 
     ASSERT_TRUE(exams_->PutCourse({"geo-101", "Geography", ""}).ok());
     ASSERT_TRUE(exams_->Enrol("geo-101", {alice_id_, bob_id_}).ok());
+    ASSERT_TRUE(exams_->AddTeachers("geo-101", {teacher_id_}).ok());
     const exam::Caller teacher{teacher_id_, true};
     ASSERT_TRUE(Await<Result<std::shared_ptr<const exam::ExamEntry>>>([&](auto done) {
                   importers::ImportTomlExam(*exams_, teacher, kExamToml, done);

@@ -120,6 +120,8 @@ Status Node::SeedDemo(int student_count) {
   std::vector<int64_t> ids;
   for (const auto& u : *created) ids.push_back(u.id);
   if (auto s = exams_->Enrol("demo-course", ids); !s.ok()) return s;
+  // The demo teacher teaches the demo course.
+  if (auto s = exams_->AddTeachers("demo-course", {(*teacher)[0].id}); !s.ok()) return s;
 
   // The demo exam opens an hour ago and closes in a week, whatever its file says.
   auto now = std::chrono::system_clock::now();

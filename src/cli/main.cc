@@ -187,9 +187,12 @@ int main(int argc, char** argv) {
       return 1;
     }
     if (!course.empty()) {
-      std::vector<int64_t> ids;
-      for (const auto& u : *r) ids.push_back(u.id);
-      if (auto s = (*node)->exams().Enrol(course, ids); !s.ok()) {
+      // Students are enrolled; teachers (and operators) of the file teach the course.
+      std::vector<int64_t> ids, teachers;
+      for (const auto& u : *r) (u.role == pupitre::auth::Role::kStudent ? ids : teachers).push_back(u.id);
+      auto s = (*node)->exams().Enrol(course, ids);
+      if (s.ok() && !teachers.empty()) s = (*node)->exams().AddTeachers(course, teachers);
+      if (!s.ok()) {
         std::cerr << "pupitre: accounts added but enrolment failed: " << s.error().message << "\n";
         return 1;
       }

@@ -116,7 +116,8 @@ std::optional<AttemptState> ExamService::CopyOf(int64_t attempt_id) const {
 Result<AttemptView> ExamService::GetAttempt(const Caller& caller, int64_t attempt_id) const {
   auto copy = CopyOf(attempt_id);
   // Someone else's attempt is reported as missing, not forbidden: ids are not to be probed.
-  if (!copy || (!caller.is_teacher && copy->user_id != caller.user_id)) {
+  if (!copy || (caller.is_teacher ? !Manages(caller, copy->exam_id)
+                                    : copy->user_id != caller.user_id)) {
     return NoSuchAttempt(attempt_id);
   }
   return MakeView(*copy);
@@ -272,6 +273,10 @@ void ExamService::GradeEssay(const Caller& caller, int64_t attempt_id,
                              const std::string& question_id, double points,
                              std::function<void(Status)> done) {
   if (!caller.is_teacher) return done(Error::Forbidden("only teachers grade"));
+  // Another teacher's attempt is reported as missing, as ids are not to be probed.
+  if (auto copy = CopyOf(attempt_id); !copy || !Manages(caller, copy->exam_id)) {
+    return done(NoSuchAttempt(attempt_id));
+  }
   Shard& sh = ShardOf(attempt_id);
   std::optional<Error> refused = [&]() -> std::optional<Error> {
     MutexLock sl(sh.mu);
@@ -301,6 +306,7 @@ Result<LiveCounts> ExamService::Live(const Caller& caller, const std::string& ex
   if (!caller.is_teacher) return Error::Forbidden("only teachers watch exams");
   auto e = FindExam(exam_id);
   if (!e) return NoSuchExam(exam_id);
+  if (!Manages(caller, exam_id)) return NotYours(exam_id);
   LiveCounts c;
   std::vector<int64_t> ids;
   {
@@ -334,6 +340,7 @@ Result<std::vector<AttemptView>> ExamService::AttemptsOf(const Caller& caller,
                                                         const std::string& exam_id) const {
   if (!caller.is_teacher) return Error::Forbidden("only teachers see every attempt");
   if (!FindExam(exam_id)) return NoSuchExam(exam_id);
+  if (!Manages(caller, exam_id)) return NotYours(exam_id);
   std::vector<int64_t> ids;
   {
     ReaderLock lock(exams_mu_);

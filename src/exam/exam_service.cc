@@ -57,7 +57,9 @@ std::vector<std::string> ExamService::Load(const store::Snapshot& snapshot) {
   std::vector<std::string> warnings;
   WriterLock lock(exams_mu_);
   for (const auto& c : snapshot.courses) courses_[c.id] = Course{c.id, c.title, c.description};
-  for (const auto& e : snapshot.enrolments) enrolled_[e.course_id].push_back(e.user_id);
+  for (const auto& e : snapshot.enrolments) {
+    (e.teaches ? teachers_ : enrolled_)[e.course_id].push_back(e.user_id);
+  }
   for (auto& [course, users] : enrolled_) std::sort(users.begin(), users.end());
   for (const auto& rec : snapshot.exams) {
     auto spec = rec.spec_json.empty()
@@ -110,6 +112,20 @@ Status ExamService::PutCourse(const Course& course) {
   return OkStatus();
 }
 
+Status ExamService::AddTeachers(const std::string& course_id,
+                                const std::vector<int64_t>& user_ids) {
+  if (!HasCourse(course_id)) return Error::NotFound(fmt::format("no course '{}'", course_id));
+  std::vector<store::WriteOp> ops;
+  for (int64_t u : user_ids) ops.push_back(store::op::PutEnrolment{{course_id, u, true}});
+  if (auto s = writer_.WriteNow(std::move(ops)); !s.ok()) return s;
+  WriterLock lock(exams_mu_);
+  auto& v = teachers_[course_id];
+  v.insert(v.end(), user_ids.begin(), user_ids.end());
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  return OkStatus();
+}
+
 bool ExamService::HasCourse(const std::string& course_id) const {
   ReaderLock lock(exams_mu_);
   return courses_.count(course_id) > 0;
@@ -132,6 +148,31 @@ bool ExamService::IsEnrolled(const std::string& course_id, int64_t user_id) cons
   ReaderLock lock(exams_mu_);
   auto it = enrolled_.find(course_id);
   return it != enrolled_.end() && std::binary_search(it->second.begin(), it->second.end(), user_id);
+}
+
+bool ExamService::TeachesLocked(const std::string& course_id, int64_t user_id) const {
+  if (course_id.empty()) return false;
+  auto it = teachers_.find(course_id);
+  return it != teachers_.end() && std::binary_search(it->second.begin(), it->second.end(), user_id);
+}
+
+bool ExamService::ManagesLocked(const Caller& caller, const ExamEntry& e) const {
+  if (caller.is_admin) return true;
+  if (!caller.is_teacher) return false;
+  return e.state.owner_id == caller.user_id || TeachesLocked(e.spec->course_id, caller.user_id);
+}
+
+bool ExamService::Manages(const Caller& caller, const std::string& exam_id) const {
+  ReaderLock lock(exams_mu_);
+  auto it = exams_.find(exam_id);
+  return it != exams_.end() && ManagesLocked(caller, *it->second);
+}
+
+Error ExamService::NotYours(const std::string& exam_id) {
+  return Error::Forbidden(fmt::format(
+      "exam '{}' is another teacher's: only its owner, the teachers of its course and "
+      "operators may change it",
+      exam_id));
 }
 
 WaveAssignment ExamService::WaveOf(const ExamSpec& spec, int64_t user_id,
@@ -186,6 +227,7 @@ void ExamService::Import(const Caller& caller, ExamSpec imported, std::string so
   std::optional<Error> refused = [&]() -> std::optional<Error> {
     WriterLock lock(exams_mu_);
     auto it = exams_.find(spec->id);
+    if (it != exams_.end() && !ManagesLocked(caller, *it->second)) return NotYours(spec->id);
     if (it != exams_.end() && it->second->state.published) {
       return Error::Conflict(
           fmt::format("exam '{}' is published: its paper is frozen", spec->id));
@@ -193,6 +235,12 @@ void ExamService::Import(const Caller& caller, ExamSpec imported, std::string so
     if (!spec->course_id.empty() && !courses_.count(spec->course_id)) {
       return Error::Invalid(fmt::format("no course '{}'", spec->course_id));
     }
+    if (it == exams_.end() && !caller.is_admin && !spec->course_id.empty() &&
+        !TeachesLocked(spec->course_id, caller.user_id)) {
+      return Error::Forbidden(fmt::format(
+          "you do not teach course '{}': an operator can add you to it", spec->course_id));
+    }
+    if (it != exams_.end()) rec.owner_id = it->second->state.owner_id;  // stays its owner's
     entry = BuildEntry(spec, rec);
     exams_[spec->id] = entry;
     return std::nullopt;
@@ -214,6 +262,7 @@ void ExamService::UpdateSettings(
     WriterLock lock(exams_mu_);
     auto it = exams_.find(exam_id);
     if (it == exams_.end()) return NoSuchExam(exam_id);
+    if (!ManagesLocked(caller, *it->second)) return NotYours(exam_id);
     if (it->second->state.published) {
       return Error::Conflict(fmt::format(
           "exam '{}' is published: its settings are frozen (an operator can extend the window)",
@@ -244,6 +293,7 @@ void ExamService::Publish(const Caller& caller, const std::string& exam_id,
     WriterLock lock(exams_mu_);
     auto it = exams_.find(exam_id);
     if (it == exams_.end()) return NoSuchExam(exam_id);
+    if (!ManagesLocked(caller, *it->second)) return NotYours(exam_id);
     if (it->second->state.published) {
       entry = it->second;
     } else {
@@ -323,7 +373,9 @@ void ExamService::SetExtraTime(const Caller& caller, const std::string& exam_id,
   }
   std::optional<Error> refused = [&]() -> std::optional<Error> {
     WriterLock lock(exams_mu_);
-    if (!exams_.count(exam_id)) return NoSuchExam(exam_id);
+    auto it = exams_.find(exam_id);
+    if (it == exams_.end()) return NoSuchExam(exam_id);
+    if (!ManagesLocked(caller, *it->second)) return NotYours(exam_id);
     if (by_user_.count({exam_id, user_id})) {
       return Error::Conflict("this student has already started: extra time applies at start");
     }
@@ -344,6 +396,7 @@ void ExamService::ReleaseResults(const Caller& caller, const std::string& exam_i
     WriterLock lock(exams_mu_);
     auto it = exams_.find(exam_id);
     if (it == exams_.end()) return NoSuchExam(exam_id);
+    if (!ManagesLocked(caller, *it->second)) return NotYours(exam_id);
     if (!it->second->state.published) return Error::Conflict("the exam is not published");
     auto e = std::make_shared<ExamEntry>(*it->second);
     e->state.results_released = true;
@@ -369,10 +422,11 @@ std::vector<std::shared_ptr<const ExamEntry>> ExamService::ExamsFor(const Caller
     ReaderLock lock(exams_mu_);
     for (const auto& [id, e] : exams_) all.push_back(e);
   }
-  if (caller.is_teacher) return all;
+  if (caller.is_admin) return all;
   std::vector<std::shared_ptr<const ExamEntry>> out;
   for (auto& e : all) {
-    if (CanTake(*e, caller.user_id)) out.push_back(std::move(e));
+    const bool mine = caller.is_teacher ? Manages(caller, e->spec->id) : CanTake(*e, caller.user_id);
+    if (mine) out.push_back(std::move(e));
   }
   return out;
 }
@@ -380,14 +434,18 @@ std::vector<std::shared_ptr<const ExamEntry>> ExamService::ExamsFor(const Caller
 Result<std::shared_ptr<const ExamEntry>> ExamService::GetExam(const Caller& caller,
                                                               const std::string& exam_id) const {
   auto e = FindExam(exam_id);
-  if (!e || (!caller.is_teacher && !CanTake(*e, caller.user_id))) return NoSuchExam(exam_id);
+  if (!e || !(caller.is_teacher ? Manages(caller, exam_id) : CanTake(*e, caller.user_id))) {
+    return NoSuchExam(exam_id);  // another teacher's exam is not theirs to read either
+  }
   return e;
 }
 
 Result<std::shared_ptr<const ExamEntry>> ExamService::PaperFor(const Caller& caller,
                                                                const std::string& exam_id) const {
   auto e = FindExam(exam_id);
-  if (!e || (!caller.is_teacher && !CanTake(*e, caller.user_id))) return NoSuchExam(exam_id);
+  if (!e || !(caller.is_teacher ? Manages(caller, exam_id) : CanTake(*e, caller.user_id))) {
+    return NoSuchExam(exam_id);
+  }
   if (!e->state.published) return Error::Conflict("the exam is not published");
   if (!caller.is_teacher && !AttemptIdOf(exam_id, caller.user_id)) {
     return Error::Forbidden("start the exam to see its paper");

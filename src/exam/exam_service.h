@@ -49,9 +49,12 @@ struct ExamEntry {
   std::string spec_json;
 };
 
+// Who asks. Teachers act on the exams they own (imported) and on the exams of the courses they
+// teach (a teacher enrolled in a course teaches it); admins act on every exam.
 struct Caller {
   int64_t user_id = 0;
   bool is_teacher = false;  // teachers and admins
+  bool is_admin = false;
 };
 
 // An attempt with what is needed to present it.
@@ -87,9 +90,14 @@ class ExamService {
   // --- courses
   Status PutCourse(const Course& course);  // waits for durability
   bool HasCourse(const std::string& course_id) const;
+  // Makes these users teachers of the course (they act on its exams). Waits for durability.
+  Status AddTeachers(const std::string& course_id, const std::vector<int64_t>& user_ids);
   Status Enrol(const std::string& course_id, const std::vector<int64_t>& user_ids);  // waits
   std::vector<Course> CoursesOf(const Caller& caller) const;
   bool IsEnrolled(const std::string& course_id, int64_t user_id) const;
+  // Whether `caller` may act on exam `exam_id` as its teacher: admins always, teachers on the
+  // exams they own or whose course they teach.
+  bool Manages(const Caller& caller, const std::string& exam_id) const;
   // The student's wave for an exam (see WaveFor), from their place in the course.
   WaveAssignment WaveOf(const ExamSpec& spec, int64_t user_id, std::string_view login,
                         std::string_view display_name) const;
@@ -166,6 +174,12 @@ class ExamService {
   const Shard& ShardOf(int64_t attempt_id) const { return shards_[attempt_id % kShards]; }
   std::shared_ptr<const ExamEntry> FindExam(const std::string& exam_id) const;
   bool CanTake(const ExamEntry& e, int64_t user_id) const;
+  // Whether `caller` may act on `e` as its teacher (see Caller).
+  bool ManagesLocked(const Caller& caller, const ExamEntry& e) const REQUIRES_SHARED(exams_mu_);
+  bool TeachesLocked(const std::string& course_id, int64_t user_id) const
+      REQUIRES_SHARED(exams_mu_);
+  // The refusal for a teacher who does not manage `exam_id`.
+  static Error NotYours(const std::string& exam_id);
   AttemptView MakeView(const AttemptState& a) const;
   std::optional<AttemptState> CopyOf(int64_t attempt_id) const;
   // Calls `done` once everything queued so far is durable.
@@ -198,6 +212,7 @@ class ExamService {
   std::map<std::string, Course> courses_ GUARDED_BY(exams_mu_);
   // course -> sorted users
   std::map<std::string, std::vector<int64_t>> enrolled_ GUARDED_BY(exams_mu_);
+  std::map<std::string, std::vector<int64_t>> teachers_ GUARDED_BY(exams_mu_);  // sorted
   // (exam, user) -> attempt
   std::map<std::pair<std::string, int64_t>, int64_t> by_user_ GUARDED_BY(exams_mu_);
   int64_t next_attempt_id_ GUARDED_BY(exams_mu_) = 1;

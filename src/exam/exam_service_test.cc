@@ -90,6 +90,7 @@ class ExamServiceTest : public ::testing::Test {
     OpenAll();
     ASSERT_TRUE(service_->PutCourse({"geo-101", "Geography", ""}).ok());
     ASSERT_TRUE(service_->Enrol("geo-101", {kAlice.user_id, kBob.user_id, kCarol.user_id}).ok());
+    ASSERT_TRUE(service_->AddTeachers("geo-101", {kTeacher.user_id}).ok());
     auto imported = Import(kTeacher, kExamToml);
     ASSERT_TRUE(imported.ok()) << imported.error().message;
     auto published = Publish(kTeacher, kExamId);

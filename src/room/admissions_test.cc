@@ -82,6 +82,7 @@ class AdmissionsTest : public ::testing::Test {
 
     ASSERT_TRUE(exams_->PutCourse({"geo-101", "Geography", ""}).ok());
     ASSERT_TRUE(exams_->Enrol("geo-101", {alice_.user_id, bob_.user_id, carol_.user_id}).ok());
+    ASSERT_TRUE(exams_->AddTeachers("geo-101", {teacher_.user_id}).ok());
     for (const std::string& toml : {kExamToml, kLaterToml, kDraftToml}) {
       auto imported = Await<Result<std::shared_ptr<const exam::ExamEntry>>>(
           [&](auto done) { importers::ImportTomlExam(*exams_, teacher_, toml, done); });

@@ -35,6 +35,7 @@ struct CourseRecord {
 struct EnrolmentRecord {
   std::string course_id;
   int64_t user_id = 0;
+  bool teaches = false;  // a teacher of the course (may act on its exams), not a student of it
 };
 
 struct ExamRecord {

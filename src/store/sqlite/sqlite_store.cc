@@ -58,6 +58,10 @@ CREATE INDEX attempts_by_exam ON attempts(exam_id);
 ALTER TABLE exams ADD COLUMN source_format TEXT NOT NULL DEFAULT 'toml';
 ALTER TABLE exams ADD COLUMN spec_json TEXT NOT NULL DEFAULT '';
 )sql",
+    // 5: a course's teachers: enrolled, and marked as teaching it.
+    R"sql(
+ALTER TABLE enrolments ADD COLUMN teaches INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 enum Stmt {
@@ -72,7 +76,7 @@ const char* const kStmtSql[kStmtCount] = {
     "INSERT OR REPLACE INTO sessions(token_hash, user_id, csrf_token, expires_ms) VALUES(?,?,?,?)",
     "DELETE FROM sessions WHERE token_hash = ?",
     "INSERT OR REPLACE INTO courses(id, title, description) VALUES(?,?,?)",
-    "INSERT OR IGNORE INTO enrolments(course_id, user_id) VALUES(?,?)",
+    "INSERT OR REPLACE INTO enrolments(course_id, user_id, teaches) VALUES(?,?,?)",
     "INSERT OR REPLACE INTO exams(id, source_toml, owner_id, published, published_ms, "
     "results_released, closes_override_ms, source_format, spec_json) VALUES(?,?,?,?,?,?,?,?,?)",
     "INSERT OR REPLACE INTO extra_time(exam_id, user_id, extra_ms) VALUES(?,?,?)",
@@ -311,6 +315,7 @@ class SqliteBackend final : public Backend {
     auto* st = Begin(kPutEnrolment);
     Bind(st, 1, o.enrolment.course_id);
     Bind(st, 2, o.enrolment.user_id);
+    Bind(st, 3, int64_t{o.enrolment.teaches ? 1 : 0});
     return Step(st);
   }
   Status Apply(const op::PutExam& o) {
@@ -452,8 +457,8 @@ Result<Snapshot> SqliteBackend::Load(const Scope& scope) {
                [&](sqlite3_stmt* q) { s.courses.push_back({Text(q, 0), Text(q, 1), Text(q, 2)}); });
   }
   if (st.ok()) {
-    st = Query(read_db_, "SELECT course_id, user_id FROM enrolments", "", [&](sqlite3_stmt* q) {
-      s.enrolments.push_back({Text(q, 0), sqlite3_column_int64(q, 1)});
+    st = Query(read_db_, "SELECT course_id, user_id, teaches FROM enrolments", "", [&](sqlite3_stmt* q) {
+      s.enrolments.push_back({Text(q, 0), sqlite3_column_int64(q, 1), sqlite3_column_int64(q, 2) != 0});
     });
   }
   if (st.ok()) {
