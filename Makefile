@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 PORT ?= 8080
 DATA_DIR ?= $(CURDIR)/var/demo
 
-.PHONY: all deps build thread-safety run test unit integration fault browser bench soak screenshots clean format
+.PHONY: all deps build thread-safety fuzz fuzz-smoke run test unit integration fault browser bench soak screenshots clean format
 
 all: build
 
@@ -19,18 +19,28 @@ $(BUILD_DIR)/build.ninja: CMakeLists.txt
 build: deps $(BUILD_DIR)/build.ninja
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
+# The same build also holds the libFuzzer harnesses (fuzz/), with AddressSanitizer and UBSan.
 $(TSA_DIR)/build.ninja: CMakeLists.txt
 	cmake -S . -B $(TSA_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++-14 \
-	  -DPUPITRE_THREAD_SAFETY=ON
+	  -DPUPITRE_THREAD_SAFETY=ON -DPUPITRE_FUZZ=ON
 
 thread-safety: deps $(TSA_DIR)/build.ninja
-	cmake --build $(TSA_DIR) -j $(JOBS) --target pupitre
+	cmake --build $(TSA_DIR) -j $(JOBS) --target pupitre fuzzers
+
+# Each harness for FUZZ_SECONDS (30 in `make test`; `make fuzz` gives each 10 minutes).
+FUZZ_SECONDS ?= 30
+fuzz-smoke: thread-safety
+	bash scripts/fuzz.sh $(TSA_DIR) $(FUZZ_SECONDS)
+
+fuzz: thread-safety
+	bash scripts/fuzz.sh $(TSA_DIR) 600
 
 run: build
 	$(BUILD_DIR)/pupitre serve --data-dir $(DATA_DIR) --demo --listen 127.0.0.1:$(PORT)
 
 test: build thread-safety
 	cd $(BUILD_DIR) && ctest --output-on-failure --timeout 600 -j $(JOBS)
+	bash scripts/fuzz.sh $(TSA_DIR) $(FUZZ_SECONDS)
 
 unit integration fault browser: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -L $@ -j $(JOBS)

@@ -49,7 +49,8 @@ std::optional<int64_t> ParseId(std::string_view s) {
 
 json::value Number(double d) {
   if (!std::isfinite(d)) return nullptr;  // JSON has no Infinity or NaN
-  if (d == static_cast<double>(static_cast<int64_t>(d)) && d > -1e15 && d < 1e15) {
+  // The range first: converting a double beyond int64's range is undefined behaviour.
+  if (d > -1e15 && d < 1e15 && d == static_cast<double>(static_cast<int64_t>(d))) {
     return static_cast<int64_t>(d);
   }
   return d;

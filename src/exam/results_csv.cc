@@ -10,7 +10,8 @@ namespace {
 
 // As the API writes numbers: whole ones as integers.
 std::string PointsText(double d) {
-  if (d == static_cast<double>(static_cast<int64_t>(d)) && d > -1e15 && d < 1e15) {
+  // The range first: converting a double beyond int64's range is undefined behaviour.
+  if (d > -1e15 && d < 1e15 && d == static_cast<double>(static_cast<int64_t>(d))) {
     return std::to_string(static_cast<int64_t>(d));
   }
   return boost::json::serialize(boost::json::value(d));
