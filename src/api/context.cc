@@ -10,7 +10,7 @@ namespace bhttp = boost::beast::http;
 
 void Context::ReleaseGuard(MonoPoint now) {
   if (guard) {
-    guard->Release(std::chrono::duration_cast<Millis>(now - admitted_at));
+    guard->Release(std::chrono::duration_cast<Millis>(now - admitted_at), guard_class);
     guard = nullptr;
   }
   EndCritical();

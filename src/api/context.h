@@ -41,6 +41,7 @@ struct Context {
   bool by_cookie = false;                      // authenticated by cookie: CSRF applies
   RouteStats* stats = nullptr;                 // the route's metrics
   guard::AdmissionController* guard = nullptr;  // set once admitted: Send releases the slot
+  guard::Priority guard_class = guard::Priority::kInteractive;  // the class it was admitted in
   std::atomic<int32_t>* critical = nullptr;     // the user's count, while admitted as critical
   MonoPoint start;
   MonoPoint admitted_at;

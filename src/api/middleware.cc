@@ -186,10 +186,11 @@ void Middleware::Admit(const Route& route, const ContextPtr& c) {
   const RouteFn* fn = &route.fn;  // routes live as long as the router
   guard_.Submit(
       priority,
-      [this, c, fn] {
+      [this, c, fn, priority] {
         // May run on another connection's thread (a slot freed there): go back to ours.
-        c->Here([this, c, fn] {
+        c->Here([this, c, fn, priority] {
           c->guard = &guard_;
+          c->guard_class = priority;
           c->admitted_at = c->clock.Monotonic();
           (*fn)(c);
         });

@@ -43,6 +43,12 @@ std::string GuardMetricsText(const Services& s) {
                           values[k]);
     }
   };
+  body += "# HELP pupitre_guard_class_latency_ms Each class's latency: its last window's mean "
+          "(0: none) and its long-term level. The limit shrinks when any class rises past "
+          "guard.tolerance times its own level.\n"
+          "# TYPE pupitre_guard_class_latency_ms gauge\n";
+  per_class("pupitre_guard_class_latency_ms", ",window=\"short\"", g.class_short_latency_ms);
+  per_class("pupitre_guard_class_latency_ms", ",window=\"long\"", g.class_long_latency_ms);
   body += "# HELP pupitre_guard_queued Requests waiting, by priority class.\n"
           "# TYPE pupitre_guard_queued gauge\n";
   per_class("pupitre_guard_queued", "", g.queued);

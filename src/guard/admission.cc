@@ -64,14 +64,14 @@ void AdmissionController::Submit(Priority p, Run run, Reject reject) {
   actions.Do(retry_after);
 }
 
-void AdmissionController::Release(Millis latency) {
+void AdmissionController::Release(Millis latency, Priority p) {
   Actions actions;
   Millis retry_after{0};
   {
     MutexLock lock(mu_);
     assert(in_flight_ > 0);
     --in_flight_;
-    Adapt(static_cast<double>(latency.count()));
+    Adapt(p, static_cast<double>(latency.count()));
     ExpireWaiting(actions);
     AdmitWaiting(actions);
     retry_after = RetryAfter();
@@ -131,12 +131,35 @@ void AdmissionController::ExpireWaiting(Actions& actions) {
   }
 }
 
-void AdmissionController::Adapt(double latency_ms) {
+void AdmissionController::Adapt(Priority p, double latency_ms) {
   window_sum_ms_ += latency_ms;
   ++window_count_;
+  ClassLatency& mine = by_class_[static_cast<size_t>(p)];
+  mine.window_sum_ms += latency_ms;
+  ++mine.window_count;
   const MonoPoint now = clock_.Monotonic();
   if (now - window_start_ < options_.window) return;
   const double sample = window_sum_ms_ / static_cast<double>(window_count_);
+  const double floor_ms = 0.05;  // sub-50 µs samples are noise
+  // The worst class, judged against its own usual level: the gradient that shrinks most. A
+  // class needs a few samples in the window to count (one slow request is not a trend).
+  double class_gradient = 1.0;
+  for (ClassLatency& c : by_class_) {
+    if (c.window_count == 0) {
+      c.short_ms = 0;
+      continue;
+    }
+    const double s_ms = c.window_sum_ms / static_cast<double>(c.window_count);
+    c.short_ms = s_ms;
+    if (c.window_count >= 3 && c.long_ms > 0) {
+      class_gradient = std::min(class_gradient, options_.tolerance * std::max(c.long_ms, floor_ms) /
+                                                    std::max(s_ms, floor_ms));
+    }
+    c.long_ms = c.long_ms == 0 ? s_ms : c.long_ms * 0.99 + s_ms * 0.01;
+    if (c.long_ms > 2 * s_ms) c.long_ms = c.long_ms * 0.9 + s_ms * 0.1;
+    c.window_sum_ms = 0;
+    c.window_count = 0;
+  }
   const bool saturated = window_max_in_flight_ * 2 >= static_cast<int64_t>(limit_);
   window_sum_ms_ = 0;
   window_count_ = 0;
@@ -149,10 +172,8 @@ void AdmissionController::Adapt(double latency_ms) {
   if (long_ms_ > 2 * sample) long_ms_ = long_ms_ * 0.9 + sample * 0.1;
   // An idle server says nothing about its capacity: only adapt when the limit was used.
   if (!saturated) return;
-  const double floor_ms = 0.05;  // sub-50 µs samples are noise
-  const double gradient =
-      std::clamp(options_.tolerance * std::max(long_ms_, floor_ms) / std::max(sample, floor_ms),
-                 0.5, 1.0);
+  const double overall = options_.tolerance * std::max(long_ms_, floor_ms) / std::max(sample, floor_ms);
+  const double gradient = std::clamp(std::min(overall, class_gradient), 0.5, 1.0);
   const double target = limit_ * gradient + std::sqrt(limit_);
   limit_ = std::clamp(limit_ * (1 - options_.smoothing) + target * options_.smoothing,
                       static_cast<double>(options_.min_limit),
@@ -190,6 +211,10 @@ Stats AdmissionController::stats() const {
   s.in_flight = in_flight_;
   s.long_latency_ms = long_ms_;
   s.short_latency_ms = short_ms_;
+  for (size_t k = 0; k < kPriorityCount; ++k) {
+    s.class_short_latency_ms[k] = by_class_[k].short_ms;
+    s.class_long_latency_ms[k] = by_class_[k].long_ms;
+  }
   for (size_t k = 0; k < kPriorityCount; ++k) s.queued[k] = static_cast<int64_t>(queues_[k].size());
   return s;
 }

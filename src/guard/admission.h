@@ -61,6 +61,9 @@ struct Stats {
   int64_t in_flight = 0;
   double long_latency_ms = 0;
   double short_latency_ms = 0;
+  // Each class's: its last window's mean (0 when it had none) and its long-term level.
+  std::array<double, kPriorityCount> class_short_latency_ms{};
+  std::array<double, kPriorityCount> class_long_latency_ms{};
   std::array<int64_t, kPriorityCount> queued{};
   std::array<uint64_t, kPriorityCount> admitted{};
   std::array<uint64_t, kPriorityCount> rejected_full{};
@@ -89,8 +92,10 @@ class AdmissionController {
   // matched by exactly one Release().
   void Submit(Priority p, Run run, Reject reject) EXCLUDES(mu_);
 
-  // Ends an admitted request that was in flight for `latency`; may admit waiting ones.
-  void Release(Millis latency) EXCLUDES(mu_);
+  // Ends an admitted request of class `p` that was in flight for `latency`; may admit waiting
+  // ones. The limit adapts to each class's latency against that class's own usual level, so
+  // that a thousand fast saves cannot hide logins that have become slow.
+  void Release(Millis latency, Priority p = Priority::kInteractive) EXCLUDES(mu_);
 
   // Refuses waiters that have waited past the queue timeout. Call periodically (e.g. every
   // 100 ms): without it a waiter is only timed out when traffic moves the queues.
@@ -114,7 +119,7 @@ class AdmissionController {
   // Refuses the newest waiter of the least important class below `k`; false if none waits.
   bool ShedBelow(size_t k, Actions& actions) REQUIRES(mu_);
   void ExpireWaiting(Actions& actions) REQUIRES(mu_);
-  void Adapt(double latency_ms) REQUIRES(mu_);
+  void Adapt(Priority p, double latency_ms) REQUIRES(mu_);
   Millis RetryAfter() const REQUIRES(mu_);
 
   const Options options_;
@@ -129,6 +134,14 @@ class AdmissionController {
   double short_ms_ GUARDED_BY(mu_) = 0;  // the last window's mean
   double window_sum_ms_ GUARDED_BY(mu_) = 0;
   int64_t window_count_ GUARDED_BY(mu_) = 0;
+  // The same, per class: the window's samples, and each class's own long-term level.
+  struct ClassLatency {
+    double window_sum_ms = 0;
+    int64_t window_count = 0;
+    double short_ms = 0;
+    double long_ms = 0;
+  };
+  std::array<ClassLatency, kPriorityCount> by_class_ GUARDED_BY(mu_);
   int64_t window_max_in_flight_ GUARDED_BY(mu_) = 0;
   MonoPoint window_start_ GUARDED_BY(mu_);
   Stats counters_ GUARDED_BY(mu_);

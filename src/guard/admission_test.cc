@@ -237,3 +237,47 @@ TEST_F(AdmissionTest, AnIdleServerDoesNotInflateItsLimit) {
 
 }  // namespace
 }  // namespace pupitre::guard
+
+namespace pupitre::guard {
+namespace {
+
+// Full load of fast saves with a few logins a window: `login_ms` each.
+void MixedLoad(AdmissionController& a, FakeClock& clock, int windows, int64_t login_ms) {
+  for (int w = 0; w < windows; ++w) {
+    const int64_t limit = a.stats().limit;
+    for (int64_t i = 0; i < limit; ++i) a.Submit(Priority::kInteractive, [] {}, [](Millis) {});
+    clock.Advance(Millis(100));
+    for (int64_t i = 0; i < limit - 5; ++i) a.Release(Millis(1), Priority::kInteractive);
+    for (int i = 0; i < 5; ++i) a.Release(Millis(login_ms), Priority::kLogin);
+  }
+}
+
+TEST(AdmissionClassLatencyTest, SlowLoginsShrinkTheLimitEvenWhenFastSavesDominateTheMean) {
+  FakeClock clock(FromUnixMs(1'800'000'000'000));
+  Options o;
+  o.initial_limit = 2000;
+  o.min_limit = 4;
+  o.max_limit = 2000;
+  o.queue_capacity = 100000;
+  o.queue_timeout_ms = 1'000'000;
+  AdmissionController a(o, clock);
+  MixedLoad(a, clock, 30, 20);
+  const int64_t before = a.stats().limit;
+  EXPECT_EQ(before, 2000) << "steady latency under full load does not shrink the limit";
+  // Logins become ten times slower: the mean over all requests stays within the tolerance
+  // (5 of 2,000), so a single latency signal would not move; the logins' own signal does.
+  // (A window is judged when the next one begins: two windows.)
+  MixedLoad(a, clock, 2, 200);
+  Stats s = a.stats();
+  EXPECT_LT(s.short_latency_ms, o.tolerance * s.long_latency_ms)
+      << "the overall mean alone would not have seen it";
+  EXPECT_LT(s.limit, before) << "the logins' own rise must cut the limit at once";
+  MixedLoad(a, clock, 9, 200);
+  s = a.stats();
+  EXPECT_LT(s.limit, before * 7 / 10);
+  EXPECT_EQ(s.class_short_latency_ms[static_cast<size_t>(Priority::kLogin)], 200);
+  EXPECT_GT(s.class_long_latency_ms[static_cast<size_t>(Priority::kLogin)], 0);
+}
+
+}  // namespace
+}  // namespace pupitre::guard
