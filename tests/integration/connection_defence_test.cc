@@ -122,12 +122,13 @@ TEST(ConnectionDefenceTest, ABodyIsGivenTimeForItsSizeButNotForATrickle) {
   TempDir dir;
   ChildServer server(dir.path(),
                      "[server]\nlisten = \"127.0.0.1:0\"\nthreads = 2\nread_timeout_ms = 300\n"
-                     "min_body_bytes_per_s = 1000\n"
+                     "min_body_bytes_per_s = 500\n"
                      "[auth]\nargon2_iterations = 1\nargon2_memory_kib = 64\n",
                      /*demo=*/true);
   ASSERT_TRUE(server.Start()) << server.log();
   // 3,000 bytes at about 2,000 a second: longer than read_timeout_ms, but above the minimum
-  // rate, so it is read to its end (and answered: here, a login that fails).
+  // rate (300 ms + 3,000 bytes at 500 a second = 6.3 s allowed), so it is read to its end (and
+  // answered: here, a login that fails).
   std::string body = R"({"login":"nobody","password":")" + std::string(2900, 'p') + R"("})";
   const int fd = Connect(server.port(), "127.0.5.3");
   ASSERT_GE(fd, 0);
@@ -144,7 +145,7 @@ TEST(ConnectionDefenceTest, ABodyIsGivenTimeForItsSizeButNotForATrickle) {
   ASSERT_GT(n, 12) << "no answer to a body sent at 2,000 bytes a second";
   EXPECT_EQ(std::string(buf, 12), "HTTP/1.1 400") << std::string(buf, n);  // too long a password
   ::close(fd);
-  // A trickle of 10 bytes a second is cut: 300 ms + 3,000 bytes at 1,000 a second = 3.3 s.
+  // A trickle of 10 bytes a second is cut at 6.3 s, before its first 100 bytes are sent (10 s).
   const int slow = Connect(server.port(), "127.0.5.4");
   ASSERT_GE(slow, 0);
   ASSERT_TRUE(SendAll(slow, "POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: "

@@ -18,6 +18,8 @@ namespace {
 std::string OverloadConfig() {
   return "[server]\nlisten = \"127.0.0.1:0\"\nthreads = 2\nworker_threads = 1\n"
          "[auth]\nargon2_iterations = 2\nargon2_memory_kib = 16384\n"
+         // Logins are bounded by the hashing queue (they leave the guard once queued there).
+         "hashing_threads = 1\nlogin_queue_capacity = 4\nlogin_queue_timeout_ms = 300\n"
          "[guard]\ninitial_limit = 2\nmin_limit = 1\nmax_limit = 4\nqueue_capacity = 4\n"
          "queue_timeout_ms = 300\n";
 }
