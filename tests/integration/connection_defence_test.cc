@@ -103,9 +103,7 @@ TEST(ConnectionDefenceTest, AnonymousConnectionsAreKeptIdleShorterThanLoggedInOn
   ::close(anonymous);
   const int student = Connect(server.port(), "127.0.5.6");
   const std::string body = R"({"login":"student0001","password":"student-demo"})";
-  ASSERT_TRUE(SendAll(student, "POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: "
-                               "application/json\r\nContent-Length: " +
-                                   std::to_string(body.size()) + "\r\n\r\n" + body));
+  ASSERT_TRUE(SendAll(student, LoginRequestHeader(body.size()) + body));
   timeval tv{5, 0};
   ::setsockopt(student, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   const ssize_t n = ::recv(student, buf, sizeof buf, 0);
@@ -132,8 +130,7 @@ TEST(ConnectionDefenceTest, ABodyIsGivenTimeForItsSizeButNotForATrickle) {
   std::string body = R"({"login":"nobody","password":")" + std::string(2900, 'p') + R"("})";
   const int fd = Connect(server.port(), "127.0.5.3");
   ASSERT_GE(fd, 0);
-  ASSERT_TRUE(SendAll(fd, "POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
-                          "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n"));
+  ASSERT_TRUE(SendAll(fd, LoginRequestHeader(body.size())));
   for (size_t at = 0; at < body.size(); at += 200) {
     ASSERT_TRUE(SendAll(fd, body.substr(at, 200))) << "cut at byte " << at;
     std::this_thread::sleep_for(100ms);
@@ -148,9 +145,7 @@ TEST(ConnectionDefenceTest, ABodyIsGivenTimeForItsSizeButNotForATrickle) {
   // A trickle of 10 bytes a second is cut at 6.3 s, before its first 100 bytes are sent (10 s).
   const int slow = Connect(server.port(), "127.0.5.4");
   ASSERT_GE(slow, 0);
-  ASSERT_TRUE(SendAll(slow, "POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: "
-                            "application/json\r\nContent-Length: " +
-                                std::to_string(body.size()) + "\r\n\r\n"));
+  ASSERT_TRUE(SendAll(slow, LoginRequestHeader(body.size())));
   const size_t sent = Trickle(slow, body.substr(0, 100), 100ms);
   EXPECT_LT(sent, 100u) << "a body trickling at 10 bytes a second was kept for 10 s";
   ::close(slow);

@@ -88,9 +88,7 @@ TEST(LoginQueueTest, LoginsWhoseClientLeftAreNeverHashed) {
     const int fd = ConnectLoopback(server.port(), "127.0.2." + std::to_string(i + 1));
     ASSERT_GE(fd, 0);
     const std::string body = LoginBody("nobody" + std::to_string(i), "a-wrong-password");
-    ASSERT_TRUE(SendAll(fd, "POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: "
-                            "application/json\r\nContent-Length: " +
-                                std::to_string(body.size()) + "\r\n\r\n" + body));
+    ASSERT_TRUE(SendAll(fd, LoginRequestHeader(body.size()) + body));
     fds.push_back(fd);
   }
   for (int fd : fds) ::close(fd);
@@ -186,9 +184,7 @@ std::string WrongLogin(uint16_t port, const std::string& preamble, const std::st
   const int fd = ConnectLoopback(port, from);
   if (fd < 0) return "connect failed";
   const std::string body = R"({"login":"student0001","password":"wrong-password"})";
-  SendAll(fd, preamble + "POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: "
-                         "application/json\r\nContent-Length: " +
-                  std::to_string(body.size()) + "\r\n\r\n" + body);
+  SendAll(fd, preamble + LoginRequestHeader(body.size()) + body);
   char buf[512];
   const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
   ::close(fd);

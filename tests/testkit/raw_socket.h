@@ -53,4 +53,10 @@ inline bool SendAll(int fd, const std::string& bytes) {
   return true;
 }
 
+// The header of a JSON login request whose body is `body_length` bytes (the body follows it).
+inline std::string LoginRequestHeader(size_t body_length) {
+  return "POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+         "Content-Length: " + std::to_string(body_length) + "\r\n\r\n";
+}
+
 }  // namespace pupitre::testkit
