@@ -7,30 +7,30 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <fstream>
 #include <sstream>
 
-#include "testkit/raw_socket.h"
 
 namespace pupitre::testkit {
 
 namespace {
 
-// A port that was free a moment ago (the kernel's choice for port 0).
-uint16_t FreePort() {
+// A listening socket on 127.0.0.1 and a port of the kernel's choice, for HAProxy to inherit
+// (`bind fd@3`): it accepts connections from the moment it exists, so nobody waits for HAProxy
+// to open its port, and no other process can take the port in between. -1 on failure.
+int ListeningSocket(uint16_t& port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   socklen_t len = sizeof a;
-  uint16_t port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0) {
-    port = ntohs(a.sin_port);
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+      ::listen(fd, 512) != 0 || ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+    if (fd >= 0) ::close(fd);
+    return -1;
   }
-  ::close(fd);
-  return port;
+  port = ntohs(a.sin_port);
+  return fd;
 }
 
 }  // namespace
@@ -47,40 +47,45 @@ Haproxy::~Haproxy() {
 }
 
 bool Haproxy::Start() {
-  port_ = FreePort();
+  const int listener = ListeningSocket(port_);
+  if (listener < 0) return false;
   const std::string cfg = dir_ + "/haproxy.cfg";
   std::ofstream(cfg) << "global\n  maxconn 2000\n"
                         "defaults\n  mode http\n  timeout connect 5s\n  timeout client 30s\n"
                         "  timeout server 30s\n"
-                        "frontend public\n  bind 127.0.0.1:" << port_ << "\n"
-                     << "  default_backend pupitre\n"
+                        "frontend public\n  bind fd@3\n  default_backend pupitre\n"
                         "backend pupitre\n  server node1 127.0.0.1:" << backend_port_ << " "
                      << backend_options_ << "\n";
+  // The configuration is checked first, so that a mistake is said here, not as a hang later.
   const std::string log = dir_ + "/haproxy.log";
-  pid_ = ::fork();
-  if (pid_ == 0) {
-    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (fd >= 0) {
-      ::dup2(fd, 1);
-      ::dup2(fd, 2);
+  auto spawn = [&](bool check) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      if (out >= 0) {
+        ::dup2(out, 1);
+        ::dup2(out, 2);
+      }
+      ::dup2(listener, 3);  // dup2 clears close-on-exec: HAProxy inherits it as fd 3
+      if (check) {
+        ::execlp("haproxy", "haproxy", "-c", "-q", "-f", cfg.c_str(), static_cast<char*>(nullptr));
+      } else {
+        ::execlp("haproxy", "haproxy", "-db", "-f", cfg.c_str(), static_cast<char*>(nullptr));
+      }
+      ::_exit(127);
     }
-    ::execlp("haproxy", "haproxy", "-db", "-f", cfg.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
+    return pid;
+  };
+  int status = 0;
+  const pid_t check = spawn(true);
+  if (check < 0 || ::waitpid(check, &status, 0) != check || !WIFEXITED(status) ||
+      WEXITSTATUS(status) != 0) {
+    ::close(listener);
+    return false;
   }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
-      pid_ = -1;
-      return false;
-    }
-    const int fd = ConnectLoopback(port_, "", 1);
-    if (fd >= 0) {
-      ::close(fd);
-      return true;
-    }
-    ::usleep(20'000);  // polling for the port, with a deadline
-  }
-  return false;
+  pid_ = spawn(false);
+  ::close(listener);  // HAProxy holds it now: if it dies, connections are refused, not kept
+  return pid_ > 0;
 }
 
 std::string Haproxy::log() const {

@@ -11,11 +11,11 @@ namespace pupitre::testkit {
 
 class Haproxy {
  public:
-  // `backend_lines`: the server line's options after its address, e.g. "send-proxy-v2".
+  // `backend_options`: the server line's options after its address, e.g. "send-proxy-v2".
   Haproxy(std::string dir, uint16_t backend_port, std::string backend_options);
   ~Haproxy();  // stops it
-  // Starts it and waits (at most 20 s) until its port accepts connections. False, with its
-  // output in log(), if it did not come up.
+  // Checks its configuration and starts it on a listening socket made here (so its port
+  // accepts connections at once). False, with its output in log(), if it could not start.
   bool Start();
   uint16_t port() const { return port_; }
   std::string log() const;
