@@ -47,6 +47,11 @@ std::optional<Error> RefuseCrossSiteLogin(const ContextPtr& c) {
   return std::nullopt;
 }
 
+// The answer to a login the hashing queue could not take, or let wait too long.
+void LoginQueueFull(const ContextPtr& c) {
+  c->Unavailable(Millis(2'000), "too many logins at once; please retry shortly");
+}
+
 // Checks the password (on a worker, from the hashing queue) and answers.
 void RunLogin(Services& s, const ContextPtr& c, const std::string& login,
               const std::string& password) {
@@ -103,15 +108,11 @@ void Login(Services& s, const ContextPtr& c) {
         if (outcome != Outcome::kRun) {
           // Expired: it waited too long. Gone: nobody reads the answer (it is sent anyway,
           // so that the connection's bookkeeping ends).
-          return c->Later([c] {
-            c->Unavailable(Millis(2'000), "too many logins at once; please retry shortly");
-          });
+          return c->Later([c] { LoginQueueFull(c); });
         }
         RunLogin(s, c, login, password);
       });
-  if (!queued) {
-    c->Later([c] { c->Unavailable(Millis(2'000), "too many logins at once; please retry shortly"); });
-  }
+  if (!queued) LoginQueueFull(c);  // still on the connection's loop
 }
 
 void Logout(Services& s, const ContextPtr& c) {

@@ -60,7 +60,9 @@ std::vector<std::string> ExamService::Load(const store::Snapshot& snapshot) {
   for (const auto& e : snapshot.enrolments) {
     (e.teaches ? teachers_ : enrolled_)[e.course_id].push_back(e.user_id);
   }
-  for (auto& [course, users] : enrolled_) std::sort(users.begin(), users.end());
+  for (auto* members : {&enrolled_, &teachers_}) {
+    for (auto& [course, users] : *members) std::sort(users.begin(), users.end());
+  }
   for (const auto& rec : snapshot.exams) {
     auto spec = rec.spec_json.empty()
                     ? Result<ExamSpec>(Error::Invalid("not in canonical form (import it again)"))
@@ -114,12 +116,21 @@ Status ExamService::PutCourse(const Course& course) {
 
 Status ExamService::AddTeachers(const std::string& course_id,
                                 const std::vector<int64_t>& user_ids) {
+  return AddMembers(course_id, user_ids, /*teaches=*/true);
+}
+
+Status ExamService::Enrol(const std::string& course_id, const std::vector<int64_t>& user_ids) {
+  return AddMembers(course_id, user_ids, /*teaches=*/false);
+}
+
+Status ExamService::AddMembers(const std::string& course_id, const std::vector<int64_t>& user_ids,
+                               bool teaches) {
   if (!HasCourse(course_id)) return Error::NotFound(fmt::format("no course '{}'", course_id));
   std::vector<store::WriteOp> ops;
-  for (int64_t u : user_ids) ops.push_back(store::op::PutEnrolment{{course_id, u, true}});
+  for (int64_t u : user_ids) ops.push_back(store::op::PutEnrolment{{course_id, u, teaches}});
   if (auto s = writer_.WriteNow(std::move(ops)); !s.ok()) return s;
   WriterLock lock(exams_mu_);
-  auto& v = teachers_[course_id];
+  auto& v = (teaches ? teachers_ : enrolled_)[course_id];
   v.insert(v.end(), user_ids.begin(), user_ids.end());
   std::sort(v.begin(), v.end());
   v.erase(std::unique(v.begin(), v.end()), v.end());
@@ -131,29 +142,22 @@ bool ExamService::HasCourse(const std::string& course_id) const {
   return courses_.count(course_id) > 0;
 }
 
-Status ExamService::Enrol(const std::string& course_id, const std::vector<int64_t>& user_ids) {
-  if (!HasCourse(course_id)) return Error::NotFound(fmt::format("no course '{}'", course_id));
-  std::vector<store::WriteOp> ops;
-  for (int64_t u : user_ids) ops.push_back(store::op::PutEnrolment{{course_id, u}});
-  if (auto s = writer_.WriteNow(std::move(ops)); !s.ok()) return s;
-  WriterLock lock(exams_mu_);
-  auto& v = enrolled_[course_id];
-  v.insert(v.end(), user_ids.begin(), user_ids.end());
-  std::sort(v.begin(), v.end());
-  v.erase(std::unique(v.begin(), v.end()), v.end());
-  return OkStatus();
+namespace {
+// Whether `user_id` is among a course's members (each course's list sorted).
+bool IsMember(const std::map<std::string, std::vector<int64_t>>& members,
+              const std::string& course_id, int64_t user_id) {
+  auto it = members.find(course_id);
+  return it != members.end() && std::binary_search(it->second.begin(), it->second.end(), user_id);
 }
+}  // namespace
 
 bool ExamService::IsEnrolled(const std::string& course_id, int64_t user_id) const {
   ReaderLock lock(exams_mu_);
-  auto it = enrolled_.find(course_id);
-  return it != enrolled_.end() && std::binary_search(it->second.begin(), it->second.end(), user_id);
+  return IsMember(enrolled_, course_id, user_id);
 }
 
 bool ExamService::TeachesLocked(const std::string& course_id, int64_t user_id) const {
-  if (course_id.empty()) return false;
-  auto it = teachers_.find(course_id);
-  return it != teachers_.end() && std::binary_search(it->second.begin(), it->second.end(), user_id);
+  return IsMember(teachers_, course_id, user_id);
 }
 
 bool ExamService::ManagesLocked(const Caller& caller, const ExamEntry& e) const {

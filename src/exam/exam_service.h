@@ -178,6 +178,9 @@ class ExamService {
   bool ManagesLocked(const Caller& caller, const ExamEntry& e) const REQUIRES_SHARED(exams_mu_);
   bool TeachesLocked(const std::string& course_id, int64_t user_id) const
       REQUIRES_SHARED(exams_mu_);
+  // Enrols students (teaches = false) or adds teachers to a course, durably, then in memory.
+  Status AddMembers(const std::string& course_id, const std::vector<int64_t>& user_ids,
+                    bool teaches);
   // The refusal for a teacher who does not manage `exam_id`.
   static Error NotYours(const std::string& exam_id);
   AttemptView MakeView(const AttemptState& a) const;

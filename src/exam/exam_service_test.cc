@@ -628,3 +628,25 @@ TEST_F(ExamServiceTest, OnlyTeachersImportAndPublishedPapersAreFrozen) {
 
 }  // namespace
 }  // namespace pupitre::exam
+
+namespace pupitre::exam {
+namespace {
+
+TEST_F(ExamServiceTest, EveryTeacherOfACourseManagesItsExamsAfterARestart) {
+  // Teachers added in descending id order: their list must be sorted again on load.
+  const Caller later{300, true}, earlier{200, true}, outsider{250, true};
+  ASSERT_TRUE(service_->AddTeachers("geo-101", {later.user_id}).ok());
+  ASSERT_TRUE(service_->AddTeachers("geo-101", {earlier.user_id}).ok());
+  EXPECT_TRUE(service_->Manages(later, kExamId));
+  EXPECT_TRUE(service_->Manages(earlier, kExamId));
+  Restart();
+  EXPECT_TRUE(service_->Manages(later, kExamId));
+  EXPECT_TRUE(service_->Manages(earlier, kExamId));
+  EXPECT_TRUE(service_->Manages(kTeacher, kExamId)) << "its owner";
+  EXPECT_FALSE(service_->Manages(outsider, kExamId));
+  EXPECT_FALSE(service_->IsEnrolled("geo-101", earlier.user_id)) << "teaching is not enrolment";
+  EXPECT_TRUE(service_->Manages(Caller{999, true, /*is_admin=*/true}, kExamId));
+}
+
+}  // namespace
+}  // namespace pupitre::exam
