@@ -19,14 +19,6 @@ using bhttp::verb;
 
 namespace {
 
-// The session cookie's attributes: Secure when the configuration says the public side is TLS
-// ([server] secure_cookies), or a trusted proxy says this request came over https.
-std::string CookieAttributes(const Services& s, const ContextPtr& c) {
-  const bool secure = s.config.server.secure_cookies ||
-                      (c->info.trusted_peer && c->req["X-Forwarded-Proto"] == "https");
-  return secure ? "; Path=/; HttpOnly; Secure; SameSite=Strict" : "; Path=/; HttpOnly; SameSite=Strict";
-}
-
 // A login must be JSON (a form from another site can only send text/plain, urlencoded or
 // multipart without a preflight), and a browser's Origin, when sent, must be this server's:
 // no other site can log a student into an account of its choosing (login CSRF).
@@ -57,7 +49,7 @@ void RunLogin(Services& s, const ContextPtr& c, const std::string& login,
               const std::string& password) {
   const int64_t ttl_seconds = s.config.auth.session_ttl_minutes * 60;
   s.accounts.Login(login, password, [&s, c, login, ttl_seconds](Result<auth::NewSession> r) {
-    const std::string attributes = CookieAttributes(s, c);
+    const std::string attributes = c->CookieAttributes(s.config.server.secure_cookies);
     if (!r.ok() && r.error().code == ErrorCode::kUnauthenticated) {
       s.login_throttle.Failed(login, c->client_ip, s.clock.Monotonic());
     }
@@ -116,7 +108,7 @@ void Login(Services& s, const ContextPtr& c) {
 }
 
 void Logout(Services& s, const ContextPtr& c) {
-  s.accounts.Logout(c->who->token_hash, [c, attributes = CookieAttributes(s, c)](Status st) {
+  s.accounts.Logout(c->who->token_hash, [c, attributes = c->CookieAttributes(s.config.server.secure_cookies)](Status st) {
     c->Later([c, st, attributes] {
       if (!st.ok()) return c->Fail(st.error());
       auto res = http::MakeJsonResponse(c->req, 200, R"({"status":"logged_out"})");

@@ -27,16 +27,19 @@ guard::WorkQueueOptions HashingOptions(const Config& config) {
 
 Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exams,
          guard::AdmissionController& guard, room::Admissions& admissions, RoomFeed& feed,
-         Metrics& metrics, boost::asio::thread_pool& workers, const Clock& clock)
+         Metrics& metrics, boost::asio::thread_pool& workers, const Clock& clock,
+         guard::AttackMode& attack, const guard::ProofOfWork& proof, SettingsStore& settings)
     : config_(config),
       live_(exams, accounts, clock),
       hashing_(HashingOptions(config), workers.get_executor(), clock),
       login_throttle_(config.limits),
       services_{config, accounts, exams, guard, admissions, feed, live_, files_,
-                metrics, workers, hashing_, login_throttle_, clock, ready_},
+                metrics, workers, hashing_, login_throttle_, clock, ready_,
+                attack, proof, settings},
       address_(config.server.trusted_proxies),
       limiter_(config.limits),
-      middleware_(accounts, exams, guard, metrics, address_, limiter_),
+      gate_(proof, attack, metrics, files_),
+      middleware_(accounts, exams, guard, metrics, address_, limiter_, gate_),
       router_(metrics) {
   RegisterOpsRoutes(router_, services_);
   RegisterPageRoutes(router_, services_);
@@ -44,6 +47,7 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
   RegisterExamRoutes(router_, services_);
   RegisterRoomRoutes(router_, services_);
   RegisterAttemptRoutes(router_, services_);
+  RegisterAttackRoutes(router_, services_);
 }
 
 http::HeaderDecision Api::OnHeader(const http::RequestHeader& header) const {

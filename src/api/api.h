@@ -12,6 +12,7 @@
 #include <atomic>
 #include <memory>
 
+#include "api/attack_gate.h"
 #include "api/live_feed.h"
 #include "api/middleware.h"
 #include "api/room_feed.h"
@@ -34,7 +35,8 @@ class Api {
   // `guard` decides which requests run now, wait or are refused.
   Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exams,
       guard::AdmissionController& guard, room::Admissions& admissions, RoomFeed& feed,
-      Metrics& metrics, boost::asio::thread_pool& workers, const Clock& clock);
+      Metrics& metrics, boost::asio::thread_pool& workers, const Clock& clock,
+      guard::AttackMode& attack, const guard::ProofOfWork& proof, SettingsStore& settings);
 
   // The server's hooks: the route and body limit of a header, then the whole request.
   http::HeaderDecision OnHeader(const http::RequestHeader& header) const;
@@ -59,6 +61,7 @@ class Api {
   Services services_;
   ForwardedAddress address_;
   KeyedRateLimiter limiter_;
+  AttackGate gate_;
   Middleware middleware_;
   Router router_;
 };

@@ -39,6 +39,28 @@ void Context::Fail(const Error& e) {
   Send(http::MakeJsonResponse(req, HttpStatusOf(e.code), ErrorBody(e)));
 }
 
+std::string Context::CookieAttributes(bool secure_cookies) const {
+  const bool secure =
+      secure_cookies || (info.trusted_peer && req["X-Forwarded-Proto"] == "https");
+  return secure ? "; Path=/; HttpOnly; Secure; SameSite=Strict" : "; Path=/; HttpOnly; SameSite=Strict";
+}
+
+std::string_view CookieOf(const http::Request& req, std::string_view name) {
+  std::string_view header = req[bhttp::field::cookie];
+  while (!header.empty()) {
+    const size_t semi = header.find(';');
+    std::string_view part = header.substr(0, semi);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    if (part.size() > name.size() && part.substr(0, name.size()) == name &&
+        part[name.size()] == '=') {
+      return part.substr(name.size() + 1);
+    }
+    if (semi == std::string_view::npos) break;
+    header.remove_prefix(semi + 1);
+  }
+  return {};
+}
+
 namespace {
 void SetRetryAfter(http::Response& res, Millis retry_after) {
   const int64_t seconds = std::max<int64_t>(1, (retry_after.count() + 999) / 1000);

@@ -84,6 +84,10 @@ struct Context {
     return exam::Caller{who->user_id, who->role != auth::Role::kStudent,
                         who->role == auth::Role::kAdmin};
   }
+  // The attributes of a cookie this server sets: Secure when the configuration says the public
+  // side is TLS ([server] secure_cookies), or a trusted proxy says this request came over https.
+  std::string CookieAttributes(bool secure_cookies) const;
+
   // The ticket a waiting page sends back (empty: none).
   std::string_view waiting_ticket() const { return req["X-Waiting-Ticket"]; }
 
@@ -96,5 +100,8 @@ struct Context {
 };
 
 using ContextPtr = std::shared_ptr<Context>;
+
+// The value of cookie `name` in `req` (empty: none).
+std::string_view CookieOf(const http::Request& req, std::string_view name);
 
 }  // namespace pupitre::api

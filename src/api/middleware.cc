@@ -15,21 +15,6 @@ namespace bhttp = boost::beast::http;
 
 namespace {
 
-std::string_view CookieValue(std::string_view header, std::string_view name) {
-  while (!header.empty()) {
-    size_t semi = header.find(';');
-    std::string_view part = header.substr(0, semi);
-    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-    if (part.size() > name.size() && part.substr(0, name.size()) == name &&
-        part[name.size()] == '=') {
-      return part.substr(name.size() + 1);
-    }
-    if (semi == std::string_view::npos) break;
-    header.remove_prefix(semi + 1);
-  }
-  return {};
-}
-
 // The session token a request carries: a bearer token, or the session cookie.
 std::string_view TokenOf(const http::Request& req, bool& by_cookie) {
   auto authorization = req[bhttp::field::authorization];
@@ -37,7 +22,7 @@ std::string_view TokenOf(const http::Request& req, bool& by_cookie) {
     by_cookie = false;
     return authorization.substr(7);
   }
-  auto token = CookieValue(req[bhttp::field::cookie], kSessionCookie);
+  auto token = CookieOf(req, kSessionCookie);
   by_cookie = !token.empty();
   return token;
 }
@@ -78,13 +63,14 @@ std::optional<Millis> KeyedRateLimiter::Check(const Context& c, const Route& rou
 
 Middleware::Middleware(auth::Accounts& accounts, exam::ExamService& exams,
                        guard::AdmissionController& guard, Metrics& metrics,
-                       const ClientAddress& address, RateLimiter& limiter)
+                       const ClientAddress& address, RateLimiter& limiter, ProofGate& gate)
     : accounts_(accounts),
       exams_(exams),
       guard_(guard),
       metrics_(metrics),
       address_(address),
       limiter_(limiter),
+      gate_(gate),
       critical_in_flight_(new std::atomic<int32_t>[kCriticalStripes]()) {}
 
 void Middleware::Run(const Route& route, const ContextPtr& c) {
@@ -92,6 +78,7 @@ void Middleware::Run(const Route& route, const ContextPtr& c) {
   if (route.access == Access::kPublic) {
     if (route.admission == Admission::kExempt) return route.fn(c);
     Identify(*c);
+    gate_.Note(route, *c);
   } else if (!Authenticate(route, *c)) {                                 // 2-4
     return;
   }
@@ -100,6 +87,7 @@ void Middleware::Run(const Route& route, const ContextPtr& c) {
     metrics_.rate_limited.fetch_add(1, std::memory_order_relaxed);
     return c->RateLimited(*wait, "too many requests; slow down");
   }
+  if (!gate_.Pass(route, c)) return;                                      // 5b
   Admit(route, c);                                                       // 6
 }
 

@@ -7,6 +7,7 @@
 //   3. CSRF             a cookie-authenticated state change must carry X-CSRF-Token (403)
 //   4. access rule      the route's Access against the user's role (403)
 //   5. rate limits      per address / account (RateLimiter; 429 with Retry-After)
+//   5b. proof of work   under attack, anonymous pages and logins need a pass (attack_gate.h)
 //   6. guard admission  the route's priority class; run now, queue, or refuse (503)
 //
 // Public routes skip 2 to 4, but a live session they carry is still recognised (so that the
@@ -20,6 +21,7 @@
 #include <optional>
 #include <string>
 
+#include "api/attack_gate.h"
 #include "api/context.h"
 #include "api/router.h"
 #include "auth/accounts.h"
@@ -89,7 +91,7 @@ class Middleware {
   // REQUIRES: every argument outlives this.
   Middleware(auth::Accounts& accounts, exam::ExamService& exams,
              guard::AdmissionController& guard, Metrics& metrics, const ClientAddress& address,
-             RateLimiter& limiter);
+             RateLimiter& limiter, ProofGate& gate);
 
   // Runs the steps above for `route`, then its handler; or answers the request itself.
   void Run(const Route& route, const ContextPtr& c);
@@ -108,6 +110,7 @@ class Middleware {
   Metrics& metrics_;
   const ClientAddress& address_;
   RateLimiter& limiter_;
+  ProofGate& gate_;
   // Critical requests in flight per user (striped by user id): a page has one or two; past
   // kCriticalPerUser, a user's requests lose the critical class (they are queued and may be
   // refused like any other), so a script flooding its own attempt cannot bypass the guard.

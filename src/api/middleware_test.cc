@@ -100,7 +100,7 @@ class MiddlewareTest : public ::testing::Test {
     exams_ = std::make_unique<exam::ExamService>(*writer_, clock_, Millis(10'000), metrics_);
     guard_ = std::make_unique<guard::AdmissionController>(guard::Options{}, clock_);
     middleware_ =
-        std::make_unique<Middleware>(*accounts_, *exams_, *guard_, metrics_, address_, limiter_);
+        std::make_unique<Middleware>(*accounts_, *exams_, *guard_, metrics_, address_, limiter_, gate_);
 
     auto users = accounts_->CreateUsers({{"alice", "Alice Martin", auth::Role::kStudent, kPassword},
                                          {"bob", "Bob Durand", auth::Role::kStudent, kPassword},
@@ -255,6 +255,7 @@ class MiddlewareTest : public ::testing::Test {
   std::unique_ptr<guard::AdmissionController> guard_;
   PeerAddress address_;
   TestLimiter limiter_;
+  NoProofGate gate_;
   std::unique_ptr<Middleware> middleware_;
   Router router_{metrics_};
 
@@ -455,7 +456,7 @@ TEST_F(MiddlewareTest, ARequestTheGuardRefusesIs503WithRetryAfter) {
   tight.min_limit = 1;
   tight.queue_capacity = 0;
   guard::AdmissionController small(tight, clock_);
-  Middleware middleware(*accounts_, *exams_, small, metrics_, address_, limiter_);
+  Middleware middleware(*accounts_, *exams_, small, metrics_, address_, limiter_, gate_);
   hold_ = true;
   auto sink1 = std::make_shared<testkit::RecordingSink>(loop_);
   auto first = Bearer(alice_).Make(user_get_, verb::get, "/api/me", sink1);

@@ -92,6 +92,15 @@ std::string GuardMetricsText(const Services& s) {
       "pupitre_login_queue_jobs_total{{outcome=\"gone\"}} {}\n"
       "pupitre_login_queue_jobs_total{{outcome=\"refused\"}} {}\n",
       h.queued, h.running, h.run, h.expired, h.gone, h.refused);
+  const guard::AttackMode::Status a = s.attack.status();
+  body += fmt::format(
+      "# HELP pupitre_under_attack 1 while anonymous visitors must solve a proof of work.\n"
+      "# TYPE pupitre_under_attack gauge\npupitre_under_attack {}\n"
+      "# HELP pupitre_anonymous_requests_per_second Anonymous requests for pages and logins "
+      "over the last second (what the automatic under-attack mode watches).\n"
+      "# TYPE pupitre_anonymous_requests_per_second gauge\n"
+      "pupitre_anonymous_requests_per_second {:.1f}\n",
+      a.engaged ? 1 : 0, a.anonymous_rate);
   return body;
 }
 

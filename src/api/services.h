@@ -17,6 +17,8 @@
 #include "exam/exam_service.h"
 #include "guard/admission.h"
 #include "guard/limits.h"
+#include "guard/proof_of_work.h"
+#include "common/settings.h"
 #include "guard/work_queue.h"
 #include "room/admissions.h"
 
@@ -37,6 +39,9 @@ struct Services {
   guard::LoginThrottle& login_throttle;  // failed logins, per account and subnet, per address
   const Clock& clock;
   const std::atomic<bool>& ready;     // /readyz
+  guard::AttackMode& attack;          // under-attack mode: the switch and the meter
+  const guard::ProofOfWork& proof;    // its challenges and passes
+  SettingsStore& settings;            // operator settings that outlive a restart
 };
 
 // A route's handler as the route files write it: a function of the services and the request.
@@ -52,5 +57,6 @@ void RegisterAccountRoutes(Router& router, Services& s);  // login, logout, me, 
 void RegisterExamRoutes(Router& router, Services& s);     // exams: teachers' and students' views
 void RegisterRoomRoutes(Router& router, Services& s);     // starting, waiting rooms, admission
 void RegisterAttemptRoutes(Router& router, Services& s);  // an attempt: read, save, submit, grade
+void RegisterAttackRoutes(Router& router, Services& s);   // under attack: passes, the switch
 
 }  // namespace pupitre::api

@@ -24,6 +24,7 @@
 #include "exam/exam_json.h"
 #include "import/toml/exam_toml.h"
 #include "room/admissions.h"
+#include "guard/proof_of_work.h"
 #include "store/settings.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -158,6 +159,7 @@ void RaiseFileLimit() {
 
 constexpr const char* kTicketKeySetting = "waiting_rooms.ticket_key";
 constexpr const char* kQueueMarkerSetting = "waiting_rooms.queue_marker";
+constexpr const char* kProofKeySetting = "under_attack.pass_key";
 
 // Before they were kept in the store, these settings were files in the data directory: an
 // upgraded data directory's are taken into the store once (the files are then left alone).
@@ -178,21 +180,36 @@ Status ImportOldSettingFile(SettingsStore& settings, const std::string& key,
   return OkStatus();
 }
 
-// The waiting-room tickets' HMAC key, kept in the store so that tickets issued before a restart
-// (or by another node) can still be checked: they are how students take their place again.
-Result<std::string> LoadOrCreateTicketKey(SettingsStore& settings) {
-  if (auto key = settings.Get(kTicketKeySetting)) {
+// An HMAC key kept in the store, so that what was signed before a restart (or by another node)
+// can still be checked: the waiting-room tickets (how students take their place again), the
+// under-attack passes. `lost` says what a damaged key costs.
+Result<std::string> LoadOrCreateKey(SettingsStore& settings, const char* setting,
+                                    const char* lost) {
+  if (auto key = settings.Get(setting)) {
     if (key->size() != 64 || key->find_first_not_of("0123456789abcdef") != std::string::npos) {
-      return Error::Invalid(std::string("the setting ") + kTicketKeySetting +
+      return Error::Invalid(std::string("the setting ") + setting +
                             " is damaged: delete its row from the store's settings table and a "
-                            "new key is made at start-up (waiting-room tickets issued before "
-                            "are then refused)");
+                            "new key is made at start-up (" + lost + ")");
     }
     return *key;
   }
   const std::string key = auth::RandomHex(32);
-  if (auto s = settings.Put(kTicketKeySetting, key); !s.ok()) return s.take_error();
+  if (auto s = settings.Put(setting, key); !s.ok()) return s.take_error();
   return key;
+}
+
+// The operator's under-attack switch: the stored one (set from the operator's page), else the
+// configuration's.
+Result<guard::AttackMode::Switch> InitialAttackSwitch(const SettingsStore& settings,
+                                                      const Config& config) {
+  const std::string key(guard::AttackMode::kSetting);
+  const std::optional<std::string> stored = settings.Get(key);
+  auto parsed = guard::AttackMode::ParseSwitch(stored ? *stored : config.attack.mode);
+  if (!parsed.ok() && stored) {
+    return Error::Invalid("the setting " + key + " is damaged: set it again from the "
+                          "operator's page, or delete its row from the store's settings table");
+  }
+  return parsed;
 }
 
 // A note in the store that exists while students wait in a room: found at start-up, it says
@@ -270,10 +287,18 @@ int Serve(const Config& config, int demo_students) {
       return 1;
     }
   }
-  auto ticket_key = LoadOrCreateTicketKey(n.settings());
-  if (!ticket_key.ok()) {
-    spdlog::error("{}", ticket_key.error().message);
-    return 1;
+  auto ticket_key = LoadOrCreateKey(n.settings(), kTicketKeySetting,
+                                    "waiting-room tickets issued before are then refused");
+  auto proof_key = LoadOrCreateKey(n.settings(), kProofKeySetting,
+                                   "under-attack passes given before are then refused");
+  auto attack_switch = InitialAttackSwitch(n.settings(), config);
+  for (const Error* e : {ticket_key.ok() ? nullptr : &ticket_key.error(),
+                         proof_key.ok() ? nullptr : &proof_key.error(),
+                         attack_switch.ok() ? nullptr : &attack_switch.error()}) {
+    if (e) {
+      spdlog::error("{}", e->message);
+      return 1;
+    }
   }
   // Students were queued when this server last stopped (or crashed): hold the rooms' doors a
   // moment, so that they come back and take their places in the old order.
@@ -298,8 +323,10 @@ int Serve(const Config& config, int demo_students) {
   }
   room::Admissions admissions(rooms, n.exams(), n.accounts(), clock);
   api::RoomFeed feed(rooms, n.exams(), clock);
+  guard::AttackMode attack(config.attack, *attack_switch);
+  const guard::ProofOfWork proof(config.attack, *proof_key);
   api::Api api(config, n.accounts(), n.exams(), guard, admissions, feed, n.metrics(),
-               n.workers(), clock);
+               n.workers(), clock, attack, proof, n.settings());
   http::ServerOptions opts = config.server;  // host and port parsed from listen by the config
   // Each connection is a descriptor: the cap stays below the open-file limit, with room kept
   // for the store, the log, the event loops and the operator, so that accept() never runs out.
@@ -374,6 +401,13 @@ int Serve(const Config& config, int demo_students) {
     }
     last_refused = g.rejected();
     rooms.Adapt(overloaded);
+    if (attack.Tick(clock.Monotonic())) {
+      const guard::AttackMode::Status a = attack.status();
+      spdlog::warn("under-attack mode {} (switch {}, anonymous requests {:.0f}/s, threshold "
+                   "{:.0f}/s)", a.engaged ? "ENGAGED: anonymous visitors must solve a "
+                   "proof of work" : "released", guard::AttackMode::SwitchName(a.mode),
+                   a.anonymous_rate, a.auto_rate);
+    }
   });
   control.run();
   every.Stop();

@@ -159,6 +159,15 @@ std::string Metrics::Render() const {
          "Logins refused with 429 before hashing: too many failures from that account and "
          "subnet, or from that address.",
          logins_throttled);
+  out += "# HELP pupitre_proof_of_work_total Under-attack mode: anonymous requests answered with "
+         "a challenge, challenges solved (a pass given), answers refused.\n"
+         "# TYPE pupitre_proof_of_work_total counter\n";
+  out += fmt::format("pupitre_proof_of_work_total{{outcome=\"challenged\"}} {}\n"
+                     "pupitre_proof_of_work_total{{outcome=\"solved\"}} {}\n"
+                     "pupitre_proof_of_work_total{{outcome=\"refused\"}} {}\n",
+                     proof_challenged.load(std::memory_order_relaxed),
+                     proof_solved.load(std::memory_order_relaxed),
+                     proof_failed.load(std::memory_order_relaxed));
   return out;
 }
 

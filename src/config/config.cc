@@ -142,7 +142,7 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   for (const auto& [k, v] : root) {
     std::string_view key = k.str();
     if (key != "server" && key != "store" && key != "auth" && key != "exam" && key != "guard" &&
-        key != "waiting_room" && key != "limits") {
+        key != "waiting_room" && key != "limits" && key != "attack") {
       return Error::Invalid(fmt::format("{}: unknown section", key));
     }
   }
@@ -228,6 +228,25 @@ Result<Config> ParseConfig(std::string_view toml_text) {
                         "anonymous_subnet_burst", "account_rate", "account_burst",
                         "failed_login_interval_s", "failed_login_burst",
                         "failed_login_address_interval_s", "failed_login_address_burst"});
+
+  TableReader attack(Section(root, "attack", problem), "attack", problem);
+  attack.String("mode", c.attack.mode);
+  if (problem.empty() && !guard::AttackMode::ParseSwitch(c.attack.mode).ok()) {
+    problem = "attack.mode: must be \"off\", \"on\" or \"auto\"";
+  }
+  attack.Int("pow_bits", c.attack.pow_bits, 0, 28);
+  int64_t challenge_s = c.attack.challenge_ttl_ms / 1000, pass_minutes = c.attack.pass_ttl_ms / 60'000,
+          hold_s = c.attack.auto_hold_ms / 1000;
+  attack.Int("challenge_ttl_s", challenge_s, 10, 86'400);
+  attack.Int("pass_minutes", pass_minutes, 1, 7 * 24 * 60);
+  attack.Double("auto_anonymous_rate", c.attack.auto_rate, 1, 1e9);
+  attack.Int("auto_seconds", c.attack.auto_seconds, 1, 3600);
+  attack.Int("auto_hold_s", hold_s, 1, 86'400);
+  c.attack.challenge_ttl_ms = challenge_s * 1000;
+  c.attack.pass_ttl_ms = pass_minutes * 60'000;
+  c.attack.auto_hold_ms = hold_s * 1000;
+  attack.RejectUnknown({"mode", "pow_bits", "challenge_ttl_s", "pass_minutes",
+                        "auto_anonymous_rate", "auto_seconds", "auto_hold_s"});
 
   TableReader guard(Section(root, "guard", problem), "guard", problem);
   guard.Int("initial_limit", c.guard.initial_limit, 1, 1'000'000);

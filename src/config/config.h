@@ -11,6 +11,7 @@
 #include "common/result.h"
 #include "guard/admission.h"
 #include "guard/limits.h"
+#include "guard/proof_of_work.h"
 #include "guard/waiting_room.h"
 #include "http/server.h"
 
@@ -56,6 +57,7 @@ struct Config {
   guard::Options guard;                    // [guard]: see guard/admission.h
   guard::WaitingRoomOptions waiting_room;  // [waiting_room]: see guard/waiting_room.h
   guard::LimitOptions limits;              // [limits]: see guard/limits.h
+  guard::AttackOptions attack;             // [attack]: see guard/proof_of_work.h
 
   struct Exam {
     int64_t save_grace_ms = 10'000;  // [exam] save_grace_ms: saves in flight at the deadline

@@ -10,6 +10,8 @@
 #include <iterator>
 #include <set>
 
+#include "guard/signing.h"
+
 
 namespace pupitre::guard {
 namespace {
@@ -19,18 +21,6 @@ void ShuffleWithSodium(std::vector<int64_t>& v) {
     size_t j = randombytes_uniform(static_cast<uint32_t>(i));
     std::swap(v[i - 1], v[j]);
   }
-}
-
-std::string Hmac(const std::string& key, const std::string& payload) {
-  unsigned char mac[crypto_auth_hmacsha256_BYTES];
-  crypto_auth_hmacsha256_state st;
-  crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(key.data()), key.size());
-  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(payload.data()),
-                                payload.size());
-  crypto_auth_hmacsha256_final(&st, mac);
-  char hex[sizeof mac * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
-  return std::string(hex);
 }
 
 bool ParseInt(std::string_view s, int64_t& out) {
@@ -89,7 +79,7 @@ WaitingRoom& WaitingRooms::RoomFor(const std::string& room_key, TimePoint opens)
 
 std::string WaitingRooms::Sign(const Ticket& t) const {
   std::string payload = fmt::format("v1.{}.{}.{}.{}", t.user_id, t.exam_id, t.number, t.issued_ms);
-  return payload + "." + Hmac(key_, payload);
+  return payload + "." + HmacHex(key_, payload);
 }
 
 Result<Ticket> WaitingRooms::Verify(const std::string& ticket) const {
@@ -97,11 +87,7 @@ Result<Ticket> WaitingRooms::Verify(const std::string& ticket) const {
   size_t dot = ticket.rfind('.');
   if (dot == std::string::npos || ticket.size() > 512) return bad;
   std::string payload = ticket.substr(0, dot);
-  const std::string mac = Hmac(key_, payload);
-  const std::string_view given = std::string_view(ticket).substr(dot + 1);
-  if (given.size() != mac.size() || sodium_memcmp(given.data(), mac.data(), mac.size()) != 0) {
-    return bad;
-  }
+  if (!HmacMatches(key_, payload, std::string_view(ticket).substr(dot + 1))) return bad;
   // v1.USER.EXAM.NUMBER.ISSUED (exam ids hold no dots).
   std::vector<std::string_view> parts;
   std::string_view rest(payload);
