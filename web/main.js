@@ -14,7 +14,23 @@
       button.disabled = true;
       err.textContent = "";
       try {
-        const r = await P.api("POST", "/api/login", { login: login.value.trim(), password: password.value });
+        const body = { login: login.value.trim(), password: password.value };
+        let r;
+        try {
+          r = await P.api("POST", "/api/login", body);
+        } catch (e) {
+          // Under attack, and this page was loaded before (or its pass expired): prove, retry.
+          if (e.code !== "proof_of_work_required" || !window.PupitreProof) throw e;
+          err.textContent = t("login.proving");
+          try {
+            await PupitreProof.prove(e.body.error.challenge, e.body.error.bits);
+          } catch (failed) {
+            const key = failed.message === "insecure_context" ? "login.proof_insecure" : "login.proof_failed";
+            throw new P.ApiError(403, "proof_failed", t(key));
+          }
+          err.textContent = "";
+          r = await P.api("POST", "/api/login", body);
+        }
         P.me = r.user;
         P.csrf = r.csrf_token;
         P.go(P.homeOf(P.me));

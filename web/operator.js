@@ -91,16 +91,56 @@
       state.textContent = t("op.updated", { time: P.fmtClock(now) });
     };
     const rooms = waitingRooms();
-    const timer = setInterval(() => { read(); rooms.refresh(); }, 2000);
+    const attack = underAttack();
+    const timer = setInterval(() => { read(); rooms.refresh(); attack.refresh(); }, 2000);
     P.onLeave(() => clearInterval(timer));
     P.show(t("op.title"), el("p", { class: "muted", text: t("op.help") }),
       el("dl", { class: "figures wide" }, keys.map((k) => el("div", {}, el("dt", { text: t(`op.${k}`) }), card(k)))),
       state,
       rooms.section,
+      attack.section,
       el("h2", { text: t("op.history") }),
       el("table", {}, el("thead", {}, el("tr", {}, ["op.time", "op.rps", "op.p99", "op.connections", "op.attempts"].map((k) => el("th", { scope: "col", text: t(k) })))), history));
-    await Promise.all([read(), rooms.refresh()]);
+    await Promise.all([read(), rooms.refresh(), attack.refresh()]);
   });
+
+  // The under-attack switch (off, on, automatic) and what the meter sees.
+  function underAttack() {
+    const help = el("p", { class: "muted" });
+    const mode = el("select", { id: "op-attack-mode" },
+      ["auto", "on", "off"].map((m) => el("option", { value: m, text: t(`op.attack_${m}`) })));
+    const state = el("p", { id: "op-attack-state", role: "status" });
+    const done = el("p", { role: "status" });
+    const err = P.errorBox();
+    let shown = null;  // the mode last read: the select follows it unless the operator changed it
+    const show = (r) => {
+      help.textContent = t("op.attack_help", { rate: P.fmtNumber(r.auto_anonymous_rate) });
+      state.textContent = t("op.attack_state", { state: t(r.engaged ? "op.attack_engaged" : "op.attack_idle"), rate: P.fmtNumber(r.anonymous_rate, 1) });
+      state.className = r.engaged ? "warn" : "muted";
+      if (shown === null || mode.value === shown) mode.value = r.mode;
+      shown = r.mode;
+    };
+    const apply = el("button", { type: "button", text: t("op.attack_apply") });
+    apply.addEventListener("click", async () => {
+      done.textContent = err.textContent = "";
+      try {
+        const r = await P.api("PUT", "/api/admin/attack", { mode: mode.value });
+        shown = null;
+        show(r);
+        done.textContent = t("op.attack_done", { mode: t(`op.attack_${r.mode}`) });
+      } catch (e) {
+        err.textContent = e.message;
+      }
+    });
+    async function refresh() {
+      try { show(await P.api("GET", "/api/admin/attack")); } catch (e) { /* said above */ }
+    }
+    const section = el("section", { "aria-labelledby": "h-attack" },
+      el("h2", { id: "h-attack", text: t("op.attack") }), help,
+      el("p", {}, el("label", { for: "op-attack-mode", text: t("op.attack_mode") }), " ", mode, " ", apply),
+      state, err, done);
+    return { section, refresh };
+  }
 
   // The waiting rooms of every exam someone arrived for, and the operator's hands on them:
   // pause and resume admission, cap its rate, let one student through at once. The table is

@@ -45,7 +45,9 @@ void RegisterPageRoutes(Router& router, Services& s) {
   router.Add({verb::get, "/static/*", "static", Access::kPublic, A::kStatus,
               [&s](const ContextPtr& c) {
                 const StaticFile* f =
-                    c->param(0) == "index.html" ? nullptr : s.files.Find(c->param(0));
+                    c->param(0) == "index.html" || c->param(0) == "challenge.html"
+                        ? nullptr  // served at / (and by the under-attack gate) only
+                        : s.files.Find(c->param(0));
                 if (!f) return c->Fail(Error::NotFound("no such file"));
                 // index.html asks for /static/FILE?v=VERSION: that URL never changes content.
                 // Any other query (an old version, or one that merely ends like this one) is
