@@ -65,6 +65,25 @@ ConnectionTable::Verdict ConnectionTable::Add(const std::shared_ptr<TableEntry>&
   return Verdict::kAdmitted;
 }
 
+ConnectionTable::Verdict ConnectionTable::Name(TableEntry& e, const std::string& address) {
+  MutexLock lock(mu_);
+  if (!e.counted_ || e.ops_ || !e.address_.empty() || address.empty()) return Verdict::kAdmitted;
+  std::string subnet = SubnetOf(address);
+  if (limits_.per_address > 0) {
+    auto it = by_address_.find(address);
+    if (it != by_address_.end() && it->second >= limits_.per_address) return Verdict::kAddressFull;
+  }
+  if (limits_.per_subnet > 0) {
+    auto it = by_subnet_.find(subnet);
+    if (it != by_subnet_.end() && it->second >= limits_.per_subnet) return Verdict::kSubnetFull;
+  }
+  ++by_address_[address];
+  ++by_subnet_[subnet];
+  e.address_ = address;
+  e.subnet_ = std::move(subnet);
+  return Verdict::kAdmitted;
+}
+
 std::shared_ptr<TableEntry> ConnectionTable::PickVictim() {
   for (const auto& weak : fresh_) {
     // An entry that no longer locks is being destroyed: its destructor removes it.

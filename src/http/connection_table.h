@@ -3,7 +3,7 @@
 //
 // - a global cap (server.max_connections, kept below the open-file limit at start-up),
 // - a cap per source address and per subnet (/24, /64), so that one machine or one network
-//   cannot hold the others' room,
+//   cannot hold the others' room (behind a trusted proxy, the client that PROXY v2 names),
 // - when the global cap is reached, the oldest connection that has not yet sent a complete
 //   request is closed to make room (a slowloris socket, an idle scanner), so that a student can
 //   always connect; only when there is none is the newcomer refused,
@@ -58,6 +58,10 @@ class ConnectionTable {
   // not counted, and Remove on them does nothing.
   Verdict Add(const std::shared_ptr<TableEntry>& entry, const std::string& address, bool ops,
               bool& evicted);
+  // A connection counted without an address (from a trusted proxy) names its client (PROXY
+  // v2): from now on it counts against that address's and subnet's caps. kAdmitted, or the cap
+  // it would exceed (it stays counted in the total until it is removed: close it).
+  Verdict Name(TableEntry& entry, const std::string& address);
   // The connection sent a complete request: it is no longer evicted to make room.
   void Active(TableEntry& entry);
   // The connection is gone (its destructor).

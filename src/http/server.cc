@@ -233,6 +233,11 @@ class Connection final : public ResponseSink,
                             : a.to_string();
     }
     info_.trusted_peer = false;  // the client is named: no header may rename it
+    if (command == 1 && table_->Name(*this, info_.remote_ip) != ConnectionTable::Verdict::kAdmitted) {
+      // That client already holds its address's (or network's) share, through the proxy.
+      server_.metrics_.connections_rejected_address.fetch_add(1, std::memory_order_relaxed);
+      return Close();
+    }
     proxy_.clear();
     proxy_.shrink_to_fit();
     ReadHeader();

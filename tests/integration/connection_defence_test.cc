@@ -198,6 +198,44 @@ TEST(ConnectionDefenceTest, OneAddressCannotHoldMoreThanItsShare) {
   for (int fd : neighbour) ::close(fd);
 }
 
+TEST(ConnectionDefenceTest, BehindAProxyTheClientItNamesHasItsOwnShare) {
+  TempDir dir;
+  ChildServer server(dir.path(),
+                     "[server]\nlisten = \"127.0.0.1:0\"\nthreads = 2\n"
+                     "trusted_proxies = [\"127.0.0.1\"]\nproxy_protocol = true\n"
+                     "max_connections_per_address = 2\nmax_connections_per_subnet = 3\n"
+                     "[auth]\nargon2_iterations = 1\nargon2_memory_kib = 64\n");
+  ASSERT_TRUE(server.Start()) << server.log();
+  const std::string probe = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+  char buf[512];
+  // The proxy's connections for one client: two are served (and, answered, are counted)...
+  std::vector<int> held;
+  for (uint16_t i = 0; i < 2; ++i) {
+    held.push_back(Connect(server.port(), "127.0.0.1"));
+    ASSERT_TRUE(SendAll(held.back(), ProxyV2("198.51.100.7", 40000 + i) + probe));
+    ASSERT_GT(::recv(held.back(), buf, sizeof buf, 0), 0) << i;
+  }
+  // ... a third for the same client is closed unanswered, though the proxy itself is not capped.
+  const int third = Connect(server.port(), "127.0.0.1");
+  ASSERT_TRUE(SendAll(third, ProxyV2("198.51.100.7", 40002) + probe));
+  EXPECT_TRUE(ServerCloses(third, 3s)) << "a client behind the proxy held more than its share";
+  ::close(third);
+  // Its network's share (3) holds too; another network behind the same proxy is served.
+  const int neighbour = Connect(server.port(), "127.0.0.1");
+  ASSERT_TRUE(SendAll(neighbour, ProxyV2("198.51.100.8", 40003) + probe));
+  ASSERT_GT(::recv(neighbour, buf, sizeof buf, 0), 0);
+  const int crowded = Connect(server.port(), "127.0.0.1");
+  ASSERT_TRUE(SendAll(crowded, ProxyV2("198.51.100.9", 40004) + probe));
+  EXPECT_TRUE(ServerCloses(crowded, 3s));
+  ::close(crowded);
+  const int other = Connect(server.port(), "127.0.0.1");
+  ASSERT_TRUE(SendAll(other, ProxyV2("203.0.113.5", 40005) + probe));
+  EXPECT_GT(::recv(other, buf, sizeof buf, 0), 0) << "another network was refused";
+  ::close(other);
+  ::close(neighbour);
+  for (int fd : held) ::close(fd);
+}
+
 TEST(ConnectionDefenceTest, AtTheCapTheOldestSilentConnectionMakesRoomForAStudent) {
   TempDir dir;
   ChildServer server(dir.path(),

@@ -159,25 +159,6 @@ TEST(RateLimitTest, AnonymousPagesWaitBehindEverythingLoggedIn) {
 namespace pupitre::testkit {
 namespace {
 
-// A PROXY protocol v2 header, as HAProxy's send-proxy-v2 writes it, naming `client` (IPv4).
-std::string ProxyV2(const std::string& client, uint16_t client_port) {
-  std::string h("\r\n\r\n\0\r\nQUIT\n", 12);
-  h += '\x21';  // version 2, PROXY
-  h += '\x11';  // TCP over IPv4
-  h += '\x00';
-  h += '\x0c';  // 12 bytes of addresses
-  in_addr src{}, dst{};
-  inet_pton(AF_INET, client.c_str(), &src);
-  inet_pton(AF_INET, "192.0.2.1", &dst);
-  h.append(reinterpret_cast<const char*>(&src), 4);
-  h.append(reinterpret_cast<const char*>(&dst), 4);
-  h += static_cast<char>(client_port >> 8);
-  h += static_cast<char>(client_port & 0xff);
-  h += '\x01';
-  h += '\xbb';
-  return h;
-}
-
 // One wrong-password login on a new connection from 127.0.0.1, with `preamble` before it.
 // Returns the status code ("" if the connection was closed without an answer).
 std::string WrongLogin(uint16_t port, const std::string& preamble, const std::string& from = "") {
