@@ -147,11 +147,20 @@ void Accounts::Insert(const store::UserRecord& u) {
   next_user_id_ = std::max(next_user_id_, u.id + 1);
 }
 
+std::optional<int64_t> Accounts::IdOfLogin(const std::string& login) const {
+  // Exactly as written, else ignoring case (logins are unique ignoring case; a store from
+  // before that rule may hold two that differ by case only: the exact one wins).
+  if (auto it = by_login_.find(login); it != by_login_.end()) return it->second;
+  if (auto it = by_folded_login_.find(FoldLogin(login)); it != by_folded_login_.end()) {
+    return it->second;
+  }
+  return std::nullopt;
+}
+
 std::optional<store::UserRecord> Accounts::LookupLogin(const std::string& login) {
   {
     ReaderLock lock(mu_);
-    auto it = by_login_.find(login);
-    if (it != by_login_.end()) return users_.at(it->second);
+    if (auto id = IdOfLogin(login)) return users_.at(*id);
   }
   // Accounts added by `pupitre admin` while the server runs are only in the store.
   auto found = backend_.FindUserByLogin(login);
@@ -292,9 +301,9 @@ std::optional<User> Accounts::FindById(int64_t id) const {
 
 std::optional<User> Accounts::FindByLogin(const std::string& login) const {
   ReaderLock lock(mu_);
-  auto it = by_login_.find(login);
-  if (it == by_login_.end()) return std::nullopt;
-  return UserOf(users_.at(it->second));
+  auto id = IdOfLogin(login);
+  if (!id) return std::nullopt;
+  return UserOf(users_.at(*id));
 }
 
 size_t Accounts::user_count() const {

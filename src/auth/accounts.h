@@ -94,6 +94,7 @@ class Accounts {
   Result<std::vector<User>> CreateHashedUsers(std::vector<store::UserRecord> users);
 
   std::optional<User> FindById(int64_t id) const;
+  // As written, else ignoring case (logins are unique ignoring case).
   std::optional<User> FindByLogin(const std::string& login) const;
   size_t user_count() const;
 
@@ -101,6 +102,7 @@ class Accounts {
 
  private:
   std::optional<store::UserRecord> LookupLogin(const std::string& login);
+  std::optional<int64_t> IdOfLogin(const std::string& login) const REQUIRES_SHARED(mu_);
   void Insert(const store::UserRecord& u) REQUIRES(mu_);
   // Adds a session; returns the hashes of the sessions it pushed out.
   std::vector<std::string> AddSession(const store::SessionRecord& rec) REQUIRES(mu_);

@@ -76,6 +76,19 @@ TEST_F(AccountsTest, ANewLoginBeyondTheBoundEndsTheOldestSession) {
   EXPECT_EQ(backend_->LoadAll()->sessions.size(), 3u);
 }
 
+TEST_F(AccountsTest, ALoginIsFoundWhateverTheCaseItIsTypedIn) {
+  ASSERT_TRUE(accounts_->CreateUsers({{"Ada.Lovelace", "Ada", Role::kStudent, "password-1"}}).ok());
+  EXPECT_FALSE(LogIn("ada.lovelace").empty());
+  EXPECT_FALSE(LogIn("ADA.LOVELACE").empty());
+  ASSERT_TRUE(accounts_->FindByLogin("ada.LOVELACE"));
+  EXPECT_EQ(accounts_->FindByLogin("ada.LOVELACE")->login, "Ada.Lovelace");
+  EXPECT_FALSE(accounts_->FindByLogin("ada.lovelac"));
+  // Also after a restart (the folded index is rebuilt from the store).
+  Close();
+  Open();
+  EXPECT_FALSE(LogIn("ada.lovelace").empty());
+}
+
 TEST_F(AccountsTest, ExpiredSessionsAreForgottenInMemoryAndInTheStore) {
   ASSERT_TRUE(accounts_->CreateUsers({{"ada", "Ada", Role::kStudent, "password-1"},
                                       {"bob", "Bob", Role::kStudent, "password-1"}})
