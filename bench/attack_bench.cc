@@ -273,9 +273,10 @@ struct AttackStats {
   std::atomic<uint64_t> challenged{0};  // answered with the challenge page
 };
 
-// Slowloris: a header that never ends, one more line every 5 s.
-asio::awaitable<void> Slowloris(uint16_t port, uint64_t i, const std::atomic<bool>& stop,
-                                AttackStats& st) {
+// Slowloris (`trickle`: a header that never ends, one more line every 5 s) or connection
+// exhaustion (nothing sent at all); either way, reconnect as soon as the server closes it.
+asio::awaitable<void> Occupy(uint16_t port, uint64_t i, bool trickle,
+                             const std::atomic<bool>& stop, AttackStats& st) {
   auto ex = co_await asio::this_coro::executor;
   asio::steady_timer timer(ex);
   while (!stop.load()) {
@@ -284,40 +285,25 @@ asio::awaitable<void> Slowloris(uint16_t port, uint64_t i, const std::atomic<boo
       co_await ConnectFrom(s, AttackerAddress(i), port);
       st.connections.fetch_add(1);
       s.expires_never();
-      co_await asio::async_write(s.socket(), asio::buffer(std::string_view(
-                                     "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")),
-                                 asio::use_awaitable);
-      while (!stop.load()) {
-        timer.expires_after(5s);
-        co_await timer.async_wait(asio::use_awaitable);
-        co_await asio::async_write(s.socket(), asio::buffer(std::string_view("X-a: b\r\n")),
+      if (trickle) {
+        co_await asio::async_write(s.socket(), asio::buffer(std::string_view(
+                                       "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")),
                                    asio::use_awaitable);
+        while (!stop.load()) {
+          timer.expires_after(5s);
+          co_await timer.async_wait(asio::use_awaitable);
+          co_await asio::async_write(s.socket(), asio::buffer(std::string_view("X-a: b\r\n")),
+                                     asio::use_awaitable);
+        }
+      } else {
+        char byte;
+        // Returns when the server closes the connection (or the bench ends it).
+        co_await s.socket().async_read_some(asio::buffer(&byte, 1), asio::use_awaitable);
       }
     } catch (const std::exception&) {
-      // Closed by the server (or refused): come back, as the tool would.
+      // Closed by the server (or refused): come back, as the tools do.
     }
-    timer.expires_after(200ms);
-    co_await timer.async_wait(asio::use_awaitable);
-  }
-}
-
-// Connection exhaustion: connect, send nothing, reconnect as soon as the server closes it.
-asio::awaitable<void> Hold(uint16_t port, uint64_t i, const std::atomic<bool>& stop,
-                           AttackStats& st) {
-  auto ex = co_await asio::this_coro::executor;
-  asio::steady_timer timer(ex);
-  while (!stop.load()) {
-    try {
-      beast::tcp_stream s(ex);
-      co_await ConnectFrom(s, AttackerAddress(i), port);
-      st.connections.fetch_add(1);
-      s.expires_never();
-      char byte;
-      // Returns when the server closes the connection (or the bench ends it).
-      co_await s.socket().async_read_some(asio::buffer(&byte, 1), asio::use_awaitable);
-    } catch (const std::exception&) {
-    }
-    timer.expires_after(100ms);
+    timer.expires_after(trickle ? 200ms : 100ms);
     co_await timer.async_wait(asio::use_awaitable);
   }
 }
@@ -506,10 +492,10 @@ class Bench {
     }
     uint64_t k = 0;
     if (a.slowloris) {
-      for (int i = 0; i < 5000; ++i) asio::co_spawn(attack_io, Slowloris(port_, k++, stop, stats), asio::detached);
+      for (int i = 0; i < 5000; ++i) asio::co_spawn(attack_io, Occupy(port_, k++, true, stop, stats), asio::detached);
     }
     if (a.exhaust) {
-      for (int i = 0; i < 8000; ++i) asio::co_spawn(attack_io, Hold(port_, k++, stop, stats), asio::detached);
+      for (int i = 0; i < 8000; ++i) asio::co_spawn(attack_io, Occupy(port_, k++, false, stop, stats), asio::detached);
     }
     if (a.logins) {
       for (int i = 0; i < 200; ++i) asio::co_spawn(attack_io, Flood(port_, k++, true, stop, stats), asio::detached);
@@ -517,20 +503,14 @@ class Bench {
     if (a.get) {
       for (int i = 0; i < 256; ++i) asio::co_spawn(attack_io, Flood(port_, k++, false, stop, stats), asio::detached);
     }
-    asio::steady_timer end(attack_io, std::chrono::seconds(attack_seconds_));
-    end.async_wait([&](auto) {
+    auto end = std::make_unique<asio::steady_timer>(attack_io, std::chrono::seconds(attack_seconds_));
+    end->async_wait([&](auto) {
       stop = true;
       attack_io.stop();  // every attacker's socket is closed with its coroutine frame
     });
     std::thread attackers([&] { attack_io.run(); });
-    // Newcomers every 2 s while the attack lasts (on the measuring thread).
-    const auto attack_end = SteadyClock::now() + std::chrono::seconds(attack_seconds_);
-    std::vector<std::optional<double>> times;
-    while (SteadyClock::now() + 1s < attack_end) {
-      const auto next = SteadyClock::now() + 2s;
-      times.push_back(RunNewcomer());
-      std::this_thread::sleep_until(std::max(next, SteadyClock::now()));  // pacing, not sync
-    }
+    // Newcomers every 2 s while the attack lasts.
+    const auto times = NewcomersUntil(SteadyClock::now() + std::chrono::seconds(attack_seconds_));
     attackers.join();
     for (pid_t p : tools) {
       if (p > 0) {
@@ -538,16 +518,9 @@ class Bench {
         waitpid(p, nullptr, 0);
       }
     }
+    end.reset();
     io.reset();  // every attacker's coroutine frame, and with it its socket, is gone
-    PhaseResult r = Collect(a.name);
-    for (auto& t : times) {
-      ++r.newcomers;
-      if (!t) {
-        ++r.newcomer_failures;
-      } else {
-        r.newcomer_max_s = std::max(r.newcomer_max_s, *t);
-      }
-    }
+    PhaseResult r = Collect(a.name, times);
     r.recovery_s = Recover();
     r.attackers = fmt::format("{} connections, {} requests answered ({} refused, {} given the "
                               "proof-of-work page)",
@@ -560,18 +533,8 @@ class Bench {
 
   PhaseResult Baseline(int seconds) {
     Record(true);
-    std::vector<std::optional<double>> times;
-    const auto end = SteadyClock::now() + std::chrono::seconds(seconds);
-    while (SteadyClock::now() + 1s < end) {
-      const auto next = SteadyClock::now() + 2s;
-      times.push_back(RunNewcomer());
-      std::this_thread::sleep_until(std::max(next, SteadyClock::now()));
-    }
-    PhaseResult r = Collect("baseline (no attack)");
-    for (auto& t : times) {
-      ++r.newcomers;
-      if (!t) ++r.newcomer_failures; else r.newcomer_max_s = std::max(r.newcomer_max_s, *t);
-    }
+    const auto times = NewcomersUntil(SteadyClock::now() + std::chrono::seconds(seconds));
+    PhaseResult r = Collect("baseline (no attack)", times);
     baseline_connections_ = OpenConnections();
     return r;
   }
@@ -588,10 +551,29 @@ class Bench {
     m_.max_rss_kib = 0;
   }
 
-  PhaseResult Collect(const std::string& name) {
+  // A newcomer every 2 s until `end` (on the calling thread): how long each took, or nothing.
+  std::vector<std::optional<double>> NewcomersUntil(SteadyClock::time_point end) {
+    std::vector<std::optional<double>> times;
+    while (SteadyClock::now() + 1s < end) {
+      const auto next = SteadyClock::now() + 2s;
+      times.push_back(RunNewcomer());
+      std::this_thread::sleep_until(std::max(next, SteadyClock::now()));  // pacing, not sync
+    }
+    return times;
+  }
+
+  PhaseResult Collect(const std::string& name, const std::vector<std::optional<double>>& times) {
     std::lock_guard lock(m_.mu);
     PhaseResult r;
     r.name = name;
+    for (const auto& t : times) {
+      ++r.newcomers;
+      if (!t) {
+        ++r.newcomer_failures;
+      } else {
+        r.newcomer_max_s = std::max(r.newcomer_max_s, *t);
+      }
+    }
     r.saves = m_.save_ms.size();
     r.save_errors = m_.save_errors;
     r.p50 = Percentile(m_.save_ms, 0.5);
