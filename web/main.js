@@ -3,38 +3,69 @@
 (() => {
   const { el, t } = P;
 
-  P.route("#/login", async () => {
-    const login = el("input", { type: "text", autocomplete: "username", required: true, autocapitalize: "none" });
-    const password = el("input", { type: "password", autocomplete: "current-password", required: true });
-    const err = P.errorBox();
-    const button = el("button", { type: "submit", class: "primary", text: t("login.button") });
-    const form = el("form", { class: "card narrow" }, P.field(t("login.login"), login), P.field(t("login.password"), password), err, button);
-    form.addEventListener("submit", async (ev) => {
-      ev.preventDefault();
-      button.disabled = true;
-      err.textContent = "";
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  // "about 40 s", "about 3 min".
+  const about = (ms) => {
+    const s = Math.max(1, Math.ceil(ms / 1000));
+    return t("login.about", { time: s < 60 ? `${s} s` : `${Math.ceil(s / 60)} min` });
+  };
+
+  // A login as the server wants it done at 9:00: with a proof of work first if it is under
+  // attack; with a place in the login line if hashing is saturated (the page comes back with
+  // its ticket by itself); retried by itself when the server is busy for a moment.
+  async function logInThrough(body, say) {
+    for (let tries = 0; tries < 1000; tries++) {
+      let r;
       try {
-        const body = { login: login.value.trim(), password: password.value };
-        let r;
-        try {
-          r = await P.api("POST", "/api/login", body);
-        } catch (e) {
-          // Under attack, and this page was loaded before (or its pass expired): prove, retry.
-          if (e.code !== "proof_of_work_required" || !window.PupitreProof) throw e;
-          err.textContent = t("login.proving");
+        r = await P.api("POST", "/api/login", body);
+      } catch (e) {
+        if (e.code === "proof_of_work_required" && window.PupitreProof) {
+          say(t("login.proving"));
           try {
             await PupitreProof.prove(e.body.error.challenge, e.body.error.bits);
           } catch (failed) {
             const key = failed.message === "insecure_context" ? "login.proof_insecure" : "login.proof_failed";
             throw new P.ApiError(403, "proof_failed", t(key));
           }
-          err.textContent = "";
-          r = await P.api("POST", "/api/login", body);
+          continue;
         }
+        if (e.offline && e.status !== 0) {
+          const wait = Math.max(e.retryAfterMs || 0, 2000);
+          say(t("login.retrying", { time: about(wait) }));
+          await sleep(wait);
+          continue;
+        }
+        throw e;
+      }
+      if (!r.login_queue) return r;
+      const q = r.login_queue;
+      body.queue_ticket = q.ticket;
+      say(q.position > 0 ? t("login.in_line", { position: P.fmtNumber(q.position), time: about(q.eta_ms) }) : t("login.checking"));
+      await sleep(q.poll_after_ms || 1000);
+    }
+    throw new P.ApiError(503, "unavailable", t("login.busy"));
+  }
+
+  P.route("#/login", async () => {
+    const login = el("input", { type: "text", autocomplete: "username", required: true, autocapitalize: "none" });
+    const password = el("input", { type: "password", autocomplete: "current-password", required: true });
+    const err = P.errorBox();
+    const status = el("p", { id: "login-status", role: "status", "aria-live": "polite" });
+    const button = el("button", { type: "submit", class: "primary", text: t("login.button") });
+    const form = el("form", { class: "card narrow" }, P.field(t("login.login"), login), P.field(t("login.password"), password), err, status, button);
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      button.disabled = true;
+      err.textContent = "";
+      status.textContent = "";
+      try {
+        const r = await logInThrough({ login: login.value.trim(), password: password.value }, (text) => { status.textContent = text; });
+        status.textContent = "";
         P.me = r.user;
         P.csrf = r.csrf_token;
         P.go(P.homeOf(P.me));
       } catch (e) {
+        status.textContent = "";
         err.textContent = e.status === 401 ? t("login.wrong") : e.offline ? t("login.busy") : e.message;
         button.disabled = false;
         password.focus();

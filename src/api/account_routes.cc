@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <optional>
 
 #include "api/json_io.h"
@@ -44,11 +45,26 @@ void LoginQueueFull(const ContextPtr& c) {
   c->Unavailable(Millis(2'000), "too many logins at once; please retry shortly");
 }
 
+// A place in the login line: the page waits `poll_after_ms`, then sends the same login again
+// with `queue_ticket`.
+void InLine(Services& s, const ContextPtr& c, const guard::LoginLine::Place& p) {
+  const int64_t eta = p.eta.count();
+  c->Json(202, {{"login_queue",
+                 {{"ticket", p.ticket},
+                  {"number", p.number},
+                  {"position", p.position},
+                  {"eta_ms", eta},
+                  // Near the front often, far back rarely: thousands may wait.
+                  {"poll_after_ms", std::clamp<int64_t>(eta / 3, 500, 5'000)}}},
+                {"server_now_ms", ToUnixMs(s.clock.Now())}});
+}
+
 // Checks the password (on a worker, from the hashing queue) and answers.
 void RunLogin(Services& s, const ContextPtr& c, const std::string& login,
-              const std::string& password) {
+              const std::string& password, int64_t line_number) {
   const int64_t ttl_seconds = s.config.auth.session_ttl_minutes * 60;
-  s.accounts.Login(login, password, [&s, c, login, ttl_seconds](Result<auth::NewSession> r) {
+  s.accounts.Login(login, password, [&s, c, login, ttl_seconds, line_number](Result<auth::NewSession> r) {
+    if (line_number > 0) s.login_line.Done(line_number);
     const std::string attributes = c->CookieAttributes(s.config.server.secure_cookies);
     if (!r.ok() && r.error().code == ErrorCode::kUnauthenticated) {
       s.login_throttle.Failed(login, c->client_ip, s.clock.Monotonic());
@@ -89,22 +105,44 @@ void Login(Services& s, const ContextPtr& c) {
     s.metrics.logins_throttled.fetch_add(1, std::memory_order_relaxed);
     return c->RateLimited(*wait, "too many failed logins; wait before trying again");
   }
+  // Beyond what hashing can do now: a place in the login line (202), and the page comes back
+  // with its ticket when its number is called (guard/login_line.h).
+  std::string ticket;
+  if (const auto* t = body->if_contains("queue_ticket")) {
+    if (!t->is_string() || t->as_string().size() > 200) {
+      return c->Fail(Error::BadRequest("'queue_ticket' must be the ticket a 202 gave"));
+    }
+    ticket = std::string(t->as_string());
+  }
+  using Decision = guard::LoginLine::Decision;
+  const Decision d =
+      s.login_line.Arrive(*login, ticket, s.hashing.stats().queued, s.hashing.rate(), s.clock.Now());
+  if (d.kind == Decision::kFull) {
+    return c->Unavailable(d.retry_after, "so many logins are waiting that yours would wait for "
+                                         "hours; please come back in a minute");
+  }
+  if (d.kind == Decision::kWait || d.kind == Decision::kBusy) return InLine(s, c, d.place);
   // Hashing takes tens of milliseconds: on the worker pool, through the bounded hashing queue,
   // never on an event loop. Addresses that failed lately wait behind the others.
   const size_t lane = s.login_throttle.Suspect(c->client_ip, now) ? 1 : 0;
   c->LeaveGuard();
+  const int64_t number = d.number;  // 0: no ticket
   const bool queued = s.hashing.Submit(
       lane, c->client_ip, [c] { return c->client_gone(); },
-      [&s, c, login = *login, password = *password](guard::WorkQueue::Outcome outcome) {
+      [&s, c, login = *login, password = *password, number](guard::WorkQueue::Outcome outcome) {
         using Outcome = guard::WorkQueue::Outcome;
         if (outcome != Outcome::kRun) {
+          if (number > 0) s.login_line.Done(number);
           // Expired: it waited too long. Gone: nobody reads the answer (it is sent anyway,
           // so that the connection's bookkeeping ends).
           return c->Later([c] { LoginQueueFull(c); });
         }
-        RunLogin(s, c, login, password);
+        RunLogin(s, c, login, password, number);
       });
-  if (!queued) LoginQueueFull(c);  // still on the connection's loop
+  if (!queued) {
+    if (number > 0) s.login_line.Done(number);
+    LoginQueueFull(c);  // still on the connection's loop
+  }
 }
 
 void Logout(Services& s, const ContextPtr& c) {

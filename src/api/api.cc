@@ -28,13 +28,15 @@ guard::WorkQueueOptions HashingOptions(const Config& config) {
 Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exams,
          guard::AdmissionController& guard, room::Admissions& admissions, RoomFeed& feed,
          Metrics& metrics, boost::asio::thread_pool& workers, const Clock& clock,
-         guard::AttackMode& attack, const guard::ProofOfWork& proof, SettingsStore& settings)
+         guard::AttackMode& attack, const guard::ProofOfWork& proof, SettingsStore& settings,
+         guard::LoginLine& login_line)
     : config_(config),
       live_(exams, accounts, clock),
       hashing_(HashingOptions(config), workers.get_executor(), clock),
       login_throttle_(config.limits),
+      login_line_(login_line),
       services_{config, accounts, exams, guard, admissions, feed, live_, files_,
-                metrics, workers, hashing_, login_throttle_, clock, ready_,
+                metrics, workers, hashing_, login_throttle_, login_line_, clock, ready_,
                 attack, proof, settings},
       address_(config.server.trusted_proxies),
       limiter_(config.limits),
@@ -48,6 +50,10 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
   RegisterRoomRoutes(router_, services_);
   RegisterAttemptRoutes(router_, services_);
   RegisterAttackRoutes(router_, services_);
+}
+
+void Api::AdvanceLoginLine() {
+  login_line_.Advance(services_.clock.Monotonic(), hashing_.stats().queued, hashing_.rate());
 }
 
 http::HeaderDecision Api::OnHeader(const http::RequestHeader& header) const {

@@ -36,7 +36,8 @@ class Api {
   Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exams,
       guard::AdmissionController& guard, room::Admissions& admissions, RoomFeed& feed,
       Metrics& metrics, boost::asio::thread_pool& workers, const Clock& clock,
-      guard::AttackMode& attack, const guard::ProofOfWork& proof, SettingsStore& settings);
+      guard::AttackMode& attack, const guard::ProofOfWork& proof, SettingsStore& settings,
+      guard::LoginLine& login_line);
 
   // The server's hooks: the route and body limit of a header, then the whole request.
   http::HeaderDecision OnHeader(const http::RequestHeader& header) const;
@@ -44,6 +45,8 @@ class Api {
 
   // Pushes what is due to the teachers' live views. Call every 100 ms or so.
   void PublishLive() { live_.Publish(); }
+  // Calls the next logins in line as hashing makes room. Call every 100 ms or so.
+  void AdvanceLoginLine();
 
   // /readyz answers 503 until set, and again once shutdown begins.
   void SetReady(bool ready) { ready_ = ready; }
@@ -58,6 +61,7 @@ class Api {
   std::atomic<bool> ready_{false};
   guard::WorkQueue hashing_;
   guard::LoginThrottle login_throttle_;
+  guard::LoginLine& login_line_;
   Services services_;
   ForwardedAddress address_;
   KeyedRateLimiter limiter_;

@@ -92,6 +92,18 @@ std::string GuardMetricsText(const Services& s) {
       "pupitre_login_queue_jobs_total{{outcome=\"gone\"}} {}\n"
       "pupitre_login_queue_jobs_total{{outcome=\"refused\"}} {}\n",
       h.queued, h.running, h.run, h.expired, h.gone, h.refused);
+  const guard::LoginLine::Stats line = s.login_line.stats();
+  body += fmt::format(
+      "# HELP pupitre_login_line_waiting Logins given a place in line and not yet called.\n"
+      "# TYPE pupitre_login_line_waiting gauge\npupitre_login_line_waiting {}\n"
+      "# HELP pupitre_login_line_numbers_total Places given in the login line, and called.\n"
+      "# TYPE pupitre_login_line_numbers_total counter\n"
+      "pupitre_login_line_numbers_total{{state=\"issued\"}} {}\n"
+      "pupitre_login_line_numbers_total{{state=\"called\"}} {}\n"
+      "# HELP pupitre_login_hashes_per_second What the hashing queue can do (threads / "
+      "smoothed time of one hash): the login line's pace.\n"
+      "# TYPE pupitre_login_hashes_per_second gauge\npupitre_login_hashes_per_second {:.1f}\n",
+      line.waiting, line.issued, line.called, s.hashing.rate());
   const guard::AttackMode::Status a = s.attack.status();
   body += fmt::format(
       "# HELP pupitre_under_attack 1 while anonymous visitors must solve a proof of work.\n"

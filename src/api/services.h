@@ -17,6 +17,7 @@
 #include "exam/exam_service.h"
 #include "guard/admission.h"
 #include "guard/limits.h"
+#include "guard/login_line.h"
 #include "guard/proof_of_work.h"
 #include "common/settings.h"
 #include "guard/work_queue.h"
@@ -37,6 +38,7 @@ struct Services {
   boost::asio::thread_pool& workers;  // blocking work: hashing, waits for durability
   guard::WorkQueue& hashing;          // logins waiting for a password check (on `workers`)
   guard::LoginThrottle& login_throttle;  // failed logins, per account and subnet, per address
+  guard::LoginLine& login_line;          // logins beyond what hashing can do now: a place
   const Clock& clock;
   const std::atomic<bool>& ready;     // /readyz
   guard::AttackMode& attack;          // under-attack mode: the switch and the meter

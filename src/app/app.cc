@@ -160,6 +160,7 @@ void RaiseFileLimit() {
 constexpr const char* kTicketKeySetting = "waiting_rooms.ticket_key";
 constexpr const char* kQueueMarkerSetting = "waiting_rooms.queue_marker";
 constexpr const char* kProofKeySetting = "under_attack.pass_key";
+constexpr const char* kLoginLineKeySetting = "login_line.ticket_key";
 
 // Before they were kept in the store, these settings were files in the data directory: an
 // upgraded data directory's are taken into the store once (the files are then left alone).
@@ -291,9 +292,12 @@ int Serve(const Config& config, int demo_students) {
                                     "waiting-room tickets issued before are then refused");
   auto proof_key = LoadOrCreateKey(n.settings(), kProofKeySetting,
                                    "under-attack passes given before are then refused");
+  auto line_key = LoadOrCreateKey(n.settings(), kLoginLineKeySetting,
+                                  "places in the login line given before are then not honoured");
   auto attack_switch = InitialAttackSwitch(n.settings(), config);
   for (const Error* e : {ticket_key.ok() ? nullptr : &ticket_key.error(),
                          proof_key.ok() ? nullptr : &proof_key.error(),
+                         line_key.ok() ? nullptr : &line_key.error(),
                          attack_switch.ok() ? nullptr : &attack_switch.error()}) {
     if (e) {
       spdlog::error("{}", e->message);
@@ -325,8 +329,9 @@ int Serve(const Config& config, int demo_students) {
   api::RoomFeed feed(rooms, n.exams(), clock);
   guard::AttackMode attack(config.attack, *attack_switch);
   const guard::ProofOfWork proof(config.attack, *proof_key);
+  guard::LoginLine login_line(config.login_line, *line_key, started);
   api::Api api(config, n.accounts(), n.exams(), guard, admissions, feed, n.metrics(),
-               n.workers(), clock, attack, proof, n.settings());
+               n.workers(), clock, attack, proof, n.settings(), login_line);
   http::ServerOptions opts = config.server;  // host and port parsed from listen by the config
   // Each connection is a descriptor: the cap stays below the open-file limit, with room kept
   // for the store, the log, the event loops and the operator, so that accept() never runs out.
@@ -384,6 +389,7 @@ int Serve(const Config& config, int demo_students) {
     admissions.AdmitDue();
     feed.Publish();
     api.PublishLive();
+    api.AdvanceLoginLine();
     // Kept while a rebuild is under way too: a second crash before the students are back
     // must rebuild again.
     queue_marker.Want(rooms.Totals().waiting > 0 || clock.Now() < rooms_restored_by,

@@ -90,7 +90,8 @@ int main(int argc, char** argv) {
   load->add_option("--target", target_url, "http://HOST:PORT of the server");
   load->add_option("--out", out_dir, "Directory for result.json, report.html and ledger.jsonl");
   load->add_option("--source-addresses", source_addresses,
-                   "Connect from 127.0.0.1..N (more ephemeral ports)")
+                   "Connect from N loopback addresses, one per /24: 127.0.0.1, 127.0.1.1, ... "
+                   "(more ephemeral ports; students from many networks)")
       ->check(CLI::Range(1, 254));
   load->add_flag("--quiet", quiet, "No live progress line");
   auto* verify = load->add_subcommand("verify", "Check every acknowledged save against the server");
@@ -116,7 +117,7 @@ int main(int argc, char** argv) {
   capacity->add_option("--max-students", cap.options.max_students,
                        "Students available on the server from first_student on");
   capacity->add_option("--cohort", cap.options.cohort, "Propose waves for this many students");
-  capacity->add_option("--source-addresses", source_addresses, "Connect from 127.0.0.1..N")
+  capacity->add_option("--source-addresses", source_addresses, "Connect from N loopback addresses, one per /24 (127.0.0.1, 127.0.1.1, ...)")
       ->check(CLI::Range(1, 254));
 
   auto* probe = load->add_subcommand("probe", "Closed-loop load on one route (to compare with wrk)");

@@ -203,9 +203,16 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   auth.Int("login_queue_capacity", c.auth.login_queue_capacity, 1, 10'000'000);
   auth.Int("login_queue_per_address", c.auth.login_queue_per_address, 1, 10'000'000);
   auth.Int("login_queue_timeout_ms", c.auth.login_queue_timeout_ms, 100, 600'000);
+  int64_t line_backlog_ms = c.login_line.backlog.count();
+  int64_t line_max_wait_minutes = c.login_line.max_wait.count() / 60'000;
+  auth.Int("login_line_backlog_ms", line_backlog_ms, 50, 60'000);
+  auth.Int("login_line_max_wait_minutes", line_max_wait_minutes, 1, 24 * 60);
+  c.login_line.backlog = Millis(line_backlog_ms);
+  c.login_line.max_wait = Millis(line_max_wait_minutes * 60'000);
   auth.RejectUnknown({"argon2_iterations", "argon2_memory_kib", "session_ttl_minutes",
                       "max_sessions_per_user", "hashing_threads", "login_queue_capacity",
-                      "login_queue_per_address", "login_queue_timeout_ms"});
+                      "login_queue_per_address", "login_queue_timeout_ms",
+                      "login_line_backlog_ms", "login_line_max_wait_minutes"});
 
   TableReader limits(Section(root, "limits", problem), "limits", problem);
   auto rate = [&](std::string_view prefix, guard::Rate& r) {

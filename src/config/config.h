@@ -11,6 +11,7 @@
 #include "common/result.h"
 #include "guard/admission.h"
 #include "guard/limits.h"
+#include "guard/login_line.h"
 #include "guard/proof_of_work.h"
 #include "guard/waiting_room.h"
 #include "http/server.h"
@@ -58,6 +59,7 @@ struct Config {
   guard::WaitingRoomOptions waiting_room;  // [waiting_room]: see guard/waiting_room.h
   guard::LimitOptions limits;              // [limits]: see guard/limits.h
   guard::AttackOptions attack;             // [attack]: see guard/proof_of_work.h
+  guard::LoginLineOptions login_line;      // [auth] login_line_*: see guard/login_line.h
 
   struct Exam {
     int64_t save_grace_ms = 10'000;  // [exam] save_grace_ms: saves in flight at the deadline

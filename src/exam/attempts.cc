@@ -74,7 +74,7 @@ void ExamService::Start(const Caller& caller, const std::string& exam_id,
       by_user_[{exam_id, caller.user_id}] = a.id;
       Shard& sh = ShardOf(a.id);
       MutexLock sl(sh.mu);
-      sh.attempts[a.id] = Held{a, e->spec};
+      sh.attempts[a.id] = Held{a, e->spec, /*durable=*/false};
     }
   }
   if (refused) return done(std::move(*refused));
@@ -101,6 +101,11 @@ void ExamService::Start(const Caller& caller, const std::string& exam_id,
       store::op::CreateAttempt{a.id, a.exam_id, a.user_id, a.seed, a.started_ms, a.deadline_ms},
       undo, [this, a, done](const Status& st) {
         if (!st.ok()) return done(st.error());
+        {
+          Shard& sh = ShardOf(a.id);
+          MutexLock sl(sh.mu);
+          if (auto it = sh.attempts.find(a.id); it != sh.attempts.end()) it->second.durable = true;
+        }
         done(MakeView(a));
       });
 }

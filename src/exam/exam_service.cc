@@ -462,6 +462,10 @@ std::optional<int64_t> ExamService::AttemptIdOf(const std::string& exam_id,
   ReaderLock lock(exams_mu_);
   auto it = by_user_.find({exam_id, user_id});
   if (it == by_user_.end()) return std::nullopt;
+  const Shard& sh = ShardOf(it->second);
+  MutexLock sl(sh.mu);
+  auto held = sh.attempts.find(it->second);
+  if (held == sh.attempts.end() || !held->second.durable) return std::nullopt;
   return it->second;
 }
 

@@ -138,7 +138,8 @@ class ExamService {
   // The published paper, for a teacher or a student who has started the exam.
   Result<std::shared_ptr<const ExamEntry>> PaperFor(const Caller& caller,
                                                     const std::string& exam_id) const;
-  // The caller's own attempt at an exam, if any.
+  // The caller's own attempt at an exam, if any, once its start is durable (an attempt whose
+  // start is still being written is not announced: see Held::durable).
   std::optional<int64_t> AttemptIdOf(const std::string& exam_id, int64_t user_id) const;
   Millis ExtraTimeOf(const std::string& exam_id, int64_t user_id) const;
 
@@ -165,6 +166,9 @@ class ExamService {
   struct Held {
     AttemptState a;
     std::shared_ptr<const ExamSpec> spec;  // null: the exam no longer loads (its saves fail)
+    // Its creation is committed. Until then its id is told to nobody (AttemptIdOf): a crash
+    // before the commit loses it, and its id may then be given to someone else.
+    bool durable = true;
   };
   struct Shard {
     mutable Mutex mu;

@@ -61,11 +61,18 @@ void WorkQueue::Pump() {
       } else if (e.gone && e.gone()) {
         outcome = Outcome::kGone;
       }
+      const MonoPoint began = clock_.Monotonic();
       e.job(outcome);
+      const double seconds = std::chrono::duration<double>(clock_.Monotonic() - began).count();
       {
         MutexLock lock(mu_);
         switch (outcome) {
-          case Outcome::kRun: ++stats_.run; break;
+          case Outcome::kRun:
+            ++stats_.run;
+            // What one job costs, smoothed: the queue's capacity is concurrency / that.
+            stats_.job_seconds = stats_.job_seconds <= 0 ? seconds
+                                                         : 0.9 * stats_.job_seconds + 0.1 * seconds;
+            break;
           case Outcome::kExpired: ++stats_.expired; break;
           case Outcome::kGone: ++stats_.gone; break;
         }
@@ -79,6 +86,13 @@ void WorkQueue::Finished() {
   MutexLock lock(mu_);
   --stats_.running;
   Pump();
+}
+
+double WorkQueue::rate() const {
+  MutexLock lock(mu_);
+  // Before any job has run: a guess of 25 ms a job (argon2id at its default cost here).
+  const double job = stats_.job_seconds > 0 ? stats_.job_seconds : 0.025;
+  return static_cast<double>(options_.concurrency) / std::max(job, 1e-4);
 }
 
 WorkQueue::Stats WorkQueue::stats() const {

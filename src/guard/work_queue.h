@@ -49,6 +49,7 @@ class WorkQueue {
     uint64_t expired = 0;
     uint64_t gone = 0;
     uint64_t refused = 0;
+    double job_seconds = 0;  // what a job that ran took, smoothed (0: none ran yet)
   };
 
   // REQUIRES: `clock` outlives the queue; the executor runs until the queue is destroyed.
@@ -59,6 +60,8 @@ class WorkQueue {
   bool Submit(size_t lane, std::string key, std::function<bool()> gone, Job job);
 
   Stats stats() const;
+  // Jobs a second the queue can run: concurrency over the smoothed time of one.
+  double rate() const;
 
  private:
   struct Entry {

@@ -13,6 +13,7 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -120,6 +121,7 @@ class Run {
   struct Reply {
     int status = 0;  // 0: no answer (connection failed)
     std::string body;
+    int64_t retry_after_s = 0;  // the Retry-After header, if any
   };
 
   double Seconds(Steady::time_point t) const {
@@ -159,9 +161,11 @@ class Run {
     tcp::endpoint to(asio::ip::make_address(o_.target.host), o_.target.port);
     sock.open(tcp::v4(), ec);
     if (!ec && o_.source_addresses > 1) {
-      // Spread connections over 127.0.0.1..N: each source address has its own ports.
+      // Spread connections over N addresses, each on a /24 of its own (127.0.0.1, 127.0.1.1,
+      // ...): each has its own ports, and the server's caps per address and per subnet see
+      // students from many networks, as on an exam morning.
       auto from = asio::ip::make_address_v4(
-          fmt::format("127.0.0.{}", 1 + (next_source_++ % o_.source_addresses)));
+          fmt::format("127.0.{}.1", next_source_++ % o_.source_addresses));
       sock.bind(tcp::endpoint(from, 0), ec);
     }
     if (ec) co_return false;
@@ -194,7 +198,10 @@ class Run {
         continue;
       }
       if (!res.keep_alive()) c.open = false;
-      co_return Reply{static_cast<int>(res.result_int()), std::move(res.body())};
+      const auto retry = res[bhttp::field::retry_after];
+      int64_t retry_s = 0;
+      std::from_chars(retry.data(), retry.data() + retry.size(), retry_s);
+      co_return Reply{static_cast<int>(res.result_int()), std::move(res.body()), retry_s};
     }
     co_return Reply{};
   }
@@ -281,8 +288,25 @@ class Run {
     json::object credentials;
     credentials["login"] = login;
     credentials["password"] = s_.password;
-    const std::string login_body = json::serialize(credentials);
+    std::string login_body = json::serialize(credentials);
     Reply r = co_await Call(c, bhttp::verb::post, "/api/login", "", login_body);
+    // As the page does: wait in the login line (202) and come back with the ticket; when the
+    // server is busy for a moment (503, 429), come back after its Retry-After. Bounded.
+    const auto give_up = Steady::now() + std::chrono::hours(1);
+    for (int polls = 0; (r.status == 202 || r.status == 503 || r.status == 429) &&
+                        polls < 5000 && Steady::now() < give_up;
+         ++polls) {
+      auto wait = std::chrono::milliseconds(1000 * std::max<int64_t>(1, r.retry_after_s));
+      if (r.status == 202) {
+        const json::value q = json::parse(r.body).at("login_queue");
+        credentials["queue_ticket"] = q.at("ticket");
+        login_body = json::serialize(credentials);
+        wait = std::chrono::milliseconds(q.at("poll_after_ms").to_number<int64_t>());
+        ++result_.login_line_polls;
+      }
+      co_await SleepUntil(Steady::now() + wait);
+      r = co_await Call(c, bhttp::verb::post, "/api/login", "", login_body);
+    }
     if (r.status != 200) {
       Error(Steady::now(), fmt::format("login: {}", r.status));
       finish();

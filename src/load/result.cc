@@ -466,6 +466,7 @@ std::string ResultJson(const RunResult& r) {
                               {"finished", r.finished},
                               {"acknowledged_saves", r.acknowledged_saves},
                               {"peak_waiting", r.peak_waiting},
+                              {"login_line_polls", r.login_line_polls},
                               {"total_errors", r.total_errors()},
                               {"errors", std::move(errors)},
                               {"steps", std::move(steps)},

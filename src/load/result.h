@@ -43,6 +43,7 @@ struct RunResult {
   std::map<std::string, int64_t> errors;        // failed requests by kind, e.g. "save: 503"
   int64_t acknowledged_saves = 0;
   int64_t peak_waiting = 0;
+  int64_t login_line_polls = 0;  // logins sent again with a ticket from the login line (202)
   std::vector<SecondSample> timeline;
   std::vector<Judgement> verdict;
 

@@ -212,9 +212,9 @@ TEST_F(AdmissionsTest, AdmitDueAdmitsTheWaitingStudentOnceTheRateAllowsAndStarts
 
   clock_.Advance(seconds(1));
   EXPECT_EQ(admissions_->AdmitDue(), 1u);
+  Flush();  // the attempt's id is told once its start is durable
   auto id = exams_->AttemptIdOf(kExamId, bob_.user_id);
   ASSERT_TRUE(id.has_value()) << "the admission did not start the attempt";
-  Flush();
   auto attempt = exams_->GetAttempt(bob_, *id);
   ASSERT_TRUE(attempt.ok()) << attempt.error().message;
   EXPECT_EQ(attempt->state.status, exam::AttemptStatus::kInProgress);

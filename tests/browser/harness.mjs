@@ -17,12 +17,14 @@ export function tempDir() {
 
 // Starts `pupitre serve --demo` on `port` (0: any free one) and resolves once it listens.
 // `config`: more TOML appended to the test configuration (e.g. a `[waiting_room]` section).
-export function startServer({ dataDir, port = 0, demoStudents = 20, timeoutMs = 30000, config: more = "" }) {
+// `auth`: the [auth] section's lines (the default: the cheapest password hash, for speed).
+export function startServer({ dataDir, port = 0, demoStudents = 20, timeoutMs = 30000, config: more = "",
+  auth = "argon2_iterations = 1\nargon2_memory_kib = 64" }) {
   // Inside the data directory, so that it goes with it (the server ignores files it does not own).
   const config = join(dataDir, "test-config.toml");
   writeFileSync(config, [
     "[server]", `listen = "127.0.0.1:${port}"`, "threads = 2", "shutdown_grace_ms = 2000",
-    "[auth]", "argon2_iterations = 1", "argon2_memory_kib = 64", more, ""].join("\n"));
+    "[auth]", auth, more, ""].join("\n"));
   const proc = spawn(BIN, ["serve", "--config", config, "--data-dir", dataDir, "--demo", "--demo-students", String(demoStudents)],
     { stdio: ["ignore", "pipe", "pipe"] });
   let seen = "";
