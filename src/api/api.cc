@@ -42,7 +42,8 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
       limiter_(config.limits),
       gate_(proof, attack, metrics, files_),
       middleware_(accounts, exams, guard, metrics, address_, limiter_, gate_),
-      router_(metrics) {
+      router_(metrics),
+      status_(services_) {
   RegisterOpsRoutes(router_, services_);
   RegisterPageRoutes(router_, services_);
   RegisterAccountRoutes(router_, services_);
@@ -50,6 +51,7 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
   RegisterRoomRoutes(router_, services_);
   RegisterAttemptRoutes(router_, services_);
   RegisterAttackRoutes(router_, services_);
+  RegisterStatusRoutes(router_, status_);
 }
 
 void Api::AdvanceLoginLine() {

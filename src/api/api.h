@@ -19,6 +19,7 @@
 #include "api/router.h"
 #include "api/services.h"
 #include "api/static_files.h"
+#include "api/status_page.h"
 #include "auth/accounts.h"
 #include "common/metrics.h"
 #include "config/config.h"
@@ -47,9 +48,14 @@ class Api {
   void PublishLive() { live_.Publish(); }
   // Calls the next logins in line as hashing makes room. Call every 100 ms or so.
   void AdvanceLoginLine();
+  // Renders /status again from the current figures. Call about once a second.
+  void RefreshStatus() { status_.Refresh(); }
 
   // /readyz answers 503 until set, and again once shutdown begins.
-  void SetReady(bool ready) { ready_ = ready; }
+  void SetReady(bool ready) {
+    ready_ = ready;
+    status_.Refresh();  // /status says it at once
+  }
 
   const Router& router() const { return router_; }
   const guard::WorkQueue& hashing() const { return hashing_; }
@@ -68,6 +74,7 @@ class Api {
   AttackGate gate_;
   Middleware middleware_;
   Router router_;
+  StatusPage status_;
 };
 
 }  // namespace pupitre::api

@@ -407,6 +407,7 @@ int Serve(const Config& config, int demo_students) {
     }
     last_refused = g.rejected();
     rooms.Adapt(overloaded);
+    api.RefreshStatus();
     if (attack.Tick(clock.Monotonic())) {
       const guard::AttackMode::Status a = attack.status();
       spdlog::warn("under-attack mode {} (switch {}, anonymous requests {:.0f}/s, threshold "

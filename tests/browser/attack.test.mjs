@@ -52,6 +52,21 @@ test("the login proves again when the page's pass is gone", { timeout: 90_000 },
   await context.close();
 });
 
+test("the status page loads at once under attack and says what is going on", { timeout: 60_000 }, async () => {
+  const context = await env.browser.newContext({ locale: "fr-FR" });
+  const page = await context.newPage();
+  await page.goto(`${env.server.url}/status`);
+  // No challenge, no script: the page itself, in French.
+  await page.getByRole("heading", { name: "Pupitre : état du service" }).waitFor();
+  assert.equal(await page.locator("meta[name=pupitre-challenge]").count(), 0);
+  const state = page.getByRole("status");
+  // The mode is on (the operator turns it off in the next test): it says so.
+  await state.getByText(/se protège/).waitFor({ timeout: 10_000 });
+  await page.getByRole("link", { name: "English version" }).click();
+  await page.getByRole("heading", { name: "Pupitre: status" }).waitFor();
+  await context.close();
+});
+
 test("the operator sees the mode engaged and turns it off", { timeout: 90_000 }, async () => {
   const context = await env.browser.newContext({ locale: "en-US" });
   const page = await context.newPage();
