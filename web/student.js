@@ -188,8 +188,26 @@
     const saveState = el("span", { class: "save", id: "save-state", role: "status", "aria-live": "polite" });
     const alertLine = el("span", { class: "sr-only", "aria-live": "assertive" });
     const bar = el("div", { class: "exambar" }, el("span", {}, t("exam.time_left"), " ", countdown), saveState, alertLine);
+    // Time given back after an outage of the platform, and why. Read again when the page is
+    // back in touch after being offline: the server may have moved the deadline meanwhile.
+    const notices = (list) => (list || []).map((c) => el("p", { class: "notice compensation", role: "status",
+      text: t("exam.compensated", { minutes: P.fmtNumber(Math.max(1, Math.round(c.added_ms / 60000))), from: P.fmtClock(c.from_ms), to: P.fmtClock(c.to_ms) }) }));
+    const givenBack = el("div", { id: "given-back" }, notices(attempt.compensations));
+    let wasOffline = false;
+    const reread = async () => {
+      try {
+        const r = await P.api("GET", `/api/attempts/${attempt.id}`);
+        attempt.deadline_ms = r.attempt.deadline_ms;  // the countdown reads it every second
+        givenBack.replaceChildren(...notices(r.attempt.compensations));
+      } catch (e) { /* offline again: the next reconnection reads it */ }
+    };
 
     const journal = new Journal(attempt.id, (state, err) => {
+      if (state === "offline") wasOffline = true;
+      else if (state === "saved" && wasOffline) {
+        wasOffline = false;
+        reread();
+      }
       saveState.className = `save ${state}`;
       if (state === "saved") saveState.textContent = t("save.saved");
       else if (state === "saving") saveState.textContent = t("save.saving");
@@ -303,7 +321,7 @@
     window.addEventListener("beforeunload", warnLeave);
     P.onLeave(() => window.removeEventListener("beforeunload", warnLeave));
 
-    P.show(paper.exam.title, bar, map, el("form", { class: "paper", onsubmit: (e) => e.preventDefault() }, sections),
+    P.show(paper.exam.title, bar, givenBack, map, el("form", { class: "paper", onsubmit: (e) => e.preventDefault() }, sections),
       onePerPage ? pager : null, el("div", { class: "submit-area" }, submitErr, submitBtn, confirmBox));
     refreshMap();
     if (onePerPage) { sections.forEach((s, k) => (s.hidden = k !== 0)); prev.disabled = true; next.disabled = order.length <= 1; }

@@ -58,6 +58,12 @@ json::object AttemptJson(const exam::AttemptView& v, bool is_teacher, int64_t no
                  {"server_now_ms", now_ms},
                  {"submitted_ms", a.submitted_ms},
                  {"auto_submitted", a.auto_submitted}};
+  json::array compensations;
+  for (const auto& c : a.compensations) {
+    compensations.push_back(
+        json::object{{"from_ms", c.from_ms}, {"to_ms", c.to_ms}, {"added_ms", c.added_ms}});
+  }
+  o["compensations"] = std::move(compensations);
   if (v.spec) {
     json::array qs;
     json::object opts;

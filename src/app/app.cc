@@ -161,6 +161,43 @@ constexpr const char* kTicketKeySetting = "waiting_rooms.ticket_key";
 constexpr const char* kQueueMarkerSetting = "waiting_rooms.queue_marker";
 constexpr const char* kProofKeySetting = "under_attack.pass_key";
 constexpr const char* kLoginLineKeySetting = "login_line.ticket_key";
+// The last time this node said it was alive (Unix ms), every exam.heartbeat_ms and at a stop.
+constexpr const char* kHeartbeatSetting = "platform.heartbeat_ms";
+
+std::string UtcTime(int64_t ms) {
+  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+// After a crash or a stop, attempts that were in progress get the time the platform was down
+// (from its last heartbeat to now) added to their deadline, unless the policy is "off" or the
+// gap is below exam.outage_min_seconds. Before anything is served or swept.
+Status GiveBackOutage(Node& n, const Config& config, const Clock& clock) {
+  const std::optional<std::string> beat = n.settings().Get(kHeartbeatSetting);
+  if (!beat) return OkStatus();  // a new data directory
+  int64_t from = 0;
+  auto [end, ec] = std::from_chars(beat->data(), beat->data() + beat->size(), from);
+  if (ec != std::errc() || end != beat->data() + beat->size() || !IsValidInstantMs(from)) {
+    spdlog::warn("the setting {} is damaged: no outage compensation this time", kHeartbeatSetting);
+    return OkStatus();
+  }
+  const int64_t to = ToUnixMs(clock.Now());
+  if (to - from < config.exam.outage_min_seconds * 1000) return OkStatus();
+  if (config.exam.outage_compensation == "off") {
+    spdlog::warn("the platform was unavailable from {} to {}; not given back to attempts "
+                 "(exam.outage_compensation = \"off\")", UtcTime(from), UtcTime(to));
+    return OkStatus();
+  }
+  auto given = n.exams().CompensateOutage(from, to);
+  if (!given.ok()) return given.error();
+  spdlog::warn("the platform was unavailable from {} to {} ({} s): {} attempts in progress got "
+               "that time added to their deadline", UtcTime(from), UtcTime(to),
+               (to - from + 999) / 1000, *given);
+  return OkStatus();
+}
 
 // Before they were kept in the store, these settings were files in the data directory: an
 // upgraded data directory's are taken into the store once (the files are then left alone).
@@ -277,6 +314,16 @@ int Serve(const Config& config, int demo_students) {
     }
   }
 
+  if (auto s = GiveBackOutage(n, config, clock); !s.ok()) {
+    spdlog::error("cannot give attempts back the time of the outage: {}", s.error().message);
+    return 1;
+  }
+  if (auto s = n.settings().Put(kHeartbeatSetting, std::to_string(ToUnixMs(clock.Now())));
+      !s.ok()) {
+    spdlog::error("cannot write the heartbeat: {}", s.error().message);
+    return 1;
+  }
+
   guard::AdmissionController guard(config.guard, clock);
   guard::WaitingRoomOptions room_options = config.waiting_room;
   const std::string& dir = config.store.data_dir;
@@ -376,6 +423,18 @@ int Serve(const Config& config, int demo_students) {
   every.Every("autosubmit", Millis(config.exam.autosubmit_interval_ms), [&] {
     if (int k = n.exams().AutoSubmitDue(); k > 0) spdlog::info("auto-submitted {} attempts", k);
   });
+  // "Alive", durably: after a crash, the time since the last one is the outage's length.
+  std::atomic<bool> beating{false};
+  every.Every("heartbeat", Millis(config.exam.heartbeat_ms), [&] {
+    if (beating.exchange(true)) return;  // the last one is still being written
+    boost::asio::post(n.workers(), [&] {
+      if (auto s = n.settings().Put(kHeartbeatSetting, std::to_string(ToUnixMs(clock.Now())));
+          !s.ok()) {
+        spdlog::warn("heartbeat not written: {}", s.error().message);
+      }
+      beating = false;
+    });
+  });
   // Expired sessions are forgotten (memory and store stay bounded).
   every.Every("session_purge", std::chrono::minutes(1), [&] {
     if (size_t k = n.accounts().PurgeExpired(); k > 0) {
@@ -421,6 +480,11 @@ int Serve(const Config& config, int demo_students) {
 
   api.SetReady(false);
   server.Stop(config.server.shutdown_grace_ms);
+  // The outage of a planned stop counts from here.
+  if (auto s = n.settings().Put(kHeartbeatSetting, std::to_string(ToUnixMs(clock.Now())));
+      !s.ok()) {
+    spdlog::warn("last heartbeat not written: {}", s.error().message);
+  }
   n.Close();
   spdlog::info("stopped cleanly");
   return 0;

@@ -284,7 +284,15 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   TableReader exam(Section(root, "exam", problem), "exam", problem);
   exam.Int("save_grace_ms", c.exam.save_grace_ms, 0, 600'000);
   exam.Int("autosubmit_interval_ms", c.exam.autosubmit_interval_ms, 10, 600'000);
-  exam.RejectUnknown({"save_grace_ms", "autosubmit_interval_ms"});
+  exam.String("outage_compensation", c.exam.outage_compensation);
+  if (problem.empty() && c.exam.outage_compensation != "auto" &&
+      c.exam.outage_compensation != "off") {
+    problem = "exam.outage_compensation: must be \"auto\" or \"off\"";
+  }
+  exam.Int("outage_min_seconds", c.exam.outage_min_seconds, 0, 86'400);
+  exam.Int("heartbeat_ms", c.exam.heartbeat_ms, 100, 600'000);
+  exam.RejectUnknown({"save_grace_ms", "autosubmit_interval_ms", "outage_compensation",
+                      "outage_min_seconds", "heartbeat_ms"});
 
   if (problem.empty()) {
     if (auto st = ParseListen(c.server.listen, c.server.host, c.server.port); !st.ok()) {

@@ -64,6 +64,11 @@ struct Config {
   struct Exam {
     int64_t save_grace_ms = 10'000;  // [exam] save_grace_ms: saves in flight at the deadline
     int64_t autosubmit_interval_ms = 1'000;  // [exam] autosubmit_interval_ms: deadline sweep
+    // [exam] outage_compensation: "auto" (attempts in progress get the time the platform was
+    // down added to their deadline, at start-up) or "off".
+    std::string outage_compensation = "auto";
+    int64_t outage_min_seconds = 10;  // [exam] outage_min_seconds: shorter gaps are not given
+    int64_t heartbeat_ms = 5'000;     // [exam] heartbeat_ms: how often "alive" is written
   } exam;
 };
 

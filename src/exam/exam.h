@@ -133,6 +133,13 @@ struct SavedAnswer {
 };
 
 // An attempt's state as held in memory and mirrored in the store.
+// The platform was unavailable while the attempt ran, and that time was given back.
+struct Compensation {
+  int64_t from_ms = 0;   // the platform's last sign of life
+  int64_t to_ms = 0;     // back
+  int64_t added_ms = 0;  // added to the deadline
+};
+
 struct AttemptState {
   int64_t id = 0;
   std::string exam_id;
@@ -145,6 +152,7 @@ struct AttemptState {
   bool auto_submitted = false;
   std::map<std::string, SavedAnswer> answers;  // by question id
   std::map<std::string, double> manual_points;  // teacher's grades of essays, by question id
+  std::vector<Compensation> compensations;      // outages given back, in time order
 };
 
 enum class SaveOutcome {

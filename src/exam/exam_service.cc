@@ -6,6 +6,7 @@
 #include "exam/exam_errors.h"
 #include "exam/exam_json.h"
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -93,6 +94,18 @@ std::vector<std::string> ExamService::Load(const store::Snapshot& snapshot) {
       a.answers[qid] = SavedAnswer{ans.seq, ans.value_json, ans.saved_at_ms};
     }
     a.manual_points = r.manual_points;
+    for (const auto& ev : r.events) {
+      if (ev.kind != kCompensationEvent) continue;
+      boost::json::error_code ec;
+      const boost::json::value v = boost::json::parse(ev.data_json, ec);
+      const auto* o = ec ? nullptr : v.if_object();
+      if (!o) continue;
+      auto num = [&](const char* k) {
+        const auto* x = o->if_contains(k);
+        return x && x->is_int64() ? x->as_int64() : 0;
+      };
+      a.compensations.push_back({num("from_ms"), num("to_ms"), num("added_ms")});
+    }
     if (a.status == AttemptStatus::kInProgress) ++in_progress;
     auto e = exams_.find(a.exam_id);
     std::shared_ptr<const ExamSpec> spec = e == exams_.end() ? nullptr : e->second->spec;
@@ -367,6 +380,37 @@ void ExamService::ExtendWindow(const std::string& exam_id, int64_t new_closes_ms
   Status s = writer_.WriteNow(std::move(ops));
   if (!s.ok()) return done(s.error());
   done(extended);
+}
+
+Result<int> ExamService::CompensateOutage(int64_t from_ms, int64_t to_ms) {
+  if (to_ms <= from_ms) return 0;
+  const int64_t added = to_ms - from_ms;
+  std::vector<store::WriteOp> ops;
+  int n = 0;
+  for (Shard& sh : shards_) {
+    MutexLock sl(sh.mu);
+    for (auto& [id, held] : sh.attempts) {
+      AttemptState& a = held.a;
+      // Running when the platform went away: not submitted, and its time (with the saves'
+      // grace) not over by then.
+      if (a.status != AttemptStatus::kInProgress ||
+          a.deadline_ms + save_grace_.count() <= from_ms) {
+        continue;
+      }
+      a.deadline_ms += added;
+      a.compensations.push_back({from_ms, to_ms, added});
+      ops.push_back(store::op::SetDeadline{id, a.deadline_ms});
+      ops.push_back(store::op::AddAttemptEvent{
+          id, {to_ms, std::string(kCompensationEvent),
+               boost::json::serialize(boost::json::object{
+                   {"from_ms", from_ms}, {"to_ms", to_ms}, {"added_ms", added}})}});
+      ++n;
+    }
+  }
+  if (ops.empty()) return 0;
+  // One group: every deadline and its reason commit together.
+  if (Status s = writer_.WriteNow(std::move(ops)); !s.ok()) return s.take_error();
+  return n;
 }
 
 void ExamService::SetExtraTime(const Caller& caller, const std::string& exam_id, int64_t user_id,

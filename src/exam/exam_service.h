@@ -159,6 +159,13 @@ class ExamService {
   // Submits every attempt whose deadline plus grace has passed. Returns how many.
   int AutoSubmitDue();
 
+  // The platform was down from `from_ms` (its last heartbeat) to `to_ms` (back): every attempt
+  // that was in progress then gets that time added to its deadline, recorded with it (durable
+  // when this returns). Call at start-up, before deadlines are swept. Returns how many.
+  Result<int> CompensateOutage(int64_t from_ms, int64_t to_ms);
+  // The kind of the attempt event that records it (store::AttemptEvent).
+  static constexpr std::string_view kCompensationEvent = "outage_compensation";
+
  private:
   static constexpr size_t kShards = 64;
   // An attempt in memory, with its exam's spec as it was published (the questions never change

@@ -53,6 +53,10 @@ class BackendConformanceTest : public ::testing::TestWithParam<BackendKind> {
                        op::SaveAnswer{11, "q", 1, "\"other\"", 101},
                        op::SubmitAttempt{10, 150, false},
                        op::SetManualGrade{10, "essay", 2.5},
+                       op::AddAttemptEvent{11, {300, "outage_compensation", "{\"added_ms\":7}"}},
+                       op::AddAttemptEvent{11, {200, "outage_compensation", "{\"added_ms\":5}"}},
+                       // Replayed: the same attempt, time and kind is one event.
+                       op::AddAttemptEvent{11, {200, "outage_compensation", "{\"added_ms\":5}"}},
                        op::PutSetting{"k", "v"}})
                     .ok());
   }
@@ -89,6 +93,11 @@ TEST_P(BackendConformanceTest, EveryKindOfWriteIsReadBackByAFullLoad) {
   EXPECT_EQ(a.answers.at("q").value_json, "\"one\"");
   EXPECT_DOUBLE_EQ(a.manual_points.at("essay"), 2.5);
   EXPECT_EQ(s->settings.at("k"), "v");
+  const AttemptRecord& b = s->attempts[1];
+  ASSERT_EQ(b.events.size(), 2u) << "events of attempt 11, a replay counted once";
+  EXPECT_EQ(b.events[0].at_ms, 200) << "in time order";
+  EXPECT_EQ(b.events[1].data_json, "{\"added_ms\":7}");
+  EXPECT_TRUE(a.events.empty());
 }
 
 TEST_P(BackendConformanceTest, ABatchIsAllOrNothing) {

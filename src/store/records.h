@@ -66,6 +66,15 @@ struct AnswerRecord {
   int64_t saved_at_ms = 0;
 };
 
+// Something that happened to an attempt, kept for the teacher and the student: `kind` names it
+// ("outage_compensation": the platform was down and the time was given back), `data_json` says
+// the rest as a JSON object.
+struct AttemptEvent {
+  int64_t at_ms = 0;
+  std::string kind;
+  std::string data_json;
+};
+
 // An attempt with its answers and the teacher's grades of its essays.
 struct AttemptRecord {
   int64_t id = 0;
@@ -79,6 +88,7 @@ struct AttemptRecord {
   bool auto_submitted = false;
   std::map<std::string, AnswerRecord> answers;   // by question id
   std::map<std::string, double> manual_points;   // by question id
+  std::vector<AttemptEvent> events;              // in time order
 };
 
 // What is loaded: everything (at start-up), or what a scope names (see Backend::Load).
@@ -115,6 +125,8 @@ struct SubmitAttempt { int64_t attempt_id; int64_t submitted_ms; bool auto_submi
 struct SetManualGrade { int64_t attempt_id; std::string question_id; double points; };
 // Moves an attempt's deadline (the window was extended).
 struct SetDeadline { int64_t attempt_id; int64_t deadline_ms; };
+// Keeps an event of an attempt (replayed: the same attempt, time and kind is one event).
+struct AddAttemptEvent { int64_t attempt_id; AttemptEvent event; };
 // A small named value the process keeps (the waiting rooms' ticket key, the operator's
 // admission controls, the note that students were queued): kept in the store, not in loose files,
 // so that it is backed up with the rest and shared by every node.
@@ -127,6 +139,7 @@ struct Barrier {};
 using WriteOp = std::variant<op::PutUser, op::PutSession, op::DeleteSession, op::PutCourse,
                              op::PutEnrolment, op::PutExam, op::PutExtraTime, op::CreateAttempt,
                              op::SaveAnswer, op::SubmitAttempt, op::SetManualGrade,
-                             op::SetDeadline, op::PutSetting, op::DeleteSetting, op::Barrier>;
+                             op::SetDeadline, op::AddAttemptEvent, op::PutSetting,
+                             op::DeleteSetting, op::Barrier>;
 
 }  // namespace pupitre::store

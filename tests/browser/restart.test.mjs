@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { apiClient, logIn, STUDENT_PASSWORD, TEACHER, withServerAndBrowser } from "./harness.mjs";
 import { allSaved, startDemoExam } from "./pages.mjs";
 
-const env = withServerAndBrowser({ lazy: true });
+// Outages of any length are given back (the default ignores those under 10 s).
+const env = withServerAndBrowser({ lazy: true, config: "[exam]\noutage_min_seconds = 0" });
 
 test("answers typed while the server is down are saved after its restart", { timeout: 120_000 }, async () => {
   await env.start();
@@ -29,6 +30,12 @@ test("answers typed while the server is down are saved after its restart", { tim
   await env.start({ port });
   await allSaved(page, attemptId, 4, 30_000);
   await page.getByText("All answers saved").waitFor();
+  // The time the platform was down is given back, and the page says so.
+  await page.locator("#given-back").getByText(/min added to your time: the platform was unavailable from .+ to .+\./).waitFor({ timeout: 10_000 });
+  const teacherNow = await apiClient(env.server.url, ...TEACHER);
+  const before = (await teacherNow.call("GET", `/api/attempts/${attemptId}`)).data.attempt;
+  assert.equal(before.compensations.length, 1);
+  assert.ok(before.compensations[0].added_ms > 0);
   await page.getByRole("button", { name: "Submit my exam" }).click();
   await page.getByRole("button", { name: "Yes, submit" }).click();
   await page.getByRole("heading", { name: "Exam submitted" }).waitFor();

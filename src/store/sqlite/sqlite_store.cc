@@ -62,12 +62,18 @@ ALTER TABLE exams ADD COLUMN spec_json TEXT NOT NULL DEFAULT '';
     R"sql(
 ALTER TABLE enrolments ADD COLUMN teaches INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 6: what happened to an attempt (outage compensation; the timeline's seam).
+    R"sql(
+CREATE TABLE attempt_events(
+  attempt_id INTEGER NOT NULL, at_ms INTEGER NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL,
+  PRIMARY KEY(attempt_id, at_ms, kind)) WITHOUT ROWID;
+)sql",
 };
 
 enum Stmt {
   kPutUser, kPutSession, kDeleteSession, kPutCourse, kPutEnrolment, kPutExam, kPutExtraTime,
-  kCreateAttempt, kSaveAnswer, kSubmitAttempt, kSetManualGrade, kSetDeadline, kPutSetting,
-  kDeleteSetting, kStmtCount
+  kCreateAttempt, kSaveAnswer, kSubmitAttempt, kSetManualGrade, kSetDeadline,
+  kAddAttemptEvent, kPutSetting, kDeleteSetting, kStmtCount
 };
 
 const char* const kStmtSql[kStmtCount] = {
@@ -90,6 +96,7 @@ const char* const kStmtSql[kStmtCount] = {
     "WHERE id=? AND submitted=0",
     "INSERT OR REPLACE INTO manual_grades(attempt_id, question_id, points) VALUES(?,?,?)",
     "UPDATE attempts SET deadline_ms=? WHERE id=?",
+    "INSERT OR REPLACE INTO attempt_events(attempt_id, at_ms, kind, data) VALUES(?,?,?,?)",
     "INSERT OR REPLACE INTO settings(key, value) VALUES(?,?)",
     "DELETE FROM settings WHERE key = ?",
 };
@@ -377,6 +384,14 @@ class SqliteBackend final : public Backend {
     Bind(st, 2, o.attempt_id);
     return Step(st);
   }
+  Status Apply(const op::AddAttemptEvent& o) {
+    auto* st = Begin(kAddAttemptEvent);
+    Bind(st, 1, o.attempt_id);
+    Bind(st, 2, o.event.at_ms);
+    Bind(st, 3, o.event.kind);
+    Bind(st, 4, o.event.data_json);
+    return Step(st);
+  }
   Status Apply(const op::PutSetting& o) {
     auto* st = Begin(kPutSetting);
     Bind(st, 1, o.key);
@@ -521,6 +536,18 @@ Result<Snapshot> SqliteBackend::Load(const Scope& scope) {
                  auto it = attempt_index.find(sqlite3_column_int64(q, 0));
                  if (it == attempt_index.end()) return;
                  s.attempts[it->second].manual_points[Text(q, 1)] = sqlite3_column_double(q, 2);
+               });
+  }
+  if (st.ok()) {
+    st = Query(read_db_,
+               "SELECT attempt_id, at_ms, kind, data FROM attempt_events "
+               "WHERE ?1 = '' OR attempt_id IN (SELECT id FROM attempts WHERE exam_id = ?1) "
+               "ORDER BY attempt_id, at_ms",
+               exam, [&](sqlite3_stmt* q) {
+                 auto it = attempt_index.find(sqlite3_column_int64(q, 0));
+                 if (it == attempt_index.end()) return;
+                 s.attempts[it->second].events.push_back(
+                     AttemptEvent{sqlite3_column_int64(q, 1), Text(q, 2), Text(q, 3)});
                });
   }
   (void)sqlite3_exec(read_db_, "COMMIT", nullptr, nullptr, nullptr);  // a read: nothing to lose
