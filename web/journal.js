@@ -78,6 +78,7 @@ class Journal {
             { seq: entry.seq, value: entry.value });
           const now = this.entries[qid];
           if (now.seq <= r.saved_seq) now.acked = true;
+          if (this.onDeadline && typeof r.deadline_ms === "number") this.onDeadline(r.deadline_ms);
           this.persist();
           this.retryMs = 500;
         } catch (e) {

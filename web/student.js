@@ -192,16 +192,22 @@
     // back in touch after being offline: the server may have moved the deadline meanwhile.
     const notices = (list) => (list || []).map((c) => el("p", { class: "notice compensation", role: "status",
       text: t("exam.compensated", { minutes: P.fmtNumber(Math.max(1, Math.round(c.added_ms / 60000))), from: P.fmtClock(c.from_ms), to: P.fmtClock(c.to_ms) }) }));
-    const givenBack = el("div", { id: "given-back" }, notices(attempt.compensations));
+    const added = (list) => (list || []).map((a) => el("p", { class: "notice time-added", role: "status",
+      text: t("exam.time_added", { minutes: P.fmtNumber(Math.round(a.added_ms / 60000)) }) }));
+    const givenBack = el("div", { id: "given-back" }, notices(attempt.compensations), added(attempt.time_added));
     let wasOffline = false;
     const reread = async () => {
       try {
         const r = await P.api("GET", `/api/attempts/${attempt.id}`);
         attempt.deadline_ms = r.attempt.deadline_ms;  // the countdown reads it every second
-        givenBack.replaceChildren(...notices(r.attempt.compensations));
+        givenBack.replaceChildren(...notices(r.attempt.compensations), ...added(r.attempt.time_added));
       } catch (e) { /* offline again: the next reconnection reads it */ }
     };
 
+    // Time added by a teacher reaches the countdown with the next save's answer, or with this
+    // look at the attempt once a minute (the page holds no event stream yet).
+    const look = setInterval(reread, 60_000);
+    P.onLeave(() => clearInterval(look));
     const journal = new Journal(attempt.id, (state, err) => {
       if (state === "offline") wasOffline = true;
       else if (state === "saved" && wasOffline) {
@@ -220,6 +226,11 @@
         }).catch(() => {});
       }
     });
+    journal.onDeadline = (ms) => {
+      if (ms === attempt.deadline_ms) return;
+      attempt.deadline_ms = ms;  // the countdown reads it every second
+      reread();  // and the notice that says why
+    };
     journal.merge(attempt.answers);
     P.onLeave(() => journal.stop());
     if (journal.pendingCount()) journal.kick();

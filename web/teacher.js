@@ -49,7 +49,7 @@
     const { exam } = await P.api("GET", `/api/exams/${enc(examId)}`);
     const sections = [el("p", { text: `${exam.published ? (exam.results_released ? t("teacher.released") : t("teacher.published")) : t("teacher.draft")} · ${t("exam.questions", { count: exam.question_count, points: P.fmtNumber(exam.max_points, 2) })}` })];
     // Once published, what a teacher watches comes first; before, what they prepare.
-    if (exam.published) sections.push(liveSection(exam), attemptsSection(exam), extraTimeForm(exam), settingsForm(exam));
+    if (exam.published) sections.push(liveSection(exam), attemptsSection(exam), timeNowForm(exam), extraTimeForm(exam), settingsForm(exam));
     else sections.push(settingsForm(exam), publishBox(exam), extraTimeForm(exam));
     P.show(exam.title, sections);
   });
@@ -89,6 +89,29 @@
       try { await P.api("POST", `/api/exams/${enc(exam.id)}/publish`); P.refresh(); } catch (e) { msg.textContent = e.message; }
     });
     return el("section", { class: "card" }, el("h2", { text: t("publish.title") }), el("p", { text: t("publish.help") }), button, msg);
+  }
+
+  // More time now, for students already taking the exam: everyone, or the logins listed.
+  function timeNowForm(exam) {
+    const minutes = el("input", { type: "number", min: "1", max: "1440", step: "1", value: "10", required: true });
+    const logins = el("input", { type: "text", autocomplete: "off", placeholder: t("now.everyone") });
+    const msg = el("p", { role: "status" });
+    const form = el("form", { class: "card", "aria-labelledby": "h-time-now" }, el("h2", { id: "h-time-now", text: t("now.title") }),
+      el("p", { class: "muted", text: t("now.help") }), P.field(t("now.minutes"), minutes), P.field(t("now.logins"), logins),
+      el("button", { type: "submit", text: t("now.add") }), msg);
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const list = logins.value.split(/[\s,;]+/).filter(Boolean);
+      try {
+        const r = await P.api("POST", `/api/exams/${enc(exam.id)}/time`, list.length ? { minutes: Number(minutes.value), logins: list } : { minutes: Number(minutes.value) });
+        msg.className = "ok";
+        msg.textContent = t("now.done", { minutes: r.minutes, count: r.attempts_extended });
+      } catch (e) {
+        msg.className = "error";
+        msg.textContent = e.message;
+      }
+    });
+    return form;
   }
 
   function extraTimeForm(exam) {

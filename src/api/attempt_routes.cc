@@ -36,7 +36,7 @@ void SaveAnswer(Services& s, const ContextPtr& c) {
   s.exams.Save(c->caller(), *id, c->param(1), *seq, *value, [c](Result<exam::SaveAck> r) {
     c->Later([c, r = std::move(r)] {
       if (!r.ok()) return c->Fail(r.error());
-      c->Json(200, {{"saved_seq", r->seq}, {"applied", r->applied}});
+      c->Json(200, {{"saved_seq", r->seq}, {"applied", r->applied}, {"deadline_ms", r->deadline_ms}});
     });
   });
 }

@@ -106,6 +106,43 @@ void Settings(Services& s, const ContextPtr& c) {
   s.exams.UpdateSettings(c->caller(), c->param(0), change, AnswerExam(c));
 }
 
+// More time now for running attempts: `{"minutes": n, "logins": [...]}` (no logins: everyone
+// taking the exam). Each student's countdown learns it at their next save, or at the page's
+// next look at the attempt (within a minute), with a notice saying so.
+void AddTimeNow(Services& s, const ContextPtr& c) {
+  auto body = ParseObject(c->req.body());
+  if (!body.ok()) return c->Fail(body.error());
+  auto minutes = GetInt(*body, "minutes");
+  if (!minutes.ok()) return c->Fail(minutes.error());
+  if (*minutes < 1 || *minutes > 24 * 60) {
+    return c->Fail(Error::Invalid("'minutes' must be from 1 to 1440 (24 hours)"));
+  }
+  std::vector<int64_t> users;
+  if (const auto* logins = body->if_contains("logins")) {
+    const auto* list = logins->if_array();
+    if (!list || list->size() > 100'000) {
+      return c->Fail(Error::BadRequest("'logins' must be a list of logins"));
+    }
+    for (const auto& l : *list) {
+      if (!l.is_string()) return c->Fail(Error::BadRequest("'logins' must be a list of logins"));
+      auto user = s.accounts.FindByLogin(std::string(l.as_string()));
+      if (!user) {
+        return c->Fail(Error::NotFound(fmt::format("no user '{}'", std::string_view(l.as_string()))));
+      }
+      users.push_back(user->id);
+    }
+    if (users.empty()) return c->Fail(Error::BadRequest("'logins' is empty: leave it out for everyone"));
+  }
+  // Durable before it is answered (it waits for a commit): on the worker pool.
+  boost::asio::post(s.workers, [&s, c, users = std::move(users), m = *minutes] {
+    auto r = s.exams.AddTimeNow(c->caller(), c->param(0), users, std::chrono::minutes(m));
+    c->Later([c, r = std::move(r), m] {
+      if (!r.ok()) return c->Fail(r.error());
+      c->Json(200, {{"attempts_extended", *r}, {"minutes", m}});
+    });
+  });
+}
+
 void ExtraTime(Services& s, const ContextPtr& c) {
   auto body = ParseObject(c->req.body());
   if (!body.ok()) return c->Fail(body.error());
@@ -214,6 +251,8 @@ void RegisterExamRoutes(Router& router, Services& s) {
               A::kInteractive, Bind(s, LiveEvents)});
   router.Add({verb::put, "/api/exams/*/extra-time", "exam_extra_time", Access::kTeacher,
               A::kInteractive, Bind(s, ExtraTime)});
+  router.Add({verb::post, "/api/exams/*/time", "exam_time_now", Access::kTeacher,
+              A::kInteractive, Bind(s, AddTimeNow)});
   router.Add({verb::post, "/api/exams/*/release", "exam_release", Access::kTeacher,
               A::kInteractive, Bind(s, Release)});
   router.Add({verb::get, "/api/exams/*/live", "exam_live", Access::kTeacher, A::kInteractive,

@@ -64,6 +64,11 @@ json::object AttemptJson(const exam::AttemptView& v, bool is_teacher, int64_t no
         json::object{{"from_ms", c.from_ms}, {"to_ms", c.to_ms}, {"added_ms", c.added_ms}});
   }
   o["compensations"] = std::move(compensations);
+  json::array added;
+  for (const auto& t : a.time_added) {
+    added.push_back(json::object{{"at_ms", t.at_ms}, {"added_ms", t.added_ms}});
+  }
+  o["time_added"] = std::move(added);
   if (v.spec) {
     json::array qs;
     json::object opts;

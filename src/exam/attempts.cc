@@ -156,6 +156,7 @@ void ExamService::Save(const Caller& caller, int64_t attempt_id, const std::stri
   std::optional<SavedAnswer> previous;
   SaveOutcome outcome = SaveOutcome::kStale;  // set under the lock below
   SavedAnswer saved;
+  int64_t deadline_ms = 0;
   std::optional<Error> refused = [&]() -> std::optional<Error> {
     MutexLock sl(sh.mu);
     auto it = sh.attempts.find(attempt_id);
@@ -170,14 +171,15 @@ void ExamService::Save(const Caller& caller, int64_t attempt_id, const std::stri
     if (!r.ok()) return r.take_error();
     outcome = *r;
     saved = a.answers.at(question_id);
+    deadline_ms = a.deadline_ms;
     return std::nullopt;
   }();
   if (refused) return done(std::move(*refused));
   if (outcome == SaveOutcome::kStale) {
     // A replay: what it carries (or newer) is held; answer once that is durable.
-    return AfterCommit([done, held = saved.seq](const Status& st) {
+    return AfterCommit([done, held = saved.seq, deadline_ms](const Status& st) {
       if (!st.ok()) return done(st.error());
-      done(SaveAck{held, false});
+      done(SaveAck{held, false, deadline_ms});
     });
   }
   // Puts back the previous answer if this one could not be made durable, so that a retry
@@ -192,11 +194,11 @@ void ExamService::Save(const Caller& caller, int64_t attempt_id, const std::stri
   };
   WriteThrough(
       store::op::SaveAnswer{attempt_id, question_id, seq, saved.value_json, saved.saved_at_ms},
-      undo, [this, done, seq](const Status& st) {
+      undo, [this, done, seq, deadline_ms](const Status& st) {
         if (!st.ok()) return done(st.error());
         metrics_.answers_saved.fetch_add(1, std::memory_order_relaxed);
         CountSave();
-        done(SaveAck{seq, true});
+        done(SaveAck{seq, true, deadline_ms});
       });
 }
 

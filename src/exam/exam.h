@@ -140,6 +140,12 @@ struct Compensation {
   int64_t added_ms = 0;  // added to the deadline
 };
 
+// Time a teacher added while the attempt ran.
+struct TimeAdded {
+  int64_t at_ms = 0;
+  int64_t added_ms = 0;
+};
+
 struct AttemptState {
   int64_t id = 0;
   std::string exam_id;
@@ -153,6 +159,7 @@ struct AttemptState {
   std::map<std::string, SavedAnswer> answers;  // by question id
   std::map<std::string, double> manual_points;  // teacher's grades of essays, by question id
   std::vector<Compensation> compensations;      // outages given back, in time order
+  std::vector<TimeAdded> time_added;            // by a teacher while it ran, in time order
 };
 
 enum class SaveOutcome {

@@ -76,6 +76,7 @@ struct LiveCounts {
 struct SaveAck {
   int64_t seq = 0;  // the sequence number now held for the question
   bool applied = false;
+  int64_t deadline_ms = 0;  // the attempt's deadline now (time may have been added)
 };
 
 class ExamService {
@@ -165,6 +166,14 @@ class ExamService {
   Result<int> CompensateOutage(int64_t from_ms, int64_t to_ms);
   // The kind of the attempt event that records it (store::AttemptEvent).
   static constexpr std::string_view kCompensationEvent = "outage_compensation";
+
+  // A teacher gives `added` more time now to running attempts of `exam_id`: those of
+  // `user_ids`, or every running one if it is empty. Recorded with each attempt (an event of
+  // kind kExtraTimeEvent); durable when `done` is called. Returns how many were extended.
+  // Blocking (it waits for the commit): call from the worker pool.
+  Result<int> AddTimeNow(const Caller& caller, const std::string& exam_id,
+                         const std::vector<int64_t>& user_ids, Millis added);
+  static constexpr std::string_view kExtraTimeEvent = "extra_time";
 
  private:
   static constexpr size_t kShards = 64;
