@@ -458,9 +458,13 @@ Result<int> ExamService::AddTimeNow(const Caller& caller, const std::string& exa
     }
     before.emplace_back(id, a.deadline_ms);
     a.deadline_ms += added.count();
-    a.time_added.push_back({now_ms, added.count()});
+    // An attempt's events of one kind have distinct times (the store keeps one per time): two
+    // grants in the same millisecond are two events.
+    const int64_t at_ms =
+        a.time_added.empty() ? now_ms : std::max(now_ms, a.time_added.back().at_ms + 1);
+    a.time_added.push_back({at_ms, added.count()});
     ops.push_back(store::op::SetDeadline{id, a.deadline_ms});
-    ops.push_back(store::op::AddAttemptEvent{id, {now_ms, std::string(kExtraTimeEvent), data}});
+    ops.push_back(store::op::AddAttemptEvent{id, {at_ms, std::string(kExtraTimeEvent), data}});
   }
   if (ops.empty()) return 0;
   if (Status s = writer_.WriteNow(std::move(ops)); !s.ok()) {

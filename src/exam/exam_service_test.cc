@@ -245,6 +245,27 @@ TEST_F(ExamServiceTest, DeadlineIsStartPlusDurationCappedByClose) {
   EXPECT_EQ(b->state.deadline_ms, kClosesMs) << "no attempt may outlast the window";
 }
 
+TEST_F(ExamServiceTest, TimeAddedNowMovesRunningDeadlinesAndIsKeptEvenTwiceInOneMillisecond) {
+  auto a = Start(kAlice);
+  ASSERT_TRUE(a.ok());
+  EXPECT_FALSE(service_->AddTimeNow(kAlice, kExamId, {}, minutes(5)).ok()) << "students may not";
+  EXPECT_FALSE(service_->AddTimeNow(kTeacher, kExamId, {}, Millis(0)).ok());
+  // Two grants at the same instant (the fake clock does not move): both count, both are kept.
+  ASSERT_EQ(*service_->AddTimeNow(kTeacher, kExamId, {}, minutes(5)), 1);
+  ASSERT_EQ(*service_->AddTimeNow(kTeacher, kExamId, {kAlice.user_id}, minutes(5)), 1);
+  EXPECT_EQ(*service_->AddTimeNow(kTeacher, kExamId, {kBob.user_id}, minutes(5)), 0)
+      << "Bob has not started";
+  auto v = service_->GetAttempt(kAlice, a->state.id);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->state.deadline_ms, a->state.deadline_ms + 10 * kMinute);
+  ASSERT_EQ(v->state.time_added.size(), 2u);
+  Restart();
+  v = service_->GetAttempt(kAlice, a->state.id);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->state.deadline_ms, a->state.deadline_ms + 10 * kMinute);
+  EXPECT_EQ(v->state.time_added.size(), 2u) << "both grants are in the store";
+}
+
 TEST_F(ExamServiceTest, ExtraTimeExtendsTheDeadline) {
   ASSERT_TRUE(SetExtraTime(kTeacher, kBob.user_id, minutes(15)).ok());
   EXPECT_EQ(service_->ExtraTimeOf(kExamId, kBob.user_id), minutes(15));
