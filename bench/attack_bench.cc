@@ -356,9 +356,8 @@ asio::awaitable<void> Flood(uint16_t port, uint64_t i, bool logins,
 
 // slowhttptest as a child process for `seconds`; returns its pid.
 pid_t SlowHttpTest(const std::vector<std::string>& args) {
+  std::vector<std::string> keep = args;  // posix_spawn copies what argv points to
   std::vector<char*> argv;
-  static std::vector<std::string> keep;
-  keep = args;
   for (auto& a : keep) argv.push_back(a.data());
   argv.push_back(nullptr);
   posix_spawn_file_actions_t fa;

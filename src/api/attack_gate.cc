@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "api/errors.h"
+#include "common/text.h"
 #include "guard/signing.h"
 
 namespace pupitre::api {
@@ -31,10 +32,8 @@ AttackGate::AttackGate(const guard::ProofOfWork& proof, guard::AttackMode& mode,
   const StaticFile* script = files.Find("pow.js");
   if (!page || !script) throw std::logic_error("web/challenge.html and web/pow.js are embedded");
   std::string html = page->body;
-  const size_t at = html.find("{{script}}");
-  html.replace(at, 10, script->body);
-  const size_t bits = html.find("{{bits}}");
-  html.replace(bits, 8, std::to_string(proof_.bits()));
+  ReplaceAll(html, "{{script}}", script->body);
+  ReplaceAll(html, "{{bits}}", std::to_string(proof_.bits()));
   const size_t slot = html.find("{{challenge}}");
   page_head_ = html.substr(0, slot);
   page_tail_ = html.substr(slot + 13);

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "api/web_assets.h"
+#include "common/text.h"
 
 namespace pupitre::api {
 namespace {
@@ -44,12 +45,6 @@ std::string Gzip(std::string_view in) {
   out.resize(z.total_out);
   deflateEnd(&z);
   return rc == Z_STREAM_END ? out : std::string();
-}
-
-void ReplaceAll(std::string& s, std::string_view from, std::string_view to) {
-  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
-    s.replace(at, from.size(), to);
-  }
 }
 
 }  // namespace

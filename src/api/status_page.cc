@@ -7,6 +7,7 @@
 #include <cmath>
 #include <ctime>
 
+#include "common/text.h"
 #include "guard/signing.h"
 
 namespace pupitre::api {
@@ -68,9 +69,7 @@ constexpr Words kFr{
     "<a href=\"/status?lang=en\" lang=\"en\">English version</a>"};
 
 std::string Replace(std::string s, std::string_view key, const std::string& value) {
-  for (size_t at = s.find(key); at != std::string::npos; at = s.find(key, at + value.size())) {
-    s.replace(at, key.size(), value);
-  }
+  ReplaceAll(s, key, value);
   return s;
 }
 

@@ -318,8 +318,11 @@ int Serve(const Config& config, int demo_students) {
     spdlog::error("cannot give attempts back the time of the outage: {}", s.error().message);
     return 1;
   }
-  if (auto s = n.settings().Put(kHeartbeatSetting, std::to_string(ToUnixMs(clock.Now())));
-      !s.ok()) {
+  // "Alive", durably: after a crash, the time since the last one is the outage's length.
+  const auto beat = [&] {
+    return n.settings().Put(kHeartbeatSetting, std::to_string(ToUnixMs(clock.Now())));
+  };
+  if (auto s = beat(); !s.ok()) {
     spdlog::error("cannot write the heartbeat: {}", s.error().message);
     return 1;
   }
@@ -423,15 +426,12 @@ int Serve(const Config& config, int demo_students) {
   every.Every("autosubmit", Millis(config.exam.autosubmit_interval_ms), [&] {
     if (int k = n.exams().AutoSubmitDue(); k > 0) spdlog::info("auto-submitted {} attempts", k);
   });
-  // "Alive", durably: after a crash, the time since the last one is the outage's length.
+  // The heartbeat, on the worker pool (it waits for a commit), one at a time.
   std::atomic<bool> beating{false};
   every.Every("heartbeat", Millis(config.exam.heartbeat_ms), [&] {
     if (beating.exchange(true)) return;  // the last one is still being written
     boost::asio::post(n.workers(), [&] {
-      if (auto s = n.settings().Put(kHeartbeatSetting, std::to_string(ToUnixMs(clock.Now())));
-          !s.ok()) {
-        spdlog::warn("heartbeat not written: {}", s.error().message);
-      }
+      if (auto s = beat(); !s.ok()) spdlog::warn("heartbeat not written: {}", s.error().message);
       beating = false;
     });
   });
@@ -481,10 +481,7 @@ int Serve(const Config& config, int demo_students) {
   api.SetReady(false);
   server.Stop(config.server.shutdown_grace_ms);
   // The outage of a planned stop counts from here.
-  if (auto s = n.settings().Put(kHeartbeatSetting, std::to_string(ToUnixMs(clock.Now())));
-      !s.ok()) {
-    spdlog::warn("last heartbeat not written: {}", s.error().message);
-  }
+  if (auto s = beat(); !s.ok()) spdlog::warn("last heartbeat not written: {}", s.error().message);
   n.Close();
   spdlog::info("stopped cleanly");
   return 0;

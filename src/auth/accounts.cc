@@ -28,11 +28,7 @@ std::string_view RoleName(Role r) {
   return "student";
 }
 
-std::string FoldLogin(std::string_view login) {
-  std::string out(login);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+std::string FoldLogin(std::string_view login) { return AsciiLower(login); }
 
 Status ValidateNewUser(const NewUser& u) {
   if (u.login.empty() || u.login.size() > 64) return Error::Invalid("login: 1 to 64 characters");

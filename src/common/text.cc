@@ -1,5 +1,7 @@
 #include "common/text.h"
 
+#include <charconv>
+
 namespace pupitre {
 
 std::optional<size_t> FirstInvalidUtf8(std::string_view s) {
@@ -42,6 +44,35 @@ bool HasControlCharacter(std::string_view s) {
     if (c < 0x20 || c == 0x7F) return true;
   }
   return false;
+}
+
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+bool ParseInt64(std::string_view s, int64_t& out) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return !s.empty() && ec == std::errc() && p == s.data() + s.size();
+}
+
+bool SplitExactly(std::string_view s, char sep, std::span<std::string_view> out) {
+  for (size_t i = 0; i < out.size(); ++i) {
+    const size_t at = s.find(sep);
+    if ((at == std::string_view::npos) != (i + 1 == out.size())) return false;
+    out[i] = s.substr(0, at);
+    if (at != std::string_view::npos) s.remove_prefix(at + 1);
+  }
+  return !out.empty();
+}
+
+void ReplaceAll(std::string& s, std::string_view from, std::string_view to) {
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
+    s.replace(at, from.size(), to);
+  }
 }
 
 }  // namespace pupitre

@@ -2,7 +2,10 @@
 // Checks on text that comes from outside (files, forms).
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
+#include <span>
+#include <string>
 #include <string_view>
 
 namespace pupitre {
@@ -13,5 +16,17 @@ std::optional<size_t> FirstInvalidUtf8(std::string_view s);
 
 // Whether `s` holds a control character (U+0000 to U+001F, U+007F; tab included).
 bool HasControlCharacter(std::string_view s);
+
+// `s` with A-Z made a-z (logins are matched ignoring case, in ASCII).
+std::string AsciiLower(std::string_view s);
+
+// `s` as a whole decimal integer (no sign other than '-', no spaces, nothing after it).
+bool ParseInt64(std::string_view s, int64_t& out);
+
+// Splits `s` at `sep` into exactly out.size() fields; false if there are more or fewer.
+bool SplitExactly(std::string_view s, char sep, std::span<std::string_view> out);
+
+// Replaces every `from` in `s` with `to`.
+void ReplaceAll(std::string& s, std::string_view from, std::string_view to);
 
 }  // namespace pupitre

@@ -256,7 +256,7 @@ int ExamService::AutoSubmitDue() {
     MutexLock sl(sh.mu);
     for (auto& [id, held] : sh.attempts) {
       AttemptState& a = held.a;
-      if (a.status != AttemptStatus::kInProgress || now_ms <= a.deadline_ms + save_grace_.count()) {
+      if (a.status != AttemptStatus::kInProgress || RunningAt(a, now_ms)) {
         continue;
       }
       store::op::SubmitAttempt op{id, a.deadline_ms, true};

@@ -395,12 +395,7 @@ Result<int> ExamService::CompensateOutage(int64_t from_ms, int64_t to_ms) {
     MutexLock sl(sh.mu);
     for (auto& [id, held] : sh.attempts) {
       AttemptState& a = held.a;
-      // Running when the platform went away: not submitted, and its time (with the saves'
-      // grace) not over by then.
-      if (a.status != AttemptStatus::kInProgress ||
-          a.deadline_ms + save_grace_.count() <= from_ms) {
-        continue;
-      }
+      if (!RunningAt(a, from_ms)) continue;  // when the platform went away
       a.deadline_ms += added;
       a.compensations.push_back({from_ms, to_ms, added});
       ops.push_back(store::op::SetDeadline{id, a.deadline_ms});
@@ -451,11 +446,7 @@ Result<int> ExamService::AddTimeNow(const Caller& caller, const std::string& exa
     auto it = sh.attempts.find(id);
     if (it == sh.attempts.end() || !it->second.durable) continue;
     AttemptState& a = it->second.a;
-    // Running: not submitted and its time (with the saves' grace) not over.
-    if (a.status != AttemptStatus::kInProgress ||
-        a.deadline_ms + save_grace_.count() <= now_ms) {
-      continue;
-    }
+    if (!RunningAt(a, now_ms)) continue;
     before.emplace_back(id, a.deadline_ms);
     a.deadline_ms += added.count();
     // An attempt's events of one kind have distinct times (the store keeps one per time): two

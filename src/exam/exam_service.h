@@ -226,6 +226,11 @@ class ExamService {
   store::Writer& writer_;
   const Clock& clock_;
   const Millis save_grace_;
+  // Still being taken at `ms`: in progress, and its time (with the saves' grace) not over, as
+  // the deadline sweep sees it.
+  bool RunningAt(const AttemptState& a, int64_t ms) const {
+    return a.status == AttemptStatus::kInProgress && ms <= a.deadline_ms + save_grace_.count();
+  }
   Metrics& metrics_;
 
   // Lock order: exams_mu_ before any shard's mu, never the other way round.

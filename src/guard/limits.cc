@@ -1,5 +1,7 @@
 #include "guard/limits.h"
 
+#include "common/text.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -20,7 +22,7 @@ std::optional<Millis> RequestLimits::Account(int64_t user_id, MonoPoint now) {
 std::string LoginThrottle::AccountKey(std::string_view login, std::string_view address) {
   // Logins are matched ignoring case, as the accounts are.
   std::string key = "l|";
-  for (char ch : login) key += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  key += AsciiLower(login);
   key += '|';
   key += SubnetOf(address);
   return key;

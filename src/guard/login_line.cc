@@ -4,26 +4,13 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
-#include <charconv>
 #include <cmath>
 
+#include "common/text.h"
 #include "guard/signing.h"
 
 namespace pupitre::guard {
 namespace {
-
-bool ParseInt(std::string_view s, int64_t& out) {
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return !s.empty() && ec == std::errc() && p == s.data() + s.size();
-}
-
-// Logins are matched ignoring case, as the accounts are.
-std::string Folded(std::string_view login) {
-  std::string out(login);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // At least a few tenths of a hash a second, so that estimates stay finite.
 double Usable(double rate) { return std::max(rate, 0.2); }
@@ -38,18 +25,13 @@ std::optional<int64_t> LoginLine::Verify(std::string_view ticket, std::string_vi
   // L1.EPOCH.NUMBER.ISSUED.MAC
   if (ticket.size() > 200 || ticket.substr(0, 3) != "L1.") return std::nullopt;
   std::array<std::string_view, 4> p;
-  std::string_view rest = ticket.substr(3);
-  for (size_t i = 0; i < p.size(); ++i) {
-    const size_t dot = rest.find('.');
-    if ((dot == std::string_view::npos) != (i + 1 == p.size())) return std::nullopt;
-    p[i] = rest.substr(0, dot);
-    if (dot != std::string_view::npos) rest.remove_prefix(dot + 1);
-  }
   int64_t epoch = 0, number = 0, issued = 0;
-  if (!ParseInt(p[0], epoch) || !ParseInt(p[1], number) || !ParseInt(p[2], issued)) {
+  if (!SplitExactly(ticket.substr(3), '.', p) || !ParseInt64(p[0], epoch) ||
+      !ParseInt64(p[1], number) || !ParseInt64(p[2], issued)) {
     return std::nullopt;
   }
-  const std::string payload = fmt::format("login1|{}|{}|{}|{}", Folded(login), p[0], p[1], p[2]);
+  const std::string payload =
+      fmt::format("login1|{}|{}|{}|{}", AsciiLower(login), p[0], p[1], p[2]);
   if (!HmacMatches(key_, payload, p[3])) return std::nullopt;
   if (epoch != epoch_ms_ || ToUnixMs(now) - issued > options_.ticket_ttl.count()) {
     return std::nullopt;  // another process's line, or too old: a new place
@@ -72,7 +54,7 @@ LoginLine::Decision LoginLine::Arrive(std::string_view login, std::string_view t
   const auto sign = [&](int64_t number) {
     const std::string issued = std::to_string(ToUnixMs(now));
     const std::string payload =
-        fmt::format("login1|{}|{}|{}|{}", Folded(login), epoch_ms_, number, issued);
+        fmt::format("login1|{}|{}|{}|{}", AsciiLower(login), epoch_ms_, number, issued);
     return fmt::format("L1.{}.{}.{}.{}", epoch_ms_, number, issued, HmacHex(key_, payload));
   };
   Decision d;

@@ -5,29 +5,12 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 
+#include "common/text.h"
 #include "guard/signing.h"
 
 namespace pupitre::guard {
 namespace {
-
-bool ParseInt(std::string_view s, int64_t& out) {
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return !s.empty() && ec == std::errc() && p == s.data() + s.size();
-}
-
-// Splits "a.b.c" into at most `n` parts; false if the count differs.
-template <size_t N>
-bool Split(std::string_view s, std::array<std::string_view, N>& parts) {
-  for (size_t i = 0; i < N; ++i) {
-    const size_t dot = s.find('.');
-    if ((dot == std::string_view::npos) != (i + 1 == N)) return false;
-    parts[i] = s.substr(0, dot);
-    if (dot != std::string_view::npos) s.remove_prefix(dot + 1);
-  }
-  return true;
-}
 
 std::string ChallengePayload(std::string_view address, std::string_view expires,
                              std::string_view bits, std::string_view random) {
@@ -84,8 +67,8 @@ Result<std::string> ProofOfWork::Redeem(std::string_view challenge, std::string_
                                         std::string_view address, TimePoint now) const {
   std::array<std::string_view, 4> p;  // expires, bits, random, mac
   int64_t expires = 0, bits = 0;
-  if (challenge.size() > 200 || !Split(challenge, p) || !ParseInt(p[0], expires) ||
-      !ParseInt(p[1], bits) || !HmacMatches(key_, ChallengePayload(address, p[0], p[1], p[2]), p[3])) {
+  if (challenge.size() > 200 || !SplitExactly(challenge, '.', p) || !ParseInt64(p[0], expires) ||
+      !ParseInt64(p[1], bits) || !HmacMatches(key_, ChallengePayload(address, p[0], p[1], p[2]), p[3])) {
     return Error::Forbidden("this challenge was not issued to you; reload the page");
   }
   if (ToUnixMs(now) > expires) return Error::Forbidden("this challenge has expired; reload the page");
@@ -98,7 +81,7 @@ Result<std::string> ProofOfWork::Redeem(std::string_view challenge, std::string_
 bool ProofOfWork::Valid(std::string_view pass, std::string_view address, TimePoint now) const {
   std::array<std::string_view, 2> p;  // expires, mac
   int64_t expires = 0;
-  return pass.size() <= 100 && Split(pass, p) && ParseInt(p[0], expires) &&
+  return pass.size() <= 100 && SplitExactly(pass, '.', p) && ParseInt64(p[0], expires) &&
          ToUnixMs(now) <= expires && HmacMatches(key_, PassPayload(address, p[0]), p[1]);
 }
 

@@ -3,9 +3,9 @@
 //
 // Hashcash on SHA-256, as Anubis and ALTCHA do it. The server hands out a signed challenge; the
 // page looks for a nonce such that SHA-256(challenge ":" nonce) starts with `bits` zero bits
-// (2^bits tries on average: 32,768 at the default 15; Chromium's WebCrypto does about 100,000
-// a second on this project's 2-core test machine, so about a third of a second there and
-// around a second on a slow phone), while a flood needs that work for every address it uses.
+// (2^bits tries on average: 32,768 at the default 15; tests/browser/attack.test.mjs prints how
+// long a newcomer's page takes from the challenge to the application, under a second on this
+// project's 2-core machine), while a flood needs that work for every address it uses.
 // It stops what does not run the page's script (most floods); an attacker who computes hashes
 // natively pays far less, which the rate limits per address and subnet still bound. The server
 // checks the answer with one hash and hands back a *pass*, a signed cookie bound to the client's address, so that the

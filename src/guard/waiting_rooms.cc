@@ -10,6 +10,7 @@
 #include <iterator>
 #include <set>
 
+#include "common/text.h"
 #include "guard/signing.h"
 
 
@@ -23,10 +24,6 @@ void ShuffleWithSodium(std::vector<int64_t>& v) {
   }
 }
 
-bool ParseInt(std::string_view s, int64_t& out) {
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && p == s.data() + s.size();
-}
 
 }  // namespace
 
@@ -98,8 +95,8 @@ Result<Ticket> WaitingRooms::Verify(const std::string& ticket) const {
     rest.remove_prefix(d + 1);
   }
   Ticket t;
-  if (parts.size() != 5 || parts[0] != "v1" || !ParseInt(parts[1], t.user_id) ||
-      !ParseInt(parts[3], t.number) || !ParseInt(parts[4], t.issued_ms)) {
+  if (parts.size() != 5 || parts[0] != "v1" || !ParseInt64(parts[1], t.user_id) ||
+      !ParseInt64(parts[3], t.number) || !ParseInt64(parts[4], t.issued_ms)) {
     return bad;
   }
   t.exam_id = std::string(parts[2]);
