@@ -15,6 +15,7 @@
 #include "api/attack_gate.h"
 #include "api/live_feed.h"
 #include "api/middleware.h"
+#include "api/notify_hub.h"
 #include "api/room_feed.h"
 #include "api/router.h"
 #include "api/services.h"
@@ -38,7 +39,7 @@ class Api {
       guard::AdmissionController& guard, room::Admissions& admissions, RoomFeed& feed,
       Metrics& metrics, boost::asio::thread_pool& workers, const Clock& clock,
       guard::AttackMode& attack, const guard::ProofOfWork& proof, SettingsStore& settings,
-      guard::LoginLine& login_line);
+      guard::LoginLine& login_line, notify::IncidentBook& incidents);
 
   // The server's hooks: the route and body limit of a header, then the whole request.
   http::HeaderDecision OnHeader(const http::RequestHeader& header) const;
@@ -48,8 +49,12 @@ class Api {
   void PublishLive() { live_.Publish(); }
   // Calls the next logins in line as hashing makes room. Call every 100 ms or so.
   void AdvanceLoginLine();
-  // Renders /status again from the current figures. Call about once a second.
-  void RefreshStatus() { status_.Refresh(); }
+  // Renders /status again from the current figures, and forgets the event streams that
+  // closed. Call about once a second.
+  void RefreshStatus() {
+    status_.Refresh();
+    hub_.Sweep();
+  }
 
   // /readyz answers 503 until set, and again once shutdown begins.
   void SetReady(bool ready) {
@@ -59,11 +64,13 @@ class Api {
 
   const Router& router() const { return router_; }
   const guard::WorkQueue& hashing() const { return hashing_; }
+  NotifyHub& hub() { return hub_; }
 
  private:
   const Config& config_;
   StaticFiles files_;
   LiveFeed live_;
+  NotifyHub hub_;
   std::atomic<bool> ready_{false};
   guard::WorkQueue hashing_;
   guard::LoginThrottle login_throttle_;

@@ -107,8 +107,9 @@ void Settings(Services& s, const ContextPtr& c) {
 }
 
 // More time now for running attempts: `{"minutes": n, "logins": [...]}` (no logins: everyone
-// taking the exam). Each student's countdown learns it at their next save, or at the page's
-// next look at the attempt (within a minute), with a notice saying so.
+// taking the exam). The exam pages are told at once through their event stream (and would
+// otherwise learn it at their next save, or their next look at the attempt, within a minute),
+// and show a notice saying so.
 void AddTimeNow(Services& s, const ContextPtr& c) {
   auto body = ParseObject(c->req.body());
   if (!body.ok()) return c->Fail(body.error());
@@ -136,6 +137,8 @@ void AddTimeNow(Services& s, const ContextPtr& c) {
   // Durable before it is answered (it waits for a commit): on the worker pool.
   boost::asio::post(s.workers, [&s, c, users = std::move(users), m = *minutes] {
     auto r = s.exams.AddTimeNow(c->caller(), c->param(0), users, std::chrono::minutes(m));
+    // The exam pages of those students read their attempt again at once (new countdown).
+    if (r.ok() && *r > 0) s.hub.AttemptsChanged(c->param(0), users);
     c->Later([c, r = std::move(r), m] {
       if (!r.ok()) return c->Fail(r.error());
       c->Json(200, {{"attempts_extended", *r}, {"minutes", m}});
@@ -183,7 +186,9 @@ void Live(Services& s, const ContextPtr& c) {
 void LiveEvents(Services& s, const ContextPtr& c) {
   auto live = s.exams.Live(c->caller(), c->param(0));
   if (!live.ok()) return c->Fail(live.error());
-  s.live_feed.Subscribe(c->param(0), c->caller(), c->OpenStream());
+  auto stream = c->OpenStream();
+  s.hub.Attach(c->caller(), stream);  // incidents reach the live view on the same stream
+  s.live_feed.Subscribe(c->param(0), c->caller(), std::move(stream));
 }
 
 void ExamAttempts(Services& s, const ContextPtr& c) {

@@ -67,7 +67,9 @@ void WaitingRoomEvents(Services& s, const ContextPtr& c) {
   if (!st->attempt_id && !st->entry) {
     return c->Fail(Error::NotFound("you are not in this exam's waiting room"));
   }
-  s.room_feed.Subscribe(st->room.key, c->who->user_id, c->OpenStream());
+  auto stream = c->OpenStream();
+  s.hub.Attach(c->caller(), stream);  // incidents reach the waiting page on the same stream
+  s.room_feed.Subscribe(st->room.key, c->who->user_id, std::move(stream));
 }
 
 void ListAdmission(Services& s, const ContextPtr& c) {

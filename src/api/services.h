@@ -7,6 +7,7 @@
 #include <atomic>
 
 #include "api/live_feed.h"
+#include "api/notify_hub.h"
 #include "api/room_feed.h"
 #include "api/router.h"
 #include "api/static_files.h"
@@ -21,6 +22,7 @@
 #include "guard/proof_of_work.h"
 #include "common/settings.h"
 #include "guard/work_queue.h"
+#include "notify/incidents.h"
 #include "room/admissions.h"
 
 namespace pupitre::api {
@@ -44,6 +46,8 @@ struct Services {
   guard::AttackMode& attack;          // under-attack mode: the switch and the meter
   const guard::ProofOfWork& proof;    // its challenges and passes
   SettingsStore& settings;            // operator settings that outlive a restart
+  notify::IncidentBook& incidents;    // what operators and teachers tell people
+  NotifyHub& hub;                     // the open pages' event streams: how they are told
 };
 
 // A route's handler as the route files write it: a function of the services and the request.
@@ -60,5 +64,6 @@ void RegisterExamRoutes(Router& router, Services& s);     // exams: teachers' an
 void RegisterRoomRoutes(Router& router, Services& s);     // starting, waiting rooms, admission
 void RegisterAttemptRoutes(Router& router, Services& s);  // an attempt: read, save, submit, grade
 void RegisterAttackRoutes(Router& router, Services& s);   // under attack: passes, the switch
+void RegisterIncidentRoutes(Router& router, Services& s);  // incidents, every page's stream
 
 }  // namespace pupitre::api

@@ -23,7 +23,11 @@ constexpr std::string_view kStyle =
     ".state{border-left:6px solid #1d6b1d;padding:.6rem 1rem;background:#e8f3e8}"
     ".state.busy{border-color:#8a4b00;background:#fff3cd}"
     ".state.under_attack,.state.restarting{border-color:#a00000;background:#fbe9e9}"
-    ".muted{color:#555}";
+    ".muted{color:#555}.incident{border-left:6px solid #0b4f9c;padding:.4rem 1rem;"
+    "margin:.5rem 0;background:#eef3fb;white-space:pre-line}"
+    ".incident.warning{border-color:#8a4b00;background:#fff3cd}"
+    ".incident.critical{border-color:#a00000;background:#fbe9e9}"
+    ".incident.resolved{border-color:#1d6b1d;background:#e8f3e8}";
 
 struct Words {
   const char* lang;
@@ -36,6 +40,9 @@ struct Words {
   const char* rooms;          // {n} {rate}
   const char* updated;        // {time}
   const char* other;          // link to the other language
+  const char* incidents;      // heading
+  const char* resolved;       // before a resolved incident's text
+  const char* since;          // {time}
 };
 
 constexpr Words kEn{
@@ -51,7 +58,10 @@ constexpr Words kEn{
     "Logging in: {n} in line, about {time} for a newcomer.",
     "Starting an exam: {n} waiting, admitted at {rate} a second.",
     "Updated {time} (UTC). This page refreshes by itself.",
-    "<a href=\"/status?lang=fr\" lang=\"fr\">Version française</a>"};
+    "<a href=\"/status?lang=fr\" lang=\"fr\">Version française</a>",
+    "Messages from the operators",
+    "Resolved:",
+    "since {time} (UTC)"};
 
 constexpr Words kFr{
     "fr",
@@ -66,7 +76,10 @@ constexpr Words kFr{
     "Connexion : {n} dans la file, environ {time} pour qui arrive.",
     "Début d'examen : {n} en attente, admis à {rate} par seconde.",
     "Mis à jour à {time} (UTC). Cette page se met à jour d'elle-même.",
-    "<a href=\"/status?lang=en\" lang=\"en\">English version</a>"};
+    "<a href=\"/status?lang=en\" lang=\"en\">English version</a>",
+    "Messages des opérateurs",
+    "Résolu :",
+    "depuis {time} (UTC)"};
 
 std::string Replace(std::string s, std::string_view key, const std::string& value) {
   ReplaceAll(s, key, value);
@@ -77,6 +90,34 @@ std::string Duration(int64_t ms) {
   const int64_t s = std::max<int64_t>(1, (ms + 999) / 1000);
   if (s < 60) return fmt::format("{} s", s);
   return fmt::format("{} min", (s + 59) / 60);
+}
+
+std::string ClockOf(int64_t ms) {
+  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  return fmt::format("{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+// The incidents for everyone, in the page's language (or the other, if that is all there is).
+std::string IncidentsHtml(const boost::json::array& incidents, const Words& w) {
+  if (incidents.empty()) return "";
+  std::string out = fmt::format("<h2>{}</h2>\n", w.incidents);
+  const bool fr = std::string_view(w.lang) == "fr";
+  for (const auto& v : incidents) {
+    const auto& i = v.as_object();
+    const auto& text = i.at("text").as_object();
+    std::string_view mine = text.at(fr ? "fr" : "en").as_string();
+    std::string_view other = text.at(fr ? "en" : "fr").as_string();
+    const bool resolved = i.at("resolved").as_bool();
+    out += fmt::format(
+        "<div class=\"incident {}\" role=\"status\"{}>{}{}<br><span class=\"muted\">{}</span></div>\n",
+        resolved ? "resolved" : std::string(i.at("severity").as_string()),
+        mine.empty() ? (fr ? " lang=\"en\"" : " lang=\"fr\"") : "",
+        resolved ? std::string(w.resolved) + " " : "", HtmlEscape(mine.empty() ? other : mine),
+        Replace(w.since, "{time}", ClockOf(i.at("posted_ms").as_int64())));
+  }
+  return out;
 }
 
 std::string Html(const boost::json::object& j, const Words& w, const std::string& state) {
@@ -99,20 +140,17 @@ std::string Html(const boost::json::object& j, const Words& w, const std::string
                        "{rate}", fmt::format("{:.1f}", rooms.at("admission_rate").to_number<double>())) +
                "</li>";
   }
-  const int64_t now_ms = j.at("updated_ms").as_int64();
-  const std::time_t secs = static_cast<std::time_t>(now_ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  const std::string time = fmt::format("{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec);
+  const std::string time = ClockOf(j.at("updated_ms").as_int64());
   return fmt::format(
       "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       "<meta http-equiv=\"refresh\" content=\"15\">\n<title>{}</title>\n"
       "<link rel=\"icon\" href=\"data:,\">\n<style>{}</style>\n</head>\n<body>\n<main>\n"
-      "<h1>{}</h1>\n<p class=\"state {}\" role=\"status\">{}</p>\n{}"
+      "<h1>{}</h1>\n<p class=\"state {}\" role=\"status\">{}</p>\n{}{}"
       "<p class=\"muted\">{}</p>\n<p>{}</p>\n</main>\n</body>\n</html>\n",
       w.lang, w.title, kStyle, w.title, state, text,
-      details.empty() ? "" : "<ul>" + details + "</ul>\n", Replace(w.updated, "{time}", time),
+      details.empty() ? "" : "<ul>" + details + "</ul>\n",
+      IncidentsHtml(j.at("incidents").as_array(), w), Replace(w.updated, "{time}", time),
       w.other);
 }
 
@@ -134,6 +172,12 @@ void StatusPage::Refresh() {
                             : refused || line.waiting > 0 || rooms.waiting > 0 ? "busy"
                                                                               : "operational";
   const int64_t now_ms = ToUnixMs(s_.clock.Now());
+  // Only what is told to everyone is public: a course's or an exam's incidents are for its
+  // people, on their pages.
+  boost::json::array incidents;
+  for (const auto& i : s_.incidents.Current(NotifyHub::kShowResolved)) {
+    if (i.scope.kind == notify::ScopeKind::kAll) incidents.push_back(notify::IncidentJson(i, false));
+  }
   const int64_t line_eta_ms =
       static_cast<int64_t>(std::ceil(1000.0 * static_cast<double>(line.waiting + 1) / hash_rate));
   boost::json::object j{
@@ -142,8 +186,7 @@ void StatusPage::Refresh() {
       {"under_attack", attack},
       {"login_line", {{"waiting", line.waiting}, {"eta_ms", line_eta_ms}}},
       {"waiting_rooms", {{"waiting", rooms.waiting}, {"admission_rate", rooms.rate}}},
-      // Messages the operators post (issue 12, incidents) will be listed here.
-      {"incidents", boost::json::array()},
+      {"incidents", std::move(incidents)},
   };
   auto snap = std::make_shared<Snapshot>();
   snap->html_en = Html(j, kEn, state);

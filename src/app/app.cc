@@ -83,6 +83,8 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock& cloc
   n->exams_ = std::make_unique<exam::ExamService>(*n->writer_, clock,
                                                   Millis(config.exam.save_grace_ms), n->metrics_);
   for (const auto& w : n->exams_->Load(*snapshot)) spdlog::warn("{}", w);
+  n->incidents_ = std::make_unique<notify::IncidentBook>(*n->writer_, clock);
+  n->incidents_->Load(snapshot->incident_updates);
   spdlog::info("store loaded: {} users, {} exams, {} attempts", snapshot->users.size(),
                snapshot->exams.size(), snapshot->attempts.size());
   return n;
@@ -381,7 +383,7 @@ int Serve(const Config& config, int demo_students) {
   const guard::ProofOfWork proof(config.attack, *proof_key);
   guard::LoginLine login_line(config.login_line, *line_key, started);
   api::Api api(config, n.accounts(), n.exams(), guard, admissions, feed, n.metrics(),
-               n.workers(), clock, attack, proof, n.settings(), login_line);
+               n.workers(), clock, attack, proof, n.settings(), login_line, n.incidents());
   http::ServerOptions opts = config.server;  // host and port parsed from listen by the config
   // Each connection is a descriptor: the cap stays below the open-file limit, with room kept
   // for the store, the log, the event loops and the operator, so that accept() never runs out.

@@ -14,6 +14,7 @@
 #include "config/config.h"
 #include "exam/exam_service.h"
 #include "http/server.h"
+#include "notify/incidents.h"
 #include "store/writer.h"
 
 namespace pupitre {
@@ -28,6 +29,7 @@ class Node {
   const Config& config() const { return config_; }
   auth::Accounts& accounts() { return *accounts_; }
   exam::ExamService& exams() { return *exams_; }
+  notify::IncidentBook& incidents() { return *incidents_; }
   Metrics& metrics() { return metrics_; }
   store::Writer& writer() { return *writer_; }
   SettingsStore& settings() { return *settings_; }
@@ -51,6 +53,7 @@ class Node {
   std::unique_ptr<boost::asio::thread_pool> workers_;
   std::unique_ptr<auth::Accounts> accounts_;
   std::unique_ptr<exam::ExamService> exams_;
+  std::unique_ptr<notify::IncidentBook> incidents_;
 };
 
 // Runs `pupitre serve` until SIGINT or SIGTERM, after seeding the demo dataset with

@@ -168,6 +168,13 @@ std::string Metrics::Render() const {
                      proof_challenged.load(std::memory_order_relaxed),
                      proof_solved.load(std::memory_order_relaxed),
                      proof_failed.load(std::memory_order_relaxed));
+  out += fmt::format(
+      "# HELP pupitre_notify_streams Open pages holding an event stream (incidents reach them).\n"
+      "# TYPE pupitre_notify_streams gauge\npupitre_notify_streams {}\n"
+      "# HELP pupitre_incident_deliveries_total Incident messages pushed to open pages.\n"
+      "# TYPE pupitre_incident_deliveries_total counter\npupitre_incident_deliveries_total {}\n",
+      notify_streams.load(std::memory_order_relaxed),
+      incident_deliveries.load(std::memory_order_relaxed));
   return out;
 }
 

@@ -108,6 +108,9 @@ struct Metrics {
   std::atomic<uint64_t> proof_challenged{0};
   std::atomic<uint64_t> proof_solved{0};
   std::atomic<uint64_t> proof_failed{0};
+  // The notification hub: streams held by open pages, and incident messages pushed to them.
+  std::atomic<int64_t> notify_streams{0};
+  std::atomic<uint64_t> incident_deliveries{0};
 
   // The whole exposition text.
   std::string Render() const;

@@ -26,6 +26,9 @@ bool ParseInt64(std::string_view s, int64_t& out);
 // Splits `s` at `sep` into exactly out.size() fields; false if there are more or fewer.
 bool SplitExactly(std::string_view s, char sep, std::span<std::string_view> out);
 
+// `text` safe inside HTML text and quoted attributes (& < > " ' escaped).
+std::string HtmlEscape(std::string_view text);
+
 // Replaces every `from` in `s` with `to`.
 void ReplaceAll(std::string& s, std::string_view from, std::string_view to);
 

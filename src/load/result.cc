@@ -1,5 +1,7 @@
 #include "load/result.h"
 
+#include "common/text.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -48,32 +50,6 @@ boost::json::object SampleJson(const SecondSample& s) {
 // ---------------------------------------------------------------------------------------------
 // HTML
 
-std::string Escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 // Milliseconds with about three significant digits: "0.42", "37.2", "1250".
 std::string FormatMs(double ms) {
@@ -189,7 +165,7 @@ std::string LineChart(const Chart& c) {
   fmt::format_to(it,
                  "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {0:.0f} {1:.0f}\" "
                  "width=\"{0:.0f}\" height=\"{1:.0f}\" role=\"img\"><title>{2}</title>\n",
-                 kWidth, height, Escape(c.title));
+                 kWidth, height, HtmlEscape(c.title));
 
   // Grid and y ticks, then x ticks, then the axes over them.
   for (double t : Ticks(yr)) {
@@ -211,7 +187,7 @@ std::string LineChart(const Chart& c) {
                  "{3:.1f},{2:.1f}\"/>\n"
                  "<text x=\"{0:.1f}\" y=\"{4:.1f}\" text-anchor=\"start\">{5}</text>"
                  "<text x=\"{6:.1f}\" y=\"{7:.1f}\" text-anchor=\"middle\">time (s)</text>\n",
-                 kLeft, kTop, kTop + kPlotH, kLeft + kPlotW, kTop - 10, Escape(c.y_unit),
+                 kLeft, kTop, kTop + kPlotH, kLeft + kPlotW, kTop - 10, HtmlEscape(c.y_unit),
                  kLeft + kPlotW / 2, kTop + kPlotH + 34);
 
   if (!any_value) {
@@ -254,7 +230,7 @@ std::string LineChart(const Chart& c) {
         "<line x1=\"{0:.1f}\" x2=\"{1:.1f}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\" stroke=\"{3}\" "
         "stroke-width=\"2\"{4}/><text x=\"{5:.1f}\" y=\"{6:.1f}\">{7}</text>\n",
         kLegendX, kLegendX + 24, y, s.color, s.dashed ? " stroke-dasharray=\"6 3\"" : "",
-        kLegendX + 30, y + 4, Escape(s.label));
+        kLegendX + 30, y + 4, HtmlEscape(s.label));
   }
   out += "</svg>";
   return out;
@@ -304,7 +280,7 @@ void AppendSummary(std::string& out, const RunResult& r) {
                  "<dt>Peak waiting room</dt><dd>{}</dd>\n"
                  "<dt>Failed requests</dt><dd>{}</dd>\n"
                  "</dl>\n",
-                 Escape(r.target), r.duration_s, r.time_scale, r.students, r.finished,
+                 HtmlEscape(r.target), r.duration_s, r.time_scale, r.students, r.finished,
                  r.acknowledged_saves, r.peak_waiting, r.total_errors());
 }
 
@@ -336,7 +312,7 @@ void AppendVerdict(std::string& out, const RunResult& r) {
   for (const auto& j : r.verdict) {
     fmt::format_to(std::back_inserter(out),
                    "<tr class=\"{0}\"><td>{1}</td><td>{2}</td><td class=\"{0}\">{3}</td></tr>\n",
-                   j.passed ? "met" : "missed", Escape(j.text), Escape(j.observed),
+                   j.passed ? "met" : "missed", HtmlEscape(j.text), HtmlEscape(j.observed),
                    j.passed ? "✔ met" : "✘ missed");
   }
   out += "</tbody>\n</table>\n";
@@ -361,7 +337,7 @@ void AppendLatencies(std::string& out, const RunResult& r) {
                    "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
                    "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
                    "<td class=\"num\">{}</td></tr>\n",
-                   Escape(name), h.count(), FormatMs(Ms(h.Percentile(0.5))),
+                   HtmlEscape(name), h.count(), FormatMs(Ms(h.Percentile(0.5))),
                    FormatMs(Ms(h.Percentile(0.9))), FormatMs(Ms(h.Percentile(0.99))),
                    FormatMs(Ms(h.Percentile(0.999))), FormatMs(Ms(h.max())));
   }
@@ -377,7 +353,7 @@ void AppendErrors(std::string& out, const RunResult& r) {
   out += "<table>\n<thead><tr><th>Kind</th><th class=\"num\">Count</th></tr></thead>\n<tbody>\n";
   for (const auto& [kind, n] : r.errors) {
     fmt::format_to(std::back_inserter(out), "<tr><td>{}</td><td class=\"num\">{}</td></tr>\n",
-                   Escape(kind), n);
+                   HtmlEscape(kind), n);
   }
   fmt::format_to(std::back_inserter(out),
                  "</tbody>\n<tfoot><tr><th>Total</th><th class=\"num\">{}</th></tr></tfoot>\n"
@@ -387,7 +363,7 @@ void AppendErrors(std::string& out, const RunResult& r) {
 
 void AppendFigure(std::string& out, const Chart& c) {
   fmt::format_to(std::back_inserter(out), "<figure>\n<figcaption>{}</figcaption>\n{}\n</figure>\n",
-                 Escape(c.title), LineChart(c));
+                 HtmlEscape(c.title), LineChart(c));
 }
 
 void AppendCharts(std::string& out, const RunResult& r) {
@@ -477,7 +453,7 @@ std::string ResultJson(const RunResult& r) {
 
 std::string ReportHtml(const RunResult& r) {
   std::string out;
-  const std::string name = Escape(r.scenario.empty() ? "(unnamed scenario)" : r.scenario);
+  const std::string name = HtmlEscape(r.scenario.empty() ? "(unnamed scenario)" : r.scenario);
   fmt::format_to(std::back_inserter(out),
                  "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"

@@ -100,6 +100,38 @@ TEST_P(BackendConformanceTest, EveryKindOfWriteIsReadBackByAFullLoad) {
   EXPECT_TRUE(a.events.empty());
 }
 
+TEST_P(BackendConformanceTest, IncidentVersionsAreKeptInOrderAndAReplayIsOne) {
+  IncidentUpdate posted{7, 1, 1000, 3, "warning", "exam", "e1", "Slow saves", "Enregistrements lents",
+                        false};
+  IncidentUpdate resolved = posted;
+  resolved.version = 2;
+  resolved.at_ms = 2000;
+  resolved.resolved = true;
+  IncidentUpdate other{2, 1, 1500, 3, "info", "all", "", "Hello", "", false};
+  ASSERT_TRUE(Apply({op::AddIncidentUpdate{resolved}, op::AddIncidentUpdate{posted},
+                     op::AddIncidentUpdate{other}, op::AddIncidentUpdate{posted}})
+                  .ok());
+  auto s = backend_->LoadAll();
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  ASSERT_EQ(s->incident_updates.size(), 3u) << "a replayed version is one version";
+  EXPECT_EQ(s->incident_updates[0].incident_id, 2) << "ordered by incident, then version";
+  const IncidentUpdate& a = s->incident_updates[1];
+  EXPECT_EQ(a.incident_id, 7);
+  EXPECT_EQ(a.version, 1);
+  EXPECT_EQ(a.author_id, 3);
+  EXPECT_EQ(a.severity, "warning");
+  EXPECT_EQ(a.scope_kind, "exam");
+  EXPECT_EQ(a.scope_id, "e1");
+  EXPECT_EQ(a.text_en, "Slow saves");
+  EXPECT_EQ(a.text_fr, "Enregistrements lents");
+  EXPECT_FALSE(a.resolved);
+  EXPECT_TRUE(s->incident_updates[2].resolved);
+  EXPECT_EQ(s->incident_updates[2].at_ms, 2000);
+  auto exam_only = backend_->Load(Scope::Exam("e1"));
+  ASSERT_TRUE(exam_only.ok());
+  EXPECT_TRUE(exam_only->incident_updates.empty()) << "incidents are not exam data";
+}
+
 TEST_P(BackendConformanceTest, ABatchIsAllOrNothing) {
   Fill();
   // The second user reuses id 1: the batch fails, and its first write is not kept either.

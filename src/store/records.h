@@ -91,6 +91,22 @@ struct AttemptRecord {
   std::vector<AttemptEvent> events;              // in time order
 };
 
+// One version of an incident's message (posted, updated, resolved): an incident is the list of
+// its versions, the last one saying where it stands now; none is ever overwritten, so the
+// history is kept. `scope_kind` is "all", "course" or "exam", `scope_id` the course or exam.
+struct IncidentUpdate {
+  int64_t incident_id = 0;
+  int64_t version = 0;  // 1, 2, ... per incident
+  int64_t at_ms = 0;
+  int64_t author_id = 0;
+  std::string severity;  // "info", "warning" or "critical"
+  std::string scope_kind;
+  std::string scope_id;
+  std::string text_en;
+  std::string text_fr;
+  bool resolved = false;
+};
+
 // What is loaded: everything (at start-up), or what a scope names (see Backend::Load).
 struct Snapshot {
   std::vector<UserRecord> users;
@@ -101,6 +117,7 @@ struct Snapshot {
   std::vector<ExtraTimeRecord> extra_times;
   std::vector<AttemptRecord> attempts;
   std::map<std::string, std::string> settings;  // small named values (see op::PutSetting)
+  std::vector<IncidentUpdate> incident_updates;  // by incident, then version (full load only)
 };
 
 // The writes, one struct each. Every write is idempotent when replayed.
@@ -127,6 +144,8 @@ struct SetManualGrade { int64_t attempt_id; std::string question_id; double poin
 struct SetDeadline { int64_t attempt_id; int64_t deadline_ms; };
 // Keeps an event of an attempt (replayed: the same attempt, time and kind is one event).
 struct AddAttemptEvent { int64_t attempt_id; AttemptEvent event; };
+// Keeps a version of an incident (replayed: the same incident and version is one).
+struct AddIncidentUpdate { IncidentUpdate update; };
 // A small named value the process keeps (the waiting rooms' ticket key, the operator's
 // admission controls, the note that students were queued): kept in the store, not in loose files,
 // so that it is backed up with the rest and shared by every node.
@@ -139,7 +158,7 @@ struct Barrier {};
 using WriteOp = std::variant<op::PutUser, op::PutSession, op::DeleteSession, op::PutCourse,
                              op::PutEnrolment, op::PutExam, op::PutExtraTime, op::CreateAttempt,
                              op::SaveAnswer, op::SubmitAttempt, op::SetManualGrade,
-                             op::SetDeadline, op::AddAttemptEvent, op::PutSetting,
+                             op::SetDeadline, op::AddAttemptEvent, op::AddIncidentUpdate, op::PutSetting,
                              op::DeleteSetting, op::Barrier>;
 
 }  // namespace pupitre::store

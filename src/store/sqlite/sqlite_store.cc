@@ -68,12 +68,20 @@ CREATE TABLE attempt_events(
   attempt_id INTEGER NOT NULL, at_ms INTEGER NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL,
   PRIMARY KEY(attempt_id, at_ms, kind)) WITHOUT ROWID;
 )sql",
+    // 7: incidents told to users, every version kept.
+    R"sql(
+CREATE TABLE incident_updates(
+  incident_id INTEGER NOT NULL, version INTEGER NOT NULL, at_ms INTEGER NOT NULL,
+  author_id INTEGER NOT NULL, severity TEXT NOT NULL, scope_kind TEXT NOT NULL,
+  scope_id TEXT NOT NULL, text_en TEXT NOT NULL, text_fr TEXT NOT NULL, resolved INTEGER NOT NULL,
+  PRIMARY KEY(incident_id, version)) WITHOUT ROWID;
+)sql",
 };
 
 enum Stmt {
   kPutUser, kPutSession, kDeleteSession, kPutCourse, kPutEnrolment, kPutExam, kPutExtraTime,
   kCreateAttempt, kSaveAnswer, kSubmitAttempt, kSetManualGrade, kSetDeadline,
-  kAddAttemptEvent, kPutSetting, kDeleteSetting, kStmtCount
+  kAddAttemptEvent, kAddIncidentUpdate, kPutSetting, kDeleteSetting, kStmtCount
 };
 
 const char* const kStmtSql[kStmtCount] = {
@@ -97,6 +105,8 @@ const char* const kStmtSql[kStmtCount] = {
     "INSERT OR REPLACE INTO manual_grades(attempt_id, question_id, points) VALUES(?,?,?)",
     "UPDATE attempts SET deadline_ms=? WHERE id=?",
     "INSERT OR REPLACE INTO attempt_events(attempt_id, at_ms, kind, data) VALUES(?,?,?,?)",
+    "INSERT OR REPLACE INTO incident_updates(incident_id, version, at_ms, author_id, severity, "
+    "scope_kind, scope_id, text_en, text_fr, resolved) VALUES(?,?,?,?,?,?,?,?,?,?)",
     "INSERT OR REPLACE INTO settings(key, value) VALUES(?,?)",
     "DELETE FROM settings WHERE key = ?",
 };
@@ -392,6 +402,21 @@ class SqliteBackend final : public Backend {
     Bind(st, 4, o.event.data_json);
     return Step(st);
   }
+  Status Apply(const op::AddIncidentUpdate& o) {
+    const IncidentUpdate& u = o.update;
+    auto* st = Begin(kAddIncidentUpdate);
+    Bind(st, 1, u.incident_id);
+    Bind(st, 2, u.version);
+    Bind(st, 3, u.at_ms);
+    Bind(st, 4, u.author_id);
+    Bind(st, 5, u.severity);
+    Bind(st, 6, u.scope_kind);
+    Bind(st, 7, u.scope_id);
+    Bind(st, 8, u.text_en);
+    Bind(st, 9, u.text_fr);
+    Bind(st, 10, static_cast<int64_t>(u.resolved ? 1 : 0));
+    return Step(st);
+  }
   Status Apply(const op::PutSetting& o) {
     auto* st = Begin(kPutSetting);
     Bind(st, 1, o.key);
@@ -463,6 +488,18 @@ Result<Snapshot> SqliteBackend::Load(const Scope& scope) {
     if (st.ok()) {
       st = Query(read_db_, "SELECT key, value FROM settings", "",
                  [&](sqlite3_stmt* q) { s.settings[Text(q, 0)] = Text(q, 1); });
+    }
+    if (st.ok()) {
+      st = Query(read_db_,
+                 "SELECT incident_id, version, at_ms, author_id, severity, scope_kind, scope_id, "
+                 "text_en, text_fr, resolved FROM incident_updates ORDER BY incident_id, version",
+                 "", [&](sqlite3_stmt* q) {
+                   s.incident_updates.push_back(
+                       {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
+                        sqlite3_column_int64(q, 2), sqlite3_column_int64(q, 3), Text(q, 4),
+                        Text(q, 5), Text(q, 6), Text(q, 7), Text(q, 8),
+                        sqlite3_column_int(q, 9) != 0});
+                 });
     }
   }
   if (st.ok()) {
