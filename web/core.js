@@ -125,6 +125,7 @@ P.refresh = async () => {
   for (const f of cleanups.splice(0)) try { f(); } catch (e) { /* leaving anyway */ }
   document.documentElement.lang = P.lang;
   P.renderChrome();
+  P.renderIncidents();  // in the page's language
   const parts = (location.hash || "#/").split("/");
   for (const r of routes) {
     if (r.parts.length !== parts.length) continue;
@@ -134,7 +135,9 @@ P.refresh = async () => {
         await r.page(...params);
         if (retrying) P.banner("");
         retrying = false;
+        P.ensureStream();  // incidents reach every page (notify.js)
       } catch (e) {
+        P.ensureStream();
         if (!(e instanceof ApiError && e.offline)) return P.showError(e);
         // Busy or unreachable: say so and load this page again by itself (never a dead end).
         retrying = true;

@@ -92,16 +92,18 @@
     };
     const rooms = waitingRooms();
     const attack = underAttack();
+    const incidents = P.incidentsPanel();
     const timer = setInterval(() => { read(); rooms.refresh(); attack.refresh(); }, 2000);
     P.onLeave(() => clearInterval(timer));
     P.show(t("op.title"), el("p", { class: "muted", text: t("op.help") }),
       el("dl", { class: "figures wide" }, keys.map((k) => el("div", {}, el("dt", { text: t(`op.${k}`) }), card(k)))),
       state,
+      incidents.section,
       rooms.section,
       attack.section,
       el("h2", { text: t("op.history") }),
       el("table", {}, el("thead", {}, el("tr", {}, ["op.time", "op.rps", "op.p99", "op.connections", "op.attempts"].map((k) => el("th", { scope: "col", text: t(k) })))), history));
-    await Promise.all([read(), rooms.refresh(), attack.refresh()]);
+    await Promise.all([read(), rooms.refresh(), attack.refresh(), incidents.refresh()]);
   });
 
   // The under-attack switch (off, on, automatic) and what the meter sees.

@@ -135,11 +135,11 @@
         poll = setTimeout(pollNow, 3000);
       }
     };
-    stream = new EventSource(`/api/exams/${encodeURIComponent(exam.id)}/waiting-room/events`);
+    stream = P.stream(`/api/exams/${encodeURIComponent(exam.id)}/waiting-room/events`);
     stream.addEventListener("place", (ev) => update(JSON.parse(ev.data)));
     stream.addEventListener("admitted", (ev) => { stream.close(); update(JSON.parse(ev.data)); });
-    stream.onerror = () => { stream.close(); if (!poll) pollNow(); };
-    P.onLeave(() => { stream.close(); clearTimeout(poll); });
+    stream.onerror = () => { P.dropStream(stream); if (!poll) pollNow(); };
+    P.onLeave(() => clearTimeout(poll));  // the stream is closed by P.stream
     P.show(t("wait.title", { title: exam.title }), place, eta, lost, note);
     update(first);
   }
@@ -204,8 +204,9 @@
       } catch (e) { /* offline again: the next reconnection reads it */ }
     };
 
-    // Time added by a teacher reaches the countdown with the next save's answer, or with this
-    // look at the attempt once a minute (the page holds no event stream yet).
+    // Time added by a teacher is pushed through the page's event stream (and comes with the
+    // next save's answer); this look once a minute is the fallback when the stream is down.
+    P.onAttemptChanged((d) => { if (d.reconnected || d.exam_id === attempt.exam_id) reread(); });
     const look = setInterval(reread, 60_000);
     P.onLeave(() => clearInterval(look));
     const journal = new Journal(attempt.id, (state, err) => {

@@ -49,9 +49,11 @@
     const { exam } = await P.api("GET", `/api/exams/${enc(examId)}`);
     const sections = [el("p", { text: `${exam.published ? (exam.results_released ? t("teacher.released") : t("teacher.published")) : t("teacher.draft")} · ${t("exam.questions", { count: exam.question_count, points: P.fmtNumber(exam.max_points, 2) })}` })];
     // Once published, what a teacher watches comes first; before, what they prepare.
-    if (exam.published) sections.push(liveSection(exam), attemptsSection(exam), timeNowForm(exam), extraTimeForm(exam), settingsForm(exam));
-    else sections.push(settingsForm(exam), publishBox(exam), extraTimeForm(exam));
+    const incidents = P.incidentsPanel({ examId: exam.id });
+    if (exam.published) sections.push(liveSection(exam), attemptsSection(exam), incidents.section, timeNowForm(exam), extraTimeForm(exam), settingsForm(exam));
+    else sections.push(settingsForm(exam), publishBox(exam), extraTimeForm(exam), incidents.section);
     P.show(exam.title, sections);
+    await incidents.refresh();
   });
 
   function settingsForm(exam) {
@@ -142,7 +144,7 @@
     const latest = el("ul", { id: "latest-submissions" });
     const state = el("p", { class: "muted", role: "status" });
     let lastSubmitted = -1;
-    const stream = new EventSource(`/api/exams/${enc(exam.id)}/live/events`);
+    const stream = P.stream(`/api/exams/${enc(exam.id)}/live/events`);
     stream.addEventListener("live", (ev) => {
       const live = JSON.parse(ev.data);
       for (const k of figures) values[k].textContent = P.fmtNumber(live[k]);
@@ -152,7 +154,6 @@
       if (live.submitted !== lastSubmitted) { lastSubmitted = live.submitted; document.dispatchEvent(new CustomEvent("pupitre:attempts-changed")); }
     });
     stream.onerror = () => { state.textContent = t("live.reconnecting"); };
-    P.onLeave(() => stream.close());
     return el("section", { class: "card", "aria-labelledby": "h-live" }, el("h2", { id: "h-live", text: t("live.title") }),
       el("dl", { class: "figures" }, figures.map((k) => el("div", {}, el("dt", { text: t(`live.${k}`) }), values[k]))),
       el("h3", { text: t("live.latest") }), latest, state);
