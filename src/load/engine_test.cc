@@ -194,7 +194,9 @@ TEST(EngineTest, StudentsArriveOnThePlannedSchedule) {
   std::sort(sorted.begin(), sorted.end());
   const double median = sorted[sorted.size() / 2];
   for (size_t i = 0; i < plans.size(); ++i) {
-    EXPECT_NEAR(offsets[i], median, 0.1) << "student " << plans[i].number;
+    // 0.35 s: a collapsed schedule is off by up to the 2 s spread; a loaded 2-core CI machine
+    // delays single connections by more than 0.1 s now and then (seen with ctest -j2).
+    EXPECT_NEAR(offsets[i], median, 0.35) << "student " << plans[i].number;
   }
   // The plan spreads the logins over the two seconds: the schedule was not collapsed.
   const auto [lo, hi] = std::minmax_element(plans.begin(), plans.end(), [](auto& a, auto& b) {
