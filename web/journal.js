@@ -73,9 +73,14 @@ class Journal {
         if (pending.length === 0) break;
         const [qid, entry] = pending[0];
         this.onState("saving");
+        // Sent before without an answer (offline, or the page was reloaded): the server
+        // counts it as a resend in the teacher's timeline.
+        const resent = !!entry.sent;
+        entry.sent = true;
+        this.persist();
         try {
           const r = await P.api("PUT", `/api/attempts/${this.attemptId}/answers/${encodeURIComponent(qid)}`,
-            { seq: entry.seq, value: entry.value });
+            resent ? { seq: entry.seq, value: entry.value, resent } : { seq: entry.seq, value: entry.value });
           const now = this.entries[qid];
           if (now.seq <= r.saved_seq) now.acked = true;
           if (this.onDeadline && typeof r.deadline_ms === "number") this.onDeadline(r.deadline_ms);

@@ -206,6 +206,7 @@
 
     // Time added by a teacher is pushed through the page's event stream (and comes with the
     // next save's answer); this look once a minute is the fallback when the stream is down.
+    P.stream(`/api/attempts/${attempt.id}/events`);  // the page's own: its coming and going is in the timeline
     P.onAttemptChanged((d) => { if (d.reconnected || d.exam_id === attempt.exam_id) reread(); });
     const look = setInterval(reread, 60_000);
     P.onLeave(() => clearInterval(look));

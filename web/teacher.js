@@ -170,7 +170,8 @@
           el("td", { text: a.status === "submitted" ? t("state.submitted") : t("state.in_progress", { time: P.fmtClock(a.deadline_ms) }) }),
           el("td", { text: a.result ? `${P.fmtNumber(a.result.points, 2)} / ${P.fmtNumber(a.result.max_points, 2)}` : "–" }),
           el("td", { text: a.result && a.result.ungraded_essays ? t("attempts.to_grade", { count: a.result.ungraded_essays }) : "" }),
-          el("td", {}, a.status === "submitted" ? el("a", { href: `#/teacher/grade/${enc(exam.id)}/${a.id}`, text: t("attempts.grade"), "aria-label": `${t("attempts.grade")}: ${a.login}` }) : ""))));
+          el("td", {}, a.status === "submitted" ? el("a", { href: `#/teacher/grade/${enc(exam.id)}/${a.id}`, text: t("attempts.grade"), "aria-label": `${t("attempts.grade")}: ${a.login}` }) : "", " ",
+            el("a", { href: `#/teacher/timeline/${enc(exam.id)}/${a.id}`, text: t("attempts.timeline"), "aria-label": `${t("attempts.timeline")}: ${a.login}` })))));
       } catch (e) { msg.textContent = e.message; }
     };
     const onChange = () => load();
@@ -186,6 +187,33 @@
       el("table", {}, el("thead", {}, el("tr", {}, ["attempts.student", "home.state", "attempts.score", "attempts.essays", "home.action"].map((k) => el("th", { scope: "col", text: t(k) })))), body),
       msg, el("p", {}, release, " ", el("a", { class: "button", href: `/api/exams/${enc(exam.id)}/results.csv`, download: `${exam.id}-results.csv`, text: t("attempts.csv") })));
   }
+
+  // What the server saw of one attempt, line by line (and as CSV): for "I lost my answers".
+  const span = (ms) => { const s = Math.round(ms / 1000); return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ""}`; };
+  function timelineText(e) {
+    const d = e.data || {};
+    switch (e.kind) {
+      case "admitted": return t("tl.admitted", { time: span(d.waited_ms || 0) });
+      case "started": return t("tl.started", { time: P.fmtClock(d.deadline_ms) });
+      case "saves": return [t("tl.saves", { count: d.saves }), d.resent ? t("tl.resent", { count: d.resent }) : "", d.replays ? t("tl.replays", { count: d.replays }) : ""].filter(Boolean).join(" · ");
+      case "page_connected": return t("tl.page_connected");
+      case "page_disconnected": return t("tl.page_disconnected");
+      case "quiet": return t("tl.quiet", { time: span(d.for_ms) });
+      case "extra_time": return t("tl.extra_time", { time: span(d.added_ms) });
+      case "outage_compensation": return t("tl.compensation", { time: span(d.added_ms), from: P.fmtClock(d.from_ms), to: P.fmtClock(d.to_ms) });
+      case "submitted": return t(d.auto ? "tl.auto_submitted" : "tl.submitted");
+      default: return e.kind;
+    }
+  }
+  P.route("#/teacher/timeline/:exam/:attempt", async (examId, attemptId) => {
+    const { timeline, login, name } = await P.api("GET", `/api/attempts/${enc(attemptId)}/timeline`);
+    const rows = timeline.map((e) => el("tr", { "data-kind": e.kind }, el("td", { text: P.fmtClock(e.at_ms) }), el("td", { text: timelineText(e) })));
+    P.show(t("tl.title", { name: name || login || attemptId, login: login || "" }),
+      el("p", {}, el("a", { href: `#/teacher/exam/${enc(examId)}`, text: t("grade.back") })),
+      el("p", { class: "muted", text: t("tl.help") }),
+      el("table", { id: "timeline" }, el("thead", {}, el("tr", {}, el("th", { scope: "col", text: t("op.time") }), el("th", { scope: "col", text: t("tl.what") }))), el("tbody", {}, rows)),
+      el("p", {}, el("a", { class: "button", href: `/api/attempts/${enc(attemptId)}/timeline.csv`, download: `attempt-${attemptId}-timeline.csv`, text: t("tl.csv") })));
+  });
 
   P.route("#/teacher/grade/:exam/:attempt", async (examId, attemptId) => {
     const [{ attempt }, paper] = await Promise.all([P.api("GET", `/api/attempts/${attemptId}`), P.api("GET", `/api/exams/${enc(examId)}/paper`)]);

@@ -3,6 +3,7 @@
 
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
+#include <fmt/format.h>
 
 #include "api/json_io.h"
 #include "api/services.h"
@@ -33,12 +34,73 @@ void SaveAnswer(Services& s, const ContextPtr& c) {
   if (!seq.ok()) return c->Fail(seq.error());
   const json::value* value = body->if_contains("value");
   if (!value) return c->Fail(Error::BadRequest("'value' is required (null clears the answer)"));
-  s.exams.Save(c->caller(), *id, c->param(1), *seq, *value, [c](Result<exam::SaveAck> r) {
-    c->Later([c, r = std::move(r)] {
-      if (!r.ok()) return c->Fail(r.error());
-      c->Json(200, {{"saved_seq", r->seq}, {"applied", r->applied}, {"deadline_ms", r->deadline_ms}});
-    });
+  // The journal marks what it sends again after being offline (the teacher's timeline counts it).
+  const json::value* resent = body->if_contains("resent");
+  if (resent && !resent->is_bool()) return c->Fail(Error::BadRequest("'resent' must be true or false"));
+  s.exams.Save(
+      c->caller(), *id, c->param(1), *seq, *value,
+      [c](Result<exam::SaveAck> r) {
+        c->Later([c, r = std::move(r)] {
+          if (!r.ok()) return c->Fail(r.error());
+          c->Json(200, {{"saved_seq", r->seq}, {"applied", r->applied}, {"deadline_ms", r->deadline_ms}});
+        });
+      },
+      resent && resent->as_bool());
+}
+
+// GET /api/attempts/ID/events: the exam page's event stream (incidents, time added), attached
+// to the notification hub; its coming and going is recorded in the attempt's timeline.
+void AttemptEvents(Services& s, const ContextPtr& c) {
+  auto id = ParseId(c->param(0));
+  if (!id || !s.exams.HasAttemptInProgress(c->who->user_id, *id)) {
+    return c->Fail(Error::NotFound("no attempt in progress here"));
+  }
+  s.exams.NoteEvent(*id, exam::kPageConnectedEvent, "{}");
+  s.hub.Attach(c->caller(), c->OpenStream(), [&s, attempt = *id] {
+    s.exams.NoteEvent(attempt, exam::kPageDisconnectedEvent, "{}");
   });
+}
+
+Result<int64_t> TimelineId(const ContextPtr& c) {
+  auto id = ParseId(c->param(0));
+  if (!id) return Error::NotFound("no such attempt");
+  return *id;
+}
+
+// GET /api/attempts/ID/timeline: what the server saw of an attempt, for its teachers.
+void Timeline(Services& s, const ContextPtr& c) {
+  auto id = TimelineId(c);
+  if (!id.ok()) return c->Fail(id.error());
+  auto t = s.exams.Timeline(c->caller(), *id);
+  if (!t.ok()) return c->Fail(t.error());
+  json::array out;
+  for (auto& e : *t) {
+    out.push_back(json::object{{"at_ms", e.at_ms}, {"kind", e.kind}, {"data", std::move(e.data)}});
+  }
+  json::object o{{"attempt_id", *id}, {"timeline", std::move(out)}};
+  if (auto v = s.exams.GetAttempt(c->caller(), *id); v.ok()) {
+    o["exam_id"] = v->state.exam_id;
+    if (auto u = s.accounts.FindById(v->state.user_id)) {
+      o["login"] = u->login;
+      o["name"] = u->display_name;
+    }
+  }
+  c->Json(200, std::move(o));
+}
+
+void TimelineCsv(Services& s, const ContextPtr& c) {
+  auto id = TimelineId(c);
+  if (!id.ok()) return c->Fail(id.error());
+  auto t = s.exams.Timeline(c->caller(), *id);
+  if (!t.ok()) return c->Fail(t.error());
+  http::Response res{bhttp::status::ok, c->req.version()};
+  res.set(bhttp::field::content_type, "text/csv; charset=utf-8");
+  res.set(bhttp::field::content_disposition,
+          fmt::format("attachment; filename=\"attempt-{}-timeline.csv\"", *id));
+  res.set(bhttp::field::cache_control, "no-store");
+  res.keep_alive(c->req.keep_alive());
+  res.body() = exam::TimelineCsv(*t);
+  c->Send(std::move(res));
 }
 
 void Submit(Services& s, const ContextPtr& c) {
@@ -82,6 +144,12 @@ void RegisterAttemptRoutes(Router& router, Services& s) {
               Bind(s, Submit)});
   router.Add({verb::put, "/api/attempts/*/grades/*", "grade", Access::kTeacher,
               A::kInteractive, Bind(s, Grade)});
+  router.Add({verb::get, "/api/attempts/*/events", "attempt_events", Access::kStudent,
+              A::kStatus, Bind(s, AttemptEvents)});
+  router.Add({verb::get, "/api/attempts/*/timeline", "attempt_timeline", Access::kTeacher,
+              A::kInteractive, Bind(s, Timeline)});
+  router.Add({verb::get, "/api/attempts/*/timeline.csv", "attempt_timeline_csv",
+              Access::kTeacher, A::kInteractive, Bind(s, TimelineCsv)});
 }
 
 }  // namespace pupitre::api

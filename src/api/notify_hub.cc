@@ -30,9 +30,13 @@ std::string NotifyHub::CurrentJson(const notify::Audience& audience) const {
   return json::serialize(json::object{{"incidents", std::move(list)}});
 }
 
-void NotifyHub::Attach(const exam::Caller& caller, std::shared_ptr<http::EventStream> stream) {
-  Sub s{AudienceOf(caller), std::move(stream)};
-  if (!s.stream->Push("incidents", CurrentJson(s.audience))) return;
+void NotifyHub::Attach(const exam::Caller& caller, std::shared_ptr<http::EventStream> stream,
+                       std::function<void()> on_close) {
+  Sub s{AudienceOf(caller), std::move(stream), std::move(on_close)};
+  if (!s.stream->Push("incidents", CurrentJson(s.audience))) {
+    if (s.on_close) s.on_close();
+    return;
+  }
   MutexLock lock(mu_);
   subs_.push_back(std::move(s));
   metrics_.notify_streams.store(static_cast<int64_t>(subs_.size()), std::memory_order_relaxed);
@@ -60,11 +64,18 @@ void NotifyHub::AttemptsChanged(const std::string& exam_id, const std::vector<in
 }
 
 void NotifyHub::Sweep() {
-  MutexLock lock(mu_);
-  subs_.erase(std::remove_if(subs_.begin(), subs_.end(),
-                             [](const Sub& s) { return s.stream->closed(); }),
-              subs_.end());
-  metrics_.notify_streams.store(static_cast<int64_t>(subs_.size()), std::memory_order_relaxed);
+  std::vector<std::function<void()>> closed;
+  {
+    MutexLock lock(mu_);
+    auto gone = std::stable_partition(subs_.begin(), subs_.end(),
+                                      [](const Sub& s) { return !s.stream->closed(); });
+    for (auto it = gone; it != subs_.end(); ++it) {
+      if (it->on_close) closed.push_back(std::move(it->on_close));
+    }
+    subs_.erase(gone, subs_.end());
+    metrics_.notify_streams.store(static_cast<int64_t>(subs_.size()), std::memory_order_relaxed);
+  }
+  for (auto& f : closed) f();  // outside the lock: they write
 }
 
 size_t NotifyHub::streams() const {

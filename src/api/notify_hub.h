@@ -6,6 +6,7 @@
 // streams. Thread-safe.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,7 +32,9 @@ class NotifyHub {
 
   // Attaches a page's stream: it gets an "incidents" event now (those that concern the caller),
   // then every incident event and attempt change that concerns them, until it closes.
-  void Attach(const exam::Caller& caller, std::shared_ptr<http::EventStream> stream);
+  // `on_close` runs once the stream is found closed (by Sweep), if given.
+  void Attach(const exam::Caller& caller, std::shared_ptr<http::EventStream> stream,
+              std::function<void()> on_close = {});
 
   // An incident was posted or changed: an "incident" event to every page it concerns.
   void Incident(const notify::Incident& incident);
@@ -52,6 +55,7 @@ class NotifyHub {
   struct Sub {
     notify::Audience audience;
     std::shared_ptr<http::EventStream> stream;
+    std::function<void()> on_close;
   };
   const notify::IncidentBook& incidents_;
   const exam::ExamService& exams_;

@@ -83,6 +83,8 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock& cloc
   n->exams_ = std::make_unique<exam::ExamService>(*n->writer_, clock,
                                                   Millis(config.exam.save_grace_ms), n->metrics_);
   for (const auto& w : n->exams_->Load(*snapshot)) spdlog::warn("{}", w);
+  n->exams_->SetEventReader(
+      [b = n->backend_.get()](int64_t attempt) { return b->LoadAttemptEvents(attempt); });
   n->incidents_ = std::make_unique<notify::IncidentBook>(*n->writer_, clock);
   n->incidents_->Load(snapshot->incident_updates);
   spdlog::info("store loaded: {} users, {} exams, {} attempts", snapshot->users.size(),
@@ -437,6 +439,17 @@ int Serve(const Config& config, int demo_students) {
       beating = false;
     });
   });
+  // The minutes of saves that are over go to the attempts' timelines, on the worker pool.
+  std::atomic<bool> counting{false};
+  every.Every("save_counts", std::chrono::seconds(60), [&] {
+    if (counting.exchange(true)) return;
+    boost::asio::post(n.workers(), [&] {
+      if (auto r = n.exams().FlushSaveCounts(false); !r.ok()) {
+        spdlog::warn("save counts not written: {}", r.error().message);
+      }
+      counting = false;
+    });
+  });
   // Expired sessions are forgotten (memory and store stay bounded).
   every.Every("session_purge", std::chrono::minutes(1), [&] {
     if (size_t k = n.accounts().PurgeExpired(); k > 0) {
@@ -484,6 +497,9 @@ int Serve(const Config& config, int demo_students) {
   server.Stop(config.server.shutdown_grace_ms);
   // The outage of a planned stop counts from here.
   if (auto s = beat(); !s.ok()) spdlog::warn("last heartbeat not written: {}", s.error().message);
+  if (auto r = n.exams().FlushSaveCounts(true); !r.ok()) {
+    spdlog::warn("last save counts not written: {}", r.error().message);
+  }
   n.Close();
   spdlog::info("stopped cleanly");
   return 0;

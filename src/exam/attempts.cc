@@ -2,10 +2,11 @@
 // the teachers' views of them (grading, live counts, the list of attempts). Courses and exams
 // are in exam_service.cc. Lock order: exams_mu_ before any shard's mutex.
 
-#include <boost/json/value.hpp>
+#include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <tuple>
 
 #include "exam/exam_errors.h"
 #include "exam/exam_service.h"
@@ -43,7 +44,7 @@ void ExamService::AfterCommit(std::function<void(Status)> done) {
 }
 
 void ExamService::Start(const Caller& caller, const std::string& exam_id,
-                        std::function<void(Result<AttemptView>)> done) {
+                        std::function<void(Result<AttemptView>)> done, Millis waited) {
   auto e = FindExam(exam_id);
   if (!e || !CanTake(*e, caller.user_id)) return done(NoSuchExam(exam_id));
   const TimePoint now = clock_.Now();
@@ -108,6 +109,99 @@ void ExamService::Start(const Caller& caller, const std::string& exam_id,
         }
         done(MakeView(a));
       });
+  // After the attempt's own write, in the same batch or the next: the timeline's first line.
+  if (waited.count() > 0) {
+    NoteEvent(a.id, kAdmittedEvent,
+              boost::json::serialize(boost::json::object{{"waited_ms", waited.count()}}));
+  }
+}
+
+void ExamService::NoteEvent(int64_t attempt_id, std::string_view kind, std::string data_json) {
+  const int64_t now_ms = ToUnixMs(clock_.Now());
+  // Best effort: refused when the writer's queue is full, and then only this line is missing.
+  (void)writer_.Submit(
+      store::op::AddAttemptEvent{attempt_id, {now_ms, std::string(kind), std::move(data_json)}},
+      [](const Status&) {});
+}
+
+store::op::AddAttemptEvent ExamService::MinuteEvent(int64_t attempt_id, const Held& h) {
+  // At its first save (an attempt's minutes are distinct, and so are their first saves).
+  return {attempt_id,
+          {h.first_ms, std::string(kSavesEvent),
+           boost::json::serialize(boost::json::object{{"minute_ms", h.minute_ms},
+                                                      {"saves", h.saves},
+                                                      {"resent", h.resent},
+                                                      {"replays", h.replays}})}};
+}
+
+void ExamService::CountMinute(Shard& sh, int64_t attempt_id, Held& h, int64_t now_ms,
+                              bool resent, bool replay) {
+  const int64_t minute = now_ms - now_ms % 60'000;
+  if (minute != h.minute_ms) {
+    if (h.saves > 0) sh.minutes.push_back(MinuteEvent(attempt_id, h));
+    h.minute_ms = minute;
+    h.saves = h.resent = h.replays = 0;
+  }
+  if (h.saves == 0) h.first_ms = now_ms;
+  ++h.saves;
+  h.resent += resent ? 1 : 0;
+  h.replays += replay ? 1 : 0;
+}
+
+Result<int> ExamService::FlushSaveCounts(bool all) {
+  const int64_t now_ms = ToUnixMs(clock_.Now());
+  const int64_t minute = now_ms - now_ms % 60'000;
+  std::vector<store::WriteOp> ops;
+  for (Shard& sh : shards_) {
+    MutexLock sl(sh.mu);
+    for (auto& m : sh.minutes) ops.push_back(std::move(m));
+    sh.minutes.clear();
+    for (auto& [id, h] : sh.attempts) {
+      if (h.saves == 0 || (!all && h.minute_ms >= minute)) continue;
+      ops.push_back(MinuteEvent(id, h));
+      h.saves = h.resent = h.replays = 0;
+    }
+  }
+  if (ops.empty()) return 0;
+  const int n = static_cast<int>(ops.size());
+  if (Status s = writer_.WriteNow(std::move(ops)); !s.ok()) return s.take_error();
+  return n;
+}
+
+Result<std::vector<TimelineEntry>> ExamService::Timeline(const Caller& caller,
+                                                         int64_t attempt_id) const {
+  auto copy = CopyOf(attempt_id);
+  if (!copy || !caller.is_teacher || !Manages(caller, copy->exam_id)) {
+    return NoSuchAttempt(attempt_id);
+  }
+  std::vector<store::AttemptEvent> events;
+  if (event_reader_) {
+    auto stored = event_reader_(attempt_id);
+    if (!stored.ok()) return stored.take_error();
+    events = std::move(*stored);
+  }
+  {
+    // What is counted but not written yet.
+    const Shard& sh = ShardOf(attempt_id);
+    MutexLock sl(sh.mu);
+    for (const auto& m : sh.minutes) {
+      if (m.attempt_id == attempt_id) events.push_back(m.event);
+    }
+    auto it = sh.attempts.find(attempt_id);
+    if (it != sh.attempts.end() && it->second.saves > 0) {
+      events.push_back(MinuteEvent(attempt_id, it->second).event);
+    }
+  }
+  // The same event may be both written and still in memory for a moment: keep one.
+  std::sort(events.begin(), events.end(), [](const auto& x, const auto& y) {
+    return std::tie(x.at_ms, x.kind) < std::tie(y.at_ms, y.kind);
+  });
+  events.erase(std::unique(events.begin(), events.end(),
+                           [](const auto& x, const auto& y) {
+                             return x.at_ms == y.at_ms && x.kind == y.kind;
+                           }),
+               events.end());
+  return BuildTimeline(*copy, std::move(events), ToUnixMs(clock_.Now()));
 }
 
 std::optional<AttemptState> ExamService::CopyOf(int64_t attempt_id) const {
@@ -149,7 +243,7 @@ void ExamService::CountSave() {
 
 void ExamService::Save(const Caller& caller, int64_t attempt_id, const std::string& question_id,
                        int64_t seq, const boost::json::value& answer,
-                       std::function<void(Result<SaveAck>)> done) {
+                       std::function<void(Result<SaveAck>)> done, bool resent) {
   // One lookup and one apply, under the attempt's shard lock only: the attempt holds its
   // exam's questions (a published paper never changes), so no exam lookup is needed.
   Shard& sh = ShardOf(attempt_id);
@@ -167,9 +261,11 @@ void ExamService::Save(const Caller& caller, int64_t attempt_id, const std::stri
     AttemptState& a = it->second.a;
     auto prev = a.answers.find(question_id);
     if (prev != a.answers.end()) previous = prev->second;
-    auto r = ApplySave(a, *it->second.spec, question_id, seq, answer, clock_.Now(), save_grace_);
+    const TimePoint now = clock_.Now();
+    auto r = ApplySave(a, *it->second.spec, question_id, seq, answer, now, save_grace_);
     if (!r.ok()) return r.take_error();
     outcome = *r;
+    CountMinute(sh, attempt_id, it->second, ToUnixMs(now), resent, outcome == SaveOutcome::kStale);
     saved = a.answers.at(question_id);
     deadline_ms = a.deadline_ms;
     return std::nullopt;

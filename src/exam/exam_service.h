@@ -17,6 +17,7 @@
 #include "common/mutex.h"
 #include "common/metrics.h"
 #include "exam/exam.h"
+#include "exam/timeline.h"
 #include "store/writer.h"
 
 namespace pupitre::exam {
@@ -145,17 +146,35 @@ class ExamService {
   Millis ExtraTimeOf(const std::string& exam_id, int64_t user_id) const;
 
   // --- attempts (students)
-  // Starts the caller's attempt, or returns the one already started (idempotent).
+  // Starts the caller's attempt, or returns the one already started (idempotent). `waited`:
+  // the time the student spent in the waiting room, recorded with a new attempt.
   void Start(const Caller& caller, const std::string& exam_id,
-             std::function<void(Result<AttemptView>)> done);
+             std::function<void(Result<AttemptView>)> done, Millis waited = Millis(0));
   Result<AttemptView> GetAttempt(const Caller& caller, int64_t attempt_id) const;
   // True when `user_id` owns attempt `attempt_id` and it is in progress. Fast: one shard lock.
   bool HasAttemptInProgress(int64_t user_id, int64_t attempt_id) const;
+  // `resent`: the page's journal sends it again after being offline (counted in the timeline).
   void Save(const Caller& caller, int64_t attempt_id, const std::string& question_id,
             int64_t seq, const boost::json::value& answer,
-            std::function<void(Result<SaveAck>)> done);
+            std::function<void(Result<SaveAck>)> done, bool resent = false);
   void Submit(const Caller& caller, int64_t attempt_id,
               std::function<void(Result<AttemptView>)> done);
+
+  // --- the timeline (exam/timeline.h)
+  // How the recorded events of one attempt are read back (the store's LoadAttemptEvents).
+  using EventReader =
+      std::function<Result<std::vector<store::AttemptEvent>>(int64_t attempt_id)>;
+  // REQUIRES: called once, before serving. Without it, timelines hold what memory has.
+  void SetEventReader(EventReader reader) { event_reader_ = std::move(reader); }
+  // An attempt's timeline (its teachers): what is stored, and the minute still being counted.
+  Result<std::vector<TimelineEntry>> Timeline(const Caller& caller, int64_t attempt_id) const;
+  // Records an event of an attempt, best effort (not on any answer's path): a lost one only
+  // leaves a line out of the timeline.
+  void NoteEvent(int64_t attempt_id, std::string_view kind, std::string data_json);
+  // Writes the minutes of saves that are over (every minute still open too when `all`, at
+  // shutdown), one event per attempt and minute. Returns how many. Blocking: call from the
+  // worker pool, about once a minute.
+  Result<int> FlushSaveCounts(bool all);
 
   // Submits every attempt whose deadline plus grace has passed. Returns how many.
   int AutoSubmitDue();
@@ -185,11 +204,20 @@ class ExamService {
     // Its creation is committed. Until then its id is told to nobody (AttemptIdOf): a crash
     // before the commit loses it, and its id may then be given to someone else.
     bool durable = true;
+    // The saves of the minute being counted (the timeline's "saves" events).
+    int64_t minute_ms = 0, first_ms = 0;  // the minute, and its first save
+    int32_t saves = 0, resent = 0, replays = 0;
   };
   struct Shard {
     mutable Mutex mu;
     std::unordered_map<int64_t, Held> attempts GUARDED_BY(mu);
+    // Minutes of saves that are over, not written yet (FlushSaveCounts).
+    std::vector<store::op::AddAttemptEvent> minutes GUARDED_BY(mu);
   };
+  // Counts one save in its attempt's minute, closing the minute before if it is over.
+  static void CountMinute(Shard& sh, int64_t attempt_id, Held& h, int64_t now_ms, bool resent,
+                          bool replay) REQUIRES(sh.mu);
+  static store::op::AddAttemptEvent MinuteEvent(int64_t attempt_id, const Held& h);
   Shard& ShardOf(int64_t attempt_id) { return shards_[attempt_id % kShards]; }
   const Shard& ShardOf(int64_t attempt_id) const { return shards_[attempt_id % kShards]; }
   std::shared_ptr<const ExamEntry> FindExam(const std::string& exam_id) const;
@@ -226,6 +254,7 @@ class ExamService {
   store::Writer& writer_;
   const Clock& clock_;
   const Millis save_grace_;
+  EventReader event_reader_;
   // Still being taken at `ms`: in progress, and its time (with the saves' grace) not over, as
   // the deadline sweep sees it.
   bool RunningAt(const AttemptState& a, int64_t ms) const {

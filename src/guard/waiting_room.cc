@@ -54,6 +54,7 @@ Place WaitingRoom::Arrive(int64_t user_id, TimePoint now, int64_t claim) {
   Refill(now);
   if (admitted_.count(user_id)) return Place{true, 0, 0, Millis(0), false};
   if (auto it = ticket_of_.find(user_id); it != ticket_of_.end()) return PlaceOf(it->second);
+  arrived_.emplace(user_id, now);  // kept if queued (erased below if let in at once)
   if (!doors_open_) {
     auto [at, added] = early_index_.emplace(user_id, before_opening_.size());
     if (added) before_opening_.push_back(user_id);
@@ -70,6 +71,7 @@ Place WaitingRoom::Arrive(int64_t user_id, TimePoint now, int64_t claim) {
   if (queue_.empty() && !paused_ && tokens_ >= 1) {
     tokens_ -= 1;
     admitted_.insert(user_id);
+    arrived_.erase(user_id);
     return Place{true, 0, 0, Millis(0), false};
   }
   ticket_of_[user_id] = next_ticket_++;
@@ -118,6 +120,14 @@ std::vector<int64_t> WaitingRoom::Tick(TimePoint now) {
     ++version_;  // everyone behind moved up
   }
   return out;
+}
+
+Millis WaitingRoom::TakeWaited(int64_t user_id, TimePoint now) {
+  auto it = arrived_.find(user_id);
+  if (it == arrived_.end()) return Millis(0);
+  const auto waited = std::chrono::duration_cast<Millis>(now - it->second);
+  arrived_.erase(it);
+  return std::max(waited, Millis(0));
 }
 
 void WaitingRoom::LetThrough(int64_t user_id) {

@@ -63,6 +63,10 @@ class WaitingRoom {
   // Admits waiting students as the rate allows since the last call; returns them in order.
   std::vector<int64_t> Tick(TimePoint now);
 
+  // How long an admitted student waited (from their first arrival; 0 if let in at once), once:
+  // it is forgotten then.
+  Millis TakeWaited(int64_t user_id, TimePoint now);
+
   // Admits a student at once, ahead of the queue (operator's let-through).
   void LetThrough(int64_t user_id);
 
@@ -113,6 +117,7 @@ class WaitingRoom {
   int64_t head_ticket_ = 1;              // ticket of queue_.front()
   std::unordered_map<int64_t, int64_t> ticket_of_;  // queued user -> ticket
   std::unordered_set<int64_t> admitted_;
+  std::unordered_map<int64_t, TimePoint> arrived_;  // queued (or admitted, until TakeWaited)
 };
 
 }  // namespace pupitre::guard

@@ -40,6 +40,20 @@ TEST(WaitingRoomTest, AdmitsAtOnceWhileTheRateAllowsThenQueuesInArrivalOrder) {
   EXPECT_EQ(p7.eta->count(), 400) << "2 ahead at 5/s";
 }
 
+TEST(WaitingRoomTest, TheTimeWaitedIsFromTheFirstArrivalAndToldOnce) {
+  TimePoint now = kOpens;
+  auto room = Room(1, now);
+  EXPECT_TRUE(room.Arrive(1, now).admitted);
+  EXPECT_FALSE(room.Arrive(2, now).admitted);
+  now += std::chrono::seconds(30);
+  room.Arrive(2, now);  // arriving again (a reload) does not restart the wait
+  now += std::chrono::seconds(10);
+  ASSERT_EQ(room.Tick(now), (std::vector<int64_t>{2}));
+  EXPECT_EQ(room.TakeWaited(1, now).count(), 0) << "let in at once: no wait";
+  EXPECT_EQ(room.TakeWaited(2, now).count(), 40'000);
+  EXPECT_EQ(room.TakeWaited(2, now).count(), 0) << "told once, then forgotten";
+}
+
 TEST(WaitingRoomTest, ArrivingAgainKeepsThePlace) {
   TimePoint now = kOpens;
   auto room = Room(1, now);

@@ -237,6 +237,12 @@ void WaitingRooms::Unadmit(const std::string& exam_id, int64_t user_id) {
   if (it != rooms_.end()) it->second.Unadmit(user_id);
 }
 
+Millis WaitingRooms::TakeWaited(const std::string& room_key, int64_t user_id) {
+  MutexLock lock(mu_);
+  auto it = rooms_.find(room_key);
+  return it == rooms_.end() ? Millis(0) : it->second.TakeWaited(user_id, clock_.Now());
+}
+
 std::optional<RoomStatus> WaitingRooms::StatusOf(const std::string& exam_id) const {
   MutexLock lock(mu_);
   RoomStatus t;

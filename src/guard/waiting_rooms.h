@@ -87,6 +87,8 @@ class WaitingRooms {
   static constexpr std::string_view kControlsSetting = "waiting_rooms.controls";
   Status LetThrough(const std::string& room_key, TimePoint opens, int64_t user_id);
   void Unadmit(const std::string& room_key, int64_t user_id);
+  // How long an admitted student waited in the room (see WaitingRoom::TakeWaited).
+  Millis TakeWaited(const std::string& room_key, int64_t user_id);
   std::optional<RoomStatus> StatusOf(const std::string& exam_id) const;
   // The exams that have a room (someone arrived), in id order.
   std::vector<std::string> ExamIds() const;

@@ -89,12 +89,13 @@ size_t Admissions::AdmitDue() {
 
 void Admissions::StartAdmitted(const std::string& room_key, int64_t user_id,
                                std::function<void(Result<exam::AttemptView>)> done) {
-  // Their exam clock starts now, as for any admission.
+  // Their exam clock starts now, as for any admission; the wait is in their timeline.
   exams_.Start(exam::Caller{user_id, false}, guard::ExamOfRoom(room_key),
                [this, room_key, user_id, done = std::move(done)](Result<exam::AttemptView> r) {
                  if (!r.ok()) rooms_.Unadmit(room_key, user_id);
                  done(std::move(r));
-               });
+               },
+               rooms_.TakeWaited(room_key, user_id));
 }
 
 }  // namespace pupitre::room

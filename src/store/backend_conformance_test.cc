@@ -98,6 +98,14 @@ TEST_P(BackendConformanceTest, EveryKindOfWriteIsReadBackByAFullLoad) {
   EXPECT_EQ(b.events[0].at_ms, 200) << "in time order";
   EXPECT_EQ(b.events[1].data_json, "{\"added_ms\":7}");
   EXPECT_TRUE(a.events.empty());
+  auto one = backend_->LoadAttemptEvents(11);
+  ASSERT_TRUE(one.ok()) << one.error().message;
+  ASSERT_EQ(one->size(), 2u) << "one attempt's events, read alone";
+  EXPECT_EQ((*one)[0].at_ms, 200);
+  EXPECT_EQ((*one)[1].kind, "outage_compensation");
+  auto none = backend_->LoadAttemptEvents(10);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
 }
 
 TEST_P(BackendConformanceTest, IncidentVersionsAreKeptInOrderAndAReplayIsOne) {

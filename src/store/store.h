@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 #include "store/records.h"
@@ -41,6 +42,8 @@ class Backend {
   virtual Result<std::optional<UserRecord>> FindUserByLogin(const std::string& login) = 0;
   // Finds a session by the hash of its token (a session opened on another node).
   virtual Result<std::optional<SessionRecord>> FindSession(const std::string& token_hash) = 0;
+  // The events of one attempt, in time order, as committed (its timeline, for a teacher).
+  virtual Result<std::vector<AttemptEvent>> LoadAttemptEvents(int64_t attempt_id) = 0;
   // One setting's value, as committed (nothing if unset).
   virtual Result<std::optional<std::string>> GetSetting(const std::string& key) = 0;
   // Reserves `count` consecutive ids of `kind` ("user", "attempt") that no other caller, on

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "testkit/poll.h"
 #include "testkit/child_server.h"
 #include "testkit/exam_fixture.h"
 #include "testkit/http_client.h"
@@ -21,13 +22,6 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-// Paces a polling loop as the page does (`poll_after_ms`); it synchronises nothing.
-void PollPause(std::chrono::milliseconds d) {
-  std::mutex m;
-  std::condition_variable cv;
-  std::unique_lock lock(m);
-  cv.wait_for(lock, d);
-}
 
 std::string LoginBody(const std::string& login, const std::string& ticket = "") {
   std::string body = R"({"login":")" + login + R"(","password":"student-demo")";

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "testkit/poll.h"
 #include "testkit/exam_fixture.h"
 #include "testkit/stored_settings.h"
 
@@ -36,12 +37,6 @@ bool QueueNoted(const std::string& data_dir) {
   return StoredSetting(data_dir, "waiting_rooms.queue_marker").has_value();
 }
 
-void PollPause(std::chrono::milliseconds d) {
-  std::mutex m;
-  std::condition_variable cv;
-  std::unique_lock lock(m);
-  cv.wait_for(lock, d);
-}
 
 struct Student {
   std::unique_ptr<HttpClient> client;

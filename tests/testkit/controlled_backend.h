@@ -62,6 +62,9 @@ class ControlledBackend final : public store::Backend {
   Result<std::optional<store::SessionRecord>> FindSession(const std::string& hash) override {
     return inner_ ? inner_->FindSession(hash) : std::optional<store::SessionRecord>();
   }
+  Result<std::vector<store::AttemptEvent>> LoadAttemptEvents(int64_t attempt_id) override {
+    return inner_ ? inner_->LoadAttemptEvents(attempt_id) : std::vector<store::AttemptEvent>();
+  }
   Result<std::optional<std::string>> GetSetting(const std::string& key) override {
     return inner_ ? inner_->GetSetting(key) : std::optional<std::string>();
   }

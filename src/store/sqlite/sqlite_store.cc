@@ -208,6 +208,19 @@ class SqliteBackend final : public Backend {
     return out;
   }
 
+  Result<std::vector<AttemptEvent>> LoadAttemptEvents(int64_t attempt_id) override {
+    std::vector<AttemptEvent> out;
+    std::lock_guard lock(read_mu_);
+    auto st = Query(read_db_,
+                    "SELECT at_ms, kind, data FROM attempt_events WHERE attempt_id = CAST(? AS INTEGER) "
+                    "ORDER BY at_ms, kind",
+                    std::to_string(attempt_id), [&](sqlite3_stmt* q) {
+                      out.push_back({sqlite3_column_int64(q, 0), Text(q, 1), Text(q, 2)});
+                    });
+    if (!st.ok()) return st.take_error();
+    return out;
+  }
+
   Result<int64_t> AllocateIds(std::string_view kind, int64_t count) override {
     const char* table = TableOfKind(kind);
     if (!table || count < 1) {
