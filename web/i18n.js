@@ -114,6 +114,10 @@ const STRINGS = {
     "tl.quiet": "The page was connected and sent nothing for {time}", "tl.extra_time": "{time} added by a teacher",
     "tl.compensation": "{time} given back: the platform was down from {from} to {to}", "tl.submitted": "Submitted by the student",
     "tl.auto_submitted": "Submitted by the deadline", "tl.csv": "Download the timeline (CSV)",
+    "login.remember": "Remember me on this device (not on a shared computer)",
+    "op.sessions": "Before an exam: who is already logged in", "op.sessions_count": "Count",
+    "op.sessions_help": "Students who hold a session still valid when the exam opens will not log in at the start: the others will, all at once.",
+    "op.sessions_result": "{n} of {total} students already hold a valid session ({remembered} on a remembered device); {login} will log in at the start.",
   },
   fr: {
     "nav.home": "Mes examens", "nav.exams": "Examens", "nav.operator": "Charge", "nav.logout": "Se déconnecter ({name})",
@@ -228,5 +232,9 @@ const STRINGS = {
     "tl.quiet": "La page était connectée et n'a rien envoyé pendant {time}", "tl.extra_time": "{time} ajoutées par un enseignant",
     "tl.compensation": "{time} rendues : la plateforme était indisponible de {from} à {to}", "tl.submitted": "Remis par l'étudiant",
     "tl.auto_submitted": "Remis à l'échéance", "tl.csv": "Télécharger la chronologie (CSV)",
+    "login.remember": "Se souvenir de moi sur cet appareil (pas sur un ordinateur partagé)",
+    "op.sessions": "Avant un examen : qui est déjà connecté", "op.sessions_count": "Compter",
+    "op.sessions_help": "Les étudiants dont la session sera encore valide à l'ouverture de l'examen ne se connecteront pas au début : les autres, si, tous en même temps.",
+    "op.sessions_result": "{n} étudiants sur {total} ont déjà une session valide ({remembered} sur un appareil mémorisé) ; {login} se connecteront au début.",
   },
 };

@@ -49,17 +49,20 @@
   P.route("#/login", async () => {
     const login = el("input", { type: "text", autocomplete: "username", required: true, autocapitalize: "none" });
     const password = el("input", { type: "password", autocomplete: "current-password", required: true });
+    // Students who used Pupitre the day before need not log in at 9:00 (the login storm).
+    const remember = el("input", { type: "checkbox", id: "login-remember" });
+    const rememberRow = el("div", { class: "option" }, remember, el("label", { for: "login-remember", text: t("login.remember") }));
     const err = P.errorBox();
     const status = el("p", { id: "login-status", role: "status", "aria-live": "polite" });
     const button = el("button", { type: "submit", class: "primary", text: t("login.button") });
-    const form = el("form", { class: "card narrow" }, P.field(t("login.login"), login), P.field(t("login.password"), password), err, status, button);
+    const form = el("form", { class: "card narrow" }, P.field(t("login.login"), login), P.field(t("login.password"), password), rememberRow, err, status, button);
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       button.disabled = true;
       err.textContent = "";
       status.textContent = "";
       try {
-        const r = await logInThrough({ login: login.value.trim(), password: password.value }, (text) => { status.textContent = text; });
+        const r = await logInThrough({ login: login.value.trim(), password: password.value, remember: remember.checked }, (text) => { status.textContent = text; });
         status.textContent = "";
         P.me = r.user;
         P.csrf = r.csrf_token;

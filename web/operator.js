@@ -99,12 +99,32 @@
       el("dl", { class: "figures wide" }, keys.map((k) => el("div", {}, el("dt", { text: t(`op.${k}`) }), card(k)))),
       state,
       incidents.section,
+      sessionsAhead(),
       rooms.section,
       attack.section,
       el("h2", { text: t("op.history") }),
       el("table", {}, el("thead", {}, el("tr", {}, ["op.time", "op.rps", "op.p99", "op.connections", "op.attempts"].map((k) => el("th", { scope: "col", text: t(k) })))), history));
     await Promise.all([read(), rooms.refresh(), attack.refresh(), incidents.refresh()]);
   });
+
+  // Before an exam: how many of its students already hold a session valid at its opening
+  // (they will not log in at 9:00), and how many on a remembered device.
+  function sessionsAhead() {
+    const exam = el("input", { id: "op-sessions-exam", type: "text", autocomplete: "off" });
+    const out = el("p", { id: "op-sessions", role: "status" });
+    const err = P.errorBox();
+    const count = el("button", { type: "button", text: t("op.sessions_count") });
+    count.addEventListener("click", async () => {
+      out.textContent = err.textContent = "";
+      try {
+        const r = await P.api("GET", `/api/admin/exams/${encodeURIComponent(exam.value.trim())}/sessions`);
+        out.textContent = t("op.sessions_result", { n: P.fmtNumber(r.with_session), total: P.fmtNumber(r.students), remembered: P.fmtNumber(r.remembered), login: P.fmtNumber(r.students - r.with_session) });
+      } catch (e) { err.textContent = e.message; }
+    });
+    return el("section", { "aria-labelledby": "h-sessions" }, el("h2", { id: "h-sessions", text: t("op.sessions") }),
+      el("p", { class: "muted", text: t("op.sessions_help") }),
+      el("p", {}, el("label", { for: "op-sessions-exam", text: t("op.exam") }), " ", exam, " ", count), out, err);
+  }
 
   // The under-attack switch (off, on, automatic) and what the meter sees.
   function underAttack() {

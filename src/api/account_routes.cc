@@ -60,16 +60,23 @@ void InLine(Services& s, const ContextPtr& c, const guard::LoginLine::Place& p) 
 }
 
 // Checks the password (on a worker, from the hashing queue) and answers.
+// The session cookie: it lives as long as the session. A remembered one outlives the browser
+// (Max-Age); an ordinary one ends with it, or with the session.
+std::string SessionCookie(Services& s, const ContextPtr& c, const auth::NewSession& session) {
+  const int64_t ttl_ms = session.remembered ? s.accounts.remember_ttl_ms()
+                                            : s.config.auth.session_ttl_minutes * 60'000;
+  return fmt::format("{}={}{}; Max-Age={}", kSessionCookie, session.token,
+                     c->CookieAttributes(s.config.server.secure_cookies), ttl_ms / 1000);
+}
+
 void RunLogin(Services& s, const ContextPtr& c, const std::string& login,
-              const std::string& password, int64_t line_number) {
-  const int64_t ttl_seconds = s.config.auth.session_ttl_minutes * 60;
-  s.accounts.Login(login, password, [&s, c, login, ttl_seconds, line_number](Result<auth::NewSession> r) {
+              const std::string& password, int64_t line_number, bool remember) {
+  s.accounts.Login(login, password, [&s, c, login, line_number](Result<auth::NewSession> r) {
     if (line_number > 0) s.login_line.Done(line_number);
-    const std::string attributes = c->CookieAttributes(s.config.server.secure_cookies);
     if (!r.ok() && r.error().code == ErrorCode::kUnauthenticated) {
       s.login_throttle.Failed(login, c->client_ip, s.clock.Monotonic());
     }
-    c->Later([c, r = std::move(r), ttl_seconds, attributes] {
+    c->Later([&s, c, r = std::move(r)] {
       if (!r.ok()) return c->Fail(r.error());
       c->responder.MarkLoggedIn();
       const auto& session = *r;
@@ -78,13 +85,12 @@ void RunLogin(Services& s, const ContextPtr& c, const std::string& login,
           json::serialize(json::object{{"token", session.token},
                                        {"csrf_token", session.principal.csrf_token},
                                        {"expires_ms", session.expires_ms},
+                                       {"remembered", session.remembered},
                                        {"user", UserJson(session.principal)}}));
-      res.set(bhttp::field::set_cookie,
-              fmt::format("{}={}{}; Max-Age={}", kSessionCookie, session.token, attributes,
-                          ttl_seconds));
+      res.set(bhttp::field::set_cookie, SessionCookie(s, c, session));
       c->Send(std::move(res));
     });
-  });
+  }, remember);
 }
 
 void Login(Services& s, const ContextPtr& c) {
@@ -114,6 +120,11 @@ void Login(Services& s, const ContextPtr& c) {
     }
     ticket = std::string(t->as_string());
   }
+  bool remember = false;
+  if (const auto* r = body->if_contains("remember")) {
+    if (!r->is_bool()) return c->Fail(Error::BadRequest("'remember' must be true or false"));
+    remember = r->as_bool();
+  }
   using Decision = guard::LoginLine::Decision;
   const Decision d =
       s.login_line.Arrive(*login, ticket, s.hashing.stats().queued, s.hashing.rate(), s.clock.Now());
@@ -129,7 +140,7 @@ void Login(Services& s, const ContextPtr& c) {
   const int64_t number = d.number;  // 0: no ticket
   const bool queued = s.hashing.Submit(
       lane, c->client_ip, [c] { return c->client_gone(); },
-      [&s, c, login = *login, password = *password, number](guard::WorkQueue::Outcome outcome) {
+      [&s, c, login = *login, password = *password, number, remember](guard::WorkQueue::Outcome outcome) {
         using Outcome = guard::WorkQueue::Outcome;
         if (outcome != Outcome::kRun) {
           if (number > 0) s.login_line.Done(number);
@@ -137,7 +148,7 @@ void Login(Services& s, const ContextPtr& c) {
           // so that the connection's bookkeeping ends).
           return c->Later([c] { LoginQueueFull(c); });
         }
-        RunLogin(s, c, login, password, number);
+        RunLogin(s, c, login, password, number, remember);
       });
   if (!queued) {
     if (number > 0) s.login_line.Done(number);
@@ -157,10 +168,21 @@ void Logout(Services& s, const ContextPtr& c) {
   });
 }
 
+// GET /api/me: who the page belongs to. A remembered device's token is rotated here (the page
+// asks once when it opens), with a new cookie and CSRF token.
 void Me(Services& s, const ContextPtr& c) {
-  c->Json(200, {{"user", UserJson(*c->who)},
-                {"csrf_token", c->who->csrf_token},
-                {"server_now_ms", ToUnixMs(s.clock.Now())}});
+  s.accounts.RotateIfDue(c->who->token_hash, [&s, c](std::optional<auth::NewSession> rotated) {
+    c->Here([&s, c, rotated = std::move(rotated)] {
+      json::object o{{"user", UserJson(*c->who)},
+                     {"csrf_token", rotated ? rotated->principal.csrf_token : c->who->csrf_token},
+                     {"server_now_ms", ToUnixMs(s.clock.Now())}};
+      if (!rotated) return c->Json(200, o);
+      o["rotated"] = true;
+      auto res = http::MakeJsonResponse(c->req, 200, json::serialize(o));
+      res.set(bhttp::field::set_cookie, SessionCookie(s, c, *rotated));
+      c->Send(std::move(res));
+    });
+  });
 }
 
 void Courses(Services& s, const ContextPtr& c) {

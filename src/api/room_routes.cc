@@ -3,6 +3,7 @@
 // room::Admissions; this file only translates.
 
 #include <boost/asio/post.hpp>
+#include <algorithm>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 
@@ -161,6 +162,23 @@ void LetThrough(Services& s, const ContextPtr& c) {
   });
 }
 
+// GET /api/admin/exams/ID/sessions: how many of the exam's students already hold a session
+// that is still valid when it opens (they will not log in at 9:00), and how many of those are
+// on a remembered device.
+void ExamSessions(Services& s, const ContextPtr& c) {
+  auto e = s.exams.GetExam(c->caller(), c->param(0));
+  if (!e.ok()) return c->Fail(e.error());
+  auto students = s.exams.StudentsOf(c->caller(), c->param(0));
+  if (!students.ok()) return c->Fail(students.error());
+  const int64_t at_ms = std::max(ToUnixMs(s.clock.Now()), (*e)->spec->opens_ms);
+  const auth::SessionCounts n = s.accounts.CountSessions(*students, at_ms);
+  c->Json(200, {{"exam_id", c->param(0)},
+                {"students", static_cast<int64_t>(students->size())},
+                {"with_session", n.with_session},
+                {"remembered", n.remembered},
+                {"valid_at_ms", at_ms}});
+}
+
 }  // namespace
 
 void RegisterRoomRoutes(Router& router, Services& s) {
@@ -178,6 +196,8 @@ void RegisterRoomRoutes(Router& router, Services& s) {
               A::kStatus, Bind(s, GetAdmission)});
   router.Add({verb::put, "/api/admin/exams/*/admission", "admission_set", Access::kAdmin,
               A::kStatus, Bind(s, SetAdmission)});
+  router.Add({verb::get, "/api/admin/exams/*/sessions", "exam_sessions", Access::kAdmin,
+              A::kStatus, Bind(s, ExamSessions)});
   router.Add({verb::put, "/api/admin/exams/*/window", "window", Access::kAdmin,
               A::kInteractive, Bind(s, ExtendWindow)});
   router.Add({verb::post, "/api/admin/exams/*/let-through", "let_through", Access::kAdmin,

@@ -79,6 +79,8 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock& cloc
       auth::HashCost{config.auth.argon2_iterations, config.auth.argon2_memory_kib},
       config.auth.session_ttl_minutes * 60'000,
       static_cast<int>(config.auth.max_sessions_per_user), n->metrics_);
+  n->accounts_->SetRemembering(config.auth.remember_days * 24 * 3'600'000,
+                               config.auth.rotate_hours * 3'600'000);
   n->accounts_->Load(*snapshot);
   n->exams_ = std::make_unique<exam::ExamService>(*n->writer_, clock,
                                                   Millis(config.exam.save_grace_ms), n->metrics_);

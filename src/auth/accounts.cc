@@ -167,7 +167,7 @@ std::optional<store::UserRecord> Accounts::LookupLogin(const std::string& login)
 }
 
 void Accounts::Login(const std::string& login, const std::string& password,
-                     std::function<void(Result<NewSession>)> done) {
+                     std::function<void(Result<NewSession>)> done, bool remember) {
   auto user = LookupLogin(login);
   bool ok = user ? VerifyPassword(password, user->password_hash)
                  : (VerifyPassword(password, dummy_hash_), false);
@@ -175,14 +175,24 @@ void Accounts::Login(const std::string& login, const std::string& password,
     metrics_.logins_failed.fetch_add(1, std::memory_order_relaxed);
     return done(Error::Unauthenticated("wrong login or password"));
   }
+  OpenSession(*user, remember, [this, done = std::move(done)](Result<NewSession> r) {
+    if (r.ok()) metrics_.logins_ok.fetch_add(1, std::memory_order_relaxed);
+    done(std::move(r));
+  });
+}
+
+void Accounts::OpenSession(const store::UserRecord& user, bool remember,
+                           std::function<void(Result<NewSession>)> done) {
+  const int64_t now = ToUnixMs(clock_.Now());
   NewSession ns;
   ns.token = RandomHex(32);
-  ns.expires_ms = ToUnixMs(clock_.Now()) + session_ttl_ms_;
-  ns.principal = Principal{user->id, user->login, user->display_name,
-                           ParseRole(user->role).value_or(Role::kStudent), HashToken(ns.token),
+  ns.remembered = remember && remember_ttl_ms_ > 0;
+  ns.expires_ms = now + (ns.remembered ? remember_ttl_ms_ : session_ttl_ms_);
+  ns.principal = Principal{user.id, user.login, user.display_name,
+                           ParseRole(user.role).value_or(Role::kStudent), HashToken(ns.token),
                            RandomHex(16)};
-  store::SessionRecord rec{ns.principal.token_hash, user->id, ns.principal.csrf_token,
-                           ns.expires_ms};
+  store::SessionRecord rec{ns.principal.token_hash, user.id, ns.principal.csrf_token,
+                           ns.expires_ms, ns.remembered, now};
   // The session is queued for the store and added in memory under one lock, and only once the
   // writer took it are older ones pushed out: a refused login ends no session, and a session's
   // erasure is always queued after its creation.
@@ -198,13 +208,73 @@ void Accounts::Login(const std::string& login, const std::string& password,
                            DropSession(hash);
                            return done(st.error());
                          }
-                         metrics_.logins_ok.fetch_add(1, std::memory_order_relaxed);
                          done(std::move(ns));
                        });
     if (s.ok()) pushed_out = AddSession(rec);
   }
   if (!s.ok()) return done(s.error());
   EraseStored(pushed_out);
+}
+
+void Accounts::RotateIfDue(const std::string& token_hash,
+                           std::function<void(std::optional<NewSession>)> done) {
+  const int64_t now = ToUnixMs(clock_.Now());
+  store::UserRecord user;
+  store::SessionRecord old;
+  {
+    WriterLock lock(mu_);
+    auto it = sessions_.find(token_hash);
+    if (rotate_after_ms_ <= 0 || it == sessions_.end() || !it->second.remembered ||
+        it->second.expires_ms <= now || now - it->second.issued_ms < rotate_after_ms_) {
+      return done(std::nullopt);
+    }
+    auto u = users_.find(it->second.user_id);
+    if (u == users_.end()) return done(std::nullopt);
+    user = u->second;
+    // Being rotated: no second rotation starts meanwhile (another tab asking at once).
+    it->second.remembered = false;
+    old = it->second;
+  }
+  OpenSession(user, /*remember=*/true, [this, done, old](Result<NewSession> r) mutable {
+    {
+      WriterLock lock(mu_);
+      auto it = sessions_.find(old.token_hash);
+      if (it != sessions_.end()) {
+        if (r.ok()) {
+          // Rotated: the old token is an ordinary session now, ending after the grace.
+          it->second.expires_ms = std::min(it->second.expires_ms, ToUnixMs(clock_.Now()) + kRotationGraceMs);
+        } else {
+          it->second.remembered = true;  // not written: the old token goes on as it was
+        }
+        old = it->second;
+      }
+    }
+    if (!r.ok()) return done(std::nullopt);
+    // Best effort: if this is lost, the old token lives until its own expiry (at the next
+    // start it is loaded as an ordinary session and not rotated again).
+    (void)writer_.Submit(store::op::PutSession{old}, [](const Status&) {});
+    done(std::move(*r));
+  });
+}
+
+SessionCounts Accounts::CountSessions(const std::vector<int64_t>& user_ids,
+                                      int64_t valid_at_ms) const {
+  SessionCounts out;
+  ReaderLock lock(mu_);
+  for (int64_t id : user_ids) {
+    auto mine = user_sessions_.find(id);
+    if (mine == user_sessions_.end()) continue;
+    bool any = false, remembered = false;
+    for (const auto& hash : mine->second) {
+      auto it = sessions_.find(hash);
+      if (it == sessions_.end() || it->second.expires_ms <= valid_at_ms) continue;
+      any = true;
+      remembered = remembered || it->second.remembered;
+    }
+    out.with_session += any ? 1 : 0;
+    out.remembered += remembered ? 1 : 0;
+  }
+  return out;
 }
 
 std::optional<Principal> Accounts::Authenticate(std::string_view token) const {

@@ -43,6 +43,14 @@ struct NewSession {
   std::string token;  // give it to the client once; only its hash is kept
   int64_t expires_ms = 0;
   Principal principal;
+  bool remembered = false;  // "remember this device": the cookie outlives the browser
+};
+
+// How many of some users hold a session that is still valid at a time (before an exam: so
+// many will not need to log in at 9:00).
+struct SessionCounts {
+  int64_t with_session = 0;
+  int64_t remembered = 0;  // of which on a remembered device
 };
 
 struct NewUser {
@@ -76,10 +84,30 @@ class Accounts {
   size_t PurgeExpired();
   size_t session_count() const;
 
-  // Checks the password and opens a session; `done` runs once the session is durable.
-  // Slow (argon2id): call from a worker thread.
+  // "Remember this device" sessions last `remember_ttl_ms` and get a new token once
+  // `rotate_after_ms` passed since theirs was issued (see RotateIfDue). REQUIRES: before
+  // serving; without it, a remembered session lasts as an ordinary one and never rotates.
+  void SetRemembering(int64_t remember_ttl_ms, int64_t rotate_after_ms) {
+    remember_ttl_ms_ = remember_ttl_ms;
+    rotate_after_ms_ = rotate_after_ms;
+  }
+  int64_t remember_ttl_ms() const { return remember_ttl_ms_ > 0 ? remember_ttl_ms_ : session_ttl_ms_; }
+  // An old token still works this long after its rotation (other tabs, requests in flight).
+  static constexpr int64_t kRotationGraceMs = 2 * 60'000;
+
+  // Checks the password and opens a session (remembered, if asked); `done` runs once the
+  // session is durable. Slow (argon2id): call from a worker thread.
   void Login(const std::string& login, const std::string& password,
-             std::function<void(Result<NewSession>)> done);
+             std::function<void(Result<NewSession>)> done, bool remember = false);
+
+  // A remembered session whose token is older than the rotation age gets a new token (and
+  // a new expiry, so that a device used every day stays logged in); the old one ends after
+  // kRotationGraceMs. `done` gets the new session once durable, or nothing when no rotation
+  // is due (or it could not be written: the old token goes on).
+  void RotateIfDue(const std::string& token_hash,
+                   std::function<void(std::optional<NewSession>)> done);
+
+  SessionCounts CountSessions(const std::vector<int64_t>& user_ids, int64_t valid_at_ms) const;
 
   // The principal of a live session token, or nothing. Fast; never touches the store.
   std::optional<Principal> Authenticate(std::string_view token) const;
@@ -104,6 +132,9 @@ class Accounts {
   std::optional<store::UserRecord> LookupLogin(const std::string& login);
   std::optional<int64_t> IdOfLogin(const std::string& login) const REQUIRES_SHARED(mu_);
   void Insert(const store::UserRecord& u) REQUIRES(mu_);
+  // Queues a new session for the store and adds it in memory; `done` runs once durable.
+  void OpenSession(const store::UserRecord& user, bool remember,
+                   std::function<void(Result<NewSession>)> done);
   // Adds a session; returns the hashes of the sessions it pushed out.
   std::vector<std::string> AddSession(const store::SessionRecord& rec) REQUIRES(mu_);
   // Drops a session from memory.
@@ -117,6 +148,8 @@ class Accounts {
   const HashCost cost_;
   const int64_t session_ttl_ms_;
   const size_t max_sessions_per_user_;
+  int64_t remember_ttl_ms_ = 0;
+  int64_t rotate_after_ms_ = 0;
   Metrics& metrics_;
   std::string dummy_hash_;  // verified against for unknown logins, to keep timing even
 

@@ -31,6 +31,7 @@ class AccountsTest : public ::testing::Test {
     writer_ = std::make_unique<store::Writer>(*backend_, metrics_, 64, 1000);
     accounts_ = std::make_unique<Accounts>(*writer_, *backend_, clock_, HashCost{1, 64}, kTtlMs,
                                            max_sessions, metrics_);
+    accounts_->SetRemembering(kRememberMs, kRotateMs);
     accounts_->Load(*backend_->LoadAll());
   }
   void Close() {
@@ -40,15 +41,28 @@ class AccountsTest : public ::testing::Test {
     backend_.reset();
   }
   // Logs in and waits until the session is durable; the token.
-  std::string LogIn(const std::string& login) {
+  std::string LogIn(const std::string& login, bool remember = false) {
     std::promise<Result<NewSession>> p;
-    accounts_->Login(login, "password-1", [&](Result<NewSession> r) { p.set_value(std::move(r)); });
+    accounts_->Login(login, "password-1", [&](Result<NewSession> r) { p.set_value(std::move(r)); },
+                     remember);
     auto f = p.get_future();
     EXPECT_EQ(f.wait_for(std::chrono::seconds(10)), std::future_status::ready);
     auto r = f.get();
     EXPECT_TRUE(r.ok()) << r.error().message;
     return r.ok() ? r->token : "";
   }
+
+  // Rotates the session of `token` if due; the new token ("" if none), once durable.
+  std::string Rotate(const std::string& token) {
+    std::promise<std::optional<NewSession>> p;
+    accounts_->RotateIfDue(HashToken(token), [&](std::optional<NewSession> r) { p.set_value(std::move(r)); });
+    auto f = p.get_future();
+    EXPECT_EQ(f.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+    auto r = f.get();
+    return r ? r->token : "";
+  }
+  static constexpr int64_t kRememberMs = 30LL * 24 * 3'600'000;
+  static constexpr int64_t kRotateMs = 24LL * 3'600'000;
 
   testkit::TempDir dir_;
   FakeClock clock_;
@@ -74,6 +88,45 @@ TEST_F(AccountsTest, ANewLoginBeyondTheBoundEndsTheOldestSession) {
   EXPECT_FALSE(accounts_->Authenticate(tokens[1]));
   for (int i = 2; i < 5; ++i) EXPECT_TRUE(accounts_->Authenticate(tokens[i])) << i;
   EXPECT_EQ(backend_->LoadAll()->sessions.size(), 3u);
+}
+
+TEST_F(AccountsTest, ARememberedDeviceStaysLoggedInForWeeksWithItsTokenRotatedDaily) {
+  ASSERT_TRUE(accounts_->CreateUsers({{"ada", "Ada", Role::kStudent, "password-1"},
+                                      {"bob", "Bob", Role::kStudent, "password-1"}}).ok());
+  const std::string plain = LogIn("bob");
+  std::string token = LogIn("ada", /*remember=*/true);
+  EXPECT_EQ(Rotate(token), "") << "a fresh token is not rotated";
+  EXPECT_EQ(Rotate(plain), "") << "an ordinary session never rotates";
+  // Used every day for three weeks: always logged in, a new token each day, the old one ending
+  // a moment after its replacement.
+  for (int day = 1; day <= 21; ++day) {
+    clock_.Advance(std::chrono::hours(25));
+    ASSERT_TRUE(accounts_->Authenticate(token)) << "day " << day;
+    const std::string next = Rotate(token);
+    ASSERT_FALSE(next.empty()) << "day " << day;
+    ASSERT_NE(next, token);
+    EXPECT_EQ(Rotate(token), "") << "the old token is not rotated twice";
+    EXPECT_TRUE(accounts_->Authenticate(token)) << "the old token works during the grace";
+    clock_.Advance(Millis(Accounts::kRotationGraceMs + 1));
+    EXPECT_FALSE(accounts_->Authenticate(token)) << "and not after it";
+    token = next;
+  }
+  EXPECT_FALSE(accounts_->Authenticate(plain)) << "the ordinary session ended after its TTL";
+  // Kept across a restart as remembered: counted, and rotated again the next day.
+  Close();
+  Open();
+  ASSERT_TRUE(accounts_->Authenticate(token));
+  const int64_t now = ToUnixMs(clock_.Now());
+  const SessionCounts n = accounts_->CountSessions({1, 2}, now + kTtlMs * 2);
+  EXPECT_EQ(n.with_session, 1);
+  EXPECT_EQ(n.remembered, 1);
+  EXPECT_EQ(accounts_->CountSessions({1, 2}, now + kRememberMs + 1).with_session, 0)
+      << "not valid a month from now";
+  clock_.Advance(std::chrono::hours(25));
+  EXPECT_FALSE(Rotate(token).empty());
+  // Unused for longer than it lasts: logged out.
+  clock_.Advance(Millis(kRememberMs + 1));
+  EXPECT_FALSE(accounts_->Authenticate(token));
 }
 
 TEST_F(AccountsTest, ALoginIsFoundWhateverTheCaseItIsTypedIn) {

@@ -4,6 +4,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -80,6 +81,11 @@ int main(int argc, char** argv) {
   import->add_option("file", csv_path, "CSV with header login,name,password[,role]")
       ->required()->check(CLI::ExistingFile);
   import->add_option("--course", course, "Also enrol every imported account in this course");
+
+  auto* sessions = admin->add_subcommand(
+      "sessions", "How many of an exam's students already hold a session valid at its opening");
+  std::string sessions_exam;
+  sessions->add_option("--exam", sessions_exam, "The exam's id")->required();
 
   auto* load = app.add_subcommand("load", "Replay an exam morning against a server and judge it");
   std::string scenario_path, target_url = "http://127.0.0.1:8080", out_dir;
@@ -199,6 +205,21 @@ int main(int argc, char** argv) {
       }
     }
     std::cout << "imported " << r->size() << " account(s) from " << csv_path << "\n";
+    return 0;
+  }
+  if (*sessions) {
+    const pupitre::exam::Caller op{0, true, true};
+    auto e = (*node)->exams().GetExam(op, sessions_exam);
+    auto students = (*node)->exams().StudentsOf(op, sessions_exam);
+    if (!e.ok() || !students.ok()) {
+      std::cerr << "pupitre: no exam '" << sessions_exam << "'\n";
+      return 1;
+    }
+    const int64_t at_ms = std::max(pupitre::ToUnixMs(clock.Now()), (*e)->spec->opens_ms);
+    const auto n = accounts.CountSessions(*students, at_ms);
+    std::cout << n.with_session << " of " << students->size() << " students of '" << sessions_exam
+              << "' hold a session still valid when it opens (" << n.remembered
+              << " on a remembered device); the others log in at the start\n";
     return 0;
   }
   return 0;

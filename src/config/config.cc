@@ -199,6 +199,8 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   auth.Int("argon2_memory_kib", c.auth.argon2_memory_kib, 8, 4 * 1024 * 1024);
   auth.Int("session_ttl_minutes", c.auth.session_ttl_minutes, 1, 60 * 24 * 365);
   auth.Int("max_sessions_per_user", c.auth.max_sessions_per_user, 1, 1000);
+  auth.Int("remember_days", c.auth.remember_days, 0, 400);
+  auth.Int("rotate_hours", c.auth.rotate_hours, 1, 24 * 400);
   auth.Int("hashing_threads", c.auth.hashing_threads, 0, 256);
   auth.Int("login_queue_capacity", c.auth.login_queue_capacity, 1, 10'000'000);
   auth.Int("login_queue_per_address", c.auth.login_queue_per_address, 1, 10'000'000);
@@ -210,7 +212,7 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   c.login_line.backlog = Millis(line_backlog_ms);
   c.login_line.max_wait = Millis(line_max_wait_minutes * 60'000);
   auth.RejectUnknown({"argon2_iterations", "argon2_memory_kib", "session_ttl_minutes",
-                      "max_sessions_per_user", "hashing_threads", "login_queue_capacity",
+                      "max_sessions_per_user", "remember_days", "rotate_hours", "hashing_threads", "login_queue_capacity",
                       "login_queue_per_address", "login_queue_timeout_ms",
                       "login_line_backlog_ms", "login_line_max_wait_minutes"});
 

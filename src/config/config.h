@@ -48,6 +48,10 @@ struct Config {
     int64_t argon2_memory_kib = 19 * 1024;  // [auth] argon2_memory_kib (argon2id m; OWASP minimum)
     int64_t session_ttl_minutes = 12 * 60;  // [auth] session_ttl_minutes
     int64_t max_sessions_per_user = 20;     // [auth] max_sessions_per_user: a new login ends the oldest
+    // "Remember this device": such a session lasts remember_days (0: the option is not
+    // offered), and gets a new token once rotate_hours passed since its own was issued.
+    int64_t remember_days = 30;            // [auth] remember_days
+    int64_t rotate_hours = 24;             // [auth] rotate_hours
     // The hashing queue (guard/work_queue.h): logins waiting for a password check.
     int64_t hashing_threads = 0;           // [auth] hashing_threads: 0 = one per core
     int64_t login_queue_capacity = 2048;   // [auth] login_queue_capacity: more get 503

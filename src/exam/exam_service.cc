@@ -211,6 +211,16 @@ WaveAssignment ExamService::WaveOf(const ExamSpec& spec, int64_t user_id,
   return WaveFor(spec, login, display_name, rank, enrolled);
 }
 
+Result<std::vector<int64_t>> ExamService::StudentsOf(const Caller& caller,
+                                                    const std::string& exam_id) const {
+  auto e = FindExam(exam_id);
+  if (!e || !Manages(caller, exam_id)) return Error::NotFound(fmt::format("no exam '{}'", exam_id));
+  ReaderLock lock(exams_mu_);
+  auto it = enrolled_.find(e->spec->course_id);
+  if (it == enrolled_.end()) return std::vector<int64_t>();
+  return it->second;
+}
+
 std::vector<Course> ExamService::CoursesOf(const Caller& caller) const {
   ReaderLock lock(exams_mu_);
   std::vector<Course> out;

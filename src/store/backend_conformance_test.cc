@@ -41,7 +41,7 @@ class BackendConformanceTest : public ::testing::TestWithParam<BackendKind> {
   void Fill() {
     ASSERT_TRUE(Apply({op::PutUser{{1, "ada", "Ada", "student", "hash"}},
                        op::PutUser{{2, "bob", "Bob", "teacher", "hash"}},
-                       op::PutSession{{"h1", 1, "csrf", 9'000'000'000'000}},
+                       op::PutSession{{"h1", 1, "csrf", 9'000'000'000'000, true, 42}},
                        op::PutCourse{{"c1", "Course", ""}}, op::PutEnrolment{{"c1", 1}},
                        op::PutEnrolment{{"c1", 2, /*teaches=*/true}},
                        op::PutExam{{"e1", "toml-1", 2, true, 10, false, 0, "toml", "{}"}},
@@ -73,6 +73,8 @@ TEST_P(BackendConformanceTest, EveryKindOfWriteIsReadBackByAFullLoad) {
   EXPECT_EQ(s->users[0].login, "ada");
   ASSERT_EQ(s->sessions.size(), 1u);
   EXPECT_EQ(s->sessions[0].csrf_token, "csrf");
+  EXPECT_TRUE(s->sessions[0].remembered);
+  EXPECT_EQ(s->sessions[0].issued_ms, 42);
   ASSERT_EQ(s->courses.size(), 1u);
   ASSERT_EQ(s->enrolments.size(), 2u);
   for (const auto& e : s->enrolments) {

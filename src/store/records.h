@@ -24,6 +24,8 @@ struct SessionRecord {
   int64_t user_id = 0;
   std::string csrf_token;
   int64_t expires_ms = 0;
+  bool remembered = false;  // "remember this device": long-lived, rotated (auth::Accounts)
+  int64_t issued_ms = 0;    // when this token was given out
 };
 
 struct CourseRecord {

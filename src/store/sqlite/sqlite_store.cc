@@ -76,6 +76,11 @@ CREATE TABLE incident_updates(
   scope_id TEXT NOT NULL, text_en TEXT NOT NULL, text_fr TEXT NOT NULL, resolved INTEGER NOT NULL,
   PRIMARY KEY(incident_id, version)) WITHOUT ROWID;
 )sql",
+    // 8: "remember this device" sessions: long-lived, and rotated from their issue time.
+    R"sql(
+ALTER TABLE sessions ADD COLUMN remembered INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sessions ADD COLUMN issued_ms INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 enum Stmt {
@@ -87,7 +92,8 @@ enum Stmt {
 const char* const kStmtSql[kStmtCount] = {
     // A plain insert: two processes picking the same id fail loudly instead of overwriting.
     "INSERT INTO users(id, login, display_name, role, password_hash) VALUES(?,?,?,?,?)",
-    "INSERT OR REPLACE INTO sessions(token_hash, user_id, csrf_token, expires_ms) VALUES(?,?,?,?)",
+    "INSERT OR REPLACE INTO sessions(token_hash, user_id, csrf_token, expires_ms, remembered, "
+    "issued_ms) VALUES(?,?,?,?,?,?)",
     "DELETE FROM sessions WHERE token_hash = ?",
     "INSERT OR REPLACE INTO courses(id, title, description) VALUES(?,?,?)",
     "INSERT OR REPLACE INTO enrolments(course_id, user_id, teaches) VALUES(?,?,?)",
@@ -192,8 +198,8 @@ class SqliteBackend final : public Backend {
     std::optional<SessionRecord> out;
     std::lock_guard lock(read_mu_);
     auto st = Query(read_db_,
-                    "SELECT token_hash, user_id, csrf_token, expires_ms FROM sessions "
-                    "WHERE token_hash = ?",
+                    "SELECT token_hash, user_id, csrf_token, expires_ms, remembered, issued_ms "
+                    "FROM sessions WHERE token_hash = ?",
                     token_hash, [&](sqlite3_stmt* q) { out = ReadSession(q); });
     if (!st.ok()) return st.take_error();
     return out;
@@ -327,6 +333,8 @@ class SqliteBackend final : public Backend {
     Bind(st, 2, o.session.user_id);
     Bind(st, 3, o.session.csrf_token);
     Bind(st, 4, o.session.expires_ms);
+    Bind(st, 5, static_cast<int64_t>(o.session.remembered ? 1 : 0));
+    Bind(st, 6, o.session.issued_ms);
     return Step(st);
   }
   Status Apply(const op::DeleteSession& o) {
@@ -453,7 +461,8 @@ class SqliteBackend final : public Backend {
   }
   static SessionRecord ReadSession(sqlite3_stmt* st) {
     return SessionRecord{Text(st, 0), sqlite3_column_int64(st, 1), Text(st, 2),
-                         sqlite3_column_int64(st, 3)};
+                         sqlite3_column_int64(st, 3), sqlite3_column_int(st, 4) != 0,
+                         sqlite3_column_int64(st, 5)};
   }
 
   // Runs `sql` on `db`, binding `param` to every "?" (none if empty), and calls `row` for each
@@ -495,7 +504,8 @@ Result<Snapshot> SqliteBackend::Load(const Scope& scope) {
     st = Query(read_db_, "SELECT id, login, display_name, role, password_hash FROM users ORDER BY id",
                "", [&](sqlite3_stmt* q) { s.users.push_back(ReadUser(q)); });
     if (st.ok()) {
-      st = Query(read_db_, "SELECT token_hash, user_id, csrf_token, expires_ms FROM sessions", "",
+      st = Query(read_db_, "SELECT token_hash, user_id, csrf_token, expires_ms, remembered, issued_ms "
+                 "FROM sessions", "",
                  [&](sqlite3_stmt* q) { s.sessions.push_back(ReadSession(q)); });
     }
     if (st.ok()) {
