@@ -160,6 +160,14 @@ P.show = (title, ...content) => {
 };
 P.showError = (e) => {
   if (e instanceof ApiError && e.status === 401) return;
+  if (e instanceof ApiError && e.code === "seb_required") {
+    // The exam requires Safe Exam Browser: say what to do, in the page's language.
+    const reason = (e.body && e.body.error && e.body.error.reason) || "missing";
+    return P.show(P.t("seb.title"), P.el("p", { class: "error", role: "alert", text: P.t(`seb.${reason}`) }),
+      P.el("p", { text: P.t("seb.how") }),
+      P.el("p", {}, P.el("a", { href: "https://safeexambrowser.org/download_en.html", rel: "noopener", text: P.t("seb.download") })),
+      P.el("p", {}, P.el("a", { href: P.homeOf(P.me), text: P.t("nav.home") })));
+  }
   P.show(P.t("err.title"), P.el("p", { class: "error", role: "alert", text: e.message }),
     P.el("p", {}, P.el("a", { href: P.homeOf(P.me), text: P.t("nav.home") })));
 };

@@ -61,12 +61,14 @@
         if (r.attempt) return P.go(`#/attempt/${r.attempt.id}`);
         waitingRoom(exam, r.waiting);
       } catch (e) {
+        if (e.code === "seb_required") return P.showError(e);
         err.textContent = e.offline ? t("exam.busy") : e.message;
         start.disabled = false;
       }
     };
     start.addEventListener("click", begin);
-    P.show(exam.title, facts, el("p", { text: t("exam.clock_note") }), err, start);
+    const seb = exam.safe_exam_browser ? el("p", { class: "notice", id: "seb-notice", text: t("seb.notice") }) : null;
+    P.show(exam.title, facts, seb, el("p", { text: t("exam.clock_note") }), err, start);
     // Reloaded while waiting: asking again keeps the place, so the waiting room comes back as it was.
     if (sessionStorage.getItem(waitingKey(examId))) begin();
   });

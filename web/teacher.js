@@ -50,10 +50,11 @@
     const sections = [el("p", { text: `${exam.published ? (exam.results_released ? t("teacher.released") : t("teacher.published")) : t("teacher.draft")} · ${t("exam.questions", { count: exam.question_count, points: P.fmtNumber(exam.max_points, 2) })}` })];
     // Once published, what a teacher watches comes first; before, what they prepare.
     const incidents = P.incidentsPanel({ examId: exam.id });
-    if (exam.published) sections.push(liveSection(exam), attemptsSection(exam), incidents.section, timeNowForm(exam), extraTimeForm(exam), settingsForm(exam));
-    else sections.push(settingsForm(exam), publishBox(exam), extraTimeForm(exam), incidents.section);
+    const seb = sebForm(exam);
+    if (exam.published) sections.push(liveSection(exam), attemptsSection(exam), incidents.section, timeNowForm(exam), extraTimeForm(exam), seb.section, settingsForm(exam));
+    else sections.push(settingsForm(exam), publishBox(exam), extraTimeForm(exam), seb.section, incidents.section);
     P.show(exam.title, sections);
-    await incidents.refresh();
+    await Promise.all([incidents.refresh(), seb.refresh()]);
   });
 
   function settingsForm(exam) {
@@ -114,6 +115,37 @@
       }
     });
     return form;
+  }
+
+  // Safe Exam Browser: the keys SEB shows (Config Key, Browser Exam Keys); none: not required.
+  function sebForm(exam) {
+    const ck = el("textarea", { rows: "2", autocomplete: "off", spellcheck: "false" });
+    const bek = el("textarea", { rows: "2", autocomplete: "off", spellcheck: "false" });
+    const state = el("p", { id: "seb-state" });
+    const msg = el("p", { role: "status" });
+    const lines = (x) => x.value.split(/[\s,;]+/).filter(Boolean);
+    const show = (r) => {
+      ck.value = r.config_keys.join("\n");
+      bek.value = r.browser_exam_keys.join("\n");
+      state.textContent = t(r.required ? "seb.required" : "seb.not_required");
+    };
+    const form = el("form", { class: "card", "aria-labelledby": "h-seb" }, el("h2", { id: "h-seb", text: t("seb.teacher_title") }),
+      el("p", { class: "muted", text: t("seb.teacher_help") }), state, P.field(t("seb.config_keys"), ck), P.field(t("seb.browser_exam_keys"), bek),
+      el("button", { type: "submit", text: t("seb.save") }), msg);
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      try {
+        const r = await P.api("PUT", `/api/exams/${enc(exam.id)}/seb`, { config_keys: lines(ck), browser_exam_keys: lines(bek) });
+        show(r);
+        msg.className = "ok";
+        msg.textContent = t(r.required ? "seb.saved" : "seb.lifted");
+      } catch (e) {
+        msg.className = "error";
+        msg.textContent = e.message;
+      }
+    });
+    const refresh = async () => { try { show(await P.api("GET", `/api/exams/${enc(exam.id)}/seb`)); } catch (e) { msg.textContent = e.message; } };
+    return { section: form, refresh };
   }
 
   function extraTimeForm(exam) {

@@ -29,7 +29,8 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
          guard::AdmissionController& guard, room::Admissions& admissions, RoomFeed& feed,
          Metrics& metrics, boost::asio::thread_pool& workers, const Clock& clock,
          guard::AttackMode& attack, const guard::ProofOfWork& proof, SettingsStore& settings,
-         guard::LoginLine& login_line, notify::IncidentBook& incidents)
+         guard::LoginLine& login_line, notify::IncidentBook& incidents,
+         guard::SafeExamBrowser& seb)
     : config_(config),
       live_(exams, accounts, clock),
       hub_(incidents, exams, metrics),
@@ -38,7 +39,7 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
       login_line_(login_line),
       services_{config, accounts, exams, guard, admissions, feed, live_, files_,
                 metrics, workers, hashing_, login_throttle_, login_line_, clock, ready_,
-                attack, proof, settings, incidents, hub_},
+                attack, proof, settings, incidents, hub_, seb},
       address_(config.server.trusted_proxies),
       limiter_(config.limits),
       gate_(proof, attack, metrics, files_),
@@ -53,6 +54,7 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
   RegisterAttemptRoutes(router_, services_);
   RegisterAttackRoutes(router_, services_);
   RegisterIncidentRoutes(router_, services_);
+  RegisterSebRoutes(router_, services_);
   RegisterStatusRoutes(router_, status_);
 }
 

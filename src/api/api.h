@@ -39,7 +39,8 @@ class Api {
       guard::AdmissionController& guard, room::Admissions& admissions, RoomFeed& feed,
       Metrics& metrics, boost::asio::thread_pool& workers, const Clock& clock,
       guard::AttackMode& attack, const guard::ProofOfWork& proof, SettingsStore& settings,
-      guard::LoginLine& login_line, notify::IncidentBook& incidents);
+      guard::LoginLine& login_line, notify::IncidentBook& incidents,
+      guard::SafeExamBrowser& seb);
 
   // The server's hooks: the route and body limit of a header, then the whole request.
   http::HeaderDecision OnHeader(const http::RequestHeader& header) const;

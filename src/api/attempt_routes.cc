@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "api/json_io.h"
+#include "api/seb_gate.h"
 #include "api/services.h"
 #include "api/views.h"
 
@@ -17,9 +18,18 @@ using bhttp::verb;
 
 namespace {
 
+// A student's request of an attempt whose exam requires Safe Exam Browser, without it: answered
+// (true). Costs nothing while no exam requires it.
+bool AttemptRefusedBySeb(Services& s, const ContextPtr& c, int64_t attempt_id) {
+  if (!s.seb.any() || c->caller().is_teacher) return false;
+  auto exam = s.exams.ExamOfAttempt(attempt_id);
+  return exam && RefusedBySeb(s, c, *exam);
+}
+
 void GetAttempt(Services& s, const ContextPtr& c) {
   auto id = ParseId(c->param(0));
   if (!id) return c->Fail(Error::NotFound("no such attempt"));
+  if (AttemptRefusedBySeb(s, c, *id)) return;
   auto v = s.exams.GetAttempt(c->caller(), *id);
   if (!v.ok()) return c->Fail(v.error());
   c->Json(200, {{"attempt", AttemptJson(*v, c->caller().is_teacher, ToUnixMs(s.clock.Now()))}});
@@ -28,6 +38,7 @@ void GetAttempt(Services& s, const ContextPtr& c) {
 void SaveAnswer(Services& s, const ContextPtr& c) {
   auto id = ParseId(c->param(0));
   if (!id) return c->Fail(Error::NotFound("no such attempt"));
+  if (AttemptRefusedBySeb(s, c, *id)) return;
   auto body = ParseObject(c->req.body());
   if (!body.ok()) return c->Fail(body.error());
   auto seq = GetInt(*body, "seq");
@@ -55,6 +66,7 @@ void AttemptEvents(Services& s, const ContextPtr& c) {
   if (!id || !s.exams.HasAttemptInProgress(c->who->user_id, *id)) {
     return c->Fail(Error::NotFound("no attempt in progress here"));
   }
+  if (AttemptRefusedBySeb(s, c, *id)) return;
   s.exams.NoteEvent(*id, exam::kPageConnectedEvent, "{}");
   s.hub.Attach(c->caller(), c->OpenStream(), [&s, attempt = *id] {
     s.exams.NoteEvent(attempt, exam::kPageDisconnectedEvent, "{}");
@@ -106,6 +118,7 @@ void TimelineCsv(Services& s, const ContextPtr& c) {
 void Submit(Services& s, const ContextPtr& c) {
   auto id = ParseId(c->param(0));
   if (!id) return c->Fail(Error::NotFound("no such attempt"));
+  if (AttemptRefusedBySeb(s, c, *id)) return;
   s.exams.Submit(c->caller(), *id, [&s, c](Result<exam::AttemptView> r) {
     c->Later([&s, c, r = std::move(r)] {
       if (!r.ok()) return c->Fail(r.error());

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "api/json_io.h"
+#include "api/seb_gate.h"
 #include "api/services.h"
 #include "api/views.h"
 #include "exam/results_csv.h"
@@ -73,6 +74,8 @@ void GetExam(Services& s, const ContextPtr& c) {
   o["extra_time_ms"] = s.exams.ExtraTimeOf(c->param(0), c->who->user_id).count();
   if (auto id = s.exams.AttemptIdOf(c->param(0), c->who->user_id)) o["attempt_id"] = *id;
   AddMyStart(s, c, **e, o);
+  // Shown before the start: the page says to open the exam in Safe Exam Browser.
+  o["safe_exam_browser"] = s.seb.KeysOf(c->param(0)).has_value();
   c->Json(200, {{"exam", std::move(o)}, {"server_now_ms", ToUnixMs(s.clock.Now())}});
 }
 
@@ -225,6 +228,7 @@ void ResultsCsv(Services& s, const ContextPtr& c) {
 }
 
 void Paper(Services& s, const ContextPtr& c) {
+  if (RefusedBySeb(s, c, c->param(0))) return;
   auto e = s.exams.PaperFor(c->caller(), c->param(0));
   if (!e.ok()) return c->Fail(e.error());
   const auto& entry = **e;

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 
 #include "api/json_io.h"
+#include "api/seb_gate.h"
 #include "api/services.h"
 #include "api/views.h"
 
@@ -40,6 +41,7 @@ void StartAttempt(Services& s, const ContextPtr& c) {
 }
 
 void Start(Services& s, const ContextPtr& c) {
+  if (RefusedBySeb(s, c, c->param(0))) return;
   auto arrival = s.admissions.Arrive(c->caller(), c->param(0), c->waiting_ticket());
   if (!arrival.ok()) return c->Fail(arrival.error());
   if (arrival->admitted) return StartAttempt(s, c);
@@ -48,6 +50,7 @@ void Start(Services& s, const ContextPtr& c) {
 }
 
 void WaitingRoomStatus(Services& s, const ContextPtr& c) {
+  if (RefusedBySeb(s, c, c->param(0))) return;
   auto st = s.admissions.StandingOf(c->caller(), c->param(0), c->waiting_ticket());
   if (!st.ok()) return c->Fail(st.error());
   if (st->attempt_id) {
@@ -63,6 +66,7 @@ void WaitingRoomStatus(Services& s, const ContextPtr& c) {
 }
 
 void WaitingRoomEvents(Services& s, const ContextPtr& c) {
+  if (RefusedBySeb(s, c, c->param(0))) return;
   auto st = s.admissions.StandingOf(c->caller(), c->param(0), c->waiting_ticket());
   if (!st.ok()) return c->Fail(st.error());
   if (!st->attempt_id && !st->entry) {

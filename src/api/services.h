@@ -20,6 +20,7 @@
 #include "guard/limits.h"
 #include "guard/login_line.h"
 #include "guard/proof_of_work.h"
+#include "guard/safe_exam_browser.h"
 #include "common/settings.h"
 #include "guard/work_queue.h"
 #include "notify/incidents.h"
@@ -48,6 +49,7 @@ struct Services {
   SettingsStore& settings;            // operator settings that outlive a restart
   notify::IncidentBook& incidents;    // what operators and teachers tell people
   NotifyHub& hub;                     // the open pages' event streams: how they are told
+  guard::SafeExamBrowser& seb;        // exams that require Safe Exam Browser, and their keys
 };
 
 // A route's handler as the route files write it: a function of the services and the request.
@@ -65,5 +67,6 @@ void RegisterRoomRoutes(Router& router, Services& s);     // starting, waiting r
 void RegisterAttemptRoutes(Router& router, Services& s);  // an attempt: read, save, submit, grade
 void RegisterAttackRoutes(Router& router, Services& s);   // under attack: passes, the switch
 void RegisterIncidentRoutes(Router& router, Services& s);  // incidents, every page's stream
+void RegisterSebRoutes(Router& router, Services& s);       // Safe Exam Browser requirements
 
 }  // namespace pupitre::api

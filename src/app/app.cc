@@ -386,8 +386,15 @@ int Serve(const Config& config, int demo_students) {
   guard::AttackMode attack(config.attack, *attack_switch);
   const guard::ProofOfWork proof(config.attack, *proof_key);
   guard::LoginLine login_line(config.login_line, *line_key, started);
+  auto seb = guard::SafeExamBrowser::Open(n.settings());
+  if (!seb.ok()) {
+    spdlog::error("{} (exams that require Safe Exam Browser must not open without it)",
+                  seb.error().message);
+    return 1;
+  }
   api::Api api(config, n.accounts(), n.exams(), guard, admissions, feed, n.metrics(),
-               n.workers(), clock, attack, proof, n.settings(), login_line, n.incidents());
+               n.workers(), clock, attack, proof, n.settings(), login_line, n.incidents(),
+               **seb);
   http::ServerOptions opts = config.server;  // host and port parsed from listen by the config
   // Each connection is a descriptor: the cap stays below the open-file limit, with room kept
   // for the store, the log, the event loops and the operator, so that accept() never runs out.

@@ -222,6 +222,14 @@ Result<AttemptView> ExamService::GetAttempt(const Caller& caller, int64_t attemp
   return MakeView(*copy);
 }
 
+std::optional<std::string> ExamService::ExamOfAttempt(int64_t attempt_id) const {
+  const Shard& sh = ShardOf(attempt_id);
+  MutexLock sl(sh.mu);
+  auto it = sh.attempts.find(attempt_id);
+  if (it == sh.attempts.end()) return std::nullopt;
+  return it->second.a.exam_id;
+}
+
 bool ExamService::HasAttemptInProgress(int64_t user_id, int64_t attempt_id) const {
   const Shard& sh = ShardOf(attempt_id);
   MutexLock sl(sh.mu);

@@ -153,6 +153,8 @@ class ExamService {
   void Start(const Caller& caller, const std::string& exam_id,
              std::function<void(Result<AttemptView>)> done, Millis waited = Millis(0));
   Result<AttemptView> GetAttempt(const Caller& caller, int64_t attempt_id) const;
+  // The exam of an attempt (nothing if unknown). Fast: one shard lock.
+  std::optional<std::string> ExamOfAttempt(int64_t attempt_id) const;
   // True when `user_id` owns attempt `attempt_id` and it is in progress. Fast: one shard lock.
   bool HasAttemptInProgress(int64_t user_id, int64_t attempt_id) const;
   // `resent`: the page's journal sends it again after being offline (counted in the timeline).

@@ -22,6 +22,14 @@ bool HmacMatches(std::string_view key, std::string_view payload, std::string_vie
          sodium_memcmp(mac.data(), expected.data(), expected.size()) == 0;
 }
 
+std::string Sha256Hex(std::string_view data) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  char out[2 * sizeof digest + 1];
+  sodium_bin2hex(out, sizeof out, digest, sizeof digest);
+  return std::string(out);
+}
+
 std::string Sha256Base64(std::string_view data) {
   unsigned char digest[crypto_hash_sha256_BYTES];
   crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(data.data()), data.size());

@@ -13,6 +13,9 @@ std::string HmacHex(std::string_view key, std::string_view payload);
 // Whether `mac` is HmacHex(key, payload), in constant time.
 bool HmacMatches(std::string_view key, std::string_view payload, std::string_view mac);
 
+// Lower-case hex of SHA-256(data).
+std::string Sha256Hex(std::string_view data);
+
 // Base64 (standard alphabet, padded) of SHA-256(data): what a Content-Security-Policy hash
 // source ('sha256-...') names.
 std::string Sha256Base64(std::string_view data);
