@@ -114,6 +114,9 @@ P.api = async (method, path, body, { raw = false, headers: extra = {} } = {}) =>
 const routes = [];
 let cleanups = [];
 let retrying = false;  // the current page failed to load and is tried again
+// Renders in order: a page still loading when another is asked for may finish last and draw
+// over it; the newest is then drawn again.
+let generation = 0, drawn = 0;
 P.route = (pattern, page) => routes.push({ parts: pattern.split("/"), page });
 // Work to undo when the page is left: timers, event streams.
 P.onLeave = (f) => cleanups.push(f);
@@ -122,6 +125,7 @@ P.go = (hash) => {
   else location.hash = hash;
 };
 P.refresh = async () => {
+  const mine = ++generation;
   for (const f of cleanups.splice(0)) try { f(); } catch (e) { /* leaving anyway */ }
   document.documentElement.lang = P.lang;
   P.renderChrome();
@@ -133,10 +137,17 @@ P.refresh = async () => {
     if (r.parts.every((p, i) => (p.startsWith(":") ? params.push(decodeURIComponent(parts[i])) : p === parts[i]))) {
       try {
         await r.page(...params);
+        if (mine !== generation) {
+          // A newer page was asked for meanwhile; if it is already drawn, this one drew over it.
+          if (drawn === generation) P.refresh();
+          return;
+        }
+        drawn = mine;
         if (retrying) P.banner("");
         retrying = false;
         P.ensureStream();  // incidents reach every page (notify.js)
       } catch (e) {
+        if (mine !== generation) return;  // left already
         P.ensureStream();
         if (!(e instanceof ApiError && e.offline)) return P.showError(e);
         // Busy or unreachable: say so and load this page again by itself (never a dead end).
