@@ -128,6 +128,9 @@ const STRINGS = {
     "seb.config_keys": "Config Keys", "seb.browser_exam_keys": "Browser Exam Keys", "seb.save": "Save the keys",
     "seb.required": "Required: students' requests of this exam are checked.", "seb.not_required": "Not required.",
     "seb.saved": "Saved: this exam now requires Safe Exam Browser.", "seb.lifted": "Saved: Safe Exam Browser is no longer required.",
+    "op.outage": "Give back the time of an outage?", "op.outage_give": "Give the time back", "op.outage_keep": "Do not give it back",
+    "op.outage_text": "The platform was unavailable from {from} to {to} (about {minutes} min) while {count} attempts were in progress. Until you answer, they are not submitted by their deadline.",
+    "op.outage_given": "Given back: {count} attempts got the time added; their students see why.", "op.outage_kept": "Not given back: attempts past their deadline are now submitted.",
   },
   fr: {
     "nav.home": "Mes examens", "nav.exams": "Examens", "nav.operator": "Charge", "nav.logout": "Se déconnecter ({name})",
@@ -256,5 +259,8 @@ const STRINGS = {
     "seb.config_keys": "Config Keys (clés de configuration)", "seb.browser_exam_keys": "Browser Exam Keys (clés du navigateur)", "seb.save": "Enregistrer les clés",
     "seb.required": "Exigé : les requêtes des étudiants pour cet examen sont vérifiées.", "seb.not_required": "Non exigé.",
     "seb.saved": "Enregistré : cet examen exige désormais Safe Exam Browser.", "seb.lifted": "Enregistré : Safe Exam Browser n'est plus exigé.",
+    "op.outage": "Rendre le temps d'une panne ?", "op.outage_give": "Rendre le temps", "op.outage_keep": "Ne pas le rendre",
+    "op.outage_text": "La plateforme était indisponible de {from} à {to} (environ {minutes} min) pendant que {count} copies étaient en cours. Tant que vous n'avez pas répondu, elles ne sont pas remises à leur échéance.",
+    "op.outage_given": "Rendu : {count} copies ont reçu ce temps ; leurs étudiants voient pourquoi.", "op.outage_kept": "Non rendu : les copies dont l'échéance est passée sont maintenant remises.",
   },
 };

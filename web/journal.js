@@ -108,6 +108,14 @@ class Journal {
     }
   }
 
+  // The server takes saves again (time was given back after it had refused them): what is
+  // waiting here is sent.
+  reopen() {
+    if (!this.closed) return;
+    this.closed = null;
+    this.kick();
+  }
+
   // Stops retrying (the page is left). Nothing is lost: the journal stays on this device.
   stop() {
     this.stopped = true;

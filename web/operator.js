@@ -93,9 +93,10 @@
     const rooms = waitingRooms();
     const attack = underAttack();
     const incidents = P.incidentsPanel();
-    const timer = setInterval(() => { read(); rooms.refresh(); attack.refresh(); }, 2000);
+    const outage = outages();
+    const timer = setInterval(() => { read(); rooms.refresh(); attack.refresh(); outage.refresh(); }, 2000);
     P.onLeave(() => clearInterval(timer));
-    P.show(t("op.title"), el("p", { class: "muted", text: t("op.help") }),
+    P.show(t("op.title"), outage.section, el("p", { class: "muted", text: t("op.help") }),
       el("dl", { class: "figures wide" }, keys.map((k) => el("div", {}, el("dt", { text: t(`op.${k}`) }), card(k)))),
       state,
       incidents.section,
@@ -104,7 +105,7 @@
       attack.section,
       el("h2", { text: t("op.history") }),
       el("table", {}, el("thead", {}, el("tr", {}, ["op.time", "op.rps", "op.p99", "op.connections", "op.attempts"].map((k) => el("th", { scope: "col", text: t(k) })))), history));
-    await Promise.all([read(), rooms.refresh(), attack.refresh(), incidents.refresh()]);
+    await Promise.all([read(), rooms.refresh(), attack.refresh(), incidents.refresh(), outage.refresh()]);
   });
 
   // Before an exam: how many of its students already hold a session valid at its opening
@@ -124,6 +125,34 @@
     return el("section", { "aria-labelledby": "h-sessions" }, el("h2", { id: "h-sessions", text: t("op.sessions") }),
       el("p", { class: "muted", text: t("op.sessions_help") }),
       el("p", {}, el("label", { for: "op-sessions-exam", text: t("op.exam") }), " ", exam, " ", count), out, err);
+  }
+
+  // Outages waiting for an answer (exam.outage_compensation = "ask"): give the time back or not.
+  function outages() {
+    const text = el("p", { id: "op-outage", role: "alert" });
+    const done = el("p", { role: "status" });
+    const err = P.errorBox();
+    const give = el("button", { type: "button", class: "primary", text: t("op.outage_give") });
+    const keep = el("button", { type: "button", text: t("op.outage_keep") });
+    const section = el("section", { "aria-labelledby": "h-outage", hidden: true }, el("h2", { id: "h-outage", text: t("op.outage") }), text, give, keep, err, done);
+    const answer = async (give_back) => {
+      err.textContent = "";
+      try {
+        const r = await P.api("POST", "/api/admin/outages", { give_back });
+        done.textContent = give_back ? t("op.outage_given", { count: P.fmtNumber(r.attempts_extended) }) : t("op.outage_kept");
+        await refresh();
+      } catch (e) { err.textContent = e.message; }
+    };
+    give.addEventListener("click", () => answer(true));
+    keep.addEventListener("click", () => answer(false));
+    async function refresh() {
+      let r;
+      try { r = await P.api("GET", "/api/admin/outages"); } catch (e) { return; }
+      section.hidden = r.pending.length === 0 && !done.textContent;
+      give.hidden = keep.hidden = r.pending.length === 0;
+      text.textContent = r.pending.map((o) => t("op.outage_text", { from: P.fmtClock(o.from_ms), to: P.fmtClock(o.to_ms), minutes: P.fmtNumber(Math.max(1, Math.round((o.to_ms - o.from_ms) / 60000))), count: P.fmtNumber(o.attempts) })).join(" ");
+    }
+    return { section, refresh };
   }
 
   // The under-attack switch (off, on, automatic) and what the meter sees.

@@ -202,6 +202,8 @@
       try {
         const r = await P.api("GET", `/api/attempts/${attempt.id}`);
         attempt.deadline_ms = r.attempt.deadline_ms;  // the countdown reads it every second
+        // Time given back after the server had refused saves: the journal sends again.
+        if (r.attempt.status === "in_progress" && r.attempt.deadline_ms > P.serverNow()) journal.reopen();
         givenBack.replaceChildren(...notices(r.attempt.compensations), ...added(r.attempt.time_added));
       } catch (e) { /* offline again: the next reconnection reads it */ }
     };

@@ -55,6 +55,7 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
   RegisterAttackRoutes(router_, services_);
   RegisterIncidentRoutes(router_, services_);
   RegisterSebRoutes(router_, services_);
+  RegisterOutageRoutes(router_, services_);
   RegisterStatusRoutes(router_, status_);
 }
 

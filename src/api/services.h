@@ -68,5 +68,6 @@ void RegisterAttemptRoutes(Router& router, Services& s);  // an attempt: read, s
 void RegisterAttackRoutes(Router& router, Services& s);   // under attack: passes, the switch
 void RegisterIncidentRoutes(Router& router, Services& s);  // incidents, every page's stream
 void RegisterSebRoutes(Router& router, Services& s);       // Safe Exam Browser requirements
+void RegisterOutageRoutes(Router& router, Services& s);    // outages the operator answers
 
 }  // namespace pupitre::api

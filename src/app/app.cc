@@ -1,4 +1,5 @@
 #include "app/app.h"
+#include "exam/outages.h"
 
 #include <boost/asio/signal_set.hpp>
 #include <fmt/chrono.h>
@@ -197,6 +198,14 @@ Status GiveBackOutage(Node& n, const Config& config, const Clock& clock) {
                  "(exam.outage_compensation = \"off\")", UtcTime(from), UtcTime(to));
     return OkStatus();
   }
+  if (config.exam.outage_compensation == "ask") {
+    if (auto s = exam::AddPendingOutage(n.settings(), n.exams(), {from, to}); !s.ok()) return s;
+    spdlog::warn("the platform was unavailable from {} to {}: the operator is asked whether to "
+                 "give it back to the {} attempts that were in progress (load page); until then "
+                 "they are not submitted by their deadline", UtcTime(from), UtcTime(to),
+                 n.exams().CountRunningAt(from));
+    return OkStatus();
+  }
   auto given = n.exams().CompensateOutage(from, to);
   if (!given.ok()) return given.error();
   spdlog::warn("the platform was unavailable from {} to {} ({} s): {} attempts in progress got "
@@ -320,6 +329,11 @@ int Serve(const Config& config, int demo_students) {
     }
   }
 
+  // Outages still waiting for the operator's answer keep their attempts from being submitted.
+  if (auto s = exam::HoldForPendingOutages(n.settings(), n.exams()); !s.ok()) {
+    spdlog::error("{}", s.error().message);
+    return 1;
+  }
   if (auto s = GiveBackOutage(n, config, clock); !s.ok()) {
     spdlog::error("cannot give attempts back the time of the outage: {}", s.error().message);
     return 1;

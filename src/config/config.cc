@@ -288,8 +288,8 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   exam.Int("autosubmit_interval_ms", c.exam.autosubmit_interval_ms, 10, 600'000);
   exam.String("outage_compensation", c.exam.outage_compensation);
   if (problem.empty() && c.exam.outage_compensation != "auto" &&
-      c.exam.outage_compensation != "off") {
-    problem = "exam.outage_compensation: must be \"auto\" or \"off\"";
+      c.exam.outage_compensation != "ask" && c.exam.outage_compensation != "off") {
+    problem = "exam.outage_compensation: must be \"auto\", \"ask\" or \"off\"";
   }
   exam.Int("outage_min_seconds", c.exam.outage_min_seconds, 0, 86'400);
   exam.Int("heartbeat_ms", c.exam.heartbeat_ms, 100, 600'000);

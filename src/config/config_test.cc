@@ -158,8 +158,8 @@ TEST(ConfigTest, WrongTypeIsNamed) {
 
 TEST(ConfigTest, SectionThatIsNotATableIsNamed) {
   EXPECT_THAT(ErrorOf("server = 5\n"), HasSubstr("server: must be a table"));
-  EXPECT_THAT(ErrorOf("[exam]\noutage_compensation = \"ask\"\n"),
-              HasSubstr("exam.outage_compensation: must be \"auto\" or \"off\""));
+  EXPECT_THAT(ErrorOf("[exam]\noutage_compensation = \"sometimes\"\n"),
+              HasSubstr("exam.outage_compensation: must be \"auto\", \"ask\" or \"off\""));
   EXPECT_THAT(ErrorOf("[attack]\nmode = \"maybe\"\n"), HasSubstr("attack.mode: must be"));
   EXPECT_THAT(ErrorOf("[auth]\nlogin_line_backlog_ms = 1\n"),
               HasSubstr("auth.login_line_backlog_ms: must be between 50 and 60000"));

@@ -353,8 +353,18 @@ void ExamService::Submit(const Caller& caller, int64_t attempt_id,
                });
 }
 
+int ExamService::CountRunningAt(int64_t ms) const {
+  int n = 0;
+  for (const Shard& sh : shards_) {
+    MutexLock sl(sh.mu);
+    for (const auto& [id, held] : sh.attempts) n += RunningAt(held.a, ms) ? 1 : 0;
+  }
+  return n;
+}
+
 int ExamService::AutoSubmitDue() {
   const int64_t now_ms = ToUnixMs(clock_.Now());
+  const int64_t hold_ms = hold_from_ms_.load(std::memory_order_relaxed);
   int count = 0;
   for (Shard& sh : shards_) {
     MutexLock sl(sh.mu);
@@ -363,6 +373,7 @@ int ExamService::AutoSubmitDue() {
       if (a.status != AttemptStatus::kInProgress || RunningAt(a, now_ms)) {
         continue;
       }
+      if (hold_ms > 0 && RunningAt(a, hold_ms)) continue;  // the operator has not answered yet
       store::op::SubmitAttempt op{id, a.deadline_ms, true};
       Status s = writer_.Submit(op, [this](const Status& st) {
         if (st.ok()) metrics_.attempts_submitted.fetch_add(1, std::memory_order_relaxed);

@@ -6,6 +6,7 @@
 // Thread-safe: every public method may be called from any thread.
 
 #include <array>
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -180,8 +181,15 @@ class ExamService {
   // worker pool, about once a minute.
   Result<int> FlushSaveCounts(bool all);
 
-  // Submits every attempt whose deadline plus grace has passed. Returns how many.
+  // Submits every attempt whose deadline plus grace has passed. Returns how many. While a hold
+  // is set (HoldAutoSubmit), attempts that were running at its time are left in progress.
   int AutoSubmitDue();
+  // The operator is asked whether to give an outage back (exam.outage_compensation = "ask"):
+  // until they answer, attempts that were running when the platform went away (`from_ms`) are
+  // not submitted by their deadline, so that the time can still be given. 0 lifts the hold.
+  void HoldAutoSubmit(int64_t from_ms) { hold_from_ms_.store(from_ms, std::memory_order_relaxed); }
+  // How many attempts were running at `ms` and still are in progress.
+  int CountRunningAt(int64_t ms) const;
 
   // The platform was down from `from_ms` (its last heartbeat) to `to_ms` (back): every attempt
   // that was in progress then gets that time added to its deadline, recorded with it (durable
@@ -259,6 +267,7 @@ class ExamService {
   const Clock& clock_;
   const Millis save_grace_;
   EventReader event_reader_;
+  std::atomic<int64_t> hold_from_ms_{0};
   // Still being taken at `ms`: in progress, and its time (with the saves' grace) not over, as
   // the deadline sweep sees it.
   bool RunningAt(const AttemptState& a, int64_t ms) const {

@@ -2,10 +2,12 @@
 // their deadline, recorded with it; submitted ones do not; the policy can turn it off.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <csignal>
 #include <string>
 
 #include "testkit/exam_fixture.h"
+#include "testkit/poll.h"
 
 namespace pupitre::testkit {
 namespace {
@@ -78,6 +80,85 @@ TEST(OutageTest, AttemptsInProgressGetTheOutageBackAfterACrash) {
   EXPECT_EQ(off.json().at("attempt").at("compensations").as_array().size(), 1u);
   EXPECT_NE(server->log().find("not given back"), std::string::npos) << server->log();
 }
+
+// The policy "ask": after a crash that outlasted an attempt's deadline, the attempt is neither
+// given the time nor submitted until the operator answers; then it is given the time (or, if the
+// operator declines, submitted by the deadline sweep at once).
+class AskTest : public ::testing::TestWithParam<bool> {};
+
+TEST_P(AskTest, TheOperatorDecidesWhetherAnOutageIsGivenBack) {
+  const bool give_back = GetParam();
+  TempDir dir;
+  auto server = std::make_unique<ChildServer>(dir.path(), Config("ask"), /*demo=*/true);
+  ASSERT_TRUE(server->Start()) << server->log();
+  HttpClient teacher(server->port());
+  ASSERT_EQ(teacher.Login("teacher", "teacher-demo").status, 200);
+  // Closes in 3 s: the attempt's deadline is the close, and passes while the server is down.
+  ASSERT_EQ(teacher.Post("/api/exams", TestExamToml("ask-exam", -std::chrono::hours(1),
+                                                     std::chrono::seconds(3))).status, 201);
+  ASSERT_EQ(teacher.Post("/api/exams/ask-exam/publish").status, 200);
+  HttpClient student(server->port());
+  ASSERT_EQ(student.Login(StudentLogin(1), "student-demo").status, 200);
+  auto a = student.Post("/api/exams/ask-exam/start");
+  ASSERT_EQ(a.status, 200) << a.body;
+  const std::string attempt = "/api/attempts/" + std::to_string(a.json().at("attempt").at("id").as_int64());
+  const int64_t deadline = a.json().at("attempt").at("deadline_ms").as_int64();
+
+  server->Stop(SIGKILL);
+  // Down until the deadline (and its grace) is well past.
+  const auto past = std::chrono::system_clock::time_point(std::chrono::milliseconds(deadline)) +
+                    std::chrono::seconds(12);
+  for (int i = 0; i < 400 && std::chrono::system_clock::now() < past; ++i) {
+    PollPause(std::chrono::milliseconds(100));
+  }
+  server = std::make_unique<ChildServer>(dir.path(), Config("ask"), /*demo=*/true);
+  ASSERT_TRUE(server->Start()) << server->log();
+  EXPECT_NE(server->log().find("the operator is asked whether to give it back"), std::string::npos);
+  HttpClient op(server->port()), back(server->port());
+  ASSERT_EQ(op.Login("admin", "admin-demo").status, 200);
+  back.set_token(student.token());
+  auto pending = op.Get("/api/admin/outages");
+  ASSERT_EQ(pending.status, 200);
+  const auto p = pending.json();
+  ASSERT_EQ(p.at("pending").as_array().size(), 1u) << pending.body;
+  EXPECT_EQ(p.at("pending").at(0).at("attempts").as_int64(), 1);
+  auto held = back.Get(attempt).json().at("attempt");
+  EXPECT_EQ(held.at("status").as_string(), "in_progress") << "held until the operator answers";
+  EXPECT_TRUE(held.at("compensations").as_array().empty());
+  EXPECT_EQ(op.Post("/api/admin/outages", R"({"give_back":"yes"})").status, 400);
+
+  auto answer = op.Post("/api/admin/outages", give_back ? R"({"give_back":true})" : R"({"give_back":false})");
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  EXPECT_EQ(answer.json().at("attempts_extended").as_int64(), give_back ? 1 : 0);
+  EXPECT_EQ(op.Post("/api/admin/outages", R"({"give_back":true})").status, 409) << "answered once";
+  EXPECT_TRUE(op.Get("/api/admin/outages").json().at("pending").as_array().empty());
+  if (give_back) {
+    auto after = back.Get(attempt).json().at("attempt");
+    EXPECT_EQ(after.at("status").as_string(), "in_progress");
+    ASSERT_EQ(after.at("compensations").as_array().size(), 1u);
+    EXPECT_GT(after.at("deadline_ms").as_int64(), deadline);
+    EXPECT_EQ(back.Put(attempt + "/answers/num", R"({"seq":1,"value":42})").status, 200)
+        << "the student can go on";
+  } else {
+    // The sweep submits it now, by its old deadline.
+    std::string status;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (status != "submitted" && std::chrono::steady_clock::now() < until) {
+      status = std::string(back.Get(attempt).json().at("attempt").at("status").as_string());
+      if (status != "submitted") PollPause(std::chrono::milliseconds(100));
+    }
+    EXPECT_EQ(status, "submitted");
+  }
+  // A restart after the answer asks nothing again.
+  server->Stop(SIGTERM);
+  server = std::make_unique<ChildServer>(dir.path(), Config("auto"), /*demo=*/true);
+  ASSERT_TRUE(server->Start()) << server->log();
+  HttpClient op2(server->port());
+  ASSERT_EQ(op2.Login("admin", "admin-demo").status, 200);
+  EXPECT_TRUE(op2.Get("/api/admin/outages").json().at("pending").as_array().empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(GiveBackOrNot, AskTest, ::testing::Bool());
 
 }  // namespace
 }  // namespace pupitre::testkit
