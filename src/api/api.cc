@@ -30,7 +30,7 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
          Metrics& metrics, boost::asio::thread_pool& workers, const Clock& clock,
          guard::AttackMode& attack, const guard::ProofOfWork& proof, SettingsStore& settings,
          guard::LoginLine& login_line, notify::IncidentBook& incidents,
-         guard::SafeExamBrowser& seb)
+         guard::SafeExamBrowser& seb, const exam::AnswerFileKeys& answer_files)
     : config_(config),
       live_(exams, accounts, clock),
       hub_(incidents, exams, metrics),
@@ -39,7 +39,7 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
       login_line_(login_line),
       services_{config, accounts, exams, guard, admissions, feed, live_, files_,
                 metrics, workers, hashing_, login_throttle_, login_line_, clock, ready_,
-                attack, proof, settings, incidents, hub_, seb},
+                attack, proof, settings, incidents, hub_, seb, answer_files},
       address_(config.server.trusted_proxies),
       limiter_(config.limits),
       gate_(proof, attack, metrics, files_),

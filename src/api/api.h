@@ -40,7 +40,7 @@ class Api {
       Metrics& metrics, boost::asio::thread_pool& workers, const Clock& clock,
       guard::AttackMode& attack, const guard::ProofOfWork& proof, SettingsStore& settings,
       guard::LoginLine& login_line, notify::IncidentBook& incidents,
-      guard::SafeExamBrowser& seb);
+      guard::SafeExamBrowser& seb, const exam::AnswerFileKeys& answer_files);
 
   // The server's hooks: the route and body limit of a header, then the whole request.
   http::HeaderDecision OnHeader(const http::RequestHeader& header) const;

@@ -1,6 +1,7 @@
 // An attempt: its student's exam page reads it, saves answers and submits; a teacher grades
 // its essays. Saves and submits of an attempt in progress are the critical class.
 
+#include <boost/asio/post.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -32,7 +33,28 @@ void GetAttempt(Services& s, const ContextPtr& c) {
   if (AttemptRefusedBySeb(s, c, *id)) return;
   auto v = s.exams.GetAttempt(c->caller(), *id);
   if (!v.ok()) return c->Fail(v.error());
-  c->Json(200, {{"attempt", AttemptJson(*v, c->caller().is_teacher, ToUnixMs(s.clock.Now()))}});
+  json::object o = AttemptJson(*v, c->caller().is_teacher, ToUnixMs(s.clock.Now()));
+  // What the page encrypts its answer file to, when it cannot reach the server.
+  o["answer_file_key"] = s.answer_files.PublicKeyBase64(v->state.exam_id);
+  c->Json(200, {{"attempt", std::move(o)}});
+}
+
+// POST /api/attempts/ID/answer-file: the page's encrypted answer file (exam/answer_file.h), by
+// its student or a teacher (an invigilator), until exam.answer_file_minutes after the deadline.
+void UploadAnswerFile(Services& s, const ContextPtr& c) {
+  auto id = ParseId(c->param(0));
+  if (!id) return c->Fail(Error::NotFound("no such attempt"));
+  auto file = s.answer_files.Open(c->req.body());
+  if (!file.ok()) return c->Fail(file.error());
+  boost::asio::post(s.workers, [&s, c, id = *id, file = std::move(*file)] {
+    auto r = s.exams.ApplyAnswerFile(c->caller(), id, file,
+                                     std::chrono::minutes(s.config.exam.answer_file_minutes));
+    c->Later([c, r = std::move(r)] {
+      if (!r.ok()) return c->Fail(r.error());
+      c->Json(200, {{"applied", r->applied}, {"replays", r->replays}, {"late", r->late},
+                    {"refused", r->refused}});
+    });
+  });
 }
 
 void SaveAnswer(Services& s, const ContextPtr& c) {
@@ -157,6 +179,8 @@ void RegisterAttemptRoutes(Router& router, Services& s) {
               Bind(s, Submit)});
   router.Add({verb::put, "/api/attempts/*/grades/*", "grade", Access::kTeacher,
               A::kInteractive, Bind(s, Grade)});
+  router.Add({verb::post, "/api/attempts/*/answer-file", "attempt_answer_file", Access::kUser,
+              A::kInteractive, Bind(s, UploadAnswerFile), Body::kUpload});
   router.Add({verb::get, "/api/attempts/*/events", "attempt_events", Access::kStudent,
               A::kStatus, Bind(s, AttemptEvents)});
   router.Add({verb::get, "/api/attempts/*/timeline", "attempt_timeline", Access::kTeacher,

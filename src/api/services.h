@@ -15,6 +15,7 @@
 #include "common/clock.h"
 #include "common/metrics.h"
 #include "config/config.h"
+#include "exam/answer_file.h"
 #include "exam/exam_service.h"
 #include "guard/admission.h"
 #include "guard/limits.h"
@@ -50,6 +51,7 @@ struct Services {
   notify::IncidentBook& incidents;    // what operators and teachers tell people
   NotifyHub& hub;                     // the open pages' event streams: how they are told
   guard::SafeExamBrowser& seb;        // exams that require Safe Exam Browser, and their keys
+  const exam::AnswerFileKeys& answer_files;  // the exams' keys for encrypted answer files
 };
 
 // A route's handler as the route files write it: a function of the services and the request.

@@ -168,6 +168,8 @@ constexpr const char* kTicketKeySetting = "waiting_rooms.ticket_key";
 constexpr const char* kQueueMarkerSetting = "waiting_rooms.queue_marker";
 constexpr const char* kProofKeySetting = "under_attack.pass_key";
 constexpr const char* kLoginLineKeySetting = "login_line.ticket_key";
+// The secret the exams' answer-file key pairs are derived from (exam/answer_file.h).
+constexpr const char* kAnswerFileSecretSetting = "answer_file.secret";
 // The last time this node said it was alive (Unix ms), every exam.heartbeat_ms and at a stop.
 constexpr const char* kHeartbeatSetting = "platform.heartbeat_ms";
 
@@ -364,10 +366,13 @@ int Serve(const Config& config, int demo_students) {
                                    "under-attack passes given before are then refused");
   auto line_key = LoadOrCreateKey(n.settings(), kLoginLineKeySetting,
                                   "places in the login line given before are then not honoured");
+  auto answer_secret = LoadOrCreateKey(n.settings(), kAnswerFileSecretSetting,
+                                       "answer files written before can then not be read");
   auto attack_switch = InitialAttackSwitch(n.settings(), config);
   for (const Error* e : {ticket_key.ok() ? nullptr : &ticket_key.error(),
                          proof_key.ok() ? nullptr : &proof_key.error(),
                          line_key.ok() ? nullptr : &line_key.error(),
+                         answer_secret.ok() ? nullptr : &answer_secret.error(),
                          attack_switch.ok() ? nullptr : &attack_switch.error()}) {
     if (e) {
       spdlog::error("{}", e->message);
@@ -406,9 +411,10 @@ int Serve(const Config& config, int demo_students) {
                   seb.error().message);
     return 1;
   }
+  const exam::AnswerFileKeys answer_files(*answer_secret);
   api::Api api(config, n.accounts(), n.exams(), guard, admissions, feed, n.metrics(),
                n.workers(), clock, attack, proof, n.settings(), login_line, n.incidents(),
-               **seb);
+               **seb, answer_files);
   http::ServerOptions opts = config.server;  // host and port parsed from listen by the config
   // Each connection is a descriptor: the cap stays below the open-file limit, with room kept
   // for the store, the log, the event loops and the operator, so that accept() never runs out.

@@ -293,8 +293,9 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   }
   exam.Int("outage_min_seconds", c.exam.outage_min_seconds, 0, 86'400);
   exam.Int("heartbeat_ms", c.exam.heartbeat_ms, 100, 600'000);
+  exam.Int("answer_file_minutes", c.exam.answer_file_minutes, 0, 7 * 24 * 60);
   exam.RejectUnknown({"save_grace_ms", "autosubmit_interval_ms", "outage_compensation",
-                      "outage_min_seconds", "heartbeat_ms"});
+                      "outage_min_seconds", "heartbeat_ms", "answer_file_minutes"});
 
   if (problem.empty()) {
     if (auto st = ParseListen(c.server.listen, c.server.host, c.server.port); !st.ok()) {

@@ -73,6 +73,9 @@ struct Config {
     std::string outage_compensation = "auto";
     int64_t outage_min_seconds = 10;  // [exam] outage_min_seconds: shorter gaps are not given
     int64_t heartbeat_ms = 5'000;     // [exam] heartbeat_ms: how often "alive" is written
+    // [exam] answer_file_minutes: encrypted answer files are accepted until this long after an
+    // attempt's deadline.
+    int64_t answer_file_minutes = 60;
   } exam;
 };
 

@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <tuple>
 
 #include "exam/exam_errors.h"
@@ -166,6 +168,81 @@ Result<int> ExamService::FlushSaveCounts(bool all) {
   const int n = static_cast<int>(ops.size());
   if (Status s = writer_.WriteNow(std::move(ops)); !s.ok()) return s.take_error();
   return n;
+}
+
+Result<ExamService::FileOutcome> ExamService::ApplyAnswerFile(const Caller& caller,
+                                                              int64_t attempt_id,
+                                                              const OpenedAnswerFile& file,
+                                                              Millis accept_for) {
+  auto copy = CopyOf(attempt_id);
+  if (!copy || (caller.is_teacher ? !Manages(caller, copy->exam_id)
+                                    : copy->user_id != caller.user_id)) {
+    return NoSuchAttempt(attempt_id);
+  }
+  if (file.attempt_id != attempt_id || file.exam_id != copy->exam_id) {
+    return Error::Invalid(fmt::format("this answer file is for attempt {} of exam '{}', not for "
+                                      "this one", file.attempt_id, file.exam_id));
+  }
+  const int64_t now_ms = ToUnixMs(clock_.Now());
+  const int64_t until_ms = copy->deadline_ms + accept_for.count();
+  if (now_ms > until_ms) {
+    return Error::Conflict(fmt::format(
+        "answer files for this attempt were accepted until {} minutes after its deadline",
+        accept_for.count() / 60'000));
+  }
+  FileOutcome out;
+  std::vector<store::WriteOp> ops;
+  std::map<std::string, std::optional<SavedAnswer>> before;  // to put back if not durable
+  {
+    Shard& sh = ShardOf(attempt_id);
+    MutexLock sl(sh.mu);
+    auto it = sh.attempts.find(attempt_id);
+    if (it == sh.attempts.end() || !it->second.spec) return NoSuchAttempt(attempt_id);
+    AttemptState& a = it->second.a;
+    for (const auto& f : file.answers) {
+      // A time ahead of the server's is not believed: it counts as written now.
+      const int64_t at_ms = std::min(f.at_ms, now_ms);
+      auto prev = a.answers.find(f.question_id);
+      std::optional<SavedAnswer> old;
+      if (prev != a.answers.end()) old = prev->second;
+      auto r = ApplyFileAnswer(a, *it->second.spec, f.question_id, f.seq, f.value,
+                               FromUnixMs(at_ms), save_grace_);
+      if (!r.ok()) {
+        (r.error().code == ErrorCode::kDeadlinePassed ? out.late : out.refused) += 1;
+        continue;
+      }
+      if (*r == SaveOutcome::kStale) {
+        ++out.replays;
+        continue;
+      }
+      ++out.applied;
+      before.emplace(f.question_id, old);
+      const SavedAnswer& saved = a.answers.at(f.question_id);
+      ops.push_back(store::op::SaveAnswer{attempt_id, f.question_id, saved.seq, saved.value_json,
+                                          saved.saved_at_ms});
+    }
+  }
+  ops.push_back(store::op::AddAttemptEvent{
+      attempt_id,
+      {now_ms, std::string(kAnswerFileEvent),
+       boost::json::serialize(boost::json::object{{"applied", out.applied},
+                                                  {"replays", out.replays},
+                                                  {"late", out.late},
+                                                  {"refused", out.refused},
+                                                  {"created_ms", file.created_ms},
+                                                  {"by_teacher", caller.is_teacher}})}});
+  if (Status st = writer_.WriteNow(std::move(ops)); !st.ok()) {
+    Shard& sh = ShardOf(attempt_id);
+    MutexLock sl(sh.mu);
+    auto it = sh.attempts.find(attempt_id);
+    if (it != sh.attempts.end()) {
+      for (const auto& [qid, old] : before) {
+        if (old) it->second.a.answers[qid] = *old; else it->second.a.answers.erase(qid);
+      }
+    }
+    return st.take_error();
+  }
+  return out;
 }
 
 Result<std::vector<TimelineEntry>> ExamService::Timeline(const Caller& caller,

@@ -156,10 +156,12 @@ AttemptOrder MakeOrder(const ExamSpec& spec, uint64_t seed) {
   return order;
 }
 
-Result<SaveOutcome> ApplySave(AttemptState& state, const ExamSpec& spec,
-                              std::string_view question_id, int64_t seq,
-                              const boost::json::value& answer, TimePoint now, Millis grace) {
-  if (state.status == AttemptStatus::kSubmitted) {
+namespace {
+
+Result<SaveOutcome> Apply(AttemptState& state, const ExamSpec& spec, std::string_view question_id,
+                          int64_t seq, const boost::json::value& answer, TimePoint now,
+                          Millis grace, bool even_if_submitted) {
+  if (state.status == AttemptStatus::kSubmitted && !even_if_submitted) {
     return Error::Conflict("the attempt has been submitted");
   }
   if (now > FromUnixMs(state.deadline_ms) + grace) {
@@ -180,6 +182,21 @@ Result<SaveOutcome> ApplySave(AttemptState& state, const ExamSpec& spec,
   saved.value_json = boost::json::serialize(answer);
   saved.saved_at_ms = ToUnixMs(now);
   return SaveOutcome::kApplied;
+}
+
+}  // namespace
+
+Result<SaveOutcome> ApplySave(AttemptState& state, const ExamSpec& spec,
+                              std::string_view question_id, int64_t seq,
+                              const boost::json::value& answer, TimePoint now, Millis grace) {
+  return Apply(state, spec, question_id, seq, answer, now, grace, false);
+}
+
+Result<SaveOutcome> ApplyFileAnswer(AttemptState& state, const ExamSpec& spec,
+                                    std::string_view question_id, int64_t seq,
+                                    const boost::json::value& answer, TimePoint written,
+                                    Millis grace) {
+  return Apply(state, spec, question_id, seq, answer, written, grace, true);
 }
 
 Score GradeAttempt(const AttemptState& state, const ExamSpec& spec) {

@@ -174,6 +174,14 @@ Result<SaveOutcome> ApplySave(AttemptState& state, const ExamSpec& spec,
                               std::string_view question_id, int64_t seq,
                               const boost::json::value& answer, TimePoint now, Millis grace);
 
+// An answer from the exam page's encrypted answer file (exam/answer_file.h): applied as a save
+// written at `written` (refused past the deadline plus `grace`), also when the attempt has since
+// been submitted: the file carries what the server never received.
+Result<SaveOutcome> ApplyFileAnswer(AttemptState& state, const ExamSpec& spec,
+                                    std::string_view question_id, int64_t seq,
+                                    const boost::json::value& answer, TimePoint written,
+                                    Millis grace);
+
 struct Score {
   double auto_points = 0;     // from automatically graded questions
   double manual_points = 0;   // from essays graded so far

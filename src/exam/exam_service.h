@@ -17,6 +17,7 @@
 #include "common/clock.h"
 #include "common/mutex.h"
 #include "common/metrics.h"
+#include "exam/answer_file.h"
 #include "exam/exam.h"
 #include "exam/timeline.h"
 #include "store/writer.h"
@@ -164,6 +165,21 @@ class ExamService {
             std::function<void(Result<SaveAck>)> done, bool resent = false);
   void Submit(const Caller& caller, int64_t attempt_id,
               std::function<void(Result<AttemptView>)> done);
+
+  // --- the encrypted answer file (exam/answer_file.h)
+  struct FileOutcome {
+    int applied = 0;  // newer than what the server held: kept
+    int replays = 0;  // the server had them (or newer) already
+    int late = 0;     // written after the deadline (plus grace): not kept
+    int refused = 0;  // for no question of the exam, or malformed for its question
+  };
+  // Applies an opened answer file to its attempt, for its student or its teachers, until
+  // `accept_for` after the attempt's deadline (also once submitted), with the usual sequence
+  // rules; recorded in the timeline (event kAnswerFileEvent). Durable when it returns (it waits
+  // for the commit: call from the worker pool).
+  Result<FileOutcome> ApplyAnswerFile(const Caller& caller, int64_t attempt_id,
+                                      const OpenedAnswerFile& file, Millis accept_for);
+  static constexpr std::string_view kAnswerFileEvent = "answer_file";
 
   // --- the timeline (exam/timeline.h)
   // How the recorded events of one attempt are read back (the store's LoadAttemptEvents).

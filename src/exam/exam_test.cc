@@ -232,6 +232,24 @@ TEST_F(ApplySaveTest, SequenceNumbersArePerQuestion) {
   EXPECT_EQ(*Save("tf", 1, "true"), SaveOutcome::kApplied);
 }
 
+TEST_F(ApplySaveTest, AFileAnswerCountsWhenItWasWrittenAndAlsoAfterTheSubmission) {
+  state_.status = AttemptStatus::kSubmitted;
+  EXPECT_FALSE(Save("tf", 1, "true").ok()) << "a save of a submitted attempt is refused";
+  const int64_t deadline = state_.deadline_ms;
+  auto in_time = ApplyFileAnswer(state_, spec_, "tf", 1, Json("true"),
+                                 FromUnixMs(deadline + kGrace.count()), kGrace);
+  ASSERT_TRUE(in_time.ok()) << in_time.error().message;
+  EXPECT_EQ(*in_time, SaveOutcome::kApplied);
+  EXPECT_EQ(state_.answers.at("tf").saved_at_ms, deadline + kGrace.count());
+  auto late = ApplyFileAnswer(state_, spec_, "single", 1, Json("1"),
+                              FromUnixMs(deadline + kGrace.count() + 1), kGrace);
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.error().code, ErrorCode::kDeadlinePassed) << "written after the deadline";
+  EXPECT_FALSE(state_.answers.count("single"));
+  EXPECT_EQ(*ApplyFileAnswer(state_, spec_, "tf", 1, Json("false"), FromUnixMs(deadline), kGrace),
+            SaveOutcome::kStale);
+}
+
 TEST_F(ApplySaveTest, GraceAfterDeadline) {
   const int64_t deadline = state_.deadline_ms;
   EXPECT_TRUE(Save("tf", 1, "true", deadline).ok());

@@ -61,6 +61,14 @@ std::string Details(const TimelineEntry& e) {
                        Span(IntOf(d, "added_ms")), Iso(IntOf(d, "from_ms")),
                        Iso(IntOf(d, "to_ms")));
   }
+  if (e.kind == "answer_file") {
+    return fmt::format("encrypted answer file uploaded by {}: {} answers kept, {} already held, {} "
+                       "written after the deadline (not kept), {} refused",
+                       d.contains("by_teacher") && d.at("by_teacher").as_bool() ? "a teacher"
+                                                                                : "the student",
+                       IntOf(d, "applied"), IntOf(d, "replays"), IntOf(d, "late"),
+                       IntOf(d, "refused"));
+  }
   if (e.kind == "submitted") {
     return d.contains("auto") && d.at("auto").as_bool() ? "submitted by the deadline"
                                                          : "submitted by the student";
