@@ -11,7 +11,7 @@ packages=(
   libcli11-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl wrk nginx haproxy slowhttptest libfuzzer-14-dev
-  chromium
+  chromium node-tweetnacl
 )
 # Node.js and npm run the browser tests. A machine may already have them from elsewhere (a newer
 # Node.js whose package conflicts with Debian's npm): only install what is missing.

@@ -46,7 +46,8 @@ class Journal {
   // A new answer for `qid`: kept here at once, then sent.
   record(qid, value) {
     const seq = (this.entries[qid] ? this.entries[qid].seq : 0) + 1;
-    this.entries[qid] = { seq, value, acked: false, n: ++this.order };
+    // `at`: when it was written, on the server's clock as the page knows it (the answer file).
+    this.entries[qid] = { seq, value, acked: false, n: ++this.order, at: P.serverNow() };
     this.persist();
     this.kick();
   }
@@ -59,6 +60,13 @@ class Journal {
       this.waiters.push({ resolve, reject });
       this.kick();
     });
+  }
+
+  // Every answer held here, as the encrypted answer file carries them.
+  answersForFile() {
+    const out = {};
+    for (const [qid, e] of Object.entries(this.entries)) out[qid] = { seq: e.seq, value: e.value, at_ms: Math.round(e.at || P.serverNow()) };
+    return out;
   }
 
   // Forgets the journal once the attempt is submitted and every answer acknowledged.

@@ -214,7 +214,30 @@
     P.onAttemptChanged((d) => { if (d.reconnected || d.exam_id === attempt.exam_id) reread(); });
     const look = setInterval(reread, 60_000);
     P.onLeave(() => clearInterval(look));
+    // The encrypted answer file: offered on demand, and put forward when the page has been
+    // offline for a while (exam/answer_file.h says what it holds and how it is sealed).
+    const fileNote = el("p", { class: "warn", id: "answer-file-note", role: "status", hidden: true, text: t("file.offline") });
+    const fileButton = el("button", { type: "button", id: "answer-file", text: t("file.download") });
+    let offlineSince = 0;
+    const fileTimer = setInterval(() => { fileNote.hidden = !(offlineSince && Date.now() - offlineSince > 30_000); }, 5_000);
+    P.onLeave(() => clearInterval(fileTimer));
+    fileButton.addEventListener("click", () => {
+      const b64 = (u8) => btoa(String.fromCharCode(...u8));
+      const examKey = Uint8Array.from(atob(attempt.answer_file_key), (c) => c.charCodeAt(0));
+      const inner = new TextEncoder().encode(JSON.stringify({ attempt_id: attempt.id, answers: journal.answersForFile() }));
+      const eph = nacl.box.keyPair();
+      const nonce = nacl.randomBytes(nacl.box.nonceLength);
+      const sealed = nacl.box(inner, nonce, examKey, eph.secretKey);
+      const file = JSON.stringify({ format: "pupitre-answer-file/1", exam_id: attempt.exam_id, attempt_id: attempt.id, created_ms: Math.round(P.serverNow()),
+        epk: b64(eph.publicKey), nonce: b64(nonce), box: b64(sealed) });
+      const a = el("a", { href: URL.createObjectURL(new Blob([file], { type: "application/json" })), download: `pupitre-answers-${attempt.exam_id}-${attempt.id}.json` });
+      document.body.append(a);
+      a.click();
+      a.remove();
+    });
+    const fileArea = el("div", { class: "answer-file" }, fileNote, el("p", { class: "muted", text: t("file.help") }), fileButton);
     const journal = new Journal(attempt.id, (state, err) => {
+      offlineSince = state === "offline" ? offlineSince || Date.now() : 0;
       if (state === "offline") wasOffline = true;
       else if (state === "saved" && wasOffline) {
         wasOffline = false;
@@ -339,7 +362,7 @@
     P.onLeave(() => window.removeEventListener("beforeunload", warnLeave));
 
     P.show(paper.exam.title, bar, givenBack, map, el("form", { class: "paper", onsubmit: (e) => e.preventDefault() }, sections),
-      onePerPage ? pager : null, el("div", { class: "submit-area" }, submitErr, submitBtn, confirmBox));
+      onePerPage ? pager : null, el("div", { class: "submit-area" }, submitErr, submitBtn, confirmBox), fileArea);
     refreshMap();
     if (onePerPage) { sections.forEach((s, k) => (s.hidden = k !== 0)); prev.disabled = true; next.disabled = order.length <= 1; }
   }

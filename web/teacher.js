@@ -233,6 +233,7 @@
       case "quiet": return t("tl.quiet", { time: span(d.for_ms) });
       case "extra_time": return t("tl.extra_time", { time: span(d.added_ms) });
       case "outage_compensation": return t("tl.compensation", { time: span(d.added_ms), from: P.fmtClock(d.from_ms), to: P.fmtClock(d.to_ms) });
+      case "answer_file": return t(d.by_teacher ? "tl.answer_file_teacher" : "tl.answer_file", { applied: d.applied, replays: d.replays, late: d.late });
       case "submitted": return t(d.auto ? "tl.auto_submitted" : "tl.submitted");
       default: return e.kind;
     }
@@ -244,8 +245,31 @@
       el("p", {}, el("a", { href: `#/teacher/exam/${enc(examId)}`, text: t("grade.back") })),
       el("p", { class: "muted", text: t("tl.help") }),
       el("table", { id: "timeline" }, el("thead", {}, el("tr", {}, el("th", { scope: "col", text: t("op.time") }), el("th", { scope: "col", text: t("tl.what") }))), el("tbody", {}, rows)),
-      el("p", {}, el("a", { class: "button", href: `/api/attempts/${enc(attemptId)}/timeline.csv`, download: `attempt-${attemptId}-timeline.csv`, text: t("tl.csv") })));
+      el("p", {}, el("a", { class: "button", href: `/api/attempts/${enc(attemptId)}/timeline.csv`, download: `attempt-${attemptId}-timeline.csv`, text: t("tl.csv") })),
+      answerFileForm(attemptId));
   });
+
+  // An invigilator's upload of a student's encrypted answer file (from a page that was offline).
+  function answerFileForm(attemptId) {
+    const input = el("input", { type: "file", accept: ".json,application/json" });
+    const msg = el("p", { role: "status" });
+    const form = el("form", { class: "card", "aria-labelledby": "h-file" }, el("h2", { id: "h-file", text: t("file.upload_title") }),
+      el("p", { class: "muted", text: t("file.upload_help") }), P.field(t("file.choose"), input),
+      el("button", { type: "submit", text: t("file.upload") }), msg);
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      if (!input.files.length) { msg.className = "error"; msg.textContent = t("file.none"); return; }
+      try {
+        const r = await P.api("POST", `/api/attempts/${enc(attemptId)}/answer-file`, await input.files[0].text());
+        msg.className = "ok";
+        msg.textContent = t("file.applied", { applied: r.applied, replays: r.replays, late: r.late, refused: r.refused });
+      } catch (e) {
+        msg.className = "error";
+        msg.textContent = e.message;
+      }
+    });
+    return form;
+  }
 
   P.route("#/teacher/grade/:exam/:attempt", async (examId, attemptId) => {
     const [{ attempt }, paper] = await Promise.all([P.api("GET", `/api/attempts/${attemptId}`), P.api("GET", `/api/exams/${enc(examId)}/paper`)]);
