@@ -137,11 +137,13 @@
     const section = el("section", { "aria-labelledby": "h-outage", hidden: true }, el("h2", { id: "h-outage", text: t("op.outage") }), text, give, keep, err, done);
     const answer = async (give_back) => {
       err.textContent = "";
+      give.disabled = keep.disabled = true;  // one answer
       try {
         const r = await P.api("POST", "/api/admin/outages", { give_back });
         done.textContent = give_back ? t("op.outage_given", { count: P.fmtNumber(r.attempts_extended) }) : t("op.outage_kept");
         await refresh();
       } catch (e) { err.textContent = e.message; }
+      give.disabled = keep.disabled = false;
     };
     give.addEventListener("click", () => answer(true));
     keep.addEventListener("click", () => answer(false));

@@ -222,7 +222,12 @@
     const fileTimer = setInterval(() => { fileNote.hidden = !(offlineSince && Date.now() - offlineSince > 30_000); }, 5_000);
     P.onLeave(() => clearInterval(fileTimer));
     fileButton.addEventListener("click", () => {
-      const b64 = (u8) => btoa(String.fromCharCode(...u8));
+      // In pieces: a long essay's bytes are too many for one call's arguments.
+      const b64 = (u8) => {
+        let bin = "";
+        for (let i = 0; i < u8.length; i += 0x8000) bin += String.fromCharCode(...u8.subarray(i, i + 0x8000));
+        return btoa(bin);
+      };
       const examKey = Uint8Array.from(atob(attempt.answer_file_key), (c) => c.charCodeAt(0));
       const inner = new TextEncoder().encode(JSON.stringify({ attempt_id: attempt.id, answers: journal.answersForFile() }));
       const eph = nacl.box.keyPair();
@@ -234,6 +239,7 @@
       document.body.append(a);
       a.click();
       a.remove();
+      setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
     });
     const fileArea = el("div", { class: "answer-file" }, fileNote, el("p", { class: "muted", text: t("file.help") }), fileButton);
     const journal = new Journal(attempt.id, (state, err) => {

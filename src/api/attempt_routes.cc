@@ -23,7 +23,8 @@ namespace {
 // (true). Costs nothing while no exam requires it.
 bool AttemptRefusedBySeb(Services& s, const ContextPtr& c, int64_t attempt_id) {
   if (!s.seb.any() || c->caller().is_teacher) return false;
-  auto exam = s.exams.ExamOfAttempt(attempt_id);
+  // Someone else's attempt is not looked at here: its route answers "no such attempt".
+  auto exam = s.exams.ExamOfAttempt(attempt_id, c->who->user_id);
   return exam && RefusedBySeb(s, c, *exam);
 }
 
@@ -44,6 +45,7 @@ void GetAttempt(Services& s, const ContextPtr& c) {
 void UploadAnswerFile(Services& s, const ContextPtr& c) {
   auto id = ParseId(c->param(0));
   if (!id) return c->Fail(Error::NotFound("no such attempt"));
+  if (AttemptRefusedBySeb(s, c, *id)) return;
   auto file = s.answer_files.Open(c->req.body());
   if (!file.ok()) return c->Fail(file.error());
   boost::asio::post(s.workers, [&s, c, id = *id, file = std::move(*file)] {
@@ -102,17 +104,28 @@ Result<int64_t> TimelineId(const ContextPtr& c) {
 }
 
 // GET /api/attempts/ID/timeline: what the server saw of an attempt, for its teachers.
-void Timeline(Services& s, const ContextPtr& c) {
+// Reads the timeline on the worker pool (it reads the store), then answers with `answer`.
+template <typename F>
+void WithTimeline(Services& s, const ContextPtr& c, F answer) {
   auto id = TimelineId(c);
   if (!id.ok()) return c->Fail(id.error());
-  auto t = s.exams.Timeline(c->caller(), *id);
-  if (!t.ok()) return c->Fail(t.error());
+  boost::asio::post(s.workers, [&s, c, id = *id, answer] {
+    auto t = s.exams.Timeline(c->caller(), id);
+    c->Later([&s, c, id, t = std::move(t), answer]() mutable {
+      if (!t.ok()) return c->Fail(t.error());
+      answer(s, c, id, *t);
+    });
+  });
+}
+
+void TimelineJson(Services& s, const ContextPtr& c, int64_t id,
+                  std::vector<exam::TimelineEntry>& timeline) {
   json::array out;
-  for (auto& e : *t) {
+  for (auto& e : timeline) {
     out.push_back(json::object{{"at_ms", e.at_ms}, {"kind", e.kind}, {"data", std::move(e.data)}});
   }
-  json::object o{{"attempt_id", *id}, {"timeline", std::move(out)}};
-  if (auto v = s.exams.GetAttempt(c->caller(), *id); v.ok()) {
+  json::object o{{"attempt_id", id}, {"timeline", std::move(out)}};
+  if (auto v = s.exams.GetAttempt(c->caller(), id); v.ok()) {
     o["exam_id"] = v->state.exam_id;
     if (auto u = s.accounts.FindById(v->state.user_id)) {
       o["login"] = u->login;
@@ -122,20 +135,21 @@ void Timeline(Services& s, const ContextPtr& c) {
   c->Json(200, std::move(o));
 }
 
-void TimelineCsv(Services& s, const ContextPtr& c) {
-  auto id = TimelineId(c);
-  if (!id.ok()) return c->Fail(id.error());
-  auto t = s.exams.Timeline(c->caller(), *id);
-  if (!t.ok()) return c->Fail(t.error());
+void Timeline(Services& s, const ContextPtr& c) { WithTimeline(s, c, TimelineJson); }
+
+void TimelineCsvOf(Services&, const ContextPtr& c, int64_t id,
+                   std::vector<exam::TimelineEntry>& timeline) {
   http::Response res{bhttp::status::ok, c->req.version()};
   res.set(bhttp::field::content_type, "text/csv; charset=utf-8");
   res.set(bhttp::field::content_disposition,
-          fmt::format("attachment; filename=\"attempt-{}-timeline.csv\"", *id));
+          fmt::format("attachment; filename=\"attempt-{}-timeline.csv\"", id));
   res.set(bhttp::field::cache_control, "no-store");
   res.keep_alive(c->req.keep_alive());
-  res.body() = exam::TimelineCsv(*t);
+  res.body() = exam::TimelineCsv(timeline);
   c->Send(std::move(res));
 }
+
+void TimelineCsv(Services& s, const ContextPtr& c) { WithTimeline(s, c, TimelineCsvOf); }
 
 void Submit(Services& s, const ContextPtr& c) {
   auto id = ParseId(c->param(0));

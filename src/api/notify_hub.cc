@@ -33,13 +33,18 @@ std::string NotifyHub::CurrentJson(const notify::Audience& audience) const {
 void NotifyHub::Attach(const exam::Caller& caller, std::shared_ptr<http::EventStream> stream,
                        std::function<void()> on_close) {
   Sub s{AudienceOf(caller), std::move(stream), std::move(on_close)};
-  if (!s.stream->Push("incidents", CurrentJson(s.audience))) {
-    if (s.on_close) s.on_close();
-    return;
+  bool pushed = false;
+  {
+    // The list and the subscription under one lock: an incident posted meanwhile is either in
+    // the list or pushed after it (Incident() takes the same lock). Push only queues.
+    MutexLock lock(mu_);
+    pushed = s.stream->Push("incidents", CurrentJson(s.audience));
+    if (pushed) {
+      subs_.push_back(std::move(s));
+      metrics_.notify_streams.store(static_cast<int64_t>(subs_.size()), std::memory_order_relaxed);
+    }
   }
-  MutexLock lock(mu_);
-  subs_.push_back(std::move(s));
-  metrics_.notify_streams.store(static_cast<int64_t>(subs_.size()), std::memory_order_relaxed);
+  if (!pushed && s.on_close) s.on_close();
 }
 
 void NotifyHub::Incident(const notify::Incident& incident) {

@@ -25,7 +25,7 @@ void Pending(Services& s, const ContextPtr& c) {
   for (const auto& o : *list) {
     out.push_back(json::object{{"from_ms", o.from_ms},
                                {"to_ms", o.to_ms},
-                               {"attempts", s.exams.CountRunningAt(o.from_ms)}});
+                               {"attempts", s.exams.CountInterrupted(o.from_ms, o.to_ms)}});
   }
   c->Json(200, {{"policy", s.config.exam.outage_compensation}, {"pending", std::move(out)}});
 }

@@ -205,7 +205,7 @@ Status GiveBackOutage(Node& n, const Config& config, const Clock& clock) {
     spdlog::warn("the platform was unavailable from {} to {}: the operator is asked whether to "
                  "give it back to the {} attempts that were in progress (load page); until then "
                  "they are not submitted by their deadline", UtcTime(from), UtcTime(to),
-                 n.exams().CountRunningAt(from));
+                 n.exams().CountInterrupted(from, to));
     return OkStatus();
   }
   auto given = n.exams().CompensateOutage(from, to);

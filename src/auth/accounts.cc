@@ -182,7 +182,7 @@ void Accounts::Login(const std::string& login, const std::string& password,
 }
 
 void Accounts::OpenSession(const store::UserRecord& user, bool remember,
-                           std::function<void(Result<NewSession>)> done) {
+                           std::function<void(Result<NewSession>)> done, std::string csrf) {
   const int64_t now = ToUnixMs(clock_.Now());
   NewSession ns;
   ns.token = RandomHex(32);
@@ -190,7 +190,7 @@ void Accounts::OpenSession(const store::UserRecord& user, bool remember,
   ns.expires_ms = now + (ns.remembered ? remember_ttl_ms_ : session_ttl_ms_);
   ns.principal = Principal{user.id, user.login, user.display_name,
                            ParseRole(user.role).value_or(Role::kStudent), HashToken(ns.token),
-                           RandomHex(16)};
+                           csrf.empty() ? RandomHex(16) : std::move(csrf)};
   store::SessionRecord rec{ns.principal.token_hash, user.id, ns.principal.csrf_token,
                            ns.expires_ms, ns.remembered, now};
   // The session is queued for the store and added in memory under one lock, and only once the
@@ -219,42 +219,60 @@ void Accounts::OpenSession(const store::UserRecord& user, bool remember,
 void Accounts::RotateIfDue(const std::string& token_hash,
                            std::function<void(std::optional<NewSession>)> done) {
   const int64_t now = ToUnixMs(clock_.Now());
+  auto due = [&](const store::SessionRecord& s) {
+    return rotate_after_ms_ > 0 && s.remembered && s.expires_ms > now &&
+           now - s.issued_ms >= rotate_after_ms_;
+  };
+  bool maybe = false;
+  {
+    // Every page load asks: the common answer ("not due") under the shared lock only.
+    ReaderLock lock(mu_);
+    auto it = sessions_.find(token_hash);
+    maybe = it != sessions_.end() && due(it->second);
+  }
+  if (!maybe) return done(std::nullopt);  // outside the lock
   store::UserRecord user;
-  store::SessionRecord old;
+  std::string csrf;
+  bool rotating = false;
   {
     WriterLock lock(mu_);
     auto it = sessions_.find(token_hash);
-    if (rotate_after_ms_ <= 0 || it == sessions_.end() || !it->second.remembered ||
-        it->second.expires_ms <= now || now - it->second.issued_ms < rotate_after_ms_) {
-      return done(std::nullopt);
+    if (it != sessions_.end() && due(it->second)) {
+      auto u = users_.find(it->second.user_id);
+      if (u != users_.end()) {
+        user = u->second;
+        csrf = it->second.csrf_token;
+        // Being rotated: no second rotation starts meanwhile (another tab asking at once).
+        it->second.remembered = false;
+        rotating = true;
+      }
     }
-    auto u = users_.find(it->second.user_id);
-    if (u == users_.end()) return done(std::nullopt);
-    user = u->second;
-    // Being rotated: no second rotation starts meanwhile (another tab asking at once).
-    it->second.remembered = false;
-    old = it->second;
   }
-  OpenSession(user, /*remember=*/true, [this, done, old](Result<NewSession> r) mutable {
+  if (!rotating) return done(std::nullopt);  // outside the lock
+  // The CSRF token is kept: the other tabs of the device hold it, and share the new cookie.
+  OpenSession(user, /*remember=*/true, [this, done, token_hash](Result<NewSession> r) {
+    std::optional<store::SessionRecord> shortened;
     {
       WriterLock lock(mu_);
-      auto it = sessions_.find(old.token_hash);
+      auto it = sessions_.find(token_hash);
+      // Gone meanwhile (logged out, or pushed out by the new one): nothing to write back.
       if (it != sessions_.end()) {
         if (r.ok()) {
           // Rotated: the old token is an ordinary session now, ending after the grace.
-          it->second.expires_ms = std::min(it->second.expires_ms, ToUnixMs(clock_.Now()) + kRotationGraceMs);
+          it->second.expires_ms =
+              std::min(it->second.expires_ms, ToUnixMs(clock_.Now()) + kRotationGraceMs);
+          shortened = it->second;
         } else {
           it->second.remembered = true;  // not written: the old token goes on as it was
         }
-        old = it->second;
       }
     }
     if (!r.ok()) return done(std::nullopt);
-    // Best effort: if this is lost, the old token lives until its own expiry (at the next
-    // start it is loaded as an ordinary session and not rotated again).
-    (void)writer_.Submit(store::op::PutSession{old}, [](const Status&) {});
+    // Best effort: if this is lost, the stored old token keeps its own expiry (and may be
+    // rotated once more after a restart).
+    if (shortened) (void)writer_.Submit(store::op::PutSession{*shortened}, [](const Status&) {});
     done(std::move(*r));
-  });
+  }, csrf);
 }
 
 SessionCounts Accounts::CountSessions(const std::vector<int64_t>& user_ids,

@@ -102,8 +102,9 @@ class Accounts {
 
   // A remembered session whose token is older than the rotation age gets a new token (and
   // a new expiry, so that a device used every day stays logged in); the old one ends after
-  // kRotationGraceMs. `done` gets the new session once durable, or nothing when no rotation
-  // is due (or it could not be written: the old token goes on).
+  // kRotationGraceMs; the CSRF token stays the same (other tabs hold it). `done` gets the new
+  // session once durable, or nothing when no rotation is due (or it could not be written: the
+  // old token goes on). `done` never runs with the accounts' lock held.
   void RotateIfDue(const std::string& token_hash,
                    std::function<void(std::optional<NewSession>)> done);
 
@@ -134,7 +135,7 @@ class Accounts {
   void Insert(const store::UserRecord& u) REQUIRES(mu_);
   // Queues a new session for the store and adds it in memory; `done` runs once durable.
   void OpenSession(const store::UserRecord& user, bool remember,
-                   std::function<void(Result<NewSession>)> done);
+                   std::function<void(Result<NewSession>)> done, std::string csrf = "");
   // Adds a session; returns the hashes of the sessions it pushed out.
   std::vector<std::string> AddSession(const store::SessionRecord& rec) REQUIRES(mu_);
   // Drops a session from memory.

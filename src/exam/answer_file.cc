@@ -67,10 +67,11 @@ std::string AnswerFileKeys::Seal(std::string_view exam_id, int64_t attempt_id, i
   unsigned char nonce[crypto_box_NONCEBYTES];
   randombytes_buf(nonce, sizeof nonce);
   std::vector<unsigned char> box(crypto_box_MACBYTES + inner_json.size());
-  crypto_box_easy(box.data(), reinterpret_cast<const unsigned char*>(inner_json.data()),
-                  inner_json.size(), nonce, pk, esk);
+  const int rc = crypto_box_easy(box.data(), reinterpret_cast<const unsigned char*>(inner_json.data()),
+                                 inner_json.size(), nonce, pk, esk);
   sodium_memzero(esk, sizeof esk);
   sodium_memzero(sk, sizeof sk);
+  if (rc != 0) return {};  // only for a key of small order: never ours
   return json::serialize(json::object{{"format", kFormat},
                                       {"exam_id", exam_id},
                                       {"attempt_id", attempt_id},

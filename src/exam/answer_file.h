@@ -55,7 +55,7 @@ class AnswerFileKeys {
   // Opens a file of this exam; a file of another exam, changed, or malformed is refused with a
   // message that says so (422).
   Result<OpenedAnswerFile> Open(std::string_view file_text) const;
-  // Writes a file as the page does (tests, and tools).
+  // Writes a file as the page does (tests, and tools); empty if it cannot.
   std::string Seal(std::string_view exam_id, int64_t attempt_id, int64_t created_ms,
                    std::string_view inner_json) const;
 

@@ -192,7 +192,8 @@ Result<ExamService::FileOutcome> ExamService::ApplyAnswerFile(const Caller& call
   }
   FileOutcome out;
   std::vector<store::WriteOp> ops;
-  std::map<std::string, std::optional<SavedAnswer>> before;  // to put back if not durable
+  // To put back if not durable: what was there, and the sequence number the file set.
+  std::map<std::string, std::pair<std::optional<SavedAnswer>, int64_t>> before;
   {
     Shard& sh = ShardOf(attempt_id);
     MutexLock sl(sh.mu);
@@ -216,15 +217,20 @@ Result<ExamService::FileOutcome> ExamService::ApplyAnswerFile(const Caller& call
         continue;
       }
       ++out.applied;
-      before.emplace(f.question_id, old);
+      before.emplace(f.question_id, std::pair{old, f.seq});
       const SavedAnswer& saved = a.answers.at(f.question_id);
       ops.push_back(store::op::SaveAnswer{attempt_id, f.question_id, saved.seq, saved.value_json,
                                           saved.saved_at_ms});
     }
   }
+  // Two uploads in one millisecond are two events (the store keeps one per time and kind).
+  int64_t at_ms = now_ms, last = last_file_event_ms_.load();
+  do {
+    at_ms = std::max(now_ms, last + 1);
+  } while (!last_file_event_ms_.compare_exchange_weak(last, at_ms));
   ops.push_back(store::op::AddAttemptEvent{
       attempt_id,
-      {now_ms, std::string(kAnswerFileEvent),
+      {at_ms, std::string(kAnswerFileEvent),
        boost::json::serialize(boost::json::object{{"applied", out.applied},
                                                   {"replays", out.replays},
                                                   {"late", out.late},
@@ -236,8 +242,12 @@ Result<ExamService::FileOutcome> ExamService::ApplyAnswerFile(const Caller& call
     MutexLock sl(sh.mu);
     auto it = sh.attempts.find(attempt_id);
     if (it != sh.attempts.end()) {
-      for (const auto& [qid, old] : before) {
-        if (old) it->second.a.answers[qid] = *old; else it->second.a.answers.erase(qid);
+      auto& answers = it->second.a.answers;
+      for (const auto& [qid, was] : before) {
+        // A newer save that came in meanwhile (acknowledged on its own) stays.
+        auto now = answers.find(qid);
+        if (now == answers.end() || now->second.seq != was.second) continue;
+        if (was.first) now->second = *was.first; else answers.erase(now);
       }
     }
     return st.take_error();
@@ -299,11 +309,11 @@ Result<AttemptView> ExamService::GetAttempt(const Caller& caller, int64_t attemp
   return MakeView(*copy);
 }
 
-std::optional<std::string> ExamService::ExamOfAttempt(int64_t attempt_id) const {
+std::optional<std::string> ExamService::ExamOfAttempt(int64_t attempt_id, int64_t user_id) const {
   const Shard& sh = ShardOf(attempt_id);
   MutexLock sl(sh.mu);
   auto it = sh.attempts.find(attempt_id);
-  if (it == sh.attempts.end()) return std::nullopt;
+  if (it == sh.attempts.end() || it->second.a.user_id != user_id) return std::nullopt;
   return it->second.a.exam_id;
 }
 
@@ -430,11 +440,11 @@ void ExamService::Submit(const Caller& caller, int64_t attempt_id,
                });
 }
 
-int ExamService::CountRunningAt(int64_t ms) const {
+int ExamService::CountInterrupted(int64_t from_ms, int64_t to_ms) const {
   int n = 0;
   for (const Shard& sh : shards_) {
     MutexLock sl(sh.mu);
-    for (const auto& [id, held] : sh.attempts) n += RunningAt(held.a, ms) ? 1 : 0;
+    for (const auto& [id, held] : sh.attempts) n += Interrupted(held.a, from_ms, to_ms) ? 1 : 0;
   }
   return n;
 }
@@ -442,6 +452,7 @@ int ExamService::CountRunningAt(int64_t ms) const {
 int ExamService::AutoSubmitDue() {
   const int64_t now_ms = ToUnixMs(clock_.Now());
   const int64_t hold_ms = hold_from_ms_.load(std::memory_order_relaxed);
+  const int64_t hold_to_ms = hold_to_ms_.load(std::memory_order_relaxed);
   int count = 0;
   for (Shard& sh : shards_) {
     MutexLock sl(sh.mu);
@@ -450,7 +461,8 @@ int ExamService::AutoSubmitDue() {
       if (a.status != AttemptStatus::kInProgress || RunningAt(a, now_ms)) {
         continue;
       }
-      if (hold_ms > 0 && RunningAt(a, hold_ms)) continue;  // the operator has not answered yet
+      // The operator has not answered yet.
+      if (hold_ms > 0 && Interrupted(a, hold_ms, hold_to_ms)) continue;
       store::op::SubmitAttempt op{id, a.deadline_ms, true};
       Status s = writer_.Submit(op, [this](const Status& st) {
         if (st.ok()) metrics_.attempts_submitted.fetch_add(1, std::memory_order_relaxed);

@@ -164,6 +164,11 @@ Result<SaveOutcome> Apply(AttemptState& state, const ExamSpec& spec, std::string
   if (state.status == AttemptStatus::kSubmitted && !even_if_submitted) {
     return Error::Conflict("the attempt has been submitted");
   }
+  if (even_if_submitted) {
+    // A file's answer the server holds already (or newer) is a replay, whenever it was written.
+    auto held = state.answers.find(std::string(question_id));
+    if (held != state.answers.end() && seq <= held->second.seq) return SaveOutcome::kStale;
+  }
   if (now > FromUnixMs(state.deadline_ms) + grace) {
     return Error::DeadlinePassed("the attempt's time is over");
   }

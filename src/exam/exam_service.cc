@@ -400,12 +400,14 @@ Result<int> ExamService::CompensateOutage(int64_t from_ms, int64_t to_ms) {
   if (to_ms <= from_ms) return 0;
   const int64_t added = to_ms - from_ms;
   std::vector<store::WriteOp> ops;
+  std::vector<int64_t> changed;  // to put back if the commit fails
   int n = 0;
   for (Shard& sh : shards_) {
     MutexLock sl(sh.mu);
     for (auto& [id, held] : sh.attempts) {
       AttemptState& a = held.a;
-      if (!RunningAt(a, from_ms)) continue;  // when the platform went away
+      if (!Interrupted(a, from_ms, to_ms)) continue;  // when the platform went away
+      changed.push_back(id);
       a.deadline_ms += added;
       a.compensations.push_back({from_ms, to_ms, added});
       ops.push_back(store::op::SetDeadline{id, a.deadline_ms});
@@ -418,7 +420,17 @@ Result<int> ExamService::CompensateOutage(int64_t from_ms, int64_t to_ms) {
   }
   if (ops.empty()) return 0;
   // One group: every deadline and its reason commit together.
-  if (Status s = writer_.WriteNow(std::move(ops)); !s.ok()) return s.take_error();
+  if (Status s = writer_.WriteNow(std::move(ops)); !s.ok()) {
+    for (int64_t id : changed) {  // not durable: as it was
+      Shard& sh = ShardOf(id);
+      MutexLock sl(sh.mu);
+      auto it = sh.attempts.find(id);
+      if (it == sh.attempts.end() || it->second.a.compensations.empty()) continue;
+      it->second.a.deadline_ms -= added;
+      it->second.a.compensations.pop_back();
+    }
+    return s.take_error();
+  }
   return n;
 }
 

@@ -155,8 +155,9 @@ class ExamService {
   void Start(const Caller& caller, const std::string& exam_id,
              std::function<void(Result<AttemptView>)> done, Millis waited = Millis(0));
   Result<AttemptView> GetAttempt(const Caller& caller, int64_t attempt_id) const;
-  // The exam of an attempt (nothing if unknown). Fast: one shard lock.
-  std::optional<std::string> ExamOfAttempt(int64_t attempt_id) const;
+  // The exam of an attempt of `user_id` (nothing if unknown, or someone else's). Fast: one
+  // shard lock.
+  std::optional<std::string> ExamOfAttempt(int64_t attempt_id, int64_t user_id) const;
   // True when `user_id` owns attempt `attempt_id` and it is in progress. Fast: one shard lock.
   bool HasAttemptInProgress(int64_t user_id, int64_t attempt_id) const;
   // `resent`: the page's journal sends it again after being offline (counted in the timeline).
@@ -203,13 +204,19 @@ class ExamService {
   // The operator is asked whether to give an outage back (exam.outage_compensation = "ask"):
   // until they answer, attempts that were running when the platform went away (`from_ms`) are
   // not submitted by their deadline, so that the time can still be given. 0 lifts the hold.
-  void HoldAutoSubmit(int64_t from_ms) { hold_from_ms_.store(from_ms, std::memory_order_relaxed); }
-  // How many attempts were running at `ms` and still are in progress.
-  int CountRunningAt(int64_t ms) const;
+  // `to_ms`: when the platform was back (attempts started since are not held).
+  void HoldAutoSubmit(int64_t from_ms, int64_t to_ms) {
+    hold_to_ms_.store(to_ms, std::memory_order_relaxed);
+    hold_from_ms_.store(from_ms, std::memory_order_relaxed);
+  }
+  // How many attempts an outage from `from_ms` to `to_ms` interrupted and are still in progress.
+  int CountInterrupted(int64_t from_ms, int64_t to_ms) const;
 
   // The platform was down from `from_ms` (its last heartbeat) to `to_ms` (back): every attempt
-  // that was in progress then gets that time added to its deadline, recorded with it (durable
-  // when this returns). Call at start-up, before deadlines are swept. Returns how many.
+  // that had started and was in progress then gets that time added to its deadline, recorded
+  // with it (durable when this returns; memory is put back if the commit fails). Call at
+  // start-up before deadlines are swept, or later while HoldAutoSubmit(from_ms) holds (the
+  // operator's answer). Returns how many.
   Result<int> CompensateOutage(int64_t from_ms, int64_t to_ms);
   // The kind of the attempt event that records it (store::AttemptEvent).
   static constexpr std::string_view kCompensationEvent = "outage_compensation";
@@ -283,11 +290,17 @@ class ExamService {
   const Clock& clock_;
   const Millis save_grace_;
   EventReader event_reader_;
-  std::atomic<int64_t> hold_from_ms_{0};
+  std::atomic<int64_t> hold_from_ms_{0}, hold_to_ms_{0};
+  std::atomic<int64_t> last_file_event_ms_{0};  // answer-file events get distinct times
   // Still being taken at `ms`: in progress, and its time (with the saves' grace) not over, as
   // the deadline sweep sees it.
   bool RunningAt(const AttemptState& a, int64_t ms) const {
     return a.status == AttemptStatus::kInProgress && ms <= a.deadline_ms + save_grace_.count();
+  }
+  // What an outage from `from_ms` (the last sign of life) to `to_ms` (back) interrupted: an
+  // attempt started before the platform came back, and still being taken when it went away.
+  bool Interrupted(const AttemptState& a, int64_t from_ms, int64_t to_ms) const {
+    return a.started_ms < to_ms && RunningAt(a, from_ms);
   }
   Metrics& metrics_;
 

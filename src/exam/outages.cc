@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <mutex>
 
 namespace pupitre::exam {
 
@@ -38,12 +39,20 @@ Status Save(SettingsStore& settings, const std::vector<Outage>& list) {
   return settings.Put(kPendingOutagesSetting, json::serialize(a));
 }
 
+// One window over every pending outage: from the first one's start to the last one's end.
+void HoldFor(ExamService& exams, const std::vector<Outage>& list) {
+  if (list.empty()) return exams.HoldAutoSubmit(0, 0);
+  int64_t to = 0;
+  for (const auto& o : list) to = std::max(to, o.to_ms);
+  exams.HoldAutoSubmit(list.front().from_ms, to);
+}
+
 }  // namespace
 
 Status HoldForPendingOutages(const SettingsStore& settings, ExamService& exams) {
   auto list = PendingOutages(settings);
   if (!list.ok()) return list.take_error();
-  exams.HoldAutoSubmit(list->empty() ? 0 : list->front().from_ms);
+  HoldFor(exams, *list);
   return OkStatus();
 }
 
@@ -54,13 +63,17 @@ Status AddPendingOutage(SettingsStore& settings, ExamService& exams, Outage outa
   std::sort(list->begin(), list->end(),
             [](const Outage& a, const Outage& b) { return a.from_ms < b.from_ms; });
   if (auto s = Save(settings, *list); !s.ok()) return s;
-  exams.HoldAutoSubmit(list->front().from_ms);
+  HoldFor(exams, *list);
   return OkStatus();
 }
 
 Result<int> DecidePendingOutages(SettingsStore& settings, ExamService& exams, bool give_back) {
+  // One answer at a time, and only to what is still pending (a double click gives once).
+  static std::mutex one;
+  std::lock_guard lock(one);
   auto list = PendingOutages(settings);
   if (!list.ok()) return list.take_error();
+  if (list->empty()) return Error::Conflict("no outage is waiting for an answer");
   int given = 0;
   if (give_back) {
     for (const auto& o : *list) {
@@ -70,7 +83,7 @@ Result<int> DecidePendingOutages(SettingsStore& settings, ExamService& exams, bo
     }
   }
   if (auto s = Save(settings, {}); !s.ok()) return s.take_error();
-  exams.HoldAutoSubmit(0);
+  exams.HoldAutoSubmit(0, 0);
   return given;
 }
 

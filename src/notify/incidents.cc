@@ -178,6 +178,10 @@ Result<Incident> IncidentBook::Update(int64_t id, const IncidentChange& change,
   if (i.resolved()) {
     return Error::Conflict(fmt::format("incident {} is resolved: post a new one", id));
   }
+  if (i.versions.size() >= kMaxVersions && !change.resolve) {
+    return Error::Conflict(fmt::format(
+        "incident {} has {} versions: resolve it and post a new one", id, i.versions.size()));
+  }
   IncidentVersion v = i.now();
   v.version += 1;
   v.at_ms = std::max(ToUnixMs(clock_.Now()), v.at_ms);

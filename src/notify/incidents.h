@@ -88,6 +88,7 @@ class IncidentBook {
   static constexpr size_t kMaxText = 2000;
   static constexpr size_t kMaxOpen = 100;   // unresolved at once
   static constexpr size_t kMaxKept = 1000;  // in memory (the store keeps all)
+  static constexpr size_t kMaxVersions = 50;  // of one incident: past it, post a new one
 
   // REQUIRES: both outlive the book.
   IncidentBook(store::Writer& writer, const Clock& clock) : writer_(writer), clock_(clock) {}
