@@ -317,11 +317,12 @@
       const unanswered = order.filter((q) => !answered(q)).length;
       const yes = el("button", { type: "button", class: "primary", id: "confirm-submit", text: t("confirm.yes") });
       const no = el("button", { type: "button", text: t("confirm.no") });
-      confirmBox.replaceChildren(
+      // (replaceChildren writes a null as the text "null": nothing is passed when nothing is flagged.)
+      confirmBox.replaceChildren(...[
         el("h2", { id: "confirm-title", text: t("confirm.title") }),
         el("p", { text: unanswered ? t("confirm.unanswered", { count: unanswered }) : t("confirm.all") }),
         flags.size ? el("p", { text: t("confirm.flagged", { count: flags.size }) }) : null,
-        el("p", { text: t("confirm.final") }), yes, no);
+        el("p", { text: t("confirm.final") }), yes, no].filter(Boolean));
       confirmBox.hidden = false;
       submitBtn.hidden = true;
       no.addEventListener("click", () => { confirmBox.hidden = true; submitBtn.hidden = false; submitBtn.focus(); });

@@ -66,6 +66,9 @@ test("a student answers every question type, reloads, submits and sees the grade
   // Submit, through the confirmation step.
   await page.getByRole("button", { name: "Submit my exam" }).click();
   await page.getByText("Every question has an answer.").waitFor();
+  // Nothing flagged: no stray "null" line; the button is hidden behind its own confirmation.
+  assert.ok(!(await page.locator(".confirm").textContent()).includes("null"), "a 'null' line in the confirmation");
+  assert.equal(await page.locator("#submit").isVisible(), false, "'Submit my exam' still shows above its confirmation");
   await page.getByRole("button", { name: "Yes, submit" }).click();
   await page.getByRole("heading", { name: "Exam submitted" }).waitFor();
   await page.getByText("Your result will appear here").waitFor();

@@ -21,6 +21,8 @@ test("a queued student gets in after the server restarts", { timeout: 120_000 },
   await page.getByRole("link", { name: /^Start: General knowledge/ }).click();
   await page.getByRole("button", { name: "Start the exam" }).click();
   await page.getByText("You are number 1 in the queue.").waitFor();
+  const emptyBars = await page.evaluate(() => [...document.querySelectorAll(".notice")].filter((e) => e.offsetParent !== null && !e.textContent.trim()).length);
+  assert.equal(emptyBars, 0, "an empty notice bar shows on the waiting page");
 
   // The operator holds admission, so the student is still waiting when the server dies.
   const admin = await apiClient(env.server.url, "admin", "admin-demo");
