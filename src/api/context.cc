@@ -39,10 +39,12 @@ void Context::Fail(const Error& e) {
   Send(http::MakeJsonResponse(req, HttpStatusOf(e.code), ErrorBody(e)));
 }
 
+bool Context::IsHttps(bool secure_cookies) const {
+  return secure_cookies || (info.trusted_peer && req["X-Forwarded-Proto"] == "https");
+}
+
 std::string Context::CookieAttributes(bool secure_cookies) const {
-  const bool secure =
-      secure_cookies || (info.trusted_peer && req["X-Forwarded-Proto"] == "https");
-  return secure ? "; Path=/; HttpOnly; Secure; SameSite=Strict" : "; Path=/; HttpOnly; SameSite=Strict";
+  return IsHttps(secure_cookies) ? "; Path=/; HttpOnly; Secure; SameSite=Strict" : "; Path=/; HttpOnly; SameSite=Strict";
 }
 
 std::string_view CookieOf(const http::Request& req, std::string_view name) {

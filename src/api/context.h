@@ -87,6 +87,9 @@ struct Context {
   // The attributes of a cookie this server sets: Secure when the configuration says the public
   // side is TLS ([server] secure_cookies), or a trusted proxy says this request came over https.
   std::string CookieAttributes(bool secure_cookies) const;
+  // Whether the public side of this request is https: the configuration says so, or a trusted
+  // proxy does (X-Forwarded-Proto).
+  bool IsHttps(bool secure_cookies) const;
 
   // The ticket a waiting page sends back (empty: none).
   std::string_view waiting_ticket() const { return req["X-Waiting-Ticket"]; }

@@ -17,9 +17,7 @@ namespace json = boost::json;
 using bhttp::verb;
 
 std::string AbsoluteUrl(const Services& s, const Context& c) {
-  const bool https = s.config.server.secure_cookies ||
-                     (c.info.trusted_peer && c.req["X-Forwarded-Proto"] == "https");
-  return fmt::format("{}://{}{}", https ? "https" : "http",
+  return fmt::format("{}://{}{}", c.IsHttps(s.config.server.secure_cookies) ? "https" : "http",
                      std::string_view(c.req[bhttp::field::host]), std::string_view(c.req.target()));
 }
 

@@ -5,22 +5,13 @@ import { after as afterAll, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { apiClient, logIn, STUDENT_PASSWORD, TEACHER, tempDir, withServerAndBrowser } from "./harness.mjs";
-import { allSaved, startDemoExam } from "./pages.mjs";
+import { answerThenGoOffline } from "./pages.mjs";
 
 const env = withServerAndBrowser();
 
 test("answers written offline reach the attempt through the encrypted file", { timeout: 90_000 }, async () => {
   const context = await env.browser.newContext({ locale: "en-US", acceptDownloads: true });
-  const student = await context.newPage();
-  await logIn(student, env.server.url, "student0011", STUDENT_PASSWORD);
-  const attemptId = await startDemoExam(student);
-  const q = (id) => student.locator(`#question-${id}`);
-  await q("water-boiling").getByRole("textbox").fill("100");
-  await allSaved(student, attemptId, 1);
-
-  await context.setOffline(true);
-  await q("largest-planet").getByRole("textbox").fill("jupiter");
-  await student.locator("#save-state.offline").waitFor({ timeout: 15_000 });
+  const { page: student, attemptId } = await answerThenGoOffline(context, env.server.url, "student0011", STUDENT_PASSWORD);
   const [download] = await Promise.all([student.waitForEvent("download"), student.getByRole("button", { name: "Download my answers (encrypted file)" }).click()]);
   const keep = tempDir();
   afterAll(() => keep.remove());

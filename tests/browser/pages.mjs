@@ -1,5 +1,6 @@
 // Steps on Pupitre's pages shared by several browser tests.
 import assert from "node:assert/strict";
+import { logIn } from "./harness.mjs";
 
 // From the student's home, starts the demo exam; resolves with the attempt id once the exam
 // page shows.
@@ -32,4 +33,20 @@ export async function controlsWithoutName(page) {
       return !(e.labels && e.labels.length);
     })
     .map((e) => e.outerHTML.slice(0, 80)));
+}
+
+// Logs `login` in on a new page of `context`, starts the demo exam, answers one question (saved),
+// then cuts the network and answers another (kept on the device only, the page saying
+// "offline"). Resolves with the page and the attempt id.
+export async function answerThenGoOffline(context, url, login, password) {
+  const page = await context.newPage();
+  await logIn(page, url, login, password);
+  const attemptId = await startDemoExam(page);
+  const q = (id) => page.locator(`#question-${id}`);
+  await q("water-boiling").getByRole("textbox").fill("100");
+  await allSaved(page, attemptId, 1);
+  await context.setOffline(true);
+  await q("largest-planet").getByRole("textbox").fill("jupiter");
+  await page.locator("#save-state.offline").waitFor({ timeout: 15_000 });
+  return { page, attemptId };
 }

@@ -4,22 +4,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { logIn, STUDENT_PASSWORD, TEACHER, withServerAndBrowser } from "./harness.mjs";
-import { allSaved, startDemoExam } from "./pages.mjs";
+import { allSaved, answerThenGoOffline } from "./pages.mjs";
 
 const env = withServerAndBrowser();
 
 test("the teacher reads an attempt's timeline, resends after a network loss included", { timeout: 90_000 }, async () => {
   const context = await env.browser.newContext({ locale: "en-US" });
-  const student = await context.newPage();
-  await logIn(student, env.server.url, "student0005", STUDENT_PASSWORD);
-  const attemptId = await startDemoExam(student);
-  const q = (id) => student.locator(`#question-${id}`);
-  await q("water-boiling").getByRole("textbox").fill("100");
-  await allSaved(student, attemptId, 1);
-
-  await context.setOffline(true);
-  await q("largest-planet").getByRole("textbox").fill("jupiter");
-  await student.locator("#save-state.offline").waitFor({ timeout: 15_000 });
+  const { page: student, attemptId } = await answerThenGoOffline(context, env.server.url, "student0005", STUDENT_PASSWORD);
   await context.setOffline(false);
   await allSaved(student, attemptId, 2, 30_000);
   await student.getByRole("button", { name: "Submit my exam" }).click();
