@@ -87,6 +87,7 @@ P.api = async (method, path, body, { raw = false, headers: extra = {} } = {}) =>
   let payload;
   if (body !== undefined) {
     if (typeof body === "string") { payload = body; headers["Content-Type"] = "text/plain; charset=utf-8"; }
+    else if (body instanceof Blob) { payload = body; headers["Content-Type"] = "application/octet-stream"; }
     else { payload = JSON.stringify(body); headers["Content-Type"] = "application/json"; }
   }
   const sentAt = Date.now();

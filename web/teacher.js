@@ -129,8 +129,24 @@
       bek.value = r.browser_exam_keys.join("\n");
       state.textContent = t(r.required ? "seb.required" : "seb.not_required");
     };
+    // Or the .seb file itself: the server computes its Config Key and adds it.
+    const file = el("input", { type: "file", accept: ".seb,application/seb,application/octet-stream,text/xml" });
+    const upload = el("button", { type: "button", text: t("seb.upload") });
+    upload.addEventListener("click", async () => {
+      if (!file.files.length) { msg.className = "error"; msg.textContent = t("seb.choose"); return; }
+      try {
+        const r = await P.api("POST", `/api/exams/${enc(exam.id)}/seb/config`, file.files[0]);
+        show(r);
+        msg.className = "ok";
+        msg.textContent = t("seb.uploaded", { key: r.file.config_key.slice(0, 12), url: r.file.start_url || "-" });
+      } catch (e) {
+        msg.className = "error";
+        msg.textContent = e.message;
+      }
+    });
     const form = el("form", { class: "card", "aria-labelledby": "h-seb" }, el("h2", { id: "h-seb", text: t("seb.teacher_title") }),
-      el("p", { class: "muted", text: t("seb.teacher_help") }), state, P.field(t("seb.config_keys"), ck), P.field(t("seb.browser_exam_keys"), bek),
+      el("p", { class: "muted", text: t("seb.teacher_help") }), state, P.field(t("seb.file"), file), upload,
+      P.field(t("seb.config_keys"), ck), P.field(t("seb.browser_exam_keys"), bek),
       el("button", { type: "submit", text: t("seb.save") }), msg);
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();

@@ -9,6 +9,7 @@
 #include "api/json_io.h"
 #include "api/seb_gate.h"
 #include "api/services.h"
+#include "guard/seb_config.h"
 
 namespace pupitre::api {
 
@@ -106,6 +107,35 @@ void PutSeb(Services& s, const ContextPtr& c) {
   });
 }
 
+// POST /api/exams/ID/seb/config, the body a .seb file: its Config Key is computed and added to
+// the exam's (the Browser Exam Keys stay as they are).
+void UploadSebConfig(Services& s, const ContextPtr& c) {
+  if (!s.exams.Manages(c->caller(), c->param(0))) {
+    return c->Fail(Error::NotFound(fmt::format("no exam '{}' of yours", c->param(0))));
+  }
+  boost::asio::post(s.workers, [&s, c] {
+    auto read = guard::ReadSebConfig(c->req.body());
+    Status st = OkStatus();
+    guard::SebConfig file;
+    if (!read.ok()) {
+      st = read.take_error();
+    } else if (file = std::move(*read); !file.sends_keys) {
+      st = Error::Invalid(
+          "this configuration does not send its keys, so every student would be refused: in SEB's "
+          "configuration tool, under Exam, tick 'Use Browser Exam Key and Config Key (send in HTTP "
+          "header)', save the file again and upload it");
+    } else {
+      st = s.seb.AddConfigKey(c->param(0), file.config_key);
+    }
+    c->Later([&s, c, st, file = std::move(file)] {
+      if (!st.ok()) return c->Fail(st.error());
+      json::object r = KeysJson(c->param(0), s.seb.KeysOf(c->param(0)));
+      r["file"] = json::object{{"config_key", file.config_key}, {"start_url", file.start_url}};
+      c->Json(200, std::move(r));
+    });
+  });
+}
+
 }  // namespace
 
 void RegisterSebRoutes(Router& router, Services& s) {
@@ -113,6 +143,8 @@ void RegisterSebRoutes(Router& router, Services& s) {
               Bind(s, GetSeb)});
   router.Add({verb::put, "/api/exams/*/seb", "exam_seb_set", Access::kTeacher,
               Admission::kInteractive, Bind(s, PutSeb)});
+  router.Add({verb::post, "/api/exams/*/seb/config", "exam_seb_config", Access::kTeacher,
+              Admission::kInteractive, Bind(s, UploadSebConfig), Body::kUpload});
 }
 
 }  // namespace pupitre::api

@@ -113,6 +113,23 @@ Result<SebKeys> SafeExamBrowser::Normalise(const std::vector<std::string>& confi
 
 Status SafeExamBrowser::Set(const std::string& exam_id, const SebKeys& keys) {
   MutexLock one(write_mu_);
+  return WriteLocked(exam_id, keys);
+}
+
+Status SafeExamBrowser::AddConfigKey(const std::string& exam_id, const std::string& config_key) {
+  MutexLock one(write_mu_);
+  SebKeys keys = KeysOf(exam_id).value_or(SebKeys{});
+  if (std::find(keys.config_keys.begin(), keys.config_keys.end(), config_key) != keys.config_keys.end()) {
+    return OkStatus();
+  }
+  if (keys.config_keys.size() >= kMaxKeys) {
+    return Error::Invalid(fmt::format("this exam already has {} Config Keys: remove one first", kMaxKeys));
+  }
+  keys.config_keys.push_back(config_key);
+  return WriteLocked(exam_id, keys);
+}
+
+Status SafeExamBrowser::WriteLocked(const std::string& exam_id, const SebKeys& keys) {
   std::map<std::string, SebKeys> next;
   {
     ReaderLock lock(mu_);

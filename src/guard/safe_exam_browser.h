@@ -54,6 +54,9 @@ class SafeExamBrowser {
 
   // Sets (empty: lifts) an exam's requirement, durably. Blocking: from the worker pool.
   Status Set(const std::string& exam_id, const SebKeys& keys);
+  // Adds one Config Key (64 lower-case hex digits) to an exam's, which then requires SEB; one
+  // already there is not added twice. Blocking: from the worker pool.
+  Status AddConfigKey(const std::string& exam_id, const std::string& config_key);
   std::optional<SebKeys> KeysOf(const std::string& exam_id) const;
   // Whether any exam requires SEB (a save of another exam then costs nothing).
   bool any() const { return any_.load(std::memory_order_relaxed); }
@@ -62,6 +65,7 @@ class SafeExamBrowser {
 
  private:
   explicit SafeExamBrowser(SettingsStore& settings) : settings_(settings) {}
+  Status WriteLocked(const std::string& exam_id, const SebKeys& keys) REQUIRES(write_mu_);
   SettingsStore& settings_;
   Mutex write_mu_;
   mutable SharedMutex mu_;

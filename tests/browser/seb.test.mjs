@@ -63,3 +63,25 @@ test("an exam that requires Safe Exam Browser lets in SEB only, and tells others
   await other.getByRole("button", { name: "Start the exam" }).click();
   await other.getByText("Safe Exam Browser is open, but not with this exam's configuration.").waitFor();
 });
+
+test("a teacher uploads the exam's .seb file; SEB opened with it gets in", { timeout: 120_000 }, async () => {
+  // Moodle's fixture, saved by SEB for Windows, and the Config Key Moodle's test expects of it.
+  const file = new URL("../fixtures/seb/unencrypted_win_223.seb", import.meta.url).pathname;
+  const fileKey = "fc6f4ea5922717760f4d6d536c23b8d19bf20b52aa97940f5427a76e20f49026";
+  const teacher = await (await env.browser.newContext({ locale: "en-US" })).newPage();
+  await logIn(teacher, env.server.url, ...TEACHER);
+  await teacher.waitForURL(/#\/teacher$/);
+  await teacher.goto(`${env.server.url}/#/teacher/exam/demo-exam`);
+  await teacher.getByRole("heading", { name: "Safe Exam Browser" }).waitFor();
+  await teacher.getByRole("button", { name: "Read its Config Key" }).click();
+  await teacher.getByText("Choose a .seb file first.").waitFor();
+  await teacher.getByLabel(/^Or this exam's SEB configuration file/).setInputFiles(file);
+  await teacher.getByRole("button", { name: "Read its Config Key" }).click();
+  await teacher.getByText(`Config Key ${fileKey.slice(0, 12)}… added`).waitFor();
+  assert.match(await teacher.getByLabel(/^Config Keys/).inputValue(), new RegExp(fileKey), "listed with the keys");
+
+  const seb = await (await sebContext(fileKey)).newPage();
+  await logIn(seb, env.server.url, "student0011", STUDENT_PASSWORD);
+  const attemptId = await startDemoExam(seb);
+  assert.ok(attemptId, "the exam started through SEB with the uploaded file's key");
+});

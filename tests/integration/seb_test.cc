@@ -7,7 +7,9 @@
 #include <boost/beast/http/verb.hpp>
 
 #include <csignal>
+#include <fstream>
 #include <map>
+#include <sstream>
 #include <string>
 
 #include "guard/signing.h"
@@ -78,6 +80,55 @@ TEST_F(SebTest, AStudentGetsInOnlyThroughSafeExamBrowserWithTheTeachersKeys) {
   ASSERT_EQ(lift.status, 200);
   EXPECT_FALSE(lift.json().at("required").as_bool());
   EXPECT_EQ(back.Get(attempt).status, 200);
+}
+
+std::string Fixture(const std::string& name) {
+  std::ifstream in(std::string(PUPITRE_FIXTURES) + "/seb/" + name, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST_F(SebTest, ATeacherUploadsTheSebFileInsteadOfCopyingItsKey) {
+  const std::string file = Fixture("unencrypted_win_223.seb");
+  ASSERT_GT(file.size(), 1000u);
+  const std::string upload = "/api/exams/test-exam/seb/config";
+  auto student = Student(1);
+  EXPECT_EQ(student->Post(upload, file).status, 403) << "students do not set it";
+  EXPECT_EQ(teacher_->Post("/api/exams/no-such-exam/seb/config", file).status, 404);
+
+  // Files that cannot give a key: encrypted, not SEB's, or not sending the keys at all.
+  auto encrypted = teacher_->Post(upload, "pswd" + std::string(100, '\x07'));
+  EXPECT_EQ(encrypted.status, 422);
+  EXPECT_NE(encrypted.body.find("encrypted with a password"), std::string::npos) << encrypted.body;
+  EXPECT_EQ(teacher_->Post(upload, "<html>not a plist</html>").status, 422);
+  std::string silent = file;
+  const std::string sends = "<key>sendBrowserExamKey</key>\n    <true />";
+  ASSERT_NE(silent.find(sends), std::string::npos);
+  silent.replace(silent.find(sends), sends.size(), "<key>sendBrowserExamKey</key><false/>");
+  auto quiet = teacher_->Post(upload, silent);
+  EXPECT_EQ(quiet.status, 422);
+  EXPECT_NE(quiet.body.find("does not send its keys"), std::string::npos) << quiet.body;
+  auto still = teacher_->Get("/api/exams/test-exam/seb");
+  EXPECT_FALSE(still.json().at("required").as_bool()) << "nothing was required by the refused files";
+
+  // The file SEB saved: its Config Key (Moodle's fixture and key) is added, once.
+  const std::string key = "fc6f4ea5922717760f4d6d536c23b8d19bf20b52aa97940f5427a76e20f49026";
+  auto up = teacher_->Post(upload, file);
+  ASSERT_EQ(up.status, 200) << up.body;
+  EXPECT_EQ(up.json().at("file").at("config_key").as_string(), key);
+  EXPECT_EQ(up.json().at("file").at("start_url").as_string(), "https://safeexambrowser.org/start");
+  EXPECT_TRUE(up.json().at("required").as_bool());
+  ASSERT_EQ(teacher_->Post(upload, file).status, 200);
+  auto keys = teacher_->Get("/api/exams/test-exam/seb");
+  ASSERT_EQ(keys.json().at("config_keys").as_array().size(), 1u) << keys.body;
+
+  // SEB opened with that file gets in; a plain browser does not.
+  auto other = Student(2);
+  const std::string start = "/api/exams/test-exam/start";
+  EXPECT_EQ(other->Post(start).status, 403);
+  auto in = other->Send(verb::post, start, "{}", Seb(start, key));
+  EXPECT_EQ(in.status, 200) << in.body;
 }
 
 }  // namespace
