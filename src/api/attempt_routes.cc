@@ -91,9 +91,9 @@ void AttemptEvents(Services& s, const ContextPtr& c) {
     return c->Fail(Error::NotFound("no attempt in progress here"));
   }
   if (AttemptRefusedBySeb(s, c, *id)) return;
-  s.exams.NoteEvent(*id, exam::kPageConnectedEvent, "{}");
+  s.exams.NotePage(*id, /*connected=*/true);
   s.hub.Attach(c->caller(), c->OpenStream(), [&s, attempt = *id] {
-    s.exams.NoteEvent(attempt, exam::kPageDisconnectedEvent, "{}");
+    s.exams.NotePage(attempt, /*connected=*/false);
   });
 }
 

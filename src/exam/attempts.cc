@@ -102,20 +102,21 @@ void ExamService::Start(const Caller& caller, const std::string& exam_id,
   };
   WriteThrough(
       store::op::CreateAttempt{a.id, a.exam_id, a.user_id, a.seed, a.started_ms, a.deadline_ms},
-      undo, [this, a, done](const Status& st) {
+      undo, [this, a, done, waited](const Status& st) {
         if (!st.ok()) return done(st.error());
         {
           Shard& sh = ShardOf(a.id);
           MutexLock sl(sh.mu);
           if (auto it = sh.attempts.find(a.id); it != sh.attempts.end()) it->second.durable = true;
         }
+        // The timeline's first line, once the attempt it belongs to is durable (a start whose
+        // write failed leaves no line behind).
+        if (waited.count() > 0) {
+          NoteEvent(a.id, kAdmittedEvent,
+                    boost::json::serialize(boost::json::object{{"waited_ms", waited.count()}}));
+        }
         done(MakeView(a));
       });
-  // After the attempt's own write, in the same batch or the next: the timeline's first line.
-  if (waited.count() > 0) {
-    NoteEvent(a.id, kAdmittedEvent,
-              boost::json::serialize(boost::json::object{{"waited_ms", waited.count()}}));
-  }
 }
 
 void ExamService::NoteEvent(int64_t attempt_id, std::string_view kind, std::string data_json) {
@@ -124,6 +125,23 @@ void ExamService::NoteEvent(int64_t attempt_id, std::string_view kind, std::stri
   (void)writer_.Submit(
       store::op::AddAttemptEvent{attempt_id, {now_ms, std::string(kind), std::move(data_json)}},
       [](const Status&) {});
+}
+
+void ExamService::NotePage(int64_t attempt_id, bool connected) {
+  int32_t n = 0;
+  {
+    Shard& sh = ShardOf(attempt_id);
+    MutexLock sl(sh.mu);
+    auto it = sh.attempts.find(attempt_id);
+    if (it == sh.attempts.end()) return;
+    n = ++it->second.page_events;
+  }
+  if (n <= kMaxPageEvents) {
+    NoteEvent(attempt_id, connected ? kPageConnectedEvent : kPageDisconnectedEvent, "{}");
+  } else if (n == kMaxPageEvents + 1) {
+    NoteEvent(attempt_id, kPageEventsCappedEvent,
+              boost::json::serialize(boost::json::object{{"after", kMaxPageEvents}}));
+  }
 }
 
 store::op::AddAttemptEvent ExamService::MinuteEvent(int64_t attempt_id, const Held& h) {

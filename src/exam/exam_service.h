@@ -193,6 +193,9 @@ class ExamService {
   // Records an event of an attempt, best effort (not on any answer's path): a lost one only
   // leaves a line out of the timeline.
   void NoteEvent(int64_t attempt_id, std::string_view kind, std::string data_json);
+  // Records the exam page's stream connecting or dropping, at most kMaxPageEvents times per
+  // attempt (a page in a reconnect loop must not fill the store), then one line saying so.
+  void NotePage(int64_t attempt_id, bool connected);
   // Writes the minutes of saves that are over (every minute still open too when `all`, at
   // shutdown), one event per attempt and minute. Returns how many. Blocking: call from the
   // worker pool, about once a minute.
@@ -242,6 +245,7 @@ class ExamService {
     // The saves of the minute being counted (the timeline's "saves" events).
     int64_t minute_ms = 0, first_ms = 0;  // the minute, and its first save
     int32_t saves = 0, resent = 0, replays = 0;
+    int32_t page_events = 0;  // page_connected and page_disconnected lines written
   };
   struct Shard {
     mutable Mutex mu;

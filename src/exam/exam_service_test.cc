@@ -629,6 +629,48 @@ TEST_F(ExamServiceTest, RepeatedStartWhileTheFirstFailsGetsAnError) {
   EXPECT_TRUE(Start(kAlice).ok());
 }
 
+TEST_F(ExamServiceTest, AnAdmissionIsRecordedOnlyForAnAttemptThatExists) {
+  auto kinds = [this](int64_t id) {
+    std::vector<std::string> k;
+    auto events = backend_->LoadAttemptEvents(id);
+    EXPECT_TRUE(events.ok());
+    if (events.ok()) for (const auto& e : *events) k.push_back(e.kind);
+    return k;
+  };
+  FailCreateAttempts(*backend_, true);
+  auto failed = Await<Result<AttemptView>>(
+      [&](auto done) { service_->Start(kAlice, kExamId, done, Millis(4'000)); });
+  ASSERT_FALSE(failed.ok());
+  FailCreateAttempts(*backend_, false);
+  auto ok = Await<Result<AttemptView>>(
+      [&](auto done) { service_->Start(kAlice, kExamId, done, Millis(6'000)); });
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  Flush();
+  const int64_t id = ok->state.id;
+  EXPECT_EQ(kinds(id), std::vector<std::string>{"admitted"});
+  auto events = backend_->LoadAttemptEvents(id);
+  ASSERT_TRUE(events.ok());
+  EXPECT_NE(events->at(0).data_json.find("6000"), std::string::npos) << "the successful start's wait";
+  // The failed start's id, if another one: nothing was recorded under it.
+  for (int64_t other = 1; other < id; ++other) EXPECT_TRUE(kinds(other).empty()) << other;
+}
+
+TEST_F(ExamServiceTest, APageInAReconnectLoopIsRecordedABoundedNumberOfTimes) {
+  const int64_t id = StartId(kAlice);
+  for (int i = 0; i < 2 * kMaxPageEvents + 50; ++i) {
+    clock_.Advance(Millis(700));
+    service_->NotePage(id, i % 2 == 0);
+  }
+  service_->NotePage(999'999, true);  // no such attempt: nothing
+  Flush();
+  auto events = backend_->LoadAttemptEvents(id);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), static_cast<size_t>(kMaxPageEvents) + 1);
+  EXPECT_EQ(events->front().kind, "page_connected");
+  EXPECT_EQ(events->back().kind, "page_events_capped");
+  EXPECT_NE(events->back().data_json.find(std::to_string(kMaxPageEvents)), std::string::npos);
+}
+
 // ------------------------------------------------------------------ teachers' side
 
 TEST_F(ExamServiceTest, OnlyTeachersImportAndPublishedPapersAreFrozen) {

@@ -52,6 +52,10 @@ std::string Details(const TimelineEntry& e) {
   }
   if (e.kind == kPageConnectedEvent) return "the exam page connected";
   if (e.kind == kPageDisconnectedEvent) return "the exam page's connection dropped";
+  if (e.kind == kPageEventsCappedEvent) {
+    return fmt::format("the page's connection came and went {} times: from here on it is not "
+                       "recorded one by one", IntOf(d, "after"));
+  }
   if (e.kind == "quiet") {
     return "the page was connected and sent no answer for " + Span(IntOf(d, "for_ms"));
   }
@@ -115,7 +119,8 @@ std::vector<TimelineEntry> BuildTimeline(const AttemptState& a,
       close_spell(e.at_ms);
       const int64_t minute = e.data.contains("minute_ms") ? IntOf(e.data, "minute_ms") : e.at_ms;
       last = std::max(last, minute + 60'000);  // the end of the minute it counts
-    } else if (e.kind == kPageDisconnectedEvent || e.kind == "submitted") {
+    } else if (e.kind == kPageDisconnectedEvent || e.kind == kPageEventsCappedEvent ||
+               e.kind == "submitted") {
       close_spell(e.at_ms);
       connected = false;
     }

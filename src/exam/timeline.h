@@ -26,6 +26,10 @@ inline constexpr std::string_view kAdmittedEvent = "admitted";         // {"wait
 inline constexpr std::string_view kSavesEvent = "saves";
 inline constexpr std::string_view kPageConnectedEvent = "page_connected";
 inline constexpr std::string_view kPageDisconnectedEvent = "page_disconnected";
+// A page that connects and drops in a loop is recorded kMaxPageEvents times, then this line
+// ({"after": kMaxPageEvents}) and nothing more of its connection.
+inline constexpr std::string_view kPageEventsCappedEvent = "page_events_capped";
+inline constexpr int32_t kMaxPageEvents = 120;
 
 struct TimelineEntry {
   int64_t at_ms = 0;
