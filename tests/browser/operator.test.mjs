@@ -74,3 +74,37 @@ test("French from the browser's language, English at the switch", { timeout: 60_
   await page.reload();
   await page.getByRole("heading", { name: /^Hello/ }).waitFor();
 });
+
+test("the operator tells everyone from the load page, and counts who is already logged in", { timeout: 90_000 }, async () => {
+  // A student on the home page, who logged in with "remember this device" through the API.
+  const remembered = await apiClient(env.server.url, "student0012", STUDENT_PASSWORD);
+  assert.ok(remembered.token);
+  const student = await (await env.browser.newContext({ locale: "en-US" })).newPage();
+  await logIn(student, env.server.url, "student0013", STUDENT_PASSWORD);
+  await student.getByRole("heading", { name: /^Hello/ }).waitFor();
+
+  const page = await (await env.browser.newContext({ locale: "en-US" })).newPage();
+  await logIn(page, env.server.url, "admin", "admin-demo");
+  await page.getByRole("heading", { name: "Load" }).waitFor();
+  const panel = page.getByRole("region", { name: "Tell people what is going on" });
+  await panel.getByLabel("Severity").selectOption("critical");
+  await panel.getByLabel("For", { exact: true }).selectOption("all");
+  await panel.getByLabel("Text in English").fill("The platform restarts at 9:05 for one minute: your answers are kept.");
+  await panel.getByRole("button", { name: "Post the message" }).click();
+  await panel.getByText(/^Message #\d+ posted/).waitFor();
+  await student.locator("#incidents").getByText("The platform restarts at 9:05").waitFor({ timeout: 2_000 });
+  // The operator resolves it: the student's banner says so.
+  await panel.getByRole("button", { name: "Mark as resolved" }).click();
+  await student.locator("#incidents").getByText("Resolved").waitFor({ timeout: 2_000 });
+
+  // Sessions ahead of an exam: the two students above hold one.
+  await page.locator("#op-sessions-exam").fill("demo-exam");
+  await page.getByRole("button", { name: "Count" }).click();
+  const counted = page.locator("#op-sessions").filter({ hasText: "students already hold" });
+  await counted.waitFor();
+  const text = await counted.textContent();
+  const m = /^(\d+) of (\d+) students already hold a valid session/.exec(text);
+  assert.ok(m, text);
+  assert.ok(Number(m[1]) >= 2, `at least the two logged-in students: ${m[0]}`);
+  assert.ok(Number(m[2]) >= Number(m[1]));
+});
