@@ -118,7 +118,9 @@ let retrying = false;  // the current page failed to load and is tried again
 // Renders in order: a page still loading when another is asked for may finish last and draw
 // over it; the newest is then drawn again.
 let generation = 0, drawn = 0;
-P.route = (pattern, page) => routes.push({ parts: pattern.split("/"), page });
+// `roles`: who may see the page (all when absent); anyone else is sent to their own home, so a
+// page never offers what the server would refuse.
+P.route = (pattern, page, { roles = null } = {}) => routes.push({ parts: pattern.split("/"), page, roles });
 // Work to undo when the page is left: timers, event streams.
 P.onLeave = (f) => cleanups.push(f);
 P.go = (hash) => {
@@ -136,6 +138,7 @@ P.refresh = async () => {
     if (r.parts.length !== parts.length) continue;
     const params = [];
     if (r.parts.every((p, i) => (p.startsWith(":") ? params.push(decodeURIComponent(parts[i])) : p === parts[i]))) {
+      if (r.roles && !(P.me && r.roles.includes(P.me.role))) return P.go(P.homeOf(P.me));
       try {
         await r.page(...params);
         if (mine !== generation) {

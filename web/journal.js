@@ -4,9 +4,17 @@
 // again, oldest first, until it is: after a network blink, a server restart or a page reload.
 // The server keeps the highest sequence number per question, so a resend is harmless.
 //
+// The cadence is bounded: one save in flight per attempt, and a question is sent at most once
+// a second (SAVE_INTERVAL_MS) while it keeps changing; each save carries the latest text, so
+// the last change is on the server within about a second plus a round trip. flush() (submit)
+// sends at once. A student typing an essay thus sends about one save a second, not one per
+// keystroke (docs/web.md: the load per typing student).
+//
 // States reported to onState: "saved" (nothing waiting), "saving", "offline" (the last try
 // failed; answers are kept here and retried), "closed" (the server refuses saves: the attempt
 // is submitted or past its deadline; `reason` says why).
+const SAVE_INTERVAL_MS = 1000;
+
 class Journal {
   constructor(attemptId, onState) {
     this.attemptId = attemptId;
@@ -16,6 +24,8 @@ class Journal {
     this.closed = null;
     this.waiters = [];
     this.retryMs = 500;
+    this.sentAt = {};  // qid -> when its last save left (Date.now())
+    this.paceWake = null;
     try {
       const stored = JSON.parse(localStorage.getItem(this.key) || "{}");
       this.entries = stored.entries || {};
@@ -58,6 +68,7 @@ class Journal {
     if (this.pendingCount() === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.waiters.push({ resolve, reject });
+      if (this.paceWake) this.paceWake();  // waiting out the cadence: send now
       this.kick();
     });
   }
@@ -79,8 +90,21 @@ class Journal {
       for (;;) {
         const pending = Object.entries(this.entries).filter(([, e]) => !e.acked).sort((a, b) => a[1].n - b[1].n);
         if (pending.length === 0) break;
-        const [qid, entry] = pending[0];
         this.onState("saving");
+        // The oldest change of a question not sent within the interval; all of them when a
+        // flush waits. None: wait until the first one may go (a flush wakes this early).
+        const now = Date.now();
+        const ready = this.waiters.length ? pending : pending.filter(([q]) => now - (this.sentAt[q] || 0) >= SAVE_INTERVAL_MS);
+        if (ready.length === 0) {
+          const next = Math.min(...pending.map(([q]) => (this.sentAt[q] || 0) + SAVE_INTERVAL_MS));
+          await new Promise((r) => { this.paceWake = r; this.paceTimer = setTimeout(r, Math.max(0, next - now)); });
+          clearTimeout(this.paceTimer);
+          this.paceWake = null;
+          if (this.stopped) return;
+          continue;
+        }
+        const [qid, entry] = ready[0];
+        this.sentAt[qid] = now;
         // Sent before without an answer (offline, or the page was reloaded): the server
         // counts it as a resend in the teacher's timeline.
         const resent = !!entry.sent;
@@ -128,6 +152,7 @@ class Journal {
   stop() {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    if (this.paceWake) this.paceWake();
   }
 }
 window.Journal = Journal;

@@ -106,7 +106,7 @@
       el("h2", { text: t("op.history") }),
       el("table", {}, el("thead", {}, el("tr", {}, ["op.time", "op.rps", "op.p99", "op.connections", "op.attempts"].map((k) => el("th", { scope: "col", text: t(k) })))), history));
     await Promise.all([read(), rooms.refresh(), attack.refresh(), incidents.refresh(), outage.refresh()]);
-  });
+  }, { roles: ["admin"] });
 
   // Before an exam: how many of its students already hold a session valid at its opening
   // (they will not log in at 9:00), and how many on a remembered device.

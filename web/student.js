@@ -252,7 +252,11 @@
       saveState.className = `save ${state}`;
       if (state === "saved") saveState.textContent = t("save.saved");
       else if (state === "saving") saveState.textContent = t("save.saving");
-      else if (state === "offline") saveState.textContent = t("save.offline");
+      else if (state === "offline") {
+        saveState.textContent = t("save.offline");
+        // Submitting waits for the journal: say why nothing happens yet.
+        if (finished) submitErr.textContent = t("exam.submit_offline");
+      }
       else if (state === "closed" && !finished) {
         saveState.textContent = t("save.closed", { reason: err.message });
         // The server has submitted the attempt (its deadline passed): show what it holds.
