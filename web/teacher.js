@@ -4,6 +4,7 @@
 (() => {
   const { el, t } = P;
   const enc = encodeURIComponent;
+  const STAFF = { roles: ["teacher", "admin"] };  // who sees these pages (operators teach too)
   // <input type="datetime-local"> works in the device's time zone.
   const toLocalInput = (ms) => { const d = new Date(ms); d.setMinutes(d.getMinutes() - d.getTimezoneOffset()); return d.toISOString().slice(0, 16); };
 
@@ -17,7 +18,7 @@
             el("td", { text: x.published ? (x.results_released ? t("teacher.released") : t("teacher.published")) : t("teacher.draft") })))))
       : el("p", { text: t("teacher.no_exams") });
     P.show(t("teacher.title"), list, uploadForm());
-  }, { roles: ["teacher", "admin"] });
+  }, STAFF);
 
   function uploadForm() {
     const file = el("input", { type: "file", accept: ".toml,text/plain", id: "exam-file", required: true });
@@ -55,7 +56,7 @@
     else sections.push(settingsForm(exam), publishBox(exam), extraTimeForm(exam), seb.section, incidents.section);
     P.show(exam.title, sections);
     await Promise.all([incidents.refresh(), seb.refresh()]);
-  }, { roles: ["teacher", "admin"] });
+  }, STAFF);
 
   function settingsForm(exam) {
     const frozen = exam.published;
@@ -263,7 +264,7 @@
       el("table", { id: "timeline" }, el("thead", {}, el("tr", {}, el("th", { scope: "col", text: t("op.time") }), el("th", { scope: "col", text: t("tl.what") }))), el("tbody", {}, rows)),
       el("p", {}, el("a", { class: "button", href: `/api/attempts/${enc(attemptId)}/timeline.csv`, download: `attempt-${attemptId}-timeline.csv`, text: t("tl.csv") })),
       answerFileForm(attemptId));
-  }, { roles: ["teacher", "admin"] });
+  }, STAFF);
 
   // An invigilator's upload of a student's encrypted answer file (from a page that was offline).
   function answerFileForm(attemptId) {
@@ -310,5 +311,5 @@
     });
     P.show(t("grade.title", { id: attemptId }), essays.length ? blocks : el("p", { text: t("grade.none") }),
       el("p", {}, el("a", { href: `#/teacher/exam/${enc(examId)}`, text: t("grade.back") })));
-  }, { roles: ["teacher", "admin"] });
+  }, STAFF);
 })();

@@ -245,7 +245,7 @@ class ExamService {
     // The saves of the minute being counted (the timeline's "saves" events).
     int64_t minute_ms = 0, first_ms = 0;  // the minute, and its first save
     int32_t saves = 0, resent = 0, replays = 0;
-    int32_t page_events = 0;  // page_connected and page_disconnected lines written
+    int32_t page_events = 0;  // the page's connects and drops seen since this process loaded it
   };
   struct Shard {
     mutable Mutex mu;
