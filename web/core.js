@@ -115,11 +115,9 @@ P.api = async (method, path, body, { raw = false, headers: extra = {} } = {}) =>
 const routes = [];
 let cleanups = [];
 let retrying = false;  // the current page failed to load and is tried again
-// Renders in order: a page still loading when another is asked for may draw over the newer one
-// (its P.show can come at any point of either's loading) and leave its timers behind. Whenever
-// a stale page finishes, the newest is drawn again once it is itself done: at once if it is
-// done already, else when it finishes (`staleSince`: a stale page finished during its load).
-let generation = 0, drawn = 0, staleSince = false;
+// Renders in order: a page still loading when another is asked for may finish last and draw
+// over it; the newest is then drawn again.
+let generation = 0, drawn = 0;
 // `roles`: who may see the page (all when absent); anyone else is sent to their own home, so a
 // page never offers what the server would refuse.
 P.route = (pattern, page, { roles = null } = {}) => routes.push({ parts: pattern.split("/"), page, roles });
@@ -131,7 +129,6 @@ P.go = (hash) => {
 };
 P.refresh = async () => {
   const mine = ++generation;
-  staleSince = false;
   for (const f of cleanups.splice(0)) try { f(); } catch (e) { /* leaving anyway */ }
   document.documentElement.lang = P.lang;
   P.renderChrome();
@@ -145,12 +142,11 @@ P.refresh = async () => {
       try {
         await r.page(...params);
         if (mine !== generation) {
-          // A newer page was asked for meanwhile: this one may have drawn over it.
-          if (drawn === generation) P.refresh(); else staleSince = true;
+          // A newer page was asked for meanwhile; if it is already drawn, this one drew over it.
+          if (drawn === generation) P.refresh();
           return;
         }
         drawn = mine;
-        if (staleSince) return P.refresh();
         if (retrying) P.banner("");
         retrying = false;
         P.ensureStream();  // incidents reach every page (notify.js)

@@ -30,7 +30,7 @@ test("answers written offline reach the attempt through the encrypted file", { t
 
   const teacher = await (await env.browser.newContext({ locale: "en-US" })).newPage();
   await logIn(teacher, env.server.url, ...TEACHER);
-  await teacher.waitForURL(/#\/teacher$/);
+  await teacher.getByRole("heading", { name: "Exams", exact: true }).waitFor();  // home drawn: its load is over before going elsewhere
   await teacher.goto(`${env.server.url}/#/teacher/timeline/demo-exam/${attemptId}`);
   await teacher.getByLabel("Answer file", { exact: true }).setInputFiles(path);
   await teacher.getByRole("button", { name: "Upload", exact: true }).click();

@@ -36,7 +36,7 @@ test("incidents reach exam pages and waiting rooms at once, in the page's langua
   // The teacher tells the exam's students, from the exam's page.
   const teacher = await (await env.browser.newContext({ locale: "en-US" })).newPage();
   await logIn(teacher, env.server.url, ...TEACHER);
-  await teacher.waitForURL(/#\/teacher$/);
+  await teacher.getByRole("heading", { name: "Exams", exact: true }).waitFor();  // home drawn: its load is over before going elsewhere
   await teacher.goto(`${env.server.url}/#/teacher/exam/demo-exam`);
   const panel = teacher.getByRole("region", { name: "Tell people what is going on" });
   await panel.getByLabel("Text in English").fill("Question 2 has a typo: read 100 degrees.");

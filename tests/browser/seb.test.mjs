@@ -25,7 +25,7 @@ async function sebContext(key) {
 test("an exam that requires Safe Exam Browser lets in SEB only, and tells others what to do", { timeout: 120_000 }, async () => {
   const teacher = await (await env.browser.newContext({ locale: "en-US" })).newPage();
   await logIn(teacher, env.server.url, ...TEACHER);
-  await teacher.waitForURL(/#\/teacher$/);
+  await teacher.getByRole("heading", { name: "Exams", exact: true }).waitFor();  // home drawn: its load is over before going elsewhere
   await teacher.goto(`${env.server.url}/#/teacher/exam/demo-exam`);
   await teacher.getByText("Not required.").waitFor();
   await teacher.getByLabel("Config Keys").fill(`  ${KEY.toUpperCase()}  `);
@@ -70,7 +70,7 @@ test("a teacher uploads the exam's .seb file; SEB opened with it gets in", { tim
   const fileKey = "fc6f4ea5922717760f4d6d536c23b8d19bf20b52aa97940f5427a76e20f49026";
   const teacher = await (await env.browser.newContext({ locale: "en-US" })).newPage();
   await logIn(teacher, env.server.url, ...TEACHER);
-  await teacher.waitForURL(/#\/teacher$/);
+  await teacher.getByRole("heading", { name: "Exams", exact: true }).waitFor();  // home drawn: its load is over before going elsewhere
   await teacher.goto(`${env.server.url}/#/teacher/exam/demo-exam`);
   await teacher.getByRole("heading", { name: "Safe Exam Browser" }).waitFor();
   await teacher.getByRole("button", { name: "Read its Config Key" }).click();

@@ -18,7 +18,7 @@ test("time added by the teacher reaches a running countdown with a notice", { ti
 
   const teacher = await (await env.browser.newContext({ locale: "en-US" })).newPage();
   await logIn(teacher, env.server.url, ...TEACHER);
-  await teacher.waitForURL(/#\/teacher$/);  // logged in (its home), before going elsewhere
+  await teacher.getByRole("heading", { name: "Exams", exact: true }).waitFor();  // home drawn: its load is over before going elsewhere
   await teacher.goto(`${env.server.url}/#/teacher/exam/demo-exam`);
   await teacher.getByRole("heading", { name: "More time now" }).waitFor();
   await teacher.getByLabel("Minutes to add").fill("15");
