@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config clang-14
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsodium-dev libsqlite3-dev sqlite3 zlib1g-dev libspdlog-dev libfmt-dev
-  libcli11-dev libtomlplusplus-dev libpugixml-dev
+  libcli11-dev libtomlplusplus-dev libpugixml-dev libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
   curl wrk nginx haproxy slowhttptest libfuzzer-14-dev
   chromium node-tweetnacl

@@ -17,8 +17,30 @@ P.setLang = (lang) => {
   P.refresh();
 };
 const locale = () => (P.lang === "fr" ? "fr-FR" : "en-GB");
-P.fmtTime = (ms) => new Date(ms).toLocaleString(locale(), { dateStyle: "medium", timeStyle: "short" });
-P.fmtClock = (ms) => new Date(ms).toLocaleTimeString(locale());
+// Times are the school's ([school] time_zone, told by /api/session), written with the zone's
+// name; the device's own time is added when its zone reads differently at that instant.
+P.zone = "UTC";
+P.myZone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+const DAY = { day: "numeric", month: "short", year: "numeric" };
+const HOUR = { hour: "2-digit", minute: "2-digit" };
+const fmt = (ms, opts, zone) => new Intl.DateTimeFormat(locale(), { ...opts, timeZone: zone }).format(new Date(ms));
+// How far the wall clock of `zone` is ahead of UTC at `ms`, in ms.
+const zoneOffsetMs = (ms, zone) => {
+  const parts = {};
+  for (const p of new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit",
+    day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" }).formatToParts(new Date(ms))) parts[p.type] = Number(p.value);
+  return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second) - Math.floor(ms / 1000) * 1000;
+};
+const yours = (ms, opts) => (zoneOffsetMs(ms, P.zone) === zoneOffsetMs(ms, P.myZone) ? ""
+  : ` (${P.t("time.yours", { time: fmt(ms, opts, P.myZone) })})`);
+P.fmtTime = (ms) => fmt(ms, { ...DAY, ...HOUR, timeZoneName: "short" }, P.zone) + yours(ms, { ...HOUR, weekday: "short" });
+P.fmtClock = (ms) => fmt(ms, { ...HOUR, second: "2-digit", timeZoneName: "short" }, P.zone) + yours(ms, HOUR);
+// <input type="datetime-local"> in the school's zone: its value for `ms`, and back.
+P.toZoneInput = (ms) => new Date(ms + zoneOffsetMs(ms, P.zone)).toISOString().slice(0, 16);
+P.fromZoneInput = (value) => {
+  const wall = Date.parse(`${value}:00Z`);
+  return wall - zoneOffsetMs(wall - zoneOffsetMs(wall, P.zone), P.zone);
+};
 P.fmtNumber = (x, digits = 0) =>
   Number(x).toLocaleString(locale(), { maximumFractionDigits: digits, minimumFractionDigits: 0 });
 // 3725000 -> "1:02:05"; 65000 -> "1:05".
@@ -56,6 +78,20 @@ P.banner = (text, kind) => {
   b.textContent = text || "";
   b.className = text ? kind || "info" : "";
 };
+// On a phone a table shows one card a row (app.css): each cell is named by its column's
+// heading. Kept up to date for tables drawn or refilled later (attempts, waiting rooms).
+const labelCells = () => {
+  for (const table of document.querySelectorAll("#main table")) {
+    const heads = [...table.querySelectorAll("thead th")].map((th) => th.textContent);
+    for (const body of table.tBodies) for (const row of body.rows) {
+      [...row.cells].forEach((cell, i) => {
+        if (cell.tagName === "TD" && heads[i] && cell.getAttribute("data-label") !== heads[i]) cell.setAttribute("data-label", heads[i]);
+      });
+    }
+  }
+};
+document.addEventListener("DOMContentLoaded", () =>
+  new MutationObserver(labelCells).observe(document.getElementById("main"), { childList: true, subtree: true }));
 // An error shown where it happened, announced to screen readers.
 P.errorBox = () => P.el("div", { class: "error", role: "alert" });
 
@@ -79,9 +115,29 @@ class ApiError extends Error {
   get offline() { return this.status === 0 || this.status === 502 || this.status === 503 || this.status === 504; }
 }
 P.ApiError = ApiError;
+// A page's read that answered after the page was left: nothing is drawn with it (a stale page
+// drawn over the newest one was the router's race). Status -1: neither offline nor a refusal.
+class PageLeft extends ApiError {
+  constructor() { super(-1, "page_left", "page left"); }
+}
+P.PageLeft = PageLeft;
+// What to tell people about a refusal, in the page's language: the message written for its
+// reason when the server names one, else for its code, with the server's own words as the
+// detail where they add something (a line number, a login).
+P.errorText = (e) => {
+  if (!(e instanceof ApiError)) return String((e && e.message) || e);
+  const err = (e.body && e.body.error) || {};
+  const vars = err.params || {};
+  if (err.reason && STRINGS.en[`reason.${err.reason}`]) return P.t(`reason.${err.reason}`, vars);
+  if (e.status === 0) return P.t("err.offline");
+  const key = STRINGS.en[`code.${e.code}`] ? `code.${e.code}` : `code.http_${Math.floor(e.status / 100)}xx`;
+  const general = P.t(key);
+  return err.message ? `${general} (${P.t("err.detail")} ${err.message})` : general;
+};
 P.csrf = "";
 P.me = null;
-P.api = async (method, path, body, { raw = false, headers: extra = {} } = {}) => {
+// `keep`: the answer is wanted even if the page is left meanwhile (the shell's own reads).
+P.api = async (method, path, body, { raw = false, keep = false, headers: extra = {} } = {}) => {
   const headers = { ...extra };
   if (P.csrf) headers["X-CSRF-Token"] = P.csrf;
   let payload;
@@ -91,20 +147,25 @@ P.api = async (method, path, body, { raw = false, headers: extra = {} } = {}) =>
     else { payload = JSON.stringify(body); headers["Content-Type"] = "application/json"; }
   }
   const sentAt = Date.now();
+  const page = generation;  // a read for a page that is left meanwhile draws nothing
+  const stale = () => method === "GET" && !keep && page !== generation;
   let r;
   try {
     r = await fetch(path, { method, headers, body: payload, credentials: "same-origin", cache: "no-store" });
   } catch (e) {
+    if (stale()) throw new PageLeft();
     throw new ApiError(0, "offline", P.t("err.offline"));
   }
   if (raw && r.ok) return r;
   const data = await r.json().catch(() => ({}));
+  if (stale()) throw new PageLeft();
   if (data && typeof data.server_now_ms === "number") P.noteServerTime(data.server_now_ms, sentAt, Date.now());
   if (!r.ok) {
     const err = (data && data.error) || {};
-    const e = new ApiError(r.status, err.code || "http_" + r.status, err.message || r.statusText, data);
+    const e = new ApiError(r.status, err.code || "http_" + r.status, "", data);
+    e.message = P.errorText(e);
     e.retryAfterMs = (Number(r.headers.get("Retry-After")) || 0) * 1000;
-    if (r.status === 401 && path !== "/api/login" && path !== "/api/me") P.go("#/login");
+    if (r.status === 401 && path !== "/api/login") P.go("#/login");
     throw e;
   }
   return data;
@@ -115,9 +176,11 @@ P.api = async (method, path, body, { raw = false, headers: extra = {} } = {}) =>
 const routes = [];
 let cleanups = [];
 let retrying = false;  // the current page failed to load and is tried again
-// Renders in order: a page still loading when another is asked for may finish last and draw
-// over it; the newest is then drawn again.
-let generation = 0, drawn = 0;
+// Each visit to a page is a generation. A page still loading when another is asked for must
+// never draw: its reads (P.api GETs) fail with PageLeft once the page is left, before the page
+// can use them, so a stale page stops at its first await after leaving.
+let generation = 0;
+P.dropped = 0;  // pages left before they could draw (counted: the browser test page_order reads it)
 // `roles`: who may see the page (all when absent); anyone else is sent to their own home, so a
 // page never offers what the server would refuse.
 P.route = (pattern, page, { roles = null } = {}) => routes.push({ parts: pattern.split("/"), page, roles });
@@ -141,17 +204,12 @@ P.refresh = async () => {
       if (r.roles && !(P.me && r.roles.includes(P.me.role))) return P.go(P.homeOf(P.me));
       try {
         await r.page(...params);
-        if (mine !== generation) {
-          // A newer page was asked for meanwhile; if it is already drawn, this one drew over it.
-          if (drawn === generation) P.refresh();
-          return;
-        }
-        drawn = mine;
+        if (mine !== generation) return;  // left meanwhile
         if (retrying) P.banner("");
         retrying = false;
         P.ensureStream();  // incidents reach every page (notify.js)
       } catch (e) {
-        if (mine !== generation) return;  // left already
+        if (mine !== generation) { if (e instanceof PageLeft) P.dropped++; return; }  // left already
         P.ensureStream();
         if (!(e instanceof ApiError && e.offline)) return P.showError(e);
         // Busy or unreachable: say so and load this page again by itself (never a dead end).

@@ -91,12 +91,13 @@
     window.addEventListener("hashchange", P.refresh);
     for (;;) {
       try {
-        const r = await P.api("GET", "/api/me");
+        const r = await P.api("GET", "/api/session", undefined, { keep: true });
         P.me = r.user;
         P.csrf = r.csrf_token;
+        if (r.time_zone) P.zone = r.time_zone;
         break;
       } catch (e) {
-        if (!e.offline) break; // not logged in
+        if (!e.offline) break; // refused: shown as logged out
         // The server is busy or unreachable: say so, and try again (the page never gives up).
         P.banner(t("boot.retrying"), "warn");
         await new Promise((r) => setTimeout(r, 3000));

@@ -202,7 +202,7 @@
     const body = el("tbody");
     const none = el("p", { class: "muted", text: t("op.rooms_none") });
     const exam = el("select", { id: "op-room-exam" });
-    const maxRate = el("input", { id: "op-max-rate", type: "number", min: "0.1", step: "any", inputmode: "decimal" });
+    const maxRate = el("input", { id: "op-max-rate", type: "number", min: "0.01", step: "any", inputmode: "decimal" });
     const login = el("input", { id: "op-let-login", type: "text", autocomplete: "off" });
     const done = el("p", { role: "status" });
     const err = P.errorBox();
@@ -227,13 +227,13 @@
     };
     controls.append(
       el("p", {},
-        button("op.pause", () => act("PUT", `${base()}/admission`, { paused: true }, () => t("op.done_paused", { exam: exam.value }))), " ",
-        button("op.resume", () => act("PUT", `${base()}/admission`, { paused: false }, () => t("op.done_resumed", { exam: exam.value })))),
+        button("op.pause", () => act("PUT", `${base()}/admission`, { paused: true }, () => t("op.done_paused", { exam: titleOf(exam.value) }))), " ",
+        button("op.resume", () => act("PUT", `${base()}/admission`, { paused: false }, () => t("op.done_resumed", { exam: titleOf(exam.value) })))),
       el("p", {}, el("label", { for: "op-max-rate", text: t("op.max_rate") }), " ", maxRate, " ",
         button("op.apply", () => {
           const rate = Number(maxRate.value);
-          if (!(rate > 0)) { err.textContent = t("op.bad_rate"); return; }
-          act("PUT", `${base()}/admission`, { max_rate: rate }, (r) => t("op.done_rate", { rate: P.fmtNumber(r.max_rate, 1) }));
+          if (!(rate >= 0.01)) { err.textContent = t("op.bad_rate"); return; }
+          act("PUT", `${base()}/admission`, { max_rate: rate }, (r) => t("op.done_rate", { rate: P.fmtNumber(r.max_rate, 2) }));
         })),
       el("p", {}, el("label", { for: "op-let-login", text: t("op.let_login") }), " ", login, " ",
         button("op.let_through", () => {
@@ -245,6 +245,8 @@
     const table = el("table", { hidden: true },
       el("thead", {}, el("tr", {}, ["op.exam", "op.room_waiting", "op.room_admitted", "op.room_rate", "op.room_state"].map((k) => el("th", { scope: "col", text: t(k) })))),
       body);
+    const titles = new Map();
+    const titleOf = (id) => titles.get(id) || id;
     async function refresh() {
       let list;
       try {
@@ -252,17 +254,19 @@
       } catch (e) {
         return;  // the load figures above already say when the server is unreachable
       }
+      for (const r of list) titles.set(r.exam_id, r.title || r.exam_id);
       body.replaceChildren(...list.map((r) => el("tr", { "data-exam": r.exam_id },
-        el("th", { scope: "row", text: r.title ? `${r.title} (${r.exam_id})` : r.exam_id }),
+        el("th", { scope: "row" }, r.title || r.exam_id, r.opens_ms ? el("br") : null,
+          r.opens_ms ? el("span", { class: "muted", text: `${P.fmtTime(r.opens_ms)} – ${P.fmtTime(r.closes_ms)}` }) : null),
         el("td", { text: P.fmtNumber(r.waiting) }),
         el("td", { text: P.fmtNumber(r.admitted) }),
-        el("td", { text: `${P.fmtNumber(r.rate, 1)} /s (max ${P.fmtNumber(r.max_rate, 1)})` }),
+        el("td", { text: t("op.rate_of", { rate: P.fmtNumber(r.rate, 2), max: P.fmtNumber(r.max_rate, 2) }) }),
         el("td", { text: t(r.paused ? "op.state_paused" : "op.state_open") }))));
       // The exam list changes rarely: rebuilt only then, keeping the selection.
       const ids = list.map((r) => r.exam_id);
       if ([...exam.options].map((o) => o.value).join() !== ids.join()) {
         const keep = exam.value;
-        exam.replaceChildren(...ids.map((id) => el("option", { value: id, text: id })));
+        exam.replaceChildren(...ids.map((id) => el("option", { value: id, text: `${titleOf(id)} (${id})` })));
         if (ids.includes(keep)) exam.value = keep;
       }
       table.hidden = controls.hidden = list.length === 0;

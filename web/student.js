@@ -149,31 +149,71 @@
   // ---------------------------------------------------------------- the exam page
   P.route("#/attempt/:id", async (attemptId) => {
     const { attempt } = await P.api("GET", `/api/attempts/${attemptId}`);
-    if (attempt.status === "submitted") return submittedPage(attempt);
+    if (attempt.status === "submitted") {
+      const { exam } = await P.api("GET", `/api/exams/${encodeURIComponent(attempt.exam_id)}`);
+      return submittedPage(attempt, undefined, exam.title);
+    }
     const paper = await P.api("GET", `/api/exams/${encodeURIComponent(attempt.exam_id)}/paper`);
     examPage(attempt, paper);
   });
 
-  function submittedPage(attempt, how) {
+  // An answer as the student gave it (options by their text), or the right one.
+  function answerText(item, value) {
+    if (value === null || value === undefined || (Array.isArray(value) && !value.length)) return t("result.no_answer");
+    switch (item.type) {
+      case "single": return item.options[value] ?? String(value);
+      case "multiple": return value.map((i) => item.options[i] ?? String(i)).join(" ; ");
+      case "truefalse": return t(value ? "q.true" : "q.false");
+      case "numeric": return typeof value === "object" ? t("result.numeric_right", { value: P.fmtNumber(value.value, 6), tolerance: P.fmtNumber(value.tolerance, 6) }) : P.fmtNumber(value, 6);
+      case "short": return Array.isArray(value) ? value.join(" / ") : String(value);
+      default: return String(value);
+    }
+  }
+
+  // One question of a released result: its points out of its maximum, the question and the
+  // student's answer (review "answers"), the right answer and feedback (review "solutions").
+  function reviewItem(item, n) {
+    const points = item.points === null ? t("result.q_ungraded") : t("result.q_points", { points: P.fmtNumber(item.points, 2), max: P.fmtNumber(item.max, 2) });
+    const li = el("li", { class: "review", "data-qid": item.id },
+      el("h3", {}, t("q.number", { n }), " ", el("span", { class: "points", text: points })),
+      el("p", { class: "qtext", text: item.text }));
+    const mine = answerText(item, item.answer);
+    li.append(el("p", {}, el("strong", { text: t("result.your_answer") }), " ",
+      item.type === "essay" && item.answer ? el("span", { class: "essay", text: mine }) : mine));
+    if (!("right" in item)) return li;
+    if (item.right !== null) li.append(el("p", { class: "right" }, el("strong", { text: t("result.right_answer") }), " ", answerText(item, item.right)));
+    const picked = item.type === "single" ? [item.answer] : item.type === "multiple" && Array.isArray(item.answer) ? item.answer : [];
+    for (const i of picked) {
+      const f = (item.option_feedback || [])[i];
+      if (f) li.append(el("p", { class: "feedback" }, el("strong", { text: `${item.options[i]} : ` }), f));
+    }
+    if (item.feedback) li.append(el("p", { class: "feedback", text: item.feedback }));
+    return li;
+  }
+
+  function submittedPage(attempt, how, title) {
     const parts = [];
     if (how === "auto") parts.push(el("p", { class: "notice", role: "status", text: t("done.auto") }));
     else if (how === "manual") parts.push(el("p", { class: "notice", role: "status", text: t("done.manual") }));
     parts.push(el("p", { text: t("done.at", { time: P.fmtTime(attempt.submitted_ms) }) }));
     if (attempt.auto_submitted && !how) parts.push(el("p", { text: t("done.was_auto") }));
-    if (attempt.result) {
-      const r = attempt.result;
+    const r = attempt.result;
+    if (r) {
       parts.push(el("h2", { text: t("result.title") }),
         el("p", { class: "big", id: "grade", text: t("result.points", { points: P.fmtNumber(r.points, 2), max: P.fmtNumber(r.max_points, 2) }) }));
-      if (r.ungraded_essays) parts.push(el("p", { text: t("result.ungraded", { count: r.ungraded_essays }) }));
-      parts.push(el("ol", {}, attempt.order.questions.map((qid) => {
-        const p = r.questions[qid];
-        return el("li", { text: p === null ? t("result.q_ungraded") : t("result.q_points", { points: P.fmtNumber(p, 2) }) });
-      })));
+      if (r.ungraded_essays) parts.push(el("p", { class: "warn", text: t("result.ungraded", { count: r.ungraded_essays }) }));
+      parts.push(r.items
+        ? el("ol", { class: "review-list", id: "review" }, r.items.map((item, i) => reviewItem(item, i + 1)))
+        : el("ol", { id: "review" }, attempt.order.questions.map((qid, i) => {
+          const p = r.questions[qid];
+          return el("li", { "data-qid": qid }, t("q.number", { n: i + 1 }), " ",
+            p === null ? t("result.q_ungraded") : t("result.q_points", { points: P.fmtNumber(p, 2), max: P.fmtNumber(r.max[qid], 2) }));
+        })));
     } else {
       parts.push(el("p", { text: t("done.result_later") }));
     }
     parts.push(el("p", {}, el("a", { href: "#/home", text: t("nav.back_home") })));
-    P.show(t("done.title"), parts);
+    P.show(r && title ? t("result.heading", { title }) : t("done.title"), parts);
   }
 
   function examPage(attempt, paper) {
@@ -261,7 +301,7 @@
         saveState.textContent = t("save.closed", { reason: err.message });
         // The server has submitted the attempt (its deadline passed): show what it holds.
         P.api("GET", `/api/attempts/${attempt.id}`).then((r) => {
-          if (r.attempt.status === "submitted") { finished = true; submittedPage(r.attempt, "auto"); }
+          if (r.attempt.status === "submitted") { finished = true; submittedPage(r.attempt, "auto", paper.exam.title); }
         }).catch(() => {});
       }
     });
@@ -289,8 +329,13 @@
       b.setAttribute("aria-label", t("map.item", { n: i + 1, state: t(`map.${state}`) }));
       if (onePerPage && i === current) b.setAttribute("aria-current", "step"); else b.removeAttribute("aria-current");
     });
-    const map = el("nav", { class: "qmap", "aria-label": t("map.title") }, el("h2", { class: "sr-only", text: t("map.title") }), mapButtons,
-      el("p", { class: "legend" }, el("span", { class: "dot answered" }), t("map.answered"), " ", el("span", { class: "dot flagged" }), t("map.flagged"), " ", el("span", { class: "dot unanswered" }), t("map.unanswered")));
+    const map = el("nav", { class: "qmap", "aria-label": t("map.title") }, el("h2", { class: "sr-only", text: t("map.title") }), mapButtons);
+    const legend = el("p", { class: "legend" }, el("span", { class: "dot answered" }), t("map.answered"), " ", el("span", { class: "dot flagged" }), t("map.flagged"), " ", el("span", { class: "dot unanswered" }), t("map.unanswered"));
+    // The countdown, the save state and the map stay in view; a question jumped to lands below them.
+    const head = el("div", { class: "examhead" }, bar, map);
+    const headSize = new ResizeObserver(() => document.documentElement.style.setProperty("--examhead-h", `${head.offsetHeight}px`));
+    headSize.observe(head);
+    P.onLeave(() => headSize.disconnect());
 
     const sections = order.map((qid, i) => questionBlock(questions.get(qid), i, attempt, journal, flags, () => {
       localStorage.setItem(flagsKey, JSON.stringify([...flags]));
@@ -309,7 +354,7 @@
       }
       refreshMap();
       const target = sections[i].querySelector("input, textarea") || sections[i];
-      sections[i].scrollIntoView({ block: "start" });
+      sections[i].scrollIntoView({ block: "start" });  // its scroll-margin keeps it below the sticky head
       target.focus({ preventScroll: true });
     }
 
@@ -345,7 +390,7 @@
           const r = await P.api("POST", `/api/attempts/${attempt.id}/submit`);
           journal.stop();
           if (journal.pendingCount() === 0) journal.discard();
-          return submittedPage(r.attempt, how);
+          return submittedPage(r.attempt, how, paper.exam.title);
         } catch (e) {
           if (!e.offline) { submitErr.textContent = e.message; finished = false; return; }
           submitErr.textContent = t("exam.submit_offline");
@@ -372,7 +417,7 @@
     window.addEventListener("beforeunload", warnLeave);
     P.onLeave(() => window.removeEventListener("beforeunload", warnLeave));
 
-    P.show(paper.exam.title, bar, givenBack, map, el("form", { class: "paper", onsubmit: (e) => e.preventDefault() }, sections),
+    P.show(paper.exam.title, head, legend, givenBack, el("form", { class: "paper", onsubmit: (e) => e.preventDefault() }, sections),
       onePerPage ? pager : null, el("div", { class: "submit-area" }, submitErr, submitBtn, confirmBox), fileArea);
     refreshMap();
     if (onePerPage) { sections.forEach((s, k) => (s.hidden = k !== 0)); prev.disabled = true; next.disabled = order.length <= 1; }

@@ -5,8 +5,6 @@
   const { el, t } = P;
   const enc = encodeURIComponent;
   const STAFF = { roles: ["teacher", "admin"] };  // who sees these pages (operators teach too)
-  // <input type="datetime-local"> works in the device's time zone.
-  const toLocalInput = (ms) => { const d = new Date(ms); d.setMinutes(d.getMinutes() - d.getTimezoneOffset()); return d.toISOString().slice(0, 16); };
 
   P.route("#/teacher", async () => {
     const { exams } = await P.api("GET", "/api/exams");
@@ -60,20 +58,20 @@
 
   function settingsForm(exam) {
     const frozen = exam.published;
-    const opens = el("input", { type: "datetime-local", value: toLocalInput(exam.opens_ms), disabled: frozen, required: true });
-    const closes = el("input", { type: "datetime-local", value: toLocalInput(exam.closes_ms), disabled: frozen, required: true });
+    const opens = el("input", { type: "datetime-local", value: P.toZoneInput(exam.opens_ms), disabled: frozen, required: true });
+    const closes = el("input", { type: "datetime-local", value: P.toZoneInput(exam.closes_ms), disabled: frozen, required: true });
     const duration = el("input", { type: "number", min: "1", step: "1", value: String(Math.round(exam.duration_ms / 60000)), disabled: frozen, required: true });
     const perPage = el("input", { type: "checkbox", id: P.uid("opp"), checked: exam.one_per_page, disabled: frozen });
     const msg = el("p", { role: "status" });
     const form = el("form", { class: "card", "aria-labelledby": "h-settings" }, el("h2", { id: "h-settings", text: t("settings.title") }),
-      P.field(t("settings.opens"), opens), P.field(t("settings.closes"), closes), P.field(t("settings.duration"), duration),
+      P.field(t("settings.opens", { zone: P.zone }), opens), P.field(t("settings.closes", { zone: P.zone }), closes), P.field(t("settings.duration"), duration),
       el("div", { class: "option" }, perPage, el("label", { for: perPage.id, text: t("settings.one_per_page") })),
       frozen ? el("p", { class: "muted", text: t("settings.frozen") }) : el("button", { type: "submit", text: t("settings.save") }), msg);
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       try {
         await P.api("PUT", `/api/exams/${enc(exam.id)}/settings`, {
-          opens_ms: new Date(opens.value).getTime(), closes_ms: new Date(closes.value).getTime(),
+          opens_ms: P.fromZoneInput(opens.value), closes_ms: P.fromZoneInput(closes.value),
           duration_minutes: Number(duration.value), one_per_page: perPage.checked });
         msg.className = "ok";
         msg.textContent = t("settings.saved");
@@ -192,7 +190,7 @@
     const values = Object.fromEntries(figures.map((k) => [k, el("dd", { id: `live-${k}`, text: "–" })]));
     const latest = el("ul", { id: "latest-submissions" });
     const state = el("p", { class: "muted", role: "status" });
-    let lastSubmitted = -1;
+    let lastCounts = "";  // the attempts table is read again when a student starts or submits
     const stream = P.stream(`/api/exams/${enc(exam.id)}/live/events`);
     stream.addEventListener("live", (ev) => {
       const live = JSON.parse(ev.data);
@@ -200,7 +198,8 @@
       latest.replaceChildren(...live.latest_submissions.map((s) =>
         el("li", { text: t("live.submission", { name: s.name || s.login, login: s.login, time: P.fmtClock(s.submitted_ms) }) + (s.auto_submitted ? ` (${t("live.auto")})` : "") })));
       state.textContent = t("live.updated", { time: P.fmtClock(Date.now()) });
-      if (live.submitted !== lastSubmitted) { lastSubmitted = live.submitted; document.dispatchEvent(new CustomEvent("pupitre:attempts-changed")); }
+      const counts = `${live.started}/${live.submitted}`;
+      if (counts !== lastCounts) { lastCounts = counts; document.dispatchEvent(new CustomEvent("pupitre:attempts-changed")); }
     });
     stream.onerror = () => { state.textContent = t("live.reconnecting"); };
     return el("section", { class: "card", "aria-labelledby": "h-live" }, el("h2", { id: "h-live", text: t("live.title") }),
@@ -211,9 +210,11 @@
   function attemptsSection(exam) {
     const body = el("tbody");
     const msg = P.errorBox();
+    let ungraded = 0;  // essays still to grade, from the last reading of the attempts
     const load = async () => {
       try {
         const { attempts } = await P.api("GET", `/api/exams/${enc(exam.id)}/attempts`);
+        ungraded = attempts.reduce((n, a) => n + (a.result ? a.result.ungraded_essays : 0), 0);
         body.replaceChildren(...attempts.map((a) => el("tr", {},
           el("th", { scope: "row", text: a.login || String(a.user_id) }),
           el("td", { text: a.status === "submitted" ? t("state.submitted") : t("state.in_progress", { time: P.fmtClock(a.deadline_ms) }) }),
@@ -226,15 +227,37 @@
     const onChange = () => load();
     document.addEventListener("pupitre:attempts-changed", onChange);
     P.onLeave(() => document.removeEventListener("pupitre:attempts-changed", onChange));
-    const release = el("button", { type: "button", id: "release", text: exam.results_released ? t("release.done") : t("release.button"), disabled: exam.results_released });
+    // Releasing: what students will see (the teacher may change it afterwards), and a warning
+    // when the exam is still open or essays are ungraded (students would see a provisional score).
+    let released = exam.results_released;
+    const levels = ["score", "answers", "solutions"].map((level) => {
+      const input = el("input", { type: "radio", name: "review", value: level, id: `review-${level}`, checked: exam.review === level });
+      return [input, el("div", { class: "option" }, input, el("label", { for: input.id, text: t(`review.${level}`) }))];
+    });
+    const chosen = () => levels.find(([input]) => input.checked)[0].value;
+    const state = el("p", { id: "release-state", role: "status" });
+    const release = el("button", { type: "button", class: "primary", id: "release" });
+    const showState = (level) => {
+      release.textContent = t(released ? "release.change" : "release.button");
+      state.textContent = released ? t("release.state", { level: t(`review.${level}`) }) : "";
+    };
+    showState(exam.review);
     release.addEventListener("click", async () => {
-      if (!confirm(t("release.confirm"))) return;
-      try { await P.api("POST", `/api/exams/${enc(exam.id)}/release`); release.textContent = t("release.done"); release.disabled = true; } catch (e) { msg.textContent = e.message; }
+      const warnings = [];
+      if (exam.closes_ms > P.serverNow()) warnings.push(t("release.warn_open", { time: P.fmtTime(exam.closes_ms) }));
+      if (ungraded) warnings.push(t("release.warn_ungraded", { count: ungraded }));
+      if (!confirm([released ? t("release.confirm_change") : t("release.confirm"), ...warnings].join("\n\n"))) return;
+      try {
+        const r = await P.api("POST", `/api/exams/${enc(exam.id)}/release`, { review: chosen() });
+        released = true;
+        showState(r.review);
+      } catch (e) { msg.textContent = e.message; }
     });
     load();
     return el("section", { class: "card", "aria-labelledby": "h-attempts" }, el("h2", { id: "h-attempts", text: t("attempts.title") }),
       el("table", {}, el("thead", {}, el("tr", {}, ["attempts.student", "home.state", "attempts.score", "attempts.essays", "home.action"].map((k) => el("th", { scope: "col", text: t(k) })))), body),
-      msg, el("p", {}, release, " ", el("a", { class: "button", href: `/api/exams/${enc(exam.id)}/results.csv`, download: `${exam.id}-results.csv`, text: t("attempts.csv") })));
+      msg, el("p", {}, el("a", { class: "button", href: `/api/exams/${enc(exam.id)}/results.csv`, download: `${exam.id}-results.csv`, text: t("attempts.csv") })),
+      el("fieldset", { class: "release" }, el("legend", { text: t("review.legend") }), levels.map(([, row]) => row), release, state));
   }
 
   // What the server saw of one attempt, line by line (and as CSV): for "I lost my answers".

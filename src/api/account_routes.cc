@@ -175,6 +175,7 @@ void Me(Services& s, const ContextPtr& c) {
     c->Here([&s, c, rotated = std::move(rotated)] {
       json::object o{{"user", UserJson(*c->who)},
                      {"csrf_token", rotated ? rotated->principal.csrf_token : c->who->csrf_token},
+                     {"time_zone", s.zone.name()},
                      {"server_now_ms", ToUnixMs(s.clock.Now())}};
       if (!rotated) return c->Json(200, o);
       o["rotated"] = true;
@@ -183,6 +184,17 @@ void Me(Services& s, const ContextPtr& c) {
       c->Send(std::move(res));
     });
   });
+}
+
+// GET /api/session: /api/me for a page that may not be logged in: {"user": null} rather than a
+// 401 (which every browser logs as an error), for the page to show the login form.
+void Session(Services& s, const ContextPtr& c) {
+  if (!c->who) {
+    return c->Json(200, {{"user", nullptr},
+                         {"time_zone", s.zone.name()},
+                         {"server_now_ms", ToUnixMs(s.clock.Now())}});
+  }
+  Me(s, c);
 }
 
 void Courses(Services& s, const ContextPtr& c) {
@@ -202,6 +214,7 @@ void RegisterAccountRoutes(Router& router, Services& s) {
   router.Add({verb::post, "/api/logout", "logout", Access::kUser, A::kInteractive, Bind(s, Logout)});
   // Every page starts by asking who is logged in: it answers under load (status class).
   router.Add({verb::get, "/api/me", "me", Access::kUser, A::kStatus, Bind(s, Me)});
+  router.Add({verb::get, "/api/session", "session", Access::kPublic, A::kStatus, Bind(s, Session)});
   router.Add({verb::get, "/api/courses", "courses", Access::kUser, A::kInteractive, Bind(s, Courses)});
 }
 

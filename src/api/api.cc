@@ -23,6 +23,13 @@ guard::WorkQueueOptions HashingOptions(const Config& config) {
           .timeout = Millis(a.login_queue_timeout_ms)};
 }
 
+// The school's zone. ParseConfig has checked its name; a Config made in code that names none
+// the system knows falls back to UTC.
+TimeZone SchoolZone(const Config& config) {
+  auto zone = TimeZone::Named(config.school.time_zone);
+  return zone.ok() ? std::move(*zone) : std::move(*TimeZone::Named("UTC"));
+}
+
 }  // namespace
 
 Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exams,
@@ -39,7 +46,7 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
       login_line_(login_line),
       services_{config, accounts, exams, guard, admissions, feed, live_, files_,
                 metrics, workers, hashing_, login_throttle_, login_line_, clock, ready_,
-                attack, proof, settings, incidents, hub_, seb, answer_files},
+                attack, proof, settings, incidents, hub_, seb, answer_files, SchoolZone(config)},
       address_(config.server.trusted_proxies),
       limiter_(config.limits),
       gate_(proof, attack, metrics, files_),
@@ -82,7 +89,7 @@ void Api::Handle(http::Request&& req, const http::RequestInfo& info, http::Respo
     if (m.path_matched) {
       return c->Send(http::MakeJsonResponse(
           c->req, 405,
-          ErrorBody({ErrorCode::kBadRequest, "this method is not allowed on this path", {}})));
+          ErrorBody(Error::BadRequest("this method is not allowed on this path"))));
     }
     return c->Fail(Error::NotFound(fmt::format("no route for {}", PathOf(c->req.target()))));
   }

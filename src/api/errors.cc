@@ -49,6 +49,12 @@ std::string ErrorBody(const Error& error) {
     }
     e["problems"] = std::move(problems);
   }
+  if (!error.reason.empty()) {
+    e["reason"] = error.reason;
+    boost::json::object params;
+    for (const auto& [k, v] : error.params) params[k] = v;
+    e["params"] = std::move(params);
+  }
   return boost::json::serialize(boost::json::object{{"error", std::move(e)}});
 }
 

@@ -83,6 +83,17 @@ void Publish(Services& s, const ContextPtr& c) {
   s.exams.Publish(c->caller(), c->param(0), AnswerExam(c));
 }
 
+// The review level named by `body["review"]`, if any.
+Result<std::optional<exam::ReviewLevel>> ReviewOf(const json::object& body) {
+  const json::value* v = body.if_contains("review");
+  if (!v) return std::optional<exam::ReviewLevel>();
+  auto level = v->is_string() ? exam::ParseReviewLevel(v->as_string()) : std::nullopt;
+  if (!level) {
+    return Error::BadRequest("'review' must be \"score\", \"answers\" or \"solutions\"");
+  }
+  return std::optional<exam::ReviewLevel>(level);
+}
+
 void Settings(Services& s, const ContextPtr& c) {
   auto body = ParseObject(c->req.body());
   if (!body.ok()) return c->Fail(body.error());
@@ -98,7 +109,7 @@ void Settings(Services& s, const ContextPtr& c) {
     auto v = GetInt(*body, "duration_minutes");
     if (!v.ok()) return c->Fail(v.error());
     if (*v < 1 || *v > 527040) {
-      return c->Fail(Error::Invalid("'duration_minutes' must be from 1 to 527040"));
+      return c->Fail(Error::Invalid("'duration_minutes' must be from 1 to 527040").Because("duration_range"));
     }
     change.duration_ms = *v * 60'000;
   }
@@ -106,6 +117,9 @@ void Settings(Services& s, const ContextPtr& c) {
     if (!v->is_bool()) return c->Fail(Error::BadRequest("'one_per_page' must be true or false"));
     change.one_per_page = v->as_bool();
   }
+  auto review = ReviewOf(*body);
+  if (!review.ok()) return c->Fail(review.error());
+  change.review = *review;
   s.exams.UpdateSettings(c->caller(), c->param(0), change, AnswerExam(c));
 }
 
@@ -131,7 +145,8 @@ void AddTimeNow(Services& s, const ContextPtr& c) {
       if (!l.is_string()) return c->Fail(Error::BadRequest("'logins' must be a list of logins"));
       auto user = s.accounts.FindByLogin(std::string(l.as_string()));
       if (!user) {
-        return c->Fail(Error::NotFound(fmt::format("no user '{}'", std::string_view(l.as_string()))));
+        return c->Fail(Error::NotFound(fmt::format("no user '{}'", std::string_view(l.as_string())))
+                                 .Because("no_user", {{"login", std::string(l.as_string())}}));
       }
       users.push_back(user->id);
     }
@@ -161,7 +176,7 @@ void ExtraTime(Services& s, const ContextPtr& c) {
     return c->Fail(Error::Invalid("'minutes' must be from 0 to 1440 (24 hours)"));
   }
   auto user = s.accounts.FindByLogin(*login);
-  if (!user) return c->Fail(Error::NotFound(fmt::format("no user '{}'", *login)));
+  if (!user) return c->Fail(Error::NotFound(fmt::format("no user '{}'", *login)).Because("no_user", {{"login", *login}}));
   s.exams.SetExtraTime(c->caller(), c->param(0), user->id, std::chrono::minutes(*minutes),
                        [c, m = *minutes](Status st) {
                          c->Later([c, st, m] {
@@ -171,11 +186,23 @@ void ExtraTime(Services& s, const ContextPtr& c) {
                        });
 }
 
+// POST /api/exams/ID/release, body empty or {"review": "score" | "answers" | "solutions"}.
 void Release(Services& s, const ContextPtr& c) {
-  s.exams.ReleaseResults(c->caller(), c->param(0), [c](Status st) {
-    c->Later([c, st] {
+  std::optional<exam::ReviewLevel> review;
+  if (!c->req.body().empty()) {
+    auto body = ParseObject(c->req.body());
+    if (!body.ok()) return c->Fail(body.error());
+    auto r = ReviewOf(*body);
+    if (!r.ok()) return c->Fail(r.error());
+    review = *r;
+  }
+  s.exams.ReleaseResults(c->caller(), c->param(0), review, [&s, c](Status st) {
+    c->Later([&s, c, st] {
       if (!st.ok()) return c->Fail(st.error());
-      c->Json(200, {{"results_released", true}});
+      auto e = s.exams.GetExam(c->caller(), c->param(0));
+      if (!e.ok()) return c->Fail(e.error());
+      c->Json(200, {{"results_released", true},
+                    {"review", exam::ReviewLevelName((*e)->spec->review)}});
     });
   });
 }
@@ -223,7 +250,7 @@ void ResultsCsv(Services& s, const ContextPtr& c) {
     std::optional<exam::Person> p;
     if (auto u = s.accounts.FindById(user_id)) p = exam::Person{u->login, u->display_name};
     return p;
-  });
+  }, s.zone);
   c->Send(std::move(res));
 }
 

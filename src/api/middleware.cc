@@ -108,20 +108,21 @@ bool Middleware::Authenticate(const Route& route, Context& c) const {
   const bool safe = c.req.method() == bhttp::verb::get || c.req.method() == bhttp::verb::head;
   if (c.by_cookie && !safe &&
       !auth::ConstantTimeEquals(c.req["X-CSRF-Token"], c.who->csrf_token)) {
-    c.Fail(Error::Forbidden("missing or wrong X-CSRF-Token header"));
+    c.Fail(Error::Forbidden("missing or wrong X-CSRF-Token header").Because("csrf"));
     return false;
   }
   const auth::Role role = c.who->role;
   const char* refusal = nullptr;
+  const char* reason = nullptr;
   if (route.access == Access::kTeacher && role == auth::Role::kStudent) {
-    refusal = "this is for teachers";
+    refusal = "this is for teachers", reason = "for_teachers";
   } else if (route.access == Access::kStudent && role != auth::Role::kStudent) {
-    refusal = "this is for students";
+    refusal = "this is for students", reason = "for_students";
   } else if (route.access == Access::kAdmin && role != auth::Role::kAdmin) {
-    refusal = "this is for operators";
+    refusal = "this is for operators", reason = "for_operators";
   }
   if (refusal) {
-    c.Fail(Error::Forbidden(refusal));
+    c.Fail(Error::Forbidden(refusal).Because(reason));
     return false;
   }
   return true;

@@ -4,6 +4,7 @@
 
 #include <boost/asio/post.hpp>
 #include <algorithm>
+#include <map>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 
@@ -77,15 +78,38 @@ void WaitingRoomEvents(Services& s, const ContextPtr& c) {
   s.room_feed.Subscribe(st->room.key, c->who->user_id, std::move(stream));
 }
 
+// Every exam an operator may want to hold or pace: the published ones not yet closed (so that
+// admission can be paused or capped before anyone arrives) and any other that has a room,
+// soonest first.
 void ListAdmission(Services& s, const ContextPtr& c) {
+  const int64_t now_ms = ToUnixMs(s.clock.Now());
+  std::vector<std::string> ids = s.admissions.rooms().ExamIds();
+  std::map<std::string, std::shared_ptr<const exam::ExamEntry>> exams;
+  for (auto& e : s.exams.ExamsFor(c->caller())) exams.emplace(e->spec->id, std::move(e));
+  for (const auto& [id, e] : exams) {
+    if (e->state.published && e->spec->closes_ms > now_ms) ids.push_back(id);
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  const auto opens = [&](const std::string& id) {
+    auto it = exams.find(id);
+    return it == exams.end() ? INT64_MAX : it->second->spec->opens_ms;
+  };
+  std::stable_sort(ids.begin(), ids.end(),
+                   [&](const auto& a, const auto& b) { return opens(a) < opens(b); });
   json::array rooms;
-  for (const std::string& exam_id : s.admissions.rooms().ExamIds()) {
-    auto st = s.admissions.rooms().StatusOf(exam_id);
-    if (!st) continue;
-    json::object o{{"exam_id", exam_id},     {"paused", st->paused},
-                   {"rate", st->rate},       {"max_rate", st->max_rate},
-                   {"waiting", st->waiting}, {"admitted", st->admitted}};
-    if (auto e = s.exams.GetExam(c->caller(), exam_id); e.ok()) o["title"] = (*e)->spec->title;
+  for (const std::string& exam_id : ids) {
+    const guard::RoomStatus st = s.admissions.rooms().StatusOf(exam_id).value_or(
+        guard::RoomStatus{false, s.config.waiting_room.initial_rate,
+                          s.config.waiting_room.max_rate, 0, 0});
+    json::object o{{"exam_id", exam_id},     {"paused", st.paused},
+                   {"rate", st.rate},       {"max_rate", st.max_rate},
+                   {"waiting", st.waiting}, {"admitted", st.admitted}};
+    if (auto it = exams.find(exam_id); it != exams.end()) {
+      o["title"] = it->second->spec->title;
+      o["opens_ms"] = it->second->spec->opens_ms;
+      o["closes_ms"] = it->second->spec->closes_ms;
+    }
     rooms.push_back(std::move(o));
   }
   c->Json(200, {{"rooms", std::move(rooms)}});
@@ -157,7 +181,7 @@ void LetThrough(Services& s, const ContextPtr& c) {
   auto login = GetString(*body, "login");
   if (!login.ok()) return c->Fail(login.error());
   auto user = s.accounts.FindByLogin(*login);
-  if (!user) return c->Fail(Error::NotFound("no user '" + *login + "'"));
+  if (!user) return c->Fail(Error::NotFound("no user '" + *login + "'").Because("no_user", {{"login", *login}}));
   s.admissions.LetThrough(c->caller(), c->param(0), user->id, [c](Result<exam::AttemptView> r) {
     c->Later([c, r = std::move(r)] {
       if (!r.ok()) return c->Fail(r.error());

@@ -23,6 +23,7 @@
 #include "guard/proof_of_work.h"
 #include "guard/safe_exam_browser.h"
 #include "common/settings.h"
+#include "common/time_zone.h"
 #include "guard/work_queue.h"
 #include "notify/incidents.h"
 #include "room/admissions.h"
@@ -52,6 +53,7 @@ struct Services {
   NotifyHub& hub;                     // the open pages' event streams: how they are told
   guard::SafeExamBrowser& seb;        // exams that require Safe Exam Browser, and their keys
   const exam::AnswerFileKeys& answer_files;  // the exams' keys for encrypted answer files
+  const TimeZone zone;                // the school's ([school] time_zone): times as people read them
 };
 
 // A route's handler as the route files write it: a function of the services and the request.

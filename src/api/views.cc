@@ -24,6 +24,7 @@ json::object ExamJson(const exam::ExamEntry& e) {
           {"closes_ms", s.closes_ms},
           {"duration_ms", s.duration_ms},
           {"one_per_page", s.one_per_page},
+          {"review", exam::ReviewLevelName(s.review)},
           {"question_count", s.questions.size()},
           {"max_points", Number(s.MaxPoints())},
           {"published", e.state.published},
@@ -31,18 +32,79 @@ json::object ExamJson(const exam::ExamEntry& e) {
 }
 
 namespace {
-json::object ScoreJson(const exam::AttemptView& v) {
-  exam::Score score = exam::GradeAttempt(v.state, *v.spec);
-  json::object per_question;
-  const auto points = exam::PointsPerQuestion(v.state, *v.spec);
-  for (size_t i = 0; i < points.size(); ++i) {
-    per_question[v.spec->questions[i].id] =
-        points[i] ? Number(*points[i]) : json::value(nullptr);
+
+json::array Texts(const std::vector<std::string>& v) {
+  json::array a;
+  for (const auto& s : v) a.emplace_back(s);
+  return a;
+}
+
+// The right answer of `q`, as the page shows it.
+json::value RightAnswer(const exam::Question& q) {
+  using T = exam::QuestionType;
+  switch (q.type) {
+    case T::kSingle:
+    case T::kMultiple: {
+      json::array a;
+      for (int i : q.correct_options) a.push_back(i);
+      return a;
+    }
+    case T::kTrueFalse: return q.correct_bool;
+    case T::kNumeric:
+      return json::object{{"value", Number(q.numeric_answer)},
+                          {"tolerance", Number(q.numeric_tolerance)}};
+    case T::kShortText: return Texts(q.accepted);
+    case T::kEssay: return nullptr;
   }
-  return {{"points", Number(score.total())},
-          {"max_points", Number(score.max_points)},
-          {"ungraded_essays", score.ungraded_essays},
-          {"questions", std::move(per_question)}};
+  return nullptr;
+}
+
+// What a submitted attempt's owner sees once results are released: the score, each question's
+// points out of its maximum; from ReviewLevel::kAnswers, each question (in the student's order)
+// with their answer; at kSolutions, also the right answer and the teacher's feedback. A teacher
+// sees everything.
+json::object ResultJson(const exam::AttemptView& v, bool is_teacher) {
+  const exam::ExamSpec& spec = *v.spec;
+  const exam::Score score = exam::GradeAttempt(v.state, spec);
+  const auto points = exam::PointsPerQuestion(v.state, spec);
+  json::object per_question, max;
+  for (size_t i = 0; i < points.size(); ++i) {
+    per_question[spec.questions[i].id] = points[i] ? Number(*points[i]) : json::value(nullptr);
+    max[spec.questions[i].id] = Number(spec.questions[i].points);
+  }
+  json::object o{{"points", Number(score.total())},
+                 {"max_points", Number(score.max_points)},
+                 {"ungraded_essays", score.ungraded_essays},
+                 {"questions", std::move(per_question)},
+                 {"max", std::move(max)},
+                 {"review", exam::ReviewLevelName(spec.review)}};
+  const exam::ReviewLevel level = is_teacher ? exam::ReviewLevel::kSolutions : spec.review;
+  if (level == exam::ReviewLevel::kScore) return o;
+  json::array items;
+  for (int qi : v.order.questions) {
+    const size_t index = static_cast<size_t>(qi);
+    const exam::Question& q = spec.questions[index];
+    json::object item{{"id", q.id},
+                      {"type", exam::QuestionTypeName(q.type)},
+                      {"text", q.text},
+                      {"options", Texts(q.options)},
+                      {"max", Number(q.points)},
+                      {"points", points[index] ? Number(*points[index]) : json::value(nullptr)},
+                      {"answer", nullptr}};
+    if (auto it = v.state.answers.find(q.id); it != v.state.answers.end()) {
+      json::error_code ec;
+      json::value answer = json::parse(it->second.value_json, ec);
+      if (!ec) item["answer"] = std::move(answer);
+    }
+    if (level == exam::ReviewLevel::kSolutions) {
+      item["right"] = RightAnswer(q);
+      item["feedback"] = q.feedback;
+      item["option_feedback"] = Texts(q.option_feedback);
+    }
+    items.push_back(std::move(item));
+  }
+  o["items"] = std::move(items);
+  return o;
 }
 
 }  // namespace
@@ -94,7 +156,7 @@ json::object AttemptJson(const exam::AttemptView& v, bool is_teacher, int64_t no
   bool show = v.spec && a.status == exam::AttemptStatus::kSubmitted &&
               (is_teacher || v.results_released);
   o["results_released"] = v.results_released;
-  if (show) o["result"] = ScoreJson(v);
+  if (show) o["result"] = ResultJson(v, is_teacher);
   return o;
 }
 

@@ -35,23 +35,41 @@ struct Error {
   ErrorCode code = ErrorCode::kInternal;
   std::string message;
   std::vector<Problem> problems;  // filled by importers: every problem found, not just the first
+  // A stable name for what went wrong, for the pages to say it in the reader's language
+  // (web/i18n.js "reason.*"), with the values its sentence needs; empty: the code says it all.
+  std::string reason;
+  std::vector<std::pair<std::string, std::string>> params;
 
-  static Error BadRequest(std::string m) { return {ErrorCode::kBadRequest, std::move(m), {}}; }
-  static Error Unauthenticated(std::string m) {
-    return {ErrorCode::kUnauthenticated, std::move(m), {}};
+  // Names the reason (and its values) of this error: Error::Invalid("...").Because("x", {...}).
+  Error&& Because(std::string why, std::vector<std::pair<std::string, std::string>> values = {}) && {
+    reason = std::move(why);
+    params = std::move(values);
+    return std::move(*this);
   }
-  static Error Forbidden(std::string m) { return {ErrorCode::kForbidden, std::move(m), {}}; }
-  static Error NotFound(std::string m) { return {ErrorCode::kNotFound, std::move(m), {}}; }
-  static Error Conflict(std::string m) { return {ErrorCode::kConflict, std::move(m), {}}; }
+
+  static Error Make(ErrorCode c, std::string m, std::vector<Problem> p = {}) {
+    Error e;
+    e.code = c;
+    e.message = std::move(m);
+    e.problems = std::move(p);
+    return e;
+  }
+  static Error BadRequest(std::string m) { return Make(ErrorCode::kBadRequest, std::move(m)); }
+  static Error Unauthenticated(std::string m) {
+    return Make(ErrorCode::kUnauthenticated, std::move(m));
+  }
+  static Error Forbidden(std::string m) { return Make(ErrorCode::kForbidden, std::move(m)); }
+  static Error NotFound(std::string m) { return Make(ErrorCode::kNotFound, std::move(m)); }
+  static Error Conflict(std::string m) { return Make(ErrorCode::kConflict, std::move(m)); }
   static Error Invalid(std::string m, std::vector<Problem> p = {}) {
-    return {ErrorCode::kInvalid, std::move(m), std::move(p)};
+    return Make(ErrorCode::kInvalid, std::move(m), std::move(p));
   }
   static Error DeadlinePassed(std::string m) {
-    return {ErrorCode::kDeadlinePassed, std::move(m), {}};
+    return Make(ErrorCode::kDeadlinePassed, std::move(m));
   }
-  static Error RateLimited(std::string m) { return {ErrorCode::kRateLimited, std::move(m), {}}; }
-  static Error Unavailable(std::string m) { return {ErrorCode::kUnavailable, std::move(m), {}}; }
-  static Error Internal(std::string m) { return {ErrorCode::kInternal, std::move(m), {}}; }
+  static Error RateLimited(std::string m) { return Make(ErrorCode::kRateLimited, std::move(m)); }
+  static Error Unavailable(std::string m) { return Make(ErrorCode::kUnavailable, std::move(m)); }
+  static Error Internal(std::string m) { return Make(ErrorCode::kInternal, std::move(m)); }
 };
 
 // Holds either a T or an Error. Accessing the wrong side is a bug and asserts.

@@ -12,6 +12,8 @@
 #include <vector>
 #include <toml++/toml.h>
 
+#include "common/time_zone.h"
+
 namespace pupitre {
 namespace {
 
@@ -142,7 +144,7 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   for (const auto& [k, v] : root) {
     std::string_view key = k.str();
     if (key != "server" && key != "store" && key != "auth" && key != "exam" && key != "guard" &&
-        key != "waiting_room" && key != "limits" && key != "attack") {
+        key != "waiting_room" && key != "limits" && key != "attack" && key != "school") {
       return Error::Invalid(fmt::format("{}: unknown section", key));
     }
   }
@@ -296,6 +298,15 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   exam.Int("answer_file_minutes", c.exam.answer_file_minutes, 0, 7 * 24 * 60);
   exam.RejectUnknown({"save_grace_ms", "autosubmit_interval_ms", "outage_compensation",
                       "outage_min_seconds", "heartbeat_ms", "answer_file_minutes"});
+
+  TableReader school(Section(root, "school", problem), "school", problem);
+  school.String("time_zone", c.school.time_zone);
+  if (problem.empty()) {
+    if (auto zone = TimeZone::Named(c.school.time_zone); !zone.ok()) {
+      problem = "school.time_zone: " + zone.error().message;
+    }
+  }
+  school.RejectUnknown({"time_zone"});
 
   if (problem.empty()) {
     if (auto st = ParseListen(c.server.listen, c.server.host, c.server.port); !st.ok()) {

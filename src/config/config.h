@@ -77,6 +77,12 @@ struct Config {
     // attempt's deadline.
     int64_t answer_file_minutes = 60;
   } exam;
+
+  struct School {
+    // [school] time_zone: the school's IANA time zone ("Europe/Paris"): every time the pages
+    // and the exports show is written in it, with its offset. Checked at start-up.
+    std::string time_zone = "UTC";
+  } school;
 };
 
 // Splits "host:port" ("[v6]:port" for IPv6) and checks both: the host must be an IP address,

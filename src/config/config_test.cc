@@ -129,6 +129,17 @@ TEST(ConfigTest, RangeBoundsAreInclusive) {
   EXPECT_EQ(high->store.max_batch, 1'000'000);
 }
 
+TEST(ConfigTest, SchoolTimeZoneIsCheckedAgainstTheDatabase) {
+  auto defaults = ParseConfig("");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->school.time_zone, "UTC");
+  auto paris = ParseConfig("[school]\ntime_zone = \"Europe/Paris\"\n");
+  ASSERT_TRUE(paris.ok()) << paris.error().message;
+  EXPECT_EQ(paris->school.time_zone, "Europe/Paris");
+  EXPECT_THAT(ErrorOf("[school]\ntime_zone = \"Paris\"\n"), HasSubstr("school.time_zone"));
+  EXPECT_THAT(ErrorOf("[school]\nzone = \"UTC\"\n"), HasSubstr("school.zone"));
+}
+
 TEST(ConfigTest, UnknownSectionIsNamed) {
   std::string m = ErrorOf("[database]\nurl = \"x\"\n");
   EXPECT_THAT(m, HasSubstr("database")) << "the error must name the unknown section";

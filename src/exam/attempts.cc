@@ -61,9 +61,9 @@ void ExamService::Start(const Caller& caller, const std::string& exam_id,
       existing = true;
       a.id = it->second;
     } else if (now_ms < e->spec->opens_ms) {
-      refused = Error::Conflict("the exam has not opened yet");
+      refused = Error::Conflict("the exam has not opened yet").Because("exam_not_open");
     } else if (now_ms >= e->spec->closes_ms) {
-      refused = Error::Conflict("the exam window has closed");
+      refused = Error::Conflict("the exam window has closed").Because("exam_closed");
     } else {
       auto x = extra_ms_.find({exam_id, caller.user_id});
       Millis extra(x == extra_ms_.end() ? 0 : x->second);
@@ -343,15 +343,18 @@ bool ExamService::HasAttemptInProgress(int64_t user_id, int64_t attempt_id) cons
          it->second.a.status == AttemptStatus::kInProgress;
 }
 
-void ExamService::CountSave() {
+void ExamService::CountSave(const std::string& exam_id) {
   int64_t sec = ToUnixMs(clock_.Now()) / 1000;
   MutexLock lock(saves_mu_);
+  auto it = saves_.find(exam_id);
+  if (it == saves_.end()) it = saves_.emplace(exam_id, SaveRing{}).first;
+  SaveRing& ring = it->second;
   size_t i = static_cast<size_t>(sec % 60);
-  if (saves_second_of_[i] != sec) {
-    saves_second_of_[i] = sec;
-    saves_per_second_[i] = 0;
+  if (ring.second[i] != sec) {
+    ring.second[i] = sec;
+    ring.count[i] = 0;
   }
-  ++saves_per_second_[i];
+  ++ring.count[i];
 }
 
 void ExamService::Save(const Caller& caller, int64_t attempt_id, const std::string& question_id,
@@ -364,6 +367,7 @@ void ExamService::Save(const Caller& caller, int64_t attempt_id, const std::stri
   SaveOutcome outcome = SaveOutcome::kStale;  // set under the lock below
   SavedAnswer saved;
   int64_t deadline_ms = 0;
+  std::string exam_id;
   std::optional<Error> refused = [&]() -> std::optional<Error> {
     MutexLock sl(sh.mu);
     auto it = sh.attempts.find(attempt_id);
@@ -381,6 +385,7 @@ void ExamService::Save(const Caller& caller, int64_t attempt_id, const std::stri
     CountMinute(sh, attempt_id, it->second, ToUnixMs(now), resent, outcome == SaveOutcome::kStale);
     saved = a.answers.at(question_id);
     deadline_ms = a.deadline_ms;
+    exam_id = a.exam_id;
     return std::nullopt;
   }();
   if (refused) return done(std::move(*refused));
@@ -403,10 +408,10 @@ void ExamService::Save(const Caller& caller, int64_t attempt_id, const std::stri
   };
   WriteThrough(
       store::op::SaveAnswer{attempt_id, question_id, seq, saved.value_json, saved.saved_at_ms},
-      undo, [this, done, seq, deadline_ms](const Status& st) {
+      undo, [this, done, seq, deadline_ms, exam_id = std::move(exam_id)](const Status& st) {
         if (!st.ok()) return done(st.error());
         metrics_.answers_saved.fetch_add(1, std::memory_order_relaxed);
-        CountSave();
+        CountSave(exam_id);
         done(SaveAck{seq, true, deadline_ms});
       });
 }
@@ -517,7 +522,8 @@ void ExamService::GradeEssay(const Caller& caller, int64_t attempt_id,
       return Error::Conflict("only essays are graded by hand");
     }
     if (!(points >= 0 && points <= q->points)) {
-      return Error::Invalid(fmt::format("points must be between 0 and {}", q->points));
+      return Error::Invalid(fmt::format("points must be between 0 and {}", q->points))
+          .Because("points_range", {{"max", fmt::format("{}", q->points)}});
     }
     if (it->second.a.status != AttemptStatus::kSubmitted) {
       return Error::Conflict("the attempt is not submitted yet");
@@ -559,8 +565,10 @@ Result<LiveCounts> ExamService::Live(const Caller& caller, const std::string& ex
   }
   int64_t now_s = ToUnixMs(clock_.Now()) / 1000;
   MutexLock lock(saves_mu_);
-  for (size_t i = 0; i < 60; ++i) {
-    if (now_s - saves_second_of_[i] < 60) c.saves_last_minute += saves_per_second_[i];
+  if (auto it = saves_.find(exam_id); it != saves_.end()) {
+    for (size_t i = 0; i < 60; ++i) {
+      if (now_s - it->second.second[i] < 60) c.saves_last_minute += it->second.count[i];
+    }
   }
   return c;
 }

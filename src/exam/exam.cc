@@ -98,6 +98,22 @@ std::optional<QuestionType> ParseQuestionType(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view ReviewLevelName(ReviewLevel level) {
+  switch (level) {
+    case ReviewLevel::kScore: return "score";
+    case ReviewLevel::kAnswers: return "answers";
+    case ReviewLevel::kSolutions: return "solutions";
+  }
+  return "score";
+}
+
+std::optional<ReviewLevel> ParseReviewLevel(std::string_view name) {
+  for (ReviewLevel l : {ReviewLevel::kScore, ReviewLevel::kAnswers, ReviewLevel::kSolutions}) {
+    if (ReviewLevelName(l) == name) return l;
+  }
+  return std::nullopt;
+}
+
 const Question* ExamSpec::FindQuestion(std::string_view question_id) const {
   for (const Question& q : questions) {
     if (q.id == question_id) return &q;
@@ -162,7 +178,7 @@ Result<SaveOutcome> Apply(AttemptState& state, const ExamSpec& spec, std::string
                           int64_t seq, const boost::json::value& answer, TimePoint now,
                           Millis grace, bool even_if_submitted) {
   if (state.status == AttemptStatus::kSubmitted && !even_if_submitted) {
-    return Error::Conflict("the attempt has been submitted");
+    return Error::Conflict("the attempt has been submitted").Because("attempt_submitted");
   }
   if (even_if_submitted) {
     // A file's answer the server holds already (or newer) is a replay, whenever it was written.
@@ -170,7 +186,7 @@ Result<SaveOutcome> Apply(AttemptState& state, const ExamSpec& spec, std::string
     if (held != state.answers.end() && seq <= held->second.seq) return SaveOutcome::kStale;
   }
   if (now > FromUnixMs(state.deadline_ms) + grace) {
-    return Error::DeadlinePassed("the attempt's time is over");
+    return Error::DeadlinePassed("the attempt's time is over").Because("deadline_passed");
   }
   const Question* q = spec.FindQuestion(question_id);
   if (q == nullptr) {
@@ -249,8 +265,9 @@ Result<ExamSpec> ApplySettings(const ExamSpec& spec, const SettingsChange& chang
     out.duration_ms = *change.duration_ms;
   }
   if (change.one_per_page) out.one_per_page = *change.one_per_page;
+  if (change.review) out.review = *change.review;
   if (out.closes_ms <= out.opens_ms) {
-    return Error::Invalid("\"closes\" must be later than \"opens\"");
+    return Error::Invalid("\"closes\" must be later than \"opens\"").Because("closes_before_opens");
   }
   return out;
 }

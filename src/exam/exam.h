@@ -19,6 +19,13 @@ namespace pupitre::exam {
 
 enum class QuestionType { kSingle, kMultiple, kTrueFalse, kNumeric, kShortText, kEssay };
 
+// What a student sees of their attempt once results are released, as the teacher chooses:
+// the score only (total and points per question); also each question with their answer; also
+// the right answer and the teacher's feedback.
+enum class ReviewLevel { kScore, kAnswers, kSolutions };
+std::string_view ReviewLevelName(ReviewLevel level);  // "score", "answers", "solutions"
+std::optional<ReviewLevel> ParseReviewLevel(std::string_view name);
+
 // "single", "multiple", "truefalse", "numeric", "short", "essay".
 std::string_view QuestionTypeName(QuestionType t);
 std::optional<QuestionType> ParseQuestionType(std::string_view name);
@@ -36,6 +43,9 @@ struct Question {
   double numeric_answer = 0.0;        // kNumeric
   double numeric_tolerance = 0.0;     // kNumeric: |given - answer| <= tolerance is right
   std::vector<std::string> accepted;  // kShortText: accepted answers, already normalised
+  // Shown with the right answer after release at ReviewLevel::kSolutions, never before.
+  std::string feedback;                      // about the question as a whole ("" none)
+  std::vector<std::string> option_feedback;  // kSingle / kMultiple: one per option, or none
 
   int line = 0;  // where the question starts in its source file (1-based), for messages
 };
@@ -63,6 +73,7 @@ struct ExamSpec {
   bool shuffle_questions = false;
   bool shuffle_options = false;
   bool one_per_page = false;  // display hint for the exam page
+  ReviewLevel review = ReviewLevel::kScore;  // after release; the teacher may change it then
   std::vector<Question> questions;  // >= 1
   std::vector<Wave> waves;          // listed waves; a student in none starts at the opening
   int auto_waves = 0;               // > 1: split the course into this many equal waves instead
@@ -87,6 +98,7 @@ WaveAssignment WaveFor(const ExamSpec& spec, std::string_view login,
 struct SettingsChange {
   std::optional<int64_t> opens_ms, closes_ms, duration_ms;
   std::optional<bool> one_per_page;
+  std::optional<ReviewLevel> review;
 };
 // The exam with the change applied, validated (instants from year 1970 to 9999, "closes" after
 // "opens", a duration of whole minutes from 1 to 366 days); the Error (kInvalid) names what the

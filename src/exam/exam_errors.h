@@ -12,10 +12,12 @@
 namespace pupitre::exam {
 
 inline Error NoSuchExam(const std::string& id) {
-  return Error::NotFound(fmt::format("no exam '{}'", id));
+  return Error::NotFound(fmt::format("no exam '{}'", id)).Because("no_exam", {{"id", id}});
 }
 
 // Someone else's attempt is reported like a missing one: ids are not to be probed.
-inline Error NoSuchAttempt(int64_t id) { return Error::NotFound(fmt::format("no attempt {}", id)); }
+inline Error NoSuchAttempt(int64_t id) {
+  return Error::NotFound(fmt::format("no attempt {}", id)).Because("no_attempt");
+}
 
 }  // namespace pupitre::exam

@@ -59,6 +59,8 @@ class Reader {
     if (v) Fail(k, "a number written as text");
     return 0;
   }
+  // Whether the member is there: members added after version 1 are optional.
+  bool Has(std::string_view k) const { return o_.contains(k); }
   bool Bool(std::string_view k) {
     const json::value* v = Get(k);
     if (v && !v->is_bool()) Fail(k, "true or false");
@@ -111,6 +113,8 @@ std::string ToCanonicalJson(const ExamSpec& spec) {
                                         {"numeric_answer", Exact(q.numeric_answer)},
                                         {"numeric_tolerance", Exact(q.numeric_tolerance)},
                                         {"accepted", Strings(q.accepted)},
+                                        {"feedback", q.feedback},
+                                        {"option_feedback", Strings(q.option_feedback)},
                                         {"line", q.line}});
   }
   json::array waves;
@@ -132,6 +136,7 @@ std::string ToCanonicalJson(const ExamSpec& spec) {
                                       {"shuffle_questions", spec.shuffle_questions},
                                       {"shuffle_options", spec.shuffle_options},
                                       {"one_per_page", spec.one_per_page},
+                                      {"review", ReviewLevelName(spec.review)},
                                       {"auto_waves", spec.auto_waves},
                                       {"auto_wave_interval_ms", spec.auto_wave_interval_ms},
                                       {"questions", std::move(questions)},
@@ -158,6 +163,12 @@ Result<ExamSpec> FromCanonicalJson(std::string_view text) {
   spec.shuffle_questions = r.Bool("shuffle_questions");
   spec.shuffle_options = r.Bool("shuffle_options");
   spec.one_per_page = r.Bool("one_per_page");
+  if (r.Has("review")) {
+    const std::string review = r.String("review");
+    auto level = ParseReviewLevel(review);
+    if (!level && problem.empty()) problem = fmt::format("unknown review level '{}'", review);
+    if (level) spec.review = *level;
+  }
   spec.auto_waves = static_cast<int>(r.Int("auto_waves"));
   spec.auto_wave_interval_ms = r.Int("auto_wave_interval_ms");
   if (const json::array* qs = r.Array("questions")) {
@@ -183,6 +194,8 @@ Result<ExamSpec> FromCanonicalJson(std::string_view text) {
       out.numeric_answer = q.Number("numeric_answer");
       out.numeric_tolerance = q.Number("numeric_tolerance");
       out.accepted = q.Strings("accepted");
+      if (q.Has("feedback")) out.feedback = q.String("feedback");
+      if (q.Has("option_feedback")) out.option_feedback = q.Strings("option_feedback");
       out.line = static_cast<int>(q.Int("line"));
       spec.questions.push_back(std::move(out));
     }

@@ -354,7 +354,8 @@ void ExamService::ExtendWindow(const std::string& exam_id, int64_t new_closes_ms
     auto it = exams_.find(exam_id);
     if (it == exams_.end()) return NoSuchExam(exam_id);
     if (new_closes_ms <= it->second->spec->closes_ms) {
-      return Error::Invalid("the window can only be extended: give a later close");
+      return Error::Invalid("the window can only be extended: give a later close")
+          .Because("window_extend_only");
     }
     store::ExamRecord rec = RecordOf(*it->second);
     rec.closes_override_ms = new_closes_ms;
@@ -498,7 +499,7 @@ void ExamService::SetExtraTime(const Caller& caller, const std::string& exam_id,
                                Millis extra, std::function<void(Status)> done) {
   if (!caller.is_teacher) return done(Error::Forbidden("only teachers set extra time"));
   if (extra.count() < 0 || extra > std::chrono::hours(24)) {
-    return done(Error::Invalid("extra time must be between 0 and 24 hours"));
+    return done(Error::Invalid("extra time must be between 0 and 24 hours").Because("extra_time_range"));
   }
   std::optional<Error> refused = [&]() -> std::optional<Error> {
     WriterLock lock(exams_mu_);
@@ -506,7 +507,8 @@ void ExamService::SetExtraTime(const Caller& caller, const std::string& exam_id,
     if (it == exams_.end()) return NoSuchExam(exam_id);
     if (!ManagesLocked(caller, *it->second)) return NotYours(exam_id);
     if (by_user_.count({exam_id, user_id})) {
-      return Error::Conflict("this student has already started: extra time applies at start");
+      return Error::Conflict("this student has already started: extra time applies at start")
+          .Because("already_started");
     }
     extra_ms_[{exam_id, user_id}] = extra.count();
     return std::nullopt;
@@ -518,6 +520,7 @@ void ExamService::SetExtraTime(const Caller& caller, const std::string& exam_id,
 }
 
 void ExamService::ReleaseResults(const Caller& caller, const std::string& exam_id,
+                                 std::optional<ReviewLevel> review,
                                  std::function<void(Status)> done) {
   if (!caller.is_teacher) return done(Error::Forbidden("only teachers release results"));
   std::shared_ptr<const ExamEntry> entry;
@@ -526,10 +529,22 @@ void ExamService::ReleaseResults(const Caller& caller, const std::string& exam_i
     auto it = exams_.find(exam_id);
     if (it == exams_.end()) return NoSuchExam(exam_id);
     if (!ManagesLocked(caller, *it->second)) return NotYours(exam_id);
-    if (!it->second->state.published) return Error::Conflict("the exam is not published");
-    auto e = std::make_shared<ExamEntry>(*it->second);
-    e->state.results_released = true;
-    entry = e;
+    if (!it->second->state.published) return Error::Conflict("the exam is not published").Because("exam_not_published");
+    store::ExamRecord rec = RecordOf(*it->second);
+    rec.results_released = true;
+    std::shared_ptr<const ExamSpec> spec = it->second->spec;
+    if (review && *review != spec->review) {
+      // The paper does not change: only what students see of their attempts afterwards. The
+      // stored model keeps its own close (the served one may be extended).
+      if (auto stored = FromCanonicalJson(rec.spec_json); stored.ok()) {
+        stored->review = *review;
+        rec.spec_json = ToCanonicalJson(*stored);
+      }
+      auto served = std::make_shared<ExamSpec>(*spec);
+      served->review = *review;
+      spec = std::move(served);
+    }
+    entry = BuildEntry(std::move(spec), rec);
     it->second = entry;
     return std::nullopt;
   }();
@@ -575,7 +590,7 @@ Result<std::shared_ptr<const ExamEntry>> ExamService::PaperFor(const Caller& cal
   if (!e || !(caller.is_teacher ? Manages(caller, exam_id) : CanTake(*e, caller.user_id))) {
     return NoSuchExam(exam_id);
   }
-  if (!e->state.published) return Error::Conflict("the exam is not published");
+  if (!e->state.published) return Error::Conflict("the exam is not published").Because("exam_not_published");
   if (!caller.is_teacher && !AttemptIdOf(exam_id, caller.user_id)) {
     return Error::Forbidden("start the exam to see its paper");
   }

@@ -127,8 +127,10 @@ class ExamService {
   // attempts were extended. Blocks until durable: call from a worker thread.
   void ExtendWindow(const std::string& exam_id, int64_t new_closes_ms,
                     std::function<void(Result<int>)> done);
+  // Shows the results to the students; with `review`, at that level (see ReviewLevel), else at
+  // the exam's. Again later: changes the level (results stay released).
   void ReleaseResults(const Caller& caller, const std::string& exam_id,
-                      std::function<void(Status)> done);
+                      std::optional<ReviewLevel> review, std::function<void(Status)> done);
   void GradeEssay(const Caller& caller, int64_t attempt_id, const std::string& question_id,
                   double points, std::function<void(Status)> done);
   Result<LiveCounts> Live(const Caller& caller, const std::string& exam_id) const;
@@ -288,7 +290,7 @@ class ExamService {
     both->first();
     both->second(s);
   }
-  void CountSave();
+  void CountSave(const std::string& exam_id);
 
   store::Writer& writer_;
   const Clock& clock_;
@@ -323,9 +325,12 @@ class ExamService {
   std::array<Shard, kShards> shards_;
 
   mutable Mutex saves_mu_;
-  // ring by Unix second, for the live view
-  std::array<int64_t, 60> saves_per_second_ GUARDED_BY(saves_mu_){};
-  std::array<int64_t, 60> saves_second_of_ GUARDED_BY(saves_mu_){};
+  // Saves of the last minute per exam, for its live view: a ring by Unix second.
+  struct SaveRing {
+    std::array<int64_t, 60> count{};
+    std::array<int64_t, 60> second{};
+  };
+  std::map<std::string, SaveRing, std::less<>> saves_ GUARDED_BY(saves_mu_);
 };
 
 }  // namespace pupitre::exam

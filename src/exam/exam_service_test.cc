@@ -463,6 +463,32 @@ TEST_F(ExamServiceTest, AutoSubmitTakesExactlyTheAttemptsPastDeadlineAndGrace) {
   EXPECT_EQ(live->in_progress, 0);
 }
 
+TEST_F(ExamServiceTest, LiveSavesCountOnlyThisExamsSavesOfTheLastMinute) {
+  // A second exam of the same course, taken by Bob while Alice takes the first.
+  std::string other = kExamToml;
+  other.replace(other.find("geo-final"), 9, "geo-resit");
+  ASSERT_TRUE(Import(kTeacher, other).ok());
+  ASSERT_TRUE(Publish(kTeacher, "geo-resit").ok());
+  const int64_t alice = StartId(kAlice);
+  auto bob = Await<Result<AttemptView>>([&](auto done) { service_->Start(kBob, "geo-resit", done); });
+  ASSERT_TRUE(bob.ok()) << bob.error().message;
+  ASSERT_TRUE(Save(kAlice, alice, "capital", 1, Json("1")).ok());
+  for (int seq = 1; seq <= 3; ++seq) {
+    ASSERT_TRUE(Save(kBob, bob->state.id, "capital", seq, Json("2")).ok());
+  }
+  auto live = service_->Live(kTeacher, kExamId);
+  ASSERT_TRUE(live.ok());
+  EXPECT_EQ(live->saves_last_minute, 1) << "another exam's saves were counted";
+  auto resit = service_->Live(kTeacher, "geo-resit");
+  ASSERT_TRUE(resit.ok());
+  EXPECT_EQ(resit->saves_last_minute, 3);
+
+  clock_.Set(FromUnixMs(kStartMs + kMinute + 1'000));
+  live = service_->Live(kTeacher, kExamId);
+  ASSERT_TRUE(live.ok());
+  EXPECT_EQ(live->saves_last_minute, 0) << "a save older than a minute was counted";
+}
+
 // ------------------------------------------------------------------ paper and grading
 
 TEST_F(ExamServiceTest, PaperOnlyAfterStarting) {

@@ -1,6 +1,6 @@
 #include "exam/results_csv.h"
 
-#include <boost/json/serialize.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 #include <fmt/format.h>
 
@@ -8,13 +8,62 @@ namespace pupitre::exam {
 
 namespace {
 
-// As the API writes numbers: whole ones as integers.
-std::string PointsText(double d) {
+// A number as a spreadsheet reads it in any locale's CSV import: digits, an optional minus and
+// a point, never an exponent (1e-7 would be read as text, 3.5E0 too).
+std::string PlainNumber(double d) {
   // The range first: converting a double beyond int64's range is undefined behaviour.
   if (d > -1e15 && d < 1e15 && d == static_cast<double>(static_cast<int64_t>(d))) {
     return std::to_string(static_cast<int64_t>(d));
   }
-  return boost::json::serialize(boost::json::value(d));
+  std::string out = fmt::format("{}", d);  // the shortest text that reads back the same
+  if (out.find_first_of("eE") == std::string::npos) return out;
+  out = fmt::format("{:.12f}", d);
+  out.erase(out.find_last_not_of('0') + 1);
+  if (out.back() == '.') out.pop_back();
+  return out;
+}
+
+// An answer as a teacher reads it: the option's text, not its index; text without its JSON
+// quotes; a number as a number. A value that does not fit the question is written as stored.
+std::string AnswerCell(const Question& q, const std::string& value_json) {
+  boost::system::error_code ec;
+  const boost::json::value v = boost::json::parse(value_json, ec);
+  if (ec) return CsvField(value_json);
+  const auto option = [&](const boost::json::value& x) -> std::optional<std::string> {
+    if (!x.is_int64() || x.as_int64() < 0 ||
+        x.as_int64() >= static_cast<int64_t>(q.options.size())) {
+      return std::nullopt;
+    }
+    return q.options[static_cast<size_t>(x.as_int64())];
+  };
+  switch (q.type) {
+    case QuestionType::kSingle:
+      if (auto text = option(v)) return CsvField(*text);
+      break;
+    case QuestionType::kMultiple:
+      if (v.is_array()) {
+        std::string joined;
+        for (const auto& x : v.as_array()) {
+          auto text = option(x);
+          if (!text) return CsvField(value_json);
+          joined += (joined.empty() ? "" : "; ") + *text;
+        }
+        return CsvField(joined);
+      }
+      break;
+    case QuestionType::kTrueFalse:
+      if (v.is_bool()) return v.as_bool() ? "true" : "false";
+      break;
+    case QuestionType::kNumeric:
+      if (v.is_number()) return PlainNumber(v.to_number<double>());
+      break;
+    case QuestionType::kShortText:
+    case QuestionType::kEssay:
+      if (v.is_string()) return CsvField(std::string_view(v.as_string()));
+      break;
+  }
+  if (v.is_null()) return "";
+  return CsvField(value_json);
 }
 
 }  // namespace
@@ -50,27 +99,30 @@ std::string CsvField(std::string_view s) {
 }
 
 std::string ResultsCsv(const ExamSpec& spec, const std::vector<AttemptView>& attempts,
-                       const std::function<std::optional<Person>(int64_t user_id)>& person) {
-  std::string csv = "login,name,attempt_id,status,started_ms,submitted_ms,auto_submitted,points,"
+                       const std::function<std::optional<Person>(int64_t user_id)>& person,
+                       const TimeZone& zone) {
+  std::string csv = "login,name,attempt_id,status,started_at,submitted_at,auto_submitted,points,"
                     "max_points,ungraded_essays";
   for (const auto& q : spec.questions) csv += "," + CsvField("points_" + q.id);
   for (const auto& q : spec.questions) csv += "," + CsvField("answer_" + q.id);
   csv += "\n";
+  const auto when = [&](int64_t ms) { return ms > 0 ? zone.Iso8601(ms) : std::string(); };
   for (const auto& v : attempts) {
     const std::optional<Person> who = person(v.state.user_id);
     const Score score = GradeAttempt(v.state, spec);
     csv += fmt::format("{},{},{},{},{},{},{},{},{},{}", CsvField(who ? who->login : ""),
                        CsvField(who ? who->name : ""), v.state.id, AttemptStatusName(v.state.status),
-                       v.state.started_ms, v.state.submitted_ms, v.state.auto_submitted ? 1 : 0,
-                       score.total(), score.max_points, score.ungraded_essays);
+                       when(v.state.started_ms), when(v.state.submitted_ms),
+                       v.state.auto_submitted ? 1 : 0, PlainNumber(score.total()),
+                       PlainNumber(score.max_points), score.ungraded_essays);
     for (const std::optional<double>& p : PointsPerQuestion(v.state, spec)) {
       csv += ",";
-      if (p) csv += PointsText(*p);
+      if (p) csv += PlainNumber(*p);
     }
     for (const auto& q : spec.questions) {
       auto it = v.state.answers.find(q.id);
       csv += ",";
-      if (it != v.state.answers.end()) csv += CsvField(it->second.value_json);
+      if (it != v.state.answers.end()) csv += AnswerCell(q, it->second.value_json);
     }
     csv += "\n";
   }

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/time_zone.h"
 #include "exam/exam_service.h"
 
 namespace pupitre::exam {
@@ -20,10 +21,13 @@ struct Person {
 };
 
 // The CSV text (header line, then one line per attempt, in the given order). `person` names a
-// user id (nothing: an unknown user, written with empty names).
+// user id (nothing: an unknown user, written with empty names). As a spreadsheet reads it in
+// any locale: numbers plain (no exponent), answers as the student saw them (an option's text,
+// text without JSON quotes), times in ISO 8601 in `zone` with its offset.
 // REQUIRES: every attempt is of `spec`'s exam. Pure: no I/O, no clock.
 std::string ResultsCsv(const ExamSpec& spec, const std::vector<AttemptView>& attempts,
-                       const std::function<std::optional<Person>(int64_t user_id)>& person);
+                       const std::function<std::optional<Person>(int64_t user_id)>& person,
+                       const TimeZone& zone);
 
 // One CSV cell: quoted when needed; a leading = + - @ is made inert with a quote.
 std::string CsvField(std::string_view s);

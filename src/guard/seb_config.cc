@@ -271,8 +271,8 @@ Result<std::string> SebJson(std::string_view plist_xml) {
 
 Result<SebConfig> ReadSebConfig(std::string_view file) {
   if (file.size() > kMaxSebFileBytes) {
-    return Error{ErrorCode::kTooLarge,
-                 fmt::format("a SEB configuration is at most {} MiB", kMaxSebFileBytes >> 20), {}};
+    return Error::Make(ErrorCode::kTooLarge,
+                       fmt::format("a SEB configuration is at most {} MiB", kMaxSebFileBytes >> 20));
   }
   std::string data(file);
   // Up to two gzip layers with a prefix between them (file -> "plnd" + gzip(XML)).

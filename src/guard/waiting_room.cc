@@ -14,7 +14,7 @@ WaitingRoom::WaitingRoom(WaitingRoomOptions options, TimePoint opens, Shuffle sh
       doors_open_(now >= opens),
       rate_(std::clamp(options.initial_rate, options.min_rate, options.max_rate)),
       max_rate_(options.max_rate),
-      tokens_(rate_),  // one second's worth may go at once
+      tokens_(Burst()),  // one second's worth may go at once
       last_refill_(now) {}
 
 void WaitingRoom::OpenDoorsIfDue(TimePoint now) {
@@ -38,7 +38,7 @@ void WaitingRoom::OpenDoorsIfDue(TimePoint now) {
   early_index_.clear();
   ++version_;
   last_refill_ = now;
-  tokens_ = std::min(tokens_, rate_);
+  tokens_ = std::min(tokens_, Burst());
 }
 
 void WaitingRoom::Refill(TimePoint now) {
@@ -46,7 +46,7 @@ void WaitingRoom::Refill(TimePoint now) {
   double seconds = std::chrono::duration<double>(now - last_refill_).count();
   last_refill_ = now;
   if (paused_ || !doors_open_) return;
-  tokens_ = std::min(rate_, tokens_ + seconds * rate_);  // burst: one second's worth
+  tokens_ = std::min(Burst(), tokens_ + seconds * rate_);
 }
 
 Place WaitingRoom::Arrive(int64_t user_id, TimePoint now, int64_t claim) {
@@ -143,14 +143,15 @@ void WaitingRoom::LetThrough(int64_t user_id) {
 }
 
 void WaitingRoom::SetMaxRate(double max_rate) {
-  max_rate_ = std::clamp(max_rate, options_.min_rate, options_.max_rate);
+  max_rate_ = std::clamp(max_rate, kMinOperatorRate, options_.max_rate);
   rate_ = std::min(rate_, max_rate_);
-  tokens_ = std::min(tokens_, rate_);
+  tokens_ = std::min(tokens_, Burst());
   ++version_;
 }
 
 void WaitingRoom::SetRate(double rate) {
-  const double next = std::clamp(rate, options_.min_rate, max_rate_);
+  // The operator's cap may be below the automatic floor: the cap wins.
+  const double next = std::clamp(rate, std::min(options_.min_rate, max_rate_), max_rate_);
   if (next != rate_) ++version_;  // every estimate changes
   rate_ = next;
 }

@@ -13,6 +13,7 @@
 // Pure logic: time is given by the caller, randomness is injected. Not thread-safe: the owner
 // (WaitingRooms) serialises access.
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -30,6 +31,7 @@ namespace pupitre::guard {
 struct WaitingRoomOptions {
   double initial_rate = 500;  // [waiting_room] initial_rate: exam starts admitted per second
   double min_rate = 1;        // [waiting_room] min_rate: the automatic rate never goes below
+                              // (an operator's cap below it wins)
   double max_rate = 5000;     // [waiting_room] max_rate: nor above (the operator may lower it)
   int64_t restore_ms = 10'000;  // [waiting_room] restore_ms: after a start with students queued,
                                 // rooms open this late so that those who held a place can take
@@ -76,7 +78,9 @@ class WaitingRoom {
   }
   bool paused() const { return paused_; }
   // Caps the rate (the operator's maximum); the automatic rate stays within it.
+  // The operator's cap, from kMinOperatorRate (one admission every 100 s) to options' max_rate.
   void SetMaxRate(double max_rate);
+  static constexpr double kMinOperatorRate = 0.01;
   double max_rate() const { return max_rate_; }
   // Moves the automatic rate (e.g. from measured capacity), within [min_rate, max_rate].
   void SetRate(double rate);
@@ -107,6 +111,9 @@ class WaitingRoom {
   double rate_;
   double max_rate_;
   double tokens_;
+  // How many may go at once: one second's worth, and at least one (a rate below 1 per second
+  // still admits, one at a time).
+  double Burst() const { return std::max(rate_, 1.0); }
   TimePoint last_refill_;
   std::vector<int64_t> before_opening_;  // user ids, in arrival order until shuffled
   std::unordered_map<int64_t, size_t> early_index_;  // user -> index in before_opening_

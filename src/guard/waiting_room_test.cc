@@ -151,6 +151,30 @@ TEST(WaitingRoomTest, MaxRateCapsTheAutomaticRate) {
   EXPECT_DOUBLE_EQ(room.rate(), 5);
 }
 
+TEST(WaitingRoomTest, AnOperatorsCapBelowOnePerSecondAdmitsOneAtATime) {
+  TimePoint now = kOpens;
+  WaitingRoomOptions o;
+  o.initial_rate = 50;
+  o.min_rate = 1;  // the automatic floor: the operator's cap goes below it
+  o.max_rate = 1000;
+  WaitingRoom room(o, kOpens, Reverse, now);
+  room.SetMaxRate(0.5);
+  EXPECT_DOUBLE_EQ(room.max_rate(), 0.5) << "the cap was raised to the automatic floor";
+  room.SetRate(10);
+  EXPECT_DOUBLE_EQ(room.rate(), 0.5);
+  EXPECT_TRUE(room.Arrive(1, now).admitted) << "a bucket of one: the first goes in";
+  EXPECT_FALSE(room.Arrive(2, now).admitted);
+  EXPECT_FALSE(room.Arrive(3, now).admitted);
+  now += std::chrono::milliseconds(1'900);
+  EXPECT_TRUE(room.Tick(now).empty()) << "one every 2 s, not sooner";
+  now += std::chrono::milliseconds(100);
+  EXPECT_EQ(room.Tick(now), (std::vector<int64_t>{2}));
+  now += std::chrono::seconds(2);
+  EXPECT_EQ(room.Tick(now), (std::vector<int64_t>{3}));
+  room.SetMaxRate(0.001);
+  EXPECT_DOUBLE_EQ(room.max_rate(), WaitingRoom::kMinOperatorRate);
+}
+
 TEST(WaitingRoomTest, AnEarlyArrivalAskingAgainKeepsItsOwnPlace) {
   TimePoint now = kOpens - std::chrono::minutes(5);
   auto room = Room(5, now);

@@ -178,7 +178,7 @@ Status WaitingRooms::SetMaxRate(const std::string& exam_id, double max_rate) {
   {
     MutexLock lock(mu_);
     controls_[exam_id].max_rate =
-        std::clamp(max_rate, options_.min_rate, options_.max_rate);
+        std::clamp(max_rate, WaitingRoom::kMinOperatorRate, options_.max_rate);
     ForExam(exam_id, [&](WaitingRoom& r) { r.SetMaxRate(max_rate); });
   }
   return SaveControls();
@@ -259,7 +259,7 @@ std::optional<RoomStatus> WaitingRooms::StatusOf(const std::string& exam_id) con
   if (c == controls_.end()) return std::nullopt;
   t.paused = c->second.paused;
   t.max_rate = c->second.max_rate > 0 ? c->second.max_rate : options_.max_rate;
-  t.rate = std::clamp(options_.initial_rate, options_.min_rate, t.max_rate);
+  t.rate = std::clamp(options_.initial_rate, std::min(options_.min_rate, t.max_rate), t.max_rate);
   return t;
 }
 

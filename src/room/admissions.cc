@@ -39,7 +39,7 @@ Result<Arrival> Admissions::Arrive(const exam::Caller& student, const std::strin
     return out;
   }
   if (ToUnixMs(clock_.Now()) >= (*e)->spec->closes_ms) {
-    return Error::Conflict("the exam window has closed");
+    return Error::Conflict("the exam window has closed").Because("exam_closed");
   }
   out.room = RoomOf(**e, student.user_id);
   auto t = CheckTicket(ticket, student.user_id, out.room);

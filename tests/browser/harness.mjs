@@ -99,12 +99,12 @@ export async function apiClient(url, login, password) {
 export const STUDENT_PASSWORD = "student-demo";
 export const TEACHER = ["teacher", "teacher-demo"];
 
-// Logs in through the page.
+// Logs in through the page (in whatever language it shows).
 export async function logIn(page, url, login, password) {
   await page.goto(url);
-  await page.getByLabel("Login").fill(login);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Log in" }).click();
+  await page.locator('#main input[autocomplete="username"]').fill(login);
+  await page.locator('#main input[type="password"]').fill(password);
+  await page.locator('#main button[type="submit"]').click();
 }
 
 // An exam file in the native format, open from a minute ago until `closesInMs` from now.

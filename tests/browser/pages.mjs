@@ -1,5 +1,6 @@
 // Steps on Pupitre's pages shared by several browser tests.
 import assert from "node:assert/strict";
+import { createRequire } from "node:module";
 import { logIn } from "./harness.mjs";
 
 // From the student's home, starts the demo exam; resolves with the attempt id once the exam
@@ -49,4 +50,15 @@ export async function answerThenGoOffline(context, url, login, password) {
   await q("largest-planet").getByRole("textbox").fill("jupiter");
   await page.locator("#save-state.offline").waitFor({ timeout: 15_000 });
   return { page, attemptId };
+}
+
+// axe-core's violations of WCAG 2.1 levels A and AA on the page as it is now, one line each
+// (rule, then up to three elements). The page's context needs `bypassCSP: true`: axe is
+// injected as a script of the test's own.
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+export async function axeViolations(page) {
+  if (!(await page.evaluate(() => typeof window.axe === "object"))) await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }));
+  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
 }

@@ -84,6 +84,14 @@ test("a student answers every question type, reloads, submits and sees the grade
   await page.reload();
   await page.locator("#grade").waitFor();
   assert.equal(await page.locator("#grade").textContent(), "10 / 11 points");
+  // The demo exam's review is "solutions": each question, the answer given, the right one and
+  // the teacher's feedback, with points out of the maximum.
+  await page.getByRole("heading", { name: "Result: General knowledge: a demonstration exam" }).waitFor();
+  const capital = page.locator('#review li[data-qid="capital-australia"]');
+  assert.match(await capital.textContent(), /Your answer: Canberra/);
+  assert.match(await capital.textContent(), /Right answer: Canberra/);
+  assert.match(await capital.textContent(), /built as the capital/);
+  assert.match(await page.locator('#review li[data-qid="noble-gases"]').textContent(), /2 \/ 2 pt/);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -79,8 +79,14 @@ points = 4
   await page.getByText("Grade saved.").waitFor();
   await page.getByRole("link", { name: "Back to the exam" }).click();
   await page.getByRole("row", { name: /student0002/ }).getByText("4 / 6").waitFor();
+  // Released while the exam is still open: the teacher is warned; students see their answers.
+  const dialogs = [];
+  page.on("dialog", (d) => dialogs.push(d.message()));
+  await page.getByLabel("each question with their answer and its points").check();
   await page.getByRole("button", { name: "Release results" }).click();
-  await page.getByRole("button", { name: "Results released" }).waitFor();
+  await page.locator("#release-state").getByText("Results released: students see each question").waitFor();
+  assert.match(dialogs.at(-1), /still open/, "no warning that the exam is still open");
+  assert.equal((await apiClient(env.server.url, ...TEACHER).then((t) => t.call("GET", "/api/exams/live-exam"))).data.exam.review, "answers");
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download results (CSV)" }).click()]);
   const csv = await new Promise((resolve, reject) => {
     download.createReadStream().then((stream) => {

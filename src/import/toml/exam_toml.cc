@@ -42,10 +42,12 @@ constexpr std::string_view kExamKeys[] = {"id",
                                           "shuffle_questions",
                                           "shuffle_options",
                                           "one_per_page",
+                                          "review",
                                           "auto_waves",
                                           "wave_interval_minutes"};
-constexpr std::string_view kQuestionKeys[] = {"id",      "type",   "text",     "points",
-                                              "options", "answer", "tolerance"};
+constexpr std::string_view kQuestionKeys[] = {"id",      "type",   "text",      "points",
+                                              "options", "answer", "tolerance", "feedback",
+                                              "option_feedback"};
 constexpr size_t kMaxIdLength = 64;
 // A year: far beyond any exam, and small enough that milliseconds never overflow.
 constexpr int64_t kMaxDurationMinutes = 366 * 24 * 60;
@@ -214,8 +216,9 @@ class ExamParser {
     if (problems_.empty()) return std::move(spec_);
     std::stable_sort(problems_.begin(), problems_.end(),
                      [](const Problem& a, const Problem& b) { return a.line < b.line; });
-    const std::string summary = "exam file has " + std::to_string(problems_.size()) + " problem(s)";
-    return Error::Invalid(summary, std::move(problems_));
+    const std::string count = std::to_string(problems_.size());
+    return Error::Invalid("exam file has " + count + " problem(s)", std::move(problems_))
+        .Because("exam_file_problems", {{"count", count}});
   }
 
   void CheckKeys(const toml::table& t, KeyList known, const std::string& where) {
@@ -360,6 +363,14 @@ class ExamParser {
     spec_.shuffle_questions = GetBool(t, "shuffle_questions", where).value_or(false);
     spec_.shuffle_options = GetBool(t, "shuffle_options", where).value_or(false);
     spec_.one_per_page = GetBool(t, "one_per_page", where).value_or(false);
+    if (std::optional<std::string> review = GetString(t, "review", where, /*required=*/false)) {
+      if (auto level = ParseReviewLevel(*review)) {
+        spec_.review = *level;
+      } else {
+        Add(*t.get("review"), where + ": \"review\" must be \"score\", \"answers\" or "
+                              "\"solutions\", not " + Quote(*review));
+      }
+    }
 
     if (const toml::node* n = Get(t, "auto_waves", where, /*required=*/false)) {
       if (!n->is_integer() || n->as_integer()->get() < 1 || n->as_integer()->get() > 100) {
@@ -478,8 +489,32 @@ class ExamParser {
       q.type = *type;
       ParseOptions(t, q, where);
       ParseKey(t, q, where);
+      ParseFeedback(t, q, where);
     }
     spec_.questions.push_back(std::move(q));
+  }
+
+  // What the student reads with the right answer once results are released (review =
+  // "solutions"): "feedback" on the question, "option_feedback" one per option (may be "").
+  void ParseFeedback(const toml::table& t, Question& q, const std::string& where) {
+    if (auto text = GetString(t, "feedback", where, /*required=*/false)) q.feedback = *text;
+    const toml::node* n = Get(t, "option_feedback", where, /*required=*/false);
+    if (n == nullptr) return;
+    if (q.type != QuestionType::kSingle && q.type != QuestionType::kMultiple) {
+      Add(*n, where + ": \"option_feedback\" is only for single and multiple questions");
+      return;
+    }
+    const toml::array* array = n->as_array();
+    if (array == nullptr || !array->is_homogeneous(toml::node_type::string)) {
+      WrongType(*n, "option_feedback", where, "an array of strings, one per option");
+      return;
+    }
+    if (array->size() != q.options.size()) {
+      Add(*n, where + ": \"option_feedback\" has " + std::to_string(array->size()) +
+                  " entries for " + std::to_string(q.options.size()) + " options");
+      return;
+    }
+    for (const auto& f : *array) q.option_feedback.push_back(f.as_string()->get());
   }
 
   void ParseOptions(const toml::table& t, Question& q, const std::string& where) {
