@@ -164,7 +164,9 @@
       case "single": return item.options[value] ?? String(value);
       case "multiple": return value.map((i) => item.options[i] ?? String(i)).join(" ; ");
       case "truefalse": return t(value ? "q.true" : "q.false");
-      case "numeric": return typeof value === "object" ? t("result.numeric_right", { value: P.fmtNumber(value.value, 6), tolerance: P.fmtNumber(value.tolerance, 6) }) : P.fmtNumber(value, 6);
+      case "numeric":
+        if (typeof value !== "object") return P.fmtNumber(value, 6);
+        return value.tolerance ? t("result.numeric_right", { value: P.fmtNumber(value.value, 6), tolerance: P.fmtNumber(value.tolerance, 6) }) : P.fmtNumber(value.value, 6);
       case "short": return Array.isArray(value) ? value.join(" / ") : String(value);
       default: return String(value);
     }
@@ -173,7 +175,9 @@
   // One question of a released result: its points out of its maximum, the question and the
   // student's answer (review "answers"), the right answer and feedback (review "solutions").
   function reviewItem(item, n) {
-    const points = item.points === null ? t("result.q_ungraded") : t("result.q_points", { points: P.fmtNumber(item.points, 2), max: P.fmtNumber(item.max, 2) });
+    // An essay left blank is not waiting for a grade: it earned nothing.
+    const earned = item.points === null && item.answer === null ? 0 : item.points;
+    const points = earned === null ? t("result.q_ungraded") : t("result.q_points", { points: P.fmtNumber(earned, 2), max: P.fmtNumber(item.max, 2) });
     const li = el("li", { class: "review", "data-qid": item.id },
       el("h3", {}, t("q.number", { n }), " ", el("span", { class: "points", text: points })),
       el("p", { class: "qtext", text: item.text }));

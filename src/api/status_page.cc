@@ -40,6 +40,9 @@ struct Words {
   const char* rooms;          // {n} {rate}
   const char* updated;        // {time}
   const char* other;          // link to the other language
+  // Updating by itself is the reader's choice (WCAG 2.2.1: no time limit they cannot turn off):
+  const char* refresh_on;     // the link that turns it on
+  const char* refresh_off;    // what it does, and the link that turns it off
   const char* incidents;      // heading
   const char* resolved;       // before a resolved incident's text
   const char* since;          // {time}
@@ -57,8 +60,10 @@ constexpr Words kEn{
     "itself.",
     "Logging in: {n} in line, about {time} for a newcomer.",
     "Starting an exam: {n} waiting, admitted at {rate} a second.",
-    "Updated {time} (UTC). This page refreshes by itself.",
+    "Updated {time} (UTC).",
     "<a href=\"/status?lang=fr\" lang=\"fr\">Version française</a>",
+    "<a href=\"/status?lang=en&amp;refresh=on\">Keep this page up to date (every 15 s)</a>",
+    "This page updates itself every 15 s. <a href=\"/status?lang=en\">Stop updating it</a>",
     "Messages from the operators",
     "Resolved:",
     "since {time} (UTC)"};
@@ -75,8 +80,10 @@ constexpr Words kFr{
     "reconnecte d'elle-même.",
     "Connexion : {n} dans la file, environ {time} pour qui arrive.",
     "Début d'examen : {n} en attente, admis à {rate} par seconde.",
-    "Mis à jour à {time} (UTC). Cette page se met à jour d'elle-même.",
+    "Mis à jour à {time} (UTC).",
     "<a href=\"/status?lang=en\" lang=\"en\">English version</a>",
+    "<a href=\"/status?lang=fr&amp;refresh=on\">Tenir cette page à jour (toutes les 15 s)</a>",
+    "Cette page se met à jour toutes les 15 s. <a href=\"/status?lang=fr\">Arrêter</a>",
     "Messages des opérateurs",
     "Résolu :",
     "depuis {time} (UTC)"};
@@ -120,7 +127,8 @@ std::string IncidentsHtml(const boost::json::array& incidents, const Words& w) {
   return out;
 }
 
-std::string Html(const boost::json::object& j, const Words& w, const std::string& state) {
+std::string Html(const boost::json::object& j, const Words& w, const std::string& state,
+                 bool refreshing) {
   const char* text = state == "under_attack" ? w.under_attack
                      : state == "busy"       ? w.busy
                      : state == "restarting" ? w.restarting
@@ -144,14 +152,14 @@ std::string Html(const boost::json::object& j, const Words& w, const std::string
   return fmt::format(
       "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-      "<meta http-equiv=\"refresh\" content=\"15\">\n<title>{}</title>\n"
+      "{}<title>{}</title>\n"
       "<link rel=\"icon\" href=\"data:,\">\n<style>{}</style>\n</head>\n<body>\n<main>\n"
       "<h1>{}</h1>\n<p class=\"state {}\" role=\"status\">{}</p>\n{}{}"
-      "<p class=\"muted\">{}</p>\n<p>{}</p>\n</main>\n</body>\n</html>\n",
-      w.lang, w.title, kStyle, w.title, state, text,
-      details.empty() ? "" : "<ul>" + details + "</ul>\n",
+      "<p class=\"muted\">{} {}</p>\n<p>{}</p>\n</main>\n</body>\n</html>\n",
+      w.lang, refreshing ? "<meta http-equiv=\"refresh\" content=\"15\">\n" : "", w.title,
+      kStyle, w.title, state, text, details.empty() ? "" : "<ul>" + details + "</ul>\n",
       IncidentsHtml(j.at("incidents").as_array(), w), Replace(w.updated, "{time}", time),
-      w.other);
+      refreshing ? w.refresh_off : w.refresh_on, w.other);
 }
 
 }  // namespace
@@ -189,8 +197,10 @@ void StatusPage::Refresh() {
       {"incidents", std::move(incidents)},
   };
   auto snap = std::make_shared<Snapshot>();
-  snap->html_en = Html(j, kEn, state);
-  snap->html_fr = Html(j, kFr, state);
+  snap->html_en = Html(j, kEn, state, false);
+  snap->html_fr = Html(j, kFr, state, false);
+  snap->html_en_refreshing = Html(j, kEn, state, true);
+  snap->html_fr_refreshing = Html(j, kFr, state, true);
   snap->json = boost::json::serialize(j);
   snap->etag = fmt::format("\"{}\"", guard::Sha256Base64(snap->json).substr(0, 22));
   MutexLock lock(mu_);
@@ -228,7 +238,12 @@ void RegisterStatusRoutes(Router& router, const StatusPage& page) {
       res.set(bhttp::field::content_type, "text/html; charset=utf-8");
       res.set(bhttp::field::vary, "Accept-Language");
       res.set("Content-Security-Policy", csp);
-      if (!fresh) res.body() = fr ? snap->html_fr : snap->html_en;
+      // ?refresh=on: the reader asked the page to update itself.
+      const bool refreshing = target.find("refresh=on") != std::string_view::npos;
+      if (!fresh) {
+        res.body() = refreshing ? (fr ? snap->html_fr_refreshing : snap->html_en_refreshing)
+                                : (fr ? snap->html_fr : snap->html_en);
+      }
     }
     if (c->req.method() == verb::head) res.body().clear();
     c->Send(std::move(res));

@@ -22,6 +22,7 @@ class StatusPage {
   struct Snapshot {
     std::string json;
     std::string html_en, html_fr;
+    std::string html_en_refreshing, html_fr_refreshing;  // with a meta refresh (?refresh=on)
     std::string etag;  // of the JSON: the HTML is a function of it
   };
 

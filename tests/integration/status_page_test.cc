@@ -62,6 +62,15 @@ TEST(StatusPageTest, SaysEverythingWorksInBothLanguagesAndIsCacheable) {
   EXPECT_NE(fr.body.find("lang=\"fr\""), std::string::npos);
   auto chosen = visitor.Send(verb::get, "/status?lang=en", "", {{"Accept-Language", "fr"}});
   EXPECT_NE(chosen.body.find("Everything is working."), std::string::npos);
+
+  // Updating itself is the reader's choice (WCAG 2.2.1), offered by a link.
+  EXPECT_EQ(en.body.find("http-equiv=\"refresh\""), std::string::npos) << "refreshes unasked";
+  EXPECT_NE(en.body.find("href=\"/status?lang=en&amp;refresh=on\""), std::string::npos) << en.body;
+  auto refreshing = visitor.Get("/status?lang=fr&refresh=on");
+  EXPECT_NE(refreshing.body.find("<meta http-equiv=\"refresh\" content=\"15\">"), std::string::npos);
+  EXPECT_NE(refreshing.body.find("Tout fonctionne."), std::string::npos);
+  EXPECT_NE(refreshing.body.find("href=\"/status?lang=fr\">Arrêter"), std::string::npos)
+      << "no way to stop it: " << refreshing.body;
 }
 
 TEST(StatusPageTest, LoadsUnderAttackWithoutAnyProofAndSaysSo) {
