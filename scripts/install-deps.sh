@@ -4,6 +4,8 @@
 # Works as root or through sudo.
 set -euo pipefail
 
+# libreoffice-calc-nogui: the csv_calc test opens the results CSV as a teacher's spreadsheet would.
+# libhowardhinnant-date-dev and tzdata: time zones (the school's, [school] time_zone).
 packages=(
   build-essential cmake ninja-build ccache pkg-config clang-14
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
@@ -11,7 +13,7 @@ packages=(
   libcli11-dev libtomlplusplus-dev libpugixml-dev libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
   curl wrk nginx haproxy slowhttptest libfuzzer-14-dev
-  chromium node-tweetnacl
+  chromium node-tweetnacl libreoffice-calc-nogui
 )
 # Node.js and npm run the browser tests. A machine may already have them from elsewhere (a newer
 # Node.js whose package conflicts with Debian's npm): only install what is missing.
