@@ -51,6 +51,23 @@ P.fmtDuration = (ms) => {
   return h > 0 ? `${h}:${two(m)}:${two(sec)}` : `${m}:${two(sec)}`;
 };
 
+// ------------------------------------------------------------------ results
+// An answer as the student gave it (options by their text), or the right one (a result's item).
+P.answerText = (item, value) => {
+  const t = P.t;
+  if (value === null || value === undefined || (Array.isArray(value) && !value.length)) return t("result.no_answer");
+  switch (item.type) {
+    case "single": return item.options[value] ?? String(value);
+    case "multiple": return value.map((i) => item.options[i] ?? String(i)).join(" ; ");
+    case "truefalse": return t(value ? "q.true" : "q.false");
+    case "numeric":
+      if (typeof value !== "object") return P.fmtNumber(value, 6);
+      return value.tolerance ? t("result.numeric_right", { value: P.fmtNumber(value.value, 6), tolerance: P.fmtNumber(value.tolerance, 6) }) : P.fmtNumber(value.value, 6);
+    case "short": return Array.isArray(value) ? value.join(" / ") : String(value);
+    default: return String(value);
+  }
+};
+
 // ------------------------------------------------------------------ DOM
 // el("button", {class: "primary", onclick: f, text: "Go"}, child, ...): attributes, properties
 // (keys starting with "on" are listeners; "text" sets the text), then children.

@@ -157,41 +157,31 @@
     examPage(attempt, paper);
   });
 
-  // An answer as the student gave it (options by their text), or the right one.
-  function answerText(item, value) {
-    if (value === null || value === undefined || (Array.isArray(value) && !value.length)) return t("result.no_answer");
-    switch (item.type) {
-      case "single": return item.options[value] ?? String(value);
-      case "multiple": return value.map((i) => item.options[i] ?? String(i)).join(" ; ");
-      case "truefalse": return t(value ? "q.true" : "q.false");
-      case "numeric":
-        if (typeof value !== "object") return P.fmtNumber(value, 6);
-        return value.tolerance ? t("result.numeric_right", { value: P.fmtNumber(value.value, 6), tolerance: P.fmtNumber(value.tolerance, 6) }) : P.fmtNumber(value.value, 6);
-      case "short": return Array.isArray(value) ? value.join(" / ") : String(value);
-      default: return String(value);
-    }
-  }
-
   // One question of a released result: its points out of its maximum, the question and the
   // student's answer (review "answers"), the right answer and feedback (review "solutions").
-  function reviewItem(item, n) {
+  function reviewItem(item, n, comment) {
     // An essay left blank is not waiting for a grade: it earned nothing.
     const earned = item.points === null && item.answer === null ? 0 : item.points;
     const points = earned === null ? t("result.q_ungraded") : t("result.q_points", { points: P.fmtNumber(earned, 2), max: P.fmtNumber(item.max, 2) });
     const li = el("li", { class: "review", "data-qid": item.id },
       el("h3", {}, t("q.number", { n }), " ", el("span", { class: "points", text: points })),
       el("p", { class: "qtext", text: item.text }));
-    const mine = answerText(item, item.answer);
+    const mine = P.answerText(item, item.answer);
     li.append(el("p", {}, el("strong", { text: t("result.your_answer") }), " ",
       item.type === "essay" && item.answer ? el("span", { class: "essay", text: mine }) : mine));
-    if (!("right" in item)) return li;
-    if (item.right !== null) li.append(el("p", { class: "right" }, el("strong", { text: t("result.right_answer") }), " ", answerText(item, item.right)));
+    const teacher = comment ? el("p", { class: "comment" }, el("strong", { text: t("result.teacher_comment") }), " ", comment) : null;
+    if (!("right" in item)) {
+      if (teacher) li.append(teacher);
+      return li;
+    }
+    if (item.right !== null) li.append(el("p", { class: "right" }, el("strong", { text: t("result.right_answer") }), " ", P.answerText(item, item.right)));
     const picked = item.type === "single" ? [item.answer] : item.type === "multiple" && Array.isArray(item.answer) ? item.answer : [];
     for (const i of picked) {
       const f = (item.option_feedback || [])[i];
       if (f) li.append(el("p", { class: "feedback" }, el("strong", { text: `${item.options[i]} : ` }), f));
     }
     if (item.feedback) li.append(el("p", { class: "feedback", text: item.feedback }));
+    if (teacher) li.append(teacher);
     return li;
   }
 
@@ -206,12 +196,15 @@
       parts.push(el("h2", { text: t("result.title") }),
         el("p", { class: "big", id: "grade", text: t("result.points", { points: P.fmtNumber(r.points, 2), max: P.fmtNumber(r.max_points, 2) }) }));
       if (r.ungraded_essays) parts.push(el("p", { class: "warn", text: t("result.ungraded", { count: r.ungraded_essays }) }));
+      const comments = r.comments || {};
+      if (r.comment) parts.push(el("div", { class: "comment", id: "overall-comment" }, el("strong", { text: t("result.teacher_comment") }), " ", el("span", { class: "essay", text: r.comment })));
       parts.push(r.items
-        ? el("ol", { class: "review-list", id: "review" }, r.items.map((item, i) => reviewItem(item, i + 1)))
+        ? el("ol", { class: "review-list", id: "review" }, r.items.map((item, i) => reviewItem(item, i + 1, comments[item.id])))
         : el("ol", { id: "review" }, attempt.order.questions.map((qid, i) => {
           const p = r.questions[qid];
           return el("li", { "data-qid": qid }, t("q.number", { n: i + 1 }), " ",
-            p === null ? t("result.q_ungraded") : t("result.q_points", { points: P.fmtNumber(p, 2), max: P.fmtNumber(r.max[qid], 2) }));
+            p === null ? t("result.q_ungraded") : t("result.q_points", { points: P.fmtNumber(p, 2), max: P.fmtNumber(r.max[qid], 2) }),
+            comments[qid] ? el("p", { class: "comment" }, el("strong", { text: t("result.teacher_comment") }), " ", comments[qid]) : null);
         })));
     } else {
       parts.push(el("p", { text: t("done.result_later") }));

@@ -311,28 +311,82 @@
     return form;
   }
 
-  P.route("#/teacher/grade/:exam/:attempt", async (examId, attemptId) => {
-    const [{ attempt }, paper] = await Promise.all([P.api("GET", `/api/attempts/${attemptId}`), P.api("GET", `/api/exams/${enc(examId)}/paper`)]);
-    const essays = paper.questions.filter((q) => q.type === "essay");
-    const blocks = essays.map((q) => {
-      const answer = attempt.answers[q.id];
-      const current = attempt.result ? attempt.result.questions[q.id] : null;
-      const points = el("input", { type: "number", min: "0", max: String(q.points), step: "0.25", value: current === null || current === undefined ? "" : String(current), required: true });
-      const msg = el("p", { role: "status" });
-      const form = el("form", { class: "card" }, el("h2", { text: q.text }),
-        el("blockquote", { class: "essay", text: answer && answer.value ? answer.value : t("grade.no_answer") }),
-        P.field(t("grade.points", { max: P.fmtNumber(q.points, 2) }), points), el("button", { type: "submit", text: t("grade.save") }), msg);
-      form.addEventListener("submit", async (ev) => {
-        ev.preventDefault();
-        try {
-          await P.api("PUT", `/api/attempts/${attemptId}/grades/${enc(q.id)}`, { points: Number(points.value) });
-          msg.className = "ok";
-          msg.textContent = t("grade.saved");
-        } catch (e) { msg.className = "error"; msg.textContent = e.message; }
-      });
-      return form;
+  // Grading. An attempt's page: every question with the student's answer, the right one, its
+  // points (an essay's to give) and a comment the student reads after release; an overall
+  // comment; the previous and next student. Or one question across every student.
+  const who = (a) => (a.name && a.name !== a.login ? `${a.name} (${a.login})` : a.login || String(a.user_id));
+  const submittedOf = async (examId) => (await P.api("GET", `/api/exams/${enc(examId)}/attempts`)).attempts
+    .filter((a) => a.status === "submitted").sort((x, y) => (x.login || "").localeCompare(y.login || ""));
+
+  // One question of one attempt: answer, right answer, points (given here for an essay) and the
+  // teacher's comment, saved together.
+  function gradeForm(attempt, item, heading) {
+    const essay = item.type === "essay";
+    const current = attempt.result.questions[item.id];
+    const points = essay ? el("input", { type: "number", min: "0", max: String(item.max), step: "0.25", required: true,
+      value: current === null || current === undefined ? "" : String(current) }) : null;
+    const comment = el("textarea", { rows: "2", maxlength: "8000", value: attempt.result.comments[item.id] || "" });
+    const msg = el("p", { role: "status" });
+    const answer = essay
+      ? el("blockquote", { class: "essay", text: item.answer || t("grade.no_answer") })
+      : el("p", {}, el("strong", { text: t("result.your_answer") }), " ", P.answerText(item, item.answer));
+    const form = el("form", { class: "card grade", "data-qid": item.id, "data-attempt": String(attempt.id) }, heading, answer,
+      item.right !== null && item.right !== undefined ? el("p", { class: "right" }, el("strong", { text: t("result.right_answer") }), " ", P.answerText(item, item.right)) : null,
+      essay ? P.field(t("grade.points", { max: P.fmtNumber(item.max, 2) }), points)
+        : el("p", { text: t("result.q_points", { points: P.fmtNumber(current ?? 0, 2), max: P.fmtNumber(item.max, 2) }) }),
+      P.field(t("grade.comment"), comment), el("button", { type: "submit", text: t("grade.save") }), msg);
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      msg.className = "";
+      msg.textContent = "";
+      try {
+        if (essay) await P.api("PUT", `/api/attempts/${attempt.id}/grades/${enc(item.id)}`, { points: Number(points.value) });
+        await P.api("PUT", `/api/attempts/${attempt.id}/comments/${enc(item.id)}`, { text: comment.value });
+        msg.className = "ok";
+        msg.textContent = t("grade.saved");
+      } catch (e) { msg.className = "error"; msg.textContent = e.message; }
     });
-    P.show(t("grade.title", { id: attemptId }), essays.length ? blocks : el("p", { text: t("grade.none") }),
-      el("p", {}, el("a", { href: `#/teacher/exam/${enc(examId)}`, text: t("grade.back") })));
+    return form;
+  }
+
+  P.route("#/teacher/grade/:exam/:attempt", async (examId, attemptId) => {
+    const [{ attempt }, all] = await Promise.all([P.api("GET", `/api/attempts/${enc(attemptId)}`), submittedOf(examId)]);
+    const i = all.findIndex((a) => String(a.id) === String(attemptId));
+    const me = all[i] || attempt;
+    const link = (a, key) => (a ? el("a", { href: `#/teacher/grade/${enc(examId)}/${a.id}`, rel: key === "grade.previous" ? "prev" : "next", text: t(key, { name: who(a) }) }) : null);
+    const nav = el("nav", { class: "pager", "aria-label": t("grade.students") }, link(all[i - 1], "grade.previous") || el("span"), link(all[i + 1], "grade.next") || el("span"));
+    if (!attempt.result) return P.show(t("grade.title", { name: who(me) }), el("p", { text: t("grade.not_submitted") }), nav);
+    const items = attempt.result.items || [];
+    const forms = items.map((item, k) => gradeForm(attempt, item, el("h2", {}, t("q.number", { n: k + 1 }), " ", item.text,
+      item.type === "essay" ? el("span", { class: "muted" }, " · ", el("a", { href: `#/teacher/grade-question/${enc(examId)}/${enc(item.id)}`, text: t("grade.everyone") })) : null)));
+    const overall = el("textarea", { rows: "3", maxlength: "8000", value: attempt.result.comment || "" });
+    const msg = el("p", { role: "status" });
+    const overallForm = el("form", { class: "card", "aria-labelledby": "h-overall" }, el("h2", { id: "h-overall", text: t("grade.overall") }),
+      P.field(t("grade.comment"), overall), el("button", { type: "submit", text: t("grade.save") }), msg);
+    overallForm.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      try {
+        await P.api("PUT", `/api/attempts/${attempt.id}/comment`, { text: overall.value });
+        msg.className = "ok";
+        msg.textContent = t("grade.saved");
+      } catch (e) { msg.className = "error"; msg.textContent = e.message; }
+    });
+    P.show(t("grade.title", { name: who(me) }),
+      el("p", {}, el("a", { href: `#/teacher/exam/${enc(examId)}`, text: t("grade.back") })), nav,
+      el("p", { class: "big", text: t("result.points", { points: P.fmtNumber(attempt.result.points, 2), max: P.fmtNumber(attempt.result.max_points, 2) }) }),
+      forms, overallForm, nav.cloneNode(true));
+  }, STAFF);
+
+  // One question across every submitted attempt: the way to grade an essay fairly.
+  P.route("#/teacher/grade-question/:exam/:question", async (examId, questionId) => {
+    const all = await submittedOf(examId);
+    const blocks = all.map((a) => {
+      const item = ((a.result && a.result.items) || []).find((x) => x.id === questionId);
+      return item ? gradeForm(a, item, el("h2", { text: who(a) })) : null;
+    }).filter(Boolean);
+    const first = all.map((a) => ((a.result && a.result.items) || []).find((x) => x.id === questionId)).find(Boolean);
+    P.show(t("grade.question_title", { question: first ? first.text : questionId }),
+      el("p", {}, el("a", { href: `#/teacher/exam/${enc(examId)}`, text: t("grade.back") })),
+      blocks.length ? blocks : el("p", { text: t("grade.nobody") }));
   }, STAFF);
 })();

@@ -180,6 +180,24 @@ void Grade(Services& s, const ContextPtr& c) {
   });
 }
 
+// PUT /api/attempts/ID/comments/QID (a question) or /api/attempts/ID/comment (the whole
+// attempt), {"text": "..."}; "" removes it.
+void Comment(Services& s, const ContextPtr& c, const std::string& question_id) {
+  auto id = ParseId(c->param(0));
+  if (!id) return c->Fail(Error::NotFound("no such attempt"));
+  auto body = ParseObject(c->req.body());
+  if (!body.ok()) return c->Fail(body.error());
+  auto* text = body->if_contains("text");
+  if (!text || !text->is_string()) return c->Fail(Error::BadRequest("'text' must be a string"));
+  s.exams.SetComment(c->caller(), *id, question_id, std::string(text->as_string()),
+                     [c](Status st) {
+                       c->Later([c, st] {
+                         if (!st.ok()) return c->Fail(st.error());
+                         c->Json(200, {{"commented", true}});
+                       });
+                     });
+}
+
 }  // namespace
 
 void RegisterAttemptRoutes(Router& router, Services& s) {
@@ -193,6 +211,10 @@ void RegisterAttemptRoutes(Router& router, Services& s) {
               Bind(s, Submit)});
   router.Add({verb::put, "/api/attempts/*/grades/*", "grade", Access::kTeacher,
               A::kInteractive, Bind(s, Grade)});
+  router.Add({verb::put, "/api/attempts/*/comments/*", "comment", Access::kTeacher,
+              A::kInteractive, [&s](const ContextPtr& c) { Comment(s, c, c->param(1)); }});
+  router.Add({verb::put, "/api/attempts/*/comment", "comment_overall", Access::kTeacher,
+              A::kInteractive, [&s](const ContextPtr& c) { Comment(s, c, ""); }});
   router.Add({verb::post, "/api/attempts/*/answer-file", "attempt_answer_file", Access::kUser,
               A::kInteractive, Bind(s, UploadAnswerFile), Body::kUpload});
   router.Add({verb::get, "/api/attempts/*/events", "attempt_events", Access::kStudent,

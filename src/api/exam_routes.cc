@@ -228,7 +228,10 @@ void ExamAttempts(Services& s, const ContextPtr& c) {
   json::array out;
   for (const auto& v : *all) {
     json::object o = AttemptJson(v, true, now);
-    if (auto u = s.accounts.FindById(v.state.user_id)) o["login"] = u->login;
+    if (auto u = s.accounts.FindById(v.state.user_id)) {
+      o["login"] = u->login;
+      o["name"] = u->display_name;
+    }
     out.push_back(std::move(o));
   }
   c->Json(200, {{"attempts", std::move(out)}});

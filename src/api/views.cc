@@ -78,6 +78,14 @@ json::object ResultJson(const exam::AttemptView& v, bool is_teacher) {
                  {"questions", std::move(per_question)},
                  {"max", std::move(max)},
                  {"review", exam::ReviewLevelName(spec.review)}};
+  // The teacher's comments are told at every level: they are the teacher's words to the student.
+  json::object comments;
+  for (const auto& [qid, text] : v.state.comments) {
+    if (!qid.empty()) comments[qid] = text;
+  }
+  o["comments"] = std::move(comments);
+  auto overall = v.state.comments.find("");
+  o["comment"] = overall == v.state.comments.end() ? "" : overall->second;
   const exam::ReviewLevel level = is_teacher ? exam::ReviewLevel::kSolutions : spec.review;
   if (level == exam::ReviewLevel::kScore) return o;
   json::array items;

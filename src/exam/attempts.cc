@@ -10,6 +10,7 @@
 #include <optional>
 #include <tuple>
 
+#include "common/text.h"
 #include "exam/exam_errors.h"
 #include "exam/exam_service.h"
 
@@ -534,6 +535,46 @@ void ExamService::GradeEssay(const Caller& caller, int64_t attempt_id,
   if (refused) return done(std::move(*refused));
   Status s = writer_.Submit(store::op::SetManualGrade{attempt_id, question_id, points},
                             [done](const Status& st) { done(st); });
+  if (!s.ok()) done(s);
+}
+
+void ExamService::SetComment(const Caller& caller, int64_t attempt_id,
+                             const std::string& question_id, std::string text,
+                             std::function<void(Status)> done) {
+  if (!caller.is_teacher) return done(Error::Forbidden("only teachers grade"));
+  if (auto copy = CopyOf(attempt_id); !copy || !Manages(caller, copy->exam_id)) {
+    return done(NoSuchAttempt(attempt_id));
+  }
+  if (text.size() > kMaxCommentBytes) {
+    return done(Error::Invalid(fmt::format("a comment is at most {} bytes", kMaxCommentBytes))
+                    .Because("comment_too_long", {{"max", std::to_string(kMaxCommentBytes)}}));
+  }
+  if (FirstInvalidUtf8(text)) return done(Error::Invalid("a comment must be UTF-8"));
+  for (unsigned char ch : text) {
+    if ((ch < 0x20 && ch != '\n' && ch != '\t' && ch != '\r') || ch == 0x7f) {
+      return done(Error::Invalid("a comment holds a control character"));
+    }
+  }
+  Shard& sh = ShardOf(attempt_id);
+  std::optional<Error> refused = [&]() -> std::optional<Error> {
+    MutexLock sl(sh.mu);
+    auto it = sh.attempts.find(attempt_id);
+    if (it == sh.attempts.end()) return NoSuchAttempt(attempt_id);
+    if (!question_id.empty() &&
+        !(it->second.spec && it->second.spec->FindQuestion(question_id))) {
+      return Error::NotFound(fmt::format("no question '{}'", question_id));
+    }
+    if (it->second.a.status != AttemptStatus::kSubmitted) {
+      return Error::Conflict("the attempt is not submitted yet").Because("not_submitted");
+    }
+    if (text.empty()) it->second.a.comments.erase(question_id);
+    else it->second.a.comments[question_id] = text;
+    return std::nullopt;
+  }();
+  if (refused) return done(std::move(*refused));
+  Status s = writer_.Submit(
+      store::op::SetGradeComment{attempt_id, question_id, std::move(text)},
+      [done](const Status& st) { done(st); });
   if (!s.ok()) done(s);
 }
 

@@ -170,6 +170,8 @@ struct AttemptState {
   bool auto_submitted = false;
   std::map<std::string, SavedAnswer> answers;  // by question id
   std::map<std::string, double> manual_points;  // teacher's grades of essays, by question id
+  // The teacher's comments, by question id ("": on the whole attempt); shown with the result.
+  std::map<std::string, std::string> comments;
   std::vector<Compensation> compensations;      // outages given back, in time order
   std::vector<TimeAdded> time_added;            // by a teacher while it ran, in time order
 };

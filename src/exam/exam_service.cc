@@ -94,6 +94,7 @@ std::vector<std::string> ExamService::Load(const store::Snapshot& snapshot) {
       a.answers[qid] = SavedAnswer{ans.seq, ans.value_json, ans.saved_at_ms};
     }
     a.manual_points = r.manual_points;
+    a.comments = r.comments;
     for (const auto& ev : r.events) {
       if (ev.kind != kCompensationEvent && ev.kind != kExtraTimeEvent) continue;
       boost::json::error_code ec;

@@ -133,6 +133,12 @@ class ExamService {
                       std::optional<ReviewLevel> review, std::function<void(Status)> done);
   void GradeEssay(const Caller& caller, int64_t attempt_id, const std::string& question_id,
                   double points, std::function<void(Status)> done);
+  // The teacher's comment on a question of a submitted attempt (`question_id` "": on the whole
+  // attempt), any question type; "" removes it. At most kMaxCommentBytes of UTF-8, no control
+  // character but new lines and tabs. Durable when `done` is called.
+  void SetComment(const Caller& caller, int64_t attempt_id, const std::string& question_id,
+                  std::string text, std::function<void(Status)> done);
+  static constexpr size_t kMaxCommentBytes = 8'000;
   Result<LiveCounts> Live(const Caller& caller, const std::string& exam_id) const;
   // Every attempt of an exam (teachers), ordered by attempt id.
   Result<std::vector<AttemptView>> AttemptsOf(const Caller& caller,

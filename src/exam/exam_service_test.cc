@@ -544,6 +544,32 @@ TEST_F(ExamServiceTest, EssayIsGradedOnlyAfterSubmitAndWithinItsPoints) {
   EXPECT_DOUBLE_EQ((*all)[0].state.manual_points.at("explain"), 3.0);
 }
 
+TEST_F(ExamServiceTest, CommentsAreTheTeachersOnASubmittedAttemptAndSurviveARestart) {
+  const int64_t id = StartId(kAlice);
+  auto comment = [&](const Caller& c, const std::string& q, std::string text) {
+    return Await<Status>([&](auto done) { service_->SetComment(c, id, q, text, done); });
+  };
+  EXPECT_EQ(comment(kTeacher, "capital", "Right.").error().code, ErrorCode::kConflict)
+      << "a comment on an attempt still being taken";
+  ASSERT_TRUE(Submit(kAlice, id).ok());
+  EXPECT_EQ(comment(kAlice, "capital", "I agree").error().code, ErrorCode::kForbidden);
+  EXPECT_EQ(comment(kTeacher, "nope", "?").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(comment(kTeacher, "", std::string(ExamService::kMaxCommentBytes + 1, 'a')).error().code,
+            ErrorCode::kInvalid);
+  EXPECT_EQ(comment(kTeacher, "", "bell\a").error().code, ErrorCode::kInvalid);
+  ASSERT_TRUE(comment(kTeacher, "capital", "Canberra was chosen as a compromise.").ok());
+  ASSERT_TRUE(comment(kTeacher, "", "Good work.\nKeep going.").ok());
+  ASSERT_TRUE(comment(kTeacher, "explain", "to be removed").ok());
+  ASSERT_TRUE(comment(kTeacher, "explain", "").ok());
+
+  Restart();
+  auto a = service_->GetAttempt(kAlice, id);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->state.comments,
+            (std::map<std::string, std::string>{{"", "Good work.\nKeep going."},
+                                                {"capital", "Canberra was chosen as a compromise."}}));
+}
+
 // ------------------------------------------------------------------ restart
 
 TEST_F(ExamServiceTest, EverythingAcknowledgedSurvivesARestart) {

@@ -53,6 +53,11 @@ class BackendConformanceTest : public ::testing::TestWithParam<BackendKind> {
                        op::SaveAnswer{11, "q", 1, "\"other\"", 101},
                        op::SubmitAttempt{10, 150, false},
                        op::SetManualGrade{10, "essay", 2.5},
+                       op::SetGradeComment{10, "essay", "Well argued."},
+                       op::SetGradeComment{10, "", "First draft"},
+                       op::SetGradeComment{10, "", "Good work overall."},  // replaces it
+                       op::SetGradeComment{10, "q", "x"},
+                       op::SetGradeComment{10, "q", ""},  // removed
                        op::AddAttemptEvent{11, {300, "outage_compensation", "{\"added_ms\":7}"}},
                        op::AddAttemptEvent{11, {200, "outage_compensation", "{\"added_ms\":5}"}},
                        // Replayed: the same attempt, time and kind is one event.
@@ -94,6 +99,9 @@ TEST_P(BackendConformanceTest, EveryKindOfWriteIsReadBackByAFullLoad) {
   EXPECT_EQ(a.submitted_ms, 150);
   EXPECT_EQ(a.answers.at("q").value_json, "\"one\"");
   EXPECT_DOUBLE_EQ(a.manual_points.at("essay"), 2.5);
+  EXPECT_EQ(a.comments, (std::map<std::string, std::string>{{"", "Good work overall."},
+                                                            {"essay", "Well argued."}}))
+      << "the comments, the last of each, a removed one gone";
   EXPECT_EQ(s->settings.at("k"), "v");
   const AttemptRecord& b = s->attempts[1];
   ASSERT_EQ(b.events.size(), 2u) << "events of attempt 11, a replay counted once";

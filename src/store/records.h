@@ -90,6 +90,7 @@ struct AttemptRecord {
   bool auto_submitted = false;
   std::map<std::string, AnswerRecord> answers;   // by question id
   std::map<std::string, double> manual_points;   // by question id
+  std::map<std::string, std::string> comments;   // the teacher's, by question id ("": overall)
   std::vector<AttemptEvent> events;              // in time order
 };
 
@@ -142,6 +143,8 @@ struct SaveAnswer {
 };
 struct SubmitAttempt { int64_t attempt_id; int64_t submitted_ms; bool auto_submitted; };
 struct SetManualGrade { int64_t attempt_id; std::string question_id; double points; };
+// The teacher's comment on a question of an attempt ("": on the whole attempt); "" text: none.
+struct SetGradeComment { int64_t attempt_id; std::string question_id; std::string text; };
 // Moves an attempt's deadline (the window was extended).
 struct SetDeadline { int64_t attempt_id; int64_t deadline_ms; };
 // Keeps an event of an attempt (replayed: the same attempt, time and kind is one event).
@@ -160,6 +163,7 @@ struct Barrier {};
 using WriteOp = std::variant<op::PutUser, op::PutSession, op::DeleteSession, op::PutCourse,
                              op::PutEnrolment, op::PutExam, op::PutExtraTime, op::CreateAttempt,
                              op::SaveAnswer, op::SubmitAttempt, op::SetManualGrade,
+                             op::SetGradeComment,
                              op::SetDeadline, op::AddAttemptEvent, op::AddIncidentUpdate, op::PutSetting,
                              op::DeleteSetting, op::Barrier>;
 

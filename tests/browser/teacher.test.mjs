@@ -73,10 +73,21 @@ points = 4
 
   // Grade the essay, release the results, download them.
   await row.getByRole("link", { name: /^Grade/ }).click();
-  await page.getByText("Gravity.").waitFor();
-  await page.getByLabel("Points (0 to 4)").fill("3");
-  await page.getByRole("button", { name: "Save grade" }).click();
-  await page.getByText("Grade saved.").waitFor();
+  await page.getByRole("heading", { name: "Grading: Student 0002 (student0002)" }).waitFor();
+  const essay = page.locator('form.grade[data-qid="q3"]');
+  await essay.getByText("Gravity.").waitFor();
+  await essay.getByLabel("Points (0 to 4)").fill("3");
+  await essay.getByLabel("Comment for the student (shown with the result)").fill("Right idea; say what keeps them moving.");
+  await essay.getByRole("button", { name: "Save grade" }).click();
+  await essay.getByText("Grade saved.").waitFor();
+  const overall = page.locator("form").filter({ has: page.getByRole("heading", { name: "Overall comment" }) });
+  await overall.getByRole("textbox").fill("A good start.");
+  await overall.getByRole("button", { name: "Save grade" }).click();
+  await overall.getByText("Grade saved.").waitFor();
+  // The same question for every student, from its heading's link.
+  await essay.getByRole("link", { name: "Grade this question for every student" }).click();
+  await page.getByRole("heading", { name: "Every student: Why do planets orbit the Sun?" }).waitFor();
+  assert.equal(await page.locator('form.grade[data-qid="q3"] textarea').inputValue(), "Right idea; say what keeps them moving.");
   await page.getByRole("link", { name: "Back to the exam" }).click();
   await page.getByRole("row", { name: /student0002/ }).getByText("4 / 6").waitFor();
   // Released while the exam is still open: the teacher is warned; students see their answers.
@@ -98,6 +109,10 @@ points = 4
   });
   assert.match(csv.split("\n")[0], /^login,name,attempt_id/);
   assert.match(csv, /student0002,.*,submitted,.*Gravity/);
+  // The student reads the comments with the result.
+  const mine = await student.call("GET", `/api/attempts/${id}`);
+  assert.equal(mine.data.attempt.result.comments.q3, "Right idea; say what keeps them moving.");
+  assert.equal(mine.data.attempt.result.comment, "A good start.");
 
   // The student with extra time sees it, and the exam one question per page.
   const other = await (await env.browser.newContext({ locale: "en-US" })).newPage();

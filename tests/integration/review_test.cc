@@ -105,6 +105,24 @@ TEST_F(ReviewTest, EachReviewLevelShowsWhatItSaysAndNoMore) {
   EXPECT_EQ(exam.json().at("exam").at("review").as_string(), "solutions");
 }
 
+TEST_F(ReviewTest, TheTeachersCommentsReachTheStudentWithTheResult) {
+  const int64_t id = TakeAndGrade();
+  auto path = [&](const std::string& rest) { return fmt::format("/api/attempts/{}/{}", id, rest); };
+  ASSERT_EQ(teacher_->Put(path("comments/essay"), R"({"text":"Say more about why."})").status, 200);
+  ASSERT_EQ(teacher_->Put(path("comment"), R"({"text":"A fair attempt."})").status, 200);
+  EXPECT_EQ(teacher_->Put(path("comments/nope"), R"({"text":"x"})").status, 404);
+  EXPECT_EQ(teacher_->Put(path("comment"), R"({"text":5})").status, 400);
+  auto student = Student(5);
+  EXPECT_EQ(student->Put(path("comment"), R"({"text":"me too"})").status, 403);
+  auto before = student->Get(fmt::format("/api/attempts/{}", id));
+  ASSERT_EQ(before.status, 200);
+  EXPECT_EQ(before.body.find("A fair attempt."), std::string::npos) << "a comment before release";
+
+  auto result = ResultAfterRelease(id, "score");
+  EXPECT_EQ(result.at("comment").as_string(), "A fair attempt.");
+  EXPECT_EQ(result.at("comments").at("essay").as_string(), "Say more about why.");
+}
+
 TEST_F(ReviewTest, ReviewLevelsAreCheckedAndOnlyTeachersRelease) {
   auto bad = teacher_->Post("/api/exams/test-exam/release", R"({"review":"everything"})");
   EXPECT_EQ(bad.status, 400) << bad.body;

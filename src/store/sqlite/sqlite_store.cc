@@ -81,11 +81,17 @@ CREATE TABLE incident_updates(
 ALTER TABLE sessions ADD COLUMN remembered INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE sessions ADD COLUMN issued_ms INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 9: the teacher's comments on an attempt, per question and overall (question_id '').
+    R"sql(
+CREATE TABLE grade_comments(
+  attempt_id INTEGER NOT NULL, question_id TEXT NOT NULL, text TEXT NOT NULL,
+  PRIMARY KEY(attempt_id, question_id)) WITHOUT ROWID;
+)sql",
 };
 
 enum Stmt {
   kPutUser, kPutSession, kDeleteSession, kPutCourse, kPutEnrolment, kPutExam, kPutExtraTime,
-  kCreateAttempt, kSaveAnswer, kSubmitAttempt, kSetManualGrade, kSetDeadline,
+  kCreateAttempt, kSaveAnswer, kSubmitAttempt, kSetManualGrade, kSetGradeComment, kSetDeadline,
   kAddAttemptEvent, kAddIncidentUpdate, kPutSetting, kDeleteSetting, kStmtCount
 };
 
@@ -109,6 +115,8 @@ const char* const kStmtSql[kStmtCount] = {
     "UPDATE attempts SET submitted=1, submitted_ms=?, auto_submitted=? "
     "WHERE id=? AND submitted=0",
     "INSERT OR REPLACE INTO manual_grades(attempt_id, question_id, points) VALUES(?,?,?)",
+    // An empty text is no comment (it is not loaded).
+    "INSERT OR REPLACE INTO grade_comments(attempt_id, question_id, text) VALUES(?,?,?)",
     "UPDATE attempts SET deadline_ms=? WHERE id=?",
     "INSERT OR REPLACE INTO attempt_events(attempt_id, at_ms, kind, data) VALUES(?,?,?,?)",
     "INSERT OR REPLACE INTO incident_updates(incident_id, version, at_ms, author_id, severity, "
@@ -409,6 +417,13 @@ class SqliteBackend final : public Backend {
     Bind(st, 3, o.points);
     return Step(st);
   }
+  Status Apply(const op::SetGradeComment& o) {
+    auto* st = Begin(kSetGradeComment);
+    Bind(st, 1, o.attempt_id);
+    Bind(st, 2, o.question_id);
+    Bind(st, 3, o.text);
+    return Step(st);
+  }
   Status Apply(const op::SetDeadline& o) {
     auto* st = Begin(kSetDeadline);
     Bind(st, 1, o.deadline_ms);
@@ -596,6 +611,16 @@ Result<Snapshot> SqliteBackend::Load(const Scope& scope) {
                  auto it = attempt_index.find(sqlite3_column_int64(q, 0));
                  if (it == attempt_index.end()) return;
                  s.attempts[it->second].manual_points[Text(q, 1)] = sqlite3_column_double(q, 2);
+               });
+  }
+  if (st.ok()) {
+    st = Query(read_db_,
+               "SELECT attempt_id, question_id, text FROM grade_comments WHERE text <> '' AND "
+               "(?1 = '' OR attempt_id IN (SELECT id FROM attempts WHERE exam_id = ?1))",
+               exam, [&](sqlite3_stmt* q) {
+                 auto it = attempt_index.find(sqlite3_column_int64(q, 0));
+                 if (it == attempt_index.end()) return;
+                 s.attempts[it->second].comments[Text(q, 1)] = Text(q, 2);
                });
   }
   if (st.ok()) {
