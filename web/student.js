@@ -420,6 +420,22 @@
     if (onePerPage) { sections.forEach((s, k) => (s.hidden = k !== 0)); prev.disabled = true; next.disabled = order.length <= 1; }
   }
 
+  // A teacher's preview of a paper (also a draft's): the exam page as students will see it,
+  // with the countdown standing at the exam's duration and nothing saved.
+  P.previewPaper = (paper) => {
+    const answers = new Map();
+    const journal = { value: (qid) => answers.get(qid), record: (qid, v) => answers.set(qid, v) };
+    const attempt = { id: "preview", order: { questions: paper.questions.map((q) => q.id), options: {} } };
+    const flags = new Set();
+    const blocks = paper.questions.map((q, i) => questionBlock(q, i, attempt, journal, flags, () => {}));
+    const bar = el("div", { class: "exambar" }, el("span", {}, t("exam.time_left"), " ",
+      el("span", { class: "countdown", text: P.fmtDuration(paper.exam.duration_ms) })), el("span", { class: "save", text: t("preview.not_saved") }));
+    const map = el("nav", { class: "qmap", "aria-label": t("map.title") }, paper.questions.map((q, i) =>
+      el("button", { type: "button", class: "qmap-item unanswered", "aria-label": t("map.item", { n: i + 1, state: t("map.unanswered") }),
+        onclick: () => blocks[i].scrollIntoView({ block: "start" }) }, String(i + 1))));
+    return [el("div", { class: "examhead" }, bar, map), el("form", { class: "paper", onsubmit: (e) => e.preventDefault() }, blocks)];
+  };
+
   // One question: its text, its control, and a flag. Every change goes to the journal.
   function questionBlock(q, index, attempt, journal, flags, changed) {
     const legendId = P.uid("q");

@@ -24,6 +24,8 @@
     const button = el("button", { class: "primary", type: "submit", text: t("upload.button") });
     const form = el("form", { class: "card", "aria-labelledby": "h-upload" },
       el("h2", { id: "h-upload", text: t("upload.title") }), el("p", { class: "muted", text: t("upload.help") }),
+      el("p", {}, el("a", { href: "/static/exam-format.md", target: "_blank", rel: "noopener", text: t("upload.guide") }), " · ",
+        el("a", { href: "/static/exam-template.toml", download: "exam-template.toml", text: t("upload.template") })),
       P.field(t("upload.file"), file), button, problems);
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
@@ -46,7 +48,8 @@
 
   P.route("#/teacher/exam/:id", async (examId) => {
     const { exam } = await P.api("GET", `/api/exams/${enc(examId)}`);
-    const sections = [el("p", { text: `${exam.published ? (exam.results_released ? t("teacher.released") : t("teacher.published")) : t("teacher.draft")} · ${t("exam.questions", { count: exam.question_count, points: P.fmtNumber(exam.max_points, 2) })}` })];
+    const sections = [el("p", { text: `${exam.published ? (exam.results_released ? t("teacher.released") : t("teacher.published")) : t("teacher.draft")} · ${t("exam.questions", { count: exam.question_count, points: P.fmtNumber(exam.max_points, 2) })}` }),
+      el("p", {}, el("a", { class: "button", href: `#/teacher/preview/${enc(exam.id)}`, text: t("preview.link") }))];
     // Once published, what a teacher watches comes first; before, what they prepare.
     const incidents = P.incidentsPanel({ examId: exam.id });
     const seb = sebForm(exam);
@@ -163,26 +166,49 @@
     return { section: form, refresh };
   }
 
+  // Extra time (accommodations), one student at a time, and everyone who has some, in one list.
   function extraTimeForm(exam) {
     const login = el("input", { type: "text", autocomplete: "off", required: true });
     const minutes = el("input", { type: "number", min: "0", step: "1", value: "0", required: true });
     const msg = el("p", { role: "status" });
+    const list = el("div", { id: "extra-list" });
+    const refresh = async () => {
+      try {
+        const { extra_time } = await P.api("GET", `/api/exams/${enc(exam.id)}/extra-time`);
+        list.replaceChildren(extra_time.length
+          ? el("table", {}, el("caption", { text: t("extra.list") }),
+            el("thead", {}, el("tr", {}, ["attempts.student", "extra.minutes"].map((k) => el("th", { scope: "col", text: t(k) })))),
+            el("tbody", {}, extra_time.map((x) => el("tr", {}, el("th", { scope: "row", text: x.name && x.name !== x.login ? `${x.name} (${x.login})` : x.login || String(x.user_id) }),
+              el("td", { text: P.fmtNumber(x.minutes) })))))
+          : el("p", { class: "muted", text: t("extra.none") }));
+      } catch (e) { /* the form still works; the list shows again on the next visit */ }
+    };
     const form = el("form", { class: "card", "aria-labelledby": "h-extra" }, el("h2", { id: "h-extra", text: t("extra.title") }),
       el("p", { class: "muted", text: t("extra.help") }), P.field(t("extra.login"), login), P.field(t("extra.minutes"), minutes),
-      el("button", { type: "submit", text: t("extra.save") }), msg);
+      el("button", { type: "submit", text: t("extra.save") }), msg, list);
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       try {
         await P.api("PUT", `/api/exams/${enc(exam.id)}/extra-time`, { login: login.value.trim(), minutes: Number(minutes.value) });
         msg.className = "ok";
         msg.textContent = t("extra.saved", { login: login.value.trim(), minutes: minutes.value });
+        refresh();
       } catch (e) {
         msg.className = "error";
         msg.textContent = e.message;
       }
     });
+    refresh();
     return form;
   }
+
+  P.route("#/teacher/preview/:id", async (examId) => {
+    const paper = await P.api("GET", `/api/exams/${enc(examId)}/preview`);
+    P.show(t("preview.title", { title: paper.exam.title }),
+      el("p", { class: "notice", text: t("preview.help") }),
+      el("p", {}, el("a", { href: `#/teacher/exam/${enc(examId)}`, text: t("grade.back") })),
+      P.previewPaper(paper));
+  }, STAFF);
 
   // Live figures pushed by the server (server-sent events); the attempts table follows.
   function liveSection(exam) {

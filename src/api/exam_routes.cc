@@ -10,6 +10,7 @@
 #include "api/seb_gate.h"
 #include "api/services.h"
 #include "api/views.h"
+#include "exam/exam_errors.h"
 #include "exam/results_csv.h"
 #include "import/toml/exam_toml.h"
 
@@ -257,6 +258,38 @@ void ResultsCsv(Services& s, const ContextPtr& c) {
   c->Send(std::move(res));
 }
 
+// GET /api/exams/ID/extra-time: every student with extra time, for the teacher's list.
+void ListExtraTime(Services& s, const ContextPtr& c) {
+  auto all = s.exams.ExtraTimesOf(c->caller(), c->param(0));
+  if (!all.ok()) return c->Fail(all.error());
+  json::array out;
+  for (const auto& [user_id, extra] : *all) {
+    json::object o{{"user_id", user_id}, {"minutes", extra.count() / 60'000}};
+    if (auto u = s.accounts.FindById(user_id)) {
+      o["login"] = u->login;
+      o["name"] = u->display_name;
+    }
+    out.push_back(std::move(o));
+  }
+  c->Json(200, {{"extra_time", std::move(out)}});
+}
+
+// GET /api/exams/ID/preview: the paper as students will get it, also of a draft (teachers).
+void Preview(Services& s, const ContextPtr& c) {
+  auto e = s.exams.GetExam(c->caller(), c->param(0));
+  if (!e.ok()) return c->Fail(e.error());
+  if (!s.exams.Manages(c->caller(), c->param(0))) {
+    return c->Fail(exam::NoSuchExam(c->param(0)));
+  }
+  const auto& entry = **e;
+  http::Response res{bhttp::status::ok, c->req.version()};
+  res.set(bhttp::field::content_type, "application/json");
+  res.set(bhttp::field::cache_control, "no-store");
+  res.keep_alive(c->req.keep_alive());
+  res.body() = entry.paper_json ? *entry.paper_json : exam::RenderPaperJson(*entry.spec);
+  c->Send(std::move(res));
+}
+
 void Paper(Services& s, const ContextPtr& c) {
   if (RefusedBySeb(s, c, c->param(0))) return;
   auto e = s.exams.PaperFor(c->caller(), c->param(0));
@@ -288,6 +321,10 @@ void RegisterExamRoutes(Router& router, Services& s) {
               A::kInteractive, Bind(s, Settings)});
   router.Add({verb::get, "/api/exams/*/live/events", "exam_live_events", Access::kTeacher,
               A::kInteractive, Bind(s, LiveEvents)});
+  router.Add({verb::get, "/api/exams/*/extra-time", "exam_extra_time_list", Access::kTeacher,
+              A::kInteractive, Bind(s, ListExtraTime)});
+  router.Add({verb::get, "/api/exams/*/preview", "exam_preview", Access::kTeacher,
+              A::kInteractive, Bind(s, Preview)});
   router.Add({verb::put, "/api/exams/*/extra-time", "exam_extra_time", Access::kTeacher,
               A::kInteractive, Bind(s, ExtraTime)});
   router.Add({verb::post, "/api/exams/*/time", "exam_time_now", Access::kTeacher,

@@ -27,6 +27,7 @@ std::string ContentTypeOf(std::string_view name) {
   if (ends(".css")) return "text/css; charset=utf-8";
   if (ends(".js")) return "text/javascript; charset=utf-8";
   if (ends(".svg")) return "image/svg+xml";
+  if (ends(".md") || ends(".toml")) return "text/plain; charset=utf-8";  // read as they are
   return "application/octet-stream";
 }
 

@@ -561,6 +561,20 @@ Millis ExamService::ExtraTimeOf(const std::string& exam_id, int64_t user_id) con
   return Millis(it == extra_ms_.end() ? 0 : it->second);
 }
 
+Result<std::vector<std::pair<int64_t, Millis>>> ExamService::ExtraTimesOf(
+    const Caller& caller, const std::string& exam_id) const {
+  if (!caller.is_teacher) return Error::Forbidden("only teachers set extra time");
+  if (!FindExam(exam_id)) return NoSuchExam(exam_id);
+  if (!Manages(caller, exam_id)) return NotYours(exam_id);
+  std::vector<std::pair<int64_t, Millis>> out;
+  ReaderLock lock(exams_mu_);
+  for (auto it = extra_ms_.lower_bound({exam_id, INT64_MIN});
+       it != extra_ms_.end() && it->first.first == exam_id; ++it) {
+    if (it->second > 0) out.emplace_back(it->first.second, Millis(it->second));
+  }
+  return out;
+}
+
 std::vector<std::shared_ptr<const ExamEntry>> ExamService::ExamsFor(const Caller& caller) const {
   std::vector<std::shared_ptr<const ExamEntry>> all;
   {

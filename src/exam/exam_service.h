@@ -156,6 +156,9 @@ class ExamService {
   // start is still being written is not announced: see Held::durable).
   std::optional<int64_t> AttemptIdOf(const std::string& exam_id, int64_t user_id) const;
   Millis ExtraTimeOf(const std::string& exam_id, int64_t user_id) const;
+  // Every student given extra time for `exam_id`, by user id: the accommodations in one list.
+  Result<std::vector<std::pair<int64_t, Millis>>> ExtraTimesOf(const Caller& caller,
+                                                              const std::string& exam_id) const;
 
   // --- attempts (students)
   // Starts the caller's attempt, or returns the one already started (idempotent). `waited`:

@@ -14,7 +14,7 @@ WaitingRoom::WaitingRoom(WaitingRoomOptions options, TimePoint opens, Shuffle sh
       doors_open_(now >= opens),
       rate_(std::clamp(options.initial_rate, options.min_rate, options.max_rate)),
       max_rate_(options.max_rate),
-      tokens_(Burst()),  // one second's worth may go at once
+      tokens_(rate_),  // one second's worth may go at once
       last_refill_(now) {}
 
 void WaitingRoom::OpenDoorsIfDue(TimePoint now) {

@@ -22,15 +22,18 @@ test("the operator pauses a waiting room, caps its rate and lets a student throu
   const page = await (await env.browser.newContext({ locale: "en-US" })).newPage();
   await logIn(page, env.server.url, "admin", "admin-demo");
   await page.getByRole("heading", { name: "Waiting rooms" }).waitFor();
-  await page.getByText("Nobody has asked to start an exam yet.").waitFor();
+  // The open demo exam is listed by its title before anyone asked to start it: it can be paused
+  // or capped ahead of time.
+  const row = page.locator('tr[data-exam="demo-exam"]');
+  await row.getByText("General knowledge: a demonstration exam").waitFor();
+  assert.equal(await row.locator("td").first().textContent(), "0", "nobody waiting yet");
+  assert.match(await page.locator("#op-room-exam option:checked").textContent(), /^General knowledge/);
 
-  // A first student starts (admitted at once): the room appears within one refresh.
+  // A first student starts (admitted at once).
   const first = await apiClient(env.server.url, "student0011", STUDENT_PASSWORD);
   assert.equal((await first.call("POST", "/api/exams/demo-exam/start")).status, 200);
-  const row = page.locator('tr[data-exam="demo-exam"]');
-  await row.waitFor({ timeout: 10_000 });
   await page.getByRole("button", { name: "Pause admission" }).click();
-  await page.getByText("Admission to demo-exam is paused").waitFor();
+  await page.getByText("Admission to General knowledge: a demonstration exam is paused").waitFor();
   await row.getByText("Paused").waitFor();
 
   // While paused, the next student waits; the operator lets them through by login.
@@ -45,7 +48,11 @@ test("the operator pauses a waiting room, caps its rate and lets a student throu
 
   await page.getByLabel("Maximum admissions per second").fill("0");
   await page.getByRole("button", { name: "Apply" }).click();
-  await page.getByText("The maximum rate must be a number above 0.").waitFor();
+  await page.getByText("The maximum rate must be a number of at least 0.01 (one admission every 100 s).").waitFor();
+  await page.getByLabel("Maximum admissions per second").fill("0.5");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await page.getByText("Admission is now capped at 0.5 per second.").waitFor();
+  await row.getByText("(max 0.5)").waitFor();
   await page.getByLabel("Maximum admissions per second").fill("12.5");
   await page.getByRole("button", { name: "Apply" }).click();
   await page.getByText("Admission is now capped at 12.5 per second.").waitFor();

@@ -32,6 +32,14 @@ points = 4
   assert.match(await problems.textContent(), /out of range/);
   assert.equal((await apiClient(env.server.url, ...TEACHER).then((t) => t.call("GET", "/api/exams/live-exam"))).status, 404, "nothing was saved");
 
+  // The format guide and a template are one click from the form.
+  const guide = await page.request.get(new URL(await page.getByRole("link", { name: "The exam format guide" }).getAttribute("href"), env.server.url).href);
+  assert.equal(guide.status(), 200);
+  assert.match(guide.headers()["content-type"], /^text\/plain/);
+  assert.match(await guide.text(), /\[\[question\]\]/);
+  const [template] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download a template" }).click()]);
+  assert.equal(template.suggestedFilename(), "exam-template.toml");
+
   await upload(good);
   await page.getByRole("heading", { name: "Browser test live-exam" }).waitFor();
   assert.deepEqual(await controlsWithoutName(page), []);
@@ -48,6 +56,16 @@ points = 4
   await page.getByLabel("Extra minutes").fill("15");
   await page.getByRole("button", { name: "Give extra time" }).click();
   await page.getByText("student0007 has 15 extra minute(s).").waitFor();
+  // Accommodations in one list.
+  await page.locator("#extra-list").getByRole("row", { name: /Student 0007 \(student0007\)\s*15/ }).waitFor();
+
+  // The draft as a student will see it: nothing is saved.
+  await page.getByRole("link", { name: "Preview as a student" }).click();
+  await page.getByRole("heading", { name: "Preview: Browser test live-exam" }).waitFor();
+  await page.locator("#question-q1").getByLabel("7").check();
+  await page.getByText("Why do planets orbit the Sun?").waitFor();
+  await page.getByRole("link", { name: "Back to the exam" }).click();
+  await page.getByRole("heading", { name: "Browser test live-exam" }).waitFor();
 
   await page.getByRole("button", { name: "Publish the exam" }).click();
   await page.getByRole("heading", { name: "Live", exact: true }).waitFor();
