@@ -4,6 +4,13 @@
 const STRINGS = {
   en: {
     "nav.home": "My exams", "nav.exams": "Exams", "nav.operator": "Load", "nav.logout": "Log out ({name})",
+    "nav.account": "My account",
+    "account.title": "My account", "account.who": "{name}, logged in as {login}.", "account.password": "Change my password",
+    "account.current": "Current password", "account.new": "New password", "account.again": "New password, again",
+    "account.rules": "At least 8 characters. Your other devices will be logged out.", "account.change": "Change my password",
+    "account.mismatch": "The two new passwords differ.", "account.changed": "Your password is changed; your other devices are logged out.",
+    "reason.wrong_password": "The current password is wrong.", "reason.password_too_short": "The new password needs at least 8 characters.",
+    "reason.password_too_long": "A password is at most 1024 characters.", "reason.same_password": "The new password is the current one.",
     "nav.skip": "Skip to content", "nav.back_home": "Back to my exams", "lang.switch": "Passer en français",
     "err.offline": "The server cannot be reached.", "err.title": "Something went wrong",
     "boot.retrying": "The server is not answering yet; this page keeps trying by itself.",
@@ -180,6 +187,13 @@ const STRINGS = {
   },
   fr: {
     "nav.home": "Mes examens", "nav.exams": "Examens", "nav.operator": "Charge", "nav.logout": "Se déconnecter ({name})",
+    "nav.account": "Mon compte",
+    "account.title": "Mon compte", "account.who": "{name}, connecté avec l\u2019identifiant {login}.", "account.password": "Changer mon mot de passe",
+    "account.current": "Mot de passe actuel", "account.new": "Nouveau mot de passe", "account.again": "Nouveau mot de passe, à nouveau",
+    "account.rules": "Au moins 8 caractères. Vos autres appareils seront déconnectés.", "account.change": "Changer mon mot de passe",
+    "account.mismatch": "Les deux nouveaux mots de passe diffèrent.", "account.changed": "Votre mot de passe est changé ; vos autres appareils sont déconnectés.",
+    "reason.wrong_password": "Le mot de passe actuel est faux.", "reason.password_too_short": "Le nouveau mot de passe doit compter au moins 8 caractères.",
+    "reason.password_too_long": "Un mot de passe compte au plus 1024 caractères.", "reason.same_password": "Le nouveau mot de passe est l\u2019actuel.",
     "nav.skip": "Aller au contenu", "nav.back_home": "Retour à mes examens", "lang.switch": "Switch to English",
     "err.offline": "Le serveur est injoignable.", "err.title": "Un problème est survenu",
     "boot.retrying": "Le serveur ne répond pas encore ; cette page réessaie toute seule.",

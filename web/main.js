@@ -78,6 +78,37 @@
     login.focus();
   });
 
+  // My account: who I am, and changing my password (every other session of mine then ends).
+  P.route("#/account", async () => {
+    const field = (id, autocomplete) => el("input", { type: "password", id, autocomplete, required: true, minlength: id === "pw-current" ? null : "8", maxlength: "1024" });
+    const current = field("pw-current", "current-password");
+    const next = field("pw-new", "new-password");
+    const again = field("pw-again", "new-password");
+    const msg = el("p", { role: "status" });
+    const button = el("button", { type: "submit", class: "primary", text: t("account.change") });
+    const form = el("form", { class: "card narrow", "aria-labelledby": "h-password" }, el("h2", { id: "h-password", text: t("account.password") }),
+      P.field(t("account.current"), current), P.field(t("account.new"), next), el("p", { class: "muted", text: t("account.rules") }),
+      P.field(t("account.again"), again), button, msg);
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      msg.className = "error";
+      if (next.value !== again.value) { msg.textContent = t("account.mismatch"); again.focus(); return; }
+      button.disabled = true;
+      msg.textContent = "";
+      try {
+        await P.api("POST", "/api/me/password", { current: current.value, new: next.value });
+        form.reset();
+        msg.className = "ok";
+        msg.textContent = t("account.changed");
+      } catch (e) {
+        msg.textContent = e.message;
+      } finally {
+        button.disabled = false;
+      }
+    });
+    P.show(t("account.title"), el("p", { text: t("account.who", { name: P.me.name || P.me.login, login: P.me.login }) }), form);
+  }, { roles: ["student", "teacher", "admin"] });
+
   async function logout() {
     try { await P.api("POST", "/api/logout"); } catch (e) { /* the cookie is dropped anyway below */ }
     P.me = null;

@@ -186,6 +186,37 @@ void Me(Services& s, const ContextPtr& c) {
   });
 }
 
+// POST /api/me/password {"current", "new"}: the user changes their own password. Two argon2id
+// hashes: through the hashing queue, on a worker, like a login. Every other session of the
+// user ends; this one goes on.
+void ChangePassword(Services& s, const ContextPtr& c) {
+  auto body = ParseObject(c->req.body());
+  if (!body.ok()) return c->Fail(body.error());
+  const auto* current = body->if_contains("current");
+  const auto* next = body->if_contains("new");
+  if (!current || !current->is_string() || !next || !next->is_string()) {
+    return c->Fail(Error::BadRequest("'current' and 'new' must be strings"));
+  }
+  if (current->as_string().size() > 1024 || next->as_string().size() > 1024) {
+    return c->Fail(Error::Invalid("password: at most 1024 characters").Because("password_too_long"));
+  }
+  c->LeaveGuard();
+  const bool queued = s.hashing.Submit(
+      0, c->client_ip, [c] { return c->client_gone(); },
+      [&s, c, current = std::string(current->as_string()), next = std::string(next->as_string())](
+          guard::WorkQueue::Outcome outcome) {
+        if (outcome != guard::WorkQueue::Outcome::kRun) return c->Later([c] { LoginQueueFull(c); });
+        s.accounts.ChangePassword(c->who->user_id, current, next, c->who->token_hash,
+                                  [c](Status st) {
+                                    c->Later([c, st] {
+                                      if (!st.ok()) return c->Fail(st.error());
+                                      c->Json(200, {{"changed", true}});
+                                    });
+                                  });
+      });
+  if (!queued) LoginQueueFull(c);
+}
+
 // GET /api/session: /api/me for a page that may not be logged in: {"user": null} rather than a
 // 401 (which every browser logs as an error), for the page to show the login form.
 void Session(Services& s, const ContextPtr& c) {
@@ -215,6 +246,8 @@ void RegisterAccountRoutes(Router& router, Services& s) {
   // Every page starts by asking who is logged in: it answers under load (status class).
   router.Add({verb::get, "/api/me", "me", Access::kUser, A::kStatus, Bind(s, Me)});
   router.Add({verb::get, "/api/session", "session", Access::kPublic, A::kStatus, Bind(s, Session)});
+  router.Add({verb::post, "/api/me/password", "password", Access::kUser, A::kInteractive,
+              Bind(s, ChangePassword)});
   router.Add({verb::get, "/api/courses", "courses", Access::kUser, A::kInteractive, Bind(s, Courses)});
 }
 

@@ -60,13 +60,13 @@ constexpr Words kEn{
     "itself.",
     "Logging in: {n} in line, about {time} for a newcomer.",
     "Starting an exam: {n} waiting, admitted at {rate} a second.",
-    "Updated {time} (UTC).",
+    "Updated {time} ({zone}).",
     "<a href=\"/status?lang=fr\" lang=\"fr\">Version française</a>",
     "<a href=\"/status?lang=en&amp;refresh=on\">Keep this page up to date (every 15 s)</a>",
     "This page updates itself every 15 s. <a href=\"/status?lang=en\">Stop updating it</a>",
     "Messages from the operators",
     "Resolved:",
-    "since {time} (UTC)"};
+    "since {time} ({zone})"};
 
 constexpr Words kFr{
     "fr",
@@ -80,13 +80,13 @@ constexpr Words kFr{
     "reconnecte d'elle-même.",
     "Connexion : {n} dans la file, environ {time} pour qui arrive.",
     "Début d'examen : {n} en attente, admis à {rate} par seconde.",
-    "Mis à jour à {time} (UTC).",
+    "Mis à jour à {time} ({zone}).",
     "<a href=\"/status?lang=en\" lang=\"en\">English version</a>",
     "<a href=\"/status?lang=fr&amp;refresh=on\">Tenir cette page à jour (toutes les 15 s)</a>",
     "Cette page se met à jour toutes les 15 s. <a href=\"/status?lang=fr\">Arrêter</a>",
     "Messages des opérateurs",
     "Résolu :",
-    "depuis {time} (UTC)"};
+    "depuis {time} ({zone})"};
 
 std::string Replace(std::string s, std::string_view key, const std::string& value) {
   ReplaceAll(s, key, value);
@@ -99,15 +99,17 @@ std::string Duration(int64_t ms) {
   return fmt::format("{} min", (s + 59) / 60);
 }
 
-std::string ClockOf(int64_t ms) {
-  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  return fmt::format("{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec);
+// "09:00:01" in the school's zone.
+std::string ClockOf(int64_t ms, const TimeZone& zone) { return zone.Iso8601(ms).substr(11, 8); }
+
+// A sentence with its {time} (in the school's zone) and the zone's name.
+std::string AtTime(const char* sentence, int64_t ms, const TimeZone& zone) {
+  return Replace(Replace(sentence, "{time}", ClockOf(ms, zone)), "{zone}", zone.name());
 }
 
 // The incidents for everyone, in the page's language (or the other, if that is all there is).
-std::string IncidentsHtml(const boost::json::array& incidents, const Words& w) {
+std::string IncidentsHtml(const boost::json::array& incidents, const Words& w,
+                          const TimeZone& zone) {
   if (incidents.empty()) return "";
   std::string out = fmt::format("<h2>{}</h2>\n", w.incidents);
   const bool fr = std::string_view(w.lang) == "fr";
@@ -122,13 +124,13 @@ std::string IncidentsHtml(const boost::json::array& incidents, const Words& w) {
         resolved ? "resolved" : std::string(i.at("severity").as_string()),
         mine.empty() ? (fr ? " lang=\"en\"" : " lang=\"fr\"") : "",
         resolved ? std::string(w.resolved) + " " : "", HtmlEscape(mine.empty() ? other : mine),
-        Replace(w.since, "{time}", ClockOf(i.at("posted_ms").as_int64())));
+        AtTime(w.since, i.at("posted_ms").as_int64(), zone));
   }
   return out;
 }
 
 std::string Html(const boost::json::object& j, const Words& w, const std::string& state,
-                 bool refreshing) {
+                 bool refreshing, const TimeZone& zone) {
   const char* text = state == "under_attack" ? w.under_attack
                      : state == "busy"       ? w.busy
                      : state == "restarting" ? w.restarting
@@ -148,7 +150,7 @@ std::string Html(const boost::json::object& j, const Words& w, const std::string
                        "{rate}", fmt::format("{:.1f}", rooms.at("admission_rate").to_number<double>())) +
                "</li>";
   }
-  const std::string time = ClockOf(j.at("updated_ms").as_int64());
+
   return fmt::format(
       "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -158,7 +160,8 @@ std::string Html(const boost::json::object& j, const Words& w, const std::string
       "<p class=\"muted\">{} {}</p>\n<p>{}</p>\n</main>\n</body>\n</html>\n",
       w.lang, refreshing ? "<meta http-equiv=\"refresh\" content=\"15\">\n" : "", w.title,
       kStyle, w.title, state, text, details.empty() ? "" : "<ul>" + details + "</ul>\n",
-      IncidentsHtml(j.at("incidents").as_array(), w), Replace(w.updated, "{time}", time),
+      IncidentsHtml(j.at("incidents").as_array(), w, zone),
+      AtTime(w.updated, j.at("updated_ms").as_int64(), zone),
       refreshing ? w.refresh_off : w.refresh_on, w.other);
 }
 
@@ -197,10 +200,10 @@ void StatusPage::Refresh() {
       {"incidents", std::move(incidents)},
   };
   auto snap = std::make_shared<Snapshot>();
-  snap->html_en = Html(j, kEn, state, false);
-  snap->html_fr = Html(j, kFr, state, false);
-  snap->html_en_refreshing = Html(j, kEn, state, true);
-  snap->html_fr_refreshing = Html(j, kFr, state, true);
+  snap->html_en = Html(j, kEn, state, false, s_.zone);
+  snap->html_fr = Html(j, kFr, state, false, s_.zone);
+  snap->html_en_refreshing = Html(j, kEn, state, true, s_.zone);
+  snap->html_fr_refreshing = Html(j, kFr, state, true, s_.zone);
   snap->json = boost::json::serialize(j);
   snap->etag = fmt::format("\"{}\"", guard::Sha256Base64(snap->json).substr(0, 22));
   MutexLock lock(mu_);

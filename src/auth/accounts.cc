@@ -40,8 +40,16 @@ Status ValidateNewUser(const NewUser& u) {
   if (u.display_name.size() > 200) return Error::Invalid("name: at most 200 characters");
   if (FirstInvalidUtf8(u.display_name)) return Error::Invalid("name: not valid UTF-8");
   if (HasControlCharacter(u.display_name)) return Error::Invalid("name: no control characters");
-  if (u.password.size() < 8) return Error::Invalid("password: at least 8 characters");
-  if (u.password.size() > 1024) return Error::Invalid("password: at most 1024 characters");
+  return ValidatePassword(u.password);
+}
+
+Status ValidatePassword(const std::string& password) {
+  if (password.size() < 8) {
+    return Error::Invalid("password: at least 8 characters").Because("password_too_short");
+  }
+  if (password.size() > 1024) {
+    return Error::Invalid("password: at most 1024 characters").Because("password_too_long");
+  }
   return OkStatus();
 }
 
@@ -164,6 +172,45 @@ std::optional<store::UserRecord> Accounts::LookupLogin(const std::string& login)
   WriterLock lock(mu_);
   Insert(**found);
   return **found;
+}
+
+void Accounts::ChangePassword(int64_t user_id, const std::string& current,
+                              const std::string& next, const std::string& keep_token_hash,
+                              std::function<void(Status)> done) {
+  std::optional<store::UserRecord> user;
+  {
+    ReaderLock lock(mu_);
+    if (auto it = users_.find(user_id); it != users_.end()) user = it->second;
+  }
+  if (!user) return done(Error::NotFound("no such user"));
+  if (!VerifyPassword(current, user->password_hash)) {
+    return done(Error::Forbidden("the current password is wrong").Because("wrong_password"));
+  }
+  if (Status valid = ValidatePassword(next); !valid.ok()) return done(valid);
+  if (next == current) {
+    return done(Error::Invalid("the new password is the current one").Because("same_password"));
+  }
+  auto hash = HashPassword(next, cost_);
+  if (!hash.ok()) return done(hash.error());
+  Status s = writer_.Submit(
+      store::op::SetPassword{user_id, *hash},
+      [this, user_id, hash = *hash, keep_token_hash, done](const Status& st) {
+        if (!st.ok()) return done(st);
+        std::vector<std::string> ended;
+        {
+          WriterLock lock(mu_);
+          if (auto it = users_.find(user_id); it != users_.end()) it->second.password_hash = hash;
+          if (auto mine = user_sessions_.find(user_id); mine != user_sessions_.end()) {
+            for (const auto& h : mine->second) {
+              if (h != keep_token_hash) ended.push_back(h);
+            }
+          }
+          for (const auto& h : ended) DropSession(h);
+        }
+        EraseStored(ended);
+        done(OkStatus());
+      });
+  if (!s.ok()) done(s);
 }
 
 void Accounts::Login(const std::string& login, const std::string& password,

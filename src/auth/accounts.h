@@ -65,6 +65,8 @@ std::string FoldLogin(std::string_view login);
 
 // Checks a new user's fields; the message names the field.
 Status ValidateNewUser(const NewUser& u);
+// A new password: 8 to 1024 bytes (kInvalid, reasons password_too_short / password_too_long).
+Status ValidatePassword(const std::string& password);
 
 class Accounts {
  public:
@@ -112,6 +114,14 @@ class Accounts {
 
   // The principal of a live session token, or nothing. Fast; never touches the store.
   std::optional<Principal> Authenticate(std::string_view token) const;
+
+  // The user's own change of password: `current` must be right (else kForbidden, reason
+  // "wrong_password": a 401 would log the page out), `next` follows the rules of new
+  // passwords (kInvalid). Once the new hash is durable, every other session of the user ends
+  // (a stolen session does not outlive the change); `keep_token_hash` goes on. Slow (argon2id
+  // twice): call from a worker thread.
+  void ChangePassword(int64_t user_id, const std::string& current, const std::string& next,
+                      const std::string& keep_token_hash, std::function<void(Status)> done);
 
   // Ends a session; `done` runs once that is durable.
   void Logout(const std::string& token_hash, std::function<void(Status)> done);

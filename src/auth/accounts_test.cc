@@ -78,6 +78,42 @@ class AccountsTest : public ::testing::Test {
   std::unique_ptr<Accounts> accounts_;
 };
 
+TEST_F(AccountsTest, ChangingAPasswordEndsTheOtherSessionsAndSurvivesARestart) {
+  ASSERT_TRUE(accounts_->CreateUsers({{"ada", "Ada", Role::kStudent, "password-1"}}).ok());
+  const std::string here = LogIn("ada");
+  const std::string there = LogIn("ada");
+  const int64_t id = accounts_->FindByLogin("ada")->id;
+  auto change = [&](const std::string& current, const std::string& next) {
+    std::promise<Status> p;
+    accounts_->ChangePassword(id, current, next, HashToken(here), [&](Status s) { p.set_value(s); });
+    auto f = p.get_future();
+    EXPECT_EQ(f.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+    return f.get();
+  };
+  Status wrong = change("password-0", "password-2");
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().code, ErrorCode::kForbidden) << "a 401 would log the page out";
+  EXPECT_EQ(wrong.error().reason, "wrong_password");
+  EXPECT_EQ(change("password-1", "short").error().reason, "password_too_short");
+  EXPECT_EQ(change("password-1", "password-1").error().reason, "same_password");
+  EXPECT_TRUE(accounts_->Authenticate(there)) << "a refused change ended a session";
+
+  ASSERT_TRUE(change("password-1", "password-2").ok());
+  EXPECT_TRUE(accounts_->Authenticate(here)) << "the session that changed it goes on";
+  EXPECT_FALSE(accounts_->Authenticate(there)) << "another device is still logged in";
+
+  Close();
+  Open();
+  EXPECT_TRUE(accounts_->Authenticate(here));
+  EXPECT_FALSE(accounts_->Authenticate(there)) << "the ended session is back after a restart";
+  std::promise<Result<NewSession>> old_login;
+  accounts_->Login("ada", "password-1", [&](Result<NewSession> r) { old_login.set_value(std::move(r)); });
+  EXPECT_FALSE(old_login.get_future().get().ok()) << "the old password still opens the account";
+  std::promise<Result<NewSession>> new_login;
+  accounts_->Login("ada", "password-2", [&](Result<NewSession> r) { new_login.set_value(std::move(r)); });
+  EXPECT_TRUE(new_login.get_future().get().ok()) << "the new password was not kept";
+}
+
 TEST_F(AccountsTest, ANewLoginBeyondTheBoundEndsTheOldestSession) {
   ASSERT_TRUE(accounts_->CreateUsers({{"ada", "Ada", Role::kStudent, "password-1"}}).ok());
   std::vector<std::string> tokens;

@@ -142,6 +142,8 @@ struct SaveAnswer {
   int64_t saved_at_ms;
 };
 struct SubmitAttempt { int64_t attempt_id; int64_t submitted_ms; bool auto_submitted; };
+// A user's new password hash (they changed their password).
+struct SetPassword { int64_t user_id; std::string password_hash; };
 struct SetManualGrade { int64_t attempt_id; std::string question_id; double points; };
 // The teacher's comment on a question of an attempt ("": on the whole attempt); "" text: none.
 struct SetGradeComment { int64_t attempt_id; std::string question_id; std::string text; };
@@ -160,7 +162,7 @@ struct DeleteSetting { std::string key; };
 struct Barrier {};
 }  // namespace op
 
-using WriteOp = std::variant<op::PutUser, op::PutSession, op::DeleteSession, op::PutCourse,
+using WriteOp = std::variant<op::PutUser, op::SetPassword, op::PutSession, op::DeleteSession, op::PutCourse,
                              op::PutEnrolment, op::PutExam, op::PutExtraTime, op::CreateAttempt,
                              op::SaveAnswer, op::SubmitAttempt, op::SetManualGrade,
                              op::SetGradeComment,

@@ -39,6 +39,9 @@ for (const locale of ["en-US", "fr-FR"]) {
     await page.goto(`${env.server.url}/#/exam/demo-exam`);
     await page.locator("#main h1").waitFor();
     await clean(page, "an exam's start page");
+    await page.goto(`${env.server.url}/#/account`);
+    await page.locator("#pw-current").waitFor();
+    await clean(page, "my account");
 
     // The exam page, with another student (a fresh attempt).
     const other = await (await env.browser.newContext({ locale, bypassCSP: true })).newPage();

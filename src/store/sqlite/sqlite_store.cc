@@ -90,7 +90,7 @@ CREATE TABLE grade_comments(
 };
 
 enum Stmt {
-  kPutUser, kPutSession, kDeleteSession, kPutCourse, kPutEnrolment, kPutExam, kPutExtraTime,
+  kPutUser, kSetPassword, kPutSession, kDeleteSession, kPutCourse, kPutEnrolment, kPutExam, kPutExtraTime,
   kCreateAttempt, kSaveAnswer, kSubmitAttempt, kSetManualGrade, kSetGradeComment, kSetDeadline,
   kAddAttemptEvent, kAddIncidentUpdate, kPutSetting, kDeleteSetting, kStmtCount
 };
@@ -98,6 +98,7 @@ enum Stmt {
 const char* const kStmtSql[kStmtCount] = {
     // A plain insert: two processes picking the same id fail loudly instead of overwriting.
     "INSERT INTO users(id, login, display_name, role, password_hash) VALUES(?,?,?,?,?)",
+    "UPDATE users SET password_hash=? WHERE id=?",
     "INSERT OR REPLACE INTO sessions(token_hash, user_id, csrf_token, expires_ms, remembered, "
     "issued_ms) VALUES(?,?,?,?,?,?)",
     "DELETE FROM sessions WHERE token_hash = ?",
@@ -415,6 +416,12 @@ class SqliteBackend final : public Backend {
     Bind(st, 1, o.attempt_id);
     Bind(st, 2, o.question_id);
     Bind(st, 3, o.points);
+    return Step(st);
+  }
+  Status Apply(const op::SetPassword& o) {
+    auto* st = Begin(kSetPassword);
+    Bind(st, 1, o.password_hash);
+    Bind(st, 2, o.user_id);
     return Step(st);
   }
   Status Apply(const op::SetGradeComment& o) {
