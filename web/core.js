@@ -165,17 +165,21 @@ P.api = async (method, path, body, { raw = false, keep = false, headers: extra =
   }
   const sentAt = Date.now();
   const page = generation;  // a read for a page that is left meanwhile draws nothing
-  const stale = () => method === "GET" && !keep && page !== generation;
+  const refuseIfLeft = () => {
+    if (method !== "GET" || keep || page === generation) return;
+    P.staleReads++;
+    throw new PageLeft();
+  };
   let r;
   try {
     r = await fetch(path, { method, headers, body: payload, credentials: "same-origin", cache: "no-store" });
   } catch (e) {
-    if (stale()) throw new PageLeft();
+    refuseIfLeft();
     throw new ApiError(0, "offline", P.t("err.offline"));
   }
   if (raw && r.ok) return r;
   const data = await r.json().catch(() => ({}));
-  if (stale()) throw new PageLeft();
+  refuseIfLeft();
   if (data && typeof data.server_now_ms === "number") P.noteServerTime(data.server_now_ms, sentAt, Date.now());
   if (!r.ok) {
     const err = (data && data.error) || {};
@@ -197,7 +201,9 @@ let retrying = false;  // the current page failed to load and is tried again
 // never draw: its reads (P.api GETs) fail with PageLeft once the page is left, before the page
 // can use them, so a stale page stops at its first await after leaving.
 let generation = 0;
-P.dropped = 0;  // pages left before they could draw (counted: the browser test page_order reads it)
+// Reads answered after their page was left, refused (nothing is drawn with them); counted,
+// for the browser test page_order.
+P.staleReads = 0;
 // `roles`: who may see the page (all when absent); anyone else is sent to their own home, so a
 // page never offers what the server would refuse.
 P.route = (pattern, page, { roles = null } = {}) => routes.push({ parts: pattern.split("/"), page, roles });
@@ -226,7 +232,7 @@ P.refresh = async () => {
         retrying = false;
         P.ensureStream();  // incidents reach every page (notify.js)
       } catch (e) {
-        if (mine !== generation) { if (e instanceof PageLeft) P.dropped++; return; }  // left already
+        if (mine !== generation) return;  // left already
         P.ensureStream();
         if (!(e instanceof ApiError && e.offline)) return P.showError(e);
         // Busy or unreachable: say so and load this page again by itself (never a dead end).

@@ -5,6 +5,8 @@ const STRINGS = {
   en: {
     "nav.home": "My exams", "nav.exams": "Exams", "nav.operator": "Load", "nav.logout": "Log out ({name})",
     "nav.account": "My account",
+    "gradebook.courses": "Courses and gradebooks", "gradebook.title": "Gradebook: {title}", "gradebook.not_taken": "not taken",
+    "gradebook.running": "in progress", "gradebook.empty": "No published exam or no student in this course yet.", "gradebook.csv": "Download the gradebook (CSV)",
     "account.title": "My account", "account.who": "{name}, logged in as {login}.", "account.password": "Change my password",
     "account.current": "Current password", "account.new": "New password", "account.again": "New password, again",
     "account.rules": "At least 8 characters. Your other devices will be logged out.", "account.change": "Change my password",
@@ -188,6 +190,8 @@ const STRINGS = {
   fr: {
     "nav.home": "Mes examens", "nav.exams": "Examens", "nav.operator": "Charge", "nav.logout": "Se déconnecter ({name})",
     "nav.account": "Mon compte",
+    "gradebook.courses": "Cours et carnets de notes", "gradebook.title": "Carnet de notes : {title}", "gradebook.not_taken": "non passé",
+    "gradebook.running": "en cours", "gradebook.empty": "Pas encore d\u2019examen publié ou d\u2019étudiant dans ce cours.", "gradebook.csv": "Télécharger le carnet de notes (CSV)",
     "account.title": "Mon compte", "account.who": "{name}, connecté avec l\u2019identifiant {login}.", "account.password": "Changer mon mot de passe",
     "account.current": "Mot de passe actuel", "account.new": "Nouveau mot de passe", "account.again": "Nouveau mot de passe, à nouveau",
     "account.rules": "Au moins 8 caractères. Vos autres appareils seront déconnectés.", "account.change": "Changer mon mot de passe",

@@ -5,9 +5,11 @@
   const { el, t } = P;
   const enc = encodeURIComponent;
   const STAFF = { roles: ["teacher", "admin"] };  // who sees these pages (operators teach too)
+  // A student as the teacher's pages name them: "Name (login)".
+  const who = (a) => (a.name && a.name !== a.login ? `${a.name} (${a.login})` : a.login || String(a.user_id));
 
   P.route("#/teacher", async () => {
-    const { exams } = await P.api("GET", "/api/exams");
+    const [{ exams }, { courses }] = await Promise.all([P.api("GET", "/api/exams"), P.api("GET", "/api/courses")]);
     const list = exams.length
       ? el("table", {}, el("thead", {}, el("tr", {}, ["home.exam", "home.window", "teacher.status"].map((k) => el("th", { scope: "col", text: t(k) })))),
           el("tbody", {}, exams.map((x) => el("tr", {},
@@ -15,7 +17,31 @@
             el("td", { text: `${P.fmtTime(x.opens_ms)} – ${P.fmtTime(x.closes_ms)}` }),
             el("td", { text: x.published ? (x.results_released ? t("teacher.released") : t("teacher.published")) : t("teacher.draft") })))))
       : el("p", { text: t("teacher.no_exams") });
-    P.show(t("teacher.title"), list, uploadForm());
+    const courseList = courses.length
+      ? el("ul", {}, courses.map((c) => el("li", {}, el("a", { href: `#/teacher/course/${enc(c.id)}`, text: c.title }), c.description ? ` · ${c.description}` : "")))
+      : el("p", { text: t("home.no_courses") });
+    P.show(t("teacher.title"), list, uploadForm(),
+      el("section", { "aria-labelledby": "h-courses" }, el("h2", { id: "h-courses", text: t("gradebook.courses") }), courseList));
+  }, STAFF);
+
+  // A course's gradebook: each student's points in each published exam, and as CSV.
+  P.route("#/teacher/course/:id", async (courseId) => {
+    const g = await P.api("GET", `/api/courses/${enc(courseId)}/gradebook`);
+    const cell = (c, x) => {
+      if (!c) return el("td", { class: "muted", text: t("gradebook.not_taken") });
+      const text = `${P.fmtNumber(c.points, 2)} / ${P.fmtNumber(x.max_points, 2)}`;
+      const note = !c.submitted ? t("gradebook.running") : c.ungraded_essays ? t("attempts.to_grade", { count: c.ungraded_essays }) : "";
+      return el("td", {}, text, note ? el("span", { class: "muted" }, ` (${note})`) : null);
+    };
+    const table = g.exams.length && g.students.length
+      ? el("table", { id: "gradebook" }, el("caption", { class: "sr-only", text: t("gradebook.title", { title: g.course.title }) }),
+        el("thead", {}, el("tr", {}, el("th", { scope: "col", text: t("attempts.student") }),
+          g.exams.map((x) => el("th", { scope: "col" }, el("a", { href: `#/teacher/exam/${enc(x.id)}`, text: x.title }))))),
+        el("tbody", {}, g.students.map((s) => el("tr", {}, el("th", { scope: "row", text: who(s) }), s.cells.map((c, j) => cell(c, g.exams[j]))))))
+      : el("p", { text: t("gradebook.empty") });
+    P.show(t("gradebook.title", { title: g.course.title }),
+      el("p", {}, el("a", { href: "#/teacher", text: t("nav.exams") })), table,
+      el("p", {}, el("a", { class: "button", href: `/api/courses/${enc(courseId)}/gradebook.csv`, download: `${courseId}-gradebook.csv`, text: t("gradebook.csv") })));
   }, STAFF);
 
   function uploadForm() {
@@ -178,7 +204,7 @@
         list.replaceChildren(extra_time.length
           ? el("table", {}, el("caption", { text: t("extra.list") }),
             el("thead", {}, el("tr", {}, ["attempts.student", "extra.minutes"].map((k) => el("th", { scope: "col", text: t(k) })))),
-            el("tbody", {}, extra_time.map((x) => el("tr", {}, el("th", { scope: "row", text: x.name && x.name !== x.login ? `${x.name} (${x.login})` : x.login || String(x.user_id) }),
+            el("tbody", {}, extra_time.map((x) => el("tr", {}, el("th", { scope: "row", text: who(x) }),
               el("td", { text: P.fmtNumber(x.minutes) })))))
           : el("p", { class: "muted", text: t("extra.none") }));
       } catch (e) { /* the form still works; the list shows again on the next visit */ }
@@ -237,12 +263,16 @@
     const body = el("tbody");
     const msg = P.errorBox();
     let ungraded = 0;  // essays still to grade, from the last reading of the attempts
+    let shown = "";    // what the table shows: redrawn only when it changes (focus stays put)
     const load = async () => {
       try {
         const { attempts } = await P.api("GET", `/api/exams/${enc(exam.id)}/attempts`);
         ungraded = attempts.reduce((n, a) => n + (a.result ? a.result.ungraded_essays : 0), 0);
+        const now = attempts.map((a) => [a.id, a.status, a.deadline_ms, a.result && a.result.points, a.result && a.result.ungraded_essays].join()).join("|");
+        if (now === shown) return;
+        shown = now;
         body.replaceChildren(...attempts.map((a) => el("tr", {},
-          el("th", { scope: "row", text: a.login || String(a.user_id) }),
+          el("th", { scope: "row", text: who(a) }),
           el("td", { text: a.status === "submitted" ? t("state.submitted") : t("state.in_progress", { time: P.fmtClock(a.deadline_ms) }) }),
           el("td", { text: a.result ? `${P.fmtNumber(a.result.points, 2)} / ${P.fmtNumber(a.result.max_points, 2)}` : "–" }),
           el("td", { text: a.result && a.result.ungraded_essays ? t("attempts.to_grade", { count: a.result.ungraded_essays }) : "" }),
@@ -340,7 +370,6 @@
   // Grading. An attempt's page: every question with the student's answer, the right one, its
   // points (an essay's to give) and a comment the student reads after release; an overall
   // comment; the previous and next student. Or one question across every student.
-  const who = (a) => (a.name && a.name !== a.login ? `${a.name} (${a.login})` : a.login || String(a.user_id));
   const submittedOf = async (examId) => (await P.api("GET", `/api/exams/${enc(examId)}/attempts`)).attempts
     .filter((a) => a.status === "submitted").sort((x, y) => (x.login || "").localeCompare(y.login || ""));
 

@@ -222,6 +222,22 @@ void LiveEvents(Services& s, const ContextPtr& c) {
   s.live_feed.Subscribe(c->param(0), c->caller(), std::move(stream));
 }
 
+// Names `user_id` in `o` as the teacher's pages show people: login and name (nothing for an
+// account that is gone).
+void AddPerson(Services& s, json::object& o, int64_t user_id) {
+  if (auto u = s.accounts.FindById(user_id)) {
+    o["login"] = u->login;
+    o["name"] = u->display_name;
+  }
+}
+
+// `user_id` as the spreadsheets name people (nothing for an account that is gone).
+std::optional<exam::Person> PersonOf(Services& s, int64_t user_id) {
+  std::optional<exam::Person> p;
+  if (auto u = s.accounts.FindById(user_id)) p = exam::Person{u->login, u->display_name};
+  return p;
+}
+
 void ExamAttempts(Services& s, const ContextPtr& c) {
   auto all = s.exams.AttemptsOf(c->caller(), c->param(0));
   if (!all.ok()) return c->Fail(all.error());
@@ -229,10 +245,7 @@ void ExamAttempts(Services& s, const ContextPtr& c) {
   json::array out;
   for (const auto& v : *all) {
     json::object o = AttemptJson(v, true, now);
-    if (auto u = s.accounts.FindById(v.state.user_id)) {
-      o["login"] = u->login;
-      o["name"] = u->display_name;
-    }
+    AddPerson(s, o, v.state.user_id);
     out.push_back(std::move(o));
   }
   c->Json(200, {{"attempts", std::move(out)}});
@@ -250,11 +263,53 @@ void ResultsCsv(Services& s, const ContextPtr& c) {
           fmt::format("attachment; filename=\"{}-results.csv\"", spec.id));
   res.set(bhttp::field::cache_control, "no-store");
   res.keep_alive(c->req.keep_alive());
-  res.body() = exam::ResultsCsv(spec, *all, [&s](int64_t user_id) {
-    std::optional<exam::Person> p;
-    if (auto u = s.accounts.FindById(user_id)) p = exam::Person{u->login, u->display_name};
-    return p;
-  }, s.zone);
+  res.body() = exam::ResultsCsv(spec, *all, [&s](int64_t user_id) { return PersonOf(s, user_id); }, s.zone);
+  c->Send(std::move(res));
+}
+
+// GET /api/courses/ID/gradebook: a course's published exams and each student's points in each.
+void CourseGradebook(Services& s, const ContextPtr& c) {
+  auto g = s.exams.GradebookOf(c->caller(), c->param(0));
+  if (!g.ok()) return c->Fail(g.error());
+  json::array exams;
+  for (const auto& e : g->exams) {
+    exams.push_back(json::object{{"id", e->spec->id},
+                                 {"title", e->spec->title},
+                                 {"opens_ms", e->spec->opens_ms},
+                                 {"max_points", Number(e->spec->MaxPoints())},
+                                 {"results_released", e->state.results_released}});
+  }
+  json::array students;
+  for (size_t i = 0; i < g->students.size(); ++i) {
+    json::array cells;
+    for (const auto& cell : g->cells[i]) {
+      if (!cell.taken) {
+        cells.push_back(nullptr);
+        continue;
+      }
+      cells.push_back(json::object{{"points", Number(cell.points)},
+                                   {"submitted", cell.submitted},
+                                   {"ungraded_essays", cell.ungraded_essays}});
+    }
+    json::object o{{"user_id", g->students[i]}, {"cells", std::move(cells)}};
+    AddPerson(s, o, g->students[i]);
+    students.push_back(std::move(o));
+  }
+  c->Json(200, {{"course", {{"id", g->course.id}, {"title", g->course.title}}},
+                {"exams", std::move(exams)},
+                {"students", std::move(students)}});
+}
+
+void CourseGradebookCsv(Services& s, const ContextPtr& c) {
+  auto g = s.exams.GradebookOf(c->caller(), c->param(0));
+  if (!g.ok()) return c->Fail(g.error());
+  http::Response res{bhttp::status::ok, c->req.version()};
+  res.set(bhttp::field::content_type, "text/csv; charset=utf-8");
+  res.set(bhttp::field::content_disposition,
+          fmt::format("attachment; filename=\"{}-gradebook.csv\"", g->course.id));
+  res.set(bhttp::field::cache_control, "no-store");
+  res.keep_alive(c->req.keep_alive());
+  res.body() = exam::GradebookCsv(*g, [&s](int64_t user_id) { return PersonOf(s, user_id); });
   c->Send(std::move(res));
 }
 
@@ -265,10 +320,7 @@ void ListExtraTime(Services& s, const ContextPtr& c) {
   json::array out;
   for (const auto& [user_id, extra] : *all) {
     json::object o{{"user_id", user_id}, {"minutes", extra.count() / 60'000}};
-    if (auto u = s.accounts.FindById(user_id)) {
-      o["login"] = u->login;
-      o["name"] = u->display_name;
-    }
+    AddPerson(s, o, user_id);
     out.push_back(std::move(o));
   }
   c->Json(200, {{"extra_time", std::move(out)}});
@@ -321,6 +373,10 @@ void RegisterExamRoutes(Router& router, Services& s) {
               A::kInteractive, Bind(s, Settings)});
   router.Add({verb::get, "/api/exams/*/live/events", "exam_live_events", Access::kTeacher,
               A::kInteractive, Bind(s, LiveEvents)});
+  router.Add({verb::get, "/api/courses/*/gradebook", "course_gradebook", Access::kTeacher,
+              A::kInteractive, Bind(s, CourseGradebook)});
+  router.Add({verb::get, "/api/courses/*/gradebook.csv", "course_gradebook_csv", Access::kTeacher,
+              A::kInteractive, Bind(s, CourseGradebookCsv)});
   router.Add({verb::get, "/api/exams/*/extra-time", "exam_extra_time_list", Access::kTeacher,
               A::kInteractive, Bind(s, ListExtraTime)});
   router.Add({verb::get, "/api/exams/*/preview", "exam_preview", Access::kTeacher,

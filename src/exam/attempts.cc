@@ -578,6 +578,54 @@ void ExamService::SetComment(const Caller& caller, int64_t attempt_id,
   if (!s.ok()) done(s);
 }
 
+Result<Gradebook> ExamService::GradebookOf(const Caller& caller,
+                                          const std::string& course_id) const {
+  if (!caller.is_teacher) return Error::Forbidden("only teachers see gradebooks");
+  Gradebook g;
+  std::vector<std::vector<int64_t>> attempt_ids;  // [student][exam], 0: none
+  {
+    ReaderLock lock(exams_mu_);
+    auto course = courses_.find(course_id);
+    if (course == courses_.end() ||
+        !(caller.is_admin || TeachesLocked(course_id, caller.user_id))) {
+      return Error::NotFound(fmt::format("no course '{}'", course_id))
+          .Because("no_course", {{"id", course_id}});
+    }
+    g.course = course->second;
+    for (const auto& [id, e] : exams_) {
+      if (e->spec->course_id == course_id && e->state.published) g.exams.push_back(e);
+    }
+    std::stable_sort(g.exams.begin(), g.exams.end(), [](const auto& a, const auto& b) {
+      return a->spec->opens_ms < b->spec->opens_ms;
+    });
+    if (auto it = enrolled_.find(course_id); it != enrolled_.end()) {
+      for (int64_t user : it->second) {
+        if (!TeachesLocked(course_id, user)) g.students.push_back(user);
+      }
+    }
+    attempt_ids.assign(g.students.size(), std::vector<int64_t>(g.exams.size(), 0));
+    for (size_t i = 0; i < g.students.size(); ++i) {
+      for (size_t j = 0; j < g.exams.size(); ++j) {
+        auto a = by_user_.find({g.exams[j]->spec->id, g.students[i]});
+        if (a != by_user_.end()) attempt_ids[i][j] = a->second;
+      }
+    }
+  }
+  // The attempts are read after the exams' lock is let go (lock order: exams, then shards).
+  g.cells.assign(g.students.size(), std::vector<GradebookCell>(g.exams.size()));
+  for (size_t i = 0; i < g.students.size(); ++i) {
+    for (size_t j = 0; j < g.exams.size(); ++j) {
+      if (attempt_ids[i][j] == 0) continue;
+      auto copy = CopyOf(attempt_ids[i][j]);
+      if (!copy) continue;
+      const Score score = GradeAttempt(*copy, *g.exams[j]->spec);
+      g.cells[i][j] = GradebookCell{true, copy->status == AttemptStatus::kSubmitted,
+                                    score.total(), score.ungraded_essays};
+    }
+  }
+  return g;
+}
+
 Result<LiveCounts> ExamService::Live(const Caller& caller, const std::string& exam_id) const {
   if (!caller.is_teacher) return Error::Forbidden("only teachers watch exams");
   auto e = FindExam(exam_id);

@@ -68,6 +68,21 @@ struct AttemptView {
   bool results_released = false;
 };
 
+// A course's gradebook: its published exams (by opening time) and, for each student enrolled,
+// where they stand in each.
+struct GradebookCell {
+  bool taken = false;      // an attempt exists
+  bool submitted = false;
+  double points = 0;       // so far (essays graded so far)
+  int ungraded_essays = 0;
+};
+struct Gradebook {
+  Course course;
+  std::vector<std::shared_ptr<const ExamEntry>> exams;
+  std::vector<int64_t> students;                  // user ids, ascending
+  std::vector<std::vector<GradebookCell>> cells;  // [student][exam]
+};
+
 struct LiveCounts {
   int64_t enrolled = 0;
   int64_t started = 0;
@@ -140,6 +155,8 @@ class ExamService {
                   std::string text, std::function<void(Status)> done);
   static constexpr size_t kMaxCommentBytes = 8'000;
   Result<LiveCounts> Live(const Caller& caller, const std::string& exam_id) const;
+  // The gradebook of a course its caller teaches (an admin: any); kNotFound otherwise.
+  Result<Gradebook> GradebookOf(const Caller& caller, const std::string& course_id) const;
   // Every attempt of an exam (teachers), ordered by attempt id.
   Result<std::vector<AttemptView>> AttemptsOf(const Caller& caller,
                                               const std::string& exam_id) const;

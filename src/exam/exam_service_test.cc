@@ -17,6 +17,7 @@
 
 #include "store/sqlite/sqlite_store.h"
 #include "import/toml/exam_toml.h"
+#include "exam/results_csv.h"
 #include "testkit/child_server.h"
 #include "testkit/controlled_backend.h"
 #include "testkit/fake_clock.h"
@@ -568,6 +569,43 @@ TEST_F(ExamServiceTest, CommentsAreTheTeachersOnASubmittedAttemptAndSurviveARest
   EXPECT_EQ(a->state.comments,
             (std::map<std::string, std::string>{{"", "Good work.\nKeep going."},
                                                 {"capital", "Canberra was chosen as a compromise."}}));
+}
+
+TEST_F(ExamServiceTest, AGradebookShowsEachStudentInEachPublishedExamOfTheCourse) {
+  const int64_t alice = StartId(kAlice);
+  ASSERT_TRUE(Save(kAlice, alice, "capital", 1, Json("1")).ok());
+  ASSERT_TRUE(Save(kAlice, alice, "explain", 1, Json("\"Because.\"")).ok());
+  ASSERT_TRUE(Submit(kAlice, alice).ok());
+  StartId(kBob);  // still taking it
+  // A draft of the same course is not in the gradebook.
+  std::string draft = kExamToml;
+  draft.replace(draft.find("geo-final"), 9, "geo-draft");
+  ASSERT_TRUE(Import(kTeacher, draft).ok());
+
+  auto g = service_->GradebookOf(kTeacher, "geo-101");
+  ASSERT_TRUE(g.ok()) << g.error().message;
+  ASSERT_EQ(g->exams.size(), 1u);
+  EXPECT_EQ(g->exams[0]->spec->id, kExamId);
+  ASSERT_EQ(g->students, (std::vector<int64_t>{kAlice.user_id, kBob.user_id, kCarol.user_id}))
+      << "the teacher is not a student of the course";
+  const GradebookCell& a = g->cells[0][0];
+  EXPECT_TRUE(a.taken && a.submitted);
+  EXPECT_DOUBLE_EQ(a.points, 1);
+  EXPECT_EQ(a.ungraded_essays, 1);
+  EXPECT_TRUE(g->cells[1][0].taken);
+  EXPECT_FALSE(g->cells[1][0].submitted);
+  EXPECT_FALSE(g->cells[2][0].taken) << "Carol has not started";
+
+  const std::string csv = GradebookCsv(*g, [](int64_t id) -> std::optional<Person> {
+    return Person{"u" + std::to_string(id), "User " + std::to_string(id)};
+  });
+  EXPECT_EQ(csv, "login,name,Geography final (max 4)\nu1,User 1,1\nu2,User 2,0\nu3,User 3,\n");
+
+  EXPECT_EQ(service_->GradebookOf(kAlice, "geo-101").error().code, ErrorCode::kForbidden);
+  EXPECT_EQ(service_->GradebookOf(Caller{200, true}, "geo-101").error().code, ErrorCode::kNotFound)
+      << "a teacher of another course read this one's gradebook";
+  EXPECT_TRUE(service_->GradebookOf(Caller{300, true, true}, "geo-101").ok()) << "an operator";
+  EXPECT_EQ(service_->GradebookOf(kTeacher, "nope").error().code, ErrorCode::kNotFound);
 }
 
 // ------------------------------------------------------------------ restart

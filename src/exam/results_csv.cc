@@ -129,4 +129,24 @@ std::string ResultsCsv(const ExamSpec& spec, const std::vector<AttemptView>& att
   return csv;
 }
 
+std::string GradebookCsv(const Gradebook& g,
+                         const std::function<std::optional<Person>(int64_t user_id)>& person) {
+  std::string csv = "login,name";
+  for (const auto& e : g.exams) {
+    csv += "," + CsvField(fmt::format("{} (max {})", e->spec->title,
+                                      PlainNumber(e->spec->MaxPoints())));
+  }
+  csv += "\n";
+  for (size_t i = 0; i < g.students.size(); ++i) {
+    const std::optional<Person> who = person(g.students[i]);
+    csv += CsvField(who ? who->login : "") + "," + CsvField(who ? who->name : "");
+    for (const GradebookCell& cell : g.cells[i]) {
+      csv += ",";
+      if (cell.taken) csv += PlainNumber(cell.points);
+    }
+    csv += "\n";
+  }
+  return csv;
+}
+
 }  // namespace pupitre::exam

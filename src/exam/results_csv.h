@@ -29,6 +29,12 @@ std::string ResultsCsv(const ExamSpec& spec, const std::vector<AttemptView>& att
                        const std::function<std::optional<Person>(int64_t user_id)>& person,
                        const TimeZone& zone);
 
+// A course's gradebook as CSV: login, name, then one column per exam ("Title (max N)") with the
+// student's points (empty: not taken; an attempt still running or with ungraded essays is
+// written as it stands). Numbers plain, as ResultsCsv. Pure.
+std::string GradebookCsv(const Gradebook& gradebook,
+                         const std::function<std::optional<Person>(int64_t user_id)>& person);
+
 // One CSV cell: quoted when needed; a leading = + - @ is made inert with a quote.
 std::string CsvField(std::string_view s);
 

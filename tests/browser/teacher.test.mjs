@@ -132,6 +132,16 @@ points = 4
   assert.equal(mine.data.attempt.result.comments.q3, "Right idea; say what keeps them moving.");
   assert.equal(mine.data.attempt.result.comment, "A good start.");
 
+  // The course's gradebook: each student in each published exam, and its CSV.
+  await page.goto(`${env.server.url}/#/teacher`);
+  await page.getByRole("link", { name: "Demo course" }).click();
+  await page.getByRole("heading", { name: "Gradebook: Demo course" }).waitFor();
+  const line = page.locator("#gradebook").getByRole("row", { name: /student0002/ });
+  await line.getByText("4 / 6").waitFor();
+  assert.match(await page.locator("#gradebook thead").textContent(), /Browser test live-exam/);
+  const [book] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download the gradebook (CSV)" }).click()]);
+  assert.equal(book.suggestedFilename(), "demo-course-gradebook.csv");
+
   // The student with extra time sees it, and the exam one question per page.
   const other = await (await env.browser.newContext({ locale: "en-US" })).newPage();
   await logIn(other, env.server.url, "student0007", STUDENT_PASSWORD);
