@@ -5,6 +5,10 @@ const STRINGS = {
   en: {
     "nav.home": "My exams", "nav.exams": "Exams", "nav.operator": "Load", "nav.logout": "Log out ({name})",
     "nav.account": "My account",
+    "copy.title": "Duplicate this exam", "copy.help": "A new draft with the same questions and settings, to adjust and publish on its own.",
+    "copy.id": "Id of the copy (a-z, 0-9, -)", "copy.name": "Title of the copy", "copy.button": "Duplicate", "copy.default_title": "{title} (copy)",
+    "reason.exam_exists": "An exam \u201c{id}\u201d exists already: choose another id.", "reason.bad_exam_id": "An exam id is 1 to 64 of a-z, 0-9 and -.",
+    "reason.bad_title": "A title is 1 to 200 characters.",
     "gradebook.courses": "Courses and gradebooks", "gradebook.title": "Gradebook: {title}", "gradebook.not_taken": "not taken",
     "gradebook.running": "in progress", "gradebook.empty": "No published exam or no student in this course yet.", "gradebook.csv": "Download the gradebook (CSV)",
     "account.title": "My account", "account.who": "{name}, logged in as {login}.", "account.password": "Change my password",
@@ -190,6 +194,10 @@ const STRINGS = {
   fr: {
     "nav.home": "Mes examens", "nav.exams": "Examens", "nav.operator": "Charge", "nav.logout": "Se déconnecter ({name})",
     "nav.account": "Mon compte",
+    "copy.title": "Dupliquer cet examen", "copy.help": "Un nouveau brouillon avec les mêmes questions et réglages, à ajuster et publier à part.",
+    "copy.id": "Identifiant de la copie (a-z, 0-9, -)", "copy.name": "Titre de la copie", "copy.button": "Dupliquer", "copy.default_title": "{title} (copie)",
+    "reason.exam_exists": "Un examen « {id} » existe déjà : choisissez un autre identifiant.", "reason.bad_exam_id": "Un identifiant d\u2019examen compte 1 à 64 caractères parmi a-z, 0-9 et -.",
+    "reason.bad_title": "Un titre compte 1 à 200 caractères.",
     "gradebook.courses": "Cours et carnets de notes", "gradebook.title": "Carnet de notes : {title}", "gradebook.not_taken": "non passé",
     "gradebook.running": "en cours", "gradebook.empty": "Pas encore d\u2019examen publié ou d\u2019étudiant dans ce cours.", "gradebook.csv": "Télécharger le carnet de notes (CSV)",
     "account.title": "Mon compte", "account.who": "{name}, connecté avec l\u2019identifiant {login}.", "account.password": "Changer mon mot de passe",

@@ -79,8 +79,8 @@
     // Once published, what a teacher watches comes first; before, what they prepare.
     const incidents = P.incidentsPanel({ examId: exam.id });
     const seb = sebForm(exam);
-    if (exam.published) sections.push(liveSection(exam), attemptsSection(exam), incidents.section, timeNowForm(exam), extraTimeForm(exam), seb.section, settingsForm(exam));
-    else sections.push(settingsForm(exam), publishBox(exam), extraTimeForm(exam), seb.section, incidents.section);
+    if (exam.published) sections.push(liveSection(exam), attemptsSection(exam), incidents.section, timeNowForm(exam), extraTimeForm(exam), seb.section, settingsForm(exam), duplicateForm(exam));
+    else sections.push(settingsForm(exam), publishBox(exam), extraTimeForm(exam), seb.section, incidents.section, duplicateForm(exam));
     P.show(exam.title, sections);
     await Promise.all([incidents.refresh(), seb.refresh()]);
   }, STAFF);
@@ -108,6 +108,25 @@
         msg.className = "error";
         msg.textContent = e.message;
       }
+    });
+    return form;
+  }
+
+  // A new draft copied from this exam (last year's paper, another group's sitting).
+  function duplicateForm(exam) {
+    const id = el("input", { type: "text", autocomplete: "off", required: true, pattern: "[a-z0-9-]{1,64}", value: `${exam.id}-copy`.slice(0, 64) });
+    const title = el("input", { type: "text", autocomplete: "off", required: true, maxlength: "200", value: t("copy.default_title", { title: exam.title }) });
+    const msg = P.errorBox();
+    const form = el("form", { class: "card", "aria-labelledby": "h-copy" }, el("h2", { id: "h-copy", text: t("copy.title") }),
+      el("p", { class: "muted", text: t("copy.help") }), P.field(t("copy.id"), id), P.field(t("copy.name"), title),
+      el("button", { type: "submit", text: t("copy.button") }), msg);
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      msg.textContent = "";
+      try {
+        const r = await P.api("POST", `/api/exams/${enc(exam.id)}/duplicate`, { id: id.value.trim(), title: title.value.trim() });
+        P.go(`#/teacher/exam/${enc(r.exam.id)}`);
+      } catch (e) { msg.textContent = e.message; }
     });
     return form;
   }

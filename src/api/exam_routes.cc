@@ -267,6 +267,19 @@ void ResultsCsv(Services& s, const ContextPtr& c) {
   c->Send(std::move(res));
 }
 
+// POST /api/exams/ID/duplicate {"id", "title"}: a new draft, a copy of this exam.
+void DuplicateExam(Services& s, const ContextPtr& c) {
+  auto body = ParseObject(c->req.body());
+  if (!body.ok()) return c->Fail(body.error());
+  const auto* id = body->if_contains("id");
+  const auto* title = body->if_contains("title");
+  if (!id || !id->is_string() || !title || !title->is_string()) {
+    return c->Fail(Error::BadRequest("'id' and 'title' must be strings"));
+  }
+  s.exams.Duplicate(c->caller(), c->param(0), std::string(id->as_string()),
+                    std::string(title->as_string()), AnswerExam(c, 201));
+}
+
 // GET /api/courses/ID/gradebook: a course's published exams and each student's points in each.
 void CourseGradebook(Services& s, const ContextPtr& c) {
   auto g = s.exams.GradebookOf(c->caller(), c->param(0));
@@ -373,6 +386,8 @@ void RegisterExamRoutes(Router& router, Services& s) {
               A::kInteractive, Bind(s, Settings)});
   router.Add({verb::get, "/api/exams/*/live/events", "exam_live_events", Access::kTeacher,
               A::kInteractive, Bind(s, LiveEvents)});
+  router.Add({verb::post, "/api/exams/*/duplicate", "exam_duplicate", Access::kTeacher,
+              A::kInteractive, Bind(s, DuplicateExam)});
   router.Add({verb::get, "/api/courses/*/gradebook", "course_gradebook", Access::kTeacher,
               A::kInteractive, Bind(s, CourseGradebook)});
   router.Add({verb::get, "/api/courses/*/gradebook.csv", "course_gradebook_csv", Access::kTeacher,

@@ -3,6 +3,7 @@
 // Attempts are in attempts.cc. Refusals are answered once the locks are released.
 #include "exam/exam_service.h"
 
+#include "common/text.h"
 #include "exam/exam_errors.h"
 #include "exam/exam_json.h"
 
@@ -283,6 +284,38 @@ void ExamService::Import(const Caller& caller, ExamSpec imported, std::string so
     done(entry);
   });
   if (!s.ok()) done(s.error());
+}
+
+void ExamService::Duplicate(const Caller& caller, const std::string& exam_id,
+                            const std::string& new_id, const std::string& new_title,
+                            std::function<void(Result<std::shared_ptr<const ExamEntry>>)> done) {
+  if (!caller.is_teacher) return done(Error::Forbidden("only teachers import exams"));
+  auto e = FindExam(exam_id);
+  if (!e || !Manages(caller, exam_id)) return done(NoSuchExam(exam_id));
+  const bool id_ok = !new_id.empty() && new_id.size() <= 64 &&
+                     std::all_of(new_id.begin(), new_id.end(), [](char c) {
+                       return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+                     });
+  if (!id_ok) {
+    return done(Error::Invalid("an exam id is 1 to 64 of a-z, 0-9 and -").Because("bad_exam_id"));
+  }
+  if (new_title.empty() || new_title.size() > 200 || FirstInvalidUtf8(new_title)) {
+    return done(Error::Invalid("a title is 1 to 200 bytes of UTF-8").Because("bad_title"));
+  }
+  if (FindExam(new_id)) {
+    return done(Error::Conflict(fmt::format("exam '{}' exists already", new_id))
+                    .Because("exam_exists", {{"id", new_id}}));
+  }
+  ExamSpec copy = *e->spec;
+  // The model as imported: a window extended by an operator is the original's, not the copy's.
+  if (auto stored = FromCanonicalJson(e->spec_json); stored.ok()) copy = std::move(*stored);
+  copy.id = new_id;
+  copy.title = new_title;
+  // The teacher's file stays as it was, with a note: the copy's model holds its new id and title.
+  std::string source = fmt::format("# A copy of exam '{}' as '{}': the id and title below are the "
+                                   "original's.\n{}",
+                                   exam_id, new_id, e->source);
+  Import(caller, std::move(copy), std::move(source), e->source_format, std::move(done));
 }
 
 void ExamService::UpdateSettings(

@@ -130,6 +130,12 @@ class ExamService {
   void Import(const Caller& caller, ExamSpec spec, std::string source, std::string source_format,
               std::function<void(Result<std::shared_ptr<const ExamEntry>>)> done);
   // Changes a draft's window, duration or layout (a published exam's are frozen: 409).
+  // A new draft with `new_id` and `new_title`, a copy of the paper and settings of `exam_id` (a
+  // draft or published, which the caller manages). kConflict (reason "exam_exists") when
+  // `new_id` is taken; kInvalid for an id outside [a-z0-9-]{1,64} or an empty title.
+  void Duplicate(const Caller& caller, const std::string& exam_id, const std::string& new_id,
+                 const std::string& new_title,
+                 std::function<void(Result<std::shared_ptr<const ExamEntry>>)> done);
   void UpdateSettings(const Caller& caller, const std::string& exam_id,
                       const SettingsChange& change,
                       std::function<void(Result<std::shared_ptr<const ExamEntry>>)> done);

@@ -608,6 +608,29 @@ TEST_F(ExamServiceTest, AGradebookShowsEachStudentInEachPublishedExamOfTheCourse
   EXPECT_EQ(service_->GradebookOf(kTeacher, "nope").error().code, ErrorCode::kNotFound);
 }
 
+TEST_F(ExamServiceTest, ADuplicateIsANewDraftWithTheSamePaper) {
+  auto dup = [&](const Caller& c, const std::string& id, const std::string& title) {
+    return Await<Result<std::shared_ptr<const ExamEntry>>>(
+        [&](auto done) { service_->Duplicate(c, kExamId, id, title, done); });
+  };
+  auto copy = dup(kTeacher, "geo-resit", "Geography resit");
+  ASSERT_TRUE(copy.ok()) << copy.error().message;
+  EXPECT_FALSE((*copy)->state.published) << "a copy of a published exam is a draft";
+  EXPECT_EQ((*copy)->spec->title, "Geography resit");
+  EXPECT_EQ((*copy)->spec->questions.size(), 2u);
+  EXPECT_EQ((*copy)->spec->course_id, "geo-101");
+  EXPECT_EQ(dup(kTeacher, "geo-resit", "Again").error().reason, "exam_exists");
+  EXPECT_EQ(dup(kTeacher, "Geo Resit", "Bad id").error().reason, "bad_exam_id");
+  EXPECT_EQ(dup(kTeacher, "geo-2", "").error().reason, "bad_title");
+  EXPECT_EQ(dup(kAlice, "geo-3", "Mine").error().code, ErrorCode::kForbidden);
+  EXPECT_EQ(dup(Caller{200, true}, "geo-4", "Not mine").error().code, ErrorCode::kNotFound);
+
+  Restart();
+  auto e = service_->GetExam(kTeacher, "geo-resit");
+  ASSERT_TRUE(e.ok()) << "the copy was not kept";
+  EXPECT_EQ((*e)->spec->title, "Geography resit");
+}
+
 // ------------------------------------------------------------------ restart
 
 TEST_F(ExamServiceTest, EverythingAcknowledgedSurvivesARestart) {

@@ -142,6 +142,17 @@ points = 4
   const [book] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download the gradebook (CSV)" }).click()]);
   assert.equal(book.suggestedFilename(), "demo-course-gradebook.csv");
 
+  // A copy of the exam: a new draft with the same questions.
+  await page.goto(`${env.server.url}/#/teacher/exam/live-exam`);
+  await page.getByLabel("Id of the copy (a-z, 0-9, -)").fill("live-exam-resit");
+  await page.getByRole("button", { name: "Duplicate" }).click();
+  await page.getByRole("heading", { name: "Browser test live-exam (copy)" }).waitFor();
+  await page.getByText(/^Draft · 3 questions/).waitFor();
+  await page.goto(`${env.server.url}/#/teacher/exam/live-exam`);
+  await page.getByLabel("Id of the copy (a-z, 0-9, -)").fill("live-exam-resit");
+  await page.getByRole("button", { name: "Duplicate" }).click();
+  await page.getByText("An exam \u201clive-exam-resit\u201d exists already: choose another id.").waitFor();
+
   // The student with extra time sees it, and the exam one question per page.
   const other = await (await env.browser.newContext({ locale: "en-US" })).newPage();
   await logIn(other, env.server.url, "student0007", STUDENT_PASSWORD);
