@@ -6,13 +6,13 @@
 #include <string_view>
 
 #include "auth/accounts.h"
-#include "cli/students_csv.h"
+#include "auth/users_csv.h"
 #include "common/text.h"
 #include "fuzz/fuzz_check.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  auto users = pupitre::cli::ParseUsersCsv(text);
+  auto users = pupitre::auth::ParseUsersCsv(text);
   if (!users.ok()) {
     FUZZ_CHECK(!users.error().problems.empty());
     for (const auto& p : users.error().problems) FUZZ_CHECK(p.line >= 1);

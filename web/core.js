@@ -273,7 +273,7 @@ P.renderChrome = () => {
   const links = [];
   if (P.me && P.me.role === "student") links.push(["#/home", P.t("nav.home")]);
   if (P.me && P.me.role !== "student") links.push(["#/teacher", P.t("nav.exams")]);
-  if (P.me && P.me.role === "admin") links.push(["#/operator", P.t("nav.operator")]);
+  if (P.me && P.me.role === "admin") links.push(["#/operator", P.t("nav.operator")], ["#/admin/accounts", P.t("nav.accounts")]);
   if (P.me) links.push(["#/account", P.t("nav.account")]);
   nav.replaceChildren(...links.map(([href, text]) => P.el("a", { href, text })));
   const sw = document.getElementById("lang-switch");

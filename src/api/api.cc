@@ -63,6 +63,7 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
   RegisterIncidentRoutes(router_, services_);
   RegisterSebRoutes(router_, services_);
   RegisterOutageRoutes(router_, services_);
+  RegisterAdminRoutes(router_, services_);
   RegisterStatusRoutes(router_, status_);
 }
 

@@ -73,5 +73,6 @@ void RegisterAttackRoutes(Router& router, Services& s);   // under attack: passe
 void RegisterIncidentRoutes(Router& router, Services& s);  // incidents, every page's stream
 void RegisterSebRoutes(Router& router, Services& s);       // Safe Exam Browser requirements
 void RegisterOutageRoutes(Router& router, Services& s);    // outages the operator answers
+void RegisterAdminRoutes(Router& router, Services& s);     // accounts and course members
 
 }  // namespace pupitre::api

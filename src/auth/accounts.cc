@@ -192,9 +192,46 @@ void Accounts::ChangePassword(int64_t user_id, const std::string& current,
   }
   auto hash = HashPassword(next, cost_);
   if (!hash.ok()) return done(hash.error());
+  StorePassword(user_id, std::move(*hash), keep_token_hash, std::move(done));
+}
+
+void Accounts::ResetPassword(int64_t user_id, const std::string& password,
+                             std::function<void(Status)> done) {
+  if (Status valid = ValidatePassword(password); !valid.ok()) return done(valid);
+  {
+    ReaderLock lock(mu_);
+    if (!users_.count(user_id)) return done(Error::NotFound("no such user"));
+  }
+  auto hash = HashPassword(password, cost_);
+  if (!hash.ok()) return done(hash.error());
+  StorePassword(user_id, std::move(*hash), "", std::move(done));
+}
+
+std::vector<User> Accounts::FindUsers(std::string_view text, size_t limit) const {
+  const std::string needle = AsciiLower(text);
+  std::vector<User> out;
+  {
+    ReaderLock lock(mu_);
+    for (const auto& [id, u] : users_) {
+      if (!needle.empty() && AsciiLower(u.login).find(needle) == std::string::npos &&
+          AsciiLower(u.display_name).find(needle) == std::string::npos) {
+        continue;
+      }
+      out.push_back(
+          User{u.id, u.login, u.display_name, ParseRole(u.role).value_or(Role::kStudent)});
+    }
+  }
+  // By login, as a list is read; the first `limit`.
+  std::sort(out.begin(), out.end(), [](const User& a, const User& b) { return a.login < b.login; });
+  if (out.size() > limit) out.resize(limit);
+  return out;
+}
+
+void Accounts::StorePassword(int64_t user_id, std::string hash, std::string keep_token_hash,
+                             std::function<void(Status)> done) {
   Status s = writer_.Submit(
-      store::op::SetPassword{user_id, *hash},
-      [this, user_id, hash = *hash, keep_token_hash, done](const Status& st) {
+      store::op::SetPassword{user_id, hash},
+      [this, user_id, hash, keep_token_hash, done](const Status& st) {
         if (!st.ok()) return done(st);
         std::vector<std::string> ended;
         {

@@ -123,6 +123,13 @@ class Accounts {
   void ChangePassword(int64_t user_id, const std::string& current, const std::string& next,
                       const std::string& keep_token_hash, std::function<void(Status)> done);
 
+  // An operator's reset of a user's password (the rules of new passwords apply); once the new
+  // hash is durable every session of the user ends. Slow (argon2id): call from a worker thread.
+  void ResetPassword(int64_t user_id, const std::string& password, std::function<void(Status)> done);
+
+  // Up to `limit` users whose login or name holds `text`, whatever its case, by login.
+  std::vector<User> FindUsers(std::string_view text, size_t limit) const;
+
   // Ends a session; `done` runs once that is durable.
   void Logout(const std::string& token_hash, std::function<void(Status)> done);
 
@@ -152,6 +159,9 @@ class Accounts {
   void DropSession(const std::string& token_hash) REQUIRES(mu_);
   // Erases sessions from the store (best effort: what remains is purged at the next start).
   void EraseStored(const std::vector<std::string>& token_hashes);
+  // Keeps a new password hash, then ends every session of the user but `keep_token_hash`.
+  void StorePassword(int64_t user_id, std::string hash, std::string keep_token_hash,
+                     std::function<void(Status)> done);
 
   store::Writer& writer_;
   store::Backend& backend_;

@@ -11,7 +11,7 @@
 
 #include "app/app.h"
 #include "cli/load_command.h"
-#include "cli/students_csv.h"
+#include "auth/users_csv.h"
 #include "common/clock.h"
 #include "config/config.h"
 
@@ -178,7 +178,7 @@ int main(int argc, char** argv) {
     }
     std::stringstream ss;
     ss << in.rdbuf();
-    auto users = pupitre::cli::ParseUsersCsv(ss.str());
+    auto users = pupitre::auth::ParseUsersCsv(ss.str());
     if (!users.ok()) {
       PrintProblems(users.error(), csv_path);
       return 1;

@@ -74,6 +74,9 @@ for (const locale of ["en-US", "fr-FR"]) {
     await logIn(op, env.server.url, "admin", "admin-demo");
     await op.locator('#op-room-exam option[value="demo-exam"]').waitFor({ state: "attached" });
     await clean(op, "operator's load page");
+    await op.goto(`${env.server.url}/#/admin/accounts`);
+    await op.locator("#acc-q").waitFor();
+    await clean(op, "accounts");
     await op.goto(`${env.server.url}/status${fr ? "?lang=fr" : ""}`);
     await clean(op, "status page");
   });

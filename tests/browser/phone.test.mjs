@@ -107,4 +107,9 @@ test("a teacher's and an operator's pages fit a phone", { timeout: 120_000 }, as
   await op.getByRole("heading", { name: "Load", exact: true }).waitFor();
   await op.locator('#op-room-exam option[value="demo-exam"]').waitFor({ state: "attached" });
   await fitsTheScreen(op, "the operator's load page");
+  await op.goto(`${env.server.url}/#/admin/accounts`);
+  await op.locator("#acc-q").waitFor();
+  await op.getByRole("button", { name: "Search" }).click();
+  await op.locator("#acc-results tbody tr").first().waitFor();
+  await fitsTheScreen(op, "the accounts page");
 });

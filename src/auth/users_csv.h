@@ -8,9 +8,9 @@
 #include "auth/accounts.h"
 #include "common/result.h"
 
-namespace pupitre::cli {
+namespace pupitre::auth {
 
 // Parses the CSV text. On failure the Error is kInvalid and lists every bad line.
-Result<std::vector<auth::NewUser>> ParseUsersCsv(std::string_view text);
+Result<std::vector<NewUser>> ParseUsersCsv(std::string_view text);
 
-}  // namespace pupitre::cli
+}  // namespace pupitre::auth

@@ -1,4 +1,4 @@
-#include "cli/students_csv.h"
+#include "auth/users_csv.h"
 
 #include <fmt/format.h>
 
@@ -7,7 +7,7 @@
 
 #include "common/text.h"
 
-namespace pupitre::cli {
+namespace pupitre::auth {
 namespace {
 
 // Splits one CSV record (RFC 4180 quoting, no embedded newlines).
@@ -39,7 +39,7 @@ Result<std::vector<std::string>> SplitRecord(std::string_view line) {
 
 }  // namespace
 
-Result<std::vector<auth::NewUser>> ParseUsersCsv(std::string_view text) {
+Result<std::vector<NewUser>> ParseUsersCsv(std::string_view text) {
   // Spreadsheets often save UTF-8 with a byte-order mark: it is not part of the header.
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   if (auto bad = FirstInvalidUtf8(text)) {
@@ -48,7 +48,7 @@ Result<std::vector<auth::NewUser>> ParseUsersCsv(std::string_view text) {
     return Error::Invalid("the file is not valid UTF-8; nothing was imported",
                           {{line, "not valid UTF-8 (save the file as UTF-8)"}});
   }
-  std::vector<auth::NewUser> users;
+  std::vector<NewUser> users;
   std::vector<Problem> problems;
   std::set<std::string> seen;
   int line_no = 0;
@@ -83,7 +83,7 @@ Result<std::vector<auth::NewUser>> ParseUsersCsv(std::string_view text) {
       problems.push_back({line_no, "a field holds a control character (a tab, an escape...)"});
       continue;
     }
-    auth::NewUser u{(*fields)[0], (*fields)[1], auth::Role::kStudent, (*fields)[2]};
+    NewUser u{(*fields)[0], (*fields)[1], Role::kStudent, (*fields)[2]};
     if (fields->size() == 4 && !(*fields)[3].empty()) {
       auto role = auth::ParseRole((*fields)[3]);
       if (!role) {
@@ -115,4 +115,4 @@ Result<std::vector<auth::NewUser>> ParseUsersCsv(std::string_view text) {
   return users;
 }
 
-}  // namespace pupitre::cli
+}  // namespace pupitre::auth

@@ -1,4 +1,4 @@
-#include "cli/students_csv.h"
+#include "auth/users_csv.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -6,12 +6,11 @@
 #include <string>
 #include <vector>
 
-namespace pupitre::cli {
+namespace pupitre::auth {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-using auth::Role;
 
 // The line numbers of every problem reported, in order.
 std::vector<int> LinesOf(const Error& e) {
@@ -28,7 +27,7 @@ std::string MessageAt(const Error& e, int line) {
   return "";
 }
 
-TEST(StudentsCsvTest, ThreeColumnsMakeStudents) {
+TEST(UsersCsvTest, ThreeColumnsMakeStudents) {
   auto r = ParseUsersCsv(
       "login,name,password\n"
       "alice,Alice Martin,correct-horse\n"
@@ -43,7 +42,7 @@ TEST(StudentsCsvTest, ThreeColumnsMakeStudents) {
   EXPECT_EQ((*r)[1].role, Role::kStudent);
 }
 
-TEST(StudentsCsvTest, RoleColumnIsRead) {
+TEST(UsersCsvTest, RoleColumnIsRead) {
   auto r = ParseUsersCsv(
       "login,name,password,role\n"
       "t1,Teacher One,password-1,teacher\n"
@@ -58,7 +57,7 @@ TEST(StudentsCsvTest, RoleColumnIsRead) {
   EXPECT_EQ((*r)[3].role, Role::kStudent) << "an empty role means student";
 }
 
-TEST(StudentsCsvTest, QuotedFieldsKeepCommasAndDoubledQuotes) {
+TEST(UsersCsvTest, QuotedFieldsKeepCommasAndDoubledQuotes) {
   auto r = ParseUsersCsv(
       "login,name,password\n"
       "alice,\"Martin, Alice\",\"pass,word\"\n"
@@ -71,7 +70,7 @@ TEST(StudentsCsvTest, QuotedFieldsKeepCommasAndDoubledQuotes) {
   EXPECT_EQ((*r)[1].password, "\"quoted\"");
 }
 
-TEST(StudentsCsvTest, CrLfLineEndingsAreStripped) {
+TEST(UsersCsvTest, CrLfLineEndingsAreStripped) {
   auto r = ParseUsersCsv(
       "login,name,password,role\r\n"
       "alice,Alice,password-1,teacher\r\n"
@@ -82,14 +81,14 @@ TEST(StudentsCsvTest, CrLfLineEndingsAreStripped) {
   EXPECT_EQ((*r)[1].password, "password-2") << "the password must not keep the \\r";
 }
 
-TEST(StudentsCsvTest, LastLineWithoutNewlineAndBlankLinesAreFine) {
+TEST(UsersCsvTest, LastLineWithoutNewlineAndBlankLinesAreFine) {
   auto r = ParseUsersCsv("login,name,password\n\nalice,Alice,password-1\n\nbob,Bob,password-2");
   ASSERT_TRUE(r.ok()) << r.error().message;
   ASSERT_EQ(r->size(), 2u);
   EXPECT_EQ((*r)[1].password, "password-2");
 }
 
-TEST(StudentsCsvTest, MissingHeaderFailsOnLineOne) {
+TEST(UsersCsvTest, MissingHeaderFailsOnLineOne) {
   auto r = ParseUsersCsv("alice,Alice,password-1\nbob,Bob,password-2\n");
   ASSERT_FALSE(r.ok()) << "a file without its header must not be imported";
   EXPECT_EQ(r.error().code, ErrorCode::kInvalid);
@@ -97,14 +96,14 @@ TEST(StudentsCsvTest, MissingHeaderFailsOnLineOne) {
   EXPECT_THAT(MessageAt(r.error(), 1), HasSubstr("header"));
 }
 
-TEST(StudentsCsvTest, EmptyFileFails) {
+TEST(UsersCsvTest, EmptyFileFails) {
   auto r = ParseUsersCsv("");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kInvalid);
   EXPECT_THAT(LinesOf(r.error()), ElementsAre(1));
 }
 
-TEST(StudentsCsvTest, EveryBadLineIsReportedWithItsNumber) {
+TEST(UsersCsvTest, EveryBadLineIsReportedWithItsNumber) {
   auto r = ParseUsersCsv(
       "login,name,password,role\n"         // 1
       "good1,Good One,password-1\n"        // 2
@@ -128,7 +127,7 @@ TEST(StudentsCsvTest, EveryBadLineIsReportedWithItsNumber) {
   EXPECT_THAT(e.message, HasSubstr("nothing was imported"));
 }
 
-TEST(StudentsCsvTest, LineNumbersCountCrLfLines) {
+TEST(UsersCsvTest, LineNumbersCountCrLfLines) {
   auto r = ParseUsersCsv(
       "login,name,password\r\n"
       "alice,Alice,password-1\r\n"
@@ -138,7 +137,7 @@ TEST(StudentsCsvTest, LineNumbersCountCrLfLines) {
   EXPECT_THAT(LinesOf(r.error()), ElementsAre(4));
 }
 
-TEST(StudentsCsvTest, UnterminatedQuoteIsReported) {
+TEST(UsersCsvTest, UnterminatedQuoteIsReported) {
   auto r = ParseUsersCsv(
       "login,name,password\n"
       "alice,\"Alice,password-1\n"
@@ -148,7 +147,7 @@ TEST(StudentsCsvTest, UnterminatedQuoteIsReported) {
   EXPECT_THAT(MessageAt(r.error(), 2), HasSubstr("quote"));
 }
 
-TEST(StudentsCsvTest, BadLoginIsReported) {
+TEST(UsersCsvTest, BadLoginIsReported) {
   auto r = ParseUsersCsv(
       "login,name,password\n"
       "alice smith,Alice,password-1\n"
@@ -158,7 +157,7 @@ TEST(StudentsCsvTest, BadLoginIsReported) {
   EXPECT_THAT(MessageAt(r.error(), 2), HasSubstr("login"));
 }
 
-TEST(StudentsCsvTest, AByteOrderMarkBeforeTheHeaderIsIgnored) {
+TEST(UsersCsvTest, AByteOrderMarkBeforeTheHeaderIsIgnored) {
   auto r = ParseUsersCsv("\xEF\xBB\xBFlogin,name,password\nana,Ana,correct-horse\n");
   ASSERT_TRUE(r.ok()) << r.error().message;
   ASSERT_EQ(r->size(), 1u);
@@ -166,12 +165,12 @@ TEST(StudentsCsvTest, AByteOrderMarkBeforeTheHeaderIsIgnored) {
 }
 
 }  // namespace
-}  // namespace pupitre::cli
+}  // namespace pupitre::auth
 
-namespace pupitre::cli {
+namespace pupitre::auth {
 namespace {
 
-TEST(StudentsCsvHostileTest, InvalidUtf8ControlCharactersAndCaseTwinsAreRefusedWithTheirLine) {
+TEST(UsersCsvHostileTest, InvalidUtf8ControlCharactersAndCaseTwinsAreRefusedWithTheirLine) {
   auto latin1 = ParseUsersCsv("login,name,password\nanna,Ana\xEFs,a-long-password\n");
   ASSERT_FALSE(latin1.ok());
   ASSERT_EQ(latin1.error().problems.size(), 1u);
@@ -195,4 +194,4 @@ TEST(StudentsCsvHostileTest, InvalidUtf8ControlCharactersAndCaseTwinsAreRefusedW
 }
 
 }  // namespace
-}  // namespace pupitre::cli
+}  // namespace pupitre::auth

@@ -1,0 +1,193 @@
+// The operator's account and enrolment pages: accounts found by login or name, created one at
+// a time or from a CSV file, a password reset; a course's students and teachers added by login.
+// Accounts are created and passwords hashed on the worker pool, never on an event loop.
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+#include <fmt/format.h>
+
+#include <string>
+#include <vector>
+
+#include "api/json_io.h"
+#include "api/services.h"
+#include "auth/users_csv.h"
+
+namespace pupitre::api {
+
+namespace bhttp = boost::beast::http;
+namespace json = boost::json;
+using bhttp::verb;
+
+namespace {
+
+json::object UserRow(const auth::User& u) {
+  return {{"id", u.id}, {"login", u.login}, {"name", u.display_name},
+          {"role", auth::RoleName(u.role)}};
+}
+
+// The value of `?key=` in the request's target ("" when absent or malformed).
+std::string QueryValue(const ContextPtr& c, std::string_view key) {
+  auto url = boost::urls::parse_origin_form(c->req.target());
+  if (!url) return "";
+  auto it = url->params().find(key);
+  return it == url->params().end() ? "" : std::string((*it).value);
+}
+
+// GET /api/admin/users?q=TEXT: at most kMaxFound accounts whose login or name holds TEXT,
+// whatever its case (all of them, up to the bound, when TEXT is empty).
+void FindUsers(Services& s, const ContextPtr& c) {
+  constexpr size_t kMaxFound = 100;
+  const std::string q = QueryValue(c, "q");
+  json::array out;
+  const auto found = s.accounts.FindUsers(q, kMaxFound + 1);
+  for (size_t i = 0; i < found.size() && i < kMaxFound; ++i) out.push_back(UserRow(found[i]));
+  c->Json(200, {{"users", std::move(out)}, {"more", found.size() > kMaxFound}});
+}
+
+// Creates `users` on a worker (their passwords hashed), enrols them in `course` if given, then
+// answers 201 with them.
+void CreateThenAnswer(Services& s, const ContextPtr& c, std::vector<auth::NewUser> users,
+                      std::string course) {
+  if (!course.empty() && !s.exams.HasCourse(course)) {
+    return c->Fail(Error::NotFound(fmt::format("no course '{}'", course))
+                       .Because("no_course", {{"id", course}}));
+  }
+  boost::asio::post(s.workers, [&s, c, users = std::move(users), course = std::move(course)] {
+    auto created = s.accounts.CreateUsers(users);
+    Status enrolled = OkStatus();
+    if (created.ok() && !course.empty()) {
+      std::vector<int64_t> students, teachers;
+      for (const auto& u : *created) {
+        (u.role == auth::Role::kStudent ? students : teachers).push_back(u.id);
+      }
+      if (!students.empty()) enrolled = s.exams.Enrol(course, students);
+      if (enrolled.ok() && !teachers.empty()) enrolled = s.exams.AddTeachers(course, teachers);
+    }
+    c->Later([c, created = std::move(created), enrolled] {
+      if (!created.ok()) return c->Fail(created.error());
+      if (!enrolled.ok()) return c->Fail(enrolled.error());
+      json::array out;
+      for (const auto& u : *created) out.push_back(UserRow(u));
+      c->Json(201, {{"users", std::move(out)}});
+    });
+  });
+}
+
+// POST /api/admin/users {"login","name","role","password","course"?}: one account.
+void CreateUser(Services& s, const ContextPtr& c) {
+  auto body = ParseObject(c->req.body());
+  if (!body.ok()) return c->Fail(body.error());
+  auth::NewUser u;
+  for (auto [key, field] : {std::pair{"login", &u.login}, std::pair{"name", &u.display_name},
+                            std::pair{"password", &u.password}}) {
+    const auto* v = body->if_contains(key);
+    if (!v || !v->is_string()) {
+      return c->Fail(Error::BadRequest(fmt::format("'{}' must be a string", key)));
+    }
+    *field = std::string(v->as_string());
+  }
+  const auto* role = body->if_contains("role");
+  auto parsed = role && role->is_string() ? auth::ParseRole(role->as_string()) : std::nullopt;
+  if (!parsed) {
+    return c->Fail(Error::BadRequest("'role' must be \"student\", \"teacher\" or \"admin\""));
+  }
+  u.role = *parsed;
+  std::string course;
+  if (const auto* v = body->if_contains("course"); v && v->is_string()) course = v->as_string();
+  CreateThenAnswer(s, c, {std::move(u)}, std::move(course));
+}
+
+// POST /api/admin/users/import?course=ID, the CSV file as the body ("login,name,password[,role]"
+// with a header): every line checked first, then all accounts created, or none.
+void ImportUsers(Services& s, const ContextPtr& c) {
+  auto users = auth::ParseUsersCsv(c->req.body());
+  if (!users.ok()) return c->Fail(users.error());
+  CreateThenAnswer(s, c, std::move(*users), QueryValue(c, "course"));
+}
+
+// PUT /api/admin/users/LOGIN/password {"password"}: an operator's reset; the account's sessions
+// end (it may have been taken over).
+void ResetPassword(Services& s, const ContextPtr& c) {
+  auto body = ParseObject(c->req.body());
+  if (!body.ok()) return c->Fail(body.error());
+  const auto* password = body->if_contains("password");
+  if (!password || !password->is_string()) {
+    return c->Fail(Error::BadRequest("'password' must be a string"));
+  }
+  auto user = s.accounts.FindByLogin(c->param(0));
+  if (!user) {
+    return c->Fail(Error::NotFound(fmt::format("no user '{}'", c->param(0)))
+                       .Because("no_user", {{"login", c->param(0)}}));
+  }
+  boost::asio::post(s.workers, [&s, c, id = user->id, password = std::string(password->as_string())] {
+    s.accounts.ResetPassword(id, password, [c](Status st) {
+      c->Later([c, st] {
+        if (!st.ok()) return c->Fail(st.error());
+        c->Json(200, {{"reset", true}});
+      });
+    });
+  });
+}
+
+// POST /api/admin/courses/ID/members {"logins": [...], "role": "student" | "teacher"}: every
+// login must exist (the unknown ones are named), then all are added.
+void AddMembers(Services& s, const ContextPtr& c) {
+  auto body = ParseObject(c->req.body());
+  if (!body.ok()) return c->Fail(body.error());
+  const auto* logins = body->if_contains("logins");
+  const auto* role = body->if_contains("role");
+  if (!logins || !logins->is_array() || logins->as_array().empty() ||
+      logins->as_array().size() > 10'000) {
+    return c->Fail(Error::BadRequest("'logins' must be a list of 1 to 10000 logins"));
+  }
+  if (!role || !role->is_string() || (role->as_string() != "student" && role->as_string() != "teacher")) {
+    return c->Fail(Error::BadRequest("'role' must be \"student\" or \"teacher\""));
+  }
+  const std::string course = c->param(0);
+  if (!s.exams.HasCourse(course)) {
+    return c->Fail(Error::NotFound(fmt::format("no course '{}'", course))
+                       .Because("no_course", {{"id", course}}));
+  }
+  std::vector<int64_t> ids;
+  std::vector<std::string> unknown;
+  for (const auto& l : logins->as_array()) {
+    if (!l.is_string()) return c->Fail(Error::BadRequest("'logins' must be a list of logins"));
+    if (auto u = s.accounts.FindByLogin(std::string(l.as_string()))) ids.push_back(u->id);
+    else unknown.emplace_back(l.as_string());
+  }
+  if (!unknown.empty()) {
+    std::string list;
+    for (const auto& l : unknown) list += (list.empty() ? "" : ", ") + l;
+    return c->Fail(Error::NotFound(fmt::format("no user '{}'", list))
+                       .Because("no_user", {{"login", list}}));
+  }
+  const bool teaches = role->as_string() == "teacher";
+  boost::asio::post(s.workers, [&s, c, course, ids = std::move(ids), teaches] {
+    Status st = teaches ? s.exams.AddTeachers(course, ids) : s.exams.Enrol(course, ids);
+    c->Later([c, st, n = ids.size()] {
+      if (!st.ok()) return c->Fail(st.error());
+      c->Json(200, {{"added", n}});
+    });
+  });
+}
+
+}  // namespace
+
+void RegisterAdminRoutes(Router& router, Services& s) {
+  using A = Admission;
+  router.Add({verb::get, "/api/admin/users", "admin_users", Access::kAdmin, A::kInteractive,
+              Bind(s, FindUsers)});
+  router.Add({verb::post, "/api/admin/users", "admin_user_create", Access::kAdmin,
+              A::kInteractive, Bind(s, CreateUser)});
+  router.Add({verb::post, "/api/admin/users/import", "admin_users_import", Access::kAdmin,
+              A::kInteractive, Bind(s, ImportUsers), Body::kUpload});
+  router.Add({verb::put, "/api/admin/users/*/password", "admin_user_password", Access::kAdmin,
+              A::kInteractive, Bind(s, ResetPassword)});
+  router.Add({verb::post, "/api/admin/courses/*/members", "admin_course_members",
+              Access::kAdmin, A::kInteractive, Bind(s, AddMembers)});
+}
+
+}  // namespace pupitre::api
