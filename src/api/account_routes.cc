@@ -192,18 +192,17 @@ void Me(Services& s, const ContextPtr& c) {
 void ChangePassword(Services& s, const ContextPtr& c) {
   auto body = ParseObject(c->req.body());
   if (!body.ok()) return c->Fail(body.error());
-  const auto* current = body->if_contains("current");
-  const auto* next = body->if_contains("new");
-  if (!current || !current->is_string() || !next || !next->is_string()) {
-    return c->Fail(Error::BadRequest("'current' and 'new' must be strings"));
-  }
-  if (current->as_string().size() > 1024 || next->as_string().size() > 1024) {
+  auto current = GetString(*body, "current");
+  if (!current.ok()) return c->Fail(current.error());
+  auto next = GetString(*body, "new");
+  if (!next.ok()) return c->Fail(next.error());
+  if (current->size() > 1024 || next->size() > 1024) {
     return c->Fail(Error::Invalid("password: at most 1024 characters").Because("password_too_long"));
   }
   c->LeaveGuard();
   const bool queued = s.hashing.Submit(
       0, c->client_ip, [c] { return c->client_gone(); },
-      [&s, c, current = std::string(current->as_string()), next = std::string(next->as_string())](
+      [&s, c, current = std::move(*current), next = std::move(*next)](
           guard::WorkQueue::Outcome outcome) {
         if (outcome != guard::WorkQueue::Outcome::kRun) return c->Later([c] { LoginQueueFull(c); });
         s.accounts.ChangePassword(c->who->user_id, current, next, c->who->token_hash,

@@ -83,11 +83,9 @@ void CreateUser(Services& s, const ContextPtr& c) {
   auth::NewUser u;
   for (auto [key, field] : {std::pair{"login", &u.login}, std::pair{"name", &u.display_name},
                             std::pair{"password", &u.password}}) {
-    const auto* v = body->if_contains(key);
-    if (!v || !v->is_string()) {
-      return c->Fail(Error::BadRequest(fmt::format("'{}' must be a string", key)));
-    }
-    *field = std::string(v->as_string());
+    auto v = GetString(*body, key);
+    if (!v.ok()) return c->Fail(v.error());
+    *field = std::move(*v);
   }
   const auto* role = body->if_contains("role");
   auto parsed = role && role->is_string() ? auth::ParseRole(role->as_string()) : std::nullopt;
@@ -113,16 +111,14 @@ void ImportUsers(Services& s, const ContextPtr& c) {
 void ResetPassword(Services& s, const ContextPtr& c) {
   auto body = ParseObject(c->req.body());
   if (!body.ok()) return c->Fail(body.error());
-  const auto* password = body->if_contains("password");
-  if (!password || !password->is_string()) {
-    return c->Fail(Error::BadRequest("'password' must be a string"));
-  }
+  auto password = GetString(*body, "password");
+  if (!password.ok()) return c->Fail(password.error());
   auto user = s.accounts.FindByLogin(c->param(0));
   if (!user) {
     return c->Fail(Error::NotFound(fmt::format("no user '{}'", c->param(0)))
                        .Because("no_user", {{"login", c->param(0)}}));
   }
-  boost::asio::post(s.workers, [&s, c, id = user->id, password = std::string(password->as_string())] {
+  boost::asio::post(s.workers, [&s, c, id = user->id, password = std::move(*password)] {
     s.accounts.ResetPassword(id, password, [c](Status st) {
       c->Later([c, st] {
         if (!st.ok()) return c->Fail(st.error());

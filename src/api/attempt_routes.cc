@@ -187,9 +187,9 @@ void Comment(Services& s, const ContextPtr& c, const std::string& question_id) {
   if (!id) return c->Fail(Error::NotFound("no such attempt"));
   auto body = ParseObject(c->req.body());
   if (!body.ok()) return c->Fail(body.error());
-  auto* text = body->if_contains("text");
-  if (!text || !text->is_string()) return c->Fail(Error::BadRequest("'text' must be a string"));
-  s.exams.SetComment(c->caller(), *id, question_id, std::string(text->as_string()),
+  auto text = GetString(*body, "text");
+  if (!text.ok()) return c->Fail(text.error());
+  s.exams.SetComment(c->caller(), *id, question_id, std::move(*text),
                      [c](Status st) {
                        c->Later([c, st] {
                          if (!st.ok()) return c->Fail(st.error());

@@ -271,13 +271,11 @@ void ResultsCsv(Services& s, const ContextPtr& c) {
 void DuplicateExam(Services& s, const ContextPtr& c) {
   auto body = ParseObject(c->req.body());
   if (!body.ok()) return c->Fail(body.error());
-  const auto* id = body->if_contains("id");
-  const auto* title = body->if_contains("title");
-  if (!id || !id->is_string() || !title || !title->is_string()) {
-    return c->Fail(Error::BadRequest("'id' and 'title' must be strings"));
-  }
-  s.exams.Duplicate(c->caller(), c->param(0), std::string(id->as_string()),
-                    std::string(title->as_string()), AnswerExam(c, 201));
+  auto id = GetString(*body, "id");
+  if (!id.ok()) return c->Fail(id.error());
+  auto title = GetString(*body, "title");
+  if (!title.ok()) return c->Fail(title.error());
+  s.exams.Duplicate(c->caller(), c->param(0), *id, *title, AnswerExam(c, 201));
 }
 
 // GET /api/courses/ID/gradebook: a course's published exams and each student's points in each.
