@@ -32,14 +32,31 @@
       });
       return f;
     };
+    // Disabling an account: no login, its sessions end; enabling it again.
+    const stateCell = (u) => {
+      const state = el("span", { text: t(u.disabled ? "accounts.disabled" : "accounts.enabled") });
+      const toggle = el("button", { type: "button", text: t(u.disabled ? "accounts.enable" : "accounts.disable"), "aria-label": t(u.disabled ? "accounts.enable_who" : "accounts.disable_who", { login: u.login }) });
+      const msg = el("span", { role: "status", class: "error" });
+      toggle.addEventListener("click", async () => {
+        msg.textContent = "";
+        try {
+          const r = await P.api("PUT", `/api/admin/users/${enc(u.login)}/disabled`, { disabled: !u.disabled });
+          u.disabled = r.disabled;
+          state.textContent = t(u.disabled ? "accounts.disabled" : "accounts.enabled");
+          toggle.textContent = t(u.disabled ? "accounts.enable" : "accounts.disable");
+          toggle.setAttribute("aria-label", t(u.disabled ? "accounts.enable_who" : "accounts.disable_who", { login: u.login }));
+        } catch (e) { msg.textContent = e.message; }
+      });
+      return [state, " ", toggle, msg];
+    };
     const find = async () => {
       findMsg.textContent = "";
       try {
         const r = await P.api("GET", `/api/admin/users?q=${enc(q.value.trim())}`);
         results.replaceChildren(r.users.length
-          ? el("table", {}, el("thead", {}, el("tr", {}, ["accounts.login", "accounts.name", "accounts.role", "accounts.password"].map((k) => el("th", { scope: "col", text: t(k) })))),
+          ? el("table", {}, el("thead", {}, el("tr", {}, ["accounts.login", "accounts.name", "accounts.role", "accounts.password", "accounts.state"].map((k) => el("th", { scope: "col", text: t(k) })))),
             el("tbody", {}, r.users.map((u) => el("tr", { "data-login": u.login }, el("th", { scope: "row", text: u.login }),
-              el("td", { text: u.name }), el("td", { text: roleName(u.role) }), el("td", {}, resetForm(u))))))
+              el("td", { text: u.name }), el("td", { text: roleName(u.role) }), el("td", {}, resetForm(u)), el("td", {}, stateCell(u))))))
           : el("p", { text: t("accounts.none") }),
           r.more ? el("p", { class: "muted", text: t("accounts.more") }) : "");
       } catch (e) { findMsg.textContent = e.message; }

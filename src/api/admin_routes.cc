@@ -23,9 +23,9 @@ using bhttp::verb;
 
 namespace {
 
-json::object UserRow(const auth::User& u) {
+json::object UserRow(Services& s, const auth::User& u) {
   return {{"id", u.id}, {"login", u.login}, {"name", u.display_name},
-          {"role", auth::RoleName(u.role)}};
+          {"role", auth::RoleName(u.role)}, {"disabled", s.accounts.IsDisabled(u.id)}};
 }
 
 // The value of `?key=` in the request's target ("" when absent or malformed).
@@ -43,7 +43,7 @@ void FindUsers(Services& s, const ContextPtr& c) {
   const std::string q = QueryValue(c, "q");
   json::array out;
   const auto found = s.accounts.FindUsers(q, kMaxFound + 1);
-  for (size_t i = 0; i < found.size() && i < kMaxFound; ++i) out.push_back(UserRow(found[i]));
+  for (size_t i = 0; i < found.size() && i < kMaxFound; ++i) out.push_back(UserRow(s, found[i]));
   c->Json(200, {{"users", std::move(out)}, {"more", found.size() > kMaxFound}});
 }
 
@@ -66,11 +66,11 @@ void CreateThenAnswer(Services& s, const ContextPtr& c, std::vector<auth::NewUse
       if (!students.empty()) enrolled = s.exams.Enrol(course, students);
       if (enrolled.ok() && !teachers.empty()) enrolled = s.exams.AddTeachers(course, teachers);
     }
-    c->Later([c, created = std::move(created), enrolled] {
+    c->Later([&s, c, created = std::move(created), enrolled] {
       if (!created.ok()) return c->Fail(created.error());
       if (!enrolled.ok()) return c->Fail(enrolled.error());
       json::array out;
-      for (const auto& u : *created) out.push_back(UserRow(u));
+      for (const auto& u : *created) out.push_back(UserRow(s, u));
       c->Json(201, {{"users", std::move(out)}});
     });
   });
@@ -124,6 +124,32 @@ void ResetPassword(Services& s, const ContextPtr& c) {
         if (!st.ok()) return c->Fail(st.error());
         c->Json(200, {{"reset", true}});
       });
+    });
+  });
+}
+
+// PUT /api/admin/users/LOGIN/disabled {"disabled": true | false}: no login while disabled, and
+// the account's sessions end.
+void SetDisabled(Services& s, const ContextPtr& c) {
+  auto body = ParseObject(c->req.body());
+  if (!body.ok()) return c->Fail(body.error());
+  const auto* disabled = body->if_contains("disabled");
+  if (!disabled || !disabled->is_bool()) {
+    return c->Fail(Error::BadRequest("'disabled' must be true or false"));
+  }
+  auto user = s.accounts.FindByLogin(c->param(0));
+  if (!user) {
+    return c->Fail(Error::NotFound(fmt::format("no user '{}'", c->param(0)))
+                       .Because("no_user", {{"login", c->param(0)}}));
+  }
+  if (user->id == c->who->user_id) {
+    return c->Fail(Error::Conflict("an operator cannot disable their own account")
+                       .Because("disable_self"));
+  }
+  s.accounts.SetDisabled(user->id, disabled->as_bool(), [c, d = disabled->as_bool()](Status st) {
+    c->Later([c, st, d] {
+      if (!st.ok()) return c->Fail(st.error());
+      c->Json(200, {{"disabled", d}});
     });
   });
 }
@@ -182,6 +208,8 @@ void RegisterAdminRoutes(Router& router, Services& s) {
               A::kInteractive, Bind(s, ImportUsers), Body::kUpload});
   router.Add({verb::put, "/api/admin/users/*/password", "admin_user_password", Access::kAdmin,
               A::kInteractive, Bind(s, ResetPassword)});
+  router.Add({verb::put, "/api/admin/users/*/disabled", "admin_user_disabled", Access::kAdmin,
+              A::kInteractive, Bind(s, SetDisabled)});
   router.Add({verb::post, "/api/admin/courses/*/members", "admin_course_members",
               Access::kAdmin, A::kInteractive, Bind(s, AddMembers)});
 }

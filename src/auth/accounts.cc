@@ -74,6 +74,7 @@ void Accounts::Load(const store::Snapshot& snapshot) {
   for (const auto& u : snapshot.users) {
     Insert(u);
   }
+  disabled_.insert(snapshot.disabled_users.begin(), snapshot.disabled_users.end());
   const int64_t now = ToUnixMs(clock_.Now());
   // Oldest first, so that each user keeps their newest sessions.
   std::vector<const store::SessionRecord*> live;
@@ -207,6 +208,38 @@ void Accounts::ResetPassword(int64_t user_id, const std::string& password,
   StorePassword(user_id, std::move(*hash), "", std::move(done));
 }
 
+bool Accounts::IsDisabled(int64_t user_id) const {
+  ReaderLock lock(mu_);
+  return disabled_.count(user_id) > 0;
+}
+
+void Accounts::SetDisabled(int64_t user_id, bool disabled, std::function<void(Status)> done) {
+  {
+    ReaderLock lock(mu_);
+    if (!users_.count(user_id)) return done(Error::NotFound("no such user"));
+  }
+  Status s = writer_.Submit(store::op::SetDisabled{user_id, disabled}, [this, user_id, disabled,
+                                                                         done](const Status& st) {
+    if (!st.ok()) return done(st);
+    std::vector<std::string> ended;
+    {
+      WriterLock lock(mu_);
+      if (!disabled) {
+        disabled_.erase(user_id);
+      } else {
+        disabled_.insert(user_id);
+        if (auto mine = user_sessions_.find(user_id); mine != user_sessions_.end()) {
+          ended.assign(mine->second.begin(), mine->second.end());
+        }
+        for (const auto& h : ended) DropSession(h);
+      }
+    }
+    EraseStored(ended);
+    done(OkStatus());
+  });
+  if (!s.ok()) done(s);
+}
+
 std::vector<User> Accounts::FindUsers(std::string_view text, size_t limit) const {
   const std::string needle = AsciiLower(text);
   std::vector<User> out;
@@ -258,6 +291,10 @@ void Accounts::Login(const std::string& login, const std::string& password,
   if (!ok) {
     metrics_.logins_failed.fetch_add(1, std::memory_order_relaxed);
     return done(Error::Unauthenticated("wrong login or password"));
+  }
+  // Said only to whoever knows the password.
+  if (IsDisabled(user->id)) {
+    return done(Error::Forbidden("this account is disabled").Because("account_disabled"));
   }
   OpenSession(*user, remember, [this, done = std::move(done)](Result<NewSession> r) {
     if (r.ok()) metrics_.logins_ok.fetch_add(1, std::memory_order_relaxed);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "auth/crypto.h"
@@ -127,6 +128,11 @@ class Accounts {
   // hash is durable every session of the user ends. Slow (argon2id): call from a worker thread.
   void ResetPassword(int64_t user_id, const std::string& password, std::function<void(Status)> done);
 
+  // An operator disables an account (no login: "account_disabled"; its sessions end once that
+  // is durable) or enables it again. `done` runs once durable.
+  void SetDisabled(int64_t user_id, bool disabled, std::function<void(Status)> done);
+  bool IsDisabled(int64_t user_id) const;
+
   // Up to `limit` users whose login or name holds `text`, whatever its case, by login.
   std::vector<User> FindUsers(std::string_view text, size_t limit) const;
 
@@ -179,6 +185,7 @@ class Accounts {
   std::unordered_map<int64_t, store::UserRecord> users_ GUARDED_BY(mu_);
   std::unordered_map<std::string, int64_t> by_login_ GUARDED_BY(mu_);
   std::unordered_map<std::string, int64_t> by_folded_login_ GUARDED_BY(mu_);  // FoldLogin
+  std::unordered_set<int64_t> disabled_ GUARDED_BY(mu_);
   std::unordered_map<std::string, store::SessionRecord> sessions_ GUARDED_BY(mu_);  // by hash
   std::unordered_map<int64_t, std::deque<std::string>> user_sessions_
       GUARDED_BY(mu_);  // oldest first

@@ -58,6 +58,9 @@ class BackendConformanceTest : public ::testing::TestWithParam<BackendKind> {
                        op::SetGradeComment{10, "", "Good work overall."},  // replaces it
                        op::SetGradeComment{10, "q", "x"},
                        op::SetGradeComment{10, "q", ""},  // removed
+                       op::SetPassword{1, "hash-2"},
+                       op::SetDisabled{1, true}, op::SetDisabled{2, true},
+                       op::SetDisabled{2, false},  // enabled again
                        op::AddAttemptEvent{11, {300, "outage_compensation", "{\"added_ms\":7}"}},
                        op::AddAttemptEvent{11, {200, "outage_compensation", "{\"added_ms\":5}"}},
                        // Replayed: the same attempt, time and kind is one event.
@@ -76,6 +79,8 @@ TEST_P(BackendConformanceTest, EveryKindOfWriteIsReadBackByAFullLoad) {
   ASSERT_TRUE(s.ok()) << s.error().message;
   ASSERT_EQ(s->users.size(), 2u);
   EXPECT_EQ(s->users[0].login, "ada");
+  EXPECT_EQ(s->users[0].password_hash, "hash-2") << "a changed password";
+  EXPECT_EQ(s->disabled_users, (std::vector<int64_t>{1})) << "disabled, then enabled again";
   ASSERT_EQ(s->sessions.size(), 1u);
   EXPECT_EQ(s->sessions[0].csrf_token, "csrf");
   EXPECT_TRUE(s->sessions[0].remembered);

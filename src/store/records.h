@@ -121,6 +121,7 @@ struct Snapshot {
   std::vector<AttemptRecord> attempts;
   std::map<std::string, std::string> settings;  // small named values (see op::PutSetting)
   std::vector<IncidentUpdate> incident_updates;  // by incident, then version (full load only)
+  std::vector<int64_t> disabled_users;            // accounts an operator disabled (full load)
 };
 
 // The writes, one struct each. Every write is idempotent when replayed.
@@ -144,6 +145,8 @@ struct SaveAnswer {
 struct SubmitAttempt { int64_t attempt_id; int64_t submitted_ms; bool auto_submitted; };
 // A user's new password hash (they changed their password).
 struct SetPassword { int64_t user_id; std::string password_hash; };
+// An operator disables an account (no login, its sessions end) or enables it again.
+struct SetDisabled { int64_t user_id; bool disabled; };
 struct SetManualGrade { int64_t attempt_id; std::string question_id; double points; };
 // The teacher's comment on a question of an attempt ("": on the whole attempt); "" text: none.
 struct SetGradeComment { int64_t attempt_id; std::string question_id; std::string text; };
@@ -162,7 +165,7 @@ struct DeleteSetting { std::string key; };
 struct Barrier {};
 }  // namespace op
 
-using WriteOp = std::variant<op::PutUser, op::SetPassword, op::PutSession, op::DeleteSession, op::PutCourse,
+using WriteOp = std::variant<op::PutUser, op::SetPassword, op::SetDisabled, op::PutSession, op::DeleteSession, op::PutCourse,
                              op::PutEnrolment, op::PutExam, op::PutExtraTime, op::CreateAttempt,
                              op::SaveAnswer, op::SubmitAttempt, op::SetManualGrade,
                              op::SetGradeComment,

@@ -23,6 +23,13 @@ test("the operator manages accounts and course members from the page", { timeout
   await row.getByRole("button", { name: "Reset" }).click();
   await row.getByText("Reset: the account's sessions ended.").waitFor();
   assert.ok((await apiClient(env.server.url, "student0005", "reset-by-op-1")).token);
+  // Disabled: no login; enabled again.
+  await row.getByRole("button", { name: "Disable student0005" }).click();
+  await row.getByText("Disabled").waitFor();
+  await assert.rejects(apiClient(env.server.url, "student0005", "reset-by-op-1"), /403/, "a disabled account logged in");
+  await row.getByRole("button", { name: "Enable student0005" }).click();
+  await row.getByText("Active").waitFor();
+  assert.ok((await apiClient(env.server.url, "student0005", "reset-by-op-1")).token);
 
   // Create an account in the demo course.
   await page.getByLabel("Login", { exact: true }).fill("nina.roux");

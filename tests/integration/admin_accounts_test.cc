@@ -78,6 +78,33 @@ TEST_F(AdminAccountsTest, AResetEndsTheAccountsSessions) {
   EXPECT_EQ(op_->Put("/api/admin/users/nobody/password", R"({"password":"reset-pass-1"})").status, 404);
 }
 
+TEST_F(AdminAccountsTest, ADisabledAccountCannotLogInAndItsSessionsEnd) {
+  auto student = Student(22);
+  ASSERT_EQ(student->Get("/api/me").status, 200);
+  auto off = op_->Put("/api/admin/users/student0022/disabled", R"({"disabled":true})");
+  ASSERT_EQ(off.status, 200) << off.body;
+  EXPECT_EQ(student->Get("/api/me").status, 401) << "a session outlived the disabling";
+  HttpClient again(server_->port());
+  auto refused = again.Login("student0022", "student-demo");
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(refused.json().at("error").at("reason").as_string(), "account_disabled");
+  EXPECT_EQ(again.Login("student0022", "wrong-password").status, 401)
+      << "a guesser learns the account is disabled";
+  auto found = op_->Get("/api/admin/users?q=student0022");
+  EXPECT_TRUE(found.json().at("users").at(0).at("disabled").as_bool());
+
+  server_->Stop(SIGTERM);
+  ASSERT_TRUE(server_->Start()) << server_->log();
+  HttpClient after(server_->port());
+  EXPECT_EQ(after.Login("student0022", "student-demo").status, 403) << "enabled by a restart";
+  HttpClient op(server_->port());
+  ASSERT_EQ(op.Login("admin", "admin-demo").status, 200);
+  ASSERT_EQ(op.Put("/api/admin/users/student0022/disabled", R"({"disabled":false})").status, 200);
+  EXPECT_EQ(after.Login("student0022", "student-demo").status, 200);
+  EXPECT_EQ(op.Put("/api/admin/users/admin/disabled", R"({"disabled":true})").status, 409)
+      << "an operator locked themself out";
+}
+
 TEST_F(AdminAccountsTest, MembersAreAddedByLoginAndUnknownOnesNamed) {
   ASSERT_EQ(op_->Post("/api/admin/users", R"({"login":"late","name":"Late","role":"student","password":"long-enough"})").status, 201);
   HttpClient late(server_->port());

@@ -87,10 +87,14 @@ CREATE TABLE grade_comments(
   attempt_id INTEGER NOT NULL, question_id TEXT NOT NULL, text TEXT NOT NULL,
   PRIMARY KEY(attempt_id, question_id)) WITHOUT ROWID;
 )sql",
+    // 10: accounts an operator disabled (a row with disabled = 0: enabled again).
+    R"sql(
+CREATE TABLE disabled_users(user_id INTEGER PRIMARY KEY, disabled INTEGER NOT NULL);
+)sql",
 };
 
 enum Stmt {
-  kPutUser, kSetPassword, kPutSession, kDeleteSession, kPutCourse, kPutEnrolment, kPutExam, kPutExtraTime,
+  kPutUser, kSetPassword, kSetDisabled, kPutSession, kDeleteSession, kPutCourse, kPutEnrolment, kPutExam, kPutExtraTime,
   kCreateAttempt, kSaveAnswer, kSubmitAttempt, kSetManualGrade, kSetGradeComment, kSetDeadline,
   kAddAttemptEvent, kAddIncidentUpdate, kPutSetting, kDeleteSetting, kStmtCount
 };
@@ -99,6 +103,7 @@ const char* const kStmtSql[kStmtCount] = {
     // A plain insert: two processes picking the same id fail loudly instead of overwriting.
     "INSERT INTO users(id, login, display_name, role, password_hash) VALUES(?,?,?,?,?)",
     "UPDATE users SET password_hash=? WHERE id=?",
+    "INSERT OR REPLACE INTO disabled_users(user_id, disabled) VALUES(?,?)",
     "INSERT OR REPLACE INTO sessions(token_hash, user_id, csrf_token, expires_ms, remembered, "
     "issued_ms) VALUES(?,?,?,?,?,?)",
     "DELETE FROM sessions WHERE token_hash = ?",
@@ -424,6 +429,12 @@ class SqliteBackend final : public Backend {
     Bind(st, 2, o.user_id);
     return Step(st);
   }
+  Status Apply(const op::SetDisabled& o) {
+    auto* st = Begin(kSetDisabled);
+    Bind(st, 1, o.user_id);
+    Bind(st, 2, static_cast<int64_t>(o.disabled ? 1 : 0));
+    return Step(st);
+  }
   Status Apply(const op::SetGradeComment& o) {
     auto* st = Begin(kSetGradeComment);
     Bind(st, 1, o.attempt_id);
@@ -529,6 +540,10 @@ Result<Snapshot> SqliteBackend::Load(const Scope& scope) {
       st = Query(read_db_, "SELECT token_hash, user_id, csrf_token, expires_ms, remembered, issued_ms "
                  "FROM sessions", "",
                  [&](sqlite3_stmt* q) { s.sessions.push_back(ReadSession(q)); });
+    }
+    if (st.ok()) {
+      st = Query(read_db_, "SELECT user_id FROM disabled_users WHERE disabled = 1 ORDER BY user_id",
+                 "", [&](sqlite3_stmt* q) { s.disabled_users.push_back(sqlite3_column_int64(q, 0)); });
     }
     if (st.ok()) {
       st = Query(read_db_, "SELECT key, value FROM settings", "",
