@@ -14,6 +14,7 @@
 #include "api/json_io.h"
 #include "api/services.h"
 #include "auth/users_csv.h"
+#include "exam/exam_errors.h"
 
 namespace pupitre::api {
 
@@ -52,8 +53,7 @@ void FindUsers(Services& s, const ContextPtr& c) {
 void CreateThenAnswer(Services& s, const ContextPtr& c, std::vector<auth::NewUser> users,
                       std::string course) {
   if (!course.empty() && !s.exams.HasCourse(course)) {
-    return c->Fail(Error::NotFound(fmt::format("no course '{}'", course))
-                       .Because("no_course", {{"id", course}}));
+    return c->Fail(exam::NoSuchCourse(course));
   }
   boost::asio::post(s.workers, [&s, c, users = std::move(users), course = std::move(course)] {
     auto created = s.accounts.CreateUsers(users);
@@ -115,8 +115,7 @@ void ResetPassword(Services& s, const ContextPtr& c) {
   if (!password.ok()) return c->Fail(password.error());
   auto user = s.accounts.FindByLogin(c->param(0));
   if (!user) {
-    return c->Fail(Error::NotFound(fmt::format("no user '{}'", c->param(0)))
-                       .Because("no_user", {{"login", c->param(0)}}));
+    return c->Fail(auth::NoSuchUser(c->param(0)));
   }
   boost::asio::post(s.workers, [&s, c, id = user->id, password = std::move(*password)] {
     s.accounts.ResetPassword(id, password, [c](Status st) {
@@ -139,8 +138,7 @@ void SetDisabled(Services& s, const ContextPtr& c) {
   }
   auto user = s.accounts.FindByLogin(c->param(0));
   if (!user) {
-    return c->Fail(Error::NotFound(fmt::format("no user '{}'", c->param(0)))
-                       .Because("no_user", {{"login", c->param(0)}}));
+    return c->Fail(auth::NoSuchUser(c->param(0)));
   }
   if (user->id == c->who->user_id) {
     return c->Fail(Error::Conflict("an operator cannot disable their own account")
@@ -170,8 +168,7 @@ void AddMembers(Services& s, const ContextPtr& c) {
   }
   const std::string course = c->param(0);
   if (!s.exams.HasCourse(course)) {
-    return c->Fail(Error::NotFound(fmt::format("no course '{}'", course))
-                       .Because("no_course", {{"id", course}}));
+    return c->Fail(exam::NoSuchCourse(course));
   }
   std::vector<int64_t> ids;
   std::vector<std::string> unknown;
@@ -183,8 +180,7 @@ void AddMembers(Services& s, const ContextPtr& c) {
   if (!unknown.empty()) {
     std::string list;
     for (const auto& l : unknown) list += (list.empty() ? "" : ", ") + l;
-    return c->Fail(Error::NotFound(fmt::format("no user '{}'", list))
-                       .Because("no_user", {{"login", list}}));
+    return c->Fail(auth::NoSuchUser(list));
   }
   const bool teaches = role->as_string() == "teacher";
   boost::asio::post(s.workers, [&s, c, course, ids = std::move(ids), teaches] {

@@ -146,8 +146,7 @@ void AddTimeNow(Services& s, const ContextPtr& c) {
       if (!l.is_string()) return c->Fail(Error::BadRequest("'logins' must be a list of logins"));
       auto user = s.accounts.FindByLogin(std::string(l.as_string()));
       if (!user) {
-        return c->Fail(Error::NotFound(fmt::format("no user '{}'", std::string_view(l.as_string())))
-                                 .Because("no_user", {{"login", std::string(l.as_string())}}));
+        return c->Fail(auth::NoSuchUser(std::string(l.as_string())));
       }
       users.push_back(user->id);
     }
@@ -177,7 +176,7 @@ void ExtraTime(Services& s, const ContextPtr& c) {
     return c->Fail(Error::Invalid("'minutes' must be from 0 to 1440 (24 hours)"));
   }
   auto user = s.accounts.FindByLogin(*login);
-  if (!user) return c->Fail(Error::NotFound(fmt::format("no user '{}'", *login)).Because("no_user", {{"login", *login}}));
+  if (!user) return c->Fail(auth::NoSuchUser(*login));
   s.exams.SetExtraTime(c->caller(), c->param(0), user->id, std::chrono::minutes(*minutes),
                        [c, m = *minutes](Status st) {
                          c->Later([c, st, m] {

@@ -181,7 +181,7 @@ void LetThrough(Services& s, const ContextPtr& c) {
   auto login = GetString(*body, "login");
   if (!login.ok()) return c->Fail(login.error());
   auto user = s.accounts.FindByLogin(*login);
-  if (!user) return c->Fail(Error::NotFound("no user '" + *login + "'").Because("no_user", {{"login", *login}}));
+  if (!user) return c->Fail(auth::NoSuchUser(*login));
   s.admissions.LetThrough(c->caller(), c->param(0), user->id, [c](Result<exam::AttemptView> r) {
     c->Later([c, r = std::move(r)] {
       if (!r.ok()) return c->Fail(r.error());

@@ -64,6 +64,11 @@ struct NewUser {
 // A login as accounts compare them: two logins differing only by case are the same account.
 std::string FoldLogin(std::string_view login);
 
+// The refusal for a login no account has (the pages name the login).
+inline Error NoSuchUser(const std::string& login) {
+  return Error::NotFound("no user '" + login + "'").Because("no_user", {{"login", login}});
+}
+
 // Checks a new user's fields; the message names the field.
 Status ValidateNewUser(const NewUser& u);
 // A new password: 8 to 1024 bytes (kInvalid, reasons password_too_short / password_too_long).

@@ -588,8 +588,7 @@ Result<Gradebook> ExamService::GradebookOf(const Caller& caller,
     auto course = courses_.find(course_id);
     if (course == courses_.end() ||
         !(caller.is_admin || TeachesLocked(course_id, caller.user_id))) {
-      return Error::NotFound(fmt::format("no course '{}'", course_id))
-          .Because("no_course", {{"id", course_id}});
+      return NoSuchCourse(course_id);
     }
     g.course = course->second;
     for (const auto& [id, e] : exams_) {
