@@ -105,7 +105,7 @@
       } catch (e) {
         const list = (e.body && e.body.error && e.body.error.problems) || [];
         importMsg.append(el("p", { class: "error", text: e.message }));
-        if (list.length) importMsg.append(el("ul", { class: "problems" }, list.map((p) => el("li", { text: p.line ? t("upload.line", { line: p.line, message: p.message }) : p.message }))));
+        if (list.length) importMsg.append(el("ul", { class: "problems" }, list.map((p) => el("li", { text: P.problemText(p) }))));
       }
     });
 

@@ -151,6 +151,26 @@ P.errorText = (e) => {
   const general = P.t(key);
   return err.message ? `${general} (${P.t("err.detail")} ${err.message})` : general;
 };
+// One problem of an imported file (an exam, a list of accounts) in the page's language, with its
+// line: the sentence of its reason, after the table it is in; else the server's English sentence.
+P.problemText = (p) => {
+  const v = { ...(p.params || {}) };
+  const key = [`problem.${p.reason}`, `reason.${p.reason}`].find((k) => p.reason && STRINGS.en[k]);
+  let text = p.message;
+  if (key) {
+    for (const [name, prefix] of [["found", "kind"], ["expected", "expected"], ["what", "nesting"]]) {
+      if (v[name] && STRINGS.en[`${prefix}.${v[name]}`]) v[name] = P.t(`${prefix}.${v[name]}`);
+    }
+    text = P.t(key, v);
+    if (v.meant) text += ` ${P.t("problem.did_you_mean", { meant: v.meant })}`;
+    if (v.at) {
+      const where = v.at === "exam" ? P.t("where.exam")
+        : v.name ? P.t(`where.${v.at}_named`, { name: v.name }) : P.t(`where.${v.at}_number`, { number: v.number });
+      text = P.t("problem.in", { where, text });
+    }
+  }
+  return p.line ? P.t("upload.line", { line: p.line, message: text }) : text;
+};
 P.csrf = "";
 P.me = null;
 // `keep`: the answer is wanted even if the page is left meanwhile (the shell's own reads).

@@ -64,7 +64,7 @@
       } catch (e) {
         const list = (e.body && e.body.error && e.body.error.problems) || [];
         problems.append(el("p", { class: "error", text: list.length ? t("upload.problems", { count: list.length }) : e.message }));
-        if (list.length) problems.append(el("ul", { class: "problems" }, list.map((p) => el("li", { text: p.line ? t("upload.line", { line: p.line, message: p.message }) : p.message }))));
+        if (list.length) problems.append(el("ul", { class: "problems" }, list.map((p) => el("li", { text: P.problemText(p) }))));
       } finally {
         button.disabled = false;
       }

@@ -45,7 +45,14 @@ std::string ErrorBody(const Error& error) {
   if (!error.problems.empty()) {
     boost::json::array problems;
     for (const auto& p : error.problems) {
-      problems.push_back(boost::json::object{{"line", p.line}, {"message", p.message}});
+      boost::json::object problem{{"line", p.line}, {"message", p.message}};
+      if (!p.reason.empty()) {
+        problem["reason"] = p.reason;
+        boost::json::object params;
+        for (const auto& [k, v] : p.params) params[k] = v;
+        problem["params"] = std::move(params);
+      }
+      problems.push_back(std::move(problem));
     }
     e["problems"] = std::move(problems);
   }

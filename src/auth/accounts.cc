@@ -31,15 +31,23 @@ std::string_view RoleName(Role r) {
 std::string FoldLogin(std::string_view login) { return AsciiLower(login); }
 
 Status ValidateNewUser(const NewUser& u) {
-  if (u.login.empty() || u.login.size() > 64) return Error::Invalid("login: 1 to 64 characters");
+  if (u.login.empty() || u.login.size() > 64) {
+    return Error::Invalid("login: 1 to 64 characters").Because("login_length");
+  }
   for (char c : u.login) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
               c == '.' || c == '_' || c == '-' || c == '@';
-    if (!ok) return Error::Invalid("login: only letters, digits and . _ - @");
+    if (!ok) return Error::Invalid("login: only letters, digits and . _ - @").Because("login_chars");
   }
-  if (u.display_name.size() > 200) return Error::Invalid("name: at most 200 characters");
-  if (FirstInvalidUtf8(u.display_name)) return Error::Invalid("name: not valid UTF-8");
-  if (HasControlCharacter(u.display_name)) return Error::Invalid("name: no control characters");
+  if (u.display_name.size() > 200) {
+    return Error::Invalid("name: at most 200 characters").Because("name_too_long");
+  }
+  if (FirstInvalidUtf8(u.display_name)) {
+    return Error::Invalid("name: not valid UTF-8").Because("name_not_utf8");
+  }
+  if (HasControlCharacter(u.display_name)) {
+    return Error::Invalid("name: no control characters").Because("name_control");
+  }
   return ValidatePassword(u.password);
 }
 

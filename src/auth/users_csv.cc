@@ -33,7 +33,7 @@ Result<std::vector<std::string>> SplitRecord(std::string_view line) {
       fields.back() += c;
     }
   }
-  if (quoted) return Error::Invalid("unterminated quoted field");
+  if (quoted) return Error::Invalid("unterminated quoted field").Because("csv_quote");
   return fields;
 }
 
@@ -46,7 +46,7 @@ Result<std::vector<NewUser>> ParseUsersCsv(std::string_view text) {
     // Said with its line: a file saved as Latin-1 or Windows-1252 shows here first.
     const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + *bad, '\n'));
     return Error::Invalid("the file is not valid UTF-8; nothing was imported",
-                          {{line, "not valid UTF-8 (save the file as UTF-8)"}});
+                          {{line, "not valid UTF-8 (save the file as UTF-8)", "not_utf8", {}}});
   }
   std::vector<NewUser> users;
   std::vector<Problem> problems;
@@ -62,50 +62,58 @@ Result<std::vector<NewUser>> ParseUsersCsv(std::string_view text) {
     if (line.empty()) continue;
     auto fields = SplitRecord(line);
     if (!fields.ok()) {
-      problems.push_back({line_no, fields.error().message});
+      problems.push_back({line_no, fields.error().message, fields.error().reason, {}});
       continue;
     }
     if (!header_seen) {
       header_seen = true;
       if (fields->size() < 3 || (*fields)[0] != "login" || (*fields)[1] != "name" ||
           (*fields)[2] != "password") {
-        problems.push_back({line_no, "the first line must be the header login,name,password[,role]"});
+        problems.push_back({line_no, "the first line must be the header login,name,password[,role]",
+                            "csv_header", {}});
         break;
       }
       continue;
     }
     if (fields->size() < 3 || fields->size() > 4) {
-      problems.push_back({line_no, fmt::format("expected 3 or 4 fields, found {}", fields->size())});
+      const std::string found = std::to_string(fields->size());
+      problems.push_back(
+          {line_no, "expected 3 or 4 fields, found " + found, "csv_fields", {{"found", found}}});
       continue;
     }
     if (std::any_of(fields->begin(), fields->end(),
                     [](const std::string& f) { return HasControlCharacter(f); })) {
-      problems.push_back({line_no, "a field holds a control character (a tab, an escape...)"});
+      problems.push_back({line_no, "a field holds a control character (a tab, an escape...)",
+                          "csv_control", {}});
       continue;
     }
     NewUser u{(*fields)[0], (*fields)[1], Role::kStudent, (*fields)[2]};
     if (fields->size() == 4 && !(*fields)[3].empty()) {
       auto role = auth::ParseRole((*fields)[3]);
       if (!role) {
-        problems.push_back({line_no, fmt::format("role '{}' is not student, teacher or admin",
-                                                 (*fields)[3])});
+        problems.push_back({line_no,
+                            fmt::format("role '{}' is not student, teacher or admin", (*fields)[3]),
+                            "bad_role",
+                            {{"role", (*fields)[3]}}});
         continue;
       }
       u.role = *role;
     }
     if (auto s = auth::ValidateNewUser(u); !s.ok()) {
-      problems.push_back({line_no, s.error().message});
+      problems.push_back({line_no, s.error().message, s.error().reason, s.error().params});
       continue;
     }
     // Logins are one account whatever their case: "Anna" and "anna" would be two people
     // nobody can tell apart.
     if (!seen.insert(auth::FoldLogin(u.login)).second) {
-      problems.push_back({line_no, fmt::format("login '{}' appears twice (ignoring case)", u.login)});
+      problems.push_back({line_no, fmt::format("login '{}' appears twice (ignoring case)", u.login),
+                          "login_twice",
+                          {{"login", u.login}}});
       continue;
     }
     users.push_back(std::move(u));
   }
-  if (!header_seen) problems.push_back({1, "the file is empty"});
+  if (!header_seen) problems.push_back({1, "the file is empty", "csv_empty", {}});
   if (!problems.empty()) {
     // The message first: the order in which arguments are evaluated is unspecified, and the
     // moved-from list would count 0.

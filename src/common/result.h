@@ -26,9 +26,13 @@ enum class ErrorCode {
 };
 
 // One validation problem tied to a place in the input (1-based line; 0 when unknown).
+// Like an Error, a problem may name its reason and values for the pages to say it in the reader's
+// language (web/i18n.js "problem.*"); `message` stays the English sentence (CLI, logs).
 struct Problem {
   int line = 0;
   std::string message;
+  std::string reason;
+  std::vector<std::pair<std::string, std::string>> params;
 };
 
 struct Error {

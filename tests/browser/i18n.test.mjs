@@ -43,3 +43,27 @@ test("translations keep their placeholders and are not left in English", () => {
   // A few strings are the same in both ("Questions", "{points} / {max} points"...).
   assert.ok(same < 12, `${same} strings are identical in both languages`);
 });
+
+// The reasons the importers give their problems (src/import, src/auth/users_csv.cc): each has its
+// sentence in both languages, so a French teacher never reads an English problem.
+test("every importer problem has a sentence in both languages", () => {
+  const src = new URL("../../src/", import.meta.url);
+  const files = ["import/toml/exam_toml.cc", "import/toml/nesting.cc", "auth/users_csv.cc", "auth/accounts.cc"];
+  const reasons = new Set();
+  for (const f of files) {
+    const text = readFileSync(new URL(f, src), "utf8");
+    // Add(at, where, "reason", {...}, ...), Problem{line, message, "reason", ...}, Because("reason")
+    for (const m of text.matchAll(/,\s*"([a-z][a-z0-9_]+)",\s*(?:\{|std::move\(params\))/g)) reasons.add(m[1]);
+    for (const m of text.matchAll(/Because\("([a-z0-9_]+)"/g)) reasons.add(m[1]);
+    for (const m of text.matchAll(/too_deep\("([a-z]+)"/g)) assert.ok(`nesting.${m[1]}` in en, `nesting.${m[1]}`);
+  }
+  for (const r of ["wrong_type", "unknown_key", "missing_key", "too_deep", "csv_header", "login_chars"]) {
+    assert.ok(reasons.has(r), `the scan finds ${r} (found ${[...reasons].join(" ")})`);
+  }
+  for (const r of reasons) {
+    assert.ok(`problem.${r}` in en || `reason.${r}` in en, `no sentence for the reason ${r}`);
+  }
+  const kinds = readFileSync(new URL("import/toml/exam_toml.cc", src), "utf8");
+  for (const m of kinds.matchAll(/return \{"([a-z_]+)", "an? [^"]+"\}/g)) assert.ok(`kind.${m[1]}` in en, `kind.${m[1]}`);
+  for (const m of kinds.matchAll(/Expected k\w+\{"([a-z_]+)"/g)) assert.ok(`expected.${m[1]}` in en, `expected.${m[1]}`);
+});

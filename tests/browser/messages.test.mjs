@@ -57,7 +57,10 @@ test("a French teacher reads the server's refusals in French", { timeout: 60_000
   await page.locator("#exam-file").setInputFiles({ name: "exam.toml", mimeType: "text/plain",
     buffer: Buffer.from(examToml({ id: "fr-bad" }).replace("answer = 1", "answer = 5")) });
   await page.getByRole("button", { name: "Déposer" }).click();
-  await page.locator("#import-problems").getByText(/^Ligne \d+ :/).waitFor();
+  // The problem itself is French too, naming the question and its values.
+  const problem = page.locator("#import-problems li").first();
+  await problem.getByText(/^Ligne \d+ : question « q1 » : la réponse 5 n’est pas un numéro d’option \(3 options/).waitFor();
+  assert.ok(!/out of range/.test(await problem.textContent()), "the problem is said in English");
   await context.close();
 });
 

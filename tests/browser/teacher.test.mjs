@@ -29,7 +29,7 @@ points = 4
   await upload(broken);
   const problems = page.locator("#import-problems");
   await problems.getByText(`Line ${badLine}:`).waitFor();
-  assert.match(await problems.textContent(), /out of range/);
+  assert.match(await problems.textContent(), /question “q1”: answer 5 is not an option number \(3 options/);
   assert.equal((await apiClient(env.server.url, ...TEACHER).then((t) => t.call("GET", "/api/exams/live-exam"))).status, 404, "nothing was saved");
 
   // The format guide and a template are one click from the form.

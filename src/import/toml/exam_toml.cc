@@ -101,40 +101,87 @@ size_t EditDistance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-// " (did you mean "title"?)" when `key` is a likely typo of one of `known`: at most two edits
-// away, and fewer edits than either word has letters (so "x" does not suggest "id").
-std::string Suggestion(std::string_view key, KeyList known) {
-  for (std::string_view k : known) {
-    const size_t d = EditDistance(key, k);
-    if (d <= 2 && d < std::min(key.size(), k.size())) return " (did you mean " + Quote(k) + "?)";
-  }
-  return "";
-}
 
-std::string NodeKind(const toml::node& n) {
+// The kind of a TOML value, as a stable name (the pages say it in the reader's language) and in
+// English.
+struct Kind {
+  std::string_view name;
+  std::string_view english;
+};
+
+Kind KindOf(const toml::node& n) {
   switch (n.type()) {
     case toml::node_type::string:
-      return "a string";
+      return {"string", "a string"};
     case toml::node_type::integer:
-      return "an integer";
+      return {"integer", "an integer"};
     case toml::node_type::floating_point:
-      return "a decimal number";
+      return {"decimal", "a decimal number"};
     case toml::node_type::boolean:
-      return "a boolean";
+      return {"boolean", "a boolean"};
     case toml::node_type::array:
-      return "an array";
+      return {"array", "an array"};
     case toml::node_type::table:
-      return "a table";
+      return {"table", "a table"};
     case toml::node_type::date:
-      return "a date";
+      return {"date", "a date"};
     case toml::node_type::time:
-      return "a time";
+      return {"time", "a time"};
     case toml::node_type::date_time:
-      return "a date-time";
+      return {"date_time", "a date-time"};
     case toml::node_type::none:
       break;
   }
-  return "nothing";
+  return {"nothing", "nothing"};
+}
+
+// What a value should have been, by name (web/i18n.js "expected.*") and in English.
+struct Expected {
+  std::string_view name;
+  std::string_view english;
+};
+constexpr Expected kString{"string", "a string in quotes"};
+constexpr Expected kBool{"bool", "true or false (without quotes)"};
+constexpr Expected kNumber{"number", "a number"};
+constexpr Expected kMinutes{"minutes", "a whole number of minutes"};
+constexpr Expected kFeedbackList{"feedback_list", "an array of strings, one per option"};
+constexpr Expected kStringList{"string_list", "an array of strings"};
+constexpr Expected kOptionIndex{"option_index",
+                                "an option index (an integer, 0 for the first option)"};
+constexpr Expected kOptionIndices{"option_indices", "an array of option indices, e.g. [0, 2]"};
+constexpr Expected kAccepted{"accepted", "a string or an array of strings"};
+
+using Params = std::vector<std::pair<std::string, std::string>>;
+
+// The table a problem is in: the exam, or a question or wave by its id or name once known, else
+// by its number. Named in English ("question \"q3\"", "wave #2") and as values for the pages.
+struct Where {
+  std::string at;    // "exam", "question" or "wave"
+  std::string name;  // the id or name, once read
+  size_t number = 0;  // 1-based, for a question or wave without a name yet
+
+  std::string English() const {
+    if (at == "exam") return at;
+    return at + (name.empty() ? " #" + std::to_string(number) : " " + Quote(name));
+  }
+  void AddTo(Params& params) const {
+    params.emplace_back("at", at);
+    if (!name.empty()) {
+      params.emplace_back("name", name);
+    } else if (number > 0) {
+      params.emplace_back("number", std::to_string(number));
+    }
+  }
+};
+
+// The key `key` likely stands for, when it is a typo of one of `known`: at most two edits away,
+// and fewer edits than either word has letters (so "x" does not suggest "id").
+std::optional<std::string_view> LikelyMeant(std::string_view key, KeyList known) {
+  for (std::string_view k : known) {
+    const size_t d = EditDistance(key, k);
+    if (d <= 2 && d < std::min(key.size(), k.size())) return k;
+  }
+  return std::nullopt;
 }
 
 // REQUIRES: a valid date (toml::parse checks it).
@@ -148,7 +195,8 @@ int64_t DateTimeToUnixMs(const toml::date_time& dt) {
          dt.time.nanosecond / 1'000'000;
 }
 
-// Collects the problems of one file while building its ExamSpec.
+// Collects the problems of one file while building its ExamSpec. Each problem has a reason and
+// values (the pages' sentences, web/i18n.js "problem.*") and an English sentence.
 class ExamParser {
  public:
   Result<ExamSpec> Parse(std::string_view text) {
@@ -162,46 +210,55 @@ class ExamParser {
       root = toml::parse(text);
     } catch (const toml::parse_error& e) {
       const int line = std::max(1, static_cast<int>(e.source().begin.line));
-      problems_.push_back({line, "TOML syntax error: " + std::string(e.description())});
+      const std::string detail(e.description());
+      Add(line, "toml_syntax", {{"detail", detail}}, "TOML syntax error: " + detail);
       return Finish();
     }
 
     for (auto&& [key, node] : root) {
       if (Contains(kTopLevelKeys, key.str())) continue;
-      std::string hint = Contains(kExamKeys, key.str()) || Contains(kQuestionKeys, key.str())
-                             ? " (keys belong under [exam] or [[question]])"
-                             : Suggestion(key.str(), kTopLevelKeys);
-      Add(node, "unknown top-level key " + Quote(key.str()) + hint);
+      const std::string k(key.str());
+      if (Contains(kExamKeys, k) || Contains(kQuestionKeys, k)) {
+        Add(node, "key_outside_table", {{"key", k}},
+            "unknown top-level key " + Quote(k) + " (keys belong under [exam] or [[question]])");
+      } else {
+        UnknownKey(node, std::nullopt, k, kTopLevelKeys);
+      }
     }
 
     if (const toml::node* exam = root.get("exam"); exam == nullptr) {
-      Add(1, "missing [exam] table");
+      Add(1, "no_exam_table", {}, "missing [exam] table");
     } else if (!exam->is_table()) {
-      Add(*exam, "\"exam\" must be a table: write [exam] on a line of its own");
+      Add(*exam, "exam_not_table", {},
+          "\"exam\" must be a table: write [exam] on a line of its own");
     } else {
       ParseExam(*exam->as_table());
     }
 
     if (const toml::node* questions = root.get("question"); questions == nullptr) {
-      Add(1, "no questions: add at least one [[question]] table");
+      Add(1, "no_questions", {}, "no questions: add at least one [[question]] table");
     } else if (!questions->is_array_of_tables()) {
-      Add(*questions,
+      Add(*questions, "questions_not_tables", {},
           "\"question\" must be an array of tables: start each question with "
           "[[question]] (two brackets)");
     } else {
       const toml::array& array = *questions->as_array();
       for (size_t i = 0; i < array.size(); ++i) ParseQuestion(*array[i].as_table(), i);
-      if (array.empty()) Add(*questions, "no questions: add at least one [[question]] table");
+      if (array.empty()) {
+        Add(*questions, "no_questions", {}, "no questions: add at least one [[question]] table");
+      }
     }
 
     if (const toml::node* waves = root.get("wave")) {
       if (!waves->is_array_of_tables()) {
-        Add(*waves, "\"wave\" must be an array of tables: start each wave with [[wave]]");
+        Add(*waves, "waves_not_tables", {},
+            "\"wave\" must be an array of tables: start each wave with [[wave]]");
       } else {
         const toml::array& array = *waves->as_array();
         for (size_t i = 0; i < array.size(); ++i) ParseWave(*array[i].as_table(), i);
         if (spec_.auto_waves > 1 && !array.empty()) {
-          Add(*waves, "use either [[wave]] tables or auto_waves in [exam], not both");
+          Add(*waves, "waves_and_auto_waves", {},
+              "use either [[wave]] tables or auto_waves in [exam], not both");
         }
       }
     }
@@ -209,8 +266,38 @@ class ExamParser {
   }
 
  private:
-  void Add(int line, std::string message) { problems_.push_back({line, std::move(message)}); }
-  void Add(const toml::node& at, std::string message) { Add(LineOf(at), std::move(message)); }
+  // A problem outside any table.
+  void Add(int line, std::string reason, Params params, std::string english) {
+    problems_.push_back({line, std::move(english), std::move(reason), std::move(params)});
+  }
+  void Add(const toml::node& at, std::string reason, Params params, std::string english) {
+    Add(LineOf(at), std::move(reason), std::move(params), std::move(english));
+  }
+  // A problem in a table, named first.
+  void Add(int line, const Where& where, std::string reason, Params params,
+           const std::string& english) {
+    where.AddTo(params);
+    Add(line, std::move(reason), std::move(params), where.English() + ": " + english);
+  }
+  void Add(const toml::node& at, const Where& where, std::string reason, Params params,
+           const std::string& english) {
+    Add(LineOf(at), where, std::move(reason), std::move(params), english);
+  }
+
+  void UnknownKey(const toml::node& at, const std::optional<Where>& where, const std::string& key,
+                  KeyList known) {
+    Params params{{"key", key}};
+    std::string english = (where ? "unknown key " : "unknown top-level key ") + Quote(key);
+    if (std::optional<std::string_view> meant = LikelyMeant(key, known)) {
+      params.emplace_back("meant", std::string(*meant));
+      english += " (did you mean " + Quote(*meant) + "?)";
+    }
+    if (where) {
+      Add(at, *where, "unknown_key", std::move(params), english);
+    } else {
+      Add(at, "unknown_key", std::move(params), english);
+    }
+  }
 
   Result<ExamSpec> Finish() {
     if (problems_.empty()) return std::move(spec_);
@@ -221,34 +308,39 @@ class ExamParser {
         .Because("exam_file_problems", {{"count", count}});
   }
 
-  void CheckKeys(const toml::table& t, KeyList known, const std::string& where) {
+  void CheckKeys(const toml::table& t, KeyList known, const Where& where) {
     for (auto&& [key, node] : t) {
-      if (!Contains(known, key.str())) {
-        Add(node, where + ": unknown key " + Quote(key.str()) + Suggestion(key.str(), known));
-      }
+      if (!Contains(known, key.str())) UnknownKey(node, where, std::string(key.str()), known);
     }
   }
 
   // The node under `key`, or nullptr; a missing required key is reported at the table's line.
-  const toml::node* Get(const toml::table& t, std::string_view key, const std::string& where,
+  const toml::node* Get(const toml::table& t, std::string_view key, const Where& where,
                         bool required) {
     const toml::node* n = t.get(key);
-    if (n == nullptr && required) Add(t, where + ": missing key " + Quote(key));
+    if (n == nullptr && required) {
+      Add(t, where, "missing_key", {{"key", std::string(key)}}, "missing key " + Quote(key));
+    }
     return n;
   }
 
-  void WrongType(const toml::node& n, std::string_view key, const std::string& where,
-                 std::string_view expected) {
-    Add(n,
-        where + ": " + Quote(key) + " must be " + std::string(expected) + ", not " + NodeKind(n));
+  void WrongType(const toml::node& n, std::string_view key, const Where& where,
+                 const Expected& expected) {
+    const Kind kind = KindOf(n);
+    Add(n, where, "wrong_type",
+        {{"key", std::string(key)},
+         {"expected", std::string(expected.name)},
+         {"found", std::string(kind.name)}},
+        Quote(key) + " must be " + std::string(expected.english) + ", not " +
+            std::string(kind.english));
   }
 
   std::optional<std::string> GetString(const toml::table& t, std::string_view key,
-                                       const std::string& where, bool required) {
+                                       const Where& where, bool required) {
     const toml::node* n = Get(t, key, where, required);
     if (n == nullptr) return std::nullopt;
     if (!n->is_string()) {
-      WrongType(*n, key, where, "a string in quotes");
+      WrongType(*n, key, where, kString);
       return std::nullopt;
     }
     return n->as_string()->get();
@@ -256,76 +348,82 @@ class ExamParser {
 
   // Non-blank text.
   std::optional<std::string> GetText(const toml::table& t, std::string_view key,
-                                     const std::string& where) {
+                                     const Where& where) {
     std::optional<std::string> s = GetString(t, key, where, /*required=*/true);
     if (s && IsBlank(*s)) {
-      Add(*t.get(key), where + ": " + Quote(key) + " must not be empty");
+      Add(*t.get(key), where, "empty_value", {{"key", std::string(key)}},
+          Quote(key) + " must not be empty");
       return std::nullopt;
     }
     return s;
   }
 
-  std::optional<bool> GetBool(const toml::table& t, std::string_view key,
-                              const std::string& where) {
+  std::optional<bool> GetBool(const toml::table& t, std::string_view key, const Where& where) {
     const toml::node* n = Get(t, key, where, /*required=*/false);
     if (n == nullptr) return std::nullopt;
     if (!n->is_boolean()) {
-      WrongType(*n, key, where, "true or false (without quotes)");
+      WrongType(*n, key, where, kBool);
       return std::nullopt;
     }
     return n->as_boolean()->get();
   }
 
   // An integer or a finite decimal number.
-  std::optional<double> GetNumber(const toml::node& n, std::string_view key,
-                                  const std::string& where) {
+  std::optional<double> GetNumber(const toml::node& n, std::string_view key, const Where& where) {
     if (n.is_integer()) return static_cast<double>(n.as_integer()->get());
     if (n.is_floating_point()) {
       const double x = n.as_floating_point()->get();
       if (std::isfinite(x)) return x;
-      Add(n, where + ": " + Quote(key) + " must be a finite number, not " + std::to_string(x));
+      Add(n, where, "not_finite", {{"key", std::string(key)}, {"value", std::to_string(x)}},
+          Quote(key) + " must be a finite number, not " + std::to_string(x));
       return std::nullopt;
     }
-    WrongType(n, key, where, "a number");
+    WrongType(n, key, where, kNumber);
     return std::nullopt;
   }
 
   // A date-time with a UTC offset, as Unix milliseconds.
   std::optional<int64_t> GetInstant(const toml::table& t, std::string_view key,
-                                    const std::string& where) {
+                                    const Where& where) {
     const toml::node* n = Get(t, key, where, /*required=*/true);
     if (n == nullptr) return std::nullopt;
-    const std::string prefix = where + ": " + Quote(key);
+    const std::string k(key);
+    const std::string quoted = Quote(key);
     const std::string example = std::string(kDateTimeExample);
     if (n->is_date_time()) {
       const toml::date_time& dt = n->as_date_time()->get();
       if (dt.offset) {
         const int64_t ms = DateTimeToUnixMs(dt);
         if (IsValidInstantMs(ms)) return ms;
-        Add(*n, prefix + " must be from year 1970 to 9999");
+        Add(*n, where, "year_range", {{"key", k}}, quoted + " must be from year 1970 to 9999");
         return std::nullopt;
       }
-      Add(*n, prefix + " has no UTC offset: add one, e.g. " + example +
-                  " for UTC or 2026-11-23T09:00:00+01:00");
+      Add(*n, where, "no_utc_offset", {{"key", k}, {"example", example}},
+          quoted + " has no UTC offset: add one, e.g. " + example +
+              " for UTC or 2026-11-23T09:00:00+01:00");
     } else if (n->is_string()) {
-      Add(*n, prefix + " must be a date-time without quotes, e.g. " + example);
+      Add(*n, where, "date_in_quotes", {{"key", k}, {"example", example}},
+          quoted + " must be a date-time without quotes, e.g. " + example);
     } else {
-      Add(*n, prefix + " must be a date-time with a UTC offset, e.g. " + example + ", not " +
-                  NodeKind(*n));
+      const Kind kind = KindOf(*n);
+      Add(*n, where, "not_date_time",
+          {{"key", k}, {"example", example}, {"found", std::string(kind.name)}},
+          quoted + " must be a date-time with a UTC offset, e.g. " + example + ", not " +
+              std::string(kind.english));
     }
     return std::nullopt;
   }
 
   void ParseExam(const toml::table& t) {
-    const std::string where = "exam";
+    const Where where{"exam", "", 0};
     CheckKeys(t, kExamKeys, where);
 
     if (std::optional<std::string> id = GetString(t, "id", where, /*required=*/true)) {
       if (IsExamId(*id)) {
         spec_.id = std::move(*id);
       } else {
-        Add(*t.get("id"),
-            where + ": id " + Quote(*id) + " must be 1 to 64 characters from a-z, 0-9 and '-'");
+        Add(*t.get("id"), where, "bad_exam_id", {{"key", "id"}, {"value", *id}},
+            "id " + Quote(*id) + " must be 1 to 64 characters from a-z, 0-9 and '-'");
       }
     }
     if (std::optional<std::string> title = GetText(t, "title", where)) {
@@ -335,8 +433,8 @@ class ExamParser {
       if (IsExamId(*course)) {
         spec_.course_id = std::move(*course);
       } else {
-        Add(*t.get("course"), where + ": course " + Quote(*course) +
-                                  " must be 1 to 64 characters from a-z, 0-9 and '-'");
+        Add(*t.get("course"), where, "bad_exam_id", {{"key", "course"}, {"value", *course}},
+            "course " + Quote(*course) + " must be 1 to 64 characters from a-z, 0-9 and '-'");
       }
     }
 
@@ -345,16 +443,19 @@ class ExamParser {
     if (opens) spec_.opens_ms = *opens;
     if (closes) spec_.closes_ms = *closes;
     if (opens && closes && *closes <= *opens) {
-      Add(*t.get("closes"), where + ": \"closes\" must be later than \"opens\"");
+      Add(*t.get("closes"), where, "closes_before_opens", {},
+          "\"closes\" must be later than \"opens\"");
     }
 
     if (const toml::node* n = Get(t, "duration_minutes", where, /*required=*/true)) {
       if (!n->is_integer()) {
-        WrongType(*n, "duration_minutes", where, "a whole number of minutes");
+        WrongType(*n, "duration_minutes", where, kMinutes);
       } else if (const int64_t minutes = n->as_integer()->get();
                  minutes <= 0 || minutes > kMaxDurationMinutes) {
-        Add(*n, where + ": \"duration_minutes\" must be between 1 and " +
-                    std::to_string(kMaxDurationMinutes) + ", not " + std::to_string(minutes));
+        const std::string max = std::to_string(kMaxDurationMinutes);
+        const std::string value = std::to_string(minutes);
+        Add(*n, where, "duration_range", {{"max", max}, {"value", value}},
+            "\"duration_minutes\" must be between 1 and " + max + ", not " + value);
       } else {
         spec_.duration_ms = minutes * 60'000;
       }
@@ -367,14 +468,14 @@ class ExamParser {
       if (auto level = ParseReviewLevel(*review)) {
         spec_.review = *level;
       } else {
-        Add(*t.get("review"), where + ": \"review\" must be \"score\", \"answers\" or "
-                              "\"solutions\", not " + Quote(*review));
+        Add(*t.get("review"), where, "bad_review", {{"value", *review}},
+            "\"review\" must be \"score\", \"answers\" or \"solutions\", not " + Quote(*review));
       }
     }
 
     if (const toml::node* n = Get(t, "auto_waves", where, /*required=*/false)) {
       if (!n->is_integer() || n->as_integer()->get() < 1 || n->as_integer()->get() > 100) {
-        Add(*n, where + ": \"auto_waves\" must be a whole number from 1 to 100");
+        Add(*n, where, "auto_waves_range", {}, "\"auto_waves\" must be a whole number from 1 to 100");
       } else {
         spec_.auto_waves = static_cast<int>(n->as_integer()->get());
       }
@@ -382,28 +483,31 @@ class ExamParser {
     if (const toml::node* n = Get(t, "wave_interval_minutes", where, /*required=*/false)) {
       if (!n->is_integer() || n->as_integer()->get() < 0 ||
           n->as_integer()->get() > kMaxDurationMinutes) {
-        Add(*n, where + ": \"wave_interval_minutes\" must be a whole number of minutes, 0 or more");
+        Add(*n, where, "minutes_range", {{"key", "wave_interval_minutes"}},
+            "\"wave_interval_minutes\" must be a whole number of minutes, 0 or more");
       } else {
         spec_.auto_wave_interval_ms = n->as_integer()->get() * 60'000;
       }
     } else if (spec_.auto_waves > 1) {
-      Add(t, where + ": auto_waves needs \"wave_interval_minutes\"");
+      Add(t, where, "auto_waves_need_interval", {},
+          "auto_waves needs \"wave_interval_minutes\"");
     }
   }
 
   void ParseWave(const toml::table& t, size_t index) {
     Wave w;
     w.line = LineOf(t);
-    std::string where = "wave #" + std::to_string(index + 1);
+    Where where{"wave", "", index + 1};
     CheckKeys(t, kWaveKeys, where);
     if (std::optional<std::string> name = GetText(t, "name", where)) {
       w.name = *name;
-      where = "wave " + Quote(*name);
+      where.name = *name;
     }
     if (const toml::node* n = Get(t, "offset_minutes", where, /*required=*/true)) {
       if (!n->is_integer() || n->as_integer()->get() < 0 ||
           n->as_integer()->get() > kMaxDurationMinutes) {
-        Add(*n, where + ": \"offset_minutes\" must be a whole number of minutes, 0 or more");
+        Add(*n, where, "minutes_range", {{"key", "offset_minutes"}},
+            "\"offset_minutes\" must be a whole number of minutes, 0 or more");
       } else {
         w.offset_ms = n->as_integer()->get() * 60'000;
       }
@@ -411,15 +515,17 @@ class ExamParser {
     const toml::node* students = t.get("students");
     const toml::node* letters = t.get("letters");
     if ((students == nullptr) == (letters == nullptr)) {
-      Add(t, where + ": give either \"students\" (a list of logins) or \"letters\" (like \"A-L\")");
+      Add(t, where, "students_or_letters", {},
+          "give either \"students\" (a list of logins) or \"letters\" (like \"A-L\")");
     }
     if (students) {
       if (!students->is_array() || students->as_array()->empty()) {
-        Add(*students, where + ": \"students\" must be a non-empty list of logins");
+        Add(*students, where, "students_empty", {},
+            "\"students\" must be a non-empty list of logins");
       } else {
         for (const toml::node& s : *students->as_array()) {
           if (!s.is_string()) {
-            Add(s, where + ": every student must be a login in quotes");
+            Add(s, where, "student_not_string", {}, "every student must be a login in quotes");
           } else {
             w.logins.push_back(s.as_string()->get());
           }
@@ -434,7 +540,8 @@ class ExamParser {
         w.first_letter = up(v[0]);
         w.last_letter = up(v[2]);
       } else {
-        Add(*letters, where + ": \"letters\" must be a range of initials like \"A-L\"");
+        Add(*letters, where, "bad_letters", {},
+            "\"letters\" must be a range of initials like \"A-L\"");
       }
     }
     spec_.waves.push_back(std::move(w));
@@ -443,19 +550,20 @@ class ExamParser {
   void ParseQuestion(const toml::table& t, size_t index) {
     Question q;
     q.line = LineOf(t);
-    std::string where = "question #" + std::to_string(index + 1);
+    Where where{"question", "", index + 1};
 
     // The id comes first: every later message names the question by it.
     if (std::optional<std::string> id = GetString(t, "id", where, /*required=*/true)) {
       if (!IsQuestionId(*id)) {
-        Add(*t.get("id"), where + ": id " + Quote(*id) +
-                              " must be 1 to 64 characters from A-Z, a-z, 0-9, '_' and '-'");
+        Add(*t.get("id"), where, "bad_question_id", {{"value", *id}},
+            "id " + Quote(*id) + " must be 1 to 64 characters from A-Z, a-z, 0-9, '_' and '-'");
       } else {
-        where = "question " + Quote(*id);
+        where.name = *id;
         const int line = LineOf(*t.get("id"));
         if (auto [it, inserted] = first_line_of_id_.emplace(*id, line); !inserted) {
-          Add(line,
-              where + ": duplicate id (first used on line " + std::to_string(it->second) + ")");
+          const std::string first = std::to_string(it->second);
+          Add(line, where, "duplicate_id", {{"first_line", first}},
+              "duplicate id (first used on line " + first + ")");
         }
         q.id = std::move(*id);
       }
@@ -466,8 +574,9 @@ class ExamParser {
     if (std::optional<std::string> name = GetString(t, "type", where, /*required=*/true)) {
       type = ParseQuestionType(*name);
       if (!type) {
-        Add(*t.get("type"), where + ": unknown type " + Quote(*name) +
-                                " (expected single, multiple, truefalse, numeric, short or essay)");
+        Add(*t.get("type"), where, "unknown_type", {{"value", *name}},
+            "unknown type " + Quote(*name) +
+                " (expected single, multiple, truefalse, numeric, short or essay)");
       }
     }
     if (std::optional<std::string> text = GetText(t, "text", where)) q.text = std::move(*text);
@@ -478,8 +587,9 @@ class ExamParser {
         if (*points > 0 && *points <= kMaxPoints) {
           q.points = *points;
         } else {
-          Add(*n, where + ": \"points\" must be greater than 0 and at most " +
-                      std::to_string(static_cast<int>(kMaxPoints)));
+          const std::string max = std::to_string(static_cast<int>(kMaxPoints));
+          Add(*n, where, "points_out_of_range", {{"max", max}},
+              "\"points\" must be greater than 0 and at most " + max);
         }
       }
     }
@@ -496,94 +606,108 @@ class ExamParser {
 
   // What the student reads with the right answer once results are released (review =
   // "solutions"): "feedback" on the question, "option_feedback" one per option (may be "").
-  void ParseFeedback(const toml::table& t, Question& q, const std::string& where) {
+  void ParseFeedback(const toml::table& t, Question& q, const Where& where) {
     if (auto text = GetString(t, "feedback", where, /*required=*/false)) q.feedback = *text;
     const toml::node* n = Get(t, "option_feedback", where, /*required=*/false);
     if (n == nullptr) return;
     if (q.type != QuestionType::kSingle && q.type != QuestionType::kMultiple) {
-      Add(*n, where + ": \"option_feedback\" is only for single and multiple questions");
+      Add(*n, where, "only_for_choices", {{"key", "option_feedback"}},
+          "\"option_feedback\" is only for single and multiple questions");
       return;
     }
     const toml::array* array = n->as_array();
     if (array == nullptr || !array->is_homogeneous(toml::node_type::string)) {
-      WrongType(*n, "option_feedback", where, "an array of strings, one per option");
+      WrongType(*n, "option_feedback", where, kFeedbackList);
       return;
     }
     if (array->size() != q.options.size()) {
-      Add(*n, where + ": \"option_feedback\" has " + std::to_string(array->size()) +
-                  " entries for " + std::to_string(q.options.size()) + " options");
+      const std::string count = std::to_string(array->size());
+      const std::string options = std::to_string(q.options.size());
+      Add(*n, where, "feedback_count", {{"count", count}, {"options", options}},
+          "\"option_feedback\" has " + count + " entries for " + options + " options");
       return;
     }
     for (const auto& f : *array) q.option_feedback.push_back(f.as_string()->get());
   }
 
-  void ParseOptions(const toml::table& t, Question& q, const std::string& where) {
+  void ParseOptions(const toml::table& t, Question& q, const Where& where) {
     const bool has_options = q.type == QuestionType::kSingle || q.type == QuestionType::kMultiple;
     const toml::node* n = Get(t, "options", where, /*required=*/has_options);
     if (n == nullptr) return;
     if (!has_options) {
-      Add(*n, where + ": \"options\" is only for single and multiple questions");
+      Add(*n, where, "only_for_choices", {{"key", "options"}},
+          "\"options\" is only for single and multiple questions");
       return;
     }
     const toml::array* array = n->as_array();
     if (array == nullptr) {
-      WrongType(*n, "options", where, "an array of strings");
+      WrongType(*n, "options", where, kStringList);
       return;
     }
     // The key is checked against this count even when some options are faulty.
     q.options.resize(array->size());
     for (size_t i = 0; i < array->size(); ++i) {
       const toml::node& option = (*array)[i];
-      const std::string label = "option " + std::to_string(i);
+      const std::string number = std::to_string(i);
+      const std::string label = "option " + number;
       if (!option.is_string()) {
-        Add(option, where + ": " + label + " must be a string in quotes, not " + NodeKind(option));
+        const Kind kind = KindOf(option);
+        Add(option, where, "option_not_string",
+            {{"option", number}, {"found", std::string(kind.name)}},
+            label + " must be a string in quotes, not " + std::string(kind.english));
         continue;
       }
       q.options[i] = option.as_string()->get();
       if (IsBlank(q.options[i])) {
-        Add(option, where + ": " + label + " is empty");
+        Add(option, where, "option_empty", {{"option", number}}, label + " is empty");
         continue;
       }
       for (size_t j = 0; j < i; ++j) {
         if (q.options[j] == q.options[i]) {
-          Add(option, where + ": " + label + " repeats option " + std::to_string(j));
+          const std::string other = std::to_string(j);
+          Add(option, where, "option_repeated", {{"option", number}, {"other", other}},
+              label + " repeats option " + other);
           break;
         }
       }
     }
     if (array->size() < 2) {
-      Add(*n,
-          where + ": \"options\" needs at least 2 options, has " + std::to_string(array->size()));
+      const std::string count = std::to_string(array->size());
+      Add(*n, where, "too_few_options", {{"count", count}},
+          "\"options\" needs at least 2 options, has " + count);
     }
   }
 
   // A 0-based index into q.options; anything else is reported, except a range error when the
   // options themselves are missing (already reported).
-  std::optional<int> GetIndex(const toml::node& n, const Question& q, const std::string& where) {
+  std::optional<int> GetIndex(const toml::node& n, const Question& q, const Where& where) {
     if (!n.is_integer()) {
-      WrongType(n, "answer", where, "an option index (an integer, 0 for the first option)");
+      WrongType(n, "answer", where, kOptionIndex);
       return std::nullopt;
     }
     if (q.options.empty()) return std::nullopt;
     const int64_t index = n.as_integer()->get();
     if (index < 0 || index >= static_cast<int64_t>(q.options.size())) {
-      Add(n, where + ": answer index " + std::to_string(index) + " is out of range (" +
-                 std::to_string(q.options.size()) + " options)");
+      const std::string value = std::to_string(index);
+      const std::string count = std::to_string(q.options.size());
+      Add(n, where, "answer_out_of_range", {{"value", value}, {"count", count}},
+          "answer index " + value + " is out of range (" + count + " options)");
       return std::nullopt;
     }
     return static_cast<int>(index);
   }
 
-  void ParseKey(const toml::table& t, Question& q, const std::string& where) {
+  void ParseKey(const toml::table& t, Question& q, const Where& where) {
     const bool numeric = q.type == QuestionType::kNumeric;
     if (const toml::node* n = t.get("tolerance")) {
       if (!numeric) {
-        Add(*n, where + ": \"tolerance\" is only for numeric questions");
+        Add(*n, where, "tolerance_not_numeric", {},
+            "\"tolerance\" is only for numeric questions");
       } else if (std::optional<double> tolerance = GetNumber(*n, "tolerance", where)) {
         if (*tolerance >= 0) {
           q.numeric_tolerance = *tolerance;
         } else {
-          Add(*n, where + ": \"tolerance\" must not be negative");
+          Add(*n, where, "tolerance_negative", {}, "\"tolerance\" must not be negative");
         }
       }
     }
@@ -594,8 +718,9 @@ class ExamParser {
     switch (q.type) {
       case QuestionType::kSingle:
         if (n->is_array()) {
-          const std::string hint = "; use type = \"multiple\" for several right options";
-          Add(*n, where + ": \"answer\" must be one option index" + hint);
+          Add(*n, where, "single_has_one_answer", {},
+              "\"answer\" must be one option index; use type = \"multiple\" for several right "
+              "options");
         } else if (std::optional<int> index = GetIndex(*n, q, where)) {
           q.correct_options = {*index};
         }
@@ -603,11 +728,11 @@ class ExamParser {
       case QuestionType::kMultiple: {
         const toml::array* array = n->as_array();
         if (array == nullptr) {
-          WrongType(*n, "answer", where, "an array of option indices, e.g. [0, 2]");
+          WrongType(*n, "answer", where, kOptionIndices);
           break;
         }
         if (array->empty()) {
-          Add(*n, where + ": \"answer\" must list at least one right option");
+          Add(*n, where, "no_right_option", {}, "\"answer\" must list at least one right option");
           break;
         }
         for (const toml::node& element : *array) {
@@ -615,7 +740,9 @@ class ExamParser {
           if (!index) continue;
           if (std::find(q.correct_options.begin(), q.correct_options.end(), *index) !=
               q.correct_options.end()) {
-            Add(element, where + ": answer index " + std::to_string(*index) + " is listed twice");
+            const std::string value = std::to_string(*index);
+            Add(element, where, "answer_twice", {{"value", value}},
+                "answer index " + value + " is listed twice");
             continue;
           }
           q.correct_options.push_back(*index);
@@ -627,7 +754,7 @@ class ExamParser {
         if (n->is_boolean()) {
           q.correct_bool = n->as_boolean()->get();
         } else {
-          WrongType(*n, "answer", where, "true or false (without quotes)");
+          WrongType(*n, "answer", where, kBool);
         }
         break;
       case QuestionType::kNumeric:
@@ -637,21 +764,23 @@ class ExamParser {
         ParseAccepted(*n, q, where);
         break;
       case QuestionType::kEssay:
-        Add(*n, where + ": essay questions have no \"answer\" (a teacher grades them)");
+        Add(*n, where, "essay_has_no_answer", {},
+            "essay questions have no \"answer\" (a teacher grades them)");
         break;
     }
   }
 
   // A string, or an array of strings, each kept in normalised form.
-  void ParseAccepted(const toml::node& n, Question& q, const std::string& where) {
+  void ParseAccepted(const toml::node& n, Question& q, const Where& where) {
     auto accept = [&](const toml::node& element) {
       if (!element.is_string()) {
-        WrongType(element, "answer", where, "a string or an array of strings");
+        WrongType(element, "answer", where, kAccepted);
         return;
       }
       std::string normalised = NormaliseText(element.as_string()->get());
       if (normalised.empty()) {
-        Add(element, where + ": an accepted answer is empty once normalised");
+        Add(element, where, "accepted_empty", {},
+            "an accepted answer is empty once normalised");
         return;
       }
       if (std::find(q.accepted.begin(), q.accepted.end(), normalised) == q.accepted.end()) {
@@ -659,7 +788,10 @@ class ExamParser {
       }
     };
     if (const toml::array* array = n.as_array()) {
-      if (array->empty()) Add(n, where + ": \"answer\" must list at least one accepted answer");
+      if (array->empty()) {
+        Add(n, where, "no_accepted_answer", {},
+            "\"answer\" must list at least one accepted answer");
+      }
       for (const toml::node& element : *array) accept(element);
     } else {
       accept(n);

@@ -489,6 +489,40 @@ extra = 1
   for (size_t i = 1; i < p.size(); ++i) {
     EXPECT_LE(p[i - 1].line, p[i].line) << "problems are sorted by line" << Describe(p);
   }
+  for (const Problem& problem : p) {
+    EXPECT_FALSE(problem.reason.empty()) << "no reason for: " << problem.message;
+  }
+}
+
+// The pages say a problem in the reader's language from its reason and values.
+TEST(ParseExamTomlTest, ProblemsNameTheirReasonAndValues) {
+  using Params = std::vector<std::pair<std::string, std::string>>;
+  const std::vector<Problem> p = Problems(std::string(kHeader) + R"(
+[[question]]
+id = "q3"
+type = "single"
+text = "Pick"
+options = ["a", "b", "c"]
+answer = 5
+
+[[question]]
+type = "single"
+text = "No id"
+options = ["a", "b"]
+answer = "0"
+)");
+  ASSERT_EQ(p.size(), 3u) << Describe(p);
+  EXPECT_EQ(p[0].reason, "answer_out_of_range");
+  EXPECT_EQ(p[0].params, (Params{{"value", "5"}, {"count", "3"}, {"at", "question"}, {"name", "q3"}}));
+  EXPECT_EQ(p[1].reason, "missing_key");
+  EXPECT_EQ(p[1].params, (Params{{"key", "id"}, {"at", "question"}, {"number", "2"}}));
+  EXPECT_EQ(p[1].message, "question #2: missing key \"id\"");
+  EXPECT_EQ(p[2].reason, "wrong_type");
+  EXPECT_EQ(p[2].params, (Params{{"key", "answer"},
+                                 {"expected", "option_index"},
+                                 {"found", "string"},
+                                 {"at", "question"},
+                                 {"number", "2"}}));
 }
 
 TEST(ParseExamTomlTest, ShortAnswerMustNormaliseToText) {

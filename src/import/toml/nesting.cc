@@ -11,9 +11,14 @@ std::optional<Problem> FindTooDeepNesting(std::string_view text, int max_depth) 
   int key_parts = 1;      // dotted parts of the key or header being read
   bool in_key = true;     // before the '=' of a key/value, or inside a [header]
   size_t i = 0;
-  auto too_deep = [&](const char* what) {
-    return Problem{line, std::string(what) + " nested deeper than " + std::to_string(max_depth) +
-                             " levels: an exam file never needs that (refused before parsing)"};
+  // `kind` names `what` for the pages (web/i18n.js "nesting.*").
+  auto too_deep = [&](const char* kind, const char* what) {
+    const std::string max = std::to_string(max_depth);
+    return Problem{line,
+                   std::string(what) + " nested deeper than " + max +
+                       " levels: an exam file never needs that (refused before parsing)",
+                   "too_deep",
+                   {{"what", kind}, {"max", max}}};
   };
   auto is_digit = [&](size_t k) {
     return k < text.size() && std::isdigit(static_cast<unsigned char>(text[k]));
@@ -57,7 +62,7 @@ std::optional<Problem> FindTooDeepNesting(std::string_view text, int max_depth) 
       continue;
     }
     if (c == '[' || c == '{') {
-      if (++depth > max_depth) return too_deep("arrays, inline tables or table headers");
+      if (++depth > max_depth) return too_deep("values", "arrays, inline tables or table headers");
       if (c == '{') {
         in_key = true;
         key_parts = 1;
@@ -72,7 +77,7 @@ std::optional<Problem> FindTooDeepNesting(std::string_view text, int max_depth) 
         key_parts = 1;
       }
     } else if (c == '.' && !(is_digit(i + 1) && i > 0 && is_digit(i - 1))) {
-      if (in_key && ++key_parts > max_depth) return too_deep("dotted keys or table names");
+      if (in_key && ++key_parts > max_depth) return too_deep("keys", "dotted keys or table names");
     }
     ++i;
   }
