@@ -3,23 +3,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { apiClient, STUDENT_PASSWORD, TEACHER, withServerAndBrowser } from "./harness.mjs";
-import { allSaved } from "./pages.mjs";
+import { allSaved, tabTo } from "./pages.mjs";
 
 const env = withServerAndBrowser();
-
-// Presses Tab until the focused element matches `want` ({text} or {label}); fails after 60.
-async function tabTo(page, want) {
-  for (let i = 0; i < 60; i++) {
-    await page.keyboard.press("Tab");
-    const here = await page.evaluate(() => {
-      const e = document.activeElement;
-      const label = e.labels && e.labels.length ? e.labels[0].textContent : e.getAttribute("aria-label") || "";
-      return { text: e.textContent.trim(), label, tag: e.tagName, outline: getComputedStyle(e).outlineStyle };
-    });
-    if ((want.text && here.text === want.text) || (want.label && here.label === want.label)) return here;
-  }
-  throw new Error(`no focusable element ${JSON.stringify(want)}`);
-}
 
 test("a student takes an exam with the keyboard only", { timeout: 120_000 }, async () => {
   const page = await (await env.browser.newContext({ locale: "en-US" })).newPage();

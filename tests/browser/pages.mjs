@@ -62,3 +62,17 @@ export async function axeViolations(page) {
     runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }));
   return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
 }
+
+// Presses Tab until the focused element matches `want` ({text} or {label}); fails after 60.
+export async function tabTo(page, want) {
+  for (let i = 0; i < 60; i++) {
+    await page.keyboard.press("Tab");
+    const here = await page.evaluate(() => {
+      const e = document.activeElement;
+      const label = e.labels && e.labels.length ? e.labels[0].textContent : e.getAttribute("aria-label") || "";
+      return { text: e.textContent.trim(), label, tag: e.tagName, outline: getComputedStyle(e).outlineStyle };
+    });
+    if ((want.text && here.text === want.text) || (want.label && here.label === want.label)) return here;
+  }
+  throw new Error(`no focusable element ${JSON.stringify(want)}`);
+}
