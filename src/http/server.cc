@@ -17,7 +17,9 @@
 
 #include <fmt/format.h>
 
+#include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cassert>
 #include <cstring>
@@ -111,6 +113,30 @@ class Connection final : public ResponseSink,
                        });
   }
 
+  // Writes `header`, then the file's part straight from the page cache (sendfile). On the loop.
+  // The whole answer must be read within the write timeout plus its size at the minimum rate.
+  void SendFile(Response&& header, FileBody file) {
+    assert(!answered_);
+    answered_ = true;
+    keep_alive_ = header.keep_alive() && !server_.stopping_.load();
+    header.keep_alive(keep_alive_);
+    std::ostringstream os;
+    os << header.base();
+    file_head_ = os.str();
+    file_ = std::move(file);
+    file_deadline_ = std::chrono::steady_clock::now() +
+                     WithRate(server_.options_.write_timeout_ms, file_.length + file_head_.size(),
+                              server_.options_.min_write_bytes_per_s);
+    stream_.expires_at(file_deadline_);
+    asio::async_write(stream_, asio::buffer(file_head_),
+                      [self = shared_from_this()](beast::error_code ec, size_t) {
+                        self->file_head_.clear();
+                        if (ec) return self->EndFile(ec);
+                        self->stream_.expires_never();
+                        self->SendFilePart();
+                      });
+  }
+
   // Switches to an event stream: writes `header`, then whatever is pushed. On the loop.
   void StartStream(Response&& header) {
     assert(!answered_);
@@ -179,6 +205,10 @@ class Connection final : public ResponseSink,
     asio::post(executor(), [c = shared_from_this(), r = std::move(response)]() mutable {
       c->Send(std::move(r));
     });
+  }
+  void SendFileResponse(Response&& header, FileBody file) override {
+    asio::post(executor(), [c = shared_from_this(), h = std::move(header),
+                            f = std::move(file)]() mutable { c->SendFile(std::move(h), std::move(f)); });
   }
   std::shared_ptr<EventStream> OpenEventStream(Response&& header) override {
     asio::post(executor(), [c = shared_from_this(), h = std::move(header)]() mutable {
@@ -398,6 +428,51 @@ class Connection final : public ResponseSink,
                       });
   }
 
+  // Sends what is left of the file: as much as the socket takes now, then waits until it
+  // takes more, within the answer's deadline (a reader too slow is let go).
+  void SendFilePart() {
+    auto& socket = stream_.socket();
+    beast::error_code ec;
+    socket.native_non_blocking(true, ec);
+    if (ec) return EndFile(ec);
+    while (file_.length > 0) {
+      off_t offset = static_cast<off_t>(file_.offset);
+      const size_t want = static_cast<size_t>(std::min<uint64_t>(file_.length, 1 << 20));
+      const ssize_t n = ::sendfile(socket.native_handle(), file_.fd, &offset, want);
+      if (n > 0) {
+        file_.offset += static_cast<uint64_t>(n);
+        file_.length -= static_cast<uint64_t>(n);
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        if (std::chrono::steady_clock::now() >= file_deadline_) {
+          return EndFile(beast::error::timeout);
+        }
+        heartbeat_.expires_at(file_deadline_);
+        heartbeat_.async_wait([self = shared_from_this()](beast::error_code tec) {
+          if (!tec) self->stream_.socket().cancel();  // the deadline: the wait below ends
+        });
+        socket.async_wait(tcp::socket::wait_write,
+                          [self = shared_from_this()](beast::error_code wec) {
+                            self->heartbeat_.cancel();
+                            if (wec) return self->EndFile(wec);
+                            self->SendFilePart();
+                          });
+        return;
+      }
+      // 0 bytes: the file is shorter than it said (cut under us); anything else: an error.
+      return EndFile(n == 0 ? beast::error_code(asio::error::eof)
+                            : beast::error_code(errno, beast::system_category()));
+    }
+    EndFile({});
+  }
+
+  void EndFile(beast::error_code ec) {
+    file_ = FileBody{};  // the file is closed by its owner once nothing holds it
+    OnWrite(ec);
+  }
+
   void Heartbeat() {
     heartbeat_.expires_after(std::chrono::milliseconds(server_.options_.heartbeat_ms));
     heartbeat_.async_wait([self = shared_from_this()](beast::error_code ec) {
@@ -429,9 +504,27 @@ class Connection final : public ResponseSink,
   std::deque<std::string> out_;
   char drain_[256];
   std::vector<unsigned char> proxy_;  // the PROXY v2 header while it is read
+  // A file being sent (SendFile): its header, what is left of it, and when it must be done.
+  std::string file_head_;
+  FileBody file_;
+  std::chrono::steady_clock::time_point file_deadline_;
   asio::steady_timer heartbeat_{stream_.get_executor()};
 };
 
+
+void ResponseSink::SendFileResponse(Response&& header, FileBody file) {
+  std::string body(file.length, '\0');
+  size_t got = 0;
+  while (got < body.size()) {
+    const ssize_t n = ::pread(file.fd, body.data() + got, body.size() - got,
+                              static_cast<off_t>(file.offset + got));
+    if (n <= 0) break;
+    got += static_cast<size_t>(n);
+  }
+  body.resize(got);
+  header.body() = std::move(body);
+  SendResponse(std::move(header));
+}
 
 bool EventStream::Push(std::string_view event, std::string_view data) const {
   auto c = conn_.lock();

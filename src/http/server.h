@@ -51,12 +51,25 @@ class EventStream {
   std::weak_ptr<Connection> conn_;
 };
 
+// A part of an open file, sent as a response's body without passing through memory (sendfile).
+// `owner` keeps the descriptor open until the part is sent.
+struct FileBody {
+  std::shared_ptr<const void> owner;
+  int fd = -1;
+  uint64_t offset = 0;
+  uint64_t length = 0;  // 0: none (a HEAD, a 304)
+};
+
 // Where a request's answer goes: its connection, or a test's recorder. Thread-safe.
 class ResponseSink {
  public:
   virtual ~ResponseSink() = default;
   // Sends the response (from any thread; it is written on the connection's loop).
   virtual void SendResponse(Response&& response) = 0;
+  // Sends `header` (its Content-Length set by the caller; its body ignored), then the file's
+  // part. This default reads the part into the body (a test's recorder); a connection sends it
+  // from the file.
+  virtual void SendFileResponse(Response&& header, FileBody file);
   // Answers with `header` (its body is ignored) and keeps the connection open for events.
   virtual std::shared_ptr<EventStream> OpenEventStream(Response&& header) = 0;
   // The executor of the connection's event loop, for work that must run there.
@@ -73,6 +86,9 @@ class Responder {
  public:
   explicit Responder(std::shared_ptr<ResponseSink> sink) : sink_(std::move(sink)) {}
   void Send(Response&& response) const { sink_->SendResponse(std::move(response)); }
+  void SendFile(Response&& header, FileBody file) const {
+    sink_->SendFileResponse(std::move(header), std::move(file));
+  }
   // Answers with `header` (its body is ignored) and keeps the connection open for events.
   std::shared_ptr<EventStream> OpenStream(Response&& header) const {
     return sink_->OpenEventStream(std::move(header));

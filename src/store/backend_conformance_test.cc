@@ -123,6 +123,38 @@ TEST_P(BackendConformanceTest, EveryKindOfWriteIsReadBackByAFullLoad) {
   EXPECT_TRUE(none->empty());
 }
 
+TEST_P(BackendConformanceTest, CourseContentAndUploadsAreKeptAsTheyAreNow) {
+  ItemRecord page{5, "c1", 1, 0, "page", "Read me", "# Hello", "", "", "", 0, 100, false};
+  ItemRecord file{6, "c1", 1, 1, "file", "Slides", "", std::string(64, 'a'), "s.pdf",
+                  "application/pdf", 1234, 100, false};
+  ASSERT_TRUE(Apply({op::PutSection{{1, "c1", 0, "Week 1", false}},
+                     op::PutSection{{2, "c1", 1, "Week 2", false}}, op::PutItem{page},
+                     op::PutItem{file}, op::PutUpload{{"u1", 1, 500, "essay.pdf", 7}},
+                     op::PutUpload{{"u2", 1, 600, "x.pdf", 8}}})
+                  .ok());
+  page.title = "Read me first";
+  file.deleted = true;
+  ASSERT_TRUE(Apply({op::PutSection{{2, "c1", 1, "Week 2", true}}, op::PutItem{page},
+                     op::PutItem{file}, op::DeleteUpload{"u1"}})
+                  .ok());
+  auto s = backend_->LoadAll();
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  ASSERT_EQ(s->sections.size(), 2u);
+  EXPECT_EQ(s->sections[0].title, "Week 1");
+  EXPECT_TRUE(s->sections[1].deleted) << "a deleted section is kept, flagged";
+  ASSERT_EQ(s->items.size(), 2u);
+  EXPECT_EQ(s->items[0].title, "Read me first");
+  EXPECT_EQ(s->items[0].body, "# Hello");
+  EXPECT_EQ(s->items[1].blob, std::string(64, 'a'));
+  EXPECT_EQ(s->items[1].size, 1234);
+  EXPECT_EQ(s->items[1].content_type, "application/pdf");
+  EXPECT_TRUE(s->items[1].deleted);
+  ASSERT_EQ(s->uploads.size(), 1u);
+  EXPECT_EQ(s->uploads[0].id, "u2");
+  EXPECT_EQ(s->uploads[0].length, 600);
+  EXPECT_EQ(s->uploads[0].file_name, "x.pdf");
+}
+
 TEST_P(BackendConformanceTest, IncidentVersionsAreKeptInOrderAndAReplayIsOne) {
   IncidentUpdate posted{7, 1, 1000, 3, "warning", "exam", "e1", "Slow saves", "Enregistrements lents",
                         false};

@@ -110,6 +110,41 @@ struct IncidentUpdate {
   bool resolved = false;
 };
 
+// A course's content: ordered sections, each holding ordered items (course/course_space.h).
+// Nothing is ever removed: a deleted section or item is kept with `deleted` set.
+struct SectionRecord {
+  int64_t id = 0;
+  std::string course_id;
+  int64_t position = 0;
+  std::string title;
+  bool deleted = false;
+};
+
+struct ItemRecord {
+  int64_t id = 0;
+  std::string course_id;
+  int64_t section_id = 0;
+  int64_t position = 0;
+  std::string kind;   // "page", "file" or "link"
+  std::string title;
+  std::string body;   // a page's Markdown, a link's URL, a file's description
+  std::string blob;   // a file's blob (store/blob: the SHA-256 of its bytes)
+  std::string file_name;
+  std::string content_type;
+  int64_t size = 0;
+  int64_t updated_ms = 0;
+  bool deleted = false;
+};
+
+// An upload in progress (its bytes are in the blob store's uploads until it is complete).
+struct UploadRecord {
+  std::string id;
+  int64_t user_id = 0;
+  int64_t length = 0;
+  std::string file_name;
+  int64_t created_ms = 0;
+};
+
 // What is loaded: everything (at start-up), or what a scope names (see Backend::Load).
 struct Snapshot {
   std::vector<UserRecord> users;
@@ -122,6 +157,10 @@ struct Snapshot {
   std::map<std::string, std::string> settings;  // small named values (see op::PutSetting)
   std::vector<IncidentUpdate> incident_updates;  // by incident, then version (full load only)
   std::vector<int64_t> disabled_users;            // accounts an operator disabled (full load)
+  // Course content and uploads in progress (full load only).
+  std::vector<SectionRecord> sections;
+  std::vector<ItemRecord> items;
+  std::vector<UploadRecord> uploads;
 };
 
 // The writes, one struct each. Every write is idempotent when replayed.
@@ -161,6 +200,12 @@ struct AddIncidentUpdate { IncidentUpdate update; };
 // so that it is backed up with the rest and shared by every node.
 struct PutSetting { std::string key; std::string value; };
 struct DeleteSetting { std::string key; };
+// A course's section or item, as it is now (replaces what was there).
+struct PutSection { SectionRecord section; };
+struct PutItem { ItemRecord item; };
+// An upload begun; forgotten once complete or abandoned.
+struct PutUpload { UploadRecord upload; };
+struct DeleteUpload { std::string id; };
 // Writes nothing: its completion tells that everything queued before it is committed.
 struct Barrier {};
 }  // namespace op
@@ -170,6 +215,7 @@ using WriteOp = std::variant<op::PutUser, op::SetPassword, op::SetDisabled, op::
                              op::SaveAnswer, op::SubmitAttempt, op::SetManualGrade,
                              op::SetGradeComment,
                              op::SetDeadline, op::AddAttemptEvent, op::AddIncidentUpdate, op::PutSetting,
-                             op::DeleteSetting, op::Barrier>;
+                             op::DeleteSetting, op::PutSection, op::PutItem, op::PutUpload,
+                             op::DeleteUpload, op::Barrier>;
 
 }  // namespace pupitre::store

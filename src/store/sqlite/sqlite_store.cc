@@ -91,12 +91,25 @@ CREATE TABLE grade_comments(
     R"sql(
 CREATE TABLE disabled_users(user_id INTEGER PRIMARY KEY, disabled INTEGER NOT NULL);
 )sql",
+    // 11: the course space: sections and items (deleted ones kept, flagged), and uploads in
+    // progress (their bytes are in the blob store).
+    R"sql(
+CREATE TABLE course_sections(id INTEGER PRIMARY KEY, course_id TEXT NOT NULL,
+  position INTEGER NOT NULL, title TEXT NOT NULL, deleted INTEGER NOT NULL);
+CREATE TABLE course_items(id INTEGER PRIMARY KEY, course_id TEXT NOT NULL,
+  section_id INTEGER NOT NULL, position INTEGER NOT NULL, kind TEXT NOT NULL, title TEXT NOT NULL,
+  body TEXT NOT NULL, blob TEXT NOT NULL, file_name TEXT NOT NULL, content_type TEXT NOT NULL,
+  size INTEGER NOT NULL, updated_ms INTEGER NOT NULL, deleted INTEGER NOT NULL);
+CREATE TABLE uploads(id TEXT PRIMARY KEY, user_id INTEGER NOT NULL, length INTEGER NOT NULL,
+  file_name TEXT NOT NULL, created_ms INTEGER NOT NULL) WITHOUT ROWID;
+)sql",
 };
 
 enum Stmt {
   kPutUser, kSetPassword, kSetDisabled, kPutSession, kDeleteSession, kPutCourse, kPutEnrolment, kPutExam, kPutExtraTime,
   kCreateAttempt, kSaveAnswer, kSubmitAttempt, kSetManualGrade, kSetGradeComment, kSetDeadline,
-  kAddAttemptEvent, kAddIncidentUpdate, kPutSetting, kDeleteSetting, kStmtCount
+  kAddAttemptEvent, kAddIncidentUpdate, kPutSetting, kDeleteSetting, kPutSection, kPutItem,
+  kPutUpload, kDeleteUpload, kStmtCount
 };
 
 const char* const kStmtSql[kStmtCount] = {
@@ -129,6 +142,12 @@ const char* const kStmtSql[kStmtCount] = {
     "scope_kind, scope_id, text_en, text_fr, resolved) VALUES(?,?,?,?,?,?,?,?,?,?)",
     "INSERT OR REPLACE INTO settings(key, value) VALUES(?,?)",
     "DELETE FROM settings WHERE key = ?",
+    "INSERT OR REPLACE INTO course_sections(id, course_id, position, title, deleted) "
+    "VALUES(?,?,?,?,?)",
+    "INSERT OR REPLACE INTO course_items(id, course_id, section_id, position, kind, title, body, "
+    "blob, file_name, content_type, size, updated_ms, deleted) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    "INSERT OR REPLACE INTO uploads(id, user_id, length, file_name, created_ms) VALUES(?,?,?,?,?)",
+    "DELETE FROM uploads WHERE id = ?",
 };
 
 // The table whose largest id starts a kind's first block.
@@ -482,6 +501,47 @@ class SqliteBackend final : public Backend {
     Bind(st, 1, o.key);
     return Step(st);
   }
+  Status Apply(const op::PutSection& o) {
+    auto* st = Begin(kPutSection);
+    Bind(st, 1, o.section.id);
+    Bind(st, 2, o.section.course_id);
+    Bind(st, 3, o.section.position);
+    Bind(st, 4, o.section.title);
+    Bind(st, 5, int64_t{o.section.deleted});
+    return Step(st);
+  }
+  Status Apply(const op::PutItem& o) {
+    const ItemRecord& i = o.item;
+    auto* st = Begin(kPutItem);
+    Bind(st, 1, i.id);
+    Bind(st, 2, i.course_id);
+    Bind(st, 3, i.section_id);
+    Bind(st, 4, i.position);
+    Bind(st, 5, i.kind);
+    Bind(st, 6, i.title);
+    Bind(st, 7, i.body);
+    Bind(st, 8, i.blob);
+    Bind(st, 9, i.file_name);
+    Bind(st, 10, i.content_type);
+    Bind(st, 11, i.size);
+    Bind(st, 12, i.updated_ms);
+    Bind(st, 13, int64_t{i.deleted});
+    return Step(st);
+  }
+  Status Apply(const op::PutUpload& o) {
+    auto* st = Begin(kPutUpload);
+    Bind(st, 1, o.upload.id);
+    Bind(st, 2, o.upload.user_id);
+    Bind(st, 3, o.upload.length);
+    Bind(st, 4, o.upload.file_name);
+    Bind(st, 5, o.upload.created_ms);
+    return Step(st);
+  }
+  Status Apply(const op::DeleteUpload& o) {
+    auto* st = Begin(kDeleteUpload);
+    Bind(st, 1, o.id);
+    return Step(st);
+  }
   Status Apply(const op::Barrier&) { return OkStatus(); }
 
   static std::string Text(sqlite3_stmt* st, int col) {
@@ -544,6 +604,36 @@ Result<Snapshot> SqliteBackend::Load(const Scope& scope) {
     if (st.ok()) {
       st = Query(read_db_, "SELECT user_id FROM disabled_users WHERE disabled = 1 ORDER BY user_id",
                  "", [&](sqlite3_stmt* q) { s.disabled_users.push_back(sqlite3_column_int64(q, 0)); });
+    }
+    if (st.ok()) {
+      st = Query(read_db_,
+                 "SELECT id, course_id, position, title, deleted FROM course_sections ORDER BY id",
+                 "", [&](sqlite3_stmt* q) {
+                   s.sections.push_back({sqlite3_column_int64(q, 0), Text(q, 1),
+                                         sqlite3_column_int64(q, 2), Text(q, 3),
+                                         sqlite3_column_int(q, 4) != 0});
+                 });
+    }
+    if (st.ok()) {
+      st = Query(read_db_,
+                 "SELECT id, course_id, section_id, position, kind, title, body, blob, file_name, "
+                 "content_type, size, updated_ms, deleted FROM course_items ORDER BY id",
+                 "", [&](sqlite3_stmt* q) {
+                   s.items.push_back({sqlite3_column_int64(q, 0), Text(q, 1),
+                                      sqlite3_column_int64(q, 2), sqlite3_column_int64(q, 3),
+                                      Text(q, 4), Text(q, 5), Text(q, 6), Text(q, 7), Text(q, 8),
+                                      Text(q, 9), sqlite3_column_int64(q, 10),
+                                      sqlite3_column_int64(q, 11), sqlite3_column_int(q, 12) != 0});
+                 });
+    }
+    if (st.ok()) {
+      st = Query(read_db_,
+                 "SELECT id, user_id, length, file_name, created_ms FROM uploads ORDER BY id", "",
+                 [&](sqlite3_stmt* q) {
+                   s.uploads.push_back({Text(q, 0), sqlite3_column_int64(q, 1),
+                                        sqlite3_column_int64(q, 2), Text(q, 3),
+                                        sqlite3_column_int64(q, 4)});
+                 });
     }
     if (st.ok()) {
       st = Query(read_db_, "SELECT key, value FROM settings", "",
