@@ -37,7 +37,8 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
          Metrics& metrics, boost::asio::thread_pool& workers, const Clock& clock,
          guard::AttackMode& attack, const guard::ProofOfWork& proof, SettingsStore& settings,
          guard::LoginLine& login_line, notify::IncidentBook& incidents,
-         guard::SafeExamBrowser& seb, const exam::AnswerFileKeys& answer_files)
+         guard::SafeExamBrowser& seb, const exam::AnswerFileKeys& answer_files,
+         const CourseParts& course)
     : config_(config),
       live_(exams, accounts, clock),
       hub_(incidents, exams, metrics),
@@ -46,7 +47,8 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
       login_line_(login_line),
       services_{config, accounts, exams, guard, admissions, feed, live_, files_,
                 metrics, workers, hashing_, login_throttle_, login_line_, clock, ready_,
-                attack, proof, settings, incidents, hub_, seb, answer_files, SchoolZone(config)},
+                attack, proof, settings, incidents, hub_, seb, answer_files, SchoolZone(config),
+                course.space, course.uploads, course.blobs},
       address_(config.server.trusted_proxies),
       limiter_(config.limits),
       gate_(proof, attack, metrics, files_),
@@ -64,6 +66,8 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
   RegisterSebRoutes(router_, services_);
   RegisterOutageRoutes(router_, services_);
   RegisterAdminRoutes(router_, services_);
+  RegisterCourseRoutes(router_, services_);
+  RegisterUploadRoutes(router_, services_);
   RegisterStatusRoutes(router_, status_);
 }
 
@@ -73,10 +77,11 @@ void Api::AdvanceLoginLine() {
 
 http::HeaderDecision Api::OnHeader(const http::RequestHeader& header) const {
   const Router::Match m = router_.Find(header.method(), header.target());
-  const bool upload = m.route >= 0 && router_.route(m.route).body == Body::kUpload;
-  return {static_cast<uint64_t>(upload ? config_.server.max_import_bytes
-                                       : config_.server.max_body_bytes),
-          m.route};
+  const Body body = m.route >= 0 ? router_.route(m.route).body : Body::kSmall;
+  const int64_t limit = body == Body::kUpload  ? config_.server.max_import_bytes
+                        : body == Body::kChunk ? config_.course.upload_chunk_kib * 1024
+                                               : config_.server.max_body_bytes;
+  return {static_cast<uint64_t>(limit), m.route};
 }
 
 void Api::Handle(http::Request&& req, const http::RequestInfo& info, http::Responder responder) {

@@ -31,6 +31,13 @@
 
 namespace pupitre::api {
 
+// The course space's parts, given to the Api together.
+struct CourseParts {
+  course::CourseSpace& space;
+  course::Uploads& uploads;
+  store::BlobStore& blobs;
+};
+
 class Api {
  public:
   // REQUIRES: every argument outlives the Api. `workers` runs slow work (password hashing);
@@ -40,7 +47,8 @@ class Api {
       Metrics& metrics, boost::asio::thread_pool& workers, const Clock& clock,
       guard::AttackMode& attack, const guard::ProofOfWork& proof, SettingsStore& settings,
       guard::LoginLine& login_line, notify::IncidentBook& incidents,
-      guard::SafeExamBrowser& seb, const exam::AnswerFileKeys& answer_files);
+      guard::SafeExamBrowser& seb, const exam::AnswerFileKeys& answer_files,
+      const CourseParts& course);
 
   // The server's hooks: the route and body limit of a header, then the whole request.
   http::HeaderDecision OnHeader(const http::RequestHeader& header) const;

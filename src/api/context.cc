@@ -23,6 +23,13 @@ void Context::Send(http::Response&& res) {
   responder.Send(std::move(res));
 }
 
+void Context::SendFile(http::Response&& header, http::FileBody file) {
+  const MonoPoint now = clock.Monotonic();
+  ReleaseGuard(now);
+  stats->Record(header.result_int(), std::chrono::duration<double>(now - start).count());
+  responder.SendFile(std::move(header), std::move(file));
+}
+
 std::shared_ptr<http::EventStream> Context::OpenStream() {
   const MonoPoint now = clock.Monotonic();
   ReleaseGuard(now);

@@ -53,6 +53,8 @@ struct Context {
   Context& operator=(const Context&) = delete;
 
   void Send(http::Response&& res);
+  // Answers with `header` (Content-Length set) and a part of an open file (api/file_answer.h).
+  void SendFile(http::Response&& header, http::FileBody file);
   // Answers with an event stream; the guard's slot is released (a stream is not work).
   std::shared_ptr<http::EventStream> OpenStream();
   void Json(unsigned status, const boost::json::value& v);

@@ -45,8 +45,9 @@ enum class Admission {
   kBackground,
 };
 
-// The body a route accepts: the small default, or an upload (server.max_import_bytes).
-enum class Body { kSmall, kUpload };
+// The body a route accepts: the small default, an upload (server.max_import_bytes), or a part
+// of a resumable upload (course.upload_chunk_kib).
+enum class Body { kSmall, kUpload, kChunk };
 
 using RouteFn = std::function<void(const ContextPtr&)>;
 

@@ -15,6 +15,8 @@
 #include "common/clock.h"
 #include "common/metrics.h"
 #include "config/config.h"
+#include "course/course_space.h"
+#include "course/uploads.h"
 #include "exam/answer_file.h"
 #include "exam/exam_service.h"
 #include "guard/admission.h"
@@ -27,6 +29,7 @@
 #include "guard/work_queue.h"
 #include "notify/incidents.h"
 #include "room/admissions.h"
+#include "store/blob/blob_store.h"
 
 namespace pupitre::api {
 
@@ -54,6 +57,9 @@ struct Services {
   guard::SafeExamBrowser& seb;        // exams that require Safe Exam Browser, and their keys
   const exam::AnswerFileKeys& answer_files;  // the exams' keys for encrypted answer files
   const TimeZone zone;                // the school's ([school] time_zone): times as people read them
+  course::CourseSpace& courses;       // courses' sections and items
+  course::Uploads& uploads;           // uploads in progress, whose
+  store::BlobStore& blobs;            // files: uploads' bytes and stored files
 };
 
 // A route's handler as the route files write it: a function of the services and the request.
@@ -74,5 +80,7 @@ void RegisterIncidentRoutes(Router& router, Services& s);  // incidents, every p
 void RegisterSebRoutes(Router& router, Services& s);       // Safe Exam Browser requirements
 void RegisterOutageRoutes(Router& router, Services& s);    // outages the operator answers
 void RegisterAdminRoutes(Router& router, Services& s);     // accounts and course members
+void RegisterCourseRoutes(Router& router, Services& s);    // the course space: sections, items
+void RegisterUploadRoutes(Router& router, Services& s);    // resumable uploads (tus 1.0)
 
 }  // namespace pupitre::api

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
+#include <filesystem>
 #include <charconv>
 #include <cstring>
 #include <fstream>
@@ -90,6 +91,24 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock& cloc
       [b = n->backend_.get()](int64_t attempt) { return b->LoadAttemptEvents(attempt); });
   n->incidents_ = std::make_unique<notify::IncidentBook>(*n->writer_, clock);
   n->incidents_->Load(snapshot->incident_updates);
+  auto blobs = store::OpenDiskBlobStore(
+      (std::filesystem::path(config.store.data_dir) / "files").string());
+  if (!blobs.ok()) return blobs.take_error();
+  n->blobs_ = std::move(*blobs);
+  exam::ExamService* exams = n->exams_.get();
+  n->courses_ = std::make_unique<course::CourseSpace>(
+      *n->writer_, clock,
+      [exams](const std::string& course_id, int64_t user_id) {
+        if (exams->Teaches(course_id, user_id)) return course::Role::kTeacher;
+        if (exams->IsEnrolled(course_id, user_id)) return course::Role::kStudent;
+        return course::Role::kNone;
+      },
+      [exams](const std::string& course_id) { return exams->HasCourse(course_id); });
+  n->courses_->Load(*snapshot);
+  n->uploads_ = std::make_unique<course::Uploads>(*n->writer_, clock,
+                                                  config.course.max_file_mb * 1024 * 1024,
+                                                  config.course.uploads_per_user);
+  n->uploads_->Load(*snapshot);
   spdlog::info("store loaded: {} users, {} exams, {} attempts", snapshot->users.size(),
                snapshot->exams.size(), snapshot->attempts.size());
   return n;
@@ -414,7 +433,7 @@ int Serve(const Config& config, int demo_students) {
   const exam::AnswerFileKeys answer_files(*answer_secret);
   api::Api api(config, n.accounts(), n.exams(), guard, admissions, feed, n.metrics(),
                n.workers(), clock, attack, proof, n.settings(), login_line, n.incidents(),
-               **seb, answer_files);
+               **seb, answer_files, api::CourseParts{n.courses(), n.uploads(), n.blobs()});
   http::ServerOptions opts = config.server;  // host and port parsed from listen by the config
   // Each connection is a descriptor: the cap stays below the open-file limit, with room kept
   // for the store, the log, the event loops and the operator, so that accept() never runs out.

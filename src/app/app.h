@@ -12,9 +12,12 @@
 #include "common/metrics.h"
 #include "common/settings.h"
 #include "config/config.h"
+#include "course/course_space.h"
+#include "course/uploads.h"
 #include "exam/exam_service.h"
 #include "http/server.h"
 #include "notify/incidents.h"
+#include "store/blob/blob_store.h"
 #include "store/writer.h"
 
 namespace pupitre {
@@ -30,6 +33,9 @@ class Node {
   auth::Accounts& accounts() { return *accounts_; }
   exam::ExamService& exams() { return *exams_; }
   notify::IncidentBook& incidents() { return *incidents_; }
+  course::CourseSpace& courses() { return *courses_; }
+  course::Uploads& uploads() { return *uploads_; }
+  store::BlobStore& blobs() { return *blobs_; }
   Metrics& metrics() { return metrics_; }
   store::Writer& writer() { return *writer_; }
   SettingsStore& settings() { return *settings_; }
@@ -54,6 +60,9 @@ class Node {
   std::unique_ptr<auth::Accounts> accounts_;
   std::unique_ptr<exam::ExamService> exams_;
   std::unique_ptr<notify::IncidentBook> incidents_;
+  std::unique_ptr<store::BlobStore> blobs_;  // under data_dir/files
+  std::unique_ptr<course::CourseSpace> courses_;
+  std::unique_ptr<course::Uploads> uploads_;
 };
 
 // Runs `pupitre serve` until SIGINT or SIGTERM, after seeding the demo dataset with

@@ -144,7 +144,8 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   for (const auto& [k, v] : root) {
     std::string_view key = k.str();
     if (key != "server" && key != "store" && key != "auth" && key != "exam" && key != "guard" &&
-        key != "waiting_room" && key != "limits" && key != "attack" && key != "school") {
+        key != "waiting_room" && key != "limits" && key != "attack" && key != "school" &&
+        key != "course") {
       return Error::Invalid(fmt::format("{}: unknown section", key));
     }
   }
@@ -298,6 +299,12 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   exam.Int("answer_file_minutes", c.exam.answer_file_minutes, 0, 7 * 24 * 60);
   exam.RejectUnknown({"save_grace_ms", "autosubmit_interval_ms", "outage_compensation",
                       "outage_min_seconds", "heartbeat_ms", "answer_file_minutes"});
+
+  TableReader course(Section(root, "course", problem), "course", problem);
+  course.Int("max_file_mb", c.course.max_file_mb, 1, 64 * 1024);
+  course.Int("upload_chunk_kib", c.course.upload_chunk_kib, 16, 256 * 1024);
+  course.Int("uploads_per_user", c.course.uploads_per_user, 1, 10'000);
+  course.RejectUnknown({"max_file_mb", "upload_chunk_kib", "uploads_per_user"});
 
   TableReader school(Section(root, "school", problem), "school", problem);
   school.String("time_zone", c.school.time_zone);

@@ -78,6 +78,16 @@ struct Config {
     int64_t answer_file_minutes = 60;
   } exam;
 
+  struct Course {
+    // [course] max_file_mb: the largest file a teacher puts in a course or a student hands in.
+    int64_t max_file_mb = 512;
+    // [course] upload_chunk_kib: the largest part of an upload one request carries (tus PATCH);
+    // the pages send 1 MiB parts, so a broken line loses at most one part.
+    int64_t upload_chunk_kib = 8 * 1024;
+    // [course] uploads_per_user: uploads a person may have begun and not finished at once.
+    int64_t uploads_per_user = 20;
+  } course;
+
   struct School {
     // [school] time_zone: the school's IANA time zone ("Europe/Paris"): every time the pages
     // and the exports show is written in it, with its offset. Checked at start-up.

@@ -95,6 +95,10 @@ class CourseSpace {
   // The caller's role in a course (kNone: not one of its people, or no such course).
   Role RoleOf(const Caller& caller, const std::string& course_id) const;
 
+  // Ok when the caller may edit the course; kNotFound (no such course, or not one of its
+  // people) or kForbidden (a student of it) otherwise.
+  Status CheckTeacher(const Caller& caller, const std::string& course_id) const;
+
   // The course's sections and items, for its people (kNotFound, reason "no_course", otherwise).
   Result<Outline> OutlineOf(const Caller& caller, const std::string& course_id) const;
   // One item, for the course's people.
@@ -125,7 +129,6 @@ class CourseSpace {
     std::map<int64_t, store::ItemRecord> items;        // live ones
     std::map<int64_t, std::string> html;  // pages and descriptions, rendered once per change
   };
-  Status CheckTeacher(const Caller& caller, const std::string& course_id) const;
   Status Validate(ItemDraft& draft) const;
   // Writes `ops` durably, then applies them to memory. REQUIRES: edit_mu_ held.
   Status Commit(std::vector<store::WriteOp> ops) REQUIRES(edit_mu_);

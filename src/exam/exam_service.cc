@@ -175,6 +175,18 @@ bool ExamService::IsEnrolled(const std::string& course_id, int64_t user_id) cons
   return IsMember(enrolled_, course_id, user_id);
 }
 
+bool ExamService::Teaches(const std::string& course_id, int64_t user_id) const {
+  ReaderLock lock(exams_mu_);
+  return TeachesLocked(course_id, user_id);
+}
+
+std::optional<Course> ExamService::CourseOf(const std::string& course_id) const {
+  ReaderLock lock(exams_mu_);
+  auto it = courses_.find(course_id);
+  if (it == courses_.end()) return std::nullopt;
+  return it->second;
+}
+
 bool ExamService::TeachesLocked(const std::string& course_id, int64_t user_id) const {
   return IsMember(teachers_, course_id, user_id);
 }

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -114,6 +115,9 @@ class ExamService {
   Status Enrol(const std::string& course_id, const std::vector<int64_t>& user_ids);  // waits
   std::vector<Course> CoursesOf(const Caller& caller) const;
   bool IsEnrolled(const std::string& course_id, int64_t user_id) const;
+  // Whether `user_id` is one of the course's teachers.
+  bool Teaches(const std::string& course_id, int64_t user_id) const;
+  std::optional<Course> CourseOf(const std::string& course_id) const;
   // The students who may take an exam (those enrolled in its course), for its teachers.
   Result<std::vector<int64_t>> StudentsOf(const Caller& caller, const std::string& exam_id) const;
   // Whether `caller` may act on exam `exam_id` as its teacher: admins always, teachers on the

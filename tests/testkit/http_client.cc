@@ -90,6 +90,7 @@ HttpResult HttpClient::Send(bhttp::verb method, const std::string& target, const
     bhttp::write(*impl_->socket, req, ec);
     bhttp::response_parser<bhttp::string_body> parser;
     parser.body_limit(64 * 1024 * 1024);
+    parser.skip(method == bhttp::verb::head);  // a HEAD's answer has no body, whatever its length
     if (!ec) bhttp::read(*impl_->socket, impl_->buffer, parser, ec);
     if (ec) {
       impl_->socket.reset();
