@@ -20,7 +20,7 @@
     const [courses, exams] = await Promise.all([P.api("GET", "/api/courses"), P.api("GET", "/api/exams")]);
     const now = P.serverNow();
     const courseList = courses.courses.length
-      ? el("ul", {}, courses.courses.map((c) => el("li", {}, el("strong", { text: c.title }), c.description ? ` · ${c.description}` : "")))
+      ? el("ul", {}, courses.courses.map((c) => el("li", {}, el("a", { href: `#/course/${encodeURIComponent(c.id)}`, text: c.title }), c.description ? ` · ${c.description}` : "")))
       : el("p", { text: t("home.no_courses") });
     const rows = exams.exams.map((x) => {
       const s = examState(x, now);

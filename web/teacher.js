@@ -18,11 +18,40 @@
             el("td", { text: x.published ? (x.results_released ? t("teacher.released") : t("teacher.published")) : t("teacher.draft") })))))
       : el("p", { text: t("teacher.no_exams") });
     const courseList = courses.length
-      ? el("ul", {}, courses.map((c) => el("li", {}, el("a", { href: `#/teacher/course/${enc(c.id)}`, text: c.title }), c.description ? ` · ${c.description}` : "")))
+      ? el("ul", {}, courses.map((c) => el("li", {}, el("a", { href: `#/course/${enc(c.id)}`, text: c.title }),
+          " · ", el("a", { href: `#/teacher/course/${enc(c.id)}`, text: t("gradebook.link"), "aria-label": t("gradebook.title", { title: c.title }) }),
+          c.description ? ` · ${c.description}` : "")))
       : el("p", { text: t("home.no_courses") });
     P.show(t("teacher.title"), list, uploadForm(),
-      el("section", { "aria-labelledby": "h-courses" }, el("h2", { id: "h-courses", text: t("gradebook.courses") }), courseList));
+      el("section", { "aria-labelledby": "h-courses" }, el("h2", { id: "h-courses", text: t("gradebook.courses") }), courseList),
+      newCourseForm());
   }, STAFF);
+
+  // A new course, which its maker teaches.
+  function newCourseForm() {
+    const id = el("input", { type: "text", required: true, maxlength: "64", pattern: "[a-z0-9-]+", autocomplete: "off" });
+    const title = el("input", { type: "text", required: true, maxlength: "200" });
+    const description = el("input", { type: "text", maxlength: "500" });
+    const msg = el("p", { class: "error", role: "alert" });
+    const form = el("form", { class: "card", "aria-labelledby": "h-new-course" }, el("h2", { id: "h-new-course", text: t("course.new") }),
+      P.field(t("course.title_field"), title), P.field(t("course.id_field"), id), P.field(t("course.description_field"), description),
+      el("button", { type: "submit", text: t("course.create") }), msg);
+    // The id follows the title until the teacher writes one.
+    let idTouched = false;
+    id.addEventListener("input", () => { idTouched = true; });
+    title.addEventListener("input", () => {
+      if (!idTouched) id.value = title.value.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 64);
+    });
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      msg.textContent = "";
+      try {
+        const r = await P.api("POST", "/api/courses", { id: id.value.trim(), title: title.value.trim(), description: description.value.trim() });
+        P.go(`#/course/${enc(r.course.id)}`);
+      } catch (e) { msg.textContent = e.message; }
+    });
+    return form;
+  }
 
   // A course's gradebook: each student's points in each published exam, and as CSV.
   P.route("#/teacher/course/:id", async (courseId) => {

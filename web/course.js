@@ -1,0 +1,179 @@
+"use strict";
+// A course's space: its sections and their items (pages, files, links) for its students; the
+// same page lets its teachers add, change, move and delete them. Pages come rendered (and made
+// safe) by the server. Files are sent as resumable uploads (upload.js).
+(() => {
+  const { el, t } = P;
+  const enc = encodeURIComponent;
+
+  P.route("#/course/:id", async (courseId) => {
+    const base = `/api/courses/${enc(courseId)}`;
+    let outline = await P.api("GET", `${base}/outline`);
+    const teacher = outline.role === "teacher";
+    const sections = el("div", { id: "sections" });
+
+    // Reads the outline again and redraws the sections; `focus` is the id of what gets the
+    // focus after (the thing just made or moved), so that a keyboard user stays in place.
+    const reload = async (focus) => {
+      outline = await P.api("GET", `${base}/outline`);
+      draw();
+      const target = focus && document.getElementById(focus);
+      if (target) target.focus();
+    };
+    // Runs a teacher's change; its refusal is said next to what was changed.
+    const change = async (box, work, focus) => {
+      box.textContent = "";
+      try {
+        await work();
+        await reload(focus);
+      } catch (e) {
+        box.textContent = e.message;
+      }
+    };
+
+    const itemView = (section, item, index) => {
+      const msg = el("span", { class: "error", role: "alert" });
+      const head = el("h3", { id: `item-${item.id}`, tabindex: "-1", text: item.title });
+      let body;
+      if (item.kind === "page") {
+        const html = el("div", { class: "page-body" });
+        html.innerHTML = item.html;  // rendered by the server with raw HTML dropped (cmark)
+        body = el("details", { class: "page" }, el("summary", { text: t("course.read") }), html);
+      } else if (item.kind === "link") {
+        body = el("p", {}, el("a", { href: item.url, rel: "noopener noreferrer", target: "_blank", text: item.url }));
+      } else {
+        const f = item.file;
+        const about = item.html ? el("div", { class: "page-body" }) : null;
+        if (about) about.innerHTML = item.html;
+        body = el("div", {}, about,
+          el("p", { class: "file" },
+            el("a", { href: f.url, target: "_blank", rel: "noopener", text: t("course.open") , "aria-label": t("course.open_named", { name: f.name }) }), " · ",
+            el("a", { href: `${f.url}?download=1`, download: f.name, text: t("course.download"), "aria-label": t("course.download_named", { name: f.name }) }),
+            el("span", { class: "muted", text: ` ${f.name} · ${P.fmtSize(f.size)}` })));
+      }
+      const tools = teacher ? el("div", { class: "tools" },
+        el("button", { type: "button", text: t("course.edit"), "aria-label": t("course.edit_named", { name: item.title }),
+          onclick: () => li.replaceChildren(itemForm(section, item, () => li.replaceWith(itemView(section, item, index)))) }),
+        el("button", { type: "button", text: "↑", disabled: index === 0, "aria-label": t("course.up_named", { name: item.title }),
+          onclick: () => change(msg, () => P.api("PUT", `${base}/items/${item.id}/place`, { section: section.id, position: index - 1 }), `item-${item.id}`) }),
+        el("button", { type: "button", text: "↓", disabled: index === section.items.length - 1, "aria-label": t("course.down_named", { name: item.title }),
+          onclick: () => change(msg, () => P.api("PUT", `${base}/items/${item.id}/place`, { section: section.id, position: index + 1 }), `item-${item.id}`) }),
+        el("button", { type: "button", text: t("course.delete"), "aria-label": t("course.delete_named", { name: item.title }),
+          onclick: () => { if (confirm(t("course.delete_item_confirm", { name: item.title }))) change(msg, () => P.api("DELETE", `${base}/items/${item.id}`), `section-${section.id}`); } }),
+        msg) : null;
+      const li = el("li", { class: `item item-${item.kind}`, "data-item": item.id }, head, body, tools);
+      return li;
+    };
+
+    // The form that adds an item to `section` (item null) or changes `item`.
+    const itemForm = (section, item, cancel) => {
+      const kind = el("select", { disabled: !!item },
+        ["page", "file", "link"].map((k) => el("option", { value: k, text: t(`course.kind_${k}`), selected: item ? item.kind === k : k === "page" })));
+      const title = el("input", { type: "text", required: true, maxlength: "200", value: item ? item.title : "" });
+      const text = el("textarea", { rows: "8", value: item ? (item.kind === "link" ? item.url : item.body || "") : "" });
+      const url = el("input", { type: "url", value: item && item.kind === "link" ? item.url : "", placeholder: "https://" });
+      const file = el("input", { type: "file" });
+      const progress = el("progress", { max: "100", value: "0", hidden: true });
+      const status = el("p", { role: "status" });
+      const msg = el("p", { class: "error", role: "alert" });
+      const textField = P.field(t("course.markdown"), text);
+      const urlField = P.field(t("course.url"), url);
+      const fileField = P.field(item ? t("course.replace_file") : t("course.file"), file);
+      const show = () => {
+        const k = kind.value;
+        textField.hidden = k === "link";
+        textField.querySelector("label").textContent = k === "file" ? t("course.description") : t("course.markdown");
+        urlField.hidden = k !== "link";
+        fileField.hidden = k !== "file";
+      };
+      kind.addEventListener("change", show);
+      const submit = el("button", { type: "submit", class: "primary", text: item ? t("course.save") : t("course.add") });
+      const form = el("form", { class: "item-form", "aria-label": item ? t("course.edit_named", { name: item.title }) : t("course.add_to", { name: section.title }) },
+        P.field(t("course.kind"), kind), P.field(t("course.title_field"), title), textField, urlField, fileField,
+        progress, status, msg, submit,
+        cancel ? el("button", { type: "button", text: t("course.cancel"), onclick: cancel }) : null);
+      form.addEventListener("submit", async (ev) => {
+        ev.preventDefault();
+        msg.textContent = "";
+        submit.disabled = true;
+        try {
+          const k = kind.value;
+          const body = { kind: k, title: title.value.trim(), body: k === "link" ? url.value.trim() : text.value };
+          if (k === "file" && file.files.length) {
+            progress.hidden = false;
+            body.upload = await P.uploadFile(file.files[0], {
+              onProgress: (sent, total) => {
+                progress.value = total ? Math.floor((100 * sent) / total) : 100;
+                status.textContent = t("upload.progress", { sent: P.fmtSize(sent), total: P.fmtSize(total) });
+              },
+              onRetry: (ms) => { status.textContent = t("upload.retrying", { seconds: Math.round(ms / 1000) }); },
+            });
+          } else if (k === "file" && !item) {
+            throw new Error(t("course.choose_file"));
+          }
+          const r = item ? await P.api("PUT", `${base}/items/${item.id}`, body)
+            : await P.api("POST", `${base}/sections/${section.id}/items`, body);
+          await reload(`item-${r.item.id}`);
+        } catch (e) {
+          msg.textContent = e.message;
+          submit.disabled = false;
+        }
+      });
+      show();
+      return form;
+    };
+
+    const sectionView = (section, index) => {
+      const msg = el("span", { class: "error", role: "alert" });
+      const heading = el("h2", { id: `section-${section.id}`, tabindex: "-1", text: section.title });
+      const list = section.items.length
+        ? el("ol", { class: "items" }, section.items.map((item, i) => itemView(section, item, i)))
+        : el("p", { class: "muted", text: t("course.empty_section") });
+      let tools = null;
+      if (teacher) {
+        const name = el("input", { type: "text", required: true, maxlength: "200", value: section.title, "aria-label": t("course.rename_named", { name: section.title }) });
+        const rename = el("form", { class: "inline" }, name, el("button", { type: "submit", text: t("course.rename") }));
+        rename.addEventListener("submit", (ev) => {
+          ev.preventDefault();
+          change(msg, () => P.api("PUT", `${base}/sections/${section.id}`, { title: name.value.trim() }), `section-${section.id}`);
+        });
+        tools = el("div", { class: "tools" }, rename,
+          el("button", { type: "button", text: "↑", disabled: index === 0, "aria-label": t("course.up_named", { name: section.title }),
+            onclick: () => change(msg, () => P.api("PUT", `${base}/sections/${section.id}`, { position: index - 1 }), `section-${section.id}`) }),
+          el("button", { type: "button", text: "↓", disabled: index === outline.sections.length - 1, "aria-label": t("course.down_named", { name: section.title }),
+            onclick: () => change(msg, () => P.api("PUT", `${base}/sections/${section.id}`, { position: index + 1 }), `section-${section.id}`) }),
+          el("button", { type: "button", text: t("course.delete"), "aria-label": t("course.delete_named", { name: section.title }),
+            onclick: () => { if (confirm(t("course.delete_section_confirm", { name: section.title }))) change(msg, () => P.api("DELETE", `${base}/sections/${section.id}`), "add-section-title"); } }),
+          msg,
+          el("details", { class: "add-item" }, el("summary", { text: t("course.add_to", { name: section.title }) }), itemForm(section, null, null)));
+      }
+      return el("section", { class: "card course-section", "aria-labelledby": heading.id }, heading, list, tools);
+    };
+
+    const draw = () => {
+      sections.replaceChildren(...(outline.sections.length ? outline.sections.map(sectionView)
+        : [el("p", { text: t(teacher ? "course.empty_teacher" : "course.empty") })]));
+    };
+
+    let addSection = null;
+    if (teacher) {
+      const title = el("input", { type: "text", id: "add-section-title", required: true, maxlength: "200" });
+      const msg = el("p", { class: "error", role: "alert" });
+      addSection = el("form", { class: "card", "aria-labelledby": "h-add-section" },
+        el("h2", { id: "h-add-section", text: t("course.new_section") }),
+        P.field(t("course.section_title"), title), el("button", { type: "submit", text: t("course.add_section") }), msg);
+      addSection.addEventListener("submit", async (ev) => {
+        ev.preventDefault();
+        msg.textContent = "";
+        try {
+          const r = await P.api("POST", `${base}/sections`, { title: title.value.trim() });
+          title.value = "";
+          await reload(`section-${r.section.id}`);
+        } catch (e) { msg.textContent = e.message; }
+      });
+    }
+    draw();
+    P.show(outline.course.title, outline.course.description ? el("p", { class: "lead", text: outline.course.description }) : null,
+      sections, addSection);
+  });
+})();
