@@ -55,6 +55,16 @@ std::vector<store::WriteOp> ImportStoredSources(store::Snapshot& snapshot) {
 }
 }  // namespace
 
+constexpr std::string_view kDemoCoursePage = R"(Welcome to the **demo course**.
+
+- The exam *General knowledge* is open now: find it on your home page.
+- Course pages are written in Markdown; files open in the browser or download.
+
+> Each student sees this course; only its teachers change it.
+)";
+constexpr std::string_view kDemoCourseNotes =
+    "Week 1\n======\n\n1. Read chapter 1.\n2. Try the demo exam.\n";
+
 Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock& clock) {
   if (auto s = auth::InitCrypto(); !s.ok()) return s.take_error();
   std::unique_ptr<Node> n(new Node(config));
@@ -149,6 +159,26 @@ Status Node::SeedDemo(int student_count) {
   if (auto s = exams_->Enrol("demo-course", ids); !s.ok()) return s;
   // The demo teacher teaches the demo course.
   if (auto s = exams_->AddTeachers("demo-course", {(*teacher)[0].id}); !s.ok()) return s;
+
+  // The demo course's space: a section with a page, a file and a link.
+  const course::Caller course_teacher{(*teacher)[0].id, false};
+  auto welcome = courses_->AddSection(course_teacher, "demo-course", "Welcome");
+  if (!welcome.ok()) return welcome.take_error();
+  auto page = courses_->AddItem(
+      course_teacher, "demo-course", welcome->id,
+      {"page", "How this course works", std::string(kDemoCoursePage), "", "", "", 0});
+  if (!page.ok()) return page.take_error();
+  auto notes = blobs_->Put(kDemoCourseNotes);
+  if (!notes.ok()) return notes.take_error();
+  auto file = courses_->AddItem(course_teacher, "demo-course", welcome->id,
+                                {"file", "Notes for week 1", "Read them before Monday.",
+                                 notes->sha256, "notes-week-1.txt", "text/plain; charset=utf-8",
+                                 static_cast<int64_t>(notes->size)});
+  if (!file.ok()) return file.take_error();
+  auto link = courses_->AddItem(course_teacher, "demo-course", welcome->id,
+                                {"link", "The CommonMark tutorial (Markdown for course pages)",
+                                 "https://commonmark.org/help/", "", "", "", 0});
+  if (!link.ok()) return link.take_error();
 
   // The demo exam opens an hour ago and closes in a week, whatever its file says.
   auto now = std::chrono::system_clock::now();
