@@ -29,6 +29,10 @@ enum class ErrorCode {
 // Like an Error, a problem may name its reason and values for the pages to say it in the reader's
 // language (web/i18n.js "problem.*"); `message` stays the English sentence (CLI, logs).
 struct Problem {
+  Problem() = default;
+  Problem(int l, std::string m, std::string r = "",
+          std::vector<std::pair<std::string, std::string>> p = {})
+      : line(l), message(std::move(m)), reason(std::move(r)), params(std::move(p)) {}
   int line = 0;
   std::string message;
   std::string reason;

@@ -134,7 +134,7 @@ points = 4
 
   // The course's gradebook: each student in each published exam, and its CSV.
   await page.goto(`${env.server.url}/#/teacher`);
-  await page.getByRole("link", { name: "Demo course" }).click();
+  await page.getByRole("link", { name: "Gradebook: Demo course" }).click();
   await page.getByRole("heading", { name: "Gradebook: Demo course" }).waitFor();
   const line = page.locator("#gradebook").getByRole("row", { name: /student0002/ });
   await line.getByText("4 / 6").waitFor();
