@@ -39,6 +39,11 @@
         const html = el("div", { class: "page-body" });
         html.innerHTML = item.html;  // rendered by the server with raw HTML dropped (cmark)
         body = el("details", { class: "page" }, el("summary", { text: t("course.read") }), html);
+      } else if (item.kind === "homework") {
+        const h = item.homework;
+        const state = h.state ? el("span", { class: h.state === "missing" ? "" : h.state === "late" ? "warn" : "ok", text: ` · ${t(`hw.state_${h.state}`)}` }) : null;
+        body = el("p", {}, el("span", { text: t("hw.due", { time: P.fmtTime(h.my_due_ms || h.due_ms) }) }), state, " · ",
+          el("a", { href: `#/homework/${enc(courseId)}/${item.id}`, text: teacher ? t("hw.open_teacher") : t("hw.open"), "aria-label": `${teacher ? t("hw.open_teacher") : t("hw.open")}: ${item.title}` }));
       } else if (item.kind === "link") {
         body = el("p", {}, el("a", { href: item.url, rel: "noopener noreferrer", target: "_blank", text: item.url }));
       } else {
@@ -68,7 +73,19 @@
     // The form that adds an item to `section` (item null) or changes `item`.
     const itemForm = (section, item, cancel) => {
       const kind = el("select", { disabled: !!item },
-        ["page", "file", "link"].map((k) => el("option", { value: k, text: t(`course.kind_${k}`), selected: item ? item.kind === k : k === "page" })));
+        ["page", "file", "link", "homework"].map((k) => el("option", { value: k, text: t(`course.kind_${k}`), selected: item ? item.kind === k : k === "page" })));
+      // A homework's rules; times in the school's zone.
+      const h = (item && item.homework) || {};
+      const due = el("input", { type: "datetime-local", value: h.due_ms ? P.toZoneInput(h.due_ms) : "" });
+      const cutoff = el("input", { type: "datetime-local", value: h.cutoff_ms ? P.toZoneInput(h.cutoff_ms) : "" });
+      const points = el("input", { type: "number", min: "0", max: "10000", step: "any", value: String(h.max_points || 20) });
+      const types = el("input", { type: "text", value: (h.allowed || []).join(", "), placeholder: "pdf, jpg, png" });
+      const maxFiles = el("input", { type: "number", min: "0", max: "20", value: String(h.max_files === undefined ? 3 : h.max_files) });
+      const allowText = el("input", { type: "checkbox", id: P.uid("text"), checked: h.text === undefined ? true : h.text });
+      const rules = el("fieldset", { class: "rules-form" }, el("legend", { text: t("hw.rules") }),
+        P.field(t("hw.due_field", { zone: P.zone }), due), P.field(t("hw.cutoff_field"), cutoff), P.field(t("hw.points_field"), points),
+        P.field(t("hw.types_field"), types), P.field(t("hw.max_files_field"), maxFiles),
+        el("div", { class: "option" }, allowText, el("label", { for: allowText.id, text: t("hw.text_field") })));
       const title = el("input", { type: "text", required: true, maxlength: "200", value: item ? item.title : "" });
       const text = el("textarea", { rows: "8", value: item ? (item.kind === "link" ? item.url : item.body || "") : "" });
       const url = el("input", { type: "url", value: item && item.kind === "link" ? item.url : "", placeholder: "https://" });
@@ -82,14 +99,15 @@
       const show = () => {
         const k = kind.value;
         textField.hidden = k === "link";
-        textField.querySelector("label").textContent = k === "file" ? t("course.description") : t("course.markdown");
+        textField.querySelector("label").textContent = k === "file" ? t("course.description") : k === "homework" ? t("hw.instructions") : t("course.markdown");
+        rules.hidden = k !== "homework";
         urlField.hidden = k !== "link";
         fileField.hidden = k !== "file";
       };
       kind.addEventListener("change", show);
       const submit = el("button", { type: "submit", class: "primary", text: item ? t("course.save") : t("course.add") });
       const form = el("form", { class: "item-form", "aria-label": item ? t("course.edit_named", { name: item.title }) : t("course.add_to", { name: section.title }) },
-        P.field(t("course.kind"), kind), P.field(t("course.title_field"), title), textField, urlField, fileField,
+        P.field(t("course.kind"), kind), P.field(t("course.title_field"), title), textField, urlField, fileField, rules,
         progress, status, msg, submit,
         cancel ? el("button", { type: "button", text: t("course.cancel"), onclick: cancel }) : null);
       form.addEventListener("submit", async (ev) => {
@@ -99,6 +117,12 @@
         try {
           const k = kind.value;
           const body = { kind: k, title: title.value.trim(), body: k === "link" ? url.value.trim() : text.value };
+          if (k === "homework") {
+            if (!due.value) throw new Error(t("hw.due_needed"));
+            body.rules = { due_ms: P.fromZoneInput(due.value), cutoff_ms: cutoff.value ? P.fromZoneInput(cutoff.value) : 0,
+              max_points: Number(points.value) || 0, max_files: Number(maxFiles.value) || 0, text: allowText.checked,
+              allowed: types.value.split(/[\s,;.]+/).map((x) => x.toLowerCase()).filter(Boolean) };
+          }
           if (k === "file" && file.files.length) {
             progress.hidden = false;
             body.upload = await P.uploadFile(file.files[0], {

@@ -34,6 +34,7 @@ namespace pupitre::api {
 // The course space's parts, given to the Api together.
 struct CourseParts {
   course::CourseSpace& space;
+  course::Homeworks& homeworks;
   course::Uploads& uploads;
   store::BlobStore& blobs;
 };

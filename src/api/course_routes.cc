@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <string>
 
+#include "api/course_views.h"
 #include "api/file_answer.h"
 #include "api/json_io.h"
 #include "api/services.h"
@@ -22,10 +23,6 @@ using bhttp::verb;
 
 namespace {
 
-course::Caller CourseCaller(const ContextPtr& c) {
-  return {c->who->user_id, c->who->role == auth::Role::kAdmin};
-}
-
 std::string_view RoleName(course::Role r) {
   switch (r) {
     case course::Role::kTeacher:
@@ -36,25 +33,6 @@ std::string_view RoleName(course::Role r) {
       break;
   }
   return "none";
-}
-
-std::string FileUrl(const std::string& course_id, int64_t item_id) {
-  return fmt::format("/api/courses/{}/items/{}/file", course_id, item_id);
-}
-
-json::object ItemJson(const std::string& course_id, const course::Item& i, bool teacher) {
-  json::object o{{"id", i.id},       {"section", i.section_id}, {"kind", i.kind},
-                 {"title", i.title}, {"updated_ms", i.updated_ms}};
-  if (i.kind == "link") o["url"] = i.body;
-  if (i.kind == "page" || i.kind == "file") o["html"] = i.html;
-  if (teacher && i.kind != "link") o["body"] = i.body;  // the Markdown, to edit
-  if (i.kind == "file") {
-    o["file"] = {{"name", i.file_name},
-                 {"type", i.content_type},
-                 {"size", i.size},
-                 {"url", FileUrl(course_id, i.id)}};
-  }
-  return o;
 }
 
 std::optional<std::string> OptString(const json::object& o, std::string_view key) {
@@ -129,7 +107,7 @@ void Outline(Services& s, const ContextPtr& c) {
   json::array sections;
   for (const auto& sec : outline->sections) {
     json::array items;
-    for (const auto& i : sec.items) items.push_back(ItemJson(id, i, teacher));
+    for (const auto& i : sec.items) items.push_back(ItemJson(s, id, i, teacher, CourseCaller(c)));
     sections.push_back({{"id", sec.id}, {"title", sec.title}, {"items", std::move(items)}});
   }
   c->Json(200, {{"course",
@@ -241,10 +219,24 @@ void AddItem(Services& s, const ContextPtr& c) {
   // Checked before any upload is adopted: a student cannot turn an upload into a course file.
   const course::Caller who = CourseCaller(c);
   if (auto st = s.courses.CheckTeacher(who, c->param(0)); !st.ok()) return c->Fail(st.error());
+  std::optional<course::HomeworkRules> rules;
+  if (draft->kind == "homework") {
+    auto r = RulesFromJson(body->contains("rules") ? body->at("rules") : json::value(json::object()));
+    if (!r.ok()) return c->Fail(r.error());
+    rules = std::move(*r);
+  }
   OnWorker(
       s, c,
-      [&s, c, who, id = *section, d = std::move(*draft),
+      [&s, c, who, id = *section, d = std::move(*draft), rules,
        upload = OptString(*body, "upload")]() mutable -> Result<course::Item> {
+        if (rules) {
+          auto item = s.courses.AddItem(who, c->param(0), id, std::move(d));
+          if (!item.ok()) return item;
+          if (auto st = s.homeworks.SetRules(who, c->param(0), item->id, *rules); !st.ok()) {
+            return st.error();
+          }
+          return item;
+        }
         if (d.kind == "file") {
           if (!upload) return Error::Invalid("a file item needs its file").Because("file_needed");
           auto adopted = AdoptUpload(s, who.user_id, *upload, std::move(d));
@@ -253,9 +245,9 @@ void AddItem(Services& s, const ContextPtr& c) {
         }
         return s.courses.AddItem(who, c->param(0), id, std::move(d));
       },
-      [c](const Result<course::Item>& r) {
+      [&s, c, who](const Result<course::Item>& r) {
         if (!r.ok()) return c->Fail(r.error());
-        c->Json(201, {{"item", ItemJson(c->param(0), *r, true)}});
+        c->Json(201, {{"item", ItemJson(s, c->param(0), *r, true, who)}});
       });
 }
 
@@ -270,10 +262,29 @@ void UpdateItem(Services& s, const ContextPtr& c) {
   if (!draft.ok()) return c->Fail(draft.error());
   const course::Caller who = CourseCaller(c);
   if (auto st = s.courses.CheckTeacher(who, c->param(0)); !st.ok()) return c->Fail(st.error());
+  std::optional<course::HomeworkRules> rules;
+  if (body->contains("rules")) {
+    auto r = RulesFromJson(body->at("rules"));
+    if (!r.ok()) return c->Fail(r.error());
+    rules = std::move(*r);
+  }
   OnWorker(
       s, c,
-      [&s, c, who, id = *item, d = std::move(*draft),
+      [&s, c, who, id = *item, d = std::move(*draft), rules,
        upload = OptString(*body, "upload")]() mutable -> Result<course::Item> {
+        if (rules) {
+          auto now = s.courses.ItemOf(who, c->param(0), id);
+          if (!now.ok()) return now;
+          if (now->kind != "homework") {
+            return Error::Invalid("only a homework has rules").Because("bad_item_kind");
+          }
+          auto item = s.courses.UpdateItem(who, c->param(0), id, std::move(d));
+          if (!item.ok()) return item;
+          if (auto st = s.homeworks.SetRules(who, c->param(0), id, *rules); !st.ok()) {
+            return st.error();
+          }
+          return item;
+        }
         if (upload) {
           auto adopted = AdoptUpload(s, who.user_id, *upload, std::move(d));
           if (!adopted.ok()) return adopted.error();
@@ -281,9 +292,9 @@ void UpdateItem(Services& s, const ContextPtr& c) {
         }
         return s.courses.UpdateItem(who, c->param(0), id, std::move(d));
       },
-      [c](const Result<course::Item>& r) {
+      [&s, c, who](const Result<course::Item>& r) {
         if (!r.ok()) return c->Fail(r.error());
-        c->Json(200, {{"item", ItemJson(c->param(0), *r, true)}});
+        c->Json(200, {{"item", ItemJson(s, c->param(0), *r, true, who)}});
       });
 }
 

@@ -9,7 +9,7 @@ namespace bhttp = boost::beast::http;
 namespace {
 
 // No route is deeper than this: a longer path matches nothing, without being split further.
-constexpr size_t kMaxSegments = 8;
+constexpr size_t kMaxSegments = 10;
 
 // Splits a path into its non-empty segments; false if it has more than kMaxSegments.
 bool SplitPath(std::string_view path, std::array<std::string_view, kMaxSegments>& out,

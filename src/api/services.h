@@ -16,6 +16,7 @@
 #include "common/metrics.h"
 #include "config/config.h"
 #include "course/course_space.h"
+#include "course/homework.h"
 #include "course/uploads.h"
 #include "exam/answer_file.h"
 #include "exam/exam_service.h"
@@ -58,6 +59,7 @@ struct Services {
   const exam::AnswerFileKeys& answer_files;  // the exams' keys for encrypted answer files
   const TimeZone zone;                // the school's ([school] time_zone): times as people read them
   course::CourseSpace& courses;       // courses' sections and items
+  course::Homeworks& homeworks;       // homework rules, hand-ins, grades
   course::Uploads& uploads;           // uploads in progress, whose
   store::BlobStore& blobs;            // files: uploads' bytes and stored files
 };
@@ -82,5 +84,6 @@ void RegisterOutageRoutes(Router& router, Services& s);    // outages the operat
 void RegisterAdminRoutes(Router& router, Services& s);     // accounts and course members
 void RegisterCourseRoutes(Router& router, Services& s);    // the course space: sections, items
 void RegisterUploadRoutes(Router& router, Services& s);    // resumable uploads (tus 1.0)
+void RegisterHomeworkRoutes(Router& router, Services& s);  // hand-ins, receipts, grading
 
 }  // namespace pupitre::api

@@ -88,7 +88,7 @@ void CourseSpace::ApplyLocked(const store::ItemRecord& r) {
   auto old = c.items.find(r.id);
   const bool rerender = old == c.items.end() || old->second.body != r.body;
   c.items[r.id] = r;
-  if (rerender && (r.kind == "page" || r.kind == "file")) {
+  if (rerender && r.kind != "link") {
     c.html[r.id] = MarkdownToHtml(r.body);
   }
 }
@@ -262,7 +262,7 @@ Status CourseSpace::DeleteSection(const Caller& caller, const std::string& cours
 
 Status CourseSpace::Validate(ItemDraft& d) const {
   if (auto s = CheckTitle(d.title); !s.ok()) return s;
-  if (d.kind == "page") {
+  if (d.kind == "page" || d.kind == "homework") {
     if (d.body.size() > kMaxPageBytes) {
       return Error::Invalid(fmt::format("a page is at most {} bytes", kMaxPageBytes))
           .Because("page_too_long", {{"max", std::to_string(kMaxPageBytes)}});
@@ -278,7 +278,7 @@ Status CourseSpace::Validate(ItemDraft& d) const {
                                                                     {{"max", std::to_string(kMaxPageBytes)}});
     }
   } else {
-    return Error::Invalid("an item is a page, a file or a link").Because("bad_item_kind");
+    return Error::Invalid("an item is a page, a file, a link or a homework").Because("bad_item_kind");
   }
   return OkStatus();
 }

@@ -40,9 +40,9 @@ struct Item {
   int64_t id = 0;
   int64_t section_id = 0;
   int64_t position = 0;
-  std::string kind;   // "page", "file" or "link"
+  std::string kind;   // "page", "file", "link" or "homework" (course/homework.h)
   std::string title;
-  std::string body;   // a page's Markdown, a link's URL, a file's description
+  std::string body;   // a page's Markdown, a link's URL, a file's description, instructions
   std::string html;   // a page's Markdown rendered (course/markdown.h), a file's description
   std::string blob;   // a file's SHA-256
   std::string file_name;

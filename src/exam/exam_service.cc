@@ -180,6 +180,12 @@ bool ExamService::Teaches(const std::string& course_id, int64_t user_id) const {
   return TeachesLocked(course_id, user_id);
 }
 
+std::vector<int64_t> ExamService::StudentsOfCourse(const std::string& course_id) const {
+  ReaderLock lock(exams_mu_);
+  auto it = enrolled_.find(course_id);
+  return it == enrolled_.end() ? std::vector<int64_t>() : it->second;
+}
+
 std::optional<Course> ExamService::CourseOf(const std::string& course_id) const {
   ReaderLock lock(exams_mu_);
   auto it = courses_.find(course_id);

@@ -145,6 +145,46 @@ struct UploadRecord {
   int64_t created_ms = 0;
 };
 
+// A homework item's rules (course/homework.h); `allowed`: extensions, comma-separated.
+struct HomeworkRecord {
+  int64_t item_id = 0;
+  std::string course_id;
+  int64_t due_ms = 0;
+  int64_t cutoff_ms = 0;
+  double max_points = 0;
+  int64_t max_files = 0;
+  int64_t max_file_mb = 0;
+  std::string allowed;
+  bool text = true;
+};
+
+// A student's hand-in as it is now (a replacement overwrites it, with the next version).
+// `files`: one line per file, "sha256 size name".
+struct HandinRecord {
+  int64_t item_id = 0;
+  int64_t user_id = 0;
+  int64_t version = 0;
+  int64_t submitted_ms = 0;
+  bool late = false;
+  std::string text;
+  std::string files;
+};
+
+struct HandinGradeRecord {
+  int64_t item_id = 0;
+  int64_t user_id = 0;
+  bool has_points = false;
+  double points = 0;
+  std::string comment;
+  int64_t returned_ms = 0;  // 0: kept back
+};
+
+struct HomeworkExtraRecord {
+  int64_t item_id = 0;
+  int64_t user_id = 0;
+  int64_t extra_ms = 0;
+};
+
 // What is loaded: everything (at start-up), or what a scope names (see Backend::Load).
 struct Snapshot {
   std::vector<UserRecord> users;
@@ -161,6 +201,10 @@ struct Snapshot {
   std::vector<SectionRecord> sections;
   std::vector<ItemRecord> items;
   std::vector<UploadRecord> uploads;
+  std::vector<HomeworkRecord> homeworks;
+  std::vector<HandinRecord> handins;
+  std::vector<HandinGradeRecord> handin_grades;
+  std::vector<HomeworkExtraRecord> homework_extras;
 };
 
 // The writes, one struct each. Every write is idempotent when replayed.
@@ -206,6 +250,11 @@ struct PutItem { ItemRecord item; };
 // An upload begun; forgotten once complete or abandoned.
 struct PutUpload { UploadRecord upload; };
 struct DeleteUpload { std::string id; };
+// Homework: its rules, a hand-in, a grade, a student's extra time (each replaces the last).
+struct PutHomework { HomeworkRecord homework; };
+struct PutHandin { HandinRecord handin; };
+struct PutHandinGrade { HandinGradeRecord grade; };
+struct PutHomeworkExtra { HomeworkExtraRecord extra; };
 // Writes nothing: its completion tells that everything queued before it is committed.
 struct Barrier {};
 }  // namespace op
@@ -216,6 +265,7 @@ using WriteOp = std::variant<op::PutUser, op::SetPassword, op::SetDisabled, op::
                              op::SetGradeComment,
                              op::SetDeadline, op::AddAttemptEvent, op::AddIncidentUpdate, op::PutSetting,
                              op::DeleteSetting, op::PutSection, op::PutItem, op::PutUpload,
-                             op::DeleteUpload, op::Barrier>;
+                             op::DeleteUpload, op::PutHomework, op::PutHandin,
+                             op::PutHandinGrade, op::PutHomeworkExtra, op::Barrier>;
 
 }  // namespace pupitre::store

@@ -9,55 +9,13 @@
 #include <map>
 #include <string>
 
+#include "testkit/course_fixture.h"
 #include "testkit/exam_fixture.h"
 
 namespace pupitre::testkit {
 namespace {
 
 namespace bhttp = boost::beast::http;
-
-const std::map<std::string, std::string> kTus = {{"Tus-Resumable", "1.0.0"}};
-
-std::string Base64(const std::string& s) {
-  std::string out(sodium_base64_ENCODED_LEN(s.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(s.data()),
-                    s.size(), sodium_base64_VARIANT_ORIGINAL);
-  out.resize(out.size() - 1);  // the terminating NUL
-  return out;
-}
-
-std::string Sha256Hex(const std::string& s) {
-  unsigned char d[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(d, reinterpret_cast<const unsigned char*>(s.data()), s.size());
-  char hex[crypto_hash_sha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, d, sizeof d);
-  return hex;
-}
-
-// Bytes that differ at every offset, so that a range off by one shows.
-std::string Pattern(size_t n) {
-  std::string s(n, '\0');
-  for (size_t i = 0; i < n; ++i) s[i] = static_cast<char>((i * 131 + i / 256) & 0xFF);
-  return s;
-}
-
-// Begins an upload; returns its path (from Location).
-std::string BeginUpload(HttpClient& c, size_t length, const std::string& name) {
-  auto h = kTus;
-  h["Upload-Length"] = std::to_string(length);
-  h["Upload-Metadata"] = "filename " + Base64(name);
-  auto r = c.Send(bhttp::verb::post, "/api/uploads", "", h);
-  EXPECT_EQ(r.status, 201) << r.body;
-  EXPECT_EQ(r.headers["tus-resumable"], "1.0.0");
-  return r.headers["location"];
-}
-
-HttpResult Patch(HttpClient& c, const std::string& path, size_t offset, const std::string& part) {
-  auto h = kTus;
-  h["Upload-Offset"] = std::to_string(offset);
-  h["Content-Type"] = "application/offset+octet-stream";
-  return c.Send(bhttp::verb::patch, path, part, h);
-}
 
 class CourseSpaceTest : public DemoServerTest {
  protected:

@@ -103,13 +103,29 @@ CREATE TABLE course_items(id INTEGER PRIMARY KEY, course_id TEXT NOT NULL,
 CREATE TABLE uploads(id TEXT PRIMARY KEY, user_id INTEGER NOT NULL, length INTEGER NOT NULL,
   file_name TEXT NOT NULL, created_ms INTEGER NOT NULL) WITHOUT ROWID;
 )sql",
+    // 12: homework: rules per item, each student's hand-in (the last), grades, extra time.
+    R"sql(
+CREATE TABLE homeworks(item_id INTEGER PRIMARY KEY, course_id TEXT NOT NULL,
+  due_ms INTEGER NOT NULL, cutoff_ms INTEGER NOT NULL, max_points REAL NOT NULL,
+  max_files INTEGER NOT NULL, max_file_mb INTEGER NOT NULL, allowed TEXT NOT NULL,
+  text INTEGER NOT NULL);
+CREATE TABLE handins(item_id INTEGER NOT NULL, user_id INTEGER NOT NULL, version INTEGER NOT NULL,
+  submitted_ms INTEGER NOT NULL, late INTEGER NOT NULL, text TEXT NOT NULL, files TEXT NOT NULL,
+  PRIMARY KEY(item_id, user_id)) WITHOUT ROWID;
+CREATE TABLE handin_grades(item_id INTEGER NOT NULL, user_id INTEGER NOT NULL,
+  has_points INTEGER NOT NULL, points REAL NOT NULL, comment TEXT NOT NULL,
+  returned_ms INTEGER NOT NULL, PRIMARY KEY(item_id, user_id)) WITHOUT ROWID;
+CREATE TABLE homework_extra(item_id INTEGER NOT NULL, user_id INTEGER NOT NULL,
+  extra_ms INTEGER NOT NULL, PRIMARY KEY(item_id, user_id)) WITHOUT ROWID;
+)sql",
 };
 
 enum Stmt {
   kPutUser, kSetPassword, kSetDisabled, kPutSession, kDeleteSession, kPutCourse, kPutEnrolment, kPutExam, kPutExtraTime,
   kCreateAttempt, kSaveAnswer, kSubmitAttempt, kSetManualGrade, kSetGradeComment, kSetDeadline,
   kAddAttemptEvent, kAddIncidentUpdate, kPutSetting, kDeleteSetting, kPutSection, kPutItem,
-  kPutUpload, kDeleteUpload, kStmtCount
+  kPutUpload, kDeleteUpload, kPutHomework, kPutHandin, kPutHandinGrade, kPutHomeworkExtra,
+  kStmtCount
 };
 
 const char* const kStmtSql[kStmtCount] = {
@@ -148,6 +164,13 @@ const char* const kStmtSql[kStmtCount] = {
     "blob, file_name, content_type, size, updated_ms, deleted) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
     "INSERT OR REPLACE INTO uploads(id, user_id, length, file_name, created_ms) VALUES(?,?,?,?,?)",
     "DELETE FROM uploads WHERE id = ?",
+    "INSERT OR REPLACE INTO homeworks(item_id, course_id, due_ms, cutoff_ms, max_points, "
+    "max_files, max_file_mb, allowed, text) VALUES(?,?,?,?,?,?,?,?,?)",
+    "INSERT OR REPLACE INTO handins(item_id, user_id, version, submitted_ms, late, text, files) "
+    "VALUES(?,?,?,?,?,?,?)",
+    "INSERT OR REPLACE INTO handin_grades(item_id, user_id, has_points, points, comment, "
+    "returned_ms) VALUES(?,?,?,?,?,?)",
+    "INSERT OR REPLACE INTO homework_extra(item_id, user_id, extra_ms) VALUES(?,?,?)",
 };
 
 // The table whose largest id starts a kind's first block.
@@ -542,6 +565,50 @@ class SqliteBackend final : public Backend {
     Bind(st, 1, o.id);
     return Step(st);
   }
+  Status Apply(const op::PutHomework& o) {
+    const HomeworkRecord& h = o.homework;
+    auto* st = Begin(kPutHomework);
+    Bind(st, 1, h.item_id);
+    Bind(st, 2, h.course_id);
+    Bind(st, 3, h.due_ms);
+    Bind(st, 4, h.cutoff_ms);
+    Bind(st, 5, h.max_points);
+    Bind(st, 6, h.max_files);
+    Bind(st, 7, h.max_file_mb);
+    Bind(st, 8, h.allowed);
+    Bind(st, 9, int64_t{h.text});
+    return Step(st);
+  }
+  Status Apply(const op::PutHandin& o) {
+    const HandinRecord& h = o.handin;
+    auto* st = Begin(kPutHandin);
+    Bind(st, 1, h.item_id);
+    Bind(st, 2, h.user_id);
+    Bind(st, 3, h.version);
+    Bind(st, 4, h.submitted_ms);
+    Bind(st, 5, int64_t{h.late});
+    Bind(st, 6, h.text);
+    Bind(st, 7, h.files);
+    return Step(st);
+  }
+  Status Apply(const op::PutHandinGrade& o) {
+    const HandinGradeRecord& g = o.grade;
+    auto* st = Begin(kPutHandinGrade);
+    Bind(st, 1, g.item_id);
+    Bind(st, 2, g.user_id);
+    Bind(st, 3, int64_t{g.has_points});
+    Bind(st, 4, g.points);
+    Bind(st, 5, g.comment);
+    Bind(st, 6, g.returned_ms);
+    return Step(st);
+  }
+  Status Apply(const op::PutHomeworkExtra& o) {
+    auto* st = Begin(kPutHomeworkExtra);
+    Bind(st, 1, o.extra.item_id);
+    Bind(st, 2, o.extra.user_id);
+    Bind(st, 3, o.extra.extra_ms);
+    return Step(st);
+  }
   Status Apply(const op::Barrier&) { return OkStatus(); }
 
   static std::string Text(sqlite3_stmt* st, int col) {
@@ -633,6 +700,47 @@ Result<Snapshot> SqliteBackend::Load(const Scope& scope) {
                    s.uploads.push_back({Text(q, 0), sqlite3_column_int64(q, 1),
                                         sqlite3_column_int64(q, 2), Text(q, 3),
                                         sqlite3_column_int64(q, 4)});
+                 });
+    }
+    if (st.ok()) {
+      st = Query(read_db_,
+                 "SELECT item_id, course_id, due_ms, cutoff_ms, max_points, max_files, "
+                 "max_file_mb, allowed, text FROM homeworks ORDER BY item_id",
+                 "", [&](sqlite3_stmt* q) {
+                   s.homeworks.push_back({sqlite3_column_int64(q, 0), Text(q, 1),
+                                          sqlite3_column_int64(q, 2), sqlite3_column_int64(q, 3),
+                                          sqlite3_column_double(q, 4), sqlite3_column_int64(q, 5),
+                                          sqlite3_column_int64(q, 6), Text(q, 7),
+                                          sqlite3_column_int(q, 8) != 0});
+                 });
+    }
+    if (st.ok()) {
+      st = Query(read_db_,
+                 "SELECT item_id, user_id, version, submitted_ms, late, text, files FROM handins",
+                 "", [&](sqlite3_stmt* q) {
+                   s.handins.push_back({sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
+                                        sqlite3_column_int64(q, 2), sqlite3_column_int64(q, 3),
+                                        sqlite3_column_int(q, 4) != 0, Text(q, 5), Text(q, 6)});
+                 });
+    }
+    if (st.ok()) {
+      st = Query(read_db_,
+                 "SELECT item_id, user_id, has_points, points, comment, returned_ms "
+                 "FROM handin_grades",
+                 "", [&](sqlite3_stmt* q) {
+                   s.handin_grades.push_back({sqlite3_column_int64(q, 0),
+                                              sqlite3_column_int64(q, 1),
+                                              sqlite3_column_int(q, 2) != 0,
+                                              sqlite3_column_double(q, 3), Text(q, 4),
+                                              sqlite3_column_int64(q, 5)});
+                 });
+    }
+    if (st.ok()) {
+      st = Query(read_db_, "SELECT item_id, user_id, extra_ms FROM homework_extra", "",
+                 [&](sqlite3_stmt* q) {
+                   s.homework_extras.push_back({sqlite3_column_int64(q, 0),
+                                                sqlite3_column_int64(q, 1),
+                                                sqlite3_column_int64(q, 2)});
                  });
     }
     if (st.ok()) {

@@ -1,0 +1,70 @@
+// Homework in Chromium: a teacher adds a homework to the demo course; a student hands in a PDF
+// and a text and gets the receipt (the file's SHA-256, on screen and as a download); the teacher
+// grades with a comment and gives it back; the student reads it. axe passes every view.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { logIn, STUDENT_PASSWORD, TEACHER, withServerAndBrowser } from "./harness.mjs";
+import { axeViolations } from "./pages.mjs";
+
+const env = withServerAndBrowser();
+
+const PDF = Buffer.alloc(300 * 1024);
+for (let i = 0; i < PDF.length; i++) PDF[i] = (i * 31 + (i >> 9)) & 0xff;
+PDF.write("%PDF-1.4\n", 0);
+const SHA = createHash("sha256").update(PDF).digest("hex");
+
+test("a student hands in homework and reads the teacher's grade", { timeout: 120_000 }, async () => {
+  const tc = await env.browser.newContext({ locale: "en-US", bypassCSP: true });
+  const page = await tc.newPage();
+  await logIn(page, env.server.url, ...TEACHER);
+  await page.getByRole("heading", { name: "Exams", exact: true }).waitFor();
+  await page.goto(`${env.server.url}/#/course/demo-course`);
+  const section = page.locator("section.course-section").filter({ has: page.getByRole("heading", { name: "Welcome" }) });
+  await section.getByText("Add to “Welcome”").click();
+  const form = section.locator("form.item-form");
+  await form.getByLabel("Kind").selectOption("homework");
+  await form.getByLabel("Title", { exact: true }).fill("Lab report 1");
+  await form.getByLabel("Instructions (Markdown)").fill("Describe **the experiment** in one page.");
+  await form.getByLabel(/^Due/).fill(new Date(Date.now() + 3600_000).toISOString().slice(0, 16));
+  await form.getByLabel(/^File types accepted/).fill("pdf");
+  await form.getByRole("button", { name: "Add", exact: true }).click();
+  await section.getByRole("heading", { name: "Lab report 1", level: 3 }).waitFor();
+
+  const sc = await env.browser.newContext({ locale: "en-US", bypassCSP: true, acceptDownloads: true });
+  const sp = await sc.newPage();
+  await logIn(sp, env.server.url, "student0005", STUDENT_PASSWORD);
+  await sp.getByRole("link", { name: "Demo course" }).click();
+  await sp.getByText("not handed in").waitFor();
+  await sp.getByRole("link", { name: "Open the homework: Lab report 1" }).click();
+  await sp.getByRole("heading", { name: "Lab report 1", level: 1 }).waitFor();
+  await sp.getByText("the experiment").waitFor();
+  assert.deepEqual(await axeViolations(sp), [], "the student's homework page");
+  await sp.getByLabel("Files").setInputFiles({ name: "report.pdf", mimeType: "application/pdf", buffer: PDF });
+  await sp.getByLabel("Your answer").fill("See the attached report.");
+  await sp.getByRole("button", { name: "Hand in", exact: true }).click();
+  await sp.getByRole("heading", { name: "Receipt" }).waitFor();
+  await sp.getByText(`SHA-256 ${SHA}`).waitFor();
+  const [download] = await Promise.all([sp.waitForEvent("download"), sp.getByRole("link", { name: "Download the receipt" }).click()]);
+  assert.match(readFileSync(await download.path(), "utf8"), new RegExp(`SHA-256 ${SHA}`), "the receipt file holds the fingerprint");
+
+  // The teacher grades and gives it back.
+  await page.goto(`${env.server.url}/#/homework/demo-course/${await sp.evaluate(() => location.hash.split("/").pop())}`);
+  await page.getByText("1 of 20 handed in (0 late)").waitFor();
+  const row = page.locator('tr[data-login="student0005"]');
+  await row.getByText(/^Handed in/).waitFor();
+  assert.deepEqual(await axeViolations(page), [], "the teacher's hand-ins page");
+  await row.getByLabel("Points for Student 0005").fill("17");
+  await row.getByLabel("Comment for Student 0005").fill("Clear and complete.");
+  await row.getByLabel("Give back to the student").check();
+  await row.getByRole("button", { name: "Save for Student 0005" }).click();
+  await row.getByText("Saved and given back.").waitFor();
+
+  await sp.reload();
+  await sp.getByRole("heading", { name: "Grade" }).waitFor();
+  await sp.getByText("17 / 20").waitFor();
+  await sp.getByText("Clear and complete.").waitFor();
+  await tc.close();
+  await sc.close();
+});
