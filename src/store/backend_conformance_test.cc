@@ -155,6 +155,33 @@ TEST_P(BackendConformanceTest, CourseContentAndUploadsAreKeptAsTheyAreNow) {
   EXPECT_EQ(s->uploads[0].file_name, "x.pdf");
 }
 
+TEST_P(BackendConformanceTest, HomeworkHandinsGradesAndExtraTimeAreKeptAsTheyAreNow) {
+  ASSERT_TRUE(Apply({op::PutHomework{{7, "c1", 1000, 2000, 20, 3, 0, "pdf,txt", true}},
+                     op::PutHandin{{7, 1, 1, 900, false, "first", "aa 3 a.pdf\n"}},
+                     op::PutHandinGrade{{7, 1, true, 12.5, "Good", 0}},
+                     op::PutHomeworkExtra{{7, 1, 60'000}}})
+                  .ok());
+  ASSERT_TRUE(Apply({op::PutHandin{{7, 1, 2, 1500, true, "second", "bb 4 b.txt\n"}},
+                     op::PutHandinGrade{{7, 1, false, 0, "Redo", 3000}}})
+                  .ok());
+  auto s = backend_->LoadAll();
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  ASSERT_EQ(s->homeworks.size(), 1u);
+  EXPECT_EQ(s->homeworks[0].cutoff_ms, 2000);
+  EXPECT_DOUBLE_EQ(s->homeworks[0].max_points, 20);
+  EXPECT_EQ(s->homeworks[0].allowed, "pdf,txt");
+  ASSERT_EQ(s->handins.size(), 1u) << "a replacement replaces";
+  EXPECT_EQ(s->handins[0].version, 2);
+  EXPECT_TRUE(s->handins[0].late);
+  EXPECT_EQ(s->handins[0].files, "bb 4 b.txt\n");
+  ASSERT_EQ(s->handin_grades.size(), 1u);
+  EXPECT_FALSE(s->handin_grades[0].has_points);
+  EXPECT_EQ(s->handin_grades[0].comment, "Redo");
+  EXPECT_EQ(s->handin_grades[0].returned_ms, 3000);
+  ASSERT_EQ(s->homework_extras.size(), 1u);
+  EXPECT_EQ(s->homework_extras[0].extra_ms, 60'000);
+}
+
 TEST_P(BackendConformanceTest, IncidentVersionsAreKeptInOrderAndAReplayIsOne) {
   IncidentUpdate posted{7, 1, 1000, 3, "warning", "exam", "e1", "Slow saves", "Enregistrements lents",
                         false};
