@@ -198,6 +198,50 @@
     }
     draw();
     P.show(outline.course.title, outline.course.description ? el("p", { class: "lead", text: outline.course.description }) : null,
-      sections, addSection);
+      sections, addSection, teacher ? await peopleCard() : null);
   });
+
+  // The course's people, for its teachers: who is in it, and adding students or teachers by
+  // login, typed or read from a CSV file (its "login" column, or its first).
+  async function peopleCard() {
+    const courseId = decodeURIComponent(location.hash.split("/")[2]);
+    const path = `/api/courses/${enc(courseId)}/members`;
+    const list = el("div", {});
+    const drawList = async () => {
+      const m = await P.api("GET", path);
+      const names = (rows) => rows.map((u) => (u.name && u.name !== u.login ? `${u.name} (${u.login})` : u.login)).join(", ");
+      list.replaceChildren(el("p", { text: t("people.counts", { students: m.students.length, teachers: m.teachers.length }) }),
+        el("details", {}, el("summary", { text: t("people.see") }),
+          el("p", {}, el("strong", { text: t("people.teachers") }), " ", names(m.teachers)),
+          el("p", {}, el("strong", { text: t("people.students") }), " ", names(m.students) || "—")));
+    };
+    const logins = el("textarea", { rows: "3", autocomplete: "off", spellcheck: "false" });
+    const csv = el("input", { type: "file", accept: ".csv,text/csv,text/plain" });
+    csv.addEventListener("change", async () => {
+      if (!csv.files.length) return;
+      const rows = (await csv.files[0].text()).split(/\r?\n/).filter((l) => l.trim()).map((l) => l.split(/[,;\t]/).map((x) => x.trim().replace(/^"|"$/g, "")));
+      const col = Math.max(0, rows.length ? rows[0].findIndex((h) => h.toLowerCase() === "login") : 0);
+      const body = rows.length && rows[0][col] && rows[0][col].toLowerCase() === "login" ? rows.slice(1) : rows;
+      logins.value = body.map((r) => r[col]).filter(Boolean).join("\n");
+    });
+    const asTeacher = el("input", { type: "checkbox", id: "people-teacher" });
+    const msg = el("p", { role: "status" });
+    const form = el("form", { class: "card", "aria-labelledby": "h-people" }, el("h2", { id: "h-people", text: t("people.title") }), list,
+      P.field(t("accounts.logins"), logins), P.field(t("people.csv"), csv),
+      el("div", { class: "option" }, asTeacher, el("label", { for: asTeacher.id, text: t("accounts.as_teachers") })),
+      el("button", { type: "submit", text: t("accounts.add_members") }), msg);
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      msg.className = "";
+      try {
+        const r = await P.api("POST", path, { logins: logins.value.split(/[\s,;]+/).filter(Boolean), role: asTeacher.checked ? "teacher" : "student" });
+        msg.className = "ok";
+        msg.textContent = t("accounts.members_added", { count: r.added });
+        logins.value = "";
+        await drawList();
+      } catch (e) { msg.className = "error"; msg.textContent = e.message; }
+    });
+    await drawList();
+    return form;
+  }
 })();

@@ -329,6 +329,9 @@ const STRINGS = {
     "reason.too_many_files": "At most {max} files.", "reason.file_type_refused": "\u201c{name}\u201d is not of a type asked for ({allowed}).",
     "reason.homework_closed": "This homework no longer accepts hand-ins.", "reason.handin_final": "The due time has passed: your hand-in is final.",
     "reason.no_handin": "Nothing was handed in.", "reason.homework_extra_range": "Extra time is from 0 to 30 days.",
+    "people.title": "People", "people.counts": "{students} student(s) and {teachers} teacher(s) in this course.",
+    "people.see": "See who", "people.teachers": "Teachers:", "people.students": "Students:",
+    "people.csv": "Or read the logins from a CSV file (its \u201clogin\u201d column)",
   },
   fr: {
     "nav.home": "Mes examens", "nav.exams": "Examens", "nav.operator": "Charge", "nav.logout": "Se déconnecter ({name})",
@@ -655,5 +658,8 @@ const STRINGS = {
     "reason.too_many_files": "Au plus {max} fichiers.", "reason.file_type_refused": "\u00ab {name} \u00bb n\u2019est pas d\u2019un type demand\u00e9 ({allowed}).",
     "reason.homework_closed": "Ce devoir n\u2019accepte plus de copies.", "reason.handin_final": "La date de remise est pass\u00e9e : votre copie est d\u00e9finitive.",
     "reason.no_handin": "Rien n\u2019a \u00e9t\u00e9 rendu.", "reason.homework_extra_range": "Le temps en plus va de 0 \u00e0 30 jours.",
+    "people.title": "Participants", "people.counts": "{students} \u00e9l\u00e8ve(s) et {teachers} enseignant(s) dans ce cours.",
+    "people.see": "Voir qui", "people.teachers": "Enseignants :", "people.students": "\u00c9l\u00e8ves :",
+    "people.csv": "Ou lire les identifiants dans un fichier CSV (sa colonne \u00ab login \u00bb)",
   },
 };

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "api/course_views.h"
 #include "api/json_io.h"
 #include "api/services.h"
 #include "auth/users_csv.h"
@@ -170,6 +171,8 @@ void AddMembers(Services& s, const ContextPtr& c) {
   if (!s.exams.HasCourse(course)) {
     return c->Fail(exam::NoSuchCourse(course));
   }
+  // A teacher adds people to the courses they teach (operators to any).
+  if (auto st = s.courses.CheckTeacher(CourseCaller(c), course); !st.ok()) return c->Fail(st.error());
   std::vector<int64_t> ids;
   std::vector<std::string> unknown;
   for (const auto& l : logins->as_array()) {
@@ -192,6 +195,20 @@ void AddMembers(Services& s, const ContextPtr& c) {
   });
 }
 
+// GET /api/courses/ID/members: the course's teachers and students, for its teachers.
+void Members(Services& s, const ContextPtr& c) {
+  const std::string course = c->param(0);
+  if (auto st = s.courses.CheckTeacher(CourseCaller(c), course); !st.ok()) return c->Fail(st.error());
+  json::array students, teachers;
+  for (int64_t id : s.exams.StudentsOfCourse(course)) {
+    if (auto u = s.accounts.FindById(id)) students.push_back(UserRow(s, *u));
+  }
+  for (int64_t id : s.exams.TeachersOfCourse(course)) {
+    if (auto u = s.accounts.FindById(id)) teachers.push_back(UserRow(s, *u));
+  }
+  c->Json(200, {{"students", std::move(students)}, {"teachers", std::move(teachers)}});
+}
+
 }  // namespace
 
 void RegisterAdminRoutes(Router& router, Services& s) {
@@ -206,6 +223,10 @@ void RegisterAdminRoutes(Router& router, Services& s) {
               A::kInteractive, Bind(s, ResetPassword)});
   router.Add({verb::put, "/api/admin/users/*/disabled", "admin_user_disabled", Access::kAdmin,
               A::kInteractive, Bind(s, SetDisabled)});
+  router.Add({verb::post, "/api/courses/*/members", "course_members_add", Access::kTeacher,
+              A::kInteractive, Bind(s, AddMembers)});
+  router.Add({verb::get, "/api/courses/*/members", "course_members", Access::kTeacher,
+              A::kInteractive, Bind(s, Members)});
   router.Add({verb::post, "/api/admin/courses/*/members", "admin_course_members",
               Access::kAdmin, A::kInteractive, Bind(s, AddMembers)});
 }

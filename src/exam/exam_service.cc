@@ -186,6 +186,12 @@ std::vector<int64_t> ExamService::StudentsOfCourse(const std::string& course_id)
   return it == enrolled_.end() ? std::vector<int64_t>() : it->second;
 }
 
+std::vector<int64_t> ExamService::TeachersOfCourse(const std::string& course_id) const {
+  ReaderLock lock(exams_mu_);
+  auto it = teachers_.find(course_id);
+  return it == teachers_.end() ? std::vector<int64_t>() : it->second;
+}
+
 std::optional<Course> ExamService::CourseOf(const std::string& course_id) const {
   ReaderLock lock(exams_mu_);
   auto it = courses_.find(course_id);

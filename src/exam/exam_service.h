@@ -120,6 +120,7 @@ class ExamService {
   std::optional<Course> CourseOf(const std::string& course_id) const;
   // The students enrolled in a course (user ids, ascending).
   std::vector<int64_t> StudentsOfCourse(const std::string& course_id) const;
+  std::vector<int64_t> TeachersOfCourse(const std::string& course_id) const;
   // The students who may take an exam (those enrolled in its course), for its teachers.
   Result<std::vector<int64_t>> StudentsOf(const Caller& caller, const std::string& exam_id) const;
   // Whether `caller` may act on exam `exam_id` as its teacher: admins always, teachers on the

@@ -1,6 +1,7 @@
 // The course space in Chromium: a teacher makes a course, a section, a page (with a script that
-// must not run) and a file sent as a resumable upload whose line breaks once; a student of the
-// course reads the page and downloads the file, byte for byte; both views pass axe and fit a phone.
+// must not run) and a file sent as a resumable upload whose line breaks once, and enrols a student
+// from a CSV file; the student reads the page and downloads the file, byte for byte; both views
+// pass axe and fit a phone.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -59,9 +60,16 @@ test("a teacher builds a course and a student reads and downloads it", { timeout
   await section.getByText("slides-week-1.pdf · 2.5 MB").waitFor();
   assert.deepEqual(await axeViolations(page), [], "the teacher's course page");
 
-  // A student of the course (enrolled by the operator).
-  const op = await apiClient(env.server.url, "admin", "admin-demo");
-  assert.equal((await op.call("POST", "/api/admin/courses/sciences-5e-ete/members", { logins: ["student0003"], role: "student" })).status, 200);
+  // A student of the course, enrolled by the teacher from a CSV file on the course page.
+  const people = page.locator("form").filter({ has: page.getByRole("heading", { name: "People" }) });
+  await people.getByText("0 student(s) and 1 teacher(s) in this course.").waitFor();
+  await people.getByLabel(/^Or read the logins from a CSV file/).setInputFiles({ name: "class.csv", mimeType: "text/csv",
+    buffer: Buffer.from("name,login\nStudent Three,student0003\n") });
+  await page.waitForFunction(() => document.getElementById("h-people").closest("form").querySelector("textarea").value !== "");
+  assert.equal(await people.getByLabel(/^Logins/).inputValue(), "student0003", "the login column, without its header");
+  await people.getByRole("button", { name: "Add them" }).click();
+  await people.getByText("1 added to the course.").waitFor();
+  await people.getByText("1 student(s) and 1 teacher(s) in this course.").waitFor();
   const studentContext = await env.browser.newContext({ locale: "en-US", bypassCSP: true, acceptDownloads: true });
   const sp = await studentContext.newPage();
   await logIn(sp, env.server.url, "student0003", STUDENT_PASSWORD);

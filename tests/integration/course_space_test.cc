@@ -87,6 +87,17 @@ TEST_F(CourseSpaceTest, TheCoursesPeopleReadItAndNobodyElseSeesIt) {
   EXPECT_EQ(enrolled->Post("/api/courses/bio-1/sections", R"({"title":"Mine"})").status, 403);
   EXPECT_EQ(outsider->Post("/api/courses/bio-1/sections", R"({"title":"Mine"})").status, 404);
   EXPECT_EQ(enrolled->Post("/api/courses", R"({"id":"x","title":"X"})").status, 403);
+
+  // The course's teacher enrols students; the list of its people is theirs.
+  auto add = teacher_->Post("/api/courses/bio-1/members", R"({"logins":["student0001"],"role":"student"})");
+  ASSERT_EQ(add.status, 200) << add.body;
+  EXPECT_EQ(outsider->Get("/api/courses/bio-1/outline").status, 200) << "enrolled by the teacher";
+  auto people = teacher_->Get("/api/courses/bio-1/members");
+  ASSERT_EQ(people.status, 200);
+  EXPECT_EQ(people.json().at("students").as_array().size(), 2u);
+  EXPECT_EQ(people.json().at("teachers").at(0).at("login").as_string(), "teacher");
+  EXPECT_EQ(enrolled->Get("/api/courses/bio-1/members").status, 403);
+  EXPECT_EQ(enrolled->Post("/api/courses/bio-1/members", R"({"logins":["student0009"],"role":"student"})").status, 403);
 }
 
 TEST_F(CourseSpaceTest, AFileIsServedByteExactWithRangesAndValidators) {
