@@ -198,8 +198,63 @@
     }
     draw();
     P.show(outline.course.title, outline.course.description ? el("p", { class: "lead", text: outline.course.description }) : null,
-      sections, addSection, teacher ? await peopleCard() : null);
+      await P.announcementsPanel(courseId, teacher), sections, addSection, teacher ? await peopleCard() : null);
   });
+
+  // Announcements of a course (`courseId`) or everyone's (""): the newest first, new ones marked
+  // and then counted as read; a form to post when `canPost`; new ones pushed while it is shown.
+  P.announcementsPanel = async (courseId, canPost) => {
+    const path = courseId ? `/api/courses/${enc(courseId)}/announcements` : "/api/announcements";
+    const r = await P.api("GET", path);
+    const all = courseId ? r.announcements : r.announcements.filter((a) => !a.course);
+    const list = el("ol", { class: "announcements", id: "announcements" });
+    const view = (a, fresh) => {
+      const html = el("div", { class: "page-body" });
+      html.innerHTML = a.html;  // rendered by the server with raw HTML dropped (cmark)
+      return el("li", { class: fresh ? "announcement new" : "announcement", "data-announcement": String(a.id) },
+        el("h3", {}, a.title, fresh ? el("span", { class: "badge", text: ` ${t("ann.new")}` }) : null),
+        el("p", { class: "muted", text: t("ann.by", { author: a.author, time: P.fmtTime(a.at_ms) }) }), html);
+    };
+    const empty = el("p", { class: "muted", text: t("ann.none") });
+    const draw = (items) => {
+      list.replaceChildren(...items.map((a) => view(a, a.unread)));
+      empty.hidden = items.length > 0;
+    };
+    draw(all);
+    const newest = all.length ? all[0].id : 0;
+    if (all.some((a) => a.unread)) P.api("PUT", "/api/announcements/read", { course: courseId, up_to: newest }).catch(() => {});
+    P.onAnnouncement((a) => {
+      if ((a.course || "") !== courseId) return false;
+      if (list.querySelector(`[data-announcement="${a.id}"]`)) return true;
+      list.prepend(view(a, true));
+      empty.hidden = true;
+      P.api("PUT", "/api/announcements/read", { course: courseId, up_to: a.id }).catch(() => {});
+      return true;
+    });
+    let form = null;
+    if (canPost) {
+      const title = el("input", { type: "text", required: true, maxlength: "200" });
+      const body = el("textarea", { rows: "4" });
+      const msg = el("p", { role: "status" });
+      form = el("form", { class: "announce-form" }, P.field(t("ann.title_field"), title), P.field(t("ann.body_field"), body),
+        el("button", { type: "submit", text: t(courseId ? "ann.post" : "ann.post_all") }), msg);
+      form.addEventListener("submit", async (ev) => {
+        ev.preventDefault();
+        msg.className = "";
+        try {
+          const p = await P.api("POST", path, { title: title.value.trim(), body: body.value });
+          if (!list.querySelector(`[data-announcement="${p.announcement.id}"]`)) list.prepend(view(p.announcement, false));
+          empty.hidden = true;
+          title.value = "";
+          body.value = "";
+          msg.className = "ok";
+          msg.textContent = t("ann.posted");
+        } catch (e) { msg.className = "error"; msg.textContent = e.message; }
+      });
+    }
+    return el("section", { class: "card", "aria-labelledby": "h-announcements" },
+      el("h2", { id: "h-announcements", text: courseId ? t("ann.title") : t("ann.title_all") }), list, empty, form);
+  };
 
   // The course's people, for its teachers: who is in it, and adding students or teachers by
   // login, typed or read from a CSV file (its "login" column, or its first).

@@ -332,6 +332,10 @@ const STRINGS = {
     "people.title": "People", "people.counts": "{students} student(s) and {teachers} teacher(s) in this course.",
     "people.see": "See who", "people.teachers": "Teachers:", "people.students": "Students:",
     "people.csv": "Or read the logins from a CSV file (its \u201clogin\u201d column)",
+    "ann.title": "Announcements", "ann.title_all": "Announcements to everyone", "ann.none": "No announcement yet.",
+    "ann.new": "new", "ann.by": "{author}, {time}", "ann.title_field": "Title", "ann.body_field": "Text (Markdown)",
+    "ann.post": "Post to the course", "ann.post_all": "Post to everyone", "ann.posted": "Posted: it appears on open pages now.",
+    "ann.new_in": "New announcement in {course}:", "ann.new_all": "New announcement:", "ann.unread": "{count} new",
   },
   fr: {
     "nav.home": "Mes examens", "nav.exams": "Examens", "nav.operator": "Charge", "nav.logout": "Se déconnecter ({name})",
@@ -661,5 +665,9 @@ const STRINGS = {
     "people.title": "Participants", "people.counts": "{students} \u00e9l\u00e8ve(s) et {teachers} enseignant(s) dans ce cours.",
     "people.see": "Voir qui", "people.teachers": "Enseignants :", "people.students": "\u00c9l\u00e8ves :",
     "people.csv": "Ou lire les identifiants dans un fichier CSV (sa colonne \u00ab login \u00bb)",
+    "ann.title": "Annonces", "ann.title_all": "Annonces \u00e0 tous", "ann.none": "Aucune annonce pour l\u2019instant.",
+    "ann.new": "nouveau", "ann.by": "{author}, le {time}", "ann.title_field": "Titre", "ann.body_field": "Texte (Markdown)",
+    "ann.post": "Publier dans le cours", "ann.post_all": "Publier \u00e0 tous", "ann.posted": "Publi\u00e9 : elle appara\u00eet d\u00e8s maintenant sur les pages ouvertes.",
+    "ann.new_in": "Nouvelle annonce dans {course} :", "ann.new_all": "Nouvelle annonce :", "ann.unread": "{count} nouvelle(s)",
   },
 };

@@ -53,6 +53,13 @@
       if (!known || known.version <= i.version) P.incidents.set(i.id, i);
       P.renderIncidents();
     });
+    source.addEventListener("announcement", (ev) => {
+      const a = JSON.parse(ev.data);
+      // The page showing its course takes it in; any other page says it arrived.
+      let taken = false;
+      for (const f of announcementListeners) taken = f(a) || taken;
+      if (!taken) P.announced(a);
+    });
     source.addEventListener("attempt", (ev) => {
       const d = JSON.parse(ev.data);
       for (const f of attemptListeners) f(d);
@@ -97,6 +104,23 @@
   };
   // `f({exam_id})` when an attempt of that exam changed, `f({reconnected: true})` after the
   // stream came back; until the page is left.
+  // `f(announcement)` for each one pushed while the page is shown; true: the page showed it.
+  const announcementListeners = new Set();
+  P.onAnnouncement = (f) => {
+    announcementListeners.add(f);
+    P.onLeave(() => announcementListeners.delete(f));
+  };
+  // A short notice of a new announcement, with a link to it, until it is hidden.
+  P.announced = (a) => {
+    const box = document.getElementById("announced");
+    const where = a.course ? `#/course/${encodeURIComponent(a.course)}` : P.homeOf(P.me);
+    const hide = el("button", { type: "button", class: "link", text: t("incident.hide") });
+    const note = el("div", { class: "incident info announced" },
+      el("strong", { text: a.course ? t("ann.new_in", { course: a.course_title }) : t("ann.new_all") }), " ",
+      el("a", { href: where, text: a.title }), " ", hide);
+    hide.addEventListener("click", () => note.remove());
+    box.append(note);
+  };
   P.onAttemptChanged = (f) => {
     attemptListeners.add(f);
     P.onLeave(() => attemptListeners.delete(f));

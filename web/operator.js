@@ -100,6 +100,7 @@
       el("dl", { class: "figures wide" }, keys.map((k) => el("div", {}, el("dt", { text: t(`op.${k}`) }), card(k)))),
       state,
       incidents.section,
+      await P.announcementsPanel("", true),
       sessionsAhead(),
       rooms.section,
       attack.section,

@@ -17,10 +17,13 @@
   }
 
   P.route("#/home", async () => {
-    const [courses, exams] = await Promise.all([P.api("GET", "/api/courses"), P.api("GET", "/api/exams")]);
+    const [courses, exams, news] = await Promise.all([P.api("GET", "/api/courses"), P.api("GET", "/api/exams"), P.api("GET", "/api/announcements")]);
     const now = P.serverNow();
+    const unread = news.unread || {};
     const courseList = courses.courses.length
-      ? el("ul", {}, courses.courses.map((c) => el("li", {}, el("a", { href: `#/course/${encodeURIComponent(c.id)}`, text: c.title }), c.description ? ` · ${c.description}` : "")))
+      ? el("ul", {}, courses.courses.map((c) => el("li", {}, el("a", { href: `#/course/${encodeURIComponent(c.id)}`, text: c.title }),
+          unread[c.id] ? el("span", { class: "badge", text: ` ${t("ann.unread", { count: unread[c.id] })}` }) : null,
+          c.description ? ` · ${c.description}` : "")))
       : el("p", { text: t("home.no_courses") });
     const rows = exams.exams.map((x) => {
       const s = examState(x, now);
@@ -37,7 +40,8 @@
       : el("p", { text: t("home.no_exams") });
     P.show(t("home.title", { name: P.me.name || P.me.login }),
       el("section", { "aria-labelledby": "h-exams" }, el("h2", { id: "h-exams", text: t("home.exams") }), table),
-      el("section", { "aria-labelledby": "h-courses" }, el("h2", { id: "h-courses", text: t("home.courses") }), courseList));
+      el("section", { "aria-labelledby": "h-courses" }, el("h2", { id: "h-courses", text: t("home.courses") }), courseList),
+      await P.announcementsPanel("", false));
   });
 
   // ---------------------------------------------------------------- start page and waiting room

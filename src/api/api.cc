@@ -48,7 +48,8 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
       services_{config, accounts, exams, guard, admissions, feed, live_, files_,
                 metrics, workers, hashing_, login_throttle_, login_line_, clock, ready_,
                 attack, proof, settings, incidents, hub_, seb, answer_files, SchoolZone(config),
-                course.space, course.homeworks, course.uploads, course.blobs},
+                course.space, course.homeworks, course.announcements, course.uploads,
+                course.blobs},
       address_(config.server.trusted_proxies),
       limiter_(config.limits),
       gate_(proof, attack, metrics, files_),
@@ -69,6 +70,7 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
   RegisterCourseRoutes(router_, services_);
   RegisterUploadRoutes(router_, services_);
   RegisterHomeworkRoutes(router_, services_);
+  RegisterAnnouncementRoutes(router_, services_);
   RegisterStatusRoutes(router_, status_);
 }
 

@@ -35,6 +35,7 @@ namespace pupitre::api {
 struct CourseParts {
   course::CourseSpace& space;
   course::Homeworks& homeworks;
+  course::Announcements& announcements;
   course::Uploads& uploads;
   store::BlobStore& blobs;
 };

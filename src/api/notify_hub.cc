@@ -68,6 +68,15 @@ void NotifyHub::AttemptsChanged(const std::string& exam_id, const std::vector<in
   }
 }
 
+void NotifyHub::Announcement(const std::string& course_id, const std::string& data) {
+  MutexLock lock(mu_);
+  for (const Sub& s : subs_) {
+    if (course_id.empty() || s.audience.is_admin || s.audience.courses.count(course_id) > 0) {
+      s.stream->Push("announcement", data);
+    }
+  }
+}
+
 void NotifyHub::Sweep() {
   std::vector<std::function<void()>> closed;
   {

@@ -42,6 +42,10 @@ class NotifyHub {
   // `user_ids` (empty: of everyone concerned by the exam), which read their attempt again.
   void AttemptsChanged(const std::string& exam_id, const std::vector<int64_t>& user_ids);
 
+  // An announcement was posted to a course's people (`course_id`), or to everyone (""): an
+  // "announcement" event with `data` to each of their open pages.
+  void Announcement(const std::string& course_id, const std::string& data);
+
   // Forgets the streams that closed. Call about once a second.
   void Sweep();
   size_t streams() const;

@@ -16,6 +16,7 @@
 #include "common/metrics.h"
 #include "config/config.h"
 #include "course/course_space.h"
+#include "course/announcements.h"
 #include "course/homework.h"
 #include "course/uploads.h"
 #include "exam/answer_file.h"
@@ -60,6 +61,7 @@ struct Services {
   const TimeZone zone;                // the school's ([school] time_zone): times as people read them
   course::CourseSpace& courses;       // courses' sections and items
   course::Homeworks& homeworks;       // homework rules, hand-ins, grades
+  course::Announcements& announcements;  // courses' and everyone's, and what each person read
   course::Uploads& uploads;           // uploads in progress, whose
   store::BlobStore& blobs;            // files: uploads' bytes and stored files
 };
@@ -85,5 +87,6 @@ void RegisterAdminRoutes(Router& router, Services& s);     // accounts and cours
 void RegisterCourseRoutes(Router& router, Services& s);    // the course space: sections, items
 void RegisterUploadRoutes(Router& router, Services& s);    // resumable uploads (tus 1.0)
 void RegisterHomeworkRoutes(Router& router, Services& s);  // hand-ins, receipts, grading
+void RegisterAnnouncementRoutes(Router& router, Services& s);  // posted, pushed, read
 
 }  // namespace pupitre::api

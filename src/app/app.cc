@@ -120,6 +120,8 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock& cloc
       [exams](const std::string& course_id) { return exams->StudentsOfCourse(course_id); },
       config.course.max_file_mb);
   n->homeworks_->Load(*snapshot);
+  n->announcements_ = std::make_unique<course::Announcements>(*n->writer_, clock);
+  n->announcements_->Load(*snapshot);
   n->uploads_ = std::make_unique<course::Uploads>(*n->writer_, clock,
                                                   config.course.max_file_mb * 1024 * 1024,
                                                   config.course.uploads_per_user);
@@ -468,7 +470,8 @@ int Serve(const Config& config, int demo_students) {
   const exam::AnswerFileKeys answer_files(*answer_secret);
   api::Api api(config, n.accounts(), n.exams(), guard, admissions, feed, n.metrics(),
                n.workers(), clock, attack, proof, n.settings(), login_line, n.incidents(),
-               **seb, answer_files, api::CourseParts{n.courses(), n.homeworks(), n.uploads(), n.blobs()});
+               **seb, answer_files, api::CourseParts{n.courses(), n.homeworks(), n.announcements(), n.uploads(),
+                                                n.blobs()});
   http::ServerOptions opts = config.server;  // host and port parsed from listen by the config
   // Each connection is a descriptor: the cap stays below the open-file limit, with room kept
   // for the store, the log, the event loops and the operator, so that accept() never runs out.

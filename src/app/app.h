@@ -13,6 +13,7 @@
 #include "common/settings.h"
 #include "config/config.h"
 #include "course/course_space.h"
+#include "course/announcements.h"
 #include "course/homework.h"
 #include "course/uploads.h"
 #include "exam/exam_service.h"
@@ -36,6 +37,7 @@ class Node {
   notify::IncidentBook& incidents() { return *incidents_; }
   course::CourseSpace& courses() { return *courses_; }
   course::Homeworks& homeworks() { return *homeworks_; }
+  course::Announcements& announcements() { return *announcements_; }
   course::Uploads& uploads() { return *uploads_; }
   store::BlobStore& blobs() { return *blobs_; }
   Metrics& metrics() { return metrics_; }
@@ -65,6 +67,7 @@ class Node {
   std::unique_ptr<store::BlobStore> blobs_;  // under data_dir/files
   std::unique_ptr<course::CourseSpace> courses_;
   std::unique_ptr<course::Homeworks> homeworks_;
+  std::unique_ptr<course::Announcements> announcements_;
   std::unique_ptr<course::Uploads> uploads_;
 };
 

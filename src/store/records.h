@@ -185,6 +185,24 @@ struct HomeworkExtraRecord {
   int64_t extra_ms = 0;
 };
 
+// An announcement to a course's people (course_id) or to everyone (course_id empty).
+struct AnnouncementRecord {
+  int64_t id = 0;
+  std::string course_id;
+  int64_t author_id = 0;
+  int64_t at_ms = 0;
+  std::string title;
+  std::string body;  // Markdown
+};
+
+// What a person has read of a course's announcements (course_id empty: the school-wide ones):
+// everything up to `last_id`.
+struct AnnouncementReadRecord {
+  int64_t user_id = 0;
+  std::string course_id;
+  int64_t last_id = 0;
+};
+
 // What is loaded: everything (at start-up), or what a scope names (see Backend::Load).
 struct Snapshot {
   std::vector<UserRecord> users;
@@ -205,6 +223,8 @@ struct Snapshot {
   std::vector<HandinRecord> handins;
   std::vector<HandinGradeRecord> handin_grades;
   std::vector<HomeworkExtraRecord> homework_extras;
+  std::vector<AnnouncementRecord> announcements;
+  std::vector<AnnouncementReadRecord> announcement_reads;
 };
 
 // The writes, one struct each. Every write is idempotent when replayed.
@@ -255,6 +275,8 @@ struct PutHomework { HomeworkRecord homework; };
 struct PutHandin { HandinRecord handin; };
 struct PutHandinGrade { HandinGradeRecord grade; };
 struct PutHomeworkExtra { HomeworkExtraRecord extra; };
+struct PutAnnouncement { AnnouncementRecord announcement; };
+struct PutAnnouncementRead { AnnouncementReadRecord read; };
 // Writes nothing: its completion tells that everything queued before it is committed.
 struct Barrier {};
 }  // namespace op
@@ -266,6 +288,7 @@ using WriteOp = std::variant<op::PutUser, op::SetPassword, op::SetDisabled, op::
                              op::SetDeadline, op::AddAttemptEvent, op::AddIncidentUpdate, op::PutSetting,
                              op::DeleteSetting, op::PutSection, op::PutItem, op::PutUpload,
                              op::DeleteUpload, op::PutHomework, op::PutHandin,
-                             op::PutHandinGrade, op::PutHomeworkExtra, op::Barrier>;
+                             op::PutHandinGrade, op::PutHomeworkExtra, op::PutAnnouncement,
+                             op::PutAnnouncementRead, op::Barrier>;
 
 }  // namespace pupitre::store

@@ -118,6 +118,13 @@ CREATE TABLE handin_grades(item_id INTEGER NOT NULL, user_id INTEGER NOT NULL,
 CREATE TABLE homework_extra(item_id INTEGER NOT NULL, user_id INTEGER NOT NULL,
   extra_ms INTEGER NOT NULL, PRIMARY KEY(item_id, user_id)) WITHOUT ROWID;
 )sql",
+    // 13: announcements (a course's, or everyone's: course_id ''), and what each person read.
+    R"sql(
+CREATE TABLE announcements(id INTEGER PRIMARY KEY, course_id TEXT NOT NULL,
+  author_id INTEGER NOT NULL, at_ms INTEGER NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL);
+CREATE TABLE announcement_reads(user_id INTEGER NOT NULL, course_id TEXT NOT NULL,
+  last_id INTEGER NOT NULL, PRIMARY KEY(user_id, course_id)) WITHOUT ROWID;
+)sql",
 };
 
 enum Stmt {
@@ -125,7 +132,7 @@ enum Stmt {
   kCreateAttempt, kSaveAnswer, kSubmitAttempt, kSetManualGrade, kSetGradeComment, kSetDeadline,
   kAddAttemptEvent, kAddIncidentUpdate, kPutSetting, kDeleteSetting, kPutSection, kPutItem,
   kPutUpload, kDeleteUpload, kPutHomework, kPutHandin, kPutHandinGrade, kPutHomeworkExtra,
-  kStmtCount
+  kPutAnnouncement, kPutAnnouncementRead, kStmtCount
 };
 
 const char* const kStmtSql[kStmtCount] = {
@@ -171,6 +178,11 @@ const char* const kStmtSql[kStmtCount] = {
     "INSERT OR REPLACE INTO handin_grades(item_id, user_id, has_points, points, comment, "
     "returned_ms) VALUES(?,?,?,?,?,?)",
     "INSERT OR REPLACE INTO homework_extra(item_id, user_id, extra_ms) VALUES(?,?,?)",
+    "INSERT OR REPLACE INTO announcements(id, course_id, author_id, at_ms, title, body) "
+    "VALUES(?,?,?,?,?,?)",
+    // Read markers only move forward.
+    "INSERT INTO announcement_reads(user_id, course_id, last_id) VALUES(?,?,?) "
+    "ON CONFLICT(user_id, course_id) DO UPDATE SET last_id = MAX(last_id, excluded.last_id)",
 };
 
 // The table whose largest id starts a kind's first block.
@@ -609,6 +621,24 @@ class SqliteBackend final : public Backend {
     Bind(st, 3, o.extra.extra_ms);
     return Step(st);
   }
+  Status Apply(const op::PutAnnouncement& o) {
+    const AnnouncementRecord& a = o.announcement;
+    auto* st = Begin(kPutAnnouncement);
+    Bind(st, 1, a.id);
+    Bind(st, 2, a.course_id);
+    Bind(st, 3, a.author_id);
+    Bind(st, 4, a.at_ms);
+    Bind(st, 5, a.title);
+    Bind(st, 6, a.body);
+    return Step(st);
+  }
+  Status Apply(const op::PutAnnouncementRead& o) {
+    auto* st = Begin(kPutAnnouncementRead);
+    Bind(st, 1, o.read.user_id);
+    Bind(st, 2, o.read.course_id);
+    Bind(st, 3, o.read.last_id);
+    return Step(st);
+  }
   Status Apply(const op::Barrier&) { return OkStatus(); }
 
   static std::string Text(sqlite3_stmt* st, int col) {
@@ -741,6 +771,23 @@ Result<Snapshot> SqliteBackend::Load(const Scope& scope) {
                    s.homework_extras.push_back({sqlite3_column_int64(q, 0),
                                                 sqlite3_column_int64(q, 1),
                                                 sqlite3_column_int64(q, 2)});
+                 });
+    }
+    if (st.ok()) {
+      st = Query(read_db_,
+                 "SELECT id, course_id, author_id, at_ms, title, body FROM announcements "
+                 "ORDER BY id",
+                 "", [&](sqlite3_stmt* q) {
+                   s.announcements.push_back({sqlite3_column_int64(q, 0), Text(q, 1),
+                                              sqlite3_column_int64(q, 2),
+                                              sqlite3_column_int64(q, 3), Text(q, 4), Text(q, 5)});
+                 });
+    }
+    if (st.ok()) {
+      st = Query(read_db_, "SELECT user_id, course_id, last_id FROM announcement_reads", "",
+                 [&](sqlite3_stmt* q) {
+                   s.announcement_reads.push_back({sqlite3_column_int64(q, 0), Text(q, 1),
+                                                   sqlite3_column_int64(q, 2)});
                  });
     }
     if (st.ok()) {
