@@ -294,6 +294,7 @@ P.renderChrome = () => {
   if (P.me && P.me.role === "student") links.push(["#/home", P.t("nav.home")]);
   if (P.me && P.me.role !== "student") links.push(["#/teacher", P.t("nav.exams")]);
   if (P.me && P.me.role === "admin") links.push(["#/operator", P.t("nav.operator")], ["#/admin/accounts", P.t("nav.accounts")]);
+  if (P.me && P.me.role !== "admin") links.push(["#/calendar", P.t("nav.calendar")]);
   if (P.me) links.push(["#/account", P.t("nav.account")]);
   nav.replaceChildren(...links.map(([href, text]) => P.el("a", { href, text })));
   const sw = document.getElementById("lang-switch");

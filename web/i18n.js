@@ -336,6 +336,11 @@ const STRINGS = {
     "ann.new": "new", "ann.by": "{author}, {time}", "ann.title_field": "Title", "ann.body_field": "Text (Markdown)",
     "ann.post": "Post to the course", "ann.post_all": "Post to everyone", "ann.posted": "Posted: it appears on open pages now.",
     "ann.new_in": "New announcement in {course}:", "ann.new_all": "New announcement:", "ann.unread": "{count} new",
+    "nav.calendar": "Calendar", "cal.title": "Calendar", "cal.due": "Due {time}", "cal.exam": "Exam {from} – {to}",
+    "cal.none": "Nothing coming.", "cal.past": "{count} past event(s) not shown.", "cal.phone": "In your phone\u2019s calendar",
+    "cal.phone_help": "This private address gives your calendar apps these due times and exams, kept up to date. Anyone with it sees them: do not share it.",
+    "cal.show_address": "Show my calendar address", "cal.reset": "Make a new address", "cal.address": "My calendar\u2019s private address",
+    "cal.subscribe": "Subscribe", "cal.reset_confirm": "Make a new address? The old one stops working.", "cal.reset_done": "A new address: the old one no longer works.",
   },
   fr: {
     "nav.home": "Mes examens", "nav.exams": "Examens", "nav.operator": "Charge", "nav.logout": "Se déconnecter ({name})",
@@ -669,5 +674,10 @@ const STRINGS = {
     "ann.new": "nouveau", "ann.by": "{author}, le {time}", "ann.title_field": "Titre", "ann.body_field": "Texte (Markdown)",
     "ann.post": "Publier dans le cours", "ann.post_all": "Publier \u00e0 tous", "ann.posted": "Publi\u00e9 : elle appara\u00eet d\u00e8s maintenant sur les pages ouvertes.",
     "ann.new_in": "Nouvelle annonce dans {course} :", "ann.new_all": "Nouvelle annonce :", "ann.unread": "{count} nouvelle(s)",
+    "nav.calendar": "Agenda", "cal.title": "Agenda", "cal.due": "\u00c0 rendre le {time}", "cal.exam": "Examen du {from} au {to}",
+    "cal.none": "Rien \u00e0 venir.", "cal.past": "{count} \u00e9v\u00e9nement(s) pass\u00e9(s) non montr\u00e9(s).", "cal.phone": "Dans l\u2019agenda de votre t\u00e9l\u00e9phone",
+    "cal.phone_help": "Cette adresse priv\u00e9e donne \u00e0 vos applications d\u2019agenda ces dates de remise et ces examens, tenus \u00e0 jour. Quiconque l\u2019a les voit : ne la partagez pas.",
+    "cal.show_address": "Afficher l\u2019adresse de mon agenda", "cal.reset": "Cr\u00e9er une nouvelle adresse", "cal.address": "Adresse priv\u00e9e de mon agenda",
+    "cal.subscribe": "S\u2019abonner", "cal.reset_confirm": "Cr\u00e9er une nouvelle adresse ? L\u2019ancienne ne marchera plus.", "cal.reset_done": "Une nouvelle adresse : l\u2019ancienne ne marche plus.",
   },
 };

@@ -71,6 +71,7 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
   RegisterUploadRoutes(router_, services_);
   RegisterHomeworkRoutes(router_, services_);
   RegisterAnnouncementRoutes(router_, services_);
+  RegisterCalendarRoutes(router_, services_);
   RegisterStatusRoutes(router_, status_);
 }
 

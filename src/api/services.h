@@ -88,5 +88,6 @@ void RegisterCourseRoutes(Router& router, Services& s);    // the course space: 
 void RegisterUploadRoutes(Router& router, Services& s);    // resumable uploads (tus 1.0)
 void RegisterHomeworkRoutes(Router& router, Services& s);  // hand-ins, receipts, grading
 void RegisterAnnouncementRoutes(Router& router, Services& s);  // posted, pushed, read
+void RegisterCalendarRoutes(Router& router, Services& s);  // due times and exams; .ics feeds
 
 }  // namespace pupitre::api

@@ -39,6 +39,7 @@ test("a student hands in homework and reads the teacher's grade", { timeout: 120
   await sp.getByText("not handed in").waitFor();
   await sp.getByRole("link", { name: "Open the homework: Lab report 1" }).click();
   await sp.getByRole("heading", { name: "Lab report 1", level: 1 }).waitFor();
+  const itemId = await sp.evaluate(() => location.hash.split("/").pop());
   await sp.getByText("the experiment").waitFor();
   assert.deepEqual(await axeViolations(sp), [], "the student's homework page");
   await sp.getByLabel("Files").setInputFiles({ name: "report.pdf", mimeType: "application/pdf", buffer: PDF });
@@ -49,8 +50,17 @@ test("a student hands in homework and reads the teacher's grade", { timeout: 120
   const [download] = await Promise.all([sp.waitForEvent("download"), sp.getByRole("link", { name: "Download the receipt" }).click()]);
   assert.match(readFileSync(await download.path(), "utf8"), new RegExp(`SHA-256 ${SHA}`), "the receipt file holds the fingerprint");
 
+  // The student's calendar lists it, handed in, and gives the private address for a phone.
+  await sp.getByRole("link", { name: "Calendar" }).click();
+  const event = sp.locator("li.event").filter({ hasText: "Lab report 1" });
+  await event.getByText("handed in").waitFor();
+  await sp.getByRole("button", { name: "Show my calendar address" }).click();
+  assert.match(await sp.getByLabel("My calendar’s private address").inputValue(), /^http:\/\/127\.0\.0\.1:\d+\/calendar\/\d+-0-[0-9a-f]{40}\.ics$/);
+  assert.deepEqual(await axeViolations(sp), [], "the calendar page");
+  await sp.goBack();
+
   // The teacher grades and gives it back.
-  await page.goto(`${env.server.url}/#/homework/demo-course/${await sp.evaluate(() => location.hash.split("/").pop())}`);
+  await page.goto(`${env.server.url}/#/homework/demo-course/${itemId}`);
   await page.getByText("1 of 20 handed in (0 late)").waitFor();
   const row = page.locator('tr[data-login="student0005"]');
   await row.getByText(/^Handed in/).waitFor();
