@@ -341,6 +341,7 @@ const STRINGS = {
     "cal.phone_help": "This private address gives your calendar apps these due times and exams, kept up to date. Anyone with it sees them: do not share it.",
     "cal.show_address": "Show my calendar address", "cal.reset": "Make a new address", "cal.address": "My calendar\u2019s private address",
     "cal.subscribe": "Subscribe", "cal.reset_confirm": "Make a new address? The old one stops working.", "cal.reset_done": "A new address: the old one no longer works.",
+    "gradebook.kept_back": "not given back yet",
   },
   fr: {
     "nav.home": "Mes examens", "nav.exams": "Examens", "nav.operator": "Charge", "nav.logout": "Se déconnecter ({name})",
@@ -679,5 +680,6 @@ const STRINGS = {
     "cal.phone_help": "Cette adresse priv\u00e9e donne \u00e0 vos applications d\u2019agenda ces dates de remise et ces examens, tenus \u00e0 jour. Quiconque l\u2019a les voit : ne la partagez pas.",
     "cal.show_address": "Afficher l\u2019adresse de mon agenda", "cal.reset": "Cr\u00e9er une nouvelle adresse", "cal.address": "Adresse priv\u00e9e de mon agenda",
     "cal.subscribe": "S\u2019abonner", "cal.reset_confirm": "Cr\u00e9er une nouvelle adresse ? L\u2019ancienne ne marchera plus.", "cal.reset_done": "Une nouvelle adresse : l\u2019ancienne ne marche plus.",
+    "gradebook.kept_back": "pas encore rendu",
   },
 };

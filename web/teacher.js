@@ -62,11 +62,19 @@
       const note = !c.submitted ? t("gradebook.running") : c.ungraded_essays ? t("attempts.to_grade", { count: c.ungraded_essays }) : "";
       return el("td", {}, text, note ? el("span", { class: "muted" }, ` (${note})`) : null);
     };
-    const table = g.exams.length && g.students.length
+    // A homework's cell: the points (out of its maximum), or where the student stands.
+    const hwCell = (c, h) => {
+      if (c.points !== undefined) return el("td", {}, `${P.fmtNumber(c.points, 2)} / ${P.fmtNumber(h.max_points, 2)}`, c.returned ? null : el("span", { class: "muted" }, ` (${t("gradebook.kept_back")})`));
+      return el("td", { class: c.state === "missing" ? "muted" : c.state === "late" ? "warn" : "", text: t(`hw.state_${c.state}`) });
+    };
+    const homework = g.homework || [];
+    const table = (g.exams.length || homework.length) && g.students.length
       ? el("table", { id: "gradebook" }, el("caption", { class: "sr-only", text: t("gradebook.title", { title: g.course.title }) }),
         el("thead", {}, el("tr", {}, el("th", { scope: "col", text: t("attempts.student") }),
-          g.exams.map((x) => el("th", { scope: "col" }, el("a", { href: `#/teacher/exam/${enc(x.id)}`, text: x.title }))))),
-        el("tbody", {}, g.students.map((s) => el("tr", {}, el("th", { scope: "row", text: who(s) }), s.cells.map((c, j) => cell(c, g.exams[j]))))))
+          g.exams.map((x) => el("th", { scope: "col" }, el("a", { href: `#/teacher/exam/${enc(x.id)}`, text: x.title }))),
+          homework.map((h) => el("th", { scope: "col" }, el("a", { href: `#/homework/${enc(courseId)}/${h.id}`, text: h.title }))))),
+        el("tbody", {}, g.students.map((s) => el("tr", {}, el("th", { scope: "row", text: who(s) }), s.cells.map((c, j) => cell(c, g.exams[j])),
+          (s.homework || []).map((c, j) => hwCell(c, homework[j]))))))
       : el("p", { text: t("gradebook.empty") });
     P.show(t("gradebook.title", { title: g.course.title }),
       el("p", {}, el("a", { href: "#/teacher", text: t("nav.exams") })), table,

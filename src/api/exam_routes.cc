@@ -6,6 +6,10 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include "api/json_io.h"
 #include "api/seb_gate.h"
 #include "api/services.h"
@@ -277,10 +281,56 @@ void DuplicateExam(Services& s, const ContextPtr& c) {
   s.exams.Duplicate(c->caller(), c->param(0), *id, *title, AnswerExam(c, 201));
 }
 
-// GET /api/courses/ID/gradebook: a course's published exams and each student's points in each.
+// The course's homework beside its exams: a column each (title, out of), and each student's
+// points (given back or not), "late", "missing" or "handed in" as JSON cells. REQUIRES: the
+// caller may read the gradebook (GradebookOf checked it), so the course is read as its teacher.
+json::array AddHomework(Services& s, const ContextPtr& c, exam::Gradebook& g,
+                        std::vector<json::array>& cells) {
+  json::array columns;
+  const course::Caller teacher{c->who->user_id, /*is_admin=*/true};
+  auto outline = s.courses.OutlineOf(teacher, g.course.id);
+  cells.assign(g.students.size(), json::array());
+  g.extra_cells.assign(g.students.size(), {});
+  if (!outline.ok()) return columns;
+  for (const auto& section : outline->sections) {
+    for (const auto& item : section.items) {
+      if (item.kind != "homework") continue;
+      auto rules = s.homeworks.RulesOf(item.id);
+      auto rows = s.homeworks.Handins(teacher, g.course.id, item.id);
+      if (!rules || !rows.ok()) continue;
+      columns.push_back({{"id", item.id}, {"title", item.title}, {"due_ms", rules->due_ms},
+                         {"max_points", Number(rules->max_points)}});
+      g.extra_headers.push_back(rules->max_points > 0
+                                    ? fmt::format("{} (max {})", item.title, rules->max_points)
+                                    : item.title);
+      std::map<int64_t, const course::HandinRow*> by_user;
+      for (const auto& r : *rows) by_user[r.user_id] = &r;
+      for (size_t i = 0; i < g.students.size(); ++i) {
+        auto it = by_user.find(g.students[i]);
+        const course::HandinRow* r = it == by_user.end() ? nullptr : it->second;
+        std::string state = !r || !r->handin ? "missing" : r->handin->late ? "late" : "handed_in";
+        json::object cell{{"state", state}};
+        std::string text = state == "missing" ? "" : state == "late" ? "late" : "handed in";
+        if (r && r->grade.points) {
+          cell["points"] = Number(*r->grade.points);
+          cell["returned"] = r->grade.returned_ms != 0;
+          text = fmt::format("{}", *r->grade.points);
+        }
+        cells[i].push_back(std::move(cell));
+        g.extra_cells[i].push_back(std::move(text));
+      }
+    }
+  }
+  return columns;
+}
+
+// GET /api/courses/ID/gradebook: a course's published exams and homework, and each student's
+// points in each.
 void CourseGradebook(Services& s, const ContextPtr& c) {
   auto g = s.exams.GradebookOf(c->caller(), c->param(0));
   if (!g.ok()) return c->Fail(g.error());
+  std::vector<json::array> homework_cells;
+  json::array homework = AddHomework(s, c, *g, homework_cells);
   json::array exams;
   for (const auto& e : g->exams) {
     exams.push_back(json::object{{"id", e->spec->id},
@@ -301,18 +351,22 @@ void CourseGradebook(Services& s, const ContextPtr& c) {
                                    {"submitted", cell.submitted},
                                    {"ungraded_essays", cell.ungraded_essays}});
     }
-    json::object o{{"user_id", g->students[i]}, {"cells", std::move(cells)}};
+    json::object o{{"user_id", g->students[i]}, {"cells", std::move(cells)},
+                   {"homework", std::move(homework_cells[i])}};
     AddPerson(s, o, g->students[i]);
     students.push_back(std::move(o));
   }
   c->Json(200, {{"course", {{"id", g->course.id}, {"title", g->course.title}}},
                 {"exams", std::move(exams)},
+                {"homework", std::move(homework)},
                 {"students", std::move(students)}});
 }
 
 void CourseGradebookCsv(Services& s, const ContextPtr& c) {
   auto g = s.exams.GradebookOf(c->caller(), c->param(0));
   if (!g.ok()) return c->Fail(g.error());
+  std::vector<json::array> unused;
+  AddHomework(s, c, *g, unused);
   http::Response res{bhttp::status::ok, c->req.version()};
   res.set(bhttp::field::content_type, "text/csv; charset=utf-8");
   res.set(bhttp::field::content_disposition,

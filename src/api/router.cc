@@ -1,5 +1,8 @@
 #include "api/router.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 #include <cassert>
 
 namespace pupitre::api {
@@ -52,8 +55,14 @@ Router::Router(Metrics& metrics)
 void Router::Add(RouteSpec spec) {
   std::array<std::string_view, kMaxSegments> segs;
   size_t count = 0;
-  [[maybe_unused]] const bool fits = SplitPath(spec.path, segs, count);
-  assert(fits && "a route deeper than kMaxSegments");
+  // A route table mistake is a bug found at start-up in every build, not only in debug ones
+  // (a route deeper than this was once cut short silently).
+  auto refuse = [&](const char* what) {
+    std::fprintf(stderr, "pupitre: route %s %s: %s\n", std::string(bhttp::to_string(spec.method)).c_str(),
+                 std::string(spec.path).c_str(), what);
+    std::abort();
+  };
+  if (!SplitPath(spec.path, segs, count)) refuse("deeper than kMaxSegments");
   Route r{spec.method, {}, std::string(spec.name), spec.access, spec.admission, spec.body,
           std::move(spec.fn), nullptr};
   size_t captures = 0;
@@ -61,9 +70,9 @@ void Router::Add(RouteSpec spec) {
     r.segments.emplace_back(segs[i]);
     if (segs[i] == "*") ++captures;
   }
-  assert(captures <= kMaxParams && "a route with more captures than kMaxParams");
-  for ([[maybe_unused]] const Route& other : routes_) {
-    assert(!(other.method == r.method && other.segments == r.segments) && "a route twice");
+  if (captures > kMaxParams) refuse("more captures than kMaxParams");
+  for (const Route& other : routes_) {
+    if (other.method == r.method && other.segments == r.segments) refuse("registered twice");
   }
   r.stats = std::make_unique<RouteStats>(metrics_, r.name, std::string(bhttp::to_string(r.method)));
   routes_.push_back(std::move(r));

@@ -82,6 +82,10 @@ struct Gradebook {
   std::vector<std::shared_ptr<const ExamEntry>> exams;
   std::vector<int64_t> students;                  // user ids, ascending
   std::vector<std::vector<GradebookCell>> cells;  // [student][exam]
+  // Columns the course adds beside the exams (its homework): a header each, and each student's
+  // cell as the CSV writes it ("" when there is nothing).
+  std::vector<std::string> extra_headers;
+  std::vector<std::vector<std::string>> extra_cells;  // [student][column]
 };
 
 struct LiveCounts {

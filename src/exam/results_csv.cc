@@ -136,6 +136,7 @@ std::string GradebookCsv(const Gradebook& g,
     csv += "," + CsvField(fmt::format("{} (max {})", e->spec->title,
                                       PlainNumber(e->spec->MaxPoints())));
   }
+  for (const auto& h : g.extra_headers) csv += "," + CsvField(h);
   csv += "\n";
   for (size_t i = 0; i < g.students.size(); ++i) {
     const std::optional<Person> who = person(g.students[i]);
@@ -143,6 +144,9 @@ std::string GradebookCsv(const Gradebook& g,
     for (const GradebookCell& cell : g.cells[i]) {
       csv += ",";
       if (cell.taken) csv += PlainNumber(cell.points);
+    }
+    if (i < g.extra_cells.size()) {
+      for (const auto& cell : g.extra_cells[i]) csv += "," + CsvField(cell);
     }
     csv += "\n";
   }

@@ -70,6 +70,10 @@ test("a student hands in homework and reads the teacher's grade", { timeout: 120
   await row.getByLabel("Give back to the student").check();
   await row.getByRole("button", { name: "Save for Student 0005" }).click();
   await row.getByText("Saved and given back.").waitFor();
+  // The course's gradebook has the homework beside the exams.
+  await page.goto(`${env.server.url}/#/teacher/course/demo-course`);
+  await page.locator("#gradebook thead").getByRole("link", { name: "Lab report 1" }).waitFor();
+  await page.locator("#gradebook").getByRole("row", { name: /student0005/ }).getByText("17 / 20").waitFor();
 
   await sp.reload();
   await sp.getByRole("heading", { name: "Grade" }).waitFor();

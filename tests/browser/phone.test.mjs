@@ -113,3 +113,40 @@ test("a teacher's and an operator's pages fit a phone", { timeout: 120_000 }, as
   await op.locator("#acc-results tbody tr").first().waitFor();
   await fitsTheScreen(op, "the accounts page");
 });
+
+test("the course space, a homework and the calendar fit a phone", { timeout: 120_000 }, async () => {
+  const teacher = await apiClient(env.server.url, ...TEACHER);
+  const made = await teacher.call("POST", "/api/courses/demo-course/sections/1/items", {
+    kind: "homework", title: "A homework with a rather long title to see how it wraps on a phone",
+    body: "Read `chapter_two_of_the_book_with_a_very_long_name` and answer.", rules: { due_ms: Date.now() + 3600_000, allowed: ["pdf"] } });
+  assert.equal(made.status, 201, JSON.stringify(made.data));
+  const item = made.data.item.id;
+  assert.equal((await teacher.call("POST", "/api/courses/demo-course/announcements", { title: "Welcome back", body: "See https://example.org/a/very/long/address/that/should/wrap/somewhere/on/a/phone" })).status, 201);
+
+  const context = await env.browser.newContext(PHONE);
+  const page = await context.newPage();
+  await logIn(page, env.server.url, "student0005", STUDENT_PASSWORD);
+  await page.getByRole("link", { name: "Demo course" }).click();
+  await page.getByRole("heading", { name: "Welcome", level: 2 }).waitFor();
+  await fitsTheScreen(page, "the course space");
+  await page.getByRole("link", { name: /^Open the homework/ }).click();
+  await page.getByRole("button", { name: "Hand in", exact: true }).waitFor();
+  await fitsTheScreen(page, "the homework page");
+  await inReach(page.getByRole("button", { name: "Hand in", exact: true }), "Hand in");
+  await page.getByRole("link", { name: "Calendar" }).click();
+  await page.locator("li.event").first().waitFor();
+  await fitsTheScreen(page, "the calendar");
+  await context.close();
+
+  const tc = await env.browser.newContext(PHONE);
+  const tp = await tc.newPage();
+  await logIn(tp, env.server.url, ...TEACHER);
+  await tp.getByRole("heading", { name: "Exams", exact: true }).waitFor();
+  await tp.goto(`${env.server.url}/#/course/demo-course`);
+  await tp.getByRole("heading", { name: "People" }).waitFor();
+  await fitsTheScreen(tp, "the teacher's course space");
+  await tp.goto(`${env.server.url}/#/homework/demo-course/${item}`);
+  await tp.locator("#handins").waitFor();
+  await fitsTheScreen(tp, "the teacher's hand-ins");
+  await tc.close();
+});

@@ -157,6 +157,21 @@ TEST_F(HomeworkTest, HandInReplaceGradeAndReturn) {
   EXPECT_EQ(view.at("grade").at("comment").as_string(), "Bien.");
   EXPECT_EQ(teacher_->Put(Path(item) + "/handin", R"({"text":"x"})").status, 403)
       << "teachers do not hand in";
+
+  // The course's gradebook has the homework beside the exams, in JSON and in the CSV.
+  auto book = teacher_->Get("/api/courses/hist/gradebook");
+  ASSERT_EQ(book.status, 200) << book.body;
+  const boost::json::value g = book.json();
+  ASSERT_EQ(g.at("homework").as_array().size(), 1u);
+  EXPECT_EQ(g.at("homework").at(0).at("title").as_string(), "Essay");
+  const auto& students = g.at("students").as_array();
+  ASSERT_EQ(students.size(), 2u);
+  EXPECT_DOUBLE_EQ(students[0].at("homework").at(0).at("points").to_number<double>(), 15.5);
+  EXPECT_EQ(students[1].at("homework").at(0).at("state").as_string(), "missing");
+  auto csv = teacher_->Get("/api/courses/hist/gradebook.csv");
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_NE(csv.body.find(",Essay (max 20)\n"), std::string::npos) << csv.body;
+  EXPECT_NE(csv.body.find(",15.5\n"), std::string::npos) << csv.body;
   auto outsider = Student(1);
   EXPECT_EQ(outsider->Get(Path(item)).status, 404);
 }
