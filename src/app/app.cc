@@ -536,6 +536,22 @@ int Serve(const Config& config, int demo_students) {
       counting = false;
     });
   });
+  // Uploads abandoned half-way are dropped (disk and the per-user cap stay bounded), on the
+  // worker pool, one sweep at a time, hourly.
+  std::atomic<bool> sweeping_uploads{false};
+  auto sweep_uploads = [&] {
+    if (sweeping_uploads.exchange(true)) return;
+    boost::asio::post(n.workers(), [&] {
+      size_t dropped = 0;
+      for (const auto& id :
+           n.uploads().Abandoned(std::chrono::hours(config.course.upload_expiry_hours))) {
+        if (n.blobs().DropUpload(id).ok() && n.uploads().Finish(id).ok()) ++dropped;
+      }
+      if (dropped > 0) spdlog::info("dropped {} uploads abandoned half-way", dropped);
+      sweeping_uploads = false;
+    });
+  };
+  every.Every("upload_sweep", std::chrono::hours(1), sweep_uploads);
   // Expired sessions are forgotten (memory and store stay bounded).
   every.Every("session_purge", std::chrono::minutes(1), [&] {
     if (size_t k = n.accounts().PurgeExpired(); k > 0) {

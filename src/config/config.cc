@@ -304,7 +304,9 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   course.Int("max_file_mb", c.course.max_file_mb, 1, 64 * 1024);
   course.Int("upload_chunk_kib", c.course.upload_chunk_kib, 16, 256 * 1024);
   course.Int("uploads_per_user", c.course.uploads_per_user, 1, 10'000);
-  course.RejectUnknown({"max_file_mb", "upload_chunk_kib", "uploads_per_user"});
+  course.Int("upload_expiry_hours", c.course.upload_expiry_hours, 1, 24 * 365);
+  course.RejectUnknown({"max_file_mb", "upload_chunk_kib", "uploads_per_user",
+                        "upload_expiry_hours"});
 
   TableReader school(Section(root, "school", problem), "school", problem);
   school.String("time_zone", c.school.time_zone);

@@ -86,6 +86,9 @@ struct Config {
     int64_t upload_chunk_kib = 8 * 1024;
     // [course] uploads_per_user: uploads a person may have begun and not finished at once.
     int64_t uploads_per_user = 20;
+    // [course] upload_expiry_hours: an upload begun this long ago and not finished is dropped
+    // (its bytes and its record), hourly.
+    int64_t upload_expiry_hours = 72;
   } course;
 
   struct School {

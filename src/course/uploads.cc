@@ -61,6 +61,16 @@ Status Uploads::Finish(const std::string& id) {
   return OkStatus();
 }
 
+std::vector<std::string> Uploads::Abandoned(Millis age) const {
+  const int64_t before = ToUnixMs(clock_.Now()) - age.count();
+  std::vector<std::string> out;
+  MutexLock lock(mu_);
+  for (const auto& [id, u] : uploads_) {
+    if (u.created_ms < before) out.push_back(id);
+  }
+  return out;
+}
+
 std::string CleanFileName(std::string_view name) {
   const size_t slash = name.find_last_of("/\\");
   if (slash != std::string_view::npos) name.remove_prefix(slash + 1);

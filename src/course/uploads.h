@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/mutex.h"
@@ -36,6 +37,10 @@ class Uploads {
   std::optional<store::UploadRecord> Find(const std::string& id, int64_t user_id) const;
   // Forgets an upload (adopted as a blob, or given up).
   Status Finish(const std::string& id);
+
+  // The uploads begun more than `age` ago and never finished (ids), for the sweep that drops
+  // them (their bytes, then their record: Finish).
+  std::vector<std::string> Abandoned(Millis age) const;
 
   int64_t max_length() const { return max_length_; }
 
