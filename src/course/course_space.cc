@@ -159,6 +159,16 @@ Result<Outline> CourseSpace::OutlineOf(const Caller& caller, const std::string& 
   return o;
 }
 
+Result<store::ItemRecord> CourseSpace::RecordOf(const std::string& course_id,
+                                                int64_t item_id) const {
+  ReaderLock lock(mu_);
+  auto c = courses_.find(course_id);
+  if (c == courses_.end()) return NoItem();
+  auto it = c->second.items.find(item_id);
+  if (it == c->second.items.end()) return NoItem();
+  return it->second;
+}
+
 Result<Item> CourseSpace::ItemOf(const Caller& caller, const std::string& course_id,
                                  int64_t item_id) const {
   if (RoleOf(caller, course_id) == Role::kNone) return NoCourse(course_id);
@@ -325,15 +335,9 @@ Result<Item> CourseSpace::UpdateItem(const Caller& caller, const std::string& co
                                      int64_t item_id, ItemDraft draft) {
   if (auto s = CheckTeacher(caller, course_id); !s.ok()) return s.error();
   MutexLock edit(edit_mu_);
-  store::ItemRecord r;
-  {
-    ReaderLock lock(mu_);
-    auto c = courses_.find(course_id);
-    if (c == courses_.end()) return NoItem();
-    auto it = c->second.items.find(item_id);
-    if (it == c->second.items.end()) return NoItem();
-    r = it->second;
-  }
+  auto found = RecordOf(course_id, item_id);
+  if (!found.ok()) return found.error();
+  store::ItemRecord r = std::move(*found);
   draft.kind = r.kind;
   if (auto s = Validate(draft); !s.ok()) return s.error();
   r.title = std::move(draft.title);
@@ -398,15 +402,9 @@ Status CourseSpace::DeleteItem(const Caller& caller, const std::string& course_i
                                int64_t item_id) {
   if (auto s = CheckTeacher(caller, course_id); !s.ok()) return s;
   MutexLock edit(edit_mu_);
-  store::ItemRecord r;
-  {
-    ReaderLock lock(mu_);
-    auto c = courses_.find(course_id);
-    if (c == courses_.end()) return NoItem();
-    auto it = c->second.items.find(item_id);
-    if (it == c->second.items.end()) return NoItem();
-    r = it->second;
-  }
+  auto found = RecordOf(course_id, item_id);
+  if (!found.ok()) return found.error();
+  store::ItemRecord r = std::move(*found);
   r.deleted = true;
   r.updated_ms = ToUnixMs(clock_.Now());
   return Commit({store::op::PutItem{r}});

@@ -134,6 +134,8 @@ class CourseSpace {
   Status Commit(std::vector<store::WriteOp> ops) REQUIRES(edit_mu_);
   void ApplyLocked(const store::SectionRecord& r) REQUIRES(mu_);
   void ApplyLocked(const store::ItemRecord& r) REQUIRES(mu_);
+  // A live item as stored (kNotFound, reason "no_item", otherwise).
+  Result<store::ItemRecord> RecordOf(const std::string& course_id, int64_t item_id) const;
   // REQUIRES (both): mu_ held, shared at least, while `c` is read.
   Item ViewOf(const CourseState& c, const store::ItemRecord& r) const;
   // The live items of a section, by position then id.
