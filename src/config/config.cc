@@ -145,7 +145,7 @@ Result<Config> ParseConfig(std::string_view toml_text) {
     std::string_view key = k.str();
     if (key != "server" && key != "store" && key != "auth" && key != "exam" && key != "guard" &&
         key != "waiting_room" && key != "limits" && key != "attack" && key != "school" &&
-        key != "course") {
+        key != "course" && key != "live") {
       return Error::Invalid(fmt::format("{}: unknown section", key));
     }
   }
@@ -307,6 +307,34 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   course.Int("upload_expiry_hours", c.course.upload_expiry_hours, 1, 24 * 365);
   course.RejectUnknown({"max_file_mb", "upload_chunk_kib", "uploads_per_user",
                         "upload_expiry_hours"});
+
+  TableReader live(Section(root, "live", problem), "live", problem);
+  live.String("bbb_url", c.live.bbb_url);
+  live.String("bbb_secret_file", c.live.bbb_secret_file);
+  live.String("checksum", c.live.checksum);
+  live.Int("max_participants", c.live.max_participants, 0, 10'000'000);
+  live.Double("join_rate", c.live.join_rate, 0.1, 10'000);
+  live.Int("timeout_ms", c.live.timeout_ms, 100, 120'000);
+  live.Int("open_minutes_before", c.live.open_minutes_before, 0, 24 * 60);
+  live.String("meeting_prefix", c.live.meeting_prefix);
+  live.RejectUnknown({"bbb_url", "bbb_secret_file", "checksum", "max_participants", "join_rate",
+                      "timeout_ms", "open_minutes_before", "meeting_prefix"});
+  if (problem.empty()) {
+    const std::string& u = c.live.bbb_url;
+    if (!u.empty() && u.rfind("http://", 0) != 0 && u.rfind("https://", 0) != 0) {
+      problem = "live.bbb_url: must be an http:// or https:// address";
+    } else if (!u.empty() && c.live.bbb_secret_file.empty()) {
+      problem = "live.bbb_secret_file: needed with live.bbb_url (the server's shared secret)";
+    } else if (c.live.checksum != "sha1" && c.live.checksum != "sha256" &&
+               c.live.checksum != "sha384" && c.live.checksum != "sha512") {
+      problem = "live.checksum: must be \"sha1\", \"sha256\", \"sha384\" or \"sha512\"";
+    } else if (c.live.meeting_prefix.size() > 40 ||
+               c.live.meeting_prefix.find_first_not_of(
+                   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") !=
+                   std::string::npos) {
+      problem = "live.meeting_prefix: at most 40 letters, digits, '-', '_' or '.'";
+    }
+  }
 
   TableReader school(Section(root, "school", problem), "school", problem);
   school.String("time_zone", c.school.time_zone);

@@ -91,6 +91,30 @@ struct Config {
     int64_t upload_expiry_hours = 72;
   } course;
 
+  // Live classes run on a BigBlueButton server (docs/configuration.md, "Live classes").
+  struct Live {
+    // [live] bbb_url: the server's API endpoint ("https://bbb.example.org/bigbluebutton/api/");
+    // empty: live classes can be scheduled but not joined (the page says so).
+    std::string bbb_url;
+    // [live] bbb_secret_file: a file holding the server's shared secret (`bbb-conf --secret`),
+    // readable by Pupitre only. Needed with bbb_url.
+    std::string bbb_secret_file;
+    // [live] checksum: how calls are signed: "sha256" (BigBlueButton 2.6 and later), "sha1"
+    // (older servers), "sha384" or "sha512".
+    std::string checksum = "sha256";
+    // [live] max_participants: how many people the server holds at once, over every class (its
+    // declared capacity); beyond it students wait in the class's waiting room. 0: no cap.
+    int64_t max_participants = 0;
+    // [live] join_rate: people sent to the server per second when they queue for seats.
+    double join_rate = 20;
+    // [live] timeout_ms: the longest wait for an answer of the server.
+    int64_t timeout_ms = 5'000;
+    // [live] open_minutes_before: students may join this long before the class starts.
+    int64_t open_minutes_before = 15;
+    // [live] meeting_prefix: the start of the server's meeting ids (several sites may share it).
+    std::string meeting_prefix = "pupitre-";
+  } live;
+
   struct School {
     // [school] time_zone: the school's IANA time zone ("Europe/Paris"): every time the pages
     // and the exports show is written in it, with its offset. Checked at start-up.

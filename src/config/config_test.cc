@@ -118,6 +118,26 @@ autosubmit_interval_ms = 250
   EXPECT_EQ(r->server.listen, "127.0.0.1:8080");
 }
 
+TEST(ConfigTest, TheLiveSectionNamesTheEngineAndEachMistake) {
+  auto r = ParseConfig(
+      "[live]\nbbb_url = \"https://bbb.example.org/bigbluebutton/api/\"\n"
+      "bbb_secret_file = \"/etc/pupitre/bbb-secret\"\nchecksum = \"sha1\"\n"
+      "max_participants = 300\njoin_rate = 5\n");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->live.bbb_url, "https://bbb.example.org/bigbluebutton/api/");
+  EXPECT_EQ(r->live.checksum, "sha1");
+  EXPECT_EQ(r->live.max_participants, 300);
+  EXPECT_DOUBLE_EQ(r->live.join_rate, 5);
+  EXPECT_EQ(ParseConfig("").value().live.checksum, "sha256") << "the default";
+  EXPECT_THAT(ErrorOf("[live]\nbbb_url = \"ftp://x\"\nbbb_secret_file = \"s\"\n"),
+              HasSubstr("live.bbb_url"));
+  EXPECT_THAT(ErrorOf("[live]\nbbb_url = \"https://x/api/\"\n"),
+              HasSubstr("live.bbb_secret_file"));
+  EXPECT_THAT(ErrorOf("[live]\nchecksum = \"md5\"\n"), HasSubstr("live.checksum"));
+  EXPECT_THAT(ErrorOf("[live]\nmeeting_prefix = \"a b\"\n"), HasSubstr("live.meeting_prefix"));
+  EXPECT_THAT(ErrorOf("[live]\nsecret = \"x\"\n"), HasSubstr("secret"));
+}
+
 TEST(ConfigTest, RangeBoundsAreInclusive) {
   auto low = ParseConfig("[server]\nthreads = 0\n[store]\nmax_batch = 1\n");
   ASSERT_TRUE(low.ok()) << low.error().message;

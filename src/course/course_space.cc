@@ -272,7 +272,7 @@ Status CourseSpace::DeleteSection(const Caller& caller, const std::string& cours
 
 Status CourseSpace::Validate(ItemDraft& d) const {
   if (auto s = CheckTitle(d.title); !s.ok()) return s;
-  if (d.kind == "page" || d.kind == "homework") {
+  if (d.kind == "page" || d.kind == "homework" || d.kind == "live") {
     if (d.body.size() > kMaxPageBytes) {
       return Error::Invalid(fmt::format("a page is at most {} bytes", kMaxPageBytes))
           .Because("page_too_long", {{"max", std::to_string(kMaxPageBytes)}});
@@ -288,7 +288,8 @@ Status CourseSpace::Validate(ItemDraft& d) const {
                                                                     {{"max", std::to_string(kMaxPageBytes)}});
     }
   } else {
-    return Error::Invalid("an item is a page, a file, a link or a homework").Because("bad_item_kind");
+    return Error::Invalid("an item is a page, a file, a link, a homework or a live class")
+        .Because("bad_item_kind");
   }
   return OkStatus();
 }

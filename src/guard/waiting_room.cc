@@ -103,11 +103,11 @@ Place WaitingRoom::PlaceOf(int64_t ticket) const {
   return p;
 }
 
-std::vector<int64_t> WaitingRoom::Tick(TimePoint now) {
+std::vector<int64_t> WaitingRoom::Tick(TimePoint now, size_t at_most) {
   OpenDoorsIfDue(now);
   Refill(now);
   std::vector<int64_t> out;
-  while (!paused_ && !queue_.empty() && tokens_ >= 1) {
+  while (!paused_ && !queue_.empty() && tokens_ >= 1 && out.size() < at_most) {
     int64_t user = queue_.front();
     queue_.pop_front();
     ++head_ticket_;

@@ -62,8 +62,9 @@ class WaitingRoom {
   // Where a queued or admitted student stands; nothing if unknown here.
   std::optional<Place> Find(int64_t user_id, TimePoint now) const;
 
-  // Admits waiting students as the rate allows since the last call; returns them in order.
-  std::vector<int64_t> Tick(TimePoint now);
+  // Admits waiting students as the rate allows since the last call, at most `at_most` of them
+  // (e.g. the seats left); returns them in order.
+  std::vector<int64_t> Tick(TimePoint now, size_t at_most = SIZE_MAX);
 
   // How long an admitted student waited (from their first arrival; 0 if let in at once), once:
   // it is forgotten then.

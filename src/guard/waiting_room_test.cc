@@ -84,6 +84,17 @@ TEST(WaitingRoomTest, TicksAdmitInOrderAtTheRateAndPlacesOnlyGoDown) {
   EXPECT_TRUE(room.Find(40, now)->admitted);
 }
 
+TEST(WaitingRoomTest, ATickAdmitsNoMoreThanItIsAllowedAndKeepsTheRestInOrder) {
+  TimePoint now = kOpens;
+  auto room = Room(10, now);
+  for (int64_t u = 1; u <= 20; ++u) room.Arrive(u, now);  // 10 admitted, 10 queued
+  now += Millis(1000);                                     // tokens for 10 more
+  EXPECT_EQ(room.Tick(now, 3), (std::vector<int64_t>{11, 12, 13}));
+  EXPECT_TRUE(room.Tick(now, 0).empty());
+  EXPECT_EQ(room.Find(14, now)->position, 1);
+  EXPECT_EQ(room.Tick(now).size(), 7u) << "the tokens not used wait for the next tick";
+}
+
 TEST(WaitingRoomTest, EarlyArrivalsAreDrawnInRandomOrderAtOpening) {
   TimePoint now = kOpens - Millis(60'000);
   auto room = Room(1, now);

@@ -182,6 +182,28 @@ TEST_P(BackendConformanceTest, HomeworkHandinsGradesAndExtraTimeAreKeptAsTheyAre
   EXPECT_EQ(s->homework_extras[0].extra_ms, 60'000);
 }
 
+TEST_P(BackendConformanceTest, LiveClassesAndTheirAttendanceAreKeptAsTheyAreNow) {
+  ASSERT_TRUE(Apply({op::PutLiveClass{{9, "c1", 5000, 45, true, 0}},
+                     op::PutLiveAttendance{{9, 4, 5100, 5100, 1}},
+                     op::PutLiveAttendance{{9, 2, 5200, 5200, 1}}})
+                  .ok());
+  ASSERT_TRUE(Apply({op::PutLiveClass{{9, "c1", 5000, 45, true, 9000}},
+                     op::PutLiveAttendance{{9, 4, 5100, 6000, 2}}})
+                  .ok());
+  auto s = backend_->LoadAll();
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  ASSERT_EQ(s->live_classes.size(), 1u);
+  EXPECT_EQ(s->live_classes[0].course_id, "c1");
+  EXPECT_EQ(s->live_classes[0].duration_min, 45);
+  EXPECT_TRUE(s->live_classes[0].record);
+  EXPECT_EQ(s->live_classes[0].ended_ms, 9000);
+  ASSERT_EQ(s->live_attendance.size(), 2u);
+  EXPECT_EQ(s->live_attendance[0].user_id, 2) << "ordered by class, then person";
+  EXPECT_EQ(s->live_attendance[1].last_ms, 6000);
+  EXPECT_EQ(s->live_attendance[1].joins, 2);
+  EXPECT_EQ(s->live_attendance[1].first_ms, 5100);
+}
+
 TEST_P(BackendConformanceTest, IncidentVersionsAreKeptInOrderAndAReplayIsOne) {
   IncidentUpdate posted{7, 1, 1000, 3, "warning", "exam", "e1", "Slow saves", "Enregistrements lents",
                         false};

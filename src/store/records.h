@@ -203,6 +203,26 @@ struct AnnouncementReadRecord {
   int64_t last_id = 0;
 };
 
+// A live class (a course item of kind "live"): when it is, how long, whether the engine records
+// it, and when its teacher ended it (0: not ended).
+struct LiveClassRecord {
+  int64_t item_id = 0;
+  std::string course_id;
+  int64_t start_ms = 0;
+  int64_t duration_min = 0;
+  bool record = false;
+  int64_t ended_ms = 0;
+};
+
+// Who joined a live class: first and last time they were given a way in, and how many times.
+struct LiveAttendanceRecord {
+  int64_t item_id = 0;
+  int64_t user_id = 0;
+  int64_t first_ms = 0;
+  int64_t last_ms = 0;
+  int64_t joins = 0;
+};
+
 // What is loaded: everything (at start-up), or what a scope names (see Backend::Load).
 struct Snapshot {
   std::vector<UserRecord> users;
@@ -225,6 +245,8 @@ struct Snapshot {
   std::vector<HomeworkExtraRecord> homework_extras;
   std::vector<AnnouncementRecord> announcements;
   std::vector<AnnouncementReadRecord> announcement_reads;
+  std::vector<LiveClassRecord> live_classes;
+  std::vector<LiveAttendanceRecord> live_attendance;
 };
 
 // The writes, one struct each. Every write is idempotent when replayed.
@@ -277,6 +299,9 @@ struct PutHandinGrade { HandinGradeRecord grade; };
 struct PutHomeworkExtra { HomeworkExtraRecord extra; };
 struct PutAnnouncement { AnnouncementRecord announcement; };
 struct PutAnnouncementRead { AnnouncementReadRecord read; };
+// A live class as it is now; a person's attendance of one as it is now (each replaces the last).
+struct PutLiveClass { LiveClassRecord live; };
+struct PutLiveAttendance { LiveAttendanceRecord attendance; };
 // Writes nothing: its completion tells that everything queued before it is committed.
 struct Barrier {};
 }  // namespace op
@@ -289,6 +314,7 @@ using WriteOp = std::variant<op::PutUser, op::SetPassword, op::SetDisabled, op::
                              op::DeleteSetting, op::PutSection, op::PutItem, op::PutUpload,
                              op::DeleteUpload, op::PutHomework, op::PutHandin,
                              op::PutHandinGrade, op::PutHomeworkExtra, op::PutAnnouncement,
-                             op::PutAnnouncementRead, op::Barrier>;
+                             op::PutAnnouncementRead, op::PutLiveClass,
+                             op::PutLiveAttendance, op::Barrier>;
 
 }  // namespace pupitre::store

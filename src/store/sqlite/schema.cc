@@ -117,6 +117,15 @@ CREATE TABLE announcements(id INTEGER PRIMARY KEY, course_id TEXT NOT NULL,
 CREATE TABLE announcement_reads(user_id INTEGER NOT NULL, course_id TEXT NOT NULL,
   last_id INTEGER NOT NULL, PRIMARY KEY(user_id, course_id)) WITHOUT ROWID;
 )sql",
+    // 14: live classes (course items of kind "live") and who joined them.
+    R"sql(
+CREATE TABLE live_classes(item_id INTEGER PRIMARY KEY, course_id TEXT NOT NULL,
+  start_ms INTEGER NOT NULL, duration_min INTEGER NOT NULL, record INTEGER NOT NULL,
+  ended_ms INTEGER NOT NULL);
+CREATE TABLE live_attendance(item_id INTEGER NOT NULL, user_id INTEGER NOT NULL,
+  first_ms INTEGER NOT NULL, last_ms INTEGER NOT NULL, joins INTEGER NOT NULL,
+  PRIMARY KEY(item_id, user_id)) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

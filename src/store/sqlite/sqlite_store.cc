@@ -18,7 +18,7 @@ enum Stmt {
   kCreateAttempt, kSaveAnswer, kSubmitAttempt, kSetManualGrade, kSetGradeComment, kSetDeadline,
   kAddAttemptEvent, kAddIncidentUpdate, kPutSetting, kDeleteSetting, kPutSection, kPutItem,
   kPutUpload, kDeleteUpload, kPutHomework, kPutHandin, kPutHandinGrade, kPutHomeworkExtra,
-  kPutAnnouncement, kPutAnnouncementRead, kStmtCount
+  kPutAnnouncement, kPutAnnouncementRead, kPutLiveClass, kPutLiveAttendance, kStmtCount
 };
 
 const char* const kStmtSql[kStmtCount] = {
@@ -69,6 +69,10 @@ const char* const kStmtSql[kStmtCount] = {
     // Read markers only move forward.
     "INSERT INTO announcement_reads(user_id, course_id, last_id) VALUES(?,?,?) "
     "ON CONFLICT(user_id, course_id) DO UPDATE SET last_id = MAX(last_id, excluded.last_id)",
+    "INSERT OR REPLACE INTO live_classes(item_id, course_id, start_ms, duration_min, record, "
+    "ended_ms) VALUES(?,?,?,?,?,?)",
+    "INSERT OR REPLACE INTO live_attendance(item_id, user_id, first_ms, last_ms, joins) "
+    "VALUES(?,?,?,?,?)",
 };
 
 // The table whose largest id starts a kind's first block.
@@ -525,6 +529,27 @@ class SqliteBackend final : public Backend {
     Bind(st, 3, o.read.last_id);
     return Step(st);
   }
+  Status Apply(const op::PutLiveClass& o) {
+    const LiveClassRecord& l = o.live;
+    auto* st = Begin(kPutLiveClass);
+    Bind(st, 1, l.item_id);
+    Bind(st, 2, l.course_id);
+    Bind(st, 3, l.start_ms);
+    Bind(st, 4, l.duration_min);
+    Bind(st, 5, int64_t{l.record});
+    Bind(st, 6, l.ended_ms);
+    return Step(st);
+  }
+  Status Apply(const op::PutLiveAttendance& o) {
+    const LiveAttendanceRecord& a = o.attendance;
+    auto* st = Begin(kPutLiveAttendance);
+    Bind(st, 1, a.item_id);
+    Bind(st, 2, a.user_id);
+    Bind(st, 3, a.first_ms);
+    Bind(st, 4, a.last_ms);
+    Bind(st, 5, a.joins);
+    return Step(st);
+  }
   Status Apply(const op::Barrier&) { return OkStatus(); }
 
   static std::string Text(sqlite3_stmt* st, int col) {
@@ -674,6 +699,29 @@ Result<Snapshot> SqliteBackend::Load(const Scope& scope) {
                  [&](sqlite3_stmt* q) {
                    s.announcement_reads.push_back({sqlite3_column_int64(q, 0), Text(q, 1),
                                                    sqlite3_column_int64(q, 2)});
+                 });
+    }
+    if (st.ok()) {
+      st = Query(read_db_,
+                 "SELECT item_id, course_id, start_ms, duration_min, record, ended_ms "
+                 "FROM live_classes ORDER BY item_id",
+                 "", [&](sqlite3_stmt* q) {
+                   s.live_classes.push_back({sqlite3_column_int64(q, 0), Text(q, 1),
+                                             sqlite3_column_int64(q, 2),
+                                             sqlite3_column_int64(q, 3),
+                                             sqlite3_column_int(q, 4) != 0,
+                                             sqlite3_column_int64(q, 5)});
+                 });
+    }
+    if (st.ok()) {
+      st = Query(read_db_,
+                 "SELECT item_id, user_id, first_ms, last_ms, joins FROM live_attendance "
+                 "ORDER BY item_id, user_id",
+                 "", [&](sqlite3_stmt* q) {
+                   s.live_attendance.push_back(
+                       {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
+                        sqlite3_column_int64(q, 2), sqlite3_column_int64(q, 3),
+                        sqlite3_column_int64(q, 4)});
                  });
     }
     if (st.ok()) {
