@@ -38,6 +38,8 @@ struct CourseParts {
   course::Announcements& announcements;
   course::Uploads& uploads;
   store::BlobStore& blobs;
+  live::LiveClasses& live;
+  boost::asio::thread_pool& live_calls;
 };
 
 class Api {

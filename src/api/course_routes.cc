@@ -225,16 +225,22 @@ void AddItem(Services& s, const ContextPtr& c) {
     if (!r.ok()) return c->Fail(r.error());
     rules = std::move(*r);
   }
+  std::optional<live::LiveRules> schedule;
+  if (draft->kind == "live") {
+    auto r = LiveRulesFromJson(body->contains("live") ? body->at("live") : json::value(json::object()));
+    if (!r.ok()) return c->Fail(r.error());
+    schedule = *r;
+  }
   OnWorker(
       s, c,
-      [&s, c, who, id = *section, d = std::move(*draft), rules,
+      [&s, c, who, id = *section, d = std::move(*draft), rules, schedule,
        upload = OptString(*body, "upload")]() mutable -> Result<course::Item> {
-        if (rules) {
+        if (rules || schedule) {
           auto item = s.courses.AddItem(who, c->param(0), id, std::move(d));
           if (!item.ok()) return item;
-          if (auto st = s.homeworks.SetRules(who, c->param(0), item->id, *rules); !st.ok()) {
-            return st.error();
-          }
+          auto st = rules ? s.homeworks.SetRules(who, c->param(0), item->id, *rules)
+                          : s.live.SetRules(who, c->param(0), item->id, *schedule);
+          if (!st.ok()) return st.error();
           return item;
         }
         if (d.kind == "file") {
@@ -268,21 +274,29 @@ void UpdateItem(Services& s, const ContextPtr& c) {
     if (!r.ok()) return c->Fail(r.error());
     rules = std::move(*r);
   }
+  std::optional<live::LiveRules> schedule;
+  if (body->contains("live")) {
+    auto r = LiveRulesFromJson(body->at("live"));
+    if (!r.ok()) return c->Fail(r.error());
+    schedule = *r;
+  }
   OnWorker(
       s, c,
-      [&s, c, who, id = *item, d = std::move(*draft), rules,
+      [&s, c, who, id = *item, d = std::move(*draft), rules, schedule,
        upload = OptString(*body, "upload")]() mutable -> Result<course::Item> {
-        if (rules) {
+        if (rules || schedule) {
           auto now = s.courses.ItemOf(who, c->param(0), id);
           if (!now.ok()) return now;
-          if (now->kind != "homework") {
-            return Error::Invalid("only a homework has rules").Because("bad_item_kind");
+          if (now->kind != (rules ? "homework" : "live")) {
+            return Error::Invalid(rules ? "only a homework has rules"
+                                        : "only a live class has a schedule")
+                .Because("bad_item_kind");
           }
           auto item = s.courses.UpdateItem(who, c->param(0), id, std::move(d));
           if (!item.ok()) return item;
-          if (auto st = s.homeworks.SetRules(who, c->param(0), id, *rules); !st.ok()) {
-            return st.error();
-          }
+          auto st = rules ? s.homeworks.SetRules(who, c->param(0), id, *rules)
+                          : s.live.SetRules(who, c->param(0), id, *schedule);
+          if (!st.ok()) return st.error();
           return item;
         }
         if (upload) {

@@ -45,7 +45,37 @@ json::object ItemJson(Services& s, const std::string& course_id, const course::I
       o["homework"] = std::move(h);
     }
   }
+  if (i.kind == "live") {
+    if (auto v = s.live.ViewOf(who, course_id, i.id); v.ok()) {
+      o["live"] = {{"start_ms", v->rules.start_ms},
+                   {"duration_min", v->rules.duration_min},
+                   {"record", v->rules.record},
+                   {"opens_ms", v->opens_ms},
+                   {"ends_ms", v->ends_ms},
+                   {"phase", live::PhaseName(v->phase)}};
+    }
+  }
   return o;
+}
+
+Result<live::LiveRules> LiveRulesFromJson(const json::value& v) {
+  if (!v.is_object()) return Error::BadRequest("'live' must be an object");
+  const json::object& o = v.as_object();
+  live::LiveRules r;
+  auto start = GetInt(o, "start_ms");
+  if (!start.ok()) return Error::Invalid("a start time is needed").Because("start_needed");
+  r.start_ms = *start;
+  if (o.contains("duration_min")) {
+    auto d = GetInt(o, "duration_min");
+    if (!d.ok()) return d.error();
+    r.duration_min = *d;
+  }
+  if (auto it = o.find("record"); it != o.end()) {
+    if (!it->value().is_bool()) return Error::BadRequest("'record' must be true or false");
+    r.record = it->value().as_bool();
+  }
+  if (auto st = live::LiveClasses::CheckRules(r); !st.ok()) return st.error();
+  return r;
 }
 
 Result<course::HomeworkRules> RulesFromJson(const json::value& v) {

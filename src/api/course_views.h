@@ -19,4 +19,8 @@ boost::json::object ItemJson(Services& s, const std::string& course_id, const co
 // "max_file_mb"?, "allowed"?: ["pdf"], "text"?}.
 Result<course::HomeworkRules> RulesFromJson(const boost::json::value& v);
 
+// A live class's schedule from a request: {"start_ms", "duration_min"?: 60, "record"?: false},
+// checked (LiveClasses::CheckRules).
+Result<live::LiveRules> LiveRulesFromJson(const boost::json::value& v);
+
 }  // namespace pupitre::api

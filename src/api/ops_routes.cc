@@ -113,6 +113,18 @@ std::string GuardMetricsText(const Services& s) {
       "# TYPE pupitre_anonymous_requests_per_second gauge\n"
       "pupitre_anonymous_requests_per_second {:.1f}\n",
       a.engaged ? 1 : 0, a.anonymous_rate);
+  const live::LiveStats l = s.live.Stats();
+  body += fmt::format(
+      "# HELP pupitre_live_seats_used People in live classes on the video server, or on their "
+      "way in.\n"
+      "# TYPE pupitre_live_seats_used gauge\npupitre_live_seats_used {}\n"
+      "# HELP pupitre_live_waiting Students in line for a seat in a live class.\n"
+      "# TYPE pupitre_live_waiting gauge\npupitre_live_waiting {}\n"
+      "# HELP pupitre_live_meetings Live classes with a meeting open on the video server.\n"
+      "# TYPE pupitre_live_meetings gauge\npupitre_live_meetings {}\n"
+      "# HELP pupitre_live_engine_up 0 while the video server does not answer.\n"
+      "# TYPE pupitre_live_engine_up gauge\npupitre_live_engine_up {}\n",
+      l.seats_used, l.waiting, l.meetings, l.engine_up ? 1 : 0);
   return body;
 }
 

@@ -29,6 +29,7 @@
 #include "common/settings.h"
 #include "common/time_zone.h"
 #include "guard/work_queue.h"
+#include "live/live_classes.h"
 #include "notify/incidents.h"
 #include "room/admissions.h"
 #include "store/blob/blob_store.h"
@@ -64,6 +65,8 @@ struct Services {
   course::Announcements& announcements;  // courses' and everyone's, and what each person read
   course::Uploads& uploads;           // uploads in progress, whose
   store::BlobStore& blobs;            // files: uploads' bytes and stored files
+  live::LiveClasses& live;            // live classes: schedules, seats, attendance
+  boost::asio::thread_pool& live_calls;  // calls to the video engine (they may block)
 };
 
 // A route's handler as the route files write it: a function of the services and the request.
@@ -89,5 +92,6 @@ void RegisterUploadRoutes(Router& router, Services& s);    // resumable uploads 
 void RegisterHomeworkRoutes(Router& router, Services& s);  // hand-ins, receipts, grading
 void RegisterAnnouncementRoutes(Router& router, Services& s);  // posted, pushed, read
 void RegisterCalendarRoutes(Router& router, Services& s);  // due times and exams; .ics feeds
+void RegisterLiveRoutes(Router& router, Services& s);      // live classes: join, end, attendance
 
 }  // namespace pupitre::api

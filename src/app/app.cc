@@ -23,6 +23,7 @@
 
 #include "api/web_assets.h"
 #include "common/scheduler.h"
+#include "live/bbb_engine.h"
 #include "exam/exam_json.h"
 #include "import/toml/exam_toml.h"
 #include "room/admissions.h"
@@ -52,6 +53,46 @@ std::vector<store::WriteOp> ImportStoredSources(store::Snapshot& snapshot) {
     out.push_back(store::op::PutExam{rec});
   }
   return out;
+}
+}  // namespace
+
+namespace {
+// The video engine of [live], if one is configured, and the live classes on top of it.
+Result<std::pair<std::unique_ptr<live::Engine>, std::unique_ptr<live::LiveClasses>>> OpenLive(
+    const Config& config, store::Writer& writer, const Clock& clock, course::CourseSpace& space,
+    exam::ExamService* exams) {
+  live::LiveOptions o;
+  o.max_participants = config.live.max_participants;
+  o.join_rate = config.live.join_rate;
+  o.open_minutes_before = config.live.open_minutes_before;
+  o.meeting_prefix = config.live.meeting_prefix;
+  std::unique_ptr<live::Engine> engine;
+  if (!config.live.bbb_url.empty()) {
+    std::ifstream in(config.live.bbb_secret_file);
+    std::string secret;
+    if (!in || !std::getline(in, secret)) {
+      return Error::Invalid(fmt::format("live.bbb_secret_file: cannot read {}",
+                                        config.live.bbb_secret_file));
+    }
+    while (!secret.empty() && (secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
+    if (secret.size() < 8) {
+      return Error::Invalid("live.bbb_secret_file: the secret is shorter than 8 characters");
+    }
+    std::string url = config.live.bbb_url;
+    if (url.back() != '/') url.push_back('/');
+    engine = std::make_unique<live::BbbEngine>(live::BbbOptions{
+        url, secret, *live::ParseChecksumAlgo(config.live.checksum), config.live.timeout_ms});
+    o.password_key = secret;
+    spdlog::info("live classes on the BigBlueButton server {} (checksum {}, capacity {})", url,
+                 config.live.checksum,
+                 config.live.max_participants > 0 ? std::to_string(config.live.max_participants)
+                                                  : "not capped");
+  }
+  auto classes = std::make_unique<live::LiveClasses>(
+      writer, clock, space,
+      [exams](const std::string& course_id) { return exams->StudentsOfCourse(course_id); },
+      engine.get(), o);
+  return std::make_pair(std::move(engine), std::move(classes));
 }
 }  // namespace
 
@@ -126,6 +167,12 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock& cloc
                                                   config.course.max_file_mb * 1024 * 1024,
                                                   config.course.uploads_per_user);
   n->uploads_->Load(*snapshot);
+  auto live = OpenLive(config, *n->writer_, clock, *n->courses_, exams);
+  if (!live.ok()) return live.take_error();
+  n->engine_ = std::move(live->first);
+  n->live_ = std::move(live->second);
+  n->live_->Load(*snapshot);
+  n->live_calls_ = std::make_unique<boost::asio::thread_pool>(2);
   spdlog::info("store loaded: {} users, {} exams, {} attempts", snapshot->users.size(),
                snapshot->exams.size(), snapshot->attempts.size());
   return n;
@@ -134,6 +181,7 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock& cloc
 Node::~Node() { Close(); }
 
 void Node::Close() {
+  if (live_calls_) live_calls_->join();
   if (workers_) workers_->join();
   if (writer_) writer_->Stop();
 }
@@ -471,7 +519,7 @@ int Serve(const Config& config, int demo_students) {
   api::Api api(config, n.accounts(), n.exams(), guard, admissions, feed, n.metrics(),
                n.workers(), clock, attack, proof, n.settings(), login_line, n.incidents(),
                **seb, answer_files, api::CourseParts{n.courses(), n.homeworks(), n.announcements(), n.uploads(),
-                                                n.blobs()});
+                                                n.blobs(), n.live(), n.live_calls()});
   http::ServerOptions opts = config.server;  // host and port parsed from listen by the config
   // Each connection is a descriptor: the cap stays below the open-file limit, with room kept
   // for the store, the log, the event loops and the operator, so that accept() never runs out.
@@ -552,6 +600,17 @@ int Serve(const Config& config, int demo_students) {
     });
   };
   every.Every("upload_sweep", std::chrono::hours(1), sweep_uploads);
+  // Live classes: queued students go in as seats free; who is in each meeting is asked of the
+  // engine every [live] poll_seconds, on its own threads, one look at a time.
+  every.Every("live_admission", Millis(250), [&] { n.live().AdmitDue(); });
+  std::atomic<bool> looking{false};
+  every.Every("live_refresh", std::chrono::seconds(config.live.poll_seconds), [&] {
+    if (looking.exchange(true)) return;
+    boost::asio::post(n.live_calls(), [&] {
+      n.live().Refresh();
+      looking = false;
+    });
+  });
   // Expired sessions are forgotten (memory and store stay bounded).
   every.Every("session_purge", std::chrono::minutes(1), [&] {
     if (size_t k = n.accounts().PurgeExpired(); k > 0) {

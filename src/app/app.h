@@ -18,6 +18,8 @@
 #include "course/uploads.h"
 #include "exam/exam_service.h"
 #include "http/server.h"
+#include "live/engine.h"
+#include "live/live_classes.h"
 #include "notify/incidents.h"
 #include "store/blob/blob_store.h"
 #include "store/writer.h"
@@ -40,6 +42,9 @@ class Node {
   course::Announcements& announcements() { return *announcements_; }
   course::Uploads& uploads() { return *uploads_; }
   store::BlobStore& blobs() { return *blobs_; }
+  live::LiveClasses& live() { return *live_; }
+  // The video engine's calls (they block up to [live] timeout_ms): kept off the workers.
+  boost::asio::thread_pool& live_calls() { return *live_calls_; }
   Metrics& metrics() { return metrics_; }
   store::Writer& writer() { return *writer_; }
   SettingsStore& settings() { return *settings_; }
@@ -69,6 +74,9 @@ class Node {
   std::unique_ptr<course::Homeworks> homeworks_;
   std::unique_ptr<course::Announcements> announcements_;
   std::unique_ptr<course::Uploads> uploads_;
+  std::unique_ptr<live::Engine> engine_;  // null: no [live] bbb_url
+  std::unique_ptr<live::LiveClasses> live_;
+  std::unique_ptr<boost::asio::thread_pool> live_calls_;
 };
 
 // Runs `pupitre serve` until SIGINT or SIGTERM, after seeding the demo dataset with

@@ -316,9 +316,10 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   live.Double("join_rate", c.live.join_rate, 0.1, 10'000);
   live.Int("timeout_ms", c.live.timeout_ms, 100, 120'000);
   live.Int("open_minutes_before", c.live.open_minutes_before, 0, 24 * 60);
+  live.Int("poll_seconds", c.live.poll_seconds, 1, 3600);
   live.String("meeting_prefix", c.live.meeting_prefix);
   live.RejectUnknown({"bbb_url", "bbb_secret_file", "checksum", "max_participants", "join_rate",
-                      "timeout_ms", "open_minutes_before", "meeting_prefix"});
+                      "timeout_ms", "open_minutes_before", "poll_seconds", "meeting_prefix"});
   if (problem.empty()) {
     const std::string& u = c.live.bbb_url;
     if (!u.empty() && u.rfind("http://", 0) != 0 && u.rfind("https://", 0) != 0) {

@@ -111,6 +111,8 @@ struct Config {
     int64_t timeout_ms = 5'000;
     // [live] open_minutes_before: students may join this long before the class starts.
     int64_t open_minutes_before = 15;
+    // [live] poll_seconds: how often the server is asked who is in each open class (seats).
+    int64_t poll_seconds = 10;
     // [live] meeting_prefix: the start of the server's meeting ids (several sites may share it).
     std::string meeting_prefix = "pupitre-";
   } live;
