@@ -44,6 +44,12 @@
         const state = h.state ? el("span", { class: h.state === "missing" ? "" : h.state === "late" ? "warn" : "ok", text: ` · ${t(`hw.state_${h.state}`)}` }) : null;
         body = el("p", {}, el("span", { text: t("hw.due", { time: P.fmtTime(h.my_due_ms || h.due_ms) }) }), state, " · ",
           el("a", { href: `#/homework/${enc(courseId)}/${item.id}`, text: teacher ? t("hw.open_teacher") : t("hw.open"), "aria-label": `${teacher ? t("hw.open_teacher") : t("hw.open")}: ${item.title}` }));
+      } else if (item.kind === "live") {
+        const l = item.live;
+        const label = teacher ? t("live.open_teacher") : t("live.open");
+        const phase = l ? el("span", { class: l.phase === "open" ? "ok" : "", text: ` · ${t(`live.phase_${l.phase}`)}` }) : null;
+        body = el("p", {}, el("span", { text: l ? t("live.when", { time: P.fmtTime(l.start_ms), minutes: l.duration_min }) : "" }), phase, " · ",
+          el("a", { href: `#/live/${enc(courseId)}/${item.id}`, text: label, "aria-label": `${label}: ${item.title}` }));
       } else if (item.kind === "link") {
         body = el("p", {}, el("a", { href: item.url, rel: "noopener noreferrer", target: "_blank", text: item.url }));
       } else {
@@ -73,7 +79,7 @@
     // The form that adds an item to `section` (item null) or changes `item`.
     const itemForm = (section, item, cancel) => {
       const kind = el("select", { disabled: !!item },
-        ["page", "file", "link", "homework"].map((k) => el("option", { value: k, text: t(`course.kind_${k}`), selected: item ? item.kind === k : k === "page" })));
+        ["page", "file", "link", "homework", "live"].map((k) => el("option", { value: k, text: t(`course.kind_${k}`), selected: item ? item.kind === k : k === "page" })));
       // A homework's rules; times in the school's zone.
       const h = (item && item.homework) || {};
       const due = el("input", { type: "datetime-local", value: h.due_ms ? P.toZoneInput(h.due_ms) : "" });
@@ -86,6 +92,14 @@
         P.field(t("hw.due_field", { zone: P.zone }), due), P.field(t("hw.cutoff_field"), cutoff), P.field(t("hw.points_field"), points),
         P.field(t("hw.types_field"), types), P.field(t("hw.max_files_field"), maxFiles),
         el("div", { class: "option" }, allowText, el("label", { for: allowText.id, text: t("hw.text_field") })));
+      // A live class's schedule.
+      const l = (item && item.live) || {};
+      const start = el("input", { type: "datetime-local", value: l.start_ms ? P.toZoneInput(l.start_ms) : "" });
+      const minutes = el("input", { type: "number", min: "5", max: "480", value: String(l.duration_min || 60) });
+      const record = el("input", { type: "checkbox", id: P.uid("record"), checked: !!l.record });
+      const schedule = el("fieldset", { class: "rules-form" }, el("legend", { text: t("live.schedule") }),
+        P.field(t("live.start_field", { zone: P.zone }), start), P.field(t("live.duration_field"), minutes),
+        el("div", { class: "option" }, record, el("label", { for: record.id, text: t("live.record_field") })));
       const title = el("input", { type: "text", required: true, maxlength: "200", value: item ? item.title : "" });
       const text = el("textarea", { rows: "8", value: item ? (item.kind === "link" ? item.url : item.body || "") : "" });
       const url = el("input", { type: "url", value: item && item.kind === "link" ? item.url : "", placeholder: "https://" });
@@ -101,13 +115,14 @@
         textField.hidden = k === "link";
         textField.querySelector("label").textContent = k === "file" ? t("course.description") : k === "homework" ? t("hw.instructions") : t("course.markdown");
         rules.hidden = k !== "homework";
+        schedule.hidden = k !== "live";
         urlField.hidden = k !== "link";
         fileField.hidden = k !== "file";
       };
       kind.addEventListener("change", show);
       const submit = el("button", { type: "submit", class: "primary", text: item ? t("course.save") : t("course.add") });
       const form = el("form", { class: "item-form", "aria-label": item ? t("course.edit_named", { name: item.title }) : t("course.add_to", { name: section.title }) },
-        P.field(t("course.kind"), kind), P.field(t("course.title_field"), title), textField, urlField, fileField, rules,
+        P.field(t("course.kind"), kind), P.field(t("course.title_field"), title), textField, urlField, fileField, rules, schedule,
         progress, status, msg, submit,
         cancel ? el("button", { type: "button", text: t("course.cancel"), onclick: cancel }) : null);
       form.addEventListener("submit", async (ev) => {
@@ -122,6 +137,10 @@
             body.rules = { due_ms: P.fromZoneInput(due.value), cutoff_ms: cutoff.value ? P.fromZoneInput(cutoff.value) : 0,
               max_points: Number(points.value) || 0, max_files: Number(maxFiles.value) || 0, text: allowText.checked,
               allowed: types.value.split(/[\s,;.]+/).map((x) => x.toLowerCase()).filter(Boolean) };
+          }
+          if (k === "live") {
+            if (!start.value) throw new Error(t("reason.start_needed"));
+            body.live = { start_ms: P.fromZoneInput(start.value), duration_min: Number(minutes.value) || 60, record: record.checked };
           }
           if (k === "file" && file.files.length) {
             progress.hidden = false;
