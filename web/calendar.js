@@ -1,6 +1,6 @@
 "use strict";
 // The calendar (#/calendar): homework due times (with one's extra time, and whether it is handed
-// in) and exam windows, coming first; and the private address of the same calendar for a phone's
+// in), live classes and exam windows, coming first; and the private address of the same calendar for a phone's
 // calendar app (iCalendar), which can be replaced when it was shared by mistake.
 (() => {
   const { el, t } = P;
@@ -11,7 +11,9 @@
     const soon = r.events.filter((e) => e.end_ms >= now - 24 * 3600_000);
     const past = r.events.length - soon.length;
     const row = (e) => el("li", { class: "event" },
-      el("strong", { text: e.kind === "homework" ? t("cal.due", { time: P.fmtTime(e.end_ms) }) : t("cal.exam", { from: P.fmtTime(e.start_ms), to: P.fmtTime(e.end_ms) }) }),
+      el("strong", { text: e.kind === "homework" ? t("cal.due", { time: P.fmtTime(e.end_ms) })
+        : e.kind === "live" ? t("cal.live", { time: P.fmtTime(e.start_ms) })
+          : t("cal.exam", { from: P.fmtTime(e.start_ms), to: P.fmtTime(e.end_ms) }) }),
       " ", el("a", { href: e.page, text: e.title }), e.course ? el("span", { class: "muted", text: ` · ${e.course}` }) : null,
       e.state ? el("span", { class: e.state === "missing" ? "warn" : "ok", text: ` · ${t(`hw.state_${e.state}`)}` }) : null);
     const list = soon.length ? el("ul", { class: "events" }, soon.map(row)) : el("p", { text: t("cal.none") });

@@ -33,7 +33,7 @@ constexpr const char* kKeySetting = "calendar.feed_key";
 std::string VersionSetting(int64_t user) { return fmt::format("calendar.version.{}", user); }
 
 struct Event {
-  std::string kind;  // "homework" or "exam"
+  std::string kind;  // "homework", "live" or "exam"
   std::string uid;
   std::string title;
   std::string course;
@@ -52,6 +52,14 @@ std::vector<Event> EventsOf(Services& s, const exam::Caller& who, const course::
     const bool teacher = outline->role == course::Role::kTeacher;
     for (const auto& section : outline->sections) {
       for (const auto& item : section.items) {
+        if (item.kind == "live") {
+          if (auto r = s.live.RulesOf(item.id)) {
+            out.push_back({"live", fmt::format("live-{}@pupitre", item.id), item.title, course.title,
+                           r->start_ms, r->start_ms + r->duration_min * 60'000,
+                           fmt::format("#/live/{}/{}", course.id, item.id), ""});
+          }
+          continue;
+        }
         if (item.kind != "homework") continue;
         auto rules = s.homeworks.RulesOf(item.id);
         if (!rules) continue;
@@ -173,6 +181,10 @@ void Feed(Services& s, const ContextPtr& c) {
       ce.start_ms = e.end_ms - 30 * 60'000;
       ce.end_ms = e.end_ms;
       ce.summary = fmt::format("Due: {} ({})", e.title, e.course);
+    } else if (e.kind == "live") {
+      ce.start_ms = e.start_ms;
+      ce.end_ms = e.end_ms;
+      ce.summary = fmt::format("Live class: {} ({})", e.title, e.course);
     } else {
       ce.start_ms = e.start_ms;
       ce.end_ms = e.end_ms;

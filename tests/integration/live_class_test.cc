@@ -108,6 +108,11 @@ TEST_F(LiveClassTest, StudentsAndTheTeacherGoInWithSignedLinksAndAttendanceIsKep
   EXPECT_TRUE(v.json().at("engine").as_bool());
   EXPECT_TRUE(v.json().at("mine").is_null());
 
+  auto cal = ana->Get("/api/calendar");
+  ASSERT_EQ(cal.status, 200);
+  EXPECT_NE(cal.body.find(R"("kind":"live")"), std::string::npos) << "in the student's calendar";
+  EXPECT_NE(cal.body.find("#/live/maths/"), std::string::npos) << cal.body;
+
   auto j = ana->Post(path_ + "/join");
   ASSERT_EQ(j.status, 200) << j.body;
   auto in = Follow(std::string(j.json().at("url").as_string()));
