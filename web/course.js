@@ -1,5 +1,6 @@
 "use strict";
-// A course's space: its sections and their items (pages, files, links) for its students; the
+// A course's space: its sections and their items (pages, files, links) for its students (who
+// come in through its door: a place in line while the platform is full, see guard/course_door.h); the
 // same page lets its teachers add, change, move and delete them. Pages come rendered (and made
 // safe) by the server. Files are sent as resumable uploads (upload.js).
 (() => {
@@ -9,6 +10,17 @@
   P.route("#/course/:id", async (courseId) => {
     const base = `/api/courses/${enc(courseId)}`;
     let outline = await P.api("GET", `${base}/outline`);
+    if (outline.course_line) {
+      // The platform is full (or an exam is starting): a place in line, and the page goes on by
+      // itself when it is this student's turn.
+      const w = outline.course_line;
+      const timer = setTimeout(() => P.refresh(), outline.retry_ms || 2000);
+      P.onLeave(() => clearTimeout(timer));
+      return P.show(t("course.line_title"),
+        el("p", { role: "status", class: "big", text: w.eta_ms === null ? t("course.line_paused", { position: w.position })
+          : t("course.line", { position: w.position, seconds: Math.max(1, Math.round(w.eta_ms / 1000)) }) }),
+        el("p", { class: "muted", text: t("course.line_why") }));
+    }
     const teacher = outline.role === "teacher";
     const sections = el("div", { id: "sections" });
 

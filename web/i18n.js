@@ -393,6 +393,10 @@ const STRINGS = {
     "reason.no_live": "This live class no longer exists.",
     "reason.live_duration": "A class lasts from 5 to {max} minutes.",
     "reason.start_needed": "Give the start time.",
+    "course.line_title": "The course space is busy",
+    "course.line": "You are number {position} in line to enter: about {seconds} s. This page goes on by itself.",
+    "course.line_paused": "You are number {position} in line to enter. This page goes on by itself.",
+    "course.line_why": "Many people are connecting at once, and exams starting now go first. Your place is kept: no need to reload.",
   },
   fr: {
     "nav.home": "Mes examens", "nav.exams": "Examens", "nav.operator": "Charge", "nav.logout": "Se déconnecter ({name})",
@@ -783,5 +787,9 @@ const STRINGS = {
     "reason.no_live": "Cette classe virtuelle n\u2019existe plus.",
     "reason.live_duration": "Une classe dure de 5 \u00e0 {max} minutes.",
     "reason.start_needed": "Indiquez l\u2019heure de d\u00e9but.",
+    "course.line_title": "L\u2019espace de cours est tr\u00e8s demand\u00e9",
+    "course.line": "Vous \u00eates num\u00e9ro {position} dans la file pour entrer : environ {seconds} s. Cette page continue d\u2019elle-m\u00eame.",
+    "course.line_paused": "Vous \u00eates num\u00e9ro {position} dans la file pour entrer. Cette page continue d\u2019elle-m\u00eame.",
+    "course.line_why": "Beaucoup de monde se connecte en m\u00eame temps, et les examens qui commencent passent en premier. Votre place est gard\u00e9e : inutile de recharger.",
   },
 };

@@ -209,6 +209,23 @@ void Members(Services& s, const ContextPtr& c) {
   c->Json(200, {{"students", std::move(students)}, {"teachers", std::move(teachers)}});
 }
 
+// GET /api/admin/course-door: the course space's door; PUT {"hold": bool}: the operator holds a
+// line at its door (e.g. from 8:50 on an exam morning) or leaves it to the load.
+json::object DoorJson(const guard::DoorStatus& d) {
+  return {{"line", d.line}, {"held", d.held}, {"rate", d.rate}, {"waiting", d.waiting},
+          {"passes", d.passes}};
+}
+void CourseDoor(Services& s, const ContextPtr& c) {
+  if (c->req.method() == verb::put) {
+    auto body = ParseObject(c->req.body());
+    if (!body.ok()) return c->Fail(body.error());
+    const auto* hold = body->if_contains("hold");
+    if (!hold || !hold->is_bool()) return c->Fail(Error::BadRequest("'hold' must be true or false"));
+    s.door.Hold(hold->as_bool());
+  }
+  c->Json(200, DoorJson(s.door.Status()));
+}
+
 }  // namespace
 
 void RegisterAdminRoutes(Router& router, Services& s) {
@@ -227,6 +244,10 @@ void RegisterAdminRoutes(Router& router, Services& s) {
               A::kInteractive, Bind(s, AddMembers)});
   router.Add({verb::get, "/api/courses/*/members", "course_members", Access::kTeacher,
               A::kInteractive, Bind(s, Members)});
+  router.Add({verb::get, "/api/admin/course-door", "admin_course_door", Access::kAdmin,
+              A::kInteractive, Bind(s, CourseDoor)});
+  router.Add({verb::put, "/api/admin/course-door", "admin_course_door_hold", Access::kAdmin,
+              A::kInteractive, Bind(s, CourseDoor)});
   router.Add({verb::post, "/api/admin/courses/*/members", "admin_course_members",
               Access::kAdmin, A::kInteractive, Bind(s, AddMembers)});
 }

@@ -40,6 +40,7 @@ struct CourseParts {
   store::BlobStore& blobs;
   live::LiveClasses& live;
   boost::asio::thread_pool& live_calls;
+  guard::CourseDoor& door;
 };
 
 class Api {

@@ -102,6 +102,16 @@ void Outline(Services& s, const ContextPtr& c) {
   const std::string& id = c->param(0);
   auto outline = s.courses.OutlineOf(CourseCaller(c), id);
   if (!outline.ok()) return c->Fail(outline.error());
+  // The door of the course space: students come in through it (a place in line when the
+  // platform is full or an exam is starting; the page asks again by itself).
+  if (outline->role == course::Role::kStudent) {
+    const guard::DoorAnswer door = s.door.Knock(c->who->user_id);
+    if (!door.in) {
+      json::object place{{"position", door.place.position}};
+      place["eta_ms"] = door.place.eta ? json::value(door.place.eta->count()) : json::value(nullptr);
+      return c->Json(202, {{"course_line", std::move(place)}, {"retry_ms", 2000}});
+    }
+  }
   const auto course = s.exams.CourseOf(id);
   const bool teacher = outline->role == course::Role::kTeacher;
   json::array sections;

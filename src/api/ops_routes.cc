@@ -113,6 +113,18 @@ std::string GuardMetricsText(const Services& s) {
       "# TYPE pupitre_anonymous_requests_per_second gauge\n"
       "pupitre_anonymous_requests_per_second {:.1f}\n",
       a.engaged ? 1 : 0, a.anonymous_rate);
+  const guard::DoorStatus d = s.door.Status();
+  body += fmt::format(
+      "# HELP pupitre_course_line 1 while newcomers to the course space queue (platform full, an "
+      "exam starting, or held by the operator).\n"
+      "# TYPE pupitre_course_line gauge\npupitre_course_line {}\n"
+      "# HELP pupitre_course_line_waiting People in line for the course space.\n"
+      "# TYPE pupitre_course_line_waiting gauge\npupitre_course_line_waiting {}\n"
+      "# HELP pupitre_course_line_rate People let into the course space per second while in line.\n"
+      "# TYPE pupitre_course_line_rate gauge\npupitre_course_line_rate {:.1f}\n"
+      "# HELP pupitre_course_passes People holding a pass into the course space.\n"
+      "# TYPE pupitre_course_passes gauge\npupitre_course_passes {}\n",
+      d.line ? 1 : 0, d.waiting, d.rate, d.passes);
   const live::LiveStats l = s.live.Stats();
   body += fmt::format(
       "# HELP pupitre_live_seats_used People in live classes on the video server, or on their "

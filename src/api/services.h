@@ -22,6 +22,7 @@
 #include "exam/answer_file.h"
 #include "exam/exam_service.h"
 #include "guard/admission.h"
+#include "guard/course_door.h"
 #include "guard/limits.h"
 #include "guard/login_line.h"
 #include "guard/proof_of_work.h"
@@ -67,6 +68,7 @@ struct Services {
   store::BlobStore& blobs;            // files: uploads' bytes and stored files
   live::LiveClasses& live;            // live classes: schedules, seats, attendance
   boost::asio::thread_pool& live_calls;  // calls to the video engine (they may block)
+  guard::CourseDoor& door;            // the course space's door: a line when the platform is full
 };
 
 // A route's handler as the route files write it: a function of the services and the request.

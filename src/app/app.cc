@@ -516,10 +516,15 @@ int Serve(const Config& config, int demo_students) {
     return 1;
   }
   const exam::AnswerFileKeys answer_files(*answer_secret);
+  guard::CourseDoorOptions door_options;
+  door_options.initial_rate = config.course.entry_rate;
+  door_options.min_rate = std::min(door_options.min_rate, config.course.entry_rate);
+  door_options.pass = std::chrono::minutes(config.course.entry_pass_minutes);
+  guard::CourseDoor door(door_options, clock);
   api::Api api(config, n.accounts(), n.exams(), guard, admissions, feed, n.metrics(),
                n.workers(), clock, attack, proof, n.settings(), login_line, n.incidents(),
                **seb, answer_files, api::CourseParts{n.courses(), n.homeworks(), n.announcements(), n.uploads(),
-                                                n.blobs(), n.live(), n.live_calls()});
+                                                n.blobs(), n.live(), n.live_calls(), door});
   http::ServerOptions opts = config.server;  // host and port parsed from listen by the config
   // Each connection is a descriptor: the cap stays below the open-file limit, with room kept
   // for the store, the log, the event loops and the operator, so that accept() never runs out.
@@ -622,6 +627,7 @@ int Serve(const Config& config, int demo_students) {
   every.Every("admission", Millis(100), [&] {
     guard.Sweep();
     admissions.AdmitDue();
+    door.Tick();
     feed.Publish();
     api.PublishLive();
     api.AdvanceLoginLine();
@@ -642,6 +648,8 @@ int Serve(const Config& config, int demo_students) {
     }
     last_refused = g.rejected();
     rooms.Adapt(overloaded);
+    // The course space gives way to exams: its door has a line while students wait to start.
+    door.Adapt(overloaded, rooms.Totals().waiting > 0);
     api.RefreshStatus();
     if (attack.Tick(clock.Monotonic())) {
       const guard::AttackMode::Status a = attack.status();

@@ -305,8 +305,10 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   course.Int("upload_chunk_kib", c.course.upload_chunk_kib, 16, 256 * 1024);
   course.Int("uploads_per_user", c.course.uploads_per_user, 1, 10'000);
   course.Int("upload_expiry_hours", c.course.upload_expiry_hours, 1, 24 * 365);
+  course.Double("entry_rate", c.course.entry_rate, 0.1, 100'000);
+  course.Int("entry_pass_minutes", c.course.entry_pass_minutes, 1, 24 * 60);
   course.RejectUnknown({"max_file_mb", "upload_chunk_kib", "uploads_per_user",
-                        "upload_expiry_hours"});
+                        "upload_expiry_hours", "entry_rate", "entry_pass_minutes"});
 
   TableReader live(Section(root, "live", problem), "live", problem);
   live.String("bbb_url", c.live.bbb_url);

@@ -89,6 +89,12 @@ struct Config {
     // [course] upload_expiry_hours: an upload begun this long ago and not finished is dropped
     // (its bytes and its record), hourly.
     int64_t upload_expiry_hours = 72;
+    // [course] entry_rate: while the course space's door has a line (the platform saturated, or
+    // students waiting to start an exam), people let in per second at first; the rate then
+    // follows what the platform absorbs.
+    double entry_rate = 200;
+    // [course] entry_pass_minutes: who went in stays in this long after their last visit.
+    int64_t entry_pass_minutes = 30;
   } course;
 
   // Live classes run on a BigBlueButton server (docs/configuration.md, "Live classes").
