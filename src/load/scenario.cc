@@ -17,7 +17,9 @@ constexpr std::string_view kKeys[] = {
     "login_format",   "password",      "time_scale",      "login_spread_minutes",
     "start_spread_seconds", "late_share", "late_minutes", "work_minutes",
     "think_seconds",  "autosave_seconds", "reload_share", "network_loss_share",
-    "network_loss_seconds", "thresholds", "seed"};
+    "network_loss_seconds", "thresholds", "seed", "kind", "course", "arrival_spread_minutes",
+    "remembered_share", "handin_share", "handin_kib", "file_kib", "slow_share", "slow_kib_per_s",
+    "teacher_login", "teacher_password"};
 
 class Reader {
  public:
@@ -147,6 +149,20 @@ Result<Scenario> ParseScenario(std::string_view toml_text) {
   r.Number("reload_share", s.reload_share, 0, 1);
   r.Number("network_loss_share", s.network_loss_share, 0, 1);
   r.Number("network_loss_seconds", s.network_loss_s, 0, 24 * 3600);
+  r.String("kind", s.kind);
+  if (s.kind != "exam" && s.kind != "school") {
+    r.Fail(*t->get("kind"), "\"kind\" must be \"exam\" or \"school\"");
+  }
+  r.String("course", s.course);
+  r.Number("arrival_spread_minutes", s.login_spread_s, 0, 24 * 60, 60);
+  r.Number("remembered_share", s.remembered_share, 0, 1);
+  r.Number("handin_share", s.handin_share, 0, 1);
+  r.Integer("handin_kib", s.handin_kib, 1, 1024 * 1024);
+  r.Integer("file_kib", s.file_kib, 1, 1024 * 1024);
+  r.Number("slow_share", s.slow_share, 0, 1);
+  r.Integer("slow_kib_per_s", s.slow_kib_per_s, 1, 1024 * 1024);
+  r.String("teacher_login", s.teacher_login);
+  r.String("teacher_password", s.teacher_password);
   int64_t seed = 1;
   r.Integer("seed", seed, 0, INT64_MAX);
   s.seed = static_cast<uint64_t>(seed);

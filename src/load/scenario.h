@@ -24,6 +24,10 @@ struct Threshold {
 
 struct Scenario {
   std::string name;
+  // "exam": an exam morning (below); "school": the course space's morning (students arrive
+  // over `login_spread_s`, most with yesterday's remembered session, open their course,
+  // download its file, some hand in a homework; see docs/load.md).
+  std::string kind = "exam";
   std::string exam = "demo-exam";
   int64_t students = 100;
   int64_t first_student = 1;
@@ -44,6 +48,16 @@ struct Scenario {
   double reload_share = 0;        // reload the page once, at a random moment
   double network_loss_share = 0;  // lose the network once for `network_loss_s`
   double network_loss_s = 60;
+  // The school morning's ("kind = school").
+  std::string course = "demo-course";
+  double remembered_share = 0.9;  // these logged in yesterday with "remember this device"
+  double handin_share = 0.3;      // these hand in a homework
+  int64_t handin_kib = 500;
+  int64_t file_kib = 1024;        // the course's file everyone downloads
+  double slow_share = 0.1;        // these hand in over a slow line
+  int64_t slow_kib_per_s = 32;
+  std::string teacher_login = "teacher";  // prepares the course's file and homework if missing
+  std::string teacher_password = "teacher-demo";
   std::vector<Threshold> thresholds;
   uint64_t seed = 1;  // the schedule is reproducible for a given seed
 };

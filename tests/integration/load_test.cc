@@ -48,6 +48,55 @@ TEST(LoadTest, AShortMorningPassesAndEveryAcknowledgedSaveIsThere) {
   EXPECT_NE(verify.output.find(", 0 missing or older"), std::string::npos) << verify.output;
 }
 
+// The school morning: set-up (the course's file and homework made by the teacher, yesterday's
+// remembered logins), then each student opens the course, downloads its file and some hand in,
+// some over a slow line; the hand-ins are on the server afterwards.
+TEST(LoadTest, ASchoolMorningOpensTheCourseDownloadsAndHandsIn) {
+  TempDir dir;
+  ChildServer server(dir.path(), FastTestConfig(), /*demo=*/true);
+  ASSERT_TRUE(server.Start()) << server.log();
+  const std::string target = fmt::format("http://127.0.0.1:{}", server.port());
+  std::ofstream(dir.path() + "/school.toml") << R"([scenario]
+name = "short-school-morning"
+kind = "school"
+course = "demo-course"
+students = 40
+time_scale = 10
+arrival_spread_minutes = 1
+remembered_share = 0.75
+handin_share = 0.5
+handin_kib = 200
+file_kib = 256
+slow_share = 0.2
+slow_kib_per_s = 64
+thresholds = ["errors = 0", "finished >= 100%", "download.p99 < 5s"]
+)";
+  auto run = RunPupitre({"load", "--scenario", dir.path() + "/school.toml", "--target", target,
+                         "--out", dir.path() + "/out", "--quiet"});
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("verdict: PASS"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("finished 40/40"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("download"), std::string::npos) << run.output;
+  // The hand-ins are there: the teacher's list counts them.
+  HttpClient teacher(server.port());
+  ASSERT_EQ(teacher.Login("teacher", "teacher-demo").status, 200);
+  auto outline = teacher.Get("/api/courses/demo-course/outline");
+  ASSERT_EQ(outline.status, 200);
+  int64_t homework = 0;
+  const auto o = outline.json();
+  for (const auto& sec : o.at("sections").as_array()) {
+    for (const auto& item : sec.at("items").as_array()) {
+      if (item.at("kind").as_string() == "homework") homework = item.at("id").as_int64();
+    }
+  }
+  ASSERT_NE(homework, 0) << "the set-up made a homework";
+  auto handins = teacher.Get("/api/courses/demo-course/homework/" + std::to_string(homework) + "/handins");
+  ASSERT_EQ(handins.status, 200);
+  const int64_t handed = handins.json().at("counts").at("handed_in").as_int64();
+  EXPECT_GT(handed, 5);
+  EXPECT_LT(handed, 35) << "about half of 40";
+}
+
 TEST(LoadTest, AThresholdThatCannotBeMetFailsTheRun) {
   TempDir dir;
   ChildServer server(dir.path(), FastTestConfig(), /*demo=*/true);

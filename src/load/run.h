@@ -1,0 +1,523 @@
+#pragma once
+// The simulator's run, shared by the engine's files: one coroutine per simulated person on one
+// Asio event loop, open model (each request has an intended send time fixed by the plan; latency
+// is measured from it). engine.cc plays an exam morning with it, school.cc a school morning.
+// Internal to load/.
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <random>
+#include <sstream>
+
+#include "load/engine.h"
+
+namespace pupitre::load::detail {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace json = boost::json;
+using asio::use_awaitable;
+using tcp = asio::ip::tcp;
+using Steady = std::chrono::steady_clock;
+
+
+// Per-second figures, kept small: latency samples are capped per step and second.
+struct SecondBucket {
+  int64_t arrivals = 0;
+  int64_t errors = 0;
+  int64_t active = 0;
+  int64_t waiting = 0;
+  std::map<std::string, std::vector<float>> samples_ms;
+};
+constexpr size_t kSamplesPerSecond = 4000;
+
+class Run {
+ public:
+  Run(const Scenario& s, const EngineOptions& o)
+      : s_(s), o_(o), rng_(s.seed ^ 0x5eedULL), t0_(Steady::now() + std::chrono::milliseconds(100)) {
+    result_.scenario = s.name;
+    result_.target = fmt::format("http://{}:{}", o.target.host, o.target.port);
+    result_.time_scale = s.time_scale;
+    result_.students = s.students;
+  }
+
+  RunResult Go() {
+    auto plans = PlanMorning(s_);
+    remaining_ = static_cast<int64_t>(plans.size());
+    if (s_.kind == "school") {
+      if (!PrepareSchool()) return std::move(result_);
+      t0_ = Steady::now() + std::chrono::milliseconds(100);
+      for (const auto& p : plans) asio::co_spawn(ioc_, SchoolStudent(p), asio::detached);
+    } else {
+      for (size_t i = 0; i < plans.size(); ++i) {
+        asio::co_spawn(ioc_, Student(plans[i], static_cast<int>(i)), asio::detached);
+      }
+    }
+    asio::co_spawn(ioc_, Ticker(), asio::detached);
+    ioc_.run();
+    result_.duration_s = Seconds(Steady::now());
+    for (size_t i = 0; i < seconds_.size(); ++i) {
+      SecondSample out;
+      out.t_s = static_cast<double>(i);
+      out.arrivals = seconds_[i].arrivals;
+      out.errors = seconds_[i].errors;
+      out.active = seconds_[i].active;
+      out.waiting = seconds_[i].waiting;
+      for (auto& [step, samples] : seconds_[i].samples_ms) {
+        auto& v = samples;  // a lambda may not capture a structured binding (clang 14)
+        std::sort(v.begin(), v.end());
+        auto pct = [&v](double q) {
+          return v[std::min(v.size() - 1, static_cast<size_t>(q * v.size()))];
+        };
+        out.latency_ms[step] = {pct(0.5), pct(0.99)};
+      }
+      result_.timeline.push_back(std::move(out));
+    }
+    result_.verdict = Judge(s_.thresholds, result_);
+    return std::move(result_);
+  }
+
+  const std::vector<LedgerEntry>& ledger() const { return ledger_; }
+
+ private:
+  struct Conn {
+    explicit Conn(asio::any_io_executor ex) : stream(ex) {}
+    beast::tcp_stream stream;
+    beast::flat_buffer buffer;
+    bool open = false;
+  };
+  struct Reply {
+    int status = 0;  // 0: no answer (connection failed)
+    std::string body;
+    int64_t retry_after_s = 0;  // the Retry-After header, if any
+    std::string location;       // the Location header, if any
+  };
+
+  double Seconds(Steady::time_point t) const {
+    return std::chrono::duration<double>(t - t0_).count();
+  }
+  Steady::time_point At(double s) const {
+    return t0_ + std::chrono::duration_cast<Steady::duration>(std::chrono::duration<double>(s));
+  }
+  SecondBucket& Bucket(Steady::time_point t) {
+    size_t i = static_cast<size_t>(std::max(0.0, Seconds(t)));
+    if (seconds_.size() <= i) seconds_.resize(i + 1);
+    return seconds_[i];
+  }
+  void Error(Steady::time_point t, const std::string& kind) {
+    ++result_.errors[kind];
+    ++Bucket(t).errors;
+  }
+  void Latency(const std::string& step, Steady::time_point intended, Steady::time_point done) {
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(done - intended).count();
+    result_.steps[step].Record(us);
+    auto& v = Bucket(done).samples_ms[step];
+    if (v.size() < kSamplesPerSecond) v.push_back(static_cast<float>(us / 1000.0));
+  }
+
+  asio::awaitable<void> SleepUntil(Steady::time_point t) {
+    if (Steady::now() >= t) co_return;
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    timer.expires_at(t);
+    co_await timer.async_wait(use_awaitable);
+  }
+
+  asio::awaitable<bool> Connect(Conn& c) {
+    c.stream.close();
+    c.buffer.clear();
+    beast::error_code ec;
+    auto& sock = c.stream.socket();
+    tcp::endpoint to(asio::ip::make_address(o_.target.host), o_.target.port);
+    sock.open(tcp::v4(), ec);
+    if (!ec && o_.source_addresses > 1) {
+      // Spread connections over N addresses, each on a /24 of its own (127.0.0.1, 127.0.1.1,
+      // ...): each has its own ports, and the server's caps per address and per subnet see
+      // students from many networks, as on an exam morning.
+      auto from = asio::ip::make_address_v4(
+          fmt::format("127.0.{}.1", next_source_++ % o_.source_addresses));
+      sock.bind(tcp::endpoint(from, 0), ec);
+    }
+    if (ec) co_return false;
+    c.stream.expires_after(std::chrono::seconds(30));
+    co_await c.stream.async_connect(to, asio::redirect_error(use_awaitable, ec));
+    c.open = !ec;
+    co_return c.open;
+  }
+
+  // One request on the student's connection (reconnecting once if it was closed).
+  // `headers`: more of them (then the body's Content-Type is among them, if any).
+  using Headers = std::vector<std::pair<std::string, std::string>>;
+  asio::awaitable<Reply> Call(Conn& c, bhttp::verb method, const std::string& target,
+                              const std::string& token, const std::string& body = "",
+                              const Headers& headers = {}) {
+    bhttp::request<bhttp::string_body> req{method, target, 11};
+    req.set(bhttp::field::host, o_.target.host);
+    if (!token.empty()) req.set(bhttp::field::authorization, "Bearer " + token);
+    for (const auto& [name, value] : headers) req.set(name, value);
+    if (!body.empty()) {
+      if (headers.empty()) req.set(bhttp::field::content_type, "application/json");
+      req.body() = body;
+    }
+    req.prepare_payload();
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      if (!c.open && !co_await Connect(c)) continue;
+      beast::error_code ec;
+      c.stream.expires_after(std::chrono::seconds(60));
+      co_await bhttp::async_write(c.stream, req, asio::redirect_error(use_awaitable, ec));
+      bhttp::response<bhttp::string_body> res;
+      if (!ec) co_await bhttp::async_read(c.stream, c.buffer, res, asio::redirect_error(use_awaitable, ec));
+      if (ec) {
+        c.open = false;
+        continue;
+      }
+      if (!res.keep_alive()) c.open = false;
+      const auto retry = res[bhttp::field::retry_after];
+      int64_t retry_s = 0;
+      std::from_chars(retry.data(), retry.data() + retry.size(), retry_s);
+      co_return Reply{static_cast<int>(res.result_int()), std::move(res.body()), retry_s,
+                      std::string(res[bhttp::field::location])};
+    }
+    co_return Reply{};
+  }
+
+  // Logs in as the page does: waits in the login line (202) and comes back with the ticket; when
+  // the server is busy for a moment (503, 429), comes back after its Retry-After. Bounded.
+  // Returns the session's token, or "" (the error counted).
+  asio::awaitable<std::string> LogIn(Conn& c, const std::string& login,
+                                     const std::string& password, bool remember) {
+    // (Built before the co_await: GCC 12 cannot keep an initializer list across one.)
+    json::object credentials;
+    credentials["login"] = login;
+    credentials["password"] = password;
+    if (remember) credentials["remember"] = true;
+    std::string login_body = json::serialize(credentials);
+    Reply r = co_await Call(c, bhttp::verb::post, "/api/login", "", login_body);
+    const auto give_up = Steady::now() + std::chrono::hours(1);
+    for (int polls = 0; (r.status == 202 || r.status == 503 || r.status == 429) &&
+                        polls < 5000 && Steady::now() < give_up;
+         ++polls) {
+      auto wait = std::chrono::milliseconds(1000 * std::max<int64_t>(1, r.retry_after_s));
+      if (r.status == 202) {
+        const json::value q = json::parse(r.body).at("login_queue");
+        credentials["queue_ticket"] = q.at("ticket");
+        login_body = json::serialize(credentials);
+        wait = std::chrono::milliseconds(q.at("poll_after_ms").to_number<int64_t>());
+        ++result_.login_line_polls;
+      }
+      co_await SleepUntil(Steady::now() + wait);
+      r = co_await Call(c, bhttp::verb::post, "/api/login", "", login_body);
+    }
+    if (r.status != 200) {
+      Error(Steady::now(), fmt::format("login: {}", r.status));
+      co_return std::string();
+    }
+    co_return std::string(json::parse(r.body).at("token").as_string());
+  }
+
+  // Follows the waiting room's event stream until admitted. Returns the attempt id, or 0 and
+  // why in `failure` (the connection, the HTTP status, or the stream ending without admission).
+  asio::awaitable<int64_t> AwaitAdmission(const std::string& token, std::string& failure) {
+    Conn c(co_await asio::this_coro::executor);
+    if (!co_await Connect(c)) {
+      failure = "wait: cannot connect";
+      co_return 0;
+    }
+    std::string req = fmt::format(
+        "GET /api/exams/{}/waiting-room/events HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer "
+        "{}\r\n\r\n", s_.exam, o_.target.host, token);
+    beast::error_code ec;
+    co_await asio::async_write(c.stream, asio::buffer(req), asio::redirect_error(use_awaitable, ec));
+    std::string in;
+    bool header_seen = false;
+    char chunk[2048];
+    while (!ec) {
+      c.stream.expires_after(std::chrono::hours(6));
+      size_t n = co_await c.stream.async_read_some(asio::buffer(chunk),
+                                                   asio::redirect_error(use_awaitable, ec));
+      in.append(chunk, n);
+      if (!header_seen) {
+        size_t end = in.find("\r\n\r\n");
+        if (end == std::string::npos) continue;
+        // "HTTP/1.1 200 OK": anything but 200 is the server refusing the stream.
+        if (in.compare(0, 13, "HTTP/1.1 200 ") != 0) {
+          failure = fmt::format("wait: {}", in.size() > 12 ? in.substr(9, 3) : "bad reply");
+          co_return 0;
+        }
+        header_seen = true;
+        in.erase(0, end + 4);
+      }
+      size_t at;
+      while ((at = in.find("\n\n")) != std::string::npos) {
+        std::string block = in.substr(0, at);
+        in.erase(0, at + 2);
+        if (block.find("event: admitted") == std::string::npos) continue;
+        size_t data = block.find("data: ");
+        json::error_code jec;
+        auto v = json::parse(block.substr(data + 6), jec);
+        if (!jec) co_return v.at("attempt_id").as_int64();
+      }
+    }
+    failure = header_seen ? "wait: stream ended before admission" : "wait: no reply";
+    co_return 0;
+  }
+
+  std::string AnswerFor(const json::object& q, int64_t seq) {
+    std::string type(q.at("type").as_string());
+    if (type == "single") {
+      auto n = static_cast<int64_t>(q.at("options").as_array().size());
+      return std::to_string(seq % n);
+    }
+    if (type == "multiple") return "[0]";
+    if (type == "truefalse") return seq % 2 ? "true" : "false";
+    if (type == "numeric") return std::to_string(seq);
+    if (type == "short") return fmt::format("\"answer {}\"", seq);
+    return fmt::format("\"An essay, draft {}: {}\"", seq, std::string(200, 'x'));
+  }
+
+  double Exp(double mean_real_s) {
+    std::exponential_distribution<double> d(1.0 / std::max(mean_real_s, 1e-6));
+    return d(rng_);
+  }
+
+  asio::awaitable<void> Student(StudentPlan plan, int index) {
+    auto ex = co_await asio::this_coro::executor;
+    Conn c(ex);
+    const std::string login = fmt::format(fmt::runtime(s_.login_format), plan.number);
+    auto finish = [&] {
+      --remaining_;
+      --active_;
+    };
+    // Log in.
+    auto intended = At(plan.login_at);
+    co_await SleepUntil(intended);
+    ++Bucket(intended).arrivals;
+    ++active_;
+    const std::string token = co_await LogIn(c, login, s_.password, /*remember=*/false);
+    if (token.empty()) {
+      finish();
+      co_return;
+    }
+    Latency("login", intended, Steady::now());
+
+    // Start, through the waiting room if told to.
+    intended = At(plan.start_at);
+    co_await SleepUntil(intended);
+    Reply r = co_await Call(c, bhttp::verb::post, fmt::format("/api/exams/{}/start", s_.exam), token);
+    int64_t attempt = 0;
+    std::string failure;
+    if (r.status == 200) {
+      Latency("start", intended, Steady::now());
+      attempt = json::parse(r.body).at("attempt").at("id").as_int64();
+    } else if (r.status == 202) {
+      Latency("start", intended, Steady::now());
+      auto entered = Steady::now();
+      ++waiting_;
+      result_.peak_waiting = std::max(result_.peak_waiting, waiting_);
+      attempt = co_await AwaitAdmission(token, failure);
+      --waiting_;
+      Latency("wait", entered, Steady::now());
+    }
+    if (attempt == 0) {
+      Error(Steady::now(), failure.empty() ? fmt::format("start: {}", r.status) : failure);
+      finish();
+      co_return;
+    }
+    auto t = Steady::now();
+    r = co_await Call(c, bhttp::verb::get, fmt::format("/api/exams/{}/paper", s_.exam), token);
+    if (r.status != 200) {
+      Error(Steady::now(), fmt::format("paper: {}", r.status));
+      finish();
+      co_return;
+    }
+    Latency("paper", t, Steady::now());
+    // From the planned start to the paper in hand, waiting room included: "taking the exam".
+    Latency("taking", intended, Steady::now());
+    const json::value paper = json::parse(r.body);
+    const json::array& questions = paper.at("questions").as_array();
+
+    // Work: answers at exponential think times, essays autosaved meanwhile.
+    const auto submit_at = At(plan.submit_at);
+    const double think = s_.think_s / s_.time_scale;
+    const double autosave = s_.autosave_s / s_.time_scale;
+    auto next = Steady::now();
+    int64_t seq = 0;
+    bool reloaded = plan.reload_at < 0;
+    bool lost = plan.network_loss_at < 0;
+    std::vector<std::pair<std::string, std::string>> offline;  // (target, body) kept by the page
+    int answered = 0;
+    next += std::chrono::duration_cast<Steady::duration>(std::chrono::duration<double>(Exp(think)));
+    while (next < submit_at) {
+      // The student answers a question, then thinks until the next one; an essay is also
+      // autosaved while it is typed, until that next answer (planned times never overlap).
+      const double gap = Exp(think);
+      const auto this_answer = next;
+      next += std::chrono::duration_cast<Steady::duration>(std::chrono::duration<double>(gap));
+      const auto& q = questions[static_cast<size_t>(index + answered++) % questions.size()].as_object();
+      const std::string qid(q.at("id").as_string());
+      int saves = 1;
+      if (std::string(q.at("type").as_string()) == "essay") {
+        saves = 1 + static_cast<int>(gap / autosave);
+      }
+      for (int k = 0; k < saves; ++k) {
+        auto when = this_answer + std::chrono::duration_cast<Steady::duration>(
+                                      std::chrono::duration<double>(k * autosave));
+        if (when >= submit_at) break;
+        co_await SleepUntil(when);
+        // A save's latency counts from its planned time, unless this client was busy with its
+        // own extra work (a reload, resending what it kept offline) that a real browser would
+        // do alongside: then from the end of that work.
+        auto measured_from = when;
+        if (!reloaded && Seconds(when) >= plan.reload_at) {
+          reloaded = true;
+          auto t0 = Steady::now();
+          Reply a = co_await Call(c, bhttp::verb::get, fmt::format("/api/attempts/{}", attempt), token);
+          Reply p = co_await Call(c, bhttp::verb::get, fmt::format("/api/exams/{}/paper", s_.exam), token);
+          if (a.status == 200 && p.status == 200) {
+            Latency("reload", t0, Steady::now());
+          } else {
+            Error(Steady::now(), fmt::format("reload: {}/{}", a.status, p.status));
+          }
+          measured_from = std::max(measured_from, Steady::now());
+        }
+        ++seq;
+        const std::string target = fmt::format("/api/attempts/{}/answers/{}", attempt, qid);
+        const std::string value = AnswerFor(q, seq);
+        const std::string body = fmt::format(R"({{"seq":{},"value":{}}})", seq, value);
+        const double s_at = Seconds(when);
+        if (!lost && s_at >= plan.network_loss_at &&
+            s_at < plan.network_loss_at + plan.network_loss_for) {
+          // Offline: the page keeps the answer and sends it when the network is back.
+          offline.emplace_back(target, body);
+          continue;
+        }
+        if (!lost && !offline.empty()) {
+          lost = true;
+          co_await ResendKept(c, token, attempt, offline);
+          measured_from = std::max(measured_from, Steady::now());
+        }
+        Reply rs = co_await Call(c, bhttp::verb::put, target, token, body);
+        if (rs.status == 200) {
+          Latency("save", measured_from, Steady::now());
+          Acked(attempt, target, body);
+        } else {
+          Error(Steady::now(), fmt::format("save: {}", rs.status));
+        }
+      }
+    }
+    co_await SleepUntil(submit_at);
+    // Back online before the end: what the page kept is sent before submitting.
+    co_await ResendKept(c, token, attempt, offline);
+    r = co_await Call(c, bhttp::verb::post, fmt::format("/api/attempts/{}/submit", attempt), token);
+    if (r.status == 200) {
+      Latency("submit", submit_at, Steady::now());
+      ++result_.finished;
+    } else {
+      Error(Steady::now(), fmt::format("submit: {}", r.status));
+    }
+    finish();
+  }
+
+  // Sends what the page kept while offline, oldest first (as its journal does), and forgets it.
+  asio::awaitable<void> ResendKept(Conn& c, const std::string& token, int64_t attempt,
+                                   std::vector<std::pair<std::string, std::string>>& kept) {
+    for (const auto& [target, body] : kept) {
+      auto t0 = Steady::now();
+      Reply rr = co_await Call(c, bhttp::verb::put, target, token, body);
+      if (rr.status == 200) {
+        Latency("resend", t0, Steady::now());
+        Acked(attempt, target, body);
+      } else {
+        Error(Steady::now(), fmt::format("resend: {}", rr.status));
+      }
+    }
+    kept.clear();
+  }
+
+  void Acked(int64_t attempt, const std::string& target, const std::string& body) {
+    ++result_.acknowledged_saves;
+    if (o_.ledger_path.empty()) return;
+    auto v = json::parse(body);
+    ledger_.push_back(LedgerEntry{attempt, target.substr(target.rfind('/') + 1),
+                                  v.at("seq").as_int64(), json::serialize(v.at("value"))});
+  }
+
+  asio::awaitable<void> Ticker() {
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    auto next = t0_;
+    int64_t last_saves = 0;
+    while (remaining_ > 0) {
+      next += std::chrono::seconds(1);
+      timer.expires_at(next);
+      co_await timer.async_wait(use_awaitable);
+      SecondBucket& b = Bucket(next - std::chrono::milliseconds(1));
+      b.active = active_;
+      b.waiting = waiting_;
+      if (o_.progress) {
+        auto it = result_.steps.find("save");
+        int64_t saves = it == result_.steps.end() ? 0 : it->second.count();
+        std::fprintf(stderr,
+                     "\r[%4.0fs] active %6lld  waiting %5lld  saves/s %6lld  save p99 %7.1f ms  "
+                     "errors %lld  finished %lld/%lld   ",
+                     Seconds(next), static_cast<long long>(active_),
+                     static_cast<long long>(waiting_), static_cast<long long>(saves - last_saves),
+                     it == result_.steps.end() ? 0.0 : it->second.Percentile(0.99) / 1000.0,
+                     static_cast<long long>(result_.total_errors()),
+                     static_cast<long long>(result_.finished),
+                     static_cast<long long>(result_.students));
+        last_saves = saves;
+      }
+    }
+    if (o_.progress) std::fprintf(stderr, "\n");
+  }
+
+  // --- the school morning (school.cc)
+  // The set-up, before the clock starts: the course's 1 MB file and homework (made by the
+  // teacher if missing), and "yesterday": the remembered students' sessions. False: it failed
+  // (result_.errors says why).
+  bool PrepareSchool();
+  asio::awaitable<void> PrepareCourse(bool& ok);
+  asio::awaitable<void> Yesterday(std::vector<int64_t>& numbers, size_t& next);
+  asio::awaitable<void> SchoolStudent(StudentPlan plan);
+  // Sends `bytes` as a tus upload (slowly: parts of slow_kib_per_s, one a second); returns its
+  // id, or "" (the error counted).
+  asio::awaitable<std::string> Upload(Conn& c, const std::string& token, const std::string& name,
+                                      const std::string& bytes, bool slow);
+  std::map<int64_t, std::string> remembered_;  // student number -> session token, from yesterday
+  std::string file_url_;                       // the course's file every student downloads
+  int64_t file_size_ = 0;
+  int64_t homework_id_ = 0;
+
+  const Scenario& s_;
+  const EngineOptions& o_;
+  asio::io_context ioc_{1};
+  std::mt19937_64 rng_;
+  Steady::time_point t0_;  // the run's time 0 (a school morning sets it after its set-up)
+  RunResult result_;
+  std::vector<SecondBucket> seconds_;
+  std::vector<LedgerEntry> ledger_;
+  int64_t remaining_ = 0;
+  int64_t active_ = 0;
+  int64_t waiting_ = 0;
+  uint64_t next_source_ = 0;
+};
+
+
+}  // namespace pupitre::load::detail
