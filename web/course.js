@@ -56,6 +56,13 @@
         const state = h.state ? el("span", { class: h.state === "missing" ? "" : h.state === "late" ? "warn" : "ok", text: ` · ${t(`hw.state_${h.state}`)}` }) : null;
         body = el("p", {}, el("span", { text: t("hw.due", { time: P.fmtTime(h.my_due_ms || h.due_ms) }) }), state, " · ",
           el("a", { href: `#/homework/${enc(courseId)}/${item.id}`, text: teacher ? t("hw.open_teacher") : t("hw.open"), "aria-label": `${teacher ? t("hw.open_teacher") : t("hw.open")}: ${item.title}` }));
+      } else if (item.kind === "exam") {
+        const x = item.exam;
+        const label = teacher ? t("course.exam_open_teacher") : t("course.exam_open");
+        body = el("p", {}, x.opens_ms ? el("span", { text: `${t("cal.exam", { from: P.fmtTime(x.opens_ms), to: P.fmtTime(x.closes_ms) })} · ` }) : null,
+          x.published || teacher
+            ? el("a", { href: teacher ? `#/teacher/exam/${enc(x.id)}` : `#/exam/${enc(x.id)}`, text: label, "aria-label": `${label}: ${item.title}` })
+            : el("span", { class: "muted", text: t("course.exam_not_yet") }));
       } else if (item.kind === "live") {
         const l = item.live;
         const label = teacher ? t("live.open_teacher") : t("live.open");
@@ -91,7 +98,7 @@
     // The form that adds an item to `section` (item null) or changes `item`.
     const itemForm = (section, item, cancel) => {
       const kind = el("select", { disabled: !!item },
-        ["page", "file", "link", "homework", "live"].map((k) => el("option", { value: k, text: t(`course.kind_${k}`), selected: item ? item.kind === k : k === "page" })));
+        ["page", "file", "link", "homework", "live", "exam"].map((k) => el("option", { value: k, text: t(`course.kind_${k}`), selected: item ? item.kind === k : k === "page" })));
       // A homework's rules; times in the school's zone.
       const h = (item && item.homework) || {};
       const due = el("input", { type: "datetime-local", value: h.due_ms ? P.toZoneInput(h.due_ms) : "" });
@@ -112,6 +119,20 @@
       const schedule = el("fieldset", { class: "rules-form" }, el("legend", { text: t("live.schedule") }),
         P.field(t("live.start_field", { zone: P.zone }), start), P.field(t("live.duration_field"), minutes),
         el("div", { class: "option" }, record, el("label", { for: record.id, text: t("live.record_field") })));
+      // An exam item: one of the course's exams, chosen from the list (read when first shown).
+      const examSel = el("select", {}, el("option", { value: item && item.kind === "exam" ? item.body : "", text: item && item.exam && item.exam.title ? item.exam.title : "…" }));
+      const examField = P.field(t("course.exam_field"), examSel);
+      let examsRead = false;
+      const readExams = async () => {
+        if (examsRead) return;
+        examsRead = true;
+        try {
+          const mine = (await P.api("GET", "/api/exams")).exams.filter((x) => x.course === courseId);
+          const now = examSel.value;
+          examSel.replaceChildren(...(mine.length ? mine.map((x) => el("option", { value: x.id, text: x.title, selected: x.id === now }))
+            : [el("option", { value: "", text: t("course.exam_none") })]));
+        } catch (e) { examSel.replaceChildren(el("option", { value: "", text: e.message })); }
+      };
       const title = el("input", { type: "text", required: true, maxlength: "200", value: item ? item.title : "" });
       const text = el("textarea", { rows: "8", value: item ? (item.kind === "link" ? item.url : item.body || "") : "" });
       const url = el("input", { type: "url", value: item && item.kind === "link" ? item.url : "", placeholder: "https://" });
@@ -124,7 +145,9 @@
       const fileField = P.field(item ? t("course.replace_file") : t("course.file"), file);
       const show = () => {
         const k = kind.value;
-        textField.hidden = k === "link";
+        textField.hidden = k === "link" || k === "exam";
+        examField.hidden = k !== "exam";
+        if (k === "exam") readExams();
         textField.querySelector("label").textContent = k === "file" ? t("course.description") : k === "homework" ? t("hw.instructions") : t("course.markdown");
         rules.hidden = k !== "homework";
         schedule.hidden = k !== "live";
@@ -134,7 +157,7 @@
       kind.addEventListener("change", show);
       const submit = el("button", { type: "submit", class: "primary", text: item ? t("course.save") : t("course.add") });
       const form = el("form", { class: "item-form", "aria-label": item ? t("course.edit_named", { name: item.title }) : t("course.add_to", { name: section.title }) },
-        P.field(t("course.kind"), kind), P.field(t("course.title_field"), title), textField, urlField, fileField, rules, schedule,
+        P.field(t("course.kind"), kind), P.field(t("course.title_field"), title), textField, urlField, fileField, examField, rules, schedule,
         progress, status, msg, submit,
         cancel ? el("button", { type: "button", text: t("course.cancel"), onclick: cancel }) : null);
       form.addEventListener("submit", async (ev) => {
@@ -143,7 +166,7 @@
         submit.disabled = true;
         try {
           const k = kind.value;
-          const body = { kind: k, title: title.value.trim(), body: k === "link" ? url.value.trim() : text.value };
+          const body = { kind: k, title: title.value.trim(), body: k === "link" ? url.value.trim() : k === "exam" ? examSel.value : text.value };
           if (k === "homework") {
             if (!due.value) throw new Error(t("hw.due_needed"));
             body.rules = { due_ms: P.fromZoneInput(due.value), cutoff_ms: cutoff.value ? P.fromZoneInput(cutoff.value) : 0,

@@ -218,6 +218,16 @@ Result<course::ItemDraft> DraftOf(const json::object& o, bool with_kind) {
   return d;
 }
 
+// An exam item names one of the course's own exams.
+Status CheckCourseExam(Services& s, const std::string& course_id, const std::string& exam_id) {
+  auto e = s.exams.GetExam(exam::Caller{0, true, true}, exam_id);
+  if (!e.ok() || (*e)->spec->course_id != course_id) {
+    return Error::Invalid(fmt::format("the exam '{}' is not one of this course's", exam_id))
+        .Because("exam_not_in_course", {{"exam", exam_id}});
+  }
+  return OkStatus();
+}
+
 // POST /api/courses/ID/sections/SID/items {"kind", "title", "body"?, "upload"?}
 void AddItem(Services& s, const ContextPtr& c) {
   auto section = ParseId(c->param(1));
@@ -229,6 +239,9 @@ void AddItem(Services& s, const ContextPtr& c) {
   // Checked before any upload is adopted: a student cannot turn an upload into a course file.
   const course::Caller who = CourseCaller(c);
   if (auto st = s.courses.CheckTeacher(who, c->param(0)); !st.ok()) return c->Fail(st.error());
+  if (draft->kind == "exam") {
+    if (auto st = CheckCourseExam(s, c->param(0), draft->body); !st.ok()) return c->Fail(st.error());
+  }
   std::optional<course::HomeworkRules> rules;
   if (draft->kind == "homework") {
     auto r = RulesFromJson(body->contains("rules") ? body->at("rules") : json::value(json::object()));
@@ -313,6 +326,9 @@ void UpdateItem(Services& s, const ContextPtr& c) {
           auto adopted = AdoptUpload(s, who.user_id, *upload, std::move(d));
           if (!adopted.ok()) return adopted.error();
           d = std::move(*adopted);
+        }
+        if (auto now = s.courses.ItemOf(who, c->param(0), id); now.ok() && now->kind == "exam") {
+          if (auto st = CheckCourseExam(s, c->param(0), d.body); !st.ok()) return st.error();
         }
         return s.courses.UpdateItem(who, c->param(0), id, std::move(d));
       },

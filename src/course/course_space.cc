@@ -278,6 +278,13 @@ Status CourseSpace::Validate(ItemDraft& d) const {
           .Because("page_too_long", {{"max", std::to_string(kMaxPageBytes)}});
     }
     if (FirstInvalidUtf8(d.body)) return Error::Invalid("the page is not valid UTF-8");
+  } else if (d.kind == "exam") {
+    // The exam's id: that it is one of the course's is checked by the route (the exam service
+    // keeps exams).
+    const bool id = !d.body.empty() && d.body.size() <= 64 &&
+                    d.body.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") ==
+                        std::string::npos;
+    if (!id) return Error::Invalid("an exam item names one of the course's exams").Because("exam_not_in_course");
   } else if (d.kind == "link") {
     if (!IsWebUrl(d.body)) {
       return Error::Invalid("a link is an http:// or https:// address").Because("bad_url");
@@ -288,7 +295,7 @@ Status CourseSpace::Validate(ItemDraft& d) const {
                                                                     {{"max", std::to_string(kMaxPageBytes)}});
     }
   } else {
-    return Error::Invalid("an item is a page, a file, a link, a homework or a live class")
+    return Error::Invalid("an item is a page, a file, a link, a homework, a live class or an exam")
         .Because("bad_item_kind");
   }
   return OkStatus();

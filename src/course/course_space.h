@@ -40,10 +40,11 @@ struct Item {
   int64_t id = 0;
   int64_t section_id = 0;
   int64_t position = 0;
-  std::string kind;   // "page", "file", "link", "homework" (course/homework.h) or "live"
-                      // (live/live_classes.h)
+  std::string kind;   // "page", "file", "link", "homework" (course/homework.h), "live"
+                      // (live/live_classes.h) or "exam" (its body: the exam's id)
   std::string title;
-  std::string body;   // a page's Markdown, a link's URL, a file's description, instructions
+  std::string body;   // a page's Markdown, a link's URL, a file's description, instructions,
+                      // an exam's id
   std::string html;   // a page's Markdown rendered (course/markdown.h), a file's description
   std::string blob;   // a file's SHA-256
   std::string file_name;

@@ -92,3 +92,27 @@ test("a teacher builds a course and a student reads and downloads it", { timeout
   await teacherContext.close();
   await studentContext.close();
 });
+
+test("an exam of the course is placed in its space and a student goes to it from there", { timeout: 90_000 }, async () => {
+  const tc = await env.browser.newContext({ locale: "en-US", bypassCSP: true });
+  const tp = await tc.newPage();
+  await logIn(tp, env.server.url, ...TEACHER);
+  await tp.getByRole("heading", { name: "Exams", exact: true }).waitFor();
+  await tp.goto(`${env.server.url}/#/course/demo-course`);
+  const section = tp.locator("section.course-section").filter({ has: tp.getByRole("heading", { name: "Welcome" }) });
+  await section.getByText("Add to “Welcome”").click();
+  const form = section.locator("form.item-form");
+  await form.getByLabel("Kind").selectOption("exam");
+  await form.getByLabel("Exam of this course").locator("option", { hasText: "General knowledge" }).waitFor({ state: "attached" });
+  await form.getByLabel("Exam of this course").selectOption({ label: "General knowledge: a demonstration exam" });
+  await form.getByLabel("Title", { exact: true }).fill("This week's exam");
+  await form.getByRole("button", { name: "Add", exact: true }).click();
+  await section.getByRole("heading", { name: "This week's exam", level: 3 }).waitFor();
+
+  const sc = await env.browser.newContext({ locale: "en-US", bypassCSP: true });
+  const sp = await sc.newPage();
+  await logIn(sp, env.server.url, "student0009", STUDENT_PASSWORD);
+  await sp.getByRole("link", { name: "Demo course" }).click();
+  await sp.getByRole("link", { name: "Go to the exam: This week's exam" }).click();
+  await sp.waitForURL(/#\/exam\/demo-exam$/);
+});

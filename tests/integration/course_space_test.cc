@@ -100,6 +100,31 @@ TEST_F(CourseSpaceTest, TheCoursesPeopleReadItAndNobodyElseSeesIt) {
   EXPECT_EQ(enrolled->Post("/api/courses/bio-1/members", R"({"logins":["student0009"],"role":"student"})").status, 403);
 }
 
+TEST_F(CourseSpaceTest, AnExamItemNamesOneOfTheCoursesExams) {
+  auto section = teacher_->Post("/api/courses/demo-course/sections", R"({"title":"Exams"})");
+  ASSERT_EQ(section.status, 201);
+  const std::string items = "/api/courses/demo-course/sections/" +
+                            std::to_string(section.json().at("section").at("id").as_int64()) + "/items";
+  auto made = teacher_->Post(items, R"({"kind":"exam","title":"The test","body":"test-exam"})");
+  ASSERT_EQ(made.status, 201) << made.body;
+  const auto item = made.json().at("item");
+  EXPECT_EQ(item.at("exam").at("id").as_string(), "test-exam");
+  EXPECT_TRUE(item.at("exam").at("published").as_bool());
+  EXPECT_TRUE(item.at("exam").at("closes_ms").is_int64());
+  // Another course's exam, or none: refused with a reason.
+  auto other = teacher_->Post(ItemsPath(), R"({"kind":"exam","title":"X","body":"test-exam"})");
+  EXPECT_EQ(other.status, 422) << other.body;
+  EXPECT_NE(other.body.find("exam_not_in_course"), std::string::npos);
+  EXPECT_EQ(teacher_->Post(items, R"({"kind":"exam","title":"X","body":"no-such"})").status, 422);
+  EXPECT_EQ(teacher_->Post(items, R"({"kind":"exam","title":"X","body":"../etc"})").status, 422);
+  // A student of the course reads it with the exam's window.
+  auto student = Student(3);
+  auto outline = student->Get("/api/courses/demo-course/outline");
+  ASSERT_EQ(outline.status, 200);
+  EXPECT_NE(outline.body.find(R"("kind":"exam")"), std::string::npos);
+  EXPECT_NE(outline.body.find(R"("title":"The test")"), std::string::npos);
+}
+
 TEST_F(CourseSpaceTest, AFileIsServedByteExactWithRangesAndValidators) {
   const std::string bytes = Pattern(300 * 1024 + 17);
   auto made = AddFile(*teacher_, "Cours 1 – été.pdf", bytes);
