@@ -15,7 +15,11 @@ scale=${3:-3}
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
+  cp "$work/log" "${SCHOOL_LOG:-/tmp/school_morning_server.log}" 2>/dev/null || true  # kept for a look
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 printf '[server]\nlisten = "127.0.0.1:0"\n[auth]\nargon2_iterations = 1\nargon2_memory_kib = 8192\n' > "$work/c.toml"
@@ -32,6 +36,7 @@ echo "school morning: $students students over 15 scenario minutes, time_scale $s
 rc=0
 "$build/pupitre" load --scenario "$work/school.toml" --target "http://127.0.0.1:$port" \
   --source-addresses 16 --out "$work/result" --quiet || rc=$?
+kill -0 "${pids[0]}" 2>/dev/null || { echo "THE SERVER IS GONE: see ${SCHOOL_LOG:-/tmp/school_morning_server.log}"; rc=2; }
 echo "server's view at the end:"
 curl -s "http://127.0.0.1:$port/metrics" | grep -E '^pupitre_(course_line|course_passes|guard_rejected_total\{class="interactive")' || true
 echo "peak server RSS: $(grep VmHWM /proc/"${pids[0]}"/status | awk '{print $2, $3}')"

@@ -322,6 +322,7 @@
       list.replaceChildren(el("p", { text: t("people.counts", { students: m.students.length, teachers: m.teachers.length }) }),
         el("details", {}, el("summary", { text: t("people.see") }),
           el("p", {}, el("strong", { text: t("people.teachers") }), " ", names(m.teachers)),
+          (m.assistants || []).length ? el("p", {}, el("strong", { text: t("people.assistants") }), " ", names(m.assistants)) : null,
           el("p", {}, el("strong", { text: t("people.students") }), " ", names(m.students) || "—")));
     };
     const logins = el("textarea", { rows: "3", autocomplete: "off", spellcheck: "false" });
@@ -333,17 +334,17 @@
       const body = rows.length && rows[0][col] && rows[0][col].toLowerCase() === "login" ? rows.slice(1) : rows;
       logins.value = body.map((r) => r[col]).filter(Boolean).join("\n");
     });
-    const asTeacher = el("input", { type: "checkbox", id: "people-teacher" });
+    const asRole = el("select", {}, ["student", "teacher", "assistant"].map((r) => el("option", { value: r, text: t(`people.as_${r}`) })));
     const msg = el("p", { role: "status" });
     const form = el("form", { class: "card", "aria-labelledby": "h-people" }, el("h2", { id: "h-people", text: t("people.title") }), list,
       P.field(t("accounts.logins"), logins), P.field(t("people.csv"), csv),
-      el("div", { class: "option" }, asTeacher, el("label", { for: asTeacher.id, text: t("accounts.as_teachers") })),
+      P.field(t("people.as"), asRole),
       el("button", { type: "submit", text: t("accounts.add_members") }), msg);
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       msg.className = "";
       try {
-        const r = await P.api("POST", path, { logins: logins.value.split(/[\s,;]+/).filter(Boolean), role: asTeacher.checked ? "teacher" : "student" });
+        const r = await P.api("POST", path, { logins: logins.value.split(/[\s,;]+/).filter(Boolean), role: asRole.value });
         msg.className = "ok";
         msg.textContent = t("accounts.members_added", { count: r.added });
         logins.value = "";

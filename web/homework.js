@@ -35,7 +35,7 @@
     instructions.innerHTML = v.item.html;  // rendered by the server with raw HTML dropped (cmark)
     const back = el("p", {}, el("a", { href: `#/course/${enc(courseId)}`, text: t("hw.back") }));
     const head = [back, instructions, el("ul", { class: "rules" }, rulesText(h, v.my_due_ms, v.my_cutoff_ms))];
-    if (v.role === "teacher") return teacherView(v, base, head);
+    if (v.role !== "student") return teacherView(v, base, head);  // teachers and assistants
 
     const now = P.serverNow();
     const closed = now > (v.my_cutoff_ms || v.my_due_ms) || (v.handin && now > v.my_due_ms);

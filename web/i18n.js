@@ -404,6 +404,11 @@ const STRINGS = {
     "course.exam_open_teacher": "Open the exam (settings, results)",
     "course.exam_not_yet": "Not published yet",
     "reason.exam_not_in_course": "Choose one of this course\u2019s exams.",
+    "people.assistants": "Assistants (they grade, and edit nothing):",
+    "people.as": "Add them as",
+    "people.as_student": "Students",
+    "people.as_teacher": "Teachers of the course",
+    "people.as_assistant": "Assistants (grade homework, edit nothing)",
   },
   fr: {
     "nav.home": "Mes examens", "nav.exams": "Examens", "nav.operator": "Charge", "nav.logout": "Se déconnecter ({name})",
@@ -805,5 +810,10 @@ const STRINGS = {
     "course.exam_open_teacher": "Ouvrir l\u2019examen (r\u00e9glages, r\u00e9sultats)",
     "course.exam_not_yet": "Pas encore publi\u00e9",
     "reason.exam_not_in_course": "Choisissez un des examens de ce cours.",
+    "people.assistants": "Assistants (ils corrigent, et ne modifient rien) :",
+    "people.as": "Les ajouter comme",
+    "people.as_student": "\u00c9l\u00e8ves",
+    "people.as_teacher": "Enseignants du cours",
+    "people.as_assistant": "Assistants (corrigent les devoirs, ne modifient rien)",
   },
 };

@@ -164,8 +164,10 @@ void AddMembers(Services& s, const ContextPtr& c) {
       logins->as_array().size() > 10'000) {
     return c->Fail(Error::BadRequest("'logins' must be a list of 1 to 10000 logins"));
   }
-  if (!role || !role->is_string() || (role->as_string() != "student" && role->as_string() != "teacher")) {
-    return c->Fail(Error::BadRequest("'role' must be \"student\" or \"teacher\""));
+  if (!role || !role->is_string() ||
+      (role->as_string() != "student" && role->as_string() != "teacher" &&
+       role->as_string() != "assistant")) {
+    return c->Fail(Error::BadRequest("'role' must be \"student\", \"teacher\" or \"assistant\""));
   }
   const std::string course = c->param(0);
   if (!s.exams.HasCourse(course)) {
@@ -185,9 +187,11 @@ void AddMembers(Services& s, const ContextPtr& c) {
     for (const auto& l : unknown) list += (list.empty() ? "" : ", ") + l;
     return c->Fail(auth::NoSuchUser(list));
   }
-  const bool teaches = role->as_string() == "teacher";
-  boost::asio::post(s.workers, [&s, c, course, ids = std::move(ids), teaches] {
-    Status st = teaches ? s.exams.AddTeachers(course, ids) : s.exams.Enrol(course, ids);
+  const std::string as(role->as_string());
+  boost::asio::post(s.workers, [&s, c, course, ids = std::move(ids), as] {
+    Status st = as == "teacher"     ? s.exams.AddTeachers(course, ids)
+                : as == "assistant" ? s.exams.AddAssistants(course, ids)
+                                    : s.exams.Enrol(course, ids);
     c->Later([c, st, n = ids.size()] {
       if (!st.ok()) return c->Fail(st.error());
       c->Json(200, {{"added", n}});
@@ -199,14 +203,18 @@ void AddMembers(Services& s, const ContextPtr& c) {
 void Members(Services& s, const ContextPtr& c) {
   const std::string course = c->param(0);
   if (auto st = s.courses.CheckTeacher(CourseCaller(c), course); !st.ok()) return c->Fail(st.error());
-  json::array students, teachers;
+  json::array students, teachers, assistants;
   for (int64_t id : s.exams.StudentsOfCourse(course)) {
     if (auto u = s.accounts.FindById(id)) students.push_back(UserRow(s, *u));
   }
   for (int64_t id : s.exams.TeachersOfCourse(course)) {
     if (auto u = s.accounts.FindById(id)) teachers.push_back(UserRow(s, *u));
   }
-  c->Json(200, {{"students", std::move(students)}, {"teachers", std::move(teachers)}});
+  for (int64_t id : s.exams.AssistantsOfCourse(course)) {
+    if (auto u = s.accounts.FindById(id)) assistants.push_back(UserRow(s, *u));
+  }
+  c->Json(200, {{"students", std::move(students)}, {"teachers", std::move(teachers)},
+                {"assistants", std::move(assistants)}});
 }
 
 // GET /api/admin/course-door: the course space's door; PUT {"hold": bool}: the operator holds a

@@ -29,6 +29,8 @@ std::string_view RoleName(course::Role r) {
       return "teacher";
     case course::Role::kStudent:
       return "student";
+    case course::Role::kAssistant:
+      return "assistant";
     case course::Role::kNone:
       break;
   }

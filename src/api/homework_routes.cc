@@ -65,11 +65,12 @@ void View(Services& s, const ContextPtr& c) {
   const course::Caller who = CourseCaller(c);
   auto v = s.homeworks.ViewOf(who, c->param(0), *item);
   if (!v.ok()) return c->Fail(v.error());
-  const bool teacher = s.courses.RoleOf(who, c->param(0)) == course::Role::kTeacher;
+  const course::Role role = s.courses.RoleOf(who, c->param(0));
+  const bool teacher = role == course::Role::kTeacher;
   json::object out{{"item", ItemJson(s, c->param(0), v->item, teacher, who)},
                    {"my_due_ms", v->my_due_ms},
                    {"my_cutoff_ms", v->my_cutoff_ms},
-                   {"role", teacher ? "teacher" : "student"},
+                   {"role", teacher ? "teacher" : role == course::Role::kAssistant ? "assistant" : "student"},
                    {"server_now_ms", ToUnixMs(s.clock.Now())}};
   if (v->handin) out["handin"] = HandinJson(*v->handin, Base(c->param(0), *item) + "/handin");
   if (v->grade) out["grade"] = GradeJson(*v->grade, v->rules.max_points);

@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <charconv>
@@ -151,6 +152,7 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock& cloc
       *n->writer_, clock,
       [exams](const std::string& course_id, int64_t user_id) {
         if (exams->Teaches(course_id, user_id)) return course::Role::kTeacher;
+        if (exams->Assists(course_id, user_id)) return course::Role::kAssistant;
         if (exams->IsEnrolled(course_id, user_id)) return course::Role::kStudent;
         return course::Role::kNone;
       },
@@ -420,6 +422,10 @@ class QueueMarker {
 }  // namespace
 
 int Serve(const Config& config, int demo_students) {
+  // A peer that leaves in the middle of a file sent with sendfile(2) would raise SIGPIPE, whose
+  // default action ends the process without a word: writes to closed sockets fail with EPIPE
+  // instead (Asio's own writes never raise it; sendfile has no MSG_NOSIGNAL).
+  std::signal(SIGPIPE, SIG_IGN);
   RaiseFileLimit();
   SystemClock clock;
   auto node = Node::Open(config, clock);
@@ -531,9 +537,14 @@ int Serve(const Config& config, int demo_students) {
   if (rlimit r{}; getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur != RLIM_INFINITY) {
     const int64_t reserve = 64 + 8 * static_cast<int64_t>(Cores()) +
                             (opts.ops_host.empty() ? 0 : opts.max_ops_connections);
-    const int64_t fits = std::max<int64_t>(1, static_cast<int64_t>(r.rlim_cur) - reserve);
+    // A fifth of the rest stays for the files being served or received (each download held
+    // open while sendfile sends it, each upload part, each blob adopted): a full house of
+    // connections must not leave a course file unopenable.
+    const int64_t fits =
+        std::max<int64_t>(1, (static_cast<int64_t>(r.rlim_cur) - reserve) * 4 / 5);
     if (fits < opts.max_connections) {
-      spdlog::warn("server.max_connections {} is more than {} open files allow: capped at {}",
+      spdlog::warn("server.max_connections {} is more than {} open files allow (with a fifth "
+                   "kept for files being served): capped at {}",
                    opts.max_connections, r.rlim_cur, fits);
       opts.max_connections = fits;
     }

@@ -104,11 +104,17 @@ Status CourseSpace::CheckTeacher(const Caller& caller, const std::string& course
     case Role::kNone:
       return NoCourse(course_id);
     case Role::kStudent:
+    case Role::kAssistant:
       return Error::Forbidden("this is for the course's teachers").Because("for_course_teachers");
     case Role::kTeacher:
       break;
   }
   return OkStatus();
+}
+
+Status CourseSpace::CheckGrader(const Caller& caller, const std::string& course_id) const {
+  if (RoleOf(caller, course_id) == Role::kAssistant) return OkStatus();
+  return CheckTeacher(caller, course_id);
 }
 
 std::vector<store::ItemRecord> CourseSpace::ItemsOf(const CourseState& c,

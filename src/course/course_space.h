@@ -26,7 +26,9 @@
 
 namespace pupitre::course {
 
-enum class Role { kNone, kStudent, kTeacher };
+// A course's people: its students, its teachers (who edit it), and its assistants (who grade its
+// homework and see what teachers see of its students' work, but edit nothing).
+enum class Role { kNone, kStudent, kTeacher, kAssistant };
 
 // Who belongs to which course: today the exam service keeps the enrolments.
 using RoleInCourse = std::function<Role(const std::string& course_id, int64_t user_id)>;
@@ -100,6 +102,10 @@ class CourseSpace {
   // Ok when the caller may edit the course; kNotFound (no such course, or not one of its
   // people) or kForbidden (a student of it) otherwise.
   Status CheckTeacher(const Caller& caller, const std::string& course_id) const;
+
+  // Ok when the caller may grade the course's work (its teachers, its assistants, operators);
+  // kNotFound or kForbidden ("for_course_teachers") otherwise.
+  Status CheckGrader(const Caller& caller, const std::string& course_id) const;
 
   // The course's sections and items, for its people (kNotFound, reason "no_course", otherwise).
   Result<Outline> OutlineOf(const Caller& caller, const std::string& course_id) const;

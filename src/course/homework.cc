@@ -272,7 +272,7 @@ Result<Handin> Homeworks::HandIn(const Caller& caller, const std::string& course
 Result<std::vector<HandinRow>> Homeworks::Handins(const Caller& caller,
                                                   const std::string& course_id,
                                                   int64_t item_id) const {
-  if (auto s = space_.CheckTeacher(caller, course_id); !s.ok()) return s.error();
+  if (auto s = space_.CheckGrader(caller, course_id); !s.ok()) return s.error();
   auto item = HomeworkItem(caller, course_id, item_id);
   if (!item.ok()) return item.error();
   std::vector<HandinRow> rows;
@@ -291,7 +291,7 @@ Result<std::vector<HandinRow>> Homeworks::Handins(const Caller& caller,
 
 Result<Handin> Homeworks::HandinOf(const Caller& caller, const std::string& course_id,
                                    int64_t item_id, int64_t user_id) const {
-  if (auto s = space_.CheckTeacher(caller, course_id); !s.ok()) return s.error();
+  if (auto s = space_.CheckGrader(caller, course_id); !s.ok()) return s.error();
   auto item = HomeworkItem(caller, course_id, item_id);
   if (!item.ok()) return item.error();
   ReaderLock lock(mu_);
@@ -303,7 +303,7 @@ Result<Handin> Homeworks::HandinOf(const Caller& caller, const std::string& cour
 Status Homeworks::Grade(const Caller& caller, const std::string& course_id, int64_t item_id,
                         int64_t user_id, std::optional<double> points, std::string comment,
                         bool returned) {
-  if (auto s = space_.CheckTeacher(caller, course_id); !s.ok()) return s;
+  if (auto s = space_.CheckGrader(caller, course_id); !s.ok()) return s;
   auto item = HomeworkItem(caller, course_id, item_id);
   if (!item.ok()) return item.error();
   const auto rules = RulesOf(item_id);

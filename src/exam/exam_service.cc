@@ -60,9 +60,9 @@ std::vector<std::string> ExamService::Load(const store::Snapshot& snapshot) {
   WriterLock lock(exams_mu_);
   for (const auto& c : snapshot.courses) courses_[c.id] = Course{c.id, c.title, c.description};
   for (const auto& e : snapshot.enrolments) {
-    (e.teaches ? teachers_ : enrolled_)[e.course_id].push_back(e.user_id);
+    (e.teaches ? teachers_ : e.assists ? assistants_ : enrolled_)[e.course_id].push_back(e.user_id);
   }
-  for (auto* members : {&enrolled_, &teachers_}) {
+  for (auto* members : {&enrolled_, &teachers_, &assistants_}) {
     for (auto& [course, users] : *members) std::sort(users.begin(), users.end());
   }
   for (const auto& rec : snapshot.exams) {
@@ -135,24 +135,39 @@ Status ExamService::PutCourse(const Course& course) {
 
 Status ExamService::AddTeachers(const std::string& course_id,
                                 const std::vector<int64_t>& user_ids) {
-  return AddMembers(course_id, user_ids, /*teaches=*/true);
+  return AddMembers(course_id, user_ids, Membership::kTeacher);
 }
 
 Status ExamService::Enrol(const std::string& course_id, const std::vector<int64_t>& user_ids) {
-  return AddMembers(course_id, user_ids, /*teaches=*/false);
+  return AddMembers(course_id, user_ids, Membership::kStudent);
+}
+
+Status ExamService::AddAssistants(const std::string& course_id,
+                                  const std::vector<int64_t>& user_ids) {
+  return AddMembers(course_id, user_ids, Membership::kAssistant);
 }
 
 Status ExamService::AddMembers(const std::string& course_id, const std::vector<int64_t>& user_ids,
-                               bool teaches) {
+                               Membership as) {
   if (!HasCourse(course_id)) return Error::NotFound(fmt::format("no course '{}'", course_id));
+  const bool teaches = as == Membership::kTeacher, assists = as == Membership::kAssistant;
   std::vector<store::WriteOp> ops;
-  for (int64_t u : user_ids) ops.push_back(store::op::PutEnrolment{{course_id, u, teaches}});
+  for (int64_t u : user_ids) ops.push_back(store::op::PutEnrolment{{course_id, u, teaches, assists}});
   if (auto s = writer_.WriteNow(std::move(ops)); !s.ok()) return s;
   WriterLock lock(exams_mu_);
-  auto& v = (teaches ? teachers_ : enrolled_)[course_id];
-  v.insert(v.end(), user_ids.begin(), user_ids.end());
-  std::sort(v.begin(), v.end());
-  v.erase(std::unique(v.begin(), v.end()), v.end());
+  auto* into = teaches ? &teachers_ : assists ? &assistants_ : &enrolled_;
+  for (auto* members : {&enrolled_, &teachers_, &assistants_}) {
+    auto& v = (*members)[course_id];
+    if (members == into) {
+      v.insert(v.end(), user_ids.begin(), user_ids.end());
+      std::sort(v.begin(), v.end());
+      v.erase(std::unique(v.begin(), v.end()), v.end());
+    } else {  // one role per person and course: the store's row was replaced
+      std::erase_if(v, [&](int64_t u) {
+        return std::find(user_ids.begin(), user_ids.end(), u) != user_ids.end();
+      });
+    }
+  }
   return OkStatus();
 }
 
@@ -184,6 +199,17 @@ std::vector<int64_t> ExamService::StudentsOfCourse(const std::string& course_id)
   ReaderLock lock(exams_mu_);
   auto it = enrolled_.find(course_id);
   return it == enrolled_.end() ? std::vector<int64_t>() : it->second;
+}
+
+bool ExamService::Assists(const std::string& course_id, int64_t user_id) const {
+  ReaderLock lock(exams_mu_);
+  return IsMember(assistants_, course_id, user_id);
+}
+
+std::vector<int64_t> ExamService::AssistantsOfCourse(const std::string& course_id) const {
+  ReaderLock lock(exams_mu_);
+  auto it = assistants_.find(course_id);
+  return it == assistants_.end() ? std::vector<int64_t>() : it->second;
 }
 
 std::vector<int64_t> ExamService::TeachersOfCourse(const std::string& course_id) const {
@@ -254,7 +280,7 @@ std::vector<Course> ExamService::CoursesOf(const Caller& caller) const {
     auto it = enrolled_.find(id);
     bool in = it != enrolled_.end() &&
               std::binary_search(it->second.begin(), it->second.end(), caller.user_id);
-    if (caller.is_teacher || in) out.push_back(c);
+    if (caller.is_teacher || in || IsMember(assistants_, id, caller.user_id)) out.push_back(c);
   }
   return out;
 }

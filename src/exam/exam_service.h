@@ -117,6 +117,11 @@ class ExamService {
   // Makes these users teachers of the course (they act on its exams). Waits for durability.
   Status AddTeachers(const std::string& course_id, const std::vector<int64_t>& user_ids);
   Status Enrol(const std::string& course_id, const std::vector<int64_t>& user_ids);  // waits
+  // Assistants grade the course's homework and edit nothing (a student account may assist
+  // another course). A person has one role in a course: adding them again changes it.
+  Status AddAssistants(const std::string& course_id, const std::vector<int64_t>& user_ids);
+  bool Assists(const std::string& course_id, int64_t user_id) const;
+  std::vector<int64_t> AssistantsOfCourse(const std::string& course_id) const;
   std::vector<Course> CoursesOf(const Caller& caller) const;
   bool IsEnrolled(const std::string& course_id, int64_t user_id) const;
   // Whether `user_id` is one of the course's teachers.
@@ -310,9 +315,11 @@ class ExamService {
   bool ManagesLocked(const Caller& caller, const ExamEntry& e) const REQUIRES_SHARED(exams_mu_);
   bool TeachesLocked(const std::string& course_id, int64_t user_id) const
       REQUIRES_SHARED(exams_mu_);
-  // Enrols students (teaches = false) or adds teachers to a course, durably, then in memory.
+  // Adds students, teachers or assistants to a course, durably, then in memory (each leaves the
+  // role they had in it).
+  enum class Membership { kStudent, kTeacher, kAssistant };
   Status AddMembers(const std::string& course_id, const std::vector<int64_t>& user_ids,
-                    bool teaches);
+                    Membership as);
   // The refusal for a teacher who does not manage `exam_id`.
   static Error NotYours(const std::string& exam_id);
   AttemptView MakeView(const AttemptState& a) const;
@@ -361,6 +368,7 @@ class ExamService {
   // course -> sorted users
   std::map<std::string, std::vector<int64_t>> enrolled_ GUARDED_BY(exams_mu_);
   std::map<std::string, std::vector<int64_t>> teachers_ GUARDED_BY(exams_mu_);  // sorted
+  std::map<std::string, std::vector<int64_t>> assistants_ GUARDED_BY(exams_mu_);  // sorted
   // (exam, user) -> attempt
   std::map<std::pair<std::string, int64_t>, int64_t> by_user_ GUARDED_BY(exams_mu_);
   int64_t next_attempt_id_ GUARDED_BY(exams_mu_) = 1;

@@ -306,7 +306,7 @@ Status LiveClasses::End(const course::Caller& caller, const std::string& course_
 Result<std::vector<AttendanceRow>> LiveClasses::AttendanceOf(const course::Caller& caller,
                                                              const std::string& course_id,
                                                              int64_t item_id) const {
-  if (auto s = space_.CheckTeacher(caller, course_id); !s.ok()) return s.error();
+  if (auto s = space_.CheckGrader(caller, course_id); !s.ok()) return s.error();
   auto item = LiveItem(caller, course_id, item_id);
   if (!item.ok()) return item.error();
   std::vector<AttendanceRow> out;

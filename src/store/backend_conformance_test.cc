@@ -42,8 +42,9 @@ class BackendConformanceTest : public ::testing::TestWithParam<BackendKind> {
     ASSERT_TRUE(Apply({op::PutUser{{1, "ada", "Ada", "student", "hash"}},
                        op::PutUser{{2, "bob", "Bob", "teacher", "hash"}},
                        op::PutSession{{"h1", 1, "csrf", 9'000'000'000'000, true, 42}},
-                       op::PutCourse{{"c1", "Course", ""}}, op::PutEnrolment{{"c1", 1}},
-                       op::PutEnrolment{{"c1", 2, /*teaches=*/true}},
+                       op::PutCourse{{"c1", "Course", ""}}, op::PutEnrolment{{"c1", 1, false, false}},
+                       op::PutEnrolment{{"c1", 2, /*teaches=*/true, false}},
+                       op::PutEnrolment{{"c1", 3, false, /*assists=*/true}},
                        op::PutExam{{"e1", "toml-1", 2, true, 10, false, 0, "toml", "{}"}},
                        op::PutExam{{"e2", "toml-2", 2, true, 10, false, 0}},
                        op::PutExtraTime{{"e1", 1, 60'000}},
@@ -86,9 +87,10 @@ TEST_P(BackendConformanceTest, EveryKindOfWriteIsReadBackByAFullLoad) {
   EXPECT_TRUE(s->sessions[0].remembered);
   EXPECT_EQ(s->sessions[0].issued_ms, 42);
   ASSERT_EQ(s->courses.size(), 1u);
-  ASSERT_EQ(s->enrolments.size(), 2u);
+  ASSERT_EQ(s->enrolments.size(), 3u);
   for (const auto& e : s->enrolments) {
     EXPECT_EQ(e.teaches, e.user_id == 2) << "who teaches the course is kept";
+    EXPECT_EQ(e.assists, e.user_id == 3) << "who assists is kept";
   }
   ASSERT_EQ(s->exams.size(), 2u);
   EXPECT_EQ(s->exams[0].source, "toml-1");
@@ -280,7 +282,7 @@ TEST_P(BackendConformanceTest, AnExamsScopeReadsThatExamAndItsAttemptsOnly) {
   EXPECT_TRUE(s->extra_times.empty()) << "another exam's extra time came along";
   EXPECT_TRUE(s->users.empty() && s->sessions.empty() && s->settings.empty())
       << "an exam's scope read accounts or settings";
-  EXPECT_EQ(s->enrolments.size(), 2u) << "the courses' enrolments are part of any scope";
+  EXPECT_EQ(s->enrolments.size(), 3u) << "the courses' enrolments are part of any scope";
 }
 
 TEST_P(BackendConformanceTest, SessionsUsersAndSettingsAreFoundOneByOne) {

@@ -38,6 +38,7 @@ struct EnrolmentRecord {
   std::string course_id;
   int64_t user_id = 0;
   bool teaches = false;  // a teacher of the course (may act on its exams), not a student of it
+  bool assists = false;  // an assistant of the course (grades its homework; edits nothing)
 };
 
 struct ExamRecord {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "testkit/course_fixture.h"
+#include "testkit/raw_socket.h"
 #include "testkit/exam_fixture.h"
 
 namespace pupitre::testkit {
@@ -168,6 +169,36 @@ TEST_F(CourseSpaceTest, AFileIsServedByteExactWithRangesAndValidators) {
 
   auto outsider = Student(1);
   EXPECT_EQ(outsider->Get(url).status, 404) << "a student of another course";
+}
+
+// A student who leaves in the middle of a download (a closed tab, a lost line): the server goes
+// on (sendfile to a closed socket must not end the process with SIGPIPE).
+TEST_F(CourseSpaceTest, ADownloadCutOffHalfWayLeavesTheServerServing) {
+  const std::string bytes = Pattern(8 * 1024 * 1024, 3);
+  auto made = AddFile(*teacher_, "film.mp4", bytes);
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::string url(made.json().at("item").at("file").at("url").as_string());
+  auto student = Student(2);
+  const std::string token = student->token();
+  for (int round = 0; round < 5; ++round) {
+    const int fd = ConnectLoopback(server_->port());
+    ASSERT_GE(fd, 0);
+    const int small = 4096;
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    ASSERT_TRUE(SendAll(fd, "GET " + url + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
+                                "\r\n\r\n"));
+    char buf[2048];
+    ASSERT_GT(::recv(fd, buf, sizeof buf, 0), 0) << "the download began";
+    const linger reset{1, 0};  // close with a reset, mid-file
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+    ::close(fd);
+  }
+  // Still serving, the same file whole.
+  HttpClient probe(server_->port());
+  ASSERT_EQ(probe.Get("/healthz").status, 200) << server_->log();
+  auto again = student->Get(url);
+  ASSERT_EQ(again.status, 200);
+  EXPECT_EQ(again.body.size(), bytes.size());
 }
 
 TEST_F(CourseSpaceTest, AnUploadIsItsMakersAndRefusesWrongOffsets) {

@@ -176,6 +176,41 @@ TEST_F(HomeworkTest, HandInReplaceGradeAndReturn) {
   EXPECT_EQ(outsider->Get(Path(item)).status, 404);
 }
 
+// An assistant (here a student account of the school) grades the course's homework and edits
+// nothing: no item, no extra time, no hand-in of their own; a person has one role per course.
+TEST_F(HomeworkTest, AnAssistantGradesAndEditsNothing) {
+  const int64_t item = Homework(NowMs() + 3'600'000, 0);
+  auto student = Student(2);
+  ASSERT_EQ(HandIn(*student, item, R"({"text":"Ma copie"})").status, 200);
+  ASSERT_EQ(teacher_->Post("/api/courses/hist/members", R"({"logins":["student0006"],"role":"assistant"})").status, 200);
+  EXPECT_EQ(teacher_->Post("/api/courses/hist/members", R"({"logins":["student0006"],"role":"tutor"})").status, 400);
+  auto members = teacher_->Get("/api/courses/hist/members").json();
+  ASSERT_EQ(members.at("assistants").as_array().size(), 1u);
+  EXPECT_EQ(members.at("assistants").at(0).at("login").as_string(), "student0006");
+
+  auto assistant = Student(6);
+  auto outline = assistant->Get("/api/courses/hist/outline");
+  ASSERT_EQ(outline.status, 200) << outline.body;
+  EXPECT_EQ(outline.json().at("role").as_string(), "assistant");
+  EXPECT_NE(assistant->Get("/api/courses").body.find("\"hist\""), std::string::npos) << "in their courses";
+  EXPECT_EQ(assistant->Get(Path(item)).json().at("role").as_string(), "assistant");
+  auto rows = assistant->Get(Path(item) + "/handins");
+  ASSERT_EQ(rows.status, 200) << rows.body;
+  const int64_t user = student->Get("/api/me").json().at("user").at("id").as_int64();
+  const std::string base = Path(item) + "/handins/" + std::to_string(user);
+  EXPECT_EQ(assistant->Put(base + "/grade", R"({"points":12,"comment":"Correct.","returned":true})").status, 200);
+  EXPECT_DOUBLE_EQ(student->Get(Path(item)).json().at("grade").at("points").to_number<double>(), 12);
+  // Nothing else.
+  EXPECT_EQ(assistant->Put(base + "/extra-time", R"({"minutes":30})").status, 403);
+  EXPECT_EQ(assistant->Post("/api/courses/hist/sections", R"({"title":"Mine"})").status, 403);
+  EXPECT_EQ(HandIn(*assistant, item, R"({"text":"x"})").status, 403);
+  EXPECT_EQ(assistant->Get("/api/courses/hist/members").status, 403);
+  // Made a student again: no longer an assistant.
+  ASSERT_EQ(teacher_->Post("/api/courses/hist/members", R"({"logins":["student0006"],"role":"student"})").status, 200);
+  EXPECT_EQ(assistant->Get(Path(item) + "/handins").status, 403);
+  EXPECT_EQ(teacher_->Get("/api/courses/hist/members").json().at("assistants").as_array().size(), 0u);
+}
+
 TEST_F(HomeworkTest, LateUntilTheCutOffThenClosedAndExtraTimeMovesBoth) {
   const int64_t now = NowMs();
   const int64_t late_ok = Homework(now - 3'600'000, now + 3'600'000);

@@ -126,6 +126,10 @@ CREATE TABLE live_attendance(item_id INTEGER NOT NULL, user_id INTEGER NOT NULL,
   first_ms INTEGER NOT NULL, last_ms INTEGER NOT NULL, joins INTEGER NOT NULL,
   PRIMARY KEY(item_id, user_id)) WITHOUT ROWID;
 )sql",
+    // 15: a course's assistants (they grade its homework and edit nothing).
+    R"sql(
+ALTER TABLE enrolments ADD COLUMN assists INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 }  // namespace

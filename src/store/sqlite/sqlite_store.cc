@@ -30,7 +30,7 @@ const char* const kStmtSql[kStmtCount] = {
     "issued_ms) VALUES(?,?,?,?,?,?)",
     "DELETE FROM sessions WHERE token_hash = ?",
     "INSERT OR REPLACE INTO courses(id, title, description) VALUES(?,?,?)",
-    "INSERT OR REPLACE INTO enrolments(course_id, user_id, teaches) VALUES(?,?,?)",
+    "INSERT OR REPLACE INTO enrolments(course_id, user_id, teaches, assists) VALUES(?,?,?,?)",
     "INSERT OR REPLACE INTO exams(id, source_toml, owner_id, published, published_ms, "
     "results_released, closes_override_ms, source_format, spec_json) VALUES(?,?,?,?,?,?,?,?,?)",
     "INSERT OR REPLACE INTO extra_time(exam_id, user_id, extra_ms) VALUES(?,?,?)",
@@ -312,6 +312,7 @@ class SqliteBackend final : public Backend {
     Bind(st, 1, o.enrolment.course_id);
     Bind(st, 2, o.enrolment.user_id);
     Bind(st, 3, int64_t{o.enrolment.teaches ? 1 : 0});
+    Bind(st, 4, int64_t{o.enrolment.assists ? 1 : 0});
     return Step(st);
   }
   Status Apply(const op::PutExam& o) {
@@ -748,8 +749,9 @@ Result<Snapshot> SqliteBackend::Load(const Scope& scope) {
                [&](sqlite3_stmt* q) { s.courses.push_back({Text(q, 0), Text(q, 1), Text(q, 2)}); });
   }
   if (st.ok()) {
-    st = Query(read_db_, "SELECT course_id, user_id, teaches FROM enrolments", "", [&](sqlite3_stmt* q) {
-      s.enrolments.push_back({Text(q, 0), sqlite3_column_int64(q, 1), sqlite3_column_int64(q, 2) != 0});
+    st = Query(read_db_, "SELECT course_id, user_id, teaches, assists FROM enrolments", "", [&](sqlite3_stmt* q) {
+      s.enrolments.push_back({Text(q, 0), sqlite3_column_int64(q, 1), sqlite3_column_int64(q, 2) != 0,
+                              sqlite3_column_int64(q, 3) != 0});
     });
   }
   if (st.ok()) {

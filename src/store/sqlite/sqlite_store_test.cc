@@ -53,8 +53,8 @@ TEST_F(SqliteStoreTest, EveryOpTypeSurvivesAReopen) {
                   op::PutSession{{"tok-2", 2, "csrf-2", 2000}},
                   op::DeleteSession{"tok-2"},
                   op::PutCourse{{"geo-101", "Geography", "Maps and more"}},
-                  op::PutEnrolment{{"geo-101", 1}},
-                  op::PutEnrolment{{"geo-101", 1}},  // replayed: kept once
+                  op::PutEnrolment{{"geo-101", 1, false, false}},
+                  op::PutEnrolment{{"geo-101", 1, false, false}},  // replayed: kept once
                   op::PutExam{{"geo-final", "[exam]\nid = \"geo-final\"\n", 2, true, 555, false}},
                   op::PutExtraTime{{"geo-final", 1, 600'000}},
                   op::CreateAttempt{7, "geo-final", 1, kBigSeed, 10'000, 1'810'000},
