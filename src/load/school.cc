@@ -182,12 +182,12 @@ asio::awaitable<void> Run::SchoolStudent(StudentPlan plan) {
     intended = Steady::now();
   }
 
-  // The page: its HTML, who is logged in, the course through its door.
+  // The page: its HTML, who is logged in, the course through its door (with the session, as a
+  // browser sends its cookie with each).
   // (An array, not an initializer list: GCC 12 cannot keep one across a co_await.)
   static constexpr const char* kPageReads[] = {"/", "/api/me"};
   for (const char* target : kPageReads) {
-    const std::string as = target[1] ? token : "";
-    Reply r = co_await Call(c, bhttp::verb::get, target, as);
+    Reply r = co_await Call(c, bhttp::verb::get, target, token);
     if (r.status != 200) {
       Error(Steady::now(), fmt::format("page {}: {}", target, r.status));
       done();
