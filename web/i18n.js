@@ -409,6 +409,7 @@ const STRINGS = {
     "people.as_student": "Students",
     "people.as_teacher": "Teachers of the course",
     "people.as_assistant": "Assistants (grade homework, edit nothing)",
+    "reason.files_busy": "The server is sending many files at this moment: try again in a few seconds.",
   },
   fr: {
     "nav.home": "Mes examens", "nav.exams": "Examens", "nav.operator": "Charge", "nav.logout": "Se déconnecter ({name})",
@@ -815,5 +816,6 @@ const STRINGS = {
     "people.as_student": "\u00c9l\u00e8ves",
     "people.as_teacher": "Enseignants du cours",
     "people.as_assistant": "Assistants (corrigent les devoirs, ne modifient rien)",
+    "reason.files_busy": "Le serveur envoie beaucoup de fichiers en ce moment : r\u00e9essayez dans quelques secondes.",
   },
 };

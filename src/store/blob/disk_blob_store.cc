@@ -28,6 +28,15 @@ std::string Errno(std::string_view what, const std::string& path) {
   return fmt::format("{} {}: {}", what, path, std::strerror(errno));
 }
 
+// A failed open(): out of descriptors is a moment of overload (503, try again), not a fault.
+Error OpenFailed(std::string_view what, const std::string& path) {
+  if (errno == EMFILE || errno == ENFILE) {
+    return Error::Unavailable("too many files are open at this moment: try again in a moment")
+        .Because("files_busy");
+  }
+  return Error::Internal(Errno(what, path));
+}
+
 // Closes a descriptor when it goes out of scope.
 struct Fd {
   int fd = -1;
@@ -42,7 +51,7 @@ struct Fd {
 
 Status SyncDir(const std::string& dir) {
   Fd d(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (d.fd < 0) return Error::Internal(Errno("open", dir));
+  if (d.fd < 0) return OpenFailed("open", dir);
   if (::fsync(d.fd) != 0) return Error::Internal(Errno("fsync", dir));
   return OkStatus();
 }
@@ -105,7 +114,7 @@ class DiskBlobStore final : public BlobStore {
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.fd < 0) {
       if (errno == ENOENT) return Error::NotFound("no such file");
-      return Error::Internal(Errno("open", path));
+      return OpenFailed("open", path);
     }
     struct stat st {};
     if (::fstat(fd.fd, &st) != 0) return Error::Internal(Errno("stat", path));
@@ -130,7 +139,7 @@ class DiskBlobStore final : public BlobStore {
     sodium_bin2hex(id.data(), id.size() + 1, raw.data(), raw.size());
     const std::string path = UploadPath(id);
     Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640));
-    if (fd.fd < 0) return Error::Internal(Errno("create", path));
+    if (fd.fd < 0) return OpenFailed("create", path);
     if (::fsync(fd.fd) != 0) return Error::Internal(Errno("fsync", path));
     if (auto s = SyncDir(uploads_); !s.ok()) return s.error();
     return id;
@@ -155,7 +164,7 @@ class DiskBlobStore final : public BlobStore {
     Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
     if (fd.fd < 0) {
       if (errno == ENOENT) return Error::NotFound("no such upload");
-      return Error::Internal(Errno("open", path));
+      return OpenFailed("open", path);
     }
     struct stat st {};
     if (::fstat(fd.fd, &st) != 0) return Error::Internal(Errno("stat", path));
@@ -187,7 +196,7 @@ class DiskBlobStore final : public BlobStore {
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.fd < 0) {
       if (errno == ENOENT) return Error::NotFound("no such upload");
-      return Error::Internal(Errno("open", path));
+      return OpenFailed("open", path);
     }
     uint64_t size = 0;
     auto sha = HashFile(fd.fd, path, size);
