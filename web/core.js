@@ -212,6 +212,30 @@ P.api = async (method, path, body, { raw = false, keep = false, headers: extra =
   return data;
 };
 
+// A size in bytes as people read it.
+P.fmtSize = (bytes) => {
+  if (bytes < 1024) return P.t("size.bytes", { n: bytes });
+  if (bytes < 1024 * 1024) return P.t("size.kb", { n: P.fmtNumber(bytes / 1024, 0) });
+  if (bytes < 1024 * 1024 * 1024) return P.t("size.mb", { n: P.fmtNumber(bytes / (1024 * 1024), 1) });
+  return P.t("size.gb", { n: P.fmtNumber(bytes / (1024 * 1024 * 1024), 1) });
+};
+
+// ------------------------------------------------------------------ scripts loaded when needed
+// The exam page's weight stays small (a cold exam page < 100 KB): the course space's pages
+// that an exam never needs come when first visited. Same origin, same version as this file.
+const loadedScripts = {};
+const version = (() => {
+  const me = document.querySelector('script[src*="/static/core.js"]');
+  return me ? new URL(me.src).search : "";
+})();
+P.loadScript = (name) => loadedScripts[name] || (loadedScripts[name] = new Promise((resolve, reject) => {
+  const s = document.createElement("script");
+  s.src = `/static/${name}${version}`;
+  s.onload = resolve;
+  s.onerror = () => { delete loadedScripts[name]; s.remove(); reject(new ApiError(0, "offline", P.t("err.offline"))); };
+  document.head.append(s);
+}));
+
 // ------------------------------------------------------------------ router
 // Routes are "#/name/:param"; a page is async (params) => void and calls P.show().
 const routes = [];
@@ -227,6 +251,18 @@ P.staleReads = 0;
 // `roles`: who may see the page (all when absent); anyone else is sent to their own home, so a
 // page never offers what the server would refuse.
 P.route = (pattern, page, { roles = null } = {}) => routes.push({ parts: pattern.split("/"), page, roles });
+// A page whose code is in `script`, loaded on the first visit (the script registers the page
+// with P.route under the same pattern).
+P.lazyRoute = (pattern, script, options) => {
+  const entry = { parts: pattern.split("/"), roles: (options && options.roles) || null };
+  entry.page = async (...params) => {
+    await P.loadScript(script);
+    const real = routes.find((r) => r !== entry && r.parts.join("/") === entry.parts.join("/"));
+    if (!real) throw new Error(`${script} did not register ${pattern}`);
+    return real.page(...params);
+  };
+  routes.push(entry);
+};
 // Work to undo when the page is left: timers, event streams.
 P.onLeave = (f) => cleanups.push(f);
 P.go = (hash) => {

@@ -7,6 +7,11 @@
   const { el, t } = P;
   const enc = encodeURIComponent;
 
+  // The course space's other pages, loaded on their first visit.
+  P.lazyRoute("#/homework/:course/:item", "homework.js");
+  P.lazyRoute("#/live/:course/:item", "live.js");
+  P.lazyRoute("#/calendar", "calendar.js");
+
   P.route("#/course/:id", async (courseId) => {
     const base = `/api/courses/${enc(courseId)}`;
     let outline = await P.api("GET", `${base}/outline`);
@@ -179,6 +184,7 @@
           }
           if (k === "file" && file.files.length) {
             progress.hidden = false;
+            await P.loadScript("upload.js");
             body.upload = await P.uploadFile(file.files[0], {
               onProgress: (sent, total) => {
                 progress.value = total ? Math.floor((100 * sent) / total) : 100;

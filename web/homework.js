@@ -81,6 +81,7 @@
         const uploads = [];
         if (chosen.length) progress.hidden = false;
         for (const f of chosen) {
+          await P.loadScript("upload.js");
           uploads.push(await P.uploadFile(f, {
             onProgress: (sent) => {
               progress.value = total ? Math.floor((100 * (before + sent)) / total) : 100;

@@ -80,10 +80,4 @@
   };
 
   // A size people read: "1.2 MB".
-  P.fmtSize = (bytes) => {
-    if (bytes < 1024) return P.t("size.bytes", { n: bytes });
-    if (bytes < 1024 * 1024) return P.t("size.kb", { n: P.fmtNumber(bytes / 1024, 0) });
-    if (bytes < 1024 * 1024 * 1024) return P.t("size.mb", { n: P.fmtNumber(bytes / (1024 * 1024), 1) });
-    return P.t("size.gb", { n: P.fmtNumber(bytes / (1024 * 1024 * 1024), 1) });
-  };
 })();
