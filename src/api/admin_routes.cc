@@ -224,14 +224,19 @@ json::object DoorJson(const guard::DoorStatus& d) {
           {"passes", d.passes}};
 }
 void CourseDoor(Services& s, const ContextPtr& c) {
-  if (c->req.method() == verb::put) {
-    auto body = ParseObject(c->req.body());
-    if (!body.ok()) return c->Fail(body.error());
-    const auto* hold = body->if_contains("hold");
-    if (!hold || !hold->is_bool()) return c->Fail(Error::BadRequest("'hold' must be true or false"));
-    s.door.Hold(hold->as_bool());
-  }
-  c->Json(200, DoorJson(s.door.Status()));
+  if (c->req.method() != verb::put) return c->Json(200, DoorJson(s.door.Current()));
+  auto body = ParseObject(c->req.body());
+  if (!body.ok()) return c->Fail(body.error());
+  const auto* hold = body->if_contains("hold");
+  if (!hold || !hold->is_bool()) return c->Fail(Error::BadRequest("'hold' must be true or false"));
+  // Kept in the store: on the worker pool.
+  boost::asio::post(s.workers, [&s, c, on = hold->as_bool()] {
+    Status st = s.door.Hold(on);
+    c->Later([&s, c, st] {
+      if (!st.ok()) return c->Fail(st.error());
+      c->Json(200, DoorJson(s.door.Current()));
+    });
+  });
 }
 
 }  // namespace

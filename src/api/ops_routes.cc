@@ -113,7 +113,7 @@ std::string GuardMetricsText(const Services& s) {
       "# TYPE pupitre_anonymous_requests_per_second gauge\n"
       "pupitre_anonymous_requests_per_second {:.1f}\n",
       a.engaged ? 1 : 0, a.anonymous_rate);
-  const guard::DoorStatus d = s.door.Status();
+  const guard::DoorStatus d = s.door.Current();
   body += fmt::format(
       "# HELP pupitre_course_line 1 while newcomers to the course space queue (platform full, an "
       "exam starting, or held by the operator).\n"

@@ -527,6 +527,7 @@ int Serve(const Config& config, int demo_students) {
   door_options.min_rate = std::min(door_options.min_rate, config.course.entry_rate);
   door_options.pass = std::chrono::minutes(config.course.entry_pass_minutes);
   guard::CourseDoor door(door_options, clock);
+  door.PersistTo(n.settings());  // the operator's hold outlives a restart
   api::Api api(config, n.accounts(), n.exams(), guard, admissions, feed, n.metrics(),
                n.workers(), clock, attack, proof, n.settings(), login_line, n.incidents(),
                **seb, answer_files, api::CourseParts{n.courses(), n.homeworks(), n.announcements(), n.uploads(),
@@ -537,14 +538,9 @@ int Serve(const Config& config, int demo_students) {
   if (rlimit r{}; getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur != RLIM_INFINITY) {
     const int64_t reserve = 64 + 8 * static_cast<int64_t>(Cores()) +
                             (opts.ops_host.empty() ? 0 : opts.max_ops_connections);
-    // A fifth of the rest stays for the files being served or received (each download held
-    // open while sendfile sends it, each upload part, each blob adopted): a full house of
-    // connections must not leave a course file unopenable.
-    const int64_t fits =
-        std::max<int64_t>(1, (static_cast<int64_t>(r.rlim_cur) - reserve) * 4 / 5);
+    const int64_t fits = std::max<int64_t>(1, static_cast<int64_t>(r.rlim_cur) - reserve);
     if (fits < opts.max_connections) {
-      spdlog::warn("server.max_connections {} is more than {} open files allow (with a fifth "
-                   "kept for files being served): capped at {}",
+      spdlog::warn("server.max_connections {} is more than {} open files allow: capped at {}",
                    opts.max_connections, r.rlim_cur, fits);
       opts.max_connections = fits;
     }

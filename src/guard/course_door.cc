@@ -73,13 +73,25 @@ size_t CourseDoor::Tick() {
   return in.size();
 }
 
-void CourseDoor::Hold(bool on) {
+Status CourseDoor::Hold(bool on) {
+  if (settings_ != nullptr) {
+    if (auto s = settings_->Put(std::string(kHoldSetting), on ? "1" : "0"); !s.ok()) return s;
+  }
   MutexLock lock(mu_);
   held_ = on;
   if (on && !line_) NewLineLocked(clock_.Now());
+  return OkStatus();
 }
 
-DoorStatus CourseDoor::Status() const {
+void CourseDoor::PersistTo(SettingsStore& settings) {
+  settings_ = &settings;
+  const auto kept = settings.Get(std::string(kHoldSetting));
+  MutexLock lock(mu_);
+  held_ = kept && *kept == "1";
+  if (held_ && !line_) NewLineLocked(clock_.Now());
+}
+
+DoorStatus CourseDoor::Current() const {
   MutexLock lock(mu_);
   DoorStatus s;
   s.line = busy_ || held_ || (line_ && line_->waiting() > 0);

@@ -15,6 +15,7 @@
 
 #include "common/clock.h"
 #include "common/mutex.h"
+#include "common/settings.h"
 #include "guard/waiting_room.h"
 
 namespace pupitre::guard {
@@ -51,9 +52,14 @@ class CourseDoor {
   void Adapt(bool overloaded, bool exam_rush);
   // Every 100 ms or so: lets the next ones in, at the line's rate. Returns how many.
   size_t Tick();
-  // The operator's choice: hold the line on (true) or leave it to the load (false).
-  void Hold(bool on);
-  DoorStatus Status() const;
+  // The operator's choice: hold the line on (true) or leave it to the load (false). Durable
+  // when it returns once PersistTo was called (it waits for the store: not on an event loop).
+  Status Hold(bool on);
+  // Keeps the operator's choice in `settings` (under kHoldSetting) and takes back the one kept
+  // there, so that it holds across a restart. REQUIRES: `settings` outlives this.
+  void PersistTo(SettingsStore& settings);
+  static constexpr std::string_view kHoldSetting = "course_door.hold";
+  DoorStatus Current() const;
 
  private:
   void NewLineLocked(TimePoint now) REQUIRES(mu_);
@@ -63,6 +69,7 @@ class CourseDoor {
   mutable Mutex mu_;
   bool busy_ GUARDED_BY(mu_) = false;  // saturated or an exam rush, at the last Adapt
   bool held_ GUARDED_BY(mu_) = false;
+  SettingsStore* settings_ = nullptr;  // set once, before serving
   double rate_ GUARDED_BY(mu_);
   std::optional<WaitingRoom> line_ GUARDED_BY(mu_);  // while anyone waits or the door is busy
   std::unordered_map<int64_t, TimePoint> passes_ GUARDED_BY(mu_);  // user -> until

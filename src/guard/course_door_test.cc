@@ -23,14 +23,14 @@ class CourseDoorTest : public ::testing::Test {
 
 TEST_F(CourseDoorTest, WithRoomEveryoneGoesIn) {
   for (int64_t u = 1; u <= 100; ++u) EXPECT_TRUE(door_.Knock(u).in);
-  EXPECT_FALSE(door_.Status().line);
-  EXPECT_EQ(door_.Status().passes, 100);
+  EXPECT_FALSE(door_.Current().line);
+  EXPECT_EQ(door_.Current().passes, 100);
 }
 
 TEST_F(CourseDoorTest, WhenSaturatedNewcomersQueueAndThoseInsideStay) {
   ASSERT_TRUE(door_.Knock(1).in);
   door_.Adapt(/*overloaded=*/true, /*exam_rush=*/false);
-  EXPECT_TRUE(door_.Status().line);
+  EXPECT_TRUE(door_.Current().line);
   EXPECT_TRUE(door_.Knock(1).in) << "a pass holds";
   // The line's rate fell to 1.4/s: one goes in at once (its burst), the others queue in order.
   int in = 0;
@@ -51,7 +51,7 @@ TEST_F(CourseDoorTest, WhenSaturatedNewcomersQueueAndThoseInsideStay) {
   }
   EXPECT_EQ(let, 4u);
   EXPECT_TRUE(door_.Knock(6).in) << "let in: a pass";
-  EXPECT_EQ(door_.Status().waiting, 0);
+  EXPECT_EQ(door_.Current().waiting, 0);
 }
 
 TEST_F(CourseDoorTest, AnExamRushClosesTheDoorAndItOpensAgainOnceCalm) {
@@ -65,22 +65,22 @@ TEST_F(CourseDoorTest, AnExamRushClosesTheDoorAndItOpensAgainOnceCalm) {
   }
   EXPECT_TRUE(door_.Knock(2).in);
   door_.Adapt(false, false);
-  EXPECT_FALSE(door_.Status().line) << "nobody waits, room again: the line goes";
+  EXPECT_FALSE(door_.Current().line) << "nobody waits, room again: the line goes";
   EXPECT_TRUE(door_.Knock(3).in);
 }
 
 TEST_F(CourseDoorTest, TheOperatorHoldsTheLineAndPassesExpire) {
   ASSERT_TRUE(door_.Knock(1).in);
-  door_.Hold(true);
-  EXPECT_TRUE(door_.Status().held);
+  ASSERT_TRUE(door_.Hold(true).ok());
+  EXPECT_TRUE(door_.Current().held);
   EXPECT_TRUE(door_.Knock(1).in);
   (void)door_.Knock(2);  // the line's burst (two a second)
   (void)door_.Knock(3);
   EXPECT_FALSE(door_.Knock(4).in) << "held: newcomers queue even with room";
-  door_.Hold(false);
+  ASSERT_TRUE(door_.Hold(false).ok());
   clock_.Advance(std::chrono::minutes(31));
   door_.Adapt(false, false);
-  EXPECT_LE(door_.Status().passes, 1) << "expired passes are forgotten";
+  EXPECT_LE(door_.Current().passes, 1) << "expired passes are forgotten";
 }
 
 }  // namespace

@@ -15,7 +15,9 @@ function usedKeys() {
   for (const f of readdirSync(web).filter((n) => n.endsWith(".js") && n !== "i18n.js")) {
     const src = readFileSync(new URL(f, web), "utf8");
     for (const m of src.matchAll(/\bt\("([a-z_0-9.]+)"/g)) keys.add(m[1]);
-    for (const m of src.matchAll(/"((?:home|op|live|attempts|map)\.[a-z_0-9]+)"/g)) keys.add(m[1]);
+    for (const m of src.matchAll(/"((?:home|op|live|attempts|map)\.[a-z_0-9]+)"/g)) {
+      if (!m[1].endsWith(".js")) keys.add(m[1]);  // "live.js" is a file (P.lazyRoute), not a key
+    }
   }
   return keys;
 }

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <csignal>
 #include <string>
 
 #include "testkit/child_server.h"
@@ -65,7 +66,13 @@ TEST(CourseDoorTest, WhenTheLineIsOnNewcomersGetAPlaceAndGoInAtItsRate) {
   }
   EXPECT_EQ(status2, 200);
   EXPECT_EQ(status3, 200);
-  auto released = op.Put("/api/admin/course-door", R"({"hold":false})");
+  // The operator's hold outlives a restart; released, it stays released.
+  ASSERT_EQ(server.Stop(SIGTERM), 0);
+  ASSERT_TRUE(server.Start()) << server.log();
+  HttpClient op2(server.port());
+  ASSERT_EQ(op2.Login("admin", "admin-demo").status, 200);
+  EXPECT_TRUE(op2.Get("/api/admin/course-door").json().at("held").as_bool());
+  auto released = op2.Put("/api/admin/course-door", R"({"hold":false})");
   ASSERT_EQ(released.status, 200);
   EXPECT_FALSE(released.json().at("held").as_bool());
 }
