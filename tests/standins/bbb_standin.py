@@ -19,7 +19,6 @@ import argparse
 import hashlib
 import hmac
 import json
-import os
 import sys
 import threading
 import time
@@ -186,14 +185,6 @@ def main():
     args = ap.parse_args()
     Handler.secret = args.secret
     Handler.algo = args.checksum
-    parent = os.getppid()
-
-    def orphaned():  # the test that started it is gone (crashed): go too
-        while os.getppid() == parent:
-            time.sleep(1)
-        os._exit(0)
-
-    threading.Thread(target=orphaned, daemon=True).start()
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     print(f"bbb-standin: listening on http://127.0.0.1:{server.server_port}/bigbluebutton/api/",

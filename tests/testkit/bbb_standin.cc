@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,6 +23,7 @@ bool BbbStandin::Start() {
   argv.push_back(nullptr);
   pid_ = fork();
   if (pid_ == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);  // the test gone (crashed): the stand-in goes too
     dup2(fds[1], 1);
     const int null = open("/dev/null", O_WRONLY);
     if (null >= 0) dup2(null, 2);  // not the test's output: nothing holds it open after a crash
