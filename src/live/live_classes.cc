@@ -369,7 +369,13 @@ void LiveClasses::Refresh() {
         it = rooms_.erase(it);
         continue;
       }
-      if (it->second.open) open.emplace_back(it->first, it->second.course_id);
+      if (it->second.open) {
+        open.emplace_back(it->first, it->second.course_id);
+      } else {
+        // No meeting to ask about (it could not be opened): the ways in given meanwhile stop
+        // holding seats after the hold, or a down engine would fill the cap with nobody.
+        std::erase_if(it->second.seated, [&](const auto& s) { return now - s.second >= kSeatHold; });
+      }
       ++it;
     }
   }

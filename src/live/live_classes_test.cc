@@ -196,6 +196,19 @@ TEST_F(LiveClassesTest, AnEngineDownIsSaidAtOnceAndTriedAgainLater) {
   EXPECT_EQ(engine_.creates, 2);
 }
 
+TEST_F(LiveClassesTest, WaysInGivenWhileTheEngineWasDownStopHoldingSeats) {
+  Make(2);
+  const int64_t id = Schedule();
+  clock_.Advance(std::chrono::minutes(60));
+  engine_.down = true;
+  EXPECT_FALSE(JoinAs(2, id).ok());
+  EXPECT_FALSE(JoinAs(3, id).ok());
+  EXPECT_EQ(live_->Stats().seats_used, 2) << "held while they may still come";
+  clock_.Advance(std::chrono::minutes(3));
+  live_->Refresh();
+  EXPECT_EQ(live_->Stats().seats_used, 0) << "nobody came: the seats are free again";
+}
+
 TEST_F(LiveClassesTest, WithoutAnEngineClassesAreScheduledAndJoinsSaySo) {
   live_ = std::make_unique<LiveClasses>(*writer_, clock_, *space_,
                                         [](const std::string&) { return std::vector<int64_t>{}; },
