@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { apiClient, logIn, STUDENT_PASSWORD, TEACHER, withServerAndBrowser } from "./harness.mjs";
-import { axeViolations } from "./pages.mjs";
+import { axeViolations, welcomeItemForm } from "./pages.mjs";
 
 const env = withServerAndBrowser();
 
@@ -94,15 +94,7 @@ test("a teacher builds a course and a student reads and downloads it", { timeout
 });
 
 test("an exam of the course is placed in its space and a student goes to it from there", { timeout: 90_000 }, async () => {
-  const tc = await env.browser.newContext({ locale: "en-US", bypassCSP: true });
-  const tp = await tc.newPage();
-  await logIn(tp, env.server.url, ...TEACHER);
-  await tp.getByRole("heading", { name: "Exams", exact: true }).waitFor();
-  await tp.goto(`${env.server.url}/#/course/demo-course`);
-  const section = tp.locator("section.course-section").filter({ has: tp.getByRole("heading", { name: "Welcome" }) });
-  await section.getByText("Add to “Welcome”").click();
-  const form = section.locator("form.item-form");
-  await form.getByLabel("Kind").selectOption("exam");
+  const { page: tp, section, form } = await welcomeItemForm(env.browser, env.server.url, "exam");
   await form.getByLabel("Exam of this course").locator("option", { hasText: "General knowledge" }).waitFor({ state: "attached" });
   await form.getByLabel("Exam of this course").selectOption({ label: "General knowledge: a demonstration exam" });
   await form.getByLabel("Title", { exact: true }).fill("This week's exam");

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { logIn, STUDENT_PASSWORD, TEACHER, withServerAndBrowser } from "./harness.mjs";
-import { axeViolations } from "./pages.mjs";
+import { axeViolations, welcomeItemForm } from "./pages.mjs";
 
 const env = withServerAndBrowser();
 
@@ -16,15 +16,7 @@ PDF.write("%PDF-1.4\n", 0);
 const SHA = createHash("sha256").update(PDF).digest("hex");
 
 test("a student hands in homework and reads the teacher's grade", { timeout: 120_000 }, async () => {
-  const tc = await env.browser.newContext({ locale: "en-US", bypassCSP: true });
-  const page = await tc.newPage();
-  await logIn(page, env.server.url, ...TEACHER);
-  await page.getByRole("heading", { name: "Exams", exact: true }).waitFor();
-  await page.goto(`${env.server.url}/#/course/demo-course`);
-  const section = page.locator("section.course-section").filter({ has: page.getByRole("heading", { name: "Welcome" }) });
-  await section.getByText("Add to “Welcome”").click();
-  const form = section.locator("form.item-form");
-  await form.getByLabel("Kind").selectOption("homework");
+  const { page: page, section, form } = await welcomeItemForm(env.browser, env.server.url, "homework");
   await form.getByLabel("Title", { exact: true }).fill("Lab report 1");
   await form.getByLabel("Instructions (Markdown)").fill("Describe **the experiment** in one page.");
   await form.getByLabel(/^Due/).fill(new Date(Date.now() + 3600_000).toISOString().slice(0, 16));
@@ -79,6 +71,6 @@ test("a student hands in homework and reads the teacher's grade", { timeout: 120
   await sp.getByRole("heading", { name: "Grade" }).waitFor();
   await sp.getByText("17 / 20").waitFor();
   await sp.getByText("Clear and complete.").waitFor();
-  await tc.close();
+  await page.context().close();
   await sc.close();
 });

@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { apiClient, logIn, STUDENT_PASSWORD, TEACHER, withServerAndBrowser } from "./harness.mjs";
-import { axeViolations } from "./pages.mjs";
+import { axeViolations, welcomeItemForm } from "./pages.mjs";
 
 const SECRET = "0123456789abcdef0123456789abcdef";
 const env = withServerAndBrowser({ lazy: true });
@@ -36,15 +36,7 @@ before(async () => {
 after(() => standin?.kill("SIGKILL"));
 
 test("students join a live class, wait their turn when it is full, and the teacher sees who came", { timeout: 150_000 }, async () => {
-  const tc = await env.browser.newContext({ locale: "en-US", bypassCSP: true });
-  const tp = await tc.newPage();
-  await logIn(tp, env.server.url, ...TEACHER);
-  await tp.getByRole("heading", { name: "Exams", exact: true }).waitFor();
-  await tp.goto(`${env.server.url}/#/course/demo-course`);
-  const section = tp.locator("section.course-section").filter({ has: tp.getByRole("heading", { name: "Welcome" }) });
-  await section.getByText("Add to “Welcome”").click();
-  const form = section.locator("form.item-form");
-  await form.getByLabel("Kind").selectOption("live");
+  const { page: tp, section, form } = await welcomeItemForm(env.browser, env.server.url, "live");
   await form.getByLabel("Title", { exact: true }).fill("Geometry live");
   await form.getByLabel(/^Starts at/).fill(new Date(Date.now() + 5 * 60_000).toISOString().slice(0, 16));
   await form.getByLabel("Length (minutes)").fill("45");

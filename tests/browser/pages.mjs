@@ -1,7 +1,7 @@
 // Steps on Pupitre's pages shared by several browser tests.
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { logIn } from "./harness.mjs";
+import { logIn, TEACHER } from "./harness.mjs";
 
 // From the student's home, starts the demo exam; resolves with the attempt id once the exam
 // page shows.
@@ -75,4 +75,19 @@ export async function tabTo(page, want) {
     if ((want.text && here.text === want.text) || (want.label && here.label === want.label)) return here;
   }
   throw new Error(`no focusable element ${JSON.stringify(want)}`);
+}
+
+// The teacher (in English) on the demo course's page, the Welcome section's add-item form open
+// with `kind` chosen: { page, section, form }.
+export async function welcomeItemForm(browser, url, kind) {
+  const context = await browser.newContext({ locale: "en-US", bypassCSP: true });
+  const page = await context.newPage();
+  await logIn(page, url, ...TEACHER);
+  await page.getByRole("heading", { name: "Exams", exact: true }).waitFor();
+  await page.goto(`${url}/#/course/demo-course`);
+  const section = page.locator("section.course-section").filter({ has: page.getByRole("heading", { name: "Welcome" }) });
+  await section.getByText("Add to “Welcome”").click();
+  const form = section.locator("form.item-form");
+  await form.getByLabel("Kind").selectOption(kind);
+  return { page, section, form };
 }

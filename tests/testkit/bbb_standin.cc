@@ -1,4 +1,5 @@
 #include "testkit/bbb_standin.h"
+#include "testkit/child_server.h"
 
 #include <fmt/format.h>
 #include <fcntl.h>
@@ -34,30 +35,13 @@ bool BbbStandin::Start() {
   }
   close(fds[1]);
   stdout_fd_ = fds[0];
-  std::string seen;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  char buf[256];
-  while (std::chrono::steady_clock::now() < deadline) {
-    pollfd p{stdout_fd_, POLLIN, 0};
-    if (poll(&p, 1, 200) <= 0) {
-      if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
-        pid_ = -1;
-        return false;
-      }
-      continue;
-    }
-    const ssize_t n = read(stdout_fd_, buf, sizeof buf);
-    if (n <= 0) return false;
-    seen.append(buf, static_cast<size_t>(n));
-    // "bbb-standin: listening on http://127.0.0.1:PORT/bigbluebutton/api/"
-    const size_t at = seen.find("127.0.0.1:");
-    const size_t slash = at == std::string::npos ? at : seen.find('/', at);
-    if (slash != std::string::npos) {
-      port_ = static_cast<uint16_t>(std::stoi(seen.substr(at + 10, slash - at - 10)));
-      return true;
-    }
-  }
-  return false;
+  // "bbb-standin: listening on http://127.0.0.1:PORT/bigbluebutton/api/"
+  const std::string line = WaitForListeningLine(stdout_fd_, pid_, 30);
+  const size_t at = line.find("127.0.0.1:");
+  const size_t slash = at == std::string::npos ? at : line.find('/', at);
+  if (slash == std::string::npos) return false;
+  port_ = static_cast<uint16_t>(std::stoi(line.substr(at + 10, slash - at - 10)));
+  return true;
 }
 
 void BbbStandin::Stop() {

@@ -27,6 +27,29 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
+std::string WaitForListeningLine(int fd, pid_t& pid, int seconds) {
+  std::string seen;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  char buf[512];
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 200) <= 0) {
+      if (waitpid(pid, nullptr, WNOHANG) == pid) {
+        pid = -1;
+        return "";
+      }
+      continue;
+    }
+    const ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) return "";
+    seen.append(buf, static_cast<size_t>(n));
+    const size_t at = seen.find("listening on ");
+    const size_t nl = at == std::string::npos ? at : seen.find('\n', at);
+    if (nl != std::string::npos) return seen.substr(at, nl - at);
+  }
+  return "";
+}
+
 std::string PupitreBin() {
   if (const char* bin = std::getenv("PUPITRE_BIN")) return bin;
   // Test and bench binaries are built next to pupitre.
@@ -127,31 +150,11 @@ bool ChildServer::Start() {
   }
   close(fds[1]);
   stdout_fd_ = fds[0];
-  // Wait for "pupitre: listening on http://127.0.0.1:PORT".
-  std::string seen;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  char buf[512];
-  while (std::chrono::steady_clock::now() < deadline) {
-    pollfd p{stdout_fd_, POLLIN, 0};
-    if (poll(&p, 1, 200) <= 0) {
-      if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
-        pid_ = -1;
-        return false;
-      }
-      continue;
-    }
-    ssize_t n = read(stdout_fd_, buf, sizeof buf);
-    if (n <= 0) return false;
-    seen.append(buf, static_cast<size_t>(n));
-    size_t at = seen.find("listening on http://");
-    size_t nl = at == std::string::npos ? at : seen.find('\n', at);
-    if (nl != std::string::npos) {
-      std::string url = seen.substr(at, nl - at);
-      port_ = static_cast<uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
-      return true;
-    }
-  }
-  return false;
+  // "pupitre: listening on http://127.0.0.1:PORT"
+  const std::string line = WaitForListeningLine(stdout_fd_, pid_, 60);
+  if (line.empty()) return false;
+  port_ = static_cast<uint16_t>(std::stoi(line.substr(line.rfind(':') + 1)));
+  return true;
 }
 
 int ChildServer::Stop(int signal) {

@@ -21,6 +21,11 @@ class TempDir {
   std::string path_;
 };
 
+// Reads a child's output from `fd` until a whole line containing "listening on " has come,
+// and returns that line; "" if the child (`pid`, set to -1 then) exited, the pipe closed or
+// `seconds` passed first.
+std::string WaitForListeningLine(int fd, pid_t& pid, int seconds);
+
 // Path of the pupitre binary (from $PUPITRE_BIN, set by CTest).
 std::string PupitreBin();
 
