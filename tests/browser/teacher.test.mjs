@@ -149,6 +149,8 @@ points = 4
   await page.getByRole("heading", { name: "Browser test live-exam (copy)" }).waitFor();
   await page.getByText(/^Draft · 3 questions/).waitFor();
   await page.goto(`${env.server.url}/#/teacher/exam/live-exam`);
+  // The copy's page has the same form: wait for the original's before filling it.
+  await page.getByRole("heading", { name: "Browser test live-exam", exact: true }).waitFor();
   await page.getByLabel("Id of the copy (a-z, 0-9, -)").fill("live-exam-resit");
   await page.getByRole("button", { name: "Duplicate" }).click();
   await page.getByText("An exam \u201clive-exam-resit\u201d exists already: choose another id.").waitFor();
