@@ -8,11 +8,13 @@ set -euo pipefail
 # libcmark-dev: course pages (Markdown, rendered safely). libzip-dev: hand-ins downloaded as one ZIP.
 # libcurl4-openssl-dev, libssl-dev: live classes call a BigBlueButton server (HTTPS, signed calls);
 # python3 runs the stand-in BigBlueButton server the tests start.
+# postgresql-15 and libpq-dev: the store shared by several nodes (the cluster tests start their own
+# server in a temporary directory).
 # libhowardhinnant-date-dev and tzdata: time zones (the school's, [school] time_zone).
 packages=(
   build-essential cmake ninja-build ccache pkg-config clang-14
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libsodium-dev libsqlite3-dev sqlite3 zlib1g-dev libspdlog-dev libfmt-dev
+  libsodium-dev libsqlite3-dev sqlite3 libpq-dev postgresql-15 zlib1g-dev libspdlog-dev libfmt-dev
   libcli11-dev libtomlplusplus-dev libpugixml-dev libhowardhinnant-date-dev tzdata
   libcmark-dev libzip-dev libcurl4-openssl-dev libssl-dev python3
   libgtest-dev libgmock-dev libbenchmark-dev
