@@ -30,6 +30,7 @@
 #include "room/admissions.h"
 #include "guard/proof_of_work.h"
 #include "store/settings.h"
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace pupitre {
@@ -110,7 +111,8 @@ constexpr std::string_view kDemoCourseNotes =
 Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock& clock) {
   if (auto s = auth::InitCrypto(); !s.ok()) return s.take_error();
   std::unique_ptr<Node> n(new Node(config));
-  auto backend = store::OpenSqlite(config.store.data_dir);
+  auto backend = config.store.backend == "postgres" ? store::OpenPostgres(config.store.postgres)
+                                                   : store::OpenSqlite(config.store.data_dir);
   if (!backend.ok()) return backend.take_error();
   n->backend_ = std::move(*backend);
   auto snapshot = n->backend_->LoadAll();

@@ -195,7 +195,16 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   store.String("data_dir", c.store.data_dir);
   store.Int("max_batch", c.store.max_batch, 1, 1'000'000);
   store.Int("queue_capacity", c.store.queue_capacity, 1, 100'000'000);
-  store.RejectUnknown({"data_dir", "max_batch", "queue_capacity"});
+  store.String("backend", c.store.backend);
+  store.String("postgres", c.store.postgres);
+  store.RejectUnknown({"data_dir", "max_batch", "queue_capacity", "backend", "postgres"});
+  if (problem.empty()) {
+    if (c.store.backend != "sqlite" && c.store.backend != "postgres") {
+      problem = "store.backend: must be \"sqlite\" or \"postgres\"";
+    } else if (c.store.backend == "postgres" && c.store.postgres.empty()) {
+      problem = "store.postgres: a connection string is needed with backend = \"postgres\"";
+    }
+  }
 
   TableReader auth(Section(root, "auth", problem), "auth", problem);
   auth.Int("argon2_iterations", c.auth.argon2_iterations, 1, 100);

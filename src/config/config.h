@@ -41,6 +41,12 @@ struct Config {
     std::string data_dir = "var/data";  // [store] data_dir (the --data-dir flag overrides it)
     int64_t max_batch = 2048;           // [store] max_batch: writes per group commit
     int64_t queue_capacity = 200'000;   // [store] queue_capacity: writes waiting; more get 503
+    // [store] backend: "sqlite" (one node, a file in data_dir) or "postgres" (several nodes
+    // share the database `postgres` names; files still live in data_dir).
+    std::string backend = "sqlite";
+    // [store] postgres: a libpq connection string or postgresql:// URI (a password belongs in
+    // ~/.pgpass or the file PGPASSFILE names, not here).
+    std::string postgres;
   } store;
 
   struct Auth {

@@ -55,7 +55,7 @@ TEST_F(CrashTest, EveryAcknowledgedSaveSurvivesSigkill) {
   server_->Stop(SIGKILL);
   for (auto& t : threads) t.join();
 
-  ChildServer again(dir_.path(), FastTestConfig(), /*demo=*/true);
+  ChildServer again(dir_.path(), Config(), /*demo=*/true);
   ASSERT_TRUE(again.Start()) << again.log();
   HttpClient teacher(again.port());
   ASSERT_EQ(teacher.Login("teacher", "teacher-demo").status, 200);

@@ -91,7 +91,7 @@ inline std::string StudentLogin(int i) { return fmt::format("student{:04d}", i);
 class DemoServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    server_ = std::make_unique<ChildServer>(dir_.path(), FastTestConfig(), /*demo=*/true);
+    server_ = std::make_unique<ChildServer>(dir_.path(), Config(), /*demo=*/true);
     ASSERT_TRUE(server_->Start()) << "server did not start:\n" << server_->log();
     teacher_ = std::make_unique<HttpClient>(server_->port());
     ASSERT_EQ(teacher_->Login("teacher", "teacher-demo").status, 200);
@@ -100,6 +100,9 @@ class DemoServerTest : public ::testing::Test {
     auto published = teacher_->Post("/api/exams/test-exam/publish");
     ASSERT_EQ(published.status, 200) << published.body;
   }
+
+  // The server's configuration (a fixture for another store overrides it).
+  virtual std::string Config() { return FastTestConfig(); }
 
   // A logged-in client for student number i.
   std::unique_ptr<HttpClient> Student(int i) {
