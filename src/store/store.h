@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "store/leases.h"
 #include "store/records.h"
 
 namespace pupitre::store {
@@ -52,6 +53,8 @@ class Backend {
   // every process numbering that kind takes its ids from here (on one node the services still
   // number in memory: they move to blocks before a second node shares the store).
   virtual Result<int64_t> AllocateIds(std::string_view kind, int64_t count) = 0;
+  // Exam ownership among the nodes sharing this store; nullptr for a store of one node.
+  virtual Leases* leases() { return nullptr; }
 };
 
 }  // namespace pupitre::store

@@ -84,6 +84,13 @@ CREATE TABLE live_attendance(item_id BIGINT NOT NULL, user_id BIGINT NOT NULL,
   first_ms BIGINT NOT NULL, last_ms BIGINT NOT NULL, joins BIGINT NOT NULL,
   PRIMARY KEY(item_id, user_id));
 )sql",
+    // 2: exam ownership among nodes: who holds each exam, until when (the store's clock, ms),
+    // the fencing token, and which node asked for it.
+    R"sql(
+CREATE TABLE exam_leases(exam_id TEXT COLLATE "C" PRIMARY KEY, holder TEXT NOT NULL,
+  token BIGINT NOT NULL, expires_ms BIGINT NOT NULL, wanted_by TEXT NOT NULL DEFAULT '');
+CREATE INDEX exam_leases_by_holder ON exam_leases(holder);
+)sql",
 };
 
 }  // namespace

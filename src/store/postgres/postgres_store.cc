@@ -11,6 +11,7 @@
 #include "common/mutex.h"
 #include "store/op_fields.h"
 #include "store/postgres/pg_connection.h"
+#include "store/postgres/pg_leases.h"
 #include "store/postgres/pg_schema.h"
 
 namespace pupitre::store {
@@ -130,7 +131,11 @@ constexpr size_t kMaxRows = 1'000;
 class PgBackend final : public Backend {
  public:
   explicit PgBackend(const std::string& conninfo)
-      : statements_(Statements()), writer_(conninfo), reader_(conninfo), alloc_(conninfo) {}
+      : statements_(Statements()),
+        writer_(conninfo),
+        reader_(conninfo),
+        alloc_(conninfo),
+        leases_(conninfo) {}
 
   Status Open() {
     for (size_t i = 0; i < kWriteKinds; ++i) {
@@ -143,7 +148,8 @@ class PgBackend final : public Backend {
 
   Status ApplyBatch(std::span<const WriteOp> ops) override {
     if (auto r = writer_.Exec("BEGIN"); !r.ok()) return r.take_error();
-    Status s = ApplyAll(ops);
+    Status s = leases_.fence().empty() ? OkStatus() : CheckFence(writer_, ops, leases_.fence());
+    if (s.ok()) s = ApplyAll(ops);
     if (s.ok()) {
       if (auto r = writer_.Exec("COMMIT"); !r.ok()) s = r.take_error();
     }
@@ -171,6 +177,8 @@ class PgBackend final : public Backend {
     MutexLock lock(read_mu_);
     return ReadAttemptEvents(reader_, attempt_id);
   }
+
+  Leases* leases() override { return &leases_; }
 
   Result<int64_t> AllocateIds(std::string_view kind, int64_t count) override {
     const char* table = TableOfKind(kind);
@@ -327,6 +335,7 @@ class PgBackend final : public Backend {
   PgConnection reader_ GUARDED_BY(read_mu_);
   Mutex alloc_mu_;
   PgConnection alloc_ GUARDED_BY(alloc_mu_);
+  PgLeases leases_;
 };
 
 }  // namespace
