@@ -29,6 +29,7 @@
 #include "import/toml/exam_toml.h"
 #include "room/admissions.h"
 #include "guard/proof_of_work.h"
+#include "store/id_blocks.h"
 #include "store/settings.h"
 #include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
@@ -177,6 +178,20 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock& cloc
   n->live_ = std::move(live->second);
   n->live_->Load(*snapshot);
   n->live_calls_ = std::make_unique<boost::asio::thread_pool>(2);
+  if (config.store.backend == "postgres") {
+    // Nodes share the store: every id is taken from its blocks, never counted in memory.
+    const std::pair<store::IdSource*, const char*> sources[] = {
+        {&n->exams_->attempt_ids(), "attempt"},    {&n->accounts_->user_ids(), "user"},
+        {&n->courses_->section_ids(), "section"},  {&n->courses_->item_ids(), "item"},
+        {&n->announcements_->ids(), "announcement"}, {&n->incidents_->ids(), "incident"}};
+    for (const auto& [source, kind] : sources) {
+      int64_t block = 100;
+      for (const auto& k : store::kIdKinds) {
+        if (std::string_view(k.name) == kind) block = k.block;
+      }
+      if (auto s = source->UseStore(*n->backend_, kind, block); !s.ok()) return s.take_error();
+    }
+  }
   spdlog::info("store loaded: {} users, {} exams, {} attempts", snapshot->users.size(),
                snapshot->exams.size(), snapshot->attempts.size());
   return n;

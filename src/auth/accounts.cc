@@ -157,7 +157,7 @@ void Accounts::Insert(const store::UserRecord& u) {
   users_[u.id] = u;
   by_login_[u.login] = u.id;
   by_folded_login_.emplace(FoldLogin(u.login), u.id);
-  next_user_id_ = std::max(next_user_id_, u.id + 1);
+  user_ids_.AtLeast(u.id + 1);
 }
 
 std::optional<int64_t> Accounts::IdOfLogin(const std::string& login) const {
@@ -490,7 +490,9 @@ Result<std::vector<User>> Accounts::CreateHashedUsers(
       }
     }
     for (auto& u : users) {
-      u.id = next_user_id_++;
+      auto id = user_ids_.Next();
+      if (!id.ok()) return id.take_error();
+      u.id = *id;
       ops.push_back(store::op::PutUser{u});
     }
   }

@@ -14,6 +14,7 @@
 #include "common/clock.h"
 #include "common/mutex.h"
 #include "common/metrics.h"
+#include "store/id_blocks.h"
 #include "store/writer.h"
 
 namespace pupitre::auth {
@@ -86,6 +87,8 @@ class Accounts {
   // Fills memory from the store's snapshot (live sessions only, the newest of each user, and
   // erases the others from the store). REQUIRES: called once, before serving.
   void Load(const store::Snapshot& snapshot);
+  // Where user ids come from (memory on one node; the store's blocks when nodes share it).
+  store::IdSource& user_ids() { return user_ids_; }
 
   // Forgets the sessions past their expiry, in memory and in the store. Returns how many.
   // Call now and then (the server does, every minute).
@@ -186,7 +189,7 @@ class Accounts {
   std::string dummy_hash_;  // verified against for unknown logins, to keep timing even
 
   mutable SharedMutex mu_;
-  int64_t next_user_id_ GUARDED_BY(mu_) = 1;
+  store::IdSource user_ids_;
   std::unordered_map<int64_t, store::UserRecord> users_ GUARDED_BY(mu_);
   std::unordered_map<std::string, int64_t> by_login_ GUARDED_BY(mu_);
   std::unordered_map<std::string, int64_t> by_folded_login_ GUARDED_BY(mu_);  // FoldLogin

@@ -19,7 +19,7 @@ void Announcements::Load(const store::Snapshot& snapshot) {
   for (const auto& a : snapshot.announcements) {
     by_scope_[a.course_id].push_back(
         {a.id, a.course_id, a.author_id, a.at_ms, a.title, a.body, MarkdownToHtml(a.body)});
-    next_id_ = std::max(next_id_, a.id + 1);
+    ids_.AtLeast(a.id + 1);
   }
   for (const auto& r : snapshot.announcement_reads) read_[{r.user_id, r.course_id}] = r.last_id;
 }
@@ -38,7 +38,9 @@ Result<Announcement> Announcements::Post(int64_t author_id, const std::string& c
         .Because("page_too_long", {{"max", std::to_string(kMaxAnnouncementBytes)}});
   }
   MutexLock post(post_mu_);
-  Announcement a{next_id_++, course_id, author_id, ToUnixMs(clock_.Now()), std::move(title),
+  auto id = ids_.Next();
+  if (!id.ok()) return id.take_error();
+  Announcement a{*id, course_id, author_id, ToUnixMs(clock_.Now()), std::move(title),
                  std::move(body), ""};
   a.html = MarkdownToHtml(a.body);
   if (auto s = writer_.WriteNow({store::op::PutAnnouncement{

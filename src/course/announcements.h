@@ -13,6 +13,7 @@
 #include "common/clock.h"
 #include "common/mutex.h"
 #include "common/result.h"
+#include "store/id_blocks.h"
 #include "store/records.h"
 #include "store/writer.h"
 
@@ -35,6 +36,8 @@ class Announcements {
   Announcements(store::Writer& writer, const Clock& clock);
 
   void Load(const store::Snapshot& snapshot);
+  // Where announcement ids come from (memory on one node; the store's blocks when shared).
+  store::IdSource& ids() { return ids_; }
 
   // Posts to a course (`course_id`) or to everyone (""). kInvalid for an empty or long text.
   Result<Announcement> Post(int64_t author_id, const std::string& course_id, std::string title,
@@ -55,7 +58,7 @@ class Announcements {
   mutable SharedMutex mu_;
   std::map<std::string, std::vector<Announcement>> by_scope_ GUARDED_BY(mu_);  // oldest first
   std::map<std::pair<int64_t, std::string>, int64_t> read_ GUARDED_BY(mu_);
-  int64_t next_id_ GUARDED_BY(post_mu_) = 1;
+  store::IdSource ids_;
 };
 
 }  // namespace pupitre::course

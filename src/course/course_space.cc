@@ -60,11 +60,11 @@ void CourseSpace::Load(const store::Snapshot& snapshot) {
   MutexLock edit(edit_mu_);
   WriterLock lock(mu_);
   for (const auto& s : snapshot.sections) {
-    next_section_id_ = std::max(next_section_id_, s.id + 1);
+    section_ids_.AtLeast(s.id + 1);
     ApplyLocked(s);
   }
   for (const auto& i : snapshot.items) {
-    next_item_id_ = std::max(next_item_id_, i.id + 1);
+    item_ids_.AtLeast(i.id + 1);
     ApplyLocked(i);
   }
 }
@@ -213,7 +213,9 @@ Result<Section> CourseSpace::AddSection(const Caller& caller, const std::string&
       for (const auto& [id, s] : it->second.sections) position = std::max(position, s.position + 1);
     }
   }
-  store::SectionRecord r{next_section_id_++, course_id, position, title, false};
+  auto id = section_ids_.Next();
+  if (!id.ok()) return id.take_error();
+  store::SectionRecord r{*id, course_id, position, title, false};
   if (auto s = Commit({store::op::PutSection{r}}); !s.ok()) return s.error();
   return Section{r.id, r.position, r.title, {}};
 }
@@ -327,7 +329,9 @@ Result<Item> CourseSpace::AddItem(const Caller& caller, const std::string& cours
     }
     r.position = items.empty() ? 0 : items.back().position + 1;
   }
-  r.id = next_item_id_++;
+  auto id = item_ids_.Next();
+  if (!id.ok()) return id.take_error();
+  r.id = *id;
   r.course_id = course_id;
   r.section_id = section_id;
   r.kind = draft.kind;

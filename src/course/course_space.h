@@ -21,6 +21,7 @@
 #include "common/clock.h"
 #include "common/mutex.h"
 #include "common/result.h"
+#include "store/id_blocks.h"
 #include "store/records.h"
 #include "store/writer.h"
 
@@ -95,6 +96,10 @@ class CourseSpace {
 
   // Fills memory from the store. REQUIRES: called once, before serving.
   void Load(const store::Snapshot& snapshot);
+  // Where section and item ids come from (memory on one node; the store's blocks when nodes
+  // share it).
+  store::IdSource& section_ids() { return section_ids_; }
+  store::IdSource& item_ids() { return item_ids_; }
 
   // The caller's role in a course (kNone: not one of its people, or no such course).
   Role RoleOf(const Caller& caller, const std::string& course_id) const;
@@ -157,8 +162,8 @@ class CourseSpace {
   Mutex edit_mu_ ACQUIRED_BEFORE(mu_);  // one edit at a time, from reading to applying
   mutable SharedMutex mu_;
   std::map<std::string, CourseState> courses_ GUARDED_BY(mu_);
-  int64_t next_section_id_ GUARDED_BY(edit_mu_) = 1;
-  int64_t next_item_id_ GUARDED_BY(edit_mu_) = 1;
+  store::IdSource section_ids_;
+  store::IdSource item_ids_;
 };
 
 // Whether `url` is an absolute http or https URL a link item may point to.

@@ -68,7 +68,9 @@ void ExamService::Start(const Caller& caller, const std::string& exam_id,
     } else {
       auto x = extra_ms_.find({exam_id, caller.user_id});
       Millis extra(x == extra_ms_.end() ? 0 : x->second);
-      a.id = next_attempt_id_++;
+      auto id = attempt_ids_.Next();
+      if (!id.ok()) return done(Error::Unavailable("no attempt id could be taken; retry"));
+      a.id = *id;
       a.exam_id = exam_id;
       a.user_id = caller.user_id;
       uint64_t seed_state = static_cast<uint64_t>(now_ms) ^ (static_cast<uint64_t>(a.id) << 20);

@@ -79,7 +79,7 @@ std::vector<std::string> ExamService::Load(const store::Snapshot& snapshot) {
   int64_t in_progress = 0;
   for (const store::AttemptRecord& r : snapshot.attempts) {
     by_user_[{r.exam_id, r.user_id}] = r.id;
-    next_attempt_id_ = std::max(next_attempt_id_, r.id + 1);
+    attempt_ids_.AtLeast(r.id + 1);
     AttemptState a;
     a.id = r.id;
     a.exam_id = r.exam_id;

@@ -21,6 +21,7 @@
 #include "exam/answer_file.h"
 #include "exam/exam.h"
 #include "exam/timeline.h"
+#include "store/id_blocks.h"
 #include "store/writer.h"
 
 namespace pupitre::exam {
@@ -110,6 +111,8 @@ class ExamService {
   // Fills memory from the store. Exams whose stored file no longer parses are skipped and named
   // in the returned list of warnings. REQUIRES: called once, before serving.
   std::vector<std::string> Load(const store::Snapshot& snapshot);
+  // Where attempt ids come from (memory on one node; the store's blocks when nodes share it).
+  store::IdSource& attempt_ids() { return attempt_ids_; }
 
   // --- courses
   Status PutCourse(const Course& course);  // waits for durability
@@ -371,7 +374,7 @@ class ExamService {
   std::map<std::string, std::vector<int64_t>> assistants_ GUARDED_BY(exams_mu_);  // sorted
   // (exam, user) -> attempt
   std::map<std::pair<std::string, int64_t>, int64_t> by_user_ GUARDED_BY(exams_mu_);
-  int64_t next_attempt_id_ GUARDED_BY(exams_mu_) = 1;
+  store::IdSource attempt_ids_;
 
   std::array<Shard, kShards> shards_;
 

@@ -97,7 +97,7 @@ void IncidentBook::Load(const std::vector<store::IncidentUpdate>& updates) {
     }
     i.versions.push_back(
         {u.version, u.at_ms, u.author_id, *severity, u.text_en, u.text_fr, u.resolved});
-    next_id_ = std::max(next_id_, u.incident_id + 1);
+    ids_.AtLeast(u.incident_id + 1);
   }
   Trim();
 }
@@ -154,7 +154,9 @@ Result<Incident> IncidentBook::Post(const IncidentDraft& draft, int64_t author_i
       return Error::Conflict(fmt::format(
           "{} incidents are open: resolve some before posting another", open));
     }
-    i.id = next_id_++;
+    auto id = ids_.Next();
+    if (!id.ok()) return id.take_error();
+    i.id = *id;
   }
   if (auto s = writer_.WriteNow({store::op::AddIncidentUpdate{Record(i)}}); !s.ok()) {
     return s.take_error();

@@ -20,6 +20,7 @@
 #include "common/clock.h"
 #include "common/mutex.h"
 #include "common/result.h"
+#include "store/id_blocks.h"
 #include "store/writer.h"
 
 namespace pupitre::notify {
@@ -95,6 +96,8 @@ class IncidentBook {
 
   // Fills memory from the store. REQUIRES: called once, before use.
   void Load(const std::vector<store::IncidentUpdate>& updates);
+  // Where incident ids come from (memory on one node; the store's blocks when shared).
+  store::IdSource& ids() { return ids_; }
 
   // Posts a new incident by `author_id`; durable when it returns (it waits for a commit: call
   // from the worker pool). The scope's course or exam is the caller's to check.
@@ -119,7 +122,7 @@ class IncidentBook {
   Mutex write_mu_;  // one change at a time: versions are numbered in order
   mutable Mutex mu_;
   std::map<int64_t, Incident> incidents_ GUARDED_BY(mu_);
-  int64_t next_id_ GUARDED_BY(mu_) = 1;
+  store::IdSource ids_;
 };
 
 }  // namespace pupitre::notify

@@ -6,6 +6,16 @@
 
 namespace pupitre::store {
 
+const char* FirstIdOf(std::string_view kind) {
+  if (kind == "user") return "COALESCE(MAX(id), 0) + 1 FROM users";
+  if (kind == "attempt") return "COALESCE(MAX(id), 0) + 1 FROM attempts";
+  if (kind == "section") return "COALESCE(MAX(id), 0) + 1 FROM course_sections";
+  if (kind == "item") return "COALESCE(MAX(id), 0) + 1 FROM course_items";
+  if (kind == "announcement") return "COALESCE(MAX(id), 0) + 1 FROM announcements";
+  if (kind == "incident") return "COALESCE(MAX(incident_id), 0) + 1 FROM incident_updates";
+  return nullptr;
+}
+
 UserRecord ReadUser(const SqlRow& q) {
   return UserRecord{q.Int(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4)};
 }

@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.h"
@@ -35,6 +36,10 @@ class SqlReader {
   virtual Status BeginRead() = 0;
   virtual void EndRead() = 0;
 };
+
+// "COALESCE(MAX(col), 0) + 1 FROM table": where the first block of an id kind starts (after the
+// largest id stored); nullptr for a kind the store does not number.
+const char* FirstIdOf(std::string_view kind);
 
 UserRecord ReadUser(const SqlRow& row);  // id, login, display_name, role, password_hash
 SessionRecord ReadSession(const SqlRow& row);

@@ -13,6 +13,7 @@
 #include <variant>
 #include <vector>
 
+#include "store/id_blocks.h"
 #include "store/store.h"
 #include "testkit/child_server.h"
 
@@ -319,6 +320,10 @@ TEST_P(BackendConformanceTest, IdBlocksNeverOverlapEvenBetweenTwoProcesses) {
   ASSERT_TRUE(users.ok());
   EXPECT_EQ(*users, 3) << "the first block of users starts after the largest user id";
   EXPECT_FALSE(backend_->AllocateIds("nonsense", 1).ok());
+  for (const IdKind& kind : kIdKinds) {
+    auto first = backend_->AllocateIds(kind.name, kind.block);
+    EXPECT_TRUE(first.ok()) << kind.name << ": " << (first.ok() ? "" : first.error().message);
+  }
 }
 
 TEST_P(BackendConformanceTest, WhatWasCommittedIsThereAfterReopening) {

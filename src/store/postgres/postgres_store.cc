@@ -117,13 +117,6 @@ std::vector<PgStatement> Statements() {
   return s;
 }
 
-// The table whose largest id starts a kind's first block.
-const char* TableOfKind(std::string_view kind) {
-  if (kind == "user") return "users";
-  if (kind == "attempt") return "attempts";
-  return nullptr;
-}
-
 // At most this many values in one statement (PostgreSQL's limit is 65,535) and rows in one.
 constexpr size_t kMaxValues = 30'000;
 constexpr size_t kMaxRows = 1'000;
@@ -181,8 +174,8 @@ class PgBackend final : public Backend {
   Leases* leases() override { return &leases_; }
 
   Result<int64_t> AllocateIds(std::string_view kind, int64_t count) override {
-    const char* table = TableOfKind(kind);
-    if (!table || count < 1) {
+    const char* first_id = FirstIdOf(kind);
+    if (!first_id || count < 1) {
       return Error::Internal(fmt::format("AllocateIds: bad kind '{}' or count {}", kind, count));
     }
     MutexLock lock(alloc_mu_);
@@ -191,8 +184,8 @@ class PgBackend final : public Backend {
     if (!begun.ok()) return begun.take_error();
     // The first block starts after the largest id stored; the row's lock orders the nodes.
     auto seeded = alloc_.Exec(
-        fmt::format("INSERT INTO id_blocks(kind, next) SELECT $1, COALESCE(MAX(id), 0) + 1 "
-                    "FROM {} ON CONFLICT(kind) DO NOTHING", table),
+        fmt::format("INSERT INTO id_blocks(kind, next) SELECT $1, {} "
+                    "ON CONFLICT(kind) DO NOTHING", first_id),
         {params[0]});
     Result<PgResult> bumped = seeded.ok()
         ? alloc_.Exec("UPDATE id_blocks SET next = next + $2::bigint WHERE kind = $1 "

@@ -71,13 +71,6 @@ const char* const kStmtSql[kWriteKinds] = {
     nullptr,  // Barrier: writes nothing
 };
 
-// The table whose largest id starts a kind's first block.
-const char* TableOfKind(std::string_view kind) {
-  if (kind == "user") return "users";
-  if (kind == "attempt") return "attempts";
-  return nullptr;
-}
-
 class SqliteBackend final : public Backend {
  public:
   ~SqliteBackend() override {
@@ -159,8 +152,8 @@ class SqliteBackend final : public Backend {
   }
 
   Result<int64_t> AllocateIds(std::string_view kind, int64_t count) override {
-    const char* table = TableOfKind(kind);
-    if (!table || count < 1) {
+    const char* first_id = FirstIdOf(kind);
+    if (!first_id || count < 1) {
       return Error::Internal(fmt::format("AllocateIds: bad kind '{}' or count {}", kind, count));
     }
     std::lock_guard lock(alloc_mu_);
@@ -172,8 +165,7 @@ class SqliteBackend final : public Backend {
     if (auto st = exec("BEGIN IMMEDIATE"); !st.ok()) return st.take_error();
     const std::string kind_text(kind);
     const std::string seed = fmt::format(
-        "INSERT OR IGNORE INTO id_blocks(kind, next) "
-        "SELECT ?, COALESCE(MAX(id), 0) + 1 FROM {}", table);
+        "INSERT OR IGNORE INTO id_blocks(kind, next) SELECT ?, {}", first_id);
     int64_t first = 0;
     SqliteReader alloc(alloc_db_);
     Status st = alloc.Query(seed.c_str(), kind_text, [](const SqlRow&) {});
