@@ -76,6 +76,11 @@ class Api {
     status_.Refresh();  // /status says it at once
   }
 
+  // In a cluster: routes of exams this node does not hold claim them first (middleware 4b).
+  void UseOwnership(cluster::Ownership& ownership, boost::asio::thread_pool& workers) {
+    middleware_.UseOwnership(ownership, workers);
+  }
+
   const Router& router() const { return router_; }
   const guard::WorkQueue& hashing() const { return hashing_; }
   NotifyHub& hub() { return hub_; }

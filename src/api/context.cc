@@ -84,6 +84,12 @@ void Context::Unavailable(Millis retry_after, std::string_view message) {
   Send(std::move(res));
 }
 
+void Context::Unavailable(Millis retry_after, const Error& e) {
+  auto res = http::MakeJsonResponse(req, 503, ErrorBody(e));
+  SetRetryAfter(res, retry_after);
+  Send(std::move(res));
+}
+
 void Context::RateLimited(Millis retry_after, std::string_view message) {
   auto res =
       http::MakeJsonResponse(req, 429, ErrorBody(Error::RateLimited(std::string(message))));

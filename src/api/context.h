@@ -61,6 +61,8 @@ struct Context {
   void Fail(const Error& e);
   // 503 with Retry-After in whole seconds (at least 1).
   void Unavailable(Millis retry_after, std::string_view message);
+  // 503 with Retry-After, for an error that names its reason.
+  void Unavailable(Millis retry_after, const Error& e);
   // 429 with Retry-After in whole seconds (at least 1).
   void RateLimited(Millis retry_after, std::string_view message);
   // Gives the guard's slot back before answering: the rest of this request's work is bounded

@@ -3,6 +3,8 @@
 #include <boost/beast/http/field.hpp>
 
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/url/parse.hpp>
 
 #include <charconv>
 
@@ -82,6 +84,40 @@ void Middleware::Run(const Route& route, const ContextPtr& c) {
   } else if (!Authenticate(route, *c)) {                                 // 2-4
     return;
   }
+  if (ownership_ && ownership_->clustered() && route.exam_key != ExamKey::kNone) {  // 4b
+    std::string exam = ExamOf(route, *c);
+    if (!exam.empty() && !ownership_->Serves(exam)) return Claim(route, c, std::move(exam));
+  }
+  Continue(route, c);
+}
+
+std::string Middleware::ExamOf(const Route& route, const Context& c) const {
+  if (route.exam_key == ExamKey::kExam) return c.param(0);
+  if (auto id = ParseId(c.param(0))) {
+    if (auto exam = exams_.ExamOfAttempt(*id)) return *exam;
+  }
+  // An attempt this node does not hold: the page names its exam.
+  auto url = boost::urls::parse_origin_form(c.req.target());
+  if (!url) return "";
+  auto it = url->params().find("exam");
+  return it == url->params().end() ? "" : std::string((*it).value);
+}
+
+void Middleware::Claim(const Route& route, const ContextPtr& c, std::string exam_id) {
+  const Route* r = &route;  // routes live as long as the router
+  boost::asio::post(*claim_workers_, [this, r, c, exam_id = std::move(exam_id)] {
+    Status claimed = ownership_->Claim(exam_id);
+    c->Here([this, r, c, claimed] {
+      // Not in the store at all: the route answers (404) as it would for any unknown exam.
+      if (claimed.ok() || claimed.error().code == ErrorCode::kNotFound) return Continue(*r, c);
+      metrics_.exam_moving.fetch_add(1, std::memory_order_relaxed);
+      c->Unavailable(Millis(1'000), Error::Unavailable(claimed.error().message)
+                                        .Because("exam_moving"));
+    });
+  });
+}
+
+void Middleware::Continue(const Route& route, const ContextPtr& c) {
   if (route.admission == Admission::kExempt) return route.fn(c);
   if (auto wait = limiter_.Check(*c, route)) {                           // 5
     metrics_.rate_limited.fetch_add(1, std::memory_order_relaxed);

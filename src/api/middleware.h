@@ -6,6 +6,8 @@
 //   2. authenticate     the session from `Authorization: Bearer` or the cookie (401)
 //   3. CSRF             a cookie-authenticated state change must carry X-CSRF-Token (403)
 //   4. access rule      the route's Access against the user's role (403)
+//   4b. exam's node     in a cluster, a route of an exam this node does not hold claims it
+//                       (cluster/ownership.h) on a worker; held elsewhere: 503 exam_moving
 //   5. rate limits      per address / account (RateLimiter; 429 with Retry-After)
 //   5b. proof of work   under attack, anonymous pages and logins need a pass (attack_gate.h)
 //   6. guard admission  the route's priority class; run now, queue, or refuse (503)
@@ -16,6 +18,8 @@
 // a flood of them waits behind everything a logged-in user asks for.
 // Thread: Run is called on the request's event loop; the handler runs there too.
 
+#include <boost/asio/thread_pool.hpp>
+
 #include <atomic>
 #include <memory>
 #include <optional>
@@ -25,6 +29,7 @@
 #include "api/context.h"
 #include "api/router.h"
 #include "auth/accounts.h"
+#include "cluster/ownership.h"
 #include "common/metrics.h"
 #include "common/net.h"
 #include "exam/exam_service.h"
@@ -93,6 +98,13 @@ class Middleware {
              guard::AdmissionController& guard, Metrics& metrics, const ClientAddress& address,
              RateLimiter& limiter, ProofGate& gate);
 
+  // In a cluster: which exams this node holds, and the workers its claims run on.
+  // REQUIRES: both outlive this; called before the first request.
+  void UseOwnership(cluster::Ownership& ownership, boost::asio::thread_pool& workers) {
+    ownership_ = &ownership;
+    claim_workers_ = &workers;
+  }
+
   // Runs the steps above for `route`, then its handler; or answers the request itself.
   void Run(const Route& route, const ContextPtr& c);
 
@@ -103,6 +115,10 @@ class Middleware {
   bool Authenticate(const Route& route, Context& c) const;  // steps 2-4; false once answered
   void Identify(Context& c) const;  // a public route: who, if a live session comes with it
   void Admit(const Route& route, const ContextPtr& c);       // step 6
+  void Continue(const Route& route, const ContextPtr& c);    // steps 5 to 6
+  // Step 4b: the exam a route is for ("" : none, or unknown).
+  std::string ExamOf(const Route& route, const Context& c) const;
+  void Claim(const Route& route, const ContextPtr& c, std::string exam_id);
 
   auth::Accounts& accounts_;
   exam::ExamService& exams_;
@@ -111,6 +127,8 @@ class Middleware {
   const ClientAddress& address_;
   RateLimiter& limiter_;
   ProofGate& gate_;
+  cluster::Ownership* ownership_ = nullptr;
+  boost::asio::thread_pool* claim_workers_ = nullptr;
   // Critical requests in flight per user (striped by user id): a page has one or two; past
   // kCriticalPerUser, a user's requests lose the critical class (they are queued and may be
   // refused like any other), so a script flooding its own attempt cannot bypass the guard.

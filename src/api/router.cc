@@ -64,13 +64,17 @@ void Router::Add(RouteSpec spec) {
   };
   if (!SplitPath(spec.path, segs, count)) refuse("deeper than kMaxSegments");
   Route r{spec.method, {}, std::string(spec.name), spec.access, spec.admission, spec.body,
-          std::move(spec.fn), nullptr};
+          std::move(spec.fn), nullptr, ExamKey::kNone};
   size_t captures = 0;
   for (size_t i = 0; i < count; ++i) {
     r.segments.emplace_back(segs[i]);
     if (segs[i] == "*") ++captures;
   }
   if (captures > kMaxParams) refuse("more captures than kMaxParams");
+  if (r.segments.size() >= 3 && r.segments[0] == "api" && r.segments[2] == "*") {
+    if (r.segments[1] == "exams") r.exam_key = ExamKey::kExam;
+    if (r.segments[1] == "attempts") r.exam_key = ExamKey::kAttempt;
+  }
   for (const Route& other : routes_) {
     if (other.method == r.method && other.segments == r.segments) refuse("registered twice");
   }

@@ -62,6 +62,11 @@ struct RouteSpec {
   Body body = Body::kSmall;
 };
 
+// What ties a route to one exam, for a node of a cluster (which serves only the exams it holds):
+// its first capture is the exam ("/api/exams/*/..."), or an attempt ("/api/attempts/*/...",
+// whose exam the node knows, or the page names in ?exam=).
+enum class ExamKey { kNone, kExam, kAttempt };
+
 struct Route {
   boost::beast::http::verb method;
   std::vector<std::string> segments;  // "*" captures
@@ -71,6 +76,7 @@ struct Route {
   Body body;
   RouteFn fn;
   std::unique_ptr<RouteStats> stats;
+  ExamKey exam_key = ExamKey::kNone;  // from the path, at registration
 };
 
 class Router {

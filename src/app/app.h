@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "cluster/ownership.h"
 #include "api/api.h"
 #include "auth/accounts.h"
 #include "common/clock.h"
@@ -49,6 +50,8 @@ class Node {
   store::Writer& writer() { return *writer_; }
   SettingsStore& settings() { return *settings_; }
   boost::asio::thread_pool& workers() { return *workers_; }
+  // Which exams this node serves ([cluster]; alone: all of them).
+  cluster::Ownership& ownership() { return *ownership_; }
 
   // Fills an empty store with the demo dataset (README: one teacher, one admin, `students`
   // students, one course, one published exam open now). Does nothing if the store has users.
@@ -77,7 +80,11 @@ class Node {
   std::unique_ptr<live::Engine> engine_;  // null: no [live] bbb_url
   std::unique_ptr<live::LiveClasses> live_;
   std::unique_ptr<boost::asio::thread_pool> live_calls_;
+  std::unique_ptr<cluster::Ownership> ownership_;  // alone: serves every exam
 };
+
+// The machine's cores (at least 1).
+int Cores();
 
 // Runs `pupitre serve` until SIGINT or SIGTERM, after seeding the demo dataset with
 // `demo_students` students when that is not 0. Returns the process exit code.

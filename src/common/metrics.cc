@@ -155,6 +155,12 @@ std::string Metrics::Render() const {
   Scalar(out, "pupitre_rate_limited_total", "counter",
          "Requests refused with 429 by a rate limit (per address, subnet or account).",
          rate_limited);
+  Scalar(out, "pupitre_cluster_exam_moving_total", "counter",
+         "Requests for an exam another node still held, told to retry (503 exam_moving).",
+         exam_moving);
+  Scalar(out, "pupitre_cluster_exams_held", "gauge",
+         "Exams this node holds the lease of (0 on a node alone: it serves them all).",
+         exams_held);
   Scalar(out, "pupitre_logins_throttled_total", "counter",
          "Logins refused with 429 before hashing: too many failures from that account and "
          "subnet, or from that address.",

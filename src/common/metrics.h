@@ -104,6 +104,10 @@ struct Metrics {
   // Requests refused by a rate limit (429), and logins refused by the failed-login throttle.
   std::atomic<uint64_t> rate_limited{0};
   std::atomic<uint64_t> logins_throttled{0};
+  // Cluster: requests for an exam another node still held (503 exam_moving), and the exams this
+  // node holds (set by its ownership timer).
+  std::atomic<uint64_t> exam_moving{0};
+  std::atomic<int64_t> exams_held{0};
   // Under-attack mode: challenges handed out, solved (a pass given), and wrong answers.
   std::atomic<uint64_t> proof_challenged{0};
   std::atomic<uint64_t> proof_solved{0};

@@ -145,7 +145,7 @@ Result<Config> ParseConfig(std::string_view toml_text) {
     std::string_view key = k.str();
     if (key != "server" && key != "store" && key != "auth" && key != "exam" && key != "guard" &&
         key != "waiting_room" && key != "limits" && key != "attack" && key != "school" &&
-        key != "course" && key != "live") {
+        key != "course" && key != "live" && key != "cluster") {
       return Error::Invalid(fmt::format("{}: unknown section", key));
     }
   }
@@ -203,6 +203,21 @@ Result<Config> ParseConfig(std::string_view toml_text) {
       problem = "store.backend: must be \"sqlite\" or \"postgres\"";
     } else if (c.store.backend == "postgres" && c.store.postgres.empty()) {
       problem = "store.postgres: a connection string is needed with backend = \"postgres\"";
+    }
+  }
+
+  TableReader cluster(Section(root, "cluster", problem), "cluster", problem);
+  cluster.String("node", c.cluster.node);
+  cluster.Int("lease_ms", c.cluster.lease_ms, 1'500, 600'000);
+  cluster.RejectUnknown({"node", "lease_ms"});
+  if (problem.empty() && !c.cluster.node.empty()) {
+    const bool name_ok = c.cluster.node.size() <= 32 &&
+        c.cluster.node.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") ==
+            std::string::npos;
+    if (!name_ok) {
+      problem = "cluster.node: 1 to 32 of a-z, 0-9 and -";
+    } else if (c.store.backend != "postgres") {
+      problem = "cluster.node: nodes share a PostgreSQL store ([store] backend = \"postgres\")";
     }
   }
 

@@ -37,6 +37,12 @@ struct Config {
     bool secure_cookies = false;
   } server;
 
+  // Several nodes sharing one PostgreSQL store (docs/scale-out.md).
+  struct Cluster {
+    std::string node;          // [cluster] node: this node's name (a-z, 0-9, -); "": alone
+    int64_t lease_ms = 6'000;  // [cluster] lease_ms: a dead node's exams move after this
+  } cluster;
+
   struct Store {
     std::string data_dir = "var/data";  // [store] data_dir (the --data-dir flag overrides it)
     int64_t max_batch = 2048;           // [store] max_batch: writes per group commit

@@ -58,6 +58,65 @@ ExamService::ExamService(store::Writer& writer, const Clock& clock, Millis save_
 std::vector<std::string> ExamService::Load(const store::Snapshot& snapshot) {
   std::vector<std::string> warnings;
   WriterLock lock(exams_mu_);
+  LoadMembersLocked(snapshot);
+  for (const auto& rec : snapshot.exams) LoadExamLocked(rec, warnings);
+  for (const auto& x : snapshot.extra_times) extra_ms_[{x.exam_id, x.user_id}] = x.extra_ms;
+  int64_t in_progress = 0;
+  for (const store::AttemptRecord& r : snapshot.attempts) in_progress += LoadAttemptLocked(r);
+  metrics_.attempts_in_progress.store(in_progress);
+  return warnings;
+}
+
+std::vector<std::string> ExamService::ReloadExam(const std::string& exam_id,
+                                                 const store::Snapshot& scope) {
+  std::vector<std::string> warnings;
+  WriterLock lock(exams_mu_);
+  courses_.clear();
+  enrolled_.clear();
+  teachers_.clear();
+  assistants_.clear();
+  LoadMembersLocked(scope);
+  // Forget what this node held of the exam: the store's copy is the truth now.
+  int64_t dropped_in_progress = 0;
+  for (auto it = by_user_.lower_bound({exam_id, INT64_MIN});
+       it != by_user_.end() && it->first.first == exam_id;) {
+    Shard& sh = ShardOf(it->second);
+    MutexLock sl(sh.mu);
+    auto held = sh.attempts.find(it->second);
+    if (held != sh.attempts.end()) {
+      if (held->second.a.status == AttemptStatus::kInProgress) ++dropped_in_progress;
+      sh.attempts.erase(held);
+    }
+    it = by_user_.erase(it);
+  }
+  for (auto it = extra_ms_.lower_bound({exam_id, INT64_MIN});
+       it != extra_ms_.end() && it->first.first == exam_id;) {
+    it = extra_ms_.erase(it);
+  }
+  exams_.erase(exam_id);
+  for (const auto& rec : scope.exams) {
+    if (rec.id == exam_id) LoadExamLocked(rec, warnings);
+  }
+  for (const auto& x : scope.extra_times) {
+    if (x.exam_id == exam_id) extra_ms_[{x.exam_id, x.user_id}] = x.extra_ms;
+  }
+  int64_t in_progress = 0;
+  for (const store::AttemptRecord& r : scope.attempts) {
+    if (r.exam_id == exam_id) in_progress += LoadAttemptLocked(r);
+  }
+  metrics_.attempts_in_progress.fetch_add(in_progress - dropped_in_progress);
+  return warnings;
+}
+
+std::optional<std::string> ExamService::ExamOfAttempt(int64_t attempt_id) const {
+  const Shard& sh = ShardOf(attempt_id);
+  MutexLock sl(sh.mu);
+  auto it = sh.attempts.find(attempt_id);
+  if (it == sh.attempts.end()) return std::nullopt;
+  return it->second.a.exam_id;
+}
+
+void ExamService::LoadMembersLocked(const store::Snapshot& snapshot) {
   for (const auto& c : snapshot.courses) courses_[c.id] = Course{c.id, c.title, c.description};
   for (const auto& e : snapshot.enrolments) {
     (e.teaches ? teachers_ : e.assists ? assistants_ : enrolled_)[e.course_id].push_back(e.user_id);
@@ -65,62 +124,62 @@ std::vector<std::string> ExamService::Load(const store::Snapshot& snapshot) {
   for (auto* members : {&enrolled_, &teachers_, &assistants_}) {
     for (auto& [course, users] : *members) std::sort(users.begin(), users.end());
   }
-  for (const auto& rec : snapshot.exams) {
-    auto spec = rec.spec_json.empty()
-                    ? Result<ExamSpec>(Error::Invalid("not in canonical form (import it again)"))
-                    : FromCanonicalJson(rec.spec_json);
-    if (!spec.ok()) {
-      warnings.push_back(fmt::format("exam '{}' skipped: {}", rec.id, spec.error().message));
-      continue;
-    }
-    exams_[rec.id] = BuildEntry(std::make_shared<const ExamSpec>(std::move(*spec)), rec);
+}
+
+void ExamService::LoadExamLocked(const store::ExamRecord& rec,
+                                 std::vector<std::string>& warnings) {
+  auto spec = rec.spec_json.empty()
+                  ? Result<ExamSpec>(Error::Invalid("not in canonical form (import it again)"))
+                  : FromCanonicalJson(rec.spec_json);
+  if (!spec.ok()) {
+    warnings.push_back(fmt::format("exam '{}' skipped: {}", rec.id, spec.error().message));
+    return;
   }
-  for (const auto& x : snapshot.extra_times) extra_ms_[{x.exam_id, x.user_id}] = x.extra_ms;
-  int64_t in_progress = 0;
-  for (const store::AttemptRecord& r : snapshot.attempts) {
-    by_user_[{r.exam_id, r.user_id}] = r.id;
-    attempt_ids_.AtLeast(r.id + 1);
-    AttemptState a;
-    a.id = r.id;
-    a.exam_id = r.exam_id;
-    a.user_id = r.user_id;
-    a.seed = r.seed;
-    a.started_ms = r.started_ms;
-    a.deadline_ms = r.deadline_ms;
-    a.status = r.status == store::AttemptStatus::kSubmitted ? AttemptStatus::kSubmitted
-                                                            : AttemptStatus::kInProgress;
-    a.submitted_ms = r.submitted_ms;
-    a.auto_submitted = r.auto_submitted;
-    for (const auto& [qid, ans] : r.answers) {
-      a.answers[qid] = SavedAnswer{ans.seq, ans.value_json, ans.saved_at_ms};
-    }
-    a.manual_points = r.manual_points;
-    a.comments = r.comments;
-    for (const auto& ev : r.events) {
-      if (ev.kind != kCompensationEvent && ev.kind != kExtraTimeEvent) continue;
-      boost::json::error_code ec;
-      const boost::json::value v = boost::json::parse(ev.data_json, ec);
-      const auto* o = ec ? nullptr : v.if_object();
-      if (!o) continue;
-      auto num = [&](const char* k) {
-        const auto* x = o->if_contains(k);
-        return x && x->is_int64() ? x->as_int64() : 0;
-      };
-      if (ev.kind == kExtraTimeEvent) {
-        a.time_added.push_back({ev.at_ms, num("added_ms")});
-      } else {
-        a.compensations.push_back({num("from_ms"), num("to_ms"), num("added_ms")});
-      }
-    }
-    if (a.status == AttemptStatus::kInProgress) ++in_progress;
-    auto e = exams_.find(a.exam_id);
-    std::shared_ptr<const ExamSpec> spec = e == exams_.end() ? nullptr : e->second->spec;
-    Shard& sh = ShardOf(a.id);
-    MutexLock sl(sh.mu);
-    sh.attempts[a.id] = Held{std::move(a), std::move(spec)};
+  exams_[rec.id] = BuildEntry(std::make_shared<const ExamSpec>(std::move(*spec)), rec);
+}
+
+bool ExamService::LoadAttemptLocked(const store::AttemptRecord& r) {
+  by_user_[{r.exam_id, r.user_id}] = r.id;
+  attempt_ids_.AtLeast(r.id + 1);
+  AttemptState a;
+  a.id = r.id;
+  a.exam_id = r.exam_id;
+  a.user_id = r.user_id;
+  a.seed = r.seed;
+  a.started_ms = r.started_ms;
+  a.deadline_ms = r.deadline_ms;
+  a.status = r.status == store::AttemptStatus::kSubmitted ? AttemptStatus::kSubmitted
+                                                          : AttemptStatus::kInProgress;
+  a.submitted_ms = r.submitted_ms;
+  a.auto_submitted = r.auto_submitted;
+  for (const auto& [qid, ans] : r.answers) {
+    a.answers[qid] = SavedAnswer{ans.seq, ans.value_json, ans.saved_at_ms};
   }
-  metrics_.attempts_in_progress.store(in_progress);
-  return warnings;
+  a.manual_points = r.manual_points;
+  a.comments = r.comments;
+  for (const auto& ev : r.events) {
+    if (ev.kind != kCompensationEvent && ev.kind != kExtraTimeEvent) continue;
+    boost::json::error_code ec;
+    const boost::json::value v = boost::json::parse(ev.data_json, ec);
+    const auto* o = ec ? nullptr : v.if_object();
+    if (!o) continue;
+    auto num = [&](const char* k) {
+      const auto* x = o->if_contains(k);
+      return x && x->is_int64() ? x->as_int64() : 0;
+    };
+    if (ev.kind == kExtraTimeEvent) {
+      a.time_added.push_back({ev.at_ms, num("added_ms")});
+    } else {
+      a.compensations.push_back({num("from_ms"), num("to_ms"), num("added_ms")});
+    }
+  }
+  const bool in_progress = a.status == AttemptStatus::kInProgress;
+  auto e = exams_.find(a.exam_id);
+  std::shared_ptr<const ExamSpec> spec = e == exams_.end() ? nullptr : e->second->spec;
+  Shard& sh = ShardOf(a.id);
+  MutexLock sl(sh.mu);
+  sh.attempts[a.id] = Held{std::move(a), std::move(spec)};
+  return in_progress;
 }
 
 bool ExamService::ManagesLocked(const Caller& caller, const ExamEntry& e) const {

@@ -113,6 +113,12 @@ class ExamService {
   std::vector<std::string> Load(const store::Snapshot& snapshot);
   // Where attempt ids come from (memory on one node; the store's blocks when nodes share it).
   store::IdSource& attempt_ids() { return attempt_ids_; }
+  // Replaces what this node holds of exam `exam_id` (its record, extra times and attempts) and
+  // of the courses and their people with `scope`, as the store has them (Backend::Load of the
+  // exam's scope): when this node takes the exam over from another. Returns load warnings.
+  std::vector<std::string> ReloadExam(const std::string& exam_id, const store::Snapshot& scope);
+  // The exam of an attempt this node holds (nothing if it holds no such attempt).
+  std::optional<std::string> ExamOfAttempt(int64_t attempt_id) const;
 
   // --- courses
   Status PutCourse(const Course& course);  // waits for durability
@@ -310,6 +316,11 @@ class ExamService {
   static void CountMinute(Shard& sh, int64_t attempt_id, Held& h, int64_t now_ms, bool resent,
                           bool replay) REQUIRES(sh.mu);
   static store::op::AddAttemptEvent MinuteEvent(int64_t attempt_id, const Held& h);
+  // Loading (Load, ReloadExam): courses and people, an exam, an attempt (true: in progress).
+  void LoadMembersLocked(const store::Snapshot& snapshot) REQUIRES(exams_mu_);
+  void LoadExamLocked(const store::ExamRecord& rec, std::vector<std::string>& warnings)
+      REQUIRES(exams_mu_);
+  bool LoadAttemptLocked(const store::AttemptRecord& r) REQUIRES(exams_mu_);
   Shard& ShardOf(int64_t attempt_id) { return shards_[attempt_id % kShards]; }
   const Shard& ShardOf(int64_t attempt_id) const { return shards_[attempt_id % kShards]; }
   std::shared_ptr<const ExamEntry> FindExam(const std::string& exam_id) const;
