@@ -16,8 +16,10 @@
 const SAVE_INTERVAL_MS = 1000;
 
 class Journal {
-  constructor(attemptId, onState) {
+  constructor(attemptId, onState, examId = "") {
     this.attemptId = attemptId;
+    // Named in each save: in a cluster, HAProxy sends the exam's calls to the node holding it.
+    this.examQuery = examId ? `?exam=${encodeURIComponent(examId)}` : "";
     this.key = `pupitre.journal.${attemptId}`;
     this.onState = onState || (() => {});
     this.sending = false;
@@ -111,7 +113,7 @@ class Journal {
         entry.sent = true;
         this.persist();
         try {
-          const r = await P.api("PUT", `/api/attempts/${this.attemptId}/answers/${encodeURIComponent(qid)}`,
+          const r = await P.api("PUT", `/api/attempts/${this.attemptId}/answers/${encodeURIComponent(qid)}${this.examQuery}`,
             resent ? { seq: entry.seq, value: entry.value, resent } : { seq: entry.seq, value: entry.value });
           const now = this.entries[qid];
           if (now.seq <= r.saved_seq) now.acked = true;

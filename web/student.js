@@ -4,12 +4,25 @@
 (() => {
   const { el, t } = P;
 
+  // In a cluster, HAProxy sends an exam's calls to the node holding it: an attempt's calls name
+  // their exam (?exam=), remembered on this device when a page links to the attempt.
+  const examOfKey = (id) => `pupitre.exam_of.${id}`;
+  const toAttempt = (id, examId) => {
+    try { localStorage.setItem(examOfKey(id), examId); } catch (e) { /* private mode: no cluster hint */ }
+    return `#/attempt/${id}`;
+  };
+  const examQuery = (id) => {
+    let e = null;
+    try { e = localStorage.getItem(examOfKey(id)); } catch (err) { /* private mode */ }
+    return e ? `?exam=${encodeURIComponent(e)}` : "";
+  };
+
   // ---------------------------------------------------------------- home
   function examState(x, now) {
     const a = x.attempt;
-    if (a && a.status === "in_progress") return { text: t("state.in_progress", { time: P.fmtClock(a.deadline_ms) }), href: `#/attempt/${a.id}`, action: t("action.continue") };
-    if (a && x.results_released) return { text: t("state.result"), href: `#/attempt/${a.id}`, action: t("action.see_result") };
-    if (a) return { text: t("state.submitted"), href: `#/attempt/${a.id}`, action: t("action.see") };
+    if (a && a.status === "in_progress") return { text: t("state.in_progress", { time: P.fmtClock(a.deadline_ms) }), href: toAttempt(a.id, x.id), action: t("action.continue") };
+    if (a && x.results_released) return { text: t("state.result"), href: toAttempt(a.id, x.id), action: t("action.see_result") };
+    if (a) return { text: t("state.submitted"), href: toAttempt(a.id, x.id), action: t("action.see") };
     if (now >= x.closes_ms) return { text: t("state.closed") };
     const starts = Math.max(x.opens_ms, x.my_start_ms || 0);
     if (now < starts) return { text: t("state.not_open", { time: P.fmtTime(starts) }), href: `#/exam/${x.id}`, action: t("action.details") };
@@ -47,7 +60,7 @@
   // ---------------------------------------------------------------- start page and waiting room
   P.route("#/exam/:id", async (examId) => {
     const { exam } = await P.api("GET", `/api/exams/${encodeURIComponent(examId)}`);
-    if (exam.attempt_id) return P.go(`#/attempt/${exam.attempt_id}`);
+    if (exam.attempt_id) return P.go(toAttempt(exam.attempt_id, examId));
     const minutes = Math.round((exam.duration_ms + (exam.extra_time_ms || 0)) / 60000);
     const err = P.errorBox();
     const start = el("button", { class: "primary", type: "button", text: t("exam.start") });
@@ -62,7 +75,7 @@
       err.textContent = "";
       try {
         const r = await arrive(examId);
-        if (r.attempt) return P.go(`#/attempt/${r.attempt.id}`);
+        if (r.attempt) return P.go(toAttempt(r.attempt.id, examId));
         waitingRoom(exam, r.waiting);
       } catch (e) {
         if (e.code === "seb_required") return P.showError(e);
@@ -109,7 +122,7 @@
     const update = (w) => {
       if (w.admitted && w.attempt_id) {
         sessionStorage.removeItem(waitingKey(exam.id));
-        return P.go(`#/attempt/${w.attempt_id}`);
+        return P.go(toAttempt(w.attempt_id, exam.id));
       }
       if (w.admitted) return;  // let in, the attempt is being created: the next answer has it
       if (w.ticket) sessionStorage.setItem(waitingKey(exam.id), w.ticket);
@@ -131,7 +144,7 @@
           // The room no longer knows this student (the server restarted): take a place again.
           if (e.status !== 404) throw e;
           r = await arrive(exam.id);
-          if (r.attempt) return P.go(`#/attempt/${r.attempt.id}`);
+          if (r.attempt) return P.go(toAttempt(r.attempt.id, exam.id));
         }
         lost.textContent = "";
         update(r.waiting);
@@ -152,7 +165,7 @@
 
   // ---------------------------------------------------------------- the exam page
   P.route("#/attempt/:id", async (attemptId) => {
-    const { attempt } = await P.api("GET", `/api/attempts/${attemptId}`);
+    const { attempt } = await P.api("GET", `/api/attempts/${attemptId}${examQuery(attemptId)}`);
     if (attempt.status === "submitted") {
       const { exam } = await P.api("GET", `/api/exams/${encodeURIComponent(attempt.exam_id)}`);
       return submittedPage(attempt, undefined, exam.title);
@@ -241,7 +254,7 @@
     let wasOffline = false;
     const reread = async () => {
       try {
-        const r = await P.api("GET", `/api/attempts/${attempt.id}`);
+        const r = await P.api("GET", `/api/attempts/${attempt.id}${examQuery(attempt.id)}`);
         attempt.deadline_ms = r.attempt.deadline_ms;  // the countdown reads it every second
         // Time given back after the server had refused saves: the journal sends again.
         if (r.attempt.status === "in_progress" && r.attempt.deadline_ms > P.serverNow()) journal.reopen();
@@ -251,7 +264,7 @@
 
     // Time added by a teacher is pushed through the page's event stream (and comes with the
     // next save's answer); this look once a minute is the fallback when the stream is down.
-    P.stream(`/api/attempts/${attempt.id}/events`);  // the page's own: its coming and going is in the timeline
+    P.stream(`/api/attempts/${attempt.id}/events${examQuery(attempt.id)}`);  // the page's own: its coming and going is in the timeline
     P.onAttemptChanged((d) => { if (d.reconnected || d.exam_id === attempt.exam_id) reread(); });
     const look = setInterval(reread, 60_000);
     P.onLeave(() => clearInterval(look));
@@ -301,11 +314,11 @@
       else if (state === "closed" && !finished) {
         saveState.textContent = t("save.closed", { reason: err.message });
         // The server has submitted the attempt (its deadline passed): show what it holds.
-        P.api("GET", `/api/attempts/${attempt.id}`).then((r) => {
+        P.api("GET", `/api/attempts/${attempt.id}${examQuery(attempt.id)}`).then((r) => {
           if (r.attempt.status === "submitted") { finished = true; submittedPage(r.attempt, "auto", paper.exam.title); }
         }).catch(() => {});
       }
-    });
+    }, attempt.exam_id);
     journal.onDeadline = (ms) => {
       if (ms === attempt.deadline_ms) return;
       attempt.deadline_ms = ms;  // the countdown reads it every second
@@ -388,7 +401,7 @@
       try { await journal.flush(); } catch (e) { /* refused: the server holds what it holds */ }
       for (let wait = 1000; ; wait = Math.min(wait * 2, 5000)) {
         try {
-          const r = await P.api("POST", `/api/attempts/${attempt.id}/submit`);
+          const r = await P.api("POST", `/api/attempts/${attempt.id}/submit${examQuery(attempt.id)}`);
           journal.stop();
           if (journal.pendingCount() === 0) journal.discard();
           return submittedPage(r.attempt, how, paper.exam.title);

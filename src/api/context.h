@@ -38,6 +38,7 @@ struct Context {
   std::array<std::string, kMaxParams> params;  // the route's "*" segments, in order
   std::string client_ip;                       // set by the client-address step
   std::optional<auth::Principal> who;          // set by authentication (non-public routes)
+  bool adopt_tried = false;  // in a cluster: its session was looked for in the store once
   bool by_cookie = false;                      // authenticated by cookie: CSRF applies
   RouteStats* stats = nullptr;                 // the route's metrics
   guard::AdmissionController* guard = nullptr;  // set once admitted: Send releases the slot

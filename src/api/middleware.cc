@@ -77,6 +77,7 @@ Middleware::Middleware(auth::Accounts& accounts, exam::ExamService& exams,
 
 void Middleware::Run(const Route& route, const ContextPtr& c) {
   c->client_ip = address_.Of(c->req, c->info);                       // 1
+  if (ownership_ && ownership_->clustered() && !c->adopt_tried && Adopt(route, c)) return;
   if (route.access == Access::kPublic) {
     if (route.admission == Admission::kExempt) return route.fn(c);
     Identify(*c);
@@ -89,6 +90,24 @@ void Middleware::Run(const Route& route, const ContextPtr& c) {
     if (!exam.empty() && !ownership_->Serves(exam)) return Claim(route, c, std::move(exam));
   }
   Continue(route, c);
+}
+
+bool Middleware::Adopt(const Route& route, const ContextPtr& c) {
+  c->adopt_tried = true;
+  const std::string_view token = TokenOf(c->req, c->by_cookie);
+  if (token.size() != 64 || accounts_.Authenticate(token)) return false;
+  if (adopting_.fetch_add(1, std::memory_order_relaxed) >= kMaxAdopting) {
+    adopting_.fetch_sub(1, std::memory_order_relaxed);
+    c->Unavailable(Millis(1'000), "the server is busy; please retry shortly");
+    return true;
+  }
+  const Route* r = &route;  // routes live as long as the router
+  boost::asio::post(*claim_workers_, [this, r, c, token = std::string(token)] {
+    (void)accounts_.AdoptSession(token);  // not found: authentication answers 401 as usual
+    adopting_.fetch_sub(1, std::memory_order_relaxed);
+    c->Here([this, r, c] { Run(*r, c); });
+  });
+  return true;
 }
 
 std::string Middleware::ExamOf(const Route& route, const Context& c) const {

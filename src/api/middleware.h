@@ -119,6 +119,8 @@ class Middleware {
   // Step 4b: the exam a route is for ("" : none, or unknown).
   std::string ExamOf(const Route& route, const Context& c) const;
   void Claim(const Route& route, const ContextPtr& c, std::string exam_id);
+  // In a cluster: a session this node does not know may have been opened on another.
+  bool Adopt(const Route& route, const ContextPtr& c);
 
   auth::Accounts& accounts_;
   exam::ExamService& exams_;
@@ -129,6 +131,9 @@ class Middleware {
   ProofGate& gate_;
   cluster::Ownership* ownership_ = nullptr;
   boost::asio::thread_pool* claim_workers_ = nullptr;
+  std::atomic<int32_t> adopting_{0};  // session look-ups in flight (bounded: a flood of made-up
+                                      // tokens must not become a flood of store reads)
+  static constexpr int32_t kMaxAdopting = 64;
   // Critical requests in flight per user (striped by user id): a page has one or two; past
   // kCriticalPerUser, a user's requests lose the critical class (they are queued and may be
   // refused like any other), so a script flooding its own attempt cannot bypass the guard.

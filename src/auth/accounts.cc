@@ -439,6 +439,17 @@ std::optional<Principal> Accounts::Authenticate(std::string_view token) const {
                    it->second.csrf_token};
 }
 
+bool Accounts::AdoptSession(std::string_view token) {
+  if (token.size() != 64) return false;
+  const std::string hash = HashToken(token);
+  auto found = backend_.FindSession(hash);
+  if (!found.ok() || !*found || (*found)->expires_ms <= ToUnixMs(clock_.Now())) return false;
+  WriterLock lock(mu_);
+  if (!users_.count((*found)->user_id) || disabled_.count((*found)->user_id)) return false;
+  (void)AddSession(**found);  // what it pushes out is only forgotten here, not ended
+  return true;
+}
+
 void Accounts::Logout(const std::string& token_hash, std::function<void(Status)> done) {
   {
     WriterLock lock(mu_);

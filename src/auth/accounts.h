@@ -123,6 +123,10 @@ class Accounts {
 
   // The principal of a live session token, or nothing. Fast; never touches the store.
   std::optional<Principal> Authenticate(std::string_view token) const;
+  // A session opened on another node sharing the store: read from the store and kept here, so
+  // that Authenticate knows it. False if the store has no live session for `token` (or its user
+  // is unknown here). Blocking (one store read): call it on a worker.
+  bool AdoptSession(std::string_view token);
 
   // The user's own change of password: `current` must be right (else kForbidden, reason
   // "wrong_password": a 401 would log the page out), `next` follows the rules of new

@@ -39,10 +39,16 @@ Haproxy::Haproxy(std::string dir, uint16_t backend_port, std::string backend_opt
     : dir_(std::move(dir)), backend_port_(backend_port),
       backend_options_(std::move(backend_options)) {}
 
-Haproxy::~Haproxy() {
+Haproxy::Haproxy(std::string dir, std::string config)
+    : dir_(std::move(dir)), backend_port_(0), config_(std::move(config)) {}
+
+Haproxy::~Haproxy() { Kill(); }
+
+void Haproxy::Kill() {
   if (pid_ > 0) {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
   }
 }
 
@@ -50,12 +56,16 @@ bool Haproxy::Start() {
   const int listener = ListeningSocket(port_);
   if (listener < 0) return false;
   const std::string cfg = dir_ + "/haproxy.cfg";
+  if (!config_.empty()) {
+    std::ofstream(cfg) << config_;
+  } else {
   std::ofstream(cfg) << "global\n  maxconn 2000\n"
                         "defaults\n  mode http\n  timeout connect 5s\n  timeout client 30s\n"
                         "  timeout server 30s\n"
                         "frontend public\n  bind fd@3\n  default_backend pupitre\n"
                         "backend pupitre\n  server node1 127.0.0.1:" << backend_port_ << " "
                      << backend_options_ << "\n";
+  }
   // The configuration is checked first, so that a mistake is said here, not as a hang later.
   const std::string log = dir_ + "/haproxy.log";
   auto spawn = [&](bool check) {

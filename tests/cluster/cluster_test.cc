@@ -1,0 +1,213 @@
+// Three nodes on one PostgreSQL behind HAProxy (its configuration from deploy/haproxy-cfg.sh):
+// students take two exams held by two nodes, every call through HAProxy; the node holding one
+// of them is killed mid-exam; another takes it once the lease runs out, and every answer the
+// students were told was saved is there; they finish.
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "testkit/exam_fixture.h"
+#include "testkit/haproxy.h"
+#include "testkit/postgres_server.h"
+
+namespace pupitre::testkit {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The command's standard output.
+std::string Output(const std::string& command) {
+  std::string out;
+  if (FILE* p = ::popen(command.c_str(), "r")) {
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    ::pclose(p);
+  }
+  return out;
+}
+
+class ClusterTest : public ::testing::Test {
+ protected:
+  static constexpr int kNodes = 3;
+
+  void SetUp() override {
+    PostgresServer* pg = SharedPostgres();
+    ASSERT_NE(pg, nullptr);
+    db_ = pg->CreateDatabase(std::string("cluster_") +
+                             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::string servers;
+    for (int i = 0; i < kNodes; ++i) {
+      const std::string name = "n" + std::to_string(i + 1);
+      const std::string dir = dir_.path() + "/" + name;
+      std::filesystem::create_directories(dir);
+      // The first node seeds the demo data into the store; the others start on it.
+      nodes_.push_back(std::make_unique<ChildServer>(dir, NodeConfig(name), /*demo=*/i == 0));
+      ASSERT_TRUE(nodes_.back()->Start()) << nodes_.back()->log();
+      servers += fmt::format(" {}=127.0.0.1:{}", name, nodes_.back()->port());
+    }
+    const std::string cfg =
+        Output(fmt::format("bash {}/deploy/haproxy-cfg.sh --bind fd@3 --maxconn 4000{}", PUPITRE_SOURCE_DIR, servers));
+    ASSERT_NE(cfg.find("backend by_exam"), std::string::npos) << cfg;
+    proxy_ = std::make_unique<Haproxy>(dir_.path(), cfg);
+    ASSERT_TRUE(proxy_->Start()) << proxy_->log();
+  }
+
+  std::string NodeConfig(const std::string& name) const {
+    return fmt::format(
+        "[server]\nlisten = \"127.0.0.1:0\"\nthreads = 2\nshutdown_grace_ms = 5000\n"
+        "trusted_proxies = [\"127.0.0.1\"]\nproxy_protocol = true\n"
+        "[auth]\nargon2_iterations = 1\nargon2_memory_kib = 64\n"
+        "[store]\nbackend = \"postgres\"\npostgres = \"{}\"\n"
+        "[cluster]\nnode = \"{}\"\nlease_ms = 2000\n",
+        db_, name);
+  }
+
+  // exam id -> the node (n1, n2, n3) holding it, from the store.
+  std::map<std::string, std::string> Holders() const {
+    std::map<std::string, std::string> out;
+    PGconn* c = PQconnectdb(db_.c_str());
+    PGresult* r = PQexec(c, "SELECT exam_id, holder FROM exam_leases WHERE holder <> ''");
+    for (int i = 0; i < PQntuples(r); ++i) {
+      const std::string holder = PQgetvalue(r, i, 1);
+      out[PQgetvalue(r, i, 0)] = holder.substr(0, holder.find('/'));
+    }
+    PQclear(r);
+    PQfinish(c);
+    return out;
+  }
+
+  // Sends until an answer other than a 503 or no answer (a node moving or gone), for at most
+  // `limit`; returns the last answer.
+  static HttpResult Patiently(const std::function<HttpResult()>& call,
+                              std::chrono::seconds limit = std::chrono::seconds(30)) {
+    const auto end = Clock::now() + limit;
+    HttpResult r;
+    do {
+      r = call();
+      if (r.status != 0 && r.status != 503) return r;
+      std::this_thread::yield();
+    } while (Clock::now() < end);
+    return r;
+  }
+
+  TempDir dir_;
+  std::string db_;
+  std::vector<std::unique_ptr<ChildServer>> nodes_;
+  std::unique_ptr<Haproxy> proxy_;
+};
+
+TEST_F(ClusterTest, StudentsOnTwoNodesFinishTheirExamsAfterOneNodeDies) {
+  HttpClient teacher(proxy_->port());
+  auto login = Patiently([&] { return teacher.Login("teacher", "teacher-demo"); });
+  ASSERT_EQ(login.status, 200) << login.body << "\nHAProxy:\n" << proxy_->log() << "\nn1:\n"
+                               << nodes_[0]->log();
+  // Exams until two are held by different nodes (the hash decides where each goes).
+  std::map<std::string, std::string> holders;
+  std::string exam_a, exam_b;
+  for (int i = 0; i < 12 && exam_b.empty(); ++i) {
+    const std::string id = "cluster-exam-" + std::to_string(i);
+    auto imported = Patiently([&] { return teacher.Post("/api/exams", TestExamToml(id)); });
+    ASSERT_EQ(imported.status, 201) << imported.body;
+    auto published = Patiently([&] { return teacher.Post("/api/exams/" + id + "/publish"); });
+    ASSERT_EQ(published.status, 200) << published.body;
+    holders = Holders();
+    ASSERT_TRUE(holders.count(id)) << "publishing through HAProxy made a node take " << id;
+    if (exam_a.empty()) {
+      exam_a = id;
+    } else if (holders[id] != holders[exam_a]) {
+      exam_b = id;
+    }
+  }
+  ASSERT_FALSE(exam_b.empty()) << "every exam landed on one node";
+
+  constexpr int kPerExam = 6;
+  constexpr int kSaves = 12;
+  struct Student {
+    std::unique_ptr<HttpClient> client;
+    std::string exam;
+    int64_t attempt = 0;
+    int64_t acked = 0;  // the last seq the server acknowledged
+  };
+  std::vector<Student> students;
+  for (int i = 0; i < 2 * kPerExam; ++i) {
+    Student s{std::make_unique<HttpClient>(proxy_->port()), i < kPerExam ? exam_a : exam_b};
+    ASSERT_EQ(s.client->Login(StudentLogin(i + 1), "student-demo").status, 200);
+    auto started = Patiently([&] { return s.client->Post("/api/exams/" + s.exam + "/start"); });
+    ASSERT_EQ(started.status, 200) << started.body;
+    s.attempt = started.json().at("attempt").at("id").as_int64();
+    students.push_back(std::move(s));
+  }
+  auto save = [&](Student& s, int64_t seq) {
+    return Patiently([&] {
+      return s.client->Put(fmt::format("/api/attempts/{}/answers/short?exam={}", s.attempt, s.exam),
+                           fmt::format(R"({{"seq":{},"value":"answer {}"}})", seq, seq));
+    });
+  };
+  for (auto& s : students) {
+    for (int64_t seq = 1; seq <= kSaves / 2; ++seq) {
+      auto r = save(s, seq);
+      ASSERT_EQ(r.status, 200) << r.body;
+      s.acked = seq;
+    }
+  }
+
+  // The node holding exam A dies; HAProxy sends A elsewhere; the students go on saving.
+  const std::string dead = Holders()[exam_a];
+  const std::string survivor = Holders()[exam_b];
+  nodes_[dead[1] - '1']->Stop(SIGKILL);
+  std::vector<std::thread> threads;
+  std::atomic<int> failed{0};
+  for (auto& s : students) {
+    threads.emplace_back([&] {
+      for (int64_t seq = s.acked + 1; seq <= kSaves; ++seq) {
+        if (save(s, seq).status != 200) {
+          failed.fetch_add(1);
+          return;
+        }
+        s.acked = seq;
+      }
+      auto done = Patiently([&] {
+        return s.client->Post(fmt::format("/api/attempts/{}/submit?exam={}", s.attempt, s.exam));
+      });
+      if (done.status != 200) failed.fetch_add(1);
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failed.load(), 0) << "students could not finish after the node died";
+  const auto after = Holders();
+  ASSERT_TRUE(after.count(exam_a));
+  EXPECT_NE(after.at(exam_a), dead) << "another node took the dead node's exam";
+  EXPECT_EQ(after.at(exam_b), survivor) << "the other exam did not move";
+
+  // Every acknowledged answer is there, at its latest value, and every attempt is submitted.
+  for (const std::string& exam : {exam_a, exam_b}) {
+    auto all = Patiently([&] { return teacher.Get("/api/exams/" + exam + "/attempts"); });
+    ASSERT_EQ(all.status, 200) << all.body;
+    const boost::json::value body = all.json();
+    std::map<int64_t, const boost::json::value*> by_id;
+    for (const auto& a : body.at("attempts").as_array()) by_id[a.at("id").as_int64()] = &a;
+    for (const auto& s : students) {
+      if (s.exam != exam) continue;
+      ASSERT_TRUE(by_id.count(s.attempt)) << "attempt " << s.attempt << " lost";
+      const auto& a = *by_id[s.attempt];
+      EXPECT_EQ(a.at("status").as_string(), "submitted");
+      EXPECT_EQ(a.at("answers").at("short").at("seq").as_int64(), kSaves)
+          << "attempt " << s.attempt << " of " << exam;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace pupitre::testkit
