@@ -3,7 +3,11 @@
 // for the 200, send again). The baseline, measured in the same run at the same concurrency, is
 // GET /healthz: what the HTTP path costs with no durable write behind it.
 //
-// Usage: save_bench [--seconds S] [--concurrency 16,64,256] [--json FILE]
+// With --store postgres, the server's store is a PostgreSQL server started for the run
+// (testkit::PostgresServer, on this machine): run it after the default (SQLite) in the same
+// run to compare the two.
+//
+// Usage: save_bench [--seconds S] [--concurrency 16,64,256] [--store sqlite|postgres] [--json FILE]
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/detached.hpp>
@@ -28,6 +32,7 @@
 
 #include "testkit/child_server.h"
 #include "testkit/http_client.h"
+#include "testkit/postgres_server.h"
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -138,10 +143,12 @@ int main(int argc, char** argv) {
   double seconds = 5;
   std::vector<size_t> levels = {16, 64, 256};
   std::string json_path;
+  std::string store = "sqlite";
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--seconds") seconds = std::stod(argv[i + 1]);
     if (a == "--json") json_path = argv[i + 1];
+    if (a == "--store") store = argv[i + 1];
     if (a == "--concurrency") {
       levels.clear();
       std::stringstream ss(argv[i + 1]);
@@ -155,7 +162,22 @@ int main(int argc, char** argv) {
   }
 
   pupitre::testkit::TempDir dir;
-  ChildServer server(dir.path(), pupitre::testkit::FastTestConfig(), /*demo=*/true);
+  std::string config = pupitre::testkit::FastTestConfig();
+  std::unique_ptr<pupitre::testkit::PostgresServer> pg;
+  if (store == "postgres") {
+    pg = std::make_unique<pupitre::testkit::PostgresServer>();
+    if (!pg->Start()) {
+      std::cerr << "PostgreSQL did not start:\n" << pg->log();
+      return 1;
+    }
+    config += fmt::format("[store]\nbackend = \"postgres\"\npostgres = \"{}\"\n",
+                          pg->CreateDatabase("save_bench"));
+  } else if (store != "sqlite") {
+    std::cerr << "--store: sqlite or postgres\n";
+    return 2;
+  }
+  std::printf("store: %s\n", store.c_str());
+  ChildServer server(dir.path(), config, /*demo=*/true);
   if (!server.Start()) {
     std::cerr << "server did not start:\n" << server.log();
     return 1;

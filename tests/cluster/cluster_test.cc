@@ -142,7 +142,7 @@ TEST_F(ClusterTest, StudentsOnTwoNodesFinishTheirExamsAfterOneNodeDies) {
   };
   std::vector<Student> students;
   for (int i = 0; i < 2 * kPerExam; ++i) {
-    Student s{std::make_unique<HttpClient>(proxy_->port()), i < kPerExam ? exam_a : exam_b};
+    Student s{std::make_unique<HttpClient>(proxy_->port()), i < kPerExam ? exam_a : exam_b, 0, 0};
     ASSERT_EQ(s.client->Login(StudentLogin(i + 1), "student-demo").status, 200);
     auto started = Patiently([&] { return s.client->Post("/api/exams/" + s.exam + "/start"); });
     ASSERT_EQ(started.status, 200) << started.body;
