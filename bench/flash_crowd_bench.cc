@@ -5,7 +5,12 @@
 // answer. The baseline, in the same run, is the same arrival schedule of GET /healthz on new
 // connections: what the platform costs over bare HTTP.
 //
-// Usage: flash_crowd_bench [--students 10000] [--seconds 10] [--json FILE]
+// With --cluster, the same crowd meets two nodes on PostgreSQL behind HAProxy (configured by
+// deploy/haproxy-cfg.sh), the students split between two exams held by different nodes: half of
+// them go straight to the node holding their exam, the other half through HAProxy, one crowd
+// after the other in the same run: the ratio is what HAProxy in the path costs.
+//
+// Usage: flash_crowd_bench [--students 10000] [--seconds 10] [--cluster] [--json FILE]
 #include <signal.h>
 #include <sys/resource.h>
 
@@ -22,7 +27,11 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <libpq-fe.h>
+
 #include <algorithm>
+#include <filesystem>
+#include <map>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -31,7 +40,9 @@
 
 #include "bench_kit.h"
 #include "testkit/child_server.h"
+#include "testkit/haproxy.h"
 #include "testkit/http_client.h"
+#include "testkit/postgres_server.h"
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -41,6 +52,7 @@ using Steady = std::chrono::steady_clock;
 using asio::use_awaitable;
 using pupitre::testkit::ChildServer;
 using pupitre::testkit::HttpClient;
+using pupitre::testkit::HttpResult;
 using pupitre::bench::Call;
 using pupitre::bench::Connect;
 using pupitre::bench::LogInRange;
@@ -77,10 +89,10 @@ struct Results {
 
 // Waits for the "admitted" event on the waiting room's stream; returns the attempt id.
 asio::awaitable<int64_t> AwaitAdmission(uint16_t port, const std::string& token,
-                                        Results& r) {
+                                        Results& r, const std::string& exam) {
   beast::tcp_stream s(co_await asio::this_coro::executor);
   co_await Connect(s, port);
-  std::string req = "GET /api/exams/demo-exam/waiting-room/events HTTP/1.1\r\nHost: x\r\n"
+  std::string req = "GET /api/exams/" + exam + "/waiting-room/events HTTP/1.1\r\nHost: x\r\n"
                     "Authorization: Bearer " + token + "\r\n\r\n";
   co_await asio::async_write(s, asio::buffer(req), use_awaitable);
   std::string in;
@@ -107,7 +119,7 @@ asio::awaitable<int64_t> AwaitAdmission(uint16_t port, const std::string& token,
 }
 
 asio::awaitable<void> Student(uint16_t port, std::string token, Steady::time_point planned,
-                              Results& r) {
+                              Results& r, std::string exam = "demo-exam") {
   asio::steady_timer t(co_await asio::this_coro::executor);
   t.expires_at(planned);
   co_await t.async_wait(use_awaitable);
@@ -115,7 +127,7 @@ asio::awaitable<void> Student(uint16_t port, std::string token, Steady::time_poi
     beast::tcp_stream s(co_await asio::this_coro::executor);
     beast::flat_buffer buf;
     co_await Connect(s, port);
-    auto start = co_await Call(s, buf, bhttp::verb::post, "/api/exams/demo-exam/start", token);
+    auto start = co_await Call(s, buf, bhttp::verb::post, "/api/exams/" + exam + "/start", token);
     r.start_ms.v.push_back(Ms(Steady::now() - planned));
     int64_t attempt = 0;
     if (start.result_int() == 200) {
@@ -125,12 +137,12 @@ asio::awaitable<void> Student(uint16_t port, std::string token, Steady::time_poi
       ++r.queued;
       auto w = boost::json::parse(start.body()).at("waiting");
       r.peak_position = std::max(r.peak_position, w.at("position").as_int64());
-      attempt = co_await AwaitAdmission(port, token, r);
+      attempt = co_await AwaitAdmission(port, token, r, exam);
     } else {
       r.Error(fmt::format("start: {} {}", start.result_int(), start.body().substr(0, 120)));
       co_return;
     }
-    auto paper = co_await Call(s, buf, bhttp::verb::get, "/api/exams/demo-exam/paper", token);
+    auto paper = co_await Call(s, buf, bhttp::verb::get, "/api/exams/" + exam + "/paper", token);
     if (paper.result_int() != 200) {
       r.Error(fmt::format("paper: {}", paper.result_int()));
       co_return;
@@ -138,7 +150,7 @@ asio::awaitable<void> Student(uint16_t port, std::string token, Steady::time_poi
     r.taking_ms.v.push_back(Ms(Steady::now() - planned));
     auto t0 = Steady::now();
     auto save = co_await Call(s, buf, bhttp::verb::put,
-                              fmt::format("/api/attempts/{}/answers/great-wall", attempt), token,
+                              fmt::format("/api/attempts/{}/answers/great-wall?exam={}", attempt, exam), token,
                               R"({"seq":1,"value":false})");
     if (save.result_int() != 200) {
       r.Error(fmt::format("save: {} {}", save.result_int(), save.body().substr(0, 120)));
@@ -164,6 +176,161 @@ asio::awaitable<void> Healthz(uint16_t port, Steady::time_point planned, Results
   }
 }
 
+
+// One crowd of `tokens` (each with its exam and port) arriving within `seconds`.
+Results Crowd(const std::vector<std::string>& tokens, const std::vector<std::string>& exams,
+              const std::vector<uint16_t>& ports, double seconds) {
+  Results r;
+  asio::io_context ioc(1);
+  const auto t0 = Steady::now() + std::chrono::milliseconds(200);
+  const size_t n = tokens.size();
+  for (size_t i = 0; i < n; ++i) {
+    const auto at = t0 + std::chrono::duration_cast<Steady::duration>(
+                             std::chrono::duration<double>(seconds * i / n));
+    asio::co_spawn(ioc, Student(ports[i], tokens[i], at, r, exams[i]), asio::detached);
+  }
+  ioc.run();
+  return r;
+}
+
+// The exam id -> the node (n1, n2) holding it, read from the store.
+std::map<std::string, std::string> Holders(const std::string& db) {
+  std::map<std::string, std::string> out;
+  PGconn* c = PQconnectdb(db.c_str());
+  PGresult* res = PQexec(c, "SELECT exam_id, holder FROM exam_leases WHERE holder <> ''");
+  for (int i = 0; i < PQntuples(res); ++i) {
+    const std::string holder = PQgetvalue(res, i, 1);
+    out[PQgetvalue(res, i, 0)] = holder.substr(0, holder.find('/'));
+  }
+  PQclear(res);
+  PQfinish(c);
+  return out;
+}
+
+int RunCluster(int students, double seconds) {
+  if (students > 8000) {
+    std::cerr << "--cluster: at most 8000 students (HAProxy holds two descriptors a connection, "
+                 "and a process may open 20,000 files here)\n";
+    return 2;
+  }
+  pupitre::testkit::TempDir dir;
+  pupitre::testkit::PostgresServer pg;
+  if (!pg.Start()) {
+    std::cerr << "PostgreSQL did not start:\n" << pg.log();
+    return 1;
+  }
+  const std::string db = pg.CreateDatabase("crowd");
+  std::vector<std::unique_ptr<ChildServer>> nodes;
+  std::string servers;
+  for (int i = 0; i < 2; ++i) {
+    const std::string name = fmt::format("n{}", i + 1);
+    std::filesystem::create_directories(dir.path() + "/" + name);
+    nodes.push_back(std::make_unique<ChildServer>(
+        dir.path() + "/" + name,
+        fmt::format("[server]\nlisten = \"127.0.0.1:0\"\nmax_connections = 19000\n"
+                    "trusted_proxies = [\"127.0.0.1\"]\nproxy_protocol = true\n"
+                    "[auth]\nargon2_iterations = 1\nargon2_memory_kib = 64\n"
+                    "[store]\nbackend = \"postgres\"\npostgres = \"{}\"\n"
+                    "[cluster]\nnode = \"{}\"\n",
+                    db, name),
+        /*demo=*/i == 0));
+    if (i == 0) nodes.back()->AddArgs({"--demo-students", std::to_string(students)});
+    if (!nodes.back()->Start()) {
+      std::cerr << "node " << name << " did not start:\n" << nodes.back()->log();
+      return 1;
+    }
+    servers += fmt::format(" {}=127.0.0.1:{}", name, nodes.back()->port());
+  }
+  std::string cfg;
+  if (FILE* p = ::popen(fmt::format("bash {}/deploy/haproxy-cfg.sh --bind fd@3 --maxconn 9000{}",
+                                    PUPITRE_SOURCE_DIR, servers).c_str(), "r")) {
+    char b[4096];
+    for (size_t k; (k = std::fread(b, 1, sizeof b, p)) > 0;) cfg.append(b, k);
+    ::pclose(p);
+  }
+  pupitre::testkit::Haproxy proxy(dir.path(), cfg);
+  if (!proxy.Start()) {
+    std::cerr << "HAProxy did not start:\n" << proxy.log();
+    return 1;
+  }
+  // A second exam, a copy of the demo's, on the other node (the hash decides: try ids).
+  HttpClient teacher(proxy.port());
+  if (teacher.Login("teacher", "teacher-demo").status != 200) return 1;
+  // A node claims an exam on its first request (503 while another still holds it).
+  auto patiently = [&](auto call) {
+    HttpResult r;
+    for (int k = 0; k < 50; ++k) {
+      r = call();
+      if (r.status != 503 && r.status != 0) break;
+    }
+    return r;
+  };
+  if (patiently([&] { return teacher.Get("/api/exams/demo-exam"); }).status != 200) return 1;
+  std::string other;
+  for (int k = 0; k < 16 && other.empty(); ++k) {
+    const std::string id = fmt::format("crowd-exam-{}", k);
+    const std::string body = fmt::format(R"({{"id":"{}"}})", id);
+    if (patiently([&] { return teacher.Post("/api/exams/demo-exam/duplicate", body); }).status != 201) {
+      continue;
+    }
+    (void)patiently([&] { return teacher.Post("/api/exams/" + id + "/publish"); });
+    const auto held = Holders(db);
+    if (held.count(id) && held.count("demo-exam") && held.at(id) != held.at("demo-exam")) other = id;
+  }
+  if (other.empty()) {
+    std::cerr << "no copy of the demo exam landed on the other node\n";
+    return 1;
+  }
+  const auto held = Holders(db);
+  auto port_of = [&](const std::string& exam) {
+    return nodes[held.at(exam) == "n1" ? 0 : 1]->port();
+  };
+  std::vector<std::string> tokens(students);
+  int failures = 0;
+  {
+    asio::io_context ioc(1);
+    for (int k = 0; k < 32; ++k) {
+      asio::co_spawn(ioc, LogInRange(proxy.port(), k, students, 32, tokens, failures), asio::detached);
+    }
+    ioc.run();
+  }
+  if (failures > 0) {
+    std::cerr << failures << " logins failed\n";
+    return 1;
+  }
+  // Half straight to the exams' nodes, then half through HAProxy; each half split in two exams.
+  const int half = students / 2;
+  Results phase[2];
+  for (int p = 0; p < 2; ++p) {
+    std::vector<std::string> t, e;
+    std::vector<uint16_t> ports;
+    for (int i = p * half; i < (p + 1) * half; ++i) {
+      t.push_back(tokens[i]);
+      e.push_back(i % 2 ? other : "demo-exam");
+      ports.push_back(p == 0 ? port_of(e.back()) : proxy.port());
+    }
+    phase[p] = Crowd(t, e, ports, seconds);
+  }
+  std::printf("flash crowd on 2 nodes (PostgreSQL, exams demo-exam on %s and %s on %s): "
+              "%d students within %.0f s each way\n",
+              held.at("demo-exam").c_str(), other.c_str(), held.at(other).c_str(), half, seconds);
+  std::printf("  %-30s %8s %8s %9s %9s %9s %9s\n", "way in", "errors", "queued", "start p99",
+              "paper p50", "paper p99", "save p99");
+  const char* names[2] = {"straight to the exam's node", "through HAProxy"};
+  for (int p = 0; p < 2; ++p) {
+    Results& r = phase[p];
+    std::printf("  %-30s %8d %8d %9.1f %9.1f %9.1f %9.1f\n", names[p], r.errors, r.queued,
+                r.start_ms.Pct(0.99), r.taking_ms.Pct(0.5), r.taking_ms.Pct(0.99), r.save_ms.Pct(0.99));
+    for (const auto& e : r.error_samples) std::printf("    error: %s\n", e.c_str());
+  }
+  std::printf("  HAProxy / straight, paper p50: %.2f, p99: %.2f\n",
+              phase[1].taking_ms.Pct(0.5) / std::max(phase[0].taking_ms.Pct(0.5), 0.001),
+              phase[1].taking_ms.Pct(0.99) / std::max(phase[0].taking_ms.Pct(0.99), 0.001));
+  const bool ok = phase[0].errors == 0 && phase[1].errors == 0;
+  std::printf("  verdict: %s (0 errors both ways)\n", ok ? "PASS" : "FAIL");
+  for (auto& n : nodes) n->Stop(SIGTERM);
+  return ok ? 0 : 3;
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -176,10 +343,13 @@ int main(int argc, char** argv) {
     if (a == "--seconds") seconds = std::stod(argv[i + 1]);
     if (a == "--json") json_path = argv[i + 1];
   }
+  bool cluster = false;
+  for (int i = 1; i < argc; ++i) cluster = cluster || std::string(argv[i]) == "--cluster";
   rlimit lim{};
   getrlimit(RLIMIT_NOFILE, &lim);
   lim.rlim_cur = lim.rlim_max;
   setrlimit(RLIMIT_NOFILE, &lim);
+  if (cluster) return RunCluster(students, seconds);
 
   pupitre::testkit::TempDir dir;
   // Cheap password hashing: logins happen before the measured minute, as on the real morning.

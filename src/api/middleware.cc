@@ -85,10 +85,6 @@ void Middleware::Run(const Route& route, const ContextPtr& c) {
   } else if (!Authenticate(route, *c)) {                                 // 2-4
     return;
   }
-  if (ownership_ && ownership_->clustered() && route.exam_key != ExamKey::kNone) {  // 4b
-    std::string exam = ExamOf(route, *c);
-    if (!exam.empty() && !ownership_->Serves(exam)) return Claim(route, c, std::move(exam));
-  }
   Continue(route, c);
 }
 
@@ -123,12 +119,20 @@ std::string Middleware::ExamOf(const Route& route, const Context& c) const {
 }
 
 void Middleware::Claim(const Route& route, const ContextPtr& c, std::string exam_id) {
+  // Each claim holds a worker while it reads the store: a few at a time.
+  if (claiming_.fetch_add(1, std::memory_order_relaxed) >= kMaxClaiming) {
+    claiming_.fetch_sub(1, std::memory_order_relaxed);
+    metrics_.exam_moving.fetch_add(1, std::memory_order_relaxed);
+    return c->Unavailable(Millis(1'000), Error::Unavailable("exams are being taken over here")
+                                             .Because("exam_moving"));
+  }
   const Route* r = &route;  // routes live as long as the router
   boost::asio::post(*claim_workers_, [this, r, c, exam_id = std::move(exam_id)] {
     Status claimed = ownership_->Claim(exam_id);
+    claiming_.fetch_sub(1, std::memory_order_relaxed);
     c->Here([this, r, c, claimed] {
       // Not in the store at all: the route answers (404) as it would for any unknown exam.
-      if (claimed.ok() || claimed.error().code == ErrorCode::kNotFound) return Continue(*r, c);
+      if (claimed.ok() || claimed.error().code == ErrorCode::kNotFound) return Admit(*r, c);
       metrics_.exam_moving.fetch_add(1, std::memory_order_relaxed);
       c->Unavailable(Millis(1'000), Error::Unavailable(claimed.error().message)
                                         .Because("exam_moving"));
@@ -143,6 +147,10 @@ void Middleware::Continue(const Route& route, const ContextPtr& c) {
     return c->RateLimited(*wait, "too many requests; slow down");
   }
   if (!gate_.Pass(route, c)) return;                                      // 5b
+  if (ownership_ && ownership_->clustered() && route.exam_key != ExamKey::kNone) {  // 5c
+    std::string exam = ExamOf(route, *c);
+    if (!exam.empty() && !ownership_->Serves(exam)) return Claim(route, c, std::move(exam));
+  }
   Admit(route, c);                                                       // 6
 }
 

@@ -6,10 +6,10 @@
 //   2. authenticate     the session from `Authorization: Bearer` or the cookie (401)
 //   3. CSRF             a cookie-authenticated state change must carry X-CSRF-Token (403)
 //   4. access rule      the route's Access against the user's role (403)
-//   4b. exam's node     in a cluster, a route of an exam this node does not hold claims it
-//                       (cluster/ownership.h) on a worker; held elsewhere: 503 exam_moving
 //   5. rate limits      per address / account (RateLimiter; 429 with Retry-After)
 //   5b. proof of work   under attack, anonymous pages and logins need a pass (attack_gate.h)
+//   5c. exam's node     in a cluster, a route of an exam this node does not hold claims it
+//                       (cluster/ownership.h) on a worker; held elsewhere: 503 exam_moving
 //   6. guard admission  the route's priority class; run now, queue, or refuse (503)
 //
 // Public routes skip 2 to 4, but a live session they carry is still recognised (so that the
@@ -116,7 +116,7 @@ class Middleware {
   void Identify(Context& c) const;  // a public route: who, if a live session comes with it
   void Admit(const Route& route, const ContextPtr& c);       // step 6
   void Continue(const Route& route, const ContextPtr& c);    // steps 5 to 6
-  // Step 4b: the exam a route is for ("" : none, or unknown).
+  // Step 5c: the exam a route is for ("" : none, or unknown).
   std::string ExamOf(const Route& route, const Context& c) const;
   void Claim(const Route& route, const ContextPtr& c, std::string exam_id);
   // In a cluster: a session this node does not know may have been opened on another.
@@ -134,6 +134,8 @@ class Middleware {
   std::atomic<int32_t> adopting_{0};  // session look-ups in flight (bounded: a flood of made-up
                                       // tokens must not become a flood of store reads)
   static constexpr int32_t kMaxAdopting = 64;
+  std::atomic<int32_t> claiming_{0};  // claims in flight (each holds a worker)
+  static constexpr int32_t kMaxClaiming = 8;
   // Critical requests in flight per user (striped by user id): a page has one or two; past
   // kCriticalPerUser, a user's requests lose the critical class (they are queued and may be
   // refused like any other), so a script flooding its own attempt cannot bypass the guard.

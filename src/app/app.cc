@@ -117,6 +117,23 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock& cloc
   auto snapshot = n->backend_->LoadAll();
   if (!snapshot.ok()) return snapshot.take_error();
   std::vector<store::WriteOp> upgraded = ImportStoredSources(*snapshot);
+  // Which exams this node serves: all of them alone; in a cluster, those it holds the lease of,
+  // loaded from the store when it takes them.
+  Node* node = n.get();
+  n->ownership_ = std::make_unique<cluster::Ownership>(
+      n->backend_->leases(), cluster::OwnershipOptions{config.cluster.node, config.cluster.lease_ms},
+      clock,
+      [node](const std::string& exam_id) -> Status {
+        auto scope = node->backend_->Load(store::Scope::Exam(exam_id));
+        if (!scope.ok()) return scope.take_error();
+        const bool stored = std::any_of(scope->exams.begin(), scope->exams.end(),
+                                        [&](const auto& e) { return e.id == exam_id; });
+        if (!stored) return Error::NotFound(fmt::format("no exam '{}'", exam_id));
+        for (const auto& w : node->exams_->ReloadExam(exam_id, *scope)) spdlog::warn("{}", w);
+        return OkStatus();
+      },
+      [node] { (void)node->writer_->WriteNow({store::op::Barrier{}}); });
+  // Before the writer starts: every batch it commits is fenced from the first.
   n->writer_ = std::make_unique<store::Writer>(*n->backend_, n->metrics_,
                                                static_cast<size_t>(config.store.max_batch),
                                                static_cast<size_t>(config.store.queue_capacity),
@@ -140,6 +157,9 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock& cloc
   n->exams_ = std::make_unique<exam::ExamService>(*n->writer_, clock,
                                                   Millis(config.exam.save_grace_ms), n->metrics_);
   for (const auto& w : n->exams_->Load(*snapshot)) spdlog::warn("{}", w);
+  if (n->ownership_->clustered()) {
+    n->exams_->SetServes([node](const std::string& exam) { return node->ownership_->Serves(exam); });
+  }
   n->exams_->SetEventReader(
       [b = n->backend_.get()](int64_t attempt) { return b->LoadAttemptEvents(attempt); });
   n->incidents_ = std::make_unique<notify::IncidentBook>(*n->writer_, clock);
@@ -190,22 +210,6 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock& cloc
       if (auto s = source->UseStore(*n->backend_, kind, block); !s.ok()) return s.take_error();
     }
   }
-  // Which exams this node serves: all of them alone; in a cluster, those it holds the lease of,
-  // loaded from the store when it takes them.
-  Node* node = n.get();
-  n->ownership_ = std::make_unique<cluster::Ownership>(
-      n->backend_->leases(), cluster::OwnershipOptions{config.cluster.node, config.cluster.lease_ms},
-      clock,
-      [node](const std::string& exam_id) -> Status {
-        auto scope = node->backend_->Load(store::Scope::Exam(exam_id));
-        if (!scope.ok()) return scope.take_error();
-        const bool stored = std::any_of(scope->exams.begin(), scope->exams.end(),
-                                        [&](const auto& e) { return e.id == exam_id; });
-        if (!stored) return Error::NotFound(fmt::format("no exam '{}'", exam_id));
-        for (const auto& w : node->exams_->ReloadExam(exam_id, *scope)) spdlog::warn("{}", w);
-        return OkStatus();
-      },
-      [node] { (void)node->writer_->WriteNow({store::op::Barrier{}}); });
   spdlog::info("store loaded: {} users, {} exams, {} attempts", snapshot->users.size(),
                snapshot->exams.size(), snapshot->attempts.size());
   return n;

@@ -68,6 +68,9 @@ std::string UtcTime(int64_t ms) {
 // (from its last heartbeat to now) added to their deadline, unless the policy is "off" or the
 // gap is below exam.outage_min_seconds. Before anything is served or swept.
 Status GiveBackOutage(Node& n, const Config& config, const Clock& clock) {
+  // In a cluster, one node's restart is not the platform's outage (the others served on), and
+  // the exams are written only by the nodes holding them: not done here (docs/scale-out.md).
+  if (n.ownership().clustered()) return OkStatus();
   const std::optional<std::string> beat = n.settings().Get(kHeartbeatSetting);
   if (!beat) return OkStatus();  // a new data directory
   int64_t from = 0;
@@ -393,12 +396,13 @@ int Serve(const Config& config, int demo_students) {
   // In a cluster: the leases of the exams this node holds are renewed (and those another node
   // asked for handed over) on the worker pool, one round at a time.
   std::atomic<bool> renewing{false};
+  boost::asio::thread_pool lease_thread(1);  // renewals never wait behind the workers' queue
   if (n.ownership().clustered()) {
     spdlog::info("cluster: node {} (holder {}), leases of {} ms", config.cluster.node,
                  n.ownership().holder(), config.cluster.lease_ms);
     every.Every("leases", Millis(n.ownership().tick_ms()), [&] {
       if (renewing.exchange(true)) return;
-      boost::asio::post(n.workers(), [&] {
+      boost::asio::post(lease_thread, [&] {
         n.ownership().Tick();
         n.metrics().exams_held.store(static_cast<int64_t>(n.ownership().held().size()));
         renewing = false;
@@ -472,6 +476,7 @@ int Serve(const Config& config, int demo_students) {
   // In a cluster, this node's exams are given up once their writes are durable: the other
   // nodes take them at once instead of waiting for the leases to run out.
   n.ownership().ReleaseAll();
+  lease_thread.join();
   n.Close();
   spdlog::info("stopped cleanly");
   return 0;

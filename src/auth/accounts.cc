@@ -445,6 +445,7 @@ bool Accounts::AdoptSession(std::string_view token) {
   auto found = backend_.FindSession(hash);
   if (!found.ok() || !*found || (*found)->expires_ms <= ToUnixMs(clock_.Now())) return false;
   WriterLock lock(mu_);
+  if (sessions_.count(hash)) return true;  // adopted meanwhile by another request
   if (!users_.count((*found)->user_id) || disabled_.count((*found)->user_id)) return false;
   (void)AddSession(**found);  // what it pushes out is only forgotten here, not ended
   return true;

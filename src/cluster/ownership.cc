@@ -39,9 +39,14 @@ Status Ownership::Claim(const std::string& exam_id) {
   if (!leases_) return OkStatus();
   MutexLock claiming(claim_mu_);
   if (Serves(exam_id)) return OkStatus();  // claimed meanwhile by another request
+  {
+    MutexLock lock(mu_);
+    if (stopping_) return Error::Unavailable("this node is stopping");
+  }
   const MonoPoint asked = clock_.Monotonic();
   auto lease = leases_->Acquire(exam_id, holder_, opts_.lease_ms);
   if (!lease.ok()) {
+    if (lease.error().code == ErrorCode::kNotFound) return lease.take_error();
     return Error::Unavailable(fmt::format("the exam's node cannot be decided now: {}",
                                           lease.error().message));
   }
@@ -50,7 +55,21 @@ Status Ownership::Claim(const std::string& exam_id) {
     return Error::Unavailable(fmt::format("exam '{}' is moving to this node (held by {})",
                                           exam_id, lease->holder));
   }
-  // Held: load it as the store has it now (another node may have written it) before serving.
+  bool current = false;
+  {
+    MutexLock lock(mu_);
+    auto it = loaded_token_.find(exam_id);
+    current = it != loaded_token_.end() && it->second == lease->token;
+  }
+  if (current) {
+    // Held all along (its renewal was only late): what this node holds is the latest.
+    MutexLock lock(mu_);
+    held_[exam_id] = Entry{lease->token, ServeUntil(asked), clock_.Monotonic()};
+    return OkStatus();
+  }
+  // Another node held it meanwhile: this node's writes still queued for it are settled first
+  // (the fence refuses them), then it is loaded as the store has it now.
+  flush_();
   if (auto s = load_(exam_id); !s.ok()) {
     (void)leases_->Release(exam_id, holder_);
     if (s.error().code == ErrorCode::kNotFound) return s;  // no such exam: nothing to serve
@@ -60,42 +79,47 @@ Status Ownership::Claim(const std::string& exam_id) {
   spdlog::info("cluster: this node ({}) now serves exam '{}' (token {})", holder_, exam_id,
                lease->token);
   MutexLock lock(mu_);
-  held_[exam_id] = Entry{lease->token, ServeUntil(asked)};
+  held_[exam_id] = Entry{lease->token, ServeUntil(asked), clock_.Monotonic()};
+  loaded_token_[exam_id] = lease->token;
   return OkStatus();
 }
 
 void Ownership::Tick() {
   if (!leases_) return;
-  MutexLock claiming(claim_mu_);
   const MonoPoint asked = clock_.Monotonic();
   auto renewed = leases_->Renew(holder_, opts_.lease_ms);
   if (!renewed.ok()) {
     spdlog::warn("cluster: leases not renewed: {}", renewed.error().message);
     return;  // each exam stops being served when its own time runs out
   }
+  std::map<std::string, const store::Lease*> mine;
+  for (const auto& l : *renewed) mine[l.exam_id] = &l;
   std::set<std::string> wanted;
   {
     MutexLock lock(mu_);
-    std::map<std::string, Entry> still;
-    for (const auto& l : *renewed) {
-      // A lease renewed here but unknown to this node (a claim whose load failed after the
-      // take) is released below rather than served unloaded.
-      auto it = held_.find(l.exam_id);
-      if (it == held_.end()) {
-        wanted.insert(l.exam_id);
+    for (auto it = held_.begin(); it != held_.end();) {
+      auto r = mine.find(it->first);
+      if (r == mine.end()) {
+        // Claimed after this renewal was asked: the answer could not name it yet.
+        if (it->second.since >= asked) {
+          ++it;
+          continue;
+        }
+        spdlog::warn("cluster: exam '{}' was taken by another node", it->first);
+        it = held_.erase(it);
         continue;
       }
-      still[l.exam_id] = Entry{l.token, ServeUntil(asked)};
-      if (!l.wanted_by.empty()) wanted.insert(l.exam_id);
+      if (!r->second->wanted_by.empty()) {
+        wanted.insert(it->first);  // handed over: no longer served from now on
+        it = held_.erase(it);
+        continue;
+      }
+      it->second.serve_until = ServeUntil(asked);
+      ++it;
     }
-    for (const auto& [exam, e] : held_) {
-      if (!still.count(exam)) spdlog::warn("cluster: exam '{}' was taken by another node", exam);
-    }
-    // Exams handed over are no longer served from now on.
-    for (const auto& exam : wanted) still.erase(exam);
-    held_ = std::move(still);
   }
   if (wanted.empty()) return;
+  MutexLock claiming(claim_mu_);  // not while a claim of this node loads one of them
   flush_();  // what was acknowledged for them is durable before another node loads them
   for (const auto& exam : wanted) {
     if (auto s = leases_->Release(exam, holder_); !s.ok()) {
@@ -112,6 +136,7 @@ void Ownership::ReleaseAll() {
   std::vector<std::string> exams;
   {
     MutexLock lock(mu_);
+    stopping_ = true;
     for (const auto& [exam, e] : held_) exams.push_back(exam);
     held_.clear();
   }

@@ -45,13 +45,16 @@ class Ownership {
 
   // Whether this node may serve `exam_id` now.
   bool Serves(const std::string& exam_id) const EXCLUDES(mu_);
-  // Takes `exam_id` for this node and loads it; kUnavailable (with who holds it) if another
-  // node does, or the store cannot be reached. Blocking.
+  // Takes `exam_id` for this node and loads it (after this node's queued writes are durable;
+  // not again if no other node held it meanwhile: this node's copy is then the latest).
+  // kUnavailable (with who holds it) if another node does, or the store cannot be reached;
+  // kNotFound if the store has no such exam. Blocking.
   Status Claim(const std::string& exam_id) EXCLUDES(mu_, claim_mu_);
   // Renews the leases, forgets those lost, hands over those asked for. Blocking; call it every
-  // lease_ms / 3.
+  // lease_ms / 3, on a thread of its own (not behind claims: a late renewal loses exams).
   void Tick() EXCLUDES(mu_, claim_mu_);
-  // Gives every exam up (a clean shutdown: the others take them at once). Blocking.
+  // Gives every exam up (a clean shutdown: the others take them at once), and claims no more.
+  // Blocking.
   void ReleaseAll() EXCLUDES(mu_, claim_mu_);
 
   struct Held {
@@ -67,6 +70,7 @@ class Ownership {
   struct Entry {
     int64_t token = 0;
     MonoPoint serve_until;
+    MonoPoint since;  // when this node began serving it
   };
   MonoPoint ServeUntil(MonoPoint asked) const;
 
@@ -79,6 +83,10 @@ class Ownership {
   Mutex claim_mu_;  // one claim or hand-over at a time (a load replaces an exam's state)
   mutable Mutex mu_ ACQUIRED_AFTER(claim_mu_);
   std::map<std::string, Entry> held_ GUARDED_BY(mu_);
+  // The token under which this node last loaded each exam it held: a claim with the same token
+  // (nobody else held it in between) keeps what is in memory instead of loading it again.
+  std::map<std::string, int64_t> loaded_token_ GUARDED_BY(mu_);
+  bool stopping_ GUARDED_BY(mu_) = false;
 };
 
 }  // namespace pupitre::cluster

@@ -97,11 +97,13 @@ void ExamService::Start(const Caller& caller, const std::string& exam_id,
   metrics_.attempts_in_progress.fetch_add(1);
   auto undo = [this, a] {
     WriterLock lock(exams_mu_);
-    by_user_.erase({a.exam_id, a.user_id});
+    // The exam may have been loaded again meanwhile (a node taking it over): undo only this.
+    if (auto it = by_user_.find({a.exam_id, a.user_id}); it != by_user_.end() && it->second == a.id) {
+      by_user_.erase(it);
+    }
     Shard& sh = ShardOf(a.id);
     MutexLock sl(sh.mu);
-    sh.attempts.erase(a.id);
-    metrics_.attempts_in_progress.fetch_sub(1);
+    if (sh.attempts.erase(a.id) > 0) metrics_.attempts_in_progress.fetch_sub(1);
   };
   WriteThrough(
       store::op::CreateAttempt{a.id, a.exam_id, a.user_id, a.seed, a.started_ms, a.deadline_ms},
@@ -181,6 +183,7 @@ Result<int> ExamService::FlushSaveCounts(bool all) {
     sh.minutes.clear();
     for (auto& [id, h] : sh.attempts) {
       if (h.saves == 0 || (!all && h.minute_ms >= minute)) continue;
+      if (serves_ && !serves_(h.a.exam_id)) continue;
       ops.push_back(MinuteEvent(id, h));
       h.saves = h.resent = h.replays = 0;
     }
@@ -404,7 +407,9 @@ void ExamService::Save(const Caller& caller, int64_t attempt_id, const std::stri
   auto undo = [this, attempt_id, question_id, seq, previous] {
     Shard& s = ShardOf(attempt_id);
     MutexLock sl(s.mu);
-    AttemptState& a = s.attempts.at(attempt_id).a;
+    auto held = s.attempts.find(attempt_id);
+    if (held == s.attempts.end()) return;  // the exam was loaded again meanwhile
+    AttemptState& a = held->second.a;
     auto it = a.answers.find(question_id);
     if (it == a.answers.end() || it->second.seq != seq) return;
     if (previous) it->second = *previous; else a.answers.erase(it);
@@ -452,7 +457,9 @@ void ExamService::Submit(const Caller& caller, int64_t attempt_id,
   auto undo = [this, attempt_id] {
     Shard& s = ShardOf(attempt_id);
     MutexLock sl(s.mu);
-    AttemptState& a = s.attempts.at(attempt_id).a;
+    auto held = s.attempts.find(attempt_id);
+    if (held == s.attempts.end()) return;  // the exam was loaded again meanwhile
+    AttemptState& a = held->second.a;
     a.status = AttemptStatus::kInProgress;
     a.submitted_ms = 0;
     a.auto_submitted = false;
@@ -487,6 +494,7 @@ int ExamService::AutoSubmitDue() {
       if (a.status != AttemptStatus::kInProgress || RunningAt(a, now_ms)) {
         continue;
       }
+      if (serves_ && !serves_(a.exam_id)) continue;  // another node's: it submits them
       // The operator has not answered yet.
       if (hold_ms > 0 && Interrupted(a, hold_ms, hold_to_ms)) continue;
       store::op::SubmitAttempt op{id, a.deadline_ms, true};

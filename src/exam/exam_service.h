@@ -117,6 +117,11 @@ class ExamService {
   // of the courses and their people with `scope`, as the store has them (Backend::Load of the
   // exam's scope): when this node takes the exam over from another. Returns load warnings.
   std::vector<std::string> ReloadExam(const std::string& exam_id, const store::Snapshot& scope);
+  // In a cluster: which exams this node serves. The sweeps (automatic submission, save counts)
+  // leave the others alone: their node does it. REQUIRES: set before serving; thread-safe.
+  void SetServes(std::function<bool(const std::string& exam_id)> serves) {
+    serves_ = std::move(serves);
+  }
   // The exam of an attempt this node holds (nothing if it holds no such attempt).
   std::optional<std::string> ExamOfAttempt(int64_t attempt_id) const;
 
@@ -386,6 +391,7 @@ class ExamService {
   // (exam, user) -> attempt
   std::map<std::pair<std::string, int64_t>, int64_t> by_user_ GUARDED_BY(exams_mu_);
   store::IdSource attempt_ids_;
+  std::function<bool(const std::string&)> serves_;  // null: every exam (a node alone)
 
   std::array<Shard, kShards> shards_;
 

@@ -21,6 +21,10 @@ class ExamLeaseTest : public ::testing::Test {
     ASSERT_TRUE(a.ok() && b.ok());
     a_ = std::move(*a);
     b_ = std::move(*b);
+    // Leases are taken only on exams the store has.
+    ASSERT_TRUE(Write(*a_, {op::PutExam{{"e1", "", 1, true, 0, false, 0, "toml", "{}"}},
+                            op::PutExam{{"e2", "", 1, true, 0, false, 0, "toml", "{}"}}})
+                    .ok());
     a_->leases()->FenceAs("node-a");
     b_->leases()->FenceAs("node-b");
   }
@@ -68,12 +72,28 @@ TEST_F(ExamLeaseTest, ANodeWhoseLeaseWasTakenCannotWriteForThatExam) {
   EXPECT_NE(fenced.error().message.find("node-b"), std::string::npos) << fenced.error().message;
   ASSERT_TRUE(Write(*b_, {op::SaveAnswer{10, "q", 2, "\"b\"", 2}}).ok());
 
-  // Writes for other exams, and for exams no node holds yet (a new import), still pass.
-  ASSERT_TRUE(Write(*a_, {op::PutSetting{"k", "v"}, op::CreateAttempt{11, "e2", 1, 7, 0, 9}}).ok());
+  // Writes for no exam, and an exam no node holds yet (a new import), still pass; an attempt
+  // of an exam this node has not taken, or one the store does not know, does not.
+  ASSERT_TRUE(Write(*a_, {op::PutSetting{"k", "v"},
+                          op::PutExam{{"e3", "", 1, false, 0, false, 0, "toml", "{}"}}})
+                  .ok());
+  EXPECT_FALSE(Write(*a_, {op::CreateAttempt{11, "e2", 1, 7, 0, 9}}).ok())
+      << "an attempt of an exam nobody took";
+  EXPECT_FALSE(Write(*a_, {op::SaveAnswer{999, "q", 1, "\"x\"", 1}}).ok())
+      << "an answer to an attempt the store does not have";
   auto s = b_->Load(Scope::Exam("e1"));
   ASSERT_TRUE(s.ok());
   ASSERT_EQ(s->attempts.size(), 1u);
   EXPECT_EQ(s->attempts[0].answers.at("q").value_json, "\"b\"");
+}
+
+TEST_F(ExamLeaseTest, AnExamTheStoreDoesNotHaveIsNotLeased) {
+  auto made_up = a_->leases()->Acquire("no-such-exam", "node-a", 10'000);
+  ASSERT_FALSE(made_up.ok());
+  EXPECT_EQ(made_up.error().code, ErrorCode::kNotFound);
+  auto all = a_->leases()->List();
+  ASSERT_TRUE(all.ok());
+  EXPECT_TRUE(all->empty()) << "a made-up exam id leaves no lease row behind";
 }
 
 TEST_F(ExamLeaseTest, AHolderAskedForItsExamReleasesItAndTheOtherTakesItAtOnce) {

@@ -50,9 +50,18 @@ Error PgConnection::Fail(std::string_view what, const PGresult* r) {
 Status PgConnection::Ensure() {
   if (conn_ && PQstatus(conn_) == CONNECTION_OK) return OkStatus();
   if (conn_) PQfinish(conn_);
-  // Our defaults first: what the operator's string says wins over them.
-  const char* keys[] = {"connect_timeout", "application_name", "dbname", nullptr};
-  const char* values[] = {"5", "pupitre", conninfo_.c_str(), nullptr};
+  // Our defaults first: what the operator's string says wins over them (a dead peer is noticed
+  // in seconds, not hours). Then what durability and liveness need, which nothing overrides:
+  // every commit synchronous; no statement, lock wait or idle transaction held for long (a
+  // frozen node must not hold the leases' locks).
+  const char* keys[] = {"connect_timeout", "application_name", "keepalives", "keepalives_idle",
+                        "keepalives_interval", "keepalives_count", "tcp_user_timeout", "dbname",
+                        "options", nullptr};
+  const char* values[] = {"5", "pupitre", "1", "5", "2", "3", "10000", conninfo_.c_str(),
+                          "-c synchronous_commit=on -c client_min_messages=warning "
+                          "-c statement_timeout=120000 -c lock_timeout=10000 "
+                          "-c idle_in_transaction_session_timeout=60000",
+                          nullptr};
   conn_ = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
     std::string message = conn_ ? PQerrorMessage(conn_) : "out of memory";
@@ -61,9 +70,15 @@ Status PgConnection::Ensure() {
     while (!message.empty() && message.back() == '\n') message.pop_back();
     return Error::Unavailable(fmt::format("postgresql: cannot connect: {}", message));
   }
-  // Notices ("already exists, skipping") are not the operator's business.
-  PgResult r(PQexec(conn_, "SET synchronous_commit = on; SET client_min_messages = warning"));
-  if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) return Fail("SET synchronous_commit", r.get());
+  // Checked, not assumed: an acknowledged write must be durable.
+  PgResult r(PQexec(conn_, "SHOW synchronous_commit"));
+  const bool on = PQresultStatus(r.get()) == PGRES_TUPLES_OK && PQntuples(r.get()) == 1 &&
+                  std::string_view(PQgetvalue(r.get(), 0, 0)) == "on";
+  if (!on) {
+    PQfinish(conn_);
+    conn_ = nullptr;
+    return Error::Unavailable("postgresql: synchronous_commit could not be set on");
+  }
   return OkStatus();
 }
 

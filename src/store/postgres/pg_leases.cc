@@ -79,8 +79,10 @@ Result<Lease> PgLeases::Acquire(const std::string& exam_id, const std::string& h
   const std::vector<std::string> params{exam_id, holder, std::to_string(ttl_ms)};
   auto taken = conn_.Exec(
       fmt::format(
+          // Only exams the store has: a made-up id leaves no row behind.
           "INSERT INTO exam_leases AS l(exam_id, holder, token, expires_ms) "
-          "VALUES($1, $2, 1, {0} + $3::bigint) ON CONFLICT(exam_id) DO UPDATE SET "
+          "SELECT $1, $2, 1, {0} + $3::bigint WHERE EXISTS (SELECT 1 FROM exams WHERE id = $1) "
+          "ON CONFLICT(exam_id) DO UPDATE SET "
           "token = CASE WHEN l.holder = excluded.holder THEN l.token ELSE l.token + 1 END, "
           "wanted_by = CASE WHEN l.holder = excluded.holder THEN l.wanted_by ELSE '' END, "
           "holder = excluded.holder, expires_ms = excluded.expires_ms "
@@ -95,14 +97,17 @@ Result<Lease> PgLeases::Acquire(const std::string& exam_id, const std::string& h
                          {exam_id});
   if (!held.ok()) return held.take_error();
   auto all = LeasesOf(held->get());
-  if (all.empty()) return Error::Internal("exam_leases: no row after a refused take");
+  if (all.empty()) return Error::NotFound(fmt::format("no exam '{}'", exam_id));
   return all[0];
 }
 
 Result<std::vector<Lease>> PgLeases::Renew(const std::string& holder, int64_t ttl_ms) {
   MutexLock lock(mu_);
+  // Rows locked in exam_id order, as the writer's fence locks them: no deadlock between them.
   auto r = conn_.Exec(fmt::format("UPDATE exam_leases SET expires_ms = {0} + $2::bigint "
-                                  "WHERE holder = $1 RETURNING {1}, {0}",
+                                  "WHERE exam_id IN (SELECT exam_id FROM exam_leases "
+                                  "WHERE holder = $1 ORDER BY exam_id FOR UPDATE) "
+                                  "RETURNING {1}, {0}",
                                   kNow, kColumns),
                       {holder, std::to_string(ttl_ms)});
   if (!r.ok()) return r.take_error();
@@ -138,32 +143,63 @@ Result<std::vector<Lease>> PgLeases::List() {
 void PgLeases::FenceAs(const std::string& holder) { fence_ = holder; }
 
 Status CheckFence(PgConnection& writer, std::span<const WriteOp> ops, const std::string& holder) {
-  std::set<std::string> exams;
-  std::string attempts = "{";
+  // Exams written through their attempts or a new attempt must be held by this node; exams
+  // written as such (an import, extra time) may also be held by nobody yet.
+  std::set<std::string> must_hold, may_be_free;
+  std::set<int64_t> attempts, created;
   for (const WriteOp& op : ops) {
     Target t = TargetOf(op);
-    if (!t.exam_id.empty()) exams.insert(std::move(t.exam_id));
-    if (t.attempt_id != 0) {
-      if (attempts.size() > 1) attempts.push_back(',');
-      attempts += std::to_string(t.attempt_id);
+    if (const auto* c = std::get_if<op::CreateAttempt>(&op)) {
+      created.insert(c->id);
+      must_hold.insert(c->exam_id);
+    } else if (!t.exam_id.empty()) {
+      may_be_free.insert(std::move(t.exam_id));
+    }
+    if (t.attempt_id != 0) attempts.insert(t.attempt_id);
+  }
+  if (must_hold.empty() && may_be_free.empty() && attempts.empty()) return OkStatus();
+  if (!attempts.empty()) {
+    std::string ids = "{";
+    for (int64_t id : attempts) ids += (ids.size() > 1 ? "," : "") + std::to_string(id);
+    ids += "}";
+    auto r = writer.Exec("SELECT id, exam_id FROM attempts WHERE id = ANY($1::bigint[])", {ids});
+    if (!r.ok()) return r.take_error();
+    std::set<int64_t> known;
+    for (int i = 0; i < PQntuples(r->get()); ++i) {
+      known.insert(Int(r->get(), i, 0));
+      must_hold.insert(PQgetvalue(r->get(), i, 1));
+    }
+    for (int64_t id : attempts) {
+      if (!known.count(id) && !created.count(id)) {
+        return Error::Unavailable(fmt::format(
+            "attempt {} is not in the store: this node ({}) may not write for it", id, holder));
+      }
     }
   }
-  attempts.push_back('}');
-  if (exams.empty() && attempts.size() == 2) return OkStatus();
-  // The exams of the attempts written (those created in this batch are named by their
-  // CreateAttempt), then their leases, locked until the batch commits.
+  std::set<std::string> all = must_hold;
+  all.insert(may_be_free.begin(), may_be_free.end());
+  // Locked until the batch commits, in exam_id order (as renewals lock them): a takeover waits.
   auto r = writer.Exec(
-      "SELECT exam_id, holder FROM exam_leases WHERE exam_id IN ("
-      "SELECT exam_id FROM attempts WHERE id = ANY($1::bigint[]) "
-      "UNION SELECT unnest($2::text[])) ORDER BY exam_id FOR SHARE",
-      {attempts, TextArray(exams)});
+      "SELECT exam_id, holder FROM exam_leases WHERE exam_id = ANY($1::text[]) "
+      "ORDER BY exam_id FOR SHARE",
+      {TextArray(all)});
   if (!r.ok()) return r.take_error();
+  std::set<std::string> mine;
   for (int i = 0; i < PQntuples(r->get()); ++i) {
+    const std::string exam = PQgetvalue(r->get(), i, 0);
     const std::string other = PQgetvalue(r->get(), i, 1);
     if (other != holder) {
       return Error::Unavailable(fmt::format(
-          "exam '{}' is held by {}: this node ({}) may no longer write for it",
-          PQgetvalue(r->get(), i, 0), other.empty() ? "nobody" : other, holder));
+          "exam '{}' is held by {}: this node ({}) may no longer write for it", exam,
+          other.empty() ? "nobody" : other, holder));
+    }
+    mine.insert(exam);
+  }
+  for (const auto& exam : must_hold) {
+    if (!mine.count(exam)) {
+      return Error::Unavailable(fmt::format(
+          "exam '{}' is held by no node: this node ({}) must take it before writing for it",
+          exam, holder));
     }
   }
   return OkStatus();

@@ -68,8 +68,10 @@ std::vector<PgStatement> Statements() {
                                        "published_ms", "results_released", "closes_override_ms",
                                        "source_format", "spec_json"}, 1);
   at(op::PutExtraTime{}) = Upsert("extra_time", {"exam_id", "user_id", "extra_ms"}, 2);
+  // Replayed (the same id): one attempt. Another attempt of the same student and exam (two
+  // nodes believing they hold the exam) fails loudly instead of vanishing.
   at(op::CreateAttempt{}) = Insert("attempts", {"id", "exam_id", "user_id", "seed", "started_ms",
-                                                "deadline_ms"}, 1, " ON CONFLICT DO NOTHING");
+                                                "deadline_ms"}, 1, " ON CONFLICT(id) DO NOTHING");
   // The newer sequence number wins.
   at(op::SaveAnswer{}) = Insert(
       "answers", {"attempt_id", "question_id", "seq", "value_json", "saved_at_ms"}, 2,
@@ -301,6 +303,11 @@ class PgBackend final : public Backend {
       for (size_t k = 0; k < f.count; ++k) {
         if (st.insert) fmt::format_to(std::back_inserter(sql_), "{}${}", k == 0 ? "" : ", ", ++n);
         if (const auto* text = std::get_if<std::string_view>(&f.values[k])) {
+          // Text parameters end at their first NUL, and PostgreSQL's text cannot hold one:
+          // refused rather than cut short.
+          if (text->find('\0') != std::string_view::npos) {
+            return Error::Invalid("postgresql: text with a NUL character cannot be stored");
+          }
           values_.push_back(text->data());  // a whole std::string's: NUL-terminated
         } else {
           numbers_.emplace_back();
