@@ -228,7 +228,7 @@ int RunCluster(int students, double seconds) {
     nodes.push_back(std::make_unique<ChildServer>(
         dir.path() + "/" + name,
         fmt::format("[server]\nlisten = \"127.0.0.1:0\"\nmax_connections = 19000\n"
-                    "trusted_proxies = [\"127.0.0.1\"]\nproxy_protocol = true\n"
+                    "trusted_proxies = [\"127.0.0.2\"]\nproxy_protocol = true\n"
                     "[auth]\nargon2_iterations = 1\nargon2_memory_kib = 64\n"
                     "[store]\nbackend = \"postgres\"\npostgres = \"{}\"\n"
                     "[cluster]\nnode = \"{}\"\n",
@@ -242,7 +242,7 @@ int RunCluster(int students, double seconds) {
     servers += fmt::format(" {}=127.0.0.1:{}", name, nodes.back()->port());
   }
   std::string cfg;
-  if (FILE* p = ::popen(fmt::format("bash {}/deploy/haproxy-cfg.sh --bind fd@3 --maxconn 9000{}",
+  if (FILE* p = ::popen(fmt::format("bash {}/deploy/haproxy-cfg.sh --bind fd@3 --maxconn 9000 --source 127.0.0.2{}",
                                     PUPITRE_SOURCE_DIR, servers).c_str(), "r")) {
     char b[4096];
     for (size_t k; (k = std::fread(b, 1, sizeof b, p)) > 0;) cfg.append(b, k);
@@ -269,11 +269,16 @@ int RunCluster(int students, double seconds) {
   std::string other;
   for (int k = 0; k < 16 && other.empty(); ++k) {
     const std::string id = fmt::format("crowd-exam-{}", k);
-    const std::string body = fmt::format(R"({{"id":"{}"}})", id);
-    if (patiently([&] { return teacher.Post("/api/exams/demo-exam/duplicate", body); }).status != 201) {
+    const std::string body = fmt::format(R"({{"id":"{}","title":"Crowd exam {}"}})", id, k);
+    auto copied = patiently([&] { return teacher.Post("/api/exams/demo-exam/duplicate", body); });
+    if (copied.status != 201) {
+      std::cerr << "copying the demo exam: " << copied.status << " " << copied.body << "\n";
       continue;
     }
-    (void)patiently([&] { return teacher.Post("/api/exams/" + id + "/publish"); });
+    auto published = patiently([&] { return teacher.Post("/api/exams/" + id + "/publish"); });
+    if (published.status != 200) {
+      std::cerr << "publishing " << id << ": " << published.status << " " << published.body << "\n";
+    }
     const auto held = Holders(db);
     if (held.count(id) && held.count("demo-exam") && held.at(id) != held.at("demo-exam")) other = id;
   }
@@ -337,14 +342,19 @@ int main(int argc, char** argv) {
   int students = 10000;
   double seconds = 10;
   std::string json_path;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string a = argv[i];
+  bool cluster = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--cluster") {
+      cluster = true;
+      continue;
+    }
+    if (i + 1 >= argc) break;
     if (a == "--students") students = std::stoi(argv[i + 1]);
     if (a == "--seconds") seconds = std::stod(argv[i + 1]);
     if (a == "--json") json_path = argv[i + 1];
+    ++i;
   }
-  bool cluster = false;
-  for (int i = 1; i < argc; ++i) cluster = cluster || std::string(argv[i]) == "--cluster";
   rlimit lim{};
   getrlimit(RLIMIT_NOFILE, &lim);
   lim.rlim_cur = lim.rlim_max;

@@ -1,23 +1,26 @@
 #!/usr/bin/env bash
 # Prints Pupitre's HAProxy configuration for a list of nodes (docs/scale-out.md).
 #
-#   deploy/haproxy-cfg.sh [--bind ADDR] [--maxconn N] NAME=HOST:PORT ...
+#   deploy/haproxy-cfg.sh [--bind ADDR] [--maxconn N] [--source ADDR] NAME=HOST:PORT ...
 #
 # Every request of an exam goes to one node, chosen by a consistent hash of the exam's id: the
 # id is in the path (/api/exams/ID/...) or, for an attempt's calls, in ?exam=ID (the exam page
 # adds it). A node that fails its health check (/readyz) loses its exams to the others, which
 # take them once its leases run out. Everything else (pages, login, the course space) goes to
 # the least busy node. Nodes see the client's address through the PROXY protocol v2 (their
-# [server] proxy_protocol = true, trusted_proxies naming HAProxy's address).
+# [server] proxy_protocol = true, trusted_proxies naming HAProxy's address: --source sets the
+# address it connects from, when the machine has several).
 # `--bind fd@3` is what the tests use (a socket they made); the default is *:80.
 set -euo pipefail
 bind="*:80"
 maxconn=50000
+source=""
 nodes=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --bind) bind="$2"; shift 2 ;;
     --maxconn) maxconn="$2"; shift 2 ;;
+    --source) source="$2"; shift 2 ;;
     *=*:*) nodes+=("$1"); shift ;;
     *) echo "haproxy-cfg: '$1' is not NAME=HOST:PORT" >&2; exit 2 ;;
   esac
@@ -51,6 +54,10 @@ defaults
   timeout tunnel 4h
   option httpchk GET /readyz
   http-check expect status 200
+  # Connections refused by a node that died are sent to another at once.
+  option redispatch
+  retries 2
+$([ -n "$source" ] && echo "  source $source")
 
 frontend pupitre
   bind $bind
