@@ -123,13 +123,33 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock& cloc
   n->ownership_ = std::make_unique<cluster::Ownership>(
       n->backend_->leases(), cluster::OwnershipOptions{config.cluster.node, config.cluster.lease_ms},
       clock,
-      [node](const std::string& exam_id) -> Status {
+      [node](const std::string& exam_id, const store::Lease& lease) -> Status {
         auto scope = node->backend_->Load(store::Scope::Exam(exam_id));
         if (!scope.ok()) return scope.take_error();
         const bool stored = std::any_of(scope->exams.begin(), scope->exams.end(),
                                         [&](const auto& e) { return e.id == exam_id; });
         if (!stored) return Error::NotFound(fmt::format("no exam '{}'", exam_id));
         for (const auto& w : node->exams_->ReloadExam(exam_id, *scope)) spdlog::warn("{}", w);
+        // Taken from another node whose lease ran out: it died (or was cut off), and this
+        // exam's students waited from its last renewal until now. That time is given back.
+        const Config& cfg = node->config_;
+        const int64_t from = lease.previous_expires_ms - cfg.cluster.lease_ms;
+        const int64_t to = lease.now_ms;
+        if (!lease.previous_holder.empty() && lease.previous_holder != lease.holder &&
+            lease.previous_expires_ms <= lease.now_ms &&
+            to - from >= cfg.exam.outage_min_seconds * 1000) {
+          if (cfg.exam.outage_compensation != "auto") {
+            spdlog::warn("exam '{}': its node {} was gone for {} s; not given back "
+                         "([exam] outage_compensation = \"{}\")",
+                         exam_id, lease.previous_holder, (to - from) / 1000,
+                         cfg.exam.outage_compensation);
+          } else if (auto given = node->exams_->CompensateOutage(from, to, exam_id); given.ok()) {
+            spdlog::warn("exam '{}': its node {} was gone for {} s; given back to {} attempts",
+                         exam_id, lease.previous_holder, (to - from) / 1000, *given);
+          } else {
+            return given.take_error();
+          }
+        }
         return OkStatus();
       },
       [node] { (void)node->writer_->WriteNow({store::op::Barrier{}}); });

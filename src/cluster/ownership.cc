@@ -70,7 +70,7 @@ Status Ownership::Claim(const std::string& exam_id) {
   // Another node held it meanwhile: this node's writes still queued for it are settled first
   // (the fence refuses them), then it is loaded as the store has it now.
   flush_();
-  if (auto s = load_(exam_id); !s.ok()) {
+  if (auto s = load_(exam_id, *lease); !s.ok()) {
     (void)leases_->Release(exam_id, holder_);
     if (s.error().code == ErrorCode::kNotFound) return s;  // no such exam: nothing to serve
     return Error::Unavailable(fmt::format("exam '{}' could not be loaded: {}", exam_id,

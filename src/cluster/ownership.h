@@ -29,8 +29,10 @@ struct OwnershipOptions {
 
 class Ownership {
  public:
-  // Loads an exam from the store into this node's services (replacing what they held of it).
-  using Load = std::function<Status(const std::string& exam_id)>;
+  // Loads an exam from the store into this node's services (replacing what they held of it);
+  // `lease` says from whom it was taken (store/leases.h: previous_holder), so that the time its
+  // students waited while their node was dead can be given back.
+  using Load = std::function<Status(const std::string& exam_id, const store::Lease& lease)>;
   // Returns once every write queued so far is durable (the writer's barrier).
   using Flush = std::function<void()>;
 

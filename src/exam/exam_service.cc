@@ -422,7 +422,8 @@ void ExamService::ExtendWindow(const std::string& exam_id, int64_t new_closes_ms
   done(extended);
 }
 
-Result<int> ExamService::CompensateOutage(int64_t from_ms, int64_t to_ms) {
+Result<int> ExamService::CompensateOutage(int64_t from_ms, int64_t to_ms,
+                                          const std::string& only_exam) {
   if (to_ms <= from_ms) return 0;
   const int64_t added = to_ms - from_ms;
   std::vector<store::WriteOp> ops;
@@ -433,6 +434,7 @@ Result<int> ExamService::CompensateOutage(int64_t from_ms, int64_t to_ms) {
     for (auto& [id, held] : sh.attempts) {
       AttemptState& a = held.a;
       if (!Interrupted(a, from_ms, to_ms)) continue;  // when the platform went away
+      if (!only_exam.empty() && a.exam_id != only_exam) continue;
       changed.push_back(id);
       a.deadline_ms += added;
       a.compensations.push_back({from_ms, to_ms, added});

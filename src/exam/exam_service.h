@@ -284,7 +284,7 @@ class ExamService {
   // with it (durable when this returns; memory is put back if the commit fails). Call at
   // start-up before deadlines are swept, or later while HoldAutoSubmit(from_ms) holds (the
   // operator's answer). Returns how many.
-  Result<int> CompensateOutage(int64_t from_ms, int64_t to_ms);
+  Result<int> CompensateOutage(int64_t from_ms, int64_t to_ms, const std::string& only_exam = "");
   // The kind of the attempt event that records it (store::AttemptEvent).
   static constexpr std::string_view kCompensationEvent = "outage_compensation";
 

@@ -20,6 +20,10 @@ struct Lease {
   int64_t expires_ms = 0;  // on the store's clock
   std::string wanted_by;  // another node asked for it (HAProxy now sends the exam there)
   int64_t now_ms = 0;     // the store's clock when this was read
+  // Acquire only: who held it just before, and until when (its holder died or was cut off if
+  // that was another node and the time had passed: the exam's students waited meanwhile).
+  std::string previous_holder;
+  int64_t previous_expires_ms = 0;
 };
 
 // Thread-safe; each call is one short transaction of its own.

@@ -70,7 +70,8 @@ class ClusterTest : public ::testing::Test {
         "trusted_proxies = [\"127.0.0.1\"]\nproxy_protocol = true\n"
         "[auth]\nargon2_iterations = 1\nargon2_memory_kib = 64\n"
         "[store]\nbackend = \"postgres\"\npostgres = \"{}\"\n"
-        "[cluster]\nnode = \"{}\"\nlease_ms = 2000\n",
+        "[cluster]\nnode = \"{}\"\nlease_ms = 2000\n"
+        "[exam]\noutage_min_seconds = 1\n",
         db_, name);
   }
 
@@ -205,6 +206,13 @@ TEST_F(ClusterTest, StudentsOnTwoNodesFinishTheirExamsAfterOneNodeDies) {
       EXPECT_EQ(a.at("status").as_string(), "submitted");
       EXPECT_EQ(a.at("answers").at("short").at("seq").as_int64(), kSaves)
           << "attempt " << s.attempt << " of " << exam;
+      // The students of the dead node's exam waited for the takeover: that time was given back.
+      auto mine = s.client->Get(fmt::format("/api/attempts/{}?exam={}", s.attempt, s.exam));
+      ASSERT_EQ(mine.status, 200) << mine.body;
+      const auto given = mine.json().at("attempt").at("compensations").as_array().size();
+      EXPECT_EQ(given, exam == exam_a ? 1u : 0u)
+          << "attempt " << s.attempt << " of " << exam << ": " << mine.body << "\n"
+          << nodes_[0]->log() << nodes_[1]->log() << nodes_[2]->log();
     }
   }
 }

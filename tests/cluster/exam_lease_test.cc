@@ -51,6 +51,8 @@ TEST_F(ExamLeaseTest, OneHolderAtATimeAndTheTokenGrowsOnTakeover) {
   ASSERT_TRUE(taken.ok());
   EXPECT_EQ(taken->holder, "node-b");
   EXPECT_EQ(taken->token, first->token + 1);
+  EXPECT_EQ(taken->previous_holder, "node-a") << "the taker learns whose lease ran out";
+  EXPECT_LE(taken->previous_expires_ms, taken->now_ms);
   auto renewed = a_->leases()->Renew("node-a", 10'000);
   ASSERT_TRUE(renewed.ok());
   EXPECT_TRUE(renewed->empty()) << "node A learns it lost e1";

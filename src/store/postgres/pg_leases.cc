@@ -22,7 +22,7 @@ std::vector<Lease> LeasesOf(const PGresult* r) {
   std::vector<Lease> out;
   for (int i = 0; i < PQntuples(r); ++i) {
     out.push_back(Lease{PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), Int(r, i, 2), Int(r, i, 3),
-                        PQgetvalue(r, i, 4), Int(r, i, 5)});
+                        PQgetvalue(r, i, 4), Int(r, i, 5), "", 0});
   }
   return out;
 }
@@ -76,6 +76,30 @@ Target TargetOf(const WriteOp& op) {
 Result<Lease> PgLeases::Acquire(const std::string& exam_id, const std::string& holder,
                                 int64_t ttl_ms) {
   MutexLock lock(mu_);
+  auto begun = conn_.Exec("BEGIN");
+  if (!begun.ok()) return begun.take_error();
+  auto result = AcquireInTransaction(exam_id, holder, ttl_ms);
+  if (result.ok()) {
+    if (auto done = conn_.Exec("COMMIT"); !done.ok()) return done.take_error();
+  } else {
+    (void)conn_.Exec("ROLLBACK");  // the error that matters is result's
+  }
+  return result;
+}
+
+Result<Lease> PgLeases::AcquireInTransaction(const std::string& exam_id,
+                                             const std::string& holder, int64_t ttl_ms) {
+  // The row as it was (locked until commit): who held the exam before, and until when.
+  auto before = conn_.Exec("SELECT holder, expires_ms FROM exam_leases WHERE exam_id = $1 "
+                           "FOR UPDATE",
+                           {exam_id});
+  if (!before.ok()) return before.take_error();
+  std::string previous_holder;
+  int64_t previous_expires_ms = 0;
+  if (PQntuples(before->get()) == 1) {
+    previous_holder = PQgetvalue(before->get(), 0, 0);
+    previous_expires_ms = Int(before->get(), 0, 1);
+  }
   const std::vector<std::string> params{exam_id, holder, std::to_string(ttl_ms)};
   auto taken = conn_.Exec(
       fmt::format(
@@ -91,7 +115,12 @@ Result<Lease> PgLeases::Acquire(const std::string& exam_id, const std::string& h
           kNow, kColumns),
       params);
   if (!taken.ok()) return taken.take_error();
-  if (PQntuples(taken->get()) == 1) return LeasesOf(taken->get())[0];
+  if (PQntuples(taken->get()) == 1) {
+    Lease lease = LeasesOf(taken->get())[0];
+    lease.previous_holder = std::move(previous_holder);
+    lease.previous_expires_ms = previous_expires_ms;
+    return lease;
+  }
   auto held = conn_.Exec(fmt::format("SELECT {}, {} FROM exam_leases WHERE exam_id = $1",
                                      kColumns, kNow),
                          {exam_id});

@@ -29,6 +29,8 @@ class PgLeases final : public Leases {
   const std::string& fence() const { return fence_; }
 
  private:
+  Result<Lease> AcquireInTransaction(const std::string& exam_id, const std::string& holder,
+                                     int64_t ttl_ms) REQUIRES(mu_);
   Mutex mu_;
   PgConnection conn_ GUARDED_BY(mu_);
   std::string fence_;
