@@ -27,8 +27,6 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
-#include <libpq-fe.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <map>
@@ -176,7 +174,6 @@ asio::awaitable<void> Healthz(uint16_t port, Steady::time_point planned, Results
   }
 }
 
-
 // One crowd of `tokens` (each with its exam and port) arriving within `seconds`.
 Results Crowd(const std::vector<std::string>& tokens, const std::vector<std::string>& exams,
               const std::vector<uint16_t>& ports, double seconds) {
@@ -191,20 +188,6 @@ Results Crowd(const std::vector<std::string>& tokens, const std::vector<std::str
   }
   ioc.run();
   return r;
-}
-
-// The exam id -> the node (n1, n2) holding it, read from the store.
-std::map<std::string, std::string> Holders(const std::string& db) {
-  std::map<std::string, std::string> out;
-  PGconn* c = PQconnectdb(db.c_str());
-  PGresult* res = PQexec(c, "SELECT exam_id, holder FROM exam_leases WHERE holder <> ''");
-  for (int i = 0; i < PQntuples(res); ++i) {
-    const std::string holder = PQgetvalue(res, i, 1);
-    out[PQgetvalue(res, i, 0)] = holder.substr(0, holder.find('/'));
-  }
-  PQclear(res);
-  PQfinish(c);
-  return out;
 }
 
 int RunCluster(int students, double seconds) {
@@ -279,14 +262,14 @@ int RunCluster(int students, double seconds) {
     if (published.status != 200) {
       std::cerr << "publishing " << id << ": " << published.status << " " << published.body << "\n";
     }
-    const auto held = Holders(db);
+    const auto held = pupitre::testkit::ExamHolders(db);
     if (held.count(id) && held.count("demo-exam") && held.at(id) != held.at("demo-exam")) other = id;
   }
   if (other.empty()) {
     std::cerr << "no copy of the demo exam landed on the other node\n";
     return 1;
   }
-  const auto held = Holders(db);
+  const auto held = pupitre::testkit::ExamHolders(db);
   auto port_of = [&](const std::string& exam) {
     return nodes[held.at(exam) == "n1" ? 0 : 1]->port();
   };

@@ -313,6 +313,10 @@ int Serve(const Config& config, int demo_students) {
                **seb, answer_files, api::CourseParts{n.courses(), n.homeworks(), n.announcements(), n.uploads(),
                                                 n.blobs(), n.live(), n.live_calls(), door});
   if (n.ownership().clustered()) api.UseOwnership(n.ownership(), n.workers());
+  // In a cluster, lease renewals run on a thread of their own, never behind the workers' queue.
+  // Made before the listener opens: once connections come, descriptors may run out.
+  std::unique_ptr<boost::asio::thread_pool> lease_thread;
+  if (n.ownership().clustered()) lease_thread = std::make_unique<boost::asio::thread_pool>(1);
   http::ServerOptions opts = config.server;  // host and port parsed from listen by the config
   // Each connection is a descriptor: the cap stays below the open-file limit, with room kept
   // for the store, the log, the event loops and the operator, so that accept() never runs out.
@@ -332,6 +336,14 @@ int Serve(const Config& config, int demo_students) {
         api.Handle(std::move(r), i, std::move(resp));
       },
       [&api](const http::RequestHeader& h) { return api.OnHeader(h); }, n.metrics());
+  // The control loop (its own epoll descriptor) exists before the listener opens: once
+  // connections come, descriptors may run out, and making it then would throw.
+  boost::asio::io_context control;
+  boost::asio::signal_set signals(control, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code&, int sig) {
+    spdlog::info("signal {}: shutting down", sig);
+    control.stop();
+  });
   if (auto s = server.Start(); !s.ok()) {
     spdlog::error("{}", s.error().message);
     return 1;
@@ -347,12 +359,6 @@ int Serve(const Config& config, int demo_students) {
                  server.ops_port());
   }
 
-  boost::asio::io_context control;
-  boost::asio::signal_set signals(control, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code&, int sig) {
-    spdlog::info("signal {}: shutting down", sig);
-    control.stop();
-  });
   Scheduler every(control);
   every.Every("autosubmit", Millis(config.exam.autosubmit_interval_ms), [&] {
     if (int k = n.exams().AutoSubmitDue(); k > 0) spdlog::info("auto-submitted {} attempts", k);
@@ -396,13 +402,12 @@ int Serve(const Config& config, int demo_students) {
   // In a cluster: the leases of the exams this node holds are renewed (and those another node
   // asked for handed over) on the worker pool, one round at a time.
   std::atomic<bool> renewing{false};
-  boost::asio::thread_pool lease_thread(1);  // renewals never wait behind the workers' queue
   if (n.ownership().clustered()) {
     spdlog::info("cluster: node {} (holder {}), leases of {} ms", config.cluster.node,
                  n.ownership().holder(), config.cluster.lease_ms);
     every.Every("leases", Millis(n.ownership().tick_ms()), [&] {
       if (renewing.exchange(true)) return;
-      boost::asio::post(lease_thread, [&] {
+      boost::asio::post(*lease_thread, [&] {
         n.ownership().Tick();
         n.metrics().exams_held.store(static_cast<int64_t>(n.ownership().held().size()));
         renewing = false;
@@ -476,7 +481,7 @@ int Serve(const Config& config, int demo_students) {
   // In a cluster, this node's exams are given up once their writes are durable: the other
   // nodes take them at once instead of waiting for the leases to run out.
   n.ownership().ReleaseAll();
-  lease_thread.join();
+  if (lease_thread) lease_thread->join();
   n.Close();
   spdlog::info("stopped cleanly");
   return 0;

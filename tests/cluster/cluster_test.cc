@@ -3,7 +3,6 @@
 // of them is killed mid-exam; another takes it once the lease runs out, and every answer the
 // students were told was saved is there; they finish.
 #include <gtest/gtest.h>
-#include <libpq-fe.h>
 
 #include <atomic>
 #include <chrono>
@@ -76,18 +75,7 @@ class ClusterTest : public ::testing::Test {
   }
 
   // exam id -> the node (n1, n2, n3) holding it, from the store.
-  std::map<std::string, std::string> Holders() const {
-    std::map<std::string, std::string> out;
-    PGconn* c = PQconnectdb(db_.c_str());
-    PGresult* r = PQexec(c, "SELECT exam_id, holder FROM exam_leases WHERE holder <> ''");
-    for (int i = 0; i < PQntuples(r); ++i) {
-      const std::string holder = PQgetvalue(r, i, 1);
-      out[PQgetvalue(r, i, 0)] = holder.substr(0, holder.find('/'));
-    }
-    PQclear(r);
-    PQfinish(c);
-    return out;
-  }
+  std::map<std::string, std::string> Holders() const { return ExamHolders(db_); }
 
   // Sends until an answer other than a 503 or no answer (a node moving or gone), for at most
   // `limit`; returns the last answer.

@@ -212,6 +212,19 @@ std::string PostgresServer::CreateDatabase(const std::string& name) {
   return conninfo(name);
 }
 
+std::map<std::string, std::string> ExamHolders(const std::string& conninfo) {
+  std::map<std::string, std::string> out;
+  PGconn* c = PQconnectdb(conninfo.c_str());
+  PGresult* r = PQexec(c, "SELECT exam_id, holder FROM exam_leases WHERE holder <> ''");
+  for (int i = 0; i < PQntuples(r); ++i) {
+    const std::string holder = PQgetvalue(r, i, 1);
+    out[PQgetvalue(r, i, 0)] = holder.substr(0, holder.find('/'));
+  }
+  PQclear(r);
+  PQfinish(c);
+  return out;
+}
+
 PostgresServer* SharedPostgres() {
   static PostgresServer* server = [] {
     auto* s = new PostgresServer();

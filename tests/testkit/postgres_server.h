@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 
+#include <map>
 #include <string>
 #include <thread>
 
@@ -42,6 +43,10 @@ class PostgresServer {
   pid_t pid_ = -1;
   std::thread drain_;  // copies the server's output to its log once it is up
 };
+
+// Which node holds each exam held now (exam id -> node name, the holder's part before '/'),
+// read from the store's exam_leases at `conninfo`.
+std::map<std::string, std::string> ExamHolders(const std::string& conninfo);
 
 // The server every test of this process shares (started on first use), or nullptr, with the
 // reason on stderr, if it could not start.
