@@ -241,8 +241,34 @@ void CourseDoor(Services& s, const ContextPtr& c) {
 
 }  // namespace
 
+// GET /api/admin/cluster: which node this is, the exams it serves, and every exam's lease as the
+// store has it (who holds it, until when, its token, who asked for it). Alone: {"clustered": false}.
+void ClusterView(Services& s, const ContextPtr& c) {
+  if (!s.ownership || !s.ownership->clustered()) return c->Json(200, {{"clustered", false}});
+  boost::asio::post(s.workers, [&s, c] {
+    auto leases = s.ownership->leases();
+    c->Later([&s, c, leases = std::move(leases)] {
+      if (!leases.ok()) return c->Fail(leases.error());
+      json::array held, all;
+      for (const auto& h : s.ownership->held()) held.push_back(json::value(h.exam_id));
+      for (const auto& l : *leases) {
+        all.push_back(json::object{{"exam_id", l.exam_id}, {"holder", l.holder},
+                                   {"token", l.token}, {"expires_in_ms", l.expires_ms - l.now_ms},
+                                   {"wanted_by", l.wanted_by}});
+      }
+      c->Json(200, {{"clustered", true},
+                    {"node", s.config.cluster.node},
+                    {"holder", s.ownership->holder()},
+                    {"serving", std::move(held)},
+                    {"leases", std::move(all)}});
+    });
+  });
+}
+
 void RegisterAdminRoutes(Router& router, Services& s) {
   using A = Admission;
+  router.Add({verb::get, "/api/admin/cluster", "admin_cluster", Access::kAdmin, A::kInteractive,
+              Bind(s, ClusterView)});
   router.Add({verb::get, "/api/admin/users", "admin_users", Access::kAdmin, A::kInteractive,
               Bind(s, FindUsers)});
   router.Add({verb::post, "/api/admin/users", "admin_user_create", Access::kAdmin,

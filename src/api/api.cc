@@ -49,7 +49,7 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
                 metrics, workers, hashing_, login_throttle_, login_line_, clock, ready_,
                 attack, proof, settings, incidents, hub_, seb, answer_files, SchoolZone(config),
                 course.space, course.homeworks, course.announcements, course.uploads,
-                course.blobs, course.live, course.live_calls, course.door},
+                course.blobs, course.live, course.live_calls, course.door, nullptr},
       address_(config.server.trusted_proxies),
       limiter_(config.limits),
       gate_(proof, attack, metrics, files_),

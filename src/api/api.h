@@ -79,6 +79,7 @@ class Api {
   // In a cluster: routes of exams this node does not hold claim them first (middleware 4b).
   void UseOwnership(cluster::Ownership& ownership, boost::asio::thread_pool& workers) {
     middleware_.UseOwnership(ownership, workers);
+    services_.ownership = &ownership;
   }
 
   const Router& router() const { return router_; }

@@ -12,6 +12,7 @@
 #include "api/router.h"
 #include "api/static_files.h"
 #include "auth/accounts.h"
+#include "cluster/ownership.h"
 #include "common/clock.h"
 #include "common/metrics.h"
 #include "config/config.h"
@@ -69,6 +70,7 @@ struct Services {
   live::LiveClasses& live;            // live classes: schedules, seats, attendance
   boost::asio::thread_pool& live_calls;  // calls to the video engine (they may block)
   guard::CourseDoor& door;            // the course space's door: a line when the platform is full
+  cluster::Ownership* ownership;      // in a cluster: the exams this node holds (else nullptr)
 };
 
 // A route's handler as the route files write it: a function of the services and the request.

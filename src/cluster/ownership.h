@@ -64,6 +64,8 @@ class Ownership {
     int64_t token = 0;
   };
   std::vector<Held> held() const EXCLUDES(mu_);
+  // Every exam's lease as the store has it (the operator's view). Blocking.
+  Result<std::vector<store::Lease>> leases() const { return leases_->List(); }
   int64_t tick_ms() const { return opts_.lease_ms / 3; }
 
  private:

@@ -179,6 +179,22 @@ TEST_F(ClusterTest, StudentsOnTwoNodesFinishTheirExamsAfterOneNodeDies) {
   ASSERT_TRUE(after.count(exam_a));
   EXPECT_NE(after.at(exam_a), dead) << "another node took the dead node's exam";
   EXPECT_EQ(after.at(exam_b), survivor) << "the other exam did not move";
+  // The operator sees it from any node: which node holds which exam.
+  HttpClient admin(proxy_->port());
+  ASSERT_EQ(Patiently([&] { return admin.Login("admin", "admin-demo"); }).status, 200);
+  auto view = Patiently([&] { return admin.Get("/api/admin/cluster"); });
+  ASSERT_EQ(view.status, 200) << view.body;
+  const boost::json::value cluster = view.json();
+  EXPECT_TRUE(cluster.at("clustered").as_bool());
+  bool listed = false;
+  for (const auto& l : cluster.at("leases").as_array()) {
+    if (l.at("exam_id").as_string() != exam_a) continue;
+    listed = true;
+    const std::string holder(l.at("holder").as_string());
+    EXPECT_EQ(holder.substr(0, holder.find('/')), after.at(exam_a));
+    EXPECT_GE(l.at("token").as_int64(), 2) << "taken over once at least";
+  }
+  EXPECT_TRUE(listed) << view.body;
 
   // Every acknowledged answer is there, at its latest value, and every attempt is submitted.
   for (const std::string& exam : {exam_a, exam_b}) {

@@ -54,6 +54,11 @@ TEST_F(PostgresNodeTest, AStudentTakesAnExamAndTheResultIsThereAfterARestart) {
   EXPECT_EQ(a.at("answers").as_object().size(), RightAnswers().size());
   EXPECT_FALSE(std::filesystem::exists(dir_.path() + "/store/pupitre.db"))
       << "a node on PostgreSQL keeps no SQLite store";
+  HttpClient admin(again.port());
+  ASSERT_EQ(admin.Login("admin", "admin-demo").status, 200);
+  auto view = admin.Get("/api/admin/cluster");
+  ASSERT_EQ(view.status, 200) << view.body;
+  EXPECT_FALSE(view.json().at("clustered").as_bool()) << "one node alone serves every exam";
 }
 
 TEST_F(PostgresNodeTest, EveryAcknowledgedSaveSurvivesSigkill) {
