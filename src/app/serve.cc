@@ -24,6 +24,7 @@
 #include <thread>
 
 #include "api/web_assets.h"
+#include "common/file_limit.h"
 #include "common/scheduler.h"
 #include "live/bbb_engine.h"
 #include "exam/exam_json.h"
@@ -38,14 +39,6 @@
 namespace pupitre {
 
 namespace {
-// Each connection is a file descriptor: take every one the system allows this process.
-void RaiseFileLimit() {
-  rlimit r{};
-  if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
-    r.rlim_cur = r.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &r);
-  }
-}
 
 constexpr const char* kTicketKeySetting = "waiting_rooms.ticket_key";
 constexpr const char* kQueueMarkerSetting = "waiting_rooms.queue_marker";

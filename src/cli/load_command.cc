@@ -9,20 +9,11 @@
 #include <iostream>
 
 #include "load/engine.h"
+#include "common/file_limit.h"
 #include "load/result.h"
 #include "load/scenario.h"
 
 namespace pupitre::cli {
-namespace {
-// Every simulated student holds a connection: take every descriptor the system allows.
-void RaiseFileLimit() {
-  rlimit r{};
-  if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
-    r.rlim_cur = r.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &r);
-  }
-}
-}  // namespace
 
 int RunLoad(bool verify, const std::string& scenario_path, const std::string& target_url,
             const std::string& out_dir, int source_addresses, bool quiet,
