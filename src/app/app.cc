@@ -114,6 +114,12 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock& cloc
                                                    : store::OpenSqlite(config.store.data_dir);
   if (!backend.ok()) return backend.take_error();
   n->backend_ = std::move(*backend);
+  // Marked before the load: what other processes commit from here on is read by the feed.
+  if (store::ChangeLog* log = n->backend_->change_log()) {
+    auto mark = log->Mark();
+    if (!mark.ok()) return mark.take_error();
+    n->change_mark_ = std::move(*mark);
+  }
   auto snapshot = n->backend_->LoadAll();
   if (!snapshot.ok()) return snapshot.take_error();
   std::vector<store::WriteOp> upgraded = ImportStoredSources(*snapshot);
@@ -163,7 +169,8 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock& cloc
     spdlog::info("{} exams stored before their canonical form: imported once", upgraded.size());
     if (auto s = n->writer_->WriteNow(std::move(upgraded)); !s.ok()) return s.take_error();
   }
-  n->settings_ = std::make_unique<store::StoredSettings>(*n->writer_, snapshot->settings);
+  n->settings_ = std::make_unique<store::StoredSettings>(*n->writer_, *n->backend_,
+                                                       snapshot->settings);
   int workers = config.server.worker_threads > 0 ? config.server.worker_threads : Cores();
   n->workers_ = std::make_unique<boost::asio::thread_pool>(workers);
   n->accounts_ = std::make_unique<auth::Accounts>(
@@ -237,7 +244,30 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock& cloc
 
 Node::~Node() { Close(); }
 
+void Node::StartChangeFeed() {
+  if (!backend_->change_log() || feed_) return;
+  feed_ = std::make_unique<cluster::ChangeFeed>(
+      *backend_,
+      [this](const store::Changed& c) {
+        accounts_->Absorb(c);
+        exams_->AbsorbShared(c);
+        courses_->Load(c.now);
+        homeworks_->Load(c.now);
+        announcements_->Load(c.now);
+        live_->Load(c.now);
+        incidents_->Load(c.now.incident_updates);
+        settings_->Absorb(c.now.settings, c.erased_settings);
+      },
+      metrics_);
+  feed_->Start(change_mark_);
+}
+
+void Node::StopChangeFeed() {
+  if (feed_) feed_->Stop();
+}
+
 void Node::Close() {
+  StopChangeFeed();
   if (live_calls_) live_calls_->join();
   if (workers_) workers_->join();
   if (writer_) writer_->Stop();

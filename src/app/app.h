@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "cluster/change_feed.h"
 #include "cluster/ownership.h"
 #include "api/api.h"
 #include "auth/accounts.h"
@@ -23,6 +24,7 @@
 #include "live/live_classes.h"
 #include "notify/incidents.h"
 #include "store/blob/blob_store.h"
+#include "store/settings.h"
 #include "store/writer.h"
 
 namespace pupitre {
@@ -48,7 +50,7 @@ class Node {
   boost::asio::thread_pool& live_calls() { return *live_calls_; }
   Metrics& metrics() { return metrics_; }
   store::Writer& writer() { return *writer_; }
-  SettingsStore& settings() { return *settings_; }
+  store::StoredSettings& settings() { return *settings_; }
   boost::asio::thread_pool& workers() { return *workers_; }
   // Which exams this node serves ([cluster]; alone: all of them).
   cluster::Ownership& ownership() { return *ownership_; }
@@ -56,6 +58,12 @@ class Node {
   // Fills an empty store with the demo dataset (README: one teacher, one admin, `students`
   // students, one course, one published exam open now). Does nothing if the store has users.
   Status SeedDemo(int students);
+
+  // With a store other processes write too (PostgreSQL): starts bringing what they change of
+  // the shared state into this node's services (cluster/change_feed.h), from before the load.
+  // Call once, after hooking what settings changes drive (StoredSettings::OnChange).
+  void StartChangeFeed();
+  void StopChangeFeed();
 
   // Commits what is queued and stops the writer and workers. Idempotent.
   void Close();
@@ -67,7 +75,7 @@ class Node {
   Metrics metrics_;
   std::unique_ptr<store::Backend> backend_;
   std::unique_ptr<store::Writer> writer_;
-  std::unique_ptr<SettingsStore> settings_;
+  std::unique_ptr<store::StoredSettings> settings_;
   std::unique_ptr<boost::asio::thread_pool> workers_;
   std::unique_ptr<auth::Accounts> accounts_;
   std::unique_ptr<exam::ExamService> exams_;
@@ -81,6 +89,8 @@ class Node {
   std::unique_ptr<live::LiveClasses> live_;
   std::unique_ptr<boost::asio::thread_pool> live_calls_;
   std::unique_ptr<cluster::Ownership> ownership_;  // alone: serves every exam
+  std::string change_mark_;                        // the change log's mark before the load
+  std::unique_ptr<cluster::ChangeFeed> feed_;      // null: a store of one process
 };
 
 // The machine's cores (at least 1).

@@ -127,9 +127,8 @@ Result<std::string> LoadOrCreateKey(SettingsStore& settings, const char* setting
     }
     return *key;
   }
-  const std::string key = auth::RandomHex(32);
-  if (auto s = settings.Put(setting, key); !s.ok()) return s.take_error();
-  return key;
+  // Nodes starting together on a new store each make one: the first stored wins everywhere.
+  return settings.PutIfAbsent(setting, auth::RandomHex(32));
 }
 
 // The operator's under-attack switch: the stored one (set from the operator's page), else the
@@ -306,6 +305,17 @@ int Serve(const Config& config, int demo_students) {
                **seb, answer_files, api::CourseParts{n.courses(), n.homeworks(), n.announcements(), n.uploads(),
                                                 n.blobs(), n.live(), n.live_calls(), door});
   if (n.ownership().clustered()) api.UseOwnership(n.ownership(), n.workers());
+  // What other nodes change reaches this one; the operator's under-attack switch with it.
+  n.settings().OnChange([&attack](const std::string& key, const std::optional<std::string>& v) {
+    if (key != guard::AttackMode::kSetting || !v) return;
+    if (auto mode = guard::AttackMode::ParseSwitch(*v); mode.ok()) attack.Set(*mode);
+  });
+  n.StartChangeFeed();
+  // Stopped before what the listener reaches goes, whichever way this function returns.
+  struct FeedStop {
+    Node& node;
+    ~FeedStop() { node.StopChangeFeed(); }
+  } feed_stop{n};
   // In a cluster, lease renewals run on a thread of their own, never behind the workers' queue.
   // Made before the listener opens: once connections come, descriptors may run out.
   std::unique_ptr<boost::asio::thread_pool> lease_thread;

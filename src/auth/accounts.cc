@@ -102,6 +102,23 @@ void Accounts::Load(const store::Snapshot& snapshot) {
   EraseStored(gone);
 }
 
+void Accounts::Absorb(const store::Changed& changed) {
+  WriterLock lock(mu_);
+  for (const auto& u : changed.now.users) Insert(u);
+  for (const auto& [user_id, disabled] : changed.users_disabled) {
+    if (!disabled) {
+      disabled_.erase(user_id);
+      continue;
+    }
+    disabled_.insert(user_id);
+    if (auto mine = user_sessions_.find(user_id); mine != user_sessions_.end()) {
+      const std::deque<std::string> ended = mine->second;
+      for (const auto& h : ended) DropSession(h);
+    }
+  }
+  for (const auto& h : changed.ended_sessions) DropSession(h);
+}
+
 std::vector<std::string> Accounts::AddSession(const store::SessionRecord& rec) {
   sessions_[rec.token_hash] = rec;
   auto& mine = user_sessions_[rec.user_id];

@@ -15,6 +15,7 @@
 #include "common/mutex.h"
 #include "common/metrics.h"
 #include "store/id_blocks.h"
+#include "store/changes.h"
 #include "store/writer.h"
 
 namespace pupitre::auth {
@@ -87,6 +88,10 @@ class Accounts {
   // Fills memory from the store's snapshot (live sessions only, the newest of each user, and
   // erases the others from the store). REQUIRES: called once, before serving.
   void Load(const store::Snapshot& snapshot);
+  // What another node changed (cluster/change_feed.h): users as they are now (a new account,
+  // a new password, disabled or enabled again: a disabled user's sessions end here too), and
+  // sessions that ended there (a logout). Nothing is written.
+  void Absorb(const store::Changed& changed);
   // Where user ids come from (memory on one node; the store's blocks when nodes share it).
   store::IdSource& user_ids() { return user_ids_; }
 

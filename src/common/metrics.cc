@@ -161,6 +161,12 @@ std::string Metrics::Render() const {
   Scalar(out, "pupitre_cluster_exams_held", "gauge",
          "Exams this node holds the lease of (0 on a node alone: it serves them all).",
          exams_held);
+  Scalar(out, "pupitre_cluster_changes_applied_total", "counter",
+         "Shared things (people, courses, settings...) another node changed, read again here.",
+         changes_applied);
+  Scalar(out, "pupitre_cluster_change_errors_total", "counter",
+         "Reads of the change log that failed (retried; this node's copy is late meanwhile).",
+         change_errors);
   Scalar(out, "pupitre_logins_throttled_total", "counter",
          "Logins refused with 429 before hashing: too many failures from that account and "
          "subnet, or from that address.",

@@ -108,6 +108,8 @@ struct Metrics {
   // node holds (set by its ownership timer).
   std::atomic<uint64_t> exam_moving{0};
   std::atomic<int64_t> exams_held{0};
+  std::atomic<uint64_t> changes_applied{0};  // shared things changed by a node, read again here
+  std::atomic<uint64_t> change_errors{0};    // reads of the change log that failed
   // Under-attack mode: challenges handed out, solved (a pass given), and wrong answers.
   std::atomic<uint64_t> proof_challenged{0};
   std::atomic<uint64_t> proof_solved{0};

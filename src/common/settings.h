@@ -20,6 +20,10 @@ class SettingsStore {
   virtual Status Put(const std::string& key, const std::string& value) = 0;
   // Unsets `key`, likewise.
   virtual Status Erase(const std::string& key) = 0;
+  // Sets `key` unless it has a value, and returns the value it has now: with nodes sharing
+  // the store, the first to set it wins everywhere (a key made once for them all). Durable
+  // once this returns; thread-safe.
+  virtual Result<std::string> PutIfAbsent(const std::string& key, const std::string& value) = 0;
 };
 
 }  // namespace pupitre

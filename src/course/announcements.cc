@@ -17,11 +17,23 @@ void Announcements::Load(const store::Snapshot& snapshot) {
   MutexLock post(post_mu_);
   WriterLock lock(mu_);
   for (const auto& a : snapshot.announcements) {
-    by_scope_[a.course_id].push_back(
-        {a.id, a.course_id, a.author_id, a.at_ms, a.title, a.body, MarkdownToHtml(a.body)});
+    // Kept in id order; one loaded again (another node's change) replaces its copy.
+    auto& list = by_scope_[a.course_id];
+    auto at = std::lower_bound(list.begin(), list.end(), a.id,
+                               [](const Announcement& x, int64_t id) { return x.id < id; });
+    Announcement loaded{a.id, a.course_id, a.author_id, a.at_ms, a.title, a.body,
+                        MarkdownToHtml(a.body)};
+    if (at != list.end() && at->id == a.id) {
+      *at = std::move(loaded);
+    } else {
+      list.insert(at, std::move(loaded));
+    }
     ids_.AtLeast(a.id + 1);
   }
-  for (const auto& r : snapshot.announcement_reads) read_[{r.user_id, r.course_id}] = r.last_id;
+  for (const auto& r : snapshot.announcement_reads) {
+    int64_t& last = read_[{r.user_id, r.course_id}];
+    last = std::max(last, r.last_id);  // markers only move forward
+  }
 }
 
 Result<Announcement> Announcements::Post(int64_t author_id, const std::string& course_id,

@@ -35,6 +35,8 @@ class Announcements {
  public:
   Announcements(store::Writer& writer, const Clock& clock);
 
+  // Fills memory from the store; again with what another node changed (an announcement
+  // replaces its copy, a read marker only moves forward).
   void Load(const store::Snapshot& snapshot);
   // Where announcement ids come from (memory on one node; the store's blocks when shared).
   store::IdSource& ids() { return ids_; }

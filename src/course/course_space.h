@@ -94,7 +94,8 @@ class CourseSpace {
   CourseSpace(store::Writer& writer, const Clock& clock, RoleInCourse role_in,
               std::function<bool(const std::string&)> has_course);
 
-  // Fills memory from the store. REQUIRES: called once, before serving.
+  // Fills memory from the store; again with what another node changed (each section and
+  // item replaces its copy: a deleted one leaves).
   void Load(const store::Snapshot& snapshot);
   // Where section and item ids come from (memory on one node; the store's blocks when nodes
   // share it).

@@ -87,6 +87,8 @@ class Homeworks {
   Homeworks(store::Writer& writer, const Clock& clock, CourseSpace& space,
             StudentsOfCourse students_of, int64_t site_max_file_mb);
 
+  // Fills memory from the store; again with what another node changed (each record replaces
+  // its copy).
   void Load(const store::Snapshot& snapshot);
 
   // Checks rules as a teacher wrote them (kInvalid with a reason otherwise).

@@ -108,6 +108,24 @@ std::vector<std::string> ExamService::ReloadExam(const std::string& exam_id,
   return warnings;
 }
 
+void ExamService::AbsorbShared(const store::Changed& changed) {
+  std::vector<std::string> warnings;
+  {
+    WriterLock lock(exams_mu_);
+    for (const std::string& course : changed.courses) {
+      enrolled_.erase(course);
+      teachers_.erase(course);
+      assistants_.erase(course);
+    }
+    LoadMembersLocked(changed.now);  // the courses and every one of their enrolments
+    for (const auto& rec : changed.now.exams) {
+      if (serves_ && serves_(rec.id)) continue;
+      LoadExamLocked(rec, warnings);
+    }
+  }
+  for (const auto& w : warnings) spdlog::warn("{}", w);
+}
+
 std::optional<std::string> ExamService::ExamOfAttempt(int64_t attempt_id) const {
   const Shard& sh = ShardOf(attempt_id);
   MutexLock sl(sh.mu);

@@ -22,6 +22,7 @@
 #include "exam/exam.h"
 #include "exam/timeline.h"
 #include "store/id_blocks.h"
+#include "store/changes.h"
 #include "store/writer.h"
 
 namespace pupitre::exam {
@@ -117,6 +118,10 @@ class ExamService {
   // of the courses and their people with `scope`, as the store has them (Backend::Load of the
   // exam's scope): when this node takes the exam over from another. Returns load warnings.
   std::vector<std::string> ReloadExam(const std::string& exam_id, const store::Snapshot& scope);
+  // What another node changed (cluster/change_feed.h): courses and all their people as the
+  // store has them now, and the records of exams this node does not serve (their holder is
+  // the only writer of the others; an exam's attempts are loaded when it is taken).
+  void AbsorbShared(const store::Changed& changed);
   // In a cluster: which exams this node serves. The sweeps (automatic submission, save counts)
   // leave the others alone: their node does it. REQUIRES: set before serving; thread-safe.
   void SetServes(std::function<bool(const std::string& exam_id)> serves) {

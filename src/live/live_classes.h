@@ -100,6 +100,8 @@ class LiveClasses {
   LiveClasses(store::Writer& writer, const Clock& clock, course::CourseSpace& space,
               course::StudentsOfCourse students_of, Engine* engine, LiveOptions options);
 
+  // Fills memory from the store; again with what another node changed (each record replaces
+  // its copy).
   void Load(const store::Snapshot& snapshot);
 
   static Status CheckRules(const LiveRules& rules);

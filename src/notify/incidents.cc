@@ -95,8 +95,16 @@ void IncidentBook::Load(const std::vector<store::IncidentUpdate>& updates) {
       i.id = u.incident_id;
       i.scope = {*kind, u.scope_id};
     }
-    i.versions.push_back(
-        {u.version, u.at_ms, u.author_id, *severity, u.text_en, u.text_fr, u.resolved});
+    IncidentVersion v{u.version, u.at_ms, u.author_id, *severity, u.text_en, u.text_fr,
+                      u.resolved};
+    // In version order; one held already (loaded again: another node's change) is replaced.
+    auto at = std::lower_bound(i.versions.begin(), i.versions.end(), u.version,
+                               [](const IncidentVersion& x, int64_t n) { return x.version < n; });
+    if (at != i.versions.end() && at->version == u.version) {
+      *at = std::move(v);
+    } else {
+      i.versions.insert(at, std::move(v));
+    }
     ids_.AtLeast(u.incident_id + 1);
   }
   Trim();

@@ -94,7 +94,8 @@ class IncidentBook {
   // REQUIRES: both outlive the book.
   IncidentBook(store::Writer& writer, const Clock& clock) : writer_(writer), clock_(clock) {}
 
-  // Fills memory from the store. REQUIRES: called once, before use.
+  // Fills memory from the store; again with what another node changed (a version already
+  // held replaces its copy).
   void Load(const std::vector<store::IncidentUpdate>& updates);
   // Where incident ids come from (memory on one node; the store's blocks when shared).
   store::IdSource& ids() { return ids_; }

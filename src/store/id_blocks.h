@@ -38,8 +38,10 @@ struct IdKind {
   const char* name;
   int64_t block;
 };
+// Announcements one at a time: a reader's marker is "read up to this id", so ids must follow
+// the order they are posted in, whichever node posts them (posts are rare).
 inline constexpr IdKind kIdKinds[] = {{"attempt", 10'000}, {"user", 1'000}, {"section", 100},
-                                      {"item", 100},       {"announcement", 100},
+                                      {"item", 100},       {"announcement", 1},
                                       {"incident", 10}};
 
 }  // namespace pupitre::store

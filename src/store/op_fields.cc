@@ -67,6 +67,7 @@ OpFields Fields(const op::AddIncidentUpdate& o) {
 }
 OpFields Fields(const op::PutSetting& o) { return Of({o.key, o.value}); }
 OpFields Fields(const op::DeleteSetting& o) { return Of({o.key}); }
+OpFields Fields(const op::AddSetting& o) { return Of({o.key, o.value}); }
 OpFields Fields(const op::PutSection& o) {
   const SectionRecord& s = o.section;
   return Of({s.id, s.course_id, s.position, s.title, B(s.deleted)});

@@ -287,6 +287,8 @@ struct AddIncidentUpdate { IncidentUpdate update; };
 // so that it is backed up with the rest and shared by every node.
 struct PutSetting { std::string key; std::string value; };
 struct DeleteSetting { std::string key; };
+// Sets a value unless the key has one already (a key made once for every node: the first wins).
+struct AddSetting { std::string key; std::string value; };
 // A course's section or item, as it is now (replaces what was there).
 struct PutSection { SectionRecord section; };
 struct PutItem { ItemRecord item; };
@@ -312,7 +314,7 @@ using WriteOp = std::variant<op::PutUser, op::SetPassword, op::SetDisabled, op::
                              op::SaveAnswer, op::SubmitAttempt, op::SetManualGrade,
                              op::SetGradeComment,
                              op::SetDeadline, op::AddAttemptEvent, op::AddIncidentUpdate, op::PutSetting,
-                             op::DeleteSetting, op::PutSection, op::PutItem, op::PutUpload,
+                             op::DeleteSetting, op::AddSetting, op::PutSection, op::PutItem, op::PutUpload,
                              op::DeleteUpload, op::PutHomework, op::PutHandin,
                              op::PutHandinGrade, op::PutHomeworkExtra, op::PutAnnouncement,
                              op::PutAnnouncementRead, op::PutLiveClass,

@@ -2,7 +2,9 @@
 // an exam's scope, in one read transaction) and the look-ups of one row.
 #include "store/sql_read.h"
 
+#include <cstdlib>
 #include <map>
+#include <string_view>
 
 namespace pupitre::store {
 
@@ -15,6 +17,92 @@ const char* FirstIdOf(std::string_view kind) {
   if (kind == "incident") return "COALESCE(MAX(incident_id), 0) + 1 FROM incident_updates";
   return nullptr;
 }
+
+// Each table's columns, in its record's field order, and the record read from a row.
+namespace {
+
+constexpr const char* kUsers = "SELECT id, login, display_name, role, password_hash FROM users";
+constexpr const char* kSessions =
+    "SELECT token_hash, user_id, csrf_token, expires_ms, remembered, issued_ms FROM sessions";
+constexpr const char* kCourses = "SELECT id, title, description FROM courses";
+constexpr const char* kEnrolments = "SELECT course_id, user_id, teaches, assists FROM enrolments";
+constexpr const char* kExams =
+    "SELECT id, source_toml, owner_id, published, published_ms, results_released, "
+    "closes_override_ms, source_format, spec_json FROM exams";
+constexpr const char* kSections =
+    "SELECT id, course_id, position, title, deleted FROM course_sections";
+constexpr const char* kItems =
+    "SELECT id, course_id, section_id, position, kind, title, body, blob, file_name, "
+    "content_type, size, updated_ms, deleted FROM course_items";
+constexpr const char* kHomeworks =
+    "SELECT item_id, course_id, due_ms, cutoff_ms, max_points, max_files, max_file_mb, "
+    "allowed, text FROM homeworks";
+constexpr const char* kHandins =
+    "SELECT item_id, user_id, version, submitted_ms, late, text, files FROM handins";
+constexpr const char* kHandinGrades =
+    "SELECT item_id, user_id, has_points, points, comment, returned_ms FROM handin_grades";
+constexpr const char* kHomeworkExtras = "SELECT item_id, user_id, extra_ms FROM homework_extra";
+constexpr const char* kAnnouncements =
+    "SELECT id, course_id, author_id, at_ms, title, body FROM announcements";
+constexpr const char* kReads = "SELECT user_id, course_id, last_id FROM announcement_reads";
+constexpr const char* kLiveClasses =
+    "SELECT item_id, course_id, start_ms, duration_min, record, ended_ms FROM live_classes";
+constexpr const char* kAttendance =
+    "SELECT item_id, user_id, first_ms, last_ms, joins FROM live_attendance";
+constexpr const char* kIncidents =
+    "SELECT incident_id, version, at_ms, author_id, severity, scope_kind, scope_id, text_en, "
+    "text_fr, resolved FROM incident_updates";
+
+CourseRecord ReadCourse(const SqlRow& q) { return {q.Text(0), q.Text(1), q.Text(2)}; }
+EnrolmentRecord ReadEnrolment(const SqlRow& q) {
+  return {q.Text(0), q.Int(1), q.Bool(2), q.Bool(3)};
+}
+ExamRecord ReadExam(const SqlRow& q) {
+  return {q.Text(0), q.Text(1), q.Int(2), q.Bool(3), q.Int(4),
+          q.Bool(5), q.Int(6),  q.Text(7), q.Text(8)};
+}
+SectionRecord ReadSection(const SqlRow& q) {
+  return {q.Int(0), q.Text(1), q.Int(2), q.Text(3), q.Bool(4)};
+}
+ItemRecord ReadItem(const SqlRow& q) {
+  return {q.Int(0),  q.Text(1), q.Int(2),  q.Int(3),  q.Text(4),  q.Text(5), q.Text(6),
+          q.Text(7), q.Text(8), q.Text(9), q.Int(10), q.Int(11), q.Bool(12)};
+}
+HomeworkRecord ReadHomework(const SqlRow& q) {
+  return {q.Int(0), q.Text(1), q.Int(2), q.Int(3), q.Real(4),
+          q.Int(5), q.Int(6),  q.Text(7), q.Bool(8)};
+}
+HandinRecord ReadHandin(const SqlRow& q) {
+  return {q.Int(0), q.Int(1), q.Int(2), q.Int(3), q.Bool(4), q.Text(5), q.Text(6)};
+}
+HandinGradeRecord ReadHandinGrade(const SqlRow& q) {
+  return {q.Int(0), q.Int(1), q.Bool(2), q.Real(3), q.Text(4), q.Int(5)};
+}
+HomeworkExtraRecord ReadHomeworkExtra(const SqlRow& q) { return {q.Int(0), q.Int(1), q.Int(2)}; }
+AnnouncementRecord ReadAnnouncement(const SqlRow& q) {
+  return {q.Int(0), q.Text(1), q.Int(2), q.Int(3), q.Text(4), q.Text(5)};
+}
+AnnouncementReadRecord ReadRead(const SqlRow& q) { return {q.Int(0), q.Text(1), q.Int(2)}; }
+LiveClassRecord ReadLiveClass(const SqlRow& q) {
+  return {q.Int(0), q.Text(1), q.Int(2), q.Int(3), q.Bool(4), q.Int(5)};
+}
+LiveAttendanceRecord ReadAttendance(const SqlRow& q) {
+  return {q.Int(0), q.Int(1), q.Int(2), q.Int(3), q.Int(4)};
+}
+IncidentUpdate ReadIncident(const SqlRow& q) {
+  return {q.Int(0),  q.Int(1),  q.Int(2),  q.Int(3),  q.Text(4),
+          q.Text(5), q.Text(6), q.Text(7), q.Text(8), q.Bool(9)};
+}
+
+// Appends the record of every row of `select` + `rest` ($1 bound to `param`) to `out`.
+template <class Rec>
+Status Append(SqlReader& db, const char* select, std::string_view rest, const std::string& param,
+              std::vector<Rec>& out, Rec (*read)(const SqlRow&)) {
+  const std::string sql = std::string(select) + " " + std::string(rest);
+  return db.Query(sql.c_str(), param, [&](const SqlRow& q) { out.push_back(read(q)); });
+}
+
+}  // namespace
 
 UserRecord ReadUser(const SqlRow& q) {
   return UserRecord{q.Int(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4)};
@@ -72,158 +160,47 @@ Result<Snapshot> ReadSnapshot(SqlReader& db, const Scope& scope) {
   if (Status begun = db.BeginRead(); !begun.ok()) return begun.take_error();
   Status st = OkStatus();
   if (all) {
-    st = db.Query("SELECT id, login, display_name, role, password_hash FROM users ORDER BY id",
-               "", [&](const SqlRow& q) { s.users.push_back(ReadUser(q)); });
-    if (st.ok()) {
-      st = db.Query("SELECT token_hash, user_id, csrf_token, expires_ms, remembered, issued_ms "
-                 "FROM sessions", "",
-                 [&](const SqlRow& q) { s.sessions.push_back(ReadSession(q)); });
-    }
+    st = Append(db, kUsers, "ORDER BY id", "", s.users, ReadUser);
+    if (st.ok()) st = Append(db, kSessions, "", "", s.sessions, ReadSession);
     if (st.ok()) {
       st = db.Query("SELECT user_id FROM disabled_users WHERE disabled = 1 ORDER BY user_id",
                  "", [&](const SqlRow& q) { s.disabled_users.push_back(q.Int(0)); });
     }
-    if (st.ok()) {
-      st = db.Query("SELECT id, course_id, position, title, deleted FROM course_sections ORDER BY id",
-                 "", [&](const SqlRow& q) {
-                   s.sections.push_back({q.Int(0), q.Text(1),
-                                         q.Int(2), q.Text(3),
-                                         q.Bool(4)});
-                 });
-    }
-    if (st.ok()) {
-      st = db.Query("SELECT id, course_id, section_id, position, kind, title, body, blob, file_name, "
-                 "content_type, size, updated_ms, deleted FROM course_items ORDER BY id",
-                 "", [&](const SqlRow& q) {
-                   s.items.push_back({q.Int(0), q.Text(1),
-                                      q.Int(2), q.Int(3),
-                                      q.Text(4), q.Text(5), q.Text(6), q.Text(7), q.Text(8),
-                                      q.Text(9), q.Int(10),
-                                      q.Int(11), q.Bool(12)});
-                 });
-    }
+    if (st.ok()) st = Append(db, kSections, "ORDER BY id", "", s.sections, ReadSection);
+    if (st.ok()) st = Append(db, kItems, "ORDER BY id", "", s.items, ReadItem);
     if (st.ok()) {
       st = db.Query("SELECT id, user_id, length, file_name, created_ms FROM uploads ORDER BY id", "",
                  [&](const SqlRow& q) {
-                   s.uploads.push_back({q.Text(0), q.Int(1),
-                                        q.Int(2), q.Text(3),
-                                        q.Int(4)});
+                   s.uploads.push_back({q.Text(0), q.Int(1), q.Int(2), q.Text(3), q.Int(4)});
                  });
     }
+    if (st.ok()) st = Append(db, kHomeworks, "ORDER BY item_id", "", s.homeworks, ReadHomework);
+    if (st.ok()) st = Append(db, kHandins, "", "", s.handins, ReadHandin);
+    if (st.ok()) st = Append(db, kHandinGrades, "", "", s.handin_grades, ReadHandinGrade);
+    if (st.ok()) st = Append(db, kHomeworkExtras, "", "", s.homework_extras, ReadHomeworkExtra);
     if (st.ok()) {
-      st = db.Query("SELECT item_id, course_id, due_ms, cutoff_ms, max_points, max_files, "
-                 "max_file_mb, allowed, text FROM homeworks ORDER BY item_id",
-                 "", [&](const SqlRow& q) {
-                   s.homeworks.push_back({q.Int(0), q.Text(1),
-                                          q.Int(2), q.Int(3),
-                                          q.Real(4), q.Int(5),
-                                          q.Int(6), q.Text(7),
-                                          q.Bool(8)});
-                 });
+      st = Append(db, kAnnouncements, "ORDER BY id", "", s.announcements, ReadAnnouncement);
     }
+    if (st.ok()) st = Append(db, kReads, "", "", s.announcement_reads, ReadRead);
+    if (st.ok()) st = Append(db, kLiveClasses, "ORDER BY item_id", "", s.live_classes, ReadLiveClass);
     if (st.ok()) {
-      st = db.Query("SELECT item_id, user_id, version, submitted_ms, late, text, files FROM handins",
-                 "", [&](const SqlRow& q) {
-                   s.handins.push_back({q.Int(0), q.Int(1),
-                                        q.Int(2), q.Int(3),
-                                        q.Bool(4), q.Text(5), q.Text(6)});
-                 });
-    }
-    if (st.ok()) {
-      st = db.Query("SELECT item_id, user_id, has_points, points, comment, returned_ms "
-                 "FROM handin_grades",
-                 "", [&](const SqlRow& q) {
-                   s.handin_grades.push_back({q.Int(0),
-                                              q.Int(1),
-                                              q.Bool(2),
-                                              q.Real(3), q.Text(4),
-                                              q.Int(5)});
-                 });
-    }
-    if (st.ok()) {
-      st = db.Query("SELECT item_id, user_id, extra_ms FROM homework_extra", "",
-                 [&](const SqlRow& q) {
-                   s.homework_extras.push_back({q.Int(0),
-                                                q.Int(1),
-                                                q.Int(2)});
-                 });
-    }
-    if (st.ok()) {
-      st = db.Query("SELECT id, course_id, author_id, at_ms, title, body FROM announcements "
-                 "ORDER BY id",
-                 "", [&](const SqlRow& q) {
-                   s.announcements.push_back({q.Int(0), q.Text(1),
-                                              q.Int(2),
-                                              q.Int(3), q.Text(4), q.Text(5)});
-                 });
-    }
-    if (st.ok()) {
-      st = db.Query("SELECT user_id, course_id, last_id FROM announcement_reads", "",
-                 [&](const SqlRow& q) {
-                   s.announcement_reads.push_back({q.Int(0), q.Text(1),
-                                                   q.Int(2)});
-                 });
-    }
-    if (st.ok()) {
-      st = db.Query("SELECT item_id, course_id, start_ms, duration_min, record, ended_ms "
-                 "FROM live_classes ORDER BY item_id",
-                 "", [&](const SqlRow& q) {
-                   s.live_classes.push_back({q.Int(0), q.Text(1),
-                                             q.Int(2),
-                                             q.Int(3),
-                                             q.Bool(4),
-                                             q.Int(5)});
-                 });
-    }
-    if (st.ok()) {
-      st = db.Query("SELECT item_id, user_id, first_ms, last_ms, joins FROM live_attendance "
-                 "ORDER BY item_id, user_id",
-                 "", [&](const SqlRow& q) {
-                   s.live_attendance.push_back(
-                       {q.Int(0), q.Int(1),
-                        q.Int(2), q.Int(3),
-                        q.Int(4)});
-                 });
+      st = Append(db, kAttendance, "ORDER BY item_id, user_id", "", s.live_attendance,
+                  ReadAttendance);
     }
     if (st.ok()) {
       st = db.Query("SELECT key, value FROM settings", "",
                  [&](const SqlRow& q) { s.settings[q.Text(0)] = q.Text(1); });
     }
     if (st.ok()) {
-      st = db.Query("SELECT incident_id, version, at_ms, author_id, severity, scope_kind, scope_id, "
-                 "text_en, text_fr, resolved FROM incident_updates ORDER BY incident_id, version",
-                 "", [&](const SqlRow& q) {
-                   s.incident_updates.push_back(
-                       {q.Int(0), q.Int(1),
-                        q.Int(2), q.Int(3), q.Text(4),
-                        q.Text(5), q.Text(6), q.Text(7), q.Text(8),
-                        q.Bool(9)});
-                 });
+      st = Append(db, kIncidents, "ORDER BY incident_id, version", "", s.incident_updates,
+                  ReadIncident);
     }
   }
-  if (st.ok()) {
-    // Courses and enrolments are read whole in any scope: which course an exam belongs to
-    // is in its file, which the store does not read.
-    st = db.Query("SELECT id, title, description FROM courses ORDER BY id", "",
-               [&](const SqlRow& q) { s.courses.push_back({q.Text(0), q.Text(1), q.Text(2)}); });
-  }
-  if (st.ok()) {
-    st = db.Query("SELECT course_id, user_id, teaches, assists FROM enrolments", "", [&](const SqlRow& q) {
-      s.enrolments.push_back({q.Text(0), q.Int(1), q.Bool(2),
-                              q.Bool(3)});
-    });
-  }
-  if (st.ok()) {
-    st = db.Query("SELECT id, source_toml, owner_id, published, published_ms, results_released, "
-               "closes_override_ms, source_format, spec_json FROM exams "
-               "WHERE $1 = '' OR id = $1 ORDER BY id",
-               exam, [&](const SqlRow& q) {
-                 s.exams.push_back({q.Text(0), q.Text(1), q.Int(2),
-                                    q.Bool(3), q.Int(4),
-                                    q.Bool(5), q.Int(6),
-                                    q.Text(7), q.Text(8)});
-               });
-  }
+  // Courses and enrolments are read whole in any scope: which course an exam belongs to
+  // is in its file, which the store does not read.
+  if (st.ok()) st = Append(db, kCourses, "ORDER BY id", "", s.courses, ReadCourse);
+  if (st.ok()) st = Append(db, kEnrolments, "", "", s.enrolments, ReadEnrolment);
+  if (st.ok()) st = Append(db, kExams, "WHERE $1 = '' OR id = $1 ORDER BY id", exam, s.exams, ReadExam);
   if (st.ok()) {
     st = db.Query("SELECT exam_id, user_id, extra_ms FROM extra_time WHERE $1 = '' OR exam_id = $1",
                exam, [&](const SqlRow& q) {
@@ -292,6 +269,92 @@ Result<Snapshot> ReadSnapshot(SqlReader& db, const Scope& scope) {
   db.EndRead();
   if (!st.ok()) return st.take_error();
   return s;
+}
+
+
+Result<Changed> ReadChanged(SqlReader& db, std::span<const ChangeKey> keys) {
+  Changed c;
+  Snapshot& s = c.now;
+  constexpr const char* kById = "WHERE id = CAST($1 AS BIGINT)";
+  constexpr const char* kByItem = "WHERE item_id = CAST($1 AS BIGINT)";
+  if (Status begun = db.BeginRead(); !begun.ok()) return begun.take_error();
+  Status st = OkStatus();
+  for (const ChangeKey& k : keys) {
+    if (!st.ok()) break;
+    ++c.keys;
+    const std::string& key = k.key;
+    switch (k.kind) {
+      case ChangeKind::kUser: {
+        st = Append(db, kUsers, kById, key, s.users, ReadUser);
+        bool disabled = false;
+        if (st.ok()) {
+          st = db.Query("SELECT disabled FROM disabled_users WHERE user_id = CAST($1 AS BIGINT)",
+                        key, [&](const SqlRow& q) { disabled = q.Bool(0); });
+        }
+        c.users_disabled.emplace_back(std::strtoll(key.c_str(), nullptr, 10), disabled);
+        break;
+      }
+      case ChangeKind::kSession: {
+        bool stored = false;
+        st = db.Query("SELECT 1 FROM sessions WHERE token_hash = $1", key,
+                      [&](const SqlRow&) { stored = true; });
+        if (st.ok() && !stored) c.ended_sessions.push_back(key);
+        break;
+      }
+      case ChangeKind::kCourse:
+        st = Append(db, kCourses, "WHERE id = $1", key, s.courses, ReadCourse);
+        if (st.ok()) st = Append(db, kEnrolments, "WHERE course_id = $1", key, s.enrolments, ReadEnrolment);
+        c.courses.push_back(key);
+        break;
+      case ChangeKind::kExam:
+        st = Append(db, kExams, "WHERE id = $1", key, s.exams, ReadExam);
+        break;
+      case ChangeKind::kSection:
+        st = Append(db, kSections, kById, key, s.sections, ReadSection);
+        break;
+      case ChangeKind::kItem:
+        st = Append(db, kItems, kById, key, s.items, ReadItem);
+        break;
+      case ChangeKind::kHomework:
+        st = Append(db, kHomeworks, kByItem, key, s.homeworks, ReadHomework);
+        if (st.ok()) st = Append(db, kHandins, kByItem, key, s.handins, ReadHandin);
+        if (st.ok()) st = Append(db, kHandinGrades, kByItem, key, s.handin_grades, ReadHandinGrade);
+        if (st.ok()) {
+          st = Append(db, kHomeworkExtras, kByItem, key, s.homework_extras, ReadHomeworkExtra);
+        }
+        break;
+      case ChangeKind::kAnnouncement:
+        st = Append(db, kAnnouncements, kById, key, s.announcements, ReadAnnouncement);
+        break;
+      case ChangeKind::kReads:
+        st = Append(db, kReads, "WHERE user_id = CAST($1 AS BIGINT)", key, s.announcement_reads,
+                    ReadRead);
+        break;
+      case ChangeKind::kLive:
+        st = Append(db, kLiveClasses, kByItem, key, s.live_classes, ReadLiveClass);
+        if (st.ok()) st = Append(db, kAttendance, kByItem, key, s.live_attendance, ReadAttendance);
+        break;
+      case ChangeKind::kIncident:
+        st = Append(db, kIncidents, "WHERE incident_id = CAST($1 AS BIGINT) ORDER BY version", key,
+                    s.incident_updates, ReadIncident);
+        break;
+      case ChangeKind::kSetting: {
+        bool stored = false;
+        st = db.Query("SELECT key, value FROM settings WHERE key = $1", key, [&](const SqlRow& q) {
+          s.settings[q.Text(0)] = q.Text(1);
+          stored = true;
+        });
+        if (st.ok() && !stored) c.erased_settings.push_back(key);
+        break;
+      }
+      default:  // written by a later version: not ours to read
+        --c.keys;
+        break;
+    }
+  }
+  db.EndRead();
+  if (!st.ok()) return st.take_error();
+  return c;
 }
 
 }  // namespace pupitre::store

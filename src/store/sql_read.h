@@ -11,6 +11,9 @@
 #include <vector>
 
 #include "common/result.h"
+#include <span>
+
+#include "store/changes.h"
 #include "store/store.h"
 
 namespace pupitre::store {
@@ -51,5 +54,7 @@ Result<std::optional<SessionRecord>> ReadSessionByHash(SqlReader& db,
                                                        const std::string& token_hash);
 Result<std::optional<std::string>> ReadSetting(SqlReader& db, const std::string& key);
 Result<std::vector<AttemptEvent>> ReadAttemptEvents(SqlReader& db, int64_t attempt_id);
+// The things `keys` name, as they are now (Backend::ReadChanged).
+Result<Changed> ReadChanged(SqlReader& db, std::span<const ChangeKey> keys);
 
 }  // namespace pupitre::store

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "store/changes.h"
 #include "store/leases.h"
 #include "store/records.h"
 
@@ -55,6 +56,10 @@ class Backend {
   virtual Result<int64_t> AllocateIds(std::string_view kind, int64_t count) = 0;
   // Exam ownership among the nodes sharing this store; nullptr for a store of one node.
   virtual Leases* leases() { return nullptr; }
+  // The things `keys` name, as committed now (what another node changed: store/changes.h).
+  virtual Result<Changed> ReadChanged(std::span<const ChangeKey> keys) = 0;
+  // The log of changes nodes sharing this store read; nullptr for a store of one node.
+  virtual ChangeLog* change_log() { return nullptr; }
 };
 
 }  // namespace pupitre::store

@@ -78,5 +78,57 @@ TEST(PostgresStoreTest, NodesStartingTogetherMigrateOnce) {
   EXPECT_EQ(opened.load(), 4) << "every node opened the store (one migrated, the others waited)";
 }
 
+// The change log gives each change once, in a window that only closes over transactions that
+// have ended: a transaction that began first but commits last is not skipped.
+TEST(PostgresStoreTest, TheChangeLogGivesEachChangeOnceWhateverOrderTransactionsCommitIn) {
+  testkit::PostgresServer* pg = testkit::SharedPostgres();
+  ASSERT_NE(pg, nullptr);
+  const std::string where = pg->CreateDatabase("change_log");
+  auto b = OpenPostgres(where);
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  Backend& backend = **b;
+  ChangeLog* log = backend.change_log();
+  ASSERT_NE(log, nullptr);
+  auto mark = log->Mark();
+  ASSERT_TRUE(mark.ok()) << mark.error().message;
+
+  // A slow transaction of "another node" takes its id first and stays open.
+  PGconn* slow = PQconnectdb(where.c_str());
+  ASSERT_EQ(PQstatus(slow), CONNECTION_OK);
+  PQclear(PQexec(slow, "BEGIN"));
+  {
+    PGresult* r = PQexec(slow, "INSERT INTO changes(kind, key) VALUES (1, '41')");
+    ASSERT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << PQresultErrorMessage(r);
+    PQclear(r);
+  }
+  // This node's batch commits after it began, before it ends.
+  ASSERT_TRUE(backend.ApplyBatch(std::vector<WriteOp>{op::PutSetting{"k", "v"},
+                                                      op::SaveAnswer{1, "q", 1, "1", 1}})
+                  .ok());
+  auto first = log->Since(*mark, std::chrono::milliseconds(0));
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_TRUE(first->keys.empty())
+      << "the window waits for the open transaction, which may still commit changes";
+
+  PQclear(PQexec(slow, "COMMIT"));
+  PQfinish(slow);
+  auto second = log->Since(first->next, std::chrono::milliseconds(0));
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  std::vector<ChangeKey> got = second->keys;
+  Dedupe(got);
+  const std::vector<ChangeKey> want{{ChangeKind::kUser, "41"}, {ChangeKind::kSetting, "k"}};
+  EXPECT_EQ(got, want) << "both, and no save: exam data is not in the log";
+  auto third = log->Since(second->next, std::chrono::milliseconds(0));
+  ASSERT_TRUE(third.ok());
+  EXPECT_TRUE(third->keys.empty()) << "each change once";
+
+  // A later batch, in the next window.
+  ASSERT_TRUE(backend.ApplyBatch(std::vector<WriteOp>{op::PutCourse{{"c9", "Nine", ""}}}).ok());
+  auto fourth = log->Since(third->next, std::chrono::milliseconds(0));
+  ASSERT_TRUE(fourth.ok());
+  ASSERT_EQ(fourth->keys.size(), 1u);
+  EXPECT_EQ(fourth->keys[0].key, "c9");
+}
+
 }  // namespace
 }  // namespace pupitre::store

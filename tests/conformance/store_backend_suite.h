@@ -403,4 +403,72 @@ TEST_P(BackendConformanceTest, GradesKeepTheirFractions) {
   EXPECT_EQ(s->attempts[0].manual_points.at("b"), 2.0 / 3.0);
 }
 
+TEST_P(BackendConformanceTest, AKeptValueIsNotReplacedByASecondFirstValue) {
+  ASSERT_TRUE(Apply({op::AddSetting{"key", "first"}}).ok());
+  ASSERT_TRUE(Apply({op::AddSetting{"key", "second"}, op::AddSetting{"other", "x"}}).ok());
+  EXPECT_EQ(backend_->GetSetting("key")->value_or(""), "first");
+  EXPECT_EQ(backend_->GetSetting("other")->value_or(""), "x");
+}
+
+// What a node reads of another's changes: each named thing as it is now, whole.
+TEST_P(BackendConformanceTest, ChangedThingsAreReadAsTheyAreNow) {
+  Fill();
+  ASSERT_TRUE(Apply({op::PutSection{{5, "c1", 1, "Week 1", false}},
+                     op::PutItem{{7, "c1", 5, 1, "page", "Old", "old", "", "", "", 0, 1, false}},
+                     op::PutItem{{7, "c1", 5, 1, "page", "New", "new", "", "", "", 0, 2, false}},
+                     op::PutItem{{8, "c1", 5, 2, "page", "Gone", "", "", "", "", 0, 2, true}},
+                     op::PutHomework{{7, "c1", 1000, 0, 10, 1, 0, "pdf", true}},
+                     op::PutHandin{{7, 1, 1, 900, false, "mine", ""}},
+                     op::PutHandin{{7, 3, 2, 950, true, "theirs", ""}},
+                     op::PutHandinGrade{{7, 1, true, 8.5, "good", 0}},
+                     op::PutAnnouncement{{3, "c1", 2, 50, "Hello", "*hi*"}},
+                     op::PutAnnouncementRead{{1, "c1", 3}},
+                     op::PutLiveClass{{9, "c1", 100, 60, false, 0}},
+                     op::PutLiveAttendance{{9, 1, 110, 120, 2}},
+                     op::AddIncidentUpdate{{4, 1, 10, 2, "info", "all", "", "en", "fr", false}},
+                     op::AddIncidentUpdate{{4, 2, 20, 2, "info", "all", "", "en2", "fr2", true}},
+                     op::DeleteSession{"h1"}})
+                  .ok());
+  std::vector<ChangeKey> keys{{ChangeKind::kUser, "1"},       {ChangeKind::kUser, "2"},
+                              {ChangeKind::kSession, "h1"},   {ChangeKind::kCourse, "c1"},
+                              {ChangeKind::kExam, "e1"},      {ChangeKind::kSection, "5"},
+                              {ChangeKind::kItem, "7"},       {ChangeKind::kItem, "8"},
+                              {ChangeKind::kHomework, "7"},   {ChangeKind::kAnnouncement, "3"},
+                              {ChangeKind::kReads, "1"},      {ChangeKind::kLive, "9"},
+                              {ChangeKind::kIncident, "4"},   {ChangeKind::kSetting, "k"},
+                              {ChangeKind::kSetting, "gone"}, {ChangeKind::kUser, "404"}};
+  auto c = backend_->ReadChanged(keys);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->keys, keys.size());
+  const Snapshot& now = c->now;
+  ASSERT_EQ(now.users.size(), 2u) << "user 404 does not exist";
+  EXPECT_EQ(now.users[0].password_hash, "hash-2");
+  const std::vector<std::pair<int64_t, bool>> disabled{{1, true}, {2, false}, {404, false}};
+  EXPECT_EQ(c->users_disabled, disabled);
+  EXPECT_EQ(c->ended_sessions, std::vector<std::string>{"h1"});
+  ASSERT_EQ(now.courses.size(), 1u);
+  EXPECT_EQ(c->courses, std::vector<std::string>{"c1"});
+  EXPECT_EQ(now.enrolments.size(), 3u) << "every enrolment of the course";
+  ASSERT_EQ(now.exams.size(), 1u);
+  EXPECT_EQ(now.exams[0].source, "toml-1");
+  ASSERT_EQ(now.sections.size(), 1u);
+  ASSERT_EQ(now.items.size(), 2u);
+  EXPECT_EQ(now.items[0].title, "New");
+  EXPECT_TRUE(now.items[1].deleted) << "a deleted item is read as deleted, so that it leaves";
+  ASSERT_EQ(now.homeworks.size(), 1u);
+  EXPECT_EQ(now.handins.size(), 2u) << "every hand-in of the homework";
+  ASSERT_EQ(now.handin_grades.size(), 1u);
+  EXPECT_EQ(now.handin_grades[0].points, 8.5);
+  ASSERT_EQ(now.announcements.size(), 1u);
+  ASSERT_EQ(now.announcement_reads.size(), 1u);
+  EXPECT_EQ(now.announcement_reads[0].last_id, 3);
+  EXPECT_EQ(now.live_classes.size(), 1u);
+  EXPECT_EQ(now.live_attendance.size(), 1u);
+  ASSERT_EQ(now.incident_updates.size(), 2u);
+  EXPECT_EQ(now.incident_updates[1].version, 2);
+  EXPECT_EQ(now.settings.at("k"), "v");
+  EXPECT_EQ(c->erased_settings, std::vector<std::string>{"gone"});
+}
+
+
 }  // namespace pupitre::store

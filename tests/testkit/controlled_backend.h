@@ -65,6 +65,9 @@ class ControlledBackend final : public store::Backend {
   Result<std::vector<store::AttemptEvent>> LoadAttemptEvents(int64_t attempt_id) override {
     return inner_ ? inner_->LoadAttemptEvents(attempt_id) : std::vector<store::AttemptEvent>();
   }
+  Result<store::Changed> ReadChanged(std::span<const store::ChangeKey> keys) override {
+    return inner_ ? inner_->ReadChanged(keys) : store::Changed{};
+  }
   Result<std::optional<std::string>> GetSetting(const std::string& key) override {
     return inner_ ? inner_->GetSetting(key) : std::optional<std::string>();
   }

@@ -27,6 +27,10 @@ class MemorySettings final : public SettingsStore {
     values_.erase(key);
     return OkStatus();
   }
+  Result<std::string> PutIfAbsent(const std::string& key, const std::string& value) override {
+    std::lock_guard lock(mu_);
+    return values_.emplace(key, value).first->second;
+  }
 
  private:
   mutable std::mutex mu_;

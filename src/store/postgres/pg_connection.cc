@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include <poll.h>
+
 namespace pupitre::store {
 namespace {
 
@@ -79,7 +81,31 @@ Status PgConnection::Ensure() {
     conn_ = nullptr;
     return Error::Unavailable("postgresql: synchronous_commit could not be set on");
   }
+  ++connects_;
   return OkStatus();
+}
+
+bool PgConnection::WaitNotified(int wait_ms) {
+  auto take = [&] {
+    bool any = false;
+    while (PGnotify* n = PQnotifies(conn_)) {
+      PQfreemem(n);
+      any = true;
+    }
+    return any;
+  };
+  if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
+    ::poll(nullptr, 0, wait_ms);  // nothing to wait on: the caller reconnects after the wait
+    return false;
+  }
+  if (take()) return true;  // came with an earlier query's answer
+  pollfd p{PQsocket(conn_), POLLIN, 0};
+  if (::poll(&p, 1, wait_ms) <= 0) return false;
+  if (!PQconsumeInput(conn_)) {
+    (void)Fail("waiting for notifications");
+    return false;
+  }
+  return take();
 }
 
 Result<PgResult> PgConnection::ExecRaw(const char* sql, int count, const char* const* values,

@@ -5,6 +5,7 @@
 
 #include <libpq-fe.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -41,6 +42,12 @@ class PgConnection final : public SqlReader {
   // Runs a script of several statements, without parameters (migrations).
   Status Script(const char* sql);
 
+  // How many times this connected (a listener listens again after a reconnection).
+  uint64_t connects() const { return connects_; }
+  // Waits up to `wait_ms` for a notification (LISTEN) and takes every one that came; true if
+  // any did. Connected or not, it returns within the wait.
+  bool WaitNotified(int wait_ms);
+
   // SqlReader.
   Status Query(const char* sql, const std::string& param,
                const std::function<void(const SqlRow&)>& row) override;
@@ -51,6 +58,7 @@ class PgConnection final : public SqlReader {
   Error Fail(std::string_view what, const PGresult* r = nullptr);
   std::string conninfo_;
   PGconn* conn_ = nullptr;
+  uint64_t connects_ = 0;
 };
 
 }  // namespace pupitre::store

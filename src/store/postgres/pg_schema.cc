@@ -91,6 +91,14 @@ CREATE TABLE exam_leases(exam_id TEXT COLLATE "C" PRIMARY KEY, holder TEXT NOT N
   token BIGINT NOT NULL, expires_ms BIGINT NOT NULL, wanted_by TEXT NOT NULL DEFAULT '');
 CREATE INDEX exam_leases_by_holder ON exam_leases(holder);
 )sql",
+    // 3: the change log nodes read (pg_changes.h): what each transaction changed of the shared
+    // state, by key, with the transaction's id.
+    R"sql(
+CREATE TABLE changes(seq BIGSERIAL PRIMARY KEY, xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  at TIMESTAMPTZ NOT NULL DEFAULT now(), kind SMALLINT NOT NULL, key TEXT NOT NULL);
+CREATE INDEX changes_by_xid ON changes(xid);
+CREATE INDEX changes_by_time ON changes(at);
+)sql",
 };
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include "common/mutex.h"
 #include "store/op_fields.h"
+#include "store/postgres/pg_changes.h"
 #include "store/postgres/pg_connection.h"
 #include "store/postgres/pg_leases.h"
 #include "store/postgres/pg_schema.h"
@@ -90,6 +91,7 @@ std::vector<PgStatement> Statements() {
                            "scope_kind", "scope_id", "text_en", "text_fr", "resolved"}, 2);
   at(op::PutSetting{}) = Upsert("settings", {"key", "value"}, 1);
   at(op::DeleteSetting{}) = Plain("DELETE FROM settings WHERE key = $1");
+  at(op::AddSetting{}) = Insert("settings", {"key", "value"}, 1, " ON CONFLICT(key) DO NOTHING");
   at(op::PutSection{}) = Upsert("course_sections", {"id", "course_id", "position", "title",
                                                     "deleted"}, 1);
   at(op::PutItem{}) = Upsert("course_items", {"id", "course_id", "section_id", "position", "kind",
@@ -130,7 +132,8 @@ class PgBackend final : public Backend {
         writer_(conninfo),
         reader_(conninfo),
         alloc_(conninfo),
-        leases_(conninfo) {}
+        leases_(conninfo),
+        changes_(conninfo) {}
 
   Status Open() {
     for (size_t i = 0; i < kWriteKinds; ++i) {
@@ -145,6 +148,13 @@ class PgBackend final : public Backend {
     if (auto r = writer_.Exec("BEGIN"); !r.ok()) return r.take_error();
     Status s = leases_.fence().empty() ? OkStatus() : CheckFence(writer_, ops, leases_.fence());
     if (s.ok()) s = ApplyAll(ops);
+    if (s.ok()) {
+      // What other nodes must read again, logged in the same transaction.
+      changed_.clear();
+      for (const WriteOp& op : ops) ChangesOf(op, changed_);
+      Dedupe(changed_);
+      if (!changed_.empty()) s = LogChanges(writer_, changed_);
+    }
     if (s.ok()) {
       if (auto r = writer_.Exec("COMMIT"); !r.ok()) s = r.take_error();
     }
@@ -172,8 +182,13 @@ class PgBackend final : public Backend {
     MutexLock lock(read_mu_);
     return ReadAttemptEvents(reader_, attempt_id);
   }
+  Result<Changed> ReadChanged(std::span<const ChangeKey> keys) override {
+    MutexLock lock(read_mu_);
+    return store::ReadChanged(reader_, keys);
+  }
 
   Leases* leases() override { return &leases_; }
+  ChangeLog* change_log() override { return &changes_; }
 
   Result<int64_t> AllocateIds(std::string_view kind, int64_t count) override {
     const char* first_id = FirstIdOf(kind);
@@ -331,11 +346,13 @@ class PgBackend final : public Backend {
   std::vector<std::string> numbers_;
   std::vector<const char*> values_;
   std::set<std::string> keys_seen_;
+  std::vector<ChangeKey> changed_;
   Mutex read_mu_;
   PgConnection reader_ GUARDED_BY(read_mu_);
   Mutex alloc_mu_;
   PgConnection alloc_ GUARDED_BY(alloc_mu_);
   PgLeases leases_;
+  PgChangeLog changes_;
 };
 
 }  // namespace

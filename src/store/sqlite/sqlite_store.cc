@@ -46,6 +46,7 @@ const char* const kStmtSql[kWriteKinds] = {
     "scope_kind, scope_id, text_en, text_fr, resolved) VALUES(?,?,?,?,?,?,?,?,?,?)",
     "INSERT OR REPLACE INTO settings(key, value) VALUES(?,?)",
     "DELETE FROM settings WHERE key = ?",
+    "INSERT OR IGNORE INTO settings(key, value) VALUES(?,?)",
     "INSERT OR REPLACE INTO course_sections(id, course_id, position, title, deleted) "
     "VALUES(?,?,?,?,?)",
     "INSERT OR REPLACE INTO course_items(id, course_id, section_id, position, kind, title, body, "
@@ -149,6 +150,10 @@ class SqliteBackend final : public Backend {
   Result<std::vector<AttemptEvent>> LoadAttemptEvents(int64_t attempt_id) override {
     std::lock_guard lock(read_mu_);
     return ReadAttemptEvents(reader_, attempt_id);
+  }
+  Result<Changed> ReadChanged(std::span<const ChangeKey> keys) override {
+    std::lock_guard lock(read_mu_);
+    return store::ReadChanged(reader_, keys);
   }
 
   Result<int64_t> AllocateIds(std::string_view kind, int64_t count) override {

@@ -1,0 +1,162 @@
+// Two nodes on one PostgreSQL, each reached directly: what is not tied to one exam (people,
+// passwords, sessions, courses and their content, announcements, the operator's switches)
+// changed on one node is what the other serves, without a restart (cluster/change_feed.h).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "testkit/exam_fixture.h"
+#include "testkit/postgres_server.h"
+
+namespace pupitre::testkit {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+class SharedStateTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    PostgresServer* pg = SharedPostgres();
+    ASSERT_NE(pg, nullptr);
+    db_ = pg->CreateDatabase(std::string("shared_") +
+                             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    for (int i = 0; i < 2; ++i) {
+      const std::string name = "n" + std::to_string(i + 1);
+      const std::string dir = dir_.path() + "/" + name;
+      std::filesystem::create_directories(dir);
+      nodes_.push_back(std::make_unique<ChildServer>(
+          dir,
+          FastTestConfig() + fmt::format("[store]\nbackend = \"postgres\"\npostgres = \"{}\"\n"
+                                         "[cluster]\nnode = \"{}\"\nlease_ms = 3000\n",
+                                         db_, name),
+          /*demo=*/i == 0));
+      ASSERT_TRUE(nodes_.back()->Start()) << nodes_.back()->log();
+    }
+  }
+
+  int port(int node) const { return nodes_[static_cast<size_t>(node)]->port(); }
+
+  // Whether `holds` came true within 20 s (asked again and again until then).
+  static bool Eventually(const std::function<bool()>& holds) {
+    const auto end = Clock::now() + std::chrono::seconds(20);
+    do {
+      if (holds()) return true;
+      std::this_thread::yield();
+    } while (Clock::now() < end);
+    return holds();
+  }
+
+  TempDir dir_;
+  std::string db_;
+  std::vector<std::unique_ptr<ChildServer>> nodes_;
+};
+
+TEST_F(SharedStateTest, ACourseEditedOnOneNodeIsServedAsEditedByTheOther) {
+  HttpClient t1(port(0)), t2(port(1)), op(port(0));
+  ASSERT_EQ(t1.Login("teacher", "teacher-demo").status, 200);
+  ASSERT_EQ(t2.Login("teacher", "teacher-demo").status, 200);
+  ASSERT_EQ(op.Login("admin", "admin-demo").status, 200);
+  ASSERT_EQ(t1.Post("/api/courses", R"({"id":"geo","title":"Geography"})").status, 201);
+  auto added = op.Post("/api/admin/courses/geo/members",
+                       R"({"logins":["student0003"],"role":"student"})");
+  ASSERT_EQ(added.status, 200) << added.body;
+  auto section = t1.Post("/api/courses/geo/sections", R"({"title":"Rivers"})");
+  ASSERT_EQ(section.status, 201) << section.body;
+  const int64_t sid = section.json().at("section").at("id").as_int64();
+  auto page = t1.Post(fmt::format("/api/courses/geo/sections/{}/items", sid),
+                      R"({"kind":"page","title":"The Loire","body":"The *longest* river."})");
+  ASSERT_EQ(page.status, 201) << page.body;
+
+  // The student, on the other node, sees the new course, its section and its page.
+  HttpClient s2(port(1));
+  ASSERT_EQ(s2.Login("student0003", "student-demo").status, 200);
+  std::string outline;
+  EXPECT_TRUE(Eventually([&] {
+    auto r = s2.Get("/api/courses/geo/outline");
+    outline = r.body;
+    return r.status == 200 && r.body.find("The Loire") != std::string::npos;
+  })) << outline;
+  EXPECT_NE(outline.find("Rivers"), std::string::npos) << outline;
+
+  // An edit and a deletion on the second node reach the first.
+  const int64_t item = page.json().at("item").at("id").as_int64();
+  auto edited = t2.Put(fmt::format("/api/courses/geo/items/{}", item),
+                       R"({"title":"La Loire","body":"Le plus long fleuve."})");
+  ASSERT_EQ(edited.status, 200) << edited.body;
+  HttpClient s1(port(0));
+  ASSERT_EQ(s1.Login("student0003", "student-demo").status, 200);
+  EXPECT_TRUE(Eventually([&] {
+    auto r = s1.Get("/api/courses/geo/outline");
+    outline = r.body;
+    return r.status == 200 && r.body.find("La Loire") != std::string::npos;
+  })) << outline;
+
+  // An announcement posted on one node is listed, unread, on the other.
+  auto posted = t1.Post("/api/courses/geo/announcements", R"({"title":"Field trip on Friday"})");
+  ASSERT_EQ(posted.status, 201) << posted.body;
+  EXPECT_TRUE(Eventually([&] {
+    auto r = s2.Get("/api/courses/geo/announcements");
+    outline = r.body;
+    return r.status == 200 && r.body.find("Field trip on Friday") != std::string::npos;
+  })) << outline;
+}
+
+TEST_F(SharedStateTest, PasswordsLogoutsAndDisabledAccountsHoldOnEveryNode) {
+  // A session opened on node 1 is used on node 2; the password changes on node 1.
+  HttpClient student(port(0));
+  ASSERT_EQ(student.Login("student0004", "student-demo").status, 200);
+  HttpClient same_on_2(port(1));
+  same_on_2.set_token(student.token());
+  ASSERT_EQ(same_on_2.Get("/api/me").status, 200) << "node 2 reads a session node 1 opened";
+  auto changed = student.Post("/api/me/password",
+                              R"({"current":"student-demo","new":"a-new-password-4"})");
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  // Logins are not tried again and again (failed ones are throttled): an announcement posted
+  // on node 1 after the change is awaited on node 2 instead; the feed applies changes in
+  // commit order, so the password is there by then.
+  HttpClient op1(port(0));
+  ASSERT_EQ(op1.Login("admin", "admin-demo").status, 200);
+  ASSERT_EQ(op1.Post("/api/announcements", R"({"title":"Marker one"})").status, 201);
+  HttpClient reader(port(1));
+  ASSERT_EQ(reader.Login("student0006", "student-demo").status, 200);
+  EXPECT_TRUE(Eventually([&] {
+    auto r = reader.Get("/api/announcements");
+    return r.status == 200 && r.body.find("Marker one") != std::string::npos;
+  }));
+  HttpClient fresh(port(1));
+  EXPECT_EQ(fresh.Login("student0004", "a-new-password-4").status, 200)
+      << "node 2 knows the new password";
+  HttpClient old(port(1));
+  EXPECT_EQ(old.Login("student0004", "student-demo").status, 401) << "and not the old one";
+
+  // A logout on node 1 ends the session on node 2 too.
+  ASSERT_EQ(student.Post("/api/logout").status, 200);
+  EXPECT_TRUE(Eventually([&] { return same_on_2.Get("/api/me").status == 401; }));
+
+  // An account disabled on node 2 can no longer act on node 1.
+  HttpClient other(port(0));
+  ASSERT_EQ(other.Login("student0005", "student-demo").status, 200);
+  HttpClient op(port(1));
+  ASSERT_EQ(op.Login("admin", "admin-demo").status, 200);
+  ASSERT_EQ(op.Put("/api/admin/users/student0005/disabled", R"({"disabled":true})").status, 200);
+  EXPECT_TRUE(Eventually([&] { return other.Get("/api/me").status == 401; }));
+  HttpClient again(port(0));
+  EXPECT_NE(again.Login("student0005", "student-demo").status, 200);
+
+  // The operator's under-attack switch, set on node 2, holds on node 1.
+  ASSERT_EQ(op.Put("/api/admin/attack", R"({"mode":"on"})").status, 200);
+  std::string state;
+  EXPECT_TRUE(Eventually([&] {
+    auto r = op1.Get("/api/admin/attack");
+    state = r.body;
+    return r.status == 200 && r.json().at("mode").as_string() == "on";
+  })) << state;
+}
+
+}  // namespace
+}  // namespace pupitre::testkit
