@@ -62,9 +62,11 @@ $([ -n "$source" ] && echo "  source $source")
 frontend pupitre
   bind $bind
   # The exam a request belongs to: named by the exam page (?exam=) on an attempt's calls, and
-  # in the path of an exam's routes, which wins (a node reads the same place).
+  # in the path of an exam's routes and of the operator's controls of an exam, which wins (a
+  # node reads the same place).
   http-request set-var(txn.exam) url_param(exam) if { url_param(exam) -m found }
   http-request set-var(txn.exam) path,field(4,/) if { path_reg ^/api/exams/[^/]+ }
+  http-request set-var(txn.exam) path,field(5,/) if { path_reg ^/api/admin/exams/[^/]+ }
   use_backend by_exam if { var(txn.exam) -m found }
   default_backend any_node
 

@@ -136,6 +136,12 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock& cloc
                                         [&](const auto& e) { return e.id == exam_id; });
         if (!stored) return Error::NotFound(fmt::format("no exam '{}'", exam_id));
         for (const auto& w : node->exams_->ReloadExam(exam_id, *scope)) spdlog::warn("{}", w);
+        // Taken from another node (dead, or handing it over): its waiting rooms are rebuilt
+        // here from the tickets the pages bring back.
+        if (!lease.previous_holder.empty() && lease.previous_holder != lease.holder &&
+            node->on_exam_taken_) {
+          node->on_exam_taken_(exam_id);
+        }
         // Taken from another node whose lease ran out: it died (or was cut off), and this
         // exam's students waited from its last renewal until now. That time is given back.
         const Config& cfg = node->config_;

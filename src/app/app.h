@@ -4,7 +4,9 @@
 
 #include <boost/asio/thread_pool.hpp>
 
+#include <functional>
 #include <memory>
+#include <string>
 
 #include "cluster/change_feed.h"
 #include "cluster/ownership.h"
@@ -64,6 +66,12 @@ class Node {
   // Call once, after hooking what settings changes drive (StoredSettings::OnChange).
   void StartChangeFeed();
   void StopChangeFeed();
+  // Called when this node takes an exam another node held (cluster/ownership.h), after the
+  // exam is loaded. REQUIRES: set before requests or the lease thread can claim exams, and
+  // what it reaches outlives them.
+  void OnExamTaken(std::function<void(const std::string& exam_id)> f) {
+    on_exam_taken_ = std::move(f);
+  }
 
   // Commits what is queued and stops the writer and workers. Idempotent.
   void Close();
@@ -91,6 +99,7 @@ class Node {
   std::unique_ptr<cluster::Ownership> ownership_;  // alone: serves every exam
   std::string change_mark_;                        // the change log's mark before the load
   std::unique_ptr<cluster::ChangeFeed> feed_;      // null: a store of one process
+  std::function<void(const std::string&)> on_exam_taken_;
 };
 
 // The machine's cores (at least 1).

@@ -304,7 +304,17 @@ int Serve(const Config& config, int demo_students) {
                n.workers(), clock, attack, proof, n.settings(), login_line, n.incidents(),
                **seb, answer_files, api::CourseParts{n.courses(), n.homeworks(), n.announcements(), n.uploads(),
                                                 n.blobs(), n.live(), n.live_calls(), door});
-  if (n.ownership().clustered()) api.UseOwnership(n.ownership(), n.workers());
+  if (n.ownership().clustered()) {
+    api.UseOwnership(n.ownership(), n.workers());
+    // An exam taken from another node: the students who waited there come back with their
+    // tickets and take their places again, in the old order, before newcomers.
+    n.OnExamTaken([&rooms, &clock, &config](const std::string& exam_id) {
+      rooms.TakeOver(exam_id, clock.Now() + Millis(config.waiting_room.restore_ms));
+      spdlog::info("exam '{}' taken over: its waiting rooms open in {} ms, in the old order for "
+                   "those who come back with their ticket", exam_id,
+                   config.waiting_room.restore_ms);
+    });
+  }
   // What other nodes change reaches this one; the operator's under-attack switch with it.
   n.settings().OnChange([&attack](const std::string& key, const std::optional<std::string>& v) {
     if (key != guard::AttackMode::kSetting || !v) return;

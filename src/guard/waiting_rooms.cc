@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <sodium.h>
 
 #include <algorithm>
@@ -56,14 +57,49 @@ WaitingRooms::WaitingRooms(WaitingRoomOptions options, const Clock& clock, std::
       claims_from_(claims_from) {}
 
 bool WaitingRooms::IsClaim(const Ticket& t) const {
-  return t.number > 0 && t.issued_ms >= ToUnixMs(claims_from_) && t.issued_ms < ToUnixMs(started_);
+  if (t.number <= 0) return false;
+  {
+    MutexLock lock(mu_);
+    if (auto it = taken_.find(ExamOfRoom(t.exam_id)); it != taken_.end()) {
+      return t.issued_ms < ToUnixMs(it->second.at);  // the previous holder's places
+    }
+  }
+  return t.issued_ms >= ToUnixMs(claims_from_) && t.issued_ms < ToUnixMs(started_);
+}
+
+void WaitingRooms::TakeOver(const std::string& exam_id, TimePoint restored_by) {
+  SettingsStore* settings = nullptr;
+  {
+    MutexLock lock(mu_);
+    settings = settings_;
+  }
+  std::optional<Control> control;
+  if (settings) {
+    if (auto all = ReadControls(*settings); all.ok()) {
+      if (auto c = all->find(exam_id); c != all->end()) control = c->second;
+    } else {
+      spdlog::warn("exam '{}' taken over with its last known admission controls: {}", exam_id,
+                   all.error().message);
+    }
+  }
+  MutexLock lock(mu_);
+  for (auto it = rooms_.lower_bound(exam_id);
+       it != rooms_.end() && ExamOfRoom(it->first) == exam_id;) {
+    it = rooms_.erase(it);
+  }
+  taken_[exam_id] = Takeover{clock_.Now(), restored_by};
+  if (control) controls_[exam_id] = *control;
 }
 
 WaitingRoom& WaitingRooms::RoomFor(const std::string& room_key, TimePoint opens) {
   auto it = rooms_.find(room_key);
   if (it == rooms_.end()) {
     // Right after a restart, the doors wait for those who held a place to come back.
-    it = rooms_.emplace(room_key, WaitingRoom(options_, std::max(opens, restored_by_),
+    TimePoint shut_until = restored_by_;
+    if (auto t = taken_.find(ExamOfRoom(room_key)); t != taken_.end()) {
+      shut_until = std::max(shut_until, t->second.restored_by);
+    }
+    it = rooms_.emplace(room_key, WaitingRoom(options_, std::max(opens, shut_until),
                                               ShuffleWithSodium, clock_.Now()))
              .first;
     if (auto c = controls_.find(ExamOfRoom(room_key)); c != controls_.end()) {
@@ -184,11 +220,11 @@ Status WaitingRooms::SetMaxRate(const std::string& exam_id, double max_rate) {
   return SaveControls();
 }
 
-Status WaitingRooms::PersistControlsTo(SettingsStore& settings) {
-  MutexLock lock(mu_);
-  settings_ = &settings;
+Result<std::map<std::string, WaitingRooms::Control>> WaitingRooms::ReadControls(
+    const SettingsStore& settings) {
+  std::map<std::string, Control> out;
   const std::optional<std::string> text = settings.Get(std::string(kControlsSetting));
-  if (!text) return OkStatus();  // nothing set yet
+  if (!text) return out;  // nothing set yet
   const std::string where = fmt::format("the setting {}", kControlsSetting);
   boost::system::error_code ec;
   boost::json::value v = boost::json::parse(*text, ec);
@@ -201,10 +237,17 @@ Status WaitingRooms::PersistControlsTo(SettingsStore& settings) {
       return Error::Invalid(
           fmt::format("{}: bad entry for exam '{}'", where, std::string_view(exam)));
     }
-    Control& control = controls_[std::string(exam)];
-    control.paused = paused->as_bool();
-    control.max_rate = rate->to_number<double>();
+    out[std::string(exam)] = Control{paused->as_bool(), rate->to_number<double>()};
   }
+  return out;
+}
+
+Status WaitingRooms::PersistControlsTo(SettingsStore& settings) {
+  auto controls = ReadControls(settings);
+  if (!controls.ok()) return controls.take_error();
+  MutexLock lock(mu_);
+  settings_ = &settings;
+  for (auto& [exam, c] : *controls) controls_[exam] = c;
   return OkStatus();
 }
 

@@ -85,6 +85,12 @@ class WaitingRooms {
   // back). REQUIRES: `settings` outlives this.
   Status PersistControlsTo(SettingsStore& settings);
   static constexpr std::string_view kControlsSetting = "waiting_rooms.controls";
+  // This node takes `exam_id` over from another (a cluster's failover or hand-over): any room
+  // of it held here is stale and goes; its tickets issued before now (by the node that held
+  // it) claim their place back, and its rooms do not open before `restored_by`, so that the
+  // students who waited come back first, in their old order. Its operator controls are read
+  // again from the settings (another node may have changed them).
+  void TakeOver(const std::string& exam_id, TimePoint restored_by) EXCLUDES(mu_);
   Status LetThrough(const std::string& room_key, TimePoint opens, int64_t user_id);
   void Unadmit(const std::string& room_key, int64_t user_id);
   // How long an admitted student waited in the room (see WaitingRoom::TakeWaited).
@@ -103,6 +109,13 @@ class WaitingRooms {
     double max_rate = 0;  // 0: none set
   };
   Status SaveControls() EXCLUDES(mu_, save_mu_);
+  // The controls kept in `settings` (kControlsSetting), by exam.
+  static Result<std::map<std::string, Control>> ReadControls(const SettingsStore& settings);
+  // Exams taken over from another node: when, and until when their rooms stay shut.
+  struct Takeover {
+    TimePoint at;
+    TimePoint restored_by;
+  };
   // Calls f on every room of `exam_id`; returns how many.
   template <typename F>
   int ForExam(const std::string& exam_id, F&& f) REQUIRES(mu_);
@@ -116,6 +129,7 @@ class WaitingRooms {
   mutable Mutex mu_;
   std::map<std::string, WaitingRoom> rooms_ GUARDED_BY(mu_);
   std::map<std::string, Control> controls_ GUARDED_BY(mu_);  // by exam
+  std::map<std::string, Takeover> taken_ GUARDED_BY(mu_);    // by exam
   SettingsStore* settings_ GUARDED_BY(mu_) = nullptr;       // null: not kept
   Mutex save_mu_ ACQUIRED_BEFORE(mu_);  // one save of the controls at a time
 };

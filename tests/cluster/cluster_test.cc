@@ -18,6 +18,7 @@
 
 #include "testkit/exam_fixture.h"
 #include "testkit/haproxy.h"
+#include "testkit/poll.h"
 #include "testkit/postgres_server.h"
 
 namespace pupitre::testkit {
@@ -70,15 +71,18 @@ class ClusterTest : public ::testing::Test {
         "[auth]\nargon2_iterations = 1\nargon2_memory_kib = 64\n"
         "[store]\nbackend = \"postgres\"\npostgres = \"{}\"\n"
         "[cluster]\nnode = \"{}\"\nlease_ms = 2000\n"
-        "[exam]\noutage_min_seconds = 1\n",
-        db_, name);
+        "[exam]\noutage_min_seconds = 1\n{}",
+        db_, name, Extra());
   }
+  // More configuration for every node.
+  virtual std::string Extra() const { return ""; }
 
   // exam id -> the node (n1, n2, n3) holding it, from the store.
   std::map<std::string, std::string> Holders() const { return ExamHolders(db_); }
 
   // Sends until an answer other than a 503 or no answer (a node moving or gone), for at most
-  // `limit`; returns the last answer.
+  // `limit`, a tenth of a second apart (as a page honouring Retry-After, faster: a page waits
+  // the second it is told; hammering would meet the rate limits); returns the last answer.
   static HttpResult Patiently(const std::function<HttpResult()>& call,
                               std::chrono::seconds limit = std::chrono::seconds(30)) {
     const auto end = Clock::now() + limit;
@@ -86,7 +90,7 @@ class ClusterTest : public ::testing::Test {
     do {
       r = call();
       if (r.status != 0 && r.status != 503) return r;
-      std::this_thread::yield();
+      PollPause(std::chrono::milliseconds(100));
     } while (Clock::now() < end);
     return r;
   }
@@ -218,6 +222,106 @@ TEST_F(ClusterTest, StudentsOnTwoNodesFinishTheirExamsAfterOneNodeDies) {
           << "attempt " << s.attempt << " of " << exam << ": " << mine.body << "\n"
           << nodes_[0]->log() << nodes_[1]->log() << nodes_[2]->log();
     }
+  }
+}
+
+class ClusterRoomTest : public ClusterTest {
+ protected:
+  // Admission at one student a second; rooms taken over stay shut 3 s for those coming back.
+  std::string Extra() const override {
+    return "[waiting_room]\ninitial_rate = 1\nmin_rate = 1\nmax_rate = 1\nrestore_ms = 3000\n";
+  }
+};
+
+TEST_F(ClusterRoomTest, AWaitingRoomIsRebuiltInItsOldOrderOnTheNodeThatTakesTheExam) {
+  HttpClient teacher(proxy_->port()), op(proxy_->port());
+  ASSERT_EQ(Patiently([&] { return teacher.Login("teacher", "teacher-demo"); }).status, 200);
+  ASSERT_EQ(Patiently([&] { return op.Login("admin", "admin-demo"); }).status, 200);
+  const std::string exam = "room-exam";
+  ASSERT_EQ(Patiently([&] { return teacher.Post("/api/exams", TestExamToml(exam)); }).status, 201);
+  ASSERT_EQ(Patiently([&] { return teacher.Post("/api/exams/" + exam + "/publish"); }).status, 200);
+  // The operator pauses admission (through HAProxy: to the exam's node); four students queue.
+  auto paused = Patiently(
+      [&] { return op.Put("/api/admin/exams/" + exam + "/admission", R"({"paused":true})"); });
+  ASSERT_EQ(paused.status, 200) << paused.body;
+  const std::string holder = Holders()[exam];
+  ASSERT_FALSE(holder.empty());
+  struct Waiting {
+    std::unique_ptr<HttpClient> client;
+    std::string ticket;
+    int64_t number = 0;
+    int64_t attempt = 0;
+  };
+  std::vector<Waiting> queue(4);
+  for (size_t i = 0; i < queue.size(); ++i) {
+    queue[i].client = std::make_unique<HttpClient>(proxy_->port());
+    ASSERT_EQ(queue[i].client->Login(StudentLogin(static_cast<int>(i) + 1), "student-demo").status,
+              200);
+    auto r = Patiently([&] { return queue[i].client->Post("/api/exams/" + exam + "/start"); });
+    ASSERT_EQ(r.status, 202) << r.body;
+    queue[i].ticket = std::string(r.json().at("waiting").at("ticket").as_string());
+    queue[i].number = r.json().at("waiting").at("ticket_number").as_int64();
+    EXPECT_EQ(queue[i].number, static_cast<int64_t>(i) + 1);
+  }
+
+  // Their node dies. They come back in the reverse order, each with their ticket, after a
+  // newcomer; the node that takes the exam puts them back in their old places.
+  nodes_[holder[1] - '1']->Stop(SIGKILL);
+  auto back = [&](HttpClient& c, const std::string& ticket) {
+    std::map<std::string, std::string> headers;
+    if (!ticket.empty()) headers["X-Waiting-Ticket"] = ticket;
+    return Patiently([&] {
+      return c.Send(boost::beast::http::verb::post, "/api/exams/" + exam + "/start", "{}",
+                    headers);
+    });
+  };
+  Waiting newcomer;
+  newcomer.client = std::make_unique<HttpClient>(proxy_->port());
+  ASSERT_EQ(Patiently([&] { return newcomer.client->Login(StudentLogin(9), "student-demo"); })
+                .status,
+            200);
+  auto fresh = back(*newcomer.client, "");
+  ASSERT_EQ(fresh.status, 202) << fresh.body;
+  EXPECT_TRUE(fresh.json().at("waiting").at("restoring").as_bool()) << fresh.body;
+  newcomer.ticket = std::string(fresh.json().at("waiting").at("ticket").as_string());
+  EXPECT_NE(Holders()[exam], holder) << "another node took the exam";
+  for (size_t i = queue.size(); i-- > 0;) {
+    auto r = back(*queue[i].client, queue[i].ticket);
+    ASSERT_EQ(r.status, 202) << r.body;
+    queue[i].ticket = std::string(r.json().at("waiting").at("ticket").as_string());
+  }
+  // The operator's pause, set on the dead node, holds on the new one; they lift it.
+  auto still = Patiently([&] { return op.Get("/api/admin/exams/" + exam + "/admission"); });
+  ASSERT_EQ(still.status, 200) << still.body;
+  EXPECT_TRUE(still.json().at("paused").as_bool()) << "the failover lifted the operator's pause";
+  ASSERT_EQ(Patiently([&] {
+              return op.Put("/api/admin/exams/" + exam + "/admission", R"({"paused":false})");
+            }).status,
+            200);
+
+  queue.push_back(std::move(newcomer));
+  const auto deadline = Clock::now() + std::chrono::seconds(60);
+  size_t admitted = 0;
+  while (admitted < queue.size() && Clock::now() < deadline) {
+    for (auto& w : queue) {
+      if (w.attempt != 0) continue;
+      auto r = w.client->Send(boost::beast::http::verb::get, "/api/exams/" + exam + "/waiting-room",
+                              "", {{"X-Waiting-Ticket", w.ticket}});
+      if (r.status != 200) continue;
+      const boost::json::value body = r.json();
+      const auto& state = body.at("waiting");
+      if (state.at("admitted").as_bool() && state.as_object().contains("attempt_id")) {
+        w.attempt = state.at("attempt_id").as_int64();
+        ++admitted;
+      }
+    }
+    PollPause(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(admitted, queue.size()) << "not everyone got in";
+  // The old order first (tickets 1 to 4), then the newcomer.
+  for (size_t i = 1; i < queue.size(); ++i) {
+    EXPECT_LT(queue[i - 1].attempt, queue[i].attempt)
+        << "the student of place " << i + 1 << " got in before the one of place " << i;
   }
 }
 
