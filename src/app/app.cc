@@ -31,6 +31,7 @@
 #include "guard/proof_of_work.h"
 #include "store/id_blocks.h"
 #include "store/settings.h"
+#include "store/postgres/pg_blob_store.h"
 #include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -200,6 +201,11 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config, const Clock& cloc
   auto blobs = store::OpenDiskBlobStore(
       (std::filesystem::path(config.store.data_dir) / "files").string());
   if (!blobs.ok()) return blobs.take_error();
+  if (config.store.backend == "postgres") {
+    // Files and uploads shared by the nodes; this node's disk keeps the files it serves.
+    blobs = store::OpenPostgresBlobStore(config.store.postgres, std::move(*blobs));
+    if (!blobs.ok()) return blobs.take_error();
+  }
   n->blobs_ = std::move(*blobs);
   exam::ExamService* exams = n->exams_.get();
   n->courses_ = std::make_unique<course::CourseSpace>(
@@ -263,6 +269,7 @@ void Node::StartChangeFeed() {
         live_->Load(c.now);
         incidents_->Load(c.now.incident_updates);
         settings_->Absorb(c.now.settings, c.erased_settings);
+        uploads_->Absorb(c);
       },
       metrics_);
   feed_->Start(change_mark_);

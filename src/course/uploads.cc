@@ -17,6 +17,20 @@ void Uploads::Load(const store::Snapshot& snapshot) {
   }
 }
 
+void Uploads::Absorb(const store::Changed& changed) {
+  MutexLock lock(mu_);
+  for (const auto& u : changed.now.uploads) {
+    auto [it, added] = uploads_.try_emplace(u.id, u);
+    if (added) ++count_by_user_[u.user_id];
+  }
+  for (const auto& id : changed.ended_uploads) {
+    auto it = uploads_.find(id);
+    if (it == uploads_.end()) continue;
+    if (--count_by_user_[it->second.user_id] <= 0) count_by_user_.erase(it->second.user_id);
+    uploads_.erase(it);
+  }
+}
+
 Status Uploads::CheckBegin(int64_t user_id, int64_t length, const std::string& file_name) const {
   if (length < 0 || length > max_length_) {
     const std::string max_mb = std::to_string(max_length_ / (1024 * 1024));

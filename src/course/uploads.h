@@ -14,6 +14,7 @@
 #include "common/mutex.h"
 #include "common/result.h"
 #include "store/records.h"
+#include "store/changes.h"
 #include "store/writer.h"
 
 namespace pupitre::course {
@@ -26,6 +27,9 @@ class Uploads {
   Uploads(store::Writer& writer, const Clock& clock, int64_t max_length, int64_t per_user);
 
   void Load(const store::Snapshot& snapshot);
+  // What another node changed (cluster/change_feed.h): uploads it began (`now.uploads`) and
+  // those it finished or gave up (`ended_uploads`), so that the next part may reach any node.
+  void Absorb(const store::Changed& changed);
 
   // Records an upload `id` (the blob store made it) that `user_id` begins. kInvalid (reason
   // "file_too_large") past the largest file; kConflict (reason "too_many_uploads") when the

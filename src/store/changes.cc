@@ -43,20 +43,21 @@ void ChangesOf(const WriteOp& op, std::vector<ChangeKey>& out) {
           [&](const op::PutAnnouncement& o) {
             add(ChangeKind::kAnnouncement, id(o.announcement.id));
           },
+          [&](const op::PutUpload& o) { add(ChangeKind::kUpload, o.upload.id); },
+          [&](const op::DeleteUpload& o) { add(ChangeKind::kUpload, o.id); },
           [&](const op::PutAnnouncementRead& o) { add(ChangeKind::kReads, id(o.read.user_id)); },
           [&](const op::PutLiveClass& o) { add(ChangeKind::kLive, id(o.live.item_id)); },
           [&](const op::PutLiveAttendance& o) {
             add(ChangeKind::kLive, id(o.attendance.item_id));
           },
           // Exam data (its holder writes it), new sessions (read from the store when first
-          // seen), uploads in progress (on one node's disk), barriers. Listed, not defaulted:
+          // seen), barriers. Listed, not defaulted:
           // a new kind of write does not compile until it is placed here or above.
           [](const op::PutSession&) {}, [](const op::PutExtraTime&) {},
           [](const op::CreateAttempt&) {}, [](const op::SaveAnswer&) {},
           [](const op::SubmitAttempt&) {}, [](const op::SetManualGrade&) {},
           [](const op::SetGradeComment&) {}, [](const op::SetDeadline&) {},
-          [](const op::AddAttemptEvent&) {}, [](const op::PutUpload&) {},
-          [](const op::DeleteUpload&) {}, [](const op::Barrier&) {},
+          [](const op::AddAttemptEvent&) {}, [](const op::Barrier&) {},
       },
       op);
 }

@@ -31,8 +31,8 @@ enum class ChangeKind : int16_t {
   kLive = 10,         // an item id: the live class and who joined it
   kIncident = 11,     // an incident id: all its versions
   kSetting = 12,      // a setting's key
+  kUpload = 13,       // an upload in progress (its id): begun, or finished
 };
-inline constexpr int16_t kLastChangeKind = 12;
 
 struct ChangeKey {
   ChangeKind kind{};
@@ -59,6 +59,7 @@ struct Changed {
   std::vector<std::string> courses;                      // whose people are all in now.enrolments
   std::vector<std::string> ended_sessions;               // token hashes no longer stored
   std::vector<std::string> erased_settings;              // keys no longer set
+  std::vector<std::string> ended_uploads;                // uploads no longer in progress
   size_t keys = 0;                                       // how many keys were read
 };
 

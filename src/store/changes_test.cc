@@ -11,7 +11,6 @@ TEST(ChangesOfTest, ExamDataIsNotSharedStateAndEverythingElseIsNamed) {
   ChangesOf(op::SaveAnswer{1, "q", 1, "1", 1}, keys);
   ChangesOf(op::CreateAttempt{1, "e", 1, 1, 1, 1}, keys);
   ChangesOf(op::PutSession{{"h", 1, "c", 1, false, 1}}, keys);
-  ChangesOf(op::PutUpload{{"u", 1, 1, "f", 1}}, keys);
   EXPECT_TRUE(keys.empty());
   ChangesOf(op::PutEnrolment{{"c1", 5, false, false}}, keys);
   ChangesOf(op::PutHandin{{7, 5, 1, 1, false, "", ""}}, keys);

@@ -347,6 +347,16 @@ Result<Changed> ReadChanged(SqlReader& db, std::span<const ChangeKey> keys) {
         if (st.ok() && !stored) c.erased_settings.push_back(key);
         break;
       }
+      case ChangeKind::kUpload: {
+        bool stored = false;
+        st = db.Query("SELECT id, user_id, length, file_name, created_ms FROM uploads WHERE id = $1",
+                      key, [&](const SqlRow& q) {
+                        s.uploads.push_back({q.Text(0), q.Int(1), q.Int(2), q.Text(3), q.Int(4)});
+                        stored = true;
+                      });
+        if (st.ok() && !stored) c.ended_uploads.push_back(key);
+        break;
+      }
       default:  // written by a later version: not ours to read
         --c.keys;
         break;

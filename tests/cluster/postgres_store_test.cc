@@ -1,8 +1,10 @@
 // The store conformance suite on PostgreSQL (a real server, started by this test process), and
 // what only a server store has to show: it survives the server's restart and its crash.
 #include <libpq-fe.h>
+#include <unistd.h>
 
 #include "conformance/store_backend_suite.h"
+#include "store/postgres/pg_blob_store.h"
 #include "store/postgres/postgres_store.h"
 #include "testkit/postgres_server.h"
 
@@ -128,6 +130,57 @@ TEST(PostgresStoreTest, TheChangeLogGivesEachChangeOnceWhateverOrderTransactions
   ASSERT_TRUE(fourth.ok());
   ASSERT_EQ(fourth->keys.size(), 1u);
   EXPECT_EQ(fourth->keys[0].key, "c9");
+}
+
+// Two nodes' blob stores on one PostgreSQL, each with its own disk: an upload goes on from
+// either; a file stored by one is opened by the other, byte for byte.
+TEST(PostgresBlobStoreTest, UploadsAndFilesAreSharedByNodesWithTheirOwnDisks) {
+  testkit::PostgresServer* pg = testkit::SharedPostgres();
+  ASSERT_NE(pg, nullptr);
+  const std::string where = pg->CreateDatabase("blobs");
+  ASSERT_TRUE(OpenPostgres(where).ok());  // the schema
+  testkit::TempDir disk1, disk2;
+  auto open = [&](const testkit::TempDir& d) {
+    auto local = OpenDiskBlobStore(d.path());
+    EXPECT_TRUE(local.ok());
+    auto shared = OpenPostgresBlobStore(where, std::move(*local));
+    EXPECT_TRUE(shared.ok()) << shared.error().message;
+    return std::move(*shared);
+  };
+  auto one = open(disk1), two = open(disk2);
+
+  std::string bytes(2'500'000, '\0');
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>((i * 131) % 256);
+  auto id = one->CreateUpload(bytes.size());
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  ASSERT_EQ(*one->Append(*id, 0, bytes.substr(0, 1'000'000), bytes.size()), 1'000'000u);
+  EXPECT_EQ(*two->UploadOffset(*id), 1'000'000u) << "the other node sees the durable length";
+  auto stale = two->Append(*id, 0, "x", bytes.size());
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.error().reason, "upload_offset");
+  EXPECT_FALSE(two->Append(*id, 1'000'000, bytes.substr(1'000'000) + "!", bytes.size()).ok())
+      << "never beyond the upload's length";
+  ASSERT_EQ(*two->Append(*id, 1'000'000, bytes.substr(1'000'000), bytes.size()), bytes.size());
+  auto ref = two->Adopt(*id);
+  ASSERT_TRUE(ref.ok()) << ref.error().message;
+  EXPECT_EQ(ref->size, bytes.size());
+  EXPECT_EQ(one->UploadOffset(*id).error().code, ErrorCode::kNotFound) << "adopted: gone";
+
+  auto opened = one->Open(ref->sha256);  // not on node 1's disk yet: fetched
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  std::string back((*opened)->size(), '\0');
+  ASSERT_EQ(::pread((*opened)->fd(), back.data(), back.size(), 0),
+            static_cast<ssize_t>(back.size()));
+  EXPECT_TRUE(back == bytes);
+  auto small = one->Put("a receipt");
+  ASSERT_TRUE(small.ok());
+  EXPECT_TRUE(two->Open(small->sha256).ok());
+  EXPECT_EQ(two->Open(std::string(64, 'a')).error().code, ErrorCode::kNotFound);
+
+  auto dropped = one->CreateUpload(10);
+  ASSERT_TRUE(dropped.ok());
+  ASSERT_TRUE(two->DropUpload(*dropped).ok());
+  EXPECT_EQ(one->UploadOffset(*dropped).error().code, ErrorCode::kNotFound);
 }
 
 }  // namespace

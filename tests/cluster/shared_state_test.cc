@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "testkit/course_fixture.h"
 #include "testkit/exam_fixture.h"
 #include "testkit/postgres_server.h"
 
@@ -156,6 +157,50 @@ TEST_F(SharedStateTest, PasswordsLogoutsAndDisabledAccountsHoldOnEveryNode) {
     state = r.body;
     return r.status == 200 && r.json().at("mode").as_string() == "on";
   })) << state;
+}
+
+// Files are shared too: an upload begun on one node goes on on the other (each part may reach
+// any node), the file is made an item on the first, and both serve its bytes.
+TEST_F(SharedStateTest, AFileUploadedThroughBothNodesIsServedByEach) {
+  HttpClient t1(port(0)), t2(port(1));
+  ASSERT_EQ(t1.Login("teacher", "teacher-demo").status, 200);
+  t2.set_token(t1.token());
+  auto section = t1.Post("/api/courses/demo-course/sections", R"({"title":"Files"})");
+  ASSERT_EQ(section.status, 201) << section.body;
+  const int64_t sid = section.json().at("section").at("id").as_int64();
+  // 1.5 MiB of varied bytes: more than one part in the store.
+  std::string bytes(3 * 512 * 1024, '\0');
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>((i * 7919) % 251);
+  const std::string path = BeginUpload(t1, bytes.size(), "notes.bin");
+  ASSERT_FALSE(path.empty());
+  const size_t half = bytes.size() / 2;
+  auto first = Patch(t1, path, 0, bytes.substr(0, half));
+  ASSERT_EQ(first.status, 204) << first.body;
+  std::string seen;
+  EXPECT_TRUE(Eventually([&] {  // node 2 learns of the upload through the change feed
+    auto r = Patch(t2, path, half, bytes.substr(half));
+    seen = std::to_string(r.status) + " " + r.body;
+    return r.status == 204;
+  })) << "the second part, on node 2: " << seen;
+  const std::string id = path.substr(path.rfind('/') + 1);
+  auto item = t1.Post(fmt::format("/api/courses/demo-course/sections/{}/items", sid),
+                      R"({"kind":"file","title":"Notes","upload":")" + id + R"("})");
+  ASSERT_EQ(item.status, 201) << item.body;
+  const int64_t item_id = item.json().at("item").at("id").as_int64();
+  const std::string file = fmt::format("/api/courses/demo-course/items/{}/file", item_id);
+  HttpClient s1(port(0)), s2(port(1));
+  ASSERT_EQ(s1.Login("student0007", "student-demo").status, 200);
+  s2.set_token(s1.token());
+  auto on1 = s1.Get(file);
+  ASSERT_EQ(on1.status, 200);
+  EXPECT_TRUE(on1.body == bytes) << "node 1 serves the file as uploaded";
+  HttpResult on2;
+  EXPECT_TRUE(Eventually([&] {
+    on2 = s2.Get(file);
+    return on2.status == 200;
+  })) << on2.status << " " << on2.body;
+  EXPECT_EQ(on2.body.size(), bytes.size());
+  EXPECT_TRUE(on2.body == bytes) << "node 2 fetched it from the store, byte for byte";
 }
 
 }  // namespace

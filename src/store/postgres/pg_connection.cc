@@ -109,9 +109,11 @@ bool PgConnection::WaitNotified(int wait_ms) {
 }
 
 Result<PgResult> PgConnection::ExecRaw(const char* sql, int count, const char* const* values,
-                                       const int* lengths) {
+                                       const int* lengths, const int* formats,
+                                       bool binary_result) {
   if (auto s = Ensure(); !s.ok()) return s.take_error();
-  PgResult r(PQexecParams(conn_, sql, count, nullptr, values, lengths, nullptr, 0));
+  PgResult r(PQexecParams(conn_, sql, count, nullptr, values, lengths, formats,
+                          binary_result ? 1 : 0));
   const ExecStatusType st = PQresultStatus(r.get());
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
     std::string_view shown(sql);
@@ -129,6 +131,19 @@ Result<PgResult> PgConnection::Exec(std::string_view sql, const std::vector<std:
     lengths.push_back(static_cast<int>(p.size()));
   }
   return ExecRaw(text.c_str(), static_cast<int>(params.size()), values.data(), lengths.data());
+}
+
+Result<PgResult> PgConnection::ExecBinary(std::string_view sql,
+                                          const std::vector<std::string>& params) {
+  const std::string text(sql);
+  std::vector<const char*> values;
+  std::vector<int> lengths;
+  for (const auto& p : params) {
+    values.push_back(p.c_str());
+    lengths.push_back(static_cast<int>(p.size()));
+  }
+  return ExecRaw(text.c_str(), static_cast<int>(params.size()), values.data(), lengths.data(),
+                 nullptr, /*binary_result=*/true);
 }
 
 Status PgConnection::Script(const char* sql) {

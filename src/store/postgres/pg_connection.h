@@ -36,8 +36,14 @@ class PgConnection final : public SqlReader {
   // Runs `sql` with `params` (text; empty: none). A command (no rows) or a query.
   Result<PgResult> Exec(std::string_view sql, const std::vector<std::string>& params = {});
   // As Exec, with the parameters given as pointers and lengths (no copies; nullptr is NULL).
+  // `formats`: per parameter, 1 for binary (bytea), 0 for text (nullptr: all text);
+  // `binary_result`: every column of the result in binary (a bytea's raw bytes).
   Result<PgResult> ExecRaw(const char* sql, int count, const char* const* values,
-                           const int* lengths);
+                           const int* lengths, const int* formats = nullptr,
+                           bool binary_result = false);
+
+  // As Exec, with every column of the result in binary (a bytea's raw bytes).
+  Result<PgResult> ExecBinary(std::string_view sql, const std::vector<std::string>& params);
 
   // Runs a script of several statements, without parameters (migrations).
   Status Script(const char* sql);

@@ -99,6 +99,21 @@ CREATE TABLE changes(seq BIGSERIAL PRIMARY KEY, xid xid8 NOT NULL DEFAULT pg_cur
 CREATE INDEX changes_by_xid ON changes(xid);
 CREATE INDEX changes_by_time ON changes(at);
 )sql",
+    // 4: files shared by the nodes (pg_blob_store.h): blobs and uploads in progress, in parts;
+    // a blob's head is written last (a blob with a head is whole). Files are mostly compressed
+    // already: their parts are stored out of line, uncompressed.
+    R"sql(
+CREATE TABLE blob_heads(sha256 TEXT COLLATE "C" PRIMARY KEY, size BIGINT NOT NULL,
+  parts INT NOT NULL);
+CREATE TABLE blob_parts(sha256 TEXT COLLATE "C" NOT NULL, part INT NOT NULL,
+  data BYTEA NOT NULL, PRIMARY KEY(sha256, part));
+ALTER TABLE blob_parts ALTER COLUMN data SET STORAGE EXTERNAL;
+CREATE TABLE upload_heads(id TEXT COLLATE "C" PRIMARY KEY, length BIGINT NOT NULL,
+  have BIGINT NOT NULL);
+CREATE TABLE upload_parts(id TEXT COLLATE "C" NOT NULL, at BIGINT NOT NULL,
+  data BYTEA NOT NULL, PRIMARY KEY(id, at));
+ALTER TABLE upload_parts ALTER COLUMN data SET STORAGE EXTERNAL;
+)sql",
 };
 
 }  // namespace
