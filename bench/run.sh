@@ -35,7 +35,7 @@ flash_rc=0
 "$build/flash_crowd_bench" --students "$flash_students" --seconds "$flash_seconds" | tee -a "$out" || flash_rc=$?
 echo | tee -a "$out"
 idle_streams=${BENCH_IDLE_STREAMS:-15000}
-cluster_students=${BENCH_CLUSTER_STUDENTS:-8000}
+cluster_students=${BENCH_CLUSTER_STUDENTS:-20000}
 echo "== flash crowd on 2 nodes behind HAProxy (flash_crowd_bench --cluster --students $cluster_students --seconds $flash_seconds)" | tee -a "$out"
 "$build/flash_crowd_bench" --cluster --students "$cluster_students" --seconds "$flash_seconds" 2>&1 | tee -a "$out" || true
 echo | tee -a "$out"

@@ -315,10 +315,15 @@ int Serve(const Config& config, int demo_students) {
                    config.waiting_room.restore_ms);
     });
   }
-  // What other nodes change reaches this one; the operator's under-attack switch with it.
-  n.settings().OnChange([&attack](const std::string& key, const std::optional<std::string>& v) {
-    if (key != guard::AttackMode::kSetting || !v) return;
-    if (auto mode = guard::AttackMode::ParseSwitch(*v); mode.ok()) attack.Set(*mode);
+  // What other nodes change reaches this one; the operator's under-attack switch and course
+  // door hold with it (admission controls are read again when an exam is taken over).
+  n.settings().OnChange([&attack, &door](const std::string& key,
+                                         const std::optional<std::string>& v) {
+    if (key == guard::AttackMode::kSetting && v) {
+      if (auto mode = guard::AttackMode::ParseSwitch(*v); mode.ok()) attack.Set(*mode);
+    } else if (key == guard::CourseDoor::kHoldSetting) {
+      door.Follow(v && *v == "1");
+    }
   });
   n.StartChangeFeed();
   // Stopped before what the listener reaches goes, whichever way this function returns.

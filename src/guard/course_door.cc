@@ -83,6 +83,12 @@ Status CourseDoor::Hold(bool on) {
   return OkStatus();
 }
 
+void CourseDoor::Follow(bool held) {
+  MutexLock lock(mu_);
+  held_ = held;
+  if (held_ && !line_) NewLineLocked(clock_.Now());
+}
+
 void CourseDoor::PersistTo(SettingsStore& settings) {
   settings_ = &settings;
   const auto kept = settings.Get(std::string(kHoldSetting));

@@ -59,6 +59,9 @@ class CourseDoor {
   // there, so that it holds across a restart. REQUIRES: `settings` outlives this.
   void PersistTo(SettingsStore& settings);
   static constexpr std::string_view kHoldSetting = "course_door.hold";
+  // Another node's operator chose (the setting changed in the shared store): followed here,
+  // nothing written.
+  void Follow(bool held);
   DoorStatus Current() const;
 
  private:

@@ -157,6 +157,13 @@ TEST_F(SharedStateTest, PasswordsLogoutsAndDisabledAccountsHoldOnEveryNode) {
     state = r.body;
     return r.status == 200 && r.json().at("mode").as_string() == "on";
   })) << state;
+  // And the course door's hold.
+  ASSERT_EQ(op.Put("/api/admin/course-door", R"({"hold":true})").status, 200);
+  EXPECT_TRUE(Eventually([&] {
+    auto r = op1.Get("/api/admin/course-door");
+    state = r.body;
+    return r.status == 200 && r.json().at("held").as_bool();
+  })) << state;
 }
 
 // Files are shared too: an upload begun on one node goes on on the other (each part may reach

@@ -1,0 +1,476 @@
+// Moodle's GIFT format (see gift.h).
+#include "import/gift/gift.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <optional>
+#include <set>
+
+namespace pupitre::importers {
+namespace {
+
+constexpr size_t kNone = std::string_view::npos;
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+// Where `token` starts in `s` from `from` on, outside escapes (a backslash escapes the next
+// character); kNone if nowhere.
+size_t FindPlain(std::string_view s, std::string_view token, size_t from = 0) {
+  for (size_t i = from; i < s.size(); ++i) {
+    if (s[i] == '\\') {
+      ++i;
+      continue;
+    }
+    if (s.substr(i, token.size()) == token) return i;
+  }
+  return kNone;
+}
+
+// The text as written, its escapes undone (\n is a line break), trimmed.
+std::string Unescape(std::string_view s) {
+  s = Trim(s);
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 1 < s.size()) {
+      const char next = s[++i];
+      out.push_back(next == 'n' ? '\n' : next);
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+std::optional<double> Number(std::string_view s) {
+  s = Trim(s);
+  if (s.empty()) return std::nullopt;
+  double v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+// "[html]text": the format named first, if any, and the text after it.
+std::string_view TakeFormat(std::string_view s, std::string& format) {
+  s = Trim(s);
+  for (const char* f : {"html", "moodle", "plain", "markdown"}) {
+    const std::string tag = fmt::format("[{}]", f);
+    if (s.substr(0, tag.size()) == tag) {
+      format = f;
+      return s.substr(tag.size());
+    }
+  }
+  return s;
+}
+
+// One answer of a list: its mark (= or ~), weight (%n%), text and feedback (#...).
+struct Piece {
+  char mark = '=';
+  std::optional<double> percent;
+  std::string_view body;
+  std::string_view feedback;
+  bool has_feedback = false;
+};
+
+// Splits an answer list at its unescaped = and ~ (text before the first mark is an answer
+// marked `implicit`, or an error when `implicit` is 0).
+std::vector<Piece> SplitAnswers(std::string_view list, char implicit, std::string& error) {
+  std::vector<Piece> out;
+  size_t start = kNone;
+  char mark = 0;
+  auto close = [&](size_t end) {
+    std::string_view piece = list.substr(start, end - start);
+    if (mark == 0) {
+      if (Trim(piece).empty()) return;
+      if (implicit == 0) {
+        error = fmt::format("'{}' is not an answer: answers begin with = or ~",
+                            std::string(Trim(piece)).substr(0, 40));
+        return;
+      }
+      mark = implicit;
+    }
+    Piece p;
+    p.mark = mark;
+    piece = Trim(piece);
+    if (!piece.empty() && piece.front() == '%') {
+      const size_t end_pct = piece.find('%', 1);
+      auto pct = end_pct == kNone ? std::nullopt : Number(piece.substr(1, end_pct - 1));
+      if (!pct || *pct < -100 || *pct > 100) {
+        error = "a weight is %n% with n from -100 to 100";
+        return;
+      }
+      p.percent = pct;
+      piece = piece.substr(end_pct + 1);
+    }
+    const size_t hash = FindPlain(piece, "#");
+    p.body = piece.substr(0, hash);
+    if (hash != kNone) {
+      p.feedback = piece.substr(hash + 1);
+      p.has_feedback = true;
+    }
+    out.push_back(p);
+  };
+  start = 0;
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (list[i] == '\\') {
+      ++i;
+      continue;
+    }
+    if (list[i] == '=' || list[i] == '~') {
+      close(i);
+      if (!error.empty()) return {};
+      mark = list[i];
+      start = i + 1;
+    }
+  }
+  close(list.size());
+  if (!error.empty()) return {};
+  return out;
+}
+
+double FractionOf(const Piece& p) {
+  if (p.percent) return *p.percent / 100.0;
+  return p.mark == '=' ? 1.0 : 0.0;
+}
+
+// A numerical answer: "n", "n:tolerance", "low..high", or "" / "*" (any other answer).
+bool ParseNumber(std::string_view spec, GiftAnswer& a, std::string& error) {
+  spec = Trim(spec);
+  if (spec.empty() || spec == "*") {
+    a.text = "*";
+    return true;
+  }
+  if (const size_t dots = spec.find(".."); dots != kNone) {
+    auto low = Number(spec.substr(0, dots)), high = Number(spec.substr(dots + 2));
+    if (!low || !high || *low > *high) {
+      error = fmt::format("'{}' is not a range low..high", std::string(spec));
+      return false;
+    }
+    a.number = (*low + *high) / 2;
+    a.tolerance = (*high - *low) / 2;
+    return true;
+  }
+  const size_t colon = spec.find(':');
+  auto value = Number(spec.substr(0, colon));
+  auto tolerance = colon == kNone ? std::optional<double>(0) : Number(spec.substr(colon + 1));
+  if (!value || !tolerance || *tolerance < 0) {
+    error = fmt::format("'{}' is not a number (n, n:tolerance or low..high)", std::string(spec));
+    return false;
+  }
+  a.number = *value;
+  a.tolerance = *tolerance;
+  return true;
+}
+
+bool IsTrueFalse(std::string_view s, bool& truth) {
+  std::string word;
+  for (char c : Trim(s.substr(0, FindPlain(s, "#")))) {
+    word.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  }
+  if (word == "T" || word == "TRUE") {
+    truth = true;
+    return true;
+  }
+  if (word == "F" || word == "FALSE") {
+    truth = false;
+    return true;
+  }
+  return false;
+}
+
+// Fills `q` from its answer list; returns an error message, or "".
+std::string ParseAnswers(std::string_view list, GiftQuestion& q) {
+  if (const size_t general = FindPlain(list, "####"); general != kNone) {
+    q.general_feedback = Unescape(list.substr(general + 4));
+    list = list.substr(0, general);
+  }
+  list = Trim(list);
+  std::string error;
+  if (list.empty()) {
+    q.kind = GiftKind::kEssay;
+    return "";
+  }
+  if (list.front() == '#') {
+    q.kind = GiftKind::kNumerical;
+    for (const Piece& p : SplitAnswers(list.substr(1), '=', error)) {
+      GiftAnswer a;
+      a.fraction = FractionOf(p);
+      a.feedback = Unescape(p.feedback);
+      if (!ParseNumber(p.body, a, error)) return error;
+      q.answers.push_back(std::move(a));
+    }
+    if (error.empty() && q.answers.empty()) error = "a numerical question needs its answer";
+    return error;
+  }
+  if (IsTrueFalse(list, q.truth)) {
+    q.kind = GiftKind::kTrueFalse;
+    if (const size_t hash = FindPlain(list, "#"); hash != kNone) {
+      std::string_view rest = list.substr(hash + 1);
+      const size_t second = FindPlain(rest, "#");
+      q.wrong_feedback = Unescape(rest.substr(0, second));
+      if (second != kNone) q.right_feedback = Unescape(rest.substr(second + 1));
+    }
+    return "";
+  }
+  const bool choices = FindPlain(list, "~") != kNone;
+  const bool matching = !choices && FindPlain(list, "->") != kNone;
+  std::vector<Piece> pieces = SplitAnswers(list, 0, error);
+  if (!error.empty()) return error;
+  for (const Piece& p : pieces) {
+    GiftAnswer a;
+    a.fraction = FractionOf(p);
+    a.feedback = Unescape(p.feedback);
+    if (matching) {
+      const size_t arrow = FindPlain(p.body, "->");
+      if (arrow == kNone) return "every answer of a matching question is 'question -> answer'";
+      a.text = Unescape(TakeFormat(p.body.substr(0, arrow), q.format));
+      a.match = Unescape(p.body.substr(arrow + 2));
+      if (a.match.empty()) return "a matching answer is empty";
+    } else {
+      std::string format;  // an answer's own format is read and dropped: its text is kept
+      a.text = Unescape(TakeFormat(p.body, format));
+      if (a.text.empty()) return "an answer is empty";
+    }
+    q.answers.push_back(std::move(a));
+  }
+  q.kind = choices ? GiftKind::kMultipleChoice
+                   : matching ? GiftKind::kMatching : GiftKind::kShortAnswer;
+  if (q.kind == GiftKind::kMultipleChoice && q.answers.size() < 2) {
+    return "a multiple-choice question needs two answers at least";
+  }
+  if (q.kind == GiftKind::kMatching) {
+    int pairs = 0;
+    for (const auto& a : q.answers) pairs += a.text.empty() ? 0 : 1;
+    if (pairs < 2) return "a matching question needs two pairs at least";
+  }
+  return "";
+}
+
+// One block of lines (a question, or a category) starting at `line`.
+void ParseBlock(std::string_view block, int line, std::string& category, GiftFile& out) {
+  block = Trim(block);
+  if (block.substr(0, 10) == "$CATEGORY:") {
+    const size_t eol = block.find('\n');
+    category = std::string(Trim(block.substr(10, eol == kNone ? kNone : eol - 10)));
+    if (eol == kNone) return;
+    block = Trim(block.substr(eol + 1));
+    ++line;
+  }
+  GiftQuestion q;
+  q.line = line;
+  q.category = category;
+  auto problem = [&](std::string message) { out.problems.push_back({line, std::move(message)}); };
+  if (block.substr(0, 2) == "::") {
+    const size_t end = FindPlain(block, "::", 2);
+    if (end == kNone) return problem("a title opened with :: is never closed");
+    q.title = Unescape(block.substr(2, end - 2));
+    block = Trim(block.substr(end + 2));
+  }
+  const size_t open = FindPlain(block, "{");
+  if (open == kNone) {
+    if (FindPlain(block, "}") != kNone) return problem("a } closes no answer list");
+    q.kind = GiftKind::kDescription;
+    q.text = Unescape(TakeFormat(block, q.format));
+    if (q.text.empty()) return problem("a title without a question");
+    out.questions.push_back(std::move(q));
+    return;
+  }
+  const size_t close = FindPlain(block, "}", open + 1);
+  if (close == kNone) return problem("an answer list opened with { is never closed");
+  const std::string_view after = Trim(block.substr(close + 1));
+  if (FindPlain(after, "{") != kNone) return problem("more than one answer list in a question");
+  std::string_view before = TakeFormat(block.substr(0, open), q.format);
+  if (std::string error = ParseAnswers(block.substr(open + 1, close - open - 1), q);
+      !error.empty()) {
+    return problem(error);
+  }
+  // Answers in the middle of the text: a blank there.
+  q.missing_word = !after.empty();
+  q.text = q.missing_word ? Unescape(std::string(before) + "_____" +
+                                     std::string(block.substr(close + 1)))
+                          : Unescape(before);
+  if (q.text.empty()) return problem("a question needs a text before its answers");
+  out.questions.push_back(std::move(q));
+}
+
+}  // namespace
+
+GiftFile ParseGift(std::string_view text) {
+  GiftFile out;
+  std::string category;
+  std::string block;
+  int block_line = 0;
+  int line = 0;
+  auto flush = [&] {
+    if (!Trim(block).empty()) ParseBlock(block, block_line, category, out);
+    block.clear();
+    block_line = 0;
+  };
+  size_t at = 0;
+  while (at <= text.size()) {
+    size_t eol = text.find('\n', at);
+    if (eol == kNone) eol = text.size();
+    std::string_view l = text.substr(at, eol - at);
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    ++line;
+    at = eol + 1;
+    if (line == 1 && l.substr(0, 3) == "\xEF\xBB\xBF") l.remove_prefix(3);  // a BOM
+    const std::string_view t = Trim(l);
+    if (t.substr(0, 2) == "//") continue;  // a comment line
+    if (t.empty()) {
+      flush();
+      continue;
+    }
+    if (block_line == 0) block_line = line;
+    block.append(l);
+    block.push_back('\n');
+  }
+  flush();
+  return out;
+}
+
+namespace {
+
+// An id from a title: letters, digits, _ and -, at most 64; unique among `taken`.
+std::string IdFor(const GiftQuestion& q, size_t index, std::set<std::string>& taken) {
+  std::string id;
+  for (char c : q.title) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-') {
+      id.push_back(c);
+    } else if ((c == ' ' || c == '.') && !id.empty() && id.back() != '-') {
+      id.push_back('-');
+    }
+    if (id.size() >= 56) break;
+  }
+  while (!id.empty() && id.back() == '-') id.pop_back();
+  if (id.empty()) id = fmt::format("q{}", index + 1);
+  std::string unique = id;
+  for (int n = 2; taken.count(unique); ++n) unique = fmt::format("{}-{}", id, n);
+  taken.insert(unique);
+  return unique;
+}
+
+bool Near(double a, double b) { return std::fabs(a - b) < 1e-6; }
+
+}  // namespace
+
+GiftQuestions ToExamQuestions(const GiftFile& file) {
+  GiftQuestions out;
+  out.problems = file.problems;
+  std::set<std::string> taken;
+  for (size_t i = 0; i < file.questions.size(); ++i) {
+    const GiftQuestion& g = file.questions[i];
+    auto refuse = [&](std::string why) { out.problems.push_back({g.line, std::move(why)}); };
+    exam::Question q;
+    q.line = g.line;
+    q.text = g.text;
+    q.feedback = g.general_feedback;
+    switch (g.kind) {
+      case GiftKind::kDescription:
+        refuse("a text without answers (a description) is not a question: not imported");
+        continue;
+      case GiftKind::kMatching:
+        refuse("matching questions are not in the exam model yet: not imported");
+        continue;
+      case GiftKind::kEssay:
+        q.type = exam::QuestionType::kEssay;
+        break;
+      case GiftKind::kTrueFalse:
+        q.type = exam::QuestionType::kTrueFalse;
+        q.correct_bool = g.truth;
+        if (!g.wrong_feedback.empty() || !g.right_feedback.empty()) {
+          refuse("feedback for a right or wrong true/false answer is not kept yet: not imported");
+          continue;
+        }
+        break;
+      case GiftKind::kShortAnswer: {
+        q.type = exam::QuestionType::kShortText;
+        bool exact = true;
+        for (const auto& a : g.answers) {
+          if (!Near(a.fraction, 1) || a.text == "*" || !a.feedback.empty()) exact = false;
+          q.accepted.push_back(exam::NormaliseText(a.text));
+        }
+        if (!exact) {
+          refuse("short answers with partial credit, a * answer or feedback per answer are not "
+                 "in the exam model yet: not imported");
+          continue;
+        }
+        break;
+      }
+      case GiftKind::kNumerical: {
+        q.type = exam::QuestionType::kNumeric;
+        const GiftAnswer* right = nullptr;
+        bool plain = true;
+        for (const auto& a : g.answers) {
+          if (Near(a.fraction, 1) && a.text != "*" && !right) {
+            right = &a;
+          } else {
+            plain = false;
+          }
+        }
+        if (!right || !plain || !right->feedback.empty()) {
+          refuse("numerical questions with several answers, partial credit or feedback per "
+                 "answer are not in the exam model yet: not imported");
+          continue;
+        }
+        q.numeric_answer = right->number;
+        q.numeric_tolerance = right->tolerance;
+        break;
+      }
+      case GiftKind::kMultipleChoice: {
+        std::vector<int> full, positive;
+        bool has_feedback = false;
+        for (size_t k = 0; k < g.answers.size(); ++k) {
+          const auto& a = g.answers[k];
+          q.options.push_back(a.text);
+          q.option_feedback.push_back(a.feedback);
+          has_feedback = has_feedback || !a.feedback.empty();
+          if (Near(a.fraction, 1)) full.push_back(static_cast<int>(k));
+          if (a.fraction > 0) positive.push_back(static_cast<int>(k));
+        }
+        if (!has_feedback) q.option_feedback.clear();
+        const double share = positive.empty() ? 0 : 1.0 / static_cast<double>(positive.size());
+        bool single = full.size() == 1 && positive.size() == 1;
+        bool multiple = positive.size() >= 2;
+        for (const auto& a : g.answers) {
+          // One right answer, the others worth nothing: a single choice. Several right answers
+          // sharing the credit, each wrong one taking a share away: a multiple choice, graded
+          // the same way (exam/grading.cc).
+          if (a.fraction <= 0 && !Near(a.fraction, 0)) single = false;
+          if (a.fraction > 0 ? !Near(a.fraction, share) : !Near(a.fraction, -share)) {
+            multiple = false;
+          }
+        }
+        if (single) {
+          q.type = exam::QuestionType::kSingle;
+          q.correct_options = full;
+        } else if (multiple) {
+          q.type = exam::QuestionType::kMultiple;
+          q.correct_options = positive;
+        } else {
+          refuse("these answer weights grade otherwise than a single or multiple choice of the "
+                 "exam model (one right answer; or right answers sharing the credit, each wrong "
+                 "one taking a share away): not imported");
+          continue;
+        }
+        break;
+      }
+    }
+    q.id = IdFor(g, i, taken);
+    out.questions.push_back(std::move(q));
+  }
+  std::stable_sort(out.problems.begin(), out.problems.end(),
+                   [](const GiftProblem& a, const GiftProblem& b) { return a.line < b.line; });
+  return out;
+}
+
+}  // namespace pupitre::importers
