@@ -61,7 +61,7 @@ std::optional<double> Number(std::string_view s) {
 
 // "[html]text": the format named first, if any, and the text after it.
 std::string_view TakeFormat(std::string_view s, std::string& format) {
-  s = Trim(s);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   for (const char* f : {"html", "moodle", "plain", "markdown"}) {
     const std::string tag = fmt::format("[{}]", f);
     if (s.substr(0, tag.size()) == tag) {
@@ -190,7 +190,8 @@ bool IsTrueFalse(std::string_view s, bool& truth) {
 // Fills `q` from its answer list; returns an error message, or "".
 std::string ParseAnswers(std::string_view list, GiftQuestion& q) {
   if (const size_t general = FindPlain(list, "####"); general != kNone) {
-    q.general_feedback = Unescape(list.substr(general + 4));
+    std::string format;
+    q.general_feedback = Unescape(TakeFormat(list.substr(general + 4), format));
     list = list.substr(0, general);
   }
   list = Trim(list);
@@ -201,10 +202,11 @@ std::string ParseAnswers(std::string_view list, GiftQuestion& q) {
   }
   if (list.front() == '#') {
     q.kind = GiftKind::kNumerical;
+    std::string format;
     for (const Piece& p : SplitAnswers(list.substr(1), '=', error)) {
       GiftAnswer a;
       a.fraction = FractionOf(p);
-      a.feedback = Unescape(p.feedback);
+      a.feedback = Unescape(TakeFormat(p.feedback, format));
       if (!ParseNumber(p.body, a, error)) return error;
       q.answers.push_back(std::move(a));
     }
@@ -225,18 +227,19 @@ std::string ParseAnswers(std::string_view list, GiftQuestion& q) {
   const bool matching = !choices && FindPlain(list, "->") != kNone;
   std::vector<Piece> pieces = SplitAnswers(list, 0, error);
   if (!error.empty()) return error;
+  // An answer's or a feedback's own format ([html]...) is read and dropped: its text is kept.
+  std::string format;
   for (const Piece& p : pieces) {
     GiftAnswer a;
     a.fraction = FractionOf(p);
-    a.feedback = Unescape(p.feedback);
+    a.feedback = Unescape(TakeFormat(p.feedback, format));
     if (matching) {
       const size_t arrow = FindPlain(p.body, "->");
       if (arrow == kNone) return "every answer of a matching question is 'question -> answer'";
-      a.text = Unescape(TakeFormat(p.body.substr(0, arrow), q.format));
+      a.text = Unescape(TakeFormat(p.body.substr(0, arrow), format));
       a.match = Unescape(p.body.substr(arrow + 2));
       if (a.match.empty()) return "a matching answer is empty";
     } else {
-      std::string format;  // an answer's own format is read and dropped: its text is kept
       a.text = Unescape(TakeFormat(p.body, format));
       if (a.text.empty()) return "an answer is empty";
     }
