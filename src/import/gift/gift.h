@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/result.h"
 #include "exam/exam.h"
 
 namespace pupitre::importers {
@@ -75,5 +76,11 @@ struct GiftQuestions {
   std::vector<GiftProblem> problems;
 };
 GiftQuestions ToExamQuestions(const GiftFile& file);
+
+// Questions written in GIFT inside another file (the native TOML file's `gift = """..."""`):
+// appended to `spec` (an id already taken gets -2, -3...); what could not be made a question is
+// a problem at its line in the enclosing file (`first_line`: where the GIFT text's line 1 is).
+void AddGiftQuestions(std::string_view gift, int first_line, exam::ExamSpec& spec,
+                      std::vector<Problem>& problems);
 
 }  // namespace pupitre::importers

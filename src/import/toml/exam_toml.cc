@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "import/toml/exam_toml.h"
+#include "import/gift/gift.h"
 #include "import/toml/nesting.h"
 #include "import/toml/toml_parts.h"
 
@@ -32,7 +33,7 @@ using namespace pupitre::exam;  // the model this importer fills
 
 using namespace toml_parts;  // its small pieces
 
-constexpr std::string_view kTopLevelKeys[] = {"exam", "question", "wave"};
+constexpr std::string_view kTopLevelKeys[] = {"exam", "question", "wave", "gift"};
 constexpr std::string_view kWaveKeys[] = {"name", "offset_minutes", "students", "letters"};
 constexpr std::string_view kExamKeys[] = {"id",
                                           "title",
@@ -94,8 +95,15 @@ class ExamParser {
       ParseExam(*exam->as_table());
     }
 
+    // Questions in Moodle's GIFT (import/gift), after the [[question]] tables.
+    const toml::node* gift = root.get("gift");
+    if (gift != nullptr && !gift->is_string()) {
+      Add(*gift, "gift_not_text", {}, "\"gift\" is a text: gift = \"\"\"...\"\"\"");
+    }
     if (const toml::node* questions = root.get("question"); questions == nullptr) {
-      Add(1, "no_questions", {}, "no questions: add at least one [[question]] table");
+      if (gift == nullptr) {
+        Add(1, "no_questions", {}, "no questions: add at least one [[question]] table");
+      }
     } else if (!questions->is_array_of_tables()) {
       Add(*questions, "questions_not_tables", {},
           "\"question\" must be an array of tables: start each question with "
@@ -108,6 +116,16 @@ class ExamParser {
       }
     }
 
+    if (gift != nullptr && gift->is_string()) {
+      // A multi-line text starts on the line after its key (TOML drops that first line break).
+      const std::string& text = **gift->as_string();
+      const int line = static_cast<int>(gift->source().begin.line);
+      AddGiftQuestions(text, text.find('\n') == std::string::npos ? line : line + 1, spec_,
+                       problems_);
+      if (spec_.questions.empty() && problems_.empty()) {
+        Add(*gift, "no_questions", {}, "no questions: the GIFT text holds none");
+      }
+    }
     if (const toml::node* waves = root.get("wave")) {
       if (!waves->is_array_of_tables()) {
         Add(*waves, "waves_not_tables", {},

@@ -742,5 +742,33 @@ TEST(ExamSettingsTest, AFileWithoutAnExamTableIsInvalid) {
   }
 }
 
+// Questions in Moodle's GIFT, in a text at the top of the file (import/gift).
+TEST(ParseExamTomlTest, QuestionsMayBeWrittenInGift) {
+  const std::string gift = "gift = \"\"\"\n"                         // line 1
+                           "::q1:: Two plus two? {#4}\n"            // 2
+                           "\n"                                     // 3
+                           "The sun rises in the east.{T}\n"        // 4
+                           "\"\"\"\n";                              // 5
+  const std::string questions = "[[question]]\nid = \"q1\"\ntype = \"essay\"\ntext = \"Why?\"\n";
+  Result<ExamSpec> r = ParseExamToml(gift + kHeader + questions);  // header: lines 6 to 11
+  ASSERT_TRUE(r.ok()) << Describe(r.error().problems);
+  ASSERT_EQ(r->questions.size(), 3u);
+  EXPECT_EQ(r->questions[0].id, "q1");
+  EXPECT_EQ(r->questions[1].id, "q1-2") << "an id already taken gets a suffix";
+  EXPECT_EQ(r->questions[1].type, QuestionType::kNumeric);
+  EXPECT_EQ(r->questions[1].line, 2);
+  EXPECT_EQ(r->questions[2].type, QuestionType::kTrueFalse);
+  EXPECT_EQ(r->questions[2].line, 4);
+
+  // What GIFT cannot make a question of is a problem at its line in the file.
+  const std::string matching = "gift = \"\"\"\nTwo plus two? {#4}\n\nMatch {=a -> 1 =b -> 2}\n\"\"\"\n";
+  const std::vector<Problem> p = Problems(matching + kHeader);
+  ASSERT_EQ(p.size(), 1u) << Describe(p);
+  EXPECT_TRUE(Has(p, 4, {"GIFT, line 3", "matching"})) << Describe(p);
+  EXPECT_EQ(p[0].reason, "gift");
+  EXPECT_TRUE(Has(Problems(std::string("gift = 3\n") + kHeader), 1, {"\"gift\" is a text"}));
+}
+
+
 }  // namespace
 }  // namespace pupitre::exam
