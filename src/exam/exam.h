@@ -43,6 +43,20 @@ struct Question {
   double numeric_answer = 0.0;        // kNumeric
   double numeric_tolerance = 0.0;     // kNumeric: |given - answer| <= tolerance is right
   std::vector<std::string> accepted;  // kShortText: accepted answers, already normalised
+  // Partial credit (from formats that have it: GIFT, Moodle XML, QTI): the fraction of the
+  // points each option gives (kSingle: the one picked; kMultiple: the sum of those picked, kept
+  // within 0 and 1), or each accepted answer gives (kShortText: the first that matches, "*"
+  // matching any answer); one per option or accepted answer, each from -1 to 1. A question
+  // never scores below 0. Empty: the rules above (correct_options, accepted: full points).
+  std::vector<double> credit;
+  // kNumeric with several answers: the first whose tolerance holds the answer gives its
+  // credit (0 to 1). Empty: numeric_answer and numeric_tolerance alone, full points.
+  struct NumericAnswer {
+    double value = 0;
+    double tolerance = 0;
+    double credit = 1;
+  };
+  std::vector<NumericAnswer> numeric_answers;
   // Shown with the right answer after release at ReviewLevel::kSolutions, never before.
   std::string feedback;                      // about the question as a whole ("" none)
   std::vector<std::string> option_feedback;  // kSingle / kMultiple: one per option, or none

@@ -116,6 +116,22 @@ std::string ToCanonicalJson(const ExamSpec& spec) {
                                         {"feedback", q.feedback},
                                         {"option_feedback", Strings(q.option_feedback)},
                                         {"line", q.line}});
+    // Written only when there is some: exams without partial credit keep their form.
+    json::object& written = questions.back().as_object();
+    if (!q.credit.empty()) {
+      json::array credit;
+      for (double c : q.credit) credit.push_back(Exact(c));
+      written["credit"] = std::move(credit);
+    }
+    if (!q.numeric_answers.empty()) {
+      json::array answers;
+      for (const auto& a : q.numeric_answers) {
+        answers.push_back(json::object{{"value", Exact(a.value)},
+                                       {"tolerance", Exact(a.tolerance)},
+                                       {"credit", Exact(a.credit)}});
+      }
+      written["numeric_answers"] = std::move(answers);
+    }
   }
   json::array waves;
   for (const Wave& w : spec.waves) {
@@ -196,6 +212,26 @@ Result<ExamSpec> FromCanonicalJson(std::string_view text) {
       out.accepted = q.Strings("accepted");
       if (q.Has("feedback")) out.feedback = q.String("feedback");
       if (q.Has("option_feedback")) out.option_feedback = q.Strings("option_feedback");
+      if (const json::array* c = q.Has("credit") ? q.Array("credit") : nullptr) {
+        for (const auto& e : *c) {  // numbers written as text, as every number here
+          double d = 0;
+          const json::string* t = e.if_string();
+          auto [end, ec] = t ? std::from_chars(t->data(), t->data() + t->size(), d)
+                             : std::from_chars_result{nullptr, std::errc::invalid_argument};
+          if (!t || ec != std::errc() || end != t->data() + t->size() || !std::isfinite(d)) {
+            return Error::Invalid("a stored credit is not a number");
+          }
+          out.credit.push_back(d);
+        }
+      }
+      if (const json::array* n = q.Has("numeric_answers") ? q.Array("numeric_answers") : nullptr) {
+        for (size_t k = 0; k < n->size() && problem.empty(); ++k) {
+          if (!(*n)[k].is_object()) return Error::Invalid("a stored numeric answer is not an object");
+          Reader a((*n)[k].get_object(), fmt::format("exam.questions[{}].numeric_answers[{}]", i, k),
+                   problem);
+          out.numeric_answers.push_back({a.Number("value"), a.Number("tolerance"), a.Number("credit")});
+        }
+      }
       out.line = static_cast<int>(q.Int("line"));
       spec.questions.push_back(std::move(out));
     }

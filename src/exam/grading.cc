@@ -103,12 +103,27 @@ std::optional<double> GradeAnswer(const Question& q, const boost::json::value& a
   // Answers are validated before they are stored; anything else earns nothing.
   switch (q.type) {
     case QuestionType::kSingle: {
-      assert(q.correct_options.size() == 1);
       const std::optional<int64_t> index = AsInteger(answer);
+      if (!q.credit.empty()) {
+        if (!index || *index < 0 || static_cast<size_t>(*index) >= q.credit.size()) return 0.0;
+        return q.points * std::clamp(q.credit[static_cast<size_t>(*index)], 0.0, 1.0);
+      }
+      assert(q.correct_options.size() == 1);
       const bool right = index && !q.correct_options.empty() && *index == q.correct_options[0];
       return right ? q.points : 0.0;
     }
     case QuestionType::kMultiple: {
+      if (!q.credit.empty()) {
+        if (!answer.is_array()) return 0.0;
+        double sum = 0;
+        for (const boost::json::value& pick : answer.get_array()) {
+          const std::optional<int64_t> index = AsInteger(pick);
+          if (index && *index >= 0 && static_cast<size_t>(*index) < q.credit.size()) {
+            sum += q.credit[static_cast<size_t>(*index)];
+          }
+        }
+        return q.points * std::clamp(sum, 0.0, 1.0);
+      }
       assert(!q.correct_options.empty());
       if (!answer.is_array() || q.correct_options.empty()) return 0.0;
       int right = 0;
@@ -132,14 +147,27 @@ std::optional<double> GradeAnswer(const Question& q, const boost::json::value& a
       if (!x || !std::isfinite(*x)) return 0.0;
       // A relative slack of 1e-9 absorbs binary rounding: 2.6 is within 0.1 of 2.5 even though
       // the doubles differ by 0.10000000000000009.
-      const double slack =
-          1e-9 * std::max(std::fabs(q.numeric_answer), std::fabs(q.numeric_tolerance));
-      const bool right = std::fabs(*x - q.numeric_answer) <= q.numeric_tolerance + slack;
-      return right ? q.points : 0.0;
+      auto within = [&](double value, double tolerance) {
+        const double slack = 1e-9 * std::max(std::fabs(value), std::fabs(tolerance));
+        return std::fabs(*x - value) <= tolerance + slack;
+      };
+      for (const Question::NumericAnswer& a : q.numeric_answers) {
+        if (within(a.value, a.tolerance)) return q.points * std::clamp(a.credit, 0.0, 1.0);
+      }
+      if (!q.numeric_answers.empty()) return 0.0;
+      return within(q.numeric_answer, q.numeric_tolerance) ? q.points : 0.0;
     }
     case QuestionType::kShortText: {
       if (!answer.is_string()) return 0.0;
       const std::string given = NormaliseText(answer.get_string());
+      if (!q.credit.empty()) {
+        for (size_t i = 0; i < q.accepted.size() && i < q.credit.size(); ++i) {
+          if (q.accepted[i] == given || (q.accepted[i] == "*" && !given.empty())) {
+            return q.points * std::clamp(q.credit[i], 0.0, 1.0);
+          }
+        }
+        return 0.0;
+      }
       const bool right = std::find(q.accepted.begin(), q.accepted.end(), given) != q.accepted.end();
       return right ? q.points : 0.0;
     }

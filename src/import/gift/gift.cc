@@ -232,6 +232,7 @@ std::string ParseAnswers(std::string_view list, GiftQuestion& q) {
   for (const Piece& p : pieces) {
     GiftAnswer a;
     a.fraction = FractionOf(p);
+    a.equals = p.mark == '=';
     a.feedback = Unescape(TakeFormat(p.feedback, format));
     if (matching) {
       const size_t arrow = FindPlain(p.body, "->");
@@ -397,73 +398,93 @@ GiftQuestions ToExamQuestions(const GiftFile& file) {
         break;
       case GiftKind::kShortAnswer: {
         q.type = exam::QuestionType::kShortText;
-        bool exact = true;
+        bool partial = false, feedback = false;
         for (const auto& a : g.answers) {
-          if (!Near(a.fraction, 1) || a.text == "*" || !a.feedback.empty()) exact = false;
-          q.accepted.push_back(exam::NormaliseText(a.text));
+          partial = partial || !Near(a.fraction, 1) || a.text == "*";
+          feedback = feedback || !a.feedback.empty();
+          q.accepted.push_back(a.text == "*" ? "*" : exam::NormaliseText(a.text));
+          q.credit.push_back(a.fraction);
         }
-        if (!exact) {
-          refuse("short answers with partial credit, a * answer or feedback per answer are not "
-                 "in the exam model yet: not imported");
+        if (!partial) q.credit.clear();
+        if (feedback) {
+          refuse("feedback for each short answer has no place in the exam model yet: not imported");
+          continue;
+        }
+        if (std::any_of(g.answers.begin(), g.answers.end(), [](const GiftAnswer& a) {
+              return a.text != "*" && a.text.find('*') != std::string::npos;
+            })) {
+          refuse("a * inside a short answer (any text there, in Moodle) is not in the exam model "
+                 "yet: not imported");
+          continue;
+        }
+        if (std::none_of(g.answers.begin(), g.answers.end(),
+                         [](const GiftAnswer& a) { return a.fraction > 0; })) {
+          refuse("no answer gives credit: not imported");
           continue;
         }
         break;
       }
       case GiftKind::kNumerical: {
         q.type = exam::QuestionType::kNumeric;
-        const GiftAnswer* right = nullptr;
-        bool plain = true;
+        const GiftAnswer* best = nullptr;
+        bool feedback = false, negative = false;
         for (const auto& a : g.answers) {
-          if (Near(a.fraction, 1) && a.text != "*" && !right) {
-            right = &a;
-          } else {
-            plain = false;
-          }
+          feedback = feedback || !a.feedback.empty();
+          negative = negative || a.fraction < 0;
+          if (a.text == "*") continue;  // any other answer: worth nothing unless it says more
+          if (!best || a.fraction > best->fraction) best = &a;
+          q.numeric_answers.push_back({a.number, a.tolerance, a.fraction});
         }
-        if (!right || !plain || !right->feedback.empty()) {
-          refuse("numerical questions with several answers, partial credit or feedback per "
-                 "answer are not in the exam model yet: not imported");
+        const bool other_credit = std::any_of(g.answers.begin(), g.answers.end(), [](auto& a) {
+          return a.text == "*" && a.fraction > 0;
+        });
+        if (feedback || negative || other_credit || !best || best->fraction <= 0) {
+          refuse(feedback ? "feedback for each numeric answer has no place in the exam model yet: "
+                            "not imported"
+                          : "a numeric question needs an answer with credit, and no credit for "
+                            "any other answer: not imported");
           continue;
         }
-        q.numeric_answer = right->number;
-        q.numeric_tolerance = right->tolerance;
+        q.numeric_answer = best->number;
+        q.numeric_tolerance = best->tolerance;
+        if (q.numeric_answers.size() == 1 && Near(best->fraction, 1)) q.numeric_answers.clear();
         break;
       }
       case GiftKind::kMultipleChoice: {
-        std::vector<int> full, positive;
-        bool has_feedback = false;
-        for (size_t k = 0; k < g.answers.size(); ++k) {
-          const auto& a = g.answers[k];
+        bool has_feedback = false, single = false;
+        double top = -1;
+        for (const auto& a : g.answers) {
           q.options.push_back(a.text);
           q.option_feedback.push_back(a.feedback);
+          q.credit.push_back(a.fraction);
           has_feedback = has_feedback || !a.feedback.empty();
-          if (Near(a.fraction, 1)) full.push_back(static_cast<int>(k));
-          if (a.fraction > 0) positive.push_back(static_cast<int>(k));
+          single = single || a.equals;  // as Moodle: a list with an = answer is a single choice
+          top = std::max(top, a.fraction);
         }
         if (!has_feedback) q.option_feedback.clear();
-        const double share = positive.empty() ? 0 : 1.0 / static_cast<double>(positive.size());
-        bool single = full.size() == 1 && positive.size() == 1;
-        bool multiple = positive.size() >= 2;
-        for (const auto& a : g.answers) {
-          // One right answer, the others worth nothing: a single choice. Several right answers
-          // sharing the credit, each wrong one taking a share away: a multiple choice, graded
-          // the same way (exam/grading.cc).
-          if (a.fraction <= 0 && !Near(a.fraction, 0)) single = false;
-          if (a.fraction > 0 ? !Near(a.fraction, share) : !Near(a.fraction, -share)) {
-            multiple = false;
-          }
+        if (top <= 0) {
+          refuse("no answer gives credit: not imported");
+          continue;
+        }
+        for (size_t k = 0; k < g.answers.size(); ++k) {
+          const double f = g.answers[k].fraction;
+          if (single ? Near(f, top) : f > 0) q.correct_options.push_back(static_cast<int>(k));
         }
         if (single) {
           q.type = exam::QuestionType::kSingle;
-          q.correct_options = full;
-        } else if (multiple) {
-          q.type = exam::QuestionType::kMultiple;
-          q.correct_options = positive;
+          if (std::any_of(q.credit.begin(), q.credit.end(), [](double c) { return c < 0; })) {
+            refuse("a single choice whose answers take points away grades below 0 in Moodle, "
+                   "never in the exam model: not imported");
+            continue;
+          }
+          // One right answer, the others worth nothing: the plain rule says the same.
+          const bool plain = q.correct_options.size() == 1 && Near(top, 1) &&
+                             std::all_of(q.credit.begin(), q.credit.end(), [&](double c) {
+                               return Near(c, 0) || Near(c, 1);
+                             });
+          if (plain) q.credit.clear();
         } else {
-          refuse("these answer weights grade otherwise than a single or multiple choice of the "
-                 "exam model (one right answer; or right answers sharing the credit, each wrong "
-                 "one taking a share away): not imported");
-          continue;
+          q.type = exam::QuestionType::kMultiple;
         }
         break;
       }

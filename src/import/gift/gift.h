@@ -35,6 +35,7 @@ struct GiftAnswer {
   std::string text;        // a choice, an accepted answer, a matching's question
   std::string match;       // matching: the answer its question goes to
   double fraction = 0;     // the credit it gives: -1 to 1 (= is 1, ~ is 0, %n% is n/100)
+  bool equals = false;     // written with = (a choice list with one is a single choice)
   std::string feedback;
   double number = 0;       // numerical: the answer, and how far from it is still right
   double tolerance = 0;
@@ -69,8 +70,9 @@ struct GiftFile {
 GiftFile ParseGift(std::string_view text);
 
 // The exam questions the parsed ones make, in order, with ids from their titles (or q1, q2...),
-// and what could not become a question, with its line and why (a description; matching;
-// partial credit the exam model grades otherwise).
+// graded as Moodle grades them (weights become the question's credit), and what could not
+// become a question, with its line and why (a description; matching; feedback the model has no
+// place for; negative credit in a single choice).
 struct GiftQuestions {
   std::vector<exam::Question> questions;
   std::vector<GiftProblem> problems;

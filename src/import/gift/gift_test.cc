@@ -2,10 +2,14 @@
 // (tests/fixtures/moodle-gift/README.md), then what becomes an exam question and what is reported.
 #include "import/gift/gift.h"
 
+#include <boost/json.hpp>
+
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <sstream>
+
+#include "exam/exam_json.h"
 
 namespace pupitre::importers {
 namespace {
@@ -170,39 +174,92 @@ TEST(GiftTest, CategoriesApplyToWhatFollows) {
   EXPECT_EQ(f.questions[1].line, 6);
 }
 
-TEST(GiftTest, ExamQuestionsAreMadeWhereTheModelGradesTheSameAndTheRestIsReported) {
+double Grade(const exam::Question& q, const char* answer_json) {
+  return exam::GradeAnswer(q, boost::json::parse(answer_json)).value_or(-1);
+}
+
+TEST(GiftTest, ExamQuestionsAreGradedAsMoodleGradesThemAndTheRestIsReported) {
   const GiftQuestions made = ToExamQuestions(ParseGift(Fixture("questions.gift.txt")));
-  // Essay, single choice, the two {T}/{TRUE}: imported. Matching, partial credit weights that
-  // grade otherwise, the numerical and short answer with a * answer, true/false with feedback
-  // per answer: reported.
-  ASSERT_EQ(made.questions.size(), 4u);
+  // Imported: the essay, the single choice, the multiple response (its weights as credit), the
+  // two {T}/{TRUE}. Reported: the matching, and the three with feedback the model has no place
+  // for (per numeric answer, per short answer, right/wrong true/false).
+  ASSERT_EQ(made.questions.size(), 5u);
   EXPECT_EQ(made.questions[0].id, "Q8");
   EXPECT_EQ(made.questions[0].type, exam::QuestionType::kEssay);
-  EXPECT_EQ(made.questions[1].id, "Q2");
-  EXPECT_EQ(made.questions[1].type, exam::QuestionType::kSingle);
-  EXPECT_EQ(made.questions[1].correct_options, std::vector<int>{0});
-  ASSERT_EQ(made.questions[1].option_feedback.size(), 3u);
-  EXPECT_EQ(made.questions[2].id, "2-08-TSL");
-  EXPECT_EQ(made.questions[3].id, "2-08-TSL-2") << "ids are unique";
-  EXPECT_TRUE(made.questions[3].correct_bool);
-  ASSERT_EQ(made.problems.size(), 5u);
+  const exam::Question& single = made.questions[1];
+  EXPECT_EQ(single.id, "Q2");
+  EXPECT_EQ(single.type, exam::QuestionType::kSingle);
+  EXPECT_EQ(single.correct_options, std::vector<int>{0});
+  EXPECT_TRUE(single.credit.empty()) << "one right answer: the plain rule";
+  ASSERT_EQ(single.option_feedback.size(), 3u);
+  const exam::Question& colours = made.questions[2];
+  EXPECT_EQ(colours.type, exam::QuestionType::kMultiple);
+  EXPECT_EQ(colours.correct_options, (std::vector<int>{0, 2}));
+  EXPECT_EQ(colours.credit, (std::vector<double>{0.5, -1, 0.5, -1}));
+  // Moodle: the sum of the picked answers' fractions, kept within 0 and 1.
+  EXPECT_DOUBLE_EQ(Grade(colours, "[0, 2]"), 1);
+  EXPECT_DOUBLE_EQ(Grade(colours, "[0]"), 0.5);
+  EXPECT_DOUBLE_EQ(Grade(colours, "[0, 1]"), 0);
+  EXPECT_DOUBLE_EQ(Grade(colours, "[0, 1, 2]"), 0);
+  EXPECT_EQ(made.questions[3].id, "2-08-TSL");
+  EXPECT_EQ(made.questions[4].id, "2-08-TSL-2") << "ids are unique";
+  EXPECT_TRUE(made.questions[4].correct_bool);
+  ASSERT_EQ(made.problems.size(), 4u);
   for (const auto& p : made.problems) EXPECT_NE(p.message.find("not imported"), std::string::npos);
 
+  // From Moodle's documented examples (examples.txt), graded as Moodle grades them.
   const GiftQuestions more = ToExamQuestions(ParseGift(
-      "Pick two {~%50%a ~%50%b ~%-50%c ~%-50%d}\n\n"
+      "Difficult question.{~wrong answer ~%50%half credit answer =full credit answer}\n\n"
+      "When was Ulysses S. Grant born? {#\n    =1822:0\n    =%50%1822:2}\n\n"
+      "Jesus Christ was from {\n =Nazareth\n =%75%Nazereth\n =%25%Bethlehem}.\n\n"
+      "What two people are entombed in Grant's tomb? {\n ~No one\n ~%50%Grant\n"
+      " ~%50%Grant's wife\n ~Grant's father }\n\n"
       "Range? {#3.141..3.142}\n\n"
       "Say hi {=hello =Hi  there}\n\n"
       "Just a text.\n"));
-  ASSERT_EQ(more.questions.size(), 3u);
-  EXPECT_EQ(more.questions[0].type, exam::QuestionType::kMultiple)
-      << "right answers sharing the credit, wrong ones taking a share: graded the same";
-  EXPECT_EQ(more.questions[0].correct_options, (std::vector<int>{0, 1}));
-  EXPECT_DOUBLE_EQ(more.questions[1].numeric_answer, 3.1415);
-  EXPECT_NEAR(more.questions[1].numeric_tolerance, 0.0005, 1e-12);
-  EXPECT_EQ(more.questions[2].accepted, (std::vector<std::string>{"hello", "hi there"}));
-  EXPECT_EQ(more.questions[2].id, "q3");
+  ASSERT_EQ(more.questions.size(), 6u);
+  const exam::Question& difficult = more.questions[0];
+  EXPECT_EQ(difficult.type, exam::QuestionType::kSingle) << "a list with an = answer";
+  EXPECT_EQ(difficult.correct_options, std::vector<int>{2});
+  EXPECT_DOUBLE_EQ(Grade(difficult, "1"), 0.5);
+  EXPECT_DOUBLE_EQ(Grade(difficult, "2"), 1);
+  EXPECT_DOUBLE_EQ(Grade(difficult, "0"), 0);
+  const exam::Question& born = more.questions[1];
+  EXPECT_DOUBLE_EQ(Grade(born, "1822"), 1);
+  EXPECT_DOUBLE_EQ(Grade(born, "1823.5"), 0.5);
+  EXPECT_DOUBLE_EQ(Grade(born, "1830"), 0);
+  const exam::Question& town = more.questions[2];
+  EXPECT_EQ(town.text, "Jesus Christ was from _____.");
+  EXPECT_DOUBLE_EQ(Grade(town, "\"nazareth\""), 1);
+  EXPECT_DOUBLE_EQ(Grade(town, "\"Nazereth\""), 0.75);
+  EXPECT_DOUBLE_EQ(Grade(town, "\"Rome\""), 0);
+  const exam::Question& tomb = more.questions[3];
+  EXPECT_EQ(tomb.type, exam::QuestionType::kMultiple) << "no = answer";
+  EXPECT_DOUBLE_EQ(Grade(tomb, "[1, 2]"), 1);
+  EXPECT_DOUBLE_EQ(Grade(tomb, "[0, 1, 2, 3]"), 1) << "Moodle: wrong answers worth 0 take nothing";
+  EXPECT_DOUBLE_EQ(Grade(tomb, "[1, 3]"), 0.5);
+  EXPECT_DOUBLE_EQ(more.questions[4].numeric_answer, 3.1415);
+  EXPECT_NEAR(more.questions[4].numeric_tolerance, 0.0005, 1e-12);
+  EXPECT_EQ(more.questions[5].accepted, (std::vector<std::string>{"hello", "hi there"}));
+  EXPECT_TRUE(more.questions[5].credit.empty());
+  EXPECT_EQ(more.questions[5].id, "q6");
   ASSERT_EQ(more.problems.size(), 1u);
-  EXPECT_EQ(more.problems[0].line, 7) << "a description";
+  EXPECT_EQ(more.problems[0].line, 22) << "a description";
+
+  // Credit survives the store's canonical form.
+  exam::ExamSpec spec;
+  spec.id = "e";
+  spec.title = "T";
+  spec.opens_ms = 1;
+  spec.closes_ms = 2;
+  spec.duration_ms = 1;
+  spec.questions = more.questions;
+  auto back = exam::FromCanonicalJson(exam::ToCanonicalJson(spec));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->questions[0].credit, difficult.credit);
+  ASSERT_EQ(back->questions[1].numeric_answers.size(), 2u);
+  EXPECT_DOUBLE_EQ(back->questions[1].numeric_answers[1].credit, 0.5);
+  EXPECT_DOUBLE_EQ(Grade(back->questions[2], "\"Nazereth\""), 0.75);
 }
 
 }  // namespace
