@@ -98,7 +98,7 @@ class ExamParser {
     // Questions in Moodle's GIFT (import/gift), after the [[question]] tables.
     const toml::node* gift = root.get("gift");
     if (gift != nullptr && !gift->is_string()) {
-      Add(*gift, "gift_not_text", {}, "\"gift\" is a text: gift = \"\"\"...\"\"\"");
+      Add(*gift, "gift_not_text", {}, "\"gift\" is a text: gift = '''...'''");
     }
     if (const toml::node* questions = root.get("question"); questions == nullptr) {
       if (gift == nullptr) {

@@ -767,6 +767,14 @@ TEST(ParseExamTomlTest, QuestionsMayBeWrittenInGift) {
   EXPECT_TRUE(Has(p, 4, {"GIFT, line 3", "matching"})) << Describe(p);
   EXPECT_EQ(p[0].reason, "gift");
   EXPECT_TRUE(Has(Problems(std::string("gift = 3\n") + kHeader), 1, {"\"gift\" is a text"}));
+
+  // In a literal text ('''), GIFT's escapes reach it as written.
+  Result<ExamSpec> escaped = ParseExamToml(
+      std::string("gift = '''\nWhich equals 5? {~ \\= 2 + 2 = \\= 2 + 3}\n'''\n") + kHeader);
+  ASSERT_TRUE(escaped.ok()) << Describe(escaped.error().problems);
+  ASSERT_EQ(escaped->questions.size(), 1u);
+  EXPECT_EQ(escaped->questions[0].options, (std::vector<std::string>{"= 2 + 2", "= 2 + 3"}));
+  EXPECT_EQ(escaped->questions[0].correct_options, std::vector<int>{1});
 }
 
 
