@@ -10,16 +10,16 @@
 #include <string_view>
 
 #include "fuzz/fuzz_check.h"
-#include "import/gift/gift.h"
+#include "import/moodle/gift.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace pupitre;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   const int lines = 1 + static_cast<int>(std::count(text.begin(), text.end(), '\n'));
-  const importers::GiftFile file = importers::ParseGift(text);
+  const importers::QuestionBank file = importers::ParseGift(text);
   for (const auto& p : file.problems) FUZZ_CHECK(p.line >= 1 && p.line <= lines);
   for (const auto& q : file.questions) FUZZ_CHECK(q.line >= 1 && q.line <= lines);
-  const importers::GiftQuestions made = importers::ToExamQuestions(file);
+  const importers::ExamQuestions made = importers::ToExamQuestions(file);
   std::set<std::string> ids;
   for (const exam::Question& q : made.questions) {
     FUZZ_CHECK(!q.id.empty() && q.id.size() <= 64);

@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "import/toml/exam_toml.h"
-#include "import/gift/gift.h"
+#include "import/moodle/gift.h"
 #include "import/toml/nesting.h"
 #include "import/toml/toml_parts.h"
 
@@ -95,7 +95,7 @@ class ExamParser {
       ParseExam(*exam->as_table());
     }
 
-    // Questions in Moodle's GIFT (import/gift), after the [[question]] tables.
+    // Questions in Moodle's GIFT (import/moodle/gift.h), after the [[question]] tables.
     const toml::node* gift = root.get("gift");
     if (gift != nullptr && !gift->is_string()) {
       Add(*gift, "gift_not_text", {}, "\"gift\" is a text: gift = '''...'''");

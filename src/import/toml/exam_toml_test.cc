@@ -742,7 +742,7 @@ TEST(ExamSettingsTest, AFileWithoutAnExamTableIsInvalid) {
   }
 }
 
-// Questions in Moodle's GIFT, in a text at the top of the file (import/gift).
+// Questions in Moodle's GIFT, in a text at the top of the file (import/moodle/gift.h).
 TEST(ParseExamTomlTest, QuestionsMayBeWrittenInGift) {
   const std::string gift = "gift = \"\"\"\n"                         // line 1
                            "::q1:: Two plus two? {#4}\n"            // 2

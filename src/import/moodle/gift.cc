@@ -1,5 +1,5 @@
 // Moodle's GIFT format (see gift.h).
-#include "import/gift/gift.h"
+#include "import/moodle/gift.h"
 
 #include <fmt/format.h>
 
@@ -143,7 +143,7 @@ double FractionOf(const Piece& p) {
 }
 
 // A numerical answer: "n", "n:tolerance", "low..high", or "" / "*" (any other answer).
-bool ParseNumber(std::string_view spec, GiftAnswer& a, std::string& error) {
+bool ParseNumber(std::string_view spec, MoodleAnswer& a, std::string& error) {
   spec = Trim(spec);
   if (spec.empty() || spec == "*") {
     a.text = "*";
@@ -188,7 +188,7 @@ bool IsTrueFalse(std::string_view s, bool& truth) {
 }
 
 // Fills `q` from its answer list; returns an error message, or "".
-std::string ParseAnswers(std::string_view list, GiftQuestion& q) {
+std::string ParseAnswers(std::string_view list, MoodleQuestion& q) {
   if (const size_t general = FindPlain(list, "####"); general != kNone) {
     std::string format;
     q.general_feedback = Unescape(TakeFormat(list.substr(general + 4), format));
@@ -197,14 +197,14 @@ std::string ParseAnswers(std::string_view list, GiftQuestion& q) {
   list = Trim(list);
   std::string error;
   if (list.empty()) {
-    q.kind = GiftKind::kEssay;
+    q.kind = MoodleKind::kEssay;
     return "";
   }
   if (list.front() == '#') {
-    q.kind = GiftKind::kNumerical;
+    q.kind = MoodleKind::kNumerical;
     std::string format;
     for (const Piece& p : SplitAnswers(list.substr(1), '=', error)) {
-      GiftAnswer a;
+      MoodleAnswer a;
       a.fraction = FractionOf(p);
       a.feedback = Unescape(TakeFormat(p.feedback, format));
       if (!ParseNumber(p.body, a, error)) return error;
@@ -214,7 +214,7 @@ std::string ParseAnswers(std::string_view list, GiftQuestion& q) {
     return error;
   }
   if (IsTrueFalse(list, q.truth)) {
-    q.kind = GiftKind::kTrueFalse;
+    q.kind = MoodleKind::kTrueFalse;
     if (const size_t hash = FindPlain(list, "#"); hash != kNone) {
       std::string_view rest = list.substr(hash + 1);
       const size_t second = FindPlain(rest, "#");
@@ -230,7 +230,7 @@ std::string ParseAnswers(std::string_view list, GiftQuestion& q) {
   // An answer's or a feedback's own format ([html]...) is read and dropped: its text is kept.
   std::string format;
   for (const Piece& p : pieces) {
-    GiftAnswer a;
+    MoodleAnswer a;
     a.fraction = FractionOf(p);
     a.equals = p.mark == '=';
     a.feedback = Unescape(TakeFormat(p.feedback, format));
@@ -246,12 +246,15 @@ std::string ParseAnswers(std::string_view list, GiftQuestion& q) {
     }
     q.answers.push_back(std::move(a));
   }
-  q.kind = choices ? GiftKind::kMultipleChoice
-                   : matching ? GiftKind::kMatching : GiftKind::kShortAnswer;
-  if (q.kind == GiftKind::kMultipleChoice && q.answers.size() < 2) {
+  q.kind = choices ? MoodleKind::kMultipleChoice
+                   : matching ? MoodleKind::kMatching : MoodleKind::kShortAnswer;
+  // As Moodle: a choice list with an = answer is a single choice.
+  q.single = std::any_of(q.answers.begin(), q.answers.end(),
+                         [](const MoodleAnswer& a) { return a.equals; });
+  if (q.kind == MoodleKind::kMultipleChoice && q.answers.size() < 2) {
     return "a multiple-choice question needs two answers at least";
   }
-  if (q.kind == GiftKind::kMatching) {
+  if (q.kind == MoodleKind::kMatching) {
     int pairs = 0;
     for (const auto& a : q.answers) pairs += a.text.empty() ? 0 : 1;
     if (pairs < 2) return "a matching question needs two pairs at least";
@@ -260,7 +263,7 @@ std::string ParseAnswers(std::string_view list, GiftQuestion& q) {
 }
 
 // One block of lines (a question, or a category) starting at `line`.
-void ParseBlock(std::string_view block, int line, std::string& category, GiftFile& out) {
+void ParseBlock(std::string_view block, int line, std::string& category, QuestionBank& out) {
   block = Trim(block);
   if (block.substr(0, 10) == "$CATEGORY:") {
     const size_t eol = block.find('\n');
@@ -269,7 +272,7 @@ void ParseBlock(std::string_view block, int line, std::string& category, GiftFil
     block = Trim(block.substr(eol + 1));
     ++line;
   }
-  GiftQuestion q;
+  MoodleQuestion q;
   q.line = line;
   q.category = category;
   auto problem = [&](std::string message) { out.problems.push_back({line, std::move(message)}); };
@@ -282,7 +285,7 @@ void ParseBlock(std::string_view block, int line, std::string& category, GiftFil
   const size_t open = FindPlain(block, "{");
   if (open == kNone) {
     if (FindPlain(block, "}") != kNone) return problem("a } closes no answer list");
-    q.kind = GiftKind::kDescription;
+    q.kind = MoodleKind::kDescription;
     q.text = Unescape(TakeFormat(block, q.format));
     if (q.text.empty()) return problem("a title without a question");
     out.questions.push_back(std::move(q));
@@ -308,8 +311,8 @@ void ParseBlock(std::string_view block, int line, std::string& category, GiftFil
 
 }  // namespace
 
-GiftFile ParseGift(std::string_view text) {
-  GiftFile out;
+QuestionBank ParseGift(std::string_view text) {
+  QuestionBank out;
   std::string category;
   std::string block;
   int block_line = 0;
@@ -342,164 +345,9 @@ GiftFile ParseGift(std::string_view text) {
   return out;
 }
 
-namespace {
-
-// An id from a title: letters, digits, _ and -, at most 64; unique among `taken`.
-std::string IdFor(const GiftQuestion& q, size_t index, std::set<std::string>& taken) {
-  std::string id;
-  for (char c : q.title) {
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-') {
-      id.push_back(c);
-    } else if ((c == ' ' || c == '.') && !id.empty() && id.back() != '-') {
-      id.push_back('-');
-    }
-    if (id.size() >= 56) break;
-  }
-  while (!id.empty() && id.back() == '-') id.pop_back();
-  if (id.empty()) id = fmt::format("q{}", index + 1);
-  std::string unique = id;
-  for (int n = 2; taken.count(unique); ++n) unique = fmt::format("{}-{}", id, n);
-  taken.insert(unique);
-  return unique;
-}
-
-bool Near(double a, double b) { return std::fabs(a - b) < 1e-6; }
-
-}  // namespace
-
-GiftQuestions ToExamQuestions(const GiftFile& file) {
-  GiftQuestions out;
-  out.problems = file.problems;
-  std::set<std::string> taken;
-  for (size_t i = 0; i < file.questions.size(); ++i) {
-    const GiftQuestion& g = file.questions[i];
-    auto refuse = [&](std::string why) { out.problems.push_back({g.line, std::move(why)}); };
-    exam::Question q;
-    q.line = g.line;
-    q.text = g.text;
-    q.feedback = g.general_feedback;
-    switch (g.kind) {
-      case GiftKind::kDescription:
-        refuse("a text without answers (a description) is not a question: not imported");
-        continue;
-      case GiftKind::kMatching:
-        refuse("matching questions are not in the exam model yet: not imported");
-        continue;
-      case GiftKind::kEssay:
-        q.type = exam::QuestionType::kEssay;
-        break;
-      case GiftKind::kTrueFalse:
-        q.type = exam::QuestionType::kTrueFalse;
-        q.correct_bool = g.truth;
-        if (!g.wrong_feedback.empty() || !g.right_feedback.empty()) {
-          refuse("feedback for a right or wrong true/false answer is not kept yet: not imported");
-          continue;
-        }
-        break;
-      case GiftKind::kShortAnswer: {
-        q.type = exam::QuestionType::kShortText;
-        bool partial = false, feedback = false;
-        for (const auto& a : g.answers) {
-          partial = partial || !Near(a.fraction, 1) || a.text == "*";
-          feedback = feedback || !a.feedback.empty();
-          q.accepted.push_back(a.text == "*" ? "*" : exam::NormaliseText(a.text));
-          q.credit.push_back(a.fraction);
-        }
-        if (!partial) q.credit.clear();
-        if (feedback) {
-          refuse("feedback for each short answer has no place in the exam model yet: not imported");
-          continue;
-        }
-        if (std::any_of(g.answers.begin(), g.answers.end(), [](const GiftAnswer& a) {
-              return a.text != "*" && a.text.find('*') != std::string::npos;
-            })) {
-          refuse("a * inside a short answer (any text there, in Moodle) is not in the exam model "
-                 "yet: not imported");
-          continue;
-        }
-        if (std::none_of(g.answers.begin(), g.answers.end(),
-                         [](const GiftAnswer& a) { return a.fraction > 0; })) {
-          refuse("no answer gives credit: not imported");
-          continue;
-        }
-        break;
-      }
-      case GiftKind::kNumerical: {
-        q.type = exam::QuestionType::kNumeric;
-        const GiftAnswer* best = nullptr;
-        bool feedback = false, negative = false;
-        for (const auto& a : g.answers) {
-          feedback = feedback || !a.feedback.empty();
-          negative = negative || a.fraction < 0;
-          if (a.text == "*") continue;  // any other answer: worth nothing unless it says more
-          if (!best || a.fraction > best->fraction) best = &a;
-          q.numeric_answers.push_back({a.number, a.tolerance, a.fraction});
-        }
-        const bool other_credit = std::any_of(g.answers.begin(), g.answers.end(), [](auto& a) {
-          return a.text == "*" && a.fraction > 0;
-        });
-        if (feedback || negative || other_credit || !best || best->fraction <= 0) {
-          refuse(feedback ? "feedback for each numeric answer has no place in the exam model yet: "
-                            "not imported"
-                          : "a numeric question needs an answer with credit, and no credit for "
-                            "any other answer: not imported");
-          continue;
-        }
-        q.numeric_answer = best->number;
-        q.numeric_tolerance = best->tolerance;
-        if (q.numeric_answers.size() == 1 && Near(best->fraction, 1)) q.numeric_answers.clear();
-        break;
-      }
-      case GiftKind::kMultipleChoice: {
-        bool has_feedback = false, single = false;
-        double top = -1;
-        for (const auto& a : g.answers) {
-          q.options.push_back(a.text);
-          q.option_feedback.push_back(a.feedback);
-          q.credit.push_back(a.fraction);
-          has_feedback = has_feedback || !a.feedback.empty();
-          single = single || a.equals;  // as Moodle: a list with an = answer is a single choice
-          top = std::max(top, a.fraction);
-        }
-        if (!has_feedback) q.option_feedback.clear();
-        if (top <= 0) {
-          refuse("no answer gives credit: not imported");
-          continue;
-        }
-        for (size_t k = 0; k < g.answers.size(); ++k) {
-          const double f = g.answers[k].fraction;
-          if (single ? Near(f, top) : f > 0) q.correct_options.push_back(static_cast<int>(k));
-        }
-        if (single) {
-          q.type = exam::QuestionType::kSingle;
-          if (std::any_of(q.credit.begin(), q.credit.end(), [](double c) { return c < 0; })) {
-            refuse("a single choice whose answers take points away grades below 0 in Moodle, "
-                   "never in the exam model: not imported");
-            continue;
-          }
-          // One right answer, the others worth nothing: the plain rule says the same.
-          const bool plain = q.correct_options.size() == 1 && Near(top, 1) &&
-                             std::all_of(q.credit.begin(), q.credit.end(), [&](double c) {
-                               return Near(c, 0) || Near(c, 1);
-                             });
-          if (plain) q.credit.clear();
-        } else {
-          q.type = exam::QuestionType::kMultiple;
-        }
-        break;
-      }
-    }
-    q.id = IdFor(g, i, taken);
-    out.questions.push_back(std::move(q));
-  }
-  std::stable_sort(out.problems.begin(), out.problems.end(),
-                   [](const GiftProblem& a, const GiftProblem& b) { return a.line < b.line; });
-  return out;
-}
-
 void AddGiftQuestions(std::string_view gift, int first_line, exam::ExamSpec& spec,
                       std::vector<Problem>& problems) {
-  GiftQuestions made = ToExamQuestions(ParseGift(gift));
+  ExamQuestions made = ToExamQuestions(ParseGift(gift));
   std::set<std::string> taken;
   for (const auto& q : spec.questions) taken.insert(q.id);
   for (exam::Question& q : made.questions) {
@@ -509,7 +357,7 @@ void AddGiftQuestions(std::string_view gift, int first_line, exam::ExamSpec& spe
     q.line += first_line - 1;
     spec.questions.push_back(std::move(q));
   }
-  for (const GiftProblem& p : made.problems) {
+  for (const BankProblem& p : made.problems) {
     problems.emplace_back(p.line + first_line - 1,
                           fmt::format("GIFT, line {}: {}", p.line, p.message), "gift",
                           std::vector<std::pair<std::string, std::string>>{

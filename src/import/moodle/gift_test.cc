@@ -1,6 +1,6 @@
 // The GIFT parser against Moodle's own fixtures and the results Moodle's tests expect of them
 // (tests/fixtures/moodle-gift/README.md), then what becomes an exam question and what is reported.
-#include "import/gift/gift.h"
+#include "import/moodle/gift.h"
 
 #include <boost/json.hpp>
 
@@ -21,7 +21,7 @@ std::string Fixture(const std::string& name) {
   return s.str();
 }
 
-const GiftQuestion* Titled(const GiftFile& f, const std::string& title) {
+const MoodleQuestion* Titled(const QuestionBank& f, const std::string& title) {
   for (const auto& q : f.questions) {
     if (q.title == title) return &q;
   }
@@ -29,19 +29,19 @@ const GiftQuestion* Titled(const GiftFile& f, const std::string& title) {
 }
 
 TEST(GiftTest, MoodlesFixtureGivesTheNineQuestionsMoodleImports) {
-  const GiftFile f = ParseGift(Fixture("questions.gift.txt"));
+  const QuestionBank f = ParseGift(Fixture("questions.gift.txt"));
   EXPECT_TRUE(f.problems.empty()) << f.problems[0].line << ": " << f.problems[0].message;
   ASSERT_EQ(f.questions.size(), 9u) << "Moodle: \"Importing 9 questions from file\"";
 
-  const GiftQuestion* essay = Titled(f, "Q8");
+  const MoodleQuestion* essay = Titled(f, "Q8");
   ASSERT_NE(essay, nullptr);
-  EXPECT_EQ(essay->kind, GiftKind::kEssay);
+  EXPECT_EQ(essay->kind, MoodleKind::kEssay);
   EXPECT_EQ(essay->text, "How are you?");
   EXPECT_EQ(essay->line, 2);
 
-  const GiftQuestion* match = Titled(f, "Moodle activities");
+  const MoodleQuestion* match = Titled(f, "Moodle activities");
   ASSERT_NE(match, nullptr);
-  EXPECT_EQ(match->kind, GiftKind::kMatching);
+  EXPECT_EQ(match->kind, MoodleKind::kMatching);
   EXPECT_EQ(match->format, "html");
   EXPECT_EQ(match->text, "Match the <b>activity</b> to the description.");
   ASSERT_EQ(match->answers.size(), 5u);
@@ -51,9 +51,9 @@ TEST(GiftTest, MoodlesFixtureGivesTheNineQuestionsMoodleImports) {
   EXPECT_EQ(match->answers[4].text, "") << "an extra answer with no question";
   EXPECT_EQ(match->answers[4].match, "Chat");
 
-  const GiftQuestion* single = Titled(f, "Q2");
+  const MoodleQuestion* single = Titled(f, "Q2");
   ASSERT_NE(single, nullptr);
-  EXPECT_EQ(single->kind, GiftKind::kMultipleChoice);
+  EXPECT_EQ(single->kind, MoodleKind::kMultipleChoice);
   EXPECT_EQ(single->text, "What's between orange and green in the spectrum?");
   ASSERT_EQ(single->answers.size(), 3u);
   EXPECT_EQ(single->answers[0].text, "yellow");
@@ -63,16 +63,16 @@ TEST(GiftTest, MoodlesFixtureGivesTheNineQuestionsMoodleImports) {
   EXPECT_EQ(single->answers[2].text, "blue") << "its [plain] is read off";
   EXPECT_EQ(single->answers[2].fraction, 0);
 
-  const GiftQuestion* multi = Titled(f, "colours");
+  const MoodleQuestion* multi = Titled(f, "colours");
   ASSERT_NE(multi, nullptr);
   ASSERT_EQ(multi->answers.size(), 4u);
   const double fractions[] = {0.5, -1, 0.5, -1};
   for (size_t i = 0; i < 4; ++i) EXPECT_DOUBLE_EQ(multi->answers[i].fraction, fractions[i]) << i;
   EXPECT_EQ(multi->answers[2].text, "off-beige");
 
-  const GiftQuestion* numeric = Titled(f, "Q5");
+  const MoodleQuestion* numeric = Titled(f, "Q5");
   ASSERT_NE(numeric, nullptr);
-  EXPECT_EQ(numeric->kind, GiftKind::kNumerical);
+  EXPECT_EQ(numeric->kind, MoodleKind::kNumerical);
   ASSERT_EQ(numeric->answers.size(), 2u);
   EXPECT_EQ(numeric->answers[0].number, 3);
   EXPECT_EQ(numeric->answers[0].tolerance, 2);
@@ -81,9 +81,9 @@ TEST(GiftTest, MoodlesFixtureGivesTheNineQuestionsMoodleImports) {
   EXPECT_EQ(numeric->answers[1].fraction, 0);
   EXPECT_EQ(numeric->answers[1].feedback, "Completely wrong");
 
-  const GiftQuestion* shortanswer = Titled(f, "Shortanswer");
+  const MoodleQuestion* shortanswer = Titled(f, "Shortanswer");
   ASSERT_NE(shortanswer, nullptr);
-  EXPECT_EQ(shortanswer->kind, GiftKind::kShortAnswer);
+  EXPECT_EQ(shortanswer->kind, MoodleKind::kShortAnswer);
   ASSERT_EQ(shortanswer->answers.size(), 3u);
   EXPECT_EQ(shortanswer->answers[1].text, "Cat");
   EXPECT_DOUBLE_EQ(shortanswer->answers[1].fraction, 0.5);
@@ -93,9 +93,9 @@ TEST(GiftTest, MoodlesFixtureGivesTheNineQuestionsMoodleImports) {
 
   // Moodle: correctanswer 0, feedbacktrue (to who answers true: wrong) "42 is the Ultimate
   // Answer.", feedbackfalse "You gave the right answer.".
-  const GiftQuestion* tf = Titled(f, "Q1");
+  const MoodleQuestion* tf = Titled(f, "Q1");
   ASSERT_NE(tf, nullptr);
-  EXPECT_EQ(tf->kind, GiftKind::kTrueFalse);
+  EXPECT_EQ(tf->kind, MoodleKind::kTrueFalse);
   EXPECT_FALSE(tf->truth);
   EXPECT_EQ(tf->wrong_feedback, "42 is the Ultimate Answer.");
   EXPECT_EQ(tf->right_feedback, "You gave the right answer.");
@@ -106,25 +106,25 @@ TEST(GiftTest, MoodlesFixtureGivesTheNineQuestionsMoodleImports) {
     if (q.title == "2-08 TSL") {
       ++tsl;
       EXPECT_TRUE(q.truth);
-      EXPECT_EQ(q.kind, GiftKind::kTrueFalse);
+      EXPECT_EQ(q.kind, MoodleKind::kTrueFalse);
     }
   }
   EXPECT_EQ(tsl, 2) << "{T} and {TRUE}";
 }
 
 TEST(GiftTest, MoodlesExamplesParseWholeWithEscapesMissingWordsAndRanges) {
-  const GiftFile f = ParseGift(Fixture("examples.txt"));
+  const QuestionBank f = ParseGift(Fixture("examples.txt"));
   EXPECT_TRUE(f.problems.empty()) << f.problems[0].line << ": " << f.problems[0].message;
   ASSERT_EQ(f.questions.size(), 43u);  // its 43 blocks, each a question
   // "Grant is {~buried =entombed ~living} in Grant's tomb." is a missing word.
-  const GiftQuestion& blank = f.questions[1];
+  const MoodleQuestion& blank = f.questions[1];
   EXPECT_TRUE(blank.missing_word);
   EXPECT_EQ(blank.text, "Grant is _____ in Grant's tomb.");
   EXPECT_EQ(blank.answers[1].text, "entombed");
   // {#3.141..3.142}: a range is its middle and half its width.
   int ranges = 0;
   for (const auto& q : f.questions) {
-    if (q.kind == GiftKind::kNumerical && q.answers.size() == 1 &&
+    if (q.kind == MoodleKind::kNumerical && q.answers.size() == 1 &&
         q.answers[0].tolerance > 0.0004 && q.answers[0].tolerance < 0.0006 &&
         q.answers[0].number > 3.1414 && q.answers[0].number < 3.1416) {
       ++ranges;
@@ -132,7 +132,7 @@ TEST(GiftTest, MoodlesExamplesParseWholeWithEscapesMissingWordsAndRanges) {
   }
   EXPECT_EQ(ranges, 2) << "{#3.1415:0.0005} and {#3.141..3.142}";
   // Escaped control characters are text.
-  const GiftQuestion* control = Titled(f, "GIFT Control Characters");
+  const MoodleQuestion* control = Titled(f, "GIFT Control Characters");
   ASSERT_NE(control, nullptr);
   ASSERT_EQ(control->answers.size(), 6u);
   const char* texts[] = {"~", "=", "#", "{", "}", "\\"};
@@ -144,13 +144,13 @@ TEST(GiftTest, MoodlesExamplesParseWholeWithEscapesMissingWordsAndRanges) {
   for (const auto& q : f.questions) markdown += q.format == "markdown" ? 1 : 0;
   EXPECT_EQ(markdown, 1);
   // Lines of a question's text are kept together; the title is read off.
-  const GiftQuestion* kanji = Titled(f, "Kanji Origins");
+  const MoodleQuestion* kanji = Titled(f, "Kanji Origins");
   ASSERT_NE(kanji, nullptr);
   EXPECT_EQ(kanji->text, "Japanese characters originally\ncame from what country?");
 }
 
 TEST(GiftTest, WhatIsNotGiftIsReportedWithItsLine) {
-  const GiftFile f = ParseGift(
+  const QuestionBank f = ParseGift(
       "::Open:: Is this closed? {=yes\n\n"        // line 1: never closed
       "Two lists {=a} and {=b}\n\n"               // line 3
       "::Untitled\n\n"                            // line 5: title never closed
@@ -166,7 +166,7 @@ TEST(GiftTest, WhatIsNotGiftIsReportedWithItsLine) {
 }
 
 TEST(GiftTest, CategoriesApplyToWhatFollows) {
-  const GiftFile f = ParseGift("$CATEGORY: $course$/Maths/Algebra\n\n2+2? {#4}\n\n"
+  const QuestionBank f = ParseGift("$CATEGORY: $course$/Maths/Algebra\n\n2+2? {#4}\n\n"
                                "$CATEGORY: Physics\nc? {=light speed}\n");
   ASSERT_EQ(f.questions.size(), 2u);
   EXPECT_EQ(f.questions[0].category, "$course$/Maths/Algebra");
@@ -179,7 +179,7 @@ double Grade(const exam::Question& q, const char* answer_json) {
 }
 
 TEST(GiftTest, ExamQuestionsAreGradedAsMoodleGradesThemAndTheRestIsReported) {
-  const GiftQuestions made = ToExamQuestions(ParseGift(Fixture("questions.gift.txt")));
+  const ExamQuestions made = ToExamQuestions(ParseGift(Fixture("questions.gift.txt")));
   // Imported: the essay, the single choice, the multiple response (its weights as credit), the
   // two {T}/{TRUE}. Reported: the matching, and the three with feedback the model has no place
   // for (per numeric answer, per short answer, right/wrong true/false).
@@ -208,7 +208,7 @@ TEST(GiftTest, ExamQuestionsAreGradedAsMoodleGradesThemAndTheRestIsReported) {
   for (const auto& p : made.problems) EXPECT_NE(p.message.find("not imported"), std::string::npos);
 
   // From Moodle's documented examples (examples.txt), graded as Moodle grades them.
-  const GiftQuestions more = ToExamQuestions(ParseGift(
+  const ExamQuestions more = ToExamQuestions(ParseGift(
       "Difficult question.{~wrong answer ~%50%half credit answer =full credit answer}\n\n"
       "When was Ulysses S. Grant born? {#\n    =1822:0\n    =%50%1822:2}\n\n"
       "Jesus Christ was from {\n =Nazareth\n =%75%Nazereth\n =%25%Bethlehem}.\n\n"

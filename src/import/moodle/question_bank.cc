@@ -1,0 +1,177 @@
+// Moodle's questions made exam questions (see question_bank.h).
+#include "import/moodle/question_bank.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <set>
+
+namespace pupitre::importers {
+namespace {
+
+// An id from a title: letters, digits, _ and -, at most 64; unique among `taken`.
+std::string IdFor(const MoodleQuestion& q, size_t index, std::set<std::string>& taken) {
+  std::string id;
+  for (char c : q.title) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-') {
+      id.push_back(c);
+    } else if ((c == ' ' || c == '.') && !id.empty() && id.back() != '-') {
+      id.push_back('-');
+    }
+    if (id.size() >= 56) break;
+  }
+  while (!id.empty() && id.back() == '-') id.pop_back();
+  if (id.empty()) id = fmt::format("q{}", index + 1);
+  std::string unique = id;
+  for (int n = 2; taken.count(unique); ++n) unique = fmt::format("{}-{}", id, n);
+  taken.insert(unique);
+  return unique;
+}
+
+bool Near(double a, double b) { return std::fabs(a - b) < 1e-6; }
+
+}  // namespace
+
+ExamQuestions ToExamQuestions(const QuestionBank& file) {
+  ExamQuestions out;
+  out.problems = file.problems;
+  std::set<std::string> taken;
+  for (size_t i = 0; i < file.questions.size(); ++i) {
+    const MoodleQuestion& g = file.questions[i];
+    auto refuse = [&](std::string why) { out.problems.push_back({g.line, std::move(why)}); };
+    exam::Question q;
+    q.line = g.line;
+    q.text = g.text;
+    q.feedback = g.general_feedback;
+    q.points = g.points;
+    if (!g.unsupported.empty()) {
+      refuse(g.unsupported + ": not imported");
+      continue;
+    }
+    if (!(g.points > 0) || g.points > 10'000) {
+      refuse("a question is worth more than 0 and at most 10000 points: not imported");
+      continue;
+    }
+    switch (g.kind) {
+      case MoodleKind::kDescription:
+        refuse("a text without answers (a description) is not a question: not imported");
+        continue;
+      case MoodleKind::kMatching:
+        refuse("matching questions are not in the exam model yet: not imported");
+        continue;
+      case MoodleKind::kEssay:
+        q.type = exam::QuestionType::kEssay;
+        break;
+      case MoodleKind::kTrueFalse:
+        q.type = exam::QuestionType::kTrueFalse;
+        q.correct_bool = g.truth;
+        if (!g.wrong_feedback.empty() || !g.right_feedback.empty()) {
+          refuse("feedback for a right or wrong true/false answer is not kept yet: not imported");
+          continue;
+        }
+        break;
+      case MoodleKind::kShortAnswer: {
+        q.type = exam::QuestionType::kShortText;
+        bool partial = false, feedback = false;
+        for (const auto& a : g.answers) {
+          partial = partial || !Near(a.fraction, 1) || a.text == "*";
+          feedback = feedback || !a.feedback.empty();
+          q.accepted.push_back(a.text == "*" ? "*" : exam::NormaliseText(a.text));
+          q.credit.push_back(a.fraction);
+        }
+        if (!partial) q.credit.clear();
+        if (feedback) {
+          refuse("feedback for each short answer has no place in the exam model yet: not imported");
+          continue;
+        }
+        if (std::any_of(g.answers.begin(), g.answers.end(), [](const MoodleAnswer& a) {
+              return a.text != "*" && a.text.find('*') != std::string::npos;
+            })) {
+          refuse("a * inside a short answer (any text there, in Moodle) is not in the exam model "
+                 "yet: not imported");
+          continue;
+        }
+        if (std::none_of(g.answers.begin(), g.answers.end(),
+                         [](const MoodleAnswer& a) { return a.fraction > 0; })) {
+          refuse("no answer gives credit: not imported");
+          continue;
+        }
+        break;
+      }
+      case MoodleKind::kNumerical: {
+        q.type = exam::QuestionType::kNumeric;
+        const MoodleAnswer* best = nullptr;
+        bool feedback = false, negative = false;
+        for (const auto& a : g.answers) {
+          feedback = feedback || !a.feedback.empty();
+          negative = negative || a.fraction < 0;
+          if (a.text == "*") continue;  // any other answer: worth nothing unless it says more
+          if (!best || a.fraction > best->fraction) best = &a;
+          q.numeric_answers.push_back({a.number, a.tolerance, a.fraction});
+        }
+        const bool other_credit = std::any_of(g.answers.begin(), g.answers.end(), [](auto& a) {
+          return a.text == "*" && a.fraction > 0;
+        });
+        if (feedback || negative || other_credit || !best || best->fraction <= 0) {
+          refuse(feedback ? "feedback for each numeric answer has no place in the exam model yet: "
+                            "not imported"
+                          : "a numeric question needs an answer with credit, and no credit for "
+                            "any other answer: not imported");
+          continue;
+        }
+        q.numeric_answer = best->number;
+        q.numeric_tolerance = best->tolerance;
+        if (q.numeric_answers.size() == 1 && Near(best->fraction, 1)) q.numeric_answers.clear();
+        break;
+      }
+      case MoodleKind::kMultipleChoice: {
+        bool has_feedback = false;
+        const bool single = g.single;
+        double top = -1;
+        for (const auto& a : g.answers) {
+          q.options.push_back(a.text);
+          q.option_feedback.push_back(a.feedback);
+          q.credit.push_back(a.fraction);
+          has_feedback = has_feedback || !a.feedback.empty();
+          top = std::max(top, a.fraction);
+        }
+        if (!has_feedback) q.option_feedback.clear();
+        if (top <= 0) {
+          refuse("no answer gives credit: not imported");
+          continue;
+        }
+        for (size_t k = 0; k < g.answers.size(); ++k) {
+          const double f = g.answers[k].fraction;
+          if (single ? Near(f, top) : f > 0) q.correct_options.push_back(static_cast<int>(k));
+        }
+        if (single) {
+          q.type = exam::QuestionType::kSingle;
+          if (std::any_of(q.credit.begin(), q.credit.end(), [](double c) { return c < 0; })) {
+            refuse("a single choice whose answers take points away grades below 0 in Moodle, "
+                   "never in the exam model: not imported");
+            continue;
+          }
+          // One right answer, the others worth nothing: the plain rule says the same.
+          const bool plain = q.correct_options.size() == 1 && Near(top, 1) &&
+                             std::all_of(q.credit.begin(), q.credit.end(), [&](double c) {
+                               return Near(c, 0) || Near(c, 1);
+                             });
+          if (plain) q.credit.clear();
+        } else {
+          q.type = exam::QuestionType::kMultiple;
+        }
+        break;
+      }
+    }
+    q.id = IdFor(g, i, taken);
+    out.questions.push_back(std::move(q));
+  }
+  std::stable_sort(out.problems.begin(), out.problems.end(),
+                   [](const BankProblem& a, const BankProblem& b) { return a.line < b.line; });
+  return out;
+}
+
+
+}  // namespace pupitre::importers

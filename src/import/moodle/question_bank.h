@@ -1,0 +1,70 @@
+#pragma once
+// Moodle's questions as its formats hold them (GIFT: gift.h; Moodle XML: moodle_xml.h), and the
+// exam questions they make. A question becomes an exam question where the exam model grades it
+// as Moodle does (weights become its credit); what the model cannot say the same way yet is
+// reported with its line and why, never dropped silently.
+
+#include <string>
+#include <vector>
+
+#include "exam/exam.h"
+
+namespace pupitre::importers {
+
+enum class MoodleKind {
+  kDescription,
+  kEssay,
+  kTrueFalse,
+  kMultipleChoice,
+  kShortAnswer,
+  kNumerical,
+  kMatching
+};
+
+struct MoodleAnswer {
+  std::string text;        // a choice, an accepted answer, a matching's question
+  std::string match;       // matching: the answer its question goes to
+  double fraction = 0;     // the credit it gives: -1 to 1
+  bool equals = false;     // GIFT: written with = (a choice list with one is a single choice)
+  std::string feedback;
+  double number = 0;       // numerical: the answer, and how far from it is still right
+  double tolerance = 0;
+};
+
+struct MoodleQuestion {
+  int line = 0;              // where it starts in its file (1-based)
+  std::string category;      // the category in effect ("" : none)
+  std::string title;         // "" : none
+  std::string text;          // a missing word's blank is "_____"
+  std::string format = "moodle";  // "moodle", "html", "plain" or "markdown"
+  MoodleKind kind = MoodleKind::kDescription;
+  bool missing_word = false;  // GIFT: the answers were in the middle of the text
+  bool single = false;        // a choice list of one answer (XML <single>; GIFT: an = answer)
+  double points = 1;          // XML <defaultgrade>
+  std::vector<MoodleAnswer> answers;
+  bool truth = false;             // true/false: the right answer
+  std::string wrong_feedback;     // true/false: shown to who answered wrong
+  std::string right_feedback;     // and right
+  std::string general_feedback;
+  std::string unsupported;        // what of it the exam model has no place for ("" : nothing)
+};
+
+struct BankProblem {
+  int line = 0;
+  std::string message;
+};
+
+struct QuestionBank {
+  std::vector<MoodleQuestion> questions;
+  std::vector<BankProblem> problems;  // what does not parse (nothing made of it)
+};
+
+// The exam questions the bank's make, in order, with ids from their titles (or q1, q2... by
+// place), unique; and what could not become a question, with its line and why.
+struct ExamQuestions {
+  std::vector<exam::Question> questions;
+  std::vector<BankProblem> problems;
+};
+ExamQuestions ToExamQuestions(const QuestionBank& bank);
+
+}  // namespace pupitre::importers
