@@ -31,7 +31,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case exam::QuestionType::kMultiple:
         FUZZ_CHECK(q.options.size() >= 2);
         FUZZ_CHECK(!q.correct_options.empty());
-        FUZZ_CHECK(q.type != exam::QuestionType::kSingle || q.correct_options.size() == 1);
+        // One right option, unless the credit says what each gives (then one or more full).
+        FUZZ_CHECK(q.type != exam::QuestionType::kSingle || q.correct_options.size() == 1 ||
+                   !q.credit.empty());
+        FUZZ_CHECK(q.credit.empty() || q.credit.size() == q.options.size());
+        for (double c : q.credit) FUZZ_CHECK(c >= -1 && c <= 1);
         for (int i : q.correct_options) {
           FUZZ_CHECK(i >= 0 && static_cast<size_t>(i) < q.options.size());
         }
@@ -43,6 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         break;
       case exam::QuestionType::kShortText:
         FUZZ_CHECK(!q.accepted.empty());
+        FUZZ_CHECK(q.credit.empty() || q.credit.size() == q.accepted.size());
         break;
       default:
         break;

@@ -61,7 +61,7 @@ TEST_F(GiftImportTest, WhatGiftCannotSayIsRefusedWithItsLine) {
   const auto& problems = body.at("error").at("problems").as_array();
   ASSERT_EQ(problems.size(), 1u) << refused.body;
   EXPECT_EQ(problems[0].at("line").as_int64(), 4) << "GIFT line 3, file line 4";
-  EXPECT_EQ(problems[0].at("reason").as_string(), "gift");
+  EXPECT_EQ(problems[0].at("reason").as_string(), "bank");
   EXPECT_NE(refused.body.find("matching"), std::string::npos);
   EXPECT_EQ(teacher_->Get("/api/exams/gift-exam").status, 404) << "nothing was stored";
 }

@@ -345,24 +345,4 @@ QuestionBank ParseGift(std::string_view text) {
   return out;
 }
 
-void AddGiftQuestions(std::string_view gift, int first_line, exam::ExamSpec& spec,
-                      std::vector<Problem>& problems) {
-  ExamQuestions made = ToExamQuestions(ParseGift(gift));
-  std::set<std::string> taken;
-  for (const auto& q : spec.questions) taken.insert(q.id);
-  for (exam::Question& q : made.questions) {
-    const std::string id = q.id;
-    for (int n = 2; taken.count(q.id); ++n) q.id = fmt::format("{}-{}", id, n);
-    taken.insert(q.id);
-    q.line += first_line - 1;
-    spec.questions.push_back(std::move(q));
-  }
-  for (const BankProblem& p : made.problems) {
-    problems.emplace_back(p.line + first_line - 1,
-                          fmt::format("GIFT, line {}: {}", p.line, p.message), "gift",
-                          std::vector<std::pair<std::string, std::string>>{
-                              {"gift_line", std::to_string(p.line)}, {"detail", p.message}});
-  }
-}
-
 }  // namespace pupitre::importers

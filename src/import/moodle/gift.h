@@ -10,10 +10,7 @@
 //   A text alone is a description. \~ \= \# \{ \} \: \\ escape; \n is a line break.
 
 #include <string_view>
-#include <vector>
 
-#include "common/result.h"
-#include "exam/exam.h"
 #include "import/moodle/question_bank.h"
 
 namespace pupitre::importers {
@@ -22,11 +19,5 @@ inline constexpr std::string_view kGiftFormat = "gift";
 
 // Parses a GIFT file. Never fails as a whole: a block that does not parse is a problem.
 QuestionBank ParseGift(std::string_view text);
-
-// Questions written in GIFT inside another file (the native TOML file's `gift = '''...'''`):
-// appended to `spec` (an id already taken gets -2, -3...); what could not be made a question is
-// a problem at its line in the enclosing file (`first_line`: where the GIFT text's line 1 is).
-void AddGiftQuestions(std::string_view gift, int first_line, exam::ExamSpec& spec,
-                      std::vector<Problem>& problems);
 
 }  // namespace pupitre::importers

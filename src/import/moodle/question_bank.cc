@@ -1,6 +1,8 @@
 // Moodle's questions made exam questions (see question_bank.h).
 #include "import/moodle/question_bank.h"
 
+#include "import/moodle/html_text.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -46,6 +48,18 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
     q.text = g.text;
     q.feedback = g.general_feedback;
     q.points = g.points;
+    if (g.format == "html") {
+      if (HtmlHasMedia(g.text) || HtmlHasMedia(g.general_feedback)) {
+        refuse("images and other media in a question are not imported yet: not imported");
+        continue;
+      }
+      q.text = HtmlToText(g.text);
+      q.feedback = HtmlToText(g.general_feedback);
+    }
+    if (q.text.empty()) {
+      refuse("a question without a text: not imported");
+      continue;
+    }
     if (!g.unsupported.empty()) {
       refuse(g.unsupported + ": not imported");
       continue;
@@ -173,5 +187,27 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
   return out;
 }
 
+
+void AddBankQuestions(const QuestionBank& bank, int first_line, std::string_view format,
+                      exam::ExamSpec& spec, std::vector<Problem>& problems) {
+  ExamQuestions made = ToExamQuestions(bank);
+  std::set<std::string> taken;
+  for (const auto& q : spec.questions) taken.insert(q.id);
+  for (exam::Question& q : made.questions) {
+    const std::string id = q.id;
+    for (int n = 2; taken.count(q.id); ++n) q.id = fmt::format("{}-{}", id, n);
+    taken.insert(q.id);
+    q.line += first_line - 1;
+    spec.questions.push_back(std::move(q));
+  }
+  for (const BankProblem& p : made.problems) {
+    problems.emplace_back(p.line + first_line - 1,
+                          fmt::format("{}, line {}: {}", format, p.line, p.message), "bank",
+                          std::vector<std::pair<std::string, std::string>>{
+                              {"format", std::string(format)},
+                              {"bank_line", std::to_string(p.line)},
+                              {"detail", p.message}});
+  }
+}
 
 }  // namespace pupitre::importers

@@ -5,8 +5,10 @@
 // reported with its line and why, never dropped silently.
 
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "common/result.h"
 #include "exam/exam.h"
 
 namespace pupitre::importers {
@@ -66,5 +68,12 @@ struct ExamQuestions {
   std::vector<BankProblem> problems;
 };
 ExamQuestions ToExamQuestions(const QuestionBank& bank);
+
+// A bank written inside another file (the native TOML file's `gift = '''...'''` or
+// `moodle_xml = '''...'''`): its questions appended to `spec` (an id already taken gets -2,
+// -3...); what could not be made a question is a problem (reason "bank", values format, line,
+// detail) at its line in the enclosing file (`first_line`: where the bank's line 1 is).
+void AddBankQuestions(const QuestionBank& bank, int first_line, std::string_view format,
+                      exam::ExamSpec& spec, std::vector<Problem>& problems);
 
 }  // namespace pupitre::importers

@@ -5,6 +5,7 @@
 // The Debian build of toml++ is compiled with exceptions (its symbols live in toml::v3::ex), so
 // toml::parse throws toml::parse_error; it is caught right here and nowhere else.
 
+#include <fmt/format.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -23,6 +24,7 @@
 
 #include "import/toml/exam_toml.h"
 #include "import/moodle/gift.h"
+#include "import/moodle/moodle_xml.h"
 #include "import/toml/nesting.h"
 #include "import/toml/toml_parts.h"
 
@@ -33,20 +35,12 @@ using namespace pupitre::exam;  // the model this importer fills
 
 using namespace toml_parts;  // its small pieces
 
-constexpr std::string_view kTopLevelKeys[] = {"exam", "question", "wave", "gift"};
+constexpr std::string_view kTopLevelKeys[] = {"exam", "question", "wave", "gift", "moodle_xml"};
 constexpr std::string_view kWaveKeys[] = {"name", "offset_minutes", "students", "letters"};
-constexpr std::string_view kExamKeys[] = {"id",
-                                          "title",
-                                          "course",
-                                          "opens",
-                                          "closes",
-                                          "duration_minutes",
-                                          "shuffle_questions",
-                                          "shuffle_options",
-                                          "one_per_page",
-                                          "review",
-                                          "auto_waves",
-                                          "wave_interval_minutes"};
+constexpr std::string_view kExamKeys[] = {
+    "id",           "title",           "course",       "opens",    "closes",
+    "duration_minutes", "shuffle_questions", "shuffle_options", "one_per_page", "review",
+    "auto_waves",   "wave_interval_minutes"};
 constexpr std::string_view kQuestionKeys[] = {"id",      "type",   "text",      "points",
                                               "options", "answer", "tolerance", "feedback",
                                               "option_feedback"};
@@ -95,13 +89,17 @@ class ExamParser {
       ParseExam(*exam->as_table());
     }
 
-    // Questions in Moodle's GIFT (import/moodle/gift.h), after the [[question]] tables.
+    // Questions from Moodle (GIFT or Moodle XML: import/moodle), after the [[question]] tables.
     const toml::node* gift = root.get("gift");
-    if (gift != nullptr && !gift->is_string()) {
-      Add(*gift, "gift_not_text", {}, "\"gift\" is a text: gift = '''...'''");
+    const toml::node* moodle_xml = root.get("moodle_xml");
+    for (const auto& [node, key] : {std::pair{gift, "gift"}, std::pair{moodle_xml, "moodle_xml"}}) {
+      if (node != nullptr && !node->is_string()) {
+        Add(*node, "bank_not_text", {{"key", key}},
+            fmt::format("\"{0}\" is a text: {0} = '''...'''", key));
+      }
     }
     if (const toml::node* questions = root.get("question"); questions == nullptr) {
-      if (gift == nullptr) {
+      if (gift == nullptr && moodle_xml == nullptr) {
         Add(1, "no_questions", {}, "no questions: add at least one [[question]] table");
       }
     } else if (!questions->is_array_of_tables()) {
@@ -116,15 +114,17 @@ class ExamParser {
       }
     }
 
-    if (gift != nullptr && gift->is_string()) {
+    for (const toml::node* node : {gift, moodle_xml}) {
+      if (node == nullptr || !node->is_string()) continue;
       // A multi-line text starts on the line after its key (TOML drops that first line break).
-      const std::string& text = **gift->as_string();
-      const int line = static_cast<int>(gift->source().begin.line);
-      AddGiftQuestions(text, text.find('\n') == std::string::npos ? line : line + 1, spec_,
-                       problems_);
-      if (spec_.questions.empty() && problems_.empty()) {
-        Add(*gift, "no_questions", {}, "no questions: the GIFT text holds none");
-      }
+      const std::string& text = **node->as_string();
+      const int line = static_cast<int>(node->source().begin.line);
+      AddBankQuestions(node == gift ? ParseGift(text) : ParseMoodleXml(text),
+                       text.find('\n') == std::string::npos ? line : line + 1,
+                       node == gift ? "GIFT" : "Moodle XML", spec_, problems_);
+    }
+    if ((gift || moodle_xml) && spec_.questions.empty() && problems_.empty()) {
+      Add(1, "no_questions", {}, "no questions: the text from Moodle holds none");
     }
     if (const toml::node* waves = root.get("wave")) {
       if (!waves->is_array_of_tables()) {

@@ -765,7 +765,7 @@ TEST(ParseExamTomlTest, QuestionsMayBeWrittenInGift) {
   const std::vector<Problem> p = Problems(matching + kHeader);
   ASSERT_EQ(p.size(), 1u) << Describe(p);
   EXPECT_TRUE(Has(p, 4, {"GIFT, line 3", "matching"})) << Describe(p);
-  EXPECT_EQ(p[0].reason, "gift");
+  EXPECT_EQ(p[0].reason, "bank");
   EXPECT_TRUE(Has(Problems(std::string("gift = 3\n") + kHeader), 1, {"\"gift\" is a text"}));
 
   // In a literal text ('''), GIFT's escapes reach it as written.
@@ -775,6 +775,28 @@ TEST(ParseExamTomlTest, QuestionsMayBeWrittenInGift) {
   ASSERT_EQ(escaped->questions.size(), 1u);
   EXPECT_EQ(escaped->questions[0].options, (std::vector<std::string>{"= 2 + 2", "= 2 + 3"}));
   EXPECT_EQ(escaped->questions[0].correct_options, std::vector<int>{1});
+}
+
+// Questions exported by Moodle as Moodle XML, likewise.
+TEST(ParseExamTomlTest, QuestionsMayBeMoodleXml) {
+  const std::string xml =
+      "moodle_xml = '''\n"
+      "<quiz><question type=\"truefalse\"><name><text>Sun</text></name>\n"
+      "<questiontext format=\"html\"><text><![CDATA[<p>The sun rises in the east.</p>]]></text>"
+      "</questiontext>\n<answer fraction=\"100\"><text>true</text></answer>"
+      "<answer fraction=\"0\"><text>false</text></answer></question>\n"
+      "<question type=\"ddwtos\"><name><text>Drag</text></name></question></quiz>\n"
+      "'''\n";
+  const std::vector<Problem> p = Problems(xml + kHeader);
+  ASSERT_EQ(p.size(), 1u) << Describe(p);
+  EXPECT_TRUE(Has(p, 5, {"Moodle XML, line 4", "ddwtos"})) << Describe(p);
+  Result<ExamSpec> r = ParseExamToml(
+      xml.substr(0, xml.find("<question type=\"ddwtos\"")) + "</quiz>\n'''\n" + kHeader);
+  ASSERT_TRUE(r.ok()) << Describe(r.error().problems);
+  ASSERT_EQ(r->questions.size(), 1u);
+  EXPECT_EQ(r->questions[0].id, "Sun");
+  EXPECT_EQ(r->questions[0].text, "The sun rises in the east.");
+  EXPECT_TRUE(r->questions[0].correct_bool);
 }
 
 

@@ -1,0 +1,133 @@
+// HTML made plain text (see html_text.h).
+#include "import/moodle/html_text.h"
+
+#include <cctype>
+#include <charconv>
+#include <cstdint>
+
+namespace pupitre::importers {
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+void AppendUtf8(std::string& out, uint32_t cp) {
+  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+// The entity at the start of `s` ("&amp;"...): appended, and its length returned (0: none).
+size_t Entity(std::string_view s, std::string& out) {
+  const size_t end = s.find(';');
+  if (end == std::string_view::npos || end > 10) return 0;
+  const std::string_view name = s.substr(1, end - 1);
+  static constexpr std::pair<std::string_view, std::string_view> kNamed[] = {
+      {"amp", "&"}, {"lt", "<"}, {"gt", ">"}, {"quot", "\""}, {"apos", "'"}, {"nbsp", " "}};
+  for (const auto& [n, text] : kNamed) {
+    if (name == n) {
+      out.append(text);
+      return end + 1;
+    }
+  }
+  if (name.size() >= 2 && name[0] == '#') {
+    const bool hex = name[1] == 'x' || name[1] == 'X';
+    const std::string_view digits = name.substr(hex ? 2 : 1);
+    uint32_t cp = 0;
+    auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), cp, hex ? 16 : 10);
+    if (ec != std::errc() || p != digits.data() + digits.size() || digits.empty()) return 0;
+    AppendUtf8(out, cp);
+    return end + 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::string HtmlToText(std::string_view html) {
+  std::string out;
+  out.reserve(html.size());
+  size_t i = 0;
+  while (i < html.size()) {
+    const char c = html[i];
+    if (c == '<') {
+      const size_t end = html.find('>', i);
+      if (end == std::string_view::npos) break;  // a tag never closed: what follows is not text
+      std::string tag = Lower(html.substr(i + 1, end - i - 1));
+      const bool closing = !tag.empty() && tag[0] == '/';
+      if (closing) tag.erase(0, 1);
+      const std::string name = tag.substr(0, tag.find_first_of(" \t\r\n/"));
+      const bool heading = name.size() == 2 && name[0] == 'h' &&
+                           std::isdigit(static_cast<unsigned char>(name[1]));
+      const bool block = name == "p" || name == "div" || name == "tr" || name == "li" || heading;
+      if (name == "br" || (block && closing)) {
+        out.push_back('\n');
+      } else if (name == "li" && !closing) {
+        out.append("- ");
+      } else if ((name == "script" || name == "style") && !closing) {
+        // Their content is not text: skip to their end.
+        const std::string close = "</" + name;
+        const size_t stop = Lower(html.substr(end)).find(close);
+        i = stop == std::string::npos ? html.size() : end + stop;
+        continue;
+      }
+      i = end + 1;
+    } else if (c == '&') {
+      const size_t n = Entity(html.substr(i), out);
+      if (n == 0) out.push_back('&');
+      i += n == 0 ? 1 : n;
+    } else if (c == '\r' || c == '\n' || c == '\t') {
+      if (!out.empty() && out.back() != ' ' && out.back() != '\n') out.push_back(' ');
+      ++i;
+    } else {
+      out.push_back(c);
+      ++i;
+    }
+  }
+  // Lines trimmed; no more than one blank line in a row; no blank start or end.
+  std::string text;
+  size_t blank = 0;
+  size_t start = 0;
+  while (start <= out.size()) {
+    size_t eol = out.find('\n', start);
+    if (eol == std::string::npos) eol = out.size();
+    std::string_view line(out.data() + start, eol - start);
+    while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+    while (!line.empty() && line.back() == ' ') line.remove_suffix(1);
+    if (line.empty()) {
+      ++blank;
+    } else {
+      if (!text.empty()) text.append(blank > 0 ? "\n\n" : "\n");
+      text.append(line);
+      blank = 0;
+    }
+    start = eol + 1;
+  }
+  return text;
+}
+
+bool HtmlHasMedia(std::string_view html) {
+  const std::string lower = Lower(html);
+  for (const char* tag : {"<img", "<audio", "<video", "<object", "<embed", "<iframe", "<svg"}) {
+    if (lower.find(tag) != std::string::npos) return true;
+  }
+  return lower.find("@@pluginfile@@") != std::string::npos;
+}
+
+}  // namespace pupitre::importers

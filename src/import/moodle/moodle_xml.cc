@@ -1,0 +1,198 @@
+// Moodle XML (see moodle_xml.h), read with pugixml.
+#include "import/moodle/moodle_xml.h"
+
+#include <fmt/format.h>
+#include <pugixml.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <optional>
+#include <string>
+
+#include "import/moodle/html_text.h"
+
+namespace pupitre::importers {
+namespace {
+
+std::string Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return std::string(s);
+}
+
+std::optional<double> Number(std::string_view s) {
+  const std::string t = Trim(s);
+  double v = 0;
+  auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (t.empty() || ec != std::errc() || end != t.data() + t.size() || !std::isfinite(v)) {
+    return std::nullopt;
+  }
+  return v;
+}
+
+// The 1-based line of a node, from its offset in the text.
+int LineOf(std::string_view xml, const pugi::xml_node& n) {
+  const auto offset = static_cast<size_t>(std::max<ptrdiff_t>(0, n.offset_debug()));
+  return 1 + static_cast<int>(std::count(xml.begin(), xml.begin() + std::min(offset, xml.size()),
+                                         '\n'));
+}
+
+// <x format="..."><text>...</text></x>: the text, made plain when its format is HTML (and
+// `media` set when it shows more than text).
+std::string PlainText(const pugi::xml_node& n, bool& media) {
+  const std::string text = n.child("text").text().get();
+  const std::string format = n.attribute("format").as_string("html");
+  if (format != "html") return Trim(text);
+  media = media || HtmlHasMedia(text);
+  return HtmlToText(text);
+}
+
+bool IsTrue(const pugi::xml_node& n) {
+  const std::string v = Trim(n.text().get());
+  return v == "true" || v == "1";
+}
+
+}  // namespace
+
+QuestionBank ParseMoodleXml(std::string_view xml) {
+  QuestionBank bank;
+  pugi::xml_document doc;
+  // No DTD, no entities from outside: the parser never reaches beyond the text it is given.
+  const pugi::xml_parse_result parsed =
+      doc.load_buffer(xml.data(), xml.size(), pugi::parse_default & ~pugi::parse_doctype);
+  if (!parsed) {
+    const size_t offset = static_cast<size_t>(std::max<ptrdiff_t>(0, parsed.offset));
+    const int line = 1 + static_cast<int>(std::count(
+                             xml.begin(), xml.begin() + std::min(offset, xml.size()), '\n'));
+    bank.problems.push_back({line, fmt::format("not XML: {}", parsed.description())});
+    return bank;
+  }
+  const pugi::xml_node quiz = doc.child("quiz");
+  if (!quiz) {
+    bank.problems.push_back({1, "not a Moodle XML file: its root element is not <quiz>"});
+    return bank;
+  }
+  std::string category;
+  for (const pugi::xml_node& node : quiz.children("question")) {
+    const int line = LineOf(xml, node);
+    const std::string type = node.attribute("type").as_string();
+    if (type == "category") {
+      category = Trim(node.child("category").child("text").text().get());
+      continue;
+    }
+    MoodleQuestion q;
+    q.line = line;
+    q.category = category;
+    q.title = Trim(node.child("name").child("text").text().get());
+    const pugi::xml_node text = node.child("questiontext");
+    q.format = text.attribute("format").as_string("html");
+    if (q.format != "html") q.format = q.format == "markdown" ? "markdown" : "plain";
+    q.text = Trim(text.child("text").text().get());
+    q.general_feedback = Trim(node.child("generalfeedback").child("text").text().get());
+    if (const pugi::xml_node grade = node.child("defaultgrade")) {
+      const auto points = Number(grade.text().get());
+      if (!points) {
+        bank.problems.push_back({line, "<defaultgrade> is not a number"});
+        continue;
+      }
+      q.points = *points;
+    }
+    bool media = !node.select_node(".//file").node().empty();
+    std::string problem;
+    auto answers = [&](bool numeric) {
+      for (const pugi::xml_node& a : node.children("answer")) {
+        MoodleAnswer answer;
+        const auto fraction = Number(a.attribute("fraction").as_string("0"));
+        if (!fraction || *fraction < -100 || *fraction > 100) {
+          problem = "an answer's fraction is a percentage from -100 to 100";
+          return;
+        }
+        answer.fraction = *fraction / 100;
+        answer.equals = answer.fraction == 1;
+        answer.feedback = PlainText(a.child("feedback"), media);
+        if (numeric) {
+          const std::string value = Trim(a.child("text").text().get());
+          if (value == "*") {
+            answer.text = "*";
+          } else {
+            const auto number = Number(value);
+            const auto tolerance = Number(a.child("tolerance").text().as_string("0"));
+            if (!number || !tolerance || *tolerance < 0) {
+              problem = fmt::format("'{}' is not a number with a tolerance", value);
+              return;
+            }
+            answer.number = *number;
+            answer.tolerance = *tolerance;
+          }
+        } else {
+          // An answer's own format: HTML made plain, other formats as written.
+          answer.text = a.attribute("format").as_string("plain_text") == std::string("html")
+                            ? HtmlToText(a.child("text").text().get())
+                            : Trim(a.child("text").text().get());
+          media = media || HtmlHasMedia(a.child("text").text().get());
+        }
+        q.answers.push_back(std::move(answer));
+      }
+    };
+    if (type == "multichoice") {
+      q.kind = MoodleKind::kMultipleChoice;
+      q.single = !node.child("single") || IsTrue(node.child("single"));
+      answers(false);
+      if (problem.empty() && q.answers.size() < 2) problem = "a choice needs two answers at least";
+    } else if (type == "truefalse") {
+      q.kind = MoodleKind::kTrueFalse;
+      answers(false);
+      const auto right = std::find_if(q.answers.begin(), q.answers.end(),
+                                      [](const MoodleAnswer& a) { return a.fraction > 0; });
+      if (problem.empty() && (q.answers.size() != 2 || right == q.answers.end())) {
+        problem = "a true/false question has a true and a false answer, one of them right";
+      } else if (problem.empty()) {
+        q.truth = right->text == "true";
+        q.right_feedback = right->feedback;
+        q.wrong_feedback = (right == q.answers.begin() ? q.answers[1] : q.answers[0]).feedback;
+        q.answers.clear();
+      }
+    } else if (type == "shortanswer") {
+      q.kind = MoodleKind::kShortAnswer;
+      answers(false);
+      if (IsTrue(node.child("usecase"))) q.unsupported = "case-sensitive short answers";
+    } else if (type == "numerical") {
+      q.kind = MoodleKind::kNumerical;
+      answers(true);
+      if (node.child("units").child("unit")) q.unsupported = "numeric answers with units";
+    } else if (type == "essay") {
+      q.kind = MoodleKind::kEssay;
+    } else if (type == "matching") {
+      q.kind = MoodleKind::kMatching;
+      for (const pugi::xml_node& sub : node.children("subquestion")) {
+        MoodleAnswer pair;
+        pair.text = PlainText(sub, media);
+        pair.match = Trim(sub.child("answer").child("text").text().get());
+        pair.fraction = 1;
+        q.answers.push_back(std::move(pair));
+      }
+    } else if (type == "description") {
+      q.kind = MoodleKind::kDescription;
+    } else {
+      bank.problems.push_back(
+          {line, fmt::format("questions of type '{}' are not imported yet", type)});
+      continue;
+    }
+    if (!problem.empty()) {
+      bank.problems.push_back({line, problem});
+      continue;
+    }
+    if (media && q.unsupported.empty()) {
+      q.unsupported = "images and other files in a question are not imported yet";
+    }
+    if (q.text.empty()) {
+      bank.problems.push_back({line, "a question without a text"});
+      continue;
+    }
+    bank.questions.push_back(std::move(q));
+  }
+  return bank;
+}
+
+}  // namespace pupitre::importers

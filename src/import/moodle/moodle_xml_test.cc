@@ -1,0 +1,157 @@
+// Moodle XML: Moodle's own fixture (tests/fixtures/moodle-xml/README.md), then each question
+// type as Moodle exports it, graded as Moodle grades it; what is not imported is reported.
+#include "import/moodle/moodle_xml.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <fstream>
+#include <sstream>
+
+namespace pupitre::importers {
+namespace {
+
+std::string Fixture(const std::string& name) {
+  std::ifstream in(std::string(PUPITRE_FIXTURES) + "/moodle-xml/" + name, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+double Grade(const exam::Question& q, const char* answer_json) {
+  return exam::GradeAnswer(q, boost::json::parse(answer_json)).value_or(-1);
+}
+
+TEST(MoodleXmlTest, MoodlesNestedCategoriesFixture) {
+  const QuestionBank bank = ParseMoodleXml(Fixture("nested_categories_with_questions.xml"));
+  EXPECT_TRUE(bank.problems.empty()) << bank.problems[0].message;
+  ASSERT_EQ(bank.questions.size(), 5u);
+  const char* titles[] = {"Iota Question", "Kappa Essay Question", "Kappa Question",
+                          "Lambda Question", "Mu Question"};
+  const char* categories[] = {"$course$/Iota", "$course$/Iota/Kappa", "$course$/Iota/Kappa",
+                              "$course$/Iota/Kappa/Lambda", "$course$/Iota/Mu"};
+  for (size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(bank.questions[i].title, titles[i]);
+    EXPECT_EQ(bank.questions[i].category, categories[i]);
+  }
+  EXPECT_EQ(bank.questions[0].kind, MoodleKind::kTrueFalse);
+  EXPECT_TRUE(bank.questions[0].truth);
+  EXPECT_EQ(bank.questions[0].line, 15);
+  EXPECT_EQ(bank.questions[1].kind, MoodleKind::kEssay);
+  const ExamQuestions made = ToExamQuestions(bank);
+  ASSERT_EQ(made.questions.size(), 5u);
+  EXPECT_EQ(made.questions[0].text, "Testing Iota Question") << "its HTML made plain";
+  EXPECT_EQ(made.questions[0].id, "Iota-Question");
+  EXPECT_EQ(made.questions[1].type, exam::QuestionType::kEssay);
+}
+
+constexpr const char* kTypes = R"(<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="multichoice">
+    <name><text>Colours</text></name>
+    <questiontext format="html"><text><![CDATA[<p>Which are <b>primary</b> colours?</p><ul><li>Pick&nbsp;two</li></ul>]]></text></questiontext>
+    <defaultgrade>3</defaultgrade>
+    <single>false</single>
+    <answer fraction="50" format="html"><text><![CDATA[<p>Red</p>]]></text><feedback><text>Yes</text></feedback></answer>
+    <answer fraction="50"><text>Blue</text></answer>
+    <answer fraction="-100"><text>Green &amp; co</text></answer>
+  </question>
+  <question type="multichoice">
+    <name><text>Third</text></name>
+    <questiontext format="plain_text"><text>A third?</text></questiontext>
+    <single>true</single>
+    <answer fraction="100"><text>0.333</text></answer>
+    <answer fraction="33.33333"><text>0.3</text></answer>
+    <answer fraction="0"><text>3</text></answer>
+  </question>
+  <question type="shortanswer">
+    <name><text>Capital</text></name>
+    <questiontext format="html"><text>Capital of France?</text></questiontext>
+    <usecase>0</usecase>
+    <answer fraction="100"><text>Paris</text></answer>
+    <answer fraction="50"><text>Lutece</text></answer>
+  </question>
+  <question type="numerical">
+    <name><text>Pi</text></name>
+    <questiontext format="html"><text>Pi?</text></questiontext>
+    <answer fraction="100"><text>3.14</text><tolerance>0.01</tolerance></answer>
+    <answer fraction="50"><text>3</text><tolerance>0.2</tolerance></answer>
+  </question>
+  <question type="matching">
+    <name><text>Pairs</text></name>
+    <questiontext format="html"><text>Match</text></questiontext>
+    <subquestion format="html"><text>Canada</text><answer><text>Ottawa</text></answer></subquestion>
+    <subquestion format="html"><text>Italy</text><answer><text>Rome</text></answer></subquestion>
+  </question>
+  <question type="multianswer">
+    <name><text>Cloze</text></name>
+    <questiontext format="html"><text>{1:SHORTANSWER:=x}</text></questiontext>
+  </question>
+  <question type="truefalse">
+    <name><text>Logo</text></name>
+    <questiontext format="html"><text><![CDATA[<p><img src="@@PLUGINFILE@@/logo.jpg"/> is Moodle's</p>]]></text>
+      <file name="logo.jpg" encoding="base64">AAAA</file></questiontext>
+    <answer fraction="100"><text>true</text></answer>
+    <answer fraction="0"><text>false</text></answer>
+  </question>
+  <question type="shortanswer">
+    <name><text>Case</text></name>
+    <questiontext format="html"><text>Exact?</text></questiontext>
+    <usecase>1</usecase>
+    <answer fraction="100"><text>Exact</text></answer>
+  </question>
+</quiz>
+)";
+
+TEST(MoodleXmlTest, EachTypeAsMoodleExportsItIsGradedAsMoodleGradesIt) {
+  const QuestionBank bank = ParseMoodleXml(kTypes);
+  ASSERT_EQ(bank.problems.size(), 1u);
+  EXPECT_NE(bank.problems[0].message.find("multianswer"), std::string::npos);
+  EXPECT_EQ(bank.problems[0].line, 39);
+  const ExamQuestions made = ToExamQuestions(bank);
+  // Matching, an image, a case-sensitive short answer: reported.
+  ASSERT_EQ(made.problems.size(), 4u);
+  ASSERT_EQ(made.questions.size(), 4u);
+
+  const exam::Question& colours = made.questions[0];
+  EXPECT_EQ(colours.type, exam::QuestionType::kMultiple);
+  EXPECT_EQ(colours.text, "Which are primary colours?\n- Pick two");
+  EXPECT_EQ(colours.points, 3);
+  EXPECT_EQ(colours.options, (std::vector<std::string>{"Red", "Blue", "Green & co"}));
+  EXPECT_DOUBLE_EQ(Grade(colours, "[0, 1]"), 3);
+  EXPECT_DOUBLE_EQ(Grade(colours, "[0, 2]"), 0);
+  EXPECT_DOUBLE_EQ(Grade(colours, "[1]"), 1.5);
+
+  const exam::Question& third = made.questions[1];
+  EXPECT_EQ(third.type, exam::QuestionType::kSingle);
+  EXPECT_NEAR(Grade(third, "1"), 0.3333333, 1e-7);
+  EXPECT_DOUBLE_EQ(Grade(third, "0"), 1);
+
+  const exam::Question& capital = made.questions[2];
+  EXPECT_DOUBLE_EQ(Grade(capital, "\"paris\""), 1);
+  EXPECT_DOUBLE_EQ(Grade(capital, "\"Lutece\""), 0.5);
+
+  const exam::Question& pi = made.questions[3];
+  EXPECT_DOUBLE_EQ(Grade(pi, "3.145"), 1);
+  EXPECT_DOUBLE_EQ(Grade(pi, "2.9"), 0.5);
+  EXPECT_DOUBLE_EQ(Grade(pi, "2"), 0);
+}
+
+TEST(MoodleXmlTest, WhatIsNotMoodleXmlIsOneProblemWithItsLine) {
+  const QuestionBank broken = ParseMoodleXml("<quiz>\n<question type=\"essay\">\n</quiz>\n");
+  ASSERT_EQ(broken.problems.size(), 1u);
+  EXPECT_EQ(broken.problems[0].line, 3);
+  EXPECT_NE(broken.problems[0].message.find("not XML"), std::string::npos);
+  const QuestionBank other = ParseMoodleXml("<html><body/></html>");
+  ASSERT_EQ(other.problems.size(), 1u);
+  EXPECT_NE(other.problems[0].message.find("<quiz>"), std::string::npos);
+  // Entities from outside are never fetched: a DOCTYPE's entity stays unresolved.
+  const QuestionBank doctype = ParseMoodleXml(
+      "<!DOCTYPE quiz [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n<quiz><question "
+      "type=\"essay\"><questiontext format=\"plain_text\"><text>&x;</text></questiontext>"
+      "</question></quiz>");
+  for (const auto& q : doctype.questions) EXPECT_EQ(q.text.find("root:"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pupitre::importers
