@@ -123,18 +123,17 @@ Result<PgResult> PgConnection::ExecRaw(const char* sql, int count, const char* c
 }
 
 Result<PgResult> PgConnection::Exec(std::string_view sql, const std::vector<std::string>& params) {
-  const std::string text(sql);
-  std::vector<const char*> values;
-  std::vector<int> lengths;
-  for (const auto& p : params) {
-    values.push_back(p.c_str());
-    lengths.push_back(static_cast<int>(p.size()));
-  }
-  return ExecRaw(text.c_str(), static_cast<int>(params.size()), values.data(), lengths.data());
+  return ExecText(sql, params, /*binary_result=*/false);
 }
 
 Result<PgResult> PgConnection::ExecBinary(std::string_view sql,
                                           const std::vector<std::string>& params) {
+  return ExecText(sql, params, /*binary_result=*/true);
+}
+
+Result<PgResult> PgConnection::ExecText(std::string_view sql,
+                                        const std::vector<std::string>& params,
+                                        bool binary_result) {
   const std::string text(sql);
   std::vector<const char*> values;
   std::vector<int> lengths;
@@ -143,7 +142,7 @@ Result<PgResult> PgConnection::ExecBinary(std::string_view sql,
     lengths.push_back(static_cast<int>(p.size()));
   }
   return ExecRaw(text.c_str(), static_cast<int>(params.size()), values.data(), lengths.data(),
-                 nullptr, /*binary_result=*/true);
+                 nullptr, binary_result);
 }
 
 Status PgConnection::Script(const char* sql) {

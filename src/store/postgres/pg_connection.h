@@ -61,6 +61,9 @@ class PgConnection final : public SqlReader {
   void EndRead() override;
 
  private:
+  // Exec and ExecBinary: text parameters, the result as asked.
+  Result<PgResult> ExecText(std::string_view sql, const std::vector<std::string>& params,
+                            bool binary_result);
   Error Fail(std::string_view what, const PGresult* r = nullptr);
   std::string conninfo_;
   PGconn* conn_ = nullptr;
