@@ -65,6 +65,9 @@ void CourseSpace::Load(const store::Snapshot& snapshot) {
   }
   for (const auto& i : snapshot.items) {
     item_ids_.AtLeast(i.id + 1);
+    // Loaded again (another node's change, read a moment ago): never older than what is here.
+    const auto& here = courses_[i.course_id].items;
+    if (auto it = here.find(i.id); it != here.end() && it->second.updated_ms > i.updated_ms) continue;
     ApplyLocked(i);
   }
 }

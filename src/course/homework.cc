@@ -92,7 +92,11 @@ Homeworks::Homeworks(store::Writer& writer, const Clock& clock, CourseSpace& spa
 void Homeworks::Load(const store::Snapshot& snapshot) {
   WriterLock lock(mu_);
   for (const auto& h : snapshot.homeworks) rules_[h.item_id] = RulesFrom(h);
-  for (const auto& h : snapshot.handins) handins_[{h.item_id, h.user_id}] = HandinFrom(h);
+  for (const auto& h : snapshot.handins) {
+    // Loaded again (another node's change): a hand-in never goes back to an older version.
+    auto [it, added] = handins_.try_emplace({h.item_id, h.user_id}, HandinFrom(h));
+    if (!added && it->second.version <= h.version) it->second = HandinFrom(h);
+  }
   for (const auto& g : snapshot.handin_grades) {
     grades_[{g.item_id, g.user_id}] = {g.has_points ? std::optional<double>(g.points) : std::nullopt,
                                       g.comment, g.returned_ms};

@@ -53,8 +53,8 @@ Status Uploads::Begin(const std::string& id, int64_t user_id, int64_t length,
   store::UploadRecord r{id, user_id, length, std::move(file_name), ToUnixMs(clock_.Now())};
   if (auto s = writer_.WriteNow({store::op::PutUpload{r}}); !s.ok()) return s;
   MutexLock lock(mu_);
-  ++count_by_user_[user_id];
-  uploads_[id] = std::move(r);
+  // The change feed may have brought it already (this node's own write, read back).
+  if (uploads_.try_emplace(id, std::move(r)).second) ++count_by_user_[user_id];
   return OkStatus();
 }
 

@@ -71,11 +71,8 @@ std::vector<std::string> ExamService::ReloadExam(const std::string& exam_id,
                                                  const store::Snapshot& scope) {
   std::vector<std::string> warnings;
   WriterLock lock(exams_mu_);
-  courses_.clear();
-  enrolled_.clear();
-  teachers_.clear();
-  assistants_.clear();
-  LoadMembersLocked(scope);
+  // Courses and their people are not reloaded here: the change feed keeps them (a scope read
+  // before a change the feed applied since would take it back).
   // Forget what this node held of the exam: the store's copy is the truth now.
   int64_t dropped_in_progress = 0;
   for (auto it = by_user_.lower_bound({exam_id, INT64_MIN});

@@ -114,9 +114,10 @@ class ExamService {
   std::vector<std::string> Load(const store::Snapshot& snapshot);
   // Where attempt ids come from (memory on one node; the store's blocks when nodes share it).
   store::IdSource& attempt_ids() { return attempt_ids_; }
-  // Replaces what this node holds of exam `exam_id` (its record, extra times and attempts) and
-  // of the courses and their people with `scope`, as the store has them (Backend::Load of the
-  // exam's scope): when this node takes the exam over from another. Returns load warnings.
+  // Replaces what this node holds of exam `exam_id` (its record, extra times and attempts) with
+  // `scope`, as the store has it (Backend::Load of the exam's scope): when this node takes the
+  // exam over from another. Courses and their people are the change feed's (AbsorbShared).
+  // Returns load warnings.
   std::vector<std::string> ReloadExam(const std::string& exam_id, const store::Snapshot& scope);
   // What another node changed (cluster/change_feed.h): courses and all their people as the
   // store has them now, and the records of exams this node does not serve (their holder is

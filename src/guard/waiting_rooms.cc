@@ -207,7 +207,7 @@ Status WaitingRooms::SetPaused(const std::string& exam_id, bool paused) {
     controls_[exam_id].paused = paused;
     ForExam(exam_id, [&](WaitingRoom& r) { r.SetPaused(paused); });
   }
-  return SaveControls();
+  return SaveControls(exam_id);
 }
 
 Status WaitingRooms::SetMaxRate(const std::string& exam_id, double max_rate) {
@@ -217,7 +217,7 @@ Status WaitingRooms::SetMaxRate(const std::string& exam_id, double max_rate) {
         std::clamp(max_rate, WaitingRoom::kMinOperatorRate, options_.max_rate);
     ForExam(exam_id, [&](WaitingRoom& r) { r.SetMaxRate(max_rate); });
   }
-  return SaveControls();
+  return SaveControls(exam_id);
 }
 
 Result<std::map<std::string, WaitingRooms::Control>> WaitingRooms::ReadControls(
@@ -251,21 +251,29 @@ Status WaitingRooms::PersistControlsTo(SettingsStore& settings) {
   return OkStatus();
 }
 
-Status WaitingRooms::SaveControls() {
+Status WaitingRooms::SaveControls(const std::string& exam_id) {
   // Written outside mu_: the write waits for the writer, whose completions may need mu_. One
-  // save at a time, each of the latest controls, so that the last write holds the last state.
+  // save at a time, so that the last write holds the last state. Only this exam's entry is
+  // this node's to say: the others are kept as the store has them (with nodes sharing the
+  // store, another node may hold them and have changed them).
   MutexLock save(save_mu_);
   SettingsStore* settings = nullptr;
-  boost::json::object all;
+  std::optional<Control> mine;
   {
     MutexLock lock(mu_);
     settings = settings_;
-    for (const auto& [exam, c] : controls_) {
-      all[exam] = boost::json::object{{"paused", c.paused}, {"max_rate", c.max_rate}};
-    }
+    if (auto it = controls_.find(exam_id); it != controls_.end()) mine = it->second;
   }
   if (!settings) return OkStatus();
-  return settings->Put(std::string(kControlsSetting), boost::json::serialize(all));
+  auto stored = ReadControls(*settings);
+  std::map<std::string, Control> all = stored.ok() ? std::move(*stored)
+                                                   : std::map<std::string, Control>();
+  if (mine) all[exam_id] = *mine;
+  boost::json::object out;
+  for (const auto& [exam, c] : all) {
+    out[exam] = boost::json::object{{"paused", c.paused}, {"max_rate", c.max_rate}};
+  }
+  return settings->Put(std::string(kControlsSetting), boost::json::serialize(out));
 }
 
 Status WaitingRooms::LetThrough(const std::string& exam_id, TimePoint opens, int64_t user_id) {

@@ -108,7 +108,7 @@ class WaitingRooms {
     bool paused = false;
     double max_rate = 0;  // 0: none set
   };
-  Status SaveControls() EXCLUDES(mu_, save_mu_);
+  Status SaveControls(const std::string& exam_id) EXCLUDES(mu_, save_mu_);
   // The controls kept in `settings` (kControlsSetting), by exam.
   static Result<std::map<std::string, Control>> ReadControls(const SettingsStore& settings);
   // Exams taken over from another node: when, and until when their rooms stay shut.

@@ -56,7 +56,9 @@ void LiveClasses::Load(const store::Snapshot& snapshot) {
     if (r.ended_ms > 0) ended_ms_[r.item_id] = r.ended_ms;
   }
   for (const auto& a : snapshot.live_attendance) {
-    attendance_[{a.item_id, a.user_id}] = Attendance{a.first_ms, a.last_ms, a.joins};
+    // Loaded again (another node's change): joins only add up.
+    Attendance& here = attendance_[{a.item_id, a.user_id}];
+    if (a.joins >= here.joins) here = Attendance{a.first_ms, a.last_ms, a.joins};
   }
 }
 

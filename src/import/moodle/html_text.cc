@@ -14,6 +14,19 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
+// Where `needle` (lowercase) starts in `s` from `from` on, ignoring ASCII case; npos if nowhere.
+size_t FindNoCase(std::string_view s, const std::string& needle, size_t from) {
+  for (size_t i = from; i + needle.size() <= s.size(); ++i) {
+    size_t k = 0;
+    while (k < needle.size() &&
+           std::tolower(static_cast<unsigned char>(s[i + k])) == static_cast<unsigned char>(needle[k])) {
+      ++k;
+    }
+    if (k == needle.size()) return i;
+  }
+  return std::string::npos;
+}
+
 void AppendUtf8(std::string& out, uint32_t cp) {
   if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
   if (cp < 0x80) {
@@ -35,7 +48,7 @@ void AppendUtf8(std::string& out, uint32_t cp) {
 
 // The entity at the start of `s` ("&amp;"...): appended, and its length returned (0: none).
 size_t Entity(std::string_view s, std::string& out) {
-  const size_t end = s.find(';');
+  const size_t end = s.substr(0, 12).find(';');  // entities are short: never a long search
   if (end == std::string_view::npos || end > 10) return 0;
   const std::string_view name = s.substr(1, end - 1);
   static constexpr std::pair<std::string_view, std::string_view> kNamed[] = {
@@ -82,9 +95,8 @@ std::string HtmlToText(std::string_view html) {
         out.append("- ");
       } else if ((name == "script" || name == "style") && !closing) {
         // Their content is not text: skip to their end.
-        const std::string close = "</" + name;
-        const size_t stop = Lower(html.substr(end)).find(close);
-        i = stop == std::string::npos ? html.size() : end + stop;
+        const size_t stop = FindNoCase(html, "</" + name, end);
+        i = stop == std::string::npos ? html.size() : stop;
         continue;
       }
       i = end + 1;

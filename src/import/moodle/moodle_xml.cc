@@ -31,12 +31,27 @@ std::optional<double> Number(std::string_view s) {
   return v;
 }
 
-// The 1-based line of a node, from its offset in the text.
-int LineOf(std::string_view xml, const pugi::xml_node& n) {
-  const auto offset = static_cast<size_t>(std::max<ptrdiff_t>(0, n.offset_debug()));
-  return 1 + static_cast<int>(std::count(xml.begin(), xml.begin() + std::min(offset, xml.size()),
-                                         '\n'));
-}
+// The 1-based lines of nodes, met in document order: counted on from the last one.
+class Lines {
+ public:
+  explicit Lines(std::string_view xml) : xml_(xml) {}
+  int Of(const pugi::xml_node& n) {
+    const auto offset = std::min(static_cast<size_t>(std::max<ptrdiff_t>(0, n.offset_debug())),
+                                 xml_.size());
+    if (offset < at_) {  // not in order (never with questions read one after another)
+      at_ = 0;
+      line_ = 1;
+    }
+    line_ += static_cast<int>(std::count(xml_.begin() + at_, xml_.begin() + offset, '\n'));
+    at_ = offset;
+    return line_;
+  }
+
+ private:
+  std::string_view xml_;
+  size_t at_ = 0;
+  int line_ = 1;
+};
 
 // <x format="..."><text>...</text></x>: the text, made plain when its format is HTML (and
 // `media` set when it shows more than text).
@@ -74,8 +89,9 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
     return bank;
   }
   std::string category;
+  Lines lines(xml);
   for (const pugi::xml_node& node : quiz.children("question")) {
-    const int line = LineOf(xml, node);
+    const int line = lines.Of(node);
     const std::string type = node.attribute("type").as_string();
     if (type == "category") {
       category = Trim(node.child("category").child("text").text().get());

@@ -90,10 +90,16 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
         q.type = exam::QuestionType::kShortText;
         bool partial = false, feedback = false;
         for (const auto& a : g.answers) {
+          const std::string accepted = a.text == "*" ? "*" : exam::NormaliseText(a.text);
+          if (accepted.empty()) continue;  // as Moodle: a blank answer is no answer
           partial = partial || !Near(a.fraction, 1) || a.text == "*";
           feedback = feedback || !a.feedback.empty();
-          q.accepted.push_back(a.text == "*" ? "*" : exam::NormaliseText(a.text));
+          q.accepted.push_back(accepted);
           q.credit.push_back(a.fraction);
+        }
+        if (q.accepted.empty()) {
+          refuse("no answer is given: not imported");
+          continue;
         }
         if (!partial) q.credit.clear();
         if (feedback) {
@@ -145,6 +151,7 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
         const bool single = g.single;
         double top = -1;
         for (const auto& a : g.answers) {
+          if (exam::NormaliseText(a.text).empty()) continue;  // as Moodle: a blank is no choice
           q.options.push_back(a.text);
           q.option_feedback.push_back(a.feedback);
           q.credit.push_back(a.fraction);
@@ -152,12 +159,12 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
           top = std::max(top, a.fraction);
         }
         if (!has_feedback) q.option_feedback.clear();
-        if (top <= 0) {
-          refuse("no answer gives credit: not imported");
+        if (q.options.size() < 2 || top <= 0) {
+          refuse("a choice needs two answers, one giving credit: not imported");
           continue;
         }
-        for (size_t k = 0; k < g.answers.size(); ++k) {
-          const double f = g.answers[k].fraction;
+        for (size_t k = 0; k < q.credit.size(); ++k) {
+          const double f = q.credit[k];
           if (single ? Near(f, top) : f > 0) q.correct_options.push_back(static_cast<int>(k));
         }
         if (single) {

@@ -131,11 +131,15 @@ class PgBlobStore final : public BlobStore {
     if (!head.ok()) return head.take_error();
     if (PQntuples(head->get()) == 0) return Error::NotFound("no such upload");
     const auto have = static_cast<uint64_t>(IntAt(*head, 0, 0));
+    // The same reasons and values as the disk store's: the upload route tells the client.
     if (have != offset) {
       return Error::Conflict(fmt::format("the upload has {} bytes, not {}", have, offset))
-          .Because("upload_offset");
+          .Because("upload_offset", {{"offset", std::to_string(have)}});
     }
-    if (offset + bytes.size() > length) return Error::Invalid("more bytes than the upload's length");
+    if (bytes.size() > length || offset > length - bytes.size()) {
+      return Error::Invalid(fmt::format("the upload is {} bytes long", length))
+          .Because("upload_too_long", {{"length", std::to_string(length)}});
+    }
     if (bytes.empty()) return have;
     const std::string at = std::to_string(offset);
     const char* values[] = {key.c_str(), at.c_str(), bytes.data()};
@@ -202,7 +206,9 @@ class PgBlobStore final : public BlobStore {
     auto known = conn_.Exec("SELECT 1 FROM blob_heads WHERE sha256 = $1", {ref.sha256});
     if (!known.ok()) return known.take_error();
     if (PQntuples(known->get()) > 0) return OkStatus();
-    if (auto r = conn_.Exec("BEGIN"); !r.ok()) return r.take_error();
+    // Each part commits alone (a long transaction would hold back every node's change feed,
+    // which reads up to the oldest running one); the head comes last, so a blob without it is
+    // not there yet, and a later try adds the missing parts (the same bytes, the same rows).
     std::string buf(kPartBytes, '\0');
     uint64_t at = 0;
     size_t part = 0;
@@ -233,10 +239,6 @@ class PgBlobStore final : public BlobStore {
           {ref.sha256, std::to_string(ref.size), std::to_string(part)});
       if (!r.ok()) s = r.take_error();
     }
-    if (s.ok()) {
-      if (auto r = conn_.Exec("COMMIT"); !r.ok()) s = r.take_error();
-    }
-    if (!s.ok()) (void)conn_.Exec("ROLLBACK");
     return s;
   }
 
