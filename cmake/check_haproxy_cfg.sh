@@ -10,3 +10,12 @@ if ! diff <(echo "$generated") "$src/deploy/haproxy.cfg"; then
   exit 1
 fi
 haproxy -c -q -f "$src/deploy/haproxy.cfg"
+# A bad node name stops the generator, with nothing printed but the reason.
+if out=$(bash "$src/deploy/haproxy-cfg.sh" 'N 1=10.0.0.11:8080' 2>/dev/null); then
+  echo "deploy/haproxy-cfg.sh accepted a node name with a space and a capital" >&2
+  exit 1
+fi
+if [ -n "$out" ]; then
+  echo "deploy/haproxy-cfg.sh printed a configuration for a bad node name" >&2
+  exit 1
+fi

@@ -29,13 +29,18 @@ if [ ${#nodes[@]} -eq 0 ]; then
   echo "usage: haproxy-cfg.sh [--bind ADDR] [--maxconn N] NAME=HOST:PORT ..." >&2
   exit 2
 fi
+# Checked here, before anything is printed (inside the configuration's text an exit would only
+# leave the subshell that prints the servers).
+for n in "${nodes[@]}"; do
+  name="${n%%=*}"
+  if ! [[ "$name" =~ ^[a-z0-9-]{1,32}$ ]]; then
+    echo "haproxy-cfg: node name '$name': 1 to 32 of a-z, 0-9 and -" >&2
+    exit 2
+  fi
+done
 servers() {
   for n in "${nodes[@]}"; do
     local name="${n%%=*}" addr="${n#*=}"
-    if ! [[ "$name" =~ ^[a-z0-9-]{1,32}$ ]]; then
-      echo "haproxy-cfg: node name '$name': 1 to 32 of a-z, 0-9 and -" >&2
-      exit 2
-    fi
     echo "  server $name $addr check inter 1s fall 2 rise 2 send-proxy-v2 check-send-proxy"
   done
 }
