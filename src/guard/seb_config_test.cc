@@ -8,17 +8,12 @@
 #include <string>
 
 #include "guard/signing.h"
+#include "testkit/fixtures.h"
 
 namespace pupitre::guard {
 namespace {
 
-std::string ReadFixture(const std::string& name) {
-  std::ifstream in(std::string(PUPITRE_FIXTURES) + "/seb/" + name, std::ios::binary);
-  EXPECT_TRUE(in.good()) << name;
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string ReadFixture(const std::string& name) { return testkit::ReadFixture("seb/" + name); }
 
 std::string Gzip(const std::string& data) {
   z_stream z{};

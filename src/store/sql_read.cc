@@ -196,10 +196,8 @@ Result<Snapshot> ReadSnapshot(SqlReader& db, const Scope& scope) {
                   ReadIncident);
     }
   }
-  // Courses and enrolments are read whole in any scope: which course an exam belongs to
-  // is in its file, which the store does not read.
-  if (st.ok()) st = Append(db, kCourses, "ORDER BY id", "", s.courses, ReadCourse);
-  if (st.ok()) st = Append(db, kEnrolments, "", "", s.enrolments, ReadEnrolment);
+  if (all && st.ok()) st = Append(db, kCourses, "ORDER BY id", "", s.courses, ReadCourse);
+  if (all && st.ok()) st = Append(db, kEnrolments, "", "", s.enrolments, ReadEnrolment);
   if (st.ok()) st = Append(db, kExams, "WHERE $1 = '' OR id = $1 ORDER BY id", exam, s.exams, ReadExam);
   if (st.ok()) {
     st = db.Query("SELECT exam_id, user_id, extra_ms FROM extra_time WHERE $1 = '' OR exam_id = $1",

@@ -19,9 +19,9 @@
 namespace pupitre::store {
 
 // What a load reads. Everything (one node at start-up), or one exam: its record, its extra
-// times, its attempts with their answers and grades, and the courses and enrolments (all of
-// them: an exam's course is named in its file, which the store does not read). Users, sessions
-// and settings are not exam data: only a full load reads them.
+// times, its attempts with their answers and grades (what a node taking the exam loads; the
+// courses and their people reach it by the change feed, store/changes.h). Users, sessions,
+// settings, courses and enrolments are not exam data: only a full load reads them.
 struct Scope {
   std::string exam_id;  // empty: everything
   static Scope All() { return {}; }

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "guard/signing.h"
+#include "testkit/fixtures.h"
 #include "testkit/exam_fixture.h"
 
 namespace pupitre::testkit {
@@ -82,12 +83,7 @@ TEST_F(SebTest, AStudentGetsInOnlyThroughSafeExamBrowserWithTheTeachersKeys) {
   EXPECT_EQ(back.Get(attempt).status, 200);
 }
 
-std::string Fixture(const std::string& name) {
-  std::ifstream in(std::string(PUPITRE_FIXTURES) + "/seb/" + name, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string Fixture(const std::string& name) { return ReadFixture("seb/" + name); }
 
 TEST_F(SebTest, ATeacherUploadsTheSebFileInsteadOfCopyingItsKey) {
   const std::string file = Fixture("unencrypted_win_223.seb");

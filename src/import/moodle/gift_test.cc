@@ -6,20 +6,15 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
+#include "testkit/fixtures.h"
+
 
 #include "exam/exam_json.h"
 
 namespace pupitre::importers {
 namespace {
 
-std::string Fixture(const std::string& name) {
-  std::ifstream in(std::string(PUPITRE_FIXTURES) + "/moodle-gift/" + name, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string Fixture(const std::string& name) { return testkit::ReadFixture("moodle-gift/" + name); }
 
 const MoodleQuestion* Titled(const QuestionBank& f, const std::string& title) {
   for (const auto& q : f.questions) {

@@ -4,19 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include "testkit/fixtures.h"
+
 #include <boost/json.hpp>
-#include <fstream>
-#include <sstream>
 
 namespace pupitre::importers {
 namespace {
 
-std::string Fixture(const std::string& name) {
-  std::ifstream in(std::string(PUPITRE_FIXTURES) + "/moodle-xml/" + name, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string Fixture(const std::string& name) { return testkit::ReadFixture("moodle-xml/" + name); }
 
 double Grade(const exam::Question& q, const char* answer_json) {
   return exam::GradeAnswer(q, boost::json::parse(answer_json)).value_or(-1);

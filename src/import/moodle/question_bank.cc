@@ -13,6 +13,14 @@
 namespace pupitre::importers {
 namespace {
 
+// `id`, or `id`-2, -3... if taken; then taken.
+std::string Unique(const std::string& id, std::set<std::string>& taken) {
+  std::string unique = id;
+  for (int n = 2; taken.count(unique); ++n) unique = fmt::format("{}-{}", id, n);
+  taken.insert(unique);
+  return unique;
+}
+
 // An id from a title: letters, digits, _ and -, at most 64; unique among `taken`.
 std::string IdFor(const MoodleQuestion& q, size_t index, std::set<std::string>& taken) {
   std::string id;
@@ -26,10 +34,7 @@ std::string IdFor(const MoodleQuestion& q, size_t index, std::set<std::string>& 
   }
   while (!id.empty() && id.back() == '-') id.pop_back();
   if (id.empty()) id = fmt::format("q{}", index + 1);
-  std::string unique = id;
-  for (int n = 2; taken.count(unique); ++n) unique = fmt::format("{}-{}", id, n);
-  taken.insert(unique);
-  return unique;
+  return Unique(id, taken);
 }
 
 bool Near(double a, double b) { return std::fabs(a - b) < 1e-6; }
@@ -201,9 +206,7 @@ void AddBankQuestions(const QuestionBank& bank, int first_line, std::string_view
   std::set<std::string> taken;
   for (const auto& q : spec.questions) taken.insert(q.id);
   for (exam::Question& q : made.questions) {
-    const std::string id = q.id;
-    for (int n = 2; taken.count(q.id); ++n) q.id = fmt::format("{}-{}", id, n);
-    taken.insert(q.id);
+    q.id = Unique(q.id, taken);
     q.line += first_line - 1;
     spec.questions.push_back(std::move(q));
   }

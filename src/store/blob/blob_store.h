@@ -74,6 +74,11 @@ class BlobStore {
 // Blobs under `dir`/blobs/ab/abcdef... and uploads under `dir`/uploads/. Creates them.
 Result<std::unique_ptr<BlobStore>> OpenDiskBlobStore(const std::string& dir);
 
+// Whether `bytes` more may be appended at `offset` to an upload of `length` that has `have`
+// durably: kConflict (reason "upload_offset", the offset to resume at) or kInvalid (reason
+// "upload_too_long") otherwise. Every store answers the upload route the same way.
+Status CheckAppend(uint64_t have, uint64_t offset, uint64_t bytes, uint64_t length);
+
 // Whether `s` is a blob name: 64 lowercase hex digits.
 bool IsBlobName(std::string_view s);
 // Whether `s` is an upload id as CreateUpload makes them.

@@ -169,14 +169,7 @@ class DiskBlobStore final : public BlobStore {
     struct stat st {};
     if (::fstat(fd.fd, &st) != 0) return Error::Internal(Errno("stat", path));
     const auto have = static_cast<uint64_t>(st.st_size);
-    if (have != offset) {
-      return Error::Conflict(fmt::format("the upload has {} bytes, not {}", have, offset))
-          .Because("upload_offset", {{"offset", std::to_string(have)}});
-    }
-    if (bytes.size() > length || offset > length - bytes.size()) {
-      return Error::Invalid(fmt::format("the upload is {} bytes long", length))
-          .Because("upload_too_long", {{"length", std::to_string(length)}});
-    }
+    if (auto s = CheckAppend(have, offset, bytes.size(), length); !s.ok()) return s.take_error();
     if (auto s = WriteAll(fd.fd, bytes, offset, path); !s.ok()) {
       // A part written is cut off again, so that the durable length stays what was acked.
       (void)::ftruncate(fd.fd, static_cast<off_t>(offset));
@@ -261,6 +254,18 @@ bool IsLowerHex(std::string_view s, size_t size) {
 
 OpenBlob::~OpenBlob() {
   if (fd_ >= 0) ::close(fd_);
+}
+
+Status CheckAppend(uint64_t have, uint64_t offset, uint64_t bytes, uint64_t length) {
+  if (have != offset) {
+    return Error::Conflict(fmt::format("the upload has {} bytes, not {}", have, offset))
+        .Because("upload_offset", {{"offset", std::to_string(have)}});
+  }
+  if (bytes > length || offset > length - bytes) {
+    return Error::Invalid(fmt::format("the upload is {} bytes long", length))
+        .Because("upload_too_long", {{"length", std::to_string(length)}});
+  }
+  return OkStatus();
 }
 
 bool IsBlobName(std::string_view s) { return IsLowerHex(s, 64); }

@@ -131,15 +131,7 @@ class PgBlobStore final : public BlobStore {
     if (!head.ok()) return head.take_error();
     if (PQntuples(head->get()) == 0) return Error::NotFound("no such upload");
     const auto have = static_cast<uint64_t>(IntAt(*head, 0, 0));
-    // The same reasons and values as the disk store's: the upload route tells the client.
-    if (have != offset) {
-      return Error::Conflict(fmt::format("the upload has {} bytes, not {}", have, offset))
-          .Because("upload_offset", {{"offset", std::to_string(have)}});
-    }
-    if (bytes.size() > length || offset > length - bytes.size()) {
-      return Error::Invalid(fmt::format("the upload is {} bytes long", length))
-          .Because("upload_too_long", {{"length", std::to_string(length)}});
-    }
+    if (auto s = CheckAppend(have, offset, bytes.size(), length); !s.ok()) return s.take_error();
     if (bytes.empty()) return have;
     const std::string at = std::to_string(offset);
     const char* values[] = {key.c_str(), at.c_str(), bytes.data()};
