@@ -64,6 +64,9 @@ P.answerText = (item, value) => {
       if (typeof value !== "object") return P.fmtNumber(value, 6);
       return value.tolerance ? t("result.numeric_right", { value: P.fmtNumber(value.value, 6), tolerance: P.fmtNumber(value.tolerance, 6) }) : P.fmtNumber(value.value, 6);
     case "short": return Array.isArray(value) ? value.join(" / ") : String(value);
+    case "matching":
+      if (!Array.isArray(value)) return String(value);
+      return value.map((c, i) => (c === null ? null : `${item.options[i] ?? i} \u2192 ${(item.choices || [])[c] ?? c}`)).filter(Boolean).join(" ; ") || t("result.no_answer");
     default: return String(value);
   }
 };

@@ -482,6 +482,22 @@
         input.addEventListener("change", () => save(v));
         fs.append(el("div", { class: "option" }, input, el("label", { for: input.id, text: label })));
       }
+    } else if (q.type === "matching") {
+      // One list per item (in the attempt's order), each offering every choice; the answer is
+      // one choice index (or null) per item, in the exam's order of items.
+      const perm = (attempt.order.options && attempt.order.options[q.id]) || q.options.map((_, i) => i);
+      const picks = Array.isArray(current) && current.length === q.options.length ? current.slice() : q.options.map(() => null);
+      const rows = el("div", { class: "matching" });
+      for (const k of perm) {
+        const select = el("select", { id: P.uid("m"), "data-item": String(k) }, el("option", { value: "", text: t("q.choose") }),
+          q.choices.map((c, j) => el("option", { value: String(j), text: c, selected: picks[k] === j })));
+        select.addEventListener("change", () => {
+          picks[k] = select.value === "" ? null : Number(select.value);
+          save(picks.every((p) => p === null) ? null : picks.slice());
+        });
+        rows.append(el("div", { class: "match-row" }, el("label", { for: select.id, text: q.options[k] }), select));
+      }
+      fs.append(rows);
     } else if (q.type === "numeric") {
       const hint = el("span", { class: "error", role: "alert" });
       const input = el("input", { type: "text", inputmode: "decimal", autocomplete: "off", "aria-labelledby": legendId,

@@ -55,6 +55,11 @@ json::value RightAnswer(const exam::Question& q) {
                           {"tolerance", Number(q.numeric_tolerance)}};
     case T::kShortText: return Texts(q.accepted);
     case T::kEssay: return nullptr;
+    case T::kMatching: {
+      json::array a;
+      for (int i : q.match_key) a.push_back(i);
+      return a;
+    }
   }
   return nullptr;
 }
@@ -96,6 +101,7 @@ json::object ResultJson(const exam::AttemptView& v, bool is_teacher) {
                       {"type", exam::QuestionTypeName(q.type)},
                       {"text", q.text},
                       {"options", Texts(q.options)},
+                      {"choices", Texts(q.match_choices)},
                       {"max", Number(q.points)},
                       {"points", points[index] ? Number(*points[index]) : json::value(nullptr)},
                       {"answer", nullptr}};

@@ -16,13 +16,14 @@
 namespace pupitre::exam {
 namespace {
 
-constexpr std::array<std::pair<QuestionType, std::string_view>, 6> kTypeNames = {{
+constexpr std::array<std::pair<QuestionType, std::string_view>, 7> kTypeNames = {{
     {QuestionType::kSingle, "single"},
     {QuestionType::kMultiple, "multiple"},
     {QuestionType::kTrueFalse, "truefalse"},
     {QuestionType::kNumeric, "numeric"},
     {QuestionType::kShortText, "short"},
     {QuestionType::kEssay, "essay"},
+    {QuestionType::kMatching, "matching"},
 }};
 
 bool IsAsciiSpace(char c) {
@@ -32,7 +33,8 @@ bool IsAsciiSpace(char c) {
 char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool HasOptions(QuestionType t) {
-  return t == QuestionType::kSingle || t == QuestionType::kMultiple;
+  return t == QuestionType::kSingle || t == QuestionType::kMultiple ||
+         t == QuestionType::kMatching;
 }
 
 // SplitMix64 (Steele, Lea & Flood): tiny, fast and fully specified, so an attempt's order is
@@ -151,6 +153,25 @@ std::string NormaliseText(std::string_view s) {
     out.pop_back();
   }
   return out;
+}
+
+void SetMatchingPairs(Question& q, const std::vector<std::pair<std::string, std::string>>& pairs,
+                      const std::vector<std::string>& distractors) {
+  q.options.clear();
+  q.match_choices.clear();
+  q.match_key.clear();
+  for (const auto& [item, choice] : pairs) {
+    q.options.push_back(item);
+    q.match_choices.push_back(choice);
+  }
+  q.match_choices.insert(q.match_choices.end(), distractors.begin(), distractors.end());
+  std::sort(q.match_choices.begin(), q.match_choices.end());
+  q.match_choices.erase(std::unique(q.match_choices.begin(), q.match_choices.end()),
+                        q.match_choices.end());
+  for (const auto& pair : pairs) {
+    const auto at = std::lower_bound(q.match_choices.begin(), q.match_choices.end(), pair.second);
+    q.match_key.push_back(static_cast<int>(at - q.match_choices.begin()));
+  }
 }
 
 AttemptOrder MakeOrder(const ExamSpec& spec, uint64_t seed) {

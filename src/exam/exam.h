@@ -17,7 +17,7 @@
 
 namespace pupitre::exam {
 
-enum class QuestionType { kSingle, kMultiple, kTrueFalse, kNumeric, kShortText, kEssay };
+enum class QuestionType { kSingle, kMultiple, kTrueFalse, kNumeric, kShortText, kEssay, kMatching };
 
 // What a student sees of their attempt once results are released, as the teacher chooses:
 // the score only (total and points per question); also each question with their answer; also
@@ -26,7 +26,7 @@ enum class ReviewLevel { kScore, kAnswers, kSolutions };
 std::string_view ReviewLevelName(ReviewLevel level);  // "score", "answers", "solutions"
 std::optional<ReviewLevel> ParseReviewLevel(std::string_view name);
 
-// "single", "multiple", "truefalse", "numeric", "short", "essay".
+// "single", "multiple", "truefalse", "numeric", "short", "essay", "matching".
 std::string_view QuestionTypeName(QuestionType t);
 std::optional<QuestionType> ParseQuestionType(std::string_view name);
 
@@ -35,7 +35,11 @@ struct Question {
   QuestionType type = QuestionType::kSingle;
   std::string text;
   double points = 1.0;  // > 0
-  std::vector<std::string> options;  // kSingle / kMultiple: >= 2 options
+  std::vector<std::string> options;  // kSingle / kMultiple: >= 2 options; kMatching: the items
+                                     // to match (>= 2), each given one of match_choices
+  // kMatching: what each item may be matched with, in the order the page lists them (sorted,
+  // so that the order never tells the key); may hold more choices than items (distractors).
+  std::vector<std::string> match_choices;
 
   // The key. Never leaves the server except in a teacher's export.
   std::vector<int> correct_options;   // kSingle: exactly one; kMultiple: one or more (sorted)
@@ -43,6 +47,7 @@ struct Question {
   double numeric_answer = 0.0;        // kNumeric
   double numeric_tolerance = 0.0;     // kNumeric: |given - answer| <= tolerance is right
   std::vector<std::string> accepted;  // kShortText: accepted answers, already normalised
+  std::vector<int> match_key;         // kMatching: per item, its index in match_choices
   // Partial credit (from formats that have it: GIFT, Moodle XML, QTI): the fraction of the
   // points each option gives (kSingle: the one picked; kMultiple: the sum of those picked, kept
   // within 0 and 1), or each accepted answer gives (kShortText: the first that matches, "*"
@@ -119,6 +124,12 @@ struct SettingsChange {
 // change breaks. The teacher's file is not touched: the store keeps the model.
 Result<ExamSpec> ApplySettings(const ExamSpec& spec, const SettingsChange& change);
 
+// A matching question's key from its pairs (item, the choice it goes with) and distractors
+// (choices matching no item): the choices listed once each, sorted, and each item's index
+// among them. REQUIRES: nothing; the caller checks counts (>= 2 items, >= 2 choices).
+void SetMatchingPairs(Question& q, const std::vector<std::pair<std::string, std::string>>& pairs,
+                      const std::vector<std::string>& distractors);
+
 // The published paper as JSON text: exam metadata and questions with their options, never any
 // key. Rendered once at publish time and served from memory.
 std::string RenderPaperJson(const ExamSpec& spec);
@@ -136,12 +147,14 @@ std::string NormaliseText(std::string_view s);
 
 // Checks that `answer` has the JSON shape of an answer to `q`:
 // kSingle: an integer option index; kMultiple: an array of distinct option indices;
-// kTrueFalse: a bool; kNumeric: a number; kShortText / kEssay: a string (<= 20,000 bytes).
+// kTrueFalse: a bool; kNumeric: a number; kShortText / kEssay: a string (<= 20,000 bytes);
+// kMatching: an array with one entry per item (in the exam's order), a choice index or null.
 // null means "no answer" and is valid for every type.
 Status ValidateAnswer(const Question& q, const boost::json::value& answer);
 
 // Points earned by a valid `answer`. Essays return nullopt: a teacher grades them.
-// Multiple choice earns points * max(0, (right picks - wrong picks) / number of right options).
+// Multiple choice earns points * max(0, (right picks - wrong picks) / number of right options);
+// matching, points * (items matched right / items), as Moodle grades it.
 std::optional<double> GradeAnswer(const Question& q, const boost::json::value& answer);
 
 // The deadline of an attempt started at `start`: its own start plus the duration plus any extra

@@ -123,6 +123,12 @@ std::string ToCanonicalJson(const ExamSpec& spec) {
       for (double c : q.credit) credit.push_back(Exact(c));
       written["credit"] = std::move(credit);
     }
+    if (q.type == QuestionType::kMatching) {
+      json::array key;
+      for (int i : q.match_key) key.emplace_back(i);
+      written["match_choices"] = Strings(q.match_choices);
+      written["match_key"] = std::move(key);
+    }
     if (!q.numeric_answers.empty()) {
       json::array answers;
       for (const auto& a : q.numeric_answers) {
@@ -230,6 +236,21 @@ Result<ExamSpec> FromCanonicalJson(std::string_view text) {
           Reader a((*n)[k].get_object(), fmt::format("exam.questions[{}].numeric_answers[{}]", i, k),
                    problem);
           out.numeric_answers.push_back({a.Number("value"), a.Number("tolerance"), a.Number("credit")});
+        }
+      }
+      if (out.type == QuestionType::kMatching) {
+        out.match_choices = q.Strings("match_choices");
+        if (const json::array* k = q.Array("match_key")) {
+          for (const auto& e : *k) {
+            if (!e.is_int64() || e.get_int64() < 0 ||
+                e.get_int64() >= static_cast<int64_t>(out.match_choices.size())) {
+              return Error::Invalid("a stored matching key is not a choice index");
+            }
+            out.match_key.push_back(static_cast<int>(e.get_int64()));
+          }
+        }
+        if (out.match_key.size() != out.options.size()) {
+          return Error::Invalid("a stored matching key does not give one choice per item");
         }
       }
       out.line = static_cast<int>(q.Int("line"));

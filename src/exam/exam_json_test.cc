@@ -73,6 +73,13 @@ id = "essay"
 type = "essay"
 text = "Explain."
 points = 4
+
+[[question]]
+id = "match"
+type = "matching"
+text = "Capitals"
+pairs = [["France", "Paris"], ["Italy", "Rome"]]
+distractors = ["Lisbon"]
 )toml";
 
 ExamSpec Imported() {
@@ -83,7 +90,7 @@ ExamSpec Imported() {
 
 TEST(ExamJsonTest, EveryFieldComesBackAsItWentIn) {
   const ExamSpec a = Imported();
-  ASSERT_EQ(a.questions.size(), 6u);
+  ASSERT_EQ(a.questions.size(), 7u);
   auto back = FromCanonicalJson(ToCanonicalJson(a));
   ASSERT_TRUE(back.ok()) << back.error().message;
   const ExamSpec& b = *back;
@@ -113,6 +120,8 @@ TEST(ExamJsonTest, EveryFieldComesBackAsItWentIn) {
     EXPECT_EQ(y.numeric_answer, x.numeric_answer) << "a double must survive exactly";
     EXPECT_EQ(y.numeric_tolerance, x.numeric_tolerance);
     EXPECT_EQ(y.accepted, x.accepted);
+    EXPECT_EQ(y.match_choices, x.match_choices);
+    EXPECT_EQ(y.match_key, x.match_key);
     EXPECT_EQ(y.line, x.line);
   }
   ASSERT_EQ(b.waves.size(), 2u);
@@ -124,6 +133,7 @@ TEST(ExamJsonTest, EveryFieldComesBackAsItWentIn) {
     EXPECT_EQ(b.waves[i].last_letter, a.waves[i].last_letter);
   }
   EXPECT_EQ(b.waves[1].first_letter, 'M');
+  EXPECT_EQ(b.questions[6].match_key, (std::vector<int>{1, 2}));
   // The same model, the same text: the paper rendered from it is the same too.
   EXPECT_EQ(ToCanonicalJson(b), ToCanonicalJson(a));
   EXPECT_EQ(RenderPaperJson(b), RenderPaperJson(a));

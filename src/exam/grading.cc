@@ -93,6 +93,22 @@ Status ValidateAnswer(const Question& q, const boost::json::value& answer) {
     case QuestionType::kShortText:
     case QuestionType::kEssay:
       return CheckText(answer);
+    case QuestionType::kMatching: {
+      if (!answer.is_array() || answer.get_array().size() != q.options.size()) {
+        return Error::Invalid("the answer must be an array of " + std::to_string(q.options.size()) +
+                              " choice indices or nulls, one per item");
+      }
+      for (const boost::json::value& pick : answer.get_array()) {
+        if (pick.is_null()) continue;
+        const std::optional<int64_t> index = AsInteger(pick);
+        if (!index) return Error::Invalid("a choice index must be an integer or null");
+        if (*index < 0 || *index >= static_cast<int64_t>(q.match_choices.size())) {
+          return Error::Invalid("choice index " + std::to_string(*index) + " is out of range (" +
+                                std::to_string(q.match_choices.size()) + " choices)");
+        }
+      }
+      return OkStatus();
+    }
   }
   assert(false && "unknown QuestionType");
   return Error::Internal("unknown question type");
@@ -173,6 +189,16 @@ std::optional<double> GradeAnswer(const Question& q, const boost::json::value& a
     }
     case QuestionType::kEssay:
       return std::nullopt;
+    case QuestionType::kMatching: {
+      if (!answer.is_array() || q.match_key.empty()) return 0.0;
+      const boost::json::array& picks = answer.get_array();
+      size_t right = 0;
+      for (size_t i = 0; i < picks.size() && i < q.match_key.size(); ++i) {
+        const std::optional<int64_t> index = AsInteger(picks[i]);
+        if (index && *index == q.match_key[i]) ++right;
+      }
+      return q.points * static_cast<double>(right) / static_cast<double>(q.match_key.size());
+    }
   }
   assert(false && "unknown QuestionType");
   return 0.0;

@@ -41,17 +41,23 @@ std::string RenderPaperJson(const ExamSpec& spec) {
   questions.reserve(spec.questions.size());
   for (const Question& q : spec.questions) {
     // Copy field by field: the key (correct_options, correct_bool, numeric_answer,
-    // numeric_tolerance, accepted) must never reach a student.
+    // numeric_tolerance, accepted, match_key) must never reach a student.
     boost::json::object out;
     out["id"] = q.id;
     out["type"] = QuestionTypeName(q.type);
     out["text"] = q.text;
     out["points"] = PointsJson(q.points);
-    if (q.type == QuestionType::kSingle || q.type == QuestionType::kMultiple) {
+    if (q.type == QuestionType::kSingle || q.type == QuestionType::kMultiple ||
+        q.type == QuestionType::kMatching) {
       boost::json::array options;
       options.reserve(q.options.size());
       for (const std::string& option : q.options) options.emplace_back(option);
       out["options"] = std::move(options);
+    }
+    if (q.type == QuestionType::kMatching) {  // sorted: their order tells nothing
+      boost::json::array choices;
+      for (const std::string& choice : q.match_choices) choices.emplace_back(choice);
+      out["choices"] = std::move(choices);
     }
     questions.emplace_back(std::move(out));
   }

@@ -61,6 +61,22 @@ std::string AnswerCell(const Question& q, const std::string& value_json) {
     case QuestionType::kEssay:
       if (v.is_string()) return CsvField(std::string_view(v.as_string()));
       break;
+    case QuestionType::kMatching:  // "item -> choice; ..." for the items matched
+      if (v.is_array() && v.as_array().size() == q.options.size()) {
+        std::string joined;
+        for (size_t i = 0; i < q.options.size(); ++i) {
+          const boost::json::value& x = v.as_array()[i];
+          if (x.is_null()) continue;
+          if (!x.is_int64() || x.as_int64() < 0 ||
+              x.as_int64() >= static_cast<int64_t>(q.match_choices.size())) {
+            return CsvField(value_json);
+          }
+          joined += (joined.empty() ? "" : "; ") + q.options[i] + " -> " +
+                    q.match_choices[static_cast<size_t>(x.as_int64())];
+        }
+        return CsvField(joined);
+      }
+      break;
   }
   if (v.is_null()) return "";
   return CsvField(value_json);

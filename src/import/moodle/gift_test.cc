@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "testkit/fixtures.h"
 
 
@@ -176,18 +178,20 @@ double Grade(const exam::Question& q, const char* answer_json) {
 TEST(GiftTest, ExamQuestionsAreGradedAsMoodleGradesThemAndTheRestIsReported) {
   const ExamQuestions made = ToExamQuestions(ParseGift(Fixture("questions.gift.txt")));
   // Imported: the essay, the single choice, the multiple response (its weights as credit), the
-  // two {T}/{TRUE}. Reported: the matching, and the three with feedback the model has no place
-  // for (per numeric answer, per short answer, right/wrong true/false).
-  ASSERT_EQ(made.questions.size(), 5u);
+  // matching (its extra answer a distractor), the two {T}/{TRUE}. Reported: the three with
+  // feedback the model has no place for (per numeric answer, per short answer, right/wrong
+  // true/false).
+  ASSERT_EQ(made.questions.size(), 6u);
   EXPECT_EQ(made.questions[0].id, "Q8");
   EXPECT_EQ(made.questions[0].type, exam::QuestionType::kEssay);
-  const exam::Question& single = made.questions[1];
+  EXPECT_EQ(made.questions[1].id, "Moodle-activities");
+  const exam::Question& single = made.questions[2];
   EXPECT_EQ(single.id, "Q2");
   EXPECT_EQ(single.type, exam::QuestionType::kSingle);
   EXPECT_EQ(single.correct_options, std::vector<int>{0});
   EXPECT_TRUE(single.credit.empty()) << "one right answer: the plain rule";
   ASSERT_EQ(single.option_feedback.size(), 3u);
-  const exam::Question& colours = made.questions[2];
+  const exam::Question& colours = made.questions[3];
   EXPECT_EQ(colours.type, exam::QuestionType::kMultiple);
   EXPECT_EQ(colours.correct_options, (std::vector<int>{0, 2}));
   EXPECT_EQ(colours.credit, (std::vector<double>{0.5, -1, 0.5, -1}));
@@ -196,10 +200,24 @@ TEST(GiftTest, ExamQuestionsAreGradedAsMoodleGradesThemAndTheRestIsReported) {
   EXPECT_DOUBLE_EQ(Grade(colours, "[0]"), 0.5);
   EXPECT_DOUBLE_EQ(Grade(colours, "[0, 1]"), 0);
   EXPECT_DOUBLE_EQ(Grade(colours, "[0, 1, 2]"), 0);
-  EXPECT_EQ(made.questions[3].id, "2-08-TSL");
-  EXPECT_EQ(made.questions[4].id, "2-08-TSL-2") << "ids are unique";
-  EXPECT_TRUE(made.questions[4].correct_bool);
-  ASSERT_EQ(made.problems.size(), 4u);
+  const exam::Question* matching = &made.questions[1];
+  ASSERT_EQ(matching->type, exam::QuestionType::kMatching);
+  EXPECT_EQ(matching->text, "Match the activity to the description.");
+  ASSERT_EQ(matching->options.size(), 4u);
+  EXPECT_EQ(matching->options[0], "An activity supporting asynchronous discussions.");
+  ASSERT_EQ(matching->match_choices.size(), 5u) << "four answers and the distractor, Chat";
+  EXPECT_EQ(matching->match_choices[matching->match_key[0]], "Forum");
+  EXPECT_EQ(std::count(matching->match_choices.begin(), matching->match_choices.end(), "Chat"), 1);
+  // Moodle: each subquestion matched right earns its share.
+  std::string half = "[";
+  for (size_t i = 0; i < 4; ++i) {
+    half += (i ? ", " : "") + std::to_string(i < 2 ? matching->match_key[i] : (matching->match_key[i] + 1) % 5);
+  }
+  EXPECT_DOUBLE_EQ(Grade(*matching, (half + "]").c_str()), 0.5 * matching->points);
+  EXPECT_EQ(made.questions[4].id, "2-08-TSL");
+  EXPECT_EQ(made.questions[5].id, "2-08-TSL-2") << "ids are unique";
+  EXPECT_TRUE(made.questions[5].correct_bool);
+  ASSERT_EQ(made.problems.size(), 3u);
   for (const auto& p : made.problems) EXPECT_NE(p.message.find("not imported"), std::string::npos);
 
   // From Moodle's documented examples (examples.txt), graded as Moodle grades them.

@@ -104,9 +104,9 @@ TEST(MoodleXmlTest, EachTypeAsMoodleExportsItIsGradedAsMoodleGradesIt) {
   EXPECT_NE(bank.problems[0].message.find("multianswer"), std::string::npos);
   EXPECT_EQ(bank.problems[0].line, 39);
   const ExamQuestions made = ToExamQuestions(bank);
-  // Matching, an image, a case-sensitive short answer: reported.
-  ASSERT_EQ(made.problems.size(), 4u);
-  ASSERT_EQ(made.questions.size(), 4u);
+  // An image, a case-sensitive short answer: reported.
+  ASSERT_EQ(made.problems.size(), 3u);
+  ASSERT_EQ(made.questions.size(), 5u);
 
   const exam::Question& colours = made.questions[0];
   EXPECT_EQ(colours.type, exam::QuestionType::kMultiple);
@@ -130,6 +130,13 @@ TEST(MoodleXmlTest, EachTypeAsMoodleExportsItIsGradedAsMoodleGradesIt) {
   EXPECT_DOUBLE_EQ(Grade(pi, "3.145"), 1);
   EXPECT_DOUBLE_EQ(Grade(pi, "2.9"), 0.5);
   EXPECT_DOUBLE_EQ(Grade(pi, "2"), 0);
+
+  const exam::Question& pairs = made.questions[4];
+  EXPECT_EQ(pairs.type, exam::QuestionType::kMatching);
+  EXPECT_EQ(pairs.options, (std::vector<std::string>{"Canada", "Italy"}));
+  EXPECT_EQ(pairs.match_choices, (std::vector<std::string>{"Ottawa", "Rome"}));
+  EXPECT_DOUBLE_EQ(Grade(pairs, "[0, 1]"), 1);
+  EXPECT_DOUBLE_EQ(Grade(pairs, "[0, 0]"), 0.5);
 }
 
 TEST(MoodleXmlTest, WhatIsNotMoodleXmlIsOneProblemWithItsLine) {

@@ -77,9 +77,26 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
       case MoodleKind::kDescription:
         refuse("a text without answers (a description) is not a question: not imported");
         continue;
-      case MoodleKind::kMatching:
-        refuse("matching questions are not in the exam model yet: not imported");
-        continue;
+      case MoodleKind::kMatching: {
+        // As Moodle: a pair without a question is a distractor (a choice matching nothing).
+        q.type = exam::QuestionType::kMatching;
+        std::vector<std::pair<std::string, std::string>> pairs;
+        std::vector<std::string> distractors;
+        for (const auto& a : g.answers) {
+          const std::string item = g.format == "html" ? HtmlToText(a.text) : a.text;
+          if (item.empty()) {
+            distractors.push_back(a.match);
+          } else {
+            pairs.emplace_back(item, a.match);
+          }
+        }
+        if (pairs.size() < 2) {
+          refuse("a matching question needs two pairs at least: not imported");
+          continue;
+        }
+        exam::SetMatchingPairs(q, pairs, distractors);
+        break;
+      }
       case MoodleKind::kEssay:
         q.type = exam::QuestionType::kEssay;
         break;

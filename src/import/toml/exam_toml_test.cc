@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <boost/json/parse.hpp>
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -440,6 +442,96 @@ answer = 0
   EXPECT_EQ(p.size(), 5u) << Describe(p) << "\n(no range error without options to count)";
 }
 
+TEST(ParseExamTomlTest, MatchingQuestionsTakeTheirKeyFromPairs) {
+  Result<ExamSpec> r = ParseExamToml(std::string(kHeader) + R"(
+[[question]]
+id = "capitals"
+type = "matching"
+text = "Match each country with its capital."
+points = 3
+pairs = [["France", "Paris"], ["Italy", "Rome"], ["Spain", "Madrid"]]
+distractors = ["Lisbon", "Paris"]
+)");
+  ASSERT_TRUE(r.ok()) << Describe(r.error().problems);
+  const Question& q = r->questions[0];
+  EXPECT_EQ(q.type, QuestionType::kMatching);
+  EXPECT_EQ(q.options, (std::vector<std::string>{"France", "Italy", "Spain"}));
+  // Sorted and listed once: the page's order never tells which goes with which.
+  EXPECT_EQ(q.match_choices, (std::vector<std::string>{"Lisbon", "Madrid", "Paris", "Rome"}));
+  EXPECT_EQ(q.match_key, (std::vector<int>{2, 3, 1}));
+  // As Moodle: each item matched right earns its share; null is an item left unmatched.
+  auto grade = [&](const char* json) {
+    const boost::json::value answer = boost::json::parse(json);
+    EXPECT_TRUE(ValidateAnswer(q, answer).ok()) << json;
+    return GradeAnswer(q, answer).value_or(-1);
+  };
+  EXPECT_DOUBLE_EQ(grade("[2, 3, 1]"), 3);
+  EXPECT_DOUBLE_EQ(grade("[2, 0, null]"), 1);
+  EXPECT_DOUBLE_EQ(grade("[null, null, null]"), 0);
+  EXPECT_DOUBLE_EQ(grade("[3, 2, 0]"), 0);
+  for (const char* bad : {"[2, 3]", "[2, 3, 1, 0]", "[2, 3, 4]", "[2, 3, -1]", "[2, 3, \"1\"]", "2",
+                          "{}"}) {
+    EXPECT_FALSE(ValidateAnswer(q, boost::json::parse(bad)).ok()) << bad;
+  }
+  // The paper lists items and choices, never the key.
+  const std::string paper = RenderPaperJson(*r);
+  EXPECT_NE(paper.find(R"("choices":["Lisbon","Madrid","Paris","Rome"])"), std::string::npos)
+      << paper;
+  EXPECT_EQ(paper.find("match_key"), std::string::npos) << paper;
+}
+
+TEST(ParseExamTomlTest, MatchingProblemsAreNamed) {
+  const std::vector<Problem> p = Problems(std::string(kHeader) + R"(
+[[question]]
+id = "few"
+type = "matching"
+text = "Match"
+pairs = [["a", "b"]]
+answer = 0
+
+[[question]]
+id = "bad"
+type = "matching"
+text = "Match"
+pairs = [["a", "b"], ["a", "c"], [" ", "d"], ["e", ""]]
+distractors = [1]
+
+[[question]]
+id = "shape"
+type = "matching"
+text = "Match"
+pairs = ["a", "b"]
+
+[[question]]
+id = "none"
+type = "matching"
+text = "Match"
+
+[[question]]
+id = "one"
+type = "single"
+text = "Pick"
+options = ["a", "b"]
+answer = 0
+pairs = [["a", "b"], ["c", "d"]]
+)");
+  EXPECT_TRUE(Has(p, 12, {"question \"few\": \"pairs\" needs at least 2 pairs, has 1"}))
+      << Describe(p);
+  EXPECT_TRUE(Has(p, 13, {"question \"few\": matching questions have no \"answer\""}))
+      << Describe(p);
+  EXPECT_TRUE(Has(p, 19, {"question \"bad\": the item \"a\" is listed twice"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 19, {"question \"bad\": a matching item is empty"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 19, {"question \"bad\": a matching choice is empty"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 20, {"question \"bad\": \"distractors\" must be an array of strings"}))
+      << Describe(p);
+  EXPECT_TRUE(Has(p, 26, {"question \"shape\": \"pairs\" must be an array of [item, choice]"}))
+      << Describe(p);
+  EXPECT_TRUE(Has(p, 28, {"question \"none\": missing key \"pairs\""})) << Describe(p);
+  EXPECT_TRUE(Has(p, 39, {"question \"one\": \"pairs\" is only for matching questions"}))
+      << Describe(p);
+  EXPECT_EQ(p.size(), 9u) << Describe(p);
+}
+
 TEST(ParseExamTomlTest, ExamNeedsItsTableAndQuestions) {
   std::vector<Problem> p = Problems("# nothing here\n");
   EXPECT_TRUE(Has(p, 1, {"missing [exam] table"})) << Describe(p);
@@ -761,10 +853,10 @@ TEST(ParseExamTomlTest, QuestionsMayBeWrittenInGift) {
   EXPECT_EQ(r->questions[2].line, 4);
 
   // What GIFT cannot make a question of is a problem at its line in the file.
-  const std::string matching = "gift = \"\"\"\nTwo plus two? {#4}\n\nMatch {=a -> 1 =b -> 2}\n\"\"\"\n";
-  const std::vector<Problem> p = Problems(matching + kHeader);
+  const std::string refused = "gift = \"\"\"\nTwo plus two? {#4}\n\nJust a text.\n\"\"\"\n";
+  const std::vector<Problem> p = Problems(refused + kHeader);
   ASSERT_EQ(p.size(), 1u) << Describe(p);
-  EXPECT_TRUE(Has(p, 4, {"GIFT, line 3", "matching"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 4, {"GIFT, line 3", "description"})) << Describe(p);
   EXPECT_EQ(p[0].reason, "bank");
   EXPECT_TRUE(Has(Problems(std::string("gift = 3\n") + kHeader), 1, {"\"gift\" is a text"}));
 
