@@ -134,7 +134,7 @@ TimePoint ComputeDeadline(const ExamSpec& spec, TimePoint start, Millis extra_ti
   return std::min(own, FromUnixMs(spec.closes_ms));
 }
 
-std::string NormaliseText(std::string_view s) {
+std::string NormaliseText(std::string_view s, bool fold_case) {
   std::string out;
   out.reserve(s.size());
   bool pending_space = false;
@@ -145,7 +145,7 @@ std::string NormaliseText(std::string_view s) {
     }
     if (pending_space) out.push_back(' ');
     pending_space = false;
-    out.push_back(AsciiLower(c));
+    out.push_back(fold_case ? AsciiLower(c) : c);
   }
   // "Paris ." and "Paris?!" both mean "paris".
   while (!out.empty() &&

@@ -47,6 +47,7 @@ struct Question {
   double numeric_answer = 0.0;        // kNumeric
   double numeric_tolerance = 0.0;     // kNumeric: |given - answer| <= tolerance is right
   std::vector<std::string> accepted;  // kShortText: accepted answers, already normalised
+  bool case_sensitive = false;        // kShortText: letters' case must match too
   std::vector<int> match_key;         // kMatching: per item, its index in match_choices
   // Partial credit (from formats that have it: GIFT, Moodle XML, QTI): the fraction of the
   // points each option gives (kSingle: the one picked; kMultiple: the sum of those picked, kept
@@ -142,8 +143,9 @@ struct AttemptOrder {
 AttemptOrder MakeOrder(const ExamSpec& spec, uint64_t seed);
 
 // Normalises a short-text answer for comparison: trims, collapses inner white space, folds
-// ASCII case, and drops trailing '.', '!' and '?'.
-std::string NormaliseText(std::string_view s);
+// ASCII case (unless !fold_case: a case-sensitive question), and drops trailing '.', '!' and
+// '?'.
+std::string NormaliseText(std::string_view s, bool fold_case = true);
 
 // Checks that `answer` has the JSON shape of an answer to `q`:
 // kSingle: an integer option index; kMultiple: an array of distinct option indices;

@@ -123,6 +123,7 @@ std::string ToCanonicalJson(const ExamSpec& spec) {
       for (double c : q.credit) credit.push_back(Exact(c));
       written["credit"] = std::move(credit);
     }
+    if (q.case_sensitive) written["case_sensitive"] = true;
     if (q.type == QuestionType::kMatching) {
       json::array key;
       for (int i : q.match_key) key.emplace_back(i);
@@ -238,6 +239,7 @@ Result<ExamSpec> FromCanonicalJson(std::string_view text) {
           out.numeric_answers.push_back({a.Number("value"), a.Number("tolerance"), a.Number("credit")});
         }
       }
+      if (q.Has("case_sensitive")) out.case_sensitive = q.Bool("case_sensitive");
       if (out.type == QuestionType::kMatching) {
         out.match_choices = q.Strings("match_choices");
         if (const json::array* k = q.Array("match_key")) {

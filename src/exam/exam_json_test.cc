@@ -69,6 +69,13 @@ text = "Capital of France?"
 answer = ["Paris", "paris "]
 
 [[question]]
+id = "short-case"
+type = "short"
+text = "Chemical symbol of sodium?"
+case_sensitive = true
+answer = ["Na"]
+
+[[question]]
 id = "essay"
 type = "essay"
 text = "Explain."
@@ -90,7 +97,7 @@ ExamSpec Imported() {
 
 TEST(ExamJsonTest, EveryFieldComesBackAsItWentIn) {
   const ExamSpec a = Imported();
-  ASSERT_EQ(a.questions.size(), 7u);
+  ASSERT_EQ(a.questions.size(), 8u);
   auto back = FromCanonicalJson(ToCanonicalJson(a));
   ASSERT_TRUE(back.ok()) << back.error().message;
   const ExamSpec& b = *back;
@@ -120,6 +127,7 @@ TEST(ExamJsonTest, EveryFieldComesBackAsItWentIn) {
     EXPECT_EQ(y.numeric_answer, x.numeric_answer) << "a double must survive exactly";
     EXPECT_EQ(y.numeric_tolerance, x.numeric_tolerance);
     EXPECT_EQ(y.accepted, x.accepted);
+    EXPECT_EQ(y.case_sensitive, x.case_sensitive);
     EXPECT_EQ(y.match_choices, x.match_choices);
     EXPECT_EQ(y.match_key, x.match_key);
     EXPECT_EQ(y.line, x.line);
@@ -133,7 +141,9 @@ TEST(ExamJsonTest, EveryFieldComesBackAsItWentIn) {
     EXPECT_EQ(b.waves[i].last_letter, a.waves[i].last_letter);
   }
   EXPECT_EQ(b.waves[1].first_letter, 'M');
-  EXPECT_EQ(b.questions[6].match_key, (std::vector<int>{1, 2}));
+  EXPECT_EQ(b.questions[7].match_key, (std::vector<int>{1, 2}));
+  EXPECT_TRUE(b.questions[5].case_sensitive);
+  EXPECT_EQ(b.questions[5].accepted, std::vector<std::string>{"Na"});
   // The same model, the same text: the paper rendered from it is the same too.
   EXPECT_EQ(ToCanonicalJson(b), ToCanonicalJson(a));
   EXPECT_EQ(RenderPaperJson(b), RenderPaperJson(a));

@@ -175,7 +175,7 @@ std::optional<double> GradeAnswer(const Question& q, const boost::json::value& a
     }
     case QuestionType::kShortText: {
       if (!answer.is_string()) return 0.0;
-      const std::string given = NormaliseText(answer.get_string());
+      const std::string given = NormaliseText(answer.get_string(), !q.case_sensitive);
       if (!q.credit.empty()) {
         for (size_t i = 0; i < q.accepted.size() && i < q.credit.size(); ++i) {
           if (q.accepted[i] == given || (q.accepted[i] == "*" && !given.empty())) {

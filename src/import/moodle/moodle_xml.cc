@@ -172,7 +172,7 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
     } else if (type == "shortanswer") {
       q.kind = MoodleKind::kShortAnswer;
       answers(false);
-      if (IsTrue(node.child("usecase"))) q.unsupported = "case-sensitive short answers";
+      q.case_sensitive = IsTrue(node.child("usecase"));
     } else if (type == "numerical") {
       q.kind = MoodleKind::kNumerical;
       answers(true);

@@ -104,9 +104,9 @@ TEST(MoodleXmlTest, EachTypeAsMoodleExportsItIsGradedAsMoodleGradesIt) {
   EXPECT_NE(bank.problems[0].message.find("multianswer"), std::string::npos);
   EXPECT_EQ(bank.problems[0].line, 39);
   const ExamQuestions made = ToExamQuestions(bank);
-  // An image, a case-sensitive short answer: reported.
-  ASSERT_EQ(made.problems.size(), 3u);
-  ASSERT_EQ(made.questions.size(), 5u);
+  // An image: reported.
+  ASSERT_EQ(made.problems.size(), 2u);
+  ASSERT_EQ(made.questions.size(), 6u);
 
   const exam::Question& colours = made.questions[0];
   EXPECT_EQ(colours.type, exam::QuestionType::kMultiple);
@@ -137,6 +137,11 @@ TEST(MoodleXmlTest, EachTypeAsMoodleExportsItIsGradedAsMoodleGradesIt) {
   EXPECT_EQ(pairs.match_choices, (std::vector<std::string>{"Ottawa", "Rome"}));
   EXPECT_DOUBLE_EQ(Grade(pairs, "[0, 1]"), 1);
   EXPECT_DOUBLE_EQ(Grade(pairs, "[0, 0]"), 0.5);
+
+  const exam::Question& exact = made.questions[5];  // <usecase>1: the case must match
+  EXPECT_TRUE(exact.case_sensitive);
+  EXPECT_DOUBLE_EQ(Grade(exact, "\" Exact. \""), 1);
+  EXPECT_DOUBLE_EQ(Grade(exact, "\"exact\""), 0);
 }
 
 TEST(MoodleXmlTest, WhatIsNotMoodleXmlIsOneProblemWithItsLine) {

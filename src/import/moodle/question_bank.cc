@@ -110,9 +110,11 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
         break;
       case MoodleKind::kShortAnswer: {
         q.type = exam::QuestionType::kShortText;
+        q.case_sensitive = g.case_sensitive;
         bool partial = false, feedback = false;
         for (const auto& a : g.answers) {
-          const std::string accepted = a.text == "*" ? "*" : exam::NormaliseText(a.text);
+          const std::string accepted =
+              a.text == "*" ? "*" : exam::NormaliseText(a.text, !g.case_sensitive);
           if (accepted.empty()) continue;  // as Moodle: a blank answer is no answer
           partial = partial || !Near(a.fraction, 1) || a.text == "*";
           feedback = feedback || !a.feedback.empty();

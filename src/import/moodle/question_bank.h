@@ -41,6 +41,7 @@ struct MoodleQuestion {
   std::string format = "moodle";  // "moodle", "html", "plain" or "markdown"
   MoodleKind kind = MoodleKind::kDescription;
   bool missing_word = false;  // GIFT: the answers were in the middle of the text
+  bool case_sensitive = false;  // a short answer's case matters (XML <usecase>1)
   bool single = false;        // a choice list of one answer (XML <single>; GIFT: an = answer)
   double points = 1;          // XML <defaultgrade>
   std::vector<MoodleAnswer> answers;

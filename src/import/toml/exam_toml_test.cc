@@ -480,6 +480,43 @@ distractors = ["Lisbon", "Paris"]
   EXPECT_EQ(paper.find("match_key"), std::string::npos) << paper;
 }
 
+TEST(ParseExamTomlTest, CaseSensitiveShortAnswersKeepTheirCase) {
+  Result<ExamSpec> r = ParseExamToml(std::string(kHeader) + R"(
+[[question]]
+id = "sodium"
+type = "short"
+text = "Symbol of sodium?"
+case_sensitive = true
+answer = ["Na", " NA "]
+)");
+  ASSERT_TRUE(r.ok()) << Describe(r.error().problems);
+  const Question& q = r->questions[0];
+  EXPECT_EQ(q.accepted, (std::vector<std::string>{"Na", "NA"}));
+  EXPECT_DOUBLE_EQ(GradeAnswer(q, boost::json::parse(R"("  Na.")")).value_or(-1), 1);
+  EXPECT_DOUBLE_EQ(GradeAnswer(q, boost::json::parse(R"("na")")).value_or(-1), 0);
+
+  const std::vector<Problem> p = Problems(std::string(kHeader) + R"(
+[[question]]
+id = "tf"
+type = "truefalse"
+text = "Yes?"
+answer = true
+case_sensitive = true
+
+[[question]]
+id = "s"
+type = "short"
+text = "Name?"
+case_sensitive = "yes"
+answer = "Ada"
+)");
+  EXPECT_TRUE(Has(p, 13, {"question \"tf\": \"case_sensitive\" is only for short questions"}))
+      << Describe(p);
+  EXPECT_TRUE(Has(p, 19, {"question \"s\": \"case_sensitive\" must be true or false"}))
+      << Describe(p);
+  EXPECT_EQ(p.size(), 2u) << Describe(p);
+}
+
 TEST(ParseExamTomlTest, MatchingProblemsAreNamed) {
   const std::vector<Problem> p = Problems(std::string(kHeader) + R"(
 [[question]]

@@ -162,6 +162,16 @@ std::optional<int> ExamParser::GetIndex(const toml::node& n, const Question& q, 
 }
 
 void ExamParser::ParseKey(const toml::table& t, Question& q, const Where& where) {
+  if (const toml::node* n = t.get("case_sensitive")) {
+    if (q.type != QuestionType::kShortText) {
+      Add(*n, where, "only_for_short", {{"key", "case_sensitive"}},
+          "\"case_sensitive\" is only for short questions");
+    } else if (!n->is_boolean()) {
+      WrongType(*n, "case_sensitive", where, kBool);
+    } else {
+      q.case_sensitive = n->as_boolean()->get();  // before the answers are normalised
+    }
+  }
   const bool numeric = q.type == QuestionType::kNumeric;
   if (const toml::node* n = t.get("tolerance")) {
     if (!numeric) {
@@ -245,7 +255,7 @@ void ExamParser::ParseAccepted(const toml::node& n, Question& q, const Where& wh
       WrongType(element, "answer", where, kAccepted);
       return;
     }
-    std::string normalised = NormaliseText(element.as_string()->get());
+    std::string normalised = NormaliseText(element.as_string()->get(), !q.case_sensitive);
     if (normalised.empty()) {
       Add(element, where, "accepted_empty", {},
           "an accepted answer is empty once normalised");
