@@ -54,7 +54,12 @@ struct Question {
   // within 0 and 1), or each accepted answer gives (kShortText: the first that matches, "*"
   // matching any answer); one per option or accepted answer, each from -1 to 1. A question
   // never scores below 0. Empty: the rules above (correct_options, accepted: full points).
+  // kMatching: each item's share when matched right (the sum kept within 0 and 1; empty: equal
+  // shares).
   std::vector<double> credit;
+  // kMultiple, kMatching: the points only for an answer right in every part, else 0 (QTI's
+  // match_correct); credit is then empty.
+  bool all_or_nothing = false;
   // kNumeric with several answers: the first whose tolerance holds the answer gives its
   // credit (0 to 1). Empty: numeric_answer and numeric_tolerance alone, full points.
   struct NumericAnswer {

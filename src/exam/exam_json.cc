@@ -124,6 +124,7 @@ std::string ToCanonicalJson(const ExamSpec& spec) {
       written["credit"] = std::move(credit);
     }
     if (q.case_sensitive) written["case_sensitive"] = true;
+    if (q.all_or_nothing) written["all_or_nothing"] = true;
     if (q.type == QuestionType::kMatching) {
       json::array key;
       for (int i : q.match_key) key.emplace_back(i);
@@ -240,6 +241,7 @@ Result<ExamSpec> FromCanonicalJson(std::string_view text) {
         }
       }
       if (q.Has("case_sensitive")) out.case_sensitive = q.Bool("case_sensitive");
+      if (q.Has("all_or_nothing")) out.all_or_nothing = q.Bool("all_or_nothing");
       if (out.type == QuestionType::kMatching) {
         out.match_choices = q.Strings("match_choices");
         if (const json::array* k = q.Array("match_key")) {

@@ -48,6 +48,7 @@ type = "multiple"
 text = "Pick A and C"
 options = ["A", "B", "C", "D"]
 answer = [0, 2]
+all_or_nothing = true
 
 [[question]]
 id = "tf"
@@ -128,6 +129,7 @@ TEST(ExamJsonTest, EveryFieldComesBackAsItWentIn) {
     EXPECT_EQ(y.numeric_tolerance, x.numeric_tolerance);
     EXPECT_EQ(y.accepted, x.accepted);
     EXPECT_EQ(y.case_sensitive, x.case_sensitive);
+    EXPECT_EQ(y.all_or_nothing, x.all_or_nothing);
     EXPECT_EQ(y.match_choices, x.match_choices);
     EXPECT_EQ(y.match_key, x.match_key);
     EXPECT_EQ(y.line, x.line);
@@ -143,6 +145,7 @@ TEST(ExamJsonTest, EveryFieldComesBackAsItWentIn) {
   EXPECT_EQ(b.waves[1].first_letter, 'M');
   EXPECT_EQ(b.questions[7].match_key, (std::vector<int>{1, 2}));
   EXPECT_TRUE(b.questions[5].case_sensitive);
+  EXPECT_TRUE(b.questions[1].all_or_nothing);
   EXPECT_EQ(b.questions[5].accepted, std::vector<std::string>{"Na"});
   // The same model, the same text: the paper rendered from it is the same too.
   EXPECT_EQ(ToCanonicalJson(b), ToCanonicalJson(a));

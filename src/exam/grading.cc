@@ -142,6 +142,16 @@ std::optional<double> GradeAnswer(const Question& q, const boost::json::value& a
       }
       assert(!q.correct_options.empty());
       if (!answer.is_array() || q.correct_options.empty()) return 0.0;
+      if (q.all_or_nothing) {
+        std::vector<int> picked;
+        for (const boost::json::value& pick : answer.get_array()) {
+          const std::optional<int64_t> index = AsInteger(pick);
+          if (!index) return 0.0;
+          picked.push_back(static_cast<int>(*index));
+        }
+        std::sort(picked.begin(), picked.end());
+        return picked == q.correct_options ? q.points : 0.0;
+      }
       int right = 0;
       int wrong = 0;
       for (const boost::json::value& pick : answer.get_array()) {
@@ -193,10 +203,15 @@ std::optional<double> GradeAnswer(const Question& q, const boost::json::value& a
       if (!answer.is_array() || q.match_key.empty()) return 0.0;
       const boost::json::array& picks = answer.get_array();
       size_t right = 0;
+      double share = 0;
       for (size_t i = 0; i < picks.size() && i < q.match_key.size(); ++i) {
         const std::optional<int64_t> index = AsInteger(picks[i]);
-        if (index && *index == q.match_key[i]) ++right;
+        if (!index || *index != q.match_key[i]) continue;
+        ++right;
+        if (i < q.credit.size()) share += q.credit[i];
       }
+      if (q.all_or_nothing) return right == q.match_key.size() ? q.points : 0.0;
+      if (!q.credit.empty()) return q.points * std::clamp(share, 0.0, 1.0);
       return q.points * static_cast<double>(right) / static_cast<double>(q.match_key.size());
     }
   }

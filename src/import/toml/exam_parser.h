@@ -38,7 +38,7 @@ inline constexpr std::string_view kExamKeys[] = {
     "auto_waves",   "wave_interval_minutes"};
 inline constexpr std::string_view kQuestionKeys[] = {
     "id",       "type",      "text",     "points",          "options",    "answer",
-    "tolerance", "feedback", "option_feedback", "pairs", "distractors", "case_sensitive"};
+    "tolerance", "feedback", "option_feedback", "pairs", "distractors", "case_sensitive", "all_or_nothing"};
 // A year: far beyond any exam, and small enough that milliseconds never overflow.
 inline constexpr int64_t kMaxDurationMinutes = 366 * 24 * 60;
 inline constexpr double kMaxPoints = 10'000;  // per question

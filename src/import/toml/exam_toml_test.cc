@@ -517,6 +517,44 @@ answer = "Ada"
   EXPECT_EQ(p.size(), 2u) << Describe(p);
 }
 
+TEST(ParseExamTomlTest, AllOrNothingGivesThePointsOnlyWhenEveryPartIsRight) {
+  Result<ExamSpec> r = ParseExamToml(std::string(kHeader) + R"(
+[[question]]
+id = "primes"
+type = "multiple"
+text = "Which are prime?"
+options = ["2", "4", "5"]
+answer = [0, 2]
+all_or_nothing = true
+
+[[question]]
+id = "capitals"
+type = "matching"
+text = "Match"
+pairs = [["France", "Paris"], ["Italy", "Rome"]]
+all_or_nothing = true
+)");
+  ASSERT_TRUE(r.ok()) << Describe(r.error().problems);
+  auto grade = [&](size_t i, const char* json) {
+    return GradeAnswer(r->questions[i], boost::json::parse(json)).value_or(-1);
+  };
+  EXPECT_DOUBLE_EQ(grade(0, "[2, 0]"), 1);
+  EXPECT_DOUBLE_EQ(grade(0, "[0]"), 0) << "half right is wrong";
+  EXPECT_DOUBLE_EQ(grade(0, "[0, 1, 2]"), 0);
+  EXPECT_DOUBLE_EQ(grade(1, "[0, 1]"), 1);
+  EXPECT_DOUBLE_EQ(grade(1, "[0, null]"), 0);
+  const std::vector<Problem> p = Problems(std::string(kHeader) + R"(
+[[question]]
+id = "one"
+type = "single"
+text = "Pick"
+options = ["a", "b"]
+answer = 0
+all_or_nothing = true
+)");
+  EXPECT_TRUE(Has(p, 13, {"\"all_or_nothing\" is only for multiple and matching"})) << Describe(p);
+}
+
 TEST(ParseExamTomlTest, MatchingProblemsAreNamed) {
   const std::vector<Problem> p = Problems(std::string(kHeader) + R"(
 [[question]]

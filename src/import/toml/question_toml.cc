@@ -162,6 +162,16 @@ std::optional<int> ExamParser::GetIndex(const toml::node& n, const Question& q, 
 }
 
 void ExamParser::ParseKey(const toml::table& t, Question& q, const Where& where) {
+  if (const toml::node* n = t.get("all_or_nothing")) {
+    if (q.type != QuestionType::kMultiple && q.type != QuestionType::kMatching) {
+      Add(*n, where, "only_for_parts", {{"key", "all_or_nothing"}},
+          "\"all_or_nothing\" is only for multiple and matching questions");
+    } else if (!n->is_boolean()) {
+      WrongType(*n, "all_or_nothing", where, kBool);
+    } else {
+      q.all_or_nothing = n->as_boolean()->get();
+    }
+  }
   if (const toml::node* n = t.get("case_sensitive")) {
     if (q.type != QuestionType::kShortText) {
       Add(*n, where, "only_for_short", {{"key", "case_sensitive"}},
