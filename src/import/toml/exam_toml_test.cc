@@ -552,7 +552,7 @@ options = ["a", "b"]
 answer = 0
 all_or_nothing = true
 )");
-  EXPECT_TRUE(Has(p, 13, {"\"all_or_nothing\" is only for multiple and matching"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 14, {"\"all_or_nothing\" is only for multiple and matching"})) << Describe(p);
 }
 
 TEST(ParseExamTomlTest, MatchingProblemsAreNamed) {
