@@ -11,6 +11,7 @@
 #include <string>
 
 #include "import/moodle/html_text.h"
+#include "import/moodle/xml_lines.h"
 
 namespace pupitre::importers {
 namespace {
@@ -30,28 +31,6 @@ std::optional<double> Number(std::string_view s) {
   }
   return v;
 }
-
-// The 1-based lines of nodes, met in document order: counted on from the last one.
-class Lines {
- public:
-  explicit Lines(std::string_view xml) : xml_(xml) {}
-  int Of(const pugi::xml_node& n) {
-    const auto offset = std::min(static_cast<size_t>(std::max<ptrdiff_t>(0, n.offset_debug())),
-                                 xml_.size());
-    if (offset < at_) {  // not in order (never with questions read one after another)
-      at_ = 0;
-      line_ = 1;
-    }
-    line_ += static_cast<int>(std::count(xml_.begin() + at_, xml_.begin() + offset, '\n'));
-    at_ = offset;
-    return line_;
-  }
-
- private:
-  std::string_view xml_;
-  size_t at_ = 0;
-  int line_ = 1;
-};
 
 // <x format="..."><text>...</text></x>: the text, made plain when its format is HTML (and
 // `media` set when it shows more than text).
@@ -77,9 +56,7 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
   const pugi::xml_parse_result parsed =
       doc.load_buffer(xml.data(), xml.size(), pugi::parse_default & ~pugi::parse_doctype);
   if (!parsed) {
-    const size_t offset = static_cast<size_t>(std::max<ptrdiff_t>(0, parsed.offset));
-    const int line = 1 + static_cast<int>(std::count(
-                             xml.begin(), xml.begin() + std::min(offset, xml.size()), '\n'));
+    const int line = XmlLines(xml).At(static_cast<size_t>(std::max<ptrdiff_t>(0, parsed.offset)));
     bank.problems.push_back({line, fmt::format("not XML: {}", parsed.description())});
     return bank;
   }
@@ -89,7 +66,7 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
     return bank;
   }
   std::string category;
-  Lines lines(xml);
+  XmlLines lines(xml);
   for (const pugi::xml_node& node : quiz.children("question")) {
     const int line = lines.Of(node);
     const std::string type = node.attribute("type").as_string();

@@ -21,10 +21,13 @@ std::string Unique(const std::string& id, std::set<std::string>& taken) {
   return unique;
 }
 
-// An id from a title: letters, digits, _ and -, at most 64; unique among `taken`.
-std::string IdFor(const MoodleQuestion& q, size_t index, std::set<std::string>& taken) {
+bool Near(double a, double b) { return std::fabs(a - b) < 1e-6; }
+
+}  // namespace
+
+std::string QuestionIdFrom(std::string_view title, size_t index, std::set<std::string>& taken) {
   std::string id;
-  for (char c : q.title) {
+  for (char c : title) {
     if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-') {
       id.push_back(c);
     } else if ((c == ' ' || c == '.') && !id.empty() && id.back() != '-') {
@@ -36,10 +39,6 @@ std::string IdFor(const MoodleQuestion& q, size_t index, std::set<std::string>& 
   if (id.empty()) id = fmt::format("q{}", index + 1);
   return Unique(id, taken);
 }
-
-bool Near(double a, double b) { return std::fabs(a - b) < 1e-6; }
-
-}  // namespace
 
 ExamQuestions ToExamQuestions(const QuestionBank& file) {
   ExamQuestions out;
@@ -210,7 +209,7 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
         break;
       }
     }
-    q.id = IdFor(g, i, taken);
+    q.id = QuestionIdFrom(g.title, i, taken);
     out.questions.push_back(std::move(q));
   }
   std::stable_sort(out.problems.begin(), out.problems.end(),
@@ -221,7 +220,11 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
 
 void AddBankQuestions(const QuestionBank& bank, int first_line, std::string_view format,
                       exam::ExamSpec& spec, std::vector<Problem>& problems) {
-  ExamQuestions made = ToExamQuestions(bank);
+  AddExamQuestions(ToExamQuestions(bank), first_line, format, spec, problems);
+}
+
+void AddExamQuestions(ExamQuestions made, int first_line, std::string_view format,
+                      exam::ExamSpec& spec, std::vector<Problem>& problems) {
   std::set<std::string> taken;
   for (const auto& q : spec.questions) taken.insert(q.id);
   for (exam::Question& q : made.questions) {

@@ -4,6 +4,7 @@
 // as Moodle does (weights become its credit); what the model cannot say the same way yet is
 // reported with its line and why, never dropped silently.
 
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,6 +70,15 @@ struct ExamQuestions {
   std::vector<BankProblem> problems;
 };
 ExamQuestions ToExamQuestions(const QuestionBank& bank);
+
+// A question id from a title: its letters, digits, '_' and '-' (a space or '.' becomes '-'), at
+// most 56 of them, or q<index + 1> when none; -2, -3... when already in `taken`; then taken.
+std::string QuestionIdFrom(std::string_view title, size_t index, std::set<std::string>& taken);
+
+// Questions made elsewhere (ToExamQuestions, a QTI text...) appended to `spec` as
+// AddBankQuestions does.
+void AddExamQuestions(ExamQuestions made, int first_line, std::string_view format,
+                      exam::ExamSpec& spec, std::vector<Problem>& problems);
 
 // A bank written inside another file (the native TOML file's `gift = '''...'''` or
 // `moodle_xml = '''...'''`): its questions appended to `spec` (an id already taken gets -2,

@@ -1,0 +1,613 @@
+// QTI items made exam questions (see qti_item.h), read with pugixml.
+#include "import/qti/qti_item.h"
+
+#include <fmt/format.h>
+#include <pugixml.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "import/moodle/xml_lines.h"
+#include "import/qti/qti_names.h"
+
+namespace pupitre::importers {
+namespace {
+
+using qti::Attr;
+using qti::Child;
+using qti::Children;
+using qti::NameOf;
+
+constexpr std::string_view kBlank = "_____";
+constexpr const char* kFeedback = "feedback shown by the item's processing is not imported yet";
+constexpr const char* kTemplates =
+    "items made from templates (variables in the text) are not imported yet";
+constexpr const char* kUnscored = "it has no response processing: not scored";
+
+std::optional<double> Number(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  double v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v)) {
+    return std::nullopt;
+  }
+  return v;
+}
+
+bool Near(double a, double b) { return std::fabs(a - b) < 1e-9; }
+
+// <mapping>: the value each key maps to, the value of any other, and the bounds of the sum.
+struct Mapping {
+  struct Entry {
+    std::string key;
+    double value = 0;
+    bool case_sensitive = true;
+  };
+  std::vector<Entry> entries;
+  double default_value = 0;
+  std::optional<double> lower, upper;
+
+  double ValueOf(std::string_view key) const {
+    for (const Entry& e : entries) {
+      if (e.key == key) return e.value;
+    }
+    return default_value;
+  }
+};
+
+struct Declaration {
+  std::string cardinality;  // single, multiple, ordered, record
+  std::string base_type;    // identifier, string, float, integer, directedPair...
+  std::vector<std::string> correct;
+  std::optional<Mapping> mapping;
+};
+
+std::string Trimmed(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return std::string(s);
+}
+
+// The text of an item's body as a student reads it: blocks on their own lines, white space
+// collapsed as HTML does; the interaction `inline_at` (a text entry) shown as a blank, any other
+// interaction left out (its prompt is read apart). What text cannot hold is refused.
+class PlainText {
+ public:
+  explicit PlainText(pugi::xml_node inline_at = {}) : inline_at_(inline_at) {}
+
+  // The text of `n`'s content; "" with why() set when text cannot hold it.
+  std::string Of(const pugi::xml_node& n) {
+    Walk(n, 0);
+    return why_.empty() ? Finish() : "";
+  }
+  const std::string& why() const { return why_; }
+
+ private:
+  static bool IsBlock(std::string_view name) {
+    static constexpr std::string_view kBlocks[] = {
+        "p",  "div", "blockquote", "li", "ul", "ol", "h1",    "h2",      "h3",      "h4",
+        "h5", "h6",  "table",      "tr", "pre", "section", "article", "prompt", "simpleChoice",
+        "dl", "dt",  "dd",         "figure", "figcaption", "hr", "address", "caption"};
+    return std::find(std::begin(kBlocks), std::end(kBlocks), name) != std::end(kBlocks);
+  }
+
+  void Walk(const pugi::xml_node& n, int depth) {
+    if (depth > 64) why_ = "its text nests deeper than 64 elements";
+    for (const pugi::xml_node& c : n.children()) {
+      if (!why_.empty()) return;
+      if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) {
+        Text(c.value());
+        continue;
+      }
+      if (c.type() != pugi::node_element) continue;
+      const std::string name = NameOf(c);
+      if (c == inline_at_) {
+        Text(kBlank);
+        continue;
+      }
+      if (name.ends_with("Interaction")) continue;  // read apart
+      if (name == "img" || name == "object" || name == "audio" || name == "video" ||
+          name == "svg" || name == "embed" || name == "iframe" || name == "picture") {
+        why_ = "images and other media in an item are not imported yet";
+        return;
+      }
+      if (name == "math") {
+        why_ = "mathematics (MathML) in an item is not imported yet";
+        return;
+      }
+      if (name.starts_with("feedback")) {
+        why_ = kFeedback;
+        return;
+      }
+      if (name.starts_with("template") || name == "printedVariable") {
+        why_ = kTemplates;
+        return;
+      }
+      if (name == "rubricBlock" || name == "stylesheet") continue;  // for scorers, or style
+      if (name == "br") {
+        Break();
+        continue;
+      }
+      const bool block = IsBlock(name);
+      if (block) Break();
+      if (name == "li") out_ += "- ";
+      Walk(c, depth + 1);
+      if (block) Break();
+    }
+  }
+
+  void Text(std::string_view s) {
+    for (char ch : s) {
+      if (std::isspace(static_cast<unsigned char>(ch))) {
+        space_ = true;
+        continue;
+      }
+      if (space_ && !out_.empty() && out_.back() != '\n' && !out_.ends_with("- ")) {
+        out_.push_back(' ');
+      }
+      space_ = false;
+      out_.push_back(ch);
+    }
+  }
+
+  void Break() {
+    space_ = false;
+    while (!out_.empty() && out_.back() == ' ') out_.pop_back();
+    if (!out_.empty() && out_.back() != '\n') out_.push_back('\n');
+  }
+
+  std::string Finish() {
+    Break();
+    while (!out_.empty() && out_.back() == '\n') out_.pop_back();
+    return out_;
+  }
+
+  pugi::xml_node inline_at_;
+  std::string out_;
+  bool space_ = false;
+  std::string why_;
+};
+
+// One item read into an exam question. Each step returns why the item cannot be made a
+// question ("" : it can, so far).
+class ItemReader {
+ public:
+  explicit ItemReader(const pugi::xml_node& item) : item_(item) {}
+
+  // The question, or why not.
+  Result<exam::Question> Read() {
+    if (std::string why = ReadItem(); !why.empty()) return Error::Invalid(std::move(why));
+    return std::move(q_);
+  }
+
+ private:
+  std::string ReadItem() {
+    for (const pugi::xml_node& d : Children(item_, "responseDeclaration")) {
+      if (std::string why = ReadDeclaration(d); !why.empty()) return why;
+    }
+    for (const pugi::xml_node& o : Children(item_, "outcomeDeclaration")) {
+      if (Attr(o, "identifier") == std::string_view("MAXSCORE")) {
+        const pugi::xml_node v = Child(Child(o, "defaultValue"), "value");
+        if (auto x = Number(v.text().get()); x && *x > 0) max_score_ = x;
+      }
+    }
+    if (Child(item_, "templateDeclaration") || Child(item_, "templateProcessing")) {
+      return kTemplates;
+    }
+    if (Child(item_, "modalFeedback")) return kFeedback;
+    if (std::string why = ReadProcessing(); !why.empty()) return why;
+
+    const pugi::xml_node body = Child(item_, "itemBody");
+    if (!body) return "it has no itemBody";
+    std::vector<pugi::xml_node> interactions;
+    if (!FindInteractions(body, interactions, 0)) return "its body nests deeper than 64 elements";
+    if (interactions.empty()) return "it has no interaction: nothing to answer";
+    if (interactions.size() > 1) {
+      return fmt::format("it has {} interactions; an exam question takes one answer",
+                         interactions.size());
+    }
+    const pugi::xml_node interaction = interactions[0];
+    const std::string kind = NameOf(interaction);
+    PlainText body_text(kind == "textEntryInteraction" ? interaction : pugi::xml_node());
+    q_.text = body_text.Of(body);
+    if (!body_text.why().empty()) return body_text.why();
+    if (const pugi::xml_node prompt = Child(interaction, "prompt")) {
+      PlainText prompt_text;
+      const std::string p = prompt_text.Of(prompt);
+      if (!prompt_text.why().empty()) return prompt_text.why();
+      if (!p.empty()) q_.text += (q_.text.empty() ? "" : "\n") + p;
+    }
+    if (q_.text.empty()) return "it has no text";
+
+    const auto decl = declarations_.find(Attr(interaction, "responseIdentifier"));
+    if (decl == declarations_.end()) return "its interaction's response is not declared";
+    std::string why;
+    if (kind == "choiceInteraction") {
+      why = Choice(interaction, decl->second);
+    } else if (kind == "textEntryInteraction") {
+      why = TextEntry(decl->second);
+    } else if (kind == "extendedTextInteraction") {
+      q_.type = exam::QuestionType::kEssay;
+      const auto& m = decl->second.mapping;
+      q_.points = max_score_.value_or(m && m->upper ? *m->upper : 1.0);
+    } else if (kind == "matchInteraction") {
+      why = Match(interaction, decl->second);
+    } else if (kind == "associateInteraction") {
+      why = "associateInteraction (pairs within one list) has no exam question like it yet; "
+            "matchInteraction has";
+    } else {
+      why = fmt::format("{} is not imported yet", kind);
+    }
+    if (why.empty() && (!(q_.points > 0) || q_.points > 10'000)) {
+      why = "an exam question is worth more than 0 and at most 10000 points";
+    }
+    return why;
+  }
+
+  static bool FindInteractions(const pugi::xml_node& n, std::vector<pugi::xml_node>& out,
+                               int depth) {
+    if (depth > 64) return false;
+    for (const pugi::xml_node& c : n.children()) {
+      if (c.type() != pugi::node_element) continue;
+      if (NameOf(c).ends_with("Interaction")) {
+        out.push_back(c);
+      } else if (!FindInteractions(c, out, depth + 1)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  std::string ReadDeclaration(const pugi::xml_node& d) {
+    Declaration decl;
+    decl.cardinality = std::string(Attr(d, "cardinality"));
+    decl.base_type = std::string(Attr(d, "baseType"));
+    for (const pugi::xml_node& v : Children(Child(d, "correctResponse"), "value")) {
+      decl.correct.push_back(Trimmed(v.text().get()));
+    }
+    if (const pugi::xml_node m = Child(d, "mapping")) {
+      Mapping mapping;
+      mapping.default_value = Number(Attr(m, "defaultValue")).value_or(0);
+      mapping.lower = Number(Attr(m, "lowerBound"));
+      mapping.upper = Number(Attr(m, "upperBound"));
+      for (const pugi::xml_node& e : Children(m, "mapEntry")) {
+        const std::optional<double> value = Number(Attr(e, "mappedValue"));
+        if (!value) return "a mapEntry's mappedValue is not a number";
+        mapping.entries.push_back(
+            {Trimmed(Attr(e, "mapKey")), *value, Attr(e, "caseSensitive") != "false"});
+      }
+      decl.mapping = std::move(mapping);
+    }
+    declarations_[std::string(Attr(d, "identifier"))] = std::move(decl);
+    return "";
+  }
+
+  // The response processing: a template (known by the end of its address), or one of the two
+  // written out as the specification writes them, else none.
+  std::string ReadProcessing() {
+    const pugi::xml_node rp = Child(item_, "responseProcessing");
+    if (!rp) return "";
+    std::string_view uri = Attr(rp, "template");
+    if (uri.empty()) uri = Attr(rp, "templateLocation");
+    if (uri.ends_with(".xml")) uri.remove_suffix(4);
+    if (uri.ends_with("/match_correct")) {
+      template_ = "match_correct";
+    } else if (uri.ends_with("/map_response")) {
+      template_ = "map_response";
+    } else if (!uri.empty()) {
+      return fmt::format("the response processing template {} is not imported yet "
+                         "(match_correct and map_response are)",
+                         uri);
+    } else if (rp.first_child()) {
+      // match_correct's score when right may be other than 1: it is then the points.
+      std::string right_score;
+      const std::string shape = Shape(rp, right_score, 0);
+      if (shape == kMatchCorrectShape) {
+        template_ = "match_correct";
+        const std::optional<double> points = Number(right_score);
+        if (!points || !(*points > 0)) return "its match_correct gives no points";
+        if (!max_score_) max_score_ = points;
+      } else if (shape == kMapResponseShape) {
+        template_ = "map_response";
+      } else {
+        return "response processing written out rule by rule is not imported yet (the "
+               "templates match_correct and map_response are, by address or written out)";
+      }
+    }
+    return "";
+  }
+
+  // The rules under `n` as one line of names: a declared response's identifier is "$", a
+  // baseValue its number (the first non-zero one also in `right_score`).
+  std::string Shape(const pugi::xml_node& n, std::string& right_score, int depth) const {
+    if (depth > 16) return "?";
+    std::string out;
+    for (const pugi::xml_node& c : n.children()) {
+      if (c.type() != pugi::node_element) continue;
+      if (!out.empty()) out += ',';
+      out += NameOf(c);
+      const std::string_view id = Attr(c, "identifier");
+      if (!id.empty()) out += declarations_.count(id) ? "#$" : "#" + std::string(id);
+      if (NameOf(c) == "baseValue") {
+        const std::optional<double> v = Number(c.text().get());
+        out += v && *v == 0 ? "=0" : "=x";
+        if (v && *v != 0 && right_score.empty()) right_score = Trimmed(c.text().get());
+      }
+      const std::string inner = Shape(c, right_score, depth + 1);
+      if (!inner.empty()) out += "[" + inner + "]";
+    }
+    return out;
+  }
+  static constexpr std::string_view kMatchCorrectShape =
+      "responseCondition[responseIf[match[variable#$,correct#$],setOutcomeValue#SCORE[baseValue=x]],"
+      "responseElse[setOutcomeValue#SCORE[baseValue=0]]]";
+  static constexpr std::string_view kMapResponseShape =
+      "responseCondition[responseIf[isNull[variable#$],setOutcomeValue#SCORE[baseValue=0]],"
+      "responseElse[setOutcomeValue#SCORE[mapResponse#$]]]";
+
+  // QTI lets a mapped score go below 0 unless lowerBound says otherwise; the exam model never.
+  static bool BelowZero(const Mapping& m, const std::vector<double>& values) {
+    const bool negative =
+        m.default_value < 0 || std::any_of(values.begin(), values.end(), [](double v) { return v < 0; });
+    return negative && (!m.lower || *m.lower < 0);
+  }
+  static constexpr const char* kBelowZero =
+      "its mapping can score below 0, which an exam question never does";
+
+  std::string Choice(const pugi::xml_node& interaction, const Declaration& decl) {
+    std::vector<std::string> ids;
+    for (const pugi::xml_node& c : Children(interaction, "simpleChoice")) {
+      ids.emplace_back(Attr(c, "identifier"));
+      PlainText text;
+      q_.options.push_back(text.Of(c));
+      if (!text.why().empty()) return text.why();
+      if (q_.options.back().empty()) return "a choice has no text";
+    }
+    if (q_.options.size() < 2) return "a choice interaction needs two choices at least";
+    const bool single = decl.cardinality == "single";
+    q_.type = single ? exam::QuestionType::kSingle : exam::QuestionType::kMultiple;
+    if (template_ == "match_correct") {
+      if (decl.correct.empty()) return "match_correct without a correctResponse";
+      if (single && decl.correct.size() != 1) return "a single choice with several right";
+      for (const std::string& id : decl.correct) {
+        const auto it = std::find(ids.begin(), ids.end(), id);
+        if (it == ids.end()) return fmt::format("the correct response {} is no choice", id);
+        q_.correct_options.push_back(static_cast<int>(it - ids.begin()));
+      }
+      std::sort(q_.correct_options.begin(), q_.correct_options.end());
+      q_.all_or_nothing = !single;
+      q_.points = max_score_.value_or(1.0);
+      return "";
+    }
+    if (template_ != "map_response") return kUnscored;
+    if (!decl.mapping) return "map_response without a mapping";
+    const Mapping& m = *decl.mapping;
+    std::vector<double> values;
+    for (const std::string& id : ids) values.push_back(m.ValueOf(id));
+    if (BelowZero(m, values)) return kBelowZero;
+    const double top = *std::max_element(values.begin(), values.end());
+    double positive = 0;
+    for (double v : values) positive += std::max(0.0, v);
+    const double best = single ? top : positive;
+    if (!(best > 0)) return "no choice gives credit";
+    q_.points = max_score_.value_or(m.upper ? std::min(*m.upper, best) : best);
+    for (size_t i = 0; i < values.size(); ++i) {
+      q_.credit.push_back(values[i] / q_.points);
+      if (single ? Near(values[i], top) : values[i] > 0) {
+        q_.correct_options.push_back(static_cast<int>(i));
+      }
+    }
+    return "";
+  }
+
+  std::string TextEntry(const Declaration& decl) {
+    const bool numeric = decl.base_type == "float" || decl.base_type == "integer";
+    if (!numeric && decl.base_type != "string") {
+      return fmt::format("a text entry of base type {} is not imported", decl.base_type);
+    }
+    if (decl.cardinality != "single") return "a text entry with several values";
+    q_.type = numeric ? exam::QuestionType::kNumeric : exam::QuestionType::kShortText;
+    if (template_ == "match_correct") {
+      if (decl.correct.empty()) return "match_correct without a correctResponse";
+      q_.points = max_score_.value_or(1.0);
+      if (numeric) {
+        const std::optional<double> x = Number(decl.correct[0]);
+        if (!x) return "its correct response is not a number";
+        q_.numeric_answer = *x;
+        return "";
+      }
+      q_.case_sensitive = true;  // QTI's match compares strings exactly
+      for (const std::string& v : decl.correct) Accept(v, 1);
+      q_.credit.clear();
+      return q_.accepted.empty() ? "its correct response is empty" : "";
+    }
+    if (template_ != "map_response") return kUnscored;
+    if (!decl.mapping) return "map_response without a mapping";
+    const Mapping& m = *decl.mapping;
+    if (m.default_value != 0) return "its mapping gives credit to any other answer";
+    std::vector<double> values;
+    for (const auto& e : m.entries) values.push_back(e.value);
+    if (BelowZero(m, values)) return kBelowZero;
+    const double top = values.empty() ? 0 : *std::max_element(values.begin(), values.end());
+    if (!(top > 0)) return "no answer gives credit";
+    q_.points = max_score_.value_or(m.upper ? std::min(*m.upper, top) : top);
+    if (numeric) {
+      for (const auto& e : m.entries) {
+        const std::optional<double> x = Number(e.key);
+        if (!x) return fmt::format("the mapped answer {} is not a number", e.key);
+        if (e.value > 0) q_.numeric_answers.push_back({*x, 0, e.value / q_.points});
+      }
+      q_.numeric_answer = q_.numeric_answers[0].value;
+      return "";
+    }
+    const bool sensitive = m.entries[0].case_sensitive;
+    for (const auto& e : m.entries) {
+      if (e.case_sensitive != sensitive) {
+        return "some answers' case matters and others' not; an exam question has one rule";
+      }
+    }
+    q_.case_sensitive = sensitive;
+    for (const auto& e : m.entries) {
+      if (e.value > 0) Accept(e.key, e.value / q_.points);
+    }
+    return q_.accepted.empty() ? "no answer gives credit" : "";
+  }
+
+  // An accepted answer, unless one the same once normalised comes first (it wins in grading).
+  void Accept(const std::string& answer, double credit) {
+    const std::string normalised = exam::NormaliseText(answer, !q_.case_sensitive);
+    if (normalised.empty()) return;
+    if (std::find(q_.accepted.begin(), q_.accepted.end(), normalised) != q_.accepted.end()) return;
+    q_.accepted.push_back(normalised);
+    q_.credit.push_back(credit);
+  }
+
+  std::string Match(const pugi::xml_node& interaction, const Declaration& decl) {
+    const std::vector<pugi::xml_node> sets = Children(interaction, "simpleMatchSet");
+    if (sets.size() != 2) return "a match interaction has two simpleMatchSets";
+    struct Side {
+      std::vector<std::string> ids, texts;
+    } sources, targets;
+    for (auto [set, side] : {std::pair{sets[0], &sources}, std::pair{sets[1], &targets}}) {
+      for (const pugi::xml_node& c : Children(set, "simpleAssociableChoice")) {
+        side->ids.emplace_back(Attr(c, "identifier"));
+        PlainText text;
+        side->texts.push_back(text.Of(c));
+        if (!text.why().empty()) return text.why();
+        if (side->texts.back().empty()) return "a choice to match has no text";
+      }
+    }
+    if (decl.correct.empty()) return "a match interaction without a correctResponse";
+    std::map<std::string, std::string> target_of;  // source id -> its right target's id
+    for (const std::string& pair : decl.correct) {
+      const size_t space = pair.find(' ');
+      const std::string source = pair.substr(0, space);
+      const std::string target = space == std::string::npos ? "" : Trimmed(pair.substr(space));
+      if (!target_of.emplace(source, target).second) {
+        return fmt::format("{} has several right matches; an exam question's item has one",
+                           source);
+      }
+    }
+    std::vector<std::pair<std::string, std::string>> pairs;
+    std::set<std::string> used;
+    for (size_t i = 0; i < sources.ids.size(); ++i) {
+      const auto it = target_of.find(sources.ids[i]);
+      if (it == target_of.end()) {
+        return fmt::format("{} has no right match; an exam question's every item has one",
+                           sources.ids[i]);
+      }
+      const auto t = std::find(targets.ids.begin(), targets.ids.end(), it->second);
+      if (t == targets.ids.end()) return fmt::format("{} is no target", it->second);
+      pairs.emplace_back(sources.texts[i],
+                         targets.texts[static_cast<size_t>(t - targets.ids.begin())]);
+      used.insert(it->second);
+    }
+    if (target_of.size() != sources.ids.size()) return "a right match names no source";
+    std::vector<std::string> distractors;
+    for (size_t i = 0; i < targets.ids.size(); ++i) {
+      if (!used.count(targets.ids[i])) distractors.push_back(targets.texts[i]);
+    }
+    if (pairs.size() < 2) return "a matching question needs two pairs at least";
+    q_.type = exam::QuestionType::kMatching;
+    exam::SetMatchingPairs(q_, pairs, distractors);
+    if (template_ == "match_correct") {
+      q_.all_or_nothing = true;
+      q_.points = max_score_.value_or(1.0);
+      return "";
+    }
+    if (template_ != "map_response") return kUnscored;
+    if (!decl.mapping) return "map_response without a mapping";
+    const Mapping& m = *decl.mapping;
+    for (const auto& e : m.entries) {
+      const std::string source = e.key.substr(0, e.key.find(' '));
+      const auto right = target_of.find(source);
+      if (e.value != 0 && (right == target_of.end() || source + " " + right->second != e.key)) {
+        return "its mapping scores wrong matches, which an exam question does not";
+      }
+    }
+    if (m.default_value != 0) return "its mapping scores wrong matches, which an exam question does not";
+    std::vector<double> values;
+    double sum = 0;
+    for (const std::string& source : sources.ids) {
+      values.push_back(m.ValueOf(source + " " + target_of[source]));
+      sum += values.back();
+    }
+    if (std::any_of(values.begin(), values.end(), [](double v) { return !(v > 0); })) {
+      return "its mapping gives a right match no credit";
+    }
+    q_.points = max_score_.value_or(m.upper ? std::min(*m.upper, sum) : sum);
+    const bool equal =
+        std::all_of(values.begin(), values.end(), [&](double v) { return Near(v, values[0]); });
+    if (!equal || !Near(q_.points, sum)) {
+      for (double v : values) q_.credit.push_back(v / q_.points);
+    }
+    return "";
+  }
+
+  pugi::xml_node item_;
+  exam::Question q_;
+  std::map<std::string, Declaration, std::less<>> declarations_;
+  std::optional<double> max_score_;
+  std::string template_;  // "match_correct", "map_response" or "" (none)
+};
+
+void FindItems(const pugi::xml_node& n, std::vector<pugi::xml_node>& out, int depth) {
+  if (depth > 8) return;
+  for (const pugi::xml_node& c : n.children()) {
+    if (c.type() != pugi::node_element) continue;
+    if (NameOf(c) == "assessmentItem") {
+      out.push_back(c);
+    } else {
+      FindItems(c, out, depth + 1);
+    }
+  }
+}
+
+}  // namespace
+
+ExamQuestions ParseQtiItems(std::string_view xml, std::string_view file) {
+  ExamQuestions out;
+  const std::string where = file.empty() ? "" : fmt::format("{}: ", file);
+  XmlLines lines(xml);
+  pugi::xml_document doc;
+  // No DTD, no entities from outside: the parser never reaches beyond the text it is given.
+  const pugi::xml_parse_result parsed = doc.load_buffer(
+      xml.data(), xml.size(), (pugi::parse_default | pugi::parse_fragment) & ~pugi::parse_doctype);
+  if (!parsed) {
+    out.problems.push_back({lines.At(static_cast<size_t>(std::max<ptrdiff_t>(0, parsed.offset))),
+                            fmt::format("{}not XML: {}", where, parsed.description())});
+    return out;
+  }
+  std::vector<pugi::xml_node> items;
+  FindItems(doc, items, 0);
+  if (items.empty()) {
+    out.problems.push_back({1, where + "no QTI item (assessmentItem or qti-assessment-item)"});
+  }
+  std::set<std::string> taken;
+  for (size_t i = 0; i < items.size(); ++i) {
+    const int line = lines.Of(items[i]);
+    const std::string name(Attr(items[i], "identifier"));
+    Result<exam::Question> q = ItemReader(items[i]).Read();
+    if (!q.ok()) {
+      out.problems.push_back({line, fmt::format("{}item {}: {}: not imported", where,
+                                                name.empty() ? "?" : name, q.error().message)});
+      continue;
+    }
+    q->line = line;
+    q->id = QuestionIdFrom(name, i, taken);
+    out.questions.push_back(std::move(*q));
+  }
+  return out;
+}
+
+}  // namespace pupitre::importers
