@@ -68,6 +68,8 @@ struct QuestionBank {
 struct ExamQuestions {
   std::vector<exam::Question> questions;
   std::vector<BankProblem> problems;
+  // Imported, with something of it left out that the teacher is told of (QTI feedback).
+  std::vector<BankProblem> notes;
 };
 ExamQuestions ToExamQuestions(const QuestionBank& bank);
 

@@ -27,7 +27,13 @@ using qti::Children;
 using qti::NameOf;
 
 constexpr std::string_view kBlank = "_____";
-constexpr const char* kFeedback = "feedback shown by the item's processing is not imported yet";
+// Feedback an item shows once answered: kept where the exam model has a place for it (a choice's
+// own), else left out and said.
+struct Feedback {
+  std::string outcome;     // the outcome whose value shows it
+  std::string identifier;  // shown when the outcome holds this identifier
+  std::string text;
+};
 constexpr const char* kTemplates =
     "items made from templates (variables in the text) are not imported yet";
 constexpr const char* kUnscored = "it has no response processing: not scored";
@@ -83,7 +89,9 @@ std::string Trimmed(std::string_view s) {
 // interaction left out (its prompt is read apart). What text cannot hold is refused.
 class PlainText {
  public:
-  explicit PlainText(pugi::xml_node inline_at = {}) : inline_at_(inline_at) {}
+  // Feedback met in the text goes to `feedback` (left out of the text).
+  explicit PlainText(std::vector<Feedback>& feedback, pugi::xml_node inline_at = {})
+      : feedback_(feedback), inline_at_(inline_at) {}
 
   // The text of `n`'s content; "" with why() set when text cannot hold it.
   std::string Of(const pugi::xml_node& n) {
@@ -125,9 +133,18 @@ class PlainText {
         why_ = "mathematics (MathML) in an item is not imported yet";
         return;
       }
-      if (name.starts_with("feedback")) {
-        why_ = kFeedback;
-        return;
+      if (name == "feedbackInline" || name == "feedbackBlock") {
+        PlainText inner(feedback_);
+        std::string text = inner.Of(c);
+        if (!inner.why().empty()) {
+          why_ = inner.why();
+          return;
+        }
+        const bool shown = Attr(c, "showHide") != "hide";
+        feedback_.push_back({std::string(Attr(c, "outcomeIdentifier")),
+                             shown ? std::string(Attr(c, "identifier")) : "",
+                             std::move(text)});
+        continue;
       }
       if (name.starts_with("template") || name == "printedVariable") {
         why_ = kTemplates;
@@ -172,6 +189,7 @@ class PlainText {
     return out_;
   }
 
+  std::vector<Feedback>& feedback_;
   pugi::xml_node inline_at_;
   std::string out_;
   bool space_ = false;
@@ -184,9 +202,10 @@ class ItemReader {
  public:
   explicit ItemReader(const pugi::xml_node& item) : item_(item) {}
 
-  // The question, or why not.
-  Result<exam::Question> Read() {
+  // The question, or why not; `note` says what of it was left out ("" : nothing).
+  Result<exam::Question> Read(std::string& note) {
     if (std::string why = ReadItem(); !why.empty()) return Error::Invalid(std::move(why));
+    note = LeftOut();
     return std::move(q_);
   }
 
@@ -204,8 +223,11 @@ class ItemReader {
     if (Child(item_, "templateDeclaration") || Child(item_, "templateProcessing")) {
       return kTemplates;
     }
-    if (Child(item_, "modalFeedback")) return kFeedback;
-    if (std::string why = ReadProcessing(); !why.empty()) return why;
+    for (const pugi::xml_node& m : Children(item_, "modalFeedback")) {
+      PlainText text(feedback_);
+      feedback_.push_back({std::string(Attr(m, "outcomeIdentifier")), "", text.Of(m)});
+      if (!text.why().empty()) return text.why();
+    }
 
     const pugi::xml_node body = Child(item_, "itemBody");
     if (!body) return "it has no itemBody";
@@ -218,11 +240,20 @@ class ItemReader {
     }
     const pugi::xml_node interaction = interactions[0];
     const std::string kind = NameOf(interaction);
-    PlainText body_text(kind == "textEntryInteraction" ? interaction : pugi::xml_node());
+    if (kind == "associateInteraction") {
+      return "associateInteraction (pairs within one list) has no exam question like it yet; "
+             "matchInteraction has";
+    }
+    if (kind != "choiceInteraction" && kind != "textEntryInteraction" &&
+        kind != "extendedTextInteraction" && kind != "matchInteraction") {
+      return fmt::format("{} is not imported yet", kind);
+    }
+    if (std::string why = ReadProcessing(); !why.empty()) return why;
+    PlainText body_text(feedback_, kind == "textEntryInteraction" ? interaction : pugi::xml_node());
     q_.text = body_text.Of(body);
     if (!body_text.why().empty()) return body_text.why();
     if (const pugi::xml_node prompt = Child(interaction, "prompt")) {
-      PlainText prompt_text;
+      PlainText prompt_text(feedback_);
       const std::string p = prompt_text.Of(prompt);
       if (!prompt_text.why().empty()) return prompt_text.why();
       if (!p.empty()) q_.text += (q_.text.empty() ? "" : "\n") + p;
@@ -240,18 +271,20 @@ class ItemReader {
       q_.type = exam::QuestionType::kEssay;
       const auto& m = decl->second.mapping;
       q_.points = max_score_.value_or(m && m->upper ? *m->upper : 1.0);
-    } else if (kind == "matchInteraction") {
-      why = Match(interaction, decl->second);
-    } else if (kind == "associateInteraction") {
-      why = "associateInteraction (pairs within one list) has no exam question like it yet; "
-            "matchInteraction has";
     } else {
-      why = fmt::format("{} is not imported yet", kind);
+      why = Match(interaction, decl->second);
     }
     if (why.empty() && (!(q_.points > 0) || q_.points > 10'000)) {
       why = "an exam question is worth more than 0 and at most 10000 points";
     }
     return why;
+  }
+
+  std::string LeftOut() const {
+    if (feedback_.empty()) return "";
+    return fmt::format("{} feedback text(s) shown by its processing are left out (the exam model "
+                       "keeps feedback per choice, shown at review)",
+                       feedback_.size());
   }
 
   static bool FindInteractions(const pugi::xml_node& n, std::vector<pugi::xml_node>& out,
@@ -312,7 +345,7 @@ class ItemReader {
       // match_correct's score when right may be other than 1: it is then the points.
       std::string right_score;
       const std::string shape = Shape(rp, right_score, 0);
-      if (shape == kMatchCorrectShape) {
+      if (shape == kMatchCorrectShape || shape == kGuardedMatchCorrectShape) {
         template_ = "match_correct";
         const std::optional<double> points = Number(right_score);
         if (!points || !(*points > 0)) return "its match_correct gives no points";
@@ -327,13 +360,36 @@ class ItemReader {
     return "";
   }
 
-  // The rules under `n` as one line of names: a declared response's identifier is "$", a
-  // baseValue its number (the first non-zero one also in `right_score`).
-  std::string Shape(const pugi::xml_node& n, std::string& right_score, int depth) const {
+  // Whether a rule under `n` sets the score.
+  static bool SetsScore(const pugi::xml_node& n, int depth) {
+    if (depth > 16) return true;
+    for (const pugi::xml_node& c : n.children()) {
+      if (c.type() != pugi::node_element) continue;
+      if (NameOf(c) == "setOutcomeValue" && Attr(c, "identifier") == "SCORE") return true;
+      if (SetsScore(c, depth + 1)) return true;
+    }
+    return false;
+  }
+
+  // The rules under `n` that make the score, as one line of names: a declared response's
+  // identifier is "$", a baseValue its number (the first non-zero one also in `right_score`).
+  // Rules for other outcomes (which feedback shows) are left out: what they show is read
+  // apart. An outcome set to the response itself is remembered: feedback keyed by it follows
+  // the choice made.
+  std::string Shape(const pugi::xml_node& n, std::string& right_score, int depth) {
     if (depth > 16) return "?";
     std::string out;
     for (const pugi::xml_node& c : n.children()) {
       if (c.type() != pugi::node_element) continue;
+      const std::string name = NameOf(c);
+      if (name == "setOutcomeValue" && Attr(c, "identifier") != "SCORE") {
+        const pugi::xml_node v = Child(c, "variable");
+        if (depth == 0 && v && declarations_.count(Attr(v, "identifier"))) {
+          choice_outcome_ = std::string(Attr(c, "identifier"));
+        }
+        continue;
+      }
+      if (name == "responseCondition" && !SetsScore(c, 0)) continue;
       if (!out.empty()) out += ',';
       out += NameOf(c);
       const std::string_view id = Attr(c, "identifier");
@@ -351,6 +407,11 @@ class ItemReader {
   static constexpr std::string_view kMatchCorrectShape =
       "responseCondition[responseIf[match[variable#$,correct#$],setOutcomeValue#SCORE[baseValue=x]],"
       "responseElse[setOutcomeValue#SCORE[baseValue=0]]]";
+  // match_correct behind a test for no answer (which scores 0 either way).
+  static constexpr std::string_view kGuardedMatchCorrectShape =
+      "responseCondition[responseIf[isNull[variable#$],setOutcomeValue#SCORE[baseValue=0]],"
+      "responseElse[responseCondition[responseIf[match[variable#$,correct#$],"
+      "setOutcomeValue#SCORE[baseValue=x]],responseElse[setOutcomeValue#SCORE[baseValue=0]]]]]";
   static constexpr std::string_view kMapResponseShape =
       "responseCondition[responseIf[isNull[variable#$],setOutcomeValue#SCORE[baseValue=0]],"
       "responseElse[setOutcomeValue#SCORE[mapResponse#$]]]";
@@ -366,12 +427,27 @@ class ItemReader {
 
   std::string Choice(const pugi::xml_node& interaction, const Declaration& decl) {
     std::vector<std::string> ids;
+    std::vector<std::string> option_feedback;
     for (const pugi::xml_node& c : Children(interaction, "simpleChoice")) {
       ids.emplace_back(Attr(c, "identifier"));
-      PlainText text;
+      const size_t before = feedback_.size();
+      PlainText text(feedback_);
       q_.options.push_back(text.Of(c));
       if (!text.why().empty()) return text.why();
       if (q_.options.back().empty()) return "a choice has no text";
+      // Feedback inside a choice, shown when that choice is the response: the choice's own.
+      option_feedback.emplace_back();
+      for (size_t k = before; k < feedback_.size(); ++k) {
+        const Feedback& f = feedback_[k];
+        if (!choice_outcome_.empty() && f.outcome == choice_outcome_ && f.identifier == ids.back()) {
+          option_feedback.back() += (option_feedback.back().empty() ? "" : "\n") + f.text;
+          feedback_.erase(feedback_.begin() + static_cast<ptrdiff_t>(k--));
+        }
+      }
+    }
+    if (std::any_of(option_feedback.begin(), option_feedback.end(),
+                    [](const std::string& f) { return !f.empty(); })) {
+      q_.option_feedback = std::move(option_feedback);
     }
     if (q_.options.size() < 2) return "a choice interaction needs two choices at least";
     const bool single = decl.cardinality == "single";
@@ -481,7 +557,7 @@ class ItemReader {
     for (auto [set, side] : {std::pair{sets[0], &sources}, std::pair{sets[1], &targets}}) {
       for (const pugi::xml_node& c : Children(set, "simpleAssociableChoice")) {
         side->ids.emplace_back(Attr(c, "identifier"));
-        PlainText text;
+        PlainText text(feedback_);
         side->texts.push_back(text.Of(c));
         if (!text.why().empty()) return text.why();
         if (side->texts.back().empty()) return "a choice to match has no text";
@@ -558,6 +634,8 @@ class ItemReader {
   exam::Question q_;
   std::map<std::string, Declaration, std::less<>> declarations_;
   std::optional<double> max_score_;
+  std::vector<Feedback> feedback_;
+  std::string choice_outcome_;  // an outcome the processing sets to the response ("" : none)
   std::string template_;  // "match_correct", "map_response" or "" (none)
 };
 
@@ -597,7 +675,8 @@ ExamQuestions ParseQtiItems(std::string_view xml, std::string_view file) {
   for (size_t i = 0; i < items.size(); ++i) {
     const int line = lines.Of(items[i]);
     const std::string name(Attr(items[i], "identifier"));
-    Result<exam::Question> q = ItemReader(items[i]).Read();
+    std::string note;
+    Result<exam::Question> q = ItemReader(items[i]).Read(note);
     if (!q.ok()) {
       out.problems.push_back({line, fmt::format("{}item {}: {}: not imported", where,
                                                 name.empty() ? "?" : name, q.error().message)});
@@ -605,6 +684,9 @@ ExamQuestions ParseQtiItems(std::string_view xml, std::string_view file) {
     }
     q->line = line;
     q->id = QuestionIdFrom(name, i, taken);
+    if (!note.empty()) {
+      out.notes.push_back({line, fmt::format("{}item {}: {}", where, name, note)});
+    }
     out.questions.push_back(std::move(*q));
   }
   return out;
