@@ -30,19 +30,11 @@ json::object UserRow(Services& s, const auth::User& u) {
           {"role", auth::RoleName(u.role)}, {"disabled", s.accounts.IsDisabled(u.id)}};
 }
 
-// The value of `?key=` in the request's target ("" when absent or malformed).
-std::string QueryValue(const ContextPtr& c, std::string_view key) {
-  auto url = boost::urls::parse_origin_form(c->req.target());
-  if (!url) return "";
-  auto it = url->params().find(key);
-  return it == url->params().end() ? "" : std::string((*it).value);
-}
-
 // GET /api/admin/users?q=TEXT: at most kMaxFound accounts whose login or name holds TEXT,
 // whatever its case (all of them, up to the bound, when TEXT is empty).
 void FindUsers(Services& s, const ContextPtr& c) {
   constexpr size_t kMaxFound = 100;
-  const std::string q = QueryValue(c, "q");
+  const std::string q = c->query("q");
   json::array out;
   const auto found = s.accounts.FindUsers(q, kMaxFound + 1);
   for (size_t i = 0; i < found.size() && i < kMaxFound; ++i) out.push_back(UserRow(s, found[i]));
@@ -104,7 +96,7 @@ void CreateUser(Services& s, const ContextPtr& c) {
 void ImportUsers(Services& s, const ContextPtr& c) {
   auto users = auth::ParseUsersCsv(c->req.body());
   if (!users.ok()) return c->Fail(users.error());
-  CreateThenAnswer(s, c, std::move(*users), QueryValue(c, "course"));
+  CreateThenAnswer(s, c, std::move(*users), c->query("course"));
 }
 
 // PUT /api/admin/users/LOGIN/password {"password"}: an operator's reset; the account's sessions

@@ -1,6 +1,7 @@
 #include "api/context.h"
 
 #include <boost/json/serialize.hpp>
+#include <boost/url/parse.hpp>
 
 #include "api/errors.h"
 
@@ -95,6 +96,13 @@ void Context::RateLimited(Millis retry_after, std::string_view message) {
       http::MakeJsonResponse(req, 429, ErrorBody(Error::RateLimited(std::string(message))));
   SetRetryAfter(res, retry_after);
   Send(std::move(res));
+}
+
+std::string Context::query(std::string_view key) const {
+  auto url = boost::urls::parse_origin_form(req.target());
+  if (!url) return "";
+  auto it = url->params().find(key);
+  return it == url->params().end() ? "" : std::string((*it).value);
 }
 
 }  // namespace pupitre::api

@@ -84,6 +84,8 @@ struct Context {
     boost::asio::dispatch(responder.executor(), std::forward<F>(f));
   }
   const std::string& param(size_t i) const { return params.at(i); }
+  // The value of `?key=` in the request's target, decoded ("" when absent or malformed).
+  std::string query(std::string_view key) const;
   // REQUIRES: `who` is set (a route that is not public).
   exam::Caller caller() const {
     return exam::Caller{who->user_id, who->role != auth::Role::kStudent,

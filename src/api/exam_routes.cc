@@ -16,6 +16,7 @@
 #include "api/views.h"
 #include "exam/exam_errors.h"
 #include "exam/results_csv.h"
+#include "import/qti/qti_exam.h"
 #include "import/toml/exam_toml.h"
 
 namespace pupitre::api {
@@ -69,6 +70,35 @@ void ImportExam(Services& s, const ContextPtr& c) {
   // Parsing a teacher's file is work: on the worker pool, never on an event loop.
   boost::asio::post(s.workers, [&s, c] {
     importers::ImportTomlExam(s.exams, c->caller(), c->req.body(), AnswerExam(c, 201));
+  });
+}
+
+json::array ProblemsJson(const std::vector<importers::BankProblem>& problems) {
+  json::array out;
+  for (const auto& p : problems) out.push_back(json::object{{"line", p.line}, {"message", p.message}});
+  return out;
+}
+
+// POST /api/exams/ID/qti?title=&course=&partial=1, the body a QTI package (ZIP) or items (XML):
+// a draft exam (importers::MakeQtiExam) → 201 {"exam", "left_out", "notes"}.
+void ImportQtiExam(Services& s, const ContextPtr& c) {
+  boost::asio::post(s.workers, [&s, c] {
+    const importers::QtiExamOptions options{c->param(0), c->query("title"), c->query("course"),
+                                            c->query("partial") == "1", ToUnixMs(s.clock.Now())};
+    auto made = importers::MakeQtiExam(c->req.body(), options);
+    if (!made.ok()) return c->Later([c, e = made.take_error()] { c->Fail(e); });
+    json::object extra{{"left_out", ProblemsJson(made->left_out)},
+                       {"notes", ProblemsJson(made->notes)}};
+    // The model is what is kept: a package's bytes are no text to store.
+    s.exams.Import(c->caller(), std::move(made->spec), "", std::string(importers::kQtiFormat),
+                   [c, extra = std::move(extra)](Result<std::shared_ptr<const exam::ExamEntry>> r) {
+                     c->Later([c, r = std::move(r), extra] {
+                       if (!r.ok()) return c->Fail(r.error());
+                       json::object o = extra;
+                       o["exam"] = ExamJson(**r);
+                       c->Json(201, std::move(o));
+                     });
+                   });
   });
 }
 
@@ -429,6 +459,8 @@ void RegisterExamRoutes(Router& router, Services& s) {
               Bind(s, ListExams)});
   router.Add({verb::post, "/api/exams", "exam_import", Access::kTeacher, A::kInteractive,
               Bind(s, ImportExam), Body::kUpload});
+  router.Add({verb::post, "/api/exams/*/qti", "exam_import_qti", Access::kTeacher,
+              A::kInteractive, Bind(s, ImportQtiExam), Body::kUpload});
   router.Add({verb::get, "/api/exams/*", "exam", Access::kUser, A::kInteractive,
               Bind(s, GetExam)});
   router.Add({verb::post, "/api/exams/*/publish", "exam_publish", Access::kTeacher,

@@ -112,10 +112,7 @@ std::string Middleware::ExamOf(const Route& route, const Context& c) const {
     if (auto exam = exams_.ExamOfAttempt(*id)) return *exam;
   }
   // An attempt this node does not hold: the page names its exam.
-  auto url = boost::urls::parse_origin_form(c.req.target());
-  if (!url) return "";
-  auto it = url->params().find("exam");
-  return it == url->params().end() ? "" : std::string((*it).value);
+  return c.query("exam");
 }
 
 void Middleware::Claim(const Route& route, const ContextPtr& c, std::string exam_id) {

@@ -85,6 +85,12 @@ const char* AttemptStatusName(AttemptStatus s) {
   return s == AttemptStatus::kSubmitted ? "submitted" : "in_progress";
 }
 
+bool IsValidExamId(std::string_view id) {
+  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
+
 std::string_view QuestionTypeName(QuestionType t) {
   for (const auto& [type, name] : kTypeNames) {
     if (type == t) return name;

@@ -26,6 +26,9 @@ enum class ReviewLevel { kScore, kAnswers, kSolutions };
 std::string_view ReviewLevelName(ReviewLevel level);  // "score", "answers", "solutions"
 std::optional<ReviewLevel> ParseReviewLevel(std::string_view name);
 
+// An exam's (and a course's) id: 1 to 64 of a-z, 0-9 and '-'.
+bool IsValidExamId(std::string_view id);
+
 // "single", "multiple", "truefalse", "numeric", "short", "essay", "matching".
 std::string_view QuestionTypeName(QuestionType t);
 std::optional<QuestionType> ParseQuestionType(std::string_view name);

@@ -298,11 +298,7 @@ void ExamService::Duplicate(const Caller& caller, const std::string& exam_id,
   if (!caller.is_teacher) return done(Error::Forbidden("only teachers import exams"));
   auto e = FindExam(exam_id);
   if (!e || !Manages(caller, exam_id)) return done(NoSuchExam(exam_id));
-  const bool id_ok = !new_id.empty() && new_id.size() <= 64 &&
-                     std::all_of(new_id.begin(), new_id.end(), [](char c) {
-                       return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-                     });
-  if (!id_ok) {
+  if (!IsValidExamId(new_id)) {
     return done(Error::Invalid("an exam id is 1 to 64 of a-z, 0-9 and -").Because("bad_exam_id"));
   }
   if (new_title.empty() || new_title.size() > 200 || FirstInvalidUtf8(new_title)) {

@@ -30,7 +30,7 @@ using namespace pupitre::exam;  // the model this importer fills
 using namespace toml_parts;     // its small pieces
 
 inline constexpr std::string_view kTopLevelKeys[] = {"exam", "question", "wave", "gift",
-                                                     "moodle_xml"};
+                                                     "moodle_xml", "qti"};
 inline constexpr std::string_view kWaveKeys[] = {"name", "offset_minutes", "students", "letters"};
 inline constexpr std::string_view kExamKeys[] = {
     "id",           "title",           "course",       "opens",    "closes",

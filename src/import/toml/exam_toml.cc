@@ -26,6 +26,7 @@
 #include "import/toml/exam_parser.h"
 #include "import/moodle/gift.h"
 #include "import/moodle/moodle_xml.h"
+#include "import/qti/qti_item.h"
 #include "import/toml/nesting.h"
 
 namespace pupitre::importers::toml_exam {
@@ -66,17 +67,20 @@ Result<ExamSpec> ExamParser::Parse(std::string_view text) {
     ParseExam(*exam->as_table());
   }
 
-  // Questions from Moodle (GIFT or Moodle XML: import/moodle), after the [[question]] tables.
+  // Questions from Moodle (GIFT or Moodle XML: import/moodle) and QTI items (import/qti), after
+  // the [[question]] tables.
   const toml::node* gift = root.get("gift");
   const toml::node* moodle_xml = root.get("moodle_xml");
-  for (const auto& [node, key] : {std::pair{gift, "gift"}, std::pair{moodle_xml, "moodle_xml"}}) {
+  const toml::node* qti = root.get("qti");
+  for (const auto& [node, key] : {std::pair{gift, "gift"}, std::pair{moodle_xml, "moodle_xml"},
+                                  std::pair{qti, "qti"}}) {
     if (node != nullptr && !node->is_string()) {
       Add(*node, "bank_not_text", {{"key", key}},
           fmt::format("\"{0}\" is a text: {0} = '''...'''", key));
     }
   }
   if (const toml::node* questions = root.get("question"); questions == nullptr) {
-    if (gift == nullptr && moodle_xml == nullptr) {
+    if (gift == nullptr && moodle_xml == nullptr && qti == nullptr) {
       Add(1, "no_questions", {}, "no questions: add at least one [[question]] table");
     }
   } else if (!questions->is_array_of_tables()) {
@@ -91,17 +95,21 @@ Result<ExamSpec> ExamParser::Parse(std::string_view text) {
     }
   }
 
-  for (const toml::node* node : {gift, moodle_xml}) {
+  for (const toml::node* node : {gift, moodle_xml, qti}) {
     if (node == nullptr || !node->is_string()) continue;
     // A multi-line text starts on the line after its key (TOML drops that first line break).
     const std::string& text = **node->as_string();
     const int line = static_cast<int>(node->source().begin.line);
-    AddBankQuestions(node == gift ? ParseGift(text) : ParseMoodleXml(text),
-                     text.find('\n') == std::string::npos ? line : line + 1,
-                     node == gift ? "GIFT" : "Moodle XML", spec_, problems_);
+    const int first = text.find('\n') == std::string::npos ? line : line + 1;
+    if (node == qti) {
+      AddExamQuestions(ParseQtiItems(text), first, "QTI", spec_, problems_);
+    } else {
+      AddBankQuestions(node == gift ? ParseGift(text) : ParseMoodleXml(text), first,
+                       node == gift ? "GIFT" : "Moodle XML", spec_, problems_);
+    }
   }
-  if ((gift || moodle_xml) && spec_.questions.empty() && problems_.empty()) {
-    Add(1, "no_questions", {}, "no questions: the text from Moodle holds none");
+  if ((gift || moodle_xml || qti) && spec_.questions.empty() && problems_.empty()) {
+    Add(1, "no_questions", {}, "no questions: the text holds none");
   }
   if (const toml::node* waves = root.get("wave")) {
     if (!waves->is_array_of_tables()) {
@@ -125,7 +133,7 @@ void ExamParser::ParseExam(const toml::table& t) {
   CheckKeys(t, kExamKeys, where);
 
   if (std::optional<std::string> id = GetString(t, "id", where, /*required=*/true)) {
-    if (IsExamId(*id)) {
+    if (IsValidExamId(*id)) {
       spec_.id = std::move(*id);
     } else {
       Add(*t.get("id"), where, "bad_exam_id", {{"key", "id"}, {"value", *id}},
@@ -136,7 +144,7 @@ void ExamParser::ParseExam(const toml::table& t) {
     spec_.title = std::move(*title);
   }
   if (std::optional<std::string> course = GetString(t, "course", where, /*required=*/false)) {
-    if (IsExamId(*course)) {
+    if (IsValidExamId(*course)) {
       spec_.course_id = std::move(*course);
     } else {
       Add(*t.get("course"), where, "bad_exam_id", {{"key", "course"}, {"value", *course}},

@@ -38,13 +38,6 @@ inline bool IsBlank(std::string_view s) {
   return s.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos;
 }
 
-// [a-z0-9-]{1,64}
-inline bool IsExamId(std::string_view s) {
-  return !s.empty() && s.size() <= kMaxIdLength && std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-  });
-}
-
 // [A-Za-z0-9_-]{1,64}
 inline bool IsQuestionId(std::string_view s) {
   return !s.empty() && s.size() <= kMaxIdLength && std::all_of(s.begin(), s.end(), [](char c) {

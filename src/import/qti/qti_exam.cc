@@ -1,0 +1,69 @@
+// A draft exam from a QTI upload (see qti_exam.h).
+#include "import/qti/qti_exam.h"
+
+#include <fmt/format.h>
+
+#include "common/text.h"
+#include "import/qti/qti_item.h"
+#include "import/qti/qti_package.h"
+
+namespace pupitre::importers {
+namespace {
+
+constexpr int64_t kHourMs = 3'600'000;
+
+bool IsZip(std::string_view bytes) { return bytes.starts_with(std::string_view("PK\x03\x04", 4)); }
+
+Problem AsProblem(const BankProblem& p) {
+  return Problem(p.line, p.message, "bank",
+                 {{"format", "QTI"}, {"bank_line", std::to_string(p.line)}, {"detail", p.message}});
+}
+
+}  // namespace
+
+Result<QtiExam> MakeQtiExam(std::string_view upload, const QtiExamOptions& options) {
+  if (!exam::IsValidExamId(options.id)) {
+    return Error::Invalid("an exam id is 1 to 64 of a-z, 0-9 and -").Because("bad_exam_id");
+  }
+  if (!options.course.empty() && !exam::IsValidExamId(options.course)) {
+    return Error::Invalid("a course id is 1 to 64 of a-z, 0-9 and -").Because("bad_exam_id");
+  }
+  ExamQuestions made;
+  std::string title = options.title;
+  if (IsZip(upload)) {
+    auto package = ReadQtiPackage(upload);
+    if (!package.ok()) return package.take_error();
+    made = std::move(package->made);
+    if (title.empty()) title = package->title;
+  } else {
+    made = ParseQtiItems(upload);
+  }
+  if (title.empty()) title = options.id;
+  if (title.size() > 200 || FirstInvalidUtf8(title)) {
+    return Error::Invalid("a title is 1 to 200 bytes of UTF-8").Because("bad_title");
+  }
+  if (!made.problems.empty() && !options.partial) {
+    std::vector<Problem> problems;
+    for (const BankProblem& p : made.problems) problems.push_back(AsProblem(p));
+    const std::string count = std::to_string(problems.size());
+    return Error::Invalid(fmt::format("the QTI has {} problem(s)", count), std::move(problems))
+        .Because("exam_file_problems", {{"count", count}});
+  }
+  if (made.questions.empty()) {
+    return Error::Invalid("no question could be imported").Because("no_questions");
+  }
+  QtiExam out;
+  exam::ExamSpec& spec = out.spec;
+  spec.id = options.id;
+  spec.title = std::move(title);
+  spec.course_id = options.course;
+  spec.opens_ms = (options.now_ms / kHourMs + 1) * kHourMs + 24 * kHourMs;
+  spec.closes_ms = spec.opens_ms + 2 * kHourMs;
+  spec.duration_ms = kHourMs;
+  spec.questions = std::move(made.questions);
+  out.left_out = std::move(made.problems);
+  out.notes = std::move(made.notes);
+  return out;
+}
+
+}  // namespace pupitre::importers
