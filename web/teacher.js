@@ -81,27 +81,57 @@
       el("p", {}, el("a", { class: "button", href: `/api/courses/${enc(courseId)}/gradebook.csv`, download: `${courseId}-gradebook.csv`, text: t("gradebook.csv") })));
   }, STAFF);
 
+  // An exam file (TOML), or QTI (a content package .zip, or items .xml) made a draft with the
+  // id the teacher gives; QTI with items that cannot be imported is refused with each, then may
+  // be imported without them at the teacher's word.
   function uploadForm() {
-    const file = el("input", { type: "file", accept: ".toml,text/plain", id: "exam-file", required: true });
+    const file = el("input", { type: "file", accept: ".toml,.zip,.xml,text/plain,application/zip,text/xml", id: "exam-file", required: true });
+    const qtiId = el("input", { type: "text", id: "qti-id", pattern: "[a-z0-9-]{1,64}", autocomplete: "off", spellcheck: "false" });
+    const qtiField = P.field(t("upload.qti_id"), qtiId);
+    const isQti = () => file.files.length && /\.(zip|xml)$/i.test(file.files[0].name);
+    qtiField.hidden = true;
+    file.addEventListener("change", () => { qtiField.hidden = !isQti(); });
     const problems = el("div", { id: "import-problems", role: "alert" });
     const button = el("button", { class: "primary", type: "submit", text: t("upload.button") });
     const form = el("form", { class: "card", "aria-labelledby": "h-upload" },
       el("h2", { id: "h-upload", text: t("upload.title") }), el("p", { class: "muted", text: t("upload.help") }),
       el("p", {}, el("a", { href: "/static/exam-format.md", target: "_blank", rel: "noopener", text: t("upload.guide") }), " · ",
         el("a", { href: "/static/exam-template.toml", download: "exam-template.toml", text: t("upload.template") })),
-      P.field(t("upload.file"), file), button, problems);
+      P.field(t("upload.file"), file), qtiField, button, problems);
+    const listProblems = (e) => {
+      const list = (e.body && e.body.error && e.body.error.problems) || [];
+      problems.append(el("p", { class: "error", text: list.length ? t("upload.problems", { count: list.length }) : e.message }));
+      if (list.length) problems.append(el("ul", { class: "problems" }, list.map((p) => el("li", { text: P.problemText(p) }))));
+      return list.length;
+    };
+    const sendQti = async (partial) => {
+      const id = qtiId.value.trim();
+      const r = await P.api("POST", `/api/exams/${enc(id)}/qti${partial ? "?partial=1" : ""}`, file.files[0]);
+      const said = [...r.left_out, ...r.notes];
+      if (!said.length) return P.go(`#/teacher/exam/${enc(r.exam.id)}`);
+      problems.replaceChildren(el("p", { text: t("upload.qti_done", { count: r.exam.question_count }) }),
+        el("ul", { class: "problems" }, said.map((p) => el("li", { text: p.message }))),
+        el("p", {}, el("a", { class: "button", href: `#/teacher/exam/${enc(r.exam.id)}`, text: t("upload.open_draft") })));
+    };
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       problems.replaceChildren();
       if (!file.files.length) return problems.append(el("p", { class: "error", text: t("upload.choose") }));
+      if (isQti() && !qtiId.checkValidity()) return problems.append(el("p", { class: "error", text: t("upload.qti_id_needed") }));
       button.disabled = true;
       try {
+        if (isQti()) return await sendQti(false);
         const r = await P.api("POST", "/api/exams", await file.files[0].text());
         P.go(`#/teacher/exam/${enc(r.exam.id)}`);
       } catch (e) {
-        const list = (e.body && e.body.error && e.body.error.problems) || [];
-        problems.append(el("p", { class: "error", text: list.length ? t("upload.problems", { count: list.length }) : e.message }));
-        if (list.length) problems.append(el("ul", { class: "problems" }, list.map((p) => el("li", { text: P.problemText(p) }))));
+        if (listProblems(e) && isQti()) {
+          const partial = el("button", { type: "button", text: t("upload.qti_partial") });
+          partial.addEventListener("click", async () => {
+            partial.disabled = true;
+            try { await sendQti(true); } catch (e2) { problems.replaceChildren(); listProblems(e2); }
+          });
+          problems.append(partial);
+        }
       } finally {
         button.disabled = false;
       }

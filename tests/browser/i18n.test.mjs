@@ -50,7 +50,8 @@ test("translations keep their placeholders and are not left in English", () => {
 // sentence in both languages, so a French teacher never reads an English problem.
 test("every importer problem has a sentence in both languages", () => {
   const src = new URL("../../src/", import.meta.url);
-  const files = ["import/toml/exam_toml.cc", "import/toml/nesting.cc", "auth/users_csv.cc", "auth/accounts.cc"];
+  const files = ["import/toml/exam_toml.cc", "import/toml/question_toml.cc", "import/toml/exam_parser.h", "import/toml/nesting.cc",
+    "import/qti/qti_exam.cc", "import/qti/qti_package.cc", "auth/users_csv.cc", "auth/accounts.cc"];
   const reasons = new Set();
   for (const f of files) {
     const text = readFileSync(new URL(f, src), "utf8");
@@ -65,7 +66,9 @@ test("every importer problem has a sentence in both languages", () => {
   for (const r of reasons) {
     assert.ok(`problem.${r}` in en || `reason.${r}` in en, `no sentence for the reason ${r}`);
   }
-  const kinds = readFileSync(new URL("import/toml/exam_toml.cc", src), "utf8");
+  const kinds = readFileSync(new URL("import/toml/toml_parts.h", src), "utf8");
   for (const m of kinds.matchAll(/return \{"([a-z_]+)", "an? [^"]+"\}/g)) assert.ok(`kind.${m[1]}` in en, `kind.${m[1]}`);
-  for (const m of kinds.matchAll(/Expected k\w+\{"([a-z_]+)"/g)) assert.ok(`expected.${m[1]}` in en, `expected.${m[1]}`);
+  const expected = [...kinds.matchAll(/Expected k\w+\{"([a-z_]+)"/g)].map((m) => m[1]);
+  assert.ok(expected.includes("pairs") && [...kinds.matchAll(/return \{"([a-z_]+)", "an? /g)].length > 5, "the scan finds the kinds and expectations");
+  for (const e of expected) assert.ok(`expected.${e}` in en, `expected.${e}`);
 });

@@ -1,0 +1,33 @@
+// A teacher uploads 1EdTech's BBQs QTI package: the items that cannot be imported are listed,
+// the teacher imports the rest at their word and opens the draft, its questions previewed.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { logIn, TEACHER, withServerAndBrowser } from "./harness.mjs";
+import { controlsWithoutName } from "./pages.mjs";
+
+const env = withServerAndBrowser();
+const PACKAGE = readFileSync(fileURLToPath(new URL("../fixtures/qti/BBQsTest.zip", import.meta.url)));
+
+test("a QTI package: what cannot be imported is listed, the rest imported at the teacher's word", { timeout: 120_000 }, async () => {
+  const page = await (await env.browser.newContext({ locale: "en-US" })).newPage();
+  await logIn(page, env.server.url, ...TEACHER);
+  await page.getByRole("heading", { name: "Exams" }).waitFor();
+  await page.locator("#exam-file").setInputFiles({ name: "BBQsTest.zip", mimeType: "application/zip", buffer: PACKAGE });
+  const id = page.getByLabel("Id of the new exam (a-z, 0-9 and -)");
+  await id.waitFor();
+  assert.deepEqual(await controlsWithoutName(page), [], "the id field is named");
+  await id.fill("bbqs");
+  await page.getByRole("button", { name: "Upload" }).click();
+  const problems = page.locator("#import-problems");
+  await problems.getByText("The file has 16 problem(s); nothing was saved:").waitFor();
+  assert.match(await problems.textContent(), /QTI, line 2: id-992e8bd3c9ac\/hotspot-maximum\.xml: item hotspot-maximum: selectPointInteraction is not imported yet/);
+
+  await page.getByRole("button", { name: "Import the questions that can be, without these" }).click();
+  await problems.getByText("A draft with 6 question(s) was made.", { exact: false }).waitFor();
+  assert.match(await problems.textContent(), /TF-choice|hotspot-maximum/);
+  await page.getByRole("link", { name: "Open the draft" }).click();
+  await page.getByRole("heading", { name: "BBQs test package" }).waitFor();
+  assert.match(await page.locator("#main").textContent(), /6 questions/);
+});
