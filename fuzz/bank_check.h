@@ -13,12 +13,9 @@
 #include "fuzz/fuzz_check.h"
 #include "import/moodle/question_bank.h"
 
-inline void CheckBank(std::string_view text, const pupitre::importers::QuestionBank& file) {
+// Every exam question an importer made is whole (see above), whatever the input.
+inline void CheckExamQuestions(const pupitre::importers::ExamQuestions& made) {
   using namespace pupitre;
-  const int lines = 1 + static_cast<int>(std::count(text.begin(), text.end(), '\n'));
-  for (const auto& p : file.problems) FUZZ_CHECK(p.line >= 1 && p.line <= lines);
-  for (const auto& q : file.questions) FUZZ_CHECK(q.line >= 1 && q.line <= lines);
-  const importers::ExamQuestions made = importers::ToExamQuestions(file);
   std::set<std::string> ids;
   for (const exam::Question& q : made.questions) {
     FUZZ_CHECK(!q.id.empty() && q.id.size() <= 64);
@@ -48,8 +45,22 @@ inline void CheckBank(std::string_view text, const pupitre::importers::QuestionB
         FUZZ_CHECK(!q.accepted.empty());
         FUZZ_CHECK(q.credit.empty() || q.credit.size() == q.accepted.size());
         break;
+      case exam::QuestionType::kMatching:
+        FUZZ_CHECK(q.options.size() >= 2 && q.match_key.size() == q.options.size());
+        for (int k : q.match_key) FUZZ_CHECK(k >= 0 && static_cast<size_t>(k) < q.match_choices.size());
+        FUZZ_CHECK(q.credit.empty() || q.credit.size() == q.options.size());
+        break;
       default:
         break;
     }
+    FUZZ_CHECK(q.points > 0 && q.points <= 10'000);
   }
+}
+
+inline void CheckBank(std::string_view text, const pupitre::importers::QuestionBank& file) {
+  using namespace pupitre;
+  const int lines = 1 + static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+  for (const auto& p : file.problems) FUZZ_CHECK(p.line >= 1 && p.line <= lines);
+  for (const auto& q : file.questions) FUZZ_CHECK(q.line >= 1 && q.line <= lines);
+  CheckExamQuestions(importers::ToExamQuestions(file));
 }

@@ -17,7 +17,7 @@ names=()
 for src in "$root"/fuzz/*_fuzz.cc; do names+=("$(basename "$src" _fuzz.cc)"); done
 
 # Inputs a short run tries, per harness (about 20 s each on the 2-core machine).
-declare -A smoke_runs=([http_request]=200000 [exam_toml]=50000 [gift]=100000 [moodle_xml]=50000 [users_csv]=150000 [json_body]=400000)
+declare -A smoke_runs=([http_request]=200000 [exam_toml]=50000 [gift]=100000 [moodle_xml]=50000 [qti]=30000 [users_csv]=150000 [json_body]=400000)
 
 run_one() {
   local name="$1" bin="$build_dir/${1}_fuzz"

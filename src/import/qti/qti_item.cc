@@ -277,6 +277,15 @@ class ItemReader {
     if (why.empty() && (!(q_.points > 0) || q_.points > 10'000)) {
       why = "an exam question is worth more than 0 and at most 10000 points";
     }
+    // An answer's credit is at most the question's points, either way.
+    const auto beyond = [](double c) { return !(c >= -1 - 1e-9 && c <= 1 + 1e-9); };
+    if (why.empty() && (std::any_of(q_.credit.begin(), q_.credit.end(), beyond) ||
+                        std::any_of(q_.numeric_answers.begin(), q_.numeric_answers.end(),
+                                    [&](const auto& a) { return beyond(a.credit); }))) {
+      why = "its mapping gives an answer more than the question's points, which an exam question "
+            "does not";
+    }
+    for (double& c : q_.credit) c = std::clamp(c, -1.0, 1.0);
     return why;
   }
 
