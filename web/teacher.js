@@ -142,7 +142,8 @@
   P.route("#/teacher/exam/:id", async (examId) => {
     const { exam } = await P.api("GET", `/api/exams/${enc(examId)}`);
     const sections = [el("p", { text: `${exam.published ? (exam.results_released ? t("teacher.released") : t("teacher.published")) : t("teacher.draft")} · ${t("exam.questions", { count: exam.question_count, points: P.fmtNumber(exam.max_points, 2) })}` }),
-      el("p", {}, el("a", { class: "button", href: `#/teacher/preview/${enc(exam.id)}`, text: t("preview.link") }))];
+      el("p", {}, el("a", { class: "button", href: `#/teacher/preview/${enc(exam.id)}`, text: t("preview.link") }), " ",
+        el("a", { class: "button", href: `/api/exams/${enc(exam.id)}/qti.zip`, download: `${exam.id}-qti3.zip`, text: t("exam.qti_export") }))];
     // Once published, what a teacher watches comes first; before, what they prepare.
     const incidents = P.incidentsPanel({ examId: exam.id });
     const seb = sebForm(exam);
@@ -398,7 +399,8 @@
     load();
     return el("section", { class: "card", "aria-labelledby": "h-attempts" }, el("h2", { id: "h-attempts", text: t("attempts.title") }),
       el("table", {}, el("thead", {}, el("tr", {}, ["attempts.student", "home.state", "attempts.score", "attempts.essays", "home.action"].map((k) => el("th", { scope: "col", text: t(k) })))), body),
-      msg, el("p", {}, el("a", { class: "button", href: `/api/exams/${enc(exam.id)}/results.csv`, download: `${exam.id}-results.csv`, text: t("attempts.csv") })),
+      msg, el("p", {}, el("a", { class: "button", href: `/api/exams/${enc(exam.id)}/results.csv`, download: `${exam.id}-results.csv`, text: t("attempts.csv") }), " ",
+        el("a", { class: "button", href: `/api/exams/${enc(exam.id)}/results-moodle.xml`, download: `${exam.id}-moodle-grades.xml`, text: t("attempts.moodle") })),
       el("fieldset", { class: "release" }, el("legend", { text: t("review.legend") }), levels.map(([, row]) => row), release, state));
   }
 

@@ -15,8 +15,10 @@
 #include "api/services.h"
 #include "api/views.h"
 #include "exam/exam_errors.h"
+#include "common/text.h"
 #include "exam/results_csv.h"
 #include "import/qti/qti_exam.h"
+#include "import/qti/qti_export.h"
 #include "import/toml/exam_toml.h"
 
 namespace pupitre::api {
@@ -300,6 +302,53 @@ void ResultsCsv(Services& s, const ContextPtr& c) {
   c->Send(std::move(res));
 }
 
+// GET /api/exams/ID/results-moodle.xml?item=IDNUMBER: the results as Moodle's gradebook
+// imports them (exam::ResultsMoodleXml); the grade item's ID number is the exam's id unless
+// `item` names another.
+void ResultsMoodle(Services& s, const ContextPtr& c) {
+  auto e = s.exams.GetExam(c->caller(), c->param(0));
+  if (!e.ok()) return c->Fail(e.error());
+  auto all = s.exams.AttemptsOf(c->caller(), c->param(0));
+  if (!all.ok()) return c->Fail(all.error());
+  const auto& spec = *(*e)->spec;
+  std::string item = c->query("item");
+  if (item.empty()) item = spec.id;
+  if (item.size() > 100 || FirstInvalidUtf8(item)) {
+    return c->Fail(Error::BadRequest("a grade item's ID number is at most 100 bytes of UTF-8")
+                       .Because("bad_item"));
+  }
+  http::Response res{bhttp::status::ok, c->req.version()};
+  res.set(bhttp::field::content_type, "application/xml; charset=utf-8");
+  res.set(bhttp::field::content_disposition,
+          fmt::format("attachment; filename=\"{}-moodle-grades.xml\"", spec.id));
+  res.set(bhttp::field::cache_control, "no-store");
+  res.keep_alive(c->req.keep_alive());
+  res.body() = exam::ResultsMoodleXml(
+      spec, *all, [&s](int64_t user_id) { return PersonOf(s, user_id); }, item);
+  c->Send(std::move(res));
+}
+
+// GET /api/exams/ID/qti.zip: the exam as a QTI 3.0 content package, for the teacher who
+// manages it (importers::ExportQtiPackage).
+void ExportQti(Services& s, const ContextPtr& c) {
+  auto e = s.exams.GetExam(c->caller(), c->param(0));
+  if (!e.ok()) return c->Fail(e.error());
+  if (!s.exams.Manages(c->caller(), c->param(0))) return c->Fail(exam::NoSuchExam(c->param(0)));
+  boost::asio::post(s.workers, [c, entry = *e] {
+    importers::QtiExport out = importers::ExportQtiPackage(*entry->spec);
+    c->Later([c, zip = std::move(out.zip), id = entry->spec->id]() mutable {
+      http::Response res{bhttp::status::ok, c->req.version()};
+      res.set(bhttp::field::content_type, "application/zip");
+      res.set(bhttp::field::content_disposition,
+              fmt::format("attachment; filename=\"{}-qti3.zip\"", id));
+      res.set(bhttp::field::cache_control, "no-store");
+      res.keep_alive(c->req.keep_alive());
+      res.body() = std::move(zip);
+      c->Send(std::move(res));
+    });
+  });
+}
+
 // POST /api/exams/ID/duplicate {"id", "title"}: a new draft, a copy of this exam.
 void DuplicateExam(Services& s, const ContextPtr& c) {
   auto body = ParseObject(c->req.body());
@@ -491,6 +540,10 @@ void RegisterExamRoutes(Router& router, Services& s) {
               A::kInteractive, Bind(s, ExamAttempts)});
   router.Add({verb::get, "/api/exams/*/results.csv", "exam_results", Access::kTeacher,
               A::kInteractive, Bind(s, ResultsCsv)});
+  router.Add({verb::get, "/api/exams/*/results-moodle.xml", "exam_results_moodle",
+              Access::kTeacher, A::kInteractive, Bind(s, ResultsMoodle)});
+  router.Add({verb::get, "/api/exams/*/qti.zip", "exam_export_qti", Access::kTeacher,
+              A::kInteractive, Bind(s, ExportQti)});
   // The paper is what a student needs right after starting: it shares the start's class.
   router.Add({verb::get, "/api/exams/*/paper", "paper", Access::kUser, A::kPaper,
               Bind(s, Paper)});

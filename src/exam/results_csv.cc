@@ -145,6 +145,67 @@ std::string ResultsCsv(const ExamSpec& spec, const std::vector<AttemptView>& att
   return csv;
 }
 
+namespace {
+
+// `s` as XML character data: & < > " escaped; control characters XML 1.0 forbids, dropped.
+std::string XmlText(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') break;
+        out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string ResultsMoodleXml(const ExamSpec& spec, const std::vector<AttemptView>& attempts,
+                             const std::function<std::optional<Person>(int64_t user_id)>& person,
+                             std::string_view item) {
+  std::string results;
+  std::vector<std::string> left_out;
+  for (const auto& v : attempts) {
+    const std::optional<Person> who = person(v.state.user_id);
+    const std::string login = who ? who->login : std::to_string(v.state.user_id);
+    const Score score = GradeAttempt(v.state, spec);
+    if (v.state.status != AttemptStatus::kSubmitted) {
+      left_out.push_back(login + " (still running)");
+      continue;
+    }
+    if (score.ungraded_essays > 0) {
+      left_out.push_back(login + " (essays to grade)");
+      continue;
+    }
+    const auto comment = v.state.comments.find("");
+    results += fmt::format(
+        "  <result>\n    <assignment>{}</assignment>\n    <student>{}</student>\n"
+        "    <score>{}</score>\n",
+        XmlText(item), XmlText(login), PlainNumber(score.total()));
+    if (comment != v.state.comments.end() && !comment->second.empty()) {
+      results += fmt::format("    <feedback>{}</feedback>\n", XmlText(comment->second));
+    }
+    results += "  </result>\n";
+  }
+  std::string said = fmt::format("{}: {} out of {} points. Left out: ", spec.id, spec.title,
+                                 PlainNumber(spec.MaxPoints()));
+  for (size_t i = 0; i < left_out.size(); ++i) said += (i ? ", " : "") + left_out[i];
+  if (left_out.empty()) said += "none";
+  // A comment may not hold "--" (a title might).
+  std::string comment = XmlText(said);
+  for (size_t at; (at = comment.find("--")) != std::string::npos;) comment.replace(at, 2, "- -");
+  std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  xml += "<!-- " + comment + " -->\n";
+  return xml + "<results>\n" + results + "</results>\n";
+}
+
 std::string GradebookCsv(const Gradebook& g,
                          const std::function<std::optional<Person>(int64_t user_id)>& person) {
   std::string csv = "login,name";

@@ -35,6 +35,17 @@ std::string ResultsCsv(const ExamSpec& spec, const std::vector<AttemptView>& att
 std::string GradebookCsv(const Gradebook& gradebook,
                          const std::function<std::optional<Person>(int64_t user_id)>& person);
 
+// The results as Moodle's gradebook imports them (Grades > Import > XML file): one <result> per
+// submitted attempt whose essays are all graded, with <assignment> the Moodle grade item's ID
+// number (`item`), <student> the user's ID number in Moodle (here the login: the two agree when
+// both come from the school's directory), <score> the points and <feedback> the teacher's
+// comment on the whole attempt. Attempts still running or with essays to grade are left out,
+// named in a comment at the top. Text is escaped for XML; characters XML 1.0 cannot hold are
+// dropped. Pure.
+std::string ResultsMoodleXml(const ExamSpec& spec, const std::vector<AttemptView>& attempts,
+                             const std::function<std::optional<Person>(int64_t user_id)>& person,
+                             std::string_view item);
+
 // One CSV cell: quoted when needed; a leading = + - @ is made inert with a quote.
 std::string CsvField(std::string_view s);
 

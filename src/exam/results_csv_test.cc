@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <pugixml.hpp>
+
 #include <map>
 #include <optional>
 #include <string>
@@ -261,6 +263,46 @@ TEST_F(ResultsCsvTest, AnswersAreWrittenAsTheStudentSawThem) {
   auto odd = RowOf(Attempt(17, 1, {{"capital", "7"}, {"height", "1e300"}}));
   EXPECT_EQ(odd["answer_capital"], "7") << "an index out of range is written as stored";
   EXPECT_EQ(odd["answer_height"].find_first_of("eE"), std::string::npos) << odd["answer_height"];
+}
+
+}  // namespace
+}  // namespace pupitre::exam
+
+namespace pupitre::exam {
+namespace {
+
+// What Moodle's grade import (grade/import/xml/lib.php) reads: results/result, each with
+// <assignment> (the grade item's ID number), <student> (the user's ID number), a numeric <score>
+// and an optional <feedback>.
+TEST_F(ResultsCsvTest, MoodlesGradebookGetsEachFinishedAttemptAsAResult) {
+  AttemptView alice = Attempt(11, 1, {{"capital", "1"}, {"rivers", "[0]"}}, {{"explain", 2.5}});
+  alice.state.status = AttemptStatus::kSubmitted;
+  alice.state.comments[""] = "Good <work> & \"care\"\x01";
+  AttemptView bob = Attempt(12, 2, {{"explain", "\"Because.\""}});  // an essay to grade
+  bob.state.status = AttemptStatus::kSubmitted;
+  AttemptView running = Attempt(13, 99, {});
+  const std::string xml = ResultsMoodleXml(*spec_, {alice, bob, running}, [this](int64_t user) {
+    auto it = people_.find(user);
+    return it == people_.end() ? std::nullopt : std::optional<Person>(it->second);
+  }, "geo--final");
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(xml.c_str(), pugi::parse_default | pugi::parse_comments)) << xml;
+  const pugi::xml_node results = doc.child("results");
+  ASSERT_TRUE(results) << xml;
+  std::vector<pugi::xml_node> rows;
+  for (const pugi::xml_node& r : results.children("result")) rows.push_back(r);
+  ASSERT_EQ(rows.size(), 1u) << "only the attempt finished and fully graded: " << xml;
+  EXPECT_STREQ(rows[0].child_value("assignment"), "geo--final");
+  EXPECT_STREQ(rows[0].child_value("student"), "alice");
+  EXPECT_STREQ(rows[0].child_value("score"), "4") << "1 + 0.5 + 2.5";
+  EXPECT_STREQ(rows[0].child_value("feedback"), "Good <work> & \"care\"") << "escaped, control dropped";
+  // The attempts left out are named, and the comment stays a comment.
+  std::string comment;
+  for (const pugi::xml_node& n : doc.children()) {
+    if (n.type() == pugi::node_comment) comment = n.value();
+  }
+  EXPECT_NE(comment.find("bob (essays to grade)"), std::string::npos) << comment;
+  EXPECT_NE(comment.find("99 (still running)"), std::string::npos) << comment;
 }
 
 }  // namespace

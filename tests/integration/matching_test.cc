@@ -61,6 +61,15 @@ TEST_F(MatchingTest, ItemsMatchedRightEarnTheirShare) {
   auto csv = teacher_->Get("/api/exams/match-exam/results.csv");
   ASSERT_EQ(csv.status, 200);
   EXPECT_NE(csv.body.find("France -> Paris; Italy -> Lisbon"), std::string::npos) << csv.body;
+
+  // The same result for Moodle's gradebook, its grade item named by the teacher.
+  auto moodle = teacher_->Get("/api/exams/match-exam/results-moodle.xml?item=capitals-quiz");
+  ASSERT_EQ(moodle.status, 200);
+  EXPECT_NE(moodle.body.find("<assignment>capitals-quiz</assignment>\n    <student>student0004"
+                             "</student>\n    <score>1</score>"),
+            std::string::npos)
+      << moodle.body;
+  EXPECT_EQ(student->Get("/api/exams/match-exam/results-moodle.xml").status, 403);
 }
 
 }  // namespace

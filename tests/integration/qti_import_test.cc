@@ -75,6 +75,16 @@ TEST_F(QtiImportTest, ItemsBecomeADraftTakenAndGradedAsQtiScoresThem) {
   ASSERT_EQ(graded.status, 200);
   EXPECT_DOUBLE_EQ(graded.json().at("attempt").at("result").at("points").to_number<double>(), 2.0)
       << graded.body;
+  // Exported as QTI 3.0, and imported again: the same questions and points.
+  auto exported = teacher_->Get("/api/exams/water/qti.zip");
+  ASSERT_EQ(exported.status, 200);
+  EXPECT_EQ(exported.body.substr(0, 4), std::string("PK\x03\x04", 4));
+  auto again = teacher_->Post("/api/exams/water-again/qti", exported.body);
+  ASSERT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(again.json().at("exam").at("question_count").as_int64(), 2);
+  EXPECT_EQ(again.json().at("exam").at("max_points").to_number<double>(), 5.0);
+  EXPECT_EQ(again.json().at("exam").at("title").as_string(), "Water and plays");
+  EXPECT_NE(student->Get("/api/exams/water/qti.zip").status, 200);
 }
 
 }  // namespace

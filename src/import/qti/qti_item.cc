@@ -258,6 +258,10 @@ class ItemReader {
       if (!prompt_text.why().empty()) return prompt_text.why();
       if (!p.empty()) q_.text += (q_.text.empty() ? "" : "\n") + p;
     }
+    // A blank alone on the last line (an entry below the question) says nothing.
+    if (q_.text.ends_with(std::string("\n") + std::string(kBlank))) {
+      q_.text.resize(q_.text.size() - kBlank.size() - 1);
+    }
     if (q_.text.empty()) return "it has no text";
 
     const auto decl = declarations_.find(Attr(interaction, "responseIdentifier"));
@@ -361,12 +365,68 @@ class ItemReader {
         if (!max_score_) max_score_ = points;
       } else if (shape == kMapResponseShape) {
         template_ = "map_response";
+      } else if (ReadToleranceChain(rp)) {
+        template_ = "tolerance";
       } else {
         return "response processing written out rule by rule is not imported yet (the "
                "templates match_correct and map_response are, by address or written out)";
       }
     }
     return "";
+  }
+
+  // A number within a tolerance, the first that holds giving its score, as numeric questions are
+  // written (and exported): one responseCondition of responseIf / responseElseIf, each
+  // [qti-equal of the response and a number, absolute or exact] then [SCORE = a number], and a
+  // responseElse setting SCORE to 0.
+  bool ReadToleranceChain(const pugi::xml_node& rp) {
+    std::vector<pugi::xml_node> rules;
+    for (const pugi::xml_node& c : rp.children()) {
+      if (c.type() == pugi::node_element) rules.push_back(c);
+    }
+    if (rules.size() != 1 || NameOf(rules[0]) != "responseCondition") return false;
+    for (const pugi::xml_node& branch : rules[0].children()) {
+      if (branch.type() != pugi::node_element) continue;
+      const std::string name = NameOf(branch);
+      std::vector<pugi::xml_node> parts;
+      for (const pugi::xml_node& c : branch.children()) {
+        if (c.type() == pugi::node_element) parts.push_back(c);
+      }
+      const auto score_of = [&](const pugi::xml_node& set) -> std::optional<double> {
+        if (NameOf(set) != "setOutcomeValue" || Attr(set, "identifier") != "SCORE") return {};
+        const pugi::xml_node v = Child(set, "baseValue");
+        return v ? Number(v.text().get()) : std::nullopt;
+      };
+      if (name == "responseElse") {
+        const std::optional<double> zero = parts.size() == 1 ? score_of(parts[0]) : std::nullopt;
+        if (!zero || *zero != 0) return false;
+        continue;
+      }
+      if ((name != "responseIf" && name != "responseElseIf") || parts.size() != 2) return false;
+      const pugi::xml_node equal = parts[0];
+      if (NameOf(equal) != "equal") return false;
+      const pugi::xml_node var = Child(equal, "variable");
+      const pugi::xml_node value = Child(equal, "baseValue");
+      const std::optional<double> x = value ? Number(value.text().get()) : std::nullopt;
+      const std::optional<double> score = score_of(parts[1]);
+      if (!var || !declarations_.count(Attr(var, "identifier")) || !x || !score) return false;
+      const std::string_view mode = Attr(equal, "toleranceMode");
+      double tolerance = 0;
+      if (mode == "absolute") {
+        // "t" or "t t": the same below and above (Pupitre's tolerance is one number).
+        std::string_view t = Attr(equal, "tolerance");
+        const size_t space = t.find(' ');
+        const std::optional<double> below = Number(t.substr(0, space));
+        const std::optional<double> above =
+            space == std::string_view::npos ? below : Number(t.substr(space + 1));
+        if (!below || !above || *below != *above || *below < 0) return false;
+        tolerance = *below;
+      } else if (!mode.empty() && mode != "exact") {
+        return false;
+      }
+      tolerance_chain_.push_back({*x, tolerance, *score});
+    }
+    return !tolerance_chain_.empty();
   }
 
   // Whether a rule under `n` sets the score.
@@ -516,6 +576,27 @@ class ItemReader {
       q_.credit.clear();
       return q_.accepted.empty() ? "its correct response is empty" : "";
     }
+    if (template_ == "tolerance") {
+      if (!numeric) return "a text entry of strings compared as numbers";
+      double top = 0;
+      for (const auto& a : tolerance_chain_) top = std::max(top, a.credit);
+      if (!(top > 0)) return "no answer gives credit";
+      if (std::any_of(tolerance_chain_.begin(), tolerance_chain_.end(),
+                      [](const auto& a) { return a.credit < 0; })) {
+        return kBelowZero;
+      }
+      q_.points = max_score_.value_or(top);
+      for (auto a : tolerance_chain_) {
+        a.credit /= q_.points;
+        if (a.credit > 0) q_.numeric_answers.push_back(a);
+      }
+      q_.numeric_answer = q_.numeric_answers[0].value;
+      q_.numeric_tolerance = q_.numeric_answers[0].tolerance;
+      if (q_.numeric_answers.size() == 1 && Near(q_.numeric_answers[0].credit, 1)) {
+        q_.numeric_answers.clear();  // one answer worth the points: the plain form
+      }
+      return "";
+    }
     if (template_ != "map_response") return kUnscored;
     if (!decl.mapping) return "map_response without a mapping";
     const Mapping& m = *decl.mapping;
@@ -645,6 +726,8 @@ class ItemReader {
   std::optional<double> max_score_;
   std::vector<Feedback> feedback_;
   std::string choice_outcome_;  // an outcome the processing sets to the response ("" : none)
+  // template_ "tolerance": each number, its tolerance and the score it gives (credit: a score).
+  std::vector<exam::Question::NumericAnswer> tolerance_chain_;
   std::string template_;  // "match_correct", "map_response" or "" (none)
 };
 

@@ -1,0 +1,388 @@
+// An exam as a QTI 3.0 content package (see qti_export.h), written with pugixml and libzip.
+#include "import/qti/qti_export.h"
+
+#include <zip.h>
+
+#include <fmt/format.h>
+#include <pugixml.hpp>
+
+#include <algorithm>
+#include <cassert>
+#include <cctype>
+#include <deque>
+#include <sstream>
+#include <utility>
+
+namespace pupitre::importers {
+namespace {
+
+constexpr const char* kNamespace = "http://www.imsglobal.org/xsd/imsqtiasi_v3p0";
+constexpr const char* kTemplates = "https://purl.imsglobal.org/spec/qti/v3p0/rptemplates/";
+
+// A QTI identifier (an XML name): the question's id, behind a letter when it starts otherwise.
+std::string ItemId(const std::string& id) {
+  return std::isalpha(static_cast<unsigned char>(id.front())) || id.front() == '_' ? id : "q" + id;
+}
+
+// A number as QTI writes floats: the shortest text that reads back the same.
+std::string Num(double d) { return fmt::format("{}", d); }
+
+pugi::xml_node Add(pugi::xml_node parent, const char* name) { return parent.append_child(name); }
+
+pugi::xml_node Set(pugi::xml_node n, const char* name, const std::string& value) {
+  n.append_attribute(name) = value.c_str();
+  return n;
+}
+
+std::string Save(const pugi::xml_document& doc) {
+  std::ostringstream out;
+  doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
+  return out.str();
+}
+
+void Outcome(pugi::xml_node item, const char* id, const char* cardinality, const char* type,
+             const std::string& value) {
+  pugi::xml_node o = Add(item, "qti-outcome-declaration");
+  Set(Set(Set(o, "identifier", id), "cardinality", cardinality), "base-type", type);
+  if (!value.empty()) Add(Add(o, "qti-default-value"), "qti-value").text().set(value.c_str());
+}
+
+// SCORE set to a number, or to the mapped response.
+void SetScore(pugi::xml_node parent, const std::string& value) {
+  pugi::xml_node set = Set(Add(parent, "qti-set-outcome-value"), "identifier", "SCORE");
+  if (value == "map") {
+    Set(Add(set, "qti-map-response"), "identifier", "RESPONSE");
+  } else {
+    Set(Add(set, "qti-base-value"), "base-type", "float").text().set(value.c_str());
+  }
+}
+
+// One question's item, and what of it QTI does not say the same way.
+class ItemWriter {
+ public:
+  ItemWriter(const exam::Question& q, std::vector<std::string>& notes) : q_(q), notes_(notes) {}
+
+  std::string Write() {
+    pugi::xml_node item = Add(doc_, "qti-assessment-item");
+    Set(item, "xmlns", kNamespace);
+    Set(item, "identifier", ItemId(q_.id));
+    Set(item, "title", q_.id);
+    Set(item, "adaptive", "false");
+    Set(item, "time-dependent", "false");
+    response_ = Set(Add(item, "qti-response-declaration"), "identifier", "RESPONSE");
+    Outcome(item, "SCORE", "single", "float", "0");
+    Outcome(item, "MAXSCORE", "single", "float", Num(q_.points));
+    const bool feedback = !q_.option_feedback.empty();
+    if (feedback) {
+      Outcome(item, "FEEDBACK", q_.type == exam::QuestionType::kSingle ? "single" : "multiple",
+              "identifier", "");
+    }
+    body_ = Add(item, "qti-item-body");
+    for (size_t at = 0; at <= q_.text.size();) {
+      const size_t end = std::min(q_.text.find('\n', at), q_.text.size());
+      const std::string line = q_.text.substr(at, end - at);
+      if (line.find_first_not_of(" \t\r") != std::string::npos) {
+        Add(body_, "p").text().set(line.c_str());
+      }
+      at = end + 1;
+    }
+    processing_ = Add(item, "qti-response-processing");
+    switch (q_.type) {
+      case exam::QuestionType::kSingle:
+      case exam::QuestionType::kMultiple:
+        Choice();
+        break;
+      case exam::QuestionType::kTrueFalse:
+        TrueFalse();
+        break;
+      case exam::QuestionType::kNumeric:
+        Numeric();
+        break;
+      case exam::QuestionType::kShortText:
+        Short();
+        break;
+      case exam::QuestionType::kEssay:
+        Declare("single", "string");
+        Set(Add(body_, "qti-extended-text-interaction"), "response-identifier", "RESPONSE");
+        item.remove_child(processing_);  // scored by a person
+        break;
+      case exam::QuestionType::kMatching:
+        Matching();
+        break;
+    }
+    if (!q_.feedback.empty()) {
+      notes_.push_back(fmt::format("question {}: its feedback is not in the package", q_.id));
+    }
+    return Save(doc_);
+  }
+
+ private:
+  void Declare(const char* cardinality, const char* type) {
+    Set(Set(response_, "cardinality", cardinality), "base-type", type);
+  }
+  void Correct(const std::vector<std::string>& values) {
+    pugi::xml_node c = Add(response_, "qti-correct-response");
+    for (const std::string& v : values) Add(c, "qti-value").text().set(v.c_str());
+  }
+  pugi::xml_node Mapping(double lower, double upper) {
+    pugi::xml_node m = Add(response_, "qti-mapping");
+    Set(Set(Set(m, "default-value", "0"), "lower-bound", Num(lower)), "upper-bound", Num(upper));
+    return m;
+  }
+  void Entry(pugi::xml_node mapping, const std::string& key, double value) {
+    Set(Set(Add(mapping, "qti-map-entry"), "map-key", key), "mapped-value", Num(value));
+  }
+
+  // match_correct: the template when worth 1 and nothing else to do, else written out.
+  void MatchCorrect(bool feedback) {
+    if (q_.points == 1 && !feedback) {
+      Set(processing_, "template", std::string(kTemplates) + "match_correct.xml");
+      return;
+    }
+    pugi::xml_node condition = Add(processing_, "qti-response-condition");
+    pugi::xml_node when = Add(condition, "qti-response-if");
+    pugi::xml_node match = Add(when, "qti-match");
+    Set(Add(match, "qti-variable"), "identifier", "RESPONSE");
+    Set(Add(match, "qti-correct"), "identifier", "RESPONSE");
+    SetScore(when, Num(q_.points));
+    SetScore(Add(condition, "qti-response-else"), "0");
+    if (feedback) FeedbackRule();
+  }
+  void MapResponse(bool feedback) {
+    if (!feedback) {
+      Set(processing_, "template", std::string(kTemplates) + "map_response.xml");
+      return;
+    }
+    pugi::xml_node condition = Add(processing_, "qti-response-condition");
+    pugi::xml_node when = Add(condition, "qti-response-if");
+    Set(Add(Add(when, "qti-is-null"), "qti-variable"), "identifier", "RESPONSE");
+    SetScore(when, "0");
+    SetScore(Add(condition, "qti-response-else"), "map");
+    FeedbackRule();
+  }
+  // FEEDBACK holds the choices made: each choice's feedback inline shows for it.
+  void FeedbackRule() {
+    pugi::xml_node set = Set(Add(processing_, "qti-set-outcome-value"), "identifier", "FEEDBACK");
+    Set(Add(set, "qti-variable"), "identifier", "RESPONSE");
+  }
+
+  void Choice() {
+    const bool single = q_.type == exam::QuestionType::kSingle;
+    const bool feedback = !q_.option_feedback.empty();
+    Declare(single ? "single" : "multiple", "identifier");
+    pugi::xml_node interaction = Add(body_, "qti-choice-interaction");
+    Set(Set(Set(interaction, "response-identifier", "RESPONSE"), "shuffle", "false"),
+        "max-choices", single ? "1" : "0");
+    for (size_t i = 0; i < q_.options.size(); ++i) {
+      pugi::xml_node choice = Set(Add(interaction, "qti-simple-choice"), "identifier",
+                                  fmt::format("c{}", i));
+      choice.text().set(q_.options[i].c_str());
+      if (feedback && !q_.option_feedback[i].empty()) {
+        pugi::xml_node f = Add(choice, "qti-feedback-inline");
+        Set(Set(Set(f, "outcome-identifier", "FEEDBACK"), "identifier", fmt::format("c{}", i)),
+            "show-hide", "show");
+        f.text().set(q_.option_feedback[i].c_str());
+      }
+    }
+    std::vector<std::string> right;
+    for (int i : q_.correct_options) right.push_back(fmt::format("c{}", i));
+    if (single && right.size() > 1) right.resize(1);  // a single response has one value
+    Correct(right);
+    if (q_.credit.empty() && (single || q_.all_or_nothing)) return MatchCorrect(feedback);
+    pugi::xml_node mapping = Mapping(0, q_.points);
+    for (size_t i = 0; i < q_.options.size(); ++i) {
+      double value = 0;
+      if (!q_.credit.empty()) {
+        value = q_.credit[i] * q_.points;
+      } else {  // the plain rule: (right picks - wrong picks) / right options
+        const bool is_right = std::find(q_.correct_options.begin(), q_.correct_options.end(),
+                                        static_cast<int>(i)) != q_.correct_options.end();
+        value = (is_right ? 1.0 : -1.0) * q_.points / static_cast<double>(q_.correct_options.size());
+      }
+      if (value != 0) Entry(mapping, fmt::format("c{}", i), value);
+    }
+    MapResponse(feedback);
+  }
+
+  void TrueFalse() {
+    Declare("single", "identifier");
+    pugi::xml_node interaction = Add(body_, "qti-choice-interaction");
+    Set(Set(Set(interaction, "response-identifier", "RESPONSE"), "shuffle", "false"),
+        "max-choices", "1");
+    Set(Add(interaction, "qti-simple-choice"), "identifier", "true").text().set("True");
+    Set(Add(interaction, "qti-simple-choice"), "identifier", "false").text().set("False");
+    Correct({q_.correct_bool ? "true" : "false"});
+    MatchCorrect(false);
+    notes_.push_back(fmt::format("question {}: true/false is a choice of \"True\" and \"False\"",
+                                 q_.id));
+  }
+
+  void Numeric() {
+    Declare("single", "float");
+    Set(Add(Add(body_, "div"), "qti-text-entry-interaction"), "response-identifier", "RESPONSE");
+    std::vector<exam::Question::NumericAnswer> answers = q_.numeric_answers;
+    if (answers.empty()) answers.push_back({q_.numeric_answer, q_.numeric_tolerance, 1});
+    Correct({Num(answers[0].value)});
+    if (answers.size() == 1 && answers[0].tolerance == 0 && answers[0].credit == 1) {
+      return MatchCorrect(false);
+    }
+    // The first answer whose tolerance holds the response gives its credit.
+    pugi::xml_node condition = Add(processing_, "qti-response-condition");
+    for (size_t i = 0; i < answers.size(); ++i) {
+      pugi::xml_node branch = Add(condition, i == 0 ? "qti-response-if" : "qti-response-else-if");
+      pugi::xml_node equal = Add(branch, "qti-equal");
+      Set(Set(equal, "tolerance-mode", "absolute"), "tolerance",
+          Num(answers[i].tolerance) + " " + Num(answers[i].tolerance));
+      Set(Add(equal, "qti-variable"), "identifier", "RESPONSE");
+      Set(Add(equal, "qti-base-value"), "base-type", "float").text().set(Num(answers[i].value).c_str());
+      SetScore(branch, Num(answers[i].credit * q_.points));
+    }
+    SetScore(Add(condition, "qti-response-else"), "0");
+  }
+
+  void Short() {
+    Declare("single", "string");
+    Set(Add(Add(body_, "div"), "qti-text-entry-interaction"), "response-identifier", "RESPONSE");
+    std::vector<std::string> right;
+    pugi::xml_node mapping;
+    std::vector<std::pair<std::string, double>> entries;
+    for (size_t i = 0; i < q_.accepted.size(); ++i) {
+      if (q_.accepted[i] == "*") {
+        notes_.push_back(fmt::format("question {}: \"*\" (any answer) has no QTI mapping entry; "
+                                     "left out",
+                                     q_.id));
+        continue;
+      }
+      entries.emplace_back(q_.accepted[i], q_.credit.empty() ? q_.points : q_.credit[i] * q_.points);
+    }
+    for (const auto& [key, value] : entries) {
+      if (value >= q_.points) right.push_back(key);
+    }
+    if (right.empty() && !entries.empty()) right.push_back(entries[0].first);
+    Correct(right);
+    mapping = Mapping(0, q_.points);
+    for (const auto& [key, value] : entries) {
+      pugi::xml_node e = Add(mapping, "qti-map-entry");
+      Set(Set(Set(e, "map-key", key), "mapped-value", Num(value)), "case-sensitive",
+          q_.case_sensitive ? "true" : "false");
+    }
+    MapResponse(false);
+    notes_.push_back(fmt::format(
+        "question {}: Pupitre also ignores extra spaces and a final . ! or ?{}; QTI compares "
+        "answers as written",
+        q_.id, q_.case_sensitive ? "" : " (the letters' case is ignored in QTI too)"));
+  }
+
+  void Matching() {
+    Declare("multiple", "directedPair");
+    pugi::xml_node interaction = Add(body_, "qti-match-interaction");
+    Set(Set(Set(interaction, "response-identifier", "RESPONSE"), "shuffle", "false"),
+        "max-associations", std::to_string(q_.options.size()));
+    pugi::xml_node sources = Add(interaction, "qti-simple-match-set");
+    for (size_t i = 0; i < q_.options.size(); ++i) {
+      pugi::xml_node s = Set(Add(sources, "qti-simple-associable-choice"), "identifier",
+                             fmt::format("s{}", i));
+      Set(s, "match-max", "1").text().set(q_.options[i].c_str());
+    }
+    pugi::xml_node targets = Add(interaction, "qti-simple-match-set");
+    for (size_t k = 0; k < q_.match_choices.size(); ++k) {
+      pugi::xml_node t = Set(Add(targets, "qti-simple-associable-choice"), "identifier",
+                             fmt::format("t{}", k));
+      Set(t, "match-max", std::to_string(q_.options.size())).text().set(q_.match_choices[k].c_str());
+    }
+    std::vector<std::string> pairs;
+    for (size_t i = 0; i < q_.match_key.size(); ++i) {
+      pairs.push_back(fmt::format("s{} t{}", i, q_.match_key[i]));
+    }
+    Correct(pairs);
+    if (q_.all_or_nothing) return MatchCorrect(false);
+    pugi::xml_node mapping = Mapping(0, q_.points);
+    for (size_t i = 0; i < pairs.size(); ++i) {
+      const double share = q_.credit.empty() ? 1.0 / static_cast<double>(pairs.size()) : q_.credit[i];
+      Entry(mapping, pairs[i], share * q_.points);
+    }
+    MapResponse(false);
+  }
+
+  const exam::Question& q_;
+  std::vector<std::string>& notes_;
+  pugi::xml_document doc_;
+  pugi::xml_node response_, body_, processing_;
+};
+
+// Writes `files` (path, content) as a ZIP in memory.
+std::string Zip(const std::deque<std::pair<std::string, std::string>>& files) {
+  zip_error_t error;
+  zip_error_init(&error);
+  zip_source_t* out = zip_source_buffer_create(nullptr, 0, 0, &error);
+  zip_source_keep(out);
+  zip_t* zip = zip_open_from_source(out, ZIP_TRUNCATE, &error);
+  assert(zip != nullptr && "a ZIP in memory always opens");
+  for (const auto& [path, content] : files) {
+    zip_source_t* s = zip_source_buffer(zip, content.data(), content.size(), 0);
+    zip_file_add(zip, path.c_str(), s, ZIP_FL_ENC_UTF_8);
+  }
+  zip_close(zip);
+  zip_stat_t stat;
+  zip_stat_init(&stat);
+  zip_source_stat(out, &stat);
+  std::string bytes(static_cast<size_t>(stat.size), '\0');
+  zip_source_open(out);
+  zip_source_read(out, bytes.data(), bytes.size());
+  zip_source_close(out);
+  zip_source_free(out);
+  zip_error_fini(&error);
+  return bytes;
+}
+
+}  // namespace
+
+QtiExport ExportQtiPackage(const exam::ExamSpec& spec) {
+  QtiExport out;
+  std::deque<std::pair<std::string, std::string>> files;  // kept in place while zipped
+
+  pugi::xml_document test;
+  pugi::xml_node t = Add(test, "qti-assessment-test");
+  Set(Set(Set(t, "xmlns", kNamespace), "identifier", "exam-" + spec.id), "title", spec.title);
+  pugi::xml_node part = Add(t, "qti-test-part");
+  Set(Set(Set(part, "identifier", "part-1"), "navigation-mode", "nonlinear"), "submission-mode",
+      "simultaneous");
+  pugi::xml_node section = Add(part, "qti-assessment-section");
+  Set(Set(Set(section, "identifier", "section-1"), "title", spec.title), "visible", "true");
+
+  pugi::xml_document manifest;
+  pugi::xml_node m = Add(manifest, "manifest");
+  Set(Set(m, "xmlns", "http://www.imsglobal.org/xsd/qti/qtiv3p0/imscp_v1p1"), "identifier",
+      "manifest-" + spec.id);
+  pugi::xml_node meta = Add(m, "metadata");
+  Add(meta, "schema").text().set("QTI Package");
+  Add(meta, "schemaversion").text().set("3.0.0");
+  Add(m, "organizations");
+  pugi::xml_node resources = Add(m, "resources");
+  pugi::xml_node test_resource = Add(resources, "resource");
+  Set(Set(Set(test_resource, "identifier", "test-" + spec.id), "type", "imsqti_test_xmlv3p0"),
+      "href", "assessment.xml");
+  Set(Add(test_resource, "file"), "href", "assessment.xml");
+
+  for (const exam::Question& q : spec.questions) {
+    const std::string id = ItemId(q.id);
+    const std::string href = "items/" + id + ".xml";
+    Set(Set(Add(section, "qti-assessment-item-ref"), "identifier", id), "href", href);
+    Set(Add(test_resource, "dependency"), "identifierref", "item-" + id);
+    pugi::xml_node r = Add(resources, "resource");
+    Set(Set(Set(r, "identifier", "item-" + id), "type", "imsqti_item_xmlv3p0"), "href", href);
+    Set(Add(r, "file"), "href", href);
+    files.emplace_back(href, ItemWriter(q, out.notes).Write());
+  }
+  files.emplace_front("assessment.xml", Save(test));
+  files.emplace_front("imsmanifest.xml", Save(manifest));
+  if (!out.notes.empty()) {
+    std::string text = "What this package does not say the same way as Pupitre's exam:\n";
+    for (const std::string& n : out.notes) text += "- " + n + "\n";
+    files.emplace_back("pupitre-notes.txt", std::move(text));
+  }
+  out.zip = Zip(files);
+  return out;
+}
+
+}  // namespace pupitre::importers

@@ -1,0 +1,32 @@
+#pragma once
+// An exam as a QTI 3.0 content package (a ZIP): imsmanifest.xml, an assessment test
+// (assessment.xml) listing the questions in order, and one item per question (items/ID.xml),
+// scored as the exam grades it:
+//   single, multiple, true/false   qti-choice-interaction; match_correct (all or nothing) or
+//                                  map_response (each option's credit; the plain multiple rule
+//                                  as +points/right and -points/right, within 0 and the points)
+//   numeric                        qti-text-entry-interaction of floats; match_correct, or each
+//                                  answer's tolerance and credit written out (qti-equal)
+//   short                          qti-text-entry-interaction of strings; map_response
+//   essay                          qti-extended-text-interaction, scored by a person
+//   matching                       qti-match-interaction; match_correct or map_response
+// Every item declares MAXSCORE (the question's points); a choice's feedback is feedback inline,
+// shown for that choice. What QTI cannot say the same way (how short answers are compared, "*",
+// the question's own feedback) is listed in pupitre-notes.txt inside the package. ReadQtiPackage
+// reads it back to the same questions.
+
+#include <string>
+#include <vector>
+
+#include "exam/exam.h"
+
+namespace pupitre::importers {
+
+struct QtiExport {
+  std::string zip;                 // the package's bytes
+  std::vector<std::string> notes;  // what is not said the same way (also in the package)
+};
+
+QtiExport ExportQtiPackage(const exam::ExamSpec& spec);
+
+}  // namespace pupitre::importers

@@ -1,0 +1,165 @@
+// An exam exported as a QTI 3.0 package reads back (ReadQtiPackage) to the same questions,
+// graded the same on every answer tried; what QTI says otherwise is listed in the package.
+#include "import/qti/qti_export.h"
+
+#include <zip.h>
+
+#include <boost/json.hpp>
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "import/qti/qti_package.h"
+#include "import/toml/exam_toml.h"
+
+namespace pupitre::importers {
+namespace {
+
+constexpr const char* kExam = R"toml(
+[exam]
+id = "every-kind"
+title = "Every kind: <tags> & \"quotes\""
+opens = 2026-11-23T08:00:00Z
+closes = 2026-11-23T12:00:00Z
+duration_minutes = 45
+
+[[question]]
+id = "capital"
+type = "single"
+text = "Capital of Australia?"
+points = 2
+options = ["Sydney", "Canberra", "Perth"]
+answer = 1
+option_feedback = ["No: the largest city.", "Yes.", ""]
+
+[[question]]
+id = "rivers"
+type = "multiple"
+text = "Which are rivers?"
+options = ["Danube", "Alps", "Loire", "Sahara"]
+answer = [0, 2]
+
+[[question]]
+id = "primes"
+type = "multiple"
+text = "Which are prime?"
+options = ["2", "4", "5"]
+answer = [0, 2]
+all_or_nothing = true
+points = 3
+
+[[question]]
+id = "tf"
+type = "truefalse"
+text = "The Earth is round."
+answer = true
+
+[[question]]
+id = "pi"
+type = "numeric"
+text = "Pi to two decimals?"
+answer = 3.14
+tolerance = 0.005
+points = 1.5
+
+[[question]]
+id = "ten"
+type = "numeric"
+text = "Ten?"
+answer = 10
+
+[[question]]
+id = "2-ocean"
+type = "short"
+text = """Largest ocean?
+Say its name."""
+answer = ["Pacific", "the Pacific Ocean"]
+
+[[question]]
+id = "sodium"
+type = "short"
+text = "Symbol of sodium?"
+case_sensitive = true
+answer = "Na"
+
+[[question]]
+id = "essay"
+type = "essay"
+text = "Why?"
+points = 4
+
+[[question]]
+id = "capitals"
+type = "matching"
+text = "Match"
+points = 3
+pairs = [["France", "Paris"], ["Italy", "Rome"], ["Spain", "Madrid"]]
+distractors = ["Lisbon"]
+)toml";
+
+// Answers to try on each question, by type.
+std::vector<std::string> Tries(const exam::Question& q) {
+  switch (q.type) {
+    case exam::QuestionType::kSingle: return {"0", "1", "2"};
+    case exam::QuestionType::kMultiple: return {"[0, 2]", "[0]", "[0, 1]", "[1, 3]", "[0, 1, 2, 3]", "[]"};
+    case exam::QuestionType::kTrueFalse: return {"true", "false"};
+    case exam::QuestionType::kNumeric: return {"3.14", "3.1449", "3.146", "10", "9.99"};
+    case exam::QuestionType::kShortText: return {"\"pacific\"", "\"The Pacific Ocean\"", "\"Na\"", "\"na\"", "\"Atlantic\""};
+    case exam::QuestionType::kMatching: return {"[2, 3, 1]", "[2, null, null]", "[0, 0, 0]"};
+    default: return {};
+  }
+}
+
+TEST(QtiExportTest, AnExportedExamReadsBackToTheSameQuestionsGradedTheSame) {
+  auto spec = ParseExamToml(kExam);
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  const QtiExport exported = ExportQtiPackage(*spec);
+  auto back = ReadQtiPackage(exported.zip);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->title, spec->title);
+  for (const auto& p : back->made.problems) ADD_FAILURE() << p.message;
+  for (const auto& n : back->made.notes) ADD_FAILURE() << "read back with a note: " << n.message;
+  ASSERT_EQ(back->made.questions.size(), spec->questions.size());
+  for (size_t i = 0; i < spec->questions.size(); ++i) {
+    const exam::Question& a = spec->questions[i];
+    const exam::Question& b = back->made.questions[i];
+    SCOPED_TRACE(a.id);
+    EXPECT_EQ(b.id, a.id == "2-ocean" ? "q2-ocean" : a.id) << "an id starts with a letter in QTI";
+    EXPECT_EQ(b.text, a.text);
+    EXPECT_EQ(b.points, a.points);
+    if (a.type == exam::QuestionType::kTrueFalse) {
+      EXPECT_EQ(b.type, exam::QuestionType::kSingle) << "a choice of True and False";
+      EXPECT_EQ(exam::GradeAnswer(b, boost::json::parse("0")), a.points);
+      continue;
+    }
+    EXPECT_EQ(b.type, a.type);
+    EXPECT_EQ(b.options, a.options);
+    EXPECT_EQ(b.match_choices, a.match_choices);
+    EXPECT_EQ(b.option_feedback, a.option_feedback);
+    EXPECT_EQ(b.case_sensitive, a.case_sensitive);
+    for (const std::string& answer : Tries(a)) {
+      const boost::json::value v = boost::json::parse(answer);
+      if (!exam::ValidateAnswer(a, v).ok()) continue;
+      EXPECT_NEAR(exam::GradeAnswer(b, v).value_or(-1), exam::GradeAnswer(a, v).value_or(-1), 1e-9)
+          << answer;
+    }
+  }
+  // What QTI says otherwise is listed, in the package too.
+  std::string notes;
+  for (const auto& n : exported.notes) notes += n + "\n";
+  EXPECT_NE(notes.find("question tf: true/false is a choice"), std::string::npos) << notes;
+  EXPECT_NE(notes.find("question sodium: Pupitre also ignores extra spaces"), std::string::npos);
+  zip_error_t error;
+  zip_error_init(&error);
+  zip_source_t* src = zip_source_buffer_create(exported.zip.data(), exported.zip.size(), 0, &error);
+  zip_t* zip = zip_open_from_source(src, ZIP_RDONLY, &error);
+  ASSERT_NE(zip, nullptr);
+  EXPECT_GE(zip_name_locate(zip, "pupitre-notes.txt", 0), 0);
+  EXPECT_GE(zip_name_locate(zip, "items/q2-ocean.xml", 0), 0);
+  zip_discard(zip);
+  zip_error_fini(&error);
+}
+
+}  // namespace
+}  // namespace pupitre::importers
