@@ -11,6 +11,9 @@ set -euo pipefail
 # postgresql-15 and libpq-dev: the store shared by several nodes (the cluster tests start their own
 # server in a temporary directory).
 # libhowardhinnant-date-dev and tzdata: time zones (the school's, [school] time_zone).
+# liblemonldap-ng-portal-perl (with libxml-simple-perl and libstring-random-perl for its CAS
+# and OpenID Connect issuers, libgd-securityimage-perl and libimage-magick-perl for the captcha
+# module it always loads): the identity provider the single sign-on tests start.
 packages=(
   build-essential cmake ninja-build ccache pkg-config clang-14
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
@@ -20,6 +23,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   curl wrk nginx haproxy slowhttptest libfuzzer-14-dev
   chromium node-tweetnacl libreoffice-calc-nogui
+  liblemonldap-ng-portal-perl libxml-simple-perl libstring-random-perl libgd-securityimage-perl
+  libimage-magick-perl
 )
 # Node.js and npm run the browser tests. A machine may already have them from elsewhere (a newer
 # Node.js whose package conflicts with Debian's npm): only install what is missing.

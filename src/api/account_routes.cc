@@ -18,6 +18,15 @@ namespace bhttp = boost::beast::http;
 namespace json = boost::json;
 using bhttp::verb;
 
+// The session cookie: it lives as long as the session. A remembered one outlives the browser
+// (Max-Age); an ordinary one ends with it, or with the session.
+std::string SessionCookie(Services& s, const ContextPtr& c, const auth::NewSession& session) {
+  const int64_t ttl_ms = session.remembered ? s.accounts.remember_ttl_ms()
+                                            : s.config.auth.session_ttl_minutes * 60'000;
+  return fmt::format("{}={}{}; Max-Age={}", kSessionCookie, session.token,
+                     c->CookieAttributes(s.config.server.secure_cookies), ttl_ms / 1000);
+}
+
 namespace {
 
 // A login must be JSON (a form from another site can only send text/plain, urlencoded or
@@ -60,15 +69,6 @@ void InLine(Services& s, const ContextPtr& c, const guard::LoginLine::Place& p) 
 }
 
 // Checks the password (on a worker, from the hashing queue) and answers.
-// The session cookie: it lives as long as the session. A remembered one outlives the browser
-// (Max-Age); an ordinary one ends with it, or with the session.
-std::string SessionCookie(Services& s, const ContextPtr& c, const auth::NewSession& session) {
-  const int64_t ttl_ms = session.remembered ? s.accounts.remember_ttl_ms()
-                                            : s.config.auth.session_ttl_minutes * 60'000;
-  return fmt::format("{}={}{}; Max-Age={}", kSessionCookie, session.token,
-                     c->CookieAttributes(s.config.server.secure_cookies), ttl_ms / 1000);
-}
-
 void RunLogin(Services& s, const ContextPtr& c, const std::string& login,
               const std::string& password, int64_t line_number, bool remember) {
   s.accounts.Login(login, password, [&s, c, login, line_number](Result<auth::NewSession> r) {

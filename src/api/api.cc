@@ -49,7 +49,8 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
                 metrics, workers, hashing_, login_throttle_, login_line_, clock, ready_,
                 attack, proof, settings, incidents, hub_, seb, answer_files, SchoolZone(config),
                 course.space, course.homeworks, course.announcements, course.uploads,
-                course.blobs, course.live, course.live_calls, course.door, nullptr},
+                course.blobs, course.live, course.live_calls, course.door, nullptr,
+                sso_tickets_},
       address_(config.server.trusted_proxies),
       limiter_(config.limits),
       gate_(proof, attack, metrics, files_),
@@ -73,6 +74,7 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
   RegisterAnnouncementRoutes(router_, services_);
   RegisterCalendarRoutes(router_, services_);
   RegisterLiveRoutes(router_, services_);
+  RegisterSsoRoutes(router_, services_);
   RegisterStatusRoutes(router_, status_);
 }
 

@@ -28,6 +28,7 @@
 #include "guard/admission.h"
 #include "http/server.h"
 #include "room/admissions.h"
+#include "sso/ticket_sessions.h"
 
 namespace pupitre::api {
 
@@ -95,6 +96,7 @@ class Api {
   guard::WorkQueue hashing_;
   guard::LoginThrottle login_throttle_;
   guard::LoginLine& login_line_;
+  sso::TicketSessions sso_tickets_;
   Services services_;
   ForwardedAddress address_;
   KeyedRateLimiter limiter_;

@@ -34,6 +34,7 @@
 #include "live/live_classes.h"
 #include "notify/incidents.h"
 #include "room/admissions.h"
+#include "sso/ticket_sessions.h"
 #include "store/blob/blob_store.h"
 
 namespace pupitre::api {
@@ -71,6 +72,7 @@ struct Services {
   boost::asio::thread_pool& live_calls;  // calls to the video engine (they may block)
   guard::CourseDoor& door;            // the course space's door: a line when the platform is full
   cluster::Ownership* ownership;      // in a cluster: the exams this node holds (else nullptr)
+  sso::TicketSessions& sso_tickets;   // the sessions CAS tickets opened (single logout)
 };
 
 // A route's handler as the route files write it: a function of the services and the request.
@@ -78,6 +80,10 @@ using RouteHandler = void (*)(Services& s, const ContextPtr& c);
 inline RouteFn Bind(Services& s, RouteHandler f) {
   return [&s, f](const ContextPtr& c) { f(s, c); };
 }
+
+// The session cookie of a new session: it lives as long as the session. A remembered one
+// outlives the browser (Max-Age); an ordinary one ends with it, or with the session.
+std::string SessionCookie(Services& s, const ContextPtr& c, const auth::NewSession& session);
 
 // The route blocks, one per domain (each in its own *_routes.cc file).
 void RegisterOpsRoutes(Router& router, Services& s);      // health, readiness, metrics
@@ -97,5 +103,6 @@ void RegisterHomeworkRoutes(Router& router, Services& s);  // hand-ins, receipts
 void RegisterAnnouncementRoutes(Router& router, Services& s);  // posted, pushed, read
 void RegisterCalendarRoutes(Router& router, Services& s);  // due times and exams; .ics feeds
 void RegisterLiveRoutes(Router& router, Services& s);      // live classes: join, end, attendance
+void RegisterSsoRoutes(Router& router, Services& s);       // sign-in through the school's CAS
 
 }  // namespace pupitre::api

@@ -73,6 +73,8 @@ inline Error NoSuchUser(const std::string& login) {
 
 // Checks a new user's fields; the message names the field.
 Status ValidateNewUser(const NewUser& u);
+// The login and name rules of ValidateNewUser (an account made without a password: SSO).
+Status ValidateLoginAndName(const std::string& login, const std::string& display_name);
 // A new password: 8 to 1024 bytes (kInvalid, reasons password_too_short / password_too_long).
 Status ValidatePassword(const std::string& password);
 
@@ -115,6 +117,14 @@ class Accounts {
   // session is durable. Slow (argon2id): call from a worker thread.
   void Login(const std::string& login, const std::string& password,
              std::function<void(Result<NewSession>)> done, bool remember = false);
+
+  // Opens a session for someone the school's identity provider vouched for (no password here):
+  // their account, made first (as a student unless `role` says otherwise, with no password
+  // that can ever be typed) when `create` and there is none. Fails kForbidden with reason
+  // sso_no_account (none, and !create) or account_disabled. An existing account keeps its role
+  // and name. `done` runs once the session is durable. Call from a worker thread.
+  void LoginTrusted(const std::string& login, const std::string& display_name, Role role,
+                    bool create, std::function<void(Result<NewSession>)> done);
 
   // A remembered session whose token is older than the rotation age gets a new token (and
   // a new expiry, so that a device used every day stays logged in); the old one ends after

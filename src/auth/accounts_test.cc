@@ -227,3 +227,49 @@ TEST_F(AccountsTest, ARestartWithATighterBoundKeepsTheNewestSessions) {
 
 }  // namespace
 }  // namespace pupitre::auth
+
+namespace pupitre::auth {
+namespace {
+
+Result<NewSession> Trusted(Accounts& a, const std::string& login, Role role, bool create) {
+  std::promise<Result<NewSession>> p;
+  a.LoginTrusted(login, "Ada Lovelace", role, create,
+                 [&](Result<NewSession> r) { p.set_value(std::move(r)); });
+  auto f = p.get_future();
+  EXPECT_EQ(f.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  return f.get();
+}
+
+// Someone the school's identity provider vouched for: their account made once, as the provider
+// says, never with a password that can be typed; kept as it is afterwards.
+TEST_F(AccountsTest, ATrustedSignInMakesTheAccountOnceAndNeverAPassword) {
+  EXPECT_EQ(Trusted(*accounts_, "ada", Role::kTeacher, false).error().reason, "sso_no_account");
+  EXPECT_FALSE(accounts_->FindByLogin("ada")) << "nothing made when not asked to";
+  auto first = Trusted(*accounts_, "ada", Role::kTeacher, true);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ(first->principal.role, Role::kTeacher);
+  EXPECT_TRUE(accounts_->Authenticate(first->token).has_value());
+  const std::optional<User> made = accounts_->FindByLogin("ada");
+  ASSERT_TRUE(made);
+  EXPECT_EQ(made->display_name, "Ada Lovelace");
+  // No password opens it: not the empty one, not the marker its hash starts with.
+  for (const char* guess : {"", "sso:", "password-1"}) {
+    std::promise<Result<NewSession>> p;
+    accounts_->Login("ada", guess, [&](Result<NewSession> r) { p.set_value(std::move(r)); });
+    EXPECT_FALSE(p.get_future().get().ok()) << guess;
+  }
+  // Later sign-ins find it, its role as it was (an operator changes roles, not the provider).
+  auto second = Trusted(*accounts_, "ADA", Role::kStudent, true);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->principal.user_id, made->id);
+  EXPECT_EQ(second->principal.role, Role::kTeacher);
+  // A disabled account stays shut whoever vouches for it.
+  std::promise<Status> off;
+  accounts_->SetDisabled(made->id, true, [&](Status s) { off.set_value(s); });
+  ASSERT_TRUE(off.get_future().get().ok());
+  EXPECT_EQ(Trusted(*accounts_, "ada", Role::kTeacher, true).error().reason, "account_disabled");
+  EXPECT_EQ(Trusted(*accounts_, "bad login!", Role::kStudent, true).error().reason, "login_chars");
+}
+
+}  // namespace
+}  // namespace pupitre::auth

@@ -145,7 +145,7 @@ Result<Config> ParseConfig(std::string_view toml_text) {
     std::string_view key = k.str();
     if (key != "server" && key != "store" && key != "auth" && key != "exam" && key != "guard" &&
         key != "waiting_room" && key != "limits" && key != "attack" && key != "school" &&
-        key != "course" && key != "live" && key != "cluster") {
+        key != "course" && key != "live" && key != "cluster" && key != "sso") {
       return Error::Invalid(fmt::format("{}: unknown section", key));
     }
   }
@@ -333,6 +333,32 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   course.Int("entry_pass_minutes", c.course.entry_pass_minutes, 1, 24 * 60);
   course.RejectUnknown({"max_file_mb", "upload_chunk_kib", "uploads_per_user",
                         "upload_expiry_hours", "entry_rate", "entry_pass_minutes"});
+
+  TableReader sso(Section(root, "sso", problem), "sso", problem);
+  sso.String("cas_url", c.sso.cas_url);
+  sso.String("service_url", c.sso.service_url);
+  sso.Bool("create_accounts", c.sso.create_accounts);
+  sso.String("login_attribute", c.sso.login_attribute);
+  sso.String("name_attribute", c.sso.name_attribute);
+  sso.String("role_attribute", c.sso.role_attribute);
+  sso.StringList("teacher_values", c.sso.teacher_values);
+  sso.StringList("admin_values", c.sso.admin_values);
+  sso.Int("timeout_ms", c.sso.timeout_ms, 100, 60'000);
+  sso.RejectUnknown({"cas_url", "service_url", "create_accounts", "login_attribute",
+                     "name_attribute", "role_attribute", "teacher_values", "admin_values",
+                     "timeout_ms"});
+  if (problem.empty() && !c.sso.cas_url.empty()) {
+    const auto web = [](const std::string& u) {
+      return u.rfind("http://", 0) == 0 || u.rfind("https://", 0) == 0;
+    };
+    if (!web(c.sso.cas_url)) {
+      problem = "sso.cas_url: must be an http:// or https:// address";
+    } else if (!web(c.sso.service_url)) {
+      problem = "sso.service_url: needed with sso.cas_url, an http:// or https:// address (this "
+                "server's /sso/cas/callback as browsers reach it)";
+    }
+    while (!c.sso.cas_url.empty() && c.sso.cas_url.back() == '/') c.sso.cas_url.pop_back();
+  }
 
   TableReader live(Section(root, "live", problem), "live", problem);
   live.String("bbb_url", c.live.bbb_url);

@@ -135,6 +135,28 @@ struct Config {
     std::string meeting_prefix = "pupitre-";
   } live;
 
+  // Sign-in through the school's identity provider (docs/configuration.md, "Single sign-on").
+  struct Sso {
+    // [sso] cas_url: the CAS server ("https://auth.school.fr/cas"); empty: no CAS sign-in.
+    std::string cas_url;
+    // [sso] service_url: this server's callback as the browser reaches it
+    // ("https://pupitre.school.fr/sso/cas/callback"); the CAS server sends people back there.
+    std::string service_url;
+    // [sso] create_accounts: an account is made at first sign-in (else an operator makes them).
+    bool create_accounts = true;
+    // [sso] login_attribute: the attribute holding the login ("" : the CAS user).
+    std::string login_attribute;
+    // [sso] name_attribute: the attribute holding the display name.
+    std::string name_attribute = "cn";
+    // [sso] role_attribute, teacher_values, admin_values: an account made at first sign-in is
+    // a teacher (an operator) when the attribute holds one of these values; else a student.
+    std::string role_attribute;
+    std::vector<std::string> teacher_values;
+    std::vector<std::string> admin_values;
+    // [sso] timeout_ms: the longest wait for the provider's answer to a ticket check.
+    int64_t timeout_ms = 5'000;
+  } sso;
+
   struct School {
     // [school] time_zone: the school's IANA time zone ("Europe/Paris"): every time the pages
     // and the exports show is written in it, with its offset. Checked at start-up.

@@ -1,23 +1,15 @@
 #include "live/bbb_engine.h"
 
-#include <curl/curl.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <mutex>
+#include "outbound/http_call.h"
 
 namespace pupitre::live {
 
 namespace {
 
 constexpr size_t kMaxAnswerBytes = 4 << 20;  // a long list of recordings still fits
-
-size_t Collect(char* data, size_t size, size_t n, void* out) {
-  auto* s = static_cast<std::string*>(out);
-  if (s->size() + size * n > kMaxAnswerBytes) return 0;  // too long: the transfer fails
-  s->append(data, size * n);
-  return size * n;
-}
 
 Error Down(std::string_view why) {
   return Error::Unavailable(fmt::format("the video server does not answer: {}", why))
@@ -26,38 +18,23 @@ Error Down(std::string_view why) {
 
 }  // namespace
 
-BbbEngine::BbbEngine(BbbOptions options) : options_(std::move(options)) {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
+BbbEngine::BbbEngine(BbbOptions options) : options_(std::move(options)) {}
 
 Result<Answer> BbbEngine::Call(std::string_view call, const Params& params) {
   const std::string url = SignedUrl(options_.api_url, options_.algo, options_.secret, call, params);
-  std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
-  if (!curl) return Down("no HTTP client");
-  std::string body;
-  char why[CURL_ERROR_SIZE] = {0};
-  curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, Collect);
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &body);
-  curl_easy_setopt(curl.get(), CURLOPT_ERRORBUFFER, why);
-  curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout_ms));
-  curl_easy_setopt(curl.get(), CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(std::min<int64_t>(options_.timeout_ms, 3'000)));
-  curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);  // timeouts without signals, in threads
-  curl_easy_setopt(curl.get(), CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl.get(), CURLOPT_FOLLOWLOCATION, 0L);
-  const CURLcode rc = curl_easy_perform(curl.get());
-  long status = 0;
-  curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &status);
-  if (rc != CURLE_OK || status != 200) {
+  outbound::HttpRequest request;
+  request.url = url;
+  request.timeout_ms = options_.timeout_ms;
+  request.max_reply_bytes = kMaxAnswerBytes;
+  auto reply = outbound::Call(request);
+  if (!reply.ok() || reply->status != 200) {
     failures_.fetch_add(1, std::memory_order_relaxed);
     const std::string reason =
-        rc != CURLE_OK ? (why[0] ? std::string(why) : curl_easy_strerror(rc))
-                       : fmt::format("HTTP status {}", status);
+        reply.ok() ? fmt::format("HTTP status {}", reply->status) : reply.error().message;
     spdlog::warn("live: {} call to the video server failed: {}", call, reason);
     return Down(reason);
   }
+  const std::string& body = reply->body;
   auto answer = ParseAnswer(body);
   if (!answer.ok()) {
     failures_.fetch_add(1, std::memory_order_relaxed);

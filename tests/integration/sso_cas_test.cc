@@ -1,0 +1,153 @@
+// Sign-in through the school's identity provider with CAS 3.0, against a real LemonLDAP::NG
+// portal started here: the account made at first sign-in (a teacher from the provider's
+// groups), a ticket used once only, and the provider's single logout ending the session.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <memory>
+
+#include "testkit/child_server.h"
+#include "testkit/http_client.h"
+#include "testkit/lemonldap.h"
+#include "testkit/poll.h"
+
+namespace pupitre::testkit {
+namespace {
+
+// A port free now on 127.0.0.1, for a server whose address the provider must know before it
+// starts (its callback). Another process could take it in between: unlikely, and then the
+// server does not start and the test says so.
+uint16_t FreePort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  uint16_t port = 0;
+  if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0) {
+    port = ntohs(a.sin_port);
+  }
+  if (fd >= 0) ::close(fd);
+  return port;
+}
+
+// The target (path and query) of an absolute address on this host.
+std::string TargetOf(const std::string& url) {
+  const size_t scheme = url.find("://");
+  const size_t path = scheme == std::string::npos ? 0 : url.find('/', scheme + 3);
+  return path == std::string::npos ? "/" : url.substr(path);
+}
+
+class SsoCasTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    port_ = FreePort();
+    ASSERT_NE(port_, 0);
+    service_ = fmt::format("http://127.0.0.1:{}/sso/cas/callback", port_);
+    ASSERT_TRUE(idp_.Start(service_)) << "LemonLDAP::NG did not start:\n" << idp_.log();
+    std::string config = FastTestConfig();
+    const std::string any = "listen = \"127.0.0.1:0\"";
+    config.replace(config.find(any), any.size(), fmt::format("listen = \"127.0.0.1:{}\"", port_));
+    config += fmt::format(
+        "[sso]\ncas_url = \"{}/cas\"\nservice_url = \"{}\"\nrole_attribute = \"groups\"\n"
+        "teacher_values = [\"timelords\"]\n",
+        idp_.url(), service_);
+    server_ = std::make_unique<ChildServer>(server_dir_.path(), config);
+    ASSERT_TRUE(server_->Start()) << "server did not start:\n" << server_->log();
+  }
+
+  // Signs `user` in at the provider and comes back to the server; the server's answer.
+  HttpResult SignIn(HttpClient& browser, const std::string& user, std::string* idp_cookie) {
+    const std::string back = idp_.CasSignIn(service_, user, idp_cookie);
+    EXPECT_EQ(back.rfind(service_ + "?ticket=ST-", 0), 0u) << back << "\n" << idp_.log();
+    last_callback_ = TargetOf(back);
+    return browser.Get(last_callback_);
+  }
+
+  static std::string SessionCookie(const HttpResult& r) {
+    const auto it = r.headers.find("set-cookie");
+    if (it == r.headers.end() || it->second.rfind("pupitre_session=", 0) != 0) return "";
+    return it->second.substr(0, it->second.find(';'));
+  }
+
+  HttpResult Me(HttpClient& c, const std::string& cookie) {
+    return c.Send(boost::beast::http::verb::get, "/api/me", "", {{"Cookie", cookie}});
+  }
+
+  TempDir idp_dir_, server_dir_;
+  LemonLdap idp_{idp_dir_.path()};
+  uint16_t port_ = 0;
+  std::string service_;
+  std::unique_ptr<ChildServer> server_;
+  std::string last_callback_;
+};
+
+TEST_F(SsoCasTest, ASignInOpensASessionForTheAccountMadeAtFirstSignIn) {
+  HttpClient browser(port_);
+  EXPECT_EQ(browser.Get("/api/sso").json().at("cas").as_bool(), true);
+  // The login page's link goes to the provider's login, naming this server's callback.
+  const HttpResult go = browser.Get("/sso/cas");
+  ASSERT_EQ(go.status, 302);
+  EXPECT_EQ(go.headers.at("location"),
+            fmt::format("{}/cas/login?service=http%3A%2F%2F127.0.0.1%3A{}%2Fsso%2Fcas%2Fcallback",
+                        idp_.url(), port_));
+
+  const HttpResult back = SignIn(browser, "rtyler", nullptr);
+  ASSERT_EQ(back.status, 302) << back.body << server_->log();
+  EXPECT_EQ(back.headers.at("location"), "/");
+  const std::string cookie = SessionCookie(back);
+  ASSERT_FALSE(cookie.empty()) << server_->log();
+  const HttpResult me = Me(browser, cookie);
+  ASSERT_EQ(me.status, 200) << me.body;
+  const boost::json::value user = me.json().at("user");
+  EXPECT_EQ(user.at("login").as_string(), "rtyler");
+  EXPECT_EQ(user.at("name").as_string(), "Rose Tyler") << "the provider's cn";
+  EXPECT_EQ(user.at("role").as_string(), "student");
+
+  // A ticket is good once: the same address again opens nothing.
+  HttpClient replay(port_);
+  const HttpResult again = replay.Get(last_callback_);
+  ASSERT_EQ(again.status, 302);
+  EXPECT_EQ(again.headers.at("location"), "/?sso_error=sso_refused#/login");
+  EXPECT_EQ(again.headers.count("set-cookie"), 0u);
+  // A ticket that is no CAS ticket is not even asked about.
+  EXPECT_EQ(replay.Get("/sso/cas/callback?ticket=../../x").headers.at("location"),
+            "/?sso_error=sso_bad_ticket#/login");
+}
+
+TEST_F(SsoCasTest, TheProvidersGroupsMakeATeacherAndItsLogoutEndsTheSession) {
+  HttpClient browser(port_);
+  std::string idp_cookie;
+  const std::string cookie = SessionCookie(SignIn(browser, "dwho", &idp_cookie));
+  ASSERT_FALSE(cookie.empty()) << server_->log();
+  ASSERT_FALSE(idp_cookie.empty());
+  const HttpResult me = Me(browser, cookie);
+  ASSERT_EQ(me.status, 200);
+  EXPECT_EQ(me.json().at("user").at("role").as_string(), "teacher") << "dwho is a timelord";
+
+  // The provider's logout calls this server back (single logout): the session ends.
+  EXPECT_EQ(idp_.Logout(idp_cookie), 200);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  int status = 200;
+  while (std::chrono::steady_clock::now() < deadline && (status = Me(browser, cookie).status) == 200) {
+    PollPause(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(status, 401) << "the session outlived the provider's logout\n" << idp_.log();
+  // Signing in again finds the same account.
+  HttpClient later(port_);
+  const std::string again = SessionCookie(SignIn(later, "dwho", nullptr));
+  ASSERT_FALSE(again.empty());
+  EXPECT_EQ(Me(later, again).json().at("user").at("id"), me.json().at("user").at("id"));
+}
+
+}  // namespace
+}  // namespace pupitre::testkit

@@ -1,0 +1,193 @@
+#include "testkit/lemonldap.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+#include "testkit/http_client.h"
+#include "testkit/poll.h"
+
+namespace pupitre::testkit {
+namespace {
+
+namespace json = boost::json;
+
+// Debian's configuration as installed: the demo's users, groups and applications.
+constexpr const char* kDebianConf = "/var/lib/lemonldap-ng/conf/lmConf-1.json";
+constexpr const char* kPortal = "/usr/share/lemonldap-ng/portal/htdocs/index.psgi";
+
+// Plack's server on the listening socket it inherits as fd 3 (no port to race for).
+constexpr const char* kLauncher = R"(use strict;
+use IO::Socket::INET;
+use Plack::Util;
+use HTTP::Server::PSGI;
+my $sock = IO::Socket::INET->new_from_fd(3, 'r') or die "fd 3: $!";
+my $app = Plack::Util::load_psgi($ARGV[0]);
+HTTP::Server::PSGI->new(listen_sock => $sock)->run($app);
+)";
+
+int ListeningSocket(uint16_t& port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+      ::listen(fd, 128) != 0 || ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+    if (fd >= 0) ::close(fd);
+    return -1;
+  }
+  port = ntohs(a.sin_port);
+  return fd;
+}
+
+std::string Read(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string Encode(const std::string& s) {
+  return boost::urls::encode(s, boost::urls::unreserved_chars);
+}
+
+}  // namespace
+
+LemonLdap::LemonLdap(std::string dir) : dir_(std::move(dir)) {}
+
+LemonLdap::~LemonLdap() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+}
+
+std::string LemonLdap::url() const { return fmt::format("http://127.0.0.1:{}", port_); }
+
+std::string LemonLdap::log() const { return Read(dir_ + "/portal.log"); }
+
+bool LemonLdap::Start(const std::string& cas_service) {
+  const int listener = ListeningSocket(port_);
+  if (listener < 0) return false;
+  for (const char* sub : {"/conf", "/sessions", "/sessions/lock", "/psessions",
+                          "/psessions/lock", "/cache", "/notifications"}) {
+    ::mkdir((dir_ + sub).c_str(), 0700);
+  }
+  std::ofstream(dir_ + "/lemonldap-ng.ini")
+      << "[all]\nlogLevel = warn\ncheckTime = 1\n"
+      << "[configuration]\ntype = File\ndirName = " << dir_ << "/conf\n"
+      << "localStorage = Cache::FileCache\nlocalStorageOptions = { 'namespace' => "
+         "'llng-config', 'default_expires_in' => 600, 'cache_root' => '"
+      << dir_ << "/cache', 'cache_depth' => 0 }\n"
+      << "[portal]\nstaticPrefix = /static\n"
+         "templateDir = /usr/share/lemonldap-ng/portal/templates\nlanguages = en, fr\n";
+  json::value base = json::parse(Read(kDebianConf));
+  json::object& c = base.as_object();
+  c["portal"] = url() + "/";
+  c["domain"] = "127.0.0.1";
+  c["globalStorageOptions"] = {{"Directory", dir_ + "/sessions"},
+                               {"LockDirectory", dir_ + "/sessions/lock"},
+                               {"generateModule",
+                                "Lemonldap::NG::Common::Apache::Session::Generate::SHA256"}};
+  c["persistentStorageOptions"] = {{"Directory", dir_ + "/psessions"},
+                                   {"LockDirectory", dir_ + "/psessions/lock"}};
+  c["localSessionStorageOptions"] = {{"cache_depth", 0},
+                                     {"cache_root", dir_ + "/cache"},
+                                     {"default_expires_in", 600},
+                                     {"namespace", "llng-sessions"}};
+  c["notificationStorageOptions"] = {{"dirName", dir_ + "/notifications"}};
+  c["notification"] = 0;
+  // What the demo does not need (and whose Perl modules are only recommended).
+  c.erase("registerDB");
+  c["portalDisplayRegister"] = 0;
+  c["portalDisplayResetPassword"] = 0;
+  c["captcha_mail_enabled"] = 0;
+  c["captcha_register_enabled"] = 0;
+  c["captcha_login_enabled"] = 0;
+  c["requireToken"] = 0;  // the test posts the form without reading it first
+  c["reloadUrls"] = json::object();
+  c["locationRules"] = {{"127.0.0.1", {{"default", "accept"}}}};
+  c["groups"] = {{"timelords", "$uid eq \"dwho\""}};
+  // CAS 3.0, with the attributes a school's directory would release, and single logout to
+  // the one service declared.
+  c["issuerDBCASActivation"] = 1;
+  c["casAttr"] = "uid";
+  const json::object attributes{{"cn", "cn"}, {"mail", "mail"}, {"uid", "uid"}, {"groups", "groups"}};
+  c["casAttributes"] = attributes;
+  c["casAppMetaDataOptions"] = {{"pupitre", {{"casAppMetaDataOptionsService", cas_service}}}};
+  c["casAppMetaDataExportedVars"] = {{"pupitre", attributes}};
+  c["casBackChannelSingleLogout"] = 1;
+  std::ofstream(dir_ + "/conf/lmConf-1.json") << json::serialize(base);
+  std::ofstream(dir_ + "/launch.pl") << kLauncher;
+
+  const std::string log = dir_ + "/portal.log";
+  const std::string ini = "LLNG_DEFAULTCONFFILE=" + dir_ + "/lemonldap-ng.ini";
+  const std::string launch = dir_ + "/launch.pl";
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (out >= 0) {
+      ::dup2(out, 1);
+      ::dup2(out, 2);
+    }
+    ::dup2(listener, 3);  // dup2 clears close-on-exec: Plack inherits it as fd 3
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    ::putenv(const_cast<char*>(ini.c_str()));
+    ::execlp("perl", "perl", launch.c_str(), kPortal, static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(listener);
+  if (pid_ < 0) return false;
+  // Up once the portal answers its login page (the connection is accepted at once: the socket
+  // listens already; the answer waits for Perl to load).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  HttpClient probe(port_);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (probe.Get("/").status == 200) return true;
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return false;
+    }
+    PollPause(std::chrono::milliseconds(200));
+  }
+  return false;
+}
+
+std::string LemonLdap::CasSignIn(const std::string& service, const std::string& user,
+                                 std::string* cookie) {
+  HttpClient browser(port_);
+  const HttpResult r = browser.Send(
+      boost::beast::http::verb::post, "/cas/login?service=" + Encode(service),
+      "user=" + Encode(user) + "&password=" + Encode(user),
+      {{"Content-Type", "application/x-www-form-urlencoded"}});
+  if (cookie != nullptr) {
+    const auto it = r.headers.find("set-cookie");
+    *cookie = it == r.headers.end() ? "" : it->second.substr(0, it->second.find(';'));
+  }
+  const auto location = r.headers.find("location");
+  return r.status == 302 && location != r.headers.end() ? location->second : "";
+}
+
+int LemonLdap::Logout(const std::string& cookie) {
+  HttpClient browser(port_);
+  return browser.Send(boost::beast::http::verb::get, "/?logout=1", "", {{"Cookie", cookie}}).status;
+}
+
+}  // namespace pupitre::testkit
