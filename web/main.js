@@ -74,8 +74,21 @@
         password.focus();
       }
     });
+    // Back from the school's sign-in with why it failed: said here, then gone from the address.
+    const ssoError = new URLSearchParams(location.search).get("sso_error");
+    if (ssoError) {
+      const reason = `reason.${ssoError}`;
+      err.textContent = t(reason) !== reason ? t(reason) : t("login.sso_failed");
+      history.replaceState(null, "", "/#/login");
+    }
     P.show(t("login.title"), el("p", { text: t("login.intro") }), form);
     login.focus();
+    // The school's sign-in (CAS), when the server offers it: one click, no password here.
+    const offered = await P.api("GET", "/api/sso").catch(() => ({}));
+    if (offered.cas && form.isConnected) {
+      form.before(el("p", { class: "card narrow" }, el("a", { class: "button primary", id: "sso-cas", href: "/sso/cas", text: t("login.sso") }),
+        el("span", { class: "muted", text: ` ${t("login.sso_or")}` })));
+    }
   });
 
   // My account: who I am, and changing my password (every other session of mine then ends).

@@ -1,0 +1,67 @@
+// A student signs in with the school's account: the login page's button goes to the school's
+// identity provider (a real LemonLDAP::NG portal), and back to Pupitre signed in, with no
+// Pupitre password; a failed return says why on the login page.
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { launchBrowser, startServer, tempDir } from "./harness.mjs";
+
+const LEMONLDAP = process.env.LEMONLDAP_BIN || new URL("../../build/lemonldap_for_tests", import.meta.url).pathname;
+
+// A port free now on 127.0.0.1: the provider must know the server's callback before it starts.
+const freePort = () => new Promise((resolve, reject) => {
+  const s = createServer();
+  s.once("error", reject);
+  s.listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => resolve(port)); });
+});
+
+function startProvider(service) {
+  const proc = spawn(LEMONLDAP, [service], { stdio: ["pipe", "pipe", "pipe"] });
+  let seen = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { proc.kill("SIGKILL"); reject(new Error(`LemonLDAP::NG did not start:\n${seen}`)); }, 60_000);
+    const onData = (chunk) => {
+      seen += chunk.toString();
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(seen);
+      if (!m) return;
+      clearTimeout(timer);
+      resolve({ url: m[1], stop: () => proc.kill("SIGTERM") });
+    };
+    proc.stdout.on("data", onData);
+    proc.stderr.on("data", onData);
+    proc.once("exit", (code) => { clearTimeout(timer); reject(new Error(`LemonLDAP::NG exited (${code}):\n${seen}`)); });
+  });
+}
+
+test("a student signs in with the school's account", { timeout: 180_000 }, async () => {
+  const port = await freePort();
+  const service = `http://127.0.0.1:${port}/sso/cas/callback`;
+  const provider = await startProvider(service);
+  const dir = tempDir();
+  const server = await startServer({ dataDir: dir.path, port,
+    config: `[sso]\ncas_url = "${provider.url}/cas"\nservice_url = "${service}"\n` });
+  const browser = await launchBrowser();
+  after(async () => { await browser.close(); await server.stop(); provider.stop(); dir.remove(); });
+
+  const page = await (await browser.newContext({ locale: "en-US" })).newPage();
+  await page.goto(server.url);
+  await page.getByRole("link", { name: "Sign in with my school account" }).click();
+  // The provider's own login page.
+  await page.waitForURL((u) => u.href.startsWith(provider.url));
+  await page.locator('input[name="user"]').fill("rtyler");
+  await page.locator('input[name="password"]').fill("rtyler");
+  await page.locator('button[type="submit"]').first().click();
+  // Back at Pupitre, signed in as the provider says.
+  await page.getByRole("heading", { name: /^Hello/ }).waitFor({ timeout: 30_000 });
+  assert.match(await page.locator("body").textContent(), /Rose Tyler/);
+  const me = await page.evaluate(async () => (await fetch("/api/me")).json());
+  assert.equal(me.user.login, "rtyler");
+  assert.equal(me.user.role, "student");
+
+  // The same return again (a used ticket): the login page says why.
+  const fresh = await (await browser.newContext({ locale: "en-US" })).newPage();
+  await fresh.goto(`${server.url}/sso/cas/callback?ticket=ST-used-long-ago`);
+  await fresh.getByText("Your school's sign-in did not confirm who you are").waitFor();
+  assert.equal(new URL(fresh.url()).search, "", "the reason is gone from the address");
+});
