@@ -55,6 +55,10 @@ class Api {
       guard::LoginLine& login_line, notify::IncidentBook& incidents,
       guard::SafeExamBrowser& seb, const exam::AnswerFileKeys& answer_files,
       const CourseParts& course);
+  // Waits for the sign-ins being checked (they use the services below).
+  ~Api();
+  Api(const Api&) = delete;
+  Api& operator=(const Api&) = delete;
 
   // The server's hooks: the route and body limit of a header, then the whole request.
   http::HeaderDecision OnHeader(const http::RequestHeader& header) const;
@@ -97,6 +101,8 @@ class Api {
   guard::LoginThrottle login_throttle_;
   guard::LoginLine& login_line_;
   sso::TicketSessions sso_tickets_;
+  std::atomic<int> sso_in_flight_{0};
+  boost::asio::thread_pool sso_calls_{4};  // ticket checks: they wait on the provider
   Services services_;
   ForwardedAddress address_;
   KeyedRateLimiter limiter_;

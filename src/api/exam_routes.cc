@@ -337,6 +337,7 @@ void ExportQti(Services& s, const ContextPtr& c) {
   boost::asio::post(s.workers, [c, entry = *e] {
     importers::QtiExport out = importers::ExportQtiPackage(*entry->spec);
     c->Later([c, zip = std::move(out.zip), id = entry->spec->id]() mutable {
+      if (zip.empty()) return c->Fail(Error::Internal("the QTI package could not be written"));
       http::Response res{bhttp::status::ok, c->req.version()};
       res.set(bhttp::field::content_type, "application/zip");
       res.set(bhttp::field::content_disposition,

@@ -73,6 +73,8 @@ struct Services {
   guard::CourseDoor& door;            // the course space's door: a line when the platform is full
   cluster::Ownership* ownership;      // in a cluster: the exams this node holds (else nullptr)
   sso::TicketSessions& sso_tickets;   // the sessions CAS tickets opened (single logout)
+  boost::asio::thread_pool& sso_calls;  // ticket checks, which wait on the provider (not `workers`)
+  std::atomic<int>& sso_in_flight;      // sign-ins being checked now (bounded)
 };
 
 // A route's handler as the route files write it: a function of the services and the request.

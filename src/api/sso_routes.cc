@@ -7,6 +7,8 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
+#include <memory>
 #include <string>
 
 #include "api/json_io.h"
@@ -46,6 +48,22 @@ void BackToLogin(const ContextPtr& c, const std::string& reason) {
   Redirect(c, "/?sso_error=" + (reason.empty() ? std::string("sso_failed") : reason) + "#/login");
 }
 
+// Sign-ins being checked with the provider at once, at most: beyond, the page is told the
+// school's sign-in is busy (a slow provider must not pile up waits without end).
+constexpr int kMaxSignInsInFlight = 64;
+
+// One sign-in counted while it is checked; released when its last handler is done.
+class InFlight {
+ public:
+  explicit InFlight(std::atomic<int>& n) : n_(n) {}
+  ~InFlight() { n_.fetch_sub(1, std::memory_order_relaxed); }
+  InFlight(const InFlight&) = delete;
+  InFlight& operator=(const InFlight&) = delete;
+
+ private:
+  std::atomic<int>& n_;
+};
+
 bool CasOff(Services& s, const ContextPtr& c) {
   if (!s.config.sso.cas_url.empty()) return false;
   c->Fail(Error::NotFound("no CAS sign-in on this server").Because("sso_off"));
@@ -80,7 +98,13 @@ void CasCallback(Services& s, const ContextPtr& c) {
   if (CasOff(s, c)) return;
   const std::string ticket = c->query("ticket");
   if (!sso::IsCasTicket(ticket)) return BackToLogin(c, "sso_bad_ticket");
-  boost::asio::post(s.workers, [&s, c, ticket] {
+  if (s.sso_in_flight.fetch_add(1, std::memory_order_relaxed) >= kMaxSignInsInFlight) {
+    s.sso_in_flight.fetch_sub(1, std::memory_order_relaxed);
+    return BackToLogin(c, "sso_busy");
+  }
+  auto counted = std::make_shared<InFlight>(s.sso_in_flight);
+  // On their own threads: a slow provider holds these, never the workers (hashing, writes).
+  boost::asio::post(s.sso_calls, [&s, c, ticket, counted] {
     Result<sso::Identity> who = Validate(s, ticket);
     Result<sso::Account> account =
         who.ok() ? sso::MapIdentity(*who, Mapping(s)) : Result<sso::Account>(who.error());
@@ -90,7 +114,7 @@ void CasCallback(Services& s, const ContextPtr& c) {
     }
     s.accounts.LoginTrusted(
         account->login, account->display_name, account->role, s.config.sso.create_accounts,
-        [&s, c, ticket](Result<auth::NewSession> r) {
+        [&s, c, ticket, counted](Result<auth::NewSession> r) {
           if (r.ok()) s.sso_tickets.Remember(ticket, r->principal.token_hash);
           c->Later([&s, c, r = std::move(r)] {
             if (!r.ok()) return BackToLogin(c, r.error().reason);

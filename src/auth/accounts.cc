@@ -345,14 +345,19 @@ void Accounts::LoginTrusted(const std::string& login, const std::string& display
     // A hash no password matches: the account signs in through the provider only (an operator
     // may still give it a password).
     store::UserRecord made{0, login, display_name.empty() ? login : display_name,
-                           std::string(RoleName(role)), "sso:" + RandomHex(16)};
+                           std::string(RoleName(role)), std::string(kSsoHashPrefix) + RandomHex(16)};
     auto created = CreateHashedUsers({made});
-    // Made meanwhile by another login of the same person: theirs is as good.
-    if (!created.ok() && created.error().code != ErrorCode::kConflict) {
-      return done(created.take_error());
-    }
+    // Made meanwhile by another sign-in of the same person: theirs is as good.
     user = LookupLogin(login);
-    if (!user) return done(Error::Internal("an account just made cannot be found"));
+    if (!user) return done(created.ok() ? Error::Internal("an account just made cannot be found")
+                                        : created.take_error());
+  }
+  // An account with a password is its password's: the provider naming the same login (an
+  // "admin" at the provider, a mail address someone chose) does not open it.
+  if (user->password_hash.rfind(kSsoHashPrefix, 0) != 0) {
+    return done(Error::Forbidden(fmt::format("the account '{}' signs in with its password here",
+                                             user->login))
+                    .Because("sso_local_account", {{"login", user->login}}));
   }
   if (IsDisabled(user->id)) {
     return done(Error::Forbidden("this account is disabled").Because("account_disabled"));

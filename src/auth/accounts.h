@@ -123,8 +123,11 @@ class Accounts {
   // that can ever be typed) when `create` and there is none. Fails kForbidden with reason
   // sso_no_account (none, and !create) or account_disabled. An existing account keeps its role
   // and name. `done` runs once the session is durable. Call from a worker thread.
+  // Only accounts made this way are opened so (their hash starts with kSsoHashPrefix): an
+  // account with a password fails kForbidden, reason sso_local_account.
   void LoginTrusted(const std::string& login, const std::string& display_name, Role role,
                     bool create, std::function<void(Result<NewSession>)> done);
+  static constexpr std::string_view kSsoHashPrefix = "sso:";
 
   // A remembered session whose token is older than the rotation age gets a new token (and
   // a new expiry, so that a device used every day stays logged in); the old one ends after

@@ -269,6 +269,9 @@ TEST_F(AccountsTest, ATrustedSignInMakesTheAccountOnceAndNeverAPassword) {
   ASSERT_TRUE(off.get_future().get().ok());
   EXPECT_EQ(Trusted(*accounts_, "ada", Role::kTeacher, true).error().reason, "account_disabled");
   EXPECT_EQ(Trusted(*accounts_, "bad login!", Role::kStudent, true).error().reason, "login_chars");
+  // An account with a password is not the provider's to open, whatever its role.
+  ASSERT_TRUE(accounts_->CreateUsers({{"root", "Operator", Role::kAdmin, "password-1"}}).ok());
+  EXPECT_EQ(Trusted(*accounts_, "ROOT", Role::kStudent, true).error().reason, "sso_local_account");
 }
 
 }  // namespace

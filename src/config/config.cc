@@ -343,7 +343,7 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   sso.String("role_attribute", c.sso.role_attribute);
   sso.StringList("teacher_values", c.sso.teacher_values);
   sso.StringList("admin_values", c.sso.admin_values);
-  sso.Int("timeout_ms", c.sso.timeout_ms, 100, 60'000);
+  sso.Int("timeout_ms", c.sso.timeout_ms, 100, 15'000);
   sso.RejectUnknown({"cas_url", "service_url", "create_accounts", "login_attribute",
                      "name_attribute", "role_attribute", "teacher_values", "admin_values",
                      "timeout_ms"});

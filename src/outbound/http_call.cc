@@ -59,7 +59,11 @@ Result<HttpReply> Call(const HttpRequest& r) {
   const CURLcode rc = curl_easy_perform(c);
   if (rc != CURLE_OK) {
     const std::string reason = why[0] ? std::string(why) : curl_easy_strerror(rc);
-    return Error::Unavailable(fmt::format("{} does not answer: {}", r.url, reason))
+    // The host only: the address may hold secrets (a signed call, a ticket).
+    const size_t scheme = r.url.find("://");
+    const size_t start = scheme == std::string::npos ? 0 : scheme + 3;
+    const std::string host = r.url.substr(start, r.url.find_first_of("/?", start) - start);
+    return Error::Unavailable(fmt::format("{} does not answer: {}", host, reason))
         .Because("peer_down");
   }
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &reply.status);

@@ -10,6 +10,7 @@
 #include <cassert>
 #include <cctype>
 #include <deque>
+#include <set>
 #include <sstream>
 #include <utility>
 
@@ -29,8 +30,20 @@ std::string Num(double d) { return fmt::format("{}", d); }
 
 pugi::xml_node Add(pugi::xml_node parent, const char* name) { return parent.append_child(name); }
 
+// Text as XML 1.0 may hold it: the control characters it forbids are dropped.
+std::string Clean(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n' || c == '\r') out += c;
+  }
+  return out;
+}
+
+void SetText(pugi::xml_node n, std::string_view text) { n.text().set(Clean(text).c_str()); }
+
 pugi::xml_node Set(pugi::xml_node n, const char* name, const std::string& value) {
-  n.append_attribute(name) = value.c_str();
+  n.append_attribute(name) = Clean(value).c_str();
   return n;
 }
 
@@ -60,12 +73,13 @@ void SetScore(pugi::xml_node parent, const std::string& value) {
 // One question's item, and what of it QTI does not say the same way.
 class ItemWriter {
  public:
-  ItemWriter(const exam::Question& q, std::vector<std::string>& notes) : q_(q), notes_(notes) {}
+  ItemWriter(const exam::Question& q, std::string id, std::vector<std::string>& notes)
+      : q_(q), id_(std::move(id)), notes_(notes) {}
 
   std::string Write() {
     pugi::xml_node item = Add(doc_, "qti-assessment-item");
     Set(item, "xmlns", kNamespace);
-    Set(item, "identifier", ItemId(q_.id));
+    Set(item, "identifier", id_);
     Set(item, "title", q_.id);
     Set(item, "adaptive", "false");
     Set(item, "time-dependent", "false");
@@ -82,7 +96,7 @@ class ItemWriter {
       const size_t end = std::min(q_.text.find('\n', at), q_.text.size());
       const std::string line = q_.text.substr(at, end - at);
       if (line.find_first_not_of(" \t\r") != std::string::npos) {
-        Add(body_, "p").text().set(line.c_str());
+        SetText(Add(body_, "p"), line);
       }
       at = end + 1;
     }
@@ -122,7 +136,7 @@ class ItemWriter {
   }
   void Correct(const std::vector<std::string>& values) {
     pugi::xml_node c = Add(response_, "qti-correct-response");
-    for (const std::string& v : values) Add(c, "qti-value").text().set(v.c_str());
+    for (const std::string& v : values) SetText(Add(c, "qti-value"), v);
   }
   pugi::xml_node Mapping(double lower, double upper) {
     pugi::xml_node m = Add(response_, "qti-mapping");
@@ -176,12 +190,12 @@ class ItemWriter {
     for (size_t i = 0; i < q_.options.size(); ++i) {
       pugi::xml_node choice = Set(Add(interaction, "qti-simple-choice"), "identifier",
                                   fmt::format("c{}", i));
-      choice.text().set(q_.options[i].c_str());
+      SetText(choice, q_.options[i]);
       if (feedback && !q_.option_feedback[i].empty()) {
         pugi::xml_node f = Add(choice, "qti-feedback-inline");
         Set(Set(Set(f, "outcome-identifier", "FEEDBACK"), "identifier", fmt::format("c{}", i)),
             "show-hide", "show");
-        f.text().set(q_.option_feedback[i].c_str());
+        SetText(f, q_.option_feedback[i]);
       }
     }
     std::vector<std::string> right;
@@ -222,7 +236,10 @@ class ItemWriter {
     Set(Add(Add(body_, "div"), "qti-text-entry-interaction"), "response-identifier", "RESPONSE");
     std::vector<exam::Question::NumericAnswer> answers = q_.numeric_answers;
     if (answers.empty()) answers.push_back({q_.numeric_answer, q_.numeric_tolerance, 1});
-    Correct({Num(answers[0].value)});
+    const auto best = std::max_element(answers.begin(), answers.end(), [](const auto& a, const auto& b) {
+      return a.credit < b.credit;
+    });
+    Correct({Num(best->value)});
     if (answers.size() == 1 && answers[0].tolerance == 0 && answers[0].credit == 1) {
       return MatchCorrect(false);
     }
@@ -282,13 +299,13 @@ class ItemWriter {
     for (size_t i = 0; i < q_.options.size(); ++i) {
       pugi::xml_node s = Set(Add(sources, "qti-simple-associable-choice"), "identifier",
                              fmt::format("s{}", i));
-      Set(s, "match-max", "1").text().set(q_.options[i].c_str());
+      SetText(Set(s, "match-max", "1"), q_.options[i]);
     }
     pugi::xml_node targets = Add(interaction, "qti-simple-match-set");
     for (size_t k = 0; k < q_.match_choices.size(); ++k) {
       pugi::xml_node t = Set(Add(targets, "qti-simple-associable-choice"), "identifier",
                              fmt::format("t{}", k));
-      Set(t, "match-max", std::to_string(q_.options.size())).text().set(q_.match_choices[k].c_str());
+      SetText(Set(t, "match-max", std::to_string(q_.options.size())), q_.match_choices[k]);
     }
     std::vector<std::string> pairs;
     for (size_t i = 0; i < q_.match_key.size(); ++i) {
@@ -305,31 +322,46 @@ class ItemWriter {
   }
 
   const exam::Question& q_;
+  const std::string id_;
   std::vector<std::string>& notes_;
   pugi::xml_document doc_;
   pugi::xml_node response_, body_, processing_;
 };
 
-// Writes `files` (path, content) as a ZIP in memory.
+// Writes `files` (path, content) as a ZIP in memory; "" if libzip fails.
 std::string Zip(const std::deque<std::pair<std::string, std::string>>& files) {
   zip_error_t error;
   zip_error_init(&error);
   zip_source_t* out = zip_source_buffer_create(nullptr, 0, 0, &error);
+  if (out == nullptr) return "";
   zip_source_keep(out);
   zip_t* zip = zip_open_from_source(out, ZIP_TRUNCATE, &error);
-  assert(zip != nullptr && "a ZIP in memory always opens");
+  bool ok = zip != nullptr;
   for (const auto& [path, content] : files) {
+    if (!ok) break;
     zip_source_t* s = zip_source_buffer(zip, content.data(), content.size(), 0);
-    zip_file_add(zip, path.c_str(), s, ZIP_FL_ENC_UTF_8);
+    if (s == nullptr || zip_file_add(zip, path.c_str(), s, ZIP_FL_ENC_UTF_8) < 0) {
+      if (s != nullptr) zip_source_free(s);
+      ok = false;
+    }
   }
-  zip_close(zip);
+  if (zip != nullptr) {
+    if (ok) {
+      ok = zip_close(zip) == 0;
+      if (!ok) zip_discard(zip);
+    } else {
+      zip_discard(zip);
+    }
+  }
+  std::string bytes;
   zip_stat_t stat;
   zip_stat_init(&stat);
-  zip_source_stat(out, &stat);
-  std::string bytes(static_cast<size_t>(stat.size), '\0');
-  zip_source_open(out);
-  zip_source_read(out, bytes.data(), bytes.size());
-  zip_source_close(out);
+  if (ok && zip_source_stat(out, &stat) == 0 && zip_source_open(out) == 0) {
+    bytes.resize(static_cast<size_t>(stat.size));
+    const zip_int64_t n = zip_source_read(out, bytes.data(), bytes.size());
+    zip_source_close(out);
+    if (n < 0 || static_cast<size_t>(n) != bytes.size()) bytes.clear();
+  }
   zip_source_free(out);
   zip_error_fini(&error);
   return bytes;
@@ -364,15 +396,18 @@ QtiExport ExportQtiPackage(const exam::ExamSpec& spec) {
       "href", "assessment.xml");
   Set(Add(test_resource, "file"), "href", "assessment.xml");
 
+  std::set<std::string> ids;
   for (const exam::Question& q : spec.questions) {
-    const std::string id = ItemId(q.id);
+    // Unique, as identifiers and file names ("1" becomes "q1", which a question may be too).
+    std::string id = ItemId(q.id);
+    for (int n = 2; !ids.insert(id).second; ++n) id = fmt::format("{}-{}", ItemId(q.id), n);
     const std::string href = "items/" + id + ".xml";
     Set(Set(Add(section, "qti-assessment-item-ref"), "identifier", id), "href", href);
     Set(Add(test_resource, "dependency"), "identifierref", "item-" + id);
     pugi::xml_node r = Add(resources, "resource");
     Set(Set(Set(r, "identifier", "item-" + id), "type", "imsqti_item_xmlv3p0"), "href", href);
     Set(Add(r, "file"), "href", href);
-    files.emplace_back(href, ItemWriter(q, out.notes).Write());
+    files.emplace_back(href, ItemWriter(q, id, out.notes).Write());
   }
   files.emplace_front("assessment.xml", Save(test));
   files.emplace_front("imsmanifest.xml", Save(manifest));

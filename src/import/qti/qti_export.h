@@ -23,7 +23,7 @@
 namespace pupitre::importers {
 
 struct QtiExport {
-  std::string zip;                 // the package's bytes
+  std::string zip;                 // the package's bytes ("" : libzip failed)
   std::vector<std::string> notes;  // what is not said the same way (also in the package)
 };
 

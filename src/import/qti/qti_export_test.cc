@@ -70,6 +70,16 @@ text = "Ten?"
 answer = 10
 
 [[question]]
+id = "q1"
+type = "essay"
+text = "A question whose id is q1."
+
+[[question]]
+id = "1"
+type = "essay"
+text = "Its id becomes q1, which is taken: another one."
+
+[[question]]
 id = "2-ocean"
 type = "short"
 text = """Largest ocean?
@@ -104,7 +114,7 @@ std::vector<std::string> Tries(const exam::Question& q) {
     case exam::QuestionType::kSingle: return {"0", "1", "2"};
     case exam::QuestionType::kMultiple: return {"[0, 2]", "[0]", "[0, 1]", "[1, 3]", "[0, 1, 2, 3]", "[]"};
     case exam::QuestionType::kTrueFalse: return {"true", "false"};
-    case exam::QuestionType::kNumeric: return {"3.14", "3.1449", "3.146", "10", "9.99"};
+    case exam::QuestionType::kNumeric: return {"3.14", "3.1449", "3.146", "10", "9.99", "5", "5.5", "7"};
     case exam::QuestionType::kShortText: return {"\"pacific\"", "\"The Pacific Ocean\"", "\"Na\"", "\"na\"", "\"Atlantic\""};
     case exam::QuestionType::kMatching: return {"[2, 3, 1]", "[2, null, null]", "[0, 0, 0]"};
     default: return {};
@@ -114,6 +124,16 @@ std::vector<std::string> Tries(const exam::Question& q) {
 TEST(QtiExportTest, AnExportedExamReadsBackToTheSameQuestionsGradedTheSame) {
   auto spec = ParseExamToml(kExam);
   ASSERT_TRUE(spec.ok()) << spec.error().message;
+  // A common mistake worth nothing before the right range (first match decides: 5 is wrong).
+  exam::Question mistake;
+  mistake.id = "mistake";
+  mistake.type = exam::QuestionType::kNumeric;
+  mistake.text = "Not five, but near it?";
+  mistake.points = 2;
+  mistake.numeric_answer = 5;
+  mistake.numeric_tolerance = 1;
+  mistake.numeric_answers = {{5, 0, 0}, {5, 1, 1}};
+  spec->questions.push_back(mistake);
   const QtiExport exported = ExportQtiPackage(*spec);
   auto back = ReadQtiPackage(exported.zip);
   ASSERT_TRUE(back.ok()) << back.error().message;
@@ -125,7 +145,8 @@ TEST(QtiExportTest, AnExportedExamReadsBackToTheSameQuestionsGradedTheSame) {
     const exam::Question& a = spec->questions[i];
     const exam::Question& b = back->made.questions[i];
     SCOPED_TRACE(a.id);
-    EXPECT_EQ(b.id, a.id == "2-ocean" ? "q2-ocean" : a.id) << "an id starts with a letter in QTI";
+    const std::string want = a.id == "2-ocean" ? "q2-ocean" : a.id == "1" ? "q1-2" : a.id;
+    EXPECT_EQ(b.id, want) << "an id starts with a letter in QTI, and stays unique";
     EXPECT_EQ(b.text, a.text);
     EXPECT_EQ(b.points, a.points);
     if (a.type == exam::QuestionType::kTrueFalse) {

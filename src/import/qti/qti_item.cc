@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "common/text.h"
 #include "import/moodle/xml_lines.h"
 #include "import/qti/qti_names.h"
 
@@ -90,12 +91,13 @@ std::string Trimmed(std::string_view s) {
 class PlainText {
  public:
   // Feedback met in the text goes to `feedback` (left out of the text).
-  explicit PlainText(std::vector<Feedback>& feedback, pugi::xml_node inline_at = {})
-      : feedback_(feedback), inline_at_(inline_at) {}
+  explicit PlainText(std::vector<Feedback>& feedback, pugi::xml_node inline_at = {},
+                     int depth = 0)
+      : feedback_(feedback), inline_at_(inline_at), base_depth_(depth) {}
 
   // The text of `n`'s content; "" with why() set when text cannot hold it.
   std::string Of(const pugi::xml_node& n) {
-    Walk(n, 0);
+    Walk(n, base_depth_);
     return why_.empty() ? Finish() : "";
   }
   const std::string& why() const { return why_; }
@@ -134,7 +136,7 @@ class PlainText {
         return;
       }
       if (name == "feedbackInline" || name == "feedbackBlock") {
-        PlainText inner(feedback_);
+        PlainText inner(feedback_, {}, depth + 1);  // the depth goes on: nesting is bounded
         std::string text = inner.Of(c);
         if (!inner.why().empty()) {
           why_ = inner.why();
@@ -191,6 +193,7 @@ class PlainText {
 
   std::vector<Feedback>& feedback_;
   pugi::xml_node inline_at_;
+  int base_depth_;
   std::string out_;
   bool space_ = false;
   std::string why_;
@@ -280,6 +283,16 @@ class ItemReader {
     }
     if (why.empty() && (!(q_.points > 0) || q_.points > 10'000)) {
       why = "an exam question is worth more than 0 and at most 10000 points";
+    }
+    // Every text is UTF-8 (what the store and the pages hold): a file in another encoding
+    // without saying so is refused, not stored to fail later.
+    const auto utf8 = [](const std::string& s) { return !FirstInvalidUtf8(s).has_value(); };
+    const auto all_utf8 = [&](const std::vector<std::string>& v) {
+      return std::all_of(v.begin(), v.end(), utf8);
+    };
+    if (why.empty() && !(utf8(q_.text) && all_utf8(q_.options) && all_utf8(q_.match_choices) &&
+                         all_utf8(q_.accepted) && all_utf8(q_.option_feedback))) {
+      why = "its text is not UTF-8 (declare the file's encoding in its XML declaration)";
     }
     // An answer's credit is at most the question's points, either way.
     const auto beyond = [](double c) { return !(c >= -1 - 1e-9 && c <= 1 + 1e-9); };
@@ -491,6 +504,14 @@ class ItemReader {
         m.default_value < 0 || std::any_of(values.begin(), values.end(), [](double v) { return v < 0; });
     return negative && (!m.lower || *m.lower < 0);
   }
+  // A mapping's upper bound below the declared MAXSCORE caps the score below the points: the
+  // exam model cannot say it (its cap is the points).
+  std::string UpperBelowPoints(const Mapping& m) const {
+    if (m.upper && max_score_ && *m.upper < *max_score_) {
+      return "its mapping's upperBound is below its MAXSCORE, which an exam question cannot say";
+    }
+    return "";
+  }
   static constexpr const char* kBelowZero =
       "its mapping can score below 0, which an exam question never does";
 
@@ -537,6 +558,7 @@ class ItemReader {
     if (template_ != "map_response") return kUnscored;
     if (!decl.mapping) return "map_response without a mapping";
     const Mapping& m = *decl.mapping;
+    if (std::string why = UpperBelowPoints(m); !why.empty()) return why;
     std::vector<double> values;
     for (const std::string& id : ids) values.push_back(m.ValueOf(id));
     if (BelowZero(m, values)) return kBelowZero;
@@ -586,12 +608,16 @@ class ItemReader {
         return kBelowZero;
       }
       q_.points = max_score_.value_or(top);
+      // In order, those worth nothing too: the first whose tolerance holds decides.
       for (auto a : tolerance_chain_) {
         a.credit /= q_.points;
-        if (a.credit > 0) q_.numeric_answers.push_back(a);
+        q_.numeric_answers.push_back(a);
       }
-      q_.numeric_answer = q_.numeric_answers[0].value;
-      q_.numeric_tolerance = q_.numeric_answers[0].tolerance;
+      const auto best = std::max_element(
+          q_.numeric_answers.begin(), q_.numeric_answers.end(),
+          [](const auto& a, const auto& b) { return a.credit < b.credit; });
+      q_.numeric_answer = best->value;
+      q_.numeric_tolerance = best->tolerance;
       if (q_.numeric_answers.size() == 1 && Near(q_.numeric_answers[0].credit, 1)) {
         q_.numeric_answers.clear();  // one answer worth the points: the plain form
       }
@@ -600,6 +626,7 @@ class ItemReader {
     if (template_ != "map_response") return kUnscored;
     if (!decl.mapping) return "map_response without a mapping";
     const Mapping& m = *decl.mapping;
+    if (std::string why = UpperBelowPoints(m); !why.empty()) return why;
     if (m.default_value != 0) return "its mapping gives credit to any other answer";
     std::vector<double> values;
     for (const auto& e : m.entries) values.push_back(e.value);
@@ -686,6 +713,7 @@ class ItemReader {
     if (pairs.size() < 2) return "a matching question needs two pairs at least";
     q_.type = exam::QuestionType::kMatching;
     exam::SetMatchingPairs(q_, pairs, distractors);
+    if (q_.match_choices.size() < 2) return "a matching question needs two choices at least";
     if (template_ == "match_correct") {
       q_.all_or_nothing = true;
       q_.points = max_score_.value_or(1.0);
@@ -694,6 +722,7 @@ class ItemReader {
     if (template_ != "map_response") return kUnscored;
     if (!decl.mapping) return "map_response without a mapping";
     const Mapping& m = *decl.mapping;
+    if (std::string why = UpperBelowPoints(m); !why.empty()) return why;
     for (const auto& e : m.entries) {
       const std::string source = e.key.substr(0, e.key.find(' '));
       const auto right = target_of.find(source);
@@ -762,6 +791,11 @@ ExamQuestions ParseQtiItems(std::string_view xml, std::string_view file) {
   FindItems(doc, items, 0);
   if (items.empty()) {
     out.problems.push_back({1, where + "no QTI item (assessmentItem or qti-assessment-item)"});
+  }
+  constexpr size_t kMaxItems = 1'000;  // an exam is far smaller
+  if (items.size() > kMaxItems) {
+    out.problems.push_back({1, fmt::format("{}more than {} items", where, kMaxItems)});
+    return out;
   }
   std::set<std::string> taken;
   for (size_t i = 0; i < items.size(); ++i) {

@@ -182,9 +182,17 @@ Result<QtiPackage> ReadQtiPackage(std::string_view zip) {
     items.clear();
     ItemRefs(t, tests[0], items, problems, 0);
   }
-  std::set<std::string> taken;
+  std::set<std::string> taken, read;
   out.made.problems = std::move(problems);
+  if (items.size() > kMaxPackageItems) {
+    return Error::Invalid(fmt::format("the package lists more than {} items", kMaxPackageItems))
+        .Because("package_too_large");
+  }
   for (const std::string& path : items) {
+    if (!read.insert(path).second) {
+      out.made.problems.push_back({0, fmt::format("{} is listed twice: read once", path)});
+      continue;
+    }
     auto text = (*archive)->Read(path);
     if (!text.ok()) {
       if (text.error().reason == "package_too_large") return text.take_error();

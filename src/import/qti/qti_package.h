@@ -20,6 +20,7 @@ namespace pupitre::importers {
 inline constexpr size_t kMaxPackageEntries = 10'000;
 inline constexpr size_t kMaxPackageFileBytes = size_t{8} << 20;
 inline constexpr size_t kMaxPackageReadBytes = size_t{64} << 20;
+inline constexpr size_t kMaxPackageItems = 1'000;  // items read (an exam is far smaller)
 
 struct QtiPackage {
   std::string title;  // the test's title, else the manifest's, else ""

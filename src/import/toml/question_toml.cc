@@ -351,6 +351,10 @@ void ExamParser::ParseMatching(const toml::table& t, Question& q, const Where& w
     }
   }
   SetMatchingPairs(q, key, extra);
+  if (pairs != nullptr && key.size() >= 2 && q.match_choices.size() < 2) {
+    Add(*pairs, where, "too_few_choices", {},
+        "a matching question needs two different choices at least (add a distractor)");
+  }
 }
 
 }  // namespace pupitre::importers::toml_exam
