@@ -1,11 +1,6 @@
 // Sign-in through the school's identity provider with CAS 3.0, against a real LemonLDAP::NG
 // portal started here: the account made at first sign-in (a teacher from the provider's
 // groups), a ticket used once only, and the provider's single logout ending the session.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -18,27 +13,10 @@
 #include "testkit/http_client.h"
 #include "testkit/lemonldap.h"
 #include "testkit/poll.h"
+#include "testkit/sockets.h"
 
 namespace pupitre::testkit {
 namespace {
-
-// A port free now on 127.0.0.1, for a server whose address the provider must know before it
-// starts (its callback). Another process could take it in between: unlikely, and then the
-// server does not start and the test says so.
-uint16_t FreePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  uint16_t port = 0;
-  if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0) {
-    port = ntohs(a.sin_port);
-  }
-  if (fd >= 0) ::close(fd);
-  return port;
-}
 
 // The target (path and query) of an absolute address on this host.
 std::string TargetOf(const std::string& url) {

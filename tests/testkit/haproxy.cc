@@ -10,30 +10,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "testkit/sockets.h"
 
 namespace pupitre::testkit {
-
-namespace {
-
-// A listening socket on 127.0.0.1 and a port of the kernel's choice, for HAProxy to inherit
-// (`bind fd@3`): it accepts connections from the moment it exists, so nobody waits for HAProxy
-// to open its port, and no other process can take the port in between. -1 on failure.
-int ListeningSocket(uint16_t& port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-      ::listen(fd, 512) != 0 || ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-    if (fd >= 0) ::close(fd);
-    return -1;
-  }
-  port = ntohs(a.sin_port);
-  return fd;
-}
-
-}  // namespace
 
 Haproxy::Haproxy(std::string dir, uint16_t backend_port, std::string backend_options)
     : dir_(std::move(dir)), backend_port_(backend_port),

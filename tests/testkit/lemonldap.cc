@@ -21,6 +21,7 @@
 
 #include "testkit/http_client.h"
 #include "testkit/poll.h"
+#include "testkit/sockets.h"
 
 namespace pupitre::testkit {
 namespace {
@@ -40,21 +41,6 @@ my $sock = IO::Socket::INET->new_from_fd(3, 'r') or die "fd 3: $!";
 my $app = Plack::Util::load_psgi($ARGV[0]);
 HTTP::Server::PSGI->new(listen_sock => $sock)->run($app);
 )";
-
-int ListeningSocket(uint16_t& port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-      ::listen(fd, 128) != 0 || ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-    if (fd >= 0) ::close(fd);
-    return -1;
-  }
-  port = ntohs(a.sin_port);
-  return fd;
-}
 
 std::string Read(const std::string& path) {
   std::ifstream in(path);
@@ -83,7 +69,7 @@ std::string LemonLdap::url() const { return fmt::format("http://127.0.0.1:{}", p
 std::string LemonLdap::log() const { return Read(dir_ + "/portal.log"); }
 
 bool LemonLdap::Start(const std::string& cas_service) {
-  const int listener = ListeningSocket(port_);
+  const int listener = ListeningSocket(port_, 128);
   if (listener < 0) return false;
   for (const char* sub : {"/conf", "/sessions", "/sessions/lock", "/psessions",
                           "/psessions/lock", "/cache", "/notifications"}) {

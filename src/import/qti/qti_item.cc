@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <cmath>
 #include <map>
 #include <optional>
@@ -18,6 +17,7 @@
 #include "common/text.h"
 #include "import/moodle/xml_lines.h"
 #include "import/qti/qti_names.h"
+#include "import/qti/qti_scoring.h"
 
 namespace pupitre::importers {
 namespace {
@@ -26,6 +26,8 @@ using qti::Attr;
 using qti::Child;
 using qti::Children;
 using qti::NameOf;
+using qti::Number;
+using qti::Trimmed;
 
 constexpr std::string_view kBlank = "_____";
 // Feedback an item shows once answered: kept where the exam model has a place for it (a choice's
@@ -38,18 +40,6 @@ struct Feedback {
 constexpr const char* kTemplates =
     "items made from templates (variables in the text) are not imported yet";
 constexpr const char* kUnscored = "it has no response processing: not scored";
-
-std::optional<double> Number(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-  double v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v)) {
-    return std::nullopt;
-  }
-  return v;
-}
 
 bool Near(double a, double b) { return std::fabs(a - b) < 1e-9; }
 
@@ -79,11 +69,6 @@ struct Declaration {
   std::optional<Mapping> mapping;
 };
 
-std::string Trimmed(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return std::string(s);
-}
 
 // The text of an item's body as a student reads it: blocks on their own lines, white space
 // collapsed as HTML does; the interaction `inline_at` (a text entry) shown as a blank, any other
@@ -351,152 +336,21 @@ class ItemReader {
     return "";
   }
 
-  // The response processing: a template (known by the end of its address), or one of the two
-  // written out as the specification writes them, else none.
+  // How the item scores (qti_scoring.h): a template, the points a written-out match_correct
+  // gives, the numbers of a tolerance chain, the outcome feedback per choice follows.
   std::string ReadProcessing() {
     const pugi::xml_node rp = Child(item_, "responseProcessing");
     if (!rp) return "";
-    std::string_view uri = Attr(rp, "template");
-    if (uri.empty()) uri = Attr(rp, "templateLocation");
-    if (uri.ends_with(".xml")) uri.remove_suffix(4);
-    if (uri.ends_with("/match_correct")) {
-      template_ = "match_correct";
-    } else if (uri.ends_with("/map_response")) {
-      template_ = "map_response";
-    } else if (!uri.empty()) {
-      return fmt::format("the response processing template {} is not imported yet "
-                         "(match_correct and map_response are)",
-                         uri);
-    } else if (rp.first_child()) {
-      // match_correct's score when right may be other than 1: it is then the points.
-      std::string right_score;
-      const std::string shape = Shape(rp, right_score, 0);
-      if (shape == kMatchCorrectShape || shape == kGuardedMatchCorrectShape) {
-        template_ = "match_correct";
-        const std::optional<double> points = Number(right_score);
-        if (!points || !(*points > 0)) return "its match_correct gives no points";
-        if (!max_score_) max_score_ = points;
-      } else if (shape == kMapResponseShape) {
-        template_ = "map_response";
-      } else if (ReadToleranceChain(rp)) {
-        template_ = "tolerance";
-      } else {
-        return "response processing written out rule by rule is not imported yet (the "
-               "templates match_correct and map_response are, by address or written out)";
-      }
-    }
+    auto scoring = qti::ReadScoring(rp, [this](std::string_view id) {
+      return declarations_.count(id) > 0;
+    });
+    if (!scoring.ok()) return scoring.error().message;
+    template_ = scoring->method;
+    choice_outcome_ = std::move(scoring->choice_outcome);
+    tolerance_chain_ = std::move(scoring->tolerance_chain);
+    if (scoring->right_score && !max_score_) max_score_ = scoring->right_score;
     return "";
   }
-
-  // A number within a tolerance, the first that holds giving its score, as numeric questions are
-  // written (and exported): one responseCondition of responseIf / responseElseIf, each
-  // [qti-equal of the response and a number, absolute or exact] then [SCORE = a number], and a
-  // responseElse setting SCORE to 0.
-  bool ReadToleranceChain(const pugi::xml_node& rp) {
-    std::vector<pugi::xml_node> rules;
-    for (const pugi::xml_node& c : rp.children()) {
-      if (c.type() == pugi::node_element) rules.push_back(c);
-    }
-    if (rules.size() != 1 || NameOf(rules[0]) != "responseCondition") return false;
-    for (const pugi::xml_node& branch : rules[0].children()) {
-      if (branch.type() != pugi::node_element) continue;
-      const std::string name = NameOf(branch);
-      std::vector<pugi::xml_node> parts;
-      for (const pugi::xml_node& c : branch.children()) {
-        if (c.type() == pugi::node_element) parts.push_back(c);
-      }
-      const auto score_of = [&](const pugi::xml_node& set) -> std::optional<double> {
-        if (NameOf(set) != "setOutcomeValue" || Attr(set, "identifier") != "SCORE") return {};
-        const pugi::xml_node v = Child(set, "baseValue");
-        return v ? Number(v.text().get()) : std::nullopt;
-      };
-      if (name == "responseElse") {
-        const std::optional<double> zero = parts.size() == 1 ? score_of(parts[0]) : std::nullopt;
-        if (!zero || *zero != 0) return false;
-        continue;
-      }
-      if ((name != "responseIf" && name != "responseElseIf") || parts.size() != 2) return false;
-      const pugi::xml_node equal = parts[0];
-      if (NameOf(equal) != "equal") return false;
-      const pugi::xml_node var = Child(equal, "variable");
-      const pugi::xml_node value = Child(equal, "baseValue");
-      const std::optional<double> x = value ? Number(value.text().get()) : std::nullopt;
-      const std::optional<double> score = score_of(parts[1]);
-      if (!var || !declarations_.count(Attr(var, "identifier")) || !x || !score) return false;
-      const std::string_view mode = Attr(equal, "toleranceMode");
-      double tolerance = 0;
-      if (mode == "absolute") {
-        // "t" or "t t": the same below and above (Pupitre's tolerance is one number).
-        std::string_view t = Attr(equal, "tolerance");
-        const size_t space = t.find(' ');
-        const std::optional<double> below = Number(t.substr(0, space));
-        const std::optional<double> above =
-            space == std::string_view::npos ? below : Number(t.substr(space + 1));
-        if (!below || !above || *below != *above || *below < 0) return false;
-        tolerance = *below;
-      } else if (!mode.empty() && mode != "exact") {
-        return false;
-      }
-      tolerance_chain_.push_back({*x, tolerance, *score});
-    }
-    return !tolerance_chain_.empty();
-  }
-
-  // Whether a rule under `n` sets the score.
-  static bool SetsScore(const pugi::xml_node& n, int depth) {
-    if (depth > 16) return true;
-    for (const pugi::xml_node& c : n.children()) {
-      if (c.type() != pugi::node_element) continue;
-      if (NameOf(c) == "setOutcomeValue" && Attr(c, "identifier") == "SCORE") return true;
-      if (SetsScore(c, depth + 1)) return true;
-    }
-    return false;
-  }
-
-  // The rules under `n` that make the score, as one line of names: a declared response's
-  // identifier is "$", a baseValue its number (the first non-zero one also in `right_score`).
-  // Rules for other outcomes (which feedback shows) are left out: what they show is read
-  // apart. An outcome set to the response itself is remembered: feedback keyed by it follows
-  // the choice made.
-  std::string Shape(const pugi::xml_node& n, std::string& right_score, int depth) {
-    if (depth > 16) return "?";
-    std::string out;
-    for (const pugi::xml_node& c : n.children()) {
-      if (c.type() != pugi::node_element) continue;
-      const std::string name = NameOf(c);
-      if (name == "setOutcomeValue" && Attr(c, "identifier") != "SCORE") {
-        const pugi::xml_node v = Child(c, "variable");
-        if (depth == 0 && v && declarations_.count(Attr(v, "identifier"))) {
-          choice_outcome_ = std::string(Attr(c, "identifier"));
-        }
-        continue;
-      }
-      if (name == "responseCondition" && !SetsScore(c, 0)) continue;
-      if (!out.empty()) out += ',';
-      out += NameOf(c);
-      const std::string_view id = Attr(c, "identifier");
-      if (!id.empty()) out += declarations_.count(id) ? "#$" : "#" + std::string(id);
-      if (NameOf(c) == "baseValue") {
-        const std::optional<double> v = Number(c.text().get());
-        out += v && *v == 0 ? "=0" : "=x";
-        if (v && *v != 0 && right_score.empty()) right_score = Trimmed(c.text().get());
-      }
-      const std::string inner = Shape(c, right_score, depth + 1);
-      if (!inner.empty()) out += "[" + inner + "]";
-    }
-    return out;
-  }
-  static constexpr std::string_view kMatchCorrectShape =
-      "responseCondition[responseIf[match[variable#$,correct#$],setOutcomeValue#SCORE[baseValue=x]],"
-      "responseElse[setOutcomeValue#SCORE[baseValue=0]]]";
-  // match_correct behind a test for no answer (which scores 0 either way).
-  static constexpr std::string_view kGuardedMatchCorrectShape =
-      "responseCondition[responseIf[isNull[variable#$],setOutcomeValue#SCORE[baseValue=0]],"
-      "responseElse[responseCondition[responseIf[match[variable#$,correct#$],"
-      "setOutcomeValue#SCORE[baseValue=x]],responseElse[setOutcomeValue#SCORE[baseValue=0]]]]]";
-  static constexpr std::string_view kMapResponseShape =
-      "responseCondition[responseIf[isNull[variable#$],setOutcomeValue#SCORE[baseValue=0]],"
-      "responseElse[setOutcomeValue#SCORE[mapResponse#$]]]";
 
   // QTI lets a mapped score go below 0 unless lowerBound says otherwise; the exam model never.
   static bool BelowZero(const Mapping& m, const std::vector<double>& values) {
@@ -504,6 +358,7 @@ class ItemReader {
         m.default_value < 0 || std::any_of(values.begin(), values.end(), [](double v) { return v < 0; });
     return negative && (!m.lower || *m.lower < 0);
   }
+
   // A mapping's upper bound below the declared MAXSCORE caps the score below the points: the
   // exam model cannot say it (its cap is the points).
   std::string UpperBelowPoints(const Mapping& m) const {

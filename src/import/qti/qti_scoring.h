@@ -1,0 +1,36 @@
+#pragma once
+// How a QTI item's responseProcessing scores, when the exam model can say it the same way:
+// a template by its address (match_correct, map_response), one of them written out as the
+// specification writes it (rules choosing which feedback shows set aside, match_correct also
+// behind a test for no answer), or numbers within tolerances, the first that holds giving its
+// score (qti-equal chains, as numeric questions are written). Internal to import/qti.
+
+#include <pugixml.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "exam/exam.h"
+
+namespace pupitre::importers::qti {
+
+struct Scoring {
+  std::string method;  // "match_correct", "map_response" or "tolerance"
+  std::optional<double> right_score;  // match_correct written out: the score when right
+  // "tolerance": each number, its tolerance and the score it gives (in `credit`), in order.
+  std::vector<exam::Question::NumericAnswer> tolerance_chain;
+  // An outcome the processing sets to the response itself: feedback keyed by it follows the
+  // choice made ("" : none).
+  std::string choice_outcome;
+};
+
+// `declared`: whether an identifier names a declared response. Fails kInvalid with why (in
+// words a teacher reads) when the processing is none of those forms.
+Result<Scoring> ReadScoring(const pugi::xml_node& response_processing,
+                            const std::function<bool(std::string_view)>& declared);
+
+}  // namespace pupitre::importers::qti
