@@ -81,14 +81,14 @@
       err.textContent = t(reason) !== reason ? t(reason) : t("login.sso_failed");
       history.replaceState(null, "", "/#/login");
     }
-    P.show(t("login.title"), el("p", { text: t("login.intro") }), form);
+    // The school's sign-in (CAS), when the server offers it (told by /api/session): one click,
+    // no password here.
+    const sso = P.sso && P.sso.cas
+      ? el("p", { class: "card narrow" }, el("a", { class: "button primary", id: "sso-cas", href: "/sso/cas", text: t("login.sso") }),
+        el("span", { class: "muted", text: ` ${t("login.sso_or")}` }))
+      : null;
+    P.show(t("login.title"), el("p", { text: t("login.intro") }), sso, form);
     login.focus();
-    // The school's sign-in (CAS), when the server offers it: one click, no password here.
-    const offered = await P.api("GET", "/api/sso").catch(() => ({}));
-    if (offered.cas && form.isConnected) {
-      form.before(el("p", { class: "card narrow" }, el("a", { class: "button primary", id: "sso-cas", href: "/sso/cas", text: t("login.sso") }),
-        el("span", { class: "muted", text: ` ${t("login.sso_or")}` })));
-    }
   });
 
   // My account: who I am, and changing my password (every other session of mine then ends).
@@ -126,6 +126,9 @@
     try { await P.api("POST", "/api/logout"); } catch (e) { /* the cookie is dropped anyway below */ }
     P.me = null;
     P.csrf = "";
+    // What the login page offers (the school's sign-in) came with /api/session only when
+    // nobody was logged in: asked now, as the login page shows.
+    if (!P.sso) P.sso = await P.api("GET", "/api/sso", undefined, { keep: true }).catch(() => null);
     P.go("#/login");
   }
 
@@ -139,6 +142,7 @@
         P.me = r.user;
         P.csrf = r.csrf_token;
         if (r.time_zone) P.zone = r.time_zone;
+        P.sso = r.sso || null;
         break;
       } catch (e) {
         if (!e.offline) break; // refused: shown as logged out

@@ -220,8 +220,10 @@ void ChangePassword(Services& s, const ContextPtr& c) {
 // 401 (which every browser logs as an error), for the page to show the login form.
 void Session(Services& s, const ContextPtr& c) {
   if (!c->who) {
+    // The login page's choices come with it: no second request on the 9:00 path.
     return c->Json(200, {{"user", nullptr},
                          {"time_zone", s.zone.name()},
+                         {"sso", {{"cas", !s.config.sso.cas_url.empty()}}},
                          {"server_now_ms", ToUnixMs(s.clock.Now())}});
   }
   Me(s, c);

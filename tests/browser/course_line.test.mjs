@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import { apiClient, logIn, STUDENT_PASSWORD, withServerAndBrowser } from "./harness.mjs";
 import { axeViolations } from "./pages.mjs";
 
-// One entry every 5 s: the student reaches the door well within it, even on a loaded machine.
-const env = withServerAndBrowser({ config: "[course]\nentry_rate = 0.2" });
+// One entry every 10 s: the student reaches the door well within it, even on a loaded machine.
+const env = withServerAndBrowser({ config: "[course]\nentry_rate = 0.1" });
 
 test("a student waits her turn at the course space's door and goes in by herself", { timeout: 90_000 }, async () => {
   const op = await apiClient(env.server.url, "admin", "admin-demo");
@@ -25,6 +25,6 @@ test("a student waits her turn at the course space's door and goes in by herself
   await sp.getByText(/Vous êtes numéro \d dans la file pour entrer : environ \d+ s\./).waitFor();
   assert.deepEqual(await axeViolations(sp), [], "the line's page");
   // Her turn: the course by itself.
-  await sp.getByRole("heading", { name: "Welcome" }).waitFor({ timeout: 30_000 });
+  await sp.getByRole("heading", { name: "Welcome" }).waitFor({ timeout: 45_000 });
   assert.equal((await op.call("PUT", "/api/admin/course-door", { hold: false })).status, 200);
 });
