@@ -29,8 +29,8 @@ sso::CasOptions Cas(const Services& s) { return {s.config.sso.cas_url, s.config.
 
 sso::MappingOptions Mapping(const Services& s) {
   const auto& o = s.config.sso;
-  return {o.login_attribute, o.name_attribute, o.role_attribute, o.teacher_values,
-          o.admin_values};
+  return {o.login_attribute,  o.name_attribute, o.role_attribute, o.teacher_values,
+          o.admin_values,     o.required_attribute, o.allowed_values};
 }
 
 void Redirect(const ContextPtr& c, const std::string& location,

@@ -343,15 +343,19 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   sso.String("role_attribute", c.sso.role_attribute);
   sso.StringList("teacher_values", c.sso.teacher_values);
   sso.StringList("admin_values", c.sso.admin_values);
+  sso.String("required_attribute", c.sso.required_attribute);
+  sso.StringList("allowed_values", c.sso.allowed_values);
   sso.Int("timeout_ms", c.sso.timeout_ms, 100, 15'000);
   sso.RejectUnknown({"cas_url", "service_url", "create_accounts", "login_attribute",
                      "name_attribute", "role_attribute", "teacher_values", "admin_values",
-                     "timeout_ms"});
+                     "required_attribute", "allowed_values", "timeout_ms"});
   if (problem.empty() && !c.sso.cas_url.empty()) {
     const auto web = [](const std::string& u) {
       return u.rfind("http://", 0) == 0 || u.rfind("https://", 0) == 0;
     };
-    if (!web(c.sso.cas_url)) {
+    if (!c.sso.required_attribute.empty() && c.sso.allowed_values.empty()) {
+      problem = "sso.allowed_values: needed with sso.required_attribute (who may sign in)";
+    } else if (!web(c.sso.cas_url)) {
       problem = "sso.cas_url: must be an http:// or https:// address";
     } else if (!web(c.sso.service_url)) {
       problem = "sso.service_url: needed with sso.cas_url, an http:// or https:// address (this "

@@ -153,6 +153,10 @@ struct Config {
     std::string role_attribute;
     std::vector<std::string> teacher_values;
     std::vector<std::string> admin_values;
+    // [sso] required_attribute, allowed_values: only people whose attribute holds one of these
+    // values sign in ("" : everyone the provider vouches for).
+    std::string required_attribute;
+    std::vector<std::string> allowed_values;
     // [sso] timeout_ms: the longest wait for the provider's answer to a ticket check.
     int64_t timeout_ms = 5'000;
   } sso;

@@ -118,6 +118,24 @@ autosubmit_interval_ms = 250
   EXPECT_EQ(r->server.listen, "127.0.0.1:8080");
 }
 
+TEST(ConfigTest, TheSsoSectionNamesTheProviderAndEachMistake) {
+  auto r = ParseConfig(
+      "[sso]\ncas_url = \"https://auth.school.fr/cas/\"\n"
+      "service_url = \"https://pupitre.school.fr/sso/cas/callback\"\nrole_attribute = \"groups\"\n"
+      "teacher_values = [\"staff\"]\nrequired_attribute = \"school\"\nallowed_values = [\"x\"]\n");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->sso.cas_url, "https://auth.school.fr/cas") << "no trailing /";
+  EXPECT_EQ(r->sso.teacher_values, std::vector<std::string>{"staff"});
+  EXPECT_TRUE(r->sso.create_accounts) << "the default";
+  EXPECT_THAT(ErrorOf("[sso]\ncas_url = \"ldap://x\"\n"), HasSubstr("sso.cas_url"));
+  EXPECT_THAT(ErrorOf("[sso]\ncas_url = \"https://x/cas\"\n"), HasSubstr("sso.service_url"));
+  EXPECT_THAT(ErrorOf("[sso]\ncas_url = \"https://x/cas\"\nservice_url = \"https://y/\"\n"
+                      "required_attribute = \"a\"\n"),
+              HasSubstr("sso.allowed_values"));
+  EXPECT_THAT(ErrorOf("[sso]\ntimeout_ms = 60000\n"), HasSubstr("sso.timeout_ms"));
+  EXPECT_THAT(ErrorOf("[sso]\nsecret = \"x\"\n"), HasSubstr("secret"));
+}
+
 TEST(ConfigTest, TheLiveSectionNamesTheEngineAndEachMistake) {
   auto r = ParseConfig(
       "[live]\nbbb_url = \"https://bbb.example.org/bigbluebutton/api/\"\n"

@@ -40,6 +40,14 @@ TEST(CasTest, LemonLdapsSuccessGivesTheUserAndEveryAttributeValue) {
   EXPECT_EQ(account->role, auth::Role::kTeacher);
   o.admin_values = {"users"};
   EXPECT_EQ(MapIdentity(*who, o)->role, auth::Role::kAdmin) << "an operator's value first";
+  // Only who the school allows: a provider also knows parents and other schools' pupils.
+  o.required_attribute = "groups";
+  o.allowed_values = {"timelords"};
+  EXPECT_TRUE(MapIdentity(*who, o).ok());
+  o.allowed_values = {"pupils-of-this-school"};
+  EXPECT_EQ(MapIdentity(*who, o).error().reason, "sso_not_allowed");
+  o.required_attribute = "missing";
+  EXPECT_EQ(MapIdentity(*who, o).error().reason, "sso_not_allowed");
 }
 
 TEST(CasTest, AFailureSaysTheServersCode) {

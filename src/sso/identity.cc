@@ -23,6 +23,12 @@ bool AnyOf(const std::vector<std::string>* values, const std::vector<std::string
 }  // namespace
 
 Result<Account> MapIdentity(const Identity& who, const MappingOptions& o) {
+  if (!o.required_attribute.empty() &&
+      !AnyOf(Values(who, o.required_attribute), o.allowed_values)) {
+    return Error::Forbidden(fmt::format("the identity provider's '{}' is not allowed here",
+                                        who.user))
+        .Because("sso_not_allowed");
+  }
   Account a;
   if (o.login_attribute.empty()) {
     a.login = who.user;

@@ -24,6 +24,10 @@ struct MappingOptions {
   std::string role_attribute;          // "" : everyone a student
   std::vector<std::string> teacher_values;  // a value of role_attribute making a teacher
   std::vector<std::string> admin_values;    // ... an operator (admin)
+  // "" : everyone the provider vouches for may sign in; else only who has this attribute with
+  // one of `allowed_values` (a workspace's provider also knows parents, other schools' pupils).
+  std::string required_attribute;
+  std::vector<std::string> allowed_values;
 };
 
 struct Account {
@@ -33,7 +37,8 @@ struct Account {
 };
 
 // Fails kForbidden (reason sso_bad_login) when the login is missing or not a valid login
-// (1 to 64 characters of letters, digits, '.', '_', '-' and '@').
+// (1 to 64 characters of letters, digits, '.', '_', '-' and '@'); reason sso_not_allowed when
+// `required_attribute` does not hold one of the allowed values.
 Result<Account> MapIdentity(const Identity& who, const MappingOptions& o);
 
 }  // namespace pupitre::sso
