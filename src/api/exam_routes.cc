@@ -286,20 +286,26 @@ void ExamAttempts(Services& s, const ContextPtr& c) {
   c->Json(200, {{"attempts", std::move(out)}});
 }
 
+// A file to save (an export): not cached, named `file_name`.
+void SendAttachment(const ContextPtr& c, std::string_view content_type, std::string_view file_name,
+                    std::string body) {
+  http::Response res{bhttp::status::ok, c->req.version()};
+  res.set(bhttp::field::content_type, content_type);
+  res.set(bhttp::field::content_disposition, fmt::format("attachment; filename=\"{}\"", file_name));
+  res.set(bhttp::field::cache_control, "no-store");
+  res.keep_alive(c->req.keep_alive());
+  res.body() = std::move(body);
+  c->Send(std::move(res));
+}
+
 void ResultsCsv(Services& s, const ContextPtr& c) {
   auto e = s.exams.GetExam(c->caller(), c->param(0));
   if (!e.ok()) return c->Fail(e.error());
   auto all = s.exams.AttemptsOf(c->caller(), c->param(0));
   if (!all.ok()) return c->Fail(all.error());
   const auto& spec = *(*e)->spec;
-  http::Response res{bhttp::status::ok, c->req.version()};
-  res.set(bhttp::field::content_type, "text/csv; charset=utf-8");
-  res.set(bhttp::field::content_disposition,
-          fmt::format("attachment; filename=\"{}-results.csv\"", spec.id));
-  res.set(bhttp::field::cache_control, "no-store");
-  res.keep_alive(c->req.keep_alive());
-  res.body() = exam::ResultsCsv(spec, *all, [&s](int64_t user_id) { return PersonOf(s, user_id); }, s.zone);
-  c->Send(std::move(res));
+  SendAttachment(c, "text/csv; charset=utf-8", spec.id + "-results.csv",
+                 exam::ResultsCsv(spec, *all, [&s](int64_t id) { return PersonOf(s, id); }, s.zone));
 }
 
 // GET /api/exams/ID/results-moodle.xml?item=IDNUMBER: the results as Moodle's gradebook
@@ -317,15 +323,9 @@ void ResultsMoodle(Services& s, const ContextPtr& c) {
     return c->Fail(Error::BadRequest("a grade item's ID number is at most 100 bytes of UTF-8")
                        .Because("bad_item"));
   }
-  http::Response res{bhttp::status::ok, c->req.version()};
-  res.set(bhttp::field::content_type, "application/xml; charset=utf-8");
-  res.set(bhttp::field::content_disposition,
-          fmt::format("attachment; filename=\"{}-moodle-grades.xml\"", spec.id));
-  res.set(bhttp::field::cache_control, "no-store");
-  res.keep_alive(c->req.keep_alive());
-  res.body() = exam::ResultsMoodleXml(
-      spec, *all, [&s](int64_t user_id) { return PersonOf(s, user_id); }, item);
-  c->Send(std::move(res));
+  SendAttachment(c, "application/xml; charset=utf-8", spec.id + "-moodle-grades.xml",
+                 exam::ResultsMoodleXml(
+                     spec, *all, [&s](int64_t id) { return PersonOf(s, id); }, item));
 }
 
 // GET /api/exams/ID/qti.zip: the exam as a QTI 3.0 content package, for the teacher who
@@ -338,14 +338,7 @@ void ExportQti(Services& s, const ContextPtr& c) {
     importers::QtiExport out = importers::ExportQtiPackage(*entry->spec);
     c->Later([c, zip = std::move(out.zip), id = entry->spec->id]() mutable {
       if (zip.empty()) return c->Fail(Error::Internal("the QTI package could not be written"));
-      http::Response res{bhttp::status::ok, c->req.version()};
-      res.set(bhttp::field::content_type, "application/zip");
-      res.set(bhttp::field::content_disposition,
-              fmt::format("attachment; filename=\"{}-qti3.zip\"", id));
-      res.set(bhttp::field::cache_control, "no-store");
-      res.keep_alive(c->req.keep_alive());
-      res.body() = std::move(zip);
-      c->Send(std::move(res));
+      SendAttachment(c, "application/zip", id + "-qti3.zip", std::move(zip));
     });
   });
 }
@@ -447,14 +440,8 @@ void CourseGradebookCsv(Services& s, const ContextPtr& c) {
   if (!g.ok()) return c->Fail(g.error());
   std::vector<json::array> unused;
   AddHomework(s, c, *g, unused);
-  http::Response res{bhttp::status::ok, c->req.version()};
-  res.set(bhttp::field::content_type, "text/csv; charset=utf-8");
-  res.set(bhttp::field::content_disposition,
-          fmt::format("attachment; filename=\"{}-gradebook.csv\"", g->course.id));
-  res.set(bhttp::field::cache_control, "no-store");
-  res.keep_alive(c->req.keep_alive());
-  res.body() = exam::GradebookCsv(*g, [&s](int64_t user_id) { return PersonOf(s, user_id); });
-  c->Send(std::move(res));
+  SendAttachment(c, "text/csv; charset=utf-8", g->course.id + "-gradebook.csv",
+                 exam::GradebookCsv(*g, [&s](int64_t id) { return PersonOf(s, id); }));
 }
 
 // GET /api/exams/ID/extra-time: every student with extra time, for the teacher's list.
