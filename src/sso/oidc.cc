@@ -1,0 +1,203 @@
+// OpenID Connect's code flow with PKCE, as a relying party (see oidc.h).
+#include "sso/oidc.h"
+
+#include <sodium.h>
+
+#include <boost/json.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+#include <fmt/format.h>
+
+#include "sso/jwt.h"
+
+namespace pupitre::sso {
+namespace {
+
+namespace json = boost::json;
+
+std::string Encode(std::string_view s) { return boost::urls::encode(s, boost::urls::unreserved_chars); }
+
+Error Unreadable(std::string why) {
+  return Error::Unavailable("the OpenID Connect provider's answer is unreadable: " + std::move(why))
+      .Because("sso_unreadable");
+}
+
+std::string StringAt(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+bool IsWebAddress(std::string_view url) {
+  return url.size() <= 2048 && (url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0);
+}
+
+std::string RandomToken() {
+  unsigned char bytes[32];
+  randombytes_buf(bytes, sizeof bytes);
+  return Base64UrlEncode(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
+}
+
+bool IsToken(std::string_view s) {
+  if (s.empty() || s.size() > 128) return false;
+  for (char ch : s) {
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_') return false;
+  }
+  return true;
+}
+
+// A claim's value as attribute values: strings, numbers and booleans as written; arrays of
+// them, each; objects (and nulls) none.
+std::vector<std::string> Values(const json::value& v) {
+  std::vector<std::string> out;
+  auto one = [&out](const json::value& x) {
+    if (x.is_string()) {
+      out.emplace_back(x.get_string());
+    } else if (x.is_bool()) {
+      out.emplace_back(x.get_bool() ? "true" : "false");
+    } else if (x.is_int64() || x.is_uint64() || x.is_double()) {
+      out.push_back(json::serialize(x));
+    }
+  };
+  if (v.is_array()) {
+    for (const json::value& x : v.get_array()) one(x);
+  } else {
+    one(v);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string DiscoveryUrl(std::string_view issuer) {
+  std::string base(issuer);
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base + "/.well-known/openid-configuration";
+}
+
+Result<OidcProvider> ParseDiscovery(std::string_view document, std::string_view expected_issuer) {
+  boost::system::error_code ec;
+  json::value v = json::parse(document, ec);
+  if (ec || !v.is_object()) return Unreadable("the discovery document is not a JSON object");
+  const json::object& o = v.as_object();
+  OidcProvider p{StringAt(o, "issuer"),   StringAt(o, "authorization_endpoint"),
+                 StringAt(o, "token_endpoint"), StringAt(o, "jwks_uri"),
+                 StringAt(o, "userinfo_endpoint"), StringAt(o, "end_session_endpoint")};
+  if (p.issuer != expected_issuer) {
+    return Unreadable(fmt::format("the discovery document names the issuer \"{}\", not \"{}\"",
+                                  p.issuer.substr(0, 200), expected_issuer));
+  }
+  for (const auto& [name, url] : {std::pair<const char*, const std::string&>{"authorization_endpoint", p.authorization_endpoint},
+                                  {"token_endpoint", p.token_endpoint}, {"jwks_uri", p.jwks_uri}}) {
+    if (!IsWebAddress(url)) return Unreadable(fmt::format("its {} is not an http(s) address", name));
+  }
+  if (!p.userinfo_endpoint.empty() && !IsWebAddress(p.userinfo_endpoint)) p.userinfo_endpoint.clear();
+  if (!p.end_session_endpoint.empty() && !IsWebAddress(p.end_session_endpoint)) {
+    p.end_session_endpoint.clear();
+  }
+  return p;
+}
+
+SignInStart NewSignIn() { return {RandomToken(), RandomToken(), RandomToken()}; }
+
+std::string PkceChallenge(std::string_view verifier) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(verifier.data()), verifier.size());
+  return Base64UrlEncode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+}
+
+std::string SignInCookieValue(const SignInStart& s) {
+  return s.state + "." + s.nonce + "." + s.verifier;
+}
+
+std::optional<SignInStart> ParseSignInCookie(std::string_view value) {
+  const size_t a = value.find('.');
+  const size_t b = a == std::string_view::npos ? a : value.find('.', a + 1);
+  if (b == std::string_view::npos) return std::nullopt;
+  SignInStart s{std::string(value.substr(0, a)), std::string(value.substr(a + 1, b - a - 1)),
+                std::string(value.substr(b + 1))};
+  if (!IsToken(s.state) || !IsToken(s.nonce) || !IsToken(s.verifier) || s.verifier.size() < 43) {
+    return std::nullopt;
+  }
+  return s;
+}
+
+std::string AuthorizationUrl(const OidcProvider& p, const OidcClientOptions& c,
+                             const SignInStart& s) {
+  const char sep = p.authorization_endpoint.find('?') == std::string::npos ? '?' : '&';
+  return fmt::format("{}{}response_type=code&client_id={}&redirect_uri={}&scope={}&state={}"
+                     "&nonce={}&code_challenge={}&code_challenge_method=S256",
+                     p.authorization_endpoint, sep, Encode(c.client_id), Encode(c.redirect_url),
+                     Encode(c.scopes), s.state, s.nonce, PkceChallenge(s.verifier));
+}
+
+std::string TokenRequestBody(const OidcClientOptions& c, std::string_view code,
+                             std::string_view verifier) {
+  std::string body = fmt::format("grant_type=authorization_code&code={}&redirect_uri={}&code_verifier={}",
+                                 Encode(code), Encode(c.redirect_url), Encode(verifier));
+  if (c.client_secret.empty()) body += "&client_id=" + Encode(c.client_id);
+  return body;
+}
+
+std::string TokenAuthorization(const OidcClientOptions& c) {
+  if (c.client_secret.empty()) return "";
+  // RFC 6749 2.3.1: each part form-encoded, then Basic.
+  const std::string pair = Encode(c.client_id) + ":" + Encode(c.client_secret);
+  const int variant = sodium_base64_VARIANT_ORIGINAL;
+  std::string b64(sodium_base64_encoded_len(pair.size(), variant), '\0');
+  sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(pair.data()),
+                    pair.size(), variant);
+  b64.resize(b64.size() - 1);
+  return "Basic " + b64;
+}
+
+Result<Tokens> ParseTokenReply(long status, std::string_view body) {
+  boost::system::error_code ec;
+  json::value v = json::parse(body, ec);
+  if (ec || !v.is_object()) {
+    return Unreadable(fmt::format("the token endpoint answered {} without JSON", status));
+  }
+  const json::object& o = v.as_object();
+  if (status != 200 || o.contains("error")) {
+    const std::string code = StringAt(o, "error");
+    return Error::Unauthenticated(fmt::format("the provider refused the code: {} {}",
+                                              code.substr(0, 64),
+                                              StringAt(o, "error_description").substr(0, 200)))
+        .Because("sso_refused");
+  }
+  Tokens t{StringAt(o, "id_token"), StringAt(o, "access_token")};
+  if (t.id_token.empty()) return Unreadable("the token endpoint gave no id_token");
+  return t;
+}
+
+Identity IdentityFromClaims(const json::object& claims) {
+  Identity who;
+  who.user = StringAt(claims, "sub");
+  for (const auto& [name, value] : claims) {
+    std::vector<std::string> values = Values(value);
+    if (!values.empty()) who.attributes[std::string(name)] = std::move(values);
+  }
+  return who;
+}
+
+Status AddUserInfo(Identity& who, std::string_view userinfo_json) {
+  boost::system::error_code ec;
+  json::value v = json::parse(userinfo_json, ec);
+  if (ec || !v.is_object()) return Unreadable("userinfo is not a JSON object (a signed one is not read)");
+  const json::object& o = v.as_object();
+  if (StringAt(o, "sub") != who.user) return Unreadable("userinfo names another subject (sub)");
+  for (const auto& [name, value] : o) {
+    std::vector<std::string> values = Values(value);
+    if (!values.empty()) who.attributes.emplace(std::string(name), std::move(values));
+  }
+  return Ok();
+}
+
+bool IsAuthorizationCode(std::string_view code) {
+  if (code.empty() || code.size() > 512) return false;
+  for (char ch : code) {
+    if (ch <= ' ' || ch > '~') return false;
+  }
+  return true;
+}
+
+}  // namespace pupitre::sso
