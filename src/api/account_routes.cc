@@ -10,6 +10,7 @@
 
 #include "api/json_io.h"
 #include "api/services.h"
+#include "api/sso_common.h"
 #include "api/views.h"
 
 namespace pupitre::api {
@@ -223,7 +224,7 @@ void Session(Services& s, const ContextPtr& c) {
     // The login page's choices come with it: no second request on the 9:00 path.
     return c->Json(200, {{"user", nullptr},
                          {"time_zone", s.zone.name()},
-                         {"sso", {{"cas", !s.config.sso.cas_url.empty()}}},
+                         {"sso", sso_common::Offered(s)},
                          {"server_now_ms", ToUnixMs(s.clock.Now())}});
   }
   Me(s, c);

@@ -28,6 +28,7 @@
 #include "guard/admission.h"
 #include "http/server.h"
 #include "room/admissions.h"
+#include "sso/oidc_client.h"
 #include "sso/ticket_sessions.h"
 
 namespace pupitre::api {
@@ -81,6 +82,14 @@ class Api {
     status_.Refresh();  // /status says it at once
   }
 
+  // Sign-in through an OpenID Connect provider ([sso] oidc_*), the client secret read by the
+  // caller. Call before serving.
+  void UseOidc(sso::OidcClientOptions options) {
+    oidc_ = std::make_unique<sso::OidcRelyingParty>(std::move(options), config_.sso.timeout_ms,
+                                                    config_.sso.oidc_userinfo);
+    services_.oidc = oidc_.get();
+  }
+
   // In a cluster: routes of exams this node does not hold claim them first (middleware 4b).
   void UseOwnership(cluster::Ownership& ownership, boost::asio::thread_pool& workers) {
     middleware_.UseOwnership(ownership, workers);
@@ -103,6 +112,7 @@ class Api {
   sso::TicketSessions sso_tickets_;
   std::atomic<int> sso_in_flight_{0};
   boost::asio::thread_pool sso_calls_{4};  // ticket checks: they wait on the provider
+  std::unique_ptr<sso::OidcRelyingParty> oidc_;
   Services services_;
   ForwardedAddress address_;
   KeyedRateLimiter limiter_;

@@ -37,6 +37,10 @@
 #include "sso/ticket_sessions.h"
 #include "store/blob/blob_store.h"
 
+namespace pupitre::sso {
+class OidcRelyingParty;
+}  // namespace pupitre::sso
+
 namespace pupitre::api {
 
 struct Services {
@@ -75,6 +79,7 @@ struct Services {
   sso::TicketSessions& sso_tickets;   // the sessions CAS tickets opened (single logout)
   boost::asio::thread_pool& sso_calls;  // ticket checks, which wait on the provider (not `workers`)
   std::atomic<int>& sso_in_flight;      // sign-ins being checked now (bounded)
+  sso::OidcRelyingParty* oidc;          // OpenID Connect sign-in (nullptr: none)
 };
 
 // A route's handler as the route files write it: a function of the services and the request.
@@ -106,5 +111,6 @@ void RegisterAnnouncementRoutes(Router& router, Services& s);  // posted, pushed
 void RegisterCalendarRoutes(Router& router, Services& s);  // due times and exams; .ics feeds
 void RegisterLiveRoutes(Router& router, Services& s);      // live classes: join, end, attendance
 void RegisterSsoRoutes(Router& router, Services& s);       // sign-in through the school's CAS
+void RegisterOidcRoutes(Router& router, Services& s);      // ... through OpenID Connect
 
 }  // namespace pupitre::api

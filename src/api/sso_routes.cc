@@ -13,6 +13,7 @@
 
 #include "api/json_io.h"
 #include "api/services.h"
+#include "api/sso_common.h"
 #include "outbound/http_call.h"
 #include "sso/cas.h"
 #include "sso/identity.h"
@@ -27,42 +28,9 @@ namespace {
 
 sso::CasOptions Cas(const Services& s) { return {s.config.sso.cas_url, s.config.sso.service_url}; }
 
-sso::MappingOptions Mapping(const Services& s) {
-  const auto& o = s.config.sso;
-  return {o.login_attribute,  o.name_attribute, o.role_attribute, o.teacher_values,
-          o.admin_values,     o.required_attribute, o.allowed_values};
-}
-
-void Redirect(const ContextPtr& c, const std::string& location,
-              const std::string& cookie = "") {
-  http::Response res{bhttp::status::found, c->req.version()};
-  res.set(bhttp::field::location, location);
-  res.set(bhttp::field::cache_control, "no-store");
-  if (!cookie.empty()) res.set(bhttp::field::set_cookie, cookie);
-  res.keep_alive(c->req.keep_alive());
-  c->Send(std::move(res));
-}
-
-// Back to the login page, which says why (web/main.js reads sso_error).
-void BackToLogin(const ContextPtr& c, const std::string& reason) {
-  Redirect(c, "/?sso_error=" + (reason.empty() ? std::string("sso_failed") : reason) + "#/login");
-}
-
-// Sign-ins being checked with the provider at once, at most: beyond, the page is told the
-// school's sign-in is busy (a slow provider must not pile up waits without end).
-constexpr int kMaxSignInsInFlight = 64;
-
-// One sign-in counted while it is checked; released when its last handler is done.
-class InFlight {
- public:
-  explicit InFlight(std::atomic<int>& n) : n_(n) {}
-  ~InFlight() { n_.fetch_sub(1, std::memory_order_relaxed); }
-  InFlight(const InFlight&) = delete;
-  InFlight& operator=(const InFlight&) = delete;
-
- private:
-  std::atomic<int>& n_;
-};
+using sso_common::BackToLogin;
+using sso_common::InFlight;
+using sso_common::Redirect;
 
 bool CasOff(Services& s, const ContextPtr& c) {
   if (!s.config.sso.cas_url.empty()) return false;
@@ -98,30 +66,14 @@ void CasCallback(Services& s, const ContextPtr& c) {
   if (CasOff(s, c)) return;
   const std::string ticket = c->query("ticket");
   if (!sso::IsCasTicket(ticket)) return BackToLogin(c, "sso_bad_ticket");
-  if (s.sso_in_flight.fetch_add(1, std::memory_order_relaxed) >= kMaxSignInsInFlight) {
-    s.sso_in_flight.fetch_sub(1, std::memory_order_relaxed);
-    return BackToLogin(c, "sso_busy");
-  }
-  auto counted = std::make_shared<InFlight>(s.sso_in_flight);
+  auto counted = InFlight::Try(s.sso_in_flight);
+  if (counted == nullptr) return BackToLogin(c, "sso_busy");
   // On their own threads: a slow provider holds these, never the workers (hashing, writes).
   boost::asio::post(s.sso_calls, [&s, c, ticket, counted] {
-    Result<sso::Identity> who = Validate(s, ticket);
-    Result<sso::Account> account =
-        who.ok() ? sso::MapIdentity(*who, Mapping(s)) : Result<sso::Account>(who.error());
-    if (!account.ok()) {
-      spdlog::warn("sso: a CAS sign-in failed: {}", account.error().message);
-      return c->Later([c, reason = account.error().reason] { BackToLogin(c, reason); });
-    }
-    s.accounts.LoginTrusted(
-        account->login, account->display_name, account->role, s.config.sso.create_accounts,
-        [&s, c, ticket, counted](Result<auth::NewSession> r) {
-          if (r.ok()) s.sso_tickets.Remember(ticket, r->principal.token_hash);
-          c->Later([&s, c, r = std::move(r)] {
-            if (!r.ok()) return BackToLogin(c, r.error().reason);
-            c->responder.MarkLoggedIn();
-            Redirect(c, "/", SessionCookie(s, c, *r));
-          });
-        });
+    sso_common::SignIn(s, c, Validate(s, ticket), "CAS", counted,
+                       [&s, ticket](const std::string& token_hash) {
+                         s.sso_tickets.Remember(ticket, token_hash);
+                       });
   });
 }
 
@@ -147,7 +99,7 @@ void CasSingleLogout(Services& s, const ContextPtr& c) {
 
 // GET /api/sso: which sign-ins the login page offers.
 void SsoOffered(Services& s, const ContextPtr& c) {
-  c->Json(200, {{"cas", !s.config.sso.cas_url.empty()}});
+  c->Json(200, sso_common::Offered(s));
 }
 
 }  // namespace

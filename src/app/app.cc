@@ -1,4 +1,5 @@
 #include "app/app.h"
+#include "app/secret_file.h"
 #include "exam/outages.h"
 
 #include <boost/asio/signal_set.hpp>
@@ -70,16 +71,9 @@ Result<std::pair<std::unique_ptr<live::Engine>, std::unique_ptr<live::LiveClasse
   o.meeting_prefix = config.live.meeting_prefix;
   std::unique_ptr<live::Engine> engine;
   if (!config.live.bbb_url.empty()) {
-    std::ifstream in(config.live.bbb_secret_file);
-    std::string secret;
-    if (!in || !std::getline(in, secret)) {
-      return Error::Invalid(fmt::format("live.bbb_secret_file: cannot read {}",
-                                        config.live.bbb_secret_file));
-    }
-    while (!secret.empty() && (secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
-    if (secret.size() < 8) {
-      return Error::Invalid("live.bbb_secret_file: the secret is shorter than 8 characters");
-    }
+    auto read = app::ReadSecretFile(config.live.bbb_secret_file, "live.bbb_secret_file", 8);
+    if (!read.ok()) return read.take_error();
+    const std::string& secret = *read;
     std::string url = config.live.bbb_url;
     if (url.back() != '/') url.push_back('/');
     engine = std::make_unique<live::BbbEngine>(live::BbbOptions{

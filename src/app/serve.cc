@@ -1,5 +1,6 @@
 // `pupitre serve`: the node's listeners, its keys and settings, its timers, and the shutdown.
 #include "app/app.h"
+#include "app/secret_file.h"
 #include "exam/outages.h"
 
 #include <boost/asio/signal_set.hpp>
@@ -304,6 +305,21 @@ int Serve(const Config& config, int demo_students) {
                n.workers(), clock, attack, proof, n.settings(), login_line, n.incidents(),
                **seb, answer_files, api::CourseParts{n.courses(), n.homeworks(), n.announcements(), n.uploads(),
                                                 n.blobs(), n.live(), n.live_calls(), door});
+  if (!config.sso.oidc_issuer.empty()) {
+    const auto& o = config.sso;
+    sso::OidcClientOptions oidc{o.oidc_issuer, o.oidc_client_id, "", o.oidc_redirect_url,
+                                o.oidc_scopes};
+    if (!o.oidc_client_secret_file.empty()) {
+      auto secret = app::ReadSecretFile(o.oidc_client_secret_file, "sso.oidc_client_secret_file", 1);
+      if (!secret.ok()) {
+        spdlog::error("{}", secret.error().message);
+        return 1;
+      }
+      oidc.client_secret = std::move(*secret);
+    }
+    api.UseOidc(std::move(oidc));
+    spdlog::info("sign-in with OpenID Connect at {} as client {}", o.oidc_issuer, o.oidc_client_id);
+  }
   if (n.ownership().clustered()) {
     api.UseOwnership(n.ownership(), n.workers());
     // An exam taken from another node: the students who waited there come back with their

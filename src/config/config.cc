@@ -337,6 +337,12 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   TableReader sso(Section(root, "sso", problem), "sso", problem);
   sso.String("cas_url", c.sso.cas_url);
   sso.String("service_url", c.sso.service_url);
+  sso.String("oidc_issuer", c.sso.oidc_issuer);
+  sso.String("oidc_client_id", c.sso.oidc_client_id);
+  sso.String("oidc_client_secret_file", c.sso.oidc_client_secret_file);
+  sso.String("oidc_redirect_url", c.sso.oidc_redirect_url);
+  sso.String("oidc_scopes", c.sso.oidc_scopes);
+  sso.Bool("oidc_userinfo", c.sso.oidc_userinfo);
   sso.Bool("create_accounts", c.sso.create_accounts);
   sso.String("login_attribute", c.sso.login_attribute);
   sso.String("name_attribute", c.sso.name_attribute);
@@ -346,16 +352,32 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   sso.String("required_attribute", c.sso.required_attribute);
   sso.StringList("allowed_values", c.sso.allowed_values);
   sso.Int("timeout_ms", c.sso.timeout_ms, 100, 15'000);
-  sso.RejectUnknown({"cas_url", "service_url", "create_accounts", "login_attribute",
-                     "name_attribute", "role_attribute", "teacher_values", "admin_values",
-                     "required_attribute", "allowed_values", "timeout_ms"});
+  sso.RejectUnknown({"cas_url", "service_url", "oidc_issuer", "oidc_client_id",
+                     "oidc_client_secret_file", "oidc_redirect_url", "oidc_scopes",
+                     "oidc_userinfo", "create_accounts", "login_attribute", "name_attribute",
+                     "role_attribute", "teacher_values", "admin_values", "required_attribute",
+                     "allowed_values", "timeout_ms"});
+  const auto web = [](const std::string& u) {
+    return u.rfind("http://", 0) == 0 || u.rfind("https://", 0) == 0;
+  };
+  if (problem.empty() && !c.sso.required_attribute.empty() && c.sso.allowed_values.empty()) {
+    problem = "sso.allowed_values: needed with sso.required_attribute (who may sign in)";
+  }
+  if (problem.empty() && !c.sso.oidc_issuer.empty()) {
+    const std::string& scopes = c.sso.oidc_scopes;
+    if (!web(c.sso.oidc_issuer)) {
+      problem = "sso.oidc_issuer: must be an http:// or https:// address";
+    } else if (c.sso.oidc_client_id.empty()) {
+      problem = "sso.oidc_client_id: needed with sso.oidc_issuer (this server's client id there)";
+    } else if (!web(c.sso.oidc_redirect_url)) {
+      problem = "sso.oidc_redirect_url: needed with sso.oidc_issuer, an http:// or https:// "
+                "address (this server's /sso/oidc/callback as browsers reach it)";
+    } else if ((" " + scopes + " ").find(" openid ") == std::string::npos) {
+      problem = "sso.oidc_scopes: must include openid";
+    }
+  }
   if (problem.empty() && !c.sso.cas_url.empty()) {
-    const auto web = [](const std::string& u) {
-      return u.rfind("http://", 0) == 0 || u.rfind("https://", 0) == 0;
-    };
-    if (!c.sso.required_attribute.empty() && c.sso.allowed_values.empty()) {
-      problem = "sso.allowed_values: needed with sso.required_attribute (who may sign in)";
-    } else if (!web(c.sso.cas_url)) {
+    if (!web(c.sso.cas_url)) {
       problem = "sso.cas_url: must be an http:// or https:// address";
     } else if (!web(c.sso.service_url)) {
       problem = "sso.service_url: needed with sso.cas_url, an http:// or https:// address (this "

@@ -142,9 +142,23 @@ struct Config {
     // [sso] service_url: this server's callback as the browser reaches it
     // ("https://pupitre.school.fr/sso/cas/callback"); the CAS server sends people back there.
     std::string service_url;
+    // [sso] oidc_issuer: the OpenID Connect provider's issuer ("https://auth.school.fr"; its
+    // discovery document is ISSUER/.well-known/openid-configuration); empty: no OIDC sign-in.
+    std::string oidc_issuer;
+    // [sso] oidc_client_id, oidc_client_secret_file: this server as the provider knows it (the
+    // secret in a file of its own, first line; no file: a public client, PKCE only).
+    std::string oidc_client_id;
+    std::string oidc_client_secret_file;
+    // [sso] oidc_redirect_url: this server's /sso/oidc/callback as browsers reach it.
+    std::string oidc_redirect_url;
+    // [sso] oidc_scopes: the scopes asked for ("openid" among them).
+    std::string oidc_scopes = "openid profile email";
+    // [sso] oidc_userinfo: the provider's userinfo adds the claims its id_token does not carry.
+    bool oidc_userinfo = true;
     // [sso] create_accounts: an account is made at first sign-in (else an operator makes them).
     bool create_accounts = true;
-    // [sso] login_attribute: the attribute holding the login ("" : the CAS user).
+    // [sso] login_attribute: the attribute (claim) holding the login ("" : the CAS user, or
+    // OIDC's sub).
     std::string login_attribute;
     // [sso] name_attribute: the attribute holding the display name.
     std::string name_attribute = "cn";

@@ -133,6 +133,20 @@ TEST(ConfigTest, TheSsoSectionNamesTheProviderAndEachMistake) {
                       "required_attribute = \"a\"\n"),
               HasSubstr("sso.allowed_values"));
   EXPECT_THAT(ErrorOf("[sso]\ntimeout_ms = 60000\n"), HasSubstr("sso.timeout_ms"));
+  EXPECT_THAT(ErrorOf("[sso]\noidc_issuer = \"auth.school.fr\"\n"), HasSubstr("sso.oidc_issuer"));
+  EXPECT_THAT(ErrorOf("[sso]\noidc_issuer = \"https://auth.school.fr\"\n"),
+              HasSubstr("sso.oidc_client_id"));
+  EXPECT_THAT(ErrorOf("[sso]\noidc_issuer = \"https://a\"\noidc_client_id = \"p\"\n"),
+              HasSubstr("sso.oidc_redirect_url"));
+  EXPECT_THAT(ErrorOf("[sso]\noidc_issuer = \"https://a\"\noidc_client_id = \"p\"\n"
+                      "oidc_redirect_url = \"https://p/sso/oidc/callback\"\n"
+                      "oidc_scopes = \"profile openidx\"\n"),
+              HasSubstr("sso.oidc_scopes"));
+  auto oidc = ParseConfig(
+      "[sso]\noidc_issuer = \"https://a\"\noidc_client_id = \"p\"\n"
+      "oidc_redirect_url = \"https://p/sso/oidc/callback\"\noidc_scopes = \"profile openid\"\n");
+  ASSERT_TRUE(oidc.ok()) << oidc.error().message;
+  EXPECT_TRUE(oidc->sso.oidc_userinfo) << "the default";
   EXPECT_THAT(ErrorOf("[sso]\nsecret = \"x\"\n"), HasSubstr("secret"));
 }
 

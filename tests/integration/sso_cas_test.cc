@@ -18,13 +18,6 @@
 namespace pupitre::testkit {
 namespace {
 
-// The target (path and query) of an absolute address on this host.
-std::string TargetOf(const std::string& url) {
-  const size_t scheme = url.find("://");
-  const size_t path = scheme == std::string::npos ? 0 : url.find('/', scheme + 3);
-  return path == std::string::npos ? "/" : url.substr(path);
-}
-
 class SsoCasTest : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -16,6 +16,12 @@
 
 namespace pupitre::testkit {
 
+std::string TargetOf(const std::string& url) {
+  const size_t scheme = url.find("://");
+  const size_t path = scheme == std::string::npos ? 0 : url.find('/', scheme + 3);
+  return path == std::string::npos ? "/" : url.substr(path);
+}
+
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
@@ -104,6 +110,7 @@ HttpResult HttpClient::Send(bhttp::verb method, const std::string& target, const
       std::string name(f.name_string());
       for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
       out.headers[name] = std::string(f.value());
+      if (name == "set-cookie") out.set_cookies.emplace_back(f.value());
     }
     if (!res.keep_alive()) impl_->socket.reset();
     return out;

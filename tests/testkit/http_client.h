@@ -11,13 +11,18 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace pupitre::testkit {
+
+// The target (path and query) of an absolute address ("http://host:port/a?b" -> "/a?b").
+std::string TargetOf(const std::string& url);
 
 struct HttpResult {
   int status = 0;  // 0: no response (connection failed or timed out)
   std::string body;
-  std::map<std::string, std::string> headers;  // lower-case names
+  std::map<std::string, std::string> headers;  // lower-case names (the last of each)
+  std::vector<std::string> set_cookies;        // every Set-Cookie, in order
   boost::json::value json() const;             // null when the body is not JSON
   // The error code of a JSON error body, or "".
   std::string error_code() const;

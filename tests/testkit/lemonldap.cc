@@ -10,6 +10,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
 #include <boost/json.hpp>
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
@@ -53,6 +56,57 @@ std::string Encode(const std::string& s) {
   return boost::urls::encode(s, boost::urls::unreserved_chars);
 }
 
+// A fresh RSA key for the provider's signatures: the private half (PKCS#8 PEM) and public.
+std::pair<std::string, std::string> SigningKey() {
+  EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{2048});
+  auto pem = [key](bool secret) {
+    BIO* out = BIO_new(BIO_s_mem());
+    if (secret) {
+      PEM_write_bio_PrivateKey(out, key, nullptr, nullptr, 0, nullptr, nullptr);
+    } else {
+      PEM_write_bio_PUBKEY(out, key);
+    }
+    char* data = nullptr;
+    const long len = BIO_get_mem_data(out, &data);
+    std::string text(data, static_cast<size_t>(len));
+    BIO_free(out);
+    return text;
+  };
+  std::pair<std::string, std::string> both{pem(true), pem(false)};
+  EVP_PKEY_free(key);
+  return both;
+}
+
+// OpenID Connect: the issuer, its key, one relying party (see lemonldap.h).
+void ConfigureOidc(json::object& c, const std::string& issuer, const std::string& redirect,
+                   const std::string& logout) {
+  c["issuerDBOpenIDConnectActivation"] = 1;
+  c["oidcServiceMetaDataIssuer"] = issuer;
+  const auto [private_key, public_key] = SigningKey();
+  c["oidcServicePrivateKeySig"] = private_key;
+  c["oidcServicePublicKeySig"] = public_key;
+  c["oidcServiceKeyIdSig"] = "test-key-1";
+  c["oidcServiceAllowAuthorizationCodeFlow"] = 1;
+  c["oidcServiceIgnoreScopeForClaims"] = 0;
+  c["oidcRPMetaDataOptions"] = {{"pupitre",
+                                 {{"oidcRPMetaDataOptionsClientID", LemonLdap::kOidcClient},
+                                  {"oidcRPMetaDataOptionsClientSecret", LemonLdap::kOidcSecret},
+                                  {"oidcRPMetaDataOptionsRedirectUris", redirect},
+                                  {"oidcRPMetaDataOptionsIDTokenSignAlg", "RS256"},
+                                  {"oidcRPMetaDataOptionsRequirePKCE", 1},
+                                  {"oidcRPMetaDataOptionsBypassConsent", 1},
+                                  {"oidcRPMetaDataOptionsUserIDAttr", "uid"},
+                                  {"oidcRPMetaDataOptionsIDTokenExpiration", 300},
+                                  {"oidcRPMetaDataOptionsLogoutUrl", logout},
+                                  {"oidcRPMetaDataOptionsLogoutType", "front"},
+                                  {"oidcRPMetaDataOptionsLogoutSessionRequired", 1},
+                                  {"oidcRPMetaDataOptionsLogoutBypassConfirm", 1}}}};
+  c["oidcRPMetaDataExportedVars"] = {{"pupitre",
+                                      {{"name", "cn"}, {"email", "mail"}, {"groups", "groups"},
+                                       {"preferred_username", "uid"}}}};
+  c["oidcRPMetaDataOptionsExtraClaims"] = {{"pupitre", {{"groups", "groups"}}}};
+}
+
 }  // namespace
 
 LemonLdap::LemonLdap(std::string dir) : dir_(std::move(dir)) {}
@@ -68,7 +122,8 @@ std::string LemonLdap::url() const { return fmt::format("http://127.0.0.1:{}", p
 
 std::string LemonLdap::log() const { return Read(dir_ + "/portal.log"); }
 
-bool LemonLdap::Start(const std::string& cas_service) {
+bool LemonLdap::Start(const std::string& cas_service, const std::string& oidc_redirect,
+                      const std::string& oidc_logout) {
   const int listener = ListeningSocket(port_, 128);
   if (listener < 0) return false;
   for (const char* sub : {"/conf", "/sessions", "/sessions/lock", "/psessions",
@@ -119,6 +174,7 @@ bool LemonLdap::Start(const std::string& cas_service) {
   c["casAppMetaDataOptions"] = {{"pupitre", {{"casAppMetaDataOptionsService", cas_service}}}};
   c["casAppMetaDataExportedVars"] = {{"pupitre", attributes}};
   c["casBackChannelSingleLogout"] = 1;
+  if (!oidc_redirect.empty()) ConfigureOidc(c, url(), oidc_redirect, oidc_logout);
   std::ofstream(dir_ + "/conf/lmConf-1.json") << json::serialize(base);
   std::ofstream(dir_ + "/launch.pl") << kLauncher;
 
@@ -169,6 +225,42 @@ std::string LemonLdap::CasSignIn(const std::string& service, const std::string& 
   }
   const auto location = r.headers.find("location");
   return r.status == 302 && location != r.headers.end() ? location->second : "";
+}
+
+std::string LemonLdap::OidcSignIn(const std::string& authorize_url, const std::string& user,
+                                  std::string* cookie) {
+  const std::string prefix = url();
+  if (authorize_url.rfind(prefix, 0) != 0) return "";
+  HttpClient browser(port_);
+  const HttpResult r = browser.Send(
+      boost::beast::http::verb::post, authorize_url.substr(prefix.size()),
+      "user=" + Encode(user) + "&password=" + Encode(user),
+      {{"Content-Type", "application/x-www-form-urlencoded"}});
+  if (cookie != nullptr) {
+    const auto it = r.headers.find("set-cookie");
+    *cookie = it == r.headers.end() ? "" : it->second.substr(0, it->second.find(';'));
+  }
+  const auto location = r.headers.find("location");
+  return r.status == 302 && location != r.headers.end() ? location->second : "";
+}
+
+std::vector<std::string> LemonLdap::OidcLogoutFrames(const std::string& cookie) {
+  HttpClient browser(port_);
+  const HttpResult r =
+      browser.Send(boost::beast::http::verb::get, "/?logout=1", "", {{"Cookie", cookie}});
+  std::vector<std::string> frames;
+  const std::string marker = "<iframe src=\"";
+  for (size_t at = r.body.find(marker); at != std::string::npos; at = r.body.find(marker, at + 1)) {
+    const size_t from = at + marker.size();
+    const size_t to = r.body.find('"', from);
+    if (to == std::string::npos) break;
+    std::string src = r.body.substr(from, to - from);
+    for (size_t amp = src.find("&amp;"); amp != std::string::npos; amp = src.find("&amp;", amp + 1)) {
+      src.replace(amp, 5, "&");
+    }
+    frames.push_back(std::move(src));
+  }
+  return frames;
 }
 
 int LemonLdap::Logout(const std::string& cookie) {

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace pupitre::testkit {
 
@@ -22,7 +23,14 @@ class LemonLdap {
 
   // Writes its configuration (CAS for `cas_service`, which gets its single logouts) and starts
   // the portal; waits (at most 60 s) until it answers. False, with its output in log(), if not.
-  bool Start(const std::string& cas_service);
+  // With `oidc_redirect` (this server's /sso/oidc/callback), it is also an OpenID Connect
+  // provider (issuer url(), a signing key made for the run) with one relying party, client
+  // kOidcClient / kOidcSecret, PKCE required, front-channel logout to `oidc_logout`; the
+  // released claims are name, email, groups (scope "groups") and preferred_username.
+  bool Start(const std::string& cas_service, const std::string& oidc_redirect = "",
+             const std::string& oidc_logout = "");
+  static constexpr const char* kOidcClient = "pupitre";
+  static constexpr const char* kOidcSecret = "pupitre-secret-for-tests";
   std::string url() const;  // http://127.0.0.1:PORT
   uint16_t port() const { return port_; }
   std::string log() const;
@@ -31,6 +39,14 @@ class LemonLdap {
   // address the portal sends the browser back to ("" if none), and the portal's session cookie
   // ("lemonldap=...") in `cookie`.
   std::string CasSignIn(const std::string& service, const std::string& user, std::string* cookie);
+  // A browser's sign-in at the OpenID Connect authorization address `authorize_url` (as this
+  // server sent the browser there), as `user`: where the portal sends the browser back ("" if
+  // not a redirect), and its session cookie in `cookie`.
+  std::string OidcSignIn(const std::string& authorize_url, const std::string& user,
+                         std::string* cookie);
+  // The logout page's hidden frames' addresses (front-channel logout), for the browser's
+  // cookie at the portal; what a browser would load.
+  std::vector<std::string> OidcLogoutFrames(const std::string& cookie);
   // The browser's logout at the portal (its single logout calls the service back); the status.
   int Logout(const std::string& cookie);
 

@@ -1,0 +1,151 @@
+// Sign-in through the school's identity provider with OpenID Connect (sso/oidc.h): the login
+// page's link sends the browser to the provider with a state, a nonce and a PKCE challenge (kept
+// in a cookie of this browser for ten minutes); the provider's return is taken only with that
+// cookie (no one can slip their own sign-in into someone else's browser); the code is exchanged
+// and the id_token checked on the sign-in threads, then a session opens as for a password.
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/http.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <memory>
+#include <string>
+
+#include "api/services.h"
+#include "api/sso_common.h"
+#include "auth/crypto.h"
+#include "common/clock.h"
+#include "sso/oidc.h"
+#include "sso/oidc_client.h"
+
+namespace pupitre::api {
+
+namespace bhttp = boost::beast::http;
+using bhttp::verb;
+using sso_common::BackToLogin;
+using sso_common::InFlight;
+using sso_common::Redirect;
+
+namespace {
+
+constexpr std::string_view kSignInCookie = "pupitre_oidc";
+constexpr int kSignInSeconds = 600;
+
+// The sign-in's secrets for the way back only (Path), sent when the provider redirects the
+// browser here (SameSite=Lax: a top-level navigation from the provider's site).
+std::string SignInCookie(const Services& s, const ContextPtr& c, const std::string& value,
+                         int max_age) {
+  return fmt::format("{}={}; Path=/sso/oidc; Max-Age={}; HttpOnly; SameSite=Lax{}", kSignInCookie,
+                     value, max_age, c->IsHttps(s.config.server.secure_cookies) ? "; Secure" : "");
+}
+
+std::string ClearedSignInCookie(const Services& s, const ContextPtr& c) {
+  return SignInCookie(s, c, "", 0);
+}
+
+// The key under which the session a provider's session opened is kept for its logout: the
+// provider names its session (sid), the browser's cookie names ours.
+std::string LogoutKey(std::string_view sid, std::string_view token_hash) {
+  return fmt::format("oidc\n{}\n{}", sid, token_hash);
+}
+
+bool OidcOff(Services& s, const ContextPtr& c) {
+  if (s.oidc != nullptr && s.oidc->enabled()) return false;
+  c->Fail(Error::NotFound("no OpenID Connect sign-in on this server").Because("sso_off"));
+  return true;
+}
+
+// GET /sso/oidc: to the provider's authorization endpoint.
+void OidcLogin(Services& s, const ContextPtr& c) {
+  if (OidcOff(s, c)) return;
+  auto counted = InFlight::Try(s.sso_in_flight);
+  if (counted == nullptr) return BackToLogin(c, "sso_busy");
+  // The first one fetches the provider's discovery document: on the sign-in threads.
+  boost::asio::post(s.sso_calls, [&s, c, counted] {
+    const sso::SignInStart start = sso::NewSignIn();
+    Result<std::string> url = s.oidc->AuthorizationUrl(start);
+    c->Later([&s, c, url = std::move(url), start] {
+      if (!url.ok()) {
+        spdlog::warn("sso: no OpenID Connect sign-in: {}", url.error().message);
+        return BackToLogin(c, url.error().reason);
+      }
+      Redirect(c, *url, {SignInCookie(s, c, sso::SignInCookieValue(start), kSignInSeconds)});
+    });
+  });
+}
+
+// GET /sso/oidc/callback?code=...&state=...: the provider sends the browser back.
+void OidcCallback(Services& s, const ContextPtr& c) {
+  if (OidcOff(s, c)) return;
+  std::vector<std::string> cleared{ClearedSignInCookie(s, c)};  // used once, whatever happens
+  if (const std::string error = c->query("error"); !error.empty()) {
+    spdlog::info("sso: the OpenID Connect provider sent {} back: {}", error.substr(0, 64),
+                 c->query("error_description").substr(0, 200));
+    return BackToLogin(c, "sso_refused", cleared);
+  }
+  const std::optional<sso::SignInStart> start =
+      sso::ParseSignInCookie(CookieOf(c->req, kSignInCookie));
+  if (!start || !auth::ConstantTimeEquals(c->query("state"), start->state)) {
+    return BackToLogin(c, "sso_state", cleared);
+  }
+  const std::string code = c->query("code");
+  if (!sso::IsAuthorizationCode(code)) return BackToLogin(c, "sso_bad_ticket", cleared);
+  auto counted = InFlight::Try(s.sso_in_flight);
+  if (counted == nullptr) return BackToLogin(c, "sso_busy", cleared);
+  const int64_t now_s = ToUnixMs(s.clock.Now()) / 1000;
+  boost::asio::post(s.sso_calls, [&s, c, code, start = *start, now_s, counted, cleared] {
+    Result<sso::OidcRelyingParty::SignedIn> in = s.oidc->Complete(code, start, now_s);
+    std::string sid = in.ok() ? in->sid : "";
+    Result<sso::Identity> who = in.ok() ? Result<sso::Identity>(std::move(in->who))
+                                        : Result<sso::Identity>(in.take_error());
+    sso_common::SignIn(
+        s, c, std::move(who), "OpenID Connect", counted,
+        [&s, sid](const std::string& token_hash) {
+          s.sso_tickets.Remember(LogoutKey(sid, token_hash), token_hash);
+        },
+        cleared);
+  });
+}
+
+// GET /sso/oidc/logout?iss=...&sid=...: the provider's front-channel logout (a hidden frame of
+// its logout page). The session in this browser's cookie ends if the provider's session named
+// opened it; nothing else can be ended from here (without the cookie, nothing is).
+void OidcFrontChannelLogout(Services& s, const ContextPtr& c) {
+  if (OidcOff(s, c)) return;
+  auto answer = [c](bool ended) {
+    http::Response res{bhttp::status::ok, c->req.version()};
+    res.set(bhttp::field::content_type, "text/plain; charset=utf-8");
+    res.set(bhttp::field::cache_control, "no-store");
+    res.body() = ended ? "signed out\n" : "no session of that sign-in here\n";
+    res.prepare_payload();
+    res.keep_alive(c->req.keep_alive());
+    c->Send(std::move(res));
+  };
+  const std::string iss = c->query("iss");
+  const std::string sid = c->query("sid");
+  if (!c->who || sid.empty() || (!iss.empty() && iss != s.oidc->options().issuer)) {
+    return answer(false);
+  }
+  if (!s.sso_tickets.Take(LogoutKey(sid, c->who->token_hash))) return answer(false);
+  s.accounts.Logout(c->who->token_hash, [c, answer](Status st) {
+    c->Later([c, st, answer] {
+      if (!st.ok()) return c->Fail(st.error());
+      answer(true);
+    });
+  });
+}
+
+}  // namespace
+
+void RegisterOidcRoutes(Router& router, Services& s) {
+  using A = Admission;
+  router.Add({verb::get, "/sso/oidc", "sso_oidc_login", Access::kPublic, A::kLogin,
+              Bind(s, OidcLogin)});
+  router.Add({verb::get, "/sso/oidc/callback", "sso_oidc_callback", Access::kPublic, A::kLogin,
+              Bind(s, OidcCallback)});
+  router.Add({verb::get, "/sso/oidc/logout", "sso_oidc_logout", Access::kPublic, A::kLogin,
+              Bind(s, OidcFrontChannelLogout)});
+}
+
+}  // namespace pupitre::api

@@ -1,0 +1,70 @@
+#include "api/sso_common.h"
+
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+namespace pupitre::api::sso_common {
+
+namespace bhttp = boost::beast::http;
+
+void Redirect(const ContextPtr& c, const std::string& location,
+              const std::vector<std::string>& cookies) {
+  http::Response res{bhttp::status::found, c->req.version()};
+  res.set(bhttp::field::location, location);
+  res.set(bhttp::field::cache_control, "no-store");
+  for (const std::string& cookie : cookies) res.insert(bhttp::field::set_cookie, cookie);
+  res.keep_alive(c->req.keep_alive());
+  c->Send(std::move(res));
+}
+
+void BackToLogin(const ContextPtr& c, const std::string& reason,
+                 const std::vector<std::string>& cookies) {
+  Redirect(c, "/?sso_error=" + (reason.empty() ? std::string("sso_failed") : reason) + "#/login",
+           cookies);
+}
+
+std::shared_ptr<InFlight> InFlight::Try(std::atomic<int>& n) {
+  if (n.fetch_add(1, std::memory_order_relaxed) >= kMaxSignInsInFlight) {
+    n.fetch_sub(1, std::memory_order_relaxed);
+    return nullptr;
+  }
+  return std::make_shared<InFlight>(n);
+}
+
+boost::json::object Offered(const Services& s) {
+  return {{"cas", !s.config.sso.cas_url.empty()}, {"oidc", !s.config.sso.oidc_issuer.empty()}};
+}
+
+sso::MappingOptions Mapping(const Services& s) {
+  const auto& o = s.config.sso;
+  return {o.login_attribute,  o.name_attribute, o.role_attribute, o.teacher_values,
+          o.admin_values,     o.required_attribute, o.allowed_values};
+}
+
+void SignIn(Services& s, const ContextPtr& c, Result<sso::Identity> who, const char* protocol,
+            std::shared_ptr<InFlight> counted, std::function<void(const std::string& token_hash)> remember,
+            std::vector<std::string> extra_cookies) {
+  Result<sso::Account> account =
+      who.ok() ? sso::MapIdentity(*who, Mapping(s)) : Result<sso::Account>(who.error());
+  if (!account.ok()) {
+    spdlog::warn("sso: a {} sign-in failed: {}", protocol, account.error().message);
+    return c->Later([c, reason = account.error().reason, cookies = std::move(extra_cookies)] {
+      BackToLogin(c, reason, cookies);
+    });
+  }
+  s.accounts.LoginTrusted(
+      account->login, account->display_name, account->role, s.config.sso.create_accounts,
+      [&s, c, counted = std::move(counted), remember = std::move(remember),
+       cookies = std::move(extra_cookies)](
+          Result<auth::NewSession> r) mutable {
+        if (r.ok()) remember(r->principal.token_hash);
+        c->Later([&s, c, r = std::move(r), cookies = std::move(cookies)]() mutable {
+          if (!r.ok()) return BackToLogin(c, r.error().reason, cookies);
+          c->responder.MarkLoggedIn();
+          cookies.push_back(SessionCookie(s, c, *r));
+          Redirect(c, "/", cookies);
+        });
+      });
+}
+
+}  // namespace pupitre::api::sso_common

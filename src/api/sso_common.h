@@ -1,0 +1,58 @@
+#pragma once
+// What the school's sign-ins (CAS: sso_routes.cc, OpenID Connect: oidc_routes.cc) share: the
+// redirects, the way back to the login page with a reason, the bound on sign-ins checked at
+// once, and the account a provider's identity becomes (signed in, or refused).
+
+#include <boost/json/object.hpp>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "api/services.h"
+#include "sso/identity.h"
+
+namespace pupitre::api::sso_common {
+
+// A 302 to `location`, not cached, setting each of `cookies`.
+void Redirect(const ContextPtr& c, const std::string& location,
+              const std::vector<std::string>& cookies = {});
+
+// Back to the login page, which says why (web/main.js reads sso_error); `cookies` as above.
+void BackToLogin(const ContextPtr& c, const std::string& reason,
+                 const std::vector<std::string>& cookies = {});
+
+// One sign-in counted while it is checked with the provider; released when its last handler
+// is done. Null when kMaxSignInsInFlight are being checked already (the page is told sso_busy:
+// a slow provider must not pile up waits without end).
+class InFlight {
+ public:
+  static std::shared_ptr<InFlight> Try(std::atomic<int>& n);
+  explicit InFlight(std::atomic<int>& n) : n_(n) {}
+  ~InFlight() { n_.fetch_sub(1, std::memory_order_relaxed); }
+  InFlight(const InFlight&) = delete;
+  InFlight& operator=(const InFlight&) = delete;
+
+ private:
+  std::atomic<int>& n_;
+};
+constexpr int kMaxSignInsInFlight = 64;
+
+// Which sign-ins the login page offers: {"cas": bool, "oidc": bool}.
+boost::json::object Offered(const Services& s);
+
+// How [sso] maps a provider's identity to an account.
+sso::MappingOptions Mapping(const Services& s);
+
+// From a sign-in thread: the identity mapped, the account found or made, a session opened and
+// the browser sent home with it (`remember` told the new session's token hash first, for single
+// logout); or back to the login page with the reason. `extra_cookies` go with either answer;
+// `counted` is held until the account is found.
+void SignIn(Services& s, const ContextPtr& c, Result<sso::Identity> who, const char* protocol,
+            std::shared_ptr<InFlight> counted,
+            std::function<void(const std::string& token_hash)> remember,
+            std::vector<std::string> extra_cookies = {});
+
+}  // namespace pupitre::api::sso_common
