@@ -83,8 +83,13 @@
     }
     // The school's sign-in (CAS), when the server offers it (told by /api/session): one click,
     // no password here.
-    const sso = P.sso && P.sso.cas
-      ? el("p", { class: "card narrow" }, el("a", { class: "button primary", id: "sso-cas", href: "/sso/cas", text: t("login.sso") }),
+    // The school's sign-ins this server offers: one button, named after the protocol only when
+    // there are two.
+    const offered = ["cas", "oidc"].filter((p) => P.sso && P.sso[p]);
+    const sso = offered.length
+      ? el("p", { class: "card narrow" },
+        ...offered.map((p) => el("a", { class: "button primary", id: `sso-${p}`, href: `/sso/${p}`,
+          text: offered.length > 1 ? t(`login.sso_${p}`) : t("login.sso") })),
         el("span", { class: "muted", text: ` ${t("login.sso_or")}` }))
       : null;
     P.show(t("login.title"), el("p", { text: t("login.intro") }), sso, form);

@@ -46,6 +46,25 @@ test("translations keep their placeholders and are not left in English", () => {
   assert.ok(same < 12, `${same} strings are identical in both languages`);
 });
 
+// The reasons a sign-in through the school's provider fails with (CAS, OpenID Connect): the login
+// page says each in words (web/main.js), never a code.
+test("every school sign-in reason has a sentence in both languages", () => {
+  const src = new URL("../../src/", import.meta.url);
+  const files = ["sso/cas.cc", "sso/identity.cc", "sso/jwt.cc", "sso/oidc.cc", "sso/oidc_client.cc",
+    "api/sso_routes.cc", "api/oidc_routes.cc", "api/sso_common.cc", "auth/accounts.cc"];
+  const reasons = new Set();
+  for (const f of files) {
+    const text = readFileSync(new URL(f, src), "utf8");
+    for (const m of text.matchAll(/(?:Because|BackToLogin)\((?:c, )?"(sso_[a-z0-9_]+)"/g)) reasons.add(m[1]);
+  }
+  for (const r of ["sso_state", "sso_bad_token", "sso_busy", "sso_refused", "sso_not_allowed", "sso_local_account"]) {
+    assert.ok(reasons.has(r), `the scan finds ${r} (found ${[...reasons].join(" ")})`);
+  }
+  for (const r of reasons) {
+    assert.ok(`reason.${r}` in en && `reason.${r}` in fr, `no sentence for the reason ${r}`);
+  }
+});
+
 // The reasons the importers give their problems (src/import, src/auth/users_csv.cc): each has its
 // sentence in both languages, so a French teacher never reads an English problem.
 test("every importer problem has a sentence in both languages", () => {
