@@ -30,19 +30,7 @@ using sso_common::Redirect;
 namespace {
 
 constexpr std::string_view kSignInCookie = "pupitre_oidc";
-constexpr int kSignInSeconds = 600;
-
-// The sign-in's secrets for the way back only (Path), sent when the provider redirects the
-// browser here (SameSite=Lax: a top-level navigation from the provider's site).
-std::string SignInCookie(const Services& s, const ContextPtr& c, const std::string& value,
-                         int max_age) {
-  return fmt::format("{}={}; Path=/sso/oidc; Max-Age={}; HttpOnly; SameSite=Lax{}", kSignInCookie,
-                     value, max_age, c->IsHttps(s.config.server.secure_cookies) ? "; Secure" : "");
-}
-
-std::string ClearedSignInCookie(const Services& s, const ContextPtr& c) {
-  return SignInCookie(s, c, "", 0);
-}
+constexpr std::string_view kCookiePath = "/sso/oidc";
 
 // The key under which the session a provider's session opened is kept for its logout: the
 // provider names its session (sid), the browser's cookie names ours.
@@ -70,7 +58,8 @@ void OidcLogin(Services& s, const ContextPtr& c) {
         spdlog::warn("sso: no OpenID Connect sign-in: {}", url.error().message);
         return BackToLogin(c, url.error().reason);
       }
-      Redirect(c, *url, {SignInCookie(s, c, sso::SignInCookieValue(start), kSignInSeconds)});
+      Redirect(c, *url, {sso_common::SignInCookie(s, c, kSignInCookie, kCookiePath,
+                                                  sso::SignInCookieValue(start))});
     });
   });
 }
@@ -78,7 +67,8 @@ void OidcLogin(Services& s, const ContextPtr& c) {
 // GET /sso/oidc/callback?code=...&state=...: the provider sends the browser back.
 void OidcCallback(Services& s, const ContextPtr& c) {
   if (OidcOff(s, c)) return;
-  std::vector<std::string> cleared{ClearedSignInCookie(s, c)};  // used once, whatever happens
+  // Used once, whatever happens.
+  std::vector<std::string> cleared{sso_common::SignInCookie(s, c, kSignInCookie, kCookiePath, "", 0)};
   if (const std::string error = c->query("error"); !error.empty()) {
     spdlog::info("sso: the OpenID Connect provider sent {} back: {}", error.substr(0, 64),
                  c->query("error_description").substr(0, 200));

@@ -1,6 +1,7 @@
 #include "api/sso_common.h"
 
 #include <boost/beast/http.hpp>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 namespace pupitre::api::sso_common {
@@ -21,6 +22,12 @@ void BackToLogin(const ContextPtr& c, const std::string& reason,
                  const std::vector<std::string>& cookies) {
   Redirect(c, "/?sso_error=" + (reason.empty() ? std::string("sso_failed") : reason) + "#/login",
            cookies);
+}
+
+std::string SignInCookie(const Services& s, const ContextPtr& c, std::string_view name,
+                         std::string_view path, std::string_view value, int max_age) {
+  return fmt::format("{}={}; Path={}; Max-Age={}; HttpOnly; SameSite=Lax{}", name, value, path,
+                     max_age, c->IsHttps(s.config.server.secure_cookies) ? "; Secure" : "");
 }
 
 std::shared_ptr<InFlight> InFlight::Try(std::atomic<int>& n) {

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "api/services.h"
@@ -23,6 +24,12 @@ void Redirect(const ContextPtr& c, const std::string& location,
 // Back to the login page, which says why (web/main.js reads sso_error); `cookies` as above.
 void BackToLogin(const ContextPtr& c, const std::string& reason,
                  const std::vector<std::string>& cookies = {});
+
+// A cookie holding one sign-in's secrets for the provider's way back only: `path` (the
+// protocol's routes), HttpOnly, ten minutes (max_age 0 clears it), SameSite=Lax (sent when the
+// provider's site sends the browser back here), Secure on https.
+std::string SignInCookie(const Services& s, const ContextPtr& c, std::string_view name,
+                         std::string_view path, std::string_view value, int max_age = 600);
 
 // One sign-in counted while it is checked with the provider; released when its last handler
 // is done. Null when kMaxSignInsInFlight are being checked already (the page is told sso_busy:

@@ -7,16 +7,20 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <memory>
 #include <string>
 
 #include "api/json_io.h"
 #include "api/services.h"
 #include "api/sso_common.h"
+#include "auth/crypto.h"
 #include "outbound/http_call.h"
 #include "sso/cas.h"
 #include "sso/identity.h"
+#include "sso/oidc.h"
 
 namespace pupitre::api {
 
@@ -26,7 +30,19 @@ using bhttp::verb;
 
 namespace {
 
-sso::CasOptions Cas(const Services& s) { return {s.config.sso.cas_url, s.config.sso.service_url}; }
+// A sign-in's state, kept in this browser's cookie and written into the service address the
+// provider sends it back to (CAS has no state parameter of its own): a ticket is checked for
+// that address only, so a return is taken only in the browser whose sign-in it is (no one can
+// slip their own sign-in into someone else's browser: login CSRF). The provider matches the
+// service by prefix, and its single logout posts to the same address.
+constexpr std::string_view kStateCookie = "pupitre_cas";
+constexpr std::string_view kCookiePath = "/sso/cas";
+
+sso::CasOptions Cas(const Services& s, std::string_view state) {
+  const std::string& base = s.config.sso.service_url;
+  return {s.config.sso.cas_url,
+          fmt::format("{}{}s={}", base, base.find('?') == std::string::npos ? '?' : '&', state)};
+}
 
 using sso_common::BackToLogin;
 using sso_common::InFlight;
@@ -41,13 +57,16 @@ bool CasOff(Services& s, const ContextPtr& c) {
 // GET /sso/cas: to the provider's login.
 void CasLogin(Services& s, const ContextPtr& c) {
   if (CasOff(s, c)) return;
-  Redirect(c, sso::CasLoginUrl(Cas(s)));
+  const std::string state = sso::NewSignIn().state;
+  Redirect(c, sso::CasLoginUrl(Cas(s, state)),
+           {sso_common::SignInCookie(s, c, kStateCookie, kCookiePath, state)});
 }
 
 // The provider's identity for `ticket`: asked of the provider (blocking: on a worker).
-Result<sso::Identity> Validate(const Services& s, const std::string& ticket) {
+Result<sso::Identity> Validate(const Services& s, const std::string& state,
+                               const std::string& ticket) {
   outbound::HttpRequest request;
-  request.url = sso::CasValidateUrl(Cas(s), ticket);
+  request.url = sso::CasValidateUrl(Cas(s, state), ticket);
   request.timeout_ms = s.config.sso.timeout_ms;
   request.max_reply_bytes = size_t{1} << 20;
   auto reply = outbound::Call(request);
@@ -64,16 +83,24 @@ Result<sso::Identity> Validate(const Services& s, const std::string& ticket) {
 // home with its cookie.
 void CasCallback(Services& s, const ContextPtr& c) {
   if (CasOff(s, c)) return;
+  std::vector<std::string> cleared{sso_common::SignInCookie(s, c, kStateCookie, kCookiePath, "", 0)};
+  const std::string state(CookieOf(c->req, kStateCookie));
+  const bool token = state.size() == 43 && std::all_of(state.begin(), state.end(), [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_';
+  });
+  if (!token || !auth::ConstantTimeEquals(c->query("s"), state)) {
+    return BackToLogin(c, "sso_state", cleared);
+  }
   const std::string ticket = c->query("ticket");
-  if (!sso::IsCasTicket(ticket)) return BackToLogin(c, "sso_bad_ticket");
+  if (!sso::IsCasTicket(ticket)) return BackToLogin(c, "sso_bad_ticket", cleared);
   auto counted = InFlight::Try(s.sso_in_flight);
-  if (counted == nullptr) return BackToLogin(c, "sso_busy");
+  if (counted == nullptr) return BackToLogin(c, "sso_busy", cleared);
   // On their own threads: a slow provider holds these, never the workers (hashing, writes).
-  boost::asio::post(s.sso_calls, [&s, c, ticket, counted] {
-    sso_common::SignIn(s, c, Validate(s, ticket), "CAS", counted,
-                       [&s, ticket](const std::string& token_hash) {
-                         s.sso_tickets.Remember(ticket, token_hash);
-                       });
+  boost::asio::post(s.sso_calls, [&s, c, state, ticket, counted, cleared] {
+    sso_common::SignIn(
+        s, c, Validate(s, state, ticket), "CAS", counted,
+        [&s, ticket](const std::string& token_hash) { s.sso_tickets.Remember(ticket, token_hash); },
+        cleared);
   });
 }
 

@@ -60,10 +60,10 @@ test("a student signs in with the school's account", { timeout: 180_000 }, async
   assert.equal(me.user.login, "rtyler");
   assert.equal(me.user.role, "student");
 
-  // The same return again (a used ticket): the login page says why.
+  // A return that did not start in this browser: the login page says why.
   const fresh = await (await browser.newContext({ locale: "en-US" })).newPage();
-  await fresh.goto(`${server.url}/sso/cas/callback?ticket=ST-used-long-ago`);
-  await fresh.getByText("Your school's sign-in did not confirm who you are").waitFor();
+  await fresh.goto(`${server.url}/sso/cas/callback?s=x&ticket=ST-used-long-ago`);
+  await fresh.getByText("This sign-in did not start in this browser").waitFor();
   assert.equal(new URL(fresh.url()).search, "", "the reason is gone from the address");
 });
 

@@ -37,18 +37,19 @@ class SsoCasTest : public ::testing::Test {
   }
 
   // Signs `user` in at the provider and comes back to the server; the server's answer.
+  // (From the login page's link, as a browser: the state cookie it is given goes back with it.)
   HttpResult SignIn(HttpClient& browser, const std::string& user, std::string* idp_cookie) {
-    const std::string back = idp_.CasSignIn(service_, user, idp_cookie);
-    EXPECT_EQ(back.rfind(service_ + "?ticket=ST-", 0), 0u) << back << "\n" << idp_.log();
+    const HttpResult go = browser.Get("/sso/cas");
+    state_cookie_ = CookieSet(go, "pupitre_cas");
+    EXPECT_EQ(state_cookie_.rfind("pupitre_cas=", 0), 0u);
+    const std::string back = idp_.SignInAt(go.headers.at("location"), user, idp_cookie);
+    EXPECT_EQ(back.rfind(service_ + "?s=" + state_cookie_.substr(12) + "&ticket=ST-", 0), 0u)
+        << back << "\n" << idp_.log();
     last_callback_ = TargetOf(back);
-    return browser.Get(last_callback_);
+    return browser.Send(boost::beast::http::verb::get, last_callback_, "", {{"Cookie", state_cookie_}});
   }
 
-  static std::string SessionCookie(const HttpResult& r) {
-    const auto it = r.headers.find("set-cookie");
-    if (it == r.headers.end() || it->second.rfind("pupitre_session=", 0) != 0) return "";
-    return it->second.substr(0, it->second.find(';'));
-  }
+  static std::string SessionCookie(const HttpResult& r) { return CookieSet(r, "pupitre_session"); }
 
   HttpResult Me(HttpClient& c, const std::string& cookie) {
     return c.Send(boost::beast::http::verb::get, "/api/me", "", {{"Cookie", cookie}});
@@ -59,18 +60,21 @@ class SsoCasTest : public ::testing::Test {
   uint16_t port_ = 0;
   std::string service_;
   std::unique_ptr<ChildServer> server_;
-  std::string last_callback_;
+  std::string last_callback_, state_cookie_;
 };
 
 TEST_F(SsoCasTest, ASignInOpensASessionForTheAccountMadeAtFirstSignIn) {
   HttpClient browser(port_);
   EXPECT_EQ(browser.Get("/api/sso").json().at("cas").as_bool(), true);
-  // The login page's link goes to the provider's login, naming this server's callback.
+  // The login page's link goes to the provider's login, naming this server's callback with the
+  // sign-in's state, which this browser keeps in a cookie.
   const HttpResult go = browser.Get("/sso/cas");
   ASSERT_EQ(go.status, 302);
+  ASSERT_EQ(go.set_cookies.size(), 1u);
+  const std::string state = go.set_cookies[0].substr(12, 43);
   EXPECT_EQ(go.headers.at("location"),
-            fmt::format("{}/cas/login?service=http%3A%2F%2F127.0.0.1%3A{}%2Fsso%2Fcas%2Fcallback",
-                        idp_.url(), port_));
+            fmt::format("{}/cas/login?service=http%3A%2F%2F127.0.0.1%3A{}%2Fsso%2Fcas%2Fcallback"
+                        "%3Fs%3D{}", idp_.url(), port_, state));
 
   const HttpResult back = SignIn(browser, "rtyler", nullptr);
   ASSERT_EQ(back.status, 302) << back.body << server_->log();
@@ -86,13 +90,39 @@ TEST_F(SsoCasTest, ASignInOpensASessionForTheAccountMadeAtFirstSignIn) {
 
   // A ticket is good once: the same address again opens nothing.
   HttpClient replay(port_);
-  const HttpResult again = replay.Get(last_callback_);
+  const HttpResult again =
+      replay.Send(boost::beast::http::verb::get, last_callback_, "", {{"Cookie", state_cookie_}});
   ASSERT_EQ(again.status, 302);
   EXPECT_EQ(again.headers.at("location"), "/?sso_error=sso_refused#/login");
-  EXPECT_EQ(again.headers.count("set-cookie"), 0u);
+  EXPECT_EQ(SessionCookie(again), "");
   // A ticket that is no CAS ticket is not even asked about.
-  EXPECT_EQ(replay.Get("/sso/cas/callback?ticket=../../x").headers.at("location"),
+  const std::string state_query = "s=" + state_cookie_.substr(12);
+  EXPECT_EQ(replay.Send(boost::beast::http::verb::get, "/sso/cas/callback?ticket=../../x&" + state_query,
+                        "", {{"Cookie", state_cookie_}}).headers.at("location"),
             "/?sso_error=sso_bad_ticket#/login");
+}
+
+TEST_F(SsoCasTest, AReturnWithoutThisBrowsersSignInIsRefused) {
+  // Someone signs in and sends the provider's return to someone else (login CSRF): without the
+  // state cookie of the browser that left, or with another sign-in's, nothing opens.
+  HttpClient attacker(port_);
+  const HttpResult go = attacker.Get("/sso/cas");
+  const std::string cookie = CookieSet(go, "pupitre_cas");
+  const std::string back = TargetOf(idp_.SignInAt(go.headers.at("location"), "msmith", nullptr));
+  ASSERT_EQ(back.rfind("/sso/cas/callback?s=", 0), 0u) << back;
+  HttpClient victim(port_);
+  EXPECT_EQ(victim.Get(back).headers.at("location"), "/?sso_error=sso_state#/login");
+  const HttpResult own = victim.Get("/sso/cas");
+  const std::string own_cookie = CookieSet(own, "pupitre_cas");
+  HttpResult r = victim.Send(boost::beast::http::verb::get, back, "", {{"Cookie", own_cookie}});
+  EXPECT_EQ(r.headers.at("location"), "/?sso_error=sso_state#/login");
+  // The ticket is bound to the state in its service address: the victim's state with the
+  // attacker's ticket is refused by the provider itself.
+  const std::string ticket = back.substr(back.find("&ticket="));
+  r = victim.Send(boost::beast::http::verb::get, "/sso/cas/callback?s=" + own_cookie.substr(12) + ticket,
+                  "", {{"Cookie", own_cookie}});
+  EXPECT_EQ(r.headers.at("location"), "/?sso_error=sso_refused#/login");
+  EXPECT_EQ(r.set_cookies.size(), 1u) << "only the state cookie, cleared";
 }
 
 TEST_F(SsoCasTest, TheProvidersGroupsMakeATeacherAndItsLogoutEndsTheSession) {

@@ -19,18 +19,6 @@
 namespace pupitre::testkit {
 namespace {
 
-// The value ("name=value") of the cookie `name` among a response's Set-Cookie headers, with its
-// attributes in `attributes`; "" when it sets none.
-std::string CookieSet(const HttpResult& r, const std::string& name, std::string* attributes = nullptr) {
-  for (const std::string& c : r.set_cookies) {
-    if (c.rfind(name + "=", 0) != 0) continue;
-    const size_t semi = c.find(';');
-    if (attributes != nullptr) *attributes = semi == std::string::npos ? "" : c.substr(semi);
-    return c.substr(0, semi);
-  }
-  return "";
-}
-
 class SsoOidcTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -72,7 +60,7 @@ class SsoOidcTest : public ::testing::Test {
   HttpResult SignIn(HttpClient& browser, const std::string& user, std::string* idp_cookie) {
     std::string signin_cookie;
     const std::string authorize = Go(browser, &signin_cookie);
-    const std::string back = idp_.OidcSignIn(authorize, user, idp_cookie);
+    const std::string back = idp_.SignInAt(authorize, user, idp_cookie);
     EXPECT_EQ(back.rfind(redirect_ + "?", 0), 0u) << back << "\n" << idp_.log();
     last_callback_ = TargetOf(back);
     last_signin_cookie_ = signin_cookie;
@@ -130,7 +118,7 @@ TEST_F(SsoOidcTest, AReturnWithoutThisBrowsersSignInIsRefused) {
   HttpClient attacker(port_);
   std::string cookie;
   const std::string authorize = Go(attacker, &cookie);
-  const std::string back = TargetOf(idp_.OidcSignIn(authorize, "msmith", nullptr));
+  const std::string back = TargetOf(idp_.SignInAt(authorize, "msmith", nullptr));
   ASSERT_EQ(back.rfind("/sso/oidc/callback?", 0), 0u) << back;
   HttpClient victim(port_);
   HttpResult r = victim.Get(back);

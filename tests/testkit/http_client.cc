@@ -16,6 +16,16 @@
 
 namespace pupitre::testkit {
 
+std::string CookieSet(const HttpResult& r, const std::string& name, std::string* attributes) {
+  for (const std::string& c : r.set_cookies) {
+    if (c.rfind(name + "=", 0) != 0) continue;
+    const size_t semi = c.find(';');
+    if (attributes != nullptr) *attributes = semi == std::string::npos ? "" : c.substr(semi);
+    return c.substr(0, semi);
+  }
+  return "";
+}
+
 std::string TargetOf(const std::string& url) {
   const size_t scheme = url.find("://");
   const size_t path = scheme == std::string::npos ? 0 : url.find('/', scheme + 3);

@@ -28,6 +28,10 @@ struct HttpResult {
   std::string error_code() const;
 };
 
+// The cookie `name` a response sets ("name=value", from its Set-Cookie headers), with its
+// attributes ("; Path=/; ...") in `attributes`; "" when it sets none.
+std::string CookieSet(const HttpResult& r, const std::string& name, std::string* attributes = nullptr);
+
 class HttpClient {
  public:
   // `from`: the loopback source address to connect from (127.0.0.2 ...), as another client

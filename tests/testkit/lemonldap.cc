@@ -212,28 +212,13 @@ bool LemonLdap::Start(const std::string& cas_service, const std::string& oidc_re
   return false;
 }
 
-std::string LemonLdap::CasSignIn(const std::string& service, const std::string& user,
-                                 std::string* cookie) {
-  HttpClient browser(port_);
-  const HttpResult r = browser.Send(
-      boost::beast::http::verb::post, "/cas/login?service=" + Encode(service),
-      "user=" + Encode(user) + "&password=" + Encode(user),
-      {{"Content-Type", "application/x-www-form-urlencoded"}});
-  if (cookie != nullptr) {
-    const auto it = r.headers.find("set-cookie");
-    *cookie = it == r.headers.end() ? "" : it->second.substr(0, it->second.find(';'));
-  }
-  const auto location = r.headers.find("location");
-  return r.status == 302 && location != r.headers.end() ? location->second : "";
-}
-
-std::string LemonLdap::OidcSignIn(const std::string& authorize_url, const std::string& user,
-                                  std::string* cookie) {
+std::string LemonLdap::SignInAt(const std::string& login_url, const std::string& user,
+                                std::string* cookie) {
   const std::string prefix = url();
-  if (authorize_url.rfind(prefix, 0) != 0) return "";
+  if (login_url.rfind(prefix, 0) != 0) return "";
   HttpClient browser(port_);
   const HttpResult r = browser.Send(
-      boost::beast::http::verb::post, authorize_url.substr(prefix.size()),
+      boost::beast::http::verb::post, login_url.substr(prefix.size()),
       "user=" + Encode(user) + "&password=" + Encode(user),
       {{"Content-Type", "application/x-www-form-urlencoded"}});
   if (cookie != nullptr) {

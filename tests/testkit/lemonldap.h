@@ -35,15 +35,11 @@ class LemonLdap {
   uint16_t port() const { return port_; }
   std::string log() const;
 
-  // A browser's sign-in at the CAS login for `service`, as `user` (password: the same): the
-  // address the portal sends the browser back to ("" if none), and the portal's session cookie
-  // ("lemonldap=...") in `cookie`.
-  std::string CasSignIn(const std::string& service, const std::string& user, std::string* cookie);
-  // A browser's sign-in at the OpenID Connect authorization address `authorize_url` (as this
-  // server sent the browser there), as `user`: where the portal sends the browser back ("" if
-  // not a redirect), and its session cookie in `cookie`.
-  std::string OidcSignIn(const std::string& authorize_url, const std::string& user,
-                         std::string* cookie);
+  // A browser's sign-in at the portal's address `login_url` (where this server sent the browser:
+  // the CAS login with its service, or the OpenID Connect authorization with its parameters), as
+  // `user` (password: the same): the address the portal sends the browser back to ("" if none),
+  // and the portal's session cookie ("lemonldap=...") in `cookie`.
+  std::string SignInAt(const std::string& login_url, const std::string& user, std::string* cookie);
   // The logout page's hidden frames' addresses (front-channel logout), for the browser's
   // cookie at the portal; what a browser would load.
   std::vector<std::string> OidcLogoutFrames(const std::string& cookie);
