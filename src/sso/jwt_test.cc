@@ -2,6 +2,7 @@
 // every way a token can lie (another key, another algorithm, "none", HMAC with the public key,
 // claims for someone else or out of time).
 #include "sso/jwt.h"
+#include "sso/signing_key.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -169,6 +170,31 @@ TEST(JwtTest, Base64UrlIsStrict) {
   EXPECT_FALSE(Base64UrlDecode("+/8").ok());
   EXPECT_FALSE(Base64UrlDecode("-_8=").ok());
   EXPECT_FALSE(Base64UrlDecode("a b").ok());
+}
+
+}  // namespace
+}  // namespace pupitre::sso
+
+namespace pupitre::sso {
+namespace {
+
+TEST(SigningKeyTest, ItsTokensAreCheckedWithItsPublishedKey) {
+  EXPECT_FALSE(SigningKey::FromPem("not a key").ok());
+  // A key written as `openssl genpkey -algorithm RSA` writes it.
+  const testkit::JwtSigner maker("x");
+  auto key = SigningKey::FromPem(maker.PrivatePem());
+  ASSERT_TRUE(key.ok()) << key.error().message;
+  EXPECT_EQ(key->kid().size(), 43u) << "an RFC 7638 thumbprint";
+  const std::string jwks =
+      boost::json::serialize(boost::json::object{{"keys", boost::json::array{key->PublicJwk()}}});
+  auto keys = KeySet::Parse(jwks);
+  ASSERT_TRUE(keys.ok());
+  auto jws = VerifyJws(key->Sign({{"iss", "pupitre"}}), *keys);
+  ASSERT_TRUE(jws.ok()) << jws.error().message;
+  EXPECT_EQ(jws->claims.at("iss").as_string(), "pupitre");
+  EXPECT_EQ(jws->header.at("kid").as_string(), key->kid());
+  const testkit::JwtSigner ec("e", "ES256");
+  EXPECT_THAT(SigningKey::FromPem(ec.PrivatePem()).error().message, ::testing::HasSubstr("not RSA"));
 }
 
 }  // namespace

@@ -7,33 +7,12 @@
 #include "outbound/http_call.h"
 
 namespace pupitre::sso {
-namespace {
-
-constexpr int64_t kKeysRefetchSeconds = 60;
-
-// The provider's answers are small: a bound keeps a broken one from filling memory.
-constexpr size_t kMaxReply = size_t{1} << 20;
-
-Result<std::string> Get(const std::string& url, int64_t timeout_ms, const std::string& what,
-                        const std::string& bearer = "") {
-  outbound::HttpRequest request;
-  request.url = url;
-  request.timeout_ms = timeout_ms;
-  request.max_reply_bytes = kMaxReply;
-  if (!bearer.empty()) request.authorization = "Bearer " + bearer;
-  auto reply = outbound::Call(request);
-  if (!reply.ok()) return Error(reply.error()).Because("sso_unreadable");
-  if (reply->status != 200) {
-    return Error::Unavailable(fmt::format("the provider's {} answered {}", what, reply->status))
-        .Because("sso_unreadable");
-  }
-  return std::move(reply->body);
-}
-
-}  // namespace
 
 OidcRelyingParty::OidcRelyingParty(OidcClientOptions options, int64_t timeout_ms, bool read_userinfo)
-    : options_(std::move(options)), timeout_ms_(timeout_ms), read_userinfo_(read_userinfo) {}
+    : options_(std::move(options)),
+      timeout_ms_(timeout_ms),
+      read_userinfo_(read_userinfo),
+      keys_(timeout_ms) {}
 
 Result<OidcProvider> OidcRelyingParty::Provider() {
   {
@@ -41,32 +20,13 @@ Result<OidcProvider> OidcRelyingParty::Provider() {
     if (provider_) return *provider_;
   }
   // Fetched outside the lock: a slow provider holds one sign-in thread, not every one.
-  auto document = Get(DiscoveryUrl(options_.issuer), timeout_ms_, "discovery document");
+  auto document = FetchDocument(DiscoveryUrl(options_.issuer), timeout_ms_, "discovery document");
   if (!document.ok()) return document.take_error();
   auto provider = ParseDiscovery(*document, options_.issuer);
   if (!provider.ok()) return provider.take_error();
   MutexLock lock(mu_);
   provider_ = *provider;
   return provider;
-}
-
-Result<std::shared_ptr<const KeySet>> OidcRelyingParty::Keys(const OidcProvider& p,
-                                                              const std::string& kid,
-                                                              int64_t now_s) {
-  {
-    MutexLock lock(mu_);
-    const bool known = keys_ != nullptr && (kid.empty() || keys_->Has(kid));
-    if (known || (keys_ != nullptr && now_s - keys_fetched_s_ < kKeysRefetchSeconds)) return keys_;
-  }
-  auto document = Get(p.jwks_uri, timeout_ms_, "key set");
-  if (!document.ok()) return document.take_error();
-  auto keys = KeySet::Parse(*document);
-  if (!keys.ok()) return keys.take_error();
-  auto shared = std::make_shared<const KeySet>(std::move(*keys));
-  MutexLock lock(mu_);
-  keys_ = shared;
-  keys_fetched_s_ = now_s;
-  return shared;
 }
 
 Result<std::string> OidcRelyingParty::AuthorizationUrl(const SignInStart& start) {
@@ -86,13 +46,13 @@ Result<OidcRelyingParty::SignedIn> OidcRelyingParty::Complete(std::string_view c
   request.body = TokenRequestBody(options_, code, start.verifier);
   request.authorization = TokenAuthorization(options_);
   request.timeout_ms = timeout_ms_;
-  request.max_reply_bytes = kMaxReply;
+  request.max_reply_bytes = size_t{1} << 20;
   auto reply = outbound::Call(request);
   if (!reply.ok()) return Error(reply.error()).Because("sso_unreadable");
   auto tokens = ParseTokenReply(reply->status, reply->body);
   if (!tokens.ok()) return tokens.take_error();
 
-  auto keys = Keys(*provider, JwsKeyId(tokens->id_token), now_s);
+  auto keys = keys_.For(provider->jwks_uri, JwsKeyId(tokens->id_token), now_s);
   if (!keys.ok()) return keys.take_error();
   auto token = VerifyJws(tokens->id_token, **keys);
   if (!token.ok()) return token.take_error();
@@ -107,7 +67,8 @@ Result<OidcRelyingParty::SignedIn> OidcRelyingParty::Complete(std::string_view c
   const boost::json::value* sid = token->claims.if_contains("sid");
   in.sid = sid != nullptr && sid->is_string() ? std::string(sid->get_string()) : in.who.user;
   if (read_userinfo_ && !provider->userinfo_endpoint.empty() && !tokens->access_token.empty()) {
-    auto info = Get(provider->userinfo_endpoint, timeout_ms_, "userinfo", tokens->access_token);
+    auto info = FetchDocument(provider->userinfo_endpoint, timeout_ms_, "userinfo",
+                              tokens->access_token);
     if (!info.ok()) return info.take_error();
     if (Status st = AddUserInfo(in.who, *info); !st.ok()) return st.take_error();
   }

@@ -14,6 +14,7 @@
 #include "sso/identity.h"
 #include "sso/jwt.h"
 #include "sso/oidc.h"
+#include "sso/remote_keys.h"
 
 namespace pupitre::sso {
 
@@ -38,18 +39,13 @@ class OidcRelyingParty {
 
  private:
   Result<OidcProvider> Provider();
-  // The keys to check a token naming `kid`: fetched again when it is not among them (a provider
-  // rotated its keys), at most once a minute.
-  Result<std::shared_ptr<const KeySet>> Keys(const OidcProvider& p, const std::string& kid,
-                                             int64_t now_s);
 
   const OidcClientOptions options_;
   const int64_t timeout_ms_;
   const bool read_userinfo_;
   Mutex mu_;
   std::optional<OidcProvider> provider_ GUARDED_BY(mu_);
-  std::shared_ptr<const KeySet> keys_ GUARDED_BY(mu_);
-  int64_t keys_fetched_s_ GUARDED_BY(mu_) = 0;
+  RemoteKeySet keys_;
 };
 
 }  // namespace pupitre::sso

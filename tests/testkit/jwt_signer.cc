@@ -4,6 +4,7 @@
 #include <openssl/core_names.h>
 #include <openssl/ecdsa.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/rsa.h>
 
 #include <boost/json.hpp>
@@ -69,6 +70,16 @@ json::object JwtSigner::Jwk() const {
     BN_free(e);
   }
   return jwk;
+}
+
+std::string JwtSigner::PrivatePem() const {
+  BIO* out = BIO_new(BIO_s_mem());
+  PEM_write_bio_PrivateKey(out, key_.get(), nullptr, nullptr, 0, nullptr, nullptr);
+  char* data = nullptr;
+  const long len = BIO_get_mem_data(out, &data);
+  std::string pem(data, static_cast<size_t>(len));
+  BIO_free(out);
+  return pem;
 }
 
 std::string JwtSigner::Jwks() const {

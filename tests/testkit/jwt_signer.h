@@ -22,6 +22,8 @@ class JwtSigner {
   // The public key as a JWK (with kid, alg and use "sig"), and a key set of it alone.
   boost::json::object Jwk() const;
   std::string Jwks() const;
+  // The private key as PEM (PKCS#8), as `openssl genpkey` writes it.
+  std::string PrivatePem() const;
   // A compact JWS of `claims`, its header {alg, kid, typ: JWT} plus `header_extra`.
   std::string Sign(const boost::json::object& claims,
                    const boost::json::object& header_extra = {}) const;

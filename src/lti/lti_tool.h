@@ -1,0 +1,57 @@
+#pragma once
+// Pupitre as an LTI 1.3 tool of one platform: launches checked (the platform's key set fetched
+// and kept, each nonce taken once), scores sent back (an access token asked with the tool's
+// signed client assertion, kept until it expires). Its calls block: use it from the sign-in
+// threads, never from an event loop.
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "common/mutex.h"
+#include "common/result.h"
+#include "lti/lti_messages.h"
+#include "sso/remote_keys.h"
+#include "sso/signing_key.h"
+
+namespace pupitre::lti {
+
+class LtiTool {
+ public:
+  // `tool_url`: this server's public address ("https://pupitre.school.fr", no trailing /).
+  LtiTool(Platform platform, sso::SigningKey key, std::string tool_url, int64_t timeout_ms);
+
+  const Platform& platform() const { return platform_; }
+  const sso::SigningKey& key() const { return key_; }
+  std::string LaunchUrl() const { return tool_url_ + "/lti/launch"; }
+
+  // The launch an id_token carries, once its signature (the platform's keys), iss, aud/azp,
+  // exp, iat and nonce (`nonce`, the one this browser's login sent, taken once: a replayed
+  // launch is refused) are checked. Errors: sso_bad_token, lti_replay, lti_bad_launch,
+  // sso_unreadable / peer_down (the platform's keys).
+  Result<Launch> CheckLaunch(std::string_view id_token, const std::string& nonce, int64_t now_s);
+
+  // Sends `score` to the line item (AGS); errors: lti_score_refused (the platform's answer),
+  // peer_down.
+  Status SendScore(const std::string& lineitem, const Score& score, int64_t now_s);
+
+ private:
+  Result<std::string> AccessToken(int64_t now_s);
+  // Whether `nonce` was not seen before (and remembers it until `until_s`).
+  bool FirstUse(const std::string& nonce, int64_t until_s, int64_t now_s);
+
+  const Platform platform_;
+  const sso::SigningKey key_;
+  const std::string tool_url_;
+  const int64_t timeout_ms_;
+  sso::RemoteKeySet keys_;
+  Mutex mu_;
+  std::unordered_map<std::string, int64_t> nonces_ GUARDED_BY(mu_);  // nonce -> forget after
+  std::deque<std::pair<int64_t, std::string>> nonce_order_ GUARDED_BY(mu_);
+  std::string access_token_ GUARDED_BY(mu_);
+  int64_t access_token_until_s_ GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace pupitre::lti
