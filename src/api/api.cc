@@ -50,7 +50,7 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
                 attack, proof, settings, incidents, hub_, seb, answer_files, SchoolZone(config),
                 course.space, course.homeworks, course.announcements, course.uploads,
                 course.blobs, course.live, course.live_calls, course.door, nullptr,
-                sso_tickets_, sso_calls_, sso_in_flight_, nullptr},
+                sso_tickets_, sso_calls_, sso_in_flight_, nullptr, nullptr},
       address_(config.server.trusted_proxies),
       limiter_(config.limits),
       gate_(proof, attack, metrics, files_),
@@ -76,6 +76,7 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
   RegisterLiveRoutes(router_, services_);
   RegisterSsoRoutes(router_, services_);
   RegisterOidcRoutes(router_, services_);
+  RegisterLtiRoutes(router_, services_);
   RegisterStatusRoutes(router_, status_);
 }
 

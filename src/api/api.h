@@ -28,6 +28,7 @@
 #include "guard/admission.h"
 #include "http/server.h"
 #include "room/admissions.h"
+#include "lti/lti_tool.h"
 #include "sso/oidc_client.h"
 #include "sso/ticket_sessions.h"
 
@@ -90,6 +91,13 @@ class Api {
     services_.oidc = oidc_.get();
   }
 
+  // Launches from the school's LMS ([lti]), with the tool's key read by the caller. Call before
+  // serving.
+  void UseLti(std::unique_ptr<lti::LtiTool> tool) {
+    lti_ = std::move(tool);
+    services_.lti = lti_.get();
+  }
+
   // In a cluster: routes of exams this node does not hold claim them first (middleware 4b).
   void UseOwnership(cluster::Ownership& ownership, boost::asio::thread_pool& workers) {
     middleware_.UseOwnership(ownership, workers);
@@ -113,6 +121,7 @@ class Api {
   std::atomic<int> sso_in_flight_{0};
   boost::asio::thread_pool sso_calls_{4};  // ticket checks: they wait on the provider
   std::unique_ptr<sso::OidcRelyingParty> oidc_;
+  std::unique_ptr<lti::LtiTool> lti_;
   Services services_;
   ForwardedAddress address_;
   KeyedRateLimiter limiter_;

@@ -89,12 +89,13 @@ void OidcCallback(Services& s, const ContextPtr& c) {
     std::string sid = in.ok() ? in->sid : "";
     Result<sso::Identity> who = in.ok() ? Result<sso::Identity>(std::move(in->who))
                                         : Result<sso::Identity>(in.take_error());
-    sso_common::SignIn(
-        s, c, std::move(who), "OpenID Connect", counted,
-        [&s, sid](const std::string& token_hash) {
-          s.sso_tickets.Remember(LogoutKey(sid, token_hash), token_hash);
-        },
-        cleared);
+    sso_common::SignInSteps steps = sso_common::SsoSteps(s);
+    steps.remember = [&s, sid](const auth::NewSession& session) {
+      const std::string& hash = session.principal.token_hash;
+      s.sso_tickets.Remember(LogoutKey(sid, hash), hash);
+    };
+    steps.cookies = cleared;
+    sso_common::SignIn(s, c, std::move(who), "OpenID Connect", counted, std::move(steps));
   });
 }
 

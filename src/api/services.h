@@ -40,6 +40,9 @@
 namespace pupitre::sso {
 class OidcRelyingParty;
 }  // namespace pupitre::sso
+namespace pupitre::lti {
+class LtiTool;
+}  // namespace pupitre::lti
 
 namespace pupitre::api {
 
@@ -80,6 +83,7 @@ struct Services {
   boost::asio::thread_pool& sso_calls;  // ticket checks, which wait on the provider (not `workers`)
   std::atomic<int>& sso_in_flight;      // sign-ins being checked now (bounded)
   sso::OidcRelyingParty* oidc;          // OpenID Connect sign-in (nullptr: none)
+  lti::LtiTool* lti;                    // launches from the school's LMS (nullptr: none)
 };
 
 // A route's handler as the route files write it: a function of the services and the request.
@@ -112,5 +116,6 @@ void RegisterCalendarRoutes(Router& router, Services& s);  // due times and exam
 void RegisterLiveRoutes(Router& router, Services& s);      // live classes: join, end, attendance
 void RegisterSsoRoutes(Router& router, Services& s);       // sign-in through the school's CAS
 void RegisterOidcRoutes(Router& router, Services& s);      // ... through OpenID Connect
+void RegisterLtiRoutes(Router& router, Services& s);       // LTI 1.3: launches from the LMS
 
 }  // namespace pupitre::api

@@ -42,33 +42,36 @@ boost::json::object Offered(const Services& s) {
   return {{"cas", !s.config.sso.cas_url.empty()}, {"oidc", !s.config.sso.oidc_issuer.empty()}};
 }
 
-sso::MappingOptions Mapping(const Services& s) {
+SignInSteps SsoSteps(const Services& s) {
   const auto& o = s.config.sso;
-  return {o.login_attribute,  o.name_attribute, o.role_attribute, o.teacher_values,
-          o.admin_values,     o.required_attribute, o.allowed_values};
+  SignInSteps steps;
+  steps.mapping = {o.login_attribute,  o.name_attribute, o.role_attribute, o.teacher_values,
+                   o.admin_values,     o.required_attribute, o.allowed_values};
+  steps.create_accounts = o.create_accounts;
+  return steps;
 }
 
 void SignIn(Services& s, const ContextPtr& c, Result<sso::Identity> who, const char* protocol,
-            std::shared_ptr<InFlight> counted, std::function<void(const std::string& token_hash)> remember,
-            std::vector<std::string> extra_cookies) {
+            std::shared_ptr<InFlight> counted, SignInSteps steps) {
   Result<sso::Account> account =
-      who.ok() ? sso::MapIdentity(*who, Mapping(s)) : Result<sso::Account>(who.error());
+      who.ok() ? sso::MapIdentity(*who, steps.mapping) : Result<sso::Account>(who.error());
   if (!account.ok()) {
     spdlog::warn("sso: a {} sign-in failed: {}", protocol, account.error().message);
-    return c->Later([c, reason = account.error().reason, cookies = std::move(extra_cookies)] {
+    return c->Later([c, reason = account.error().reason, cookies = std::move(steps.cookies)] {
       BackToLogin(c, reason, cookies);
     });
   }
+  auto shared = std::make_shared<SignInSteps>(std::move(steps));
   s.accounts.LoginTrusted(
-      account->login, account->display_name, account->role, s.config.sso.create_accounts,
-      [&s, c, counted = std::move(counted), remember = std::move(remember),
-       cookies = std::move(extra_cookies)](
-          Result<auth::NewSession> r) mutable {
-        if (r.ok()) remember(r->principal.token_hash);
-        c->Later([&s, c, r = std::move(r), cookies = std::move(cookies)]() mutable {
+      account->login, account->display_name, account->role, shared->create_accounts,
+      [&s, c, counted = std::move(counted), shared](Result<auth::NewSession> r) {
+        if (r.ok() && shared->remember) shared->remember(*r);
+        c->Later([&s, c, r = std::move(r), shared] {
+          std::vector<std::string> cookies = shared->cookies;
           if (!r.ok()) return BackToLogin(c, r.error().reason, cookies);
           c->responder.MarkLoggedIn();
           cookies.push_back(SessionCookie(s, c, *r));
+          if (shared->answer) return shared->answer(c, *r, std::move(cookies));
           Redirect(c, "/", cookies);
         });
       });

@@ -50,16 +50,26 @@ constexpr int kMaxSignInsInFlight = 64;
 // Which sign-ins the login page offers: {"cas": bool, "oidc": bool}.
 boost::json::object Offered(const Services& s);
 
-// How [sso] maps a provider's identity to an account.
-sso::MappingOptions Mapping(const Services& s);
+// How a sign-in ends once the provider vouched for someone.
+struct SignInSteps {
+  sso::MappingOptions mapping;  // the identity to an account
+  bool create_accounts = true;  // an account made at first sign-in
+  // Told the new session first (on the accounts' thread): single logout keeps it.
+  std::function<void(const auth::NewSession&)> remember;
+  // The answer once signed in, on the connection's loop, given the cookies to set (the session's
+  // among them); default: 302 home.
+  std::function<void(const ContextPtr&, const auth::NewSession&, std::vector<std::string> cookies)>
+      answer;
+  std::vector<std::string> cookies;  // set with either answer (or with the way back to login)
+};
+
+// [sso]'s mapping and create_accounts.
+SignInSteps SsoSteps(const Services& s);
 
 // From a sign-in thread: the identity mapped, the account found or made, a session opened and
-// the browser sent home with it (`remember` told the new session's token hash first, for single
-// logout); or back to the login page with the reason. `extra_cookies` go with either answer;
-// `counted` is held until the account is found.
+// the answer given (by default the browser sent home with it); or back to the login page with
+// the reason. `counted` is held until the account is found.
 void SignIn(Services& s, const ContextPtr& c, Result<sso::Identity> who, const char* protocol,
-            std::shared_ptr<InFlight> counted,
-            std::function<void(const std::string& token_hash)> remember,
-            std::vector<std::string> extra_cookies = {});
+            std::shared_ptr<InFlight> counted, SignInSteps steps);
 
 }  // namespace pupitre::api::sso_common

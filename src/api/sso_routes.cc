@@ -97,10 +97,12 @@ void CasCallback(Services& s, const ContextPtr& c) {
   if (counted == nullptr) return BackToLogin(c, "sso_busy", cleared);
   // On their own threads: a slow provider holds these, never the workers (hashing, writes).
   boost::asio::post(s.sso_calls, [&s, c, state, ticket, counted, cleared] {
-    sso_common::SignIn(
-        s, c, Validate(s, state, ticket), "CAS", counted,
-        [&s, ticket](const std::string& token_hash) { s.sso_tickets.Remember(ticket, token_hash); },
-        cleared);
+    sso_common::SignInSteps steps = sso_common::SsoSteps(s);
+    steps.remember = [&s, ticket](const auth::NewSession& session) {
+      s.sso_tickets.Remember(ticket, session.principal.token_hash);
+    };
+    steps.cookies = cleared;
+    sso_common::SignIn(s, c, Validate(s, state, ticket), "CAS", counted, std::move(steps));
   });
 }
 

@@ -13,13 +13,14 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <fstream>
+#include <sstream>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <charconv>
 #include <cstring>
-#include <fstream>
 #include <future>
 #include <regex>
 #include <thread>
@@ -319,6 +320,23 @@ int Serve(const Config& config, int demo_students) {
     }
     api.UseOidc(std::move(oidc));
     spdlog::info("sign-in with OpenID Connect at {} as client {}", o.oidc_issuer, o.oidc_client_id);
+  }
+  if (!config.lti.issuer.empty()) {
+    const auto& l = config.lti;
+    std::ifstream in(l.tool_key_file);
+    std::stringstream pem;
+    pem << in.rdbuf();
+    auto key = sso::SigningKey::FromPem(pem.str());
+    if (!in || !key.ok()) {
+      spdlog::error("lti.tool_key_file: {} {}", l.tool_key_file,
+                    in ? key.error().message : "cannot be read");
+      return 1;
+    }
+    api.UseLti(std::make_unique<lti::LtiTool>(
+        lti::Platform{l.issuer, l.client_id, l.deployment_ids, l.auth_login_url, l.jwks_url,
+                      l.token_url},
+        std::move(*key), l.tool_url, config.sso.timeout_ms));
+    spdlog::info("LTI 1.3 tool of {} as client {}", l.issuer, l.client_id);
   }
   if (n.ownership().clustered()) {
     api.UseOwnership(n.ownership(), n.workers());

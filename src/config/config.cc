@@ -145,7 +145,8 @@ Result<Config> ParseConfig(std::string_view toml_text) {
     std::string_view key = k.str();
     if (key != "server" && key != "store" && key != "auth" && key != "exam" && key != "guard" &&
         key != "waiting_room" && key != "limits" && key != "attack" && key != "school" &&
-        key != "course" && key != "live" && key != "cluster" && key != "sso") {
+        key != "course" && key != "live" && key != "cluster" && key != "sso" &&
+        key != "lti") {
       return Error::Invalid(fmt::format("{}: unknown section", key));
     }
   }
@@ -384,6 +385,42 @@ Result<Config> ParseConfig(std::string_view toml_text) {
                 "server's /sso/cas/callback as browsers reach it)";
     }
     while (!c.sso.cas_url.empty() && c.sso.cas_url.back() == '/') c.sso.cas_url.pop_back();
+  }
+
+  TableReader lti(Section(root, "lti", problem), "lti", problem);
+  lti.String("issuer", c.lti.issuer);
+  lti.String("client_id", c.lti.client_id);
+  lti.StringList("deployment_ids", c.lti.deployment_ids);
+  lti.String("auth_login_url", c.lti.auth_login_url);
+  lti.String("jwks_url", c.lti.jwks_url);
+  lti.String("token_url", c.lti.token_url);
+  lti.String("tool_url", c.lti.tool_url);
+  lti.String("tool_key_file", c.lti.tool_key_file);
+  lti.Bool("create_accounts", c.lti.create_accounts);
+  lti.String("login_claim", c.lti.login_claim);
+  lti.RejectUnknown({"issuer", "client_id", "deployment_ids", "auth_login_url", "jwks_url",
+                     "token_url", "tool_url", "tool_key_file", "create_accounts", "login_claim"});
+  if (problem.empty() && !c.lti.issuer.empty()) {
+    const auto& l = c.lti;
+    if (l.client_id.empty()) {
+      problem = "lti.client_id: needed with lti.issuer (this tool's client id at the platform)";
+    } else if (!web(l.auth_login_url)) {
+      problem = "lti.auth_login_url: needed with lti.issuer, an http(s) address (the platform's "
+                "OIDC authorization endpoint)";
+    } else if (!web(l.jwks_url)) {
+      problem = "lti.jwks_url: needed with lti.issuer, an http(s) address (the platform's keys)";
+    } else if (!l.token_url.empty() && !web(l.token_url)) {
+      problem = "lti.token_url: must be an http(s) address";
+    } else if (!web(l.tool_url)) {
+      problem = "lti.tool_url: needed with lti.issuer, an http(s) address (this server as "
+                "browsers reach it)";
+    } else if (l.tool_key_file.empty()) {
+      problem = "lti.tool_key_file: needed with lti.issuer (a PEM RSA key: openssl genpkey "
+                "-algorithm RSA -pkeyopt rsa_keygen_bits:2048)";
+    } else if (!l.login_claim.empty() && l.login_claim != "email") {
+      problem = "lti.login_claim: \"\" (the platform's sub) or \"email\"";
+    }
+    while (!c.lti.tool_url.empty() && c.lti.tool_url.back() == '/') c.lti.tool_url.pop_back();
   }
 
   TableReader live(Section(root, "live", problem), "live", problem);

@@ -175,6 +175,31 @@ struct Config {
     int64_t timeout_ms = 5'000;
   } sso;
 
+  // Pupitre as an LTI 1.3 tool of the school's LMS (docs/configuration.md, "LTI 1.3").
+  struct Lti {
+    // [lti] issuer: the platform's issuer (its messages' iss); empty: no LTI.
+    std::string issuer;
+    // [lti] client_id, deployment_ids: this tool as the platform registered it ([] : any
+    // deployment of that client).
+    std::string client_id;
+    std::vector<std::string> deployment_ids;
+    // [lti] auth_login_url, jwks_url, token_url: the platform's OIDC authorization endpoint, key
+    // set and OAuth 2 token endpoint (token_url "" : no scores sent back).
+    std::string auth_login_url;
+    std::string jwks_url;
+    std::string token_url;
+    // [lti] tool_url: this server's public address ("https://pupitre.school.fr"); the platform
+    // is given TOOL/lti/login, TOOL/lti/launch and TOOL/lti/jwks.
+    std::string tool_url;
+    // [lti] tool_key_file: this tool's RSA private key (PEM), which signs what it sends back.
+    std::string tool_key_file;
+    // [lti] create_accounts: an account is made at a person's first launch.
+    bool create_accounts = true;
+    // [lti] login_claim: the claim that is the login ("" : "lti-" and the platform's sub;
+    // "email").
+    std::string login_claim;
+  } lti;
+
   struct School {
     // [school] time_zone: the school's IANA time zone ("Europe/Paris"): every time the pages
     // and the exports show is written in it, with its offset. Checked at start-up.

@@ -147,6 +147,20 @@ TEST(ConfigTest, TheSsoSectionNamesTheProviderAndEachMistake) {
       "oidc_redirect_url = \"https://p/sso/oidc/callback\"\noidc_scopes = \"profile openid\"\n");
   ASSERT_TRUE(oidc.ok()) << oidc.error().message;
   EXPECT_TRUE(oidc->sso.oidc_userinfo) << "the default";
+}
+
+TEST(ConfigTest, TheLtiSectionNamesThePlatformAndEachMistake) {
+  const std::string good =
+      "[lti]\nissuer = \"https://lms\"\nclient_id = \"t\"\nauth_login_url = \"https://lms/auth\"\n"
+      "jwks_url = \"https://lms/keys\"\ntool_url = \"https://pupitre/\"\ntool_key_file = \"/k.pem\"\n";
+  auto r = ParseConfig(good);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->lti.tool_url, "https://pupitre") << "no trailing /";
+  EXPECT_TRUE(r->lti.create_accounts);
+  EXPECT_THAT(ErrorOf("[lti]\nissuer = \"https://lms\"\n"), HasSubstr("lti.client_id"));
+  EXPECT_THAT(ErrorOf(good + "token_url = \"ftp://x\"\n"), HasSubstr("lti.token_url"));
+  EXPECT_THAT(ErrorOf(good + "login_claim = \"name\"\n"), HasSubstr("lti.login_claim"));
+  EXPECT_THAT(ErrorOf(good + "secret = 1\n"), HasSubstr("secret"));
   EXPECT_THAT(ErrorOf("[sso]\nsecret = \"x\"\n"), HasSubstr("secret"));
 }
 

@@ -125,6 +125,7 @@ Result<Launch> ReadLaunch(const json::object& claims, const Platform& platform) 
   l.given_name = StringAt(claims, "given_name");
   l.family_name = StringAt(claims, "family_name");
   l.email = StringAt(claims, "email");
+  l.locale = StringAt(claims, "locale");
   l.target_link_uri = StringAt(claims, kClaimTargetLinkUri);
   const json::value* roles = claims.if_contains(kClaimRoles);
   if (roles == nullptr || !roles->is_array()) return BadLaunch("it has no roles claim");

@@ -62,6 +62,7 @@ struct Launch {
   enum class Kind { kResourceLink, kDeepLinking } kind = Kind::kResourceLink;
   std::string sub;            // the person at the platform
   std::string name, given_name, family_name, email;
+  std::string locale;         // "fr-FR", "en"... ("" : not said)
   std::vector<std::string> roles;
   std::string deployment_id;
   std::string target_link_uri;
