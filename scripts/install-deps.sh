@@ -7,7 +7,8 @@ set -euo pipefail
 # libreoffice-calc-nogui: the csv_calc test opens the results CSV as a teacher's spreadsheet would.
 # libcmark-dev: course pages (Markdown, rendered safely). libzip-dev: hand-ins downloaded as one ZIP.
 # libcurl4-openssl-dev, libssl-dev: live classes call a BigBlueButton server (HTTPS, signed calls);
-# python3 runs the stand-in BigBlueButton server the tests start.
+# python3 runs the stand-in BigBlueButton server the tests start; python3-jwt and
+# python3-cryptography the LTI 1.3 platform they start (tests/standins/lti_platform.py).
 # postgresql-15 and libpq-dev: the store shared by several nodes (the cluster tests start their own
 # server in a temporary directory).
 # libhowardhinnant-date-dev and tzdata: time zones (the school's, [school] time_zone).
@@ -19,7 +20,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsodium-dev libsqlite3-dev sqlite3 libpq-dev postgresql-15 zlib1g-dev libspdlog-dev libfmt-dev
   libcli11-dev libtomlplusplus-dev libpugixml-dev libhowardhinnant-date-dev tzdata
-  libcmark-dev libzip-dev libcurl4-openssl-dev libssl-dev python3
+  libcmark-dev libzip-dev libcurl4-openssl-dev libssl-dev python3 python3-jwt python3-cryptography
   libgtest-dev libgmock-dev libbenchmark-dev
   curl wrk nginx haproxy slowhttptest libfuzzer-14-dev
   chromium node-tweetnacl libreoffice-calc-nogui

@@ -61,11 +61,13 @@ std::string StateCookie(const Services& s, const ContextPtr& c, std::string_view
 // The fields of a GET's query or a form POST's body.
 std::map<std::string, std::string> Fields(const ContextPtr& c) {
   std::map<std::string, std::string> out;
-  auto add = [&out](boost::urls::params_encoded_view params) {
+  boost::urls::encoding_opts form;
+  form.space_as_plus = true;  // "+" is a space in both (application/x-www-form-urlencoded)
+  auto add = [&out, form](boost::urls::params_encoded_view params) {
     for (const auto& p : params) {
       if (out.size() == 32) break;
-      std::string key = p.key.decode();
-      if (!out.contains(key)) out.emplace(std::move(key), p.has_value ? p.value.decode() : "");
+      std::string key = p.key.decode(form);
+      if (!out.contains(key)) out.emplace(std::move(key), p.has_value ? p.value.decode(form) : "");
     }
   };
   if (c->req.method() == verb::post) {

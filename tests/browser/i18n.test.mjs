@@ -46,18 +46,21 @@ test("translations keep their placeholders and are not left in English", () => {
   assert.ok(same < 12, `${same} strings are identical in both languages`);
 });
 
-// The reasons a sign-in through the school's provider fails with (CAS, OpenID Connect): the login
+// The reasons a sign-in through the school's provider (CAS, OpenID Connect) or a launch from its
+// LMS (LTI) fails with: the login
 // page says each in words (web/main.js), never a code.
 test("every school sign-in reason has a sentence in both languages", () => {
   const src = new URL("../../src/", import.meta.url);
   const files = ["sso/cas.cc", "sso/identity.cc", "sso/jwt.cc", "sso/oidc.cc", "sso/oidc_client.cc",
-    "api/sso_routes.cc", "api/oidc_routes.cc", "api/sso_common.cc", "auth/accounts.cc"];
+    "api/sso_routes.cc", "api/oidc_routes.cc", "api/sso_common.cc", "auth/accounts.cc",
+    "lti/lti_messages.cc", "lti/lti_tool.cc", "api/lti_routes.cc"];
   const reasons = new Set();
   for (const f of files) {
     const text = readFileSync(new URL(f, src), "utf8");
-    for (const m of text.matchAll(/(?:Because|BackToLogin)\((?:c, )?"(sso_[a-z0-9_]+)"/g)) reasons.add(m[1]);
+    for (const m of text.matchAll(/(?:Because|BackToLogin)\((?:c, )?"((?:sso|lti)_[a-z0-9_]+)"/g)) reasons.add(m[1]);
   }
-  for (const r of ["sso_state", "sso_bad_token", "sso_busy", "sso_refused", "sso_not_allowed", "sso_local_account"]) {
+  for (const r of ["sso_state", "sso_bad_token", "sso_busy", "sso_refused", "sso_not_allowed", "sso_local_account",
+    "lti_replay", "lti_bad_launch", "lti_for_teachers", "lti_unknown_platform"]) {
     assert.ok(reasons.has(r), `the scan finds ${r} (found ${[...reasons].join(" ")})`);
   }
   for (const r of reasons) {

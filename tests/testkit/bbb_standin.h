@@ -2,10 +2,10 @@
 // Test support: the stand-in BigBlueButton server (tests/standins/bbb_standin.py, Python) on a
 // loopback port, checking every call's checksum with the shared secret it is given.
 
-#include <sys/types.h>
-
 #include <cstdint>
 #include <string>
+
+#include "testkit/standin_process.h"
 
 namespace pupitre::testkit {
 
@@ -17,16 +17,14 @@ class BbbStandin {
   // Starts it and waits (at most 30 s) for its listening line; false if it did not come up.
   bool Start();
   void Stop();
-  uint16_t port() const { return port_; }
+  uint16_t port() const { return process_.port(); }
   // The API endpoint, for [live] bbb_url.
   std::string api_url() const;
 
  private:
   std::string secret_;
   std::string checksum_;
-  pid_t pid_ = -1;
-  int stdout_fd_ = -1;
-  uint16_t port_ = 0;
+  StandinProcess process_;
 };
 
 }  // namespace pupitre::testkit

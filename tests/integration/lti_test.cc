@@ -1,0 +1,210 @@
+// Pupitre as an LTI 1.3 tool, against a platform that follows 1EdTech's messages step by step
+// (tests/standins/lti_platform.py, PyJWT): the login initiation, the authorization request, the
+// launch checked (signature, audience, expiry, nonce, deployment; a replay refused), a learner
+// sent to the exam of the link, an instructor's deep linking answered with signed links the
+// platform accepts.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+#include <fmt/format.h>
+
+#include <fstream>
+#include <memory>
+
+#include "testkit/child_server.h"
+#include "testkit/exam_fixture.h"
+#include "testkit/http_client.h"
+#include "testkit/jwt_signer.h"
+#include "testkit/lti_platform.h"
+#include "testkit/sockets.h"
+
+namespace pupitre::testkit {
+namespace {
+
+namespace bhttp = boost::beast::http;
+
+std::string Encode(const std::string& s) { return boost::urls::encode(s, boost::urls::unreserved_chars); }
+
+// The value of the hidden field `name` in a page's form ("" if none).
+std::string FieldOf(const std::string& html, const std::string& name) {
+  const std::string marker = "name=\"" + name + "\" value=\"";
+  const size_t at = html.find(marker);
+  if (at == std::string::npos) return "";
+  const size_t from = at + marker.size();
+  return html.substr(from, html.find('"', from) - from);
+}
+
+struct LaunchResult {
+  HttpResult answer;     // the tool's answer to the launch
+  std::string form;      // what the browser posted (id_token, state)
+  std::string cookie;    // the tool's state cookie it posted with
+};
+
+class LtiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    port_ = FreePort();
+    ASSERT_NE(port_, 0);
+    const std::string tool = fmt::format("http://127.0.0.1:{}", port_);
+    platform_ = std::make_unique<LtiPlatform>(tool, platform_dir_.path() + "/platform.log");
+    ASSERT_TRUE(platform_->Start()) << "the LTI platform did not start";
+    const std::string key_file = server_dir_.path() + "/lti-key.pem";
+    std::ofstream(key_file) << JwtSigner("tool").PrivatePem();
+    std::string config = FastTestConfig();
+    const std::string any = "listen = \"127.0.0.1:0\"";
+    config.replace(config.find(any), any.size(), fmt::format("listen = \"127.0.0.1:{}\"", port_));
+    config += platform_->ToolConfig(key_file);
+    server_ = std::make_unique<ChildServer>(server_dir_.path(), config, /*demo=*/true);
+    ASSERT_TRUE(server_->Start()) << "server did not start:\n" << server_->log();
+  }
+
+  // A whole launch from the platform's page, as a browser follows it.
+  LaunchResult Launch(HttpClient& browser, const std::string& query) {
+    HttpClient lms(platform_->port());
+    const HttpResult link = lms.Get("/launch?" + query);
+    EXPECT_EQ(link.status, 302);
+    const HttpResult login = browser.Get(TargetOf(link.headers.at("location")));
+    EXPECT_EQ(login.status, 302) << login.body;
+    LaunchResult out;
+    out.cookie = CookieSet(login, "pupitre_lti");
+    const auto to_platform = login.headers.find("location");
+    if (to_platform == login.headers.end()) return out;
+    EXPECT_EQ(to_platform->second.rfind(platform_->url() + "/auth?", 0), 0u) << to_platform->second;
+    const HttpResult auth = lms.Get(TargetOf(to_platform->second));
+    EXPECT_EQ(auth.status, 200) << auth.body << PlatformLog();
+    out.form = "id_token=" + Encode(FieldOf(auth.body, "id_token")) +
+               "&state=" + Encode(FieldOf(auth.body, "state"));
+    out.answer = Post(browser, out.form, out.cookie);
+    return out;
+  }
+
+  HttpResult Post(HttpClient& browser, const std::string& form, const std::string& cookie) {
+    std::map<std::string, std::string> headers{{"Content-Type", "application/x-www-form-urlencoded"}};
+    if (!cookie.empty()) headers["Cookie"] = cookie;
+    return browser.Send(bhttp::verb::post, "/lti/launch", form, headers);
+  }
+
+  std::string PlatformLog() const {
+    std::ifstream in(platform_dir_.path() + "/platform.log");
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+
+  HttpResult Me(HttpClient& c, const std::string& cookie) {
+    return c.Send(bhttp::verb::get, "/api/me", "", {{"Cookie", cookie}});
+  }
+
+  // An exam open now, in no course (every student may take it), imported by `teacher`.
+  void ImportExam(HttpClient& teacher, const std::string& id) {
+    std::string toml = TestExamToml(id);
+    const std::string course = "course = \"demo-course\"\n";
+    toml.erase(toml.find(course), course.size());
+    ASSERT_EQ(teacher.Post("/api/exams", toml).status, 201);
+    ASSERT_EQ(teacher.Post("/api/exams/" + id + "/publish").status, 200);
+  }
+
+  TempDir platform_dir_, server_dir_;
+  uint16_t port_ = 0;
+  std::unique_ptr<LtiPlatform> platform_;
+  std::unique_ptr<ChildServer> server_;
+};
+
+TEST_F(LtiTest, ALearnersLaunchOpensTheExamOfTheLinkOnce) {
+  HttpClient teacher(server_->port());
+  ASSERT_EQ(teacher.Login("teacher", "teacher-demo").status, 200);
+  ImportExam(teacher, "lti-exam");
+
+  HttpClient browser(port_);
+  const LaunchResult r = Launch(browser, "user=7&role=learner&kind=resource&exam=lti-exam");
+  ASSERT_EQ(r.answer.status, 302) << r.answer.body << server_->log();
+  EXPECT_EQ(r.answer.headers.at("location"), "/#/exam/lti-exam") << server_->log();
+  const std::string session = CookieSet(r.answer, "pupitre_session");
+  ASSERT_FALSE(session.empty());
+  EXPECT_EQ(CookieSet(r.answer, "pupitre_lti"), "pupitre_lti=") << "the state is spent";
+  const HttpResult me = Me(browser, session);
+  ASSERT_EQ(me.status, 200);
+  EXPECT_EQ(me.json().at("user").at("login").as_string(), "lti-7");
+  EXPECT_EQ(me.json().at("user").at("name").as_string(), "Rose Tyler");
+  EXPECT_EQ(me.json().at("user").at("role").as_string(), "student");
+  // The exam is theirs to start.
+  HttpClient student(port_);
+  student.set_token(session.substr(session.find('=') + 1));
+  EXPECT_EQ(student.Get("/api/exams/lti-exam").status, 200);
+
+  // The same launch posted again (a replay, even with the browser's cookie): refused.
+  HttpClient replay(port_);
+  const HttpResult again = Post(replay, r.form, r.cookie);
+  EXPECT_EQ(again.headers.at("location"), "/?sso_error=lti_replay#/login");
+  EXPECT_EQ(CookieSet(again, "pupitre_session"), "");
+  // Without the browser's state cookie (someone else's launch sent to this browser): refused.
+  EXPECT_EQ(Post(replay, r.form, "").headers.at("location"), "/?sso_error=sso_state#/login");
+}
+
+TEST_F(LtiTest, LaunchesThatLieAreRefusedWithWhy) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"expired", "sso_bad_token"},      {"wrong_aud", "sso_bad_token"},
+      {"wrong_key", "sso_bad_token"},    {"alg_none", "sso_bad_token"},
+      {"wrong_nonce", "sso_bad_token"},  {"wrong_deployment", "lti_bad_launch"}};
+  for (const auto& [tamper, reason] : cases) {
+    HttpClient browser(port_);
+    const LaunchResult r = Launch(browser, std::string("user=8&kind=resource&exam=x&tamper=") + tamper);
+    ASSERT_EQ(r.answer.status, 302) << tamper;
+    EXPECT_EQ(r.answer.headers.at("location"), fmt::format("/?sso_error={}#/login", reason)) << tamper;
+    EXPECT_EQ(CookieSet(r.answer, "pupitre_session"), "") << tamper;
+  }
+  // A login initiation from a platform not registered here.
+  HttpClient browser(port_);
+  const HttpResult other = browser.Get(
+      "/lti/login?iss=https%3A%2F%2Fother.lms&login_hint=1&target_link_uri=http%3A%2F%2Fx%2F");
+  EXPECT_EQ(other.status, 404);
+  EXPECT_EQ(other.json().at("error").at("reason").as_string(), "lti_unknown_platform");
+  const HttpResult incomplete = browser.Get("/lti/login?iss=x");
+  EXPECT_EQ(incomplete.status, 400);
+  EXPECT_EQ(incomplete.json().at("error").at("reason").as_string(), "lti_bad_login");
+  EXPECT_TRUE(platform_->Recorded().at("refused").as_array().empty())
+      << "the tool's requests were all as the specification asks: "
+      << boost::json::serialize(platform_->Recorded());
+}
+
+TEST_F(LtiTest, AnInstructorsDeepLinkingOffersTheirExamsAsSignedLinks) {
+  // A first launch makes the instructor's account (a teacher); they make an exam.
+  HttpClient browser(port_);
+  const LaunchResult first = Launch(browser, "user=1&role=instructor&kind=resource");
+  ASSERT_EQ(first.answer.status, 302);
+  EXPECT_EQ(first.answer.headers.at("location"), "/");
+  const std::string session = CookieSet(first.answer, "pupitre_session");
+  HttpClient teacher(port_);
+  teacher.set_token(session.substr(session.find('=') + 1));
+  ASSERT_EQ(teacher.Get("/api/me").json().at("user").at("role").as_string(), "teacher");
+  ImportExam(teacher, "dl-exam");
+
+  const LaunchResult deep = Launch(browser, "user=1&role=instructor&kind=deep");
+  ASSERT_EQ(deep.answer.status, 200) << deep.answer.body << server_->log();
+  EXPECT_NE(deep.answer.body.find("Add a Pupitre exam to History 2nde B"), std::string::npos);
+  EXPECT_NE(deep.answer.body.find("Integration test exam"), std::string::npos);
+  EXPECT_NE(deep.answer.headers.at("content-security-policy").find("form-action " + platform_->url()),
+            std::string::npos);
+  // The page's first form: the exam's signed link, posted by the browser to the platform.
+  const std::string action = platform_->url() + "/deep_link_return";
+  ASSERT_NE(deep.answer.body.find("action=\"" + action + "\""), std::string::npos);
+  HttpClient lms(platform_->port());
+  const HttpResult added = lms.Send(bhttp::verb::post, "/deep_link_return",
+                                    "JWT=" + Encode(FieldOf(deep.answer.body, "JWT")),
+                                    {{"Content-Type", "application/x-www-form-urlencoded"}});
+  ASSERT_EQ(added.status, 200) << added.body;
+  const boost::json::value recorded = platform_->Recorded();
+  const auto& item = recorded.at("links").at(0).at(0);
+  EXPECT_EQ(item.at("type").as_string(), "ltiResourceLink");
+  EXPECT_EQ(item.at("custom").at("exam").as_string(), "dl-exam");
+  EXPECT_EQ(item.at("url").as_string(), fmt::format("http://127.0.0.1:{}/lti/launch", port_));
+  EXPECT_GT(item.at("lineItem").at("scoreMaximum").to_number<double>(), 0);
+
+  // A learner's deep linking launch: only teachers choose.
+  HttpClient pupil(port_);
+  const LaunchResult refused = Launch(pupil, "user=7&role=learner&kind=deep");
+  EXPECT_EQ(refused.answer.headers.at("location"), "/?sso_error=lti_for_teachers#/login");
+}
+
+}  // namespace
+}  // namespace pupitre::testkit
