@@ -397,10 +397,30 @@
       } catch (e) { msg.textContent = e.message; }
     });
     load();
+    // Scores to the LMS's gradebook (LTI 1.3), when students came from it.
+    const lms = el("span");
+    const lmsState = el("p", { role: "status" });
+    P.api("GET", `/api/exams/${enc(exam.id)}/lti-scores`).then((r) => {
+      if (!r.lti || !r.students) return;
+      const send = el("button", { type: "button", class: "button", id: "lti-scores", text: t("attempts.lti_send", { count: r.students }) });
+      send.addEventListener("click", async () => {
+        send.disabled = true;
+        lmsState.textContent = t("attempts.lti_sending");
+        try {
+          const a = await P.api("POST", `/api/exams/${enc(exam.id)}/lti-scores`);
+          lmsState.textContent = [t("attempts.lti_sent", { count: a.sent }),
+            a.left_out.length ? t("attempts.lti_left_out", { names: a.left_out.map((x) => x.login).join(", ") }) : "",
+            a.failed.length ? t("attempts.lti_failed", { names: a.failed.map((x) => x.login).join(", "), why: a.failed[0].message }) : ""].filter(Boolean).join(" ");
+        } catch (e) { lmsState.textContent = e.message; }
+        send.disabled = false;
+      });
+      lms.replaceChildren(" ", send);
+    }).catch(() => {});
     return el("section", { class: "card", "aria-labelledby": "h-attempts" }, el("h2", { id: "h-attempts", text: t("attempts.title") }),
       el("table", {}, el("thead", {}, el("tr", {}, ["attempts.student", "home.state", "attempts.score", "attempts.essays", "home.action"].map((k) => el("th", { scope: "col", text: t(k) })))), body),
       msg, el("p", {}, el("a", { class: "button", href: `/api/exams/${enc(exam.id)}/results.csv`, download: `${exam.id}-results.csv`, text: t("attempts.csv") }), " ",
-        el("a", { class: "button", href: `/api/exams/${enc(exam.id)}/results-moodle.xml`, download: `${exam.id}-moodle-grades.xml`, text: t("attempts.moodle") })),
+        el("a", { class: "button", href: `/api/exams/${enc(exam.id)}/results-moodle.xml`, download: `${exam.id}-moodle-grades.xml`, text: t("attempts.moodle") }), lms),
+      lmsState,
       el("fieldset", { class: "release" }, el("legend", { text: t("review.legend") }), levels.map(([, row]) => row), release, state));
   }
 

@@ -25,6 +25,8 @@
 #include "common/clock.h"
 #include "common/text.h"
 #include "exam/exam.h"
+#include "exam/exam_errors.h"
+#include "exam/exam_service.h"
 #include "lti/lti_messages.h"
 #include "lti/lti_tool.h"
 #include "sso/oidc.h"
@@ -181,6 +183,94 @@ void SendPage(const ContextPtr& c, const std::string& html, const std::string& r
   c->Send(std::move(res));
 }
 
+// Where a student's score for an exam goes (AGS): the line item of the link they came by, and
+// who they are at the platform. Kept in the store's settings, written once per student and exam
+// (and again if their link changes), off the launch's way.
+std::string AgsKey(const std::string& exam_id, int64_t user_id) {
+  return fmt::format("lti.ags.{}.{}", exam_id, user_id);
+}
+
+void RememberLineItem(Services& s, const lti::Launch& l, int64_t user_id) {
+  const auto exam = l.custom.find("exam");
+  const bool scores = std::find(l.ags_scopes.begin(), l.ags_scopes.end(), lti::kScopeScore) !=
+                      l.ags_scopes.end();
+  if (exam == l.custom.end() || !exam::IsValidExamId(exam->second) || l.ags_lineitem.empty() ||
+      !scores || s.config.lti.token_url.empty()) {
+    return;
+  }
+  std::string key = AgsKey(exam->second, user_id);
+  std::string value = json::serialize(json::object{{"lineitem", l.ags_lineitem}, {"sub", l.sub}});
+  boost::asio::post(s.sso_calls, [&s, key = std::move(key), value = std::move(value)] {
+    if (s.settings.Get(key) == value) return;
+    if (Status st = s.settings.Put(key, value); !st.ok()) {
+      spdlog::warn("lti: where {}'s score goes was not kept: {}", key, st.error().message);
+    }
+  });
+}
+
+// GET /api/exams/ID/lti-scores: whether scores can go to the LMS, for how many students.
+void LtiScoresState(Services& s, const ContextPtr& c) {
+  if (!s.exams.Manages(c->caller(), c->param(0))) return c->Fail(exam::NoSuchExam(c->param(0)));
+  auto all = s.exams.AttemptsOf(c->caller(), c->param(0));
+  if (!all.ok()) return c->Fail(all.error());
+  int64_t linked = 0;
+  if (s.lti != nullptr) {
+    for (const auto& v : *all) linked += s.settings.Get(AgsKey(c->param(0), v.state.user_id)) ? 1 : 0;
+  }
+  c->Json(200, {{"lti", s.lti != nullptr && !s.config.lti.token_url.empty()}, {"students", linked}});
+}
+
+// POST /api/exams/ID/lti-scores: each finished attempt of a student who came from the LMS has its
+// score sent to their link's gradebook column (AGS); attempts running or with essays to grade
+// are left out and named, as in the Moodle export.
+void SendLtiScores(Services& s, const ContextPtr& c) {
+  if (LtiOff(s, c)) return;
+  if (s.config.lti.token_url.empty()) {
+    return c->Fail(Error::Conflict("no lti.token_url: scores do not go back to the LMS").Because("lti_off"));
+  }
+  auto e = s.exams.GetExam(c->caller(), c->param(0));
+  if (!e.ok()) return c->Fail(e.error());
+  if (!s.exams.Manages(c->caller(), c->param(0))) return c->Fail(exam::NoSuchExam(c->param(0)));
+  auto all = s.exams.AttemptsOf(c->caller(), c->param(0));
+  if (!all.ok()) return c->Fail(all.error());
+  boost::asio::post(s.sso_calls, [&s, c, entry = *e, all = std::move(*all)] {
+    const exam::ExamSpec& spec = *entry->spec;
+    int64_t sent = 0, not_from_lms = 0;
+    json::array left_out, failed;
+    for (const auto& v : all) {
+      const std::optional<std::string> where = s.settings.Get(AgsKey(spec.id, v.state.user_id));
+      if (!where) {
+        ++not_from_lms;
+        continue;
+      }
+      const auto user = s.accounts.FindById(v.state.user_id);
+      const std::string login = user ? user->login : std::to_string(v.state.user_id);
+      const exam::Score score = exam::GradeAttempt(v.state, spec);
+      if (v.state.status != exam::AttemptStatus::kSubmitted || score.ungraded_essays > 0) {
+        left_out.push_back(json::object{{"login", login},
+                                        {"why", score.ungraded_essays > 0 ? "essays" : "running"}});
+        continue;
+      }
+      boost::system::error_code ec;
+      const json::value link = json::parse(*where, ec);
+      if (ec || !link.is_object()) continue;
+      const auto comment = v.state.comments.find("");
+      const int64_t now_ms = ToUnixMs(s.clock.Now());
+      lti::Score out{std::string(link.at("sub").as_string()), score.total(), spec.MaxPoints(),
+                     comment == v.state.comments.end() ? "" : comment->second, now_ms, true};
+      Status st = s.lti->SendScore(std::string(link.at("lineitem").as_string()), out, now_ms / 1000);
+      if (st.ok()) {
+        ++sent;
+      } else if (failed.size() < 50) {
+        failed.push_back(json::object{{"login", login}, {"message", st.error().message}});
+      }
+    }
+    json::object answer{{"sent", sent}, {"not_from_lms", not_from_lms},
+                        {"left_out", std::move(left_out)}, {"failed", std::move(failed)}};
+    c->Later([c, answer = std::move(answer)] { c->Json(200, answer); });
+  });
+}
+
 // POST /lti/launch (id_token, state): the platform's launch, by the browser.
 void LtiLaunch(Services& s, const ContextPtr& c) {
   if (LtiOff(s, c)) return;
@@ -213,14 +303,17 @@ void LtiLaunch(Services& s, const ContextPtr& c) {
       spdlog::warn("lti: a launch was refused: {}", launch.error().message);
       return c->Later([c, reason = launch.error().reason, cleared] { BackToLogin(c, reason, cleared); });
     }
+    auto l = std::make_shared<lti::Launch>(std::move(*launch));
     sso_common::SignInSteps steps;
+    steps.remember = [&s, l](const auth::NewSession& session) {
+      RememberLineItem(s, *l, session.principal.user_id);
+    };
     steps.mapping.login_attribute = s.config.lti.login_claim;
     steps.mapping.name_attribute = "name";
     steps.mapping.role_attribute = "lti_role";
     steps.mapping.teacher_values = {"teacher"};
     steps.create_accounts = s.config.lti.create_accounts;
     steps.cookies = cleared;
-    auto l = std::make_shared<lti::Launch>(std::move(*launch));
     steps.answer = [&s, l, now_s](const ContextPtr& c, const auth::NewSession& session,
                                   std::vector<std::string> cookies) {
       if (l->kind == lti::Launch::Kind::kDeepLinking) {
@@ -258,6 +351,10 @@ void RegisterLtiRoutes(Router& router, Services& s) {
   router.Add({verb::post, "/lti/login", "lti_login_post", Access::kPublic, A::kLogin, Bind(s, LtiLogin)});
   router.Add({verb::post, "/lti/launch", "lti_launch", Access::kPublic, A::kLogin, Bind(s, LtiLaunch)});
   router.Add({verb::get, "/lti/jwks", "lti_jwks", Access::kPublic, A::kStatus, Bind(s, LtiKeys)});
+  router.Add({verb::get, "/api/exams/*/lti-scores", "exam_lti_scores", Access::kTeacher,
+              A::kInteractive, Bind(s, LtiScoresState)});
+  router.Add({verb::post, "/api/exams/*/lti-scores", "exam_lti_scores_send", Access::kTeacher,
+              A::kInteractive, Bind(s, SendLtiScores)});
 }
 
 }  // namespace pupitre::api

@@ -1,8 +1,9 @@
 // Pupitre as an LTI 1.3 tool, against a platform that follows 1EdTech's messages step by step
 // (tests/standins/lti_platform.py, PyJWT): the login initiation, the authorization request, the
 // launch checked (signature, audience, expiry, nonce, deployment; a replay refused), a learner
-// sent to the exam of the link, an instructor's deep linking answered with signed links the
-// platform accepts.
+// sent to the exam of the link and their score sent back to the link's gradebook column (AGS,
+// with the tool's signed client assertion), an instructor's deep linking answered with signed
+// links the platform accepts.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -18,6 +19,7 @@
 #include "testkit/http_client.h"
 #include "testkit/jwt_signer.h"
 #include "testkit/lti_platform.h"
+#include "testkit/poll.h"
 #include "testkit/sockets.h"
 
 namespace pupitre::testkit {
@@ -131,6 +133,37 @@ TEST_F(LtiTest, ALearnersLaunchOpensTheExamOfTheLinkOnce) {
   HttpClient student(port_);
   student.set_token(session.substr(session.find('=') + 1));
   EXPECT_EQ(student.Get("/api/exams/lti-exam").status, 200);
+
+  // They answer one question right and hand in; the teacher sends the scores to the LMS's
+  // gradebook column of the link (AGS): the platform receives the score for its user 7.
+  const HttpResult started = student.Post("/api/exams/lti-exam/start");
+  ASSERT_EQ(started.status, 200) << started.body;
+  const int64_t attempt = started.json().at("attempt").at("id").as_int64();
+  ASSERT_EQ(student.Put(fmt::format("/api/attempts/{}/answers/single", attempt), R"({"seq":1,"value":1})").status, 200);
+  ASSERT_EQ(student.Post(fmt::format("/api/attempts/{}/submit", attempt)).status, 200);
+  HttpResult state = teacher.Get("/api/exams/lti-exam/lti-scores");
+  for (int i = 0; i < 100 && state.json().at("students").as_int64() == 0; ++i) {
+    PollPause(std::chrono::milliseconds(50));  // the link is kept off the launch's way
+    state = teacher.Get("/api/exams/lti-exam/lti-scores");
+  }
+  EXPECT_TRUE(state.json().at("lti").as_bool());
+  EXPECT_EQ(state.json().at("students").as_int64(), 1);
+  const HttpResult sent = teacher.Post("/api/exams/lti-exam/lti-scores");
+  ASSERT_EQ(sent.status, 200) << sent.body;
+  EXPECT_EQ(sent.json().at("sent").as_int64(), 1) << sent.body << PlatformLog();
+  EXPECT_EQ(sent.json().at("failed").as_array().size(), 0u) << sent.body;
+  const boost::json::value recorded = platform_->Recorded();
+  ASSERT_EQ(recorded.at("scores").as_array().size(), 1u) << boost::json::serialize(recorded);
+  const auto& score = recorded.at("scores").at(0);
+  EXPECT_EQ(score.at("userId").as_string(), "7");
+  EXPECT_EQ(score.at("exam").as_string(), "lti-exam") << "the link's line item";
+  EXPECT_EQ(score.at("scoreGiven").to_number<double>(), 1);
+  EXPECT_EQ(score.at("scoreMaximum").to_number<double>(), 9) << "the exam's points";
+  EXPECT_EQ(score.at("gradingProgress").as_string(), "FullyGraded");
+  // Sent again (a teacher's second click): the platform takes the same score again, with the
+  // access token it gave (no new assertion: one jti).
+  EXPECT_EQ(teacher.Post("/api/exams/lti-exam/lti-scores").json().at("sent").as_int64(), 1);
+  EXPECT_EQ(platform_->Recorded().at("scores").as_array().size(), 2u);
 
   // The same launch posted again (a replay, even with the browser's cookie): refused.
   HttpClient replay(port_);
