@@ -3,6 +3,16 @@
 (() => {
   const { el, t } = P;
 
+  // Staff pages, loaded on their first visit: a student's exam page never downloads them (the
+  // 9:00 page stays small). Each script registers its pages with P.route under these patterns.
+  const STAFF = { roles: ["teacher", "admin"] };
+  for (const pattern of ["#/teacher", "#/teacher/course/:id", "#/teacher/exam/:id", "#/teacher/preview/:id",
+    "#/teacher/timeline/:exam/:attempt", "#/teacher/grade/:exam/:attempt", "#/teacher/grade-question/:exam/:question"]) {
+    P.lazyRoute(pattern, "teacher.js", STAFF);
+  }
+  P.lazyRoute("#/operator", "operator.js", { roles: ["admin"] });
+  P.lazyRoute("#/admin/accounts", "admin.js", { roles: ["admin"] });
+
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   // "about 40 s", "about 3 min".
   const about = (ms) => {

@@ -50,7 +50,7 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
                 attack, proof, settings, incidents, hub_, seb, answer_files, SchoolZone(config),
                 course.space, course.homeworks, course.announcements, course.uploads,
                 course.blobs, course.live, course.live_calls, course.door, nullptr,
-                sso_tickets_, sso_calls_, sso_in_flight_, nullptr, nullptr},
+                sso_tickets_, sso_calls_, sso_in_flight_, nullptr, nullptr, lti_calls_},
       address_(config.server.trusted_proxies),
       limiter_(config.limits),
       gate_(proof, attack, metrics, files_),
@@ -77,12 +77,15 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
   RegisterSsoRoutes(router_, services_);
   RegisterOidcRoutes(router_, services_);
   RegisterLtiRoutes(router_, services_);
+  RegisterLtiScoreRoutes(router_, services_);
   RegisterStatusRoutes(router_, status_);
 }
 
 Api::~Api() {
   sso_calls_.stop();
   sso_calls_.join();
+  lti_calls_.stop();
+  lti_calls_.join();
 }
 
 void Api::AdvanceLoginLine() {

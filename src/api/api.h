@@ -120,6 +120,7 @@ class Api {
   sso::TicketSessions sso_tickets_;
   std::atomic<int> sso_in_flight_{0};
   boost::asio::thread_pool sso_calls_{4};  // ticket checks: they wait on the provider
+  boost::asio::thread_pool lti_calls_{1};  // scores to the LMS, one exam after another
   std::unique_ptr<sso::OidcRelyingParty> oidc_;
   std::unique_ptr<lti::LtiTool> lti_;
   Services services_;

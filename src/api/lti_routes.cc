@@ -5,10 +5,13 @@
 // the LMS's instructors) and sent to the exam of its link; a teacher's deep linking launch
 // answered with a page of their exams, each a signed link back to the LMS; the tool's keys.
 
+#include <sodium.h>
+
 #include <boost/asio/post.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
 #include <boost/url/parse_query.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -20,9 +23,11 @@
 
 #include "api/json_io.h"
 #include "api/services.h"
+#include "api/lti_scores.h"
 #include "api/sso_common.h"
 #include "auth/crypto.h"
 #include "common/clock.h"
+#include "common/net.h"
 #include "common/text.h"
 #include "exam/exam.h"
 #include "exam/exam_errors.h"
@@ -42,7 +47,9 @@ using sso_common::Redirect;
 
 namespace {
 
-constexpr std::string_view kStateCookie = "pupitre_lti";
+// A launch's state cookie is named after its state (pupitre_lti_STATE), its value the nonce:
+// several LTI links opened at once from one course page each keep their own.
+constexpr std::string_view kStateCookiePrefix = "pupitre_lti_";
 constexpr size_t kMaxLinkedExams = 200;
 
 bool LtiOff(Services& s, const ContextPtr& c) {
@@ -54,10 +61,11 @@ bool LtiOff(Services& s, const ContextPtr& c) {
 // The launch is a cross-site POST from the LMS: the state cookie must be SameSite=None to come
 // with it, which browsers take only with Secure (https). On plain http (a test on one machine)
 // it is Lax, sent only when the LMS is on the same site.
-std::string StateCookie(const Services& s, const ContextPtr& c, std::string_view value, int max_age) {
+std::string StateCookie(const Services& s, const ContextPtr& c, std::string_view state,
+                        std::string_view nonce, int max_age) {
   const bool https = c->IsHttps(s.config.server.secure_cookies);
-  return fmt::format("{}={}; Path=/lti; Max-Age={}; HttpOnly; {}", kStateCookie, value, max_age,
-                     https ? "SameSite=None; Secure" : "SameSite=Lax");
+  return fmt::format("{}{}={}; Path=/lti; Max-Age={}; HttpOnly; {}", kStateCookiePrefix, state,
+                     nonce, max_age, https ? "SameSite=None; Secure" : "SameSite=Lax");
 }
 
 // The fields of a GET's query or a form POST's body.
@@ -93,13 +101,29 @@ void LtiLogin(Services& s, const ContextPtr& c) {
   if (!login.ok()) return c->Fail(login.error());
   const sso::SignInStart start = sso::NewSignIn();
   Redirect(c, lti::AuthRequestUrl(s.lti->platform(), *login, s.lti->LaunchUrl(), start.state, start.nonce),
-           {StateCookie(s, c, start.state + "." + start.nonce, 600)});
+           {StateCookie(s, c, start.state, start.nonce, 600)});
+}
+
+// The login of the platform's user `sub`: "lti-" and the sub when it is already a login in
+// lower case (Moodle's are numbers), else "lti-" and a hash of it (logins are matched ignoring
+// case; a platform's ids are not: two ids must never make one login). Never the launch's email:
+// a learner may change their own in most LMSs, and would then open someone else's account.
+std::string LtiLogin(const std::string& sub) {
+  const bool plain = sub.size() <= 59 && std::all_of(sub.begin(), sub.end(), [](char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-';
+  });
+  if (plain && !sub.empty()) return "lti-" + sub;
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(sub.data()), sub.size());
+  std::string hex;
+  for (size_t i = 0; i < 12; ++i) hex += fmt::format("{:02x}", digest[i]);
+  return "lti-" + hex;
 }
 
 // The identity a launch vouches for, for the school's sign-in mapping.
 sso::Identity IdentityOf(const lti::Launch& l) {
   sso::Identity who;
-  who.user = "lti-" + l.sub;
+  who.user = LtiLogin(l.sub);
   std::string name = l.name;
   if (name.empty()) name = l.given_name + (l.given_name.empty() ? "" : " ") + l.family_name;
   if (!name.empty()) who.attributes["name"] = {name};
@@ -127,10 +151,19 @@ constexpr Words kFrench{"fr", "Choisir un examen", "Ajouter un examen Pupitre à
                         "{} points", "Vous n\u2019avez pas encore d\u2019examen : créez-en un dans Pupitre d\u2019abord.",
                         "Annuler"};
 
+// scheme://host[:port] of an address the platform gave, rebuilt from its parts (it goes into a
+// header); "'none'" when it does not parse.
 std::string Origin(const std::string& url) {
-  const size_t scheme = url.find("://");
-  const size_t path = scheme == std::string::npos ? std::string::npos : url.find('/', scheme + 3);
-  return url.substr(0, path);
+  auto u = boost::urls::parse_absolute_uri(url);
+  if (!u || !IsHttpsOrLoopback(url) || u->encoded_host().empty()) return "'none'";
+  std::string origin = std::string(u->scheme()) + "://" + std::string(u->encoded_host());
+  if (u->has_port()) origin += ":" + std::string(u->port());
+  for (char ch : origin) {
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && std::string_view(":/.-_[]").find(ch) == std::string_view::npos) {
+      return "'none'";
+    }
+  }
+  return origin;
 }
 
 // The deep linking page: one form per exam the teacher manages, each POSTing a signed answer
@@ -139,15 +172,16 @@ std::string Origin(const std::string& url) {
 std::string DeepLinkingPage(Services& s, const lti::Launch& request, const auth::Principal& who,
                             int64_t now_s) {
   const Words& w = request.locale.rfind("fr", 0) == 0 ? kFrench : kEnglish;
-  const exam::Caller caller{who.user_id, true, who.role == auth::Role::kAdmin};
+  const exam::Caller caller{who.user_id, who.role != auth::Role::kStudent, who.role == auth::Role::kAdmin};
   auto form = [&](const std::vector<lti::LinkItem>& items, const std::string& label,
                   const std::string& detail) {
-    const std::string jwt = s.lti->key().Sign(lti::DeepLinkingResponse(
+    const Result<std::string> jwt = s.lti->key().Sign(lti::DeepLinkingResponse(
         s.lti->platform(), request, items, sso::NewSignIn().nonce, now_s));
+    if (!jwt.ok()) return std::string();  // not offered rather than offered unsigned
     return fmt::format(
         "<form method=\"post\" action=\"{}\"><input type=\"hidden\" name=\"JWT\" value=\"{}\">"
         "<button type=\"submit\">{}</button> {}</form>\n",
-        HtmlEscape(request.deep_link_return_url), jwt, HtmlEscape(label), HtmlEscape(detail));
+        HtmlEscape(request.deep_link_return_url), *jwt, HtmlEscape(label), HtmlEscape(detail));
   };
   std::string list;
   size_t count = 0;
@@ -183,112 +217,21 @@ void SendPage(const ContextPtr& c, const std::string& html, const std::string& r
   c->Send(std::move(res));
 }
 
-// Where a student's score for an exam goes (AGS): the line item of the link they came by, and
-// who they are at the platform. Kept in the store's settings, written once per student and exam
-// (and again if their link changes), off the launch's way.
-std::string AgsKey(const std::string& exam_id, int64_t user_id) {
-  return fmt::format("lti.ags.{}.{}", exam_id, user_id);
-}
-
-void RememberLineItem(Services& s, const lti::Launch& l, int64_t user_id) {
-  const auto exam = l.custom.find("exam");
-  const bool scores = std::find(l.ags_scopes.begin(), l.ags_scopes.end(), lti::kScopeScore) !=
-                      l.ags_scopes.end();
-  if (exam == l.custom.end() || !exam::IsValidExamId(exam->second) || l.ags_lineitem.empty() ||
-      !scores || s.config.lti.token_url.empty()) {
-    return;
-  }
-  std::string key = AgsKey(exam->second, user_id);
-  std::string value = json::serialize(json::object{{"lineitem", l.ags_lineitem}, {"sub", l.sub}});
-  boost::asio::post(s.sso_calls, [&s, key = std::move(key), value = std::move(value)] {
-    if (s.settings.Get(key) == value) return;
-    if (Status st = s.settings.Put(key, value); !st.ok()) {
-      spdlog::warn("lti: where {}'s score goes was not kept: {}", key, st.error().message);
-    }
-  });
-}
-
-// GET /api/exams/ID/lti-scores: whether scores can go to the LMS, for how many students.
-void LtiScoresState(Services& s, const ContextPtr& c) {
-  if (!s.exams.Manages(c->caller(), c->param(0))) return c->Fail(exam::NoSuchExam(c->param(0)));
-  auto all = s.exams.AttemptsOf(c->caller(), c->param(0));
-  if (!all.ok()) return c->Fail(all.error());
-  int64_t linked = 0;
-  if (s.lti != nullptr) {
-    for (const auto& v : *all) linked += s.settings.Get(AgsKey(c->param(0), v.state.user_id)) ? 1 : 0;
-  }
-  c->Json(200, {{"lti", s.lti != nullptr && !s.config.lti.token_url.empty()}, {"students", linked}});
-}
-
-// POST /api/exams/ID/lti-scores: each finished attempt of a student who came from the LMS has its
-// score sent to their link's gradebook column (AGS); attempts running or with essays to grade
-// are left out and named, as in the Moodle export.
-void SendLtiScores(Services& s, const ContextPtr& c) {
-  if (LtiOff(s, c)) return;
-  if (s.config.lti.token_url.empty()) {
-    return c->Fail(Error::Conflict("no lti.token_url: scores do not go back to the LMS").Because("lti_off"));
-  }
-  auto e = s.exams.GetExam(c->caller(), c->param(0));
-  if (!e.ok()) return c->Fail(e.error());
-  if (!s.exams.Manages(c->caller(), c->param(0))) return c->Fail(exam::NoSuchExam(c->param(0)));
-  auto all = s.exams.AttemptsOf(c->caller(), c->param(0));
-  if (!all.ok()) return c->Fail(all.error());
-  boost::asio::post(s.sso_calls, [&s, c, entry = *e, all = std::move(*all)] {
-    const exam::ExamSpec& spec = *entry->spec;
-    int64_t sent = 0, not_from_lms = 0;
-    json::array left_out, failed;
-    for (const auto& v : all) {
-      const std::optional<std::string> where = s.settings.Get(AgsKey(spec.id, v.state.user_id));
-      if (!where) {
-        ++not_from_lms;
-        continue;
-      }
-      const auto user = s.accounts.FindById(v.state.user_id);
-      const std::string login = user ? user->login : std::to_string(v.state.user_id);
-      const exam::Score score = exam::GradeAttempt(v.state, spec);
-      if (v.state.status != exam::AttemptStatus::kSubmitted || score.ungraded_essays > 0) {
-        left_out.push_back(json::object{{"login", login},
-                                        {"why", score.ungraded_essays > 0 ? "essays" : "running"}});
-        continue;
-      }
-      boost::system::error_code ec;
-      const json::value link = json::parse(*where, ec);
-      if (ec || !link.is_object()) continue;
-      const auto comment = v.state.comments.find("");
-      const int64_t now_ms = ToUnixMs(s.clock.Now());
-      lti::Score out{std::string(link.at("sub").as_string()), score.total(), spec.MaxPoints(),
-                     comment == v.state.comments.end() ? "" : comment->second, now_ms, true};
-      Status st = s.lti->SendScore(std::string(link.at("lineitem").as_string()), out, now_ms / 1000);
-      if (st.ok()) {
-        ++sent;
-      } else if (failed.size() < 50) {
-        failed.push_back(json::object{{"login", login}, {"message", st.error().message}});
-      }
-    }
-    json::object answer{{"sent", sent}, {"not_from_lms", not_from_lms},
-                        {"left_out", std::move(left_out)}, {"failed", std::move(failed)}};
-    c->Later([c, answer = std::move(answer)] { c->Json(200, answer); });
-  });
-}
-
 // POST /lti/launch (id_token, state): the platform's launch, by the browser.
 void LtiLaunch(Services& s, const ContextPtr& c) {
   if (LtiOff(s, c)) return;
-  std::vector<std::string> cleared{StateCookie(s, c, "", 0)};
   const std::map<std::string, std::string> fields = Fields(c);
+  const auto sent_state = fields.find("state");
+  const std::string state = sent_state == fields.end() ? "" : sent_state->second;
+  if (!IsToken(state)) return BackToLogin(c, "sso_state");
+  std::vector<std::string> cleared{StateCookie(s, c, state, "", 0)};  // used once
   if (const auto e = fields.find("error"); e != fields.end()) {
-    spdlog::info("lti: the platform sent {} back", e->second.substr(0, 64));
+    spdlog::info("lti: the platform sent {} back", PrintableAscii(e->second, 64));
     return BackToLogin(c, "sso_refused", cleared);
   }
-  const std::string cookie(CookieOf(c->req, kStateCookie));
-  const size_t dot = cookie.find('.');
-  const std::string state = cookie.substr(0, dot);
-  const std::string nonce = dot == std::string::npos ? "" : cookie.substr(dot + 1);
-  const auto sent_state = fields.find("state");
-  if (!IsToken(state) || !IsToken(nonce) || sent_state == fields.end() ||
-      !auth::ConstantTimeEquals(sent_state->second, state)) {
-    return BackToLogin(c, "sso_state", cleared);
-  }
+  // The cookie of this state exists only in the browser whose login it is.
+  const std::string nonce(CookieOf(c->req, std::string(kStateCookiePrefix) + state));
+  if (!IsToken(nonce)) return BackToLogin(c, "sso_state", cleared);
   const auto id_token = fields.find("id_token");
   if (id_token == fields.end()) return BackToLogin(c, "lti_bad_launch", cleared);
   auto counted = InFlight::Try(s.sso_in_flight);
@@ -308,7 +251,6 @@ void LtiLaunch(Services& s, const ContextPtr& c) {
     steps.remember = [&s, l](const auth::NewSession& session) {
       RememberLineItem(s, *l, session.principal.user_id);
     };
-    steps.mapping.login_attribute = s.config.lti.login_claim;
     steps.mapping.name_attribute = "name";
     steps.mapping.role_attribute = "lti_role";
     steps.mapping.teacher_values = {"teacher"};
@@ -317,6 +259,11 @@ void LtiLaunch(Services& s, const ContextPtr& c) {
     steps.answer = [&s, l, now_s](const ContextPtr& c, const auth::NewSession& session,
                                   std::vector<std::string> cookies) {
       if (l->kind == lti::Launch::Kind::kDeepLinking) {
+        // An account that is a student here (made by a learner's launch, or set so by an
+        // operator) chooses no exam, whatever the LMS says of them.
+        if (session.principal.role == auth::Role::kStudent) {
+          return BackToLogin(c, "lti_for_teachers", cookies);
+        }
         return boost::asio::post(s.sso_calls, [&s, c, l, who = session.principal, now_s,
                                                cookies = std::move(cookies)]() mutable {
           std::string page = DeepLinkingPage(s, *l, who, now_s);
@@ -351,10 +298,7 @@ void RegisterLtiRoutes(Router& router, Services& s) {
   router.Add({verb::post, "/lti/login", "lti_login_post", Access::kPublic, A::kLogin, Bind(s, LtiLogin)});
   router.Add({verb::post, "/lti/launch", "lti_launch", Access::kPublic, A::kLogin, Bind(s, LtiLaunch)});
   router.Add({verb::get, "/lti/jwks", "lti_jwks", Access::kPublic, A::kStatus, Bind(s, LtiKeys)});
-  router.Add({verb::get, "/api/exams/*/lti-scores", "exam_lti_scores", Access::kTeacher,
-              A::kInteractive, Bind(s, LtiScoresState)});
-  router.Add({verb::post, "/api/exams/*/lti-scores", "exam_lti_scores_send", Access::kTeacher,
-              A::kInteractive, Bind(s, SendLtiScores)});
+
 }
 
 }  // namespace pupitre::api

@@ -16,6 +16,7 @@
 #include "api/sso_common.h"
 #include "auth/crypto.h"
 #include "common/clock.h"
+#include "common/text.h"
 #include "sso/oidc.h"
 #include "sso/oidc_client.h"
 
@@ -70,8 +71,8 @@ void OidcCallback(Services& s, const ContextPtr& c) {
   // Used once, whatever happens.
   std::vector<std::string> cleared{sso_common::SignInCookie(s, c, kSignInCookie, kCookiePath, "", 0)};
   if (const std::string error = c->query("error"); !error.empty()) {
-    spdlog::info("sso: the OpenID Connect provider sent {} back: {}", error.substr(0, 64),
-                 c->query("error_description").substr(0, 200));
+    spdlog::info("sso: the OpenID Connect provider sent {} back: {}", PrintableAscii(error, 64),
+                 PrintableAscii(c->query("error_description"), 200));
     return BackToLogin(c, "sso_refused", cleared);
   }
   const std::optional<sso::SignInStart> start =
@@ -86,6 +87,14 @@ void OidcCallback(Services& s, const ContextPtr& c) {
   const int64_t now_s = ToUnixMs(s.clock.Now()) / 1000;
   boost::asio::post(s.sso_calls, [&s, c, code, start = *start, now_s, counted, cleared] {
     Result<sso::OidcRelyingParty::SignedIn> in = s.oidc->Complete(code, start, now_s);
+    // An email is a login only once the provider has checked it is theirs.
+    if (in.ok() && s.config.sso.login_attribute == "email") {
+      const auto verified = in->who.attributes.find("email_verified");
+      if (verified == in->who.attributes.end() || verified->second != std::vector<std::string>{"true"}) {
+        in = Error::Forbidden("the provider has not verified this email address")
+                 .Because("sso_unverified_email");
+      }
+    }
     std::string sid = in.ok() ? in->sid : "";
     Result<sso::Identity> who = in.ok() ? Result<sso::Identity>(std::move(in->who))
                                         : Result<sso::Identity>(in.take_error());

@@ -84,6 +84,7 @@ struct Services {
   std::atomic<int>& sso_in_flight;      // sign-ins being checked now (bounded)
   sso::OidcRelyingParty* oidc;          // OpenID Connect sign-in (nullptr: none)
   lti::LtiTool* lti;                    // launches from the school's LMS (nullptr: none)
+  boost::asio::thread_pool& lti_calls;  // scores to the LMS (they wait on it), links kept
 };
 
 // A route's handler as the route files write it: a function of the services and the request.
@@ -117,5 +118,6 @@ void RegisterLiveRoutes(Router& router, Services& s);      // live classes: join
 void RegisterSsoRoutes(Router& router, Services& s);       // sign-in through the school's CAS
 void RegisterOidcRoutes(Router& router, Services& s);      // ... through OpenID Connect
 void RegisterLtiRoutes(Router& router, Services& s);       // LTI 1.3: launches from the LMS
+void RegisterLtiScoreRoutes(Router& router, Services& s);  // ... and scores back to it
 
 }  // namespace pupitre::api

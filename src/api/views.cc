@@ -25,7 +25,7 @@ json::object ExamJson(const exam::ExamEntry& e) {
           {"duration_ms", s.duration_ms},
           {"one_per_page", s.one_per_page},
           {"review", exam::ReviewLevelName(s.review)},
-          {"question_count", s.questions.size()},
+          {"question_count", s.QuestionsAsked()},
           {"max_points", Number(s.MaxPoints())},
           {"published", e.state.published},
           {"results_released", e.state.results_released}};

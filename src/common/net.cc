@@ -7,6 +7,23 @@
 
 namespace pupitre {
 
+bool IsHttpsOrLoopback(std::string_view url) {
+  if (url.size() > 2048) return false;
+  for (char c : url) {
+    if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) return false;
+  }
+  const bool https = url.rfind("https://", 0) == 0;
+  if (!https && url.rfind("http://", 0) != 0) return false;
+  std::string_view rest = url.substr(https ? 8 : 7);
+  std::string_view host = rest.substr(0, rest.find_first_of("/?#"));
+  if (host.find('@') != std::string_view::npos) return false;  // no user info: it misleads
+  if (host.empty()) return false;
+  if (https) return true;
+  if (host.front() == '[') return host.substr(0, 5) == "[::1]" && (host.size() == 5 || host[5] == ':');
+  host = host.substr(0, host.find(':'));
+  return host == "localhost" || host.rfind("127.", 0) == 0;
+}
+
 std::string SubnetOf(std::string_view address) {
   boost::system::error_code ec;
   auto a = boost::asio::ip::make_address(address, ec);

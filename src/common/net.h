@@ -13,6 +13,11 @@ namespace pupitre {
 // parse is its own subnet.
 std::string SubnetOf(std::string_view address);
 
+// Whether `url` is an address this server may trust keys, tokens and identities from: https://
+// with a host, or http:// to this machine only (127.0.0.0/8, localhost, [::1]: a provider on
+// the same host, or a test). No space or control character anywhere.
+bool IsHttpsOrLoopback(std::string_view url);
+
 }  // namespace pupitre
 
 #include <vector>

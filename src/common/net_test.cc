@@ -36,4 +36,19 @@ TEST(SubnetTest, IsSlash24ForIPv4AndSlash64ForIPv6) {
 }
 
 }  // namespace
+
+TEST(IsHttpsOrLoopbackTest, HttpsAnywhereHttpOnlyToThisMachine) {
+  for (const char* good : {"https://auth.school.fr", "https://auth.school.fr:8443/x?y#z",
+                           "http://127.0.0.1:8080/cas", "http://localhost/x", "http://[::1]:9/x",
+                           "http://127.9.9.9"}) {
+    EXPECT_TRUE(IsHttpsOrLoopback(good)) << good;
+  }
+  for (const char* bad : {"http://auth.school.fr", "ftp://x", "https://", "http://127.0.0.1 x",
+                          "https://a.b\r\nX: y", "http://127.0.0.1@evil.example/",
+                          "http://128.0.0.1", "http://localhost.evil.example", "javascript:alert(1)",
+                          "http://[::2]/"}) {
+    EXPECT_FALSE(IsHttpsOrLoopback(bad)) << bad;
+  }
+}
+
 }  // namespace pupitre

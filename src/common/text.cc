@@ -91,4 +91,10 @@ std::string HtmlEscape(std::string_view text) {
   return out;
 }
 
+std::string PrintableAscii(std::string_view s, size_t max) {
+  std::string out;
+  for (char c : s.substr(0, max)) out.push_back(c >= ' ' && c <= '~' ? c : '?');
+  return out;
+}
+
 }  // namespace pupitre

@@ -29,6 +29,10 @@ bool SplitExactly(std::string_view s, char sep, std::span<std::string_view> out)
 // `text` safe inside HTML text and quoted attributes (& < > " ' escaped).
 std::string HtmlEscape(std::string_view text);
 
+// What an outside party said, fit for a message or a log line: printable ASCII (others become
+// '?'), at most `max` bytes; a newline in a token must not forge a line of the log.
+std::string PrintableAscii(std::string_view s, size_t max);
+
 // Replaces every `from` in `s` with `to`.
 void ReplaceAll(std::string& s, std::string_view from, std::string_view to);
 

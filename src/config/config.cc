@@ -1,5 +1,7 @@
 #include "config/config.h"
 
+#include "common/net.h"
+
 #include <fmt/format.h>
 
 #include <arpa/inet.h>
@@ -361,13 +363,15 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   const auto web = [](const std::string& u) {
     return u.rfind("http://", 0) == 0 || u.rfind("https://", 0) == 0;
   };
+  // Where keys, tickets and identities come from: https, or this machine.
+  const auto trusted = [](const std::string& u) { return IsHttpsOrLoopback(u); };
   if (problem.empty() && !c.sso.required_attribute.empty() && c.sso.allowed_values.empty()) {
     problem = "sso.allowed_values: needed with sso.required_attribute (who may sign in)";
   }
   if (problem.empty() && !c.sso.oidc_issuer.empty()) {
     const std::string& scopes = c.sso.oidc_scopes;
-    if (!web(c.sso.oidc_issuer)) {
-      problem = "sso.oidc_issuer: must be an http:// or https:// address";
+    if (!trusted(c.sso.oidc_issuer)) {
+      problem = "sso.oidc_issuer: must be an https:// address (http:// only to this machine)";
     } else if (c.sso.oidc_client_id.empty()) {
       problem = "sso.oidc_client_id: needed with sso.oidc_issuer (this server's client id there)";
     } else if (!web(c.sso.oidc_redirect_url)) {
@@ -378,8 +382,8 @@ Result<Config> ParseConfig(std::string_view toml_text) {
     }
   }
   if (problem.empty() && !c.sso.cas_url.empty()) {
-    if (!web(c.sso.cas_url)) {
-      problem = "sso.cas_url: must be an http:// or https:// address";
+    if (!trusted(c.sso.cas_url)) {
+      problem = "sso.cas_url: must be an https:// address (http:// only to this machine)";
     } else if (!web(c.sso.service_url)) {
       problem = "sso.service_url: needed with sso.cas_url, an http:// or https:// address (this "
                 "server's /sso/cas/callback as browsers reach it)";
@@ -397,28 +401,30 @@ Result<Config> ParseConfig(std::string_view toml_text) {
   lti.String("tool_url", c.lti.tool_url);
   lti.String("tool_key_file", c.lti.tool_key_file);
   lti.Bool("create_accounts", c.lti.create_accounts);
-  lti.String("login_claim", c.lti.login_claim);
   lti.RejectUnknown({"issuer", "client_id", "deployment_ids", "auth_login_url", "jwks_url",
-                     "token_url", "tool_url", "tool_key_file", "create_accounts", "login_claim"});
+                     "token_url", "tool_url", "tool_key_file", "create_accounts"});
   if (problem.empty() && !c.lti.issuer.empty()) {
     const auto& l = c.lti;
     if (l.client_id.empty()) {
       problem = "lti.client_id: needed with lti.issuer (this tool's client id at the platform)";
-    } else if (!web(l.auth_login_url)) {
-      problem = "lti.auth_login_url: needed with lti.issuer, an http(s) address (the platform's "
+    } else if (l.deployment_ids.empty()) {
+      problem = "lti.deployment_ids: needed with lti.issuer (the deployments of this tool the "
+                "school made: a shared LMS holds other schools' deployments of the same client)";
+    } else if (!trusted(l.issuer)) {
+      problem = "lti.issuer: must be an https:// address (http:// only to this machine)";
+    } else if (!trusted(l.auth_login_url)) {
+      problem = "lti.auth_login_url: needed with lti.issuer, an https:// address (the platform's "
                 "OIDC authorization endpoint)";
-    } else if (!web(l.jwks_url)) {
-      problem = "lti.jwks_url: needed with lti.issuer, an http(s) address (the platform's keys)";
-    } else if (!l.token_url.empty() && !web(l.token_url)) {
-      problem = "lti.token_url: must be an http(s) address";
+    } else if (!trusted(l.jwks_url)) {
+      problem = "lti.jwks_url: needed with lti.issuer, an https:// address (the platform's keys)";
+    } else if (!l.token_url.empty() && !trusted(l.token_url)) {
+      problem = "lti.token_url: must be an https:// address";
     } else if (!web(l.tool_url)) {
       problem = "lti.tool_url: needed with lti.issuer, an http(s) address (this server as "
                 "browsers reach it)";
     } else if (l.tool_key_file.empty()) {
       problem = "lti.tool_key_file: needed with lti.issuer (a PEM RSA key: openssl genpkey "
                 "-algorithm RSA -pkeyopt rsa_keygen_bits:2048)";
-    } else if (!l.login_claim.empty() && l.login_claim != "email") {
-      problem = "lti.login_claim: \"\" (the platform's sub) or \"email\"";
     }
     while (!c.lti.tool_url.empty() && c.lti.tool_url.back() == '/') c.lti.tool_url.pop_back();
   }

@@ -179,8 +179,8 @@ struct Config {
   struct Lti {
     // [lti] issuer: the platform's issuer (its messages' iss); empty: no LTI.
     std::string issuer;
-    // [lti] client_id, deployment_ids: this tool as the platform registered it ([] : any
-    // deployment of that client).
+    // [lti] client_id, deployment_ids: this tool as the platform registered it (the school's
+    // deployments only: a shared LMS holds other schools' deployments of the same client).
     std::string client_id;
     std::vector<std::string> deployment_ids;
     // [lti] auth_login_url, jwks_url, token_url: the platform's OIDC authorization endpoint, key
@@ -195,9 +195,6 @@ struct Config {
     std::string tool_key_file;
     // [lti] create_accounts: an account is made at a person's first launch.
     bool create_accounts = true;
-    // [lti] login_claim: the claim that is the login ("" : "lti-" and the platform's sub;
-    // "email").
-    std::string login_claim;
   } lti;
 
   struct School {

@@ -151,7 +151,8 @@ TEST(ConfigTest, TheSsoSectionNamesTheProviderAndEachMistake) {
 
 TEST(ConfigTest, TheLtiSectionNamesThePlatformAndEachMistake) {
   const std::string good =
-      "[lti]\nissuer = \"https://lms\"\nclient_id = \"t\"\nauth_login_url = \"https://lms/auth\"\n"
+      "[lti]\nissuer = \"https://lms\"\nclient_id = \"t\"\ndeployment_ids = [\"1\"]\n"
+      "auth_login_url = \"https://lms/auth\"\n"
       "jwks_url = \"https://lms/keys\"\ntool_url = \"https://pupitre/\"\ntool_key_file = \"/k.pem\"\n";
   auto r = ParseConfig(good);
   ASSERT_TRUE(r.ok()) << r.error().message;
@@ -159,7 +160,14 @@ TEST(ConfigTest, TheLtiSectionNamesThePlatformAndEachMistake) {
   EXPECT_TRUE(r->lti.create_accounts);
   EXPECT_THAT(ErrorOf("[lti]\nissuer = \"https://lms\"\n"), HasSubstr("lti.client_id"));
   EXPECT_THAT(ErrorOf(good + "token_url = \"ftp://x\"\n"), HasSubstr("lti.token_url"));
-  EXPECT_THAT(ErrorOf(good + "login_claim = \"name\"\n"), HasSubstr("lti.login_claim"));
+  EXPECT_THAT(ErrorOf(good + "login_claim = \"email\"\n"), HasSubstr("login_claim"));
+  EXPECT_THAT(ErrorOf("[lti]\nissuer = \"https://lms\"\nclient_id = \"t\"\n"),
+              HasSubstr("lti.deployment_ids"));
+  std::string plain = good;
+  plain.replace(plain.find("https://lms/keys"), 16, "http://lms/keys");
+  EXPECT_THAT(ErrorOf(plain), HasSubstr("lti.jwks_url")) << "keys over plain http: refused";
+  EXPECT_THAT(ErrorOf("[sso]\ncas_url = \"http://auth.school.fr/cas\"\nservice_url = \"https://p/\"\n"),
+              HasSubstr("sso.cas_url"));
   EXPECT_THAT(ErrorOf(good + "secret = 1\n"), HasSubstr("secret"));
   EXPECT_THAT(ErrorOf("[sso]\nsecret = \"x\"\n"), HasSubstr("secret"));
 }

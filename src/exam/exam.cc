@@ -7,6 +7,7 @@
 #include <array>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <fmt/format.h>
 #include <cassert>
 #include <cctype>
 #include <numeric>
@@ -131,7 +132,14 @@ const Question* ExamSpec::FindQuestion(std::string_view question_id) const {
 
 double ExamSpec::MaxPoints() const {
   double total = 0;
-  for (const Question& q : questions) total += q.points;
+  for (const Question& q : questions) {
+    if (q.group.empty()) total += q.points;
+  }
+  for (const QuestionGroup& g : groups) {
+    const auto first = std::find_if(questions.begin(), questions.end(),
+                                    [&g](const Question& q) { return q.group == g.id; });
+    if (first != questions.end()) total += g.pick * first->points;
+  }
   return total;
 }
 
@@ -180,9 +188,90 @@ void SetMatchingPairs(Question& q, const std::vector<std::pair<std::string, std:
   }
 }
 
+namespace {
+
+// The questions of group number `g` drawn for the attempt of `seed`: `pick` of its questions'
+// indices, by a partial Fisher-Yates on the group's own stream (adding a group or a question
+// elsewhere does not change another group's draw).
+std::vector<int> Drawn(const ExamSpec& spec, size_t g, uint64_t seed) {
+  const QuestionGroup& group = spec.groups[g];
+  std::vector<int> members;
+  for (size_t i = 0; i < spec.questions.size(); ++i) {
+    if (spec.questions[i].group == group.id) members.push_back(static_cast<int>(i));
+  }
+  SplitMix64 rng(seed ^ (0xD1B54A32D192ED03ULL * (g + 1)));
+  const size_t pick = std::min(members.size(), static_cast<size_t>(std::max(group.pick, 0)));
+  for (size_t i = 0; i < pick; ++i) {
+    const size_t j = i + static_cast<size_t>(rng.Below(members.size() - i));
+    std::swap(members[i], members[j]);
+  }
+  members.resize(pick);
+  return members;
+}
+
+}  // namespace
+
+size_t ExamSpec::QuestionsAsked() const {
+  size_t n = 0;
+  for (const Question& q : questions) n += q.group.empty() ? 1 : 0;
+  for (const QuestionGroup& g : groups) n += static_cast<size_t>(std::max(g.pick, 0));
+  return n;
+}
+
+bool IsAsked(const ExamSpec& spec, uint64_t seed, const Question& q) {
+  if (q.group.empty()) return true;
+  for (size_t g = 0; g < spec.groups.size(); ++g) {
+    if (spec.groups[g].id != q.group) continue;
+    const int index = static_cast<int>(&q - spec.questions.data());
+    const std::vector<int> drawn = Drawn(spec, g, seed);
+    return std::find(drawn.begin(), drawn.end(), index) != drawn.end();
+  }
+  return false;  // a group the exam does not have: asked of no one
+}
+
+std::string GroupProblem(const ExamSpec& spec) {
+  for (size_t g = 0; g < spec.groups.size(); ++g) {
+    const QuestionGroup& group = spec.groups[g];
+    for (size_t h = 0; h < g; ++h) {
+      if (spec.groups[h].id == group.id) return fmt::format("the group \"{}\" is declared twice", group.id);
+    }
+    int count = 0;
+    double points = -1;
+    for (const Question& q : spec.questions) {
+      if (q.group != group.id) continue;
+      if (count++ > 0 && q.points != points) {
+        return fmt::format("the questions of group \"{}\" are not all worth the same points "
+                           "(each student's paper must be worth the same)", group.id);
+      }
+      points = q.points;
+    }
+    if (group.pick < 1 || group.pick > count) {
+      return fmt::format("group \"{}\" picks {} of its {} questions", group.id, group.pick, count);
+    }
+  }
+  for (const Question& q : spec.questions) {
+    if (q.group.empty()) continue;
+    const bool known = std::any_of(spec.groups.begin(), spec.groups.end(),
+                                   [&q](const QuestionGroup& g) { return g.id == q.group; });
+    if (!known) return fmt::format("question \"{}\" is in group \"{}\", which the exam does not declare", q.id, q.group);
+  }
+  return "";
+}
+
 AttemptOrder MakeOrder(const ExamSpec& spec, uint64_t seed) {
   AttemptOrder order;
-  order.questions = Identity(spec.questions.size());
+  if (spec.groups.empty()) {
+    order.questions = Identity(spec.questions.size());
+  } else {
+    std::vector<bool> asked(spec.questions.size(), true);
+    for (size_t i = 0; i < spec.questions.size(); ++i) asked[i] = spec.questions[i].group.empty();
+    for (size_t g = 0; g < spec.groups.size(); ++g) {
+      for (int i : Drawn(spec, g, seed)) asked[static_cast<size_t>(i)] = true;
+    }
+    for (size_t i = 0; i < asked.size(); ++i) {
+      if (asked[i]) order.questions.push_back(static_cast<int>(i));
+    }
+  }
   if (spec.shuffle_questions) {
     SplitMix64 rng(seed);
     FisherYates(order.questions, rng);
@@ -218,6 +307,10 @@ Result<SaveOutcome> Apply(AttemptState& state, const ExamSpec& spec, std::string
   const Question* q = spec.FindQuestion(question_id);
   if (q == nullptr) {
     return Error::NotFound("no question \"" + std::string(question_id) + "\" in this exam");
+  }
+  if (!IsAsked(spec, state.seed, *q)) {
+    return Error::NotFound("question \"" + q->id + "\" was not drawn for this attempt")
+        .Because("not_asked");
   }
   if (Status valid = ValidateAnswer(*q, answer); !valid.ok()) return valid.take_error();
   if (seq < 1) return Error::Invalid("seq must be at least 1");
@@ -305,7 +398,9 @@ std::vector<std::optional<double>> PointsPerQuestion(const AttemptState& state,
   out.reserve(spec.questions.size());
   for (const Question& q : spec.questions) {
     auto it = state.answers.find(q.id);
-    if (q.type == QuestionType::kEssay) {
+    if (!IsAsked(spec, state.seed, q)) {
+      out.push_back(std::nullopt);  // not drawn for this attempt: no points, not even 0
+    } else if (q.type == QuestionType::kEssay) {
       auto m = state.manual_points.find(q.id);
       out.push_back(m == state.manual_points.end() ? std::nullopt
                                                     : std::optional<double>(m->second));

@@ -75,7 +75,20 @@ struct Question {
   std::string feedback;                      // about the question as a whole ("" none)
   std::vector<std::string> option_feedback;  // kSingle / kMultiple: one per option, or none
 
+  // "" : asked of every student. Else the id of one of the exam's groups: each student is asked
+  // only the group's `pick` questions drawn for them (ExamSpec::groups).
+  std::string group;
+
   int line = 0;  // where the question starts in its source file (1-based), for messages
+};
+
+// Questions of which each student is asked a few, drawn at random for them (a bank's category):
+// `pick` of the questions whose group is `id`, all worth the same points (every student's paper
+// is worth the same).
+struct QuestionGroup {
+  std::string id;  // [A-Za-z0-9_-]{1,64}
+  int pick = 1;    // 1 to the number of its questions
+  int line = 0;
 };
 
 // A group of students who start at their own time: the exam's opening plus `offset_ms`.
@@ -103,12 +116,16 @@ struct ExamSpec {
   bool one_per_page = false;  // display hint for the exam page
   ReviewLevel review = ReviewLevel::kScore;  // after release; the teacher may change it then
   std::vector<Question> questions;  // >= 1
+  std::vector<QuestionGroup> groups;  // random draws (each used by at least `pick` questions)
   std::vector<Wave> waves;          // listed waves; a student in none starts at the opening
   int auto_waves = 0;               // > 1: split the course into this many equal waves instead
   int64_t auto_wave_interval_ms = 0;  // between automatic waves' starts
 
   const Question* FindQuestion(std::string_view question_id) const;
+  // What each student's paper is worth: questions asked of everyone, and each group's pick.
   double MaxPoints() const;
+  // How many questions each student is asked (those of everyone, and each group's pick).
+  size_t QuestionsAsked() const;
 };
 
 // Which wave a student belongs to, and when they may start.
@@ -148,7 +165,15 @@ struct AttemptOrder {
   std::vector<int> questions;             // indices into spec.questions
   std::vector<std::vector<int>> options;  // per question (spec order): option indices in display order
 };
+// The attempt's questions (the exam's, less the questions of groups not drawn for it) in their
+// order, and each question's options in theirs; deterministic in `seed`.
 AttemptOrder MakeOrder(const ExamSpec& spec, uint64_t seed);
+// Whether the attempt of `seed` is asked `q` (a question of spec): true unless q is in a group
+// and not drawn. The draw of each group comes from its own stream of `seed`.
+bool IsAsked(const ExamSpec& spec, uint64_t seed, const Question& q);
+// The problem with the exam's groups, if any ("" : none): a question naming no group of the
+// exam, a group without enough questions or with questions of different points, a group twice.
+std::string GroupProblem(const ExamSpec& spec);
 
 // Normalises a short-text answer for comparison: trims, collapses inner white space, folds
 // ASCII case (unless !fold_case: a case-sensitive question), and drops trailing '.', '!' and
@@ -245,7 +270,7 @@ struct Score {
 Score GradeAttempt(const AttemptState& state, const ExamSpec& spec);
 
 // Each question's points, in the spec's order: an unanswered question 0, an essay its manual
-// grade (nothing until graded).
+// grade (nothing until graded), a question not drawn for the attempt nothing.
 std::vector<std::optional<double>> PointsPerQuestion(const AttemptState& state,
                                                      const ExamSpec& spec);
 

@@ -124,6 +124,7 @@ std::string ToCanonicalJson(const ExamSpec& spec) {
       written["credit"] = std::move(credit);
     }
     if (q.case_sensitive) written["case_sensitive"] = true;
+    if (!q.group.empty()) written["group"] = q.group;
     if (q.all_or_nothing) written["all_or_nothing"] = true;
     if (q.type == QuestionType::kMatching) {
       json::array key;
@@ -150,21 +151,30 @@ std::string ToCanonicalJson(const ExamSpec& spec) {
                                     {"last_letter", std::string(w.last_letter ? 1 : 0, w.last_letter)},
                                     {"line", w.line}});
   }
-  return json::serialize(json::object{{"v", kVersion},
-                                      {"id", spec.id},
-                                      {"title", spec.title},
-                                      {"course_id", spec.course_id},
-                                      {"opens_ms", spec.opens_ms},
-                                      {"closes_ms", spec.closes_ms},
-                                      {"duration_ms", spec.duration_ms},
-                                      {"shuffle_questions", spec.shuffle_questions},
-                                      {"shuffle_options", spec.shuffle_options},
-                                      {"one_per_page", spec.one_per_page},
-                                      {"review", ReviewLevelName(spec.review)},
-                                      {"auto_waves", spec.auto_waves},
-                                      {"auto_wave_interval_ms", spec.auto_wave_interval_ms},
-                                      {"questions", std::move(questions)},
-                                      {"waves", std::move(waves)}});
+  json::object out{{"v", kVersion},
+                    {"id", spec.id},
+                    {"title", spec.title},
+                    {"course_id", spec.course_id},
+                    {"opens_ms", spec.opens_ms},
+                    {"closes_ms", spec.closes_ms},
+                    {"duration_ms", spec.duration_ms},
+                    {"shuffle_questions", spec.shuffle_questions},
+                    {"shuffle_options", spec.shuffle_options},
+                    {"one_per_page", spec.one_per_page},
+                    {"review", ReviewLevelName(spec.review)},
+                    {"auto_waves", spec.auto_waves},
+                    {"auto_wave_interval_ms", spec.auto_wave_interval_ms},
+                    {"questions", std::move(questions)},
+                    {"waves", std::move(waves)}};
+  // Written only when there are some: exams without draws keep their form.
+  if (!spec.groups.empty()) {
+    json::array groups;
+    for (const QuestionGroup& g : spec.groups) {
+      groups.push_back(json::object{{"id", g.id}, {"pick", g.pick}, {"line", g.line}});
+    }
+    out["groups"] = std::move(groups);
+  }
+  return json::serialize(out);
 }
 
 Result<ExamSpec> FromCanonicalJson(std::string_view text) {
@@ -242,6 +252,7 @@ Result<ExamSpec> FromCanonicalJson(std::string_view text) {
       }
       if (q.Has("case_sensitive")) out.case_sensitive = q.Bool("case_sensitive");
       if (q.Has("all_or_nothing")) out.all_or_nothing = q.Bool("all_or_nothing");
+      if (q.Has("group")) out.group = q.String("group");
       if (out.type == QuestionType::kMatching) {
         out.match_choices = q.Strings("match_choices");
         if (const json::array* k = q.Array("match_key")) {
@@ -277,6 +288,14 @@ Result<ExamSpec> FromCanonicalJson(std::string_view text) {
       spec.waves.push_back(std::move(out));
     }
   }
+  if (const json::array* gs = r.Has("groups") ? r.Array("groups") : nullptr) {
+    for (size_t i = 0; i < gs->size() && problem.empty(); ++i) {
+      if (!(*gs)[i].is_object()) return Error::Invalid("a stored group is not an object");
+      Reader g((*gs)[i].get_object(), fmt::format("exam.groups[{}]", i), problem);
+      spec.groups.push_back({g.String("id"), static_cast<int>(g.Int("pick")), static_cast<int>(g.Int("line"))});
+    }
+  }
+  if (problem.empty()) problem = GroupProblem(spec);
   if (!problem.empty()) return Error::Invalid("the stored exam is damaged: " + problem);
   if (spec.questions.empty() || spec.id.empty()) {
     return Error::Invalid("the stored exam is damaged: no id or no question");

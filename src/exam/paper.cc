@@ -34,7 +34,7 @@ std::string RenderPaperJson(const ExamSpec& spec) {
   exam["closes_ms"] = spec.closes_ms;
   exam["duration_ms"] = spec.duration_ms;
   exam["one_per_page"] = spec.one_per_page;
-  exam["question_count"] = static_cast<int64_t>(spec.questions.size());
+  exam["question_count"] = static_cast<int64_t>(spec.QuestionsAsked());
   exam["max_points"] = PointsJson(spec.MaxPoints());
 
   boost::json::array questions;

@@ -9,6 +9,9 @@
 #include <algorithm>
 #include <ctime>
 
+#include "common/net.h"
+#include "common/text.h"
+
 namespace pupitre::lti {
 namespace {
 
@@ -30,9 +33,8 @@ const json::object* ObjectAt(const json::object& o, std::string_view key) {
   return v != nullptr && v->is_object() ? &v->get_object() : nullptr;
 }
 
-bool IsWebAddress(std::string_view url) {
-  return url.size() <= 2048 && (url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0);
-}
+// Addresses the platform gives: https (or this machine): scores and answers go there.
+bool IsWebAddress(std::string_view url) { return IsHttpsOrLoopback(url); }
 
 std::string Param(const std::map<std::string, std::string>& params, const std::string& key) {
   const auto it = params.find(key);
@@ -70,7 +72,7 @@ Result<LoginInitiation> ReadLoginInitiation(const std::map<std::string, std::str
     return Error::NotFound("this LTI deployment is not registered here").Because("lti_unknown_platform");
   }
   if (!IsWebAddress(l.target_link_uri)) {
-    return Error::BadRequest("target_link_uri is not an http(s) address").Because("lti_bad_login");
+    return Error::BadRequest("target_link_uri is not an https address").Because("lti_bad_login");
   }
   return l;
 }
@@ -111,7 +113,7 @@ Result<Launch> ReadLaunch(const json::object& claims, const Platform& platform) 
     l.kind = Launch::Kind::kDeepLinking;
   } else {
     return BadLaunch(fmt::format("its message type \"{}\" is not one this tool takes",
-                                 type.substr(0, 64)));
+                                 PrintableAscii(type, 64)));
   }
   l.deployment_id = StringAt(claims, kClaimDeploymentId);
   const auto& known = platform.deployment_ids;
@@ -160,7 +162,7 @@ Result<Launch> ReadLaunch(const json::object& claims, const Platform& platform) 
     const json::object* settings = ObjectAt(claims, kClaimDeepLinkingSettings);
     if (settings == nullptr) return BadLaunch("a deep linking request without its settings");
     l.deep_link_return_url = StringAt(*settings, "deep_link_return_url");
-    if (!IsWebAddress(l.deep_link_return_url)) return BadLaunch("its deep_link_return_url is not an http(s) address");
+    if (!IsWebAddress(l.deep_link_return_url)) return BadLaunch("its deep_link_return_url is not an https address");
     l.deep_link_data = StringAt(*settings, "data");
     if (const json::value* types = settings->if_contains("accept_types"); types && types->is_array()) {
       for (const json::value& t : types->get_array()) {

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include "common/text.h"
 #include "outbound/http_call.h"
 #include "sso/jwt.h"
 
@@ -69,8 +70,9 @@ Result<std::string> LtiTool::AccessToken(int64_t now_s) {
   outbound::HttpRequest request;
   request.method = "POST";
   request.url = platform_.token_url;
-  request.body = TokenRequestBody(key_.Sign(ClientAssertion(platform_, RandomId(), now_s)),
-                                  std::string(kScopeScore));
+  auto assertion = key_.Sign(ClientAssertion(platform_, RandomId(), now_s));
+  if (!assertion.ok()) return assertion.take_error();
+  request.body = TokenRequestBody(*assertion, std::string(kScopeScore));
   request.timeout_ms = timeout_ms_;
   request.max_reply_bytes = size_t{1} << 20;
   auto reply = outbound::Call(request);
@@ -80,7 +82,7 @@ Result<std::string> LtiTool::AccessToken(int64_t now_s) {
   const json::value* token = !ec && v.is_object() ? v.as_object().if_contains("access_token") : nullptr;
   if (reply->status != 200 || token == nullptr || !token->is_string()) {
     return Error::Unavailable(fmt::format("the platform's token endpoint answered {}: {}",
-                                          reply->status, reply->body.substr(0, 200)))
+                                          reply->status, PrintableAscii(reply->body, 200)))
         .Because("lti_score_refused");
   }
   int64_t lifetime = 3600;
@@ -115,6 +117,16 @@ Status LtiTool::SendScore(const std::string& lineitem, const Score& score, int64
         .Because("lti_score_refused");
   }
   return Ok();
+}
+
+bool LtiTool::BeginScores(const std::string& exam_id) {
+  MutexLock lock(mu_);
+  return sending_.insert(exam_id).second;
+}
+
+void LtiTool::EndScores(const std::string& exam_id) {
+  MutexLock lock(mu_);
+  sending_.erase(exam_id);
 }
 
 }  // namespace pupitre::lti

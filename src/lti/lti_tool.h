@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -37,6 +38,10 @@ class LtiTool {
   // peer_down.
   Status SendScore(const std::string& lineitem, const Score& score, int64_t now_s);
 
+  // One sending of an exam's scores at a time: false when one is under way.
+  bool BeginScores(const std::string& exam_id);
+  void EndScores(const std::string& exam_id);
+
  private:
   Result<std::string> AccessToken(int64_t now_s);
   // Whether `nonce` was not seen before (and remembers it until `until_s`).
@@ -52,6 +57,7 @@ class LtiTool {
   std::deque<std::pair<int64_t, std::string>> nonce_order_ GUARDED_BY(mu_);
   std::string access_token_ GUARDED_BY(mu_);
   int64_t access_token_until_s_ GUARDED_BY(mu_) = 0;
+  std::set<std::string> sending_ GUARDED_BY(mu_);
 };
 
 }  // namespace pupitre::lti

@@ -13,6 +13,8 @@
 
 #include <algorithm>
 
+#include "common/text.h"
+
 namespace pupitre::sso {
 namespace {
 
@@ -214,12 +216,15 @@ Result<json::object> ParseObjectPart(std::string_view part, std::string_view wha
   return std::move(v.as_object());
 }
 
-// A NumericDate claim (seconds), if it is a number.
+// A NumericDate claim (seconds), if it is a number (within a few million years: sums with a
+// leeway cannot overflow).
 std::optional<int64_t> Seconds(const json::object& claims, std::string_view name) {
   const json::value* v = claims.if_contains(name);
   if (v == nullptr) return std::nullopt;
-  if (v->is_int64()) return v->get_int64();
-  if (v->is_uint64() && v->get_uint64() < (uint64_t{1} << 62)) return static_cast<int64_t>(v->get_uint64());
+  if (v->is_int64() && v->get_int64() > -(int64_t{1} << 50) && v->get_int64() < (int64_t{1} << 50)) {
+    return v->get_int64();
+  }
+  if (v->is_uint64() && v->get_uint64() < (uint64_t{1} << 50)) return static_cast<int64_t>(v->get_uint64());
   if (v->is_double() && v->get_double() > -1e15 && v->get_double() < 1e15) {
     return static_cast<int64_t>(v->get_double());
   }
@@ -291,7 +296,7 @@ Result<Jws> VerifyJws(std::string_view compact, const KeySet& keys) {
   const Algorithm* alg = FindAlgorithm(alg_name);
   if (alg == nullptr) {
     return Bad(fmt::format("its algorithm \"{}\" is not taken (RS256, RS384, RS512, PS256, "
-                           "PS384, PS512, ES256, ES384)", alg_name.substr(0, 16)));
+                           "PS384, PS512, ES256, ES384)", PrintableAscii(alg_name, 16)));
   }
   if (header->contains("crit")) return Bad("it has critical extensions (crit)");
   const std::string kid = StringAt(*header, "kid");
@@ -299,7 +304,7 @@ Result<Jws> VerifyJws(std::string_view compact, const KeySet& keys) {
   if (key == nullptr) {
     return Bad(kid.empty() ? "it names no key (kid) and the key set has not exactly one that fits"
                            : fmt::format("no key \"{}\" for {} in the provider's key set",
-                                         kid.substr(0, 64), alg_name));
+                                         PrintableAscii(kid, 64), alg_name));
   }
   auto signature = Base64UrlDecode(compact.substr(second + 1));
   if (!signature.ok()) return Bad("its signature is not base64url");
@@ -313,7 +318,7 @@ Result<Jws> VerifyJws(std::string_view compact, const KeySet& keys) {
 
 Status CheckClaims(const json::object& claims, const ClaimRules& rules) {
   if (StringAt(claims, "iss") != rules.issuer) {
-    return Bad(fmt::format("its issuer (iss) is not {}", rules.issuer));
+    return Bad(fmt::format("its issuer (iss) is not {}", PrintableAscii(rules.issuer, 200)));
   }
   const json::value* aud = claims.if_contains("aud");
   bool ours = false;

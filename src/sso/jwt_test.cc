@@ -189,7 +189,9 @@ TEST(SigningKeyTest, ItsTokensAreCheckedWithItsPublishedKey) {
       boost::json::serialize(boost::json::object{{"keys", boost::json::array{key->PublicJwk()}}});
   auto keys = KeySet::Parse(jwks);
   ASSERT_TRUE(keys.ok());
-  auto jws = VerifyJws(key->Sign({{"iss", "pupitre"}}), *keys);
+  auto signed_token = key->Sign({{"iss", "pupitre"}});
+  ASSERT_TRUE(signed_token.ok());
+  auto jws = VerifyJws(*signed_token, *keys);
   ASSERT_TRUE(jws.ok()) << jws.error().message;
   EXPECT_EQ(jws->claims.at("iss").as_string(), "pupitre");
   EXPECT_EQ(jws->header.at("kid").as_string(), key->kid());

@@ -8,6 +8,8 @@
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <fmt/format.h>
 
+#include "common/net.h"
+#include "common/text.h"
 #include "sso/jwt.h"
 
 namespace pupitre::sso {
@@ -27,9 +29,9 @@ std::string StringAt(const json::object& o, std::string_view key) {
   return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
 }
 
-bool IsWebAddress(std::string_view url) {
-  return url.size() <= 2048 && (url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0);
-}
+// The provider's endpoints: https (or this machine). Keys, tokens and identities are trusted
+// from them: over plain http anyone between could swap them.
+bool IsWebAddress(std::string_view url) { return IsHttpsOrLoopback(url); }
 
 std::string RandomToken() {
   unsigned char bytes[32];
@@ -84,11 +86,13 @@ Result<OidcProvider> ParseDiscovery(std::string_view document, std::string_view 
                  StringAt(o, "userinfo_endpoint"), StringAt(o, "end_session_endpoint")};
   if (p.issuer != expected_issuer) {
     return Unreadable(fmt::format("the discovery document names the issuer \"{}\", not \"{}\"",
-                                  p.issuer.substr(0, 200), expected_issuer));
+                                  PrintableAscii(p.issuer, 200), expected_issuer));
   }
   for (const auto& [name, url] : {std::pair<const char*, const std::string&>{"authorization_endpoint", p.authorization_endpoint},
                                   {"token_endpoint", p.token_endpoint}, {"jwks_uri", p.jwks_uri}}) {
-    if (!IsWebAddress(url)) return Unreadable(fmt::format("its {} is not an http(s) address", name));
+    if (!IsWebAddress(url)) {
+      return Unreadable(fmt::format("its {} is not an https address", name));
+    }
   }
   if (!p.userinfo_endpoint.empty() && !IsWebAddress(p.userinfo_endpoint)) p.userinfo_endpoint.clear();
   if (!p.end_session_endpoint.empty() && !IsWebAddress(p.end_session_endpoint)) {
@@ -160,8 +164,8 @@ Result<Tokens> ParseTokenReply(long status, std::string_view body) {
   if (status != 200 || o.contains("error")) {
     const std::string code = StringAt(o, "error");
     return Error::Unauthenticated(fmt::format("the provider refused the code: {} {}",
-                                              code.substr(0, 64),
-                                              StringAt(o, "error_description").substr(0, 200)))
+                                              PrintableAscii(code, 64),
+                                              PrintableAscii(StringAt(o, "error_description"), 200)))
         .Because("sso_refused");
   }
   Tokens t{StringAt(o, "id_token"), StringAt(o, "access_token")};

@@ -8,6 +8,7 @@ namespace pupitre::sso {
 namespace {
 
 constexpr int64_t kRefetchSeconds = 60;
+constexpr int64_t kMaxAgeSeconds = 3600;
 
 }  // namespace
 
@@ -31,22 +32,33 @@ Result<std::shared_ptr<const KeySet>> RemoteKeySet::For(const std::string& url,
                                                         const std::string& kid, int64_t now_s) {
   {
     MutexLock lock(mu_);
-    if (url_ == url && keys_ != nullptr &&
-        (kid.empty() || keys_->Has(kid) || now_s - fetched_s_ < kRefetchSeconds)) {
-      return keys_;
+    const bool have = url_ == url && keys_ != nullptr;
+    const bool fits = have && (kid.empty() || keys_->Has(kid)) && now_s - fetched_s_ < kMaxAgeSeconds;
+    const bool may_fetch = !fetching_ && (!have || now_s - attempted_s_ >= kRefetchSeconds);
+    if (fits || (have && !may_fetch)) return keys_;
+    if (!may_fetch) {
+      return Error::Unavailable("the provider's key set is being fetched: try again").Because("sso_busy");
     }
+    fetching_ = true;
+    attempted_s_ = now_s;
   }
   // Fetched outside the lock: a slow provider holds one sign-in thread, not every one.
-  auto document = FetchDocument(url, timeout_ms_, "key set");
-  if (!document.ok()) return document.take_error();
-  auto keys = KeySet::Parse(*document);
-  if (!keys.ok()) return keys.take_error();
-  auto shared = std::make_shared<const KeySet>(std::move(*keys));
+  Result<KeySet> keys = [&]() -> Result<KeySet> {
+    auto document = FetchDocument(url, timeout_ms_, "key set");
+    if (!document.ok()) return document.take_error();
+    return KeySet::Parse(*document);
+  }();
   MutexLock lock(mu_);
+  fetching_ = false;
+  if (!keys.ok()) {
+    // The keys it had stay, if they are the same provider's (a refetch that failed).
+    if (url_ == url && keys_ != nullptr) return keys_;
+    return keys.take_error();
+  }
   url_ = url;
-  keys_ = shared;
+  keys_ = std::make_shared<const KeySet>(std::move(*keys));
   fetched_s_ = now_s;
-  return shared;
+  return keys_;
 }
 
 }  // namespace pupitre::sso

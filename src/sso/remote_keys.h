@@ -1,8 +1,9 @@
 #pragma once
 // A provider's (or an LMS platform's) published key set, fetched from its jwks_uri and kept: it
-// is fetched again when a token names a key not in it (keys rotate), at most once a minute, so a
-// flood of tokens naming unknown keys cannot make this server hammer the provider. Its calls
-// block: use it from the sign-in threads.
+// is fetched again when a token names a key not in it (keys rotate) and at least every hour (a
+// key the provider withdrew stops being trusted), at most once a minute whatever happens (a
+// flood of tokens naming unknown keys, or a provider down, cannot make this server hammer it;
+// one fetch at a time). Its calls block: use it from the sign-in threads.
 
 #include <cstdint>
 #include <memory>
@@ -28,7 +29,9 @@ class RemoteKeySet {
   Mutex mu_;
   std::string url_ GUARDED_BY(mu_);
   std::shared_ptr<const KeySet> keys_ GUARDED_BY(mu_);
-  int64_t fetched_s_ GUARDED_BY(mu_) = 0;
+  int64_t fetched_s_ GUARDED_BY(mu_) = 0;    // the keys' age
+  int64_t attempted_s_ GUARDED_BY(mu_) = 0;  // the last fetch begun (successful or not)
+  bool fetching_ GUARDED_BY(mu_) = false;
 };
 
 // A GET of a provider's JSON document (at most 1 MiB): its body, or sso_unreadable / peer_down.

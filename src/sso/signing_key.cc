@@ -50,26 +50,24 @@ json::object SigningKey::PublicJwk() const {
   return {{"kty", "RSA"}, {"alg", "RS256"}, {"use", "sig"}, {"kid", kid_}, {"n", n_}, {"e", e_}};
 }
 
-std::string SigningKey::Sign(const json::object& claims) const {
+Result<std::string> SigningKey::Sign(const json::object& claims) const {
   const json::object header{{"alg", "RS256"}, {"typ", "JWT"}, {"kid", kid_}};
   const std::string signed_part = Base64UrlEncode(json::serialize(header)) + "." +
                                   Base64UrlEncode(json::serialize(claims));
+  const auto* data = reinterpret_cast<const unsigned char*>(signed_part.data());
   EVP_MD_CTX* md = EVP_MD_CTX_new();
   size_t len = 0;
   std::string sig;
-  if (md != nullptr && EVP_DigestSignInit(md, nullptr, EVP_sha256(), nullptr, key_.get()) == 1 &&
-      EVP_DigestSign(md, nullptr, &len, reinterpret_cast<const unsigned char*>(signed_part.data()),
-                     signed_part.size()) == 1) {
+  bool ok = md != nullptr && EVP_DigestSignInit(md, nullptr, EVP_sha256(), nullptr, key_.get()) == 1 &&
+            EVP_DigestSign(md, nullptr, &len, data, signed_part.size()) == 1;
+  if (ok) {
     sig.resize(len);
-    if (EVP_DigestSign(md, reinterpret_cast<unsigned char*>(sig.data()), &len,
-                       reinterpret_cast<const unsigned char*>(signed_part.data()),
-                       signed_part.size()) == 1) {
-      sig.resize(len);
-    } else {
-      sig.clear();
-    }
+    ok = EVP_DigestSign(md, reinterpret_cast<unsigned char*>(sig.data()), &len, data,
+                        signed_part.size()) == 1;
+    sig.resize(len);
   }
   EVP_MD_CTX_free(md);
+  if (!ok || sig.empty()) return Error::Internal("the token could not be signed");
   return signed_part + "." + Base64UrlEncode(sig);
 }
 

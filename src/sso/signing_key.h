@@ -24,8 +24,9 @@ class SigningKey {
   const std::string& kid() const { return kid_; }
   // {"kty":"RSA","alg":"RS256","use":"sig","kid","n","e"}
   boost::json::object PublicJwk() const;
-  // A compact JWS of `claims`: header {alg: RS256, typ: JWT, kid}.
-  std::string Sign(const boost::json::object& claims) const;
+  // A compact JWS of `claims`: header {alg: RS256, typ: JWT, kid}; fails (kInternal) if
+  // OpenSSL does (never a token without its signature).
+  Result<std::string> Sign(const boost::json::object& claims) const;
 
  private:
   std::shared_ptr<evp_pkey_st> key_;

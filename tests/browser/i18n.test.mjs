@@ -53,7 +53,7 @@ test("every school sign-in reason has a sentence in both languages", () => {
   const src = new URL("../../src/", import.meta.url);
   const files = ["sso/cas.cc", "sso/identity.cc", "sso/jwt.cc", "sso/oidc.cc", "sso/oidc_client.cc",
     "api/sso_routes.cc", "api/oidc_routes.cc", "api/sso_common.cc", "auth/accounts.cc",
-    "lti/lti_messages.cc", "lti/lti_tool.cc", "api/lti_routes.cc"];
+    "lti/lti_messages.cc", "lti/lti_tool.cc", "api/lti_routes.cc", "api/lti_score_routes.cc"];
   const reasons = new Set();
   for (const f of files) {
     const text = readFileSync(new URL(f, src), "utf8");

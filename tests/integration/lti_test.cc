@@ -38,6 +38,14 @@ std::string FieldOf(const std::string& html, const std::string& name) {
   return html.substr(from, html.find('"', from) - from);
 }
 
+// The launch's state cookie a response sets ("pupitre_lti_STATE=NONCE"), "" if none.
+std::string StateCookieOf(const HttpResult& r) {
+  for (const std::string& c : r.set_cookies) {
+    if (c.rfind("pupitre_lti_", 0) == 0) return c.substr(0, c.find(';'));
+  }
+  return "";
+}
+
 struct LaunchResult {
   HttpResult answer;     // the tool's answer to the launch
   std::string form;      // what the browser posted (id_token, state)
@@ -70,7 +78,7 @@ class LtiTest : public ::testing::Test {
     const HttpResult login = browser.Get(TargetOf(link.headers.at("location")));
     EXPECT_EQ(login.status, 302) << login.body;
     LaunchResult out;
-    out.cookie = CookieSet(login, "pupitre_lti");
+    out.cookie = StateCookieOf(login);
     const auto to_platform = login.headers.find("location");
     if (to_platform == login.headers.end()) return out;
     EXPECT_EQ(to_platform->second.rfind(platform_->url() + "/auth?", 0), 0u) << to_platform->second;
@@ -123,7 +131,8 @@ TEST_F(LtiTest, ALearnersLaunchOpensTheExamOfTheLinkOnce) {
   EXPECT_EQ(r.answer.headers.at("location"), "/#/exam/lti-exam") << server_->log();
   const std::string session = CookieSet(r.answer, "pupitre_session");
   ASSERT_FALSE(session.empty());
-  EXPECT_EQ(CookieSet(r.answer, "pupitre_lti"), "pupitre_lti=") << "the state is spent";
+  EXPECT_EQ(StateCookieOf(r.answer), r.cookie.substr(0, r.cookie.find('=') + 1)) << "the state is spent";
+  EXPECT_EQ(r.cookie.rfind("pupitre_lti_", 0), 0u);
   const HttpResult me = Me(browser, session);
   ASSERT_EQ(me.status, 200);
   EXPECT_EQ(me.json().at("user").at("login").as_string(), "lti-7");
@@ -172,6 +181,26 @@ TEST_F(LtiTest, ALearnersLaunchOpensTheExamOfTheLinkOnce) {
   EXPECT_EQ(CookieSet(again, "pupitre_session"), "");
   // Without the browser's state cookie (someone else's launch sent to this browser): refused.
   EXPECT_EQ(Post(replay, r.form, "").headers.at("location"), "/?sso_error=sso_state#/login");
+}
+
+TEST_F(LtiTest, TwoLinksOpenedAtOnceFromOneCoursePageEachKeepTheirState) {
+  // The browser follows two links' logins before either launch comes back: both states live
+  // side by side (one cookie each), and each launch completes.
+  HttpClient lms(platform_->port());
+  HttpClient browser(port_);
+  std::vector<std::string> cookies, forms;
+  for (const char* exam : {"x", "y"}) {
+    const HttpResult link = lms.Get(std::string("/launch?user=7&kind=resource&exam=") + exam);
+    const HttpResult login = browser.Get(TargetOf(link.headers.at("location")));
+    cookies.push_back(StateCookieOf(login));
+    const HttpResult auth = lms.Get(TargetOf(login.headers.at("location")));
+    forms.push_back("id_token=" + Encode(FieldOf(auth.body, "id_token")) +
+                    "&state=" + Encode(FieldOf(auth.body, "state")));
+  }
+  ASSERT_NE(cookies[0], cookies[1]);
+  const std::string jar = cookies[0] + "; " + cookies[1];
+  EXPECT_EQ(Post(browser, forms[1], jar).headers.at("location"), "/#/exam/y");
+  EXPECT_EQ(Post(browser, forms[0], jar).headers.at("location"), "/#/exam/x");
 }
 
 TEST_F(LtiTest, LaunchesThatLieAreRefusedWithWhy) {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <map>
 #include <set>
 
 namespace pupitre::importers {
@@ -227,9 +228,20 @@ void AddExamQuestions(ExamQuestions made, int first_line, std::string_view forma
                       exam::ExamSpec& spec, std::vector<Problem>& problems) {
   std::set<std::string> taken;
   for (const auto& q : spec.questions) taken.insert(q.id);
+  std::map<std::string, std::string> renamed;  // a group whose id the exam has already
+  std::set<std::string> group_ids;
+  for (const auto& g : spec.groups) group_ids.insert(g.id);
+  for (exam::QuestionGroup& g : made.groups) {
+    const std::string id = Unique(g.id, group_ids);
+    renamed[g.id] = id;
+    g.id = id;
+    g.line += first_line - 1;
+    spec.groups.push_back(std::move(g));
+  }
   for (exam::Question& q : made.questions) {
     q.id = Unique(q.id, taken);
     q.line += first_line - 1;
+    if (!q.group.empty()) q.group = renamed[q.group];
     spec.questions.push_back(std::move(q));
   }
   for (const BankProblem& p : made.problems) {

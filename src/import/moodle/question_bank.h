@@ -67,6 +67,7 @@ struct QuestionBank {
 // place), unique; and what could not become a question, with its line and why.
 struct ExamQuestions {
   std::vector<exam::Question> questions;
+  std::vector<exam::QuestionGroup> groups;  // random draws the questions name (QTI selection)
   std::vector<BankProblem> problems;
   // Imported, with something of it left out that the teacher is told of (QTI feedback).
   std::vector<BankProblem> notes;

@@ -61,6 +61,7 @@ Result<QtiExam> MakeQtiExam(std::string_view upload, const QtiExamOptions& optio
   spec.closes_ms = spec.opens_ms + 2 * kHourMs;
   spec.duration_ms = kHourMs;
   spec.questions = std::move(made.questions);
+  spec.groups = std::move(made.groups);
   out.left_out = std::move(made.problems);
   out.notes = std::move(made.notes);
   return out;

@@ -10,6 +10,7 @@
 #include <cassert>
 #include <cctype>
 #include <deque>
+#include <map>
 #include <set>
 #include <sstream>
 #include <utility>
@@ -397,12 +398,29 @@ QtiExport ExportQtiPackage(const exam::ExamSpec& spec) {
   Set(Add(test_resource, "file"), "href", "assessment.xml");
 
   std::set<std::string> ids;
+  // A group (a random draw) is a section of its own, where its first question stands, selecting
+  // `pick` of its items for each candidate (QTI's qti-selection).
+  std::map<std::string, pugi::xml_node> group_sections;
   for (const exam::Question& q : spec.questions) {
     // Unique, as identifiers and file names ("1" becomes "q1", which a question may be too).
     std::string id = ItemId(q.id);
     for (int n = 2; !ids.insert(id).second; ++n) id = fmt::format("{}-{}", ItemId(q.id), n);
     const std::string href = "items/" + id + ".xml";
-    Set(Set(Add(section, "qti-assessment-item-ref"), "identifier", id), "href", href);
+    pugi::xml_node holder = section;
+    if (!q.group.empty()) {
+      auto [at, fresh] = group_sections.try_emplace(q.group);
+      if (fresh) {
+        const auto g = std::find_if(spec.groups.begin(), spec.groups.end(),
+                                    [&q](const exam::QuestionGroup& x) { return x.id == q.group; });
+        at->second = Add(section, "qti-assessment-section");
+        Set(Set(Set(at->second, "identifier", "group-" + ItemId(q.group)), "title", q.group), "visible",
+            "false");
+        Set(Add(at->second, "qti-selection"), "select",
+            std::to_string(g == spec.groups.end() ? 1 : g->pick));
+      }
+      holder = at->second;
+    }
+    Set(Set(Add(holder, "qti-assessment-item-ref"), "identifier", id), "href", href);
     Set(Add(test_resource, "dependency"), "identifierref", "item-" + id);
     pugi::xml_node r = Add(resources, "resource");
     Set(Set(Set(r, "identifier", "item-" + id), "type", "imsqti_item_xmlv3p0"), "href", href);

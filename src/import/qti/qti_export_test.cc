@@ -182,5 +182,30 @@ TEST(QtiExportTest, AnExportedExamReadsBackToTheSameQuestionsGradedTheSame) {
   zip_error_fini(&error);
 }
 
+TEST(QtiExportTest, ADrawIsASectionSelectingItsPickAndReadsBackAsOne) {
+  auto spec = ParseExamToml(kExam);
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  // The first two true/false-free questions of equal points form a draw of 1.
+  std::vector<size_t> members;
+  for (size_t i = 0; i < spec->questions.size() && members.size() < 2; ++i) {
+    if (spec->questions[i].points == 1 && spec->questions[i].type != exam::QuestionType::kTrueFalse) {
+      members.push_back(i);
+    }
+  }
+  ASSERT_EQ(members.size(), 2u);
+  for (size_t i : members) spec->questions[i].group = "pool";
+  spec->groups = {{"pool", 1, 0}};
+  ASSERT_EQ(exam::GroupProblem(*spec), "");
+  auto back = ReadQtiPackage(ExportQtiPackage(*spec).zip);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  for (const auto& p : back->made.problems) ADD_FAILURE() << p.message;
+  ASSERT_EQ(back->made.groups.size(), 1u);
+  EXPECT_EQ(back->made.groups[0].pick, 1);
+  int in_group = 0;
+  for (const auto& q : back->made.questions) in_group += q.group == back->made.groups[0].id ? 1 : 0;
+  EXPECT_EQ(in_group, 2);
+  EXPECT_EQ(back->made.questions.size(), spec->questions.size());
+}
+
 }  // namespace
 }  // namespace pupitre::importers

@@ -112,8 +112,15 @@ pugi::xml_parse_result Load(pugi::xml_document& doc, const std::string& text) {
   return doc.load_buffer(text.data(), text.size(), pugi::parse_default & ~pugi::parse_doctype);
 }
 
-void ItemRefs(const pugi::xml_node& n, const std::string& test, std::vector<std::string>& out,
-              std::vector<BankProblem>& problems, int depth) {
+// An item the test asks, and the random draw (section with a selection) it is in ("" : none).
+struct ItemRef {
+  std::string path;
+  std::string group;
+};
+
+void ItemRefs(const pugi::xml_node& n, const std::string& test, std::vector<ItemRef>& out,
+              std::vector<exam::QuestionGroup>& groups, std::vector<BankProblem>& problems,
+              int depth, const std::string& group) {
   if (depth > 32) return;
   for (const pugi::xml_node& c : n.children()) {
     if (c.type() != pugi::node_element) continue;
@@ -124,16 +131,69 @@ void ItemRefs(const pugi::xml_node& n, const std::string& test, std::vector<std:
         problems.push_back({0, fmt::format("{}: the item {} is outside the package", test,
                                            Attr(c, "href"))});
       } else {
-        out.push_back(path);
+        out.push_back({path, group});
       }
-    } else if (name == "selection") {
-      // A random draw per student is not in the exam model yet: say so rather than draw none.
-      problems.push_back({0, fmt::format("{}: a section draws {} of its items at random, which "
-                                         "is not imported yet (every item would be asked)",
-                                         test, Attr(c, "select"))});
-    } else {
-      ItemRefs(c, test, out, problems, depth + 1);
+    } else if (name == "assessmentSection") {
+      // A section selecting some of its items: a random draw of its own (a group). Sections
+      // inside it draw from it as a whole (their items join its group).
+      std::string inner = group;
+      const pugi::xml_node selection = Child(c, "selection");
+      if (selection && group.empty()) {
+        const std::string_view select = Attr(selection, "select");
+        const std::optional<double> pick = qti::Number(select);
+        if (Attr(selection, "withReplacement") == "true") {
+          problems.push_back({0, fmt::format("{}: section {} draws with replacement (an item may "
+                                             "come twice), which Pupitre does not do",
+                                             test, Attr(c, "identifier"))});
+        } else if (!pick || *pick < 1 || *pick > 1000 || *pick != static_cast<int>(*pick)) {
+          problems.push_back({0, fmt::format("{}: section {} selects \"{}\" items", test,
+                                             Attr(c, "identifier"), select)});
+        } else {
+          std::set<std::string> taken;
+          for (const auto& g : groups) taken.insert(g.id);
+          inner = QuestionIdFrom(Attr(c, "identifier"), groups.size(), taken);
+          groups.push_back({inner, static_cast<int>(*pick), 0});
+        }
+      } else if (selection) {
+        problems.push_back({0, fmt::format("{}: section {} draws inside a section that draws "
+                                           "already; its items join the outer draw",
+                                           test, Attr(c, "identifier"))});
+      }
+      ItemRefs(c, test, out, groups, problems, depth + 1, inner);
+    } else if (name != "selection") {
+      ItemRefs(c, test, out, groups, problems, depth + 1, group);
     }
+  }
+}
+
+// Each draw as Pupitre takes them: at least `pick` questions imported, all worth the same
+// points. A draw that is not is reported, and its questions asked of everyone.
+void CheckDraws(ExamQuestions& made) {
+  for (auto g = made.groups.begin(); g != made.groups.end();) {
+    int count = 0;
+    bool same = true;
+    const exam::Question* first = nullptr;
+    for (const exam::Question& q : made.questions) {
+      if (q.group != g->id) continue;
+      ++count;
+      if (first == nullptr) first = &q;
+      same = same && q.points == first->points;
+    }
+    std::string why;
+    if (count < g->pick) {
+      why = fmt::format("draws {} of {} items imported", g->pick, count);
+    } else if (!same) {
+      why = "draws from items worth different points (each student's paper must be worth the same)";
+    }
+    if (why.empty()) {
+      ++g;
+      continue;
+    }
+    made.problems.push_back({0, fmt::format("section {} {}: its items are asked of everyone", g->id, why)});
+    for (exam::Question& q : made.questions) {
+      if (q.group == g->id) q.group.clear();
+    }
+    g = made.groups.erase(g);
   }
 }
 
@@ -157,13 +217,14 @@ Result<QtiPackage> ReadQtiPackage(std::string_view zip) {
   const pugi::xml_node lom = Child(Child(root, "metadata"), "lom");
   out.title = Child(Child(Child(lom, "general"), "title"), "string").text().get();
 
-  std::vector<std::string> items, tests;
+  std::vector<std::string> tests;
+  std::vector<ItemRef> refs;  // the test's items (else the manifest's), in order
   for (const pugi::xml_node& r : Children(Child(root, "resources"), "resource")) {
     const std::string_view type = Attr(r, "type");
     const std::string href = Resolve("", Attr(r, "href"));
     if (href.empty()) continue;
     if (type.starts_with("imsqti_test_xml")) tests.push_back(href);
-    if (type.starts_with("imsqti_item_xml")) items.push_back(href);
+    if (type.starts_with("imsqti_item_xml")) refs.push_back({href, ""});
   }
   std::vector<BankProblem> problems;
   if (!tests.empty()) {
@@ -179,16 +240,16 @@ Result<QtiPackage> ReadQtiPackage(std::string_view zip) {
     }
     const pugi::xml_node t = Child(test, "assessmentTest");
     if (std::string_view title = Attr(t, "title"); !title.empty()) out.title = std::string(title);
-    items.clear();
-    ItemRefs(t, tests[0], items, problems, 0);
+    refs.clear();
+    ItemRefs(t, tests[0], refs, out.made.groups, problems, 0, "");
   }
   std::set<std::string> taken, read;
   out.made.problems = std::move(problems);
-  if (items.size() > kMaxPackageItems) {
+  if (refs.size() > kMaxPackageItems) {
     return Error::Invalid(fmt::format("the package lists more than {} items", kMaxPackageItems))
         .Because("package_too_large");
   }
-  for (const std::string& path : items) {
+  for (const auto& [path, group] : refs) {
     if (!read.insert(path).second) {
       out.made.problems.push_back({0, fmt::format("{} is listed twice: read once", path)});
       continue;
@@ -202,12 +263,14 @@ Result<QtiPackage> ReadQtiPackage(std::string_view zip) {
     ExamQuestions made = ParseQtiItems(*text, path);
     for (exam::Question& q : made.questions) {
       q.id = QuestionIdFrom(q.id, out.made.questions.size(), taken);
+      q.group = group;
       out.made.questions.push_back(std::move(q));
     }
     for (BankProblem& p : made.problems) out.made.problems.push_back(std::move(p));
     for (BankProblem& n : made.notes) out.made.notes.push_back(std::move(n));
   }
-  if (items.empty() && out.made.problems.empty()) {
+  CheckDraws(out.made);
+  if (refs.empty() && out.made.problems.empty()) {
     out.made.problems.push_back({0, "the package holds no QTI item"});
   }
   return out;

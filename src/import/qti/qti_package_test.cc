@@ -102,7 +102,7 @@ TEST(QtiPackageTest, WithoutATestEveryItemResourceComesInTheManifestsOrder) {
   EXPECT_TRUE(package->made.problems.empty());
 }
 
-TEST(QtiPackageTest, ATestsMissingItemsAndRandomDrawsAreReported) {
+TEST(QtiPackageTest, ATestsMissingItemsAreReportedAndItsDrawsKept) {
   const std::string manifest = R"(<manifest><resources>
     <resource identifier="t" type="imsqti_test_xmlv3p0" href="tests/test.xml"/>
   </resources></manifest>)";
@@ -121,10 +121,40 @@ TEST(QtiPackageTest, ATestsMissingItemsAndRandomDrawsAreReported) {
   EXPECT_EQ(package->made.questions[0].id, "one");
   std::string all;
   for (const auto& p : package->made.problems) all += p.message + "\n";
-  EXPECT_EQ(package->made.problems.size(), 3u) << all;
-  EXPECT_NE(all.find("at random"), std::string::npos) << all;
+  EXPECT_EQ(package->made.problems.size(), 2u) << all;
   EXPECT_NE(all.find("items/gone.xml is not in the package"), std::string::npos) << all;
   EXPECT_NE(all.find("outside the package"), std::string::npos) << all;
+  // The section's selection is a draw: 1 of its items for each student.
+  ASSERT_EQ(package->made.groups.size(), 1u);
+  EXPECT_EQ(package->made.groups[0].id, "s");
+  EXPECT_EQ(package->made.groups[0].pick, 1);
+  EXPECT_EQ(package->made.questions[0].group, "s");
+}
+
+TEST(QtiPackageTest, DrawsPupitreCannotHonourAreReportedAndAskedOfEveryone) {
+  const std::string manifest = R"(<manifest><resources>
+    <resource identifier="t" type="imsqti_test_xmlv3p0" href="test.xml"/></resources></manifest>)";
+  const std::string test = R"(<qti-assessment-test identifier="t" title="Final">
+    <qti-test-part identifier="p"><qti-assessment-section identifier="outer" title="O">
+      <qti-assessment-section identifier="big" title="B"><qti-selection select="3"/>
+        <qti-assessment-item-ref identifier="i1" href="one.xml"/>
+      </qti-assessment-section>
+      <qti-assessment-section identifier="again" title="A">
+        <qti-selection select="1" with-replacement="true"/>
+        <qti-assessment-item-ref identifier="i2" href="two.xml"/>
+      </qti-assessment-section>
+    </qti-assessment-section></qti-test-part></qti-assessment-test>)";
+  auto package = ReadQtiPackage(Zip({{"imsmanifest.xml", manifest}, {"test.xml", test},
+                                     {"one.xml", Item("one")}, {"two.xml", Item("two")}}));
+  ASSERT_TRUE(package.ok()) << package.error().message;
+  std::string all;
+  for (const auto& p : package->made.problems) all += p.message + "\n";
+  EXPECT_NE(all.find("section big draws 3 of 1 items imported: its items are asked of everyone"),
+            std::string::npos) << all;
+  EXPECT_NE(all.find("with replacement"), std::string::npos) << all;
+  EXPECT_TRUE(package->made.groups.empty());
+  ASSERT_EQ(package->made.questions.size(), 2u);
+  EXPECT_EQ(package->made.questions[0].group, "");
 }
 
 TEST(QtiPackageTest, HostileArchivesAreRefusedWithAReason) {

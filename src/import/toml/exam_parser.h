@@ -29,8 +29,9 @@ namespace pupitre::importers::toml_exam {
 using namespace pupitre::exam;  // the model this importer fills
 using namespace toml_parts;     // its small pieces
 
-inline constexpr std::string_view kTopLevelKeys[] = {"exam", "question", "wave", "gift",
+inline constexpr std::string_view kTopLevelKeys[] = {"exam", "question", "wave", "group", "gift",
                                                      "moodle_xml", "qti"};
+inline constexpr std::string_view kGroupKeys[] = {"id", "pick"};
 inline constexpr std::string_view kWaveKeys[] = {"name", "offset_minutes", "students", "letters"};
 inline constexpr std::string_view kExamKeys[] = {
     "id",           "title",           "course",       "opens",    "closes",
@@ -38,7 +39,8 @@ inline constexpr std::string_view kExamKeys[] = {
     "auto_waves",   "wave_interval_minutes"};
 inline constexpr std::string_view kQuestionKeys[] = {
     "id",       "type",      "text",     "points",          "options",    "answer",
-    "tolerance", "feedback", "option_feedback", "pairs", "distractors", "case_sensitive", "all_or_nothing"};
+    "tolerance", "feedback", "option_feedback", "pairs", "distractors", "case_sensitive", "all_or_nothing",
+    "group"};
 // A year: far beyond any exam, and small enough that milliseconds never overflow.
 inline constexpr int64_t kMaxDurationMinutes = 366 * 24 * 60;
 inline constexpr double kMaxPoints = 10'000;  // per question
@@ -202,6 +204,9 @@ class ExamParser {
   // The exam and its waves (exam_toml.cc).
   void ParseExam(const toml::table& t);
   void ParseWave(const toml::table& t, size_t index);
+  void ParseGroup(const toml::table& t, size_t index);
+  // Once everything is read: each question's group declared, each group's pick and points.
+  void CheckGroups();
 
   // The questions (question_toml.cc).
   void ParseQuestion(const toml::table& t, size_t index);

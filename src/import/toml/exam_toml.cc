@@ -124,7 +124,77 @@ Result<ExamSpec> ExamParser::Parse(std::string_view text) {
       }
     }
   }
+  if (const toml::node* groups = root.get("group")) {
+    if (!groups->is_array_of_tables()) {
+      Add(*groups, "groups_not_tables", {},
+          "\"group\" must be an array of tables: start each group with [[group]]");
+    } else {
+      const toml::array& array = *groups->as_array();
+      for (size_t i = 0; i < array.size(); ++i) ParseGroup(*array[i].as_table(), i);
+    }
+  }
+  CheckGroups();
   return Finish();
+}
+
+void ExamParser::ParseGroup(const toml::table& t, size_t index) {
+  QuestionGroup g;
+  g.line = LineOf(t);
+  Where where{"group", "", index + 1};
+  CheckKeys(t, kGroupKeys, where);
+  if (std::optional<std::string> id = GetString(t, "id", where, /*required=*/true)) {
+    if (!IsQuestionId(*id)) {
+      Add(*t.get("id"), where, "bad_group_id", {{"value", *id}},
+          "group id " + Quote(*id) + " must be 1 to 64 characters from A-Z, a-z, 0-9, '_' and '-'");
+    } else if (std::any_of(spec_.groups.begin(), spec_.groups.end(),
+                           [&id](const QuestionGroup& other) { return other.id == *id; })) {
+      Add(*t.get("id"), where, "group_repeated", {{"value", *id}}, "group " + Quote(*id) + " is declared twice");
+    } else {
+      where.name = *id;
+      g.id = std::move(*id);
+    }
+  }
+  if (const toml::node* n = Get(t, "pick", where, /*required=*/true)) {
+    if (!n->is_integer() || n->as_integer()->get() < 1 || n->as_integer()->get() > 1000) {
+      Add(*n, where, "pick_range", {}, "\"pick\" must be a whole number from 1 to 1000");
+    } else {
+      g.pick = static_cast<int>(n->as_integer()->get());
+    }
+  }
+  if (!g.id.empty()) spec_.groups.push_back(std::move(g));
+}
+
+void ExamParser::CheckGroups() {
+  for (const Question& q : spec_.questions) {
+    if (q.group.empty()) continue;
+    if (std::none_of(spec_.groups.begin(), spec_.groups.end(),
+                     [&q](const QuestionGroup& g) { return g.id == q.group; })) {
+      Add(q.line, Where{"question", q.id, 0}, "unknown_group", {{"value", q.group}},
+          "group " + Quote(q.group) + " is not declared: add a [[group]] with this id and how many to pick");
+    }
+  }
+  for (const QuestionGroup& g : spec_.groups) {
+    const Where where{"group", g.id, 0};
+    int count = 0;
+    const Question* first = nullptr;
+    for (const Question& q : spec_.questions) {
+      if (q.group != g.id) continue;
+      ++count;
+      if (first == nullptr) {
+        first = &q;
+      } else if (q.points != first->points) {
+        Add(q.line, Where{"question", q.id, 0}, "group_points_differ",
+            {{"group", g.id}, {"first", first->id}},
+            "the questions of group " + Quote(g.id) + " must all be worth the same points as " +
+                Quote(first->id) + " (every student's paper is worth the same)");
+      }
+    }
+    if (g.pick > count) {
+      Add(g.line, where, "group_pick", {{"pick", std::to_string(g.pick)}, {"count", std::to_string(count)}},
+          "group " + Quote(g.id) + " picks " + std::to_string(g.pick) + " questions but has " +
+              std::to_string(count));
+    }
+  }
 }
 
 

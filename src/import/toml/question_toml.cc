@@ -43,6 +43,14 @@ void ExamParser::ParseQuestion(const toml::table& t, size_t index) {
     }
   }
   if (std::optional<std::string> text = GetText(t, "text", where)) q.text = std::move(*text);
+  if (std::optional<std::string> group = GetString(t, "group", where, /*required=*/false)) {
+    if (IsQuestionId(*group)) {
+      q.group = std::move(*group);
+    } else {
+      Add(*t.get("group"), where, "bad_group_id", {{"value", *group}},
+          "group id " + Quote(*group) + " must be 1 to 64 characters from A-Z, a-z, 0-9, '_' and '-'");
+    }
+  }
 
   if (const toml::node* n = t.get("points")) {
     if (std::optional<double> points = GetNumber(*n, "points", where)) {

@@ -117,7 +117,7 @@ using Params = std::vector<std::pair<std::string, std::string>>;
 // The table a problem is in: the exam, or a question or wave by its id or name once known, else
 // by its number. Named in English ("question \"q3\"", "wave #2") and as values for the pages.
 struct Where {
-  std::string at;    // "exam", "question" or "wave"
+  std::string at;    // "exam", "question", "wave" or "group"
   std::string name;  // the id or name, once read
   size_t number = 0;  // 1-based, for a question or wave without a name yet
 
