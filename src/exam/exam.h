@@ -89,6 +89,9 @@ struct QuestionGroup {
   std::string id;  // [A-Za-z0-9_-]{1,64}
   int pick = 1;    // 1 to the number of its questions
   int line = 0;
+  // Imported questions of this bank category join the group (GIFT's $CATEGORY, Moodle XML's
+  // categories); "" : only questions that name the group. Read at import, not kept.
+  std::string category;
 };
 
 // A group of students who start at their own time: the exam's opening plus `offset_ms`.

@@ -212,6 +212,7 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
     }
     q.id = QuestionIdFrom(g.title, i, taken);
     out.questions.push_back(std::move(q));
+    out.categories.push_back(g.category);
   }
   std::stable_sort(out.problems.begin(), out.problems.end(),
                    [](const BankProblem& a, const BankProblem& b) { return a.line < b.line; });
@@ -222,6 +223,20 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
 void AddBankQuestions(const QuestionBank& bank, int first_line, std::string_view format,
                       exam::ExamSpec& spec, std::vector<Problem>& problems) {
   AddExamQuestions(ToExamQuestions(bank), first_line, format, spec, problems);
+}
+
+bool CategoryMatches(std::string_view wanted, std::string_view category) {
+  if (wanted.empty()) return false;
+  const auto trim = [](std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '/')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '/')) s.remove_suffix(1);
+    return s;
+  };
+  wanted = trim(wanted);
+  category = trim(category);
+  if (category == wanted) return true;
+  const size_t slash = category.rfind('/');
+  return slash != std::string_view::npos && trim(category.substr(slash + 1)) == wanted;
 }
 
 void AddExamQuestions(ExamQuestions made, int first_line, std::string_view format,
@@ -238,10 +253,16 @@ void AddExamQuestions(ExamQuestions made, int first_line, std::string_view forma
     g.line += first_line - 1;
     spec.groups.push_back(std::move(g));
   }
-  for (exam::Question& q : made.questions) {
+  for (size_t i = 0; i < made.questions.size(); ++i) {
+    exam::Question& q = made.questions[i];
     q.id = Unique(q.id, taken);
     q.line += first_line - 1;
     if (!q.group.empty()) q.group = renamed[q.group];
+    // A [[group]] drawing from this question's bank category takes it in.
+    const std::string category = i < made.categories.size() ? made.categories[i] : "";
+    for (const exam::QuestionGroup& g : spec.groups) {
+      if (q.group.empty() && !category.empty() && CategoryMatches(g.category, category)) q.group = g.id;
+    }
     spec.questions.push_back(std::move(q));
   }
   for (const BankProblem& p : made.problems) {

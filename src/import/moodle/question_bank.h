@@ -68,11 +68,18 @@ struct QuestionBank {
 struct ExamQuestions {
   std::vector<exam::Question> questions;
   std::vector<exam::QuestionGroup> groups;  // random draws the questions name (QTI selection)
+  // Each question's category in its bank ("" : none; GIFT's $CATEGORY, Moodle XML's category
+  // questions), in the order of `questions`; a [[group]] may draw from one.
+  std::vector<std::string> categories;
   std::vector<BankProblem> problems;
   // Imported, with something of it left out that the teacher is told of (QTI feedback).
   std::vector<BankProblem> notes;
 };
 ExamQuestions ToExamQuestions(const QuestionBank& bank);
+
+// Whether a bank's `category` ("$course$/top/Capitals", "Capitals") is the one a [[group]] draws
+// from (`wanted`: the whole path or its last part; "" : none).
+bool CategoryMatches(std::string_view wanted, std::string_view category);
 
 // A question id from a title: its letters, digits, '_' and '-' (a space or '.' becomes '-'), at
 // most 56 of them, or q<index + 1> when none; -2, -3... when already in `taken`; then taken.

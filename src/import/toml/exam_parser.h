@@ -31,7 +31,7 @@ using namespace toml_parts;     // its small pieces
 
 inline constexpr std::string_view kTopLevelKeys[] = {"exam", "question", "wave", "group", "gift",
                                                      "moodle_xml", "qti"};
-inline constexpr std::string_view kGroupKeys[] = {"id", "pick"};
+inline constexpr std::string_view kGroupKeys[] = {"id", "pick", "category"};
 inline constexpr std::string_view kWaveKeys[] = {"name", "offset_minutes", "students", "letters"};
 inline constexpr std::string_view kExamKeys[] = {
     "id",           "title",           "course",       "opens",    "closes",

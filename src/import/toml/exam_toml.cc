@@ -95,6 +95,16 @@ Result<ExamSpec> ExamParser::Parse(std::string_view text) {
     }
   }
 
+  // Groups before the banks' questions: a group may draw from a bank's category.
+  if (const toml::node* groups = root.get("group")) {
+    if (!groups->is_array_of_tables()) {
+      Add(*groups, "groups_not_tables", {},
+          "\"group\" must be an array of tables: start each group with [[group]]");
+    } else {
+      const toml::array& array = *groups->as_array();
+      for (size_t i = 0; i < array.size(); ++i) ParseGroup(*array[i].as_table(), i);
+    }
+  }
   for (const toml::node* node : {gift, moodle_xml, qti}) {
     if (node == nullptr || !node->is_string()) continue;
     // A multi-line text starts on the line after its key (TOML drops that first line break).
@@ -124,15 +134,6 @@ Result<ExamSpec> ExamParser::Parse(std::string_view text) {
       }
     }
   }
-  if (const toml::node* groups = root.get("group")) {
-    if (!groups->is_array_of_tables()) {
-      Add(*groups, "groups_not_tables", {},
-          "\"group\" must be an array of tables: start each group with [[group]]");
-    } else {
-      const toml::array& array = *groups->as_array();
-      for (size_t i = 0; i < array.size(); ++i) ParseGroup(*array[i].as_table(), i);
-    }
-  }
   CheckGroups();
   return Finish();
 }
@@ -160,6 +161,9 @@ void ExamParser::ParseGroup(const toml::table& t, size_t index) {
     } else {
       g.pick = static_cast<int>(n->as_integer()->get());
     }
+  }
+  if (std::optional<std::string> category = GetString(t, "category", where, /*required=*/false)) {
+    g.category = std::move(*category);
   }
   if (!g.id.empty()) spec_.groups.push_back(std::move(g));
 }

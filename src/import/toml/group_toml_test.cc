@@ -51,6 +51,31 @@ TEST(GroupTomlTest, GroupsAndTheirQuestionsAreRead) {
   EXPECT_EQ(r->MaxPoints(), 1 + 2 + 3);
 }
 
+TEST(GroupTomlTest, AGroupDrawsFromABanksCategory) {
+  // A teacher's Moodle bank in GIFT, two categories; the exam asks 2 of the capitals (a
+  // category named by its whole path or its last part) and every question of the other.
+  // (gift = comes first: after a table's header, a key is that table's.)
+  const std::string text =
+      "gift = '''\n"
+      "$CATEGORY: $course$/top/Geography/Capitals\n\n"
+      "::fr::Capital of France? {=Paris}\n\n::it::Capital of Italy? {=Rome}\n\n"
+      "::es::Capital of Spain? {=Madrid}\n\n"
+      "$CATEGORY: $course$/top/Geography/Rivers\n\n"
+      "::seine::The Seine flows through Paris. {T}\n'''\n" + std::string(kHeader) +
+      "[[group]]\nid = \"capitals\"\npick = 2\ncategory = \"Capitals\"\n";
+  auto r = ParseExamToml(text);
+  ASSERT_TRUE(r.ok()) << ProblemsOf(text);
+  ASSERT_EQ(r->questions.size(), 4u);
+  EXPECT_EQ(r->questions[0].group, "capitals");
+  EXPECT_EQ(r->questions[2].group, "capitals");
+  EXPECT_EQ(r->questions[3].group, "") << "another category: asked of everyone";
+  EXPECT_EQ(r->QuestionsAsked(), 3u);
+  // A category that holds too few questions for the pick says so.
+  std::string few = text;
+  few.replace(few.find("pick = 2"), 8, "pick = 4");
+  EXPECT_THAT(ProblemsOf(few), HasSubstr("picks 4 questions but has 3"));
+}
+
 TEST(GroupTomlTest, MistakesAreNamedWithTheirLine) {
   // A question in a group never declared.
   std::string p = ProblemsOf(std::string(kHeader) + Question("q", "missing"));
