@@ -81,14 +81,15 @@
       el("p", {}, el("a", { class: "button", href: `/api/courses/${enc(courseId)}/gradebook.csv`, download: `${courseId}-gradebook.csv`, text: t("gradebook.csv") })));
   }, STAFF);
 
-  // An exam file (TOML), or QTI (a content package .zip, or items .xml) made a draft with the
-  // id the teacher gives; QTI with items that cannot be imported is refused with each, then may
-  // be imported without them at the teacher's word.
+  // An exam file (TOML), or questions from elsewhere (QTI: a content package .zip or items .xml;
+  // Moodle XML .xml; GIFT .gift or .txt) made a draft with the id the teacher gives; questions
+  // that cannot be imported are refused with each, then may be imported without them at the
+  // teacher's word.
   function uploadForm() {
-    const file = el("input", { type: "file", accept: ".toml,.zip,.xml,text/plain,application/zip,text/xml", id: "exam-file", required: true });
+    const file = el("input", { type: "file", accept: ".toml,.zip,.xml,.gift,.txt,text/plain,application/zip,text/xml", id: "exam-file", required: true });
     const qtiId = el("input", { type: "text", id: "qti-id", pattern: "[a-z0-9-]{1,64}", autocomplete: "off", spellcheck: "false" });
     const qtiField = P.field(t("upload.qti_id"), qtiId);
-    const isQti = () => file.files.length && /\.(zip|xml)$/i.test(file.files[0].name);
+    const isQti = () => file.files.length && /\.(zip|xml|gift|txt)$/i.test(file.files[0].name);
     qtiField.hidden = true;
     file.addEventListener("change", () => { qtiField.hidden = !isQti(); });
     const problems = el("div", { id: "import-problems", role: "alert" });
@@ -106,7 +107,7 @@
     };
     const sendQti = async (partial) => {
       const id = qtiId.value.trim();
-      const r = await P.api("POST", `/api/exams/${enc(id)}/qti${partial ? "?partial=1" : ""}`, file.files[0]);
+      const r = await P.api("POST", `/api/exams/${enc(id)}/import${partial ? "?partial=1" : ""}`, file.files[0]);
       const said = [...r.left_out, ...r.notes];
       if (!said.length) return P.go(`#/teacher/exam/${enc(r.exam.id)}`);
       problems.replaceChildren(el("p", { text: t("upload.qti_done", { count: r.exam.question_count }) }),

@@ -81,8 +81,9 @@ json::array ProblemsJson(const std::vector<importers::BankProblem>& problems) {
   return out;
 }
 
-// POST /api/exams/ID/qti?title=&course=&partial=1, the body a QTI package (ZIP) or items (XML):
-// a draft exam (importers::MakeQtiExam) → 201 {"exam", "left_out", "notes"}.
+// POST /api/exams/ID/import?title=&course=&partial=1 (also /qti), the body a QTI package (ZIP),
+// QTI items or Moodle XML (XML), or GIFT (text): a draft exam (importers::MakeQtiExam) → 201
+// {"exam", "left_out", "notes", "format"}.
 void ImportQtiExam(Services& s, const ContextPtr& c) {
   boost::asio::post(s.workers, [&s, c] {
     const importers::QtiExamOptions options{c->param(0), c->query("title"), c->query("course"),
@@ -90,9 +91,10 @@ void ImportQtiExam(Services& s, const ContextPtr& c) {
     auto made = importers::MakeQtiExam(c->req.body(), options);
     if (!made.ok()) return c->Later([c, e = made.take_error()] { c->Fail(e); });
     json::object extra{{"left_out", ProblemsJson(made->left_out)},
-                       {"notes", ProblemsJson(made->notes)}};
+                       {"notes", ProblemsJson(made->notes)},
+                       {"format", made->format}};
     // The model is what is kept: a package's bytes are no text to store.
-    s.exams.Import(c->caller(), std::move(made->spec), "", std::string(importers::kQtiFormat),
+    s.exams.Import(c->caller(), std::move(made->spec), "", made->format,
                    [c, extra = std::move(extra)](Result<std::shared_ptr<const exam::ExamEntry>> r) {
                      c->Later([c, r = std::move(r), extra] {
                        if (!r.ok()) return c->Fail(r.error());
@@ -497,6 +499,8 @@ void RegisterExamRoutes(Router& router, Services& s) {
   router.Add({verb::post, "/api/exams", "exam_import", Access::kTeacher, A::kInteractive,
               Bind(s, ImportExam), Body::kUpload});
   router.Add({verb::post, "/api/exams/*/qti", "exam_import_qti", Access::kTeacher,
+              A::kInteractive, Bind(s, ImportQtiExam), Body::kUpload});
+  router.Add({verb::post, "/api/exams/*/import", "exam_import_questions", Access::kTeacher,
               A::kInteractive, Bind(s, ImportQtiExam), Body::kUpload});
   router.Add({verb::get, "/api/exams/*", "exam", Access::kUser, A::kInteractive,
               Bind(s, GetExam)});

@@ -31,3 +31,21 @@ test("a QTI package: what cannot be imported is listed, the rest imported at the
   await page.getByRole("heading", { name: "BBQs test package" }).waitFor();
   assert.match(await page.locator("#main").textContent(), /6 questions/);
 });
+
+test("a Moodle GIFT bank: the questions Pupitre does not take are listed, the rest imported", { timeout: 120_000 }, async () => {
+  const gift = readFileSync(fileURLToPath(new URL("../fixtures/moodle-gift/questions.gift.txt", import.meta.url)));
+  const page = await (await env.browser.newContext({ locale: "en-US" })).newPage();
+  await logIn(page, env.server.url, ...TEACHER);
+  await page.getByRole("heading", { name: "Exams" }).waitFor();
+  await page.locator("#exam-file").setInputFiles({ name: "questions.gift.txt", mimeType: "text/plain", buffer: gift });
+  await page.getByLabel("Id of the new exam (a-z, 0-9 and -)").fill("moodle-bank");
+  await page.getByRole("button", { name: "Upload" }).click();
+  const problems = page.locator("#import-problems");
+  await problems.getByText("The file has 3 problem(s); nothing was saved:").waitFor();
+  assert.match(await problems.textContent(), /GIFT, line \d+:/);
+  await page.getByRole("button", { name: "Import the questions that can be, without these" }).click();
+  await problems.getByText("A draft with 6 question(s) was made.", { exact: false }).waitFor();
+  await page.getByRole("link", { name: "Open the draft" }).click();
+  await page.getByRole("heading", { name: "moodle-bank" }).waitFor();
+  assert.match(await page.locator("#main").textContent(), /6 questions/);
+});

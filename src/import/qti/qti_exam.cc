@@ -3,7 +3,11 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
+
 #include "common/text.h"
+#include "import/moodle/gift.h"
+#include "import/moodle/moodle_xml.h"
 #include "import/qti/qti_item.h"
 #include "import/qti/qti_package.h"
 
@@ -14,9 +18,28 @@ constexpr int64_t kHourMs = 3'600'000;
 
 bool IsZip(std::string_view bytes) { return bytes.starts_with(std::string_view("PK\x03\x04", 4)); }
 
-Problem AsProblem(const BankProblem& p) {
+Problem AsProblem(const BankProblem& p, std::string_view format) {
   return Problem(p.line, p.message, "bank",
-                 {{"format", "QTI"}, {"bank_line", std::to_string(p.line)}, {"detail", p.message}});
+                 {{"format", std::string(format)}, {"bank_line", std::to_string(p.line)}, {"detail", p.message}});
+}
+
+// What an XML upload is: Moodle XML's root is <quiz>; anything else is read as QTI.
+bool IsMoodleXml(std::string_view xml) {
+  size_t at = 0;
+  for (;;) {
+    at = xml.find('<', at);
+    if (at == std::string_view::npos || at + 1 >= xml.size()) return false;
+    const char next = xml[at + 1];
+    if (next != '?' && next != '!') return xml.substr(at + 1, 4) == "quiz";
+    ++at;  // the declaration, a comment or a doctype: the root comes after
+  }
+}
+
+// Text that is not XML: GIFT (its first non-blank character is not '<').
+bool LooksLikeXml(std::string_view text) {
+  size_t at = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;  // a byte-order mark
+  while (at < text.size() && std::isspace(static_cast<unsigned char>(text[at]))) ++at;
+  return at < text.size() && text[at] == '<';
 }
 
 }  // namespace
@@ -30,11 +53,24 @@ Result<QtiExam> MakeQtiExam(std::string_view upload, const QtiExamOptions& optio
   }
   ExamQuestions made;
   std::string title = options.title;
+  std::string format(kQtiFormat);
+  std::string_view label = "QTI";
   if (IsZip(upload)) {
     auto package = ReadQtiPackage(upload);
     if (!package.ok()) return package.take_error();
     made = std::move(package->made);
     if (title.empty()) title = package->title;
+  } else if (!LooksLikeXml(upload)) {
+    if (FirstInvalidUtf8(upload)) {
+      return Error::Invalid("the upload is neither a ZIP, XML nor GIFT text in UTF-8").Because("bad_upload");
+    }
+    made = ToExamQuestions(ParseGift(upload));
+    format = "gift";
+    label = "GIFT";
+  } else if (IsMoodleXml(upload)) {
+    made = ToExamQuestions(ParseMoodleXml(upload));
+    format = "moodle_xml";
+    label = "Moodle XML";
   } else {
     made = ParseQtiItems(upload);
   }
@@ -44,15 +80,16 @@ Result<QtiExam> MakeQtiExam(std::string_view upload, const QtiExamOptions& optio
   }
   if (!made.problems.empty() && !options.partial) {
     std::vector<Problem> problems;
-    for (const BankProblem& p : made.problems) problems.push_back(AsProblem(p));
+    for (const BankProblem& p : made.problems) problems.push_back(AsProblem(p, label));
     const std::string count = std::to_string(problems.size());
-    return Error::Invalid(fmt::format("the QTI has {} problem(s)", count), std::move(problems))
+    return Error::Invalid(fmt::format("the {} has {} problem(s)", label, count), std::move(problems))
         .Because("exam_file_problems", {{"count", count}});
   }
   if (made.questions.empty()) {
     return Error::Invalid("no question could be imported").Because("no_questions");
   }
   QtiExam out;
+  out.format = format;
   exam::ExamSpec& spec = out.spec;
   spec.id = options.id;
   spec.title = std::move(title);

@@ -1,7 +1,8 @@
 #pragma once
-// A draft exam made of QTI: a content package (a ZIP) or one or more items (XML), as a teacher
-// uploads them. The draft gets its window from the teacher later (its settings); until then it
-// opens at the next whole hour a day from now, for two hours, with 60 minutes to answer.
+// A draft exam made of a teacher's uploaded questions: QTI (a content package, a ZIP, or one or
+// more items, XML), or a Moodle question bank (Moodle XML, whose root is <quiz>, or GIFT text).
+// The draft gets its window from the teacher later (its settings); until then it opens at the
+// next whole hour a day from now, for two hours, with 60 minutes to answer.
 
 #include <cstdint>
 #include <string>
@@ -28,6 +29,7 @@ struct QtiExamOptions {
 
 struct QtiExam {
   exam::ExamSpec spec;
+  std::string format;                 // "qti", "moodle_xml" or "gift": what the upload was
   std::vector<BankProblem> left_out;  // items not imported (with `partial`)
   std::vector<BankProblem> notes;     // imported with something left out
 };
