@@ -6,6 +6,8 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <boost/url/parse_query.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -37,6 +39,10 @@ constexpr std::string_view kCookiePath = "/sso/oidc";
 // provider names its session (sid), the browser's cookie names ours.
 std::string LogoutKey(std::string_view sid, std::string_view token_hash) {
   return fmt::format("oidc\n{}\n{}", sid, token_hash);
+}
+
+std::string BackChannelKey(std::string_view kind, std::string_view value) {
+  return fmt::format("oidc-{}\n{}", kind, value);
 }
 
 bool OidcOff(Services& s, const ContextPtr& c) {
@@ -95,13 +101,18 @@ void OidcCallback(Services& s, const ContextPtr& c) {
                  .Because("sso_unverified_email");
       }
     }
-    std::string sid = in.ok() ? in->sid : "";
+    const std::string sid = in.ok() ? in->sid : "";
+    const std::string sub = in.ok() ? in->who.user : "";
     Result<sso::Identity> who = in.ok() ? Result<sso::Identity>(std::move(in->who))
                                         : Result<sso::Identity>(in.take_error());
     sso_common::SignInSteps steps = sso_common::SsoSteps(s);
-    steps.remember = [&s, sid](const auth::NewSession& session) {
+    steps.remember = [&s, sid, sub](const auth::NewSession& session) {
       const std::string& hash = session.principal.token_hash;
-      s.sso_tickets.Remember(LogoutKey(sid, hash), hash);
+      // Front-channel: the provider names its session (or, without one, the subject) and the
+      // browser's cookie names ours. Back-channel: the provider names its session or subject.
+      s.sso_tickets.Remember(LogoutKey(sid.empty() ? sub : sid, hash), hash);
+      if (!sid.empty()) s.sso_tickets.Remember(BackChannelKey("sid", sid), hash);
+      s.sso_tickets.Remember(BackChannelKey("sub", sub), hash);
     };
     steps.cookies = cleared;
     sso_common::SignIn(s, c, std::move(who), "OpenID Connect", counted, std::move(steps));
@@ -127,11 +138,52 @@ void OidcFrontChannelLogout(Services& s, const ContextPtr& c) {
   if (!c->who || sid.empty() || (!iss.empty() && iss != s.oidc->options().issuer)) {
     return answer(false);
   }
-  if (!s.sso_tickets.Take(LogoutKey(sid, c->who->token_hash))) return answer(false);
+  if (s.sso_tickets.Take(LogoutKey(sid, c->who->token_hash)).empty()) return answer(false);
   s.accounts.Logout(c->who->token_hash, [c, answer](Status st) {
     c->Later([c, st, answer] {
       if (!st.ok()) return c->Fail(st.error());
       answer(true);
+    });
+  });
+}
+
+// POST /sso/oidc/backchannel, body logout_token=JWT: the provider's back-channel logout (OpenID
+// Connect Back-Channel Logout 1.0). The token checked (signature, issuer, audience, times, the
+// logout event, its jti once), the sessions its sid (or, without sid, its sub) opened here end.
+void OidcBackChannelLogout(Services& s, const ContextPtr& c) {
+  if (OidcOff(s, c)) return;
+  std::string token;
+  if (auto form = boost::urls::parse_query(c->req.body())) {
+    for (const auto& p : *form) {
+      if (p.key == "logout_token" && p.has_value) token = p.value.decode();
+    }
+  }
+  auto refuse = [c](const std::string& why) {
+    http::Response res{bhttp::status::bad_request, c->req.version()};
+    res.set(bhttp::field::content_type, "application/json");
+    res.set(bhttp::field::cache_control, "no-store");
+    res.body() = boost::json::serialize(
+        boost::json::object{{"error", "invalid_request"}, {"error_description", why}});
+    res.prepare_payload();
+    res.keep_alive(c->req.keep_alive());
+    c->Send(std::move(res));
+  };
+  if (token.empty()) return refuse("no logout_token");
+  const int64_t now_s = ToUnixMs(s.clock.Now()) / 1000;
+  boost::asio::post(s.sso_calls, [&s, c, token, now_s, refuse] {
+    Result<sso::LogoutSubject> who = s.oidc->CheckLogoutToken(token, now_s);
+    if (!who.ok()) {
+      spdlog::warn("sso: a back-channel logout was refused: {}", who.error().message);
+      return c->Later([refuse, why = who.error().message] { refuse(why); });
+    }
+    std::vector<std::string> sessions = s.sso_tickets.Take(
+        who->sid.empty() ? BackChannelKey("sub", who->sub) : BackChannelKey("sid", who->sid));
+    const size_t count = sessions.size();
+    sso_common::EndSessions(s, std::move(sessions), [c, count](Status st) {
+      c->Later([c, st, count] {
+        if (!st.ok()) return c->Fail(st.error());
+        c->Json(200, {{"ended", static_cast<int64_t>(count)}});
+      });
     });
   });
 }
@@ -146,6 +198,8 @@ void RegisterOidcRoutes(Router& router, Services& s) {
               Bind(s, OidcCallback)});
   router.Add({verb::get, "/sso/oidc/logout", "sso_oidc_logout", Access::kPublic, A::kLogin,
               Bind(s, OidcFrontChannelLogout)});
+  router.Add({verb::post, "/sso/oidc/backchannel", "sso_oidc_backchannel", Access::kPublic,
+              A::kLogin, Bind(s, OidcBackChannelLogout)});
 }
 
 }  // namespace pupitre::api

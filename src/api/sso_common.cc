@@ -77,4 +77,16 @@ void SignIn(Services& s, const ContextPtr& c, Result<sso::Identity> who, const c
       });
 }
 
+void EndSessions(Services& s, std::vector<std::string> token_hashes, std::function<void(Status)> done) {
+  if (token_hashes.empty()) return done(OkStatus());
+  const std::string hash = std::move(token_hashes.back());
+  token_hashes.pop_back();
+  // Each ended whatever happened to the one before (a session may have ended already).
+  s.accounts.Logout(hash, [&s, rest = std::move(token_hashes), done = std::move(done)](Status st) mutable {
+    EndSessions(s, std::move(rest), [st, done = std::move(done)](Status later) {
+      done(st.ok() ? later : st);
+    });
+  });
+}
+
 }  // namespace pupitre::api::sso_common

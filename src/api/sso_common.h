@@ -72,4 +72,8 @@ SignInSteps SsoSteps(const Services& s);
 void SignIn(Services& s, const ContextPtr& c, Result<sso::Identity> who, const char* protocol,
             std::shared_ptr<InFlight> counted, SignInSteps steps);
 
+// Ends each session of `token_hashes` (a provider's single logout), then calls `done` (on the
+// accounts' thread) with the first failure, if any.
+void EndSessions(Services& s, std::vector<std::string> token_hashes, std::function<void(Status)> done);
+
 }  // namespace pupitre::api::sso_common

@@ -116,9 +116,9 @@ void CasSingleLogout(Services& s, const ContextPtr& c) {
                                      "naming a service ticket")
                        .Because("sso_bad_logout"));
   }
-  const std::optional<std::string> session = s.sso_tickets.Take(*ticket);
-  if (!session) return c->Json(200, {{"ended", false}});  // not opened here, or over already
-  s.accounts.Logout(*session, [c](Status st) {
+  std::vector<std::string> sessions = s.sso_tickets.Take(*ticket);
+  if (sessions.empty()) return c->Json(200, {{"ended", false}});  // not opened here, or over already
+  sso_common::EndSessions(s, std::move(sessions), [c](Status st) {
     c->Later([c, st] {
       if (!st.ok()) return c->Fail(st.error());
       c->Json(200, {{"ended", true}});

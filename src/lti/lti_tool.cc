@@ -14,8 +14,6 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr size_t kMaxNonces = 200'000;
-
 std::string RandomId() {
   unsigned char bytes[16];
   randombytes_buf(bytes, sizeof bytes);
@@ -31,18 +29,6 @@ LtiTool::LtiTool(Platform platform, sso::SigningKey key, std::string tool_url, i
       timeout_ms_(timeout_ms),
       keys_(timeout_ms) {}
 
-bool LtiTool::FirstUse(const std::string& nonce, int64_t until_s, int64_t now_s) {
-  MutexLock lock(mu_);
-  while (!nonce_order_.empty() &&
-         (nonce_order_.front().first < now_s || nonce_order_.size() >= kMaxNonces)) {
-    nonces_.erase(nonce_order_.front().second);
-    nonce_order_.pop_front();
-  }
-  if (!nonces_.emplace(nonce, until_s).second) return false;
-  nonce_order_.emplace_back(until_s, nonce);
-  return true;
-}
-
 Result<Launch> LtiTool::CheckLaunch(std::string_view id_token, const std::string& nonce,
                                     int64_t now_s) {
   auto keys = keys_.For(platform_.jwks_url, sso::JwsKeyId(id_token), now_s);
@@ -56,7 +42,7 @@ Result<Launch> LtiTool::CheckLaunch(std::string_view id_token, const std::string
   rules.now_s = now_s;
   if (Status st = sso::CheckClaims(token->claims, rules); !st.ok()) return st.take_error();
   // Taken once, for as long as a token with it could still be taken.
-  if (!FirstUse(nonce, now_s + rules.max_age_s + 2 * rules.leeway_s, now_s)) {
+  if (!nonces_.FirstUse(nonce, now_s + rules.max_age_s + 2 * rules.leeway_s, now_s)) {
     return Error::Unauthenticated("this launch was used already").Because("lti_replay");
   }
   return ReadLaunch(token->claims, platform_);

@@ -5,15 +5,14 @@
 // threads, never from an event loop.
 
 #include <cstdint>
-#include <deque>
 #include <set>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "common/mutex.h"
 #include "common/result.h"
 #include "lti/lti_messages.h"
+#include "sso/once_book.h"
 #include "sso/remote_keys.h"
 #include "sso/signing_key.h"
 
@@ -44,17 +43,14 @@ class LtiTool {
 
  private:
   Result<std::string> AccessToken(int64_t now_s);
-  // Whether `nonce` was not seen before (and remembers it until `until_s`).
-  bool FirstUse(const std::string& nonce, int64_t until_s, int64_t now_s);
 
   const Platform platform_;
   const sso::SigningKey key_;
   const std::string tool_url_;
   const int64_t timeout_ms_;
   sso::RemoteKeySet keys_;
+  sso::OnceBook nonces_;  // launches' nonces, each taken once
   Mutex mu_;
-  std::unordered_map<std::string, int64_t> nonces_ GUARDED_BY(mu_);  // nonce -> forget after
-  std::deque<std::pair<int64_t, std::string>> nonce_order_ GUARDED_BY(mu_);
   std::string access_token_ GUARDED_BY(mu_);
   int64_t access_token_until_s_ GUARDED_BY(mu_) = 0;
   std::set<std::string> sending_ GUARDED_BY(mu_);

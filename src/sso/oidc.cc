@@ -196,6 +196,42 @@ Status AddUserInfo(Identity& who, std::string_view userinfo_json) {
   return Ok();
 }
 
+Result<LogoutSubject> CheckLogoutClaims(const json::object& claims, std::string_view issuer,
+                                        std::string_view client_id, int64_t now_s) {
+  auto bad = [](std::string why) {
+    return Error::Unauthenticated("the logout token is refused: " + std::move(why)).Because("sso_bad_token");
+  };
+  if (StringAt(claims, "iss") != issuer) return bad("its issuer (iss) is not this provider");
+  const json::value* aud = claims.if_contains("aud");
+  bool ours = aud != nullptr && aud->is_string() && aud->get_string() == client_id;
+  if (aud != nullptr && aud->is_array()) {
+    for (const json::value& a : aud->get_array()) ours = ours || (a.is_string() && a.get_string() == client_id);
+  }
+  if (!ours) return bad("it is not for this server (aud)");
+  constexpr int64_t kLeeway = 120;
+  const json::value* iat = claims.if_contains("iat");
+  if (iat == nullptr || !iat->is_int64() || iat->get_int64() > now_s + kLeeway ||
+      iat->get_int64() < now_s - 600 - kLeeway) {
+    return bad("its issue time (iat) is missing, in the future or too old");
+  }
+  const json::value* exp = claims.if_contains("exp");
+  if (exp == nullptr || !exp->is_int64() || exp->get_int64() > (int64_t{1} << 50) ||
+      now_s > exp->get_int64() + kLeeway) {
+    return bad("its expiry (exp) is missing or past");
+  }
+  const json::value* events = claims.if_contains("events");
+  const json::value* event = events != nullptr && events->is_object()
+      ? events->get_object().if_contains("http://schemas.openid.net/event/backchannel-logout")
+      : nullptr;
+  if (event == nullptr || !event->is_object()) return bad("it holds no back-channel logout event");
+  if (claims.contains("nonce")) return bad("it holds a nonce (an id_token is not a logout token)");
+  LogoutSubject out{StringAt(claims, "sid"), StringAt(claims, "sub"), StringAt(claims, "jti")};
+  if (out.sid.empty() && out.sub.empty()) return bad("it names neither a session (sid) nor a subject (sub)");
+  if (out.jti.empty() || out.jti.size() > 256) return bad("it has no id (jti)");
+  if (out.sid.size() > 256 || out.sub.size() > 255) return bad("its sid or sub is too long");
+  return out;
+}
+
 bool IsAuthorizationCode(std::string_view code) {
   if (code.empty() || code.size() > 512) return false;
   for (char ch : code) {

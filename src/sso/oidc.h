@@ -87,6 +87,20 @@ Identity IdentityFromClaims(const boost::json::object& claims);
 // (sso_unreadable) when the answer is not JSON or names another subject.
 Status AddUserInfo(Identity& who, std::string_view userinfo_json);
 
+// Who a back-channel logout token (OpenID Connect Back-Channel Logout 1.0, 2.4) logs out.
+struct LogoutSubject {
+  std::string sid;  // the provider's session ("" : not said)
+  std::string sub;  // its subject ("" : not said); one of them at least
+  std::string jti;  // the token's id (taken once)
+};
+
+// A logout token's claims checked (its signature checked before): iss, aud (the client), iat
+// (not in the future, at most ten minutes old), exp, the back-channel logout event, sid or sub,
+// jti, and no nonce (an id_token is not a logout token). Fails kUnauthenticated, reason
+// sso_bad_token, naming the claim.
+Result<LogoutSubject> CheckLogoutClaims(const boost::json::object& claims, std::string_view issuer,
+                                        std::string_view client_id, int64_t now_s);
+
 // An authorization code as providers give them: 1 to 512 printable ASCII characters.
 bool IsAuthorizationCode(std::string_view code);
 

@@ -65,7 +65,7 @@ Result<OidcRelyingParty::SignedIn> OidcRelyingParty::Complete(std::string_view c
 
   SignedIn in{IdentityFromClaims(token->claims), ""};
   const boost::json::value* sid = token->claims.if_contains("sid");
-  in.sid = sid != nullptr && sid->is_string() ? std::string(sid->get_string()) : in.who.user;
+  if (sid != nullptr && sid->is_string() && sid->get_string().size() <= 256) in.sid = sid->get_string();
   if (read_userinfo_ && !provider->userinfo_endpoint.empty() && !tokens->access_token.empty()) {
     auto info = FetchDocument(provider->userinfo_endpoint, timeout_ms_, "userinfo",
                               tokens->access_token);
@@ -73,6 +73,21 @@ Result<OidcRelyingParty::SignedIn> OidcRelyingParty::Complete(std::string_view c
     if (Status st = AddUserInfo(in.who, *info); !st.ok()) return st.take_error();
   }
   return in;
+}
+
+Result<LogoutSubject> OidcRelyingParty::CheckLogoutToken(std::string_view token, int64_t now_s) {
+  auto provider = Provider();
+  if (!provider.ok()) return provider.take_error();
+  auto keys = keys_.For(provider->jwks_uri, JwsKeyId(token), now_s);
+  if (!keys.ok()) return keys.take_error();
+  auto jws = VerifyJws(token, **keys);
+  if (!jws.ok()) return jws.take_error();
+  auto subject = CheckLogoutClaims(jws->claims, options_.issuer, options_.client_id, now_s);
+  if (!subject.ok()) return subject.take_error();
+  if (!logout_ids_.FirstUse(subject->jti, now_s + 900, now_s)) {
+    return Error::Unauthenticated("this logout token was used already").Because("sso_replay");
+  }
+  return subject;
 }
 
 }  // namespace pupitre::sso

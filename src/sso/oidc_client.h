@@ -14,6 +14,7 @@
 #include "sso/identity.h"
 #include "sso/jwt.h"
 #include "sso/oidc.h"
+#include "sso/once_book.h"
 #include "sso/remote_keys.h"
 
 namespace pupitre::sso {
@@ -30,12 +31,17 @@ class OidcRelyingParty {
 
   struct SignedIn {
     Identity who;
-    std::string sid;  // the provider's session (sid claim; else sub): its logout names it
+    std::string sid;  // the provider's session (the sid claim; "" : not said)
   };
   // The code exchanged for tokens, the id_token checked (signature, issuer, audience, times, the
   // nonce of `start`), userinfo's claims added. Errors carry the sign-in reasons (sso_refused,
   // sso_bad_token, sso_unreadable).
   Result<SignedIn> Complete(std::string_view code, const SignInStart& start, int64_t now_s);
+
+  // Whom a back-channel logout token logs out, once its signature (the provider's keys) and
+  // claims are checked (CheckLogoutClaims) and its jti is new. Errors: sso_bad_token,
+  // sso_replay, sso_unreadable / peer_down.
+  Result<LogoutSubject> CheckLogoutToken(std::string_view token, int64_t now_s);
 
  private:
   Result<OidcProvider> Provider();
@@ -46,6 +52,7 @@ class OidcRelyingParty {
   Mutex mu_;
   std::optional<OidcProvider> provider_ GUARDED_BY(mu_);
   RemoteKeySet keys_;
+  OnceBook logout_ids_;  // logout tokens' jti, each taken once
 };
 
 }  // namespace pupitre::sso

@@ -120,5 +120,32 @@ TEST(OidcTest, ClaimsBecomeAttributesAndUserinfoMustNameTheSameSubject) {
   EXPECT_FALSE(AddUserInfo(who, "eyJhbGciOi.x.y").ok());
 }
 
+TEST(OidcTest, LogoutTokensSayTheLogoutEventForThisClientNow) {
+  constexpr int64_t kNow = 1'800'000'000;
+  const auto good = boost::json::parse(R"({"iss":"https://auth","aud":["pupitre"],"iat":1800000000,
+      "exp":1800000120,"jti":"j1","sid":"s-1","events":{"http://schemas.openid.net/event/backchannel-logout":{}}})")
+                        .as_object();
+  auto subject = CheckLogoutClaims(good, "https://auth", "pupitre", kNow);
+  ASSERT_TRUE(subject.ok()) << subject.error().message;
+  EXPECT_EQ(subject->sid, "s-1");
+  EXPECT_EQ(subject->sub, "");
+  auto refusal = [&](const char* key, boost::json::value v) {
+    boost::json::object c = good;
+    if (v.is_null()) c.erase(key); else c[key] = std::move(v);
+    auto r = CheckLogoutClaims(c, "https://auth", "pupitre", kNow);
+    return r.ok() ? std::string("taken") : r.error().message;
+  };
+  EXPECT_THAT(refusal("iss", "https://evil"), HasSubstr("iss"));
+  EXPECT_THAT(refusal("aud", "other"), HasSubstr("aud"));
+  EXPECT_THAT(refusal("iat", nullptr), HasSubstr("iat"));
+  EXPECT_THAT(refusal("iat", kNow - 7200), HasSubstr("iat"));
+  EXPECT_THAT(refusal("exp", kNow - 600), HasSubstr("exp"));
+  EXPECT_THAT(refusal("events", boost::json::object{{"other", 1}}), HasSubstr("event"));
+  EXPECT_THAT(refusal("nonce", "n"), HasSubstr("nonce"));
+  EXPECT_THAT(refusal("sid", nullptr), HasSubstr("neither"));
+  EXPECT_EQ(refusal("sub", "dwho"), "taken");
+  EXPECT_THAT(refusal("jti", nullptr), HasSubstr("jti"));
+}
+
 }  // namespace
 }  // namespace pupitre::sso

@@ -8,11 +8,13 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <chrono>
 #include <fstream>
 #include <memory>
 
 #include "testkit/child_server.h"
 #include "testkit/http_client.h"
+#include "testkit/jwt_signer.h"
 #include "testkit/lemonldap.h"
 #include "testkit/sockets.h"
 
@@ -162,6 +164,45 @@ TEST_F(SsoOidcTest, TheProvidersGroupsMakeATeacherAndItsLogoutEndsTheSession) {
   EXPECT_EQ(browser.Send(boost::beast::http::verb::get, logout, "", {{"Cookie", session}}).body,
             "signed out\n");
   EXPECT_EQ(Me(browser, session).status, 401);
+}
+
+TEST_F(SsoOidcTest, TheProvidersBackChannelLogoutEndsTheSessionsOfItsSubject) {
+  HttpClient browser(port_);
+  const std::string session = CookieSet(SignIn(browser, "rtyler", nullptr), "pupitre_session");
+  ASSERT_FALSE(session.empty()) << server_->log();
+  ASSERT_EQ(Me(browser, session).status, 200);
+  // A logout token as the provider signs them (LemonLDAP::NG 2.16 sends none: the test signs
+  // with the provider's own key, as 2.17 and Keycloak do).
+  const JwtSigner provider = JwtSigner::FromPem(LemonLdap::kOidcKeyId, idp_.oidc_key_pem());
+  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  boost::json::object claims{{"iss", idp_.url()}, {"aud", LemonLdap::kOidcClient}, {"iat", now},
+                             {"exp", now + 120}, {"jti", "logout-1"}, {"sub", "rtyler"},
+                             {"events", {{"http://schemas.openid.net/event/backchannel-logout",
+                                          boost::json::object{}}}}};
+  auto post = [&](const std::string& token) {
+    HttpClient provider_call(port_);
+    return provider_call.Send(boost::beast::http::verb::post, "/sso/oidc/backchannel",
+                              "logout_token=" + token,
+                              {{"Content-Type", "application/x-www-form-urlencoded"}});
+  };
+  // Signed by someone else, or an id_token (a nonce): refused, the session goes on.
+  const JwtSigner stranger(LemonLdap::kOidcKeyId);
+  EXPECT_EQ(post(stranger.Sign(claims)).status, 400);
+  boost::json::object with_nonce = claims;
+  with_nonce["nonce"] = "n";
+  with_nonce["jti"] = "logout-0";
+  EXPECT_EQ(post(provider.Sign(with_nonce)).status, 400);
+  EXPECT_EQ(Me(browser, session).status, 200);
+  // The provider's: the session ends; the same token again is refused.
+  const std::string token = provider.Sign(claims);
+  const HttpResult ended = post(token);
+  ASSERT_EQ(ended.status, 200) << ended.body << server_->log();
+  EXPECT_EQ(ended.json().at("ended").as_int64(), 1);
+  EXPECT_EQ(Me(browser, session).status, 401);
+  const HttpResult again = post(token);
+  EXPECT_EQ(again.status, 400);
+  EXPECT_NE(again.body.find("used already"), std::string::npos) << again.body;
 }
 
 }  // namespace

@@ -46,6 +46,18 @@ JwtSigner::JwtSigner(std::string kid, std::string alg, int rsa_bits)
   key_.reset(key, EVP_PKEY_free);
 }
 
+JwtSigner JwtSigner::FromPem(std::string kid, const std::string& pem) {
+  JwtSigner signer;
+  signer.kid_ = std::move(kid);
+  signer.alg_ = "RS256";
+  BIO* in = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  EVP_PKEY* key = PEM_read_bio_PrivateKey(in, nullptr, nullptr, nullptr);
+  BIO_free(in);
+  if (key == nullptr) throw std::runtime_error("not a PEM private key");
+  signer.key_.reset(key, EVP_PKEY_free);
+  return signer;
+}
+
 json::object JwtSigner::Jwk() const {
   json::object jwk{{"kid", kid_}, {"alg", alg_}, {"use", "sig"}};
   if (alg_[0] == 'E') {

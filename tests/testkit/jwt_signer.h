@@ -16,6 +16,8 @@ class JwtSigner {
  public:
   // alg: RS256/384/512, PS256/384/512 (an RSA key of `rsa_bits`), ES256 (P-256), ES384 (P-384).
   explicit JwtSigner(std::string kid, std::string alg = "RS256", int rsa_bits = 2048);
+  // An RS256 signer of an existing private key (PEM): another party's, whose tokens a test sends.
+  static JwtSigner FromPem(std::string kid, const std::string& pem);
 
   const std::string& kid() const { return kid_; }
   const std::string& alg() const { return alg_; }
@@ -32,6 +34,7 @@ class JwtSigner {
                              const boost::json::object& claims) const;
 
  private:
+  JwtSigner() = default;
   std::string kid_;
   std::string alg_;
   std::shared_ptr<evp_pkey_st> key_;

@@ -77,15 +77,17 @@ std::pair<std::string, std::string> SigningKey() {
   return both;
 }
 
-// OpenID Connect: the issuer, its key, one relying party (see lemonldap.h).
+// OpenID Connect: the issuer, its key (its private half in `key_pem`), one relying party (see
+// lemonldap.h).
 void ConfigureOidc(json::object& c, const std::string& issuer, const std::string& redirect,
-                   const std::string& logout) {
+                   const std::string& logout, std::string& key_pem) {
   c["issuerDBOpenIDConnectActivation"] = 1;
   c["oidcServiceMetaDataIssuer"] = issuer;
   const auto [private_key, public_key] = SigningKey();
+  key_pem = private_key;
   c["oidcServicePrivateKeySig"] = private_key;
   c["oidcServicePublicKeySig"] = public_key;
-  c["oidcServiceKeyIdSig"] = "test-key-1";
+  c["oidcServiceKeyIdSig"] = LemonLdap::kOidcKeyId;
   c["oidcServiceAllowAuthorizationCodeFlow"] = 1;
   c["oidcServiceIgnoreScopeForClaims"] = 0;
   c["oidcRPMetaDataOptions"] = {{"pupitre",
@@ -174,7 +176,7 @@ bool LemonLdap::Start(const std::string& cas_service, const std::string& oidc_re
   c["casAppMetaDataOptions"] = {{"pupitre", {{"casAppMetaDataOptionsService", cas_service}}}};
   c["casAppMetaDataExportedVars"] = {{"pupitre", attributes}};
   c["casBackChannelSingleLogout"] = 1;
-  if (!oidc_redirect.empty()) ConfigureOidc(c, url(), oidc_redirect, oidc_logout);
+  if (!oidc_redirect.empty()) ConfigureOidc(c, url(), oidc_redirect, oidc_logout, oidc_key_pem_);
   std::ofstream(dir_ + "/conf/lmConf-1.json") << json::serialize(base);
   std::ofstream(dir_ + "/launch.pl") << kLauncher;
 

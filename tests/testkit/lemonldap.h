@@ -32,6 +32,10 @@ class LemonLdap {
   static constexpr const char* kOidcClient = "pupitre";
   static constexpr const char* kOidcSecret = "pupitre-secret-for-tests";
   std::string url() const;  // http://127.0.0.1:PORT
+  // The OpenID Connect provider's signing key (PEM) and its key id: for tests that send what the
+  // provider would and LemonLDAP::NG 2.16 does not (back-channel logout tokens).
+  const std::string& oidc_key_pem() const { return oidc_key_pem_; }
+  static constexpr const char* kOidcKeyId = "test-key-1";
   uint16_t port() const { return port_; }
   std::string log() const;
 
@@ -50,6 +54,7 @@ class LemonLdap {
   std::string dir_;
   uint16_t port_ = 0;
   pid_t pid_ = -1;
+  std::string oidc_key_pem_;
 };
 
 }  // namespace pupitre::testkit
