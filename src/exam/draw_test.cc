@@ -37,7 +37,7 @@ ExamSpec DrawSpec() {
   spec.questions = {TrueFalse("all-1"), TrueFalse("all-2")};
   for (int i = 1; i <= 5; ++i) spec.questions.push_back(TrueFalse("easy-" + std::to_string(i), "easy"));
   for (int i = 1; i <= 3; ++i) spec.questions.push_back(TrueFalse("hard-" + std::to_string(i), "hard", 3));
-  spec.groups = {{"easy", 2, 10}, {"hard", 1, 11}};
+  spec.groups = {{"easy", 2, 10, ""}, {"hard", 1, 11, ""}};
   return spec;
 }
 
@@ -118,7 +118,7 @@ TEST(DrawTest, GroupsThatCannotBeFairAreRefused) {
   spec.questions[0].group = "missing";
   EXPECT_NE(GroupProblem(spec).find("does not declare"), std::string::npos);
   spec = DrawSpec();
-  spec.groups.push_back({"easy", 1, 12});
+  spec.groups.push_back({"easy", 1, 12, ""});
   EXPECT_NE(GroupProblem(spec).find("twice"), std::string::npos);
 }
 

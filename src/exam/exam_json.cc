@@ -292,7 +292,7 @@ Result<ExamSpec> FromCanonicalJson(std::string_view text) {
     for (size_t i = 0; i < gs->size() && problem.empty(); ++i) {
       if (!(*gs)[i].is_object()) return Error::Invalid("a stored group is not an object");
       Reader g((*gs)[i].get_object(), fmt::format("exam.groups[{}]", i), problem);
-      spec.groups.push_back({g.String("id"), static_cast<int>(g.Int("pick")), static_cast<int>(g.Int("line"))});
+      spec.groups.push_back({g.String("id"), static_cast<int>(g.Int("pick")), static_cast<int>(g.Int("line")), ""});
     }
   }
   if (problem.empty()) problem = GroupProblem(spec);

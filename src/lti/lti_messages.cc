@@ -11,6 +11,7 @@
 
 #include "common/net.h"
 #include "common/text.h"
+#include "sso/jwt.h"
 
 namespace pupitre::lti {
 namespace {
@@ -21,11 +22,6 @@ std::string Encode(std::string_view s) { return boost::urls::encode(s, boost::ur
 
 Error BadLaunch(std::string why) {
   return Error::Unauthenticated("the LTI launch is refused: " + std::move(why)).Because("lti_bad_launch");
-}
-
-std::string StringAt(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
 }
 
 const json::object* ObjectAt(const json::object& o, std::string_view key) {
@@ -105,8 +101,8 @@ bool Launch::IsInstructor() const {
 
 Result<Launch> ReadLaunch(const json::object& claims, const Platform& platform) {
   Launch l;
-  if (StringAt(claims, kClaimVersion) != "1.3.0") return BadLaunch("its version is not 1.3.0");
-  const std::string type = StringAt(claims, kClaimMessageType);
+  if (sso::StringClaim(claims, kClaimVersion) != "1.3.0") return BadLaunch("its version is not 1.3.0");
+  const std::string type = sso::StringClaim(claims, kClaimMessageType);
   if (type == "LtiResourceLinkRequest") {
     l.kind = Launch::Kind::kResourceLink;
   } else if (type == "LtiDeepLinkingRequest") {
@@ -115,28 +111,28 @@ Result<Launch> ReadLaunch(const json::object& claims, const Platform& platform) 
     return BadLaunch(fmt::format("its message type \"{}\" is not one this tool takes",
                                  PrintableAscii(type, 64)));
   }
-  l.deployment_id = StringAt(claims, kClaimDeploymentId);
+  l.deployment_id = sso::StringClaim(claims, kClaimDeploymentId);
   const auto& known = platform.deployment_ids;
   if (l.deployment_id.empty() || l.deployment_id.size() > 255) return BadLaunch("it names no deployment");
   if (!known.empty() && std::find(known.begin(), known.end(), l.deployment_id) == known.end()) {
     return BadLaunch("its deployment is not registered here");
   }
-  l.sub = StringAt(claims, "sub");
+  l.sub = sso::StringClaim(claims, "sub");
   if (l.sub.empty() || l.sub.size() > 255) return BadLaunch("it names nobody (sub)");
-  l.name = StringAt(claims, "name");
-  l.given_name = StringAt(claims, "given_name");
-  l.family_name = StringAt(claims, "family_name");
-  l.email = StringAt(claims, "email");
-  l.locale = StringAt(claims, "locale");
-  l.target_link_uri = StringAt(claims, kClaimTargetLinkUri);
+  l.name = sso::StringClaim(claims, "name");
+  l.given_name = sso::StringClaim(claims, "given_name");
+  l.family_name = sso::StringClaim(claims, "family_name");
+  l.email = sso::StringClaim(claims, "email");
+  l.locale = sso::StringClaim(claims, "locale");
+  l.target_link_uri = sso::StringClaim(claims, kClaimTargetLinkUri);
   const json::value* roles = claims.if_contains(kClaimRoles);
   if (roles == nullptr || !roles->is_array()) return BadLaunch("it has no roles claim");
   for (const json::value& r : roles->get_array()) {
     if (r.is_string()) l.roles.emplace_back(r.get_string());
   }
   if (const json::object* context = ObjectAt(claims, kClaimContext)) {
-    l.context_id = StringAt(*context, "id");
-    l.context_title = StringAt(*context, "title");
+    l.context_id = sso::StringClaim(*context, "id");
+    l.context_title = sso::StringClaim(*context, "title");
   }
   if (const json::object* custom = ObjectAt(claims, kClaimCustom)) {
     for (const auto& [k, v] : *custom) {
@@ -145,12 +141,12 @@ Result<Launch> ReadLaunch(const json::object& claims, const Platform& platform) 
   }
   if (l.kind == Launch::Kind::kResourceLink) {
     const json::object* link = ObjectAt(claims, kClaimResourceLink);
-    l.resource_link_id = link == nullptr ? "" : StringAt(*link, "id");
+    l.resource_link_id = link == nullptr ? "" : sso::StringClaim(*link, "id");
     if (l.resource_link_id.empty() || l.resource_link_id.size() > 255) {
       return BadLaunch("it names no resource link");
     }
     if (const json::object* ags = ObjectAt(claims, kClaimAgsEndpoint)) {
-      l.ags_lineitem = StringAt(*ags, "lineitem");
+      l.ags_lineitem = sso::StringClaim(*ags, "lineitem");
       if (!l.ags_lineitem.empty() && !IsWebAddress(l.ags_lineitem)) l.ags_lineitem.clear();
       if (const json::value* scopes = ags->if_contains("scope"); scopes && scopes->is_array()) {
         for (const json::value& s : scopes->get_array()) {
@@ -161,9 +157,9 @@ Result<Launch> ReadLaunch(const json::object& claims, const Platform& platform) 
   } else {
     const json::object* settings = ObjectAt(claims, kClaimDeepLinkingSettings);
     if (settings == nullptr) return BadLaunch("a deep linking request without its settings");
-    l.deep_link_return_url = StringAt(*settings, "deep_link_return_url");
+    l.deep_link_return_url = sso::StringClaim(*settings, "deep_link_return_url");
     if (!IsWebAddress(l.deep_link_return_url)) return BadLaunch("its deep_link_return_url is not an https address");
-    l.deep_link_data = StringAt(*settings, "data");
+    l.deep_link_data = sso::StringClaim(*settings, "data");
     if (const json::value* types = settings->if_contains("accept_types"); types && types->is_array()) {
       for (const json::value& t : types->get_array()) {
         l.accepts_resource_links = l.accepts_resource_links || (t.is_string() && t.get_string() == "ltiResourceLink");

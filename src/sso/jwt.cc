@@ -32,11 +32,6 @@ Error Unreadable(std::string why) {
       .Because("sso_unreadable");
 }
 
-std::string StringAt(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
 struct PkeyFree {
   void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
 };
@@ -103,10 +98,10 @@ std::shared_ptr<EVP_PKEY> EcKey(std::string_view crv, const std::string& x, cons
 
 // One JWK, if it is a signing key this reader takes.
 std::optional<KeySet::Key> ReadKey(const json::object& jwk) {
-  KeySet::Key key{StringAt(jwk, "kid"), StringAt(jwk, "kty"), StringAt(jwk, "alg"), "", nullptr};
-  const std::string use = StringAt(jwk, "use");
+  KeySet::Key key{StringClaim(jwk, "kid"), StringClaim(jwk, "kty"), StringClaim(jwk, "alg"), "", nullptr};
+  const std::string use = StringClaim(jwk, "use");
   if (!use.empty() && use != "sig") return std::nullopt;
-  auto field = [&jwk](std::string_view name) { return Base64UrlDecode(StringAt(jwk, name)); };
+  auto field = [&jwk](std::string_view name) { return Base64UrlDecode(StringClaim(jwk, name)); };
   if (key.kty == "RSA") {
     auto n = field("n");
     auto e = field("e");
@@ -114,7 +109,7 @@ std::optional<KeySet::Key> ReadKey(const json::object& jwk) {
     key.pkey = RsaKey(*n, *e);
     if (key.pkey == nullptr || EVP_PKEY_get_bits(key.pkey.get()) < 2048) return std::nullopt;
   } else if (key.kty == "EC") {
-    key.curve = StringAt(jwk, "crv");
+    key.curve = StringClaim(jwk, "crv");
     auto x = field("x");
     auto y = field("y");
     if (!x.ok() || !y.ok()) return std::nullopt;
@@ -233,6 +228,11 @@ std::optional<int64_t> Seconds(const json::object& claims, std::string_view name
 
 }  // namespace
 
+std::string StringClaim(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
 std::string Base64UrlEncode(std::string_view bytes) {
   const int variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
   std::string out(sodium_base64_encoded_len(bytes.size(), variant), '\0');
@@ -280,7 +280,7 @@ std::string JwsKeyId(std::string_view compact) {
   const size_t dot = compact.find('.');
   if (compact.size() > kMaxToken || dot == std::string_view::npos) return "";
   auto header = ParseObjectPart(compact.substr(0, dot), "header");
-  return header.ok() ? StringAt(*header, "kid") : "";
+  return header.ok() ? StringClaim(*header, "kid") : "";
 }
 
 Result<Jws> VerifyJws(std::string_view compact, const KeySet& keys) {
@@ -292,14 +292,14 @@ Result<Jws> VerifyJws(std::string_view compact, const KeySet& keys) {
   }
   auto header = ParseObjectPart(compact.substr(0, first), "header");
   if (!header.ok()) return header.take_error();
-  const std::string alg_name = StringAt(*header, "alg");
+  const std::string alg_name = StringClaim(*header, "alg");
   const Algorithm* alg = FindAlgorithm(alg_name);
   if (alg == nullptr) {
     return Bad(fmt::format("its algorithm \"{}\" is not taken (RS256, RS384, RS512, PS256, "
                            "PS384, PS512, ES256, ES384)", PrintableAscii(alg_name, 16)));
   }
   if (header->contains("crit")) return Bad("it has critical extensions (crit)");
-  const std::string kid = StringAt(*header, "kid");
+  const std::string kid = StringClaim(*header, "kid");
   const KeySet::Key* key = Choose(keys, *alg, kid);
   if (key == nullptr) {
     return Bad(kid.empty() ? "it names no key (kid) and the key set has not exactly one that fits"
@@ -317,7 +317,7 @@ Result<Jws> VerifyJws(std::string_view compact, const KeySet& keys) {
 }
 
 Status CheckClaims(const json::object& claims, const ClaimRules& rules) {
-  if (StringAt(claims, "iss") != rules.issuer) {
+  if (StringClaim(claims, "iss") != rules.issuer) {
     return Bad(fmt::format("its issuer (iss) is not {}", PrintableAscii(rules.issuer, 200)));
   }
   const json::value* aud = claims.if_contains("aud");
@@ -349,10 +349,10 @@ Status CheckClaims(const json::object& claims, const ClaimRules& rules) {
       claims.contains("nbf") && (!nbf || *nbf > rules.now_s + rules.leeway_s)) {
     return Bad("it is not valid yet (nbf)");
   }
-  if (!rules.nonce.empty() && StringAt(claims, "nonce") != rules.nonce) {
+  if (!rules.nonce.empty() && StringClaim(claims, "nonce") != rules.nonce) {
     return Bad("its nonce is not the one this sign-in sent");
   }
-  const std::string sub = StringAt(claims, "sub");
+  const std::string sub = StringClaim(claims, "sub");
   if (sub.empty() || sub.size() > 255) return Bad("it names no subject (sub)");
   return Ok();
 }

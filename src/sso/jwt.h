@@ -73,6 +73,10 @@ struct ClaimRules {
 // nonce, and sub (a non-empty string of at most 255 characters).
 Status CheckClaims(const boost::json::object& claims, const ClaimRules& rules);
 
+// The string member `key` of a token's JSON (claims, a header, a JWK, a provider's document);
+// "" when absent or not a string.
+std::string StringClaim(const boost::json::object& o, std::string_view key);
+
 // Base64url without padding (RFC 7515 section 2), both ways; Decode is strict (no padding, no
 // other alphabet) and fails on anything else.
 std::string Base64UrlEncode(std::string_view bytes);

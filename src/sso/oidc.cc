@@ -24,11 +24,6 @@ Error Unreadable(std::string why) {
       .Because("sso_unreadable");
 }
 
-std::string StringAt(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
 // The provider's endpoints: https (or this machine). Keys, tokens and identities are trusted
 // from them: over plain http anyone between could swap them.
 bool IsWebAddress(std::string_view url) { return IsHttpsOrLoopback(url); }
@@ -81,9 +76,9 @@ Result<OidcProvider> ParseDiscovery(std::string_view document, std::string_view 
   json::value v = json::parse(document, ec);
   if (ec || !v.is_object()) return Unreadable("the discovery document is not a JSON object");
   const json::object& o = v.as_object();
-  OidcProvider p{StringAt(o, "issuer"),   StringAt(o, "authorization_endpoint"),
-                 StringAt(o, "token_endpoint"), StringAt(o, "jwks_uri"),
-                 StringAt(o, "userinfo_endpoint"), StringAt(o, "end_session_endpoint")};
+  OidcProvider p{StringClaim(o, "issuer"),   StringClaim(o, "authorization_endpoint"),
+                 StringClaim(o, "token_endpoint"), StringClaim(o, "jwks_uri"),
+                 StringClaim(o, "userinfo_endpoint"), StringClaim(o, "end_session_endpoint")};
   if (p.issuer != expected_issuer) {
     return Unreadable(fmt::format("the discovery document names the issuer \"{}\", not \"{}\"",
                                   PrintableAscii(p.issuer, 200), expected_issuer));
@@ -162,20 +157,20 @@ Result<Tokens> ParseTokenReply(long status, std::string_view body) {
   }
   const json::object& o = v.as_object();
   if (status != 200 || o.contains("error")) {
-    const std::string code = StringAt(o, "error");
+    const std::string code = StringClaim(o, "error");
     return Error::Unauthenticated(fmt::format("the provider refused the code: {} {}",
                                               PrintableAscii(code, 64),
-                                              PrintableAscii(StringAt(o, "error_description"), 200)))
+                                              PrintableAscii(StringClaim(o, "error_description"), 200)))
         .Because("sso_refused");
   }
-  Tokens t{StringAt(o, "id_token"), StringAt(o, "access_token")};
+  Tokens t{StringClaim(o, "id_token"), StringClaim(o, "access_token")};
   if (t.id_token.empty()) return Unreadable("the token endpoint gave no id_token");
   return t;
 }
 
 Identity IdentityFromClaims(const json::object& claims) {
   Identity who;
-  who.user = StringAt(claims, "sub");
+  who.user = StringClaim(claims, "sub");
   for (const auto& [name, value] : claims) {
     std::vector<std::string> values = Values(value);
     if (!values.empty()) who.attributes[std::string(name)] = std::move(values);
@@ -188,7 +183,7 @@ Status AddUserInfo(Identity& who, std::string_view userinfo_json) {
   json::value v = json::parse(userinfo_json, ec);
   if (ec || !v.is_object()) return Unreadable("userinfo is not a JSON object (a signed one is not read)");
   const json::object& o = v.as_object();
-  if (StringAt(o, "sub") != who.user) return Unreadable("userinfo names another subject (sub)");
+  if (StringClaim(o, "sub") != who.user) return Unreadable("userinfo names another subject (sub)");
   for (const auto& [name, value] : o) {
     std::vector<std::string> values = Values(value);
     if (!values.empty()) who.attributes.emplace(std::string(name), std::move(values));
@@ -201,7 +196,7 @@ Result<LogoutSubject> CheckLogoutClaims(const json::object& claims, std::string_
   auto bad = [](std::string why) {
     return Error::Unauthenticated("the logout token is refused: " + std::move(why)).Because("sso_bad_token");
   };
-  if (StringAt(claims, "iss") != issuer) return bad("its issuer (iss) is not this provider");
+  if (StringClaim(claims, "iss") != issuer) return bad("its issuer (iss) is not this provider");
   const json::value* aud = claims.if_contains("aud");
   bool ours = aud != nullptr && aud->is_string() && aud->get_string() == client_id;
   if (aud != nullptr && aud->is_array()) {
@@ -225,7 +220,7 @@ Result<LogoutSubject> CheckLogoutClaims(const json::object& claims, std::string_
       : nullptr;
   if (event == nullptr || !event->is_object()) return bad("it holds no back-channel logout event");
   if (claims.contains("nonce")) return bad("it holds a nonce (an id_token is not a logout token)");
-  LogoutSubject out{StringAt(claims, "sid"), StringAt(claims, "sub"), StringAt(claims, "jti")};
+  LogoutSubject out{StringClaim(claims, "sid"), StringClaim(claims, "sub"), StringClaim(claims, "jti")};
   if (out.sid.empty() && out.sub.empty()) return bad("it names neither a session (sid) nor a subject (sub)");
   if (out.jti.empty() || out.jti.size() > 256) return bad("it has no id (jti)");
   if (out.sid.size() > 256 || out.sub.size() > 255) return bad("its sid or sub is too long");

@@ -46,7 +46,7 @@ TEST(OidcTest, PkceFollowsRfc7636sExample) {
 TEST(OidcTest, TheBrowserIsSentWithStateNonceAndChallenge) {
   const OidcProvider p = *ParseDiscovery(kDiscovery, "https://auth.school.fr");
   const OidcClientOptions c{"https://auth.school.fr", "pupitre", "s3cret",
-                            "https://pupitre.school.fr/sso/oidc/callback"};
+                            "https://pupitre.school.fr/sso/oidc/callback", "openid profile email"};
   const SignInStart s = NewSignIn();
   EXPECT_EQ(s.state.size(), 43u);
   EXPECT_NE(s.state, s.nonce);

@@ -62,9 +62,7 @@ class LtiTest : public ::testing::Test {
     ASSERT_TRUE(platform_->Start()) << "the LTI platform did not start";
     const std::string key_file = server_dir_.path() + "/lti-key.pem";
     std::ofstream(key_file) << JwtSigner("tool").PrivatePem();
-    std::string config = FastTestConfig();
-    const std::string any = "listen = \"127.0.0.1:0\"";
-    config.replace(config.find(any), any.size(), fmt::format("listen = \"127.0.0.1:{}\"", port_));
+    std::string config = FastTestConfig(port_);
     config += platform_->ToolConfig(key_file);
     server_ = std::make_unique<ChildServer>(server_dir_.path(), config, /*demo=*/true);
     ASSERT_TRUE(server_->Start()) << "server did not start:\n" << server_->log();

@@ -25,9 +25,7 @@ class SsoCasTest : public ::testing::Test {
     ASSERT_NE(port_, 0);
     service_ = fmt::format("http://127.0.0.1:{}/sso/cas/callback", port_);
     ASSERT_TRUE(idp_.Start(service_)) << "LemonLDAP::NG did not start:\n" << idp_.log();
-    std::string config = FastTestConfig();
-    const std::string any = "listen = \"127.0.0.1:0\"";
-    config.replace(config.find(any), any.size(), fmt::format("listen = \"127.0.0.1:{}\"", port_));
+    std::string config = FastTestConfig(port_);
     config += fmt::format(
         "[sso]\ncas_url = \"{}/cas\"\nservice_url = \"{}\"\nrole_attribute = \"groups\"\n"
         "teacher_values = [\"timelords\"]\n",

@@ -32,9 +32,7 @@ class SsoOidcTest : public ::testing::Test {
         << "LemonLDAP::NG did not start:\n" << idp_.log();
     const std::string secret_file = server_dir_.path() + "/oidc-secret";
     std::ofstream(secret_file) << LemonLdap::kOidcSecret << "\n";
-    std::string config = FastTestConfig();
-    const std::string any = "listen = \"127.0.0.1:0\"";
-    config.replace(config.find(any), any.size(), fmt::format("listen = \"127.0.0.1:{}\"", port_));
+    std::string config = FastTestConfig(port_);
     config += fmt::format(
         "[sso]\noidc_issuer = \"{}\"\noidc_client_id = \"{}\"\noidc_client_secret_file = \"{}\"\n"
         "oidc_redirect_url = \"{}\"\noidc_scopes = \"openid profile email groups\"\n"

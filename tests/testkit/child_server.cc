@@ -1,5 +1,7 @@
 #include "testkit/child_server.h"
 
+#include <fmt/format.h>
+
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <poll.h>
@@ -58,9 +60,9 @@ std::string PupitreBin() {
   return ec ? "build/pupitre" : (self.parent_path() / "pupitre").string();
 }
 
-std::string FastTestConfig() {
-  return "[server]\nlisten = \"127.0.0.1:0\"\nthreads = 2\nshutdown_grace_ms = 5000\n"
-         "[auth]\nargon2_iterations = 1\nargon2_memory_kib = 64\n";
+std::string FastTestConfig(uint16_t port) {
+  return fmt::format("[server]\nlisten = \"127.0.0.1:{}\"\nthreads = 2\nshutdown_grace_ms = 5000\n"
+                     "[auth]\nargon2_iterations = 1\nargon2_memory_kib = 64\n", port);
 }
 
 namespace {

@@ -29,8 +29,9 @@ std::string WaitForListeningLine(int fd, pid_t& pid, int seconds);
 // Path of the pupitre binary (from $PUPITRE_BIN, set by CTest).
 std::string PupitreBin();
 
-// Config text for fast tests: cheap password hashing, loopback, port 0.
-std::string FastTestConfig();
+// Config text for fast tests: cheap password hashing, on loopback at `port` (0: any free one;
+// a port chosen first when another server must know the address before this one starts).
+std::string FastTestConfig(uint16_t port = 0);
 
 struct CommandResult {
   int exit_code = -1;

@@ -194,7 +194,7 @@ TEST(QtiExportTest, ADrawIsASectionSelectingItsPickAndReadsBackAsOne) {
   }
   ASSERT_EQ(members.size(), 2u);
   for (size_t i : members) spec->questions[i].group = "pool";
-  spec->groups = {{"pool", 1, 0}};
+  spec->groups = {{"pool", 1, 0, ""}};
   ASSERT_EQ(exam::GroupProblem(*spec), "");
   auto back = ReadQtiPackage(ExportQtiPackage(*spec).zip);
   ASSERT_TRUE(back.ok()) << back.error().message;

@@ -152,7 +152,7 @@ void ItemRefs(const pugi::xml_node& n, const std::string& test, std::vector<Item
           std::set<std::string> taken;
           for (const auto& g : groups) taken.insert(g.id);
           inner = QuestionIdFrom(Attr(c, "identifier"), groups.size(), taken);
-          groups.push_back({inner, static_cast<int>(*pick), 0});
+          groups.push_back({inner, static_cast<int>(*pick), 0, ""});
         }
       } else if (selection) {
         problems.push_back({0, fmt::format("{}: section {} draws inside a section that draws "
