@@ -258,16 +258,26 @@ std::string GroupProblem(const ExamSpec& spec) {
   return "";
 }
 
+namespace {
+
+// Per question of the spec, whether the attempt of `seed` is asked it: every group drawn once.
+std::vector<bool> AskedFlags(const ExamSpec& spec, uint64_t seed) {
+  std::vector<bool> asked(spec.questions.size());
+  for (size_t i = 0; i < spec.questions.size(); ++i) asked[i] = spec.questions[i].group.empty();
+  for (size_t g = 0; g < spec.groups.size(); ++g) {
+    for (int i : Drawn(spec, g, seed)) asked[static_cast<size_t>(i)] = true;
+  }
+  return asked;
+}
+
+}  // namespace
+
 AttemptOrder MakeOrder(const ExamSpec& spec, uint64_t seed) {
   AttemptOrder order;
   if (spec.groups.empty()) {
     order.questions = Identity(spec.questions.size());
   } else {
-    std::vector<bool> asked(spec.questions.size(), true);
-    for (size_t i = 0; i < spec.questions.size(); ++i) asked[i] = spec.questions[i].group.empty();
-    for (size_t g = 0; g < spec.groups.size(); ++g) {
-      for (int i : Drawn(spec, g, seed)) asked[static_cast<size_t>(i)] = true;
-    }
+    const std::vector<bool> asked = AskedFlags(spec, seed);
     for (size_t i = 0; i < asked.size(); ++i) {
       if (asked[i]) order.questions.push_back(static_cast<int>(i));
     }
@@ -396,9 +406,11 @@ std::vector<std::optional<double>> PointsPerQuestion(const AttemptState& state,
                                                      const ExamSpec& spec) {
   std::vector<std::optional<double>> out;
   out.reserve(spec.questions.size());
-  for (const Question& q : spec.questions) {
+  const std::vector<bool> asked = AskedFlags(spec, state.seed);  // each group drawn once
+  for (size_t i = 0; i < spec.questions.size(); ++i) {
+    const Question& q = spec.questions[i];
     auto it = state.answers.find(q.id);
-    if (!IsAsked(spec, state.seed, q)) {
+    if (!asked[i]) {
       out.push_back(std::nullopt);  // not drawn for this attempt: no points, not even 0
     } else if (q.type == QuestionType::kEssay) {
       auto m = state.manual_points.find(q.id);
