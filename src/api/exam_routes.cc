@@ -477,16 +477,16 @@ void Preview(Services& s, const ContextPtr& c) {
 
 void Paper(Services& s, const ContextPtr& c) {
   if (RefusedBySeb(s, c, c->param(0))) return;
-  auto e = s.exams.PaperFor(c->caller(), c->param(0));
-  if (!e.ok()) return c->Fail(e.error());
-  const auto& entry = **e;
+  auto paper = s.exams.PaperFor(c->caller(), c->param(0));
+  if (!paper.ok()) return c->Fail(paper.error());
+  const exam::PaperView& entry = *paper;
   const bool fresh = c->req[bhttp::field::if_none_match] == entry.etag;
   http::Response res{fresh ? bhttp::status::not_modified : bhttp::status::ok, c->req.version()};
   if (!fresh) res.set(bhttp::field::content_type, "application/json");
   res.set(bhttp::field::etag, entry.etag);
   res.set(bhttp::field::cache_control, "private, no-cache");
   res.keep_alive(c->req.keep_alive());
-  if (!fresh) res.body() = *entry.paper_json;
+  if (!fresh) res.body() = *entry.json;
   c->Send(std::move(res));
 }
 

@@ -258,9 +258,6 @@ std::string GroupProblem(const ExamSpec& spec) {
   return "";
 }
 
-namespace {
-
-// Per question of the spec, whether the attempt of `seed` is asked it: every group drawn once.
 std::vector<bool> AskedFlags(const ExamSpec& spec, uint64_t seed) {
   std::vector<bool> asked(spec.questions.size());
   for (size_t i = 0; i < spec.questions.size(); ++i) asked[i] = spec.questions[i].group.empty();
@@ -269,8 +266,6 @@ std::vector<bool> AskedFlags(const ExamSpec& spec, uint64_t seed) {
   }
   return asked;
 }
-
-}  // namespace
 
 AttemptOrder MakeOrder(const ExamSpec& spec, uint64_t seed) {
   AttemptOrder order;

@@ -162,6 +162,18 @@ void SetMatchingPairs(Question& q, const std::vector<std::pair<std::string, std:
 // The published paper as JSON text: exam metadata and questions with their options, never any
 // key. Rendered once at publish time and served from memory.
 std::string RenderPaperJson(const ExamSpec& spec);
+// The same paper in pieces: its head (`{"exam":{...},"questions":[`) and each question's object,
+// in spec order, so that the paper of an attempt asked some questions (groups drawn) is a join.
+struct PaperPieces {
+  std::string head;
+  std::vector<std::string> questions;
+};
+PaperPieces RenderPaperPieces(const ExamSpec& spec);
+// One question as a paper shows it (id, type, text, points, options, choices): never its key.
+boost::json::object PaperQuestionJson(const Question& q);
+// The paper of the questions `asked` flags (every question when null): valid JSON, the text
+// RenderPaperJson gives when every question is asked.
+std::string JoinPaper(const PaperPieces& pieces, const std::vector<bool>* asked);
 
 // The per-attempt presentation order, stable for a given seed.
 struct AttemptOrder {
@@ -174,6 +186,9 @@ AttemptOrder MakeOrder(const ExamSpec& spec, uint64_t seed);
 // Whether the attempt of `seed` is asked `q` (a question of spec): true unless q is in a group
 // and not drawn. The draw of each group comes from its own stream of `seed`.
 bool IsAsked(const ExamSpec& spec, uint64_t seed, const Question& q);
+// Per question of spec (in spec order), whether the attempt of `seed` is asked it: every group
+// drawn once.
+std::vector<bool> AskedFlags(const ExamSpec& spec, uint64_t seed);
 // The problem with the exam's groups, if any ("" : none): a question naming no group of the
 // exam, a group without enough questions or with questions of different points, a group twice.
 std::string GroupProblem(const ExamSpec& spec);

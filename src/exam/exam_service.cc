@@ -36,6 +36,9 @@ std::shared_ptr<const ExamEntry> BuildEntry(std::shared_ptr<const ExamSpec> spec
     e->paper_json = std::make_shared<const std::string>(RenderPaperJson(*e->spec));
     e->etag = fmt::format("\"{}-{}-{}\"", e->spec->id, e->state.published_ms,
                           e->spec->closes_ms);
+    if (!e->spec->groups.empty()) {
+      e->paper_pieces = std::make_shared<const PaperPieces>(RenderPaperPieces(*e->spec));
+    }
   }
   return e;
 }
@@ -258,6 +261,17 @@ bool ExamService::CanTake(const ExamEntry& e, int64_t user_id) const {
 void ExamService::Import(const Caller& caller, ExamSpec imported, std::string source,
                          std::string source_format,
                          std::function<void(Result<std::shared_ptr<const ExamEntry>>)> done) {
+  Put(caller, std::move(imported), std::move(source), std::move(source_format), false, std::move(done));
+}
+
+void ExamService::Create(const Caller& caller, ExamSpec spec, std::string source_format,
+                         std::function<void(Result<std::shared_ptr<const ExamEntry>>)> done) {
+  Put(caller, std::move(spec), "", std::move(source_format), true, std::move(done));
+}
+
+void ExamService::Put(const Caller& caller, ExamSpec imported, std::string source,
+                      std::string source_format, bool only_new,
+                      std::function<void(Result<std::shared_ptr<const ExamEntry>>)> done) {
   if (!caller.is_teacher) return done(Error::Forbidden("only teachers import exams"));
   auto spec = std::make_shared<const ExamSpec>(std::move(imported));
   store::ExamRecord rec{spec->id, std::move(source), caller.user_id, false, 0, false, 0,
@@ -266,6 +280,10 @@ void ExamService::Import(const Caller& caller, ExamSpec imported, std::string so
   std::optional<Error> refused = [&]() -> std::optional<Error> {
     WriterLock lock(exams_mu_);
     auto it = exams_.find(spec->id);
+    if (it != exams_.end() && only_new) {
+      return Error::Conflict(fmt::format("exam '{}' exists already", spec->id))
+          .Because("exam_exists", {{"id", spec->id}});
+    }
     if (it != exams_.end() && !ManagesLocked(caller, *it->second)) return NotYours(spec->id);
     if (it != exams_.end() && it->second->state.published) {
       return Error::Conflict(
@@ -636,21 +654,32 @@ Result<std::shared_ptr<const ExamEntry>> ExamService::GetExam(const Caller& call
   return e;
 }
 
-Result<std::shared_ptr<const ExamEntry>> ExamService::PaperFor(const Caller& caller,
-                                                               const std::string& exam_id) const {
+Result<PaperView> ExamService::PaperFor(const Caller& caller, const std::string& exam_id) const {
   auto e = FindExam(exam_id);
   if (!e || !(caller.is_teacher ? Manages(caller, exam_id) : CanTake(*e, caller.user_id))) {
     return NoSuchExam(exam_id);
   }
   if (!e->state.published) return Error::Conflict("the exam is not published").Because("exam_not_published");
-  if (!caller.is_teacher && !AttemptIdOf(exam_id, caller.user_id)) {
-    return Error::Forbidden("start the exam to see its paper");
-  }
-  return e;
+  if (caller.is_teacher) return PaperView{e->paper_json, e->etag};
+  const std::optional<AttemptKey> attempt = AttemptKeyOf(exam_id, caller.user_id);
+  if (!attempt) return Error::Forbidden("start the exam to see its paper");
+  if (!e->paper_pieces) return PaperView{e->paper_json, e->etag};
+  const std::vector<bool> asked = AskedFlags(*e->spec, attempt->seed);
+  std::string etag = e->etag;
+  etag.insert(etag.size() - 1, fmt::format("-a{}", attempt->id));  // inside the quotes
+  return PaperView{std::make_shared<const std::string>(JoinPaper(*e->paper_pieces, &asked)),
+                   std::move(etag)};
 }
 
 std::optional<int64_t> ExamService::AttemptIdOf(const std::string& exam_id,
                                                 int64_t user_id) const {
+  const std::optional<AttemptKey> key = AttemptKeyOf(exam_id, user_id);
+  if (!key) return std::nullopt;
+  return key->id;
+}
+
+std::optional<ExamService::AttemptKey> ExamService::AttemptKeyOf(const std::string& exam_id,
+                                                                 int64_t user_id) const {
   ReaderLock lock(exams_mu_);
   auto it = by_user_.find({exam_id, user_id});
   if (it == by_user_.end()) return std::nullopt;
@@ -658,7 +687,7 @@ std::optional<int64_t> ExamService::AttemptIdOf(const std::string& exam_id,
   MutexLock sl(sh.mu);
   auto held = sh.attempts.find(it->second);
   if (held == sh.attempts.end() || !held->second.durable) return std::nullopt;
-  return it->second;
+  return AttemptKey{it->second, held->second.a.seed};
 }
 
 }  // namespace pupitre::exam

@@ -48,6 +48,9 @@ struct ExamEntry {
   ExamState state;
   std::shared_ptr<const std::string> paper_json;  // set once published
   std::string etag;                                // of paper_json
+  // Set once published when the exam draws questions (groups): each student's paper is joined
+  // from these, with only the questions drawn for them (paper_json holds every question).
+  std::shared_ptr<const PaperPieces> paper_pieces;
   // Where it came from, kept with it: the teacher's file and its format, and the model's
   // canonical form as imported (exam/exam_json.h).
   std::string source;
@@ -61,6 +64,13 @@ struct Caller {
   int64_t user_id = 0;
   bool is_teacher = false;  // teachers and admins
   bool is_admin = false;
+};
+
+// A paper as served to one caller: the exam's (shared by all) or, where questions are drawn, the
+// student's own; its entity tag differs from one attempt's paper to another's.
+struct PaperView {
+  std::shared_ptr<const std::string> json;
+  std::string etag;
 };
 
 // An attempt with what is needed to present it.
@@ -165,6 +175,10 @@ class ExamService {
   // came. A published exam cannot be replaced.
   void Import(const Caller& caller, ExamSpec spec, std::string source, std::string source_format,
               std::function<void(Result<std::shared_ptr<const ExamEntry>>)> done);
+  // The same for a new exam only (made elsewhere than in a file: from a course's bank): kConflict
+  // (reason "exam_exists") when the id is taken.
+  void Create(const Caller& caller, ExamSpec spec, std::string source_format,
+              std::function<void(Result<std::shared_ptr<const ExamEntry>>)> done);
   // Changes a draft's window, duration or layout (a published exam's are frozen: 409).
   // A new draft with `new_id` and `new_title`, a copy of the paper and settings of `exam_id` (a
   // draft or published, which the caller manages). kConflict (reason "exam_exists") when
@@ -208,9 +222,9 @@ class ExamService {
   std::vector<std::shared_ptr<const ExamEntry>> ExamsFor(const Caller& caller) const;
   Result<std::shared_ptr<const ExamEntry>> GetExam(const Caller& caller,
                                                    const std::string& exam_id) const;
-  // The published paper, for a teacher or a student who has started the exam.
-  Result<std::shared_ptr<const ExamEntry>> PaperFor(const Caller& caller,
-                                                    const std::string& exam_id) const;
+  // The published paper, for a teacher (every question) or a student who has started the exam
+  // (the questions drawn for their attempt only: a student never sees the others of a group).
+  Result<PaperView> PaperFor(const Caller& caller, const std::string& exam_id) const;
   // The caller's own attempt at an exam, if any, once its start is durable (an attempt whose
   // start is still being written is not announced: see Held::durable).
   std::optional<int64_t> AttemptIdOf(const std::string& exam_id, int64_t user_id) const;
@@ -303,6 +317,12 @@ class ExamService {
   static constexpr std::string_view kExtraTimeEvent = "extra_time";
 
  private:
+  // The caller's durable attempt at the exam: its id and seed (AttemptIdOf's rule).
+  struct AttemptKey {
+    int64_t id = 0;
+    uint64_t seed = 0;
+  };
+  std::optional<AttemptKey> AttemptKeyOf(const std::string& exam_id, int64_t user_id) const;
   static constexpr size_t kShards = 64;
   // An attempt in memory, with its exam's spec as it was published (the questions never change
   // once published), so that a save needs no exam lookup.
@@ -335,6 +355,8 @@ class ExamService {
   Shard& ShardOf(int64_t attempt_id) { return shards_[attempt_id % kShards]; }
   const Shard& ShardOf(int64_t attempt_id) const { return shards_[attempt_id % kShards]; }
   std::shared_ptr<const ExamEntry> FindExam(const std::string& exam_id) const;
+  void Put(const Caller& caller, ExamSpec spec, std::string source, std::string source_format,
+           bool only_new, std::function<void(Result<std::shared_ptr<const ExamEntry>>)> done);
   bool CanTake(const ExamEntry& e, int64_t user_id) const;
   // Whether `caller` may act on `e` as its teacher (see Caller).
   bool ManagesLocked(const Caller& caller, const ExamEntry& e) const REQUIRES_SHARED(exams_mu_);

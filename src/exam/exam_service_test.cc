@@ -504,10 +504,10 @@ TEST_F(ExamServiceTest, PaperOnlyAfterStarting) {
   ASSERT_TRUE(Start(kAlice).ok());
   auto after = service_->PaperFor(kAlice, kExamId);
   ASSERT_TRUE(after.ok()) << after.error().message;
-  ASSERT_TRUE((*after)->paper_json);
-  EXPECT_THAT(*(*after)->paper_json, HasSubstr("capital of Australia"));
-  EXPECT_THAT(*(*after)->paper_json, Not(HasSubstr("\"answer\"")));
-  EXPECT_FALSE((*after)->etag.empty());
+  ASSERT_TRUE(after->json);
+  EXPECT_THAT(*after->json, HasSubstr("capital of Australia"));
+  EXPECT_THAT(*after->json, Not(HasSubstr("\"answer\"")));
+  EXPECT_FALSE(after->etag.empty());
 
   EXPECT_TRUE(service_->PaperFor(kTeacher, kExamId).ok()) << "teachers need no attempt";
   EXPECT_FALSE(service_->PaperFor(kBob, kExamId).ok()) << "Alice's start is not Bob's";

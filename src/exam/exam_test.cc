@@ -383,5 +383,26 @@ TEST(RenderPaperJsonTest, FractionalPointsAndEscaping) {
   EXPECT_EQ(paper.at("exam").at("max_points").as_double(), 1.5);
 }
 
+TEST(RenderPaperJsonTest, AnAttemptsPaperIsAJoinOfTheQuestionsAskedOnly) {
+  const ExamSpec spec = MakeSpec();
+  const PaperPieces pieces = RenderPaperPieces(spec);
+  EXPECT_EQ(JoinPaper(pieces, nullptr), RenderPaperJson(spec)) << "every question: the same text";
+
+  std::vector<bool> asked(spec.questions.size(), false);
+  asked[1] = asked[3] = true;
+  const boost::json::value some = boost::json::parse(JoinPaper(pieces, &asked));
+  const boost::json::array& questions = some.at("questions").as_array();
+  ASSERT_EQ(questions.size(), 2u);
+  EXPECT_EQ(questions[0].at("id").as_string(), spec.questions[1].id);
+  EXPECT_EQ(questions[1].at("id").as_string(), spec.questions[3].id);
+  EXPECT_EQ(some.at("exam").at("id").as_string(), "demo");
+
+  std::fill(asked.begin(), asked.end(), false);
+  EXPECT_TRUE(boost::json::parse(JoinPaper(pieces, &asked)).at("questions").as_array().empty());
+  asked.resize(1);  // shorter than the paper: the rest are not asked
+  asked[0] = true;
+  EXPECT_EQ(boost::json::parse(JoinPaper(pieces, &asked)).at("questions").as_array().size(), 1u);
+}
+
 }  // namespace
 }  // namespace pupitre::exam

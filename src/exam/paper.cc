@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "exam/exam.h"
 
@@ -25,7 +26,30 @@ boost::json::value PointsJson(double points) {
 
 }  // namespace
 
-std::string RenderPaperJson(const ExamSpec& spec) {
+boost::json::object PaperQuestionJson(const Question& q) {
+  // Copy field by field: the key (correct_options, correct_bool, numeric_answer,
+  // numeric_tolerance, accepted, match_key) must never reach a student.
+  boost::json::object out;
+  out["id"] = q.id;
+  out["type"] = QuestionTypeName(q.type);
+  out["text"] = q.text;
+  out["points"] = PointsJson(q.points);
+  if (q.type == QuestionType::kSingle || q.type == QuestionType::kMultiple ||
+      q.type == QuestionType::kMatching) {
+    boost::json::array options;
+    options.reserve(q.options.size());
+    for (const std::string& option : q.options) options.emplace_back(option);
+    out["options"] = std::move(options);
+  }
+  if (q.type == QuestionType::kMatching) {  // sorted: their order tells nothing
+    boost::json::array choices;
+    for (const std::string& choice : q.match_choices) choices.emplace_back(choice);
+    out["choices"] = std::move(choices);
+  }
+  return out;
+}
+
+PaperPieces RenderPaperPieces(const ExamSpec& spec) {
   boost::json::object exam;
   exam["id"] = spec.id;
   exam["title"] = spec.title;
@@ -37,35 +61,35 @@ std::string RenderPaperJson(const ExamSpec& spec) {
   exam["question_count"] = static_cast<int64_t>(spec.QuestionsAsked());
   exam["max_points"] = PointsJson(spec.MaxPoints());
 
-  boost::json::array questions;
-  questions.reserve(spec.questions.size());
+  PaperPieces pieces;
+  // Serialised piece by piece so that a paper of some questions is a join, not a new render.
+  pieces.head = "{\"exam\":" + boost::json::serialize(exam) + ",\"questions\":[";
+  pieces.questions.reserve(spec.questions.size());
   for (const Question& q : spec.questions) {
-    // Copy field by field: the key (correct_options, correct_bool, numeric_answer,
-    // numeric_tolerance, accepted, match_key) must never reach a student.
-    boost::json::object out;
-    out["id"] = q.id;
-    out["type"] = QuestionTypeName(q.type);
-    out["text"] = q.text;
-    out["points"] = PointsJson(q.points);
-    if (q.type == QuestionType::kSingle || q.type == QuestionType::kMultiple ||
-        q.type == QuestionType::kMatching) {
-      boost::json::array options;
-      options.reserve(q.options.size());
-      for (const std::string& option : q.options) options.emplace_back(option);
-      out["options"] = std::move(options);
-    }
-    if (q.type == QuestionType::kMatching) {  // sorted: their order tells nothing
-      boost::json::array choices;
-      for (const std::string& choice : q.match_choices) choices.emplace_back(choice);
-      out["choices"] = std::move(choices);
-    }
-    questions.emplace_back(std::move(out));
+    pieces.questions.push_back(boost::json::serialize(PaperQuestionJson(q)));
   }
+  return pieces;
+}
 
-  boost::json::object paper;
-  paper["exam"] = std::move(exam);
-  paper["questions"] = std::move(questions);
-  return boost::json::serialize(paper);
+std::string JoinPaper(const PaperPieces& pieces, const std::vector<bool>* asked) {
+  size_t size = pieces.head.size() + 2;
+  for (const std::string& q : pieces.questions) size += q.size() + 1;
+  std::string out;
+  out.reserve(size);
+  out += pieces.head;
+  bool first = true;
+  for (size_t i = 0; i < pieces.questions.size(); ++i) {
+    if (asked && (i >= asked->size() || !(*asked)[i])) continue;
+    if (!first) out += ',';
+    first = false;
+    out += pieces.questions[i];
+  }
+  out += "]}";
+  return out;
+}
+
+std::string RenderPaperJson(const ExamSpec& spec) {
+  return JoinPaper(RenderPaperPieces(spec), nullptr);
 }
 
 }  // namespace pupitre::exam

@@ -42,6 +42,7 @@ TEST_F(DrawTest, EachStudentIsAskedTheirOwnDrawAndNothingElse) {
   ASSERT_EQ(teacher_->Post("/api/exams/draw-exam/publish").status, 200);
 
   std::set<std::vector<std::string>> papers;
+  std::set<std::string> etags;
   int64_t refused_attempt = 0;
   std::string not_drawn;
   for (int i = 1; i <= 12; ++i) {
@@ -53,6 +54,18 @@ TEST_F(DrawTest, EachStudentIsAskedTheirOwnDrawAndNothingElse) {
     EXPECT_NE(std::find(asked.begin(), asked.end(), "everyone"), asked.end());
     std::sort(asked.begin(), asked.end());
     papers.insert(asked);
+    // Their paper holds their draw and nothing else: the other questions of the group are not
+    // sent to them (not even without answers), and the teacher's paper holds every question.
+    const HttpResult paper = student->Get("/api/exams/draw-exam/paper");
+    ASSERT_EQ(paper.status, 200) << paper.body;
+    std::vector<std::string> on_paper;
+    const boost::json::value paper_json = paper.json();  // kept: the loop reads into it
+    for (const auto& q : paper_json.at("questions").as_array()) {
+      on_paper.emplace_back(q.at("id").as_string());
+    }
+    std::sort(on_paper.begin(), on_paper.end());
+    EXPECT_EQ(on_paper, asked) << paper.body;
+    etags.insert(paper.headers.count("etag") ? paper.headers.at("etag") : "");
     const HttpResult exam = student->Get("/api/exams/draw-exam");
     EXPECT_EQ(exam.json().at("exam").at("question_count").as_int64(), 3) << "their paper's";
     EXPECT_EQ(exam.json().at("exam").at("max_points").to_number<double>(), 5);
@@ -74,6 +87,10 @@ TEST_F(DrawTest, EachStudentIsAskedTheirOwnDrawAndNothingElse) {
     }
   }
   EXPECT_GT(papers.size(), 3u) << "twelve students, fifteen possible draws: several differ";
+  EXPECT_EQ(etags.size(), 12u) << "each attempt's paper is its own (a cache must not mix them)";
+  const HttpResult whole = teacher_->Get("/api/exams/draw-exam/paper");
+  ASSERT_EQ(whole.status, 200);
+  EXPECT_EQ(whole.json().at("questions").as_array().size(), 7u) << "the teacher sees every question";
 
   // The results: 2 points for the drawn answer, blank (not 0) where a question was not drawn.
   const HttpResult csv = teacher_->Get("/api/exams/draw-exam/results.csv");
