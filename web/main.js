@@ -10,6 +10,7 @@
     "#/teacher/timeline/:exam/:attempt", "#/teacher/grade/:exam/:attempt", "#/teacher/grade-question/:exam/:question"]) {
     P.lazyRoute(pattern, "teacher.js", STAFF);
   }
+  P.lazyRoute("#/teacher/bank/:course", "bank.js", STAFF);
   P.lazyRoute("#/operator", "operator.js", { roles: ["admin"] });
   P.lazyRoute("#/admin/accounts", "admin.js", { roles: ["admin"] });
 

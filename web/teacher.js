@@ -20,6 +20,7 @@
     const courseList = courses.length
       ? el("ul", {}, courses.map((c) => el("li", {}, el("a", { href: `#/course/${enc(c.id)}`, text: c.title }),
           " · ", el("a", { href: `#/teacher/course/${enc(c.id)}`, text: t("gradebook.link"), "aria-label": t("gradebook.title", { title: c.title }) }),
+          " · ", el("a", { href: `#/teacher/bank/${enc(c.id)}`, text: t("bank.link"), "aria-label": t("bank.title", { title: c.title }) }),
           c.description ? ` · ${c.description}` : "")))
       : el("p", { text: t("home.no_courses") });
     P.show(t("teacher.title"), list, uploadForm(),

@@ -45,12 +45,14 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
       hashing_(HashingOptions(config), workers.get_executor(), clock),
       login_throttle_(config.limits),
       login_line_(login_line),
+      bank_(settings),
       services_{config, accounts, exams, guard, admissions, feed, live_, files_,
                 metrics, workers, hashing_, login_throttle_, login_line_, clock, ready_,
                 attack, proof, settings, incidents, hub_, seb, answer_files, SchoolZone(config),
                 course.space, course.homeworks, course.announcements, course.uploads,
                 course.blobs, course.live, course.live_calls, course.door, nullptr,
-                sso_tickets_, sso_calls_, sso_in_flight_, nullptr, nullptr, lti_calls_},
+                sso_tickets_, sso_calls_, sso_in_flight_, nullptr, nullptr, lti_calls_,
+                bank_},
       address_(config.server.trusted_proxies),
       limiter_(config.limits),
       gate_(proof, attack, metrics, files_),
@@ -78,6 +80,7 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
   RegisterOidcRoutes(router_, services_);
   RegisterLtiRoutes(router_, services_);
   RegisterLtiScoreRoutes(router_, services_);
+  RegisterBankRoutes(router_, services_);
   RegisterStatusRoutes(router_, status_);
 }
 

@@ -22,6 +22,7 @@
 #include "api/static_files.h"
 #include "api/status_page.h"
 #include "auth/accounts.h"
+#include "bank/question_bank.h"
 #include "common/metrics.h"
 #include "config/config.h"
 #include "exam/exam_service.h"
@@ -121,6 +122,7 @@ class Api {
   std::atomic<int> sso_in_flight_{0};
   boost::asio::thread_pool sso_calls_{4};  // ticket checks: they wait on the provider
   boost::asio::thread_pool lti_calls_{1};  // scores to the LMS, one exam after another
+  bank::QuestionBank bank_;
   std::unique_ptr<sso::OidcRelyingParty> oidc_;
   std::unique_ptr<lti::LtiTool> lti_;
   Services services_;

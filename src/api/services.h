@@ -44,6 +44,10 @@ namespace pupitre::lti {
 class LtiTool;
 }  // namespace pupitre::lti
 
+namespace pupitre::bank {
+class QuestionBank;
+}  // namespace pupitre::bank
+
 namespace pupitre::api {
 
 struct Services {
@@ -85,6 +89,7 @@ struct Services {
   sso::OidcRelyingParty* oidc;          // OpenID Connect sign-in (nullptr: none)
   lti::LtiTool* lti;                    // launches from the school's LMS (nullptr: none)
   boost::asio::thread_pool& lti_calls;  // scores to the LMS (they wait on it), links kept
+  bank::QuestionBank& bank;             // courses' question banks
 };
 
 // A route's handler as the route files write it: a function of the services and the request.
@@ -119,5 +124,6 @@ void RegisterSsoRoutes(Router& router, Services& s);       // sign-in through th
 void RegisterOidcRoutes(Router& router, Services& s);      // ... through OpenID Connect
 void RegisterLtiRoutes(Router& router, Services& s);       // LTI 1.3: launches from the LMS
 void RegisterLtiScoreRoutes(Router& router, Services& s);  // ... and scores back to it
+void RegisterBankRoutes(Router& router, Services& s);      // courses' question banks, exams from them
 
 }  // namespace pupitre::api

@@ -3,8 +3,10 @@
 // admission controls, the note that students were queued. They live in the store (backed up
 // with it, shared by every node), reached through this interface by layers below the store.
 
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 
@@ -24,6 +26,13 @@ class SettingsStore {
   // the store, the first to set it wins everywhere (a key made once for them all). Durable
   // once this returns; thread-safe.
   virtual Result<std::string> PutIfAbsent(const std::string& key, const std::string& value) = 0;
+  // Every key that starts with `prefix`, with its value (a family of keys: "bank/course/...").
+  // Thread-safe.
+  virtual std::map<std::string, std::string> WithPrefix(const std::string& prefix) const = 0;
+  // Sets the keys of `put` and unsets those of `erase` in one write: all durable once this
+  // returns OK, none if it fails. Thread-safe.
+  virtual Status Change(const std::map<std::string, std::string>& put,
+                        const std::vector<std::string>& erase) = 0;
 };
 
 }  // namespace pupitre

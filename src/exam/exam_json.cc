@@ -98,50 +98,141 @@ class Reader {
 
 }  // namespace
 
-std::string ToCanonicalJson(const ExamSpec& spec) {
-  json::array questions;
-  for (const Question& q : spec.questions) {
-    json::array correct;
-    for (int i : q.correct_options) correct.emplace_back(i);
-    questions.emplace_back(json::object{{"id", q.id},
-                                        {"type", QuestionTypeName(q.type)},
-                                        {"text", q.text},
-                                        {"points", Exact(q.points)},
-                                        {"options", Strings(q.options)},
-                                        {"correct_options", std::move(correct)},
-                                        {"correct_bool", q.correct_bool},
-                                        {"numeric_answer", Exact(q.numeric_answer)},
-                                        {"numeric_tolerance", Exact(q.numeric_tolerance)},
-                                        {"accepted", Strings(q.accepted)},
-                                        {"feedback", q.feedback},
-                                        {"option_feedback", Strings(q.option_feedback)},
-                                        {"line", q.line}});
-    // Written only when there is some: exams without partial credit keep their form.
-    json::object& written = questions.back().as_object();
-    if (!q.credit.empty()) {
-      json::array credit;
-      for (double c : q.credit) credit.push_back(Exact(c));
-      written["credit"] = std::move(credit);
+namespace {
+
+json::object QuestionObject(const Question& q) {
+  json::array correct;
+  for (int i : q.correct_options) correct.emplace_back(i);
+  json::object written{{"id", q.id},
+                       {"type", QuestionTypeName(q.type)},
+                       {"text", q.text},
+                       {"points", Exact(q.points)},
+                       {"options", Strings(q.options)},
+                       {"correct_options", std::move(correct)},
+                       {"correct_bool", q.correct_bool},
+                       {"numeric_answer", Exact(q.numeric_answer)},
+                       {"numeric_tolerance", Exact(q.numeric_tolerance)},
+                       {"accepted", Strings(q.accepted)},
+                       {"feedback", q.feedback},
+                       {"option_feedback", Strings(q.option_feedback)},
+                       {"line", q.line}};
+  // Written only when there is some: exams without partial credit keep their form.
+  if (!q.credit.empty()) {
+    json::array credit;
+    for (double c : q.credit) credit.push_back(Exact(c));
+    written["credit"] = std::move(credit);
+  }
+  if (q.case_sensitive) written["case_sensitive"] = true;
+  if (!q.group.empty()) written["group"] = q.group;
+  if (q.all_or_nothing) written["all_or_nothing"] = true;
+  if (q.type == QuestionType::kMatching) {
+    json::array key;
+    for (int i : q.match_key) key.emplace_back(i);
+    written["match_choices"] = Strings(q.match_choices);
+    written["match_key"] = std::move(key);
+  }
+  if (!q.numeric_answers.empty()) {
+    json::array answers;
+    for (const auto& a : q.numeric_answers) {
+      answers.push_back(json::object{{"value", Exact(a.value)},
+                                     {"tolerance", Exact(a.tolerance)},
+                                     {"credit", Exact(a.credit)}});
     }
-    if (q.case_sensitive) written["case_sensitive"] = true;
-    if (!q.group.empty()) written["group"] = q.group;
-    if (q.all_or_nothing) written["all_or_nothing"] = true;
-    if (q.type == QuestionType::kMatching) {
-      json::array key;
-      for (int i : q.match_key) key.emplace_back(i);
-      written["match_choices"] = Strings(q.match_choices);
-      written["match_key"] = std::move(key);
-    }
-    if (!q.numeric_answers.empty()) {
-      json::array answers;
-      for (const auto& a : q.numeric_answers) {
-        answers.push_back(json::object{{"value", Exact(a.value)},
-                                       {"tolerance", Exact(a.tolerance)},
-                                       {"credit", Exact(a.credit)}});
-      }
-      written["numeric_answers"] = std::move(answers);
+    written["numeric_answers"] = std::move(answers);
+  }
+  return written;
+}
+
+// Reads a question written by QuestionObject into `out`; the first problem with its members in
+// `problem` (their path from `where`), a damaged value as the error.
+Status ReadQuestion(const json::object& o, const std::string& where, std::string& problem,
+                    Question& out) {
+  Reader q(o, where, problem);
+  out.id = q.String("id");
+  const std::string type = q.String("type");
+  auto t = ParseQuestionType(type);
+  if (!t && problem.empty()) problem = fmt::format("unknown question type '{}'", type);
+  if (t) out.type = *t;
+  out.text = q.String("text");
+  out.points = q.Number("points");
+  out.options = q.Strings("options");
+  if (const json::array* c = q.Array("correct_options")) {
+    for (const auto& e : *c) {
+      if (!e.is_int64()) return Error::Invalid("a stored correct option is not an integer");
+      out.correct_options.push_back(static_cast<int>(e.get_int64()));
     }
   }
+  out.correct_bool = q.Bool("correct_bool");
+  out.numeric_answer = q.Number("numeric_answer");
+  out.numeric_tolerance = q.Number("numeric_tolerance");
+  out.accepted = q.Strings("accepted");
+  if (q.Has("feedback")) out.feedback = q.String("feedback");
+  if (q.Has("option_feedback")) out.option_feedback = q.Strings("option_feedback");
+  if (const json::array* c = q.Has("credit") ? q.Array("credit") : nullptr) {
+    for (const auto& e : *c) {  // numbers written as text, as every number here
+      double d = 0;
+      const json::string* t = e.if_string();
+      auto [end, ec] = t ? std::from_chars(t->data(), t->data() + t->size(), d)
+                         : std::from_chars_result{nullptr, std::errc::invalid_argument};
+      if (!t || ec != std::errc() || end != t->data() + t->size() || !std::isfinite(d)) {
+        return Error::Invalid("a stored credit is not a number");
+      }
+      out.credit.push_back(d);
+    }
+  }
+  if (const json::array* n = q.Has("numeric_answers") ? q.Array("numeric_answers") : nullptr) {
+    for (size_t k = 0; k < n->size() && problem.empty(); ++k) {
+      if (!(*n)[k].is_object()) return Error::Invalid("a stored numeric answer is not an object");
+      Reader a((*n)[k].get_object(), fmt::format("{}.numeric_answers[{}]", where, k),
+               problem);
+      out.numeric_answers.push_back({a.Number("value"), a.Number("tolerance"), a.Number("credit")});
+    }
+  }
+  if (q.Has("case_sensitive")) out.case_sensitive = q.Bool("case_sensitive");
+  if (q.Has("all_or_nothing")) out.all_or_nothing = q.Bool("all_or_nothing");
+  if (q.Has("group")) out.group = q.String("group");
+  if (out.type == QuestionType::kMatching) {
+    out.match_choices = q.Strings("match_choices");
+    if (const json::array* k = q.Array("match_key")) {
+      for (const auto& e : *k) {
+        if (!e.is_int64() || e.get_int64() < 0 ||
+            e.get_int64() >= static_cast<int64_t>(out.match_choices.size())) {
+          return Error::Invalid("a stored matching key is not a choice index");
+        }
+        out.match_key.push_back(static_cast<int>(e.get_int64()));
+      }
+    }
+    if (out.match_key.size() != out.options.size()) {
+      return Error::Invalid("a stored matching key does not give one choice per item");
+    }
+  }
+  out.line = static_cast<int>(q.Int("line"));
+  return OkStatus();
+}
+
+}  // namespace
+
+boost::json::object ToCanonicalQuestion(const Question& q) {
+  json::object o = QuestionObject(q);
+  o["v"] = kVersion;
+  return o;
+}
+
+Result<Question> FromCanonicalQuestion(const boost::json::object& o) {
+  std::string problem;
+  Reader r(o, "question", problem);
+  if (r.Int("v") != kVersion && problem.empty()) {
+    return Error::Invalid("the stored question has a form this program does not know (v != 1)");
+  }
+  Question out;
+  if (auto read = ReadQuestion(o, "question", problem, out); !read.ok()) return read.take_error();
+  if (!problem.empty()) return Error::Invalid("the stored question is damaged: " + problem);
+  return out;
+}
+
+std::string ToCanonicalJson(const ExamSpec& spec) {
+  json::array questions;
+  for (const Question& q : spec.questions) questions.emplace_back(QuestionObject(q));
   json::array waves;
   for (const Wave& w : spec.waves) {
     waves.emplace_back(json::object{{"name", w.name},
@@ -208,67 +299,11 @@ Result<ExamSpec> FromCanonicalJson(std::string_view text) {
   if (const json::array* qs = r.Array("questions")) {
     for (size_t i = 0; i < qs->size() && problem.empty(); ++i) {
       if (!(*qs)[i].is_object()) return Error::Invalid("a stored question is not an object");
-      Reader q((*qs)[i].get_object(), fmt::format("exam.questions[{}]", i), problem);
       Question out;
-      out.id = q.String("id");
-      const std::string type = q.String("type");
-      auto t = ParseQuestionType(type);
-      if (!t && problem.empty()) problem = fmt::format("unknown question type '{}'", type);
-      if (t) out.type = *t;
-      out.text = q.String("text");
-      out.points = q.Number("points");
-      out.options = q.Strings("options");
-      if (const json::array* c = q.Array("correct_options")) {
-        for (const auto& e : *c) {
-          if (!e.is_int64()) return Error::Invalid("a stored correct option is not an integer");
-          out.correct_options.push_back(static_cast<int>(e.get_int64()));
-        }
+      if (auto read = ReadQuestion((*qs)[i].get_object(), fmt::format("exam.questions[{}]", i), problem, out);
+          !read.ok()) {
+        return read.take_error();
       }
-      out.correct_bool = q.Bool("correct_bool");
-      out.numeric_answer = q.Number("numeric_answer");
-      out.numeric_tolerance = q.Number("numeric_tolerance");
-      out.accepted = q.Strings("accepted");
-      if (q.Has("feedback")) out.feedback = q.String("feedback");
-      if (q.Has("option_feedback")) out.option_feedback = q.Strings("option_feedback");
-      if (const json::array* c = q.Has("credit") ? q.Array("credit") : nullptr) {
-        for (const auto& e : *c) {  // numbers written as text, as every number here
-          double d = 0;
-          const json::string* t = e.if_string();
-          auto [end, ec] = t ? std::from_chars(t->data(), t->data() + t->size(), d)
-                             : std::from_chars_result{nullptr, std::errc::invalid_argument};
-          if (!t || ec != std::errc() || end != t->data() + t->size() || !std::isfinite(d)) {
-            return Error::Invalid("a stored credit is not a number");
-          }
-          out.credit.push_back(d);
-        }
-      }
-      if (const json::array* n = q.Has("numeric_answers") ? q.Array("numeric_answers") : nullptr) {
-        for (size_t k = 0; k < n->size() && problem.empty(); ++k) {
-          if (!(*n)[k].is_object()) return Error::Invalid("a stored numeric answer is not an object");
-          Reader a((*n)[k].get_object(), fmt::format("exam.questions[{}].numeric_answers[{}]", i, k),
-                   problem);
-          out.numeric_answers.push_back({a.Number("value"), a.Number("tolerance"), a.Number("credit")});
-        }
-      }
-      if (q.Has("case_sensitive")) out.case_sensitive = q.Bool("case_sensitive");
-      if (q.Has("all_or_nothing")) out.all_or_nothing = q.Bool("all_or_nothing");
-      if (q.Has("group")) out.group = q.String("group");
-      if (out.type == QuestionType::kMatching) {
-        out.match_choices = q.Strings("match_choices");
-        if (const json::array* k = q.Array("match_key")) {
-          for (const auto& e : *k) {
-            if (!e.is_int64() || e.get_int64() < 0 ||
-                e.get_int64() >= static_cast<int64_t>(out.match_choices.size())) {
-              return Error::Invalid("a stored matching key is not a choice index");
-            }
-            out.match_key.push_back(static_cast<int>(e.get_int64()));
-          }
-        }
-        if (out.match_key.size() != out.options.size()) {
-          return Error::Invalid("a stored matching key does not give one choice per item");
-        }
-      }
-      out.line = static_cast<int>(q.Int("line"));
       spec.questions.push_back(std::move(out));
     }
   }

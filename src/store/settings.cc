@@ -27,6 +27,29 @@ Status StoredSettings::Erase(const std::string& key) {
   return OkStatus();
 }
 
+std::map<std::string, std::string> StoredSettings::WithPrefix(const std::string& prefix) const {
+  MutexLock lock(mu_);
+  std::map<std::string, std::string> out;
+  for (auto it = values_.lower_bound(prefix); it != values_.end() && it->first.starts_with(prefix); ++it) {
+    out.insert(*it);
+  }
+  return out;
+}
+
+Status StoredSettings::Change(const std::map<std::string, std::string>& put,
+                              const std::vector<std::string>& erase) {
+  std::vector<WriteOp> ops;
+  ops.reserve(put.size() + erase.size());
+  for (const auto& [key, value] : put) ops.push_back(op::PutSetting{key, value});
+  for (const auto& key : erase) ops.push_back(op::DeleteSetting{key});
+  if (ops.empty()) return OkStatus();
+  if (auto s = writer_.WriteNow(std::move(ops)); !s.ok()) return s;
+  MutexLock lock(mu_);
+  for (const auto& [key, value] : put) values_[key] = value;
+  for (const auto& key : erase) values_.erase(key);
+  return OkStatus();
+}
+
 Result<std::string> StoredSettings::PutIfAbsent(const std::string& key,
                                                 const std::string& value) {
   std::vector<WriteOp> ops;

@@ -25,6 +25,9 @@ class StoredSettings final : public SettingsStore {
   Status Put(const std::string& key, const std::string& value) override;
   Status Erase(const std::string& key) override;
   Result<std::string> PutIfAbsent(const std::string& key, const std::string& value) override;
+  std::map<std::string, std::string> WithPrefix(const std::string& prefix) const override;
+  Status Change(const std::map<std::string, std::string>& put,
+                const std::vector<std::string>& erase) override;
 
   // What another node changed: `now`, the values it set; `erased`, the keys it unset. Nothing
   // is written; the listener hears each key whose value changed here.

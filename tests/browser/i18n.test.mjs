@@ -73,7 +73,8 @@ test("every school sign-in reason has a sentence in both languages", () => {
 test("every importer problem has a sentence in both languages", () => {
   const src = new URL("../../src/", import.meta.url);
   const files = ["import/toml/exam_toml.cc", "import/toml/question_toml.cc", "import/toml/exam_parser.h", "import/toml/nesting.cc",
-    "import/qti/qti_exam.cc", "import/qti/qti_package.cc", "auth/users_csv.cc", "auth/accounts.cc"];
+    "import/qti/qti_exam.cc", "import/qti/qti_package.cc", "auth/users_csv.cc", "auth/accounts.cc",
+    "bank/question_bank.cc", "api/bank_routes.cc"];
   const reasons = new Set();
   for (const f of files) {
     const text = readFileSync(new URL(f, src), "utf8");

@@ -4,6 +4,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "common/settings.h"
 
@@ -30,6 +31,21 @@ class MemorySettings final : public SettingsStore {
   Result<std::string> PutIfAbsent(const std::string& key, const std::string& value) override {
     std::lock_guard lock(mu_);
     return values_.emplace(key, value).first->second;
+  }
+  std::map<std::string, std::string> WithPrefix(const std::string& prefix) const override {
+    std::lock_guard lock(mu_);
+    std::map<std::string, std::string> out;
+    for (auto it = values_.lower_bound(prefix); it != values_.end() && it->first.starts_with(prefix); ++it) {
+      out.insert(*it);
+    }
+    return out;
+  }
+  Status Change(const std::map<std::string, std::string>& put,
+                const std::vector<std::string>& erase) override {
+    std::lock_guard lock(mu_);
+    for (const auto& [key, value] : put) values_[key] = value;
+    for (const auto& key : erase) values_.erase(key);
+    return OkStatus();
   }
 
  private:

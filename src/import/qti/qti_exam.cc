@@ -44,6 +44,42 @@ bool LooksLikeXml(std::string_view text) {
 
 }  // namespace
 
+Result<QuestionUpload> ReadQuestionUpload(std::string_view upload, bool partial) {
+  QuestionUpload out;
+  out.format = std::string(kQtiFormat);
+  std::string_view label = "QTI";
+  if (IsZip(upload)) {
+    auto package = ReadQtiPackage(upload);
+    if (!package.ok()) return package.take_error();
+    out.made = std::move(package->made);
+    out.title = std::move(package->title);
+  } else if (!LooksLikeXml(upload)) {
+    if (FirstInvalidUtf8(upload)) {
+      return Error::Invalid("the upload is neither a ZIP, XML nor GIFT text in UTF-8").Because("bad_upload");
+    }
+    out.made = ToExamQuestions(ParseGift(upload));
+    out.format = "gift";
+    label = "GIFT";
+  } else if (IsMoodleXml(upload)) {
+    out.made = ToExamQuestions(ParseMoodleXml(upload));
+    out.format = "moodle_xml";
+    label = "Moodle XML";
+  } else {
+    out.made = ParseQtiItems(upload);
+  }
+  if (!out.made.problems.empty() && !partial) {
+    std::vector<Problem> problems;
+    for (const BankProblem& p : out.made.problems) problems.push_back(AsProblem(p, label));
+    const std::string count = std::to_string(problems.size());
+    return Error::Invalid(fmt::format("the {} has {} problem(s)", label, count), std::move(problems))
+        .Because("exam_file_problems", {{"count", count}});
+  }
+  if (out.made.questions.empty()) {
+    return Error::Invalid("no question could be imported").Because("no_questions");
+  }
+  return out;
+}
+
 Result<QtiExam> MakeQtiExam(std::string_view upload, const QtiExamOptions& options) {
   if (!exam::IsValidExamId(options.id)) {
     return Error::Invalid("an exam id is 1 to 64 of a-z, 0-9 and -").Because("bad_exam_id");
@@ -51,50 +87,24 @@ Result<QtiExam> MakeQtiExam(std::string_view upload, const QtiExamOptions& optio
   if (!options.course.empty() && !exam::IsValidExamId(options.course)) {
     return Error::Invalid("a course id is 1 to 64 of a-z, 0-9 and -").Because("bad_exam_id");
   }
-  ExamQuestions made;
   std::string title = options.title;
-  std::string format(kQtiFormat);
-  std::string_view label = "QTI";
-  if (IsZip(upload)) {
-    auto package = ReadQtiPackage(upload);
-    if (!package.ok()) return package.take_error();
-    made = std::move(package->made);
-    if (title.empty()) title = package->title;
-  } else if (!LooksLikeXml(upload)) {
-    if (FirstInvalidUtf8(upload)) {
-      return Error::Invalid("the upload is neither a ZIP, XML nor GIFT text in UTF-8").Because("bad_upload");
-    }
-    made = ToExamQuestions(ParseGift(upload));
-    format = "gift";
-    label = "GIFT";
-  } else if (IsMoodleXml(upload)) {
-    made = ToExamQuestions(ParseMoodleXml(upload));
-    format = "moodle_xml";
-    label = "Moodle XML";
-  } else {
-    made = ParseQtiItems(upload);
+  if (!title.empty() && (title.size() > 200 || FirstInvalidUtf8(title))) {
+    return Error::Invalid("a title is 1 to 200 bytes of UTF-8").Because("bad_title");
   }
-  if (title.empty()) title = options.id;
+  auto read = ReadQuestionUpload(upload, options.partial);
+  if (!read.ok()) return read.take_error();
+  if (title.empty()) title = read->title.empty() ? options.id : read->title;
   if (title.size() > 200 || FirstInvalidUtf8(title)) {
     return Error::Invalid("a title is 1 to 200 bytes of UTF-8").Because("bad_title");
   }
-  if (!made.problems.empty() && !options.partial) {
-    std::vector<Problem> problems;
-    for (const BankProblem& p : made.problems) problems.push_back(AsProblem(p, label));
-    const std::string count = std::to_string(problems.size());
-    return Error::Invalid(fmt::format("the {} has {} problem(s)", label, count), std::move(problems))
-        .Because("exam_file_problems", {{"count", count}});
-  }
-  if (made.questions.empty()) {
-    return Error::Invalid("no question could be imported").Because("no_questions");
-  }
+  ExamQuestions& made = read->made;
   QtiExam out;
-  out.format = format;
+  out.format = read->format;
   exam::ExamSpec& spec = out.spec;
   spec.id = options.id;
   spec.title = std::move(title);
   spec.course_id = options.course;
-  spec.opens_ms = (options.now_ms / kHourMs + 1) * kHourMs + 24 * kHourMs;
+  spec.opens_ms = DraftOpensMs(options.now_ms);
   spec.closes_ms = spec.opens_ms + 2 * kHourMs;
   spec.duration_ms = kHourMs;
   spec.questions = std::move(made.questions);
@@ -103,5 +113,7 @@ Result<QtiExam> MakeQtiExam(std::string_view upload, const QtiExamOptions& optio
   out.notes = std::move(made.notes);
   return out;
 }
+
+int64_t DraftOpensMs(int64_t now_ms) { return (now_ms / kHourMs + 1) * kHourMs + 24 * kHourMs; }
 
 }  // namespace pupitre::importers

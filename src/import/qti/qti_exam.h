@@ -34,6 +34,21 @@ struct QtiExam {
   std::vector<BankProblem> notes;     // imported with something left out
 };
 
+// The questions of an upload (the format told by its bytes), with each one's category in its bank
+// and the upload's title ("" : none). Fails kInvalid with reason package_* (ReadQtiPackage),
+// bad_upload, exam_file_problems (unless `partial`: the problems are then in made.problems) or
+// no_questions.
+struct QuestionUpload {
+  ExamQuestions made;
+  std::string title;
+  std::string format;  // "qti", "moodle_xml" or "gift"
+};
+Result<QuestionUpload> ReadQuestionUpload(std::string_view upload, bool partial);
+
+// When a draft made at `now_ms` opens until the teacher says otherwise: the next whole hour a
+// day from now.
+int64_t DraftOpensMs(int64_t now_ms);
+
 // Fails kInvalid with reason bad_exam_id, bad_title, package_* (ReadQtiPackage),
 // exam_file_problems (the problems, each reason "bank" with format, bank_line and detail) or
 // no_questions.

@@ -1,0 +1,206 @@
+// A course's question bank (bank/question_bank.h), for the course's teachers: its questions by
+// category, questions added from an upload (GIFT, Moodle XML, QTI: the format told by the
+// bytes), removed, and a draft exam made of them (chosen questions, categories drawn from).
+
+#include <boost/asio/post.hpp>
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "api/json_io.h"
+#include "api/services.h"
+#include "api/views.h"
+#include "bank/question_bank.h"
+#include "common/text.h"
+#include "import/qti/qti_exam.h"
+
+namespace pupitre::api {
+
+namespace json = boost::json;
+using boost::beast::http::verb;
+
+namespace {
+
+constexpr int64_t kHourMs = 3'600'000;
+
+// The course's teachers (and admins) may use its bank; others are told it does not exist.
+Status MayUseBank(Services& s, const ContextPtr& c, const std::string& course_id) {
+  const exam::Caller caller = c->caller();
+  if (s.exams.HasCourse(course_id) && (caller.is_admin || s.exams.Teaches(course_id, caller.user_id))) {
+    return OkStatus();
+  }
+  return Error::NotFound(fmt::format("no course '{}' that you teach", course_id))
+      .Because("no_course", {{"id", course_id}});
+}
+
+json::array ProblemsJson(const std::vector<importers::BankProblem>& problems) {
+  json::array out;
+  for (const auto& p : problems) out.push_back(json::object{{"line", p.line}, {"message", p.message}});
+  return out;
+}
+
+// GET /api/courses/C/bank → {"questions": [paper form + category, format, added_ms],
+// "categories": [{"name", "count"}]} (categories in order; "" : questions without one).
+void ListBank(Services& s, const ContextPtr& c) {
+  const std::string& course_id = c->param(0);
+  if (auto ok = MayUseBank(s, c, course_id); !ok.ok()) return c->Fail(ok.error());
+  std::vector<std::string> damaged;
+  json::array questions;
+  json::array categories;
+  for (const bank::BankQuestion& b : s.bank.List(course_id, &damaged)) {
+    json::object o = exam::PaperQuestionJson(b.question);
+    o["category"] = b.category;
+    o["format"] = b.format;
+    o["added_ms"] = b.added_ms;
+    questions.push_back(std::move(o));
+    json::object* last = categories.empty() ? nullptr : &categories.back().as_object();
+    if (last && last->at("name").as_string() == b.category) {
+      last->at("count") = last->at("count").as_int64() + 1;
+    } else {
+      categories.push_back(json::object{{"name", b.category}, {"count", 1}});
+    }
+  }
+  json::array unreadable;
+  for (const std::string& id : damaged) unreadable.emplace_back(id);
+  c->Json(200, {{"questions", std::move(questions)},
+                {"categories", std::move(categories)},
+                {"damaged", std::move(unreadable)}});
+}
+
+// POST /api/courses/C/bank?partial=1&category=NAME, the body a question file → 201 {"added":
+// [ids], "left_out", "notes", "format"}. Questions without a category in the file go to NAME.
+void AddToBank(Services& s, const ContextPtr& c) {
+  const std::string course_id = c->param(0);
+  if (auto ok = MayUseBank(s, c, course_id); !ok.ok()) return c->Fail(ok.error());
+  const std::string category = c->query("category");
+  if (category.size() > 200 || FirstInvalidUtf8(category)) {
+    return c->Fail(Error::Invalid("a category is at most 200 bytes of UTF-8").Because("bad_category"));
+  }
+  // Parsing a teacher's file and waiting for the store are work: never on an event loop.
+  boost::asio::post(s.workers, [&s, c, course_id, category] {
+    auto read = importers::ReadQuestionUpload(c->req.body(), c->query("partial") == "1");
+    if (!read.ok()) return c->Later([c, e = read.take_error()] { c->Fail(e); });
+    importers::ExamQuestions& made = read->made;
+    std::vector<bank::BankQuestion> questions;
+    const int64_t now_ms = ToUnixMs(s.clock.Now());
+    for (size_t i = 0; i < made.questions.size(); ++i) {
+      bank::BankQuestion b;
+      b.question = std::move(made.questions[i]);
+      // A QTI section's draw names the questions' group: the bank files them under it.
+      std::string from_file = i < made.categories.size() ? made.categories[i] : "";
+      if (from_file.empty()) from_file = b.question.group;
+      b.category = bank::BankCategory(from_file.empty() ? category : from_file);
+      b.format = read->format;
+      b.added_ms = now_ms;
+      b.author_id = c->who->user_id;
+      questions.push_back(std::move(b));
+    }
+    auto added = s.bank.Add(course_id, std::move(questions));
+    json::object out{{"left_out", ProblemsJson(made.problems)},
+                     {"notes", ProblemsJson(made.notes)},
+                     {"format", read->format}};
+    c->Later([c, added = std::move(added), out = std::move(out)]() mutable {
+      if (!added.ok()) return c->Fail(added.error());
+      json::array ids;
+      for (const std::string& id : *added) ids.emplace_back(id);
+      out["added"] = std::move(ids);
+      c->Json(201, std::move(out));
+    });
+  });
+}
+
+// DELETE /api/courses/C/bank/Q → {"removed": Q}.
+void RemoveFromBank(Services& s, const ContextPtr& c) {
+  const std::string course_id = c->param(0);
+  if (auto ok = MayUseBank(s, c, course_id); !ok.ok()) return c->Fail(ok.error());
+  boost::asio::post(s.workers, [&s, c, course_id] {
+    Status removed = s.bank.Remove(course_id, {c->param(1)});
+    c->Later([c, removed = std::move(removed)] {
+      if (!removed.ok()) return c->Fail(removed.error());
+      c->Json(200, {{"removed", c->param(1)}});
+    });
+  });
+}
+
+// The recipe of POST /api/courses/C/bank/exam: {"id", "title", "questions": [ids],
+// "draws": [{"category", "pick"}]}; the window a draft's until the teacher sets it.
+Result<bank::ExamRecipe> RecipeOf(const std::string& body, int64_t now_ms) {
+  auto o = ParseObject(body);
+  if (!o.ok()) return o.take_error();
+  bank::ExamRecipe recipe;
+  auto id = GetString(*o, "id");
+  if (!id.ok()) return id.take_error();
+  if (!exam::IsValidExamId(*id)) {
+    return Error::Invalid("an exam id is 1 to 64 of a-z, 0-9 and -").Because("bad_exam_id");
+  }
+  recipe.id = std::move(*id);
+  auto title = GetString(*o, "title");
+  if (!title.ok()) return title.take_error();
+  if (title->empty() || title->size() > 200 || FirstInvalidUtf8(*title)) {
+    return Error::Invalid("a title is 1 to 200 bytes of UTF-8").Because("bad_title");
+  }
+  recipe.title = std::move(*title);
+  if (const json::value* qs = o->if_contains("questions")) {
+    if (!qs->is_array()) return Error::BadRequest("'questions' must be an array of question ids");
+    for (const json::value& q : qs->get_array()) {
+      if (!q.is_string()) return Error::BadRequest("'questions' must be an array of question ids");
+      recipe.questions.emplace_back(q.get_string());
+    }
+  }
+  if (const json::value* ds = o->if_contains("draws")) {
+    if (!ds->is_array()) return Error::BadRequest("'draws' must be an array of {category, pick}");
+    for (const json::value& d : ds->get_array()) {
+      const json::object* draw = d.if_object();
+      if (!draw) return Error::BadRequest("'draws' must be an array of {category, pick}");
+      auto category = GetString(*draw, "category");
+      if (!category.ok()) return category.take_error();
+      auto pick = GetInt(*draw, "pick");
+      if (!pick.ok()) return pick.take_error();
+      if (*pick < 1 || *pick > static_cast<int64_t>(bank::QuestionBank::kMaxQuestions)) {
+        return Error::Invalid(fmt::format("a draw picks 1 question or more, not {}", *pick))
+            .Because("pick_range");
+      }
+      recipe.draws.push_back({std::move(*category), static_cast<int>(*pick)});
+    }
+  }
+  recipe.opens_ms = importers::DraftOpensMs(now_ms);
+  recipe.closes_ms = recipe.opens_ms + 2 * kHourMs;
+  recipe.duration_ms = kHourMs;
+  return recipe;
+}
+
+// POST /api/courses/C/bank/exam → 201 {"exam"}: a new draft of the course.
+void ExamFromBank(Services& s, const ContextPtr& c) {
+  const std::string course_id = c->param(0);
+  if (auto ok = MayUseBank(s, c, course_id); !ok.ok()) return c->Fail(ok.error());
+  auto recipe = RecipeOf(c->req.body(), ToUnixMs(s.clock.Now()));
+  if (!recipe.ok()) return c->Fail(recipe.error());
+  auto spec = s.bank.MakeExam(course_id, *recipe);
+  if (!spec.ok()) return c->Fail(spec.error());
+  s.exams.Create(c->caller(), std::move(*spec), "bank",
+                 [c](Result<std::shared_ptr<const exam::ExamEntry>> r) {
+                   c->Later([c, r = std::move(r)] {
+                     if (!r.ok()) return c->Fail(r.error());
+                     c->Json(201, {{"exam", ExamJson(**r)}});
+                   });
+                 });
+}
+
+}  // namespace
+
+void RegisterBankRoutes(Router& router, Services& s) {
+  using A = Admission;
+  router.Add({verb::get, "/api/courses/*/bank", "bank", Access::kTeacher, A::kInteractive,
+              Bind(s, ListBank)});
+  router.Add({verb::post, "/api/courses/*/bank", "bank_add", Access::kTeacher, A::kInteractive,
+              Bind(s, AddToBank), Body::kUpload});
+  router.Add({verb::delete_, "/api/courses/*/bank/*", "bank_remove", Access::kTeacher,
+              A::kInteractive, Bind(s, RemoveFromBank)});
+  router.Add({verb::post, "/api/courses/*/bank/exam", "bank_exam", Access::kTeacher,
+              A::kInteractive, Bind(s, ExamFromBank)});
+}
+
+}  // namespace pupitre::api
