@@ -382,6 +382,7 @@ int Serve(const Config& config, int demo_students) {
       opts.max_connections = fits;
     }
   }
+  n.metrics().connections_limit = opts.max_connections;
   http::Server server(
       opts,
       [&api](http::Request&& r, const http::RequestInfo& i, http::Responder resp) {

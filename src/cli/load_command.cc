@@ -67,8 +67,8 @@ int RunLoad(bool verify, const std::string& scenario_path, const std::string& ta
     return 2;
   }
   const load::RunResult& r = *result;
-  std::cout << fmt::format("scenario {}: {} students against {} in {:.1f} s\n", r.scenario,
-                           r.students, r.target, r.duration_s);
+  std::cout << fmt::format("scenario {}: {} students against {} in {}\n", r.scenario,
+                           r.students, r.target, load::DurationText(r));
   std::cout << fmt::format("  {:<8} {:>8} {:>10} {:>10} {:>10} {:>10}\n", "step", "count",
                            "p50 ms", "p99 ms", "p99.9 ms", "max ms");
   for (const auto& [step, h] : r.steps) {
@@ -110,27 +110,37 @@ int RunCapacity(const std::string& scenario_path, const std::string& target_url,
   load::EngineOptions engine;
   engine.target = *target;
   engine.source_addresses = source_addresses;
-  auto report = load::FindCapacity(*scenario, engine, args.options);
+  rlimit files{};
+  const int64_t generator_files =
+      getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY ? static_cast<int64_t>(files.rlim_cur) : 0;
+  auto report = load::FindCapacity(*scenario, args.options, load::LiveSteps(engine), generator_files);
   if (!report.ok()) {
     std::cerr << "pupitre load capacity: " << report.error().message << "\n";
     return 2;
   }
-  std::cout << fmt::format("{:>10} {:>9} {:>13} {:>15} {:>14} {:>7}  {}\n", "starts/s",
-                           "students", "start p99 ms", "taking p99 ms", "taking max ms",
-                           "errors", "verdict");
+  const auto share = [](double v) { return v < 0 ? std::string("-") : fmt::format("{:.0f}%", v * 100); };
+  std::cout << fmt::format("{:>9} {:>8} {:>9} {:>9} {:>10} {:>9} {:>6} {:>7} {:>7} {:>7}  {}\n",
+                           "starts/s", "students", "login p99", "start p99", "taking p99", "taking max",
+                           "errors", "srv CPU", "writer", "gen CPU", "verdict");
   for (const auto& st : report->steps) {
-    std::cout << fmt::format("{:>10.1f} {:>9} {:>13.1f} {:>15.1f} {:>14.1f} {:>7}  {}\n",
-                             st.rate, st.students, st.start_p99_ms, st.taking_p99_ms,
-                             st.taking_max_ms, st.errors,
-                             st.passed ? "pass" : "FAIL: " + st.failed);
+    std::cout << fmt::format("{:>9.1f} {:>8} {:>9.1f} {:>9.1f} {:>10.1f} {:>9.1f} {:>6} {:>7} {:>7} {:>7}  {}\n",
+                             st.rate, st.students, st.login_p99_ms, st.start_p99_ms,
+                             st.taking_p99_ms, st.taking_max_ms, st.errors + st.login_errors,
+                             share(st.server_cpu), share(st.writer_busy), share(st.generator_cpu),
+                             st.passed ? "pass" : "FAIL: " + st.bound + (st.failed.empty() ? "" : " [" + st.failed + "]"));
   }
   if (report->max_rate <= 0) {
-    std::cout << "capacity: even the first step failed; lower --start-rate\n";
+    std::cout << "capacity: even the first step failed (" << report->bound << "); lower --start-rate\n";
     return 1;
   }
   std::cout << fmt::format(
-      "capacity: {:.1f} starts/s held; about {} students can start within {:.0f} s\n",
-      report->max_rate, report->max_cohort, args.options.within_s);
+      "capacity: {:.1f} starts/s held; {} students arriving over {:.0f} s were each taking the exam "
+      "within {:.0f} s (measured, not extrapolated)\n",
+      report->max_rate, report->max_cohort, report->cohort_within_s, args.options.within_s);
+  std::cout << "bound: " << (report->bound.empty() ? "none reached" : report->bound) << "\n";
+  if (report->connections_limit > 0) {
+    std::cout << fmt::format("the server serves at most {} connections at once\n", report->connections_limit);
+  }
   if (!report->wave_plan.empty()) std::cout << "wave plan: " << report->wave_plan << "\n";
   return 0;
 }

@@ -117,7 +117,10 @@ int main(int argc, char** argv) {
   capacity->add_option("--target", target_url, "http://HOST:PORT of the server");
   capacity->add_option("--start-rate", cap.options.start_rate, "Starts per second at first");
   capacity->add_option("--factor", cap.options.factor, "Rate multiplier between steps");
-  capacity->add_option("--step-seconds", cap.options.step_s, "Length of each step's arrivals");
+  capacity->add_option("--step-seconds", cap.options.step_s,
+                       "Length of each step's arrivals (the time its figure is for; default 60)");
+  capacity->add_option("--login-rate", cap.options.login_rate,
+                       "Logins per second of each step's students, before its starts (default 200)");
   capacity->add_option("--within-seconds", cap.options.within_s,
                        "Everyone must be taking the exam this soon after arriving");
   capacity->add_option("--max-students", cap.options.max_students,

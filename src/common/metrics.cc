@@ -1,9 +1,12 @@
 #include "common/metrics.h"
 
+#include <sys/resource.h>
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
+#include <thread>
 
 namespace pupitre {
 
@@ -116,6 +119,20 @@ std::string Metrics::Render() const {
   http_latency.Render(out, "pupitre_http_request_duration_seconds",
                       "Time from a complete request to its response being queued, by route.");
   Scalar(out, "pupitre_open_connections", "gauge", "Open client connections.", open_connections);
+  Scalar(out, "pupitre_connections_limit", "gauge",
+         "Client connections served at most (server.max_connections, kept below the open-file "
+         "limit): how many people can be connected at once.",
+         connections_limit);
+  // What a capacity search reads to name the bound it hit (load/capacity.h).
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const double cpu_s = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                       static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+  out += fmt::format("# HELP process_cpu_seconds_total User and system CPU time of the process.\n"
+                     "# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total {:.3f}\n"
+                     "# HELP pupitre_cpu_cores Processor cores the process can use.\n"
+                     "# TYPE pupitre_cpu_cores gauge\npupitre_cpu_cores {}\n",
+                     cpu_s, std::max(1u, std::thread::hardware_concurrency()));
   Scalar(out, "pupitre_connections_rejected_total", "counter",
          "Connections closed at accept: server.max_connections reached and no connection "
          "without a request to close instead.",

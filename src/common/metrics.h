@@ -86,6 +86,7 @@ struct Metrics {
   LabeledCounters http_requests;           // route, method, status
   LabeledHistograms http_latency{LatencyBuckets()};  // route
   std::atomic<int64_t> open_connections{0};
+  std::atomic<int64_t> connections_limit{0};  // server.max_connections as served (0: not yet)
   std::atomic<uint64_t> connections_rejected{0};          // the global cap, nothing to evict
   std::atomic<uint64_t> connections_rejected_address{0};  // the address's or subnet's cap
   std::atomic<uint64_t> connections_evicted{0};  // closed before a request, to make room

@@ -54,6 +54,20 @@ class FakeServer {
     std::lock_guard l(mu_);
     return logins_;
   }
+  // Makes the login of `login` take `delay` before it is answered.
+  void SlowLogin(std::string login, std::chrono::milliseconds delay) {
+    std::lock_guard l(mu_);
+    slow_login_ = std::move(login);
+    slow_login_delay_ = delay;
+  }
+  Steady::time_point slow_login_answered() {
+    std::lock_guard l(mu_);
+    return slow_login_answered_;
+  }
+  std::vector<Steady::time_point> starts() {
+    std::lock_guard l(mu_);
+    return starts_;
+  }
   // Makes the server hold an older value for one answer, as if it lost the last save.
   void LoseLastSave(int64_t attempt) {
     std::lock_guard l(mu_);
@@ -79,14 +93,32 @@ class FakeServer {
       if (ec) co_return;
       std::string target(req.target());
       json::object out;
+      std::string text;  // a text answer (/metrics) instead of JSON
       if (target == "/api/login") {
         auto body = json::parse(req.body());
         std::string login(body.at("login").as_string());
+        std::chrono::milliseconds delay{0};
+        {
+          std::lock_guard l(mu_);
+          logins_[login] = Steady::now();
+          if (login == slow_login_) delay = slow_login_delay_;
+        }
+        if (delay.count() > 0) {
+          asio::steady_timer t(co_await asio::this_coro::executor);
+          t.expires_after(delay);
+          co_await t.async_wait(asio::use_awaitable);
+        }
         std::lock_guard l(mu_);
-        logins_[login] = Steady::now();
+        if (login == slow_login_) slow_login_answered_ = Steady::now();
         token = std::to_string(++next_attempt_);
         out["token"] = token;
+      } else if (target == "/metrics") {
+        text = "# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total 1.5\n";
       } else if (target == "/api/exams/e/start") {
+        {
+          std::lock_guard l(mu_);
+          starts_.push_back(Steady::now());
+        }
         out["attempt"] = json::object{{"id", std::stoll(std::string(req[bhttp::field::authorization]).substr(7))}};
       } else if (target == "/api/exams/e/paper") {
         out["questions"] = json::array{json::object{{"id", "q"}, {"type", "truefalse"}}};
@@ -114,8 +146,8 @@ class FakeServer {
         out["attempts"] = std::move(all);
       }
       bhttp::response<bhttp::string_body> res{bhttp::status::ok, 11};
-      res.set(bhttp::field::content_type, "application/json");
-      res.body() = json::serialize(out);
+      res.set(bhttp::field::content_type, text.empty() ? "application/json" : "text/plain");
+      res.body() = text.empty() ? json::serialize(out) : text;
       res.keep_alive(true);
       res.prepare_payload();
       co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
@@ -131,6 +163,10 @@ class FakeServer {
   std::mutex mu_;
   int64_t next_attempt_ = 0;
   std::map<std::string, Steady::time_point> logins_;
+  std::string slow_login_;
+  std::chrono::milliseconds slow_login_delay_{0};
+  Steady::time_point slow_login_answered_{};
+  std::vector<Steady::time_point> starts_;
   std::map<int64_t, std::pair<int64_t, std::string>> answers_;  // attempt -> (seq, value)
 };
 
@@ -203,6 +239,36 @@ TEST(EngineTest, StudentsArriveOnThePlannedSchedule) {
     return a.login_at < b.login_at;
   });
   EXPECT_GT(hi->login_at - lo->login_at, 1.0);
+}
+
+TEST(EngineTest, StartsCanWaitForEveryLoginSoThatTheyAreMeasuredAlone) {
+  FakeServer server(std::chrono::milliseconds(0));
+  server.SlowLogin("s4", std::chrono::milliseconds(800));
+  Scenario s = Quick(6);
+  s.start_after_logins = true;
+  s.start_spread_s = 0.2;
+  s.work_s = 0.1;
+  EngineOptions o = Options(server.port());
+  o.read_server_metrics = true;
+  auto r = RunMorning(s, o);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->total_errors(), 0);
+  const auto starts = server.starts();
+  ASSERT_EQ(starts.size(), 6u);
+  for (const auto& at : starts) {
+    EXPECT_GE(at, server.slow_login_answered()) << "a start was sent before every login was done";
+  }
+  // Starts are measured from their own plan, which began once the logins were done: the slow
+  // login is not in them.
+  EXPECT_LT(r->steps.at("start").max(), 500'000);
+  EXPECT_GE(r->steps.at("login").max(), 700'000);
+  EXPECT_GT(r->starts_began_s, 0.7);
+  EXPECT_NE(r->server_metrics_at_starts.find("process_cpu_seconds_total 1.5"), std::string::npos);
+  // The generator's own figures: every planned send noted, and the verdict's last judgement.
+  EXPECT_GE(r->send_lag.count(), 12) << "logins and starts at least";
+  ASSERT_FALSE(r->verdict.empty());
+  EXPECT_NE(r->verdict.back().text.find("the generator kept its schedule"), std::string::npos);
+  EXPECT_TRUE(r->verdict.back().passed) << r->verdict.back().observed;
 }
 
 TEST(EngineTest, VerifyCatchesASaveTheServerLost) {

@@ -59,6 +59,19 @@ std::string FormatMs(double ms) {
   return fmt::format("{:.0f}", ms);
 }
 
+}  // namespace
+
+std::string DurationText(const RunResult& r) {
+  if (r.time_scale == 1) return fmt::format("{:.1f} s", r.duration_s);
+  return fmt::format("{:.1f} s real = {:.0f} s of scenario time (time scale \u00d7{:g}: the scenario's "
+                     "times are played {:g} times {}; the server's clock is not)",
+                     r.duration_s, r.duration_s * r.time_scale, r.time_scale,
+                     r.time_scale > 1 ? r.time_scale : 1 / r.time_scale,
+                     r.time_scale > 1 ? "faster" : "slower");
+}
+
+namespace {
+
 // Steps in the order a student goes through them, then any others alphabetically.
 std::vector<std::string> OrderSteps(const std::set<std::string>& names) {
   static constexpr std::array<std::string_view, 6> kFlow = {"login", "start",  "paper",
@@ -274,14 +287,17 @@ void AppendSummary(std::string& out, const RunResult& r) {
   fmt::format_to(it,
                  "<h2>Run</h2>\n<dl class=\"summary\">\n"
                  "<dt>Target</dt><dd>{}</dd>\n"
-                 "<dt>Duration</dt><dd>{:.1f} s (time scale ×{:g})</dd>\n"
+                 "<dt>Duration</dt><dd>{}</dd>\n"
                  "<dt>Students</dt><dd>{} ({} finished)</dd>\n"
                  "<dt>Acknowledged saves</dt><dd>{}</dd>\n"
                  "<dt>Peak waiting room</dt><dd>{}</dd>\n"
                  "<dt>Failed requests</dt><dd>{}</dd>\n"
+                 "<dt>Generator</dt><dd>send lag p99 {} ms, CPU {:.0f}% of a core</dd>\n"
                  "</dl>\n",
-                 HtmlEscape(r.target), r.duration_s, r.time_scale, r.students, r.finished,
-                 r.acknowledged_saves, r.peak_waiting, r.total_errors());
+                 HtmlEscape(r.target), HtmlEscape(DurationText(r)), r.students, r.finished,
+                 r.acknowledged_saves, r.peak_waiting, r.total_errors(),
+                 FormatMs(Ms(r.send_lag.Percentile(0.99))),
+                 r.duration_s > 0 ? 100 * r.generator_cpu_s / r.duration_s : 0.0);
 }
 
 // The verdict in words, with a symbol, so that it does not rest on colour alone.
@@ -443,6 +459,8 @@ std::string ResultJson(const RunResult& r) {
                               {"acknowledged_saves", r.acknowledged_saves},
                               {"peak_waiting", r.peak_waiting},
                               {"login_line_polls", r.login_line_polls},
+                              {"send_lag", HistogramJson(r.send_lag)},
+                              {"generator_cpu_s", Num(r.generator_cpu_s)},
                               {"total_errors", r.total_errors()},
                               {"errors", std::move(errors)},
                               {"steps", std::move(steps)},

@@ -44,6 +44,14 @@ struct RunResult {
   int64_t acknowledged_saves = 0;
   int64_t peak_waiting = 0;
   int64_t login_line_polls = 0;  // logins sent again with a ticket from the login line (202)
+  // The generator's own figures: how late each planned send left (µs; open model: the plan is
+  // fixed, so lateness is the simulator's, not the server's), and the CPU its loop used.
+  LogHistogram send_lag;
+  double generator_cpu_s = 0;
+  // With start_after_logins: when the starts began (seconds from the run's start), and the
+  // server's /metrics text then, if asked (EngineOptions::read_server_metrics; not in the JSON).
+  double starts_began_s = -1;
+  std::string server_metrics_at_starts;
   std::vector<SecondSample> timeline;
   std::vector<Judgement> verdict;
 
@@ -59,6 +67,10 @@ struct RunResult {
     return n;
   }
 };
+
+// The run's length as people should read it: real seconds and, when the scenario's time was
+// scaled, the scenario seconds they stand for.
+std::string DurationText(const RunResult& r);
 
 // The result as JSON: every field above; histograms as count, min, mean, p50, p90, p99,
 // p99.9 and max in milliseconds.

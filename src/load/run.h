@@ -4,6 +4,8 @@
 // is measured from it). engine.cc plays an exam morning with it, school.cc a school morning.
 // Internal to load/.
 
+#include <sys/resource.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -49,6 +51,14 @@ struct SecondBucket {
 };
 constexpr size_t kSamplesPerSecond = 4000;
 
+// CPU time (user and system) the calling thread has used: the generator's event loop.
+inline double ThreadCpuSeconds() {
+  rusage u{};
+  if (getrusage(RUSAGE_THREAD, &u) != 0) return 0;
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
 class Run {
  public:
   Run(const Scenario& s, const EngineOptions& o)
@@ -60,6 +70,7 @@ class Run {
   }
 
   RunResult Go() {
+    const double cpu_at_start = ThreadCpuSeconds();
     auto plans = PlanMorning(s_);
     remaining_ = static_cast<int64_t>(plans.size());
     if (s_.kind == "school") {
@@ -74,6 +85,7 @@ class Run {
     asio::co_spawn(ioc_, Ticker(), asio::detached);
     ioc_.run();
     result_.duration_s = Seconds(Steady::now());
+    result_.generator_cpu_s = ThreadCpuSeconds() - cpu_at_start;
     for (size_t i = 0; i < seconds_.size(); ++i) {
       SecondSample out;
       out.t_s = static_cast<double>(i);
@@ -92,6 +104,7 @@ class Run {
       result_.timeline.push_back(std::move(out));
     }
     result_.verdict = Judge(s_.thresholds, result_);
+    result_.verdict.push_back(JudgeGenerator(s_, result_));
     return std::move(result_);
   }
 
@@ -138,6 +151,38 @@ class Run {
     asio::steady_timer timer(co_await asio::this_coro::executor);
     timer.expires_at(t);
     co_await timer.async_wait(use_awaitable);
+  }
+  // Waits for a planned send and notes how late the generator's loop woke for it: a loop too
+  // busy to keep its schedule measures itself, not the server (RunResult::send_lag). A student
+  // already past the time (still waiting on the server's previous answer) is not the loop's
+  // lateness: the latency, counted from the plan, holds it.
+  asio::awaitable<void> SleepUntilPlanned(Steady::time_point t) {
+    if (Steady::now() >= t) co_return;
+    co_await SleepUntil(t);
+    result_.send_lag.Record(std::max<int64_t>(
+        0, std::chrono::duration_cast<std::chrono::microseconds>(Steady::now() - t).count()));
+  }
+  // The server's /metrics as the starts begin (a capacity step reads it again at the end).
+  asio::awaitable<void> ReadServerMetrics() {
+    Conn c(co_await asio::this_coro::executor);
+    Reply r = co_await Call(c, bhttp::verb::get, "/metrics", "");
+    if (r.status == 200) result_.server_metrics_at_starts = std::move(r.body);
+  }
+  // With start_after_logins: counts a student's login done (or failed); once everyone's is, the
+  // starts' clock begins a second later. Then waits for it, and returns how far the plan moves.
+  asio::awaitable<Steady::duration> AfterEveryLogin() {
+    if (!s_.start_after_logins) co_return Steady::duration::zero();
+    if (++logged_in_ == s_.students) {
+      const auto planned = At(s_.login_spread_s / s_.time_scale);
+      shift_ = std::max(Steady::duration::zero(), Steady::now() + std::chrono::seconds(1) - planned);
+      result_.starts_began_s = Seconds(planned + shift_);
+      if (o_.read_server_metrics) asio::co_spawn(ioc_, ReadServerMetrics(), asio::detached);
+      logins_done_.cancel();
+    } else {
+      beast::error_code ec;
+      co_await logins_done_.async_wait(asio::redirect_error(use_awaitable, ec));
+    }
+    co_return shift_;
   }
 
   asio::awaitable<bool> Connect(Conn& c) {
@@ -307,19 +352,20 @@ class Run {
     };
     // Log in.
     auto intended = At(plan.login_at);
-    co_await SleepUntil(intended);
+    co_await SleepUntilPlanned(intended);
     ++Bucket(intended).arrivals;
     ++active_;
     const std::string token = co_await LogIn(c, login, s_.password, /*remember=*/false);
+    if (!token.empty()) Latency("login", intended, Steady::now());
+    const Steady::duration shift = co_await AfterEveryLogin();
     if (token.empty()) {
       finish();
       co_return;
     }
-    Latency("login", intended, Steady::now());
 
     // Start, through the waiting room if told to.
-    intended = At(plan.start_at);
-    co_await SleepUntil(intended);
+    intended = At(plan.start_at) + shift;
+    co_await SleepUntilPlanned(intended);
     Reply r = co_await Call(c, bhttp::verb::post, fmt::format("/api/exams/{}/start", s_.exam), token);
     int64_t attempt = 0;
     std::string failure;
@@ -354,7 +400,8 @@ class Run {
     const json::array& questions = paper.at("questions").as_array();
 
     // Work: answers at exponential think times, essays autosaved meanwhile.
-    const auto submit_at = At(plan.submit_at);
+    const auto submit_at = At(plan.submit_at) + shift;
+    const double shift_s = std::chrono::duration<double>(shift).count();
     const double think = s_.think_s / s_.time_scale;
     const double autosave = s_.autosave_s / s_.time_scale;
     auto next = Steady::now();
@@ -380,12 +427,12 @@ class Run {
         auto when = this_answer + std::chrono::duration_cast<Steady::duration>(
                                       std::chrono::duration<double>(k * autosave));
         if (when >= submit_at) break;
-        co_await SleepUntil(when);
+        co_await SleepUntilPlanned(when);
         // A save's latency counts from its planned time, unless this client was busy with its
         // own extra work (a reload, resending what it kept offline) that a real browser would
         // do alongside: then from the end of that work.
         auto measured_from = when;
-        if (!reloaded && Seconds(when) >= plan.reload_at) {
+        if (!reloaded && Seconds(when) - shift_s >= plan.reload_at) {
           reloaded = true;
           auto t0 = Steady::now();
           Reply a = co_await Call(c, bhttp::verb::get, fmt::format("/api/attempts/{}", attempt), token);
@@ -401,7 +448,7 @@ class Run {
         const std::string target = fmt::format("/api/attempts/{}/answers/{}", attempt, qid);
         const std::string value = AnswerFor(q, seq);
         const std::string body = fmt::format(R"({{"seq":{},"value":{}}})", seq, value);
-        const double s_at = Seconds(when);
+        const double s_at = Seconds(when) - shift_s;
         if (!lost && s_at >= plan.network_loss_at &&
             s_at < plan.network_loss_at + plan.network_loss_for) {
           // Offline: the page keeps the answer and sends it when the network is back.
@@ -422,7 +469,7 @@ class Run {
         }
       }
     }
-    co_await SleepUntil(submit_at);
+    co_await SleepUntilPlanned(submit_at);
     // Back online before the end: what the page kept is sent before submitting.
     co_await ResendKept(c, token, attempt, offline);
     r = co_await Call(c, bhttp::verb::post, fmt::format("/api/attempts/{}/submit", attempt), token);
@@ -514,6 +561,9 @@ class Run {
   std::vector<SecondBucket> seconds_;
   std::vector<LedgerEntry> ledger_;
   int64_t remaining_ = 0;
+  int64_t logged_in_ = 0;  // logins done or failed (start_after_logins)
+  asio::steady_timer logins_done_{ioc_, Steady::time_point::max()};  // cancelled once all are
+  Steady::duration shift_{};  // how much later than planned the starts begin
   int64_t active_ = 0;
   int64_t waiting_ = 0;
   uint64_t next_source_ = 0;

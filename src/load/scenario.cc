@@ -19,7 +19,7 @@ constexpr std::string_view kKeys[] = {
     "think_seconds",  "autosave_seconds", "reload_share", "network_loss_share",
     "network_loss_seconds", "thresholds", "seed", "kind", "course", "arrival_spread_minutes",
     "remembered_share", "handin_share", "handin_kib", "file_kib", "slow_share", "slow_kib_per_s",
-    "teacher_login", "teacher_password"};
+    "teacher_login", "teacher_password", "start_after_logins", "max_send_lag_ms"};
 
 class Reader {
  public:
@@ -45,6 +45,12 @@ class Reader {
       return Fail(*n, fmt::format("\"{}\" must be between {} and {}", key, min, max));
     }
     out = v;
+  }
+  void Bool(std::string_view key, bool& out) {
+    const toml::node* n = t_.get(key);
+    if (!n) return;
+    if (!n->is_boolean()) return Fail(*n, fmt::format("\"{}\" must be true or false", key));
+    out = n->as_boolean()->get();
   }
   void String(std::string_view key, std::string& out) {
     const toml::node* n = t_.get(key);
@@ -163,6 +169,8 @@ Result<Scenario> ParseScenario(std::string_view toml_text) {
   r.Integer("slow_kib_per_s", s.slow_kib_per_s, 1, 1024 * 1024);
   r.String("teacher_login", s.teacher_login);
   r.String("teacher_password", s.teacher_password);
+  r.Bool("start_after_logins", s.start_after_logins);
+  r.Number("max_send_lag_ms", s.max_send_lag_ms, 1, 3'600'000);
   int64_t seed = 1;
   r.Integer("seed", seed, 0, INT64_MAX);
   s.seed = static_cast<uint64_t>(seed);
@@ -247,6 +255,18 @@ std::vector<Judgement> Judge(const std::vector<Threshold>& thresholds, const Run
     out.push_back(j);
   }
   return out;
+}
+
+Judgement JudgeGenerator(const Scenario& s, const RunResult& r) {
+  Judgement j;
+  j.text = fmt::format("the generator kept its schedule (send lag p99 <= {:g} ms)", s.max_send_lag_ms);
+  const double lag_ms = static_cast<double>(r.send_lag.Percentile(0.99)) / 1000;
+  const double cpu = r.duration_s > 0 ? r.generator_cpu_s / r.duration_s : 0;
+  j.passed = lag_ms <= s.max_send_lag_ms;
+  j.observed = fmt::format("send lag p99 = {:.4g} ms, max = {:.4g} ms; generator CPU {:.0f}% of a core{}",
+                           lag_ms, static_cast<double>(r.send_lag.max()) / 1000, cpu * 100,
+                           j.passed ? "" : ": the simulator fell behind its plan, the figures are partly its own");
+  return j;
 }
 
 std::vector<StudentPlan> PlanMorning(const Scenario& s) {

@@ -59,6 +59,12 @@ struct Scenario {
   std::string teacher_login = "teacher";  // prepares the course's file and homework if missing
   std::string teacher_password = "teacher-demo";
   std::vector<Threshold> thresholds;
+  // The starts' schedule begins once every student's login is done (a second later): starts are
+  // then measured alone, whatever the logins cost (a capacity search's steps).
+  bool start_after_logins = false;
+  // The generator must send on schedule: a run whose sends were later than planned by more
+  // than this at p99 fails its verdict (the simulator was measuring itself).
+  double max_send_lag_ms = 100;
   uint64_t seed = 1;  // the schedule is reproducible for a given seed
 };
 
@@ -71,6 +77,9 @@ Result<Threshold> ParseThreshold(std::string_view text);
 
 // Judges every threshold against a finished run.
 std::vector<Judgement> Judge(const std::vector<Threshold>& thresholds, const RunResult& r);
+// Whether the generator kept its schedule (send lag p99 within s.max_send_lag_ms), with its own
+// CPU: the judgement every run's verdict ends with.
+Judgement JudgeGenerator(const Scenario& s, const RunResult& r);
 
 // When each student does what, in real seconds from the run's start.
 struct StudentPlan {

@@ -27,10 +27,14 @@ autosave_seconds = 15
 reload_share = 0.2
 network_loss_share = 0.05
 network_loss_seconds = 30
+start_after_logins = true
+max_send_lag_ms = 50
 seed = 7
 thresholds = ["save.p99 < 200ms", "errors = 0", "start.max <= 2s", "finished >= 99%"]
 )");
   ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_TRUE(s->start_after_logins);
+  EXPECT_EQ(s->max_send_lag_ms, 50);
   EXPECT_EQ(s->students, 300);
   EXPECT_EQ(s->first_student, 11);
   EXPECT_DOUBLE_EQ(s->login_spread_s, 1800);
@@ -127,6 +131,32 @@ TEST(ScenarioTest, TheMorningFollowsTheScenarioSchedule) {
   EXPECT_EQ(PlanMorning(s)[1234].start_at, plans[1234].start_at);
   s.seed = 2;
   EXPECT_NE(PlanMorning(s)[1234].start_at, plans[1234].start_at);
+}
+
+TEST(ScenarioTest, AGeneratorThatFellBehindFailsTheVerdict) {
+  Scenario s;
+  s.max_send_lag_ms = 100;
+  RunResult r;
+  r.duration_s = 10;
+  r.generator_cpu_s = 9.6;
+  for (int i = 0; i < 100; ++i) r.send_lag.Record(i < 90 ? 1'000 : 400'000);
+  Judgement j = JudgeGenerator(s, r);
+  EXPECT_FALSE(j.passed);
+  EXPECT_NE(j.observed.find("96% of a core"), std::string::npos) << j.observed;
+  EXPECT_NE(j.observed.find("fell behind"), std::string::npos) << j.observed;
+  RunResult on_time;
+  on_time.send_lag.Record(2'000);
+  EXPECT_TRUE(JudgeGenerator(s, on_time).passed);
+}
+
+TEST(ScenarioTest, TheReportSaysWhatTheTimeScaleDid) {
+  RunResult r;
+  r.duration_s = 12;
+  EXPECT_EQ(DurationText(r), "12.0 s");
+  r.time_scale = 10;
+  const std::string text = DurationText(r);
+  EXPECT_NE(text.find("12.0 s real = 120 s of scenario time"), std::string::npos) << text;
+  EXPECT_NE(text.find("10 times faster"), std::string::npos) << text;
 }
 
 }  // namespace

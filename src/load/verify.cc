@@ -1,8 +1,5 @@
 // `pupitre load verify`: every save the server acknowledged during a run must be there, at its
 // latest value (or a newer one).
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -11,6 +8,7 @@
 #include <map>
 
 #include "load/engine.h"
+#include "load/fetch.h"
 
 namespace pupitre::load {
 
@@ -19,39 +17,6 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 namespace json = boost::json;
 
-namespace {
-
-Result<std::string> Fetch(const Target& t, bhttp::verb method, const std::string& target,
-                          const std::string& token, const std::string& body) {
-  try {
-    asio::io_context ioc;
-    asio::ip::tcp::socket sock(ioc);
-    sock.connect({asio::ip::make_address(t.host), t.port});
-    bhttp::request<bhttp::string_body> req{method, target, 11};
-    req.set(bhttp::field::host, t.host);
-    if (!token.empty()) req.set(bhttp::field::authorization, "Bearer " + token);
-    if (!body.empty()) {
-      req.set(bhttp::field::content_type, "application/json");
-      req.body() = body;
-    }
-    req.prepare_payload();
-    bhttp::write(sock, req);
-    beast::flat_buffer buf;
-    bhttp::response_parser<bhttp::string_body> parser;
-    parser.body_limit(1ULL << 31);
-    bhttp::read(sock, buf, parser);
-    auto res = parser.release();
-    if (res.result_int() != 200) {
-      return Error::Unavailable(fmt::format("{} answered {}: {}", target, res.result_int(),
-                                            res.body().substr(0, 200)));
-    }
-    return std::move(res.body());
-  } catch (const std::exception& e) {
-    return Error::Unavailable(fmt::format("{}: {}", target, e.what()));
-  }
-}
-
-}  // namespace
 
 Result<VerifyReport> Verify(const std::string& ledger_path, const Target& target,
                             const std::string& exam_id, const std::string& login,
@@ -76,11 +41,11 @@ Result<VerifyReport> Verify(const std::string& ledger_path, const Target& target
     if (e.seq > slot.seq) slot = e;
   }
 
-  auto session = Fetch(target, bhttp::verb::post, "/api/login", "",
+  auto session = FetchText(target, bhttp::verb::post, "/api/login", "",
                        json::serialize(json::object{{"login", login}, {"password", password}}));
   if (!session.ok()) return session.take_error();
   const std::string token(json::parse(*session).at("token").as_string());
-  auto attempts = Fetch(target, bhttp::verb::get, fmt::format("/api/exams/{}/attempts", exam_id),
+  auto attempts = FetchText(target, bhttp::verb::get, fmt::format("/api/exams/{}/attempts", exam_id),
                         token, "");
   if (!attempts.ok()) return attempts.take_error();
   const json::value all = json::parse(*attempts);

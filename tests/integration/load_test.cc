@@ -146,6 +146,10 @@ TEST(LoadCapacityTest, FindsTheAdmissionRateTheServerHoldsAndPlansWaves) {
   EXPECT_GE(rate, 16) << run.output;
   EXPECT_LE(rate, 32) << run.output;
   EXPECT_NE(run.output.find("wave plan: 1000 students: "), std::string::npos) << run.output;
+  // What broke is named: the waiting room's admission rate, the one limit this server has.
+  EXPECT_NE(run.output.find("bound: admission: students waited in the waiting room"), std::string::npos)
+      << run.output;
+  EXPECT_NE(run.output.find("(measured, not extrapolated)"), std::string::npos) << run.output;
 }
 
 }  // namespace
