@@ -13,7 +13,8 @@ set -euo pipefail
 # server in a temporary directory).
 # libhowardhinnant-date-dev and tzdata: time zones (the school's, [school] time_zone).
 # liblemonldap-ng-portal-perl (with libxml-simple-perl and libstring-random-perl for its CAS
-# and OpenID Connect issuers, libgd-securityimage-perl and libimage-magick-perl for the captcha
+# and OpenID Connect issuers, libio-string-perl for its issuers' base class since 2.16.1+ds-deb12u10,
+# which does not depend on it, libgd-securityimage-perl and libimage-magick-perl for the captcha
 # module it always loads): the identity provider the single sign-on tests start.
 packages=(
   build-essential cmake ninja-build ccache pkg-config clang-14
@@ -25,7 +26,7 @@ packages=(
   curl wrk nginx haproxy slowhttptest libfuzzer-14-dev
   chromium node-tweetnacl libreoffice-calc-nogui
   liblemonldap-ng-portal-perl libxml-simple-perl libstring-random-perl libgd-securityimage-perl
-  libimage-magick-perl
+  libimage-magick-perl libio-string-perl
 )
 # Node.js and npm run the browser tests. A machine may already have them from elsewhere (a newer
 # Node.js whose package conflicts with Debian's npm): only install what is missing.
