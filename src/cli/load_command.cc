@@ -16,7 +16,7 @@
 namespace pupitre::cli {
 
 int RunLoad(bool verify, const std::string& scenario_path, const std::string& target_url,
-            const std::string& out_dir, int source_addresses, bool quiet,
+            const std::string& out_dir, int source_addresses, int threads, bool quiet,
             const std::string& ledger_path, const std::string& exam_id,
             const std::string& teacher, const std::string& teacher_password) {
   auto target = load::ParseTarget(target_url);
@@ -51,6 +51,7 @@ int RunLoad(bool verify, const std::string& scenario_path, const std::string& ta
   load::EngineOptions options;
   options.target = *target;
   options.source_addresses = source_addresses;
+  options.threads = threads;
   options.progress = !quiet;
   if (!out_dir.empty()) {
     std::error_code ec;
@@ -110,6 +111,7 @@ int RunCapacity(const std::string& scenario_path, const std::string& target_url,
   load::EngineOptions engine;
   engine.target = *target;
   engine.source_addresses = source_addresses;
+  engine.threads = args.threads;
   rlimit files{};
   const int64_t generator_files =
       getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY ? static_cast<int64_t>(files.rlim_cur) : 0;

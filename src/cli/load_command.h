@@ -12,13 +12,15 @@ namespace pupitre::cli {
 
 // Runs a scenario (or, with `verify`, checks a ledger). Returns the process exit code:
 // 0 pass, 1 a threshold failed or an acknowledged save is missing, 2 bad input.
+// `threads`: the generator's event loops (EngineOptions::threads).
 int RunLoad(bool verify, const std::string& scenario_path, const std::string& target_url,
-            const std::string& out_dir, int source_addresses, bool quiet,
+            const std::string& out_dir, int source_addresses, int threads, bool quiet,
             const std::string& ledger_path, const std::string& exam_id,
             const std::string& teacher, const std::string& teacher_password);
 
 struct CapacityArgs {
   load::CapacityOptions options;
+  int threads = 1;  // the generator's event loops
 };
 
 // `pupitre load capacity`: prints each step, the capacity found and a wave plan. Returns 0 when

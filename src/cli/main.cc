@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include "app/app.h"
 #include "cli/load_command.h"
@@ -100,6 +101,11 @@ int main(int argc, char** argv) {
                    "(more ephemeral ports; students from many networks)")
       ->check(CLI::Range(1, 254));
   load->add_flag("--quiet", quiet, "No live progress line");
+  // As many event loops as cores by default: the generator must not be what is measured.
+  int generator_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  load->add_option("--threads", generator_threads,
+                   "The generator's event loops, one thread each (default: one a core)")
+      ->check(CLI::Range(1, 256));
   auto* verify = load->add_subcommand("verify", "Check every acknowledged save against the server");
   std::string ledger_path, exam_id = "demo-exam", teacher = "teacher", teacher_password;
   verify->add_option("--ledger", ledger_path, "ledger.jsonl of a run")->required()
@@ -126,6 +132,9 @@ int main(int argc, char** argv) {
   capacity->add_option("--max-students", cap.options.max_students,
                        "Students available on the server from first_student on");
   capacity->add_option("--cohort", cap.options.cohort, "Propose waves for this many students");
+  capacity->add_option("--threads", generator_threads,
+                       "The generator's event loops, one thread each (default: one a core)")
+      ->check(CLI::Range(1, 256));
   capacity->add_option("--source-addresses", source_addresses, "Connect from N loopback addresses, one per /24 (127.0.0.1, 127.0.1.1, ...)")
       ->check(CLI::Range(1, 254));
 
@@ -141,10 +150,12 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   if (probe->parsed()) return pupitre::cli::RunProbe(target_url, probe_args);
   if (capacity->parsed()) {
+    cap.threads = generator_threads;
     return pupitre::cli::RunCapacity(scenario_path, target_url, source_addresses, cap);
   }
   if (*load) return pupitre::cli::RunLoad(verify->parsed(), scenario_path, target_url, out_dir,
-                                          source_addresses, quiet, ledger_path, exam_id, teacher,
+                                          source_addresses, generator_threads, quiet, ledger_path,
+                                          exam_id, teacher,
                                           teacher_password);
 
   Config config;

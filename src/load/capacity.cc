@@ -197,7 +197,8 @@ Result<CapacityReport> FindCapacity(const Scenario& base, const CapacityOptions&
       step.server_cpu = Share(a.cpu_s - b.cpu_s, outcome->window_s * std::max(1.0, a.cores));
       step.writer_busy = Share(a.writer_busy_s - b.writer_busy_s, outcome->window_s);
     }
-    step.generator_cpu = r.duration_s > 0 ? r.generator_cpu_s / r.duration_s : 0;
+    step.generator_cpu =
+        r.duration_s > 0 ? r.generator_cpu_s / (r.duration_s * std::max(1, r.generator_threads)) : 0;
     step.send_lag_p99_ms = static_cast<double>(r.send_lag.Percentile(0.99)) / 1000.0;
     for (const auto& j : r.verdict) {
       if (!j.passed) step.failed += (step.failed.empty() ? "" : "; ") + j.observed;
@@ -208,7 +209,7 @@ Result<CapacityReport> FindCapacity(const Scenario& base, const CapacityOptions&
                                "the starts: lower --login-rate, or measure logins on their own)",
                                step.login_errors);
     } else if (step.generator_cpu >= o.max_generator_cpu || !JudgeGenerator(s, r).passed) {
-      step.bound = fmt::format("the generator: {} of its core, sends {:.1f} ms late at p99 (the step "
+      step.bound = fmt::format("the generator: {} of its cores, sends {:.1f} ms late at p99 (the step "
                                "measured the simulator as much as the server: run several "
                                "generators)", Percent(step.generator_cpu), step.send_lag_p99_ms);
     } else if (!r.passed()) {

@@ -22,6 +22,8 @@
 #include <optional>
 #include <random>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 namespace pupitre::load {
 
@@ -65,11 +67,31 @@ Result<RunResult> RunMorning(const Scenario& scenario, const EngineOptions& opti
     std::ofstream probe(options.ledger_path);
     if (!probe) return Error::Invalid("cannot write the ledger at " + options.ledger_path);
   }
-  Run run(scenario, options);
-  RunResult r = run.Go();
+  // One event loop a thread, the students dealt among them in turn (a school morning, whose
+  // set-up is one, keeps one loop).
+  const auto plans = PlanMorning(scenario);
+  const size_t loops = scenario.kind == "school"
+                           ? 1
+                           : std::clamp<size_t>(static_cast<size_t>(std::max(1, options.threads)), 1,
+                                                std::max<size_t>(1, plans.size()));
+  std::vector<std::vector<std::pair<StudentPlan, int>>> dealt(loops);
+  for (size_t i = 0; i < plans.size(); ++i) dealt[i % loops].emplace_back(plans[i], static_cast<int>(i));
+  detail::Shared shared;
+  shared.t0 = Steady::now() + std::chrono::milliseconds(100);
+  shared.students = scenario.students;
+  std::vector<std::unique_ptr<Run>> runs;
+  for (auto& mine : dealt) runs.push_back(std::make_unique<Run>(scenario, options, shared, std::move(mine)));
+  for (auto& run : runs) shared.runs.push_back(run.get());
+  std::vector<std::thread> threads;
+  for (size_t k = 1; k < runs.size(); ++k) threads.emplace_back([&runs, k] { runs[k]->Play(); });
+  runs.front()->Play();
+  for (auto& t : threads) t.join();
+  std::vector<LedgerEntry> ledger;
+  for (const auto& run : runs) ledger.insert(ledger.end(), run->ledger().begin(), run->ledger().end());
+  RunResult r = Run::Merge(scenario, runs);
   if (!options.ledger_path.empty()) {
     std::ofstream out(options.ledger_path);
-    for (const auto& e : run.ledger()) {
+    for (const auto& e : ledger) {
       out << json::serialize(json::object{{"attempt_id", e.attempt_id},
                                           {"question_id", e.question_id},
                                           {"seq", e.seq},

@@ -27,6 +27,9 @@ struct EngineOptions {
   int source_addresses = 1;
   bool progress = true;     // a live line on stderr, once a second
   std::string ledger_path;  // where to write every acknowledged save (JSON lines); "" = none
+  // Event loops, one thread each, the students dealt among them (a school morning keeps one):
+  // the generator gets as many cores as it is given, so that it is not what is measured.
+  int threads = 1;
   // With the scenario's start_after_logins: read the server's /metrics as the starts begin
   // (RunResult::server_metrics_at_starts).
   bool read_server_metrics = false;

@@ -17,6 +17,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -269,6 +270,37 @@ TEST(EngineTest, StartsCanWaitForEveryLoginSoThatTheyAreMeasuredAlone) {
   ASSERT_FALSE(r->verdict.empty());
   EXPECT_NE(r->verdict.back().text.find("the generator kept its schedule"), std::string::npos);
   EXPECT_TRUE(r->verdict.back().passed) << r->verdict.back().observed;
+}
+
+TEST(EngineTest, SeveralLoopsPlayOneMorningTogether) {
+  FakeServer server(std::chrono::milliseconds(0));
+  server.SlowLogin("s7", std::chrono::milliseconds(600));
+  Scenario s = Quick(20);
+  s.start_after_logins = true;
+  s.start_spread_s = 0.3;
+  s.work_s = 0.2;
+  testkit::TempDir dir;
+  EngineOptions o = Options(server.port());
+  o.threads = 3;
+  o.ledger_path = dir.path() + "/ledger.jsonl";
+  auto r = RunMorning(s, o);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->generator_threads, 3);
+  EXPECT_EQ(r->total_errors(), 0);
+  EXPECT_EQ(r->finished, 20) << "every loop's students, added up";
+  EXPECT_EQ(r->steps.at("login").count(), 20) << "the histograms of the loops, merged";
+  EXPECT_EQ(server.logins().size(), 20u);
+  const auto starts = server.starts();
+  ASSERT_EQ(starts.size(), 20u);
+  for (const auto& at : starts) {
+    EXPECT_GE(at, server.slow_login_answered()) << "one gate for every loop: no start before the last login";
+  }
+  // Every acknowledged save of every loop is in the one ledger.
+  std::ifstream ledger(o.ledger_path);
+  int64_t lines = 0;
+  for (std::string line; std::getline(ledger, line);) ++lines;
+  EXPECT_EQ(lines, r->acknowledged_saves);
+  EXPECT_GT(lines, 0);
 }
 
 TEST(EngineTest, VerifyCatchesASaveTheServerLost) {

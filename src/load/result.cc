@@ -292,12 +292,13 @@ void AppendSummary(std::string& out, const RunResult& r) {
                  "<dt>Acknowledged saves</dt><dd>{}</dd>\n"
                  "<dt>Peak waiting room</dt><dd>{}</dd>\n"
                  "<dt>Failed requests</dt><dd>{}</dd>\n"
-                 "<dt>Generator</dt><dd>send lag p99 {} ms, CPU {:.0f}% of a core</dd>\n"
+                 "<dt>Generator</dt><dd>send lag p99 {} ms, CPU {:.0f}% of its {} core(s)</dd>\n"
                  "</dl>\n",
                  HtmlEscape(r.target), HtmlEscape(DurationText(r)), r.students, r.finished,
                  r.acknowledged_saves, r.peak_waiting, r.total_errors(),
                  FormatMs(Ms(r.send_lag.Percentile(0.99))),
-                 r.duration_s > 0 ? 100 * r.generator_cpu_s / r.duration_s : 0.0);
+                 r.duration_s > 0 ? 100 * r.generator_cpu_s / (r.duration_s * std::max(1, r.generator_threads)) : 0.0,
+                 std::max(1, r.generator_threads));
 }
 
 // The verdict in words, with a symbol, so that it does not rest on colour alone.
@@ -461,6 +462,7 @@ std::string ResultJson(const RunResult& r) {
                               {"login_line_polls", r.login_line_polls},
                               {"send_lag", HistogramJson(r.send_lag)},
                               {"generator_cpu_s", Num(r.generator_cpu_s)},
+                              {"generator_threads", r.generator_threads},
                               {"total_errors", r.total_errors()},
                               {"errors", std::move(errors)},
                               {"steps", std::move(steps)},

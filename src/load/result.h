@@ -47,7 +47,8 @@ struct RunResult {
   // The generator's own figures: how late each planned send left (µs; open model: the plan is
   // fixed, so lateness is the simulator's, not the server's), and the CPU its loop used.
   LogHistogram send_lag;
-  double generator_cpu_s = 0;
+  double generator_cpu_s = 0;  // of all its threads
+  int generator_threads = 1;   // its event loops
   // With start_after_logins: when the starts began (seconds from the run's start), and the
   // server's /metrics text then, if asked (EngineOptions::read_server_metrics; not in the JSON).
   double starts_began_s = -1;

@@ -27,6 +27,9 @@
 #include <optional>
 #include <random>
 #include <sstream>
+#include <atomic>
+#include <memory>
+#include <vector>
 
 #include "load/engine.h"
 
@@ -59,53 +62,112 @@ inline double ThreadCpuSeconds() {
          static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
+// What the event loops of one run share (each loop a thread, its students dealt to it): the
+// plan's clock, the gate of start_after_logins, and the figures the progress line adds up.
+class Run;
+struct Shared {
+  Steady::time_point t0;  // the run's time 0, the same for every loop
+  int64_t students = 0;
+  std::vector<Run*> runs;  // every loop's, set before any plays
+  // start_after_logins: logins done (or failed) so far; once all are, the starts' shift and
+  // when they begin, then the gate opens and every loop is woken.
+  std::atomic<int64_t> logged_in{0};
+  std::atomic<int64_t> shift_ns{0};
+  std::atomic<double> starts_began_s{-1};
+  std::atomic<bool> gate_open{false};
+};
+
 class Run {
  public:
-  Run(const Scenario& s, const EngineOptions& o)
-      : s_(s), o_(o), rng_(s.seed ^ 0x5eedULL), t0_(Steady::now() + std::chrono::milliseconds(100)) {
+  // `mine`: this loop's students (their plans, and their place in the whole plan).
+  Run(const Scenario& s, const EngineOptions& o, Shared& shared,
+      std::vector<std::pair<StudentPlan, int>> mine)
+      : s_(s), o_(o), shared_(shared), mine_(std::move(mine)),
+        rng_(s.seed ^ 0x5eedULL ^ (mine_.empty() ? 0 : static_cast<uint64_t>(mine_.front().second) << 32)),
+        t0_(shared.t0) {
     result_.scenario = s.name;
     result_.target = fmt::format("http://{}:{}", o.target.host, o.target.port);
     result_.time_scale = s.time_scale;
     result_.students = s.students;
   }
 
-  RunResult Go() {
+  // Plays this loop's students on the calling thread until they are all done.
+  void Play() {
     const double cpu_at_start = ThreadCpuSeconds();
-    auto plans = PlanMorning(s_);
-    remaining_ = static_cast<int64_t>(plans.size());
+    remaining_ = static_cast<int64_t>(mine_.size());
     if (s_.kind == "school") {
-      if (!PrepareSchool()) return std::move(result_);
+      if (!PrepareSchool()) return;
       t0_ = Steady::now() + std::chrono::milliseconds(100);
-      for (const auto& p : plans) asio::co_spawn(ioc_, SchoolStudent(p), asio::detached);
+      for (const auto& [p, index] : mine_) asio::co_spawn(ioc_, SchoolStudent(p), asio::detached);
     } else {
-      for (size_t i = 0; i < plans.size(); ++i) {
-        asio::co_spawn(ioc_, Student(plans[i], static_cast<int>(i)), asio::detached);
-      }
+      for (const auto& [p, index] : mine_) asio::co_spawn(ioc_, Student(p, index), asio::detached);
     }
     asio::co_spawn(ioc_, Ticker(), asio::detached);
     ioc_.run();
     result_.duration_s = Seconds(Steady::now());
     result_.generator_cpu_s = ThreadCpuSeconds() - cpu_at_start;
-    for (size_t i = 0; i < seconds_.size(); ++i) {
-      SecondSample out;
-      out.t_s = static_cast<double>(i);
-      out.arrivals = seconds_[i].arrivals;
-      out.errors = seconds_[i].errors;
-      out.active = seconds_[i].active;
-      out.waiting = seconds_[i].waiting;
-      for (auto& [step, samples] : seconds_[i].samples_ms) {
+  }
+
+  // The whole run from its loops' (each played): their figures added, histograms merged, the
+  // timeline's seconds put together, then the verdict.
+  static RunResult Merge(const Scenario& s, std::vector<std::unique_ptr<Run>>& runs) {
+    RunResult out = std::move(runs.front()->result_);
+    std::vector<SecondBucket> seconds = std::move(runs.front()->seconds_);
+    for (size_t k = 1; k < runs.size(); ++k) {
+      RunResult& r = runs[k]->result_;
+      out.duration_s = std::max(out.duration_s, r.duration_s);
+      out.finished += r.finished;
+      for (const auto& [step, h] : r.steps) out.steps[step].Merge(h);
+      for (const auto& [kind, n] : r.errors) out.errors[kind] += n;
+      out.acknowledged_saves += r.acknowledged_saves;
+      out.login_line_polls += r.login_line_polls;
+      out.send_lag.Merge(r.send_lag);
+      out.generator_cpu_s += r.generator_cpu_s;
+      if (out.server_metrics_at_starts.empty()) out.server_metrics_at_starts = std::move(r.server_metrics_at_starts);
+      std::vector<SecondBucket>& more = runs[k]->seconds_;
+      if (seconds.size() < more.size()) seconds.resize(more.size());
+      for (size_t i = 0; i < more.size(); ++i) {
+        seconds[i].arrivals += more[i].arrivals;
+        seconds[i].errors += more[i].errors;
+        seconds[i].active += more[i].active;
+        seconds[i].waiting += more[i].waiting;
+        for (auto& [step, v] : more[i].samples_ms) {
+          auto& into = seconds[i].samples_ms[step];
+          into.insert(into.end(), v.begin(), v.end());
+        }
+      }
+    }
+    out.generator_threads = static_cast<int>(runs.size());
+    out.starts_began_s = runs.front()->shared_.starts_began_s.load();
+    // Students waiting at once: exact within a loop; across loops, the largest sum of the
+    // loops' counts sampled at the same second (or one loop's own peak, if larger).
+    for (const auto& run : runs) out.peak_waiting = std::max(out.peak_waiting, run->result_.peak_waiting);
+    for (size_t i = 0; i < seconds.size(); ++i) {
+      SecondSample sample;
+      sample.t_s = static_cast<double>(i);
+      sample.arrivals = seconds[i].arrivals;
+      sample.errors = seconds[i].errors;
+      sample.active = seconds[i].active;
+      sample.waiting = seconds[i].waiting;
+      if (runs.size() > 1) out.peak_waiting = std::max(out.peak_waiting, sample.waiting);
+      for (auto& [step, samples] : seconds[i].samples_ms) {
         auto& v = samples;  // a lambda may not capture a structured binding (clang 14)
         std::sort(v.begin(), v.end());
         auto pct = [&v](double q) {
           return v[std::min(v.size() - 1, static_cast<size_t>(q * v.size()))];
         };
-        out.latency_ms[step] = {pct(0.5), pct(0.99)};
+        sample.latency_ms[step] = {pct(0.5), pct(0.99)};
       }
-      result_.timeline.push_back(std::move(out));
+      out.timeline.push_back(std::move(sample));
     }
-    result_.verdict = Judge(s_.thresholds, result_);
-    result_.verdict.push_back(JudgeGenerator(s_, result_));
-    return std::move(result_);
+    out.verdict = Judge(s.thresholds, out);
+    out.verdict.push_back(JudgeGenerator(s, out));
+    return out;
+  }
+
+  // Opens this loop's gate (start_after_logins), from any thread.
+  void Wake() {
+    asio::post(ioc_, [this] { logins_done_.cancel(); });
   }
 
   const std::vector<LedgerEntry>& ledger() const { return ledger_; }
@@ -172,17 +234,21 @@ class Run {
   // starts' clock begins a second later. Then waits for it, and returns how far the plan moves.
   asio::awaitable<Steady::duration> AfterEveryLogin() {
     if (!s_.start_after_logins) co_return Steady::duration::zero();
-    if (++logged_in_ == s_.students) {
+    if (shared_.logged_in.fetch_add(1) + 1 == shared_.students) {
       const auto planned = At(s_.login_spread_s / s_.time_scale);
-      shift_ = std::max(Steady::duration::zero(), Steady::now() + std::chrono::seconds(1) - planned);
-      result_.starts_began_s = Seconds(planned + shift_);
+      const auto shift = std::max(Steady::duration::zero(), Steady::now() + std::chrono::seconds(1) - planned);
+      shared_.shift_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(shift).count();
+      shared_.starts_began_s = Seconds(planned + shift);
       if (o_.read_server_metrics) asio::co_spawn(ioc_, ReadServerMetrics(), asio::detached);
-      logins_done_.cancel();
-    } else {
+      // Set before the wakes: a loop that checks it after need not wait; one that checked it
+      // before is waiting when its wake (posted to it) runs.
+      shared_.gate_open = true;
+      for (Run* run : shared_.runs) run->Wake();
+    } else if (!shared_.gate_open) {
       beast::error_code ec;
       co_await logins_done_.async_wait(asio::redirect_error(use_awaitable, ec));
     }
-    co_return shift_;
+    co_return std::chrono::duration_cast<Steady::duration>(std::chrono::nanoseconds(shared_.shift_ns.load()));
   }
 
   asio::awaitable<bool> Connect(Conn& c) {
@@ -506,33 +572,55 @@ class Run {
                                   v.at("seq").as_int64(), json::serialize(v.at("value"))});
   }
 
+  // Once a second: this loop's second of the timeline, and what the progress line shows (the
+  // first loop prints the sum of every loop's, until all are done).
   asio::awaitable<void> Ticker() {
     asio::steady_timer timer(co_await asio::this_coro::executor);
     auto next = t0_;
     int64_t last_saves = 0;
-    while (remaining_ > 0) {
+    const bool prints = o_.progress && !shared_.runs.empty() && shared_.runs.front() == this;
+    const auto anyone_left = [this] {
+      for (const Run* run : shared_.runs) {
+        if (run->shown_remaining_.load() > 0) return true;
+      }
+      return false;
+    };
+    shown_remaining_ = remaining_;
+    while (remaining_ > 0 || (prints && anyone_left())) {
       next += std::chrono::seconds(1);
       timer.expires_at(next);
       co_await timer.async_wait(use_awaitable);
       SecondBucket& b = Bucket(next - std::chrono::milliseconds(1));
       b.active = active_;
       b.waiting = waiting_;
-      if (o_.progress) {
-        auto it = result_.steps.find("save");
-        int64_t saves = it == result_.steps.end() ? 0 : it->second.count();
-        std::fprintf(stderr,
-                     "\r[%4.0fs] active %6lld  waiting %5lld  saves/s %6lld  save p99 %7.1f ms  "
-                     "errors %lld  finished %lld/%lld   ",
-                     Seconds(next), static_cast<long long>(active_),
-                     static_cast<long long>(waiting_), static_cast<long long>(saves - last_saves),
-                     it == result_.steps.end() ? 0.0 : it->second.Percentile(0.99) / 1000.0,
-                     static_cast<long long>(result_.total_errors()),
-                     static_cast<long long>(result_.finished),
-                     static_cast<long long>(result_.students));
-        last_saves = saves;
+      auto it = result_.steps.find("save");
+      shown_active_ = active_;
+      shown_waiting_ = waiting_;
+      shown_saves_ = it == result_.steps.end() ? 0 : it->second.count();
+      shown_save_p99_us_ = it == result_.steps.end() ? 0 : it->second.Percentile(0.99);
+      shown_errors_ = result_.total_errors();
+      shown_finished_ = result_.finished;
+      shown_remaining_ = remaining_;
+      if (!prints) continue;
+      int64_t active = 0, waiting = 0, saves = 0, p99_us = 0, errors = 0, finished = 0;
+      for (const Run* run : shared_.runs) {
+        active += run->shown_active_;
+        waiting += run->shown_waiting_;
+        saves += run->shown_saves_;
+        p99_us = std::max<int64_t>(p99_us, run->shown_save_p99_us_);
+        errors += run->shown_errors_;
+        finished += run->shown_finished_;
       }
+      std::fprintf(stderr,
+                   "\r[%4.0fs] active %6lld  waiting %5lld  saves/s %6lld  save p99 %7.1f ms  "
+                   "errors %lld  finished %lld/%lld   ",
+                   Seconds(next), static_cast<long long>(active), static_cast<long long>(waiting),
+                   static_cast<long long>(saves - last_saves), static_cast<double>(p99_us) / 1000.0,
+                   static_cast<long long>(errors), static_cast<long long>(finished),
+                   static_cast<long long>(result_.students));
+      last_saves = saves;
     }
-    if (o_.progress) std::fprintf(stderr, "\n");
+    if (prints) std::fprintf(stderr, "\n");
   }
 
   // --- the school morning (school.cc)
@@ -554,6 +642,8 @@ class Run {
 
   const Scenario& s_;
   const EngineOptions& o_;
+  Shared& shared_;
+  std::vector<std::pair<StudentPlan, int>> mine_;
   asio::io_context ioc_{1};
   std::mt19937_64 rng_;
   Steady::time_point t0_;  // the run's time 0 (a school morning sets it after its set-up)
@@ -561,9 +651,10 @@ class Run {
   std::vector<SecondBucket> seconds_;
   std::vector<LedgerEntry> ledger_;
   int64_t remaining_ = 0;
-  int64_t logged_in_ = 0;  // logins done or failed (start_after_logins)
   asio::steady_timer logins_done_{ioc_, Steady::time_point::max()};  // cancelled once all are
-  Steady::duration shift_{};  // how much later than planned the starts begin
+  // What the progress line shows of this loop (Ticker), read by the first loop's thread.
+  std::atomic<int64_t> shown_active_{0}, shown_waiting_{0}, shown_saves_{0}, shown_save_p99_us_{0},
+      shown_errors_{0}, shown_finished_{0}, shown_remaining_{0};
   int64_t active_ = 0;
   int64_t waiting_ = 0;
   uint64_t next_source_ = 0;

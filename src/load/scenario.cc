@@ -261,10 +261,12 @@ Judgement JudgeGenerator(const Scenario& s, const RunResult& r) {
   Judgement j;
   j.text = fmt::format("the generator kept its schedule (send lag p99 <= {:g} ms)", s.max_send_lag_ms);
   const double lag_ms = static_cast<double>(r.send_lag.Percentile(0.99)) / 1000;
-  const double cpu = r.duration_s > 0 ? r.generator_cpu_s / r.duration_s : 0;
+  const int threads = std::max(1, r.generator_threads);
+  const double cpu = r.duration_s > 0 ? r.generator_cpu_s / (r.duration_s * threads) : 0;
   j.passed = lag_ms <= s.max_send_lag_ms;
-  j.observed = fmt::format("send lag p99 = {:.4g} ms, max = {:.4g} ms; generator CPU {:.0f}% of a core{}",
+  j.observed = fmt::format("send lag p99 = {:.4g} ms, max = {:.4g} ms; generator CPU {:.0f}% of {}{}",
                            lag_ms, static_cast<double>(r.send_lag.max()) / 1000, cpu * 100,
+                           threads == 1 ? std::string("a core") : fmt::format("its {} cores", threads),
                            j.passed ? "" : ": the simulator fell behind its plan, the figures are partly its own");
   return j;
 }
