@@ -52,6 +52,7 @@ int RunLoad(bool verify, const std::string& scenario_path, const std::string& ta
   options.target = *target;
   options.source_addresses = source_addresses;
   options.threads = threads;
+  options.watch_server = true;  // the server's count of waiting students beside ours
   options.progress = !quiet;
   if (!out_dir.empty()) {
     std::error_code ec;
@@ -78,7 +79,7 @@ int RunLoad(bool verify, const std::string& scenario_path, const std::string& ta
                              h.Percentile(0.999) / 1000.0, h.max() / 1000.0);
   }
   std::cout << fmt::format("  finished {}/{}, acknowledged saves {}, peak waiting {}\n",
-                           r.finished, r.students, r.acknowledged_saves, r.peak_waiting);
+                           r.finished, r.students, r.acknowledged_saves, load::WaitingText(r));
   for (const auto& [kind, n] : r.errors) std::cout << fmt::format("  error {}: {}\n", kind, n);
   for (const auto& j : r.verdict) {
     std::cout << fmt::format("  [{}] {} ({})\n", j.passed ? "pass" : "FAIL", j.text, j.observed);

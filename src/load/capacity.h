@@ -15,6 +15,7 @@
 #include "common/result.h"
 #include "load/engine.h"
 #include "load/scenario.h"
+#include "load/server_figures.h"
 
 namespace pupitre::load {
 
@@ -29,17 +30,6 @@ struct CapacityOptions {
   int64_t cohort = 0;      // if > 0: propose a wave plan for this many students
 };
 
-// What the server tells of itself in /metrics that names a bound (0: not told).
-struct ServerFigures {
-  bool told = false;
-  double cpu_s = 0;               // process_cpu_seconds_total
-  double cores = 0;               // pupitre_cpu_cores
-  double writer_busy_s = 0;       // pupitre_writer_commit_seconds_sum
-  int64_t connections_limit = 0;  // pupitre_connections_limit
-  int64_t connections_refused = 0;  // pupitre_connections_rejected_total and ..._address_total
-  double admission_rate = 0;        // pupitre_waiting_room_rate: admissions a second, now
-};
-ServerFigures ParseServerFigures(std::string_view metrics_text);
 
 // One step as played: the run, and the server's figures as its starts began and at its end,
 // `window_s` apart.

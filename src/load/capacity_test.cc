@@ -35,7 +35,8 @@ TEST(ServerFiguresTest, ReadFromTheServersMetrics) {
       "# HELP process_cpu_seconds_total x\nprocess_cpu_seconds_total 12.5\npupitre_cpu_cores 2\n"
       "pupitre_writer_commit_seconds_bucket{le=\"+Inf\"} 9\npupitre_writer_commit_seconds_sum 3.25\n"
       "pupitre_connections_limit 19000\npupitre_connections_rejected_total 4\n"
-      "pupitre_connections_rejected_address_total 1\npupitre_waiting_room_rate 37.5\n");
+      "pupitre_connections_rejected_address_total 1\npupitre_waiting_room_rate 37.5\n"
+      "pupitre_waiting_room_waiting 1482\n");
   EXPECT_TRUE(f.told);
   EXPECT_EQ(f.cpu_s, 12.5);
   EXPECT_EQ(f.cores, 2);
@@ -43,6 +44,8 @@ TEST(ServerFiguresTest, ReadFromTheServersMetrics) {
   EXPECT_EQ(f.connections_limit, 19000);
   EXPECT_EQ(f.connections_refused, 5);
   EXPECT_EQ(f.admission_rate, 37.5);
+  EXPECT_EQ(f.waiting, 1482);
+  EXPECT_EQ(ParseServerFigures("process_cpu_seconds_total 1\n").waiting, -1) << "not told";
   EXPECT_FALSE(ParseServerFigures("").told);
 }
 
@@ -78,10 +81,10 @@ struct FakeServer {
     r.verdict = Judge(s.thresholds, r);
     r.verdict.push_back(JudgeGenerator(s, r));
     o.window_s = s.start_spread_s + 3;
-    o.before = {true, 100, 2, 10, connections_limit, 0, 0};
+    o.before = {true, 100, 2, 10, connections_limit, 0, 0, -1};
     const double cpu = holds ? 0.9 * rate / breaks_at : 0.99;
     o.after = {true, 100 + cpu * 2 * o.window_s, 2, 10 + (writer_bound ? 0.95 : 0.1) * o.window_s,
-               connections_limit, 0, 0};
+               connections_limit, 0, 0, -1};
     if (writer_bound) o.after.cpu_s = 100 + 0.3 * 2 * o.window_s;
     return o;
   }

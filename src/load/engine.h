@@ -33,6 +33,9 @@ struct EngineOptions {
   // With the scenario's start_after_logins: read the server's /metrics as the starts begin
   // (RunResult::server_metrics_at_starts).
   bool read_server_metrics = false;
+  // Read the server's /metrics once a second to put its count of waiting students beside the
+  // simulator's (RunResult::server_peak_waiting, SecondSample::server_waiting).
+  bool watch_server = false;
 };
 
 // Plays the whole morning and judges the scenario's thresholds. Fails only if the run could

@@ -114,7 +114,8 @@ class FakeServer {
         token = std::to_string(++next_attempt_);
         out["token"] = token;
       } else if (target == "/metrics") {
-        text = "# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total 1.5\n";
+        text = "# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total 1.5\n"
+               "pupitre_waiting_room_waiting 3\n";
       } else if (target == "/api/exams/e/start") {
         {
           std::lock_guard l(mu_);
@@ -283,9 +284,13 @@ TEST(EngineTest, SeveralLoopsPlayOneMorningTogether) {
   EngineOptions o = Options(server.port());
   o.threads = 3;
   o.ledger_path = dir.path() + "/ledger.jsonl";
+  o.watch_server = true;
   auto r = RunMorning(s, o);
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->generator_threads, 3);
+  EXPECT_EQ(r->server_peak_waiting, 3) << "the server's own count, read from its /metrics";
+  EXPECT_TRUE(std::any_of(r->timeline.begin(), r->timeline.end(),
+                          [](const SecondSample& x) { return x.server_waiting == 3; }));
   EXPECT_EQ(r->total_errors(), 0);
   EXPECT_EQ(r->finished, 20) << "every loop's students, added up";
   EXPECT_EQ(r->steps.at("login").count(), 20) << "the histograms of the loops, merged";

@@ -44,7 +44,8 @@ boost::json::object SampleJson(const SecondSample& s) {
   }
   return boost::json::object{{"t_s", Num(s.t_s)},      {"active", s.active},
                              {"arrivals", s.arrivals}, {"errors", s.errors},
-                             {"waiting", s.waiting},   {"latency_ms", std::move(latency)}};
+                             {"waiting", s.waiting},   {"server_waiting", s.server_waiting},
+                             {"latency_ms", std::move(latency)}};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -60,6 +61,12 @@ std::string FormatMs(double ms) {
 }
 
 }  // namespace
+
+std::string WaitingText(const RunResult& r) {
+  if (r.server_peak_waiting < 0) return std::to_string(r.peak_waiting);
+  return fmt::format("{} as the simulator counts them (until it reads \"admitted\"); {} as the "
+                     "server counted them (sampled each second)", r.peak_waiting, r.server_peak_waiting);
+}
 
 std::string DurationText(const RunResult& r) {
   if (r.time_scale == 1) return fmt::format("{:.1f} s", r.duration_s);
@@ -295,7 +302,7 @@ void AppendSummary(std::string& out, const RunResult& r) {
                  "<dt>Generator</dt><dd>send lag p99 {} ms, CPU {:.0f}% of its {} core(s)</dd>\n"
                  "</dl>\n",
                  HtmlEscape(r.target), HtmlEscape(DurationText(r)), r.students, r.finished,
-                 r.acknowledged_saves, r.peak_waiting, r.total_errors(),
+                 r.acknowledged_saves, WaitingText(r), r.total_errors(),
                  FormatMs(Ms(r.send_lag.Percentile(0.99))),
                  r.duration_s > 0 ? 100 * r.generator_cpu_s / (r.duration_s * std::max(1, r.generator_threads)) : 0.0,
                  std::max(1, r.generator_threads));
@@ -428,11 +435,16 @@ void AppendCharts(std::string& out, const RunResult& r) {
                           xs,
                           {{"errors/s", "#cf222e", false,
                             column([](const SecondSample& s) { return s.errors; })}}});
-  AppendFigure(out, Chart{"Waiting-room length",
-                          "students",
-                          xs,
-                          {{"waiting", std::string(kPalette[2]), false,
-                            column([](const SecondSample& s) { return s.waiting; })}}});
+  std::vector<Series> waiting{{"waiting (simulator)", std::string(kPalette[2]), false,
+                               column([](const SecondSample& s) { return s.waiting; })}};
+  if (r.server_peak_waiting >= 0) {
+    Series server{"waiting (server)", std::string(kPalette[3]), true, {}};
+    for (const auto& s : r.timeline) {
+      server.ys.push_back(s.server_waiting < 0 ? kNaN : static_cast<double>(s.server_waiting));
+    }
+    waiting.push_back(std::move(server));
+  }
+  AppendFigure(out, Chart{"Waiting-room length", "students", xs, std::move(waiting)});
 }
 
 }  // namespace
@@ -459,6 +471,7 @@ std::string ResultJson(const RunResult& r) {
                               {"finished", r.finished},
                               {"acknowledged_saves", r.acknowledged_saves},
                               {"peak_waiting", r.peak_waiting},
+                              {"server_peak_waiting", r.server_peak_waiting},
                               {"login_line_polls", r.login_line_polls},
                               {"send_lag", HistogramJson(r.send_lag)},
                               {"generator_cpu_s", Num(r.generator_cpu_s)},

@@ -21,6 +21,7 @@ struct SecondSample {
   int64_t arrivals = 0;     // students who arrived (first request) during this second
   int64_t errors = 0;       // failed requests during this second
   int64_t waiting = 0;      // students in a waiting room at the end of this second
+  int64_t server_waiting = -1;  // the server's count (its /metrics) during this second (-1: not read)
   // Latency of the requests completed during this second, by step: p50 and p99 in ms.
   std::map<std::string, std::pair<double, double>> latency_ms;
 };
@@ -42,7 +43,11 @@ struct RunResult {
   std::map<std::string, LogHistogram> steps;    // latency by step (µs, from intended send)
   std::map<std::string, int64_t> errors;        // failed requests by kind, e.g. "save: 503"
   int64_t acknowledged_saves = 0;
+  // Students waiting at once, as the simulator counts them (from the 202 until it reads the
+  // "admitted" event) and as the server does (queued until admitted, sampled once a second from
+  // its /metrics; -1: not read): the two differ by the time an admission takes to reach a page.
   int64_t peak_waiting = 0;
+  int64_t server_peak_waiting = -1;
   int64_t login_line_polls = 0;  // logins sent again with a ticket from the login line (202)
   // The generator's own figures: how late each planned send left (µs; open model: the plan is
   // fixed, so lateness is the simulator's, not the server's), and the CPU its loop used.
@@ -72,6 +77,10 @@ struct RunResult {
 // The run's length as people should read it: real seconds and, when the scenario's time was
 // scaled, the scenario seconds they stand for.
 std::string DurationText(const RunResult& r);
+
+// The peak of waiting students as people should read it: the simulator's, and the server's
+// beside it when it was read.
+std::string WaitingText(const RunResult& r);
 
 // The result as JSON: every field above; histograms as count, min, mean, p50, p90, p99,
 // p99.9 and max in milliseconds.

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "load/engine.h"
+#include "load/server_figures.h"
 
 namespace pupitre::load::detail {
 
@@ -50,6 +51,7 @@ struct SecondBucket {
   int64_t errors = 0;
   int64_t active = 0;
   int64_t waiting = 0;
+  int64_t server_waiting = -1;  // the server's count, sampled from its /metrics (-1: not read)
   std::map<std::string, std::vector<float>> samples_ms;
 };
 constexpr size_t kSamplesPerSecond = 4000;
@@ -103,6 +105,9 @@ class Run {
       for (const auto& [p, index] : mine_) asio::co_spawn(ioc_, Student(p, index), asio::detached);
     }
     asio::co_spawn(ioc_, Ticker(), asio::detached);
+    if (o_.watch_server && !shared_.runs.empty() && shared_.runs.front() == this) {
+      asio::co_spawn(ioc_, WatchServer(), asio::detached);
+    }
     ioc_.run();
     result_.duration_s = Seconds(Steady::now());
     result_.generator_cpu_s = ThreadCpuSeconds() - cpu_at_start;
@@ -131,6 +136,7 @@ class Run {
         seconds[i].errors += more[i].errors;
         seconds[i].active += more[i].active;
         seconds[i].waiting += more[i].waiting;
+        seconds[i].server_waiting = std::max(seconds[i].server_waiting, more[i].server_waiting);
         for (auto& [step, v] : more[i].samples_ms) {
           auto& into = seconds[i].samples_ms[step];
           into.insert(into.end(), v.begin(), v.end());
@@ -149,6 +155,7 @@ class Run {
       sample.errors = seconds[i].errors;
       sample.active = seconds[i].active;
       sample.waiting = seconds[i].waiting;
+      sample.server_waiting = seconds[i].server_waiting;
       if (runs.size() > 1) out.peak_waiting = std::max(out.peak_waiting, sample.waiting);
       for (auto& [step, samples] : seconds[i].samples_ms) {
         auto& v = samples;  // a lambda may not capture a structured binding (clang 14)
@@ -160,6 +167,7 @@ class Run {
       }
       out.timeline.push_back(std::move(sample));
     }
+    for (const auto& run : runs) out.server_peak_waiting = std::max(out.server_peak_waiting, run->result_.server_peak_waiting);
     out.verdict = Judge(s.thresholds, out);
     out.verdict.push_back(JudgeGenerator(s, out));
     return out;
@@ -572,6 +580,35 @@ class Run {
                                   v.at("seq").as_int64(), json::serialize(v.at("value"))});
   }
 
+  // Whether any loop still has students playing (read from any loop's thread).
+  bool AnyoneLeft() const {
+    for (const Run* run : shared_.runs) {
+      if (run->shown_remaining_.load() > 0) return true;
+    }
+    return false;
+  }
+
+  // Once a second while students play: the server's own count of students waiting, from its
+  // /metrics, beside the simulator's (which counts a student until it reads "admitted").
+  asio::awaitable<void> WatchServer() {
+    Conn c(co_await asio::this_coro::executor);
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    auto next = t0_;
+    shown_remaining_ = remaining_;
+    while (AnyoneLeft()) {
+      Reply r = co_await Call(c, bhttp::verb::get, "/metrics", "");
+      const int64_t waiting = r.status == 200 ? ParseServerFigures(r.body).waiting : -1;
+      if (waiting >= 0) {
+        SecondBucket& b = Bucket(Steady::now());
+        b.server_waiting = std::max(b.server_waiting, waiting);
+        result_.server_peak_waiting = std::max(result_.server_peak_waiting, waiting);
+      }
+      next = std::max(next + std::chrono::seconds(1), Steady::now());
+      timer.expires_at(next);
+      co_await timer.async_wait(use_awaitable);
+    }
+  }
+
   // Once a second: this loop's second of the timeline, and what the progress line shows (the
   // first loop prints the sum of every loop's, until all are done).
   asio::awaitable<void> Ticker() {
@@ -579,14 +616,8 @@ class Run {
     auto next = t0_;
     int64_t last_saves = 0;
     const bool prints = o_.progress && !shared_.runs.empty() && shared_.runs.front() == this;
-    const auto anyone_left = [this] {
-      for (const Run* run : shared_.runs) {
-        if (run->shown_remaining_.load() > 0) return true;
-      }
-      return false;
-    };
     shown_remaining_ = remaining_;
-    while (remaining_ > 0 || (prints && anyone_left())) {
+    while (remaining_ > 0 || (prints && AnyoneLeft())) {
       next += std::chrono::seconds(1);
       timer.expires_at(next);
       co_await timer.async_wait(use_awaitable);
