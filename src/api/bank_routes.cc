@@ -36,12 +36,6 @@ Status MayUseBank(Services& s, const ContextPtr& c, const std::string& course_id
       .Because("no_course", {{"id", course_id}});
 }
 
-json::array ProblemsJson(const std::vector<importers::BankProblem>& problems) {
-  json::array out;
-  for (const auto& p : problems) out.push_back(json::object{{"line", p.line}, {"message", p.message}});
-  return out;
-}
-
 // GET /api/courses/C/bank → {"questions": [paper form + category, format, added_ms],
 // "categories": [{"name", "count"}]} (categories in order; "" : questions without one).
 void ListBank(Services& s, const ContextPtr& c) {
@@ -180,13 +174,7 @@ void ExamFromBank(Services& s, const ContextPtr& c) {
   if (!recipe.ok()) return c->Fail(recipe.error());
   auto spec = s.bank.MakeExam(course_id, *recipe);
   if (!spec.ok()) return c->Fail(spec.error());
-  s.exams.Create(c->caller(), std::move(*spec), "bank",
-                 [c](Result<std::shared_ptr<const exam::ExamEntry>> r) {
-                   c->Later([c, r = std::move(r)] {
-                     if (!r.ok()) return c->Fail(r.error());
-                     c->Json(201, {{"exam", ExamJson(**r)}});
-                   });
-                 });
+  s.exams.Create(c->caller(), std::move(*spec), "bank", AnswerExam(c, 201));
 }
 
 }  // namespace

@@ -37,17 +37,6 @@ void AddMyStart(Services& s, const ContextPtr& c, const exam::ExamEntry& e, json
   if (room.wave.index >= 0) o["my_wave"] = room.wave.name;
 }
 
-// Answers with the exam once `done` is called with it (from the writer's thread).
-std::function<void(Result<std::shared_ptr<const exam::ExamEntry>>)> AnswerExam(
-    const ContextPtr& c, unsigned status = 200) {
-  return [c, status](Result<std::shared_ptr<const exam::ExamEntry>> r) {
-    c->Later([c, r = std::move(r), status] {
-      if (!r.ok()) return c->Fail(r.error());
-      c->Json(status, {{"exam", ExamJson(**r)}});
-    });
-  };
-}
-
 void ListExams(Services& s, const ContextPtr& c) {
   json::array out;
   for (const auto& e : s.exams.ExamsFor(c->caller())) {
@@ -73,12 +62,6 @@ void ImportExam(Services& s, const ContextPtr& c) {
   boost::asio::post(s.workers, [&s, c] {
     importers::ImportTomlExam(s.exams, c->caller(), c->req.body(), AnswerExam(c, 201));
   });
-}
-
-json::array ProblemsJson(const std::vector<importers::BankProblem>& problems) {
-  json::array out;
-  for (const auto& p : problems) out.push_back(json::object{{"line", p.line}, {"message", p.message}});
-  return out;
 }
 
 // POST /api/exams/ID/import?title=&course=&partial=1 (also /qti), the body a QTI package (ZIP),

@@ -175,4 +175,22 @@ json::object AttemptJson(const exam::AttemptView& v, bool is_teacher, int64_t no
 }
 
 
+boost::json::array ProblemsJson(const std::vector<importers::BankProblem>& problems) {
+  boost::json::array out;
+  for (const auto& p : problems) {
+    out.push_back(boost::json::object{{"line", p.line}, {"message", p.message}});
+  }
+  return out;
+}
+
+std::function<void(Result<std::shared_ptr<const exam::ExamEntry>>)> AnswerExam(
+    const ContextPtr& c, unsigned status) {
+  return [c, status](Result<std::shared_ptr<const exam::ExamEntry>> r) {
+    c->Later([c, r = std::move(r), status] {
+      if (!r.ok()) return c->Fail(r.error());
+      c->Json(status, {{"exam", ExamJson(**r)}});
+    });
+  };
+}
+
 }  // namespace pupitre::api
