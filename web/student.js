@@ -54,7 +54,7 @@
     P.show(t("home.title", { name: P.me.name || P.me.login }),
       el("section", { "aria-labelledby": "h-exams" }, el("h2", { id: "h-exams", text: t("home.exams") }), table),
       el("section", { "aria-labelledby": "h-courses" }, el("h2", { id: "h-courses", text: t("home.courses") }), courseList),
-      await P.announcementsPanel("", false));
+      await P.announcementsPanel("", false, news));
   });
 
   // ---------------------------------------------------------------- start page and waiting room

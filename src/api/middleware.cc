@@ -58,6 +58,10 @@ std::optional<Millis> KeyedRateLimiter::Check(const Context& c, const Route& rou
     case Admission::kExempt: return std::nullopt;
     default: break;
   }
+  // The page's static files are not counted: served from memory, and a browser asks for each
+  // once a version (immutable); a school behind one address opening the page at 9:00 asks for
+  // ten of them a student, which would spend the address's budget before its logins.
+  if (route.name == "static") return std::nullopt;
   const MonoPoint now = c.clock.Monotonic();
   if (!c.who) return limits_.Anonymous(c.client_ip, now);
   return limits_.Account(c.who->user_id, now);

@@ -81,7 +81,8 @@ class NoRateLimit final : public RateLimiter {
 
 // The limits of guard/limits.h: anonymous requests per address and subnet, logged-in ones per
 // account. Not limited here: logins (the hashing queue and the failed-login throttle bound
-// them) and the saves and paper of an attempt in progress (bounded per user in flight).
+// them), the saves and paper of an attempt in progress (bounded per user in flight) and the
+// page's static files (from memory, once a version per browser).
 class KeyedRateLimiter final : public RateLimiter {
  public:
   explicit KeyedRateLimiter(guard::LimitOptions options) : limits_(options) {}

@@ -148,6 +148,23 @@ int RunCapacity(const std::string& scenario_path, const std::string& target_url,
   return 0;
 }
 
+int RunPageSequence(const std::string& target_url, const std::string& page) {
+  auto target = load::ParseTarget(target_url);
+  if (!target.ok()) {
+    std::cerr << "pupitre load page-sequence: " << target.error().message << "\n";
+    return 2;
+  }
+  load::Scenario s;
+  s.page = page;
+  auto phases = load::ExamPageFor(s, *target);
+  if (!phases.ok()) {
+    std::cerr << "pupitre load page-sequence: " << phases.error().message << "\n";
+    return 2;
+  }
+  std::cout << load::PageSequenceJson(*phases) << "\n";
+  return 0;
+}
+
 int RunProbe(const std::string& target_url, ProbeArgs args) {
   auto target = load::ParseTarget(target_url);
   if (!target.ok()) {

@@ -28,6 +28,11 @@ struct CapacityArgs {
 int RunCapacity(const std::string& scenario_path, const std::string& target_url,
                 int source_addresses, const CapacityArgs& args);
 
+// `pupitre load page-sequence`: prints, as JSON, what each simulated student asks for with
+// `page` ("full": the page's sequence with the static files the server's page links; "api").
+// Returns 0, or 2 when the target cannot be read.
+int RunPageSequence(const std::string& target_url, const std::string& page);
+
 struct ProbeArgs {
   load::ProbeOptions options;
   std::vector<std::string> headers;  // "Name: value"

@@ -147,7 +147,15 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 50'000));
   probe->add_option("--seconds", probe_args.options.seconds, "Duration");
 
+  auto* page_sequence = load->add_subcommand(
+      "page-sequence", "Print what each simulated student asks for, phase by phase (JSON)");
+  std::string page_kind = "full";
+  page_sequence->add_option("--target", target_url, "http://HOST:PORT of the server");
+  page_sequence->add_option("--page", page_kind, "full (what the page asks for) or api")
+      ->check(CLI::IsMember({"full", "api"}));
+
   CLI11_PARSE(app, argc, argv);
+  if (page_sequence->parsed()) return pupitre::cli::RunPageSequence(target_url, page_kind);
   if (probe->parsed()) return pupitre::cli::RunProbe(target_url, probe_args);
   if (capacity->parsed()) {
     cap.threads = generator_threads;

@@ -1,4 +1,5 @@
 #include "load/capacity.h"
+#include "load/page_sequence.h"
 
 #include <fmt/format.h>
 
@@ -98,6 +99,8 @@ Result<CapacityReport> FindCapacity(const Scenario& base, const CapacityOptions&
   // step may need more connections than this machine can open or the server serves.
   const int64_t generator_limit =
       generator_files > 0 ? std::max<int64_t>(1, generator_files - kFilesKept) : std::numeric_limits<int64_t>::max();
+  // Each student holds their connection and, with the full page, its event stream.
+  const int64_t each = ConnectionsPerStudent(base.page == "api" ? ApiSequence() : ExamPageSequence({}));
   for (double rate = o.start_rate;; rate *= o.factor) {
     const int64_t students = std::max<int64_t>(1, static_cast<int64_t>(std::llround(rate * o.step_s)));
     if (next_student + students - 1 > last_student) {
@@ -106,16 +109,18 @@ Result<CapacityReport> FindCapacity(const Scenario& base, const CapacityOptions&
                                  students, last_student - next_student + 1);
       break;
     }
-    if (students > generator_limit) {
-      report.bound = fmt::format("this machine's open files: the next step's {} students would be "
-                                 "connected at once, past the {} it can open (run several "
-                                 "generators, or raise the limit)", students, generator_limit);
+    if (students * each > generator_limit) {
+      report.bound = fmt::format("this machine's open files: the next step's {} students would "
+                                 "hold {} connections at once, past the {} it can open (run "
+                                 "several generators, or raise the limit)",
+                                 students, students * each, generator_limit);
       break;
     }
-    if (report.connections_limit > 0 && students > report.connections_limit) {
-      report.bound = fmt::format("connections: the next step's {} students would be connected at "
-                                 "once, past the {} the server serves (server.max_connections, "
-                                 "kept below its open-file limit)", students, report.connections_limit);
+    if (report.connections_limit > 0 && students * each > report.connections_limit) {
+      report.bound = fmt::format("connections: the next step's {} students would hold {} "
+                                 "connections at once, past the {} the server serves "
+                                 "(server.max_connections, kept below its open-file limit)",
+                                 students, students * each, report.connections_limit);
       break;
     }
     Scenario s = base;
@@ -191,8 +196,8 @@ Result<CapacityReport> FindCapacity(const Scenario& base, const CapacityOptions&
     report.max_cohort = students;
     report.cohort_within_s = o.step_s;
   }
-  if (report.connections_limit > 0 && report.max_cohort > report.connections_limit) {
-    report.max_cohort = report.connections_limit;  // never more than can be connected at once
+  if (report.connections_limit > 0 && report.max_cohort * each > report.connections_limit) {
+    report.max_cohort = report.connections_limit / each;  // never more than can be connected at once
   }
   if (o.cohort > 0) {
     report.wave_plan = WavePlan(o.cohort, report.max_cohort, std::max(o.step_s, o.within_s));

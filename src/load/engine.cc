@@ -1,5 +1,9 @@
 #include "load/engine.h"
+#include "load/fetch.h"
+#include "load/page_sequence.h"
 #include "load/run.h"
+
+#include <sys/resource.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -62,6 +66,15 @@ Result<Target> ParseTarget(const std::string& url) {
 
 using detail::Run;
 
+Result<std::vector<PagePhase>> ExamPageFor(const Scenario& scenario, const Target& target) {
+  if (scenario.page == "api") return ApiSequence();
+  // The static files are those the server's page links now (the simulator asks for what a
+  // browser opening it would).
+  auto index = FetchText(target, bhttp::verb::get, "/");
+  if (!index.ok()) return Error::Invalid("cannot read the page the students open: " + index.error().message);
+  return ExamPageSequence(StaticFilesOf(*index));
+}
+
 Result<RunResult> RunMorning(const Scenario& scenario, const EngineOptions& options) {
   if (!options.ledger_path.empty()) {
     std::ofstream probe(options.ledger_path);
@@ -77,6 +90,22 @@ Result<RunResult> RunMorning(const Scenario& scenario, const EngineOptions& opti
   std::vector<std::vector<std::pair<StudentPlan, int>>> dealt(loops);
   for (size_t i = 0; i < plans.size(); ++i) dealt[i % loops].emplace_back(plans[i], static_cast<int>(i));
   detail::Shared shared;
+  if (scenario.kind == "exam") {
+    auto page = ExamPageFor(scenario, options.target);
+    if (!page.ok()) return page.error();
+    shared.page = std::move(*page);
+    // Every student's connections are held at once at the exam's height: this process must be
+    // able to open them (or the run would measure its own limit).
+    const int64_t needed = scenario.students * ConnectionsPerStudent(shared.page) + 64;
+    if (rlimit files{}; getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY &&
+                        needed > static_cast<int64_t>(files.rlim_cur)) {
+      return Error::Invalid(fmt::format(
+          "{} students hold up to {} connections at once ({} each, page = \"{}\"), past the {} "
+          "files this process may open: run fewer students per generator (several generators), "
+          "or raise the limit", scenario.students, needed - 64, ConnectionsPerStudent(shared.page),
+          scenario.page, files.rlim_cur));
+    }
+  }
   shared.t0 = Steady::now() + std::chrono::milliseconds(100);
   shared.students = scenario.students;
   std::vector<std::unique_ptr<Run>> runs;

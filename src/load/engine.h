@@ -8,6 +8,7 @@
 #include <string>
 
 #include "common/result.h"
+#include "load/page_sequence.h"
 #include "load/result.h"
 #include "load/scenario.h"
 
@@ -41,6 +42,10 @@ struct EngineOptions {
 // Plays the whole morning and judges the scenario's thresholds. Fails only if the run could
 // not happen at all (bad target, cannot write the ledger); server errors are results.
 Result<RunResult> RunMorning(const Scenario& scenario, const EngineOptions& options);
+
+// What each student of an exam morning asks for: the page's sequence with the static files the
+// server's page links now (page = "full"), or the lean one (page = "api").
+Result<std::vector<PagePhase>> ExamPageFor(const Scenario& scenario, const Target& target);
 
 // One acknowledged save, as written in the ledger.
 struct LedgerEntry {

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "load/engine.h"
+#include "load/page_sequence.h"
 #include "load/server_figures.h"
 
 namespace pupitre::load::detail {
@@ -71,6 +72,7 @@ struct Shared {
   Steady::time_point t0;  // the run's time 0, the same for every loop
   int64_t students = 0;
   std::vector<Run*> runs;  // every loop's, set before any plays
+  std::vector<PagePhase> page;  // what each student's page asks for (load/page_sequence.h)
   // start_after_logins: logins done (or failed) so far; once all are, the starts' shift and
   // when they begin, then the gate opens and every loop is woken.
   std::atomic<int64_t> logged_in{0};
@@ -398,186 +400,34 @@ class Run {
     co_return 0;
   }
 
-  std::string AnswerFor(const json::object& q, int64_t seq) {
-    std::string type(q.at("type").as_string());
-    if (type == "single") {
-      auto n = static_cast<int64_t>(q.at("options").as_array().size());
-      return std::to_string(seq % n);
-    }
-    if (type == "multiple") return "[0]";
-    if (type == "truefalse") return seq % 2 ? "true" : "false";
-    if (type == "numeric") return std::to_string(seq);
-    if (type == "short") return fmt::format("\"answer {}\"", seq);
-    return fmt::format("\"An essay, draft {}: {}\"", seq, std::string(200, 'x'));
-  }
+  // --- an exam morning's student (student.cc)
+  // Plays the page's phases (Shared::page) at the planned login and start, then answers until
+  // the planned submit.
+  asio::awaitable<void> Student(StudentPlan plan, int index);
+  // What one student's page holds while it plays (student.cc).
+  struct Visit;
+  // Sends one phase's requests; false: the student stops (the error counted).
+  asio::awaitable<bool> PlayPhase(Conn& c, Visit& v, const PagePhase& phase);
+  // Opens the event stream at `path`, closing the page's previous one (one at a time, as
+  // notify.js): its connection is then read and discarded until it is closed. False: refused.
+  asio::awaitable<bool> OpenStream(std::shared_ptr<Conn>& held, const std::string& path,
+                                   const std::string& token);
+  asio::awaitable<void> Drain(std::shared_ptr<Conn> c);
+  static void CloseStream(std::shared_ptr<Conn>& held);
+  // Answers until the planned submit: a question at exponential think times; an essay typed
+  // for typing_share of the time until the next one, saved as the page does meanwhile.
+  asio::awaitable<void> Work(Conn& c, Visit& v, const StudentPlan& plan, int index,
+                             Steady::duration shift);
+  asio::awaitable<void> ReloadPage(Conn& c, Visit& v);
+  // Sends what the page kept while offline, oldest first (as its journal does), and forgets it.
+  asio::awaitable<void> ResendKept(Conn& c, Visit& v,
+                                   std::vector<std::pair<std::string, std::string>>& kept);
+  void Acked(int64_t attempt, const std::string& question, const std::string& body);
+  std::string AnswerFor(const json::object& q, int64_t seq);
 
   double Exp(double mean_real_s) {
     std::exponential_distribution<double> d(1.0 / std::max(mean_real_s, 1e-6));
     return d(rng_);
-  }
-
-  asio::awaitable<void> Student(StudentPlan plan, int index) {
-    auto ex = co_await asio::this_coro::executor;
-    Conn c(ex);
-    const std::string login = fmt::format(fmt::runtime(s_.login_format), plan.number);
-    auto finish = [&] {
-      --remaining_;
-      --active_;
-    };
-    // Log in.
-    auto intended = At(plan.login_at);
-    co_await SleepUntilPlanned(intended);
-    ++Bucket(intended).arrivals;
-    ++active_;
-    const std::string token = co_await LogIn(c, login, s_.password, /*remember=*/false);
-    if (!token.empty()) Latency("login", intended, Steady::now());
-    const Steady::duration shift = co_await AfterEveryLogin();
-    if (token.empty()) {
-      finish();
-      co_return;
-    }
-
-    // Start, through the waiting room if told to.
-    intended = At(plan.start_at) + shift;
-    co_await SleepUntilPlanned(intended);
-    Reply r = co_await Call(c, bhttp::verb::post, fmt::format("/api/exams/{}/start", s_.exam), token);
-    int64_t attempt = 0;
-    std::string failure;
-    if (r.status == 200) {
-      Latency("start", intended, Steady::now());
-      attempt = json::parse(r.body).at("attempt").at("id").as_int64();
-    } else if (r.status == 202) {
-      Latency("start", intended, Steady::now());
-      auto entered = Steady::now();
-      ++waiting_;
-      result_.peak_waiting = std::max(result_.peak_waiting, waiting_);
-      attempt = co_await AwaitAdmission(token, failure);
-      --waiting_;
-      Latency("wait", entered, Steady::now());
-    }
-    if (attempt == 0) {
-      Error(Steady::now(), failure.empty() ? fmt::format("start: {}", r.status) : failure);
-      finish();
-      co_return;
-    }
-    auto t = Steady::now();
-    r = co_await Call(c, bhttp::verb::get, fmt::format("/api/exams/{}/paper", s_.exam), token);
-    if (r.status != 200) {
-      Error(Steady::now(), fmt::format("paper: {}", r.status));
-      finish();
-      co_return;
-    }
-    Latency("paper", t, Steady::now());
-    // From the planned start to the paper in hand, waiting room included: "taking the exam".
-    Latency("taking", intended, Steady::now());
-    const json::value paper = json::parse(r.body);
-    const json::array& questions = paper.at("questions").as_array();
-
-    // Work: answers at exponential think times, essays autosaved meanwhile.
-    const auto submit_at = At(plan.submit_at) + shift;
-    const double shift_s = std::chrono::duration<double>(shift).count();
-    const double think = s_.think_s / s_.time_scale;
-    const double autosave = s_.autosave_s / s_.time_scale;
-    auto next = Steady::now();
-    int64_t seq = 0;
-    bool reloaded = plan.reload_at < 0;
-    bool lost = plan.network_loss_at < 0;
-    std::vector<std::pair<std::string, std::string>> offline;  // (target, body) kept by the page
-    int answered = 0;
-    next += std::chrono::duration_cast<Steady::duration>(std::chrono::duration<double>(Exp(think)));
-    while (next < submit_at) {
-      // The student answers a question, then thinks until the next one; an essay is also
-      // autosaved while it is typed, until that next answer (planned times never overlap).
-      const double gap = Exp(think);
-      const auto this_answer = next;
-      next += std::chrono::duration_cast<Steady::duration>(std::chrono::duration<double>(gap));
-      const auto& q = questions[static_cast<size_t>(index + answered++) % questions.size()].as_object();
-      const std::string qid(q.at("id").as_string());
-      int saves = 1;
-      if (std::string(q.at("type").as_string()) == "essay") {
-        saves = 1 + static_cast<int>(gap / autosave);
-      }
-      for (int k = 0; k < saves; ++k) {
-        auto when = this_answer + std::chrono::duration_cast<Steady::duration>(
-                                      std::chrono::duration<double>(k * autosave));
-        if (when >= submit_at) break;
-        co_await SleepUntilPlanned(when);
-        // A save's latency counts from its planned time, unless this client was busy with its
-        // own extra work (a reload, resending what it kept offline) that a real browser would
-        // do alongside: then from the end of that work.
-        auto measured_from = when;
-        if (!reloaded && Seconds(when) - shift_s >= plan.reload_at) {
-          reloaded = true;
-          auto t0 = Steady::now();
-          Reply a = co_await Call(c, bhttp::verb::get, fmt::format("/api/attempts/{}", attempt), token);
-          Reply p = co_await Call(c, bhttp::verb::get, fmt::format("/api/exams/{}/paper", s_.exam), token);
-          if (a.status == 200 && p.status == 200) {
-            Latency("reload", t0, Steady::now());
-          } else {
-            Error(Steady::now(), fmt::format("reload: {}/{}", a.status, p.status));
-          }
-          measured_from = std::max(measured_from, Steady::now());
-        }
-        ++seq;
-        const std::string target = fmt::format("/api/attempts/{}/answers/{}", attempt, qid);
-        const std::string value = AnswerFor(q, seq);
-        const std::string body = fmt::format(R"({{"seq":{},"value":{}}})", seq, value);
-        const double s_at = Seconds(when) - shift_s;
-        if (!lost && s_at >= plan.network_loss_at &&
-            s_at < plan.network_loss_at + plan.network_loss_for) {
-          // Offline: the page keeps the answer and sends it when the network is back.
-          offline.emplace_back(target, body);
-          continue;
-        }
-        if (!lost && !offline.empty()) {
-          lost = true;
-          co_await ResendKept(c, token, attempt, offline);
-          measured_from = std::max(measured_from, Steady::now());
-        }
-        Reply rs = co_await Call(c, bhttp::verb::put, target, token, body);
-        if (rs.status == 200) {
-          Latency("save", measured_from, Steady::now());
-          Acked(attempt, target, body);
-        } else {
-          Error(Steady::now(), fmt::format("save: {}", rs.status));
-        }
-      }
-    }
-    co_await SleepUntilPlanned(submit_at);
-    // Back online before the end: what the page kept is sent before submitting.
-    co_await ResendKept(c, token, attempt, offline);
-    r = co_await Call(c, bhttp::verb::post, fmt::format("/api/attempts/{}/submit", attempt), token);
-    if (r.status == 200) {
-      Latency("submit", submit_at, Steady::now());
-      ++result_.finished;
-    } else {
-      Error(Steady::now(), fmt::format("submit: {}", r.status));
-    }
-    finish();
-  }
-
-  // Sends what the page kept while offline, oldest first (as its journal does), and forgets it.
-  asio::awaitable<void> ResendKept(Conn& c, const std::string& token, int64_t attempt,
-                                   std::vector<std::pair<std::string, std::string>>& kept) {
-    for (const auto& [target, body] : kept) {
-      auto t0 = Steady::now();
-      Reply rr = co_await Call(c, bhttp::verb::put, target, token, body);
-      if (rr.status == 200) {
-        Latency("resend", t0, Steady::now());
-        Acked(attempt, target, body);
-      } else {
-        Error(Steady::now(), fmt::format("resend: {}", rr.status));
-      }
-    }
-    kept.clear();
-  }
-
-  void Acked(int64_t attempt, const std::string& target, const std::string& body) {
-    ++result_.acknowledged_saves;
-    if (o_.ledger_path.empty()) return;
-    auto v = json::parse(body);
-    ledger_.push_back(LedgerEntry{attempt, target.substr(target.rfind('/') + 1),
-                                  v.at("seq").as_int64(), json::serialize(v.at("value"))});
   }
 
   // Whether any loop still has students playing (read from any loop's thread).

@@ -16,7 +16,7 @@ constexpr std::string_view kKeys[] = {
     "name",           "exam",          "students",        "first_student",
     "login_format",   "password",      "time_scale",      "login_spread_minutes",
     "start_spread_seconds", "late_share", "late_minutes", "work_minutes",
-    "think_seconds",  "autosave_seconds", "reload_share", "network_loss_share",
+    "think_seconds",  "typing_share", "page", "warm_cache_share", "autosave_seconds", "reload_share", "network_loss_share",
     "network_loss_seconds", "thresholds", "seed", "kind", "course", "arrival_spread_minutes",
     "remembered_share", "handin_share", "handin_kib", "file_kib", "slow_share", "slow_kib_per_s",
     "teacher_login", "teacher_password", "start_after_logins", "max_send_lag_ms"};
@@ -151,7 +151,16 @@ Result<Scenario> ParseScenario(std::string_view toml_text) {
   r.Number("late_minutes", s.late_s, 0, 24 * 60, 60);
   r.Number("work_minutes", s.work_s, 0, 24 * 60, 60);
   r.Number("think_seconds", s.think_s, 0.1, 24 * 3600);
-  r.Number("autosave_seconds", s.autosave_s, 1, 24 * 3600);
+  r.Number("typing_share", s.typing_share, 0, 1);
+  r.Number("warm_cache_share", s.warm_cache_share, 0, 1);
+  r.String("page", s.page);
+  if (s.page != "full" && s.page != "api") {
+    r.Fail(*t->get("page"), "\"page\" must be \"full\" (what the page asks for) or \"api\" (login, start and paper only)");
+  }
+  if (const toml::node* n = t->get("autosave_seconds")) {
+    r.Fail(*n, "\"autosave_seconds\" is gone: the page saves an answer being typed once a second "
+               "(web/journal.js); say how long students type with \"typing_share\"");
+  }
   r.Number("reload_share", s.reload_share, 0, 1);
   r.Number("network_loss_share", s.network_loss_share, 0, 1);
   r.Number("network_loss_seconds", s.network_loss_s, 0, 24 * 3600);
@@ -276,6 +285,8 @@ std::vector<StudentPlan> PlanMorning(const Scenario& s) {
   std::uniform_real_distribution<double> uni(0.0, 1.0);
   // Scenario time 0 is the exam start; logins come before it.
   const double origin = -s.login_spread_s;
+  // Its own draws, so that the rest of a seed's plan is what it was before warm caches.
+  std::mt19937_64 warm_rng(s.seed ^ 0x3a7dULL);
   std::vector<StudentPlan> plans;
   plans.reserve(static_cast<size_t>(s.students));
   for (int64_t i = 0; i < s.students; ++i) {
@@ -302,6 +313,7 @@ std::vector<StudentPlan> PlanMorning(const Scenario& s) {
     } else {
       (void)uni(rng);
     }
+    p.warm_cache = uni(warm_rng) < s.warm_cache_share;
     plans.push_back(p);
   }
   return plans;

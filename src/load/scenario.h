@@ -44,7 +44,18 @@ struct Scenario {
   double late_s = 600;
   double work_s = 3600;    // how long each student works before submitting
   double think_s = 60;     // mean time between two answers (exponential)
-  double autosave_s = 30;  // an essay in progress is saved this often
+  // The share of the time between two answers an essay is being typed; meanwhile the page sends
+  // a save a second (its designed cadence: kPageSaveIntervalMs, real seconds whatever the
+  // time scale), one at a time, each with the whole text so far.
+  double typing_share = 0.5;
+  // "full": each student does what the page does (docs/load.md): the page and its files,
+  // the session, the login, the home's lists and event stream, the exam's page, the start, the
+  // attempt, the paper and the attempt's stream (load/page_sequence.h). "api": the lean
+  // sequence of login, start and paper only (lighter than a real morning: an API figure).
+  std::string page = "full";
+  // This share of students come with the browser's cache warm (they opened the site before):
+  // the page is fetched again but its static files are not (they are immutable).
+  double warm_cache_share = 0;
   double reload_share = 0;        // reload the page once, at a random moment
   double network_loss_share = 0;  // lose the network once for `network_loss_s`
   double network_loss_s = 60;
@@ -90,6 +101,7 @@ struct StudentPlan {
   double reload_at = -1;        // < 0: never
   double network_loss_at = -1;  // < 0: never
   double network_loss_for = 0;
+  bool warm_cache = false;      // the page's static files are in the browser's cache
 };
 
 // The whole morning's schedule (open model: fixed in advance, whatever the server does).

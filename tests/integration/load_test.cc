@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 
 #include "testkit/exam_fixture.h"
 
@@ -19,7 +20,7 @@ login_spread_minutes = 1
 start_spread_seconds = 20
 work_minutes = 1
 think_seconds = 10
-autosave_seconds = 5
+typing_share = 0.5
 reload_share = 0.2
 network_loss_share = 0.1
 network_loss_seconds = 10
@@ -46,6 +47,85 @@ TEST(LoadTest, AShortMorningPassesAndEveryAcknowledgedSaveIsThere) {
                             "--target", target, "--password", "teacher-demo"});
   EXPECT_EQ(verify.exit_code, 0) << verify.output;
   EXPECT_NE(verify.output.find(", 0 missing or older"), std::string::npos) << verify.output;
+}
+
+// How many requests of `route` the server answered 200 (its /metrics).
+int64_t Answered(HttpClient& c, const std::string& route) {
+  const std::string metrics = c.Get("/metrics").body;
+  const std::string key = "pupitre_http_requests_total{route=\"" + route + "\",";
+  int64_t n = 0;
+  for (size_t at = metrics.find(key); at != std::string::npos; at = metrics.find(key, at + 1)) {
+    const size_t end = metrics.find('\n', at);
+    const std::string line = metrics.substr(at, end - at);
+    if (line.find("status=\"200\"") != std::string::npos) n += std::stoll(line.substr(line.rfind(' ') + 1));
+  }
+  return n;
+}
+
+// Each simulated student asks for what the page asks for (load/page_sequence.h), counted by the
+// server itself: the page and each of its static files (not when the browser's cache is warm),
+// the session, the home's three lists and its event stream, the exam, the start, the attempt,
+// the paper and the attempt's stream; page = "api" asks for the login, start and paper only.
+TEST(LoadTest, EachStudentAsksForWhatThePageAsksFor) {
+  TempDir dir;
+  ChildServer server(dir.path(), FastTestConfig(), /*demo=*/true);
+  ASSERT_TRUE(server.Start()) << server.log();
+  const std::string target = fmt::format("http://127.0.0.1:{}", server.port());
+  HttpClient metrics(server.port());
+  const auto index = metrics.Get("/");
+  ASSERT_EQ(index.status, 200);
+  int64_t files = 0;
+  for (size_t at = index.body.find("=\"/static/"); at != std::string::npos; at = index.body.find("=\"/static/", at + 1)) ++files;
+  ASSERT_GT(files, 3);
+  auto morning = [&](int first, const std::string& more) {
+    std::ofstream(dir.path() + "/page.toml") << fmt::format(R"([scenario]
+name = "page"
+exam = "demo-exam"
+students = 10
+first_student = {}
+time_scale = 20
+login_spread_minutes = 0.5
+start_spread_seconds = 10
+work_minutes = 0.5
+think_seconds = 10
+thresholds = ["errors = 0", "finished >= 100%"]
+{}
+)", first, more);
+    return RunPupitre({"load", "--scenario", dir.path() + "/page.toml", "--target", target, "--quiet"});
+  };
+  const std::vector<std::string> routes = {"home", "static", "session", "login", "courses", "exams",
+                                           "announcements", "events", "exam", "start", "attempt",
+                                           "paper", "attempt_events", "submit"};
+  auto counts = [&] {
+    std::map<std::string, int64_t> m;
+    for (const auto& r : routes) m[r] = Answered(metrics, r);
+    return m;
+  };
+  auto before = counts();
+  auto cold = morning(1, "");
+  ASSERT_EQ(cold.exit_code, 0) << cold.output;
+  auto after = counts();
+  for (const auto& r : routes) {
+    // (The page once more: the simulator reads which static files it links before the run.)
+    EXPECT_EQ(after[r] - before[r], r == "static" ? 10 * files : r == "home" ? 11 : 10) << r << "\n" << cold.output;
+  }
+  EXPECT_NE(cold.output.find("home "), std::string::npos) << "the home's step is reported";
+
+  before = after;
+  auto warm = morning(11, "warm_cache_share = 1");
+  ASSERT_EQ(warm.exit_code, 0) << warm.output;
+  after = counts();
+  EXPECT_EQ(after["static"] - before["static"], 0) << "a warm cache asks for no static file";
+  EXPECT_EQ(after["home"] - before["home"], 11) << "but for the page itself";
+
+  before = after;
+  auto api = morning(21, "page = \"api\"");
+  ASSERT_EQ(api.exit_code, 0) << api.output;
+  after = counts();
+  for (const auto& r : routes) {
+    const bool lean = r == "login" || r == "start" || r == "paper" || r == "submit";
+    EXPECT_EQ(after[r] - before[r], lean ? 10 : 0) << r;
+  }
 }
 
 // The school morning: set-up (the course's file and homework made by the teacher, yesterday's
