@@ -42,11 +42,12 @@ std::vector<PagePhase> ExamPageSequence(const std::vector<std::string>& static_f
                     "starts it",
                     {{"POST", "/api/exams/{exam}/start", R::kStart},
                      {"GET", "/api/exams/{exam}/waiting-room/events", R::kWaiting}}});
+  // An attempt's calls name its exam (?exam=): in a cluster, HAProxy sends them to its node.
   phases.push_back({"attempt",
                     "gets the paper",
-                    {{"GET", "/api/attempts/{attempt}", R::kAttempt},
+                    {{"GET", "/api/attempts/{attempt}?exam={exam}", R::kAttempt},
                      {"GET", "/api/exams/{exam}/paper", R::kPaper},
-                     {"GET", "/api/attempts/{attempt}/events", R::kStream}}});
+                     {"GET", "/api/attempts/{attempt}/events?exam={exam}", R::kStream}}});
   return phases;
 }
 

@@ -410,8 +410,9 @@ class Run {
   asio::awaitable<bool> PlayPhase(Conn& c, Visit& v, const PagePhase& phase);
   // Opens the event stream at `path`, closing the page's previous one (one at a time, as
   // notify.js): its connection is then read and discarded until it is closed. False: refused.
+  // `label`: the path as errors name it (its ids left as {attempt}).
   asio::awaitable<bool> OpenStream(std::shared_ptr<Conn>& held, const std::string& path,
-                                   const std::string& token);
+                                   const std::string& label, const std::string& token);
   asio::awaitable<void> Drain(std::shared_ptr<Conn> c);
   static void CloseStream(std::shared_ptr<Conn>& held);
   // Answers until the planned submit: a question at exponential think times; an essay typed

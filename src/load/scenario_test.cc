@@ -37,6 +37,9 @@ thresholds = ["save.p99 < 200ms", "errors = 0", "start.max <= 2s", "finished >= 
   ASSERT_TRUE(s.ok()) << s.error().message;
   EXPECT_TRUE(s->start_after_logins);
   EXPECT_EQ(s->max_send_lag_ms, 50);
+  EXPECT_DOUBLE_EQ(s->typing_share, 0.3);
+  EXPECT_EQ(s->page, "api");
+  EXPECT_DOUBLE_EQ(s->warm_cache_share, 0.25);
   EXPECT_EQ(s->students, 300);
   EXPECT_EQ(s->first_student, 11);
   EXPECT_DOUBLE_EQ(s->login_spread_s, 1800);
@@ -58,6 +61,38 @@ TEST(ScenarioTest, ProblemsNameTheirLines) {
   for (const auto& p : s.error().problems) lines.push_back(p.line);
   std::sort(lines.begin(), lines.end());
   EXPECT_EQ(lines, (std::vector<int>{3, 4, 5, 6, 6}));
+}
+
+TEST(ScenarioTest, TheOldAutosaveKeyIsRefusedWithWhatReplacedIt) {
+  auto s = ParseScenario("[scenario]\nname = \"x\"\nautosave_seconds = 30\npage = \"half\"\n");
+  ASSERT_FALSE(s.ok());
+  auto problems = s.error().problems;
+  ASSERT_EQ(problems.size(), 2u);
+  std::sort(problems.begin(), problems.end(), [](const auto& a, const auto& b) { return a.line < b.line; });
+  EXPECT_EQ(problems[0].line, 3);
+  EXPECT_NE(problems[0].message.find("typing_share"), std::string::npos) << problems[0].message;
+  EXPECT_EQ(problems[1].line, 4);
+  EXPECT_NE(problems[1].message.find("\"full\""), std::string::npos) << problems[1].message;
+  auto full = ParseScenario("[scenario]\nname = \"x\"\n");
+  ASSERT_TRUE(full.ok());
+  EXPECT_EQ(full->page, "full") << "a morning is the page's unless told otherwise";
+  EXPECT_DOUBLE_EQ(full->warm_cache_share, 0);
+}
+
+TEST(ScenarioTest, AWarmCacheIsDrawnForItsShareWithoutChangingTheRestOfThePlan) {
+  Scenario s;
+  s.students = 1000;
+  const auto cold = PlanMorning(s);
+  s.warm_cache_share = 0.3;
+  const auto warm = PlanMorning(s);
+  int64_t n = 0;
+  for (size_t i = 0; i < warm.size(); ++i) {
+    n += warm[i].warm_cache;
+    EXPECT_DOUBLE_EQ(warm[i].start_at, cold[i].start_at);
+    EXPECT_FALSE(cold[i].warm_cache);
+  }
+  EXPECT_GT(n, 220);
+  EXPECT_LT(n, 380);
 }
 
 TEST(ScenarioTest, ThresholdsNeedUnitsAndKnownMetrics) {

@@ -122,7 +122,7 @@ asio::awaitable<bool> Run::PlayPhase(Conn& c, Visit& v, const PagePhase& phase) 
         break;
       }
       case PageRole::kStream: {
-        if (!co_await OpenStream(v.stream, path, v.token)) co_return false;
+        if (!co_await OpenStream(v.stream, path, req.path, v.token)) co_return false;
         break;
       }
       case PageRole::kStatic:
@@ -160,11 +160,11 @@ asio::awaitable<bool> Run::PlayPhase(Conn& c, Visit& v, const PagePhase& phase) 
 }
 
 asio::awaitable<bool> Run::OpenStream(std::shared_ptr<Conn>& held, const std::string& path,
-                                      const std::string& token) {
+                                      const std::string& label, const std::string& token) {
   CloseStream(held);
   auto c = std::make_shared<Conn>(co_await asio::this_coro::executor);
   if (!co_await Connect(*c)) {
-    Error(Steady::now(), fmt::format("stream {}: cannot connect", path));
+    Error(Steady::now(), fmt::format("stream {}: cannot connect", label));
     co_return false;
   }
   const std::string req = fmt::format(
@@ -180,8 +180,7 @@ asio::awaitable<bool> Run::OpenStream(std::shared_ptr<Conn>& held, const std::st
     in.append(chunk, n);
   }
   if (ec || in.compare(0, 13, "HTTP/1.1 200 ") != 0) {
-    Error(Steady::now(), fmt::format("stream {}: {}", path.substr(0, path.rfind('/') + 1) + "events",
-                                     in.size() > 12 ? in.substr(9, 3) : "no reply"));
+    Error(Steady::now(), fmt::format("stream {}: {}", label, in.size() > 12 ? in.substr(9, 3) : "no reply"));
     co_return false;
   }
   held = c;
@@ -288,7 +287,10 @@ asio::awaitable<void> Run::ReloadPage(Conn& c, Visit& v) {
   Reply a = co_await Call(c, bhttp::verb::get, fmt::format("/api/attempts/{}", v.attempt), v.token);
   Reply p = co_await Call(c, bhttp::verb::get, fmt::format("/api/exams/{}/paper", s_.exam), v.token);
   bool streamed = true;
-  if (full) streamed = co_await OpenStream(v.stream, fmt::format("/api/attempts/{}/events", v.attempt), v.token);
+  if (full) {
+    streamed = co_await OpenStream(v.stream, fmt::format("/api/attempts/{}/events?exam={}", v.attempt, s_.exam),
+                                   "/api/attempts/{attempt}/events", v.token);
+  }
   if (page.status == 200 && a.status == 200 && p.status == 200 && streamed) {
     Latency("reload", t0, Steady::now());
   } else {
