@@ -56,6 +56,9 @@ echo | tee -a "$out"
 echo "== saves before and after the reshape (bench/save_before_after.sh)" | tee -a "$out"
 bash "$root/bench/save_before_after.sh" "$build" 2>&1 | tee -a "$out" || true
 echo | tee -a "$out"
+echo "== the simulator against Tsung at three rates (bench/tsung_crosscheck.sh $build)" | tee -a "$out"
+bash "$root/bench/tsung_crosscheck.sh" "$build" 2>&1 | tee -a "$out" || true
+echo | tee -a "$out"
 bash "$root/bench/compare.sh" "$build" "$out"
 
 {

@@ -16,6 +16,7 @@ set -euo pipefail
 # and OpenID Connect issuers, libio-string-perl for its issuers' base class since 2.16.1+ds-deb12u10,
 # which does not depend on it, libgd-securityimage-perl and libimage-magick-perl for the captcha
 # module it always loads): the identity provider the single sign-on tests start.
+# tsung: `make bench` cross-checks the simulator against it (bench/tsung_crosscheck.sh).
 packages=(
   build-essential cmake ninja-build ccache pkg-config clang-14
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
@@ -23,7 +24,7 @@ packages=(
   libcli11-dev libtomlplusplus-dev libpugixml-dev libhowardhinnant-date-dev tzdata
   libcmark-dev libzip-dev libcurl4-openssl-dev libssl-dev python3 python3-jwt python3-cryptography
   libgtest-dev libgmock-dev libbenchmark-dev
-  curl wrk nginx haproxy slowhttptest libfuzzer-14-dev
+  curl wrk nginx haproxy slowhttptest tsung libfuzzer-14-dev
   chromium node-tweetnacl libreoffice-calc-nogui
   liblemonldap-ng-portal-perl libxml-simple-perl libstring-random-perl libgd-securityimage-perl
   libimage-magick-perl libio-string-perl
