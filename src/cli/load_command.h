@@ -10,13 +10,29 @@
 
 namespace pupitre::cli {
 
+// Distributed generation: `agents` > 1 runs that many processes of this program, each a slice
+// of the students on one clock, and merges their results; `slice` ("K/N") and `start_at_ms`
+// make this process one such agent (EngineOptions::slice, start_at_unix_ms).
+struct AgentArgs {
+  int agents = 1;
+  std::string slice;
+  int64_t start_at_ms = 0;
+};
+
 // Runs a scenario (or, with `verify`, checks a ledger). Returns the process exit code:
 // 0 pass, 1 a threshold failed or an acknowledged save is missing, 2 bad input.
 // `threads`: the generator's event loops (EngineOptions::threads).
 int RunLoad(bool verify, const std::string& scenario_path, const std::string& target_url,
             const std::string& out_dir, int source_addresses, int threads, bool quiet,
             const std::string& ledger_path, const std::string& exam_id,
-            const std::string& teacher, const std::string& teacher_password);
+            const std::string& teacher, const std::string& teacher_password,
+            const AgentArgs& agents);
+
+// `pupitre load merge`: the result files of agents of one morning (on one machine or several)
+// merged exactly, judged on the scenario's thresholds, printed (and written to `out_dir`).
+// Returns 0 pass, 1 a threshold failed, 2 a file is missing or not a result.
+int RunMerge(const std::string& scenario_path, const std::string& out_dir,
+             const std::vector<std::string>& files);
 
 struct CapacityArgs {
   load::CapacityOptions options;

@@ -106,6 +106,14 @@ int main(int argc, char** argv) {
   load->add_option("--threads", generator_threads,
                    "The generator's event loops, one thread each (default: one a core)")
       ->check(CLI::Range(1, 256));
+  pupitre::cli::AgentArgs agent_args;
+  load->add_option("--agents", agent_args.agents,
+                   "Generate with N processes (each its own open files), their results merged")
+      ->check(CLI::Range(1, 64));
+  load->add_option("--slice", agent_args.slice,
+                   "Play the K-th of N shares of the students (an agent: K/N), with --start-at");
+  load->add_option("--start-at", agent_args.start_at_ms,
+                   "The plan's time 0, Unix milliseconds, the same for every agent");
   auto* verify = load->add_subcommand("verify", "Check every acknowledged save against the server");
   std::string ledger_path, exam_id = "demo-exam", teacher = "teacher", teacher_password;
   verify->add_option("--ledger", ledger_path, "ledger.jsonl of a run")->required()
@@ -147,6 +155,14 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 50'000));
   probe->add_option("--seconds", probe_args.options.seconds, "Duration");
 
+  auto* merge = load->add_subcommand("merge", "Merge agents' result.json files exactly and judge them");
+  std::vector<std::string> merge_files;
+  merge->add_option("--scenario", scenario_path, "The scenario they played (its thresholds)")
+      ->required()->check(CLI::ExistingFile);
+  merge->add_option("--out", out_dir, "Directory for the merged result.json and report.html");
+  merge->add_option("results", merge_files, "Each agent's result.json")->required()
+      ->check(CLI::ExistingFile);
+
   auto* page_sequence = load->add_subcommand(
       "page-sequence", "Print what each simulated student asks for, phase by phase (JSON)");
   std::string page_kind = "full";
@@ -156,6 +172,7 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   if (page_sequence->parsed()) return pupitre::cli::RunPageSequence(target_url, page_kind);
+  if (merge->parsed()) return pupitre::cli::RunMerge(scenario_path, out_dir, merge_files);
   if (probe->parsed()) return pupitre::cli::RunProbe(target_url, probe_args);
   if (capacity->parsed()) {
     cap.threads = generator_threads;
@@ -163,8 +180,7 @@ int main(int argc, char** argv) {
   }
   if (*load) return pupitre::cli::RunLoad(verify->parsed(), scenario_path, target_url, out_dir,
                                           source_addresses, generator_threads, quiet, ledger_path,
-                                          exam_id, teacher,
-                                          teacher_password);
+                                          exam_id, teacher, teacher_password, agent_args);
 
   Config config;
   if (!LoadConfig(config_path, data_dir, listen, config)) return 2;

@@ -80,15 +80,42 @@ Result<RunResult> RunMorning(const Scenario& scenario, const EngineOptions& opti
     std::ofstream probe(options.ledger_path);
     if (!probe) return Error::Invalid("cannot write the ledger at " + options.ledger_path);
   }
+  if (options.slices > 1 && (scenario.kind != "exam" || scenario.start_after_logins)) {
+    return Error::Invalid("a school morning, or start_after_logins, needs every student in one "
+                          "generator: it cannot be played in slices");
+  }
+  if (options.slices < 1 || options.slice < 0 || options.slice >= options.slices) {
+    return Error::Invalid("a slice is K/N with 1 <= K <= N");
+  }
+  // This generator's share of the plan (all of it unless it is one agent of several), each
+  // student with their place in the whole plan.
+  std::vector<std::pair<StudentPlan, int>> plans;
+  {
+    const auto all = PlanMorning(scenario);
+    for (size_t i = 0; i < all.size(); ++i) {
+      if (static_cast<int>(i % static_cast<size_t>(options.slices)) == options.slice) {
+        plans.emplace_back(all[i], static_cast<int>(i));
+      }
+    }
+  }
+  // The plan's time 0: a moment from now, or the instant the agents agreed on.
+  Steady::time_point t0 = Steady::now() + std::chrono::milliseconds(100);
+  if (options.start_at_unix_ms > 0) {
+    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch()).count();
+    if (options.start_at_unix_ms < now_ms - 1000) {
+      return Error::Invalid(fmt::format("--start-at is {} ms in the past", now_ms - options.start_at_unix_ms));
+    }
+    t0 = Steady::now() + std::chrono::milliseconds(options.start_at_unix_ms - now_ms);
+  }
   // One event loop a thread, the students dealt among them in turn (a school morning, whose
   // set-up is one, keeps one loop).
-  const auto plans = PlanMorning(scenario);
   const size_t loops = scenario.kind == "school"
                            ? 1
                            : std::clamp<size_t>(static_cast<size_t>(std::max(1, options.threads)), 1,
                                                 std::max<size_t>(1, plans.size()));
   std::vector<std::vector<std::pair<StudentPlan, int>>> dealt(loops);
-  for (size_t i = 0; i < plans.size(); ++i) dealt[i % loops].emplace_back(plans[i], static_cast<int>(i));
+  for (size_t i = 0; i < plans.size(); ++i) dealt[i % loops].push_back(plans[i]);
   detail::Shared shared;
   if (scenario.kind == "exam") {
     auto page = ExamPageFor(scenario, options.target);
@@ -96,18 +123,18 @@ Result<RunResult> RunMorning(const Scenario& scenario, const EngineOptions& opti
     shared.page = std::move(*page);
     // Every student's connections are held at once at the exam's height: this process must be
     // able to open them (or the run would measure its own limit).
-    const int64_t needed = scenario.students * ConnectionsPerStudent(shared.page) + 64;
+    const int64_t students = static_cast<int64_t>(plans.size());
+    const int64_t needed = students * ConnectionsPerStudent(shared.page) + 64;
     if (rlimit files{}; getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY &&
                         needed > static_cast<int64_t>(files.rlim_cur)) {
       return Error::Invalid(fmt::format(
           "{} students hold up to {} connections at once ({} each, page = \"{}\"), past the {} "
-          "files this process may open: run fewer students per generator (several generators), "
-          "or raise the limit", scenario.students, needed - 64, ConnectionsPerStudent(shared.page),
+          "files this process may open: share them among agents (--agents N), or raise the limit", students, needed - 64, ConnectionsPerStudent(shared.page),
           scenario.page, files.rlim_cur));
     }
   }
-  shared.t0 = Steady::now() + std::chrono::milliseconds(100);
-  shared.students = scenario.students;
+  shared.t0 = t0;
+  shared.students = static_cast<int64_t>(plans.size());
   std::vector<std::unique_ptr<Run>> runs;
   for (auto& mine : dealt) runs.push_back(std::make_unique<Run>(scenario, options, shared, std::move(mine)));
   for (auto& run : runs) shared.runs.push_back(run.get());

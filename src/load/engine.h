@@ -37,6 +37,13 @@ struct EngineOptions {
   // Read the server's /metrics once a second to put its count of waiting students beside the
   // simulator's (RunResult::server_peak_waiting, SecondSample::server_waiting).
   bool watch_server = false;
+  // An agent of several (distributed generation): this process plays the students whose place
+  // in the plan is `slice` modulo `slices` (0-based), on a clock shared with the other agents:
+  // the plan's time 0 is `start_at_unix_ms` (0: a moment after the run starts). Their
+  // result files merge exactly (MergeResults; `pupitre load merge`).
+  int slice = 0;
+  int slices = 1;
+  int64_t start_at_unix_ms = 0;
 };
 
 // Plays the whole morning and judges the scenario's thresholds. Fails only if the run could

@@ -63,6 +63,37 @@ void LogHistogram::Merge(const LogHistogram& other) {
   min_ = std::min(min_, other.min_);
 }
 
+std::vector<std::pair<int, int64_t>> LogHistogram::NonEmptyBuckets() const {
+  std::vector<std::pair<int, int64_t>> out;
+  for (int i = 0; i < kBuckets; ++i) {
+    if (counts_[i] > 0) out.emplace_back(i, counts_[i]);
+  }
+  return out;
+}
+
+std::optional<LogHistogram> LogHistogram::FromBuckets(
+    const std::vector<std::pair<int, int64_t>>& buckets, int64_t sum, int64_t min, int64_t max) {
+  LogHistogram h;
+  for (const auto& [i, n] : buckets) {
+    if (i < 0 || i >= kBuckets || n <= 0) return std::nullopt;
+    h.counts_[i] += n;
+    h.count_ += n;
+  }
+  if (h.count_ == 0) return LogHistogram{};
+  // The exact figures must fit the buckets they came with: the smallest value in the first
+  // non-empty bucket, the largest in the last.
+  int first = 0, last = kBuckets - 1;
+  while (h.counts_[first] == 0) ++first;
+  while (h.counts_[last] == 0) --last;
+  if (sum < 0 || min < 0 || max < min || BucketOf(min) != first || BucketOf(max) != last) {
+    return std::nullopt;
+  }
+  h.sum_ = sum;
+  h.min_ = min;
+  h.max_ = max;
+  return h;
+}
+
 int64_t LogHistogram::Percentile(double q) const {
   if (count_ == 0) return 0;
   if (!(q > 0)) return min();  // also catches NaN

@@ -4,6 +4,9 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
+#include <utility>
+#include <vector>
 
 namespace pupitre::load {
 
@@ -22,6 +25,14 @@ class LogHistogram {
   // The value at quantile q in [0, 1] (q = 0.99 for p99): an upper bound within ~3% of the
   // true value, never above max(). 0 when empty.
   int64_t Percentile(double q) const;
+
+  // Its non-empty buckets (index, count), and a histogram rebuilt from them with its exact
+  // figures: a result file carries them, so that several generators' histograms merge exactly.
+  // Nothing when a bucket is out of range or the figures do not add up.
+  std::vector<std::pair<int, int64_t>> NonEmptyBuckets() const;
+  int64_t sum() const { return sum_; }
+  static std::optional<LogHistogram> FromBuckets(const std::vector<std::pair<int, int64_t>>& buckets,
+                                                 int64_t sum, int64_t min, int64_t max);
 
   // Bucketing, public for tests: sub-buckets per power of two.
   static constexpr int kSubBits = 5;  // 32 sub-buckets: 1/32 ≈ 3% precision

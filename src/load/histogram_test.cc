@@ -175,5 +175,22 @@ TEST(LogHistogramTest, HugeValuesClampToAnHourButKeepTheirExactMaximum) {
   EXPECT_LE(h.mean(), kHour) << "the mean counts clamped values as an hour";
 }
 
+TEST(LogHistogramTest, ItsBucketsRebuildTheSameHistogramAndBadOnesAreRefused) {
+  LogHistogram h;
+  for (int64_t v : std::initializer_list<int64_t>{3, 70, 70, 1'000, 45'000, 2 * kHour}) h.Record(v);
+  const auto rebuilt = LogHistogram::FromBuckets(h.NonEmptyBuckets(), h.sum(), h.min(), h.max());
+  ASSERT_TRUE(rebuilt.has_value());
+  EXPECT_EQ(rebuilt->count(), h.count());
+  EXPECT_EQ(rebuilt->min(), 3);
+  EXPECT_EQ(rebuilt->max(), 2 * kHour);
+  EXPECT_DOUBLE_EQ(rebuilt->mean(), h.mean());
+  for (double q : {0.1, 0.5, 0.9, 0.99}) EXPECT_EQ(rebuilt->Percentile(q), h.Percentile(q)) << q;
+  EXPECT_TRUE(LogHistogram::FromBuckets({}, 0, 0, 0).has_value()) << "an empty one";
+  EXPECT_FALSE(LogHistogram::FromBuckets({{LogHistogram::kBuckets, 1}}, 0, 0, 0).has_value());
+  EXPECT_FALSE(LogHistogram::FromBuckets({{5, -1}}, 5, 5, 5).has_value());
+  EXPECT_FALSE(LogHistogram::FromBuckets({{5, 1}}, 5, 4, 5).has_value()) << "a minimum outside its bucket";
+  EXPECT_FALSE(LogHistogram::FromBuckets({{5, 1}, {9, 1}}, 14, 5, 8).has_value()) << "a maximum outside";
+}
+
 }  // namespace
 }  // namespace pupitre::load

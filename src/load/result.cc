@@ -34,7 +34,16 @@ boost::json::object HistogramJson(const LogHistogram& h) {
                              {"p90_ms", Ms(h.Percentile(0.9))},
                              {"p99_ms", Ms(h.Percentile(0.99))},
                              {"p999_ms", Ms(h.Percentile(0.999))},
-                             {"max_ms", Ms(h.max())}};
+                             {"max_ms", Ms(h.max())},
+                             // Exact, for merging several generators' results (MergeResults).
+                             {"sum_us", h.sum()},
+                             {"min_us", h.min()},
+                             {"max_us", h.max()},
+                             {"buckets", [&h] {
+                                boost::json::array a;
+                                for (const auto& [i, n] : h.NonEmptyBuckets()) a.push_back(boost::json::array{i, n});
+                                return a;
+                              }()}};
 }
 
 boost::json::object SampleJson(const SecondSample& s) {

@@ -5,8 +5,10 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "common/result.h"
 #include "load/histogram.h"
 
 namespace pupitre::load {
@@ -85,6 +87,18 @@ std::string WaitingText(const RunResult& r);
 // The result as JSON: every field above; histograms as count, min, mean, p50, p90, p99,
 // p99.9 and max in milliseconds.
 std::string ResultJson(const RunResult& r);
+
+// Reads back what ResultJson wrote, histograms from their buckets (the verdict's texts too). An
+// error names what is missing or wrong.
+Result<RunResult> ParseResultJson(std::string_view text);
+
+// The results of several generators of one morning (agents, each playing a share of the
+// students on one clock: `pupitre load --slice`) as one: histograms merged bucket by bucket
+// (exact, not averaged), counts and errors added, timelines added second by second, the peak of
+// waiting students the largest sum at one second (or one agent's own peak, if larger), the
+// duration the longest. A second's latency line (p50, p99 in the plots) is the worst agent's:
+// those are not mergeable. The verdict is left to the caller (Judge).
+RunResult MergeResults(std::vector<RunResult> parts);
 
 // A self-contained HTML page: the verdict first (pass/fail per threshold), a table of step
 // latencies, then SVG plots over time of active students and arrivals, latency percentiles

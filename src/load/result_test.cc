@@ -103,6 +103,58 @@ TEST(ReportJsonTest, RoundTripsEveryField) {
   EXPECT_EQ(verdict[0].at("observed").as_string(), "save.p99 = 99.3 ms");
 }
 
+TEST(ReportJsonTest, AResultReadBackHoldsTheSameFiguresAndHistograms) {
+  const RunResult r = SampleRun();
+  auto back = ParseResultJson(ResultJson(r));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->scenario, r.scenario);
+  EXPECT_EQ(back->students, 500);
+  EXPECT_EQ(back->finished, 480);
+  EXPECT_EQ(back->errors, r.errors);
+  EXPECT_EQ(back->acknowledged_saves, 995);
+  ASSERT_EQ(back->steps.count("save"), 1u);
+  EXPECT_EQ(back->steps.at("save").count(), 1000);
+  EXPECT_EQ(back->steps.at("save").Percentile(0.99), r.steps.at("save").Percentile(0.99));
+  EXPECT_EQ(back->steps.at("save").max(), r.steps.at("save").max());
+  ASSERT_EQ(back->timeline.size(), 3u);
+  EXPECT_EQ(back->timeline[2].waiting, 40);
+  EXPECT_DOUBLE_EQ(back->timeline[1].latency_ms.at("login").second, 20.0);
+
+  EXPECT_FALSE(ParseResultJson("[1, 2]").ok());
+  EXPECT_FALSE(ParseResultJson("{\"steps\": {\"save\": {\"count\": 3}}}").ok())
+      << "a step without its buckets cannot be merged exactly";
+}
+
+TEST(ReportJsonTest, SeveralAgentsResultsMergeExactly) {
+  // Two agents' halves of one morning, and the same values recorded by one generator.
+  RunResult a = SampleRun(), b = SampleRun();
+  b.steps["save"] = LogHistogram{};
+  for (int64_t v = 1; v <= 1000; ++v) b.steps["save"].Record(v * 1000);  // 1 to 1000 ms
+  b.timeline.pop_back();
+  b.peak_waiting = 10;
+  LogHistogram whole;
+  for (int64_t v = 1; v <= 1000; ++v) whole.Record(v * 100);
+  for (int64_t v = 1; v <= 1000; ++v) whole.Record(v * 1000);
+  // As they come from their files.
+  auto pa = ParseResultJson(ResultJson(a));
+  auto pb = ParseResultJson(ResultJson(b));
+  ASSERT_TRUE(pa.ok() && pb.ok());
+  const RunResult m = MergeResults({*pa, *pb});
+  EXPECT_EQ(m.students, 1000);
+  EXPECT_EQ(m.finished, 960);
+  EXPECT_EQ(m.acknowledged_saves, 1990);
+  EXPECT_EQ(m.errors.at("save: 503"), 6);
+  for (double q : {0.5, 0.9, 0.99, 0.999}) {
+    EXPECT_EQ(m.steps.at("save").Percentile(q), whole.Percentile(q)) << "merged, not averaged: " << q;
+  }
+  EXPECT_EQ(m.steps.at("login").count(), 2);
+  ASSERT_EQ(m.timeline.size(), 3u);
+  EXPECT_EQ(m.timeline[0].active, 200);
+  EXPECT_EQ(m.timeline[2].active, 300) << "a second only one agent lived";
+  EXPECT_EQ(m.peak_waiting, 240) << "both agents' 120 waiting at the same second";
+  EXPECT_TRUE(m.verdict.empty()) << "judged by the caller, on the whole";
+}
+
 TEST(ReportJsonTest, OneMissedThresholdFailsTheRun) {
   RunResult r = SampleRun();
   r.verdict[1].passed = false;

@@ -92,7 +92,7 @@ class Run {
     result_.scenario = s.name;
     result_.target = fmt::format("http://{}:{}", o.target.host, o.target.port);
     result_.time_scale = s.time_scale;
-    result_.students = s.students;
+    result_.students = shared.students;  // this generator's (an agent plays a share)
   }
 
   // Plays this loop's students on the calling thread until they are all done.
