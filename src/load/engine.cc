@@ -98,16 +98,6 @@ Result<RunResult> RunMorning(const Scenario& scenario, const EngineOptions& opti
       }
     }
   }
-  // The plan's time 0: a moment from now, or the instant the agents agreed on.
-  Steady::time_point t0 = Steady::now() + std::chrono::milliseconds(100);
-  if (options.start_at_unix_ms > 0) {
-    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                               std::chrono::system_clock::now().time_since_epoch()).count();
-    if (options.start_at_unix_ms < now_ms - 1000) {
-      return Error::Invalid(fmt::format("--start-at is {} ms in the past", now_ms - options.start_at_unix_ms));
-    }
-    t0 = Steady::now() + std::chrono::milliseconds(options.start_at_unix_ms - now_ms);
-  }
   // One event loop a thread, the students dealt among them in turn (a school morning, whose
   // set-up is one, keeps one loop).
   const size_t loops = scenario.kind == "school"
@@ -129,11 +119,20 @@ Result<RunResult> RunMorning(const Scenario& scenario, const EngineOptions& opti
                         needed > static_cast<int64_t>(files.rlim_cur)) {
       return Error::Invalid(fmt::format(
           "{} students hold up to {} connections at once ({} each, page = \"{}\"), past the {} "
-          "files this process may open: share them among agents (--agents N), or raise the limit", students, needed - 64, ConnectionsPerStudent(shared.page),
-          scenario.page, files.rlim_cur));
+          "files this process may open: share them among agents (--agents N), or raise the limit",
+          students, needed - 64, ConnectionsPerStudent(shared.page), scenario.page, files.rlim_cur));
     }
   }
-  shared.t0 = t0;
+  // The plan's time 0: a moment from now, or the instant the agents agreed on.
+  shared.t0 = Steady::now() + std::chrono::milliseconds(100);
+  if (options.start_at_unix_ms > 0) {
+    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch()).count();
+    if (options.start_at_unix_ms < now_ms - 1000) {
+      return Error::Invalid(fmt::format("--start-at is {} ms in the past", now_ms - options.start_at_unix_ms));
+    }
+    shared.t0 = Steady::now() + std::chrono::milliseconds(options.start_at_unix_ms - now_ms);
+  }
   shared.students = static_cast<int64_t>(plans.size());
   std::vector<std::unique_ptr<Run>> runs;
   for (auto& mine : dealt) runs.push_back(std::make_unique<Run>(scenario, options, shared, std::move(mine)));

@@ -2,6 +2,7 @@
 // start (load/page_sequence.h: what Chromium asks for, checked by a browser test), then answers
 // at think times, an essay saved as the page's journal saves it while it is typed, and the
 // submit. Latency counts from the plan (open model).
+#include "common/text.h"
 #include "load/run.h"
 
 namespace pupitre::load::detail {
@@ -17,11 +18,6 @@ struct Run::Visit {
 };
 
 namespace {
-
-std::string Fill(std::string path, std::string_view name, const std::string& value) {
-  for (size_t at; (at = path.find(name)) != std::string::npos;) path.replace(at, name.size(), value);
-  return path;
-}
 
 bool Fine(int status) { return (status >= 200 && status < 300) || status == 304; }
 
@@ -82,8 +78,9 @@ asio::awaitable<bool> Run::PlayPhase(Conn& c, Visit& v, const PagePhase& phase) 
   const auto began = v.phase_planned;
   bool waiting = false;
   for (const PageRequest& req : phase.requests) {
-    const std::string path =
-        Fill(Fill(req.path, "{exam}", s_.exam), "{attempt}", std::to_string(v.attempt));
+    std::string path = req.path;
+    ReplaceAll(path, "{exam}", s_.exam);
+    ReplaceAll(path, "{attempt}", std::to_string(v.attempt));
     const auto sent = Steady::now();
     switch (req.role) {
       case PageRole::kLogIn: {
