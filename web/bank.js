@@ -66,7 +66,8 @@
     return form;
   }
 
-  // The bank by category: each question may be chosen for everyone or removed, and each category
+  // The bank by category: each question may be chosen for everyone, replaced by a corrected
+  // version or removed, and each category
   // drawn from (a number per student).
   function bankSection(courseId, bank, builder) {
     if (!bank.questions.length) {
@@ -88,9 +89,21 @@
             P.refresh();
           } catch (e) { remove.disabled = false; builder.say(P.errorText(e)); }
         });
+        // A corrected version from a file of one question: it keeps its id and category.
+        const file = el("input", { type: "file", hidden: true, accept: ".gift,.txt,.xml,.zip", "data-replace": q.id });
+        const replace = el("button", { type: "button", class: "link", text: t("bank.replace"), "aria-label": t("bank.replace_one", { id: q.id }) });
+        replace.addEventListener("click", () => file.click());
+        file.addEventListener("change", async () => {
+          if (!file.files.length) return;
+          replace.disabled = true;
+          try {
+            await P.api("PUT", `/api/courses/${enc(courseId)}/bank/${enc(q.id)}`, file.files[0]);
+            P.refresh();
+          } catch (e) { replace.disabled = false; file.value = ""; builder.say(P.errorText(e)); }
+        });
         const detail = `${t(TYPES[q.type] || "bank.type_other")} · ${t("bank.points", { points: P.fmtNumber(q.points, 2) })}`;
-        return el("li", { class: "bank-question" }, pick, " ", el("strong", { text: q.id }), " ", el("span", { class: "muted", text: detail }),
-          " ", remove, el("p", { text: q.text }),
+        return el("li", { class: "bank-question", "data-question": q.id }, pick, " ", el("strong", { text: q.id }), " ", el("span", { class: "muted", text: detail }),
+          " ", replace, file, " ", remove, el("p", { text: q.text }),
           q.options ? el("ul", {}, q.options.map((o) => el("li", { text: o }))) : null);
       });
       return el("fieldset", { class: "bank-category" }, el("legend", { text: t("bank.category", { name, count: c.count }) }),

@@ -1,6 +1,7 @@
 // A course's question bank (bank/question_bank.h), for the course's teachers: its questions by
 // category, questions added from an upload (GIFT, Moodle XML, QTI: the format told by the
-// bytes), removed, and a draft exam made of them (chosen questions, categories drawn from).
+// bytes), replaced by a corrected version, removed, and a draft exam made of them (chosen
+// questions, categories drawn from).
 
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
@@ -106,6 +107,48 @@ void AddToBank(Services& s, const ContextPtr& c) {
   });
 }
 
+// PUT /api/courses/C/bank/Q?category=NAME, the body a file of one question (the corrected
+// version) → 200 {"question": paper form + category, format, "notes"}. The question keeps its
+// id (and, when neither the file nor NAME gives one, its category). A file of several questions
+// is refused (one_question); one whose question cannot be imported, as for an addition.
+void ReplaceInBank(Services& s, const ContextPtr& c) {
+  const std::string course_id = c->param(0);
+  if (auto ok = MayUseBank(s, c, course_id); !ok.ok()) return c->Fail(ok.error());
+  const std::string category = c->query("category");
+  if (category.size() > 200 || FirstInvalidUtf8(category)) {
+    return c->Fail(Error::Invalid("a category is at most 200 bytes of UTF-8").Because("bad_category"));
+  }
+  boost::asio::post(s.workers, [&s, c, course_id, category] {
+    auto read = importers::ReadQuestionUpload(c->req.body(), /*partial=*/false);
+    if (!read.ok()) return c->Later([c, e = read.take_error()] { c->Fail(e); });
+    importers::ExamQuestions& made = read->made;
+    if (made.questions.size() != 1) {
+      const size_t n = made.questions.size();
+      return c->Later([c, n] {
+        c->Fail(Error::Invalid(fmt::format("a replacement is a file of one question; this one holds {}", n))
+                    .Because("one_question", {{"count", std::to_string(n)}}));
+      });
+    }
+    bank::BankQuestion b;
+    b.question = std::move(made.questions.front());
+    std::string from_file = made.categories.empty() ? "" : made.categories.front();
+    if (from_file.empty()) from_file = b.question.group;
+    b.category = bank::BankCategory(from_file.empty() ? category : from_file);
+    b.format = read->format;
+    b.author_id = c->who->user_id;
+    auto replaced = s.bank.Replace(course_id, c->param(1), std::move(b));
+    json::array notes = ProblemsJson(made.notes);
+    c->Later([c, replaced = std::move(replaced), notes = std::move(notes)]() mutable {
+      if (!replaced.ok()) return c->Fail(replaced.error());
+      json::object q = exam::PaperQuestionJson(replaced->question);
+      q["category"] = replaced->category;
+      q["format"] = replaced->format;
+      q["added_ms"] = replaced->added_ms;
+      c->Json(200, {{"question", std::move(q)}, {"notes", std::move(notes)}});
+    });
+  });
+}
+
 // DELETE /api/courses/C/bank/Q → {"removed": Q}.
 void RemoveFromBank(Services& s, const ContextPtr& c) {
   const std::string course_id = c->param(0);
@@ -185,6 +228,8 @@ void RegisterBankRoutes(Router& router, Services& s) {
               Bind(s, ListBank)});
   router.Add({verb::post, "/api/courses/*/bank", "bank_add", Access::kTeacher, A::kInteractive,
               Bind(s, AddToBank), Body::kUpload});
+  router.Add({verb::put, "/api/courses/*/bank/*", "bank_replace", Access::kTeacher,
+              A::kInteractive, Bind(s, ReplaceInBank), Body::kUpload});
   router.Add({verb::delete_, "/api/courses/*/bank/*", "bank_remove", Access::kTeacher,
               A::kInteractive, Bind(s, RemoveFromBank)});
   router.Add({verb::post, "/api/courses/*/bank/exam", "bank_exam", Access::kTeacher,

@@ -151,6 +151,26 @@ Result<std::vector<std::string>> QuestionBank::Add(const std::string& course_id,
   return ids;
 }
 
+Result<BankQuestion> QuestionBank::Replace(const std::string& course_id, const std::string& id,
+                                           BankQuestion with) {
+  MutexLock lock(write_mu_);
+  const std::string key = PrefixOf(course_id) + id;
+  const auto stored = settings_.Get(key);
+  if (!stored) {
+    return Error::NotFound(fmt::format("the bank has no question \"{}\"", id))
+        .Because("not_in_bank", {{"id", id}});
+  }
+  // A question stored damaged is replaced whole: nothing of it is kept.
+  if (auto old = ReadValue(*stored); old.ok()) {
+    with.added_ms = old->added_ms;
+    if (with.category.empty()) with.category = old->category;
+  }
+  with.question.id = id;
+  with.question.group.clear();
+  if (auto s = settings_.Change({{key, ValueOf(with)}}, {}); !s.ok()) return s.take_error();
+  return with;
+}
+
 Status QuestionBank::Remove(const std::string& course_id, const std::vector<std::string>& ids) {
   MutexLock lock(write_mu_);
   const std::string prefix = PrefixOf(course_id);

@@ -68,6 +68,10 @@ class QuestionBank {
   Result<std::vector<std::string>> Add(const std::string& course_id,
                                        std::vector<BankQuestion> questions);
 
+  // Replaces question `id` with `with` (a teacher's corrected version), in place: it keeps the
+  // id, the date it was added and, when `with` has none, its category. Returns the question as
+  // stored. Fails kNotFound (not_in_bank), or as the store does (nothing changed).
+  Result<BankQuestion> Replace(const std::string& course_id, const std::string& id, BankQuestion with);
   // Removes the questions `ids` in one write. Fails kNotFound (not_in_bank) when one is not in
   // the bank (nothing removed).
   Status Remove(const std::string& course_id, const std::vector<std::string>& ids);

@@ -71,6 +71,35 @@ TEST(QuestionBankTest, QuestionsAreKeptOneSettingEachWithUniqueIds) {
   EXPECT_EQ(damaged, std::vector<std::string>{"broken"});
 }
 
+TEST(QuestionBankTest, AQuestionIsReplacedInPlaceKeepingItsIdDateAndCategory) {
+  testkit::MemorySettings settings;
+  QuestionBank bank(settings);
+  ASSERT_TRUE(bank.Add("maths", {Q("q1", "Algebra"), Q("q2", "Algebra")}).ok());
+  BankQuestion fixed = Q("typo-fixed", "");
+  fixed.question.text = "Is two plus two four?";
+  fixed.added_ms = 9999;
+  fixed.format = "moodle_xml";
+  auto replaced = bank.Replace("maths", "q1", fixed);
+  ASSERT_TRUE(replaced.ok()) << replaced.error().message;
+  EXPECT_EQ(replaced->question.id, "q1") << "the id stays, whatever the file calls it";
+  EXPECT_EQ(replaced->category, "Algebra") << "no category in the file: the old one";
+  EXPECT_EQ(replaced->added_ms, 1234);
+  const auto list = bank.List("maths");
+  ASSERT_EQ(Ids(list), (std::vector<std::string>{"q1", "q2"})) << "replaced, not added";
+  EXPECT_EQ(list[0].question.text, "Is two plus two four?");
+  EXPECT_EQ(list[0].format, "moodle_xml");
+  EXPECT_EQ(list[0].question.group, "");
+
+  BankQuestion moved = Q("q2", "Geometry");
+  ASSERT_TRUE(bank.Replace("maths", "q2", moved).ok());
+  EXPECT_EQ(bank.List("maths")[1].category, "Geometry") << "a category given is taken";
+
+  auto missing = bank.Replace("maths", "q9", Q("q9", ""));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().reason, "not_in_bank");
+  EXPECT_EQ(bank.List("maths").size(), 2u);
+}
+
 TEST(QuestionBankTest, RemovingIsAllOrNothing) {
   testkit::MemorySettings settings;
   QuestionBank bank(settings);

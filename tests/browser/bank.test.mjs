@@ -1,5 +1,6 @@
 // A teacher keeps questions in their course's bank and makes an exam of them from the page: a
-// GIFT file added (its categories kept), a question removed, one question chosen for everyone
+// GIFT file added (its categories kept), a question removed, one replaced by a corrected
+// version (and a file of two refused as a replacement), one question chosen for everyone
 // and two capitals drawn for each student; the draft opens with its three questions.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -42,6 +43,19 @@ test("a course's question bank: questions added by category, an exam drawn from 
 
   await page.getByRole("button", { name: "Remove oslo from the bank" }).click();
   await page.getByRole("heading", { name: "Questions (5)" }).waitFor();
+
+  // A typo corrected: rome replaced by a file of one question, in place (its id and category).
+  await page.getByRole("button", { name: "Replace rome with a corrected version (a file of one question)" }).waitFor();
+  await page.locator('input[data-replace="rome"]').setInputFiles({ name: "rome.gift", mimeType: "text/plain",
+    buffer: Buffer.from("::rome-fixed::What is the capital of Italy? {=Rome ~Milan ~Naples}") });
+  await page.getByText("What is the capital of Italy?").waitFor();
+  assert.equal(await page.locator('li[data-question="rome"]').count(), 1, "replaced in place, under its id");
+  await page.getByRole("heading", { name: "Questions (5)" }).waitFor();
+  // A file of two questions is not a replacement: said, nothing changed.
+  await page.locator('input[data-replace="rome"]').setInputFiles({ name: "two.gift", mimeType: "text/plain",
+    buffer: Buffer.from("Is it? {T}\n\nIs it not? {F}") });
+  await page.getByText("A replacement is a file of exactly one question; this one holds 2.").waitFor();
+  await page.getByText("What is the capital of Italy?").waitFor();
 
   await page.getByRole("checkbox", { name: "Ask nile of everyone" }).check();
   await page.getByRole("group", { name: "Geography/Capitals: 3 question(s)" }).getByLabel("Draw for each student").fill("2");

@@ -126,5 +126,33 @@ TEST_F(BankTest, ATeacherKeepsQuestionsAndMakesAnExamThatDrawsFromACategory) {
   EXPECT_EQ(back.Get("/api/courses/no-such-course/bank").status, 404);
 }
 
+// A question corrected in place: a file of one question replaces it, keeping its id and
+// category; a file of several is refused, and so is a question the bank does not hold.
+TEST_F(BankTest, ATeacherReplacesAQuestionWithACorrectedVersion) {
+  ASSERT_EQ(teacher_->Post("/api/courses/demo-course/bank", kGift).status, 201);
+  const HttpResult replaced = teacher_->Send(boost::beast::http::verb::put, "/api/courses/demo-course/bank/nile",
+                                             "::renamed:: Which river flows through Cairo? {=the Nile ~the Loire}");
+  ASSERT_EQ(replaced.status, 200) << replaced.body;
+  EXPECT_EQ(replaced.json().at("question").at("id").as_string(), "nile");
+  EXPECT_EQ(replaced.json().at("question").at("category").as_string(), "Geography/Rivers");
+  const HttpResult listed = teacher_->Get("/api/courses/demo-course/bank");
+  EXPECT_NE(listed.body.find("Which river flows through Cairo?"), std::string::npos) << listed.body;
+  EXPECT_EQ(listed.body.find("renamed"), std::string::npos) << "the file's id is not taken";
+  EXPECT_EQ(Categories(listed), (std::map<std::string, int64_t>{{"Geography/Capitals", 4}, {"Geography/Rivers", 2}}));
+
+  const HttpResult two = teacher_->Send(boost::beast::http::verb::put, "/api/courses/demo-course/bank/nile",
+                                        "Is it? {T}\n\nIs it not? {F}");
+  EXPECT_EQ(two.status, 422) << two.body;
+  EXPECT_NE(two.body.find("one_question"), std::string::npos) << two.body;
+  const HttpResult missing = teacher_->Send(boost::beast::http::verb::put, "/api/courses/demo-course/bank/no-such",
+                                            "Is it? {T}");
+  EXPECT_EQ(missing.status, 404) << missing.body;
+  EXPECT_NE(missing.body.find("not_in_bank"), std::string::npos) << missing.body;
+  EXPECT_NE(teacher_->Get("/api/courses/demo-course/bank").body.find("Which river flows through Cairo?"),
+            std::string::npos) << "a refused replacement changed nothing";
+  auto student = Student(1);
+  EXPECT_EQ(student->Send(boost::beast::http::verb::put, "/api/courses/demo-course/bank/nile", "Is it? {T}").status, 403);
+}
+
 }  // namespace
 }  // namespace pupitre::testkit
