@@ -37,6 +37,36 @@ Status MayUseBank(Services& s, const ContextPtr& c, const std::string& course_id
       .Because("no_course", {{"id", course_id}});
 }
 
+// The ?category= of an upload: where its questions without one in the file go.
+Result<std::string> CategoryParam(const ContextPtr& c) {
+  std::string category = c->query("category");
+  if (category.size() > 200 || FirstInvalidUtf8(category)) {
+    return Error::Invalid("a category is at most 200 bytes of UTF-8").Because("bad_category");
+  }
+  return category;
+}
+
+// An upload's questions as the bank files them: each in the category the file gives it (a QTI
+// section's draw names the questions' group), else `category`.
+std::vector<bank::BankQuestion> BankQuestionsOf(importers::QuestionUpload& read,
+                                                const std::string& category, int64_t author_id,
+                                                int64_t now_ms) {
+  importers::ExamQuestions& made = read.made;
+  std::vector<bank::BankQuestion> questions;
+  for (size_t i = 0; i < made.questions.size(); ++i) {
+    bank::BankQuestion b;
+    b.question = std::move(made.questions[i]);
+    std::string from_file = i < made.categories.size() ? made.categories[i] : "";
+    if (from_file.empty()) from_file = b.question.group;
+    b.category = bank::BankCategory(from_file.empty() ? category : from_file);
+    b.format = read.format;
+    b.added_ms = now_ms;
+    b.author_id = author_id;
+    questions.push_back(std::move(b));
+  }
+  return questions;
+}
+
 // GET /api/courses/C/bank → {"questions": [paper form + category, format, added_ms],
 // "categories": [{"name", "count"}]} (categories in order; "" : questions without one).
 void ListBank(Services& s, const ContextPtr& c) {
@@ -70,30 +100,15 @@ void ListBank(Services& s, const ContextPtr& c) {
 void AddToBank(Services& s, const ContextPtr& c) {
   const std::string course_id = c->param(0);
   if (auto ok = MayUseBank(s, c, course_id); !ok.ok()) return c->Fail(ok.error());
-  const std::string category = c->query("category");
-  if (category.size() > 200 || FirstInvalidUtf8(category)) {
-    return c->Fail(Error::Invalid("a category is at most 200 bytes of UTF-8").Because("bad_category"));
-  }
+  auto category = CategoryParam(c);
+  if (!category.ok()) return c->Fail(category.error());
   // Parsing a teacher's file and waiting for the store are work: never on an event loop.
-  boost::asio::post(s.workers, [&s, c, course_id, category] {
+  boost::asio::post(s.workers, [&s, c, course_id, category = std::move(*category)] {
     auto read = importers::ReadQuestionUpload(c->req.body(), c->query("partial") == "1");
     if (!read.ok()) return c->Later([c, e = read.take_error()] { c->Fail(e); });
-    importers::ExamQuestions& made = read->made;
-    std::vector<bank::BankQuestion> questions;
-    const int64_t now_ms = ToUnixMs(s.clock.Now());
-    for (size_t i = 0; i < made.questions.size(); ++i) {
-      bank::BankQuestion b;
-      b.question = std::move(made.questions[i]);
-      // A QTI section's draw names the questions' group: the bank files them under it.
-      std::string from_file = i < made.categories.size() ? made.categories[i] : "";
-      if (from_file.empty()) from_file = b.question.group;
-      b.category = bank::BankCategory(from_file.empty() ? category : from_file);
-      b.format = read->format;
-      b.added_ms = now_ms;
-      b.author_id = c->who->user_id;
-      questions.push_back(std::move(b));
-    }
-    auto added = s.bank.Add(course_id, std::move(questions));
+    const importers::ExamQuestions& made = read->made;
+    auto added = s.bank.Add(course_id, BankQuestionsOf(*read, category, c->who->user_id,
+                                                       ToUnixMs(s.clock.Now())));
     json::object out{{"left_out", ProblemsJson(made.problems)},
                      {"notes", ProblemsJson(made.notes)},
                      {"format", read->format}};
@@ -114,30 +129,21 @@ void AddToBank(Services& s, const ContextPtr& c) {
 void ReplaceInBank(Services& s, const ContextPtr& c) {
   const std::string course_id = c->param(0);
   if (auto ok = MayUseBank(s, c, course_id); !ok.ok()) return c->Fail(ok.error());
-  const std::string category = c->query("category");
-  if (category.size() > 200 || FirstInvalidUtf8(category)) {
-    return c->Fail(Error::Invalid("a category is at most 200 bytes of UTF-8").Because("bad_category"));
-  }
-  boost::asio::post(s.workers, [&s, c, course_id, category] {
+  auto category = CategoryParam(c);
+  if (!category.ok()) return c->Fail(category.error());
+  boost::asio::post(s.workers, [&s, c, course_id, category = std::move(*category)] {
     auto read = importers::ReadQuestionUpload(c->req.body(), /*partial=*/false);
     if (!read.ok()) return c->Later([c, e = read.take_error()] { c->Fail(e); });
-    importers::ExamQuestions& made = read->made;
-    if (made.questions.size() != 1) {
-      const size_t n = made.questions.size();
+    if (const size_t n = read->made.questions.size(); n != 1) {
       return c->Later([c, n] {
         c->Fail(Error::Invalid(fmt::format("a replacement is a file of one question; this one holds {}", n))
                     .Because("one_question", {{"count", std::to_string(n)}}));
       });
     }
-    bank::BankQuestion b;
-    b.question = std::move(made.questions.front());
-    std::string from_file = made.categories.empty() ? "" : made.categories.front();
-    if (from_file.empty()) from_file = b.question.group;
-    b.category = bank::BankCategory(from_file.empty() ? category : from_file);
-    b.format = read->format;
-    b.author_id = c->who->user_id;
-    auto replaced = s.bank.Replace(course_id, c->param(1), std::move(b));
-    json::array notes = ProblemsJson(made.notes);
+    json::array notes = ProblemsJson(read->made.notes);
+    // (The date it was added is the question's own: Replace keeps it.)
+    auto questions = BankQuestionsOf(*read, category, c->who->user_id, 0);
+    auto replaced = s.bank.Replace(course_id, c->param(1), std::move(questions.front()));
     c->Later([c, replaced = std::move(replaced), notes = std::move(notes)]() mutable {
       if (!replaced.ok()) return c->Fail(replaced.error());
       json::object q = exam::PaperQuestionJson(replaced->question);
