@@ -24,7 +24,7 @@ std::vector<std::string> StaticFilesOf(std::string_view html) {
 std::vector<PagePhase> ExamPageSequence(const std::vector<std::string>& static_files) {
   using R = PageRole;
   std::vector<PagePhase> phases;
-  PagePhase open{"open", "opens the site", {{"GET", "/", R::kPlain}}};
+  PagePhase open{"open", "opens the site", {{"GET", "/", R::kPlain}}, false, "page"};
   for (const auto& f : static_files) open.requests.push_back({"GET", f, R::kStatic});
   open.requests.push_back({"GET", "/api/session", R::kPlain});
   phases.push_back(std::move(open));
@@ -36,8 +36,10 @@ std::vector<PagePhase> ExamPageSequence(const std::vector<std::string>& static_f
                     {{"GET", "/api/courses", R::kPlain},
                      {"GET", "/api/exams", R::kPlain},
                      {"GET", "/api/announcements", R::kPlain},
-                     {"GET", "/api/events", R::kStream}}});
-  phases.push_back({"exam", "opens the exam", {{"GET", "/api/exams/{exam}", R::kPlain}}, true});
+                     {"GET", "/api/events", R::kStream}},
+                    false,
+                    "home"});
+  phases.push_back({"exam", "opens the exam", {{"GET", "/api/exams/{exam}", R::kPlain}}, true, "exam"});
   phases.push_back({"start",
                     "starts it",
                     {{"POST", "/api/exams/{exam}/start", R::kStart},
@@ -96,6 +98,7 @@ std::string PageSequenceJson(const std::vector<PagePhase>& phases) {
     out.push_back(json::object{{"name", p.name},
                                {"action", p.action},
                                {"at_start", p.at_start},
+                               {"step", p.step},
                                {"requests", std::move(requests)}});
   }
   return json::serialize(json::object{{"save_interval_ms", kPageSaveIntervalMs}, {"phases", std::move(out)}});

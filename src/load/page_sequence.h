@@ -39,6 +39,9 @@ struct PagePhase {
   std::string action;  // what the student did, in words
   std::vector<PageRequest> requests;
   bool at_start = false;  // done at the student's planned start (the phases before: at login)
+  // The latency step of the whole phase, from the student's action to its last answer ("page",
+  // "home", "exam"); "": none (its requests have steps of their own: login, start, paper).
+  std::string step = "";
 };
 
 // The static files `index_html` links, as it links them ("/static/app.css?v=..."), in

@@ -32,8 +32,12 @@ TEST(PageSequenceTest, TheMorningsPhasesHoldThePagesRequests) {
   EXPECT_EQ(phases[0].requests[0].path, "/");
   EXPECT_EQ(phases[0].requests[1].role, PageRole::kStatic);
   EXPECT_EQ(phases[0].requests[3].path, "/api/session");
-  // Only the exam's phase waits for the planned start.
+  // Only the exam's phase waits for the planned start; the page's own phases have a step each.
   for (const auto& p : phases) EXPECT_EQ(p.at_start, p.name == "exam") << p.name;
+  EXPECT_EQ(phases[0].step, "page");
+  EXPECT_EQ(phases[2].step, "home");
+  EXPECT_EQ(phases[3].step, "exam");
+  EXPECT_EQ(phases[1].step, "") << "the login has its own step";
   EXPECT_EQ(ConnectionsPerStudent(phases), 2) << "the student's connection and the page's stream";
   EXPECT_EQ(ConnectionsPerStudent(ApiSequence()), 1);
 

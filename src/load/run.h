@@ -353,17 +353,19 @@ class Run {
     co_return std::string(json::parse(r.body).at("token").as_string());
   }
 
-  // Follows the waiting room's event stream until admitted. Returns the attempt id, or 0 and
-  // why in `failure` (the connection, the HTTP status, or the stream ending without admission).
-  asio::awaitable<int64_t> AwaitAdmission(const std::string& token, std::string& failure) {
+  // Follows the waiting room's event stream at `path` until admitted. Returns the attempt id,
+  // or 0 and why in `failure` (the connection, the HTTP status, or the stream ending without
+  // admission).
+  asio::awaitable<int64_t> AwaitAdmission(const std::string& path, const std::string& token,
+                                          std::string& failure) {
     Conn c(co_await asio::this_coro::executor);
     if (!co_await Connect(c)) {
       failure = "wait: cannot connect";
       co_return 0;
     }
     std::string req = fmt::format(
-        "GET /api/exams/{}/waiting-room/events HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer "
-        "{}\r\n\r\n", s_.exam, o_.target.host, token);
+        "GET {} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\n\r\n", path,
+        o_.target.host, token);
     beast::error_code ec;
     co_await asio::async_write(c.stream, asio::buffer(req), asio::redirect_error(use_awaitable, ec));
     std::string in;

@@ -109,7 +109,7 @@ asio::awaitable<bool> Run::PlayPhase(Conn& c, Visit& v, const PagePhase& phase) 
         std::string failure;
         ++waiting_;
         result_.peak_waiting = std::max(result_.peak_waiting, waiting_);
-        v.attempt = co_await AwaitAdmission(v.token, failure);
+        v.attempt = co_await AwaitAdmission(path, v.token, failure);
         --waiting_;
         Latency("wait", sent, Steady::now());
         if (v.attempt == 0) {
@@ -147,11 +147,7 @@ asio::awaitable<bool> Run::PlayPhase(Conn& c, Visit& v, const PagePhase& phase) 
       }
     }
   }
-  // The page's own phases have a step each ("page", "home", "exam"); the login, start and
-  // paper have theirs above.
-  if (phase.name == "open") Latency("page", began, Steady::now());
-  if (phase.name == "home") Latency("home", began, Steady::now());
-  if (phase.name == "exam") Latency("exam", began, Steady::now());
+  if (!phase.step.empty()) Latency(phase.step, began, Steady::now());
   v.phase_planned = Steady::now();
   co_return true;
 }
