@@ -197,6 +197,7 @@
       const f = (item.option_feedback || [])[i];
       if (f) li.append(el("p", { class: "feedback" }, el("strong", { text: `${item.options[i]} : ` }), f));
     }
+    if (item.answer_feedback) li.append(el("p", { class: "feedback answer-feedback" }, el("strong", { text: t("result.on_your_answer") }), " ", item.answer_feedback));
     if (item.feedback) li.append(el("p", { class: "feedback", text: item.feedback }));
     if (teacher) li.append(teacher);
     return li;

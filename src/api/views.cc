@@ -114,6 +114,7 @@ json::object ResultJson(const exam::AttemptView& v, bool is_teacher) {
       item["right"] = RightAnswer(q);
       item["feedback"] = q.feedback;
       item["option_feedback"] = Texts(q.option_feedback);
+      item["answer_feedback"] = exam::AnswerFeedback(q, item["answer"]);
     }
     items.push_back(std::move(item));
   }

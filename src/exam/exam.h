@@ -74,6 +74,11 @@ struct Question {
   // Shown with the right answer after release at ReviewLevel::kSolutions, never before.
   std::string feedback;                      // about the question as a whole ("" none)
   std::vector<std::string> option_feedback;  // kSingle / kMultiple: one per option, or none
+  // For the answer given (Moodle's per-answer feedback; "" entries say nothing), or none:
+  // kTrueFalse: two, for the answer true and for false; kShortText: one per accepted answer;
+  // kNumeric: one per numeric_answers, and one more for any other answer if the teacher wrote
+  // one. AnswerFeedback picks the one for an answer.
+  std::vector<std::string> answer_feedback;
 
   // "" : asked of every student. Else the id of one of the exam's groups: each student is asked
   // only the group's `pick` questions drawn for them (ExamSpec::groups).
@@ -209,6 +214,14 @@ Status ValidateAnswer(const Question& q, const boost::json::value& answer);
 // Multiple choice earns points * max(0, (right picks - wrong picks) / number of right options);
 // matching, points * (items matched right / items), as Moodle grades it.
 std::optional<double> GradeAnswer(const Question& q, const boost::json::value& answer);
+
+// The teacher's feedback for `answer` among q.answer_feedback (the answer true or false, the
+// accepted answer it matches as GradeAnswer does, the numeric answer whose tolerance holds it,
+// else "any other answer"); "" when there is none or nothing was answered. Choices have theirs
+// per option (option_feedback).
+std::string AnswerFeedback(const Question& q, const boost::json::value& answer);
+// The problem with q.answer_feedback's count for q's type, "" when none.
+std::string AnswerFeedbackProblem(const Question& q);
 
 // The deadline of an attempt started at `start`: its own start plus the duration plus any extra
 // time, never later than the window's close.

@@ -122,6 +122,7 @@ json::object QuestionObject(const Question& q) {
     for (double c : q.credit) credit.push_back(Exact(c));
     written["credit"] = std::move(credit);
   }
+  if (!q.answer_feedback.empty()) written["answer_feedback"] = Strings(q.answer_feedback);
   if (q.case_sensitive) written["case_sensitive"] = true;
   if (!q.group.empty()) written["group"] = q.group;
   if (q.all_or_nothing) written["all_or_nothing"] = true;
@@ -188,6 +189,7 @@ Status ReadQuestion(const json::object& o, const std::string& where, std::string
       out.numeric_answers.push_back({a.Number("value"), a.Number("tolerance"), a.Number("credit")});
     }
   }
+  if (q.Has("answer_feedback")) out.answer_feedback = q.Strings("answer_feedback");
   if (q.Has("case_sensitive")) out.case_sensitive = q.Bool("case_sensitive");
   if (q.Has("all_or_nothing")) out.all_or_nothing = q.Bool("all_or_nothing");
   if (q.Has("group")) out.group = q.String("group");
@@ -207,6 +209,9 @@ Status ReadQuestion(const json::object& o, const std::string& where, std::string
     }
   }
   out.line = static_cast<int>(q.Int("line"));
+  if (const std::string why = AnswerFeedbackProblem(out); !why.empty() && problem.empty()) {
+    problem = fmt::format("{}.answer_feedback: {}", where, why);
+  }
   return OkStatus();
 }
 

@@ -59,6 +59,31 @@ bool Contains(const std::vector<int>& v, int64_t x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
+// The first accepted answer `given` matches (a "*" any non-blank answer, where answers carry
+// credit: a plain key has no wildcard), or none.
+std::optional<size_t> MatchedShortAnswer(const Question& q, const std::string& given) {
+  const bool wildcard = !q.credit.empty();
+  for (size_t i = 0; i < q.accepted.size(); ++i) {
+    if (q.accepted[i] == given || (wildcard && q.accepted[i] == "*" && !given.empty())) return i;
+  }
+  return std::nullopt;
+}
+
+// |x - value| <= tolerance. A relative slack of 1e-9 absorbs binary rounding: 2.6 is within 0.1
+// of 2.5 even though the doubles differ by 0.10000000000000009.
+bool Within(double x, double value, double tolerance) {
+  const double slack = 1e-9 * std::max(std::fabs(value), std::fabs(tolerance));
+  return std::fabs(x - value) <= tolerance + slack;
+}
+
+// The first of q.numeric_answers whose tolerance holds x, or none.
+std::optional<size_t> MatchedNumericAnswer(const Question& q, double x) {
+  for (size_t i = 0; i < q.numeric_answers.size(); ++i) {
+    if (Within(x, q.numeric_answers[i].value, q.numeric_answers[i].tolerance)) return i;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Status ValidateAnswer(const Question& q, const boost::json::value& answer) {
@@ -171,31 +196,18 @@ std::optional<double> GradeAnswer(const Question& q, const boost::json::value& a
     case QuestionType::kNumeric: {
       const std::optional<double> x = AsNumber(answer);
       if (!x || !std::isfinite(*x)) return 0.0;
-      // A relative slack of 1e-9 absorbs binary rounding: 2.6 is within 0.1 of 2.5 even though
-      // the doubles differ by 0.10000000000000009.
-      auto within = [&](double value, double tolerance) {
-        const double slack = 1e-9 * std::max(std::fabs(value), std::fabs(tolerance));
-        return std::fabs(*x - value) <= tolerance + slack;
-      };
-      for (const Question::NumericAnswer& a : q.numeric_answers) {
-        if (within(a.value, a.tolerance)) return q.points * std::clamp(a.credit, 0.0, 1.0);
+      if (const auto i = MatchedNumericAnswer(q, *x)) {
+        return q.points * std::clamp(q.numeric_answers[*i].credit, 0.0, 1.0);
       }
       if (!q.numeric_answers.empty()) return 0.0;
-      return within(q.numeric_answer, q.numeric_tolerance) ? q.points : 0.0;
+      return Within(*x, q.numeric_answer, q.numeric_tolerance) ? q.points : 0.0;
     }
     case QuestionType::kShortText: {
       if (!answer.is_string()) return 0.0;
-      const std::string given = NormaliseText(answer.get_string(), !q.case_sensitive);
-      if (!q.credit.empty()) {
-        for (size_t i = 0; i < q.accepted.size() && i < q.credit.size(); ++i) {
-          if (q.accepted[i] == given || (q.accepted[i] == "*" && !given.empty())) {
-            return q.points * std::clamp(q.credit[i], 0.0, 1.0);
-          }
-        }
-        return 0.0;
-      }
-      const bool right = std::find(q.accepted.begin(), q.accepted.end(), given) != q.accepted.end();
-      return right ? q.points : 0.0;
+      const auto i = MatchedShortAnswer(q, NormaliseText(answer.get_string(), !q.case_sensitive));
+      if (!i) return 0.0;
+      if (q.credit.empty()) return q.points;
+      return *i < q.credit.size() ? q.points * std::clamp(q.credit[*i], 0.0, 1.0) : 0.0;
     }
     case QuestionType::kEssay:
       return std::nullopt;
@@ -217,6 +229,47 @@ std::optional<double> GradeAnswer(const Question& q, const boost::json::value& a
   }
   assert(false && "unknown QuestionType");
   return 0.0;
+}
+
+std::string AnswerFeedback(const Question& q, const boost::json::value& answer) {
+  if (q.answer_feedback.empty() || answer.is_null()) return "";
+  std::optional<size_t> i;
+  switch (q.type) {
+    case QuestionType::kTrueFalse:
+      if (answer.is_bool()) i = answer.get_bool() ? 0 : 1;
+      break;
+    case QuestionType::kShortText:
+      if (answer.is_string()) {
+        i = MatchedShortAnswer(q, NormaliseText(answer.get_string(), !q.case_sensitive));
+      }
+      break;
+    case QuestionType::kNumeric:
+      if (const std::optional<double> x = AsNumber(answer); x && std::isfinite(*x)) {
+        i = MatchedNumericAnswer(q, *x).value_or(q.numeric_answers.size());
+      }
+      break;
+    default:
+      break;
+  }
+  return i && *i < q.answer_feedback.size() ? q.answer_feedback[*i] : "";
+}
+
+std::string AnswerFeedbackProblem(const Question& q) {
+  const size_t n = q.answer_feedback.size();
+  if (n == 0) return "";
+  switch (q.type) {
+    case QuestionType::kTrueFalse:
+      return n == 2 ? "" : "a true/false question has two answer feedbacks (true, false)";
+    case QuestionType::kShortText:
+      return n == q.accepted.size() ? "" : "a short answer has one answer feedback per accepted answer";
+    case QuestionType::kNumeric:
+      return !q.numeric_answers.empty() && (n == q.numeric_answers.size() ||
+                                            n == q.numeric_answers.size() + 1)
+                 ? ""
+                 : "a numeric question has one answer feedback per answer (and one for any other)";
+    default:
+      return "only true/false, short and numeric questions have answer feedback";
+  }
 }
 
 }  // namespace pupitre::exam

@@ -67,12 +67,14 @@ test("a French teacher reads the server's refusals in French", { timeout: 60_000
 test("a student reads the released result in French, at the teacher's level", { timeout: 90_000 }, async () => {
   const teacher = await apiClient(env.server.url, ...TEACHER);
   const extra = `feedback = "7 n'a que deux diviseurs."\noption_feedback = ["4 = 2 × 2.", "", "9 = 3 × 3."]`;
-  const toml = examToml({ id: "fr-result" }).replace("answer = 1\n", `answer = 1\n${extra}\n`);
+  const toml = examToml({ id: "fr-result" }).replace("answer = 1\n", `answer = 1\n${extra}\n`)
+    .replace('answer = "Jupiter"\n', 'answer = "Jupiter"\nanswer_feedback = ["Oui : onze fois la Terre."]\n');
   assert.equal((await teacher.call("POST", "/api/exams", toml)).status, 201);
   assert.equal((await teacher.call("POST", "/api/exams/fr-result/publish")).status, 200);
   const student = await apiClient(env.server.url, "student0011", STUDENT_PASSWORD);
   const id = (await student.call("POST", "/api/exams/fr-result/start")).data.attempt.id;
   assert.equal((await student.call("PUT", `/api/attempts/${id}/answers/q1`, { seq: 1, value: 0 })).status, 200);
+  assert.equal((await student.call("PUT", `/api/attempts/${id}/answers/q2`, { seq: 1, value: "jupiter" })).status, 200);
   assert.equal((await student.call("POST", `/api/attempts/${id}/submit`)).status, 200);
   assert.equal((await teacher.call("POST", "/api/exams/fr-result/release", { review: "solutions" })).status, 200);
 
@@ -88,6 +90,9 @@ test("a student reads the released result in French, at the teacher's level", { 
   assert.ok(!(await q1.textContent()).includes("9 = 3 × 3"), "feedback of an option not picked");
   assert.match(await q1.textContent(), /7 n'a que deux diviseurs/);
   assert.match(await q1.textContent(), /0 \/ 1 pt/);
+  // The feedback written for the answer given, named as such.
+  const q2 = page.locator('#review li[data-qid="q2"]');
+  assert.match(await q2.textContent(), /Sur votre réponse : Oui : onze fois la Terre\./);
 
   // The teacher now shows the score only: no question, no answer.
   assert.equal((await teacher.call("POST", "/api/exams/fr-result/release", { review: "score" })).status, 200);

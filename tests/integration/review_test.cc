@@ -24,6 +24,15 @@ class ReviewTest : public DemoServerTest {
     toml.insert(toml.find(anchor) + anchor.size(),
                 "feedback = \"B is the second letter.\"\n"
                 "option_feedback = [\"A comes first.\", \"\", \"C comes third.\"]\n");
+    // Feedback for each answer: true/false's for true and for false, the numeric's for its
+    // answer and any other, the short answer's for its one accepted answer.
+    for (const auto& [after, feedback] :
+         {std::pair{"answer = true\n", "[\"Yes.\", \"It is true.\"]"},
+          std::pair{"tolerance = 0.5\n", "[\"Right.\", \"The answer is 42.\"]"},
+          std::pair{"answer = \"Paris\"\n", "[\"Yes, Paris.\"]"}}) {
+      toml.insert(toml.find(after) + std::string_view(after).size(),
+                  std::string("answer_feedback = ") + feedback + "\n");
+    }
     auto imported = teacher_->Post("/api/exams", toml);
     ASSERT_EQ(imported.status, 201) << imported.body;
     ASSERT_EQ(teacher_->Post("/api/exams/test-exam/publish").status, 200);
@@ -103,6 +112,31 @@ TEST_F(ReviewTest, EachReviewLevelShowsWhatItSaysAndNoMore) {
   EXPECT_EQ(again.json().at("attempt").at("result").at("review").as_string(), "solutions");
   auto exam = Student(5)->Get("/api/exams/test-exam");
   EXPECT_EQ(exam.json().at("exam").at("review").as_string(), "solutions");
+}
+
+TEST_F(ReviewTest, WithTheSolutionsEachAnswerGetsTheFeedbackWrittenForIt) {
+  auto c = Student(6);
+  const int64_t id = StartExam(*c);
+  EXPECT_EQ(Save(*c, id, "tf", 1, "false").status, 200);
+  EXPECT_EQ(Save(*c, id, "num", 1, "42.3").status, 200);
+  EXPECT_EQ(Save(*c, id, "short", 1, "\"Lyon\"").status, 200);
+  ASSERT_EQ(c->Post(fmt::format("/api/attempts/{}/submit", id)).status, 200);
+  ASSERT_EQ(teacher_->Post("/api/exams/test-exam/release", R"({"review":"answers"})").status, 200);
+  auto answers = c->Get(fmt::format("/api/attempts/{}", id)).json().at("attempt").at("result");
+  EXPECT_FALSE(Item(answers.as_object(), "tf")->contains("answer_feedback"))
+      << "feedback before the solutions are shown";
+
+  ASSERT_EQ(teacher_->Post("/api/exams/test-exam/release", R"({"review":"solutions"})").status,
+            200);
+  auto solutions = c->Get(fmt::format("/api/attempts/{}", id)).json().at("attempt").at("result");
+  const auto& result = solutions.as_object();
+  EXPECT_EQ(Item(result, "tf")->at("answer_feedback").as_string(), "It is true.");
+  EXPECT_EQ(Item(result, "num")->at("answer_feedback").as_string(), "Right.") << "42.3 is 42 ± 0.5";
+  EXPECT_EQ(Item(result, "short")->at("answer_feedback").as_string(), "")
+      << "Lyon is not the accepted answer, and nothing was written for any other";
+  EXPECT_EQ(Item(result, "single")->at("answer_feedback").as_string(), "") << "unanswered";
+  EXPECT_DOUBLE_EQ(Item(result, "num")->at("points").to_number<double>(), 1);
+  EXPECT_DOUBLE_EQ(Item(result, "tf")->at("points").to_number<double>(), 0);
 }
 
 TEST_F(ReviewTest, TheTeachersCommentsReachTheStudentWithTheResult) {

@@ -177,11 +177,11 @@ double Grade(const exam::Question& q, const char* answer_json) {
 
 TEST(GiftTest, ExamQuestionsAreGradedAsMoodleGradesThemAndTheRestIsReported) {
   const ExamQuestions made = ToExamQuestions(ParseGift(Fixture("questions.gift.txt")));
-  // Imported: the essay, the single choice, the multiple response (its weights as credit), the
-  // matching (its extra answer a distractor), the two {T}/{TRUE}. Reported: the three with
-  // feedback the model has no place for (per numeric answer, per short answer, right/wrong
-  // true/false).
-  ASSERT_EQ(made.questions.size(), 6u);
+  // Every question of Moodle's fixture: the essay, the single choice, the multiple response
+  // (its weights as credit), the matching (its extra answer a distractor), the numeric, the
+  // short answer and the true/false with feedback for each answer, the two {T}/{TRUE}.
+  ASSERT_EQ(made.questions.size(), 9u);
+  EXPECT_TRUE(made.problems.empty());
   EXPECT_EQ(made.questions[0].id, "Q8");
   EXPECT_EQ(made.questions[0].type, exam::QuestionType::kEssay);
   EXPECT_EQ(made.questions[1].id, "Moodle-activities");
@@ -214,11 +214,42 @@ TEST(GiftTest, ExamQuestionsAreGradedAsMoodleGradesThemAndTheRestIsReported) {
     half += (i ? ", " : "") + std::to_string(i < 2 ? matching->match_key[i] : (matching->match_key[i] + 1) % 5);
   }
   EXPECT_DOUBLE_EQ(Grade(*matching, (half + "]").c_str()), 0.5 * matching->points);
-  EXPECT_EQ(made.questions[4].id, "2-08-TSL");
-  EXPECT_EQ(made.questions[5].id, "2-08-TSL-2") << "ids are unique";
-  EXPECT_TRUE(made.questions[5].correct_bool);
-  ASSERT_EQ(made.problems.size(), 3u);
-  for (const auto& p : made.problems) EXPECT_NE(p.message.find("not imported"), std::string::npos);
+  // Moodle's test: Q5 is 3 within 2, and "*" (any other answer) says "Completely wrong".
+  const exam::Question& q5 = made.questions[4];
+  ASSERT_EQ(q5.type, exam::QuestionType::kNumeric);
+  ASSERT_EQ(q5.numeric_answers.size(), 1u);
+  EXPECT_DOUBLE_EQ(q5.numeric_answers[0].value, 3);
+  EXPECT_DOUBLE_EQ(q5.numeric_answers[0].tolerance, 2);
+  EXPECT_EQ(q5.answer_feedback, (std::vector<std::string>{"", "Completely wrong"}));
+  EXPECT_DOUBLE_EQ(Grade(q5, "4.5"), 1);
+  EXPECT_DOUBLE_EQ(Grade(q5, "6"), 0);
+  EXPECT_EQ(exam::AnswerFeedback(q5, boost::json::parse("6")), "Completely wrong");
+  EXPECT_EQ(exam::AnswerFeedback(q5, boost::json::parse("2")), "");
+  // Moodle's test: Frog 100% "Good!", Cat 50% "What is it with Moodlers and cats?", * 0%
+  // "Completely wrong".
+  const exam::Question& animal = made.questions[5];
+  ASSERT_EQ(animal.type, exam::QuestionType::kShortText);
+  EXPECT_EQ(animal.accepted, (std::vector<std::string>{"frog", "cat", "*"}));
+  EXPECT_EQ(animal.credit, (std::vector<double>{1, 0.5, 0}));
+  ASSERT_EQ(animal.answer_feedback.size(), 3u);
+  EXPECT_DOUBLE_EQ(Grade(animal, "\"cat\""), 0.5);
+  EXPECT_EQ(exam::AnswerFeedback(animal, boost::json::parse("\"Frog\"")), "Good!");
+  EXPECT_EQ(exam::AnswerFeedback(animal, boost::json::parse("\"cat\"")),
+            "What is it with Moodlers and cats?");
+  EXPECT_EQ(exam::AnswerFeedback(animal, boost::json::parse("\"dog\"")), "Completely wrong");
+  EXPECT_EQ(exam::AnswerFeedback(animal, boost::json::parse("null")), "") << "nothing answered";
+  // Moodle's test: FALSE is right; the feedback for a wrong answer ("true") comes first in GIFT,
+  // then the right one's; the general feedback after ####.
+  const exam::Question& q1 = made.questions[6];
+  ASSERT_EQ(q1.type, exam::QuestionType::kTrueFalse);
+  EXPECT_FALSE(q1.correct_bool);
+  EXPECT_EQ(exam::AnswerFeedback(q1, boost::json::parse("true")), "42 is the Ultimate Answer.");
+  EXPECT_EQ(exam::AnswerFeedback(q1, boost::json::parse("false")), "You gave the right answer.");
+  EXPECT_EQ(q1.feedback, "This is, of course, a Hitchiker's Guide to the Galaxy reference.");
+  EXPECT_EQ(made.questions[7].id, "2-08-TSL");
+  EXPECT_EQ(made.questions[8].id, "2-08-TSL-2") << "ids are unique";
+  EXPECT_TRUE(made.questions[8].correct_bool);
+  EXPECT_TRUE(made.questions[8].answer_feedback.empty());
 
   // From Moodle's documented examples (examples.txt), graded as Moodle grades them.
   const ExamQuestions more = ToExamQuestions(ParseGift(

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "exam/exam_json.h"
 #include "testkit/fixtures.h"
 
 #include <boost/json.hpp>
@@ -142,6 +143,66 @@ TEST(MoodleXmlTest, EachTypeAsMoodleExportsItIsGradedAsMoodleGradesIt) {
   EXPECT_TRUE(exact.case_sensitive);
   EXPECT_DOUBLE_EQ(Grade(exact, "\" Exact. \""), 1);
   EXPECT_DOUBLE_EQ(Grade(exact, "\"exact\""), 0);
+}
+
+// Feedback written for each answer, as Moodle exports it: kept, and told to who gave it.
+TEST(MoodleXmlTest, TheFeedbackForEachAnswerIsKept) {
+  const QuestionBank bank = ParseMoodleXml(R"(<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="truefalse">
+    <name><text>Sky</text></name>
+    <questiontext format="html"><text>The sky is green.</text></questiontext>
+    <answer fraction="0" format="moodle_auto_format"><text>true</text>
+      <feedback format="html"><text><![CDATA[<p>Look up: it is <b>blue</b>.</p>]]></text></feedback></answer>
+    <answer fraction="100" format="moodle_auto_format"><text>false</text>
+      <feedback format="html"><text>Right.</text></feedback></answer>
+  </question>
+  <question type="numerical">
+    <name><text>Pi</text></name>
+    <questiontext format="html"><text>Pi?</text></questiontext>
+    <answer fraction="100"><text>3.14</text><tolerance>0.01</tolerance>
+      <feedback format="html"><text>Well done.</text></feedback></answer>
+    <answer fraction="50"><text>3</text><tolerance>0.2</tolerance>
+      <feedback format="html"><text>Roughly.</text></feedback></answer>
+    <answer fraction="0"><text>*</text>
+      <feedback format="html"><text>Pi is about 3.14.</text></feedback></answer>
+  </question>
+  <question type="shortanswer">
+    <name><text>Capital</text></name>
+    <questiontext format="html"><text>Capital of France?</text></questiontext>
+    <answer fraction="100"><text>Paris</text><feedback format="html"><text>Yes.</text></feedback></answer>
+    <answer fraction="0"><text>Lyon</text><feedback format="html"><text>Its third city.</text></feedback></answer>
+  </question>
+</quiz>
+)");
+  ASSERT_TRUE(bank.problems.empty());
+  const ExamQuestions made = ToExamQuestions(bank);
+  ASSERT_TRUE(made.problems.empty()) << made.problems[0].message;
+  ASSERT_EQ(made.questions.size(), 3u);
+  const auto said = [](const exam::Question& q, const char* answer) {
+    return exam::AnswerFeedback(q, boost::json::parse(answer));
+  };
+  const exam::Question& sky = made.questions[0];
+  EXPECT_FALSE(sky.correct_bool);
+  EXPECT_EQ(said(sky, "true"), "Look up: it is blue.");
+  EXPECT_EQ(said(sky, "false"), "Right.");
+  const exam::Question& pi = made.questions[1];
+  EXPECT_EQ(said(pi, "3.141"), "Well done.");
+  EXPECT_EQ(said(pi, "2.9"), "Roughly.");
+  EXPECT_EQ(said(pi, "7"), "Pi is about 3.14.");
+  EXPECT_DOUBLE_EQ(Grade(pi, "2.9"), 0.5);
+  EXPECT_DOUBLE_EQ(Grade(pi, "7"), 0);
+  const exam::Question& capital = made.questions[2];
+  EXPECT_EQ(said(capital, "\" lyon \""), "Its third city.");
+  EXPECT_DOUBLE_EQ(Grade(capital, "\"lyon\""), 0);
+  EXPECT_EQ(said(capital, "\"Marseille\""), "");
+  // The feedback lives in the stored question too.
+  auto back = exam::FromCanonicalQuestion(exam::ToCanonicalQuestion(pi));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->answer_feedback, pi.answer_feedback);
+  exam::Question damaged = pi;
+  damaged.answer_feedback.resize(5);
+  EXPECT_FALSE(exam::FromCanonicalQuestion(exam::ToCanonicalQuestion(damaged)).ok());
 }
 
 TEST(MoodleXmlTest, WhatIsNotMoodleXmlIsOneProblemWithItsLine) {

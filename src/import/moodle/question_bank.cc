@@ -104,8 +104,9 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
         q.type = exam::QuestionType::kTrueFalse;
         q.correct_bool = g.truth;
         if (!g.wrong_feedback.empty() || !g.right_feedback.empty()) {
-          refuse("feedback for a right or wrong true/false answer is not kept yet: not imported");
-          continue;
+          // For the answer true, then for false.
+          q.answer_feedback = {g.truth ? g.right_feedback : g.wrong_feedback,
+                               g.truth ? g.wrong_feedback : g.right_feedback};
         }
         break;
       case MoodleKind::kShortAnswer: {
@@ -120,16 +121,14 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
           feedback = feedback || !a.feedback.empty();
           q.accepted.push_back(accepted);
           q.credit.push_back(a.fraction);
+          q.answer_feedback.push_back(a.feedback);
         }
         if (q.accepted.empty()) {
           refuse("no answer is given: not imported");
           continue;
         }
         if (!partial) q.credit.clear();
-        if (feedback) {
-          refuse("feedback for each short answer has no place in the exam model yet: not imported");
-          continue;
-        }
+        if (!feedback) q.answer_feedback.clear();
         if (std::any_of(g.answers.begin(), g.answers.end(), [](const MoodleAnswer& a) {
               return a.text != "*" && a.text.find('*') != std::string::npos;
             })) {
@@ -148,26 +147,34 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
         q.type = exam::QuestionType::kNumeric;
         const MoodleAnswer* best = nullptr;
         bool feedback = false, negative = false;
+        std::string other_feedback;  // for any other answer (Moodle's "*")
         for (const auto& a : g.answers) {
           feedback = feedback || !a.feedback.empty();
           negative = negative || a.fraction < 0;
-          if (a.text == "*") continue;  // any other answer: worth nothing unless it says more
+          if (a.text == "*") {  // any other answer: worth nothing unless it says more
+            if (other_feedback.empty()) other_feedback = a.feedback;
+            continue;
+          }
           if (!best || a.fraction > best->fraction) best = &a;
           q.numeric_answers.push_back({a.number, a.tolerance, a.fraction});
+          q.answer_feedback.push_back(a.feedback);
         }
         const bool other_credit = std::any_of(g.answers.begin(), g.answers.end(), [](auto& a) {
           return a.text == "*" && a.fraction > 0;
         });
-        if (feedback || negative || other_credit || !best || best->fraction <= 0) {
-          refuse(feedback ? "feedback for each numeric answer has no place in the exam model yet: "
-                            "not imported"
-                          : "a numeric question needs an answer with credit, and no credit for "
-                            "any other answer: not imported");
+        if (negative || other_credit || !best || best->fraction <= 0) {
+          refuse("a numeric question needs an answer with credit, and no credit for any other "
+                 "answer: not imported");
           continue;
         }
         q.numeric_answer = best->number;
         q.numeric_tolerance = best->tolerance;
-        if (q.numeric_answers.size() == 1 && Near(best->fraction, 1)) q.numeric_answers.clear();
+        if (!other_feedback.empty()) q.answer_feedback.push_back(other_feedback);
+        if (!feedback) {
+          q.answer_feedback.clear();
+          // One answer worth all the points says no more than numeric_answer.
+          if (q.numeric_answers.size() == 1 && Near(best->fraction, 1)) q.numeric_answers.clear();
+        }
         break;
       }
       case MoodleKind::kMultipleChoice: {

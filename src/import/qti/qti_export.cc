@@ -87,9 +87,11 @@ class ItemWriter {
     response_ = Set(Add(item, "qti-response-declaration"), "identifier", "RESPONSE");
     Outcome(item, "SCORE", "single", "float", "0");
     Outcome(item, "MAXSCORE", "single", "float", Num(q_.points));
-    const bool feedback = !q_.option_feedback.empty();
+    // Choices' feedback (and true/false's, a choice here) shows inline for the choice made.
+    const bool feedback = !q_.option_feedback.empty() ||
+                          (q_.type == exam::QuestionType::kTrueFalse && !q_.answer_feedback.empty());
     if (feedback) {
-      Outcome(item, "FEEDBACK", q_.type == exam::QuestionType::kSingle ? "single" : "multiple",
+      Outcome(item, "FEEDBACK", q_.type == exam::QuestionType::kMultiple ? "multiple" : "single",
               "identifier", "");
     }
     body_ = Add(item, "qti-item-body");
@@ -127,6 +129,10 @@ class ItemWriter {
     }
     if (!q_.feedback.empty()) {
       notes_.push_back(fmt::format("question {}: its feedback is not in the package", q_.id));
+    }
+    if (!q_.answer_feedback.empty() && q_.type != exam::QuestionType::kTrueFalse) {
+      notes_.push_back(
+          fmt::format("question {}: its feedback for each answer is not in the package", q_.id));
     }
     return Save(doc_);
   }
@@ -224,10 +230,20 @@ class ItemWriter {
     pugi::xml_node interaction = Add(body_, "qti-choice-interaction");
     Set(Set(Set(interaction, "response-identifier", "RESPONSE"), "shuffle", "false"),
         "max-choices", "1");
-    Set(Add(interaction, "qti-simple-choice"), "identifier", "true").text().set("True");
-    Set(Add(interaction, "qti-simple-choice"), "identifier", "false").text().set("False");
+    const bool feedback = !q_.answer_feedback.empty();
+    for (const bool truth : {true, false}) {
+      const char* value = truth ? "true" : "false";
+      pugi::xml_node choice = Set(Add(interaction, "qti-simple-choice"), "identifier", value);
+      SetText(choice, truth ? "True" : "False");
+      const std::string said = feedback ? q_.answer_feedback[truth ? 0 : 1] : "";
+      if (!said.empty()) {
+        pugi::xml_node f = Add(choice, "qti-feedback-inline");
+        Set(Set(Set(f, "outcome-identifier", "FEEDBACK"), "identifier", value), "show-hide", "show");
+        SetText(f, said);
+      }
+    }
     Correct({q_.correct_bool ? "true" : "false"});
-    MatchCorrect(false);
+    MatchCorrect(feedback);
     notes_.push_back(fmt::format("question {}: true/false is a choice of \"True\" and \"False\"",
                                  q_.id));
   }

@@ -54,6 +54,7 @@ id = "tf"
 type = "truefalse"
 text = "The Earth is round."
 answer = true
+answer_feedback = ["Yes: seen from space.", "It is round."]
 
 [[question]]
 id = "pi"
@@ -92,6 +93,7 @@ type = "short"
 text = "Symbol of sodium?"
 case_sensitive = true
 answer = "Na"
+answer_feedback = ["From its Latin name, natrium."]
 
 [[question]]
 id = "essay"
@@ -152,6 +154,7 @@ TEST(QtiExportTest, AnExportedExamReadsBackToTheSameQuestionsGradedTheSame) {
     if (a.type == exam::QuestionType::kTrueFalse) {
       EXPECT_EQ(b.type, exam::QuestionType::kSingle) << "a choice of True and False";
       EXPECT_EQ(exam::GradeAnswer(b, boost::json::parse("0")), a.points);
+      EXPECT_EQ(b.option_feedback, a.answer_feedback) << "each answer's feedback, inline";
       continue;
     }
     EXPECT_EQ(b.type, a.type);
@@ -171,6 +174,9 @@ TEST(QtiExportTest, AnExportedExamReadsBackToTheSameQuestionsGradedTheSame) {
   for (const auto& n : exported.notes) notes += n + "\n";
   EXPECT_NE(notes.find("question tf: true/false is a choice"), std::string::npos) << notes;
   EXPECT_NE(notes.find("question sodium: Pupitre also ignores extra spaces"), std::string::npos);
+  EXPECT_NE(notes.find("question sodium: its feedback for each answer is not in the package"),
+            std::string::npos)
+      << notes;
   zip_error_t error;
   zip_error_init(&error);
   zip_source_t* src = zip_source_buffer_create(exported.zip.data(), exported.zip.size(), 0, &error);

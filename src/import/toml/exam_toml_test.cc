@@ -411,6 +411,81 @@ points = 0
   EXPECT_EQ(p.size(), 8u) << Describe(p);
 }
 
+TEST(ParseExamTomlTest, AnswerFeedbackIsOnePerAnswer) {
+  auto spec = ParseExamToml(std::string(kHeader) + R"(
+[[question]]
+id = "tf"
+type = "truefalse"
+text = "Round?"
+answer = true
+answer_feedback = ["Yes.", "Seen from space, it is round."]
+
+[[question]]
+id = "short"
+type = "short"
+text = "Largest ocean?"
+answer = ["Pacific", "the Pacific Ocean"]
+answer_feedback = ["Yes.", ""]
+
+[[question]]
+id = "num"
+type = "numeric"
+text = "Pi?"
+answer = 3.14
+tolerance = 0.01
+answer_feedback = ["Yes.", "3.14, to two decimals."]
+)");
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  const exam::Question& tf = spec->questions[0];
+  EXPECT_EQ(exam::AnswerFeedback(tf, boost::json::parse("false")), "Seen from space, it is round.");
+  const exam::Question& ocean = spec->questions[1];
+  EXPECT_EQ(exam::AnswerFeedback(ocean, boost::json::parse("\"pacific\"")), "Yes.");
+  const exam::Question& pi = spec->questions[2];
+  EXPECT_EQ(exam::AnswerFeedback(pi, boost::json::parse("3.141")), "Yes.");
+  EXPECT_EQ(exam::AnswerFeedback(pi, boost::json::parse("3")), "3.14, to two decimals.");
+  EXPECT_EQ(exam::GradeAnswer(pi, boost::json::parse("3.145")), 1) << "graded as before";
+  EXPECT_EQ(exam::GradeAnswer(pi, boost::json::parse("3.2")), 0);
+
+  const std::vector<Problem> p = Problems(std::string(kHeader) + R"(
+[[question]]
+id = "tf"
+type = "truefalse"
+text = "Round?"
+answer = true
+answer_feedback = ["Yes."]
+
+[[question]]
+id = "short"
+type = "short"
+text = "Ocean?"
+answer = "Pacific"
+answer_feedback = ["a", "b"]
+
+[[question]]
+id = "one"
+type = "single"
+text = "Pick"
+options = ["a", "b"]
+answer = 0
+answer_feedback = ["a", "b"]
+
+[[question]]
+id = "num"
+type = "numeric"
+text = "How many?"
+answer = 3
+answer_feedback = "Yes."
+)");
+  EXPECT_TRUE(Has(p, 13, {"question \"tf\": \"answer_feedback\" has 1 entries; a truefalse question has 2"}))
+      << Describe(p);
+  EXPECT_TRUE(Has(p, 20, {"question \"short\": \"answer_feedback\" has 2 entries for 1 accepted"}))
+      << Describe(p);
+  EXPECT_TRUE(Has(p, 28, {"question \"one\": \"answer_feedback\" is only for truefalse, short and numeric"}))
+      << Describe(p);
+  EXPECT_TRUE(Has(p, 35, {"question \"num\": \"answer_feedback\" must be"})) << Describe(p);
+  EXPECT_EQ(p.size(), 4u) << Describe(p);
+}
+
 TEST(ParseExamTomlTest, OptionsAreChecked) {
   const std::vector<Problem> p = Problems(std::string(kHeader) + R"(
 [[question]]

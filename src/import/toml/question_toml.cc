@@ -72,6 +72,7 @@ void ExamParser::ParseQuestion(const toml::table& t, size_t index) {
     ParseMatching(t, q, where);
     ParseKey(t, q, where);
     ParseFeedback(t, q, where);
+    ParseAnswerFeedback(t, q, where);
   }
   spec_.questions.push_back(std::move(q));
 }
@@ -100,6 +101,51 @@ void ExamParser::ParseFeedback(const toml::table& t, Question& q, const Where& w
     return;
   }
   for (const auto& f : *array) q.option_feedback.push_back(f.as_string()->get());
+}
+
+// Feedback for the answer given, shown with the right answer: a true/false question's for the
+// answer true and for false; a short question's one per accepted answer; a numeric question's
+// for the right answer, then optionally for any other.
+void ExamParser::ParseAnswerFeedback(const toml::table& t, Question& q, const Where& where) {
+  const toml::node* n = Get(t, "answer_feedback", where, /*required=*/false);
+  if (n == nullptr) return;
+  size_t least = 0, most = 0;
+  switch (q.type) {
+    case QuestionType::kTrueFalse: least = most = 2; break;
+    case QuestionType::kShortText: least = most = q.accepted.size(); break;
+    case QuestionType::kNumeric: least = 1, most = 2; break;
+    default:
+      Add(*n, where, "only_for_answers", {{"key", "answer_feedback"}},
+          "\"answer_feedback\" is only for truefalse, short and numeric questions");
+      return;
+  }
+  const toml::array* array = n->as_array();
+  if (array == nullptr || !array->is_homogeneous(toml::node_type::string)) {
+    WrongType(*n, "answer_feedback", where, kAnswerFeedbackList);
+    return;
+  }
+  if (array->size() < least || array->size() > most) {
+    const std::string count = std::to_string(array->size());
+    if (q.type == QuestionType::kTrueFalse) {
+      Add(*n, where, "answer_feedback_truefalse", {{"count", count}},
+          "\"answer_feedback\" has " + count +
+              " entries; a truefalse question has 2 (if answered true, if answered false)");
+    } else if (q.type == QuestionType::kShortText) {
+      const std::string accepted = std::to_string(most);
+      Add(*n, where, "answer_feedback_short", {{"count", count}, {"accepted", accepted}},
+          "\"answer_feedback\" has " + count + " entries for " + accepted +
+              " accepted answers (one each)");
+    } else {
+      Add(*n, where, "answer_feedback_numeric", {{"count", count}},
+          "\"answer_feedback\" has " + count +
+              " entries; a numeric question has 1 or 2 (for the right answer, then for any other)");
+    }
+    return;
+  }
+  for (const auto& f : *array) q.answer_feedback.push_back(f.as_string()->get());
+  if (q.type == QuestionType::kNumeric) {  // the answer feedback's count follows these answers
+    q.numeric_answers = {{q.numeric_answer, q.numeric_tolerance, 1}};
+  }
 }
 
 void ExamParser::ParseOptions(const toml::table& t, Question& q, const Where& where) {

@@ -105,6 +105,8 @@ constexpr Expected kBool{"bool", "true or false (without quotes)"};
 constexpr Expected kNumber{"number", "a number"};
 constexpr Expected kMinutes{"minutes", "a whole number of minutes"};
 constexpr Expected kFeedbackList{"feedback_list", "an array of strings, one per option"};
+constexpr Expected kAnswerFeedbackList{"answer_feedback_list",
+                                      "an array of strings, one per answer"};
 constexpr Expected kStringList{"string_list", "an array of strings"};
 constexpr Expected kOptionIndex{"option_index",
                                 "an option index (an integer, 0 for the first option)"};
