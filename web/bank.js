@@ -7,7 +7,8 @@
   const enc = encodeURIComponent;
   const STAFF = { roles: ["teacher", "admin"] };
   const TYPES = { single: "bank.type_single", multiple: "bank.type_multiple", truefalse: "bank.type_truefalse",
-    numeric: "bank.type_numeric", short: "bank.type_short", essay: "bank.type_essay", matching: "bank.type_matching" };
+    numeric: "bank.type_numeric", short: "bank.type_short", essay: "bank.type_essay", matching: "bank.type_matching",
+    description: "bank.type_description" };
 
   P.route("#/teacher/bank/:course", async (courseId) => {
     const [{ courses }, bank] = await Promise.all([P.api("GET", "/api/courses"), P.api("GET", `/api/courses/${enc(courseId)}/bank`)]);
@@ -101,7 +102,8 @@
             P.refresh();
           } catch (e) { replace.disabled = false; file.value = ""; builder.say(P.errorText(e)); }
         });
-        const detail = `${t(TYPES[q.type] || "bank.type_other")} · ${t("bank.points", { points: P.fmtNumber(q.points, 2) })}`;
+        const detail = q.type === "description" ? t(TYPES.description)
+          : `${t(TYPES[q.type] || "bank.type_other")} · ${t("bank.points", { points: P.fmtNumber(q.points, 2) })}`;
         return el("li", { class: "bank-question", "data-question": q.id }, pick, " ", el("strong", { text: q.id }), " ", el("span", { class: "muted", text: detail }),
           " ", replace, file, " ", remove, el("p", { text: q.text }),
           q.options ? el("ul", {}, q.options.map((o) => el("li", { text: o }))) : null);

@@ -174,6 +174,14 @@
     examPage(attempt, paper);
   });
 
+  // A released result's questions in the student's order, numbered; a description as its text.
+  function reviewItems(items, comments) {
+    const numbers = numbersOf(items.map((item) => item.id), (qid) => items.find((item) => item.id === qid).type);
+    return items.map((item) => item.type === "description"
+      ? el("li", { class: "review description", "data-qid": item.id }, el("p", { class: "qtext", text: item.text }))
+      : reviewItem(item, numbers.get(item.id), comments[item.id]));
+  }
+
   // One question of a released result: its points out of its maximum, the question and the
   // student's answer (review "answers"), the right answer and feedback (review "solutions").
   function reviewItem(item, n, comment) {
@@ -217,8 +225,8 @@
       const comments = r.comments || {};
       if (r.comment) parts.push(el("div", { class: "comment", id: "overall-comment" }, el("strong", { text: t("result.teacher_comment") }), " ", el("span", { class: "essay", text: r.comment })));
       parts.push(r.items
-        ? el("ol", { class: "review-list", id: "review" }, r.items.map((item, i) => reviewItem(item, i + 1, comments[item.id])))
-        : el("ol", { id: "review" }, attempt.order.questions.map((qid, i) => {
+        ? el("ol", { class: "review-list", id: "review" }, reviewItems(r.items, comments))
+        : el("ol", { id: "review" }, attempt.order.questions.filter((qid) => qid in r.questions).map((qid, i) => {
           const p = r.questions[qid];
           return el("li", { "data-qid": qid }, t("q.number", { n: i + 1 }), " ",
             p === null ? t("result.q_ungraded") : t("result.q_points", { points: P.fmtNumber(p, 2), max: P.fmtNumber(r.max[qid], 2) }),
@@ -231,9 +239,18 @@
     P.show(r && title ? t("result.heading", { title }) : t("done.title"), parts);
   }
 
+  // Each question's number on the page, in `order`: a description (a text to read) has none.
+  function numbersOf(order, typeOf) {
+    const numbers = new Map();
+    for (const qid of order) if (typeOf(qid) !== "description") numbers.set(qid, numbers.size + 1);
+    return numbers;
+  }
+
   function examPage(attempt, paper) {
     const questions = new Map(paper.questions.map((q) => [q.id, q]));
     const order = attempt.order.questions.filter((qid) => questions.has(qid));
+    const isText = (qid) => questions.get(qid).type === "description";
+    const numbers = numbersOf(order, (qid) => questions.get(qid).type);
     const flagsKey = `pupitre.flags.${attempt.id}`;
     const flags = new Set(JSON.parse(localStorage.getItem(flagsKey) || "[]"));
     const onePerPage = !!paper.exam.one_per_page;
@@ -336,12 +353,12 @@
     };
 
     // Question map.
-    const mapButtons = order.map((qid, i) => el("button", { type: "button", class: "qmap-item", onclick: () => goTo(i) }, String(i + 1)));
+    const mapButtons = order.map((qid, i) => el("button", { type: "button", class: "qmap-item", onclick: () => goTo(i) }, isText(qid) ? "i" : String(numbers.get(qid))));
     const refreshMap = () => mapButtons.forEach((b, i) => {
       const qid = order[i];
-      const state = flags.has(qid) ? "flagged" : answered(qid) ? "answered" : "unanswered";
+      const state = isText(qid) ? "text" : flags.has(qid) ? "flagged" : answered(qid) ? "answered" : "unanswered";
       b.className = `qmap-item ${state}${onePerPage && i === current ? " current" : ""}`;
-      b.setAttribute("aria-label", t("map.item", { n: i + 1, state: t(`map.${state}`) }));
+      b.setAttribute("aria-label", isText(qid) ? t("map.text") : t("map.item", { n: numbers.get(qid), state: t(`map.${state}`) }));
       if (onePerPage && i === current) b.setAttribute("aria-current", "step"); else b.removeAttribute("aria-current");
     });
     const map = el("nav", { class: "qmap", "aria-label": t("map.title") }, el("h2", { class: "sr-only", text: t("map.title") }), mapButtons);
@@ -352,7 +369,7 @@
     headSize.observe(head);
     P.onLeave(() => headSize.disconnect());
 
-    const sections = order.map((qid, i) => questionBlock(questions.get(qid), i, attempt, journal, flags, () => {
+    const sections = order.map((qid) => questionBlock(questions.get(qid), numbers.get(qid), attempt, journal, flags, () => {
       localStorage.setItem(flagsKey, JSON.stringify([...flags]));
       refreshMap();
     }));
@@ -378,7 +395,7 @@
     const confirmBox = el("div", { class: "confirm", hidden: true, role: "group", "aria-labelledby": "confirm-title" });
     const submitBtn = el("button", { type: "button", class: "primary", id: "submit", text: t("exam.submit") });
     submitBtn.addEventListener("click", () => {
-      const unanswered = order.filter((q) => !answered(q)).length;
+      const unanswered = order.filter((q) => !isText(q) && !answered(q)).length;
       const yes = el("button", { type: "button", class: "primary", id: "confirm-submit", text: t("confirm.yes") });
       const no = el("button", { type: "button", text: t("confirm.no") });
       // (replaceChildren writes a null as the text "null": nothing is passed when nothing is flagged.)
@@ -445,7 +462,8 @@
     const journal = { value: (qid) => answers.get(qid), record: (qid, v) => answers.set(qid, v) };
     const attempt = { id: "preview", order: { questions: paper.questions.map((q) => q.id), options: {} } };
     const flags = new Set();
-    const blocks = paper.questions.map((q, i) => questionBlock(q, i, attempt, journal, flags, () => {}));
+    const numbers = numbersOf(paper.questions.map((q) => q.id), (qid) => paper.questions.find((q) => q.id === qid).type);
+    const blocks = paper.questions.map((q) => questionBlock(q, numbers.get(q.id), attempt, journal, flags, () => {}));
     const bar = el("div", { class: "exambar" }, el("span", {}, t("exam.time_left"), " ",
       el("span", { class: "countdown", text: P.fmtDuration(paper.exam.duration_ms) })), el("span", { class: "save", text: t("preview.not_saved") }));
     const map = el("nav", { class: "qmap", "aria-label": t("map.title") }, paper.questions.map((q, i) =>
@@ -454,11 +472,16 @@
     return [el("div", { class: "examhead" }, bar, map), el("form", { class: "paper", onsubmit: (e) => e.preventDefault() }, blocks)];
   };
 
-  // One question: its text, its control, and a flag. Every change goes to the journal.
-  function questionBlock(q, index, attempt, journal, flags, changed) {
+  // One question: its number, text, control, and a flag. Every change goes to the journal. A
+  // description is its text alone.
+  function questionBlock(q, number, attempt, journal, flags, changed) {
+    if (q.type === "description") {
+      return el("section", { class: "question description", id: `question-${q.id}`, "data-qid": q.id, "data-type": q.type, tabindex: "-1" },
+        el("p", { class: "qtext", text: q.text }));
+    }
     const legendId = P.uid("q");
     const fs = el("fieldset", { class: "question", id: `question-${q.id}`, "data-qid": q.id, "data-type": q.type });
-    fs.append(el("legend", { id: legendId }, el("span", { class: "qnum", text: t("q.number", { n: index + 1 }) }), " ", q.text,
+    fs.append(el("legend", { id: legendId }, el("span", { class: "qnum", text: t("q.number", { n: number }) }), " ", q.text,
       " ", el("span", { class: "points", text: t("q.points", { points: P.fmtNumber(q.points, 2) }) })));
     const current = journal.value(q.id);
     const save = (value) => { journal.record(q.id, value); changed(); };

@@ -521,7 +521,7 @@
     const link = (a, key) => (a ? el("a", { href: `#/teacher/grade/${enc(examId)}/${a.id}`, rel: key === "grade.previous" ? "prev" : "next", text: t(key, { name: who(a) }) }) : null);
     const nav = el("nav", { class: "pager", "aria-label": t("grade.students") }, link(all[i - 1], "grade.previous") || el("span"), link(all[i + 1], "grade.next") || el("span"));
     if (!attempt.result) return P.show(t("grade.title", { name: who(me) }), el("p", { text: t("grade.not_submitted") }), nav);
-    const items = attempt.result.items || [];
+    const items = (attempt.result.items || []).filter((item) => item.type !== "description");  // nothing to grade
     const forms = items.map((item, k) => gradeForm(attempt, item, el("h2", {}, t("q.number", { n: k + 1 }), " ", item.text,
       item.type === "essay" ? el("span", { class: "muted" }, " · ", el("a", { href: `#/teacher/grade-question/${enc(examId)}/${enc(item.id)}`, text: t("grade.everyone") })) : null)));
     const overall = el("textarea", { rows: "3", maxlength: "8000", value: attempt.result.comment || "" });

@@ -54,7 +54,8 @@ json::value RightAnswer(const exam::Question& q) {
       return json::object{{"value", Number(q.numeric_answer)},
                           {"tolerance", Number(q.numeric_tolerance)}};
     case T::kShortText: return Texts(q.accepted);
-    case T::kEssay: return nullptr;
+    case T::kEssay:
+    case T::kDescription: return nullptr;
     case T::kMatching: {
       json::array a;
       for (int i : q.match_key) a.push_back(i);
@@ -74,6 +75,7 @@ json::object ResultJson(const exam::AttemptView& v, bool is_teacher) {
   const auto points = exam::PointsPerQuestion(v.state, spec);
   json::object per_question, max;
   for (size_t i = 0; i < points.size(); ++i) {
+    if (spec.questions[i].type == exam::QuestionType::kDescription) continue;  // nothing to earn
     per_question[spec.questions[i].id] = points[i] ? Number(*points[i]) : json::value(nullptr);
     max[spec.questions[i].id] = Number(spec.questions[i].points);
   }

@@ -221,7 +221,11 @@ Result<exam::ExamSpec> QuestionBank::MakeExam(const std::string& course_id,
     group.pick = draw.pick;
     int count = 0;
     for (const auto& [id, b] : by_id) {
-      if (b.category != draw.category || chosen.count(id)) continue;
+      // A description is shown to everyone, never drawn: choose it by its id.
+      if (b.category != draw.category || chosen.count(id) ||
+          b.question.type == exam::QuestionType::kDescription) {
+        continue;
+      }
       spec.questions.push_back(b.question);
       spec.questions.back().group = group.id;
       spec.questions.back().line = 0;

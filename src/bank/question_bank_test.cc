@@ -185,5 +185,28 @@ TEST(QuestionBankTest, AnExamOfChosenQuestionsAndDraws) {
   EXPECT_EQ(reason(Recipe()), "nothing_chosen");
 }
 
+// A description in a category drawn from is shown to whom chooses it, never drawn.
+TEST(QuestionBankTest, ADrawLeavesTheCategorysDescriptionsOut) {
+  testkit::MemorySettings settings;
+  QuestionBank bank(settings);
+  BankQuestion text = Q("map-intro", "Europe/Capitals", 0);
+  text.question.type = exam::QuestionType::kDescription;
+  text.question.group = "";
+  ASSERT_TRUE(bank.Add("geo", {text, Q("paris", "Europe/Capitals"), Q("rome", "Europe/Capitals")}).ok());
+  ExamRecipe r = Recipe();
+  r.draws = {{"Europe/Capitals", 2}};
+  auto spec = bank.MakeExam("geo", r);
+  ASSERT_TRUE(spec.ok()) << spec.error().message << " (the description counted as drawable)";
+  ASSERT_EQ(spec->questions.size(), 2u);
+  EXPECT_EQ(exam::GroupProblem(*spec), "");
+  r.questions = {"map-intro"};
+  spec = bank.MakeExam("geo", r);
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  ASSERT_EQ(spec->questions.size(), 3u);
+  EXPECT_EQ(spec->questions[0].type, exam::QuestionType::kDescription);
+  EXPECT_EQ(spec->questions[0].group, "");
+  EXPECT_EQ(spec->QuestionsAsked(), 2u);
+}
+
 }  // namespace
 }  // namespace pupitre::bank

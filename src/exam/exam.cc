@@ -17,7 +17,7 @@
 namespace pupitre::exam {
 namespace {
 
-constexpr std::array<std::pair<QuestionType, std::string_view>, 7> kTypeNames = {{
+constexpr std::array<std::pair<QuestionType, std::string_view>, 8> kTypeNames = {{
     {QuestionType::kSingle, "single"},
     {QuestionType::kMultiple, "multiple"},
     {QuestionType::kTrueFalse, "truefalse"},
@@ -25,6 +25,7 @@ constexpr std::array<std::pair<QuestionType, std::string_view>, 7> kTypeNames = 
     {QuestionType::kShortText, "short"},
     {QuestionType::kEssay, "essay"},
     {QuestionType::kMatching, "matching"},
+    {QuestionType::kDescription, "description"},
 }};
 
 bool IsAsciiSpace(char c) {
@@ -213,7 +214,9 @@ std::vector<int> Drawn(const ExamSpec& spec, size_t g, uint64_t seed) {
 
 size_t ExamSpec::QuestionsAsked() const {
   size_t n = 0;
-  for (const Question& q : questions) n += q.group.empty() ? 1 : 0;
+  for (const Question& q : questions) {
+    n += q.group.empty() && q.type != QuestionType::kDescription ? 1 : 0;
+  }
   for (const QuestionGroup& g : groups) n += static_cast<size_t>(std::max(g.pick, 0));
   return n;
 }
@@ -251,6 +254,10 @@ std::string GroupProblem(const ExamSpec& spec) {
   }
   for (const Question& q : spec.questions) {
     if (q.group.empty()) continue;
+    if (q.type == QuestionType::kDescription) {
+      return fmt::format("description \"{}\" is in group \"{}\": a text without an answer is "
+                         "shown to everyone, never drawn", q.id, q.group);
+    }
     const bool known = std::any_of(spec.groups.begin(), spec.groups.end(),
                                    [&q](const QuestionGroup& g) { return g.id == q.group; });
     if (!known) return fmt::format("question \"{}\" is in group \"{}\", which the exam does not declare", q.id, q.group);

@@ -17,7 +17,10 @@
 
 namespace pupitre::exam {
 
-enum class QuestionType { kSingle, kMultiple, kTrueFalse, kNumeric, kShortText, kEssay, kMatching };
+// kDescription: a text without an answer (a reading, an instruction), worth no points, shown in
+// its place among the questions (Moodle's "description"; a QTI item without interactions).
+enum class QuestionType {
+  kSingle, kMultiple, kTrueFalse, kNumeric, kShortText, kEssay, kMatching, kDescription };
 
 // What a student sees of their attempt once results are released, as the teacher chooses:
 // the score only (total and points per question); also each question with their answer; also
@@ -29,7 +32,7 @@ std::optional<ReviewLevel> ParseReviewLevel(std::string_view name);
 // An exam's (and a course's) id: 1 to 64 of a-z, 0-9 and '-'.
 bool IsValidExamId(std::string_view id);
 
-// "single", "multiple", "truefalse", "numeric", "short", "essay", "matching".
+// "single", "multiple", "truefalse", "numeric", "short", "essay", "matching", "description".
 std::string_view QuestionTypeName(QuestionType t);
 std::optional<QuestionType> ParseQuestionType(std::string_view name);
 
@@ -37,7 +40,7 @@ struct Question {
   std::string id;      // unique within the exam; [A-Za-z0-9_-]{1,64}
   QuestionType type = QuestionType::kSingle;
   std::string text;
-  double points = 1.0;  // > 0
+  double points = 1.0;  // > 0; a description's 0
   std::vector<std::string> options;  // kSingle / kMultiple: >= 2 options; kMatching: the items
                                      // to match (>= 2), each given one of match_choices
   // kMatching: what each item may be matched with, in the order the page lists them (sorted,
@@ -132,7 +135,8 @@ struct ExamSpec {
   const Question* FindQuestion(std::string_view question_id) const;
   // What each student's paper is worth: questions asked of everyone, and each group's pick.
   double MaxPoints() const;
-  // How many questions each student is asked (those of everyone, and each group's pick).
+  // How many questions each student is asked (those of everyone, and each group's pick), not
+  // counting descriptions.
   size_t QuestionsAsked() const;
 };
 
@@ -207,7 +211,7 @@ std::string NormaliseText(std::string_view s, bool fold_case = true);
 // kSingle: an integer option index; kMultiple: an array of distinct option indices;
 // kTrueFalse: a bool; kNumeric: a number; kShortText / kEssay: a string (<= 20,000 bytes);
 // kMatching: an array with one entry per item (in the exam's order), a choice index or null.
-// null means "no answer" and is valid for every type.
+// null means "no answer" and is valid for every type; a description takes nothing else.
 Status ValidateAnswer(const Question& q, const boost::json::value& answer);
 
 // Points earned by a valid `answer`. Essays return nullopt: a teacher grades them.

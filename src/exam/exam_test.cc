@@ -83,7 +83,8 @@ bool IsPermutation(const std::vector<int>& v, size_t n) {
 
 TEST(QuestionTypeTest, NamesRoundTrip) {
   for (QuestionType t : {QuestionType::kSingle, QuestionType::kMultiple, QuestionType::kTrueFalse,
-                         QuestionType::kNumeric, QuestionType::kShortText, QuestionType::kEssay}) {
+                         QuestionType::kNumeric, QuestionType::kShortText, QuestionType::kEssay,
+                         QuestionType::kMatching, QuestionType::kDescription}) {
     EXPECT_EQ(ParseQuestionType(QuestionTypeName(t)), t) << QuestionTypeName(t);
   }
   EXPECT_EQ(QuestionTypeName(QuestionType::kShortText), "short");
@@ -98,6 +99,31 @@ TEST(ExamSpecTest, FindQuestionAndMaxPoints) {
   EXPECT_EQ(spec.FindQuestion("numeric")->type, QuestionType::kNumeric);
   EXPECT_EQ(spec.FindQuestion("nope"), nullptr);
   EXPECT_DOUBLE_EQ(spec.MaxPoints(), 2 + 2 + 1 + 1 + 1 + 5);
+}
+
+// A description (a text to read among the questions): no answer, no points, never drawn.
+TEST(ExamSpecTest, ADescriptionIsReadNotAnswered) {
+  ExamSpec spec = MakeSpec();
+  const double max = spec.MaxPoints();
+  const size_t asked = spec.QuestionsAsked();
+  Question text;
+  text.id = "reading";
+  text.type = QuestionType::kDescription;
+  text.text = "Read this passage before the next questions.";
+  text.points = 0;
+  spec.questions.insert(spec.questions.begin(), text);
+  EXPECT_DOUBLE_EQ(spec.MaxPoints(), max);
+  EXPECT_EQ(spec.QuestionsAsked(), asked) << "a description is not a question asked";
+  EXPECT_TRUE(ValidateAnswer(text, boost::json::value(nullptr)).ok());
+  const Status answered = ValidateAnswer(text, boost::json::parse("\"my answer\""));
+  ASSERT_FALSE(answered.ok());
+  EXPECT_EQ(answered.error().message, "a description takes no answer");
+  EXPECT_EQ(GradeAnswer(text, boost::json::value(nullptr)), 0.0);
+  EXPECT_EQ(GroupProblem(spec), "");
+  spec.questions[0].group = "pool";
+  spec.groups = {{"pool", 1, 0, ""}};
+  EXPECT_NE(GroupProblem(spec).find("description \"reading\" is in group \"pool\""), std::string::npos)
+      << GroupProblem(spec);
 }
 
 TEST(ComputeDeadlineTest, StartPlusDurationPlusExtraCappedByClose) {

@@ -118,6 +118,8 @@ Status ValidateAnswer(const Question& q, const boost::json::value& answer) {
     case QuestionType::kShortText:
     case QuestionType::kEssay:
       return CheckText(answer);
+    case QuestionType::kDescription:
+      return Error::Invalid("a description takes no answer");
     case QuestionType::kMatching: {
       if (!answer.is_array() || answer.get_array().size() != q.options.size()) {
         return Error::Invalid("the answer must be an array of " + std::to_string(q.options.size()) +
@@ -211,6 +213,8 @@ std::optional<double> GradeAnswer(const Question& q, const boost::json::value& a
     }
     case QuestionType::kEssay:
       return std::nullopt;
+    case QuestionType::kDescription:
+      return 0.0;
     case QuestionType::kMatching: {
       if (!answer.is_array() || q.match_key.empty()) return 0.0;
       const boost::json::array& picks = answer.get_array();

@@ -61,6 +61,8 @@ std::string AnswerCell(const Question& q, const std::string& value_json) {
     case QuestionType::kEssay:
       if (v.is_string()) return CsvField(std::string_view(v.as_string()));
       break;
+    case QuestionType::kDescription:  // never answered
+      break;
     case QuestionType::kMatching:  // "item -> choice; ..." for the items matched
       if (v.is_array() && v.as_array().size() == q.options.size()) {
         std::string joined;
@@ -119,8 +121,14 @@ std::string ResultsCsv(const ExamSpec& spec, const std::vector<AttemptView>& att
                        const TimeZone& zone) {
   std::string csv = "login,name,attempt_id,status,started_at,submitted_at,auto_submitted,points,"
                     "max_points,ungraded_essays";
-  for (const auto& q : spec.questions) csv += "," + CsvField("points_" + q.id);
-  for (const auto& q : spec.questions) csv += "," + CsvField("answer_" + q.id);
+  // A description has neither points nor an answer: no columns.
+  const auto answerable = [](const Question& q) { return q.type != QuestionType::kDescription; };
+  for (const auto& q : spec.questions) {
+    if (answerable(q)) csv += "," + CsvField("points_" + q.id);
+  }
+  for (const auto& q : spec.questions) {
+    if (answerable(q)) csv += "," + CsvField("answer_" + q.id);
+  }
   csv += "\n";
   const auto when = [&](int64_t ms) { return ms > 0 ? zone.Iso8601(ms) : std::string(); };
   for (const auto& v : attempts) {
@@ -131,11 +139,14 @@ std::string ResultsCsv(const ExamSpec& spec, const std::vector<AttemptView>& att
                        when(v.state.started_ms), when(v.state.submitted_ms),
                        v.state.auto_submitted ? 1 : 0, PlainNumber(score.total()),
                        PlainNumber(score.max_points), score.ungraded_essays);
-    for (const std::optional<double>& p : PointsPerQuestion(v.state, spec)) {
+    const std::vector<std::optional<double>> points = PointsPerQuestion(v.state, spec);
+    for (size_t i = 0; i < points.size(); ++i) {
+      if (!answerable(spec.questions[i])) continue;
       csv += ",";
-      if (p) csv += PlainNumber(*p);
+      if (points[i]) csv += PlainNumber(*points[i]);
     }
     for (const auto& q : spec.questions) {
+      if (!answerable(q)) continue;
       auto it = v.state.answers.find(q.id);
       csv += ",";
       if (it != v.state.answers.end()) csv += AnswerCell(q, it->second.value_json);

@@ -45,6 +45,11 @@ options = ["Danube", "Alps", "Loire", "Sahara"]
 answer = [0, 2]
 
 [[question]]
+id = "map"
+type = "description"
+text = "The next question is about the Dead Sea. (A text to read: no column.)"
+
+[[question]]
 id = "height"
 type = "numeric"
 text = "How many metres below sea level is the Dead Sea shore (negative)?"

@@ -198,7 +198,11 @@ void Run::CloseStream(std::shared_ptr<Conn>& held) {
 
 asio::awaitable<void> Run::Work(Conn& c, Visit& v, const StudentPlan& plan, int index,
                                 Steady::duration shift) {
-  const json::array& questions = v.paper.at("questions").as_array();
+  // What a student answers: the paper's questions, less its descriptions (texts to read).
+  std::vector<const json::object*> questions;
+  for (const json::value& q : v.paper.at("questions").as_array()) {
+    if (q.at("type").as_string() != "description") questions.push_back(&q.as_object());
+  }
   if (questions.empty()) co_return;
   const auto submit_at = At(plan.submit_at) + shift;
   const double shift_s = std::chrono::duration<double>(shift).count();
@@ -223,7 +227,7 @@ asio::awaitable<void> Run::Work(Conn& c, Visit& v, const StudentPlan& plan, int 
     const double gap = Exp(think);
     const auto this_answer = next;
     next += seconds(gap);
-    const auto& q = questions[static_cast<size_t>(index + answered++) % questions.size()].as_object();
+    const json::object& q = *questions[static_cast<size_t>(index + answered++) % questions.size()];
     const std::string qid(q.at("id").as_string());
     const bool essay = std::string(q.at("type").as_string()) == "essay";
     const auto typing_until = essay ? this_answer + seconds(gap * s_.typing_share) : this_answer;

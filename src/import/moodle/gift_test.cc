@@ -261,7 +261,7 @@ TEST(GiftTest, ExamQuestionsAreGradedAsMoodleGradesThemAndTheRestIsReported) {
       "Range? {#3.141..3.142}\n\n"
       "Say hi {=hello =Hi  there}\n\n"
       "Just a text.\n"));
-  ASSERT_EQ(more.questions.size(), 6u);
+  ASSERT_EQ(more.questions.size(), 7u);
   const exam::Question& difficult = more.questions[0];
   EXPECT_EQ(difficult.type, exam::QuestionType::kSingle) << "a list with an = answer";
   EXPECT_EQ(difficult.correct_options, std::vector<int>{2});
@@ -287,8 +287,13 @@ TEST(GiftTest, ExamQuestionsAreGradedAsMoodleGradesThemAndTheRestIsReported) {
   EXPECT_EQ(more.questions[5].accepted, (std::vector<std::string>{"hello", "hi there"}));
   EXPECT_TRUE(more.questions[5].credit.empty());
   EXPECT_EQ(more.questions[5].id, "q6");
-  ASSERT_EQ(more.problems.size(), 1u);
-  EXPECT_EQ(more.problems[0].line, 22) << "a description";
+  // A text without answers: a description, read among the questions, worth nothing.
+  const exam::Question& text = more.questions[6];
+  EXPECT_EQ(text.type, exam::QuestionType::kDescription);
+  EXPECT_EQ(text.text, "Just a text.");
+  EXPECT_EQ(text.points, 0);
+  EXPECT_EQ(text.line, 22);
+  EXPECT_TRUE(more.problems.empty());
 
   // Credit survives the store's canonical form.
   exam::ExamSpec spec;
@@ -304,6 +309,9 @@ TEST(GiftTest, ExamQuestionsAreGradedAsMoodleGradesThemAndTheRestIsReported) {
   ASSERT_EQ(back->questions[1].numeric_answers.size(), 2u);
   EXPECT_DOUBLE_EQ(back->questions[1].numeric_answers[1].credit, 0.5);
   EXPECT_DOUBLE_EQ(Grade(back->questions[2], "\"Nazereth\""), 0.75);
+  EXPECT_EQ(back->questions[6].type, exam::QuestionType::kDescription);
+  EXPECT_DOUBLE_EQ(back->MaxPoints(), spec.MaxPoints());
+  EXPECT_EQ(back->QuestionsAsked(), 6u) << "a description is not a question asked";
 }
 
 }  // namespace

@@ -205,6 +205,31 @@ TEST(MoodleXmlTest, TheFeedbackForEachAnswerIsKept) {
   EXPECT_FALSE(exam::FromCanonicalQuestion(exam::ToCanonicalQuestion(damaged)).ok());
 }
 
+// Moodle's "description": a text among the questions, worth nothing, never answered.
+TEST(MoodleXmlTest, ADescriptionIsATextToRead) {
+  const QuestionBank bank = ParseMoodleXml(R"(<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="description">
+    <name><text>Passage</text></name>
+    <questiontext format="html"><text><![CDATA[<p>Read the <b>passage</b>.</p><p>Then answer.</p>]]></text></questiontext>
+    <generalfeedback format="html"><text></text></generalfeedback>
+    <defaultgrade>0.0000000</defaultgrade>
+  </question>
+  <question type="essay">
+    <name><text>Summary</text></name>
+    <questiontext format="html"><text>Sum it up.</text></questiontext>
+  </question>
+</quiz>
+)");
+  const ExamQuestions made = ToExamQuestions(bank);
+  ASSERT_TRUE(made.problems.empty()) << made.problems[0].message;
+  ASSERT_EQ(made.questions.size(), 2u);
+  EXPECT_EQ(made.questions[0].type, exam::QuestionType::kDescription);
+  EXPECT_EQ(made.questions[0].id, "Passage");
+  EXPECT_EQ(made.questions[0].text, "Read the passage.\nThen answer.");
+  EXPECT_EQ(made.questions[0].points, 0);
+}
+
 TEST(MoodleXmlTest, WhatIsNotMoodleXmlIsOneProblemWithItsLine) {
   const QuestionBank broken = ParseMoodleXml("<quiz>\n<question type=\"essay\">\n</quiz>\n");
   ASSERT_EQ(broken.problems.size(), 1u);

@@ -69,14 +69,15 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
       refuse(g.unsupported + ": not imported");
       continue;
     }
-    if (!(g.points > 0) || g.points > 10'000) {
+    if (g.kind != MoodleKind::kDescription && (!(g.points > 0) || g.points > 10'000)) {
       refuse("a question is worth more than 0 and at most 10000 points: not imported");
       continue;
     }
     switch (g.kind) {
       case MoodleKind::kDescription:
-        refuse("a text without answers (a description) is not a question: not imported");
-        continue;
+        q.type = exam::QuestionType::kDescription;
+        q.points = 0;
+        break;
       case MoodleKind::kMatching: {
         // As Moodle: a pair without a question is a distractor (a choice matching nothing).
         q.type = exam::QuestionType::kMatching;
@@ -267,8 +268,12 @@ void AddExamQuestions(ExamQuestions made, int first_line, std::string_view forma
     if (!q.group.empty()) q.group = renamed[q.group];
     // A [[group]] drawing from this question's bank category takes it in.
     const std::string category = i < made.categories.size() ? made.categories[i] : "";
+    // (A description of the category is shown to everyone: it is never drawn.)
     for (const exam::QuestionGroup& g : spec.groups) {
-      if (q.group.empty() && !category.empty() && CategoryMatches(g.category, category)) q.group = g.id;
+      if (q.group.empty() && !category.empty() && q.type != exam::QuestionType::kDescription &&
+          CategoryMatches(g.category, category)) {
+        q.group = g.id;
+      }
     }
     spec.questions.push_back(std::move(q));
   }

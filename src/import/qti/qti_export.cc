@@ -126,6 +126,10 @@ class ItemWriter {
       case exam::QuestionType::kMatching:
         Matching();
         break;
+      case exam::QuestionType::kDescription:  // a text without an interaction
+        item.remove_child(response_);
+        item.remove_child(processing_);
+        break;
     }
     if (!q_.feedback.empty()) {
       notes_.push_back(fmt::format("question {}: its feedback is not in the package", q_.id));

@@ -34,6 +34,11 @@ answer = 1
 option_feedback = ["No: the largest city.", "Yes.", ""]
 
 [[question]]
+id = "world"
+type = "description"
+text = "The next questions are about the world."
+
+[[question]]
 id = "rivers"
 type = "multiple"
 text = "Which are rivers?"

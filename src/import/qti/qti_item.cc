@@ -221,7 +221,18 @@ class ItemReader {
     if (!body) return "it has no itemBody";
     std::vector<pugi::xml_node> interactions;
     if (!FindInteractions(body, interactions, 0)) return "its body nests deeper than 64 elements";
-    if (interactions.empty()) return "it has no interaction: nothing to answer";
+    if (interactions.empty()) {  // a text to read among the questions: a description
+      PlainText text(feedback_);
+      q_.text = text.Of(body);
+      if (!text.why().empty()) return text.why();
+      if (q_.text.empty()) return "it has no interaction and no text: nothing to answer or read";
+      if (FirstInvalidUtf8(q_.text)) {
+        return "its text is not UTF-8 (declare the file's encoding in its XML declaration)";
+      }
+      q_.type = exam::QuestionType::kDescription;
+      q_.points = 0;
+      return "";
+    }
     if (interactions.size() > 1) {
       return fmt::format("it has {} interactions; an exam question takes one answer",
                          interactions.size());

@@ -174,6 +174,25 @@ TEST(QtiItemTest, TemplatesWrittenOutAndMaxScoreGiveThePoints) {
   EXPECT_EQ(made.problems[0].line, 37);
 }
 
+// An item without an interaction is a text to read (a stimulus, instructions): a description.
+TEST(QtiItemTest, AnItemWithoutInteractionIsADescription) {
+  const ExamQuestions made = ParseQtiItems(
+      "<qti-assessment-item xmlns=\"http://www.imsglobal.org/xsd/imsqtiasi_v3p0\" identifier=\"intro\" "
+      "title=\"Intro\" adaptive=\"false\" time-dependent=\"false\">"
+      "<qti-item-body><p>Read the passage.</p><p>The questions follow.</p></qti-item-body>"
+      "</qti-assessment-item>");
+  ASSERT_TRUE(made.problems.empty()) << made.problems[0].message;
+  ASSERT_EQ(made.questions.size(), 1u);
+  EXPECT_EQ(made.questions[0].type, exam::QuestionType::kDescription);
+  EXPECT_EQ(made.questions[0].text, "Read the passage.\nThe questions follow.");
+  EXPECT_EQ(made.questions[0].points, 0);
+  const ExamQuestions empty = ParseQtiItems(
+      "<assessmentItem identifier=\"x\"><itemBody><p> </p></itemBody></assessmentItem>");
+  ASSERT_EQ(empty.problems.size(), 1u);
+  EXPECT_NE(empty.problems[0].message.find("no interaction and no text"), std::string::npos)
+      << empty.problems[0].message;
+}
+
 TEST(QtiItemTest, WhatIsNotQtiIsOneProblemWithItsLine) {
   const ExamQuestions broken = ParseQtiItems("<assessmentItem>\n<itemBody>\n</assessmentItem>");
   ASSERT_EQ(broken.problems.size(), 1u);

@@ -486,6 +486,37 @@ answer_feedback = "Yes."
   EXPECT_EQ(p.size(), 4u) << Describe(p);
 }
 
+TEST(ParseExamTomlTest, ADescriptionIsATextWithoutAnswerOrPoints) {
+  auto spec = ParseExamToml(std::string(kHeader) + R"(
+[[question]]
+id = "passage"
+type = "description"
+text = "Read this passage."
+
+[[question]]
+id = "q"
+type = "essay"
+text = "What does it say?"
+)");
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  EXPECT_EQ(spec->questions[0].type, QuestionType::kDescription);
+  EXPECT_EQ(spec->questions[0].points, 0);
+  EXPECT_EQ(spec->MaxPoints(), 1);
+  EXPECT_EQ(spec->QuestionsAsked(), 1u);
+
+  const std::vector<Problem> p = Problems(std::string(kHeader) + R"(
+[[question]]
+id = "passage"
+type = "description"
+text = "Read this."
+points = 2
+answer = "yes"
+)");
+  EXPECT_TRUE(Has(p, 12, {"question \"passage\": a description is worth no points"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 13, {"question \"passage\": a description has no \"answer\""})) << Describe(p);
+  EXPECT_EQ(p.size(), 2u) << Describe(p);
+}
+
 TEST(ParseExamTomlTest, OptionsAreChecked) {
   const std::vector<Problem> p = Problems(std::string(kHeader) + R"(
 [[question]]
@@ -1003,10 +1034,10 @@ TEST(ParseExamTomlTest, QuestionsMayBeWrittenInGift) {
   EXPECT_EQ(r->questions[2].line, 4);
 
   // What GIFT cannot make a question of is a problem at its line in the file.
-  const std::string refused = "gift = \"\"\"\nTwo plus two? {#4}\n\nJust a text.\n\"\"\"\n";
+  const std::string refused = "gift = \"\"\"\nTwo plus two? {#4}\n\nSay {=a*b}\n\"\"\"\n";
   const std::vector<Problem> p = Problems(refused + kHeader);
   ASSERT_EQ(p.size(), 1u) << Describe(p);
-  EXPECT_TRUE(Has(p, 4, {"GIFT, line 3", "description"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 4, {"GIFT, line 3", "a * inside a short answer"})) << Describe(p);
   EXPECT_EQ(p[0].reason, "bank");
   EXPECT_TRUE(Has(Problems(std::string("gift = 3\n") + kHeader), 1, {"\"gift\" is a text"}));
 

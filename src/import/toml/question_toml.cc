@@ -39,7 +39,8 @@ void ExamParser::ParseQuestion(const toml::table& t, size_t index) {
     if (!type) {
       Add(*t.get("type"), where, "unknown_type", {{"value", *name}},
           "unknown type " + Quote(*name) +
-              " (expected single, multiple, truefalse, numeric, short, essay or matching)");
+              " (expected single, multiple, truefalse, numeric, short, essay, matching or "
+              "description)");
     }
   }
   if (std::optional<std::string> text = GetText(t, "text", where)) q.text = std::move(*text);
@@ -68,6 +69,14 @@ void ExamParser::ParseQuestion(const toml::table& t, size_t index) {
   // Without a known type, the options and the key cannot be judged.
   if (type) {
     q.type = *type;
+    if (q.type == QuestionType::kDescription) {
+      // A text to read among the questions: no answer, no points.
+      q.points = 0;
+      if (const toml::node* n = t.get("points")) {
+        Add(*n, where, "description_no_points", {},
+            "a description is worth no points: it has no answer");
+      }
+    }
     ParseOptions(t, q, where);
     ParseMatching(t, q, where);
     ParseKey(t, q, where);
@@ -251,7 +260,9 @@ void ExamParser::ParseKey(const toml::table& t, Question& q, const Where& where)
   }
 
   const bool essay = q.type == QuestionType::kEssay;
-  const toml::node* n = Get(t, "answer", where, /*required=*/!essay && q.type != QuestionType::kMatching);
+  const bool description = q.type == QuestionType::kDescription;
+  const toml::node* n = Get(t, "answer", where,
+                            /*required=*/!essay && !description && q.type != QuestionType::kMatching);
   if (n == nullptr) return;
   switch (q.type) {
     case QuestionType::kSingle:
@@ -308,6 +319,10 @@ void ExamParser::ParseKey(const toml::table& t, Question& q, const Where& where)
     case QuestionType::kEssay:
       Add(*n, where, "essay_has_no_answer", {},
           "essay questions have no \"answer\" (a teacher grades them)");
+      break;
+    case QuestionType::kDescription:
+      Add(*n, where, "description_has_no_answer", {},
+          "a description has no \"answer\": it is a text to read");
       break;
   }
 }
