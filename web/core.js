@@ -60,9 +60,12 @@ P.answerText = (item, value) => {
     case "single": return item.options[value] ?? String(value);
     case "multiple": return value.map((i) => item.options[i] ?? String(i)).join(" ; ");
     case "truefalse": return t(value ? "q.true" : "q.false");
-    case "numeric":
+    case "numeric": {
       if (typeof value !== "object") return P.fmtNumber(value, 6);
-      return value.tolerance ? t("result.numeric_right", { value: P.fmtNumber(value.value, 6), tolerance: P.fmtNumber(value.tolerance, 6) }) : P.fmtNumber(value.value, 6);
+      const unit = value.unit ? ` ${value.unit}` : "";  // a unit given, or the right answer's
+      const number = P.fmtNumber(value.value, 6) + unit;
+      return value.tolerance ? t("result.numeric_right", { value: number, tolerance: P.fmtNumber(value.tolerance, 6) }) : number;
+    }
     case "short": return Array.isArray(value) ? value.join(" / ") : String(value);
     case "matching":
       if (!Array.isArray(value)) return String(value);

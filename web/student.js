@@ -523,18 +523,25 @@
       }
       fs.append(rows);
     } else if (q.type === "numeric") {
+      // A number; with units, {value, unit} (the unit chosen from the question's, or none).
+      const units = q.units || [];
+      const given = current !== null && typeof current === "object" ? current : { value: current, unit: null };
       const hint = el("span", { class: "error", role: "alert" });
       const input = el("input", { type: "text", inputmode: "decimal", autocomplete: "off", "aria-labelledby": legendId,
-        value: current === undefined || current === null ? "" : String(current).replace(".", P.lang === "fr" ? "," : ".") });
-      input.addEventListener("input", () => {
+        value: given.value === undefined || given.value === null ? "" : String(given.value).replace(".", P.lang === "fr" ? "," : ".") });
+      const unit = units.length ? el("select", { "aria-label": t("q.unit") },
+        el("option", { value: "", text: t("q.unit_none") }), units.map((u) => el("option", { value: u, text: u, selected: u === given.unit }))) : null;
+      const changed = () => {
         const raw = input.value.trim().replace(/\s/g, "").replace(",", ".");
         if (raw === "") { hint.textContent = ""; return save(null); }
         const x = Number(raw);
         if (!Number.isFinite(x) || !/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(raw)) { hint.textContent = t("q.not_number"); return; }
         hint.textContent = "";
-        save(x);
-      });
-      fs.append(input, hint);
+        save(unit ? { value: x, unit: unit.value || null } : x);
+      };
+      input.addEventListener("input", changed);
+      if (unit) unit.addEventListener("change", changed);
+      fs.append(el("span", { class: "numeric" }, input, unit ? " " : null, unit), hint);
     } else {
       const essay = q.type === "essay";
       const input = el(essay ? "textarea" : "input", { type: essay ? undefined : "text", rows: essay ? "8" : undefined, autocomplete: "off",

@@ -50,9 +50,12 @@ json::value RightAnswer(const exam::Question& q) {
       return a;
     }
     case T::kTrueFalse: return q.correct_bool;
-    case T::kNumeric:
-      return json::object{{"value", Number(q.numeric_answer)},
-                          {"tolerance", Number(q.numeric_tolerance)}};
+    case T::kNumeric: {
+      json::object right{{"value", Number(q.numeric_answer)},
+                         {"tolerance", Number(q.numeric_tolerance)}};
+      if (const std::string unit = exam::AnswersUnit(q); !unit.empty()) right["unit"] = unit;
+      return right;
+    }
     case T::kShortText: return Texts(q.accepted);
     case T::kEssay:
     case T::kDescription: return nullptr;

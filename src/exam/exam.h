@@ -74,6 +74,19 @@ struct Question {
     double credit = 1;
   };
   std::vector<NumericAnswer> numeric_answers;
+  // kNumeric with units (Moodle's): the answers are in the unit of multiplier 1 (the first, as
+  // Moodle writes them); an answer given in another unit is divided by its multiplier before it
+  // is compared (with m = 1 and cm = 100, "200 cm" is 2). Empty: a plain number.
+  struct Unit {
+    std::string name;       // 1 to 32 bytes, no spaces; unique within the question
+    double multiplier = 1;  // > 0
+  };
+  std::vector<Unit> units;
+  // The penalty for an answer without a unit (0 to 1; 0: the unit is optional): a share of the
+  // points earned, or (unit_penalty_of_max) of the question's points, as Moodle's "unit
+  // penalty" of the response's or the question's grade.
+  double unit_penalty = 0;
+  bool unit_penalty_of_max = false;
   // Shown with the right answer after release at ReviewLevel::kSolutions, never before.
   std::string feedback;                      // about the question as a whole ("" none)
   std::vector<std::string> option_feedback;  // kSingle / kMultiple: one per option, or none
@@ -209,7 +222,8 @@ std::string NormaliseText(std::string_view s, bool fold_case = true);
 
 // Checks that `answer` has the JSON shape of an answer to `q`:
 // kSingle: an integer option index; kMultiple: an array of distinct option indices;
-// kTrueFalse: a bool; kNumeric: a number; kShortText / kEssay: a string (<= 20,000 bytes);
+// kTrueFalse: a bool; kNumeric: a number, or with units {"value": number, "unit": one of
+// the question's units or null}; kShortText / kEssay: a string (<= 20,000 bytes);
 // kMatching: an array with one entry per item (in the exam's order), a choice index or null.
 // null means "no answer" and is valid for every type; a description takes nothing else.
 Status ValidateAnswer(const Question& q, const boost::json::value& answer);
@@ -218,6 +232,13 @@ Status ValidateAnswer(const Question& q, const boost::json::value& answer);
 // Multiple choice earns points * max(0, (right picks - wrong picks) / number of right options);
 // matching, points * (items matched right / items), as Moodle grades it.
 std::optional<double> GradeAnswer(const Question& q, const boost::json::value& answer);
+
+// The problem with a numeric question's units, "" when none: names of 1 to 32 bytes without
+// spaces, each once, multipliers above 0 and finite, a penalty from 0 to 1, and no units on
+// another type.
+std::string UnitsProblem(const Question& q);
+// The unit the answers are in (the one whose multiplier is 1), "" when none.
+std::string AnswersUnit(const Question& q);
 
 // The teacher's feedback for `answer` among q.answer_feedback (the answer true or false, the
 // accepted answer it matches as GradeAnswer does, the numeric answer whose tolerance holds it,

@@ -123,6 +123,15 @@ json::object QuestionObject(const Question& q) {
     written["credit"] = std::move(credit);
   }
   if (!q.answer_feedback.empty()) written["answer_feedback"] = Strings(q.answer_feedback);
+  if (!q.units.empty()) {
+    json::array units;
+    for (const Question::Unit& u : q.units) {
+      units.push_back(json::object{{"name", u.name}, {"multiplier", Exact(u.multiplier)}});
+    }
+    written["units"] = std::move(units);
+    written["unit_penalty"] = Exact(q.unit_penalty);
+    if (q.unit_penalty_of_max) written["unit_penalty_of_max"] = true;
+  }
   if (q.case_sensitive) written["case_sensitive"] = true;
   if (!q.group.empty()) written["group"] = q.group;
   if (q.all_or_nothing) written["all_or_nothing"] = true;
@@ -190,6 +199,15 @@ Status ReadQuestion(const json::object& o, const std::string& where, std::string
     }
   }
   if (q.Has("answer_feedback")) out.answer_feedback = q.Strings("answer_feedback");
+  if (const json::array* u = q.Has("units") ? q.Array("units") : nullptr) {
+    for (size_t k = 0; k < u->size() && problem.empty(); ++k) {
+      if (!(*u)[k].is_object()) return Error::Invalid("a stored unit is not an object");
+      Reader unit((*u)[k].get_object(), fmt::format("{}.units[{}]", where, k), problem);
+      out.units.push_back({unit.String("name"), unit.Number("multiplier")});
+    }
+    out.unit_penalty = q.Number("unit_penalty");
+    if (q.Has("unit_penalty_of_max")) out.unit_penalty_of_max = q.Bool("unit_penalty_of_max");
+  }
   if (q.Has("case_sensitive")) out.case_sensitive = q.Bool("case_sensitive");
   if (q.Has("all_or_nothing")) out.all_or_nothing = q.Bool("all_or_nothing");
   if (q.Has("group")) out.group = q.String("group");
@@ -211,6 +229,9 @@ Status ReadQuestion(const json::object& o, const std::string& where, std::string
   out.line = static_cast<int>(q.Int("line"));
   if (const std::string why = AnswerFeedbackProblem(out); !why.empty() && problem.empty()) {
     problem = fmt::format("{}.answer_feedback: {}", where, why);
+  }
+  if (const std::string why = UnitsProblem(out); !why.empty() && problem.empty()) {
+    problem = fmt::format("{}.units: {}", where, why);
   }
   return OkStatus();
 }

@@ -76,6 +76,38 @@ bool Within(double x, double value, double tolerance) {
   return std::fabs(x - value) <= tolerance + slack;
 }
 
+// A numeric answer as compared: its value in the answers' unit, and whether a unit was given.
+struct NumericGiven {
+  double value = 0;
+  bool with_unit = false;
+};
+
+const Question::Unit* FindUnit(const Question& q, std::string_view name) {
+  for (const Question::Unit& u : q.units) {
+    if (u.name == name) return &u;
+  }
+  return nullptr;
+}
+
+// A number, or with units {"value", "unit"}; none when it is not a valid numeric answer.
+std::optional<NumericGiven> NumericValue(const Question& q, const boost::json::value& answer) {
+  if (const std::optional<double> x = AsNumber(answer)) {
+    if (!std::isfinite(*x)) return std::nullopt;
+    return NumericGiven{*x, false};
+  }
+  const boost::json::object* o = answer.if_object();
+  if (!o || q.units.empty()) return std::nullopt;
+  const boost::json::value* v = o->if_contains("value");
+  const std::optional<double> x = v ? AsNumber(*v) : std::nullopt;
+  if (!x || !std::isfinite(*x)) return std::nullopt;
+  const boost::json::value* unit = o->if_contains("unit");
+  if (!unit || unit->is_null()) return NumericGiven{*x, false};
+  if (!unit->is_string()) return std::nullopt;
+  const Question::Unit* u = FindUnit(q, unit->get_string());
+  if (!u) return std::nullopt;
+  return NumericGiven{*x / u->multiplier, true};
+}
+
 // The first of q.numeric_answers whose tolerance holds x, or none.
 std::optional<size_t> MatchedNumericAnswer(const Question& q, double x) {
   for (size_t i = 0; i < q.numeric_answers.size(); ++i) {
@@ -111,9 +143,17 @@ Status ValidateAnswer(const Question& q, const boost::json::value& answer) {
       if (!answer.is_bool()) return Error::Invalid("the answer must be true or false");
       return OkStatus();
     case QuestionType::kNumeric: {
-      const std::optional<double> x = AsNumber(answer);
-      if (!x || !std::isfinite(*x)) return Error::Invalid("the answer must be a number");
-      return OkStatus();
+      if (NumericValue(q, answer)) return OkStatus();
+      if (q.units.empty()) return Error::Invalid("the answer must be a number");
+      const boost::json::object* o = answer.if_object();
+      const boost::json::value* unit = o ? o->if_contains("unit") : nullptr;
+      if (unit && unit->is_string() && !FindUnit(q, unit->get_string())) {
+        return Error::Invalid("\"" + std::string(unit->get_string().subview(0, 32)) +
+                              "\" is not one of the question's units");
+      }
+      return Error::Invalid(
+          "the answer must be a number, or {\"value\": a number, \"unit\": one of the "
+          "question's units or null}");
     }
     case QuestionType::kShortText:
     case QuestionType::kEssay:
@@ -196,13 +236,20 @@ std::optional<double> GradeAnswer(const Question& q, const boost::json::value& a
     case QuestionType::kTrueFalse:
       return (answer.is_bool() && answer.get_bool() == q.correct_bool) ? q.points : 0.0;
     case QuestionType::kNumeric: {
-      const std::optional<double> x = AsNumber(answer);
-      if (!x || !std::isfinite(*x)) return 0.0;
-      if (const auto i = MatchedNumericAnswer(q, *x)) {
-        return q.points * std::clamp(q.numeric_answers[*i].credit, 0.0, 1.0);
+      const std::optional<NumericGiven> x = NumericValue(q, answer);
+      if (!x) return 0.0;
+      double fraction = 0;
+      if (const auto i = MatchedNumericAnswer(q, x->value)) {
+        fraction = std::clamp(q.numeric_answers[*i].credit, 0.0, 1.0);
+      } else if (q.numeric_answers.empty()) {
+        fraction = Within(x->value, q.numeric_answer, q.numeric_tolerance) ? 1.0 : 0.0;
       }
-      if (!q.numeric_answers.empty()) return 0.0;
-      return Within(*x, q.numeric_answer, q.numeric_tolerance) ? q.points : 0.0;
+      // As Moodle: a missing unit costs its penalty, of the earned share or of the whole.
+      if (!x->with_unit && !q.units.empty() && fraction > 0) {
+        fraction = q.unit_penalty_of_max ? fraction - q.unit_penalty
+                                         : fraction * (1 - q.unit_penalty);
+      }
+      return q.points * std::max(0.0, fraction);
     }
     case QuestionType::kShortText: {
       if (!answer.is_string()) return 0.0;
@@ -248,14 +295,43 @@ std::string AnswerFeedback(const Question& q, const boost::json::value& answer) 
       }
       break;
     case QuestionType::kNumeric:
-      if (const std::optional<double> x = AsNumber(answer); x && std::isfinite(*x)) {
-        i = MatchedNumericAnswer(q, *x).value_or(q.numeric_answers.size());
+      if (const std::optional<NumericGiven> x = NumericValue(q, answer)) {
+        i = MatchedNumericAnswer(q, x->value).value_or(q.numeric_answers.size());
       }
       break;
     default:
       break;
   }
   return i && *i < q.answer_feedback.size() ? q.answer_feedback[*i] : "";
+}
+
+std::string AnswersUnit(const Question& q) {
+  for (const Question::Unit& u : q.units) {
+    if (u.multiplier == 1) return u.name;
+  }
+  return "";
+}
+
+std::string UnitsProblem(const Question& q) {
+  if (q.units.empty()) {
+    return q.unit_penalty == 0 ? "" : "a unit penalty without units";
+  }
+  if (q.type != QuestionType::kNumeric) return "only numeric questions have units";
+  for (size_t i = 0; i < q.units.size(); ++i) {
+    const Question::Unit& u = q.units[i];
+    if (u.name.empty() || u.name.size() > 32 ||
+        u.name.find_first_of(" \t\r\n") != std::string::npos) {
+      return "a unit is named by 1 to 32 characters without spaces";
+    }
+    if (!(u.multiplier > 0) || !std::isfinite(u.multiplier)) {
+      return "unit \"" + u.name + "\" needs a multiplier greater than 0";
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if (q.units[j].name == u.name) return "unit \"" + u.name + "\" is listed twice";
+    }
+  }
+  if (!(q.unit_penalty >= 0 && q.unit_penalty <= 1)) return "a unit penalty is from 0 to 1";
+  return "";
 }
 
 std::string AnswerFeedbackProblem(const Question& q) {

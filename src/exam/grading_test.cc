@@ -174,6 +174,54 @@ TEST(GradeAnswerTest, NumericExact) {
   EXPECT_EQ(Grade(Numeric(6.6e-34, 0), "6.7e-34"), 0) << "the slack is relative, not absolute";
 }
 
+// Moodle's units: the answer in metres; centimetres divided by their multiplier; no unit costs
+// the penalty, of the points earned or of the question's.
+TEST(GradeAnswerTest, NumericWithUnitsConvertsAndPenalisesAMissingUnit) {
+  Question q = Numeric(2, 0.01);
+  q.units = {{"m", 1}, {"cm", 100}, {"km", 0.001}};
+  q.unit_penalty = 0.1;
+  EXPECT_EQ(UnitsProblem(q), "");
+  EXPECT_EQ(AnswersUnit(q), "m");
+  EXPECT_TRUE(Valid(q, "2"));
+  EXPECT_TRUE(Valid(q, R"({"value": 200, "unit": "cm"})"));
+  EXPECT_TRUE(Valid(q, R"({"value": 2, "unit": null})"));
+  EXPECT_FALSE(Valid(q, R"({"value": "2", "unit": "m"})"));
+  EXPECT_FALSE(Valid(q, R"({"unit": "m"})"));
+  const Status unknown = ValidateAnswer(q, Json(R"({"value": 2, "unit": "mm"})"));
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().message, "\"mm\" is not one of the question's units");
+  EXPECT_FALSE(Valid(Numeric(2, 0), R"({"value": 2, "unit": null})")) << "no units: a number";
+
+  EXPECT_DOUBLE_EQ(Grade(q, R"({"value": 2, "unit": "m"})"), 3);
+  EXPECT_DOUBLE_EQ(Grade(q, R"({"value": 200, "unit": "cm"})"), 3);
+  EXPECT_DOUBLE_EQ(Grade(q, R"({"value": 0.002, "unit": "km"})"), 3);
+  EXPECT_DOUBLE_EQ(Grade(q, R"({"value": 2, "unit": "cm"})"), 0) << "2 cm is not 2 m";
+  EXPECT_DOUBLE_EQ(Grade(q, "2"), 2.7) << "no unit: 10% of the points earned lost";
+  EXPECT_DOUBLE_EQ(Grade(q, R"({"value": 2, "unit": null})"), 2.7);
+  EXPECT_DOUBLE_EQ(Grade(q, "5"), 0) << "a wrong answer loses nothing more";
+  q.numeric_answers = {{2, 0.01, 1}, {2, 0.5, 0.5}};
+  EXPECT_DOUBLE_EQ(Grade(q, R"({"value": 250, "unit": "cm"})"), 1.5);
+  EXPECT_DOUBLE_EQ(Grade(q, "2.4"), 1.35) << "half, less 10% of it";
+  q.unit_penalty_of_max = true;  // 10% of the question's points
+  EXPECT_DOUBLE_EQ(Grade(q, "2.4"), 1.2);
+  q.unit_penalty = 0.8;
+  EXPECT_DOUBLE_EQ(Grade(q, "2.4"), 0) << "never below 0";
+  q.answer_feedback = {"Right.", "Close.", "Think in metres."};
+  EXPECT_EQ(AnswerFeedback(q, Json(R"({"value": 240, "unit": "cm"})")), "Close.");
+  EXPECT_EQ(AnswerFeedback(q, Json(R"({"value": 9, "unit": "km"})")), "Think in metres.");
+
+  Question bad = q;
+  bad.units.push_back({"m", 2});
+  EXPECT_EQ(UnitsProblem(bad), "unit \"m\" is listed twice");
+  bad.units = {{"a b", 1}};
+  EXPECT_NE(UnitsProblem(bad), "");
+  bad.units = {{"m", 0}};
+  EXPECT_NE(UnitsProblem(bad), "");
+  bad = Short();
+  bad.units = {{"m", 1}};
+  EXPECT_EQ(UnitsProblem(bad), "only numeric questions have units");
+}
+
 TEST(GradeAnswerTest, ShortTextIsNormalised) {
   const Question q = Short();
   EXPECT_EQ(Grade(q, "\"Paris\""), 1);

@@ -46,6 +46,11 @@ boost::json::object PaperQuestionJson(const Question& q) {
     for (const std::string& choice : q.match_choices) choices.emplace_back(choice);
     out["choices"] = std::move(choices);
   }
+  if (!q.units.empty()) {  // what the answer may be given in (their multipliers stay here)
+    boost::json::array units;
+    for (const Question::Unit& u : q.units) units.emplace_back(u.name);
+    out["units"] = std::move(units);
+  }
   return out;
 }
 

@@ -56,6 +56,11 @@ std::string AnswerCell(const Question& q, const std::string& value_json) {
       break;
     case QuestionType::kNumeric:
       if (v.is_number()) return PlainNumber(v.to_number<double>());
+      if (const auto* o = v.if_object(); o && o->contains("value") && o->at("value").is_number()) {
+        const auto* unit = o->if_contains("unit");
+        return CsvField(PlainNumber(o->at("value").to_number<double>()) +
+                        (unit && unit->is_string() ? " " + std::string(unit->get_string()) : ""));
+      }
       break;
     case QuestionType::kShortText:
     case QuestionType::kEssay:

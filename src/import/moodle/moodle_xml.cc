@@ -153,7 +153,27 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
     } else if (type == "numerical") {
       q.kind = MoodleKind::kNumerical;
       answers(true);
-      if (node.child("units").child("unit")) q.unsupported = "numeric answers with units";
+      // Units, unless Moodle shows none (<showunits>3: "units are not used at all").
+      const bool shown = Trim(node.child("showunits").text().as_string("0")) != "3";
+      for (const pugi::xml_node& u : node.child("units").children("unit")) {
+        const auto multiplier = Number(u.child("multiplier").text().as_string("1"));
+        const std::string name = Trim(u.child("unit_name").text().get());
+        if (!multiplier || !(*multiplier > 0)) {
+          problem = fmt::format("unit '{}' has no multiplier above 0", name);
+          break;
+        }
+        if (shown) q.units.push_back({name, *multiplier});
+      }
+      const std::string grading = Trim(node.child("unitgradingtype").text().as_string("0"));
+      if (!q.units.empty() && (grading == "1" || grading == "2")) {
+        const auto penalty = Number(node.child("unitpenalty").text().as_string("0"));
+        if (!penalty || *penalty < 0 || *penalty > 1) {
+          problem = "<unitpenalty> is a number from 0 to 1";
+        } else {
+          q.unit_penalty = *penalty;
+          q.unit_penalty_of_max = grading == "2";
+        }
+      }
     } else if (type == "essay") {
       q.kind = MoodleKind::kEssay;
     } else if (type == "matching") {

@@ -230,6 +230,72 @@ TEST(MoodleXmlTest, ADescriptionIsATextToRead) {
   EXPECT_EQ(made.questions[0].points, 0);
 }
 
+// A numerical question with units, as Moodle exports it: converted by each unit's multiplier,
+// a missing unit costing <unitpenalty> of the grade earned (<unitgradingtype>1) or of the
+// question's (2); with <showunits>3 Moodle uses no units at all, and neither does the exam.
+TEST(MoodleXmlTest, NumericAnswersWithUnitsAreGradedAsMoodleGradesThem) {
+  const QuestionBank bank = ParseMoodleXml(R"(<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="numerical">
+    <name><text>Door</text></name>
+    <questiontext format="html"><text>How tall is the door?</text></questiontext>
+    <defaultgrade>2.0000000</defaultgrade>
+    <answer fraction="100" format="moodle_auto_format"><text>2</text>
+      <feedback format="html"><text></text></feedback><tolerance>0.05</tolerance></answer>
+    <units>
+      <unit><multiplier>1</multiplier><unit_name>m</unit_name></unit>
+      <unit><multiplier>100</multiplier><unit_name>cm</unit_name></unit>
+    </units>
+    <unitgradingtype>1</unitgradingtype>
+    <unitpenalty>0.2500000</unitpenalty>
+    <showunits>2</showunits>
+    <unitsleft>0</unitsleft>
+  </question>
+  <question type="numerical">
+    <name><text>Whole</text></name>
+    <questiontext format="html"><text>How tall, again?</text></questiontext>
+    <answer fraction="100"><text>2</text><tolerance>0</tolerance></answer>
+    <units><unit><multiplier>1</multiplier><unit_name>m</unit_name></unit></units>
+    <unitgradingtype>2</unitgradingtype>
+    <unitpenalty>0.5</unitpenalty>
+    <showunits>0</showunits>
+  </question>
+  <question type="numerical">
+    <name><text>Plain</text></name>
+    <questiontext format="html"><text>Two?</text></questiontext>
+    <answer fraction="100"><text>2</text><tolerance>0</tolerance></answer>
+    <units><unit><multiplier>1</multiplier><unit_name>m</unit_name></unit></units>
+    <unitgradingtype>0</unitgradingtype>
+    <showunits>3</showunits>
+  </question>
+</quiz>
+)");
+  ASSERT_TRUE(bank.problems.empty()) << bank.problems[0].message;
+  const ExamQuestions made = ToExamQuestions(bank);
+  ASSERT_TRUE(made.problems.empty()) << made.problems[0].message;
+  ASSERT_EQ(made.questions.size(), 3u);
+  const exam::Question& door = made.questions[0];
+  ASSERT_EQ(door.units.size(), 2u);
+  EXPECT_EQ(door.units[1].name, "cm");
+  EXPECT_DOUBLE_EQ(Grade(door, R"({"value": 203, "unit": "cm"})"), 2);
+  EXPECT_DOUBLE_EQ(Grade(door, "2"), 1.5) << "a quarter of the grade earned";
+  EXPECT_DOUBLE_EQ(Grade(door, R"({"value": 2, "unit": "cm"})"), 0);
+  const exam::Question& whole = made.questions[1];
+  EXPECT_TRUE(whole.unit_penalty_of_max);
+  EXPECT_DOUBLE_EQ(Grade(whole, "2"), 0.5) << "half of the question's grade";
+  const exam::Question& plain = made.questions[2];
+  EXPECT_TRUE(plain.units.empty()) << "Moodle shows and uses no units here";
+  EXPECT_DOUBLE_EQ(Grade(plain, "2"), 1);
+  // Kept in the stored question.
+  auto back = exam::FromCanonicalQuestion(exam::ToCanonicalQuestion(door));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_DOUBLE_EQ(Grade(*back, "2"), 1.5);
+  EXPECT_DOUBLE_EQ(Grade(*back, R"({"value": 200, "unit": "cm"})"), 2);
+  exam::Question damaged = door;
+  damaged.units[1].multiplier = -1;
+  EXPECT_FALSE(exam::FromCanonicalQuestion(exam::ToCanonicalQuestion(damaged)).ok());
+}
+
 TEST(MoodleXmlTest, WhatIsNotMoodleXmlIsOneProblemWithItsLine) {
   const QuestionBank broken = ParseMoodleXml("<quiz>\n<question type=\"essay\">\n</quiz>\n");
   ASSERT_EQ(broken.problems.size(), 1u);

@@ -170,6 +170,13 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
         }
         q.numeric_answer = best->number;
         q.numeric_tolerance = best->tolerance;
+        q.units = g.units;
+        q.unit_penalty = g.unit_penalty;
+        q.unit_penalty_of_max = g.unit_penalty_of_max;
+        if (const std::string why = exam::UnitsProblem(q); !why.empty()) {
+          refuse(why + ": not imported");
+          continue;
+        }
         if (!other_feedback.empty()) q.answer_feedback.push_back(other_feedback);
         if (!feedback) {
           q.answer_feedback.clear();

@@ -50,6 +50,12 @@ struct MoodleQuestion {
   std::string wrong_feedback;     // true/false: shown to who answered wrong
   std::string right_feedback;     // and right
   std::string general_feedback;
+  // numerical: its units (the answers in the one of multiplier 1) and the penalty for an answer
+  // without one (Moodle's <unitpenalty> when <unitgradingtype> is 1, of the response's grade,
+  // or 2, of the question's).
+  std::vector<exam::Question::Unit> units;
+  double unit_penalty = 0;
+  bool unit_penalty_of_max = false;
   std::string unsupported;        // what of it the exam model has no place for ("" : nothing)
 };
 

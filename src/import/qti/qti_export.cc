@@ -134,6 +134,11 @@ class ItemWriter {
     if (!q_.feedback.empty()) {
       notes_.push_back(fmt::format("question {}: its feedback is not in the package", q_.id));
     }
+    if (!q_.units.empty()) {
+      notes_.push_back(fmt::format(
+          "question {}: QTI has no units: the answer is a number{}, other units are left out",
+          q_.id, exam::AnswersUnit(q_).empty() ? "" : " in " + exam::AnswersUnit(q_)));
+    }
     if (!q_.answer_feedback.empty() && q_.type != exam::QuestionType::kTrueFalse) {
       notes_.push_back(
           fmt::format("question {}: its feedback for each answer is not in the package", q_.id));

@@ -40,7 +40,7 @@ inline constexpr std::string_view kExamKeys[] = {
 inline constexpr std::string_view kQuestionKeys[] = {
     "id",       "type",      "text",     "points",          "options",    "answer",
     "tolerance", "feedback", "option_feedback", "answer_feedback", "pairs", "distractors", "case_sensitive", "all_or_nothing",
-    "group"};
+    "group", "units", "unit_penalty"};
 // A year: far beyond any exam, and small enough that milliseconds never overflow.
 inline constexpr int64_t kMaxDurationMinutes = 366 * 24 * 60;
 inline constexpr double kMaxPoints = 10'000;  // per question
@@ -212,6 +212,7 @@ class ExamParser {
   void ParseQuestion(const toml::table& t, size_t index);
   void ParseFeedback(const toml::table& t, Question& q, const Where& where);
   void ParseAnswerFeedback(const toml::table& t, Question& q, const Where& where);
+  void ParseUnits(const toml::table& t, Question& q, const Where& where);
   void ParseOptions(const toml::table& t, Question& q, const Where& where);
   std::optional<int> GetIndex(const toml::node& n, const Question& q, const Where& where);
   void ParseKey(const toml::table& t, Question& q, const Where& where);

@@ -517,6 +517,77 @@ answer = "yes"
   EXPECT_EQ(p.size(), 2u) << Describe(p);
 }
 
+TEST(ParseExamTomlTest, NumericQuestionsMayHaveUnits) {
+  auto spec = ParseExamToml(std::string(kHeader) + R"(
+[[question]]
+id = "door"
+type = "numeric"
+text = "How tall is the door?"
+answer = 2
+tolerance = 0.05
+units = [["m", 1], ["cm", 100]]
+unit_penalty = 0.25
+)");
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  const Question& door = spec->questions[0];
+  ASSERT_EQ(door.units.size(), 2u);
+  EXPECT_EQ(exam::GradeAnswer(door, boost::json::parse(R"({"value": 198, "unit": "cm"})")), 1);
+  EXPECT_EQ(exam::GradeAnswer(door, boost::json::parse("2")), 0.75);
+
+  const std::vector<Problem> p = Problems(std::string(kHeader) + R"(
+[[question]]
+id = "a"
+type = "numeric"
+text = "?"
+answer = 2
+units = [["cm", 100]]
+
+[[question]]
+id = "b"
+type = "numeric"
+text = "?"
+answer = 2
+units = [["m", 1], ["m", 2]]
+
+[[question]]
+id = "c"
+type = "numeric"
+text = "?"
+answer = 2
+units = ["m"]
+
+[[question]]
+id = "d"
+type = "short"
+text = "?"
+answer = "x"
+units = [["m", 1]]
+
+[[question]]
+id = "e"
+type = "numeric"
+text = "?"
+answer = 2
+unit_penalty = 0.5
+
+[[question]]
+id = "f"
+type = "numeric"
+text = "?"
+answer = 2
+units = [["m", 1], ["km", 0]]
+unit_penalty = 2
+)");
+  EXPECT_TRUE(Has(p, 13, {"question \"a\": one unit has the multiplier 1"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 20, {"question \"b\": unit \"m\" is listed twice"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 27, {"question \"c\": \"units\" must be"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 34, {"question \"d\": \"units\" is only for numeric questions"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 41, {"question \"e\": \"unit_penalty\" needs \"units\""})) << Describe(p);
+  EXPECT_TRUE(Has(p, 48, {"question \"f\": unit \"km\" needs a multiplier greater than 0"}))
+      << Describe(p);
+  EXPECT_EQ(p.size(), 6u) << Describe(p);
+}
+
 TEST(ParseExamTomlTest, OptionsAreChecked) {
   const std::vector<Problem> p = Problems(std::string(kHeader) + R"(
 [[question]]

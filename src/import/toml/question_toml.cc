@@ -2,6 +2,7 @@
 // problem reported at its line (exam_parser.h).
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 #include <string>
 #include <vector>
@@ -82,6 +83,7 @@ void ExamParser::ParseQuestion(const toml::table& t, size_t index) {
     ParseKey(t, q, where);
     ParseFeedback(t, q, where);
     ParseAnswerFeedback(t, q, where);
+    ParseUnits(t, q, where);
   }
   spec_.questions.push_back(std::move(q));
 }
@@ -110,6 +112,76 @@ void ExamParser::ParseFeedback(const toml::table& t, Question& q, const Where& w
     return;
   }
   for (const auto& f : *array) q.option_feedback.push_back(f.as_string()->get());
+}
+
+// A numeric question's units: [name, multiplier] pairs, the answer in the unit of multiplier 1
+// (an answer in another is divided by its multiplier); unit_penalty, the share of the points
+// earned lost when an answer has no unit.
+void ExamParser::ParseUnits(const toml::table& t, Question& q, const Where& where) {
+  const toml::node* n = Get(t, "units", where, /*required=*/false);
+  const toml::node* penalty = Get(t, "unit_penalty", where, /*required=*/false);
+  if (n == nullptr && penalty == nullptr) return;
+  if (q.type != QuestionType::kNumeric) {
+    const toml::node& at = n ? *n : *penalty;
+    const std::string key = n ? "units" : "unit_penalty";
+    Add(at, where, "only_for_numeric", {{"key", key}}, Quote(key) + " is only for numeric questions");
+    return;
+  }
+  if (n == nullptr) {
+    Add(*penalty, where, "unit_penalty_without_units", {},
+        "\"unit_penalty\" needs \"units\" to say which units there are");
+    return;
+  }
+  const toml::array* array = n->as_array();
+  if (array == nullptr || array->empty()) {
+    WrongType(*n, "units", where, kUnits);
+    return;
+  }
+  bool base = false;
+  for (const toml::node& element : *array) {
+    const toml::array* pair = element.as_array();
+    const std::optional<std::string> name =
+        pair && pair->size() == 2 && (*pair)[0].is_string()
+            ? std::optional<std::string>((*pair)[0].as_string()->get())
+            : std::nullopt;
+    const std::optional<double> multiplier =
+        pair && pair->size() == 2 ? (*pair)[1].value<double>() : std::nullopt;
+    if (!name || !multiplier) {
+      WrongType(element, "units", where, kUnits);
+      return;
+    }
+    if (name->empty() || name->size() > 32 || name->find_first_of(" \t\r\n") != std::string::npos) {
+      Add(element, where, "unit_name", {{"value", *name}},
+          "unit " + Quote(*name) + " must be 1 to 32 characters without spaces");
+      return;
+    }
+    if (!(*multiplier > 0) || !std::isfinite(*multiplier)) {
+      Add(element, where, "unit_multiplier", {{"unit", *name}},
+          "unit " + Quote(*name) + " needs a multiplier greater than 0");
+      return;
+    }
+    for (const Question::Unit& u : q.units) {
+      if (u.name == *name) {
+        Add(element, where, "unit_twice", {{"unit", *name}}, "unit " + Quote(*name) + " is listed twice");
+        return;
+      }
+    }
+    base = base || *multiplier == 1;
+    q.units.push_back({*name, *multiplier});
+  }
+  if (!base) {
+    Add(*n, where, "unit_base", {}, "one unit has the multiplier 1: the unit \"answer\" is in");
+    q.units.clear();
+    return;
+  }
+  if (penalty == nullptr) return;
+  if (std::optional<double> p = GetNumber(*penalty, "unit_penalty", where)) {
+    if (*p >= 0 && *p <= 1) {
+      q.unit_penalty = *p;
+    } else {
+      Add(*penalty, where, "unit_penalty_range", {}, "\"unit_penalty\" is from 0 to 1");
+    }
+  }
 }
 
 // Feedback for the answer given, shown with the right answer: a true/false question's for the

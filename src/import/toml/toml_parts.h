@@ -107,6 +107,8 @@ constexpr Expected kMinutes{"minutes", "a whole number of minutes"};
 constexpr Expected kFeedbackList{"feedback_list", "an array of strings, one per option"};
 constexpr Expected kAnswerFeedbackList{"answer_feedback_list",
                                       "an array of strings, one per answer"};
+constexpr Expected kUnits{"units",
+                          "an array of [name, multiplier] pairs, e.g. [[\"m\", 1], [\"cm\", 100]]"};
 constexpr Expected kStringList{"string_list", "an array of strings"};
 constexpr Expected kOptionIndex{"option_index",
                                 "an option index (an integer, 0 for the first option)"};
