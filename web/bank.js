@@ -105,7 +105,7 @@
         const detail = q.type === "description" ? t(TYPES.description)
           : `${t(TYPES[q.type] || "bank.type_other")} · ${t("bank.points", { points: P.fmtNumber(q.points, 2) })}`;
         return el("li", { class: "bank-question", "data-question": q.id }, pick, " ", el("strong", { text: q.id }), " ", el("span", { class: "muted", text: detail }),
-          " ", replace, file, " ", remove, el("p", { text: q.text }),
+          " ", replace, file, " ", remove, el("p", {}, ...P.questionText(q.text, q.images, (blob) => `/api/courses/${enc(courseId)}/bank/images/${blob}`)),
           q.options ? el("ul", {}, q.options.map((o) => el("li", { text: o }))) : null);
       });
       return el("fieldset", { class: "bank-category" }, el("legend", { text: t("bank.category", { name, count: c.count }) }),

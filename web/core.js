@@ -51,6 +51,20 @@ P.fmtDuration = (ms) => {
   return h > 0 ? `${h}:${two(m)}:${two(sec)}` : `${m}:${two(sec)}`;
 };
 
+// A question's text with its images in their places (the text marks each with U+FFFC, the k-th
+// mark its k-th image), as nodes for el(); `src(blob)` says where an image is read.
+P.questionText = (text, images, src) => {
+  const parts = String(text).split("\uFFFC");
+  const out = [];
+  parts.forEach((part, i) => {
+    if (part) out.push(part);
+    const image = i < parts.length - 1 ? (images || [])[i] : null;
+    if (image) out.push(P.el("img", { class: "qimage", src: src(image.blob), alt: image.alt, loading: "lazy" }));
+  });
+  return out;
+};
+P.examImage = (examId) => (blob) => `/api/exams/${encodeURIComponent(examId)}/images/${blob}`;
+
 // ------------------------------------------------------------------ results
 // An answer as the student gave it (options by their text), or the right one (a result's item).
 P.answerText = (item, value) => {

@@ -175,22 +175,23 @@
   });
 
   // A released result's questions in the student's order, numbered; a description as its text.
-  function reviewItems(items, comments) {
+  function reviewItems(items, comments, examId) {
     const numbers = numbersOf(items.map((item) => item.id), (qid) => items.find((item) => item.id === qid).type);
+    const src = P.examImage(examId);
     return items.map((item) => item.type === "description"
-      ? el("li", { class: "review description", "data-qid": item.id }, el("p", { class: "qtext", text: item.text }))
-      : reviewItem(item, numbers.get(item.id), comments[item.id]));
+      ? el("li", { class: "review description", "data-qid": item.id }, el("p", { class: "qtext" }, ...P.questionText(item.text, item.images, src)))
+      : reviewItem(item, numbers.get(item.id), comments[item.id], src));
   }
 
   // One question of a released result: its points out of its maximum, the question and the
   // student's answer (review "answers"), the right answer and feedback (review "solutions").
-  function reviewItem(item, n, comment) {
+  function reviewItem(item, n, comment, src) {
     // An essay left blank is not waiting for a grade: it earned nothing.
     const earned = item.points === null && item.answer === null ? 0 : item.points;
     const points = earned === null ? t("result.q_ungraded") : t("result.q_points", { points: P.fmtNumber(earned, 2), max: P.fmtNumber(item.max, 2) });
     const li = el("li", { class: "review", "data-qid": item.id },
       el("h3", {}, t("q.number", { n }), " ", el("span", { class: "points", text: points })),
-      el("p", { class: "qtext", text: item.text }));
+      el("p", { class: "qtext" }, ...P.questionText(item.text, item.images, src)));
     const mine = P.answerText(item, item.answer);
     li.append(el("p", {}, el("strong", { text: t("result.your_answer") }), " ",
       item.type === "essay" && item.answer ? el("span", { class: "essay", text: mine }) : mine));
@@ -225,7 +226,7 @@
       const comments = r.comments || {};
       if (r.comment) parts.push(el("div", { class: "comment", id: "overall-comment" }, el("strong", { text: t("result.teacher_comment") }), " ", el("span", { class: "essay", text: r.comment })));
       parts.push(r.items
-        ? el("ol", { class: "review-list", id: "review" }, reviewItems(r.items, comments))
+        ? el("ol", { class: "review-list", id: "review" }, reviewItems(r.items, comments, attempt.exam_id))
         : el("ol", { id: "review" }, attempt.order.questions.filter((qid) => qid in r.questions).map((qid, i) => {
           const p = r.questions[qid];
           return el("li", { "data-qid": qid }, t("q.number", { n: i + 1 }), " ",
@@ -460,7 +461,7 @@
   P.previewPaper = (paper) => {
     const answers = new Map();
     const journal = { value: (qid) => answers.get(qid), record: (qid, v) => answers.set(qid, v) };
-    const attempt = { id: "preview", order: { questions: paper.questions.map((q) => q.id), options: {} } };
+    const attempt = { id: "preview", exam_id: paper.exam.id, order: { questions: paper.questions.map((q) => q.id), options: {} } };
     const flags = new Set();
     const numbers = numbersOf(paper.questions.map((q) => q.id), (qid) => paper.questions.find((q) => q.id === qid).type);
     const blocks = paper.questions.map((q) => questionBlock(q, numbers.get(q.id), attempt, journal, flags, () => {}));
@@ -475,13 +476,14 @@
   // One question: its number, text, control, and a flag. Every change goes to the journal. A
   // description is its text alone.
   function questionBlock(q, number, attempt, journal, flags, changed) {
+    const text = P.questionText(q.text, q.images, P.examImage(attempt.exam_id));
     if (q.type === "description") {
       return el("section", { class: "question description", id: `question-${q.id}`, "data-qid": q.id, "data-type": q.type, tabindex: "-1" },
-        el("p", { class: "qtext", text: q.text }));
+        el("p", { class: "qtext" }, ...text));
     }
     const legendId = P.uid("q");
     const fs = el("fieldset", { class: "question", id: `question-${q.id}`, "data-qid": q.id, "data-type": q.type });
-    fs.append(el("legend", { id: legendId }, el("span", { class: "qnum", text: t("q.number", { n: number }) }), " ", q.text,
+    fs.append(el("legend", { id: legendId }, el("span", { class: "qnum", text: t("q.number", { n: number }) }), " ", ...text,
       " ", el("span", { class: "points", text: t("q.points", { points: P.fmtNumber(q.points, 2) }) })));
     const current = journal.value(q.id);
     const save = (value) => { journal.record(q.id, value); changed(); };

@@ -522,7 +522,7 @@
     const nav = el("nav", { class: "pager", "aria-label": t("grade.students") }, link(all[i - 1], "grade.previous") || el("span"), link(all[i + 1], "grade.next") || el("span"));
     if (!attempt.result) return P.show(t("grade.title", { name: who(me) }), el("p", { text: t("grade.not_submitted") }), nav);
     const items = (attempt.result.items || []).filter((item) => item.type !== "description");  // nothing to grade
-    const forms = items.map((item, k) => gradeForm(attempt, item, el("h2", {}, t("q.number", { n: k + 1 }), " ", item.text,
+    const forms = items.map((item, k) => gradeForm(attempt, item, el("h2", {}, t("q.number", { n: k + 1 }), " ", ...P.questionText(item.text, item.images, P.examImage(examId)),
       item.type === "essay" ? el("span", { class: "muted" }, " · ", el("a", { href: `#/teacher/grade-question/${enc(examId)}/${enc(item.id)}`, text: t("grade.everyone") })) : null)));
     const overall = el("textarea", { rows: "3", maxlength: "8000", value: attempt.result.comment || "" });
     const msg = el("p", { role: "status" });
@@ -550,7 +550,7 @@
       return item ? gradeForm(a, item, el("h2", { text: who(a) })) : null;
     }).filter(Boolean);
     const first = all.map((a) => ((a.result && a.result.items) || []).find((x) => x.id === questionId)).find(Boolean);
-    P.show(t("grade.question_title", { question: first ? first.text : questionId }),
+    P.show(t("grade.question_title", { question: first ? first.text.replaceAll("\uFFFC", "") : questionId }),
       el("p", {}, el("a", { href: `#/teacher/exam/${enc(examId)}`, text: t("grade.back") })),
       blocks.length ? blocks : el("p", { text: t("grade.nobody") }));
   }, STAFF);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "api/json_io.h"
+#include "api/question_images.h"
 #include "api/services.h"
 #include "api/views.h"
 #include "bank/question_bank.h"
@@ -95,6 +96,15 @@ void ListBank(Services& s, const ContextPtr& c) {
                 {"damaged", std::move(unreadable)}});
 }
 
+// GET /api/courses/C/bank/images/BLOB: an image of the bank's questions, for its teachers.
+void BankImage(Services& s, const ContextPtr& c) {
+  const std::string& course_id = c->param(0);
+  if (auto ok = MayUseBank(s, c, course_id); !ok.ok()) return c->Fail(ok.error());
+  std::vector<exam::Question> questions;
+  for (bank::BankQuestion& b : s.bank.List(course_id)) questions.push_back(std::move(b.question));
+  SendQuestionImage(s.blobs, c, questions, c->param(1));
+}
+
 // POST /api/courses/C/bank?partial=1&category=NAME, the body a question file → 201 {"added":
 // [ids], "left_out", "notes", "format"}. Questions without a category in the file go to NAME.
 void AddToBank(Services& s, const ContextPtr& c) {
@@ -106,6 +116,9 @@ void AddToBank(Services& s, const ContextPtr& c) {
   boost::asio::post(s.workers, [&s, c, course_id, category = std::move(*category)] {
     auto read = importers::ReadQuestionUpload(c->req.body(), c->query("partial") == "1");
     if (!read.ok()) return c->Later([c, e = read.take_error()] { c->Fail(e); });
+    if (auto stored = StoreQuestionImages(s.blobs, read->made.questions); !stored.ok()) {
+      return c->Later([c, e = stored.take_error()] { c->Fail(e); });
+    }
     const importers::ExamQuestions& made = read->made;
     auto added = s.bank.Add(course_id, BankQuestionsOf(*read, category, c->who->user_id,
                                                        ToUnixMs(s.clock.Now())));
@@ -134,6 +147,9 @@ void ReplaceInBank(Services& s, const ContextPtr& c) {
   boost::asio::post(s.workers, [&s, c, course_id, category = std::move(*category)] {
     auto read = importers::ReadQuestionUpload(c->req.body(), /*partial=*/false);
     if (!read.ok()) return c->Later([c, e = read.take_error()] { c->Fail(e); });
+    if (auto stored = StoreQuestionImages(s.blobs, read->made.questions); !stored.ok()) {
+      return c->Later([c, e = stored.take_error()] { c->Fail(e); });
+    }
     if (const size_t n = read->made.questions.size(); n != 1) {
       return c->Later([c, n] {
         c->Fail(Error::Invalid(fmt::format("a replacement is a file of one question; this one holds {}", n))
@@ -232,6 +248,8 @@ void RegisterBankRoutes(Router& router, Services& s) {
   using A = Admission;
   router.Add({verb::get, "/api/courses/*/bank", "bank", Access::kTeacher, A::kInteractive,
               Bind(s, ListBank)});
+  router.Add({verb::get, "/api/courses/*/bank/images/*", "bank_image", Access::kTeacher,
+              A::kInteractive, Bind(s, BankImage)});
   router.Add({verb::post, "/api/courses/*/bank", "bank_add", Access::kTeacher, A::kInteractive,
               Bind(s, AddToBank), Body::kUpload});
   router.Add({verb::put, "/api/courses/*/bank/*", "bank_replace", Access::kTeacher,

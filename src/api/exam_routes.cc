@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "api/json_io.h"
+#include "api/question_images.h"
 #include "api/seb_gate.h"
 #include "api/services.h"
 #include "api/views.h"
@@ -60,7 +61,14 @@ void ListExams(Services& s, const ContextPtr& c) {
 void ImportExam(Services& s, const ContextPtr& c) {
   // Parsing a teacher's file is work: on the worker pool, never on an event loop.
   boost::asio::post(s.workers, [&s, c] {
-    importers::ImportTomlExam(s.exams, c->caller(), c->req.body(), AnswerExam(c, 201));
+    auto spec = importers::ParseExamToml(c->req.body());
+    if (!spec.ok()) return AnswerExam(c, 201)(spec.take_error());
+    // The images of its Moodle XML questions, kept before the exam is.
+    if (auto stored = StoreQuestionImages(s.blobs, spec->questions); !stored.ok()) {
+      return AnswerExam(c, 201)(stored.take_error());
+    }
+    s.exams.Import(c->caller(), std::move(*spec), std::string(c->req.body()),
+                   std::string(importers::kTomlFormat), AnswerExam(c, 201));
   });
 }
 
@@ -73,6 +81,9 @@ void ImportQtiExam(Services& s, const ContextPtr& c) {
                                             c->query("partial") == "1", ToUnixMs(s.clock.Now())};
     auto made = importers::MakeQtiExam(c->req.body(), options);
     if (!made.ok()) return c->Later([c, e = made.take_error()] { c->Fail(e); });
+    if (auto stored = StoreQuestionImages(s.blobs, made->spec.questions); !stored.ok()) {
+      return c->Later([c, e = stored.take_error()] { c->Fail(e); });
+    }
     json::object extra{{"left_out", ProblemsJson(made->left_out)},
                        {"notes", ProblemsJson(made->notes)},
                        {"format", made->format}};
@@ -458,6 +469,18 @@ void Preview(Services& s, const ContextPtr& c) {
   c->Send(std::move(res));
 }
 
+// GET /api/exams/ID/images/BLOB: an image of the exam's questions, for its teachers and for
+// the students who started it (as its paper).
+void ExamImage(Services& s, const ContextPtr& c) {
+  const exam::Caller caller = c->caller();
+  auto e = s.exams.GetExam(caller, c->param(0));
+  if (!e.ok()) return c->Fail(e.error());
+  if (!caller.is_teacher && !s.exams.AttemptIdOf(c->param(0), caller.user_id)) {
+    return c->Fail(Error::NotFound("no such image"));
+  }
+  SendQuestionImage(s.blobs, c, (*e)->spec->questions, c->param(1));
+}
+
 void Paper(Services& s, const ContextPtr& c) {
   if (RefusedBySeb(s, c, c->param(0))) return;
   auto paper = s.exams.PaperFor(c->caller(), c->param(0));
@@ -520,6 +543,8 @@ void RegisterExamRoutes(Router& router, Services& s) {
   router.Add({verb::get, "/api/exams/*/qti.zip", "exam_export_qti", Access::kTeacher,
               A::kInteractive, Bind(s, ExportQti)});
   // The paper is what a student needs right after starting: it shares the start's class.
+  router.Add({verb::get, "/api/exams/*/images/*", "exam_image", Access::kUser, A::kPaper,
+              Bind(s, ExamImage)});
   router.Add({verb::get, "/api/exams/*/paper", "paper", Access::kUser, A::kPaper,
               Bind(s, Paper)});
 }

@@ -126,6 +126,11 @@ std::vector<BankQuestion> QuestionBank::List(const std::string& course_id,
 
 Result<std::vector<std::string>> QuestionBank::Add(const std::string& course_id,
                                                    std::vector<BankQuestion> questions) {
+  for (const BankQuestion& b : questions) {  // images stored first (api/question_images.h)
+    if (const std::string why = exam::ImagesProblem(b.question); !why.empty()) {
+      return Error::Invalid(fmt::format("question '{}': {}", b.question.id, why));
+    }
+  }
   MutexLock lock(write_mu_);
   const std::string prefix = PrefixOf(course_id);
   std::set<std::string> taken;
@@ -153,6 +158,9 @@ Result<std::vector<std::string>> QuestionBank::Add(const std::string& course_id,
 
 Result<BankQuestion> QuestionBank::Replace(const std::string& course_id, const std::string& id,
                                            BankQuestion with) {
+  if (const std::string why = exam::ImagesProblem(with.question); !why.empty()) {
+    return Error::Invalid(fmt::format("question '{}': {}", id, why));
+  }
   MutexLock lock(write_mu_);
   const std::string key = PrefixOf(course_id) + id;
   const auto stored = settings_.Get(key);

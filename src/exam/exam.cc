@@ -462,3 +462,44 @@ WaveAssignment WaveFor(const ExamSpec& spec, std::string_view login,
 }
 
 }  // namespace pupitre::exam
+
+namespace pupitre::exam {
+
+std::string_view ImageTypeOf(std::string_view b) {
+  if (b.starts_with("\x89PNG\r\n\x1a\n")) return "image/png";
+  if (b.starts_with("\xFF\xD8\xFF")) return "image/jpeg";
+  if (b.starts_with("GIF87a") || b.starts_with("GIF89a")) return "image/gif";
+  if (b.size() >= 12 && b.starts_with("RIFF") && b.substr(8, 4) == "WEBP") return "image/webp";
+  return "";
+}
+
+std::string ImagesProblem(const Question& q, bool stored_or_bytes) {
+  size_t marks = 0;
+  for (size_t at = q.text.find(kImageMark); at != std::string::npos;
+       at = q.text.find(kImageMark, at + kImageMark.size())) {
+    ++marks;
+  }
+  if (marks != q.images.size()) {
+    return fmt::format("its text places {} image(s) and it has {}", marks, q.images.size());
+  }
+  if (q.images.size() > kMaxImagesPerQuestion) {
+    return fmt::format("it has more than {} images", kMaxImagesPerQuestion);
+  }
+  for (const QuestionImage& image : q.images) {
+    const bool named = image.blob.size() == 64 &&
+                       std::all_of(image.blob.begin(), image.blob.end(), [](char c) {
+                         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+                       });
+    if (!named && !(stored_or_bytes && !image.bytes.empty())) return "an image is not stored";
+    if (image.content_type != "image/png" && image.content_type != "image/jpeg" &&
+        image.content_type != "image/gif" && image.content_type != "image/webp") {
+      return "an image is not a PNG, JPEG, GIF or WebP picture";
+    }
+    if (image.size <= 0 || image.size > kMaxImageBytes) {
+      return fmt::format("an image is larger than {} MiB", kMaxImageBytes / (1024 * 1024));
+    }
+  }
+  return "";
+}
+
+}  // namespace pupitre::exam

@@ -36,10 +36,30 @@ bool IsValidExamId(std::string_view id);
 std::string_view QuestionTypeName(QuestionType t);
 std::optional<QuestionType> ParseQuestionType(std::string_view name);
 
+// Where an image stands in a question's text: U+FFFC OBJECT REPLACEMENT CHARACTER, the k-th
+// mark the question's k-th image.
+inline constexpr std::string_view kImageMark = "\xEF\xBF\xBC";
+
+// An image of a question's text (Moodle XML's embedded files): its bytes are a blob of the
+// blob store (store/blob), served to who may read the paper.
+struct QuestionImage {
+  std::string blob;          // the SHA-256 of its bytes (64 lowercase hex digits), once stored
+  std::string content_type;  // "image/png", "image/jpeg", "image/gif" or "image/webp"
+  std::string alt;           // what it shows, for who cannot see it
+  int64_t size = 0;
+  std::string bytes;         // an importer's, until the route stores them: never kept
+};
+inline constexpr int64_t kMaxImageBytes = 2 * 1024 * 1024;
+inline constexpr size_t kMaxImagesPerQuestion = 20;
+// The type of an image from its first bytes (PNG, JPEG, GIF, WebP); "" for anything else (an
+// SVG can carry scripts: never served).
+std::string_view ImageTypeOf(std::string_view bytes);
+
 struct Question {
   std::string id;      // unique within the exam; [A-Za-z0-9_-]{1,64}
   QuestionType type = QuestionType::kSingle;
-  std::string text;
+  std::string text;     // plain; kImageMark where an image stands
+  std::vector<QuestionImage> images;  // one per kImageMark in `text`, in order
   double points = 1.0;  // > 0; a description's 0
   std::vector<std::string> options;  // kSingle / kMultiple: >= 2 options; kMatching: the items
                                      // to match (>= 2), each given one of match_choices
@@ -237,6 +257,10 @@ std::optional<double> GradeAnswer(const Question& q, const boost::json::value& a
 // spaces, each once, multipliers above 0 and finite, a penalty from 0 to 1, and no units on
 // another type.
 std::string UnitsProblem(const Question& q);
+// The problem with a question's images, "" when none: one per mark in the text, at most
+// kMaxImagesPerQuestion, each of a known type and size, stored (a blob name) unless
+// `stored_or_bytes` lets an importer's bytes stand for it.
+std::string ImagesProblem(const Question& q, bool stored_or_bytes = false);
 // The unit the answers are in (the one whose multiplier is 1), "" when none.
 std::string AnswersUnit(const Question& q);
 

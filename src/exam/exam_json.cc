@@ -123,6 +123,14 @@ json::object QuestionObject(const Question& q) {
     written["credit"] = std::move(credit);
   }
   if (!q.answer_feedback.empty()) written["answer_feedback"] = Strings(q.answer_feedback);
+  if (!q.images.empty()) {  // their bytes are blobs, never here
+    json::array images;
+    for (const QuestionImage& i : q.images) {
+      images.push_back(json::object{
+          {"blob", i.blob}, {"content_type", i.content_type}, {"alt", i.alt}, {"size", i.size}});
+    }
+    written["images"] = std::move(images);
+  }
   if (!q.units.empty()) {
     json::array units;
     for (const Question::Unit& u : q.units) {
@@ -199,6 +207,18 @@ Status ReadQuestion(const json::object& o, const std::string& where, std::string
     }
   }
   if (q.Has("answer_feedback")) out.answer_feedback = q.Strings("answer_feedback");
+  if (const json::array* im = q.Has("images") ? q.Array("images") : nullptr) {
+    for (size_t k = 0; k < im->size() && problem.empty(); ++k) {
+      if (!(*im)[k].is_object()) return Error::Invalid("a stored image is not an object");
+      Reader image((*im)[k].get_object(), fmt::format("{}.images[{}]", where, k), problem);
+      QuestionImage i;
+      i.blob = image.String("blob");
+      i.content_type = image.String("content_type");
+      i.alt = image.String("alt");
+      i.size = image.Int("size");
+      out.images.push_back(std::move(i));
+    }
+  }
   if (const json::array* u = q.Has("units") ? q.Array("units") : nullptr) {
     for (size_t k = 0; k < u->size() && problem.empty(); ++k) {
       if (!(*u)[k].is_object()) return Error::Invalid("a stored unit is not an object");
@@ -229,6 +249,9 @@ Status ReadQuestion(const json::object& o, const std::string& where, std::string
   out.line = static_cast<int>(q.Int("line"));
   if (const std::string why = AnswerFeedbackProblem(out); !why.empty() && problem.empty()) {
     problem = fmt::format("{}.answer_feedback: {}", where, why);
+  }
+  if (const std::string why = ImagesProblem(out); !why.empty() && problem.empty()) {
+    problem = fmt::format("{}.images: {}", where, why);
   }
   if (const std::string why = UnitsProblem(out); !why.empty() && problem.empty()) {
     problem = fmt::format("{}.units: {}", where, why);

@@ -273,6 +273,13 @@ void ExamService::Put(const Caller& caller, ExamSpec imported, std::string sourc
                       std::string source_format, bool only_new,
                       std::function<void(Result<std::shared_ptr<const ExamEntry>>)> done) {
   if (!caller.is_teacher) return done(Error::Forbidden("only teachers import exams"));
+  // An image's bytes are kept as a blob by whoever brought them (api/question_images.h):
+  // never a model whose images are not stored.
+  for (const Question& q : imported.questions) {
+    if (const std::string why = ImagesProblem(q); !why.empty()) {
+      return done(Error::Invalid(fmt::format("question '{}': {}", q.id, why)));
+    }
+  }
   auto spec = std::make_shared<const ExamSpec>(std::move(imported));
   store::ExamRecord rec{spec->id, std::move(source), caller.user_id, false, 0, false, 0,
                         std::move(source_format), ToCanonicalJson(*spec)};

@@ -1,6 +1,8 @@
 // HTML made plain text (see html_text.h).
 #include "import/moodle/html_text.h"
 
+#include "exam/exam.h"
+
 #include <cctype>
 #include <charconv>
 #include <cstdint>
@@ -71,9 +73,49 @@ size_t Entity(std::string_view s, std::string& out) {
   return 0;
 }
 
+// The value of attribute `name` (lowercase) in a tag's text (`img src="a.png" alt=x`), entities
+// decoded; "" when absent.
+std::string Attribute(std::string_view tag, const std::string& name) {
+  for (size_t at = FindNoCase(tag, name, 0); at != std::string::npos;
+       at = FindNoCase(tag, name, at + 1)) {
+    const bool starts = at == 0 || std::isspace(static_cast<unsigned char>(tag[at - 1]));
+    size_t i = at + name.size();
+    while (i < tag.size() && std::isspace(static_cast<unsigned char>(tag[i]))) ++i;
+    if (!starts || i >= tag.size() || tag[i] != '=') continue;
+    ++i;
+    while (i < tag.size() && std::isspace(static_cast<unsigned char>(tag[i]))) ++i;
+    std::string_view value;
+    if (i < tag.size() && (tag[i] == '"' || tag[i] == '\'')) {
+      const size_t end = tag.find(tag[i], i + 1);
+      value = tag.substr(i + 1, (end == std::string_view::npos ? tag.size() : end) - i - 1);
+    } else {
+      const size_t end = tag.find_first_of(" \t\r\n/", i);
+      value = tag.substr(i, (end == std::string_view::npos ? tag.size() : end) - i);
+    }
+    std::string out;
+    for (size_t k = 0; k < value.size();) {
+      const size_t n = value[k] == '&' ? Entity(value.substr(k), out) : 0;
+      if (n == 0) out.push_back(value[k]);
+      k += n == 0 ? 1 : n;
+    }
+    return out;
+  }
+  return "";
+}
+
+std::string ToText(std::string_view html, std::vector<HtmlImage>* images);
+
 }  // namespace
 
-std::string HtmlToText(std::string_view html) {
+std::string HtmlToText(std::string_view html) { return ToText(html, nullptr); }
+
+std::string HtmlToText(std::string_view html, std::vector<HtmlImage>& images) {
+  return ToText(html, &images);
+}
+
+namespace {
+
+std::string ToText(std::string_view html, std::vector<HtmlImage>* images) {
   std::string out;
   out.reserve(html.size());
   size_t i = 0;
@@ -89,7 +131,11 @@ std::string HtmlToText(std::string_view html) {
       const bool heading = name.size() == 2 && name[0] == 'h' &&
                            std::isdigit(static_cast<unsigned char>(name[1]));
       const bool block = name == "p" || name == "div" || name == "tr" || name == "li" || heading;
-      if (name == "br" || (block && closing)) {
+      if (name == "img" && images && !closing) {
+        const std::string_view original = html.substr(i + 1, end - i - 1);
+        images->push_back({Attribute(original, "src"), Attribute(original, "alt")});
+        out.append(exam::kImageMark);
+      } else if (name == "br" || (block && closing)) {
         out.push_back('\n');
       } else if (name == "li" && !closing) {
         out.append("- ");
@@ -134,12 +180,22 @@ std::string HtmlToText(std::string_view html) {
   return text;
 }
 
+}  // namespace
+
 bool HtmlHasMedia(std::string_view html) {
   const std::string lower = Lower(html);
   for (const char* tag : {"<img", "<audio", "<video", "<object", "<embed", "<iframe", "<svg"}) {
     if (lower.find(tag) != std::string::npos) return true;
   }
   return lower.find("@@pluginfile@@") != std::string::npos;
+}
+
+bool HtmlHasOtherMedia(std::string_view html) {
+  const std::string lower = Lower(html);
+  for (const char* tag : {"<audio", "<video", "<object", "<embed", "<iframe", "<svg", "<source"}) {
+    if (lower.find(tag) != std::string::npos) return true;
+  }
+  return false;
 }
 
 }  // namespace pupitre::importers

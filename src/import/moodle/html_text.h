@@ -5,12 +5,23 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace pupitre::importers {
 
 std::string HtmlToText(std::string_view html);
 
+// An <img> of the HTML: where it comes from and what it shows.
+struct HtmlImage {
+  std::string src;  // as written (entities decoded)
+  std::string alt;
+};
+// The same, each <img> made exam::kImageMark and listed, in order, in `images`.
+std::string HtmlToText(std::string_view html, std::vector<HtmlImage>& images);
+
 // Whether `html` shows something that is not text (an image, a sound, a video, an object).
 bool HtmlHasMedia(std::string_view html);
+// Whether it shows something that is neither text nor an <img> (a sound, a video, an object).
+bool HtmlHasOtherMedia(std::string_view html);
 
 }  // namespace pupitre::importers

@@ -91,7 +91,17 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
       }
       q.points = *points;
     }
-    bool media = !node.select_node(".//file").node().empty();
+    // Files embedded in the question's text become its images (ToExamQuestions); a file
+    // anywhere else (an answer's, a feedback's) is media the exam does not take yet.
+    bool media = false;
+    for (const pugi::xpath_node& f : node.select_nodes(".//file")) {
+      const pugi::xml_node file = f.node();
+      if (file.parent() == text && file.attribute("encoding").as_string() == std::string("base64")) {
+        q.files[file.attribute("name").as_string()] = file.text().get();
+      } else {
+        media = true;
+      }
+    }
     std::string problem;
     auto answers = [&](bool numeric) {
       for (const pugi::xml_node& a : node.children("answer")) {

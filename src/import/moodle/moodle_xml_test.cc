@@ -8,6 +8,7 @@
 #include "testkit/fixtures.h"
 
 #include <boost/json.hpp>
+#include <fmt/format.h>
 
 namespace pupitre::importers {
 namespace {
@@ -294,6 +295,68 @@ TEST(MoodleXmlTest, NumericAnswersWithUnitsAreGradedAsMoodleGradesThem) {
   exam::Question damaged = door;
   damaged.units[1].multiplier = -1;
   EXPECT_FALSE(exam::FromCanonicalQuestion(exam::ToCanonicalQuestion(damaged)).ok());
+}
+
+// A picture embedded in a question's text (Moodle exports it as a base64 <file>): the text
+// marks its place, the question carries its bytes (the route keeps them as a blob), its alt
+// text kept. A picture not in the file, a sound, or an SVG is reported, not imported.
+TEST(MoodleXmlTest, ImagesEmbeddedInTheTextComeWithTheQuestion) {
+  constexpr const char* kPng =
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+  const QuestionBank bank = ParseMoodleXml(fmt::format(R"(<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="truefalse">
+    <name><text>Flag</text></name>
+    <questiontext format="html"><text><![CDATA[<p>Is this the flag of Japan?</p><p><img src="@@PLUGINFILE@@/red%20dot.png" alt="A red dot" width="40"></p>]]></text>
+      <file name="red dot.png" path="/" encoding="base64">{}</file></questiontext>
+    <answer fraction="100"><text>true</text></answer>
+    <answer fraction="0"><text>false</text></answer>
+  </question>
+  <question type="essay">
+    <name><text>Elsewhere</text></name>
+    <questiontext format="html"><text><![CDATA[<img src="https://example.org/x.png">]]></text></questiontext>
+  </question>
+  <question type="essay">
+    <name><text>Drawing</text></name>
+    <questiontext format="html"><text><![CDATA[Look: <img src="@@PLUGINFILE@@/d.svg">]]></text>
+      <file name="d.svg" encoding="base64">PHN2Zy8+</file></questiontext>
+  </question>
+  <question type="essay">
+    <name><text>Sound</text></name>
+    <questiontext format="html"><text><![CDATA[Listen: <audio src="@@PLUGINFILE@@/a.mp3"></audio>]]></text>
+      <file name="a.mp3" encoding="base64">AAAA</file></questiontext>
+  </question>
+</quiz>
+)", kPng));
+  ASSERT_TRUE(bank.problems.empty()) << bank.problems[0].message;
+  const ExamQuestions made = ToExamQuestions(bank);
+  ASSERT_EQ(made.questions.size(), 1u);
+  const exam::Question& flag = made.questions[0];
+  EXPECT_EQ(flag.text, "Is this the flag of Japan?\n" + std::string(exam::kImageMark));
+  ASSERT_EQ(flag.images.size(), 1u);
+  EXPECT_EQ(flag.images[0].content_type, "image/png");
+  EXPECT_EQ(flag.images[0].alt, "A red dot");
+  EXPECT_EQ(flag.images[0].size, 70);
+  EXPECT_TRUE(flag.images[0].bytes.starts_with("\x89PNG"));
+  EXPECT_EQ(exam::ImagesProblem(flag), "an image is not stored") << "until its bytes are a blob";
+  EXPECT_EQ(exam::ImagesProblem(flag, /*stored_or_bytes=*/true), "");
+  exam::Question stored = flag;
+  stored.images[0].blob = std::string(64, 'a');
+  stored.images[0].bytes.clear();
+  EXPECT_EQ(exam::ImagesProblem(stored), "");
+  auto back = exam::FromCanonicalQuestion(exam::ToCanonicalQuestion(stored));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->images[0].blob, stored.images[0].blob);
+  EXPECT_TRUE(back->images[0].bytes.empty());
+  EXPECT_NE(exam::PaperQuestionJson(stored).at("images").at(0).at("alt").as_string(), "");
+
+  ASSERT_EQ(made.problems.size(), 3u);
+  EXPECT_NE(made.problems[0].message.find("image 'https://example.org/x.png' is not in the file"),
+            std::string::npos) << made.problems[0].message;
+  EXPECT_NE(made.problems[1].message.find("image 'd.svg' is not a PNG, JPEG, GIF or WebP"),
+            std::string::npos) << made.problems[1].message;
+  EXPECT_NE(made.problems[2].message.find("sounds, videos and other media"), std::string::npos)
+      << made.problems[2].message;
 }
 
 TEST(MoodleXmlTest, WhatIsNotMoodleXmlIsOneProblemWithItsLine) {

@@ -4,6 +4,7 @@
 #include "import/moodle/html_text.h"
 
 #include <fmt/format.h>
+#include <sodium.h>
 
 #include <algorithm>
 #include <cctype>
@@ -23,6 +24,75 @@ std::string Unique(const std::string& id, std::set<std::string>& taken) {
 }
 
 bool Near(double a, double b) { return std::fabs(a - b) < 1e-6; }
+
+std::string PercentDecoded(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto hex = [](char c) {
+      return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+    };
+    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) && hex(s[i + 2])) {
+      out.push_back(static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+size_t CountNoCase(std::string_view s, std::string_view needle) {
+  std::string lower(s);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  size_t n = 0;
+  for (size_t at = lower.find(needle); at != std::string::npos; at = lower.find(needle, at + 1)) ++n;
+  return n;
+}
+
+// The images of a question's text, from the files embedded in its export (Moodle XML), with
+// their bytes (the route stores them); why not, if one cannot be taken.
+std::string EmbeddedImages(const MoodleQuestion& g, const std::vector<HtmlImage>& found,
+                           std::vector<exam::QuestionImage>& out) {
+  constexpr std::string_view kPluginFile = "@@PLUGINFILE@@/";
+  if (CountNoCase(g.text, "@@pluginfile@@") > found.size()) {
+    return "a file linked from the text (other than an image) is not imported yet";
+  }
+  if (found.size() > exam::kMaxImagesPerQuestion) {
+    return fmt::format("a question has at most {} images", exam::kMaxImagesPerQuestion);
+  }
+  for (const HtmlImage& image : found) {
+    const std::string name = image.src.starts_with(kPluginFile)
+                                 ? PercentDecoded(image.src.substr(kPluginFile.size()))
+                                 : "";
+    const auto file = g.files.find(name);
+    if (name.empty() || file == g.files.end()) {
+      return fmt::format("image '{}' is not in the file (images embedded in the export are "
+                         "imported, not links)",
+                         image.src.substr(0, 200));
+    }
+    const std::string& base64 = file->second;
+    std::string bytes(base64.size() / 4 * 3 + 3, '\0');
+    size_t length = 0;
+    if (sodium_base642bin(reinterpret_cast<unsigned char*>(bytes.data()), bytes.size(),
+                          base64.data(), base64.size(), " \t\r\n", &length, nullptr,
+                          sodium_base64_VARIANT_ORIGINAL) != 0) {
+      return fmt::format("image '{}' is not base64", name);
+    }
+    bytes.resize(length);
+    const std::string_view type = exam::ImageTypeOf(bytes);
+    if (type.empty()) return fmt::format("image '{}' is not a PNG, JPEG, GIF or WebP picture", name);
+    if (static_cast<int64_t>(bytes.size()) > exam::kMaxImageBytes) {
+      return fmt::format("image '{}' is larger than {} MiB", name, exam::kMaxImageBytes / (1024 * 1024));
+    }
+    exam::QuestionImage i;
+    i.content_type = std::string(type);
+    i.alt = image.alt.empty() ? name : image.alt;
+    i.size = static_cast<int64_t>(bytes.size());
+    i.bytes = std::move(bytes);
+    out.push_back(std::move(i));
+  }
+  return "";
+}
 
 }  // namespace
 
@@ -54,11 +124,17 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
     q.feedback = g.general_feedback;
     q.points = g.points;
     if (g.format == "html") {
-      if (HtmlHasMedia(g.text) || HtmlHasMedia(g.general_feedback)) {
-        refuse("images and other media in a question are not imported yet: not imported");
+      if (HtmlHasOtherMedia(g.text) || HtmlHasMedia(g.general_feedback)) {
+        refuse("sounds, videos and other media in a question (or images in its feedback) are "
+               "not imported yet: not imported");
         continue;
       }
-      q.text = HtmlToText(g.text);
+      std::vector<HtmlImage> found;
+      q.text = HtmlToText(g.text, found);
+      if (const std::string why = EmbeddedImages(g, found, q.images); !why.empty()) {
+        refuse(why + ": not imported");
+        continue;
+      }
       q.feedback = HtmlToText(g.general_feedback);
     }
     if (q.text.empty()) {

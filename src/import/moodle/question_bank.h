@@ -4,6 +4,7 @@
 // as Moodle does (weights become its credit); what the model cannot say the same way yet is
 // reported with its line and why, never dropped silently.
 
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
@@ -50,6 +51,9 @@ struct MoodleQuestion {
   std::string wrong_feedback;     // true/false: shown to who answered wrong
   std::string right_feedback;     // and right
   std::string general_feedback;
+  // Files embedded in the question's text (Moodle XML <file name encoding="base64">): name →
+  // base64, for the text's <img src="@@PLUGINFILE@@/name">.
+  std::map<std::string, std::string> files;
   // numerical: its units (the answers in the one of multiplier 1) and the penalty for an answer
   // without one (Moodle's <unitpenalty> when <unitgradingtype> is 1, of the response's grade,
   // or 2, of the question's).

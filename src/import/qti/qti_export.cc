@@ -97,7 +97,11 @@ class ItemWriter {
     body_ = Add(item, "qti-item-body");
     for (size_t at = 0; at <= q_.text.size();) {
       const size_t end = std::min(q_.text.find('\n', at), q_.text.size());
-      const std::string line = q_.text.substr(at, end - at);
+      std::string line = q_.text.substr(at, end - at);
+      for (size_t mark = line.find(exam::kImageMark); mark != std::string::npos;
+           mark = line.find(exam::kImageMark, mark)) {
+        line.erase(mark, exam::kImageMark.size());  // its image is left out (a note says so)
+      }
       if (line.find_first_not_of(" \t\r") != std::string::npos) {
         SetText(Add(body_, "p"), line);
       }
@@ -133,6 +137,10 @@ class ItemWriter {
     }
     if (!q_.feedback.empty()) {
       notes_.push_back(fmt::format("question {}: its feedback is not in the package", q_.id));
+    }
+    if (!q_.images.empty()) {
+      notes_.push_back(fmt::format("question {}: its {} image(s) are left out of the package",
+                                   q_.id, q_.images.size()));
     }
     if (!q_.units.empty()) {
       notes_.push_back(fmt::format(

@@ -1,0 +1,98 @@
+// Images in questions over HTTP: a Moodle XML export's embedded pictures, imported with an exam
+// (its TOML, or an upload) or into a course's bank, are kept as blobs and served by their name
+// to who may read the question: the exam's teachers, the students who started it, the bank's
+// teachers; nobody else, and nothing that is not one of the questions' images.
+#include <gtest/gtest.h>
+
+#include "testkit/exam_fixture.h"
+
+namespace pupitre::testkit {
+namespace {
+
+using QuestionImagesTest = DemoServerTest;
+
+constexpr const char* kPngBase64 =
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+
+std::string FlagXml() {
+  return fmt::format(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<quiz>\n<question type=\"truefalse\">"
+      "<name><text>Flag</text></name><questiontext format=\"html\"><text><![CDATA[<p>Japan's "
+      "flag?</p><img src=\"@@PLUGINFILE@@/dot.png\" alt=\"A red dot\">]]></text>"
+      "<file name=\"dot.png\" encoding=\"base64\">{}</file></questiontext>"
+      "<answer fraction=\"100\"><text>true</text></answer>"
+      "<answer fraction=\"0\"><text>false</text></answer></question>\n</quiz>\n",
+      kPngBase64);
+}
+
+std::string FlagExam() {
+  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  return fmt::format(
+      "moodle_xml = '''\n{}'''\n[exam]\nid = \"flags\"\ntitle = \"Flags\"\ncourse = "
+      "\"demo-course\"\nopens = {:%Y-%m-%dT%H:%M:%SZ}\ncloses = {:%Y-%m-%dT%H:%M:%SZ}\n"
+      "duration_minutes = 30\n",
+      FlagXml(), now - std::chrono::hours(1), now + std::chrono::hours(24));
+}
+
+TEST_F(QuestionImagesTest, AnExamsPicturesAreServedToWhoMayReadItsPaper) {
+  auto imported = teacher_->Post("/api/exams", FlagExam());
+  ASSERT_EQ(imported.status, 201) << imported.body;
+  ASSERT_EQ(teacher_->Post("/api/exams/flags/publish").status, 200);
+
+  auto teacher_paper = teacher_->Get("/api/exams/flags/paper");
+  ASSERT_EQ(teacher_paper.status, 200) << teacher_paper.body;
+  const boost::json::value paper = teacher_paper.json();
+  const auto& question = paper.at("questions").at(0);
+  EXPECT_EQ(question.at("text").as_string(), "Japan's flag?\n\xEF\xBF\xBC");
+  const std::string blob(question.at("images").at(0).at("blob").as_string());
+  EXPECT_EQ(question.at("images").at(0).at("alt").as_string(), "A red dot");
+  ASSERT_EQ(blob.size(), 64u);
+  const std::string image = "/api/exams/flags/images/" + blob;
+
+  auto got = teacher_->Get(image);
+  ASSERT_EQ(got.status, 200) << got.body;
+  EXPECT_EQ(got.headers["content-type"], "image/png");
+  EXPECT_TRUE(got.body.starts_with("\x89PNG")) << "the picture's bytes";
+  EXPECT_EQ(got.body.size(), 70u);
+
+  auto student = Student(11);
+  EXPECT_EQ(student->Get(image).status, 404) << "before the student started";
+  ASSERT_EQ(student->Post("/api/exams/flags/start").status, 200);
+  auto seen = student->Get(image);
+  EXPECT_EQ(seen.status, 200);
+  EXPECT_EQ(seen.body, got.body);
+  EXPECT_EQ(student->Get("/api/exams/flags/images/" + std::string(64, 'a')).status, 404)
+      << "not one of its images";
+  EXPECT_EQ(student->Get("/api/exams/test-exam/images/" + blob).status, 404)
+      << "an image of another exam";
+
+  // Kept after a restart: the exam's model names the blob, the blob store holds it.
+  server_->Stop(SIGTERM);
+  ASSERT_TRUE(server_->Start()) << server_->log();
+  EXPECT_EQ(Student(11)->Get(image).status, 200);
+}
+
+TEST_F(QuestionImagesTest, AnUploadAndABankKeepTheirPictures) {
+  auto uploaded = teacher_->Post("/api/exams/flags2/import?course=demo-course", FlagXml());
+  ASSERT_EQ(uploaded.status, 201) << uploaded.body;
+  auto preview = teacher_->Get("/api/exams/flags2/preview");
+  ASSERT_EQ(preview.status, 200) << preview.body;
+  const size_t at = preview.body.find("\"blob\":\"");
+  ASSERT_NE(at, std::string::npos) << preview.body;
+  const std::string blob = preview.body.substr(at + 8, 64);
+  EXPECT_EQ(teacher_->Get("/api/exams/flags2/images/" + blob).status, 200);
+
+  auto added = teacher_->Post("/api/courses/demo-course/bank", FlagXml());
+  ASSERT_EQ(added.status, 201) << added.body;
+  auto bank = teacher_->Get("/api/courses/demo-course/bank");
+  ASSERT_EQ(bank.status, 200);
+  EXPECT_NE(bank.body.find(blob), std::string::npos) << "the same bytes, the same blob";
+  auto from_bank = teacher_->Get("/api/courses/demo-course/bank/images/" + blob);
+  EXPECT_EQ(from_bank.status, 200);
+  EXPECT_EQ(from_bank.headers["content-type"], "image/png");
+  EXPECT_EQ(Student(3)->Get("/api/courses/demo-course/bank/images/" + blob).status, 403)
+      << "a bank is its teachers'";
+}
+
+}  // namespace
+}  // namespace pupitre::testkit
