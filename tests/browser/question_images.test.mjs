@@ -1,0 +1,51 @@
+// A picture in a question (from a Moodle XML export): shown in its place on the exam page with
+// its alternative text, read from the server by the student who started the exam, and again in
+// the released review.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { apiClient, logIn, examToml, STUDENT_PASSWORD, TEACHER, withServerAndBrowser } from "./harness.mjs";
+import { startDemoExam } from "./pages.mjs";
+
+const env = withServerAndBrowser();
+
+const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+const FLAG = `moodle_xml = '''
+<quiz><question type="truefalse"><name><text>Flag</text></name>
+<questiontext format="html"><text><![CDATA[<p>Is this Japan's flag?</p><p><img src="@@PLUGINFILE@@/dot.png" alt="A red dot"></p><p>Answer below.</p>]]></text>
+<file name="dot.png" encoding="base64">${PNG}</file></questiontext>
+<answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer></question></quiz>
+'''
+`;
+
+test("a question's picture is shown in its place, with its alternative text", { timeout: 120_000 }, async () => {
+  const teacher = await apiClient(env.server.url, ...TEACHER);
+  const toml = FLAG + examToml({ id: "pictures" }).replace("duration_minutes", 'review = "answers"\nduration_minutes');
+  const imported = await teacher.call("POST", "/api/exams", toml);
+  assert.equal(imported.status, 201, JSON.stringify(imported.data));
+  assert.equal((await teacher.call("POST", "/api/exams/pictures/publish")).status, 200);
+
+  const page = await (await env.browser.newContext({ locale: "en-US" })).newPage();
+  await logIn(page, env.server.url, "student0013", STUDENT_PASSWORD);
+  const attemptId = await startDemoExam(page, "Browser test pictures");
+  const legend = page.locator("#question-Flag legend");
+  const picture = legend.getByRole("img", { name: "A red dot" });
+  await picture.waitFor();
+  await page.waitForFunction(() => {
+    const img = document.querySelector("#question-Flag img.qimage");
+    return img && img.complete && img.naturalWidth === 1;
+  }, null, { timeout: 10_000 });
+  const text = await legend.textContent();
+  assert.ok(text.indexOf("Is this Japan's flag?") < text.indexOf("Answer below."), text);
+  assert.ok(!text.includes("\uFFFC"), "the mark itself shown");
+  // The picture stands between the two paragraphs.
+  const order = await legend.evaluate((el) => [...el.childNodes].map((n) => (n.nodeName === "IMG" ? "IMG" : n.textContent.trim())).filter(Boolean));
+  const at = order.indexOf("IMG");
+  assert.ok(at > 0 && at < order.length - 1, JSON.stringify(order));
+
+  const student = await apiClient(env.server.url, "student0013", STUDENT_PASSWORD);
+  assert.equal((await student.call("POST", `/api/attempts/${attemptId}/submit`)).status, 200);
+  assert.equal((await teacher.call("POST", "/api/exams/pictures/release")).status, 200);
+  await page.reload();
+  const review = page.locator('li.review[data-qid="Flag"]');
+  await review.getByRole("img", { name: "A red dot" }).waitFor();
+});
