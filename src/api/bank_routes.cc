@@ -147,14 +147,14 @@ void ReplaceInBank(Services& s, const ContextPtr& c) {
   boost::asio::post(s.workers, [&s, c, course_id, category = std::move(*category)] {
     auto read = importers::ReadQuestionUpload(c->req.body(), /*partial=*/false);
     if (!read.ok()) return c->Later([c, e = read.take_error()] { c->Fail(e); });
-    if (auto stored = StoreQuestionImages(s.blobs, read->made.questions); !stored.ok()) {
-      return c->Later([c, e = stored.take_error()] { c->Fail(e); });
-    }
     if (const size_t n = read->made.questions.size(); n != 1) {
       return c->Later([c, n] {
         c->Fail(Error::Invalid(fmt::format("a replacement is a file of one question; this one holds {}", n))
                     .Because("one_question", {{"count", std::to_string(n)}}));
       });
+    }
+    if (auto stored = StoreQuestionImages(s.blobs, read->made.questions); !stored.ok()) {
+      return c->Later([c, e = stored.take_error()] { c->Fail(e); });
     }
     json::array notes = ProblemsJson(read->made.notes);
     // (The date it was added is the question's own: Replace keeps it.)

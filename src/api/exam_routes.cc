@@ -472,6 +472,7 @@ void Preview(Services& s, const ContextPtr& c) {
 // GET /api/exams/ID/images/BLOB: an image of the exam's questions, for its teachers and for
 // the students who started it (as its paper).
 void ExamImage(Services& s, const ContextPtr& c) {
+  if (RefusedBySeb(s, c, c->param(0))) return;  // as its paper
   const exam::Caller caller = c->caller();
   auto e = s.exams.GetExam(caller, c->param(0));
   if (!e.ok()) return c->Fail(e.error());
