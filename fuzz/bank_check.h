@@ -2,7 +2,7 @@
 // What every parser of Moodle's questions (import/moodle) must give, whatever the bytes: each
 // problem and question at a line of the input, and every exam question made of them whole (a
 // valid unique id, a text, choices with their right answers among them, credit that fits, a
-// finite numeric answer and tolerance).
+// finite numeric answer and tolerance, feedback for each answer, units and images that fit).
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -53,7 +53,12 @@ inline void CheckExamQuestions(const pupitre::importers::ExamQuestions& made) {
       default:
         break;
     }
-    FUZZ_CHECK(q.points > 0 && q.points <= 10'000);
+    // A description is worth nothing; every question something, at most 10000.
+    FUZZ_CHECK(q.type == exam::QuestionType::kDescription ? q.points == 0
+                                                          : q.points > 0 && q.points <= 10'000);
+    FUZZ_CHECK(exam::AnswerFeedbackProblem(q).empty());
+    FUZZ_CHECK(exam::UnitsProblem(q).empty());
+    FUZZ_CHECK(exam::ImagesProblem(q, /*stored_or_bytes=*/true).empty());
   }
 }
 

@@ -39,6 +39,9 @@ std::optional<QuestionType> ParseQuestionType(std::string_view name);
 // Where an image stands in a question's text: U+FFFC OBJECT REPLACEMENT CHARACTER, the k-th
 // mark the question's k-th image.
 inline constexpr std::string_view kImageMark = "\xEF\xBF\xBC";
+// `text` with every mark a file wrote itself made U+FFFD (a mark is the question's own, for
+// its images: never a teacher's character).
+std::string WithoutImageMarks(std::string text);
 
 // An image of a question's text (Moodle XML's embedded files): its bytes are a blob of the
 // blob store (store/blob), served to who may read the paper.

@@ -162,6 +162,17 @@ TEST(GiftTest, WhatIsNotGiftIsReportedWithItsLine) {
   EXPECT_EQ(f.questions[0].line, 11);
 }
 
+// U+FFFC marks where a question's image stands: one written in a file (or by an entity) is
+// made U+FFFD, never taken for an image (found by the fuzzer).
+TEST(GiftTest, AnImageMarkInTheTextIsNotAnImage) {
+  const ExamQuestions made = ToExamQuestions(
+      ParseGift("Odd \xEF\xBF\xBC here? {T}\n\n[html]And &#xFFFC; there? {F}\n"));
+  ASSERT_EQ(made.questions.size(), 2u);
+  EXPECT_EQ(made.questions[0].text, "Odd \xEF\xBF\xBD here?");
+  EXPECT_EQ(made.questions[1].text, "And \xEF\xBF\xBD there?");
+  for (const auto& q : made.questions) EXPECT_EQ(exam::ImagesProblem(q), "");
+}
+
 TEST(GiftTest, CategoriesApplyToWhatFollows) {
   const QuestionBank f = ParseGift("$CATEGORY: $course$/Maths/Algebra\n\n2+2? {#4}\n\n"
                                "$CATEGORY: Physics\nc? {=light speed}\n");

@@ -120,7 +120,7 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
     auto refuse = [&](std::string why) { out.problems.push_back({g.line, std::move(why)}); };
     exam::Question q;
     q.line = g.line;
-    q.text = g.text;
+    q.text = exam::WithoutImageMarks(g.text);
     q.feedback = g.general_feedback;
     q.points = g.points;
     if (g.format == "html") {
@@ -130,7 +130,7 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
         continue;
       }
       std::vector<HtmlImage> found;
-      q.text = HtmlToText(g.text, found);
+      q.text = HtmlToText(q.text, found);
       if (const std::string why = EmbeddedImages(g, found, q.images); !why.empty()) {
         refuse(why + ": not imported");
         continue;

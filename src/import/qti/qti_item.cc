@@ -83,7 +83,7 @@ class PlainText {
   // The text of `n`'s content; "" with why() set when text cannot hold it.
   std::string Of(const pugi::xml_node& n) {
     Walk(n, base_depth_);
-    return why_.empty() ? Finish() : "";
+    return why_.empty() ? exam::WithoutImageMarks(Finish()) : "";
   }
   const std::string& why() const { return why_; }
 

@@ -44,7 +44,9 @@ void ExamParser::ParseQuestion(const toml::table& t, size_t index) {
               "description)");
     }
   }
-  if (std::optional<std::string> text = GetText(t, "text", where)) q.text = std::move(*text);
+  if (std::optional<std::string> text = GetText(t, "text", where)) {
+    q.text = WithoutImageMarks(std::move(*text));
+  }
   if (std::optional<std::string> group = GetString(t, "group", where, /*required=*/false)) {
     if (IsQuestionId(*group)) {
       q.group = std::move(*group);
