@@ -176,7 +176,7 @@
 
   // A released result's questions in the student's order, numbered; a description as its text.
   function reviewItems(items, comments, examId) {
-    const numbers = numbersOf(items.map((item) => item.id), (qid) => items.find((item) => item.id === qid).type);
+    const numbers = numbersOf(items);
     const src = P.examImage(examId);
     return items.map((item) => item.type === "description"
       ? el("li", { class: "review description", "data-qid": item.id }, el("p", { class: "qtext" }, ...P.questionText(item.text, item.images, src)))
@@ -241,9 +241,10 @@
   }
 
   // Each question's number on the page, in `order`: a description (a text to read) has none.
-  function numbersOf(order, typeOf) {
+  // `questions`: in their order on the page, each with its id and type.
+  function numbersOf(questions) {
     const numbers = new Map();
-    for (const qid of order) if (typeOf(qid) !== "description") numbers.set(qid, numbers.size + 1);
+    for (const q of questions) if (q.type !== "description") numbers.set(q.id, numbers.size + 1);
     return numbers;
   }
 
@@ -251,7 +252,7 @@
     const questions = new Map(paper.questions.map((q) => [q.id, q]));
     const order = attempt.order.questions.filter((qid) => questions.has(qid));
     const isText = (qid) => questions.get(qid).type === "description";
-    const numbers = numbersOf(order, (qid) => questions.get(qid).type);
+    const numbers = numbersOf(order.map((qid) => questions.get(qid)));
     const flagsKey = `pupitre.flags.${attempt.id}`;
     const flags = new Set(JSON.parse(localStorage.getItem(flagsKey) || "[]"));
     const onePerPage = !!paper.exam.one_per_page;
@@ -463,7 +464,7 @@
     const journal = { value: (qid) => answers.get(qid), record: (qid, v) => answers.set(qid, v) };
     const attempt = { id: "preview", exam_id: paper.exam.id, order: { questions: paper.questions.map((q) => q.id), options: {} } };
     const flags = new Set();
-    const numbers = numbersOf(paper.questions.map((q) => q.id), (qid) => paper.questions.find((q) => q.id === qid).type);
+    const numbers = numbersOf(paper.questions);
     const blocks = paper.questions.map((q) => questionBlock(q, numbers.get(q.id), attempt, journal, flags, () => {}));
     const bar = el("div", { class: "exambar" }, el("span", {}, t("exam.time_left"), " ",
       el("span", { class: "countdown", text: P.fmtDuration(paper.exam.duration_ms) })), el("span", { class: "save", text: t("preview.not_saved") }));

@@ -110,13 +110,7 @@ json::object ResultJson(const exam::AttemptView& v, bool is_teacher) {
                       {"max", Number(q.points)},
                       {"points", points[index] ? Number(*points[index]) : json::value(nullptr)},
                       {"answer", nullptr}};
-    if (!q.images.empty()) {  // served at /api/exams/ID/images/BLOB
-      json::array images;
-      for (const exam::QuestionImage& i : q.images) {
-        images.push_back(json::object{{"blob", i.blob}, {"alt", i.alt}});
-      }
-      item["images"] = std::move(images);
-    }
+    if (!q.images.empty()) item["images"] = exam::ImagesJson(q);  // at /api/exams/ID/images/
     if (auto it = v.state.answers.find(q.id); it != v.state.answers.end()) {
       json::error_code ec;
       json::value answer = json::parse(it->second.value_json, ec);

@@ -216,6 +216,9 @@ struct PaperPieces {
 PaperPieces RenderPaperPieces(const ExamSpec& spec);
 // One question as a paper shows it (id, type, text, points, options, choices): never its key.
 boost::json::object PaperQuestionJson(const Question& q);
+// A question's images as the pages read them: [{"blob", "alt"}], the k-th where its text holds
+// its k-th kImageMark (empty: none).
+boost::json::array ImagesJson(const Question& q);
 // The paper of the questions `asked` flags (every question when null): valid JSON, the text
 // RenderPaperJson gives when every question is asked.
 std::string JoinPaper(const PaperPieces& pieces, const std::vector<bool>* asked);

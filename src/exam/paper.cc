@@ -26,6 +26,14 @@ boost::json::value PointsJson(double points) {
 
 }  // namespace
 
+boost::json::array ImagesJson(const Question& q) {
+  boost::json::array images;  // each served by its blob's name
+  for (const QuestionImage& i : q.images) {
+    images.push_back(boost::json::object{{"blob", i.blob}, {"alt", i.alt}});
+  }
+  return images;
+}
+
 boost::json::object PaperQuestionJson(const Question& q) {
   // Copy field by field: the key (correct_options, correct_bool, numeric_answer,
   // numeric_tolerance, accepted, match_key) must never reach a student.
@@ -46,13 +54,7 @@ boost::json::object PaperQuestionJson(const Question& q) {
     for (const std::string& choice : q.match_choices) choices.emplace_back(choice);
     out["choices"] = std::move(choices);
   }
-  if (!q.images.empty()) {  // each where the text marks it, served by its blob's name
-    boost::json::array images;
-    for (const QuestionImage& i : q.images) {
-      images.push_back(boost::json::object{{"blob", i.blob}, {"alt", i.alt}});
-    }
-    out["images"] = std::move(images);
-  }
+  if (!q.images.empty()) out["images"] = ImagesJson(q);
   if (!q.units.empty()) {  // what the answer may be given in (their multipliers stay here)
     boost::json::array units;
     for (const Question::Unit& u : q.units) units.emplace_back(u.name);
