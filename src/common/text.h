@@ -33,6 +33,10 @@ std::string HtmlEscape(std::string_view text);
 // '?'), at most `max` bytes; a newline in a token must not forge a line of the log.
 std::string PrintableAscii(std::string_view s, size_t max);
 
+// A URL path's %XX escapes decoded ("my%20sign.png" -> "my sign.png"); a '%' not followed by
+// two hex digits is kept as it is ('+' is a '+': this is not a form).
+std::string PercentDecoded(std::string_view s);
+
 // Replaces every `from` in `s` with `to`.
 void ReplaceAll(std::string& s, std::string_view from, std::string_view to);
 

@@ -25,5 +25,13 @@ TEST(Utf8Test, ControlCharactersAreFound) {
   EXPECT_TRUE(HasControlCharacter("del\x7f"));
 }
 
+TEST(PercentDecodedTest, EscapesAreDecodedAndAStrayPercentKept) {
+  EXPECT_EQ(PercentDecoded("images/my%20sign.png"), "images/my sign.png");
+  EXPECT_EQ(PercentDecoded("%C3%A9t%c3%a9"), "\xC3\xA9t\xC3\xA9");
+  EXPECT_EQ(PercentDecoded("100%"), "100%");
+  EXPECT_EQ(PercentDecoded("50%_off%2"), "50%_off%2");
+  EXPECT_EQ(PercentDecoded("a+b"), "a+b");
+}
+
 }  // namespace
 }  // namespace pupitre

@@ -1,10 +1,14 @@
-// Images in questions over HTTP: a Moodle XML export's embedded pictures, imported with an exam
-// (its TOML, or an upload) or into a course's bank, are kept as blobs and served by their name
-// to who may read the question: the exam's teachers, the students who started it, the bank's
-// teachers; nobody else, and nothing that is not one of the questions' images.
+// Images in questions over HTTP: a Moodle XML export's embedded pictures and a QTI content
+// package's, imported with an exam (its TOML, or an upload) or into a course's bank, are kept as
+// blobs and served by their name to who may read the question: the exam's teachers, the
+// students who started it, the bank's teachers; nobody else, and nothing that is not one of the
+// questions' images.
 #include <gtest/gtest.h>
+#include <sodium.h>
 
 #include "testkit/exam_fixture.h"
+#include "testkit/fixtures.h"
+#include "testkit/zip_maker.h"
 
 namespace pupitre::testkit {
 namespace {
@@ -92,6 +96,42 @@ TEST_F(QuestionImagesTest, AnUploadAndABankKeepTheirPictures) {
   EXPECT_EQ(from_bank.headers["content-type"], "image/png");
   EXPECT_EQ(Student(3)->Get("/api/courses/demo-course/bank/images/" + blob).status, 403)
       << "a bank is its teachers'";
+}
+
+TEST_F(QuestionImagesTest, AQtiPackagesPicturesComeWithItsItems) {
+  // 1EdTech's luggage item as published, and the picture of the sign it shows beside it.
+  std::string png(128, '\0');
+  size_t length = 0;
+  ASSERT_EQ(sodium_base642bin(reinterpret_cast<unsigned char*>(png.data()), png.size(), kPngBase64,
+                              std::strlen(kPngBase64), nullptr, &length, nullptr,
+                              sodium_base64_VARIANT_ORIGINAL),
+            0);
+  png.resize(length);
+  const std::string package = ZipOf(
+      {{"imsmanifest.xml", R"(<manifest><resources><resource identifier="luggage"
+          type="imsqti_item_xmlv2p1" href="items/choice.xml"/></resources></manifest>)"},
+       {"items/choice.xml", ReadFixture("qti/v2p1/choice.xml")},
+       {"items/images/sign.png", png}});
+  auto uploaded = teacher_->Post("/api/exams/luggage/import?course=demo-course", package);
+  ASSERT_EQ(uploaded.status, 201) << uploaded.body;
+  auto preview = teacher_->Get("/api/exams/luggage/preview");
+  ASSERT_EQ(preview.status, 200) << preview.body;
+  const boost::json::value paper = preview.json();
+  const auto& question = paper.at("questions").at(0);
+  EXPECT_EQ(question.at("text").as_string(),
+            "Look at the text in the picture.\n\xEF\xBF\xBC\nWhat does it say?");
+  EXPECT_EQ(question.at("images").at(0).at("alt").as_string(), "NEVER LEAVE LUGGAGE UNATTENDED");
+  const std::string blob(question.at("images").at(0).at("blob").as_string());
+  auto got = teacher_->Get("/api/exams/luggage/images/" + blob);
+  ASSERT_EQ(got.status, 200) << got.body;
+  EXPECT_EQ(got.headers["content-type"], "image/png");
+  EXPECT_EQ(got.body, png);
+
+  // The item alone: its picture is not in the upload, and the teacher is told so.
+  auto alone = teacher_->Post("/api/exams/luggage2/import?course=demo-course",
+                              ReadFixture("qti/v2p1/choice.xml"));
+  EXPECT_EQ(alone.status, 422) << alone.body;
+  EXPECT_NE(alone.body.find("upload the content package"), std::string::npos) << alone.body;
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Moodle's questions made exam questions (see question_bank.h).
 #include "import/moodle/question_bank.h"
 
+#include "common/text.h"
 #include "import/moodle/html_text.h"
 
 #include <fmt/format.h>
@@ -24,22 +25,6 @@ std::string Unique(const std::string& id, std::set<std::string>& taken) {
 }
 
 bool Near(double a, double b) { return std::fabs(a - b) < 1e-6; }
-
-std::string PercentDecoded(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const auto hex = [](char c) {
-      return std::isxdigit(static_cast<unsigned char>(c)) != 0;
-    };
-    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) && hex(s[i + 2])) {
-      out.push_back(static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
 
 size_t CountNoCase(std::string_view s, std::string_view needle) {
   std::string lower(s);

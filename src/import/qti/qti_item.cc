@@ -62,6 +62,12 @@ struct Mapping {
   }
 };
 
+// A picture met in the question's text: where its file is, what it shows.
+struct Picture {
+  std::string href;
+  std::string alt;
+};
+
 struct Declaration {
   std::string cardinality;  // single, multiple, ordered, record
   std::string base_type;    // identifier, string, float, integer, directedPair...
@@ -80,10 +86,14 @@ class PlainText {
                      int depth = 0)
       : feedback_(feedback), inline_at_(inline_at), base_depth_(depth) {}
 
+  // Pictures met go to `pictures`, each marked in the text by exam::kImageMark; without,
+  // a picture is refused (only the question's text has images in the exam model).
+  void TakePictures(std::vector<Picture>& pictures) { pictures_ = &pictures; }
+
   // The text of `n`'s content; "" with why() set when text cannot hold it.
   std::string Of(const pugi::xml_node& n) {
     Walk(n, base_depth_);
-    return why_.empty() ? exam::WithoutImageMarks(Finish()) : "";
+    return why_.empty() ? Finish() : "";
   }
   const std::string& why() const { return why_; }
 
@@ -101,7 +111,7 @@ class PlainText {
     for (const pugi::xml_node& c : n.children()) {
       if (!why_.empty()) return;
       if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) {
-        Text(c.value());
+        Text(exam::WithoutImageMarks(c.value()));  // a mark is the question's own
         continue;
       }
       if (c.type() != pugi::node_element) continue;
@@ -111,9 +121,29 @@ class PlainText {
         continue;
       }
       if (name.ends_with("Interaction")) continue;  // read apart
-      if (name == "img" || name == "object" || name == "audio" || name == "video" ||
-          name == "svg" || name == "embed" || name == "iframe" || name == "picture") {
-        why_ = "images and other media in an item are not imported yet";
+      const bool picture = name == "img" || (name == "object" && Attr(c, "type").starts_with("image/"));
+      if (picture && pictures_ == nullptr) {
+        why_ = "a picture in a choice, a match or feedback is not imported yet (in the question's "
+               "text it is)";
+        return;
+      }
+      if (picture) {
+        const bool img = name == "img";
+        // What it shows: an <img>'s alt, an <object>'s content (shown where it cannot be).
+        std::string alt = img ? exam::WithoutImageMarks(Trimmed(Attr(c, "alt"))) : "";
+        if (!img) {
+          std::vector<Feedback> none;
+          PlainText inner(none, {}, depth + 1);
+          alt = inner.Of(c);
+          std::replace(alt.begin(), alt.end(), '\n', ' ');
+        }
+        pictures_->push_back({std::string(Attr(c, img ? "src" : "data")), std::move(alt)});
+        Text(exam::kImageMark);
+        continue;
+      }
+      if (name == "object" || name == "audio" || name == "video" || name == "svg" ||
+          name == "embed" || name == "iframe" || name == "picture") {
+        why_ = fmt::format("{} (a sound, a video or another medium) in an item is not imported yet", name);
         return;
       }
       if (name == "math") {
@@ -177,6 +207,7 @@ class PlainText {
   }
 
   std::vector<Feedback>& feedback_;
+  std::vector<Picture>* pictures_ = nullptr;
   pugi::xml_node inline_at_;
   int base_depth_;
   std::string out_;
@@ -188,7 +219,7 @@ class PlainText {
 // question ("" : it can, so far).
 class ItemReader {
  public:
-  explicit ItemReader(const pugi::xml_node& item) : item_(item) {}
+  ItemReader(const pugi::xml_node& item, const QtiFileReader& files) : item_(item), files_(files) {}
 
   // The question, or why not; `note` says what of it was left out ("" : nothing).
   Result<exam::Question> Read(std::string& note) {
@@ -223,10 +254,14 @@ class ItemReader {
     if (!FindInteractions(body, interactions, 0)) return "its body nests deeper than 64 elements";
     if (interactions.empty()) {  // a text to read among the questions: a description
       PlainText text(feedback_);
+      text.TakePictures(pictures_);
       q_.text = text.Of(body);
       if (!text.why().empty()) return text.why();
+      if (std::string why = ReadPictures(); !why.empty()) return why;
       if (q_.text.empty()) return "it has no interaction and no text: nothing to answer or read";
-      if (FirstInvalidUtf8(q_.text)) {
+      if (FirstInvalidUtf8(q_.text) ||
+          std::any_of(q_.images.begin(), q_.images.end(),
+                      [](const exam::QuestionImage& i) { return FirstInvalidUtf8(i.alt).has_value(); })) {
         return "its text is not UTF-8 (declare the file's encoding in its XML declaration)";
       }
       q_.type = exam::QuestionType::kDescription;
@@ -249,10 +284,12 @@ class ItemReader {
     }
     if (std::string why = ReadProcessing(); !why.empty()) return why;
     PlainText body_text(feedback_, kind == "textEntryInteraction" ? interaction : pugi::xml_node());
+    body_text.TakePictures(pictures_);
     q_.text = body_text.Of(body);
     if (!body_text.why().empty()) return body_text.why();
     if (const pugi::xml_node prompt = Child(interaction, "prompt")) {
       PlainText prompt_text(feedback_);
+      prompt_text.TakePictures(pictures_);  // after the body's, as the text has them
       const std::string p = prompt_text.Of(prompt);
       if (!prompt_text.why().empty()) return prompt_text.why();
       if (!p.empty()) q_.text += (q_.text.empty() ? "" : "\n") + p;
@@ -262,6 +299,7 @@ class ItemReader {
       q_.text.resize(q_.text.size() - kBlank.size() - 1);
     }
     if (q_.text.empty()) return "it has no text";
+    if (std::string why = ReadPictures(); !why.empty()) return why;
 
     const auto decl = declarations_.find(Attr(interaction, "responseIdentifier"));
     if (decl == declarations_.end()) return "its interaction's response is not declared";
@@ -286,8 +324,10 @@ class ItemReader {
     const auto all_utf8 = [&](const std::vector<std::string>& v) {
       return std::all_of(v.begin(), v.end(), utf8);
     };
+    const bool alts_utf8 = std::all_of(q_.images.begin(), q_.images.end(),
+                                       [&](const exam::QuestionImage& i) { return utf8(i.alt); });
     if (why.empty() && !(utf8(q_.text) && all_utf8(q_.options) && all_utf8(q_.match_choices) &&
-                         all_utf8(q_.accepted) && all_utf8(q_.option_feedback))) {
+                         all_utf8(q_.accepted) && all_utf8(q_.option_feedback) && alts_utf8)) {
       why = "its text is not UTF-8 (declare the file's encoding in its XML declaration)";
     }
     // An answer's credit is at most the question's points, either way.
@@ -307,6 +347,43 @@ class ItemReader {
     return fmt::format("{} feedback text(s) shown by its processing are left out (the exam model "
                        "keeps feedback per choice, shown at review)",
                        feedback_.size());
+  }
+
+  // The question's images, each picture met in its text read from the item's files; why not,
+  // if one cannot be.
+  std::string ReadPictures() {
+    if (pictures_.size() > exam::kMaxImagesPerQuestion) {
+      return fmt::format("its text shows more than {} pictures", exam::kMaxImagesPerQuestion);
+    }
+    for (const Picture& p : pictures_) {
+      const std::string href = PercentDecoded(p.href);
+      const std::string shown = PrintableAscii(href, 200);
+      if (href.empty()) return "a picture names no file";
+      if (href.starts_with("data:")) return "a picture written inside the item (data:) is not imported yet";
+      if (href.front() == '/' || href.find("://") != std::string::npos) {
+        return fmt::format("picture '{}' is a link outside the package (never fetched)", shown);
+      }
+      if (!files_) {
+        return fmt::format("picture '{}' is a file of its package: upload the content package (a "
+                           "ZIP) that holds it with the item",
+                           shown);
+      }
+      Result<std::string> bytes = files_(href);
+      if (!bytes.ok()) return fmt::format("picture '{}': {}", shown, bytes.error().message);
+      const std::string_view type = exam::ImageTypeOf(*bytes);
+      if (type.empty()) return fmt::format("picture '{}' is not a PNG, JPEG, GIF or WebP picture", shown);
+      if (static_cast<int64_t>(bytes->size()) > exam::kMaxImageBytes) {
+        return fmt::format("picture '{}' is larger than {} MiB", shown,
+                           exam::kMaxImageBytes / (1024 * 1024));
+      }
+      exam::QuestionImage image;
+      image.content_type = std::string(type);
+      image.alt = p.alt.empty() ? href.substr(href.rfind('/') + 1) : p.alt;
+      image.size = static_cast<int64_t>(bytes->size());
+      image.bytes = std::move(*bytes);
+      q_.images.push_back(std::move(image));
+    }
+    return "";
   }
 
   static bool FindInteractions(const pugi::xml_node& n, std::vector<pugi::xml_node>& out,
@@ -616,6 +693,8 @@ class ItemReader {
   }
 
   pugi::xml_node item_;
+  const QtiFileReader& files_;
+  std::vector<Picture> pictures_;  // met in the question's text, in its order
   exam::Question q_;
   std::map<std::string, Declaration, std::less<>> declarations_;
   std::optional<double> max_score_;
@@ -640,7 +719,7 @@ void FindItems(const pugi::xml_node& n, std::vector<pugi::xml_node>& out, int de
 
 }  // namespace
 
-ExamQuestions ParseQtiItems(std::string_view xml, std::string_view file) {
+ExamQuestions ParseQtiItems(std::string_view xml, std::string_view file, const QtiFileReader& files) {
   ExamQuestions out;
   const std::string where = file.empty() ? "" : fmt::format("{}: ", file);
   XmlLines lines(xml);
@@ -668,7 +747,7 @@ ExamQuestions ParseQtiItems(std::string_view xml, std::string_view file) {
     const int line = lines.Of(items[i]);
     const std::string name(Attr(items[i], "identifier"));
     std::string note;
-    Result<exam::Question> q = ItemReader(items[i]).Read(note);
+    Result<exam::Question> q = ItemReader(items[i], files).Read(note);
     if (!q.ok()) {
       out.problems.push_back({line, fmt::format("{}item {}: {}: not imported", where,
                                                 name.empty() ? "?" : name, q.error().message)});

@@ -8,12 +8,18 @@
 // target); scored by the response processing templates match_correct (all or nothing) and
 // map_response (each value's mapped credit), points from a MAXSCORE outcome's default or else
 // the mapping's bounds. What the exam model cannot say the same way (another interaction,
-// several in one item, media, MathML, feedback, templates, rules written out, a score below
-// 0...) is reported with its line and why, and nothing is made of that item.
+// several in one item, sound or video, MathML, feedback, templates, rules written out, a score
+// below 0...) is reported with its line and why, and nothing is made of that item.
+//
+// Pictures (<img>, or an <object> of an image type) in an item's text or prompt become the
+// question's images when the item's files can be read (a content package): PNG, JPEG, GIF or
+// WebP, as many and as large as exam::QuestionImage allows. A link elsewhere is never fetched.
 
+#include <functional>
 #include <string>
 #include <string_view>
 
+#include "common/result.h"
 #include "import/moodle/question_bank.h"
 
 namespace pupitre::importers {
@@ -21,6 +27,11 @@ namespace pupitre::importers {
 // One or more items (each an assessmentItem / qti-assessment-item element, at the top of the
 // text or anywhere below it); `file` names the text in problems ("" : none). Ids come from the
 // items' identifiers (letters, digits, '-' and '_'), made unique.
-ExamQuestions ParseQtiItems(std::string_view xml, std::string_view file = "");
+//
+// `files` reads a file the item links to, by the href the item writes (relative to the item);
+// none (an item uploaded alone): its pictures are reported missing.
+using QtiFileReader = std::function<Result<std::string>(std::string_view href)>;
+ExamQuestions ParseQtiItems(std::string_view xml, std::string_view file = "",
+                            const QtiFileReader& files = {});
 
 }  // namespace pupitre::importers

@@ -92,10 +92,11 @@ TEST(QtiItemTest, WhatTheExamModelCannotSayIsReportedWithItsItem) {
     const char* path;
     const char* why;
   } kCases[] = {
-      {"v2p1/choice.xml", "images"},                   // a picture of a sign
-      {"v3p0/unattended_luggage_qti3.xml", "images"},  // the same in QTI 3.0
-      {"v2p1/extended_text.xml", "images"},            // a postcard
-      {"v3p0/extended_text_qti3.xml", "images"},
+      // A picture of a sign: a file of the item's package, which is not there.
+      {"v2p1/choice.xml", "picture 'images/sign.png' is a file of its package: upload the content package"},
+      {"v3p0/unattended_luggage_qti3.xml", "picture 'images/sign.png' is a file of its package"},
+      {"v2p1/extended_text.xml", "picture 'images/postcard.png' is a file"},  // a postcard
+      {"v3p0/extended_text_qti3.xml", "is a file of its package"},
       {"v2p1/associate.xml", "associateInteraction"},
       {"v2p2/order.xml", "orderInteraction is not imported yet"},
       {"v3p0/text_entry_qti3.xml", "it has 11 interactions"},
@@ -191,6 +192,42 @@ TEST(QtiItemTest, AnItemWithoutInteractionIsADescription) {
   ASSERT_EQ(empty.problems.size(), 1u);
   EXPECT_NE(empty.problems[0].message.find("no interaction and no text"), std::string::npos)
       << empty.problems[0].message;
+}
+
+// Only a question's text has pictures in the exam model: one in a choice or in feedback is
+// reported (with the item's files at hand or not); a sound is never taken for a picture.
+TEST(QtiItemTest, APictureOutsideTheQuestionsTextIsReported) {
+  const QtiFileReader files = [](std::string_view) -> Result<std::string> {
+    return std::string("\x89PNG\r\n\x1a\n........", 16);
+  };
+  const ExamQuestions made = ParseQtiItems(R"(<items>
+<assessmentItem identifier="choice">
+  <responseDeclaration identifier="R" cardinality="single" baseType="identifier">
+    <correctResponse><value>A</value></correctResponse></responseDeclaration>
+  <itemBody><choiceInteraction responseIdentifier="R" maxChoices="1"><prompt>Which?</prompt>
+    <simpleChoice identifier="A"><img src="a.png" alt="A"/></simpleChoice>
+    <simpleChoice identifier="B">B</simpleChoice></choiceInteraction></itemBody>
+  <responseProcessing template="http://www.imsglobal.org/question/qti_v2p1/rptemplates/match_correct"/>
+</assessmentItem>
+<assessmentItem identifier="feedback">
+  <responseDeclaration identifier="R" cardinality="single" baseType="string"/>
+  <itemBody><p>Why?</p><extendedTextInteraction responseIdentifier="R"/></itemBody>
+  <modalFeedback outcomeIdentifier="FEEDBACK" identifier="x"><img src="a.png"/></modalFeedback>
+</assessmentItem>
+<assessmentItem identifier="sound">
+  <responseDeclaration identifier="R" cardinality="single" baseType="string"/>
+  <itemBody><object type="audio/mpeg" data="a.mp3">Listen</object>
+    <extendedTextInteraction responseIdentifier="R"/></itemBody>
+</assessmentItem></items>)", "", files);
+  EXPECT_TRUE(made.questions.empty());
+  ASSERT_EQ(made.problems.size(), 3u);
+  EXPECT_NE(made.problems[0].message.find("item choice: a picture in a choice"), std::string::npos)
+      << made.problems[0].message;
+  EXPECT_NE(made.problems[1].message.find("item feedback: a picture in a choice, a match or feedback"),
+            std::string::npos)
+      << made.problems[1].message;
+  EXPECT_NE(made.problems[2].message.find("item sound: object (a sound, a video"), std::string::npos)
+      << made.problems[2].message;
 }
 
 TEST(QtiItemTest, WhatIsNotQtiIsOneProblemWithItsLine) {

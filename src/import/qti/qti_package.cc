@@ -260,7 +260,13 @@ Result<QtiPackage> ReadQtiPackage(std::string_view zip) {
       out.made.problems.push_back({0, text.error().message});
       continue;
     }
-    ExamQuestions made = ParseQtiItems(*text, path);
+    // An item's pictures are files of the package, by a path relative to the item.
+    const QtiFileReader files = [&](std::string_view href) -> Result<std::string> {
+      const std::string at = Resolve(path, href);
+      if (at.empty()) return Error::Invalid("its path leaves the package");
+      return (*archive)->Read(at);
+    };
+    ExamQuestions made = ParseQtiItems(*text, path, files);
     for (exam::Question& q : made.questions) {
       q.id = QuestionIdFrom(q.id, out.made.questions.size(), taken);
       q.group = group;

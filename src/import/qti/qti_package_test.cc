@@ -1,43 +1,23 @@
 // QTI content packages: 1EdTech's BBQs test package read in its test's order, each of its 22
-// items imported or reported; hostile archives refused with a reason.
+// items imported or reported; an item's pictures taken from the package; hostile archives
+// refused with a reason.
 #include "import/qti/qti_package.h"
 
-#include <zip.h>
-
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "testkit/fixtures.h"
+#include "testkit/zip_maker.h"
 
 namespace pupitre::importers {
 namespace {
 
-// A ZIP made in memory of (path, content) pairs.
-std::string Zip(const std::vector<std::pair<std::string, std::string>>& files) {
-  zip_error_t error;
-  zip_error_init(&error);
-  zip_source_t* out = zip_source_buffer_create(nullptr, 0, 0, &error);
-  zip_source_keep(out);
-  zip_t* zip = zip_open_from_source(out, ZIP_TRUNCATE, &error);
-  EXPECT_NE(zip, nullptr);
-  for (const auto& [path, content] : files) {
-    zip_source_t* s = zip_source_buffer(zip, content.data(), content.size(), 0);
-    EXPECT_GE(zip_file_add(zip, path.c_str(), s, ZIP_FL_OVERWRITE), 0);
-  }
-  EXPECT_EQ(zip_close(zip), 0);
-  zip_stat_t stat;
-  zip_source_stat(out, &stat);
-  std::string bytes(stat.size, '\0');
-  zip_source_open(out);
-  zip_source_read(out, bytes.data(), bytes.size());
-  zip_source_close(out);
-  zip_source_free(out);
-  zip_error_fini(&error);
-  return bytes;
-}
+using testkit::ZipOf;
 
 constexpr const char* kItem = R"(<assessmentItem identifier="ITEM">
   <responseDeclaration identifier="RESPONSE" cardinality="single" baseType="string"/>
@@ -94,7 +74,7 @@ TEST(QtiPackageTest, WithoutATestEveryItemResourceComesInTheManifestsOrder) {
     <resource identifier="w" type="webcontent" href="style.css"/>
   </resources></manifest>)";
   auto package = ReadQtiPackage(
-      Zip({{"imsmanifest.xml", manifest}, {"items/a.xml", Item("a")}, {"items/b.xml", Item("b")}}));
+      ZipOf({{"imsmanifest.xml", manifest}, {"items/a.xml", Item("a")}, {"items/b.xml", Item("b")}}));
   ASSERT_TRUE(package.ok()) << package.error().message;
   ASSERT_EQ(package->made.questions.size(), 2u);
   EXPECT_EQ(package->made.questions[0].id, "b");
@@ -114,7 +94,7 @@ TEST(QtiPackageTest, ATestsMissingItemsAreReportedAndItsDrawsKept) {
       <qti-assessment-item-ref identifier="i3" href="../../etc/passwd"/>
     </qti-assessment-section></qti-test-part></qti-assessment-test>)";
   auto package = ReadQtiPackage(
-      Zip({{"imsmanifest.xml", manifest}, {"tests/test.xml", test}, {"items/one.xml", Item("one")}}));
+      ZipOf({{"imsmanifest.xml", manifest}, {"tests/test.xml", test}, {"items/one.xml", Item("one")}}));
   ASSERT_TRUE(package.ok()) << package.error().message;
   EXPECT_EQ(package->title, "Final");
   ASSERT_EQ(package->made.questions.size(), 1u);
@@ -144,7 +124,7 @@ TEST(QtiPackageTest, DrawsPupitreCannotHonourAreReportedAndAskedOfEveryone) {
         <qti-assessment-item-ref identifier="i2" href="two.xml"/>
       </qti-assessment-section>
     </qti-assessment-section></qti-test-part></qti-assessment-test>)";
-  auto package = ReadQtiPackage(Zip({{"imsmanifest.xml", manifest}, {"test.xml", test},
+  auto package = ReadQtiPackage(ZipOf({{"imsmanifest.xml", manifest}, {"test.xml", test},
                                      {"one.xml", Item("one")}, {"two.xml", Item("two")}}));
   ASSERT_TRUE(package.ok()) << package.error().message;
   std::string all;
@@ -157,22 +137,113 @@ TEST(QtiPackageTest, DrawsPupitreCannotHonourAreReportedAndAskedOfEveryone) {
   EXPECT_EQ(package->made.questions[0].group, "");
 }
 
+// The smallest PNG (one pixel) and a GIF's first bytes.
+const std::string kPng = std::string("\x89PNG\r\n\x1a\n", 8) + std::string(62, 'p');
+const std::string kGif = "GIF89a" + std::string(20, 'g');
+
+TEST(QtiPackageTest, AnItemsPicturesComeFromThePackage) {
+  // 1EdTech's luggage item, as published, with the picture of the sign it shows beside it.
+  const std::string manifest = R"(<manifest><resources>
+    <resource identifier="luggage" type="imsqti_item_xmlv2p1" href="items/choice.xml"/>
+    <resource identifier="pics" type="imsqti_item_xmlv2p1" href="items/pictures.xml"/>
+  </resources></manifest>)";
+  const std::string pictures = R"(<assessmentItem identifier="pictures">
+    <responseDeclaration identifier="R" cardinality="single" baseType="string"/>
+    <itemBody><p>Before <img src="../shared/my%20map.gif"/> and</p>
+      <object type="image/png" data="images/sign.png">The sign again</object>
+      <extendedTextInteraction responseIdentifier="R"><prompt>Compare them.
+        <img src="./images/sign.png" alt="The sign"/></prompt></extendedTextInteraction>
+    </itemBody></assessmentItem>)";
+  auto package = ReadQtiPackage(ZipOf({{"imsmanifest.xml", manifest},
+                                       {"items/choice.xml", testkit::ReadFixture("qti/v2p1/choice.xml")},
+                                       {"items/images/sign.png", kPng},
+                                       {"items/pictures.xml", pictures},
+                                       {"shared/my map.gif", kGif}}));
+  ASSERT_TRUE(package.ok()) << package.error().message;
+  std::string all;
+  for (const auto& p : package->made.problems) all += p.message + "\n";
+  ASSERT_EQ(package->made.questions.size(), 2u) << all;
+
+  const exam::Question& luggage = package->made.questions[0];
+  EXPECT_EQ(luggage.text, "Look at the text in the picture.\n\xEF\xBF\xBC\nWhat does it say?");
+  ASSERT_EQ(luggage.images.size(), 1u);
+  EXPECT_EQ(luggage.images[0].content_type, "image/png");
+  EXPECT_EQ(luggage.images[0].alt, "NEVER LEAVE LUGGAGE UNATTENDED");
+  EXPECT_EQ(luggage.images[0].bytes, kPng);
+  EXPECT_EQ(luggage.images[0].size, 70);
+  EXPECT_EQ(exam::ImagesProblem(luggage, true), "");
+
+  // Relative to the item, escapes decoded; an <object> of an image type is one too (its
+  // content says what it shows), a picture without alt is named by its file; the prompt's
+  // come after the body's, as the text has them.
+  const exam::Question& essay = package->made.questions[1];
+  EXPECT_EQ(essay.text, "Before \xEF\xBF\xBC and\n\xEF\xBF\xBC\nCompare them. \xEF\xBF\xBC");
+  ASSERT_EQ(essay.images.size(), 3u);
+  EXPECT_EQ(essay.images[0].content_type, "image/gif");
+  EXPECT_EQ(essay.images[0].alt, "my map.gif");
+  EXPECT_EQ(essay.images[1].alt, "The sign again");
+  EXPECT_EQ(essay.images[2].alt, "The sign");
+  EXPECT_EQ(exam::ImagesProblem(essay, true), "");
+}
+
+TEST(QtiPackageTest, APictureThatCannotBeTakenIsReportedWithItsItem) {
+  const auto item = [](const std::string& id, const std::string& body) {
+    return R"(<assessmentItem identifier=")" + id + R"(">
+      <responseDeclaration identifier="R" cardinality="single" baseType="string"/>
+      <itemBody>)" + body + R"(<extendedTextInteraction responseIdentifier="R"/></itemBody>
+      </assessmentItem>)";
+  };
+  std::string many;
+  for (int i = 0; i < 21; ++i) many += "<img src='a.png'/>";
+  std::vector<std::pair<std::string, std::string>> files = {
+      {"missing.xml", item("missing", "<p>See <img src='gone.png'/></p>")},
+      {"link.xml", item("link", "<img src='https://example.org/a.png' alt='a'/>")},
+      {"escape.xml", item("escape", "<img src='../../etc/passwd'/>")},
+      {"svg.xml", item("svg", "<img src='a.svg'/>")},
+      {"big.xml", item("big", "<img src='big.png'/>")},
+      {"inline.xml", item("inline", "<img src='data:image/png;base64,iVBO'/>")},
+      {"many.xml", item("many", many)},
+      {"a.svg", "<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"},
+      {"a.png", kPng},
+      {"big.png", kPng + std::string(exam::kMaxImageBytes, 'x')},
+  };
+  std::string manifest = "<manifest><resources>";
+  for (const char* id : {"missing", "link", "escape", "svg", "big", "inline", "many"}) {
+    manifest += fmt::format(R"(<resource identifier="{0}" type="imsqti_item_xmlv2p1" href="{0}.xml"/>)", id);
+  }
+  files.push_back({"imsmanifest.xml", manifest + "</resources></manifest>"});
+  auto package = ReadQtiPackage(ZipOf(files));
+  ASSERT_TRUE(package.ok()) << package.error().message;
+  EXPECT_TRUE(package->made.questions.empty());
+  std::map<std::string, std::string> why;  // item file -> its problem
+  for (const auto& p : package->made.problems) why[p.message.substr(0, p.message.find(':'))] = p.message;
+  ASSERT_EQ(why.size(), 7u);
+  EXPECT_NE(why["missing.xml"].find("picture 'gone.png': gone.png is not in the package"), std::string::npos)
+      << why["missing.xml"];
+  EXPECT_NE(why["link.xml"].find("is a link outside the package (never fetched)"), std::string::npos);
+  EXPECT_NE(why["escape.xml"].find("its path leaves the package"), std::string::npos);
+  EXPECT_NE(why["svg.xml"].find("is not a PNG, JPEG, GIF or WebP picture"), std::string::npos);
+  EXPECT_NE(why["big.xml"].find("larger than 2 MiB"), std::string::npos) << why["big.xml"];
+  EXPECT_NE(why["inline.xml"].find("(data:) is not imported yet"), std::string::npos);
+  EXPECT_NE(why["many.xml"].find("more than 20 pictures"), std::string::npos);
+}
+
 TEST(QtiPackageTest, HostileArchivesAreRefusedWithAReason) {
   EXPECT_EQ(ReadQtiPackage("not a zip at all").error().reason, "package_not_zip");
   EXPECT_EQ(ReadQtiPackage("").error().reason, "package_not_zip");
-  EXPECT_EQ(ReadQtiPackage(Zip({{"a.xml", Item("a")}})).error().reason, "package_no_manifest");
-  EXPECT_EQ(ReadQtiPackage(Zip({{"imsmanifest.xml", "<manifest"}})).error().reason,
+  EXPECT_EQ(ReadQtiPackage(ZipOf({{"a.xml", Item("a")}})).error().reason, "package_no_manifest");
+  EXPECT_EQ(ReadQtiPackage(ZipOf({{"imsmanifest.xml", "<manifest"}})).error().reason,
             "package_no_manifest");
   // A file larger than a package file may be (it compresses to almost nothing: a ZIP bomb's
   // shape) is refused before it is inflated.
   const std::string manifest = R"(<manifest><resources>
     <resource identifier="a" type="imsqti_item_xmlv2p1" href="a.xml"/></resources></manifest>)";
   auto bomb = ReadQtiPackage(
-      Zip({{"imsmanifest.xml", manifest}, {"a.xml", std::string(kMaxPackageFileBytes + 1, ' ')}}));
+      ZipOf({{"imsmanifest.xml", manifest}, {"a.xml", std::string(kMaxPackageFileBytes + 1, ' ')}}));
   ASSERT_FALSE(bomb.ok());
   EXPECT_EQ(bomb.error().reason, "package_too_large");
   // A truncated archive.
-  std::string cut = Zip({{"imsmanifest.xml", manifest}, {"a.xml", Item("a")}});
+  std::string cut = ZipOf({{"imsmanifest.xml", manifest}, {"a.xml", Item("a")}});
   cut.resize(cut.size() / 2);
   EXPECT_FALSE(ReadQtiPackage(cut).ok());
 }
