@@ -324,14 +324,18 @@ void ResultsMoodle(Services& s, const ContextPtr& c) {
                      spec, *all, [&s](int64_t id) { return PersonOf(s, id); }, item));
 }
 
-// GET /api/exams/ID/qti.zip: the exam as a QTI 3.0 content package, for the teacher who
-// manages it (importers::ExportQtiPackage).
+// GET /api/exams/ID/qti.zip: the exam as a QTI 3.0 content package with its pictures, for the
+// teacher who manages it (importers::ExportQtiPackage).
 void ExportQti(Services& s, const ContextPtr& c) {
   auto e = s.exams.GetExam(c->caller(), c->param(0));
   if (!e.ok()) return c->Fail(e.error());
   if (!s.exams.Manages(c->caller(), c->param(0))) return c->Fail(exam::NoSuchExam(c->param(0)));
-  boost::asio::post(s.workers, [c, entry = *e] {
-    importers::QtiExport out = importers::ExportQtiPackage(*entry->spec);
+  boost::asio::post(s.workers, [&s, c, entry = *e] {
+    // Its pictures from the blob store, each read whole (at most kMaxImageBytes).
+    const importers::QtiImageReader pictures = [&s](const exam::QuestionImage& image) {
+      return store::ReadSmallBlob(s.blobs, image.blob, exam::kMaxImageBytes);
+    };
+    importers::QtiExport out = importers::ExportQtiPackage(*entry->spec, pictures);
     c->Later([c, zip = std::move(out.zip), id = entry->spec->id]() mutable {
       if (zip.empty()) return c->Fail(Error::Internal("the QTI package could not be written"));
       SendAttachment(c, "application/zip", id + "-qti3.zip", std::move(zip));

@@ -127,6 +127,18 @@ TEST_F(QuestionImagesTest, AQtiPackagesPicturesComeWithItsItems) {
   EXPECT_EQ(got.headers["content-type"], "image/png");
   EXPECT_EQ(got.body, png);
 
+  // Exported with its picture (QTI 3.0), and imported again: the same picture, the same blob.
+  auto exported = teacher_->Get("/api/exams/luggage/qti.zip");
+  ASSERT_EQ(exported.status, 200) << exported.body;
+  auto again = teacher_->Post("/api/exams/luggage-again/import?course=demo-course", exported.body);
+  ASSERT_EQ(again.status, 201) << again.body;
+  auto again_preview = teacher_->Get("/api/exams/luggage-again/preview");
+  ASSERT_EQ(again_preview.status, 200);
+  const boost::json::value again_paper = again_preview.json();
+  const auto& again_question = again_paper.at("questions").at(0);
+  EXPECT_EQ(again_question.at("text"), question.at("text"));
+  EXPECT_EQ(again_question.at("images"), question.at("images"));
+
   // The item alone: its picture is not in the upload, and the teacher is told so.
   auto alone = teacher_->Post("/api/exams/luggage2/import?course=demo-course",
                               ReadFixture("qti/v2p1/choice.xml"));

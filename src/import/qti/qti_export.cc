@@ -71,11 +71,29 @@ void SetScore(pugi::xml_node parent, const std::string& value) {
   }
 }
 
+// The pictures of the package: each one file under images/, named by its blob, however many
+// items show it.
+struct PackagePictures {
+  const QtiImageReader& read;
+  std::map<std::string, std::string> files;  // path in the package -> bytes
+  size_t bytes = 0;
+};
+
+std::string_view ExtensionOf(std::string_view content_type) {
+  if (content_type == "image/jpeg") return "jpg";
+  const size_t slash = content_type.find('/');
+  return slash == std::string_view::npos ? "bin" : content_type.substr(slash + 1);
+}
+
 // One question's item, and what of it QTI does not say the same way.
 class ItemWriter {
  public:
-  ItemWriter(const exam::Question& q, std::string id, std::vector<std::string>& notes)
-      : q_(q), id_(std::move(id)), notes_(notes) {}
+  ItemWriter(const exam::Question& q, std::string id, std::vector<std::string>& notes,
+             PackagePictures& pictures)
+      : q_(q), id_(std::move(id)), notes_(notes), pictures_(pictures) {}
+
+  // The package's files this item shows (its pictures), once written.
+  const std::vector<std::string>& shown() const { return shown_; }
 
   std::string Write() {
     pugi::xml_node item = Add(doc_, "qti-assessment-item");
@@ -95,16 +113,11 @@ class ItemWriter {
               "identifier", "");
     }
     body_ = Add(item, "qti-item-body");
+    size_t image = 0;  // the next mark's image
     for (size_t at = 0; at <= q_.text.size();) {
       const size_t end = std::min(q_.text.find('\n', at), q_.text.size());
-      std::string line = q_.text.substr(at, end - at);
-      for (size_t mark = line.find(exam::kImageMark); mark != std::string::npos;
-           mark = line.find(exam::kImageMark, mark)) {
-        line.erase(mark, exam::kImageMark.size());  // its image is left out (a note says so)
-      }
-      if (line.find_first_not_of(" \t\r") != std::string::npos) {
-        SetText(Add(body_, "p"), line);
-      }
+      const std::string_view line = std::string_view(q_.text).substr(at, end - at);
+      if (line.find_first_not_of(" \t\r") != std::string::npos) Paragraph(line, image);
       at = end + 1;
     }
     processing_ = Add(item, "qti-response-processing");
@@ -138,10 +151,7 @@ class ItemWriter {
     if (!q_.feedback.empty()) {
       notes_.push_back(fmt::format("question {}: its feedback is not in the package", q_.id));
     }
-    if (!q_.images.empty()) {
-      notes_.push_back(fmt::format("question {}: its {} image(s) are left out of the package",
-                                   q_.id, q_.images.size()));
-    }
+
     if (!q_.units.empty()) {
       notes_.push_back(fmt::format(
           "question {}: QTI has no units: the answer is a number{}, other units are left out",
@@ -155,6 +165,44 @@ class ItemWriter {
   }
 
  private:
+  // A line of the question's text, each image mark the picture it stands for (`image` counts
+  // the marks met so far).
+  void Paragraph(std::string_view line, size_t& image) {
+    pugi::xml_node p = Add(body_, "p");
+    for (;;) {
+      const size_t mark = line.find(exam::kImageMark);
+      const std::string_view text = line.substr(0, mark);
+      if (!text.empty()) p.append_child(pugi::node_pcdata).set_value(Clean(text).c_str());
+      if (mark == std::string_view::npos) return;
+      if (image < q_.images.size()) Picture(p, q_.images[image]);
+      ++image;
+      line.remove_prefix(mark + exam::kImageMark.size());
+    }
+  }
+
+  // An <img> of a picture kept in the package (its bytes read once for the whole package); a
+  // note when it cannot be.
+  void Picture(pugi::xml_node p, const exam::QuestionImage& image) {
+    const std::string path = fmt::format("images/{}.{}", image.blob, ExtensionOf(image.content_type));
+    if (!pictures_.files.count(path)) {
+      Result<std::string> bytes = pictures_.read ? pictures_.read(image)
+                                                 : Result<std::string>(Error::NotFound("no store"));
+      if (bytes.ok() && pictures_.bytes + bytes->size() > kMaxExportPictureBytes) {
+        bytes = Error::Invalid("the package would be larger than Pupitre reads back");
+      }
+      if (!bytes.ok()) {
+        notes_.push_back(fmt::format("question {}: picture \"{}\" is left out: {}", q_.id,
+                                     image.alt, bytes.error().message));
+        return;
+      }
+      pictures_.bytes += bytes->size();
+      pictures_.files.emplace(path, std::move(*bytes));
+    }
+    pugi::xml_node img = Add(p, "img");
+    Set(Set(img, "src", "../" + path), "alt", image.alt);
+    if (std::find(shown_.begin(), shown_.end(), path) == shown_.end()) shown_.push_back(path);
+  }
+
   void Declare(const char* cardinality, const char* type) {
     Set(Set(response_, "cardinality", cardinality), "base-type", type);
   }
@@ -358,6 +406,8 @@ class ItemWriter {
   const exam::Question& q_;
   const std::string id_;
   std::vector<std::string>& notes_;
+  PackagePictures& pictures_;
+  std::vector<std::string> shown_;
   pugi::xml_document doc_;
   pugi::xml_node response_, body_, processing_;
 };
@@ -403,8 +453,9 @@ std::string Zip(const std::deque<std::pair<std::string, std::string>>& files) {
 
 }  // namespace
 
-QtiExport ExportQtiPackage(const exam::ExamSpec& spec) {
+QtiExport ExportQtiPackage(const exam::ExamSpec& spec, const QtiImageReader& images) {
   QtiExport out;
+  PackagePictures pictures{images, {}, 0};
   std::deque<std::pair<std::string, std::string>> files;  // kept in place while zipped
 
   pugi::xml_document test;
@@ -458,8 +509,11 @@ QtiExport ExportQtiPackage(const exam::ExamSpec& spec) {
     pugi::xml_node r = Add(resources, "resource");
     Set(Set(Set(r, "identifier", "item-" + id), "type", "imsqti_item_xmlv3p0"), "href", href);
     Set(Add(r, "file"), "href", href);
-    files.emplace_back(href, ItemWriter(q, id, out.notes).Write());
+    ItemWriter writer(q, id, out.notes, pictures);
+    files.emplace_back(href, writer.Write());
+    for (const std::string& picture : writer.shown()) Set(Add(r, "file"), "href", picture);
   }
+  for (auto& [path, bytes] : pictures.files) files.emplace_back(path, std::move(bytes));
   files.emplace_front("assessment.xml", Save(test));
   files.emplace_front("imsmanifest.xml", Save(manifest));
   if (!out.notes.empty()) {

@@ -11,13 +11,17 @@
 //   essay                          qti-extended-text-interaction, scored by a person
 //   matching                       qti-match-interaction; match_correct or map_response
 // Every item declares MAXSCORE (the question's points); a choice's feedback is feedback inline,
-// shown for that choice. What QTI cannot say the same way (how short answers are compared, "*",
+// shown for that choice; a question's pictures are <img> of files under images/ (each named by
+// its blob, kept once), at most kMaxExportPictureBytes of them. What QTI cannot say the same way (how short answers are compared, "*",
 // the question's own feedback) is listed in pupitre-notes.txt inside the package. ReadQtiPackage
 // reads it back to the same questions.
 
+#include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "common/result.h"
 #include "exam/exam.h"
 
 namespace pupitre::importers {
@@ -27,6 +31,12 @@ struct QtiExport {
   std::vector<std::string> notes;  // what is not said the same way (also in the package)
 };
 
-QtiExport ExportQtiPackage(const exam::ExamSpec& spec);
+// A picture's bytes, by its blob (the route reads the blob store); none: pictures are left out.
+using QtiImageReader = std::function<Result<std::string>(const exam::QuestionImage&)>;
+// What a package's pictures may weigh in all: what ReadQtiPackage reads back, with room for
+// the items (its kMaxPackageReadBytes is 64 MiB). Pictures beyond are left out, and said.
+inline constexpr size_t kMaxExportPictureBytes = size_t{48} << 20;
+
+QtiExport ExportQtiPackage(const exam::ExamSpec& spec, const QtiImageReader& images = {});
 
 }  // namespace pupitre::importers

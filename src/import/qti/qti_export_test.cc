@@ -193,6 +193,71 @@ TEST(QtiExportTest, AnExportedExamReadsBackToTheSameQuestionsGradedTheSame) {
   zip_error_fini(&error);
 }
 
+// A question's pictures go into the package as files under images/ (one file however many
+// questions show it) and read back in their places with their alt text; one that cannot be
+// read is left out, and said.
+TEST(QtiExportTest, PicturesTravelInThePackage) {
+  const std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + "pixels";
+  const std::string gif = "GIF89a and more";
+  const auto image = [](char blob, const char* type, const char* alt) {
+    exam::QuestionImage i;
+    i.blob = std::string(64, blob);
+    i.content_type = type;
+    i.alt = alt;
+    i.size = 10;
+    return i;
+  };
+  exam::ExamSpec spec;
+  spec.id = "pictures";
+  spec.title = "Pictures";
+  exam::Question flag;
+  flag.id = "flag";
+  flag.type = exam::QuestionType::kTrueFalse;
+  flag.text = "Japan's flag? \xEF\xBF\xBC\nOr \xEF\xBF\xBC\xEF\xBF\xBC, above.";
+  flag.images = {image('a', "image/png", "A red dot"), image('b', "image/gif", "A cat"),
+                 image('c', "image/png", "Gone")};
+  flag.correct_bool = true;
+  exam::Question again;
+  again.id = "again";
+  again.type = exam::QuestionType::kEssay;
+  again.text = "\xEF\xBF\xBC\nDescribe it.";
+  again.images = {image('a', "image/png", "The dot again")};
+  spec.questions = {flag, again};
+  int reads = 0;
+  const QtiImageReader read = [&](const exam::QuestionImage& i) -> Result<std::string> {
+    ++reads;
+    if (i.blob[0] == 'c') return Error::NotFound("no such blob");
+    return i.content_type == "image/png" ? png : gif;
+  };
+  const QtiExport exported = ExportQtiPackage(spec, read);
+  EXPECT_EQ(reads, 3) << "each picture read once";
+  std::string notes;
+  for (const auto& n : exported.notes) notes += n + "\n";
+  EXPECT_NE(notes.find("question flag: picture \"Gone\" is left out: no such blob"), std::string::npos)
+      << notes;
+  auto back = ReadQtiPackage(exported.zip);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  for (const auto& p : back->made.problems) ADD_FAILURE() << p.message;
+  ASSERT_EQ(back->made.questions.size(), 2u);
+  const exam::Question& b = back->made.questions[0];
+  EXPECT_EQ(b.text, "Japan's flag? \xEF\xBF\xBC\nOr \xEF\xBF\xBC, above.") << "the one left out has no mark";
+  ASSERT_EQ(b.images.size(), 2u);
+  EXPECT_EQ(b.images[0].bytes, png);
+  EXPECT_EQ(b.images[0].alt, "A red dot");
+  EXPECT_EQ(b.images[1].bytes, gif);
+  EXPECT_EQ(b.images[1].content_type, "image/gif");
+  const exam::Question& c = back->made.questions[1];
+  EXPECT_EQ(c.text, "\xEF\xBF\xBC\nDescribe it.");
+  ASSERT_EQ(c.images.size(), 1u);
+  EXPECT_EQ(c.images[0].bytes, png);
+  EXPECT_EQ(c.images[0].alt, "The dot again");
+  // Without a reader (no blob store), every picture is left out and said.
+  const QtiExport bare = ExportQtiPackage(spec);
+  EXPECT_EQ(std::count_if(bare.notes.begin(), bare.notes.end(),
+                          [](const std::string& n) { return n.find("is left out") != std::string::npos; }),
+            4);
+}
+
 TEST(QtiExportTest, ADrawIsASectionSelectingItsPickAndReadsBackAsOne) {
   auto spec = ParseExamToml(kExam);
   ASSERT_TRUE(spec.ok()) << spec.error().message;

@@ -79,6 +79,10 @@ Result<std::unique_ptr<BlobStore>> OpenDiskBlobStore(const std::string& dir);
 // "upload_too_long") otherwise. Every store answers the upload route the same way.
 Status CheckAppend(uint64_t have, uint64_t offset, uint64_t bytes, uint64_t length);
 
+// A small blob's bytes whole (a question's picture for a package): kNotFound when there is
+// none, kInvalid when it is larger than `max_bytes`.
+Result<std::string> ReadSmallBlob(BlobStore& blobs, std::string_view sha256, uint64_t max_bytes);
+
 // Whether `s` is a blob name: 64 lowercase hex digits.
 bool IsBlobName(std::string_view s);
 // Whether `s` is an upload id as CreateUpload makes them.

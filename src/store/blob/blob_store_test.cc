@@ -35,6 +35,12 @@ TEST(DiskBlobStoreTest, StoresByContentAndOpens) {
   EXPECT_EQ(ReadAll(**open), "abc");
   EXPECT_EQ((*store)->Open(std::string(64, 'a')).error().code, ErrorCode::kNotFound);
   EXPECT_EQ((*store)->Open("../../etc/passwd").error().code, ErrorCode::kNotFound);
+  // A small one read whole, within a bound.
+  auto whole = ReadSmallBlob(**store, kAbcSha, 3);
+  ASSERT_TRUE(whole.ok()) << whole.error().message;
+  EXPECT_EQ(*whole, "abc");
+  EXPECT_EQ(ReadSmallBlob(**store, kAbcSha, 2).error().code, ErrorCode::kInvalid);
+  EXPECT_EQ(ReadSmallBlob(**store, std::string(64, 'a'), 9).error().code, ErrorCode::kNotFound);
 }
 
 TEST(DiskBlobStoreTest, UploadsResumeAtTheirDurableLengthAfterAReopen) {

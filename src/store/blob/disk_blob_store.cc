@@ -268,6 +268,24 @@ Status CheckAppend(uint64_t have, uint64_t offset, uint64_t bytes, uint64_t leng
   return OkStatus();
 }
 
+Result<std::string> ReadSmallBlob(BlobStore& blobs, std::string_view sha256, uint64_t max_bytes) {
+  auto open = blobs.Open(sha256);
+  if (!open.ok()) return open.take_error();
+  const uint64_t size = (*open)->size();
+  if (size > max_bytes) {
+    return Error::Invalid(fmt::format("blob {} is larger than {} bytes", sha256, max_bytes));
+  }
+  std::string out(size, '\0');
+  for (uint64_t at = 0; at < size;) {
+    const ssize_t n = ::pread((*open)->fd(), out.data() + at, size - at, static_cast<off_t>(at));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Error::Internal(Errno("read", std::string(sha256)));
+    if (n == 0) return Error::Internal(fmt::format("blob {} is shorter than its size", sha256));
+    at += static_cast<uint64_t>(n);
+  }
+  return out;
+}
+
 bool IsBlobName(std::string_view s) { return IsLowerHex(s, 64); }
 bool IsUploadId(std::string_view s) { return IsLowerHex(s, kUploadIdBytes * 2); }
 
