@@ -261,8 +261,8 @@ Result<QtiPackage> ReadQtiPackage(std::string_view zip) {
       continue;
     }
     // An item's pictures are files of the package, by a path relative to the item.
-    const QtiFileReader files = [&](std::string_view href) -> Result<std::string> {
-      const std::string at = Resolve(path, href);
+    const QtiFileReader files = [&archive, &item = path](std::string_view href) -> Result<std::string> {
+      const std::string at = Resolve(item, href);
       if (at.empty()) return Error::Invalid("its path leaves the package");
       return (*archive)->Read(at);
     };
