@@ -16,6 +16,7 @@
 #include "common/result.h"
 #include "common/text.h"
 #include "import/moodle/xml_lines.h"
+#include "import/qti/mathml_text.h"
 #include "import/qti/qti_names.h"
 #include "import/qti/qti_scoring.h"
 
@@ -146,9 +147,17 @@ class PlainText {
         why_ = fmt::format("{} (a sound, a video or another medium) in an item is not imported yet", name);
         return;
       }
-      if (name == "math") {
-        why_ = "mathematics (MathML) in an item is not imported yet";
-        return;
+      if (name == "math") {  // written as linear text (x³ − 5x + 87), and the import says so
+        const qti::MathText math = qti::MathMlToText(c, depth + 1);
+        if (!math.why.empty()) {
+          why_ = math.why;
+          return;
+        }
+        const bool block = Attr(c, "display") == "block";
+        if (block) Break();
+        Text(exam::WithoutImageMarks(math.text));
+        if (block) Break();
+        continue;
       }
       if (name == "feedbackInline" || name == "feedbackBlock") {
         PlainText inner(feedback_, {}, depth + 1);  // the depth goes on: nesting is bounded
@@ -343,10 +352,17 @@ class ItemReader {
   }
 
   std::string LeftOut() const {
-    if (feedback_.empty()) return "";
-    return fmt::format("{} feedback text(s) shown by its processing are left out (the exam model "
-                       "keeps feedback per choice, shown at review)",
-                       feedback_.size());
+    std::string out;
+    if (item_.find_node([](const pugi::xml_node& n) { return NameOf(n) == "math"; })) {
+      out = "its mathematics (MathML) is written as linear text, such as x³ − 5x + 87 or (x + 1)/2: "
+            "check it reads well";
+    }
+    if (!feedback_.empty()) {
+      out += fmt::format("{}{} feedback text(s) shown by its processing are left out (the exam "
+                         "model keeps feedback per choice, shown at review)",
+                         out.empty() ? "" : "; ", feedback_.size());
+    }
+    return out;
   }
 
   // The question's images, each picture met in its text read from the item's files; why not,

@@ -43,15 +43,26 @@ TEST(QtiPackageTest, OneEdTechsBbqsPackageComesInTheTestsOrder) {
                               "id-be3cd3bdd3d4/order-mountains.xml"}) {
     EXPECT_NE(all.find(refused), std::string::npos) << refused << " in\n" << all;
   }
-  // In the test's order; each of the others reported (media, MathML, interactions not in the
-  // exam model, several interactions in one item, templates, rules written out).
+  // In the test's order; each of the others reported (interactions not in the exam model,
+  // several interactions in one item, templates, rules written out).
   std::vector<std::string> ids;
   for (const auto& q : made.questions) ids.push_back(q.id);
-  EXPECT_EQ(ids, (std::vector<std::string>{"essay-vacation", "Likert-choice-questionSet",
+  EXPECT_EQ(ids, (std::vector<std::string>{"either-or-choice-root2", "essay-vacation",
+                                           "Likert-choice-questionSet", "matching-match-trigDeriv",
                                            "MultipleAnswer-choice-materials",
+                                           "MultipleChoice-choice-polynomials",
                                            "ShortAnswer-extText-postcard", "text_entry-calculus",
                                            "TF-choice"}))
       << all;
+  // Mathematics (MathML) written as linear text, in the text, the choices and their feedback.
+  const exam::Question& root2 = made.questions[0];
+  EXPECT_EQ(root2.text, "√2 > 2\nIs this right or wrong?");
+  EXPECT_EQ(root2.option_feedback, (std::vector<std::string>{"No, √2 < 2", "That's right, √2 < 2"}));
+  EXPECT_EQ(made.questions[3].options,
+            (std::vector<std::string>{"d/dΘ(sin Θ)", "d/dΘ(cos Θ)", "d/dΘ(tan Θ)"}));
+  EXPECT_EQ(made.questions[3].match_choices, (std::vector<std::string>{"-sin Θ", "cos Θ", "sec² Θ"}));
+  EXPECT_EQ(made.questions[5].options,
+            (std::vector<std::string>{"sec² Θ", "x + 1001y", "x³ - 5x + 87", "1 - ζ²"}));
   // True/false as a choice, its feedback inside each choice kept as the choice's own.
   const exam::Question& tf = made.questions.back();
   EXPECT_EQ(tf.type, exam::QuestionType::kSingle);
@@ -64,6 +75,10 @@ TEST(QtiPackageTest, OneEdTechsBbqsPackageComesInTheTestsOrder) {
   std::string notes;
   for (const auto& n : made.notes) notes += n.message + "\n";
   EXPECT_NE(notes.find("MultipleAnswer-choice-materials"), std::string::npos) << notes;
+  EXPECT_NE(notes.find("item MultipleChoice-choice-polynomials: its mathematics (MathML) is written "
+                       "as linear text"),
+            std::string::npos)
+      << notes;
   EXPECT_EQ(notes.find("TF-choice"), std::string::npos) << notes;
 }
 
