@@ -1,6 +1,8 @@
 // Moodle's GIFT format (see gift.h).
 #include "import/moodle/gift.h"
 
+#include "import/moodle/html_text.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -187,6 +189,29 @@ bool IsTrueFalse(std::string_view s, bool& truth) {
   return false;
 }
 
+// In an HTML question the answers and their feedback are HTML too (as Moodle reads them): made
+// plain, as Moodle XML's are when read; mathematics in them written as text (or the question
+// refused), pictures and other media refused.
+void PlainAnswers(MoodleQuestion& q) {
+  if (q.format != "html") return;
+  std::vector<std::string*> texts = {&q.wrong_feedback, &q.right_feedback};
+  for (MoodleAnswer& a : q.answers) {
+    texts.push_back(&a.text);
+    texts.push_back(&a.feedback);
+    texts.push_back(&a.match);
+  }
+  for (std::string* html : texts) {
+    if (HtmlHasMath(*html)) {
+      q.math = true;
+      if (q.unsupported.empty()) q.unsupported = HtmlMathProblem(*html);
+    }
+    if (HtmlHasMedia(*html) && q.unsupported.empty()) {
+      q.unsupported = "pictures and other media in answers or feedback are not imported yet";
+    }
+    *html = HtmlToText(*html);
+  }
+}
+
 // Fills `q` from its answer list; returns an error message, or "".
 std::string ParseAnswers(std::string_view list, MoodleQuestion& q) {
   if (const size_t general = FindPlain(list, "####"); general != kNone) {
@@ -300,6 +325,7 @@ void ParseBlock(std::string_view block, int line, std::string& category, Questio
       !error.empty()) {
     return problem(error);
   }
+  PlainAnswers(q);
   // Answers in the middle of the text: a blank there.
   q.missing_word = !after.empty();
   q.text = q.missing_word ? Unescape(std::string(before) + "_____" +

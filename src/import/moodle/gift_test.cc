@@ -173,6 +173,18 @@ TEST(GiftTest, AnImageMarkInTheTextIsNotAnImage) {
   for (const auto& q : made.questions) EXPECT_EQ(exam::ImagesProblem(q), "");
 }
 
+// GIFT's [html] texts may hold MathML: written as linear text, with a note.
+TEST(GiftTest, MathematicsInHtmlIsWrittenAsLinearText) {
+  const ExamQuestions made = ToExamQuestions(ParseGift(
+      "::Half::[html]<math><mfrac><mn>1</mn><mn>2</mn></mfrac></math> of 10? {=5 ~2 ~<math><msqrt><mn>10</mn></msqrt></math>}\n"));
+  ASSERT_TRUE(made.problems.empty()) << made.problems[0].message;
+  ASSERT_EQ(made.questions.size(), 1u);
+  EXPECT_EQ(made.questions[0].text, "1/2 of 10?");
+  EXPECT_EQ(made.questions[0].options, (std::vector<std::string>{"5", "2", "√10"}));
+  ASSERT_EQ(made.notes.size(), 1u);
+  EXPECT_NE(made.notes[0].message.find("question Half: its mathematics"), std::string::npos);
+}
+
 TEST(GiftTest, CategoriesApplyToWhatFollows) {
   const QuestionBank f = ParseGift("$CATEGORY: $course$/Maths/Algebra\n\n2+2? {#4}\n\n"
                                "$CATEGORY: Physics\nc? {=light speed}\n");

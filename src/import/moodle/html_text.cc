@@ -2,6 +2,9 @@
 #include "import/moodle/html_text.h"
 
 #include "exam/exam.h"
+#include "import/mathml/mathml_text.h"
+
+#include <pugixml.hpp>
 
 #include <cctype>
 #include <charconv>
@@ -106,7 +109,72 @@ std::string Attribute(std::string_view tag, const std::string& name) {
 
 std::string ToText(std::string_view html, std::vector<HtmlImage>* images);
 
+// Where the next <math> element starts from `from` on (npos: none).
+size_t FindMath(std::string_view html, size_t from) {
+  for (size_t at = FindNoCase(html, "<math", from); at != std::string::npos;
+       at = FindNoCase(html, "<math", at + 1)) {
+    const char next = at + 5 < html.size() ? html[at + 5] : '\0';
+    if (next == '>' || next == '/' || std::isspace(static_cast<unsigned char>(next))) return at;
+  }
+  return std::string::npos;
+}
+
+// The <math> element at `at` as linear text; `end` set past it. MathML in HTML is read as XML
+// (as MathType and Moodle's editors write it), &nbsp; allowed.
+struct HtmlMath {
+  MathText text;
+  bool block = false;
+};
+HtmlMath MathAt(std::string_view html, size_t at, size_t& end) {
+  HtmlMath out;
+  const size_t close = FindNoCase(html, "</math>", at);
+  const size_t self = html.find('>', at);
+  if (self != std::string_view::npos && self > at && html[self - 1] == '/' &&
+      (close == std::string::npos || self < close)) {
+    end = self + 1;  // <math/>: nothing
+    return out;
+  }
+  if (close == std::string::npos) {
+    end = html.size();
+    out.text.why = "its mathematics (<math>) is never closed";
+    return out;
+  }
+  end = close + 7;
+  std::string xml(html.substr(at, end - at));
+  for (size_t nbsp = xml.find("&nbsp;"); nbsp != std::string::npos; nbsp = xml.find("&nbsp;", nbsp)) {
+    xml.replace(nbsp, 6, " ");
+  }
+  pugi::xml_document doc;
+  if (!doc.load_buffer(xml.data(), xml.size(), pugi::parse_default & ~pugi::parse_doctype)) {
+    out.text.why = "its mathematics (MathML) is not well-formed XML";
+    return out;
+  }
+  const pugi::xml_node math = doc.first_child();
+  out.block = std::string_view(math.attribute("display").as_string()) == "block";
+  out.text = MathMlToText(math);
+  if (out.text.why.empty()) {
+    const size_t amp = out.text.text.find('&');
+    if (amp != std::string::npos && out.text.text.find(';', amp) != std::string::npos) {
+      out.text.why = "its mathematics names a character by an HTML entity XML does not know";
+      out.text.text.clear();
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+bool HtmlHasMath(std::string_view html) { return FindMath(html, 0) != std::string::npos; }
+
+std::string HtmlMathProblem(std::string_view html) {
+  for (size_t at = FindMath(html, 0); at != std::string::npos; at = FindMath(html, at)) {
+    size_t end = at;
+    HtmlMath math = MathAt(html, at, end);
+    if (!math.text.why.empty()) return math.text.why;
+    at = end;
+  }
+  return "";
+}
 
 std::string HtmlToText(std::string_view html) { return ToText(html, nullptr); }
 
@@ -132,6 +200,15 @@ std::string ToText(std::string_view html, std::vector<HtmlImage>* images) {
       const bool heading = name.size() == 2 && name[0] == 'h' &&
                            std::isdigit(static_cast<unsigned char>(name[1]));
       const bool block = name == "p" || name == "div" || name == "tr" || name == "li" || heading;
+      if (name == "math" && !closing) {  // linear text (HtmlMathProblem says when it cannot be)
+        size_t past = end + 1;
+        const HtmlMath math = MathAt(html, i, past);
+        if (math.block) out.push_back('\n');
+        out.append(exam::WithoutImageMarks(math.text.text));
+        if (math.block) out.push_back('\n');
+        i = past;
+        continue;
+      }
       if (name == "img" && images && !closing) {
         const std::string_view original = html.substr(i + 1, end - i - 1);
         images->push_back({Attribute(original, "src"), Attribute(original, "alt")});

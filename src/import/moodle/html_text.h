@@ -19,6 +19,12 @@ struct HtmlImage {
 // The same, each <img> made exam::kImageMark and listed, in order, in `images`.
 std::string HtmlToText(std::string_view html, std::vector<HtmlImage>& images);
 
+// Mathematics (MathML's <math>, as MathType and Moodle's editors write it) is made linear text
+// (import/mathml: x³ − 5x + 87). Whether `html` has any, and why some of it cannot be written
+// as text ("" : it all can, or there is none; the caller then refuses the question).
+bool HtmlHasMath(std::string_view html);
+std::string HtmlMathProblem(std::string_view html);
+
 // Whether `html` shows something that is not text (an image, a sound, a video, an object).
 bool HtmlHasMedia(std::string_view html);
 // Whether it shows something that is neither text nor an <img> (a sound, a video, an object).

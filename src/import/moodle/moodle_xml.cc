@@ -102,6 +102,17 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
         media = true;
       }
     }
+    // Mathematics in any of its HTML texts: written as linear text, or the question refused.
+    for (const pugi::xpath_node& t : node.select_nodes(".//text")) {
+      const pugi::xml_node parent = t.node().parent();
+      const std::string_view html = t.node().text().get();
+      if (std::string_view(parent.attribute("format").as_string("html")) != "html" ||
+          !HtmlHasMath(html)) {
+        continue;
+      }
+      q.math = true;
+      if (q.unsupported.empty()) q.unsupported = HtmlMathProblem(html);
+    }
     std::string problem;
     auto answers = [&](bool numeric) {
       for (const pugi::xml_node& a : node.children("answer")) {

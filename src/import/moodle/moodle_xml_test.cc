@@ -231,6 +231,60 @@ TEST(MoodleXmlTest, ADescriptionIsATextToRead) {
   EXPECT_EQ(made.questions[0].points, 0);
 }
 
+// Mathematics as MathType and Moodle's editors write it (MathML in the HTML) is written as
+// linear text wherever it is, with a note; what text cannot say refuses its question.
+TEST(MoodleXmlTest, MathematicsIsWrittenAsLinearText) {
+  const QuestionBank bank = ParseMoodleXml(R"(<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="multichoice">
+    <name><text>Square</text></name>
+    <questiontext format="html"><text><![CDATA[<p>Expand <math xmlns="http://www.w3.org/1998/Math/MathML"><msup><mrow><mo>(</mo><mi>x</mi><mo>+</mo><mn>1</mn><mo>)</mo></mrow><mn>2</mn></msup></math>&nbsp;:</p>]]></text></questiontext>
+    <single>true</single>
+    <answer fraction="100" format="html"><text><![CDATA[<math xmlns="http://www.w3.org/1998/Math/MathML"><msup><mi>x</mi><mn>2</mn></msup><mo>+</mo><mn>2</mn><mi>x</mi><mo>+</mo><mn>1</mn></math>]]></text></answer>
+    <answer fraction="0" format="html"><text><![CDATA[<math xmlns="http://www.w3.org/1998/Math/MathML"><msup><mi>x</mi><mn>2</mn></msup><mo>+</mo><mn>1</mn></math>]]></text>
+      <feedback format="html"><text><![CDATA[Forgot <math><mn>2</mn><mi>x</mi></math>.]]></text></feedback></answer>
+  </question>
+  <question type="essay">
+    <name><text>Isotope</text></name>
+    <questiontext format="html"><text><![CDATA[<math><mmultiscripts><mi>C</mi><none/><none/><mprescripts/><mn>6</mn><mn>14</mn></mmultiscripts></math>?]]></text></questiontext>
+  </question>
+  <question type="essay">
+    <name><text>Broken</text></name>
+    <questiontext format="html"><text><![CDATA[<math><mi>x</mo></math>?]]></text></questiontext>
+  </question>
+</quiz>
+)");
+  const ExamQuestions made = ToExamQuestions(bank);
+  ASSERT_EQ(made.questions.size(), 1u);
+  const exam::Question& q = made.questions[0];
+  EXPECT_EQ(q.text, "Expand (x + 1)² :");
+  EXPECT_EQ(q.options, (std::vector<std::string>{"x² + 2x + 1", "x² + 1"}));
+  EXPECT_EQ(q.option_feedback, (std::vector<std::string>{"", "Forgot 2x."}));
+  ASSERT_EQ(made.notes.size(), 1u);
+  EXPECT_NE(made.notes[0].message.find("question Square: its mathematics (MathML) is written as linear text"),
+            std::string::npos)
+      << made.notes[0].message;
+  ASSERT_EQ(made.problems.size(), 2u);
+  EXPECT_NE(made.problems[0].message.find("MathML <mmultiscripts> cannot be written as text"),
+            std::string::npos)
+      << made.problems[0].message;
+  EXPECT_NE(made.problems[1].message.find("not well-formed XML"), std::string::npos)
+      << made.problems[1].message;
+}
+
+// A matching question's items are HTML made plain once: a "<" written &lt; stays a "<".
+TEST(MoodleXmlTest, AMatchingItemIsMadePlainOnce) {
+  const ExamQuestions made = ToExamQuestions(ParseMoodleXml(R"(<quiz><question type="matching">
+    <name><text>Signs</text></name>
+    <questiontext format="html"><text>Match</text></questiontext>
+    <subquestion format="html"><text><![CDATA[<p>x &lt; 3 and y &gt; 2</p>]]></text><answer><text>both</text></answer></subquestion>
+    <subquestion format="html"><text>x &amp;lt; 3 alone</text><answer><text>one</text></answer></subquestion>
+  </question></quiz>)"));
+  ASSERT_TRUE(made.problems.empty()) << made.problems[0].message;
+  ASSERT_EQ(made.questions.size(), 1u);
+  EXPECT_EQ(made.questions[0].options, (std::vector<std::string>{"x < 3 and y > 2", "x < 3 alone"}));
+}
+
 // A numerical question with units, as Moodle exports it: converted by each unit's multiplier,
 // a missing unit costing <unitpenalty> of the grade earned (<unitgradingtype>1) or of the
 // question's (2); with <showunits>3 Moodle uses no units at all, and neither does the exam.

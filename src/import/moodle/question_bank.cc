@@ -108,7 +108,19 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
     q.text = exam::WithoutImageMarks(g.text);
     q.feedback = g.general_feedback;
     q.points = g.points;
+    bool math = g.math;
     if (g.format == "html") {
+      // Mathematics in its HTML (its answers were made plain by the parsers, which noted theirs).
+      std::string math_problem;
+      for (const std::string* html : {&g.text, &g.general_feedback}) {
+        if (!HtmlHasMath(*html)) continue;
+        math = true;
+        if (math_problem.empty()) math_problem = HtmlMathProblem(*html);
+      }
+      if (!math_problem.empty()) {
+        refuse(math_problem + ": not imported");
+        continue;
+      }
       if (HtmlHasOtherMedia(g.text) || HtmlHasMedia(g.general_feedback)) {
         refuse("sounds, videos and other media in a question (or images in its feedback) are "
                "not imported yet: not imported");
@@ -145,7 +157,7 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
         std::vector<std::pair<std::string, std::string>> pairs;
         std::vector<std::string> distractors;
         for (const auto& a : g.answers) {
-          const std::string item = g.format == "html" ? HtmlToText(a.text) : a.text;
+          const std::string& item = a.text;  // plain already (each parser made it so)
           if (item.empty()) {
             distractors.push_back(a.match);
           } else {
@@ -287,6 +299,9 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
       }
     }
     q.id = QuestionIdFrom(g.title, i, taken);
+    if (math) {
+      out.notes.push_back({g.line, fmt::format("question {}: {}", q.id, kMathNote)});
+    }
     out.questions.push_back(std::move(q));
     out.categories.push_back(g.category);
   }

@@ -26,6 +26,7 @@ enum class MoodleKind {
 };
 
 struct MoodleAnswer {
+  // Plain text (the parsers make an HTML question's answers and their feedback plain).
   std::string text;        // a choice, an accepted answer, a matching's question
   std::string match;       // matching: the answer its question goes to
   double fraction = 0;     // the credit it gives: -1 to 1
@@ -61,7 +62,13 @@ struct MoodleQuestion {
   double unit_penalty = 0;
   bool unit_penalty_of_max = false;
   std::string unsupported;        // what of it the exam model has no place for ("" : nothing)
+  bool math = false;  // its HTML had mathematics (MathML), written as linear text (a note says so)
 };
+
+// The note of a question whose mathematics is written as linear text.
+inline constexpr const char* kMathNote =
+    "its mathematics (MathML) is written as linear text, such as x³ − 5x + 87 or (x + 1)/2: "
+    "check it reads well";
 
 struct BankProblem {
   int line = 0;

@@ -16,7 +16,7 @@
 #include "common/result.h"
 #include "common/text.h"
 #include "import/moodle/xml_lines.h"
-#include "import/qti/mathml_text.h"
+#include "import/mathml/mathml_text.h"
 #include "import/qti/qti_names.h"
 #include "import/qti/qti_scoring.h"
 
@@ -148,7 +148,7 @@ class PlainText {
         return;
       }
       if (name == "math") {  // written as linear text (x³ − 5x + 87), and the import says so
-        const qti::MathText math = qti::MathMlToText(c, depth + 1);
+        const MathText math = MathMlToText(c, depth + 1);
         if (!math.why.empty()) {
           why_ = math.why;
           return;
@@ -354,8 +354,7 @@ class ItemReader {
   std::string LeftOut() const {
     std::string out;
     if (item_.find_node([](const pugi::xml_node& n) { return NameOf(n) == "math"; })) {
-      out = "its mathematics (MathML) is written as linear text, such as x³ − 5x + 87 or (x + 1)/2: "
-            "check it reads well";
+      out = kMathNote;
     }
     if (!feedback_.empty()) {
       out += fmt::format("{}{} feedback text(s) shown by its processing are left out (the exam "

@@ -10,7 +10,7 @@
 // the mapping's bounds. What the exam model cannot say the same way (another interaction,
 // several in one item, sound or video, feedback, templates, rules written out, a score below
 // 0...) is reported with its line and why, and nothing is made of that item. Mathematics
-// (MathML) is written as linear text (qti::MathMlToText: x³ − 5x + 87), and a note says so.
+// (MathML) is written as linear text (MathMlToText: x³ − 5x + 87), and a note says so.
 //
 // Pictures (<img>, or an <object> of an image type) in an item's text or prompt become the
 // question's images when the item's files can be read (a content package): PNG, JPEG, GIF or

@@ -1,5 +1,5 @@
 // MathML made linear text (see mathml_text.h).
-#include "import/qti/mathml_text.h"
+#include "import/mathml/mathml_text.h"
 
 #include <fmt/format.h>
 
@@ -10,12 +10,18 @@
 #include <utility>
 #include <vector>
 
-#include "import/qti/qti_names.h"
 
-namespace pupitre::importers::qti {
+namespace pupitre::importers {
 namespace {
 
 constexpr int kMaxDepth = 64;
+
+// An element's name without its namespace prefix ("m:mfrac" -> "mfrac").
+std::string NameOf(const pugi::xml_node& n) {
+  const std::string_view name = n.name();
+  const size_t colon = name.find(':');
+  return std::string(colon == std::string_view::npos ? name : name.substr(colon + 1));
+}
 
 size_t CodePoints(std::string_view s) {
   size_t n = 0;
@@ -150,7 +156,7 @@ class Linear {
     if (name == "mtext") return TokenText(n, true);
     if (name == "ms") return "\"" + TokenText(n, false) + "\"";
     if (name == "mspace") return " ";
-    if (name == "mphantom" || name == "annotation" || name == "annotationXml" || name == "none") {
+    if (name == "mphantom" || name == "annotation" || name == "annotation-xml" || name == "none") {
       return "";
     }
     if (name == "math" || name == "mrow" || name == "mstyle" || name == "mpadded" ||
@@ -169,6 +175,12 @@ class Linear {
       return "√" + Grouped(inside);
     }
     if (name == "mtable") return Table(n, depth);
+    static constexpr std::string_view kScripted[] = {"mfrac", "mroot",  "msup",   "msub",
+                                                     "msubsup", "mover", "munder", "munderover"};
+    if (std::find(std::begin(kScripted), std::end(kScripted), name) == std::end(kScripted)) {
+      why = fmt::format("MathML <{}> cannot be written as text", name);
+      return "";
+    }
 
     std::vector<std::string> args;
     for (const pugi::xml_node& c : n.children()) {
@@ -212,8 +224,7 @@ class Linear {
       if (!over.empty()) out += "^" + (CodePoints(over) == 1 ? over : "(" + over + ")");
       return out;
     }
-    why = fmt::format("MathML <{}> cannot be written as text", name);
-    return "";
+    return "";  // (not reached: kScripted lists what is above)
   }
 
  private:
@@ -318,4 +329,4 @@ MathText MathMlToText(const pugi::xml_node& math, int depth) {
   return out;
 }
 
-}  // namespace pupitre::importers::qti
+}  // namespace pupitre::importers

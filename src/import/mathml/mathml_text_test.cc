@@ -1,12 +1,12 @@
 // MathML as linear text: what a student would type, for each construct the QTI examples use,
 // and a refusal for what text cannot say.
-#include "import/qti/mathml_text.h"
+#include "import/mathml/mathml_text.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace pupitre::importers::qti {
+namespace pupitre::importers {
 namespace {
 
 MathText Linear(const std::string& inner) {
@@ -84,4 +84,4 @@ TEST(MathMlTextTest, WhatTextCannotSayIsRefused) {
 }
 
 }  // namespace
-}  // namespace pupitre::importers::qti
+}  // namespace pupitre::importers

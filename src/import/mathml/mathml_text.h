@@ -1,8 +1,8 @@
 #pragma once
-// MathML (Presentation) made linear text, as a student would type it: sec²Θ, x³ − 5x + 87,
-// (x + 1)/(x − 1), √2 > 2, ∑_(i=1)^(n) i. An exam question's text is plain, so an item's
-// mathematics is written this way (and the import says so). Superscripts and subscripts of
-// digits and signs use Unicode's; others are written ^(…) and _(…). Internal to import/qti.
+// MathML (Presentation) made linear text, as a student would type it: sec² Θ, x³ − 5x + 87,
+// (x + 1)/(x − 1), √2 > 2, ∑_(i = 1)^n i. An exam question's text is plain, so the mathematics
+// of a QTI item or of Moodle's HTML is written this way (and the import says so). Superscripts and subscripts of
+// digits and signs use Unicode's; others are written ^(…) and _(…).
 //
 // What linear text cannot say (mglyph, mmultiscripts, an unknown element) is refused: the
 // caller reports the item.
@@ -11,7 +11,7 @@
 
 #include <string>
 
-namespace pupitre::importers::qti {
+namespace pupitre::importers {
 
 struct MathText {
   std::string text;  // the linear text ("" when refused)
@@ -22,4 +22,4 @@ struct MathText {
 // bounded, whatever the file).
 MathText MathMlToText(const pugi::xml_node& math, int depth = 0);
 
-}  // namespace pupitre::importers::qti
+}  // namespace pupitre::importers
