@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fuzz/fuzz_check.h"
 #include "import/moodle/question_bank.h"
@@ -50,6 +51,15 @@ inline void CheckExamQuestions(const pupitre::importers::ExamQuestions& made) {
         for (int k : q.match_key) FUZZ_CHECK(k >= 0 && static_cast<size_t>(k) < q.match_choices.size());
         FUZZ_CHECK(q.credit.empty() || q.credit.size() == q.options.size());
         break;
+      case exam::QuestionType::kOrdering: {
+        // Every item once in the key; never kept in its right order.
+        FUZZ_CHECK(q.options.size() >= 2 && q.order_key.size() == q.options.size());
+        std::vector<int> sorted = q.order_key;
+        std::sort(sorted.begin(), sorted.end());
+        for (size_t k = 0; k < sorted.size(); ++k) FUZZ_CHECK(sorted[k] == static_cast<int>(k));
+        FUZZ_CHECK(!std::is_sorted(q.order_key.begin(), q.order_key.end()));
+        break;
+      }
       default:
         break;
     }

@@ -81,6 +81,9 @@ P.answerText = (item, value) => {
       return value.tolerance ? t("result.numeric_right", { value: number, tolerance: P.fmtNumber(value.tolerance, 6) }) : number;
     }
     case "short": return Array.isArray(value) ? value.join(" / ") : String(value);
+    case "ordering":
+      if (!Array.isArray(value)) return String(value);
+      return value.map((i) => item.options[i] ?? String(i)).join(" \u2192 ");
     case "matching":
       if (!Array.isArray(value)) return String(value);
       return value.map((c, i) => (c === null ? null : `${item.options[i] ?? i} \u2192 ${(item.choices || [])[c] ?? c}`)).filter(Boolean).join(" ; ") || t("result.no_answer");

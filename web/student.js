@@ -525,6 +525,34 @@
         rows.append(el("div", { class: "match-row" }, el("label", { for: select.id, text: q.options[k] }), select));
       }
       fs.append(rows);
+    } else if (q.type === "ordering") {
+      // The items in the student's order (at first the attempt's, never the right one), each
+      // moved up or down by its buttons; the answer is every item index, in that order.
+      const perm = (attempt.order.options && attempt.order.options[q.id]) || q.options.map((_, i) => i);
+      const valid = Array.isArray(current) && current.length === q.options.length;
+      let order = valid ? current.slice() : perm.slice();
+      const list = el("ol", { class: "ordering" });
+      const status = el("p", { class: "muted", role: "status", text: valid ? t("q.order_saved") : "" });
+      const keep = el("button", { type: "button", hidden: valid, text: t("q.keep_order") });
+      const commit = () => { save(order.slice()); keep.hidden = true; status.textContent = t("q.order_saved"); };
+      const render = (focus) => {
+        list.replaceChildren();
+        order.forEach((k, at) => {
+          const move = (by, dir) => el("button", { type: "button", class: "move", "data-dir": dir, disabled: at + by < 0 || at + by >= order.length,
+            "aria-label": t(dir === "up" ? "q.move_up" : "q.move_down", { item: q.options[k] }), text: dir === "up" ? "\u2191" : "\u2193",
+            onclick: () => {
+              [order[at], order[at + by]] = [order[at + by], order[at]];
+              commit();
+              render({ item: k, dir });
+            } });
+          const up = move(-1, "up"), down = move(1, "down");
+          list.append(el("li", { "data-item": String(k) }, el("span", { class: "item", text: q.options[k] }), up, down));
+          if (focus && focus.item === k) (focus.dir === "up" && !up.disabled ? up : !down.disabled ? down : up).focus();
+        });
+      };
+      keep.addEventListener("click", commit);
+      render(null);
+      fs.append(el("p", { class: "muted", text: t("q.order_hint") }), list, keep, status);
     } else if (q.type === "numeric") {
       // A number; with units, {value, unit} (the unit chosen from the question's, or none).
       const units = q.units || [];

@@ -64,6 +64,11 @@ json::value RightAnswer(const exam::Question& q) {
       for (int i : q.match_key) a.push_back(i);
       return a;
     }
+    case T::kOrdering: {
+      json::array a;
+      for (int i : q.order_key) a.push_back(i);
+      return a;
+    }
   }
   return nullptr;
 }

@@ -17,7 +17,7 @@
 namespace pupitre::exam {
 namespace {
 
-constexpr std::array<std::pair<QuestionType, std::string_view>, 8> kTypeNames = {{
+constexpr std::array<std::pair<QuestionType, std::string_view>, 9> kTypeNames = {{
     {QuestionType::kSingle, "single"},
     {QuestionType::kMultiple, "multiple"},
     {QuestionType::kTrueFalse, "truefalse"},
@@ -26,6 +26,7 @@ constexpr std::array<std::pair<QuestionType, std::string_view>, 8> kTypeNames = 
     {QuestionType::kEssay, "essay"},
     {QuestionType::kMatching, "matching"},
     {QuestionType::kDescription, "description"},
+    {QuestionType::kOrdering, "ordering"},
 }};
 
 bool IsAsciiSpace(char c) {
@@ -36,7 +37,7 @@ char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 
 
 bool HasOptions(QuestionType t) {
   return t == QuestionType::kSingle || t == QuestionType::kMultiple ||
-         t == QuestionType::kMatching;
+         t == QuestionType::kMatching || t == QuestionType::kOrdering;
 }
 
 // SplitMix64 (Steele, Lea & Flood): tiny, fast and fully specified, so an attempt's order is
@@ -170,6 +171,31 @@ std::string NormaliseText(std::string_view s, bool fold_case) {
   return out;
 }
 
+void SetOrderingItems(Question& q, const std::vector<std::string>& in_right_order) {
+  // FNV-1a of each text: an order the same on every machine, unrelated to the right one.
+  const auto hash = [](const std::string& s) {
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
+    return h;
+  };
+  std::vector<int> shown = Identity(in_right_order.size());
+  std::sort(shown.begin(), shown.end(), [&](int a, int b) {
+    const uint64_t ha = hash(in_right_order[static_cast<size_t>(a)]);
+    const uint64_t hb = hash(in_right_order[static_cast<size_t>(b)]);
+    return ha != hb ? ha < hb : a < b;
+  });
+  // Never the right order itself (two items have one chance in two of it).
+  if (shown.size() > 1 && std::is_sorted(shown.begin(), shown.end())) {
+    std::rotate(shown.begin(), shown.begin() + 1, shown.end());
+  }
+  q.options.clear();
+  q.order_key.assign(shown.size(), 0);
+  for (size_t k = 0; k < shown.size(); ++k) {
+    q.options.push_back(in_right_order[static_cast<size_t>(shown[k])]);
+    q.order_key[static_cast<size_t>(shown[k])] = static_cast<int>(k);
+  }
+}
+
 void SetMatchingPairs(Question& q, const std::vector<std::pair<std::string, std::string>>& pairs,
                       const std::vector<std::string>& distractors) {
   q.options.clear();
@@ -295,6 +321,10 @@ AttemptOrder MakeOrder(const ExamSpec& spec, uint64_t seed) {
   for (const Question& q : spec.questions) {
     std::vector<int> options = Identity(HasOptions(q.type) ? q.options.size() : 0);
     if (spec.shuffle_options) FisherYates(options, option_rng);
+    // Items to order are never shown in their right order: that would be the answer.
+    if (q.type == QuestionType::kOrdering && options.size() > 1 && options == q.order_key) {
+      std::rotate(options.begin(), options.begin() + 1, options.end());
+    }
     order.options.push_back(std::move(options));
   }
   return order;

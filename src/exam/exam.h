@@ -19,8 +19,9 @@ namespace pupitre::exam {
 
 // kDescription: a text without an answer (a reading, an instruction), worth no points, shown in
 // its place among the questions (Moodle's "description"; a QTI item without interactions).
+// kOrdering: items to put in their right order (Moodle's "ordering", QTI's orderInteraction).
 enum class QuestionType {
-  kSingle, kMultiple, kTrueFalse, kNumeric, kShortText, kEssay, kMatching, kDescription };
+  kSingle, kMultiple, kTrueFalse, kNumeric, kShortText, kEssay, kMatching, kDescription, kOrdering };
 
 // What a student sees of their attempt once results are released, as the teacher chooses:
 // the score only (total and points per question); also each question with their answer; also
@@ -32,7 +33,8 @@ std::optional<ReviewLevel> ParseReviewLevel(std::string_view name);
 // An exam's (and a course's) id: 1 to 64 of a-z, 0-9 and '-'.
 bool IsValidExamId(std::string_view id);
 
-// "single", "multiple", "truefalse", "numeric", "short", "essay", "matching", "description".
+// "single", "multiple", "truefalse", "numeric", "short", "essay", "matching", "description",
+// "ordering".
 std::string_view QuestionTypeName(QuestionType t);
 std::optional<QuestionType> ParseQuestionType(std::string_view name);
 
@@ -65,7 +67,9 @@ struct Question {
   std::vector<QuestionImage> images;  // one per kImageMark in `text`, in order
   double points = 1.0;  // > 0; a description's 0
   std::vector<std::string> options;  // kSingle / kMultiple: >= 2 options; kMatching: the items
-                                     // to match (>= 2), each given one of match_choices
+                                     // to match (>= 2), each given one of match_choices;
+                                     // kOrdering: the items to order (>= 2), in an order that
+                                     // tells nothing (SetOrderingItems)
   // kMatching: what each item may be matched with, in the order the page lists them (sorted,
   // so that the order never tells the key); may hold more choices than items (distractors).
   std::vector<std::string> match_choices;
@@ -78,6 +82,7 @@ struct Question {
   std::vector<std::string> accepted;  // kShortText: accepted answers, already normalised
   bool case_sensitive = false;        // kShortText: letters' case must match too
   std::vector<int> match_key;         // kMatching: per item, its index in match_choices
+  std::vector<int> order_key;         // kOrdering: the options' indices in their right order
   // Partial credit (from formats that have it: GIFT, Moodle XML, QTI): the fraction of the
   // points each option gives (kSingle: the one picked; kMultiple: the sum of those picked, kept
   // within 0 and 1), or each accepted answer gives (kShortText: the first that matches, "*"
@@ -86,8 +91,9 @@ struct Question {
   // kMatching: each item's share when matched right (the sum kept within 0 and 1; empty: equal
   // shares).
   std::vector<double> credit;
-  // kMultiple, kMatching: the points only for an answer right in every part, else 0 (QTI's
-  // match_correct); credit is then empty.
+  // kMultiple, kMatching, kOrdering: the points only for an answer right in every part, else 0
+  // (QTI's match_correct); credit is then empty. kOrdering without it: each item in its right
+  // place earns its share (Moodle's "absolute position").
   bool all_or_nothing = false;
   // kNumeric with several answers: the first whose tolerance holds the answer gives its
   // credit (0 to 1). Empty: numeric_answer and numeric_tolerance alone, full points.
@@ -204,6 +210,11 @@ Result<ExamSpec> ApplySettings(const ExamSpec& spec, const SettingsChange& chang
 void SetMatchingPairs(Question& q, const std::vector<std::pair<std::string, std::string>>& pairs,
                       const std::vector<std::string>& distractors);
 
+// An ordering question's items from their right order: kept in an order that tells nothing of
+// it (by a hash of their texts, never the right order), and the key. REQUIRES: the caller
+// checks the items (>= 2, distinct, none blank).
+void SetOrderingItems(Question& q, const std::vector<std::string>& in_right_order);
+
 // The published paper as JSON text: exam metadata and questions with their options, never any
 // key. Rendered once at publish time and served from memory.
 std::string RenderPaperJson(const ExamSpec& spec);
@@ -250,13 +261,15 @@ std::string NormaliseText(std::string_view s, bool fold_case = true);
 // kSingle: an integer option index; kMultiple: an array of distinct option indices;
 // kTrueFalse: a bool; kNumeric: a number, or with units {"value": number, "unit": one of
 // the question's units or null}; kShortText / kEssay: a string (<= 20,000 bytes);
-// kMatching: an array with one entry per item (in the exam's order), a choice index or null.
+// kMatching: an array with one entry per item (in the exam's order), a choice index or null;
+// kOrdering: every option index once, in the order the student gives them.
 // null means "no answer" and is valid for every type; a description takes nothing else.
 Status ValidateAnswer(const Question& q, const boost::json::value& answer);
 
 // Points earned by a valid `answer`. Essays return nullopt: a teacher grades them.
 // Multiple choice earns points * max(0, (right picks - wrong picks) / number of right options);
-// matching, points * (items matched right / items), as Moodle grades it.
+// matching, points * (items matched right / items), as Moodle grades it; ordering, points *
+// (items in their right place / items), as Moodle's "absolute position".
 std::optional<double> GradeAnswer(const Question& q, const boost::json::value& answer);
 
 // The problem with a numeric question's units, "" when none: names of 1 to 32 bytes without

@@ -149,6 +149,11 @@ json::object QuestionObject(const Question& q) {
     written["match_choices"] = Strings(q.match_choices);
     written["match_key"] = std::move(key);
   }
+  if (q.type == QuestionType::kOrdering) {
+    json::array key;
+    for (int i : q.order_key) key.emplace_back(i);
+    written["order_key"] = std::move(key);
+  }
   if (!q.numeric_answers.empty()) {
     json::array answers;
     for (const auto& a : q.numeric_answers) {
@@ -244,6 +249,23 @@ Status ReadQuestion(const json::object& o, const std::string& where, std::string
     }
     if (out.match_key.size() != out.options.size()) {
       return Error::Invalid("a stored matching key does not give one choice per item");
+    }
+  }
+  if (out.type == QuestionType::kOrdering) {
+    std::vector<bool> seen(out.options.size(), false);
+    if (const json::array* k = q.Array("order_key")) {
+      for (const auto& e : *k) {
+        if (!e.is_int64() || e.get_int64() < 0 ||
+            e.get_int64() >= static_cast<int64_t>(out.options.size()) ||
+            seen[static_cast<size_t>(e.get_int64())]) {
+          return Error::Invalid("a stored ordering key is not each item once");
+        }
+        seen[static_cast<size_t>(e.get_int64())] = true;
+        out.order_key.push_back(static_cast<int>(e.get_int64()));
+      }
+    }
+    if (out.order_key.size() != out.options.size() || out.options.size() < 2) {
+      return Error::Invalid("a stored ordering key does not order every item");
     }
   }
   out.line = static_cast<int>(q.Int("line"));

@@ -88,6 +88,13 @@ type = "matching"
 text = "Capitals"
 pairs = [["France", "Paris"], ["Italy", "Rome"]]
 distractors = ["Lisbon"]
+
+[[question]]
+id = "order"
+type = "ordering"
+text = "Oldest first"
+options = ["Rome", "Paris", "Lisbon"]
+all_or_nothing = true
 )toml";
 
 ExamSpec Imported() {
@@ -98,7 +105,7 @@ ExamSpec Imported() {
 
 TEST(ExamJsonTest, EveryFieldComesBackAsItWentIn) {
   const ExamSpec a = Imported();
-  ASSERT_EQ(a.questions.size(), 8u);
+  ASSERT_EQ(a.questions.size(), 9u);
   auto back = FromCanonicalJson(ToCanonicalJson(a));
   ASSERT_TRUE(back.ok()) << back.error().message;
   const ExamSpec& b = *back;
@@ -132,6 +139,7 @@ TEST(ExamJsonTest, EveryFieldComesBackAsItWentIn) {
     EXPECT_EQ(y.all_or_nothing, x.all_or_nothing);
     EXPECT_EQ(y.match_choices, x.match_choices);
     EXPECT_EQ(y.match_key, x.match_key);
+    EXPECT_EQ(y.order_key, x.order_key);
     EXPECT_EQ(y.line, x.line);
   }
   ASSERT_EQ(b.waves.size(), 2u);
@@ -144,6 +152,9 @@ TEST(ExamJsonTest, EveryFieldComesBackAsItWentIn) {
   }
   EXPECT_EQ(b.waves[1].first_letter, 'M');
   EXPECT_EQ(b.questions[7].match_key, (std::vector<int>{1, 2}));
+  ASSERT_EQ(b.questions[8].order_key.size(), 3u);
+  EXPECT_EQ(b.questions[8].options[static_cast<size_t>(b.questions[8].order_key[0])], "Rome");
+  EXPECT_TRUE(b.questions[8].all_or_nothing);
   EXPECT_TRUE(b.questions[5].case_sensitive);
   EXPECT_TRUE(b.questions[1].all_or_nothing);
   EXPECT_EQ(b.questions[5].accepted, std::vector<std::string>{"Na"});

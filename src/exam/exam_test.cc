@@ -84,7 +84,8 @@ bool IsPermutation(const std::vector<int>& v, size_t n) {
 TEST(QuestionTypeTest, NamesRoundTrip) {
   for (QuestionType t : {QuestionType::kSingle, QuestionType::kMultiple, QuestionType::kTrueFalse,
                          QuestionType::kNumeric, QuestionType::kShortText, QuestionType::kEssay,
-                         QuestionType::kMatching, QuestionType::kDescription}) {
+                         QuestionType::kMatching, QuestionType::kDescription,
+                         QuestionType::kOrdering}) {
     EXPECT_EQ(ParseQuestionType(QuestionTypeName(t)), t) << QuestionTypeName(t);
   }
   EXPECT_EQ(QuestionTypeName(QuestionType::kShortText), "short");
@@ -124,6 +125,30 @@ TEST(ExamSpecTest, ADescriptionIsReadNotAnswered) {
   spec.groups = {{"pool", 1, 0, ""}};
   EXPECT_NE(GroupProblem(spec).find("description \"reading\" is in group \"pool\""), std::string::npos)
       << GroupProblem(spec);
+}
+
+// Items to order are kept in an order that tells nothing of the right one, and never shown in
+// it: not in the paper, not on any attempt's page.
+TEST(OrderingTest, TheRightOrderIsNeverTheOrderShown) {
+  for (const std::vector<std::string>& items :
+       std::vector<std::vector<std::string>>{{"a", "b"}, {"b", "a"}, {"1", "2", "3"}, {"x", "y", "z", "w"}}) {
+    Question q;
+    q.type = QuestionType::kOrdering;
+    SetOrderingItems(q, items);
+    ASSERT_EQ(q.options.size(), items.size());
+    std::vector<std::string> right;
+    for (int i : q.order_key) right.push_back(q.options[static_cast<size_t>(i)]);
+    EXPECT_EQ(right, items) << "the key gives the items back in their right order";
+    EXPECT_NE(q.options, items) << "kept in another order";
+    ExamSpec spec;
+    spec.shuffle_options = true;
+    spec.questions = {q};
+    for (uint64_t seed = 0; seed < 200; ++seed) {
+      const AttemptOrder order = MakeOrder(spec, seed);
+      ASSERT_EQ(order.options[0].size(), items.size());
+      EXPECT_NE(order.options[0], q.order_key) << "seed " << seed;
+    }
+  }
 }
 
 TEST(ComputeDeadlineTest, StartPlusDurationPlusExtraCappedByClose) {

@@ -176,6 +176,24 @@ Status ValidateAnswer(const Question& q, const boost::json::value& answer) {
       }
       return OkStatus();
     }
+    case QuestionType::kOrdering: {
+      const size_t n = q.options.size();
+      if (!answer.is_array() || answer.get_array().size() != n) {
+        return Error::Invalid("the answer must be an array of the " + std::to_string(n) +
+                              " item indices, each once, in the order given");
+      }
+      std::vector<bool> seen(n, false);
+      for (const boost::json::value& item : answer.get_array()) {
+        const std::optional<int64_t> index = AsInteger(item);
+        if (!index || *index < 0 || *index >= static_cast<int64_t>(n) ||
+            seen[static_cast<size_t>(*index)]) {
+          return Error::Invalid("the answer must give each item index from 0 to " +
+                                std::to_string(n - 1) + " once");
+        }
+        seen[static_cast<size_t>(*index)] = true;
+      }
+      return OkStatus();
+    }
   }
   assert(false && "unknown QuestionType");
   return Error::Internal("unknown question type");
@@ -276,6 +294,17 @@ std::optional<double> GradeAnswer(const Question& q, const boost::json::value& a
       if (q.all_or_nothing) return right == q.match_key.size() ? q.points : 0.0;
       if (!q.credit.empty()) return q.points * std::clamp(share, 0.0, 1.0);
       return q.points * static_cast<double>(right) / static_cast<double>(q.match_key.size());
+    }
+    case QuestionType::kOrdering: {
+      if (!answer.is_array() || q.order_key.empty()) return 0.0;
+      const boost::json::array& given = answer.get_array();
+      size_t right = 0;  // items in their right place
+      for (size_t i = 0; i < given.size() && i < q.order_key.size(); ++i) {
+        const std::optional<int64_t> index = AsInteger(given[i]);
+        if (index && *index == q.order_key[i]) ++right;
+      }
+      if (q.all_or_nothing) return right == q.order_key.size() ? q.points : 0.0;
+      return q.points * static_cast<double>(right) / static_cast<double>(q.order_key.size());
     }
   }
   assert(false && "unknown QuestionType");

@@ -66,6 +66,18 @@ Question Essay() {
   return q;
 }
 
+// Right order: first, second, third, fourth (kept as options in another order).
+Question Ordering(bool all_or_nothing) {
+  Question q;
+  q.id = "o";
+  q.type = QuestionType::kOrdering;
+  q.points = 4;
+  q.options = {"third", "first", "fourth", "second"};
+  q.order_key = {1, 3, 0, 2};
+  q.all_or_nothing = all_or_nothing;
+  return q;
+}
+
 bool Valid(const Question& q, const char* answer) { return ValidateAnswer(q, Json(answer)).ok(); }
 
 double Grade(const Question& q, const char* answer) {
@@ -127,6 +139,30 @@ TEST(ValidateAnswerTest, TextLimitIs20000Bytes) {
   EXPECT_TRUE(ValidateAnswer(Essay(), at_limit).ok());
   EXPECT_FALSE(ValidateAnswer(Essay(), over).ok());
   EXPECT_FALSE(ValidateAnswer(Short(), over).ok());
+}
+
+TEST(ValidateAnswerTest, OrderingGivesEveryItemOnce) {
+  const Question q = Ordering(false);
+  EXPECT_TRUE(Valid(q, "[1, 3, 0, 2]"));
+  EXPECT_TRUE(Valid(q, "[0, 1, 2, 3]"));
+  EXPECT_FALSE(Valid(q, "[1, 3, 0]")) << "every item";
+  EXPECT_FALSE(Valid(q, "[1, 1, 0, 2]")) << "each once";
+  EXPECT_FALSE(Valid(q, "[1, 3, 0, 4]"));
+  EXPECT_FALSE(Valid(q, "[1, 3, 0, null]"));
+  EXPECT_FALSE(Valid(q, "\"1302\""));
+  EXPECT_TRUE(Valid(q, "null"));
+}
+
+TEST(GradeAnswerTest, OrderingGivesEachItemInItsPlaceItsShareOrAllOrNothing) {
+  const Question q = Ordering(false);
+  EXPECT_DOUBLE_EQ(Grade(q, "[1, 3, 0, 2]"), 4);
+  EXPECT_DOUBLE_EQ(Grade(q, "[1, 3, 2, 0]"), 2) << "first and second in place";
+  EXPECT_DOUBLE_EQ(Grade(q, "[3, 0, 1, 2]"), 1) << "fourth in place only";
+  EXPECT_DOUBLE_EQ(Grade(q, "[0, 1, 2, 3]"), 0);
+  EXPECT_DOUBLE_EQ(Grade(q, "null"), 0);
+  const Question strict = Ordering(true);
+  EXPECT_DOUBLE_EQ(Grade(strict, "[1, 3, 0, 2]"), 4);
+  EXPECT_DOUBLE_EQ(Grade(strict, "[1, 3, 2, 0]"), 0);
 }
 
 TEST(GradeAnswerTest, Single) {

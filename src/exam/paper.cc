@@ -43,7 +43,7 @@ boost::json::object PaperQuestionJson(const Question& q) {
   out["text"] = q.text;
   out["points"] = PointsJson(q.points);
   if (q.type == QuestionType::kSingle || q.type == QuestionType::kMultiple ||
-      q.type == QuestionType::kMatching) {
+      q.type == QuestionType::kMatching || q.type == QuestionType::kOrdering) {
     boost::json::array options;
     options.reserve(q.options.size());
     for (const std::string& option : q.options) options.emplace_back(option);

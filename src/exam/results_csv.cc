@@ -68,6 +68,17 @@ std::string AnswerCell(const Question& q, const std::string& value_json) {
       break;
     case QuestionType::kDescription:  // never answered
       break;
+    case QuestionType::kOrdering:  // "first > second > ..."
+      if (v.is_array()) {
+        std::string joined;
+        for (const auto& x : v.as_array()) {
+          auto text = option(x);
+          if (!text) return CsvField(value_json);
+          joined += (joined.empty() ? "" : " > ") + *text;
+        }
+        return CsvField(joined);
+      }
+      break;
     case QuestionType::kMatching:  // "item -> choice; ..." for the items matched
       if (v.is_array() && v.as_array().size() == q.options.size()) {
         std::string joined;

@@ -328,6 +328,13 @@ std::string Run::AnswerFor(const json::object& q, int64_t seq) {
   if (type == "truefalse") return seq % 2 ? "true" : "false";
   if (type == "numeric") return std::to_string(seq);
   if (type == "short") return fmt::format("\"answer {}\"", seq);
+  if (type == "ordering" || type == "matching") {
+    // Every item in the paper's order (ordering), or the first choice for each (matching).
+    const size_t n = q.at("options").as_array().size();
+    std::string out = "[";
+    for (size_t i = 0; i < n; ++i) out += fmt::format("{}{}", i ? "," : "", type == "ordering" ? i : 0);
+    return out + "]";
+  }
   return fmt::format("\"An essay, draft {}: {}\"", seq, std::string(200, 'x'));
 }
 

@@ -208,6 +208,32 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
       }
     } else if (type == "description") {
       q.kind = MoodleKind::kDescription;
+    } else if (type == "ordering") {
+      // The answers in their right order (each one's fraction is its place); graded each item
+      // in its place (ABSOLUTE_POSITION) or all or nothing, every item shown.
+      q.kind = MoodleKind::kOrdering;
+      std::vector<std::pair<double, MoodleAnswer>> placed;
+      for (const pugi::xml_node& a : node.children("answer")) {
+        MoodleAnswer item;
+        item.text = PlainText(a, media);
+        placed.emplace_back(Number(a.attribute("fraction").as_string("0")).value_or(0), std::move(item));
+      }
+      std::stable_sort(placed.begin(), placed.end(),
+                       [](const auto& x, const auto& y) { return x.first < y.first; });
+      for (auto& [place, item] : placed) q.answers.push_back(std::move(item));
+      const std::string grading = Trim(node.child("gradingtype").text().as_string("ABSOLUTE_POSITION"));
+      const std::string select = Trim(node.child("selecttype").text().as_string("ALL"));
+      if (grading == "ALL_OR_NOTHING" || grading == "-1") {
+        q.all_or_nothing = true;
+      } else if (grading != "ABSOLUTE_POSITION" && grading != "0") {
+        problem = fmt::format("an ordering graded '{}' is not imported (Pupitre grades each item "
+                              "in its right place, or all or nothing)",
+                              grading.substr(0, 40));
+      }
+      if (select != "ALL" && select != "0") {
+        problem = "an ordering that shows some of its items only is not imported (every item is "
+                  "ordered)";
+      }
     } else {
       bank.problems.push_back(
           {line, fmt::format("questions of type '{}' are not imported yet", type)});

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "exam/exam_json.h"
 #include "testkit/fixtures.h"
 
@@ -269,6 +271,67 @@ TEST(MoodleXmlTest, MathematicsIsWrittenAsLinearText) {
             std::string::npos)
       << made.problems[0].message;
   EXPECT_NE(made.problems[1].message.find("not well-formed XML"), std::string::npos)
+      << made.problems[1].message;
+}
+
+// Moodle's ordering: the answers in their right order (each one's fraction its place), graded
+// each item in its place (ABSOLUTE_POSITION) or all or nothing; other gradings are reported.
+TEST(MoodleXmlTest, AnOrderingIsGradedAsMoodleGradesIt) {
+  const ExamQuestions made = ToExamQuestions(ParseMoodleXml(R"(<quiz>
+  <question type="ordering">
+    <name><text>Steps</text></name>
+    <questiontext format="html"><text>Order the steps.</text></questiontext>
+    <defaultgrade>3</defaultgrade>
+    <layouttype>VERTICAL</layouttype><selecttype>ALL</selecttype><selectcount>0</selectcount>
+    <gradingtype>ABSOLUTE_POSITION</gradingtype>
+    <answer fraction="3.0000000" format="html"><text><![CDATA[<p>Sow</p>]]></text></answer>
+    <answer fraction="1.0000000" format="html"><text>Plough</text></answer>
+    <answer fraction="2.0000000" format="html"><text>Harrow</text></answer>
+  </question>
+  <question type="ordering">
+    <name><text>Strict</text></name>
+    <questiontext format="html"><text>Order.</text></questiontext>
+    <gradingtype>ALL_OR_NOTHING</gradingtype>
+    <answer fraction="1"><text>A</text></answer><answer fraction="2"><text>B</text></answer>
+  </question>
+  <question type="ordering">
+    <name><text>Relative</text></name>
+    <questiontext format="html"><text>Order.</text></questiontext>
+    <gradingtype>RELATIVE_NEXT_EXCLUDE_LAST</gradingtype>
+    <answer fraction="1"><text>A</text></answer><answer fraction="2"><text>B</text></answer>
+  </question>
+  <question type="ordering">
+    <name><text>Some</text></name>
+    <questiontext format="html"><text>Order.</text></questiontext>
+    <selecttype>RANDOM</selecttype><selectcount>2</selectcount>
+    <answer fraction="1"><text>A</text></answer><answer fraction="2"><text>B</text></answer>
+    <answer fraction="3"><text>C</text></answer>
+  </question>
+</quiz>)"));
+  ASSERT_EQ(made.questions.size(), 2u);
+  const exam::Question& steps = made.questions[0];
+  EXPECT_EQ(steps.type, exam::QuestionType::kOrdering);
+  EXPECT_EQ(steps.points, 3);
+  std::vector<std::string> right;
+  for (int i : steps.order_key) right.push_back(steps.options[static_cast<size_t>(i)]);
+  EXPECT_EQ(right, (std::vector<std::string>{"Plough", "Harrow", "Sow"}));
+  const auto answer = [&](std::initializer_list<const char*> items) {
+    std::string out = "[";
+    for (const char* item : items) {
+      const auto at = std::find(steps.options.begin(), steps.options.end(), item);
+      out += (out.size() > 1 ? "," : "") + std::to_string(at - steps.options.begin());
+    }
+    return out + "]";
+  };
+  EXPECT_DOUBLE_EQ(Grade(steps, answer({"Plough", "Harrow", "Sow"}).c_str()), 3);
+  EXPECT_DOUBLE_EQ(Grade(steps, answer({"Plough", "Sow", "Harrow"}).c_str()), 1) << "one in place";
+  EXPECT_FALSE(steps.all_or_nothing);
+  EXPECT_TRUE(made.questions[1].all_or_nothing);
+  ASSERT_EQ(made.problems.size(), 2u);
+  EXPECT_NE(made.problems[0].message.find("an ordering graded 'RELATIVE_NEXT_EXCLUDE_LAST' is not imported"),
+            std::string::npos)
+      << made.problems[0].message;
+  EXPECT_NE(made.problems[1].message.find("shows some of its items only"), std::string::npos)
       << made.problems[1].message;
 }
 

@@ -174,6 +174,26 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
       case MoodleKind::kEssay:
         q.type = exam::QuestionType::kEssay;
         break;
+      case MoodleKind::kOrdering: {
+        std::vector<std::string> items;
+        for (const auto& a : g.answers) items.push_back(a.text);
+        std::vector<std::string> sorted = items;
+        std::sort(sorted.begin(), sorted.end());
+        if (items.size() < 2 || std::any_of(items.begin(), items.end(), [](const std::string& i) {
+              return i.empty();
+            })) {
+          refuse("an ordering question needs two items at least, none empty: not imported");
+          continue;
+        }
+        if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
+          refuse("two items to order read the same: not imported");
+          continue;
+        }
+        q.type = exam::QuestionType::kOrdering;
+        q.all_or_nothing = g.all_or_nothing;
+        exam::SetOrderingItems(q, items);
+        break;
+      }
       case MoodleKind::kTrueFalse:
         q.type = exam::QuestionType::kTrueFalse;
         q.correct_bool = g.truth;

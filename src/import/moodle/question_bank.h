@@ -22,6 +22,7 @@ enum class MoodleKind {
   kMultipleChoice,
   kShortAnswer,
   kNumerical,
+  kOrdering,  // Moodle XML's "ordering": the answers in their right order
   kMatching
 };
 
@@ -62,6 +63,7 @@ struct MoodleQuestion {
   double unit_penalty = 0;
   bool unit_penalty_of_max = false;
   std::string unsupported;        // what of it the exam model has no place for ("" : nothing)
+  bool all_or_nothing = false;  // ordering: Moodle's ALL_OR_NOTHING grading
   bool math = false;  // its HTML had mathematics (MathML), written as linear text (a note says so)
 };
 

@@ -143,6 +143,9 @@ class ItemWriter {
       case exam::QuestionType::kMatching:
         Matching();
         break;
+      case exam::QuestionType::kOrdering:
+        Ordering();
+        break;
       case exam::QuestionType::kDescription:  // a text without an interaction
         item.remove_child(response_);
         item.remove_child(processing_);
@@ -401,6 +404,44 @@ class ItemWriter {
       Entry(mapping, pairs[i], share * q_.points);
     }
     MapResponse(false);
+  }
+
+  // Every item in order, scored all or nothing (QTI maps no ordered response): partial credit
+  // per position is said in the notes.
+  void Ordering() {
+    Declare("ordered", "identifier");
+    pugi::xml_node interaction = Add(body_, "qti-order-interaction");
+    Set(Set(interaction, "response-identifier", "RESPONSE"), "shuffle", "true");
+    for (size_t i = 0; i < q_.options.size(); ++i) {
+      SetText(Set(Add(interaction, "qti-simple-choice"), "identifier", fmt::format("c{}", i)),
+              q_.options[i]);
+    }
+    std::vector<std::string> right;
+    for (int i : q_.order_key) right.push_back(fmt::format("c{}", i));
+    Correct(right);
+    if (q_.all_or_nothing) return MatchCorrect(false);
+    // Each place holding its item adds its share (qti-index n of the response), the whole
+    // order right the points.
+    pugi::xml_node condition = Add(processing_, "qti-response-condition");
+    pugi::xml_node whole = Add(condition, "qti-response-if");
+    pugi::xml_node match = Add(whole, "qti-match");
+    Set(Add(match, "qti-variable"), "identifier", "RESPONSE");
+    Set(Add(match, "qti-correct"), "identifier", "RESPONSE");
+    SetScore(whole, Num(q_.points));
+    pugi::xml_node otherwise = Add(condition, "qti-response-else");
+    SetScore(otherwise, "0");
+    const std::string share = Num(q_.points / static_cast<double>(right.size()));
+    for (size_t n = 0; n < right.size(); ++n) {
+      pugi::xml_node when = Add(Add(otherwise, "qti-response-condition"), "qti-response-if");
+      pugi::xml_node at = Add(when, "qti-match");
+      Set(Add(Set(Add(at, "qti-index"), "n", std::to_string(n + 1)), "qti-variable"), "identifier",
+          "RESPONSE");
+      Set(Add(at, "qti-base-value"), "base-type", "identifier").text().set(right[n].c_str());
+      pugi::xml_node set = Set(Add(when, "qti-set-outcome-value"), "identifier", "SCORE");
+      pugi::xml_node sum = Add(set, "qti-sum");
+      Set(Add(sum, "qti-variable"), "identifier", "SCORE");
+      Set(Add(sum, "qti-base-value"), "base-type", "float").text().set(share.c_str());
+    }
   }
 
   const exam::Question& q_;

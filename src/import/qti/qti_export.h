@@ -10,6 +10,8 @@
 //   short                          qti-text-entry-interaction of strings; map_response
 //   essay                          qti-extended-text-interaction, scored by a person
 //   matching                       qti-match-interaction; match_correct or map_response
+//   ordering                       qti-order-interaction; match_correct, or each place holding
+//                                  its item adding its share (qti-index)
 // Every item declares MAXSCORE (the question's points); a choice's feedback is feedback inline,
 // shown for that choice; a question's pictures are <img> of files under images/ (each named by
 // its blob, kept once), at most kMaxExportPictureBytes of them. What QTI cannot say the same way (how short answers are compared, "*",

@@ -113,6 +113,21 @@ text = "Match"
 points = 3
 pairs = [["France", "Paris"], ["Italy", "Rome"], ["Spain", "Madrid"]]
 distractors = ["Lisbon"]
+
+[[question]]
+id = "sowing"
+type = "ordering"
+text = "Order the steps."
+points = 2
+options = ["Plough", "Harrow", "Sow"]
+all_or_nothing = true
+
+[[question]]
+id = "seasons"
+type = "ordering"
+text = "From spring on."
+points = 3
+options = ["Spring", "Summer", "Autumn"]
 )toml";
 
 // Answers to try on each question, by type.
@@ -124,6 +139,7 @@ std::vector<std::string> Tries(const exam::Question& q) {
     case exam::QuestionType::kNumeric: return {"3.14", "3.1449", "3.146", "10", "9.99", "5", "5.5", "7"};
     case exam::QuestionType::kShortText: return {"\"pacific\"", "\"The Pacific Ocean\"", "\"Na\"", "\"na\"", "\"Atlantic\""};
     case exam::QuestionType::kMatching: return {"[2, 3, 1]", "[2, null, null]", "[0, 0, 0]"};
+    case exam::QuestionType::kOrdering: return {"[0, 1, 2]", "[0, 2, 1]", "[1, 0, 2]", "[1, 2, 0]", "[2, 0, 1]", "[2, 1, 0]"};
     default: return {};
   }
 }
@@ -165,6 +181,7 @@ TEST(QtiExportTest, AnExportedExamReadsBackToTheSameQuestionsGradedTheSame) {
     EXPECT_EQ(b.type, a.type);
     EXPECT_EQ(b.options, a.options);
     EXPECT_EQ(b.match_choices, a.match_choices);
+    EXPECT_EQ(b.order_key, a.order_key);
     EXPECT_EQ(b.option_feedback, a.option_feedback);
     EXPECT_EQ(b.case_sensitive, a.case_sensitive);
     for (const std::string& answer : Tries(a)) {

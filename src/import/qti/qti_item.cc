@@ -90,6 +90,8 @@ class PlainText {
   // Pictures met go to `pictures`, each marked in the text by exam::kImageMark; without,
   // a picture is refused (only the question's text has images in the exam model).
   void TakePictures(std::vector<Picture>& pictures) { pictures_ = &pictures; }
+  // Feedback's text: a printed outcome shows as "…" (it is the value of a score).
+  void InFeedback() { in_feedback_ = true; }
 
   // The text of `n`'s content; "" with why() set when text cannot hold it.
   std::string Of(const pugi::xml_node& n) {
@@ -161,6 +163,7 @@ class PlainText {
       }
       if (name == "feedbackInline" || name == "feedbackBlock") {
         PlainText inner(feedback_, {}, depth + 1);  // the depth goes on: nesting is bounded
+        inner.InFeedback();
         std::string text = inner.Of(c);
         if (!inner.why().empty()) {
           why_ = inner.why();
@@ -170,6 +173,12 @@ class PlainText {
         feedback_.push_back({std::string(Attr(c, "outcomeIdentifier")),
                              shown ? std::string(Attr(c, "identifier")) : "",
                              std::move(text)});
+        continue;
+      }
+      if (name == "printedVariable" && in_feedback_) {
+        // An outcome's value in feedback ("No, 2 correct."): the item's templates are refused
+        // apart, and feedback the exam keeps never shows a value.
+        Text("\u2026");
         continue;
       }
       if (name.starts_with("template") || name == "printedVariable") {
@@ -216,6 +225,7 @@ class PlainText {
   }
 
   std::vector<Feedback>& feedback_;
+  bool in_feedback_ = false;  // inside feedback: a printed outcome shows as "…"
   std::vector<Picture>* pictures_ = nullptr;
   pugi::xml_node inline_at_;
   int base_depth_;
@@ -253,6 +263,7 @@ class ItemReader {
     }
     for (const pugi::xml_node& m : Children(item_, "modalFeedback")) {
       PlainText text(feedback_);
+      text.InFeedback();
       feedback_.push_back({std::string(Attr(m, "outcomeIdentifier")), "", text.Of(m)});
       if (!text.why().empty()) return text.why();
     }
@@ -288,10 +299,15 @@ class ItemReader {
              "matchInteraction has";
     }
     if (kind != "choiceInteraction" && kind != "textEntryInteraction" &&
-        kind != "extendedTextInteraction" && kind != "matchInteraction") {
+        kind != "extendedTextInteraction" && kind != "matchInteraction" &&
+        kind != "orderInteraction") {
       return fmt::format("{} is not imported yet", kind);
     }
     if (std::string why = ReadProcessing(); !why.empty()) return why;
+    if (template_ == "places" && kind != "orderInteraction") {
+      return "its response processing scores the places of an order, and it has no order "
+             "interaction";
+    }
     PlainText body_text(feedback_, kind == "textEntryInteraction" ? interaction : pugi::xml_node());
     body_text.TakePictures(pictures_);
     q_.text = body_text.Of(body);
@@ -321,6 +337,8 @@ class ItemReader {
       q_.type = exam::QuestionType::kEssay;
       const auto& m = decl->second.mapping;
       q_.points = max_score_.value_or(m && m->upper ? *m->upper : 1.0);
+    } else if (kind == "orderInteraction") {
+      why = Order(interaction, decl->second);
     } else {
       why = Match(interaction, decl->second);
     }
@@ -451,6 +469,7 @@ class ItemReader {
     template_ = scoring->method;
     choice_outcome_ = std::move(scoring->choice_outcome);
     tolerance_chain_ = std::move(scoring->tolerance_chain);
+    places_ = std::move(scoring->places);
     if (scoring->right_score && !max_score_) max_score_ = scoring->right_score;
     return "";
   }
@@ -623,6 +642,71 @@ class ItemReader {
     q_.credit.push_back(credit);
   }
 
+  // orderInteraction: every item put in order, scored all or nothing (match_correct; QTI maps
+  // no ordered response).
+  std::string Order(const pugi::xml_node& interaction, const Declaration& decl) {
+    if (decl.cardinality != "ordered") return "an order interaction's response is not ordered";
+    std::vector<std::string> ids, texts;
+    for (const pugi::xml_node& c : Children(interaction, "simpleChoice")) {
+      ids.emplace_back(Attr(c, "identifier"));
+      PlainText text(feedback_);
+      texts.push_back(text.Of(c));
+      if (!text.why().empty()) return text.why();
+      if (texts.back().empty()) return "an item to order has no text";
+    }
+    for (const char* bound : {"minChoices", "maxChoices"}) {
+      const std::optional<double> n = Number(Attr(interaction, bound));
+      if (n && *n != 0 && *n != static_cast<double>(ids.size())) {
+        return "it orders some of its items only; an exam question orders them all";
+      }
+    }
+    if (ids.size() < 2) return "an ordering question needs two items at least";
+    if (decl.correct.size() != ids.size()) return "its correct response does not order every item";
+    std::vector<std::string> in_order;
+    std::set<std::string> seen;
+    for (const std::string& id : decl.correct) {
+      const auto at = std::find(ids.begin(), ids.end(), id);
+      if (at == ids.end() || !seen.insert(id).second) {
+        return fmt::format("its correct response names {} wrongly (no such item, or twice)", id);
+      }
+      in_order.push_back(texts[static_cast<size_t>(at - ids.begin())]);
+    }
+    if (std::set<std::string>(texts.begin(), texts.end()).size() != texts.size()) {
+      return "two items to order read the same";
+    }
+    q_.type = exam::QuestionType::kOrdering;
+    exam::SetOrderingItems(q_, in_order);
+    if (template_ == "match_correct") {
+      q_.all_or_nothing = true;
+      q_.points = max_score_.value_or(1.0);
+      return "";
+    }
+    if (template_ == "map_response") return "map_response cannot score an ordered response";
+    if (template_ != "places") return kUnscored;
+    // Each place holding its item earns its share, as the exam grades an ordering: the same
+    // score for every place, adding up to the whole order's.
+    std::vector<bool> scored(ids.size(), false);
+    for (const qti::Scoring::Place& p : places_) {
+      const size_t at = static_cast<size_t>(p.n - 1);
+      if (at >= ids.size() || scored[at] || decl.correct[at] != p.item) {
+        return fmt::format("its response processing scores place {} for {}, which is not that "
+                           "place's item",
+                           p.n, p.item.substr(0, 64));
+      }
+      scored[at] = true;
+    }
+    const double points = max_score_.value_or(0);
+    const double share = points / static_cast<double>(ids.size());
+    if (places_.size() != ids.size() || !(points > 0) ||
+        std::any_of(places_.begin(), places_.end(),
+                    [&](const qti::Scoring::Place& p) { return !Near(p.score, share); })) {
+      return "its response processing scores the places of its order otherwise than each its "
+             "equal share of the points, which an exam question does not";
+    }
+    q_.points = points;
+    return "";
+  }
+
   std::string Match(const pugi::xml_node& interaction, const Declaration& decl) {
     const std::vector<pugi::xml_node> sets = Children(interaction, "simpleMatchSet");
     if (sets.size() != 2) return "a match interaction has two simpleMatchSets";
@@ -717,7 +801,8 @@ class ItemReader {
   std::string choice_outcome_;  // an outcome the processing sets to the response ("" : none)
   // template_ "tolerance": each number, its tolerance and the score it gives (credit: a score).
   std::vector<exam::Question::NumericAnswer> tolerance_chain_;
-  std::string template_;  // "match_correct", "map_response" or "" (none)
+  std::string template_;  // "match_correct", "map_response", "tolerance", "places" or "" (none)
+  std::vector<qti::Scoring::Place> places_;  // template_ "places": what each place scores
 };
 
 void FindItems(const pugi::xml_node& n, std::vector<pugi::xml_node>& out, int depth) {

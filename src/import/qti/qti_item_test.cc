@@ -3,6 +3,7 @@
 #include "import/qti/qti_item.h"
 
 #include <boost/json.hpp>
+#include <fmt/format.h>
 
 #include <gtest/gtest.h>
 
@@ -87,6 +88,27 @@ TEST(QtiItemTest, MatchGivesEachRightPairItsMappedShare) {
   }
 }
 
+// "Grand Prix of Bahrain": the podium put in order, all or nothing (match_correct).
+TEST(QtiItemTest, OrderIsAnOrderingQuestionScoredAllOrNothing) {
+  const ExamQuestions made = Item("v2p2/order.xml");
+  ASSERT_TRUE(made.problems.empty()) << made.problems[0].message;
+  ASSERT_EQ(made.questions.size(), 1u);
+  const exam::Question& q = made.questions[0];
+  EXPECT_EQ(q.type, exam::QuestionType::kOrdering);
+  EXPECT_EQ(q.text.substr(0, 40), "The following F1 drivers finished on the");
+  std::vector<std::string> right;
+  std::string answer = "[";
+  for (int i : q.order_key) {
+    right.push_back(q.options[static_cast<size_t>(i)]);
+    answer += (answer.size() > 1 ? "," : "") + std::to_string(i);
+  }
+  EXPECT_EQ(right, (std::vector<std::string>{"Michael Schumacher", "Rubens Barrichello", "Jenson Button"}));
+  EXPECT_TRUE(q.all_or_nothing);
+  EXPECT_DOUBLE_EQ(Grade(q, (answer + "]").c_str()), 1);
+  const std::string swapped = fmt::format("[{},{},{}]", q.order_key[1], q.order_key[0], q.order_key[2]);
+  EXPECT_DOUBLE_EQ(Grade(q, swapped.c_str()), 0);
+}
+
 TEST(QtiItemTest, WhatTheExamModelCannotSayIsReportedWithItsItem) {
   const struct {
     const char* path;
@@ -98,7 +120,6 @@ TEST(QtiItemTest, WhatTheExamModelCannotSayIsReportedWithItsItem) {
       {"v2p1/extended_text.xml", "picture 'images/postcard.png' is a file"},  // a postcard
       {"v3p0/extended_text_qti3.xml", "is a file of its package"},
       {"v2p1/associate.xml", "associateInteraction"},
-      {"v2p2/order.xml", "orderInteraction is not imported yet"},
       {"v3p0/text_entry_qti3.xml", "it has 11 interactions"},
   };
   for (const auto& c : kCases) {

@@ -3,6 +3,7 @@
 // refused with a reason.
 #include "import/qti/qti_package.h"
 
+#include <boost/json.hpp>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -43,6 +44,7 @@ TEST(QtiPackageTest, OneEdTechsBbqsPackageComesInTheTestsOrder) {
                               "id-be3cd3bdd3d4/order-mountains.xml"}) {
     EXPECT_NE(all.find(refused), std::string::npos) << refused << " in\n" << all;
   }
+  EXPECT_NE(all.find("item order-mountains: a picture in a choice"), std::string::npos) << all;
   // In the test's order; each of the others reported (interactions not in the exam model,
   // several interactions in one item, templates, rules written out).
   std::vector<std::string> ids;
@@ -50,10 +52,23 @@ TEST(QtiPackageTest, OneEdTechsBbqsPackageComesInTheTestsOrder) {
   EXPECT_EQ(ids, (std::vector<std::string>{"either-or-choice-root2", "essay-vacation",
                                            "Likert-choice-questionSet", "matching-match-trigDeriv",
                                            "MultipleAnswer-choice-materials",
-                                           "MultipleChoice-choice-polynomials",
+                                           "MultipleChoice-choice-polynomials", "order-maths",
                                            "ShortAnswer-extText-postcard", "text_entry-calculus",
                                            "TF-choice"}))
       << all;
+  // The lines of a proof put in order, each line in its place worth 1 of 4 (its processing
+  // written out with qti-index), as an ordering question grades it.
+  const exam::Question& proof = made.questions[6];
+  EXPECT_EQ(proof.type, exam::QuestionType::kOrdering);
+  EXPECT_EQ(proof.points, 4);
+  EXPECT_FALSE(proof.all_or_nothing);
+  ASSERT_EQ(proof.order_key.size(), 4u);
+  boost::json::array right, two_swapped;
+  for (int i : proof.order_key) right.push_back(i);
+  two_swapped = right;
+  std::swap(two_swapped[0], two_swapped[1]);
+  EXPECT_EQ(exam::GradeAnswer(proof, right), 4);
+  EXPECT_EQ(exam::GradeAnswer(proof, two_swapped), 2);
   // Mathematics (MathML) written as linear text, in the text, the choices and their feedback.
   const exam::Question& root2 = made.questions[0];
   EXPECT_EQ(root2.text, "√2 > 2\nIs this right or wrong?");

@@ -41,6 +41,8 @@ class ScoringReader {
         scoring_.method = "map_response";
       } else if (ReadToleranceChain(rp)) {
         scoring_.method = "tolerance";
+      } else if (ReadPlaces(rp)) {
+        scoring_.method = "places";
       } else {
         return Error::Invalid(
             "response processing written out rule by rule is not imported yet (the templates "
@@ -51,6 +53,75 @@ class ScoringReader {
   }
 
  private:
+  // The rules under `n` that make the score: rules setting another outcome (which feedback
+  // shows) set aside.
+  static std::vector<pugi::xml_node> ScoreRules(const pugi::xml_node& n) {
+    std::vector<pugi::xml_node> out;
+    for (const pugi::xml_node& c : n.children()) {
+      if (c.type() != pugi::node_element) continue;
+      const std::string name = NameOf(c);
+      if (name == "setOutcomeValue" && Attr(c, "identifier") != "SCORE") continue;
+      if (name == "responseCondition" && !SetsScore(c, 0)) continue;
+      out.push_back(c);
+    }
+    return out;
+  }
+
+  // SCORE set to a number: that number.
+  static std::optional<double> ScoreSetTo(const pugi::xml_node& set) {
+    if (NameOf(set) != "setOutcomeValue" || Attr(set, "identifier") != "SCORE") return {};
+    const pugi::xml_node v = Child(set, "baseValue");
+    return v ? Number(v.text().get()) : std::nullopt;
+  }
+
+  // An order's places: responseIf [match[RESPONSE, correct], SCORE = the whole's score];
+  // responseElse [SCORE = 0, then for each place a responseCondition: responseIf
+  // [match[index n [RESPONSE], its item], SCORE = sum[SCORE, the place's score]]].
+  bool ReadPlaces(const pugi::xml_node& rp) {
+    const std::vector<pugi::xml_node> top = ScoreRules(rp);
+    if (top.size() != 1 || NameOf(top[0]) != "responseCondition") return false;
+    const std::vector<pugi::xml_node> branches = ScoreRules(top[0]);
+    if (branches.size() != 2 || NameOf(branches[0]) != "responseIf" ||
+        NameOf(branches[1]) != "responseElse") {
+      return false;
+    }
+    const std::vector<pugi::xml_node> whole = ScoreRules(branches[0]);
+    if (whole.size() != 2 || NameOf(whole[0]) != "match") return false;
+    const pugi::xml_node var = Child(whole[0], "variable"), correct = Child(whole[0], "correct");
+    if (!var || !correct || !declared_(Attr(var, "identifier")) || !declared_(Attr(correct, "identifier"))) {
+      return false;
+    }
+    const std::optional<double> right = ScoreSetTo(whole[1]);
+    const std::vector<pugi::xml_node> parts = ScoreRules(branches[1]);
+    if (!right || parts.size() < 2 || ScoreSetTo(parts[0]) != 0.0) return false;
+    for (size_t i = 1; i < parts.size(); ++i) {
+      if (NameOf(parts[i]) != "responseCondition") return false;
+      const std::vector<pugi::xml_node> when = ScoreRules(parts[i]);
+      if (when.size() != 1 || NameOf(when[0]) != "responseIf") return false;
+      const std::vector<pugi::xml_node> rule = ScoreRules(when[0]);
+      if (rule.size() != 2 || NameOf(rule[0]) != "match") return false;
+      const pugi::xml_node index = Child(rule[0], "index");
+      const pugi::xml_node of = Child(index, "variable");
+      const pugi::xml_node item = Child(rule[0], "baseValue");
+      const std::optional<double> n = Number(Attr(index, "n"));
+      if (!index || !of || !declared_(Attr(of, "identifier")) || !item || !n || *n < 1 ||
+          *n > 1000 || *n != static_cast<int>(*n)) {
+        return false;
+      }
+      const pugi::xml_node set = rule[1];
+      const pugi::xml_node sum = Child(set, "sum");
+      if (NameOf(set) != "setOutcomeValue" || Attr(set, "identifier") != "SCORE" || !sum ||
+          Attr(Child(sum, "variable"), "identifier") != "SCORE" || !Child(sum, "baseValue")) {
+        return false;
+      }
+      const std::optional<double> score = Number(Child(sum, "baseValue").text().get());
+      if (!score) return false;
+      scoring_.places.push_back({static_cast<int>(*n), Trimmed(item.text().get()), *score});
+    }
+    scoring_.right_score = right;
+    return true;
+  }
+
   // A number within a tolerance, the first that holds giving its score, as numeric questions are
   // written (and exported): one responseCondition of responseIf / responseElseIf, each
   // [qti-equal of the response and a number, absolute or exact] then [SCORE = a number], and a

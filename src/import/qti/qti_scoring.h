@@ -2,8 +2,10 @@
 // How a QTI item's responseProcessing scores, when the exam model can say it the same way:
 // a template by its address (match_correct, map_response), one of them written out as the
 // specification writes it (rules choosing which feedback shows set aside, match_correct also
-// behind a test for no answer), or numbers within tolerances, the first that holds giving its
-// score (qti-equal chains, as numeric questions are written). Internal to import/qti.
+// behind a test for no answer), numbers within tolerances, the first that holds giving its
+// score (qti-equal chains, as numeric questions are written), or an order's places each
+// scoring when they hold their item (qti-index, as 1EdTech's order examples and Pupitre's export
+// write it). Internal to import/qti.
 
 #include <pugixml.hpp>
 
@@ -19,10 +21,18 @@
 namespace pupitre::importers::qti {
 
 struct Scoring {
-  std::string method;  // "match_correct", "map_response" or "tolerance"
+  std::string method;  // "match_correct", "map_response", "tolerance" or "places"
   std::optional<double> right_score;  // match_correct written out: the score when right
   // "tolerance": each number, its tolerance and the score it gives (in `credit`), in order.
   std::vector<exam::Question::NumericAnswer> tolerance_chain;
+  // "places": the whole order right scores right_score; else each place (1-based) holding its
+  // item (an identifier) adds its score.
+  struct Place {
+    int n = 0;
+    std::string item;
+    double score = 0;
+  };
+  std::vector<Place> places;
   // An outcome the processing sets to the response itself: feedback keyed by it follows the
   // choice made ("" : none).
   std::string choice_outcome;

@@ -398,7 +398,7 @@ text = "How many?"
 tolerance = -1
 points = 0
 )");
-  EXPECT_TRUE(Has(p, 12, {"question \"tf\": \"options\" is only for single and multiple"}))
+  EXPECT_TRUE(Has(p, 12, {"question \"tf\": \"options\" is only for single, multiple and ordering"}))
       << Describe(p);
   EXPECT_TRUE(Has(p, 13, {"question \"tf\": \"answer\" must be true or false"})) << Describe(p);
   EXPECT_TRUE(Has(p, 20, {"question \"one\": \"answer\" must be one option index"})) << Describe(p);
@@ -588,6 +588,53 @@ unit_penalty = 2
   EXPECT_EQ(p.size(), 6u) << Describe(p);
 }
 
+// An ordering question lists its items in their right order; each student orders them.
+TEST(ParseExamTomlTest, AnOrderingQuestionListsItsItemsInTheirRightOrder) {
+  auto spec = ParseExamToml(std::string(kHeader) + R"(
+[[question]]
+id = "steps"
+type = "ordering"
+text = "Order the steps."
+options = ["Plough", "Harrow", "Sow"]
+)");
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  const Question& steps = spec->questions[0];
+  EXPECT_EQ(steps.type, exam::QuestionType::kOrdering);
+  ASSERT_EQ(steps.order_key.size(), 3u);
+  boost::json::array right;
+  for (int i : steps.order_key) right.push_back(i);
+  EXPECT_EQ(steps.options[static_cast<size_t>(steps.order_key[0])], "Plough");
+  EXPECT_EQ(exam::GradeAnswer(steps, right), 1);
+  EXPECT_FALSE(steps.all_or_nothing);
+
+  const std::vector<Problem> p = Problems(std::string(kHeader) + R"(
+[[question]]
+id = "steps"
+type = "ordering"
+text = "Order"
+options = ["Plough", "Harrow", "Sow"]
+
+[[question]]
+id = "bad"
+type = "ordering"
+text = "?"
+options = ["only"]
+answer = [0]
+
+[[question]]
+id = "c"
+type = "short"
+text = "?"
+answer = "x"
+all_or_nothing = true
+)");
+  EXPECT_TRUE(Has(p, 18, {"question \"bad\": \"options\" needs at least 2 options, has 1"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 19, {"question \"bad\": ordering questions have no \"answer\""})) << Describe(p);
+  EXPECT_TRUE(Has(p, 26, {"question \"c\": \"all_or_nothing\" is only for multiple, matching and ordering"}))
+      << Describe(p);
+  EXPECT_EQ(p.size(), 3u) << Describe(p);
+}
+
 TEST(ParseExamTomlTest, OptionsAreChecked) {
   const std::vector<Problem> p = Problems(std::string(kHeader) + R"(
 [[question]]
@@ -729,7 +776,7 @@ options = ["a", "b"]
 answer = 0
 all_or_nothing = true
 )");
-  EXPECT_TRUE(Has(p, 14, {"\"all_or_nothing\" is only for multiple and matching"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 14, {"\"all_or_nothing\" is only for multiple, matching and ordering"})) << Describe(p);
 }
 
 TEST(ParseExamTomlTest, MatchingProblemsAreNamed) {

@@ -40,8 +40,8 @@ void ExamParser::ParseQuestion(const toml::table& t, size_t index) {
     if (!type) {
       Add(*t.get("type"), where, "unknown_type", {{"value", *name}},
           "unknown type " + Quote(*name) +
-              " (expected single, multiple, truefalse, numeric, short, essay, matching or "
-              "description)");
+              " (expected single, multiple, truefalse, numeric, short, essay, matching, ordering "
+              "or description)");
     }
   }
   if (std::optional<std::string> text = GetText(t, "text", where)) {
@@ -83,6 +83,11 @@ void ExamParser::ParseQuestion(const toml::table& t, size_t index) {
     ParseOptions(t, q, where);
     ParseMatching(t, q, where);
     ParseKey(t, q, where);
+    // Items to order are written in their right order: kept in one that tells nothing.
+    if (q.type == QuestionType::kOrdering && q.options.size() >= 2) {
+      const std::vector<std::string> in_right_order = q.options;
+      SetOrderingItems(q, in_right_order);
+    }
     ParseFeedback(t, q, where);
     ParseAnswerFeedback(t, q, where);
     ParseUnits(t, q, where);
@@ -232,12 +237,13 @@ void ExamParser::ParseAnswerFeedback(const toml::table& t, Question& q, const Wh
 }
 
 void ExamParser::ParseOptions(const toml::table& t, Question& q, const Where& where) {
-  const bool has_options = q.type == QuestionType::kSingle || q.type == QuestionType::kMultiple;
+  const bool has_options = q.type == QuestionType::kSingle || q.type == QuestionType::kMultiple ||
+                           q.type == QuestionType::kOrdering;
   const toml::node* n = Get(t, "options", where, /*required=*/has_options);
   if (n == nullptr) return;
   if (!has_options) {
-    Add(*n, where, "only_for_choices", {{"key", "options"}},
-        "\"options\" is only for single and multiple questions");
+    Add(*n, where, "only_for_options", {{"key", "options"}},
+        "\"options\" is only for single, multiple and ordering questions");
     return;
   }
   const toml::array* array = n->as_array();
@@ -300,9 +306,10 @@ std::optional<int> ExamParser::GetIndex(const toml::node& n, const Question& q, 
 
 void ExamParser::ParseKey(const toml::table& t, Question& q, const Where& where) {
   if (const toml::node* n = t.get("all_or_nothing")) {
-    if (q.type != QuestionType::kMultiple && q.type != QuestionType::kMatching) {
+    if (q.type != QuestionType::kMultiple && q.type != QuestionType::kMatching &&
+        q.type != QuestionType::kOrdering) {
       Add(*n, where, "only_for_parts", {{"key", "all_or_nothing"}},
-          "\"all_or_nothing\" is only for multiple and matching questions");
+          "\"all_or_nothing\" is only for multiple, matching and ordering questions");
     } else if (!n->is_boolean()) {
       WrongType(*n, "all_or_nothing", where, kBool);
     } else {
@@ -336,7 +343,8 @@ void ExamParser::ParseKey(const toml::table& t, Question& q, const Where& where)
   const bool essay = q.type == QuestionType::kEssay;
   const bool description = q.type == QuestionType::kDescription;
   const toml::node* n = Get(t, "answer", where,
-                            /*required=*/!essay && !description && q.type != QuestionType::kMatching);
+                            /*required=*/!essay && !description && q.type != QuestionType::kMatching &&
+                                q.type != QuestionType::kOrdering);
   if (n == nullptr) return;
   switch (q.type) {
     case QuestionType::kSingle:
@@ -389,6 +397,10 @@ void ExamParser::ParseKey(const toml::table& t, Question& q, const Where& where)
     case QuestionType::kMatching:
       Add(*n, where, "matching_has_no_answer", {},
           "matching questions have no \"answer\": the key is in \"pairs\"");
+      break;
+    case QuestionType::kOrdering:
+      Add(*n, where, "ordering_has_no_answer", {},
+          "ordering questions have no \"answer\": \"options\" lists the items in their right order");
       break;
     case QuestionType::kEssay:
       Add(*n, where, "essay_has_no_answer", {},
