@@ -43,8 +43,11 @@ test("announcements reach open pages live and are counted until read", { timeout
   await notice.getByRole("link", { name: "Bring a calculator" }).waitFor({ timeout: 10_000 });
   await sp.reload();
   await sp.getByText("1 new").waitFor();
+  // The course page marks what it shows as read (a request of its own): wait for it to be kept.
+  const marked = sp.waitForResponse((r) => r.url().endsWith("/api/announcements/read") && r.request().method() === "PUT");
   await sp.getByRole("link", { name: "Demo course" }).click();
   await sp.locator("#announcements li").filter({ hasText: "Bring a calculator" }).waitFor();
+  assert.equal((await marked).status(), 200);
   await sp.goto(`${env.server.url}/#/home`);
   await sp.getByRole("heading", { name: "Announcements to everyone" }).waitFor();
   assert.equal(await sp.getByText("1 new").count(), 0, "read once the course was opened");
