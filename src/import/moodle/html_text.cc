@@ -152,11 +152,15 @@ HtmlMath MathAt(std::string_view html, size_t at, size_t& end) {
   const pugi::xml_node math = doc.first_child();
   out.block = std::string_view(math.attribute("display").as_string()) == "block";
   out.text = MathMlToText(math);
-  if (out.text.why.empty()) {
-    const size_t amp = out.text.text.find('&');
-    if (amp != std::string::npos && out.text.text.find(';', amp) != std::string::npos) {
+  // An HTML entity XML does not know (&theta;) is left as written by the XML parser.
+  const std::string& text = out.text.text;
+  for (size_t amp = text.find('&'); amp != std::string::npos; amp = text.find('&', amp + 1)) {
+    size_t k = amp + 1;
+    while (k < text.size() && std::isalpha(static_cast<unsigned char>(text[k]))) ++k;
+    if (k > amp + 1 && k < text.size() && text[k] == ';') {
       out.text.why = "its mathematics names a character by an HTML entity XML does not know";
       out.text.text.clear();
+      break;
     }
   }
   return out;

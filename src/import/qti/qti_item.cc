@@ -642,8 +642,8 @@ class ItemReader {
     q_.credit.push_back(credit);
   }
 
-  // orderInteraction: every item put in order, scored all or nothing (match_correct; QTI maps
-  // no ordered response).
+  // orderInteraction: every item put in order, scored all or nothing (match_correct) or each
+  // place holding its item its equal share (the "places" rules; QTI maps no ordered response).
   std::string Order(const pugi::xml_node& interaction, const Declaration& decl) {
     if (decl.cardinality != "ordered") return "an order interaction's response is not ordered";
     std::vector<std::string> ids, texts;

@@ -5,8 +5,9 @@
 //
 // Made questions: choiceInteraction (single or multiple), textEntryInteraction (text, or a
 // number), extendedTextInteraction (an essay), matchInteraction (each source matched with one
-// target); scored by the response processing templates match_correct (all or nothing) and
-// map_response (each value's mapped credit), points from a MAXSCORE outcome's default or else
+// target), orderInteraction (every item put in order); scored by the response processing
+// templates match_correct (all or nothing) and map_response (each value's mapped credit), an
+// order's places each scored with qti-index, points from a MAXSCORE outcome's default or else
 // the mapping's bounds. What the exam model cannot say the same way (another interaction,
 // several in one item, sound or video, feedback, templates, rules written out, a score below
 // 0...) is reported with its line and why, and nothing is made of that item. Mathematics
