@@ -11,6 +11,7 @@
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <fstream>
 #include <memory>
 
@@ -54,18 +55,30 @@ struct LaunchResult {
 
 class LtiTest : public ::testing::Test {
  protected:
+  // The platform must know the tool's address before either starts: a port is picked free, and
+  // may be taken before the tool listens (by the platform itself, or a test beside this one):
+  // then another port, with a fresh platform and data directory.
   void SetUp() override {
-    port_ = FreePort();
-    ASSERT_NE(port_, 0);
-    const std::string tool = fmt::format("http://127.0.0.1:{}", port_);
-    platform_ = std::make_unique<LtiPlatform>(tool, platform_dir_.path() + "/platform.log");
-    ASSERT_TRUE(platform_->Start()) << "the LTI platform did not start";
-    const std::string key_file = server_dir_.path() + "/lti-key.pem";
-    std::ofstream(key_file) << JwtSigner("tool").PrivatePem();
-    std::string config = FastTestConfig(port_);
-    config += platform_->ToolConfig(key_file);
-    server_ = std::make_unique<ChildServer>(server_dir_.path(), config, /*demo=*/true);
-    ASSERT_TRUE(server_->Start()) << "server did not start:\n" << server_->log();
+    for (int attempt = 1;; ++attempt) {
+      port_ = FreePort();
+      ASSERT_NE(port_, 0);
+      const std::string tool = fmt::format("http://127.0.0.1:{}", port_);
+      const std::string dir = fmt::format("{}/try-{}", server_dir_.path(), attempt);
+      std::filesystem::create_directories(dir);
+      platform_log_ = fmt::format("{}/platform-{}.log", platform_dir_.path(), attempt);
+      platform_ = std::make_unique<LtiPlatform>(tool, platform_log_);
+      ASSERT_TRUE(platform_->Start()) << "the LTI platform did not start";
+      const std::string key_file = dir + "/lti-key.pem";
+      std::ofstream(key_file) << JwtSigner("tool").PrivatePem();
+      std::string config = FastTestConfig(port_);
+      config += platform_->ToolConfig(key_file);
+      server_ = std::make_unique<ChildServer>(dir, config, /*demo=*/true);
+      if (server_->Start()) return;
+      const bool taken = server_->log().find("Address already in use") != std::string::npos;
+      ASSERT_TRUE(taken && attempt < 5) << "server did not start:\n" << server_->log();
+      server_.reset();
+      platform_.reset();
+    }
   }
 
   // A whole launch from the platform's page, as a browser follows it.
@@ -95,7 +108,7 @@ class LtiTest : public ::testing::Test {
   }
 
   std::string PlatformLog() const {
-    std::ifstream in(platform_dir_.path() + "/platform.log");
+    std::ifstream in(platform_log_);
     return std::string(std::istreambuf_iterator<char>(in), {});
   }
 
@@ -113,6 +126,7 @@ class LtiTest : public ::testing::Test {
   }
 
   TempDir platform_dir_, server_dir_;
+  std::string platform_log_;
   uint16_t port_ = 0;
   std::unique_ptr<LtiPlatform> platform_;
   std::unique_ptr<ChildServer> server_;
