@@ -16,9 +16,9 @@
 #include "common/result.h"
 #include "common/text.h"
 #include "import/moodle/xml_lines.h"
-#include "import/mathml/mathml_text.h"
 #include "import/qti/qti_names.h"
 #include "import/qti/qti_scoring.h"
+#include "import/qti/qti_text.h"
 
 namespace pupitre::importers {
 namespace {
@@ -30,16 +30,12 @@ using qti::NameOf;
 using qti::Number;
 using qti::Trimmed;
 
-constexpr std::string_view kBlank = "_____";
-// Feedback an item shows once answered: kept where the exam model has a place for it (a choice's
-// own), else left out and said.
-struct Feedback {
-  std::string outcome;     // the outcome whose value shows it
-  std::string identifier;  // shown when the outcome holds this identifier
-  std::string text;
-};
-constexpr const char* kTemplates =
-    "items made from templates (variables in the text) are not imported yet";
+using qti::Feedback;
+using qti::kBlank;
+using qti::kTemplates;
+using qti::Picture;
+using qti::PlainText;
+
 constexpr const char* kUnscored = "it has no response processing: not scored";
 
 bool Near(double a, double b) { return std::fabs(a - b) < 1e-9; }
@@ -63,12 +59,6 @@ struct Mapping {
   }
 };
 
-// A picture met in the question's text: where its file is, what it shows.
-struct Picture {
-  std::string href;
-  std::string alt;
-};
-
 struct Declaration {
   std::string cardinality;  // single, multiple, ordered, record
   std::string base_type;    // identifier, string, float, integer, directedPair...
@@ -76,163 +66,6 @@ struct Declaration {
   std::optional<Mapping> mapping;
 };
 
-
-// The text of an item's body as a student reads it: blocks on their own lines, white space
-// collapsed as HTML does; the interaction `inline_at` (a text entry) shown as a blank, any other
-// interaction left out (its prompt is read apart). What text cannot hold is refused.
-class PlainText {
- public:
-  // Feedback met in the text goes to `feedback` (left out of the text).
-  explicit PlainText(std::vector<Feedback>& feedback, pugi::xml_node inline_at = {},
-                     int depth = 0)
-      : feedback_(feedback), inline_at_(inline_at), base_depth_(depth) {}
-
-  // Pictures met go to `pictures`, each marked in the text by exam::kImageMark; without,
-  // a picture is refused (only the question's text has images in the exam model).
-  void TakePictures(std::vector<Picture>& pictures) { pictures_ = &pictures; }
-  // Feedback's text: a printed outcome shows as "…" (it is the value of a score).
-  void InFeedback() { in_feedback_ = true; }
-
-  // The text of `n`'s content; "" with why() set when text cannot hold it.
-  std::string Of(const pugi::xml_node& n) {
-    Walk(n, base_depth_);
-    return why_.empty() ? Finish() : "";
-  }
-  const std::string& why() const { return why_; }
-
- private:
-  static bool IsBlock(std::string_view name) {
-    static constexpr std::string_view kBlocks[] = {
-        "p",  "div", "blockquote", "li", "ul", "ol", "h1",    "h2",      "h3",      "h4",
-        "h5", "h6",  "table",      "tr", "pre", "section", "article", "prompt", "simpleChoice",
-        "dl", "dt",  "dd",         "figure", "figcaption", "hr", "address", "caption"};
-    return std::find(std::begin(kBlocks), std::end(kBlocks), name) != std::end(kBlocks);
-  }
-
-  void Walk(const pugi::xml_node& n, int depth) {
-    if (depth > 64) why_ = "its text nests deeper than 64 elements";
-    for (const pugi::xml_node& c : n.children()) {
-      if (!why_.empty()) return;
-      if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) {
-        Text(exam::WithoutImageMarks(c.value()));  // a mark is the question's own
-        continue;
-      }
-      if (c.type() != pugi::node_element) continue;
-      const std::string name = NameOf(c);
-      if (c == inline_at_) {
-        Text(kBlank);
-        continue;
-      }
-      if (name.ends_with("Interaction")) continue;  // read apart
-      const bool picture = name == "img" || (name == "object" && Attr(c, "type").starts_with("image/"));
-      if (picture && pictures_ == nullptr) {
-        why_ = "a picture in a choice, a match or feedback is not imported yet (in the question's "
-               "text it is)";
-        return;
-      }
-      if (picture) {
-        const bool img = name == "img";
-        // What it shows: an <img>'s alt, an <object>'s content (shown where it cannot be).
-        std::string alt = img ? exam::WithoutImageMarks(Trimmed(Attr(c, "alt"))) : "";
-        if (!img) {
-          std::vector<Feedback> none;
-          PlainText inner(none, {}, depth + 1);
-          alt = inner.Of(c);
-          std::replace(alt.begin(), alt.end(), '\n', ' ');
-        }
-        pictures_->push_back({std::string(Attr(c, img ? "src" : "data")), std::move(alt)});
-        Text(exam::kImageMark);
-        continue;
-      }
-      if (name == "object" || name == "audio" || name == "video" || name == "svg" ||
-          name == "embed" || name == "iframe" || name == "picture") {
-        why_ = fmt::format("{} (a sound, a video or another medium) in an item is not imported yet", name);
-        return;
-      }
-      if (name == "math") {  // written as linear text (x³ − 5x + 87), and the import says so
-        const MathText math = MathMlToText(c, depth + 1);
-        if (!math.why.empty()) {
-          why_ = math.why;
-          return;
-        }
-        const bool block = Attr(c, "display") == "block";
-        if (block) Break();
-        Text(exam::WithoutImageMarks(math.text));
-        if (block) Break();
-        continue;
-      }
-      if (name == "feedbackInline" || name == "feedbackBlock") {
-        PlainText inner(feedback_, {}, depth + 1);  // the depth goes on: nesting is bounded
-        inner.InFeedback();
-        std::string text = inner.Of(c);
-        if (!inner.why().empty()) {
-          why_ = inner.why();
-          return;
-        }
-        const bool shown = Attr(c, "showHide") != "hide";
-        feedback_.push_back({std::string(Attr(c, "outcomeIdentifier")),
-                             shown ? std::string(Attr(c, "identifier")) : "",
-                             std::move(text)});
-        continue;
-      }
-      if (name == "printedVariable" && in_feedback_) {
-        // An outcome's value in feedback ("No, 2 correct."): the item's templates are refused
-        // apart, and feedback the exam keeps never shows a value.
-        Text("\u2026");
-        continue;
-      }
-      if (name.starts_with("template") || name == "printedVariable") {
-        why_ = kTemplates;
-        return;
-      }
-      if (name == "rubricBlock" || name == "stylesheet") continue;  // for scorers, or style
-      if (name == "br") {
-        Break();
-        continue;
-      }
-      const bool block = IsBlock(name);
-      if (block) Break();
-      if (name == "li") out_ += "- ";
-      Walk(c, depth + 1);
-      if (block) Break();
-    }
-  }
-
-  void Text(std::string_view s) {
-    for (char ch : s) {
-      if (std::isspace(static_cast<unsigned char>(ch))) {
-        space_ = true;
-        continue;
-      }
-      if (space_ && !out_.empty() && out_.back() != '\n' && !out_.ends_with("- ")) {
-        out_.push_back(' ');
-      }
-      space_ = false;
-      out_.push_back(ch);
-    }
-  }
-
-  void Break() {
-    space_ = false;
-    while (!out_.empty() && out_.back() == ' ') out_.pop_back();
-    if (!out_.empty() && out_.back() != '\n') out_.push_back('\n');
-  }
-
-  std::string Finish() {
-    Break();
-    while (!out_.empty() && out_.back() == '\n') out_.pop_back();
-    return out_;
-  }
-
-  std::vector<Feedback>& feedback_;
-  bool in_feedback_ = false;  // inside feedback: a printed outcome shows as "…"
-  std::vector<Picture>* pictures_ = nullptr;
-  pugi::xml_node inline_at_;
-  int base_depth_;
-  std::string out_;
-  bool space_ = false;
-  std::string why_;
-};
 
 // One item read into an exam question. Each step returns why the item cannot be made a
 // question ("" : it can, so far).
