@@ -189,6 +189,13 @@ bool IsTrueFalse(std::string_view s, bool& truth) {
   return false;
 }
 
+// Mathematics in an HTML text: noted (HtmlToText writes it as linear text), or why it cannot be.
+void NoteMath(MoodleQuestion& q, const std::string& html) {
+  if (q.format != "html" || !HtmlHasMath(html)) return;
+  q.math = true;
+  if (q.unsupported.empty()) q.unsupported = HtmlMathProblem(html);
+}
+
 // In an HTML question the answers and their feedback are HTML too (as Moodle reads them): made
 // plain, as Moodle XML's are when read; mathematics in them written as text (or the question
 // refused), pictures and other media refused.
@@ -201,10 +208,7 @@ void PlainAnswers(MoodleQuestion& q) {
     texts.push_back(&a.match);
   }
   for (std::string* html : texts) {
-    if (HtmlHasMath(*html)) {
-      q.math = true;
-      if (q.unsupported.empty()) q.unsupported = HtmlMathProblem(*html);
-    }
+    NoteMath(q, *html);
     if (HtmlHasMedia(*html) && q.unsupported.empty()) {
       q.unsupported = "pictures and other media in answers or feedback are not imported yet";
     }
@@ -313,6 +317,7 @@ void ParseBlock(std::string_view block, int line, std::string& category, Questio
     q.kind = MoodleKind::kDescription;
     q.text = Unescape(TakeFormat(block, q.format));
     if (q.text.empty()) return problem("a title without a question");
+    NoteMath(q, q.text);
     out.questions.push_back(std::move(q));
     return;
   }
@@ -332,6 +337,8 @@ void ParseBlock(std::string_view block, int line, std::string& category, Questio
                                      std::string(block.substr(close + 1)))
                           : Unescape(before);
   if (q.text.empty()) return problem("a question needs a text before its answers");
+  NoteMath(q, q.text);
+  NoteMath(q, q.general_feedback);
   out.questions.push_back(std::move(q));
 }
 

@@ -183,6 +183,15 @@ TEST(GiftTest, MathematicsInHtmlIsWrittenAsLinearText) {
   EXPECT_EQ(made.questions[0].options, (std::vector<std::string>{"5", "2", "√10"}));
   ASSERT_EQ(made.notes.size(), 1u);
   EXPECT_NE(made.notes[0].message.find("question Half: its mathematics"), std::string::npos);
+  // What text cannot say refuses its question, in the text as in an answer.
+  const ExamQuestions refused = ToExamQuestions(ParseGift(
+      "[html]<math><mglyph src='x.png'/></math>? {T}\n\n[html]Which? {=<math><mfrac><mn>1</mn></mfrac></math> ~2}\n"));
+  EXPECT_TRUE(refused.questions.empty());
+  ASSERT_EQ(refused.problems.size(), 2u);
+  EXPECT_NE(refused.problems[0].message.find("MathML <mglyph> cannot be written as text"), std::string::npos)
+      << refused.problems[0].message;
+  EXPECT_NE(refused.problems[1].message.find("MathML <mfrac> takes 2 arguments"), std::string::npos)
+      << refused.problems[1].message;
 }
 
 TEST(GiftTest, CategoriesApplyToWhatFollows) {

@@ -108,19 +108,7 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
     q.text = exam::WithoutImageMarks(g.text);
     q.feedback = g.general_feedback;
     q.points = g.points;
-    bool math = g.math;
     if (g.format == "html") {
-      // Mathematics in its HTML (its answers were made plain by the parsers, which noted theirs).
-      std::string math_problem;
-      for (const std::string* html : {&g.text, &g.general_feedback}) {
-        if (!HtmlHasMath(*html)) continue;
-        math = true;
-        if (math_problem.empty()) math_problem = HtmlMathProblem(*html);
-      }
-      if (!math_problem.empty()) {
-        refuse(math_problem + ": not imported");
-        continue;
-      }
       if (HtmlHasOtherMedia(g.text) || HtmlHasMedia(g.general_feedback)) {
         refuse("sounds, videos and other media in a question (or images in its feedback) are "
                "not imported yet: not imported");
@@ -319,7 +307,7 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
       }
     }
     q.id = QuestionIdFrom(g.title, i, taken);
-    if (math) {
+    if (g.math) {  // each parser noted its mathematics (or refused it: unsupported)
       out.notes.push_back({g.line, fmt::format("question {}: {}", q.id, kMathNote)});
     }
     out.questions.push_back(std::move(q));

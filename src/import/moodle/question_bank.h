@@ -64,7 +64,9 @@ struct MoodleQuestion {
   bool unit_penalty_of_max = false;
   std::string unsupported;        // what of it the exam model has no place for ("" : nothing)
   bool all_or_nothing = false;  // ordering: Moodle's ALL_OR_NOTHING grading
-  bool math = false;  // its HTML had mathematics (MathML), written as linear text (a note says so)
+  // Its HTML has mathematics (MathML), written as linear text (a note says so); the parser that
+  // finds some it cannot write says why in `unsupported`.
+  bool math = false;
 };
 
 // The note of a question whose mathematics is written as linear text.
