@@ -67,6 +67,7 @@ inline void CheckExamQuestions(const pupitre::importers::ExamQuestions& made) {
     FUZZ_CHECK(q.type == exam::QuestionType::kDescription ? q.points == 0
                                                           : q.points > 0 && q.points <= 10'000);
     FUZZ_CHECK(exam::AnswerFeedbackProblem(q).empty());
+    FUZZ_CHECK(exam::GapsProblem(q).empty());
     FUZZ_CHECK(exam::UnitsProblem(q).empty());
     FUZZ_CHECK(exam::ImagesProblem(q, /*stored_or_bytes=*/true).empty());
   }

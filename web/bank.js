@@ -7,7 +7,7 @@
   const enc = encodeURIComponent;
   const STAFF = { roles: ["teacher", "admin"] };
   const TYPES = { single: "bank.type_single", multiple: "bank.type_multiple", truefalse: "bank.type_truefalse",
-    numeric: "bank.type_numeric", short: "bank.type_short", essay: "bank.type_essay", matching: "bank.type_matching", ordering: "bank.type_ordering",
+    numeric: "bank.type_numeric", short: "bank.type_short", essay: "bank.type_essay", matching: "bank.type_matching", ordering: "bank.type_ordering", gaps: "bank.type_gaps",
     description: "bank.type_description" };
 
   P.route("#/teacher/bank/:course", async (courseId) => {

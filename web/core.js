@@ -81,6 +81,12 @@ P.answerText = (item, value) => {
       return value.tolerance ? t("result.numeric_right", { value: number, tolerance: P.fmtNumber(value.tolerance, 6) }) : number;
     }
     case "short": return Array.isArray(value) ? value.join(" / ") : String(value);
+    case "gaps":  // each gap's answer (a menu's choice by its text), in the text's order
+      if (!Array.isArray(value)) return String(value);
+      return value.map((v, k) => {
+        const choices = ((item.gaps || [])[k] || {}).choices;
+        return v === null ? "\u2014" : choices ? choices[v] ?? String(v) : String(v);
+      }).join(" | ");
     case "ordering":
       if (!Array.isArray(value)) return String(value);
       return value.map((i) => item.options[i] ?? String(i)).join(" \u2192 ");

@@ -484,12 +484,39 @@
     }
     const legendId = P.uid("q");
     const fs = el("fieldset", { class: "question", id: `question-${q.id}`, "data-qid": q.id, "data-type": q.type });
-    fs.append(el("legend", { id: legendId }, el("span", { class: "qnum", text: t("q.number", { n: number }) }), " ", ...text,
-      " ", el("span", { class: "points", text: t("q.points", { points: P.fmtNumber(q.points, 2) }) })));
+    const gaps = q.type === "gaps";  // its text holds its controls: the legend says what to do
+    fs.append(el("legend", { id: legendId }, el("span", { class: "qnum", text: t("q.number", { n: number }) }), " ",
+      ...(gaps ? [t("q.gaps_hint")] : text), " ", el("span", { class: "points", text: t("q.points", { points: P.fmtNumber(q.points, 2) }) })));
     const current = journal.value(q.id);
     const save = (value) => { journal.record(q.id, value); changed(); };
     const name = `q-${q.id}`;
-    if (q.type === "single" || q.type === "multiple") {
+    if (gaps) {
+      // The text with each gap [[n]] where it stands: a menu (its choices) or a box to type in;
+      // the answer is one entry per gap (a choice index, a text, or null).
+      const given = Array.isArray(current) && current.length === q.gaps.length ? current.slice() : q.gaps.map(() => null);
+      const record = () => save(given.every((g) => g === null) ? null : given.slice());
+      const control = (k) => {
+        const gap = q.gaps[k];
+        const label = t("q.gap", { n: k + 1 });
+        if (!gap) return `[[${k + 1}]]`;
+        if (gap.choices) {
+          const select = el("select", { class: "gap", "data-gap": String(k), "aria-label": label }, el("option", { value: "", text: t("q.choose") }),
+            gap.choices.map((c, j) => el("option", { value: String(j), text: c, selected: given[k] === j })));
+          select.addEventListener("change", () => { given[k] = select.value === "" ? null : Number(select.value); record(); });
+          return select;
+        }
+        const input = el("input", { type: "text", class: "gap", "data-gap": String(k), "aria-label": label, autocomplete: "off", spellcheck: "false",
+          maxlength: "1000", value: typeof given[k] === "string" ? given[k] : "" });
+        input.addEventListener("input", () => { given[k] = input.value === "" ? null : input.value; record(); });
+        return input;
+      };
+      const body = el("p", { class: "qtext gaps" });
+      for (const part of text) {
+        if (typeof part !== "string") { body.append(part); continue; }
+        part.split(/\[\[(\d{1,4})\]\]/).forEach((piece, i) => body.append(i % 2 ? control(Number(piece) - 1) : piece));
+      }
+      fs.append(body);
+    } else if (q.type === "single" || q.type === "multiple") {
       const perm = (attempt.order.options && attempt.order.options[q.id]) || q.options.map((_, i) => i);
       const multi = q.type === "multiple";
       const boxes = [];

@@ -64,6 +64,7 @@ json::value RightAnswer(const exam::Question& q) {
       for (int i : q.match_key) a.push_back(i);
       return a;
     }
+    case T::kGaps: return exam::GapsRightAnswer(q);
     case T::kOrdering: {
       json::array a;
       for (int i : q.order_key) a.push_back(i);
@@ -116,6 +117,7 @@ json::object ResultJson(const exam::AttemptView& v, bool is_teacher) {
                       {"points", points[index] ? Number(*points[index]) : json::value(nullptr)},
                       {"answer", nullptr}};
     if (!q.images.empty()) item["images"] = exam::ImagesJson(q);  // at /api/exams/ID/images/
+    if (q.type == exam::QuestionType::kGaps) item["gaps"] = exam::PaperQuestionJson(q)["gaps"];
     if (auto it = v.state.answers.find(q.id); it != v.state.answers.end()) {
       json::error_code ec;
       json::value answer = json::parse(it->second.value_json, ec);

@@ -17,7 +17,7 @@
 namespace pupitre::exam {
 namespace {
 
-constexpr std::array<std::pair<QuestionType, std::string_view>, 9> kTypeNames = {{
+constexpr std::array<std::pair<QuestionType, std::string_view>, 10> kTypeNames = {{
     {QuestionType::kSingle, "single"},
     {QuestionType::kMultiple, "multiple"},
     {QuestionType::kTrueFalse, "truefalse"},
@@ -27,6 +27,7 @@ constexpr std::array<std::pair<QuestionType, std::string_view>, 9> kTypeNames = 
     {QuestionType::kMatching, "matching"},
     {QuestionType::kDescription, "description"},
     {QuestionType::kOrdering, "ordering"},
+    {QuestionType::kGaps, "gaps"},
 }};
 
 bool IsAsciiSpace(char c) {

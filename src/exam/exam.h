@@ -20,8 +20,11 @@ namespace pupitre::exam {
 // kDescription: a text without an answer (a reading, an instruction), worth no points, shown in
 // its place among the questions (Moodle's "description"; a QTI item without interactions).
 // kOrdering: items to put in their right order (Moodle's "ordering", QTI's orderInteraction).
+// kGaps: a text with gaps to fill, each from a menu or typed in (Moodle's "select missing words"
+// and cloze, QTI's inline choices and text entries within a text).
 enum class QuestionType {
-  kSingle, kMultiple, kTrueFalse, kNumeric, kShortText, kEssay, kMatching, kDescription, kOrdering };
+  kSingle, kMultiple, kTrueFalse, kNumeric, kShortText, kEssay, kMatching, kDescription, kOrdering,
+  kGaps };
 
 // What a student sees of their attempt once results are released, as the teacher chooses:
 // the score only (total and points per question); also each question with their answer; also
@@ -34,7 +37,7 @@ std::optional<ReviewLevel> ParseReviewLevel(std::string_view name);
 bool IsValidExamId(std::string_view id);
 
 // "single", "multiple", "truefalse", "numeric", "short", "essay", "matching", "description",
-// "ordering".
+// "ordering", "gaps".
 std::string_view QuestionTypeName(QuestionType t);
 std::optional<QuestionType> ParseQuestionType(std::string_view name);
 
@@ -60,6 +63,22 @@ inline constexpr size_t kMaxImagesPerQuestion = 20;
 // SVG can carry scripts: never served).
 std::string_view ImageTypeOf(std::string_view bytes);
 
+// One gap of a kGaps question: picked from a menu, or typed in.
+struct Gap {
+  // A menu: one of these is picked (>= 2, distinct, none blank), in an order that tells nothing
+  // (SetGapMenu sorts them). Empty: the gap is typed in.
+  std::vector<std::string> choices;
+  // Typed in: the accepted answers, normalised as a short answer's (NormaliseText); "*" accepts
+  // any answer not blank.
+  std::vector<std::string> accepted;
+  // What each choice (a menu) or each accepted answer (typed, the first that matches) earns of
+  // the gap's share, from 0 to 1; the best earns 1. Any other answer earns 0.
+  std::vector<double> credit;
+  bool case_sensitive = false;  // typed in: letters' case must match too
+  double weight = 1;            // > 0: the gap's share is its weight over the sum of weights
+};
+inline constexpr size_t kMaxGaps = 100;
+
 struct Question {
   std::string id;      // unique within the exam; [A-Za-z0-9_-]{1,64}
   QuestionType type = QuestionType::kSingle;
@@ -83,6 +102,8 @@ struct Question {
   bool case_sensitive = false;        // kShortText: letters' case must match too
   std::vector<int> match_key;         // kMatching: per item, its index in match_choices
   std::vector<int> order_key;         // kOrdering: the options' indices in their right order
+  // kGaps: the gaps, the n-th (1-based) where `text` holds GapMark(n), each mark once, in order.
+  std::vector<Gap> gaps;
   // Partial credit (from formats that have it: GIFT, Moodle XML, QTI): the fraction of the
   // points each option gives (kSingle: the one picked; kMultiple: the sum of those picked, kept
   // within 0 and 1), or each accepted answer gives (kShortText: the first that matches, "*"
@@ -91,7 +112,8 @@ struct Question {
   // kMatching: each item's share when matched right (the sum kept within 0 and 1; empty: equal
   // shares).
   std::vector<double> credit;
-  // kMultiple, kMatching, kOrdering: the points only for an answer right in every part, else 0
+  // kMultiple, kMatching, kOrdering, kGaps: the points only for an answer right in every part
+  // (each gap earning its whole share), else 0
   // (QTI's match_correct); credit is then empty. kOrdering without it: each item in its right
   // place earns its share (Moodle's "absolute position").
   bool all_or_nothing = false;
@@ -234,6 +256,21 @@ boost::json::array ImagesJson(const Question& q);
 // RenderPaperJson gives when every question is asked.
 std::string JoinPaper(const PaperPieces& pieces, const std::vector<bool>* asked);
 
+// Where gap n (1-based) of a kGaps question stands in its text: "[[n]]", as Moodle's "select
+// missing words" writes it.
+std::string GapMark(size_t n);
+// Sets a menu gap: `choices` (with what each earns) sorted by their text, an order that tells
+// nothing; `credit` empty: none right (the caller says which).
+void SetGapMenu(Gap& gap, std::vector<std::string> choices, std::vector<double> credit);
+// The problem with a kGaps question's gaps, "" when none: 1 to kMaxGaps gaps, each mark once and
+// in order in the text (and no mark beyond them), a menu of 2 or more distinct choices or at
+// least one accepted answer, a credit for each from 0 to 1 with the best 1, weights above 0; no
+// gaps on another type.
+std::string GapsProblem(const Question& q);
+// The right answer of a gaps question, one per gap: a menu's best choice (its index), a typed
+// gap's best accepted answer (its text).
+boost::json::array GapsRightAnswer(const Question& q);
+
 // The per-attempt presentation order, stable for a given seed.
 struct AttemptOrder {
   std::vector<int> questions;             // indices into spec.questions
@@ -262,14 +299,16 @@ std::string NormaliseText(std::string_view s, bool fold_case = true);
 // kTrueFalse: a bool; kNumeric: a number, or with units {"value": number, "unit": one of
 // the question's units or null}; kShortText / kEssay: a string (<= 20,000 bytes);
 // kMatching: an array with one entry per item (in the exam's order), a choice index or null;
-// kOrdering: every option index once, in the order the student gives them.
+// kOrdering: every option index once, in the order the student gives them; kGaps: an array
+// with one entry per gap, a menu's choice index, a typed gap's string (<= 1,000 bytes), or null.
 // null means "no answer" and is valid for every type; a description takes nothing else.
 Status ValidateAnswer(const Question& q, const boost::json::value& answer);
 
 // Points earned by a valid `answer`. Essays return nullopt: a teacher grades them.
 // Multiple choice earns points * max(0, (right picks - wrong picks) / number of right options);
 // matching, points * (items matched right / items), as Moodle grades it; ordering, points *
-// (items in their right place / items), as Moodle's "absolute position".
+// (items in their right place / items), as Moodle's "absolute position"; gaps, points * the
+// sum of each gap's share times what its answer earns.
 std::optional<double> GradeAnswer(const Question& q, const boost::json::value& answer);
 
 // The problem with a numeric question's units, "" when none: names of 1 to 32 bytes without

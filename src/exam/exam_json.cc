@@ -154,6 +154,20 @@ json::object QuestionObject(const Question& q) {
     for (int i : q.order_key) key.emplace_back(i);
     written["order_key"] = std::move(key);
   }
+  if (q.type == QuestionType::kGaps) {
+    json::array gaps;
+    for (const Gap& g : q.gaps) {
+      json::object gap{{"weight", Exact(g.weight)}};
+      if (!g.choices.empty()) gap["choices"] = Strings(g.choices);
+      if (!g.accepted.empty()) gap["accepted"] = Strings(g.accepted);
+      json::array credit;
+      for (double c : g.credit) credit.push_back(Exact(c));
+      gap["credit"] = std::move(credit);
+      if (g.case_sensitive) gap["case_sensitive"] = true;
+      gaps.push_back(std::move(gap));
+    }
+    written["gaps"] = std::move(gaps);
+  }
   if (!q.numeric_answers.empty()) {
     json::array answers;
     for (const auto& a : q.numeric_answers) {
@@ -164,6 +178,21 @@ json::object QuestionObject(const Question& q) {
     written["numeric_answers"] = std::move(answers);
   }
   return written;
+}
+
+// Credits, numbers written as text (as every number here).
+Status ReadCredit(const json::array& c, std::vector<double>& out) {
+  for (const auto& e : c) {
+    double d = 0;
+    const json::string* t = e.if_string();
+    auto [end, ec] = t ? std::from_chars(t->data(), t->data() + t->size(), d)
+                       : std::from_chars_result{nullptr, std::errc::invalid_argument};
+    if (!t || ec != std::errc() || end != t->data() + t->size() || !std::isfinite(d)) {
+      return Error::Invalid("a stored credit is not a number");
+    }
+    out.push_back(d);
+  }
+  return OkStatus();
 }
 
 // Reads a question written by QuestionObject into `out`; the first problem with its members in
@@ -192,16 +221,7 @@ Status ReadQuestion(const json::object& o, const std::string& where, std::string
   if (q.Has("feedback")) out.feedback = q.String("feedback");
   if (q.Has("option_feedback")) out.option_feedback = q.Strings("option_feedback");
   if (const json::array* c = q.Has("credit") ? q.Array("credit") : nullptr) {
-    for (const auto& e : *c) {  // numbers written as text, as every number here
-      double d = 0;
-      const json::string* t = e.if_string();
-      auto [end, ec] = t ? std::from_chars(t->data(), t->data() + t->size(), d)
-                         : std::from_chars_result{nullptr, std::errc::invalid_argument};
-      if (!t || ec != std::errc() || end != t->data() + t->size() || !std::isfinite(d)) {
-        return Error::Invalid("a stored credit is not a number");
-      }
-      out.credit.push_back(d);
-    }
+    if (Status s = ReadCredit(*c, out.credit); !s.ok()) return s;
   }
   if (const json::array* n = q.Has("numeric_answers") ? q.Array("numeric_answers") : nullptr) {
     for (size_t k = 0; k < n->size() && problem.empty(); ++k) {
@@ -268,7 +288,26 @@ Status ReadQuestion(const json::object& o, const std::string& where, std::string
       return Error::Invalid("a stored ordering key does not order every item");
     }
   }
+  if (out.type == QuestionType::kGaps) {
+    const json::array* gaps = q.Array("gaps");
+    for (size_t k = 0; gaps && k < gaps->size() && problem.empty(); ++k) {
+      if (!(*gaps)[k].is_object()) return Error::Invalid("a stored gap is not an object");
+      Reader gap((*gaps)[k].get_object(), fmt::format("{}.gaps[{}]", where, k), problem);
+      Gap g;
+      g.weight = gap.Number("weight");
+      if (gap.Has("choices")) g.choices = gap.Strings("choices");
+      if (gap.Has("accepted")) g.accepted = gap.Strings("accepted");
+      if (const json::array* c = gap.Array("credit")) {
+        if (Status s = ReadCredit(*c, g.credit); !s.ok()) return s;
+      }
+      if (gap.Has("case_sensitive")) g.case_sensitive = gap.Bool("case_sensitive");
+      out.gaps.push_back(std::move(g));
+    }
+  }
   out.line = static_cast<int>(q.Int("line"));
+  if (const std::string why = GapsProblem(out); !why.empty() && problem.empty()) {
+    problem = fmt::format("{}.gaps: {}", where, why);
+  }
   if (const std::string why = AnswerFeedbackProblem(out); !why.empty() && problem.empty()) {
     problem = fmt::format("{}.answer_feedback: {}", where, why);
   }

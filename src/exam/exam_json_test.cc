@@ -95,6 +95,14 @@ type = "ordering"
 text = "Oldest first"
 options = ["Rome", "Paris", "Lisbon"]
 all_or_nothing = true
+
+[[question]]
+id = "legend"
+type = "gaps"
+text = "The bandit killed her [[1]] and burned her [[2]]."
+points = 3
+gaps = [{ choices = ["horse", "family", "castle"], answer = "family" },
+        { answer = ["castle", "manor"], credit = [1, 0.25], case_sensitive = true, weight = 2 }]
 )toml";
 
 ExamSpec Imported() {
@@ -105,7 +113,7 @@ ExamSpec Imported() {
 
 TEST(ExamJsonTest, EveryFieldComesBackAsItWentIn) {
   const ExamSpec a = Imported();
-  ASSERT_EQ(a.questions.size(), 9u);
+  ASSERT_EQ(a.questions.size(), 10u);
   auto back = FromCanonicalJson(ToCanonicalJson(a));
   ASSERT_TRUE(back.ok()) << back.error().message;
   const ExamSpec& b = *back;
@@ -140,6 +148,14 @@ TEST(ExamJsonTest, EveryFieldComesBackAsItWentIn) {
     EXPECT_EQ(y.match_choices, x.match_choices);
     EXPECT_EQ(y.match_key, x.match_key);
     EXPECT_EQ(y.order_key, x.order_key);
+    ASSERT_EQ(y.gaps.size(), x.gaps.size());
+    for (size_t k = 0; k < x.gaps.size(); ++k) {
+      EXPECT_EQ(y.gaps[k].choices, x.gaps[k].choices);
+      EXPECT_EQ(y.gaps[k].accepted, x.gaps[k].accepted);
+      EXPECT_EQ(y.gaps[k].credit, x.gaps[k].credit);
+      EXPECT_EQ(y.gaps[k].case_sensitive, x.gaps[k].case_sensitive);
+      EXPECT_EQ(y.gaps[k].weight, x.gaps[k].weight);
+    }
     EXPECT_EQ(y.line, x.line);
   }
   ASSERT_EQ(b.waves.size(), 2u);
@@ -156,6 +172,10 @@ TEST(ExamJsonTest, EveryFieldComesBackAsItWentIn) {
   EXPECT_EQ(b.questions[8].options[static_cast<size_t>(b.questions[8].order_key[0])], "Rome");
   EXPECT_TRUE(b.questions[8].all_or_nothing);
   EXPECT_TRUE(b.questions[5].case_sensitive);
+  // The menu sorted (its order tells nothing), the right choice still the right one.
+  EXPECT_EQ(b.questions[9].gaps[0].choices, (std::vector<std::string>{"castle", "family", "horse"}));
+  EXPECT_EQ(b.questions[9].gaps[0].credit, (std::vector<double>{0, 1, 0}));
+  EXPECT_EQ(b.questions[9].gaps[1].weight, 2);
   EXPECT_TRUE(b.questions[1].all_or_nothing);
   EXPECT_EQ(b.questions[5].accepted, std::vector<std::string>{"Na"});
   // The same model, the same text: the paper rendered from it is the same too.

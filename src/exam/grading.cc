@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "exam/exam.h"
+#include "exam/gaps.h"
 
 namespace pupitre::exam {
 namespace {
@@ -176,6 +177,8 @@ Status ValidateAnswer(const Question& q, const boost::json::value& answer) {
       }
       return OkStatus();
     }
+    case QuestionType::kGaps:
+      return ValidateGapsAnswer(q, answer);
     case QuestionType::kOrdering: {
       const size_t n = q.options.size();
       if (!answer.is_array() || answer.get_array().size() != n) {
@@ -295,6 +298,8 @@ std::optional<double> GradeAnswer(const Question& q, const boost::json::value& a
       if (!q.credit.empty()) return q.points * std::clamp(share, 0.0, 1.0);
       return q.points * static_cast<double>(right) / static_cast<double>(q.match_key.size());
     }
+    case QuestionType::kGaps:
+      return GradeGaps(q, answer);
     case QuestionType::kOrdering: {
       if (!answer.is_array() || q.order_key.empty()) return 0.0;
       const boost::json::array& given = answer.get_array();

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <optional>
 #include <string>
@@ -274,4 +275,65 @@ TEST(GradeAnswerTest, EssayIsLeftToATeacherUnlessBlank) {
 }
 
 }  // namespace
+Question Gaps(bool all_or_nothing) {
+  Question q;
+  q.id = "g";
+  q.type = QuestionType::kGaps;
+  q.text = "Killed her [[1]], burned her [[2]], rode her [[3]].";
+  q.points = 6;
+  q.all_or_nothing = all_or_nothing;
+  Gap family, castle, horse;
+  SetGapMenu(family, {"horse", "family", "castle"}, {0, 1, 0});  // sorted: castle family horse
+  castle.accepted = {"castle", "manor"};
+  castle.credit = {1, 0.5};
+  horse.accepted = {"Horse"};
+  horse.case_sensitive = true;
+  horse.weight = 4;  // two thirds of the points
+  q.gaps = {family, castle, horse};
+  EXPECT_EQ(GapsProblem(q), "");
+  return q;
+}
+
+TEST(ValidateAnswerTest, GapsTakeAChoiceOrATextPerGap) {
+  const Question q = Gaps(false);
+  EXPECT_TRUE(Valid(q, R"([1, "castle", "Horse"])"));
+  EXPECT_TRUE(Valid(q, R"([null, null, "x"])"));
+  EXPECT_FALSE(Valid(q, R"([1, "castle"])")) << "one entry per gap";
+  EXPECT_FALSE(Valid(q, R"([3, "castle", "Horse"])")) << "past the menu's choices";
+  EXPECT_FALSE(Valid(q, R"(["family", "castle", "Horse"])")) << "a menu takes its index";
+  EXPECT_FALSE(Valid(q, R"([1, 2, "Horse"])")) << "a typed gap takes text";
+  EXPECT_FALSE(Valid(q, ("[1, \"" + std::string(1001, 'x') + "\", null]").c_str()));
+}
+
+TEST(GradeAnswerTest, EachGapEarnsItsShareOrAllOrNothing) {
+  const Question q = Gaps(false);
+  EXPECT_DOUBLE_EQ(Grade(q, R"([1, "castle", "Horse"])"), 6);
+  EXPECT_DOUBLE_EQ(Grade(q, R"([1, " Manor. ", "Horse"])"), 5.5) << "1 + 0.5 + 4";
+  EXPECT_DOUBLE_EQ(Grade(q, R"([1, "castle", "horse"])"), 2) << "the third is case-sensitive";
+  EXPECT_DOUBLE_EQ(Grade(q, R"([0, null, "Horse"])"), 4);
+  EXPECT_DOUBLE_EQ(Grade(q, "null"), 0);
+  const Question all = Gaps(true);
+  EXPECT_DOUBLE_EQ(Grade(all, R"([1, "castle", "Horse"])"), 6);
+  EXPECT_DOUBLE_EQ(Grade(all, R"([1, "manor", "Horse"])"), 0) << "a gap earning half is not right";
+  // The right answer, as the review shows it: the menu's right choice, the first accepted text.
+  EXPECT_EQ(boost::json::serialize(GapsRightAnswer(q)), R"([1,"castle","Horse"])");
+}
+
+TEST(GapsProblemTest, TheTextMarksEachGapOnceInOrder) {
+  Question q = Gaps(false);
+  q.text = "[[1]] [[3]] [[2]]";
+  EXPECT_NE(GapsProblem(q), "");
+  q.text = "[[1]] [[2]]";
+  EXPECT_NE(GapsProblem(q), "");
+  q.text = "[[1]] [[2]] [[3]] [[4]]";
+  EXPECT_NE(GapsProblem(q), "");
+  q.text = "[[1]] [[2]] [[3]] and [[x]] [3]";
+  EXPECT_EQ(GapsProblem(q), "");
+  q.gaps[0].credit = {0, 0.5, 0};
+  EXPECT_NE(GapsProblem(q), "") << "no choice earns the whole share";
+  q = Gaps(false);
+  q.type = QuestionType::kShortText;
+  EXPECT_EQ(GapsProblem(q), "only a gaps question has gaps");
+}
+
 }  // namespace pupitre::exam

@@ -54,6 +54,16 @@ boost::json::object PaperQuestionJson(const Question& q) {
     for (const std::string& choice : q.match_choices) choices.emplace_back(choice);
     out["choices"] = std::move(choices);
   }
+  if (q.type == QuestionType::kGaps) {  // a menu's choices (sorted), or a gap typed in
+    boost::json::array gaps;
+    for (const Gap& g : q.gaps) {
+      boost::json::array choices;
+      for (const std::string& choice : g.choices) choices.emplace_back(choice);
+      gaps.push_back(g.choices.empty() ? boost::json::object{{"typed", true}}
+                                       : boost::json::object{{"choices", std::move(choices)}});
+    }
+    out["gaps"] = std::move(gaps);
+  }
   if (!q.images.empty()) out["images"] = ImagesJson(q);
   if (!q.units.empty()) {  // what the answer may be given in (their multipliers stay here)
     boost::json::array units;

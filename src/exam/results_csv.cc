@@ -79,6 +79,25 @@ std::string AnswerCell(const Question& q, const std::string& value_json) {
         return CsvField(joined);
       }
       break;
+    case QuestionType::kGaps:  // "first | second | ...", a gap left empty as nothing
+      if (v.is_array() && v.as_array().size() == q.gaps.size()) {
+        std::string joined;
+        for (size_t i = 0; i < q.gaps.size(); ++i) {
+          const boost::json::value& x = v.as_array()[i];
+          const std::vector<std::string>& choices = q.gaps[i].choices;
+          if (i > 0) joined += " | ";
+          if (x.is_string()) {
+            joined += std::string_view(x.get_string());
+          } else if (x.is_int64() && x.as_int64() >= 0 &&
+                     x.as_int64() < static_cast<int64_t>(choices.size())) {
+            joined += choices[static_cast<size_t>(x.as_int64())];
+          } else if (!x.is_null()) {
+            return CsvField(value_json);
+          }
+        }
+        return CsvField(joined);
+      }
+      break;
     case QuestionType::kMatching:  // "item -> choice; ..." for the items matched
       if (v.is_array() && v.as_array().size() == q.options.size()) {
         std::string joined;

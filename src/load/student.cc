@@ -335,6 +335,14 @@ std::string Run::AnswerFor(const json::object& q, int64_t seq) {
     for (size_t i = 0; i < n; ++i) out += fmt::format("{}{}", i ? "," : "", type == "ordering" ? i : 0);
     return out + "]";
   }
+  if (type == "gaps") {  // a menu's first choice, a typed gap's word
+    std::string out = "[";
+    for (const json::value& gap : q.at("gaps").as_array()) {
+      out += out.size() > 1 ? "," : "";
+      out += gap.as_object().contains("choices") ? "0" : fmt::format("\"word {}\"", seq);
+    }
+    return out + "]";
+  }
   return fmt::format("\"An essay, draft {}: {}\"", seq, std::string(200, 'x'));
 }
 

@@ -40,7 +40,9 @@ inline constexpr std::string_view kExamKeys[] = {
 inline constexpr std::string_view kQuestionKeys[] = {
     "id",       "type",      "text",     "points",          "options",    "answer",
     "tolerance", "feedback", "option_feedback", "answer_feedback", "pairs", "distractors", "case_sensitive", "all_or_nothing",
-    "group", "units", "unit_penalty"};
+    "group", "units", "unit_penalty", "gaps"};
+inline constexpr std::string_view kGapKeys[] = {"choices", "answer", "credit", "case_sensitive",
+                                                "weight"};
 // A year: far beyond any exam, and small enough that milliseconds never overflow.
 inline constexpr int64_t kMaxDurationMinutes = 366 * 24 * 60;
 inline constexpr double kMaxPoints = 10'000;  // per question
@@ -218,6 +220,9 @@ class ExamParser {
   void ParseKey(const toml::table& t, Question& q, const Where& where);
   void ParseAccepted(const toml::node& n, Question& q, const Where& where);
   void ParseMatching(const toml::table& t, Question& q, const Where& where);
+  // gaps_toml.cc: a gaps question's gaps.
+  void ParseGaps(const toml::table& t, Question& q, const Where& where);
+  std::optional<Gap> ParseGap(const toml::table& t, size_t number, const Where& where);
 
   ExamSpec spec_;
   std::vector<Problem> problems_;

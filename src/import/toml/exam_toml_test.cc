@@ -630,7 +630,7 @@ all_or_nothing = true
 )");
   EXPECT_TRUE(Has(p, 18, {"question \"bad\": \"options\" needs at least 2 options, has 1"})) << Describe(p);
   EXPECT_TRUE(Has(p, 19, {"question \"bad\": ordering questions have no \"answer\""})) << Describe(p);
-  EXPECT_TRUE(Has(p, 26, {"question \"c\": \"all_or_nothing\" is only for multiple, matching and ordering"}))
+  EXPECT_TRUE(Has(p, 26, {"question \"c\": \"all_or_nothing\" is only for multiple, matching, ordering and gaps"}))
       << Describe(p);
   EXPECT_EQ(p.size(), 3u) << Describe(p);
 }
@@ -776,7 +776,7 @@ options = ["a", "b"]
 answer = 0
 all_or_nothing = true
 )");
-  EXPECT_TRUE(Has(p, 14, {"\"all_or_nothing\" is only for multiple, matching and ordering"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 14, {"\"all_or_nothing\" is only for multiple, matching, ordering and gaps"})) << Describe(p);
 }
 
 TEST(ParseExamTomlTest, MatchingProblemsAreNamed) {
@@ -1192,4 +1192,75 @@ TEST(ParseExamTomlTest, QuestionsMayBeMoodleXml) {
 
 
 }  // namespace
+// A gaps question marks its gaps in its text; each is a menu with its right choice, or typed in
+// with its accepted answers (and what each earns).
+TEST(ParseExamTomlTest, AGapsQuestionMarksItsGapsInItsText) {
+  auto spec = ParseExamToml(std::string(kHeader) + R"(
+[[question]]
+id = "legend"
+type = "gaps"
+text = "The bandit killed her [[1]] and burned her [[2]]."
+points = 4
+
+[[question.gaps]]
+choices = ["horse", "family", "castle"]
+answer = "family"
+
+[[question.gaps]]
+answer = ["Castle", "manor"]
+credit = [1, 0.5]
+)");
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  const Question& q = spec->questions[0];
+  EXPECT_EQ(q.type, exam::QuestionType::kGaps);
+  ASSERT_EQ(q.gaps.size(), 2u);
+  EXPECT_EQ(q.gaps[0].choices, (std::vector<std::string>{"castle", "family", "horse"}));
+  EXPECT_EQ(q.gaps[1].accepted, (std::vector<std::string>{"castle", "manor"}));
+  EXPECT_EQ(exam::GradeAnswer(q, boost::json::parse(R"([1, "castle"])")), 4);
+  EXPECT_EQ(exam::GradeAnswer(q, boost::json::parse(R"([1, "MANOR."])")), 3);
+  EXPECT_EQ(exam::GradeAnswer(q, boost::json::parse(R"([0, null])")), 0);
+  EXPECT_EQ(exam::GradeAnswer(q, boost::json::parse(R"([null, "castle"])")), 2);
+
+  const std::vector<Problem> p = Problems(std::string(kHeader) + R"(
+[[question]]
+id = "marks"
+type = "gaps"
+text = "[[2]] before [[1]]"
+gaps = [{ answer = "a" }, { answer = "b" }]
+
+[[question]]
+id = "menu"
+type = "gaps"
+text = "A [[1]] B"
+answer = "x"
+gaps = [{ choices = ["a", "a"], answer = "a" }]
+
+[[question]]
+id = "right"
+type = "gaps"
+text = "A [[1]] B [[2]]"
+gaps = [{ choices = ["a", "b"], answer = "c" }, { answer = "d", credit = [0.5], colour = 1 }]
+
+[[question]]
+id = "short"
+type = "short"
+text = "?"
+answer = "x"
+gaps = []
+
+[[question]]
+id = "none"
+type = "gaps"
+text = "Nothing"
+)");
+  EXPECT_TRUE(Has(p, 11, {"question \"marks\": its text must mark gaps [[1]] to [[2]], each once and in order"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 18, {"question \"menu\": gaps questions have no \"answer\""})) << Describe(p);
+  EXPECT_TRUE(Has(p, 19, {"question \"menu\": gap 1: \"choices\" must list 2 or more different choices"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 25, {"question \"right\": gap 1: the answer \"c\" is not one of its choices"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 25, {"question \"right\": gap 2: \"credit\" must give one number from 0 to 1 per accepted answer, the best 1"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 25, {"question \"right\": unknown key \"colour\""})) << Describe(p);
+  EXPECT_TRUE(Has(p, 32, {"question \"short\": \"gaps\" is only for gaps questions"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 34, {"question \"none\": missing key \"gaps\""})) << Describe(p);
+}
+
 }  // namespace pupitre::exam

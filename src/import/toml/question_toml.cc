@@ -40,8 +40,8 @@ void ExamParser::ParseQuestion(const toml::table& t, size_t index) {
     if (!type) {
       Add(*t.get("type"), where, "unknown_type", {{"value", *name}},
           "unknown type " + Quote(*name) +
-              " (expected single, multiple, truefalse, numeric, short, essay, matching, ordering "
-              "or description)");
+              " (expected single, multiple, truefalse, numeric, short, essay, matching, ordering, "
+              "gaps or description)");
     }
   }
   if (std::optional<std::string> text = GetText(t, "text", where)) {
@@ -82,6 +82,7 @@ void ExamParser::ParseQuestion(const toml::table& t, size_t index) {
     }
     ParseOptions(t, q, where);
     ParseMatching(t, q, where);
+    ParseGaps(t, q, where);
     ParseKey(t, q, where);
     // Items to order are written in their right order: kept in one that tells nothing.
     if (q.type == QuestionType::kOrdering && q.options.size() >= 2) {
@@ -307,9 +308,9 @@ std::optional<int> ExamParser::GetIndex(const toml::node& n, const Question& q, 
 void ExamParser::ParseKey(const toml::table& t, Question& q, const Where& where) {
   if (const toml::node* n = t.get("all_or_nothing")) {
     if (q.type != QuestionType::kMultiple && q.type != QuestionType::kMatching &&
-        q.type != QuestionType::kOrdering) {
+        q.type != QuestionType::kOrdering && q.type != QuestionType::kGaps) {
       Add(*n, where, "only_for_parts", {{"key", "all_or_nothing"}},
-          "\"all_or_nothing\" is only for multiple, matching and ordering questions");
+          "\"all_or_nothing\" is only for multiple, matching, ordering and gaps questions");
     } else if (!n->is_boolean()) {
       WrongType(*n, "all_or_nothing", where, kBool);
     } else {
@@ -344,7 +345,7 @@ void ExamParser::ParseKey(const toml::table& t, Question& q, const Where& where)
   const bool description = q.type == QuestionType::kDescription;
   const toml::node* n = Get(t, "answer", where,
                             /*required=*/!essay && !description && q.type != QuestionType::kMatching &&
-                                q.type != QuestionType::kOrdering);
+                                q.type != QuestionType::kOrdering && q.type != QuestionType::kGaps);
   if (n == nullptr) return;
   switch (q.type) {
     case QuestionType::kSingle:
@@ -401,6 +402,10 @@ void ExamParser::ParseKey(const toml::table& t, Question& q, const Where& where)
     case QuestionType::kOrdering:
       Add(*n, where, "ordering_has_no_answer", {},
           "ordering questions have no \"answer\": \"options\" lists the items in their right order");
+      break;
+    case QuestionType::kGaps:
+      Add(*n, where, "gaps_has_no_answer", {},
+          "gaps questions have no \"answer\": each gap of \"gaps\" has its own");
       break;
     case QuestionType::kEssay:
       Add(*n, where, "essay_has_no_answer", {},

@@ -114,6 +114,7 @@ constexpr Expected kOptionIndex{"option_index",
                                 "an option index (an integer, 0 for the first option)"};
 constexpr Expected kOptionIndices{"option_indices", "an array of option indices, e.g. [0, 2]"};
 constexpr Expected kAccepted{"accepted", "a string or an array of strings"};
+constexpr Expected kGaps{"gaps", "an array of tables, one per gap, e.g. [{ choices = [\"a\", \"b\"], answer = \"a\" }, { answer = \"c\" }]"};
 constexpr Expected kPairs{"pairs", "an array of [item, choice] pairs, e.g. [[\"France\", \"Paris\"]]"};
 
 using Params = std::vector<std::pair<std::string, std::string>>;
