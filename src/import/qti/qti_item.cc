@@ -16,6 +16,7 @@
 #include "common/result.h"
 #include "common/text.h"
 #include "import/moodle/xml_lines.h"
+#include "import/qti/qti_declaration.h"
 #include "import/qti/qti_names.h"
 #include "import/qti/qti_scoring.h"
 #include "import/qti/qti_text.h"
@@ -40,31 +41,8 @@ constexpr const char* kUnscored = "it has no response processing: not scored";
 
 bool Near(double a, double b) { return std::fabs(a - b) < 1e-9; }
 
-// <mapping>: the value each key maps to, the value of any other, and the bounds of the sum.
-struct Mapping {
-  struct Entry {
-    std::string key;
-    double value = 0;
-    bool case_sensitive = true;
-  };
-  std::vector<Entry> entries;
-  double default_value = 0;
-  std::optional<double> lower, upper;
-
-  double ValueOf(std::string_view key) const {
-    for (const Entry& e : entries) {
-      if (e.key == key) return e.value;
-    }
-    return default_value;
-  }
-};
-
-struct Declaration {
-  std::string cardinality;  // single, multiple, ordered, record
-  std::string base_type;    // identifier, string, float, integer, directedPair...
-  std::vector<std::string> correct;
-  std::optional<Mapping> mapping;
-};
+using qti::Declaration;
+using qti::Mapping;
 
 
 // One item read into an exam question. Each step returns why the item cannot be made a
@@ -83,7 +61,7 @@ class ItemReader {
  private:
   std::string ReadItem() {
     for (const pugi::xml_node& d : Children(item_, "responseDeclaration")) {
-      if (std::string why = ReadDeclaration(d); !why.empty()) return why;
+      if (std::string why = qti::ReadDeclaration(d, declarations_); !why.empty()) return why;
     }
     for (const pugi::xml_node& o : Children(item_, "outcomeDeclaration")) {
       if (Attr(o, "identifier") == std::string_view("MAXSCORE")) {
@@ -264,30 +242,6 @@ class ItemReader {
       }
     }
     return true;
-  }
-
-  std::string ReadDeclaration(const pugi::xml_node& d) {
-    Declaration decl;
-    decl.cardinality = std::string(Attr(d, "cardinality"));
-    decl.base_type = std::string(Attr(d, "baseType"));
-    for (const pugi::xml_node& v : Children(Child(d, "correctResponse"), "value")) {
-      decl.correct.push_back(Trimmed(v.text().get()));
-    }
-    if (const pugi::xml_node m = Child(d, "mapping")) {
-      Mapping mapping;
-      mapping.default_value = Number(Attr(m, "defaultValue")).value_or(0);
-      mapping.lower = Number(Attr(m, "lowerBound"));
-      mapping.upper = Number(Attr(m, "upperBound"));
-      for (const pugi::xml_node& e : Children(m, "mapEntry")) {
-        const std::optional<double> value = Number(Attr(e, "mappedValue"));
-        if (!value) return "a mapEntry's mappedValue is not a number";
-        mapping.entries.push_back(
-            {Trimmed(Attr(e, "mapKey")), *value, Attr(e, "caseSensitive") != "false"});
-      }
-      decl.mapping = std::move(mapping);
-    }
-    declarations_[std::string(Attr(d, "identifier"))] = std::move(decl);
-    return "";
   }
 
   // How the item scores (qti_scoring.h): a template, the points a written-out match_correct
@@ -628,7 +582,7 @@ class ItemReader {
   const QtiFileReader& files_;
   std::vector<Picture> pictures_;  // met in the question's text, in its order
   exam::Question q_;
-  std::map<std::string, Declaration, std::less<>> declarations_;
+  qti::Declarations declarations_;
   std::optional<double> max_score_;
   std::vector<Feedback> feedback_;
   std::string choice_outcome_;  // an outcome the processing sets to the response ("" : none)
