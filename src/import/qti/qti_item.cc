@@ -17,6 +17,7 @@
 #include "common/text.h"
 #include "import/moodle/xml_lines.h"
 #include "import/qti/qti_declaration.h"
+#include "import/qti/qti_gaps.h"
 #include "import/qti/qti_names.h"
 #include "import/qti/qti_scoring.h"
 #include "import/qti/qti_text.h"
@@ -99,8 +100,10 @@ class ItemReader {
       q_.points = 0;
       return "";
     }
+    if (qti::IsGapsItem(interactions)) return ReadGapsItem(body, interactions);
     if (interactions.size() > 1) {
-      return fmt::format("it has {} interactions; an exam question takes one answer",
+      return fmt::format("it has {} interactions; an exam question takes one answer (a text "
+                         "with gaps takes inline choices and text entries)",
                          interactions.size());
     }
     const pugi::xml_node interaction = interactions[0];
@@ -178,6 +181,22 @@ class ItemReader {
     }
     for (double& c : q_.credit) c = std::clamp(c, -1.0, 1.0);
     return why;
+  }
+
+  // A text with gaps (qti_gaps.h): the text with each gap marked where it stands.
+  std::string ReadGapsItem(const pugi::xml_node& body, const std::vector<pugi::xml_node>& gaps) {
+    PlainText text(feedback_);
+    text.TakePictures(pictures_);
+    text.MarkGaps(gaps);
+    q_.text = text.Of(body);
+    if (!text.why().empty()) return text.why();
+    if (std::string why = ReadPictures(); !why.empty()) return why;
+    if (FirstInvalidUtf8(q_.text) ||
+        std::any_of(q_.images.begin(), q_.images.end(),
+                    [](const exam::QuestionImage& i) { return FirstInvalidUtf8(i.alt).has_value(); })) {
+      return "its text is not UTF-8 (declare the file's encoding in its XML declaration)";
+    }
+    return qti::ReadGaps(item_, gaps, declarations_, q_);
   }
 
   std::string LeftOut() const {

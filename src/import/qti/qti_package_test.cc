@@ -50,15 +50,20 @@ TEST(QtiPackageTest, OneEdTechsBbqsPackageComesInTheTestsOrder) {
   std::vector<std::string> ids;
   for (const auto& q : made.questions) ids.push_back(q.id);
   EXPECT_EQ(ids, (std::vector<std::string>{"either-or-choice-root2", "essay-vacation",
-                                           "Likert-choice-questionSet", "matching-match-trigDeriv",
+                                           "jumble-inlineChoice", "Likert-choice-questionSet",
+                                           "matching-match-trigDeriv",
                                            "MultipleAnswer-choice-materials",
                                            "MultipleChoice-choice-polynomials", "order-maths",
                                            "ShortAnswer-extText-postcard", "text_entry-calculus",
-                                           "TF-choice"}))
+                                           "text_entry-Lycidas", "TF-choice"}))
       << all;
+  const auto question = [&](std::string_view id) -> const exam::Question& {
+    return *std::find_if(made.questions.begin(), made.questions.end(),
+                         [&](const exam::Question& q) { return q.id == id; });
+  };
   // The lines of a proof put in order, each line in its place worth 1 of 4 (its processing
   // written out with qti-index), as an ordering question grades it.
-  const exam::Question& proof = made.questions[6];
+  const exam::Question& proof = question("order-maths");
   EXPECT_EQ(proof.type, exam::QuestionType::kOrdering);
   EXPECT_EQ(proof.points, 4);
   EXPECT_FALSE(proof.all_or_nothing);
@@ -69,14 +74,35 @@ TEST(QtiPackageTest, OneEdTechsBbqsPackageComesInTheTestsOrder) {
   std::swap(two_swapped[0], two_swapped[1]);
   EXPECT_EQ(exam::GradeAnswer(proof, right), 4);
   EXPECT_EQ(exam::GradeAnswer(proof, two_swapped), 2);
+  // Three menus in a sentence, each right worth 1 (its processing written out, a score per
+  // menu summed).
+  const exam::Question& jumble = question("jumble-inlineChoice");
+  EXPECT_EQ(jumble.type, exam::QuestionType::kGaps);
+  EXPECT_EQ(jumble.text, "The bandit killed her [[1]] and burned her [[2]], then jumped on her "
+                         "[[3]] and rode away.");
+  ASSERT_EQ(jumble.gaps.size(), 3u);
+  EXPECT_EQ(jumble.gaps[0].choices, (std::vector<std::string>{"castle", "family", "horse", "sword"}));
+  EXPECT_EQ(jumble.points, 3);
+  EXPECT_FALSE(jumble.all_or_nothing);
+  EXPECT_EQ(exam::GradeAnswer(jumble, boost::json::parse("[1, 0, 2]")), 3);  // family, castle, horse
+  EXPECT_EQ(exam::GradeAnswer(jumble, boost::json::parse("[1, 2, 3]")), 1);
+  // Two entries in a line of Milton, each mapping its answers ("fresh fields" half right).
+  const exam::Question& lycidas = question("text_entry-Lycidas");
+  EXPECT_EQ(lycidas.type, exam::QuestionType::kGaps);
+  EXPECT_NE(lycidas.text.find("To-morrow to [[1]], and [[2]].\""), std::string::npos) << lycidas.text;
+  EXPECT_EQ(lycidas.points, 2);
+  EXPECT_EQ(exam::GradeAnswer(lycidas, boost::json::parse(R"(["fresh woods", "pastures new"])")), 2);
+  EXPECT_EQ(exam::GradeAnswer(lycidas, boost::json::parse(R"(["fresh fields", "pastures green"])")), 1);
+  EXPECT_EQ(exam::GradeAnswer(lycidas, boost::json::parse(R"(["fresh woods", "meadows"])")), 1);
   // Mathematics (MathML) written as linear text, in the text, the choices and their feedback.
   const exam::Question& root2 = made.questions[0];
   EXPECT_EQ(root2.text, "√2 > 2\nIs this right or wrong?");
   EXPECT_EQ(root2.option_feedback, (std::vector<std::string>{"No, √2 < 2", "That's right, √2 < 2"}));
-  EXPECT_EQ(made.questions[3].options,
+  EXPECT_EQ(question("matching-match-trigDeriv").options,
             (std::vector<std::string>{"d/dΘ(sin Θ)", "d/dΘ(cos Θ)", "d/dΘ(tan Θ)"}));
-  EXPECT_EQ(made.questions[3].match_choices, (std::vector<std::string>{"-sin Θ", "cos Θ", "sec² Θ"}));
-  EXPECT_EQ(made.questions[5].options,
+  EXPECT_EQ(question("matching-match-trigDeriv").match_choices,
+            (std::vector<std::string>{"-sin Θ", "cos Θ", "sec² Θ"}));
+  EXPECT_EQ(question("MultipleChoice-choice-polynomials").options,
             (std::vector<std::string>{"sec² Θ", "x + 1001y", "x³ - 5x + 87", "1 - ζ²"}));
   // True/false as a choice, its feedback inside each choice kept as the choice's own.
   const exam::Question& tf = made.questions.back();

@@ -42,6 +42,12 @@ void PlainText::Walk(const pugi::xml_node& n, int depth) {
       Text(kBlank);
       continue;
     }
+    if (gaps_ != nullptr) {
+      if (const auto at = std::find(gaps_->begin(), gaps_->end(), c); at != gaps_->end()) {
+        Text(exam::GapMark(static_cast<size_t>(at - gaps_->begin()) + 1));
+        continue;
+      }
+    }
     if (name.ends_with("Interaction")) continue;  // read apart
     const bool picture = name == "img" || (name == "object" && Attr(c, "type").starts_with("image/"));
     if (picture && pictures_ == nullptr) {

@@ -1,9 +1,10 @@
 #pragma once
 // The text of a QTI item's body as a student reads it (import/qti's own): blocks on their own
-// lines, white space collapsed as HTML does; a text entry shown as a blank, other interactions
-// left out (their prompts are read apart); feedback set aside; pictures marked where they stand
-// (exam::kImageMark) and listed; mathematics (MathML) written as linear text. What text cannot
-// hold is refused with why. Internal to import/qti.
+// lines, white space collapsed as HTML does; a text entry shown as a blank, the gaps of a text
+// with gaps marked [[n]] where they stand, other interactions left out (their prompts are read
+// apart); feedback set aside; pictures marked where they stand (exam::kImageMark) and listed;
+// mathematics (MathML) written as linear text. What text cannot hold is refused with why.
+// Internal to import/qti.
 
 #include <pugixml.hpp>
 
@@ -44,6 +45,8 @@ class PlainText {
   void TakePictures(std::vector<Picture>& pictures) { pictures_ = &pictures; }
   // Feedback's text: a printed outcome shows as "…" (it is the value of a score).
   void InFeedback() { in_feedback_ = true; }
+  // The k-th of `gaps` (interactions within the text) shows as exam::GapMark(k + 1).
+  void MarkGaps(const std::vector<pugi::xml_node>& gaps) { gaps_ = &gaps; }
 
   // The text of `n`'s content; "" with why() set when text cannot hold it.
   std::string Of(const pugi::xml_node& n);
@@ -59,6 +62,7 @@ class PlainText {
   bool in_feedback_ = false;
   std::vector<Picture>* pictures_ = nullptr;
   pugi::xml_node inline_at_;
+  const std::vector<pugi::xml_node>* gaps_ = nullptr;
   int base_depth_;
   std::string out_;
   bool space_ = false;

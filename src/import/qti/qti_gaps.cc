@@ -1,0 +1,331 @@
+// A QTI text with gaps made a gaps question (see qti_gaps.h).
+#include "import/qti/qti_gaps.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/text.h"
+#include "import/qti/qti_names.h"
+#include "import/qti/qti_rules.h"
+#include "import/qti/qti_text.h"
+
+namespace pupitre::importers::qti {
+namespace {
+
+// An answer no choice and no key is: what a gap holds while another is tried.
+const char* const kNothing = "\x01pupitre-no-answer";
+constexpr size_t kMaxTries = 2'000;  // answers tried, for all the gaps
+
+bool Near(double a, double b) { return std::fabs(a - b) <= 1e-9 * std::max({1.0, std::fabs(a), std::fabs(b)}); }
+
+// One gap as read from its interaction: the response it sets and the answers worth trying.
+struct GapSource {
+  std::string response;
+  bool menu = false;
+  std::vector<std::string> values;  // a menu's choice identifiers; typed: the keys known
+  std::vector<std::string> texts;   // a menu's choices as the student reads them
+  std::string correct;              // the correct response ("" : none)
+  std::vector<double> earns;        // per value: the score it alone gives
+};
+
+std::string SwappedCase(const std::string& s) {
+  std::string out = s;
+  for (char& c : out) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    c = static_cast<char>(std::isupper(u) ? std::tolower(u) : std::toupper(u));
+  }
+  return out;
+}
+
+class GapsReader {
+ public:
+  GapsReader(const pugi::xml_node& item, const Declarations& declarations, exam::Question& q)
+      : declarations_(declarations), runner_(item, declarations), q_(q) {}
+
+  std::string Read(const std::vector<pugi::xml_node>& interactions) {
+    for (size_t k = 0; k < interactions.size(); ++k) {
+      if (std::string why = Source(interactions[k], k + 1); !why.empty()) return why;
+    }
+    size_t tries = 0;
+    for (const GapSource& g : sources_) tries += g.values.size() * 2 + 2;
+    if (tries > kMaxTries) return "its gaps have too many answers to learn how they score";
+    for (const GapSource& g : sources_) base_[g.response] = RuleValue::Text(kNothing);
+
+    Result<double> none = runner_.Score(base_);
+    if (!none.ok()) return none.error().message;
+    if (!Near(*none, 0)) {
+      return fmt::format("its response processing scores {} for answers that match nothing, "
+                         "which a gaps question does not",
+                         *none);
+    }
+    for (GapSource& g : sources_) {
+      for (const std::string& v : g.values) {
+        Result<double> s = Try({{g.response, v}});
+        if (!s.ok()) return s.error().message;
+        g.earns.push_back(*s);
+      }
+    }
+    std::string why = Additive();
+    if (why == kNotAdditive) why = AllOrNothing();
+    if (!why.empty()) return why;
+    return CaseOfTypedGaps();
+  }
+
+ private:
+  static constexpr const char* kNotAdditive = "-";
+
+  std::string Source(const pugi::xml_node& interaction, size_t number) {
+    GapSource g;
+    g.response = std::string(Attr(interaction, "responseIdentifier"));
+    const auto decl = declarations_.find(g.response);
+    if (decl == declarations_.end()) return fmt::format("gap {}'s response is not declared", number);
+    if (decl->second.cardinality != "single") {
+      return fmt::format("gap {} takes several values, which a gap does not", number);
+    }
+    if (std::any_of(sources_.begin(), sources_.end(),
+                    [&](const GapSource& s) { return s.response == g.response; })) {
+      return fmt::format("gap {} sets the response of another gap", number);
+    }
+    g.correct = decl->second.correct.empty() ? "" : decl->second.correct[0];
+    g.menu = NameOf(interaction) == "inlineChoiceInteraction";
+    if (g.menu) {
+      if (decl->second.base_type != "identifier") {
+        return fmt::format("gap {}'s menu has a response of base type {}", number, decl->second.base_type);
+      }
+      for (const pugi::xml_node& choice : Children(interaction, "inlineChoice")) {
+        std::vector<Feedback> feedback;
+        PlainText text(feedback);
+        std::string shown = text.Of(choice);
+        if (!text.why().empty()) return text.why();
+        std::replace(shown.begin(), shown.end(), '\n', ' ');
+        const std::string id = Trimmed(Attr(choice, "identifier"));
+        if (shown.empty()) return fmt::format("gap {} offers a choice without text", number);
+        if (std::find(g.texts.begin(), g.texts.end(), shown) != g.texts.end()) {
+          return fmt::format("gap {} offers \"{}\" twice", number, shown);
+        }
+        if (id.empty() || std::find(g.values.begin(), g.values.end(), id) != g.values.end()) {
+          return fmt::format("gap {}'s choices need identifiers, each its own", number);
+        }
+        g.values.push_back(id);
+        g.texts.push_back(std::move(shown));
+      }
+      if (g.values.size() < 2) return fmt::format("gap {} offers fewer than 2 choices", number);
+    } else {
+      if (decl->second.base_type == "float" || decl->second.base_type == "integer") {
+        return fmt::format("gap {} takes a number: a number typed in a text with gaps is not "
+                           "imported yet",
+                           number);
+      }
+      if (decl->second.base_type != "string") {
+        return fmt::format("gap {} has a response of base type {}", number, decl->second.base_type);
+      }
+      std::vector<std::string> keys = decl->second.correct;
+      if (decl->second.mapping) {
+        for (const Mapping::Entry& e : decl->second.mapping->entries) keys.push_back(e.key);
+      }
+      for (std::string& k : keys) {
+        k = Trimmed(k);
+        if (!k.empty() && std::find(g.values.begin(), g.values.end(), k) == g.values.end()) {
+          g.values.push_back(std::move(k));
+        }
+      }
+      if (g.values.empty()) {
+        return fmt::format("gap {} has no correct response and no mapping: which answers it "
+                           "scores is not known",
+                           number);
+      }
+    }
+    sources_.push_back(std::move(g));
+    return "";
+  }
+
+  // The score of the answer that matches nothing but in `given` (response, value).
+  Result<double> Try(const std::vector<std::pair<std::string, std::string>>& given) {
+    Responses r = base_;
+    for (const auto& [response, value] : given) r[response] = RuleValue::Text(value);
+    return runner_.Score(r);
+  }
+
+  static size_t Best(const GapSource& g) {
+    return static_cast<size_t>(std::max_element(g.earns.begin(), g.earns.end()) - g.earns.begin());
+  }
+
+  // Each gap scores alone what it scores within the whole: each its share (its best score),
+  // each answer what it earns of it.
+  std::string Additive() {
+    std::vector<std::pair<std::string, std::string>> best;
+    double total = 0;
+    for (const GapSource& g : sources_) {
+      const size_t b = Best(g);
+      if (!(g.earns[b] > 0)) return kNotAdditive;
+      best.emplace_back(g.response, g.values[b]);
+      total += g.earns[b];
+    }
+    Result<double> all = Try(best);
+    if (!all.ok()) return all.error().message;
+    if (!Near(*all, total)) return kNotAdditive;
+    for (size_t j = 0; j < sources_.size(); ++j) {
+      std::vector<std::pair<std::string, std::string>> but = best;
+      but.erase(but.begin() + static_cast<std::ptrdiff_t>(j));
+      Result<double> s = Try(but);
+      if (!s.ok()) return s.error().message;
+      if (!Near(*s, total - sources_[j].earns[Best(sources_[j])])) return kNotAdditive;
+    }
+    q_.points = total;
+    q_.all_or_nothing = false;
+    for (size_t k = 0; k < sources_.size(); ++k) {
+      const GapSource& g = sources_[k];
+      const double share = g.earns[Best(g)];
+      std::vector<double> credit;
+      for (double e : g.earns) {
+        if (e < -1e-9) {
+          return fmt::format("an answer of gap {} takes points away, which a gap never does", k + 1);
+        }
+        credit.push_back(std::clamp(e / share, 0.0, 1.0));
+      }
+      Make(g, credit, share);
+    }
+    return "";
+  }
+
+  // The whole right scores, anything less nothing: each gap's right answers are those that keep
+  // the whole right.
+  std::string AllOrNothing() {
+    std::vector<std::pair<std::string, std::string>> right;
+    for (const GapSource& g : sources_) {
+      if (g.correct.empty()) return kTogether;
+      right.emplace_back(g.response, g.correct);
+    }
+    Result<double> whole = Try(right);
+    if (!whole.ok()) return whole.error().message;
+    if (!(*whole > 0)) return kTogether;
+    for (size_t k = 0; k < sources_.size(); ++k) {
+      const GapSource& g = sources_[k];
+      std::vector<double> credit;
+      for (const std::string& v : g.values) {
+        std::vector<std::pair<std::string, std::string>> with = right;
+        with[k].second = v;
+        Result<double> s = Try(with);
+        if (!s.ok()) return s.error().message;
+        if (!Near(*s, *whole) && !Near(*s, 0)) return kTogether;
+        credit.push_back(Near(*s, *whole) ? 1.0 : 0.0);
+      }
+      std::vector<std::pair<std::string, std::string>> without = right;
+      without[k].second = kNothing;
+      Result<double> s = Try(without);
+      if (!s.ok()) return s.error().message;
+      if (!Near(*s, 0)) return kTogether;
+      Make(g, credit, 1);
+    }
+    q_.points = *whole;
+    q_.all_or_nothing = true;
+    return "";
+  }
+  static constexpr const char* kTogether =
+      "its response processing scores the gaps together in a way a gaps question cannot say "
+      "(each gap its share, or all or nothing)";
+
+  void Make(const GapSource& g, const std::vector<double>& credit, double weight) {
+    exam::Gap gap;
+    gap.weight = weight;
+    if (g.menu) {
+      exam::SetGapMenu(gap, g.texts, credit);
+    } else {
+      for (size_t i = 0; i < g.values.size(); ++i) {
+        if (credit[i] <= 0) continue;  // worth nothing: as any other answer
+        gap.accepted.push_back(g.values[i]);
+        gap.credit.push_back(credit[i]);
+      }
+    }
+    q_.gaps.push_back(std::move(gap));
+  }
+
+  // A typed gap compares case as the processing does: an accepted answer with its letters'
+  // case swapped scoring the same says case does not matter.
+  std::string CaseOfTypedGaps() {
+    for (size_t k = 0; k < sources_.size(); ++k) {
+      exam::Gap& gap = q_.gaps[k];
+      if (sources_[k].menu) continue;
+      bool sensitive = false;
+      std::vector<std::pair<std::string, std::string>> right;
+      if (q_.all_or_nothing) {
+        for (const GapSource& g : sources_) right.emplace_back(g.response, g.correct);
+      }
+      for (const std::string& a : gap.accepted) {
+        const std::string swapped = SwappedCase(a);
+        if (swapped == a) continue;
+        std::vector<std::pair<std::string, std::string>> with = right;
+        if (q_.all_or_nothing) {
+          with[k].second = a;
+        } else {
+          with.emplace_back(sources_[k].response, a);
+        }
+        Result<double> as_is = Try(with);
+        with[q_.all_or_nothing ? k : 0].second = swapped;
+        Result<double> other = Try(with);
+        if (!as_is.ok()) return as_is.error().message;
+        if (!other.ok()) return other.error().message;
+        sensitive = sensitive || !Near(*as_is, *other);
+      }
+      gap.case_sensitive = sensitive;
+      for (std::string& a : gap.accepted) a = exam::NormaliseText(a, !sensitive);
+      if (std::any_of(gap.accepted.begin(), gap.accepted.end(), [](const std::string& a) { return a.empty(); })) {
+        return fmt::format("gap {} accepts an answer that is empty once its spaces are set aside", k + 1);
+      }
+    }
+    for (const exam::Gap& gap : q_.gaps) {
+      for (const auto* list : {&gap.choices, &gap.accepted}) {
+        for (const std::string& s : *list) {
+          if (FirstInvalidUtf8(s)) {
+            return "its text is not UTF-8 (declare the file's encoding in its XML declaration)";
+          }
+        }
+      }
+    }
+    return "";
+  }
+
+  const Declarations& declarations_;
+  RuleRunner runner_;
+  exam::Question& q_;
+  std::vector<GapSource> sources_;
+  Responses base_;  // every gap answered with what matches nothing
+};
+
+}  // namespace
+
+bool IsGapsItem(const std::vector<pugi::xml_node>& interactions) {
+  size_t menus = 0, typed = 0;
+  for (const pugi::xml_node& i : interactions) {
+    const std::string name = NameOf(i);
+    if (name == "inlineChoiceInteraction") {
+      ++menus;
+    } else if (name == "textEntryInteraction") {
+      ++typed;
+    } else {
+      return false;
+    }
+  }
+  return menus > 0 || typed > 1;
+}
+
+std::string ReadGaps(const pugi::xml_node& item, const std::vector<pugi::xml_node>& gaps,
+                     const Declarations& declarations, exam::Question& q) {
+  q.type = exam::QuestionType::kGaps;
+  q.gaps.clear();
+  std::string why = GapsReader(item, declarations, q).Read(gaps);
+  if (why.empty() && (!(q.points > 0) || q.points > 10'000)) {
+    why = "an exam question is worth more than 0 and at most 10000 points";
+  }
+  if (why.empty()) why = exam::GapsProblem(q);
+  return why;
+}
+
+}  // namespace pupitre::importers::qti
