@@ -102,7 +102,11 @@ class ItemWriter {
     Set(item, "title", q_.id);
     Set(item, "adaptive", "false");
     Set(item, "time-dependent", "false");
-    response_ = Set(Add(item, "qti-response-declaration"), "identifier", "RESPONSE");
+    if (q_.type == exam::QuestionType::kGaps) {
+      GapDeclarations(item);  // one response per gap, GAP1, GAP2...
+    } else {
+      response_ = Set(Add(item, "qti-response-declaration"), "identifier", "RESPONSE");
+    }
     Outcome(item, "SCORE", "single", "float", "0");
     Outcome(item, "MAXSCORE", "single", "float", Num(q_.points));
     // Choices' feedback (and true/false's, a choice here) shows inline for the choice made.
@@ -146,6 +150,9 @@ class ItemWriter {
       case exam::QuestionType::kOrdering:
         Ordering();
         break;
+      case exam::QuestionType::kGaps:
+        GapRules();
+        break;
       case exam::QuestionType::kDescription:  // a text without an interaction
         item.remove_child(response_);
         item.remove_child(processing_);
@@ -169,18 +176,132 @@ class ItemWriter {
 
  private:
   // A line of the question's text, each image mark the picture it stands for (`image` counts
-  // the marks met so far).
+  // the marks met so far), and a gaps question's each gap mark its interaction.
   void Paragraph(std::string_view line, size_t& image) {
     pugi::xml_node p = Add(body_, "p");
     for (;;) {
       const size_t mark = line.find(exam::kImageMark);
-      const std::string_view text = line.substr(0, mark);
+      size_t gap_end = 0;
+      const size_t gap = GapMarkIn(line, gap_end);
+      const size_t first = std::min(mark, gap);
+      const std::string_view text = line.substr(0, first);
       if (!text.empty()) p.append_child(pugi::node_pcdata).set_value(Clean(text).c_str());
-      if (mark == std::string_view::npos) return;
+      if (first == std::string_view::npos) return;
+      if (first == gap) {
+        GapInteraction(p, std::stoul(std::string(line.substr(gap + 2, gap_end - gap - 4))));
+        line.remove_prefix(gap_end);
+        continue;
+      }
       if (image < q_.images.size()) Picture(p, q_.images[image]);
       ++image;
       line.remove_prefix(mark + exam::kImageMark.size());
     }
+  }
+
+  // Where the first gap mark "[[n]]" (n a gap of the question) stands in `line` (npos: none),
+  // and where it ends.
+  size_t GapMarkIn(std::string_view line, size_t& end) const {
+    if (q_.type != exam::QuestionType::kGaps) return std::string_view::npos;
+    for (size_t at = line.find("[["); at != std::string_view::npos; at = line.find("[[", at + 1)) {
+      size_t e = at + 2;
+      while (e < line.size() && e - at < 6 && std::isdigit(static_cast<unsigned char>(line[e]))) ++e;
+      if (e == at + 2 || line.substr(e, 2) != "]]") continue;
+      const unsigned long n = std::stoul(std::string(line.substr(at + 2, e - at - 2)));
+      if (n < 1 || n > q_.gaps.size()) continue;
+      end = e + 2;
+      return at;
+    }
+    return std::string_view::npos;
+  }
+
+  // Gap n (1-based): a menu of inline choices, or a text entry, setting GAPn.
+  void GapInteraction(pugi::xml_node p, size_t n) {
+    const exam::Gap& gap = q_.gaps[n - 1];
+    const std::string response = fmt::format("GAP{}", n);
+    if (gap.choices.empty()) {
+      Set(Add(p, "qti-text-entry-interaction"), "response-identifier", response);
+      return;
+    }
+    pugi::xml_node menu = Add(p, "qti-inline-choice-interaction");
+    Set(Set(menu, "response-identifier", response), "shuffle", "false");
+    for (size_t k = 0; k < gap.choices.size(); ++k) {
+      SetText(Set(Add(menu, "qti-inline-choice"), "identifier", fmt::format("G{}_{}", n, k)),
+              gap.choices[k]);
+    }
+  }
+
+  // What gap k (0-based) is worth in points: its share of the question's.
+  double GapPoints(size_t k) const {
+    double total = 0;
+    for (const exam::Gap& g : q_.gaps) total += g.weight;
+    return total > 0 ? q_.points * q_.gaps[k].weight / total : 0;
+  }
+
+  // Each gap's response: its right value, and what each value scores (a menu's choices, a
+  // typed gap's accepted answers).
+  void GapDeclarations(pugi::xml_node item) {
+    for (size_t k = 0; k < q_.gaps.size(); ++k) {
+      const exam::Gap& gap = q_.gaps[k];
+      const bool menu = !gap.choices.empty();
+      response_ = Set(Add(item, "qti-response-declaration"), "identifier", fmt::format("GAP{}", k + 1));
+      Declare("single", menu ? "identifier" : "string");
+      const size_t n = menu ? gap.choices.size() : gap.accepted.size();
+      std::vector<std::pair<std::string, double>> entries;
+      for (size_t i = 0; i < n; ++i) {
+        const double credit = gap.credit.empty() ? 1.0 : gap.credit[i];
+        if (!menu && gap.accepted[i] == "*") {
+          notes_.push_back(fmt::format("question {}: gap {} accepts any answer (\"*\"), which "
+                                       "has no QTI mapping entry; left out",
+                                       q_.id, k + 1));
+          continue;
+        }
+        if (credit > 0) {
+          entries.emplace_back(menu ? fmt::format("G{}_{}", k + 1, i) : gap.accepted[i], credit);
+        }
+      }
+      const auto best = std::max_element(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+        return a.second < b.second;
+      });
+      if (best != entries.end()) Correct({best->first});
+      pugi::xml_node mapping = Mapping(0, GapPoints(k));
+      for (const auto& [key, credit] : entries) {
+        pugi::xml_node e = Add(mapping, "qti-map-entry");
+        Set(Set(e, "map-key", key), "mapped-value", Num(credit * GapPoints(k)));
+        if (!menu) Set(e, "case-sensitive", gap.case_sensitive ? "true" : "false");
+      }
+    }
+    if (std::any_of(q_.gaps.begin(), q_.gaps.end(), [](const exam::Gap& g) { return g.choices.empty(); })) {
+      notes_.push_back(fmt::format("question {}: Pupitre also ignores extra spaces and a final . ! "
+                                   "or ? in a gap typed in; QTI compares answers as written",
+                                   q_.id));
+    }
+  }
+
+  // Each gap adds what its answer maps to; all or nothing: the points only when every gap
+  // maps to its whole share.
+  void GapRules() {
+    if (!q_.all_or_nothing) {
+      for (size_t k = 0; k < q_.gaps.size(); ++k) {
+        const std::string response = fmt::format("GAP{}", k + 1);
+        pugi::xml_node when = Add(Add(processing_, "qti-response-condition"), "qti-response-if");
+        Set(Add(Add(Add(when, "qti-not"), "qti-is-null"), "qti-variable"), "identifier", response);
+        pugi::xml_node set = Set(Add(when, "qti-set-outcome-value"), "identifier", "SCORE");
+        pugi::xml_node sum = Add(set, "qti-sum");
+        Set(Add(sum, "qti-variable"), "identifier", "SCORE");
+        Set(Add(sum, "qti-map-response"), "identifier", response);
+      }
+      return;
+    }
+    pugi::xml_node condition = Add(processing_, "qti-response-condition");
+    pugi::xml_node when = Add(condition, "qti-response-if");
+    pugi::xml_node all = Add(when, "qti-and");
+    for (size_t k = 0; k < q_.gaps.size(); ++k) {
+      pugi::xml_node whole = Add(all, "qti-gte");
+      Set(Add(whole, "qti-map-response"), "identifier", fmt::format("GAP{}", k + 1));
+      Set(Add(whole, "qti-base-value"), "base-type", "float").text().set(Num(GapPoints(k)).c_str());
+    }
+    SetScore(when, Num(q_.points));
+    SetScore(Add(condition, "qti-response-else"), "0");
   }
 
   // An <img> of a picture kept in the package (its bytes read once for the whole package); a

@@ -128,6 +128,23 @@ type = "ordering"
 text = "From spring on."
 points = 3
 options = ["Spring", "Summer", "Autumn"]
+
+[[question]]
+id = "legend"
+type = "gaps"
+text = "The bandit killed her [[1]], burned her [[2]]\nand rode her [[3]] away."
+points = 4
+gaps = [{ choices = ["horse", "family", "castle"], answer = "family" },
+        { answer = ["castle", "keep"], credit = [1, 0.5] },
+        { answer = "Horse", case_sensitive = true, weight = 2 }]
+
+[[question]]
+id = "pair"
+type = "gaps"
+text = "[[1]] is the capital of [[2]]."
+points = 2
+all_or_nothing = true
+gaps = [{ choices = ["Lyon", "Paris"], answer = "Paris" }, { answer = "France" }]
 )toml";
 
 // Answers to try on each question, by type.
@@ -140,6 +157,10 @@ std::vector<std::string> Tries(const exam::Question& q) {
     case exam::QuestionType::kShortText: return {"\"pacific\"", "\"The Pacific Ocean\"", "\"Na\"", "\"na\"", "\"Atlantic\""};
     case exam::QuestionType::kMatching: return {"[2, 3, 1]", "[2, null, null]", "[0, 0, 0]"};
     case exam::QuestionType::kOrdering: return {"[0, 1, 2]", "[0, 2, 1]", "[1, 0, 2]", "[1, 2, 0]", "[2, 0, 1]", "[2, 1, 0]"};
+    case exam::QuestionType::kGaps:
+      return {R"([1, "castle", "Horse"])", R"([0, "Keep.", "horse"])", R"([2, null, "Horse"])",
+              R"([null, "CASTLE", null])", R"([1, "France"])", R"([1, "france"])", R"([0, "France"])",
+              R"([1, null])"};
     default: return {};
   }
 }
@@ -184,6 +205,13 @@ TEST(QtiExportTest, AnExportedExamReadsBackToTheSameQuestionsGradedTheSame) {
     EXPECT_EQ(b.order_key, a.order_key);
     EXPECT_EQ(b.option_feedback, a.option_feedback);
     EXPECT_EQ(b.case_sensitive, a.case_sensitive);
+    EXPECT_EQ(b.all_or_nothing, a.all_or_nothing);
+    ASSERT_EQ(b.gaps.size(), a.gaps.size());
+    for (size_t k = 0; k < a.gaps.size(); ++k) {
+      EXPECT_EQ(b.gaps[k].choices, a.gaps[k].choices) << "gap " << k + 1;
+      EXPECT_EQ(b.gaps[k].accepted, a.gaps[k].accepted) << "gap " << k + 1;
+      EXPECT_EQ(b.gaps[k].case_sensitive, a.gaps[k].case_sensitive) << "gap " << k + 1;
+    }
     for (const std::string& answer : Tries(a)) {
       const boost::json::value v = boost::json::parse(answer);
       if (!exam::ValidateAnswer(a, v).ok()) continue;
