@@ -5,6 +5,7 @@
 #include <pugixml.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <optional>
@@ -40,6 +41,64 @@ std::string PlainText(const pugi::xml_node& n, bool& media) {
   if (format != "html") return Trim(text);
   media = media || HtmlHasMedia(text);
   return HtmlToText(text);
+}
+
+// Moodle's "select missing words" (gapselect) and "drag and drop into text" (ddwtos): each
+// [[k]] of the text is a place for the k-th choice (<selectoption> or <dragbox>, in order),
+// picked among the choices of its group; each place right earns its share. The places become
+// the question's gaps, renumbered in the text's order, each a menu of its group's choices.
+std::string ReadChoiceGaps(const pugi::xml_node& node, const char* tag, MoodleQuestion& q,
+                           bool& media) {
+  struct Choice {
+    std::string text, group;
+  };
+  std::vector<Choice> choices;
+  for (const pugi::xml_node& c : node.children(tag)) {
+    choices.push_back({PlainText(c, media), Trim(c.child("group").text().as_string("1"))});
+    if (choices.back().text.empty()) return fmt::format("choice {} is empty", choices.size());
+  }
+  std::string text;
+  std::string_view rest = q.text;
+  for (size_t at; (at = rest.find("[[")) != std::string_view::npos;) {
+    size_t end = at + 2;
+    while (end < rest.size() && end - at < 8 && std::isdigit(static_cast<unsigned char>(rest[end]))) ++end;
+    if (end == at + 2 || rest.substr(end, 2) != "]]") {  // not a place: as written
+      text += rest.substr(0, at + 2);
+      rest.remove_prefix(at + 2);
+      continue;
+    }
+    const size_t k = std::stoul(std::string(rest.substr(at + 2, end - at - 2)));
+    if (k < 1 || k > choices.size()) {
+      return fmt::format("[[{}]] names no choice (the question has {})", k, choices.size());
+    }
+    if (q.gaps.size() == exam::kMaxGaps) return fmt::format("more than {} places", exam::kMaxGaps);
+    // Its menu: the choices of its group, each text once, the k-th right.
+    std::vector<std::string> menu;
+    std::vector<double> credit;
+    for (size_t i = 0; i < choices.size(); ++i) {
+      if (choices[i].group != choices[k - 1].group) continue;
+      const auto same = std::find(menu.begin(), menu.end(), choices[i].text);
+      const double right = choices[i].text == choices[k - 1].text ? 1.0 : 0.0;
+      if (same == menu.end()) {
+        menu.push_back(choices[i].text);
+        credit.push_back(right);
+      }
+    }
+    if (menu.size() < 2) {
+      return fmt::format("the place [[{}]] offers one choice (its group {} has no other)", k,
+                         choices[k - 1].group);
+    }
+    exam::Gap gap;
+    exam::SetGapMenu(gap, std::move(menu), std::move(credit));
+    q.gaps.push_back(std::move(gap));
+    text += rest.substr(0, at);
+    text += exam::GapMark(q.gaps.size());
+    rest.remove_prefix(end + 2);
+  }
+  text += rest;
+  if (q.gaps.empty()) return "its text has no place [[1]] for a choice";
+  q.text = std::move(text);
+  return "";
 }
 
 bool IsTrue(const pugi::xml_node& n) {
@@ -208,6 +267,11 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
       }
     } else if (type == "description") {
       q.kind = MoodleKind::kDescription;
+    } else if (type == "gapselect" || type == "ddwtos") {
+      q.kind = MoodleKind::kGaps;
+      const bool drag = type == "ddwtos";
+      problem = ReadChoiceGaps(node, drag ? "dragbox" : "selectoption", q, media);
+      if (drag) q.note = "its words are dragged into the text in Moodle; here each gap is a menu of them";
     } else if (type == "ordering") {
       // The answers in their right order (each one's fraction is its place); graded each item
       // in its place (ABSOLUTE_POSITION) or all or nothing, every item shown.

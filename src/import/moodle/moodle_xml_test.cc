@@ -492,5 +492,67 @@ TEST(MoodleXmlTest, WhatIsNotMoodleXmlIsOneProblemWithItsLine) {
   for (const auto& q : doctype.questions) EXPECT_EQ(q.text.find("root:"), std::string::npos);
 }
 
+// Moodle's own "select missing words" fixture: each place of the text a menu of its group's
+// choices (cat, sat, mat and the distractors dog and table), each place right its share, as
+// Moodle grades it.
+TEST(MoodleXmlTest, SelectMissingWordsIsAGapsQuestionGradedPlaceByPlace) {
+  const QuestionBank bank = ParseMoodleXml(Fixture("gapselect_testquestion.moodle.xml"));
+  ASSERT_TRUE(bank.problems.empty()) << bank.problems[0].message;
+  const ExamQuestions made = ToExamQuestions(bank);
+  ASSERT_TRUE(made.problems.empty()) << made.problems[0].message;
+  ASSERT_EQ(made.questions.size(), 1u);
+  const exam::Question& q = made.questions[0];
+  EXPECT_EQ(q.type, exam::QuestionType::kGaps);
+  EXPECT_EQ(q.text, "The [[1]] [[2]] on the [[3]].");
+  EXPECT_EQ(made.categories[0], "$course$/Default for C1");
+  ASSERT_EQ(q.gaps.size(), 3u);
+  const std::vector<std::string> menu{"cat", "dog", "mat", "sat", "table"};
+  for (const exam::Gap& g : q.gaps) EXPECT_EQ(g.choices, menu);
+  EXPECT_EQ(q.points, 1);
+  const auto grade = [&](const char* answer) {
+    return exam::GradeAnswer(q, boost::json::parse(answer)).value_or(-1);
+  };
+  EXPECT_DOUBLE_EQ(grade("[0, 3, 2]"), 1);  // cat sat mat
+  EXPECT_DOUBLE_EQ(grade("[1, 3, 4]"), 1.0 / 3);  // dog sat table
+  EXPECT_DOUBLE_EQ(grade("[null, null, 2]"), 1.0 / 3);
+  EXPECT_EQ(q.feedback, "The cat sat on the mat.");
+}
+
+// Drag and drop into text reads the same (each gap a menu, said in a note); places are
+// renumbered in the text's order, groups make separate menus, and a place naming no choice is
+// reported at its line.
+TEST(MoodleXmlTest, DragAndDropIntoTextBecomesMenusOfEachGroup) {
+  const QuestionBank bank = ParseMoodleXml(R"(<quiz>
+  <question type="ddwtos">
+    <name><text>Animals</text></name>
+    <questiontext format="html"><text><![CDATA[<p>A [[3]] barks, a [[1]] meows, [[1]] again.</p>]]></text></questiontext>
+    <dragbox><text>cat</text><group>1</group></dragbox>
+    <dragbox><text>cow</text><group>1</group></dragbox>
+    <dragbox><text>dog</text><group>2</group></dragbox>
+    <dragbox><text>wolf</text><group>2</group><infinite/></dragbox>
+  </question>
+  <question type="gapselect">
+    <name><text>Broken</text></name>
+    <questiontext format="html"><text>A [[5]].</text></questiontext>
+    <selectoption><text>x</text><group>1</group></selectoption>
+    <selectoption><text>y</text><group>1</group></selectoption>
+  </question>
+</quiz>)");
+  ASSERT_EQ(bank.problems.size(), 1u);
+  EXPECT_EQ(bank.problems[0].line, 10);
+  EXPECT_NE(bank.problems[0].message.find("[[5]] names no choice (the question has 2)"),
+            std::string::npos)
+      << bank.problems[0].message;
+  const ExamQuestions made = ToExamQuestions(bank);
+  ASSERT_EQ(made.questions.size(), 1u);
+  const exam::Question& q = made.questions[0];
+  EXPECT_EQ(q.text, "A [[1]] barks, a [[2]] meows, [[3]] again.");
+  EXPECT_EQ(q.gaps[0].choices, (std::vector<std::string>{"dog", "wolf"}));
+  EXPECT_EQ(q.gaps[1].choices, (std::vector<std::string>{"cat", "cow"}));
+  EXPECT_DOUBLE_EQ(exam::GradeAnswer(q, boost::json::parse("[0, 0, 1]")).value_or(-1), 2.0 / 3);
+  ASSERT_EQ(made.notes.size(), 1u);
+  EXPECT_NE(made.notes[0].message.find("dragged into the text in Moodle"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace pupitre::importers

@@ -162,6 +162,14 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
       case MoodleKind::kEssay:
         q.type = exam::QuestionType::kEssay;
         break;
+      case MoodleKind::kGaps:
+        q.type = exam::QuestionType::kGaps;
+        q.gaps = g.gaps;
+        if (const std::string why = exam::GapsProblem(q); !why.empty()) {
+          refuse(why + ": not imported");
+          continue;
+        }
+        break;
       case MoodleKind::kOrdering: {
         std::vector<std::string> items;
         for (const auto& a : g.answers) items.push_back(a.text);
@@ -310,6 +318,7 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
     if (g.math) {  // each parser noted its mathematics (or refused it: unsupported)
       out.notes.push_back({g.line, fmt::format("question {}: {}", q.id, kMathNote)});
     }
+    if (!g.note.empty()) out.notes.push_back({g.line, fmt::format("question {}: {}", q.id, g.note)});
     out.questions.push_back(std::move(q));
     out.categories.push_back(g.category);
   }

@@ -23,7 +23,8 @@ enum class MoodleKind {
   kShortAnswer,
   kNumerical,
   kOrdering,  // Moodle XML's "ordering": the answers in their right order
-  kMatching
+  kMatching,
+  kGaps  // Moodle XML's "select missing words" and "drag and drop into text": `gaps`
 };
 
 struct MoodleAnswer {
@@ -67,6 +68,10 @@ struct MoodleQuestion {
   // Its HTML has mathematics (MathML), written as linear text (a note says so); the parser that
   // finds some it cannot write says why in `unsupported`.
   bool math = false;
+  // kGaps: one per place, the text marking the n-th [[n]] (renumbered in the text's order).
+  std::vector<exam::Gap> gaps;
+  // What the import changed that the teacher is told of ("" : nothing).
+  std::string note;
 };
 
 // The note of a question whose mathematics is written as linear text.

@@ -1176,13 +1176,13 @@ TEST(ParseExamTomlTest, QuestionsMayBeMoodleXml) {
       "<questiontext format=\"html\"><text><![CDATA[<p>The sun rises in the east.</p>]]></text>"
       "</questiontext>\n<answer fraction=\"100\"><text>true</text></answer>"
       "<answer fraction=\"0\"><text>false</text></answer></question>\n"
-      "<question type=\"ddwtos\"><name><text>Drag</text></name></question></quiz>\n"
+      "<question type=\"calculated\"><name><text>Calc</text></name></question></quiz>\n"
       "'''\n";
   const std::vector<Problem> p = Problems(xml + kHeader);
   ASSERT_EQ(p.size(), 1u) << Describe(p);
-  EXPECT_TRUE(Has(p, 5, {"Moodle XML, line 4", "ddwtos"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 5, {"Moodle XML, line 4", "calculated"})) << Describe(p);
   Result<ExamSpec> r = ParseExamToml(
-      xml.substr(0, xml.find("<question type=\"ddwtos\"")) + "</quiz>\n'''\n" + kHeader);
+      xml.substr(0, xml.find("<question type=\"calculated\"")) + "</quiz>\n'''\n" + kHeader);
   ASSERT_TRUE(r.ok()) << Describe(r.error().problems);
   ASSERT_EQ(r->questions.size(), 1u);
   EXPECT_EQ(r->questions[0].id, "Sun");
