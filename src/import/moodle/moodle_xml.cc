@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "import/moodle/cloze.h"
 #include "import/moodle/html_text.h"
 #include "import/moodle/xml_lines.h"
 
@@ -267,6 +268,18 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
       }
     } else if (type == "description") {
       q.kind = MoodleKind::kDescription;
+    } else if (type == "cloze" || type == "multianswer") {
+      // Embedded answers: the gaps are written in the text itself (cloze.h).
+      q.kind = MoodleKind::kGaps;
+      Result<Cloze> cloze = ReadCloze(q.text);
+      if (!cloze.ok()) {
+        problem = cloze.error().message;
+      } else {
+        q.text = std::move(cloze->text);
+        q.gaps = std::move(cloze->gaps);
+        q.points = cloze->points;
+        q.note = std::move(cloze->note);
+      }
     } else if (type == "gapselect" || type == "ddwtos") {
       q.kind = MoodleKind::kGaps;
       const bool drag = type == "ddwtos";

@@ -82,9 +82,9 @@ constexpr const char* kTypes = R"(<?xml version="1.0" encoding="UTF-8"?>
     <subquestion format="html"><text>Canada</text><answer><text>Ottawa</text></answer></subquestion>
     <subquestion format="html"><text>Italy</text><answer><text>Rome</text></answer></subquestion>
   </question>
-  <question type="multianswer">
-    <name><text>Cloze</text></name>
-    <questiontext format="html"><text>{1:SHORTANSWER:=x}</text></questiontext>
+  <question type="calculated">
+    <name><text>Calculated</text></name>
+    <questiontext format="html"><text>{a} + {b}?</text></questiontext>
   </question>
   <question type="truefalse">
     <name><text>Logo</text></name>
@@ -105,7 +105,7 @@ constexpr const char* kTypes = R"(<?xml version="1.0" encoding="UTF-8"?>
 TEST(MoodleXmlTest, EachTypeAsMoodleExportsItIsGradedAsMoodleGradesIt) {
   const QuestionBank bank = ParseMoodleXml(kTypes);
   ASSERT_EQ(bank.problems.size(), 1u);
-  EXPECT_NE(bank.problems[0].message.find("multianswer"), std::string::npos);
+  EXPECT_NE(bank.problems[0].message.find("calculated"), std::string::npos);
   EXPECT_EQ(bank.problems[0].line, 39);
   const ExamQuestions made = ToExamQuestions(bank);
   // An image: reported.
@@ -552,6 +552,75 @@ TEST(MoodleXmlTest, DragAndDropIntoTextBecomesMenusOfEachGroup) {
   EXPECT_DOUBLE_EQ(exam::GradeAnswer(q, boost::json::parse("[0, 0, 1]")).value_or(-1), 2.0 / 3);
   ASSERT_EQ(made.notes.size(), 1u);
   EXPECT_NE(made.notes[0].message.find("dragged into the text in Moodle"), std::string::npos);
+}
+
+// A cloze (embedded answers), with the text of Moodle's multianswer.xml fixture (its pictures
+// left out): four menus and a short answer, each worth its weight (1), each answer its
+// percentage; the answers' feedback left out, and said.
+TEST(MoodleXmlTest, AClozeIsAGapsQuestionGradedAsMoodleGradesIt) {
+  const QuestionBank bank = ParseMoodleXml(R"(<quiz>
+  <question type="cloze">
+    <name><text>cloze</text></name>
+    <questiontext format="html"><text><![CDATA[<p>Match the following cities with the correct state,</p>
+<p>California or Arizona<br />* San Francisco: {1:MULTICHOICE:=California#OK~Arizona#Wrong}<br />* Tucson: {1:MULTICHOICE:California#Wrong~%100%Arizona#OK}<br />* Los Angeles: {1:MULTICHOICE:=California#OK~Arizona#Wrong}<br />* Phoenix: {1:MULTICHOICE:%0%California#Wrong~=Arizona#OK}<br />The capital of France is {1:SHORTANSWER:%100%Paris#Congratulations!<br />~%50%Marseille#No, that is the second largest city in France (after<br />Paris).~*#Wrong answer. The capital of France is Paris, of course.}.</p>]]></text></questiontext>
+  </question>
+  <question type="cloze">
+    <name><text>weights</text></name>
+    <questiontext format="html"><text>{2:SAC:=H\{2\}O~%25%h2o} is {:MCV:=water~fire} ({:SA:=a \~ b})</text></questiontext>
+  </question>
+</quiz>)");
+  ASSERT_TRUE(bank.problems.empty()) << bank.problems[0].message;
+  const ExamQuestions made = ToExamQuestions(bank);
+  ASSERT_TRUE(made.problems.empty()) << made.problems[0].message;
+  ASSERT_EQ(made.questions.size(), 2u);
+  const exam::Question& q = made.questions[0];
+  EXPECT_EQ(q.type, exam::QuestionType::kGaps);
+  EXPECT_EQ(q.text, "Match the following cities with the correct state,\nCalifornia or Arizona\n"
+                    "* San Francisco: [[1]]\n* Tucson: [[2]]\n* Los Angeles: [[3]]\n"
+                    "* Phoenix: [[4]]\nThe capital of France is [[5]].");
+  EXPECT_EQ(q.points, 5);
+  ASSERT_EQ(q.gaps.size(), 5u);
+  EXPECT_EQ(q.gaps[1].choices, (std::vector<std::string>{"Arizona", "California"}));
+  EXPECT_EQ(q.gaps[4].accepted, (std::vector<std::string>{"paris", "marseille"}));
+  const auto grade = [](const exam::Question& x, const char* answer) {
+    return exam::GradeAnswer(x, boost::json::parse(answer)).value_or(-1);
+  };
+  EXPECT_DOUBLE_EQ(grade(q, R"([1, 0, 1, 0, "Paris"])"), 5);
+  EXPECT_DOUBLE_EQ(grade(q, R"([1, 0, 1, 0, "marseille"])"), 4.5);
+  EXPECT_DOUBLE_EQ(grade(q, R"([0, 1, 0, 1, "Lyon"])"), 0);
+  ASSERT_GE(made.notes.size(), 1u);
+  EXPECT_NE(made.notes[0].message.find("the feedback of its gaps' answers is left out"),
+            std::string::npos);
+  // Weights (2, then 1 by default), escapes (\{ \} \~), case (SAC), buttons made a menu.
+  const exam::Question& w = made.questions[1];
+  EXPECT_EQ(w.text, "[[1]] is [[2]] ([[3]])");
+  EXPECT_EQ(w.points, 4);
+  EXPECT_TRUE(w.gaps[0].case_sensitive);
+  EXPECT_EQ(w.gaps[0].accepted, (std::vector<std::string>{"H{2}O", "h2o"}));
+  EXPECT_EQ(w.gaps[2].accepted, std::vector<std::string>{"a ~ b"});
+  EXPECT_DOUBLE_EQ(grade(w, R"(["H{2}O", 1, "A ~ B"])"), 4);
+  EXPECT_DOUBLE_EQ(grade(w, R"(["h{2}o", 1, null])"), 1);
+  EXPECT_DOUBLE_EQ(grade(w, R"(["h2o", 0, null])"), 0.5);
+  EXPECT_NE(made.notes[1].message.find("shown as buttons in Moodle are a menu here"), std::string::npos);
+}
+
+// Moodle's own broken cloze questions: each refused at its line, as Moodle refuses them.
+TEST(MoodleXmlTest, BrokenClozeQuestionsAreRefusedAtTheirLines) {
+  const QuestionBank bank = ParseMoodleXml(Fixture("broken_cloze_questions.xml"));
+  EXPECT_TRUE(bank.questions.empty());
+  ASSERT_EQ(bank.problems.size(), 5u);
+  const struct {
+    int line;
+    const char* why;
+  } kWant[] = {{4, "a cloze without embedded answers"},
+               {20, "gap 1 (MULTICHOICE) has no answers"},
+               {36, "gap 1 offers fewer than 2 choices"},
+               {52, "gap 1 has no answer worth 100%"},
+               {68, "gap 1 (NUMERICAL) takes a number"}};
+  for (size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(bank.problems[i].line, kWant[i].line);
+    EXPECT_NE(bank.problems[i].message.find(kWant[i].why), std::string::npos) << bank.problems[i].message;
+  }
 }
 
 }  // namespace
