@@ -328,4 +328,104 @@ std::string ReadGaps(const pugi::xml_node& item, const std::vector<pugi::xml_nod
   return why;
 }
 
+std::string ReadGapMatch(const pugi::xml_node& interaction, const std::vector<pugi::xml_node>& gaps,
+                         const Declaration& decl, std::string_view method,
+                         std::optional<double> points, exam::Question& q) {
+  q.type = exam::QuestionType::kGaps;
+  q.gaps.clear();
+  if (decl.cardinality != "multiple" || decl.base_type != "directedPair") {
+    return "a gap match whose response is not a set of pairs (word, gap)";
+  }
+  std::vector<std::string> words, texts;
+  for (const pugi::xml_node& w : Children(interaction, "gapText")) {
+    std::vector<Feedback> feedback;
+    PlainText text(feedback);
+    std::string shown = text.Of(w);
+    if (!text.why().empty()) return text.why();
+    std::replace(shown.begin(), shown.end(), '\n', ' ');
+    if (shown.empty()) return "a gap match offers a word without text";
+    if (std::find(texts.begin(), texts.end(), shown) != texts.end()) {
+      return fmt::format("a gap match offers \"{}\" twice", shown);
+    }
+    words.push_back(Trimmed(Attr(w, "identifier")));
+    texts.push_back(std::move(shown));
+  }
+  if (texts.size() < 2) return "a gap match offers fewer than 2 words";
+  if (gaps.empty() || gaps.size() > exam::kMaxGaps) {
+    return fmt::format("a gap match has 1 to {} gaps", exam::kMaxGaps);
+  }
+  std::vector<std::string> gap_ids;
+  for (const pugi::xml_node& g : gaps) gap_ids.push_back(Trimmed(Attr(g, "identifier")));
+  // "word gap": their indices, or nothing.
+  const auto pair = [&](const std::string& v) -> std::optional<std::pair<size_t, size_t>> {
+    const std::string t = Trimmed(v);
+    const size_t space = t.find_first_of(" \t");
+    if (space == std::string::npos) return std::nullopt;
+    const auto w = std::find(words.begin(), words.end(), t.substr(0, space));
+    const auto g = std::find(gap_ids.begin(), gap_ids.end(), Trimmed(t.substr(space + 1)));
+    if (w == words.end() || g == gap_ids.end()) return std::nullopt;
+    return std::pair{static_cast<size_t>(w - words.begin()), static_cast<size_t>(g - gap_ids.begin())};
+  };
+  std::vector<std::vector<double>> credit(gaps.size(), std::vector<double>(texts.size(), 0.0));
+  std::vector<double> weight(gaps.size(), 1.0);
+  if (method == "match_correct") {
+    std::vector<bool> filled(gaps.size(), false);
+    for (const std::string& v : decl.correct) {
+      const auto p = pair(v);
+      if (!p) return fmt::format("its correct pair '{}' names no word and gap of it", PrintableAscii(v, 60));
+      if (filled[p->second]) return fmt::format("gap {} has two correct words", p->second + 1);
+      filled[p->second] = true;
+      credit[p->second][p->first] = 1;
+    }
+    for (size_t k = 0; k < gaps.size(); ++k) {
+      if (!filled[k]) {
+        return fmt::format("gap {} is left empty in its correct response, which a gap cannot say", k + 1);
+      }
+    }
+    q.all_or_nothing = true;
+    q.points = points.value_or(1.0);
+  } else if (method == "map_response") {
+    if (!decl.mapping) return "its map_response has no mapping";
+    if (decl.mapping->default_value != 0) {
+      return fmt::format("its mapping gives {} for each pair it does not name (defaultValue): a "
+                         "wrong word earns 0 in a gap, never more nor less",
+                         decl.mapping->default_value);
+    }
+    for (const Mapping::Entry& e : decl.mapping->entries) {
+      const auto p = pair(e.key);
+      if (!p) return fmt::format("its mapped pair '{}' names no word and gap of it", PrintableAscii(e.key, 60));
+      if (e.value < 0) return "its mapping takes points away, which a gap never does";
+      credit[p->second][p->first] = e.value;
+    }
+    double total = 0;
+    for (size_t k = 0; k < gaps.size(); ++k) {
+      weight[k] = *std::max_element(credit[k].begin(), credit[k].end());
+      if (!(weight[k] > 0)) return fmt::format("gap {} earns nothing whatever word is put in it", k + 1);
+      for (double& c : credit[k]) c /= weight[k];
+      total += weight[k];
+    }
+    if (decl.mapping->upper && *decl.mapping->upper < total - 1e-9) {
+      return "its mapping's upperBound caps the sum of its gaps, which a gaps question cannot say";
+    }
+    q.all_or_nothing = false;
+    q.points = total;
+  } else {
+    return "a gap match is read with the templates match_correct or map_response, by address or "
+           "written out";
+  }
+  for (size_t k = 0; k < gaps.size(); ++k) {
+    exam::Gap gap;
+    gap.weight = weight[k];
+    exam::SetGapMenu(gap, texts, credit[k]);
+    q.gaps.push_back(std::move(gap));
+  }
+  if (!(q.points > 0) || q.points > 10'000) {
+    return "an exam question is worth more than 0 and at most 10000 points";
+  }
+  for (const std::string& t : texts) {
+    if (FirstInvalidUtf8(t)) return "its text is not UTF-8 (declare the file's encoding in its XML declaration)";
+  }
+  return exam::GapsProblem(q);
+}
+
 }  // namespace pupitre::importers::qti

@@ -7,7 +7,9 @@
 
 #include <pugixml.hpp>
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "exam/exam.h"
@@ -24,5 +26,12 @@ bool IsGapsItem(const std::vector<pugi::xml_node>& interactions);
 // order its text marks them) and its processing. Why not ("" : done), in words a teacher reads.
 std::string ReadGaps(const pugi::xml_node& item, const std::vector<pugi::xml_node>& gaps,
                      const Declarations& declarations, exam::Question& q);
+
+// A gap match (gapMatchInteraction): each of its `gaps` (in the text's order) a menu of its
+// words (gapText), scored by `method` ("match_correct": the points, `points` or 1, for every
+// gap right; "map_response": each pair word-gap its mapped value). Why not ("" : done).
+std::string ReadGapMatch(const pugi::xml_node& interaction, const std::vector<pugi::xml_node>& gaps,
+                         const Declaration& decl, std::string_view method,
+                         std::optional<double> points, exam::Question& q);
 
 }  // namespace pupitre::importers::qti

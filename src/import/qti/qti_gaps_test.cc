@@ -147,5 +147,37 @@ TEST(QtiGapsTest, WhatAGapsQuestionCannotSayIsReported) {
             std::string::npos);
 }
 
+// Words put in gaps (gapMatch), each pair mapped: each gap a menu of the words, its share its
+// best pair; a gap left out of the correct response of a match_correct is reported.
+TEST(QtiGapsTest, AGapMatchIsAMenuOfItsWordsInEachGap) {
+  const std::string words = R"(<gapMatchInteraction responseIdentifier="RESPONSE">
+  <gapText identifier="W" matchMax="1">winter</gapText><gapText identifier="S" matchMax="1">summer</gapText>
+  <gapText identifier="A" matchMax="1">autumn</gapText>
+  <p>Now is the <gap identifier="G1"/> of our discontent, made glorious <gap identifier="G2"/>.</p>
+</gapMatchInteraction>)";
+  const exam::Question q = One(Item(R"(
+<responseDeclaration identifier="RESPONSE" cardinality="multiple" baseType="directedPair">
+  <correctResponse><value>W G1</value><value>S G2</value></correctResponse>
+  <mapping defaultValue="0"><mapEntry mapKey="W G1" mappedValue="1"/><mapEntry mapKey="A G1" mappedValue="0.5"/>
+  <mapEntry mapKey="S G2" mappedValue="2"/></mapping>
+</responseDeclaration>)",
+                                    words, R"( template="http://www.imsglobal.org/question/qti_v2p1/rptemplates/map_response">)"));
+  EXPECT_EQ(q.type, exam::QuestionType::kGaps);
+  EXPECT_EQ(q.text, "Now is the [[1]] of our discontent, made glorious [[2]].");
+  EXPECT_EQ(q.gaps[0].choices, (std::vector<std::string>{"autumn", "summer", "winter"}));
+  EXPECT_EQ(q.points, 3);
+  EXPECT_DOUBLE_EQ(Grade(q, "[2, 1]"), 3);
+  EXPECT_DOUBLE_EQ(Grade(q, "[0, 1]"), 2.5);
+  EXPECT_DOUBLE_EQ(Grade(q, "[1, 0]"), 0);
+
+  EXPECT_NE(Problem(Item(R"(
+<responseDeclaration identifier="RESPONSE" cardinality="multiple" baseType="directedPair">
+  <correctResponse><value>W G1</value></correctResponse>
+</responseDeclaration>)",
+                         words, R"( template="http://www.imsglobal.org/question/qti_v2p1/rptemplates/match_correct">)"))
+                .find("gap 2 is left empty in its correct response"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace pupitre::importers

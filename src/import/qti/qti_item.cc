@@ -101,6 +101,9 @@ class ItemReader {
       return "";
     }
     if (qti::IsGapsItem(interactions)) return ReadGapsItem(body, interactions);
+    if (interactions.size() == 1 && NameOf(interactions[0]) == "gapMatchInteraction") {
+      return ReadGapMatchItem(body, interactions[0]);
+    }
     if (interactions.size() > 1) {
       return fmt::format("it has {} interactions; an exam question takes one answer (a text "
                          "with gaps takes inline choices and text entries)",
@@ -185,6 +188,11 @@ class ItemReader {
 
   // A text with gaps (qti_gaps.h): the text with each gap marked where it stands.
   std::string ReadGapsItem(const pugi::xml_node& body, const std::vector<pugi::xml_node>& gaps) {
+    if (std::string why = ReadGapsItemText(body, gaps); !why.empty()) return why;
+    return qti::ReadGaps(item_, gaps, declarations_, q_);
+  }
+  // The text of an item with gaps: each of `gaps` marked where it stands, its pictures read.
+  std::string ReadGapsItemText(const pugi::xml_node& body, const std::vector<pugi::xml_node>& gaps) {
     PlainText text(feedback_);
     text.TakePictures(pictures_);
     text.MarkGaps(gaps);
@@ -196,13 +204,27 @@ class ItemReader {
                     [](const exam::QuestionImage& i) { return FirstInvalidUtf8(i.alt).has_value(); })) {
       return "its text is not UTF-8 (declare the file's encoding in its XML declaration)";
     }
-    return qti::ReadGaps(item_, gaps, declarations_, q_);
+    return "";
+  }
+
+  // A gap match (qti_gaps.h): words put in the text's gaps, each gap a menu of the words.
+  std::string ReadGapMatchItem(const pugi::xml_node& body, const pugi::xml_node& interaction) {
+    std::vector<pugi::xml_node> gaps;
+    for (const pugi::xpath_node& g : interaction.select_nodes(".//*")) {
+      if (NameOf(g.node()) == "gap") gaps.push_back(g.node());
+    }
+    if (std::string why = ReadProcessing(); !why.empty()) return why;
+    const auto decl = declarations_.find(Attr(interaction, "responseIdentifier"));
+    if (decl == declarations_.end()) return "its interaction's response is not declared";
+    if (std::string why = ReadGapsItemText(body, gaps); !why.empty()) return why;
+    note_ = "its words are put into the gaps by dragging in QTI; here each gap is a menu of them";
+    return qti::ReadGapMatch(interaction, gaps, decl->second, template_, max_score_, q_);
   }
 
   std::string LeftOut() const {
-    std::string out;
+    std::string out = note_;
     if (item_.find_node([](const pugi::xml_node& n) { return NameOf(n) == "math"; })) {
-      out = kMathNote;
+      out += (out.empty() ? "" : "; ") + std::string(kMathNote);
     }
     if (!feedback_.empty()) {
       out += fmt::format("{}{} feedback text(s) shown by its processing are left out (the exam "
@@ -603,6 +625,7 @@ class ItemReader {
   exam::Question q_;
   qti::Declarations declarations_;
   std::optional<double> max_score_;
+  std::string note_;  // what the import changed, for the teacher ("" : nothing)
   std::vector<Feedback> feedback_;
   std::string choice_outcome_;  // an outcome the processing sets to the response ("" : none)
   // template_ "tolerance": each number, its tolerance and the score it gives (credit: a score).

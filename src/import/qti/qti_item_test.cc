@@ -109,6 +109,22 @@ TEST(QtiItemTest, OrderIsAnOrderingQuestionScoredAllOrNothing) {
   EXPECT_DOUBLE_EQ(Grade(q, swapped.c_str()), 0);
 }
 
+// Richard III (Take 2): one menu within the quote, match_correct: a text with one gap.
+TEST(QtiItemTest, AnInlineChoiceIsATextWithOneGap) {
+  const ExamQuestions made = Item("v2p2/inline_choice.xml");
+  ASSERT_TRUE(made.problems.empty()) << made.problems[0].message;
+  const exam::Question& q = made.questions[0];
+  EXPECT_EQ(q.type, exam::QuestionType::kGaps);
+  EXPECT_EQ(q.text,
+            "Identify the missing word in this famous quote from Shakespeare's Richard III.\n"
+            "Now is the winter of our discontent\nMade glorious summer by this sun of [[1]];\n"
+            "And all the clouds that lour'd upon our house\nIn the deep bosom of the ocean buried.");
+  EXPECT_EQ(q.gaps[0].choices, (std::vector<std::string>{"Gloucester", "Lancaster", "York"}));
+  EXPECT_EQ(q.points, 1);
+  EXPECT_DOUBLE_EQ(Grade(q, "[2]"), 1);
+  EXPECT_DOUBLE_EQ(Grade(q, "[0]"), 0);
+}
+
 TEST(QtiItemTest, WhatTheExamModelCannotSayIsReportedWithItsItem) {
   const struct {
     const char* path;
@@ -120,6 +136,8 @@ TEST(QtiItemTest, WhatTheExamModelCannotSayIsReportedWithItsItem) {
       {"v2p1/extended_text.xml", "picture 'images/postcard.png' is a file"},  // a postcard
       {"v3p0/extended_text_qti3.xml", "is a file of its package"},
       {"v2p1/associate.xml", "associateInteraction"},
+      // Richard III (Take 1): each wrong pair takes a point away, which a gap cannot say.
+      {"v2p2/gap_match.xml", "its mapping gives -1 for each pair it does not name"},
       // Eleven entries of which one is scored: the others have no key.
       {"v3p0/text_entry_qti3.xml", "gap 2 has no correct response and no mapping"},
   };

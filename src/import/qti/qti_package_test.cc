@@ -50,7 +50,7 @@ TEST(QtiPackageTest, OneEdTechsBbqsPackageComesInTheTestsOrder) {
   std::vector<std::string> ids;
   for (const auto& q : made.questions) ids.push_back(q.id);
   EXPECT_EQ(ids, (std::vector<std::string>{"either-or-choice-root2", "essay-vacation",
-                                           "jumble-inlineChoice", "Likert-choice-questionSet",
+                                           "jumble-gapMatch", "jumble-inlineChoice", "Likert-choice-questionSet",
                                            "matching-match-trigDeriv",
                                            "MultipleAnswer-choice-materials",
                                            "MultipleChoice-choice-polynomials", "order-maths",
@@ -86,6 +86,14 @@ TEST(QtiPackageTest, OneEdTechsBbqsPackageComesInTheTestsOrder) {
   EXPECT_FALSE(jumble.all_or_nothing);
   EXPECT_EQ(exam::GradeAnswer(jumble, boost::json::parse("[1, 0, 2]")), 3);  // family, castle, horse
   EXPECT_EQ(exam::GradeAnswer(jumble, boost::json::parse("[1, 2, 3]")), 1);
+  // The same legend with its words put in its gaps (a gap match): the whole right or nothing.
+  const exam::Question& words = question("jumble-gapMatch");
+  EXPECT_EQ(words.text, jumble.text);
+  EXPECT_EQ(words.gaps[2].choices, jumble.gaps[2].choices);
+  EXPECT_TRUE(words.all_or_nothing);
+  EXPECT_EQ(words.points, 3);
+  EXPECT_EQ(exam::GradeAnswer(words, boost::json::parse("[1, 0, 2]")), 3);
+  EXPECT_EQ(exam::GradeAnswer(words, boost::json::parse("[1, 0, 3]")), 0);
   // Two entries in a line of Milton, each mapping its answers ("fresh fields" half right).
   const exam::Question& lycidas = question("text_entry-Lycidas");
   EXPECT_EQ(lycidas.type, exam::QuestionType::kGaps);

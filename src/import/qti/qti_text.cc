@@ -48,6 +48,11 @@ void PlainText::Walk(const pugi::xml_node& n, int depth) {
         continue;
       }
     }
+    if (name == "gapMatchInteraction" && gaps_ != nullptr) {  // its text holds its gaps
+      Walk(c, depth + 1);
+      continue;
+    }
+    if (name == "gapText") continue;  // a gap match's words: read apart
     if (name.ends_with("Interaction")) continue;  // read apart
     const bool picture = name == "img" || (name == "object" && Attr(c, "type").starts_with("image/"));
     if (picture && pictures_ == nullptr) {
