@@ -106,7 +106,8 @@
           : `${t(TYPES[q.type] || "bank.type_other")} · ${t("bank.points", { points: P.fmtNumber(q.points, 2) })}`;
         return el("li", { class: "bank-question", "data-question": q.id }, pick, " ", el("strong", { text: q.id }), " ", el("span", { class: "muted", text: detail }),
           " ", replace, file, " ", remove, el("p", {}, ...P.questionText(q.text, q.images, (blob) => `/api/courses/${enc(courseId)}/bank/images/${blob}`)),
-          q.options ? el("ul", {}, q.options.map((o) => el("li", { text: o }))) : null);
+          q.options ? el("ul", {}, q.options.map((o) => el("li", { text: o }))) : null,
+          q.gaps ? el("ul", {}, q.gaps.map((g, k) => el("li", { text: `${t("q.gap", { n: k + 1 })}: ${g.choices ? g.choices.join(" / ") : t("bank.gap_typed")}` }))) : null);
       });
       return el("fieldset", { class: "bank-category" }, el("legend", { text: t("bank.category", { name, count: c.count }) }),
         P.field(t("bank.draw"), draw), el("ul", { class: "plain" }, items));
