@@ -85,7 +85,7 @@ P.answerText = (item, value) => {
       if (!Array.isArray(value)) return String(value);
       return value.map((v, k) => {
         const choices = ((item.gaps || [])[k] || {}).choices;
-        return v === null ? "\u2014" : choices ? choices[v] ?? String(v) : String(v);
+        return v === null ? "\u2014" : choices ? choices[v] ?? String(v) : typeof v === "number" ? P.fmtNumber(v, 6) : String(v);
       }).join(" | ");
     case "ordering":
       if (!Array.isArray(value)) return String(value);

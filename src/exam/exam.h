@@ -63,7 +63,14 @@ inline constexpr size_t kMaxImagesPerQuestion = 20;
 // SVG can carry scripts: never served).
 std::string_view ImageTypeOf(std::string_view bytes);
 
-// One gap of a kGaps question: picked from a menu, or typed in.
+// A number accepted within a tolerance, giving its credit (0 to 1).
+struct NumericAnswer {
+  double value = 0;
+  double tolerance = 0;
+  double credit = 1;
+};
+
+// One gap of a kGaps question: picked from a menu, or typed in (a text, or a number).
 struct Gap {
   // A menu: one of these is picked (>= 2, distinct, none blank), in an order that tells nothing
   // (SetGapMenu sorts them). Empty: the gap is typed in.
@@ -71,6 +78,9 @@ struct Gap {
   // Typed in: the accepted answers, normalised as a short answer's (NormaliseText); "*" accepts
   // any answer not blank.
   std::vector<std::string> accepted;
+  // A number typed in (Moodle's cloze NUMERICAL): the first whose tolerance holds the number
+  // given earns its credit (the best 1). Then `choices`, `accepted` and `credit` are empty.
+  std::vector<NumericAnswer> numbers;
   // What each choice (a menu) or each accepted answer (typed, the first that matches) earns of
   // the gap's share, from 0 to 1; the best earns 1. Any other answer earns 0.
   std::vector<double> credit;
@@ -119,11 +129,7 @@ struct Question {
   bool all_or_nothing = false;
   // kNumeric with several answers: the first whose tolerance holds the answer gives its
   // credit (0 to 1). Empty: numeric_answer and numeric_tolerance alone, full points.
-  struct NumericAnswer {
-    double value = 0;
-    double tolerance = 0;
-    double credit = 1;
-  };
+  using NumericAnswer = exam::NumericAnswer;
   std::vector<NumericAnswer> numeric_answers;
   // kNumeric with units (Moodle's): the answers are in the unit of multiplier 1 (the first, as
   // Moodle writes them); an answer given in another unit is divided by its multiplier before it
@@ -268,7 +274,7 @@ void SetGapMenu(Gap& gap, std::vector<std::string> choices, std::vector<double> 
 // gaps on another type.
 std::string GapsProblem(const Question& q);
 // The right answer of a gaps question, one per gap: a menu's best choice (its index), a typed
-// gap's best accepted answer (its text).
+// gap's best accepted answer (its text), a number gap's best number.
 boost::json::array GapsRightAnswer(const Question& q);
 
 // The per-attempt presentation order, stable for a given seed.
@@ -300,7 +306,8 @@ std::string NormaliseText(std::string_view s, bool fold_case = true);
 // the question's units or null}; kShortText / kEssay: a string (<= 20,000 bytes);
 // kMatching: an array with one entry per item (in the exam's order), a choice index or null;
 // kOrdering: every option index once, in the order the student gives them; kGaps: an array
-// with one entry per gap, a menu's choice index, a typed gap's string (<= 1,000 bytes), or null.
+// with one entry per gap, a menu's choice index, a typed gap's string (<= 1,000 bytes; a number
+// gap's read as a number, "3,5" as 3.5), or null.
 // null means "no answer" and is valid for every type; a description takes nothing else.
 Status ValidateAnswer(const Question& q, const boost::json::value& answer);
 

@@ -160,6 +160,15 @@ json::object QuestionObject(const Question& q) {
       json::object gap{{"weight", Exact(g.weight)}};
       if (!g.choices.empty()) gap["choices"] = Strings(g.choices);
       if (!g.accepted.empty()) gap["accepted"] = Strings(g.accepted);
+      if (!g.numbers.empty()) {
+        json::array numbers;
+        for (const NumericAnswer& a : g.numbers) {
+          numbers.push_back(json::object{{"value", Exact(a.value)},
+                                         {"tolerance", Exact(a.tolerance)},
+                                         {"credit", Exact(a.credit)}});
+        }
+        gap["numbers"] = std::move(numbers);
+      }
       json::array credit;
       for (double c : g.credit) credit.push_back(Exact(c));
       gap["credit"] = std::move(credit);
@@ -297,6 +306,13 @@ Status ReadQuestion(const json::object& o, const std::string& where, std::string
       g.weight = gap.Number("weight");
       if (gap.Has("choices")) g.choices = gap.Strings("choices");
       if (gap.Has("accepted")) g.accepted = gap.Strings("accepted");
+      if (const json::array* n = gap.Has("numbers") ? gap.Array("numbers") : nullptr) {
+        for (size_t i = 0; i < n->size() && problem.empty(); ++i) {
+          if (!(*n)[i].is_object()) return Error::Invalid("a stored gap's number is not an object");
+          Reader a((*n)[i].get_object(), fmt::format("{}.gaps[{}].numbers[{}]", where, k, i), problem);
+          g.numbers.push_back({a.Number("value"), a.Number("tolerance"), a.Number("credit")});
+        }
+      }
       if (const json::array* c = gap.Array("credit")) {
         if (Status s = ReadCredit(*c, g.credit); !s.ok()) return s;
       }

@@ -3,6 +3,8 @@
 #include "exam/gaps.h"
 
 #include <algorithm>
+#include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -49,8 +51,41 @@ std::optional<int64_t> IndexOf(const boost::json::value& v) {
   return std::nullopt;
 }
 
+// A number as a student types it: spaces around, a decimal comma or point, an exponent.
+std::optional<double> TypedNumber(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  std::string t(s);
+  if (t.size() > 64) return std::nullopt;
+  if (const size_t comma = t.find(','); comma != std::string::npos && t.find('.') == std::string::npos) {
+    t[comma] = '.';
+  }
+  std::string_view v = t;
+  if (!v.empty() && v.front() == '+') v.remove_prefix(1);
+  double x = 0;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+  if (v.empty() || ec != std::errc() || end != v.data() + v.size() || !std::isfinite(x)) {
+    return std::nullopt;
+  }
+  return x;
+}
+
+// |x - value| <= tolerance, with a relative slack for binary rounding (as numeric questions).
+bool WithinTolerance(double x, const NumericAnswer& a) {
+  const double slack = 1e-9 * std::max(std::fabs(a.value), std::fabs(a.tolerance));
+  return std::fabs(x - a.value) <= a.tolerance + slack;
+}
+
 // What gap `g`'s answer `v` (valid) earns of its share, 0 to 1.
 double Earned(const Gap& g, const boost::json::value& v) {
+  if (!g.numbers.empty()) {
+    const std::optional<double> x = v.is_string() ? TypedNumber(v.get_string()) : std::nullopt;
+    if (!x) return 0;
+    for (const NumericAnswer& a : g.numbers) {
+      if (WithinTolerance(*x, a)) return std::clamp(a.credit, 0.0, 1.0);
+    }
+    return 0;
+  }
   if (!g.choices.empty()) {
     const std::optional<int64_t> k = IndexOf(v);
     if (!k || *k < 0 || *k >= static_cast<int64_t>(g.choices.size())) return 0;
@@ -110,6 +145,22 @@ std::string GapsProblem(const Question& q) {
     const std::string which = "gap " + std::to_string(i + 1) + " ";
     if (!(g.weight > 0 && g.weight <= 1e6)) return which + "has a weight not above 0 (or past 10^6)";
     std::string problem;
+    if (!g.numbers.empty()) {
+      if (!g.choices.empty() || !g.accepted.empty() || !g.credit.empty()) {
+        return which + "takes a number and something else";
+      }
+      if (g.numbers.size() > 100) return which + "accepts more than 100 numbers";
+      double best = 0;
+      for (const NumericAnswer& a : g.numbers) {
+        if (!std::isfinite(a.value) || !(a.tolerance >= 0) || !std::isfinite(a.tolerance)) {
+          return which + "has a number or tolerance that is not a finite number (tolerance >= 0)";
+        }
+        if (!(a.credit >= 0 && a.credit <= 1)) return which + "has a credit outside 0 to 1";
+        best = std::max(best, a.credit);
+      }
+      if (best != 1) return which + "has no number earning its whole share (credit 1)";
+      continue;
+    }
     if (!g.choices.empty()) {
       if (!g.accepted.empty()) return which + "is both a menu and typed in";
       if (g.choices.size() < 2) return which + "offers fewer than 2 choices";
@@ -143,7 +194,11 @@ boost::json::array GapsRightAnswer(const Question& q) {
     for (size_t i = 1; i < g.credit.size(); ++i) {
       if (g.credit[i] > g.credit[best]) best = i;
     }
-    if (!g.choices.empty()) {
+    if (!g.numbers.empty()) {
+      const auto top = std::max_element(g.numbers.begin(), g.numbers.end(),
+                                        [](const auto& a, const auto& b) { return a.credit < b.credit; });
+      out.emplace_back(top->value);
+    } else if (!g.choices.empty()) {
       out.emplace_back(static_cast<int64_t>(best));
     } else if (best < g.accepted.size()) {
       out.emplace_back(g.accepted[best]);

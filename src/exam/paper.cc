@@ -54,13 +54,19 @@ boost::json::object PaperQuestionJson(const Question& q) {
     for (const std::string& choice : q.match_choices) choices.emplace_back(choice);
     out["choices"] = std::move(choices);
   }
-  if (q.type == QuestionType::kGaps) {  // a menu's choices (sorted), or a gap typed in
+  if (q.type == QuestionType::kGaps) {  // a menu's choices (sorted), or a gap typed in (a number?)
     boost::json::array gaps;
     for (const Gap& g : q.gaps) {
       boost::json::array choices;
       for (const std::string& choice : g.choices) choices.emplace_back(choice);
-      gaps.push_back(g.choices.empty() ? boost::json::object{{"typed", true}}
-                                       : boost::json::object{{"choices", std::move(choices)}});
+      boost::json::object gap;
+      if (g.choices.empty()) {
+        gap["typed"] = true;
+        if (!g.numbers.empty()) gap["number"] = true;  // a number (its key stays here)
+      } else {
+        gap["choices"] = std::move(choices);
+      }
+      gaps.push_back(std::move(gap));
     }
     out["gaps"] = std::move(gaps);
   }

@@ -339,7 +339,9 @@ std::string Run::AnswerFor(const json::object& q, int64_t seq) {
     std::string out = "[";
     for (const json::value& gap : q.at("gaps").as_array()) {
       out += out.size() > 1 ? "," : "";
-      out += gap.as_object().contains("choices") ? "0" : fmt::format("\"word {}\"", seq);
+      const json::object& g = gap.as_object();
+      out += g.contains("choices") ? "0" : g.contains("number") ? fmt::format("\"{}\"", seq)
+                                                                 : fmt::format("\"word {}\"", seq);
     }
     return out + "]";
   }

@@ -104,6 +104,14 @@ Result<Answer> ReadAnswer(std::string_view raw, size_t gap) {
   return a;
 }
 
+std::optional<double> Finite(std::string_view s) {
+  const std::string t = Trim(s);
+  double x = 0;
+  auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), x);
+  if (t.empty() || ec != std::errc() || end != t.data() + t.size() || !std::isfinite(x)) return std::nullopt;
+  return x;
+}
+
 // The gap of `kind` from its answers, worth `weight`.
 Result<exam::Gap> MakeGap(Kind kind, const std::vector<Answer>& answers, double weight, size_t n) {
   exam::Gap gap;
@@ -111,6 +119,22 @@ Result<exam::Gap> MakeGap(Kind kind, const std::vector<Answer>& answers, double 
   double best = 0;
   for (const Answer& a : answers) best = std::max(best, a.credit);
   if (best != 1) return Error::Invalid(fmt::format("gap {} has no answer worth 100%", n));
+  if (kind == Kind::kNumber) {  // value:tolerance, in order (the first that holds decides)
+    for (const Answer& a : answers) {
+      if (a.text == "*" && a.credit <= 0) continue;  // any other number: worth nothing
+      const size_t colon = a.text.find(':');
+      const std::optional<double> value = Finite(std::string_view(a.text).substr(0, colon));
+      const std::optional<double> tolerance =
+          colon == std::string::npos ? 0.0 : Finite(std::string_view(a.text).substr(colon + 1));
+      if (!value || !tolerance || *tolerance < 0) {
+        return Error::Invalid(fmt::format("gap {}: '{}' is not a number with a tolerance "
+                                          "(NUMERICAL: =3.14:0.01)",
+                                          n, a.text.substr(0, 40)));
+      }
+      gap.numbers.push_back({*value, std::fabs(*tolerance), a.credit});
+    }
+    return gap;
+  }
   if (kind == Kind::kMenu || kind == Kind::kRadios) {
     std::vector<std::string> choices;
     std::vector<double> credit;
@@ -165,11 +189,6 @@ Result<Cloze> ReadCloze(std::string_view html) {
     const size_t n = out.gaps.size() + 1;
     const std::string_view type = rest.substr(at + 1, name_end - at - 1);
     if (rest[name_end] == '}') return Error::Invalid(fmt::format("gap {} ({}) has no answers", n, type));
-    if (*kind == Kind::kNumber) {
-      return Error::Invalid(fmt::format("gap {} ({}) takes a number: a number in a text with gaps "
-                                        "is not imported yet",
-                                        n, type));
-    }
     if (*kind == Kind::kPicks) {
       return Error::Invalid(fmt::format("gap {} ({}) takes several picks, which a gap does not", n, type));
     }

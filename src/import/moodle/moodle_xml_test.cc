@@ -566,7 +566,7 @@ TEST(MoodleXmlTest, AClozeIsAGapsQuestionGradedAsMoodleGradesIt) {
   </question>
   <question type="cloze">
     <name><text>weights</text></name>
-    <questiontext format="html"><text>{2:SAC:=H\{2\}O~%25%h2o} is {:MCV:=water~fire} ({:SA:=a \~ b})</text></questiontext>
+    <questiontext format="html"><text>{2:SAC:=H\{2\}O~%25%h2o} is {:MCV:=water~fire} ({:SA:=a \~ b}) at {1:NUMERICAL:=100:0.5~%50%99:2~*#No}</text></questiontext>
   </question>
 </quiz>)");
   ASSERT_TRUE(bank.problems.empty()) << bank.problems[0].message;
@@ -593,14 +593,14 @@ TEST(MoodleXmlTest, AClozeIsAGapsQuestionGradedAsMoodleGradesIt) {
             std::string::npos);
   // Weights (2, then 1 by default), escapes (\{ \} \~), case (SAC), buttons made a menu.
   const exam::Question& w = made.questions[1];
-  EXPECT_EQ(w.text, "[[1]] is [[2]] ([[3]])");
-  EXPECT_EQ(w.points, 4);
+  EXPECT_EQ(w.text, "[[1]] is [[2]] ([[3]]) at [[4]]");
+  EXPECT_EQ(w.points, 5);
   EXPECT_TRUE(w.gaps[0].case_sensitive);
   EXPECT_EQ(w.gaps[0].accepted, (std::vector<std::string>{"H{2}O", "h2o"}));
   EXPECT_EQ(w.gaps[2].accepted, std::vector<std::string>{"a ~ b"});
-  EXPECT_DOUBLE_EQ(grade(w, R"(["H{2}O", 1, "A ~ B"])"), 4);
-  EXPECT_DOUBLE_EQ(grade(w, R"(["h{2}o", 1, null])"), 1);
-  EXPECT_DOUBLE_EQ(grade(w, R"(["h2o", 0, null])"), 0.5);
+  EXPECT_DOUBLE_EQ(grade(w, R"(["H{2}O", 1, "A ~ B", "100,4"])"), 5);
+  EXPECT_DOUBLE_EQ(grade(w, R"(["h{2}o", 1, null, "98"])"), 1.5) << "98 is within 2 of 99: half";
+  EXPECT_DOUBLE_EQ(grade(w, R"(["h2o", 0, null, "96"])"), 0.5);
   EXPECT_NE(made.notes[1].message.find("shown as buttons in Moodle are a menu here"), std::string::npos);
 }
 
@@ -616,7 +616,7 @@ TEST(MoodleXmlTest, BrokenClozeQuestionsAreRefusedAtTheirLines) {
                {20, "gap 1 (MULTICHOICE) has no answers"},
                {36, "gap 1 offers fewer than 2 choices"},
                {52, "gap 1 has no answer worth 100%"},
-               {68, "gap 1 (NUMERICAL) takes a number"}};
+               {68, "gap 1: 'zero' is not a number with a tolerance"}};
   for (size_t i = 0; i < 5; ++i) {
     EXPECT_EQ(bank.problems[i].line, kWant[i].line);
     EXPECT_NE(bank.problems[i].message.find(kWant[i].why), std::string::npos) << bank.problems[i].message;

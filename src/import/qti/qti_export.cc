@@ -244,6 +244,13 @@ class ItemWriter {
       const exam::Gap& gap = q_.gaps[k];
       const bool menu = !gap.choices.empty();
       response_ = Set(Add(item, "qti-response-declaration"), "identifier", fmt::format("GAP{}", k + 1));
+      if (!gap.numbers.empty()) {  // scored by its rules (GapRules), each number within its tolerance
+        Declare("single", "float");
+        const auto best = std::max_element(gap.numbers.begin(), gap.numbers.end(),
+                                           [](const auto& a, const auto& b) { return a.credit < b.credit; });
+        Correct({Num(best->value)});
+        continue;
+      }
       Declare("single", menu ? "identifier" : "string");
       const size_t n = menu ? gap.choices.size() : gap.accepted.size();
       std::vector<std::pair<std::string, double>> entries;
@@ -277,12 +284,33 @@ class ItemWriter {
     }
   }
 
-  // Each gap adds what its answer maps to; all or nothing: the points only when every gap
-  // maps to its whole share.
+  // Whether number `a` holds the response of gap k: qti-equal within its tolerance.
+  static void NumberHolds(pugi::xml_node parent, size_t k, const exam::NumericAnswer& a) {
+    pugi::xml_node equal = Add(parent, "qti-equal");
+    Set(Set(equal, "tolerance-mode", "absolute"), "tolerance", Num(a.tolerance) + " " + Num(a.tolerance));
+    Set(Add(equal, "qti-variable"), "identifier", fmt::format("GAP{}", k + 1));
+    Set(Add(equal, "qti-base-value"), "base-type", "float").text().set(Num(a.value).c_str());
+  }
+
+  // Each gap adds what its answer maps to (a number gap: what the first number whose tolerance
+  // holds it gives); all or nothing: the points only when every gap earns its whole share.
   void GapRules() {
     if (!q_.all_or_nothing) {
       for (size_t k = 0; k < q_.gaps.size(); ++k) {
         const std::string response = fmt::format("GAP{}", k + 1);
+        if (!q_.gaps[k].numbers.empty()) {
+          pugi::xml_node condition = Add(processing_, "qti-response-condition");
+          for (size_t i = 0; i < q_.gaps[k].numbers.size(); ++i) {
+            const exam::NumericAnswer& a = q_.gaps[k].numbers[i];
+            pugi::xml_node branch = Add(condition, i == 0 ? "qti-response-if" : "qti-response-else-if");
+            NumberHolds(branch, k, a);
+            pugi::xml_node set = Set(Add(branch, "qti-set-outcome-value"), "identifier", "SCORE");
+            pugi::xml_node sum = Add(set, "qti-sum");
+            Set(Add(sum, "qti-variable"), "identifier", "SCORE");
+            Set(Add(sum, "qti-base-value"), "base-type", "float").text().set(Num(a.credit * GapPoints(k)).c_str());
+          }
+          continue;
+        }
         pugi::xml_node when = Add(Add(processing_, "qti-response-condition"), "qti-response-if");
         Set(Add(Add(Add(when, "qti-not"), "qti-is-null"), "qti-variable"), "identifier", response);
         pugi::xml_node set = Set(Add(when, "qti-set-outcome-value"), "identifier", "SCORE");
@@ -296,6 +324,13 @@ class ItemWriter {
     pugi::xml_node when = Add(condition, "qti-response-if");
     pugi::xml_node all = Add(when, "qti-and");
     for (size_t k = 0; k < q_.gaps.size(); ++k) {
+      if (!q_.gaps[k].numbers.empty()) {  // one of its numbers worth its whole share holds it
+        pugi::xml_node any = Add(all, "qti-or");
+        for (const exam::NumericAnswer& a : q_.gaps[k].numbers) {
+          if (a.credit >= 1) NumberHolds(any, k, a);
+        }
+        continue;
+      }
       pugi::xml_node whole = Add(all, "qti-gte");
       Set(Add(whole, "qti-map-response"), "identifier", fmt::format("GAP{}", k + 1));
       Set(Add(whole, "qti-base-value"), "base-type", "float").text().set(Num(GapPoints(k)).c_str());

@@ -132,19 +132,20 @@ options = ["Spring", "Summer", "Autumn"]
 [[question]]
 id = "legend"
 type = "gaps"
-text = "The bandit killed her [[1]], burned her [[2]]\nand rode her [[3]] away."
-points = 4
+text = "The bandit killed her [[1]], burned her [[2]]\nand rode her [[3]] away in [[4]]."
+points = 5
 gaps = [{ choices = ["horse", "family", "castle"], answer = "family" },
         { answer = ["castle", "keep"], credit = [1, 0.5] },
-        { answer = "Horse", case_sensitive = true, weight = 2 }]
+        { answer = "Horse", case_sensitive = true, weight = 2 },
+        { answer = 1066, tolerance = 2 }]
 
 [[question]]
 id = "pair"
 type = "gaps"
-text = "[[1]] is the capital of [[2]]."
+text = "[[1]] is the capital of [[2]], [[3]] km from the sea."
 points = 2
 all_or_nothing = true
-gaps = [{ choices = ["Lyon", "Paris"], answer = "Paris" }, { answer = "France" }]
+gaps = [{ choices = ["Lyon", "Paris"], answer = "Paris" }, { answer = "France" }, { answer = 180.5, tolerance = 20 }]
 )toml";
 
 // Answers to try on each question, by type.
@@ -158,9 +159,10 @@ std::vector<std::string> Tries(const exam::Question& q) {
     case exam::QuestionType::kMatching: return {"[2, 3, 1]", "[2, null, null]", "[0, 0, 0]"};
     case exam::QuestionType::kOrdering: return {"[0, 1, 2]", "[0, 2, 1]", "[1, 0, 2]", "[1, 2, 0]", "[2, 0, 1]", "[2, 1, 0]"};
     case exam::QuestionType::kGaps:
-      return {R"([1, "castle", "Horse"])", R"([0, "Keep.", "horse"])", R"([2, null, "Horse"])",
-              R"([null, "CASTLE", null])", R"([1, "France"])", R"([1, "france"])", R"([0, "France"])",
-              R"([1, null])"};
+      return {R"([1, "castle", "Horse", "1066"])", R"([0, "Keep.", "horse", "1068,0"])",
+              R"([2, null, "Horse", "1069"])", R"([null, "CASTLE", null, null])",
+              R"([1, "France", "160.5"])", R"([1, "france", "200"])", R"([0, "France", "180"])",
+              R"([1, "France", "201"])", R"([1, null, null])"};
     default: return {};
   }
 }
@@ -211,6 +213,11 @@ TEST(QtiExportTest, AnExportedExamReadsBackToTheSameQuestionsGradedTheSame) {
       EXPECT_EQ(b.gaps[k].choices, a.gaps[k].choices) << "gap " << k + 1;
       EXPECT_EQ(b.gaps[k].accepted, a.gaps[k].accepted) << "gap " << k + 1;
       EXPECT_EQ(b.gaps[k].case_sensitive, a.gaps[k].case_sensitive) << "gap " << k + 1;
+      ASSERT_EQ(b.gaps[k].numbers.size(), a.gaps[k].numbers.size()) << "gap " << k + 1;
+      for (size_t i = 0; i < a.gaps[k].numbers.size(); ++i) {
+        EXPECT_EQ(b.gaps[k].numbers[i].value, a.gaps[k].numbers[i].value);
+        EXPECT_EQ(b.gaps[k].numbers[i].tolerance, a.gaps[k].numbers[i].tolerance);
+      }
     }
     for (const std::string& answer : Tries(a)) {
       const boost::json::value v = boost::json::parse(answer);

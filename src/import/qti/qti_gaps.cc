@@ -21,6 +21,7 @@ namespace {
 
 // An answer no choice and no key is: what a gap holds while another is tried.
 const char* const kNothing = "\x01pupitre-no-answer";
+constexpr double kNoNumber = -987654321.125;  // the same, for a number
 constexpr size_t kMaxTries = 2'000;  // answers tried, for all the gaps
 
 bool Near(double a, double b) { return std::fabs(a - b) <= 1e-9 * std::max({1.0, std::fabs(a), std::fabs(b)}); }
@@ -29,6 +30,8 @@ bool Near(double a, double b) { return std::fabs(a - b) <= 1e-9 * std::max({1.0,
 struct GapSource {
   std::string response;
   bool menu = false;
+  bool number = false;  // a number typed in: `values` are numbers, each with its tolerance
+  std::vector<double> tolerances;
   std::vector<std::string> values;  // a menu's choice identifiers; typed: the keys known
   std::vector<std::string> texts;   // a menu's choices as the student reads them
   std::string correct;              // the correct response ("" : none)
@@ -47,7 +50,8 @@ std::string SwappedCase(const std::string& s) {
 class GapsReader {
  public:
   GapsReader(const pugi::xml_node& item, const Declarations& declarations, exam::Question& q)
-      : declarations_(declarations), runner_(item, declarations), q_(q) {}
+      : declarations_(declarations), processing_(Child(item, "responseProcessing")),
+        runner_(item, declarations), q_(q) {}
 
   std::string Read(const std::vector<pugi::xml_node>& interactions) {
     for (size_t k = 0; k < interactions.size(); ++k) {
@@ -56,7 +60,9 @@ class GapsReader {
     size_t tries = 0;
     for (const GapSource& g : sources_) tries += g.values.size() * 2 + 2;
     if (tries > kMaxTries) return "its gaps have too many answers to learn how they score";
-    for (const GapSource& g : sources_) base_[g.response] = RuleValue::Text(kNothing);
+    for (const GapSource& g : sources_) {
+      base_[g.response] = g.number ? RuleValue::Number(kNoNumber) : RuleValue::Text(kNothing);
+    }
 
     Result<double> none = runner_.Score(base_);
     if (!none.ok()) return none.error().message;
@@ -119,9 +125,10 @@ class GapsReader {
       if (g.values.size() < 2) return fmt::format("gap {} offers fewer than 2 choices", number);
     } else {
       if (decl->second.base_type == "float" || decl->second.base_type == "integer") {
-        return fmt::format("gap {} takes a number: a number typed in a text with gaps is not "
-                           "imported yet",
-                           number);
+        g.number = true;
+        if (std::string why = Numbers(g, decl->second, number); !why.empty()) return why;
+        sources_.push_back(std::move(g));
+        return "";
       }
       if (decl->second.base_type != "string") {
         return fmt::format("gap {} has a response of base type {}", number, decl->second.base_type);
@@ -146,10 +153,70 @@ class GapsReader {
     return "";
   }
 
+  // A number gap's numbers worth trying: each compared with the response in the rules (equal,
+  // within its tolerance, or match), and the correct response; in the rules' order.
+  std::string Numbers(GapSource& g, const Declaration& decl, size_t number) {
+    const auto add = [&](double v, double t) {
+      for (size_t i = 0; i < g.values.size(); ++i) {
+        if (Number(g.values[i]) == v && g.tolerances[i] == t) return;
+      }
+      g.values.push_back(fmt::format("{}", v));
+      g.tolerances.push_back(t);
+    };
+    for (const pugi::xpath_node& x : processing_.select_nodes(".//*")) {
+      const pugi::xml_node n = x.node();
+      const std::string name = NameOf(n);
+      if (name != "equal" && name != "match") continue;
+      const pugi::xml_node var = Child(n, "variable");
+      const pugi::xml_node value = Child(n, "baseValue");
+      if (!var || Attr(var, "identifier") != g.response || !value) continue;
+      const std::optional<double> v = Number(value.text().get());
+      if (!v) return fmt::format("gap {} is compared with what is not a number", number);
+      double tolerance = 0;
+      const std::string_view mode = Attr(n, "toleranceMode");
+      if (name == "equal" && mode == "absolute") {
+        const std::string t = Trimmed(Attr(n, "tolerance"));
+        const size_t space = t.find(' ');
+        const std::optional<double> below = Number(t.substr(0, space));
+        const std::optional<double> above = space == std::string::npos ? below : Number(t.substr(space + 1));
+        if (!below || !above || *below != *above || *below < 0) {
+          return fmt::format("gap {} is compared within a tolerance that is not the same below and "
+                             "above",
+                             number);
+        }
+        tolerance = *below;
+      } else if (name == "equal" && !mode.empty() && mode != "exact") {
+        return fmt::format("gap {} is compared within a relative tolerance, which a gap does not "
+                           "say yet",
+                           number);
+      }
+      add(*v, tolerance);
+    }
+    for (const std::string& c : decl.correct) {  // unless a number compared already holds it
+      const std::optional<double> v = Number(c);
+      bool held = false;
+      for (size_t i = 0; v && i < g.values.size(); ++i) {
+        held = held || std::fabs(*v - *Number(g.values[i])) <= g.tolerances[i];
+      }
+      if (v && !held) add(*v, 0);
+    }
+    if (g.values.empty()) {
+      return fmt::format("gap {} takes a number its rules never compare: which it scores is not "
+                         "known",
+                         number);
+    }
+    return "";
+  }
+
   // The score of the answer that matches nothing but in `given` (response, value).
   Result<double> Try(const std::vector<std::pair<std::string, std::string>>& given) {
     Responses r = base_;
-    for (const auto& [response, value] : given) r[response] = RuleValue::Text(value);
+    for (const auto& [response, value] : given) {
+      const bool number = r[response].kind == RuleValue::Kind::kNumber;
+      r[response] = value == kNothing && number ? RuleValue::Number(kNoNumber)
+                    : number                    ? RuleValue::Number(Number(value).value_or(kNoNumber))
+                                                : RuleValue::Text(value);
+    }
     return runner_.Score(r);
   }
 
@@ -235,7 +302,11 @@ class GapsReader {
   void Make(const GapSource& g, const std::vector<double>& credit, double weight) {
     exam::Gap gap;
     gap.weight = weight;
-    if (g.menu) {
+    if (g.number) {
+      for (size_t i = 0; i < g.values.size(); ++i) {
+        if (credit[i] > 0) gap.numbers.push_back({*Number(g.values[i]), g.tolerances[i], credit[i]});
+      }
+    } else if (g.menu) {
       exam::SetGapMenu(gap, g.texts, credit);
     } else {
       for (size_t i = 0; i < g.values.size(); ++i) {
@@ -252,7 +323,7 @@ class GapsReader {
   std::string CaseOfTypedGaps() {
     for (size_t k = 0; k < sources_.size(); ++k) {
       exam::Gap& gap = q_.gaps[k];
-      if (sources_[k].menu) continue;
+      if (sources_[k].menu || sources_[k].number) continue;
       bool sensitive = false;
       std::vector<std::pair<std::string, std::string>> right;
       if (q_.all_or_nothing) {
@@ -293,6 +364,7 @@ class GapsReader {
   }
 
   const Declarations& declarations_;
+  pugi::xml_node processing_;
   RuleRunner runner_;
   exam::Question& q_;
   std::vector<GapSource> sources_;

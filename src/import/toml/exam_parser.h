@@ -42,7 +42,7 @@ inline constexpr std::string_view kQuestionKeys[] = {
     "tolerance", "feedback", "option_feedback", "answer_feedback", "pairs", "distractors", "case_sensitive", "all_or_nothing",
     "group", "units", "unit_penalty", "gaps"};
 inline constexpr std::string_view kGapKeys[] = {"choices", "answer", "credit", "case_sensitive",
-                                                "weight"};
+                                                "weight", "tolerance"};
 // A year: far beyond any exam, and small enough that milliseconds never overflow.
 inline constexpr int64_t kMaxDurationMinutes = 366 * 24 * 60;
 inline constexpr double kMaxPoints = 10'000;  // per question

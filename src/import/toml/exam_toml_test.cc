@@ -1209,6 +1209,12 @@ answer = "family"
 [[question.gaps]]
 answer = ["Castle", "manor"]
 credit = [1, 0.5]
+
+[[question]]
+id = "date"
+type = "gaps"
+text = "Hastings was fought in [[1]]."
+gaps = [{ answer = 1066, tolerance = 1 }]
 )");
   ASSERT_TRUE(spec.ok()) << spec.error().message;
   const Question& q = spec->questions[0];
@@ -1220,6 +1226,11 @@ credit = [1, 0.5]
   EXPECT_EQ(exam::GradeAnswer(q, boost::json::parse(R"([1, "MANOR."])")), 3);
   EXPECT_EQ(exam::GradeAnswer(q, boost::json::parse(R"([0, null])")), 0);
   EXPECT_EQ(exam::GradeAnswer(q, boost::json::parse(R"([null, "castle"])")), 2);
+  const Question& date = spec->questions[1];
+  ASSERT_EQ(date.gaps[0].numbers.size(), 1u);
+  EXPECT_EQ(exam::GradeAnswer(date, boost::json::parse(R"([" 1067 "])")), 1);
+  EXPECT_EQ(exam::GradeAnswer(date, boost::json::parse(R"(["1068"])")), 0);
+  EXPECT_EQ(exam::GradeAnswer(date, boost::json::parse(R"(["one thousand"])")), 0);
 
   const std::vector<Problem> p = Problems(std::string(kHeader) + R"(
 [[question]]
@@ -1239,7 +1250,8 @@ gaps = [{ choices = ["a", "a"], answer = "a" }]
 id = "right"
 type = "gaps"
 text = "A [[1]] B [[2]]"
-gaps = [{ choices = ["a", "b"], answer = "c" }, { answer = "d", credit = [0.5], colour = 1 }]
+gaps = [{ choices = ["a", "b"], answer = "c" }, { answer = "d", credit = [0.5], colour = 1 },
+        { answer = 3, tolerance = -1 }]
 
 [[question]]
 id = "short"
@@ -1259,8 +1271,9 @@ text = "Nothing"
   EXPECT_TRUE(Has(p, 25, {"question \"right\": gap 1: the answer \"c\" is not one of its choices"})) << Describe(p);
   EXPECT_TRUE(Has(p, 25, {"question \"right\": gap 2: \"credit\" must give one number from 0 to 1 per accepted answer, the best 1"})) << Describe(p);
   EXPECT_TRUE(Has(p, 25, {"question \"right\": unknown key \"colour\""})) << Describe(p);
-  EXPECT_TRUE(Has(p, 32, {"question \"short\": \"gaps\" is only for gaps questions"})) << Describe(p);
-  EXPECT_TRUE(Has(p, 34, {"question \"none\": missing key \"gaps\""})) << Describe(p);
+  EXPECT_TRUE(Has(p, 26, {"question \"right\": gap 3: \"tolerance\" must not be negative"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 33, {"question \"short\": \"gaps\" is only for gaps questions"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 35, {"question \"none\": missing key \"gaps\""})) << Describe(p);
 }
 
 }  // namespace pupitre::exam

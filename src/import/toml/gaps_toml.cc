@@ -92,7 +92,8 @@ std::optional<Gap> ExamParser::ParseGap(const toml::table& t, size_t number, con
   if (menu != nullptr) {
     if (credit != nullptr) {
       Add(*credit, where, "gap_credit_typed", {{"gap", gap_number}},
-          which + "\"credit\" is only for a gap typed in (a menu's \"answer\" is its right choice)");
+          which + "\"credit\" is only for a gap of words typed in (a menu's \"answer\" is its right "
+                    "choice, a number's right within its \"tolerance\")");
     }
     if (!answer->is_string()) {
       WrongType(*answer, "answer", where, kString);
@@ -109,6 +110,31 @@ std::optional<Gap> ExamParser::ParseGap(const toml::table& t, size_t number, con
     earns[static_cast<size_t>(at - choices.begin())] = 1.0;
     SetGapMenu(gap, std::move(choices), std::move(earns));
     return problems_.size() == problems_before ? std::optional<Gap>(std::move(gap)) : std::nullopt;
+  }
+  // A number typed in: right within its tolerance.
+  const toml::node* tolerance = t.get("tolerance");
+  if (answer->is_number()) {
+    NumericAnswer number;
+    if (std::optional<double> x = GetNumber(*answer, "answer", where)) number.value = *x;
+    if (tolerance != nullptr) {
+      std::optional<double> x = GetNumber(*tolerance, "tolerance", where);
+      if (x && *x >= 0) {
+        number.tolerance = *x;
+      } else if (x) {
+        Add(*tolerance, where, "tolerance_negative", {}, which + "\"tolerance\" must not be negative");
+      }
+    }
+    if (credit != nullptr) {
+      Add(*credit, where, "gap_credit_typed", {{"gap", gap_number}},
+          which + "\"credit\" is only for a gap of words typed in (a menu's \"answer\" is its right "
+                    "choice, a number's right within its \"tolerance\")");
+    }
+    gap.numbers.push_back(number);
+    return problems_.size() == problems_before ? std::optional<Gap>(std::move(gap)) : std::nullopt;
+  }
+  if (tolerance != nullptr) {
+    Add(*tolerance, where, "tolerance_not_numeric", {},
+        which + "\"tolerance\" is only for a gap whose answer is a number");
   }
   // Typed in: the accepted answers, normalised as a short answer's.
   const auto accept = [&](const toml::node& e) {
