@@ -33,21 +33,24 @@ std::vector<size_t> MarksIn(std::string_view text) {
 
 std::string CreditProblem(const std::vector<double>& credit, size_t count, std::string_view of) {
   if (credit.empty()) return "";
-  if (credit.size() != count) return "has " + std::to_string(credit.size()) + " credits for " +
-                                     std::to_string(count) + " " + std::string(of);
+  if (credit.size() != count)
+    return "has " + std::to_string(credit.size()) + " credits for " + std::to_string(count) + " " +
+           std::string(of);
   double best = 0;
   for (double c : credit) {
     if (!(c >= 0 && c <= 1)) return "has a credit outside 0 to 1";
     best = std::max(best, c);
   }
-  if (best != 1) return "has no " + std::string(of == "choices" ? "choice" : "answer") +
-                        " earning its whole share (credit 1)";
+  if (best != 1)
+    return "has no " + std::string(of == "choices" ? "choice" : "answer") +
+           " earning its whole share (credit 1)";
   return "";
 }
 
 std::optional<int64_t> IndexOf(const boost::json::value& v) {
   if (v.is_int64()) return v.get_int64();
-  if (v.is_uint64()) return v.get_uint64() > 1'000'000 ? 1'000'000 : static_cast<int64_t>(v.get_uint64());
+  if (v.is_uint64())
+    return v.get_uint64() > 1'000'000 ? 1'000'000 : static_cast<int64_t>(v.get_uint64());
   return std::nullopt;
 }
 
@@ -57,7 +60,8 @@ std::optional<double> TypedNumber(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
   std::string t(s);
   if (t.size() > 64) return std::nullopt;
-  if (const size_t comma = t.find(','); comma != std::string::npos && t.find('.') == std::string::npos) {
+  if (const size_t comma = t.find(',');
+      comma != std::string::npos && t.find('.') == std::string::npos) {
     t[comma] = '.';
   }
   std::string_view v = t;
@@ -143,7 +147,8 @@ std::string GapsProblem(const Question& q) {
   for (size_t i = 0; i < q.gaps.size(); ++i) {
     const Gap& g = q.gaps[i];
     const std::string which = "gap " + std::to_string(i + 1) + " ";
-    if (!(g.weight > 0 && g.weight <= 1e6)) return which + "has a weight not above 0 (or past 10^6)";
+    if (!(g.weight > 0 && g.weight <= 1e6))
+      return which + "has a weight not above 0 (or past 10^6)";
     std::string problem;
     if (!g.numbers.empty()) {
       if (!g.choices.empty() || !g.accepted.empty() || !g.credit.empty()) {
@@ -166,7 +171,8 @@ std::string GapsProblem(const Question& q) {
       if (g.choices.size() < 2) return which + "offers fewer than 2 choices";
       for (size_t k = 0; k < g.choices.size(); ++k) {
         if (std::all_of(g.choices[k].begin(), g.choices[k].end(),
-                        [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); })) return which + "offers a blank choice";
+                        [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }))
+          return which + "offers a blank choice";
         if (std::find(g.choices.begin(), g.choices.begin() + static_cast<std::ptrdiff_t>(k),
                       g.choices[k]) != g.choices.begin() + static_cast<std::ptrdiff_t>(k)) {
           return which + "offers \"" + g.choices[k] + "\" twice";
@@ -195,8 +201,9 @@ boost::json::array GapsRightAnswer(const Question& q) {
       if (g.credit[i] > g.credit[best]) best = i;
     }
     if (!g.numbers.empty()) {
-      const auto top = std::max_element(g.numbers.begin(), g.numbers.end(),
-                                        [](const auto& a, const auto& b) { return a.credit < b.credit; });
+      const auto top =
+          std::max_element(g.numbers.begin(), g.numbers.end(),
+                           [](const auto& a, const auto& b) { return a.credit < b.credit; });
       out.emplace_back(top->value);
     } else if (!g.choices.empty()) {
       out.emplace_back(static_cast<int64_t>(best));

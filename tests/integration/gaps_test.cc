@@ -46,7 +46,8 @@ TEST_F(GapsTest, EachGapEarnsItsShareAndReadsInWords) {
   EXPECT_TRUE(gaps.at(1).at("typed").as_bool());
 
   // One entry per gap: the menu's index, the typed gap's text, or null.
-  for (const char* bad : {"[1]", "[\"family\", \"castle\"]", "[3, \"castle\"]", "[1, 2]", "\"family\""}) {
+  for (const char* bad :
+       {"[1]", "[\"family\", \"castle\"]", "[3, \"castle\"]", "[1, 2]", "\"family\""}) {
     auto refused = Save(*student, attempt, "legend", 1, bad);
     EXPECT_EQ(refused.status, 422) << bad << ": " << refused.body;
   }

@@ -19,20 +19,34 @@ enum class Kind { kMenu, kRadios, kTyped, kTypedCase, kNumber, kPicks };
 
 std::optional<Kind> KindNamed(std::string_view name) {
   static constexpr std::pair<std::string_view, Kind> kNames[] = {
-      {"SHORTANSWER", Kind::kTyped},        {"SA", Kind::kTyped},
-      {"MW", Kind::kTyped},                 {"SHORTANSWER_C", Kind::kTypedCase},
-      {"SAC", Kind::kTypedCase},            {"MWC", Kind::kTypedCase},
-      {"MULTICHOICE", Kind::kMenu},         {"MC", Kind::kMenu},
-      {"MULTICHOICE_S", Kind::kMenu},       {"MCS", Kind::kMenu},
-      {"MULTICHOICE_V", Kind::kRadios},     {"MCV", Kind::kRadios},
-      {"MULTICHOICE_H", Kind::kRadios},     {"MCH", Kind::kRadios},
-      {"MULTICHOICE_VS", Kind::kRadios},    {"MCVS", Kind::kRadios},
-      {"MULTICHOICE_HS", Kind::kRadios},    {"MCHS", Kind::kRadios},
-      {"NUMERICAL", Kind::kNumber},         {"NM", Kind::kNumber},
-      {"MULTIRESPONSE", Kind::kPicks},      {"MR", Kind::kPicks},
-      {"MULTIRESPONSE_H", Kind::kPicks},    {"MRH", Kind::kPicks},
-      {"MULTIRESPONSE_S", Kind::kPicks},    {"MRS", Kind::kPicks},
-      {"MULTIRESPONSE_HS", Kind::kPicks},   {"MRHS", Kind::kPicks}};
+      {"SHORTANSWER", Kind::kTyped},
+      {"SA", Kind::kTyped},
+      {"MW", Kind::kTyped},
+      {"SHORTANSWER_C", Kind::kTypedCase},
+      {"SAC", Kind::kTypedCase},
+      {"MWC", Kind::kTypedCase},
+      {"MULTICHOICE", Kind::kMenu},
+      {"MC", Kind::kMenu},
+      {"MULTICHOICE_S", Kind::kMenu},
+      {"MCS", Kind::kMenu},
+      {"MULTICHOICE_V", Kind::kRadios},
+      {"MCV", Kind::kRadios},
+      {"MULTICHOICE_H", Kind::kRadios},
+      {"MCH", Kind::kRadios},
+      {"MULTICHOICE_VS", Kind::kRadios},
+      {"MCVS", Kind::kRadios},
+      {"MULTICHOICE_HS", Kind::kRadios},
+      {"MCHS", Kind::kRadios},
+      {"NUMERICAL", Kind::kNumber},
+      {"NM", Kind::kNumber},
+      {"MULTIRESPONSE", Kind::kPicks},
+      {"MR", Kind::kPicks},
+      {"MULTIRESPONSE_H", Kind::kPicks},
+      {"MRH", Kind::kPicks},
+      {"MULTIRESPONSE_S", Kind::kPicks},
+      {"MRS", Kind::kPicks},
+      {"MULTIRESPONSE_HS", Kind::kPicks},
+      {"MRHS", Kind::kPicks}};
   for (const auto& [n, k] : kNames) {
     if (n == name) return k;
   }
@@ -88,10 +102,12 @@ Result<Answer> ReadAnswer(std::string_view raw, size_t gap) {
     auto [ptr, ec] = std::from_chars(number.data(), number.data() + number.size(), percent);
     if (number.empty() || ec != std::errc() || ptr != number.data() + number.size() ||
         !(percent >= -100 && percent <= 100)) {
-      return Error::Invalid(fmt::format("gap {}: an answer's %percentage% is not from -100 to 100", gap));
+      return Error::Invalid(
+          fmt::format("gap {}: an answer's %percentage% is not from -100 to 100", gap));
     }
     if (percent < 0) {
-      return Error::Invalid(fmt::format("gap {}: an answer takes points away, which a gap never does", gap));
+      return Error::Invalid(
+          fmt::format("gap {}: an answer takes points away, which a gap never does", gap));
     }
     a.credit = percent / 100;
     s.remove_prefix(end + 1);
@@ -108,7 +124,8 @@ std::optional<double> Finite(std::string_view s) {
   const std::string t = Trim(s);
   double x = 0;
   auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), x);
-  if (t.empty() || ec != std::errc() || end != t.data() + t.size() || !std::isfinite(x)) return std::nullopt;
+  if (t.empty() || ec != std::errc() || end != t.data() + t.size() || !std::isfinite(x))
+    return std::nullopt;
   return x;
 }
 
@@ -127,9 +144,10 @@ Result<exam::Gap> MakeGap(Kind kind, const std::vector<Answer>& answers, double 
       const std::optional<double> tolerance =
           colon == std::string::npos ? 0.0 : Finite(std::string_view(a.text).substr(colon + 1));
       if (!value || !tolerance || *tolerance < 0) {
-        return Error::Invalid(fmt::format("gap {}: '{}' is not a number with a tolerance "
-                                          "(NUMERICAL: =3.14:0.01)",
-                                          n, a.text.substr(0, 40)));
+        return Error::Invalid(
+            fmt::format("gap {}: '{}' is not a number with a tolerance "
+                        "(NUMERICAL: =3.14:0.01)",
+                        n, a.text.substr(0, 40)));
       }
       gap.numbers.push_back({*value, std::fabs(*tolerance), a.credit});
     }
@@ -149,7 +167,8 @@ Result<exam::Gap> MakeGap(Kind kind, const std::vector<Answer>& answers, double 
         c = std::max(c, a.credit);
       }
     }
-    if (choices.size() < 2) return Error::Invalid(fmt::format("gap {} offers fewer than 2 choices", n));
+    if (choices.size() < 2)
+      return Error::Invalid(fmt::format("gap {} offers fewer than 2 choices", n));
     exam::SetGapMenu(gap, std::move(choices), std::move(credit));
     return gap;
   }
@@ -173,14 +192,17 @@ Result<Cloze> ReadCloze(std::string_view html) {
   for (size_t open; (open = rest.find('{')) != std::string_view::npos;) {
     // {weight:TYPE:answers}: anything else is text, as Moodle leaves it.
     size_t at = open + 1;
-    while (at < rest.size() && at - open <= 4 && std::isdigit(static_cast<unsigned char>(rest[at]))) ++at;
+    while (at < rest.size() && at - open <= 4 && std::isdigit(static_cast<unsigned char>(rest[at])))
+      ++at;
     const std::string_view weight_text = rest.substr(open + 1, at - open - 1);
     size_t name_end = at + 1;
-    while (name_end < rest.size() && (std::isupper(static_cast<unsigned char>(rest[name_end])) || rest[name_end] == '_')) {
+    while (name_end < rest.size() &&
+           (std::isupper(static_cast<unsigned char>(rest[name_end])) || rest[name_end] == '_')) {
       ++name_end;
     }
-    const std::optional<Kind> kind =
-        at < rest.size() && rest[at] == ':' ? KindNamed(rest.substr(at + 1, name_end - at - 1)) : std::nullopt;
+    const std::optional<Kind> kind = at < rest.size() && rest[at] == ':'
+                                         ? KindNamed(rest.substr(at + 1, name_end - at - 1))
+                                         : std::nullopt;
     if (!kind || name_end >= rest.size() || (rest[name_end] != ':' && rest[name_end] != '}')) {
       out.text += rest.substr(0, open + 1);
       rest.remove_prefix(open + 1);
@@ -188,14 +210,17 @@ Result<Cloze> ReadCloze(std::string_view html) {
     }
     const size_t n = out.gaps.size() + 1;
     const std::string_view type = rest.substr(at + 1, name_end - at - 1);
-    if (rest[name_end] == '}') return Error::Invalid(fmt::format("gap {} ({}) has no answers", n, type));
+    if (rest[name_end] == '}')
+      return Error::Invalid(fmt::format("gap {} ({}) has no answers", n, type));
     if (*kind == Kind::kPicks) {
-      return Error::Invalid(fmt::format("gap {} ({}) takes several picks, which a gap does not", n, type));
+      return Error::Invalid(
+          fmt::format("gap {} ({}) takes several picks, which a gap does not", n, type));
     }
     if (n > exam::kMaxGaps) return Error::Invalid(fmt::format("more than {} gaps", exam::kMaxGaps));
     std::string_view body = rest.substr(name_end + 1);
     const size_t close = Unescaped(body, "}");
-    if (close == std::string_view::npos) return Error::Invalid(fmt::format("gap {} is not closed by }}", n));
+    if (close == std::string_view::npos)
+      return Error::Invalid(fmt::format("gap {} is not closed by }}", n));
     const std::string_view all = body.substr(0, close);
     std::vector<Answer> answers;
     for (std::string_view left = all;;) {
@@ -220,7 +245,8 @@ Result<Cloze> ReadCloze(std::string_view html) {
     rest.remove_prefix(name_end + 1 + close + 1);
   }
   out.text += rest;
-  if (out.gaps.empty()) return Error::Invalid("a cloze without embedded answers ({1:SHORTANSWER:=...})");
+  if (out.gaps.empty())
+    return Error::Invalid("a cloze without embedded answers ({1:SHORTANSWER:=...})");
   std::vector<std::string> said;
   if (feedback) said.push_back("the feedback of its gaps' answers is left out");
   if (radios) said.push_back("its choices shown as buttons in Moodle are a menu here");

@@ -2,11 +2,10 @@
 // A QTI item's response declarations: each response's cardinality, base type, correct values and
 // mapping (what each value scores). Internal to import/qti.
 
-#include <pugixml.hpp>
-
 #include <functional>
 #include <map>
 #include <optional>
+#include <pugixml.hpp>
 #include <string>
 #include <string_view>
 #include <vector>

@@ -13,10 +13,21 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <optional>
 #include <utility>
+
+#include "import/qti/qti_export_gaps.h"
+#include "import/qti/qti_xml_writer.h"
 
 namespace pupitre::importers {
 namespace {
+
+using qti::writing::Add;
+using qti::writing::Clean;
+using qti::writing::Num;
+using qti::writing::Set;
+using qti::writing::SetScore;
+using qti::writing::SetText;
 
 constexpr const char* kNamespace = "http://www.imsglobal.org/xsd/imsqtiasi_v3p0";
 constexpr const char* kTemplates = "https://purl.imsglobal.org/spec/qti/v3p0/rptemplates/";
@@ -24,28 +35,6 @@ constexpr const char* kTemplates = "https://purl.imsglobal.org/spec/qti/v3p0/rpt
 // A QTI identifier (an XML name): the question's id, behind a letter when it starts otherwise.
 std::string ItemId(const std::string& id) {
   return std::isalpha(static_cast<unsigned char>(id.front())) || id.front() == '_' ? id : "q" + id;
-}
-
-// A number as QTI writes floats: the shortest text that reads back the same.
-std::string Num(double d) { return fmt::format("{}", d); }
-
-pugi::xml_node Add(pugi::xml_node parent, const char* name) { return parent.append_child(name); }
-
-// Text as XML 1.0 may hold it: the control characters it forbids are dropped.
-std::string Clean(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n' || c == '\r') out += c;
-  }
-  return out;
-}
-
-void SetText(pugi::xml_node n, std::string_view text) { n.text().set(Clean(text).c_str()); }
-
-pugi::xml_node Set(pugi::xml_node n, const char* name, const std::string& value) {
-  n.append_attribute(name) = Clean(value).c_str();
-  return n;
 }
 
 std::string Save(const pugi::xml_document& doc) {
@@ -59,16 +48,6 @@ void Outcome(pugi::xml_node item, const char* id, const char* cardinality, const
   pugi::xml_node o = Add(item, "qti-outcome-declaration");
   Set(Set(Set(o, "identifier", id), "cardinality", cardinality), "base-type", type);
   if (!value.empty()) Add(Add(o, "qti-default-value"), "qti-value").text().set(value.c_str());
-}
-
-// SCORE set to a number, or to the mapped response.
-void SetScore(pugi::xml_node parent, const std::string& value) {
-  pugi::xml_node set = Set(Add(parent, "qti-set-outcome-value"), "identifier", "SCORE");
-  if (value == "map") {
-    Set(Add(set, "qti-map-response"), "identifier", "RESPONSE");
-  } else {
-    Set(Add(set, "qti-base-value"), "base-type", "float").text().set(value.c_str());
-  }
 }
 
 // The pictures of the package: each one file under images/, named by its blob, however many
@@ -103,7 +82,8 @@ class ItemWriter {
     Set(item, "adaptive", "false");
     Set(item, "time-dependent", "false");
     if (q_.type == exam::QuestionType::kGaps) {
-      GapDeclarations(item);  // one response per gap, GAP1, GAP2...
+      gaps_.emplace(q_, notes_);
+      gaps_->Declarations(item);  // one response per gap, GAP1, GAP2...
     } else {
       response_ = Set(Add(item, "qti-response-declaration"), "identifier", "RESPONSE");
     }
@@ -151,7 +131,7 @@ class ItemWriter {
         Ordering();
         break;
       case exam::QuestionType::kGaps:
-        GapRules();
+        gaps_->Rules(processing_);
         break;
       case exam::QuestionType::kDescription:  // a text without an interaction
         item.remove_child(response_);
@@ -182,13 +162,13 @@ class ItemWriter {
     for (;;) {
       const size_t mark = line.find(exam::kImageMark);
       size_t gap_end = 0;
-      const size_t gap = GapMarkIn(line, gap_end);
+      const size_t gap = gaps_ ? gaps_->MarkIn(line, gap_end) : std::string_view::npos;
       const size_t first = std::min(mark, gap);
       const std::string_view text = line.substr(0, first);
       if (!text.empty()) p.append_child(pugi::node_pcdata).set_value(Clean(text).c_str());
       if (first == std::string_view::npos) return;
       if (first == gap) {
-        GapInteraction(p, std::stoul(std::string(line.substr(gap + 2, gap_end - gap - 4))));
+        gaps_->Interaction(p, std::stoul(std::string(line.substr(gap + 2, gap_end - gap - 4))));
         line.remove_prefix(gap_end);
         continue;
       }
@@ -196,147 +176,6 @@ class ItemWriter {
       ++image;
       line.remove_prefix(mark + exam::kImageMark.size());
     }
-  }
-
-  // Where the first gap mark "[[n]]" (n a gap of the question) stands in `line` (npos: none),
-  // and where it ends.
-  size_t GapMarkIn(std::string_view line, size_t& end) const {
-    if (q_.type != exam::QuestionType::kGaps) return std::string_view::npos;
-    for (size_t at = line.find("[["); at != std::string_view::npos; at = line.find("[[", at + 1)) {
-      size_t e = at + 2;
-      while (e < line.size() && e - at < 6 && std::isdigit(static_cast<unsigned char>(line[e]))) ++e;
-      if (e == at + 2 || line.substr(e, 2) != "]]") continue;
-      const unsigned long n = std::stoul(std::string(line.substr(at + 2, e - at - 2)));
-      if (n < 1 || n > q_.gaps.size()) continue;
-      end = e + 2;
-      return at;
-    }
-    return std::string_view::npos;
-  }
-
-  // Gap n (1-based): a menu of inline choices, or a text entry, setting GAPn.
-  void GapInteraction(pugi::xml_node p, size_t n) {
-    const exam::Gap& gap = q_.gaps[n - 1];
-    const std::string response = fmt::format("GAP{}", n);
-    if (gap.choices.empty()) {
-      Set(Add(p, "qti-text-entry-interaction"), "response-identifier", response);
-      return;
-    }
-    pugi::xml_node menu = Add(p, "qti-inline-choice-interaction");
-    Set(Set(menu, "response-identifier", response), "shuffle", "false");
-    for (size_t k = 0; k < gap.choices.size(); ++k) {
-      SetText(Set(Add(menu, "qti-inline-choice"), "identifier", fmt::format("G{}_{}", n, k)),
-              gap.choices[k]);
-    }
-  }
-
-  // What gap k (0-based) is worth in points: its share of the question's.
-  double GapPoints(size_t k) const {
-    double total = 0;
-    for (const exam::Gap& g : q_.gaps) total += g.weight;
-    return total > 0 ? q_.points * q_.gaps[k].weight / total : 0;
-  }
-
-  // Each gap's response: its right value, and what each value scores (a menu's choices, a
-  // typed gap's accepted answers).
-  void GapDeclarations(pugi::xml_node item) {
-    for (size_t k = 0; k < q_.gaps.size(); ++k) {
-      const exam::Gap& gap = q_.gaps[k];
-      const bool menu = !gap.choices.empty();
-      response_ = Set(Add(item, "qti-response-declaration"), "identifier", fmt::format("GAP{}", k + 1));
-      if (!gap.numbers.empty()) {  // scored by its rules (GapRules), each number within its tolerance
-        Declare("single", "float");
-        const auto best = std::max_element(gap.numbers.begin(), gap.numbers.end(),
-                                           [](const auto& a, const auto& b) { return a.credit < b.credit; });
-        Correct({Num(best->value)});
-        continue;
-      }
-      Declare("single", menu ? "identifier" : "string");
-      const size_t n = menu ? gap.choices.size() : gap.accepted.size();
-      std::vector<std::pair<std::string, double>> entries;
-      for (size_t i = 0; i < n; ++i) {
-        const double credit = gap.credit.empty() ? 1.0 : gap.credit[i];
-        if (!menu && gap.accepted[i] == "*") {
-          notes_.push_back(fmt::format("question {}: gap {} accepts any answer (\"*\"), which "
-                                       "has no QTI mapping entry; left out",
-                                       q_.id, k + 1));
-          continue;
-        }
-        if (credit > 0) {
-          entries.emplace_back(menu ? fmt::format("G{}_{}", k + 1, i) : gap.accepted[i], credit);
-        }
-      }
-      const auto best = std::max_element(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
-        return a.second < b.second;
-      });
-      if (best != entries.end()) Correct({best->first});
-      pugi::xml_node mapping = Mapping(0, GapPoints(k));
-      for (const auto& [key, credit] : entries) {
-        pugi::xml_node e = Add(mapping, "qti-map-entry");
-        Set(Set(e, "map-key", key), "mapped-value", Num(credit * GapPoints(k)));
-        if (!menu) Set(e, "case-sensitive", gap.case_sensitive ? "true" : "false");
-      }
-    }
-    if (std::any_of(q_.gaps.begin(), q_.gaps.end(), [](const exam::Gap& g) { return g.choices.empty(); })) {
-      notes_.push_back(fmt::format("question {}: Pupitre also ignores extra spaces and a final . ! "
-                                   "or ? in a gap typed in; QTI compares answers as written",
-                                   q_.id));
-    }
-  }
-
-  // Whether number `a` holds the response of gap k: qti-equal within its tolerance.
-  static void NumberHolds(pugi::xml_node parent, size_t k, const exam::NumericAnswer& a) {
-    pugi::xml_node equal = Add(parent, "qti-equal");
-    Set(Set(equal, "tolerance-mode", "absolute"), "tolerance", Num(a.tolerance) + " " + Num(a.tolerance));
-    Set(Add(equal, "qti-variable"), "identifier", fmt::format("GAP{}", k + 1));
-    Set(Add(equal, "qti-base-value"), "base-type", "float").text().set(Num(a.value).c_str());
-  }
-
-  // Each gap adds what its answer maps to (a number gap: what the first number whose tolerance
-  // holds it gives); all or nothing: the points only when every gap earns its whole share.
-  void GapRules() {
-    if (!q_.all_or_nothing) {
-      for (size_t k = 0; k < q_.gaps.size(); ++k) {
-        const std::string response = fmt::format("GAP{}", k + 1);
-        if (!q_.gaps[k].numbers.empty()) {
-          pugi::xml_node condition = Add(processing_, "qti-response-condition");
-          for (size_t i = 0; i < q_.gaps[k].numbers.size(); ++i) {
-            const exam::NumericAnswer& a = q_.gaps[k].numbers[i];
-            pugi::xml_node branch = Add(condition, i == 0 ? "qti-response-if" : "qti-response-else-if");
-            NumberHolds(branch, k, a);
-            pugi::xml_node set = Set(Add(branch, "qti-set-outcome-value"), "identifier", "SCORE");
-            pugi::xml_node sum = Add(set, "qti-sum");
-            Set(Add(sum, "qti-variable"), "identifier", "SCORE");
-            Set(Add(sum, "qti-base-value"), "base-type", "float").text().set(Num(a.credit * GapPoints(k)).c_str());
-          }
-          continue;
-        }
-        pugi::xml_node when = Add(Add(processing_, "qti-response-condition"), "qti-response-if");
-        Set(Add(Add(Add(when, "qti-not"), "qti-is-null"), "qti-variable"), "identifier", response);
-        pugi::xml_node set = Set(Add(when, "qti-set-outcome-value"), "identifier", "SCORE");
-        pugi::xml_node sum = Add(set, "qti-sum");
-        Set(Add(sum, "qti-variable"), "identifier", "SCORE");
-        Set(Add(sum, "qti-map-response"), "identifier", response);
-      }
-      return;
-    }
-    pugi::xml_node condition = Add(processing_, "qti-response-condition");
-    pugi::xml_node when = Add(condition, "qti-response-if");
-    pugi::xml_node all = Add(when, "qti-and");
-    for (size_t k = 0; k < q_.gaps.size(); ++k) {
-      if (!q_.gaps[k].numbers.empty()) {  // one of its numbers worth its whole share holds it
-        pugi::xml_node any = Add(all, "qti-or");
-        for (const exam::NumericAnswer& a : q_.gaps[k].numbers) {
-          if (a.credit >= 1) NumberHolds(any, k, a);
-        }
-        continue;
-      }
-      pugi::xml_node whole = Add(all, "qti-gte");
-      Set(Add(whole, "qti-map-response"), "identifier", fmt::format("GAP{}", k + 1));
-      Set(Add(whole, "qti-base-value"), "base-type", "float").text().set(Num(GapPoints(k)).c_str());
-    }
-    SetScore(when, Num(q_.points));
-    SetScore(Add(condition, "qti-response-else"), "0");
   }
 
   // An <img> of a picture kept in the package (its bytes read once for the whole package); a
@@ -363,16 +202,11 @@ class ItemWriter {
   }
 
   void Declare(const char* cardinality, const char* type) {
-    Set(Set(response_, "cardinality", cardinality), "base-type", type);
+    qti::writing::Declare(response_, cardinality, type);
   }
-  void Correct(const std::vector<std::string>& values) {
-    pugi::xml_node c = Add(response_, "qti-correct-response");
-    for (const std::string& v : values) SetText(Add(c, "qti-value"), v);
-  }
+  void Correct(const std::vector<std::string>& values) { qti::writing::Correct(response_, values); }
   pugi::xml_node Mapping(double lower, double upper) {
-    pugi::xml_node m = Add(response_, "qti-mapping");
-    Set(Set(Set(m, "default-value", "0"), "lower-bound", Num(lower)), "upper-bound", Num(upper));
-    return m;
+    return qti::writing::Mapping(response_, lower, upper);
   }
   void Entry(pugi::xml_node mapping, const std::string& key, double value) {
     Set(Set(Add(mapping, "qti-map-entry"), "map-key", key), "mapped-value", Num(value));
@@ -607,6 +441,7 @@ class ItemWriter {
   std::vector<std::string> shown_;
   pugi::xml_document doc_;
   pugi::xml_node response_, body_, processing_;
+  std::optional<qti::GapsWriter> gaps_;  // a gaps question's
 };
 
 // Writes `files` (path, content) as a ZIP in memory; "" if libzip fails.

@@ -22,9 +22,11 @@ namespace {
 // An answer no choice and no key is: what a gap holds while another is tried.
 const char* const kNothing = "\x01pupitre-no-answer";
 constexpr double kNoNumber = -987654321.125;  // the same, for a number
-constexpr size_t kMaxTries = 2'000;  // answers tried, for all the gaps
+constexpr size_t kMaxTries = 2'000;           // answers tried, for all the gaps
 
-bool Near(double a, double b) { return std::fabs(a - b) <= 1e-9 * std::max({1.0, std::fabs(a), std::fabs(b)}); }
+bool Near(double a, double b) {
+  return std::fabs(a - b) <= 1e-9 * std::max({1.0, std::fabs(a), std::fabs(b)});
+}
 
 // One gap as read from its interaction: the response it sets and the answers worth trying.
 struct GapSource {
@@ -50,8 +52,10 @@ std::string SwappedCase(const std::string& s) {
 class GapsReader {
  public:
   GapsReader(const pugi::xml_node& item, const Declarations& declarations, exam::Question& q)
-      : declarations_(declarations), processing_(Child(item, "responseProcessing")),
-        runner_(item, declarations), q_(q) {}
+      : declarations_(declarations),
+        processing_(Child(item, "responseProcessing")),
+        runner_(item, declarations),
+        q_(q) {}
 
   std::string Read(const std::vector<pugi::xml_node>& interactions) {
     for (size_t k = 0; k < interactions.size(); ++k) {
@@ -67,9 +71,10 @@ class GapsReader {
     Result<double> none = runner_.Score(base_);
     if (!none.ok()) return none.error().message;
     if (!Near(*none, 0)) {
-      return fmt::format("its response processing scores {} for answers that match nothing, "
-                         "which a gaps question does not",
-                         *none);
+      return fmt::format(
+          "its response processing scores {} for answers that match nothing, "
+          "which a gaps question does not",
+          *none);
     }
     for (GapSource& g : sources_) {
       for (const std::string& v : g.values) {
@@ -91,7 +96,8 @@ class GapsReader {
     GapSource g;
     g.response = std::string(Attr(interaction, "responseIdentifier"));
     const auto decl = declarations_.find(g.response);
-    if (decl == declarations_.end()) return fmt::format("gap {}'s response is not declared", number);
+    if (decl == declarations_.end())
+      return fmt::format("gap {}'s response is not declared", number);
     if (decl->second.cardinality != "single") {
       return fmt::format("gap {} takes several values, which a gap does not", number);
     }
@@ -103,7 +109,8 @@ class GapsReader {
     g.menu = NameOf(interaction) == "inlineChoiceInteraction";
     if (g.menu) {
       if (decl->second.base_type != "identifier") {
-        return fmt::format("gap {}'s menu has a response of base type {}", number, decl->second.base_type);
+        return fmt::format("gap {}'s menu has a response of base type {}", number,
+                           decl->second.base_type);
       }
       for (const pugi::xml_node& choice : Children(interaction, "inlineChoice")) {
         std::vector<Feedback> feedback;
@@ -144,9 +151,10 @@ class GapsReader {
         }
       }
       if (g.values.empty()) {
-        return fmt::format("gap {} has no correct response and no mapping: which answers it "
-                           "scores is not known",
-                           number);
+        return fmt::format(
+            "gap {} has no correct response and no mapping: which answers it "
+            "scores is not known",
+            number);
       }
     }
     sources_.push_back(std::move(g));
@@ -178,17 +186,20 @@ class GapsReader {
         const std::string t = Trimmed(Attr(n, "tolerance"));
         const size_t space = t.find(' ');
         const std::optional<double> below = Number(t.substr(0, space));
-        const std::optional<double> above = space == std::string::npos ? below : Number(t.substr(space + 1));
+        const std::optional<double> above =
+            space == std::string::npos ? below : Number(t.substr(space + 1));
         if (!below || !above || *below != *above || *below < 0) {
-          return fmt::format("gap {} is compared within a tolerance that is not the same below and "
-                             "above",
-                             number);
+          return fmt::format(
+              "gap {} is compared within a tolerance that is not the same below and "
+              "above",
+              number);
         }
         tolerance = *below;
       } else if (name == "equal" && !mode.empty() && mode != "exact") {
-        return fmt::format("gap {} is compared within a relative tolerance, which a gap does not "
-                           "say yet",
-                           number);
+        return fmt::format(
+            "gap {} is compared within a relative tolerance, which a gap does not "
+            "say yet",
+            number);
       }
       add(*v, tolerance);
     }
@@ -201,9 +212,10 @@ class GapsReader {
       if (v && !held) add(*v, 0);
     }
     if (g.values.empty()) {
-      return fmt::format("gap {} takes a number its rules never compare: which it scores is not "
-                         "known",
-                         number);
+      return fmt::format(
+          "gap {} takes a number its rules never compare: which it scores is not "
+          "known",
+          number);
     }
     return "";
   }
@@ -214,8 +226,8 @@ class GapsReader {
     for (const auto& [response, value] : given) {
       const bool number = r[response].kind == RuleValue::Kind::kNumber;
       r[response] = value == kNothing && number ? RuleValue::Number(kNoNumber)
-                    : number                    ? RuleValue::Number(Number(value).value_or(kNoNumber))
-                                                : RuleValue::Text(value);
+                    : number ? RuleValue::Number(Number(value).value_or(kNoNumber))
+                             : RuleValue::Text(value);
     }
     return runner_.Score(r);
   }
@@ -253,7 +265,8 @@ class GapsReader {
       std::vector<double> credit;
       for (double e : g.earns) {
         if (e < -1e-9) {
-          return fmt::format("an answer of gap {} takes points away, which a gap never does", k + 1);
+          return fmt::format("an answer of gap {} takes points away, which a gap never does",
+                             k + 1);
         }
         credit.push_back(std::clamp(e / share, 0.0, 1.0));
       }
@@ -304,7 +317,8 @@ class GapsReader {
     gap.weight = weight;
     if (g.number) {
       for (size_t i = 0; i < g.values.size(); ++i) {
-        if (credit[i] > 0) gap.numbers.push_back({*Number(g.values[i]), g.tolerances[i], credit[i]});
+        if (credit[i] > 0)
+          gap.numbers.push_back({*Number(g.values[i]), g.tolerances[i], credit[i]});
       }
     } else if (g.menu) {
       exam::SetGapMenu(gap, g.texts, credit);
@@ -347,8 +361,10 @@ class GapsReader {
       }
       gap.case_sensitive = sensitive;
       for (std::string& a : gap.accepted) a = exam::NormaliseText(a, !sensitive);
-      if (std::any_of(gap.accepted.begin(), gap.accepted.end(), [](const std::string& a) { return a.empty(); })) {
-        return fmt::format("gap {} accepts an answer that is empty once its spaces are set aside", k + 1);
+      if (std::any_of(gap.accepted.begin(), gap.accepted.end(),
+                      [](const std::string& a) { return a.empty(); })) {
+        return fmt::format("gap {} accepts an answer that is empty once its spaces are set aside",
+                           k + 1);
       }
     }
     for (const exam::Gap& gap : q_.gaps) {
@@ -436,7 +452,8 @@ std::string ReadGapMatch(const pugi::xml_node& interaction, const std::vector<pu
     const auto w = std::find(words.begin(), words.end(), t.substr(0, space));
     const auto g = std::find(gap_ids.begin(), gap_ids.end(), Trimmed(t.substr(space + 1)));
     if (w == words.end() || g == gap_ids.end()) return std::nullopt;
-    return std::pair{static_cast<size_t>(w - words.begin()), static_cast<size_t>(g - gap_ids.begin())};
+    return std::pair{static_cast<size_t>(w - words.begin()),
+                     static_cast<size_t>(g - gap_ids.begin())};
   };
   std::vector<std::vector<double>> credit(gaps.size(), std::vector<double>(texts.size(), 0.0));
   std::vector<double> weight(gaps.size(), 1.0);
@@ -444,14 +461,17 @@ std::string ReadGapMatch(const pugi::xml_node& interaction, const std::vector<pu
     std::vector<bool> filled(gaps.size(), false);
     for (const std::string& v : decl.correct) {
       const auto p = pair(v);
-      if (!p) return fmt::format("its correct pair '{}' names no word and gap of it", PrintableAscii(v, 60));
+      if (!p)
+        return fmt::format("its correct pair '{}' names no word and gap of it",
+                           PrintableAscii(v, 60));
       if (filled[p->second]) return fmt::format("gap {} has two correct words", p->second + 1);
       filled[p->second] = true;
       credit[p->second][p->first] = 1;
     }
     for (size_t k = 0; k < gaps.size(); ++k) {
       if (!filled[k]) {
-        return fmt::format("gap {} is left empty in its correct response, which a gap cannot say", k + 1);
+        return fmt::format("gap {} is left empty in its correct response, which a gap cannot say",
+                           k + 1);
       }
     }
     q.all_or_nothing = true;
@@ -459,20 +479,24 @@ std::string ReadGapMatch(const pugi::xml_node& interaction, const std::vector<pu
   } else if (method == "map_response") {
     if (!decl.mapping) return "its map_response has no mapping";
     if (decl.mapping->default_value != 0) {
-      return fmt::format("its mapping gives {} for each pair it does not name (defaultValue): a "
-                         "wrong word earns 0 in a gap, never more nor less",
-                         decl.mapping->default_value);
+      return fmt::format(
+          "its mapping gives {} for each pair it does not name (defaultValue): a "
+          "wrong word earns 0 in a gap, never more nor less",
+          decl.mapping->default_value);
     }
     for (const Mapping::Entry& e : decl.mapping->entries) {
       const auto p = pair(e.key);
-      if (!p) return fmt::format("its mapped pair '{}' names no word and gap of it", PrintableAscii(e.key, 60));
+      if (!p)
+        return fmt::format("its mapped pair '{}' names no word and gap of it",
+                           PrintableAscii(e.key, 60));
       if (e.value < 0) return "its mapping takes points away, which a gap never does";
       credit[p->second][p->first] = e.value;
     }
     double total = 0;
     for (size_t k = 0; k < gaps.size(); ++k) {
       weight[k] = *std::max_element(credit[k].begin(), credit[k].end());
-      if (!(weight[k] > 0)) return fmt::format("gap {} earns nothing whatever word is put in it", k + 1);
+      if (!(weight[k] > 0))
+        return fmt::format("gap {} earns nothing whatever word is put in it", k + 1);
       for (double& c : credit[k]) c /= weight[k];
       total += weight[k];
     }
@@ -495,7 +519,8 @@ std::string ReadGapMatch(const pugi::xml_node& interaction, const std::vector<pu
     return "an exam question is worth more than 0 and at most 10000 points";
   }
   for (const std::string& t : texts) {
-    if (FirstInvalidUtf8(t)) return "its text is not UTF-8 (declare the file's encoding in its XML declaration)";
+    if (FirstInvalidUtf8(t))
+      return "its text is not UTF-8 (declare the file's encoding in its XML declaration)";
   }
   return exam::GapsProblem(q);
 }

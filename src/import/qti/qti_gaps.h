@@ -5,9 +5,8 @@
 // after another (qti_rules.h): each gap's share and what each of its answers earns, or all or
 // nothing. Internal to import/qti.
 
-#include <pugixml.hpp>
-
 #include <optional>
+#include <pugixml.hpp>
 #include <string>
 #include <string_view>
 #include <vector>

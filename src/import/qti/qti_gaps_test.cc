@@ -1,10 +1,10 @@
 // QTI texts with gaps (inline choices, text entries) made gaps questions, scored as their own
 // response processing scores them (run answer after answer): each gap its share, all or
 // nothing, case as the rules compare it; what a gaps question cannot say is reported.
-#include <boost/json.hpp>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <string>
 
 #include "import/qti/qti_item.h"
@@ -98,14 +98,15 @@ TEST(QtiGapsTest, BothRightOrNothingIsAllOrNothing) {
 
 // One menu alone, scored by the match_correct template: a text with one gap.
 TEST(QtiGapsTest, OneMenuByTheTemplateIsOneGap) {
-  const exam::Question q = One(Item(R"(
+  const exam::Question q = One(
+      Item(R"(
 <responseDeclaration identifier="RESPONSE" cardinality="single" baseType="identifier">
   <correctResponse><value>G</value></correctResponse>
 </responseDeclaration>)",
-                                    R"(<p>Paris is in <inlineChoiceInteraction responseIdentifier="RESPONSE" shuffle="true">
+           R"(<p>Paris is in <inlineChoiceInteraction responseIdentifier="RESPONSE" shuffle="true">
   <inlineChoice identifier="I">Italy</inlineChoice><inlineChoice identifier="G">France</inlineChoice>
 </inlineChoiceInteraction>.</p>)",
-                                    R"( template="http://www.imsglobal.org/question/qti_v2p1/rptemplates/match_correct">)"));
+           R"( template="http://www.imsglobal.org/question/qti_v2p1/rptemplates/match_correct">)"));
   EXPECT_EQ(q.text, "Paris is in [[1]].");
   EXPECT_EQ(q.gaps[0].choices, (std::vector<std::string>{"France", "Italy"}));
   EXPECT_EQ(q.points, 1);
@@ -155,13 +156,15 @@ TEST(QtiGapsTest, AGapMatchIsAMenuOfItsWordsInEachGap) {
   <gapText identifier="A" matchMax="1">autumn</gapText>
   <p>Now is the <gap identifier="G1"/> of our discontent, made glorious <gap identifier="G2"/>.</p>
 </gapMatchInteraction>)";
-  const exam::Question q = One(Item(R"(
+  const exam::Question q = One(
+      Item(R"(
 <responseDeclaration identifier="RESPONSE" cardinality="multiple" baseType="directedPair">
   <correctResponse><value>W G1</value><value>S G2</value></correctResponse>
   <mapping defaultValue="0"><mapEntry mapKey="W G1" mappedValue="1"/><mapEntry mapKey="A G1" mappedValue="0.5"/>
   <mapEntry mapKey="S G2" mappedValue="2"/></mapping>
 </responseDeclaration>)",
-                                    words, R"( template="http://www.imsglobal.org/question/qti_v2p1/rptemplates/map_response">)"));
+           words,
+           R"( template="http://www.imsglobal.org/question/qti_v2p1/rptemplates/map_response">)"));
   EXPECT_EQ(q.type, exam::QuestionType::kGaps);
   EXPECT_EQ(q.text, "Now is the [[1]] of our discontent, made glorious [[2]].");
   EXPECT_EQ(q.gaps[0].choices, (std::vector<std::string>{"autumn", "summer", "winter"}));
@@ -170,13 +173,17 @@ TEST(QtiGapsTest, AGapMatchIsAMenuOfItsWordsInEachGap) {
   EXPECT_DOUBLE_EQ(Grade(q, "[0, 1]"), 2.5);
   EXPECT_DOUBLE_EQ(Grade(q, "[1, 0]"), 0);
 
-  EXPECT_NE(Problem(Item(R"(
+  EXPECT_NE(
+      Problem(
+          Item(
+              R"(
 <responseDeclaration identifier="RESPONSE" cardinality="multiple" baseType="directedPair">
   <correctResponse><value>W G1</value></correctResponse>
 </responseDeclaration>)",
-                         words, R"( template="http://www.imsglobal.org/question/qti_v2p1/rptemplates/match_correct">)"))
-                .find("gap 2 is left empty in its correct response"),
-            std::string::npos);
+              words,
+              R"( template="http://www.imsglobal.org/question/qti_v2p1/rptemplates/match_correct">)"))
+          .find("gap 2 is left empty in its correct response"),
+      std::string::npos);
 }
 
 }  // namespace

@@ -50,7 +50,9 @@ class Run {
  public:
   Run(const Declarations& declarations, const Responses& responses, Responses outcomes,
       long& budget)
-      : declarations_(declarations), responses_(responses), outcomes_(std::move(outcomes)),
+      : declarations_(declarations),
+        responses_(responses),
+        outcomes_(std::move(outcomes)),
         budget_(budget) {}
 
   // Runs `rules` in order; false once the run stops (exitResponse, or why_ set).
@@ -81,7 +83,8 @@ class Run {
     if (!why_.empty()) return Error::Invalid(why_);
     const auto it = outcomes_.find("SCORE");
     if (it == outcomes_.end() || it->second.kind == Kind::kNull) return 0.0;
-    if (it->second.kind != Kind::kNumber) return Error::Invalid("its SCORE is set to what is not a number");
+    if (it->second.kind != Kind::kNumber)
+      return Error::Invalid("its SCORE is set to what is not a number");
     return it->second.number;
   }
 
@@ -135,7 +138,8 @@ class Run {
       if (test->kind != Kind::kBool && test->kind != Kind::kNull) {
         return Fail(fmt::format("a {} tests what is not true or false", name));
       }
-      if (test->kind == Kind::kBool && test->truth) return Rules(parts, 1, depth + 1);  // NULL: not true
+      if (test->kind == Kind::kBool && test->truth)
+        return Rules(parts, 1, depth + 1);  // NULL: not true
     }
     return true;
   }
@@ -154,10 +158,14 @@ class Run {
   static bool Same(const RuleValue& a, const RuleValue& b) {
     if (a.kind != b.kind) return false;
     switch (a.kind) {
-      case Kind::kNumber: return a.number == b.number;
-      case Kind::kText: return a.text == b.text;
-      case Kind::kBool: return a.truth == b.truth;
-      case Kind::kNull: return true;
+      case Kind::kNumber:
+        return a.number == b.number;
+      case Kind::kText:
+        return a.text == b.text;
+      case Kind::kBool:
+        return a.truth == b.truth;
+      case Kind::kNull:
+        return true;
     }
     return false;
   }
@@ -223,9 +231,8 @@ class Run {
     std::optional<std::vector<RuleValue>> ops = Operands(n, depth);
     if (!ops) return std::nullopt;
     const std::vector<RuleValue>& v = *ops;
-    const bool any_null = std::any_of(v.begin(), v.end(), [](const RuleValue& x) {
-      return x.kind == Kind::kNull;
-    });
+    const bool any_null =
+        std::any_of(v.begin(), v.end(), [](const RuleValue& x) { return x.kind == Kind::kNull; });
     const auto numbers = [&]() -> std::optional<std::vector<double>> {
       std::vector<double> out;
       for (const RuleValue& x : v) {
@@ -277,7 +284,10 @@ class Run {
         if (!below || !above) return Unread("equal with a tolerance that is not a number");
         return RuleValue::Bool(a >= b - *below && a <= b + *above);
       }
-      return RuleValue::Bool(name == "lt" ? a < b : name == "gt" ? a > b : name == "lte" ? a <= b : a >= b);
+      return RuleValue::Bool(name == "lt"    ? a < b
+                             : name == "gt"  ? a > b
+                             : name == "lte" ? a <= b
+                                             : a >= b);
     }
     if (name == "sum" || name == "product" || name == "min" || name == "max" ||
         name == "subtract" || name == "divide") {
@@ -329,7 +339,9 @@ class Run {
 }  // namespace
 
 RuleRunner::RuleRunner(const pugi::xml_node& item, const Declarations& declarations)
-    : item_(item), processing_(Child(item, "responseProcessing")), declarations_(declarations),
+    : item_(item),
+      processing_(Child(item, "responseProcessing")),
+      declarations_(declarations),
       budget_(kBudget) {
   for (const pugi::xml_node& o : Children(item, "outcomeDeclaration")) {
     const std::string_view type = Attr(o, "baseType");
@@ -349,7 +361,8 @@ Result<double> RuleRunner::Score(const Responses& responses) {
     given[id] = v.kind == Kind::kText && v.text.empty() ? RuleValue::Null() : v;
   }
   Run run(declarations_, given, defaults_, budget_);
-  if (processing_.find_child([](const pugi::xml_node& c) { return c.type() == pugi::node_element; })) {
+  if (processing_.find_child(
+          [](const pugi::xml_node& c) { return c.type() == pugi::node_element; })) {
     run.Rules(Elements(processing_), 0, 0);
     return run.Score();
   }
@@ -363,9 +376,10 @@ Result<double> RuleRunner::Score(const Responses& responses) {
   } else if (uri.empty()) {
     return Error::Invalid("its response processing is empty: not scored");
   } else {
-    return Error::Invalid(fmt::format("the response processing template {} is not imported yet "
-                                      "(match_correct and map_response are)",
-                                      uri));
+    return Error::Invalid(
+        fmt::format("the response processing template {} is not imported yet "
+                    "(match_correct and map_response are)",
+                    uri));
   }
   return run.Score();
 }

@@ -7,9 +7,8 @@
 // read by running it on one answer after another (qti_gaps.h). Anything else is said, never
 // guessed; every run is bounded in steps. Internal to import/qti.
 
-#include <pugixml.hpp>
-
 #include <map>
+#include <pugixml.hpp>
 #include <string>
 
 #include "common/result.h"

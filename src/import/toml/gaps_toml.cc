@@ -92,8 +92,9 @@ std::optional<Gap> ExamParser::ParseGap(const toml::table& t, size_t number, con
   if (menu != nullptr) {
     if (credit != nullptr) {
       Add(*credit, where, "gap_credit_typed", {{"gap", gap_number}},
-          which + "\"credit\" is only for a gap of words typed in (a menu's \"answer\" is its right "
-                    "choice, a number's right within its \"tolerance\")");
+          which +
+              "\"credit\" is only for a gap of words typed in (a menu's \"answer\" is its right "
+              "choice, a number's right within its \"tolerance\")");
     }
     if (!answer->is_string()) {
       WrongType(*answer, "answer", where, kString);
@@ -121,13 +122,15 @@ std::optional<Gap> ExamParser::ParseGap(const toml::table& t, size_t number, con
       if (x && *x >= 0) {
         number.tolerance = *x;
       } else if (x) {
-        Add(*tolerance, where, "tolerance_negative", {}, which + "\"tolerance\" must not be negative");
+        Add(*tolerance, where, "tolerance_negative", {},
+            which + "\"tolerance\" must not be negative");
       }
     }
     if (credit != nullptr) {
       Add(*credit, where, "gap_credit_typed", {{"gap", gap_number}},
-          which + "\"credit\" is only for a gap of words typed in (a menu's \"answer\" is its right "
-                    "choice, a number's right within its \"tolerance\")");
+          which +
+              "\"credit\" is only for a gap of words typed in (a menu's \"answer\" is its right "
+              "choice, a number's right within its \"tolerance\")");
     }
     gap.numbers.push_back(number);
     return problems_.size() == problems_before ? std::optional<Gap>(std::move(gap)) : std::nullopt;
@@ -164,7 +167,7 @@ std::optional<Gap> ExamParser::ParseGap(const toml::table& t, size_t number, con
     double best = 0;
     for (size_t i = 0; fits && i < array->size(); ++i) {
       const toml::node& c = (*array)[i];
-      const double x = c.is_integer()         ? static_cast<double>(c.as_integer()->get())
+      const double x = c.is_integer()          ? static_cast<double>(c.as_integer()->get())
                        : c.is_floating_point() ? c.as_floating_point()->get()
                                                : -1.0;
       fits = x >= 0 && x <= 1;
