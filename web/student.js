@@ -506,7 +506,7 @@
           return select;
         }
         const input = el("input", { type: "text", class: "gap", "data-gap": String(k), "aria-label": label, autocomplete: "off", spellcheck: "false",
-          inputmode: gap.number ? "decimal" : undefined, maxlength: "1000", value: typeof given[k] === "string" ? given[k] : "" });
+          inputmode: gap.number ? "decimal" : undefined, maxlength: "250", value: typeof given[k] === "string" ? given[k] : "" });
         input.addEventListener("input", () => { given[k] = input.value === "" ? null : input.value; record(); });
         return input;
       };

@@ -54,12 +54,15 @@ std::optional<Kind> KindNamed(std::string_view name) {
 }
 
 // Where the first of `stops` not escaped by a backslash stands in `s` (npos: none).
+// A '#' after '&' (or "&amp;") is an HTML entity's (&#233;), never a stop, as Moodle reads it.
 size_t Unescaped(std::string_view s, std::string_view stops) {
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '\\') {
       ++i;
     } else if (stops.find(s[i]) != std::string_view::npos) {
-      return i;
+      const bool entity = s[i] == '#' && ((i >= 1 && s[i - 1] == '&') ||
+                                          (i >= 5 && s.substr(i - 5, 5) == "&amp;"));
+      if (!entity) return i;
     }
   }
   return std::string_view::npos;
@@ -174,7 +177,12 @@ Result<exam::Gap> MakeGap(Kind kind, const std::vector<Answer>& answers, double 
   }
   gap.case_sensitive = kind == Kind::kTypedCase;
   for (const Answer& a : answers) {
-    if (a.credit <= 0) continue;  // worth nothing: as any other answer
+    // Every answer in order, those worth nothing too: the first that matches decides.
+    if (a.text != "*" && a.text.find('*') != std::string::npos) {
+      return Error::Invalid(fmt::format("gap {}: a '*' inside an answer ('{}') is a wildcard, "
+                                        "which is not imported ('*' alone, any answer, is)",
+                                        n, a.text.substr(0, 40)));
+    }
     std::string accepted = a.text == "*" ? "*" : exam::NormaliseText(a.text, !gap.case_sensitive);
     if (accepted.empty()) return Error::Invalid(fmt::format("gap {} accepts an empty answer", n));
     gap.accepted.push_back(std::move(accepted));

@@ -565,14 +565,31 @@ TEST(MoodleXmlTest, AClozeIsAGapsQuestionGradedAsMoodleGradesIt) {
 <p>California or Arizona<br />* San Francisco: {1:MULTICHOICE:=California#OK~Arizona#Wrong}<br />* Tucson: {1:MULTICHOICE:California#Wrong~%100%Arizona#OK}<br />* Los Angeles: {1:MULTICHOICE:=California#OK~Arizona#Wrong}<br />* Phoenix: {1:MULTICHOICE:%0%California#Wrong~=Arizona#OK}<br />The capital of France is {1:SHORTANSWER:%100%Paris#Congratulations!<br />~%50%Marseille#No, that is the second largest city in France (after<br />Paris).~*#Wrong answer. The capital of France is Paris, of course.}.</p>]]></text></questiontext>
   </question>
   <question type="cloze">
+    <name><text>entities</text></name>
+    <questiontext format="html"><text><![CDATA[<p>{1:MC:=caf&#233;~th&#233;} or {1:SA:%0%London~=Paris~%50%*}</p>]]></text></questiontext>
+  </question>
+  <question type="cloze">
+    <name><text>wildcard</text></name>
+    <questiontext format="html"><text>{1:SA:=Par*}</text></questiontext>
+  </question>
+  <question type="cloze">
     <name><text>weights</text></name>
     <questiontext format="html"><text>{2:SAC:=H\{2\}O~%25%h2o} is {:MCV:=water~fire} ({:SA:=a \~ b}) at {1:NUMERICAL:=100:0.5~%50%99:2~*#No}</text></questiontext>
   </question>
 </quiz>)");
-  ASSERT_TRUE(bank.problems.empty()) << bank.problems[0].message;
+  // A '*' inside an answer (Moodle's wildcard) is refused; '*' alone is any answer.
+  ASSERT_EQ(bank.problems.size(), 1u) << bank.problems.back().message;
+  EXPECT_NE(bank.problems[0].message.find("a '*' inside an answer ('Par*')"), std::string::npos)
+      << bank.problems[0].message;
   const ExamQuestions made = ToExamQuestions(bank);
-  ASSERT_TRUE(made.problems.empty()) << made.problems[0].message;
-  ASSERT_EQ(made.questions.size(), 2u);
+  ASSERT_EQ(made.problems.size(), 1u) << "the bank's, at its line";
+  ASSERT_EQ(made.questions.size(), 3u);
+  // An entity's '#' is not a feedback's; an answer worth nothing still decides first.
+  const exam::Question& entities = made.questions[1];
+  EXPECT_EQ(entities.gaps[0].choices, (std::vector<std::string>{"café", "thé"}));
+  EXPECT_DOUBLE_EQ(exam::GradeAnswer(entities, boost::json::parse(R"([0, "london"])")).value_or(-1), 1);
+  EXPECT_DOUBLE_EQ(exam::GradeAnswer(entities, boost::json::parse(R"([1, "Paris"])")).value_or(-1), 1);
+  EXPECT_DOUBLE_EQ(exam::GradeAnswer(entities, boost::json::parse(R"([1, "Rome"])")).value_or(-1), 0.5);
   const exam::Question& q = made.questions[0];
   EXPECT_EQ(q.type, exam::QuestionType::kGaps);
   EXPECT_EQ(q.text, "Match the following cities with the correct state,\nCalifornia or Arizona\n"
@@ -581,7 +598,8 @@ TEST(MoodleXmlTest, AClozeIsAGapsQuestionGradedAsMoodleGradesIt) {
   EXPECT_EQ(q.points, 5);
   ASSERT_EQ(q.gaps.size(), 5u);
   EXPECT_EQ(q.gaps[1].choices, (std::vector<std::string>{"Arizona", "California"}));
-  EXPECT_EQ(q.gaps[4].accepted, (std::vector<std::string>{"paris", "marseille"}));
+  EXPECT_EQ(q.gaps[4].accepted, (std::vector<std::string>{"paris", "marseille", "*"}))
+      << "any other answer: worth nothing, said last";
   const auto grade = [](const exam::Question& x, const char* answer) {
     return exam::GradeAnswer(x, boost::json::parse(answer)).value_or(-1);
   };
@@ -592,7 +610,7 @@ TEST(MoodleXmlTest, AClozeIsAGapsQuestionGradedAsMoodleGradesIt) {
   EXPECT_NE(made.notes[0].message.find("the feedback of its gaps' answers is left out"),
             std::string::npos);
   // Weights (2, then 1 by default), escapes (\{ \} \~), case (SAC), buttons made a menu.
-  const exam::Question& w = made.questions[1];
+  const exam::Question& w = made.questions[2];
   EXPECT_EQ(w.text, "[[1]] is [[2]] ([[3]]) at [[4]]");
   EXPECT_EQ(w.points, 5);
   EXPECT_TRUE(w.gaps[0].case_sensitive);
@@ -601,7 +619,8 @@ TEST(MoodleXmlTest, AClozeIsAGapsQuestionGradedAsMoodleGradesIt) {
   EXPECT_DOUBLE_EQ(grade(w, R"(["H{2}O", 1, "A ~ B", "100,4"])"), 5);
   EXPECT_DOUBLE_EQ(grade(w, R"(["h{2}o", 1, null, "98"])"), 1.5) << "98 is within 2 of 99: half";
   EXPECT_DOUBLE_EQ(grade(w, R"(["h2o", 0, null, "96"])"), 0.5);
-  EXPECT_NE(made.notes[1].message.find("shown as buttons in Moodle are a menu here"), std::string::npos);
+  EXPECT_NE(made.notes.back().message.find("shown as buttons in Moodle are a menu here"),
+            std::string::npos);
 }
 
 // Moodle's own broken cloze questions: each refused at its line, as Moodle refuses them.

@@ -154,10 +154,21 @@ void GapsWriter::Rules(pugi::xml_node processing) {
   pugi::xml_node when = Add(condition, "qti-response-if");
   pugi::xml_node all = Add(when, "qti-and");
   for (size_t k = 0; k < q_.gaps.size(); ++k) {
-    if (!q_.gaps[k].numbers.empty()) {  // one of its numbers worth its whole share holds it
+    if (!q_.gaps[k].numbers.empty()) {
+      // The first number whose tolerance holds the answer is worth the whole share: one such
+      // number holds it, and none before it.
+      const std::vector<exam::NumericAnswer>& numbers = q_.gaps[k].numbers;
       pugi::xml_node any = Add(all, "qti-or");
-      for (const exam::NumericAnswer& a : q_.gaps[k].numbers) {
-        if (a.credit >= 1) NumberHolds(any, k, a);
+      for (size_t i = 0; i < numbers.size(); ++i) {
+        if (numbers[i].credit < 1) continue;
+        if (i == 0) {
+          NumberHolds(any, k, numbers[0]);
+          continue;
+        }
+        pugi::xml_node first = Add(any, "qti-and");
+        pugi::xml_node before = Add(Add(first, "qti-not"), "qti-or");
+        for (size_t j = 0; j < i; ++j) NumberHolds(before, k, numbers[j]);
+        NumberHolds(first, k, numbers[i]);  // after those before it: read in their order
       }
       continue;
     }

@@ -33,7 +33,7 @@ struct GapSource {
   std::string response;
   bool menu = false;
   bool number = false;  // a number typed in: `values` are numbers, each with its tolerance
-  std::vector<double> tolerances;
+  std::vector<double> centres, tolerances;  // a number gap's numbers ("values": where each is tried)
   std::vector<std::string> values;  // a menu's choice identifiers; typed: the keys known
   std::vector<std::string> texts;   // a menu's choices as the student reads them
   std::string correct;              // the correct response ("" : none)
@@ -86,6 +86,7 @@ class GapsReader {
     std::string why = Additive();
     if (why == kNotAdditive) why = AllOrNothing();
     if (!why.empty()) return why;
+    if (std::string numbers = CheckNumbers(); !numbers.empty()) return numbers;
     return CaseOfTypedGaps();
   }
 
@@ -146,6 +147,10 @@ class GapsReader {
       }
       for (std::string& k : keys) {
         k = Trimmed(k);
+        if (k == "*") {
+          return fmt::format("gap {} accepts the answer \"*\", which a gap reads as any answer",
+                             number);
+        }
         if (!k.empty() && std::find(g.values.begin(), g.values.end(), k) == g.values.end()) {
           g.values.push_back(std::move(k));
         }
@@ -165,20 +170,31 @@ class GapsReader {
   // within its tolerance, or match), and the correct response; in the rules' order.
   std::string Numbers(GapSource& g, const Declaration& decl, size_t number) {
     const auto add = [&](double v, double t) {
-      for (size_t i = 0; i < g.values.size(); ++i) {
-        if (Number(g.values[i]) == v && g.tolerances[i] == t) return;
+      for (size_t i = 0; i < g.centres.size(); ++i) {
+        if (g.centres[i] == v && g.tolerances[i] == t) return;
       }
-      g.values.push_back(fmt::format("{}", v));
+      g.centres.push_back(v);
       g.tolerances.push_back(t);
     };
     for (const pugi::xpath_node& x : processing_.select_nodes(".//*")) {
       const pugi::xml_node n = x.node();
       const std::string name = NameOf(n);
-      if (name != "equal" && name != "match") continue;
       const pugi::xml_node var = Child(n, "variable");
+      if (!var || Attr(var, "identifier") != g.response || name == "isNull") continue;
+      if (name != "equal" && name != "match") {
+        return fmt::format("gap {} is read by {}, which a number gap cannot say (it takes each "
+                           "number within its tolerance)",
+                           number, name);
+      }
+      // Compared with a number, or with its correct response.
       const pugi::xml_node value = Child(n, "baseValue");
-      if (!var || Attr(var, "identifier") != g.response || !value) continue;
-      const std::optional<double> v = Number(value.text().get());
+      const pugi::xml_node correct = Child(n, "correct");
+      std::optional<double> v;
+      if (value) {
+        v = Number(value.text().get());
+      } else if (correct && Attr(correct, "identifier") == g.response && !decl.correct.empty()) {
+        v = Number(decl.correct[0]);
+      }
       if (!v) return fmt::format("gap {} is compared with what is not a number", number);
       double tolerance = 0;
       const std::string_view mode = Attr(n, "toleranceMode");
@@ -206,16 +222,31 @@ class GapsReader {
     for (const std::string& c : decl.correct) {  // unless a number compared already holds it
       const std::optional<double> v = Number(c);
       bool held = false;
-      for (size_t i = 0; v && i < g.values.size(); ++i) {
-        held = held || std::fabs(*v - *Number(g.values[i])) <= g.tolerances[i];
+      for (size_t i = 0; v && i < g.centres.size(); ++i) {
+        held = held || std::fabs(*v - g.centres[i]) <= g.tolerances[i];
       }
       if (v && !held) add(*v, 0);
     }
-    if (g.values.empty()) {
+    if (g.centres.empty()) {
       return fmt::format(
           "gap {} takes a number its rules never compare: which it scores is not "
           "known",
           number);
+    }
+    // Each number is tried where it decides: within its tolerance, outside those before it (the
+    // first whose tolerance holds an answer decides), at its centre or an edge if it can be.
+    for (size_t i = 0; i < g.centres.size(); ++i) {
+      const double v = g.centres[i], t = g.tolerances[i];
+      double at = v;
+      for (const double p : {v, v + t, v - t, v + t / 2, v - t / 2}) {
+        bool earlier = false;
+        for (size_t j = 0; j < i; ++j) earlier = earlier || std::fabs(p - g.centres[j]) <= g.tolerances[j];
+        if (!earlier) {
+          at = p;
+          break;
+        }
+      }
+      g.values.push_back(fmt::format("{}", at));
     }
     return "";
   }
@@ -317,8 +348,8 @@ class GapsReader {
     gap.weight = weight;
     if (g.number) {
       for (size_t i = 0; i < g.values.size(); ++i) {
-        if (credit[i] > 0)
-          gap.numbers.push_back({*Number(g.values[i]), g.tolerances[i], credit[i]});
+        // Every number, in order (the first whose tolerance holds decides, worth 0 or not).
+        gap.numbers.push_back({g.centres[i], g.tolerances[i], credit[i]});
       }
     } else if (g.menu) {
       exam::SetGapMenu(gap, g.texts, credit);
@@ -330,6 +361,49 @@ class GapsReader {
       }
     }
     q_.gaps.push_back(std::move(gap));
+  }
+
+  // A number gap grades as its rules score: at each number's centre and edges, and just beyond
+  // them, the first number whose tolerance holds the answer earns what the rules give.
+  std::string CheckNumbers() {
+    for (size_t k = 0; k < sources_.size(); ++k) {
+      if (!sources_[k].number) continue;
+      const exam::Gap& gap = q_.gaps[k];
+      std::vector<std::pair<std::string, std::string>> others;
+      if (q_.all_or_nothing) {
+        for (const GapSource& g : sources_) others.emplace_back(g.response, g.correct);
+      }
+      Result<double> whole = q_.all_or_nothing ? Try(others) : Result<double>(0.0);
+      if (!whole.ok()) return whole.error().message;
+      for (const exam::NumericAnswer& n : gap.numbers) {
+        const double beyond = std::max(n.tolerance * 1e-3, 1e-6);
+        for (const double p : {n.value, n.value + n.tolerance, n.value - n.tolerance,
+                               n.value + n.tolerance + beyond, n.value - n.tolerance - beyond}) {
+          double credit = 0;
+          for (const exam::NumericAnswer& m : gap.numbers) {
+            if (std::fabs(p - m.value) <= m.tolerance) {
+              credit = m.credit;
+              break;
+            }
+          }
+          std::vector<std::pair<std::string, std::string>> with = others;
+          if (q_.all_or_nothing) {
+            with[k].second = fmt::format("{}", p);
+          } else {
+            with.emplace_back(sources_[k].response, fmt::format("{}", p));
+          }
+          Result<double> s = Try(with);
+          if (!s.ok()) return s.error().message;
+          const double want = q_.all_or_nothing ? (credit == 1 ? *whole : 0) : credit * gap.weight;
+          if (!Near(*s, want)) {
+            return fmt::format("gap {} scores {} in ways a number gap cannot say (the first number "
+                               "whose tolerance holds the answer decides)",
+                               k + 1, p);
+          }
+        }
+      }
+    }
+    return "";
   }
 
   // A typed gap compares case as the processing does: an accepted answer with its letters'
@@ -523,6 +597,33 @@ std::string ReadGapMatch(const pugi::xml_node& interaction, const std::vector<pu
       return "its text is not UTF-8 (declare the file's encoding in its XML declaration)";
   }
   return exam::GapsProblem(q);
+}
+
+void LoneEntryAsQuestion(exam::Question& q) {
+  const std::string mark = "\n" + exam::GapMark(1);
+  if (q.type != exam::QuestionType::kGaps || q.gaps.size() != 1 || !q.gaps[0].choices.empty() ||
+      !q.text.ends_with(mark) || q.all_or_nothing) {
+    return;
+  }
+  exam::Gap gap = std::move(q.gaps[0]);
+  q.gaps.clear();
+  q.text.resize(q.text.size() - mark.size());
+  if (!gap.numbers.empty()) {
+    q.type = exam::QuestionType::kNumeric;
+    const auto best = std::max_element(gap.numbers.begin(), gap.numbers.end(),
+                                       [](const auto& a, const auto& b) { return a.credit < b.credit; });
+    q.numeric_answer = best->value;
+    q.numeric_tolerance = best->tolerance;
+    if (gap.numbers.size() > 1 || best->credit != 1) q.numeric_answers = std::move(gap.numbers);
+    return;
+  }
+  q.type = exam::QuestionType::kShortText;
+  q.accepted = std::move(gap.accepted);
+  q.credit = std::move(gap.credit);
+  q.case_sensitive = gap.case_sensitive;
+  if (!q.credit.empty() && std::all_of(q.credit.begin(), q.credit.end(), [](double c) { return c == 1; })) {
+    q.credit.clear();
+  }
 }
 
 }  // namespace pupitre::importers::qti

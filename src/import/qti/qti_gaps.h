@@ -26,6 +26,10 @@ bool IsGapsItem(const std::vector<pugi::xml_node>& interactions);
 std::string ReadGaps(const pugi::xml_node& item, const std::vector<pugi::xml_node>& gaps,
                      const Declarations& declarations, exam::Question& q);
 
+// A text whose one gap, typed in, stands alone on its last line (an entry below the question)
+// is a short answer or a numeric question: made so, graded the same.
+void LoneEntryAsQuestion(exam::Question& q);
+
 // A gap match (gapMatchInteraction): each of its `gaps` (in the text's order) a menu of its
 // words (gapText), scored by `method` ("match_correct": the points, `points` or 1, for every
 // gap right; "map_response": each pair word-gap its mapped value). Why not ("" : done).

@@ -186,5 +186,49 @@ TEST(QtiGapsTest, AGapMatchIsAMenuOfItsWordsInEachGap) {
       std::string::npos);
 }
 
+// Numbers typed in: each within the tolerance its rules compare it with (a number, or its
+// correct response); a number read otherwise, or a key '*', is reported.
+TEST(QtiGapsTest, ANumberGapTakesTheToleranceItsRulesCompareItWith) {
+  const std::string numbers = R"(
+<responseDeclaration identifier="A" cardinality="single" baseType="float">
+  <correctResponse><value>1066</value></correctResponse>
+</responseDeclaration>
+<responseDeclaration identifier="B" cardinality="single" baseType="string">
+  <correctResponse><value>Hastings</value></correctResponse>
+</responseDeclaration>)";
+  const std::string body =
+      R"(<p>In <textEntryInteraction responseIdentifier="A"/> at <textEntryInteraction responseIdentifier="B"/>.</p>)";
+  const exam::Question q = One(Item(numbers, body, R"(>
+  <responseCondition><responseIf>
+    <equal toleranceMode="absolute" tolerance="2"><variable identifier="A"/><correct identifier="A"/></equal>
+    <setOutcomeValue identifier="SCORE"><baseValue baseType="float">1</baseValue></setOutcomeValue>
+  </responseIf></responseCondition>
+  <responseCondition><responseIf><match><variable identifier="B"/><correct identifier="B"/></match>
+    <setOutcomeValue identifier="SCORE"><sum><variable identifier="SCORE"/><baseValue baseType="float">1</baseValue></sum></setOutcomeValue>
+  </responseIf></responseCondition>)"));
+  ASSERT_EQ(q.gaps.size(), 2u);
+  ASSERT_EQ(q.gaps[0].numbers.size(), 1u);
+  EXPECT_EQ(q.gaps[0].numbers[0].tolerance, 2);
+  EXPECT_DOUBLE_EQ(Grade(q, R"(["1067,5", "Hastings"])"), 2);
+  EXPECT_DOUBLE_EQ(Grade(q, R"(["1069", "Hastings"])"), 1);
+
+  EXPECT_NE(Problem(Item(numbers, body, R"(>
+  <responseCondition><responseIf><lt><variable identifier="A"/><baseValue baseType="float">1100</baseValue></lt>
+    <setOutcomeValue identifier="SCORE"><baseValue baseType="float">1</baseValue></setOutcomeValue>
+  </responseIf></responseCondition>)"))
+                .find("gap 1 is read by lt"),
+            std::string::npos);
+  const std::string star = R"(
+<responseDeclaration identifier="A" cardinality="single" baseType="string">
+  <mapping defaultValue="0"><mapEntry mapKey="*" mappedValue="1"/></mapping>
+</responseDeclaration>
+<responseDeclaration identifier="B" cardinality="single" baseType="string">
+  <correctResponse><value>x</value></correctResponse>
+</responseDeclaration>)";
+  EXPECT_NE(Problem(Item(star, body, R"( template="http://www.imsglobal.org/question/qti_v2p1/rptemplates/map_response">)"))
+                .find("gap 1 accepts the answer \"*\""),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace pupitre::importers

@@ -100,6 +100,9 @@ class ItemReader {
       q_.points = 0;
       return "";
     }
+    if (interactions.size() > exam::kMaxGaps) {
+      return fmt::format("it has more than {} interactions", exam::kMaxGaps);
+    }
     if (qti::IsGapsItem(interactions)) return ReadGapsItem(body, interactions);
     if (interactions.size() == 1 && NameOf(interactions[0]) == "gapMatchInteraction") {
       return ReadGapMatchItem(body, interactions[0]);
@@ -120,7 +123,12 @@ class ItemReader {
         kind != "orderInteraction") {
       return fmt::format("{} is not imported yet", kind);
     }
-    if (std::string why = ReadProcessing(); !why.empty()) return why;
+    if (std::string why = ReadProcessing(); !why.empty()) {
+      // Rules of another shape: a text entry is still read as a text with one gap, scored by
+      // running them (qti_gaps.h); if it cannot be, the shapes' reason stands.
+      if (kind == "textEntryInteraction" && ReadGapsItem(body, interactions).empty()) return "";
+      return why;
+    }
     if (template_ == "places" && kind != "orderInteraction") {
       return "its response processing scores the places of an order, and it has no order "
              "interaction";
@@ -189,7 +197,9 @@ class ItemReader {
   // A text with gaps (qti_gaps.h): the text with each gap marked where it stands.
   std::string ReadGapsItem(const pugi::xml_node& body, const std::vector<pugi::xml_node>& gaps) {
     if (std::string why = ReadGapsItemText(body, gaps); !why.empty()) return why;
-    return qti::ReadGaps(item_, gaps, declarations_, q_);
+    std::string why = qti::ReadGaps(item_, gaps, declarations_, q_);
+    if (why.empty()) qti::LoneEntryAsQuestion(q_);
+    return why;
   }
   // The text of an item with gaps: each of `gaps` marked where it stands, its pictures read.
   std::string ReadGapsItemText(const pugi::xml_node& body, const std::vector<pugi::xml_node>& gaps) {
@@ -213,6 +223,7 @@ class ItemReader {
     for (const pugi::xpath_node& g : interaction.select_nodes(".//*")) {
       if (NameOf(g.node()) == "gap") gaps.push_back(g.node());
     }
+    if (gaps.size() > exam::kMaxGaps) return fmt::format("it has more than {} gaps", exam::kMaxGaps);
     if (std::string why = ReadProcessing(); !why.empty()) return why;
     const auto decl = declarations_.find(Attr(interaction, "responseIdentifier"));
     if (decl == declarations_.end()) return "its interaction's response is not declared";

@@ -55,7 +55,7 @@ TEST(QtiPackageTest, OneEdTechsBbqsPackageComesInTheTestsOrder) {
                                            "MultipleAnswer-choice-materials",
                                            "MultipleChoice-choice-polynomials", "order-maths",
                                            "ShortAnswer-extText-postcard", "text_entry-calculus",
-                                           "text_entry-Lycidas", "TF-choice"}))
+                                           "text_entry-Lycidas", "TF-choice", "TheAnswer-001"}))
       << all;
   const auto question = [&](std::string_view id) -> const exam::Question& {
     return *std::find_if(made.questions.begin(), made.questions.end(),
@@ -94,6 +94,14 @@ TEST(QtiPackageTest, OneEdTechsBbqsPackageComesInTheTestsOrder) {
   EXPECT_EQ(words.points, 3);
   EXPECT_EQ(exam::GradeAnswer(words, boost::json::parse("[1, 0, 2]")), 3);
   EXPECT_EQ(exam::GradeAnswer(words, boost::json::parse("[1, 0, 3]")), 0);
+  // A number below the question, its rule written out (42 scores 10, and sets feedback):
+  // learnt by running it, a numeric question.
+  const exam::Question& answer = question("TheAnswer-001");
+  EXPECT_EQ(answer.type, exam::QuestionType::kNumeric);
+  EXPECT_EQ(answer.text, "What is the answer to life, the universe and everything?");
+  EXPECT_EQ(answer.points, 10);
+  EXPECT_EQ(exam::GradeAnswer(answer, boost::json::parse("42")), 10);
+  EXPECT_EQ(exam::GradeAnswer(answer, boost::json::parse("41")), 0);
   // Two entries in a line of Milton, each mapping its answers ("fresh fields" half right).
   const exam::Question& lycidas = question("text_entry-Lycidas");
   EXPECT_EQ(lycidas.type, exam::QuestionType::kGaps);
@@ -113,7 +121,7 @@ TEST(QtiPackageTest, OneEdTechsBbqsPackageComesInTheTestsOrder) {
   EXPECT_EQ(question("MultipleChoice-choice-polynomials").options,
             (std::vector<std::string>{"sec² Θ", "x + 1001y", "x³ - 5x + 87", "1 - ζ²"}));
   // True/false as a choice, its feedback inside each choice kept as the choice's own.
-  const exam::Question& tf = made.questions.back();
+  const exam::Question& tf = question("TF-choice");
   EXPECT_EQ(tf.type, exam::QuestionType::kSingle);
   EXPECT_EQ(tf.text, "An octahedron has 12 faces.");
   EXPECT_EQ(tf.options, (std::vector<std::string>{"True", "False"}));

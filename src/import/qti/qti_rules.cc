@@ -48,9 +48,11 @@ std::optional<RuleValue> Typed(std::string_view base_type, const std::string& te
 // One run of the rules: the outcomes as they are set, the first reason the run cannot go on.
 class Run {
  public:
-  Run(const Declarations& declarations, const Responses& responses, Responses outcomes,
-      long& budget)
+  Run(const Declarations& declarations,
+      const std::map<std::string, MappingIndex, std::less<>>& mappings, const Responses& responses,
+      Responses outcomes, long& budget)
       : declarations_(declarations),
+        mappings_(mappings),
         responses_(responses),
         outcomes_(std::move(outcomes)),
         budget_(budget) {}
@@ -64,7 +66,7 @@ class Run {
       if (name == "responseCondition") {
         if (!Condition(rule, depth + 1)) return false;
       } else if (name == "setOutcomeValue") {
-        const std::vector<pugi::xml_node> e = Elements(rule);
+        const std::vector<pugi::xml_node> e = Kids(rule);
         if (e.size() != 1) return Fail("a setOutcomeValue without one expression");
         std::optional<RuleValue> v = Eval(e[0], depth + 1);
         if (!v) return false;
@@ -106,7 +108,7 @@ class Run {
         Fail("its template map_response scores RESPONSE, which has no mapping");
         return;
       }
-      score = Mapped(*decl->second.mapping, given);
+      score = Mapped("RESPONSE", *decl->second.mapping, given);
     }
     outcomes_["SCORE"] = RuleValue::Number(score);
   }
@@ -114,6 +116,16 @@ class Run {
   bool Fail(std::string why) {
     if (why_.empty()) why_ = std::move(why);
     return false;
+  }
+
+  // The element children of `n`, every child node charged to the budget.
+  std::vector<pugi::xml_node> Kids(const pugi::xml_node& n) {
+    std::vector<pugi::xml_node> out;
+    for (const pugi::xml_node& c : n.children()) {
+      --budget_;
+      if (c.type() == pugi::node_element) out.push_back(c);
+    }
+    return out;
   }
 
  private:
@@ -125,9 +137,9 @@ class Run {
 
   // responseIf, then responseElseIf each, then responseElse: the first whose test holds runs.
   bool Condition(const pugi::xml_node& n, int depth) {
-    for (const pugi::xml_node& branch : Elements(n)) {
+    for (const pugi::xml_node& branch : Kids(n)) {
       const std::string name = NameOf(branch);
-      const std::vector<pugi::xml_node> parts = Elements(branch);
+      const std::vector<pugi::xml_node> parts = Kids(branch);
       if (name == "responseElse") return Rules(parts, 0, depth + 1);
       if (name != "responseIf" && name != "responseElseIf") {
         return Fail(fmt::format("a responseCondition holds {}", name));
@@ -170,15 +182,20 @@ class Run {
     return false;
   }
 
-  static double Mapped(const Mapping& m, const RuleValue& given) {
+  // What `given` maps to in response `id`'s mapping: its first entry that holds it, else the
+  // default; within the bounds.
+  double Mapped(std::string_view id, const Mapping& m, const RuleValue& given) {
     double v = m.default_value;
-    if (given.kind == Kind::kText) {
-      for (const Mapping::Entry& e : m.entries) {
-        if (e.case_sensitive ? e.key == given.text : Lower(e.key) == Lower(given.text)) {
-          v = e.value;
-          break;
-        }
+    const auto index = mappings_.find(id);
+    if (given.kind == Kind::kText && index != mappings_.end()) {
+      budget_ -= static_cast<long>(given.text.size() / 64);
+      size_t first = m.entries.size();
+      if (const auto e = index->second.exact.find(given.text); e != index->second.exact.end()) {
+        first = e->second;
       }
+      const auto f = index->second.folded.find(Lower(given.text));
+      if (f != index->second.folded.end()) first = std::min(first, f->second);
+      if (first < m.entries.size()) v = m.entries[first].value;
     }
     if (m.lower) v = std::max(v, *m.lower);
     if (m.upper) v = std::min(v, *m.upper);
@@ -188,7 +205,7 @@ class Run {
   // The values of `n`'s operands, each evaluated; nothing when one cannot be.
   std::optional<std::vector<RuleValue>> Operands(const pugi::xml_node& n, int depth) {
     std::vector<RuleValue> out;
-    for (const pugi::xml_node& e : Elements(n)) {
+    for (const pugi::xml_node& e : Kids(n)) {
       std::optional<RuleValue> v = Eval(e, depth + 1);
       if (!v) return std::nullopt;
       out.push_back(std::move(*v));
@@ -226,7 +243,7 @@ class Run {
       }
       const auto r = responses_.find(id);
       return RuleValue::Number(
-          Mapped(*d->second.mapping, r == responses_.end() ? RuleValue::Null() : r->second));
+          Mapped(id, *d->second.mapping, r == responses_.end() ? RuleValue::Null() : r->second));
     }
     std::optional<std::vector<RuleValue>> ops = Operands(n, depth);
     if (!ops) return std::nullopt;
@@ -246,15 +263,20 @@ class Run {
       return RuleValue::Bool(v[0].kind == Kind::kNull);
     }
     if (name == "not" || name == "and" || name == "or") {
+      // QTI: and is false when an operand is, else NULL when one is; or is true when one is.
       if (v.empty() || (name == "not" && v.size() != 1)) return Arity(name);
-      if (any_null) return RuleValue::Null();
       bool all = true, any = false;
       for (const RuleValue& x : v) {
+        if (x.kind == Kind::kNull) continue;
         if (x.kind != Kind::kBool) return Mistyped(name);
         all = all && x.truth;
         any = any || x.truth;
       }
-      return RuleValue::Bool(name == "not" ? !v[0].truth : name == "and" ? all : any);
+      if (name == "not") return any_null ? RuleValue::Null() : RuleValue::Bool(!v[0].truth);
+      if (name == "and") {
+        return !all ? RuleValue::Bool(false) : any_null ? RuleValue::Null() : RuleValue::Bool(true);
+      }
+      return any ? RuleValue::Bool(true) : any_null ? RuleValue::Null() : RuleValue::Bool(false);
     }
     if (name == "match" || name == "stringMatch") {
       if (v.size() != 2) return Arity(name);
@@ -330,6 +352,7 @@ class Run {
   }
 
   const Declarations& declarations_;
+  const std::map<std::string, MappingIndex, std::less<>>& mappings_;
   const Responses& responses_;
   Responses outcomes_;
   long& budget_;
@@ -343,6 +366,18 @@ RuleRunner::RuleRunner(const pugi::xml_node& item, const Declarations& declarati
       processing_(Child(item, "responseProcessing")),
       declarations_(declarations),
       budget_(kBudget) {
+  for (const auto& [id, decl] : declarations) {
+    if (!decl.mapping) continue;
+    MappingIndex& index = mappings_[id];
+    for (size_t i = 0; i < decl.mapping->entries.size(); ++i) {
+      const Mapping::Entry& e = decl.mapping->entries[i];
+      if (e.case_sensitive) {
+        index.exact.try_emplace(e.key, i);
+      } else {
+        index.folded.try_emplace(Lower(e.key), i);
+      }
+    }
+  }
   for (const pugi::xml_node& o : Children(item, "outcomeDeclaration")) {
     const std::string_view type = Attr(o, "baseType");
     const pugi::xml_node value = Child(Child(o, "defaultValue"), "value");
@@ -360,7 +395,8 @@ Result<double> RuleRunner::Score(const Responses& responses) {
   for (const auto& [id, v] : responses) {  // QTI: an empty string is NULL
     given[id] = v.kind == Kind::kText && v.text.empty() ? RuleValue::Null() : v;
   }
-  Run run(declarations_, given, defaults_, budget_);
+  budget_ -= static_cast<long>(defaults_.size() + given.size());  // each run copies them
+  Run run(declarations_, mappings_, given, defaults_, budget_);
   if (processing_.find_child(
           [](const pugi::xml_node& c) { return c.type() == pugi::node_element; })) {
     run.Rules(Elements(processing_), 0, 0);

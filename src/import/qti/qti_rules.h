@@ -7,9 +7,11 @@
 // read by running it on one answer after another (qti_gaps.h). Anything else is said, never
 // guessed; every run is bounded in steps. Internal to import/qti.
 
-#include <map>
 #include <pugixml.hpp>
+
+#include <map>
 #include <string>
+#include <unordered_map>
 
 #include "common/result.h"
 #include "import/qti/qti_declaration.h"
@@ -32,6 +34,12 @@ struct RuleValue {
 
 using Responses = std::map<std::string, RuleValue, std::less<>>;
 
+// A mapping's keys, each to its first entry: as written (case-sensitive entries) and folded to
+// lower case (the others), so that a lookup costs the length of the answer, not of the mapping.
+struct MappingIndex {
+  std::unordered_map<std::string, size_t> exact, folded;
+};
+
 class RuleRunner {
  public:
   // `item`: the assessmentItem (its outcome declarations give the outcomes' defaults, its
@@ -47,6 +55,7 @@ class RuleRunner {
   pugi::xml_node item_;
   pugi::xml_node processing_;
   const Declarations& declarations_;
+  std::map<std::string, MappingIndex, std::less<>> mappings_;  // by response
   Responses defaults_;  // each outcome's value before the rules run
   long budget_;         // steps left, for every run
 };
