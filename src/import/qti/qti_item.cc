@@ -19,6 +19,7 @@
 #include "import/qti/qti_declaration.h"
 #include "import/qti/qti_gaps.h"
 #include "import/qti/qti_names.h"
+#include "import/qti/qti_pictures.h"
 #include "import/qti/qti_scoring.h"
 #include "import/qti/qti_text.h"
 
@@ -89,7 +90,7 @@ class ItemReader {
       text.TakePictures(pictures_);
       q_.text = text.Of(body);
       if (!text.why().empty()) return text.why();
-      if (std::string why = ReadPictures(); !why.empty()) return why;
+      if (std::string why = qti::ReadPictures(pictures_, files_, q_.images); !why.empty()) return why;
       if (q_.text.empty()) return "it has no interaction and no text: nothing to answer or read";
       if (FirstInvalidUtf8(q_.text) ||
           std::any_of(q_.images.begin(), q_.images.end(),
@@ -149,7 +150,7 @@ class ItemReader {
       q_.text.resize(q_.text.size() - kBlank.size() - 1);
     }
     if (q_.text.empty()) return "it has no text";
-    if (std::string why = ReadPictures(); !why.empty()) return why;
+    if (std::string why = qti::ReadPictures(pictures_, files_, q_.images); !why.empty()) return why;
 
     const auto decl = declarations_.find(Attr(interaction, "responseIdentifier"));
     if (decl == declarations_.end()) return "its interaction's response is not declared";
@@ -208,7 +209,7 @@ class ItemReader {
     text.MarkGaps(gaps);
     q_.text = text.Of(body);
     if (!text.why().empty()) return text.why();
-    if (std::string why = ReadPictures(); !why.empty()) return why;
+    if (std::string why = qti::ReadPictures(pictures_, files_, q_.images); !why.empty()) return why;
     if (FirstInvalidUtf8(q_.text) ||
         std::any_of(q_.images.begin(), q_.images.end(),
                     [](const exam::QuestionImage& i) { return FirstInvalidUtf8(i.alt).has_value(); })) {
@@ -243,43 +244,6 @@ class ItemReader {
                          out.empty() ? "" : "; ", feedback_.size());
     }
     return out;
-  }
-
-  // The question's images, each picture met in its text read from the item's files; why not,
-  // if one cannot be.
-  std::string ReadPictures() {
-    if (pictures_.size() > exam::kMaxImagesPerQuestion) {
-      return fmt::format("its text shows more than {} pictures", exam::kMaxImagesPerQuestion);
-    }
-    for (const Picture& p : pictures_) {
-      const std::string href = PercentDecoded(p.href);
-      const std::string shown = PrintableAscii(href, 200);
-      if (href.empty()) return "a picture names no file";
-      if (href.starts_with("data:")) return "a picture written inside the item (data:) is not imported yet";
-      if (href.front() == '/' || href.find("://") != std::string::npos) {
-        return fmt::format("picture '{}' is a link outside the package (never fetched)", shown);
-      }
-      if (!files_) {
-        return fmt::format("picture '{}' is a file of its package: upload the content package (a "
-                           "ZIP) that holds it with the item",
-                           shown);
-      }
-      Result<std::string> bytes = files_(href);
-      if (!bytes.ok()) return fmt::format("picture '{}': {}", shown, bytes.error().message);
-      const std::string_view type = exam::ImageTypeOf(*bytes);
-      if (type.empty()) return fmt::format("picture '{}' is not a PNG, JPEG, GIF or WebP picture", shown);
-      if (static_cast<int64_t>(bytes->size()) > exam::kMaxImageBytes) {
-        return fmt::format("picture '{}' is larger than {} MiB", shown,
-                           exam::kMaxImageBytes / (1024 * 1024));
-      }
-      exam::QuestionImage image;
-      image.content_type = std::string(type);
-      image.alt = p.alt.empty() ? href.substr(href.rfind('/') + 1) : p.alt;
-      image.size = static_cast<int64_t>(bytes->size());
-      image.bytes = std::move(*bytes);
-      q_.images.push_back(std::move(image));
-    }
-    return "";
   }
 
   static bool FindInteractions(const pugi::xml_node& n, std::vector<pugi::xml_node>& out,

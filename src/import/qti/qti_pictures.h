@@ -1,0 +1,21 @@
+#pragma once
+// The pictures met in a QTI item's text (qti_text.h), each read from the item's content package
+// relative to the item: PNG, JPEG, GIF or WebP by their bytes, within the question's limits; a
+// link elsewhere, data:, an SVG or a file the package lacks refused with why. Internal to
+// import/qti.
+
+#include <string>
+#include <vector>
+
+#include "exam/exam.h"
+#include "import/qti/qti_item.h"
+#include "import/qti/qti_text.h"
+
+namespace pupitre::importers::qti {
+
+// Appends each of `pictures` to `images`, read through `files` (none: an item uploaded alone);
+// why not ("" : every one read).
+std::string ReadPictures(const std::vector<Picture>& pictures, const QtiFileReader& files,
+                         std::vector<exam::QuestionImage>& images);
+
+}  // namespace pupitre::importers::qti
