@@ -1,6 +1,8 @@
 #include "common/text.h"
 
+#include <cctype>
 #include <charconv>
+#include <cmath>
 
 namespace pupitre {
 
@@ -57,6 +59,20 @@ std::string AsciiLower(std::string_view s) {
 bool ParseInt64(std::string_view s, int64_t& out) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return !s.empty() && ec == std::errc() && p == s.data() + s.size();
+}
+
+std::optional<double> ParseFiniteNumber(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  if (!s.empty() && s.front() == '+') {
+    s.remove_prefix(1);
+    if (!s.empty() && (s.front() == '-' || s.front() == '+')) return std::nullopt;
+  }
+  if (s.empty() || s.size() > 64) return std::nullopt;
+  double x = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), x);
+  if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(x)) return std::nullopt;
+  return x;
 }
 
 bool SplitExactly(std::string_view s, char sep, std::span<std::string_view> out) {

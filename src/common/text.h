@@ -23,6 +23,11 @@ std::string AsciiLower(std::string_view s);
 // `s` as a whole decimal integer (no sign other than '-', no spaces, nothing after it).
 bool ParseInt64(std::string_view s, int64_t& out);
 
+// A finite number written as text: white space around it and a leading '+' allowed ("+2",
+// " 0.5 ", "1e3"), nothing else (not "inf", "nan", "0x10" nor "2 cm"). Longer than 64 bytes
+// once trimmed is no number either.
+std::optional<double> ParseFiniteNumber(std::string_view s);
+
 // Splits `s` at `sep` into exactly out.size() fields; false if there are more or fewer.
 bool SplitExactly(std::string_view s, char sep, std::span<std::string_view> out);
 

@@ -33,5 +33,17 @@ TEST(PercentDecodedTest, EscapesAreDecodedAndAStrayPercentKept) {
   EXPECT_EQ(PercentDecoded("a+b"), "a+b");
 }
 
+TEST(ParseFiniteNumberTest, ReadsANumberAsWrittenAndNothingElse) {
+  EXPECT_EQ(ParseFiniteNumber(" +2 "), 2.0);
+  EXPECT_EQ(ParseFiniteNumber("-0.5"), -0.5);
+  EXPECT_EQ(ParseFiniteNumber("1e3\n"), 1000.0);
+  for (const char* bad : {"", " ", "+", "++1", "+-1", "inf", "-inf", "nan", "1e999", "0x10", "2 cm",
+                          "3,5", "1.2.3"}) {
+    EXPECT_FALSE(ParseFiniteNumber(bad)) << bad;
+  }
+  EXPECT_FALSE(ParseFiniteNumber(std::string(65, '1')));
+  EXPECT_EQ(ParseFiniteNumber(std::string(64, '0')), 0.0);
+}
+
 }  // namespace
 }  // namespace pupitre

@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/text.h"
+
 namespace pupitre::exam {
 namespace {
 
@@ -56,22 +58,13 @@ std::optional<int64_t> IndexOf(const boost::json::value& v) {
 
 // A number as a student types it: spaces around, a decimal comma or point, an exponent.
 std::optional<double> TypedNumber(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  if (s.size() > 256) return std::nullopt;
   std::string t(s);
-  if (t.size() > 64) return std::nullopt;
   if (const size_t comma = t.find(',');
       comma != std::string::npos && t.find('.') == std::string::npos) {
     t[comma] = '.';
   }
-  std::string_view v = t;
-  if (!v.empty() && v.front() == '+') v.remove_prefix(1);
-  double x = 0;
-  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
-  if (v.empty() || ec != std::errc() || end != v.data() + v.size() || !std::isfinite(x)) {
-    return std::nullopt;
-  }
-  return x;
+  return ParseFiniteNumber(t);
 }
 
 // |x - value| <= tolerance, with a relative slack for binary rounding (as numeric questions).

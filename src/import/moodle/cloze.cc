@@ -10,6 +10,7 @@
 #include <optional>
 #include <utility>
 
+#include "common/text.h"
 #include "import/moodle/html_text.h"
 
 namespace pupitre::importers {
@@ -123,15 +124,6 @@ Result<Answer> ReadAnswer(std::string_view raw, size_t gap) {
   return a;
 }
 
-std::optional<double> Finite(std::string_view s) {
-  const std::string t = Trim(s);
-  double x = 0;
-  auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), x);
-  if (t.empty() || ec != std::errc() || end != t.data() + t.size() || !std::isfinite(x))
-    return std::nullopt;
-  return x;
-}
-
 // The gap of `kind` from its answers, worth `weight`.
 Result<exam::Gap> MakeGap(Kind kind, const std::vector<Answer>& answers, double weight, size_t n) {
   exam::Gap gap;
@@ -143,9 +135,12 @@ Result<exam::Gap> MakeGap(Kind kind, const std::vector<Answer>& answers, double 
     for (const Answer& a : answers) {
       if (a.text == "*" && a.credit <= 0) continue;  // any other number: worth nothing
       const size_t colon = a.text.find(':');
-      const std::optional<double> value = Finite(std::string_view(a.text).substr(0, colon));
+      const std::optional<double> value =
+          ParseFiniteNumber(std::string_view(a.text).substr(0, colon));
       const std::optional<double> tolerance =
-          colon == std::string::npos ? 0.0 : Finite(std::string_view(a.text).substr(colon + 1));
+          colon == std::string::npos
+              ? 0.0
+              : ParseFiniteNumber(std::string_view(a.text).substr(colon + 1));
       if (!value || !tolerance || *tolerance < 0) {
         return Error::Invalid(
             fmt::format("gap {}: '{}' is not a number with a tolerance "

@@ -1,8 +1,6 @@
 // Moodle's GIFT format (see gift.h).
 #include "import/moodle/gift.h"
 
-#include "import/moodle/html_text.h"
-
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -11,6 +9,9 @@
 #include <cmath>
 #include <optional>
 #include <set>
+
+#include "common/text.h"
+#include "import/moodle/html_text.h"
 
 namespace pupitre::importers {
 namespace {
@@ -50,15 +51,6 @@ std::string Unescape(std::string_view s) {
     }
   }
   return out;
-}
-
-std::optional<double> Number(std::string_view s) {
-  s = Trim(s);
-  if (s.empty()) return std::nullopt;
-  double v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
-  return v;
 }
 
 // "[html]text": the format named first, if any, and the text after it.
@@ -105,7 +97,7 @@ std::vector<Piece> SplitAnswers(std::string_view list, char implicit, std::strin
     piece = Trim(piece);
     if (!piece.empty() && piece.front() == '%') {
       const size_t end_pct = piece.find('%', 1);
-      auto pct = end_pct == kNone ? std::nullopt : Number(piece.substr(1, end_pct - 1));
+      auto pct = end_pct == kNone ? std::nullopt : ParseFiniteNumber(piece.substr(1, end_pct - 1));
       if (!pct || *pct < -100 || *pct > 100) {
         error = "a weight is %n% with n from -100 to 100";
         return;
@@ -152,7 +144,8 @@ bool ParseNumber(std::string_view spec, MoodleAnswer& a, std::string& error) {
     return true;
   }
   if (const size_t dots = spec.find(".."); dots != kNone) {
-    auto low = Number(spec.substr(0, dots)), high = Number(spec.substr(dots + 2));
+    auto low = ParseFiniteNumber(spec.substr(0, dots)),
+         high = ParseFiniteNumber(spec.substr(dots + 2));
     if (!low || !high || *low > *high) {
       error = fmt::format("'{}' is not a range low..high", std::string(spec));
       return false;
@@ -162,8 +155,9 @@ bool ParseNumber(std::string_view spec, MoodleAnswer& a, std::string& error) {
     return true;
   }
   const size_t colon = spec.find(':');
-  auto value = Number(spec.substr(0, colon));
-  auto tolerance = colon == kNone ? std::optional<double>(0) : Number(spec.substr(colon + 1));
+  auto value = ParseFiniteNumber(spec.substr(0, colon));
+  auto tolerance =
+      colon == kNone ? std::optional<double>(0) : ParseFiniteNumber(spec.substr(colon + 1));
   if (!value || !tolerance || *tolerance < 0) {
     error = fmt::format("'{}' is not a number (n, n:tolerance or low..high)", std::string(spec));
     return false;

@@ -2,15 +2,16 @@
 #include "import/moodle/moodle_xml.h"
 
 #include <fmt/format.h>
-#include <pugixml.hpp>
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
 #include <optional>
+#include <pugixml.hpp>
 #include <string>
 
+#include "common/text.h"
 #include "import/moodle/cloze.h"
 #include "import/moodle/html_text.h"
 #include "import/moodle/xml_lines.h"
@@ -22,16 +23,6 @@ std::string Trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
   return std::string(s);
-}
-
-std::optional<double> Number(std::string_view s) {
-  const std::string t = Trim(s);
-  double v = 0;
-  auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-  if (t.empty() || ec != std::errc() || end != t.data() + t.size() || !std::isfinite(v)) {
-    return std::nullopt;
-  }
-  return v;
 }
 
 // <x format="..."><text>...</text></x>: the text, made plain when its format is HTML (and
@@ -144,7 +135,7 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
     q.text = Trim(text.child("text").text().get());
     q.general_feedback = Trim(node.child("generalfeedback").child("text").text().get());
     if (const pugi::xml_node grade = node.child("defaultgrade")) {
-      const auto points = Number(grade.text().get());
+      const auto points = ParseFiniteNumber(grade.text().get());
       if (!points) {
         bank.problems.push_back({line, "<defaultgrade> is not a number"});
         continue;
@@ -177,7 +168,7 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
     auto answers = [&](bool numeric) {
       for (const pugi::xml_node& a : node.children("answer")) {
         MoodleAnswer answer;
-        const auto fraction = Number(a.attribute("fraction").as_string("0"));
+        const auto fraction = ParseFiniteNumber(a.attribute("fraction").as_string("0"));
         if (!fraction || *fraction < -100 || *fraction > 100) {
           problem = "an answer's fraction is a percentage from -100 to 100";
           return;
@@ -190,8 +181,8 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
           if (value == "*") {
             answer.text = "*";
           } else {
-            const auto number = Number(value);
-            const auto tolerance = Number(a.child("tolerance").text().as_string("0"));
+            const auto number = ParseFiniteNumber(value);
+            const auto tolerance = ParseFiniteNumber(a.child("tolerance").text().as_string("0"));
             if (!number || !tolerance || *tolerance < 0) {
               problem = fmt::format("'{}' is not a number with a tolerance", value);
               return;
@@ -237,7 +228,7 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
       // Units, unless Moodle shows none (<showunits>3: "units are not used at all").
       const bool shown = Trim(node.child("showunits").text().as_string("0")) != "3";
       for (const pugi::xml_node& u : node.child("units").children("unit")) {
-        const auto multiplier = Number(u.child("multiplier").text().as_string("1"));
+        const auto multiplier = ParseFiniteNumber(u.child("multiplier").text().as_string("1"));
         const std::string name = Trim(u.child("unit_name").text().get());
         if (!multiplier || !(*multiplier > 0)) {
           problem = fmt::format("unit '{}' has no multiplier above 0", name);
@@ -247,7 +238,7 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
       }
       const std::string grading = Trim(node.child("unitgradingtype").text().as_string("0"));
       if (!q.units.empty() && (grading == "1" || grading == "2")) {
-        const auto penalty = Number(node.child("unitpenalty").text().as_string("0"));
+        const auto penalty = ParseFiniteNumber(node.child("unitpenalty").text().as_string("0"));
         if (!penalty || *penalty < 0 || *penalty > 1) {
           problem = "<unitpenalty> is a number from 0 to 1";
         } else {
@@ -293,7 +284,8 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
       for (const pugi::xml_node& a : node.children("answer")) {
         MoodleAnswer item;
         item.text = PlainText(a, media);
-        placed.emplace_back(Number(a.attribute("fraction").as_string("0")).value_or(0), std::move(item));
+        placed.emplace_back(ParseFiniteNumber(a.attribute("fraction").as_string("0")).value_or(0),
+                            std::move(item));
       }
       std::stable_sort(placed.begin(), placed.end(),
                        [](const auto& x, const auto& y) { return x.first < y.first; });

@@ -16,11 +16,11 @@ std::string ReadDeclaration(const pugi::xml_node& d, Declarations& out) {
   }
   if (const pugi::xml_node m = Child(d, "mapping")) {
     Mapping mapping;
-    mapping.default_value = Number(Attr(m, "defaultValue")).value_or(0);
-    mapping.lower = Number(Attr(m, "lowerBound"));
-    mapping.upper = Number(Attr(m, "upperBound"));
+    mapping.default_value = ParseFiniteNumber(Attr(m, "defaultValue")).value_or(0);
+    mapping.lower = ParseFiniteNumber(Attr(m, "lowerBound"));
+    mapping.upper = ParseFiniteNumber(Attr(m, "upperBound"));
     for (const pugi::xml_node& e : Children(m, "mapEntry")) {
-      const std::optional<double> value = Number(Attr(e, "mappedValue"));
+      const std::optional<double> value = ParseFiniteNumber(Attr(e, "mappedValue"));
       if (!value) return "a mapEntry's mappedValue is not a number";
       mapping.entries.push_back(
           {Trimmed(Attr(e, "mapKey")), *value, Attr(e, "caseSensitive") != "false"});

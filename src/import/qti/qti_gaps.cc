@@ -191,9 +191,9 @@ class GapsReader {
       const pugi::xml_node correct = Child(n, "correct");
       std::optional<double> v;
       if (value) {
-        v = Number(value.text().get());
+        v = ParseFiniteNumber(value.text().get());
       } else if (correct && Attr(correct, "identifier") == g.response && !decl.correct.empty()) {
-        v = Number(decl.correct[0]);
+        v = ParseFiniteNumber(decl.correct[0]);
       }
       if (!v) return fmt::format("gap {} is compared with what is not a number", number);
       double tolerance = 0;
@@ -201,9 +201,9 @@ class GapsReader {
       if (name == "equal" && mode == "absolute") {
         const std::string t = Trimmed(Attr(n, "tolerance"));
         const size_t space = t.find(' ');
-        const std::optional<double> below = Number(t.substr(0, space));
+        const std::optional<double> below = ParseFiniteNumber(t.substr(0, space));
         const std::optional<double> above =
-            space == std::string::npos ? below : Number(t.substr(space + 1));
+            space == std::string::npos ? below : ParseFiniteNumber(t.substr(space + 1));
         if (!below || !above || *below != *above || *below < 0) {
           return fmt::format(
               "gap {} is compared within a tolerance that is not the same below and "
@@ -220,7 +220,7 @@ class GapsReader {
       add(*v, tolerance);
     }
     for (const std::string& c : decl.correct) {  // unless a number compared already holds it
-      const std::optional<double> v = Number(c);
+      const std::optional<double> v = ParseFiniteNumber(c);
       bool held = false;
       for (size_t i = 0; v && i < g.centres.size(); ++i) {
         held = held || std::fabs(*v - g.centres[i]) <= g.tolerances[i];
@@ -257,7 +257,7 @@ class GapsReader {
     for (const auto& [response, value] : given) {
       const bool number = r[response].kind == RuleValue::Kind::kNumber;
       r[response] = value == kNothing && number ? RuleValue::Number(kNoNumber)
-                    : number ? RuleValue::Number(Number(value).value_or(kNoNumber))
+                    : number ? RuleValue::Number(ParseFiniteNumber(value).value_or(kNoNumber))
                              : RuleValue::Text(value);
     }
     return runner_.Score(r);

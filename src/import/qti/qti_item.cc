@@ -30,7 +30,6 @@ using qti::Attr;
 using qti::Child;
 using qti::Children;
 using qti::NameOf;
-using qti::Number;
 using qti::Trimmed;
 
 using qti::Feedback;
@@ -68,7 +67,7 @@ class ItemReader {
     for (const pugi::xml_node& o : Children(item_, "outcomeDeclaration")) {
       if (Attr(o, "identifier") == std::string_view("MAXSCORE")) {
         const pugi::xml_node v = Child(Child(o, "defaultValue"), "value");
-        if (auto x = Number(v.text().get()); x && *x > 0) max_score_ = x;
+        if (auto x = ParseFiniteNumber(v.text().get()); x && *x > 0) max_score_ = x;
       }
     }
     if (Child(item_, "templateDeclaration") || Child(item_, "templateProcessing")) {
@@ -368,7 +367,7 @@ class ItemReader {
       if (decl.correct.empty()) return "match_correct without a correctResponse";
       q_.points = max_score_.value_or(1.0);
       if (numeric) {
-        const std::optional<double> x = Number(decl.correct[0]);
+        const std::optional<double> x = ParseFiniteNumber(decl.correct[0]);
         if (!x) return "its correct response is not a number";
         q_.numeric_answer = *x;
         return "";
@@ -416,7 +415,7 @@ class ItemReader {
     q_.points = max_score_.value_or(m.upper ? std::min(*m.upper, top) : top);
     if (numeric) {
       for (const auto& e : m.entries) {
-        const std::optional<double> x = Number(e.key);
+        const std::optional<double> x = ParseFiniteNumber(e.key);
         if (!x) return fmt::format("the mapped answer {} is not a number", e.key);
         if (e.value > 0) q_.numeric_answers.push_back({*x, 0, e.value / q_.points});
       }
@@ -458,7 +457,7 @@ class ItemReader {
       if (texts.back().empty()) return "an item to order has no text";
     }
     for (const char* bound : {"minChoices", "maxChoices"}) {
-      const std::optional<double> n = Number(Attr(interaction, bound));
+      const std::optional<double> n = ParseFiniteNumber(Attr(interaction, bound));
       if (n && *n != 0 && *n != static_cast<double>(ids.size())) {
         return "it orders some of its items only; an exam question orders them all";
       }

@@ -4,15 +4,16 @@
 // name, whatever namespace prefix the file uses; and numbers and values as QTI writes them.
 // Internal to import/qti.
 
-#include <pugixml.hpp>
-
 #include <cctype>
 #include <charconv>
 #include <cmath>
 #include <optional>
+#include <pugixml.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "common/text.h"
 
 namespace pupitre::importers::qti {
 
@@ -66,19 +67,6 @@ inline std::string Trimmed(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
   return std::string(s);
-}
-
-// A finite number ("+2", " 0.5 "), or nothing.
-inline std::optional<double> Number(std::string_view s) {
-  const std::string t = Trimmed(s);
-  std::string_view v = t;
-  if (!v.empty() && v.front() == '+') v.remove_prefix(1);
-  double x = 0;
-  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
-  if (v.empty() || ec != std::errc() || end != v.data() + v.size() || !std::isfinite(x)) {
-    return std::nullopt;
-  }
-  return x;
 }
 
 }  // namespace pupitre::importers::qti

@@ -140,7 +140,7 @@ void ItemRefs(const pugi::xml_node& n, const std::string& test, std::vector<Item
       const pugi::xml_node selection = Child(c, "selection");
       if (selection && group.empty()) {
         const std::string_view select = Attr(selection, "select");
-        const std::optional<double> pick = qti::Number(select);
+        const std::optional<double> pick = ParseFiniteNumber(select);
         if (Attr(selection, "withReplacement") == "true") {
           problems.push_back({0, fmt::format("{}: section {} draws with replacement (an item may "
                                              "come twice), which Pupitre does not do",

@@ -37,7 +37,7 @@ std::vector<pugi::xml_node> Elements(const pugi::xml_node& n) {
 // A value written as text, of a base type.
 std::optional<RuleValue> Typed(std::string_view base_type, const std::string& text) {
   if (base_type == "float" || base_type == "integer") {
-    const std::optional<double> x = Number(text);
+    const std::optional<double> x = ParseFiniteNumber(text);
     if (!x) return std::nullopt;
     return RuleValue::Number(*x);
   }
@@ -300,9 +300,9 @@ class Run {
         if (mode != "absolute") return Unread("equal with a relative tolerance");
         const std::string tolerance = Trimmed(Attr(n, "tolerance"));
         const size_t space = tolerance.find(' ');
-        const std::optional<double> below = Number(tolerance.substr(0, space));
+        const std::optional<double> below = ParseFiniteNumber(tolerance.substr(0, space));
         const std::optional<double> above =
-            space == std::string::npos ? below : Number(tolerance.substr(space + 1));
+            space == std::string::npos ? below : ParseFiniteNumber(tolerance.substr(space + 1));
         if (!below || !above) return Unread("equal with a tolerance that is not a number");
         return RuleValue::Bool(a >= b - *below && a <= b + *above);
       }

@@ -33,7 +33,7 @@ class ScoringReader {
       const std::string shape = Shape(rp, right_score, 0);
       if (shape == kMatchCorrectShape || shape == kGuardedMatchCorrectShape) {
         scoring_.method = "match_correct";
-        scoring_.right_score = Number(right_score);
+        scoring_.right_score = ParseFiniteNumber(right_score);
         if (!scoring_.right_score || !(*scoring_.right_score > 0)) {
           return Error::Invalid("its match_correct gives no points");
         }
@@ -71,7 +71,7 @@ class ScoringReader {
   static std::optional<double> ScoreSetTo(const pugi::xml_node& set) {
     if (NameOf(set) != "setOutcomeValue" || Attr(set, "identifier") != "SCORE") return {};
     const pugi::xml_node v = Child(set, "baseValue");
-    return v ? Number(v.text().get()) : std::nullopt;
+    return v ? ParseFiniteNumber(v.text().get()) : std::nullopt;
   }
 
   // An order's places: responseIf [match[RESPONSE, correct], SCORE = the whole's score];
@@ -103,7 +103,7 @@ class ScoringReader {
       const pugi::xml_node index = Child(rule[0], "index");
       const pugi::xml_node of = Child(index, "variable");
       const pugi::xml_node item = Child(rule[0], "baseValue");
-      const std::optional<double> n = Number(Attr(index, "n"));
+      const std::optional<double> n = ParseFiniteNumber(Attr(index, "n"));
       if (!index || !of || !declared_(Attr(of, "identifier")) || !item || !n || *n < 1 ||
           *n > 1000 || *n != static_cast<int>(*n)) {
         return false;
@@ -114,7 +114,7 @@ class ScoringReader {
           Attr(Child(sum, "variable"), "identifier") != "SCORE" || !Child(sum, "baseValue")) {
         return false;
       }
-      const std::optional<double> score = Number(Child(sum, "baseValue").text().get());
+      const std::optional<double> score = ParseFiniteNumber(Child(sum, "baseValue").text().get());
       if (!score) return false;
       scoring_.places.push_back({static_cast<int>(*n), Trimmed(item.text().get()), *score});
     }
@@ -142,7 +142,7 @@ class ScoringReader {
       const auto score_of = [&](const pugi::xml_node& set) -> std::optional<double> {
         if (NameOf(set) != "setOutcomeValue" || Attr(set, "identifier") != "SCORE") return {};
         const pugi::xml_node v = Child(set, "baseValue");
-        return v ? Number(v.text().get()) : std::nullopt;
+        return v ? ParseFiniteNumber(v.text().get()) : std::nullopt;
       };
       if (name == "responseElse") {
         const std::optional<double> zero = parts.size() == 1 ? score_of(parts[0]) : std::nullopt;
@@ -154,7 +154,7 @@ class ScoringReader {
       if (NameOf(equal) != "equal") return false;
       const pugi::xml_node var = Child(equal, "variable");
       const pugi::xml_node value = Child(equal, "baseValue");
-      const std::optional<double> x = value ? Number(value.text().get()) : std::nullopt;
+      const std::optional<double> x = value ? ParseFiniteNumber(value.text().get()) : std::nullopt;
       const std::optional<double> score = score_of(parts[1]);
       if (!var || !declared_(Attr(var, "identifier")) || !x || !score) return false;
       const std::string_view mode = Attr(equal, "toleranceMode");
@@ -163,9 +163,9 @@ class ScoringReader {
         // "t" or "t t": the same below and above (Pupitre's tolerance is one number).
         std::string_view t = Attr(equal, "tolerance");
         const size_t space = t.find(' ');
-        const std::optional<double> below = Number(t.substr(0, space));
+        const std::optional<double> below = ParseFiniteNumber(t.substr(0, space));
         const std::optional<double> above =
-            space == std::string_view::npos ? below : Number(t.substr(space + 1));
+            space == std::string_view::npos ? below : ParseFiniteNumber(t.substr(space + 1));
         if (!below || !above || *below != *above || *below < 0) return false;
         tolerance = *below;
       } else if (!mode.empty() && mode != "exact") {
@@ -211,7 +211,7 @@ class ScoringReader {
       const std::string_view id = Attr(c, "identifier");
       if (!id.empty()) out += declared_(id) ? "#$" : "#" + std::string(id);
       if (NameOf(c) == "baseValue") {
-        const std::optional<double> v = Number(c.text().get());
+        const std::optional<double> v = ParseFiniteNumber(c.text().get());
         out += v && *v == 0 ? "=0" : "=x";
         if (v && *v != 0 && right_score.empty()) right_score = Trimmed(c.text().get());
       }
