@@ -31,7 +31,6 @@
 #include "room/admissions.h"
 #include "lti/lti_tool.h"
 #include "sso/oidc_client.h"
-#include "sso/ticket_sessions.h"
 
 namespace pupitre::api {
 
@@ -118,7 +117,6 @@ class Api {
   guard::WorkQueue hashing_;
   guard::LoginThrottle login_throttle_;
   guard::LoginLine& login_line_;
-  sso::TicketSessions sso_tickets_;
   std::atomic<int> sso_in_flight_{0};
   boost::asio::thread_pool sso_calls_{4};  // ticket checks: they wait on the provider
   boost::asio::thread_pool lti_calls_{1};  // scores to the LMS, one exam after another

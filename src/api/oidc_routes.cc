@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 
@@ -37,9 +38,7 @@ constexpr std::string_view kCookiePath = "/sso/oidc";
 
 // The key under which the session a provider's session opened is kept for its logout: the
 // provider names its session (sid), the browser's cookie names ours.
-std::string LogoutKey(std::string_view sid, std::string_view token_hash) {
-  return fmt::format("oidc\n{}\n{}", sid, token_hash);
-}
+std::string FrontChannelKey(std::string_view sid) { return fmt::format("oidc\n{}", sid); }
 
 std::string BackChannelKey(std::string_view kind, std::string_view value) {
   return fmt::format("oidc-{}\n{}", kind, value);
@@ -106,14 +105,10 @@ void OidcCallback(Services& s, const ContextPtr& c) {
     Result<sso::Identity> who = in.ok() ? Result<sso::Identity>(std::move(in->who))
                                         : Result<sso::Identity>(in.take_error());
     sso_common::SignInSteps steps = sso_common::SsoSteps(s);
-    steps.remember = [&s, sid, sub](const auth::NewSession& session) {
-      const std::string& hash = session.principal.token_hash;
-      // Front-channel: the provider names its session (or, without one, the subject) and the
-      // browser's cookie names ours. Back-channel: the provider names its session or subject.
-      s.sso_tickets.Remember(LogoutKey(sid.empty() ? sub : sid, hash), hash);
-      if (!sid.empty()) s.sso_tickets.Remember(BackChannelKey("sid", sid), hash);
-      s.sso_tickets.Remember(BackChannelKey("sub", sub), hash);
-    };
+    // Front-channel: the provider names its session (or, without one, the subject) and the
+    // browser's cookie names ours. Back-channel: the provider names its session or subject.
+    steps.logout_names = {FrontChannelKey(sid.empty() ? sub : sid), BackChannelKey("sub", sub)};
+    if (!sid.empty()) steps.logout_names.push_back(BackChannelKey("sid", sid));
     steps.cookies = cleared;
     sso_common::SignIn(s, c, std::move(who), "OpenID Connect", counted, std::move(steps));
   });
@@ -138,11 +133,23 @@ void OidcFrontChannelLogout(Services& s, const ContextPtr& c) {
   if (!c->who || sid.empty() || (!iss.empty() && iss != s.oidc->options().issuer)) {
     return answer(false);
   }
-  if (s.sso_tickets.Take(LogoutKey(sid, c->who->token_hash)).empty()) return answer(false);
-  s.accounts.Logout(c->who->token_hash, [c, answer](Status st) {
-    c->Later([c, st, answer] {
-      if (!st.ok()) return c->Fail(st.error());
-      answer(true);
+  auto counted = InFlight::Try(s.sso_in_flight);
+  if (counted == nullptr) {
+    return c->Fail(Error::Unavailable("too many sign-ins and logouts at once").Because("sso_busy"));
+  }
+  // Only this browser's session ends here, if that provider session opened it.
+  boost::asio::post(s.sso_calls, [&s, c, answer, counted, sid] {
+    const std::string& hash = c->who->token_hash;
+    Result<std::vector<std::string>> named = s.accounts.NamedSessions(FrontChannelKey(sid));
+    if (!named.ok()) return c->Later([c, why = named.error()] { c->Fail(why); });
+    if (std::find(named->begin(), named->end(), hash) == named->end()) {
+      return c->Later([answer] { answer(false); });
+    }
+    s.accounts.Logout(hash, [c, answer, counted](Status st) {
+      c->Later([c, st, answer] {
+        if (!st.ok()) return c->Fail(st.error());
+        answer(true);
+      });
     });
   });
 }
@@ -176,13 +183,12 @@ void OidcBackChannelLogout(Services& s, const ContextPtr& c) {
       spdlog::warn("sso: a back-channel logout was refused: {}", who.error().message);
       return c->Later([refuse, why = who.error().message] { refuse(why); });
     }
-    std::vector<std::string> sessions = s.sso_tickets.Take(
-        who->sid.empty() ? BackChannelKey("sub", who->sub) : BackChannelKey("sid", who->sid));
-    const size_t count = sessions.size();
-    sso_common::EndSessions(s, std::move(sessions), [c, count](Status st) {
-      c->Later([c, st, count] {
-        if (!st.ok()) return c->Fail(st.error());
-        c->Json(200, {{"ended", static_cast<int64_t>(count)}});
+    const std::string name =
+        who->sid.empty() ? BackChannelKey("sub", who->sub) : BackChannelKey("sid", who->sid);
+    sso_common::EndNamedSessions(s, name, [c](Result<size_t> ended) {
+      c->Later([c, ended] {
+        if (!ended.ok()) return c->Fail(ended.error());
+        c->Json(200, {{"ended", static_cast<int64_t>(*ended)}});
       });
     });
   });

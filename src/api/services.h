@@ -34,7 +34,6 @@
 #include "live/live_classes.h"
 #include "notify/incidents.h"
 #include "room/admissions.h"
-#include "sso/ticket_sessions.h"
 #include "store/blob/blob_store.h"
 
 namespace pupitre::sso {
@@ -83,7 +82,6 @@ struct Services {
   boost::asio::thread_pool& live_calls;  // calls to the video engine (they may block)
   guard::CourseDoor& door;            // the course space's door: a line when the platform is full
   cluster::Ownership* ownership;      // in a cluster: the exams this node holds (else nullptr)
-  sso::TicketSessions& sso_tickets;   // the sessions CAS tickets opened (single logout)
   boost::asio::thread_pool& sso_calls;  // ticket checks, which wait on the provider (not `workers`)
   std::atomic<int>& sso_in_flight;      // sign-ins being checked now (bounded)
   sso::OidcRelyingParty* oidc;          // OpenID Connect sign-in (nullptr: none)

@@ -61,6 +61,7 @@ void SignIn(Services& s, const ContextPtr& c, Result<sso::Identity> who, const c
       BackToLogin(c, reason, cookies);
     });
   }
+  std::vector<std::string> logout_names = std::move(steps.logout_names);
   auto shared = std::make_shared<SignInSteps>(std::move(steps));
   s.accounts.LoginTrusted(
       account->login, account->display_name, account->role, shared->create_accounts,
@@ -74,7 +75,22 @@ void SignIn(Services& s, const ContextPtr& c, Result<sso::Identity> who, const c
           if (shared->answer) return shared->answer(c, *r, std::move(cookies));
           Redirect(c, "/", cookies);
         });
-      });
+      },
+      std::move(logout_names));
+}
+
+void EndNamedSessions(Services& s, const std::string& name,
+                      std::function<void(Result<size_t>)> done) {
+  Result<std::vector<std::string>> sessions = s.accounts.NamedSessions(name);
+  if (!sessions.ok()) {
+    spdlog::warn("sso: a single logout could not read its sessions: {}", sessions.error().message);
+    return done(sessions.take_error());
+  }
+  const size_t count = sessions->size();
+  EndSessions(s, std::move(*sessions), [count, done = std::move(done)](Status st) {
+    if (!st.ok()) return done(st.take_error());
+    done(count);
+  });
 }
 
 void EndSessions(Services& s, std::vector<std::string> token_hashes, std::function<void(Status)> done) {

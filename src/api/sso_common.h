@@ -54,7 +54,9 @@ boost::json::object Offered(const Services& s);
 struct SignInSteps {
   sso::MappingOptions mapping;  // the identity to an account
   bool create_accounts = true;  // an account made at first sign-in
-  // Told the new session first (on the accounts' thread): single logout keeps it.
+  // What the provider's single logout will give for this sign-in (stored with the session).
+  std::vector<std::string> logout_names;
+  // Told the new session first (on the accounts' thread).
   std::function<void(const auth::NewSession&)> remember;
   // The answer once signed in, on the connection's loop, given the cookies to set (the session's
   // among them); default: 302 home.
@@ -75,5 +77,11 @@ void SignIn(Services& s, const ContextPtr& c, Result<sso::Identity> who, const c
 // Ends each session of `token_hashes` (a provider's single logout), then calls `done` (on the
 // accounts' thread) with the first failure, if any.
 void EndSessions(Services& s, std::vector<std::string> token_hashes, std::function<void(Status)> done);
+
+// A provider's single logout: ends the sessions `name` names in the store (opened on any node:
+// auth::Accounts::NameSession), then calls `done` with how many there were, or the first
+// failure. Reads the store: call it off the event loops (on `sso_calls`).
+void EndNamedSessions(Services& s, const std::string& name,
+                      std::function<void(Result<size_t>)> done);
 
 }  // namespace pupitre::api::sso_common

@@ -98,16 +98,14 @@ void CasCallback(Services& s, const ContextPtr& c) {
   // On their own threads: a slow provider holds these, never the workers (hashing, writes).
   boost::asio::post(s.sso_calls, [&s, c, state, ticket, counted, cleared] {
     sso_common::SignInSteps steps = sso_common::SsoSteps(s);
-    steps.remember = [&s, ticket](const auth::NewSession& session) {
-      s.sso_tickets.Remember(ticket, session.principal.token_hash);
-    };
+    steps.logout_names = {ticket};
     steps.cookies = cleared;
     sso_common::SignIn(s, c, Validate(s, state, ticket), "CAS", counted, std::move(steps));
   });
 }
 
 // POST /sso/cas/callback, body logoutRequest=<samlp:LogoutRequest ...>: the provider's single
-// logout ends the session its ticket opened here.
+// logout ends the session its ticket opened, on whichever node it was opened.
 void CasSingleLogout(Services& s, const ContextPtr& c) {
   if (CasOff(s, c)) return;
   const std::optional<std::string> ticket = sso::ParseCasLogoutPost(c->req.body());
@@ -116,12 +114,17 @@ void CasSingleLogout(Services& s, const ContextPtr& c) {
                                      "naming a service ticket")
                        .Because("sso_bad_logout"));
   }
-  std::vector<std::string> sessions = s.sso_tickets.Take(*ticket);
-  if (sessions.empty()) return c->Json(200, {{"ended", false}});  // not opened here, or over already
-  sso_common::EndSessions(s, std::move(sessions), [c](Status st) {
-    c->Later([c, st] {
-      if (!st.ok()) return c->Fail(st.error());
-      c->Json(200, {{"ended", true}});
+  auto counted = InFlight::Try(s.sso_in_flight);
+  if (counted == nullptr) {
+    return c->Fail(Error::Unavailable("too many sign-ins and logouts at once").Because("sso_busy"));
+  }
+  // The store is read off the loop.
+  boost::asio::post(s.sso_calls, [&s, c, ticket = *ticket, counted] {
+    sso_common::EndNamedSessions(s, ticket, [c, counted](Result<size_t> ended) {
+      c->Later([c, ended] {
+        if (!ended.ok()) return c->Fail(ended.error());
+        c->Json(200, {{"ended", *ended > 0}});  // none: not opened by this ticket, or over
+      });
     });
   });
 }

@@ -334,7 +334,8 @@ void Accounts::Login(const std::string& login, const std::string& password,
 }
 
 void Accounts::LoginTrusted(const std::string& login, const std::string& display_name, Role role,
-                            bool create, std::function<void(Result<NewSession>)> done) {
+                            bool create, std::function<void(Result<NewSession>)> done,
+                            std::vector<std::string> logout_names) {
   std::optional<store::UserRecord> user = LookupLogin(login);
   if (!user && !create) {
     return done(Error::Forbidden(fmt::format("no account '{}' here: an operator creates it", login))
@@ -362,14 +363,18 @@ void Accounts::LoginTrusted(const std::string& login, const std::string& display
   if (IsDisabled(user->id)) {
     return done(Error::Forbidden("this account is disabled").Because("account_disabled"));
   }
-  OpenSession(*user, false, [this, done = std::move(done)](Result<NewSession> r) {
-    if (r.ok()) metrics_.logins_ok.fetch_add(1, std::memory_order_relaxed);
-    done(std::move(r));
-  });
+  OpenSession(
+      *user, false,
+      [this, done = std::move(done)](Result<NewSession> r) {
+        if (r.ok()) metrics_.logins_ok.fetch_add(1, std::memory_order_relaxed);
+        done(std::move(r));
+      },
+      "", std::move(logout_names));
 }
 
 void Accounts::OpenSession(const store::UserRecord& user, bool remember,
-                           std::function<void(Result<NewSession>)> done, std::string csrf) {
+                           std::function<void(Result<NewSession>)> done, std::string csrf,
+                           std::vector<std::string> logout_names) {
   const int64_t now = ToUnixMs(clock_.Now());
   NewSession ns;
   ns.token = RandomHex(32);
@@ -383,20 +388,24 @@ void Accounts::OpenSession(const store::UserRecord& user, bool remember,
   // The session is queued for the store and added in memory under one lock, and only once the
   // writer took it are older ones pushed out: a refused login ends no session, and a session's
   // erasure is always queued after its creation.
+  // Its single-logout names commit with it.
+  std::vector<store::WriteOp> ops{store::op::PutSession{rec}};
+  for (std::string& name : logout_names) {
+    ops.emplace_back(store::op::NameSession{std::move(name), rec.token_hash});
+  }
   std::vector<std::string> pushed_out;
   Status s = OkStatus();
   {
     WriterLock lock(mu_);
-    s = writer_.Submit(store::op::PutSession{rec},
-                       [this, hash = rec.token_hash, ns = std::move(ns), done](
-                           const Status& st) mutable {
-                         if (!st.ok()) {
-                           WriterLock lock(mu_);
-                           DropSession(hash);
-                           return done(st.error());
-                         }
-                         done(std::move(ns));
-                       });
+    s = writer_.SubmitAll(std::move(ops), [this, hash = rec.token_hash, ns = std::move(ns), done](
+                                              const Status& st) mutable {
+      if (!st.ok()) {
+        WriterLock lock(mu_);
+        DropSession(hash);
+        return done(st.error());
+      }
+      done(std::move(ns));
+    });
     if (s.ok()) pushed_out = AddSession(rec);
   }
   if (!s.ok()) return done(s.error());
@@ -517,6 +526,10 @@ void Accounts::Logout(const std::string& token_hash, std::function<void(Status)>
   Status s = writer_.Submit(store::op::DeleteSession{token_hash},
                             [done](const Status& st) { done(st); });
   if (!s.ok()) done(s);
+}
+
+Result<std::vector<std::string>> Accounts::NamedSessions(const std::string& name) {
+  return backend_.FindNamedSessions(name, kMaxNamedSessions);
 }
 
 namespace {

@@ -125,8 +125,12 @@ class Accounts {
   // and name. `done` runs once the session is durable. Call from a worker thread.
   // Only accounts made this way are opened so (their hash starts with kSsoHashPrefix): an
   // account with a password fails kForbidden, reason sso_local_account.
+  // `logout_names` are what the provider's single logout will give for this sign-in (a CAS
+  // ticket, an OpenID Connect session or subject): stored with the session, in the same
+  // transaction, where every node finds them (NamedSessions); they go with the session.
   void LoginTrusted(const std::string& login, const std::string& display_name, Role role,
-                    bool create, std::function<void(Result<NewSession>)> done);
+                    bool create, std::function<void(Result<NewSession>)> done,
+                    std::vector<std::string> logout_names = {});
   static constexpr std::string_view kSsoHashPrefix = "sso:";
 
   // A remembered session whose token is older than the rotation age gets a new token (and
@@ -169,6 +173,11 @@ class Accounts {
   // Ends a session; `done` runs once that is durable.
   void Logout(const std::string& token_hash, std::function<void(Status)> done);
 
+  // Single logout: the sessions still open that a sign-in's logout name names (LoginTrusted),
+  // newest first, at most kMaxNamedSessions. Reads the store: call it off the event loops.
+  static constexpr size_t kMaxNamedSessions = 64;
+  Result<std::vector<std::string>> NamedSessions(const std::string& name);
+
   // Creates users (hashing their passwords: slow) in one transaction: all or none.
   // Fails with kConflict naming the first login already taken.
   Result<std::vector<User>> CreateUsers(const std::vector<NewUser>& users);
@@ -187,8 +196,10 @@ class Accounts {
   std::optional<int64_t> IdOfLogin(const std::string& login) const REQUIRES_SHARED(mu_);
   void Insert(const store::UserRecord& u) REQUIRES(mu_);
   // Queues a new session for the store and adds it in memory; `done` runs once durable.
+  // `logout_names` are stored with the session (LoginTrusted).
   void OpenSession(const store::UserRecord& user, bool remember,
-                   std::function<void(Result<NewSession>)> done, std::string csrf = "");
+                   std::function<void(Result<NewSession>)> done, std::string csrf = "",
+                   std::vector<std::string> logout_names = {});
   // Adds a session; returns the hashes of the sessions it pushed out.
   std::vector<std::string> AddSession(const store::SessionRecord& rec) REQUIRES(mu_);
   // Drops a session from memory.

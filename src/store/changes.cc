@@ -51,9 +51,10 @@ void ChangesOf(const WriteOp& op, std::vector<ChangeKey>& out) {
             add(ChangeKind::kLive, id(o.attendance.item_id));
           },
           // Exam data (its holder writes it), new sessions (read from the store when first
-          // seen), barriers. Listed, not defaulted:
-          // a new kind of write does not compile until it is placed here or above.
-          [](const op::PutSession&) {}, [](const op::PutExtraTime&) {},
+          // seen) and their single-logout names (read when a logout names them), barriers.
+          // Listed, not defaulted: a new kind of write does not compile until it is placed
+          // here or above.
+          [](const op::PutSession&) {}, [](const op::NameSession&) {}, [](const op::PutExtraTime&) {},
           [](const op::CreateAttempt&) {}, [](const op::SaveAnswer&) {},
           [](const op::SubmitAttempt&) {}, [](const op::SetManualGrade&) {},
           [](const op::SetGradeComment&) {}, [](const op::SetDeadline&) {},

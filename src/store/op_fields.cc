@@ -25,6 +25,7 @@ OpFields Fields(const op::PutSession& o) {
   return Of({s.token_hash, s.user_id, s.csrf_token, s.expires_ms, B(s.remembered), s.issued_ms});
 }
 OpFields Fields(const op::DeleteSession& o) { return Of({o.token_hash}); }
+OpFields Fields(const op::NameSession& o) { return Of({o.name, o.token_hash}); }
 OpFields Fields(const op::PutCourse& o) {
   return Of({o.course.id, o.course.title, o.course.description});
 }

@@ -254,7 +254,10 @@ struct Snapshot {
 namespace op {
 struct PutUser { UserRecord user; };
 struct PutSession { SessionRecord session; };
-struct DeleteSession { std::string token_hash; };
+struct DeleteSession { std::string token_hash; };  // its single-logout names go with it
+// A name the identity provider's single logout will give for a session (a CAS ticket, an OpenID
+// Connect provider's session or subject): written after the session; nothing if it has ended.
+struct NameSession { std::string name; std::string token_hash; };
 struct PutCourse { CourseRecord course; };
 struct PutEnrolment { EnrolmentRecord enrolment; };
 struct PutExam { ExamRecord exam; };
@@ -318,6 +321,6 @@ using WriteOp = std::variant<op::PutUser, op::SetPassword, op::SetDisabled, op::
                              op::DeleteUpload, op::PutHomework, op::PutHandin,
                              op::PutHandinGrade, op::PutHomeworkExtra, op::PutAnnouncement,
                              op::PutAnnouncementRead, op::PutLiveClass,
-                             op::PutLiveAttendance, op::Barrier>;
+                             op::PutLiveAttendance, op::NameSession, op::Barrier>;
 
 }  // namespace pupitre::store

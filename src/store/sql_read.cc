@@ -132,6 +132,20 @@ Result<std::optional<SessionRecord>> ReadSessionByHash(SqlReader& db,
   return out;
 }
 
+Result<std::vector<std::string>> ReadNamedSessions(SqlReader& db, const std::string& name,
+                                                  size_t limit) {
+  std::vector<std::string> out;
+  // The join drops a name whose session another node ended as this one named it.
+  Status st = db.Query(
+      "SELECT n.token_hash FROM sso_names n JOIN sessions s ON s.token_hash = n.token_hash "
+      "WHERE n.name = $1 ORDER BY s.issued_ms DESC, n.token_hash",
+      name, [&](const SqlRow& q) {
+        if (out.size() < limit) out.push_back(q.Text(0));
+      });
+  if (!st.ok()) return st.take_error();
+  return out;
+}
+
 Result<std::optional<std::string>> ReadSetting(SqlReader& db, const std::string& key) {
   std::optional<std::string> out;
   Status st = db.Query("SELECT value FROM settings WHERE key = $1", key,

@@ -52,6 +52,8 @@ Result<Snapshot> ReadSnapshot(SqlReader& db, const Scope& scope);
 Result<std::optional<UserRecord>> ReadUserByLogin(SqlReader& db, const std::string& login);
 Result<std::optional<SessionRecord>> ReadSessionByHash(SqlReader& db,
                                                        const std::string& token_hash);
+Result<std::vector<std::string>> ReadNamedSessions(SqlReader& db, const std::string& name,
+                                                  size_t limit);
 Result<std::optional<std::string>> ReadSetting(SqlReader& db, const std::string& key);
 Result<std::vector<AttemptEvent>> ReadAttemptEvents(SqlReader& db, int64_t attempt_id);
 // The things `keys` name, as they are now (Backend::ReadChanged).

@@ -3,6 +3,7 @@
 // Reads happen at start-up (Load) and on rare look-ups; every write goes through the
 // group-commit writer, which calls back only once the transaction holding it is durable.
 
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -44,6 +45,10 @@ class Backend {
   virtual Result<std::optional<UserRecord>> FindUserByLogin(const std::string& login) = 0;
   // Finds a session by the hash of its token (a session opened on another node).
   virtual Result<std::optional<SessionRecord>> FindSession(const std::string& token_hash) = 0;
+  // The sessions (token hashes) still stored that `name` names for single logout
+  // (op::NameSession), at most `limit`.
+  virtual Result<std::vector<std::string>> FindNamedSessions(const std::string& name,
+                                                             size_t limit) = 0;
   // The events of one attempt, in time order, as committed (its timeline, for a teacher).
   virtual Result<std::vector<AttemptEvent>> LoadAttemptEvents(int64_t attempt_id) = 0;
   // One setting's value, as committed (nothing if unset).

@@ -37,26 +37,40 @@ Status Writer::Submit(WriteOp op, Done done) {
   return OkStatus();
 }
 
+Status Writer::SubmitAll(std::vector<WriteOp> ops, Done done) {
+  return Enqueue(std::move(ops), std::move(done), /*capacity=*/true);
+}
+
 Status Writer::WriteNow(std::vector<WriteOp> ops) {
   if (ops.empty()) return OkStatus();
+  auto result = std::make_shared<std::promise<Status>>();
+  // Bypasses the capacity check: the caller is the operator, and waits.
+  Status queued = Enqueue(std::move(ops), [result](const Status& s) { result->set_value(s); },
+                          /*capacity=*/false);
+  if (!queued.ok()) return queued;
+  return result->get_future().get();
+}
+
+Status Writer::Enqueue(std::vector<WriteOp> ops, Done done, bool capacity) {
   // The ops form one group: taken into one batch whatever its size, and applied together again
   // if that batch fails, so that they commit all or none. The last one's completion reports.
-  auto result = std::make_shared<std::promise<Status>>();
-  std::unique_lock lock(mu_);
-  if (stopping_) return Error::Unavailable("the writer is stopped");
-  // Bypasses the capacity check: the caller is the operator, and waits.
-  const size_t first = queue_.size();
-  for (size_t i = 0; i < ops.size(); ++i) {
-    Done done;
-    if (i + 1 == ops.size()) done = [result](const Status& s) { result->set_value(s); };
-    queue_.push_back(Item{std::move(ops[i]), std::move(done)});
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return Error::Unavailable("the server is shutting down");
+    if (capacity && queue_.size() + ops.size() > queue_capacity_) {
+      metrics_.writer_rejected.fetch_add(1, std::memory_order_relaxed);
+      return Error::Unavailable("too many writes waiting; retry shortly");
+    }
+    const size_t first = queue_.size();
+    for (size_t i = 0; i < ops.size(); ++i) {
+      queue_.push_back(Item{std::move(ops[i]), i + 1 == ops.size() ? std::move(done) : Done()});
+    }
+    queue_[first].group = ops.size();
+    metrics_.writer_queue_depth.store(static_cast<int64_t>(queue_.size()),
+                                      std::memory_order_relaxed);
   }
-  queue_[first].group = ops.size();
-  metrics_.writer_queue_depth.store(static_cast<int64_t>(queue_.size()),
-                                    std::memory_order_relaxed);
-  lock.unlock();
   cv_.notify_one();
-  return result->get_future().get();
+  return OkStatus();
 }
 
 void Writer::Stop() {

@@ -30,6 +30,10 @@ class Writer {
   // Queues a write. Fails with kUnavailable, without calling `done`, when the queue is full
   // (for this kind of write, see the reserve above) or the writer is stopping. Thread-safe.
   Status Submit(WriteOp op, Done done);
+  // Queues writes that commit together, all or none (one transaction, never split between
+  // batches); `done` runs once, after the last. Fails as Submit, queueing none, when they do not
+  // all fit. REQUIRES: `ops` is not empty.
+  Status SubmitAll(std::vector<WriteOp> ops, Done done);
 
   // Applies `ops` in one transaction and waits for it. For the CLI and start-up, not the hot path.
   Status WriteNow(std::vector<WriteOp> ops);
@@ -45,6 +49,8 @@ class Writer {
     // (never split between batches, retried together). 1 for a lone write.
     size_t group = 1;
   };
+  // Queues `ops` as one group, `done` on the last; `capacity` false: beyond the queue's capacity.
+  Status Enqueue(std::vector<WriteOp> ops, Done done, bool capacity);
   void Run();
   void Commit(std::vector<Item>& batch, std::vector<WriteOp>& ops);
 

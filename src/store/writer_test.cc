@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <future>
@@ -394,6 +395,44 @@ TEST(WriterTest, WriteNowOnAStoppedWriterFails) {
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code, ErrorCode::kUnavailable);
   EXPECT_FALSE(backend.Committed(1));
+}
+
+TEST(WriterTest, SubmitAllCommitsItsWritesTogetherAndTellsOnce) {
+  FakeBackend backend;
+  backend.HoldFirstBatch();
+  backend.MarkBad(22);
+  Metrics metrics;
+  Completions done;
+  Writer writer(backend, metrics, /*max_batch=*/2, /*queue_capacity=*/6);
+  ASSERT_TRUE(writer.Submit(Op(0), done.For(0)).ok());
+  ASSERT_TRUE(backend.WaitEntered());
+  // Three writes in a writer cutting batches at two: one transaction all the same.
+  ASSERT_TRUE(writer.SubmitAll({Op(11), Op(12), Op(13)}, done.For(1)).ok());
+  // A group with a bad write: none of it commits, its neighbours do.
+  ASSERT_TRUE(writer.SubmitAll({Op(21), Op(22)}, done.For(2)).ok());
+  // Two more than the queue's room (6, five taken): refused whole.
+  Status refused = writer.SubmitAll({Op(31), Op(32)}, done.For(3));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kUnavailable);
+  ASSERT_TRUE(writer.Submit(Op(4), done.For(4)).ok()) << "one still fits";
+  backend.Release();
+  writer.Stop();
+
+  EXPECT_EQ(done.order(), (std::vector<int64_t>{0, 1, 2, 4})) << "each group told once";
+  const auto errors = done.errors();
+  EXPECT_EQ(errors.count(1), 0u);
+  ASSERT_EQ(errors.count(2), 1u);
+  EXPECT_THAT(errors.at(2).message, HasSubstr("write 22 is bad"));
+  EXPECT_EQ(errors.count(4), 0u);
+  for (int64_t id : {11, 12, 13, 4}) EXPECT_TRUE(backend.Committed(id)) << id;
+  for (int64_t id : {21, 22, 31, 32}) EXPECT_FALSE(backend.Committed(id)) << id;
+  bool together = false;
+  for (const auto& batch : backend.batches()) {
+    if (std::find(batch.begin(), batch.end(), 11) == batch.end()) continue;
+    together = std::find(batch.begin(), batch.end(), 12) != batch.end() &&
+               std::find(batch.begin(), batch.end(), 13) != batch.end();
+  }
+  EXPECT_TRUE(together) << "a group was split between transactions";
 }
 
 }  // namespace

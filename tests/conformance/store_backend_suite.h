@@ -303,6 +303,38 @@ TEST_P(BackendConformanceTest, SessionsUsersAndSettingsAreFoundOneByOne) {
   EXPECT_FALSE(backend_->FindSession("h1")->has_value());
 }
 
+TEST_P(BackendConformanceTest, SingleLogoutNamesFindTheirSessionsAndGoWithThem) {
+  Fill();  // session h1
+  ASSERT_TRUE(Apply({op::PutSession{{"h2", 2, "c2", 9'000'000'000'000, false, 50}},
+                     op::PutSession{{"h3", 2, "c3", 9'000'000'000'000, false, 60}},
+                     op::NameSession{"ST-1", "h1"}, op::NameSession{"sub:bob", "h2"},
+                     op::NameSession{"sub:bob", "h3"}, op::NameSession{"sub:bob", "h3"},
+                     // A session that ended before it was named is not named.
+                     op::NameSession{"ST-9", "gone"}})
+                  .ok());
+  auto one = backend_->FindNamedSessions("ST-1", 10);
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(*one, std::vector<std::string>{"h1"});
+  EXPECT_EQ(*backend_->FindNamedSessions("sub:bob", 10), (std::vector<std::string>{"h3", "h2"}))
+      << "the newest first, each once";
+  EXPECT_EQ(*backend_->FindNamedSessions("sub:bob", 1), std::vector<std::string>{"h3"});
+  EXPECT_TRUE(backend_->FindNamedSessions("ST-9", 10)->empty());
+  EXPECT_TRUE(backend_->FindNamedSessions("st-1", 10)->empty()) << "names are exact";
+  // A session rewritten (its expiry shortened) keeps its names; a session ended loses them.
+  ASSERT_TRUE(Apply({op::PutSession{{"h2", 2, "c2", 5'000, false, 50}}}).ok());
+  ASSERT_TRUE(Apply({op::DeleteSession{"h3"}}).ok());
+  EXPECT_EQ(*backend_->FindNamedSessions("sub:bob", 10), std::vector<std::string>{"h2"});
+  // Stored again under the same token (it cannot be, but if it were) it is not named by the
+  // names of its ended self.
+  ASSERT_TRUE(Apply({op::PutSession{{"h3", 2, "c3", 9'000'000'000'000, false, 70}}}).ok());
+  EXPECT_EQ(*backend_->FindNamedSessions("sub:bob", 10), std::vector<std::string>{"h2"});
+  // Reopened, the store still has them.
+  backend_.reset();
+  backend_ = Open();
+  ASSERT_TRUE(backend_);
+  EXPECT_EQ(*backend_->FindNamedSessions("ST-1", 10), std::vector<std::string>{"h1"});
+}
+
 TEST_P(BackendConformanceTest, IdBlocksNeverOverlapEvenBetweenTwoProcesses) {
   Fill();  // attempts 10 and 11 exist
   auto other = Open();  // a second process on the same store

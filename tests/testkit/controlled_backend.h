@@ -62,6 +62,10 @@ class ControlledBackend final : public store::Backend {
   Result<std::optional<store::SessionRecord>> FindSession(const std::string& hash) override {
     return inner_ ? inner_->FindSession(hash) : std::optional<store::SessionRecord>();
   }
+  Result<std::vector<std::string>> FindNamedSessions(const std::string& name,
+                                                     size_t limit) override {
+    return inner_ ? inner_->FindNamedSessions(name, limit) : std::vector<std::string>();
+  }
   Result<std::vector<store::AttemptEvent>> LoadAttemptEvents(int64_t attempt_id) override {
     return inner_ ? inner_->LoadAttemptEvents(attempt_id) : std::vector<store::AttemptEvent>();
   }

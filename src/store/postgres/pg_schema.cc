@@ -114,6 +114,13 @@ CREATE TABLE upload_parts(id TEXT COLLATE "C" NOT NULL, at BIGINT NOT NULL,
   data BYTEA NOT NULL, PRIMARY KEY(id, at));
 ALTER TABLE upload_parts ALTER COLUMN data SET STORAGE EXTERNAL;
 )sql",
+    // 5: the names an identity provider's single logout gives for the sessions it opened (a
+    // CAS ticket, an OpenID Connect session or subject); deleting a session deletes them.
+    R"sql(
+CREATE TABLE sso_names(name TEXT COLLATE "C" NOT NULL, token_hash TEXT COLLATE "C" NOT NULL,
+  PRIMARY KEY(name, token_hash));
+CREATE INDEX sso_names_by_session ON sso_names(token_hash);
+)sql",
 };
 
 }  // namespace

@@ -62,7 +62,13 @@ std::vector<PgStatement> Statements() {
   at(op::SetDisabled{}) = Upsert("disabled_users", {"user_id", "disabled"}, 1);
   at(op::PutSession{}) = Upsert("sessions", {"token_hash", "user_id", "csrf_token", "expires_ms",
                                              "remembered", "issued_ms"}, 1);
-  at(op::DeleteSession{}) = Plain("DELETE FROM sessions WHERE token_hash = $1");
+  at(op::DeleteSession{}) = Plain(
+      "WITH names AS (DELETE FROM sso_names WHERE token_hash = $1) "
+      "DELETE FROM sessions WHERE token_hash = $1");
+  // A session that has ended already is not named (another node may have ended it).
+  at(op::NameSession{}) = Plain(
+      "INSERT INTO sso_names(name, token_hash) SELECT $1, $2 "
+      "WHERE EXISTS (SELECT 1 FROM sessions WHERE token_hash = $2) ON CONFLICT DO NOTHING");
   at(op::PutCourse{}) = Upsert("courses", {"id", "title", "description"}, 1);
   at(op::PutEnrolment{}) = Upsert("enrolments", {"course_id", "user_id", "teaches", "assists"}, 2);
   at(op::PutExam{}) = Upsert("exams", {"id", "source_toml", "owner_id", "published",
@@ -173,6 +179,11 @@ class PgBackend final : public Backend {
   Result<std::optional<SessionRecord>> FindSession(const std::string& token_hash) override {
     MutexLock lock(read_mu_);
     return ReadSessionByHash(reader_, token_hash);
+  }
+  Result<std::vector<std::string>> FindNamedSessions(const std::string& name,
+                                                     size_t limit) override {
+    MutexLock lock(read_mu_);
+    return ReadNamedSessions(reader_, name, limit);
   }
   Result<std::optional<std::string>> GetSetting(const std::string& key) override {
     MutexLock lock(read_mu_);

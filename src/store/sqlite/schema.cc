@@ -130,6 +130,17 @@ CREATE TABLE live_attendance(item_id INTEGER NOT NULL, user_id INTEGER NOT NULL,
     R"sql(
 ALTER TABLE enrolments ADD COLUMN assists INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 16: the names an identity provider's single logout gives for the sessions it opened (a
+    // CAS ticket, an OpenID Connect session or subject), forgotten with their session. (A
+    // session's INSERT OR REPLACE deletes no name: delete triggers are not recursive here.)
+    R"sql(
+CREATE TABLE sso_names(name TEXT NOT NULL, token_hash TEXT NOT NULL,
+  PRIMARY KEY(name, token_hash)) WITHOUT ROWID;
+CREATE INDEX sso_names_by_session ON sso_names(token_hash);
+CREATE TRIGGER sessions_forget_sso_names AFTER DELETE ON sessions BEGIN
+  DELETE FROM sso_names WHERE token_hash = OLD.token_hash;
+END;
+)sql",
 };
 
 }  // namespace

@@ -69,6 +69,9 @@ const char* const kStmtSql[kWriteKinds] = {
     "ended_ms) VALUES(?,?,?,?,?,?)",
     "INSERT OR REPLACE INTO live_attendance(item_id, user_id, first_ms, last_ms, joins) "
     "VALUES(?,?,?,?,?)",
+    // A session that has ended already is not named (sso_names go with their session).
+    "INSERT OR IGNORE INTO sso_names(name, token_hash) SELECT ?1, ?2 "
+    "WHERE EXISTS(SELECT 1 FROM sessions WHERE token_hash = ?2)",
     nullptr,  // Barrier: writes nothing
 };
 
@@ -142,6 +145,11 @@ class SqliteBackend final : public Backend {
   Result<std::optional<SessionRecord>> FindSession(const std::string& token_hash) override {
     std::lock_guard lock(read_mu_);
     return ReadSessionByHash(reader_, token_hash);
+  }
+  Result<std::vector<std::string>> FindNamedSessions(const std::string& name,
+                                                     size_t limit) override {
+    std::lock_guard lock(read_mu_);
+    return ReadNamedSessions(reader_, name, limit);
   }
   Result<std::optional<std::string>> GetSetting(const std::string& key) override {
     std::lock_guard lock(read_mu_);
