@@ -511,14 +511,39 @@ std::string_view ImageTypeOf(std::string_view b) {
   return "";
 }
 
-std::string ImagesProblem(const Question& q, bool stored_or_bytes) {
+size_t CountImageMarks(std::string_view text) {
   size_t marks = 0;
-  for (size_t at = q.text.find(kImageMark); at != std::string::npos;
-       at = q.text.find(kImageMark, at + kImageMark.size())) {
+  for (size_t at = text.find(kImageMark); at != std::string_view::npos;
+       at = text.find(kImageMark, at + kImageMark.size())) {
     ++marks;
   }
+  return marks;
+}
+
+std::string OptionWords(const Question& q, size_t k) {
+  if (k >= q.options.size()) return "";
+  size_t image = CountImageMarks(q.text);
+  for (size_t i = 0; i < k; ++i) image += CountImageMarks(q.options[i]);
+  std::string out;
+  std::string_view rest = q.options[k];
+  for (size_t at; (at = rest.find(kImageMark)) != std::string_view::npos; ++image) {
+    out += rest.substr(0, at);
+    out += fmt::format("[{}]", image < q.images.size() ? q.images[image].alt : "");
+    rest.remove_prefix(at + kImageMark.size());
+  }
+  out += rest;
+  return out;
+}
+
+std::string ImagesProblem(const Question& q, bool stored_or_bytes) {
+  const size_t in_text = CountImageMarks(q.text);
+  size_t marks = in_text;
+  for (const std::string& option : q.options) marks += CountImageMarks(option);
   if (marks != q.images.size()) {
-    return fmt::format("its text places {} image(s) and it has {}", marks, q.images.size());
+    return marks == in_text
+               ? fmt::format("its text places {} image(s) and it has {}", marks, q.images.size())
+               : fmt::format("its text and choices place {} image(s) and it has {}", marks,
+                             q.images.size());
   }
   if (q.images.size() > kMaxImagesPerQuestion) {
     return fmt::format("it has more than {} images", kMaxImagesPerQuestion);

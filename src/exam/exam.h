@@ -47,6 +47,8 @@ inline constexpr std::string_view kImageMark = "\xEF\xBF\xBC";
 // `text` with every mark a file wrote itself made U+FFFD (a mark is the question's own, for
 // its images: never a teacher's character).
 std::string WithoutImageMarks(std::string text);
+// How many image marks `text` holds.
+size_t CountImageMarks(std::string_view text);
 
 // An image of a question's text (Moodle XML's embedded files): its bytes are a blob of the
 // blob store (store/blob), served to who may read the paper.
@@ -93,7 +95,9 @@ struct Question {
   std::string id;      // unique within the exam; [A-Za-z0-9_-]{1,64}
   QuestionType type = QuestionType::kSingle;
   std::string text;     // plain; kImageMark where an image stands
-  std::vector<QuestionImage> images;  // one per kImageMark in `text`, in order
+  // One per kImageMark in `text`, then in each of `options` (a choice may be a picture), in
+  // that order: the first of option k's is the CountImageMarks of the text and options before.
+  std::vector<QuestionImage> images;
   double points = 1.0;  // > 0; a description's 0
   std::vector<std::string> options;  // kSingle / kMultiple: >= 2 options; kMatching: the items
                                      // to match (>= 2), each given one of match_choices;
@@ -255,8 +259,8 @@ struct PaperPieces {
 PaperPieces RenderPaperPieces(const ExamSpec& spec);
 // One question as a paper shows it (id, type, text, points, options, choices): never its key.
 boost::json::object PaperQuestionJson(const Question& q);
-// A question's images as the pages read them: [{"blob", "alt"}], the k-th where its text holds
-// its k-th kImageMark (empty: none).
+// A question's images as the pages read them: [{"blob", "alt"}], the k-th where its text, then
+// its options, hold their k-th kImageMark (empty: none).
 boost::json::array ImagesJson(const Question& q);
 // The paper of the questions `asked` flags (every question when null): valid JSON, the text
 // RenderPaperJson gives when every question is asked.
@@ -322,7 +326,11 @@ std::optional<double> GradeAnswer(const Question& q, const boost::json::value& a
 // spaces, each once, multipliers above 0 and finite, a penalty from 0 to 1, and no units on
 // another type.
 std::string UnitsProblem(const Question& q);
-// The problem with a question's images, "" when none: one per mark in the text, at most
+// Option `k` as words, for who reads no picture (a results file, a list): each of its images
+// written as its alt text in brackets ("[a red square]").
+std::string OptionWords(const Question& q, size_t k);
+
+// The problem with a question's images, "" when none: one per mark in the text and options, at most
 // kMaxImagesPerQuestion, each of a known type and size, stored (a blob name) unless
 // `stored_or_bytes` lets an importer's bytes stand for it.
 std::string ImagesProblem(const Question& q, bool stored_or_bytes = false);

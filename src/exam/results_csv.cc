@@ -34,7 +34,7 @@ std::string AnswerCell(const Question& q, const std::string& value_json) {
         x.as_int64() >= static_cast<int64_t>(q.options.size())) {
       return std::nullopt;
     }
-    return q.options[static_cast<size_t>(x.as_int64())];
+    return OptionWords(q, static_cast<size_t>(x.as_int64()));
   };
   switch (q.type) {
     case QuestionType::kSingle:

@@ -142,14 +142,19 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
       }
       q.points = *points;
     }
-    // Files embedded in the question's text become its images (ToExamQuestions); a file
-    // anywhere else (an answer's, a feedback's) is media the exam does not take yet.
+    // Files embedded in the question's text become its images (ToExamQuestions), and so do a
+    // choice's (read with its answer); a file anywhere else (a feedback's) is media the exam
+    // does not take yet.
     bool media = false;
+    const auto base64 = [](const pugi::xml_node& file) {
+      return file.attribute("encoding").as_string() == std::string("base64");
+    };
     for (const pugi::xpath_node& f : node.select_nodes(".//file")) {
       const pugi::xml_node file = f.node();
-      if (file.parent() == text && file.attribute("encoding").as_string() == std::string("base64")) {
+      if (file.parent() == text && base64(file)) {
         q.files[file.attribute("name").as_string()] = file.text().get();
-      } else {
+      } else if (!(type == "multichoice" && file.parent().parent() == node &&
+                   std::string_view(file.parent().name()) == "answer" && base64(file))) {
         media = true;
       }
     }
@@ -192,10 +197,17 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
           }
         } else {
           // An answer's own format: HTML made plain, other formats as written.
-          answer.text = a.attribute("format").as_string("plain_text") == std::string("html")
-                            ? HtmlToText(a.child("text").text().get())
-                            : Trim(a.child("text").text().get());
-          media = media || HtmlHasMedia(a.child("text").text().get());
+          const bool html = a.attribute("format").as_string("plain_text") == std::string("html");
+          const std::string written = a.child("text").text().get();
+          answer.text = html ? HtmlToText(written) : Trim(written);
+          if (html && type == "multichoice" && HtmlHasMedia(written) && !HtmlHasOtherMedia(written)) {
+            answer.html = written;  // a choice showing pictures (ToExamQuestions reads them)
+            for (const pugi::xml_node& file : a.children("file")) {
+              if (base64(file)) answer.files[file.attribute("name").as_string()] = file.text().get();
+            }
+          } else {
+            media = media || HtmlHasMedia(written);
+          }
         }
         q.answers.push_back(std::move(answer));
       }
@@ -313,7 +325,8 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
       continue;
     }
     if (media && q.unsupported.empty()) {
-      q.unsupported = "images and other files in a question are not imported yet";
+      q.unsupported = "pictures and files in feedback, matches or items to order are not imported "
+                      "yet (in the question's text and in a choice they are)";
     }
     if (q.text.empty()) {
       bank.problems.push_back({line, "a question without a text"});

@@ -476,6 +476,84 @@ TEST(MoodleXmlTest, ImagesEmbeddedInTheTextComeWithTheQuestion) {
       << made.problems[2].message;
 }
 
+// A choice that shows a picture (Moodle exports its file inside the <answer>): the choice's text
+// marks it, after the question text's own, each choice's files its own (two choices may both
+// hold an "image.png"). Graded as any choice; a picture in feedback is still reported.
+TEST(MoodleXmlTest, PicturesInChoicesComeWithTheirChoices) {
+  constexpr const char* kPng =
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+  constexpr const char* kGif = "R0lGODlhAQABAAAAACw=";
+  const QuestionBank bank = ParseMoodleXml(fmt::format(R"(<?xml version="1.0" encoding="UTF-8"?>
+<quiz>
+  <question type="multichoice">
+    <name><text>Flags</text></name>
+    <questiontext format="html"><text><![CDATA[<p>Which is the flag of Japan? <img src="@@PLUGINFILE@@/map.png" alt="A map"></p>]]></text>
+      <file name="map.png" path="/" encoding="base64">{0}</file></questiontext>
+    <single>true</single>
+    <answer fraction="100" format="html"><text><![CDATA[<p><img src="@@PLUGINFILE@@/image.png" alt="A red dot on white"></p>]]></text>
+      <file name="image.png" path="/" encoding="base64">{0}</file>
+      <feedback format="html"><text>Yes</text></feedback></answer>
+    <answer fraction="0" format="html"><text><![CDATA[<p>This one: <img src="@@PLUGINFILE@@/image.png"></p>]]></text>
+      <file name="image.png" path="/" encoding="base64">{1}</file>
+      <feedback format="html"><text></text></feedback></answer>
+    <answer fraction="0" format="html"><text>Neither</text></answer>
+  </question>
+  <question type="multichoice">
+    <name><text>Lost</text></name>
+    <questiontext format="html"><text>Which?</text></questiontext>
+    <answer fraction="100" format="html"><text><![CDATA[<img src="@@PLUGINFILE@@/gone.png">]]></text></answer>
+    <answer fraction="0" format="html"><text>B</text></answer>
+  </question>
+  <question type="multichoice">
+    <name><text>Told</text></name>
+    <questiontext format="html"><text>Which?</text></questiontext>
+    <answer fraction="100" format="html"><text>A</text>
+      <feedback format="html"><text><![CDATA[<img src="@@PLUGINFILE@@/f.png">]]></text>
+        <file name="f.png" encoding="base64">{0}</file></feedback></answer>
+    <answer fraction="0" format="html"><text>B</text></answer>
+  </question>
+</quiz>
+)", kPng, kGif));
+  ASSERT_TRUE(bank.problems.empty()) << bank.problems[0].message;
+  const ExamQuestions made = ToExamQuestions(bank);
+  ASSERT_EQ(made.questions.size(), 1u);
+  const exam::Question& flags = made.questions[0];
+  const std::string mark(exam::kImageMark);
+  EXPECT_EQ(flags.type, exam::QuestionType::kSingle);
+  EXPECT_EQ(flags.text, "Which is the flag of Japan? " + mark);
+  EXPECT_EQ(flags.options, (std::vector<std::string>{mark, "This one: " + mark, "Neither"}));
+  ASSERT_EQ(flags.images.size(), 3u);
+  EXPECT_EQ(flags.images[0].alt, "A map");
+  EXPECT_EQ(flags.images[1].alt, "A red dot on white");
+  EXPECT_EQ(flags.images[1].content_type, "image/png");
+  EXPECT_EQ(flags.images[2].alt, "image.png");
+  EXPECT_EQ(flags.images[2].content_type, "image/gif") << "the second choice's own image.png";
+  EXPECT_EQ(flags.correct_options, std::vector<int>{0});
+  EXPECT_EQ(exam::ImagesProblem(flags, /*stored_or_bytes=*/true), "");
+  EXPECT_EQ(exam::OptionWords(flags, 1), "This one: [image.png]");
+  EXPECT_EQ(exam::OptionWords(flags, 2), "Neither");
+  // Stored and read back, the choices keep their pictures.
+  exam::Question stored = flags;
+  for (auto& image : stored.images) {
+    image.blob = std::string(64, 'b');
+    image.bytes.clear();
+  }
+  auto back = exam::FromCanonicalQuestion(exam::ToCanonicalQuestion(stored));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->options, flags.options);
+  EXPECT_EQ(back->images.size(), 3u);
+  // A picture a choice's text marks must be there: one too few is refused.
+  exam::Question short_one = stored;
+  short_one.images.pop_back();
+  EXPECT_EQ(exam::ImagesProblem(short_one), "its text and choices place 3 image(s) and it has 2");
+
+  ASSERT_EQ(made.problems.size(), 2u);
+  EXPECT_NE(made.problems[0].message.find("a choice's image '@@PLUGINFILE@@/gone.png' is not in the file"),
+            std::string::npos) << made.problems[0].message;
+  EXPECT_NE(made.problems[1].message.find("pictures and files in feedback"), std::string::npos)
+      << made.problems[1].message;
+}
+
 TEST(MoodleXmlTest, WhatIsNotMoodleXmlIsOneProblemWithItsLine) {
   const QuestionBank broken = ParseMoodleXml("<quiz>\n<question type=\"essay\">\n</quiz>\n");
   ASSERT_EQ(broken.problems.size(), 1u);

@@ -34,23 +34,25 @@ size_t CountNoCase(std::string_view s, std::string_view needle) {
   return n;
 }
 
-// The images of a question's text, from the files embedded in its export (Moodle XML), with
-// their bytes (the route stores them); why not, if one cannot be taken.
-std::string EmbeddedImages(const MoodleQuestion& g, const std::vector<HtmlImage>& found,
+// The images `found` in `html` (a question's text, or a choice's), from the files embedded with
+// it in its export (Moodle XML), with their bytes (the route stores them), appended to `out`; why
+// not, if one cannot be taken.
+std::string EmbeddedImages(std::string_view html, const std::map<std::string, std::string>& files,
+                           const std::vector<HtmlImage>& found,
                            std::vector<exam::QuestionImage>& out) {
   constexpr std::string_view kPluginFile = "@@PLUGINFILE@@/";
-  if (CountNoCase(g.text, "@@pluginfile@@") > found.size()) {
+  if (CountNoCase(html, "@@pluginfile@@") > found.size()) {
     return "a file linked from the text (other than an image) is not imported yet";
   }
-  if (found.size() > exam::kMaxImagesPerQuestion) {
+  if (out.size() + found.size() > exam::kMaxImagesPerQuestion) {
     return fmt::format("a question has at most {} images", exam::kMaxImagesPerQuestion);
   }
   for (const HtmlImage& image : found) {
     const std::string name = image.src.starts_with(kPluginFile)
                                  ? PercentDecoded(image.src.substr(kPluginFile.size()))
                                  : "";
-    const auto file = g.files.find(name);
-    if (name.empty() || file == g.files.end()) {
+    const auto file = files.find(name);
+    if (name.empty() || file == files.end()) {
       return fmt::format("image '{}' is not in the file (images embedded in the export are "
                          "imported, not links)",
                          image.src.substr(0, 200));
@@ -116,7 +118,7 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
       }
       std::vector<HtmlImage> found;
       q.text = HtmlToText(q.text, found);
-      if (const std::string why = EmbeddedImages(g, found, q.images); !why.empty()) {
+      if (const std::string why = EmbeddedImages(g.text, g.files, found, q.images); !why.empty()) {
         refuse(why + ": not imported");
         continue;
       }
@@ -145,7 +147,7 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
         std::vector<std::pair<std::string, std::string>> pairs;
         std::vector<std::string> distractors;
         for (const auto& a : g.answers) {
-          const std::string& item = a.text;  // plain already (each parser made it so)
+          const std::string item = exam::WithoutImageMarks(a.text);  // plain already
           if (item.empty()) {
             distractors.push_back(a.match);
           } else {
@@ -172,7 +174,7 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
         break;
       case MoodleKind::kOrdering: {
         std::vector<std::string> items;
-        for (const auto& a : g.answers) items.push_back(a.text);
+        for (const auto& a : g.answers) items.push_back(exam::WithoutImageMarks(a.text));
         std::vector<std::string> sorted = items;
         std::sort(sorted.begin(), sorted.end());
         if (items.size() < 2 || std::any_of(items.begin(), items.end(), [](const std::string& i) {
@@ -278,15 +280,28 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
         bool has_feedback = false;
         const bool single = g.single;
         double top = -1;
+        std::string bad;
         for (const auto& a : g.answers) {
-          if (exam::NormaliseText(a.text).empty()) continue;  // as Moodle: a blank is no choice
-          q.options.push_back(a.text);
+          // A choice may show pictures (XML): its text marks them, the question carries them.
+          std::string option = exam::WithoutImageMarks(a.text);
+          std::vector<HtmlImage> found;
+          if (!a.html.empty()) option = HtmlToText(exam::WithoutImageMarks(a.html), found);
+          if (exam::NormaliseText(option).empty()) continue;  // as Moodle: a blank is no choice
+          if (std::string why = EmbeddedImages(a.html, a.files, found, q.images); !why.empty()) {
+            bad = "a choice's " + why;
+            break;
+          }
+          q.options.push_back(std::move(option));
           q.option_feedback.push_back(a.feedback);
           q.credit.push_back(a.fraction);
           has_feedback = has_feedback || !a.feedback.empty();
           top = std::max(top, a.fraction);
         }
         if (!has_feedback) q.option_feedback.clear();
+        if (!bad.empty()) {
+          refuse(bad + ": not imported");
+          continue;
+        }
         if (q.options.size() < 2 || top <= 0) {
           refuse("a choice needs two answers, one giving credit: not imported");
           continue;

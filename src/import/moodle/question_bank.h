@@ -36,6 +36,10 @@ struct MoodleAnswer {
   std::string feedback;
   double number = 0;       // numerical: the answer, and how far from it is still right
   double tolerance = 0;
+  // XML multichoice: a choice showing pictures, its HTML as written and its embedded files
+  // (name -> base64), made text and images by ToExamQuestions; "" : `text` alone.
+  std::string html;
+  std::map<std::string, std::string> files;
 };
 
 struct MoodleQuestion {

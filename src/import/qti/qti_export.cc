@@ -157,8 +157,10 @@ class ItemWriter {
  private:
   // A line of the question's text, each image mark the picture it stands for (`image` counts
   // the marks met so far), and a gaps question's each gap mark its interaction.
-  void Paragraph(std::string_view line, size_t& image) {
-    pugi::xml_node p = Add(body_, "p");
+  void Paragraph(std::string_view line, size_t& image) { Inline(Add(body_, "p"), line, image); }
+
+  // `line` written into `p`, as Paragraph says.
+  void Inline(pugi::xml_node p, std::string_view line, size_t& image) {
     for (;;) {
       const size_t mark = line.find(exam::kImageMark);
       size_t gap_end = 0;
@@ -252,10 +254,15 @@ class ItemWriter {
     pugi::xml_node interaction = Add(body_, "qti-choice-interaction");
     Set(Set(Set(interaction, "response-identifier", "RESPONSE"), "shuffle", "false"),
         "max-choices", single ? "1" : "0");
+    size_t image = exam::CountImageMarks(q_.text);  // a choice's pictures follow the text's
     for (size_t i = 0; i < q_.options.size(); ++i) {
       pugi::xml_node choice = Set(Add(interaction, "qti-simple-choice"), "identifier",
                                   fmt::format("c{}", i));
-      SetText(choice, q_.options[i]);
+      if (exam::CountImageMarks(q_.options[i]) > 0) {
+        Inline(choice, q_.options[i], image);
+      } else {
+        SetText(choice, q_.options[i]);
+      }
       if (feedback && !q_.option_feedback[i].empty()) {
         pugi::xml_node f = Add(choice, "qti-feedback-inline");
         Set(Set(Set(f, "outcome-identifier", "FEEDBACK"), "identifier", fmt::format("c{}", i)),

@@ -287,7 +287,15 @@ TEST(QtiExportTest, PicturesTravelInThePackage) {
   again.type = exam::QuestionType::kEssay;
   again.text = "\xEF\xBF\xBC\nDescribe it.";
   again.images = {image('a', "image/png", "The dot again")};
-  spec.questions = {flag, again};
+  exam::Question pick;  // pictures in its choices, after its text's
+  pick.id = "pick";
+  pick.type = exam::QuestionType::kSingle;
+  pick.text = "Which one? \xEF\xBF\xBC";
+  pick.options = {"\xEF\xBF\xBC", "A cat: \xEF\xBF\xBC", "Neither"};
+  pick.images = {image('a', "image/png", "The dot"), image('a', "image/png", "A red dot"),
+                 image('b', "image/gif", "A cat")};
+  pick.correct_options = {1};
+  spec.questions = {flag, again, pick};
   int reads = 0;
   const QtiImageReader read = [&](const exam::QuestionImage& i) -> Result<std::string> {
     ++reads;
@@ -303,7 +311,7 @@ TEST(QtiExportTest, PicturesTravelInThePackage) {
   auto back = ReadQtiPackage(exported.zip);
   ASSERT_TRUE(back.ok()) << back.error().message;
   for (const auto& p : back->made.problems) ADD_FAILURE() << p.message;
-  ASSERT_EQ(back->made.questions.size(), 2u);
+  ASSERT_EQ(back->made.questions.size(), 3u);
   const exam::Question& b = back->made.questions[0];
   EXPECT_EQ(b.text, "Japan's flag? \xEF\xBF\xBC\nOr \xEF\xBF\xBC, above.") << "the one left out has no mark";
   ASSERT_EQ(b.images.size(), 2u);
@@ -316,11 +324,20 @@ TEST(QtiExportTest, PicturesTravelInThePackage) {
   ASSERT_EQ(c.images.size(), 1u);
   EXPECT_EQ(c.images[0].bytes, png);
   EXPECT_EQ(c.images[0].alt, "The dot again");
+  const exam::Question& d = back->made.questions[2];
+  EXPECT_EQ(d.text, pick.text);
+  EXPECT_EQ(d.options, pick.options);
+  ASSERT_EQ(d.images.size(), 3u);
+  EXPECT_EQ(d.images[1].alt, "A red dot");
+  EXPECT_EQ(d.images[1].bytes, png);
+  EXPECT_EQ(d.images[2].alt, "A cat");
+  EXPECT_EQ(d.images[2].bytes, gif);
+  EXPECT_EQ(d.correct_options, pick.correct_options);
   // Without a reader (no blob store), every picture is left out and said.
   const QtiExport bare = ExportQtiPackage(spec);
   EXPECT_EQ(std::count_if(bare.notes.begin(), bare.notes.end(),
                           [](const std::string& n) { return n.find("is left out") != std::string::npos; }),
-            4);
+            7);
 }
 
 TEST(QtiExportTest, ADrawIsASectionSelectingItsPickAndReadsBackAsOne) {

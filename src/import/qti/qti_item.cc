@@ -297,10 +297,12 @@ class ItemReader {
   std::string Choice(const pugi::xml_node& interaction, const Declaration& decl) {
     std::vector<std::string> ids;
     std::vector<std::string> option_feedback;
+    std::vector<Picture> pictures;  // a choice may be a picture: after the text's, in order
     for (const pugi::xml_node& c : Children(interaction, "simpleChoice")) {
       ids.emplace_back(Attr(c, "identifier"));
       const size_t before = feedback_.size();
       PlainText text(feedback_);
+      text.TakePictures(pictures);
       q_.options.push_back(text.Of(c));
       if (!text.why().empty()) return text.why();
       if (q_.options.back().empty()) return "a choice has no text";
@@ -319,6 +321,7 @@ class ItemReader {
       q_.option_feedback = std::move(option_feedback);
     }
     if (q_.options.size() < 2) return "a choice interaction needs two choices at least";
+    if (std::string why = qti::ReadPictures(pictures, files_, q_.images); !why.empty()) return why;
     const bool single = decl.cardinality == "single";
     q_.type = single ? exam::QuestionType::kSingle : exam::QuestionType::kMultiple;
     if (template_ == "match_correct") {

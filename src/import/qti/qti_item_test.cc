@@ -234,9 +234,10 @@ TEST(QtiItemTest, AnItemWithoutInteractionIsADescription) {
       << empty.problems[0].message;
 }
 
-// Only a question's text has pictures in the exam model: one in a choice or in feedback is
-// reported (with the item's files at hand or not); a sound is never taken for a picture.
-TEST(QtiItemTest, APictureOutsideTheQuestionsTextIsReported) {
+// A question's text and its choices have pictures in the exam model (the choice's after the
+// text's); one in feedback is reported (with the item's files at hand or not); a sound is never
+// taken for a picture.
+TEST(QtiItemTest, APictureInAChoiceComesWithItAndOneInFeedbackIsReported) {
   const QtiFileReader files = [](std::string_view) -> Result<std::string> {
     return std::string("\x89PNG\r\n\x1a\n........", 16);
   };
@@ -245,8 +246,8 @@ TEST(QtiItemTest, APictureOutsideTheQuestionsTextIsReported) {
   <responseDeclaration identifier="R" cardinality="single" baseType="identifier">
     <correctResponse><value>A</value></correctResponse></responseDeclaration>
   <itemBody><choiceInteraction responseIdentifier="R" maxChoices="1"><prompt>Which?</prompt>
-    <simpleChoice identifier="A"><img src="a.png" alt="A"/></simpleChoice>
-    <simpleChoice identifier="B">B</simpleChoice></choiceInteraction></itemBody>
+    <simpleChoice identifier="A"><img src="a.png" alt="A red square"/></simpleChoice>
+    <simpleChoice identifier="B">B <img src="b.png"/></simpleChoice></choiceInteraction></itemBody>
   <responseProcessing template="http://www.imsglobal.org/question/qti_v2p1/rptemplates/match_correct"/>
 </assessmentItem>
 <assessmentItem identifier="feedback">
@@ -259,15 +260,35 @@ TEST(QtiItemTest, APictureOutsideTheQuestionsTextIsReported) {
   <itemBody><object type="audio/mpeg" data="a.mp3">Listen</object>
     <extendedTextInteraction responseIdentifier="R"/></itemBody>
 </assessmentItem></items>)", "", files);
-  EXPECT_TRUE(made.questions.empty());
-  ASSERT_EQ(made.problems.size(), 3u);
-  EXPECT_NE(made.problems[0].message.find("item choice: a picture in a choice"), std::string::npos)
-      << made.problems[0].message;
-  EXPECT_NE(made.problems[1].message.find("item feedback: a picture in a choice, a match or feedback"),
+  ASSERT_EQ(made.questions.size(), 1u);
+  const exam::Question& choice = made.questions[0];
+  EXPECT_EQ(choice.options, (std::vector<std::string>{std::string(exam::kImageMark),
+                                                      "B " + std::string(exam::kImageMark)}));
+  ASSERT_EQ(choice.images.size(), 2u);
+  EXPECT_EQ(choice.images[0].alt, "A red square");
+  EXPECT_EQ(choice.images[1].alt, "b.png") << "without an alt text, its file's name";
+  EXPECT_EQ(exam::ImagesProblem(choice, /*stored_or_bytes=*/true), "");
+  EXPECT_EQ(exam::OptionWords(choice, 0), "[A red square]");
+  EXPECT_EQ(exam::OptionWords(choice, 1), "B [b.png]");
+  ASSERT_EQ(made.problems.size(), 2u);
+  EXPECT_NE(made.problems[0].message.find("item feedback: a picture in an item to order or match, "
+                                          "or in feedback"),
             std::string::npos)
+      << made.problems[0].message;
+  EXPECT_NE(made.problems[1].message.find("item sound: object (a sound, a video"), std::string::npos)
       << made.problems[1].message;
-  EXPECT_NE(made.problems[2].message.find("item sound: object (a sound, a video"), std::string::npos)
-      << made.problems[2].message;
+  // Without the package's files, a choice's picture cannot be read: said so.
+  const ExamQuestions alone = ParseQtiItems(R"(<assessmentItem identifier="choice">
+  <responseDeclaration identifier="R" cardinality="single" baseType="identifier">
+    <correctResponse><value>A</value></correctResponse></responseDeclaration>
+  <itemBody><choiceInteraction responseIdentifier="R" maxChoices="1"><prompt>Which?</prompt>
+    <simpleChoice identifier="A"><img src="a.png" alt="A"/></simpleChoice>
+    <simpleChoice identifier="B">B</simpleChoice></choiceInteraction></itemBody>
+  <responseProcessing template="http://www.imsglobal.org/question/qti_v2p1/rptemplates/match_correct"/>
+</assessmentItem>)");
+  ASSERT_EQ(alone.problems.size(), 1u);
+  EXPECT_NE(alone.problems[0].message.find("upload the content package"), std::string::npos)
+      << alone.problems[0].message;
 }
 
 TEST(QtiItemTest, WhatIsNotQtiIsOneProblemWithItsLine) {

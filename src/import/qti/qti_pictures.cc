@@ -13,8 +13,8 @@ namespace pupitre::importers::qti {
 // if one cannot be.
 std::string ReadPictures(const std::vector<Picture>& pictures, const QtiFileReader& files,
                          std::vector<exam::QuestionImage>& images) {
-  if (pictures.size() > exam::kMaxImagesPerQuestion) {
-    return fmt::format("its text shows more than {} pictures", exam::kMaxImagesPerQuestion);
+  if (images.size() + pictures.size() > exam::kMaxImagesPerQuestion) {
+    return fmt::format("it shows more than {} pictures", exam::kMaxImagesPerQuestion);
   }
   for (const Picture& p : pictures) {
     const std::string href = PercentDecoded(p.href);

@@ -1,5 +1,5 @@
 #pragma once
-// The pictures met in a QTI item's text (qti_text.h), each read from the item's content package
+// The pictures met in a QTI item's text or choices (qti_text.h), each read from the item's content package
 // relative to the item: PNG, JPEG, GIF or WebP by their bytes, within the question's limits; a
 // link elsewhere, data:, an SVG or a file the package lacks refused with why. Internal to
 // import/qti.
@@ -14,7 +14,7 @@
 namespace pupitre::importers::qti {
 
 // Appends each of `pictures` to `images`, read through `files` (none: an item uploaded alone);
-// why not ("" : every one read).
+// why not ("" : every one read). At most exam::kMaxImagesPerQuestion in all.
 std::string ReadPictures(const std::vector<Picture>& pictures, const QtiFileReader& files,
                          std::vector<exam::QuestionImage>& images);
 

@@ -56,8 +56,8 @@ void PlainText::Walk(const pugi::xml_node& n, int depth) {
     if (name.ends_with("Interaction")) continue;  // read apart
     const bool picture = name == "img" || (name == "object" && Attr(c, "type").starts_with("image/"));
     if (picture && pictures_ == nullptr) {
-      why_ = "a picture in a choice, a match or feedback is not imported yet (in the question's "
-             "text it is)";
+      why_ = "a picture in an item to order or match, or in feedback, is not imported yet (in the "
+             "question's text and in a choice it is)";
       return;
     }
     if (picture) {

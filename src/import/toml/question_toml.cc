@@ -265,7 +265,7 @@ void ExamParser::ParseOptions(const toml::table& t, Question& q, const Where& wh
           label + " must be a string in quotes, not " + std::string(kind.english));
       continue;
     }
-    q.options[i] = option.as_string()->get();
+    q.options[i] = WithoutImageMarks(option.as_string()->get());
     if (IsBlank(q.options[i])) {
       Add(option, where, "option_empty", {{"option", number}}, label + " is empty");
       continue;
@@ -492,7 +492,7 @@ void ExamParser::ParseMatching(const toml::table& t, Question& q, const Where& w
             "the item " + Quote(*item) + " is listed twice");
         continue;
       }
-      key.emplace_back(std::move(*item), std::move(*choice));
+      key.emplace_back(WithoutImageMarks(std::move(*item)), std::move(*choice));
     }
     if (array->size() < 2) {
       const std::string count = std::to_string(array->size());
