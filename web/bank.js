@@ -71,6 +71,7 @@
   // version or removed, and each category
   // drawn from (a number per student).
   function bankSection(courseId, bank, builder) {
+    const bankImage = (blob) => `/api/courses/${enc(courseId)}/bank/images/${blob}`;
     if (!bank.questions.length) {
       return el("section", { class: "card", "aria-labelledby": "h-bank" }, el("h2", { id: "h-bank", text: t("bank.questions") }),
         el("p", { text: t("bank.empty") }));
@@ -105,8 +106,8 @@
         const detail = q.type === "description" ? t(TYPES.description)
           : `${t(TYPES[q.type] || "bank.type_other")} · ${t("bank.points", { points: P.fmtNumber(q.points, 2) })}`;
         return el("li", { class: "bank-question", "data-question": q.id }, pick, " ", el("strong", { text: q.id }), " ", el("span", { class: "muted", text: detail }),
-          " ", replace, file, " ", remove, el("p", {}, ...P.questionText(q.text, q.images, (blob) => `/api/courses/${enc(courseId)}/bank/images/${blob}`)),
-          q.options ? el("ul", {}, q.options.map((o) => el("li", { text: o }))) : null,
+          " ", replace, file, " ", remove, el("p", {}, ...P.questionText(q.text, q.images, bankImage)),
+          q.options ? el("ul", {}, q.options.map((o, k) => el("li", {}, ...P.optionLabel(q, k, bankImage)))) : null,
           q.gaps ? el("ul", {}, q.gaps.map((g, k) => el("li", { text: `${t("q.gap", { n: k + 1 })}: ${g.choices ? g.choices.join(" / ") : t("bank.gap_typed")}` }))) : null);
       });
       return el("fieldset", { class: "bank-category" }, el("legend", { text: t("bank.category", { name, count: c.count }) }),

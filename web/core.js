@@ -64,6 +64,29 @@ P.questionText = (text, images, src) => {
   return out;
 };
 P.examImage = (examId) => (blob) => `/api/exams/${encodeURIComponent(examId)}/images/${blob}`;
+// A question's images by where they stand: its text's first, then each option's (a choice may
+// be a picture), in the options' own order as the server lists them.
+P.imagesOf = (q) => {
+  const marks = (s) => String(s).split("\uFFFC").length - 1;
+  const all = q.images || [];
+  let at = marks(q.text);
+  const options = (q.options || []).map((o) => {
+    const mine = all.slice(at, at + marks(o));
+    at += mine.length;
+    return mine;
+  });
+  return { text: all.slice(0, marks(q.text)), options };
+};
+// Option k with its pictures in their places, as nodes for el().
+P.optionLabel = (q, k, src) => P.questionText(q.options[k], P.imagesOf(q).options[k], src);
+// Option k in words (where no picture fits, such as a summary): each picture its alt text in brackets.
+P.optionWords = (q, k) => {
+  const text = (q.options || [])[k];
+  if (text === undefined) return String(k);
+  const images = P.imagesOf(q).options[k] || [];
+  let i = 0;
+  return String(text).replace(/\uFFFC/g, () => `[${(images[i++] || {}).alt || ""}]`);
+};
 
 // ------------------------------------------------------------------ results
 // An answer as the student gave it (options by their text), or the right one (a result's item).
@@ -71,8 +94,8 @@ P.answerText = (item, value) => {
   const t = P.t;
   if (value === null || value === undefined || (Array.isArray(value) && !value.length)) return t("result.no_answer");
   switch (item.type) {
-    case "single": return item.options[value] ?? String(value);
-    case "multiple": return value.map((i) => item.options[i] ?? String(i)).join(" ; ");
+    case "single": return P.optionWords(item, value);
+    case "multiple": return value.map((i) => P.optionWords(item, i)).join(" ; ");
     case "truefalse": return t(value ? "q.true" : "q.false");
     case "numeric": {
       if (typeof value !== "object") return P.fmtNumber(value, 6);

@@ -204,7 +204,7 @@
     const picked = item.type === "single" ? [item.answer] : item.type === "multiple" && Array.isArray(item.answer) ? item.answer : [];
     for (const i of picked) {
       const f = (item.option_feedback || [])[i];
-      if (f) li.append(el("p", { class: "feedback" }, el("strong", { text: `${item.options[i]} : ` }), f));
+      if (f) li.append(el("p", { class: "feedback" }, el("strong", { text: `${P.optionWords(item, i)} : ` }), f));
     }
     if (item.answer_feedback) li.append(el("p", { class: "feedback answer-feedback" }, el("strong", { text: t("result.on_your_answer") }), " ", item.answer_feedback));
     if (item.feedback) li.append(el("p", { class: "feedback", text: item.feedback }));
@@ -527,7 +527,7 @@
         input.addEventListener("change", () => {
           save(multi ? boxes.filter((b) => b.checked).map((b) => Number(b.value)).sort((a, b) => a - b) : k);
         });
-        fs.append(el("div", { class: "option" }, input, el("label", { for: input.id, text: q.options[k] })));
+        fs.append(el("div", { class: "option" }, input, el("label", { for: input.id }, ...P.optionLabel(q, k, P.examImage(attempt.exam_id)))));
       }
       if (multi) fs.append(el("p", { class: "muted", text: t("q.select_all") }));
     } else if (q.type === "truefalse") {

@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { apiClient, logIn, examToml, STUDENT_PASSWORD, TEACHER, withServerAndBrowser } from "./harness.mjs";
-import { startDemoExam } from "./pages.mjs";
+import { allSaved, startDemoExam } from "./pages.mjs";
 
 const env = withServerAndBrowser();
 
@@ -48,4 +48,47 @@ test("a question's picture is shown in its place, with its alternative text", { 
   await page.reload();
   const review = page.locator('li.review[data-qid="Flag"]');
   await review.getByRole("img", { name: "A red dot" }).waitFor();
+});
+
+const GIF = "R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7";
+const PICK = `moodle_xml = '''
+<quiz><question type="multichoice"><name><text>Pick</text></name>
+<questiontext format="html"><text>Which animal purrs?</text></questiontext><single>true</single>
+<answer fraction="0" format="html"><text><![CDATA[<img src="@@PLUGINFILE@@/x.png" alt="A dog">]]></text><file name="x.png" encoding="base64">${PNG}</file></answer>
+<answer fraction="100" format="html"><text><![CDATA[This: <img src="@@PLUGINFILE@@/x.png" alt="A cat">]]></text><file name="x.png" encoding="base64">${GIF}</file></answer>
+</question></quiz>
+'''
+`;
+
+test("a choice that is a picture is shown as its choice, picked by a click on it, named in the review", { timeout: 120_000 }, async () => {
+  const teacher = await apiClient(env.server.url, ...TEACHER);
+  const toml = PICK + examToml({ id: "purr" }).replace("duration_minutes", 'review = "solutions"\nduration_minutes');
+  const imported = await teacher.call("POST", "/api/exams", toml);
+  assert.equal(imported.status, 201, JSON.stringify(imported.data));
+  assert.equal((await teacher.call("POST", "/api/exams/purr/publish")).status, 200);
+
+  const page = await (await env.browser.newContext({ locale: "en-US" })).newPage();
+  await logIn(page, env.server.url, "student0014", STUDENT_PASSWORD);
+  const attemptId = await startDemoExam(page, "Browser test purr");
+  const question = page.locator("#question-Pick");
+  // Each choice's radio is named by its picture's alternative text (the label holds the picture).
+  const dog = question.getByRole("radio", { name: "A dog" });
+  const cat = question.getByRole("radio", { name: "This: A cat" });
+  await dog.waitFor();
+  await page.waitForFunction(() => [...document.querySelectorAll("#question-Pick .option img.qimage")]
+    .every((img) => img.complete && img.naturalWidth === 1), null, { timeout: 10_000 });
+  assert.ok(!(await question.textContent()).includes("\uFFFC"), "the mark itself shown");
+  await question.getByRole("img", { name: "A cat" }).click();
+  assert.ok(await cat.isChecked(), "a click on the picture picks its choice");
+  assert.ok(!(await dog.isChecked()));
+
+  const student = await apiClient(env.server.url, "student0014", STUDENT_PASSWORD);
+  await allSaved(page, attemptId, 1);
+  assert.equal((await student.call("POST", `/api/attempts/${attemptId}/submit`)).status, 200);
+  assert.equal((await teacher.call("POST", "/api/exams/purr/release")).status, 200);
+  await page.reload();
+  const review = page.locator('li.review[data-qid="Pick"]');
+  await review.waitFor();
+  const said = await review.textContent();
+  assert.ok(said.includes("This: [A cat]"), said);
 });

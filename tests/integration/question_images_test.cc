@@ -76,6 +76,57 @@ TEST_F(QuestionImagesTest, AnExamsPicturesAreServedToWhoMayReadItsPaper) {
   EXPECT_EQ(Student(11)->Get(image).status, 200);
 }
 
+// Pictures as choices (Moodle exports each choice's files inside its answer): on the paper after
+// the text's, served to the student who started, and named by their alt text in the results.
+TEST_F(QuestionImagesTest, ChoicesThatArePicturesAreServedAndNamedInTheResults) {
+  constexpr const char* kGifBase64 = "R0lGODlhAQABAAAAACw=";
+  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  const std::string exam = fmt::format(
+      "moodle_xml = '''\n<quiz><question type=\"multichoice\"><name><text>Pick</text></name>"
+      "<questiontext format=\"html\"><text>Which animal purrs?</text></questiontext>"
+      "<single>true</single>"
+      "<answer fraction=\"0\" format=\"html\"><text><![CDATA[<img src=\"@@PLUGINFILE@@/x.png\" "
+      "alt=\"A dog\">]]></text><file name=\"x.png\" encoding=\"base64\">{}</file></answer>"
+      "<answer fraction=\"100\" format=\"html\"><text><![CDATA[This: <img "
+      "src=\"@@PLUGINFILE@@/x.png\" alt=\"A cat\">]]></text><file name=\"x.png\" "
+      "encoding=\"base64\">{}</file></answer></question></quiz>\n'''\n"
+      "[exam]\nid = \"purr\"\ntitle = \"Purr\"\ncourse = \"demo-course\"\n"
+      "opens = {:%Y-%m-%dT%H:%M:%SZ}\ncloses = {:%Y-%m-%dT%H:%M:%SZ}\nduration_minutes = 30\n",
+      kPngBase64, kGifBase64, now - std::chrono::hours(1), now + std::chrono::hours(24));
+  auto imported = teacher_->Post("/api/exams", exam);
+  ASSERT_EQ(imported.status, 201) << imported.body;
+  ASSERT_EQ(teacher_->Post("/api/exams/purr/publish").status, 200);
+
+  auto student = Student(12);
+  auto started = student->Post("/api/exams/purr/start");
+  ASSERT_EQ(started.status, 200) << started.body;
+  const int64_t attempt = started.json().at("attempt").at("id").as_int64();
+  auto paper = student->Get("/api/exams/purr/paper");
+  ASSERT_EQ(paper.status, 200) << paper.body;
+  const boost::json::value sheet = paper.json();
+  const auto& question = sheet.at("questions").at(0);
+  EXPECT_EQ(question.at("options").at(0).as_string(), "\xEF\xBF\xBC");
+  EXPECT_EQ(question.at("options").at(1).as_string(), "This: \xEF\xBF\xBC");
+  const auto& images = question.at("images").as_array();
+  ASSERT_EQ(images.size(), 2u) << paper.body;
+  EXPECT_EQ(images[0].at("alt").as_string(), "A dog");
+  EXPECT_EQ(images[1].at("alt").as_string(), "A cat");
+  auto dog = student->Get("/api/exams/purr/images/" + std::string(images[0].at("blob").as_string()));
+  ASSERT_EQ(dog.status, 200);
+  EXPECT_EQ(dog.headers["content-type"], "image/png");
+  auto cat = student->Get("/api/exams/purr/images/" + std::string(images[1].at("blob").as_string()));
+  ASSERT_EQ(cat.status, 200);
+  EXPECT_EQ(cat.headers["content-type"], "image/gif") << "each choice's own x.png";
+  EXPECT_EQ(paper.body.find("correct"), std::string::npos) << "a key on the paper: " << paper.body;
+
+  ASSERT_EQ(Save(*student, attempt, "Pick", 1, "1").status, 200);
+  ASSERT_EQ(student->Post(fmt::format("/api/attempts/{}/submit", attempt)).status, 200);
+  auto csv = teacher_->Get("/api/exams/purr/results.csv");
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_NE(csv.body.find("This: [A cat]"), std::string::npos) << csv.body;
+  EXPECT_EQ(csv.body.find("\xEF\xBF\xBC"), std::string::npos) << "a mark in the results: " << csv.body;
+}
+
 TEST_F(QuestionImagesTest, AnUploadAndABankKeepTheirPictures) {
   auto uploaded = teacher_->Post("/api/exams/flags2/import?course=demo-course", FlagXml());
   ASSERT_EQ(uploaded.status, 201) << uploaded.body;
