@@ -39,6 +39,24 @@ bool IsValidExamId(std::string_view id);
 // "single", "multiple", "truefalse", "numeric", "short", "essay", "matching", "description",
 // "ordering", "gaps".
 std::string_view QuestionTypeName(QuestionType t);
+
+// What an ordering question's order short of right earns (Moodle's grading types; exam/ordering.h
+// says each): a share of the points, or nothing with Question::all_or_nothing.
+enum class OrderingGrading {
+  kAbsolutePosition,            // each item in its right place
+  kRelativeNextExcludingLast,   // each item followed by its right next one (the last not counted)
+  kRelativeNextIncludingLast,   // ... the last one counted: nothing after it
+  kRelativeOnePreviousAndNext,  // each item's right neighbours, before and after
+  kRelativeAllPreviousAndNext,  // each item's every other item on its right side
+  kLongestOrderedSubset,        // the most items in their right order, wherever they stand
+  kLongestContiguousSubset,     // ... and next to each other in the right order
+  kRelativeToCorrect,           // each item's distance from its right place
+};
+// "absolute_position", "relative_next_excluding_last", "relative_next_including_last",
+// "relative_one_previous_and_next", "relative_all_previous_and_next", "longest_ordered_subset",
+// "longest_contiguous_subset", "relative_to_correct".
+std::string_view OrderingGradingName(OrderingGrading g);
+std::optional<OrderingGrading> ParseOrderingGrading(std::string_view name);
 std::optional<QuestionType> ParseQuestionType(std::string_view name);
 
 // Where an image stands in a question's text: U+FFFC OBJECT REPLACEMENT CHARACTER, the k-th
@@ -131,6 +149,8 @@ struct Question {
   // (QTI's match_correct); credit is then empty. kOrdering without it: each item in its right
   // place earns its share (Moodle's "absolute position").
   bool all_or_nothing = false;
+  // kOrdering without all_or_nothing: what a partly right order earns (exam/ordering.h).
+  OrderingGrading ordering_grading = OrderingGrading::kAbsolutePosition;
   // kNumeric with several answers: the first whose tolerance holds the answer gives its
   // credit (0 to 1). Empty: numeric_answer and numeric_tolerance alone, full points.
   using NumericAnswer = exam::NumericAnswer;

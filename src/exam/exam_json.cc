@@ -153,6 +153,9 @@ json::object QuestionObject(const Question& q) {
     json::array key;
     for (int i : q.order_key) key.emplace_back(i);
     written["order_key"] = std::move(key);
+    if (q.ordering_grading != OrderingGrading::kAbsolutePosition) {
+      written["ordering_grading"] = OrderingGradingName(q.ordering_grading);
+    }
   }
   if (q.type == QuestionType::kGaps) {
     json::array gaps;
@@ -295,6 +298,11 @@ Status ReadQuestion(const json::object& o, const std::string& where, std::string
     }
     if (out.order_key.size() != out.options.size() || out.options.size() < 2) {
       return Error::Invalid("a stored ordering key does not order every item");
+    }
+    if (q.Has("ordering_grading")) {  // added later: absent, each item in its right place
+      const std::optional<OrderingGrading> grading = ParseOrderingGrading(q.String("ordering_grading"));
+      if (!grading) return Error::Invalid("a stored ordering grading is not one Pupitre knows");
+      out.ordering_grading = *grading;
     }
   }
   if (out.type == QuestionType::kGaps) {

@@ -11,6 +11,7 @@
 
 #include "exam/exam.h"
 #include "exam/gaps.h"
+#include "exam/ordering.h"
 
 namespace pupitre::exam {
 namespace {
@@ -302,14 +303,13 @@ std::optional<double> GradeAnswer(const Question& q, const boost::json::value& a
       return GradeGaps(q, answer);
     case QuestionType::kOrdering: {
       if (!answer.is_array() || q.order_key.empty()) return 0.0;
-      const boost::json::array& given = answer.get_array();
-      size_t right = 0;  // items in their right place
-      for (size_t i = 0; i < given.size() && i < q.order_key.size(); ++i) {
-        const std::optional<int64_t> index = AsInteger(given[i]);
-        if (index && *index == q.order_key[i]) ++right;
+      std::vector<int> given;  // the items' indices in the student's order (-1: not one)
+      for (const boost::json::value& item : answer.get_array()) {
+        const std::optional<int64_t> index = AsInteger(item);
+        given.push_back(index && *index >= 0 && *index < 1'000'000 ? static_cast<int>(*index) : -1);
       }
-      if (q.all_or_nothing) return right == q.order_key.size() ? q.points : 0.0;
-      return q.points * static_cast<double>(right) / static_cast<double>(q.order_key.size());
+      if (q.all_or_nothing) return given == q.order_key ? q.points : 0.0;
+      return q.points * OrderingShare(q, given);
     }
   }
   assert(false && "unknown QuestionType");

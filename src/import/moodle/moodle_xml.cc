@@ -304,12 +304,33 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
       for (auto& [place, item] : placed) q.answers.push_back(std::move(item));
       const std::string grading = Trim(node.child("gradingtype").text().as_string("ABSOLUTE_POSITION"));
       const std::string select = Trim(node.child("selecttype").text().as_string("ALL"));
+      // Moodle writes its grading type by name (or, in older exports, by number).
+      using G = exam::OrderingGrading;
+      static const std::pair<const char*, G> kGradings[] = {
+          {"ABSOLUTE_POSITION", G::kAbsolutePosition},
+          {"RELATIVE_NEXT_EXCLUDE_LAST", G::kRelativeNextExcludingLast},
+          {"RELATIVE_NEXT_INCLUDE_LAST", G::kRelativeNextIncludingLast},
+          {"RELATIVE_ONE_PREVIOUS_AND_NEXT", G::kRelativeOnePreviousAndNext},
+          {"RELATIVE_ALL_PREVIOUS_AND_NEXT", G::kRelativeAllPreviousAndNext},
+          {"LONGEST_ORDERED_SUBSET", G::kLongestOrderedSubset},
+          {"LONGEST_CONTIGUOUS_SUBSET", G::kLongestContiguousSubset},
+          {"RELATIVE_TO_CORRECT", G::kRelativeToCorrect},
+      };
       if (grading == "ALL_OR_NOTHING" || grading == "-1") {
         q.all_or_nothing = true;
-      } else if (grading != "ABSOLUTE_POSITION" && grading != "0") {
-        problem = fmt::format("an ordering graded '{}' is not imported (Pupitre grades each item "
-                              "in its right place, or all or nothing)",
-                              grading.substr(0, 40));
+      } else {
+        bool known = false;
+        for (size_t k = 0; k < std::size(kGradings); ++k) {
+          if (grading == kGradings[k].first || grading == std::to_string(k)) {
+            q.ordering_grading = kGradings[k].second;
+            known = true;
+          }
+        }
+        if (!known) {
+          problem = fmt::format("an ordering graded '{}' is not imported (not a grading type of "
+                                "Moodle's ordering question)",
+                                PrintableAscii(grading, 40));
+        }
       }
       if (select != "ALL" && select != "0") {
         problem = "an ordering that shows some of its items only is not imported (every item is "

@@ -275,7 +275,8 @@ TEST(MoodleXmlTest, MathematicsIsWrittenAsLinearText) {
 }
 
 // Moodle's ordering: the answers in their right order (each one's fraction its place), graded
-// each item in its place (ABSOLUTE_POSITION) or all or nothing; other gradings are reported.
+// by Moodle's grading type (its name, or its number in older exports); one Moodle does not have
+// is reported, and so is an ordering showing some of its items only.
 TEST(MoodleXmlTest, AnOrderingIsGradedAsMoodleGradesIt) {
   const ExamQuestions made = ToExamQuestions(ParseMoodleXml(R"(<quiz>
   <question type="ordering">
@@ -299,6 +300,19 @@ TEST(MoodleXmlTest, AnOrderingIsGradedAsMoodleGradesIt) {
     <questiontext format="html"><text>Order.</text></questiontext>
     <gradingtype>RELATIVE_NEXT_EXCLUDE_LAST</gradingtype>
     <answer fraction="1"><text>A</text></answer><answer fraction="2"><text>B</text></answer>
+    <answer fraction="3"><text>C</text></answer>
+  </question>
+  <question type="ordering">
+    <name><text>Numbered</text></name>
+    <questiontext format="html"><text>Order.</text></questiontext>
+    <gradingtype>7</gradingtype>
+    <answer fraction="1"><text>A</text></answer><answer fraction="2"><text>B</text></answer>
+  </question>
+  <question type="ordering">
+    <name><text>Lucky</text></name>
+    <questiontext format="html"><text>Order.</text></questiontext>
+    <gradingtype>RANDOM_GUESS</gradingtype>
+    <answer fraction="1"><text>A</text></answer><answer fraction="2"><text>B</text></answer>
   </question>
   <question type="ordering">
     <name><text>Some</text></name>
@@ -308,7 +322,7 @@ TEST(MoodleXmlTest, AnOrderingIsGradedAsMoodleGradesIt) {
     <answer fraction="3"><text>C</text></answer>
   </question>
 </quiz>)"));
-  ASSERT_EQ(made.questions.size(), 2u);
+  ASSERT_EQ(made.questions.size(), 4u);
   const exam::Question& steps = made.questions[0];
   EXPECT_EQ(steps.type, exam::QuestionType::kOrdering);
   EXPECT_EQ(steps.points, 3);
@@ -327,8 +341,18 @@ TEST(MoodleXmlTest, AnOrderingIsGradedAsMoodleGradesIt) {
   EXPECT_DOUBLE_EQ(Grade(steps, answer({"Plough", "Sow", "Harrow"}).c_str()), 1) << "one in place";
   EXPECT_FALSE(steps.all_or_nothing);
   EXPECT_TRUE(made.questions[1].all_or_nothing);
+  const exam::Question& relative = made.questions[2];
+  EXPECT_EQ(relative.ordering_grading, exam::OrderingGrading::kRelativeNextExcludingLast);
+  std::vector<int> b_c_a;  // B then C right, A last with nothing after it: half of the pairs
+  for (const char* item : {"B", "C", "A"}) {
+    b_c_a.push_back(static_cast<int>(
+        std::find(relative.options.begin(), relative.options.end(), item) - relative.options.begin()));
+  }
+  EXPECT_DOUBLE_EQ(
+      Grade(relative, fmt::format("[{},{},{}]", b_c_a[0], b_c_a[1], b_c_a[2]).c_str()), 0.5);
+  EXPECT_EQ(made.questions[3].ordering_grading, exam::OrderingGrading::kRelativeToCorrect);
   ASSERT_EQ(made.problems.size(), 2u);
-  EXPECT_NE(made.problems[0].message.find("an ordering graded 'RELATIVE_NEXT_EXCLUDE_LAST' is not imported"),
+  EXPECT_NE(made.problems[0].message.find("an ordering graded 'RANDOM_GUESS' is not imported"),
             std::string::npos)
       << made.problems[0].message;
   EXPECT_NE(made.problems[1].message.find("shows some of its items only"), std::string::npos)

@@ -189,6 +189,7 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
         }
         q.type = exam::QuestionType::kOrdering;
         q.all_or_nothing = g.all_or_nothing;
+        q.ordering_grading = g.ordering_grading;
         exam::SetOrderingItems(q, items);
         break;
       }

@@ -69,6 +69,7 @@ struct MoodleQuestion {
   bool unit_penalty_of_max = false;
   std::string unsupported;        // what of it the exam model has no place for ("" : nothing)
   bool all_or_nothing = false;  // ordering: Moodle's ALL_OR_NOTHING grading
+  exam::OrderingGrading ordering_grading = exam::OrderingGrading::kAbsolutePosition;  // or another
   // Its HTML has mathematics (MathML), written as linear text (a note says so); the parser that
   // finds some it cannot write says why in `unsupported`.
   bool math = false;

@@ -417,6 +417,11 @@ class ItemWriter {
     for (int i : q_.order_key) right.push_back(fmt::format("c{}", i));
     Correct(right);
     if (q_.all_or_nothing) return MatchCorrect(false);
+    if (q_.ordering_grading != exam::OrderingGrading::kAbsolutePosition) {
+      notes_.push_back(fmt::format(
+          "question {}: graded {} here; QTI scores each item in its right place instead", q_.id,
+          exam::OrderingGradingName(q_.ordering_grading)));
+    }
     // Each place holding its item adds its share (qti-index n of the response), the whole
     // order right the points.
     pugi::xml_node condition = Add(processing_, "qti-response-condition");

@@ -39,7 +39,7 @@ inline constexpr std::string_view kExamKeys[] = {
     "auto_waves",   "wave_interval_minutes"};
 inline constexpr std::string_view kQuestionKeys[] = {
     "id",       "type",      "text",     "points",          "options",    "answer",
-    "tolerance", "feedback", "option_feedback", "answer_feedback", "pairs", "distractors", "case_sensitive", "all_or_nothing",
+    "tolerance", "feedback", "option_feedback", "answer_feedback", "pairs", "distractors", "case_sensitive", "all_or_nothing", "grading",
     "group", "units", "unit_penalty", "gaps"};
 inline constexpr std::string_view kGapKeys[] = {"choices", "answer", "credit", "case_sensitive",
                                                 "weight", "tolerance"};

@@ -635,6 +635,58 @@ all_or_nothing = true
   EXPECT_EQ(p.size(), 3u) << Describe(p);
 }
 
+// An ordering question may be graded as Moodle's are (grading = one of its grading types' names);
+// the key is checked: only for ordering, a known name, not with all_or_nothing.
+TEST(ParseExamTomlTest, AnOrderingQuestionNamesItsGrading) {
+  auto spec = ParseExamToml(std::string(kHeader) + R"(
+[[question]]
+id = "steps"
+type = "ordering"
+text = "Order the steps."
+options = ["Plough", "Harrow", "Sow"]
+grading = "relative_to_correct"
+)");
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  const Question& steps = spec->questions[0];
+  EXPECT_EQ(steps.ordering_grading, exam::OrderingGrading::kRelativeToCorrect);
+  // Sow, Plough, Harrow: each item one place off (2 - 1 each of 2), Sow two off (0): 2/6.
+  boost::json::array given;
+  for (const char* item : {"Sow", "Plough", "Harrow"}) {
+    given.push_back(std::find(steps.options.begin(), steps.options.end(), item) - steps.options.begin());
+  }
+  EXPECT_DOUBLE_EQ(*exam::GradeAnswer(steps, given), 2.0 / 6);
+
+  const std::vector<Problem> p = Problems(std::string(kHeader) + R"(
+[[question]]
+id = "lucky"
+type = "ordering"
+text = "Order"
+options = ["Plough", "Harrow", "Sow"]
+grading = "by_luck"
+
+[[question]]
+id = "both"
+type = "ordering"
+text = "Order"
+options = ["Plough", "Harrow", "Sow"]
+all_or_nothing = true
+grading = "longest_ordered_subset"
+
+[[question]]
+id = "pick"
+type = "single"
+text = "?"
+options = ["a", "b"]
+answer = 0
+grading = "absolute_position"
+)");
+  EXPECT_TRUE(Has(p, 13, {"question \"lucky\": \"grading\" must be absolute_position"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 21, {"question \"both\": an ordering question is graded all or nothing, or by"}))
+      << Describe(p);
+  EXPECT_TRUE(Has(p, 29, {"question \"pick\": \"grading\" is only for ordering questions"})) << Describe(p);
+  EXPECT_EQ(p.size(), 3u) << Describe(p);
+}
+
 TEST(ParseExamTomlTest, OptionsAreChecked) {
   const std::vector<Problem> p = Problems(std::string(kHeader) + R"(
 [[question]]

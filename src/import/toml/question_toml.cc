@@ -317,6 +317,26 @@ void ExamParser::ParseKey(const toml::table& t, Question& q, const Where& where)
       q.all_or_nothing = n->as_boolean()->get();
     }
   }
+  if (const toml::node* n = t.get("grading")) {
+    if (q.type != QuestionType::kOrdering) {
+      Add(*n, where, "only_for_ordering", {{"key", "grading"}},
+          "\"grading\" is only for ordering questions");
+    } else if (!n->is_string()) {
+      WrongType(*n, "grading", where, kString);
+    } else if (auto grading = ParseOrderingGrading(n->as_string()->get())) {
+      q.ordering_grading = *grading;
+      if (q.all_or_nothing) {
+        Add(*n, where, "grading_and_all_or_nothing", {},
+            "an ordering question is graded all or nothing, or by \"grading\": not both");
+      }
+    } else {
+      Add(*n, where, "bad_grading", {{"value", n->as_string()->get()}},
+          "\"grading\" must be absolute_position, relative_next_excluding_last, "
+          "relative_next_including_last, relative_one_previous_and_next, "
+          "relative_all_previous_and_next, longest_ordered_subset, longest_contiguous_subset or "
+          "relative_to_correct, not " + Quote(n->as_string()->get()));
+    }
+  }
   if (const toml::node* n = t.get("case_sensitive")) {
     if (q.type != QuestionType::kShortText) {
       Add(*n, where, "only_for_short", {{"key", "case_sensitive"}},
