@@ -77,13 +77,16 @@ P.imagesOf = (q) => {
   });
   return { text: all.slice(0, marks(q.text)), options };
 };
+// Option k's pictures, each named (one without an alt text: "picture of choice k + 1").
+P.optionImages = (q, k) => (P.imagesOf(q).options[k] || []).map((image) =>
+  image.alt ? image : { ...image, alt: P.t("q.choice_picture", { n: k + 1 }) });
 // Option k with its pictures in their places, as nodes for el().
-P.optionLabel = (q, k, src) => P.questionText(q.options[k], P.imagesOf(q).options[k], src);
-// Option k in words (where no picture fits, such as a summary): each picture its alt text in brackets.
+P.optionLabel = (q, k, src) => P.questionText(q.options[k], P.optionImages(q, k), src);
+// Option k in words (where no picture fits, such as a summary): each picture its name in brackets.
 P.optionWords = (q, k) => {
   const text = (q.options || [])[k];
   if (text === undefined) return String(k);
-  const images = P.imagesOf(q).options[k] || [];
+  const images = P.optionImages(q, k);
   let i = 0;
   return String(text).replace(/\uFFFC/g, () => `[${(images[i++] || {}).alt || ""}]`);
 };

@@ -51,7 +51,7 @@ Api::Api(const Config& config, auth::Accounts& accounts, exam::ExamService& exam
                 attack, proof, settings, incidents, hub_, seb, answer_files, SchoolZone(config),
                 course.space, course.homeworks, course.announcements, course.uploads,
                 course.blobs, course.live, course.live_calls, course.door, nullptr,
-                sso_calls_, sso_in_flight_, nullptr, nullptr, lti_calls_,
+                sso_calls_, sso_in_flight_, sso_logouts_in_flight_, nullptr, nullptr, lti_calls_,
                 bank_},
       address_(config.server.trusted_proxies),
       limiter_(config.limits),

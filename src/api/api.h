@@ -118,6 +118,7 @@ class Api {
   guard::LoginThrottle login_throttle_;
   guard::LoginLine& login_line_;
   std::atomic<int> sso_in_flight_{0};
+  std::atomic<int> sso_logouts_in_flight_{0};
   boost::asio::thread_pool sso_calls_{4};  // ticket checks: they wait on the provider
   boost::asio::thread_pool lti_calls_{1};  // scores to the LMS, one exam after another
   bank::QuestionBank bank_;

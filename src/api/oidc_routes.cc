@@ -133,9 +133,9 @@ void OidcFrontChannelLogout(Services& s, const ContextPtr& c) {
   if (!c->who || sid.empty() || (!iss.empty() && iss != s.oidc->options().issuer)) {
     return answer(false);
   }
-  auto counted = InFlight::Try(s.sso_in_flight);
+  auto counted = InFlight::Try(s.sso_logouts_in_flight, sso_common::kMaxLogoutsInFlight);
   if (counted == nullptr) {
-    return c->Fail(Error::Unavailable("too many sign-ins and logouts at once").Because("sso_busy"));
+    return c->Fail(Error::Unavailable("too many single logouts at once").Because("sso_busy"));
   }
   // Only this browser's session ends here, if that provider session opened it.
   boost::asio::post(s.sso_calls, [&s, c, answer, counted, sid] {
@@ -177,7 +177,11 @@ void OidcBackChannelLogout(Services& s, const ContextPtr& c) {
   };
   if (token.empty()) return refuse("no logout_token");
   const int64_t now_s = ToUnixMs(s.clock.Now()) / 1000;
-  boost::asio::post(s.sso_calls, [&s, c, token, now_s, refuse] {
+  auto counted = InFlight::Try(s.sso_logouts_in_flight, sso_common::kMaxLogoutsInFlight);
+  if (counted == nullptr) {
+    return c->Fail(Error::Unavailable("too many single logouts at once").Because("sso_busy"));
+  }
+  boost::asio::post(s.sso_calls, [&s, c, token, now_s, refuse, counted] {
     Result<sso::LogoutSubject> who = s.oidc->CheckLogoutToken(token, now_s);
     if (!who.ok()) {
       spdlog::warn("sso: a back-channel logout was refused: {}", who.error().message);
@@ -185,7 +189,7 @@ void OidcBackChannelLogout(Services& s, const ContextPtr& c) {
     }
     const std::string name =
         who->sid.empty() ? BackChannelKey("sub", who->sub) : BackChannelKey("sid", who->sid);
-    sso_common::EndNamedSessions(s, name, [c](Result<size_t> ended) {
+    sso_common::EndNamedSessions(s, name, [c, counted](Result<size_t> ended) {
       c->Later([c, ended] {
         if (!ended.ok()) return c->Fail(ended.error());
         c->Json(200, {{"ended", static_cast<int64_t>(*ended)}});

@@ -84,6 +84,7 @@ struct Services {
   cluster::Ownership* ownership;      // in a cluster: the exams this node holds (else nullptr)
   boost::asio::thread_pool& sso_calls;  // ticket checks, which wait on the provider (not `workers`)
   std::atomic<int>& sso_in_flight;      // sign-ins being checked now (bounded)
+  std::atomic<int>& sso_logouts_in_flight;  // single logouts being looked up now (bounded apart)
   sso::OidcRelyingParty* oidc;          // OpenID Connect sign-in (nullptr: none)
   lti::LtiTool* lti;                    // launches from the school's LMS (nullptr: none)
   boost::asio::thread_pool& lti_calls;  // scores to the LMS (they wait on it), links kept

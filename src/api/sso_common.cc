@@ -4,6 +4,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <memory>
+#include <mutex>
+
 namespace pupitre::api::sso_common {
 
 namespace bhttp = boost::beast::http;
@@ -30,8 +33,8 @@ std::string SignInCookie(const Services& s, const ContextPtr& c, std::string_vie
                      max_age, c->IsHttps(s.config.server.secure_cookies) ? "; Secure" : "");
 }
 
-std::shared_ptr<InFlight> InFlight::Try(std::atomic<int>& n) {
-  if (n.fetch_add(1, std::memory_order_relaxed) >= kMaxSignInsInFlight) {
+std::shared_ptr<InFlight> InFlight::Try(std::atomic<int>& n, int most) {
+  if (n.fetch_add(1, std::memory_order_relaxed) >= most) {
     n.fetch_sub(1, std::memory_order_relaxed);
     return nullptr;
   }
@@ -95,14 +98,27 @@ void EndNamedSessions(Services& s, const std::string& name,
 
 void EndSessions(Services& s, std::vector<std::string> token_hashes, std::function<void(Status)> done) {
   if (token_hashes.empty()) return done(OkStatus());
-  const std::string hash = std::move(token_hashes.back());
-  token_hashes.pop_back();
-  // Each ended whatever happened to the one before (a session may have ended already).
-  s.accounts.Logout(hash, [&s, rest = std::move(token_hashes), done = std::move(done)](Status st) mutable {
-    EndSessions(s, std::move(rest), [st, done = std::move(done)](Status later) {
-      done(st.ok() ? later : st);
+  // All queued at once (the writer commits them together); each ended whatever happens to the
+  // others (a session may have ended already); `done` once the last is told.
+  struct Pending {
+    std::mutex mu;
+    size_t left;
+    Status first = OkStatus();
+    std::function<void(Status)> done;
+  };
+  auto pending = std::make_shared<Pending>();
+  pending->left = token_hashes.size();
+  pending->done = std::move(done);
+  for (const std::string& hash : token_hashes) {
+    s.accounts.Logout(hash, [pending](Status st) {
+      std::unique_lock lock(pending->mu);
+      if (!st.ok() && pending->first.ok()) pending->first = st;
+      if (--pending->left > 0) return;
+      const Status first = pending->first;
+      lock.unlock();
+      pending->done(first);
     });
-  });
+  }
 }
 
 }  // namespace pupitre::api::sso_common

@@ -31,12 +31,18 @@ void BackToLogin(const ContextPtr& c, const std::string& reason,
 std::string SignInCookie(const Services& s, const ContextPtr& c, std::string_view name,
                          std::string_view path, std::string_view value, int max_age = 600);
 
-// One sign-in counted while it is checked with the provider; released when its last handler
-// is done. Null when kMaxSignInsInFlight are being checked already (the page is told sso_busy:
+// Sign-ins being checked with the provider at once.
+constexpr int kMaxSignInsInFlight = 64;
+// Single logouts being looked up at once (apart: a flood of forged ones never takes sign-ins'
+// places, nor more than this many of the sign-in threads' turns).
+constexpr int kMaxLogoutsInFlight = 8;
+
+// One sign-in (or logout) counted while it is checked; released when its last handler is
+// done. Null when `most` are being checked already (the page is told sso_busy:
 // a slow provider must not pile up waits without end).
 class InFlight {
  public:
-  static std::shared_ptr<InFlight> Try(std::atomic<int>& n);
+  static std::shared_ptr<InFlight> Try(std::atomic<int>& n, int most = kMaxSignInsInFlight);
   explicit InFlight(std::atomic<int>& n) : n_(n) {}
   ~InFlight() { n_.fetch_sub(1, std::memory_order_relaxed); }
   InFlight(const InFlight&) = delete;
@@ -45,7 +51,6 @@ class InFlight {
  private:
   std::atomic<int>& n_;
 };
-constexpr int kMaxSignInsInFlight = 64;
 
 // Which sign-ins the login page offers: {"cas": bool, "oidc": bool}.
 boost::json::object Offered(const Services& s);

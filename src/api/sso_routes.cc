@@ -114,9 +114,9 @@ void CasSingleLogout(Services& s, const ContextPtr& c) {
                                      "naming a service ticket")
                        .Because("sso_bad_logout"));
   }
-  auto counted = InFlight::Try(s.sso_in_flight);
+  auto counted = InFlight::Try(s.sso_logouts_in_flight, sso_common::kMaxLogoutsInFlight);
   if (counted == nullptr) {
-    return c->Fail(Error::Unavailable("too many sign-ins and logouts at once").Because("sso_busy"));
+    return c->Fail(Error::Unavailable("too many single logouts at once").Because("sso_busy"));
   }
   // The store is read off the loop.
   boost::asio::post(s.sso_calls, [&s, c, ticket = *ticket, counted] {

@@ -390,8 +390,9 @@ void Accounts::OpenSession(const store::UserRecord& user, bool remember,
   // erasure is always queued after its creation.
   // Its single-logout names commit with it.
   std::vector<store::WriteOp> ops{store::op::PutSession{rec}};
-  for (std::string& name : logout_names) {
-    ops.emplace_back(store::op::NameSession{std::move(name), rec.token_hash});
+  for (const std::string& name : logout_names) {
+    // Stored by its hash: a provider's value, of any length and bytes, is a key of 64 digits.
+    ops.emplace_back(store::op::NameSession{HashToken(name), rec.token_hash});
   }
   std::vector<std::string> pushed_out;
   Status s = OkStatus();
@@ -529,7 +530,7 @@ void Accounts::Logout(const std::string& token_hash, std::function<void(Status)>
 }
 
 Result<std::vector<std::string>> Accounts::NamedSessions(const std::string& name) {
-  return backend_.FindNamedSessions(name, kMaxNamedSessions);
+  return backend_.FindNamedSessions(HashToken(name), kMaxNamedSessions);
 }
 
 namespace {

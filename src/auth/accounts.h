@@ -175,7 +175,7 @@ class Accounts {
 
   // Single logout: the sessions still open that a sign-in's logout name names (LoginTrusted),
   // newest first, at most kMaxNamedSessions. Reads the store: call it off the event loops.
-  static constexpr size_t kMaxNamedSessions = 64;
+  static constexpr size_t kMaxNamedSessions = 1000;
   Result<std::vector<std::string>> NamedSessions(const std::string& name);
 
   // Creates users (hashing their passwords: slow) in one transaction: all or none.

@@ -231,10 +231,12 @@ TEST_F(AccountsTest, ARestartWithATighterBoundKeepsTheNewestSessions) {
 namespace pupitre::auth {
 namespace {
 
-Result<NewSession> Trusted(Accounts& a, const std::string& login, Role role, bool create) {
+Result<NewSession> Trusted(Accounts& a, const std::string& login, Role role, bool create,
+                           std::vector<std::string> logout_names = {}) {
   std::promise<Result<NewSession>> p;
-  a.LoginTrusted(login, "Ada Lovelace", role, create,
-                 [&](Result<NewSession> r) { p.set_value(std::move(r)); });
+  a.LoginTrusted(
+      login, "Ada Lovelace", role, create,
+      [&](Result<NewSession> r) { p.set_value(std::move(r)); }, std::move(logout_names));
   auto f = p.get_future();
   EXPECT_EQ(f.wait_for(std::chrono::seconds(10)), std::future_status::ready);
   return f.get();
@@ -272,6 +274,27 @@ TEST_F(AccountsTest, ATrustedSignInMakesTheAccountOnceAndNeverAPassword) {
   // An account with a password is not the provider's to open, whatever its role.
   ASSERT_TRUE(accounts_->CreateUsers({{"root", "Operator", Role::kAdmin, "password-1"}}).ok());
   EXPECT_EQ(Trusted(*accounts_, "ROOT", Role::kStudent, true).error().reason, "sso_local_account");
+}
+
+// A sign-in's single-logout names are stored with its session (whatever the provider gives: a
+// long value, a NUL, a newline) and name it, newest first, until it ends.
+TEST_F(AccountsTest, ASignInsLogoutNamesFindItsSessionsUntilTheyEnd) {
+  const std::string subject = "oidc-sub\n" + std::string(5'000, 'x') + std::string(1, '\0') + "end";
+  auto first = Trusted(*accounts_, "ada", Role::kStudent, true, {"ST-1-abc", subject});
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  auto second = Trusted(*accounts_, "ada", Role::kStudent, true, {"ST-2-abc", subject});
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  const std::string a = first->principal.token_hash, b = second->principal.token_hash;
+  EXPECT_EQ(*accounts_->NamedSessions("ST-1-abc"), std::vector<std::string>{a});
+  auto both = accounts_->NamedSessions(subject);
+  ASSERT_TRUE(both.ok()) << both.error().message;
+  EXPECT_EQ(both->size(), 2u);
+  EXPECT_TRUE(accounts_->NamedSessions(subject.substr(0, 5'000))->empty()) << "names are whole";
+  std::promise<Status> out;
+  accounts_->Logout(a, [&](Status s) { out.set_value(s); });
+  ASSERT_TRUE(out.get_future().get().ok());
+  EXPECT_EQ(*accounts_->NamedSessions(subject), std::vector<std::string>{b});
+  EXPECT_TRUE(accounts_->NamedSessions("ST-1-abc")->empty());
 }
 
 }  // namespace

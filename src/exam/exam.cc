@@ -520,6 +520,10 @@ size_t CountImageMarks(std::string_view text) {
   return marks;
 }
 
+bool HasChoicePictures(QuestionType t) {
+  return t == QuestionType::kSingle || t == QuestionType::kMultiple;
+}
+
 std::string OptionWords(const Question& q, size_t k) {
   if (k >= q.options.size()) return "";
   size_t image = CountImageMarks(q.text);
@@ -528,7 +532,8 @@ std::string OptionWords(const Question& q, size_t k) {
   std::string_view rest = q.options[k];
   for (size_t at; (at = rest.find(kImageMark)) != std::string_view::npos; ++image) {
     out += rest.substr(0, at);
-    out += fmt::format("[{}]", image < q.images.size() ? q.images[image].alt : "");
+    const std::string alt = image < q.images.size() ? q.images[image].alt : "";
+    out += alt.empty() ? fmt::format("[picture {}]", k + 1) : fmt::format("[{}]", alt);
     rest.remove_prefix(at + kImageMark.size());
   }
   out += rest;
@@ -538,7 +543,13 @@ std::string OptionWords(const Question& q, size_t k) {
 std::string ImagesProblem(const Question& q, bool stored_or_bytes) {
   const size_t in_text = CountImageMarks(q.text);
   size_t marks = in_text;
-  for (const std::string& option : q.options) marks += CountImageMarks(option);
+  for (const std::string& option : q.options) {
+    const size_t in_option = CountImageMarks(option);
+    if (in_option > 0 && !HasChoicePictures(q.type)) {
+      return "only a choice's options show pictures (not items to match or to order)";
+    }
+    marks += in_option;
+  }
   if (marks != q.images.size()) {
     return marks == in_text
                ? fmt::format("its text places {} image(s) and it has {}", marks, q.images.size())

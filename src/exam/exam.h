@@ -67,6 +67,9 @@ inline constexpr std::string_view kImageMark = "\xEF\xBF\xBC";
 std::string WithoutImageMarks(std::string text);
 // How many image marks `text` holds.
 size_t CountImageMarks(std::string_view text);
+// Whether a question of type `t` may show pictures in its options (single and multiple choice);
+// the other types' options (items to match, to order) are text alone.
+bool HasChoicePictures(QuestionType t);
 
 // An image of a question's text (Moodle XML's embedded files): its bytes are a blob of the
 // blob store (store/blob), served to who may read the paper.
@@ -113,8 +116,8 @@ struct Question {
   std::string id;      // unique within the exam; [A-Za-z0-9_-]{1,64}
   QuestionType type = QuestionType::kSingle;
   std::string text;     // plain; kImageMark where an image stands
-  // One per kImageMark in `text`, then in each of `options` (a choice may be a picture), in
-  // that order: the first of option k's is the CountImageMarks of the text and options before.
+  // One per kImageMark in `text`, then in each of `options` (single and multiple choice: a choice
+  // may be a picture), in that order: option k's first is the number of marks before it.
   std::vector<QuestionImage> images;
   double points = 1.0;  // > 0; a description's 0
   std::vector<std::string> options;  // kSingle / kMultiple: >= 2 options; kMatching: the items
@@ -347,7 +350,7 @@ std::optional<double> GradeAnswer(const Question& q, const boost::json::value& a
 // another type.
 std::string UnitsProblem(const Question& q);
 // Option `k` as words, for who reads no picture (a results file, a list): each of its images
-// written as its alt text in brackets ("[a red square]").
+// written as its alt text in brackets ("[a red square]"), or without one as "[picture k+1]".
 std::string OptionWords(const Question& q, size_t k);
 
 // The problem with a question's images, "" when none: one per mark in the text and options, at most

@@ -198,6 +198,45 @@ TEST(ExamJsonTest, NumbersSurviveToTheLastBit) {
   }
 }
 
+// Stored before choices had pictures, an option could hold U+FFFC as written (pasted text):
+// such a question still loads, the character made U+FFFD; so does an item to match or order.
+// A choice's own pictures (more images than the text marks) are kept.
+TEST(ExamJsonTest, AMarkInAnOptionStoredBeforeChoicePicturesIsNoPicture) {
+  const std::string mark = std::string(kImageMark);
+  Question pick;
+  pick.id = "pick";
+  pick.type = QuestionType::kSingle;
+  pick.text = "Which?";
+  pick.options = {"a" + mark, "b"};
+  pick.correct_options = {1};
+  auto back = FromCanonicalQuestion(ToCanonicalQuestion(pick));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->options[0], "a\xEF\xBF\xBD");
+  EXPECT_EQ(ImagesProblem(*back), "");
+
+  Question steps;
+  steps.id = "steps";
+  steps.type = QuestionType::kOrdering;
+  steps.text = "Order";
+  SetOrderingItems(steps, {"first" + mark, "second"});
+  back = FromCanonicalQuestion(ToCanonicalQuestion(steps));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  for (const std::string& item : back->options) EXPECT_EQ(CountImageMarks(item), 0u) << item;
+  EXPECT_EQ(ImagesProblem(steps), "only a choice's options show pictures (not items to match or to order)");
+
+  Question shown = pick;
+  QuestionImage image;
+  image.blob = std::string(64, 'c');
+  image.content_type = "image/png";
+  image.alt = "A";
+  image.size = 10;
+  shown.images = {image};
+  back = FromCanonicalQuestion(ToCanonicalQuestion(shown));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->options[0], "a" + mark) << "a choice's picture stays";
+  ASSERT_EQ(back->images.size(), 1u);
+}
+
 TEST(ExamJsonTest, AnythingElseIsRefusedWithAReason) {
   const std::string good = ToCanonicalJson(Imported());
   for (const std::string& bad :

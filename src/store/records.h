@@ -256,7 +256,8 @@ struct PutUser { UserRecord user; };
 struct PutSession { SessionRecord session; };
 struct DeleteSession { std::string token_hash; };  // its single-logout names go with it
 // A name the identity provider's single logout will give for a session (a CAS ticket, an OpenID
-// Connect provider's session or subject): written after the session; nothing if it has ended.
+// Connect provider's session or subject; auth::Accounts stores its hash): written after the
+// session; nothing if it has ended.
 struct NameSession { std::string name; std::string token_hash; };
 struct PutCourse { CourseRecord course; };
 struct PutEnrolment { EnrolmentRecord enrolment; };

@@ -2,6 +2,8 @@
 // an exam's scope, in one read transaction) and the look-ups of one row.
 #include "store/sql_read.h"
 
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <map>
 #include <string_view>
@@ -136,12 +138,11 @@ Result<std::vector<std::string>> ReadNamedSessions(SqlReader& db, const std::str
                                                   size_t limit) {
   std::vector<std::string> out;
   // The join drops a name whose session another node ended as this one named it.
-  Status st = db.Query(
+  const std::string sql = fmt::format(
       "SELECT n.token_hash FROM sso_names n JOIN sessions s ON s.token_hash = n.token_hash "
-      "WHERE n.name = $1 ORDER BY s.issued_ms DESC, n.token_hash",
-      name, [&](const SqlRow& q) {
-        if (out.size() < limit) out.push_back(q.Text(0));
-      });
+      "WHERE n.name = $1 ORDER BY s.issued_ms DESC, n.token_hash LIMIT {}",
+      limit);
+  Status st = db.Query(sql.c_str(), name, [&](const SqlRow& q) { out.push_back(q.Text(0)); });
   if (!st.ok()) return st.take_error();
   return out;
 }

@@ -36,10 +36,11 @@ size_t CountNoCase(std::string_view s, std::string_view needle) {
 
 // The images `found` in `html` (a question's text, or a choice's), from the files embedded with
 // it in its export (Moodle XML), with their bytes (the route stores them), appended to `out`; why
-// not, if one cannot be taken.
+// not, if one cannot be taken. Without an alt text, the text's pictures are named by their file;
+// a choice's are not (a file's name, "correct.png", could tell the key: the page names them).
 std::string EmbeddedImages(std::string_view html, const std::map<std::string, std::string>& files,
                            const std::vector<HtmlImage>& found,
-                           std::vector<exam::QuestionImage>& out) {
+                           std::vector<exam::QuestionImage>& out, bool in_choice = false) {
   constexpr std::string_view kPluginFile = "@@PLUGINFILE@@/";
   if (CountNoCase(html, "@@pluginfile@@") > found.size()) {
     return "a file linked from the text (other than an image) is not imported yet";
@@ -73,7 +74,7 @@ std::string EmbeddedImages(std::string_view html, const std::map<std::string, st
     }
     exam::QuestionImage i;
     i.content_type = std::string(type);
-    i.alt = image.alt.empty() ? name : image.alt;
+    i.alt = image.alt.empty() && !in_choice ? name : image.alt;
     i.size = static_cast<int64_t>(bytes.size());
     i.bytes = std::move(bytes);
     out.push_back(std::move(i));
@@ -288,7 +289,8 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
           std::vector<HtmlImage> found;
           if (!a.html.empty()) option = HtmlToText(exam::WithoutImageMarks(a.html), found);
           if (exam::NormaliseText(option).empty()) continue;  // as Moodle: a blank is no choice
-          if (std::string why = EmbeddedImages(a.html, a.files, found, q.images); !why.empty()) {
+          if (std::string why = EmbeddedImages(a.html, a.files, found, q.images, /*in_choice=*/true);
+              !why.empty()) {
             bad = "a choice's " + why;
             break;
           }

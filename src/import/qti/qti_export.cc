@@ -159,8 +159,9 @@ class ItemWriter {
   // the marks met so far), and a gaps question's each gap mark its interaction.
   void Paragraph(std::string_view line, size_t& image) { Inline(Add(body_, "p"), line, image); }
 
-  // `line` written into `p`, as Paragraph says.
-  void Inline(pugi::xml_node p, std::string_view line, size_t& image) {
+  // `line` written into `p`, as Paragraph says; a picture left out is written as its alt text in
+  // brackets when `words_if_left_out` (a choice must not be left empty).
+  void Inline(pugi::xml_node p, std::string_view line, size_t& image, bool words_if_left_out = false) {
     for (;;) {
       const size_t mark = line.find(exam::kImageMark);
       size_t gap_end = 0;
@@ -174,15 +175,17 @@ class ItemWriter {
         line.remove_prefix(gap_end);
         continue;
       }
-      if (image < q_.images.size()) Picture(p, q_.images[image]);
+      if (image < q_.images.size() && !Picture(p, q_.images[image]) && words_if_left_out) {
+        p.append_child(pugi::node_pcdata).set_value(Clean("[" + q_.images[image].alt + "]").c_str());
+      }
       ++image;
       line.remove_prefix(mark + exam::kImageMark.size());
     }
   }
 
   // An <img> of a picture kept in the package (its bytes read once for the whole package); a
-  // note when it cannot be.
-  void Picture(pugi::xml_node p, const exam::QuestionImage& image) {
+  // note when it cannot be (false: left out).
+  bool Picture(pugi::xml_node p, const exam::QuestionImage& image) {
     const std::string path = fmt::format("images/{}.{}", image.blob, ExtensionOf(image.content_type));
     if (!pictures_.files.count(path)) {
       Result<std::string> bytes = pictures_.read ? pictures_.read(image)
@@ -193,13 +196,14 @@ class ItemWriter {
       if (!bytes.ok()) {
         notes_.push_back(fmt::format("question {}: picture \"{}\" is left out: {}", q_.id,
                                      image.alt, bytes.error().message));
-        return;
+        return false;
       }
       pictures_.bytes += bytes->size();
       pictures_.files.emplace(path, std::move(*bytes));
     }
     pugi::xml_node img = Add(p, "img");
     Set(Set(img, "src", "../" + path), "alt", image.alt);
+    return true;
     if (std::find(shown_.begin(), shown_.end(), path) == shown_.end()) shown_.push_back(path);
   }
 
@@ -259,7 +263,7 @@ class ItemWriter {
       pugi::xml_node choice = Set(Add(interaction, "qti-simple-choice"), "identifier",
                                   fmt::format("c{}", i));
       if (exam::CountImageMarks(q_.options[i]) > 0) {
-        Inline(choice, q_.options[i], image);
+        Inline(choice, q_.options[i], image, /*words_if_left_out=*/true);
       } else {
         SetText(choice, q_.options[i]);
       }

@@ -338,6 +338,13 @@ TEST(QtiExportTest, PicturesTravelInThePackage) {
   EXPECT_EQ(std::count_if(bare.notes.begin(), bare.notes.end(),
                           [](const std::string& n) { return n.find("is left out") != std::string::npos; }),
             7);
+  // A choice whose picture is left out keeps its words: it reads back, not as an empty choice.
+  auto bare_back = ReadQtiPackage(bare.zip);
+  ASSERT_TRUE(bare_back.ok()) << bare_back.error().message;
+  for (const auto& p : bare_back->made.problems) ADD_FAILURE() << p.message;
+  ASSERT_EQ(bare_back->made.questions.size(), 3u);
+  EXPECT_EQ(bare_back->made.questions[2].options,
+            (std::vector<std::string>{"[A red dot]", "A cat: [A cat]", "Neither"}));
 }
 
 TEST(QtiExportTest, ADrawIsASectionSelectingItsPickAndReadsBackAsOne) {

@@ -321,7 +321,10 @@ class ItemReader {
       q_.option_feedback = std::move(option_feedback);
     }
     if (q_.options.size() < 2) return "a choice interaction needs two choices at least";
-    if (std::string why = qti::ReadPictures(pictures, files_, q_.images); !why.empty()) return why;
+    if (std::string why = qti::ReadPictures(pictures, files_, q_.images, /*in_choice=*/true);
+        !why.empty()) {
+      return why;
+    }
     const bool single = decl.cardinality == "single";
     q_.type = single ? exam::QuestionType::kSingle : exam::QuestionType::kMultiple;
     if (template_ == "match_correct") {

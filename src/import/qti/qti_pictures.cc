@@ -12,7 +12,7 @@ namespace pupitre::importers::qti {
 // The question's images, each picture met in its text read from the item's files; why not,
 // if one cannot be.
 std::string ReadPictures(const std::vector<Picture>& pictures, const QtiFileReader& files,
-                         std::vector<exam::QuestionImage>& images) {
+                         std::vector<exam::QuestionImage>& images, bool in_choice) {
   if (images.size() + pictures.size() > exam::kMaxImagesPerQuestion) {
     return fmt::format("it shows more than {} pictures", exam::kMaxImagesPerQuestion);
   }
@@ -42,7 +42,7 @@ std::string ReadPictures(const std::vector<Picture>& pictures, const QtiFileRead
     }
     exam::QuestionImage image;
     image.content_type = std::string(type);
-    image.alt = p.alt.empty() ? href.substr(href.rfind('/') + 1) : p.alt;
+    image.alt = p.alt.empty() && !in_choice ? href.substr(href.rfind('/') + 1) : p.alt;
     image.size = static_cast<int64_t>(bytes->size());
     image.bytes = std::move(*bytes);
     images.push_back(std::move(image));

@@ -14,8 +14,10 @@
 namespace pupitre::importers::qti {
 
 // Appends each of `pictures` to `images`, read through `files` (none: an item uploaded alone);
-// why not ("" : every one read). At most exam::kMaxImagesPerQuestion in all.
+// why not ("" : every one read). At most exam::kMaxImagesPerQuestion in all. Without an alt
+// text a picture is named by its file's name, but a choice's (`in_choice`) is not: the name
+// could tell the key (the page names it).
 std::string ReadPictures(const std::vector<Picture>& pictures, const QtiFileReader& files,
-                         std::vector<exam::QuestionImage>& images);
+                         std::vector<exam::QuestionImage>& images, bool in_choice = false);
 
 }  // namespace pupitre::importers::qti
