@@ -186,6 +186,21 @@ std::string HtmlToText(std::string_view html, std::vector<HtmlImage>& images) {
   return ToText(html, &images);
 }
 
+std::string HtmlToWords(std::string_view html) {
+  std::vector<HtmlImage> images;
+  const std::string text = ToText(html, &images);
+  std::string out;
+  std::string_view rest = text;
+  for (size_t k = 0, at; (at = rest.find(exam::kImageMark)) != std::string_view::npos; ++k) {
+    out += rest.substr(0, at);
+    const std::string alt = k < images.size() ? images[k].alt : "";
+    out += "[" + (alt.empty() ? std::string("picture") : alt) + "]";
+    rest.remove_prefix(at + exam::kImageMark.size());
+  }
+  out += rest;
+  return out;
+}
+
 namespace {
 
 std::string ToText(std::string_view html, std::vector<HtmlImage>* images) {

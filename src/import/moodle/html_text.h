@@ -19,6 +19,10 @@ struct HtmlImage {
 // The same, each <img> made exam::kImageMark and listed, in order, in `images`.
 std::string HtmlToText(std::string_view html, std::vector<HtmlImage>& images);
 
+// The same, each <img> written as what it shows in brackets ("[A red dot]", "[picture]"):
+// feedback, whose pictures the exam model does not keep.
+std::string HtmlToWords(std::string_view html);
+
 // Mathematics (MathML's <math>, as MathType and Moodle's editors write it) is made linear text
 // (import/mathml: x³ − 5x + 87). Whether `html` has any, and why some of it cannot be written
 // as text ("" : it all can, or there is none; the caller then refuses the question).

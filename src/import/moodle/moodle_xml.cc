@@ -35,6 +35,16 @@ std::string PlainText(const pugi::xml_node& n, bool& media) {
   return HtmlToText(text);
 }
 
+// A feedback's text: its pictures written as what they show in brackets (`pictures` set; the
+// exam model keeps none in feedback); a sound or a video is `media`.
+std::string FeedbackText(const pugi::xml_node& n, bool& media, bool& pictures) {
+  const std::string text = n.child("text").text().get();
+  if (n.attribute("format").as_string("html") != std::string("html")) return Trim(text);
+  media = media || HtmlHasOtherMedia(text);
+  pictures = pictures || HtmlHasMedia(text);
+  return HtmlToWords(text);
+}
+
 // Moodle's "select missing words" (gapselect) and "drag and drop into text" (ddwtos): each
 // [[k]] of the text is a place for the k-th choice (<selectoption> or <dragbox>, in order),
 // picked among the choices of its group; each place right earns its share. The places become
@@ -151,8 +161,11 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
     };
     for (const pugi::xpath_node& f : node.select_nodes(".//file")) {
       const pugi::xml_node file = f.node();
+      const std::string_view parent = file.parent().name();
       if (file.parent() == text && base64(file)) {
         q.files[file.attribute("name").as_string()] = file.text().get();
+      } else if (parent == "feedback" || parent == "generalfeedback") {
+        // A feedback's picture: written as what it shows (FeedbackText), its file not kept.
       } else if (!(type == "multichoice" && file.parent().parent() == node &&
                    std::string_view(file.parent().name()) == "answer" && base64(file))) {
         media = true;
@@ -180,7 +193,7 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
         }
         answer.fraction = *fraction / 100;
         answer.equals = answer.fraction == 1;
-        answer.feedback = PlainText(a.child("feedback"), media);
+        answer.feedback = FeedbackText(a.child("feedback"), media, q.feedback_pictures);
         if (numeric) {
           const std::string value = Trim(a.child("text").text().get());
           if (value == "*") {
@@ -346,8 +359,8 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
       continue;
     }
     if (media && q.unsupported.empty()) {
-      q.unsupported = "pictures and files in feedback, matches or items to order are not imported "
-                      "yet (in the question's text and in a choice they are)";
+      q.unsupported = "pictures and files in matches, items to order or gaps' choices are not "
+                      "imported yet (in the question's text and in a choice they are)";
     }
     if (q.text.empty()) {
       bank.problems.push_back({line, "a question without a text"});

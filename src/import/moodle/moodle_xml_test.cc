@@ -502,7 +502,7 @@ TEST(MoodleXmlTest, ImagesEmbeddedInTheTextComeWithTheQuestion) {
 
 // A choice that shows a picture (Moodle exports its file inside the <answer>): the choice's text
 // marks it, after the question text's own, each choice's files its own (two choices may both
-// hold an "image.png"). Graded as any choice; a picture in feedback is still reported.
+// hold an "image.png"). Graded as any choice; a picture in feedback is written as words, said.
 TEST(MoodleXmlTest, PicturesInChoicesComeWithTheirChoices) {
   constexpr const char* kPng =
       "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
@@ -531,6 +531,8 @@ TEST(MoodleXmlTest, PicturesInChoicesComeWithTheirChoices) {
   <question type="multichoice">
     <name><text>Told</text></name>
     <questiontext format="html"><text>Which?</text></questiontext>
+    <generalfeedback format="html"><text><![CDATA[<p>See <img src="@@PLUGINFILE@@/m.png" alt="the map"></p>]]></text>
+      <file name="m.png" encoding="base64">{0}</file></generalfeedback>
     <answer fraction="100" format="html"><text>A</text>
       <feedback format="html"><text><![CDATA[<img src="@@PLUGINFILE@@/f.png">]]></text>
         <file name="f.png" encoding="base64">{0}</file></feedback></answer>
@@ -540,7 +542,7 @@ TEST(MoodleXmlTest, PicturesInChoicesComeWithTheirChoices) {
 )", kPng, kGif));
   ASSERT_TRUE(bank.problems.empty()) << bank.problems[0].message;
   const ExamQuestions made = ToExamQuestions(bank);
-  ASSERT_EQ(made.questions.size(), 1u);
+  ASSERT_EQ(made.questions.size(), 2u);
   const exam::Question& flags = made.questions[0];
   const std::string mark(exam::kImageMark);
   EXPECT_EQ(flags.type, exam::QuestionType::kSingle);
@@ -571,11 +573,16 @@ TEST(MoodleXmlTest, PicturesInChoicesComeWithTheirChoices) {
   short_one.images.pop_back();
   EXPECT_EQ(exam::ImagesProblem(short_one), "its text and choices place 3 image(s) and it has 2");
 
-  ASSERT_EQ(made.problems.size(), 2u);
+  ASSERT_EQ(made.problems.size(), 1u);
   EXPECT_NE(made.problems[0].message.find("a choice's image '@@PLUGINFILE@@/gone.png' is not in the file"),
             std::string::npos) << made.problems[0].message;
-  EXPECT_NE(made.problems[1].message.find("pictures and files in feedback"), std::string::npos)
-      << made.problems[1].message;
+  const exam::Question& told = made.questions[1];
+  EXPECT_EQ(told.option_feedback, (std::vector<std::string>{"[picture]", ""}));
+  EXPECT_EQ(told.feedback, "See [the map]");
+  EXPECT_TRUE(told.images.empty());
+  ASSERT_EQ(made.notes.size(), 1u);
+  EXPECT_NE(made.notes[0].message.find("question Told: the pictures of its feedback are left out"),
+            std::string::npos) << made.notes[0].message;
 }
 
 TEST(MoodleXmlTest, WhatIsNotMoodleXmlIsOneProblemWithItsLine) {

@@ -112,9 +112,9 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
     q.feedback = g.general_feedback;
     q.points = g.points;
     if (g.format == "html") {
-      if (HtmlHasOtherMedia(g.text) || HtmlHasMedia(g.general_feedback)) {
-        refuse("sounds, videos and other media in a question (or images in its feedback) are "
-               "not imported yet: not imported");
+      if (HtmlHasOtherMedia(g.text) || HtmlHasOtherMedia(g.general_feedback)) {
+        refuse("sounds, videos and other media in a question or its feedback are not imported "
+               "yet: not imported");
         continue;
       }
       std::vector<HtmlImage> found;
@@ -123,7 +123,7 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
         refuse(why + ": not imported");
         continue;
       }
-      q.feedback = HtmlToText(g.general_feedback);
+      q.feedback = HtmlToWords(g.general_feedback);
     }
     if (q.text.empty()) {
       refuse("a question without a text: not imported");
@@ -337,6 +337,12 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
       out.notes.push_back({g.line, fmt::format("question {}: {}", q.id, kMathNote)});
     }
     if (!g.note.empty()) out.notes.push_back({g.line, fmt::format("question {}: {}", q.id, g.note)});
+    const bool general_pictures = g.format == "html" && HtmlHasMedia(g.general_feedback);
+    if (g.feedback_pictures || general_pictures) {
+      out.notes.push_back({g.line, fmt::format("question {}: the pictures of its feedback are left "
+                                               "out, each written as what it shows in brackets",
+                                               q.id)});
+    }
     out.questions.push_back(std::move(q));
     out.categories.push_back(g.category);
   }

@@ -73,6 +73,8 @@ struct MoodleQuestion {
   // Its HTML has mathematics (MathML), written as linear text (a note says so); the parser that
   // finds some it cannot write says why in `unsupported`.
   bool math = false;
+  // A feedback of it showed pictures: each written as what it shows, in brackets (a note says so).
+  bool feedback_pictures = false;
   // kGaps: one per place, the text marking the n-th [[n]] (renumbered in the text's order).
   std::vector<exam::Gap> gaps;
   // What the import changed that the teacher is told of ("" : nothing).

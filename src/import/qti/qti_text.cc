@@ -55,9 +55,9 @@ void PlainText::Walk(const pugi::xml_node& n, int depth) {
     if (name == "gapText") continue;  // a gap match's words: read apart
     if (name.ends_with("Interaction")) continue;  // read apart
     const bool picture = name == "img" || (name == "object" && Attr(c, "type").starts_with("image/"));
-    if (picture && pictures_ == nullptr) {
-      why_ = "a picture in an item to order or match, or in feedback, is not imported yet (in the "
-             "question's text and in a choice it is)";
+    if (picture && pictures_ == nullptr && !in_feedback_) {
+      why_ = "a picture in an item to order or match is not imported yet (in the question's text "
+             "and in a choice it is; in feedback it is written as words)";
       return;
     }
     if (picture) {
@@ -69,6 +69,10 @@ void PlainText::Walk(const pugi::xml_node& n, int depth) {
         PlainText inner(none, {}, depth + 1);
         alt = inner.Of(c);
         std::replace(alt.begin(), alt.end(), '\n', ' ');
+      }
+      if (pictures_ == nullptr) {  // feedback's: the exam model keeps no picture there
+        Text("[" + (alt.empty() ? std::string("picture") : alt) + "]");
+        continue;
       }
       pictures_->push_back({std::string(Attr(c, img ? "src" : "data")), std::move(alt)});
       Text(exam::kImageMark);
