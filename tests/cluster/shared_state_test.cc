@@ -12,12 +12,11 @@
 
 #include "testkit/course_fixture.h"
 #include "testkit/exam_fixture.h"
+#include "testkit/poll.h"
 #include "testkit/postgres_server.h"
 
 namespace pupitre::testkit {
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 class SharedStateTest : public ::testing::Test {
  protected:
@@ -41,16 +40,6 @@ class SharedStateTest : public ::testing::Test {
   }
 
   int port(int node) const { return nodes_[static_cast<size_t>(node)]->port(); }
-
-  // Whether `holds` came true within 20 s (asked again and again until then).
-  static bool Eventually(const std::function<bool()>& holds) {
-    const auto end = Clock::now() + std::chrono::seconds(20);
-    do {
-      if (holds()) return true;
-      std::this_thread::yield();
-    } while (Clock::now() < end);
-    return holds();
-  }
 
   TempDir dir_;
   std::string db_;

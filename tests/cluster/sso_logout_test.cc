@@ -19,13 +19,12 @@
 #include "testkit/child_server.h"
 #include "testkit/http_client.h"
 #include "testkit/lemonldap.h"
+#include "testkit/poll.h"
 #include "testkit/postgres_server.h"
 #include "testkit/sockets.h"
 
 namespace pupitre::testkit {
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 class SsoLogoutClusterTest : public ::testing::Test {
  protected:
@@ -74,16 +73,6 @@ class SsoLogoutClusterTest : public ::testing::Test {
   int Me(int node, const std::string& cookie) {
     HttpClient c(ports_[static_cast<size_t>(node)]);
     return c.Send(boost::beast::http::verb::get, "/api/me", "", {{"Cookie", cookie}}).status;
-  }
-
-  // Whether `holds` came true within 20 s (asked again and again until then).
-  static bool Eventually(const std::function<bool()>& holds) {
-    const auto end = Clock::now() + std::chrono::seconds(20);
-    do {
-      if (holds()) return true;
-      std::this_thread::yield();
-    } while (Clock::now() < end);
-    return holds();
   }
 
   TempDir dir_, idp_dir_;

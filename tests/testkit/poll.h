@@ -4,7 +4,9 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
+#include <thread>
 
 namespace pupitre::testkit {
 
@@ -13,6 +15,17 @@ inline void PollPause(std::chrono::milliseconds d) {
   std::condition_variable cv;
   std::unique_lock lock(m);
   cv.wait_for(lock, d);
+}
+
+// Whether `holds` came true within `within` (asked again and again until then, and once more).
+inline bool Eventually(const std::function<bool()>& holds,
+                       std::chrono::seconds within = std::chrono::seconds(20)) {
+  const auto end = std::chrono::steady_clock::now() + within;
+  do {
+    if (holds()) return true;
+    std::this_thread::yield();
+  } while (std::chrono::steady_clock::now() < end);
+  return holds();
 }
 
 }  // namespace pupitre::testkit
