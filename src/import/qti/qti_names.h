@@ -5,7 +5,6 @@
 // Internal to import/qti.
 
 #include <cctype>
-#include <charconv>
 #include <cmath>
 #include <optional>
 #include <pugixml.hpp>
