@@ -11,6 +11,7 @@
 #include <string>
 
 #include "common/text.h"
+#include "import/moodle/calculated.h"
 #include "import/moodle/cloze.h"
 #include "import/moodle/html_text.h"
 #include "import/moodle/xml_lines.h"
@@ -107,6 +108,117 @@ bool IsTrue(const pugi::xml_node& n) {
   return v == "true" || v == "1";
 }
 
+// A numerical (or calculated) question's units, unless Moodle shows none (<showunits>3: "units
+// are not used at all"), and the penalty for an answer without one; "" or why not.
+std::string ReadUnits(const pugi::xml_node& node, MoodleQuestion& q) {
+  const bool shown = Trim(node.child("showunits").text().as_string("0")) != "3";
+  for (const pugi::xml_node& u : node.child("units").children("unit")) {
+    const auto multiplier = ParseFiniteNumber(u.child("multiplier").text().as_string("1"));
+    const std::string name = Trim(u.child("unit_name").text().get());
+    if (!multiplier || !(*multiplier > 0)) {
+      return fmt::format("unit '{}' has no multiplier above 0", name);
+    }
+    if (shown) q.units.push_back({name, *multiplier});
+  }
+  const std::string grading = Trim(node.child("unitgradingtype").text().as_string("0"));
+  if (!q.units.empty() && (grading == "1" || grading == "2")) {
+    const auto penalty = ParseFiniteNumber(node.child("unitpenalty").text().as_string("0"));
+    if (!penalty || *penalty < 0 || *penalty > 1) return "<unitpenalty> is a number from 0 to 1";
+    q.unit_penalty = *penalty;
+    q.unit_penalty_of_max = grading == "2";
+  }
+  return "";
+}
+
+// A whole number from `low` to `high` written in `n` (`fallback` when it is absent).
+std::optional<int> WholeNumber(const pugi::xml_node& n, int fallback, int low, int high) {
+  if (!n) return fallback;
+  const auto v = ParseFiniteNumber(n.text().get());
+  if (!v || *v != std::floor(*v) || *v < low || *v > high) return std::nullopt;
+  return static_cast<int>(*v);
+}
+
+// A calculated question's answers (formulas, or calculatedmulti's choices) and datasets (each
+// wildcard's values by item number); "" or why not.
+std::string ReadCalculated(const pugi::xml_node& node, Calculated& c, MoodleQuestion& q,
+                           bool& media) {
+  for (const pugi::xml_node& a : node.children("answer")) {
+    CalculatedAnswer answer;
+    const auto fraction = ParseFiniteNumber(a.attribute("fraction").as_string("0"));
+    if (!fraction || *fraction < -100 || *fraction > 100) {
+      return "an answer's fraction is a percentage from -100 to 100";
+    }
+    answer.fraction = *fraction / 100;
+    answer.formula = a.child("text").text().get();
+    answer.html = a.attribute("format").as_string() == std::string("html");
+    if (answer.formula.size() > kMaxFormulaBytes) {
+      return fmt::format("an answer is longer than {} bytes", kMaxFormulaBytes);
+    }
+    const auto tolerance = ParseFiniteNumber(a.child("tolerance").text().as_string("0"));
+    if (!tolerance || *tolerance < 0) return "an answer's <tolerance> is a number from 0";
+    answer.tolerance = *tolerance;
+    const std::string type = Trim(a.child("tolerancetype").text().as_string("1"));
+    if (type == "1" || type == "relative") {
+      answer.tolerance_type = ToleranceType::kRelative;
+    } else if (type == "2" || type == "nominal") {
+      answer.tolerance_type = ToleranceType::kNominal;
+    } else if (type == "3" || type == "geometric") {
+      answer.tolerance_type = ToleranceType::kGeometric;
+      q.note =
+          "its tolerance is geometric: the key shown is the middle of the numbers "
+          "accepted, which are the same as Moodle's";
+    } else {
+      return fmt::format(
+          "<tolerancetype> '{}' is none of 1 (relative), 2 (nominal) or 3 (geometric)",
+          PrintableAscii(type, 20));
+    }
+    const auto format = WholeNumber(a.child("correctanswerformat"), 1, 1, 2);
+    const auto length = WholeNumber(a.child("correctanswerlength"), 2, 0, 15);
+    if (!format || !length) {
+      return "<correctanswerformat> is 1 (decimals) or 2 (significant figures), and "
+             "<correctanswerlength> a number from 0 to 15";
+    }
+    answer.format = *format;
+    answer.length = *length;
+    answer.feedback = FeedbackText(a.child("feedback"), media, q.feedback_pictures);
+    c.answers.push_back(std::move(answer));
+  }
+  for (const pugi::xml_node& d : node.child("dataset_definitions").children("dataset_definition")) {
+    Dataset dataset;
+    dataset.name = Trim(d.child("name").child("text").text().get());
+    if (dataset.name.empty() || WildcardsIn("{" + dataset.name + "}").empty()) {
+      return fmt::format(
+          "a dataset's name '{}' is no wildcard (a letter, then no space nor "
+          "brace)",
+          PrintableAscii(dataset.name, 40));
+    }
+    const auto count = WholeNumber(d.child("itemcount"), 0, 0, 1'000'000);
+    if (!count) return fmt::format("the dataset {{{}}}'s <itemcount> is not a count", dataset.name);
+    dataset.item_count = *count;
+    for (const pugi::xml_node& item : d.child("dataset_items").children("dataset_item")) {
+      const auto number = WholeNumber(item.child("number"), 0, 1, 1'000'000);
+      const std::string written = Trim(item.child("value").text().get());
+      const auto value = ParseFiniteNumber(written);
+      if (!number || !value) {
+        return fmt::format(
+            "the dataset {{{}}} has an item that is not a number and a value "
+            "('{}')",
+            dataset.name, PrintableAscii(written, 40));
+      }
+      if (*number <= kMaxVariants) dataset.items[*number] = {*value, written};
+    }
+    c.datasets.push_back(std::move(dataset));
+    if (c.datasets.size() > 100) return "more than 100 datasets";
+  }
+  if (Trim(node.child("synchronize").text().as_string("0")) != "0") {
+    q.note += q.note.empty() ? "" : "; ";
+    q.note +=
+        "its datasets are synchronised with other questions in Moodle: here its "
+        "variant is drawn on its own";
+  }
+  return "";
+}
+
 }  // namespace
 
 QuestionBank ParseMoodleXml(std::string_view xml) {
@@ -182,6 +294,8 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
       if (q.unsupported.empty()) q.unsupported = HtmlMathProblem(html);
     }
     std::string problem;
+    Calculated calculated;
+    bool is_calculated = false;
     auto answers = [&](bool numeric) {
       for (const pugi::xml_node& a : node.children("answer")) {
         MoodleAnswer answer;
@@ -249,27 +363,15 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
     } else if (type == "numerical") {
       q.kind = MoodleKind::kNumerical;
       answers(true);
-      // Units, unless Moodle shows none (<showunits>3: "units are not used at all").
-      const bool shown = Trim(node.child("showunits").text().as_string("0")) != "3";
-      for (const pugi::xml_node& u : node.child("units").children("unit")) {
-        const auto multiplier = ParseFiniteNumber(u.child("multiplier").text().as_string("1"));
-        const std::string name = Trim(u.child("unit_name").text().get());
-        if (!multiplier || !(*multiplier > 0)) {
-          problem = fmt::format("unit '{}' has no multiplier above 0", name);
-          break;
-        }
-        if (shown) q.units.push_back({name, *multiplier});
-      }
-      const std::string grading = Trim(node.child("unitgradingtype").text().as_string("0"));
-      if (!q.units.empty() && (grading == "1" || grading == "2")) {
-        const auto penalty = ParseFiniteNumber(node.child("unitpenalty").text().as_string("0"));
-        if (!penalty || *penalty < 0 || *penalty > 1) {
-          problem = "<unitpenalty> is a number from 0 to 1";
-        } else {
-          q.unit_penalty = *penalty;
-          q.unit_penalty_of_max = grading == "2";
-        }
-      }
+      if (problem.empty()) problem = ReadUnits(node, q);
+    } else if (type == "calculated" || type == "calculatedsimple" || type == "calculatedmulti") {
+      // Computed for each variant (calculated.h) once the rest of it is read.
+      const bool multi = type == "calculatedmulti";
+      q.kind = multi ? MoodleKind::kMultipleChoice : MoodleKind::kNumerical;
+      q.single = !node.child("single") || IsTrue(node.child("single"));
+      problem = multi ? "" : ReadUnits(node, q);
+      if (problem.empty()) problem = ReadCalculated(node, calculated, q, media);
+      is_calculated = true;
     } else if (type == "essay") {
       q.kind = MoodleKind::kEssay;
     } else if (type == "matching") {
@@ -363,6 +465,21 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
     }
     if (q.text.empty()) {
       bank.problems.push_back({line, "a question without a text"});
+      continue;
+    }
+    if (is_calculated) {
+      calculated.base = std::move(q);
+      Result<Variants> variants = MakeVariants(calculated);
+      if (!variants.ok()) {
+        bank.problems.push_back({line, variants.error().message});
+        continue;
+      }
+      for (std::string& why : variants->left_out) {
+        bank.problems.push_back(
+            {line, fmt::format("{}: left out (its other variants are imported)", why)});
+      }
+      for (MoodleQuestion& variant : variants->questions)
+        bank.questions.push_back(std::move(variant));
       continue;
     }
     bank.questions.push_back(std::move(q));

@@ -8,7 +8,9 @@
 //       <defaultgrade>1</defaultgrade><single>true</single>
 //       <answer fraction="100"><text>4</text><feedback><text>Yes</text></feedback></answer> ...
 // Types: multichoice, truefalse, shortanswer, numerical, essay, matching, description,
-// category. Others (cloze, calculated, drag and drop...) are reported, with their line.
+// category, cloze (multianswer), gapselect, ddwtos, ordering, and calculated, calculatedsimple
+// and calculatedmulti (each dataset item a variant, a question of its own: calculated.h).
+// Others (drag and drop onto an image, markers...) are reported, with their line.
 
 #include <string_view>
 

@@ -103,9 +103,31 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
   ExamQuestions out;
   out.problems = file.problems;
   std::set<std::string> taken;
+  std::string draw;  // the draw of the calculated question whose variants these are
+  bool first_variant = false;
   for (size_t i = 0; i < file.questions.size(); ++i) {
     const MoodleQuestion& g = file.questions[i];
-    auto refuse = [&](std::string why) { out.problems.push_back({g.line, std::move(why)}); };
+    // A calculated question's variants, in a row with its line, are one draw: one of them is
+    // asked of each student.
+    const auto same_draw = [&](size_t k) {
+      return file.questions[k].variant > 0 && file.questions[k].line == g.line;
+    };
+    first_variant = g.variant > 0 && (i == 0 || !same_draw(i - 1));
+    if (first_variant) {
+      draw = QuestionIdFrom(g.title, i, taken);
+      size_t last = i;
+      while (last + 1 < file.questions.size() && same_draw(last + 1)) ++last;
+      out.groups.push_back({draw, 1, g.line, ""});
+      out.notes.push_back(
+          {g.line,
+           fmt::format("question {}: its {} variant(s) (Moodle's dataset items) are "
+                       "questions {}-v{} to {}-v{}, one drawn for each student",
+                       draw, last - i + 1, draw, g.variant, draw, file.questions[last].variant)});
+    }
+    auto refuse = [&](std::string why) {
+      if (g.variant > 0) why = fmt::format("variant {}: {}", g.variant, why);
+      out.problems.push_back({g.line, std::move(why)});
+    };
     exam::Question q;
     q.line = g.line;
     q.text = exam::WithoutImageMarks(g.text);
@@ -332,20 +354,41 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
         break;
       }
     }
-    q.id = QuestionIdFrom(g.title, i, taken);
-    if (g.math) {  // each parser noted its mathematics (or refused it: unsupported)
-      out.notes.push_back({g.line, fmt::format("question {}: {}", q.id, kMathNote)});
+    std::string category = g.category;
+    if (g.variant > 0) {
+      q.id = Unique(fmt::format("{}-v{}", draw, g.variant), taken);
+      q.group = draw;
+      // Filed in a bank in a category of their own, from which an exam draws one.
+      std::string label = g.title.empty() ? draw : g.title;
+      std::replace(label.begin(), label.end(), '/', '-');
+      category = category.empty() ? label : category + "/" + label;
+    } else {
+      q.id = QuestionIdFrom(g.title, i, taken);
     }
-    if (!g.note.empty()) out.notes.push_back({g.line, fmt::format("question {}: {}", q.id, g.note)});
+    const std::string named = g.variant > 0 ? draw : q.id;  // who the notes name
+    if (g.variant > 0 && !first_variant) {
+      // Its notes were given with its first variant.
+    } else if (g.math) {  // each parser noted its mathematics (or refused it: unsupported)
+      out.notes.push_back({g.line, fmt::format("question {}: {}", named, kMathNote)});
+    }
+    const bool notes = g.variant == 0 || first_variant;
+    if (notes && !g.note.empty()) {
+      out.notes.push_back({g.line, fmt::format("question {}: {}", named, g.note)});
+    }
     const bool general_pictures = g.format == "html" && HtmlHasMedia(g.general_feedback);
-    if (g.feedback_pictures || general_pictures) {
+    if (notes && (g.feedback_pictures || general_pictures)) {
       out.notes.push_back({g.line, fmt::format("question {}: the pictures of its feedback are left "
                                                "out, each written as what it shows in brackets",
-                                               q.id)});
+                                               named)});
     }
     out.questions.push_back(std::move(q));
-    out.categories.push_back(g.category);
+    out.categories.push_back(std::move(category));
   }
+  // A draw whose every variant was refused draws nothing.
+  std::erase_if(out.groups, [&](const exam::QuestionGroup& d) {
+    return std::none_of(out.questions.begin(), out.questions.end(),
+                        [&](const exam::Question& q) { return q.group == d.id; });
+  });
   std::stable_sort(out.problems.begin(), out.problems.end(),
                    [](const BankProblem& a, const BankProblem& b) { return a.line < b.line; });
   return out;

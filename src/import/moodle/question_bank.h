@@ -79,6 +79,9 @@ struct MoodleQuestion {
   std::vector<exam::Gap> gaps;
   // What the import changed that the teacher is told of ("" : nothing).
   std::string note;
+  // A variant of a calculated question (calculated.h): its dataset item number, from 1; the
+  // variants of one question follow each other, with its line. 0: not a variant.
+  int variant = 0;
 };
 
 // The note of a question whose mathematics is written as linear text.

@@ -1228,13 +1228,13 @@ TEST(ParseExamTomlTest, QuestionsMayBeMoodleXml) {
       "<questiontext format=\"html\"><text><![CDATA[<p>The sun rises in the east.</p>]]></text>"
       "</questiontext>\n<answer fraction=\"100\"><text>true</text></answer>"
       "<answer fraction=\"0\"><text>false</text></answer></question>\n"
-      "<question type=\"calculated\"><name><text>Calc</text></name></question></quiz>\n"
+      "<question type=\"ddmarker\"><name><text>Calc</text></name></question></quiz>\n"
       "'''\n";
   const std::vector<Problem> p = Problems(xml + kHeader);
   ASSERT_EQ(p.size(), 1u) << Describe(p);
-  EXPECT_TRUE(Has(p, 5, {"Moodle XML, line 4", "calculated"})) << Describe(p);
-  Result<ExamSpec> r = ParseExamToml(
-      xml.substr(0, xml.find("<question type=\"calculated\"")) + "</quiz>\n'''\n" + kHeader);
+  EXPECT_TRUE(Has(p, 5, {"Moodle XML, line 4", "ddmarker"})) << Describe(p);
+  Result<ExamSpec> r = ParseExamToml(xml.substr(0, xml.find("<question type=\"ddmarker\"")) +
+                                     "</quiz>\n'''\n" + kHeader);
   ASSERT_TRUE(r.ok()) << Describe(r.error().problems);
   ASSERT_EQ(r->questions.size(), 1u);
   EXPECT_EQ(r->questions[0].id, "Sun");
@@ -1242,6 +1242,31 @@ TEST(ParseExamTomlTest, QuestionsMayBeMoodleXml) {
   EXPECT_TRUE(r->questions[0].correct_bool);
 }
 
+// A Moodle calculated question in an exam file: its variants are one draw, one for each student.
+TEST(ParseExamTomlTest, AMoodleCalculatedQuestionIsADrawOfItsVariants) {
+  const std::string xml =
+      "moodle_xml = '''\n"
+      "<quiz><question type=\"calculated\"><name><text>Double</text></name>\n"
+      "<questiontext format=\"plain\"><text>Twice {x}?</text></questiontext>\n"
+      "<answer fraction=\"100\"><text>2*{x}</text><tolerance>0</tolerance>"
+      "<tolerancetype>2</tolerancetype></answer>\n"
+      "<dataset_definitions><dataset_definition><name><text>x</text></name>"
+      "<itemcount>3</itemcount><dataset_items>"
+      "<dataset_item><number>1</number><value>4</value></dataset_item>"
+      "<dataset_item><number>2</number><value>7</value></dataset_item>"
+      "<dataset_item><number>3</number><value>9</value></dataset_item></dataset_items>"
+      "</dataset_definition></dataset_definitions></question></quiz>\n'''\n";
+  Result<ExamSpec> r = ParseExamToml(xml + kHeader);
+  ASSERT_TRUE(r.ok()) << Describe(r.error().problems);
+  ASSERT_EQ(r->questions.size(), 3u);
+  ASSERT_EQ(r->groups.size(), 1u);
+  EXPECT_EQ(r->groups[0].id, "Double");
+  EXPECT_EQ(r->groups[0].pick, 1);
+  for (const Question& q : r->questions) EXPECT_EQ(q.group, "Double") << q.id;
+  EXPECT_EQ(r->questions[1].id, "Double-v2");
+  EXPECT_EQ(r->questions[1].text, "Twice 7?");
+  EXPECT_EQ(r->questions[1].numeric_answer, 14);
+}
 
 }  // namespace
 // A gaps question marks its gaps in its text; each is a menu with its right choice, or typed in

@@ -1,0 +1,151 @@
+// Moodle's calculated questions made one question per variant (see calculated.h).
+#include "import/moodle/calculated.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+#include "common/text.h"
+#include "import/moodle/html_text.h"
+
+namespace pupitre::importers {
+namespace {
+
+// A computed key kept to 15 significant digits: 0.1 + 0.2 is 0.3 on the page, and no student's
+// answer within Moodle's tolerance is graded otherwise.
+std::string_view Trim(std::string_view s) {
+  const size_t first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return "";
+  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+double Kept(double x) { return std::strtod(fmt::format("{:.15g}", x).c_str(), nullptr); }
+
+// The variant's values, for a teacher reading why it is left out: "a = 0, b = 2".
+std::string Describe(const Wildcards& values) {
+  std::string out;
+  for (const auto& [name, v] : values) {
+    if (out.size() > 120) return out + ", ...";
+    out += fmt::format("{}{} = {}", out.empty() ? "" : ", ", PrintableAscii(name, 40),
+                       PrintableAscii(v.written, 40));
+  }
+  return out;
+}
+
+// One variant of `c`, the wildcards `values`; or why it does not compute.
+Result<MoodleQuestion> Variant(const Calculated& c, const Wildcards& values) {
+  MoodleQuestion q = c.base;
+  q.answers.clear();
+  Result<std::string> text = ReplaceExpressions(c.base.text, values);
+  if (!text.ok()) return text.take_error();
+  q.text = std::move(*text);
+  Result<std::string> general = ReplaceExpressions(c.base.general_feedback, values);
+  if (!general.ok()) return general.take_error();
+  q.general_feedback = std::move(*general);
+  for (const CalculatedAnswer& a : c.answers) {
+    const AnswerFormat shown{a.length, a.format};
+    MoodleAnswer answer;
+    answer.fraction = a.fraction;
+    Result<std::string> feedback = ReplaceExpressions(a.feedback, values, shown);
+    if (!feedback.ok()) return feedback.take_error();
+    answer.feedback = std::move(*feedback);
+    if (c.base.kind == MoodleKind::kMultipleChoice) {
+      Result<std::string> choice = ReplaceExpressions(a.formula, values, shown);
+      if (!choice.ok()) return choice.take_error();
+      answer.text = a.html ? HtmlToText(*choice) : std::string(Trim(*choice));
+    } else if (Trim(a.formula) == "*") {
+      answer.text.push_back('*');  // any other answer (answer.text is empty)
+    } else {
+      Result<double> key = EvaluateFormula(a.formula, values);
+      if (!key.ok()) return key.take_error();
+      // Moodle's interval for each tolerance type (qtype_numerical_answer), as a centre and
+      // the distance either side.
+      const double k = *key;
+      const double tolerance = std::fabs(a.tolerance);
+      switch (a.tolerance_type) {
+        case ToleranceType::kRelative:
+          answer.number = Kept(k);
+          answer.tolerance = Kept(std::fabs(k) * tolerance);
+          break;
+        case ToleranceType::kNominal:
+          answer.number = Kept(k);
+          answer.tolerance = tolerance;
+          break;
+        case ToleranceType::kGeometric: {
+          const double quotient = 1 + tolerance;
+          const double low = k < 0 ? k * quotient : k / quotient;
+          const double high = k < 0 ? k / quotient : k * quotient;
+          answer.number = Kept((low + high) / 2);
+          answer.tolerance = Kept((high - low) / 2);
+          break;
+        }
+      }
+    }
+    q.answers.push_back(std::move(answer));
+  }
+  return q;
+}
+
+}  // namespace
+
+Result<Variants> MakeVariants(const Calculated& c) {
+  if (c.datasets.empty()) {
+    return Error::Invalid("a calculated question without datasets (no values for its wildcards)");
+  }
+  // Moodle draws among the first MIN(itemcount) items of the datasets.
+  int count = kMaxVariants;
+  for (const Dataset& d : c.datasets) {
+    const int items = d.item_count > 0 ? d.item_count : static_cast<int>(d.items.size());
+    count = std::min(count, items);
+  }
+  if (count <= 0) {
+    return Error::Invalid("its datasets hold no values: add some in Moodle before the export");
+  }
+  // Every wildcard an answer's formula uses has values (a text's wildcard without any is shown
+  // as written, as Moodle shows it).
+  for (const CalculatedAnswer& a : c.answers) {
+    for (const std::string& name : WildcardsIn(a.formula)) {
+      if (std::none_of(c.datasets.begin(), c.datasets.end(),
+                       [&](const Dataset& d) { return d.name == name; })) {
+        return Error::Invalid(fmt::format("the wildcard {{{}}} has no dataset (no values)",
+                                          PrintableAscii(name, 40)));
+      }
+    }
+  }
+  if (c.answers.empty()) return Error::Invalid("a calculated question without an answer");
+  Variants out;
+  for (int item = 1; item <= count; ++item) {
+    Wildcards values;
+    std::string missing;
+    for (const Dataset& d : c.datasets) {
+      const auto found = d.items.find(item);
+      if (found == d.items.end()) {
+        missing = d.name;
+        break;
+      }
+      values[d.name] = found->second;
+    }
+    if (!missing.empty()) {
+      out.left_out.push_back(fmt::format("variant {}: the dataset {{{}}} has no item {}", item,
+                                         PrintableAscii(missing, 40), item));
+      continue;
+    }
+    Result<MoodleQuestion> variant = Variant(c, values);
+    if (!variant.ok()) {
+      out.left_out.push_back(
+          fmt::format("variant {} ({}): {}", item, Describe(values), variant.error().message));
+      continue;
+    }
+    variant->variant = item;
+    out.questions.push_back(std::move(*variant));
+  }
+  if (out.questions.empty()) {
+    return Error::Invalid(fmt::format("none of its {} variants computes: {}", count,
+                                      out.left_out.empty() ? "" : out.left_out.front()));
+  }
+  return out;
+}
+
+}  // namespace pupitre::importers
