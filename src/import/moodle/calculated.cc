@@ -90,7 +90,7 @@ Result<MoodleQuestion> Variant(const Calculated& c, const Wildcards& values) {
 
 }  // namespace
 
-Result<Variants> MakeVariants(const Calculated& c) {
+Result<Variants> MakeVariants(const Calculated& c, size_t& budget) {
   if (c.datasets.empty()) {
     return Error::Invalid("a calculated question without datasets (no values for its wildcards)");
   }
@@ -138,6 +138,15 @@ Result<Variants> MakeVariants(const Calculated& c) {
           fmt::format("variant {} ({}): {}", item, Describe(values), variant.error().message));
       continue;
     }
+    size_t bytes = variant->text.size() + variant->general_feedback.size();
+    for (const MoodleAnswer& a : variant->answers) bytes += a.text.size() + a.feedback.size();
+    if (bytes > budget && !out.questions.empty()) {
+      out.left_out.push_back(fmt::format(
+          "variants {} to {}: the variants of one file hold at most {} MiB of text together", item,
+          count, kMaxVariantBytes / (1024 * 1024)));
+      break;
+    }
+    budget -= std::min(budget, bytes);
     variant->variant = item;
     out.questions.push_back(std::move(*variant));
   }

@@ -57,9 +57,14 @@ struct Variants {
   std::vector<std::string> left_out;
 };
 
-// The variants of `c`; fails (kInvalid, in words a teacher reads) when its datasets give no
-// variant, an answer's formula does not read or uses a wildcard without values, or no variant
-// computes.
-Result<Variants> MakeVariants(const Calculated& c);
+// The variants of `c`, holding at most `budget` bytes of text together (their texts, feedback
+// and answers; at least one variant is made), and `budget` less what they hold: an upload's
+// few bytes must not become many times that in questions. Fails (kInvalid, in words a teacher
+// reads) when its datasets give no variant, an answer's formula does not read or uses a
+// wildcard without values, or no variant computes.
+Result<Variants> MakeVariants(const Calculated& c, size_t& budget);
+
+// The bytes of text the variants of one upload may hold together.
+inline constexpr size_t kMaxVariantBytes = 8 * 1024 * 1024;
 
 }  // namespace pupitre::importers

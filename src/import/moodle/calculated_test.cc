@@ -232,5 +232,29 @@ TEST(CalculatedTest, AtMostAHundredVariants) {
   EXPECT_EQ(made.questions.back().numeric_tolerance, 0);
 }
 
+// A file's few bytes never become many times that in questions: its variants hold 8 MiB of
+// text at most together, the rest reported.
+TEST(CalculatedTest, AFilesVariantsHoldABoundedAmountOfText) {
+  std::string items;
+  for (int n = 1; n <= 20; ++n) {
+    items += "<dataset_item><number>" + std::to_string(n) + "</number><value>" + std::to_string(n) +
+             "</value></dataset_item>";
+  }
+  const std::string xml =
+      "<quiz><question type=\"calculated\"><name><text>Long</text></name>"
+      "<questiontext format=\"plain\"><text>" +
+      std::string(1'000'000, 'w') + "{n}?</text></questiontext>" + Answer("100", "{n}", "0", "2") +
+      "<dataset_definitions><dataset_definition><name><text>n</text></name>"
+      "<itemcount>20</itemcount><dataset_items>" +
+      items +
+      "</dataset_items></dataset_definition></dataset_definitions>"
+      "</question></quiz>";
+  const QuestionBank bank = ParseMoodleXml(xml);
+  EXPECT_EQ(bank.questions.size(), 8u);
+  ASSERT_EQ(bank.problems.size(), 1u);
+  EXPECT_NE(bank.problems[0].message.find("variants 9 to 20"), std::string::npos)
+      << bank.problems[0].message;
+}
+
 }  // namespace
 }  // namespace pupitre::importers

@@ -385,6 +385,7 @@ Result<std::string> ReplaceExpressions(std::string_view text, const Wildcards& v
   // Moodle's "\{=([^{}]*(?:\{[^{}]+}[^{}]*)*)}": a formula holds no braces but its wildcards'.
   std::string out;
   size_t done = 0;
+  size_t formulas = 0;
   for (size_t at = text.find("{="); at != std::string_view::npos; at = text.find("{=", at + 1)) {
     if (at < done) continue;
     size_t end = std::string_view::npos;
@@ -399,6 +400,10 @@ Result<std::string> ReplaceExpressions(std::string_view text, const Wildcards& v
       i = close;
     }
     if (end == std::string_view::npos) continue;  // no formula: as written
+    if (++formulas > kMaxFormulasPerText) {
+      return Error::Invalid(
+          fmt::format("a text holds more than {} {{=formulas}}", kMaxFormulasPerText));
+    }
     Result<double> v = EvaluateFormula(text.substr(at + 2, end - at - 2), values);
     if (!v.ok()) {
       return Error::Invalid(fmt::format(

@@ -31,6 +31,7 @@ struct WildcardValue {
 using Wildcards = std::map<std::string, WildcardValue, std::less<>>;
 
 inline constexpr size_t kMaxFormulaBytes = 2000;
+inline constexpr size_t kMaxFormulasPerText = 100;
 
 // The value of `formula`, each {name} its wildcard's value; or why not (kInvalid, in words a
 // teacher reads): a syntax error, an unknown wildcard or function, a division by zero, a result
@@ -45,7 +46,7 @@ std::string FormatCalculated(double x, int length, int format);
 
 // `text` as Moodle shows it for one variant: each {=formula} computed (written with
 // `length`/`format` when given, else as PHP writes a number), then each {name} of a wildcard
-// its value as written. Fails as EvaluateFormula does.
+// its value as written. Fails as EvaluateFormula does, and past kMaxFormulasPerText formulas.
 struct AnswerFormat {
   int length = 2;
   int format = 1;

@@ -121,6 +121,11 @@ TEST(FormulaTest, TextsShowValuesAndComputedFormulas) {
   Result<std::string> bad = ReplaceExpressions("{={d}/0}", values);
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("divides by zero"), std::string::npos);
+  std::string many;
+  for (int i = 0; i < 101; ++i) many += "{=1}";
+  Result<std::string> crowded = ReplaceExpressions(many, {});
+  ASSERT_FALSE(crowded.ok());
+  EXPECT_NE(crowded.error().message.find("more than 100"), std::string::npos);
   const std::vector<std::string> used = WildcardsIn("{a} {b} {a} {=x} { c} {d e} {f>}");
   EXPECT_EQ(used, (std::vector<std::string>{"a", "b"}));
 }

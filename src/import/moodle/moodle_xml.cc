@@ -238,6 +238,7 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
     return bank;
   }
   std::string category;
+  size_t variant_budget = kMaxVariantBytes;  // what calculated questions' variants may hold
   XmlLines lines(xml);
   for (const pugi::xml_node& node : quiz.children("question")) {
     const int line = lines.Of(node);
@@ -469,7 +470,7 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
     }
     if (is_calculated) {
       calculated.base = std::move(q);
-      Result<Variants> variants = MakeVariants(calculated);
+      Result<Variants> variants = MakeVariants(calculated, variant_budget);
       if (!variants.ok()) {
         bank.problems.push_back({line, variants.error().message});
         continue;
