@@ -173,16 +173,36 @@ std::string NormaliseText(std::string_view s, bool fold_case) {
 }
 
 void SetOrderingItems(Question& q, const std::vector<std::string>& in_right_order) {
-  // FNV-1a of each text: an order the same on every machine, unrelated to the right one.
-  const auto hash = [](const std::string& s) {
+  // Each item's pictures, in the right order (after the text's).
+  std::vector<std::vector<QuestionImage>> pictures(in_right_order.size());
+  size_t image = std::min(CountImageMarks(q.text), q.images.size());
+  for (size_t k = 0; k < in_right_order.size(); ++k) {
+    for (size_t m = CountImageMarks(in_right_order[k]); m > 0 && image < q.images.size(); --m) {
+      pictures[k].push_back(std::move(q.images[image++]));
+    }
+  }
+  q.images.resize(std::min(CountImageMarks(q.text), q.images.size()));
+  // FNV-1a of each text and its pictures (two items that are pictures alone differ by them): an
+  // order the same on every machine, unrelated to the right one.
+  const auto hash = [&](size_t k) {
     uint64_t h = 0xcbf29ce484222325ULL;
-    for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
+    const auto add = [&h](std::string_view s) {
+      for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
+    };
+    add(in_right_order[k]);
+    for (const QuestionImage& p : pictures[k]) {
+      add(p.blob);
+      add(p.bytes);
+      add(p.alt);
+    }
     return h;
   };
+  std::vector<uint64_t> hashes(in_right_order.size());
+  for (size_t k = 0; k < hashes.size(); ++k) hashes[k] = hash(k);
   std::vector<int> shown = Identity(in_right_order.size());
   std::sort(shown.begin(), shown.end(), [&](int a, int b) {
-    const uint64_t ha = hash(in_right_order[static_cast<size_t>(a)]);
-    const uint64_t hb = hash(in_right_order[static_cast<size_t>(b)]);
+    const uint64_t ha = hashes[static_cast<size_t>(a)];
+    const uint64_t hb = hashes[static_cast<size_t>(b)];
     return ha != hb ? ha < hb : a < b;
   });
   // Never the right order itself (two items have one chance in two of it).
@@ -194,6 +214,8 @@ void SetOrderingItems(Question& q, const std::vector<std::string>& in_right_orde
   for (size_t k = 0; k < shown.size(); ++k) {
     q.options.push_back(in_right_order[static_cast<size_t>(shown[k])]);
     q.order_key[static_cast<size_t>(shown[k])] = static_cast<int>(k);
+    for (QuestionImage& p : pictures[static_cast<size_t>(shown[k])])
+      q.images.push_back(std::move(p));
   }
 }
 
@@ -520,8 +542,9 @@ size_t CountImageMarks(std::string_view text) {
   return marks;
 }
 
-bool HasChoicePictures(QuestionType t) {
-  return t == QuestionType::kSingle || t == QuestionType::kMultiple;
+bool HasOptionPictures(QuestionType t) {
+  return t == QuestionType::kSingle || t == QuestionType::kMultiple ||
+         t == QuestionType::kMatching || t == QuestionType::kOrdering;
 }
 
 std::string OptionWords(const Question& q, size_t k) {
@@ -545,8 +568,8 @@ std::string ImagesProblem(const Question& q, bool stored_or_bytes) {
   size_t marks = in_text;
   for (const std::string& option : q.options) {
     const size_t in_option = CountImageMarks(option);
-    if (in_option > 0 && !HasChoicePictures(q.type)) {
-      return "only a choice's options show pictures (not items to match or to order)";
+    if (in_option > 0 && !HasOptionPictures(q.type)) {
+      return "only choices and items to match or to order show pictures";
     }
     marks += in_option;
   }

@@ -67,9 +67,9 @@ inline constexpr std::string_view kImageMark = "\xEF\xBF\xBC";
 std::string WithoutImageMarks(std::string text);
 // How many image marks `text` holds.
 size_t CountImageMarks(std::string_view text);
-// Whether a question of type `t` may show pictures in its options (single and multiple choice);
-// the other types' options (items to match, to order) are text alone.
-bool HasChoicePictures(QuestionType t);
+// Whether a question of type `t` may show pictures in its options: a choice (single and
+// multiple), an item to match (never its choices) or to order.
+bool HasOptionPictures(QuestionType t);
 
 // An image of a question's text (Moodle XML's embedded files): its bytes are a blob of the
 // blob store (store/blob), served to who may read the paper.
@@ -116,8 +116,9 @@ struct Question {
   std::string id;      // unique within the exam; [A-Za-z0-9_-]{1,64}
   QuestionType type = QuestionType::kSingle;
   std::string text;     // plain; kImageMark where an image stands
-  // One per kImageMark in `text`, then in each of `options` (single and multiple choice: a choice
-  // may be a picture), in that order: option k's first is the number of marks before it.
+  // One per kImageMark in `text`, then in each of `options` (a choice, an item to match or to
+  // order may be a picture: HasOptionPictures), in that order: option k's first is the number of
+  // marks before it.
   std::vector<QuestionImage> images;
   double points = 1.0;  // > 0; a description's 0
   std::vector<std::string> options;  // kSingle / kMultiple: >= 2 options; kMatching: the items
@@ -266,8 +267,9 @@ void SetMatchingPairs(Question& q, const std::vector<std::pair<std::string, std:
                       const std::vector<std::string>& distractors);
 
 // An ordering question's items from their right order: kept in an order that tells nothing of
-// it (by a hash of their texts, never the right order), and the key. REQUIRES: the caller
-// checks the items (>= 2, distinct, none blank).
+// it (by a hash of their texts and pictures, never the right order), and the key; the items'
+// pictures (q.images after the text's, in the right order's items) go with their items.
+// REQUIRES: the caller checks the items (>= 2, distinct, none blank).
 void SetOrderingItems(Question& q, const std::vector<std::string>& in_right_order);
 
 // The published paper as JSON text: exam metadata and questions with their options, never any

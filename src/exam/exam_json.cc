@@ -333,7 +333,8 @@ Status ReadQuestion(const json::object& o, const std::string& where, std::string
   // pasted from a word processor): then the images are the text's alone, and it is no mark.
   size_t option_marks = 0;
   for (const std::string& option : out.options) option_marks += CountImageMarks(option);
-  if (option_marks > 0 && (!HasChoicePictures(out.type) || CountImageMarks(out.text) == out.images.size())) {
+  if (option_marks > 0 &&
+      (!HasOptionPictures(out.type) || CountImageMarks(out.text) == out.images.size())) {
     for (std::string& option : out.options) option = WithoutImageMarks(std::move(option));
   }
   if (const std::string why = GapsProblem(out); !why.empty() && problem.empty()) {

@@ -222,7 +222,7 @@ TEST(ExamJsonTest, AMarkInAnOptionStoredBeforeChoicePicturesIsNoPicture) {
   back = FromCanonicalQuestion(ToCanonicalQuestion(steps));
   ASSERT_TRUE(back.ok()) << back.error().message;
   for (const std::string& item : back->options) EXPECT_EQ(CountImageMarks(item), 0u) << item;
-  EXPECT_EQ(ImagesProblem(steps), "only a choice's options show pictures (not items to match or to order)");
+  EXPECT_EQ(ImagesProblem(steps), "its text and choices place 1 image(s) and it has 0");
 
   Question shown = pick;
   QuestionImage image;

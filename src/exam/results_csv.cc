@@ -108,7 +108,7 @@ std::string AnswerCell(const Question& q, const std::string& value_json) {
               x.as_int64() >= static_cast<int64_t>(q.match_choices.size())) {
             return CsvField(value_json);
           }
-          joined += (joined.empty() ? "" : "; ") + q.options[i] + " -> " +
+          joined += (joined.empty() ? "" : "; ") + OptionWords(q, i) + " -> " +
                     q.match_choices[static_cast<size_t>(x.as_int64())];
         }
         return CsvField(joined);

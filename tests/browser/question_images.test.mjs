@@ -92,3 +92,54 @@ test("a choice that is a picture is shown as its choice, picked by a click on it
   const said = await review.textContent();
   assert.ok(said.includes("This: [A cat]"), said);
 });
+
+const ITEMS = `moodle_xml = '''
+<quiz><question type="matching"><name><text>Flags</text></name>
+<questiontext format="html"><text>Match each flag with its country.</text></questiontext>
+<subquestion format="html"><text><![CDATA[<img src="@@PLUGINFILE@@/jp.png" alt="A red dot">]]></text><file name="jp.png" encoding="base64">${PNG}</file><answer><text>Japan</text></answer></subquestion>
+<subquestion format="html"><text><![CDATA[Stripes <img src="@@PLUGINFILE@@/fr.gif">]]></text><file name="fr.gif" encoding="base64">${GIF}</file><answer><text>France</text></answer></subquestion>
+</question>
+<question type="ordering"><name><text>Growth</text></name>
+<questiontext format="html"><text>Put the stages in order.</text></questiontext>
+<answer fraction="1" format="html"><text><![CDATA[<img src="@@PLUGINFILE@@/a.png" alt="seed">]]></text><file name="a.png" encoding="base64">${PNG}</file></answer>
+<answer fraction="2" format="html"><text><![CDATA[<img src="@@PLUGINFILE@@/b.gif" alt="sprout">]]></text><file name="b.gif" encoding="base64">${GIF}</file></answer>
+<answer fraction="3" format="html"><text>Tree</text></answer>
+</question></quiz>
+'''
+`;
+
+test("items to match and to order that are pictures show them, named by their alternative text", { timeout: 120_000 }, async () => {
+  const teacher = await apiClient(env.server.url, ...TEACHER);
+  const toml = ITEMS + examToml({ id: "items" }).replace("duration_minutes", 'review = "solutions"\nduration_minutes');
+  const imported = await teacher.call("POST", "/api/exams", toml);
+  assert.equal(imported.status, 201, JSON.stringify(imported.data));
+  assert.equal((await teacher.call("POST", "/api/exams/items/publish")).status, 200);
+
+  const page = await (await env.browser.newContext({ locale: "en-US" })).newPage();
+  await logIn(page, env.server.url, "student0015", STUDENT_PASSWORD);
+  const attemptId = await startDemoExam(page, "Browser test items");
+  // Each item's list is named by its picture (the label holds it); one without alt text by its place.
+  const flags = page.locator("#question-Flags");
+  await flags.getByRole("combobox", { name: "A red dot" }).selectOption({ label: "Japan" });
+  await flags.getByRole("combobox", { name: "Stripes picture of item 2" }).selectOption({ label: "France" });
+  await page.waitForFunction(() => [...document.querySelectorAll("#question-Flags img.qimage, #question-Growth img.qimage")]
+    .every((img) => img.complete && img.naturalWidth === 1), null, { timeout: 10_000 });
+  // The items to order show their pictures; their buttons name them in words.
+  const growth = page.locator("#question-Growth");
+  await growth.getByRole("img", { name: "seed" }).waitFor();
+  await growth.getByRole("img", { name: "sprout" }).waitFor();
+  const seedMoves = growth.getByRole("button", { name: /\[seed\]/ });
+  assert.ok(await seedMoves.count() > 0, "the buttons name the item in words");
+  await growth.locator("button.move:not([disabled])").first().click();  // the order saved
+  assert.ok(!(await page.locator("main").textContent()).includes("\uFFFC"), "the mark itself shown");
+
+  const student = await apiClient(env.server.url, "student0015", STUDENT_PASSWORD);
+  await allSaved(page, attemptId, 2);
+  assert.equal((await student.call("POST", `/api/attempts/${attemptId}/submit`)).status, 200);
+  assert.equal((await teacher.call("POST", "/api/exams/items/release")).status, 200);
+  await page.reload();
+  const review = page.locator('li.review[data-qid="Flags"]');
+  await review.waitFor();
+  const said = await review.textContent();
+  assert.ok(said.includes("[A red dot] \u2192 Japan"), said);
+});

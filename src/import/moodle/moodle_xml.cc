@@ -103,6 +103,27 @@ std::string ReadChoiceGaps(const pugi::xml_node& node, const char* tag, MoodleQu
   return "";
 }
 
+// A choice, an item to match or to order (<x format="..."><text>...</text><file>...</x>): its
+// text made plain when its format (`fallback` when none) is HTML; when `pictures` and it shows
+// pictures alone (no sound, no video), its HTML and embedded files too, which ToExamQuestions
+// makes its pictures. Any other media is `media`.
+void ReadPictured(const pugi::xml_node& n, const char* fallback, bool pictures, MoodleAnswer& out,
+                  bool& media) {
+  const bool html = n.attribute("format").as_string(fallback) == std::string("html");
+  const std::string written = n.child("text").text().get();
+  out.text = html ? HtmlToText(written) : Trim(written);
+  if (html && pictures && HtmlHasMedia(written) && !HtmlHasOtherMedia(written)) {
+    out.html = written;
+    for (const pugi::xml_node& file : n.children("file")) {
+      if (file.attribute("encoding").as_string() == std::string("base64")) {
+        out.files[file.attribute("name").as_string()] = file.text().get();
+      }
+    }
+  } else {
+    media = media || (html && HtmlHasMedia(written));
+  }
+}
+
 bool IsTrue(const pugi::xml_node& n) {
   const std::string v = Trim(n.text().get());
   return v == "true" || v == "1";
@@ -278,9 +299,11 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
         q.files[file.attribute("name").as_string()] = file.text().get();
       } else if (parent == "feedback" || parent == "generalfeedback") {
         // A feedback's picture: written as what it shows (FeedbackText), its file not kept.
-      } else if (!(type == "multichoice" && file.parent().parent() == node &&
-                   std::string_view(file.parent().name()) == "answer" && base64(file))) {
-        media = true;
+      } else if (!(file.parent().parent() == node && base64(file) &&
+                   ((type == "multichoice" && parent == "answer") ||
+                    (type == "ordering" && parent == "answer") ||
+                    (type == "matching" && parent == "subquestion")))) {
+        media = true;  // a choice's, an item's to match or to order are theirs (ReadPictured)
       }
     }
     // Mathematics in any of its HTML texts: written as linear text, or the question refused.
@@ -324,17 +347,7 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
           }
         } else {
           // An answer's own format: HTML made plain, other formats as written.
-          const bool html = a.attribute("format").as_string("plain_text") == std::string("html");
-          const std::string written = a.child("text").text().get();
-          answer.text = html ? HtmlToText(written) : Trim(written);
-          if (html && type == "multichoice" && HtmlHasMedia(written) && !HtmlHasOtherMedia(written)) {
-            answer.html = written;  // a choice showing pictures (ToExamQuestions reads them)
-            for (const pugi::xml_node& file : a.children("file")) {
-              if (base64(file)) answer.files[file.attribute("name").as_string()] = file.text().get();
-            }
-          } else {
-            media = media || HtmlHasMedia(written);
-          }
+          ReadPictured(a, "plain_text", type == "multichoice", answer, media);
         }
         q.answers.push_back(std::move(answer));
       }
@@ -379,7 +392,7 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
       q.kind = MoodleKind::kMatching;
       for (const pugi::xml_node& sub : node.children("subquestion")) {
         MoodleAnswer pair;
-        pair.text = PlainText(sub, media);
+        ReadPictured(sub, "html", /*pictures=*/true, pair, media);
         pair.match = Trim(sub.child("answer").child("text").text().get());
         pair.fraction = 1;
         q.answers.push_back(std::move(pair));
@@ -410,7 +423,7 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
       std::vector<std::pair<double, MoodleAnswer>> placed;
       for (const pugi::xml_node& a : node.children("answer")) {
         MoodleAnswer item;
-        item.text = PlainText(a, media);
+        ReadPictured(a, "html", /*pictures=*/true, item, media);
         placed.emplace_back(ParseFiniteNumber(a.attribute("fraction").as_string("0")).value_or(0),
                             std::move(item));
       }
@@ -461,8 +474,10 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
       continue;
     }
     if (media && q.unsupported.empty()) {
-      q.unsupported = "pictures and files in matches, items to order or gaps' choices are not "
-                      "imported yet (in the question's text and in a choice they are)";
+      q.unsupported =
+          "pictures and files in gaps' choices, sounds and videos are not imported "
+          "yet (in the question's text, a choice, an item to match or to order they "
+          "are)";
     }
     if (q.text.empty()) {
       bank.problems.push_back({line, "a question without a text"});

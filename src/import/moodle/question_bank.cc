@@ -82,6 +82,17 @@ std::string EmbeddedImages(std::string_view html, const std::map<std::string, st
   return "";
 }
 
+// A choice's, an item's to match or to order text, plain, its pictures (a.html's: XML) marked
+// in it and appended to `images`; `why` set when one cannot be taken.
+std::string PicturedText(const MoodleAnswer& a, std::vector<exam::QuestionImage>& images,
+                         std::string& why) {
+  if (a.html.empty()) return exam::WithoutImageMarks(a.text);
+  std::vector<HtmlImage> found;
+  std::string text = HtmlToText(exam::WithoutImageMarks(a.html), found);
+  why = EmbeddedImages(a.html, a.files, found, images, /*in_choice=*/true);
+  return text;
+}
+
 }  // namespace
 
 std::string QuestionIdFrom(std::string_view title, size_t index, std::set<std::string>& taken) {
@@ -169,13 +180,19 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
         q.type = exam::QuestionType::kMatching;
         std::vector<std::pair<std::string, std::string>> pairs;
         std::vector<std::string> distractors;
+        std::string bad;
         for (const auto& a : g.answers) {
-          const std::string item = exam::WithoutImageMarks(a.text);  // plain already
+          std::string item = PicturedText(a, q.images, bad);  // plain already
+          if (!bad.empty()) break;
           if (item.empty()) {
             distractors.push_back(a.match);
           } else {
-            pairs.emplace_back(item, a.match);
+            pairs.emplace_back(std::move(item), a.match);
           }
+        }
+        if (!bad.empty()) {
+          refuse("an item's " + bad + ": not imported");
+          continue;
         }
         if (pairs.size() < 2) {
           refuse("a matching question needs two pairs at least: not imported");
@@ -197,8 +214,21 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
         break;
       case MoodleKind::kOrdering: {
         std::vector<std::string> items;
-        for (const auto& a : g.answers) items.push_back(exam::WithoutImageMarks(a.text));
-        std::vector<std::string> sorted = items;
+        std::string bad;
+        // Two items read the same when their words and their pictures' bytes are the same.
+        std::vector<std::string> sorted;
+        for (const auto& a : g.answers) {
+          const size_t first = q.images.size();
+          items.push_back(PicturedText(a, q.images, bad));
+          if (!bad.empty()) break;
+          sorted.push_back(items.back());
+          for (size_t k = first; k < q.images.size(); ++k)
+            sorted.back() += '\0' + q.images[k].bytes;
+        }
+        if (!bad.empty()) {
+          refuse("an item's " + bad + ": not imported");
+          continue;
+        }
         std::sort(sorted.begin(), sorted.end());
         if (items.size() < 2 || std::any_of(items.begin(), items.end(), [](const std::string& i) {
               return i.empty();
@@ -307,14 +337,15 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
         std::string bad;
         for (const auto& a : g.answers) {
           // A choice may show pictures (XML): its text marks them, the question carries them.
-          std::string option = exam::WithoutImageMarks(a.text);
-          std::vector<HtmlImage> found;
-          if (!a.html.empty()) option = HtmlToText(exam::WithoutImageMarks(a.html), found);
-          if (exam::NormaliseText(option).empty()) continue;  // as Moodle: a blank is no choice
-          if (std::string why = EmbeddedImages(a.html, a.files, found, q.images, /*in_choice=*/true);
-              !why.empty()) {
-            bad = "a choice's " + why;
+          const size_t first = q.images.size();
+          std::string option = PicturedText(a, q.images, bad);
+          if (!bad.empty()) {
+            bad = "a choice's " + bad;
             break;
+          }
+          if (exam::NormaliseText(option).empty()) {  // as Moodle: a blank is no choice
+            q.images.resize(first);
+            continue;
           }
           q.options.push_back(std::move(option));
           q.option_feedback.push_back(a.feedback);

@@ -183,6 +183,16 @@ class ItemWriter {
     }
   }
 
+  // Option i (a choice, an item to match or to order) into `node`, its pictures among them
+  // (`image`: the index of its first, moved past them); a picture left out is its words.
+  void Option(pugi::xml_node node, size_t i, size_t& image) {
+    if (exam::CountImageMarks(q_.options[i]) > 0) {
+      Inline(node, q_.options[i], image, /*words_if_left_out=*/true);
+    } else {
+      SetText(node, q_.options[i]);
+    }
+  }
+
   // An <img> of a picture kept in the package (its bytes read once for the whole package); a
   // note when it cannot be (false: left out).
   bool Picture(pugi::xml_node p, const exam::QuestionImage& image) {
@@ -262,11 +272,7 @@ class ItemWriter {
     for (size_t i = 0; i < q_.options.size(); ++i) {
       pugi::xml_node choice = Set(Add(interaction, "qti-simple-choice"), "identifier",
                                   fmt::format("c{}", i));
-      if (exam::CountImageMarks(q_.options[i]) > 0) {
-        Inline(choice, q_.options[i], image, /*words_if_left_out=*/true);
-      } else {
-        SetText(choice, q_.options[i]);
-      }
+      Option(choice, i, image);
       if (feedback && !q_.option_feedback[i].empty()) {
         pugi::xml_node f = Add(choice, "qti-feedback-inline");
         Set(Set(Set(f, "outcome-identifier", "FEEDBACK"), "identifier", fmt::format("c{}", i)),
@@ -382,10 +388,11 @@ class ItemWriter {
     Set(Set(Set(interaction, "response-identifier", "RESPONSE"), "shuffle", "false"),
         "max-associations", std::to_string(q_.options.size()));
     pugi::xml_node sources = Add(interaction, "qti-simple-match-set");
+    size_t image = exam::CountImageMarks(q_.text);  // an item's pictures follow the text's
     for (size_t i = 0; i < q_.options.size(); ++i) {
       pugi::xml_node s = Set(Add(sources, "qti-simple-associable-choice"), "identifier",
                              fmt::format("s{}", i));
-      SetText(Set(s, "match-max", "1"), q_.options[i]);
+      Option(Set(s, "match-max", "1"), i, image);
     }
     pugi::xml_node targets = Add(interaction, "qti-simple-match-set");
     for (size_t k = 0; k < q_.match_choices.size(); ++k) {
@@ -413,9 +420,10 @@ class ItemWriter {
     Declare("ordered", "identifier");
     pugi::xml_node interaction = Add(body_, "qti-order-interaction");
     Set(Set(interaction, "response-identifier", "RESPONSE"), "shuffle", "true");
+    size_t image = exam::CountImageMarks(q_.text);  // an item's pictures follow the text's
     for (size_t i = 0; i < q_.options.size(); ++i) {
-      SetText(Set(Add(interaction, "qti-simple-choice"), "identifier", fmt::format("c{}", i)),
-              q_.options[i]);
+      Option(Set(Add(interaction, "qti-simple-choice"), "identifier", fmt::format("c{}", i)), i,
+             image);
     }
     std::vector<std::string> right;
     for (int i : q_.order_key) right.push_back(fmt::format("c{}", i));
