@@ -48,7 +48,8 @@ Result<std::string> CategoryParam(const ContextPtr& c) {
 }
 
 // An upload's questions as the bank files them: each in the category the file gives it (a QTI
-// section's draw names the questions' group), else `category`.
+// section's draw names the questions' group), else `category`; a calculated question's
+// variants in one of their own within it.
 std::vector<bank::BankQuestion> BankQuestionsOf(importers::QuestionUpload& read,
                                                 const std::string& category, int64_t author_id,
                                                 int64_t now_ms) {
@@ -58,8 +59,12 @@ std::vector<bank::BankQuestion> BankQuestionsOf(importers::QuestionUpload& read,
     bank::BankQuestion b;
     b.question = std::move(made.questions[i]);
     std::string from_file = i < made.categories.size() ? made.categories[i] : "";
-    if (from_file.empty()) from_file = b.question.group;
-    b.category = bank::BankCategory(from_file.empty() ? category : from_file);
+    const std::string own = i < made.subcategories.size() ? made.subcategories[i] : "";
+    if (from_file.empty() && own.empty()) from_file = b.question.group;
+    std::string filed = from_file.empty() ? category : from_file;
+    // A calculated question's variants: a category of their own in that one.
+    if (!own.empty()) filed = filed.empty() ? own : filed + "/" + own;
+    b.category = bank::BankCategory(filed);
     b.format = read.format;
     b.added_ms = now_ms;
     b.author_id = author_id;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 
 #include "common/text.h"
 #include "import/moodle/html_text.h"
@@ -55,7 +56,7 @@ Result<MoodleQuestion> Variant(const Calculated& c, const Wildcards& values) {
       Result<std::string> choice = ReplaceExpressions(a.formula, values, shown);
       if (!choice.ok()) return choice.take_error();
       answer.text = a.html ? HtmlToText(*choice) : std::string(Trim(*choice));
-    } else if (Trim(a.formula) == "*") {
+    } else if (Trim(a.formula) == "*" || Trim(a.formula).empty()) {  // Moodle reads "" as *
       answer.text.push_back('*');  // any other answer (answer.text is empty)
     } else {
       Result<double> key = EvaluateFormula(a.formula, values);
@@ -64,6 +65,7 @@ Result<MoodleQuestion> Variant(const Calculated& c, const Wildcards& values) {
       // the distance either side.
       const double k = *key;
       const double tolerance = std::fabs(a.tolerance);
+      const auto finite = [](double x) { return std::isfinite(x); };
       switch (a.tolerance_type) {
         case ToleranceType::kRelative:
           answer.number = Kept(k);
@@ -82,6 +84,9 @@ Result<MoodleQuestion> Variant(const Calculated& c, const Wildcards& values) {
           break;
         }
       }
+      if (!finite(answer.number) || !finite(answer.tolerance)) {
+        return Error::Invalid("its key or its tolerance is not a finite number");
+      }
     }
     q.answers.push_back(std::move(answer));
   }
@@ -95,17 +100,19 @@ Result<Variants> MakeVariants(const Calculated& c, size_t& budget) {
     return Error::Invalid("a calculated question without datasets (no values for its wildcards)");
   }
   // Moodle draws among the first MIN(itemcount) items of the datasets.
-  int count = kMaxVariants;
+  int available = std::numeric_limits<int>::max();
   for (const Dataset& d : c.datasets) {
     const int items = d.item_count > 0 ? d.item_count : static_cast<int>(d.items.size());
-    count = std::min(count, items);
+    available = std::min(available, items);
   }
+  const int count = std::min(available, kMaxVariants);
   if (count <= 0) {
     return Error::Invalid("its datasets hold no values: add some in Moodle before the export");
   }
   // Every wildcard an answer's formula uses has values (a text's wildcard without any is shown
-  // as written, as Moodle shows it).
+  // as written, as Moodle shows it, and so is a choice's outside its {=formulas}).
   for (const CalculatedAnswer& a : c.answers) {
+    if (c.base.kind == MoodleKind::kMultipleChoice) break;
     for (const std::string& name : WildcardsIn(a.formula)) {
       if (std::none_of(c.datasets.begin(), c.datasets.end(),
                        [&](const Dataset& d) { return d.name == name; })) {
@@ -138,12 +145,17 @@ Result<Variants> MakeVariants(const Calculated& c, size_t& budget) {
           fmt::format("variant {} ({}): {}", item, Describe(values), variant.error().message));
       continue;
     }
+    // What the variant holds: its texts, and its pictures (each variant carries them).
     size_t bytes = variant->text.size() + variant->general_feedback.size();
     for (const MoodleAnswer& a : variant->answers) bytes += a.text.size() + a.feedback.size();
-    if (bytes > budget && !out.questions.empty()) {
-      out.left_out.push_back(fmt::format(
-          "variants {} to {}: the variants of one file hold at most {} MiB of text together", item,
-          count, kMaxVariantBytes / (1024 * 1024)));
+    for (const auto& [name, base64] : variant->files) bytes += base64.size() / 4 * 3;
+    if (bytes > budget) {
+      const std::string why =
+          fmt::format("the variants of one file hold at most {} MiB of text and pictures together",
+                      kMaxVariantBytes / (1024 * 1024));
+      if (out.questions.empty())
+        return Error::Invalid(fmt::format("its variants are too large: {}", why));
+      out.left_out.push_back(fmt::format("variants {} to {}: {}", item, count, why));
       break;
     }
     budget -= std::min(budget, bytes);
@@ -153,6 +165,11 @@ Result<Variants> MakeVariants(const Calculated& c, size_t& budget) {
   if (out.questions.empty()) {
     return Error::Invalid(fmt::format("none of its {} variants computes: {}", count,
                                       out.left_out.empty() ? "" : out.left_out.front()));
+  }
+  if (available > kMaxVariants) {
+    out.left_out.push_back(
+        fmt::format("variants {} to {}: at most {} variants are made of a question",
+                    kMaxVariants + 1, available, kMaxVariants));
   }
   return out;
 }

@@ -57,14 +57,15 @@ struct Variants {
   std::vector<std::string> left_out;
 };
 
-// The variants of `c`, holding at most `budget` bytes of text together (their texts, feedback
-// and answers; at least one variant is made), and `budget` less what they hold: an upload's
+// The variants of `c`, holding at most `budget` bytes together (their texts, feedback, answers
+// and pictures), and `budget` less what they hold: an upload's
 // few bytes must not become many times that in questions. Fails (kInvalid, in words a teacher
 // reads) when its datasets give no variant, an answer's formula does not read or uses a
 // wildcard without values, or no variant computes.
 Result<Variants> MakeVariants(const Calculated& c, size_t& budget);
 
-// The bytes of text the variants of one upload may hold together.
-inline constexpr size_t kMaxVariantBytes = 8 * 1024 * 1024;
+// The bytes of text and pictures the variants of one upload may hold together (each variant
+// carries its question's pictures: a 100 KiB diagram allows 100 variants, a 4 MiB photograph 4).
+inline constexpr size_t kMaxVariantBytes = 16 * 1024 * 1024;
 
 }  // namespace pupitre::importers

@@ -117,8 +117,11 @@ TEST(CalculatedTest, EachVariantIsANumericQuestionAndTheyAreOneDraw) {
   EXPECT_EQ(one.answer_feedback[0], "Right: 80.00 km/h.");  // written with its 2 decimals
   // Filed in a bank under a category of their own, from which an exam draws one.
   ASSERT_EQ(made.categories.size(), 2u);
-  EXPECT_EQ(made.categories[0], "$course$/top/Physics/Speed of a car");
+  EXPECT_EQ(made.categories[0], "$course$/top/Physics");
   EXPECT_EQ(made.categories[1], made.categories[0]);
+  ASSERT_EQ(made.subcategories.size(), 2u);
+  EXPECT_EQ(made.subcategories[0], "Speed of a car");
+  EXPECT_EQ(made.subcategories[1], "Speed of a car");
   // The teacher is told once.
   ASSERT_EQ(made.notes.size(), 1u);
   EXPECT_NE(made.notes[0].message.find("2 variant(s)"), std::string::npos) << made.notes[0].message;
@@ -170,12 +173,13 @@ TEST(CalculatedTest, GeometricTolerancesAndSynchronisedDatasetsAreNoted) {
   EXPECT_EQ(Grade(one, "21.9"), 1);
   EXPECT_EQ(Grade(one, "18.1"), 0);
   EXPECT_EQ(Grade(one, "22.1"), 0);
-  // -10: from -11 to -9.09...
+  // -10: from -11 to -9.09... (Moodle's interval, from -9.09 to -11, holds nothing)
   EXPECT_EQ(Grade(made.questions[1], "-10.9"), 1);
   EXPECT_EQ(Grade(made.questions[1], "-9.05"), 0);
   ASSERT_EQ(made.notes.size(), 2u);
-  EXPECT_NE(made.notes[1].message.find("geometric"), std::string::npos) << made.notes[1].message;
-  EXPECT_NE(made.notes[1].message.find("synchronised"), std::string::npos) << made.notes[1].message;
+  EXPECT_NE(made.notes[0].message.find("geometric"), std::string::npos) << made.notes[0].message;
+  EXPECT_NE(made.notes[0].message.find("synchronised"), std::string::npos) << made.notes[0].message;
+  EXPECT_NE(made.notes[1].message.find("2 variant(s)"), std::string::npos) << made.notes[1].message;
 }
 
 TEST(CalculatedTest, WhatDoesNotComputeIsReportedAtItsLine) {
@@ -225,14 +229,89 @@ TEST(CalculatedTest, AtMostAHundredVariants) {
       "</dataset_items></dataset_definition></dataset_definitions>"
       "</question></quiz>";
   const ExamQuestions made = ToExamQuestions(ParseMoodleXml(xml));
-  ASSERT_TRUE(made.problems.empty()) << made.problems[0].message;
+  ASSERT_EQ(made.problems.size(), 1u);
+  EXPECT_NE(made.problems[0].message.find("at most 100 variants"), std::string::npos);
   ASSERT_EQ(made.questions.size(), static_cast<size_t>(kMaxVariants));
   EXPECT_EQ(made.questions.back().id, "Many-v100");
   EXPECT_DOUBLE_EQ(made.questions.back().numeric_answer, 101);
   EXPECT_EQ(made.questions.back().numeric_tolerance, 0);
 }
 
-// A file's few bytes never become many times that in questions: its variants hold 8 MiB of
+// Two calculated questions on one line (a file without line breaks) are two draws; what refuses
+// every variant of one is said once.
+TEST(CalculatedTest, EachQuestionIsADrawAndAReasonIsSaidOnce) {
+  const std::string a = Dataset("a", {"1", "2", "3"});
+  const std::string xml =
+      "<quiz><question type=\"calculated\"><name><text>Same</text></name>"
+      "<questiontext><text>{a}?</text></questiontext>" +
+      Answer("100", "{a}", "0", "2") + "<dataset_definitions>" + a +
+      "</dataset_definitions></question><question type=\"calculated\"><name><text>Same</text>"
+      "</name><questiontext><text>{a} again?</text></questiontext>" +
+      Answer("0", "", "0", "2") + Answer("100", "2*{a}", "0", "2") + "<dataset_definitions>" + a +
+      "</dataset_definitions></question><question type=\"calculated\"><name><text>Loss</text>"
+      "</name><questiontext><text>{a}?</text></questiontext>" +
+      Answer("-50", "{a}", "0", "2") + "<dataset_definitions>" + a +
+      "</dataset_definitions></question></quiz>";
+  const ExamQuestions made = ToExamQuestions(ParseMoodleXml(xml));
+  ASSERT_EQ(made.questions.size(), 6u);
+  ASSERT_EQ(made.groups.size(), 2u);
+  EXPECT_EQ(made.groups[0].id, "Same");
+  EXPECT_EQ(made.groups[1].id, "Same-2");
+  EXPECT_EQ(made.questions[3].id, "Same-2-v1");
+  EXPECT_EQ(made.questions[3].group, "Same-2");
+  EXPECT_EQ(made.subcategories[3], "Same (2)") << "its own category in a bank";
+  // An empty answer is Moodle's "*" (any other answer), here worth nothing: the key is 2*{a}.
+  EXPECT_EQ(made.questions[4].numeric_answer, 4);
+  // Every variant of Loss refused for one reason: one problem, no draw, no note of it.
+  ASSERT_EQ(made.problems.size(), 1u);
+  EXPECT_NE(made.problems[0].message.find("3 variants (1 ... 3)"), std::string::npos)
+      << made.problems[0].message;
+  EXPECT_EQ(made.notes.size(), 2u);
+  for (const BankProblem& n : made.notes) EXPECT_EQ(n.message.find("Loss"), std::string::npos);
+}
+
+TEST(CalculatedTest, WhatWouldNotBeANumberOrTooManyIsReported) {
+  std::string items;
+  for (int n = 1; n <= 150; ++n) {
+    items += "<dataset_item><number>" + std::to_string(n) + "</number><value>" + std::to_string(n) +
+             "</value></dataset_item>";
+  }
+  auto file = [&](const char* formula, const char* tolerance) {
+    return ParseMoodleXml(
+        "<quiz><question type=\"calculated\"><name><text>Big</text></name>"
+        "<questiontext><text>{n}?</text></questiontext>" +
+        Answer("100", formula, tolerance, "1") +
+        "<dataset_definitions><dataset_definition><name><text>n</text></name>"
+        "<itemcount>150</itemcount><dataset_items>" +
+        items + "</dataset_items></dataset_definition></dataset_definitions></question></quiz>");
+  };
+  const QuestionBank huge = file("{n}*1e300", "1e300");
+  ASSERT_EQ(huge.problems.size(), 1u);
+  EXPECT_NE(huge.problems[0].message.find("not a finite number"), std::string::npos)
+      << huge.problems[0].message;
+  const QuestionBank many = file("{n}", "0");
+  EXPECT_EQ(many.questions.size(), 100u);
+  ASSERT_EQ(many.problems.size(), 1u);
+  EXPECT_NE(many.problems[0].message.find("variants 101 to 150"), std::string::npos)
+      << many.problems[0].message;
+}
+
+TEST(CalculatedTest, ChoicesWithoutAFormatAreInTheTextsAndShowOtherBracesAsWritten) {
+  const std::string xml = R"(<quiz><question type="calculatedmulti">
+    <name><text>Sum</text></name>
+    <questiontext format="html"><text><![CDATA[<p>{a} + {a}?</p>]]></text></questiontext>
+    <single>1</single>
+    <answer fraction="100"><text><![CDATA[<b>{={a}*2}</b> {units}]]></text><correctanswerformat>1</correctanswerformat><correctanswerlength>0</correctanswerlength></answer>
+    <answer fraction="0"><text><![CDATA[<b>{={a}*3}</b>]]></text><correctanswerformat>1</correctanswerformat><correctanswerlength>0</correctanswerlength></answer>
+    <dataset_definitions>)" +
+                          Dataset("a", {"2"}) + "</dataset_definitions></question></quiz>";
+  const ExamQuestions made = ToExamQuestions(ParseMoodleXml(xml));
+  ASSERT_TRUE(made.problems.empty()) << made.problems[0].message;
+  ASSERT_EQ(made.questions.size(), 1u);
+  EXPECT_EQ(made.questions[0].options, (std::vector<std::string>{"4 {units}", "6"}));
+}
+
+// A file's few bytes never become many times that in questions: its variants hold 16 MiB of
 // text at most together, the rest reported.
 TEST(CalculatedTest, AFilesVariantsHoldABoundedAmountOfText) {
   std::string items;
@@ -243,7 +322,7 @@ TEST(CalculatedTest, AFilesVariantsHoldABoundedAmountOfText) {
   const std::string xml =
       "<quiz><question type=\"calculated\"><name><text>Long</text></name>"
       "<questiontext format=\"plain\"><text>" +
-      std::string(1'000'000, 'w') + "{n}?</text></questiontext>" + Answer("100", "{n}", "0", "2") +
+      std::string(2'000'000, 'w') + "{n}?</text></questiontext>" + Answer("100", "{n}", "0", "2") +
       "<dataset_definitions><dataset_definition><name><text>n</text></name>"
       "<itemcount>20</itemcount><dataset_items>" +
       items +

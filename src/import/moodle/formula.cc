@@ -164,7 +164,7 @@ class Parser {
       return -*v;
     }
     if (EatAlone('+', "++")) return Unary(depth + 1);
-    return Power(depth + 1);
+    return Power(depth);
   }
 
   // a ** b, right to left, b may be signed: 2 ** -1 is 0.5, 2 ** 3 ** 2 is 2 ** 9.
@@ -221,6 +221,13 @@ class Parser {
     }
     const std::string_view written = s_.substr(start, at_ - start);
     if (written == ".") return Fail(fmt::format("'.' at character {} is no number", start + 1));
+    if (written.size() > 1 && written[0] == '0' && IsDigit(written[1]) &&
+        written.find_first_of(".eE") == std::string_view::npos) {
+      return Fail(
+          fmt::format("'{}' starts with 0, which PHP (and so Moodle) reads in octal: write "
+                      "it without the 0",
+                      PrintableAscii(written, 40)));
+    }
     const auto v = ParseFiniteNumber(written);
     if (!v)
       return Fail(fmt::format("'{}' is not a number it can compute", PrintableAscii(written, 40)));

@@ -82,6 +82,8 @@ TEST(FormulaTest, WhatDoesNotComputeSaysWhy) {
   EXPECT_NE(Why("3--2").find("unexpected"), std::string::npos);  // PHP's decrement
   EXPECT_NE(Why("x + 1").find("'x'"), std::string::npos);
   EXPECT_NE(Why("   ").find("empty"), std::string::npos);
+  EXPECT_NE(Why("010 + 1").find("octal"), std::string::npos);
+  EXPECT_EQ(Value("0.5 + 0 + 0e1"), 0.5);
   EXPECT_NE(Why("1e").find("unexpected 'e'"), std::string::npos);  // PHP reads a constant e
   EXPECT_NE(Why(std::string(200, '(') + "1" + std::string(200, ')')).find("deeper"),
             std::string::npos);

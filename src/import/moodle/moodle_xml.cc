@@ -171,7 +171,8 @@ std::string ReadCalculated(const pugi::xml_node& node, Calculated& c, MoodleQues
     }
     answer.fraction = *fraction / 100;
     answer.formula = a.child("text").text().get();
-    answer.html = a.attribute("format").as_string() == std::string("html");
+    // Moodle writes no format for them: a choice's text is then in the question text's.
+    answer.html = a.attribute("format").as_string(q.format.c_str()) == std::string("html");
     if (answer.formula.size() > kMaxFormulaBytes) {
       return fmt::format("an answer is longer than {} bytes", kMaxFormulaBytes);
     }
@@ -187,7 +188,9 @@ std::string ReadCalculated(const pugi::xml_node& node, Calculated& c, MoodleQues
       answer.tolerance_type = ToleranceType::kGeometric;
       q.note =
           "its tolerance is geometric: the key shown is the middle of the numbers "
-          "accepted, which are the same as Moodle's";
+          "accepted, from key / (1 + tolerance) to key × (1 + tolerance) as in Moodle (for "
+          "a negative key, whose interval Moodle leaves empty, from key × (1 + tolerance) "
+          "to key / (1 + tolerance))";
     } else {
       return fmt::format(
           "<tolerancetype> '{}' is none of 1 (relative), 2 (nominal) or 3 (geometric)",
@@ -260,6 +263,7 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
   }
   std::string category;
   size_t variant_budget = kMaxVariantBytes;  // what calculated questions' variants may hold
+  int draws = 0;                             // calculated questions so far
   XmlLines lines(xml);
   for (const pugi::xml_node& node : quiz.children("question")) {
     const int line = lines.Of(node);
@@ -484,6 +488,16 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
       continue;
     }
     if (is_calculated) {
+      // What refuses every variant is said once, of the question.
+      if (!q.unsupported.empty()) {
+        bank.problems.push_back({line, q.unsupported});
+        continue;
+      }
+      if (!(q.points > 0) || q.points > 10'000) {
+        bank.problems.push_back({line, "a question is worth more than 0 and at most 10000 points"});
+        continue;
+      }
+      q.draw = ++draws;
       calculated.base = std::move(q);
       Result<Variants> variants = MakeVariants(calculated, variant_budget);
       if (!variants.ok()) {

@@ -93,6 +93,81 @@ std::string PicturedText(const MoodleAnswer& a, std::vector<exam::QuestionImage>
   return text;
 }
 
+// The variants of calculated questions (MoodleQuestion::variant), in the order ToExamQuestions
+// meets them: each question's made one draw, its id from the question's title, its variants'
+// ids <draw>-v<item>. What refuses variants is said once for each reason; a draw is told (and
+// made) once its variants are all met, of those imported.
+class VariantDraws {
+ public:
+  VariantDraws(ExamQuestions& out, std::set<std::string>& taken) : out_(out), taken_(taken) {}
+
+  // Meets question `g` (the i-th of its file): a new calculated question's first variant starts
+  // its draw, after telling the last one.
+  void Enter(const MoodleQuestion& g, size_t i) {
+    if (g.draw == draw_) return;
+    Flush();
+    if (g.variant == 0) return;
+    draw_ = g.draw;
+    line_ = g.line;
+    id_ = QuestionIdFrom(g.title, i, taken_);
+    // Its category in a bank: its title, once in the file ("Speed", "Speed (2)"...).
+    std::string label = g.title.empty() ? id_ : g.title;
+    std::replace(label.begin(), label.end(), '/', '-');
+    label_ = label;
+    for (int n = 2; !labels_.insert(label_).second; ++n) label_ = fmt::format("{} ({})", label, n);
+  }
+  void Refuse(int variant, std::string why) { refused_.emplace_back(variant, std::move(why)); }
+  // The id of variant `variant`, imported; `first` whether it is the first imported.
+  std::string Accept(int variant, bool& first) {
+    first = imported_.empty();
+    imported_.push_back(Unique(fmt::format("{}-v{}", id_, variant), taken_));
+    return imported_.back();
+  }
+  const std::string& id() const { return id_; }
+  const std::string& label() const { return label_; }
+
+  // Tells the draw met last (its refusals, one problem a reason; the draw and its note when a
+  // variant was imported).
+  void Flush() {
+    if (draw_ == 0) return;
+    std::vector<std::pair<std::string, std::vector<int>>> reasons;
+    for (auto& [variant, why] : refused_) {
+      auto at =
+          std::find_if(reasons.begin(), reasons.end(), [&](auto& r) { return r.first == why; });
+      if (at == reasons.end()) at = reasons.insert(reasons.end(), {why, {}});
+      at->second.push_back(variant);
+    }
+    for (const auto& [why, variants] : reasons) {
+      std::string which = fmt::format("variant {}", variants[0]);
+      if (variants.size() > 1) {
+        which = fmt::format("{} variants ({}{}{})", variants.size(), variants.front(),
+                            variants.size() > 2 ? " ... " : ", ", variants.back());
+      }
+      out_.problems.push_back({line_, fmt::format("{}: {}", which, why)});
+    }
+    if (!imported_.empty()) {
+      out_.groups.push_back({id_, 1, line_, ""});
+      out_.notes.push_back(
+          {line_, fmt::format("question {}: its {} variant(s) (Moodle's dataset items) are "
+                              "questions {} to {}, one drawn for each student",
+                              id_, imported_.size(), imported_.front(), imported_.back())});
+    }
+    draw_ = 0;
+    refused_.clear();
+    imported_.clear();
+  }
+
+ private:
+  ExamQuestions& out_;
+  std::set<std::string>& taken_;
+  std::set<std::string> labels_;
+  int draw_ = 0;
+  int line_ = 0;
+  std::string id_, label_;
+  std::vector<std::pair<int, std::string>> refused_;
+  std::vector<std::string> imported_;
+};
+
 }  // namespace
 
 std::string QuestionIdFrom(std::string_view title, size_t index, std::set<std::string>& taken) {
@@ -114,29 +189,12 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
   ExamQuestions out;
   out.problems = file.problems;
   std::set<std::string> taken;
-  std::string draw;  // the draw of the calculated question whose variants these are
-  bool first_variant = false;
+  VariantDraws draws(out, taken);
   for (size_t i = 0; i < file.questions.size(); ++i) {
     const MoodleQuestion& g = file.questions[i];
-    // A calculated question's variants, in a row with its line, are one draw: one of them is
-    // asked of each student.
-    const auto same_draw = [&](size_t k) {
-      return file.questions[k].variant > 0 && file.questions[k].line == g.line;
-    };
-    first_variant = g.variant > 0 && (i == 0 || !same_draw(i - 1));
-    if (first_variant) {
-      draw = QuestionIdFrom(g.title, i, taken);
-      size_t last = i;
-      while (last + 1 < file.questions.size() && same_draw(last + 1)) ++last;
-      out.groups.push_back({draw, 1, g.line, ""});
-      out.notes.push_back(
-          {g.line,
-           fmt::format("question {}: its {} variant(s) (Moodle's dataset items) are "
-                       "questions {}-v{} to {}-v{}, one drawn for each student",
-                       draw, last - i + 1, draw, g.variant, draw, file.questions[last].variant)});
-    }
+    draws.Enter(g, i);
     auto refuse = [&](std::string why) {
-      if (g.variant > 0) why = fmt::format("variant {}: {}", g.variant, why);
+      if (g.variant > 0) return draws.Refuse(g.variant, std::move(why));
       out.problems.push_back({g.line, std::move(why)});
     };
     exam::Question q;
@@ -385,24 +443,19 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
         break;
       }
     }
-    std::string category = g.category;
+    std::string subcategory;
+    bool notes = true;  // a variant's notes are the question's, given once
     if (g.variant > 0) {
-      q.id = Unique(fmt::format("{}-v{}", draw, g.variant), taken);
-      q.group = draw;
-      // Filed in a bank in a category of their own, from which an exam draws one.
-      std::string label = g.title.empty() ? draw : g.title;
-      std::replace(label.begin(), label.end(), '/', '-');
-      category = category.empty() ? label : category + "/" + label;
+      q.id = draws.Accept(g.variant, notes);
+      q.group = draws.id();
+      subcategory = draws.label();
     } else {
       q.id = QuestionIdFrom(g.title, i, taken);
     }
-    const std::string named = g.variant > 0 ? draw : q.id;  // who the notes name
-    if (g.variant > 0 && !first_variant) {
-      // Its notes were given with its first variant.
-    } else if (g.math) {  // each parser noted its mathematics (or refused it: unsupported)
+    const std::string named = g.variant > 0 ? draws.id() : q.id;  // who the notes name
+    if (notes && g.math) {  // each parser noted its mathematics (or refused it: unsupported)
       out.notes.push_back({g.line, fmt::format("question {}: {}", named, kMathNote)});
     }
-    const bool notes = g.variant == 0 || first_variant;
     if (notes && !g.note.empty()) {
       out.notes.push_back({g.line, fmt::format("question {}: {}", named, g.note)});
     }
@@ -413,13 +466,10 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
                                                named)});
     }
     out.questions.push_back(std::move(q));
-    out.categories.push_back(std::move(category));
+    out.categories.push_back(g.category);
+    out.subcategories.push_back(std::move(subcategory));
   }
-  // A draw whose every variant was refused draws nothing.
-  std::erase_if(out.groups, [&](const exam::QuestionGroup& d) {
-    return std::none_of(out.questions.begin(), out.questions.end(),
-                        [&](const exam::Question& q) { return q.group == d.id; });
-  });
+  draws.Flush();
   std::stable_sort(out.problems.begin(), out.problems.end(),
                    [](const BankProblem& a, const BankProblem& b) { return a.line < b.line; });
   return out;

@@ -79,9 +79,11 @@ struct MoodleQuestion {
   std::vector<exam::Gap> gaps;
   // What the import changed that the teacher is told of ("" : nothing).
   std::string note;
-  // A variant of a calculated question (calculated.h): its dataset item number, from 1; the
-  // variants of one question follow each other, with its line. 0: not a variant.
+  // A variant of a calculated question (calculated.h): its dataset item number, from 1, and
+  // the question's number among the file's calculated ones, from 1 (its variants follow each
+  // other). 0: not a variant.
   int variant = 0;
+  int draw = 0;
 };
 
 // The note of a question whose mathematics is written as linear text.
@@ -107,6 +109,10 @@ struct ExamQuestions {
   // Each question's category in its bank ("" : none; GIFT's $CATEGORY, Moodle XML's category
   // questions), in the order of `questions`; a [[group]] may draw from one.
   std::vector<std::string> categories;
+  // Each question's own category within that one, in the order of `questions` ("" : none): a
+  // calculated question's variants are filed in one of their own, named by its title, from
+  // which an exam draws one (a bank files them under the file's category, else the teacher's).
+  std::vector<std::string> subcategories;
   std::vector<BankProblem> problems;
   // Imported, with something of it left out that the teacher is told of (QTI feedback).
   std::vector<BankProblem> notes;
