@@ -131,11 +131,12 @@ class VariantDraws {
   void Flush() {
     if (draw_ == 0) return;
     std::vector<std::pair<std::string, std::vector<int>>> reasons;
-    for (auto& [variant, why] : refused_) {
-      auto at =
-          std::find_if(reasons.begin(), reasons.end(), [&](auto& r) { return r.first == why; });
+    for (auto& refusal : refused_) {
+      const std::string& why = refusal.second;
+      auto at = std::find_if(reasons.begin(), reasons.end(),
+                             [&why](const auto& r) { return r.first == why; });
       if (at == reasons.end()) at = reasons.insert(reasons.end(), {why, {}});
-      at->second.push_back(variant);
+      at->second.push_back(refusal.first);
     }
     for (const auto& [why, variants] : reasons) {
       std::string which = fmt::format("variant {}", variants[0]);
