@@ -78,13 +78,9 @@ P.imagesOf = (q) => {
   return { text: all.slice(0, marks(q.text)), options };
 };
 // Option k's pictures (a choice's, an item's to match or to order), each named (one without an
-// alt text: "picture of choice k + 1", or "of item k + 1").
-P.optionImages = (q, k) => (P.imagesOf(q).options[k] || []).map((image) => image.alt ? image : {
-  ...image,
-  alt:
-      P.t(q.type === 'single' || q.type === 'multiple' ? 'q.choice_picture' : 'q.item_picture',
-          {n: k + 1})
-});
+// alt text: "picture of choice k + 1", or "picture of item k + 1").
+P.optionImages = (q, k) => (P.imagesOf(q).options[k] || []).map((image) => image.alt ? image
+  : { ...image, alt: q.type === "single" || q.type === "multiple" ? P.t("q.choice_picture", { n: k + 1 }) : P.t("q.item_picture", { n: k + 1 }) });
 // Option k with its pictures in their places, as nodes for el().
 P.optionLabel = (q, k, src) => P.questionText(q.options[k], P.optionImages(q, k), src);
 // Option k in words (where no picture fits, such as a summary): each picture its name in brackets.
@@ -120,18 +116,10 @@ P.answerText = (item, value) => {
       }).join(" | ");
     case "ordering":
       if (!Array.isArray(value)) return String(value);
-      return value.map((i) => P.optionWords(item, i)).join(' \u2192 ');
+      return value.map((i) => P.optionWords(item, i)).join(" \u2192 ");
     case "matching":
       if (!Array.isArray(value)) return String(value);
-      return value
-                 .map(
-                     (c, i) =>
-                         (c === null ?
-                              null :
-                              `${P.optionWords(item, i)} \u2192 ${(item.choices || [])[c] ?? c}`))
-                 .filter(Boolean)
-                 .join(' ; ') ||
-          t('result.no_answer');
+      return value.map((c, i) => (c === null ? null : `${P.optionWords(item, i)} \u2192 ${(item.choices || [])[c] ?? c}`)).filter(Boolean).join(" ; ") || t("result.no_answer");
     default: return String(value);
   }
 };

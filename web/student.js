@@ -549,8 +549,7 @@
           picks[k] = select.value === "" ? null : Number(select.value);
           save(picks.every((p) => p === null) ? null : picks.slice());
         });
-        rows.append(el('div', {class: 'match-row'}, el('label', { for: select.id
-                       }, ...P.optionLabel(q, k, P.examImage(attempt.exam_id))), select));
+        rows.append(el("div", { class: "match-row" }, el("label", { for: select.id }, ...P.optionLabel(q, k, P.examImage(attempt.exam_id))), select));
       }
       fs.append(rows);
     } else if (q.type === "ordering") {
@@ -566,27 +565,16 @@
       const render = (focus) => {
         list.replaceChildren();
         order.forEach((k, at) => {
-          const move = (by, dir) => el('button', {
-            type: 'button',
-            class: 'move',
-            'data-dir': dir,
-            disabled: at + by < 0 || at + by >= order.length,
-            'aria-label':
-                t(dir === 'up' ? 'q.move_up' : 'q.move_down', {item: P.optionWords(q, k)}),
-            text: dir === 'up' ? '\u2191' : '\u2193',
+          const move = (by, dir) => el("button", { type: "button", class: "move", "data-dir": dir, disabled: at + by < 0 || at + by >= order.length,
+            "aria-label": t(dir === "up" ? "q.move_up" : "q.move_down", { item: P.optionWords(q, k) }), text: dir === "up" ? "\u2191" : "\u2193",
             onclick: () => {
               [order[at], order[at + by]] = [order[at + by], order[at]];
               commit();
               render({ item: k, dir });
-            }
-          });
+            } });
           const up = move(-1, "up"), down = move(1, "down");
-          list.append(
-              el('li', {'data-item': String(k)},
-                 el('span', {class: 'item'}, ...P.optionLabel(q, k, P.examImage(attempt.exam_id))),
-                 up, down));
-          if (focus && focus.item === k)
-            (focus.dir === "up" && !up.disabled ? up : !down.disabled ? down : up).focus();
+          list.append(el("li", { "data-item": String(k) }, el("span", { class: "item" }, ...P.optionLabel(q, k, P.examImage(attempt.exam_id))), up, down));
+          if (focus && focus.item === k) (focus.dir === "up" && !up.disabled ? up : !down.disabled ? down : up).focus();
         });
       };
       keep.addEventListener("click", commit);
