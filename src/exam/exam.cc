@@ -181,6 +181,9 @@ void SetOrderingItems(Question& q, const std::vector<std::string>& in_right_orde
       pictures[k].push_back(std::move(q.images[image++]));
     }
   }
+  // Any beyond the marks stay after the items' (ImagesProblem tells of them).
+  std::vector<QuestionImage> beyond;
+  for (size_t k = image; k < q.images.size(); ++k) beyond.push_back(std::move(q.images[k]));
   q.images.resize(std::min(CountImageMarks(q.text), q.images.size()));
   // FNV-1a of each text and its pictures (two items that are pictures alone differ by them): an
   // order the same on every machine, unrelated to the right one.
@@ -217,6 +220,7 @@ void SetOrderingItems(Question& q, const std::vector<std::string>& in_right_orde
     for (QuestionImage& p : pictures[static_cast<size_t>(shown[k])])
       q.images.push_back(std::move(p));
   }
+  for (QuestionImage& p : beyond) q.images.push_back(std::move(p));
 }
 
 void SetMatchingPairs(Question& q, const std::vector<std::pair<std::string, std::string>>& pairs,

@@ -122,8 +122,10 @@ test("items to match and to order that are pictures show them, named by their al
   const flags = page.locator("#question-Flags");
   await flags.getByRole("combobox", { name: "A red dot" }).selectOption({ label: "Japan" });
   await flags.getByRole("combobox", { name: "Stripes picture of item 2" }).selectOption({ label: "France" });
-  await page.waitForFunction(() => [...document.querySelectorAll("#question-Flags img.qimage, #question-Growth img.qimage")]
-    .every((img) => img.complete && img.naturalWidth === 1), null, { timeout: 10_000 });
+  await page.waitForFunction(() => {
+    const shown = [...document.querySelectorAll("#question-Flags img.qimage, #question-Growth img.qimage")];
+    return shown.length === 4 && shown.every((img) => img.complete && img.naturalWidth === 1);
+  }, null, { timeout: 10_000 });
   // The items to order show their pictures; their buttons name them in words.
   const growth = page.locator("#question-Growth");
   await growth.getByRole("img", { name: "seed" }).waitFor();

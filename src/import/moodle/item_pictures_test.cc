@@ -56,7 +56,8 @@ TEST(ItemPicturesTest, ItemsToOrderKeepTheirPicturesWhenShuffled) {
       <file name="a.png" encoding="base64">{0}</file></answer>
     <answer fraction="2" format="html"><text><![CDATA[<img src="@@PLUGINFILE@@/b.gif" alt="sprout">]]></text>
       <file name="b.gif" encoding="base64">{1}</file></answer>
-    <answer fraction="3" format="html"><text>Tree</text></answer>
+    <answer fraction="3" format="html"><text><![CDATA[<img src="@@PLUGINFILE@@/c.jpg" alt="tree">]]></text>
+      <file name="c.jpg" encoding="base64">/9j/4A==</file></answer>
   </question>
   <question type="ordering">
     <name><text>Same</text></name>
@@ -75,10 +76,11 @@ TEST(ItemPicturesTest, ItemsToOrderKeepTheirPicturesWhenShuffled) {
   ASSERT_EQ(made.questions.size(), 1u);
   const exam::Question& q = made.questions[0];
   ASSERT_EQ(q.options.size(), 3u);
-  ASSERT_EQ(q.images.size(), 2u);
+  ASSERT_EQ(q.images.size(), 3u);
   EXPECT_EQ(exam::ImagesProblem(q, /*stored_or_bytes=*/true), "");
-  // Whatever order they are shown in, each item is the right one's words and picture.
-  const char* right[] = {"[seed]", "[sprout]", "Tree"};
+  // Whatever order they are shown in (never the right one), each item is the right one's
+  // picture: were the pictures not shuffled with their items, one at least would not be.
+  const char* right[] = {"[seed]", "[sprout]", "[tree]"};
   ASSERT_EQ(q.order_key.size(), 3u);
   for (size_t r = 0; r < 3; ++r) {
     EXPECT_EQ(exam::OptionWords(q, static_cast<size_t>(q.order_key[r])), right[r]) << r;

@@ -89,6 +89,7 @@ std::string PicturedText(const MoodleAnswer& a, std::vector<exam::QuestionImage>
   if (a.html.empty()) return exam::WithoutImageMarks(a.text);
   std::vector<HtmlImage> found;
   std::string text = HtmlToText(exam::WithoutImageMarks(a.html), found);
+  if (exam::NormaliseText(text).empty()) return "";  // blank: no choice, no item
   why = EmbeddedImages(a.html, a.files, found, images, /*in_choice=*/true);
   return text;
 }
@@ -396,16 +397,12 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
         std::string bad;
         for (const auto& a : g.answers) {
           // A choice may show pictures (XML): its text marks them, the question carries them.
-          const size_t first = q.images.size();
           std::string option = PicturedText(a, q.images, bad);
           if (!bad.empty()) {
             bad = "a choice's " + bad;
             break;
           }
-          if (exam::NormaliseText(option).empty()) {  // as Moodle: a blank is no choice
-            q.images.resize(first);
-            continue;
-          }
+          if (exam::NormaliseText(option).empty()) continue;  // as Moodle: a blank is no choice
           q.options.push_back(std::move(option));
           q.option_feedback.push_back(a.feedback);
           q.credit.push_back(a.fraction);

@@ -161,7 +161,10 @@ class ItemWriter {
 
   // `line` written into `p`, as Paragraph says; a picture left out is written as its alt text in
   // brackets when `words_if_left_out` (a choice must not be left empty).
-  void Inline(pugi::xml_node p, std::string_view line, size_t& image, bool words_if_left_out = false) {
+  // `words_if_left_out`: a picture left out is written as its alt text in brackets (without one,
+  // "[picture n]", n `option` + 1), so that a choice or an item is never empty.
+  void Inline(pugi::xml_node p, std::string_view line, size_t& image, bool words_if_left_out = false,
+              size_t option = 0) {
     for (;;) {
       const size_t mark = line.find(exam::kImageMark);
       size_t gap_end = 0;
@@ -176,7 +179,9 @@ class ItemWriter {
         continue;
       }
       if (image < q_.images.size() && !Picture(p, q_.images[image]) && words_if_left_out) {
-        p.append_child(pugi::node_pcdata).set_value(Clean("[" + q_.images[image].alt + "]").c_str());
+        const std::string& alt = q_.images[image].alt;
+        const std::string words = alt.empty() ? fmt::format("[picture {}]", option + 1) : "[" + alt + "]";
+        p.append_child(pugi::node_pcdata).set_value(Clean(words).c_str());
       }
       ++image;
       line.remove_prefix(mark + exam::kImageMark.size());
@@ -187,7 +192,7 @@ class ItemWriter {
   // (`image`: the index of its first, moved past them); a picture left out is its words.
   void Option(pugi::xml_node node, size_t i, size_t& image) {
     if (exam::CountImageMarks(q_.options[i]) > 0) {
-      Inline(node, q_.options[i], image, /*words_if_left_out=*/true);
+      Inline(node, q_.options[i], image, /*words_if_left_out=*/true, i);
     } else {
       SetText(node, q_.options[i]);
     }
@@ -213,8 +218,8 @@ class ItemWriter {
     }
     pugi::xml_node img = Add(p, "img");
     Set(Set(img, "src", "../" + path), "alt", image.alt);
-    return true;
     if (std::find(shown_.begin(), shown_.end(), path) == shown_.end()) shown_.push_back(path);
+    return true;
   }
 
   void Declare(const char* cardinality, const char* type) {
