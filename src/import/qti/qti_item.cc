@@ -455,9 +455,12 @@ class ItemReader {
   std::string Order(const pugi::xml_node& interaction, const Declaration& decl) {
     if (decl.cardinality != "ordered") return "an order interaction's response is not ordered";
     std::vector<std::string> ids, texts;
+    std::vector<std::vector<Picture>> pictures;  // each item's, read once the order is known
     for (const pugi::xml_node& c : Children(interaction, "simpleChoice")) {
       ids.emplace_back(Attr(c, "identifier"));
       PlainText text(feedback_);
+      pictures.emplace_back();
+      text.TakePictures(pictures.back());
       texts.push_back(text.Of(c));
       if (!text.why().empty()) return text.why();
       if (texts.back().empty()) return "an item to order has no text";
@@ -477,11 +480,22 @@ class ItemReader {
       if (at == ids.end() || !seen.insert(id).second) {
         return fmt::format("its correct response names {} wrongly (no such item, or twice)", id);
       }
-      in_order.push_back(texts[static_cast<size_t>(at - ids.begin())]);
+      const size_t k = static_cast<size_t>(at - ids.begin());
+      in_order.push_back(texts[k]);
+      // Its pictures after the text's, in the right order (SetOrderingItems shuffles them with it).
+      if (std::string why = qti::ReadPictures(pictures[k], files_, q_.images, /*in_choice=*/true);
+          !why.empty()) {
+        return why;
+      }
     }
-    if (std::set<std::string>(texts.begin(), texts.end()).size() != texts.size()) {
-      return "two items to order read the same";
+    // Two items read the same when their words and their pictures' files are the same.
+    std::set<std::string> read;
+    for (size_t k = 0; k < texts.size(); ++k) {
+      std::string key = texts[k];
+      for (const Picture& p : pictures[k]) key += '\0' + p.href;
+      read.insert(std::move(key));
     }
+    if (read.size() != texts.size()) return "two items to order read the same";
     q_.type = exam::QuestionType::kOrdering;
     exam::SetOrderingItems(q_, in_order);
     if (template_ == "match_correct") {
@@ -520,11 +534,14 @@ class ItemReader {
     if (sets.size() != 2) return "a match interaction has two simpleMatchSets";
     struct Side {
       std::vector<std::string> ids, texts;
+      std::vector<std::vector<Picture>> pictures;  // an item's (a source's); a target has none
     } sources, targets;
     for (auto [set, side] : {std::pair{sets[0], &sources}, std::pair{sets[1], &targets}}) {
       for (const pugi::xml_node& c : Children(set, "simpleAssociableChoice")) {
         side->ids.emplace_back(Attr(c, "identifier"));
         PlainText text(feedback_);
+        side->pictures.emplace_back();
+        if (side == &sources) text.TakePictures(side->pictures.back());
         side->texts.push_back(text.Of(c));
         if (!text.why().empty()) return text.why();
         if (side->texts.back().empty()) return "a choice to match has no text";
@@ -553,6 +570,11 @@ class ItemReader {
       if (t == targets.ids.end()) return fmt::format("{} is no target", it->second);
       pairs.emplace_back(sources.texts[i],
                          targets.texts[static_cast<size_t>(t - targets.ids.begin())]);
+      if (std::string why = qti::ReadPictures(sources.pictures[i], files_, q_.images,
+                                              /*in_choice=*/true);
+          !why.empty()) {
+        return why;
+      }
       used.insert(it->second);
     }
     if (target_of.size() != sources.ids.size()) return "a right match names no source";

@@ -56,8 +56,9 @@ void PlainText::Walk(const pugi::xml_node& n, int depth) {
     if (name.ends_with("Interaction")) continue;  // read apart
     const bool picture = name == "img" || (name == "object" && Attr(c, "type").starts_with("image/"));
     if (picture && pictures_ == nullptr && !in_feedback_) {
-      why_ = "a picture in an item to order or match is not imported yet (in the question's text "
-             "and in a choice it is; in feedback it is written as words)";
+      why_ = "a picture in what an item is matched with, or in a gap's choice, is not imported "
+             "yet (in the question's text, a choice, an item to match or to order it is; in "
+             "feedback it is written as words)";
       return;
     }
     if (picture) {
