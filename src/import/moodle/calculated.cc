@@ -14,14 +14,14 @@
 namespace pupitre::importers {
 namespace {
 
-// A computed key kept to 15 significant digits: 0.1 + 0.2 is 0.3 on the page, and no student's
-// answer within Moodle's tolerance is graded otherwise.
 std::string_view Trim(std::string_view s) {
   const size_t first = s.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) return "";
   return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
 }
 
+// A computed key kept to 15 significant digits: 0.1 + 0.2 is 0.3 on the page, and no student's
+// answer within Moodle's tolerance is graded otherwise.
 double Kept(double x) { return std::strtod(fmt::format("{:.15g}", x).c_str(), nullptr); }
 
 // The variant's values, for a teacher reading why it is left out: "a = 0, b = 2".
@@ -123,22 +123,20 @@ Result<Variants> MakeVariants(const Calculated& c, size_t& budget) {
   }
   if (c.answers.empty()) return Error::Invalid("a calculated question without an answer");
   Variants out;
+  std::vector<int> missing;  // item numbers a dataset has no value for: said once
+  std::string missing_from;
   for (int item = 1; item <= count; ++item) {
     Wildcards values;
-    std::string missing;
     for (const Dataset& d : c.datasets) {
       const auto found = d.items.find(item);
       if (found == d.items.end()) {
-        missing = d.name;
+        if (missing.empty()) missing_from = d.name;
+        missing.push_back(item);
         break;
       }
       values[d.name] = found->second;
     }
-    if (!missing.empty()) {
-      out.left_out.push_back(fmt::format("variant {}: the dataset {{{}}} has no item {}", item,
-                                         PrintableAscii(missing, 40), item));
-      continue;
-    }
+    if (values.size() != c.datasets.size()) continue;
     Result<MoodleQuestion> variant = Variant(c, values);
     if (!variant.ok()) {
       out.left_out.push_back(
@@ -161,6 +159,11 @@ Result<Variants> MakeVariants(const Calculated& c, size_t& budget) {
     budget -= std::min(budget, bytes);
     variant->variant = item;
     out.questions.push_back(std::move(*variant));
+  }
+  if (!missing.empty()) {
+    out.left_out.push_back(fmt::format(
+        "{} variant(s) from {} to {}: a dataset ({{{}}} first) has no value for them", missing.size(),
+        missing.front(), missing.back(), PrintableAscii(missing_from, 40)));
   }
   if (out.questions.empty()) {
     return Error::Invalid(fmt::format("none of its {} variants computes: {}", count,

@@ -289,6 +289,20 @@ TEST(CalculatedTest, WhatWouldNotBeANumberOrTooManyIsReported) {
   ASSERT_EQ(huge.problems.size(), 1u);
   EXPECT_NE(huge.problems[0].message.find("not a finite number"), std::string::npos)
       << huge.problems[0].message;
+  // Items a dataset lacks (its <itemcount> beyond them): said once.
+  const QuestionBank short_of = ParseMoodleXml(
+      "<quiz><question type=\"calculated\"><name><text>Few</text></name>"
+      "<questiontext><text>{n}?</text></questiontext>" +
+      Answer("100", "{n}", "0", "2") +
+      "<dataset_definitions><dataset_definition><name><text>n</text></name>"
+      "<itemcount>5</itemcount><dataset_items><dataset_item><number>1</number><value>1</value>"
+      "</dataset_item><dataset_item><number>2</number><value>2</value></dataset_item>"
+      "</dataset_items></dataset_definition></dataset_definitions></question></quiz>");
+  EXPECT_EQ(short_of.questions.size(), 2u);
+  ASSERT_EQ(short_of.problems.size(), 1u);
+  EXPECT_NE(short_of.problems[0].message.find("3 variant(s) from 3 to 5: a dataset ({n} first)"),
+            std::string::npos)
+      << short_of.problems[0].message;
   const QuestionBank many = file("{n}", "0");
   EXPECT_EQ(many.questions.size(), 100u);
   ASSERT_EQ(many.problems.size(), 1u);
