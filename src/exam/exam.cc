@@ -347,7 +347,9 @@ AttemptOrder MakeOrder(const ExamSpec& spec, uint64_t seed) {
   order.options.reserve(spec.questions.size());
   for (const Question& q : spec.questions) {
     std::vector<int> options = Identity(HasOptions(q.type) ? q.options.size() : 0);
-    if (spec.shuffle_options) FisherYates(options, option_rng);
+    // Items to order are shuffled for each attempt whatever the exam says: their order means
+    // nothing, and the stored one comes from a hash of their texts that anyone can compute.
+    if (spec.shuffle_options || q.type == QuestionType::kOrdering) FisherYates(options, option_rng);
     // Items to order are never shown in their right order: that would be the answer.
     if (q.type == QuestionType::kOrdering && options.size() > 1 && options == q.order_key) {
       std::rotate(options.begin(), options.begin() + 1, options.end());

@@ -140,13 +140,23 @@ TEST(OrderingTest, TheRightOrderIsNeverTheOrderShown) {
     for (int i : q.order_key) right.push_back(q.options[static_cast<size_t>(i)]);
     EXPECT_EQ(right, items) << "the key gives the items back in their right order";
     EXPECT_NE(q.options, items) << "kept in another order";
-    ExamSpec spec;
-    spec.shuffle_options = true;
-    spec.questions = {q};
-    for (uint64_t seed = 0; seed < 200; ++seed) {
-      const AttemptOrder order = MakeOrder(spec, seed);
-      ASSERT_EQ(order.options[0].size(), items.size());
-      EXPECT_NE(order.options[0], q.order_key) << "seed " << seed;
+    // Each attempt shows its own order, even when the exam does not shuffle options: the
+    // stored order comes from a hash anyone can compute.
+    for (const bool shuffle : {true, false}) {
+      ExamSpec spec;
+      spec.shuffle_options = shuffle;
+      spec.questions = {q};
+      std::set<std::vector<int>> shown;
+      for (uint64_t seed = 0; seed < 200; ++seed) {
+        const AttemptOrder order = MakeOrder(spec, seed);
+        ASSERT_EQ(order.options[0].size(), items.size());
+        EXPECT_NE(order.options[0], q.order_key) << "seed " << seed;
+        shown.insert(order.options[0]);
+      }
+      // Every order but the right one, over 200 attempts (2 items: the one other order).
+      size_t orders = 1;
+      for (size_t n = 2; n <= items.size(); ++n) orders *= n;
+      EXPECT_EQ(shown.size(), orders - 1) << "shuffle_options " << shuffle;
     }
   }
 }
