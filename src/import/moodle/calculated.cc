@@ -65,7 +65,6 @@ Result<MoodleQuestion> Variant(const Calculated& c, const Wildcards& values) {
       // the distance either side.
       const double k = *key;
       const double tolerance = std::fabs(a.tolerance);
-      const auto finite = [](double x) { return std::isfinite(x); };
       switch (a.tolerance_type) {
         case ToleranceType::kRelative:
           answer.number = Kept(k);
@@ -84,7 +83,7 @@ Result<MoodleQuestion> Variant(const Calculated& c, const Wildcards& values) {
           break;
         }
       }
-      if (!finite(answer.number) || !finite(answer.tolerance)) {
+      if (!std::isfinite(answer.number) || !std::isfinite(answer.tolerance)) {
         return Error::Invalid("its key or its tolerance is not a finite number");
       }
     }

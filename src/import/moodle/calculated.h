@@ -65,7 +65,7 @@ struct Variants {
 Result<Variants> MakeVariants(const Calculated& c, size_t& budget);
 
 // The bytes of text and pictures the variants of one upload may hold together (each variant
-// carries its question's pictures: a 100 KiB diagram allows 100 variants, a 4 MiB photograph 4).
+// carries its question's pictures: a 100 KiB diagram allows 100 variants, a 2 MiB photograph 8).
 inline constexpr size_t kMaxVariantBytes = 16 * 1024 * 1024;
 
 }  // namespace pupitre::importers

@@ -34,6 +34,16 @@ std::string Dataset(const std::string& name, std::initializer_list<const char*> 
          std::to_string(n) + "</number_of_items></dataset_definition>\n";
 }
 
+// Dataset items 1 to `count`, each its own number as its value.
+std::string CountingItems(int count) {
+  std::string items;
+  for (int n = 1; n <= count; ++n) {
+    items += "<dataset_item><number>" + std::to_string(n) + "</number><value>" + std::to_string(n) +
+             "</value></dataset_item>";
+  }
+  return items;
+}
+
 std::string Answer(const char* fraction, const char* formula, const char* tolerance,
                    const char* type, const char* length = "2", const char* feedback = "",
                    const char* format = "1") {
@@ -214,11 +224,7 @@ TEST(CalculatedTest, WhatDoesNotComputeIsReportedAtItsLine) {
 }
 
 TEST(CalculatedTest, AtMostAHundredVariants) {
-  std::string items;
-  for (int n = 1; n <= 150; ++n) {
-    items += "<dataset_item><number>" + std::to_string(n) + "</number><value>" + std::to_string(n) +
-             "</value></dataset_item>";
-  }
+  const std::string items = CountingItems(150);
   const std::string xml =
       "<quiz><question type=\"calculated\"><name><text>Many</text></name>"
       "<questiontext><text>{n}+1?</text></questiontext>" +
@@ -271,11 +277,7 @@ TEST(CalculatedTest, EachQuestionIsADrawAndAReasonIsSaidOnce) {
 }
 
 TEST(CalculatedTest, WhatWouldNotBeANumberOrTooManyIsReported) {
-  std::string items;
-  for (int n = 1; n <= 150; ++n) {
-    items += "<dataset_item><number>" + std::to_string(n) + "</number><value>" + std::to_string(n) +
-             "</value></dataset_item>";
-  }
+  const std::string items = CountingItems(150);
   auto file = [&](const char* formula, const char* tolerance) {
     return ParseMoodleXml(
         "<quiz><question type=\"calculated\"><name><text>Big</text></name>"
@@ -328,11 +330,7 @@ TEST(CalculatedTest, ChoicesWithoutAFormatAreInTheTextsAndShowOtherBracesAsWritt
 // A file's few bytes never become many times that in questions: its variants hold 16 MiB of
 // text at most together, the rest reported.
 TEST(CalculatedTest, AFilesVariantsHoldABoundedAmountOfText) {
-  std::string items;
-  for (int n = 1; n <= 20; ++n) {
-    items += "<dataset_item><number>" + std::to_string(n) + "</number><value>" + std::to_string(n) +
-             "</value></dataset_item>";
-  }
+  const std::string items = CountingItems(20);
   const std::string xml =
       "<quiz><question type=\"calculated\"><name><text>Long</text></name>"
       "<questiontext format=\"plain\"><text>" +
