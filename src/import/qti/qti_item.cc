@@ -2,13 +2,13 @@
 #include "import/qti/qti_item.h"
 
 #include <fmt/format.h>
-#include <pugixml.hpp>
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <map>
 #include <optional>
+#include <pugixml.hpp>
 #include <set>
 #include <string>
 #include <vector>
@@ -18,6 +18,7 @@
 #include "import/moodle/xml_lines.h"
 #include "import/qti/qti_declaration.h"
 #include "import/qti/qti_gaps.h"
+#include "import/qti/qti_match.h"
 #include "import/qti/qti_names.h"
 #include "import/qti/qti_pictures.h"
 #include "import/qti/qti_scoring.h"
@@ -35,10 +36,10 @@ using qti::Trimmed;
 using qti::Feedback;
 using qti::kBlank;
 using qti::kTemplates;
+using qti::kUnscored;
 using qti::Picture;
 using qti::PlainText;
-
-constexpr const char* kUnscored = "it has no response processing: not scored";
+using qti::UpperBelowPoints;
 
 bool Near(double a, double b) { return std::fabs(a - b) < 1e-9; }
 
@@ -114,13 +115,9 @@ class ItemReader {
     }
     const pugi::xml_node interaction = interactions[0];
     const std::string kind = NameOf(interaction);
-    if (kind == "associateInteraction") {
-      return "associateInteraction (pairs within one list) has no exam question like it yet; "
-             "matchInteraction has";
-    }
     if (kind != "choiceInteraction" && kind != "textEntryInteraction" &&
         kind != "extendedTextInteraction" && kind != "matchInteraction" &&
-        kind != "orderInteraction") {
+        kind != "associateInteraction" && kind != "orderInteraction") {
       return fmt::format("{} is not imported yet", kind);
     }
     if (std::string why = ReadProcessing(); !why.empty()) {
@@ -164,8 +161,12 @@ class ItemReader {
       q_.points = max_score_.value_or(m && m->upper ? *m->upper : 1.0);
     } else if (kind == "orderInteraction") {
       why = Order(interaction, decl->second);
+    } else if (kind == "matchInteraction") {
+      why =
+          qti::ReadMatch(interaction, decl->second, {template_, max_score_}, files_, feedback_, q_);
     } else {
-      why = Match(interaction, decl->second);
+      why = qti::ReadAssociate(interaction, decl->second, {template_, max_score_}, files_,
+                               feedback_, q_, note_);
     }
     if (why.empty() && (!(q_.points > 0) || q_.points > 10'000)) {
       why = "an exam question is worth more than 0 and at most 10000 points";
@@ -283,14 +284,6 @@ class ItemReader {
     return negative && (!m.lower || *m.lower < 0);
   }
 
-  // A mapping's upper bound below the declared MAXSCORE caps the score below the points: the
-  // exam model cannot say it (its cap is the points).
-  std::string UpperBelowPoints(const Mapping& m) const {
-    if (m.upper && max_score_ && *m.upper < *max_score_) {
-      return "its mapping's upperBound is below its MAXSCORE, which an exam question cannot say";
-    }
-    return "";
-  }
   static constexpr const char* kBelowZero =
       "its mapping can score below 0, which an exam question never does";
 
@@ -343,7 +336,7 @@ class ItemReader {
     if (template_ != "map_response") return kUnscored;
     if (!decl.mapping) return "map_response without a mapping";
     const Mapping& m = *decl.mapping;
-    if (std::string why = UpperBelowPoints(m); !why.empty()) return why;
+    if (std::string why = UpperBelowPoints(m, max_score_); !why.empty()) return why;
     std::vector<double> values;
     for (const std::string& id : ids) values.push_back(m.ValueOf(id));
     if (BelowZero(m, values)) return kBelowZero;
@@ -411,7 +404,7 @@ class ItemReader {
     if (template_ != "map_response") return kUnscored;
     if (!decl.mapping) return "map_response without a mapping";
     const Mapping& m = *decl.mapping;
-    if (std::string why = UpperBelowPoints(m); !why.empty()) return why;
+    if (std::string why = UpperBelowPoints(m, max_score_); !why.empty()) return why;
     if (m.default_value != 0) return "its mapping gives credit to any other answer";
     std::vector<double> values;
     for (const auto& e : m.entries) values.push_back(e.value);
@@ -526,98 +519,6 @@ class ItemReader {
              "equal share of the points, which an exam question does not";
     }
     q_.points = points;
-    return "";
-  }
-
-  std::string Match(const pugi::xml_node& interaction, const Declaration& decl) {
-    const std::vector<pugi::xml_node> sets = Children(interaction, "simpleMatchSet");
-    if (sets.size() != 2) return "a match interaction has two simpleMatchSets";
-    struct Side {
-      std::vector<std::string> ids, texts;
-      std::vector<std::vector<Picture>> pictures;  // an item's (a source's); a target has none
-    } sources, targets;
-    for (auto [set, side] : {std::pair{sets[0], &sources}, std::pair{sets[1], &targets}}) {
-      for (const pugi::xml_node& c : Children(set, "simpleAssociableChoice")) {
-        side->ids.emplace_back(Attr(c, "identifier"));
-        PlainText text(feedback_);
-        side->pictures.emplace_back();
-        if (side == &sources) text.TakePictures(side->pictures.back());
-        side->texts.push_back(text.Of(c));
-        if (!text.why().empty()) return text.why();
-        if (side->texts.back().empty()) return "a choice to match has no text";
-      }
-    }
-    if (decl.correct.empty()) return "a match interaction without a correctResponse";
-    std::map<std::string, std::string> target_of;  // source id -> its right target's id
-    for (const std::string& pair : decl.correct) {
-      const size_t space = pair.find(' ');
-      const std::string source = pair.substr(0, space);
-      const std::string target = space == std::string::npos ? "" : Trimmed(pair.substr(space));
-      if (!target_of.emplace(source, target).second) {
-        return fmt::format("{} has several right matches; an exam question's item has one",
-                           source);
-      }
-    }
-    std::vector<std::pair<std::string, std::string>> pairs;
-    std::set<std::string> used;
-    for (size_t i = 0; i < sources.ids.size(); ++i) {
-      const auto it = target_of.find(sources.ids[i]);
-      if (it == target_of.end()) {
-        return fmt::format("{} has no right match; an exam question's every item has one",
-                           sources.ids[i]);
-      }
-      const auto t = std::find(targets.ids.begin(), targets.ids.end(), it->second);
-      if (t == targets.ids.end()) return fmt::format("{} is no target", it->second);
-      pairs.emplace_back(sources.texts[i],
-                         targets.texts[static_cast<size_t>(t - targets.ids.begin())]);
-      if (std::string why = qti::ReadPictures(sources.pictures[i], files_, q_.images,
-                                              /*in_choice=*/true);
-          !why.empty()) {
-        return why;
-      }
-      used.insert(it->second);
-    }
-    if (target_of.size() != sources.ids.size()) return "a right match names no source";
-    std::vector<std::string> distractors;
-    for (size_t i = 0; i < targets.ids.size(); ++i) {
-      if (!used.count(targets.ids[i])) distractors.push_back(targets.texts[i]);
-    }
-    if (pairs.size() < 2) return "a matching question needs two pairs at least";
-    q_.type = exam::QuestionType::kMatching;
-    exam::SetMatchingPairs(q_, pairs, distractors);
-    if (q_.match_choices.size() < 2) return "a matching question needs two choices at least";
-    if (template_ == "match_correct") {
-      q_.all_or_nothing = true;
-      q_.points = max_score_.value_or(1.0);
-      return "";
-    }
-    if (template_ != "map_response") return kUnscored;
-    if (!decl.mapping) return "map_response without a mapping";
-    const Mapping& m = *decl.mapping;
-    if (std::string why = UpperBelowPoints(m); !why.empty()) return why;
-    for (const auto& e : m.entries) {
-      const std::string source = e.key.substr(0, e.key.find(' '));
-      const auto right = target_of.find(source);
-      if (e.value != 0 && (right == target_of.end() || source + " " + right->second != e.key)) {
-        return "its mapping scores wrong matches, which an exam question does not";
-      }
-    }
-    if (m.default_value != 0) return "its mapping scores wrong matches, which an exam question does not";
-    std::vector<double> values;
-    double sum = 0;
-    for (const std::string& source : sources.ids) {
-      values.push_back(m.ValueOf(source + " " + target_of[source]));
-      sum += values.back();
-    }
-    if (std::any_of(values.begin(), values.end(), [](double v) { return !(v > 0); })) {
-      return "its mapping gives a right match no credit";
-    }
-    q_.points = max_score_.value_or(m.upper ? std::min(*m.upper, sum) : sum);
-    const bool equal =
-        std::all_of(values.begin(), values.end(), [&](double v) { return Near(v, values[0]); });
-    if (!equal || !Near(q_.points, sum)) {
-      for (double v : values) q_.credit.push_back(v / q_.points);
-    }
     return "";
   }
 

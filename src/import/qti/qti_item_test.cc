@@ -131,11 +131,11 @@ TEST(QtiItemTest, WhatTheExamModelCannotSayIsReportedWithItsItem) {
     const char* why;
   } kCases[] = {
       // A picture of a sign: a file of the item's package, which is not there.
-      {"v2p1/choice.xml", "picture 'images/sign.png' is a file of its package: upload the content package"},
+      {"v2p1/choice.xml",
+       "picture 'images/sign.png' is a file of its package: upload the content package"},
       {"v3p0/unattended_luggage_qti3.xml", "picture 'images/sign.png' is a file of its package"},
       {"v2p1/extended_text.xml", "picture 'images/postcard.png' is a file"},  // a postcard
       {"v3p0/extended_text_qti3.xml", "is a file of its package"},
-      {"v2p1/associate.xml", "associateInteraction"},
       // Richard III (Take 1): each wrong pair takes a point away, which a gap cannot say.
       {"v2p2/gap_match.xml", "its mapping gives -1 for each pair it does not name"},
       // Eleven entries of which one is scored: the others have no key.

@@ -52,13 +52,13 @@ TEST(QtiPackageTest, OneEdTechsBbqsPackageComesInTheTestsOrder) {
   // several interactions in one item, templates, rules written out).
   std::vector<std::string> ids;
   for (const auto& q : made.questions) ids.push_back(q.id);
-  EXPECT_EQ(ids, (std::vector<std::string>{"either-or-choice-root2", "essay-vacation",
-                                           "jumble-gapMatch", "jumble-inlineChoice", "Likert-choice-questionSet",
-                                           "matching-match-trigDeriv",
-                                           "MultipleAnswer-choice-materials",
-                                           "MultipleChoice-choice-polynomials", "order-maths",
-                                           "ShortAnswer-extText-postcard", "text_entry-calculus",
-                                           "text_entry-Lycidas", "TF-choice", "TheAnswer-001"}))
+  EXPECT_EQ(
+      ids, (std::vector<std::string>{
+               "either-or-choice-root2", "essay-vacation", "jumble-gapMatch", "jumble-inlineChoice",
+               "Likert-choice-questionSet", "matching-associate-trigDeriv",
+               "matching-match-trigDeriv", "MultipleAnswer-choice-materials",
+               "MultipleChoice-choice-polynomials", "order-maths", "ShortAnswer-extText-postcard",
+               "text_entry-calculus", "text_entry-Lycidas", "TF-choice", "TheAnswer-001"}))
       << all;
   const auto question = [&](std::string_view id) -> const exam::Question& {
     return *std::find_if(made.questions.begin(), made.questions.end(),
@@ -121,6 +121,14 @@ TEST(QtiPackageTest, OneEdTechsBbqsPackageComesInTheTestsOrder) {
             (std::vector<std::string>{"d/dΘ(sin Θ)", "d/dΘ(cos Θ)", "d/dΘ(tan Θ)"}));
   EXPECT_EQ(question("matching-match-trigDeriv").match_choices,
             (std::vector<std::string>{"-sin Θ", "cos Θ", "sec² Θ"}));
+  // The same derivatives paired within one list (an associate): the list split in two, each
+  // pair its mapped value (1, 1 and 2).
+  const exam::Question& paired = question("matching-associate-trigDeriv");
+  EXPECT_EQ(paired.options, question("matching-match-trigDeriv").options);
+  EXPECT_EQ(paired.match_choices, question("matching-match-trigDeriv").match_choices);
+  EXPECT_EQ(paired.points, 4);
+  EXPECT_EQ(exam::GradeAnswer(paired, boost::json::parse("[1, 0, 2]")), 4);  // cos, -sin, sec²
+  EXPECT_EQ(exam::GradeAnswer(paired, boost::json::parse("[0, 1, 2]")), 2);
   EXPECT_EQ(question("MultipleChoice-choice-polynomials").options,
             (std::vector<std::string>{"sec² Θ", "x + 1001y", "x³ - 5x + 87", "1 - ζ²"}));
   // True/false as a choice, its feedback inside each choice kept as the choice's own.

@@ -244,4 +244,11 @@ Result<Scoring> ReadScoring(const pugi::xml_node& response_processing,
   return ScoringReader(declared).Read(response_processing);
 }
 
+std::string UpperBelowPoints(const Mapping& m, std::optional<double> points) {
+  if (m.upper && points && *m.upper < *points) {
+    return "its mapping's upperBound is below its MAXSCORE, which an exam question cannot say";
+  }
+  return "";
+}
+
 }  // namespace pupitre::importers::qti

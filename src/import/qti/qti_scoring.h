@@ -7,16 +7,16 @@
 // scoring when they hold their item (qti-index, as 1EdTech's order examples and Pupitre's export
 // write it). Internal to import/qti.
 
-#include <pugixml.hpp>
-
 #include <functional>
 #include <optional>
+#include <pugixml.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/result.h"
 #include "exam/exam.h"
+#include "import/qti/qti_declaration.h"
 
 namespace pupitre::importers::qti {
 
@@ -42,5 +42,12 @@ struct Scoring {
 // words a teacher reads) when the processing is none of those forms.
 Result<Scoring> ReadScoring(const pugi::xml_node& response_processing,
                             const std::function<bool(std::string_view)>& declared);
+
+// Why an item whose processing is none of those scoring an interaction is not imported.
+inline constexpr const char* kUnscored = "it has no response processing: not scored";
+
+// A mapping's upperBound below the item's declared `points` caps the score below them, which an
+// exam question cannot say: why ("" : it does not).
+std::string UpperBelowPoints(const Mapping& m, std::optional<double> points);
 
 }  // namespace pupitre::importers::qti
