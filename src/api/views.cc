@@ -56,7 +56,12 @@ json::value RightAnswer(const exam::Question& q) {
       if (const std::string unit = exam::AnswersUnit(q); !unit.empty()) right["unit"] = unit;
       return right;
     }
-    case T::kShortText: return Texts(q.accepted);
+    case T::kShortText: {
+      if (!q.wildcards) return Texts(q.accepted);
+      std::vector<std::string> shown;  // "*Paris*" as Moodle shows it: "Paris"
+      for (const std::string& pattern : q.accepted) shown.push_back(exam::PatternShown(pattern));
+      return Texts(shown);
+    }
     case T::kEssay:
     case T::kDescription: return nullptr;
     case T::kMatching: {

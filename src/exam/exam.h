@@ -108,6 +108,7 @@ struct Gap {
   // the gap's share, from 0 to 1; the best earns 1. Any other answer earns 0.
   std::vector<double> credit;
   bool case_sensitive = false;  // typed in: letters' case must match too
+  bool wildcards = false;       // typed in: accepted answers are patterns (MatchesWildcards)
   double weight = 1;            // > 0: the gap's share is its weight over the sum of weights
 };
 inline constexpr size_t kMaxGaps = 100;
@@ -136,6 +137,9 @@ struct Question {
   double numeric_tolerance = 0.0;     // kNumeric: |given - answer| <= tolerance is right
   std::vector<std::string> accepted;  // kShortText: accepted answers, already normalised
   bool case_sensitive = false;        // kShortText: letters' case must match too
+  // kShortText: the accepted answers are patterns (MatchesWildcards), as Moodle's short answers
+  // are: "*cat*" accepts any answer holding "cat".
+  bool wildcards = false;
   std::vector<int> match_key;         // kMatching: per item, its index in match_choices
   std::vector<int> order_key;         // kOrdering: the options' indices in their right order
   // kGaps: the gaps, the n-th (1-based) where `text` holds GapMark(n), each mark once, in order.
@@ -328,6 +332,16 @@ std::string GroupProblem(const ExamSpec& spec);
 // ASCII case (unless !fold_case: a case-sensitive question), and drops trailing '.', '!' and
 // '?'.
 std::string NormaliseText(std::string_view s, bool fold_case = true);
+
+// Whether `text` matches `pattern` as Moodle matches a short answer: each run of '*' stands for
+// any text (none included) and "\*" for a star; the rest is compared as it is (normalise both
+// alike first).
+bool MatchesWildcards(std::string_view pattern, std::string_view text);
+// The one text `pattern` matches when it has no wildcard ("\*" written as a star), or none.
+std::optional<std::string> WildcardsLiteral(std::string_view pattern);
+// A pattern as the right answer is shown, as Moodle shows it: each run of '*' a space, "\*" a
+// star ("*Paris*" is "Paris").
+std::string PatternShown(std::string_view pattern);
 
 // Checks that `answer` has the JSON shape of an answer to `q`:
 // kSingle: an integer option index; kMultiple: an array of distinct option indices;

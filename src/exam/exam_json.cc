@@ -141,6 +141,7 @@ json::object QuestionObject(const Question& q) {
     if (q.unit_penalty_of_max) written["unit_penalty_of_max"] = true;
   }
   if (q.case_sensitive) written["case_sensitive"] = true;
+  if (q.wildcards) written["wildcards"] = true;
   if (!q.group.empty()) written["group"] = q.group;
   if (q.all_or_nothing) written["all_or_nothing"] = true;
   if (q.type == QuestionType::kMatching) {
@@ -176,6 +177,7 @@ json::object QuestionObject(const Question& q) {
       for (double c : g.credit) credit.push_back(Exact(c));
       gap["credit"] = std::move(credit);
       if (g.case_sensitive) gap["case_sensitive"] = true;
+      if (g.wildcards) gap["wildcards"] = true;
       gaps.push_back(std::move(gap));
     }
     written["gaps"] = std::move(gaps);
@@ -266,6 +268,7 @@ Status ReadQuestion(const json::object& o, const std::string& where, std::string
     if (q.Has("unit_penalty_of_max")) out.unit_penalty_of_max = q.Bool("unit_penalty_of_max");
   }
   if (q.Has("case_sensitive")) out.case_sensitive = q.Bool("case_sensitive");
+  if (q.Has("wildcards")) out.wildcards = q.Bool("wildcards");
   if (q.Has("all_or_nothing")) out.all_or_nothing = q.Bool("all_or_nothing");
   if (q.Has("group")) out.group = q.String("group");
   if (out.type == QuestionType::kMatching) {
@@ -325,6 +328,7 @@ Status ReadQuestion(const json::object& o, const std::string& where, std::string
         if (Status s = ReadCredit(*c, g.credit); !s.ok()) return s;
       }
       if (gap.Has("case_sensitive")) g.case_sensitive = gap.Bool("case_sensitive");
+      if (gap.Has("wildcards")) g.wildcards = gap.Bool("wildcards");
       out.gaps.push_back(std::move(g));
     }
   }

@@ -74,6 +74,7 @@ id = "short-case"
 type = "short"
 text = "Chemical symbol of sodium?"
 case_sensitive = true
+wildcards = true
 answer = ["Na"]
 
 [[question]]
@@ -102,7 +103,7 @@ type = "gaps"
 text = "The bandit killed her [[1]] and burned her [[2]]."
 points = 3
 gaps = [{ choices = ["horse", "family", "castle"], answer = "family" },
-        { answer = ["castle", "manor"], credit = [1, 0.25], case_sensitive = true, weight = 2 }]
+        { answer = ["castle", "*manor*"], credit = [1, 0.25], case_sensitive = true, wildcards = true, weight = 2 }]
 )toml";
 
 ExamSpec Imported() {
@@ -144,6 +145,7 @@ TEST(ExamJsonTest, EveryFieldComesBackAsItWentIn) {
     EXPECT_EQ(y.numeric_tolerance, x.numeric_tolerance);
     EXPECT_EQ(y.accepted, x.accepted);
     EXPECT_EQ(y.case_sensitive, x.case_sensitive);
+    EXPECT_EQ(y.wildcards, x.wildcards);
     EXPECT_EQ(y.all_or_nothing, x.all_or_nothing);
     EXPECT_EQ(y.match_choices, x.match_choices);
     EXPECT_EQ(y.match_key, x.match_key);
@@ -154,6 +156,7 @@ TEST(ExamJsonTest, EveryFieldComesBackAsItWentIn) {
       EXPECT_EQ(y.gaps[k].accepted, x.gaps[k].accepted);
       EXPECT_EQ(y.gaps[k].credit, x.gaps[k].credit);
       EXPECT_EQ(y.gaps[k].case_sensitive, x.gaps[k].case_sensitive);
+      EXPECT_EQ(y.gaps[k].wildcards, x.gaps[k].wildcards);
       EXPECT_EQ(y.gaps[k].weight, x.gaps[k].weight);
     }
     EXPECT_EQ(y.line, x.line);
@@ -172,6 +175,10 @@ TEST(ExamJsonTest, EveryFieldComesBackAsItWentIn) {
   EXPECT_EQ(b.questions[8].options[static_cast<size_t>(b.questions[8].order_key[0])], "Rome");
   EXPECT_TRUE(b.questions[8].all_or_nothing);
   EXPECT_TRUE(b.questions[5].case_sensitive);
+  EXPECT_TRUE(b.questions[5].wildcards);
+  EXPECT_FALSE(b.questions[4].wildcards);
+  EXPECT_TRUE(b.questions[9].gaps[1].wildcards);
+  EXPECT_FALSE(b.questions[9].gaps[0].wildcards);
   // The menu sorted (its order tells nothing), the right choice still the right one.
   EXPECT_EQ(b.questions[9].gaps[0].choices, (std::vector<std::string>{"castle", "family", "horse"}));
   EXPECT_EQ(b.questions[9].gaps[0].credit, (std::vector<double>{0, 1, 0}));

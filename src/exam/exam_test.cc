@@ -188,6 +188,37 @@ TEST(NormaliseTextTest, TrimsCollapsesFoldsAndDropsFinalPunctuation) {
   EXPECT_EQ(NormaliseText(""), "");
 }
 
+// Moodle's short-answer patterns: a run of stars any text, "\*" a star.
+TEST(MatchesWildcardsTest, AStarIsAnyTextAndAnEscapedStarAStar) {
+  EXPECT_TRUE(MatchesWildcards("*cat*", "a cat here"));
+  EXPECT_TRUE(MatchesWildcards("*cat*", "cat"));
+  EXPECT_FALSE(MatchesWildcards("*cat*", "a dog"));
+  EXPECT_TRUE(MatchesWildcards("c*t", "ct"));
+  EXPECT_TRUE(MatchesWildcards("c*t", "carrot"));
+  EXPECT_FALSE(MatchesWildcards("c*t", "carrots")) << "the last run ends the text";
+  EXPECT_FALSE(MatchesWildcards("c*t", "scat")) << "the first run begins it";
+  EXPECT_TRUE(MatchesWildcards("a*b*c", "abc"));
+  EXPECT_FALSE(MatchesWildcards("a*b*c", "acb"));
+  EXPECT_TRUE(MatchesWildcards("a**c", "abc")) << "a run of stars is one";
+  EXPECT_TRUE(MatchesWildcards("*", ""));
+  EXPECT_FALSE(MatchesWildcards("aba*aba", "ababa")) << "the first and last runs do not overlap";
+  EXPECT_TRUE(MatchesWildcards("aba*aba", "abaaba"));
+  EXPECT_TRUE(MatchesWildcards(R"(2\*3)", "2*3"));
+  EXPECT_FALSE(MatchesWildcards(R"(2\*3)", "2x3")) << "an escaped star is a star";
+  EXPECT_TRUE(MatchesWildcards(R"(*\**)", "a*b"));
+  EXPECT_FALSE(MatchesWildcards(R"(*\**)", "ab"));
+  EXPECT_TRUE(MatchesWildcards(R"(a\b)", R"(a\b)")) << "another backslash is itself";
+  EXPECT_TRUE(MatchesWildcards("paris", "paris"));
+  EXPECT_FALSE(MatchesWildcards("paris", "paris!"));
+  EXPECT_EQ(WildcardsLiteral(R"(2\*3)"), std::optional<std::string>("2*3"));
+  EXPECT_EQ(WildcardsLiteral("paris"), std::optional<std::string>("paris"));
+  EXPECT_EQ(WildcardsLiteral("par*"), std::nullopt);
+  // Shown as the right answer as Moodle shows it.
+  EXPECT_EQ(PatternShown("*paris*"), "paris");
+  EXPECT_EQ(PatternShown("c*t"), "c t");
+  EXPECT_EQ(PatternShown(R"(2\*3 **x)"), "2*3 x");
+}
+
 TEST(MakeOrderTest, IdentityWhenShufflingIsOff) {
   const ExamSpec spec = MakeSpec();
   const AttemptOrder order = MakeOrder(spec, 12345);

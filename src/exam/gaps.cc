@@ -91,7 +91,8 @@ double Earned(const Gap& g, const boost::json::value& v) {
   const std::string given = NormaliseText(v.get_string(), !g.case_sensitive);
   if (given.empty()) return 0;
   for (size_t i = 0; i < g.accepted.size(); ++i) {
-    if (g.accepted[i] == given || g.accepted[i] == "*") {
+    if (g.wildcards ? MatchesWildcards(g.accepted[i], given)
+                    : g.accepted[i] == given || g.accepted[i] == "*") {
       return g.credit.empty() ? 1.0 : std::clamp(g.credit[i], 0.0, 1.0);
     }
   }
@@ -200,7 +201,7 @@ boost::json::array GapsRightAnswer(const Question& q) {
     } else if (!g.choices.empty()) {
       out.emplace_back(static_cast<int64_t>(best));
     } else if (best < g.accepted.size()) {
-      out.emplace_back(g.accepted[best]);
+      out.emplace_back(g.wildcards ? PatternShown(g.accepted[best]) : g.accepted[best]);
     } else {
       out.emplace_back(nullptr);
     }

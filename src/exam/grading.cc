@@ -61,12 +61,16 @@ bool Contains(const std::vector<int>& v, int64_t x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
-// The first accepted answer `given` matches (a "*" any non-blank answer, where answers carry
-// credit: a plain key has no wildcard), or none.
+// The first accepted answer `given` matches (a pattern, when the question's answers are; else a
+// "*" any non-blank answer, where answers carry credit: a plain key has no wildcard), or none.
 std::optional<size_t> MatchedShortAnswer(const Question& q, const std::string& given) {
   const bool wildcard = !q.credit.empty();
   for (size_t i = 0; i < q.accepted.size(); ++i) {
-    if (q.accepted[i] == given || (wildcard && q.accepted[i] == "*" && !given.empty())) return i;
+    if (q.wildcards
+            ? !given.empty() && MatchesWildcards(q.accepted[i], given)
+            : q.accepted[i] == given || (wildcard && q.accepted[i] == "*" && !given.empty())) {
+      return i;
+    }
   }
   return std::nullopt;
 }

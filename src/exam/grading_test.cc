@@ -269,6 +269,26 @@ TEST(GradeAnswerTest, ShortTextIsNormalised) {
   EXPECT_EQ(Grade(q, "\"\""), 0);
 }
 
+// Accepted answers as patterns (Moodle's short answers): only when the question says so.
+TEST(GradeAnswerTest, ShortAnswerPatternsMatchWhenTheQuestionHasWildcards) {
+  Question q = Short();
+  q.points = 2;
+  q.accepted = {"*paris*", "*lyon*", R"(2\*3)"};
+  q.credit = {1, 0.5, 1};
+  EXPECT_DOUBLE_EQ(Grade(q, "\"*paris*\""), 2) << "without wildcards, stars are letters";
+  EXPECT_DOUBLE_EQ(Grade(q, "\"I think Paris\""), 0);
+  q.wildcards = true;
+  EXPECT_DOUBLE_EQ(Grade(q, "\"I think Paris.\""), 2);
+  EXPECT_DOUBLE_EQ(Grade(q, "\"  LYON  \""), 1);
+  EXPECT_DOUBLE_EQ(Grade(q, "\"2*3\""), 2);
+  EXPECT_DOUBLE_EQ(Grade(q, "\"2x3\""), 0);
+  EXPECT_DOUBLE_EQ(Grade(q, "\"London\""), 0);
+  q.accepted = {"*"};
+  q.credit = {};
+  EXPECT_DOUBLE_EQ(Grade(q, "\"anything\""), 2);
+  EXPECT_DOUBLE_EQ(Grade(q, "\" \""), 0) << "a blank answer is no answer";
+}
+
 TEST(GradeAnswerTest, EssayIsLeftToATeacherUnlessBlank) {
   EXPECT_EQ(GradeAnswer(Essay(), Json("\"A long answer.\"")), std::nullopt);
   EXPECT_EQ(GradeAnswer(Essay(), Json("null")), std::optional<double>(0.0));
@@ -334,6 +354,16 @@ TEST(GapsProblemTest, TheTextMarksEachGapOnceInOrder) {
   q = Gaps(false);
   q.type = QuestionType::kShortText;
   EXPECT_EQ(GapsProblem(q), "only a gaps question has gaps");
+}
+
+TEST(GradeAnswerTest, GapPatternsMatchWhenTheGapHasWildcards) {
+  Question g = Gaps(false);
+  g.gaps[1].accepted = {"*castle*", "manor"};
+  EXPECT_DOUBLE_EQ(Grade(g, R"([1, "the castle", "Horse"])"), 5) << "no wildcards: 1 + 0 + 4";
+  g.gaps[1].wildcards = true;
+  EXPECT_DOUBLE_EQ(Grade(g, R"([1, "the castle", "Horse"])"), 6);
+  EXPECT_DOUBLE_EQ(Grade(g, R"([1, "manor house", "Horse"])"), 5);
+  EXPECT_DOUBLE_EQ(Grade(g, R"([1, "manor", "Horse"])"), 5.5);
 }
 
 }  // namespace pupitre::exam

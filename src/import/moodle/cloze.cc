@@ -69,11 +69,11 @@ size_t Unescaped(std::string_view s, std::string_view stops) {
   return std::string_view::npos;
 }
 
-// `s` with each \x written x.
+// `s` with each \x written x, but \* (a star in a short answer's pattern) kept as it is.
 std::string Unescape(std::string_view s) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 1 < s.size()) ++i;
+    if (s[i] == '\\' && i + 1 < s.size() && s[i + 1] != '*') ++i;
     out += s[i];
   }
   return out;
@@ -171,13 +171,12 @@ Result<exam::Gap> MakeGap(Kind kind, const std::vector<Answer>& answers, double 
     return gap;
   }
   gap.case_sensitive = kind == Kind::kTypedCase;
+  // A '*' inside an answer stands for any text there, "\*" for a star, as in Moodle.
+  gap.wildcards = std::any_of(answers.begin(), answers.end(), [](const Answer& a) {
+    return a.text != "*" && a.text.find('*') != std::string::npos;
+  });
   for (const Answer& a : answers) {
     // Every answer in order, those worth nothing too: the first that matches decides.
-    if (a.text != "*" && a.text.find('*') != std::string::npos) {
-      return Error::Invalid(fmt::format("gap {}: a '*' inside an answer ('{}') is a wildcard, "
-                                        "which is not imported ('*' alone, any answer, is)",
-                                        n, a.text.substr(0, 40)));
-    }
     std::string accepted = a.text == "*" ? "*" : exam::NormaliseText(a.text, !gap.case_sensitive);
     if (accepted.empty()) return Error::Invalid(fmt::format("gap {} accepts an empty answer", n));
     gap.accepted.push_back(std::move(accepted));

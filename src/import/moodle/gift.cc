@@ -36,13 +36,14 @@ size_t FindPlain(std::string_view s, std::string_view token, size_t from = 0) {
   return kNone;
 }
 
-// The text as written, its escapes undone (\n is a line break), trimmed.
+// The text as written, its escapes undone (\n is a line break), trimmed; \* is kept as it is
+// (GIFT does not escape it: in a short answer it is a star, not any text).
 std::string Unescape(std::string_view s) {
   s = Trim(s);
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 1 < s.size()) {
+    if (s[i] == '\\' && i + 1 < s.size() && s[i + 1] != '*') {
       const char next = s[++i];
       out.push_back(next == 'n' ? '\n' : next);
     } else {

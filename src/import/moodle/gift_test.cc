@@ -207,6 +207,27 @@ double Grade(const exam::Question& q, const char* answer_json) {
   return exam::GradeAnswer(q, boost::json::parse(answer_json)).value_or(-1);
 }
 
+// A short answer's '*' is any text there, as Moodle matches it; "\*" is a star (GIFT does not
+// escape it: it reaches Moodle's short answer as written).
+TEST(GiftTest, AStarInAShortAnswerIsAnyText) {
+  const ExamQuestions made = ToExamQuestions(
+      ParseGift("Who wrote Hamlet? {=*Shakespeare* =%50%2\\*3}\n\nCapital? {=Paris =%0%*}\n"));
+  ASSERT_TRUE(made.problems.empty()) << made.problems[0].message;
+  ASSERT_EQ(made.questions.size(), 2u);
+  const exam::Question& hamlet = made.questions[0];
+  EXPECT_EQ(hamlet.type, exam::QuestionType::kShortText);
+  EXPECT_TRUE(hamlet.wildcards);
+  EXPECT_EQ(hamlet.accepted, (std::vector<std::string>{"*shakespeare*", "2\\*3"}));
+  EXPECT_DOUBLE_EQ(Grade(hamlet, "\"William Shakespeare, 1600\""), 1);
+  EXPECT_DOUBLE_EQ(Grade(hamlet, "\"2*3\""), 0.5);
+  EXPECT_DOUBLE_EQ(Grade(hamlet, "\"2x3\""), 0);
+  EXPECT_DOUBLE_EQ(Grade(hamlet, "\"Marlowe\""), 0);
+  // "*" alone (any other answer) needs no wildcards: the question keeps its plain rule.
+  EXPECT_FALSE(made.questions[1].wildcards);
+  EXPECT_DOUBLE_EQ(Grade(made.questions[1], "\"Lyon\""), 0);
+  EXPECT_DOUBLE_EQ(Grade(made.questions[1], "\"paris\""), 1);
+}
+
 TEST(GiftTest, ExamQuestionsAreGradedAsMoodleGradesThemAndTheRestIsReported) {
   const ExamQuestions made = ToExamQuestions(ParseGift(Fixture("questions.gift.txt")));
   // Every question of Moodle's fixture: the essay, the single choice, the multiple response

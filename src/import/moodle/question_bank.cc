@@ -335,13 +335,10 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
         }
         if (!partial) q.credit.clear();
         if (!feedback) q.answer_feedback.clear();
-        if (std::any_of(g.answers.begin(), g.answers.end(), [](const MoodleAnswer& a) {
-              return a.text != "*" && a.text.find('*') != std::string::npos;
-            })) {
-          refuse("a * inside a short answer (any text there, in Moodle) is not in the exam model "
-                 "yet: not imported");
-          continue;
-        }
+        // A '*' inside an answer stands for any text there, "\*" for a star, as in Moodle.
+        q.wildcards = std::any_of(g.answers.begin(), g.answers.end(), [](const MoodleAnswer& a) {
+          return a.text != "*" && a.text.find('*') != std::string::npos;
+        });
         if (std::none_of(g.answers.begin(), g.answers.end(),
                          [](const MoodleAnswer& a) { return a.fraction > 0; })) {
           refuse("no answer gives credit: not imported");

@@ -367,7 +367,16 @@ class ItemWriter {
                                      q_.id));
         continue;
       }
-      entries.emplace_back(q_.accepted[i], q_.credit.empty() ? q_.points : q_.credit[i] * q_.points);
+      const std::optional<std::string> key =
+          q_.wildcards ? exam::WildcardsLiteral(q_.accepted[i]) : q_.accepted[i];
+      if (!key) {
+        notes_.push_back(
+            fmt::format("question {}: the pattern \"{}\" (a * stands for any text) "
+                        "has no QTI mapping entry; left out",
+                        q_.id, q_.accepted[i]));
+        continue;
+      }
+      entries.emplace_back(*key, q_.credit.empty() ? q_.points : q_.credit[i] * q_.points);
     }
     for (const auto& [key, value] : entries) {
       if (value >= q_.points) right.push_back(key);

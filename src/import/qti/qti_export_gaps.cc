@@ -86,9 +86,19 @@ void GapsWriter::Declarations(pugi::xml_node item) {
                         q_.id, k + 1));
         continue;
       }
-      if (credit > 0) {
-        entries.emplace_back(menu ? fmt::format("G{}_{}", k + 1, i) : gap.accepted[i], credit);
+      std::string key = menu ? fmt::format("G{}_{}", k + 1, i) : gap.accepted[i];
+      if (!menu && gap.wildcards) {
+        std::optional<std::string> literal = exam::WildcardsLiteral(gap.accepted[i]);
+        if (!literal) {
+          notes_.push_back(
+              fmt::format("question {}: gap {}'s pattern \"{}\" (a * stands for "
+                          "any text) has no QTI mapping entry; left out",
+                          q_.id, k + 1, gap.accepted[i]));
+          continue;
+        }
+        key = std::move(*literal);
       }
+      if (credit > 0) entries.emplace_back(std::move(key), credit);
     }
     const auto best =
         std::max_element(entries.begin(), entries.end(),

@@ -372,5 +372,51 @@ TEST(QtiExportTest, ADrawIsASectionSelectingItsPickAndReadsBackAsOne) {
   EXPECT_EQ(back->made.questions.size(), spec->questions.size());
 }
 
+// QTI compares typed answers as written: a pattern (Moodle's "*" any text) has no mapping entry
+// and is left out, said; an escaped star is a star.
+TEST(QtiExportTest, PatternsAreLeftOutAndSaidEscapedStarsAreStars) {
+  auto spec = ParseExamToml(R"toml(
+[exam]
+id = "patterns"
+title = "Patterns"
+opens = 2026-11-23T08:00:00Z
+closes = 2026-11-23T12:00:00Z
+duration_minutes = 45
+
+[[question]]
+id = "city"
+type = "short"
+text = "Which city?"
+wildcards = true
+answer = ["*Paris*", '2\*3', "Lyon"]
+
+[[question]]
+id = "legend"
+type = "gaps"
+text = "She rode her [[1]]."
+gaps = [{ answer = ["*horse*", 'a\*b'], wildcards = true }]
+)toml");
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  const QtiExport exported = ExportQtiPackage(*spec);
+  std::string notes;
+  for (const auto& n : exported.notes) notes += n + "\n";
+  EXPECT_NE(
+      notes.find(
+          R"(question city: the pattern "*paris*" (a * stands for any text) has no QTI mapping entry; left out)"),
+      std::string::npos)
+      << notes;
+  EXPECT_NE(notes.find(R"(question legend: gap 1's pattern "*horse*")"), std::string::npos)
+      << notes;
+  auto back = ReadQtiPackage(exported.zip);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  for (const auto& p : back->made.problems) ADD_FAILURE() << p.message;
+  ASSERT_EQ(back->made.questions.size(), 2u);
+  EXPECT_EQ(back->made.questions[0].accepted, (std::vector<std::string>{"2*3", "lyon"}));
+  EXPECT_FALSE(back->made.questions[0].wildcards);
+  EXPECT_EQ(exam::GradeAnswer(back->made.questions[0], boost::json::parse(R"("2*3")")), 1);
+  ASSERT_EQ(back->made.questions[1].gaps.size(), 1u);
+  EXPECT_EQ(back->made.questions[1].gaps[0].accepted, std::vector<std::string>{"a*b"});
+}
+
 }  // namespace
 }  // namespace pupitre::importers

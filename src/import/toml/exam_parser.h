@@ -38,11 +38,12 @@ inline constexpr std::string_view kExamKeys[] = {
     "duration_minutes", "shuffle_questions", "shuffle_options", "one_per_page", "review",
     "auto_waves",   "wave_interval_minutes"};
 inline constexpr std::string_view kQuestionKeys[] = {
-    "id",       "type",      "text",     "points",          "options",    "answer",
-    "tolerance", "feedback", "option_feedback", "answer_feedback", "pairs", "distractors", "case_sensitive", "all_or_nothing", "grading",
-    "group", "units", "unit_penalty", "gaps"};
-inline constexpr std::string_view kGapKeys[] = {"choices", "answer", "credit", "case_sensitive",
-                                                "weight", "tolerance"};
+    "id",      "type",        "text",           "points",          "options",
+    "answer",  "tolerance",   "feedback",       "option_feedback", "answer_feedback",
+    "pairs",   "distractors", "case_sensitive", "wildcards",       "all_or_nothing",
+    "grading", "group",       "units",          "unit_penalty",    "gaps"};
+inline constexpr std::string_view kGapKeys[] = {"choices",   "answer", "credit",   "case_sensitive",
+                                                "wildcards", "weight", "tolerance"};
 // A year: far beyond any exam, and small enough that milliseconds never overflow.
 inline constexpr int64_t kMaxDurationMinutes = 366 * 24 * 60;
 inline constexpr double kMaxPoints = 10'000;  // per question

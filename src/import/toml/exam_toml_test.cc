@@ -793,6 +793,67 @@ answer = "Ada"
   EXPECT_EQ(p.size(), 2u) << Describe(p);
 }
 
+// "wildcards": the accepted answers are patterns, as Moodle's short answers ("*" any text).
+TEST(ParseExamTomlTest, WildcardsMakeAcceptedAnswersPatterns) {
+  Result<ExamSpec> r = ParseExamToml(std::string(kHeader) + R"(
+[[question]]
+id = "capital"
+type = "short"
+text = "Which city?"
+wildcards = true
+answer = ["*Paris*", '2\*3']
+
+[[question]]
+id = "legend"
+type = "gaps"
+text = "She rode her [[1]] to the [[2]]."
+gaps = [{ answer = "*horse", wildcards = true }, { answer = "castle*" }]
+)");
+  ASSERT_TRUE(r.ok()) << Describe(r.error().problems);
+  const Question& q = r->questions[0];
+  EXPECT_TRUE(q.wildcards);
+  EXPECT_DOUBLE_EQ(GradeAnswer(q, boost::json::parse(R"("Paris, of course")")).value_or(-1), 1);
+  EXPECT_DOUBLE_EQ(GradeAnswer(q, boost::json::parse(R"("2*3")")).value_or(-1), 1);
+  EXPECT_DOUBLE_EQ(GradeAnswer(q, boost::json::parse(R"("2x3")")).value_or(-1), 0);
+  const Question& legend = r->questions[1];
+  EXPECT_DOUBLE_EQ(
+      GradeAnswer(legend, boost::json::parse(R"(["white horse", "castle*"])")).value_or(-1), 1);
+  EXPECT_DOUBLE_EQ(
+      GradeAnswer(legend, boost::json::parse(R"(["white horse", "castles"])")).value_or(-1), 0.5)
+      << "the second gap has no wildcards: its star is a star";
+
+  const std::vector<Problem> p = Problems(std::string(kHeader) + R"(
+[[question]]
+id = "tf"
+type = "truefalse"
+text = "Yes?"
+answer = true
+wildcards = true
+
+[[question]]
+id = "s"
+type = "short"
+text = "Name?"
+wildcards = 1
+answer = "Ada"
+
+[[question]]
+id = "g"
+type = "gaps"
+text = "[[1]] and [[2]]"
+gaps = [{ choices = ["a", "b"], answer = "a", wildcards = true },
+        { answer = 3, wildcards = true }]
+)");
+  EXPECT_TRUE(Has(p, 13, {"question \"tf\": \"wildcards\" is only for short questions"}))
+      << Describe(p);
+  EXPECT_TRUE(Has(p, 19, {"question \"s\": \"wildcards\" must be true or false"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 26, {"gap 1: \"wildcards\" is only for a gap of words typed in"}))
+      << Describe(p);
+  EXPECT_TRUE(Has(p, 27, {"gap 2: \"wildcards\" is only for a gap of words typed in"}))
+      << Describe(p);
+  EXPECT_EQ(p.size(), 4u) << Describe(p);
+}
+
 TEST(ParseExamTomlTest, AllOrNothingGivesThePointsOnlyWhenEveryPartIsRight) {
   Result<ExamSpec> r = ParseExamToml(std::string(kHeader) + R"(
 [[question]]
@@ -1204,10 +1265,11 @@ TEST(ParseExamTomlTest, QuestionsMayBeWrittenInGift) {
   EXPECT_EQ(r->questions[2].line, 4);
 
   // What GIFT cannot make a question of is a problem at its line in the file.
-  const std::string refused = "gift = \"\"\"\nTwo plus two? {#4}\n\nSay {=a*b}\n\"\"\"\n";
+  const std::string refused = "gift = \"\"\"\nTwo plus two? {#4}\n\nPair {=a -> b}\n\"\"\"\n";
   const std::vector<Problem> p = Problems(refused + kHeader);
   ASSERT_EQ(p.size(), 1u) << Describe(p);
-  EXPECT_TRUE(Has(p, 4, {"GIFT, line 3", "a * inside a short answer"})) << Describe(p);
+  EXPECT_TRUE(Has(p, 4, {"GIFT, line 3", "a matching question needs two pairs at least"}))
+      << Describe(p);
   EXPECT_EQ(p[0].reason, "bank");
   EXPECT_TRUE(Has(Problems(std::string("gift = 3\n") + kHeader), 1, {"\"gift\" is a text"}));
 

@@ -54,6 +54,14 @@ std::optional<Gap> ExamParser::ParseGap(const toml::table& t, size_t number, con
   if (std::optional<bool> sensitive = GetBool(t, "case_sensitive", where)) {
     gap.case_sensitive = *sensitive;
   }
+  if (std::optional<bool> wildcards = GetBool(t, "wildcards", where)) {
+    gap.wildcards = *wildcards;
+    if (*wildcards &&
+        (t.get("choices") != nullptr || (t.get("answer") && t.get("answer")->is_number()))) {
+      Add(*t.get("wildcards"), where, "gap_wildcards_typed", {{"gap", gap_number}},
+          which + "\"wildcards\" is only for a gap of words typed in");
+    }
+  }
   if (const toml::node* n = t.get("weight")) {
     if (std::optional<double> w = GetNumber(*n, "weight", where)) {
       if (*w > 0 && *w <= 1e6) {

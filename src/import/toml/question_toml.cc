@@ -347,6 +347,16 @@ void ExamParser::ParseKey(const toml::table& t, Question& q, const Where& where)
       q.case_sensitive = n->as_boolean()->get();  // before the answers are normalised
     }
   }
+  if (const toml::node* n = t.get("wildcards")) {
+    if (q.type != QuestionType::kShortText) {
+      Add(*n, where, "only_for_short", {{"key", "wildcards"}},
+          "\"wildcards\" is only for short questions");
+    } else if (!n->is_boolean()) {
+      WrongType(*n, "wildcards", where, kBool);
+    } else {
+      q.wildcards = n->as_boolean()->get();
+    }
+  }
   const bool numeric = q.type == QuestionType::kNumeric;
   if (const toml::node* n = t.get("tolerance")) {
     if (!numeric) {
