@@ -83,6 +83,24 @@ P.optionImages = (q, k) => (P.imagesOf(q).options[k] || []).map((image) => image
   : { ...image, alt: q.type === "single" || q.type === "multiple" ? P.t("q.choice_picture", { n: k + 1 }) : P.t("q.item_picture", { n: k + 1 }) });
 // Option k with its pictures in their places, as nodes for el().
 P.optionLabel = (q, k, src) => P.questionText(q.options[k], P.optionImages(q, k), src);
+// The label of the option shown at `place` (from 0) in a question's numbering (Moodle's
+// answernumbering): "a.", "A.", "1.", "i.", "I.", or "" (none). Letters past z go on as numbers.
+P.optionNumber = (numbering, place) => {
+  const roman = (n) => [[1000, "m"], [900, "cm"], [500, "d"], [400, "cd"], [100, "c"], [90, "xc"], [50, "l"],
+    [40, "xl"], [10, "x"], [9, "ix"], [5, "v"], [4, "iv"], [1, "i"]].reduce((out, [value, letters]) => {
+    for (; n >= value; n -= value) out += letters;
+    return out;
+  }, "");
+  const n = place + 1;
+  switch (numbering) {
+    case "abc": return `${n <= 26 ? String.fromCharCode(96 + n) : n}.`;
+    case "ABCD": return `${n <= 26 ? String.fromCharCode(64 + n) : n}.`;
+    case "123": return `${n}.`;
+    case "iii": return `${roman(n)}.`;
+    case "IIII": return `${roman(n).toUpperCase()}.`;
+    default: return "";
+  }
+};
 // Option k in words (where no picture fits, such as a summary): each picture its name in brackets.
 P.optionWords = (q, k) => {
   const text = (q.options || [])[k];

@@ -520,15 +520,18 @@
       const perm = (attempt.order.options && attempt.order.options[q.id]) || q.options.map((_, i) => i);
       const multi = q.type === "multiple";
       const boxes = [];
-      for (const k of perm) {
+      perm.forEach((k, place) => {
         const input = el("input", { type: multi ? "checkbox" : "radio", name, value: String(k), id: P.uid("o"),
           checked: multi ? Array.isArray(current) && current.includes(k) : current === k });
         boxes.push(input);
         input.addEventListener("change", () => {
           save(multi ? boxes.filter((b) => b.checked).map((b) => Number(b.value)).sort((a, b) => a - b) : k);
         });
-        fs.append(el("div", { class: "option" }, input, el("label", { for: input.id }, ...P.optionLabel(q, k, P.examImage(attempt.exam_id)))));
-      }
+        // Numbered in the order shown, when the question says so (a. b. c., as in Moodle).
+        const number = P.optionNumber(q.numbering, place);
+        fs.append(el("div", { class: "option" }, input, el("label", { for: input.id },
+          number ? el("span", { class: "option-number", text: `${number} ` }) : null, ...P.optionLabel(q, k, P.examImage(attempt.exam_id)))));
+      });
       if (multi) fs.append(el("p", { class: "muted", text: t("q.select_all") }));
     } else if (q.type === "truefalse") {
       for (const [v, label] of [[true, t("q.true")], [false, t("q.false")]]) {

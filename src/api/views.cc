@@ -59,7 +59,10 @@ json::value RightAnswer(const exam::Question& q) {
     case T::kShortText: {
       if (!q.wildcards) return Texts(q.accepted);
       std::vector<std::string> shown;  // "*Paris*" as Moodle shows it: "Paris"
-      for (const std::string& pattern : q.accepted) shown.push_back(exam::PatternShown(pattern));
+      for (const std::string& pattern : q.accepted) {
+        std::string words = exam::PatternShown(pattern);
+        if (!words.empty()) shown.push_back(std::move(words));  // "*" alone shows nothing
+      }
       return Texts(shown);
     }
     case T::kEssay:

@@ -151,7 +151,7 @@ TimePoint ComputeDeadline(const ExamSpec& spec, TimePoint start, Millis extra_ti
   return std::min(own, FromUnixMs(spec.closes_ms));
 }
 
-std::string NormaliseText(std::string_view s, bool fold_case) {
+std::string NormaliseText(std::string_view s, bool fold_case, bool drop_final_punctuation) {
   std::string out;
   out.reserve(s.size());
   bool pending_space = false;
@@ -165,7 +165,7 @@ std::string NormaliseText(std::string_view s, bool fold_case) {
     out.push_back(fold_case ? AsciiLower(c) : c);
   }
   // "Paris ." and "Paris?!" both mean "paris".
-  while (!out.empty() &&
+  while (drop_final_punctuation && !out.empty() &&
          (out.back() == '.' || out.back() == '!' || out.back() == '?' || out.back() == ' ')) {
     out.pop_back();
   }
@@ -201,6 +201,15 @@ bool MatchesWildcards(std::string_view pattern, std::string_view text) {
     at = found + runs[k].size();
   }
   return true;
+}
+
+bool MatchesAnswer(std::string_view pattern, std::string_view kept, std::string_view dropped) {
+  if (MatchesWildcards(pattern, kept)) return true;
+  while (!pattern.empty() && (pattern.back() == '.' || pattern.back() == '!' ||
+                              pattern.back() == '?' || pattern.back() == ' ')) {
+    pattern.remove_suffix(1);
+  }
+  return MatchesWildcards(pattern, dropped);
 }
 
 std::optional<std::string> WildcardsLiteral(std::string_view pattern) {
@@ -386,6 +395,46 @@ std::vector<bool> AskedFlags(const ExamSpec& spec, uint64_t seed) {
   return asked;
 }
 
+namespace {
+
+constexpr std::pair<OptionNumbering, std::string_view> kNumberingNames[] = {
+    {OptionNumbering::kNone, "none"},       {OptionNumbering::kLowerAlpha, "abc"},
+    {OptionNumbering::kUpperAlpha, "ABCD"}, {OptionNumbering::kDecimal, "123"},
+    {OptionNumbering::kLowerRoman, "iii"},  {OptionNumbering::kUpperRoman, "IIII"}};
+
+// Shuffles the options of `order` that are not `fixed` among their own places; the fixed keep
+// theirs. Indices out of range in `fixed` are ignored.
+void ShuffleFree(std::vector<int>& order, const std::vector<int>& fixed, SplitMix64& rng) {
+  std::vector<int> free_places;
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (std::find(fixed.begin(), fixed.end(), static_cast<int>(i)) == fixed.end()) {
+      free_places.push_back(static_cast<int>(i));
+    }
+  }
+  if (free_places.size() < 2) return;
+  std::vector<int> shuffled = free_places;
+  FisherYates(shuffled, rng);
+  for (size_t k = 0; k < free_places.size(); ++k) {
+    order[static_cast<size_t>(free_places[k])] = shuffled[k];
+  }
+}
+
+}  // namespace
+
+std::string_view OptionNumberingName(OptionNumbering n) {
+  for (const auto& [numbering, name] : kNumberingNames) {
+    if (numbering == n) return name;
+  }
+  return "none";
+}
+
+std::optional<OptionNumbering> ParseOptionNumbering(std::string_view name) {
+  for (const auto& [numbering, known] : kNumberingNames) {
+    if (known == name) return numbering;
+  }
+  return std::nullopt;
+}
+
 AttemptOrder MakeOrder(const ExamSpec& spec, uint64_t seed) {
   AttemptOrder order;
   if (spec.groups.empty()) {
@@ -408,7 +457,11 @@ AttemptOrder MakeOrder(const ExamSpec& spec, uint64_t seed) {
     std::vector<int> options = Identity(HasOptions(q.type) ? q.options.size() : 0);
     // Items to order are shuffled for each attempt whatever the exam says: their order means
     // nothing, and the stored one comes from a hash of their texts that anyone can compute.
-    if (spec.shuffle_options || q.type == QuestionType::kOrdering) FisherYates(options, option_rng);
+    if (q.type == QuestionType::kOrdering || (spec.shuffle_options && q.fixed_options.empty())) {
+      FisherYates(options, option_rng);
+    } else if (spec.shuffle_options) {  // some keep their place (QTI's fixed, Moodle's no shuffle)
+      ShuffleFree(options, q.fixed_options, option_rng);
+    }
     // Items to order are never shown in their right order: that would be the answer.
     if (q.type == QuestionType::kOrdering && options.size() > 1 && options == q.order_key) {
       std::rotate(options.begin(), options.begin() + 1, options.end());

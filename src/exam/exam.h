@@ -59,6 +59,13 @@ std::string_view OrderingGradingName(OrderingGrading g);
 std::optional<OrderingGrading> ParseOrderingGrading(std::string_view name);
 std::optional<QuestionType> ParseQuestionType(std::string_view name);
 
+// How the page numbers a choice question's options, in the order it shows them (Moodle's
+// answernumbering): none, a. b. c., A. B. C., 1. 2. 3., i. ii. iii., I. II. III.
+enum class OptionNumbering { kNone, kLowerAlpha, kUpperAlpha, kDecimal, kLowerRoman, kUpperRoman };
+// "none", "abc", "ABCD", "123", "iii", "IIII" (Moodle's names).
+std::string_view OptionNumberingName(OptionNumbering n);
+std::optional<OptionNumbering> ParseOptionNumbering(std::string_view name);
+
 // Where an image stands in a question's text: U+FFFC OBJECT REPLACEMENT CHARACTER, the k-th
 // mark the question's k-th image.
 inline constexpr std::string_view kImageMark = "\xEF\xBF\xBC";
@@ -159,6 +166,13 @@ struct Question {
   bool all_or_nothing = false;
   // kOrdering without all_or_nothing: what a partly right order earns (exam/ordering.h).
   OrderingGrading ordering_grading = OrderingGrading::kAbsolutePosition;
+  // kSingle, kMultiple, kMatching (its items): the options that keep their place when the exam
+  // shuffles options (indices, sorted, each once): every one when the question is never
+  // shuffled (Moodle's shuffleanswers off, QTI's shuffle="false"), some for QTI's fixed="true"
+  // choices ("None of these" last). Empty: all shuffled with the exam.
+  std::vector<int> fixed_options;
+  // kSingle, kMultiple: how the page numbers the options (Moodle's answernumbering).
+  OptionNumbering numbering = OptionNumbering::kNone;
   // kNumeric with several answers: the first whose tolerance holds the answer gives its
   // credit (0 to 1). Empty: numeric_answer and numeric_tolerance alone, full points.
   using NumericAnswer = exam::NumericAnswer;
@@ -330,13 +344,19 @@ std::string GroupProblem(const ExamSpec& spec);
 
 // Normalises a short-text answer for comparison: trims, collapses inner white space, folds
 // ASCII case (unless !fold_case: a case-sensitive question), and drops trailing '.', '!' and
-// '?'.
-std::string NormaliseText(std::string_view s, bool fold_case = true);
+// '?' (unless !drop_final_punctuation: a pattern's, MatchesAnswer).
+std::string NormaliseText(std::string_view s, bool fold_case = true,
+                          bool drop_final_punctuation = true);
 
 // Whether `text` matches `pattern` as Moodle matches a short answer: each run of '*' stands for
 // any text (none included) and "\*" for a star; the rest is compared as it is (normalise both
 // alike first).
 bool MatchesWildcards(std::string_view pattern, std::string_view text);
+// Whether an answer matches an accepted answer that is a pattern (normalised keeping its final
+// punctuation): the answer normalised so (`kept`) matches it, or the answer without its final
+// punctuation (`dropped`, NormaliseText's) matches the pattern without its own. So "U.S.*"
+// accepts "U.S.", and "Paris" accepts "Paris.", as a plain answer would.
+bool MatchesAnswer(std::string_view pattern, std::string_view kept, std::string_view dropped);
 // The one text `pattern` matches when it has no wildcard ("\*" written as a star), or none.
 std::optional<std::string> WildcardsLiteral(std::string_view pattern);
 // A pattern as the right answer is shown, as Moodle shows it: each run of '*' a space, "\*" a

@@ -142,6 +142,13 @@ json::object QuestionObject(const Question& q) {
   }
   if (q.case_sensitive) written["case_sensitive"] = true;
   if (q.wildcards) written["wildcards"] = true;
+  if (!q.fixed_options.empty()) {
+    json::array fixed;
+    for (int i : q.fixed_options) fixed.emplace_back(i);
+    written["fixed_options"] = std::move(fixed);
+  }
+  if (q.numbering != OptionNumbering::kNone)
+    written["numbering"] = OptionNumberingName(q.numbering);
   if (!q.group.empty()) written["group"] = q.group;
   if (q.all_or_nothing) written["all_or_nothing"] = true;
   if (q.type == QuestionType::kMatching) {
@@ -268,6 +275,20 @@ Status ReadQuestion(const json::object& o, const std::string& where, std::string
     if (q.Has("unit_penalty_of_max")) out.unit_penalty_of_max = q.Bool("unit_penalty_of_max");
   }
   if (q.Has("case_sensitive")) out.case_sensitive = q.Bool("case_sensitive");
+  if (const json::array* fixed = q.Has("fixed_options") ? q.Array("fixed_options") : nullptr) {
+    for (const auto& e : *fixed) {
+      if (!e.is_int64() || e.get_int64() < 0 ||
+          e.get_int64() >= static_cast<int64_t>(out.options.size())) {
+        return Error::Invalid("a stored fixed option is not an option's index");
+      }
+      out.fixed_options.push_back(static_cast<int>(e.get_int64()));
+    }
+  }
+  if (q.Has("numbering")) {
+    const std::optional<OptionNumbering> numbering = ParseOptionNumbering(q.String("numbering"));
+    if (!numbering) return Error::Invalid("a stored option numbering is not one Pupitre knows");
+    out.numbering = *numbering;
+  }
   if (q.Has("wildcards")) out.wildcards = q.Bool("wildcards");
   if (q.Has("all_or_nothing")) out.all_or_nothing = q.Bool("all_or_nothing");
   if (q.Has("group")) out.group = q.String("group");

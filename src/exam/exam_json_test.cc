@@ -49,6 +49,8 @@ text = "Pick A and C"
 options = ["A", "B", "C", "D"]
 answer = [0, 2]
 all_or_nothing = true
+shuffle_options = false
+numbering = "iii"
 
 [[question]]
 id = "tf"
@@ -146,6 +148,8 @@ TEST(ExamJsonTest, EveryFieldComesBackAsItWentIn) {
     EXPECT_EQ(y.accepted, x.accepted);
     EXPECT_EQ(y.case_sensitive, x.case_sensitive);
     EXPECT_EQ(y.wildcards, x.wildcards);
+    EXPECT_EQ(y.fixed_options, x.fixed_options);
+    EXPECT_EQ(y.numbering, x.numbering);
     EXPECT_EQ(y.all_or_nothing, x.all_or_nothing);
     EXPECT_EQ(y.match_choices, x.match_choices);
     EXPECT_EQ(y.match_key, x.match_key);
@@ -176,6 +180,9 @@ TEST(ExamJsonTest, EveryFieldComesBackAsItWentIn) {
   EXPECT_TRUE(b.questions[8].all_or_nothing);
   EXPECT_TRUE(b.questions[5].case_sensitive);
   EXPECT_TRUE(b.questions[5].wildcards);
+  EXPECT_EQ(b.questions[1].fixed_options, (std::vector<int>{0, 1, 2, 3}));
+  EXPECT_EQ(b.questions[1].numbering, OptionNumbering::kLowerRoman);
+  EXPECT_TRUE(b.questions[0].fixed_options.empty());
   EXPECT_FALSE(b.questions[4].wildcards);
   EXPECT_TRUE(b.questions[9].gaps[1].wildcards);
   EXPECT_FALSE(b.questions[9].gaps[0].wildcards);

@@ -219,6 +219,16 @@ TEST(MatchesWildcardsTest, AStarIsAnyTextAndAnEscapedStarAStar) {
   EXPECT_EQ(PatternShown(R"(2\*3 **x)"), "2*3 x");
 }
 
+TEST(OptionNumberingTest, NamesAreMoodles) {
+  for (const char* name : {"none", "abc", "ABCD", "123", "iii", "IIII"}) {
+    const std::optional<OptionNumbering> n = ParseOptionNumbering(name);
+    ASSERT_TRUE(n.has_value()) << name;
+    EXPECT_EQ(OptionNumberingName(*n), name);
+  }
+  EXPECT_FALSE(ParseOptionNumbering("ABC").has_value());
+  EXPECT_FALSE(ParseOptionNumbering("").has_value());
+}
+
 TEST(MakeOrderTest, IdentityWhenShufflingIsOff) {
   const ExamSpec spec = MakeSpec();
   const AttemptOrder order = MakeOrder(spec, 12345);
@@ -271,6 +281,25 @@ TEST(MakeOrderTest, OptionsOnlyShuffleKeepsQuestionOrder) {
   EXPECT_EQ(order.questions, identity);
   EXPECT_EQ(order.options, MakeOrder(MakeShuffledSpec(10), 7).options)
       << "the options' order does not depend on question shuffling";
+}
+
+// Options that keep their place (QTI's fixed choices, Moodle's shuffleanswers off) stay there
+// while the others are shuffled among the rest of the places; all kept: never shuffled.
+TEST(MakeOrderTest, FixedOptionsKeepTheirPlace) {
+  ExamSpec spec = MakeShuffledSpec(2);
+  spec.questions[0].fixed_options = {4};     // "e": "None of these", last
+  spec.questions[1].fixed_options = {0, 1, 2, 3, 4};  // a scale, never shuffled
+  std::set<std::vector<int>> seen;
+  for (uint64_t seed = 1; seed <= 200; ++seed) {
+    const AttemptOrder order = MakeOrder(spec, seed);
+    ASSERT_EQ(order.options[0].size(), 5u);
+    EXPECT_EQ(order.options[0][4], 4) << "seed " << seed;
+    EXPECT_EQ(order.options[1], (std::vector<int>{0, 1, 2, 3, 4})) << "seed " << seed;
+    seen.insert(order.options[0]);
+  }
+  EXPECT_EQ(seen.size(), 24u) << "every order of the four others, and only those";
+  spec.shuffle_options = false;
+  EXPECT_EQ(MakeOrder(spec, 3).options[0], (std::vector<int>{0, 1, 2, 3, 4}));
 }
 
 class ApplySaveTest : public ::testing::Test {

@@ -90,8 +90,9 @@ double Earned(const Gap& g, const boost::json::value& v) {
   if (!v.is_string()) return 0;
   const std::string given = NormaliseText(v.get_string(), !g.case_sensitive);
   if (given.empty()) return 0;
+  const std::string kept = g.wildcards ? NormaliseText(v.get_string(), !g.case_sensitive, false) : "";
   for (size_t i = 0; i < g.accepted.size(); ++i) {
-    if (g.wildcards ? MatchesWildcards(g.accepted[i], given)
+    if (g.wildcards ? MatchesAnswer(g.accepted[i], kept, given)
                     : g.accepted[i] == given || g.accepted[i] == "*") {
       return g.credit.empty() ? 1.0 : std::clamp(g.credit[i], 0.0, 1.0);
     }
@@ -201,7 +202,12 @@ boost::json::array GapsRightAnswer(const Question& q) {
     } else if (!g.choices.empty()) {
       out.emplace_back(static_cast<int64_t>(best));
     } else if (best < g.accepted.size()) {
-      out.emplace_back(g.wildcards ? PatternShown(g.accepted[best]) : g.accepted[best]);
+      const std::string shown = g.wildcards ? PatternShown(g.accepted[best]) : g.accepted[best];
+      if (shown.empty()) {
+        out.emplace_back(nullptr);  // any answer ("*"): no words to show
+      } else {
+        out.emplace_back(shown);
+      }
     } else {
       out.emplace_back(nullptr);
     }

@@ -61,16 +61,22 @@ bool Contains(const std::vector<int>& v, int64_t x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
-// The first accepted answer `given` matches (a pattern, when the question's answers are; else a
-// "*" any non-blank answer, where answers carry credit: a plain key has no wildcard), or none.
-std::optional<size_t> MatchedShortAnswer(const Question& q, const std::string& given) {
+// The first accepted answer the answer `written` matches (a pattern, when the question's answers
+// are: MatchesAnswer; else a "*" any non-blank answer, where answers carry credit: a plain key
+// has no wildcard), or none.
+std::optional<size_t> MatchedShortAnswer(const Question& q, std::string_view written) {
+  const std::string given = NormaliseText(written, !q.case_sensitive);
+  if (q.wildcards) {
+    if (given.empty()) return std::nullopt;
+    const std::string kept = NormaliseText(written, !q.case_sensitive, false);
+    for (size_t i = 0; i < q.accepted.size(); ++i) {
+      if (MatchesAnswer(q.accepted[i], kept, given)) return i;
+    }
+    return std::nullopt;
+  }
   const bool wildcard = !q.credit.empty();
   for (size_t i = 0; i < q.accepted.size(); ++i) {
-    if (q.wildcards
-            ? !given.empty() && MatchesWildcards(q.accepted[i], given)
-            : q.accepted[i] == given || (wildcard && q.accepted[i] == "*" && !given.empty())) {
-      return i;
-    }
+    if (q.accepted[i] == given || (wildcard && q.accepted[i] == "*" && !given.empty())) return i;
   }
   return std::nullopt;
 }
@@ -279,7 +285,7 @@ std::optional<double> GradeAnswer(const Question& q, const boost::json::value& a
     }
     case QuestionType::kShortText: {
       if (!answer.is_string()) return 0.0;
-      const auto i = MatchedShortAnswer(q, NormaliseText(answer.get_string(), !q.case_sensitive));
+      const auto i = MatchedShortAnswer(q, answer.get_string());
       if (!i) return 0.0;
       if (q.credit.empty()) return q.points;
       return *i < q.credit.size() ? q.points * std::clamp(q.credit[*i], 0.0, 1.0) : 0.0;
@@ -329,7 +335,7 @@ std::string AnswerFeedback(const Question& q, const boost::json::value& answer) 
       break;
     case QuestionType::kShortText:
       if (answer.is_string()) {
-        i = MatchedShortAnswer(q, NormaliseText(answer.get_string(), !q.case_sensitive));
+        i = MatchedShortAnswer(q, answer.get_string());
       }
       break;
     case QuestionType::kNumeric:

@@ -283,6 +283,14 @@ TEST(GradeAnswerTest, ShortAnswerPatternsMatchWhenTheQuestionHasWildcards) {
   EXPECT_DOUBLE_EQ(Grade(q, "\"2*3\""), 2);
   EXPECT_DOUBLE_EQ(Grade(q, "\"2x3\""), 0);
   EXPECT_DOUBLE_EQ(Grade(q, "\"London\""), 0);
+  // A pattern keeps its final punctuation; an answer matches with its own or, as a plain answer
+  // does, without it (against the pattern without its own).
+  q.accepted = {"u.s.*", "paris.", "*?"};
+  q.credit = {1, 1, 0.5};
+  EXPECT_DOUBLE_EQ(Grade(q, "\"U.S.\""), 2) << "as Moodle: the answer is only trimmed";
+  EXPECT_DOUBLE_EQ(Grade(q, "\"u.s. army\""), 2);
+  EXPECT_DOUBLE_EQ(Grade(q, "\"Paris\""), 2) << "final punctuation ignored, as a plain answer";
+  EXPECT_DOUBLE_EQ(Grade(q, "\"Why?\""), 1);
   q.accepted = {"*"};
   q.credit = {};
   EXPECT_DOUBLE_EQ(Grade(q, "\"anything\""), 2);

@@ -49,6 +49,7 @@ boost::json::object PaperQuestionJson(const Question& q) {
     for (const std::string& option : q.options) options.emplace_back(option);
     out["options"] = std::move(options);
   }
+  if (q.numbering != OptionNumbering::kNone) out["numbering"] = OptionNumberingName(q.numbering);
   if (q.type == QuestionType::kMatching) {  // sorted: their order tells nothing
     boost::json::array choices;
     for (const std::string& choice : q.match_choices) choices.emplace_back(choice);

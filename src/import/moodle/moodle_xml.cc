@@ -129,6 +129,22 @@ bool IsTrue(const pugi::xml_node& n) {
   return v == "true" || v == "1";
 }
 
+// A choice's or a matching's <shuffleanswers> (absent: shuffled, as Moodle's default) and a
+// choice's <answernumbering>; one Moodle does not know is said in the question's note.
+void ReadOptionDisplay(const pugi::xml_node& node, bool choice, MoodleQuestion& q) {
+  if (const pugi::xml_node shuffle = node.child("shuffleanswers")) q.shuffle = IsTrue(shuffle);
+  const pugi::xml_node numbering = node.child("answernumbering");
+  if (!choice || !numbering) return;
+  const std::string name = Trim(numbering.text().get());
+  if (const std::optional<exam::OptionNumbering> n = exam::ParseOptionNumbering(name)) {
+    q.numbering = *n;
+  } else {
+    q.note += fmt::format("{}its answer numbering '{}' is not one of Moodle's: its answers are "
+                          "not numbered",
+                          q.note.empty() ? "" : "; ", PrintableAscii(name, 40));
+  }
+}
+
 // A numerical (or calculated) question's units, unless Moodle shows none (<showunits>3: "units
 // are not used at all"), and the penalty for an answer without one; "" or why not.
 std::string ReadUnits(const pugi::xml_node& node, MoodleQuestion& q) {
@@ -359,6 +375,7 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
     if (type == "multichoice") {
       q.kind = MoodleKind::kMultipleChoice;
       q.single = !node.child("single") || IsTrue(node.child("single"));
+      ReadOptionDisplay(node, /*choice=*/true, q);
       answers(false);
       if (problem.empty() && q.answers.size() < 2) problem = "a choice needs two answers at least";
     } else if (type == "truefalse") {
@@ -387,6 +404,7 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
       const bool multi = type == "calculatedmulti";
       q.kind = multi ? MoodleKind::kMultipleChoice : MoodleKind::kNumerical;
       q.single = !node.child("single") || IsTrue(node.child("single"));
+      if (multi) ReadOptionDisplay(node, /*choice=*/true, q);
       problem = multi ? "" : ReadUnits(node, q);
       if (problem.empty()) problem = ReadCalculated(node, calculated, q, media);
       is_calculated = true;
@@ -394,6 +412,7 @@ QuestionBank ParseMoodleXml(std::string_view xml) {
       q.kind = MoodleKind::kEssay;
     } else if (type == "matching") {
       q.kind = MoodleKind::kMatching;
+      ReadOptionDisplay(node, /*choice=*/false, q);
       for (const pugi::xml_node& sub : node.children("subquestion")) {
         MoodleAnswer pair;
         ReadPictured(sub, "html", /*pictures=*/true, pair, media);

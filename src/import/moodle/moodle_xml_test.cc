@@ -756,5 +756,55 @@ TEST(MoodleXmlTest, BrokenClozeQuestionsAreRefusedAtTheirLines) {
   }
 }
 
+// <shuffleanswers> off keeps a choice's answers (a matching's items) in their place when the
+// exam shuffles options; <answernumbering> numbers them on the page; a numbering Moodle does
+// not know is said.
+TEST(MoodleXmlTest, ShuffleAndNumberingAreKept) {
+  const ExamQuestions made = ToExamQuestions(ParseMoodleXml(R"(<quiz>
+  <question type="multichoice">
+    <name><text>Scale</text></name>
+    <questiontext format="html"><text>How sure?</text></questiontext>
+    <single>true</single><shuffleanswers>false</shuffleanswers><answernumbering>iii</answernumbering>
+    <answer fraction="0"><text>Not</text></answer>
+    <answer fraction="100"><text>Very</text></answer>
+  </question>
+  <question type="multichoice">
+    <name><text>Shuffled</text></name>
+    <questiontext format="html"><text>Which?</text></questiontext>
+    <single>true</single><shuffleanswers>1</shuffleanswers><answernumbering>ABCD</answernumbering>
+    <answer fraction="100"><text>A</text></answer>
+    <answer fraction="0"><text>B</text></answer>
+  </question>
+  <question type="multichoice">
+    <name><text>Odd</text></name>
+    <questiontext format="html"><text>Odd?</text></questiontext>
+    <single>true</single><answernumbering>a)</answernumbering>
+    <answer fraction="100"><text>A</text></answer>
+    <answer fraction="0"><text>B</text></answer>
+  </question>
+  <question type="matching">
+    <name><text>Pairs</text></name>
+    <questiontext format="html"><text>Match</text></questiontext>
+    <shuffleanswers>0</shuffleanswers>
+    <subquestion format="html"><text>Canada</text><answer><text>Ottawa</text></answer></subquestion>
+    <subquestion format="html"><text>Italy</text><answer><text>Rome</text></answer></subquestion>
+  </question>
+</quiz>)"));
+  ASSERT_TRUE(made.problems.empty()) << made.problems[0].message;
+  ASSERT_EQ(made.questions.size(), 4u);
+  EXPECT_EQ(made.questions[0].fixed_options, (std::vector<int>{0, 1}));
+  EXPECT_EQ(made.questions[0].numbering, exam::OptionNumbering::kLowerRoman);
+  EXPECT_TRUE(made.questions[1].fixed_options.empty());
+  EXPECT_EQ(made.questions[1].numbering, exam::OptionNumbering::kUpperAlpha);
+  EXPECT_TRUE(made.questions[2].fixed_options.empty()) << "shuffled, as Moodle's default";
+  EXPECT_EQ(made.questions[2].numbering, exam::OptionNumbering::kNone);
+  EXPECT_EQ(made.questions[3].fixed_options, (std::vector<int>{0, 1}));
+  ASSERT_EQ(made.notes.size(), 1u);
+  EXPECT_NE(made.notes[0].message.find("question Odd: its answer numbering 'a)' is not one of "
+                                       "Moodle's: its answers are not numbered"),
+            std::string::npos)
+      << made.notes[0].message;
+}
+
 }  // namespace
 }  // namespace pupitre::importers

@@ -26,6 +26,12 @@ std::string Unique(const std::string& id, std::set<std::string>& taken) {
 
 bool Near(double a, double b) { return std::fabs(a - b) < 1e-6; }
 
+// Moodle's <shuffleanswers> off: every option (a choice, an item to match) keeps its place.
+void KeepOptionsInPlace(exam::Question& q) {
+  q.fixed_options.clear();
+  for (size_t i = 0; i < q.options.size(); ++i) q.fixed_options.push_back(static_cast<int>(i));
+}
+
 size_t CountNoCase(std::string_view s, std::string_view needle) {
   std::string lower(s);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -259,6 +265,7 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
           continue;
         }
         exam::SetMatchingPairs(q, pairs, distractors);
+        if (!g.shuffle) KeepOptionsInPlace(q);
         break;
       }
       case MoodleKind::kEssay:
@@ -318,10 +325,15 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
       case MoodleKind::kShortAnswer: {
         q.type = exam::QuestionType::kShortText;
         q.case_sensitive = g.case_sensitive;
+        // A '*' inside an answer stands for any text there, "\*" for a star, as in Moodle; a
+        // pattern keeps its final punctuation ("U.S.*"), as exam::MatchesAnswer reads it.
+        q.wildcards = std::any_of(g.answers.begin(), g.answers.end(), [](const MoodleAnswer& a) {
+          return a.text != "*" && a.text.find('*') != std::string::npos;
+        });
         bool partial = false, feedback = false;
         for (const auto& a : g.answers) {
           const std::string accepted =
-              a.text == "*" ? "*" : exam::NormaliseText(a.text, !g.case_sensitive);
+              a.text == "*" ? "*" : exam::NormaliseText(a.text, !g.case_sensitive, !q.wildcards);
           if (accepted.empty()) continue;  // as Moodle: a blank answer is no answer
           partial = partial || !Near(a.fraction, 1) || a.text == "*";
           feedback = feedback || !a.feedback.empty();
@@ -335,10 +347,6 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
         }
         if (!partial) q.credit.clear();
         if (!feedback) q.answer_feedback.clear();
-        // A '*' inside an answer stands for any text there, "\*" for a star, as in Moodle.
-        q.wildcards = std::any_of(g.answers.begin(), g.answers.end(), [](const MoodleAnswer& a) {
-          return a.text != "*" && a.text.find('*') != std::string::npos;
-        });
         if (std::none_of(g.answers.begin(), g.answers.end(),
                          [](const MoodleAnswer& a) { return a.fraction > 0; })) {
           refuse("no answer gives credit: not imported");
@@ -435,6 +443,8 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
         } else {
           q.type = exam::QuestionType::kMultiple;
         }
+        if (!g.shuffle) KeepOptionsInPlace(q);
+        q.numbering = g.numbering;
         break;
       }
     }

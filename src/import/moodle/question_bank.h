@@ -52,6 +52,10 @@ struct MoodleQuestion {
   bool missing_word = false;  // GIFT: the answers were in the middle of the text
   bool case_sensitive = false;  // a short answer's case matters (XML <usecase>1)
   bool single = false;        // a choice list of one answer (XML <single>; GIFT: an = answer)
+  // XML <shuffleanswers>: a choice's answers, a matching's items shuffled when the exam shuffles
+  // options (false: never).
+  bool shuffle = true;
+  exam::OptionNumbering numbering = exam::OptionNumbering::kNone;  // XML <answernumbering>
   double points = 1;          // XML <defaultgrade>
   std::vector<MoodleAnswer> answers;
   bool truth = false;             // true/false: the right answer

@@ -137,6 +137,9 @@ TEST(QtiAssociateTest, WhatAMatchingCannotAskIsReportedWithItsItem) {
        "its mapping gives a right match no credit"},
       {Associate(four, two_pairs, "", "match_correct", "identifier"),
        "an associate interaction's response is not of pairs"},
+      // A directed pair's "b a" is not "a b": an associate's pairs are either way round.
+      {Associate(four, two_pairs, "", "match_correct", "directedPair"),
+       "an associate interaction's response is not of pairs"},
       {Associate(four, "", "", "match_correct"),
        "an associate interaction without a correctResponse"},
       {Associate(four, "<value>a b</value>", "", "match_correct"),

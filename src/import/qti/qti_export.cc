@@ -271,12 +271,22 @@ class ItemWriter {
     const bool feedback = !q_.option_feedback.empty();
     Declare(single ? "single" : "multiple", "identifier");
     pugi::xml_node interaction = Add(body_, "qti-choice-interaction");
-    Set(Set(Set(interaction, "response-identifier", "RESPONSE"), "shuffle", "false"),
+    // shuffle="true" (the exam's shuffle_options decides, which QTI has no place for) unless
+    // every option keeps its place; those that keep theirs are fixed.
+    const auto fixed = [&](size_t i) {
+      return std::find(q_.fixed_options.begin(), q_.fixed_options.end(), static_cast<int>(i)) !=
+             q_.fixed_options.end();
+    };
+    size_t fixed_count = 0;
+    for (size_t i = 0; i < q_.options.size(); ++i) fixed_count += fixed(i) ? 1 : 0;
+    const bool shuffle = fixed_count < q_.options.size();
+    Set(Set(Set(interaction, "response-identifier", "RESPONSE"), "shuffle", shuffle ? "true" : "false"),
         "max-choices", single ? "1" : "0");
     size_t image = exam::CountImageMarks(q_.text);  // a choice's pictures follow the text's
     for (size_t i = 0; i < q_.options.size(); ++i) {
       pugi::xml_node choice = Set(Add(interaction, "qti-simple-choice"), "identifier",
                                   fmt::format("c{}", i));
+      if (shuffle && fixed(i)) Set(choice, "fixed", "true");
       Option(choice, i, image);
       if (feedback && !q_.option_feedback[i].empty()) {
         pugi::xml_node f = Add(choice, "qti-feedback-inline");
@@ -367,14 +377,14 @@ class ItemWriter {
                                      q_.id));
         continue;
       }
-      const std::optional<std::string> key =
+      std::optional<std::string> key =
           q_.wildcards ? exam::WildcardsLiteral(q_.accepted[i]) : q_.accepted[i];
-      if (!key) {
-        notes_.push_back(
-            fmt::format("question {}: the pattern \"{}\" (a * stands for any text) "
-                        "has no QTI mapping entry; left out",
-                        q_.id, q_.accepted[i]));
-        continue;
+      if (!key) {  // a pattern: its words, which QTI compares as written
+        key = exam::PatternShown(q_.accepted[i]);
+        notes_.push_back(fmt::format("question {}: the pattern \"{}\" (a * stands for any text) "
+                                     "is written \"{}\", which QTI compares as written{}",
+                                     q_.id, q_.accepted[i], *key, key->empty() ? ": left out" : ""));
+        if (key->empty()) continue;
       }
       entries.emplace_back(*key, q_.credit.empty() ? q_.points : q_.credit[i] * q_.points);
     }

@@ -89,12 +89,14 @@ void GapsWriter::Declarations(pugi::xml_node item) {
       std::string key = menu ? fmt::format("G{}_{}", k + 1, i) : gap.accepted[i];
       if (!menu && gap.wildcards) {
         std::optional<std::string> literal = exam::WildcardsLiteral(gap.accepted[i]);
-        if (!literal) {
-          notes_.push_back(
-              fmt::format("question {}: gap {}'s pattern \"{}\" (a * stands for "
-                          "any text) has no QTI mapping entry; left out",
-                          q_.id, k + 1, gap.accepted[i]));
-          continue;
+        if (!literal) {  // a pattern: its words, which QTI compares as written
+          literal = exam::PatternShown(gap.accepted[i]);
+          notes_.push_back(fmt::format("question {}: gap {}'s pattern \"{}\" (a * stands for "
+                                       "any text) is written \"{}\", which QTI compares as "
+                                       "written{}",
+                                       q_.id, k + 1, gap.accepted[i], *literal,
+                                       literal->empty() ? ": left out" : ""));
+          if (literal->empty()) continue;
         }
         key = std::move(*literal);
       }

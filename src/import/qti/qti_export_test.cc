@@ -44,6 +44,7 @@ type = "multiple"
 text = "Which are rivers?"
 options = ["Danube", "Alps", "Loire", "Sahara"]
 answer = [0, 2]
+shuffle_options = false
 
 [[question]]
 id = "primes"
@@ -192,6 +193,7 @@ TEST(QtiExportTest, AnExportedExamReadsBackToTheSameQuestionsGradedTheSame) {
   near.gaps[0].numbers = {{100, 10, 0.5}, {100, 20, 1}};
   ASSERT_EQ(exam::GapsProblem(near), "");
   spec->questions.push_back(near);
+  spec->questions[0].fixed_options = {2};  // Perth keeps its place: a fixed choice
   const QtiExport exported = ExportQtiPackage(*spec);
   auto back = ReadQtiPackage(exported.zip);
   ASSERT_TRUE(back.ok()) << back.error().message;
@@ -218,6 +220,7 @@ TEST(QtiExportTest, AnExportedExamReadsBackToTheSameQuestionsGradedTheSame) {
     EXPECT_EQ(b.match_choices, a.match_choices);
     EXPECT_EQ(b.order_key, a.order_key);
     EXPECT_EQ(b.option_feedback, a.option_feedback);
+    EXPECT_EQ(b.fixed_options, a.fixed_options) << "shuffle and fixed choices";
     EXPECT_EQ(b.case_sensitive, a.case_sensitive);
     // One gap all or nothing is one gap worth its share: read back either way, graded the same.
     if (a.gaps.size() != 1) EXPECT_EQ(b.all_or_nothing, a.all_or_nothing);
@@ -372,9 +375,9 @@ TEST(QtiExportTest, ADrawIsASectionSelectingItsPickAndReadsBackAsOne) {
   EXPECT_EQ(back->made.questions.size(), spec->questions.size());
 }
 
-// QTI compares typed answers as written: a pattern (Moodle's "*" any text) has no mapping entry
-// and is left out, said; an escaped star is a star.
-TEST(QtiExportTest, PatternsAreLeftOutAndSaidEscapedStarsAreStars) {
+// QTI compares typed answers as written: a pattern (Moodle's "*" any text) is written as its
+// words, said; an escaped star is a star.
+TEST(QtiExportTest, PatternsAreWrittenAsTheirWordsAndSaid) {
   auto spec = ParseExamToml(R"toml(
 [exam]
 id = "patterns"
@@ -395,27 +398,35 @@ id = "legend"
 type = "gaps"
 text = "She rode her [[1]]."
 gaps = [{ answer = ["*horse*", 'a\*b'], wildcards = true }]
+
+[[question]]
+id = "author"
+type = "short"
+text = "Who wrote Hamlet?"
+wildcards = true
+answer = "*Shakespeare*"
 )toml");
   ASSERT_TRUE(spec.ok()) << spec.error().message;
   const QtiExport exported = ExportQtiPackage(*spec);
   std::string notes;
   for (const auto& n : exported.notes) notes += n + "\n";
-  EXPECT_NE(
-      notes.find(
-          R"(question city: the pattern "*paris*" (a * stands for any text) has no QTI mapping entry; left out)"),
-      std::string::npos)
+  EXPECT_NE(notes.find(R"(question city: the pattern "*paris*" (a * stands for any text) is written "paris", which QTI compares as written)"),
+            std::string::npos)
       << notes;
-  EXPECT_NE(notes.find(R"(question legend: gap 1's pattern "*horse*")"), std::string::npos)
+  EXPECT_NE(notes.find(R"(question legend: gap 1's pattern "*horse*" (a * stands for any text) is written "horse")"),
+            std::string::npos)
       << notes;
   auto back = ReadQtiPackage(exported.zip);
   ASSERT_TRUE(back.ok()) << back.error().message;
   for (const auto& p : back->made.problems) ADD_FAILURE() << p.message;
-  ASSERT_EQ(back->made.questions.size(), 2u);
-  EXPECT_EQ(back->made.questions[0].accepted, (std::vector<std::string>{"2*3", "lyon"}));
+  ASSERT_EQ(back->made.questions.size(), 3u);
+  EXPECT_EQ(back->made.questions[0].accepted, (std::vector<std::string>{"paris", "2*3", "lyon"}));
   EXPECT_FALSE(back->made.questions[0].wildcards);
   EXPECT_EQ(exam::GradeAnswer(back->made.questions[0], boost::json::parse(R"("2*3")")), 1);
   ASSERT_EQ(back->made.questions[1].gaps.size(), 1u);
-  EXPECT_EQ(back->made.questions[1].gaps[0].accepted, std::vector<std::string>{"a*b"});
+  EXPECT_EQ(back->made.questions[1].gaps[0].accepted, (std::vector<std::string>{"horse", "a*b"}));
+  // A question whose only answer is a pattern still has one: its words.
+  EXPECT_EQ(exam::GradeAnswer(back->made.questions[2], boost::json::parse(R"("Shakespeare")")), 1);
 }
 
 }  // namespace

@@ -621,6 +621,7 @@ void LoneEntryAsQuestion(exam::Question& q) {
   q.accepted = std::move(gap.accepted);
   q.credit = std::move(gap.credit);
   q.case_sensitive = gap.case_sensitive;
+  q.wildcards = gap.wildcards;
   if (!q.credit.empty() && std::all_of(q.credit.begin(), q.credit.end(), [](double c) { return c == 1; })) {
     q.credit.clear();
   }

@@ -125,6 +125,33 @@ TEST(QtiItemTest, AnInlineChoiceIsATextWithOneGap) {
   EXPECT_DOUBLE_EQ(Grade(q, "[0]"), 0);
 }
 
+// QTI shuffles a choice's list only when it says so, and never its fixed choices.
+TEST(QtiItemTest, ChoicesKeepTheirPlaceUnlessShuffledAndNotFixed) {
+  const auto fixed_of = [](const char* shuffle, const char* fixed_c) {
+    const ExamQuestions made = ParseQtiItems(fmt::format(R"(<assessmentItem identifier="q">
+  <responseDeclaration identifier="R" cardinality="single" baseType="identifier">
+    <correctResponse><value>a</value></correctResponse>
+  </responseDeclaration>
+  <itemBody><choiceInteraction responseIdentifier="R" {} maxChoices="1">
+    <prompt>Which?</prompt>
+    <simpleChoice identifier="a">A</simpleChoice>
+    <simpleChoice identifier="b">B</simpleChoice>
+    <simpleChoice identifier="c" {}>None of these</simpleChoice>
+  </choiceInteraction></itemBody>
+  <responseProcessing template="http://www.imsglobal.org/question/qti_v2p1/rptemplates/match_correct"/>
+</assessmentItem>)",
+                                                         shuffle, fixed_c),
+                                             "q.xml");
+    EXPECT_TRUE(made.problems.empty()) << made.problems[0].message;
+    return made.questions.empty() ? std::vector<int>{-1} : made.questions[0].fixed_options;
+  };
+  EXPECT_EQ(fixed_of(R"(shuffle="true")", R"(fixed="true")"), std::vector<int>{2});
+  EXPECT_EQ(fixed_of(R"(shuffle="true")", ""), std::vector<int>{});
+  EXPECT_EQ(fixed_of(R"(shuffle="1")", R"(fixed="false")"), std::vector<int>{});
+  EXPECT_EQ(fixed_of(R"(shuffle="false")", ""), (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(fixed_of("", ""), (std::vector<int>{0, 1, 2})) << "QTI's default: not shuffled";
+}
+
 TEST(QtiItemTest, WhatTheExamModelCannotSayIsReportedWithItsItem) {
   const struct {
     const char* path;

@@ -169,9 +169,8 @@ std::string ReadMatch(const pugi::xml_node& interaction, const Declaration& decl
 std::string ReadAssociate(const pugi::xml_node& interaction, const Declaration& decl,
                           const PairScoring& scoring, const QtiFileReader& files,
                           std::vector<Feedback>& feedback, exam::Question& q, std::string& note) {
-  if (decl.base_type != "pair" && decl.base_type != "directedPair") {
-    return "an associate interaction's response is not of pairs";
-  }
+  // Pairs either way round: QTI's baseType pair (a directedPair's "b a" is not "a b").
+  if (decl.base_type != "pair") return "an associate interaction's response is not of pairs";
   Side all;
   if (std::string why = ReadChoices(interaction, /*with_pictures=*/true, feedback, all);
       !why.empty()) {

@@ -133,6 +133,11 @@ TEST(QtiPackageTest, OneEdTechsBbqsPackageComesInTheTestsOrder) {
             (std::vector<std::string>{"sec² Θ", "x + 1001y", "x³ - 5x + 87", "1 - ζ²"}));
   // True/false as a choice, its feedback inside each choice kept as the choice's own.
   const exam::Question& tf = question("TF-choice");
+  EXPECT_EQ(tf.fixed_options, (std::vector<int>{0, 1})) << "shuffle=\"false\": never shuffled";
+  EXPECT_EQ(question("Likert-choice-questionSet").fixed_options.size(),
+            question("Likert-choice-questionSet").options.size())
+      << "a scale keeps its order";
+  EXPECT_TRUE(question("MultipleChoice-choice-polynomials").fixed_options.empty());
   EXPECT_EQ(tf.type, exam::QuestionType::kSingle);
   EXPECT_EQ(tf.text, "An octahedron has 12 faces.");
   EXPECT_EQ(tf.options, (std::vector<std::string>{"True", "False"}));

@@ -41,7 +41,8 @@ inline constexpr std::string_view kQuestionKeys[] = {
     "id",      "type",        "text",           "points",          "options",
     "answer",  "tolerance",   "feedback",       "option_feedback", "answer_feedback",
     "pairs",   "distractors", "case_sensitive", "wildcards",       "all_or_nothing",
-    "grading", "group",       "units",          "unit_penalty",    "gaps"};
+    "grading", "group",       "units",          "unit_penalty",    "gaps",
+    "shuffle_options", "numbering"};
 inline constexpr std::string_view kGapKeys[] = {"choices",   "answer", "credit",   "case_sensitive",
                                                 "wildcards", "weight", "tolerance"};
 // A year: far beyond any exam, and small enough that milliseconds never overflow.
@@ -216,6 +217,8 @@ class ExamParser {
   void ParseFeedback(const toml::table& t, Question& q, const Where& where);
   void ParseAnswerFeedback(const toml::table& t, Question& q, const Where& where);
   void ParseUnits(const toml::table& t, Question& q, const Where& where);
+  // How the options are shown: shuffle_options (false: never shuffled) and numbering.
+  void ParseOptionDisplay(const toml::table& t, Question& q, const Where& where);
   void ParseOptions(const toml::table& t, Question& q, const Where& where);
   std::optional<int> GetIndex(const toml::node& n, const Question& q, const Where& where);
   void ParseKey(const toml::table& t, Question& q, const Where& where);

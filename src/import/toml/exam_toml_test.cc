@@ -854,6 +854,61 @@ gaps = [{ choices = ["a", "b"], answer = "a", wildcards = true },
   EXPECT_EQ(p.size(), 4u) << Describe(p);
 }
 
+// A choice kept in its order ("shuffle_options = false": a scale, "all of the above") and its
+// options numbered on the page (Moodle's answernumbering).
+TEST(ParseExamTomlTest, AQuestionMayKeepItsOptionsInPlaceAndNumberThem) {
+  Result<ExamSpec> r = ParseExamToml(std::string(kHeader) + R"(
+[[question]]
+id = "scale"
+type = "single"
+text = "How sure are you?"
+options = ["Not at all", "A little", "Quite", "Very"]
+answer = 3
+shuffle_options = false
+numbering = "ABCD"
+
+[[question]]
+id = "pairs"
+type = "matching"
+text = "Match"
+pairs = [["a", "1"], ["b", "2"]]
+shuffle_options = false
+)");
+  ASSERT_TRUE(r.ok()) << Describe(r.error().problems);
+  EXPECT_EQ(r->questions[0].fixed_options, (std::vector<int>{0, 1, 2, 3}));
+  EXPECT_EQ(r->questions[0].numbering, OptionNumbering::kUpperAlpha);
+  EXPECT_EQ(r->questions[1].fixed_options, (std::vector<int>{0, 1}));
+  const std::string paper = RenderPaperJson(*r);
+  EXPECT_NE(paper.find(R"("numbering":"ABCD")"), std::string::npos) << paper;
+  EXPECT_EQ(paper.find("fixed_options"), std::string::npos) << "the order comes with the attempt";
+
+  const std::vector<Problem> p = Problems(std::string(kHeader) + R"toml(
+[[question]]
+id = "s"
+type = "short"
+text = "Name?"
+answer = "Ada"
+shuffle_options = false
+numbering = "abc"
+
+[[question]]
+id = "c"
+type = "single"
+text = "Which?"
+options = ["x", "y"]
+answer = 0
+numbering = "a)"
+shuffle_options = "no"
+)toml");
+  EXPECT_TRUE(Has(p, 13, {"question \"s\": \"shuffle_options\" is only for single, multiple and matching questions"}))
+      << Describe(p);
+  EXPECT_TRUE(Has(p, 14, {"question \"s\": \"numbering\" is only for single and multiple questions"}))
+      << Describe(p);
+  EXPECT_TRUE(Has(p, 22, {"question \"c\": \"numbering\" must be \"none\", \"abc\""})) << Describe(p);
+  EXPECT_TRUE(Has(p, 23, {"question \"c\": \"shuffle_options\" must be true or false"})) << Describe(p);
+  EXPECT_EQ(p.size(), 4u) << Describe(p);
+}
+
 TEST(ParseExamTomlTest, AllOrNothingGivesThePointsOnlyWhenEveryPartIsRight) {
   Result<ExamSpec> r = ParseExamToml(std::string(kHeader) + R"(
 [[question]]

@@ -153,7 +153,7 @@ std::optional<Gap> ExamParser::ParseGap(const toml::table& t, size_t number, con
       WrongType(e, "answer", where, kAccepted);
       return;
     }
-    std::string normalised = NormaliseText(e.as_string()->get(), !gap.case_sensitive);
+    std::string normalised = NormaliseText(e.as_string()->get(), !gap.case_sensitive, !gap.wildcards);
     if (normalised.empty()) {
       Add(e, where, "accepted_empty", {}, which + "an accepted answer is empty once normalised");
     } else {

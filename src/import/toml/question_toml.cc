@@ -92,8 +92,38 @@ void ExamParser::ParseQuestion(const toml::table& t, size_t index) {
     ParseFeedback(t, q, where);
     ParseAnswerFeedback(t, q, where);
     ParseUnits(t, q, where);
+    ParseOptionDisplay(t, q, where);
   }
   spec_.questions.push_back(std::move(q));
+}
+
+void ExamParser::ParseOptionDisplay(const toml::table& t, Question& q, const Where& where) {
+  const bool choice = q.type == QuestionType::kSingle || q.type == QuestionType::kMultiple;
+  if (const toml::node* n = t.get("shuffle_options")) {
+    if (!choice && q.type != QuestionType::kMatching) {
+      Add(*n, where, "only_for_choices_matching", {{"key", "shuffle_options"}},
+          "\"shuffle_options\" is only for single, multiple and matching questions");
+    } else if (!n->is_boolean()) {
+      WrongType(*n, "shuffle_options", where, kBool);
+    } else if (!n->as_boolean()->get()) {  // every option keeps its place
+      for (size_t i = 0; i < q.options.size(); ++i) q.fixed_options.push_back(static_cast<int>(i));
+    }
+  }
+  if (const toml::node* n = t.get("numbering")) {
+    const std::optional<std::string> name =
+        n->is_string() ? std::optional<std::string>(n->as_string()->get()) : std::nullopt;
+    const std::optional<OptionNumbering> numbering =
+        name ? ParseOptionNumbering(*name) : std::nullopt;
+    if (!choice) {
+      Add(*n, where, "only_for_choices", {{"key", "numbering"}},
+          "\"numbering\" is only for single and multiple questions");
+    } else if (!numbering) {
+      Add(*n, where, "bad_numbering", {{"value", name.value_or("")}},
+          "\"numbering\" must be \"none\", \"abc\", \"ABCD\", \"123\", \"iii\" or \"IIII\"");
+    } else {
+      q.numbering = *numbering;
+    }
+  }
 }
 
 // What the student reads with the right answer once results are released (review =
@@ -455,7 +485,8 @@ void ExamParser::ParseAccepted(const toml::node& n, Question& q, const Where& wh
       WrongType(element, "answer", where, kAccepted);
       return;
     }
-    std::string normalised = NormaliseText(element.as_string()->get(), !q.case_sensitive);
+    std::string normalised =
+        NormaliseText(element.as_string()->get(), !q.case_sensitive, !q.wildcards);
     if (normalised.empty()) {
       Add(element, where, "accepted_empty", {},
           "an accepted answer is empty once normalised");
