@@ -205,10 +205,15 @@ bool MatchesWildcards(std::string_view pattern, std::string_view text) {
 
 bool MatchesAnswer(std::string_view pattern, std::string_view kept, std::string_view dropped) {
   if (MatchesWildcards(pattern, kept)) return true;
+  const size_t before = pattern.size();
   while (!pattern.empty() && (pattern.back() == '.' || pattern.back() == '!' ||
                               pattern.back() == '?' || pattern.back() == ' ')) {
     pattern.remove_suffix(1);
   }
+  // Punctuation after a star ("*?") is all that pattern asks for there: without it the pattern
+  // would accept anything.
+  const bool star_last = pattern.ends_with('*') && !pattern.ends_with("\\*");
+  if (pattern.size() != before && star_last) return false;
   return MatchesWildcards(pattern, dropped);
 }
 

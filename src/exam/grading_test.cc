@@ -291,6 +291,7 @@ TEST(GradeAnswerTest, ShortAnswerPatternsMatchWhenTheQuestionHasWildcards) {
   EXPECT_DOUBLE_EQ(Grade(q, "\"u.s. army\""), 2);
   EXPECT_DOUBLE_EQ(Grade(q, "\"Paris\""), 2) << "final punctuation ignored, as a plain answer";
   EXPECT_DOUBLE_EQ(Grade(q, "\"Why?\""), 1);
+  EXPECT_DOUBLE_EQ(Grade(q, "\"London\""), 0) << "\"*?\" asks for a final ?: never any answer";
   q.accepted = {"*"};
   q.credit = {};
   EXPECT_DOUBLE_EQ(Grade(q, "\"anything\""), 2);

@@ -179,7 +179,9 @@ Result<exam::Gap> MakeGap(Kind kind, const std::vector<Answer>& answers, double 
     // Every answer in order, those worth nothing too: the first that matches decides.
     std::string accepted =
         a.text == "*" ? "*" : exam::NormaliseText(a.text, !gap.case_sensitive, !gap.wildcards);
-    if (accepted.empty()) return Error::Invalid(fmt::format("gap {} accepts an empty answer", n));
+    if (exam::NormaliseText(accepted).empty()) {
+      return Error::Invalid(fmt::format("gap {} accepts an empty answer", n));
+    }
     gap.accepted.push_back(std::move(accepted));
     gap.credit.push_back(a.credit);
   }

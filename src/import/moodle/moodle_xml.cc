@@ -129,14 +129,17 @@ bool IsTrue(const pugi::xml_node& n) {
   return v == "true" || v == "1";
 }
 
-// A choice's or a matching's <shuffleanswers> (absent: shuffled, as Moodle's default) and a
-// choice's <answernumbering>; one Moodle does not know is said in the question's note.
+// A choice's or a matching's <shuffleanswers> and a choice's <answernumbering>, read as
+// Moodle's import reads them: shuffled unless "false", "0" or empty, absent not shuffled for a
+// choice and shuffled for a matching; numbered "abc" when absent or empty. A numbering Moodle
+// does not know is said in the question's note.
 void ReadOptionDisplay(const pugi::xml_node& node, bool choice, MoodleQuestion& q) {
-  if (const pugi::xml_node shuffle = node.child("shuffleanswers")) q.shuffle = IsTrue(shuffle);
-  const pugi::xml_node numbering = node.child("answernumbering");
-  if (!choice || !numbering) return;
-  const std::string name = Trim(numbering.text().get());
-  if (const std::optional<exam::OptionNumbering> n = exam::ParseOptionNumbering(name)) {
+  const pugi::xml_node shuffle = node.child("shuffleanswers");
+  const std::string said = Trim(shuffle.text().get());
+  q.shuffle = shuffle ? !(said.empty() || said == "false" || said == "0") : !choice;
+  if (!choice) return;
+  const std::string name = Trim(node.child("answernumbering").text().as_string("abc"));
+  if (const std::optional<exam::OptionNumbering> n = exam::ParseOptionNumbering(name.empty() ? "abc" : name)) {
     q.numbering = *n;
   } else {
     q.note += fmt::format("{}its answer numbering '{}' is not one of Moodle's: its answers are "

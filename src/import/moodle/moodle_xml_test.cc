@@ -789,15 +789,32 @@ TEST(MoodleXmlTest, ShuffleAndNumberingAreKept) {
     <subquestion format="html"><text>Canada</text><answer><text>Ottawa</text></answer></subquestion>
     <subquestion format="html"><text>Italy</text><answer><text>Rome</text></answer></subquestion>
   </question>
+  <question type="multichoice">
+    <name><text>Plain</text></name>
+    <questiontext format="html"><text>Plain?</text></questiontext>
+    <single>true</single><shuffleanswers>yes</shuffleanswers>
+    <answer fraction="100"><text>A</text></answer>
+    <answer fraction="0"><text>B</text></answer>
+  </question>
+  <question type="matching">
+    <name><text>Loose</text></name>
+    <questiontext format="html"><text>Match</text></questiontext>
+    <subquestion format="html"><text>Canada</text><answer><text>Ottawa</text></answer></subquestion>
+    <subquestion format="html"><text>Italy</text><answer><text>Rome</text></answer></subquestion>
+  </question>
 </quiz>)"));
   ASSERT_TRUE(made.problems.empty()) << made.problems[0].message;
-  ASSERT_EQ(made.questions.size(), 4u);
+  ASSERT_EQ(made.questions.size(), 6u);
+  EXPECT_TRUE(made.questions[4].fixed_options.empty()) << "any word but false or 0 is true";
   EXPECT_EQ(made.questions[0].fixed_options, (std::vector<int>{0, 1}));
   EXPECT_EQ(made.questions[0].numbering, exam::OptionNumbering::kLowerRoman);
   EXPECT_TRUE(made.questions[1].fixed_options.empty());
   EXPECT_EQ(made.questions[1].numbering, exam::OptionNumbering::kUpperAlpha);
-  EXPECT_TRUE(made.questions[2].fixed_options.empty()) << "shuffled, as Moodle's default";
+  // Without <shuffleanswers>, Moodle's import keeps a choice's answers in place.
+  EXPECT_EQ(made.questions[2].fixed_options, (std::vector<int>{0, 1}));
   EXPECT_EQ(made.questions[2].numbering, exam::OptionNumbering::kNone);
+  EXPECT_EQ(made.questions[4].numbering, exam::OptionNumbering::kLowerAlpha) << "absent: abc";
+  EXPECT_TRUE(made.questions[5].fixed_options.empty()) << "a matching is shuffled when it says nothing";
   EXPECT_EQ(made.questions[3].fixed_options, (std::vector<int>{0, 1}));
   ASSERT_EQ(made.notes.size(), 1u);
   EXPECT_NE(made.notes[0].message.find("question Odd: its answer numbering 'a)' is not one of "

@@ -334,7 +334,8 @@ ExamQuestions ToExamQuestions(const QuestionBank& file) {
         for (const auto& a : g.answers) {
           const std::string accepted =
               a.text == "*" ? "*" : exam::NormaliseText(a.text, !g.case_sensitive, !q.wildcards);
-          if (accepted.empty()) continue;  // as Moodle: a blank answer is no answer
+          // As Moodle: a blank answer is no answer (a pattern's punctuation alone is blank too).
+          if (exam::NormaliseText(accepted).empty()) continue;
           partial = partial || !Near(a.fraction, 1) || a.text == "*";
           feedback = feedback || !a.feedback.empty();
           q.accepted.push_back(accepted);

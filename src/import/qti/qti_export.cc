@@ -271,22 +271,14 @@ class ItemWriter {
     const bool feedback = !q_.option_feedback.empty();
     Declare(single ? "single" : "multiple", "identifier");
     pugi::xml_node interaction = Add(body_, "qti-choice-interaction");
-    // shuffle="true" (the exam's shuffle_options decides, which QTI has no place for) unless
-    // every option keeps its place; those that keep theirs are fixed.
-    const auto fixed = [&](size_t i) {
-      return std::find(q_.fixed_options.begin(), q_.fixed_options.end(), static_cast<int>(i)) !=
-             q_.fixed_options.end();
-    };
-    size_t fixed_count = 0;
-    for (size_t i = 0; i < q_.options.size(); ++i) fixed_count += fixed(i) ? 1 : 0;
-    const bool shuffle = fixed_count < q_.options.size();
+    const bool shuffle = Shuffled();
     Set(Set(Set(interaction, "response-identifier", "RESPONSE"), "shuffle", shuffle ? "true" : "false"),
         "max-choices", single ? "1" : "0");
     size_t image = exam::CountImageMarks(q_.text);  // a choice's pictures follow the text's
     for (size_t i = 0; i < q_.options.size(); ++i) {
       pugi::xml_node choice = Set(Add(interaction, "qti-simple-choice"), "identifier",
                                   fmt::format("c{}", i));
-      if (shuffle && fixed(i)) Set(choice, "fixed", "true");
+      if (shuffle && Fixed(i)) Set(choice, "fixed", "true");
       Option(choice, i, image);
       if (feedback && !q_.option_feedback[i].empty()) {
         pugi::xml_node f = Add(choice, "qti-feedback-inline");
@@ -406,16 +398,32 @@ class ItemWriter {
         q_.id, q_.case_sensitive ? "" : " (the letters' case is ignored in QTI too)"));
   }
 
+  // Whether option i keeps its place when the others are shuffled.
+  bool Fixed(size_t i) const {
+    return std::find(q_.fixed_options.begin(), q_.fixed_options.end(), static_cast<int>(i)) !=
+           q_.fixed_options.end();
+  }
+  // An interaction's shuffle="true" (the exam's shuffle_options decides, which QTI has no place
+  // for) unless every option keeps its place; those that keep theirs are written fixed.
+  bool Shuffled() const {
+    for (size_t i = 0; i < q_.options.size(); ++i) {
+      if (!Fixed(i)) return true;
+    }
+    return false;
+  }
+
   void Matching() {
     Declare("multiple", "directedPair");
     pugi::xml_node interaction = Add(body_, "qti-match-interaction");
-    Set(Set(Set(interaction, "response-identifier", "RESPONSE"), "shuffle", "false"),
+    const bool shuffle = Shuffled();
+    Set(Set(Set(interaction, "response-identifier", "RESPONSE"), "shuffle", shuffle ? "true" : "false"),
         "max-associations", std::to_string(q_.options.size()));
     pugi::xml_node sources = Add(interaction, "qti-simple-match-set");
     size_t image = exam::CountImageMarks(q_.text);  // an item's pictures follow the text's
     for (size_t i = 0; i < q_.options.size(); ++i) {
       pugi::xml_node s = Set(Add(sources, "qti-simple-associable-choice"), "identifier",
                              fmt::format("s{}", i));
+      if (shuffle && Fixed(i)) Set(s, "fixed", "true");
       Option(Set(s, "match-max", "1"), i, image);
     }
     pugi::xml_node targets = Add(interaction, "qti-simple-match-set");

@@ -114,6 +114,7 @@ text = "Match"
 points = 3
 pairs = [["France", "Paris"], ["Italy", "Rome"], ["Spain", "Madrid"]]
 distractors = ["Lisbon"]
+shuffle_options = false
 
 [[question]]
 id = "sowing"

@@ -43,9 +43,6 @@ using qti::UpperBelowPoints;
 
 bool Near(double a, double b) { return std::fabs(a - b) < 1e-9; }
 
-// An XML Schema boolean attribute's value: "true" or "1".
-bool IsTrue(std::string_view v) { return Trimmed(v) == "true" || Trimmed(v) == "1"; }
-
 using qti::Declaration;
 using qti::Mapping;
 
@@ -296,9 +293,8 @@ class ItemReader {
     std::vector<Picture> pictures;  // a choice may be a picture: after the text's, in order
     // QTI shuffles a choice's list only when it says so (shuffle="true"), and never its fixed
     // choices: they keep their place.
-    const bool shuffle = IsTrue(Attr(interaction, "shuffle"));
+    q_.fixed_options = qti::FixedChoices(interaction, Children(interaction, "simpleChoice"));
     for (const pugi::xml_node& c : Children(interaction, "simpleChoice")) {
-      if (!shuffle || IsTrue(Attr(c, "fixed"))) q_.fixed_options.push_back(static_cast<int>(ids.size()));
       ids.emplace_back(Attr(c, "identifier"));
       const size_t before = feedback_.size();
       PlainText text(feedback_);

@@ -163,7 +163,11 @@ std::string ReadMatch(const pugi::xml_node& interaction, const Declaration& decl
                          pair->first);
     }
   }
-  return MakeMatching(sources, targets, target_of, decl, scoring, /*unordered=*/false, files, q);
+  std::string why =
+      MakeMatching(sources, targets, target_of, decl, scoring, /*unordered=*/false, files, q);
+  // Its items keep their place unless it shuffles them, as a choice's (qti_names.h).
+  if (why.empty()) q.fixed_options = FixedChoices(interaction, Children(sets[0], "simpleAssociableChoice"));
+  return why;
 }
 
 std::string ReadAssociate(const pugi::xml_node& interaction, const Declaration& decl,

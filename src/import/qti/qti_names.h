@@ -68,4 +68,17 @@ inline std::string Trimmed(std::string_view s) {
   return std::string(s);
 }
 
+// The choices of an interaction that keep their place (their indices among `choices`): every
+// one unless it says shuffle="true", else those that say fixed="true" (XML Schema booleans).
+inline std::vector<int> FixedChoices(const pugi::xml_node& interaction,
+                                     const std::vector<pugi::xml_node>& choices) {
+  const auto is_true = [](std::string_view v) { return Trimmed(v) == "true" || Trimmed(v) == "1"; };
+  const bool shuffle = is_true(Attr(interaction, "shuffle"));
+  std::vector<int> fixed;
+  for (size_t i = 0; i < choices.size(); ++i) {
+    if (!shuffle || is_true(Attr(choices[i], "fixed"))) fixed.push_back(static_cast<int>(i));
+  }
+  return fixed;
+}
+
 }  // namespace pupitre::importers::qti

@@ -154,7 +154,7 @@ std::optional<Gap> ExamParser::ParseGap(const toml::table& t, size_t number, con
       return;
     }
     std::string normalised = NormaliseText(e.as_string()->get(), !gap.case_sensitive, !gap.wildcards);
-    if (normalised.empty()) {
+    if (NormaliseText(normalised).empty()) {  // a pattern's final punctuation kept, not alone
       Add(e, where, "accepted_empty", {}, which + "an accepted answer is empty once normalised");
     } else {
       gap.accepted.push_back(std::move(normalised));  // kept when repeated: one credit each

@@ -487,7 +487,7 @@ void ExamParser::ParseAccepted(const toml::node& n, Question& q, const Where& wh
     }
     std::string normalised =
         NormaliseText(element.as_string()->get(), !q.case_sensitive, !q.wildcards);
-    if (normalised.empty()) {
+    if (NormaliseText(normalised).empty()) {  // a pattern's final punctuation kept, not alone
       Add(element, where, "accepted_empty", {},
           "an accepted answer is empty once normalised");
       return;
