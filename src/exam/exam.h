@@ -348,6 +348,7 @@ std::string GroupProblem(const ExamSpec& spec);
 std::string NormaliseText(std::string_view s, bool fold_case = true,
                           bool drop_final_punctuation = true);
 
+// Short answers as Moodle's patterns (defined in short_answer.cc).
 // Whether `text` matches `pattern` as Moodle matches a short answer: each run of '*' stands for
 // any text (none included) and "\*" for a star; the rest is compared as it is (normalise both
 // alike first).
